@@ -1,0 +1,20 @@
+//! kkig-core: the domain of kkig, with no I/O, no async, no database and no HTTP.
+//!
+//! Everything here is deterministic: the same input gives the same output. Types that carry
+//! an invariant (a kommunkod, an SSYK code, a position) can only be built through `parse`/`new`,
+//! so code that holds one never has to check it again.
+
+pub mod codes;
+pub mod demo;
+pub mod geo;
+pub mod map;
+pub mod region;
+pub mod text;
+pub mod vfu;
+
+pub use codes::{CodeError, Kommunkod, Ssyk};
+pub use geo::{Position, TravelModel};
+pub use region::{
+    Campus, LearningCentre, LearningCentreServices, Municipality, MunicipalityRole, Occupation, OccupationArea,
+    ReferenceData, University,
+};

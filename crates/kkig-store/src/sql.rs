@@ -1,0 +1,499 @@
+//! The SQL implementation of [`Store`] over sqlx's `Any` driver (SQLite and PostgreSQL).
+
+use std::str::FromStr;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use async_trait::async_trait;
+use kkig_core::demo::DemoWorld;
+use kkig_core::text::swedish_cmp;
+use kkig_core::vfu::{PlacementSite, SiteKind};
+use kkig_core::{
+    Campus, Kommunkod, LearningCentre, LearningCentreServices, Municipality, MunicipalityRole,
+    Occupation, OccupationArea, Position, ReferenceData, Ssyk, University,
+};
+use sqlx::any::{AnyPoolOptions, AnyRow};
+use sqlx::migrate::Migrator;
+use sqlx::{AnyPool, Executor, Row};
+
+use crate::error::StoreError;
+use crate::url::{normalize_database_url, Backend};
+use crate::{DemoOutcome, DemoStatus, LearningCentreEntry, SessionRow, Store};
+
+static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/postgres");
+
+/// The SQL store. Cheap to clone (the pool is shared).
+#[derive(Clone, Debug)]
+pub struct SqlStore {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+/// A URL fit for messages and logs: the password, if any, replaced by `***`.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.find('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            let userinfo = &url[scheme_end + 3..at];
+            match userinfo.find(':') {
+                Some(colon) => format!("{}{}:***{}", &url[..scheme_end + 3], &userinfo[..colon], &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+fn now_unix() -> i64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
+}
+
+impl SqlStore {
+    /// Open the database at `url` (see [`normalize_database_url`]), creating a SQLite file when
+    /// needed, and apply the backend's migrations.
+    pub async fn connect(url: &str) -> Result<Self, StoreError> {
+        Self::connect_with(url, true).await
+    }
+
+    /// Open without migrating (for `kkig migrate` to report separately, and for tests).
+    pub async fn connect_with(url: &str, migrate: bool) -> Result<Self, StoreError> {
+        sqlx::any::install_default_drivers();
+        let (backend, full) = normalize_database_url(url)?;
+        let shown = redact(url);
+        let is_sqlite = backend == Backend::Sqlite;
+        let pool = AnyPoolOptions::new()
+            .max_connections(if is_sqlite { 8 } else { 16 })
+            .min_connections(1)
+            .acquire_timeout(Duration::from_secs(10))
+            .after_connect(move |conn, _meta| {
+                Box::pin(async move {
+                    if is_sqlite {
+                        // Two processes on one file must wait for each other, never fail or
+                        // corrupt: WAL lets readers and one writer work side by side, and the
+                        // busy timeout makes a second writer wait its turn.
+                        conn.execute("PRAGMA busy_timeout = 10000").await?;
+                        conn.execute("PRAGMA foreign_keys = ON").await?;
+                        conn.execute("PRAGMA synchronous = NORMAL").await?;
+                    }
+                    Ok(())
+                })
+            })
+            .connect(&full)
+            .await
+            .map_err(|source| StoreError::Connect { url: shown.clone(), source })?;
+        if is_sqlite && !full.contains(":memory:") {
+            pool.execute("PRAGMA journal_mode = WAL")
+                .await
+                .map_err(|source| StoreError::Connect { url: shown.clone(), source })?;
+        }
+        let store = Self { pool, backend };
+        if migrate {
+            store.migrate().await.map_err(|e| match e {
+                StoreError::Migrate { source, .. } => StoreError::Migrate { url: shown.clone(), source },
+                other => other,
+            })?;
+        }
+        Ok(store)
+    }
+
+    /// Apply the migrations of this backend that are not yet applied.
+    pub async fn migrate(&self) -> Result<(), StoreError> {
+        let migrator = match self.backend {
+            Backend::Sqlite => &SQLITE_MIGRATIONS,
+            Backend::Postgres => &POSTGRES_MIGRATIONS,
+        };
+        migrator
+            .run(&self.pool)
+            .await
+            .map_err(|source| StoreError::Migrate { url: String::new(), source })
+    }
+
+    /// The pool, for the store's own tests (e.g. integrity checks).
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    async fn meta(&self, key: &str) -> Result<Option<String>, StoreError> {
+        let row = sqlx::query("SELECT value FROM kkig_meta WHERE key = $1")
+            .bind(key)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.map(|r| r.get::<String, _>(0)))
+    }
+}
+
+fn corrupt(what: &str, e: impl std::fmt::Display) -> StoreError {
+    StoreError::Corrupt(format!("{what}: {e}"))
+}
+
+fn position(row: &AnyRow) -> Result<Position, StoreError> {
+    Position::new(row.try_get("lat")?, row.try_get("lon")?).map_err(|e| corrupt("position", e))
+}
+
+fn kommunkod(row: &AnyRow, column: &str) -> Result<Kommunkod, StoreError> {
+    let s: String = row.try_get(column)?;
+    Kommunkod::parse(&s).map_err(|e| corrupt(column, e))
+}
+
+fn municipality_from(row: &AnyRow) -> Result<Municipality, StoreError> {
+    let role: String = row.try_get("role")?;
+    Ok(Municipality {
+        code: kommunkod(row, "code")?,
+        name: row.try_get("name")?,
+        county_code: row.try_get("county_code")?,
+        county_name: row.try_get("county_name")?,
+        seat: row.try_get("seat")?,
+        position: position(row)?,
+        population: row.try_get("population")?,
+        population_year: row.try_get::<i64, _>("population_year")? as i32,
+        role: MunicipalityRole::parse(&role).ok_or_else(|| corrupt("role", &role))?,
+    })
+}
+
+const MUNICIPALITY_COLUMNS: &str =
+    "code, name, county_code, county_name, seat, lat, lon, population, population_year, role";
+
+#[async_trait]
+impl Store for SqlStore {
+    fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    async fn health(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT 1").fetch_one(&self.pool).await?;
+        Ok(())
+    }
+
+    async fn seed_reference(&self, r: &ReferenceData) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        for m in &r.municipalities {
+            sqlx::query(
+                "INSERT INTO municipalities (code, name, county_code, county_name, seat, lat, lon, population, population_year, role)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+                 ON CONFLICT (code) DO UPDATE SET name = excluded.name, county_code = excluded.county_code,
+                   county_name = excluded.county_name, seat = excluded.seat, lat = excluded.lat, lon = excluded.lon,
+                   population = excluded.population, population_year = excluded.population_year, role = excluded.role",
+            )
+            .bind(m.code.to_string())
+            .bind(&m.name)
+            .bind(&m.county_code)
+            .bind(&m.county_name)
+            .bind(&m.seat)
+            .bind(m.position.lat)
+            .bind(m.position.lon)
+            .bind(m.population)
+            .bind(i64::from(m.population_year))
+            .bind(m.role.as_str())
+            .execute(&mut *tx)
+            .await?;
+        }
+        for u in &r.universities {
+            sqlx::query("INSERT INTO universities (code, name) VALUES ($1, $2) ON CONFLICT (code) DO UPDATE SET name = excluded.name")
+                .bind(&u.code)
+                .bind(&u.name)
+                .execute(&mut *tx)
+                .await?;
+            for (i, c) in u.campuses.iter().enumerate() {
+                sqlx::query(
+                    "INSERT INTO campuses (university_code, town, municipality_code, position) VALUES ($1, $2, $3, $4)
+                     ON CONFLICT (university_code, town) DO UPDATE SET municipality_code = excluded.municipality_code, position = excluded.position",
+                )
+                .bind(&u.code)
+                .bind(&c.town)
+                .bind(c.municipality.to_string())
+                .bind(i as i64)
+                .execute(&mut *tx)
+                .await?;
+            }
+        }
+        for lc in &r.learning_centres {
+            sqlx::query(
+                "INSERT INTO learning_centres (id, municipality_code, name, town, lat, lon, position_source)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)
+                 ON CONFLICT (id) DO UPDATE SET municipality_code = excluded.municipality_code, name = excluded.name,
+                   town = excluded.town, lat = excluded.lat, lon = excluded.lon, position_source = excluded.position_source",
+            )
+            .bind(&lc.id)
+            .bind(lc.municipality.to_string())
+            .bind(&lc.name)
+            .bind(&lc.town)
+            .bind(lc.position.lat)
+            .bind(lc.position.lon)
+            .bind(&lc.position_source)
+            .execute(&mut *tx)
+            .await?;
+        }
+        for o in &r.occupations {
+            sqlx::query(
+                "INSERT INTO occupations (ssyk, name, area) VALUES ($1, $2, $3)
+                 ON CONFLICT (ssyk) DO UPDATE SET name = excluded.name, area = excluded.area",
+            )
+            .bind(o.ssyk.to_string())
+            .bind(&o.name)
+            .bind(o.area.as_str())
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn municipalities(&self) -> Result<Vec<Municipality>, StoreError> {
+        let rows = sqlx::query(&format!("SELECT {MUNICIPALITY_COLUMNS} FROM municipalities"))
+            .fetch_all(&self.pool)
+            .await?;
+        let mut out = rows.iter().map(municipality_from).collect::<Result<Vec<_>, _>>()?;
+        out.sort_by(|a, b| {
+            (a.role != MunicipalityRole::Participant)
+                .cmp(&(b.role != MunicipalityRole::Participant))
+                .then_with(|| swedish_cmp(&a.name, &b.name))
+        });
+        Ok(out)
+    }
+
+    async fn municipality(&self, code: Kommunkod) -> Result<Option<Municipality>, StoreError> {
+        let row = sqlx::query(&format!("SELECT {MUNICIPALITY_COLUMNS} FROM municipalities WHERE code = $1"))
+            .bind(code.to_string())
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(municipality_from).transpose()
+    }
+
+    async fn universities(&self) -> Result<Vec<University>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT u.code, u.name, c.town, c.municipality_code FROM universities u
+             LEFT JOIN campuses c ON c.university_code = u.code ORDER BY u.code, c.position",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        let mut out: Vec<University> = Vec::new();
+        for row in &rows {
+            let code: String = row.try_get("code")?;
+            if out.last().map(|u| u.code != code).unwrap_or(true) {
+                out.push(University { code: code.clone(), name: row.try_get("name")?, campuses: Vec::new() });
+            }
+            if let Some(town) = row.try_get::<Option<String>, _>("town")? {
+                let m = kommunkod(row, "municipality_code")?;
+                if let Some(u) = out.last_mut() {
+                    u.campuses.push(Campus { town, municipality: m });
+                }
+            }
+        }
+        // LTU, UmU, MIUN: the order of the reference file is the order people know them in.
+        let order = ["LTU", "UmU", "MIUN"];
+        out.sort_by_key(|u| order.iter().position(|o| *o == u.code).unwrap_or(order.len()));
+        Ok(out)
+    }
+
+    async fn learning_centres(&self) -> Result<Vec<LearningCentreEntry>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT l.id, l.municipality_code, l.name, l.town, l.lat, l.lon, l.position_source,
+                    s.study_places, s.exam_sittings, s.video_rooms, s.study_guidance, s.demo
+             FROM learning_centres l LEFT JOIN learning_centre_services s ON s.learning_centre_id = l.id
+             ORDER BY l.id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for row in &rows {
+            let centre = LearningCentre {
+                id: row.try_get("id")?,
+                municipality: kommunkod(row, "municipality_code")?,
+                name: row.try_get("name")?,
+                town: row.try_get("town")?,
+                position: position(row)?,
+                position_source: row.try_get("position_source")?,
+            };
+            let services = match row.try_get::<Option<i64>, _>("study_places")? {
+                Some(study_places) => Some(LearningCentreServices {
+                    learning_centre_id: centre.id.clone(),
+                    study_places,
+                    exam_sittings: row.try_get::<i64, _>("exam_sittings")? != 0,
+                    video_rooms: row.try_get("video_rooms")?,
+                    study_guidance: row.try_get::<i64, _>("study_guidance")? != 0,
+                }),
+                None => None,
+            };
+            let services_are_demo = row.try_get::<Option<i64>, _>("demo")?.unwrap_or(0) != 0;
+            out.push(LearningCentreEntry { centre, services, services_are_demo });
+        }
+        Ok(out)
+    }
+
+    async fn occupations(&self) -> Result<Vec<Occupation>, StoreError> {
+        let rows = sqlx::query("SELECT ssyk, name, area FROM occupations ORDER BY ssyk").fetch_all(&self.pool).await?;
+        rows.iter()
+            .map(|row| {
+                let ssyk: String = row.try_get("ssyk")?;
+                let area: String = row.try_get("area")?;
+                Ok(Occupation {
+                    ssyk: Ssyk::parse(&ssyk).map_err(|e| corrupt("ssyk", e))?,
+                    name: row.try_get("name")?,
+                    area: OccupationArea::parse(&area).ok_or_else(|| corrupt("area", &area))?,
+                })
+            })
+            .collect()
+    }
+
+    async fn placement_sites(&self, municipality: Option<Kommunkod>) -> Result<Vec<PlacementSite>, StoreError> {
+        let base = "SELECT id, municipality_code, name, kind, lat, lon FROM placement_sites";
+        let rows = match municipality {
+            Some(code) => sqlx::query(&format!("{base} WHERE municipality_code = $1 ORDER BY id"))
+                .bind(code.to_string())
+                .fetch_all(&self.pool)
+                .await?,
+            None => sqlx::query(&format!("{base} ORDER BY municipality_code, id")).fetch_all(&self.pool).await?,
+        };
+        let mut out = rows
+            .iter()
+            .map(|row| {
+                let kind: String = row.try_get("kind")?;
+                Ok(PlacementSite {
+                    id: row.try_get("id")?,
+                    municipality: kommunkod(row, "municipality_code")?,
+                    name: row.try_get("name")?,
+                    kind: SiteKind::parse(&kind).ok_or_else(|| corrupt("kind", &kind))?,
+                    position: position(row)?,
+                })
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        out.sort_by(|a, b| a.municipality.cmp(&b.municipality).then_with(|| swedish_cmp(&a.name, &b.name)));
+        Ok(out)
+    }
+
+    async fn demo_status(&self) -> Result<Option<DemoStatus>, StoreError> {
+        let (Some(seed), Some(at)) = (self.meta("demo_seed").await?, self.meta("demo_loaded_at").await?) else {
+            return Ok(None);
+        };
+        Ok(Some(DemoStatus {
+            seed: u64::from_str(&seed).map_err(|e| corrupt("demo_seed", e))?,
+            loaded_at_unix: i64::from_str(&at).map_err(|e| corrupt("demo_loaded_at", e))?,
+        }))
+    }
+
+    async fn load_demo(&self, world: &DemoWorld) -> Result<DemoOutcome, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        // Inside the transaction, so two processes loading at once cannot both decide "empty".
+        let seed: Option<String> = sqlx::query("SELECT value FROM kkig_meta WHERE key = 'demo_seed'")
+            .fetch_optional(&mut *tx)
+            .await?
+            .map(|r| r.get(0));
+        if let Some(seed) = seed {
+            tx.rollback().await?;
+            let status = self.demo_status().await?.ok_or_else(|| corrupt("demo_seed", "without demo_loaded_at"))?;
+            if seed == world.seed.to_string() {
+                return Ok(DemoOutcome::AlreadyLoaded(status));
+            }
+            return Err(StoreError::Conflict(format!(
+                "this database already holds the demo world of seed {seed}; use a new database file for seed {}",
+                world.seed
+            )));
+        }
+        let real_sites: i64 = sqlx::query("SELECT COUNT(*) FROM placement_sites WHERE demo = 0")
+            .fetch_one(&mut *tx)
+            .await?
+            .get(0);
+        let real_services: i64 = sqlx::query("SELECT COUNT(*) FROM learning_centre_services WHERE demo = 0")
+            .fetch_one(&mut *tx)
+            .await?
+            .get(0);
+        if real_sites + real_services > 0 {
+            return Err(StoreError::Conflict(
+                "this database already holds real data; demo data is only loaded into an empty database".into(),
+            ));
+        }
+        for s in &world.learning_centre_services {
+            sqlx::query(
+                "INSERT INTO learning_centre_services (learning_centre_id, study_places, exam_sittings, video_rooms, study_guidance, demo)
+                 VALUES ($1, $2, $3, $4, $5, 1)",
+            )
+            .bind(&s.learning_centre_id)
+            .bind(s.study_places)
+            .bind(i64::from(s.exam_sittings))
+            .bind(s.video_rooms)
+            .bind(i64::from(s.study_guidance))
+            .execute(&mut *tx)
+            .await?;
+        }
+        for s in &world.placement_sites {
+            sqlx::query(
+                "INSERT INTO placement_sites (id, municipality_code, name, kind, lat, lon, demo) VALUES ($1, $2, $3, $4, $5, $6, 1)",
+            )
+            .bind(&s.id)
+            .bind(s.municipality.to_string())
+            .bind(&s.name)
+            .bind(s.kind.as_str())
+            .bind(s.position.lat)
+            .bind(s.position.lon)
+            .execute(&mut *tx)
+            .await?;
+        }
+        for (key, value) in [("demo_seed", world.seed.to_string()), ("demo_loaded_at", now_unix().to_string())] {
+            sqlx::query("INSERT INTO kkig_meta (key, value) VALUES ($1, $2)")
+                .bind(key)
+                .bind(value)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(DemoOutcome::Loaded {
+            placement_sites: world.placement_sites.len(),
+            learning_centres: world.learning_centre_services.len(),
+        })
+    }
+
+    async fn session_load(&self, id: &str) -> Result<Option<SessionRow>, StoreError> {
+        let row = sqlx::query("SELECT data, expiry_unix FROM sessions WHERE id = $1 AND expiry_unix > $2")
+            .bind(id)
+            .bind(now_unix())
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|r| Ok(SessionRow { data: r.try_get("data")?, expiry_unix: r.try_get("expiry_unix")? })).transpose()
+    }
+
+    async fn session_create(&self, id: &str, row: &SessionRow) -> Result<bool, StoreError> {
+        let done = sqlx::query("INSERT INTO sessions (id, data, expiry_unix) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING")
+            .bind(id)
+            .bind(&row.data)
+            .bind(row.expiry_unix)
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn session_save(&self, id: &str, row: &SessionRow) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO sessions (id, data, expiry_unix) VALUES ($1, $2, $3)
+             ON CONFLICT (id) DO UPDATE SET data = excluded.data, expiry_unix = excluded.expiry_unix",
+        )
+        .bind(id)
+        .bind(&row.data)
+        .bind(row.expiry_unix)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn session_delete(&self, id: &str) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM sessions WHERE id = $1").bind(id).execute(&self.pool).await?;
+        Ok(())
+    }
+
+    async fn session_delete_expired(&self, now: i64) -> Result<u64, StoreError> {
+        let done = sqlx::query("DELETE FROM sessions WHERE expiry_unix <= $1").bind(now).execute(&self.pool).await?;
+        Ok(done.rows_affected())
+    }
+
+    async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn passwords_are_redacted() {
+        assert_eq!(super::redact("postgres://u:secret@h/db"), "postgres://u:***@h/db");
+        assert_eq!(super::redact("postgres://u@h/db"), "postgres://u@h/db");
+        assert_eq!(super::redact("sqlite://kkig.db"), "sqlite://kkig.db");
+    }
+}

@@ -1,0 +1,88 @@
+// Shared setup of the browser suite: one kkig server and one Chromium per test file, started in
+// `before` and stopped in `after`, plus the helpers the tests share.
+import assert from 'node:assert/strict';
+import { after, before } from 'node:test';
+import { chromium } from 'playwright-core';
+import { AxeBuilder } from '@axe-core/playwright';
+import { startServer } from './server.js';
+
+export const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+export const LANGS = ['sv', 'en'];
+
+export function launchBrowser() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    args: [
+      '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync',
+    ],
+  });
+}
+
+/**
+ * Registers the suite's `before`/`after` hooks and returns an object whose `baseURL`, `browser`
+ * and `server` are filled in once `before` has run.
+ */
+export function useSuite() {
+  const suite = { baseURL: null, browser: null, server: null };
+  before(async () => {
+    suite.server = await startServer();
+    suite.baseURL = suite.server.baseURL;
+    try {
+      suite.browser = await launchBrowser();
+    } catch (err) {
+      await suite.server.stop();
+      throw err;
+    }
+  });
+  after(async () => {
+    await suite.browser?.close();
+    await suite.server?.stop();
+  });
+  /** A fresh browser context (own cookies) for one test; close it with `ctx.close()`. */
+  suite.newContext = (options = {}) =>
+    suite.browser.newContext({ baseURL: suite.baseURL, ...options });
+  return suite;
+}
+
+/** `path` with `?lang=` (or `&lang=`) set. */
+export function withLang(path, lang) {
+  const url = new URL(path, 'http://x');
+  url.searchParams.set('lang', lang);
+  return url.pathname + url.search;
+}
+
+/** Collapses every run of whitespace (including U+00A0 and U+202F) to one space and trims. */
+export function norm(text) {
+  return (text ?? '').replace(/\s+/gu, ' ').trim();
+}
+
+export async function textOf(locator) {
+  return norm(await locator.textContent());
+}
+
+/** Readable report of axe violations: rule, impact, help, and each failing node's target. */
+export function formatViolations(violations) {
+  return violations
+    .map((v) => {
+      const nodes = v.nodes
+        .map((n) => {
+          const summary = (n.failureSummary || '').split('\n').map((l) => `        ${l}`).join('\n');
+          return `    - ${n.target.join(' ')}\n      ${n.html}\n${summary}`;
+        })
+        .join('\n');
+      return `  [${v.impact}] ${v.id}: ${v.help}\n    ${v.helpUrl}\n${nodes}`;
+    })
+    .join('\n');
+}
+
+/** Runs axe-core with the WCAG 2.1 A/AA rules and fails with a readable list on any violation. */
+export async function assertNoAxeViolations(page, label) {
+  const results = await new AxeBuilder({ page }).withTags(WCAG_TAGS).analyze();
+  const { violations } = results;
+  if (violations.length > 0) {
+    const report = `${violations.length} axe violation(s) on ${label}:\n${formatViolations(violations)}`;
+    assert.fail(report);
+  }
+}
