@@ -8,6 +8,7 @@
 mod error;
 mod sql;
 mod url;
+pub mod testing;
 
 use async_trait::async_trait;
 use kkig_core::demo::DemoWorld;
