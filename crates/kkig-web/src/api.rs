@@ -1,0 +1,246 @@
+//! The JSON API under `/api/v1/`, documented by the OpenAPI document at `/api/openapi.json`.
+
+use std::sync::LazyLock;
+
+use axum::extract::{Path, Query, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use kkig_core::{Kommunkod, MunicipalityRole};
+use kkig_formats::MunicipalityRecord;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, OpenApi, ToSchema};
+
+use crate::error::{ApiError, ErrorBody};
+use crate::AppState;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "kkig API",
+        description = "Coordinated competence supply in inland Norrland: municipalities, universities, learning centres, occupations. Swedish domain terms: kommunkod = SCB municipality code, lärcentrum = learning centre, SSYK = occupation classification.",
+        license(name = "EUPL-1.2")
+    ),
+    paths(list_municipalities, get_municipality, list_universities, list_learning_centres, list_occupations, health),
+    components(schemas(MunicipalityRecord, UniversityRecord, CampusRecord, LearningCentreRecord, ServicesRecord, OccupationRecord, ErrorBody, Health)),
+    tags(
+        (name = "region", description = "Reference facts about the region, with their sources"),
+        (name = "operations", description = "Health of the service")
+    )
+)]
+pub struct ApiDoc;
+
+/// The OpenAPI document, generated once from the code.
+pub static OPENAPI_JSON: LazyLock<String> =
+    LazyLock::new(|| ApiDoc::openapi().to_pretty_json().unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}")));
+
+pub async fn openapi_json() -> Response {
+    ([(header::CONTENT_TYPE, "application/json")], OPENAPI_JSON.as_str()).into_response()
+}
+
+/// Filters of the municipality list.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct MunicipalityFilter {
+    /// `participant` (the 17 municipalities of the collaboration) or `campus` (campus towns).
+    pub role: Option<String>,
+}
+
+/// Query strings that do not parse are answered with 400 and a JSON body, not a text page.
+fn parse_query<T: for<'de> Deserialize<'de>>(q: Result<Query<T>, axum::extract::rejection::QueryRejection>) -> Result<T, ApiError> {
+    q.map(|Query(v)| v).map_err(|e| ApiError::bad_request(e.body_text()))
+}
+
+/// All municipalities: the 17 participants first, then the campus towns.
+#[utoipa::path(
+    get, path = "/api/v1/municipalities", tag = "region",
+    params(MunicipalityFilter),
+    responses(
+        (status = 200, description = "Municipalities, participants first, each group in Swedish alphabetical order", body = [MunicipalityRecord]),
+        (status = 400, description = "Unknown role", body = ErrorBody)
+    )
+)]
+pub async fn list_municipalities(
+    State(state): State<AppState>,
+    filter: Result<Query<MunicipalityFilter>, axum::extract::rejection::QueryRejection>,
+) -> Result<Response, ApiError> {
+    let filter = parse_query(filter)?;
+    let role = match filter.role.as_deref() {
+        None | Some("") => None,
+        Some(r) => Some(MunicipalityRole::parse(r).ok_or_else(|| {
+            ApiError::bad_request(format!("role {r:?} is not one of participant, campus"))
+        })?),
+    };
+    let items = state.municipalities_json(role).await?;
+    Ok(([(header::CONTENT_TYPE, "application/json")], items).into_response())
+}
+
+/// One municipality by its kommunkod.
+#[utoipa::path(
+    get, path = "/api/v1/municipalities/{code}", tag = "region",
+    params(("code" = String, Path, description = "SCB kommunkod, four digits", example = "2422")),
+    responses(
+        (status = 200, description = "The municipality", body = MunicipalityRecord),
+        (status = 404, description = "No municipality with this code, or the code is malformed", body = ErrorBody)
+    )
+)]
+pub async fn get_municipality(State(state): State<AppState>, Path(code): Path<String>) -> Result<Json<MunicipalityRecord>, ApiError> {
+    let kod = Kommunkod::parse(&code).map_err(|e| ApiError::not_found(format!("no municipality with code {code:?}: {e}")))?;
+    let m = state
+        .store
+        .municipality(kod)
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("no municipality with code {kod} in kkig")))?;
+    Ok(Json(MunicipalityRecord::from(&m)))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CampusRecord {
+    #[schema(example = "Skellefteå")]
+    pub town: String,
+    /// Kommunkod of the campus town.
+    #[schema(example = "2482")]
+    pub municipality_code: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UniversityRecord {
+    #[schema(example = "LTU")]
+    pub code: String,
+    #[schema(example = "Luleå tekniska universitet")]
+    pub name: String,
+    pub campuses: Vec<CampusRecord>,
+}
+
+/// The partner universities and their campus towns.
+#[utoipa::path(get, path = "/api/v1/universities", tag = "region",
+    responses((status = 200, description = "LTU, UmU and MIUN with their campuses", body = [UniversityRecord])))]
+pub async fn list_universities(State(state): State<AppState>) -> Result<Json<Vec<UniversityRecord>>, ApiError> {
+    let items = state.store.universities().await?;
+    Ok(Json(
+        items
+            .into_iter()
+            .map(|u| UniversityRecord {
+                code: u.code,
+                name: u.name,
+                campuses: u
+                    .campuses
+                    .into_iter()
+                    .map(|c| CampusRecord { town: c.town, municipality_code: c.municipality.to_string() })
+                    .collect(),
+            })
+            .collect(),
+    ))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ServicesRecord {
+    pub study_places: i64,
+    pub exam_sittings: bool,
+    pub video_rooms: i64,
+    pub study_guidance: bool,
+    /// True when these services are generated demo data.
+    pub demo: bool,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LearningCentreRecord {
+    #[schema(example = "lc-2422")]
+    pub id: String,
+    #[schema(example = "2422")]
+    pub municipality_code: String,
+    pub name: String,
+    pub town: String,
+    pub lat: f64,
+    pub lon: f64,
+    /// Where the position comes from.
+    pub position_source: String,
+    /// What the centre offers; null when not registered.
+    pub services: Option<ServicesRecord>,
+}
+
+/// One learning centre (lärcentrum) per participating municipality.
+#[utoipa::path(get, path = "/api/v1/learning-centres", tag = "region",
+    responses((status = 200, description = "Learning centres by id", body = [LearningCentreRecord])))]
+pub async fn list_learning_centres(State(state): State<AppState>) -> Result<Json<Vec<LearningCentreRecord>>, ApiError> {
+    let items = state.store.learning_centres().await?;
+    Ok(Json(
+        items
+            .into_iter()
+            .map(|e| LearningCentreRecord {
+                id: e.centre.id,
+                municipality_code: e.centre.municipality.to_string(),
+                name: e.centre.name,
+                town: e.centre.town,
+                lat: e.centre.position.lat,
+                lon: e.centre.position.lon,
+                position_source: e.centre.position_source,
+                services: e.services.map(|s| ServicesRecord {
+                    study_places: s.study_places,
+                    exam_sittings: s.exam_sittings,
+                    video_rooms: s.video_rooms,
+                    study_guidance: s.study_guidance,
+                    demo: e.services_are_demo,
+                }),
+            })
+            .collect(),
+    ))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OccupationRecord {
+    /// SSYK 2012 unit group.
+    #[schema(example = "2221")]
+    pub ssyk: String,
+    #[schema(example = "Grundutbildade sjuksköterskor")]
+    pub name: String,
+    /// `teacher`, `nurse` or `social_work`.
+    #[schema(example = "nurse")]
+    pub area: String,
+}
+
+/// The shortage occupations in focus, as SSYK 2012 codes.
+#[utoipa::path(get, path = "/api/v1/occupations", tag = "region",
+    responses((status = 200, description = "Occupations by SSYK code", body = [OccupationRecord])))]
+pub async fn list_occupations(State(state): State<AppState>) -> Result<Json<Vec<OccupationRecord>>, ApiError> {
+    let items = state.store.occupations().await?;
+    Ok(Json(
+        items
+            .into_iter()
+            .map(|o| OccupationRecord { ssyk: o.ssyk.to_string(), name: o.name, area: o.area.as_str().to_string() })
+            .collect(),
+    ))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Health {
+    /// `ok` or `unavailable`.
+    pub status: String,
+    /// `sqlite` or `postgres`.
+    pub backend: String,
+    /// Why the database is unavailable, when it is.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+/// Whether kkig and its database answer.
+#[utoipa::path(get, path = "/health", tag = "operations",
+    responses(
+        (status = 200, description = "kkig and its database work", body = Health),
+        (status = 503, description = "The database does not answer", body = Health)
+    ))]
+pub async fn health(State(state): State<AppState>) -> (StatusCode, Json<Health>) {
+    let backend = state.store.backend().as_str().to_string();
+    match state.store.health().await {
+        Ok(()) => (StatusCode::OK, Json(Health { status: "ok".into(), backend, error: None })),
+        Err(e) => {
+            tracing::error!(error = %e, "health check failed");
+            (StatusCode::SERVICE_UNAVAILABLE, Json(Health { status: "unavailable".into(), backend, error: Some(e.to_string()) }))
+        }
+    }
+}
+
+/// Unknown paths under /api: 404 in JSON.
+pub async fn not_found(uri: axum::http::Uri) -> ApiError {
+    ApiError::not_found(format!("no API endpoint at {}", uri.path()))
+}

@@ -1,0 +1,145 @@
+//! What every HTML page shares: the language, the layout's texts, the demo notice, and the
+//! rendering of templates and error pages.
+
+use std::sync::Arc;
+
+use askama::Template;
+use axum::extract::{FromRequestParts, Query};
+use axum::http::request::Parts;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+use fluent_bundle::FluentValue;
+use serde::Deserialize;
+use tower_sessions::Session;
+
+use crate::i18n::{format_int, I18n, Lang};
+use crate::AppState;
+
+const LANG_KEY: &str = "lang";
+
+/// The layout's view of a request: language, current path, and whether demo data is shown.
+#[derive(Clone)]
+pub struct Chrome {
+    pub lang: Lang,
+    i18n: Arc<I18n>,
+    /// The request path, for the language switch and error messages.
+    pub path: String,
+    /// Seed of the demo world when the database holds one: every page then says so.
+    pub demo_seed: Option<u64>,
+}
+
+impl Chrome {
+    /// A translated text.
+    pub fn t(&self, key: &str) -> String {
+        self.i18n.message(self.lang, key, &[])
+    }
+
+    /// A translated text with one argument.
+    pub fn t1(&self, key: &str, name: &str, value: &str) -> String {
+        self.i18n.message(self.lang, key, &[(name, FluentValue::from(value.to_string()))])
+    }
+
+    /// A translated text with two arguments.
+    pub fn t2(&self, key: &str, n1: &str, v1: &str, n2: &str, v2: &str) -> String {
+        self.i18n.message(
+            self.lang,
+            key,
+            &[(n1, FluentValue::from(v1.to_string())), (n2, FluentValue::from(v2.to_string()))],
+        )
+    }
+
+    pub fn lang_code(&self) -> &'static str {
+        self.lang.code()
+    }
+
+    pub fn other_lang_code(&self) -> &'static str {
+        self.lang.other().code()
+    }
+
+    /// The current page in the other language.
+    pub fn switch_href(&self) -> String {
+        format!("{}?lang={}", self.path, self.lang.other().code())
+    }
+
+    pub fn int(&self, n: i64) -> String {
+        format_int(self.lang, n)
+    }
+
+    pub fn demo_seed_text(&self) -> String {
+        self.demo_seed.map(|s| s.to_string()).unwrap_or_default()
+    }
+
+    pub fn is_current(&self, href: &str) -> bool {
+        self.path == href
+    }
+}
+
+#[derive(Deserialize)]
+struct LangQuery {
+    lang: Option<String>,
+}
+
+impl FromRequestParts<AppState> for Chrome {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let session = Session::from_request_parts(parts, state).await.map_err(IntoResponse::into_response)?;
+        let asked = Query::<LangQuery>::try_from_uri(&parts.uri)
+            .ok()
+            .and_then(|q| q.0.lang)
+            .and_then(|l| Lang::parse(&l));
+        let lang = match asked {
+            Some(lang) => {
+                // Remember the choice for the following pages; a failing session store only
+                // costs the memory of the choice, never the page.
+                if let Err(e) = session.insert(LANG_KEY, lang).await {
+                    tracing::warn!(error = %e, "could not store language in session");
+                }
+                lang
+            }
+            None => session.get::<Lang>(LANG_KEY).await.ok().flatten().unwrap_or_default(),
+        };
+        let demo_seed = state.demo_seed().await;
+        Ok(Chrome { lang, i18n: state.i18n.clone(), path: parts.uri.path().to_string(), demo_seed })
+    }
+}
+
+/// Render a template as a page with `status`; a failing template becomes the error page.
+pub fn render<T: Template>(status: StatusCode, template: &T) -> Response {
+    match template.render() {
+        Ok(html) => (status, Html(html)).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "template failed");
+            (StatusCode::INTERNAL_SERVER_ERROR, Html("<!doctype html><html lang=\"sv\"><title>Fel</title><h1>Något gick fel / Something went wrong</h1></html>".to_string())).into_response()
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "not_found.html")]
+pub struct NotFoundPage {
+    pub chrome: Chrome,
+    pub title: String,
+    pub message: String,
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+pub struct ErrorPage {
+    pub chrome: Chrome,
+    pub time: String,
+}
+
+/// The 404 page with a specific message.
+pub fn not_found(chrome: Chrome, message: String) -> Response {
+    let title = chrome.t("not-found-title");
+    render(StatusCode::NOT_FOUND, &NotFoundPage { chrome, title, message })
+}
+
+/// The page shown when the database fails: 503, a readable message, the time to report.
+pub fn unavailable(chrome: Chrome, error: &dyn std::fmt::Display) -> Response {
+    let time = time::OffsetDateTime::now_utc();
+    let time = format!("{:04}-{:02}-{:02} {:02}:{:02}:{:02} UTC", time.year(), time.month() as u8, time.day(), time.hour(), time.minute(), time.second());
+    tracing::error!(error = %error, at = %time, "page failed");
+    render(StatusCode::SERVICE_UNAVAILABLE, &ErrorPage { chrome, time })
+}
