@@ -12,9 +12,14 @@ import { norm, textOf } from './harness.js';
 
 const OTHER_LANG = { sv: 'en', en: 'sv' };
 
+/** The table of municipalities on the start page: the table in main whose rows link to them. */
+export const MUNICIPALITY_TABLE = 'main table:has(tbody a[href*="/kommun/"])';
+
 /** The start page shows the 17 municipalities as a table, an accessible SVG map, and the layout. */
 async function startPageContent(page) {
-  const rows = page.locator('main table tbody tr');
+  const table = page.locator(MUNICIPALITY_TABLE);
+  assert.equal(await table.count(), 1, 'start page: expected one table of municipalities in main');
+  const rows = table.locator('tbody tr');
   assert.equal(await rows.count(), 17, 'start page table: expected 17 municipality rows');
   const codes = new Set();
   for (const row of await rows.all()) {

@@ -1,0 +1,84 @@
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::http::{HeaderMap, Request, StatusCode};
+use axum::Router;
+use http_body_util::BodyExt;
+use kkig_core::demo::{DemoWorld, DEFAULT_SEED};
+use kkig_store::testing::TestDb;
+use kkig_store::Store;
+use kkig_web::{app, AppState, WebConfig};
+use tower::ServiceExt;
+
+pub struct TestApp {
+    pub router: Router,
+    pub db: TestDb,
+}
+
+pub struct TestResponse {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: String,
+}
+
+impl TestResponse {
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
+    }
+
+    /// The session cookie set by this response, as `name=value`.
+    pub fn session_cookie(&self) -> Option<String> {
+        self.headers
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|v| v.starts_with("kkig_session="))
+            .map(|v| v.split(';').next().unwrap_or("").to_string())
+    }
+}
+
+impl TestApp {
+    /// A second web node on the same database (several nodes behind a load balancer).
+    pub fn another_node(&self) -> Router {
+        app(AppState::new(Arc::new(self.db.store.clone()), WebConfig::default()).unwrap())
+    }
+
+    pub async fn get(&self, uri: &str) -> TestResponse {
+        self.request(&self.router, uri, None).await
+    }
+
+    pub async fn get_with_cookie(&self, uri: &str, cookie: &str) -> TestResponse {
+        self.request(&self.router, uri, Some(cookie)).await
+    }
+
+    pub async fn request(&self, router: &Router, uri: &str, cookie: Option<&str>) -> TestResponse {
+        let mut req = Request::get(uri);
+        if let Some(c) = cookie {
+            req = req.header("cookie", c);
+        }
+        let res = router.clone().oneshot(req.body(Body::empty()).unwrap()).await.unwrap();
+        let status = res.status();
+        let headers = res.headers().clone();
+        let bytes = res.into_body().collect().await.unwrap().to_bytes();
+        TestResponse { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
+    }
+
+    pub async fn finish(self) {
+        self.db.finish().await;
+    }
+}
+
+/// One app per available backend, with reference data seeded and, if `demo`, the demo world.
+pub async fn apps(demo: bool) -> Vec<TestApp> {
+    let reference = kkig_formats::reference::embedded().unwrap();
+    let mut out = Vec::new();
+    for db in TestDb::all().await {
+        db.store.seed_reference(&reference).await.unwrap();
+        if demo {
+            db.store.load_demo(&DemoWorld::generate(DEFAULT_SEED, &reference)).await.unwrap();
+        }
+        let state = AppState::new(Arc::new(db.store.clone()), WebConfig::default()).unwrap();
+        out.push(TestApp { router: app(state), db });
+    }
+    out
+}

@@ -1,0 +1,11 @@
+//! Route tests: every endpoint through the whole router (sessions, headers, fallbacks), on
+//! SQLite and — when KKIG_TEST_DATABASE_URL is set — on PostgreSQL. One test binary, one
+//! module per endpoint; JSON bodies and the OpenAPI document are insta snapshots.
+
+mod common;
+
+mod api_municipalities;
+mod api_other;
+mod health;
+mod openapi;
+mod pages;

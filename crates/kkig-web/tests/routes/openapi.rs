@@ -1,0 +1,30 @@
+use crate::common::apps;
+
+#[tokio::test]
+async fn openapi_document_is_3_1_and_describes_every_route() {
+    let apps = apps(false).await;
+    let app = &apps[0];
+    let res = app.get("/api/openapi.json").await;
+    assert_eq!(res.status, 200);
+    let doc = res.json();
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"), "{}", doc["openapi"]);
+    for path in [
+        "/api/v1/municipalities",
+        "/api/v1/municipalities/{code}",
+        "/api/v1/universities",
+        "/api/v1/learning-centres",
+        "/api/v1/occupations",
+        "/health",
+    ] {
+        assert!(doc["paths"][path]["get"].is_object(), "{path} missing from the OpenAPI document");
+    }
+    // The municipality schema has exactly the keys the API promises.
+    let props = doc["components"]["schemas"]["MunicipalityRecord"]["properties"].as_object().unwrap();
+    for key in ["code", "name", "county_code", "seat", "lat", "lon", "population", "population_year", "role"] {
+        assert!(props.contains_key(key), "MunicipalityRecord lacks {key}");
+    }
+    insta::assert_snapshot!("openapi", res.body);
+    for app in apps {
+        app.finish().await;
+    }
+}
