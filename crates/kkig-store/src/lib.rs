@@ -12,7 +12,7 @@ pub mod testing;
 
 use async_trait::async_trait;
 use kkig_core::demo::DemoWorld;
-use kkig_core::vfu::PlacementSite;
+use kkig_core::vfu::{PlacementSite, SiteKind};
 use kkig_core::{
     Kommunkod, LearningCentre, LearningCentreServices, Municipality, Occupation, ReferenceData,
     University,
@@ -72,6 +72,9 @@ pub trait Store: Send + Sync + 'static {
     async fn occupations(&self) -> Result<Vec<Occupation>, StoreError>;
     /// Placement sites, of one municipality or all, by municipality and name.
     async fn placement_sites(&self, municipality: Option<Kommunkod>) -> Result<Vec<PlacementSite>, StoreError>;
+
+    /// Number of placement sites per municipality and kind (for overviews, without loading sites).
+    async fn placement_site_counts(&self) -> Result<Vec<(Kommunkod, SiteKind, i64)>, StoreError>;
 
     async fn demo_status(&self) -> Result<Option<DemoStatus>, StoreError>;
     /// Fill an empty database with the demo world, in one transaction. Refuses when the

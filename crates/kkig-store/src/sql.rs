@@ -63,7 +63,7 @@ impl SqlStore {
         let pool = AnyPoolOptions::new()
             .max_connections(if is_sqlite { 8 } else { 16 })
             .min_connections(1)
-            .acquire_timeout(Duration::from_secs(10))
+            .acquire_timeout(Duration::from_secs(5))
             .after_connect(move |conn, _meta| {
                 Box::pin(async move {
                     if is_sqlite {
@@ -110,6 +110,17 @@ impl SqlStore {
     /// The pool, for the store's own tests (e.g. integrity checks).
     pub fn pool(&self) -> &AnyPool {
         &self.pool
+    }
+
+    /// Begin a transaction that will write. On SQLite it takes the write lock at once
+    /// (`BEGIN IMMEDIATE`): a transaction that reads first and writes later could otherwise
+    /// fail with "database is locked" when another process wrote in between, because SQLite
+    /// cannot wait for a lock while holding an outdated read snapshot.
+    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, StoreError> {
+        Ok(match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.pool.begin().await?,
+        })
     }
 
     async fn meta(&self, key: &str) -> Result<Option<String>, StoreError> {
@@ -164,7 +175,7 @@ impl Store for SqlStore {
     }
 
     async fn seed_reference(&self, r: &ReferenceData) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         for m in &r.municipalities {
             sqlx::query(
                 "INSERT INTO municipalities (code, name, county_code, county_name, seat, lat, lon, population, population_year, role)
@@ -360,6 +371,25 @@ impl Store for SqlStore {
         Ok(out)
     }
 
+    async fn placement_site_counts(&self) -> Result<Vec<(Kommunkod, SiteKind, i64)>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT municipality_code, kind, COUNT(*) AS n FROM placement_sites GROUP BY municipality_code, kind
+             ORDER BY municipality_code, kind",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                let kind: String = row.try_get("kind")?;
+                Ok((
+                    kommunkod(row, "municipality_code")?,
+                    SiteKind::parse(&kind).ok_or_else(|| corrupt("kind", &kind))?,
+                    row.try_get("n")?,
+                ))
+            })
+            .collect()
+    }
+
     async fn demo_status(&self) -> Result<Option<DemoStatus>, StoreError> {
         let (Some(seed), Some(at)) = (self.meta("demo_seed").await?, self.meta("demo_loaded_at").await?) else {
             return Ok(None);
@@ -371,7 +401,7 @@ impl Store for SqlStore {
     }
 
     async fn load_demo(&self, world: &DemoWorld) -> Result<DemoOutcome, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         // Inside the transaction, so two processes loading at once cannot both decide "empty".
         let seed: Option<String> = sqlx::query("SELECT value FROM kkig_meta WHERE key = 'demo_seed'")
             .fetch_optional(&mut *tx)

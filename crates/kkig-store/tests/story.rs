@@ -73,6 +73,11 @@ async fn story(db: &TestDb) {
     assert_eq!(sorsele_sites, generated, "{label}: sites round-trip exactly");
     let centres = s.learning_centres().await.unwrap();
     assert!(centres.iter().all(|c| c.services.is_some() && c.services_are_demo), "{label}");
+    let counts = s.placement_site_counts().await.unwrap();
+    assert_eq!(counts.iter().map(|c| c.2).sum::<i64>() as usize, sites.len(), "{label}");
+    let sorsele_kinds: Vec<_> = counts.iter().filter(|c| c.0 == code("2422")).map(|c| (c.1, c.2)).collect();
+    assert_eq!(sorsele_kinds.len(), 7, "{label}: every kind in Sorsele");
+    assert!(sorsele_kinds.iter().all(|(_, n)| *n >= 1), "{label}");
 
     // Sessions: create, load, update, expire, delete.
     let far = 4_000_000_000;

@@ -115,17 +115,18 @@ pub async fn index(State(state): State<AppState>, chrome: Chrome) -> Response {
     let loaded = async {
         let municipalities = state.store.municipalities().await?;
         let universities = state.store.universities().await?;
-        let sites = if chrome.demo_seed.is_some() { state.store.placement_sites(None).await? } else { Vec::new() };
-        Ok::<_, kkig_store::StoreError>((municipalities, universities, sites))
+        let counts = state.store.placement_site_counts().await?;
+        Ok::<_, kkig_store::StoreError>((municipalities, universities, counts))
     };
-    let (municipalities, universities, sites) = match loaded.await {
+    let (municipalities, universities, counts) = match loaded.await {
         Ok(v) => v,
         Err(e) => return unavailable(chrome, &e),
     };
     let mut per_municipality: BTreeMap<Kommunkod, usize> = BTreeMap::new();
-    for s in &sites {
-        *per_municipality.entry(s.municipality).or_default() += 1;
+    for (code, _, n) in &counts {
+        *per_municipality.entry(*code).or_default() += *n as usize;
     }
+    let total_sites: usize = per_municipality.values().sum();
     let participants: Vec<&Municipality> =
         municipalities.iter().filter(|m| m.role == MunicipalityRole::Participant).collect();
     let rows = participants
@@ -158,8 +159,8 @@ pub async fn index(State(state): State<AppState>, chrome: Chrome) -> Response {
         total_population: chrome.int(total),
         map: map_view(&municipalities),
         rows,
-        show_sites: !sites.is_empty(),
-        total_sites: sites.len(),
+        show_sites: total_sites > 0,
+        total_sites,
         universities,
         campus_towns,
         chrome,

@@ -1,0 +1,218 @@
+//! The `kkig` binary as users run it: exit codes, one-line errors, exports, demo loading.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+fn kkig() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_kkig"));
+    c.env_remove("KKIG_DATABASE_URL").env("KKIG_LOG", "warn").env_remove("RUST_BACKTRACE");
+    c
+}
+
+fn db_url(dir: &Path) -> String {
+    format!("sqlite://{}", dir.join("kkig.db").display())
+}
+
+fn run(args: &[&str], db: &str) -> Output {
+    kkig().arg("--database-url").arg(db).args(args).output().unwrap()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// An error is one line starting with "error: ", with no panic or backtrace.
+fn assert_one_line_error(o: &Output, want: &str) {
+    assert!(!o.status.success(), "should fail: {}", stderr(o));
+    let err = stderr(o);
+    let lines: Vec<_> = err.lines().filter(|l| !l.trim().is_empty()).collect();
+    assert_eq!(lines.len(), 1, "one line expected:\n{err}");
+    assert!(lines[0].starts_with("error: ") && lines[0].contains(want), "{err}");
+    assert!(!err.contains("panicked") && !err.contains("backtrace"), "{err}");
+}
+
+#[test]
+fn help_explains_every_command() {
+    for args in [&["--help"][..], &["serve", "--help"], &["migrate", "--help"], &["demo", "--help"], &["export", "municipalities", "--help"]] {
+        let o = kkig().args(args).output().unwrap();
+        assert!(o.status.success(), "{args:?}");
+        let out = String::from_utf8_lossy(&o.stdout);
+        assert!(out.contains("Usage: kkig"), "{args:?}: {out}");
+    }
+    let o = kkig().args(["serve", "--help"]).output().unwrap();
+    let out = String::from_utf8_lossy(&o.stdout);
+    for flag in ["--addr", "--database-url", "--demo"] {
+        assert!(out.contains(flag), "serve --help lacks {flag}");
+    }
+}
+
+#[test]
+fn migrate_then_demo_is_idempotent_and_export_writes_every_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = db_url(dir.path());
+    assert!(run(&["migrate"], &db).status.success());
+    assert!(run(&["migrate"], &db).status.success(), "migrate twice");
+    let o = run(&["demo"], &db);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = run(&["demo"], &db);
+    assert!(o.status.success(), "demo twice is a no-op: {}", stderr(&o));
+    let o = run(&["demo", "--seed", "7"], &db);
+    assert_one_line_error(&o, "already holds the demo world of seed 2025");
+
+    let json = run(&["export", "municipalities", "--format", "json"], &db);
+    assert!(json.status.success(), "{}", stderr(&json));
+    let v: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(v.as_array().unwrap().len(), 23);
+    assert_eq!(v[0]["code"], "2506");
+
+    let csv_path = dir.path().join("kommuner.csv");
+    let o = run(&["export", "municipalities", "--format", "csv", "--output", csv_path.to_str().unwrap()], &db);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let csv = std::fs::read(&csv_path).unwrap();
+    assert!(csv.starts_with("\u{feff}code;name;county_code".as_bytes()));
+    let text = String::from_utf8(csv).unwrap();
+    assert!(text.contains("2422;Sorsele;24;Västerbottens län;Sorsele;65,5333;17,5333;2387;2023;participant\r\n"), "{text}");
+
+    let xlsx_path = dir.path().join("kommuner.xlsx");
+    let o = run(&["export", "municipalities", "--format", "xlsx", "-o", xlsx_path.to_str().unwrap()], &db);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(&std::fs::read(&xlsx_path).unwrap()[..2], b"PK");
+
+    let o = run(&["export", "municipalities", "--format", "pdf"], &db);
+    assert_eq!(o.status.code(), Some(2), "clap rejects unknown formats with exit 2");
+}
+
+#[test]
+fn bad_database_urls_fail_with_one_clear_line() {
+    let o = kkig().args(["--database-url", "mysql://root@localhost/x", "migrate"]).output().unwrap();
+    assert_one_line_error(&o, "unsupported database URL \"mysql://root@localhost/x\"");
+
+    let o = kkig().args(["--database-url", "sqlite:///no/such/dir/kkig.db", "migrate"]).output().unwrap();
+    assert_one_line_error(&o, "cannot open database sqlite:///no/such/dir/kkig.db");
+
+    // Unreachable PostgreSQL (nothing listens on port 1).
+    let o = kkig().args(["--database-url", "postgres://kkig@127.0.0.1:1/kkig", "migrate"]).output().unwrap();
+    assert_one_line_error(&o, "cannot open database postgres://kkig@127.0.0.1:1/kkig");
+
+    // The environment variable works like the flag.
+    let o = kkig().env("KKIG_DATABASE_URL", "mysql://x").arg("migrate").output().unwrap();
+    assert_one_line_error(&o, "unsupported database URL \"mysql://x\"");
+}
+
+#[cfg(unix)]
+#[test]
+fn read_only_database_file_fails_with_one_clear_line() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let db = db_url(dir.path());
+    assert!(run(&["migrate"], &db).status.success());
+    // A database from an older kkig with a pending migration cannot be written: simulate by a
+    // read-only directory and file (root ignores permissions, so open read-only instead).
+    let path = dir.path().join("kkig.db");
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o444)).unwrap();
+    let ro = format!("sqlite://{}?mode=ro", path.display());
+    let o = run(&["demo"], &ro);
+    assert_one_line_error(&o, "readonly");
+}
+
+struct Server {
+    child: std::process::Child,
+    addr: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+fn http_get(addr: &str, path: &str) -> Option<String> {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(addr).ok()?;
+    s.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
+    write!(s, "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").ok()?;
+    let mut out = String::new();
+    s.read_to_string(&mut out).ok()?;
+    Some(out)
+}
+
+fn start(db: &str, port: u16, extra: &[&str]) -> Server {
+    let addr = format!("127.0.0.1:{port}");
+    let child = kkig()
+        .args(["--database-url", db, "serve", "--addr", &addr])
+        .args(extra)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let server = Server { child, addr };
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while Instant::now() < deadline {
+        if http_get(&server.addr, "/health").is_some_and(|r| r.starts_with("HTTP/1.1 200")) {
+            return server;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    panic!("server on {} did not become healthy", server.addr);
+}
+
+#[test]
+fn serve_demo_answers_and_port_in_use_is_one_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = db_url(dir.path());
+    let port = free_port();
+    let server = start(&db, port, &["--demo"]);
+    let res = http_get(&server.addr, "/api/v1/municipalities/2422").unwrap();
+    assert!(res.starts_with("HTTP/1.1 200"), "{res}");
+    assert!(res.contains("\"population\":2387"), "{res}");
+
+    // A second server on the same port: one line, non-zero exit.
+    let o = run(&["serve", "--addr", &server.addr], &db);
+    assert_one_line_error(&o, &format!("cannot listen on {}", server.addr));
+}
+
+#[cfg(unix)]
+#[test]
+fn sigterm_shuts_down_gracefully() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = db_url(dir.path());
+    let mut server = start(&db, free_port(), &[]);
+    let pid = server.child.id().to_string();
+    assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let status = loop {
+        if let Some(s) = server.child.try_wait().unwrap() {
+            break s;
+        }
+        assert!(Instant::now() < deadline, "did not stop on SIGTERM");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(status.success(), "graceful shutdown exits 0: {status:?}");
+}
+
+/// Two processes on one SQLite file: both start, both load (one loads, one finds it loaded),
+/// and the file stays intact.
+#[test]
+fn two_processes_on_one_sqlite_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = db_url(dir.path());
+    assert!(run(&["migrate"], &db).status.success());
+    let spawn = || kkig().args(["--database-url", &db, "demo"]).stderr(Stdio::piped()).spawn().unwrap();
+    let (a, b) = (spawn(), spawn());
+    let (a, b) = (a.wait_with_output().unwrap(), b.wait_with_output().unwrap());
+    assert!(a.status.success(), "{}", stderr(&a));
+    assert!(b.status.success(), "{}", stderr(&b));
+    let a_srv = start(&db, free_port(), &[]);
+    let b_srv = start(&db, free_port(), &[]);
+    for s in [&a_srv, &b_srv] {
+        let res = http_get(&s.addr, "/").unwrap();
+        assert!(res.starts_with("HTTP/1.1 200") && res.contains("Demodata"), "{}", &res[..200.min(res.len())]);
+    }
+    let _: PathBuf = dir.path().join("kkig.db");
+}
