@@ -71,7 +71,7 @@ pub async fn list_municipalities(
             ApiError::bad_request(format!("role {r:?} is not one of participant, campus"))
         })?),
     };
-    let items = state.municipalities_json(role).await?;
+    let items = state.overview().await?.municipalities_json(role);
     Ok(([(header::CONTENT_TYPE, "application/json")], items).into_response())
 }
 
@@ -86,12 +86,11 @@ pub async fn list_municipalities(
 )]
 pub async fn get_municipality(State(state): State<AppState>, Path(code): Path<String>) -> Result<Json<MunicipalityRecord>, ApiError> {
     let kod = Kommunkod::parse(&code).map_err(|e| ApiError::not_found(format!("no municipality with code {code:?}: {e}")))?;
-    let m = state
-        .store
+    let overview = state.overview().await?;
+    let m = overview
         .municipality(kod)
-        .await?
         .ok_or_else(|| ApiError::not_found(format!("no municipality with code {kod} in kkig")))?;
-    Ok(Json(MunicipalityRecord::from(&m)))
+    Ok(Json(MunicipalityRecord::from(m)))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -116,10 +115,12 @@ pub struct UniversityRecord {
 #[utoipa::path(get, path = "/api/v1/universities", tag = "region",
     responses((status = 200, description = "LTU, UmU and MIUN with their campuses", body = [UniversityRecord])))]
 pub async fn list_universities(State(state): State<AppState>) -> Result<Json<Vec<UniversityRecord>>, ApiError> {
-    let items = state.store.universities().await?;
+    let overview = state.overview().await?;
     Ok(Json(
-        items
-            .into_iter()
+        overview
+            .universities
+            .iter()
+            .cloned()
             .map(|u| UniversityRecord {
                 code: u.code,
                 name: u.name,
@@ -163,10 +164,12 @@ pub struct LearningCentreRecord {
 #[utoipa::path(get, path = "/api/v1/learning-centres", tag = "region",
     responses((status = 200, description = "Learning centres by id", body = [LearningCentreRecord])))]
 pub async fn list_learning_centres(State(state): State<AppState>) -> Result<Json<Vec<LearningCentreRecord>>, ApiError> {
-    let items = state.store.learning_centres().await?;
+    let overview = state.overview().await?;
     Ok(Json(
-        items
-            .into_iter()
+        overview
+            .learning_centres
+            .iter()
+            .cloned()
             .map(|e| LearningCentreRecord {
                 id: e.centre.id,
                 municipality_code: e.centre.municipality.to_string(),

@@ -9,26 +9,22 @@ pub mod api;
 mod assets;
 mod error;
 pub mod i18n;
+mod overview;
 mod page;
 mod pages;
 mod session;
 
-use std::collections::HashMap;
 use std::future::Future;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use axum::body::Bytes;
 use axum::extract::{MatchedPath, Request};
 use axum::http::{header, HeaderName, HeaderValue};
 use axum::middleware::{self, Next};
 use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
-use kkig_core::MunicipalityRole;
-use kkig_formats::MunicipalityRecord;
 use kkig_store::{Store, StoreError};
-use tokio::sync::RwLock;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
@@ -36,11 +32,7 @@ use tower_sessions::{Expiry, SessionManagerLayer};
 pub use i18n::{I18n, Lang};
 pub use session::DbSessionStore;
 
-/// How long reference lists and the demo status are served from memory before being read
-/// again. They change only when reference data is seeded or demo data loaded, and a few
-/// seconds of delay across web nodes is harmless; the cache spares the database the hottest
-/// reads (every page asks for the demo status).
-pub const CACHE_TTL: Duration = Duration::from_secs(5);
+pub use overview::{Overview, CACHE_TTL};
 
 /// Settings of the web layer.
 #[derive(Debug, Clone, Default)]
@@ -49,71 +41,28 @@ pub struct WebConfig {
     pub secure_cookies: bool,
 }
 
-struct Cached<T> {
-    value: T,
-    at: Instant,
-}
-
-impl<T: Clone> Cached<T> {
-    fn fresh(&self) -> Option<T> {
-        (self.at.elapsed() < CACHE_TTL).then(|| self.value.clone())
-    }
-}
-
-#[derive(Default)]
-struct Caches {
-    municipalities: RwLock<HashMap<Option<MunicipalityRole>, Cached<Bytes>>>,
-    demo_seed: RwLock<Option<Cached<Option<u64>>>>,
-}
-
 /// Shared state of every handler.
 #[derive(Clone)]
 pub struct AppState {
     pub store: Arc<dyn Store>,
     pub i18n: Arc<I18n>,
     pub config: Arc<WebConfig>,
-    caches: Arc<Caches>,
+    overview: Arc<overview::OverviewCache>,
 }
 
 impl AppState {
     pub fn new(store: Arc<dyn Store>, config: WebConfig) -> Result<Self, String> {
-        Ok(Self { store, i18n: Arc::new(I18n::load()?), config: Arc::new(config), caches: Arc::default() })
+        Ok(Self { store, i18n: Arc::new(I18n::load()?), config: Arc::new(config), overview: Arc::default() })
     }
 
-    /// The seed of the demo world in the database, if any (cached for [`CACHE_TTL`]).
-    pub async fn demo_seed(&self) -> Option<u64> {
-        if let Some(v) = self.caches.demo_seed.read().await.as_ref().and_then(Cached::fresh) {
-            return v;
-        }
-        match self.store.demo_status().await {
-            Ok(status) => {
-                let seed = status.map(|s| s.seed);
-                *self.caches.demo_seed.write().await = Some(Cached { value: seed, at: Instant::now() });
-                seed
-            }
-            Err(e) => {
-                tracing::warn!(error = %e, "could not read demo status");
-                None
-            }
-        }
+    /// The region overview (cached for [`CACHE_TTL`]).
+    pub async fn overview(&self) -> Result<Arc<Overview>, StoreError> {
+        self.overview.get(self.store.as_ref()).await
     }
 
-    /// The municipality list as JSON bytes (cached for [`CACHE_TTL`]).
-    pub async fn municipalities_json(&self, role: Option<MunicipalityRole>) -> Result<Bytes, StoreError> {
-        if let Some(v) = self.caches.municipalities.read().await.get(&role).and_then(Cached::fresh) {
-            return Ok(v);
-        }
-        let items: Vec<MunicipalityRecord> = self
-            .store
-            .municipalities()
-            .await?
-            .iter()
-            .filter(|m| role.is_none_or(|r| m.role == r))
-            .map(MunicipalityRecord::from)
-            .collect();
-        let bytes = Bytes::from(serde_json::to_vec(&items).map_err(|e| StoreError::Corrupt(e.to_string()))?);
-        self.caches.municipalities.write().await.insert(role, Cached { value: bytes.clone(), at: Instant::now() });
-        Ok(bytes)
+    /// Make this node read the overview again on its next request (after writing to it).
+    pub async fn invalidate_overview(&self) {
+        self.overview.invalidate().await;
     }
 }
 

@@ -99,19 +99,45 @@ impl FromRequestParts<AppState> for Chrome {
             }
             None => session.get::<Lang>(LANG_KEY).await.ok().flatten().unwrap_or_default(),
         };
-        let demo_seed = state.demo_seed().await;
+        let demo_seed = state.overview().await.ok().and_then(|o| o.demo_seed);
         Ok(Chrome { lang, i18n: state.i18n.clone(), path: parts.uri.path().to_string(), demo_seed })
     }
+}
+
+/// A public page that is the same for every visitor: served from the overview's memory when
+/// it was rendered before, otherwise rendered and remembered.
+pub fn render_public<T: Template>(overview: &crate::Overview, chrome: &Chrome, template: impl FnOnce() -> T) -> Response {
+    if let Some(html) = overview.page(&chrome.path, chrome.lang) {
+        return html_response(html);
+    }
+    match template().render() {
+        Ok(html) => {
+            let bytes = axum::body::Bytes::from(html);
+            overview.keep_page(&chrome.path, chrome.lang, bytes.clone());
+            html_response(bytes)
+        }
+        Err(e) => template_failed(e),
+    }
+}
+
+fn html_response(html: axum::body::Bytes) -> Response {
+    ([(axum::http::header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response()
+}
+
+fn template_failed(e: askama::Error) -> Response {
+    tracing::error!(error = %e, "template failed");
+    (
+        StatusCode::INTERNAL_SERVER_ERROR,
+        Html("<!doctype html><html lang=\"sv\"><title>Fel</title><h1>Något gick fel / Something went wrong</h1></html>".to_string()),
+    )
+        .into_response()
 }
 
 /// Render a template as a page with `status`; a failing template becomes the error page.
 pub fn render<T: Template>(status: StatusCode, template: &T) -> Response {
     match template.render() {
         Ok(html) => (status, Html(html)).into_response(),
-        Err(e) => {
-            tracing::error!(error = %e, "template failed");
-            (StatusCode::INTERNAL_SERVER_ERROR, Html("<!doctype html><html lang=\"sv\"><title>Fel</title><h1>Något gick fel / Something went wrong</h1></html>".to_string())).into_response()
-        }
+        Err(e) => template_failed(e),
     }
 }
 

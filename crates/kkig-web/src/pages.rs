@@ -4,15 +4,13 @@ use std::collections::BTreeMap;
 
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::response::Response;
 use kkig_core::geo::haversine_km;
 use kkig_core::map::project;
-use kkig_core::vfu::SiteKind;
 use kkig_core::{Kommunkod, Municipality, MunicipalityRole, TravelModel};
 
 use crate::i18n::format_decimal;
-use crate::page::{not_found, render, unavailable, Chrome};
+use crate::page::{not_found, render_public, unavailable, Chrome};
 use crate::AppState;
 
 pub struct MapPoint {
@@ -43,7 +41,7 @@ pub struct MapView {
     pub points: Vec<MapPoint>,
 }
 
-const MAP_WIDTH: f64 = 560.0;
+const MAP_WIDTH: f64 = 440.0;
 
 /// Lay out the municipalities on the map: circles with area ∝ population for participants,
 /// squares for campus towns, labels beside them (to the left near the right edge).
@@ -112,60 +110,58 @@ pub struct IndexPage {
 }
 
 pub async fn index(State(state): State<AppState>, chrome: Chrome) -> Response {
-    let loaded = async {
-        let municipalities = state.store.municipalities().await?;
-        let universities = state.store.universities().await?;
-        let counts = state.store.placement_site_counts().await?;
-        Ok::<_, kkig_store::StoreError>((municipalities, universities, counts))
-    };
-    let (municipalities, universities, counts) = match loaded.await {
+    let overview = match state.overview().await {
         Ok(v) => v,
         Err(e) => return unavailable(chrome, &e),
     };
-    let mut per_municipality: BTreeMap<Kommunkod, usize> = BTreeMap::new();
-    for (code, _, n) in &counts {
-        *per_municipality.entry(*code).or_default() += *n as usize;
-    }
-    let total_sites: usize = per_municipality.values().sum();
-    let participants: Vec<&Municipality> =
-        municipalities.iter().filter(|m| m.role == MunicipalityRole::Participant).collect();
-    let rows = participants
-        .iter()
-        .map(|m| Row {
-            code: m.code.to_string(),
-            name: m.name.clone(),
-            county: m.county_name.clone(),
-            population: chrome.int(m.population),
-            year: m.population_year,
-            sites: per_municipality.get(&m.code).copied().unwrap_or(0),
-        })
-        .collect();
-    let total: i64 = participants.iter().map(|m| m.population).sum();
-    let universities = universities
-        .iter()
-        .map(|u| UniversityRow {
-            code: u.code.clone(),
-            name: u.name.clone(),
-            campuses: u.campuses.iter().map(|c| c.town.as_str()).collect::<Vec<_>>().join(", "),
-        })
-        .collect();
-    let campus_towns = municipalities
-        .iter()
-        .filter(|m| m.role == MunicipalityRole::Campus)
-        .map(|m| TownLink { code: m.code.to_string(), name: m.name.clone(), population: chrome.int(m.population) })
-        .collect();
-    let page = IndexPage {
-        count: participants.len().to_string(),
-        total_population: chrome.int(total),
-        map: map_view(&municipalities),
-        rows,
-        show_sites: total_sites > 0,
-        total_sites,
-        universities,
-        campus_towns,
-        chrome,
-    };
-    render(StatusCode::OK, &page)
+    let key = chrome.clone();
+    render_public(&overview, &key, || {
+        let (municipalities, universities) = (&overview.municipalities, &overview.universities);
+        let mut per_municipality: BTreeMap<Kommunkod, usize> = BTreeMap::new();
+        for (code, _, n) in &overview.site_counts {
+            *per_municipality.entry(*code).or_default() += *n as usize;
+        }
+        let total_sites: usize = per_municipality.values().sum();
+        let participants: Vec<&Municipality> =
+            municipalities.iter().filter(|m| m.role == MunicipalityRole::Participant).collect();
+        let rows = participants
+            .iter()
+            .map(|m| Row {
+                code: m.code.to_string(),
+                name: m.name.clone(),
+                county: m.county_name.clone(),
+                population: chrome.int(m.population),
+                year: m.population_year,
+                sites: per_municipality.get(&m.code).copied().unwrap_or(0),
+            })
+            .collect();
+        let total: i64 = participants.iter().map(|m| m.population).sum();
+        let universities = universities
+            .iter()
+            .map(|u| UniversityRow {
+                code: u.code.clone(),
+                name: u.name.clone(),
+                campuses: u.campuses.iter().map(|c| c.town.as_str()).collect::<Vec<_>>().join(", "),
+            })
+            .collect();
+        let campus_towns = municipalities
+            .iter()
+            .filter(|m| m.role == MunicipalityRole::Campus)
+            .map(|m| TownLink { code: m.code.to_string(), name: m.name.clone(), population: chrome.int(m.population) })
+            .collect();
+        let page = IndexPage {
+            count: participants.len().to_string(),
+            total_population: chrome.int(total),
+            map: map_view(municipalities),
+            rows,
+            show_sites: total_sites > 0,
+            total_sites,
+            universities,
+            campus_towns,
+            chrome,
+        };
+        page
+    })
 }
 
 pub struct ServicesView {
@@ -201,7 +197,7 @@ pub struct MunicipalityPage {
     pub participant: bool,
     pub centre: Option<CentreView>,
     pub campuses: Vec<CampusView>,
-    pub sites: Vec<(String, usize)>,
+    pub sites: Vec<(String, i64)>,
 }
 
 pub async fn municipality(State(state): State<AppState>, chrome: Chrome, Path(code): Path<String>) -> Response {
@@ -209,89 +205,86 @@ pub async fn municipality(State(state): State<AppState>, chrome: Chrome, Path(co
         let msg = chrome.t1("not-found-municipality", "code", &code);
         return not_found(chrome, msg);
     };
-    let loaded = async {
-        let Some(m) = state.store.municipality(kod).await? else { return Ok(None) };
-        let universities = state.store.universities().await?;
-        let municipalities = state.store.municipalities().await?;
-        let centres = state.store.learning_centres().await?;
-        let sites = state.store.placement_sites(Some(kod)).await?;
-        Ok::<_, kkig_store::StoreError>(Some((m, universities, municipalities, centres, sites)))
-    };
-    let (m, universities, municipalities, centres, sites) = match loaded.await {
-        Ok(Some(v)) => v,
-        Ok(None) => {
-            let msg = chrome.t1("not-found-municipality", "code", &code);
-            return not_found(chrome, msg);
-        }
+    let overview = match state.overview().await {
+        Ok(v) => v,
         Err(e) => return unavailable(chrome, &e),
     };
-    let yes_no = |b: bool| chrome.t(if b { "yes" } else { "no" });
-    let centre = centres.into_iter().find(|c| c.centre.municipality == kod).map(|c| CentreView {
-        name: c.centre.name,
-        town: c.centre.town,
-        position_source: if c.centre.position_source == "seat" {
-            chrome.t("position-source-seat")
-        } else {
-            c.centre.position_source
-        },
-        services: c.services.map(|s| ServicesView {
-            study_places: s.study_places,
-            exam_sittings: yes_no(s.exam_sittings),
-            video_rooms: s.video_rooms,
-            study_guidance: yes_no(s.study_guidance),
-        }),
-    });
-
-    // Campus towns by estimated travel time from the seat town (travel model of DESIGN.md).
-    let model = TravelModel::default();
-    let mut towns: BTreeMap<Kommunkod, (String, Vec<String>)> = BTreeMap::new();
-    for u in &universities {
-        for c in &u.campuses {
-            towns.entry(c.municipality).or_insert_with(|| (c.town.clone(), Vec::new())).1.push(u.code.clone());
-        }
-    }
-    let mut campuses: Vec<(i64, f64, CampusView)> = towns
-        .into_iter()
-        .filter_map(|(code, (town, unis))| {
-            let target = municipalities.iter().find(|x| x.code == code)?;
-            let km = haversine_km(m.position, target.position);
-            let minutes = model.minutes_for_km(km);
-            Some((minutes, km, CampusView {
-                town,
-                universities: unis.join(", "),
-                km: chrome.t1("km", "km", &chrome.int(km.round() as i64)),
-                minutes: chrome.t1("minutes", "minutes", &chrome.int(minutes)),
-            }))
-        })
-        .collect();
-    campuses.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)));
-
-    let mut by_kind: BTreeMap<SiteKind, usize> = BTreeMap::new();
-    for s in &sites {
-        *by_kind.entry(s.kind).or_default() += 1;
-    }
-    let sites = by_kind.into_iter().map(|(k, n)| (chrome.t(&format!("site-kind-{}", k.as_str())), n)).collect();
-
-    let page = MunicipalityPage {
-        population: chrome.int(m.population),
-        year: m.population_year.to_string(),
-        position: format!(
-            "{}° N, {}° E",
-            format_decimal(chrome.lang, m.position.lat, 4),
-            format_decimal(chrome.lang, m.position.lon, 4)
-        ),
-        role: chrome.t(match m.role {
-            MunicipalityRole::Participant => "role-participant",
-            MunicipalityRole::Campus => "role-campus",
-        }),
-        participant: m.role == MunicipalityRole::Participant,
-        centre,
-        campuses: campuses.into_iter().map(|(_, _, c)| c).collect(),
-        sites,
-        m,
-        chrome,
+    let Some(m) = overview.municipality(kod).cloned() else {
+        let msg = chrome.t1("not-found-municipality", "code", &code);
+        return not_found(chrome, msg);
     };
-    render(StatusCode::OK, &page)
+    let key = chrome.clone();
+    render_public(&overview, &key, || {
+        let (universities, municipalities) = (&overview.universities, &overview.municipalities);
+        let yes_no = |b: bool| chrome.t(if b { "yes" } else { "no" });
+        let centre = overview.learning_centres.iter().find(|c| c.centre.municipality == kod).cloned().map(|c| CentreView {
+            name: c.centre.name,
+            town: c.centre.town,
+            position_source: if c.centre.position_source == "seat" {
+                chrome.t("position-source-seat")
+            } else {
+                c.centre.position_source
+            },
+            services: c.services.map(|s| ServicesView {
+                study_places: s.study_places,
+                exam_sittings: yes_no(s.exam_sittings),
+                video_rooms: s.video_rooms,
+                study_guidance: yes_no(s.study_guidance),
+            }),
+        });
+
+        // Campus towns by estimated travel time from the seat town (travel model of DESIGN.md).
+        let model = TravelModel::default();
+        let mut towns: BTreeMap<Kommunkod, (String, Vec<String>)> = BTreeMap::new();
+        for u in universities {
+            for c in &u.campuses {
+                towns.entry(c.municipality).or_insert_with(|| (c.town.clone(), Vec::new())).1.push(u.code.clone());
+            }
+        }
+        let mut campuses: Vec<(i64, f64, CampusView)> = towns
+            .into_iter()
+            .filter_map(|(code, (town, unis))| {
+                let target = municipalities.iter().find(|x| x.code == code)?;
+                let km = haversine_km(m.position, target.position);
+                let minutes = model.minutes_for_km(km);
+                Some((minutes, km, CampusView {
+                    town,
+                    universities: unis.join(", "),
+                    km: chrome.t1("km", "km", &chrome.int(km.round() as i64)),
+                    minutes: chrome.t1("minutes", "minutes", &chrome.int(minutes)),
+                }))
+            })
+            .collect();
+        campuses.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)));
+
+        let sites = overview
+            .site_counts
+            .iter()
+            .filter(|(c, _, _)| *c == kod)
+            .map(|(_, kind, n)| (chrome.t(&format!("site-kind-{}", kind.as_str())), *n))
+            .collect();
+
+        let page = MunicipalityPage {
+            population: chrome.int(m.population),
+            year: m.population_year.to_string(),
+            position: format!(
+                "{}° N, {}° E",
+                format_decimal(chrome.lang, m.position.lat, 4),
+                format_decimal(chrome.lang, m.position.lon, 4)
+            ),
+            role: chrome.t(match m.role {
+                MunicipalityRole::Participant => "role-participant",
+                MunicipalityRole::Campus => "role-campus",
+            }),
+            participant: m.role == MunicipalityRole::Participant,
+            centre,
+            campuses: campuses.into_iter().map(|(_, _, c)| c).collect(),
+            sites,
+            m,
+            chrome,
+        };
+        page
+    })
 }
 
 /// Any other path: the 404 page.
