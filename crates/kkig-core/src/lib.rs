@@ -4,10 +4,12 @@
 //! an invariant (a kommunkod, an SSYK code, a position) can only be built through `parse`/`new`,
 //! so code that holds one never has to check it again.
 
+pub mod access;
 pub mod codes;
 pub mod demo;
 pub mod geo;
 pub mod map;
+pub mod privacy;
 pub mod region;
 pub mod text;
 pub mod vfu;

@@ -1,0 +1,232 @@
+//! Who may do what: roles with scope, and the one function that decides.
+//!
+//! Every handler asks [`Principal::may`] with the action and the target record; the rules are
+//! in one place and tested as a table. Public pages and reference data need no principal.
+
+use serde::{Deserialize, Serialize};
+
+use crate::codes::Kommunkod;
+
+/// The roles of kkig. Each role but `admin` and `regional` is limited to a scope.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// Runs the installation: accounts, audit log, privacy requests.
+    Admin,
+    /// The collaboration's coordinators: read everything, edit shared records.
+    Regional,
+    /// A municipality's staff (scope: kommunkod): its sites, supervisors, needs, forecast inputs.
+    Municipality,
+    /// A university's VFU staff (scope: LTU, UmU, MIUN): its periods, students, allocation runs.
+    University,
+    /// An education provider (scope: provider id): sees pooled demand, answers with offers.
+    Provider,
+    /// A supervisor (handledare): their own students.
+    Supervisor,
+    /// A student: their own profile and placement.
+    Student,
+}
+
+/// What the scope of a role names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScopeKind {
+    None,
+    Municipality,
+    University,
+    Provider,
+}
+
+impl Role {
+    pub const ALL: [Role; 7] =
+        [Self::Admin, Self::Regional, Self::Municipality, Self::University, Self::Provider, Self::Supervisor, Self::Student];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Admin => "admin",
+            Self::Regional => "regional",
+            Self::Municipality => "municipality",
+            Self::University => "university",
+            Self::Provider => "provider",
+            Self::Supervisor => "supervisor",
+            Self::Student => "student",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+
+    pub fn scope_kind(self) -> ScopeKind {
+        match self {
+            Self::Municipality => ScopeKind::Municipality,
+            Self::University => ScopeKind::University,
+            Self::Provider => ScopeKind::Provider,
+            _ => ScopeKind::None,
+        }
+    }
+}
+
+/// Why a role and scope do not fit together.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ScopeError {
+    #[error("role {0} needs --scope {1}")]
+    Missing(&'static str, &'static str),
+    #[error("role {0} takes no scope (got {1:?})")]
+    Unexpected(&'static str, String),
+    #[error("scope {0:?} of role municipality is not a kommunkod: {1}")]
+    Kommunkod(String, String),
+    #[error("scope {0:?} of role university is not one of {1}")]
+    University(String, String),
+    #[error("scope of role provider must be a provider id of letters, digits, '-' or '_' (got {0:?})")]
+    Provider(String),
+}
+
+/// Check and normalise the scope for a role. `universities` are the known university codes.
+pub fn check_scope(role: Role, scope: Option<&str>, universities: &[&str]) -> Result<Option<String>, ScopeError> {
+    let scope = scope.map(str::trim).filter(|s| !s.is_empty());
+    match (role.scope_kind(), scope) {
+        (ScopeKind::None, None) => Ok(None),
+        (ScopeKind::None, Some(s)) => Err(ScopeError::Unexpected(role.as_str(), s.to_string())),
+        (ScopeKind::Municipality, None) => Err(ScopeError::Missing(role.as_str(), "KOMMUNKOD")),
+        (ScopeKind::University, None) => Err(ScopeError::Missing(role.as_str(), "UNIVERSITY (LTU, UmU, MIUN)")),
+        (ScopeKind::Provider, None) => Err(ScopeError::Missing(role.as_str(), "PROVIDER-ID")),
+        (ScopeKind::Municipality, Some(s)) => Kommunkod::parse(s)
+            .map(|k| Some(k.to_string()))
+            .map_err(|e| ScopeError::Kommunkod(s.to_string(), e.to_string())),
+        (ScopeKind::University, Some(s)) => universities
+            .iter()
+            .find(|u| u.eq_ignore_ascii_case(s))
+            .map(|u| Some(u.to_string()))
+            .ok_or_else(|| ScopeError::University(s.to_string(), universities.join(", "))),
+        (ScopeKind::Provider, Some(s)) => {
+            if s.len() <= 64 && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+                Ok(Some(s.to_string()))
+            } else {
+                Err(ScopeError::Provider(s.to_string()))
+            }
+        }
+    }
+}
+
+/// A signed-in user, as the rules see them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Principal {
+    pub user_id: String,
+    pub person_id: String,
+    pub role: Role,
+    pub scope: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    Read,
+    Write,
+}
+
+/// What a request wants to read or change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target<'a> {
+    /// Accounts, the audit log, privacy requests.
+    Administration,
+    /// A shared record that belongs to one municipality (learning-centre services, sites, …).
+    MunicipalityRecord { municipality: Kommunkod },
+    /// A record of one university (VFU periods, allocation runs, …).
+    UniversityRecord { university: &'a str },
+    /// A person's data, with the municipality the person belongs to, if any.
+    Person { person_id: &'a str, municipality: Option<Kommunkod> },
+}
+
+impl Principal {
+    fn scoped_to(&self, value: &str) -> bool {
+        self.scope.as_deref() == Some(value)
+    }
+
+    /// The one rule book. Anything not allowed here is refused.
+    pub fn may(&self, action: Action, target: &Target<'_>) -> bool {
+        use Action::*;
+        use Role::*;
+        match (*target, self.role) {
+            (_, Admin) => true,
+            (Target::Administration, _) => false,
+
+            (Target::MunicipalityRecord { .. }, Regional) => true,
+            (Target::MunicipalityRecord { municipality }, Municipality) => self.scoped_to(&municipality.to_string()),
+            (Target::MunicipalityRecord { .. }, _) => false,
+
+            (Target::UniversityRecord { .. }, Regional) => action == Read,
+            (Target::UniversityRecord { university }, University) => self.scoped_to(university),
+            (Target::UniversityRecord { .. }, _) => false,
+
+            (Target::Person { person_id, .. }, _) if person_id == self.person_id => true,
+            (Target::Person { .. }, Regional) => action == Read,
+            (Target::Person { municipality: Some(m), .. }, Municipality) => {
+                action == Read && self.scoped_to(&m.to_string())
+            }
+            (Target::Person { .. }, _) => false,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn who(role: Role, scope: Option<&str>) -> Principal {
+        Principal { user_id: "u1".into(), person_id: "me".into(), role, scope: scope.map(String::from) }
+    }
+
+    #[test]
+    fn the_rule_book_as_a_table() {
+        let sorsele = Kommunkod::parse("2422").unwrap();
+        let pajala = Kommunkod::parse("2521").unwrap();
+        let admin = who(Role::Admin, None);
+        let regional = who(Role::Regional, None);
+        let m_sorsele = who(Role::Municipality, Some("2422"));
+        let ltu = who(Role::University, Some("LTU"));
+        let provider = who(Role::Provider, Some("yh-1"));
+        let supervisor = who(Role::Supervisor, None);
+        let student = who(Role::Student, None);
+        let all = [&admin, &regional, &m_sorsele, &ltu, &provider, &supervisor, &student];
+
+        use Action::*;
+        let cases: Vec<(Target, Action, [bool; 7])> = vec![
+            //                                                             adm   reg   mun   uni   prov  sup   stud
+            (Target::Administration, Read, [true, false, false, false, false, false, false]),
+            (Target::Administration, Write, [true, false, false, false, false, false, false]),
+            (Target::MunicipalityRecord { municipality: sorsele }, Read, [true, true, true, false, false, false, false]),
+            (Target::MunicipalityRecord { municipality: sorsele }, Write, [true, true, true, false, false, false, false]),
+            (Target::MunicipalityRecord { municipality: pajala }, Read, [true, true, false, false, false, false, false]),
+            (Target::MunicipalityRecord { municipality: pajala }, Write, [true, true, false, false, false, false, false]),
+            (Target::UniversityRecord { university: "LTU" }, Read, [true, true, false, true, false, false, false]),
+            (Target::UniversityRecord { university: "LTU" }, Write, [true, false, false, true, false, false, false]),
+            (Target::UniversityRecord { university: "UmU" }, Write, [true, false, false, false, false, false, false]),
+            (Target::Person { person_id: "me", municipality: None }, Read, [true; 7]),
+            (Target::Person { person_id: "me", municipality: None }, Write, [true; 7]),
+            (Target::Person { person_id: "other", municipality: Some(sorsele) }, Read, [true, true, true, false, false, false, false]),
+            (Target::Person { person_id: "other", municipality: Some(sorsele) }, Write, [true, false, false, false, false, false, false]),
+            (Target::Person { person_id: "other", municipality: Some(pajala) }, Read, [true, true, false, false, false, false, false]),
+            (Target::Person { person_id: "other", municipality: None }, Read, [true, true, false, false, false, false, false]),
+        ];
+        for (target, action, expected) in cases {
+            for (p, want) in all.iter().zip(expected) {
+                assert_eq!(p.may(action, &target), want, "{:?} {action:?} {target:?}", p.role);
+            }
+        }
+    }
+
+    #[test]
+    fn scopes_are_checked_per_role() {
+        let unis = ["LTU", "UmU", "MIUN"];
+        assert_eq!(check_scope(Role::Admin, None, &unis), Ok(None));
+        assert_eq!(check_scope(Role::Municipality, Some(" 2422 "), &unis), Ok(Some("2422".into())));
+        assert_eq!(check_scope(Role::University, Some("umu"), &unis), Ok(Some("UmU".into())));
+        assert_eq!(check_scope(Role::Provider, Some("yh-norr_1"), &unis), Ok(Some("yh-norr_1".into())));
+        assert!(matches!(check_scope(Role::Admin, Some("2422"), &unis), Err(ScopeError::Unexpected(..))));
+        assert!(matches!(check_scope(Role::Municipality, None, &unis), Err(ScopeError::Missing(..))));
+        assert!(matches!(check_scope(Role::Municipality, Some("9999"), &unis), Err(ScopeError::Kommunkod(..))));
+        assert!(matches!(check_scope(Role::University, Some("KTH"), &unis), Err(ScopeError::University(..))));
+        assert!(matches!(check_scope(Role::Provider, Some("a b"), &unis), Err(ScopeError::Provider(..))));
+        let e = check_scope(Role::University, None, &unis).unwrap_err().to_string();
+        assert_eq!(e, "role university needs --scope UNIVERSITY (LTU, UmU, MIUN)");
+    }
+}
