@@ -9,7 +9,8 @@ use std::sync::Arc;
 use anyhow::{bail, Context};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use kkig_core::demo::{DemoWorld, DEFAULT_SEED};
-use kkig_store::{DemoOutcome, SqlStore, Store, DEFAULT_DATABASE_URL};
+use kkig_core::access::{check_scope, Role};
+use kkig_store::{Actor, DemoOutcome, NewUser, SqlStore, Store, DEFAULT_DATABASE_URL};
 
 #[derive(Parser)]
 #[command(
@@ -24,6 +25,10 @@ struct Cli {
     /// Database: sqlite://FILE (or a plain file path) or postgres://USER@HOST/DB.
     #[arg(long, global = true, env = "KKIG_DATABASE_URL", default_value = DEFAULT_DATABASE_URL)]
     database_url: String,
+
+    /// The address users reach kkig at, used in links kkig prints or shows.
+    #[arg(long, global = true, env = "KKIG_BASE_URL", default_value = "http://127.0.0.1:8080")]
+    base_url: String,
 
     #[command(subcommand)]
     command: Command,
@@ -42,6 +47,70 @@ enum Command {
     Demo(DemoArgs),
     /// Write data to a file (or standard output) as CSV, XLSX or JSON.
     Export(ExportArgs),
+    /// Manage user accounts: add, list, disable, and create password links.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Read the audit log: every change to personal data and shared records.
+    Audit {
+        /// First day to show, YYYY-MM-DD (UTC).
+        #[arg(long)]
+        since: String,
+        /// Output as JSON lines instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Privacy requests: export or erase a person's data, and the retention of student data.
+    #[command(subcommand)]
+    Privacy(PrivacyCommand),
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create an account and print a one-time link where the user chooses a password.
+    ///
+    /// There are no default passwords. Roles: admin, regional, municipality (--scope KOMMUNKOD),
+    /// university (--scope LTU|UmU|MIUN), provider (--scope PROVIDER-ID), supervisor, student.
+    Add {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        role: String,
+        /// The municipality, university or provider the role is limited to.
+        #[arg(long)]
+        scope: Option<String>,
+    },
+    /// List all accounts.
+    List,
+    /// Disable an account: it can no longer sign in, its sessions end and its tokens stop working.
+    Disable { email: String },
+    /// Print a one-time link (valid 7 days) where the user chooses a new password.
+    ResetLink { email: String },
+}
+
+#[derive(Subcommand)]
+enum PrivacyCommand {
+    /// Print everything kkig holds on a person, as JSON (the export is audited).
+    Export {
+        #[arg(long)]
+        person: String,
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
+    /// Erase a person everywhere; anonymous counts are kept (audited).
+    Erase {
+        #[arg(long)]
+        person: String,
+    },
+    /// List (or with --apply erase) students whose last VFU period ended more than N months ago.
+    Retention {
+        /// Erase them; without this flag nothing is changed.
+        #[arg(long)]
+        apply: bool,
+        #[arg(long, env = "KKIG_RETENTION_MONTHS", default_value_t = kkig_core::privacy::DEFAULT_RETENTION_MONTHS)]
+        months: u32,
+    },
 }
 
 #[derive(Args)]
@@ -58,6 +127,9 @@ struct ServeArgs {
     /// Mark cookies Secure: use when kkig is reached over HTTPS (directly or through a proxy).
     #[arg(long, env = "KKIG_SECURE_COOKIES")]
     secure_cookies: bool,
+    /// Months a student's personal data is kept after their last VFU period; erased daily after.
+    #[arg(long, env = "KKIG_RETENTION_MONTHS", default_value_t = kkig_core::privacy::DEFAULT_RETENTION_MONTHS)]
+    retention_months: u32,
 }
 
 #[derive(Args)]
@@ -154,7 +226,7 @@ async fn shutdown_signal() {
     tracing::info!("shutting down: finishing requests in flight");
 }
 
-async fn serve(database_url: &str, args: ServeArgs) -> anyhow::Result<()> {
+async fn serve(database_url: &str, base_url: &str, args: ServeArgs) -> anyhow::Result<()> {
     let store = open(database_url).await?;
     if args.demo {
         load_demo(&store, args.seed).await?;
@@ -162,8 +234,18 @@ async fn serve(database_url: &str, args: ServeArgs) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(args.addr)
         .await
         .with_context(|| format!("cannot listen on {}", args.addr))?;
-    let state = kkig_web::AppState::new(store.clone(), kkig_web::WebConfig { secure_cookies: args.secure_cookies })
-        .map_err(anyhow::Error::msg)?;
+    let users = store.users().await?;
+    if !users.iter().any(|u| u.role == Role::Admin && !u.disabled) {
+        tracing::warn!(
+            "no administrator yet: create one with  kkig user add --role admin --email YOU@EXAMPLE.SE --name \"Your Name\"  and open the link it prints"
+        );
+    }
+    let config = kkig_web::WebConfig {
+        secure_cookies: args.secure_cookies,
+        base_url: base_url.trim_end_matches('/').to_string(),
+        retention_months: Some(args.retention_months),
+    };
+    let state = kkig_web::AppState::new(store.clone(), config).map_err(anyhow::Error::msg)?;
     tracing::info!(
         addr = %args.addr,
         backend = store.backend().as_str(),
@@ -213,7 +295,10 @@ fn write_output(path: Option<&std::path::Path>, bytes: &[u8], binary: bool) -> a
 
 async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
-        Command::Serve(args) => serve(&cli.database_url, args).await,
+        Command::Serve(args) => serve(&cli.database_url, &cli.base_url, args).await,
+        Command::User(cmd) => user(&cli.database_url, &cli.base_url, cmd).await,
+        Command::Audit { since, json } => audit(&cli.database_url, &since, json).await,
+        Command::Privacy(cmd) => privacy(&cli.database_url, cmd).await,
         Command::Migrate => {
             let store = open(&cli.database_url).await?;
             tracing::info!(backend = store.backend().as_str(), "database is migrated and reference data seeded");
@@ -228,6 +313,118 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Export(args) => export(&cli.database_url, args.what).await,
     }
+}
+
+async fn reset_path(store: &SqlStore, user_id: &str) -> anyhow::Result<String> {
+    let secret = kkig_web::auth::new_secret();
+    let expires = time::OffsetDateTime::now_utc().unix_timestamp() + 7 * 86_400;
+    store.create_password_reset(user_id, &kkig_core::privacy::hash_token(&secret), expires, &Actor::cli()).await?;
+    Ok(format!("/losenord/{secret}"))
+}
+
+async fn user(database_url: &str, base_url: &str, cmd: UserCommand) -> anyhow::Result<()> {
+    let store = open(database_url).await?;
+    let base = base_url.trim_end_matches('/');
+    let result = async {
+        match cmd {
+            UserCommand::Add { email, name, role, scope } => {
+                let role = Role::parse(&role).with_context(|| {
+                    format!("unknown role {role:?}: expected one of admin, regional, municipality, university, provider, supervisor, student")
+                })?;
+                let unis: Vec<String> = store.universities().await?.into_iter().map(|u| u.code).collect();
+                let unis: Vec<&str> = unis.iter().map(String::as_str).collect();
+                let scope = check_scope(role, scope.as_deref(), &unis)?;
+                let user = store.create_user(&NewUser { email, name, role, scope }, &Actor::cli()).await?;
+                let path = reset_path(&store, &user.id).await?;
+                println!("created {} ({}{})", user.email, role.as_str(), user.scope.as_deref().map(|s| format!(", {s}")).unwrap_or_default());
+                println!("the user chooses a password here (valid 7 days, once): {base}{path}");
+            }
+            UserCommand::List => {
+                println!("{:<36} {:<28} {:<13} {:<6} {}", "email", "name", "role", "scope", "status");
+                for u in store.users().await? {
+                    let status = if u.disabled { "disabled" } else if u.password_hash.is_none() { "no password yet" } else { "active" };
+                    println!("{:<36} {:<28} {:<13} {:<6} {}", u.email, u.name, u.role.as_str(), u.scope.unwrap_or_default(), status);
+                }
+            }
+            UserCommand::Disable { email } => {
+                let u = store.user_by_email(&email).await?.with_context(|| format!("no account with e-mail {email}"))?;
+                store.set_user_disabled(&u.id, true, &Actor::cli()).await?;
+                println!("disabled {}; its sessions are ended and its tokens no longer work", u.email);
+            }
+            UserCommand::ResetLink { email } => {
+                let u = store.user_by_email(&email).await?.with_context(|| format!("no account with e-mail {email}"))?;
+                let path = reset_path(&store, &u.id).await?;
+                println!("{base}{path}");
+            }
+        }
+        Ok(())
+    }
+    .await;
+    store.close().await;
+    result
+}
+
+async fn audit(database_url: &str, since: &str, json: bool) -> anyhow::Result<()> {
+    let date = time::Date::parse(since, time::macros::format_description!("[year]-[month]-[day]"))
+        .with_context(|| format!("--since {since:?} is not a date YYYY-MM-DD"))?;
+    let store = open(database_url).await?;
+    let entries = store.audit_since(date.midnight().assume_utc().unix_timestamp(), i64::MAX).await;
+    store.close().await;
+    for e in entries? {
+        if json {
+            println!("{}", serde_json::to_string(&e)?);
+        } else {
+            let at = time::OffsetDateTime::from_unix_timestamp(e.at)?;
+            let change = if e.redacted {
+                "(erased on request)".to_string()
+            } else {
+                format!("{} -> {}", e.before.as_deref().unwrap_or("-"), e.after.as_deref().unwrap_or("-"))
+            };
+            println!("{} {:<20} {:<7} {} {} {}", at.date().to_string() + " " + &at.time().to_string()[..8], e.actor, e.action, e.entity, e.entity_id, change);
+        }
+    }
+    Ok(())
+}
+
+async fn privacy(database_url: &str, cmd: PrivacyCommand) -> anyhow::Result<()> {
+    let store = open(database_url).await?;
+    let result = async {
+        match cmd {
+            PrivacyCommand::Export { person, output } => {
+                let data = store.export_person(&person, &Actor::cli()).await?.with_context(|| format!("no person {person}"))?;
+                let mut bytes = serde_json::to_vec_pretty(&data)?;
+                bytes.push(b'\n');
+                write_output(output.as_deref(), &bytes, false)
+            }
+            PrivacyCommand::Erase { person } => {
+                if !store.erase_person(&person, "request", &Actor::cli()).await? {
+                    bail!("no person {person}");
+                }
+                println!("erased {person}");
+                Ok(())
+            }
+            PrivacyCommand::Retention { apply, months } => {
+                let today = time::OffsetDateTime::now_utc().date();
+                let due = if apply {
+                    kkig_store::retention::apply(store.as_ref(), months, today).await?
+                } else {
+                    kkig_store::retention::due(store.as_ref(), months, today).await?
+                };
+                for c in &due {
+                    println!("{}\tlast VFU period ended {}", c.person_id, c.last_period_end);
+                }
+                if apply {
+                    println!("erased {} student(s) whose last VFU period ended more than {months} months ago", due.len());
+                } else {
+                    println!("{} student(s) due for erasure ({months} months); dry run, nothing changed: add --apply to erase", due.len());
+                }
+                Ok(())
+            }
+        }
+    }
+    .await;
+    store.close().await;
+    result
 }
 
 fn main() -> ExitCode {

@@ -9,6 +9,8 @@ pub enum StoreError {
     Migrate { url: String, source: sqlx::migrate::MigrateError },
     #[error("{0}")]
     Conflict(String),
+    #[error("{0}")]
+    Invalid(String),
     #[error("stored data is invalid: {0}")]
     Corrupt(String),
     #[error("database error: {0}")]

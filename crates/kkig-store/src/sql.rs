@@ -17,7 +17,8 @@ use sqlx::{AnyPool, Executor, Row};
 
 use crate::error::StoreError;
 use crate::url::{normalize_database_url, Backend};
-use crate::{DemoOutcome, DemoStatus, LearningCentreEntry, SessionRow, Store};
+use crate::accounts_sql::{audit_in, insert_person, normalize_email, set_password_in};
+use crate::{Actor, AuditEntry, DemoOutcome, DemoStatus, LearningCentreEntry, NewUser, RetentionCandidate, SessionRow, Store, TokenRecord, UserRecord};
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/postgres");
@@ -25,8 +26,8 @@ static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/postgres");
 /// The SQL store. Cheap to clone (the pool is shared).
 #[derive(Clone, Debug)]
 pub struct SqlStore {
-    pool: AnyPool,
-    backend: Backend,
+    pub(crate) pool: AnyPool,
+    pub(crate) backend: Backend,
 }
 
 /// A URL fit for messages and logs: the password, if any, replaced by `***`.
@@ -43,7 +44,7 @@ fn redact(url: &str) -> String {
     }
 }
 
-fn now_unix() -> i64 {
+pub(crate) fn now_unix() -> i64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
 }
 
@@ -116,7 +117,7 @@ impl SqlStore {
     /// (`BEGIN IMMEDIATE`): a transaction that reads first and writes later could otherwise
     /// fail with "database is locked" when another process wrote in between, because SQLite
     /// cannot wait for a lock while holding an outdated read snapshot.
-    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, StoreError> {
+    pub(crate) async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, StoreError> {
         Ok(match self.backend {
             Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
             Backend::Postgres => self.pool.begin().await?,
@@ -132,7 +133,7 @@ impl SqlStore {
     }
 }
 
-fn corrupt(what: &str, e: impl std::fmt::Display) -> StoreError {
+pub(crate) fn corrupt(what: &str, e: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt(format!("{what}: {e}"))
 }
 
@@ -472,19 +473,25 @@ impl Store for SqlStore {
     }
 
     async fn session_load(&self, id: &str) -> Result<Option<SessionRow>, StoreError> {
-        let row = sqlx::query("SELECT data, expiry_unix FROM sessions WHERE id = $1 AND expiry_unix > $2")
+        let row = sqlx::query("SELECT data, expiry_unix, user_id FROM sessions WHERE id = $1 AND expiry_unix > $2")
             .bind(id)
             .bind(now_unix())
             .fetch_optional(&self.pool)
             .await?;
-        row.map(|r| Ok(SessionRow { data: r.try_get("data")?, expiry_unix: r.try_get("expiry_unix")? })).transpose()
+        row.map(|r| {
+            Ok(SessionRow { data: r.try_get("data")?, expiry_unix: r.try_get("expiry_unix")?, user_id: r.try_get("user_id")? })
+        })
+        .transpose()
     }
 
     async fn session_create(&self, id: &str, row: &SessionRow) -> Result<bool, StoreError> {
-        let done = sqlx::query("INSERT INTO sessions (id, data, expiry_unix) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING")
-            .bind(id)
-            .bind(&row.data)
-            .bind(row.expiry_unix)
+        let done = sqlx::query(
+            "INSERT INTO sessions (id, data, expiry_unix, user_id) VALUES ($1, $2, $3, $4) ON CONFLICT (id) DO NOTHING",
+        )
+        .bind(id)
+        .bind(&row.data)
+        .bind(row.expiry_unix)
+        .bind(&row.user_id)
             .execute(&self.pool)
             .await?;
         Ok(done.rows_affected() == 1)
@@ -492,12 +499,13 @@ impl Store for SqlStore {
 
     async fn session_save(&self, id: &str, row: &SessionRow) -> Result<(), StoreError> {
         sqlx::query(
-            "INSERT INTO sessions (id, data, expiry_unix) VALUES ($1, $2, $3)
-             ON CONFLICT (id) DO UPDATE SET data = excluded.data, expiry_unix = excluded.expiry_unix",
+            "INSERT INTO sessions (id, data, expiry_unix, user_id) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (id) DO UPDATE SET data = excluded.data, expiry_unix = excluded.expiry_unix, user_id = excluded.user_id",
         )
         .bind(id)
         .bind(&row.data)
         .bind(row.expiry_unix)
+        .bind(&row.user_id)
         .execute(&self.pool)
         .await?;
         Ok(())
@@ -511,6 +519,124 @@ impl Store for SqlStore {
     async fn session_delete_expired(&self, now: i64) -> Result<u64, StoreError> {
         let done = sqlx::query("DELETE FROM sessions WHERE expiry_unix <= $1").bind(now).execute(&self.pool).await?;
         Ok(done.rows_affected())
+    }
+
+    async fn delete_user_sessions(&self, user_id: &str) -> Result<u64, StoreError> {
+        let done = sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id).execute(&self.pool).await?;
+        Ok(done.rows_affected())
+    }
+
+    async fn create_user(&self, new: &NewUser, actor: &Actor) -> Result<UserRecord, StoreError> {
+        self.create_user_impl(new, actor).await
+    }
+    async fn users(&self) -> Result<Vec<UserRecord>, StoreError> {
+        self.users_where("", None).await
+    }
+    async fn user_by_email(&self, email: &str) -> Result<Option<UserRecord>, StoreError> {
+        Ok(self.users_where("WHERE p.email = $1", Some(&normalize_email(email))).await?.pop())
+    }
+    async fn user_by_id(&self, id: &str) -> Result<Option<UserRecord>, StoreError> {
+        Ok(self.users_where("WHERE u.id = $1", Some(id)).await?.pop())
+    }
+    async fn set_user_disabled(&self, user_id: &str, disabled: bool, actor: &Actor) -> Result<bool, StoreError> {
+        self.set_user_disabled_impl(user_id, disabled, actor).await
+    }
+    async fn set_password_hash(&self, user_id: &str, hash: &str, actor: &Actor) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
+        set_password_in(&mut tx, user_id, hash, actor).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+    async fn create_password_reset(&self, user_id: &str, token_hash: &str, expires_at: i64, actor: &Actor) -> Result<(), StoreError> {
+        self.create_password_reset_impl(user_id, token_hash, expires_at, actor).await
+    }
+    async fn password_reset_user(&self, token_hash: &str, now: i64) -> Result<Option<UserRecord>, StoreError> {
+        self.password_reset_user_impl(token_hash, now).await
+    }
+    async fn use_password_reset(&self, token_hash: &str, password_hash: &str, now: i64) -> Result<bool, StoreError> {
+        self.use_password_reset_impl(token_hash, password_hash, now).await
+    }
+    async fn record_login_failure(&self, keys: &[String], at: i64) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
+        for key in keys {
+            sqlx::query("INSERT INTO login_failures (key, at) VALUES ($1, $2)").bind(key).bind(at).execute(&mut *tx).await?;
+        }
+        // Keep the table small: failures older than a day no longer matter.
+        sqlx::query("DELETE FROM login_failures WHERE at < $1").bind(at - 86_400).execute(&mut *tx).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+    async fn login_failures(&self, key: &str, since: i64) -> Result<Vec<i64>, StoreError> {
+        let rows = sqlx::query("SELECT at FROM login_failures WHERE key = $1 AND at >= $2 ORDER BY at")
+            .bind(key)
+            .bind(since)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(|r| Ok(r.try_get(0)?)).collect()
+    }
+    async fn clear_login_failures(&self, key: &str) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM login_failures WHERE key = $1").bind(key).execute(&self.pool).await?;
+        Ok(())
+    }
+    async fn create_api_token(&self, user_id: &str, token_id: &str, name: &str, token_hash: &str, expires_at: i64, actor: &Actor) -> Result<(), StoreError> {
+        self.create_api_token_impl(user_id, token_id, name, token_hash, expires_at, actor).await
+    }
+    async fn api_tokens(&self, user_id: &str) -> Result<Vec<TokenRecord>, StoreError> {
+        self.api_tokens_impl(user_id).await
+    }
+    async fn user_for_token(&self, token_hash: &str, now: i64) -> Result<Option<UserRecord>, StoreError> {
+        self.user_for_token_impl(token_hash, now).await
+    }
+    async fn revoke_api_token(&self, user_id: &str, token_id: &str, now: i64, actor: &Actor) -> Result<bool, StoreError> {
+        self.revoke_api_token_impl(user_id, token_id, now, actor).await
+    }
+    async fn audit_since(&self, since: i64, limit: i64) -> Result<Vec<AuditEntry>, StoreError> {
+        self.audit_since_impl(since, limit).await
+    }
+    async fn audit(&self, actor: &Actor, action: &str, entity: &str, entity_id: &str, person_id: Option<&str>) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
+        audit_in(&mut tx, actor, action, entity, entity_id, person_id, None, None).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+    async fn person_municipality(&self, person_id: &str) -> Result<Option<Option<Kommunkod>>, StoreError> {
+        let row = sqlx::query("SELECT municipality_code FROM persons WHERE id = $1").bind(person_id).fetch_optional(&self.pool).await?;
+        match row {
+            None => Ok(None),
+            Some(r) => {
+                let code: Option<String> = r.try_get(0)?;
+                Ok(Some(code.map(|c| Kommunkod::parse(&c).map_err(|e| corrupt("municipality_code", e))).transpose()?))
+            }
+        }
+    }
+    async fn export_person(&self, person_id: &str, actor: &Actor) -> Result<Option<serde_json::Value>, StoreError> {
+        self.export_person_impl(person_id, actor).await
+    }
+    async fn erase_person(&self, person_id: &str, reason: &str, actor: &Actor) -> Result<bool, StoreError> {
+        self.erase_person_impl(person_id, reason, actor).await
+    }
+    async fn retention_candidates(&self) -> Result<Vec<RetentionCandidate>, StoreError> {
+        let rows = sqlx::query("SELECT id, last_period_end FROM persons WHERE kind = 'student' AND last_period_end IS NOT NULL ORDER BY id")
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|r| Ok(RetentionCandidate { person_id: r.try_get("id")?, last_period_end: r.try_get("last_period_end")? }))
+            .collect()
+    }
+    async fn set_last_period_end(&self, person_id: &str, date: Option<&str>, actor: &Actor) -> Result<(), StoreError> {
+        self.set_last_period_end_impl(person_id, date, actor).await
+    }
+    async fn create_person(&self, name: &str, email: Option<&str>, kind: &str, municipality: Option<Kommunkod>, actor: &Actor) -> Result<String, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let id = insert_person(&mut tx, name, email, kind, municipality, actor).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+    async fn update_learning_centre_services(&self, services: &LearningCentreServices, actor: &Actor) -> Result<bool, StoreError> {
+        self.update_learning_centre_services_impl(services, actor).await
+    }
+    async fn dump_all_text(&self) -> Result<Vec<(String, String)>, StoreError> {
+        self.dump_all_text_impl().await
     }
 
     async fn close(&self) {

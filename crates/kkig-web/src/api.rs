@@ -21,14 +21,38 @@ use crate::AppState;
         description = "Coordinated competence supply in inland Norrland: municipalities, universities, learning centres, occupations. Swedish domain terms: kommunkod = SCB municipality code, lärcentrum = learning centre, SSYK = occupation classification.",
         license(name = "EUPL-1.2")
     ),
-    paths(list_municipalities, get_municipality, list_universities, list_learning_centres, list_occupations, health),
-    components(schemas(MunicipalityRecord, UniversityRecord, CampusRecord, LearningCentreRecord, ServicesRecord, OccupationRecord, ErrorBody, Health)),
+    paths(list_municipalities, get_municipality, list_universities, list_learning_centres, list_occupations, health,
+          crate::api_auth::me, crate::api_auth::tokens, crate::api_auth::revoke_token, crate::api_auth::person,
+          crate::api_auth::put_services, crate::api_auth::audit),
+    components(schemas(MunicipalityRecord, UniversityRecord, CampusRecord, LearningCentreRecord, ServicesRecord, OccupationRecord, ErrorBody, Health,
+          crate::api_auth::Me, crate::api_auth::ServicesInput, kkig_store::AuditEntry, kkig_store::TokenRecord)),
+    modifiers(&BearerAuth),
     tags(
+        (name = "accounts", description = "The signed-in user, personal data within the reader's scope, tokens and the audit log"),
         (name = "region", description = "Reference facts about the region, with their sources"),
         (name = "operations", description = "Health of the service")
     )
 )]
 pub struct ApiDoc;
+
+/// Declares the `Authorization: Bearer` scheme of personal API tokens.
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some("A personal API token from \"Mitt konto\" (/konto): kkig_ followed by 64 hex digits. It has the permissions of its user, expires, and can be revoked."))
+                    .build(),
+            ),
+        );
+    }
+}
 
 /// The OpenAPI document, generated once from the code.
 pub static OPENAPI_JSON: LazyLock<String> =

@@ -5,11 +5,15 @@
 //! enhances them. Sessions live in the database, so any number of web nodes can serve one
 //! PostgreSQL database.
 
+mod account;
 pub mod api;
+mod api_auth;
 mod assets;
+pub mod auth;
 mod error;
 pub mod i18n;
 mod overview;
+mod manage;
 mod page;
 mod pages;
 mod session;
@@ -22,7 +26,7 @@ use axum::extract::{MatchedPath, Request};
 use axum::http::{header, HeaderName, HeaderValue};
 use axum::middleware::{self, Next};
 use axum::response::Response;
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::Router;
 use kkig_store::{Store, StoreError};
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -39,6 +43,10 @@ pub use overview::{Overview, CACHE_TTL};
 pub struct WebConfig {
     /// Mark cookies `Secure` (set when kkig is served over TLS, directly or behind a proxy).
     pub secure_cookies: bool,
+    /// The address users reach kkig at, for links (e.g. `https://kkig.example.se`).
+    pub base_url: String,
+    /// Months a student's personal data is kept after their last VFU period (None = default).
+    pub retention_months: Option<u32>,
 }
 
 /// Shared state of every handler.
@@ -98,6 +106,12 @@ pub fn app(state: AppState) -> Router {
         .with_expiry(Expiry::OnInactivity(time::Duration::days(30)));
 
     let api = Router::new()
+        .route("/v1/me", get(api_auth::me))
+        .route("/v1/me/tokens", get(api_auth::tokens))
+        .route("/v1/me/tokens/{id}", axum::routing::delete(api_auth::revoke_token))
+        .route("/v1/persons/{id}", get(api_auth::person))
+        .route("/v1/learning-centres/{id}/services", axum::routing::put(api_auth::put_services))
+        .route("/v1/audit", get(api_auth::audit))
         .route("/v1/municipalities", get(api::list_municipalities))
         .route("/v1/municipalities/{code}", get(api::get_municipality))
         .route("/v1/universities", get(api::list_universities))
@@ -109,14 +123,27 @@ pub fn app(state: AppState) -> Router {
     let pages = Router::new()
         .route("/", get(pages::index))
         .route("/kommun/{code}", get(pages::municipality))
-        .fallback(pages::fallback)
-        .layer(sessions);
+        .route("/integritet", get(manage::privacy))
+        .route("/logga-in", get(account::login_form).post(account::login))
+        .route("/logga-ut", post(account::logout))
+        .route("/konto", get(account::account))
+        .route("/konto/nycklar", post(account::create_token))
+        .route("/konto/nycklar/{id}/aterkalla", post(account::revoke_token))
+        .route("/losenord/{secret}", get(account::set_password_form).post(account::set_password))
+        .route("/admin/anvandare", get(manage::users))
+        .route("/admin/anvandare/{id}/losenordslank", post(manage::reset_link))
+        .route("/admin/anvandare/{id}/{what}", post(manage::set_disabled))
+        .route("/admin/logg", get(manage::audit))
+        .route("/larcentrum/{id}/andra", get(manage::lc_edit_form).post(manage::lc_edit))
+        .fallback(pages::fallback);
 
     Router::new()
         .nest("/api", api)
         .route("/health", get(api::health))
         .route("/static/{file}", get(assets::serve))
         .merge(pages)
+        .layer(middleware::from_fn(auth::csrf_guard))
+        .layer(sessions)
         .layer(middleware::from_fn(log_request))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
@@ -152,7 +179,28 @@ pub async fn serve(
             }
         }
     });
-    let result = axum::serve(listener, app(state)).with_graceful_shutdown(shutdown).await;
+    let retention = {
+        let store = state.store.clone();
+        let months = state.config.retention_months.unwrap_or(kkig_core::privacy::DEFAULT_RETENTION_MONTHS);
+        tokio::spawn(async move {
+            // Once a day, starting a minute after start: erase students' data past retention.
+            tokio::time::sleep(Duration::from_secs(60)).await;
+            let mut tick = tokio::time::interval(Duration::from_secs(86_400));
+            loop {
+                tick.tick().await;
+                let today = time::OffsetDateTime::now_utc().date();
+                match kkig_store::retention::apply(store.as_ref(), months, today).await {
+                    Ok(erased) if !erased.is_empty() => tracing::info!(erased = erased.len(), months, "retention: student data erased"),
+                    Ok(_) => {}
+                    Err(e) => tracing::warn!(error = %e, "retention run failed"),
+                }
+            }
+        })
+    };
+    let result = axum::serve(listener, app(state).into_make_service_with_connect_info::<std::net::SocketAddr>())
+        .with_graceful_shutdown(shutdown)
+        .await;
     sweeper.abort();
+    retention.abort();
     result
 }

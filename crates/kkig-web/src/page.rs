@@ -26,6 +26,14 @@ pub struct Chrome {
     pub path: String,
     /// Seed of the demo world when the database holds one: every page then says so.
     pub demo_seed: Option<u64>,
+    /// The signed-in user, for the header.
+    pub user: Option<ChromeUser>,
+}
+
+#[derive(Clone)]
+pub struct ChromeUser {
+    pub name: String,
+    pub is_admin: bool,
 }
 
 impl Chrome {
@@ -100,13 +108,21 @@ impl FromRequestParts<AppState> for Chrome {
             None => session.get::<Lang>(LANG_KEY).await.ok().flatten().unwrap_or_default(),
         };
         let demo_seed = state.overview().await.ok().and_then(|o| o.demo_seed);
-        Ok(Chrome { lang, i18n: state.i18n.clone(), path: parts.uri.path().to_string(), demo_seed })
+        let user = crate::auth::MaybeUser::from_request_parts(parts, state).await?.0.map(|(u, _)| ChromeUser {
+            name: u.name.clone(),
+            is_admin: u.role == kkig_core::access::Role::Admin,
+        });
+        Ok(Chrome { lang, i18n: state.i18n.clone(), path: parts.uri.path().to_string(), demo_seed, user })
     }
 }
 
 /// A public page that is the same for every visitor: served from the overview's memory when
 /// it was rendered before, otherwise rendered and remembered.
 pub fn render_public<T: Template>(overview: &crate::Overview, chrome: &Chrome, template: impl FnOnce() -> T) -> Response {
+    // A signed-in visitor's header names them: their pages are rendered for them alone.
+    if chrome.user.is_some() {
+        return render(StatusCode::OK, &template());
+    }
     if let Some(html) = overview.page(&chrome.path, chrome.lang) {
         return html_response(html);
     }
@@ -154,6 +170,35 @@ pub struct NotFoundPage {
 pub struct ErrorPage {
     pub chrome: Chrome,
     pub time: String,
+}
+
+#[derive(Template)]
+#[template(path = "message.html")]
+pub struct MessagePage {
+    pub chrome: Chrome,
+    pub title: String,
+    pub message: String,
+}
+
+/// 403 with a readable page.
+pub fn forbidden(chrome: Chrome) -> Response {
+    let (title, message) = (chrome.t("forbidden-title"), chrome.t("forbidden-text"));
+    render(StatusCode::FORBIDDEN, &MessagePage { chrome, title, message })
+}
+
+/// Send a visitor who is not signed in to the login page, and back here afterwards.
+pub fn login_redirect(chrome: &Chrome) -> Response {
+    let next = form_urlencoded_path(&chrome.path);
+    axum::response::Redirect::to(&format!("/logga-in?next={next}")).into_response()
+}
+
+fn form_urlencoded_path(path: &str) -> String {
+    path.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'/' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }
 
 /// The 404 page with a specific message.

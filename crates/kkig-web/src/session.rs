@@ -33,6 +33,7 @@ fn to_row(record: &Record) -> Result<SessionRow, session_store::Error> {
     Ok(SessionRow {
         data: serde_json::to_string(record).map_err(|e| session_store::Error::Encode(e.to_string()))?,
         expiry_unix: record.expiry_date.unix_timestamp(),
+        user_id: record.data.get(crate::auth::USER_KEY).and_then(|v| v.as_str()).map(str::to_string),
     })
 }
 

@@ -1,0 +1,90 @@
+//! Types of accounts, tokens, the audit log and privacy requests, as the store hands them out.
+
+use kkig_core::access::{Principal, Role};
+use serde::Serialize;
+
+/// Who made a change: a signed-in user, or the command line / a scheduled job.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    pub user_id: Option<String>,
+    /// `user:ID`, `cli`, or `system:JOB`; never personal data.
+    pub label: String,
+}
+
+impl Actor {
+    pub fn cli() -> Self {
+        Self { user_id: None, label: "cli".into() }
+    }
+
+    pub fn system(job: &str) -> Self {
+        Self { user_id: None, label: format!("system:{job}") }
+    }
+
+    pub fn user(user_id: &str) -> Self {
+        Self { user_id: Some(user_id.to_string()), label: format!("user:{user_id}") }
+    }
+}
+
+/// A user account with its person's name and e-mail.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct UserRecord {
+    pub id: String,
+    pub person_id: String,
+    pub name: String,
+    pub email: String,
+    pub role: Role,
+    pub scope: Option<String>,
+    #[serde(skip)]
+    pub password_hash: Option<String>,
+    pub disabled: bool,
+    pub created_at: i64,
+}
+
+impl UserRecord {
+    pub fn principal(&self) -> Principal {
+        Principal { user_id: self.id.clone(), person_id: self.person_id.clone(), role: self.role, scope: self.scope.clone() }
+    }
+}
+
+/// A new account: a person (staff, student or supervisor) with a role.
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    pub email: String,
+    pub name: String,
+    pub role: Role,
+    pub scope: Option<String>,
+}
+
+/// An API token as listed to its owner (the secret is never stored or shown again).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct TokenRecord {
+    pub id: String,
+    pub name: String,
+    pub created_at: i64,
+    pub expires_at: i64,
+    pub revoked_at: Option<i64>,
+    pub last_used_at: Option<i64>,
+}
+
+/// One line of the audit log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct AuditEntry {
+    pub id: i64,
+    pub at: i64,
+    pub actor: String,
+    pub action: String,
+    pub entity: String,
+    pub entity_id: String,
+    pub person_id: Option<String>,
+    pub before: Option<String>,
+    pub after: Option<String>,
+    /// True when the values were blanked because the person was erased.
+    pub redacted: bool,
+}
+
+/// A person whose data retention may end: a student and the end of their last VFU period.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RetentionCandidate {
+    pub person_id: String,
+    pub last_period_end: String,
+}
