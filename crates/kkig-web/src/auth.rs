@@ -115,6 +115,13 @@ pub async fn csrf_guard(req: Request, next: Next) -> Response {
         next.run(req).await
     } else {
         tracing::warn!(method = %req.method(), path = req.uri().path(), "cross-site request refused");
+        if req.uri().path().starts_with("/api/") {
+            return crate::error::ApiError {
+                status: StatusCode::FORBIDDEN,
+                message: "request refused: a state-changing request needs Authorization: Bearer TOKEN, or must come from kkig's own pages (Origin / Sec-Fetch-Site)".into(),
+            }
+            .into_response();
+        }
         (
             StatusCode::FORBIDDEN,
             [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],

@@ -52,11 +52,21 @@ impl TestApp {
     }
 
     pub async fn request(&self, router: &Router, uri: &str, cookie: Option<&str>) -> TestResponse {
-        let mut req = Request::get(uri);
-        if let Some(c) = cookie {
-            req = req.header("cookie", c);
+        let headers: Vec<(&str, &str)> = cookie.map(|c| vec![("cookie", c)]).unwrap_or_default();
+        self.send_to(router, "GET", uri, &headers, "").await
+    }
+
+    /// Any request with the given headers and body.
+    pub async fn send(&self, method: &str, uri: &str, headers: &[(&str, &str)], body: &str) -> TestResponse {
+        self.send_to(&self.router, method, uri, headers, body).await
+    }
+
+    pub async fn send_to(&self, router: &Router, method: &str, uri: &str, headers: &[(&str, &str)], body: &str) -> TestResponse {
+        let mut req = Request::builder().method(method).uri(uri);
+        for (k, v) in headers {
+            req = req.header(*k, *v);
         }
-        let res = router.clone().oneshot(req.body(Body::empty()).unwrap()).await.unwrap();
+        let res = router.clone().oneshot(req.body(Body::from(body.to_string())).unwrap()).await.unwrap();
         let status = res.status();
         let headers = res.headers().clone();
         let bytes = res.into_body().collect().await.unwrap().to_bytes();

@@ -6,6 +6,7 @@ mod common;
 
 mod api_municipalities;
 mod api_other;
+mod auth;
 mod health;
 mod openapi;
 mod pages;
