@@ -340,10 +340,13 @@ async fn user(database_url: &str, base_url: &str, cmd: UserCommand) -> anyhow::R
                 println!("the user chooses a password here (valid 7 days, once): {base}{path}");
             }
             UserCommand::List => {
-                println!("{:<36} {:<28} {:<13} {:<6} {}", "email", "name", "role", "scope", "status");
+                println!("{:<36} {:<28} {:<13} {:<8} {:<16} {:<34} {}", "email", "name", "role", "scope", "status", "person", "user");
                 for u in store.users().await? {
                     let status = if u.disabled { "disabled" } else if u.password_hash.is_none() { "no password yet" } else { "active" };
-                    println!("{:<36} {:<28} {:<13} {:<6} {}", u.email, u.name, u.role.as_str(), u.scope.unwrap_or_default(), status);
+                    println!(
+                        "{:<36} {:<28} {:<13} {:<8} {:<16} {:<34} {}",
+                        u.email, u.name, u.role.as_str(), u.scope.unwrap_or_default(), status, u.person_id, u.id
+                    );
                 }
             }
             UserCommand::Disable { email } => {

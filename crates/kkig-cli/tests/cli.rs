@@ -216,3 +216,70 @@ fn two_processes_on_one_sqlite_file() {
     }
     let _: PathBuf = dir.path().join("kkig.db");
 }
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+#[test]
+fn user_audit_and_privacy_commands() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = db_url(dir.path());
+    let run_b = |args: &[&str]| kkig().args(["--database-url", &db, "--base-url", "https://kkig.example.se/"]).args(args).output().unwrap();
+
+    let o = run_b(&["user", "add", "--email", "Admin@Region.se", "--name", "Ada Admin", "--role", "admin"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("created admin@region.se (admin)"), "{out}");
+    assert!(out.contains("https://kkig.example.se/losenord/"), "{out}");
+    let secret = out.trim_end().rsplit('/').next().unwrap();
+    assert_eq!(secret.len(), 64, "{out}");
+
+    assert_one_line_error(&run_b(&["user", "add", "--email", "admin@region.se", "--name", "X", "--role", "admin"]), "already exists");
+    assert_one_line_error(&run_b(&["user", "add", "--email", "a@b.se", "--name", "X", "--role", "boss"]), "unknown role \"boss\"");
+    assert_one_line_error(&run_b(&["user", "add", "--email", "a@b.se", "--name", "X", "--role", "municipality"]), "role municipality needs --scope KOMMUNKOD");
+    assert_one_line_error(&run_b(&["user", "add", "--email", "a@b.se", "--name", "X", "--role", "municipality", "--scope", "9999"]), "not a kommunkod");
+    assert_one_line_error(&run_b(&["user", "add", "--email", "not-an-email", "--name", "X", "--role", "regional"]), "is not an e-mail address");
+    let o = run_b(&["user", "add", "--email", "kim@sorsele.se", "--name", "Kim Kommun", "--role", "municipality", "--scope", "2422"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+
+    let list = stdout(&run_b(&["user", "list"]));
+    assert!(list.contains("admin@region.se") && list.contains("no password yet"), "{list}");
+    let kim_line = list.lines().find(|l| l.starts_with("kim@sorsele.se")).unwrap();
+    let kim_person = kim_line.split_whitespace().find(|w| w.starts_with("p-")).unwrap().to_string();
+
+    let o = run_b(&["user", "reset-link", "KIM@sorsele.se"]);
+    assert!(o.status.success() && stdout(&o).starts_with("https://kkig.example.se/losenord/"), "{}", stdout(&o));
+    assert_one_line_error(&run_b(&["user", "reset-link", "nobody@x.se"]), "no account with e-mail nobody@x.se");
+    let o = run_b(&["user", "disable", "kim@sorsele.se"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&run_b(&["user", "list"])).lines().any(|l| l.starts_with("kim@sorsele.se") && l.contains("disabled")));
+
+    let audit = stdout(&run_b(&["audit", "--since", "2000-01-01"])).split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(audit.contains("cli create person") && audit.contains("cli create user"), "{audit}");
+    assert_one_line_error(&run_b(&["audit", "--since", "yesterday"]), "--since \"yesterday\" is not a date YYYY-MM-DD");
+    let json_lines = stdout(&run_b(&["audit", "--since", "2000-01-01", "--json"]));
+    for line in json_lines.lines() {
+        let v: serde_json::Value = serde_json::from_str(line).unwrap();
+        assert!(v["action"].is_string());
+    }
+
+    // Export: everything on the person, as JSON; then erase: gone everywhere.
+    let o = run_b(&["privacy", "export", "--person", &kim_person]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let export: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(export["person"]["name"], "Kim Kommun");
+    assert_eq!(export["accounts"][0]["scope"], "2422");
+    let o = run_b(&["privacy", "erase", "--person", &kim_person]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_one_line_error(&run_b(&["privacy", "export", "--person", &kim_person]), &format!("no person {kim_person}"));
+    let audit = stdout(&run_b(&["audit", "--since", "2000-01-01"]));
+    assert!(!audit.contains("Kim Kommun") && !audit.contains("kim@sorsele.se"), "{audit}");
+    assert!(audit.contains("erase"), "{audit}");
+
+    let o = run_b(&["privacy", "retention"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("0 student(s) due for erasure (24 months); dry run"), "{}", stdout(&o));
+    let o = run_b(&["privacy", "retention", "--apply", "--months", "6"]);
+    assert!(stdout(&o).contains("erased 0 student(s)"), "{}", stdout(&o));
+}
