@@ -401,3 +401,51 @@ async fn password_link_sets_a_password_once() {
         app.finish().await;
     }
 }
+
+#[tokio::test]
+async fn state_changing_page_routes_by_role() {
+    for app in apps(false).await {
+        let label = app.db.label;
+        let w = world(&app).await;
+        let s = &app.db.store;
+        let mut cookies: BTreeMap<&str, String> = BTreeMap::new();
+        for role in ROLES {
+            cookies.insert(role, sign_in(&app, &format!("{role}@kkig.test"), PASSWORD, None).await.session_cookie().unwrap());
+        }
+        let target = w.users["student"].id.clone();
+        let post = |cookie: Option<String>, uri: String| {
+            let app = &app;
+            async move {
+                let mut headers = vec![("sec-fetch-site", "same-origin"), ("content-type", "application/x-www-form-urlencoded")];
+                if let Some(c) = &cookie {
+                    headers.push(("cookie", c.as_str()));
+                }
+                app.send("POST", &uri, &headers, "").await
+            }
+        };
+        let disable = format!("/admin/anvandare/{target}/inaktivera");
+        let link = format!("/admin/anvandare/{target}/losenordslank");
+        let revoke_other = "/konto/nycklar/tok-supervisor/aterkalla".to_string();
+        //                                         anon admin reg muni_a muni_b uni prov sup stud
+        let rows: [(&String, [u16; 9]); 2] = [
+            (&link, [303, 200, 403, 403, 403, 403, 403, 403, 403]),
+            (&revoke_other, [303, 404, 404, 404, 404, 404, 404, 200, 404]),
+        ];
+        for (uri, expected) in rows {
+            for (i, role) in std::iter::once(None).chain(ROLES.iter().map(|r| Some(*r))).enumerate() {
+                let res = post(role.map(|r| cookies[r].clone()), uri.clone()).await;
+                assert_eq!(res.status.as_u16(), expected[i], "{label} POST {uri} as {role:?}");
+            }
+        }
+        // Refused attempts to disable the student changed nothing; the admin's does.
+        for role in ROLES.iter().filter(|r| **r != "admin" && **r != "student") {
+            assert_eq!(post(Some(cookies[role].clone()), disable.clone()).await.status, 403, "{label} {role}");
+        }
+        assert!(!s.user_by_id(&target).await.unwrap().unwrap().disabled, "{label}");
+        assert_eq!(post(Some(cookies["admin"].clone()), disable.clone()).await.status, 303, "{label}");
+        assert!(s.user_by_id(&target).await.unwrap().unwrap().disabled, "{label}");
+        // The disabled student's session is over.
+        assert_eq!(app.get_with_cookie("/konto", &cookies["student"]).await.status, 303, "{label}");
+        app.finish().await;
+    }
+}
