@@ -458,7 +458,13 @@ impl Store for SqlStore {
             .execute(&mut *tx)
             .await?;
         }
-        for (key, value) in [("demo_seed", world.seed.to_string()), ("demo_loaded_at", now_unix().to_string())] {
+        let summary = serde_json::json!({
+            "seed": world.seed,
+            "placement_sites": world.placement_sites.len(),
+            "learning_centre_services": world.learning_centre_services.len(),
+        });
+        audit_in(&mut tx, &Actor::system("demo"), "create", "demo_world", &world.seed.to_string(), None, None, Some(&summary)).await?;
+                for (key, value) in [("demo_seed", world.seed.to_string()), ("demo_loaded_at", now_unix().to_string())] {
             sqlx::query("INSERT INTO kkig_meta (key, value) VALUES ($1, $2)")
                 .bind(key)
                 .bind(value)

@@ -58,6 +58,8 @@ async fn story(db: &TestDb) {
         other => panic!("{label}: {other:?}"),
     }
     let status = s.demo_status().await.unwrap().expect("demo status");
+    let log = s.audit_since(0, 100).await.unwrap();
+    assert!(log.iter().any(|e| e.entity == "demo_world" && e.actor == "system:demo"), "{label}: the demo load is audited");
     assert_eq!(status.seed, DEFAULT_SEED, "{label}");
     assert!(matches!(s.load_demo(&world).await.unwrap(), DemoOutcome::AlreadyLoaded(st) if st == status), "{label}");
     let other = DemoWorld::generate(DEFAULT_SEED + 1, &reference);
