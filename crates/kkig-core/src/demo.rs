@@ -53,6 +53,7 @@ pub struct DemoWorld {
     pub seed: u64,
     pub learning_centre_services: Vec<LearningCentreServices>,
     pub placement_sites: Vec<PlacementSite>,
+    pub offerings: Vec<crate::catalogue::Offering>,
 }
 
 const PLACE_WORDS: [&str; 24] = [
@@ -130,7 +131,8 @@ impl DemoWorld {
                 });
             }
         }
-        Self { seed, learning_centre_services, placement_sites }
+        let offerings = crate::demo_catalogue::generate(&mut rng, reference);
+        Self { seed, learning_centre_services, placement_sites, offerings }
     }
 }
 
@@ -192,6 +194,14 @@ mod tests {
                 position: Position::new(65.5333, 17.5333).unwrap(),
                 position_source: "seat".into(),
             }],
+            universities: [("LTU", "Luleå tekniska universitet", "2580", "Luleå"), ("UmU", "Umeå universitet", "2480", "Umeå"), ("MIUN", "Mittuniversitetet", "2281", "Sundsvall")]
+                .into_iter()
+                .map(|(code, name, kod, town)| crate::region::University {
+                    code: code.into(),
+                    name: name.into(),
+                    campuses: vec![crate::region::Campus { town: town.into(), municipality: Kommunkod::parse(kod).unwrap() }],
+                })
+                .collect(),
             ..Default::default()
         }
     }
@@ -229,5 +239,27 @@ mod tests {
             assert!(crate::geo::haversine_km(centre, s.position) <= 25.01, "{s:?}");
         }
         assert_eq!(w.learning_centre_services.len(), 1);
+    }
+
+    #[test]
+    fn demo_catalogue_is_large_realistic_and_valid() {
+        let r = reference();
+        let w = DemoWorld::generate(DEFAULT_SEED, &r);
+        let n = w.offerings.len();
+        assert!(n >= 300, "{n} offerings");
+        let ids: std::collections::BTreeSet<_> = w.offerings.iter().map(|o| &o.id).collect();
+        assert_eq!(ids.len(), n, "unique ids");
+        use crate::catalogue::{SchoolType, StudyForm};
+        let share = |f: StudyForm| w.offerings.iter().filter(|o| o.form == f).count() as f64 / n as f64;
+        assert!((0.4..0.7).contains(&share(StudyForm::Distance)), "distance share {}", share(StudyForm::Distance));
+        assert!((0.1..0.35).contains(&share(StudyForm::Campus)), "campus share {}", share(StudyForm::Campus));
+        for st in [SchoolType::Hs, SchoolType::Yh, SchoolType::Komvux] {
+            assert!(w.offerings.iter().any(|o| o.school_type == st), "{st:?}");
+        }
+        for o in &w.offerings {
+            assert!(o.end > o.start, "{o:?}");
+            assert!(o.credits > 0.0 && (1..=100).contains(&o.pace_percent), "{o:?}");
+            assert!(!o.sites.is_empty(), "{}", o.id);
+        }
     }
 }

@@ -8,6 +8,7 @@ pub mod access;
 pub mod catalogue;
 pub mod codes;
 pub mod demo;
+pub mod demo_catalogue;
 pub mod geo;
 pub mod map;
 pub mod privacy;

@@ -13,15 +13,24 @@ pub struct Actor {
 
 impl Actor {
     pub fn cli() -> Self {
-        Self { user_id: None, label: "cli".into() }
+        Self {
+            user_id: None,
+            label: "cli".into(),
+        }
     }
 
     pub fn system(job: &str) -> Self {
-        Self { user_id: None, label: format!("system:{job}") }
+        Self {
+            user_id: None,
+            label: format!("system:{job}"),
+        }
     }
 
     pub fn user(user_id: &str) -> Self {
-        Self { user_id: Some(user_id.to_string()), label: format!("user:{user_id}") }
+        Self {
+            user_id: Some(user_id.to_string()),
+            label: format!("user:{user_id}"),
+        }
     }
 }
 
@@ -42,7 +51,12 @@ pub struct UserRecord {
 
 impl UserRecord {
     pub fn principal(&self) -> Principal {
-        Principal { user_id: self.id.clone(), person_id: self.person_id.clone(), role: self.role, scope: self.scope.clone() }
+        Principal {
+            user_id: self.id.clone(),
+            person_id: self.person_id.clone(),
+            role: self.role,
+            scope: self.scope.clone(),
+        }
     }
 }
 

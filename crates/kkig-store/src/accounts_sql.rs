@@ -63,9 +63,14 @@ pub(crate) async fn insert_person(
     }
     let email = email.map(normalize_email);
     if let Some(e) = &email {
-        let taken = sqlx::query("SELECT 1 FROM persons WHERE email = $1").bind(e).fetch_optional(&mut **tx).await?;
+        let taken = sqlx::query("SELECT 1 FROM persons WHERE email = $1")
+            .bind(e)
+            .fetch_optional(&mut **tx)
+            .await?;
         if taken.is_some() {
-            return Err(StoreError::Conflict(format!("a person with e-mail {e} already exists")));
+            return Err(StoreError::Conflict(format!(
+                "a person with e-mail {e} already exists"
+            )));
         }
     }
     let id = new_id("p");
@@ -82,7 +87,17 @@ pub(crate) async fn insert_person(
     .execute(&mut **tx)
     .await?;
     let after = json!({"name": name, "email": email, "kind": kind, "municipality": municipality.map(|m| m.to_string())});
-    audit_in(tx, actor, "create", "person", &id, Some(&id), None, Some(&after)).await?;
+    audit_in(
+        tx,
+        actor,
+        "create",
+        "person",
+        &id,
+        Some(&id),
+        None,
+        Some(&after),
+    )
+    .await?;
     Ok(id)
 }
 
@@ -100,8 +115,22 @@ pub(crate) async fn set_password_in(
     let Some(person) = person else {
         return Err(StoreError::Invalid(format!("no user {user_id}")));
     };
-    sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2").bind(hash).bind(user_id).execute(&mut **tx).await?;
-    audit_in(tx, actor, "update", "user", user_id, Some(&person), None, Some(&json!({"password": "changed"}))).await?;
+    sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+        .bind(hash)
+        .bind(user_id)
+        .execute(&mut **tx)
+        .await?;
+    audit_in(
+        tx,
+        actor,
+        "update",
+        "user",
+        user_id,
+        Some(&person),
+        None,
+        Some(&json!({"password": "changed"})),
+    )
+    .await?;
     Ok(())
 }
 
@@ -114,7 +143,9 @@ fn user_from(row: &AnyRow) -> Result<UserRecord, StoreError> {
         id: row.try_get("id")?,
         person_id: row.try_get("person_id")?,
         name: row.try_get("name")?,
-        email: row.try_get::<Option<String>, _>("email")?.unwrap_or_default(),
+        email: row
+            .try_get::<Option<String>, _>("email")?
+            .unwrap_or_default(),
         role: Role::parse(&role).ok_or_else(|| corrupt("role", &role))?,
         scope: row.try_get("scope")?,
         password_hash: row.try_get("password_hash")?,
@@ -135,7 +166,11 @@ fn token_from(row: &AnyRow) -> Result<TokenRecord, StoreError> {
 }
 
 impl SqlStore {
-    pub(crate) async fn users_where(&self, clause: &str, arg: Option<&str>) -> Result<Vec<UserRecord>, StoreError> {
+    pub(crate) async fn users_where(
+        &self,
+        clause: &str,
+        arg: Option<&str>,
+    ) -> Result<Vec<UserRecord>, StoreError> {
         let sql = format!("{USER_SELECT} {clause} ORDER BY p.email");
         let mut q = sqlx::query(&sql);
         if let Some(a) = arg {
@@ -145,15 +180,27 @@ impl SqlStore {
         rows.iter().map(user_from).collect()
     }
 
-    pub(crate) async fn create_user_impl(&self, new: &NewUser, actor: &Actor) -> Result<UserRecord, StoreError> {
+    pub(crate) async fn create_user_impl(
+        &self,
+        new: &NewUser,
+        actor: &Actor,
+    ) -> Result<UserRecord, StoreError> {
         let email = normalize_email(&new.email);
         if !email.contains('@') || email.len() < 3 || email.contains(char::is_whitespace) {
-            return Err(StoreError::Invalid(format!("e-mail {:?} is not an e-mail address", new.email)));
+            return Err(StoreError::Invalid(format!(
+                "e-mail {:?} is not an e-mail address",
+                new.email
+            )));
         }
         let mut tx = self.begin_write().await?;
-        let taken = sqlx::query("SELECT 1 FROM persons WHERE email = $1").bind(&email).fetch_optional(&mut *tx).await?;
+        let taken = sqlx::query("SELECT 1 FROM persons WHERE email = $1")
+            .bind(&email)
+            .fetch_optional(&mut *tx)
+            .await?;
         if taken.is_some() {
-            return Err(StoreError::Conflict(format!("an account or person with e-mail {email} already exists")));
+            return Err(StoreError::Conflict(format!(
+                "an account or person with e-mail {email} already exists"
+            )));
         }
         let kind = match new.role {
             Role::Student => "student",
@@ -164,7 +211,8 @@ impl SqlStore {
             Role::Municipality => new.scope.as_deref().and_then(|s| Kommunkod::parse(s).ok()),
             _ => None,
         };
-        let person_id = insert_person(&mut tx, &new.name, Some(&email), kind, municipality, actor).await?;
+        let person_id =
+            insert_person(&mut tx, &new.name, Some(&email), kind, municipality, actor).await?;
         let id = new_id("u");
         sqlx::query("INSERT INTO users (id, person_id, role, scope, password_hash, disabled, created_at) VALUES ($1, $2, $3, $4, NULL, 0, $5)")
             .bind(&id)
@@ -175,34 +223,80 @@ impl SqlStore {
             .execute(&mut *tx)
             .await?;
         let after = json!({"role": new.role.as_str(), "scope": new.scope});
-        audit_in(&mut tx, actor, "create", "user", &id, Some(&person_id), None, Some(&after)).await?;
+        audit_in(
+            &mut tx,
+            actor,
+            "create",
+            "user",
+            &id,
+            Some(&person_id),
+            None,
+            Some(&after),
+        )
+        .await?;
         tx.commit().await?;
-        self.users_where("WHERE u.id = $1", Some(&id)).await?.pop().ok_or_else(|| corrupt("users", "created user not found"))
+        self.users_where("WHERE u.id = $1", Some(&id))
+            .await?
+            .pop()
+            .ok_or_else(|| corrupt("users", "created user not found"))
     }
 
-    pub(crate) async fn set_user_disabled_impl(&self, user_id: &str, disabled: bool, actor: &Actor) -> Result<bool, StoreError> {
+    pub(crate) async fn set_user_disabled_impl(
+        &self,
+        user_id: &str,
+        disabled: bool,
+        actor: &Actor,
+    ) -> Result<bool, StoreError> {
         let mut tx = self.begin_write().await?;
-        let row = sqlx::query("SELECT person_id, disabled FROM users WHERE id = $1").bind(user_id).fetch_optional(&mut *tx).await?;
+        let row = sqlx::query("SELECT person_id, disabled FROM users WHERE id = $1")
+            .bind(user_id)
+            .fetch_optional(&mut *tx)
+            .await?;
         let Some(row) = row else { return Ok(false) };
         let person: String = row.try_get(0)?;
         let was: i64 = row.try_get(1)?;
-        sqlx::query("UPDATE users SET disabled = $1 WHERE id = $2").bind(i64::from(disabled)).bind(user_id).execute(&mut *tx).await?;
+        sqlx::query("UPDATE users SET disabled = $1 WHERE id = $2")
+            .bind(i64::from(disabled))
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
         if disabled {
-            sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id).execute(&mut *tx).await?;
+            sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+                .bind(user_id)
+                .execute(&mut *tx)
+                .await?;
         }
-        audit_in(&mut tx, actor, "update", "user", user_id, Some(&person), Some(&json!({"disabled": was != 0})), Some(&json!({"disabled": disabled}))).await?;
+        audit_in(
+            &mut tx,
+            actor,
+            "update",
+            "user",
+            user_id,
+            Some(&person),
+            Some(&json!({"disabled": was != 0})),
+            Some(&json!({"disabled": disabled})),
+        )
+        .await?;
         tx.commit().await?;
         Ok(true)
     }
 
-    pub(crate) async fn create_password_reset_impl(&self, user_id: &str, token_hash: &str, expires_at: i64, actor: &Actor) -> Result<(), StoreError> {
+    pub(crate) async fn create_password_reset_impl(
+        &self,
+        user_id: &str,
+        token_hash: &str,
+        expires_at: i64,
+        actor: &Actor,
+    ) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;
         let person: Option<String> = sqlx::query("SELECT person_id FROM users WHERE id = $1")
             .bind(user_id)
             .fetch_optional(&mut *tx)
             .await?
             .map(|r| r.get(0));
-        let Some(person) = person else { return Err(StoreError::Invalid(format!("no user {user_id}"))) };
+        let Some(person) = person else {
+            return Err(StoreError::Invalid(format!("no user {user_id}")));
+        };
         sqlx::query("INSERT INTO password_resets (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
             .bind(token_hash)
             .bind(user_id)
@@ -210,24 +304,47 @@ impl SqlStore {
             .bind(expires_at)
             .execute(&mut *tx)
             .await?;
-        audit_in(&mut tx, actor, "create", "password_link", user_id, Some(&person), None, Some(&json!({"expires_at": expires_at}))).await?;
+        audit_in(
+            &mut tx,
+            actor,
+            "create",
+            "password_link",
+            user_id,
+            Some(&person),
+            None,
+            Some(&json!({"expires_at": expires_at})),
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
 
-    pub(crate) async fn password_reset_user_impl(&self, token_hash: &str, now: i64) -> Result<Option<UserRecord>, StoreError> {
+    pub(crate) async fn password_reset_user_impl(
+        &self,
+        token_hash: &str,
+        now: i64,
+    ) -> Result<Option<UserRecord>, StoreError> {
         let row = sqlx::query("SELECT user_id FROM password_resets WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2")
             .bind(token_hash)
             .bind(now)
             .fetch_optional(&self.pool)
             .await?;
         match row {
-            Some(r) => Ok(self.users_where("WHERE u.id = $1", Some(&r.try_get::<String, _>(0)?)).await?.pop().filter(|u| !u.disabled)),
+            Some(r) => Ok(self
+                .users_where("WHERE u.id = $1", Some(&r.try_get::<String, _>(0)?))
+                .await?
+                .pop()
+                .filter(|u| !u.disabled)),
             None => Ok(None),
         }
     }
 
-    pub(crate) async fn use_password_reset_impl(&self, token_hash: &str, password_hash: &str, now: i64) -> Result<bool, StoreError> {
+    pub(crate) async fn use_password_reset_impl(
+        &self,
+        token_hash: &str,
+        password_hash: &str,
+        now: i64,
+    ) -> Result<bool, StoreError> {
         let mut tx = self.begin_write().await?;
         let row = sqlx::query("SELECT user_id FROM password_resets WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2")
             .bind(token_hash)
@@ -236,22 +353,39 @@ impl SqlStore {
             .await?;
         let Some(row) = row else { return Ok(false) };
         let user_id: String = row.try_get(0)?;
-        sqlx::query("UPDATE password_resets SET used_at = $1 WHERE token_hash = $2").bind(now).bind(token_hash).execute(&mut *tx).await?;
+        sqlx::query("UPDATE password_resets SET used_at = $1 WHERE token_hash = $2")
+            .bind(now)
+            .bind(token_hash)
+            .execute(&mut *tx)
+            .await?;
         set_password_in(&mut tx, &user_id, password_hash, &Actor::user(&user_id)).await?;
         // A new password ends every existing session of the account.
-        sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(&user_id).execute(&mut *tx).await?;
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+            .bind(&user_id)
+            .execute(&mut *tx)
+            .await?;
         tx.commit().await?;
         Ok(true)
     }
 
-    pub(crate) async fn create_api_token_impl(&self, user_id: &str, token_id: &str, name: &str, token_hash: &str, expires_at: i64, actor: &Actor) -> Result<(), StoreError> {
+    pub(crate) async fn create_api_token_impl(
+        &self,
+        user_id: &str,
+        token_id: &str,
+        name: &str,
+        token_hash: &str,
+        expires_at: i64,
+        actor: &Actor,
+    ) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;
         let person: Option<String> = sqlx::query("SELECT person_id FROM users WHERE id = $1")
             .bind(user_id)
             .fetch_optional(&mut *tx)
             .await?
             .map(|r| r.get(0));
-        let Some(person) = person else { return Err(StoreError::Invalid(format!("no user {user_id}"))) };
+        let Some(person) = person else {
+            return Err(StoreError::Invalid(format!("no user {user_id}")));
+        };
         sqlx::query("INSERT INTO api_tokens (id, user_id, name, token_hash, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)")
             .bind(token_id)
             .bind(user_id)
@@ -261,12 +395,25 @@ impl SqlStore {
             .bind(expires_at)
             .execute(&mut *tx)
             .await?;
-        audit_in(&mut tx, actor, "create", "api_token", token_id, Some(&person), None, Some(&json!({"name": name, "expires_at": expires_at}))).await?;
+        audit_in(
+            &mut tx,
+            actor,
+            "create",
+            "api_token",
+            token_id,
+            Some(&person),
+            None,
+            Some(&json!({"name": name, "expires_at": expires_at})),
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
 
-    pub(crate) async fn api_tokens_impl(&self, user_id: &str) -> Result<Vec<TokenRecord>, StoreError> {
+    pub(crate) async fn api_tokens_impl(
+        &self,
+        user_id: &str,
+    ) -> Result<Vec<TokenRecord>, StoreError> {
         let rows = sqlx::query("SELECT id, name, created_at, expires_at, revoked_at, last_used_at FROM api_tokens WHERE user_id = $1 ORDER BY created_at, id")
             .bind(user_id)
             .fetch_all(&self.pool)
@@ -274,7 +421,11 @@ impl SqlStore {
         rows.iter().map(token_from).collect()
     }
 
-    pub(crate) async fn user_for_token_impl(&self, token_hash: &str, now: i64) -> Result<Option<UserRecord>, StoreError> {
+    pub(crate) async fn user_for_token_impl(
+        &self,
+        token_hash: &str,
+        now: i64,
+    ) -> Result<Option<UserRecord>, StoreError> {
         let row = sqlx::query("SELECT id, user_id FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL AND expires_at > $2")
             .bind(token_hash)
             .bind(now)
@@ -282,11 +433,25 @@ impl SqlStore {
             .await?;
         let Some(row) = row else { return Ok(None) };
         let (token_id, user_id): (String, String) = (row.try_get(0)?, row.try_get(1)?);
-        sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2").bind(now).bind(&token_id).execute(&self.pool).await?;
-        Ok(self.users_where("WHERE u.id = $1", Some(&user_id)).await?.pop().filter(|u| !u.disabled))
+        sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
+            .bind(now)
+            .bind(&token_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(self
+            .users_where("WHERE u.id = $1", Some(&user_id))
+            .await?
+            .pop()
+            .filter(|u| !u.disabled))
     }
 
-    pub(crate) async fn revoke_api_token_impl(&self, user_id: &str, token_id: &str, now: i64, actor: &Actor) -> Result<bool, StoreError> {
+    pub(crate) async fn revoke_api_token_impl(
+        &self,
+        user_id: &str,
+        token_id: &str,
+        now: i64,
+        actor: &Actor,
+    ) -> Result<bool, StoreError> {
         let mut tx = self.begin_write().await?;
         let done = sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND user_id = $3 AND revoked_at IS NULL")
             .bind(now)
@@ -297,14 +462,31 @@ impl SqlStore {
         if done.rows_affected() == 0 {
             return Ok(false);
         }
-        let person: Option<String> =
-            sqlx::query("SELECT person_id FROM users WHERE id = $1").bind(user_id).fetch_optional(&mut *tx).await?.map(|r| r.get(0));
-        audit_in(&mut tx, actor, "update", "api_token", token_id, person.as_deref(), None, Some(&json!({"revoked_at": now}))).await?;
+        let person: Option<String> = sqlx::query("SELECT person_id FROM users WHERE id = $1")
+            .bind(user_id)
+            .fetch_optional(&mut *tx)
+            .await?
+            .map(|r| r.get(0));
+        audit_in(
+            &mut tx,
+            actor,
+            "update",
+            "api_token",
+            token_id,
+            person.as_deref(),
+            None,
+            Some(&json!({"revoked_at": now})),
+        )
+        .await?;
         tx.commit().await?;
         Ok(true)
     }
 
-    pub(crate) async fn audit_since_impl(&self, since: i64, limit: i64) -> Result<Vec<AuditEntry>, StoreError> {
+    pub(crate) async fn audit_since_impl(
+        &self,
+        since: i64,
+        limit: i64,
+    ) -> Result<Vec<AuditEntry>, StoreError> {
         let rows = sqlx::query(
             "SELECT id, at, actor, action, entity, entity_id, person_id, before_json, after_json, redacted
              FROM audit_log WHERE at >= $1 ORDER BY id LIMIT $2",
@@ -331,7 +513,11 @@ impl SqlStore {
             .collect()
     }
 
-    pub(crate) async fn export_person_impl(&self, person_id: &str, actor: &Actor) -> Result<Option<Value>, StoreError> {
+    pub(crate) async fn export_person_impl(
+        &self,
+        person_id: &str,
+        actor: &Actor,
+    ) -> Result<Option<Value>, StoreError> {
         let Some(p) = sqlx::query(
             "SELECT id, name, email, phone, kind, municipality_code, last_period_end, created_at, updated_at FROM persons WHERE id = $1",
         )
@@ -352,11 +538,17 @@ impl SqlStore {
             "created_at": p.try_get::<i64, _>("created_at")?,
             "updated_at": p.try_get::<i64, _>("updated_at")?,
         });
-        let users = self.users_where("WHERE u.person_id = $1", Some(person_id)).await?;
+        let users = self
+            .users_where("WHERE u.person_id = $1", Some(person_id))
+            .await?;
         let mut accounts = Vec::new();
         for u in &users {
             let tokens = self.api_tokens_impl(&u.id).await?;
-            let sessions: i64 = sqlx::query("SELECT COUNT(*) FROM sessions WHERE user_id = $1").bind(&u.id).fetch_one(&self.pool).await?.get(0);
+            let sessions: i64 = sqlx::query("SELECT COUNT(*) FROM sessions WHERE user_id = $1")
+                .bind(&u.id)
+                .fetch_one(&self.pool)
+                .await?
+                .get(0);
             accounts.push(json!({
                 "id": u.id, "role": u.role.as_str(), "scope": u.scope, "disabled": u.disabled,
                 "created_at": u.created_at, "has_password": u.password_hash.is_some(),
@@ -364,13 +556,26 @@ impl SqlStore {
             }));
         }
         let audit: Vec<AuditEntry> = {
-            let rows = sqlx::query("SELECT id FROM audit_log WHERE person_id = $1 ORDER BY id").bind(person_id).fetch_all(&self.pool).await?;
+            let rows = sqlx::query("SELECT id FROM audit_log WHERE person_id = $1 ORDER BY id")
+                .bind(person_id)
+                .fetch_all(&self.pool)
+                .await?;
             let ids: Vec<i64> = rows.iter().map(|r| r.get(0)).collect();
             let all = self.audit_since_impl(0, i64::MAX).await?;
             all.into_iter().filter(|e| ids.contains(&e.id)).collect()
         };
         let mut tx = self.begin_write().await?;
-        audit_in(&mut tx, actor, "export", "person", person_id, Some(person_id), None, None).await?;
+        audit_in(
+            &mut tx,
+            actor,
+            "export",
+            "person",
+            person_id,
+            Some(person_id),
+            None,
+            None,
+        )
+        .await?;
         tx.commit().await?;
         Ok(Some(json!({
             "exported_at": now_unix(),
@@ -380,9 +585,17 @@ impl SqlStore {
         })))
     }
 
-    pub(crate) async fn erase_person_impl(&self, person_id: &str, reason: &str, actor: &Actor) -> Result<bool, StoreError> {
+    pub(crate) async fn erase_person_impl(
+        &self,
+        person_id: &str,
+        reason: &str,
+        actor: &Actor,
+    ) -> Result<bool, StoreError> {
         let mut tx = self.begin_write().await?;
-        let row = sqlx::query("SELECT kind, email FROM persons WHERE id = $1").bind(person_id).fetch_optional(&mut *tx).await?;
+        let row = sqlx::query("SELECT kind, email FROM persons WHERE id = $1")
+            .bind(person_id)
+            .fetch_optional(&mut *tx)
+            .await?;
         let Some(row) = row else { return Ok(false) };
         let kind: String = row.try_get(0)?;
         let email: Option<String> = row.try_get(1)?;
@@ -404,9 +617,15 @@ impl SqlStore {
             }
         }
         if let Some(e) = &email {
-            sqlx::query("DELETE FROM login_failures WHERE key = $1").bind(format!("account:{e}")).execute(&mut *tx).await?;
+            sqlx::query("DELETE FROM login_failures WHERE key = $1")
+                .bind(format!("account:{e}"))
+                .execute(&mut *tx)
+                .await?;
         }
-        sqlx::query("DELETE FROM persons WHERE id = $1").bind(person_id).execute(&mut *tx).await?;
+        sqlx::query("DELETE FROM persons WHERE id = $1")
+            .bind(person_id)
+            .execute(&mut *tx)
+            .await?;
         // The audit log keeps who did what and when, but no longer the erased values.
         sqlx::query("UPDATE audit_log SET before_json = NULL, after_json = NULL, redacted = 1 WHERE person_id = $1")
             .bind(person_id)
@@ -416,38 +635,82 @@ impl SqlStore {
         sqlx::query(
             "INSERT INTO erasure_counts (kind, reason, year, count) VALUES ($1, $2, $3, 1)
              ON CONFLICT (kind, reason, year) DO UPDATE SET count = erasure_counts.count + 1",
-        ).bind(&kind).bind(reason).bind(year).execute(&mut *tx).await?;
-        audit_in(&mut tx, actor, "erase", "person", person_id, None, None, Some(&json!({"kind": kind, "reason": reason}))).await?;
+        )
+        .bind(&kind)
+        .bind(reason)
+        .bind(year)
+        .execute(&mut *tx)
+        .await?;
+        audit_in(
+            &mut tx,
+            actor,
+            "erase",
+            "person",
+            person_id,
+            None,
+            None,
+            Some(&json!({"kind": kind, "reason": reason})),
+        )
+        .await?;
         tx.commit().await?;
         Ok(true)
     }
 
-    pub(crate) async fn set_last_period_end_impl(&self, person_id: &str, date: Option<&str>, actor: &Actor) -> Result<(), StoreError> {
+    pub(crate) async fn set_last_period_end_impl(
+        &self,
+        person_id: &str,
+        date: Option<&str>,
+        actor: &Actor,
+    ) -> Result<(), StoreError> {
         if let Some(d) = date {
             time::Date::parse(d, time::macros::format_description!("[year]-[month]-[day]"))
-                .map_err(|e| StoreError::Invalid(format!("last_period_end {d:?} is not a date YYYY-MM-DD: {e}")))?;
+                .map_err(|e| {
+                    StoreError::Invalid(format!(
+                        "last_period_end {d:?} is not a date YYYY-MM-DD: {e}"
+                    ))
+                })?;
         }
         let mut tx = self.begin_write().await?;
-        let done = sqlx::query("UPDATE persons SET last_period_end = $1, updated_at = $2 WHERE id = $3")
-            .bind(date)
-            .bind(now_unix())
-            .bind(person_id)
-            .execute(&mut *tx)
-            .await?;
+        let done =
+            sqlx::query("UPDATE persons SET last_period_end = $1, updated_at = $2 WHERE id = $3")
+                .bind(date)
+                .bind(now_unix())
+                .bind(person_id)
+                .execute(&mut *tx)
+                .await?;
         if done.rows_affected() == 0 {
             return Err(StoreError::Invalid(format!("no person {person_id}")));
         }
-        audit_in(&mut tx, actor, "update", "person", person_id, Some(person_id), None, Some(&json!({"last_period_end": date}))).await?;
+        audit_in(
+            &mut tx,
+            actor,
+            "update",
+            "person",
+            person_id,
+            Some(person_id),
+            None,
+            Some(&json!({"last_period_end": date})),
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
 
-    pub(crate) async fn update_learning_centre_services_impl(&self, s: &LearningCentreServices, actor: &Actor) -> Result<bool, StoreError> {
+    pub(crate) async fn update_learning_centre_services_impl(
+        &self,
+        s: &LearningCentreServices,
+        actor: &Actor,
+    ) -> Result<bool, StoreError> {
         if s.study_places < 0 || s.video_rooms < 0 {
-            return Err(StoreError::Invalid("study_places and video_rooms must be 0 or more".into()));
+            return Err(StoreError::Invalid(
+                "study_places and video_rooms must be 0 or more".into(),
+            ));
         }
         let mut tx = self.begin_write().await?;
-        let exists = sqlx::query("SELECT 1 FROM learning_centres WHERE id = $1").bind(&s.learning_centre_id).fetch_optional(&mut *tx).await?;
+        let exists = sqlx::query("SELECT 1 FROM learning_centres WHERE id = $1")
+            .bind(&s.learning_centre_id)
+            .fetch_optional(&mut *tx)
+            .await?;
         if exists.is_none() {
             return Ok(false);
         }
@@ -475,7 +738,17 @@ impl SqlStore {
         .execute(&mut *tx)
         .await?;
         let after = json!({"study_places": s.study_places, "exam_sittings": s.exam_sittings, "video_rooms": s.video_rooms, "study_guidance": s.study_guidance, "demo": false});
-        audit_in(&mut tx, actor, "update", "learning_centre_services", &s.learning_centre_id, None, before.as_ref(), Some(&after)).await?;
+        audit_in(
+            &mut tx,
+            actor,
+            "update",
+            "learning_centre_services",
+            &s.learning_centre_id,
+            None,
+            before.as_ref(),
+            Some(&after),
+        )
+        .await?;
         tx.commit().await?;
         Ok(true)
     }
@@ -485,7 +758,12 @@ impl SqlStore {
             Backend::Sqlite => "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
             Backend::Postgres => "SELECT CAST(table_name AS TEXT) FROM information_schema.tables WHERE table_schema = current_schema() ORDER BY table_name",
         };
-        let tables: Vec<String> = sqlx::query(tables_sql).fetch_all(&self.pool).await?.iter().map(|r| r.get(0)).collect();
+        let tables: Vec<String> = sqlx::query(tables_sql)
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(|r| r.get(0))
+            .collect();
         let mut out = Vec::new();
         // sqlx's own bookkeeping (migration checksums as binary) holds no data of ours.
         for t in tables.into_iter().filter(|t| !t.starts_with("_sqlx")) {
@@ -495,12 +773,23 @@ impl SqlStore {
                     "SELECT CAST(column_name AS TEXT) FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = '{t}' ORDER BY ordinal_position"
                 ),
             };
-            let cols: Vec<String> = sqlx::query(&cols_sql).fetch_all(&self.pool).await?.iter().map(|r| r.get(0)).collect();
+            let cols: Vec<String> = sqlx::query(&cols_sql)
+                .fetch_all(&self.pool)
+                .await?
+                .iter()
+                .map(|r| r.get(0))
+                .collect();
             if cols.is_empty() {
                 continue;
             }
-            let concat = cols.iter().map(|c| format!("COALESCE(CAST(\"{c}\" AS TEXT), '')")).collect::<Vec<_>>().join(" || '|' || ");
-            let rows = sqlx::query(&format!("SELECT {concat} FROM \"{t}\"")).fetch_all(&self.pool).await?;
+            let concat = cols
+                .iter()
+                .map(|c| format!("COALESCE(CAST(\"{c}\" AS TEXT), '')"))
+                .collect::<Vec<_>>()
+                .join(" || '|' || ");
+            let rows = sqlx::query(&format!("SELECT {concat} FROM \"{t}\""))
+                .fetch_all(&self.pool)
+                .await?;
             for r in rows {
                 out.push((t.clone(), r.try_get::<String, _>(0)?));
             }

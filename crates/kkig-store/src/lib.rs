@@ -7,11 +7,12 @@
 
 mod accounts;
 mod accounts_sql;
+mod catalogue_sql;
 mod error;
-mod sql;
-mod url;
 pub mod retention;
+mod sql;
 pub mod testing;
+mod url;
 
 use async_trait::async_trait;
 use kkig_core::demo::DemoWorld;
@@ -22,6 +23,7 @@ use kkig_core::{
 };
 
 pub use accounts::{Actor, AuditEntry, NewUser, RetentionCandidate, TokenRecord, UserRecord};
+pub use catalogue_sql::ImportReport;
 pub use error::StoreError;
 pub use sql::SqlStore;
 pub use url::{normalize_database_url, Backend, DEFAULT_DATABASE_URL};
@@ -37,7 +39,10 @@ pub struct DemoStatus {
 /// What `load_demo` did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DemoOutcome {
-    Loaded { placement_sites: usize, learning_centres: usize },
+    Loaded {
+        placement_sites: usize,
+        learning_centres: usize,
+    },
     AlreadyLoaded(DemoStatus),
 }
 
@@ -77,7 +82,10 @@ pub trait Store: Send + Sync + 'static {
     async fn learning_centres(&self) -> Result<Vec<LearningCentreEntry>, StoreError>;
     async fn occupations(&self) -> Result<Vec<Occupation>, StoreError>;
     /// Placement sites, of one municipality or all, by municipality and name.
-    async fn placement_sites(&self, municipality: Option<Kommunkod>) -> Result<Vec<PlacementSite>, StoreError>;
+    async fn placement_sites(
+        &self,
+        municipality: Option<Kommunkod>,
+    ) -> Result<Vec<PlacementSite>, StoreError>;
 
     /// Number of placement sites per municipality and kind (for overviews, without loading sites).
     async fn placement_site_counts(&self) -> Result<Vec<(Kommunkod, SiteKind, i64)>, StoreError>;
@@ -107,17 +115,42 @@ pub trait Store: Send + Sync + 'static {
     async fn user_by_email(&self, email: &str) -> Result<Option<UserRecord>, StoreError>;
     async fn user_by_id(&self, id: &str) -> Result<Option<UserRecord>, StoreError>;
     /// Disable or enable an account (audited); disabling ends its sessions. False if no such user.
-    async fn set_user_disabled(&self, user_id: &str, disabled: bool, actor: &Actor) -> Result<bool, StoreError>;
+    async fn set_user_disabled(
+        &self,
+        user_id: &str,
+        disabled: bool,
+        actor: &Actor,
+    ) -> Result<bool, StoreError>;
     /// Store a new password hash (audited, without the hash).
-    async fn set_password_hash(&self, user_id: &str, hash: &str, actor: &Actor) -> Result<(), StoreError>;
+    async fn set_password_hash(
+        &self,
+        user_id: &str,
+        hash: &str,
+        actor: &Actor,
+    ) -> Result<(), StoreError>;
 
     /// Record a one-time password link (only its hash), valid until `expires_at`.
-    async fn create_password_reset(&self, user_id: &str, token_hash: &str, expires_at: i64, actor: &Actor) -> Result<(), StoreError>;
+    async fn create_password_reset(
+        &self,
+        user_id: &str,
+        token_hash: &str,
+        expires_at: i64,
+        actor: &Actor,
+    ) -> Result<(), StoreError>;
     /// The user of an unused, unexpired password link.
-    async fn password_reset_user(&self, token_hash: &str, now: i64) -> Result<Option<UserRecord>, StoreError>;
+    async fn password_reset_user(
+        &self,
+        token_hash: &str,
+        now: i64,
+    ) -> Result<Option<UserRecord>, StoreError>;
     /// Use a password link: set the password and spend the link, in one transaction.
     /// False when the link is unknown, used or expired.
-    async fn use_password_reset(&self, token_hash: &str, password_hash: &str, now: i64) -> Result<bool, StoreError>;
+    async fn use_password_reset(
+        &self,
+        token_hash: &str,
+        password_hash: &str,
+        now: i64,
+    ) -> Result<bool, StoreError>;
 
     async fn record_login_failure(&self, keys: &[String], at: i64) -> Result<(), StoreError>;
     /// Times of failures for `key` at or after `since`.
@@ -126,37 +159,109 @@ pub trait Store: Send + Sync + 'static {
 
     // --- API tokens --------------------------------------------------------------------------
 
-    async fn create_api_token(&self, user_id: &str, token_id: &str, name: &str, token_hash: &str, expires_at: i64, actor: &Actor) -> Result<(), StoreError>;
+    async fn create_api_token(
+        &self,
+        user_id: &str,
+        token_id: &str,
+        name: &str,
+        token_hash: &str,
+        expires_at: i64,
+        actor: &Actor,
+    ) -> Result<(), StoreError>;
     async fn api_tokens(&self, user_id: &str) -> Result<Vec<TokenRecord>, StoreError>;
     /// The enabled user of an unrevoked, unexpired token; notes when it was used.
-    async fn user_for_token(&self, token_hash: &str, now: i64) -> Result<Option<UserRecord>, StoreError>;
+    async fn user_for_token(
+        &self,
+        token_hash: &str,
+        now: i64,
+    ) -> Result<Option<UserRecord>, StoreError>;
     /// Revoke one of the user's tokens (audited). False when the user has no such live token.
-    async fn revoke_api_token(&self, user_id: &str, token_id: &str, now: i64, actor: &Actor) -> Result<bool, StoreError>;
+    async fn revoke_api_token(
+        &self,
+        user_id: &str,
+        token_id: &str,
+        now: i64,
+        actor: &Actor,
+    ) -> Result<bool, StoreError>;
 
     // --- audit and privacy -------------------------------------------------------------------
 
     /// Audit entries at or after `since` (unix seconds), oldest first, at most `limit`.
     async fn audit_since(&self, since: i64, limit: i64) -> Result<Vec<AuditEntry>, StoreError>;
     /// Append an entry outside any other change (e.g. an export of personal data).
-    async fn audit(&self, actor: &Actor, action: &str, entity: &str, entity_id: &str, person_id: Option<&str>) -> Result<(), StoreError>;
+    async fn audit(
+        &self,
+        actor: &Actor,
+        action: &str,
+        entity: &str,
+        entity_id: &str,
+        person_id: Option<&str>,
+    ) -> Result<(), StoreError>;
     /// The person's municipality (for scope checks), if the person exists.
-    async fn person_municipality(&self, person_id: &str) -> Result<Option<Option<kkig_core::Kommunkod>>, StoreError>;
+    async fn person_municipality(
+        &self,
+        person_id: &str,
+    ) -> Result<Option<Option<kkig_core::Kommunkod>>, StoreError>;
     /// Everything held on a person, as JSON (no secrets: hashes are left out); None if unknown.
-    async fn export_person(&self, person_id: &str, actor: &Actor) -> Result<Option<serde_json::Value>, StoreError>;
+    async fn export_person(
+        &self,
+        person_id: &str,
+        actor: &Actor,
+    ) -> Result<Option<serde_json::Value>, StoreError>;
     /// Erase a person everywhere in one transaction, keeping an anonymous count (audited).
     /// False if no such person.
-    async fn erase_person(&self, person_id: &str, reason: &str, actor: &Actor) -> Result<bool, StoreError>;
+    async fn erase_person(
+        &self,
+        person_id: &str,
+        reason: &str,
+        actor: &Actor,
+    ) -> Result<bool, StoreError>;
     /// Students with the end of their last VFU period.
     async fn retention_candidates(&self) -> Result<Vec<RetentionCandidate>, StoreError>;
     /// Set the end of a student's last VFU period (the VFU registry keeps it up to date).
-    async fn set_last_period_end(&self, person_id: &str, date: Option<&str>, actor: &Actor) -> Result<(), StoreError>;
+    async fn set_last_period_end(
+        &self,
+        person_id: &str,
+        date: Option<&str>,
+        actor: &Actor,
+    ) -> Result<(), StoreError>;
     /// Create a student or supervisor person without an account (audited).
-    async fn create_person(&self, name: &str, email: Option<&str>, kind: &str, municipality: Option<kkig_core::Kommunkod>, actor: &Actor) -> Result<String, StoreError>;
+    async fn create_person(
+        &self,
+        name: &str,
+        email: Option<&str>,
+        kind: &str,
+        municipality: Option<kkig_core::Kommunkod>,
+        actor: &Actor,
+    ) -> Result<String, StoreError>;
+
+    // --- catalogue ---------------------------------------------------------------------------
+
+    /// Insert or update offerings by id in one transaction (audited); reports what changed.
+    async fn upsert_offerings(
+        &self,
+        items: &[kkig_core::catalogue::Offering],
+        actor: &Actor,
+    ) -> Result<ImportReport, StoreError>;
+    async fn offerings(&self) -> Result<Vec<kkig_core::catalogue::Offering>, StoreError>;
+    /// A counter bumped by every change to offerings or the travel matrix.
+    async fn catalogue_version(&self) -> Result<i64, StoreError>;
+    /// Replace the measured travel-time matrix (audited). Returns the number of pairs.
+    async fn replace_travel_matrix(
+        &self,
+        rows: &[(Kommunkod, Kommunkod, i64)],
+        actor: &Actor,
+    ) -> Result<usize, StoreError>;
+    async fn travel_matrix(&self) -> Result<Vec<(Kommunkod, Kommunkod, i64)>, StoreError>;
 
     // --- shared records ----------------------------------------------------------------------
 
     /// Replace a learning centre's services (audited). False if no such centre.
-    async fn update_learning_centre_services(&self, services: &LearningCentreServices, actor: &Actor) -> Result<bool, StoreError>;
+    async fn update_learning_centre_services(
+        &self,
+        services: &LearningCentreServices,
+        actor: &Actor,
+    ) -> Result<bool, StoreError>;
 
     /// Every table and its rows as text, for the privacy test that scans the whole database.
     async fn dump_all_text(&self) -> Result<Vec<(String, String)>, StoreError>;

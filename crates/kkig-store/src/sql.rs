@@ -15,10 +15,13 @@ use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::migrate::Migrator;
 use sqlx::{AnyPool, Executor, Row};
 
+use crate::accounts_sql::{audit_in, insert_person, normalize_email, set_password_in};
 use crate::error::StoreError;
 use crate::url::{normalize_database_url, Backend};
-use crate::accounts_sql::{audit_in, insert_person, normalize_email, set_password_in};
-use crate::{Actor, AuditEntry, DemoOutcome, DemoStatus, LearningCentreEntry, NewUser, RetentionCandidate, SessionRow, Store, TokenRecord, UserRecord};
+use crate::{
+    Actor, AuditEntry, DemoOutcome, DemoStatus, LearningCentreEntry, NewUser, RetentionCandidate,
+    SessionRow, Store, TokenRecord, UserRecord,
+};
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/postgres");
@@ -36,7 +39,12 @@ fn redact(url: &str) -> String {
         (Some(scheme_end), Some(at)) if at > scheme_end => {
             let userinfo = &url[scheme_end + 3..at];
             match userinfo.find(':') {
-                Some(colon) => format!("{}{}:***{}", &url[..scheme_end + 3], &userinfo[..colon], &url[at..]),
+                Some(colon) => format!(
+                    "{}{}:***{}",
+                    &url[..scheme_end + 3],
+                    &userinfo[..colon],
+                    &url[at..]
+                ),
                 None => url.to_string(),
             }
         }
@@ -45,7 +53,10 @@ fn redact(url: &str) -> String {
 }
 
 pub(crate) fn now_unix() -> i64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
 }
 
 impl SqlStore {
@@ -80,16 +91,25 @@ impl SqlStore {
             })
             .connect(&full)
             .await
-            .map_err(|source| StoreError::Connect { url: shown.clone(), source })?;
+            .map_err(|source| StoreError::Connect {
+                url: shown.clone(),
+                source,
+            })?;
         if is_sqlite && !full.contains(":memory:") {
             pool.execute("PRAGMA journal_mode = WAL")
                 .await
-                .map_err(|source| StoreError::Connect { url: shown.clone(), source })?;
+                .map_err(|source| StoreError::Connect {
+                    url: shown.clone(),
+                    source,
+                })?;
         }
         let store = Self { pool, backend };
         if migrate {
             store.migrate().await.map_err(|e| match e {
-                StoreError::Migrate { source, .. } => StoreError::Migrate { url: shown.clone(), source },
+                StoreError::Migrate { source, .. } => StoreError::Migrate {
+                    url: shown.clone(),
+                    source,
+                },
                 other => other,
             })?;
         }
@@ -105,7 +125,10 @@ impl SqlStore {
         migrator
             .run(&self.pool)
             .await
-            .map_err(|source| StoreError::Migrate { url: String::new(), source })
+            .map_err(|source| StoreError::Migrate {
+                url: String::new(),
+                source,
+            })
     }
 
     /// The pool, for the store's own tests (e.g. integrity checks).
@@ -117,7 +140,9 @@ impl SqlStore {
     /// (`BEGIN IMMEDIATE`): a transaction that reads first and writes later could otherwise
     /// fail with "database is locked" when another process wrote in between, because SQLite
     /// cannot wait for a lock while holding an outdated read snapshot.
-    pub(crate) async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, StoreError> {
+    pub(crate) async fn begin_write(
+        &self,
+    ) -> Result<sqlx::Transaction<'static, sqlx::Any>, StoreError> {
         Ok(match self.backend {
             Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
             Backend::Postgres => self.pool.begin().await?,
@@ -250,10 +275,15 @@ impl Store for SqlStore {
     }
 
     async fn municipalities(&self) -> Result<Vec<Municipality>, StoreError> {
-        let rows = sqlx::query(&format!("SELECT {MUNICIPALITY_COLUMNS} FROM municipalities"))
-            .fetch_all(&self.pool)
-            .await?;
-        let mut out = rows.iter().map(municipality_from).collect::<Result<Vec<_>, _>>()?;
+        let rows = sqlx::query(&format!(
+            "SELECT {MUNICIPALITY_COLUMNS} FROM municipalities"
+        ))
+        .fetch_all(&self.pool)
+        .await?;
+        let mut out = rows
+            .iter()
+            .map(municipality_from)
+            .collect::<Result<Vec<_>, _>>()?;
         out.sort_by(|a, b| {
             (a.role != MunicipalityRole::Participant)
                 .cmp(&(b.role != MunicipalityRole::Participant))
@@ -263,10 +293,12 @@ impl Store for SqlStore {
     }
 
     async fn municipality(&self, code: Kommunkod) -> Result<Option<Municipality>, StoreError> {
-        let row = sqlx::query(&format!("SELECT {MUNICIPALITY_COLUMNS} FROM municipalities WHERE code = $1"))
-            .bind(code.to_string())
-            .fetch_optional(&self.pool)
-            .await?;
+        let row = sqlx::query(&format!(
+            "SELECT {MUNICIPALITY_COLUMNS} FROM municipalities WHERE code = $1"
+        ))
+        .bind(code.to_string())
+        .fetch_optional(&self.pool)
+        .await?;
         row.as_ref().map(municipality_from).transpose()
     }
 
@@ -281,18 +313,30 @@ impl Store for SqlStore {
         for row in &rows {
             let code: String = row.try_get("code")?;
             if out.last().map(|u| u.code != code).unwrap_or(true) {
-                out.push(University { code: code.clone(), name: row.try_get("name")?, campuses: Vec::new() });
+                out.push(University {
+                    code: code.clone(),
+                    name: row.try_get("name")?,
+                    campuses: Vec::new(),
+                });
             }
             if let Some(town) = row.try_get::<Option<String>, _>("town")? {
                 let m = kommunkod(row, "municipality_code")?;
                 if let Some(u) = out.last_mut() {
-                    u.campuses.push(Campus { town, municipality: m });
+                    u.campuses.push(Campus {
+                        town,
+                        municipality: m,
+                    });
                 }
             }
         }
         // LTU, UmU, MIUN: the order of the reference file is the order people know them in.
         let order = ["LTU", "UmU", "MIUN"];
-        out.sort_by_key(|u| order.iter().position(|o| *o == u.code).unwrap_or(order.len()));
+        out.sort_by_key(|u| {
+            order
+                .iter()
+                .position(|o| *o == u.code)
+                .unwrap_or(order.len())
+        });
         Ok(out)
     }
 
@@ -326,13 +370,19 @@ impl Store for SqlStore {
                 None => None,
             };
             let services_are_demo = row.try_get::<Option<i64>, _>("demo")?.unwrap_or(0) != 0;
-            out.push(LearningCentreEntry { centre, services, services_are_demo });
+            out.push(LearningCentreEntry {
+                centre,
+                services,
+                services_are_demo,
+            });
         }
         Ok(out)
     }
 
     async fn occupations(&self) -> Result<Vec<Occupation>, StoreError> {
-        let rows = sqlx::query("SELECT ssyk, name, area FROM occupations ORDER BY ssyk").fetch_all(&self.pool).await?;
+        let rows = sqlx::query("SELECT ssyk, name, area FROM occupations ORDER BY ssyk")
+            .fetch_all(&self.pool)
+            .await?;
         rows.iter()
             .map(|row| {
                 let ssyk: String = row.try_get("ssyk")?;
@@ -346,14 +396,23 @@ impl Store for SqlStore {
             .collect()
     }
 
-    async fn placement_sites(&self, municipality: Option<Kommunkod>) -> Result<Vec<PlacementSite>, StoreError> {
+    async fn placement_sites(
+        &self,
+        municipality: Option<Kommunkod>,
+    ) -> Result<Vec<PlacementSite>, StoreError> {
         let base = "SELECT id, municipality_code, name, kind, lat, lon FROM placement_sites";
         let rows = match municipality {
-            Some(code) => sqlx::query(&format!("{base} WHERE municipality_code = $1 ORDER BY id"))
-                .bind(code.to_string())
-                .fetch_all(&self.pool)
-                .await?,
-            None => sqlx::query(&format!("{base} ORDER BY municipality_code, id")).fetch_all(&self.pool).await?,
+            Some(code) => {
+                sqlx::query(&format!("{base} WHERE municipality_code = $1 ORDER BY id"))
+                    .bind(code.to_string())
+                    .fetch_all(&self.pool)
+                    .await?
+            }
+            None => {
+                sqlx::query(&format!("{base} ORDER BY municipality_code, id"))
+                    .fetch_all(&self.pool)
+                    .await?
+            }
         };
         let mut out = rows
             .iter()
@@ -368,7 +427,11 @@ impl Store for SqlStore {
                 })
             })
             .collect::<Result<Vec<_>, StoreError>>()?;
-        out.sort_by(|a, b| a.municipality.cmp(&b.municipality).then_with(|| swedish_cmp(&a.name, &b.name)));
+        out.sort_by(|a, b| {
+            a.municipality
+                .cmp(&b.municipality)
+                .then_with(|| swedish_cmp(&a.name, &b.name))
+        });
         Ok(out)
     }
 
@@ -392,7 +455,10 @@ impl Store for SqlStore {
     }
 
     async fn demo_status(&self) -> Result<Option<DemoStatus>, StoreError> {
-        let (Some(seed), Some(at)) = (self.meta("demo_seed").await?, self.meta("demo_loaded_at").await?) else {
+        let (Some(seed), Some(at)) = (
+            self.meta("demo_seed").await?,
+            self.meta("demo_loaded_at").await?,
+        ) else {
             return Ok(None);
         };
         Ok(Some(DemoStatus {
@@ -404,13 +470,17 @@ impl Store for SqlStore {
     async fn load_demo(&self, world: &DemoWorld) -> Result<DemoOutcome, StoreError> {
         let mut tx = self.begin_write().await?;
         // Inside the transaction, so two processes loading at once cannot both decide "empty".
-        let seed: Option<String> = sqlx::query("SELECT value FROM kkig_meta WHERE key = 'demo_seed'")
-            .fetch_optional(&mut *tx)
-            .await?
-            .map(|r| r.get(0));
+        let seed: Option<String> =
+            sqlx::query("SELECT value FROM kkig_meta WHERE key = 'demo_seed'")
+                .fetch_optional(&mut *tx)
+                .await?
+                .map(|r| r.get(0));
         if let Some(seed) = seed {
             tx.rollback().await?;
-            let status = self.demo_status().await?.ok_or_else(|| corrupt("demo_seed", "without demo_loaded_at"))?;
+            let status = self
+                .demo_status()
+                .await?
+                .ok_or_else(|| corrupt("demo_seed", "without demo_loaded_at"))?;
             if seed == world.seed.to_string() {
                 return Ok(DemoOutcome::AlreadyLoaded(status));
             }
@@ -423,11 +493,16 @@ impl Store for SqlStore {
             .fetch_one(&mut *tx)
             .await?
             .get(0);
-        let real_services: i64 = sqlx::query("SELECT COUNT(*) FROM learning_centre_services WHERE demo = 0")
+        let real_services: i64 =
+            sqlx::query("SELECT COUNT(*) FROM learning_centre_services WHERE demo = 0")
+                .fetch_one(&mut *tx)
+                .await?
+                .get(0);
+        let real_offerings: i64 = sqlx::query("SELECT COUNT(*) FROM offerings WHERE demo = 0")
             .fetch_one(&mut *tx)
             .await?
             .get(0);
-        if real_sites + real_services > 0 {
+        if real_sites + real_services + real_offerings > 0 {
             return Err(StoreError::Conflict(
                 "this database already holds real data; demo data is only loaded into an empty database".into(),
             ));
@@ -458,13 +533,28 @@ impl Store for SqlStore {
             .execute(&mut *tx)
             .await?;
         }
+        crate::catalogue_sql::upsert_offerings_in(&mut tx, &world.offerings, true).await?;
         let summary = serde_json::json!({
             "seed": world.seed,
+            "offerings": world.offerings.len(),
             "placement_sites": world.placement_sites.len(),
             "learning_centre_services": world.learning_centre_services.len(),
         });
-        audit_in(&mut tx, &Actor::system("demo"), "create", "demo_world", &world.seed.to_string(), None, None, Some(&summary)).await?;
-                for (key, value) in [("demo_seed", world.seed.to_string()), ("demo_loaded_at", now_unix().to_string())] {
+        audit_in(
+            &mut tx,
+            &Actor::system("demo"),
+            "create",
+            "demo_world",
+            &world.seed.to_string(),
+            None,
+            None,
+            Some(&summary),
+        )
+        .await?;
+        for (key, value) in [
+            ("demo_seed", world.seed.to_string()),
+            ("demo_loaded_at", now_unix().to_string()),
+        ] {
             sqlx::query("INSERT INTO kkig_meta (key, value) VALUES ($1, $2)")
                 .bind(key)
                 .bind(value)
@@ -479,13 +569,19 @@ impl Store for SqlStore {
     }
 
     async fn session_load(&self, id: &str) -> Result<Option<SessionRow>, StoreError> {
-        let row = sqlx::query("SELECT data, expiry_unix, user_id FROM sessions WHERE id = $1 AND expiry_unix > $2")
-            .bind(id)
-            .bind(now_unix())
-            .fetch_optional(&self.pool)
-            .await?;
+        let row = sqlx::query(
+            "SELECT data, expiry_unix, user_id FROM sessions WHERE id = $1 AND expiry_unix > $2",
+        )
+        .bind(id)
+        .bind(now_unix())
+        .fetch_optional(&self.pool)
+        .await?;
         row.map(|r| {
-            Ok(SessionRow { data: r.try_get("data")?, expiry_unix: r.try_get("expiry_unix")?, user_id: r.try_get("user_id")? })
+            Ok(SessionRow {
+                data: r.try_get("data")?,
+                expiry_unix: r.try_get("expiry_unix")?,
+                user_id: r.try_get("user_id")?,
+            })
         })
         .transpose()
     }
@@ -518,17 +614,26 @@ impl Store for SqlStore {
     }
 
     async fn session_delete(&self, id: &str) -> Result<(), StoreError> {
-        sqlx::query("DELETE FROM sessions WHERE id = $1").bind(id).execute(&self.pool).await?;
+        sqlx::query("DELETE FROM sessions WHERE id = $1")
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
         Ok(())
     }
 
     async fn session_delete_expired(&self, now: i64) -> Result<u64, StoreError> {
-        let done = sqlx::query("DELETE FROM sessions WHERE expiry_unix <= $1").bind(now).execute(&self.pool).await?;
+        let done = sqlx::query("DELETE FROM sessions WHERE expiry_unix <= $1")
+            .bind(now)
+            .execute(&self.pool)
+            .await?;
         Ok(done.rows_affected())
     }
 
     async fn delete_user_sessions(&self, user_id: &str) -> Result<u64, StoreError> {
-        let done = sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id).execute(&self.pool).await?;
+        let done = sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+            .bind(user_id)
+            .execute(&self.pool)
+            .await?;
         Ok(done.rows_affected())
     }
 
@@ -539,86 +644,175 @@ impl Store for SqlStore {
         self.users_where("", None).await
     }
     async fn user_by_email(&self, email: &str) -> Result<Option<UserRecord>, StoreError> {
-        Ok(self.users_where("WHERE p.email = $1", Some(&normalize_email(email))).await?.pop())
+        Ok(self
+            .users_where("WHERE p.email = $1", Some(&normalize_email(email)))
+            .await?
+            .pop())
     }
     async fn user_by_id(&self, id: &str) -> Result<Option<UserRecord>, StoreError> {
         Ok(self.users_where("WHERE u.id = $1", Some(id)).await?.pop())
     }
-    async fn set_user_disabled(&self, user_id: &str, disabled: bool, actor: &Actor) -> Result<bool, StoreError> {
+    async fn set_user_disabled(
+        &self,
+        user_id: &str,
+        disabled: bool,
+        actor: &Actor,
+    ) -> Result<bool, StoreError> {
         self.set_user_disabled_impl(user_id, disabled, actor).await
     }
-    async fn set_password_hash(&self, user_id: &str, hash: &str, actor: &Actor) -> Result<(), StoreError> {
+    async fn set_password_hash(
+        &self,
+        user_id: &str,
+        hash: &str,
+        actor: &Actor,
+    ) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;
         set_password_in(&mut tx, user_id, hash, actor).await?;
         tx.commit().await?;
         Ok(())
     }
-    async fn create_password_reset(&self, user_id: &str, token_hash: &str, expires_at: i64, actor: &Actor) -> Result<(), StoreError> {
-        self.create_password_reset_impl(user_id, token_hash, expires_at, actor).await
+    async fn create_password_reset(
+        &self,
+        user_id: &str,
+        token_hash: &str,
+        expires_at: i64,
+        actor: &Actor,
+    ) -> Result<(), StoreError> {
+        self.create_password_reset_impl(user_id, token_hash, expires_at, actor)
+            .await
     }
-    async fn password_reset_user(&self, token_hash: &str, now: i64) -> Result<Option<UserRecord>, StoreError> {
+    async fn password_reset_user(
+        &self,
+        token_hash: &str,
+        now: i64,
+    ) -> Result<Option<UserRecord>, StoreError> {
         self.password_reset_user_impl(token_hash, now).await
     }
-    async fn use_password_reset(&self, token_hash: &str, password_hash: &str, now: i64) -> Result<bool, StoreError> {
-        self.use_password_reset_impl(token_hash, password_hash, now).await
+    async fn use_password_reset(
+        &self,
+        token_hash: &str,
+        password_hash: &str,
+        now: i64,
+    ) -> Result<bool, StoreError> {
+        self.use_password_reset_impl(token_hash, password_hash, now)
+            .await
     }
     async fn record_login_failure(&self, keys: &[String], at: i64) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;
         for key in keys {
-            sqlx::query("INSERT INTO login_failures (key, at) VALUES ($1, $2)").bind(key).bind(at).execute(&mut *tx).await?;
+            sqlx::query("INSERT INTO login_failures (key, at) VALUES ($1, $2)")
+                .bind(key)
+                .bind(at)
+                .execute(&mut *tx)
+                .await?;
         }
         // Keep the table small: failures older than a day no longer matter.
-        sqlx::query("DELETE FROM login_failures WHERE at < $1").bind(at - 86_400).execute(&mut *tx).await?;
+        sqlx::query("DELETE FROM login_failures WHERE at < $1")
+            .bind(at - 86_400)
+            .execute(&mut *tx)
+            .await?;
         tx.commit().await?;
         Ok(())
     }
     async fn login_failures(&self, key: &str, since: i64) -> Result<Vec<i64>, StoreError> {
-        let rows = sqlx::query("SELECT at FROM login_failures WHERE key = $1 AND at >= $2 ORDER BY at")
-            .bind(key)
-            .bind(since)
-            .fetch_all(&self.pool)
-            .await?;
+        let rows =
+            sqlx::query("SELECT at FROM login_failures WHERE key = $1 AND at >= $2 ORDER BY at")
+                .bind(key)
+                .bind(since)
+                .fetch_all(&self.pool)
+                .await?;
         rows.iter().map(|r| Ok(r.try_get(0)?)).collect()
     }
     async fn clear_login_failures(&self, key: &str) -> Result<(), StoreError> {
-        sqlx::query("DELETE FROM login_failures WHERE key = $1").bind(key).execute(&self.pool).await?;
+        sqlx::query("DELETE FROM login_failures WHERE key = $1")
+            .bind(key)
+            .execute(&self.pool)
+            .await?;
         Ok(())
     }
-    async fn create_api_token(&self, user_id: &str, token_id: &str, name: &str, token_hash: &str, expires_at: i64, actor: &Actor) -> Result<(), StoreError> {
-        self.create_api_token_impl(user_id, token_id, name, token_hash, expires_at, actor).await
+    async fn create_api_token(
+        &self,
+        user_id: &str,
+        token_id: &str,
+        name: &str,
+        token_hash: &str,
+        expires_at: i64,
+        actor: &Actor,
+    ) -> Result<(), StoreError> {
+        self.create_api_token_impl(user_id, token_id, name, token_hash, expires_at, actor)
+            .await
     }
     async fn api_tokens(&self, user_id: &str) -> Result<Vec<TokenRecord>, StoreError> {
         self.api_tokens_impl(user_id).await
     }
-    async fn user_for_token(&self, token_hash: &str, now: i64) -> Result<Option<UserRecord>, StoreError> {
+    async fn user_for_token(
+        &self,
+        token_hash: &str,
+        now: i64,
+    ) -> Result<Option<UserRecord>, StoreError> {
         self.user_for_token_impl(token_hash, now).await
     }
-    async fn revoke_api_token(&self, user_id: &str, token_id: &str, now: i64, actor: &Actor) -> Result<bool, StoreError> {
-        self.revoke_api_token_impl(user_id, token_id, now, actor).await
+    async fn revoke_api_token(
+        &self,
+        user_id: &str,
+        token_id: &str,
+        now: i64,
+        actor: &Actor,
+    ) -> Result<bool, StoreError> {
+        self.revoke_api_token_impl(user_id, token_id, now, actor)
+            .await
     }
     async fn audit_since(&self, since: i64, limit: i64) -> Result<Vec<AuditEntry>, StoreError> {
         self.audit_since_impl(since, limit).await
     }
-    async fn audit(&self, actor: &Actor, action: &str, entity: &str, entity_id: &str, person_id: Option<&str>) -> Result<(), StoreError> {
+    async fn audit(
+        &self,
+        actor: &Actor,
+        action: &str,
+        entity: &str,
+        entity_id: &str,
+        person_id: Option<&str>,
+    ) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;
-        audit_in(&mut tx, actor, action, entity, entity_id, person_id, None, None).await?;
+        audit_in(
+            &mut tx, actor, action, entity, entity_id, person_id, None, None,
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
-    async fn person_municipality(&self, person_id: &str) -> Result<Option<Option<Kommunkod>>, StoreError> {
-        let row = sqlx::query("SELECT municipality_code FROM persons WHERE id = $1").bind(person_id).fetch_optional(&self.pool).await?;
+    async fn person_municipality(
+        &self,
+        person_id: &str,
+    ) -> Result<Option<Option<Kommunkod>>, StoreError> {
+        let row = sqlx::query("SELECT municipality_code FROM persons WHERE id = $1")
+            .bind(person_id)
+            .fetch_optional(&self.pool)
+            .await?;
         match row {
             None => Ok(None),
             Some(r) => {
                 let code: Option<String> = r.try_get(0)?;
-                Ok(Some(code.map(|c| Kommunkod::parse(&c).map_err(|e| corrupt("municipality_code", e))).transpose()?))
+                Ok(Some(
+                    code.map(|c| Kommunkod::parse(&c).map_err(|e| corrupt("municipality_code", e)))
+                        .transpose()?,
+                ))
             }
         }
     }
-    async fn export_person(&self, person_id: &str, actor: &Actor) -> Result<Option<serde_json::Value>, StoreError> {
+    async fn export_person(
+        &self,
+        person_id: &str,
+        actor: &Actor,
+    ) -> Result<Option<serde_json::Value>, StoreError> {
         self.export_person_impl(person_id, actor).await
     }
-    async fn erase_person(&self, person_id: &str, reason: &str, actor: &Actor) -> Result<bool, StoreError> {
+    async fn erase_person(
+        &self,
+        person_id: &str,
+        reason: &str,
+        actor: &Actor,
+    ) -> Result<bool, StoreError> {
         self.erase_person_impl(person_id, reason, actor).await
     }
     async fn retention_candidates(&self) -> Result<Vec<RetentionCandidate>, StoreError> {
@@ -626,20 +820,65 @@ impl Store for SqlStore {
             .fetch_all(&self.pool)
             .await?;
         rows.iter()
-            .map(|r| Ok(RetentionCandidate { person_id: r.try_get("id")?, last_period_end: r.try_get("last_period_end")? }))
+            .map(|r| {
+                Ok(RetentionCandidate {
+                    person_id: r.try_get("id")?,
+                    last_period_end: r.try_get("last_period_end")?,
+                })
+            })
             .collect()
     }
-    async fn set_last_period_end(&self, person_id: &str, date: Option<&str>, actor: &Actor) -> Result<(), StoreError> {
+    async fn set_last_period_end(
+        &self,
+        person_id: &str,
+        date: Option<&str>,
+        actor: &Actor,
+    ) -> Result<(), StoreError> {
         self.set_last_period_end_impl(person_id, date, actor).await
     }
-    async fn create_person(&self, name: &str, email: Option<&str>, kind: &str, municipality: Option<Kommunkod>, actor: &Actor) -> Result<String, StoreError> {
+    async fn create_person(
+        &self,
+        name: &str,
+        email: Option<&str>,
+        kind: &str,
+        municipality: Option<Kommunkod>,
+        actor: &Actor,
+    ) -> Result<String, StoreError> {
         let mut tx = self.begin_write().await?;
         let id = insert_person(&mut tx, name, email, kind, municipality, actor).await?;
         tx.commit().await?;
         Ok(id)
     }
-    async fn update_learning_centre_services(&self, services: &LearningCentreServices, actor: &Actor) -> Result<bool, StoreError> {
-        self.update_learning_centre_services_impl(services, actor).await
+    async fn upsert_offerings(
+        &self,
+        items: &[kkig_core::catalogue::Offering],
+        actor: &Actor,
+    ) -> Result<crate::ImportReport, StoreError> {
+        self.upsert_offerings_impl(items, false, actor).await
+    }
+    async fn offerings(&self) -> Result<Vec<kkig_core::catalogue::Offering>, StoreError> {
+        self.offerings_impl().await
+    }
+    async fn catalogue_version(&self) -> Result<i64, StoreError> {
+        self.catalogue_version_impl().await
+    }
+    async fn replace_travel_matrix(
+        &self,
+        rows: &[(Kommunkod, Kommunkod, i64)],
+        actor: &Actor,
+    ) -> Result<usize, StoreError> {
+        self.replace_travel_matrix_impl(rows, actor).await
+    }
+    async fn travel_matrix(&self) -> Result<Vec<(Kommunkod, Kommunkod, i64)>, StoreError> {
+        self.travel_matrix_impl().await
+    }
+    async fn update_learning_centre_services(
+        &self,
+        services: &LearningCentreServices,
+        actor: &Actor,
+    ) -> Result<bool, StoreError> {
+        self.update_learning_centre_services_impl(services, actor)
+            .await
     }
     async fn dump_all_text(&self) -> Result<Vec<(String, String)>, StoreError> {
         self.dump_all_text_impl().await
@@ -654,7 +893,10 @@ impl Store for SqlStore {
 mod tests {
     #[test]
     fn passwords_are_redacted() {
-        assert_eq!(super::redact("postgres://u:secret@h/db"), "postgres://u:***@h/db");
+        assert_eq!(
+            super::redact("postgres://u:secret@h/db"),
+            "postgres://u:***@h/db"
+        );
         assert_eq!(super::redact("postgres://u@h/db"), "postgres://u@h/db");
         assert_eq!(super::redact("sqlite://kkig.db"), "sqlite://kkig.db");
     }

@@ -14,7 +14,6 @@ use sqlx::{Connection, Executor};
 use crate::sql::SqlStore;
 use crate::Store;
 
-
 static COUNTER: AtomicU64 = AtomicU64::new(0);
 
 /// The environment variable naming the PostgreSQL server for tests.
@@ -40,7 +39,12 @@ fn unique_name() -> String {
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.subsec_nanos())
         .unwrap_or(0);
-    format!("kkig_test_{}_{}_{}", std::process::id(), COUNTER.fetch_add(1, Ordering::Relaxed), nanos)
+    format!(
+        "kkig_test_{}_{}_{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed),
+        nanos
+    )
 }
 
 impl TestDb {
@@ -48,8 +52,15 @@ impl TestDb {
     pub async fn sqlite() -> TestDb {
         let path = std::env::temp_dir().join(format!("{}.db", unique_name()));
         let url = format!("sqlite://{}", path.display());
-        let store = SqlStore::connect(&url).await.expect("open SQLite test database");
-        TestDb { store, label: "sqlite", url, cleanup: Cleanup::File(path) }
+        let store = SqlStore::connect(&url)
+            .await
+            .expect("open SQLite test database");
+        TestDb {
+            store,
+            label: "sqlite",
+            url,
+            cleanup: Cleanup::File(path),
+        }
     }
 
     /// A fresh PostgreSQL database, when `KKIG_TEST_DATABASE_URL` is set.
@@ -72,8 +83,18 @@ impl TestDb {
             .expect("create PostgreSQL test database");
         let _ = admin.close().await;
         let url = replace_database(&admin_url, &database);
-        let store = SqlStore::connect(&url).await.expect("open PostgreSQL test database");
-        Some(TestDb { store, label: "postgres", url, cleanup: Cleanup::Postgres { admin_url, database } })
+        let store = SqlStore::connect(&url)
+            .await
+            .expect("open PostgreSQL test database");
+        Some(TestDb {
+            store,
+            label: "postgres",
+            url,
+            cleanup: Cleanup::Postgres {
+                admin_url,
+                database,
+            },
+        })
     }
 
     /// Every backend available here: SQLite, and PostgreSQL when configured.
@@ -96,9 +117,16 @@ impl TestDb {
                     let _ = std::fs::remove_file(p);
                 }
             }
-            Cleanup::Postgres { admin_url, database } => {
+            Cleanup::Postgres {
+                admin_url,
+                database,
+            } => {
                 if let Ok(mut admin) = sqlx::PgConnection::connect(&admin_url).await {
-                    let _ = admin.execute(format!("DROP DATABASE IF EXISTS \"{database}\" WITH (FORCE)").as_str()).await;
+                    let _ = admin
+                        .execute(
+                            format!("DROP DATABASE IF EXISTS \"{database}\" WITH (FORCE)").as_str(),
+                        )
+                        .await;
                     let _ = admin.close().await;
                 }
             }
@@ -128,9 +156,14 @@ mod tests {
     #[test]
     fn database_name_is_replaced() {
         use super::replace_database as r;
-        assert_eq!(r("postgres://p@127.0.0.1:5432/postgres", "x"), "postgres://p@127.0.0.1:5432/x");
-        assert_eq!(r("postgres://p@h/db?sslmode=disable", "x"), "postgres://p@h/x?sslmode=disable");
+        assert_eq!(
+            r("postgres://p@127.0.0.1:5432/postgres", "x"),
+            "postgres://p@127.0.0.1:5432/x"
+        );
+        assert_eq!(
+            r("postgres://p@h/db?sslmode=disable", "x"),
+            "postgres://p@h/x?sslmode=disable"
+        );
         assert_eq!(r("postgres://p@h", "x"), "postgres://p@h/x");
     }
 }
-

@@ -1,0 +1,196 @@
+//! SQL of the education catalogue and the measured travel-time matrix.
+
+use kkig_core::catalogue::Offering;
+use kkig_core::Kommunkod;
+use serde_json::json;
+use sqlx::Row;
+
+use crate::accounts_sql::audit_in;
+use crate::sql::{corrupt, now_unix, SqlStore};
+use crate::{Actor, StoreError};
+
+/// What an import did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct ImportReport {
+    pub created: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+}
+
+/// Insert or update offerings inside a transaction; returns the report and the changed ids.
+pub(crate) async fn upsert_offerings_in(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    items: &[Offering],
+    demo: bool,
+) -> Result<(ImportReport, Vec<String>), StoreError> {
+    let mut report = ImportReport::default();
+    let mut changed = Vec::new();
+    for o in items {
+        let data = serde_json::to_string(o).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        let existing: Option<String> = sqlx::query("SELECT data FROM offerings WHERE id = $1")
+            .bind(&o.id)
+            .fetch_optional(&mut **tx)
+            .await?
+            .map(|r| r.get(0));
+        match existing {
+            Some(d) if d == data => {
+                report.unchanged += 1;
+                continue;
+            }
+            Some(_) => report.updated += 1,
+            None => report.created += 1,
+        }
+        changed.push(o.id.clone());
+        sqlx::query(
+                "INSERT INTO offerings (id, education_id, provider_id, provider_name, title, code, school_type, form, pace_percent, start_date, end_date, data, demo, updated_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+                 ON CONFLICT (id) DO UPDATE SET education_id = excluded.education_id, provider_id = excluded.provider_id,
+                   provider_name = excluded.provider_name, title = excluded.title, code = excluded.code, school_type = excluded.school_type,
+                   form = excluded.form, pace_percent = excluded.pace_percent, start_date = excluded.start_date, end_date = excluded.end_date,
+                   data = excluded.data, demo = excluded.demo, updated_at = excluded.updated_at",
+            )
+            .bind(&o.id)
+            .bind(&o.education_id)
+            .bind(&o.provider_id)
+            .bind(&o.provider_name)
+            .bind(&o.title)
+            .bind(&o.code)
+            .bind(o.school_type.as_str())
+            .bind(o.form.as_str())
+            .bind(i64::from(o.pace_percent))
+            .bind(&o.start)
+            .bind(&o.end)
+            .bind(&data)
+            .bind(i64::from(demo))
+            .bind(now_unix())
+            .execute(&mut **tx)
+            .await?;
+    }
+    if !changed.is_empty() {
+        bump_version(tx).await?;
+    }
+    Ok((report, changed))
+}
+
+impl SqlStore {
+    pub(crate) async fn upsert_offerings_impl(
+        &self,
+        items: &[Offering],
+        demo: bool,
+        actor: &Actor,
+    ) -> Result<ImportReport, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let (report, changed) = upsert_offerings_in(&mut tx, items, demo).await?;
+        if !changed.is_empty() {
+            let summary = json!({"created": report.created, "updated": report.updated, "unchanged": report.unchanged, "ids": changed});
+            audit_in(
+                &mut tx,
+                actor,
+                "import",
+                "offerings",
+                &format!("{} offerings", items.len()),
+                None,
+                None,
+                Some(&summary),
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(report)
+    }
+
+    pub(crate) async fn offerings_impl(&self) -> Result<Vec<Offering>, StoreError> {
+        let rows = sqlx::query("SELECT id, data FROM offerings ORDER BY id")
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|r| {
+                let data: String = r.try_get("data")?;
+                serde_json::from_str(&data)
+                    .map_err(|e| corrupt(&format!("offering {}", r.get::<String, _>("id")), e))
+            })
+            .collect()
+    }
+
+    pub(crate) async fn catalogue_version_impl(&self) -> Result<i64, StoreError> {
+        let v: Option<String> =
+            sqlx::query("SELECT value FROM kkig_meta WHERE key = 'catalogue_version'")
+                .fetch_optional(&self.pool)
+                .await?
+                .map(|r| r.get(0));
+        Ok(v.and_then(|v| v.parse().ok()).unwrap_or(0))
+    }
+
+    pub(crate) async fn replace_travel_matrix_impl(
+        &self,
+        rows: &[(Kommunkod, Kommunkod, i64)],
+        actor: &Actor,
+    ) -> Result<usize, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let before: i64 = sqlx::query("SELECT COUNT(*) FROM travel_matrix")
+            .fetch_one(&mut *tx)
+            .await?
+            .get(0);
+        sqlx::query("DELETE FROM travel_matrix")
+            .execute(&mut *tx)
+            .await?;
+        for (a, b, m) in rows {
+            sqlx::query(
+                "INSERT INTO travel_matrix (from_code, to_code, minutes) VALUES ($1, $2, $3)
+                 ON CONFLICT (from_code, to_code) DO UPDATE SET minutes = excluded.minutes",
+            )
+            .bind(a.to_string())
+            .bind(b.to_string())
+            .bind(*m)
+            .execute(&mut *tx)
+            .await?;
+        }
+        audit_in(
+            &mut tx,
+            actor,
+            "import",
+            "travel_matrix",
+            "travel_matrix",
+            None,
+            Some(&json!({"pairs": before})),
+            Some(&json!({"pairs": rows.len()})),
+        )
+        .await?;
+        bump_version(&mut tx).await?;
+        tx.commit().await?;
+        Ok(rows.len())
+    }
+
+    pub(crate) async fn travel_matrix_impl(
+        &self,
+    ) -> Result<Vec<(Kommunkod, Kommunkod, i64)>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT from_code, to_code, minutes FROM travel_matrix ORDER BY from_code, to_code",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let a: String = r.try_get(0)?;
+                let b: String = r.try_get(1)?;
+                Ok((
+                    Kommunkod::parse(&a).map_err(|e| corrupt("from_code", e))?,
+                    Kommunkod::parse(&b).map_err(|e| corrupt("to_code", e))?,
+                    r.try_get(2)?,
+                ))
+            })
+            .collect()
+    }
+}
+
+/// Every change to the catalogue or the travel matrix bumps this counter, so that web nodes
+/// know to rebuild their search index.
+async fn bump_version(tx: &mut sqlx::Transaction<'static, sqlx::Any>) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO kkig_meta (key, value) VALUES ('catalogue_version', '1')
+         ON CONFLICT (key) DO UPDATE SET value = CAST(CAST(kkig_meta.value AS BIGINT) + 1 AS TEXT)",
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
