@@ -171,6 +171,80 @@ pub fn reach(offering: &Offering, home: Kommunkod, travel: &TravelTimes) -> Opti
     Some(Reach { one_way_minutes: one_way, burden_minutes_per_term: i64::from(offering.meetings.per_term) * 2 * one_way })
 }
 
+/// On-site days away from home per term: `meetings.per_term × days_each` when the meeting
+/// place is in another municipality than home, else 0. (Used by the regional table: an
+/// offering is "reachable within N travel days" when this is at most N.)
+pub fn travel_days_per_term(offering: &Offering, home: Kommunkod) -> u32 {
+    match offering.meeting_place() {
+        Some(place) if place.municipality != home => offering.meetings.per_term * offering.meetings.days_each.max(1),
+        _ => 0,
+    }
+}
+
+/// Whether an offering is a programme leading to a shortage occupation: higher education or
+/// YH, at least 60 credits, targeting an occupation of the area.
+pub fn leads_to(offering: &Offering, area: OccupationArea, areas: &BTreeMap<Ssyk, OccupationArea>) -> bool {
+    matches!(offering.school_type, SchoolType::Hs | SchoolType::Yh)
+        && offering.credits >= 60.0
+        && offering.occupations.iter().any(|s| areas.get(s) == Some(&area))
+}
+
+/// One offering on a pathway page, with its travel burden from the home municipality.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PathwayItem<'a> {
+    pub offering: &'a Offering,
+    pub reach: Option<Reach>,
+    pub travel_days: u32,
+}
+
+/// "Become a nurse from Sorsele": the programmes leading to `area`, by travel burden from
+/// `home` (unknown burdens last), then start date and title.
+pub fn pathway<'a>(
+    offerings: &'a [Offering],
+    area: OccupationArea,
+    home: Kommunkod,
+    areas: &BTreeMap<Ssyk, OccupationArea>,
+    travel: &TravelTimes,
+) -> Vec<PathwayItem<'a>> {
+    let mut items: Vec<PathwayItem<'a>> = offerings
+        .iter()
+        .filter(|o| leads_to(o, area, areas))
+        .map(|o| PathwayItem { offering: o, reach: reach(o, home, travel), travel_days: travel_days_per_term(o, home) })
+        .collect();
+    items.sort_by(|a, b| {
+        let key = |i: &PathwayItem| i.reach.as_ref().map(|r| r.burden_minutes_per_term).unwrap_or(i64::MAX);
+        key(a).cmp(&key(b)).then_with(|| a.offering.start.cmp(&b.offering.start)).then_with(|| a.offering.title.cmp(&b.offering.title)).then_with(|| a.offering.id.cmp(&b.offering.id))
+    });
+    items
+}
+
+/// For each home municipality and area: how many programmes leading to the area are reachable
+/// within `max_travel_days` travel days per term.
+pub fn reachable_counts(
+    offerings: &[Offering],
+    homes: &[Kommunkod],
+    areas: &BTreeMap<Ssyk, OccupationArea>,
+    max_travel_days: u32,
+) -> Vec<(Kommunkod, BTreeMap<OccupationArea, usize>)> {
+    homes
+        .iter()
+        .map(|home| {
+            let mut counts: BTreeMap<OccupationArea, usize> = OccupationArea::ALL.iter().map(|a| (*a, 0)).collect();
+            for o in offerings {
+                if travel_days_per_term(o, *home) > max_travel_days {
+                    continue;
+                }
+                for area in OccupationArea::ALL {
+                    if leads_to(o, area, areas) {
+                        *counts.entry(area).or_default() += 1;
+                    }
+                }
+            }
+            (*home, counts)
+        })
+        .collect()
+}
+
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
@@ -244,6 +318,41 @@ pub(crate) mod tests {
         // Sorsele → Lycksele estimated, 2 meetings × round trip.
         assert_eq!(r.burden_minutes_per_term, 2 * 2 * r.one_way_minutes);
         assert!(r.one_way_minutes < 256);
+    }
+
+    fn areas() -> BTreeMap<Ssyk, OccupationArea> {
+        [("2221", OccupationArea::Nurse), ("2341", OccupationArea::Teacher), ("2661", OccupationArea::SocialWork)]
+            .into_iter()
+            .map(|(s, a)| (Ssyk::parse(s).unwrap(), a))
+            .collect()
+    }
+
+    #[test]
+    fn pathways_and_regional_counts() {
+        let t = travel();
+        let mut near = offering("near", StudyForm::Blended, 3, "2481"); // Lycksele
+        near.meetings.days_each = 2;
+        let far = offering("far", StudyForm::Distance, 2, "2480"); // Umeå
+        let mut course = offering("course", StudyForm::Distance, 1, "2480");
+        course.credits = 7.5; // a course, not a programme
+        let mut teacher = offering("teacher", StudyForm::Distance, 1, "2480");
+        teacher.occupations = vec![Ssyk::parse("2341").unwrap()];
+        let all = vec![far.clone(), course, near.clone(), teacher];
+        let p = pathway(&all, OccupationArea::Nurse, k("2422"), &areas(), &t);
+        let ids: Vec<&str> = p.iter().map(|i| i.offering.id.as_str()).collect();
+        // Lycksele: 3 meetings × round trip, less than Umeå's 2 × 2 × 256 = 1024? Sorsele→Lycksele
+        // is about 100 km (≈ 112 min), 3 × 2 × 112 = 672 < 1024.
+        assert_eq!(ids, ["near", "far"]);
+        assert_eq!(p[0].travel_days, 6, "3 meetings × 2 days");
+        assert_eq!(p[1].travel_days, 4, "2 meetings × 2 days");
+
+        let counts = reachable_counts(&all, &[k("2422"), k("2481")], &areas(), 4);
+        // From Sorsele within 4 days: "far" (4 days) and "teacher" (1×2 days); "near" needs 6.
+        assert_eq!(counts[0].1[&OccupationArea::Nurse], 1);
+        assert_eq!(counts[0].1[&OccupationArea::Teacher], 1);
+        assert_eq!(counts[0].1[&OccupationArea::SocialWork], 0);
+        // From Lycksele "near" is at home: 0 days.
+        assert_eq!(counts[1].1[&OccupationArea::Nurse], 2);
     }
 
     #[test]
