@@ -101,17 +101,22 @@ pub(crate) async fn insert_person(
     Ok(id)
 }
 
+/// The person of a user account, inside a transaction; None if there is no such user.
+async fn person_of_user(tx: &mut Transaction<'static, Any>, user_id: &str) -> Result<Option<String>, StoreError> {
+    Ok(sqlx::query("SELECT person_id FROM users WHERE id = $1")
+        .bind(user_id)
+        .fetch_optional(&mut **tx)
+        .await?
+        .map(|r| r.get(0)))
+}
+
 pub(crate) async fn set_password_in(
     tx: &mut Transaction<'static, Any>,
     user_id: &str,
     hash: &str,
     actor: &Actor,
 ) -> Result<(), StoreError> {
-    let person: Option<String> = sqlx::query("SELECT person_id FROM users WHERE id = $1")
-        .bind(user_id)
-        .fetch_optional(&mut **tx)
-        .await?
-        .map(|r| r.get(0));
+    let person: Option<String> = person_of_user(tx, user_id).await?;
     let Some(person) = person else {
         return Err(StoreError::Invalid(format!("no user {user_id}")));
     };
@@ -289,11 +294,7 @@ impl SqlStore {
         actor: &Actor,
     ) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;
-        let person: Option<String> = sqlx::query("SELECT person_id FROM users WHERE id = $1")
-            .bind(user_id)
-            .fetch_optional(&mut *tx)
-            .await?
-            .map(|r| r.get(0));
+        let person: Option<String> = person_of_user(&mut tx, user_id).await?;
         let Some(person) = person else {
             return Err(StoreError::Invalid(format!("no user {user_id}")));
         };
@@ -378,11 +379,7 @@ impl SqlStore {
         actor: &Actor,
     ) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;
-        let person: Option<String> = sqlx::query("SELECT person_id FROM users WHERE id = $1")
-            .bind(user_id)
-            .fetch_optional(&mut *tx)
-            .await?
-            .map(|r| r.get(0));
+        let person: Option<String> = person_of_user(&mut tx, user_id).await?;
         let Some(person) = person else {
             return Err(StoreError::Invalid(format!("no user {user_id}")));
         };
@@ -462,11 +459,7 @@ impl SqlStore {
         if done.rows_affected() == 0 {
             return Ok(false);
         }
-        let person: Option<String> = sqlx::query("SELECT person_id FROM users WHERE id = $1")
-            .bind(user_id)
-            .fetch_optional(&mut *tx)
-            .await?
-            .map(|r| r.get(0));
+        let person: Option<String> = person_of_user(&mut tx, user_id).await?;
         audit_in(
             &mut tx,
             actor,

@@ -158,14 +158,6 @@ pub fn render<T: Template>(status: StatusCode, template: &T) -> Response {
 }
 
 #[derive(Template)]
-#[template(path = "not_found.html")]
-pub struct NotFoundPage {
-    pub chrome: Chrome,
-    pub title: String,
-    pub message: String,
-}
-
-#[derive(Template)]
 #[template(path = "error.html")]
 pub struct ErrorPage {
     pub chrome: Chrome,
@@ -204,7 +196,7 @@ fn form_urlencoded_path(path: &str) -> String {
 /// The 404 page with a specific message.
 pub fn not_found(chrome: Chrome, message: String) -> Response {
     let title = chrome.t("not-found-title");
-    render(StatusCode::NOT_FOUND, &NotFoundPage { chrome, title, message })
+    render(StatusCode::NOT_FOUND, &MessagePage { chrome, title, message })
 }
 
 /// The page shown when the database fails: 503, a readable message, the time to report.
