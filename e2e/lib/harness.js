@@ -5,6 +5,7 @@ import { after, before } from 'node:test';
 import { chromium } from 'playwright-core';
 import { AxeBuilder } from '@axe-core/playwright';
 import { startServer } from './server.js';
+import { createAccounts } from './accounts.js';
 
 export const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 export const LANGS = ['sv', 'en'];
@@ -21,15 +22,18 @@ export function launchBrowser() {
 }
 
 /**
- * Registers the suite's `before`/`after` hooks and returns an object whose `baseURL`, `browser`
- * and `server` are filled in once `before` has run.
+ * Registers the suite's `before`/`after` hooks and returns an object whose `baseURL`, `browser`,
+ * `server` and `accounts` are filled in once `before` has run. `accounts` holds one account per
+ * role (lib/accounts.js), created with the CLI once the server is healthy, by key
+ * (`suite.accounts.admin`, `suite.accounts.muni_a`, ...), each with its one-time password link.
  */
 export function useSuite() {
-  const suite = { baseURL: null, browser: null, server: null };
+  const suite = { baseURL: null, browser: null, server: null, accounts: null };
   before(async () => {
     suite.server = await startServer();
     suite.baseURL = suite.server.baseURL;
     try {
+      suite.accounts = await createAccounts(suite.server);
       suite.browser = await launchBrowser();
     } catch (err) {
       await suite.server.stop();

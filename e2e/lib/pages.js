@@ -69,6 +69,7 @@ export async function layoutContent(page, lang) {
 export const H1 = {
   start: { sv: 'Kommunerna i samverkan', en: 'The municipalities in the collaboration' },
   sorsele: { sv: /Sorsele/, en: /Sorsele/ },
+  privacy: { sv: 'Personuppgifter i kkig', en: 'Personal data in kkig' },
 };
 
 export const DEMO_NOTICE = { sv: 'Demodata', en: 'Demo data' };
@@ -78,4 +79,5 @@ export const PAGES = [
   { path: '/kommun/2422', status: 200, h1: H1.sorsele, checks: [sorseleContent] },
   { path: '/kommun/9999', status: 404 },
   { path: '/kommun/abc', status: 404 },
+  { path: '/integritet', status: 200, h1: H1.privacy },
 ];

@@ -28,7 +28,8 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * Spawns the kkig binary (KKIG_BIN, default ../target/debug/kkig relative to e2e/) and waits
- * until GET /health answers 200. Resolves to { baseURL, stop(), output() }.
+ * until GET /health answers 200. Resolves to { baseURL, databaseURL, bin, tmp, stop(), output() };
+ * `bin` and `databaseURL` let other helpers run the CLI against the same database.
  */
 export async function startServer() {
   const bin = path.resolve(E2E_DIR, process.env.KKIG_BIN || '../target/debug/kkig');
@@ -40,10 +41,11 @@ export async function startServer() {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kkig-e2e-'));
   const port = await freePort();
   const baseURL = `http://127.0.0.1:${port}`;
+  const databaseURL = `sqlite://${tmp}/e2e.db`;
   const args = [
     'serve', '--demo',
     '--addr', `127.0.0.1:${port}`,
-    '--database-url', `sqlite://${tmp}/e2e.db`,
+    '--database-url', databaseURL,
   ];
   const child = spawn(bin, args, {
     cwd: tmp,
@@ -103,5 +105,5 @@ export async function startServer() {
     }
     await sleep(200);
   }
-  return { baseURL, stop, output };
+  return { baseURL, databaseURL, bin, tmp, stop, output };
 }
