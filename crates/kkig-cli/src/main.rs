@@ -62,7 +62,40 @@ enum Command {
     /// Privacy requests: export or erase a person's data, and the retention of student data.
     #[command(subcommand)]
     Privacy(PrivacyCommand),
+    /// Import files: education offerings, a measured travel-time matrix.
+    #[command(subcommand)]
+    Import(ImportCommand),
 }
+
+#[derive(Subcommand)]
+enum ImportCommand {
+    /// Education offerings from Susa-navet EMIL 3 JSON (an API page or an array of records), or
+    /// CSV/XLSX with the columns of docs/catalogue-import.md. Upserts by id: importing twice
+    /// changes nothing. The whole file is validated first; with any invalid record nothing is
+    /// written (exit 2), unless --skip-invalid.
+    Offerings {
+        /// One or more files; Susa-navet pages of infos, events and providers are joined.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Write the valid records and report the invalid ones instead of writing nothing.
+        #[arg(long)]
+        skip_invalid: bool,
+    },
+    /// A measured travel-time matrix: CSV `from;to;minutes` of kommunkod (replaces the previous one).
+    Travel { file: PathBuf },
+}
+
+/// Invalid input: reported, nothing written, exit code 2.
+#[derive(Debug)]
+struct InputError(String);
+
+impl std::fmt::Display for InputError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for InputError {}
 
 #[derive(Subcommand)]
 enum UserCommand {
@@ -299,6 +332,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::User(cmd) => user(&cli.database_url, &cli.base_url, cmd).await,
         Command::Audit { since, json } => audit(&cli.database_url, &since, json).await,
         Command::Privacy(cmd) => privacy(&cli.database_url, cmd).await,
+        Command::Import(cmd) => import(&cli.database_url, cmd).await,
         Command::Migrate => {
             let store = open(&cli.database_url).await?;
             tracing::info!(backend = store.backend().as_str(), "database is migrated and reference data seeded");
@@ -430,6 +464,103 @@ async fn privacy(database_url: &str, cmd: PrivacyCommand) -> anyhow::Result<()> 
     result
 }
 
+fn read_file(path: &std::path::Path) -> anyhow::Result<Vec<u8>> {
+    std::fs::read(path).map_err(|e| anyhow::Error::new(InputError(format!("cannot read {}: {e}", path.display()))))
+}
+
+async fn import(database_url: &str, cmd: ImportCommand) -> anyhow::Result<()> {
+    match cmd {
+        ImportCommand::Offerings { files, skip_invalid } => {
+            let mut contents = Vec::new();
+            for f in &files {
+                contents.push((f.display().to_string(), read_file(f)?));
+            }
+            let name = contents.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>().join(", ");
+            let is_json = |b: &[u8]| {
+                let b = b.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(b);
+                matches!(b.iter().find(|c| !c.is_ascii_whitespace()), Some(b'{' | b'['))
+            };
+            let mut parsed = if contents.len() > 1 && contents.iter().all(|(_, b)| is_json(b)) {
+                let refs: Vec<(&str, &[u8])> = contents.iter().map(|(n, b)| (n.as_str(), b.as_slice())).collect();
+                kkig_formats::parse_susa_files(&refs)
+            } else {
+                let mut all = kkig_formats::ParsedOfferings::default();
+                for (n, b) in &contents {
+                    let p = kkig_formats::parse_offerings(n, b);
+                    all.offerings.extend(p.offerings);
+                    all.errors.extend(p.errors);
+                    all.skipped.extend(p.skipped);
+                }
+                all
+            };
+            let store = open(database_url).await?;
+            let result = async {
+                let known: std::collections::BTreeSet<_> = store.municipalities().await?.into_iter().map(|m| m.code).collect();
+                parsed.reject_unknown_municipalities(|k| known.contains(&k));
+                for s in &parsed.skipped {
+                    eprintln!("skipped: {}, row {}: {} ({})", s.file, s.row, s.id, s.reason);
+                }
+                for e in &parsed.errors {
+                    eprintln!("rejected: {e}");
+                }
+                let rejected = parsed.errors.len();
+                if rejected > 0 && !skip_invalid {
+                    return Err(anyhow::Error::new(InputError(format!(
+                        "{rejected} invalid record(s) in {name}; nothing was written (fix them, or use --skip-invalid to write the {} valid ones)",
+                        parsed.offerings.len()
+                    ))));
+                }
+                let offerings = parsed.into_offerings();
+                let report = store.upsert_offerings(&offerings, &Actor::cli()).await?;
+                println!(
+                    "{name}: {} created, {} updated, {} unchanged, {rejected} rejected",
+                    report.created, report.updated, report.unchanged
+                );
+                Ok(())
+            }
+            .await;
+            store.close().await;
+            result
+        }
+        ImportCommand::Travel { file } => {
+            let bytes = read_file(&file)?;
+            let name = file.display().to_string();
+            let rows = kkig_formats::parse_travel_csv(&name, &bytes).map_err(|errors| {
+                for e in &errors {
+                    eprintln!("rejected: {e}");
+                }
+                anyhow::Error::new(InputError(format!("{} invalid row(s) in {name}; nothing was written", errors.len())))
+            })?;
+            let pairs = kkig_formats::kommunkod_pairs(&rows);
+            let store = open(database_url).await?;
+            let result = async {
+                let known: std::collections::BTreeSet<_> = store.municipalities().await?.into_iter().map(|m| m.code).collect();
+                let unknown: Vec<String> = pairs
+                    .iter()
+                    .flat_map(|(a, b, _)| [a, b])
+                    .filter(|k| !known.contains(k))
+                    .map(|k| k.to_string())
+                    .collect::<std::collections::BTreeSet<_>>()
+                    .into_iter()
+                    .collect();
+                if !unknown.is_empty() {
+                    return Err(anyhow::Error::new(InputError(format!(
+                        "{name}: kommunkod {} not known to kkig; nothing was written",
+                        unknown.join(", ")
+                    ))));
+                }
+                let n = store.replace_travel_matrix(&pairs, &Actor::cli()).await?;
+                let ignored = rows.len() - pairs.len();
+                println!("{name}: {n} measured travel times between municipalities imported{}", if ignored > 0 { format!(" ({ignored} rows between sites kept out: only municipality pairs are used)") } else { String::new() });
+                Ok(())
+            }
+            .await;
+            store.close().await;
+            result
+        }
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     init_logging();
@@ -445,7 +576,11 @@ fn main() -> ExitCode {
         Err(e) => {
             // One line: the chain of causes, without a backtrace.
             eprintln!("error: {e:#}");
-            ExitCode::FAILURE
+            if e.downcast_ref::<InputError>().is_some() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::FAILURE
+            }
         }
     }
 }

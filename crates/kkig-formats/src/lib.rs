@@ -4,11 +4,20 @@
 //! the column and what was expected. Writers produce the formats coordinators live in: CSV as
 //! Swedish Excel writes it, XLSX and JSON. No database, no HTTP, no async.
 
+mod decode;
 pub mod error;
+pub mod ical;
+pub mod offerings;
 pub mod reference;
 pub mod records;
 pub mod table;
+pub mod travel;
 
 pub use error::FormatError;
+pub use offerings::{
+    offerings_table, parse_offerings, parse_offerings_csv, parse_offerings_xlsx, parse_susa, parse_susa_files,
+    ParsedOffering, ParsedOfferings, Skipped,
+};
 pub use records::MunicipalityRecord;
 pub use table::{Cell, Table};
+pub use travel::{kommunkod_pairs, parse_travel_csv};

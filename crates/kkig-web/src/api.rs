@@ -23,11 +23,14 @@ use crate::AppState;
     ),
     paths(list_municipalities, get_municipality, list_universities, list_learning_centres, list_occupations, health,
           crate::api_auth::me, crate::api_auth::tokens, crate::api_auth::revoke_token, crate::api_auth::person,
-          crate::api_auth::put_services, crate::api_auth::audit),
+          crate::api_auth::put_services, crate::api_auth::audit,
+          crate::catalogue_pages::api_search, crate::catalogue_pages::api_offering, crate::catalogue_pages::api_reachability),
     components(schemas(MunicipalityRecord, UniversityRecord, CampusRecord, LearningCentreRecord, ServicesRecord, OccupationRecord, ErrorBody, Health,
-          crate::api_auth::Me, crate::api_auth::ServicesInput, kkig_store::AuditEntry, kkig_store::TokenRecord)),
+          crate::api_auth::Me, crate::api_auth::ServicesInput, kkig_store::AuditEntry, kkig_store::TokenRecord,
+          crate::catalogue_pages::OfferingPage, crate::catalogue_pages::OfferingHit, crate::catalogue_pages::OfferingRecord, crate::catalogue_pages::ReachabilityRow)),
     modifiers(&BearerAuth),
     tags(
+        (name = "catalogue", description = "Education reachable from each municipality: search, pathways, reachability"),
         (name = "accounts", description = "The signed-in user, personal data within the reader's scope, tokens and the audit log"),
         (name = "region", description = "Reference facts about the region, with their sources"),
         (name = "operations", description = "Health of the service")

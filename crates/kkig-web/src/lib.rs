@@ -9,6 +9,8 @@ mod account;
 pub mod api;
 mod api_auth;
 mod assets;
+pub mod catalogue;
+mod catalogue_pages;
 pub mod auth;
 mod error;
 pub mod i18n;
@@ -56,16 +58,22 @@ pub struct AppState {
     pub i18n: Arc<I18n>,
     pub config: Arc<WebConfig>,
     overview: Arc<overview::OverviewCache>,
+    catalogue: Arc<catalogue::CatalogueCache>,
 }
 
 impl AppState {
     pub fn new(store: Arc<dyn Store>, config: WebConfig) -> Result<Self, String> {
-        Ok(Self { store, i18n: Arc::new(I18n::load()?), config: Arc::new(config), overview: Arc::default() })
+        Ok(Self { store, i18n: Arc::new(I18n::load()?), config: Arc::new(config), overview: Arc::default(), catalogue: Arc::default() })
     }
 
     /// The region overview (cached for [`CACHE_TTL`]).
     pub async fn overview(&self) -> Result<Arc<Overview>, StoreError> {
         self.overview.get(self.store.as_ref()).await
+    }
+
+    /// The searchable catalogue (rebuilt when the store's catalogue version changes).
+    pub async fn catalogue(&self) -> Result<Arc<catalogue::Loaded>, StoreError> {
+        self.catalogue.get(&self.store).await
     }
 
     /// Make this node read the overview again on its next request (after writing to it).
@@ -112,6 +120,9 @@ pub fn app(state: AppState) -> Router {
         .route("/v1/persons/{id}", get(api_auth::person))
         .route("/v1/learning-centres/{id}/services", axum::routing::put(api_auth::put_services))
         .route("/v1/audit", get(api_auth::audit))
+        .route("/v1/offerings", get(catalogue_pages::api_search))
+        .route("/v1/offerings/{id}", get(catalogue_pages::api_offering))
+        .route("/v1/reachability", get(catalogue_pages::api_reachability))
         .route("/v1/municipalities", get(api::list_municipalities))
         .route("/v1/municipalities/{code}", get(api::get_municipality))
         .route("/v1/universities", get(api::list_universities))
@@ -124,6 +135,10 @@ pub fn app(state: AppState) -> Router {
         .route("/", get(pages::index))
         .route("/kommun/{code}", get(pages::municipality))
         .route("/integritet", get(manage::privacy))
+        .route("/utbildning", get(catalogue_pages::page))
+        .route("/utbildning/export/{file}", get(catalogue_pages::export))
+        .route("/utbildning/bli/{area}/{code}", get(catalogue_pages::pathway_page))
+        .route("/utbildning/regionen", get(catalogue_pages::regional_page))
         .route("/logga-in", get(account::login_form).post(account::login))
         .route("/logga-ut", post(account::logout))
         .route("/konto", get(account::account))

@@ -56,6 +56,12 @@ impl Chrome {
         )
     }
 
+    /// A translated text with any number of arguments.
+    pub fn i18n_args(&self, key: &str, args: &[(&str, String)]) -> String {
+        let args: Vec<(&str, FluentValue<'_>)> = args.iter().map(|(k, v)| (*k, FluentValue::from(v.clone()))).collect();
+        self.i18n.message(self.lang, key, &args)
+    }
+
     pub fn lang_code(&self) -> &'static str {
         self.lang.code()
     }

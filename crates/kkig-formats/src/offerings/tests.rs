@@ -1,0 +1,429 @@
+//! Every kind of bad input, for the Susa-navet and the CSV readers: each case says which record
+//! (row) and which field (column) the error must name, and a part of its message.
+
+use serde_json::{json, Value};
+
+use super::*;
+
+// ---------------------------------------------------------------------------------------------
+// Susa-navet JSON
+
+/// A valid page: provider (record 1), info (2), event (3).
+fn susa_page() -> Value {
+    json!({
+        "content": [
+            { "id": "p.umu", "status": "active", "content": { "educationProvider": {
+                "name": { "strings": [ { "lang": "eng", "value": "Umeå University" }, { "lang": "swe", "value": "Umeå universitet" } ] }
+            } } },
+            { "id": "i.umu.vasjp", "status": "active", "content": { "educationInfo": {
+                "code": "VASJP",
+                "title": { "strings": [ { "lang": "swe", "value": "Sjuksköterskeprogrammet" } ] },
+                "typeOfSchool": { "type": "typeOfSchool", "code": "hs" },
+                "educationLevel": { "type": "educationLevel", "code": "grund" },
+                "credits": { "exact": 180, "system": { "type": "creditSystem", "code": "hp" } },
+                "occupations": [ { "type": "ssyk", "code": "2221" } ],
+                "eligibility": "Grundläggande behörighet"
+            } } },
+            { "id": "e.umu.123", "status": "active", "content": { "educationEvent": {
+                "education": "i.umu.vasjp",
+                "provider": [ "p.umu" ],
+                "execution": { "start": "2026-08-31", "end": "2029-06-10" },
+                "paceOfStudyPercentage": 100,
+                "languageOfInstruction": "swe",
+                "distance": true,
+                "locations": [ { "town": "Lycksele", "areaCode": "2481" } ],
+                "onSiteMeetings": { "perTerm": 4, "daysEach": 2 },
+                "application": { "first": "2026-03-16", "last": "2026-04-15", "url": "https://example.se/ansok" }
+            } } }
+        ]
+    })
+}
+
+fn parse_value(v: &Value) -> ParsedOfferings {
+    parse_susa("page.json", &serde_json::to_vec_pretty(v).unwrap())
+}
+
+/// The page with one change: `(record index, pointer below content.<kind>, new value)`;
+/// `Value::Null` at a pointer removes the field.
+fn susa_with(record: usize, pointer: &str, value: Value) -> ParsedOfferings {
+    let mut page = susa_page();
+    let rec = &mut page["content"][record];
+    let body = rec["content"].as_object_mut().unwrap().values_mut().next().unwrap();
+    set(body, pointer, value);
+    parse_value(&page)
+}
+
+fn set(target: &mut Value, pointer: &str, value: Value) {
+    let (parent, key) = pointer.rsplit_once('/').unwrap();
+    let parent = target.pointer_mut(parent).unwrap_or_else(|| panic!("no {parent}"));
+    match (parent, value) {
+        (Value::Object(o), Value::Null) => {
+            o.remove(key);
+        }
+        (Value::Object(o), v) => {
+            o.insert(key.to_string(), v);
+        }
+        (Value::Array(a), v) => a[key.parse::<usize>().unwrap()] = v,
+        _ => panic!("cannot set {pointer}"),
+    }
+}
+
+#[track_caller]
+fn assert_one_error(p: &ParsedOfferings, row: u64, column: &str, message: &str) {
+    assert_eq!(p.errors.len(), 1, "expected one error, got {:#?}", p.errors);
+    let e = &p.errors[0];
+    assert_eq!(e.row, Some(row), "{e}");
+    assert_eq!(e.column.as_deref(), Some(column), "{e}");
+    assert!(e.message.contains(message), "message {:?} should contain {message:?}", e.message);
+}
+
+#[test]
+fn the_valid_page_gives_one_offering() {
+    let p = parse_value(&susa_page());
+    assert!(p.is_valid(), "{:#?}", p.errors);
+    assert_eq!(p.offerings.len(), 1);
+    let o = &p.offerings[0].offering;
+    assert_eq!((o.id.as_str(), o.education_id.as_str(), o.provider_id.as_str()), ("e.umu.123", "i.umu.vasjp", "p.umu"));
+    assert_eq!(o.provider_name, "Umeå universitet", "Swedish is preferred");
+    assert_eq!((o.level.as_str(), o.credits, o.credit_system.as_str()), ("grundnivå", 180.0, "hp"));
+    assert_eq!((o.form, o.meetings.per_term, o.meetings.days_each), (StudyForm::Distance, 4, 2));
+    assert_eq!(p.offerings[0].row, 3);
+    assert_eq!(p.offerings[0].municipalities, vec![(
+        Kommunkod::parse("2481").unwrap(),
+        "e.umu.123: content.educationEvent.locations[0].areaCode".to_string()
+    )]);
+}
+
+#[test]
+fn susa_error_cases() {
+    let ev = |f: &str| format!("e.umu.123: content.educationEvent.{f}");
+    let info = |f: &str| format!("i.umu.vasjp: content.educationInfo.{f}");
+    #[rustfmt::skip]
+    let cases: Vec<(usize, &str, Value, u64, String, &str)> = vec![
+        // wrong types
+        (2, "/paceOfStudyPercentage", json!("fast"), 3, ev("paceOfStudyPercentage"), "\"fast\" is not a number"),
+        (2, "/paceOfStudyPercentage", json!({"x": 1}), 3, ev("paceOfStudyPercentage"), "expected a number, got an object"),
+        (2, "/execution/start", json!(20260831), 3, ev("execution.start"), "expected a date string"),
+        (2, "/execution", json!("2026"), 3, ev("execution"), "expected an object, got a string"),
+        (1, "/title", json!(42), 2, info("title"), "expected a text"),
+        (1, "/title", json!({"strings": [{"lang": "swe", "value": 7}]}), 2, info("title"), "value is a number"),
+        (2, "/distance", json!("yes"), 3, ev("distance"), "true, false or an object"),
+        (2, "/locations/0", json!("Lycksele"), 3, ev("locations[0]"), "a location must be an object"),
+        // pace outside 1..=100
+        (2, "/paceOfStudyPercentage", json!(120), 3, ev("paceOfStudyPercentage"), "outside 1–100"),
+        (2, "/paceOfStudyPercentage", json!(0), 3, ev("paceOfStudyPercentage"), "outside 1–100"),
+        (2, "/paceOfStudyPercentage", json!(62.5), 3, ev("paceOfStudyPercentage"), "whole percentage"),
+        (2, "/paceOfStudyPercentage", Value::Null, 3, ev("paceOfStudyPercentage"), "pace of study (percent) is missing"),
+        // credits
+        (1, "/credits/exact", json!(-7.5), 2, info("credits.exact"), "zero or more"),
+        (1, "/credits/exact", json!("-7,5"), 2, info("credits.exact"), "zero or more"),
+        (1, "/credits/exact", json!("sju"), 2, info("credits.exact"), "not a number"),
+        // kommunkod
+        (2, "/locations/0/areaCode", json!("9999"), 3, ev("locations[0].areaCode"), "unknown county"),
+        (2, "/locations/0/areaCode", json!("24-81"), 3, ev("locations[0].areaCode"), "exactly four digits"),
+        (2, "/locations/0/areaCode", Value::Null, 3, ev("locations[0].areaCode"), "kommunkod (areaCode) of the location is missing"),
+        (2, "/onSiteMeetings/location", json!({"town": "X", "areaCode": "0299"}), 3, ev("onSiteMeetings.location.areaCode"), "unknown county"),
+        // dates
+        (2, "/execution/end", json!("2026-08-30"), 3, ev("execution.end"), "end 2026-08-30 is before start 2026-08-31"),
+        (2, "/execution/start", json!("2026-02-30"), 3, ev("execution.start"), "not a date in the calendar"),
+        (2, "/execution/start", json!("31/08/2026"), 3, ev("execution.start"), "expected YYYY-MM-DD"),
+        (2, "/execution/end", Value::Null, 3, ev("execution.end"), "the end date is missing"),
+        (2, "/application/last", json!("2026-03-01"), 3, ev("application.last"), "before it opens"),
+        (2, "/application/first", json!("soon"), 3, ev("application.first"), "not a date"),
+        // codes
+        (1, "/typeOfSchool", json!({"type": "typeOfSchool", "code": "gy"}), 2, info("typeOfSchool"), "unknown school type \"gy\""),
+        (1, "/typeOfSchool", Value::Null, 2, info("typeOfSchool"), "school type is missing"),
+        (2, "/formOfStudy", json!({"code": "online"}), 3, ev("formOfStudy"), "unknown form \"online\""),
+        (1, "/occupations/0", json!({"type": "ssyk", "code": "22210"}), 2, info("occupations[0]"), "SSYK 2012 code \"22210\""),
+        (1, "/occupations/0", json!("0221"), 2, info("occupations[0]"), "must be four digits"),
+        (2, "/languageOfInstruction", json!("svenska"), 3, ev("languageOfInstruction"), "not an ISO 639 code"),
+        // required fields
+        (1, "/title", Value::Null, 2, info("title"), "the title is missing"),
+        (0, "/name", Value::Null, 1, "p.umu: content.educationProvider.name".into(), "the provider's name is missing"),
+        (2, "/education", Value::Null, 3, ev("education"), "education info id (i.…) of the event is missing"),
+        (2, "/provider", json!([]), 3, ev("provider"), "provider id (p.…) of the event is missing"),
+        (2, "/onSiteMeetings/perTerm", json!(-1), 3, ev("onSiteMeetings.perTerm"), "not a whole number"),
+        (2, "/locations", json!([]), 3, ev("onSiteMeetings.perTerm"), "no meeting place and no study site"),
+        // joins: the message names both ids
+        (2, "/education", json!("i.umu.nope"), 3, ev("education"), "event e.umu.123 refers to education info i.umu.nope, which is not among the records read"),
+        (2, "/provider", json!(["p.nope", "p.umu"]), 3, ev("provider[0]"), "event e.umu.123 refers to provider p.nope"),
+    ];
+    for (record, pointer, value, row, column, message) in cases {
+        let what = format!("{pointer} = {value}");
+        let p = susa_with(record, pointer, value);
+        assert!(p.offerings.is_empty(), "{what}: the offering should be rejected");
+        // An error in the info or provider also rejects the event, which says so.
+        let (own, joined): (Vec<_>, Vec<_>) = p.errors.iter().partition(|e| e.row == Some(row));
+        assert!(joined.iter().all(|e| e.message.contains("has errors (see its record)")), "{what}: {joined:#?}");
+        assert_eq!(own.len(), 1, "{what}: {:#?}", p.errors);
+        let e = own[0];
+        assert_eq!((e.row, e.column.as_deref()), (Some(row), Some(column.as_str())), "{what}: {e}");
+        assert!(e.message.contains(message), "{what}: {:?} should contain {message:?}", e.message);
+    }
+}
+
+#[test]
+fn an_invalid_info_or_provider_rejects_its_events_too() {
+    let p = susa_with(1, "/credits/exact", json!(-1));
+    assert_eq!(p.errors.len(), 2, "{:#?}", p.errors);
+    assert_eq!(p.errors[0].column.as_deref(), Some("i.umu.vasjp: content.educationInfo.credits.exact"));
+    assert_eq!(p.errors[1].column.as_deref(), Some("e.umu.123: content.educationEvent.education"));
+    assert!(p.errors[1].message.contains("education info i.umu.vasjp of event e.umu.123 has errors"));
+}
+
+#[test]
+fn record_level_errors() {
+    let cases: Vec<(Value, &str, &str)> = vec![
+        (json!(42), "record 1: ", "a record must be an object"),
+        (json!({"id": 7, "content": {}}), "record 1: id", "id must be a string, got a number"),
+        (json!({"id": "e.1"}), "e.1: content", "content is missing"),
+        (json!({"id": "e.1", "content": {"somethingElse": {}}}), "e.1: content", "exactly one of educationInfo"),
+        (json!({"id": "e.1", "content": {"educationEvent": [1]}}), "e.1: content.educationEvent", "must be an object"),
+        (json!({"content": {"educationEvent": {}}}), "record 1: id", "the record has no id"),
+        (json!({"id": "i.1", "content": {"educationEvent": {}}}), "i.1: id", "prefix of educationInfo records"),
+        (json!({"id": "p.1", "status": true, "content": {"educationProvider": {"name": "X"}}}), "p.1: status", "status must be a string"),
+    ];
+    for (record, column, message) in cases {
+        let p = parse_value(&json!([record]));
+        assert_eq!(p.errors.len(), 1, "{record}: {:#?}", p.errors);
+        assert_eq!(p.errors[0].row, Some(1));
+        assert_eq!(p.errors[0].column.as_deref(), Some(column), "{record}");
+        assert!(p.errors[0].message.contains(message), "{record}: {}", p.errors[0].message);
+    }
+    for (doc, message) in [
+        (json!("hello"), "the file holds a string"),
+        (json!({"page": {"size": 0}}), "no array of records"),
+    ] {
+        let p = parse_value(&doc);
+        assert_eq!(p.errors.len(), 1);
+        assert!(p.errors[0].message.contains(message), "{}", p.errors[0]);
+    }
+}
+
+#[test]
+fn malformed_json_error_carries_serde_position() {
+    let p = parse_susa("page.json", b"[\n{\"id\": \"e.1\", \"content\": }\n]");
+    let e = &p.errors[0];
+    assert_eq!(e.row, Some(2));
+    assert_eq!(e.message, "malformed JSON at line 2, column 26: expected value", "{e}");
+    assert!(e.column.is_none());
+}
+
+#[test]
+fn duplicate_ids_are_errors_naming_the_first() {
+    let mut page = susa_page();
+    let dup = page["content"][2].clone();
+    page["content"].as_array_mut().unwrap().push(dup);
+    let p = parse_value(&page);
+    assert_eq!(p.offerings.len(), 1, "the first is kept");
+    assert_one_error(&p, 4, "e.umu.123: id", "id e.umu.123 appears twice (first as record 3)");
+}
+
+#[test]
+fn all_errors_are_collected_and_valid_events_kept() {
+    let mut page = susa_page();
+    let mut second = page["content"][2].clone();
+    second["id"] = json!("e.umu.124");
+    let mut third = second.clone();
+    third["id"] = json!("e.umu.125");
+    second["content"]["educationEvent"]["paceOfStudyPercentage"] = json!(150);
+    second["content"]["educationEvent"]["execution"]["end"] = json!("2020-01-01");
+    third["content"]["educationEvent"]["locations"][0]["areaCode"] = json!("1");
+    let list = page["content"].as_array_mut().unwrap();
+    list.push(second);
+    list.push(third);
+    let p = parse_value(&page);
+    assert_eq!(p.offerings.iter().map(|o| o.offering.id.as_str()).collect::<Vec<_>>(), ["e.umu.123"]);
+    let cols: Vec<_> = p.errors.iter().map(|e| (e.row.unwrap(), e.column.clone().unwrap())).collect();
+    assert_eq!(cols, [
+        (4, "e.umu.124: content.educationEvent.paceOfStudyPercentage".to_string()),
+        (5, "e.umu.125: content.educationEvent.locations[0].areaCode".to_string()),
+    ]);
+}
+
+#[test]
+fn inactive_and_cancelled_records_are_skipped_not_errors() {
+    let mut page = susa_page();
+    page["content"][1]["status"] = json!("inactive");
+    let p = parse_value(&page);
+    assert!(p.is_valid(), "{:#?}", p.errors);
+    assert!(p.offerings.is_empty());
+    let skipped: Vec<_> = p.skipped.iter().map(|s| (s.id.as_str(), s.reason.as_str())).collect();
+    assert_eq!(skipped, [
+        ("i.umu.vasjp", "status is \"inactive\", not active"),
+        ("e.umu.123", "its education info i.umu.vasjp is skipped: status is \"inactive\", not active"),
+    ]);
+    let p = susa_with(2, "/isCancelled", json!(true));
+    assert!(p.is_valid() && p.offerings.is_empty());
+    assert_eq!(p.skipped[0].reason, "the event is cancelled (isCancelled)");
+}
+
+#[test]
+fn files_are_joined_across_pages() {
+    let page = susa_page();
+    let records = page["content"].as_array().unwrap();
+    let files: Vec<Vec<u8>> = records.iter().map(|r| serde_json::to_vec(&json!({"content": [r]})).unwrap()).collect();
+    let p = parse_susa_files(&[("providers.json", &files[0]), ("infos.json", &files[1]), ("events.json", &files[2])]);
+    assert!(p.is_valid(), "{:#?}", p.errors);
+    assert_eq!(p.offerings[0].file, "events.json");
+    // Alone, the events page cannot be joined.
+    let p = parse_susa("events.json", &files[2]);
+    assert_eq!(p.errors.len(), 2, "{:#?}", p.errors);
+}
+
+// ---------------------------------------------------------------------------------------------
+// CSV
+
+const HEADER: &str = "id;education_id;provider_id;provider_name;title;code;school_type;level;credits;credit_system;pace_percent;start;end;language;form;sites;meetings_per_term;meeting_days;meeting_place;application_opens;application_closes;application_url;occupations;eligibility";
+const ROW: &str = "umu-hand-26;umu-7vf001;p.uoh.umu;Umeå universitet;Handledning i VFU;7VF001;hs;avancerad nivå;7,5;hp;25;2026-09-07;2027-01-17;swe;distance;2422:Sorsele|2481:Lycksele;2;1;2481:Lycksele;2026-03-16;2026-04-15;https://umu.se;2221|2341;Legitimation";
+
+fn csv_with(column: &str, value: &str) -> ParsedOfferings {
+    let i = HEADER.split(';').position(|h| h == column).unwrap();
+    let mut cells: Vec<&str> = ROW.split(';').collect();
+    cells[i] = value;
+    parse_offerings_csv("o.csv", format!("{HEADER}\r\n{}\r\n", cells.join(";")).as_bytes())
+}
+
+#[test]
+fn the_valid_row_gives_one_offering() {
+    let p = csv_with("id", "umu-hand-26");
+    assert!(p.is_valid(), "{:#?}", p.errors);
+    let o = &p.offerings[0].offering;
+    assert_eq!((o.credits, o.pace_percent, o.form), (7.5, 25, StudyForm::Distance));
+    assert_eq!(o.sites.len(), 2);
+    assert_eq!(o.meetings.place.as_ref().unwrap().town, "Lycksele");
+    assert_eq!(p.offerings[0].row, 2);
+    let cols: Vec<_> = p.offerings[0].municipalities.iter().map(|(k, c)| format!("{k} {c}")).collect();
+    assert_eq!(cols, ["2422 sites", "2481 sites", "2481 meeting_place"]);
+}
+
+#[test]
+fn csv_error_cases() {
+    #[rustfmt::skip]
+    let cases: &[(&str, &str, &str, &str)] = &[
+        // (column, value, column named, message part)
+        ("id", "", "id", "id is missing"),
+        ("provider_name", "", "provider_name", "provider_name is missing"),
+        ("title", "", "title", "title is missing"),
+        ("credits", "-7,5", "credits", "zero or more"),
+        ("credits", "sju", "credits", "\"sju\" is not a number"),
+        ("credits", "NaN", "credits", "not a number"),
+        ("credits", "1e999", "credits", "not a number"),
+        ("pace_percent", "0", "pace_percent", "outside 1–100"),
+        ("pace_percent", "101%", "pace_percent", "outside 1–100"),
+        ("pace_percent", "", "pace_percent", "pace_percent is missing"),
+        ("start", "2026-02-30", "start", "not a date in the calendar"),
+        ("start", "7/9/2026", "start", "expected YYYY-MM-DD"),
+        ("end", "", "end", "date is missing"),
+        ("end", "2026-09-06", "end", "end 2026-09-06 is before start 2026-09-07"),
+        ("application_closes", "2026-03-01", "application_closes", "before it opens"),
+        ("application_opens", "mars", "application_opens", "not a date"),
+        ("school_type", "gy", "school_type", "unknown school type \"gy\""),
+        ("form", "online", "form", "unknown form \"online\""),
+        ("sites", "2480:Umeå|9999:X", "sites", "unknown county"),
+        ("sites", "Umeå", "sites", "exactly four digits"),
+        ("meeting_place", "2A81:Lycksele", "meeting_place", "exactly four digits"),
+        ("meetings_per_term", "-2", "meetings_per_term", "not a whole number"),
+        ("meeting_days", "1,5", "meeting_days", "not a whole number"),
+        ("occupations", "2221|22", "occupations", "SSYK 2012 code \"22\""),
+        ("language", "svenska", "language", "not an ISO 639 code"),
+    ];
+    for (column, value, named, message) in cases {
+        let p = csv_with(column, value);
+        assert!(p.offerings.is_empty(), "{column}={value:?} should be rejected");
+        assert_eq!(p.errors.len(), 1, "{column}={value:?}: {:#?}", p.errors);
+        let e = &p.errors[0];
+        assert_eq!((e.file.as_str(), e.row, e.column.as_deref()), ("o.csv", Some(2), Some(*named)), "{column}={value:?}: {e}");
+        assert!(e.message.contains(message), "{column}={value:?}: {:?} should contain {message:?}", e.message);
+    }
+}
+
+#[test]
+fn non_finite_numbers_are_rejected() {
+    let huge = "9".repeat(400);
+    let p = csv_with("credits", &huge);
+    assert_eq!(p.errors[0].column.as_deref(), Some("credits"));
+    assert!(p.errors[0].message.contains("must be a finite number"), "{}", p.errors[0]);
+    let p = csv_with("pace_percent", &huge);
+    assert!(p.errors[0].message.contains("outside 1–100"), "{}", p.errors[0]);
+    let p = susa_with(1, "/credits/exact", json!(huge));
+    assert_eq!(p.errors[0].column.as_deref(), Some("i.umu.vasjp: content.educationInfo.credits.exact"));
+    assert!(p.errors[0].message.contains("must be a finite number"), "{}", p.errors[0]);
+}
+
+#[test]
+fn meetings_need_a_place() {
+    let csv = format!("{HEADER}\n{}\n", ROW.replace("2422:Sorsele|2481:Lycksele;2;1;2481:Lycksele", ";2;1;"));
+    let p = parse_offerings_csv("o.csv", csv.as_bytes());
+    assert_eq!(p.errors.len(), 1);
+    assert_eq!(p.errors[0].column.as_deref(), Some("meetings_per_term"));
+}
+
+#[test]
+fn csv_collects_every_error_of_every_row() {
+    let bad = ROW.replace(";25;", ";250;").replace("2027-01-17", "2020-01-01").replace(";hs;", ";gy;");
+    let dup = ROW.to_string();
+    let csv = format!("{HEADER}\n{ROW}\n{bad}\n{dup}\n;;;\n{ROW};extra\n");
+    let p = parse_offerings_csv("o.csv", csv.as_bytes());
+    let got: Vec<_> = p.errors.iter().map(|e| (e.row.unwrap(), e.column.clone().unwrap_or_default())).collect();
+    assert_eq!(got, [
+        (3, "id".to_string()),
+        (3, "school_type".to_string()),
+        (3, "pace_percent".to_string()),
+        (4, "id".to_string()),
+        (6, String::new()),
+        (6, "id".to_string()),
+    ]);
+    assert!(p.errors[0].message.contains("appears twice (first on row 2)"));
+    assert!(p.errors[4].message.contains("column 25, which has no header"));
+    assert_eq!(p.offerings.len(), 1);
+}
+
+#[test]
+fn header_errors() {
+    let p = parse_offerings_csv("o.csv", b"id;titel;title;title\n1;2;3;4\n");
+    let got: Vec<_> = p.errors.iter().map(|e| (e.row, e.column.clone().unwrap(), e.message.clone())).collect();
+    assert_eq!(got[0].1, "titel");
+    assert!(got[0].2.starts_with("unknown column \"titel\"; the columns are: id, education_id"));
+    assert_eq!(got[1].1, "title");
+    assert!(got[1].2.contains("appears twice"));
+    let missing: Vec<_> = got[2..].iter().map(|g| g.1.as_str()).collect();
+    assert_eq!(missing, ["provider_id", "provider_name", "school_type", "pace_percent", "start", "end", "form"]);
+    assert!(got.iter().all(|g| g.0 == Some(1)));
+    assert_eq!(parse_offerings_csv("o.csv", b"").errors[0].message, "the file is empty; expected a header row");
+}
+
+#[test]
+fn optional_columns_may_be_left_out_and_comma_files_are_read() {
+    let csv = "ID,Provider_id,provider_name,title,school_type,pace_percent,start,end,form\nx1,p.1,Lärcentrum Sorsele,Svenska 1,komvux,50,2026-01-19,2026-06-05,campus\n";
+    let p = parse_offerings_csv("o.csv", csv.as_bytes());
+    assert!(p.is_valid(), "{:#?}", p.errors);
+    let o = &p.offerings[0].offering;
+    assert_eq!((o.education_id.as_str(), o.language.as_str(), o.credits), ("x1", "swe", 0.0));
+    assert_eq!(o.school_type, SchoolType::Komvux);
+}
+
+#[test]
+fn unknown_municipalities_are_rejected_by_the_caller_rule() {
+    let csv = format!("{HEADER}\n{ROW}\n{}\n", ROW.replace("umu-hand-26", "b").replace("2422:Sorsele", "0114:Upplands Väsby"));
+    let mut p = parse_offerings_csv("o.csv", csv.as_bytes());
+    let codes: Vec<_> = p.kommunkods().iter().map(|k| k.to_string()).collect();
+    assert_eq!(codes, ["0114", "2422", "2481"]);
+    p.reject_unknown_municipalities(|k| k.county_code() == "24");
+    assert_eq!(p.offerings.len(), 1);
+    assert_eq!(p.errors.len(), 1);
+    let e = &p.errors[0];
+    assert_eq!((e.row, e.column.as_deref()), (Some(3), Some("sites")));
+    assert!(e.message.contains("kommunkod 0114 is not a municipality kkig knows (offering b)"), "{e}");
+}
+
+#[test]
+fn the_format_is_told_by_its_content() {
+    let json = serde_json::to_vec(&susa_page()).unwrap();
+    assert_eq!(parse_offerings("x", &json).offerings.len(), 1);
+    let csv = format!("\u{feff}{HEADER}\n{ROW}\n");
+    assert_eq!(parse_offerings("x", csv.as_bytes()).offerings.len(), 1);
+    let xlsx = offerings_table(&parse_offerings("x", csv.as_bytes()).into_offerings()).to_xlsx("Utbildningar").unwrap();
+    assert_eq!(parse_offerings("x", &xlsx).offerings.len(), 1);
+    assert!(!parse_offerings("x", b"PK\x03\x04garbage").is_valid());
+}

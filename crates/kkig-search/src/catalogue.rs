@@ -1,0 +1,710 @@
+//! The catalogue: offerings and their tantivy index, held in memory.
+
+use std::cmp::Ordering;
+use std::collections::{BTreeMap, BTreeSet, BinaryHeap, HashMap};
+use std::ops::Bound;
+use std::sync::Arc;
+
+use kkig_core::catalogue::{reach, Offering, SchoolType, StudyForm, TravelTimes};
+use kkig_core::region::OccupationArea;
+use kkig_core::text::swedish_cmp;
+use kkig_core::{Kommunkod, Ssyk};
+use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::indexer::NoMergePolicy;
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, FuzzyTermQuery,
+    Occur, Query, RangeQuery, TermQuery,
+};
+use tantivy::schema::{
+    Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions,
+};
+use tantivy::store::Compressor;
+use tantivy::{
+    DocId, Index, IndexSettings, ReloadPolicy, Score, Searcher, SegmentOrdinal, SegmentReader,
+    TantivyDocument, Term,
+};
+
+use crate::analysis::{self, QueryWord, SWEDISH};
+use crate::plus::{PlusQuery, SetQuery, Terms};
+use crate::query::{Hit, SearchError, SearchQuery, SearchResult, Sort, StartTerm, MAX_PER_PAGE};
+
+/// Score floor of a query word matched exactly (its stem is in one of the fields); its BM25
+/// score is added on top.
+pub const TIER_EXACT: Score = 10_000.0;
+/// Score of a query word found as part of a compound in a title ("sjuksköterska" in
+/// "Sjuksköterskeprogrammet"), plus [`TITLE_BONUS`].
+pub const TIER_COMPOUND: Score = 5_000.0;
+/// Score of a query word found only with one edit, plus [`TITLE_BONUS`] when in the title.
+pub const TIER_FUZZY: Score = 1_000.0;
+/// Added to the compound and fuzzy tiers when the match is in the title.
+pub const TITLE_BONUS: Score = 3.0;
+/// Weight of an optional function word's BM25 score.
+pub const STOP_WORD_WEIGHT: Score = 0.1;
+
+/// The searched text fields and the weight of each field's BM25 score in an exact match.
+pub const TEXT_FIELDS: [(&str, Score); 6] = [
+    ("title", 3.0),
+    ("code", 2.0),
+    ("provider", 1.0),
+    ("towns", 1.0),
+    ("level", 0.5),
+    ("eligibility", 0.5),
+];
+
+/// Indexing memory for the one indexing thread (tantivy flushes a segment when it is full).
+const WRITER_HEAP_BYTES: usize = 256 * 1024 * 1024;
+/// Marks an offering without a meeting place.
+const NO_PLACE: u16 = u16::MAX;
+/// At most this many title terms are used for the compound parts of one query word.
+const MAX_COMPOUND_TERMS: usize = 64;
+
+#[derive(Clone, Copy)]
+struct Fields {
+    text: [(Field, Score); 6],
+    title: Field,
+    ord: Field,
+    school_type: Field,
+    form: Field,
+    area: Field,
+    pace: Field,
+    start_term: Field,
+}
+
+/// The searchable catalogue: every offering, and a tantivy index of them in memory.
+///
+/// Built once from a list of offerings (rebuild it when they change); searching is read-only
+/// and can run from many threads at once.
+pub struct Catalogue {
+    /// In default order: start date, title (Swedish order), id. The position is the
+    /// offering's *ord*, stored in the index as a fast field.
+    offerings: Vec<Offering>,
+    by_id: HashMap<String, u32>,
+    /// Per ord: the sort ranks and the meeting place (shared with the collectors).
+    table: Arc<Table>,
+    /// The distinct meeting places.
+    places: Vec<Kommunkod>,
+    /// Every distinct term of the title field, sorted: where compound parts are looked for.
+    title_terms: Vec<String>,
+    /// Per segment: doc id → ord.
+    doc_ords: Vec<Arc<[u32]>>,
+    fields: Fields,
+    searcher: Searcher,
+}
+
+impl std::fmt::Debug for Catalogue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Catalogue")
+            .field("offerings", &self.offerings.len())
+            .field("segments", &self.doc_ords.len())
+            .finish()
+    }
+}
+
+fn school_type_code(t: SchoolType) -> u64 {
+    SchoolType::ALL.iter().position(|x| *x == t).unwrap_or(0) as u64
+}
+
+fn form_code(f: StudyForm) -> u64 {
+    StudyForm::ALL.iter().position(|x| *x == f).unwrap_or(0) as u64
+}
+
+fn area_code(a: OccupationArea) -> u64 {
+    OccupationArea::ALL
+        .iter()
+        .position(|x| *x == a)
+        .unwrap_or(0) as u64
+}
+
+fn schema() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let text_options = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(SWEDISH)
+            .set_index_option(IndexRecordOption::WithFreqs),
+    );
+    let text =
+        TEXT_FIELDS.map(|(name, weight)| (b.add_text_field(name, text_options.clone()), weight));
+    let indexed = NumericOptions::default().set_indexed();
+    let ord = b.add_u64_field("ord", NumericOptions::default().set_fast());
+    let school_type = b.add_u64_field("school_type", indexed.clone());
+    let form = b.add_u64_field("form", indexed.clone());
+    let area = b.add_u64_field("area", indexed.clone());
+    let pace = b.add_u64_field("pace", indexed.clone().set_fast());
+    let start_term = b.add_u64_field("start_term", indexed);
+    let fields = Fields {
+        text,
+        title: text[0].0,
+        ord,
+        school_type,
+        form,
+        area,
+        pace,
+        start_term,
+    };
+    (b.build(), fields)
+}
+
+/// A permutation of `0..n` sorted by `cmp`, and its inverse (position → rank).
+fn ranks(n: usize, cmp: impl Fn(usize, usize) -> Ordering) -> Vec<u32> {
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_by(|&a, &b| cmp(a, b));
+    let mut rank = vec![0u32; n];
+    for (r, &i) in order.iter().enumerate() {
+        rank[i] = r as u32;
+    }
+    rank
+}
+
+impl Catalogue {
+    /// Index `offerings`. `occupation_areas` maps SSYK codes to the shortage areas (the
+    /// occupation-area filter). Ids must be unique.
+    pub fn build(
+        offerings: Vec<Offering>,
+        occupation_areas: &BTreeMap<Ssyk, OccupationArea>,
+    ) -> Result<Catalogue, SearchError> {
+        if offerings.len() >= u32::MAX as usize {
+            return Err(SearchError::TooMany(offerings.len()));
+        }
+        // Titles in Swedish order, once per distinct title (swedish_cmp is total, so distinct
+        // titles never compare equal); then every order below compares integers.
+        let title_key: Vec<u32> = {
+            let mut distinct: Vec<&str> = offerings.iter().map(|o| o.title.as_str()).collect();
+            distinct.sort_unstable();
+            distinct.dedup();
+            distinct.sort_by(|a, b| swedish_cmp(a, b));
+            let position: HashMap<&str, u32> = distinct
+                .iter()
+                .enumerate()
+                .map(|(i, t)| (*t, i as u32))
+                .collect();
+            offerings
+                .iter()
+                .map(|o| position[o.title.as_str()])
+                .collect()
+        };
+        // Default order: start date, title, id. The id makes it total (ids are unique).
+        let mut order: Vec<usize> = (0..offerings.len()).collect();
+        order.sort_by(|&a, &b| {
+            let (x, y) = (&offerings[a], &offerings[b]);
+            x.start
+                .cmp(&y.start)
+                .then(title_key[a].cmp(&title_key[b]))
+                .then_with(|| x.id.cmp(&y.id))
+        });
+        let title_key: Vec<u32> = order.iter().map(|&i| title_key[i]).collect();
+        let mut slots: Vec<Option<Offering>> = offerings.into_iter().map(Some).collect();
+        let offerings: Vec<Offering> = order
+            .iter()
+            .map(|&i| slots[i].take().expect("a permutation"))
+            .collect();
+        let mut by_id = HashMap::with_capacity(offerings.len());
+        for (i, o) in offerings.iter().enumerate() {
+            if by_id.insert(o.id.clone(), i as u32).is_some() {
+                return Err(SearchError::DuplicateId(o.id.clone()));
+            }
+        }
+        let n = offerings.len();
+        let id_rank = ranks(n, |a, b| offerings[a].id.cmp(&offerings[b].id));
+        let title_rank = ranks(n, |a, b| {
+            title_key[a]
+                .cmp(&title_key[b])
+                .then_with(|| offerings[a].id.cmp(&offerings[b].id))
+        });
+
+        let mut places: Vec<Kommunkod> = Vec::new();
+        let mut place_index: HashMap<Kommunkod, u16> = HashMap::new();
+        let mut place = Vec::with_capacity(n);
+        for o in &offerings {
+            place.push(match o.meeting_place() {
+                None => NO_PLACE,
+                Some(site) => *place_index.entry(site.municipality).or_insert_with(|| {
+                    places.push(site.municipality);
+                    (places.len() - 1) as u16
+                }),
+            });
+        }
+        let per_term: Vec<u32> = offerings.iter().map(|o| o.meetings.per_term).collect();
+
+        let (schema, fields) = schema();
+        let settings = IndexSettings {
+            docstore_compression: Compressor::None,
+            docstore_compress_dedicated_thread: false,
+            ..IndexSettings::default()
+        };
+        let index = Index::builder()
+            .schema(schema)
+            .settings(settings)
+            .create_in_ram()?;
+        index
+            .tokenizers()
+            .register(SWEDISH, analysis::swedish_analyzer());
+        {
+            let mut writer =
+                index.writer_with_num_threads::<TantivyDocument>(1, WRITER_HEAP_BYTES)?;
+            writer.set_merge_policy(Box::new(NoMergePolicy));
+            for (ord, o) in offerings.iter().enumerate() {
+                writer.add_document(document(&fields, ord as u64, o, occupation_areas))?;
+            }
+            writer.commit()?;
+            writer.wait_merging_threads()?;
+        }
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        let searcher = reader.searcher();
+
+        let mut doc_ords = Vec::new();
+        let mut title_terms = BTreeSet::new();
+        for segment in searcher.segment_readers() {
+            let column = segment.fast_fields().u64("ord")?;
+            let ords: Vec<u32> = (0..segment.max_doc())
+                .map(|d| column.first(d).unwrap_or(u64::from(u32::MAX)) as u32)
+                .collect();
+            doc_ords.push(Arc::from(ords));
+            let inverted = segment.inverted_index(fields.title)?;
+            let mut stream = inverted
+                .terms()
+                .stream()
+                .map_err(tantivy::TantivyError::from)?;
+            while stream.advance() {
+                if let Ok(s) = std::str::from_utf8(stream.key()) {
+                    title_terms.insert(s.to_string());
+                }
+            }
+        }
+
+        Ok(Catalogue {
+            offerings,
+            by_id,
+            table: Arc::new(Table {
+                id_rank,
+                title_rank,
+                place,
+                per_term,
+            }),
+            places,
+            title_terms: title_terms.into_iter().collect(),
+            doc_ords,
+            fields,
+            searcher,
+        })
+    }
+
+    /// How many offerings there are.
+    pub fn len(&self) -> usize {
+        self.offerings.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.offerings.is_empty()
+    }
+
+    /// The offering with this id.
+    pub fn get(&self, id: &str) -> Option<&Offering> {
+        self.by_id.get(id).map(|&ord| &self.offerings[ord as usize])
+    }
+
+    /// Every offering, in default order (start date, title, id).
+    pub fn iter(&self) -> impl Iterator<Item = &Offering> {
+        self.offerings.iter()
+    }
+
+    /// Answer `q`; `travel` gives the minutes between municipalities for the travel filter,
+    /// the travel sort and each hit's `reach`.
+    pub fn search(
+        &self,
+        q: &SearchQuery,
+        travel: &TravelTimes,
+    ) -> Result<SearchResult<'_>, SearchError> {
+        if q.page == 0 {
+            return Err(SearchError::Page);
+        }
+        if q.per_page == 0 || q.per_page > MAX_PER_PAGE {
+            return Err(SearchError::PerPage);
+        }
+        if q.home.is_none() {
+            if q.max_travel_minutes_per_term.is_some() {
+                return Err(SearchError::NeedsHome("a maximum travel time"));
+            }
+            if q.sort == Sort::Travel {
+                return Err(SearchError::NeedsHome("sorting by travel"));
+            }
+        }
+        let words = q
+            .text
+            .as_deref()
+            .map(analysis::query_words)
+            .unwrap_or_default();
+        let has_text = !words.is_empty();
+        let scored = has_text && q.sort == Sort::Relevance;
+        let query = self.query(q, &words)?;
+        // Travel: the one-way minutes to each meeting place, once per query.
+        let minutes: Option<Arc<[Option<i64>]>> = q.home.map(|home| {
+            self.places
+                .iter()
+                .map(|&p| travel.minutes(home, p))
+                .collect()
+        });
+        let order = match (q.sort, has_text) {
+            (Sort::Relevance, true) => Order::Score,
+            (Sort::Relevance, false) => Order::Ord,
+            (Sort::Travel, _) => Order::Travel,
+        };
+        let k = q.page.saturating_mul(q.per_page).min(self.offerings.len());
+        let collector = TopCollector {
+            doc_ords: &self.doc_ords,
+            table: &self.table,
+            minutes,
+            max_travel: q.max_travel_minutes_per_term,
+            order,
+            k,
+            scored,
+        };
+        let (total, top) = self.searcher.search(&*query, &collector)?;
+        let start = (q.page - 1).saturating_mul(q.per_page).min(top.len());
+        let hits = top[start..]
+            .iter()
+            .map(|&(key, ord)| {
+                let offering = &self.offerings[ord as usize];
+                let score = if order == Order::Score {
+                    f32::from_bits(!((key >> 32) as u32))
+                } else {
+                    0.0
+                };
+                Hit {
+                    offering,
+                    score,
+                    reach: q.home.and_then(|home| reach(offering, home, travel)),
+                }
+            })
+            .collect();
+        Ok(SearchResult {
+            total,
+            page: q.page,
+            per_page: q.per_page,
+            hits,
+        })
+    }
+
+    /// The tantivy query for `q`: every non-function word must match, every filter must hold.
+    fn query(&self, q: &SearchQuery, words: &[QueryWord]) -> tantivy::Result<Box<dyn Query>> {
+        let f = &self.fields;
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let all_stop = words.iter().all(|w| w.stop);
+        for w in words {
+            if w.stop && !all_stop {
+                let optional: Vec<(Occur, Box<dyn Query>)> = f
+                    .text
+                    .iter()
+                    .map(|&(field, _)| (Occur::Should, term_query(field, &w.stem)))
+                    .collect();
+                clauses.push((
+                    Occur::Should,
+                    Box::new(BoostQuery::new(
+                        Box::new(BooleanQuery::new(optional)),
+                        STOP_WORD_WEIGHT,
+                    )),
+                ));
+            } else {
+                clauses.push((Occur::Must, self.word_query(w)?));
+            }
+        }
+        let filter = |clauses: &mut Vec<(Occur, Box<dyn Query>)>, q: Box<dyn Query>| {
+            clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(q, 0.0))));
+        };
+        if let Some(t) = q.school_type {
+            filter(&mut clauses, u64_query(f.school_type, school_type_code(t)));
+        }
+        if let Some(form) = q.form {
+            filter(&mut clauses, u64_query(f.form, form_code(form)));
+        }
+        if let Some(a) = q.area {
+            filter(&mut clauses, u64_query(f.area, area_code(a)));
+        }
+        if let Some(t) = q.start_term {
+            filter(&mut clauses, u64_query(f.start_term, t.key()));
+        }
+        if q.min_pace.is_some() || q.max_pace.is_some() {
+            let bound = |v: Option<u32>| match v {
+                Some(v) => Bound::Included(Term::from_field_u64(f.pace, u64::from(v))),
+                None => Bound::Unbounded,
+            };
+            filter(
+                &mut clauses,
+                Box::new(RangeQuery::new(bound(q.min_pace), bound(q.max_pace))),
+            );
+        }
+        Ok(if clauses.is_empty() {
+            Box::new(AllQuery)
+        } else {
+            Box::new(BooleanQuery::new(clauses))
+        })
+    }
+
+    /// One query word: the best of an exact match (tier + weighted BM25 over the fields), a
+    /// compound part in a title, and a match with one edit.
+    fn word_query(&self, w: &QueryWord) -> tantivy::Result<Box<dyn Query>> {
+        let f = &self.fields;
+        let mut alternatives: Vec<Box<dyn Query>> = Vec::new();
+
+        // Exact: the stem in any field gives the tier; each field adds its weighted BM25.
+        let exact: Vec<(Occur, Box<dyn Query>)> = f
+            .text
+            .iter()
+            .map(|&(field, weight)| {
+                (
+                    Occur::Should,
+                    Box::new(BoostQuery::new(term_query(field, &w.stem), weight)) as Box<dyn Query>,
+                )
+            })
+            .collect();
+        alternatives.push(Box::new(PlusQuery::new(
+            Box::new(BooleanQuery::new(exact)),
+            TIER_EXACT,
+        )));
+
+        // Compound parts: title terms that contain one of the word's compound forms.
+        let parts: Vec<String> = self
+            .title_terms
+            .iter()
+            .filter(|t| {
+                **t != w.stem
+                    && w.compound_forms
+                        .iter()
+                        .any(|form| t.len() > form.len() && t.contains(form.as_str()))
+            })
+            .take(MAX_COMPOUND_TERMS)
+            .cloned()
+            .collect();
+        if !parts.is_empty() {
+            let terms = Terms::List(parts.into());
+            alternatives.push(Box::new(SetQuery::new(
+                vec![f.title],
+                terms,
+                &w.stem,
+                TIER_COMPOUND + TITLE_BONUS,
+            )));
+        }
+
+        // One edit (substitution, insertion, deletion or transposition of neighbours).
+        if w.fuzzy {
+            let dfa = Arc::new(
+                FuzzyTermQuery::new(Term::from_field_text(f.title, &w.stem), 1, true)
+                    .automaton()?,
+            );
+            let rest: Vec<Field> = f.text.iter().skip(1).map(|&(field, _)| field).collect();
+            alternatives.push(Box::new(SetQuery::new(
+                vec![f.title],
+                Terms::Dfa(dfa.clone()),
+                &w.stem,
+                TIER_FUZZY + TITLE_BONUS,
+            )));
+            alternatives.push(Box::new(SetQuery::new(
+                rest,
+                Terms::Dfa(dfa),
+                &w.stem,
+                TIER_FUZZY,
+            )));
+        }
+        Ok(Box::new(DisjunctionMaxQuery::new(alternatives)))
+    }
+}
+
+fn term_query(field: Field, text: &str) -> Box<dyn Query> {
+    Box::new(TermQuery::new(
+        Term::from_field_text(field, text),
+        IndexRecordOption::WithFreqs,
+    ))
+}
+
+fn u64_query(field: Field, value: u64) -> Box<dyn Query> {
+    Box::new(TermQuery::new(
+        Term::from_field_u64(field, value),
+        IndexRecordOption::Basic,
+    ))
+}
+
+fn document(
+    f: &Fields,
+    ord: u64,
+    o: &Offering,
+    occupation_areas: &BTreeMap<Ssyk, OccupationArea>,
+) -> TantivyDocument {
+    let mut d = TantivyDocument::default();
+    d.add_u64(f.ord, ord);
+    let [title, code, provider, towns, level, eligibility] = f.text.map(|(field, _)| field);
+    d.add_text(title, &o.title);
+    d.add_text(code, &o.code);
+    d.add_text(provider, &o.provider_name);
+    for site in &o.sites {
+        d.add_text(towns, &site.town);
+    }
+    d.add_text(level, &o.level);
+    d.add_text(eligibility, &o.eligibility);
+    d.add_u64(f.school_type, school_type_code(o.school_type));
+    d.add_u64(f.form, form_code(o.form));
+    for a in o.areas(occupation_areas) {
+        d.add_u64(f.area, area_code(a));
+    }
+    d.add_u64(f.pace, u64::from(o.pace_percent));
+    if let Some(t) = StartTerm::of_date(&o.start) {
+        d.add_u64(f.start_term, t.key());
+    }
+    d
+}
+
+/// Per ord: what the collectors need to filter by travel and to sort.
+struct Table {
+    /// Rank in id order.
+    id_rank: Vec<u32>,
+    /// Rank in (title, id) order.
+    title_rank: Vec<u32>,
+    /// Index into the catalogue's meeting places, or NO_PLACE.
+    place: Vec<u16>,
+    /// On-site meetings per term.
+    per_term: Vec<u32>,
+}
+
+impl Table {
+    /// The travel burden per term, as `kkig_core::catalogue::reach` computes it, from the
+    /// one-way minutes to each meeting place.
+    fn burden(&self, ord: u32, minutes: &[Option<i64>]) -> Option<i64> {
+        let p = self.place[ord as usize];
+        if p == NO_PLACE {
+            return Some(0);
+        }
+        minutes[p as usize].map(|m| {
+            i64::from(self.per_term[ord as usize])
+                .saturating_mul(2)
+                .saturating_mul(m)
+        })
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Order {
+    /// Score descending, then id.
+    Score,
+    /// Default order: the ord itself.
+    Ord,
+    /// Burden ascending (unknown last), then title, then id.
+    Travel,
+}
+
+/// Counts the matches that pass the travel filter and keeps the first `k` in order, as
+/// (key, ord) with a unique u64 key per ord, so the order is total and needs no float compare.
+struct TopCollector<'a> {
+    doc_ords: &'a [Arc<[u32]>],
+    table: &'a Arc<Table>,
+    minutes: Option<Arc<[Option<i64>]>>,
+    max_travel: Option<i64>,
+    order: Order,
+    k: usize,
+    scored: bool,
+}
+
+struct TopSegment {
+    ords: Arc<[u32]>,
+    table: Arc<Table>,
+    minutes: Option<Arc<[Option<i64>]>>,
+    max_travel: Option<i64>,
+    order: Order,
+    k: usize,
+    total: usize,
+    heap: BinaryHeap<(u64, u32)>,
+}
+
+type Top = (usize, Vec<(u64, u32)>);
+
+impl Collector for TopCollector<'_> {
+    type Fruit = Top;
+    type Child = TopSegment;
+
+    fn for_segment(
+        &self,
+        segment: SegmentOrdinal,
+        _reader: &SegmentReader,
+    ) -> tantivy::Result<TopSegment> {
+        Ok(TopSegment {
+            ords: self.doc_ords[segment as usize].clone(),
+            table: self.table.clone(),
+            minutes: self.minutes.clone(),
+            max_travel: self.max_travel,
+            order: self.order,
+            k: self.k,
+            total: 0,
+            heap: BinaryHeap::with_capacity(self.k.min(4096) + 1),
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        self.scored
+    }
+
+    fn merge_fruits(&self, fruits: Vec<Top>) -> tantivy::Result<Top> {
+        let total = fruits.iter().map(|f| f.0).sum();
+        let mut top: Vec<(u64, u32)> = fruits.into_iter().flat_map(|f| f.1).collect();
+        top.sort_unstable();
+        top.truncate(self.k);
+        Ok((total, top))
+    }
+}
+
+impl TopSegment {
+    #[inline]
+    fn offer(&mut self, doc: DocId, score: Score) {
+        let ord = self.ords[doc as usize];
+        let burden = match &self.minutes {
+            Some(m) if self.max_travel.is_some() || self.order == Order::Travel => {
+                self.table.burden(ord, m)
+            }
+            _ => None,
+        };
+        if let Some(limit) = self.max_travel {
+            if burden.is_none_or(|b| b > limit) {
+                return;
+            }
+        }
+        self.total += 1;
+        let key = match self.order {
+            // A non-negative f32's bits order like the float; inverted for descending.
+            Order::Score => {
+                (u64::from(!(if score > 0.0 { score } else { 0.0 }).to_bits()) << 32)
+                    | u64::from(self.table.id_rank[ord as usize])
+            }
+            Order::Ord => u64::from(ord),
+            Order::Travel => {
+                let b = burden.map_or(u64::from(u32::MAX), |b| {
+                    b.clamp(0, i64::from(u32::MAX) - 1) as u64
+                });
+                (b << 32) | u64::from(self.table.title_rank[ord as usize])
+            }
+        };
+        if self.heap.len() < self.k {
+            self.heap.push((key, ord));
+        } else if let Some(mut worst) = self.heap.peek_mut() {
+            if key < worst.0 {
+                *worst = (key, ord);
+            }
+        }
+    }
+}
+
+impl SegmentCollector for TopSegment {
+    type Fruit = Top;
+
+    fn collect(&mut self, doc: DocId, score: Score) {
+        self.offer(doc, score);
+    }
+
+    fn collect_block(&mut self, docs: &[DocId]) {
+        for &doc in docs {
+            self.offer(doc, 0.0);
+        }
+    }
+
+    fn harvest(self) -> Top {
+        (self.total, self.heap.into_vec())
+    }
+}

@@ -1,0 +1,493 @@
+//! Handlers of the catalogue: the search page and API, exports, pathway pages, regional table.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use kkig_core::catalogue::{pathway, reachable_counts, Offering, Reach, SchoolType, StudyForm};
+use kkig_core::region::OccupationArea;
+use kkig_core::Kommunkod;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::catalogue::{all_matching, area_from_slug, area_slug, nearest_centre, participants, Loaded, ParamError, SearchParams};
+use crate::error::ApiError;
+use crate::i18n::format_int;
+use crate::page::{not_found, render, unavailable, Chrome};
+use crate::AppState;
+
+/// Most offerings in one export.
+const EXPORT_LIMIT: usize = 10_000;
+
+pub struct SelectOption {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
+}
+
+fn options(current: &Option<String>, items: Vec<(String, String)>) -> Vec<SelectOption> {
+    let cur = current.as_deref().unwrap_or("");
+    items.into_iter().map(|(value, label)| SelectOption { selected: value == cur, value, label }).collect()
+}
+
+pub struct OfferingView {
+    pub id: String,
+    pub title: String,
+    pub provider: String,
+    pub school_type: String,
+    pub form: String,
+    pub credits: String,
+    pub pace: String,
+    pub period: String,
+    pub sites: String,
+    pub meetings: String,
+    pub travel: Option<String>,
+    pub closes: Option<String>,
+    pub url: Option<String>,
+}
+
+fn offering_view(chrome: &Chrome, o: &Offering, reach: Option<&Reach>) -> OfferingView {
+    let place = o.meeting_place().map(|p| if p.town.is_empty() { p.municipality.to_string() } else { p.town.clone() }).unwrap_or_default();
+    OfferingView {
+        id: o.id.clone(),
+        title: o.title.clone(),
+        provider: o.provider_name.clone(),
+        school_type: chrome.t(&format!("school-type-{}", o.school_type.as_str())),
+        form: chrome.t(&format!("form-{}", o.form.as_str())),
+        credits: format!("{} {}", crate::i18n::format_decimal(chrome.lang, o.credits, if o.credits.fract() == 0.0 { 0 } else { 1 }), o.credit_system),
+        pace: format!("{} %", o.pace_percent),
+        period: format!("{} – {}", o.start, o.end),
+        sites: o.sites.iter().map(|s| if s.town.is_empty() { s.municipality.to_string() } else { s.town.clone() }).collect::<Vec<_>>().join(", "),
+        meetings: if o.meetings.per_term == 0 {
+            chrome.t("offering-meetings-none")
+        } else {
+            chrome.i18n_args(
+                "offering-meetings-value",
+                &[("count", o.meetings.per_term.to_string()), ("days", o.meetings.days_each.to_string()), ("place", place)],
+            )
+        },
+        travel: reach.map(|r| {
+            chrome.i18n_args(
+                "offering-travel-value",
+                &[
+                    ("minutes", format_int(chrome.lang, r.burden_minutes_per_term)),
+                    ("hours", crate::i18n::format_decimal(chrome.lang, r.burden_minutes_per_term as f64 / 60.0, 1)),
+                ],
+            )
+        }),
+        closes: o.application_closes.clone(),
+        url: o.application_url.clone(),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "catalogue.html")]
+pub struct CataloguePage {
+    pub chrome: Chrome,
+    pub params: SearchParams,
+    pub homes: Vec<SelectOption>,
+    pub areas: Vec<SelectOption>,
+    pub school_types: Vec<SelectOption>,
+    pub paces: Vec<SelectOption>,
+    pub forms: Vec<SelectOption>,
+    pub travels: Vec<SelectOption>,
+    pub terms: Vec<SelectOption>,
+    pub sorts: Vec<SelectOption>,
+    pub errors: Vec<String>,
+    pub total: String,
+    pub page_text: String,
+    pub prev: Option<String>,
+    pub next: Option<String>,
+    pub hits: Vec<OfferingView>,
+    pub home_name: String,
+    pub centre: Option<String>,
+    pub export_query: String,
+    pub searched: bool,
+}
+
+fn known(state_overview: &crate::Overview) -> impl Fn(Kommunkod) -> bool + '_ {
+    move |k| state_overview.municipality(k).is_some()
+}
+
+pub async fn page(State(state): State<AppState>, chrome: Chrome, Query(params): Query<SearchParams>) -> Response {
+    let (overview, loaded) = match (state.overview().await, state.catalogue().await) {
+        (Ok(o), Ok(l)) => (o, l),
+        (Err(e), _) | (_, Err(e)) => return unavailable(chrome, &e),
+    };
+    let query = params.to_query(known(&overview));
+    let (status, errors, result) = match &query {
+        Ok(q) => match loaded.catalogue.search(q, &loaded.travel) {
+            Ok(r) => (StatusCode::OK, Vec::new(), Some(r)),
+            Err(e) if e.is_bad_query() => (StatusCode::BAD_REQUEST, vec![e.to_string()], None),
+            Err(e) => return unavailable(chrome, &e),
+        },
+        Err(errs) => (StatusCode::BAD_REQUEST, errs.iter().map(|e| format!("{}: {}", e.param, e.message)).collect(), None),
+    };
+    let home = query.as_ref().ok().and_then(|q| q.home);
+    let home_name = home.and_then(|h| overview.municipality(h)).map(|m| m.name.clone()).unwrap_or_default();
+    let centre = home.and_then(|h| nearest_centre(&overview.learning_centres, h, &loaded.travel)).map(|(c, minutes)| {
+        chrome.i18n_args(
+            "nearest-centre",
+            &[("home", home_name.clone()), ("name", c.centre.name.clone()), ("town", c.centre.town.clone()), ("minutes", minutes.to_string())],
+        )
+    });
+    let any = chrome.t("search-any");
+    let with_any = |mut v: Vec<(String, String)>| {
+        v.insert(0, (String::new(), any.clone()));
+        v
+    };
+    let homes = options(&params.home, with_any(overview.municipalities.iter().map(|m| (m.code.to_string(), m.name.clone())).collect()));
+    let areas = options(&params.area, with_any(OccupationArea::ALL.iter().map(|a| (a.as_str().to_string(), chrome.t(&format!("area-{}", a.as_str())))).collect()));
+    let school_types = options(&params.school_type, with_any(SchoolType::ALL.iter().map(|t| (t.as_str().to_string(), chrome.t(&format!("school-type-{}", t.as_str())))).collect()));
+    let paces = options(&params.pace, with_any(vec![("full".into(), chrome.t("search-pace-full")), ("part".into(), chrome.t("search-pace-part"))]));
+    let forms = options(&params.form, with_any(StudyForm::ALL.iter().map(|f| (f.as_str().to_string(), chrome.t(&format!("form-{}", f.as_str())))).collect()));
+    let mut travel_items = vec![(String::new(), chrome.t("travel-limit-none")), ("0".into(), chrome.t("travel-zero"))];
+    for hours in [4, 8, 16, 24, 40] {
+        travel_items.push(((hours * 60).to_string(), chrome.t1("travel-limit", "hours", &hours.to_string())));
+    }
+    let travels = options(&params.max_travel, travel_items);
+    let mut term_set: Vec<String> = loaded.catalogue.iter().filter_map(|o| kkig_search::StartTerm::of_date(&o.start)).collect::<std::collections::BTreeSet<_>>().into_iter().map(|t| t.to_string()).collect();
+    term_set.dedup();
+    let terms = options(&params.term, with_any(term_set.into_iter().map(|t| (t.clone(), t)).collect()));
+    let sorts = options(&params.sort, vec![("relevance".into(), chrome.t("search-sort-relevance")), ("travel".into(), chrome.t("search-sort-travel"))]);
+    let (total, page_text, prev, next, hits) = match &result {
+        Some(r) => (
+            chrome.t1("search-count", "count", &format_int(chrome.lang, r.total as i64)),
+            chrome.i18n_args("search-page", &[("page", r.page.to_string()), ("pages", r.pages().to_string())]),
+            (r.page > 1).then(|| params.query_string(Some(r.page - 1))),
+            (r.page < r.pages()).then(|| params.query_string(Some(r.page + 1))),
+            r.hits.iter().map(|h| offering_view(&chrome, h.offering, h.reach.as_ref())).collect(),
+        ),
+        None => (String::new(), String::new(), None, None, Vec::new()),
+    };
+    let export_query = params.query_string(None);
+    let searched = result.is_some();
+    render(
+        status,
+        &CataloguePage { chrome, homes, areas, school_types, paces, forms, travels, terms, sorts, errors, total, page_text, prev, next, hits, home_name, centre, export_query, searched, params },
+    )
+}
+
+/// One offering in the API.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OfferingHit {
+    #[serde(flatten)]
+    #[schema(inline)]
+    pub offering: OfferingRecord,
+    /// Relevance score (0 without text or when sorted by travel).
+    pub score: f32,
+    /// One-way minutes from `home` to the meeting place (when `home` is given).
+    pub one_way_minutes: Option<i64>,
+    /// On-site meetings per term × round trip, minutes (when `home` is given).
+    pub travel_minutes_per_term: Option<i64>,
+}
+
+/// An offering as the API shows it (Susa-navet's event + education info + provider).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OfferingRecord {
+    pub id: String,
+    pub education_id: String,
+    pub provider_id: String,
+    pub provider_name: String,
+    pub title: String,
+    pub code: String,
+    /// hs, yh, komvux or fhsk.
+    pub school_type: String,
+    pub level: String,
+    pub credits: f64,
+    pub credit_system: String,
+    pub pace_percent: u32,
+    pub start: String,
+    pub end: String,
+    pub language: String,
+    /// distance, campus or blended.
+    pub form: String,
+    /// Study sites as `kommunkod:town`.
+    pub sites: Vec<String>,
+    pub meetings_per_term: u32,
+    pub meeting_days: u32,
+    /// Where meetings are held, `kommunkod:town`.
+    pub meeting_place: Option<String>,
+    pub application_opens: Option<String>,
+    pub application_closes: Option<String>,
+    pub application_url: Option<String>,
+    /// SSYK 2012 codes.
+    pub occupations: Vec<String>,
+    pub eligibility: String,
+}
+
+impl From<&Offering> for OfferingRecord {
+    fn from(o: &Offering) -> Self {
+        let site = |s: &kkig_core::catalogue::StudySite| format!("{}:{}", s.municipality, s.town);
+        OfferingRecord {
+            id: o.id.clone(),
+            education_id: o.education_id.clone(),
+            provider_id: o.provider_id.clone(),
+            provider_name: o.provider_name.clone(),
+            title: o.title.clone(),
+            code: o.code.clone(),
+            school_type: o.school_type.as_str().into(),
+            level: o.level.clone(),
+            credits: o.credits,
+            credit_system: o.credit_system.clone(),
+            pace_percent: o.pace_percent,
+            start: o.start.clone(),
+            end: o.end.clone(),
+            language: o.language.clone(),
+            form: o.form.as_str().into(),
+            sites: o.sites.iter().map(site).collect(),
+            meetings_per_term: o.meetings.per_term,
+            meeting_days: o.meetings.days_each,
+            meeting_place: o.meeting_place().map(site),
+            application_opens: o.application_opens.clone(),
+            application_closes: o.application_closes.clone(),
+            application_url: o.application_url.clone(),
+            occupations: o.occupations.iter().map(|s| s.to_string()).collect(),
+            eligibility: o.eligibility.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OfferingPage {
+    pub total: usize,
+    pub page: usize,
+    pub per_page: usize,
+    pub pages: usize,
+    pub hits: Vec<OfferingHit>,
+}
+
+fn param_errors(errs: Vec<ParamError>) -> ApiError {
+    ApiError::bad_request(errs.iter().map(|e| format!("{}: {}", e.param, e.message)).collect::<Vec<_>>().join("; "))
+}
+
+/// Search the catalogue: the same parameters and semantics as the page `/utbildning`.
+#[utoipa::path(get, path = "/api/v1/offerings", tag = "catalogue", params(SearchParams),
+    responses((status = 200, body = OfferingPage), (status = 400, description = "A parameter is wrong; the message names it", body = crate::error::ErrorBody)))]
+pub async fn api_search(State(state): State<AppState>, Query(params): Query<SearchParams>) -> Result<Json<OfferingPage>, ApiError> {
+    let overview = state.overview().await?;
+    let loaded = state.catalogue().await?;
+    let q = params.to_query(known(&overview)).map_err(param_errors)?;
+    let r = loaded.catalogue.search(&q, &loaded.travel).map_err(|e| {
+        if e.is_bad_query() {
+            ApiError::bad_request(e.to_string())
+        } else {
+            tracing::error!(error = %e, "search failed");
+            ApiError { status: StatusCode::INTERNAL_SERVER_ERROR, message: "search failed".into() }
+        }
+    })?;
+    Ok(Json(OfferingPage {
+        total: r.total,
+        page: r.page,
+        per_page: r.per_page,
+        pages: r.pages(),
+        hits: r
+            .hits
+            .iter()
+            .map(|h| OfferingHit {
+                offering: OfferingRecord::from(h.offering),
+                score: h.score,
+                one_way_minutes: h.reach.as_ref().map(|r| r.one_way_minutes),
+                travel_minutes_per_term: h.reach.as_ref().map(|r| r.burden_minutes_per_term),
+            })
+            .collect(),
+    }))
+}
+
+/// One offering by id.
+#[utoipa::path(get, path = "/api/v1/offerings/{id}", tag = "catalogue",
+    params(("id" = String, Path, description = "Offering (event) id")),
+    responses((status = 200, body = OfferingRecord), (status = 404, body = crate::error::ErrorBody)))]
+pub async fn api_offering(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<OfferingRecord>, ApiError> {
+    let loaded = state.catalogue().await?;
+    loaded.catalogue.get(&id).map(|o| Json(OfferingRecord::from(o))).ok_or_else(|| ApiError::not_found(format!("no offering {id}")))
+}
+
+async fn matching(state: &AppState, params: &SearchParams) -> Result<(std::sync::Arc<Loaded>, kkig_search::SearchQuery), ApiError> {
+    let overview = state.overview().await?;
+    let loaded = state.catalogue().await?;
+    let q = params.to_query(known(&overview)).map_err(param_errors)?;
+    Ok((loaded, q))
+}
+
+/// Search results as CSV (Swedish Excel), XLSX or iCalendar (application deadlines).
+pub async fn export(State(state): State<AppState>, Path(format): Path<String>, Query(params): Query<SearchParams>) -> Response {
+    let (loaded, q) = match matching(&state, &params).await {
+        Ok(v) => v,
+        Err(e) => return e.into_response(),
+    };
+    let items = match all_matching(&loaded, &q, EXPORT_LIMIT) {
+        Ok(v) => v,
+        Err(e) => return ApiError::bad_request(e.to_string()).into_response(),
+    };
+    let owned: Vec<Offering> = items.into_iter().cloned().collect();
+    match format.as_str() {
+        "utbildningar.csv" => (
+            [(header::CONTENT_TYPE, "text/csv; charset=utf-8"), (header::CONTENT_DISPOSITION, "attachment; filename=\"utbildningar.csv\"")],
+            kkig_formats::offerings_table(&owned).to_swedish_csv(),
+        )
+            .into_response(),
+        "utbildningar.xlsx" => match kkig_formats::offerings_table(&owned).to_xlsx("Utbildningar") {
+            Ok(bytes) => (
+                [
+                    (header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+                    (header::CONTENT_DISPOSITION, "attachment; filename=\"utbildningar.xlsx\""),
+                ],
+                bytes,
+            )
+                .into_response(),
+            Err(e) => ApiError { status: StatusCode::INTERNAL_SERVER_ERROR, message: e.to_string() }.into_response(),
+        },
+        "ansokningsdatum.ics" => (
+            [(header::CONTENT_TYPE, "text/calendar; charset=utf-8"), (header::CONTENT_DISPOSITION, "inline; filename=\"ansokningsdatum.ics\"")],
+            kkig_formats::ical::application_deadlines(&owned, &format!("{}/utbildning?{}", state.config.base_url, params.query_string(None))),
+        )
+            .into_response(),
+        _ => ApiError::not_found(format!("no export {format:?}: use utbildningar.csv, utbildningar.xlsx or ansokningsdatum.ics")).into_response(),
+    }
+}
+
+pub struct PathwayRow {
+    pub title: String,
+    pub provider: String,
+    pub form: String,
+    pub start: String,
+    pub travel: String,
+    pub days: u32,
+    pub closes: String,
+    pub url: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "pathway.html")]
+pub struct PathwayPage {
+    pub chrome: Chrome,
+    pub title: String,
+    pub intro: String,
+    pub rows: Vec<PathwayRow>,
+    pub centre: Option<String>,
+    pub code: String,
+    pub links: Vec<(String, String)>,
+}
+
+pub async fn pathway_page(State(state): State<AppState>, chrome: Chrome, Path((slug, code)): Path<(String, String)>) -> Response {
+    let (overview, loaded) = match (state.overview().await, state.catalogue().await) {
+        (Ok(o), Ok(l)) => (o, l),
+        (Err(e), _) | (_, Err(e)) => return unavailable(chrome, &e),
+    };
+    let (Some(area), Ok(kod)) = (area_from_slug(&slug), Kommunkod::parse(&code)) else {
+        return not_found(chrome.clone(), chrome.t1("not-found-text", "path", &chrome.path));
+    };
+    let Some(m) = overview.municipality(kod) else {
+        let msg = chrome.t1("not-found-municipality", "code", &code);
+        return not_found(chrome, msg);
+    };
+    let offerings: Vec<Offering> = loaded.catalogue.iter().cloned().collect();
+    let items = pathway(&offerings, area, kod, &loaded.areas, &loaded.travel);
+    let occupation = chrome.t(&format!("pathway-occupation-{slug}"));
+    let title = chrome.i18n_args("pathway-title", &[("occupation", occupation), ("municipality", m.name.clone())]);
+    let intro = chrome.t1("pathway-intro", "municipality", &m.name);
+    let rows = items
+        .iter()
+        .map(|i| PathwayRow {
+            title: i.offering.title.clone(),
+            provider: i.offering.provider_name.clone(),
+            form: chrome.t(&format!("form-{}", i.offering.form.as_str())),
+            start: i.offering.start.clone(),
+            travel: i.reach.as_ref().map(|r| format!("{} min", format_int(chrome.lang, r.burden_minutes_per_term))).unwrap_or_else(|| "–".into()),
+            days: i.travel_days,
+            closes: i.offering.application_closes.clone().unwrap_or_else(|| "–".into()),
+            url: i.offering.application_url.clone(),
+        })
+        .collect();
+    let centre = nearest_centre(&overview.learning_centres, kod, &loaded.travel).map(|(c, minutes)| {
+        chrome.i18n_args("nearest-centre", &[("home", m.name.clone()), ("name", c.centre.name.clone()), ("town", c.centre.town.clone()), ("minutes", minutes.to_string())])
+    });
+    let links = OccupationArea::ALL.iter().map(|a| (format!("/utbildning/bli/{}/{kod}", area_slug(*a)), chrome.t(&format!("area-{}", a.as_str())))).collect();
+    render(StatusCode::OK, &PathwayPage { chrome, title, intro, rows, centre, code: kod.to_string(), links })
+}
+
+pub struct RegionalRow {
+    pub code: String,
+    pub name: String,
+    pub teacher: usize,
+    pub nurse: usize,
+    pub social_work: usize,
+}
+
+#[derive(Template)]
+#[template(path = "regional.html")]
+pub struct RegionalPage {
+    pub chrome: Chrome,
+    pub days: String,
+    pub intro: String,
+    pub rows: Vec<RegionalRow>,
+    pub error: Option<String>,
+}
+
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+pub struct DaysParam {
+    /// Most travel days per term (on-site days away from home), default 4.
+    pub days: Option<String>,
+}
+
+fn parse_days(p: &DaysParam) -> Result<u32, String> {
+    match p.days.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => Ok(4),
+        Some(d) => d.parse::<u32>().ok().filter(|d| *d <= 200).ok_or_else(|| format!("days: {d:?} is not a number of days 0–200")),
+    }
+}
+
+fn regional_rows(overview: &crate::Overview, loaded: &Loaded, days: u32) -> Vec<RegionalRow> {
+    let offerings: Vec<Offering> = loaded.catalogue.iter().cloned().collect();
+    reachable_counts(&offerings, &participants(overview), &loaded.areas, days)
+        .into_iter()
+        .map(|(code, counts)| RegionalRow {
+            code: code.to_string(),
+            name: overview.municipality(code).map(|m| m.name.clone()).unwrap_or_default(),
+            teacher: counts[&OccupationArea::Teacher],
+            nurse: counts[&OccupationArea::Nurse],
+            social_work: counts[&OccupationArea::SocialWork],
+        })
+        .collect()
+}
+
+pub async fn regional_page(State(state): State<AppState>, chrome: Chrome, Query(p): Query<DaysParam>) -> Response {
+    let (overview, loaded) = match (state.overview().await, state.catalogue().await) {
+        (Ok(o), Ok(l)) => (o, l),
+        (Err(e), _) | (_, Err(e)) => return unavailable(chrome, &e),
+    };
+    let (days, error, status) = match parse_days(&p) {
+        Ok(d) => (d, None, StatusCode::OK),
+        Err(e) => (4, Some(e), StatusCode::BAD_REQUEST),
+    };
+    let rows = regional_rows(&overview, &loaded, days);
+    let intro = chrome.t1("regional-intro", "days", &days.to_string());
+    render(status, &RegionalPage { chrome, days: days.to_string(), intro, rows, error })
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReachabilityRow {
+    pub code: String,
+    pub name: String,
+    pub teacher: usize,
+    pub nurse: usize,
+    pub social_work: usize,
+}
+
+/// Per participating municipality: programmes leading to each shortage occupation that can be
+/// taken with at most `days` travel days per term.
+#[utoipa::path(get, path = "/api/v1/reachability", tag = "catalogue", params(DaysParam),
+    responses((status = 200, body = [ReachabilityRow]), (status = 400, body = crate::error::ErrorBody)))]
+pub async fn api_reachability(State(state): State<AppState>, Query(p): Query<DaysParam>) -> Result<Json<Vec<ReachabilityRow>>, ApiError> {
+    let days = parse_days(&p).map_err(ApiError::bad_request)?;
+    let overview = state.overview().await?;
+    let loaded = state.catalogue().await?;
+    Ok(Json(
+        regional_rows(&overview, &loaded, days)
+            .into_iter()
+            .map(|r| ReachabilityRow { code: r.code, name: r.name, teacher: r.teacher, nurse: r.nurse, social_work: r.social_work })
+            .collect(),
+    ))
+}
