@@ -283,3 +283,76 @@ fn user_audit_and_privacy_commands() {
     let o = run_b(&["privacy", "retention", "--apply", "--months", "6"]);
     assert!(stdout(&o).contains("erased 0 student(s)"), "{}", stdout(&o));
 }
+
+fn fixture(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../kkig-formats/tests/fixtures").join(name)
+}
+
+#[test]
+fn import_offerings_is_idempotent_and_all_or_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = db_url(dir.path());
+    let csv = fixture("offerings-sv-excel.csv");
+    let susa = fixture("susa-page.json");
+
+    // A file with one bad row: exit 2, the row is named, nothing is written.
+    let good = std::fs::read_to_string(&csv).unwrap();
+    let bad_path = dir.path().join("bad.csv");
+    let mut lines: Vec<String> = good.lines().map(String::from).collect();
+    lines[1] = lines[1].replace(";2026-09-07;", ";2027-09-07;"); // start after end
+    std::fs::write(&bad_path, lines.join("\r\n")).unwrap();
+    let o = run(&["import", "offerings", bad_path.to_str().unwrap()], &db);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(err.contains("rejected: ") && err.contains("row 2"), "{err}");
+    assert!(err.contains("nothing was written"), "{err}");
+
+    // The good file: everything is new (so the bad import wrote nothing) ...
+    let o = run(&["import", "offerings", csv.to_str().unwrap()], &db);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains(" created, 0 updated, 0 unchanged, 0 rejected"), "{out}");
+    assert!(!out.contains(": 0 created"), "{out}");
+    // ... and importing it twice changes nothing.
+    let o = run(&["import", "offerings", csv.to_str().unwrap()], &db);
+    assert!(stdout(&o).contains(": 0 created, 0 updated, "), "{}", stdout(&o));
+
+    // --skip-invalid writes the valid rows and reports the rest.
+    let o = run(&["import", "offerings", "--skip-invalid", bad_path.to_str().unwrap()], &db);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("1 rejected"), "{}", stdout(&o));
+
+    // Susa-navet JSON, twice.
+    let o = run(&["import", "offerings", susa.to_str().unwrap()], &db);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stderr(&o).contains("skipped: "), "inactive records are reported: {}", stderr(&o));
+    let o = run(&["import", "offerings", susa.to_str().unwrap()], &db);
+    assert!(stdout(&o).contains(": 0 created, 0 updated, "), "{}", stdout(&o));
+
+    // Malformed JSON and a missing file: exit 2.
+    let broken = dir.path().join("broken.json");
+    std::fs::write(&broken, "{\"content\": [").unwrap();
+    assert_eq!(run(&["import", "offerings", broken.to_str().unwrap()], &db).status.code(), Some(2));
+    let o = run(&["import", "offerings", "/no/such/file.csv"], &db);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("cannot read /no/such/file.csv"), "{}", stderr(&o));
+}
+
+#[test]
+fn import_travel_matrix() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = db_url(dir.path());
+    let path = dir.path().join("restider.csv");
+    std::fs::write(&path, "\u{feff}from;to;minutes\r\n2422;2480;240\r\n2422;2481;95\r\n").unwrap();
+    let o = run(&["import", "travel", path.to_str().unwrap()], &db);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("2 measured travel times"), "{}", stdout(&o));
+    std::fs::write(&path, "from;to;minutes\r\n2422;0180;240\r\n").unwrap();
+    let o = run(&["import", "travel", path.to_str().unwrap()], &db);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("kommunkod 0180 not known"), "{}", stderr(&o));
+    std::fs::write(&path, "from;to;minutes\r\n2422;2480;-5\r\n").unwrap();
+    let o = run(&["import", "travel", path.to_str().unwrap()], &db);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("row 2"), "{}", stderr(&o));
+}

@@ -56,7 +56,7 @@ const WRITER_HEAP_BYTES: usize = 256 * 1024 * 1024;
 /// Marks an offering without a meeting place.
 const NO_PLACE: u16 = u16::MAX;
 /// At most this many title terms are used for the compound parts of one query word.
-const MAX_COMPOUND_TERMS: usize = 64;
+const MAX_COMPOUND_TERMS: usize = 256;
 
 #[derive(Clone, Copy)]
 struct Fields {
@@ -84,7 +84,7 @@ pub struct Catalogue {
     /// The distinct meeting places.
     places: Vec<Kommunkod>,
     /// Every distinct term of the title field, sorted: where compound parts are looked for.
-    title_terms: Vec<String>,
+    title_terms: TermList,
     /// Per segment: doc id → ord.
     doc_ords: Vec<Arc<[u32]>>,
     fields: Fields,
@@ -284,7 +284,7 @@ impl Catalogue {
                 per_term,
             }),
             places,
-            title_terms: title_terms.into_iter().collect(),
+            title_terms: TermList::new(title_terms),
             doc_ords,
             fields,
             searcher,
@@ -465,18 +465,9 @@ impl Catalogue {
         )));
 
         // Compound parts: title terms that contain one of the word's compound forms.
-        let parts: Vec<String> = self
+        let parts = self
             .title_terms
-            .iter()
-            .filter(|t| {
-                **t != w.stem
-                    && w.compound_forms
-                        .iter()
-                        .any(|form| t.len() > form.len() && t.contains(form.as_str()))
-            })
-            .take(MAX_COMPOUND_TERMS)
-            .cloned()
-            .collect();
+            .containing(&w.compound_forms, &w.stem, MAX_COMPOUND_TERMS);
         if !parts.is_empty() {
             let terms = Terms::List(parts.into());
             alternatives.push(Box::new(SetQuery::new(
@@ -552,6 +543,51 @@ fn document(
         d.add_u64(f.start_term, t.key());
     }
     d
+}
+
+/// A sorted list of distinct terms, searchable by substring: the terms joined by newlines in
+/// one string, so that one fast substring search covers the whole vocabulary.
+struct TermList {
+    joined: String,
+    /// Where each term starts in `joined`.
+    starts: Vec<usize>,
+}
+
+impl TermList {
+    fn new(terms: BTreeSet<String>) -> TermList {
+        let mut joined = String::new();
+        let mut starts = Vec::with_capacity(terms.len());
+        for t in terms {
+            starts.push(joined.len());
+            joined.push_str(&t);
+            joined.push('\n');
+        }
+        TermList { joined, starts }
+    }
+
+    fn term(&self, i: usize) -> &str {
+        let end = self.starts.get(i + 1).map_or(self.joined.len(), |&e| e) - 1;
+        &self.joined[self.starts[i]..end]
+    }
+
+    /// The terms (in sorted order, at most `max`) that contain one of `needles`, except `skip`.
+    fn containing(&self, needles: &[String], skip: &str, max: usize) -> Vec<String> {
+        let mut hits = BTreeSet::new();
+        for needle in needles {
+            if needle.is_empty() || needle.contains('\n') {
+                continue;
+            }
+            for (pos, _) in self.joined.match_indices(needle.as_str()) {
+                hits.insert(self.starts.partition_point(|&s| s <= pos) - 1);
+            }
+        }
+        hits.into_iter()
+            .map(|i| self.term(i))
+            .filter(|t| *t != skip)
+            .take(max)
+            .map(str::to_string)
+            .collect()
+    }
 }
 
 /// Per ord: what the collectors need to filter by travel and to sort.
@@ -706,5 +742,52 @@ impl SegmentCollector for TopSegment {
 
     fn harvest(self) -> Top {
         (self.total, self.heap.into_vec())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn term_list_substrings() {
+        let terms: BTreeSet<String> = [
+            "förskollärarprogrammet",
+            "lär",
+            "lärarutbildning",
+            "matematik",
+            "sjuksköterskeprogrammet",
+        ]
+        .into_iter()
+        .map(String::from)
+        .collect();
+        let list = TermList::new(terms);
+        assert_eq!(list.term(0), "förskollärarprogrammet");
+        assert_eq!(list.term(4), "sjuksköterskeprogrammet");
+        let lärar = list.containing(&["lärar".to_string()], "lär", 10);
+        assert_eq!(lärar, ["förskollärarprogrammet", "lärarutbildning"]);
+        assert_eq!(
+            list.containing(&["lär".to_string()], "lär", 10),
+            ["förskollärarprogrammet", "lärarutbildning"]
+        );
+        assert_eq!(
+            list.containing(&["lär".to_string()], "lär", 1),
+            ["förskollärarprogrammet"]
+        );
+        assert_eq!(
+            list.containing(
+                &["programmet".to_string(), "matematik".to_string()],
+                "x",
+                10
+            )
+            .len(),
+            3
+        );
+        assert!(list
+            .containing(&["xyz".to_string(), String::new()], "x", 10)
+            .is_empty());
+        assert!(TermList::new(BTreeSet::new())
+            .containing(&["a".to_string()], "", 5)
+            .is_empty());
     }
 }

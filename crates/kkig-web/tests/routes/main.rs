@@ -7,6 +7,7 @@ mod common;
 mod api_municipalities;
 mod api_other;
 mod auth;
+mod catalogue;
 mod health;
 mod openapi;
 mod pages;

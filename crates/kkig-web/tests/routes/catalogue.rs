@@ -1,0 +1,147 @@
+//! The catalogue through the router: search API semantics on the demo catalogue, the pages,
+//! exports, and errors. On SQLite and PostgreSQL.
+
+use crate::common::apps;
+
+fn titles(v: &serde_json::Value) -> Vec<String> {
+    v["hits"].as_array().unwrap().iter().map(|h| h["title"].as_str().unwrap().to_string()).collect()
+}
+
+#[tokio::test]
+async fn search_api_semantics() {
+    for app in apps(true).await {
+        let label = app.db.label;
+        let all = app.get("/api/v1/offerings?per_page=1").await.json();
+        let total = all["total"].as_u64().unwrap();
+        assert!(total >= 300, "{label}: {total}");
+
+        // Swedish stemming: the plural finds the singular.
+        let plural = app.get("/api/v1/offerings?q=sjuksk%C3%B6terskor&per_page=100").await.json();
+        assert!(plural["total"].as_u64().unwrap() > 0, "{label}");
+        assert!(titles(&plural).iter().all(|t| t.to_lowercase().contains("sjukskötersk")), "{label}: {:?}", titles(&plural));
+        // Typo tolerance: one edit in a long word.
+        let typo = app.get("/api/v1/offerings?q=socinomprogrammet&per_page=100").await.json();
+        assert!(titles(&typo).iter().any(|t| t == "Socionomprogrammet"), "{label}: {:?}", titles(&typo));
+
+        // Travel from Sorsele: hits carry it, the limit holds, sorting by travel is ascending.
+        let sorted = app.get("/api/v1/offerings?home=2422&sort=travel&max_travel=600&per_page=200").await.json();
+        let burdens: Vec<i64> = sorted["hits"].as_array().unwrap().iter().map(|h| h["travel_minutes_per_term"].as_i64().unwrap()).collect();
+        assert!(!burdens.is_empty(), "{label}");
+        assert!(burdens.windows(2).all(|w| w[0] <= w[1]), "{label}: {burdens:?}");
+        assert!(burdens.iter().all(|b| *b <= 600), "{label}");
+
+        // Filters combine.
+        let f = app.get("/api/v1/offerings?area=nurse&form=distance&school_type=hs&pace=full&term=HT2026&per_page=200").await.json();
+        for h in f["hits"].as_array().unwrap() {
+            assert_eq!((h["form"].as_str(), h["school_type"].as_str(), h["pace_percent"].as_u64()), (Some("distance"), Some("hs"), Some(100)), "{label}");
+            assert!(h["start"].as_str().unwrap().starts_with("2026-"), "{label}");
+            assert!(h["occupations"].as_array().unwrap().iter().any(|o| o.as_str().unwrap().starts_with("22")), "{label}");
+        }
+
+        // Pagination is consistent: pages do not overlap and add up.
+        let p1 = app.get("/api/v1/offerings?q=l%C3%A4rare&per_page=5&page=1").await.json();
+        let p2 = app.get("/api/v1/offerings?q=l%C3%A4rare&per_page=5&page=2").await.json();
+        let ids = |v: &serde_json::Value| v["hits"].as_array().unwrap().iter().map(|h| h["id"].as_str().unwrap().to_string()).collect::<Vec<_>>();
+        assert!(ids(&p1).iter().all(|i| !ids(&p2).contains(i)), "{label}");
+        assert_eq!(p1["total"], p2["total"], "{label}");
+
+        // One offering by id, and 404 for another.
+        let id = ids(&p1)[0].clone();
+        assert_eq!(app.get(&format!("/api/v1/offerings/{id}")).await.json()["id"], id, "{label}");
+        assert_eq!(app.get("/api/v1/offerings/e.nope").await.status, 404, "{label}");
+        app.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn bad_parameters_are_400_naming_the_parameter() {
+    for app in apps(true).await {
+        let label = app.db.label;
+        for (uri, want) in [
+            ("/api/v1/offerings?home=9999", "home:"),
+            ("/api/v1/offerings?home=0180", "home: kommunkod 0180 is not a municipality kkig knows"),
+            ("/api/v1/offerings?max_travel=60", "max_travel: a travel limit needs a home municipality"),
+            ("/api/v1/offerings?sort=travel", "sort: sorting by travel needs a home municipality"),
+            ("/api/v1/offerings?form=online", "form:"),
+            ("/api/v1/offerings?page=0", "page:"),
+            ("/api/v1/offerings?per_page=5000", "per_page:"),
+            ("/api/v1/offerings?term=HT26", "term:"),
+            ("/api/v1/reachability?days=x", "days:"),
+        ] {
+            let res = app.get(uri).await;
+            assert_eq!(res.status, 400, "{label} {uri}");
+            assert!(res.json()["error"].as_str().unwrap().contains(want), "{label} {uri}: {}", res.body);
+        }
+        let page = app.get("/utbildning?home=9999").await;
+        assert_eq!(page.status, 400, "{label}");
+        assert!(page.body.contains("role=\"alert\"") && page.body.contains("home:"), "{label}");
+        app.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn pages_exports_pathways_and_regional_table() {
+    for app in apps(true).await {
+        let label = app.db.label;
+        let page = app.get("/utbildning?q=sjuksk%C3%B6terska&home=2422&sort=travel").await;
+        assert_eq!(page.status, 200, "{label}");
+        let html = page.body.replace('\u{a0}', " ");
+        assert!(html.contains("<h1>Hitta utbildning</h1>"), "{label}");
+        assert!(html.contains("Närmaste lärcentrum från Sorsele: Lärcentrum Sorsele i Sorsele, 0 min bort."), "{label}");
+        assert!(html.contains("Resor per termin från Sorsele"), "{label}");
+        assert!(html.contains("hx-get=\"/utbildning\""), "{label}: live update with htmx");
+
+        let csv = app.get("/utbildning/export/utbildningar.csv?q=sjuksk%C3%B6terska").await;
+        assert_eq!(csv.headers["content-type"], "text/csv; charset=utf-8", "{label}");
+        assert!(csv.body.starts_with("\u{feff}id;education_id;"), "{label}");
+        let api_total = app.get("/api/v1/offerings?q=sjuksk%C3%B6terska").await.json()["total"].as_u64().unwrap();
+        assert_eq!(csv.body.trim_end().lines().count() as u64, api_total + 1, "{label}: every hit, not one page");
+        let xlsx = app.get("/utbildning/export/utbildningar.xlsx?form=distance").await;
+        assert_eq!(xlsx.status, 200, "{label}");
+        let ics = app.get("/utbildning/export/ansokningsdatum.ics?area=nurse").await;
+        assert!(ics.headers["content-type"].to_str().unwrap().starts_with("text/calendar"), "{label}");
+        assert!(ics.body.contains("BEGIN:VEVENT") && ics.body.contains("Sista ansökningsdag"), "{label}");
+        assert_eq!(app.get("/utbildning/export/x.pdf").await.status, 404, "{label}");
+
+        let p = app.get("/utbildning/bli/sjukskoterska/2422").await;
+        assert_eq!(p.status, 200, "{label}");
+        assert!(p.body.contains("<h1>Bli sjuksköterska från Sorsele</h1>"), "{label}");
+        assert!(p.body.contains("Sjuksköterskeprogrammet"), "{label}");
+        assert!(p.body.contains("Uppgiften finns inte ännu"), "{label}: VFU figure not yet available");
+        let en = app.get("/utbildning/bli/larare/2521?lang=en").await;
+        assert!(en.body.contains("<h1>Become a teacher from Pajala</h1>"), "{label}");
+        assert_eq!(app.get("/utbildning/bli/lakare/2422").await.status, 404, "{label}");
+        assert_eq!(app.get("/utbildning/bli/larare/0180").await.status, 404, "{label}");
+
+        let r = app.get("/utbildning/regionen?days=4").await;
+        assert_eq!(r.status, 200, "{label}");
+        let tbody = &r.body[r.body.find("<tbody>").unwrap()..r.body.find("</tbody>").unwrap()];
+        assert_eq!(tbody.matches("<tr>").count(), 17, "{label}");
+        let api = app.get("/api/v1/reachability?days=0").await.json();
+        let wide = app.get("/api/v1/reachability?days=100").await.json();
+        for (a, b) in api.as_array().unwrap().iter().zip(wide.as_array().unwrap()) {
+            assert!(a["nurse"].as_u64() <= b["nurse"].as_u64(), "{label}: more days, more reachable");
+        }
+        assert_eq!(app.get("/utbildning/regionen?days=x").await.status, 400, "{label}");
+        app.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn an_import_is_seen_by_the_index() {
+    use kkig_store::{Actor, Store};
+    for app in apps(true).await {
+        let label = app.db.label;
+        let before = app.get("/api/v1/offerings?q=vinterkurs").await.json()["total"].as_u64().unwrap();
+        assert_eq!(before, 0, "{label}");
+        let mut o = app.db.store.offerings().await.unwrap().into_iter().next().unwrap();
+        o.id = "e.test.vinter".into();
+        o.title = "Vinterkurs i samisk kultur".into();
+        app.db.store.upsert_offerings(&[o], &Actor::cli()).await.unwrap();
+        // The index notices the new catalogue version after at most CACHE_TTL.
+        tokio::time::sleep(kkig_web::CACHE_TTL + std::time::Duration::from_millis(100)).await;
+        let after = app.get("/api/v1/offerings?q=vinterkurs").await.json();
+        assert_eq!(after["total"], 1, "{label}");
+        app.finish().await;
+    }
+}
