@@ -4,7 +4,8 @@
 //! `cargo bench -p kkig-search` prints a p50/p99 summary first (every query run
 //! `SUMMARY_RUNS` times after a warm-up), then runs criterion on the same queries and on the
 //! build. `KKIG_BENCH_N` changes the number of offerings; `KKIG_BENCH_ONLY=Q3` limits the summary
-//! to the queries whose name starts so.
+//! to the queries whose name starts so; `KKIG_BENCH_DUMP=DIR` only writes the generated data
+//! as CSV into DIR (for the PostgreSQL comparison) and exits.
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
@@ -26,22 +27,25 @@ fn k(s: &str) -> Option<Kommunkod> {
 /// The comparison query set (keep in step with README.md).
 fn queries() -> Vec<(&'static str, SearchQuery)> {
     vec![
-        ("Q1 text: sjuksköterska", SearchQuery::text("sjuksköterska")),
-        ("Q2 text: lärare", SearchQuery::text("lärare")),
         (
-            "Q3 text: socionom distans",
+            "Q01 text: sjuksköterska",
+            SearchQuery::text("sjuksköterska"),
+        ),
+        ("Q02 text: lärare", SearchQuery::text("lärare")),
+        (
+            "Q03 text: socionom distans",
             SearchQuery::text("socionom distans"),
         ),
         (
-            "Q4 text typo: sjukskoterska",
+            "Q04 text typo: sjukskoterska",
             SearchQuery::text("sjukskoterska"),
         ),
         (
-            "Q5 text: specialistsjuksköterska psykiatrisk vård",
+            "Q05 text: specialistsjuksköterska psykiatrisk vård",
             SearchQuery::text("specialistsjuksköterska psykiatrisk vård"),
         ),
         (
-            "Q6 text+home+max travel: sjuksköterska, Sorsele, ≤600",
+            "Q06 text+home+max travel: sjuksköterska, Sorsele, ≤600",
             SearchQuery {
                 home: k("2422"),
                 max_travel_minutes_per_term: Some(600),
@@ -49,7 +53,7 @@ fn queries() -> Vec<(&'static str, SearchQuery)> {
             },
         ),
         (
-            "Q7 filters: teacher, distance, HT2026",
+            "Q07 filters: teacher, distance, HT2026",
             SearchQuery {
                 area: Some(OccupationArea::Teacher),
                 form: Some(StudyForm::Distance),
@@ -58,7 +62,7 @@ fn queries() -> Vec<(&'static str, SearchQuery)> {
             },
         ),
         (
-            "Q8 filters+travel sort: distance, Pajala",
+            "Q08 filters+travel sort: distance, Pajala",
             SearchQuery {
                 home: k("2521"),
                 form: Some(StudyForm::Distance),
@@ -67,7 +71,7 @@ fn queries() -> Vec<(&'static str, SearchQuery)> {
             },
         ),
         (
-            "Q9 text+travel sort: lärare, Storuman, ≤1200",
+            "Q09 text+travel sort: lärare, Storuman, ≤1200",
             SearchQuery {
                 home: k("2421"),
                 max_travel_minutes_per_term: Some(1200),
@@ -148,6 +152,61 @@ fn summary(g: &Generated, runs: usize) -> Catalogue {
     catalogue
 }
 
+/// Write the generated offerings and the travel minutes as CSV (`;`, UTF-8) into `dir`, for
+/// loading the same data into PostgreSQL (see README.md).
+fn dump(g: &Generated, dir: &str) {
+    use std::fmt::Write as _;
+    let q = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
+    let mut out = String::from(
+        "id;title;code;provider_name;level;eligibility;towns;school_type;form;pace_percent;start;start_term;areas;meeting_kommunkod;meetings_per_term\n",
+    );
+    for o in &g.offerings {
+        let towns: Vec<&str> = o.sites.iter().map(|s| s.town.as_str()).collect();
+        let areas: Vec<&str> = o
+            .areas(&g.occupation_areas)
+            .iter()
+            .map(|a| a.as_str())
+            .collect();
+        let term = StartTerm::of_date(&o.start)
+            .map(|t| t.to_string())
+            .unwrap_or_default();
+        let place = o
+            .meeting_place()
+            .map(|p| p.municipality.to_string())
+            .unwrap_or_default();
+        writeln!(
+            out,
+            "{};{};{};{};{};{};{};{};{};{};{};{};{};{};{}",
+            q(&o.id),
+            q(&o.title),
+            q(&o.code),
+            q(&o.provider_name),
+            q(&o.level),
+            q(&o.eligibility),
+            q(&towns.join("|")),
+            o.school_type.as_str(),
+            o.form.as_str(),
+            o.pace_percent,
+            o.start,
+            term,
+            areas.join("|"),
+            place,
+            o.meetings.per_term
+        )
+        .unwrap();
+    }
+    std::fs::create_dir_all(dir).unwrap();
+    std::fs::write(format!("{dir}/offerings.csv"), out).unwrap();
+    let mut travel = String::from("from;to;minutes\n");
+    for a in g.travel.seats.keys() {
+        for b in g.travel.seats.keys() {
+            writeln!(travel, "{a};{b};{}", g.travel.minutes(*a, *b).unwrap()).unwrap();
+        }
+    }
+    std::fs::write(format!("{dir}/travel.csv"), travel).unwrap();
+    println!("wrote {dir}/offerings.csv and {dir}/travel.csv");
+}
+
 fn main() {
     let test_mode = std::env::args().any(|a| a == "--test");
     let n = std::env::var("KKIG_BENCH_N")
@@ -155,6 +214,10 @@ fn main() {
         .and_then(|s| s.parse().ok())
         .unwrap_or(if test_mode { 2000 } else { 100_000 });
     let g = generate(n, SEED);
+    if let Ok(dir) = std::env::var("KKIG_BENCH_DUMP") {
+        dump(&g, &dir);
+        return;
+    }
     let catalogue = summary(&g, if test_mode { 5 } else { SUMMARY_RUNS });
 
     let mut c = Criterion::default().configure_from_args();
