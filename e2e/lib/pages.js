@@ -9,6 +9,10 @@
 //   demo    false for pages that need not show the demo-data notice (default: every page does)
 import assert from 'node:assert/strict';
 import { norm, textOf } from './harness.js';
+import {
+  C, catalogueNavLink, pathwayContent, regionalContent, regionalErrorContent, searchErrorContent,
+  searchPageContent, searchResultsContent,
+} from './catalogue.js';
 
 const OTHER_LANG = { sv: 'en', en: 'sv' };
 
@@ -53,7 +57,10 @@ async function sorseleContent(page, lang) {
   assert.match(main, expected, `Sorsele page (${lang}): population 2 387 not shown`);
 }
 
-/** Layout common to every page: skip link, main landmark, switch to the other language. */
+/**
+ * Layout common to every page: skip link, main landmark, switch to the other language, the menu
+ * link to /utbildning.
+ */
 export async function layoutContent(page, lang) {
   const skip = page.locator('a.skip-link');
   assert.equal(await skip.count(), 1, 'expected one a.skip-link');
@@ -64,12 +71,18 @@ export async function layoutContent(page, lang) {
     (await page.locator(`a[hreflang="${other}"]`).count()) >= 1,
     `expected a language switch a[hreflang="${other}"]`,
   );
+  await catalogueNavLink(page, lang);
 }
 
 export const H1 = {
   start: { sv: 'Kommunerna i samverkan', en: 'The municipalities in the collaboration' },
   sorsele: { sv: /Sorsele/, en: /Sorsele/ },
   privacy: { sv: 'Personuppgifter i kkig', en: 'Personal data in kkig' },
+  search: { sv: C.sv.searchH1, en: C.en.searchH1 },
+  nurseSorsele: { sv: 'Bli sjuksköterska från Sorsele', en: 'Become a nurse from Sorsele' },
+  teacherPajala: { sv: 'Bli lärare från Pajala', en: 'Become a teacher from Pajala' },
+  regional: { sv: C.sv.regionalH1, en: C.en.regionalH1 },
+  notFound: { sv: C.sv.notFoundH1, en: C.en.notFoundH1 },
 };
 
 export const DEMO_NOTICE = { sv: 'Demodata', en: 'Demo data' };
@@ -80,4 +93,14 @@ export const PAGES = [
   { path: '/kommun/9999', status: 404 },
   { path: '/kommun/abc', status: 404 },
   { path: '/integritet', status: 200, h1: H1.privacy },
+  { path: '/utbildning', status: 200, h1: H1.search, checks: [searchPageContent] },
+  { path: '/utbildning?q=sjuksköterska&home=2422&sort=travel', status: 200, h1: H1.search, checks: [searchResultsContent] },
+  { path: '/utbildning?home=9999', status: 400, h1: H1.search, checks: [searchErrorContent] },
+  { path: '/utbildning/bli/sjukskoterska/2422', status: 200, h1: H1.nurseSorsele,
+    checks: [pathwayContent('sjukskoterska', '2422', 'Sorsele')] },
+  { path: '/utbildning/bli/larare/2521', status: 200, h1: H1.teacherPajala,
+    checks: [pathwayContent('larare', '2521', 'Pajala')] },
+  { path: '/utbildning/bli/okänd/2422', status: 404, h1: H1.notFound },
+  { path: '/utbildning/regionen', status: 200, h1: H1.regional, checks: [regionalContent] },
+  { path: '/utbildning/regionen?days=x', status: 400, h1: H1.regional, checks: [regionalErrorContent] },
 ];

@@ -46,6 +46,9 @@ export async function startServer() {
     'serve', '--demo',
     '--addr', `127.0.0.1:${port}`,
     '--database-url', databaseURL,
+    // Links the server shows or exports (password links, the iCalendar feed's saved search)
+    // point at this server, not at the default http://127.0.0.1:8080.
+    '--base-url', baseURL,
   ];
   const child = spawn(bin, args, {
     cwd: tmp,

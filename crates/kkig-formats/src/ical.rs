@@ -19,7 +19,9 @@ pub fn application_deadlines(offerings: &[Offering], source: &str) -> String {
         e.uid(&format!("{}@kkig", o.id))
             .summary(&format!("Sista ansökningsdag: {} ({})", o.title, o.provider_name))
             .description(&format!("Start {}. {}", o.start, source))
-            .all_day(date);
+            .starts(date)
+            // All-day events end on the next day (DTEND is exclusive).
+            .ends(date.succ_opt().unwrap_or(date));
         if let Some(url) = &o.application_url {
             e.url(url);
         }
@@ -67,6 +69,7 @@ mod tests {
         assert_eq!(ics.matches("BEGIN:VEVENT").count(), 1, "{ics}");
         assert!(ics.contains("UID:e.1@kkig"), "{ics}");
         assert!(ics.contains("DTSTART;VALUE=DATE:20260415"), "{ics}");
+        assert!(ics.contains("DTEND;VALUE=DATE:20260416"), "{ics}");
         assert!(ics.contains("SUMMARY:Sista ansökningsdag: Sjuksköterskeprogrammet (Umeå universitet)"), "{ics}");
         assert!(ics.trim_end().ends_with("END:VCALENDAR"));
     }

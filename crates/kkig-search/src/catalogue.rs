@@ -468,7 +468,8 @@ impl Catalogue {
         let parts = self
             .title_terms
             .containing(&w.compound_forms, &w.stem, MAX_COMPOUND_TERMS);
-        if !parts.is_empty() {
+        let parts_empty = parts.is_empty();
+        if !parts_empty {
             let terms = Terms::List(parts.into());
             alternatives.push(Box::new(SetQuery::new(
                 vec![f.title],
@@ -497,6 +498,19 @@ impl Catalogue {
                 &w.stem,
                 TIER_FUZZY,
             )));
+            // One edit inside a compound ("sjukskoterska" in "Sjuksköterskeprogrammet"): only
+            // looked for when the word is no exact compound part, as typos usually are not.
+            if parts_empty {
+                let near = self.title_terms.containing_within_one_edit(&w.compound_forms, MAX_COMPOUND_TERMS);
+                if !near.is_empty() {
+                    alternatives.push(Box::new(SetQuery::new(
+                        vec![f.title],
+                        Terms::List(near.into()),
+                        &w.stem,
+                        TIER_FUZZY + TITLE_BONUS,
+                    )));
+                }
+            }
         }
         Ok(Box::new(DisjunctionMaxQuery::new(alternatives)))
     }
@@ -570,6 +584,31 @@ impl TermList {
         &self.joined[self.starts[i]..end]
     }
 
+    /// The terms (in sorted order, at most `max`) that contain a substring within one edit
+    /// (substitution, insertion, deletion, transposition of neighbours) of one of `needles`
+    /// of five letters or more.
+    fn containing_within_one_edit(&self, needles: &[String], max: usize) -> Vec<String> {
+        let needles: Vec<Vec<char>> = needles.iter().map(|n| n.chars().collect::<Vec<_>>()).filter(|n| n.len() >= 5).collect();
+        if needles.is_empty() {
+            return Vec::new();
+        }
+        let mut out = Vec::new();
+        for i in 0..self.starts.len() {
+            let term: Vec<char> = self.term(i).chars().collect();
+            let hit = needles.iter().any(|n| {
+                let l = n.len();
+                (l - 1..=l + 1).any(|w| w <= term.len() && (0..=term.len() - w).any(|p| within_one_edit(&term[p..p + w], n)))
+            });
+            if hit {
+                out.push(self.term(i).to_string());
+                if out.len() >= max {
+                    break;
+                }
+            }
+        }
+        out
+    }
+
     /// The terms (in sorted order, at most `max`) that contain one of `needles`, except `skip`.
     fn containing(&self, needles: &[String], skip: &str, max: usize) -> Vec<String> {
         let mut hits = BTreeSet::new();
@@ -587,6 +626,27 @@ impl TermList {
             .take(max)
             .map(str::to_string)
             .collect()
+    }
+}
+
+/// Whether `a` and `b` differ by at most one substitution, insertion, deletion or
+/// transposition of neighbouring letters.
+fn within_one_edit(a: &[char], b: &[char]) -> bool {
+    let (la, lb) = (a.len(), b.len());
+    if la.abs_diff(lb) > 1 {
+        return false;
+    }
+    let prefix = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    if prefix == la && prefix == lb {
+        return true;
+    }
+    let (ra, rb) = (&a[prefix..], &b[prefix..]);
+    match la.cmp(&lb) {
+        std::cmp::Ordering::Equal => {
+            ra[1..] == rb[1..] || (ra.len() >= 2 && ra[0] == rb[1] && ra[1] == rb[0] && ra[2..] == rb[2..])
+        }
+        std::cmp::Ordering::Greater => ra[1..] == *rb,
+        std::cmp::Ordering::Less => *ra == rb[1..],
     }
 }
 
@@ -742,6 +802,28 @@ impl SegmentCollector for TopSegment {
 
     fn harvest(self) -> Top {
         (self.total, self.heap.into_vec())
+    }
+}
+
+#[cfg(test)]
+mod edit_tests {
+    use super::within_one_edit;
+
+    #[test]
+    fn one_edit_cases() {
+        let c = |s: &str| s.chars().collect::<Vec<_>>();
+        for (a, b, want) in [
+            ("sjukskötersk", "sjukskotersk", true),
+            ("barnmorsk", "barnmosk", true),
+            ("socionom", "scoionom", true),
+            ("lärar", "lärar", true),
+            ("lärar", "lärarx", true),
+            ("lärar", "lrrar", true),
+            ("lärar", "lrraa", false),
+            ("abcde", "badce", false),
+        ] {
+            assert_eq!(within_one_edit(&c(a), &c(b)), want, "{a} {b}");
+        }
     }
 }
 

@@ -231,7 +231,10 @@ offering-pace = Pace
 offering-period = Period
 offering-sites = Study site
 offering-meetings = Mandatory meetings
-offering-meetings-value = { $count } per term, { $days } days each, in { $place }
+offering-meetings-value = { $count } per term, { $days } { $days ->
+        [one] day
+       *[other] days
+    } each, in { $place }
 offering-meetings-none = None
 offering-travel = Travel per term from { $home }
 offering-travel-value = { $minutes } min ({ $hours } h return trips)
@@ -256,8 +259,9 @@ pathway-col-start = Start
 pathway-col-travel = Travel per term
 pathway-col-days = Travel days per term
 pathway-col-closes = Application closes
-pathway-links = Become a nurse, teacher or social worker from
+pathway-links = Other occupations from
 regional-title = Education within reach in the region
 regional-intro = For each municipality: how many programmes leading to the shortage occupations can be taken with at most { $days } travel days per term.
 regional-days = Most travel days per term
 regional-show = Show
+search-page-label = Page

@@ -231,7 +231,10 @@ offering-pace = Takt
 offering-period = Period
 offering-sites = Studieort
 offering-meetings = Obligatoriska träffar
-offering-meetings-value = { $count } per termin, { $days } dagar var, i { $place }
+offering-meetings-value = { $count } per termin, { $days } { $days ->
+        [one] dag
+       *[other] dagar
+    } var, i { $place }
 offering-meetings-none = Inga
 offering-travel = Resor per termin från { $home }
 offering-travel-value = { $minutes } min ({ $hours } h tur och retur)
@@ -256,8 +259,9 @@ pathway-col-start = Start
 pathway-col-travel = Resor per termin
 pathway-col-days = Resdagar per termin
 pathway-col-closes = Sista ansökningsdag
-pathway-links = Bli sjuksköterska, lärare eller socionom från
+pathway-links = Andra yrken från
 regional-title = Utbildning inom räckhåll i regionen
 regional-intro = För varje kommun: hur många program som leder till bristyrkena som går att läsa med högst { $days } resdagar per termin.
 regional-days = Högst resdagar per termin
 regional-show = Visa
+search-page-label = Sida

@@ -309,7 +309,7 @@ pub async fn revoke_token(State(state): State<AppState>, chrome: Chrome, me: May
             account_page(&state, chrome, user, StatusCode::OK, extra).await
         }
         // Not this user's token (or already revoked): nothing to say about other users' tokens.
-        Ok(false) => crate::page::not_found(chrome.clone(), chrome.t1("not-found-text", "path", &chrome.path)),
+        Ok(false) => crate::page::not_found(chrome.clone(), chrome.t1("not-found-text", "path", &chrome.display_path())),
         Err(e) => unavailable(chrome, &e),
     }
 }

@@ -1,6 +1,7 @@
 //! Handlers of the catalogue: the search page and API, exports, pathway pages, regional table.
 
 use askama::Template;
+use fluent_bundle::FluentValue;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -62,9 +63,13 @@ fn offering_view(chrome: &Chrome, o: &Offering, reach: Option<&Reach>) -> Offeri
         meetings: if o.meetings.per_term == 0 {
             chrome.t("offering-meetings-none")
         } else {
-            chrome.i18n_args(
+            chrome.message(
                 "offering-meetings-value",
-                &[("count", o.meetings.per_term.to_string()), ("days", o.meetings.days_each.to_string()), ("place", place)],
+                &[
+                    ("count", FluentValue::from(o.meetings.per_term)),
+                    ("days", FluentValue::from(o.meetings.days_each)),
+                    ("place", FluentValue::from(place)),
+                ],
             )
         },
         travel: reach.map(|r| {
@@ -122,7 +127,7 @@ pub async fn page(State(state): State<AppState>, chrome: Chrome, Query(params): 
             Err(e) if e.is_bad_query() => (StatusCode::BAD_REQUEST, vec![e.to_string()], None),
             Err(e) => return unavailable(chrome, &e),
         },
-        Err(errs) => (StatusCode::BAD_REQUEST, errs.iter().map(|e| format!("{}: {}", e.param, e.message)).collect(), None),
+        Err(errs) => (StatusCode::BAD_REQUEST, errs.iter().map(|e| format!("{} ({}): {}", chrome.t(param_label(e.param)), e.param, e.message)).collect(), None),
     };
     let home = query.as_ref().ok().and_then(|q| q.home);
     let home_name = home.and_then(|h| overview.municipality(h)).map(|m| m.name.clone()).unwrap_or_default();
@@ -258,6 +263,22 @@ pub struct OfferingPage {
     pub hits: Vec<OfferingHit>,
 }
 
+/// The form label of a search parameter, for error messages on the page.
+fn param_label(param: &str) -> &'static str {
+    match param {
+        "q" => "search-q",
+        "home" => "search-home",
+        "area" => "search-area",
+        "school_type" => "search-school-type",
+        "pace" => "search-pace",
+        "form" => "search-form",
+        "max_travel" => "search-max-travel",
+        "term" => "search-term",
+        "sort" => "search-sort",
+        _ => "search-page-label",
+    }
+}
+
 fn param_errors(errs: Vec<ParamError>) -> ApiError {
     ApiError::bad_request(errs.iter().map(|e| format!("{}: {}", e.param, e.message)).collect::<Vec<_>>().join("; "))
 }
@@ -368,6 +389,7 @@ pub struct PathwayPage {
     pub rows: Vec<PathwayRow>,
     pub centre: Option<String>,
     pub code: String,
+    pub name: String,
     pub links: Vec<(String, String)>,
 }
 
@@ -377,7 +399,7 @@ pub async fn pathway_page(State(state): State<AppState>, chrome: Chrome, Path((s
         (Err(e), _) | (_, Err(e)) => return unavailable(chrome, &e),
     };
     let (Some(area), Ok(kod)) = (area_from_slug(&slug), Kommunkod::parse(&code)) else {
-        return not_found(chrome.clone(), chrome.t1("not-found-text", "path", &chrome.path));
+        return not_found(chrome.clone(), chrome.t1("not-found-text", "path", &chrome.display_path()));
     };
     let Some(m) = overview.municipality(kod) else {
         let msg = chrome.t1("not-found-municipality", "code", &code);
@@ -404,8 +426,8 @@ pub async fn pathway_page(State(state): State<AppState>, chrome: Chrome, Path((s
     let centre = nearest_centre(&overview.learning_centres, kod, &loaded.travel).map(|(c, minutes)| {
         chrome.i18n_args("nearest-centre", &[("home", m.name.clone()), ("name", c.centre.name.clone()), ("town", c.centre.town.clone()), ("minutes", minutes.to_string())])
     });
-    let links = OccupationArea::ALL.iter().map(|a| (format!("/utbildning/bli/{}/{kod}", area_slug(*a)), chrome.t(&format!("area-{}", a.as_str())))).collect();
-    render(StatusCode::OK, &PathwayPage { chrome, title, intro, rows, centre, code: kod.to_string(), links })
+    let links = OccupationArea::ALL.iter().filter(|a| **a != area).map(|a| (format!("/utbildning/bli/{}/{kod}", area_slug(*a)), chrome.t(&format!("area-{}", a.as_str())))).collect();
+    render(StatusCode::OK, &PathwayPage { chrome, title, intro, rows, centre, code: kod.to_string(), name: m.name.clone(), links })
 }
 
 pub struct RegionalRow {

@@ -91,11 +91,11 @@ pub async fn set_disabled(
     let disabled = match what.as_str() {
         "inaktivera" => true,
         "aktivera" => false,
-        _ => return not_found(chrome.clone(), chrome.t1("not-found-text", "path", &chrome.path)),
+        _ => return not_found(chrome.clone(), chrome.t1("not-found-text", "path", &chrome.display_path())),
     };
     match state.store.set_user_disabled(&id, disabled, &Actor::user(&me.id)).await {
         Ok(true) => Redirect::to("/admin/anvandare").into_response(),
-        Ok(false) => not_found(chrome.clone(), chrome.t1("not-found-text", "path", &chrome.path)),
+        Ok(false) => not_found(chrome.clone(), chrome.t1("not-found-text", "path", &chrome.display_path())),
         Err(e) => unavailable(chrome, &e),
     }
 }
@@ -117,7 +117,7 @@ pub async fn reset_link(State(state): State<AppState>, chrome: Chrome, me: Maybe
     };
     let target = match state.store.user_by_id(&id).await {
         Ok(Some(u)) => u,
-        Ok(None) => return not_found(chrome.clone(), chrome.t1("not-found-text", "path", &chrome.path)),
+        Ok(None) => return not_found(chrome.clone(), chrome.t1("not-found-text", "path", &chrome.display_path())),
         Err(e) => return unavailable(chrome, &e),
     };
     match create_reset_path(&state, &target.id, &Actor::user(&me.id)).await {
@@ -226,7 +226,7 @@ async fn editable_centre(state: &AppState, chrome: &Chrome, me: MaybeUser, id: &
     let user = signed_in(chrome, me)?;
     let centres = state.store.learning_centres().await.map_err(|e| unavailable(chrome.clone(), &e))?;
     let Some(entry) = centres.into_iter().find(|c| c.centre.id == id) else {
-        return Err(not_found(chrome.clone(), chrome.t1("not-found-text", "path", &chrome.path)));
+        return Err(not_found(chrome.clone(), chrome.t1("not-found-text", "path", &chrome.display_path())));
     };
     if !user.principal().may(Action::Write, &Target::MunicipalityRecord { municipality: entry.centre.municipality }) {
         return Err(forbidden(chrome.clone()));

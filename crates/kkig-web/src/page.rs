@@ -24,6 +24,8 @@ pub struct Chrome {
     i18n: Arc<I18n>,
     /// The request path, for the language switch and error messages.
     pub path: String,
+    /// The query string without `lang`, for the language switch.
+    pub query: String,
     /// Seed of the demo world when the database holds one: every page then says so.
     pub demo_seed: Option<u64>,
     /// The signed-in user, for the header.
@@ -62,6 +64,11 @@ impl Chrome {
         self.i18n.message(self.lang, key, &args)
     }
 
+    /// A translated text with typed arguments (numbers select plural forms).
+    pub fn message(&self, key: &str, args: &[(&str, FluentValue<'_>)]) -> String {
+        self.i18n.message(self.lang, key, args)
+    }
+
     pub fn lang_code(&self) -> &'static str {
         self.lang.code()
     }
@@ -70,9 +77,33 @@ impl Chrome {
         self.lang.other().code()
     }
 
-    /// The current page in the other language.
+    /// The current page (with its query, e.g. a search) in the other language.
     pub fn switch_href(&self) -> String {
-        format!("{}?lang={}", self.path, self.lang.other().code())
+        if self.query.is_empty() {
+            format!("{}?lang={}", self.path, self.lang.other().code())
+        } else {
+            format!("{}?{}&lang={}", self.path, self.query, self.lang.other().code())
+        }
+    }
+
+    /// The request path for people: percent-decoded.
+    pub fn display_path(&self) -> String {
+        let bytes = self.path.as_bytes();
+        let mut out = Vec::with_capacity(bytes.len());
+        let mut i = 0;
+        while i < bytes.len() {
+            let hex = |b: u8| (b as char).to_digit(16);
+            if bytes[i] == b'%' && i + 2 < bytes.len() {
+                if let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                    out.push((h * 16 + l) as u8);
+                    i += 3;
+                    continue;
+                }
+            }
+            out.push(bytes[i]);
+            i += 1;
+        }
+        String::from_utf8_lossy(&out).into_owned()
     }
 
     pub fn int(&self, n: i64) -> String {
@@ -118,7 +149,15 @@ impl FromRequestParts<AppState> for Chrome {
             name: u.name.clone(),
             is_admin: u.role == kkig_core::access::Role::Admin,
         });
-        Ok(Chrome { lang, i18n: state.i18n.clone(), path: parts.uri.path().to_string(), demo_seed, user })
+        let query = parts
+            .uri
+            .query()
+            .unwrap_or("")
+            .split('&')
+            .filter(|kv| !kv.is_empty() && !kv.starts_with("lang="))
+            .collect::<Vec<_>>()
+            .join("&");
+        Ok(Chrome { lang, i18n: state.i18n.clone(), path: parts.uri.path().to_string(), query, demo_seed, user })
     }
 }
 

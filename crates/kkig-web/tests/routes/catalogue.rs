@@ -22,6 +22,11 @@ async fn search_api_semantics() {
         // Typo tolerance: one edit in a long word.
         let typo = app.get("/api/v1/offerings?q=socinomprogrammet&per_page=100").await.json();
         assert!(titles(&typo).iter().any(|t| t == "Socionomprogrammet"), "{label}: {:?}", titles(&typo));
+        // One edit inside a compound: ö → o, and a dropped letter.
+        for (typo, want) in [("sjukskoterska", "Sjuksköterskeprogrammet"), ("barnmoska", "Barnmorskeprogrammet")] {
+            let r = app.get(&format!("/api/v1/offerings?q={typo}&per_page=200")).await.json();
+            assert!(titles(&r).iter().any(|t| t == want), "{label} {typo}: {:?}", titles(&r));
+        }
 
         // Travel from Sorsele: hits carry it, the limit holds, sorting by travel is ascending.
         let sorted = app.get("/api/v1/offerings?home=2422&sort=travel&max_travel=600&per_page=200").await.json();
@@ -74,7 +79,7 @@ async fn bad_parameters_are_400_naming_the_parameter() {
         }
         let page = app.get("/utbildning?home=9999").await;
         assert_eq!(page.status, 400, "{label}");
-        assert!(page.body.contains("role=\"alert\"") && page.body.contains("home:"), "{label}");
+        assert!(page.body.contains("role=\"alert\"") && page.body.contains("Hemkommun (home):"), "{label}");
         app.finish().await;
     }
 }
@@ -90,6 +95,8 @@ async fn pages_exports_pathways_and_regional_table() {
         assert!(html.contains("Närmaste lärcentrum från Sorsele: Lärcentrum Sorsele i Sorsele, 0 min bort."), "{label}");
         assert!(html.contains("Resor per termin från Sorsele"), "{label}");
         assert!(html.contains("hx-get=\"/utbildning\""), "{label}: live update with htmx");
+        assert!(html.contains("href=\"/utbildning?q=sjuksk%C3%B6terska&#38;home=2422&#38;sort=travel&#38;lang=en\""), "{label}: the language switch keeps the search");
+        assert!(!html.contains(" 1 dagar "), "{label}: plural forms");
 
         let csv = app.get("/utbildning/export/utbildningar.csv?q=sjuksk%C3%B6terska").await;
         assert_eq!(csv.headers["content-type"], "text/csv; charset=utf-8", "{label}");
@@ -108,6 +115,7 @@ async fn pages_exports_pathways_and_regional_table() {
         assert!(p.body.contains("<h1>Bli sjuksköterska från Sorsele</h1>"), "{label}");
         assert!(p.body.contains("Sjuksköterskeprogrammet"), "{label}");
         assert!(p.body.contains("Uppgiften finns inte ännu"), "{label}: VFU figure not yet available");
+        assert!(p.body.contains("<h2>Andra yrken från Sorsele</h2>") && !p.body.contains("/utbildning/bli/sjukskoterska/2422\""), "{label}");
         let en = app.get("/utbildning/bli/larare/2521?lang=en").await;
         assert!(en.body.contains("<h1>Become a teacher from Pajala</h1>"), "{label}");
         assert_eq!(app.get("/utbildning/bli/lakare/2422").await.status, 404, "{label}");
