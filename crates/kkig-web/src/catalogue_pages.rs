@@ -111,6 +111,31 @@ pub struct CataloguePage {
     pub searched: bool,
 }
 
+/// "Nearest learning centre from X: NAME in TOWN, N min away." and what it offers.
+fn centre_text(chrome: &Chrome, overview: &crate::Overview, loaded: &Loaded, home: Kommunkod, home_name: &str) -> Option<String> {
+    let (c, minutes) = nearest_centre(&overview.learning_centres, home, &loaded.travel)?;
+    let mut text = chrome.i18n_args(
+        "nearest-centre",
+        &[("home", home_name.to_string()), ("name", c.centre.name.clone()), ("town", c.centre.town.clone()), ("minutes", minutes.to_string())],
+    );
+    if let Some(s) = &c.services {
+        let yes_no = |b: bool| chrome.t(if b { "yes" } else { "no" });
+        let demo = if c.services_are_demo { " (demo)" } else { "" };
+        text.push_str(&format!(
+            " {}: {}, {}: {}, {}: {}, {}: {}{demo}.",
+            chrome.t("service-study-places"),
+            s.study_places,
+            chrome.t("service-exam-sittings"),
+            yes_no(s.exam_sittings),
+            chrome.t("service-video-rooms"),
+            s.video_rooms,
+            chrome.t("service-study-guidance"),
+            yes_no(s.study_guidance)
+        ));
+    }
+    Some(text)
+}
+
 fn known(state_overview: &crate::Overview) -> impl Fn(Kommunkod) -> bool + '_ {
     move |k| state_overview.municipality(k).is_some()
 }
@@ -131,12 +156,7 @@ pub async fn page(State(state): State<AppState>, chrome: Chrome, Query(params): 
     };
     let home = query.as_ref().ok().and_then(|q| q.home);
     let home_name = home.and_then(|h| overview.municipality(h)).map(|m| m.name.clone()).unwrap_or_default();
-    let centre = home.and_then(|h| nearest_centre(&overview.learning_centres, h, &loaded.travel)).map(|(c, minutes)| {
-        chrome.i18n_args(
-            "nearest-centre",
-            &[("home", home_name.clone()), ("name", c.centre.name.clone()), ("town", c.centre.town.clone()), ("minutes", minutes.to_string())],
-        )
-    });
+    let centre = home.and_then(|h| centre_text(&chrome, &overview, &loaded, h, &home_name));
     let any = chrome.t("search-any");
     let with_any = |mut v: Vec<(String, String)>| {
         v.insert(0, (String::new(), any.clone()));
@@ -423,9 +443,7 @@ pub async fn pathway_page(State(state): State<AppState>, chrome: Chrome, Path((s
             url: i.offering.application_url.clone(),
         })
         .collect();
-    let centre = nearest_centre(&overview.learning_centres, kod, &loaded.travel).map(|(c, minutes)| {
-        chrome.i18n_args("nearest-centre", &[("home", m.name.clone()), ("name", c.centre.name.clone()), ("town", c.centre.town.clone()), ("minutes", minutes.to_string())])
-    });
+    let centre = centre_text(&chrome, &overview, &loaded, kod, &m.name);
     let links = OccupationArea::ALL.iter().filter(|a| **a != area).map(|a| (format!("/utbildning/bli/{}/{kod}", area_slug(*a)), chrome.t(&format!("area-{}", a.as_str())))).collect();
     render(StatusCode::OK, &PathwayPage { chrome, title, intro, rows, centre, code: kod.to_string(), name: m.name.clone(), links })
 }

@@ -92,7 +92,8 @@ async fn pages_exports_pathways_and_regional_table() {
         assert_eq!(page.status, 200, "{label}");
         let html = page.body.replace('\u{a0}', " ");
         assert!(html.contains("<h1>Hitta utbildning</h1>"), "{label}");
-        assert!(html.contains("Närmaste lärcentrum från Sorsele: Lärcentrum Sorsele i Sorsele, 0 min bort."), "{label}");
+        assert!(html.contains("Närmaste lärcentrum från Sorsele: Lärcentrum Sorsele i Sorsele, 0 min bort. Studieplatser: "), "{label}");
+        assert!(html.contains("Studie- och yrkesvägledning: "), "{label}: the centre's services");
         assert!(html.contains("Resor per termin från Sorsele"), "{label}");
         assert!(html.contains("hx-get=\"/utbildning\""), "{label}: live update with htmx");
         assert!(html.contains("href=\"/utbildning?q=sjuksk%C3%B6terska&#38;home=2422&#38;sort=travel&#38;lang=en\""), "{label}: the language switch keeps the search");
