@@ -110,16 +110,18 @@ async fn person_of_user(tx: &mut Transaction<'static, Any>, user_id: &str) -> Re
         .map(|r| r.get(0)))
 }
 
+/// The person of a user account that must exist.
+async fn existing_person_of_user(tx: &mut Transaction<'static, Any>, user_id: &str) -> Result<String, StoreError> {
+    person_of_user(tx, user_id).await?.ok_or_else(|| StoreError::Invalid(format!("no user {user_id}")))
+}
+
 pub(crate) async fn set_password_in(
     tx: &mut Transaction<'static, Any>,
     user_id: &str,
     hash: &str,
     actor: &Actor,
 ) -> Result<(), StoreError> {
-    let person: Option<String> = person_of_user(tx, user_id).await?;
-    let Some(person) = person else {
-        return Err(StoreError::Invalid(format!("no user {user_id}")));
-    };
+    let person = existing_person_of_user(tx, user_id).await?;
     sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
         .bind(hash)
         .bind(user_id)
@@ -294,10 +296,7 @@ impl SqlStore {
         actor: &Actor,
     ) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;
-        let person: Option<String> = person_of_user(&mut tx, user_id).await?;
-        let Some(person) = person else {
-            return Err(StoreError::Invalid(format!("no user {user_id}")));
-        };
+        let person = existing_person_of_user(&mut tx, user_id).await?;
         sqlx::query("INSERT INTO password_resets (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
             .bind(token_hash)
             .bind(user_id)
@@ -379,10 +378,7 @@ impl SqlStore {
         actor: &Actor,
     ) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;
-        let person: Option<String> = person_of_user(&mut tx, user_id).await?;
-        let Some(person) = person else {
-            return Err(StoreError::Invalid(format!("no user {user_id}")));
-        };
+        let person = existing_person_of_user(&mut tx, user_id).await?;
         sqlx::query("INSERT INTO api_tokens (id, user_id, name, token_hash, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)")
             .bind(token_id)
             .bind(user_id)
