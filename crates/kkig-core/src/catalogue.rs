@@ -200,14 +200,14 @@ pub struct PathwayItem<'a> {
 /// "Become a nurse from Sorsele": the programmes leading to `area`, by travel burden from
 /// `home` (unknown burdens last), then start date and title.
 pub fn pathway<'a>(
-    offerings: &'a [Offering],
+    offerings: impl IntoIterator<Item = &'a Offering>,
     area: OccupationArea,
     home: Kommunkod,
     areas: &BTreeMap<Ssyk, OccupationArea>,
     travel: &TravelTimes,
 ) -> Vec<PathwayItem<'a>> {
     let mut items: Vec<PathwayItem<'a>> = offerings
-        .iter()
+        .into_iter()
         .filter(|o| leads_to(o, area, areas))
         .map(|o| PathwayItem { offering: o, reach: reach(o, home, travel), travel_days: travel_days_per_term(o, home) })
         .collect();
@@ -220,29 +220,29 @@ pub fn pathway<'a>(
 
 /// For each home municipality and area: how many programmes leading to the area are reachable
 /// within `max_travel_days` travel days per term.
-pub fn reachable_counts(
-    offerings: &[Offering],
+pub fn reachable_counts<'a>(
+    offerings: impl IntoIterator<Item = &'a Offering>,
     homes: &[Kommunkod],
     areas: &BTreeMap<Ssyk, OccupationArea>,
     max_travel_days: u32,
 ) -> Vec<(Kommunkod, BTreeMap<OccupationArea, usize>)> {
-    homes
-        .iter()
-        .map(|home| {
-            let mut counts: BTreeMap<OccupationArea, usize> = OccupationArea::ALL.iter().map(|a| (*a, 0)).collect();
-            for o in offerings {
-                if travel_days_per_term(o, *home) > max_travel_days {
-                    continue;
-                }
-                for area in OccupationArea::ALL {
-                    if leads_to(o, area, areas) {
-                        *counts.entry(area).or_default() += 1;
-                    }
+    let empty: BTreeMap<OccupationArea, usize> = OccupationArea::ALL.iter().map(|a| (*a, 0)).collect();
+    let mut counts: Vec<(Kommunkod, BTreeMap<OccupationArea, usize>)> = homes.iter().map(|h| (*h, empty.clone())).collect();
+    // One pass over the offerings; the areas an offering leads to do not depend on home.
+    for o in offerings {
+        let leads: Vec<OccupationArea> = OccupationArea::ALL.into_iter().filter(|a| leads_to(o, *a, areas)).collect();
+        if leads.is_empty() {
+            continue;
+        }
+        for (home, c) in counts.iter_mut() {
+            if travel_days_per_term(o, *home) <= max_travel_days {
+                for a in &leads {
+                    *c.entry(*a).or_default() += 1;
                 }
             }
-            (*home, counts)
-        })
-        .collect()
+        }
+    }
+    counts
 }
 
 #[cfg(test)]

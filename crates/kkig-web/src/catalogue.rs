@@ -24,6 +24,8 @@ pub struct Loaded {
     pub catalogue: Catalogue,
     pub travel: TravelTimes,
     pub areas: BTreeMap<Ssyk, OccupationArea>,
+    /// The start terms offerings begin in (`HT2026`, …), in order, for the term filter.
+    pub start_terms: Vec<String>,
 }
 
 #[derive(Default)]
@@ -63,7 +65,14 @@ impl CatalogueCache {
             .await
             .map_err(|e| StoreError::Corrupt(format!("building the search index: {e}")))?
             .map_err(|e| StoreError::Corrupt(format!("building the search index: {e}")))?;
-        let loaded = Arc::new(Loaded { version, catalogue, travel, areas });
+        let start_terms = catalogue
+            .iter()
+            .filter_map(|o| StartTerm::of_date(&o.start))
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .map(|t| t.to_string())
+            .collect();
+        let loaded = Arc::new(Loaded { version, catalogue, travel, areas, start_terms });
         *self.current.write().await = Some((loaded.clone(), Instant::now()));
         Ok(loaded)
     }

@@ -172,9 +172,7 @@ pub async fn page(State(state): State<AppState>, chrome: Chrome, Query(params): 
         travel_items.push(((hours * 60).to_string(), chrome.t1("travel-limit", "hours", &hours.to_string())));
     }
     let travels = options(&params.max_travel, travel_items);
-    let mut term_set: Vec<String> = loaded.catalogue.iter().filter_map(|o| kkig_search::StartTerm::of_date(&o.start)).collect::<std::collections::BTreeSet<_>>().into_iter().map(|t| t.to_string()).collect();
-    term_set.dedup();
-    let terms = options(&params.term, with_any(term_set.into_iter().map(|t| (t.clone(), t)).collect()));
+    let terms = options(&params.term, with_any(loaded.start_terms.iter().map(|t| (t.clone(), t.clone())).collect()));
     let sorts = options(&params.sort, vec![("relevance".into(), chrome.t("search-sort-relevance")), ("travel".into(), chrome.t("search-sort-travel"))]);
     let (total, page_text, prev, next, hits) = match &result {
         Some(r) => (
@@ -425,8 +423,7 @@ pub async fn pathway_page(State(state): State<AppState>, chrome: Chrome, Path((s
         let msg = chrome.t1("not-found-municipality", "code", &code);
         return not_found(chrome, msg);
     };
-    let offerings: Vec<Offering> = loaded.catalogue.iter().cloned().collect();
-    let items = pathway(&offerings, area, kod, &loaded.areas, &loaded.travel);
+    let items = pathway(loaded.catalogue.iter(), area, kod, &loaded.areas, &loaded.travel);
     let occupation = chrome.t(&format!("pathway-occupation-{slug}"));
     let title = chrome.i18n_args("pathway-title", &[("occupation", occupation), ("municipality", m.name.clone())]);
     let intro = chrome.t1("pathway-intro", "municipality", &m.name);
@@ -480,8 +477,7 @@ fn parse_days(p: &DaysParam) -> Result<u32, String> {
 }
 
 fn regional_rows(overview: &crate::Overview, loaded: &Loaded, days: u32) -> Vec<RegionalRow> {
-    let offerings: Vec<Offering> = loaded.catalogue.iter().cloned().collect();
-    reachable_counts(&offerings, &participants(overview), &loaded.areas, days)
+    reachable_counts(loaded.catalogue.iter(), &participants(overview), &loaded.areas, days)
         .into_iter()
         .map(|(code, counts)| RegionalRow {
             code: code.to_string(),
