@@ -476,23 +476,8 @@ async fn import(database_url: &str, cmd: ImportCommand) -> anyhow::Result<()> {
                 contents.push((f.display().to_string(), read_file(f)?));
             }
             let name = contents.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>().join(", ");
-            let is_json = |b: &[u8]| {
-                let b = b.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(b);
-                matches!(b.iter().find(|c| !c.is_ascii_whitespace()), Some(b'{' | b'['))
-            };
-            let mut parsed = if contents.len() > 1 && contents.iter().all(|(_, b)| is_json(b)) {
-                let refs: Vec<(&str, &[u8])> = contents.iter().map(|(n, b)| (n.as_str(), b.as_slice())).collect();
-                kkig_formats::parse_susa_files(&refs)
-            } else {
-                let mut all = kkig_formats::ParsedOfferings::default();
-                for (n, b) in &contents {
-                    let p = kkig_formats::parse_offerings(n, b);
-                    all.offerings.extend(p.offerings);
-                    all.errors.extend(p.errors);
-                    all.skipped.extend(p.skipped);
-                }
-                all
-            };
+            let refs: Vec<(&str, &[u8])> = contents.iter().map(|(n, b)| (n.as_str(), b.as_slice())).collect();
+            let mut parsed = kkig_formats::parse_offerings_files(&refs);
             let store = open(database_url).await?;
             let result = async {
                 let known: std::collections::BTreeSet<_> = store.municipalities().await?.into_iter().map(|m| m.code).collect();

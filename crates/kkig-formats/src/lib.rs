@@ -15,7 +15,7 @@ pub mod travel;
 
 pub use error::FormatError;
 pub use offerings::{
-    offerings_table, parse_offerings, parse_offerings_csv, parse_offerings_xlsx, parse_susa, parse_susa_files,
+    offerings_table, parse_offerings, parse_offerings_csv, parse_offerings_files, parse_offerings_xlsx, parse_susa, parse_susa_files,
     ParsedOffering, ParsedOfferings, Skipped,
 };
 pub use records::MunicipalityRecord;

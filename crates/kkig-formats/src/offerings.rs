@@ -104,11 +104,32 @@ pub fn parse_offerings(file: &str, bytes: &[u8]) -> ParsedOfferings {
     if bytes.starts_with(b"PK\x03\x04") {
         return parse_offerings_xlsx(file, bytes);
     }
-    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    match body.iter().find(|b| !b.is_ascii_whitespace()) {
-        Some(b'{' | b'[') => parse_susa(file, bytes),
-        _ => parse_offerings_csv(file, bytes),
+    if is_json(bytes) {
+        parse_susa(file, bytes)
+    } else {
+        parse_offerings_csv(file, bytes)
     }
+}
+
+fn is_json(bytes: &[u8]) -> bool {
+    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    matches!(body.iter().find(|b| !b.is_ascii_whitespace()), Some(b'{' | b'['))
+}
+
+/// Read several offerings files as one import: Susa-navet pages are joined (events may refer
+/// to infos and providers in other pages); other files are read one by one and merged.
+pub fn parse_offerings_files(files: &[(&str, &[u8])]) -> ParsedOfferings {
+    if files.len() > 1 && files.iter().all(|(_, b)| is_json(b)) {
+        return parse_susa_files(files);
+    }
+    let mut all = ParsedOfferings::default();
+    for (name, bytes) in files {
+        let p = parse_offerings(name, bytes);
+        all.offerings.extend(p.offerings);
+        all.errors.extend(p.errors);
+        all.skipped.extend(p.skipped);
+    }
+    all
 }
 
 /// Offerings from CSV as Swedish Excel writes it (see `docs/catalogue-import.md`).
