@@ -137,3 +137,20 @@ async fn security_headers_and_static_assets() {
         app.finish().await;
     }
 }
+
+#[tokio::test]
+async fn cookies_are_secure_when_served_over_tls() {
+    use std::sync::Arc;
+    let apps = apps(false).await;
+    let app = &apps[0];
+    let config = kkig_web::WebConfig { secure_cookies: true, ..Default::default() };
+    let tls = kkig_web::app(kkig_web::AppState::new(Arc::new(app.db.store.clone()), config).unwrap());
+    let res = app.request(&tls, "/?lang=en", None).await;
+    let cookie = res.headers["set-cookie"].to_str().unwrap().to_string();
+    assert!(cookie.contains("Secure") && cookie.contains("HttpOnly"), "{cookie}");
+    let plain = app.get("/?lang=en").await;
+    assert!(!plain.headers["set-cookie"].to_str().unwrap().contains("Secure"), "without TLS no Secure flag");
+    for app in apps {
+        app.finish().await;
+    }
+}
