@@ -9,6 +9,7 @@ pub mod catalogue;
 pub mod codes;
 pub mod demo;
 pub mod demo_catalogue;
+pub mod forecast;
 pub mod geo;
 pub mod map;
 pub mod privacy;
