@@ -140,11 +140,13 @@ impl Case {
         check_share("retention", self.retention)?;
         check_count("vacancies", self.vacancies)?;
         for (&age, &n) in &self.staff_by_age {
-            let field = format!("staff_by_age.\"{age}\"");
+            // Field names are only formatted for an error: validation runs on every forecast.
             if !(MIN_AGE..=MAX_AGE).contains(&age) {
-                return Err(CaseError::new(field, format!("age {age} is outside {MIN_AGE}…{MAX_AGE}")));
+                return Err(CaseError::new(format!("staff_by_age.\"{age}\""), format!("age {age} is outside {MIN_AGE}…{MAX_AGE}")));
             }
-            check_count(&field, n)?;
+            if !(n.is_finite() && n >= 0.0) {
+                check_count(&format!("staff_by_age.\"{age}\""), n)?;
+            }
         }
         let want = self.horizon as usize + 1;
         check_series("driver", &self.driver, want, self.horizon)?;
@@ -202,8 +204,8 @@ fn check_series(field: &str, xs: &[f64], want: usize, horizon: u32) -> Result<()
             format!("expected {want} values (horizon {horizon} + 1), found {}", xs.len()),
         ));
     }
-    for (i, &x) in xs.iter().enumerate() {
-        check_count(&format!("{field}[{i}]"), x)?;
+    if let Some(i) = xs.iter().position(|x| !(x.is_finite() && *x >= 0.0)) {
+        check_count(&format!("{field}[{i}]"), xs[i])?;
     }
     Ok(())
 }

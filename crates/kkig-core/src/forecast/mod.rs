@@ -192,10 +192,16 @@ pub fn forecast(case: &Case) -> Result<Forecast, CaseError> {
 /// The model itself, for a case that [`Case::validate`] accepted.
 fn run_valid(case: &Case) -> Forecast {
     let mut stock = [0.0f64; SLOTS];
+    // The occupied ages are lo..=hi (empty when lo > hi): the loops touch only those slots.
+    // Skipped slots hold 0, so the sums are the same as over every slot.
+    let (mut lo, mut hi) = (SLOTS, 0);
     let mut start_staff = 0.0;
     for (&age, &n) in &case.staff_by_age {
-        stock[age as usize] += n;
+        let a = age as usize;
+        stock[a] += n;
         start_staff += n;
+        lo = lo.min(a);
+        hi = hi.max(a);
     }
     let start_demand = start_staff + case.vacancies;
     let retirement_age = case.retirement_age as usize;
@@ -206,20 +212,33 @@ fn run_valid(case: &Case) -> Forecast {
     let mut years = Vec::with_capacity(horizon);
     let mut totals = Totals { start_staff, start_demand, final_staff: start_staff, final_demand: start_demand, ..Totals::default() };
     for t in 1..=horizon {
-        // 1. everyone ages one year (the last slot is always empty, see SLOTS).
-        stock.copy_within(0..SLOTS - 1, 1);
-        stock[0] = 0.0;
+        // 1. everyone ages one year (hi ≤ MAX_AGE here, so hi + 1 < SLOTS).
+        if lo <= hi {
+            stock.copy_within(lo..=hi, lo + 1);
+            stock[lo] = 0.0;
+            lo += 1;
+            hi += 1;
+        }
         // 2. retirements: everyone now at or above the retirement age leaves.
         let mut retirements = 0.0;
-        for n in &mut stock[retirement_age..] {
-            retirements += *n;
-            *n = 0.0;
+        if lo <= hi && hi >= retirement_age {
+            for n in &mut stock[lo.max(retirement_age)..=hi] {
+                retirements += *n;
+                *n = 0.0;
+            }
+            if lo >= retirement_age {
+                (lo, hi) = (SLOTS, 0);
+            } else {
+                hi = retirement_age - 1;
+            }
         }
         // 3. other exits, proportionally from every age.
         let mut before_exits = 0.0;
-        for n in &mut stock[..retirement_age] {
-            before_exits += *n;
-            *n *= keep;
+        if lo <= hi {
+            for n in &mut stock[lo..=hi] {
+                before_exits += *n;
+                *n *= keep;
+            }
         }
         let exits = case.exit_rate * before_exits;
         // 4.
@@ -233,7 +252,11 @@ fn run_valid(case: &Case) -> Forecast {
         let local_contribution = local_supply.min(need);
         let external_need = need - local_contribution;
         // 8.
-        stock[entry_age] += need;
+        if need > 0.0 {
+            stock[entry_age] += need;
+            lo = lo.min(entry_age);
+            hi = hi.max(entry_age);
+        }
         let staff = remaining + need;
         totals.retirements += retirements;
         totals.exits += exits;
