@@ -134,6 +134,12 @@ pub enum Target<'a> {
     UniversityRecord { university: &'a str },
     /// A person's data, with the municipality the person belongs to, if any.
     Person { person_id: &'a str, municipality: Option<Kommunkod> },
+    /// A supervisor's VFU record (personal data) kept by their municipality.
+    Supervisor { person_id: &'a str, municipality: Kommunkod },
+    /// A student on a VFU period of a university (personal data), with their home municipality.
+    VfuStudent { person_id: &'a str, university: &'a str, home_municipality: Kommunkod },
+    /// A placement of a university's student at a site in a municipality.
+    Placement { student_person_id: &'a str, university: &'a str, site_municipality: Kommunkod },
 }
 
 impl Principal {
@@ -163,6 +169,31 @@ impl Principal {
                 action == Read && self.scoped_to(&m.to_string())
             }
             (Target::Person { .. }, _) => false,
+
+            // The municipality keeps its supervisors; universities read them (three-party
+            // meetings, allocation); a supervisor reads and corrects their own record.
+            (Target::Supervisor { person_id, .. }, _) if person_id == self.person_id => true,
+            (Target::Supervisor { .. }, Regional | University) => action == Read,
+            (Target::Supervisor { municipality, .. }, Municipality) => self.scoped_to(&municipality.to_string()),
+            (Target::Supervisor { .. }, _) => false,
+
+            // The university keeps its students; the home municipality reads them (its future
+            // recruits, its training need); a student reads and corrects their own record.
+            (Target::VfuStudent { person_id, .. }, _) if person_id == self.person_id => true,
+            (Target::VfuStudent { .. }, Regional) => action == Read,
+            (Target::VfuStudent { university, .. }, University) => self.scoped_to(university),
+            (Target::VfuStudent { home_municipality, .. }, Municipality) => {
+                action == Read && self.scoped_to(&home_municipality.to_string())
+            }
+            (Target::VfuStudent { .. }, _) => false,
+
+            // The university offers placements; the site's municipality confirms them; the
+            // student reads their own.
+            (Target::Placement { student_person_id, .. }, _) if student_person_id == self.person_id => action == Read,
+            (Target::Placement { .. }, Regional) => action == Read,
+            (Target::Placement { university, .. }, University) => self.scoped_to(university),
+            (Target::Placement { site_municipality, .. }, Municipality) => self.scoped_to(&site_municipality.to_string()),
+            (Target::Placement { .. }, _) => false,
         }
     }
 }
@@ -206,6 +237,20 @@ mod tests {
             (Target::Person { person_id: "other", municipality: Some(sorsele) }, Write, [true, false, false, false, false, false, false]),
             (Target::Person { person_id: "other", municipality: Some(pajala) }, Read, [true, true, false, false, false, false, false]),
             (Target::Person { person_id: "other", municipality: None }, Read, [true, true, false, false, false, false, false]),
+            // VFU: supervisors of Sorsele, students of LTU from Sorsele, placements in Sorsele.
+            (Target::Supervisor { person_id: "other", municipality: sorsele }, Read, [true, true, true, true, false, false, false]),
+            (Target::Supervisor { person_id: "other", municipality: sorsele }, Write, [true, false, true, false, false, false, false]),
+            (Target::Supervisor { person_id: "other", municipality: pajala }, Write, [true, false, false, false, false, false, false]),
+            (Target::Supervisor { person_id: "me", municipality: pajala }, Write, [true; 7]),
+            (Target::VfuStudent { person_id: "other", university: "LTU", home_municipality: sorsele }, Read, [true, true, true, true, false, false, false]),
+            (Target::VfuStudent { person_id: "other", university: "LTU", home_municipality: sorsele }, Write, [true, false, false, true, false, false, false]),
+            (Target::VfuStudent { person_id: "other", university: "UmU", home_municipality: pajala }, Read, [true, true, false, false, false, false, false]),
+            (Target::VfuStudent { person_id: "me", university: "UmU", home_municipality: pajala }, Write, [true; 7]),
+            (Target::Placement { student_person_id: "other", university: "LTU", site_municipality: sorsele }, Read, [true, true, true, true, false, false, false]),
+            (Target::Placement { student_person_id: "other", university: "LTU", site_municipality: sorsele }, Write, [true, false, true, true, false, false, false]),
+            (Target::Placement { student_person_id: "other", university: "UmU", site_municipality: pajala }, Write, [true, false, false, false, false, false, false]),
+            (Target::Placement { student_person_id: "me", university: "UmU", site_municipality: pajala }, Read, [true; 7]),
+            (Target::Placement { student_person_id: "me", university: "UmU", site_municipality: pajala }, Write, [true, false, false, false, false, false, false]),
         ];
         for (target, action, expected) in cases {
             for (p, want) in all.iter().zip(expected) {

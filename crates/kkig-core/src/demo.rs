@@ -127,7 +127,9 @@ impl DemoWorld {
                     municipality: m.code,
                     name,
                     kind,
+                    address: String::new(),
                     position: scatter(&mut rng, m.position, 25.0),
+                    fields: Vec::new(),
                 });
             }
         }

@@ -423,7 +423,9 @@ impl Store for SqlStore {
                     municipality: kommunkod(row, "municipality_code")?,
                     name: row.try_get("name")?,
                     kind: SiteKind::parse(&kind).ok_or_else(|| corrupt("kind", &kind))?,
+                    address: String::new(),
                     position: position(row)?,
+                    fields: Vec::new(),
                 })
             })
             .collect::<Result<Vec<_>, StoreError>>()?;

@@ -1,0 +1,1 @@
+//! The VFU part of the demo world.

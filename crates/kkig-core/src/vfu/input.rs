@@ -1,0 +1,767 @@
+//! Input as forms, the API and import files give it — every value a string, named as the file
+//! column — and its validation into the valid entities of `model`. Validation collects every
+//! problem as a [`FieldError`] naming the field, so a form can show them all at once and an
+//! import can name the row and column.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::{Deserialize, Serialize};
+
+use super::field::{subject_list, Day, FieldSpec, Term, VfuField};
+use super::model::*;
+use super::{PlacementSite, SiteKind};
+use crate::codes::Kommunkod;
+use crate::geo::Position;
+
+/// One problem with one field of an input.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldError {
+    /// The field (and file column) name, e.g. `employment_percent`.
+    pub field: String,
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: &str, message: impl Into<String>) -> Self {
+        Self { field: field.to_string(), message: message.into() }
+    }
+}
+
+impl std::fmt::Display for FieldError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.field, self.message)
+    }
+}
+
+/// What a period looks like to the validation of the students on it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PeriodRef {
+    pub university: String,
+    pub field: VfuField,
+    pub start: Day,
+    pub end: Day,
+}
+
+/// The records an input may refer to. Built by the store (`Store::vfu_context`) or by tests.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct VfuContext {
+    /// Known municipalities with the position of their seat (the fallback for a site without
+    /// coordinates).
+    pub municipalities: BTreeMap<Kommunkod, Position>,
+    pub universities: BTreeSet<String>,
+    /// Site id → its municipality.
+    pub sites: BTreeMap<String, Kommunkod>,
+    pub periods: BTreeMap<String, PeriodRef>,
+}
+
+impl VfuContext {
+    pub fn knows_municipality(&self, k: Kommunkod) -> bool {
+        self.municipalities.contains_key(&k)
+    }
+}
+
+/// Collects field errors while parsing.
+#[derive(Default)]
+struct Check {
+    errors: Vec<FieldError>,
+}
+
+impl Check {
+    fn err(&mut self, field: &str, message: impl Into<String>) {
+        self.errors.push(FieldError::new(field, message));
+    }
+
+    fn required(&mut self, field: &str, value: &str, max_chars: usize) -> String {
+        let v = value.trim();
+        if v.is_empty() {
+            self.err(field, format!("{field} is required"));
+        } else if v.chars().count() > max_chars {
+            self.err(field, format!("{field} is longer than {max_chars} characters"));
+        }
+        v.to_string()
+    }
+
+    fn optional_text(&mut self, field: &str, value: &str, max_chars: usize) -> String {
+        let v = value.trim();
+        if v.chars().count() > max_chars {
+            self.err(field, format!("{field} is longer than {max_chars} characters"));
+        }
+        v.to_string()
+    }
+
+    fn parse<T>(&mut self, field: &str, value: &str, fallback: T, f: impl FnOnce(&str) -> Result<T, String>) -> T {
+        f(value.trim()).unwrap_or_else(|m| {
+            self.err(field, m);
+            fallback
+        })
+    }
+
+    fn kommunkod(&mut self, field: &str, value: &str, ctx: &VfuContext) -> Option<Kommunkod> {
+        let v = value.trim();
+        if v.is_empty() {
+            self.err(field, format!("{field} is required: a kommunkod, e.g. 2422"));
+            return None;
+        }
+        // Excel drops the leading zero of codes like 0114 in number cells.
+        let t = if v.len() == 3 && v.bytes().all(|b| b.is_ascii_digit()) { format!("0{v}") } else { v.to_string() };
+        match Kommunkod::parse(&t) {
+            Err(e) => {
+                self.err(field, e.to_string());
+                None
+            }
+            Ok(k) if !ctx.knows_municipality(k) => {
+                self.err(field, format!("kommunkod {k} is not a municipality kkig knows"));
+                None
+            }
+            Ok(k) => Some(k),
+        }
+    }
+
+    fn done<T>(self, value: T) -> Result<T, Vec<FieldError>> {
+        if self.errors.is_empty() {
+            Ok(value)
+        } else {
+            Err(self.errors)
+        }
+    }
+}
+
+/// A decimal number with a comma or a point (`87,5`, `87.5`); spaces are ignored.
+pub fn parse_decimal(s: &str) -> Result<f64, String> {
+    let t: String = s.chars().filter(|c| !matches!(c, ' ' | '\u{a0}' | '\u{202f}')).collect::<String>().replace(',', ".");
+    let digits = t.strip_prefix('-').unwrap_or(&t);
+    let (int, frac) = digits.split_once('.').unwrap_or((digits, ""));
+    if (int.is_empty() && frac.is_empty()) || !int.bytes().chain(frac.bytes()).all(|b| b.is_ascii_digit()) {
+        return Err(format!("{s:?} is not a number; expected e.g. 87,5 or 100"));
+    }
+    t.parse::<f64>().map_err(|_| format!("{s:?} is not a number"))
+}
+
+/// A whole number (`4`, or `4,0` as Excel may write it), which may be negative here so that
+/// the caller can say "below zero" rather than "not a number".
+fn parse_whole(s: &str) -> Result<i64, String> {
+    let x = parse_decimal(s)?;
+    if x.fract() != 0.0 || x.abs() > 1e12 {
+        return Err(format!("{s:?} is not a whole number"));
+    }
+    Ok(x as i64)
+}
+
+fn count(field: &str, s: &str, max: i64) -> Result<u32, String> {
+    let n = parse_whole(s)?;
+    if n < 0 {
+        return Err(format!("{field} {n} is below zero"));
+    }
+    if n > max {
+        return Err(format!("{field} {n} is more than {max}"));
+    }
+    Ok(n as u32)
+}
+
+/// Yes/no as people write it: `ja`/`nej`, `yes`/`no`, `1`/`0`, `x`, `true`/`false`; empty is no.
+pub fn parse_flag(s: &str) -> Result<bool, String> {
+    match s.trim().to_lowercase().as_str() {
+        "" | "0" | "nej" | "no" | "n" | "false" | "falskt" => Ok(false),
+        "1" | "ja" | "yes" | "j" | "y" | "x" | "true" | "sant" => Ok(true),
+        _ => Err(format!("{s:?} is not yes or no; expected ja/nej, yes/no, 1/0 or x")),
+    }
+}
+
+/// An e-mail address, trimmed and in lower case; checked for shape only.
+pub fn parse_email(s: &str) -> Result<String, String> {
+    let e = s.trim().to_lowercase();
+    let (local, domain) = e.split_once('@').ok_or_else(|| format!("{s:?} is not an e-mail address"))?;
+    let ok = !local.is_empty()
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !domain.contains('@')
+        && !e.chars().any(|c| c.is_whitespace() || c.is_control() || matches!(c, ';' | ',' | '<' | '>'))
+        && e.len() <= 254;
+    if ok {
+        Ok(e)
+    } else {
+        Err(format!("{s:?} is not an e-mail address"))
+    }
+}
+
+fn optional_day(s: &str) -> Result<Option<Day>, String> {
+    if s.trim().is_empty() {
+        Ok(None)
+    } else {
+        Day::parse(s).map(Some)
+    }
+}
+
+fn terms(s: &str) -> Result<Vec<Term>, String> {
+    let mut out: Vec<Term> = Vec::new();
+    for p in s.split(['|', ',', ';']).map(str::trim).filter(|p| !p.is_empty()) {
+        let t = Term::parse(p)?;
+        if !out.contains(&t) {
+            out.push(t);
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+fn position(c: &mut Check, lat: &str, lon: &str) -> Option<Position> {
+    match (lat.trim().is_empty(), lon.trim().is_empty()) {
+        (true, true) => None,
+        (false, true) => {
+            c.err("lon", "lon is required when lat is given");
+            None
+        }
+        (true, false) => {
+            c.err("lat", "lat is required when lon is given");
+            None
+        }
+        (false, false) => {
+            let la = c.parse("lat", lat, None, |s| parse_decimal(s).map(Some));
+            let lo = c.parse("lon", lon, None, |s| parse_decimal(s).map(Some));
+            let (la, lo) = (la?, lo?);
+            match Position::new(la, lo) {
+                Ok(p) => Some(p),
+                Err(e) => {
+                    let field = if matches!(e, crate::geo::PositionError::Latitude(_)) { "lat" } else { "lon" };
+                    c.err(field, e.to_string());
+                    None
+                }
+            }
+        }
+    }
+}
+
+fn id_shape(c: &mut Check, field: &str, id: &str) {
+    if !id.is_empty() && (id.chars().count() > 80 || id.chars().any(|ch| ch.is_whitespace() || ch.is_control() || matches!(ch, '|' | ';' | '/' | '?' | '#'))) {
+        c.err(field, format!("{field} {id:?} must be at most 80 characters without spaces, |, ;, /, ? or #"));
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Placement sites
+
+/// A placement site as a form or a file row gives it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SiteInput {
+    /// Empty for a new site: the store gives it an id.
+    pub id: String,
+    pub municipality: String,
+    pub name: String,
+    pub kind: String,
+    pub address: String,
+    pub lat: String,
+    pub lon: String,
+    /// `teacher_f3:svenska,matematik|teacher_4_6`.
+    pub fields: String,
+}
+
+impl SiteInput {
+    pub fn parse(&self, ctx: &VfuContext) -> Result<PlacementSite, Vec<FieldError>> {
+        let mut c = Check::default();
+        let id = self.id.trim().to_string();
+        id_shape(&mut c, "id", &id);
+        let municipality = c.kommunkod("municipality", &self.municipality, ctx);
+        let name = c.required("name", &self.name, 200);
+        let kind = c.parse("kind", &self.kind, SiteKind::School, |s| {
+            SiteKind::parse_any(s).ok_or_else(|| format!("unknown kind {s:?}; expected one of {}", SiteKind::codes()))
+        });
+        let address = c.optional_text("address", &self.address, 300);
+        let pos = position(&mut c, &self.lat, &self.lon);
+        let fields = c.parse("fields", &self.fields, Vec::new(), FieldSpec::parse_list);
+        let Some(municipality) = municipality else { return Err(c.errors) };
+        let position = pos.or_else(|| ctx.municipalities.get(&municipality).copied());
+        let site = PlacementSite {
+            id,
+            municipality,
+            name,
+            kind,
+            address,
+            position: position.unwrap_or(Position { lat: 0.0, lon: 0.0 }),
+            fields,
+        };
+        c.errors.extend(validate_site(&site, ctx));
+        c.done(site)
+    }
+}
+
+/// Rules of a site that hold however it was made (form, file, API, code).
+pub fn validate_site(site: &PlacementSite, ctx: &VfuContext) -> Vec<FieldError> {
+    let mut c = Check::default();
+    id_shape(&mut c, "id", &site.id);
+    if !ctx.knows_municipality(site.municipality) {
+        c.err("municipality", format!("kommunkod {} is not a municipality kkig knows", site.municipality));
+    }
+    if site.name.trim().is_empty() {
+        c.err("name", "name is required");
+    }
+    if site.fields.is_empty() {
+        c.err("fields", format!("fields: give at least one field the site can take ({})", VfuField::codes()));
+    }
+    for f in &site.fields {
+        if f.field.area() != site.kind.area() {
+            c.err("fields", format!("a {} cannot take field {} (a {} field)", site.kind.as_str(), f.field, f.field.area().as_str()));
+        }
+    }
+    let mut seen = BTreeSet::new();
+    for f in &site.fields {
+        if !seen.insert(f.field) {
+            c.err("fields", format!("field {} is given twice", f.field));
+        }
+    }
+    c.errors
+}
+
+/// A site's answer for a term, as a form or file gives it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct HostingInput {
+    pub site_id: String,
+    pub term: String,
+    pub interest: String,
+    pub capacity: String,
+    pub reason: String,
+}
+
+impl HostingInput {
+    pub fn parse(&self, ctx: &VfuContext) -> Result<HostingInterest, Vec<FieldError>> {
+        let mut c = Check::default();
+        let site_id = c.required("site_id", &self.site_id, 80);
+        let term = c.parse("term", &self.term, Term::spring(2000), Term::parse);
+        let interest = c.parse("interest", &self.interest, Interest::Maybe, |s| {
+            Interest::parse(s).ok_or_else(|| format!("unknown interest {s:?}; expected yes, maybe or no (ja, kanske, nej)"))
+        });
+        let capacity = c.parse("capacity", &self.capacity, 0, |s| if s.is_empty() { Ok(0) } else { count("capacity", s, 50) });
+        let reason = c.optional_text("reason", &self.reason, 500);
+        let h = HostingInterest { site_id, term, interest, capacity, reason };
+        if c.errors.is_empty() {
+            c.errors.extend(validate_hosting(&h, ctx));
+        }
+        c.done(h)
+    }
+}
+
+pub fn validate_hosting(h: &HostingInterest, ctx: &VfuContext) -> Vec<FieldError> {
+    let mut c = Check::default();
+    if !ctx.sites.contains_key(&h.site_id) {
+        c.err("site_id", format!("no placement site {:?}", h.site_id));
+    }
+    match h.interest {
+        Interest::No if h.reason.trim().is_empty() => c.err("reason", "reason is required when the site does not take students this term"),
+        Interest::No if h.capacity > 0 => c.err("capacity", "capacity must be 0 when the site does not take students this term"),
+        Interest::Yes if h.capacity == 0 => c.err("capacity", "capacity must be at least 1 when the site takes students"),
+        _ => {}
+    }
+    if h.capacity > 50 {
+        c.err("capacity", format!("capacity {} is more than 50", h.capacity));
+    }
+    c.errors
+}
+
+// ---------------------------------------------------------------------------------------------
+// Supervisors
+
+/// A supervisor as a form or a file row gives it. Imports match supervisors by e-mail.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SupervisorInput {
+    pub email: String,
+    pub name: String,
+    pub phone: String,
+    /// May be left empty when `site_id` is given: the site's municipality.
+    pub municipality: String,
+    pub site_id: String,
+    pub fields: String,
+    pub employment_percent: String,
+    pub training: String,
+    pub training_date: String,
+    pub training_university: String,
+    pub students_per_period: String,
+    pub unavailable_terms: String,
+    pub consent_contact: String,
+    pub invite: String,
+    pub invite_date: String,
+}
+
+impl SupervisorInput {
+    /// A valid supervisor with empty `id` and `person_id` (the store fills them).
+    pub fn parse(&self, ctx: &VfuContext) -> Result<Supervisor, Vec<FieldError>> {
+        let mut c = Check::default();
+        let email = c.parse("email", &self.email, String::new(), |s| {
+            if s.is_empty() { Err("email is required".into()) } else { parse_email(s) }
+        });
+        let name = c.required("name", &self.name, 200);
+        let phone = c.optional_text("phone", &self.phone, 40);
+        let site_id = Some(self.site_id.trim().to_string()).filter(|s| !s.is_empty());
+        let site_municipality = site_id.as_ref().and_then(|s| ctx.sites.get(s).copied());
+        let municipality = if self.municipality.trim().is_empty() && site_id.is_some() {
+            if site_municipality.is_none() {
+                c.err("site_id", format!("no placement site {:?}", self.site_id.trim()));
+            }
+            site_municipality
+        } else {
+            c.kommunkod("municipality", &self.municipality, ctx)
+        };
+        let fields = c.parse("fields", &self.fields, Vec::new(), FieldSpec::parse_list);
+        let employment_percent = c.parse("employment_percent", &self.employment_percent, 100.0, |s| {
+            if s.is_empty() { Ok(100.0) } else { parse_decimal(s.trim_end_matches('%').trim()) }
+        });
+        let level = c.parse("training", &self.training, TrainingLevel::None, |s| {
+            TrainingLevel::parse(s).ok_or_else(|| format!("unknown training {s:?}; expected none, introduction, course_started or completed"))
+        });
+        let date = c.parse("training_date", &self.training_date, None, optional_day);
+        let university = Some(self.training_university.trim().to_string()).filter(|s| !s.is_empty());
+        let students_per_period = c.parse("students_per_period", &self.students_per_period, 1, |s| {
+            if s.is_empty() { Ok(1) } else { count("students_per_period", s, 10) }
+        });
+        let unavailable_terms = c.parse("unavailable_terms", &self.unavailable_terms, Vec::new(), terms);
+        let consent_contact = c.parse("consent_contact", &self.consent_contact, false, parse_flag);
+        let invite = c.parse("invite", &self.invite, InviteStatus::NotInvited, |s| {
+            InviteStatus::parse(s).ok_or_else(|| format!("unknown invite {s:?}; expected not_invited, invited, enrolled or completed"))
+        });
+        let invite_date = c.parse("invite_date", &self.invite_date, None, optional_day);
+        let Some(municipality) = municipality else { return Err(c.errors) };
+        let s = Supervisor {
+            id: String::new(),
+            person_id: String::new(),
+            name,
+            email,
+            phone,
+            municipality,
+            site_id,
+            fields,
+            employment_percent,
+            training: Training { level, date, university },
+            students_per_period,
+            unavailable_terms,
+            consent_contact,
+            invite,
+            invite_date,
+        };
+        if c.errors.is_empty() {
+            c.errors.extend(validate_supervisor(&s, ctx));
+        }
+        c.done(s)
+    }
+}
+
+pub fn validate_supervisor(s: &Supervisor, ctx: &VfuContext) -> Vec<FieldError> {
+    let mut c = Check::default();
+    if s.name.trim().is_empty() {
+        c.err("name", "name is required");
+    }
+    if let Err(m) = parse_email(&s.email) {
+        c.err("email", m);
+    }
+    if !ctx.knows_municipality(s.municipality) {
+        c.err("municipality", format!("kommunkod {} is not a municipality kkig knows", s.municipality));
+    }
+    if let Some(site) = &s.site_id {
+        match ctx.sites.get(site) {
+            None => c.err("site_id", format!("no placement site {site:?}")),
+            Some(m) if *m != s.municipality => {
+                c.err("site_id", format!("site {site:?} is in municipality {m}, not in {}", s.municipality))
+            }
+            _ => {}
+        }
+    }
+    if s.fields.is_empty() {
+        c.err("fields", format!("fields: give at least one field ({})", VfuField::codes()));
+    }
+    if !(s.employment_percent.is_finite() && s.employment_percent > 0.0 && s.employment_percent <= 100.0) {
+        c.err("employment_percent", format!("employment_percent {} is outside 0–100 (more than 0, at most 100)", s.employment_percent));
+    }
+    if matches!(s.training.level, TrainingLevel::CourseStarted | TrainingLevel::Completed) && s.training.date.is_none() {
+        c.err("training_date", format!("training_date is required when training is {}", s.training.level.as_str()));
+    }
+    if s.training.level == TrainingLevel::Completed && s.training.university.is_none() {
+        c.err("training_university", "training_university is required when training is completed");
+    }
+    if let Some(u) = &s.training.university {
+        if !ctx.universities.contains(u) {
+            c.err("training_university", format!("unknown university {u:?}; expected one of {}", ctx.universities.iter().cloned().collect::<Vec<_>>().join(", ")));
+        }
+    }
+    if s.students_per_period > 10 {
+        c.err("students_per_period", format!("students_per_period {} is more than 10", s.students_per_period));
+    }
+    if s.invite != InviteStatus::NotInvited && s.invite_date.is_none() {
+        c.err("invite_date", format!("invite_date is required when invite is {}", s.invite.as_str()));
+    }
+    c.errors
+}
+
+// ---------------------------------------------------------------------------------------------
+// Periods
+
+/// A VFU period as a form or a file row gives it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PeriodInput {
+    pub id: String,
+    pub university: String,
+    pub programme: String,
+    pub course_code: String,
+    /// Empty: the term of the start date.
+    pub term: String,
+    pub start: String,
+    pub end: String,
+    pub field: String,
+    pub students: String,
+    /// `registerutdrag|vaccination:180`; empty: the field's defaults; `-`: none.
+    pub requirements: String,
+    /// Empty: 12 weeks before the start.
+    pub capacity_deadline: String,
+}
+
+/// Requirements written `registerutdrag|hepatit_b:365` (code, optionally `:max age in days`).
+pub fn parse_requirements(s: &str, field: VfuField) -> Result<Vec<Requirement>, String> {
+    let t = s.trim();
+    if t.is_empty() {
+        return Ok(Requirement::defaults_for(field));
+    }
+    if t == "-" || t.eq_ignore_ascii_case("none") || t.eq_ignore_ascii_case("inga") {
+        return Ok(Vec::new());
+    }
+    let mut out: Vec<Requirement> = Vec::new();
+    for p in t.split('|').map(str::trim).filter(|p| !p.is_empty()) {
+        let (code, days) = p.split_once(':').unwrap_or((p, ""));
+        let code = code.trim().to_lowercase();
+        if code.is_empty() || code.len() > 40 || !code.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '-') {
+            return Err(format!("requirement {p:?} is not a code of letters, digits, _ or -"));
+        }
+        let max_age_days = if days.trim().is_empty() {
+            (code == "registerutdrag").then_some(365)
+        } else {
+            Some(count("requirements", days, 3650)?)
+        };
+        let label = if code == "registerutdrag" { Requirement::registerutdrag().label } else { code.clone() };
+        if out.iter().any(|r| r.code == code) {
+            return Err(format!("requirement {code} is given twice"));
+        }
+        out.push(Requirement { code, label, max_age_days });
+    }
+    Ok(out)
+}
+
+/// The file form of requirements, the inverse of [`parse_requirements`] (`-` for none).
+pub fn format_requirements(reqs: &[Requirement]) -> String {
+    if reqs.is_empty() {
+        return "-".into();
+    }
+    reqs.iter()
+        .map(|r| match r.max_age_days {
+            Some(d) => format!("{}:{d}", r.code),
+            None => r.code.clone(),
+        })
+        .collect::<Vec<_>>()
+        .join("|")
+}
+
+impl PeriodInput {
+    pub fn parse(&self, ctx: &VfuContext) -> Result<VfuPeriod, Vec<FieldError>> {
+        let mut c = Check::default();
+        let id = self.id.trim().to_string();
+        id_shape(&mut c, "id", &id);
+        let university = c.required("university", &self.university, 20);
+        let university = ctx.universities.iter().find(|u| u.eq_ignore_ascii_case(&university)).cloned().unwrap_or(university);
+        let programme = c.required("programme", &self.programme, 200);
+        let course_code = c.required("course_code", &self.course_code, 20).to_uppercase();
+        let start = c.parse("start", &self.start, None, |s| if s.is_empty() { Err("start is required".into()) } else { Day::parse(s).map(Some) });
+        let end = c.parse("end", &self.end, None, |s| if s.is_empty() { Err("end is required".into()) } else { Day::parse(s).map(Some) });
+        let term = c.parse("term", &self.term, None, |s| if s.is_empty() { Ok(None) } else { Term::parse(s).map(Some) });
+        let field = c.parse("field", &self.field, None, |s| {
+            VfuField::parse(s).map(Some).ok_or_else(|| format!("unknown field {s:?}; expected one of {}", VfuField::codes()))
+        });
+        let students = c.parse("students", &self.students, 0, |s| if s.is_empty() { Ok(0) } else { count("students", s, 2000) });
+        let deadline = c.parse("capacity_deadline", &self.capacity_deadline, None, optional_day);
+        let (Some(start), Some(end), Some(field)) = (start, end, field) else { return Err(c.errors) };
+        let requirements = c.parse("requirements", &self.requirements, Vec::new(), |s| parse_requirements(s, field));
+        let p = VfuPeriod {
+            id,
+            university,
+            programme,
+            course_code,
+            term: term.unwrap_or(Term::of(start)),
+            start,
+            end,
+            field,
+            students,
+            requirements,
+            capacity_deadline: deadline.unwrap_or(super::lifecycle::Timeline::default_capacity_deadline(start)),
+        };
+        if c.errors.is_empty() {
+            c.errors.extend(validate_period(&p, ctx));
+        }
+        c.done(p)
+    }
+}
+
+pub fn validate_period(p: &VfuPeriod, ctx: &VfuContext) -> Vec<FieldError> {
+    let mut c = Check::default();
+    id_shape(&mut c, "id", &p.id);
+    if !ctx.universities.contains(&p.university) {
+        c.err("university", format!("unknown university {:?}; expected one of {}", p.university, ctx.universities.iter().cloned().collect::<Vec<_>>().join(", ")));
+    }
+    if p.programme.trim().is_empty() {
+        c.err("programme", "programme is required");
+    }
+    if p.course_code.is_empty() || !p.course_code.chars().all(|ch| ch.is_ascii_alphanumeric()) {
+        c.err("course_code", format!("course_code {:?} must be letters and digits, e.g. 6PE123", p.course_code));
+    }
+    if p.end < p.start {
+        c.err("end", format!("end {} is before start {}", p.end, p.start));
+    } else if p.start.days_until(p.end) > 366 {
+        c.err("end", format!("the period {} – {} is longer than a year", p.start, p.end));
+    }
+    if p.term != Term::of(p.start) {
+        c.err("term", format!("term {} does not match the start {} (which is in {})", p.term, p.start, Term::of(p.start)));
+    }
+    if p.capacity_deadline > p.start {
+        c.err("capacity_deadline", format!("capacity_deadline {} is after the start {}", p.capacity_deadline, p.start));
+    }
+    c.errors
+}
+
+// ---------------------------------------------------------------------------------------------
+// Students
+
+/// A student on a period as a form or file row gives it. Imports match students by e-mail
+/// within the period.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct StudentInput {
+    pub period_id: String,
+    pub email: String,
+    pub name: String,
+    pub home_municipality: String,
+    pub home_lat: String,
+    pub home_lon: String,
+    /// Empty: the period's field.
+    pub field: String,
+    pub subjects: String,
+    /// Up to three site ids or kommunkods, `|`-separated, most wanted first.
+    pub wishes: String,
+    pub no_driving_licence: String,
+    pub needs_public_transport: String,
+    pub priority: String,
+    pub note: String,
+    /// The day the police record extract was issued.
+    pub registerutdrag: String,
+}
+
+impl StudentInput {
+    /// A valid student with empty `id` and `person_id` (the store fills them).
+    pub fn parse(&self, ctx: &VfuContext) -> Result<VfuStudent, Vec<FieldError>> {
+        let mut c = Check::default();
+        let period_id = c.required("period_id", &self.period_id, 80);
+        let period = ctx.periods.get(&period_id);
+        if period.is_none() && !period_id.is_empty() {
+            c.err("period_id", format!("no VFU period {period_id:?}"));
+        }
+        let email = c.parse("email", &self.email, String::new(), |s| {
+            if s.is_empty() { Err("email is required".into()) } else { parse_email(s) }
+        });
+        let name = c.required("name", &self.name, 200);
+        let home = c.kommunkod("home_municipality", &self.home_municipality, ctx);
+        let home_position = {
+            let mut pc = Check::default();
+            let p = position(&mut pc, &self.home_lat, &self.home_lon);
+            for e in pc.errors {
+                c.err(&format!("home_{}", e.field), e.message);
+            }
+            p
+        };
+        let field = c.parse("field", &self.field, None, |s| {
+            if s.is_empty() {
+                Ok(period.map(|p| p.field))
+            } else {
+                VfuField::parse(s).map(Some).ok_or_else(|| format!("unknown field {s:?}; expected one of {}", VfuField::codes()))
+            }
+        });
+        let subjects = c.parse("subjects", &self.subjects, Vec::new(), subject_list);
+        let wishes: Vec<Wish> = self.wishes.split('|').map(str::trim).filter(|w| !w.is_empty()).map(Wish::parse).collect();
+        let no_driving_licence = c.parse("no_driving_licence", &self.no_driving_licence, false, parse_flag);
+        let needs_public_transport = c.parse("needs_public_transport", &self.needs_public_transport, false, parse_flag);
+        let priority = c.parse("priority", &self.priority, None, |s| {
+            if s.is_empty() {
+                Ok(None)
+            } else {
+                PriorityReason::parse(s).map(Some).ok_or_else(|| format!("unknown priority {s:?}; expected medical, sole_caregiver or other"))
+            }
+        });
+        let note = c.optional_text("note", &self.note, 500);
+        let registerutdrag = c.parse("registerutdrag", &self.registerutdrag, None, optional_day);
+        let (Some(home), Some(field)) = (home, field) else { return Err(c.errors) };
+        let s = VfuStudent {
+            id: String::new(),
+            person_id: String::new(),
+            period_id,
+            name,
+            email,
+            home_municipality: home,
+            home_position,
+            field,
+            subjects,
+            wishes,
+            needs: Needs { no_driving_licence, needs_public_transport, priority, note },
+            requirements: registerutdrag
+                .map(|d| vec![RequirementStatus { code: "registerutdrag".into(), issued: Some(d) }])
+                .unwrap_or_default(),
+        };
+        if c.errors.is_empty() {
+            c.errors.extend(validate_student(&s, ctx));
+        }
+        c.done(s)
+    }
+}
+
+pub fn validate_student(s: &VfuStudent, ctx: &VfuContext) -> Vec<FieldError> {
+    let mut c = Check::default();
+    if s.name.trim().is_empty() {
+        c.err("name", "name is required");
+    }
+    if let Err(m) = parse_email(&s.email) {
+        c.err("email", m);
+    }
+    match ctx.periods.get(&s.period_id) {
+        None => c.err("period_id", format!("no VFU period {:?}", s.period_id)),
+        Some(p) if p.field != s.field => c.err("field", format!("field {} is not the period's field {}", s.field, p.field)),
+        _ => {}
+    }
+    if !ctx.knows_municipality(s.home_municipality) {
+        c.err("home_municipality", format!("kommunkod {} is not a municipality kkig knows", s.home_municipality));
+    }
+    if s.wishes.len() > 3 {
+        c.err("wishes", format!("{} wishes; at most three", s.wishes.len()));
+    }
+    let mut seen = BTreeSet::new();
+    for w in &s.wishes {
+        if !seen.insert(w.as_text()) {
+            c.err("wishes", format!("wish {} is given twice", w.as_text()));
+        }
+        match w {
+            Wish::Site(id) if !ctx.sites.contains_key(id) => c.err("wishes", format!("no placement site {id:?} (a wish is a site id or a kommunkod)")),
+            Wish::Municipality(k) if !ctx.knows_municipality(*k) => c.err("wishes", format!("kommunkod {k} is not a municipality kkig knows")),
+            _ => {}
+        }
+    }
+    c.errors
+}
+
+/// Rows whose key was already seen, as (index, index of first occurrence): for duplicate
+/// e-mails within an import.
+pub fn duplicates<K: Ord + Clone>(keys: impl IntoIterator<Item = K>) -> Vec<(usize, usize)> {
+    let mut first: BTreeMap<K, usize> = BTreeMap::new();
+    let mut out = Vec::new();
+    for (i, k) in keys.into_iter().enumerate() {
+        match first.get(&k) {
+            Some(&f) => out.push((i, f)),
+            None => {
+                first.insert(k, i);
+            }
+        }
+    }
+    out
+}

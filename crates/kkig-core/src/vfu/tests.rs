@@ -1,0 +1,549 @@
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::input::*;
+use super::lifecycle::*;
+use super::raci::*;
+use super::views::*;
+use super::*;
+
+fn k(s: &str) -> Kommunkod {
+    Kommunkod::parse(s).unwrap()
+}
+
+fn ctx() -> VfuContext {
+    let mut c = VfuContext::default();
+    for (code, lat, lon) in [("2422", 65.53, 17.53), ("2482", 64.75, 20.95), ("2462", 64.6, 16.65)] {
+        c.municipalities.insert(k(code), Position::new(lat, lon).unwrap());
+    }
+    c.universities = ["LTU", "UmU", "MIUN"].into_iter().map(String::from).collect();
+    c.sites.insert("s-1".into(), k("2422"));
+    c.sites.insert("s-2".into(), k("2482"));
+    c.periods.insert(
+        "p-1".into(),
+        input::PeriodRef { university: "UmU".into(), field: VfuField::Teacher(TeacherLevel::F3), start: Day::ymd(2026, 1, 19), end: Day::ymd(2026, 2, 20) },
+    );
+    c
+}
+
+fn fields_of(e: &[FieldError]) -> Vec<&str> {
+    e.iter().map(|e| e.field.as_str()).collect()
+}
+
+#[test]
+fn fields_terms_and_days_parse_from_their_file_forms() {
+    for f in VfuField::ALL {
+        assert_eq!(VfuField::parse(f.code()), Some(f));
+        assert_eq!(serde_json::to_string(&f).unwrap(), format!("\"{}\"", f.code()));
+        assert!(!f.label_sv().is_empty());
+    }
+    assert_eq!(VfuField::parse("F-3"), Some(VfuField::Teacher(TeacherLevel::F3)));
+    assert_eq!(VfuField::parse(" Förskola "), Some(VfuField::Teacher(TeacherLevel::Forskola)));
+    assert_eq!(VfuField::parse("7–9"), Some(VfuField::Teacher(TeacherLevel::Ar79)));
+    assert_eq!(VfuField::parse("läkare"), None);
+    let list = FieldSpec::parse_list("teacher_f3:Svenska, matematik|nurse").unwrap();
+    assert_eq!(list, vec![FieldSpec::with(VfuField::Teacher(TeacherLevel::F3), &["svenska", "matematik"]), FieldSpec::new(VfuField::Nurse)]);
+    assert_eq!(FieldSpec::format_list(&list), "teacher_f3:svenska,matematik|nurse");
+    assert!(FieldSpec::parse_list("nurse|nurse").unwrap_err().contains("twice"));
+    assert!(FieldSpec::parse_list("pilot").unwrap_err().contains("teacher_f3"));
+
+    for (s, want) in [("VT2026", Term::spring(2026)), ("ht 2026", Term::autumn(2026)), ("vt26", Term::spring(2026)), ("2027HT", Term::autumn(2027))] {
+        assert_eq!(Term::parse(s).unwrap(), want, "{s}");
+    }
+    for bad in ["", "2026", "ST2026", "VT20261", "VTxx"] {
+        assert!(Term::parse(bad).is_err(), "{bad}");
+    }
+    assert!(Term::spring(2026) < Term::autumn(2026) && Term::autumn(2026) < Term::spring(2027));
+    assert_eq!(Term::of(Day::ymd(2026, 7, 31)), Term::spring(2026));
+    assert_eq!(Term::of(Day::ymd(2026, 8, 1)), Term::autumn(2026));
+    assert_eq!(Term::autumn(2026).to_string(), "HT2026");
+
+    assert_eq!(Day::parse("2025-01-31").unwrap().to_string(), "2025-01-31");
+    assert_eq!(Day::parse("2025-01-31 00:00").unwrap(), Day::ymd(2025, 1, 31));
+    for bad in ["2025-02-29", "31/01/2025", "2025-1-31", "2025-01-31 noon", ""] {
+        assert!(Day::parse(bad).is_err(), "{bad}");
+    }
+}
+
+#[test]
+fn site_validation_names_each_bad_field() {
+    let good = SiteInput {
+        id: "s-9".into(),
+        municipality: "2422".into(),
+        name: "Björkskolan".into(),
+        kind: "school".into(),
+        address: "Skolgatan 3".into(),
+        lat: "65,5".into(),
+        lon: "17.5".into(),
+        fields: "teacher_f3:svenska|teacher_4_6".into(),
+    };
+    let site = good.parse(&ctx()).unwrap();
+    assert_eq!(site.position, Position::new(65.5, 17.5).unwrap());
+    assert_eq!(site.fields.len(), 2);
+    // Without coordinates the site takes the municipality's seat.
+    let seat = SiteInput { lat: String::new(), lon: String::new(), ..good.clone() }.parse(&ctx()).unwrap();
+    assert_eq!(seat.position, Position::new(65.53, 17.53).unwrap());
+
+    type Edit = fn(&mut SiteInput);
+    let cases: Vec<(Edit, &str)> = vec![
+        (|s| s.municipality = "9999".into(), "municipality"),
+        (|s| s.municipality = "0180".into(), "municipality"),
+        (|s| s.municipality = String::new(), "municipality"),
+        (|s| s.name = "  ".into(), "name"),
+        (|s| s.kind = "hospital".into(), "kind"),
+        (|s| s.lat = "95".into(), "lat"),
+        (|s| s.lon = String::new(), "lon"),
+        (|s| s.lat = "x".into(), "lat"),
+        (|s| s.fields = "pilot".into(), "fields"),
+        (|s| s.fields = String::new(), "fields"),
+        (|s| s.fields = "nurse".into(), "fields"),
+        (|s| s.id = "a b".into(), "id"),
+    ];
+    for (edit, field) in cases {
+        let mut input = good.clone();
+        edit(&mut input);
+        let errors = input.parse(&ctx()).unwrap_err();
+        assert!(fields_of(&errors).contains(&field), "{input:?}: {errors:?}");
+    }
+}
+
+#[test]
+fn supervisor_validation_names_each_bad_field() {
+    let good = SupervisorInput {
+        email: " Anna.Berg@Sorsele.se ".into(),
+        name: "Anna Berg".into(),
+        site_id: "s-1".into(),
+        fields: "teacher_f3:matematik".into(),
+        employment_percent: "87,5".into(),
+        training: "completed".into(),
+        training_date: "2024-06-01 00:00".into(),
+        training_university: "UmU".into(),
+        students_per_period: "2".into(),
+        unavailable_terms: "VT2027".into(),
+        consent_contact: "ja".into(),
+        ..Default::default()
+    };
+    let s = good.parse(&ctx()).unwrap();
+    assert_eq!(s.email, "anna.berg@sorsele.se");
+    assert_eq!(s.municipality, k("2422"), "from the site");
+    assert_eq!(s.employment_percent, 87.5);
+    assert!(s.is_trained() && s.consent_contact && !s.available_in(Term::spring(2027)));
+
+    type Edit = fn(&mut SupervisorInput);
+    let cases: Vec<(Edit, &str)> = vec![
+        (|s| s.email = "anna".into(), "email"),
+        (|s| s.email = String::new(), "email"),
+        (|s| s.name = String::new(), "name"),
+        (|s| s.site_id = "nope".into(), "site_id"),
+        (|s| s.municipality = "2482".into(), "site_id"),
+        (|s| s.fields = String::new(), "fields"),
+        (|s| s.employment_percent = "120".into(), "employment_percent"),
+        (|s| s.employment_percent = "0".into(), "employment_percent"),
+        (|s| s.employment_percent = "full".into(), "employment_percent"),
+        (|s| s.training = "phd".into(), "training"),
+        (|s| s.training_date = String::new(), "training_date"),
+        (|s| s.training_date = "2024-13-01".into(), "training_date"),
+        (|s| s.training_university = "KTH".into(), "training_university"),
+        (|s| s.students_per_period = "-1".into(), "students_per_period"),
+        (|s| s.students_per_period = "11".into(), "students_per_period"),
+        (|s| s.unavailable_terms = "sommar".into(), "unavailable_terms"),
+        (|s| s.consent_contact = "kanske".into(), "consent_contact"),
+        (|s| s.invite = "invited".into(), "invite_date"),
+    ];
+    for (edit, field) in cases {
+        let mut input = good.clone();
+        edit(&mut input);
+        let errors = input.parse(&ctx()).unwrap_err();
+        assert!(fields_of(&errors).contains(&field), "{field}: {errors:?}");
+        assert!(errors.iter().all(|e| !e.message.is_empty()));
+    }
+    let below = SupervisorInput { students_per_period: "-1".into(), ..good.clone() }.parse(&ctx()).unwrap_err();
+    assert!(below[0].message.contains("below zero"), "{below:?}");
+}
+
+#[test]
+fn period_validation_names_each_bad_field() {
+    let good = PeriodInput {
+        id: "umu-vt26-f3".into(),
+        university: "umu".into(),
+        programme: "Grundlärarprogrammet F–3".into(),
+        course_code: "6pe123".into(),
+        start: "2026-01-19".into(),
+        end: "2026-02-20".into(),
+        field: "teacher_f3".into(),
+        students: "40".into(),
+        ..Default::default()
+    };
+    let p = good.parse(&ctx()).unwrap();
+    assert_eq!((p.university.as_str(), p.course_code.as_str(), p.term), ("UmU", "6PE123", Term::spring(2026)));
+    assert_eq!(p.requirements, vec![Requirement::registerutdrag()], "school VFU needs a registerutdrag by default");
+    assert_eq!(p.capacity_deadline, Day::ymd(2025, 10, 27), "12 weeks before");
+    assert_eq!(p.weeks(), 5);
+    let none = PeriodInput { requirements: "-".into(), ..good.clone() }.parse(&ctx()).unwrap();
+    assert!(none.requirements.is_empty());
+    let custom = PeriodInput { requirements: "registerutdrag|hepatit_b:730".into(), ..good.clone() }.parse(&ctx()).unwrap();
+    assert_eq!(format_requirements(&custom.requirements), "registerutdrag:365|hepatit_b:730");
+
+    type Edit = fn(&mut PeriodInput);
+    let cases: Vec<(Edit, &str)> = vec![
+        (|p| p.university = "KTH".into(), "university"),
+        (|p| p.programme = String::new(), "programme"),
+        (|p| p.course_code = "6PE-12".into(), "course_code"),
+        (|p| p.end = "2026-01-18".into(), "end"),
+        (|p| p.start = String::new(), "start"),
+        (|p| p.term = "HT2026".into(), "term"),
+        (|p| p.field = "pilot".into(), "field"),
+        (|p| p.students = "-3".into(), "students"),
+        (|p| p.capacity_deadline = "2026-02-01".into(), "capacity_deadline"),
+        (|p| p.requirements = "a b".into(), "requirements"),
+    ];
+    for (edit, field) in cases {
+        let mut input = good.clone();
+        edit(&mut input);
+        let errors = input.parse(&ctx()).unwrap_err();
+        assert!(fields_of(&errors).contains(&field), "{field}: {errors:?}");
+    }
+    let order = PeriodInput { end: "2026-01-01".into(), ..good }.parse(&ctx()).unwrap_err();
+    assert_eq!(order[0].message, "end 2026-01-01 is before start 2026-01-19");
+}
+
+#[test]
+fn student_validation_names_each_bad_field() {
+    let good = StudentInput {
+        period_id: "p-1".into(),
+        email: "stina@student.umu.se".into(),
+        name: "Stina Ek".into(),
+        home_municipality: "2422".into(),
+        wishes: "s-1|2482".into(),
+        no_driving_licence: "x".into(),
+        priority: "sole_caregiver".into(),
+        registerutdrag: "2025-12-01".into(),
+        ..Default::default()
+    };
+    let s = good.parse(&ctx()).unwrap();
+    assert_eq!(s.field, VfuField::Teacher(TeacherLevel::F3), "the period's field");
+    assert_eq!(s.wishes, vec![Wish::Site("s-1".into()), Wish::Municipality(k("2482"))]);
+    assert!(s.needs.no_driving_licence && s.needs.priority == Some(PriorityReason::SoleCaregiver));
+
+    type Edit = fn(&mut StudentInput);
+    let cases: Vec<(Edit, &str)> = vec![
+        (|s| s.period_id = "p-9".into(), "period_id"),
+        (|s| s.email = "stina@".into(), "email"),
+        (|s| s.name = String::new(), "name"),
+        (|s| s.home_municipality = "9999".into(), "home_municipality"),
+        (|s| s.home_municipality = "0180".into(), "home_municipality"),
+        (|s| s.home_lat = "65".into(), "home_lon"),
+        (|s| s.field = "nurse".into(), "field"),
+        (|s| s.wishes = "s-1|s-2|2422|2482".into(), "wishes"),
+        (|s| s.wishes = "s-9".into(), "wishes"),
+        (|s| s.wishes = "s-1|s-1".into(), "wishes"),
+        (|s| s.priority = "vip".into(), "priority"),
+        (|s| s.registerutdrag = "igår".into(), "registerutdrag"),
+        (|s| s.needs_public_transport = "2".into(), "needs_public_transport"),
+    ];
+    for (edit, field) in cases {
+        let mut input = good.clone();
+        edit(&mut input);
+        let errors = input.parse(&ctx()).unwrap_err();
+        assert!(fields_of(&errors).contains(&field), "{field}: {errors:?}");
+    }
+}
+
+#[test]
+fn hosting_interest_rules() {
+    let ok = HostingInput { site_id: "s-1".into(), term: "HT2026".into(), interest: "ja".into(), capacity: "2".into(), reason: String::new() };
+    assert_eq!(ok.parse(&ctx()).unwrap().interest, Interest::Yes);
+    type Edit = fn(&mut HostingInput);
+    let cases: Vec<(Edit, &str)> = vec![
+        (|h| h.site_id = "s-9".into(), "site_id"),
+        (|h| h.term = "2026".into(), "term"),
+        (|h| h.interest = "gärna".into(), "interest"),
+        (|h| h.capacity = "-1".into(), "capacity"),
+        (|h| h.capacity = "0".into(), "capacity"),
+        (|h| { h.interest = "nej".into(); h.capacity = "0".into(); }, "reason"),
+    ];
+    for (edit, field) in cases {
+        let mut input = ok.clone();
+        edit(&mut input);
+        let errors = input.parse(&ctx()).unwrap_err();
+        assert!(fields_of(&errors).contains(&field), "{field}: {errors:?}");
+    }
+}
+
+#[test]
+fn requirements_are_checked_against_the_start() {
+    let req = Requirement::registerutdrag();
+    let start = Day::ymd(2026, 1, 19);
+    let ev = |d: Option<Day>| vec![RequirementStatus { code: "registerutdrag".into(), issued: d }];
+    assert_eq!(check_requirement(&req, &[], start), RequirementCheck::Missing);
+    assert_eq!(check_requirement(&req, &ev(None), start), RequirementCheck::Missing);
+    assert_eq!(check_requirement(&req, &ev(Some(Day::ymd(2025, 1, 19))), start), RequirementCheck::Met, "365 days old");
+    assert_eq!(check_requirement(&req, &ev(Some(Day::ymd(2025, 1, 18))), start), RequirementCheck::TooOld);
+}
+
+#[test]
+fn duplicate_keys_are_found() {
+    assert_eq!(duplicates(["a", "b", "a", "c", "b"]), vec![(2, 0), (4, 1)]);
+    assert!(duplicates(Vec::<String>::new()).is_empty());
+}
+
+#[test]
+fn lifecycle_transitions_as_a_table() {
+    use PlacementStatus::*;
+    // Rows: from; columns: to in the order of ALL (requested … withdrawn).
+    let table: [(PlacementStatus, [bool; 6]); 6] = [
+        (Requested, [false, true, false, false, false, true]),
+        (Offered, [false, false, true, false, false, true]),
+        (Confirmed, [false, false, false, true, false, true]),
+        (Started, [false, false, false, false, true, true]),
+        (Completed, [false; 6]),
+        (Withdrawn, [false; 6]),
+    ];
+    for (from, row) in table {
+        for (to, want) in PlacementStatus::ALL.into_iter().zip(row) {
+            assert_eq!(may_transition(from, to), want, "{from:?} → {to:?}");
+        }
+    }
+}
+
+#[test]
+fn transitions_stamp_dates_and_refuse_the_wrong_order() {
+    use PlacementStatus::*;
+    let d = |m, day| Day::ymd(2026, m, day);
+    let mut p = Placement::start("pl-1", "stu-1", "s-1", Requested, d(10, 1)).unwrap();
+    assert!(Placement::start("x", "y", "z", Started, d(10, 1)).is_err());
+    p.transition(Offered, d(10, 20)).unwrap();
+    p.waiting_for_better = true;
+    let err = p.transition(Completed, d(10, 21)).unwrap_err();
+    assert_eq!(err.to_string(), "a placement cannot go from offered to completed; from offered it can go to confirmed, withdrawn");
+    assert!(matches!(p.transition(Confirmed, d(10, 19)), Err(LifecycleError::BeforeLast { .. })));
+    p.transition(Confirmed, d(10, 22)).unwrap();
+    p.transition(Started, d(11, 2)).unwrap();
+    p.transition(Completed, d(12, 4)).unwrap();
+    assert!(!p.waiting_for_better, "a finished placement leaves the waiting list");
+    assert_eq!(p.date_of(Offered), Some(d(10, 20)));
+    assert_eq!(p.date_of(Completed), Some(d(12, 4)));
+    assert_eq!(p.history.len(), 5);
+    let err = p.transition(Withdrawn, d(12, 5)).unwrap_err();
+    assert!(err.to_string().contains("nothing (it is final)"), "{err}");
+}
+
+#[test]
+fn timeline_counts_weeks_back_from_the_start() {
+    // Monday 2026-01-19.
+    let t = Timeline::new(Day::ymd(2026, 1, 19), &TimelineRules::default());
+    assert_eq!(t.capacity_confirmed, Day::ymd(2025, 10, 27), "12 weeks");
+    assert_eq!(t.allocation, Day::ymd(2025, 11, 10), "10 weeks");
+    assert_eq!(t.published, Day::ymd(2025, 11, 24), "8 weeks");
+    assert_eq!(t.appeal_closes, Day::ymd(2025, 12, 8), "published + 14 days");
+    assert_eq!(t.final_lists, Day::ymd(2025, 12, 15), "5 weeks");
+    let days: Vec<Day> = t.milestones().iter().map(|m| m.2).collect();
+    assert!(days.windows(2).all(|w| w[0] <= w[1]), "in order");
+}
+
+fn student(id: &str, period: &str, home: &str, wishes: &[Wish], priority: bool) -> VfuStudent {
+    VfuStudent {
+        id: id.into(),
+        person_id: format!("p-{id}"),
+        period_id: period.into(),
+        name: id.into(),
+        email: format!("{id}@x.se"),
+        home_municipality: k(home),
+        home_position: None,
+        field: VfuField::Nurse,
+        subjects: vec![],
+        wishes: wishes.to_vec(),
+        needs: Needs { priority: priority.then_some(PriorityReason::Medical), ..Default::default() },
+        requirements: vec![],
+    }
+}
+
+#[test]
+fn the_waiting_list_orders_by_priority_wish_and_time() {
+    use PlacementStatus::*;
+    let d = |day| Day::ymd(2026, 3, day);
+    let site_m = |id: &str| Some(if id.starts_with("a") { k("2422") } else { k("2482") });
+    let students = vec![
+        student("s1", "p", "2422", &[Wish::Site("a-1".into())], false),
+        student("s2", "p", "2422", &[Wish::Municipality(k("2422"))], true),
+        student("s3", "p", "2422", &[Wish::Site("b-1".into()), Wish::Site("a-1".into())], false),
+        student("s4", "p", "2422", &[Wish::Site("a-1".into())], false),
+    ];
+    let mut placements = vec![];
+    for (i, s) in students.iter().enumerate() {
+        let mut p = Placement::start(&format!("pl{i}"), &s.id, "b-2", Offered, d(1 + i as u8)).unwrap();
+        p.waiting_for_better = s.id != "s4";
+        placements.push(p);
+    }
+    // s3 already sits at its first wish.
+    placements[2].site_id = "b-1".into();
+    let list = waiting_list_for("a-1", k("2422"), &students, &placements, site_m);
+    let ids: Vec<&str> = list.iter().map(|c| c.student_id.as_str()).collect();
+    assert_eq!(ids, ["s2", "s1"], "priority first; s3 is happier where it is; s4 is not waiting");
+    assert_eq!(list[1].rank_of_freed, 0);
+}
+
+fn period(id: &str, field: VfuField, uni: &str, start: Day, end: Day, students: u32) -> VfuPeriod {
+    VfuPeriod {
+        id: id.into(),
+        university: uni.into(),
+        programme: "P".into(),
+        course_code: "C1".into(),
+        term: Term::of(start),
+        start,
+        end,
+        field,
+        students,
+        requirements: vec![],
+        capacity_deadline: start,
+    }
+}
+
+fn supervisor(id: &str, m: &str, field: VfuField, level: TrainingLevel, cap: u32, consent: bool) -> Supervisor {
+    Supervisor {
+        id: id.into(),
+        person_id: format!("p-{id}"),
+        name: id.into(),
+        email: format!("{id}@x.se"),
+        phone: String::new(),
+        municipality: k(m),
+        site_id: None,
+        fields: vec![FieldSpec::new(field)],
+        employment_percent: 100.0,
+        training: Training { level, date: None, university: None },
+        students_per_period: cap,
+        unavailable_terms: vec![],
+        consent_contact: consent,
+        invite: InviteStatus::NotInvited,
+        invite_date: None,
+    }
+}
+
+#[test]
+fn training_need_by_hand() {
+    use TrainingLevel::*;
+    let vt = Day::ymd(2026, 1, 19);
+    let ht = Day::ymd(2026, 9, 7);
+    let periods = vec![
+        // 10 places, 4 listed (3 from Sorsele): 6 not yet listed.
+        period("n1", VfuField::Nurse, "UmU", vt, vt.plus_days(34), 10),
+        // 5 places, none listed.
+        period("n2", VfuField::Nurse, "LTU", ht, ht.plus_days(34), 5),
+        period("sw", VfuField::SocialWork, "MIUN", vt, vt.plus_days(34), 0),
+    ];
+    let students = vec![
+        student("a", "n1", "2422", &[], false),
+        student("b", "n1", "2422", &[], false),
+        student("c", "n1", "2422", &[], false),
+        student("d", "n1", "2482", &[], false),
+    ];
+    let mut sups = vec![
+        supervisor("trained", "2422", VfuField::Nurse, Completed, 2, true),
+        supervisor("Önsk", "2422", VfuField::Nurse, None, 1, true),
+        supervisor("Berit", "2422", VfuField::Nurse, CourseStarted, 1, true),
+        supervisor("Anna", "2422", VfuField::Nurse, Introduction, 1, true),
+        supervisor("no-consent", "2422", VfuField::Nurse, None, 1, false),
+        supervisor("elsewhere", "2482", VfuField::Nurse, Completed, 5, true),
+        supervisor("social", "2422", VfuField::SocialWork, None, 1, true),
+    ];
+    sups[0].unavailable_terms = vec![Term::autumn(2026)];
+    let need = training_need(k("2422"), 0.25, &periods, &students, &sups);
+    let rows: Vec<(VfuField, Term, u32, u32, u32, u32, u32, u32)> = need
+        .rows
+        .iter()
+        .map(|r| (r.field, r.term, r.students_from_municipality, r.not_yet_listed, r.expected_demand, r.trained_capacity, r.in_training_capacity, r.gap))
+        .collect();
+    assert_eq!(
+        rows,
+        vec![
+            // 3 own + round(0.25 × 6 = 1.5) = 5; trained 2; Berit in the course 1; gap 3.
+            (VfuField::Nurse, Term::spring(2026), 3, 6, 5, 2, 1, 3),
+            // 0 + round(0.25 × 5 = 1.25) = 1; the trained one is away in HT2026.
+            (VfuField::Nurse, Term::autumn(2026), 0, 5, 1, 0, 1, 1),
+            (VfuField::SocialWork, Term::spring(2026), 0, 0, 0, 0, 0, 0),
+        ]
+    );
+    let names: Vec<&str> = need.candidates.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(names, ["Berit", "Anna", "Önsk"], "course started, introduction, none; no consent and no gap left out");
+}
+
+#[test]
+fn compensation_basis_by_hand() {
+    use PlacementStatus::*;
+    let vt = Day::ymd(2026, 1, 19);
+    let periods = vec![
+        period("a", VfuField::Nurse, "UmU", vt, Day::ymd(2026, 2, 20), 10), // 33 days: 5 weeks
+        period("b", VfuField::SocialWork, "MIUN", vt, Day::ymd(2026, 3, 27), 10), // 68 days: 10 weeks
+    ];
+    let students = vec![
+        student("s1", "a", "2422", &[], false),
+        student("s2", "a", "2422", &[], false),
+        student("s3", "b", "2422", &[], false),
+        student("s4", "a", "2422", &[], false),
+    ];
+    let pl = |id: &str, st: &str, site: &str, status| {
+        let mut p = Placement::start(id, st, site, Requested, vt).unwrap();
+        p.status = status;
+        p
+    };
+    let placements = vec![
+        pl("1", "s1", "sorsele-1", Confirmed),
+        pl("2", "s2", "sorsele-2", Completed),
+        pl("3", "s3", "sorsele-1", Started),
+        pl("4", "s4", "skelleftea-1", Offered),
+        pl("5", "s4", "skelleftea-1", Withdrawn),
+        pl("6", "ghost", "sorsele-1", Confirmed),
+    ];
+    let site_m = |s: &str| match s {
+        s if s.starts_with("sorsele") => Some(k("2422")),
+        s if s.starts_with("skelleftea") => Some(k("2482")),
+        _ => None,
+    };
+    let rows = compensation_basis(&periods, &students, &placements, site_m);
+    assert_eq!(
+        rows,
+        vec![
+            CompensationRow { municipality: k("2422"), university: "MIUN".into(), term: Term::spring(2026), placements: 1, student_weeks: 10 },
+            CompensationRow { municipality: k("2422"), university: "UmU".into(), term: Term::spring(2026), placements: 2, student_weeks: 10 },
+        ]
+    );
+}
+
+#[test]
+fn raci_defaults_have_exactly_one_accountable_per_task() {
+    for p in ProgrammeType::ALL {
+        let m = RaciModel::default_for(p);
+        assert_eq!(m.rows.len(), RaciTask::ALL.len(), "{p:?}");
+        assert!(m.validate().is_empty(), "{p:?}: {:?}", m.validate());
+        for row in &m.rows {
+            assert_eq!(row.cells.iter().filter(|c| c.is_accountable()).count(), 1, "{p:?} {:?}", row.task);
+        }
+        assert!(m.changes_from_default().is_empty());
+    }
+    let mut m = RaciModel::default_for(ProgrammeType::Teacher);
+    m.set(RaciTask::Supervise, RaciRole::Manager, RaciCell::parse("A").unwrap());
+    let errors = m.validate();
+    assert_eq!(fields_of(&errors), ["task.supervise"]);
+    assert!(errors[0].message.contains("2 roles accountable"), "{errors:?}");
+    assert_eq!(m.changes_from_default().len(), 1);
+    assert_eq!(RaciCell::parse("r/a").unwrap().to_string(), "A/R");
+    assert!(RaciCell::parse("X").is_err());
+    let json = serde_json::to_string(&m).unwrap();
+    assert_eq!(serde_json::from_str::<RaciModel>(&json).unwrap(), m);
+}
+
+#[test]
+fn entities_round_trip_as_json() {
+    let s = SupervisorInput {
+        email: "a@b.se".into(),
+        name: "A".into(),
+        municipality: "2422".into(),
+        fields: "nurse:medicin".into(),
+        ..Default::default()
+    }
+    .parse(&ctx())
+    .unwrap();
+    let json = serde_json::to_string(&s).unwrap();
+    assert_eq!(serde_json::from_str::<Supervisor>(&json).unwrap(), s);
+    let known: BTreeSet<&str> = ["a"].into();
+    let _ = (known, BTreeMap::<u8, u8>::new());
+}
