@@ -5,6 +5,7 @@
 //! so code that holds one never has to check it again.
 
 pub mod access;
+pub mod allocation;
 pub mod catalogue;
 pub mod codes;
 pub mod demo;

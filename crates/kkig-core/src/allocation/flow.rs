@@ -1,0 +1,375 @@
+//! The min-cost-flow solver for the allocation's transportation structure.
+//!
+//! Students have supply 1, site `j` takes at most `capacity[j]`, and every student may instead
+//! go to an "unplaced" sink of unbounded capacity at cost `U` (the unplaced penalty). The
+//! linear programme and its dual:
+//!
+//! ```text
+//! min Σ c_ij x_ij + U Σ y_i      Σ_j x_ij + y_i = 1,  Σ_i x_ij ≤ cap_j,  x, y ≥ 0
+//! max Σ u_i − Σ cap_j p_j        u_i ≤ c_ij + p_j,   u_i ≤ U,           p ≥ 0
+//! ```
+//!
+//! The algorithm is the primal-dual method (successive shortest paths in phases, like
+//! Hopcroft–Karp with costs). It keeps integer site prices `p_j ≥ 0` that are dual feasible at
+//! all times, with `p_j = 0` for every site that is not full, and every placed student at a
+//! cheapest site for those prices (`u_k = c_kσ(k) + p_σ(k)` = its best option). A student is
+//! "processed" once it is placed or unplaced; unprocessed students are added phase by phase:
+//!
+//! 1. **Augment on tight arcs.** For each unprocessed student `i`, `u_i = min(U, min_j c_ij +
+//!    p_j)`; a depth-first search over arcs of zero reduced cost (i → a cheapest site; a full
+//!    site → one of its students; that student → another site at which it is equally cheap, or
+//!    to unplaced if its cost already equals `U`) ends at a site with a free place or at
+//!    "unplaced". Sites are visited at most once per phase (as in Hopcroft–Karp), so a phase is
+//!    linear in the graph. The first phase, with all prices 0, is the greedy assignment.
+//! 2. **Raise prices.** One multi-source Dijkstra run *backwards* from all terminals (free sites
+//!    at distance 0; each placed student k at distance `U − u_k`, the cost of unplacing it)
+//!    gives every site its reduced distance `δ_j` to the nearest terminal; `p_j += δ_j`. This
+//!    keeps every reduced cost non-negative and makes a shortest path from *every* unprocessed
+//!    student tight at once, so the next phase 1 places them all unless they compete.
+//!
+//! Every augmentation is along a path of zero reduced cost, so the flow stays optimal for the
+//! students processed so far; when none is left it is optimal, and the prices prove it
+//! (see [`super::certificate`]). Unplaced students never move again: re-placing one would
+//! cost at least `U` (its cost to any free site is ≥ U), never less than unplacing another.
+
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
+/// A bipartite transportation problem in compressed rows: student `i`'s arcs are
+/// `start[i]..start[i+1]` into `site` and `cost`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Bipartite {
+    pub capacity: Vec<u32>,
+    pub unplaced_penalty: i64,
+    pub start: Vec<u32>,
+    pub site: Vec<u32>,
+    pub cost: Vec<i64>,
+}
+
+impl Bipartite {
+    pub fn students(&self) -> usize {
+        self.start.len().saturating_sub(1)
+    }
+}
+
+/// An optimal assignment (site per student, `None` = unplaced) and the site prices proving it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FlowSolution {
+    pub assignment: Vec<Option<u32>>,
+    pub prices: Vec<i64>,
+    pub phases: u32,
+}
+
+const NONE: u32 = u32::MAX;
+const UNPLACED: u32 = u32::MAX - 1;
+const INF: i64 = i64::MAX / 4;
+
+struct State<'a> {
+    g: &'a Bipartite,
+    u_pen: i64,
+    /// Per student: the arc it is placed by, `NONE` (unprocessed) or `UNPLACED`.
+    arc: Vec<u32>,
+    load: Vec<u32>,
+    /// Students at site j: `members[mstart[j]..mstart[j] + load[j]]`.
+    mstart: Vec<u32>,
+    members: Vec<u32>,
+    price: Vec<i64>,
+    visited: Vec<u32>,
+    stamp: u32,
+}
+
+#[derive(Clone, Copy)]
+struct Frame {
+    x: u32,
+    e: u32,
+    end: u32,
+    /// The site whose students are being tried, and the arc by which `x` would enter it.
+    site: u32,
+    via: u32,
+    m: u32,
+    u: i64,
+}
+
+impl State<'_> {
+    #[inline]
+    fn u_of(&self, k: u32) -> i64 {
+        match self.arc[k as usize] {
+            UNPLACED => self.u_pen,
+            a => self.g.cost[a as usize] + self.price[self.g.site[a as usize] as usize],
+        }
+    }
+
+    #[inline]
+    fn site_of(&self, k: u32) -> u32 {
+        match self.arc[k as usize] {
+            NONE | UNPLACED => NONE,
+            a => self.g.site[a as usize],
+        }
+    }
+
+    fn remove_member(&mut self, j: u32, k: u32) {
+        let j = j as usize;
+        let s = self.mstart[j] as usize;
+        let l = self.load[j] as usize;
+        let slice = &mut self.members[s..s + l];
+        if let Some(pos) = slice.iter().position(|&x| x == k) {
+            slice.swap(pos, l - 1);
+            self.load[j] -= 1;
+        }
+    }
+
+    fn add_member(&mut self, j: u32, k: u32) {
+        let j = j as usize;
+        let pos = (self.mstart[j] + self.load[j]) as usize;
+        self.members[pos] = k;
+        self.load[j] += 1;
+    }
+
+    /// Move student `k` along arc `a` (or to unplaced).
+    fn move_to(&mut self, k: u32, a: u32) {
+        let old = self.site_of(k);
+        if old != NONE {
+            self.remove_member(old, k);
+        }
+        self.arc[k as usize] = a;
+        if a != UNPLACED {
+            self.add_member(self.g.site[a as usize], k);
+        }
+    }
+
+    /// Depth-first search for a tight augmenting path from unprocessed student `i`.
+    fn augment(&mut self, i: u32, stack: &mut Vec<Frame>) -> bool {
+        let g = self.g;
+        let mut ui = self.u_pen;
+        for a in g.start[i as usize]..g.start[i as usize + 1] {
+            ui = ui.min(g.cost[a as usize] + self.price[g.site[a as usize] as usize]);
+        }
+        stack.clear();
+        stack.push(Frame { x: i, e: g.start[i as usize], end: g.start[i as usize + 1], site: NONE, via: NONE, m: 0, u: ui });
+        loop {
+            let top = stack.len() - 1;
+            let f = stack[top];
+            if f.site != NONE {
+                if f.m < self.load[f.site as usize] {
+                    let k = self.members[(self.mstart[f.site as usize] + f.m) as usize];
+                    stack[top].m += 1;
+                    let (s, e) = (g.start[k as usize], g.start[k as usize + 1]);
+                    let u = self.u_of(k);
+                    stack.push(Frame { x: k, e: s, end: e, site: NONE, via: NONE, m: 0, u });
+                } else {
+                    stack[top].site = NONE;
+                }
+                continue;
+            }
+            if f.e < f.end {
+                let a = f.e;
+                stack[top].e += 1;
+                let j = g.site[a as usize];
+                if self.visited[j as usize] == self.stamp || g.cost[a as usize] + self.price[j as usize] != f.u || j == self.site_of(f.x) {
+                    continue;
+                }
+                self.visited[j as usize] = self.stamp;
+                if self.load[j as usize] < g.capacity[j as usize] {
+                    self.apply(stack, a);
+                    return true;
+                }
+                stack[top].site = j;
+                stack[top].via = a;
+                stack[top].m = 0;
+                continue;
+            }
+            if f.u == self.u_pen {
+                self.apply(stack, UNPLACED);
+                return true;
+            }
+            stack.pop();
+            if stack.is_empty() {
+                return false;
+            }
+        }
+    }
+
+    /// Carry out the path on the stack: the top student takes `last`, each student below takes
+    /// the place of the one above it.
+    /// The sites on the path are unmarked: their students changed, so later searches of the
+    /// same phase may pass them again (sites that were dead ends stay marked).
+    fn apply(&mut self, stack: &[Frame], last: u32) {
+        let g = self.g;
+        let top = stack.len() - 1;
+        self.move_to(stack[top].x, last);
+        if last != UNPLACED {
+            self.visited[g.site[last as usize] as usize] = 0;
+        }
+        for t in (0..top).rev() {
+            self.move_to(stack[t].x, stack[t].via);
+            self.visited[g.site[stack[t].via as usize] as usize] = 0;
+        }
+    }
+
+    /// Backward multi-source Dijkstra from the terminals (free sites at 0, each placed student
+    /// at `U − u_k`, the reduced cost of unplacing it) until every unprocessed student's
+    /// distance is final, at `B`; then `p_j += min(δ_j, B)`. The clipped distances are still a
+    /// feasible potential shift, and every unprocessed student then has a tight path.
+    fn raise_prices(&mut self, w: &mut Work) {
+        let g = self.g;
+        let m = g.capacity.len();
+        let n = self.arc.len();
+        let (dist, heap, uval) = (&mut w.dist, &mut w.heap, &mut w.uval);
+        dist.fill(INF);
+        heap.clear();
+        for j in 0..m {
+            if self.load[j] < g.capacity[j] {
+                dist[j] = 0;
+                heap.push(Reverse((0, j as u32)));
+            }
+        }
+        let mut waiting = 0usize;
+        for k in 0..n {
+            let a = self.arc[k];
+            let u = match a {
+                UNPLACED => continue,
+                NONE => {
+                    waiting += 1;
+                    let mut u = self.u_pen;
+                    for b in g.start[k]..g.start[k + 1] {
+                        u = u.min(g.cost[b as usize] + self.price[g.site[b as usize] as usize]);
+                    }
+                    u
+                }
+                a => g.cost[a as usize] + self.price[g.site[a as usize] as usize],
+            };
+            uval[k] = u;
+            let d = self.u_pen - u;
+            dist[m + k] = d;
+            heap.push(Reverse((d, (m + k) as u32)));
+        }
+        let mut bound = 0;
+        while let Some(Reverse((d, v))) = heap.pop() {
+            let v = v as usize;
+            if d > dist[v] {
+                continue;
+            }
+            bound = d;
+            if v < m {
+                // Arcs k → v from students elsewhere: reduced cost c + p_v − u_k.
+                let pv = self.price[v];
+                for &(k, c) in &w.rev[w.rev_start[v] as usize..w.rev_start[v + 1] as usize] {
+                    let s = w.sigma[k as usize];
+                    if s == v as u32 || s == UNPLACED {
+                        continue;
+                    }
+                    let nd = d + c + pv - uval[k as usize];
+                    let x = m + k as usize;
+                    if nd < dist[x] {
+                        dist[x] = nd;
+                        heap.push(Reverse((nd, x as u32)));
+                    }
+                }
+            } else if self.arc[v - m] == NONE {
+                waiting -= 1;
+                if waiting == 0 {
+                    break;
+                }
+            } else {
+                // The arc σ(k) → k (a site to one of its students) has reduced cost 0.
+                let j = g.site[self.arc[v - m] as usize] as usize;
+                if d < dist[j] {
+                    dist[j] = d;
+                    heap.push(Reverse((d, j as u32)));
+                }
+            }
+        }
+        for j in 0..m {
+            self.price[j] += dist[j].min(bound);
+        }
+    }
+}
+
+/// Scratch space of the price raise, reused across phases.
+struct Work {
+    rev_start: Vec<u32>,
+    /// Per site: the students with an arc to it and the arc's cost.
+    rev: Vec<(u32, i64)>,
+    /// Per student: its site, `NONE` or `UNPLACED` (a copy of `arc` resolved to sites).
+    sigma: Vec<u32>,
+    uval: Vec<i64>,
+    dist: Vec<i64>,
+    heap: BinaryHeap<Reverse<(i64, u32)>>,
+}
+
+/// Solve to a proven optimum. Arcs costing more than `unplaced_penalty` are allowed (never used).
+pub fn solve_bipartite(g: &Bipartite) -> FlowSolution {
+    let n = g.students();
+    let m = g.capacity.len();
+    // Students per site, for the backward search, and room for each site's members.
+    let mut deg = vec![0u32; m + 1];
+    for &j in &g.site {
+        deg[j as usize + 1] += 1;
+    }
+    let mut rev_start = deg.clone();
+    for j in 0..m {
+        rev_start[j + 1] += rev_start[j];
+    }
+    let mut fill = rev_start.clone();
+    let mut rev = vec![(0u32, 0i64); g.site.len()];
+    for i in 0..n {
+        for a in g.start[i]..g.start[i + 1] {
+            let j = g.site[a as usize] as usize;
+            rev[fill[j] as usize] = (i as u32, g.cost[a as usize]);
+            fill[j] += 1;
+        }
+    }
+    let mut mstart = vec![0u32; m + 1];
+    for j in 0..m {
+        mstart[j + 1] = mstart[j] + g.capacity[j].min(deg[j + 1]);
+    }
+    let mut st = State {
+        g,
+        u_pen: g.unplaced_penalty,
+        arc: vec![NONE; n],
+        load: vec![0; m],
+        members: vec![0; mstart[m] as usize],
+        mstart,
+        price: vec![0; m],
+        visited: vec![0; m],
+        stamp: 0,
+    };
+    let mut todo: Vec<u32> = (0..n as u32).collect();
+    let mut stack = Vec::new();
+    let mut work = Work {
+        rev_start,
+        rev,
+        sigma: vec![NONE; n],
+        uval: vec![0; n],
+        dist: vec![0; m + n],
+        heap: BinaryHeap::new(),
+    };
+    let mut phases = 0;
+    loop {
+        phases += 1;
+        st.stamp += 1;
+        let before = todo.len();
+        todo.retain(|&i| !st.augment(i, &mut stack));
+        if todo.is_empty() {
+            break;
+        }
+        if todo.len() == before && phases > 1 {
+            // Cannot happen: after a price raise every unprocessed student has a tight path.
+            // Should it ever, stop rather than loop; the certificate check would fail.
+            debug_assert!(false, "a phase after a price raise augmented nothing");
+            for &i in &todo {
+                st.arc[i as usize] = UNPLACED;
+            }
+            break;
+        }
+        for (k, &a) in st.arc.iter().enumerate() {
+            work.sigma[k] = match a {
+                NONE | UNPLACED => a,
+                a => g.site[a as usize],
+            };
+        }
+        st.raise_prices(&mut work);
+    }
+    let assignment = st.arc.iter().map(|&a| if a == UNPLACED || a == NONE { None } else { Some(g.site[a as usize]) }).collect();
+    FlowSolution { assignment, prices: st.price, phases }
+}
