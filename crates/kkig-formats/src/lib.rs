@@ -7,7 +7,9 @@
 mod decode;
 pub mod error;
 pub mod ical;
+pub mod kolada;
 pub mod offerings;
+pub mod population;
 pub mod reference;
 pub mod records;
 pub mod table;
