@@ -25,6 +25,7 @@ use tantivy::{
 };
 
 use crate::analysis::{self, QueryWord, SWEDISH};
+use crate::exec::{key_score, score_key, travel_key, Bits, FacetValues, Facets, Filter, Groups, TopK, WordHits, WordMemo};
 use crate::plus::{PlusQuery, SetQuery, Terms};
 use crate::query::{Hit, SearchError, SearchQuery, SearchResult, Sort, StartTerm, MAX_PER_PAGE};
 
@@ -57,6 +58,11 @@ const WRITER_HEAP_BYTES: usize = 256 * 1024 * 1024;
 const NO_PLACE: u16 = u16::MAX;
 /// At most this many title terms are used for the compound parts of one query word.
 const MAX_COMPOUND_TERMS: usize = 256;
+/// Memory for the kept matches of query words (see [`crate::exec`]).
+const WORD_MEMO_BYTES: usize = 64 * 1024 * 1024;
+/// A travel-ordered result with at most this many matches is selected with a heap over the
+/// matches; a larger one by walking the groups of equal burden.
+const SMALL_RESULT: usize = 4096;
 
 #[derive(Clone, Copy)]
 struct Fields {
@@ -89,6 +95,12 @@ pub struct Catalogue {
     doc_ords: Vec<Arc<[u32]>>,
     fields: Fields,
     searcher: Searcher,
+    /// One bitset per filter value.
+    facets: Facets,
+    /// The offerings by meeting place and meetings per term, each group in title order.
+    groups: Groups,
+    /// The matches of query words, kept while this catalogue lives.
+    memo: WordMemo,
 }
 
 impl std::fmt::Debug for Catalogue {
@@ -224,6 +236,15 @@ impl Catalogue {
             });
         }
         let per_term: Vec<u32> = offerings.iter().map(|o| o.meetings.per_term).collect();
+        let facets = Facets::build(offerings.iter().map(|o| FacetValues {
+            school_type: school_type_code(o.school_type),
+            form: form_code(o.form),
+            areas: o.areas(occupation_areas).into_iter().map(area_code).collect(),
+            start_term: StartTerm::of_date(&o.start).map(StartTerm::key),
+            pace: o.pace_percent,
+        }));
+        let group_place: Vec<Option<u16>> = place.iter().map(|&p| (p != NO_PLACE).then_some(p)).collect();
+        let groups = Groups::build(&group_place, &per_term, &title_rank);
 
         let (schema, fields) = schema();
         let settings = IndexSettings {
@@ -288,6 +309,9 @@ impl Catalogue {
             doc_ords,
             fields,
             searcher,
+            facets,
+            groups,
+            memo: WordMemo::new(WORD_MEMO_BYTES),
         })
     }
 
@@ -317,40 +341,26 @@ impl Catalogue {
         q: &SearchQuery,
         travel: &TravelTimes,
     ) -> Result<SearchResult<'_>, SearchError> {
-        if q.page == 0 {
-            return Err(SearchError::Page);
-        }
-        if q.per_page == 0 || q.per_page > MAX_PER_PAGE {
-            return Err(SearchError::PerPage);
-        }
-        if q.home.is_none() {
-            if q.max_travel_minutes_per_term.is_some() {
-                return Err(SearchError::NeedsHome("a maximum travel time"));
-            }
-            if q.sort == Sort::Travel {
-                return Err(SearchError::NeedsHome("sorting by travel"));
-            }
-        }
-        let words = q
-            .text
-            .as_deref()
-            .map(analysis::query_words)
-            .unwrap_or_default();
-        let has_text = !words.is_empty();
-        let scored = has_text && q.sort == Sort::Relevance;
+        check(q)?;
+        let words = query_words(q);
+        let (total, top, order) = self.execute(q, &words, travel)?;
+        Ok(self.result(q, travel, total, top, order))
+    }
+
+    /// The same answer as [`Catalogue::search`], computed the plain way: the whole query in
+    /// tantivy, every match through one collector. Slower; kept as the oracle that tests hold
+    /// the executor to.
+    #[doc(hidden)]
+    pub fn search_reference(
+        &self,
+        q: &SearchQuery,
+        travel: &TravelTimes,
+    ) -> Result<SearchResult<'_>, SearchError> {
+        check(q)?;
+        let words = query_words(q);
+        let order = order_of(q, &words);
         let query = self.query(q, &words)?;
-        // Travel: the one-way minutes to each meeting place, once per query.
-        let minutes: Option<Arc<[Option<i64>]>> = q.home.map(|home| {
-            self.places
-                .iter()
-                .map(|&p| travel.minutes(home, p))
-                .collect()
-        });
-        let order = match (q.sort, has_text) {
-            (Sort::Relevance, true) => Order::Score,
-            (Sort::Relevance, false) => Order::Ord,
-            (Sort::Travel, _) => Order::Travel,
-        };
+        let minutes: Option<Arc<[Option<i64>]>> = q.home.map(|home| self.minutes_from(home, travel).into());
         let k = q.page.saturating_mul(q.per_page).min(self.offerings.len());
         let collector = TopCollector {
             doc_ords: &self.doc_ords,
@@ -359,32 +369,166 @@ impl Catalogue {
             max_travel: q.max_travel_minutes_per_term,
             order,
             k,
-            scored,
+            scored: order == Order::Score,
         };
         let (total, top) = self.searcher.search(&*query, &collector)?;
+        Ok(self.result(q, travel, total, top, order))
+    }
+
+    /// One-way minutes from `home` to each meeting place.
+    fn minutes_from(&self, home: Kommunkod, travel: &TravelTimes) -> Vec<Option<i64>> {
+        self.places.iter().map(|&p| travel.minutes(home, p)).collect()
+    }
+
+    /// The page of `q` from the first `page × per_page` matches in order.
+    fn result(
+        &self,
+        q: &SearchQuery,
+        travel: &TravelTimes,
+        total: usize,
+        top: Vec<(u64, u32)>,
+        order: Order,
+    ) -> SearchResult<'_> {
         let start = (q.page - 1).saturating_mul(q.per_page).min(top.len());
         let hits = top[start..]
             .iter()
             .map(|&(key, ord)| {
                 let offering = &self.offerings[ord as usize];
-                let score = if order == Order::Score {
-                    f32::from_bits(!((key >> 32) as u32))
-                } else {
-                    0.0
-                };
                 Hit {
                     offering,
-                    score,
+                    score: if order == Order::Score { key_score(key) } else { 0.0 },
                     reach: q.home.and_then(|home| reach(offering, home, travel)),
                 }
             })
             .collect();
-        Ok(SearchResult {
+        SearchResult {
             total,
             page: q.page,
             per_page: q.per_page,
             hits,
+        }
+    }
+
+    /// The matches of one query word (see [`crate::exec`]), kept for the next query.
+    /// `optional`: a function word among other words, which only adds to the score.
+    fn word_hits(&self, w: &QueryWord, optional: bool) -> Result<Arc<WordHits>, SearchError> {
+        let key = format!(
+            "{}\u{1}{}\u{1}{}\u{1}{}",
+            u8::from(optional),
+            w.stem,
+            u8::from(w.fuzzy),
+            w.compound_forms.join("\u{2}")
+        );
+        self.memo.get_or(&key, || {
+            let query = if optional { self.optional_word_query(w) } else { self.word_query(w)? };
+            let hits = self.searcher.search(&*query, &AllHits { doc_ords: &self.doc_ords })?;
+            Ok::<_, SearchError>(WordHits::new(hits, self.offerings.len(), &self.table.id_rank))
         })
+    }
+
+    /// The total and the first `page × per_page` matches of `q` as (key, ord), in order.
+    fn execute(
+        &self,
+        q: &SearchQuery,
+        words: &[QueryWord],
+        travel: &TravelTimes,
+    ) -> Result<(usize, Vec<(u64, u32)>, Order), SearchError> {
+        let n = self.offerings.len();
+        let order = order_of(q, words);
+        let all_stop = words.iter().all(|w| w.stop);
+        let mut must = Vec::new();
+        let mut optional = Vec::new();
+        for w in words {
+            if w.stop && !all_stop {
+                optional.push(self.word_hits(w, true)?);
+            } else {
+                must.push(self.word_hits(w, false)?);
+            }
+        }
+        // The candidates: every filter and every required word; None = every offering.
+        let mut cand = self.facets.select(&Filter {
+            school_type: q.school_type.map(school_type_code),
+            form: q.form.map(form_code),
+            area: q.area.map(area_code),
+            start_term: q.start_term.map(StartTerm::key),
+            min_pace: q.min_pace,
+            max_pace: q.max_pace,
+        });
+        for w in &must {
+            match &mut cand {
+                None => cand = Some(w.bits.clone()),
+                Some(c) => c.and_with(&w.bits),
+            }
+        }
+        let burdens = q.home.map(|home| self.groups.burdens(&self.minutes_from(home, travel)));
+        let burden = |b: &[Option<i64>], ord: u32| b[self.groups.of[ord as usize] as usize];
+        if let (Some(limit), Some(b)) = (q.max_travel_minutes_per_term, &burdens) {
+            let ok: Vec<bool> = b.iter().map(|b| b.is_some_and(|x| x <= limit)).collect();
+            cand = Some(self.groups.restrict(cand, n, &ok));
+        }
+        let total = cand.as_ref().map_or(n, Bits::count);
+        let k = q.page.saturating_mul(q.per_page).min(total);
+        if k == 0 {
+            return Ok((total, Vec::new(), order));
+        }
+        let accept = |ord: u32| cand.as_ref().is_none_or(|c| c.contains(ord));
+        let id_rank = &self.table.id_rank;
+        let title_rank = &self.table.title_rank;
+        let top = match order {
+            Order::Ord => match &cand {
+                None => (0..k as u32).map(|o| (u64::from(o), o)).collect(),
+                Some(c) => c.ones().take(k).map(|o| (u64::from(o), o)).collect(),
+            },
+            // One word: walk its matches in relevance order, unless few of them are left.
+            Order::Score if must.len() == 1 && optional.is_empty() && total * 8 >= must[0].len() => {
+                let w = &must[0];
+                let mut out = Vec::with_capacity(k);
+                for &i in &w.by_relevance {
+                    let ord = w.ords[i as usize];
+                    if accept(ord) {
+                        out.push((score_key(w.scores[i as usize], id_rank[ord as usize]), ord));
+                        if out.len() == k {
+                            break;
+                        }
+                    }
+                }
+                out
+            }
+            Order::Score => {
+                let mut at = vec![0usize; must.len()];
+                let mut opt_at = vec![0usize; optional.len()];
+                let mut top = TopK::new(k);
+                let mut offer = |ord: u32| {
+                    let mut score: Score = 0.0;
+                    for (w, at) in must.iter().zip(&mut at) {
+                        score += w.score_from(at, ord).unwrap_or(0.0);
+                    }
+                    for (w, at) in optional.iter().zip(&mut opt_at) {
+                        score += w.score_from(at, ord).unwrap_or(0.0);
+                    }
+                    top.offer(score_key(score, id_rank[ord as usize]), ord);
+                };
+                match &cand {
+                    Some(c) => c.ones().for_each(&mut offer),
+                    None => (0..n as u32).for_each(&mut offer),
+                }
+                top.into_sorted()
+            }
+            Order::Travel => {
+                let b = burdens.as_deref().ok_or(SearchError::NeedsHome("sorting by travel"))?;
+                match &cand {
+                    Some(c) if total <= SMALL_RESULT => {
+                        let mut top = TopK::new(k);
+                        for ord in c.ones() {
+                            top.offer(travel_key(burden(b, ord), title_rank[ord as usize]), ord);
+                        }
+                        top.into_sorted()
+                    }
+                    _ => self.groups.first_by_travel(b, title_rank, accept, k),
+                }
+            }
+        };
+        Ok((total, top, order))
     }
 
     /// The tantivy query for `q`: every non-function word must match, every filter must hold.
@@ -394,18 +538,7 @@ impl Catalogue {
         let all_stop = words.iter().all(|w| w.stop);
         for w in words {
             if w.stop && !all_stop {
-                let optional: Vec<(Occur, Box<dyn Query>)> = f
-                    .text
-                    .iter()
-                    .map(|&(field, _)| (Occur::Should, term_query(field, &w.stem)))
-                    .collect();
-                clauses.push((
-                    Occur::Should,
-                    Box::new(BoostQuery::new(
-                        Box::new(BooleanQuery::new(optional)),
-                        STOP_WORD_WEIGHT,
-                    )),
-                ));
+                clauses.push((Occur::Should, self.optional_word_query(w)));
             } else {
                 clauses.push((Occur::Must, self.word_query(w)?));
             }
@@ -440,6 +573,18 @@ impl Catalogue {
         } else {
             Box::new(BooleanQuery::new(clauses))
         })
+    }
+
+    /// A function word among other words: its BM25 score in any field, weighted down; it
+    /// does not have to match.
+    fn optional_word_query(&self, w: &QueryWord) -> Box<dyn Query> {
+        let optional: Vec<(Occur, Box<dyn Query>)> = self
+            .fields
+            .text
+            .iter()
+            .map(|&(field, _)| (Occur::Should, term_query(field, &w.stem)))
+            .collect();
+        Box::new(BoostQuery::new(Box::new(BooleanQuery::new(optional)), STOP_WORD_WEIGHT))
     }
 
     /// One query word: the best of an exact match (tier + weighted BM25 over the fields), a
@@ -513,6 +658,76 @@ impl Catalogue {
             }
         }
         Ok(Box::new(DisjunctionMaxQuery::new(alternatives)))
+    }
+}
+
+/// The checks every search makes before doing anything.
+fn check(q: &SearchQuery) -> Result<(), SearchError> {
+    if q.page == 0 {
+        return Err(SearchError::Page);
+    }
+    if q.per_page == 0 || q.per_page > MAX_PER_PAGE {
+        return Err(SearchError::PerPage);
+    }
+    if q.home.is_none() {
+        if q.max_travel_minutes_per_term.is_some() {
+            return Err(SearchError::NeedsHome("a maximum travel time"));
+        }
+        if q.sort == Sort::Travel {
+            return Err(SearchError::NeedsHome("sorting by travel"));
+        }
+    }
+    Ok(())
+}
+
+fn query_words(q: &SearchQuery) -> Vec<QueryWord> {
+    q.text.as_deref().map(analysis::query_words).unwrap_or_default()
+}
+
+fn order_of(q: &SearchQuery, words: &[QueryWord]) -> Order {
+    match (q.sort, words.is_empty()) {
+        (Sort::Relevance, false) => Order::Score,
+        (Sort::Relevance, true) => Order::Ord,
+        (Sort::Travel, _) => Order::Travel,
+    }
+}
+
+/// Every match of a query with its score, as (ord, score).
+struct AllHits<'a> {
+    doc_ords: &'a [Arc<[u32]>],
+}
+
+struct AllHitsSegment {
+    ords: Arc<[u32]>,
+    hits: Vec<(u32, Score)>,
+}
+
+impl Collector for AllHits<'_> {
+    type Fruit = Vec<(u32, Score)>;
+    type Child = AllHitsSegment;
+
+    fn for_segment(&self, segment: SegmentOrdinal, _reader: &SegmentReader) -> tantivy::Result<AllHitsSegment> {
+        Ok(AllHitsSegment { ords: self.doc_ords[segment as usize].clone(), hits: Vec::new() })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        true
+    }
+
+    fn merge_fruits(&self, fruits: Vec<Vec<(u32, Score)>>) -> tantivy::Result<Vec<(u32, Score)>> {
+        Ok(fruits.into_iter().flatten().collect())
+    }
+}
+
+impl SegmentCollector for AllHitsSegment {
+    type Fruit = Vec<(u32, Score)>;
+
+    fn collect(&mut self, doc: DocId, score: Score) {
+        self.hits.push((self.ords[doc as usize], score));
+    }
+
+    fn harvest(self) -> Vec<(u32, Score)> {
+        self.hits
     }
 }
 
@@ -764,18 +979,9 @@ impl TopSegment {
         }
         self.total += 1;
         let key = match self.order {
-            // A non-negative f32's bits order like the float; inverted for descending.
-            Order::Score => {
-                (u64::from(!(if score > 0.0 { score } else { 0.0 }).to_bits()) << 32)
-                    | u64::from(self.table.id_rank[ord as usize])
-            }
+            Order::Score => score_key(score, self.table.id_rank[ord as usize]),
             Order::Ord => u64::from(ord),
-            Order::Travel => {
-                let b = burden.map_or(u64::from(u32::MAX), |b| {
-                    b.clamp(0, i64::from(u32::MAX) - 1) as u64
-                });
-                (b << 32) | u64::from(self.table.title_rank[ord as usize])
-            }
+            Order::Travel => travel_key(burden, self.table.title_rank[ord as usize]),
         };
         if self.heap.len() < self.k {
             self.heap.push((key, ord));

@@ -14,9 +14,10 @@
 //!   "Förskollärarprogrammet"), and one edit for words of five letters or more
 //!   ([`TIER_FUZZY`]). The tiers are far apart, so an exact match always ranks above a compound
 //!   or fuzzy one.
-//! - **Filters** on school type, form, occupation area, pace and start term are indexed terms
-//!   intersected inside tantivy; the travel filter and travel sort are computed per matching
-//!   offering from one table of minutes per meeting place, made once per query.
+//! - **Filters** on school type, form, occupation area, pace and start term are bitsets made
+//!   once per catalogue; the travel filter and travel sort are computed per group of offerings
+//!   with the same meeting place and number of meetings, once per query. tantivy finds and
+//!   scores each query word's matches, which are kept while the catalogue lives (`exec`).
 //! - **Order**: relevance (score, then id), without text start date, title, id; or travel
 //!   burden from home, then title, then id.
 //!
@@ -24,6 +25,7 @@
 
 pub mod analysis;
 mod catalogue;
+mod exec;
 pub mod generate;
 mod plus;
 mod query;

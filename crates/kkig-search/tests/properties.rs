@@ -22,12 +22,28 @@ fn fixture() -> &'static (Generated, Catalogue) {
     })
 }
 
+/// A catalogue large enough that every path of the executor runs (results above and below
+/// its small-result threshold of 4,096).
+fn large_fixture() -> &'static (Generated, Catalogue) {
+    static F: OnceLock<(Generated, Catalogue)> = OnceLock::new();
+    F.get_or_init(|| {
+        let g = generate::generate(12_000, 5);
+        let c = Catalogue::build(g.offerings.clone(), &g.occupation_areas).unwrap();
+        (g, c)
+    })
+}
+
 fn words() -> impl Strategy<Value = String> {
     prop_oneof![
         Just("sjuksköterska".to_string()),
         Just("lärare".to_string()),
         Just("socionom".to_string()),
         Just("och".to_string()),
+        Just("i".to_string()),
+        Just("vård".to_string()),
+        Just("distans".to_string()),
+        Just("förskollärare".to_string()),
+        Just("barnmoska".to_string()),
         Just("umeå".to_string()),
         Just("sjukskoterska".to_string()),
         "[a-zåäöA-ZÅÄÖ]{1,12}",
@@ -171,5 +187,27 @@ proptest! {
         prop_assert_eq!(r.total, expected.len());
         let got: Vec<String> = r.hits.iter().map(|h| h.offering.id.clone()).collect();
         prop_assert_eq!(&got[..], &expected[..got.len()]);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 1000, ..ProptestConfig::default() })]
+
+    /// The executor (bitsets, kept word matches, travel groups) gives exactly what tantivy
+    /// gives for the whole query with every match collected.
+    #[test]
+    fn executor_agrees_with_whole_query_in_tantivy(q in query(), large in any::<bool>()) {
+        let (g, c) = if large { large_fixture() } else { fixture() };
+        let fast = c.search(&q, &g.travel);
+        let plain = c.search_reference(&q, &g.travel);
+        match (fast, plain) {
+            (Ok(a), Ok(b)) => {
+                prop_assert_eq!(a.total, b.total);
+                let ids = |r: &kkig_search::SearchResult| r.hits.iter().map(|h| (h.offering.id.clone(), h.score)).collect::<Vec<_>>();
+                prop_assert_eq!(ids(&a), ids(&b));
+            }
+            (Err(a), Err(b)) => prop_assert_eq!(a.to_string(), b.to_string()),
+            (a, b) => prop_assert!(false, "executor {:?} vs tantivy {:?}", a.map(|r| r.total), b.map(|r| r.total)),
+        }
     }
 }
