@@ -12,6 +12,8 @@ use kkig_core::demo::{DemoWorld, DEFAULT_SEED};
 use kkig_core::access::{check_scope, Role};
 use kkig_store::{Actor, DemoOutcome, NewUser, SqlStore, Store, DEFAULT_DATABASE_URL};
 
+mod forecast;
+
 #[derive(Parser)]
 #[command(
     name = "kkig",
@@ -65,6 +67,9 @@ enum Command {
     /// Import files: education offerings, a measured travel-time matrix.
     #[command(subcommand)]
     Import(ImportCommand),
+    /// Forecast staff, retirements and recruitment need of one occupation in one municipality
+    /// from a case file (docs/forecast.md). Needs no database.
+    Forecast(forecast::ForecastArgs),
 }
 
 #[derive(Subcommand)]
@@ -346,6 +351,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             result
         }
         Command::Export(args) => export(&cli.database_url, args.what).await,
+        Command::Forecast(args) => forecast::run(&args),
     }
 }
 
