@@ -64,6 +64,10 @@ pub struct PopulationQuery {
     pub select: Vec<(String, String)>,
 }
 
+/// The most cells a sparse `value` object is expanded to (SCB's whole TAB638 for every
+/// municipality, age, sex and year since 1968 is about 3.4 million).
+const MAX_SPARSE_CELLS: usize = 20_000_000;
+
 #[derive(Clone, Copy, PartialEq)]
 enum Role {
     Region,
@@ -269,6 +273,10 @@ pub fn parse_population(file: &str, bytes: &[u8], query: &PopulationQuery) -> Re
         Some(Value::Object(m)) => {
             if m.len() > total {
                 return Err(err("value", format!("{} values, but the sizes {sizes:?} make {total}", m.len())));
+            }
+            // A sparse object may describe a huge table in a small file; refuse to expand it.
+            if total > MAX_SPARSE_CELLS {
+                return Err(err("value", format!("the sizes {sizes:?} make {total} cells; a sparse table may have at most {MAX_SPARSE_CELLS}")));
             }
             let mut out = vec![None; total];
             for (k, v) in m {

@@ -107,6 +107,16 @@ fn projection_with_other_dimensions() {
         "value": {"1": 2700}
     });
     let t = parse(&sparse, &PopulationQuery::default()).unwrap();
+    // A small file may not describe a huge sparse table.
+    let mut huge = sparse.clone();
+    let many: Vec<String> = (0..5000).map(|i| i.to_string()).collect();
+    huge["id"] = json!(["Kommun", "Ålder", "År", "A", "B"]);
+    huge["size"] = json!([1, 1, 2, 5000, 5000]);
+    huge["dimension"]["A"] = json!({"category": {"index": many}});
+    huge["dimension"]["B"] = json!({"category": {"index": many}});
+    huge["value"] = json!({});
+    let q = PopulationQuery { select: vec![("A".into(), "0".into()), ("B".into(), "0".into())], ..Default::default() };
+    assert!(parse(&huge, &q).unwrap_err().contains("a sparse table may have at most"));
     assert_eq!(t.rows.iter().map(|r| (r.kommunkod, r.sex, r.year, r.value)).collect::<Vec<_>>(), [(k("2463"), Sex::Total, 2024, None), (k("2463"), Sex::Total, 2025, Some(2700.0))]);
 }
 
