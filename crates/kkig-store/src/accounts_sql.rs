@@ -553,6 +553,7 @@ impl SqlStore {
             let all = self.audit_since_impl(0, i64::MAX).await?;
             all.into_iter().filter(|e| ids.contains(&e.id)).collect()
         };
+        let vfu = crate::vfu_sql::export_person_vfu(self, person_id).await?;
         let mut tx = self.begin_write().await?;
         audit_in(
             &mut tx,
@@ -570,6 +571,7 @@ impl SqlStore {
             "exported_at": now_unix(),
             "person": person,
             "accounts": accounts,
+            "vfu": vfu,
             "audit_log": audit,
         })))
     }
@@ -611,6 +613,7 @@ impl SqlStore {
                 .execute(&mut *tx)
                 .await?;
         }
+        crate::vfu_sql::erase_person_vfu(&mut tx, person_id).await?;
         sqlx::query("DELETE FROM persons WHERE id = $1")
             .bind(person_id)
             .execute(&mut *tx)

@@ -14,8 +14,22 @@ pub enum StoreError {
     Conflict(String),
     #[error("{0}")]
     Invalid(String),
+    /// Invalid input, one error per field (forms show each next to its field).
+    #[error("{}", join_fields(.0))]
+    Fields(Vec<kkig_core::vfu::FieldError>),
+    /// Invalid items of an import (0-based index and field); nothing was written.
+    #[error("{}", join_items(.0))]
+    Items(Vec<(usize, kkig_core::vfu::FieldError)>),
     #[error("stored data is invalid: {0}")]
     Corrupt(String),
     #[error("database error: {0}")]
     Sql(#[from] sqlx::Error),
+}
+
+fn join_fields(errors: &[kkig_core::vfu::FieldError]) -> String {
+    errors.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("; ")
+}
+
+fn join_items(errors: &[(usize, kkig_core::vfu::FieldError)]) -> String {
+    errors.iter().map(|(i, e)| format!("item {}: {e}", i + 1)).collect::<Vec<_>>().join("; ")
 }

@@ -13,6 +13,7 @@ pub mod retention;
 mod sql;
 pub mod testing;
 mod url;
+mod vfu_sql;
 
 use async_trait::async_trait;
 use kkig_core::demo::DemoWorld;
@@ -27,6 +28,7 @@ pub use catalogue_sql::ImportReport;
 pub use error::StoreError;
 pub use sql::SqlStore;
 pub use url::{normalize_database_url, Backend, DEFAULT_DATABASE_URL};
+pub use vfu_sql::{PlacementFilter, RaciView, StudentFilter, VfuStore};
 
 /// Which demo world a database holds, if any.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -64,9 +66,9 @@ pub struct SessionRow {
     pub user_id: Option<String>,
 }
 
-/// Everything kkig asks of its database.
+/// Everything kkig asks of its database. The VFU registry's part is [`VfuStore`].
 #[async_trait]
-pub trait Store: Send + Sync + 'static {
+pub trait Store: VfuStore + Send + Sync + 'static {
     fn backend(&self) -> Backend;
 
     /// Succeeds when the database answers a query.

@@ -400,7 +400,7 @@ impl Store for SqlStore {
         &self,
         municipality: Option<Kommunkod>,
     ) -> Result<Vec<PlacementSite>, StoreError> {
-        let base = "SELECT id, municipality_code, name, kind, lat, lon FROM placement_sites";
+        let base = "SELECT id, municipality_code, name, kind, address, lat, lon, fields FROM placement_sites";
         let rows = match municipality {
             Some(code) => {
                 sqlx::query(&format!("{base} WHERE municipality_code = $1 ORDER BY id"))
@@ -416,18 +416,7 @@ impl Store for SqlStore {
         };
         let mut out = rows
             .iter()
-            .map(|row| {
-                let kind: String = row.try_get("kind")?;
-                Ok(PlacementSite {
-                    id: row.try_get("id")?,
-                    municipality: kommunkod(row, "municipality_code")?,
-                    name: row.try_get("name")?,
-                    kind: SiteKind::parse(&kind).ok_or_else(|| corrupt("kind", &kind))?,
-                    address: String::new(),
-                    position: position(row)?,
-                    fields: Vec::new(),
-                })
-            })
+            .map(crate::vfu_sql::site_from)
             .collect::<Result<Vec<_>, StoreError>>()?;
         out.sort_by(|a, b| {
             a.municipality

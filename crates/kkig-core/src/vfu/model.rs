@@ -446,3 +446,27 @@ impl Placement {
         self.history.iter().rev().find(|c| c.status == status).map(|c| c.on)
     }
 }
+
+/// A placement with the names around it: one line of the lists sent to sites (for the
+/// supervisors) and to municipalities (for the coordinators).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlacementLine {
+    pub placement_id: String,
+    pub status: PlacementStatus,
+    pub waiting_for_better: bool,
+    pub site_id: String,
+    pub site_name: String,
+    pub site_municipality: Kommunkod,
+    pub student_name: String,
+    pub student_email: String,
+    pub home_municipality: Kommunkod,
+    pub period_id: String,
+    pub university: String,
+    pub programme: String,
+    pub course_code: String,
+    pub field: VfuField,
+    pub start: Day,
+    pub end: Day,
+    pub supervisor_name: Option<String>,
+    pub supervisor_email: Option<String>,
+}

@@ -1,0 +1,364 @@
+//! The VFU registry's store story, on every backend available (SQLite always; PostgreSQL when
+//! KKIG_TEST_DATABASE_URL is set): CRUD of each entity with audit rows, scoped queries, imports
+//! in one transaction, the views, retention dates, export and erasure.
+
+use kkig_core::vfu::lifecycle::Timeline;
+use kkig_core::vfu::raci::{RaciCell, RaciModel, RaciRole, RaciTask, VfuContact};
+use kkig_core::vfu::*;
+use kkig_core::{Kommunkod, Position};
+use kkig_store::testing::TestDb;
+use kkig_store::{Actor, PlacementFilter, SqlStore, Store, StoreError, StudentFilter, VfuStore};
+use sqlx::Row;
+
+fn code(s: &str) -> Kommunkod {
+    Kommunkod::parse(s).unwrap()
+}
+
+fn site(id: &str, m: &str, name: &str, kind: SiteKind, fields: &str) -> PlacementSite {
+    PlacementSite {
+        id: id.into(),
+        municipality: code(m),
+        name: name.into(),
+        kind,
+        address: "Storgatan 1".into(),
+        position: Position::new(65.5, 17.5).unwrap(),
+        fields: FieldSpec::parse_list(fields).unwrap(),
+    }
+}
+
+fn supervisor(email: &str, m: &str, site: Option<&str>, field: &str, level: TrainingLevel) -> Supervisor {
+    Supervisor {
+        id: String::new(),
+        person_id: String::new(),
+        name: format!("Handledare {email}"),
+        email: email.into(),
+        phone: "070-123 45 67".into(),
+        municipality: code(m),
+        site_id: site.map(String::from),
+        fields: FieldSpec::parse_list(field).unwrap(),
+        employment_percent: 87.5,
+        training: Training {
+            level,
+            date: (level >= TrainingLevel::CourseStarted).then(|| Day::ymd(2024, 6, 1)),
+            university: (level == TrainingLevel::Completed).then(|| "UmU".into()),
+        },
+        students_per_period: 1,
+        unavailable_terms: vec![],
+        consent_contact: true,
+        invite: InviteStatus::NotInvited,
+        invite_date: None,
+    }
+}
+
+fn period(id: &str, uni: &str, field: VfuField, start: Day, end: Day, students: u32) -> VfuPeriod {
+    VfuPeriod {
+        id: id.into(),
+        university: uni.into(),
+        programme: "Programmet".into(),
+        course_code: "6PE123".into(),
+        term: Term::of(start),
+        start,
+        end,
+        field,
+        students,
+        requirements: Requirement::defaults_for(field),
+        capacity_deadline: Timeline::default_capacity_deadline(start),
+    }
+}
+
+fn student(period: &str, email: &str, name: &str, home: &str, field: VfuField) -> VfuStudent {
+    VfuStudent {
+        id: String::new(),
+        person_id: String::new(),
+        period_id: period.into(),
+        name: name.into(),
+        email: email.into(),
+        home_municipality: code(home),
+        home_position: Some(Position::new(65.6, 17.6).unwrap()),
+        field,
+        subjects: vec!["matematik".into()],
+        wishes: vec![Wish::Municipality(code(home))],
+        needs: Needs { no_driving_licence: true, note: "behöver buss".into(), ..Default::default() },
+        requirements: vec![],
+    }
+}
+
+async fn audit_count(s: &SqlStore, entity: &str, action: &str) -> usize {
+    s.audit_since(0, i64::MAX).await.unwrap().iter().filter(|e| e.entity == entity && e.action == action).count()
+}
+
+async fn count(s: &SqlStore, table: &str) -> i64 {
+    sqlx::query(&format!("SELECT COUNT(*) FROM {table}")).fetch_one(s.pool()).await.unwrap().get(0)
+}
+
+async fn last_period_end(s: &SqlStore, person: &str) -> Option<String> {
+    sqlx::query("SELECT last_period_end FROM persons WHERE id = $1").bind(person).fetch_one(s.pool()).await.unwrap().get(0)
+}
+
+fn field_names(e: &StoreError) -> Vec<String> {
+    match e {
+        StoreError::Fields(v) => v.iter().map(|f| f.field.clone()).collect(),
+        other => panic!("expected field errors, got {other}"),
+    }
+}
+
+async fn story(db: &TestDb) {
+    let s = &db.store;
+    let label = db.label;
+    let cli = Actor::cli();
+    s.seed_reference(&kkig_formats::reference::embedded().unwrap()).await.unwrap();
+    let f3 = VfuField::Teacher(TeacherLevel::F3);
+
+    // --- Sites: create, read, update, scope, delete; all audited.
+    let school = site("s-sorsele-1", "2422", "Björkskolan", SiteKind::School, "teacher_f3:svenska|teacher_4_6");
+    assert_eq!(s.create_placement_site(&school, &cli).await.unwrap(), "s-sorsele-1", "{label}");
+    let care = site("", "2422", "Tallgårdens särskilda boende", SiteKind::CareHome, "nurse:äldrevård");
+    let care_id = s.create_placement_site(&care, &cli).await.unwrap();
+    assert!(care_id.starts_with("site-"), "{label}: {care_id}");
+    let other = site("s-pajala-1", "2521", "Älvskolan", SiteKind::School, "teacher_f3");
+    s.create_placement_site(&other, &cli).await.unwrap();
+    let dup = s.create_placement_site(&school, &cli).await.unwrap_err();
+    assert_eq!(field_names(&dup), ["id"], "{label}");
+    let bad = PlacementSite { fields: vec![FieldSpec::new(VfuField::Nurse)], ..site("s-x", "2422", "", SiteKind::School, "teacher_f3") };
+    let e = s.create_placement_site(&bad, &cli).await.unwrap_err();
+    assert_eq!(field_names(&e), ["name", "fields"], "{label}: {e}");
+    assert_eq!(s.placement_site("s-sorsele-1").await.unwrap().as_ref(), Some(&school), "{label}: round trip");
+    let mut renamed = school.clone();
+    renamed.name = "Björkskolan F–6".into();
+    assert!(s.update_placement_site(&renamed, &cli).await.unwrap(), "{label}");
+    assert!(!s.update_placement_site(&site("nope", "2422", "x", SiteKind::School, "teacher_f3"), &cli).await.unwrap(), "{label}");
+    let sorsele: Vec<String> = s.placement_sites(Some(code("2422"))).await.unwrap().into_iter().map(|x| x.name).collect();
+    assert_eq!(sorsele, ["Björkskolan F–6", "Tallgårdens särskilda boende"], "{label}: scoped and in Swedish order");
+    assert_eq!(audit_count(s, "placement_site", "create").await, 3, "{label}");
+    assert_eq!(audit_count(s, "placement_site", "update").await, 1, "{label}");
+
+    // Hosting interest per term.
+    let yes = HostingInterest { site_id: "s-sorsele-1".into(), term: Term::spring(2026), interest: Interest::Yes, capacity: 2, reason: String::new() };
+    s.set_hosting_interest(&yes, &cli).await.unwrap();
+    let no = HostingInterest { site_id: care_id.clone(), term: Term::spring(2026), interest: Interest::No, capacity: 0, reason: String::new() };
+    assert_eq!(field_names(&s.set_hosting_interest(&no, &cli).await.unwrap_err()), ["reason"], "{label}");
+    s.set_hosting_interest(&HostingInterest { reason: "Ombyggnad".into(), ..no.clone() }, &cli).await.unwrap();
+    s.set_hosting_interest(&HostingInterest { capacity: 3, ..yes.clone() }, &cli).await.unwrap();
+    let h = s.hosting_interests(Some(code("2422")), Some(Term::spring(2026))).await.unwrap();
+    assert_eq!(h.len(), 2, "{label}");
+    assert_eq!(h.iter().find(|x| x.site_id == "s-sorsele-1").unwrap().capacity, 3, "{label}: replaced");
+    assert!(s.hosting_interests(Some(code("2521")), None).await.unwrap().is_empty(), "{label}");
+
+    // --- Periods.
+    let vt = Day::ymd(2026, 1, 19);
+    let p1 = period("umu-vt26-f3", "UmU", f3, vt, Day::ymd(2026, 2, 20), 10);
+    s.create_vfu_period(&p1, &cli).await.unwrap();
+    let bad = VfuPeriod { end: Day::ymd(2026, 1, 1), ..period("x", "KTH", f3, vt, vt, 1) };
+    assert_eq!(field_names(&s.create_vfu_period(&bad, &cli).await.unwrap_err()), ["university", "end"], "{label}");
+    let ht = Day::ymd(2026, 9, 7);
+    let p2 = period("ltu-ht26-nurse", "LTU", VfuField::Nurse, ht, Day::ymd(2026, 10, 9), 4);
+    s.create_vfu_period(&p2, &cli).await.unwrap();
+    assert_eq!(s.vfu_periods(Some("UmU")).await.unwrap(), vec![p1.clone()], "{label}: scoped, round trip");
+    assert_eq!(s.vfu_periods(None).await.unwrap().len(), 2, "{label}");
+
+    // --- Supervisors: the person is created; e-mail unique among supervisors.
+    let anna = s.create_supervisor(&supervisor("Anna@Sorsele.se", "2422", Some("s-sorsele-1"), "teacher_f3", TrainingLevel::Completed), &cli).await.unwrap();
+    assert!(anna.id.starts_with("sup-") && anna.person_id.starts_with("p-"), "{label}");
+    assert_eq!(anna.email, "anna@sorsele.se", "{label}");
+    let e = s.create_supervisor(&supervisor("anna@sorsele.se", "2422", None, "nurse", TrainingLevel::None), &cli).await.unwrap_err();
+    assert_eq!(field_names(&e), ["email"], "{label}: duplicate e-mail");
+    let e = s.create_supervisor(&supervisor("x@sorsele.se", "2422", Some("s-pajala-1"), "teacher_f3", TrainingLevel::None), &cli).await.unwrap_err();
+    assert_eq!(field_names(&e), ["site_id"], "{label}: site in another municipality");
+    let bo = s.create_supervisor(&supervisor("bo@sorsele.se", "2422", Some(&care_id), "nurse", TrainingLevel::Introduction), &cli).await.unwrap();
+    s.create_supervisor(&supervisor("cia@pajala.se", "2521", None, "teacher_f3", TrainingLevel::None), &cli).await.unwrap();
+    assert_eq!(s.supervisors(Some(code("2422"))).await.unwrap().len(), 2, "{label}: scoped");
+    assert_eq!(s.supervisor(&anna.id).await.unwrap().as_ref(), Some(&anna), "{label}: round trip");
+    let mut changed = anna.clone();
+    changed.students_per_period = 2;
+    changed.name = "Anna Berg".into();
+    assert!(s.update_supervisor(&changed, &cli).await.unwrap(), "{label}");
+    assert_eq!(s.supervisor(&anna.id).await.unwrap().unwrap().name, "Anna Berg", "{label}");
+    assert!(s.set_supervisor_invite(&bo.id, InviteStatus::Completed, Day::ymd(2025, 5, 30), Some("LTU"), &cli).await.unwrap(), "{label}");
+    let bo2 = s.supervisor(&bo.id).await.unwrap().unwrap();
+    assert!(bo2.is_trained() && bo2.invite == InviteStatus::Completed, "{label}: {bo2:?}");
+    let log = s.audit_since(0, i64::MAX).await.unwrap();
+    assert!(log.iter().any(|e| e.entity == "supervisor" && e.action == "create" && e.person_id.as_deref() == Some(&anna.person_id)), "{label}");
+    assert!(log.iter().filter(|e| e.entity == "supervisor" && e.action == "update").count() >= 2, "{label}");
+
+    // --- Students: the retention date follows their last period.
+    let mut new_stina = student("umu-vt26-f3", "stina@student.umu.se", "Stina Ek", "2422", f3);
+    new_stina.needs.note = "Stinas anteckning".into();
+    let stina = s.create_vfu_student(&new_stina, &cli).await.unwrap();
+    assert_eq!(last_period_end(s, &stina.person_id).await.as_deref(), Some("2026-02-20"), "{label}");
+    let e = s.create_vfu_student(&student("umu-vt26-f3", "STINA@student.umu.se", "Stina", "2422", f3), &cli).await.unwrap_err();
+    assert_eq!(field_names(&e), ["email"], "{label}: duplicate on the period");
+    let e = s.create_vfu_student(&student("umu-vt26-f3", "olle@x.se", "Olle", "0180", f3), &cli).await.unwrap_err();
+    assert!(matches!(&e, StoreError::Fields(_)), "{label}: {e}");
+    let e = s.create_vfu_student(&student("umu-vt26-f3", "anna@sorsele.se", "Anna", "2422", f3), &cli).await.unwrap_err();
+    assert_eq!(field_names(&e), ["email"], "{label}: a supervisor's e-mail is not a student's");
+    // The same person on a later period: one person, the later end counts.
+    let stina_nurse = s.create_vfu_student(&student("ltu-ht26-nurse", "stina@student.umu.se", "Stina Ek", "2422", VfuField::Nurse), &cli).await.unwrap();
+    assert_eq!(stina_nurse.person_id, stina.person_id, "{label}");
+    assert_eq!(last_period_end(s, &stina.person_id).await.as_deref(), Some("2026-10-09"), "{label}");
+    let mut later = p2.clone();
+    later.end = Day::ymd(2026, 10, 16);
+    s.update_vfu_period(&later, &cli).await.unwrap();
+    assert_eq!(last_period_end(s, &stina.person_id).await.as_deref(), Some("2026-10-16"), "{label}: a period's new end moves it");
+    let olle = s.create_vfu_student(&student("umu-vt26-f3", "olle@student.umu.se", "Olle Ström", "2521", f3), &cli).await.unwrap();
+    assert_eq!(s.vfu_student(&stina.id).await.unwrap().as_ref(), Some(&stina), "{label}: round trip");
+    let from_sorsele = s.vfu_students(&StudentFilter { home_municipality: Some(code("2422")), ..Default::default() }).await.unwrap();
+    assert_eq!(from_sorsele.len(), 2, "{label}");
+    let umu = s.vfu_students(&StudentFilter { university: Some("UmU".into()), ..Default::default() }).await.unwrap();
+    assert_eq!(umu.iter().map(|x| x.name.as_str()).collect::<Vec<_>>(), ["Olle Ström", "Stina Ek"], "{label}");
+    let e = s.delete_vfu_period("umu-vt26-f3", &cli).await.unwrap_err();
+    assert_eq!(field_names(&e), ["id"], "{label}: a period with students stays");
+
+    // --- Placements: lifecycle through the store.
+    let p = Placement::start("", &stina.id, "s-sorsele-1", PlacementStatus::Offered, Day::ymd(2025, 11, 24)).unwrap();
+    let pl = s.create_placement(&Placement { supervisor_id: Some(anna.id.clone()), ..p }, &cli).await.unwrap();
+    let wrong = Placement::start("", &stina.id, &care_id, PlacementStatus::Requested, Day::ymd(2025, 11, 24)).unwrap();
+    assert_eq!(field_names(&s.create_placement(&wrong, &cli).await.unwrap_err()), ["site_id"], "{label}: a care home takes no teacher students");
+    let e = s.transition_placement(&pl, PlacementStatus::Completed, Day::ymd(2025, 11, 25), &cli).await.unwrap_err();
+    assert!(e.to_string().contains("cannot go from offered to completed"), "{label}: {e}");
+    let done = s.transition_placement(&pl, PlacementStatus::Confirmed, Day::ymd(2025, 11, 30), &cli).await.unwrap();
+    assert_eq!(done.date_of(PlacementStatus::Confirmed), Some(Day::ymd(2025, 11, 30)), "{label}");
+    let mut waiting = done.clone();
+    waiting.waiting_for_better = true;
+    assert!(s.update_placement(&waiting, &cli).await.unwrap(), "{label}");
+    assert!(s.placement(&pl).await.unwrap().unwrap().waiting_for_better, "{label}");
+    let pl_olle = s.create_placement(&Placement::start("", &olle.id, "s-pajala-1", PlacementStatus::Requested, Day::ymd(2025, 11, 24)).unwrap(), &cli).await.unwrap();
+    let in_sorsele = s.placements(&PlacementFilter { site_municipality: Some(code("2422")), ..Default::default() }).await.unwrap();
+    assert_eq!(in_sorsele.iter().map(|p| p.id.as_str()).collect::<Vec<_>>(), [pl.as_str()], "{label}: scoped by site municipality");
+    assert_eq!(s.placements(&PlacementFilter { university: Some("UmU".into()), ..Default::default() }).await.unwrap().len(), 2, "{label}");
+    let lines = s.placement_lines(&PlacementFilter { site_id: Some("s-sorsele-1".into()), ..Default::default() }).await.unwrap();
+    assert_eq!(lines.len(), 1, "{label}");
+    assert_eq!((lines[0].student_name.as_str(), lines[0].supervisor_name.as_deref()), ("Stina Ek", Some("Anna Berg")), "{label}");
+    assert!(audit_count(s, "placement", "update").await >= 2, "{label}");
+
+    // --- Views.
+    let comp = s.compensation_basis(Some(code("2422"))).await.unwrap();
+    assert_eq!(comp.len(), 1, "{label}: {comp:?}");
+    assert_eq!((comp[0].university.as_str(), comp[0].placements, comp[0].student_weeks), ("UmU", 1, 5), "{label}");
+    let need = s.training_need(code("2422")).await.unwrap();
+    let row = need.rows.iter().find(|r| r.field == f3).unwrap();
+    assert_eq!((row.students_from_municipality, row.trained_capacity), (1, 2), "{label}: {row:?}");
+
+    // --- Roles and responsibilities.
+    let view = s.raci_model(code("2422"), ProgrammeType::Teacher).await.unwrap();
+    assert!(!view.adapted && view.model == RaciModel::default_for(ProgrammeType::Teacher), "{label}");
+    let mut adapted = view.model.clone();
+    adapted.set(RaciTask::ConfirmCapacity, RaciRole::MunicipalCoordinator, RaciCell::parse("R").unwrap());
+    let e = s.save_raci_model(code("2422"), &adapted, &cli).await.unwrap_err();
+    assert_eq!(field_names(&e), ["task.confirm_capacity"], "{label}");
+    adapted.set(RaciTask::ConfirmCapacity, RaciRole::Manager, RaciCell::parse("A").unwrap());
+    s.save_raci_model(code("2422"), &adapted, &cli).await.unwrap();
+    let view = s.raci_model(code("2422"), ProgrammeType::Teacher).await.unwrap();
+    assert!(view.adapted && view.model == adapted, "{label}");
+    assert!(!s.raci_model(code("2521"), ProgrammeType::Teacher).await.unwrap().adapted, "{label}: per municipality");
+    assert!(s.reset_raci_model(code("2422"), ProgrammeType::Teacher, &cli).await.unwrap(), "{label}");
+    assert!(!s.raci_model(code("2422"), ProgrammeType::Teacher).await.unwrap().adapted, "{label}");
+    let contact = VfuContact {
+        id: String::new(),
+        person_id: String::new(),
+        municipality: code("2422"),
+        role: RaciRole::MunicipalCoordinator,
+        programme: None,
+        name: "Karin Samordnare".into(),
+        email: "karin@sorsele.se".into(),
+        phone: "0952-140 00".into(),
+        title: "VFU-samordnare".into(),
+    };
+    let karin = s.create_vfu_contact(&contact, &cli).await.unwrap();
+    assert_eq!(s.vfu_contacts(Some(code("2422"))).await.unwrap(), vec![karin.clone()], "{label}");
+    assert!(s.vfu_contacts(Some(code("2521"))).await.unwrap().is_empty(), "{label}");
+
+    // --- Export and erasure cover the VFU tables.
+    let export = s.export_person(&stina.person_id, &cli).await.unwrap().unwrap();
+    assert_eq!(export["vfu"]["students"].as_array().unwrap().len(), 2, "{label}: {export}");
+    assert_eq!(export["vfu"]["placements"].as_array().unwrap().len(), 1, "{label}");
+    let export = s.export_person(&anna.person_id, &cli).await.unwrap().unwrap();
+    assert_eq!(export["vfu"]["supervisor"]["id"], anna.id.as_str(), "{label}");
+    assert_eq!(export["vfu"]["supervised_placements"][0], pl.as_str(), "{label}");
+    assert!(s.erase_person(&stina.person_id, "request", &cli).await.unwrap(), "{label}");
+    assert!(s.erase_person(&anna.person_id, "request", &cli).await.unwrap(), "{label}");
+    assert!(s.supervisor(&anna.id).await.unwrap().is_none() && s.vfu_student(&stina.id).await.unwrap().is_none(), "{label}");
+    assert!(s.placement(&pl).await.unwrap().is_none(), "{label}: the student's placement goes with them");
+    let dump = s.dump_all_text().await.unwrap();
+    for (table, row) in &dump {
+        let lower = row.to_lowercase();
+        for needle in ["stina ek", "stina@student.umu.se", "anna berg", "anna@sorsele.se", "stinas anteckning"] {
+            assert!(!lower.contains(needle), "{label}: {table} still holds {needle}: {row}");
+        }
+    }
+
+    // Deleting a student removes their placements and, with nothing else left, the person.
+    assert!(s.delete_vfu_student(&olle.id, &cli).await.unwrap(), "{label}");
+    assert!(s.placement(&pl_olle).await.unwrap().is_none(), "{label}");
+    assert_eq!(s.person_municipality(&olle.person_id).await.unwrap(), None, "{label}: the person is gone");
+    assert!(s.delete_supervisor(&bo.id, &cli).await.unwrap(), "{label}");
+    assert!(s.delete_vfu_contact(&karin.id, &cli).await.unwrap(), "{label}");
+    assert!(s.delete_placement_site(&care_id, &cli).await.unwrap(), "{label}");
+    assert_eq!(count(s, "vfu_hosting").await, 1, "{label}: the site's answers went with it");
+}
+
+#[tokio::test]
+async fn vfu_registry_story_on_every_backend() {
+    for db in TestDb::all().await {
+        story(&db).await;
+        db.finish().await;
+    }
+}
+
+/// An import of N rows is one transaction: one bad row and nothing is written.
+#[tokio::test]
+async fn imports_are_all_or_nothing_and_idempotent() {
+    for db in TestDb::all().await {
+        let s = &db.store;
+        let label = db.label;
+        let cli = Actor::cli();
+        s.seed_reference(&kkig_formats::reference::embedded().unwrap()).await.unwrap();
+        let sites: Vec<PlacementSite> =
+            (0..50).map(|i| site(&format!("imp-{i:03}"), if i % 2 == 0 { "2422" } else { "2521" }, &format!("Skola {i}"), SiteKind::School, "teacher_f3")).collect();
+        let r = s.import_placement_sites(&sites, &cli).await.unwrap();
+        assert_eq!((r.created, r.updated, r.unchanged), (50, 0, 0), "{label}");
+        let r = s.import_placement_sites(&sites, &cli).await.unwrap();
+        assert_eq!((r.created, r.updated, r.unchanged), (0, 0, 50), "{label}: idempotent");
+
+        let mut sups: Vec<Supervisor> =
+            (0..200).map(|i| supervisor(&format!("h{i}@kommun.se"), "2422", Some("imp-000"), "teacher_f3", TrainingLevel::None)).collect();
+        sups[150].employment_percent = 150.0;
+        let e = s.import_supervisors(&sups, &cli).await.unwrap_err();
+        match &e {
+            StoreError::Items(items) => {
+                assert_eq!(items.len(), 1, "{label}: {e}");
+                assert_eq!((items[0].0, items[0].1.field.as_str()), (150, "employment_percent"), "{label}");
+            }
+            other => panic!("{label}: {other}"),
+        }
+        assert_eq!(count(s, "vfu_supervisors").await, 0, "{label}: nothing written");
+        assert_eq!(count(s, "persons").await, 0, "{label}: no person either");
+        sups[150].employment_percent = 50.0;
+        sups[199].email = "H0@kommun.se".into();
+        let e = s.import_supervisors(&sups, &cli).await.unwrap_err();
+        assert!(e.to_string().contains("item 200: email: e-mail h0@kommun.se appears twice"), "{label}: {e}");
+        sups[199].email = "h199@kommun.se".into();
+        let r = s.import_supervisors(&sups, &cli).await.unwrap();
+        assert_eq!((r.created, r.updated, r.unchanged), (200, 0, 0), "{label}");
+        sups[3].students_per_period = 3;
+        let r = s.import_supervisors(&sups, &cli).await.unwrap();
+        assert_eq!((r.created, r.updated, r.unchanged), (0, 1, 199), "{label}: upsert by e-mail");
+
+        let p = period("p1", "MIUN", VfuField::SocialWork, Day::ymd(2026, 3, 2), Day::ymd(2026, 5, 8), 30);
+        s.create_vfu_period(&p, &cli).await.unwrap();
+        let mut studs: Vec<VfuStudent> =
+            (0..30).map(|i| student("p1", &format!("s{i}@student.miun.se"), &format!("Student {i}"), "2422", VfuField::SocialWork)).collect();
+        studs[7].period_id = "p9".into();
+        let e = s.import_vfu_students(&studs, &cli).await.unwrap_err();
+        assert!(e.to_string().starts_with("item 8: period_id: no VFU period \"p9\""), "{label}: {e}");
+        assert_eq!(count(s, "vfu_students").await, 0, "{label}");
+        studs[7].period_id = "p1".into();
+        let r = s.import_vfu_students(&studs, &cli).await.unwrap();
+        assert_eq!(r.created, 30, "{label}");
+        let r = s.import_vfu_students(&studs, &cli).await.unwrap();
+        assert_eq!(r.unchanged, 30, "{label}");
+        let c = s.retention_candidates().await.unwrap();
+        assert_eq!(c.len(), 30, "{label}");
+        assert!(c.iter().all(|c| c.last_period_end == "2026-05-08"), "{label}");
+        db.finish().await;
+    }
+}
