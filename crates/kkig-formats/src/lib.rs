@@ -14,6 +14,7 @@ pub mod reference;
 pub mod records;
 pub mod table;
 pub mod travel;
+pub mod vfu;
 
 pub use error::FormatError;
 pub use offerings::{
