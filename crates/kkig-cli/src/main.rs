@@ -12,6 +12,7 @@ use kkig_core::demo::{DemoWorld, DEFAULT_SEED};
 use kkig_core::access::{check_scope, Role};
 use kkig_store::{Actor, DemoOutcome, NewUser, SqlStore, Store, DEFAULT_DATABASE_URL};
 
+mod allocate;
 mod forecast;
 
 #[derive(Parser)]
@@ -70,6 +71,11 @@ enum Command {
     /// Forecast staff, retirements and recruitment need of one occupation in one municipality
     /// from a case file (docs/forecast.md). Needs no database.
     Forecast(forecast::ForecastArgs),
+    /// Allocate VFU students to placement sites, provably optimal (docs/allocation.md).
+    /// Reads an instance JSON, writes the result JSON; needs no database.
+    Allocate(allocate::AllocateArgs),
+    /// Write a demo allocation instance shaped like Swedish VFU, the same for the same seed.
+    DemoInstance(allocate::DemoInstanceArgs),
 }
 
 #[derive(Subcommand)]
@@ -352,6 +358,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Export(args) => export(&cli.database_url, args.what).await,
         Command::Forecast(args) => forecast::run(&args),
+        // Run in main() before the runtime starts.
+        Command::Allocate(args) => allocate::allocate(&args),
+        Command::DemoInstance(args) => allocate::demo_instance(&args),
     }
 }
 
@@ -555,14 +564,19 @@ async fn import(database_url: &str, cmd: ImportCommand) -> anyhow::Result<()> {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     init_logging();
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
-        Ok(rt) => rt,
-        Err(e) => {
-            eprintln!("error: cannot start the runtime: {e}");
-            return ExitCode::FAILURE;
-        }
+    // The allocation engine needs no database and no runtime.
+    let result = match &cli.command {
+        Command::Allocate(args) => allocate::allocate(args),
+        Command::DemoInstance(args) => allocate::demo_instance(args),
+        _ => match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+            Ok(runtime) => runtime.block_on(run(cli)),
+            Err(e) => {
+                eprintln!("error: cannot start the runtime: {e}");
+                return ExitCode::FAILURE;
+            }
+        },
     };
-    match runtime.block_on(run(cli)) {
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             // One line: the chain of causes, without a backtrace.

@@ -64,6 +64,24 @@ const NONE: u32 = u32::MAX;
 const UNPLACED: u32 = u32::MAX - 1;
 const INF: i64 = i64::MAX / 4;
 
+/// When to stop the global phases and add the remaining students one by one
+/// (`State::shortest_path`): after `max_phases` (the first is the greedy one), when fewer
+/// than `n / tail_divisor` students are left (0: never), or when a phase after the first
+/// placed less than `min_progress_percent` of those waiting (0: never). Any choice gives the
+/// optimum; the default is the fastest measured (docs/allocation.md).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Strategy {
+    pub max_phases: u32,
+    pub tail_divisor: usize,
+    pub min_progress_percent: usize,
+}
+
+impl Default for Strategy {
+    fn default() -> Self {
+        Self { max_phases: 24, tail_divisor: 8, min_progress_percent: 10 }
+    }
+}
+
 struct State<'a> {
     g: &'a Bipartite,
     u_pen: i64,
@@ -283,6 +301,107 @@ impl State<'_> {
             self.price[j] += dist[j].min(bound);
         }
     }
+
+    /// One successive-shortest-path step for unprocessed student `i`: forward Dijkstra over
+    /// reduced costs, stopped at the first terminal (a site with a free place, or unplacing a
+    /// student), then the lazy potential update `p_j += D − d_j` for the sites settled before
+    /// it (Jonker–Volgenant). Cheap when prices are already close: the search only visits
+    /// sites nearer than the terminal.
+    fn shortest_path(&mut self, i: u32, w: &mut Single) {
+        let g = self.g;
+        let u_pen = self.u_pen;
+        for &j in &w.touched {
+            w.dist[j as usize] = INF;
+        }
+        w.touched.clear();
+        w.settled.clear();
+        w.heap.clear();
+        let mut ui = u_pen;
+        for a in g.start[i as usize]..g.start[i as usize + 1] {
+            ui = ui.min(g.cost[a as usize] + self.price[g.site[a as usize] as usize]);
+        }
+        // Best way out so far through unplacing: (distance, student, or NONE for i itself).
+        let mut best_unpl = (u_pen - ui, NONE);
+        let relax = |k: u32, a0: u32, a1: u32, uk: i64, d: i64, skip: u32, w: &mut Single, price: &[i64]| {
+            for a in a0..a1 {
+                let j = g.site[a as usize];
+                if j == skip {
+                    continue;
+                }
+                let nd = d + g.cost[a as usize] + price[j as usize] - uk;
+                let dj = &mut w.dist[j as usize];
+                if nd < *dj {
+                    if *dj == INF {
+                        w.touched.push(j);
+                    }
+                    *dj = nd;
+                    w.pred[j as usize] = (k, a);
+                    w.heap.push(Reverse((nd, j)));
+                }
+            }
+        };
+        relax(i, g.start[i as usize], g.start[i as usize + 1], ui, 0, NONE, w, &self.price);
+        let mut end: Option<(i64, u32)> = None; // (D, free site)
+        while let Some(&Reverse((d, j))) = w.heap.peek() {
+            if d > best_unpl.0 {
+                break;
+            }
+            w.heap.pop();
+            if d > w.dist[j as usize] {
+                continue;
+            }
+            if self.visited[j as usize] == self.stamp {
+                continue;
+            }
+            self.visited[j as usize] = self.stamp;
+            if self.load[j as usize] < g.capacity[j as usize] {
+                end = Some((d, j));
+                break;
+            }
+            w.settled.push(j);
+            let ms = self.mstart[j as usize];
+            for t in 0..self.load[j as usize] {
+                let k = self.members[(ms + t) as usize];
+                let uk = self.u_of(k);
+                if d + u_pen - uk < best_unpl.0 {
+                    best_unpl = (d + u_pen - uk, k);
+                }
+                relax(k, g.start[k as usize], g.start[k as usize + 1], uk, d, j, w, &self.price);
+            }
+        }
+        let dd = match end {
+            Some((dd, _)) => dd,
+            None => best_unpl.0,
+        };
+        for &j in &w.settled {
+            self.price[j as usize] += dd - w.dist[j as usize];
+        }
+        // Walk the path back from the terminal, moving each student one step.
+        let (mut x, mut a) = match end {
+            Some((_, f)) => w.pred[f as usize],
+            None if best_unpl.1 == NONE => (i, UNPLACED),
+            None => (best_unpl.1, UNPLACED),
+        };
+        loop {
+            let old = self.site_of(x);
+            self.move_to(x, a);
+            if x == i {
+                break;
+            }
+            (x, a) = w.pred[old as usize];
+        }
+        self.stamp += 1;
+    }
+}
+
+
+/// Scratch space of the single-source searches.
+struct Single {
+    dist: Vec<i64>,
+    pred: Vec<(u32, u32)>,
+    touched: Vec<u32>,
+    settled: Vec<u32>,
+    heap: BinaryHeap<Reverse<(i64, u32)>>,
 }
 
 /// Scratch space of the price raise, reused across phases.
@@ -299,6 +418,11 @@ struct Work {
 
 /// Solve to a proven optimum. Arcs costing more than `unplaced_penalty` are allowed (never used).
 pub fn solve_bipartite(g: &Bipartite) -> FlowSolution {
+    solve_bipartite_with(g, Strategy::default())
+}
+
+/// [`solve_bipartite`] with a chosen switch from global phases to single searches.
+pub fn solve_bipartite_with(g: &Bipartite, strategy: Strategy) -> FlowSolution {
     let n = g.students();
     let m = g.capacity.len();
     // Students per site, for the backward search, and room for each site's members.
@@ -359,6 +483,36 @@ pub fn solve_bipartite(g: &Bipartite) -> FlowSolution {
             debug_assert!(false, "a phase after a price raise augmented nothing");
             for &i in &todo {
                 st.arc[i as usize] = UNPLACED;
+            }
+            break;
+        }
+        let resolved = before - todo.len();
+        if phases >= strategy.max_phases
+            || todo.len() * strategy.tail_divisor < n
+            || (phases >= 2 && resolved * 100 < before * strategy.min_progress_percent)
+        {
+            // The tail, one student at a time, cheapest best option first.
+            let mut keyed: Vec<(i64, u32)> = todo
+                .iter()
+                .map(|&i| {
+                    let mut u = st.u_pen;
+                    for a in g.start[i as usize]..g.start[i as usize + 1] {
+                        u = u.min(g.cost[a as usize] + st.price[g.site[a as usize] as usize]);
+                    }
+                    (u, i)
+                })
+                .collect();
+            keyed.sort_unstable();
+            let mut single = Single {
+                dist: vec![INF; m],
+                pred: vec![(NONE, NONE); m],
+                touched: Vec::new(),
+                settled: Vec::new(),
+                heap: BinaryHeap::new(),
+            };
+            st.stamp += 1;
+            for &(_, i) in &keyed {
+                st.shortest_path(i, &mut single);
             }
             break;
         }

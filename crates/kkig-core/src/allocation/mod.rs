@@ -29,7 +29,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::geo::{Position, TravelModel};
 
-pub use flow::{solve_bipartite, Bipartite, FlowSolution};
+pub use flow::{solve_bipartite, solve_bipartite_with, Bipartite, FlowSolution, Strategy};
 pub use graph::FieldIndex;
 
 /// The rules of an allocation run. Every key is optional in the file; absent keys take the

@@ -1,6 +1,7 @@
 use std::collections::HashMap;
 
 use proptest::prelude::*;
+use proptest::strategy::Strategy;
 
 use super::*;
 
@@ -13,10 +14,25 @@ const EXAMPLE: &str = r#"{
                 "preferences": ["S1"], "locked_site": null, "current_site": null}]
 }"#;
 
+/// Solve, check the certificate, and check that every strategy of the solver (only global
+/// phases; greedy then single searches) reaches the same objective with a valid certificate.
 fn run(inst: &Instance) -> Allocation {
     let v = inst.validate().expect("valid");
     let a = solve(&v);
     certificate::check(inst, &a.site_of, &a.prices, a.objective).expect("certificate");
+    let (problem, free) = build_problem(&v);
+    for strategy in [
+        super::Strategy { max_phases: u32::MAX, tail_divisor: 0, min_progress_percent: 0 },
+        super::Strategy { max_phases: 1, tail_divisor: 0, min_progress_percent: 0 },
+        super::Strategy { max_phases: 3, tail_divisor: 0, min_progress_percent: 0 },
+    ] {
+        let s = solve_bipartite_with(&problem, strategy);
+        let mut site_of = v.locked.clone();
+        for (k, &i) in free.iter().enumerate() {
+            site_of[i as usize] = s.assignment[k];
+        }
+        certificate::check(inst, &site_of, &s.prices, a.objective).unwrap_or_else(|e| panic!("{strategy:?}: {e}"));
+    }
     a
 }
 
