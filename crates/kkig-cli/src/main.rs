@@ -14,6 +14,7 @@ use kkig_store::{Actor, DemoOutcome, NewUser, SqlStore, Store, DEFAULT_DATABASE_
 
 mod allocate;
 mod forecast;
+mod vfu;
 
 #[derive(Parser)]
 #[command(
@@ -65,7 +66,7 @@ enum Command {
     /// Privacy requests: export or erase a person's data, and the retention of student data.
     #[command(subcommand)]
     Privacy(PrivacyCommand),
-    /// Import files: education offerings, a measured travel-time matrix.
+    /// Import files: education offerings, a measured travel-time matrix, the VFU registry.
     #[command(subcommand)]
     Import(ImportCommand),
     /// Forecast staff, retirements and recruitment need of one occupation in one municipality
@@ -94,6 +95,15 @@ enum ImportCommand {
     },
     /// A measured travel-time matrix: CSV `from;to;minutes` of kommunkod (replaces the previous one).
     Travel { file: PathBuf },
+    /// VFU placement sites (CSV/XLSX, columns in docs/vfu.md). Upserts by id. The whole file is
+    /// validated first; with any invalid row nothing is written (exit 2), unless --skip-invalid.
+    Sites(vfu::ImportArgs),
+    /// VFU supervisors (CSV/XLSX, docs/vfu.md). Upserts by e-mail; all or nothing as for sites.
+    Supervisors(vfu::ImportArgs),
+    /// Students on VFU periods (CSV/XLSX, docs/vfu.md). Upserts by period and e-mail.
+    Students(vfu::ImportArgs),
+    /// VFU periods (CSV/XLSX, docs/vfu.md). Upserts by id.
+    Periods(vfu::ImportArgs),
 }
 
 /// Invalid input: reported, nothing written, exit code 2.
@@ -485,6 +495,10 @@ fn read_file(path: &std::path::Path) -> anyhow::Result<Vec<u8>> {
 
 async fn import(database_url: &str, cmd: ImportCommand) -> anyhow::Result<()> {
     match cmd {
+        ImportCommand::Sites(args) => vfu::import(database_url, vfu::Kind::Sites, args).await,
+        ImportCommand::Supervisors(args) => vfu::import(database_url, vfu::Kind::Supervisors, args).await,
+        ImportCommand::Students(args) => vfu::import(database_url, vfu::Kind::Students, args).await,
+        ImportCommand::Periods(args) => vfu::import(database_url, vfu::Kind::Periods, args).await,
         ImportCommand::Offerings { files, skip_invalid } => {
             let mut contents = Vec::new();
             for f in &files {

@@ -129,6 +129,8 @@ pub trait VfuStore: Send + Sync {
     async fn import_placement_sites(&self, sites: &[PlacementSite], actor: &Actor) -> Result<ImportReport, StoreError>;
     /// Upsert by e-mail.
     async fn import_supervisors(&self, items: &[Supervisor], actor: &Actor) -> Result<ImportReport, StoreError>;
+    /// Upsert by id (an empty id makes a new period).
+    async fn import_vfu_periods(&self, items: &[VfuPeriod], actor: &Actor) -> Result<ImportReport, StoreError>;
     /// Upsert by (period, e-mail).
     async fn import_vfu_students(&self, items: &[VfuStudent], actor: &Actor) -> Result<ImportReport, StoreError>;
 
@@ -1378,6 +1380,54 @@ impl VfuStore for SqlStore {
         if !changed.is_empty() {
             let summary = json!({"created": report.created, "updated": report.updated, "unchanged": report.unchanged, "ids": changed});
             audit_in(&mut tx, actor, "import", "placement_sites", &format!("{} sites", sites.len()), None, None, Some(&summary)).await?;
+        }
+        tx.commit().await?;
+        Ok(report)
+    }
+
+    async fn import_vfu_periods(&self, items: &[VfuPeriod], actor: &Actor) -> Result<ImportReport, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let ctx = load_context(&mut tx).await?;
+        let mut errors: Vec<(usize, FieldError)> = Vec::new();
+        for (i, p) in items.iter().enumerate() {
+            errors.extend(validate_period(p, &ctx).into_iter().map(|e| (i, e)));
+        }
+        for (i, _) in kkig_core::vfu::input::duplicates(items.iter().filter(|p| !p.id.is_empty()).map(|p| p.id.clone())) {
+            errors.push((i, FieldError::new("id", format!("id {} appears twice", items[i].id))));
+        }
+        if !errors.is_empty() {
+            return Err(items_error(errors));
+        }
+        let mut report = ImportReport::default();
+        for (i, p) in items.iter().enumerate() {
+            let mut p = p.clone();
+            if p.id.is_empty() {
+                p.id = new_id("per");
+            }
+            let old = get_period(&mut tx, &p.id).await?;
+            match &old {
+                Some(old) if *old == p => {
+                    report.unchanged += 1;
+                    continue;
+                }
+                Some(old) => {
+                    let n: i64 = sqlx::query("SELECT COUNT(*) FROM vfu_students WHERE period_id = $1").bind(&p.id).fetch_one(&mut *tx).await?.get(0);
+                    if old.field != p.field && n > 0 {
+                        return Err(items_error(vec![(i, FieldError::new("field", format!("the field cannot change while {n} student(s) are on the period")))]));
+                    }
+                    report.updated += 1;
+                }
+                None => report.created += 1,
+            }
+            write_period(&mut tx, &p, false).await?;
+            audit_in(&mut tx, actor, if old.is_some() { "update" } else { "create" }, "vfu_period", &p.id, None, old.as_ref().map(to_value).as_ref(), Some(&to_value(&p))).await?;
+            if old.as_ref().is_some_and(|o| o.end != p.end) {
+                let persons: Vec<String> =
+                    sqlx::query("SELECT person_id FROM vfu_students WHERE period_id = $1").bind(&p.id).fetch_all(&mut *tx).await?.iter().map(|r| r.get(0)).collect();
+                for person in persons {
+                    refresh_last_period_end(&mut tx, &person).await?;
+                }
+            }
         }
         tx.commit().await?;
         Ok(report)
