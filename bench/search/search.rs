@@ -17,6 +17,10 @@ use kkig_core::Kommunkod;
 use kkig_search::generate::{generate, Generated};
 use kkig_search::{Catalogue, SearchQuery, Sort, StartTerm};
 
+/// The allocator the `kkig` binary uses, so that the in-process times match the server's.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const SEED: u64 = 2026;
 const SUMMARY_RUNS: usize = 2000;
 

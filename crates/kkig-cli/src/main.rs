@@ -12,6 +12,12 @@ use kkig_core::demo::{DemoWorld, DEFAULT_SEED};
 use kkig_core::access::{check_scope, Role};
 use kkig_store::{Actor, DemoOutcome, NewUser, SqlStore, Store, DEFAULT_DATABASE_URL};
 
+/// mimalloc instead of the system allocator: a search answer makes many short-lived
+/// allocations across two worker threads, where glibc's malloc spent a tenth of the CPU
+/// (bench/search/results.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 mod allocate;
 mod forecast;
 mod vfu;

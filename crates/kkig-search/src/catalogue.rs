@@ -396,6 +396,7 @@ impl Catalogue {
                 let offering = &self.offerings[ord as usize];
                 Hit {
                     offering,
+                    ord,
                     score: if order == Order::Score { key_score(key) } else { 0.0 },
                     reach: q.home.and_then(|home| reach(offering, home, travel)),
                 }

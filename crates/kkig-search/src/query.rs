@@ -152,6 +152,9 @@ impl SearchQuery {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Hit<'a> {
     pub offering: &'a Offering,
+    /// The offering's position in the catalogue's default order ([`crate::Catalogue::iter`]):
+    /// a key for what callers keep per offering.
+    pub ord: u32,
     /// The relevance score (0 when the search had no text or was sorted by travel).
     pub score: f32,
     /// How the offering is reached from `home` (when a home was given and the burden can be

@@ -4,8 +4,9 @@
 //! The search index lives in memory on each web node and is rebuilt when the store's
 //! catalogue version changes (checked at most every `CACHE_TTL`).
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::Instant;
 
 use kkig_core::catalogue::{Offering, SchoolType, StudyForm, TravelTimes};
@@ -26,6 +27,28 @@ pub struct Loaded {
     pub areas: BTreeMap<Ssyk, OccupationArea>,
     /// The start terms offerings begin in (`HT2026`, …), in order, for the term filter.
     pub start_terms: Vec<String>,
+    /// Per offering (by ord): its API JSON, written the first time it is asked for. Offerings
+    /// do not change while this catalogue lives, so neither does their JSON.
+    record_json: Vec<OnceLock<Box<str>>>,
+}
+
+impl Loaded {
+    pub fn new(version: i64, catalogue: Catalogue, travel: TravelTimes, areas: BTreeMap<Ssyk, OccupationArea>, start_terms: Vec<String>) -> Loaded {
+        let record_json = (0..catalogue.len()).map(|_| OnceLock::new()).collect();
+        Loaded { version, catalogue, travel, areas, start_terms, record_json }
+    }
+
+    /// The API JSON object of the offering of `hit` (`OfferingRecord`).
+    pub fn record_json(&self, hit: &kkig_search::Hit<'_>) -> Cow<'_, str> {
+        // serde_json fails only on maps with non-string keys; a record has none.
+        let write = || serde_json::to_string(&crate::catalogue_pages::OfferingRecord::from(hit.offering)).expect("a record serialises");
+        match self.record_json.get(hit.ord as usize) {
+            Some(cell) => Cow::Borrowed(cell.get_or_init(|| write().into())),
+            // Hits come from this catalogue, so this is not reached; were it, the JSON is
+            // written and not kept.
+            None => Cow::Owned(write()),
+        }
+    }
 }
 
 #[derive(Default)]
@@ -72,7 +95,7 @@ impl CatalogueCache {
             .into_iter()
             .map(|t| t.to_string())
             .collect();
-        let loaded = Arc::new(Loaded { version, catalogue, travel, areas, start_terms });
+        let loaded = Arc::new(Loaded::new(version, catalogue, travel, areas, start_terms));
         *self.current.write().await = Some((loaded.clone(), Instant::now()));
         Ok(loaded)
     }

@@ -194,10 +194,10 @@ pub async fn page(State(state): State<AppState>, chrome: Chrome, Query(params): 
 
 /// One offering in the API.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct OfferingHit {
+pub struct OfferingHit<'a> {
     #[serde(flatten)]
     #[schema(inline)]
-    pub offering: OfferingRecord,
+    pub offering: OfferingRecord<'a>,
     /// Relevance score (0 without text or when sorted by travel).
     pub score: f32,
     /// One-way minutes from `home` to the meeting place (when `home` is given).
@@ -206,79 +206,80 @@ pub struct OfferingHit {
     pub travel_minutes_per_term: Option<i64>,
 }
 
+// Borrows from the catalogue: a page of hits is written without copying the offerings.
 /// An offering as the API shows it (Susa-navet's event + education info + provider).
 #[derive(Debug, Serialize, ToSchema)]
-pub struct OfferingRecord {
-    pub id: String,
-    pub education_id: String,
-    pub provider_id: String,
-    pub provider_name: String,
-    pub title: String,
-    pub code: String,
+pub struct OfferingRecord<'a> {
+    pub id: &'a str,
+    pub education_id: &'a str,
+    pub provider_id: &'a str,
+    pub provider_name: &'a str,
+    pub title: &'a str,
+    pub code: &'a str,
     /// hs, yh, komvux or fhsk.
-    pub school_type: String,
-    pub level: String,
+    pub school_type: &'static str,
+    pub level: &'a str,
     pub credits: f64,
-    pub credit_system: String,
+    pub credit_system: &'a str,
     pub pace_percent: u32,
-    pub start: String,
-    pub end: String,
-    pub language: String,
+    pub start: &'a str,
+    pub end: &'a str,
+    pub language: &'a str,
     /// distance, campus or blended.
-    pub form: String,
+    pub form: &'static str,
     /// Study sites as `kommunkod:town`.
     pub sites: Vec<String>,
     pub meetings_per_term: u32,
     pub meeting_days: u32,
     /// Where meetings are held, `kommunkod:town`.
     pub meeting_place: Option<String>,
-    pub application_opens: Option<String>,
-    pub application_closes: Option<String>,
-    pub application_url: Option<String>,
+    pub application_opens: Option<&'a str>,
+    pub application_closes: Option<&'a str>,
+    pub application_url: Option<&'a str>,
     /// SSYK 2012 codes.
     pub occupations: Vec<String>,
-    pub eligibility: String,
+    pub eligibility: &'a str,
 }
 
-impl From<&Offering> for OfferingRecord {
-    fn from(o: &Offering) -> Self {
+impl<'a> From<&'a Offering> for OfferingRecord<'a> {
+    fn from(o: &'a Offering) -> Self {
         let site = |s: &kkig_core::catalogue::StudySite| format!("{}:{}", s.municipality, s.town);
         OfferingRecord {
-            id: o.id.clone(),
-            education_id: o.education_id.clone(),
-            provider_id: o.provider_id.clone(),
-            provider_name: o.provider_name.clone(),
-            title: o.title.clone(),
-            code: o.code.clone(),
-            school_type: o.school_type.as_str().into(),
-            level: o.level.clone(),
+            id: &o.id,
+            education_id: &o.education_id,
+            provider_id: &o.provider_id,
+            provider_name: &o.provider_name,
+            title: &o.title,
+            code: &o.code,
+            school_type: o.school_type.as_str(),
+            level: &o.level,
             credits: o.credits,
-            credit_system: o.credit_system.clone(),
+            credit_system: &o.credit_system,
             pace_percent: o.pace_percent,
-            start: o.start.clone(),
-            end: o.end.clone(),
-            language: o.language.clone(),
-            form: o.form.as_str().into(),
+            start: &o.start,
+            end: &o.end,
+            language: &o.language,
+            form: o.form.as_str(),
             sites: o.sites.iter().map(site).collect(),
             meetings_per_term: o.meetings.per_term,
             meeting_days: o.meetings.days_each,
             meeting_place: o.meeting_place().map(site),
-            application_opens: o.application_opens.clone(),
-            application_closes: o.application_closes.clone(),
-            application_url: o.application_url.clone(),
+            application_opens: o.application_opens.as_deref(),
+            application_closes: o.application_closes.as_deref(),
+            application_url: o.application_url.as_deref(),
             occupations: o.occupations.iter().map(|s| s.to_string()).collect(),
-            eligibility: o.eligibility.clone(),
+            eligibility: &o.eligibility,
         }
     }
 }
 
 #[derive(Debug, Serialize, ToSchema)]
-pub struct OfferingPage {
+pub struct OfferingPage<'a> {
     pub total: usize,
     pub page: usize,
     pub per_page: usize,
     pub pages: usize,
-    pub hits: Vec<OfferingHit>,
+    pub hits: Vec<OfferingHit<'a>>,
 }
 
 /// The form label of a search parameter, for error messages on the page.
@@ -304,7 +305,7 @@ fn param_errors(errs: Vec<ParamError>) -> ApiError {
 /// Search the catalogue: the same parameters and semantics as the page `/utbildning`.
 #[utoipa::path(get, path = "/api/v1/offerings", tag = "catalogue", params(SearchParams),
     responses((status = 200, body = OfferingPage), (status = 400, description = "A parameter is wrong; the message names it", body = crate::error::ErrorBody)))]
-pub async fn api_search(State(state): State<AppState>, Query(params): Query<SearchParams>) -> Result<Json<OfferingPage>, ApiError> {
+pub async fn api_search(State(state): State<AppState>, Query(params): Query<SearchParams>) -> Result<Response, ApiError> {
     let overview = state.overview().await?;
     let loaded = state.catalogue().await?;
     let q = params.to_query(known(&overview)).map_err(param_errors)?;
@@ -316,31 +317,42 @@ pub async fn api_search(State(state): State<AppState>, Query(params): Query<Sear
             ApiError { status: StatusCode::INTERNAL_SERVER_ERROR, message: "search failed".into() }
         }
     })?;
-    Ok(Json(OfferingPage {
-        total: r.total,
-        page: r.page,
-        per_page: r.per_page,
-        pages: r.pages(),
-        hits: r
-            .hits
-            .iter()
-            .map(|h| OfferingHit {
-                offering: OfferingRecord::from(h.offering),
-                score: h.score,
-                one_way_minutes: h.reach.as_ref().map(|r| r.one_way_minutes),
-                travel_minutes_per_term: h.reach.as_ref().map(|r| r.burden_minutes_per_term),
-            })
-            .collect(),
-    }))
+    Ok(([(header::CONTENT_TYPE, "application/json")], page_json(&loaded, &r)).into_response())
+}
+
+/// The `OfferingPage` JSON of a result, from each offering's kept JSON (`Loaded::record_json`)
+/// and the hit's own fields: the same bytes serde writes for `OfferingPage` (tested).
+pub(crate) fn page_json(loaded: &Loaded, r: &kkig_search::SearchResult<'_>) -> String {
+    use std::fmt::Write;
+    let mut out = String::with_capacity(128 + r.hits.len() * 1024);
+    let _ = write!(out, r#"{{"total":{},"page":{},"per_page":{},"pages":{},"hits":["#, r.total, r.page, r.per_page, r.pages());
+    let opt = |v: Option<i64>| v.map_or_else(|| "null".to_string(), |v| v.to_string());
+    for (i, h) in r.hits.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        let record = loaded.record_json(h);
+        // The record's fields, then the hit's (serde's flatten puts them in this order).
+        out.push_str(record.strip_suffix('}').unwrap_or(&record));
+        let score = serde_json::to_string(&h.score).unwrap_or_else(|_| "null".into());
+        let _ = write!(
+            out,
+            r#","score":{score},"one_way_minutes":{},"travel_minutes_per_term":{}}}"#,
+            opt(h.reach.as_ref().map(|r| r.one_way_minutes)),
+            opt(h.reach.as_ref().map(|r| r.burden_minutes_per_term))
+        );
+    }
+    out.push_str("]}");
+    out
 }
 
 /// One offering by id.
 #[utoipa::path(get, path = "/api/v1/offerings/{id}", tag = "catalogue",
     params(("id" = String, Path, description = "Offering (event) id")),
     responses((status = 200, body = OfferingRecord), (status = 404, body = crate::error::ErrorBody)))]
-pub async fn api_offering(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<OfferingRecord>, ApiError> {
+pub async fn api_offering(State(state): State<AppState>, Path(id): Path<String>) -> Result<Response, ApiError> {
     let loaded = state.catalogue().await?;
-    loaded.catalogue.get(&id).map(|o| Json(OfferingRecord::from(o))).ok_or_else(|| ApiError::not_found(format!("no offering {id}")))
+    loaded.catalogue.get(&id).map(|o| Json(OfferingRecord::from(o)).into_response()).ok_or_else(|| ApiError::not_found(format!("no offering {id}")))
 }
 
 async fn matching(state: &AppState, params: &SearchParams) -> Result<(std::sync::Arc<Loaded>, kkig_search::SearchQuery), ApiError> {
@@ -526,4 +538,55 @@ pub async fn api_reachability(State(state): State<AppState>, Query(p): Query<Day
             .map(|r| ReachabilityRow { code: r.code, name: r.name, teacher: r.teacher, nurse: r.nurse, social_work: r.social_work })
             .collect(),
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use kkig_search::{generate, Catalogue, SearchQuery, Sort};
+
+    /// What serde writes for the page: the reference for `page_json`.
+    fn serde_page(r: &kkig_search::SearchResult<'_>) -> String {
+        serde_json::to_string(&OfferingPage {
+            total: r.total,
+            page: r.page,
+            per_page: r.per_page,
+            pages: r.pages(),
+            hits: r
+                .hits
+                .iter()
+                .map(|h| OfferingHit {
+                    offering: OfferingRecord::from(h.offering),
+                    score: h.score,
+                    one_way_minutes: h.reach.as_ref().map(|r| r.one_way_minutes),
+                    travel_minutes_per_term: h.reach.as_ref().map(|r| r.burden_minutes_per_term),
+                })
+                .collect(),
+        })
+        .unwrap()
+    }
+
+    #[test]
+    fn page_json_is_what_serde_writes() {
+        let g = generate::generate(400, 11);
+        let catalogue = Catalogue::build(g.offerings.clone(), &g.occupation_areas).unwrap();
+        let loaded = Loaded::new(1, catalogue, g.travel.clone(), g.occupation_areas.clone(), Vec::new());
+        let home = Some(Kommunkod::parse(generate::TOWNS[0].0).unwrap());
+        let queries = [
+            SearchQuery::default(),
+            SearchQuery::text("sjuksköterska"),
+            SearchQuery { home, ..SearchQuery::text("lärare distans") },
+            SearchQuery { home, sort: Sort::Travel, per_page: 50, ..Default::default() },
+            SearchQuery { text: Some("nothing-matches-this".into()), ..Default::default() },
+        ];
+        for q in queries {
+            let r = loaded.catalogue.search(&q, &loaded.travel).unwrap();
+            // Twice: the first writes each record, the second uses the kept ones.
+            for _ in 0..2 {
+                let got = page_json(&loaded, &r);
+                assert_eq!(got, serde_page(&r), "{q:?}");
+                serde_json::from_str::<serde_json::Value>(&got).unwrap();
+            }
+        }
+    }
 }
