@@ -54,6 +54,9 @@ pub struct DemoWorld {
     pub learning_centre_services: Vec<LearningCentreServices>,
     pub placement_sites: Vec<PlacementSite>,
     pub offerings: Vec<crate::catalogue::Offering>,
+    /// Supervisors, periods, students, placements, hosting interest, contacts.
+    #[serde(default)]
+    pub vfu: crate::vfu::demo::VfuDemo,
 }
 
 const PLACE_WORDS: [&str; 24] = [
@@ -134,7 +137,12 @@ impl DemoWorld {
             }
         }
         let offerings = crate::demo_catalogue::generate(&mut rng, reference);
-        Self { seed, learning_centre_services, placement_sites, offerings }
+        // The VFU registry draws from its own stream, so that the sites and offerings above
+        // stay what they were before it existed.
+        let mut vfu_rng = DemoRng::new(seed ^ 0x5646_5544_454D_4F00);
+        crate::vfu::demo::enrich_sites(&mut vfu_rng, &mut placement_sites, reference);
+        let vfu = crate::vfu::demo::generate(&mut vfu_rng, &placement_sites, reference);
+        Self { seed, learning_centre_services, placement_sites, offerings, vfu }
     }
 }
 
@@ -154,7 +162,7 @@ fn site_name(rng: &mut DemoRng, kind: SiteKind, seat: &str) -> String {
 }
 
 /// A position within `max_km` of `centre`, uniformly over the disc.
-fn scatter(rng: &mut DemoRng, centre: Position, max_km: f64) -> Position {
+pub(crate) fn scatter(rng: &mut DemoRng, centre: Position, max_km: f64) -> Position {
     let r = max_km * rng.unit().sqrt();
     let bearing = rng.unit() * std::f64::consts::TAU;
     let dlat = r * bearing.cos() / 111.195;

@@ -493,7 +493,13 @@ impl Store for SqlStore {
             .fetch_one(&mut *tx)
             .await?
             .get(0);
-        if real_sites + real_services + real_offerings > 0 {
+        let real_vfu: i64 = sqlx::query(
+            "SELECT (SELECT COUNT(*) FROM vfu_supervisors WHERE demo = 0) + (SELECT COUNT(*) FROM vfu_periods WHERE demo = 0)",
+        )
+        .fetch_one(&mut *tx)
+        .await?
+        .get(0);
+        if real_sites + real_services + real_offerings + real_vfu > 0 {
             return Err(StoreError::Conflict(
                 "this database already holds real data; demo data is only loaded into an empty database".into(),
             ));
@@ -512,24 +518,19 @@ impl Store for SqlStore {
             .await?;
         }
         for s in &world.placement_sites {
-            sqlx::query(
-                "INSERT INTO placement_sites (id, municipality_code, name, kind, lat, lon, demo) VALUES ($1, $2, $3, $4, $5, $6, 1)",
-            )
-            .bind(&s.id)
-            .bind(s.municipality.to_string())
-            .bind(&s.name)
-            .bind(s.kind.as_str())
-            .bind(s.position.lat)
-            .bind(s.position.lon)
-            .execute(&mut *tx)
-            .await?;
+            crate::vfu_sql::write_site(&mut tx, s, true).await?;
         }
+        crate::vfu_sql::load_demo_vfu(&mut tx, &world.vfu).await?;
         crate::catalogue_sql::upsert_offerings_in(&mut tx, &world.offerings, true).await?;
         let summary = serde_json::json!({
             "seed": world.seed,
             "offerings": world.offerings.len(),
             "placement_sites": world.placement_sites.len(),
             "learning_centre_services": world.learning_centre_services.len(),
+            "supervisors": world.vfu.supervisors.len(),
+            "vfu_periods": world.vfu.periods.len(),
+            "vfu_students": world.vfu.students.len(),
+            "placements": world.vfu.placements.len(),
         });
         audit_in(
             &mut tx,

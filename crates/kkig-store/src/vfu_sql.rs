@@ -597,6 +597,65 @@ pub(crate) async fn export_person_vfu(store: &SqlStore, person_id: &str) -> Resu
 // ---------------------------------------------------------------------------------------------
 // Writing
 
+/// Write the VFU part of the demo world inside the demo transaction (marked demo; persons
+/// inserted directly, the demo load is audited once as a whole).
+pub(crate) async fn load_demo_vfu(tx: &mut Tx, demo: &kkig_core::vfu::demo::VfuDemo) -> Result<(), StoreError> {
+    let now = now_unix();
+    for h in &demo.hosting {
+        sqlx::query("INSERT INTO vfu_hosting (site_id, term, interest, capacity, reason, demo) VALUES ($1, $2, $3, $4, $5, 1)")
+            .bind(&h.site_id)
+            .bind(h.term.to_string())
+            .bind(h.interest.as_str())
+            .bind(i64::from(h.capacity))
+            .bind(&h.reason)
+            .execute(&mut **tx)
+            .await?;
+    }
+    for p in &demo.periods {
+        write_period(tx, p, true).await?;
+    }
+    let ends: BTreeMap<&str, String> = demo.periods.iter().map(|p| (p.id.as_str(), p.end.to_string())).collect();
+    let person = |id: &str, name: &str, email: &str, phone: &str, kind: &str, m: Kommunkod, end: Option<String>| {
+        sqlx::query(
+            "INSERT INTO persons (id, name, email, phone, kind, municipality_code, last_period_end, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)",
+        )
+        .bind(id.to_string())
+        .bind(name.to_string())
+        .bind(normalize_email(email))
+        .bind(Some(phone.to_string()).filter(|p| !p.is_empty()))
+        .bind(kind.to_string())
+        .bind(m.to_string())
+        .bind(end)
+        .bind(now)
+    };
+    for s in &demo.supervisors {
+        person(&s.person_id, &s.name, &s.email, &s.phone, "supervisor", s.municipality, None).execute(&mut **tx).await?;
+        write_supervisor(tx, s, true).await?;
+    }
+    for s in &demo.students {
+        person(&s.person_id, &s.name, &s.email, "", "student", s.home_municipality, ends.get(s.period_id.as_str()).cloned()).execute(&mut **tx).await?;
+        write_student(tx, s, true).await?;
+    }
+    for p in &demo.placements {
+        write_placement(tx, p, true).await?;
+    }
+    for c in &demo.contacts {
+        person(&c.person_id, &c.name, &c.email, &c.phone, "staff", c.municipality, None).execute(&mut **tx).await?;
+        sqlx::query("INSERT INTO vfu_contacts (id, person_id, municipality_code, role, programme, title, demo, updated_at) VALUES ($1, $2, $3, $4, $5, $6, 1, $7)")
+            .bind(&c.id)
+            .bind(&c.person_id)
+            .bind(c.municipality.to_string())
+            .bind(c.role.as_str())
+            .bind(c.programme.map(|p| p.as_str()))
+            .bind(&c.title)
+            .bind(now)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
+}
+
 pub(crate) async fn write_site(tx: &mut Tx, s: &PlacementSite, demo: bool) -> Result<(), StoreError> {
     sqlx::query(
         "INSERT INTO placement_sites (id, municipality_code, name, kind, address, lat, lon, fields, demo, updated_at)

@@ -362,3 +362,39 @@ async fn imports_are_all_or_nothing_and_idempotent() {
         db.finish().await;
     }
 }
+
+/// The demo world brings the whole registry, labelled demo, consistent with what the store
+/// reads back.
+#[tokio::test]
+async fn demo_registry_loads_on_every_backend() {
+    use kkig_core::demo::{DemoWorld, DEFAULT_SEED};
+    for db in TestDb::all().await {
+        let s = &db.store;
+        let label = db.label;
+        let reference = kkig_formats::reference::embedded().unwrap();
+        s.seed_reference(&reference).await.unwrap();
+        let world = DemoWorld::generate(DEFAULT_SEED, &reference);
+        let started = std::time::Instant::now();
+        s.load_demo(&world).await.unwrap();
+        eprintln!("{label}: demo loaded in {:?}", started.elapsed());
+        assert_eq!(s.supervisors(None).await.unwrap().len(), 900, "{label}");
+        assert_eq!(s.vfu_periods(None).await.unwrap(), world.vfu.periods, "{label}");
+        let students = s.vfu_students(&StudentFilter::default()).await.unwrap();
+        assert_eq!(students.len(), 600, "{label}");
+        let first = world.vfu.students.iter().find(|x| x.id == students[0].id).unwrap();
+        assert_eq!(&students[0], first, "{label}: round trip");
+        let sup = s.supervisor(&world.vfu.supervisors[17].id).await.unwrap().unwrap();
+        assert_eq!(sup, world.vfu.supervisors[17], "{label}: round trip");
+        assert_eq!(s.placements(&PlacementFilter::default()).await.unwrap().len(), world.vfu.placements.len(), "{label}");
+        assert_eq!(s.retention_candidates().await.unwrap().len(), 600, "{label}: students have their retention date");
+        let skelleftea = code("2482");
+        let lines = s.placement_lines(&PlacementFilter { site_municipality: Some(skelleftea), ..Default::default() }).await.unwrap();
+        assert!(!lines.is_empty() && lines.iter().all(|l| l.site_municipality == skelleftea), "{label}");
+        let need = s.training_need(skelleftea).await.unwrap();
+        assert!(need.share > 0.1 && !need.rows.is_empty(), "{label}: {need:?}");
+        assert!(!s.compensation_basis(None).await.unwrap().is_empty(), "{label}");
+        assert_eq!(s.vfu_contacts(None).await.unwrap().len(), 17, "{label}");
+        assert!(s.hosting_interests(Some(skelleftea), Some(Term::autumn(2026))).await.unwrap().len() > 100, "{label}");
+        db.finish().await;
+    }
+}

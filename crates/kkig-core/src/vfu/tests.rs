@@ -547,3 +547,106 @@ fn entities_round_trip_as_json() {
     let known: BTreeSet<&str> = ["a"].into();
     let _ = (known, BTreeMap::<u8, u8>::new());
 }
+
+/// The real reference municipalities (data/municipalities.csv), read by hand: core has no
+/// file parser, and its tests may read the repository's data.
+fn real_reference() -> crate::region::ReferenceData {
+    use crate::region::{Campus, Municipality, MunicipalityRole, University};
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/municipalities.csv")).unwrap();
+    let municipalities = text
+        .lines()
+        .skip(1)
+        .map(|l| {
+            let c: Vec<&str> = l.split(',').collect();
+            Municipality {
+                code: k(c[0]),
+                name: c[1].into(),
+                county_code: c[2].into(),
+                county_name: c[3].into(),
+                seat: c[4].into(),
+                position: Position::new(c[5].parse().unwrap(), c[6].parse().unwrap()).unwrap(),
+                population: c[7].parse().unwrap(),
+                population_year: c[8].parse().unwrap(),
+                role: MunicipalityRole::parse(c[9]).unwrap(),
+            }
+        })
+        .collect();
+    let universities = [("LTU", "2580"), ("UmU", "2480"), ("MIUN", "2281")]
+        .into_iter()
+        .map(|(code, m)| University { code: code.into(), name: code.into(), campuses: vec![Campus { town: "x".into(), municipality: k(m) }] })
+        .collect();
+    crate::region::ReferenceData { municipalities, universities, ..Default::default() }
+}
+
+#[test]
+fn the_demo_registry_is_a_believable_region() {
+    let r = real_reference();
+    let w = crate::demo::DemoWorld::generate(crate::demo::DEFAULT_SEED, &r);
+    let v = &w.vfu;
+    assert!((380..=440).contains(&w.placement_sites.len()), "{} sites", w.placement_sites.len());
+    assert_eq!(v.supervisors.len(), 900);
+    let trained = v.supervisors.iter().filter(|s| s.is_trained()).count() as f64 / 900.0;
+    assert!((0.36..=0.44).contains(&trained), "{trained} trained");
+    assert_eq!(v.periods.len(), 6);
+    let unis: BTreeSet<&str> = v.periods.iter().map(|p| p.university.as_str()).collect();
+    assert_eq!(unis.len(), 3);
+    for u in &unis {
+        assert_eq!(v.periods.iter().filter(|p| p.university == *u).count(), 2, "{u}");
+    }
+    assert_eq!(v.students.len(), 600);
+    assert_eq!(v.periods.iter().map(|p| p.students).sum::<u32>(), 600);
+    let placed = v.placements.len() as f64 / 600.0;
+    assert!((0.75..=0.95).contains(&placed), "{placed} placed");
+    assert_eq!(v.contacts.len(), 17);
+
+    // Every record passes the same validation as a form or a file.
+    let mut c = VfuContext::default();
+    for m in &r.municipalities {
+        c.municipalities.insert(m.code, m.position);
+    }
+    c.universities = unis.iter().map(|u| u.to_string()).collect();
+    for s in &w.placement_sites {
+        c.sites.insert(s.id.clone(), s.municipality);
+        assert_eq!(input::validate_site(s, &c), vec![], "{s:?}");
+    }
+    for p in &v.periods {
+        assert_eq!(input::validate_period(p, &c), vec![], "{p:?}");
+        c.periods.insert(p.id.clone(), input::PeriodRef { university: p.university.clone(), field: p.field, start: p.start, end: p.end });
+    }
+    for s in &v.supervisors {
+        assert_eq!(input::validate_supervisor(s, &c), vec![], "{s:?}");
+    }
+    for s in &v.students {
+        assert_eq!(input::validate_student(s, &c), vec![], "{s:?}");
+    }
+    for h in &v.hosting {
+        assert_eq!(input::validate_hosting(h, &c), vec![], "{h:?}");
+    }
+    let emails: BTreeSet<&str> = v.supervisors.iter().map(|s| s.email.as_str()).chain(v.students.iter().map(|s| s.email.as_str())).collect();
+    assert_eq!(emails.len(), 1500, "unique e-mails");
+    let students: BTreeMap<&str, &VfuStudent> = v.students.iter().map(|s| (s.id.as_str(), s)).collect();
+    let sites: BTreeMap<&str, &PlacementSite> = w.placement_sites.iter().map(|s| (s.id.as_str(), s)).collect();
+    for p in &v.placements {
+        let st = students[p.student_id.as_str()];
+        assert!(sites[p.site_id.as_str()].fields.iter().any(|f| f.field == st.field), "{p:?}");
+    }
+    // Most students are placed in their home municipality.
+    let home = v.placements.iter().filter(|p| sites[p.site_id.as_str()].municipality == students[p.student_id.as_str()].home_municipality).count();
+    assert!(home * 2 > v.placements.len(), "{home} of {} at home", v.placements.len());
+    // The views have something to show.
+    let need = views::training_need(k("2482"), 0.2, &v.periods, &v.students, &v.supervisors);
+    assert!(need.rows.iter().any(|r| r.gap > 0) && !need.candidates.is_empty(), "{need:?}");
+    let basis = views::compensation_basis(&v.periods, &v.students, &v.placements, |id| sites.get(id).map(|s| s.municipality));
+    assert!(basis.iter().map(|r| r.placements).sum::<u32>() > 200);
+}
+
+#[test]
+fn the_demo_registry_is_deterministic() {
+    let r = real_reference();
+    let a = crate::demo::DemoWorld::generate(7, &r);
+    assert_eq!(a, crate::demo::DemoWorld::generate(7, &r));
+    assert_ne!(a.vfu, crate::demo::DemoWorld::generate(8, &r).vfu);
+    // The registry has its own stream: the sites' places and the catalogue do not depend on it.
+    let b = crate::demo::DemoWorld::generate(7, &r);
+    assert_eq!(a.placement_sites.iter().map(|s| s.position).collect::<Vec<_>>(), b.placement_sites.iter().map(|s| s.position).collect::<Vec<_>>());
+}
