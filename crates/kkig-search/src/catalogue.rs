@@ -375,6 +375,13 @@ impl Catalogue {
         Ok(self.result(q, travel, total, top, order))
     }
 
+    /// Forget the kept matches of query words, so that the next query of each word is found
+    /// by tantivy again (benchmarks measure that first-use cost with it).
+    #[doc(hidden)]
+    pub fn forget_words(&self) {
+        self.memo.clear();
+    }
+
     /// One-way minutes from `home` to each meeting place.
     fn minutes_from(&self, home: Kommunkod, travel: &TravelTimes) -> Vec<Option<i64>> {
         self.places.iter().map(|&p| travel.minutes(home, p)).collect()

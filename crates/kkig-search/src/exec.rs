@@ -319,6 +319,12 @@ impl WordMemo {
         Ok(hits)
     }
 
+    pub(crate) fn clear(&self) {
+        let mut m = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        m.map.clear();
+        m.bytes = 0;
+    }
+
     #[cfg(test)]
     pub(crate) fn len(&self) -> usize {
         self.inner.lock().unwrap().map.len()
