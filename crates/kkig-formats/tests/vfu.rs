@@ -189,3 +189,42 @@ proptest::proptest! {
         let _ = parse_supervisors("x", csv.as_bytes(), &ctx());
     }
 }
+
+#[test]
+fn placement_lists_for_sites_and_coordinators() {
+    let line = |id: &str, status| PlacementLine {
+        placement_id: id.into(),
+        status,
+        waiting_for_better: id == "pl-2",
+        site_id: "bjorkskolan".into(),
+        site_name: "Björkskolan".into(),
+        site_municipality: k("2422"),
+        student_name: format!("Student {id}"),
+        student_email: format!("{id}@x.se"),
+        home_municipality: k("2422"),
+        period_id: "umu-vt26-f3".into(),
+        university: "UmU".into(),
+        programme: "Grundlärarprogrammet F–3".into(),
+        course_code: "6PE123".into(),
+        field: VfuField::Teacher(TeacherLevel::F3),
+        start: Day::ymd(2026, 1, 19),
+        end: Day::ymd(2026, 2, 20),
+        supervisor_name: Some("Anna Berg".into()),
+        supervisor_email: None,
+    };
+    let lines = [line("pl-1", PlacementStatus::Confirmed), line("pl-2", PlacementStatus::Offered), line("pl-3", PlacementStatus::Withdrawn)];
+    let site = placements_table(&lines, PlacementAudience::Site);
+    assert_eq!(site.rows.len(), 2, "a site sees only active placements");
+    let csv = String::from_utf8(site.to_swedish_csv()).unwrap();
+    assert!(csv.starts_with("\u{feff}enhet;student;e-post;program;kurskod;område;start;slut;handledare;status\r\n"), "{csv}");
+    assert!(csv.contains("Björkskolan;Student pl-1;pl-1@x.se;Grundlärarprogrammet F–3;6PE123;Lärare F–3;2026-01-19;2026-02-20;Anna Berg;Bekräftad"), "{csv}");
+    let all = placements_table(&lines, PlacementAudience::Municipality);
+    assert_eq!(all.rows.len(), 3);
+    let csv = String::from_utf8(all.to_swedish_csv()).unwrap();
+    assert!(csv.contains(";VT2026;2026-01-19;2026-02-20;5;Anna Berg;;offered;ja\r\n"), "{csv}");
+    assert!(all.to_xlsx("Placeringar").unwrap().starts_with(b"PK"));
+
+    let rows = [kkig_core::vfu::views::CompensationRow { municipality: k("2422"), university: "UmU".into(), term: Term::spring(2026), placements: 3, student_weeks: 15 }];
+    let csv = String::from_utf8(compensation_table(&rows).to_swedish_csv()).unwrap();
+    assert_eq!(csv, "\u{feff}kommunkod;lärosäte;termin;placeringar;studentveckor\r\n2422;UmU;VT2026;3;15\r\n");
+}
