@@ -217,6 +217,10 @@ enum ExportWhat {
         #[arg(long, short)]
         output: Option<PathBuf>,
     },
+    /// The VFU registry: placements per site or municipality, the compensation basis, sites,
+    /// supervisors (CSV/XLSX), and the VFU periods as an iCalendar feed.
+    #[command(subcommand)]
+    Vfu(vfu::ExportVfu),
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -319,6 +323,7 @@ async fn serve(database_url: &str, base_url: &str, args: ServeArgs) -> anyhow::R
 
 async fn export(database_url: &str, what: ExportWhat) -> anyhow::Result<()> {
     match what {
+        ExportWhat::Vfu(what) => vfu::export(database_url, what).await,
         ExportWhat::Municipalities { format, output } => {
             let store = open(database_url).await?;
             let items = store.municipalities().await?;

@@ -116,3 +116,112 @@ pub async fn import(database_url: &str, kind: Kind, args: ImportArgs) -> anyhow:
     store.close().await;
     result
 }
+
+/// `kkig export vfu …`: the registry's lists as CSV (Swedish Excel), XLSX or iCalendar.
+#[derive(clap::Subcommand)]
+pub enum ExportVfu {
+    /// Placements: of one site (the list for its supervisors) or of one municipality (for its
+    /// coordinator), or all.
+    Placements {
+        #[arg(long)]
+        site: Option<String>,
+        /// Kommunkod of the sites' municipality.
+        #[arg(long)]
+        municipality: Option<String>,
+        #[command(flatten)]
+        out: Output,
+    },
+    /// The compensation basis: placements × weeks per municipality, university and term.
+    Compensation {
+        #[arg(long)]
+        municipality: Option<String>,
+        #[command(flatten)]
+        out: Output,
+    },
+    /// Placement sites (the import columns; re-importing the file changes nothing).
+    Sites {
+        #[arg(long)]
+        municipality: Option<String>,
+        #[command(flatten)]
+        out: Output,
+    },
+    /// Supervisors (the import columns).
+    Supervisors {
+        #[arg(long)]
+        municipality: Option<String>,
+        #[command(flatten)]
+        out: Output,
+    },
+    /// VFU periods as an iCalendar feed, with the timeline milestones before each period.
+    Calendar {
+        /// LTU, UmU or MIUN; all universities when absent.
+        #[arg(long)]
+        university: Option<String>,
+        /// File to write; standard output when absent.
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
+}
+
+#[derive(Args)]
+pub struct Output {
+    /// csv (Swedish Excel: BOM, `;`, decimal comma) or xlsx.
+    #[arg(long, default_value = "csv")]
+    format: TableFormat,
+    /// File to write; standard output when absent (not for xlsx on a terminal).
+    #[arg(long, short)]
+    output: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum TableFormat {
+    Csv,
+    Xlsx,
+}
+
+fn kommunkod(s: Option<String>) -> anyhow::Result<Option<kkig_core::Kommunkod>> {
+    s.map(|s| kkig_core::Kommunkod::parse(&s).map_err(|e| input_error(format!("--municipality: {e}")))).transpose()
+}
+
+fn write_table(table: kkig_formats::Table, sheet: &str, out: &Output) -> anyhow::Result<()> {
+    let (bytes, binary) = match out.format {
+        TableFormat::Csv => (table.to_swedish_csv(), false),
+        TableFormat::Xlsx => (table.to_xlsx(sheet).map_err(|e| anyhow::anyhow!("writing XLSX: {e}"))?, true),
+    };
+    crate::write_output(out.output.as_deref(), &bytes, binary)
+}
+
+pub async fn export(database_url: &str, what: ExportVfu) -> anyhow::Result<()> {
+    use kkig_formats::vfu::{compensation_table, placements_table, sites_table, supervisors_table, PlacementAudience};
+    let store = open(database_url).await?;
+    let result = async {
+        match what {
+            ExportVfu::Placements { site, municipality, out } => {
+                let audience = if site.is_some() { PlacementAudience::Site } else { PlacementAudience::Municipality };
+                let filter = kkig_store::PlacementFilter { site_id: site, site_municipality: kommunkod(municipality)?, ..Default::default() };
+                let lines = store.placement_lines(&filter).await?;
+                write_table(placements_table(&lines, audience), "Placeringar", &out)
+            }
+            ExportVfu::Compensation { municipality, out } => {
+                let rows = store.compensation_basis(kommunkod(municipality)?).await?;
+                write_table(compensation_table(&rows), "Ersättningsunderlag", &out)
+            }
+            ExportVfu::Sites { municipality, out } => {
+                let sites = store.placement_sites(kommunkod(municipality)?).await?;
+                write_table(sites_table(&sites), "VFU-platser", &out)
+            }
+            ExportVfu::Supervisors { municipality, out } => {
+                let sups = store.supervisors(kommunkod(municipality)?).await?;
+                write_table(supervisors_table(&sups), "Handledare", &out)
+            }
+            ExportVfu::Calendar { university, output } => {
+                let periods = store.vfu_periods(university.as_deref()).await?;
+                let ics = kkig_formats::ical::vfu_periods(&periods, &Default::default());
+                crate::write_output(output.as_deref(), ics.as_bytes(), false)
+            }
+        }
+    }
+    .await;
+    store.close().await;
+    result
+}

@@ -120,3 +120,45 @@ fn vfu_imports_from_csv_and_xlsx_are_idempotent_and_all_or_nothing() {
     let o = kkig(&db, &["import", "sites", "/nonexistent/platser.csv"]);
     assert_eq!(o.status.code(), Some(2), "{}", out(&o));
 }
+
+#[test]
+fn vfu_exports_from_the_demo_world() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("kkig.db").display());
+    let o = kkig(&db, &["demo"]);
+    assert!(o.status.success(), "{}", out(&o));
+    assert_eq!(counts(&db).1, 900);
+
+    let o = kkig(&db, &["export", "vfu", "placements", "--municipality", "2482"]);
+    assert!(o.status.success(), "{}", out(&o));
+    let csv = String::from_utf8(o.stdout).unwrap();
+    assert!(csv.starts_with("\u{feff}placering;enhet_id;enhet;kommunkod;"), "{csv}");
+    let rows: Vec<&str> = csv.lines().skip(1).collect();
+    assert!(rows.len() > 20 && rows.iter().all(|r| r.split(';').nth(3) == Some("2482")), "{} rows", rows.len());
+    let site = rows[0].split(';').nth(1).unwrap().to_string();
+    let o = kkig(&db, &["export", "vfu", "placements", "--site", &site, "--format", "xlsx", "-o", &dir.path().join("p.xlsx").display().to_string()]);
+    assert!(o.status.success(), "{}", out(&o));
+    assert!(std::fs::read(dir.path().join("p.xlsx")).unwrap().starts_with(b"PK"));
+
+    let o = kkig(&db, &["export", "vfu", "compensation"]);
+    let csv = String::from_utf8(o.stdout).unwrap();
+    assert!(csv.starts_with("\u{feff}kommunkod;lärosäte;termin;placeringar;studentveckor\r\n"), "{csv}");
+
+    let o = kkig(&db, &["export", "vfu", "calendar", "--university", "UmU"]);
+    let ics = String::from_utf8(o.stdout).unwrap();
+    assert_eq!(ics.matches("BEGIN:VEVENT").count(), 12, "two UmU periods, five milestones each: {ics}");
+
+    // An export is a valid import: re-importing it changes nothing.
+    let path = dir.path().join("handledare.csv").display().to_string();
+    assert!(kkig(&db, &["export", "vfu", "supervisors", "--municipality", "2422", "-o", &path]).status.success());
+    let o = kkig(&db, &["import", "supervisors", &path]);
+    assert!(o.status.success(), "{}", out(&o));
+    assert!(out(&o).contains("0 created, 0 updated"), "{}", out(&o));
+    let path = dir.path().join("platser.xlsx").display().to_string();
+    assert!(kkig(&db, &["export", "vfu", "sites", "--format", "xlsx", "-o", &path]).status.success());
+    let o = kkig(&db, &["import", "sites", &path]);
+    assert!(out(&o).contains("0 created, 0 updated"), "{}", out(&o));
+
+    let o = kkig(&db, &["export", "vfu", "placements", "--municipality", "99"]);
+    assert_eq!(o.status.code(), Some(2), "{}", out(&o));
+}
