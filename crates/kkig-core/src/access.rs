@@ -140,6 +140,10 @@ pub enum Target<'a> {
     VfuStudent { person_id: &'a str, university: &'a str, home_municipality: Kommunkod },
     /// A placement of a university's student at a site in a municipality.
     Placement { student_person_id: &'a str, university: &'a str, site_municipality: Kommunkod },
+    /// A municipality's VFU records that are not a student's: its placement sites and their
+    /// hosting answers, its adaptation of the RACI matrix, its contact persons, and the views
+    /// over them (training need, compensation basis).
+    VfuMunicipal { municipality: Kommunkod },
 }
 
 impl Principal {
@@ -194,6 +198,12 @@ impl Principal {
             (Target::Placement { university, .. }, University) => self.scoped_to(university),
             (Target::Placement { site_municipality, .. }, Municipality) => self.scoped_to(&site_municipality.to_string()),
             (Target::Placement { .. }, _) => false,
+
+            // The municipality keeps its sites, RACI and contacts; the collaboration and the
+            // universities (which place students there) read them.
+            (Target::VfuMunicipal { .. }, Regional | University) => action == Read,
+            (Target::VfuMunicipal { municipality }, Municipality) => self.scoped_to(&municipality.to_string()),
+            (Target::VfuMunicipal { .. }, _) => false,
         }
     }
 }
@@ -251,6 +261,11 @@ mod tests {
             (Target::Placement { student_person_id: "other", university: "UmU", site_municipality: pajala }, Write, [true, false, false, false, false, false, false]),
             (Target::Placement { student_person_id: "me", university: "UmU", site_municipality: pajala }, Read, [true; 7]),
             (Target::Placement { student_person_id: "me", university: "UmU", site_municipality: pajala }, Write, [true, false, false, false, false, false, false]),
+            // VFU records of a municipality: sites, hosting, RACI, contacts, views.
+            (Target::VfuMunicipal { municipality: sorsele }, Read, [true, true, true, true, false, false, false]),
+            (Target::VfuMunicipal { municipality: sorsele }, Write, [true, false, true, false, false, false, false]),
+            (Target::VfuMunicipal { municipality: pajala }, Read, [true, true, false, true, false, false, false]),
+            (Target::VfuMunicipal { municipality: pajala }, Write, [true, false, false, false, false, false, false]),
         ];
         for (target, action, expected) in cases {
             for (p, want) in all.iter().zip(expected) {
