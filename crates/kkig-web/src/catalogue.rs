@@ -133,7 +133,11 @@ pub struct SearchParams {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ParamError {
     pub param: &'static str,
+    /// In English, for the API.
     pub message: String,
+    /// The page's message: a Fluent id taking `$value` (what was given).
+    pub key: &'static str,
+    pub value: String,
 }
 
 fn nonempty(s: &Option<String>) -> Option<&str> {
@@ -144,25 +148,27 @@ impl SearchParams {
     /// The search these parameters ask for, or every parameter that is wrong.
     pub fn to_query(&self, known: impl Fn(Kommunkod) -> bool) -> Result<SearchQuery, Vec<ParamError>> {
         let mut errors = Vec::new();
-        let mut err = |param: &'static str, message: String| errors.push(ParamError { param, message });
+        let mut err = |param: &'static str, key: &'static str, value: &str, message: String| {
+            errors.push(ParamError { param, message, key, value: value.to_string() })
+        };
         let mut q = SearchQuery { text: nonempty(&self.q).map(str::to_string), ..Default::default() };
         if let Some(h) = nonempty(&self.home) {
             match Kommunkod::parse(h) {
                 Ok(k) if known(k) => q.home = Some(k),
-                Ok(k) => err("home", format!("kommunkod {k} is not a municipality kkig knows")),
-                Err(e) => err("home", e.to_string()),
+                Ok(k) => err("home", "search-bad-home-unknown", h, format!("kommunkod {k} is not a municipality kkig knows")),
+                Err(e) => err("home", "search-bad-home", h, e.to_string()),
             }
         }
         if let Some(a) = nonempty(&self.area) {
             match OccupationArea::parse(a) {
                 Some(a) => q.area = Some(a),
-                None => err("area", format!("{a:?} is not one of teacher, nurse, social_work")),
+                None => err("area", "search-bad-choice", a, format!("{a:?} is not one of teacher, nurse, social_work")),
             }
         }
         if let Some(t) = nonempty(&self.school_type) {
             match SchoolType::parse(t) {
                 Some(t) => q.school_type = Some(t),
-                None => err("school_type", format!("{t:?} is not one of hs, yh, komvux, fhsk")),
+                None => err("school_type", "search-bad-choice", t, format!("{t:?} is not one of hs, yh, komvux, fhsk")),
             }
         }
         if let Some(p) = nonempty(&self.pace) {
@@ -171,29 +177,29 @@ impl SearchParams {
                 "part" => q.max_pace = Some(99),
                 n => match n.parse::<u32>() {
                     Ok(n) if (1..=100).contains(&n) => (q.min_pace, q.max_pace) = (Some(n), Some(n)),
-                    _ => err("pace", format!("{n:?} is not full, part or a percentage 1–100")),
+                    _ => err("pace", "search-bad-pace", n, format!("{n:?} is not full, part or a percentage 1–100")),
                 },
             }
         }
         if let Some(f) = nonempty(&self.form) {
             match StudyForm::parse(f) {
                 Some(f) => q.form = Some(f),
-                None => err("form", format!("{f:?} is not one of distance, campus, blended")),
+                None => err("form", "search-bad-choice", f, format!("{f:?} is not one of distance, campus, blended")),
             }
         }
         if let Some(m) = nonempty(&self.max_travel) {
             match m.parse::<i64>() {
                 Ok(m) if m >= 0 => q.max_travel_minutes_per_term = Some(m),
-                _ => err("max_travel", format!("{m:?} is not a number of minutes (0 or more)")),
+                _ => err("max_travel", "search-bad-minutes", m, format!("{m:?} is not a number of minutes (0 or more)")),
             }
             if nonempty(&self.home).is_none() {
-                err("max_travel", "a travel limit needs a home municipality (home)".into());
+                err("max_travel", "search-needs-home", m, "a travel limit needs a home municipality (home)".into());
             }
         }
         if let Some(t) = nonempty(&self.term) {
             match StartTerm::parse(t) {
                 Some(t) => q.start_term = Some(t),
-                None => err("term", format!("{t:?} is not a term like HT2026 or VT2027")),
+                None => err("term", "search-bad-term", t, format!("{t:?} is not a term like HT2026 or VT2027")),
             }
         }
         match nonempty(&self.sort) {
@@ -201,21 +207,21 @@ impl SearchParams {
             Some("travel") => {
                 q.sort = Sort::Travel;
                 if nonempty(&self.home).is_none() {
-                    err("sort", "sorting by travel needs a home municipality (home)".into());
+                    err("sort", "search-needs-home", "travel", "sorting by travel needs a home municipality (home)".into());
                 }
             }
-            Some(s) => err("sort", format!("{s:?} is not relevance or travel")),
+            Some(s) => err("sort", "search-bad-choice", s, format!("{s:?} is not relevance or travel")),
         }
         if let Some(p) = nonempty(&self.page) {
             match p.parse::<usize>() {
                 Ok(p) if p >= 1 => q.page = p,
-                _ => err("page", format!("{p:?} is not a page number (1 or more)")),
+                _ => err("page", "search-bad-page", p, format!("{p:?} is not a page number (1 or more)")),
             }
         }
         if let Some(p) = nonempty(&self.per_page) {
             match p.parse::<usize>() {
                 Ok(p) if (1..=kkig_search::MAX_PER_PAGE).contains(&p) => q.per_page = p,
-                _ => err("per_page", format!("{p:?} is not between 1 and {}", kkig_search::MAX_PER_PAGE)),
+                _ => err("per_page", "search-bad-per-page", p, format!("{p:?} is not between 1 and {}", kkig_search::MAX_PER_PAGE)),
             }
         }
         if errors.is_empty() {

@@ -152,7 +152,7 @@ pub async fn page(State(state): State<AppState>, chrome: Chrome, Query(params): 
             Err(e) if e.is_bad_query() => (StatusCode::BAD_REQUEST, vec![e.to_string()], None),
             Err(e) => return unavailable(chrome, &e),
         },
-        Err(errs) => (StatusCode::BAD_REQUEST, errs.iter().map(|e| format!("{} ({}): {}", chrome.t(param_label(e.param)), e.param, e.message)).collect(), None),
+        Err(errs) => (StatusCode::BAD_REQUEST, errs.iter().map(|e| format!("{}: {}", chrome.t(param_label(e.param)), chrome.t1(e.key, "value", &e.value))).collect(), None),
     };
     let home = query.as_ref().ok().and_then(|q| q.home);
     let home_name = home.and_then(|h| overview.municipality(h)).map(|m| m.name.clone()).unwrap_or_default();

@@ -79,7 +79,15 @@ async fn bad_parameters_are_400_naming_the_parameter() {
         }
         let page = app.get("/utbildning?home=9999").await;
         assert_eq!(page.status, 400, "{label}");
-        assert!(page.body.contains("role=\"alert\"") && page.body.contains("Hemkommun (home):"), "{label}");
+        assert!(page.body.contains("role=\"alert\""), "{label}");
+        // The page speaks Swedish: the field's label and a Swedish message.
+        assert!(page.body.contains("Hemkommun: ”9999” är ingen giltig kommunkod (fyra siffror, till exempel 2422)."), "{label}: {}", page.body);
+        let page = app.get("/utbildning?home=0180").await;
+        assert!(page.body.contains("Hemkommun: Kommunkod 0180 finns inte bland kommunerna i kkig."), "{label}");
+        let page = app.get("/utbildning?form=online&page=0").await;
+        assert_eq!(page.status, 400, "{label}");
+        assert!(page.body.contains("Studieform: ”online” är inget av alternativen. Välj i listan."), "{label}");
+        assert!(page.body.contains("Sida: ”0” är inget sidnummer (1 eller högre)."), "{label}");
         app.finish().await;
     }
 }
