@@ -75,6 +75,8 @@ pub trait VfuStore: Send + Sync {
     async fn hosting_interests(&self, municipality: Option<Kommunkod>, term: Option<Term>) -> Result<Vec<HostingInterest>, StoreError>;
     /// Set a site's answer for a term (insert or replace; audited).
     async fn set_hosting_interest(&self, h: &HostingInterest, actor: &Actor) -> Result<(), StoreError>;
+    /// Remove a site's answer for a term. False when there was none.
+    async fn delete_hosting_interest(&self, site_id: &str, term: Term, actor: &Actor) -> Result<bool, StoreError>;
 
     // Supervisors.
     /// Supervisors of one municipality or all, by municipality and name.
@@ -122,6 +124,9 @@ pub trait VfuStore: Send + Sync {
     /// Move a placement along its lifecycle on `on` (the core state machine decides).
     async fn transition_placement(&self, id: &str, to: PlacementStatus, on: Day, actor: &Actor) -> Result<Placement, StoreError>;
     async fn delete_placement(&self, id: &str, actor: &Actor) -> Result<bool, StoreError>;
+    /// The waiting list (återbudskö) for a freed seat at a site in a period, best first (see
+    /// `kkig_core::vfu::lifecycle::waiting_list_for`).
+    async fn waiting_list(&self, site_id: &str, period_id: &str) -> Result<Vec<kkig_core::vfu::lifecycle::WaitingCandidate>, StoreError>;
 
     // Imports: validated whole, written in one transaction; any invalid item → nothing written
     // and `StoreError::Items` naming each item (0-based) and field.
@@ -460,7 +465,7 @@ async fn person_for(
     municipality: Kommunkod,
     actor: &Actor,
 ) -> Result<String, StoreError> {
-    match person_by_email(&mut **tx, email).await? {
+    match person_by_email(tx, email).await? {
         Some((id, k)) => {
             let compatible = k == kind || (kind == "supervisor" && k == "staff");
             if !compatible {
@@ -828,7 +833,7 @@ async fn save_supervisor_in(
             saved.id = old.id.clone();
             saved.person_id = old.person_id.clone();
             if normalize_email(&s.email) != old.email {
-                if let Some((other, _)) = person_by_email(&mut **tx, &s.email).await? {
+                if let Some((other, _)) = person_by_email(tx, &s.email).await? {
                     if other != old.person_id {
                         return Err(conflict("email", format!("e-mail {} belongs to another person", normalize_email(&s.email))));
                     }
@@ -888,7 +893,7 @@ async fn save_student_in(
             saved.id = old.id.clone();
             saved.person_id = old.person_id.clone();
             if saved.email != old.email {
-                if let Some((other, _)) = person_by_email(&mut **tx, &saved.email).await? {
+                if let Some((other, _)) = person_by_email(tx, &saved.email).await? {
                     if other != old.person_id {
                         return Err(conflict("email", format!("e-mail {} belongs to another person", saved.email)));
                     }
@@ -1087,6 +1092,31 @@ impl VfuStore for SqlStore {
         audit_in(&mut tx, actor, "update", "hosting_interest", &format!("{}/{}", h.site_id, h.term), None, None, Some(&to_value(h))).await?;
         tx.commit().await?;
         Ok(())
+    }
+
+    async fn delete_hosting_interest(&self, site_id: &str, term: Term, actor: &Actor) -> Result<bool, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let done = sqlx::query("DELETE FROM vfu_hosting WHERE site_id = $1 AND term = $2")
+            .bind(site_id)
+            .bind(term.to_string())
+            .execute(&mut *tx)
+            .await?;
+        if done.rows_affected() == 0 {
+            return Ok(false);
+        }
+        audit_in(&mut tx, actor, "delete", "hosting_interest", &format!("{site_id}/{term}"), None, None, None).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    async fn waiting_list(&self, site_id: &str, period_id: &str) -> Result<Vec<kkig_core::vfu::lifecycle::WaitingCandidate>, StoreError> {
+        let ctx = self.vfu_context().await?;
+        let Some(&municipality) = ctx.sites.get(site_id) else {
+            return Err(conflict("site_id", format!("no placement site {site_id:?}")));
+        };
+        let students = self.vfu_students(&StudentFilter { period_id: Some(period_id.to_string()), ..Default::default() }).await?;
+        let placements = self.placements(&PlacementFilter { period_id: Some(period_id.to_string()), ..Default::default() }).await?;
+        Ok(kkig_core::vfu::lifecycle::waiting_list_for(site_id, municipality, &students, &placements, |id| ctx.sites.get(id).copied()))
     }
 
     async fn supervisors(&self, municipality: Option<Kommunkod>) -> Result<Vec<Supervisor>, StoreError> {

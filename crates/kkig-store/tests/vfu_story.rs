@@ -221,6 +221,8 @@ async fn story(db: &TestDb) {
     waiting.waiting_for_better = true;
     assert!(s.update_placement(&waiting, &cli).await.unwrap(), "{label}");
     assert!(s.placement(&pl).await.unwrap().unwrap().waiting_for_better, "{label}");
+    let list = s.waiting_list("s-pajala-1", "umu-vt26-f3").await.unwrap();
+    assert!(list.is_empty(), "{label}: Stina wishes for Sorsele, not Pajala: {list:?}");
     let pl_olle = s.create_placement(&Placement::start("", &olle.id, "s-pajala-1", PlacementStatus::Requested, Day::ymd(2025, 11, 24)).unwrap(), &cli).await.unwrap();
     let in_sorsele = s.placements(&PlacementFilter { site_municipality: Some(code("2422")), ..Default::default() }).await.unwrap();
     assert_eq!(in_sorsele.iter().map(|p| p.id.as_str()).collect::<Vec<_>>(), [pl.as_str()], "{label}: scoped by site municipality");
@@ -294,6 +296,8 @@ async fn story(db: &TestDb) {
     assert!(s.delete_vfu_contact(&karin.id, &cli).await.unwrap(), "{label}");
     assert!(s.delete_placement_site(&care_id, &cli).await.unwrap(), "{label}");
     assert_eq!(count(s, "vfu_hosting").await, 1, "{label}: the site's answers went with it");
+    assert!(s.delete_hosting_interest("s-sorsele-1", Term::spring(2026), &cli).await.unwrap(), "{label}");
+    assert!(!s.delete_hosting_interest("s-sorsele-1", Term::spring(2026), &cli).await.unwrap(), "{label}");
 }
 
 #[tokio::test]
@@ -394,6 +398,30 @@ async fn demo_registry_loads_on_every_backend() {
         assert!(need.share > 0.1 && !need.rows.is_empty(), "{label}: {need:?}");
         assert!(!s.compensation_basis(None).await.unwrap().is_empty(), "{label}");
         assert_eq!(s.vfu_contacts(None).await.unwrap().len(), 17, "{label}");
+        // The waiting list: a student placed away from home, waiting, is a candidate for a
+        // seat at a site they wish for.
+        let mut found = 0;
+        for p in world.vfu.placements.iter().filter(|p| p.waiting_for_better) {
+            let st = world.vfu.students.iter().find(|x| x.id == p.student_id).unwrap();
+            let better = st.wishes.iter().find_map(|w| match w {
+                Wish::Site(id) if *id != p.site_id => Some(id.clone()),
+                Wish::Municipality(m) => world
+                    .placement_sites
+                    .iter()
+                    .find(|x| x.municipality == *m && x.id != p.site_id && x.fields.iter().any(|f| f.field == st.field))
+                    .map(|x| x.id.clone()),
+                _ => None,
+            });
+            if let Some(site) = better {
+                let list = s.waiting_list(&site, &st.period_id).await.unwrap();
+                assert!(list.iter().any(|c| c.student_id == st.id), "{label}: {} for {site}: {list:?}", st.id);
+                found += 1;
+            }
+            if found == 3 {
+                break;
+            }
+        }
+        assert_eq!(found, 3, "{label}");
         assert!(s.hosting_interests(Some(skelleftea), Some(Term::autumn(2026))).await.unwrap().len() > 100, "{label}");
         db.finish().await;
     }

@@ -765,3 +765,95 @@ pub fn duplicates<K: Ord + Clone>(keys: impl IntoIterator<Item = K>) -> Vec<(usi
     }
     out
 }
+
+// ---------------------------------------------------------------------------------------------
+// Placements and contacts
+
+/// A new placement as a form gives it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PlacementInput {
+    pub student_id: String,
+    pub site_id: String,
+    pub supervisor_id: String,
+    /// `requested` (empty) or `offered`.
+    pub status: String,
+    /// The day of the first status.
+    pub on: String,
+    pub note: String,
+}
+
+impl PlacementInput {
+    /// A new placement with an empty id (the store gives it one). Whether the student, site
+    /// and supervisor exist and fit together is the store's check.
+    pub fn parse(&self) -> Result<Placement, Vec<FieldError>> {
+        let mut c = Check::default();
+        let student_id = c.required("student_id", &self.student_id, 80);
+        let site_id = c.required("site_id", &self.site_id, 80);
+        let status = c.parse("status", &self.status, PlacementStatus::Requested, |s| match s {
+            "" => Ok(PlacementStatus::Requested),
+            s => match PlacementStatus::parse(s) {
+                Some(st @ (PlacementStatus::Requested | PlacementStatus::Offered)) => Ok(st),
+                _ => Err(format!("a new placement is requested or offered, not {s:?}")),
+            },
+        });
+        let on = c.parse("on", &self.on, None, |s| if s.is_empty() { Err("on is required".into()) } else { Day::parse(s).map(Some) });
+        let note = c.optional_text("note", &self.note, 500);
+        let Some(on) = on else { return Err(c.errors) };
+        let mut p = match Placement::start("", &student_id, &site_id, status, on) {
+            Ok(p) => p,
+            Err(e) => {
+                c.err("status", e.to_string());
+                return Err(c.errors);
+            }
+        };
+        p.supervisor_id = Some(self.supervisor_id.trim().to_string()).filter(|s| !s.is_empty());
+        p.note = note;
+        c.done(p)
+    }
+}
+
+/// A contact person as a form gives it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ContactInput {
+    pub municipality: String,
+    /// A role code of `raci::RaciRole`, e.g. `municipal_coordinator`.
+    pub role: String,
+    /// Empty: every programme type; else `teacher`, `nursing` or `social_work`.
+    pub programme: String,
+    pub name: String,
+    pub email: String,
+    pub phone: String,
+    pub title: String,
+}
+
+impl ContactInput {
+    pub fn parse(&self, ctx: &VfuContext) -> Result<super::raci::VfuContact, Vec<FieldError>> {
+        use super::raci::RaciRole;
+        let mut c = Check::default();
+        let municipality = c.kommunkod("municipality", &self.municipality, ctx);
+        let role = c.parse("role", &self.role, RaciRole::MunicipalCoordinator, |s| {
+            RaciRole::parse(s).ok_or_else(|| format!("unknown role {s:?}; expected one of {}", RaciRole::ALL.map(|r| r.as_str()).join(", ")))
+        });
+        let programme = c.parse("programme", &self.programme, None, |s| {
+            if s.is_empty() {
+                Ok(None)
+            } else {
+                super::field::ProgrammeType::parse(s).map(Some).ok_or_else(|| format!("unknown programme {s:?}; expected teacher, nursing or social_work"))
+            }
+        });
+        let email = c.parse("email", &self.email, String::new(), |s| if s.is_empty() { Err("email is required".into()) } else { parse_email(s) });
+        let name = c.required("name", &self.name, 200);
+        let phone = c.optional_text("phone", &self.phone, 40);
+        let title = c.optional_text("title", &self.title, 200);
+        let Some(municipality) = municipality else { return Err(c.errors) };
+        let contact = super::raci::VfuContact { id: String::new(), person_id: String::new(), municipality, role, programme, name, email, phone, title };
+        c.done(contact)
+    }
+}
+
+/// Each requirement of a period with the student's status for it.
+pub fn requirement_report(period: &VfuPeriod, student: &VfuStudent) -> Vec<(Requirement, RequirementCheck)> {
+    period.requirements.iter().map(|r| (r.clone(), check_requirement(r, &student.requirements, period.start))).collect()
+}

@@ -447,7 +447,8 @@ fn training_need_by_hand() {
     ];
     sups[0].unavailable_terms = vec![Term::autumn(2026)];
     let need = training_need(k("2422"), 0.25, &periods, &students, &sups);
-    let rows: Vec<(VfuField, Term, u32, u32, u32, u32, u32, u32)> = need
+    type Row = (VfuField, Term, u32, u32, u32, u32, u32, u32);
+    let rows: Vec<Row> = need
         .rows
         .iter()
         .map(|r| (r.field, r.term, r.students_from_municipality, r.not_yet_listed, r.expected_demand, r.trained_capacity, r.in_training_capacity, r.gap))
@@ -649,4 +650,23 @@ fn the_demo_registry_is_deterministic() {
     // The registry has its own stream: the sites' places and the catalogue do not depend on it.
     let b = crate::demo::DemoWorld::generate(7, &r);
     assert_eq!(a.placement_sites.iter().map(|s| s.position).collect::<Vec<_>>(), b.placement_sites.iter().map(|s| s.position).collect::<Vec<_>>());
+}
+
+#[test]
+fn placement_and_contact_input() {
+    let ok = PlacementInput { student_id: "stu-1".into(), site_id: "s-1".into(), on: "2025-11-24 00:00".into(), ..Default::default() };
+    let p = ok.parse().unwrap();
+    assert_eq!((p.status, p.date_of(PlacementStatus::Requested)), (PlacementStatus::Requested, Some(Day::ymd(2025, 11, 24))));
+    let bad = PlacementInput { status: "started".into(), on: String::new(), site_id: String::new(), ..ok.clone() }.parse().unwrap_err();
+    assert_eq!(fields_of(&bad), ["site_id", "status", "on"]);
+
+    let c = ContactInput { municipality: "2422".into(), role: "manager".into(), name: "Rut Rektor".into(), email: "rut@sorsele.se".into(), ..Default::default() };
+    assert_eq!(c.parse(&ctx()).unwrap().role, RaciRole::Manager);
+    let bad = ContactInput { role: "boss".into(), programme: "law".into(), email: "x".into(), ..c }.parse(&ctx()).unwrap_err();
+    assert_eq!(fields_of(&bad), ["role", "programme", "email"]);
+
+    let period = period("p", VfuField::Teacher(TeacherLevel::F3), "UmU", Day::ymd(2026, 1, 19), Day::ymd(2026, 2, 20), 1);
+    let period = VfuPeriod { requirements: vec![Requirement::registerutdrag()], ..period };
+    let s = student("s", "p", "2422", &[], false);
+    assert_eq!(requirement_report(&period, &s), vec![(Requirement::registerutdrag(), RequirementCheck::Missing)]);
 }
