@@ -107,8 +107,9 @@ pub fn allocate(args: &AllocateArgs) -> anyhow::Result<()> {
     let ms = |a: Instant, b: Instant| (b - a).as_secs_f64() * 1000.0;
     let _ = writeln!(
         e,
-        "{} candidate pairs, {} phases; read {:.0} ms, graph and solve {:.0} ms, write {:.0} ms",
+        "{} candidate pairs, {} round(s) of {} phase(s); read {:.0} ms, graph and solve {:.0} ms, write {:.0} ms",
         result.stats.candidate_edges,
+        result.stats.rounds,
         result.stats.phases,
         ms(t0, t1),
         ms(t1, t2),

@@ -119,16 +119,53 @@ impl FieldIndex {
 }
 
 /// The bipartite problem of the students that are not locked, and their indices.
+///
+/// The travel minutes of every candidate pair are the bulk of the work, so the students are
+/// split between two threads (the results are joined in student order: the graph is the
+/// same as when built by one).
 pub(super) fn build(v: &Validated<'_>, index: &FieldIndex) -> (Bipartite, Vec<u32>) {
+    let inst = v.instance;
+    let free: Vec<u32> = (0..inst.students.len() as u32).filter(|&i| v.locked[i as usize].is_none()).collect();
+    let half = free.len() / 2;
+    let (first, second) = if free.len() >= 2000 {
+        std::thread::scope(|scope| {
+            let h = scope.spawn(|| arcs(v, index, &free[half..]));
+            let a = arcs(v, index, &free[..half]);
+            // A panic in the helper is a bug; build its half here instead of propagating.
+            let b = h.join().unwrap_or_else(|_| arcs(v, index, &free[half..]));
+            (a, b)
+        })
+    } else {
+        (arcs(v, index, &free), Arcs::default())
+    };
+    let mut start = first.start;
+    let (mut site, mut cost) = (first.site, first.cost);
+    let offset = site.len() as u32;
+    start.extend(second.start.iter().skip(1).map(|s| s + offset));
+    site.extend_from_slice(&second.site);
+    cost.extend_from_slice(&second.cost);
+    let g = Bipartite { capacity: v.free_capacity.clone(), unplaced_penalty: inst.rules.unplaced_penalty, start, site, cost };
+    (g, free)
+}
+
+#[derive(Default)]
+struct Arcs {
+    start: Vec<u32>,
+    site: Vec<u32>,
+    cost: Vec<i64>,
+}
+
+fn arcs(v: &Validated<'_>, index: &FieldIndex, students: &[u32]) -> Arcs {
     let inst = v.instance;
     let limit = inst.rules.max_travel_minutes;
     let unplaced = inst.rules.unplaced_penalty;
-    let free: Vec<u32> = (0..inst.students.len() as u32).filter(|&i| v.locked[i as usize].is_none()).collect();
-    let mut start = Vec::with_capacity(free.len() + 1);
-    let mut site = Vec::with_capacity(free.len() * 16);
-    let mut cost = Vec::with_capacity(free.len() * 16);
-    start.push(0u32);
-    for &i in &free {
+    let mut out = Arcs {
+        start: Vec::with_capacity(students.len() + 1),
+        site: Vec::with_capacity(students.len() * 32),
+        cost: Vec::with_capacity(students.len() * 32),
+    };
+    out.start.push(0u32);
+    for &i in students {
         let i = i as usize;
         let p = v.student_position(i);
         index.for_each_candidate(v.student_field[i], p, |j| {
@@ -141,15 +178,15 @@ pub(super) fn build(v: &Validated<'_>, index: &FieldIndex) -> (Bipartite, Vec<u3
                 return;
             }
             let c = v.cost(i, j, t);
-            // An edge that costs more than leaving the student unplaced is never used.
+            // An arc that costs more than leaving the student unplaced is never used.
             if c <= unplaced {
-                site.push(j as u32);
-                cost.push(c);
+                out.site.push(j as u32);
+                out.cost.push(c);
             }
         });
-        start.push(site.len() as u32);
+        out.start.push(out.site.len() as u32);
     }
-    (Bipartite { capacity: v.free_capacity.clone(), unplaced_penalty: unplaced, start, site, cost }, free)
+    out
 }
 
 /// One sentence saying why student `i` is unplaced; `load[j]` counts the non-locked students

@@ -29,7 +29,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::geo::{Position, TravelModel};
 
-pub use flow::{solve_bipartite, solve_bipartite_with, Bipartite, FlowSolution, Strategy};
+pub use flow::{solve_bipartite, solve_bipartite_with, solve_sparse, Bipartite, FlowSolution, Strategy, SPARSE_KEEP};
 pub use graph::FieldIndex;
 
 /// The rules of an allocation run. Every key is optional in the file; absent keys take the
@@ -381,7 +381,9 @@ pub struct Allocation {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SolveStats {
     pub candidate_edges: usize,
+    /// Global phases of the solver's last round, and rounds of the sparse-first solve.
     pub phases: u32,
+    pub rounds: u32,
 }
 
 /// The candidate graph of the students that are not locked (their indices alongside): for the
@@ -396,7 +398,7 @@ pub fn solve(v: &Validated<'_>) -> Allocation {
     let n = inst.students.len();
     let index = FieldIndex::build(v);
     let (problem, free_students) = graph::build(v, &index);
-    let FlowSolution { assignment, prices, phases } = solve_bipartite(&problem);
+    let FlowSolution { assignment, prices, phases, rounds } = solve_bipartite(&problem);
     let mut site_of: Vec<Option<u32>> = v.locked.clone();
     for (k, &i) in free_students.iter().enumerate() {
         site_of[i as usize] = assignment[k];
@@ -437,7 +439,7 @@ pub fn solve(v: &Validated<'_>) -> Allocation {
         costs,
         prices,
         reasons,
-        stats: SolveStats { candidate_edges: problem.site.len(), phases },
+        stats: SolveStats { candidate_edges: problem.site.len(), phases, rounds },
     }
 }
 
