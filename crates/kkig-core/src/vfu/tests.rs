@@ -670,3 +670,40 @@ fn placement_and_contact_input() {
     let s = student("s", "p", "2422", &[], false);
     assert_eq!(requirement_report(&period, &s), vec![(Requirement::registerutdrag(), RequirementCheck::Missing)]);
 }
+
+proptest::proptest! {
+    #[test]
+    fn validation_never_panics(cells in proptest::collection::vec(".{0,24}", 15)) {
+        let c = ctx();
+        let g = |i: usize| cells[i].clone();
+        let _ = SiteInput { id: g(0), municipality: g(1), name: g(2), kind: g(3), address: g(4), lat: g(5), lon: g(6), fields: g(7) }.parse(&c);
+        let _ = SupervisorInput {
+            email: g(0), name: g(1), phone: g(2), municipality: g(3), site_id: g(4), fields: g(5), employment_percent: g(6),
+            training: g(7), training_date: g(8), training_university: g(9), students_per_period: g(10), unavailable_terms: g(11),
+            consent_contact: g(12), invite: g(13), invite_date: g(14),
+        }
+        .parse(&c);
+        let _ = PeriodInput {
+            id: g(0), university: g(1), programme: g(2), course_code: g(3), term: g(4), start: g(5), end: g(6), field: g(7),
+            students: g(8), requirements: g(9), capacity_deadline: g(10),
+        }
+        .parse(&c);
+        let _ = StudentInput {
+            period_id: g(0), email: g(1), name: g(2), home_municipality: g(3), home_lat: g(4), home_lon: g(5), field: g(6),
+            subjects: g(7), wishes: g(8), no_driving_licence: g(9), needs_public_transport: g(10), priority: g(11), note: g(12),
+            registerutdrag: g(13),
+        }
+        .parse(&c);
+        let _ = HostingInput { site_id: g(0), term: g(1), interest: g(2), capacity: g(3), reason: g(4) }.parse(&c);
+        let _ = RaciCell::parse(&g(0));
+        let _ = Term::parse(&g(1));
+        let _ = Day::parse(&g(2));
+    }
+
+    #[test]
+    fn valid_dates_parse_and_print_back(y in 1900i32..2200, m in 1u8..13, d in 1u8..29) {
+        let day = Day::ymd(y, m, d);
+        proptest::prop_assert_eq!(Day::parse(&day.to_string()).unwrap(), day);
+        proptest::prop_assert_eq!(Day::parse(&format!("{day} 00:00")).unwrap(), day);
+    }
+}
