@@ -88,7 +88,7 @@ fn bad_input_exits_2_with_one_line_naming_the_field() {
     let s = r#"{"id": "S1", "field": "f", "lat": 64, "lon": 18, "capacity": 1}"#;
     let p = |extra: &str| format!(r#"{{"id": "P1", "field": "f", "lat": 64, "lon": 18{extra}}}"#);
     let cases = [
-        ("{ not json".to_string(), "line 1 column"),
+        ("{ not json".to_string(), "invalid JSON: key must be a string at line 1 column 3"),
         (r#"{"sites": "x", "students": []}"#.to_string(), "sites: invalid type"),
         (format!(r#"{{"sites": [{s}], "students": [{}]}}"#, p(r#", "lat": "north""#)), "duplicate field `lat`"),
         (format!(r#"{{"sites": [{s}], "students": [{{"id": "P1", "field": "f", "lat": "north", "lon": 18}}]}}"#), "students[0].lat: invalid type"),

@@ -132,7 +132,7 @@ pub fn parse_instance(bytes: &[u8]) -> Result<Instance, InputError> {
                 Err(e) => {
                     let path = e.path().to_string();
                     let inner = e.into_inner();
-                    if path.is_empty() || path == "." {
+                    if path.is_empty() || path == "." || path == "?" {
                         Err(InputError::Json(format!("invalid JSON: {inner}")))
                     } else {
                         Err(InputError::Json(format!("{path}: {inner}")))
