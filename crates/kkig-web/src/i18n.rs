@@ -40,7 +40,11 @@ impl Lang {
     }
 }
 
-const SOURCES: [(Lang, &str); 2] = [(Lang::Sv, include_str!("../locales/sv.ftl")), (Lang::En, include_str!("../locales/en.ftl"))];
+/// Each language's catalogue: the general messages and the VFU pages' (`vfu-` keys).
+const SOURCES: [(Lang, &[&str]); 2] = [
+    (Lang::Sv, &[include_str!("../locales/sv.ftl"), include_str!("../locales/vfu.sv.ftl")]),
+    (Lang::En, &[include_str!("../locales/en.ftl"), include_str!("../locales/vfu.en.ftl")]),
+];
 
 /// The message catalogues of every language.
 pub struct I18n {
@@ -63,12 +67,14 @@ impl I18n {
                 Lang::Sv => langid!("sv-SE"),
                 Lang::En => langid!("en-GB"),
             };
-            let res = FluentResource::try_new(src.to_string())
-                .map_err(|(_, errs)| format!("locales/{}.ftl: {errs:?}", lang.code()))?;
             let mut bundle = FluentBundle::new_concurrent(vec![id]);
             // No Unicode isolation marks around arguments: the pages are plain text.
             bundle.set_use_isolating(false);
-            bundle.add_resource(res).map_err(|errs| format!("locales/{}.ftl: {errs:?}", lang.code()))?;
+            for (i, src) in src.iter().enumerate() {
+                let res = FluentResource::try_new(src.to_string())
+                    .map_err(|(_, errs)| format!("locales/{} (file {i}): {errs:?}", lang.code()))?;
+                bundle.add_resource(res).map_err(|errs| format!("locales/{} (file {i}): {errs:?}", lang.code()))?;
+            }
             bundles.insert(lang, bundle);
         }
         Ok(Self { bundles })
@@ -96,8 +102,9 @@ impl I18n {
 
     /// The keys of a language's catalogue (for the completeness test).
     pub fn keys(lang: Lang) -> Vec<String> {
-        let src = SOURCES.iter().find(|(l, _)| *l == lang).map(|(_, s)| *s).unwrap_or("");
-        src.lines()
+        let srcs = SOURCES.iter().find(|(l, _)| *l == lang).map(|(_, s)| *s).unwrap_or(&[]);
+        srcs.iter()
+            .flat_map(|s| s.lines())
             .filter(|l| !l.starts_with('#') && !l.starts_with(' ') && l.contains(" ="))
             .filter_map(|l| l.split(" =").next().map(str::to_string))
             .collect()

@@ -19,6 +19,7 @@ mod manage;
 mod page;
 mod pages;
 mod session;
+mod vfu_pages;
 
 use std::future::Future;
 use std::sync::Arc;
@@ -150,6 +151,7 @@ pub fn app(state: AppState) -> Router {
         .route("/admin/anvandare/{id}/{what}", post(manage::set_disabled))
         .route("/admin/logg", get(manage::audit))
         .route("/larcentrum/{id}/andra", get(manage::lc_edit_form).post(manage::lc_edit))
+        .merge(vfu_pages::routes())
         .fallback(pages::fallback);
 
     Router::new()

@@ -11,3 +11,4 @@ mod catalogue;
 mod health;
 mod openapi;
 mod pages;
+mod vfu_pages;

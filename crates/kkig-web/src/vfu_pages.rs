@@ -1,0 +1,1917 @@
+//! The VFU registry's pages, scoped by role: the municipality coordinator (sites and their
+//! hosting interest, supervisors and their training, training need, placements, contact
+//! persons), the university coordinator (periods, students with requirement status, placements
+//! and their lifecycle), the student and the supervisor (`/vfu/min`), and the public
+//! roles-and-responsibilities page of each municipality ("vem gör vad") with a printable version.
+//!
+//! Every form is a plain POST that redirects on success (POST-redirect-GET) and answers 422 with
+//! the form again on invalid input: an error summary at the top linking to each field, and each
+//! message next to its field (`aria-describedby`). Validation is `kkig_core::vfu::input`'s; the
+//! store audits every change. Access is `Principal::may`; a record outside the reader's scope
+//! (or of another municipality or university than the page's) is answered 404.
+
+use std::collections::BTreeMap;
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use kkig_core::access::{Action, Target};
+use kkig_core::vfu::input::{format_requirements, HostingInput, PeriodInput, SiteInput, StudentInput, SupervisorInput};
+use kkig_core::vfu::lifecycle::{next_statuses, Timeline, TimelineRules};
+use kkig_core::vfu::raci::{validate_contact, RaciRole, VfuContact};
+use kkig_core::vfu::*;
+use kkig_core::{Kommunkod, MunicipalityRole, TravelModel};
+use kkig_store::{Actor, PlacementFilter, StoreError, StudentFilter, UserRecord};
+use serde::Deserialize;
+
+use crate::account::signed_in;
+use crate::auth::MaybeUser;
+use crate::page::{forbidden, not_found, render, unavailable, Chrome, MessagePage};
+use crate::AppState;
+
+/// The VFU pages, merged into the application's router.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/vfu", get(index))
+        .route("/vfu/min", get(mine))
+        .route("/vfu/kommun/{kod}", get(muni_overview))
+        .route("/vfu/kommun/{kod}/vem-gor-vad", get(raci_page))
+        .route("/vfu/kommun/{kod}/kontakter", post(contact_create))
+        .route("/vfu/kommun/{kod}/kontakter/{id}/ta-bort", post(contact_delete))
+        .route("/vfu/kommun/{kod}/platser", get(sites_page))
+        .route("/vfu/kommun/{kod}/platser/ny", get(site_new_form).post(site_create))
+        .route("/vfu/kommun/{kod}/platser/{id}", get(site_edit_form).post(site_update))
+        .route("/vfu/kommun/{kod}/platser/{id}/ta-bort", post(site_delete))
+        .route("/vfu/kommun/{kod}/platser/{id}/intresse", post(hosting_set))
+        .route("/vfu/kommun/{kod}/handledare", get(supervisors_page))
+        .route("/vfu/kommun/{kod}/handledare/ny", get(supervisor_new_form).post(supervisor_create))
+        .route("/vfu/kommun/{kod}/handledare/{id}", get(supervisor_edit_form).post(supervisor_update))
+        .route("/vfu/kommun/{kod}/handledare/{id}/ta-bort", post(supervisor_delete))
+        .route("/vfu/kommun/{kod}/handledare/{id}/inbjudan", post(supervisor_invite))
+        .route("/vfu/kommun/{kod}/utbildningsbehov", get(need_page))
+        .route("/vfu/kommun/{kod}/placeringar", get(muni_placements))
+        .route("/vfu/kommun/{kod}/placeringar/{id}", get(placement_edit_form).post(placement_update))
+        .route("/vfu/larosate/{uni}", get(uni_overview))
+        .route("/vfu/larosate/{uni}/perioder/ny", get(period_new_form).post(period_create))
+        .route("/vfu/larosate/{uni}/perioder/{id}", get(period_page))
+        .route("/vfu/larosate/{uni}/perioder/{id}/andra", get(period_edit_form).post(period_update))
+        .route("/vfu/larosate/{uni}/perioder/{id}/ta-bort", post(period_delete))
+        .route("/vfu/larosate/{uni}/perioder/{id}/studenter/ny", get(student_new_form).post(student_create))
+        .route("/vfu/larosate/{uni}/studenter/{id}", get(student_edit_form).post(student_update))
+        .route("/vfu/larosate/{uni}/studenter/{id}/ta-bort", post(student_delete))
+        .route("/vfu/larosate/{uni}/studenter/{id}/placera", get(placement_new_form).post(placement_create))
+        .route("/vfu/placering/{id}/status", post(placement_status))
+        .route("/vfu/placering/{id}/ta-bort", post(placement_delete))
+}
+
+macro_rules! tri {
+    ($e:expr) => {
+        match $e {
+            Ok(v) => v,
+            Err(r) => return r,
+        }
+    };
+}
+
+macro_rules! store {
+    ($chrome:expr, $e:expr) => {
+        match $e {
+            Ok(v) => v,
+            Err(e) => return unavailable($chrome.clone(), &e),
+        }
+    };
+}
+
+fn today() -> Day {
+    Day(time::OffsetDateTime::now_utc().date())
+}
+
+fn nf(chrome: &Chrome) -> Response {
+    not_found(chrome.clone(), chrome.t1("not-found-text", "path", &chrome.display_path()))
+}
+
+fn see_other(to: &str) -> Response {
+    Redirect::to(to).into_response()
+}
+
+/// A refusal by the store (conflict, invalid transition) as a page naming what to do.
+fn refused(chrome: Chrome, error: StoreError, back: &str) -> Response {
+    let message = match &error {
+        StoreError::Fields(errors) => errors.iter().map(|e| e.message.clone()).collect::<Vec<_>>().join(" "),
+        StoreError::Conflict(m) | StoreError::Invalid(m) => m.clone(),
+        _ => return unavailable(chrome, &error),
+    };
+    let title = chrome.t("vfu-refused-title");
+    let message = format!("{message} {}", chrome.t1("vfu-refused-back", "path", back));
+    render(StatusCode::CONFLICT, &MessagePage { chrome, title, message })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Labels in the page's language
+
+fn l_field(c: &Chrome, f: VfuField) -> String {
+    c.t(&format!("vfu-field-{}", f.code()))
+}
+fn l_kind(c: &Chrome, k: SiteKind) -> String {
+    c.t(&format!("vfu-kind-{}", k.as_str()))
+}
+fn l_training(c: &Chrome, t: TrainingLevel) -> String {
+    c.t(&format!("vfu-training-{}", t.as_str()))
+}
+fn l_invite(c: &Chrome, i: InviteStatus) -> String {
+    c.t(&format!("vfu-invite-{}", i.as_str()))
+}
+fn l_status(c: &Chrome, s: PlacementStatus) -> String {
+    c.t(&format!("vfu-status-{}", s.as_str()))
+}
+fn l_interest(c: &Chrome, i: Interest) -> String {
+    c.t(&format!("vfu-interest-{}", i.as_str()))
+}
+fn l_programme(c: &Chrome, p: ProgrammeType) -> String {
+    c.t(&format!("vfu-programme-{}", p.as_str()))
+}
+fn l_term(c: &Chrome, t: Term) -> String {
+    let season = if t.season == Season::Spring { c.t("vfu-term-spring") } else { c.t("vfu-term-autumn") };
+    format!("{season} {}", t.year)
+}
+fn l_fields(c: &Chrome, list: &[FieldSpec]) -> String {
+    list.iter()
+        .map(|f| if f.subjects.is_empty() { l_field(c, f.field) } else { format!("{} ({})", l_field(c, f.field), f.subjects.join(", ")) })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+// ---------------------------------------------------------------------------------------------
+// Forms: fields with their errors, rendered by one template
+
+pub struct Opt {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
+}
+
+/// One input of a form; `name` is the input name and the core's field name.
+pub struct Field {
+    pub name: &'static str,
+    pub label: String,
+    /// `text`, `email`, `number`, `date`, `select`, `checkbox`, `textarea`.
+    pub kind: &'static str,
+    pub value: String,
+    pub hint: String,
+    pub error: Option<String>,
+    pub required: bool,
+    pub options: Vec<Opt>,
+    /// Prefix of the element ids, so that two forms on one page do not clash.
+    pub prefix: &'static str,
+}
+
+impl Field {
+    fn new(prefix: &'static str, name: &'static str, label: String, kind: &'static str, value: &str) -> Self {
+        Self { name, label, kind, value: value.to_string(), hint: String::new(), error: None, required: false, options: Vec::new(), prefix }
+    }
+    fn hint(mut self, hint: String) -> Self {
+        self.hint = hint;
+        self
+    }
+    fn required(mut self) -> Self {
+        self.required = true;
+        self
+    }
+    fn options(mut self, opts: Vec<(String, String)>) -> Self {
+        let v = self.value.clone();
+        self.options = opts.into_iter().map(|(value, label)| Opt { selected: value == v, value, label }).collect();
+        self
+    }
+    pub fn id(&self) -> String {
+        format!("{}-{}", self.prefix, self.name)
+    }
+    pub fn describedby(&self) -> String {
+        let mut ids = Vec::new();
+        if !self.hint.is_empty() {
+            ids.push(format!("{}-hint", self.id()));
+        }
+        if self.error.is_some() {
+            ids.push(format!("{}-error", self.id()));
+        }
+        ids.join(" ")
+    }
+    pub fn checked(&self) -> bool {
+        matches!(self.value.trim(), "1" | "ja" | "yes" | "true" | "on" | "x")
+    }
+}
+
+/// A message of the error summary: the id of the field it links to (empty: none) and the text.
+pub struct Problem {
+    pub target: String,
+    pub text: String,
+}
+
+/// Put each error next to its field (the first per field), in the page's language with the
+/// field's label; returns the summary, in the order of the fields.
+fn attach(chrome: &Chrome, fields: &mut [Field], errors: &[FieldError]) -> Vec<Problem> {
+    let mut out = Vec::new();
+    for f in fields.iter_mut() {
+        for e in errors.iter().filter(|e| e.field == f.name) {
+            let text = error_text(chrome, &f.label, &e.message);
+            out.push(Problem { target: f.id(), text: text.clone() });
+            if f.error.is_none() {
+                f.error = Some(text);
+            }
+        }
+    }
+    for e in errors.iter().filter(|e| !fields.iter().any(|f| f.name == e.field)) {
+        out.push(Problem { target: String::new(), text: error_text(chrome, &e.field, &e.message) });
+    }
+    out
+}
+
+fn error_text(chrome: &Chrome, label: &str, message: &str) -> String {
+    if message.ends_with("is required") {
+        chrome.t1("vfu-error-required", "field", label)
+    } else {
+        format!("{label}: {message}")
+    }
+}
+
+pub struct Crumb {
+    pub href: String,
+    pub label: String,
+}
+
+fn crumbs(list: &[(&str, String)]) -> Vec<Crumb> {
+    list.iter().map(|(h, l)| Crumb { href: h.to_string(), label: l.clone() }).collect()
+}
+
+/// A site's hosting answers on its edit page, with the form to set one.
+pub struct HostingSection {
+    pub rows: Vec<[String; 4]>,
+    pub action: String,
+    pub fields: Vec<Field>,
+    pub problems: Vec<Problem>,
+}
+
+#[derive(Template)]
+#[template(path = "vfu/form.html")]
+pub struct FormPage {
+    pub chrome: Chrome,
+    pub title: String,
+    pub crumbs: Vec<Crumb>,
+    pub intro: String,
+    pub notice: String,
+    pub action: String,
+    pub submit: String,
+    pub fields: Vec<Field>,
+    pub problems: Vec<Problem>,
+    pub delete_action: String,
+    pub hosting: Option<HostingSection>,
+}
+
+impl FormPage {
+    fn new(chrome: Chrome, title: String, crumbs: Vec<Crumb>, action: String, fields: Vec<Field>) -> Self {
+        let submit = chrome.t("vfu-save");
+        Self { chrome, title, crumbs, intro: String::new(), notice: String::new(), action, submit, fields, problems: Vec::new(), delete_action: String::new(), hosting: None }
+    }
+    fn errors(mut self, errors: &[FieldError]) -> Self {
+        self.problems = attach(&self.chrome, &mut self.fields, errors);
+        self
+    }
+    fn status(&self) -> StatusCode {
+        if self.problems.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY }
+    }
+    fn respond(self) -> Response {
+        let status = if self.hosting.as_ref().is_some_and(|h| !h.problems.is_empty()) { StatusCode::UNPROCESSABLE_ENTITY } else { self.status() };
+        render(status, &self)
+    }
+}
+
+/// The store's answer to a write: field errors go back to the form, anything else is a page.
+enum Saved<T> {
+    Ok(T),
+    Invalid(Vec<FieldError>),
+}
+
+fn saved<T>(chrome: &Chrome, r: Result<T, StoreError>) -> Result<Saved<T>, Response> {
+    match r {
+        Ok(v) => Ok(Saved::Ok(v)),
+        Err(StoreError::Fields(e)) => Ok(Saved::Invalid(e)),
+        Err(StoreError::Conflict(m)) | Err(StoreError::Invalid(m)) => Ok(Saved::Invalid(vec![FieldError::new("", m)])),
+        Err(e) => Err(unavailable(chrome.clone(), &e)),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Access
+
+struct Muni {
+    user: UserRecord,
+    code: Kommunkod,
+    name: String,
+}
+
+impl Muni {
+    fn base(&self) -> String {
+        format!("/vfu/kommun/{}", self.code)
+    }
+    fn actor(&self) -> Actor {
+        Actor::user(&self.user.id)
+    }
+    fn may(&self, action: Action, target: &Target<'_>) -> bool {
+        self.user.principal().may(action, target)
+    }
+}
+
+/// The signed-in user who may `action` the municipality's records; the municipality by code.
+async fn muni(state: &AppState, chrome: &Chrome, me: MaybeUser, kod: &str, action: Action) -> Result<Muni, Response> {
+    let user = signed_in(chrome, me)?;
+    let code = Kommunkod::parse(kod).map_err(|_| nf(chrome))?;
+    let m = state.store.municipality(code).await.map_err(|e| unavailable(chrome.clone(), &e))?.ok_or_else(|| nf(chrome))?;
+    if !user.principal().may(action, &Target::MunicipalityRecord { municipality: code }) {
+        return Err(forbidden(chrome.clone()));
+    }
+    Ok(Muni { user, code, name: m.name })
+}
+
+struct Uni {
+    user: UserRecord,
+    code: String,
+    name: String,
+}
+
+impl Uni {
+    fn base(&self) -> String {
+        format!("/vfu/larosate/{}", self.code)
+    }
+    fn actor(&self) -> Actor {
+        Actor::user(&self.user.id)
+    }
+}
+
+async fn uni(state: &AppState, chrome: &Chrome, me: MaybeUser, code: &str, action: Action) -> Result<Uni, Response> {
+    let user = signed_in(chrome, me)?;
+    let all = state.store.universities().await.map_err(|e| unavailable(chrome.clone(), &e))?;
+    let u = all.into_iter().find(|u| u.code == code).ok_or_else(|| nf(chrome))?;
+    if !user.principal().may(action, &Target::UniversityRecord { university: &u.code }) {
+        return Err(forbidden(chrome.clone()));
+    }
+    Ok(Uni { user, code: u.code, name: u.name })
+}
+
+// ---------------------------------------------------------------------------------------------
+// /vfu
+
+pub struct Link {
+    pub href: String,
+    pub label: String,
+}
+
+#[derive(Template)]
+#[template(path = "vfu/index.html")]
+pub struct IndexPage {
+    pub chrome: Chrome,
+    pub mine: Vec<Link>,
+    pub municipalities: Vec<Link>,
+    pub universities: Vec<Link>,
+}
+
+async fn index(State(state): State<AppState>, chrome: Chrome, me: MaybeUser) -> Response {
+    let all = store!(chrome, state.store.municipalities().await);
+    let participants: Vec<_> = all.into_iter().filter(|m| m.role == MunicipalityRole::Participant).collect();
+    let unis = store!(chrome, state.store.universities().await);
+    let mut mine = Vec::new();
+    if let Some((u, _)) = &me.0 {
+        use kkig_core::access::Role;
+        match u.role {
+            Role::Municipality => {
+                if let Some(k) = &u.scope {
+                    let name = participants.iter().find(|m| m.code.to_string() == *k).map(|m| m.name.clone()).unwrap_or_else(|| k.clone());
+                    mine.push(Link { href: format!("/vfu/kommun/{k}"), label: chrome.t1("vfu-link-municipality", "name", &name) });
+                }
+            }
+            Role::University => {
+                if let Some(k) = &u.scope {
+                    mine.push(Link { href: format!("/vfu/larosate/{k}"), label: chrome.t1("vfu-link-university", "name", k) });
+                }
+            }
+            Role::Student | Role::Supervisor => mine.push(Link { href: "/vfu/min".into(), label: chrome.t("vfu-mine-title") }),
+            Role::Admin | Role::Regional => {
+                for m in &participants {
+                    mine.push(Link { href: format!("/vfu/kommun/{}", m.code), label: chrome.t1("vfu-link-municipality", "name", &m.name) });
+                }
+            }
+            Role::Provider => {}
+        }
+        if matches!(u.role, Role::Admin | Role::Regional) {
+            for un in &unis {
+                mine.push(Link { href: format!("/vfu/larosate/{}", un.code), label: chrome.t1("vfu-link-university", "name", &un.name) });
+            }
+        }
+    }
+    let municipalities = participants
+        .iter()
+        .map(|m| Link { href: format!("/vfu/kommun/{}/vem-gor-vad", m.code), label: m.name.clone() })
+        .collect();
+    let universities = unis.iter().map(|u| Link { href: String::new(), label: format!("{} ({})", u.name, u.code) }).collect();
+    render(StatusCode::OK, &IndexPage { chrome, mine, municipalities, universities })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Roles and responsibilities (public)
+
+#[derive(Deserialize, Default)]
+pub struct RaciQuery {
+    pub program: Option<String>,
+    pub utskrift: Option<String>,
+}
+
+pub struct RaciRowView {
+    pub task: String,
+    pub cells: Vec<String>,
+}
+
+pub struct ContactView {
+    pub id: String,
+    pub role: String,
+    pub programme: String,
+    pub name: String,
+    pub title: String,
+    pub email: String,
+    pub phone: String,
+}
+
+#[derive(Template)]
+#[template(path = "vfu/raci.html")]
+pub struct RaciPage {
+    pub chrome: Chrome,
+    pub name: String,
+    pub programme_label: String,
+    pub programmes: Vec<Link>,
+    pub adapted: bool,
+    pub roles: Vec<String>,
+    pub rows: Vec<RaciRowView>,
+    pub contacts: Vec<ContactView>,
+    pub print_href: String,
+}
+
+#[derive(Template)]
+#[template(path = "vfu/raci_print.html")]
+pub struct RaciPrintPage {
+    pub chrome: Chrome,
+    pub code: String,
+    pub name: String,
+    pub programme: String,
+    pub programme_label: String,
+    pub programmes: Vec<Link>,
+    pub adapted: bool,
+    pub roles: Vec<String>,
+    pub rows: Vec<RaciRowView>,
+    pub contacts: Vec<ContactView>,
+}
+
+fn contact_views(chrome: &Chrome, contacts: Vec<VfuContact>) -> Vec<ContactView> {
+    contacts
+        .into_iter()
+        .map(|c| ContactView {
+            id: c.id,
+            role: chrome.t(&format!("vfu-role-{}", c.role.as_str())),
+            programme: c.programme.map(|p| l_programme(chrome, p)).unwrap_or_else(|| chrome.t("vfu-all-programmes")),
+            name: c.name,
+            title: c.title,
+            email: c.email,
+            phone: c.phone,
+        })
+        .collect()
+}
+
+async fn raci_page(State(state): State<AppState>, chrome: Chrome, Path(kod): Path<String>, Query(q): Query<RaciQuery>) -> Response {
+    let Ok(code) = Kommunkod::parse(&kod) else { return nf(&chrome) };
+    let Some(m) = store!(chrome, state.store.municipality(code).await) else { return nf(&chrome) };
+    let programme = match q.program.as_deref().filter(|p| !p.is_empty()) {
+        None => ProgrammeType::Teacher,
+        Some(p) => match ProgrammeType::parse(p) {
+            Some(p) => p,
+            None => return nf(&chrome),
+        },
+    };
+    let view = store!(chrome, state.store.raci_model(code, programme).await);
+    let contacts = store!(chrome, state.store.vfu_contacts(Some(code)).await);
+    let contacts: Vec<VfuContact> = contacts.into_iter().filter(|c| c.programme.is_none() || c.programme == Some(programme)).collect();
+    let roles = RaciRole::ALL.iter().map(|r| chrome.t(&format!("vfu-role-{}", r.as_str()))).collect();
+    let rows = view
+        .model
+        .rows
+        .iter()
+        .map(|r| RaciRowView {
+            task: chrome.t(&format!("vfu-task-{}", r.task.as_str())),
+            cells: RaciRole::ALL.iter().map(|role| r.cell(*role).to_string()).collect(),
+        })
+        .collect();
+    let base = format!("/vfu/kommun/{code}/vem-gor-vad");
+    let programmes = ProgrammeType::ALL
+        .iter()
+        .map(|p| Link { href: format!("{base}?program={}", p.as_str()), label: l_programme(&chrome, *p) })
+        .collect();
+    let print_href = format!("{base}?program={}&utskrift=1", programme.as_str());
+    let contacts = contact_views(&chrome, contacts);
+    let programme_label = l_programme(&chrome, programme);
+    if q.utskrift.as_deref().is_some_and(|v| !v.is_empty() && v != "0") {
+        return render(
+            StatusCode::OK,
+            &RaciPrintPage { chrome, code: code.to_string(), name: m.name, programme: programme.as_str().into(), programme_label, programmes, adapted: view.adapted, roles, rows, contacts },
+        );
+    }
+    render(
+        StatusCode::OK,
+        &RaciPage { chrome, name: m.name, programme_label, programmes, adapted: view.adapted, roles, rows, contacts, print_href },
+    )
+}
+
+// ---------------------------------------------------------------------------------------------
+// Municipality: overview and contact persons
+
+#[derive(Template)]
+#[template(path = "vfu/kommun.html")]
+pub struct MuniPage {
+    pub chrome: Chrome,
+    pub code: String,
+    pub name: String,
+    pub sites: usize,
+    pub supervisors: usize,
+    pub trained: usize,
+    pub placements: usize,
+    pub contacts: Vec<ContactView>,
+    pub fields: Vec<Field>,
+    pub problems: Vec<Problem>,
+}
+
+fn contact_fields(chrome: &Chrome, f: &ContactForm) -> Vec<Field> {
+    let roles = RaciRole::ALL.iter().map(|r| (r.as_str().to_string(), chrome.t(&format!("vfu-role-{}", r.as_str())))).collect();
+    let mut programmes = vec![(String::new(), chrome.t("vfu-all-programmes"))];
+    programmes.extend(ProgrammeType::ALL.iter().map(|p| (p.as_str().to_string(), l_programme(chrome, *p))));
+    vec![
+        Field::new("c", "role", chrome.t("vfu-col-role"), "select", &f.role).options(roles).required(),
+        Field::new("c", "programme", chrome.t("vfu-col-programme"), "select", &f.programme).options(programmes),
+        Field::new("c", "name", chrome.t("vfu-col-name"), "text", &f.name).required(),
+        Field::new("c", "title", chrome.t("vfu-col-title"), "text", &f.title).hint(chrome.t("vfu-hint-title")),
+        Field::new("c", "email", chrome.t("vfu-col-email"), "email", &f.email).required(),
+        Field::new("c", "phone", chrome.t("vfu-col-phone"), "text", &f.phone),
+    ]
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ContactForm {
+    pub role: String,
+    pub programme: String,
+    pub name: String,
+    pub title: String,
+    pub email: String,
+    pub phone: String,
+}
+
+async fn muni_page(state: &AppState, chrome: Chrome, m: &Muni, form: ContactForm, errors: Vec<FieldError>) -> Response {
+    let sites = store!(chrome, state.store.placement_sites(Some(m.code)).await);
+    let supervisors = store!(chrome, state.store.supervisors(Some(m.code)).await);
+    let placements = store!(chrome, state.store.placements(&PlacementFilter { site_municipality: Some(m.code), ..Default::default() }).await);
+    let contacts = store!(chrome, state.store.vfu_contacts(Some(m.code)).await);
+    let mut fields = contact_fields(&chrome, &form);
+    let problems = attach(&chrome, &mut fields, &errors);
+    let status = if problems.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let page = MuniPage {
+        code: m.code.to_string(),
+        name: m.name.clone(),
+        sites: sites.len(),
+        trained: supervisors.iter().filter(|s| s.is_trained()).count(),
+        supervisors: supervisors.len(),
+        placements: placements.iter().filter(|p| p.status.is_active()).count(),
+        contacts: contact_views(&chrome, contacts),
+        fields,
+        problems,
+        chrome,
+    };
+    render(status, &page)
+}
+
+async fn muni_overview(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, Path(kod): Path<String>) -> Response {
+    let m = tri!(muni(&state, &chrome, me, &kod, Action::Read).await);
+    muni_page(&state, chrome, &m, ContactForm::default(), Vec::new()).await
+}
+
+async fn contact_create(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, Path(kod): Path<String>, Form(f): Form<ContactForm>) -> Response {
+    let m = tri!(muni(&state, &chrome, me, &kod, Action::Write).await);
+    let mut errors = Vec::new();
+    let role = RaciRole::parse(&f.role);
+    if role.is_none() {
+        errors.push(FieldError::new("role", format!("unknown role {:?}", f.role)));
+    }
+    let programme = if f.programme.trim().is_empty() { None } else { ProgrammeType::parse(&f.programme) };
+    if !f.programme.trim().is_empty() && programme.is_none() {
+        errors.push(FieldError::new("programme", format!("unknown programme type {:?}", f.programme)));
+    }
+    let c = VfuContact {
+        id: String::new(),
+        person_id: String::new(),
+        municipality: m.code,
+        role: role.unwrap_or(RaciRole::MunicipalCoordinator),
+        programme,
+        name: f.name.trim().to_string(),
+        email: f.email.trim().to_string(),
+        phone: f.phone.trim().to_string(),
+        title: f.title.trim().to_string(),
+    };
+    errors.extend(validate_contact(&c));
+    if errors.is_empty() {
+        match tri!(saved(&chrome, state.store.create_vfu_contact(&c, &m.actor()).await)) {
+            Saved::Ok(_) => return see_other(&format!("{}#kontakter", m.base())),
+            Saved::Invalid(e) => errors = e,
+        }
+    }
+    muni_page(&state, chrome, &m, f, errors).await
+}
+
+async fn contact_delete(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, Path((kod, id)): Path<(String, String)>) -> Response {
+    let m = tri!(muni(&state, &chrome, me, &kod, Action::Write).await);
+    let contacts = store!(chrome, state.store.vfu_contacts(Some(m.code)).await);
+    if !contacts.iter().any(|c| c.id == id) {
+        return nf(&chrome);
+    }
+    store!(chrome, state.store.delete_vfu_contact(&id, &m.actor()).await);
+    see_other(&format!("{}#kontakter", m.base()))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Municipality: placement sites and hosting interest
+
+pub struct SiteRow {
+    pub id: String,
+    pub name: String,
+    pub kind: String,
+    pub fields: String,
+    pub address: String,
+    pub hosting: String,
+    pub supervisors: usize,
+}
+
+#[derive(Template)]
+#[template(path = "vfu/sites.html")]
+pub struct SitesPage {
+    pub chrome: Chrome,
+    pub code: String,
+    pub name: String,
+    pub rows: Vec<SiteRow>,
+    pub term: String,
+}
+
+/// The next term that starts after today.
+fn coming_term() -> Term {
+    let t = Term::of(today());
+    match t.season {
+        Season::Spring => Term::autumn(t.year),
+        Season::Autumn => Term::spring(t.year + 1),
+    }
+}
+
+fn next_terms(n: usize) -> Vec<Term> {
+    let mut t = Term::of(today());
+    let mut out = Vec::new();
+    for _ in 0..n {
+        out.push(t);
+        t = match t.season {
+            Season::Spring => Term::autumn(t.year),
+            Season::Autumn => Term::spring(t.year + 1),
+        };
+    }
+    out
+}
+
+async fn sites_page(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, Path(kod): Path<String>) -> Response {
+    let m = tri!(muni(&state, &chrome, me, &kod, Action::Read).await);
+    let sites = store!(chrome, state.store.placement_sites(Some(m.code)).await);
+    let term = coming_term();
+    let hosting = store!(chrome, state.store.hosting_interests(Some(m.code), Some(term)).await);
+    let supervisors = store!(chrome, state.store.supervisors(Some(m.code)).await);
+    let rows = sites
+        .into_iter()
+        .map(|s| SiteRow {
+            hosting: hosting
+                .iter()
+                .find(|h| h.site_id == s.id)
+                .map(|h| if h.interest == Interest::No { l_interest(&chrome, h.interest) } else { format!("{} ({})", l_interest(&chrome, h.interest), h.capacity) })
+                .unwrap_or_else(|| chrome.t("vfu-no-answer")),
+            supervisors: supervisors.iter().filter(|x| x.site_id.as_deref() == Some(s.id.as_str())).count(),
+            kind: l_kind(&chrome, s.kind),
+            fields: l_fields(&chrome, &s.fields),
+            address: s.address,
+            name: s.name,
+            id: s.id,
+        })
+        .collect();
+    let term = l_term(&chrome, term);
+    render(StatusCode::OK, &SitesPage { chrome, code: m.code.to_string(), name: m.name, rows, term })
+}
+
+fn site_input(s: &PlacementSite) -> SiteInput {
+    SiteInput {
+        id: s.id.clone(),
+        municipality: s.municipality.to_string(),
+        name: s.name.clone(),
+        kind: s.kind.as_str().into(),
+        address: s.address.clone(),
+        lat: format!("{:.5}", s.position.lat),
+        lon: format!("{:.5}", s.position.lon),
+        fields: FieldSpec::format_list(&s.fields),
+    }
+}
+
+fn site_fields(chrome: &Chrome, i: &SiteInput) -> Vec<Field> {
+    let kinds = SiteKind::ALL.iter().map(|k| (k.as_str().to_string(), l_kind(chrome, *k))).collect();
+    vec![
+        Field::new("f", "name", chrome.t("vfu-col-name"), "text", &i.name).required(),
+        Field::new("f", "kind", chrome.t("vfu-col-kind"), "select", &i.kind).options(kinds).required(),
+        Field::new("f", "fields", chrome.t("vfu-col-fields"), "text", &i.fields).hint(chrome.t("vfu-hint-fields")).required(),
+        Field::new("f", "address", chrome.t("vfu-col-address"), "text", &i.address),
+        Field::new("f", "lat", chrome.t("vfu-col-lat"), "text", &i.lat).hint(chrome.t("vfu-hint-position")),
+        Field::new("f", "lon", chrome.t("vfu-col-lon"), "text", &i.lon),
+    ]
+}
+
+fn site_form(chrome: Chrome, m: &Muni, i: &SiteInput, id: Option<&str>) -> FormPage {
+    let sites_href = format!("{}/platser", m.base());
+    let cr = crumbs(&[("/vfu", chrome.t("vfu-title")), (&m.base(), m.name.clone()), (&sites_href, chrome.t("vfu-sites-title"))]);
+    let fields = site_fields(&chrome, i);
+    match id {
+        None => {
+            let title = chrome.t1("vfu-site-new-title", "name", &m.name);
+            FormPage::new(chrome, title, cr, format!("{sites_href}/ny"), fields)
+        }
+        Some(id) => {
+            let title = chrome.t1("vfu-site-edit-title", "name", &i.name);
+            let mut p = FormPage::new(chrome, title, cr, format!("{sites_href}/{id}"), fields);
+            p.delete_action = format!("{sites_href}/{id}/ta-bort");
+            p
+        }
+    }
+}
+
+async fn site_new_form(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, Path(kod): Path<String>) -> Response {
+    let m = tri!(muni(&state, &chrome, me, &kod, Action::Write).await);
+    let i = SiteInput { kind: SiteKind::School.as_str().into(), ..Default::default() };
+    site_form(chrome, &m, &i, None).respond()
+}
+
+async fn site_create(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, Path(kod): Path<String>, Form(mut i): Form<SiteInput>) -> Response {
+    let m = tri!(muni(&state, &chrome, me, &kod, Action::Write).await);
+    i.id = String::new();
+    i.municipality = m.code.to_string();
+    let ctx = store!(chrome, state.store.vfu_context().await);
+    let errors = match i.parse(&ctx) {
+        Err(e) => e,
+        Ok(site) => match tri!(saved(&chrome, state.store.create_placement_site(&site, &m.actor()).await)) {
+            Saved::Ok(id) => return see_other(&format!("{}/platser/{id}?sparad=1", m.base())),
+            Saved::Invalid(e) => e,
+        },
+    };
+    site_form(chrome, &m, &i, None).errors(&errors).respond()
+}
+
+/// A site of this municipality, or the 404 page.
+async fn own_site(state: &AppState, chrome: &Chrome, m: &Muni, id: &str) -> Result<PlacementSite, Response> {
+    match state.store.placement_site(id).await {
+        Ok(Some(s)) if s.municipality == m.code => Ok(s),
+        Ok(_) => Err(nf(chrome)),
+        Err(e) => Err(unavailable(chrome.clone(), &e)),
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct SavedQuery {
+    pub sparad: Option<String>,
+}
+
+async fn site_edit_page(state: &AppState, chrome: Chrome, m: &Muni, site: &PlacementSite, i: &SiteInput, errors: &[FieldError], h: &HostingInput, h_errors: &[FieldError], saved: bool) -> Response {
+    let hosting = store!(chrome, state.store.hosting_interests(Some(m.code), None).await);
+    let rows = hosting
+        .iter()
+        .filter(|x| x.site_id == site.id)
+        .map(|x| [l_term(&chrome, x.term), l_interest(&chrome, x.interest), x.capacity.to_string(), x.reason.clone()])
+        .collect();
+    let terms = next_terms(4).into_iter().map(|t| (t.to_string(), l_term(&chrome, t))).collect();
+    let interests = Interest::ALL.iter().map(|x| (x.as_str().to_string(), l_interest(&chrome, *x))).collect();
+    let mut h_fields = vec![
+        Field::new("h", "term", chrome.t("vfu-col-term"), "select", &h.term).options(terms).required(),
+        Field::new("h", "interest", chrome.t("vfu-col-interest"), "select", &h.interest).options(interests).required(),
+        Field::new("h", "capacity", chrome.t("vfu-col-capacity"), "number", &h.capacity),
+        Field::new("h", "reason", chrome.t("vfu-col-reason"), "text", &h.reason).hint(chrome.t("vfu-hint-reason")),
+    ];
+    let h_problems = attach(&chrome, &mut h_fields, h_errors);
+    let mut page = site_form(chrome, m, i, Some(&site.id)).errors(errors);
+    if saved {
+        page.notice = page.chrome.t("vfu-saved");
+    }
+    page.hosting = Some(HostingSection { rows, action: format!("{}/platser/{}/intresse", m.base(), site.id), fields: h_fields, problems: h_problems });
+    page.respond()
+}
+
+fn default_hosting() -> HostingInput {
+    HostingInput { term: coming_term().to_string(), interest: "yes".into(), capacity: "1".into(), ..Default::default() }
+}
+
+async fn site_edit_form(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, Path((kod, id)): Path<(String, String)>, Query(q): Query<SavedQuery>) -> Response {
+    let m = tri!(muni(&state, &chrome, me, &kod, Action::Read).await);
+    let site = tri!(own_site(&state, &chrome, &m, &id).await);
+    site_edit_page(&state, chrome, &m, &site, &site_input(&site), &[], &default_hosting(), &[], q.sparad.is_some()).await
+}
+
+async fn site_update(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, Path((kod, id)): Path<(String, String)>, Form(mut i): Form<SiteInput>) -> Response {
+    let m = tri!(muni(&state, &chrome, me, &kod, Action::Write).await);
+    let site = tri!(own_site(&state, &chrome, &m, &id).await);
+    i.id = site.id.clone();
+    i.municipality = m.code.to_string();
+    let ctx = store!(chrome, state.store.vfu_context().await);
+    let errors = match i.parse(&ctx) {
+        Err(e) => e,
+        Ok(new) => match tri!(saved(&chrome, state.store.update_placement_site(&new, &m.actor()).await)) {
+            Saved::Ok(_) => return see_other(&format!("{}/platser/{id}?sparad=1", m.base())),
+            Saved::Invalid(e) => e,
+        },
+    };
+    site_edit_page(&state, chrome, &m, &site, &i, &errors, &default_hosting(), &[], false).await
+}
+
+async fn site_delete(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, Path((kod, id)): Path<(String, String)>) -> Response {
+    let m = tri!(muni(&state, &chrome, me, &kod, Action::Write).await);
+    let site = tri!(own_site(&state, &chrome, &m, &id).await);
+    let back = format!("{}/platser/{}", m.base(), site.id);
+    match state.store.delete_placement_site(&site.id, &m.actor()).await {
+        Ok(_) => see_other(&format!("{}/platser", m.base())),
+        Err(e) => refused(chrome, e, &back),
+    }
+}
+
+async fn hosting_set(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, Path((kod, id)): Path<(String, String)>, Form(mut h): Form<HostingInput>) -> Response {
+    let m = tri!(muni(&state, &chrome, me, &kod, Action::Write).await);
+    let site = tri!(own_site(&state, &chrome, &m, &id).await);
+    h.site_id = site.id.clone();
+    let ctx = store!(chrome, state.store.vfu_context().await);
+    let errors = match h.parse(&ctx) {
+        Err(e) => e,
+        Ok(x) => match tri!(saved(&chrome, state.store.set_hosting_interest(&x, &m.actor()).await)) {
+            Saved::Ok(()) => return see_other(&format!("{}/platser/{id}?sparad=1#intresse", m.base())),
+            Saved::Invalid(e) => e,
+        },
+    };
+    site_edit_page(&state, chrome, &m, &site, &site_input(&site), &[], &h, &errors, false).await
+}
+
+// ---------------------------------------------------------------------------------------------
+// Municipality: supervisors
+
+pub struct SupervisorRow {
+    pub id: String,
+    pub name: String,
+    pub site: String,
+    pub fields: String,
+    pub training: String,
+    pub trained: bool,
+    pub invite: String,
+    pub students: u32,
+}
+
+#[derive(Template)]
+#[template(path = "vfu/supervisors.html")]
+pub struct SupervisorsPage {
+    pub chrome: Chrome,
+    pub code: String,
+    pub name: String,
+    pub rows: Vec<SupervisorRow>,
+    pub trained: usize,
+    pub invite_options: Vec<Link>,
+    pub universities: Vec<String>,
+}
+
+async fn supervisors_page(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, Path(kod): Path<String>) -> Response {
+    let m = tri!(muni(&state, &chrome, me, &kod, Action::Read).await);
+    let sups = store!(chrome, state.store.supervisors(Some(m.code)).await);
+    let sites: BTreeMap<String, String> = store!(chrome, state.store.placement_sites(Some(m.code)).await).into_iter().map(|s| (s.id, s.name)).collect();
+    let unis = store!(chrome, state.store.universities().await);
+    let rows: Vec<SupervisorRow> = sups
+        .iter()
+        .map(|s| SupervisorRow {
+            id: s.id.clone(),
+            name: s.name.clone(),
+            site: s.site_id.as_ref().and_then(|i| sites.get(i).cloned()).unwrap_or_else(|| "–".into()),
+            fields: l_fields(&chrome, &s.fields),
+            training: match s.training.date {
+                Some(d) => format!("{} ({d})", l_training(&chrome, s.training.level)),
+                None => l_training(&chrome, s.training.level),
+            },
+            trained: s.is_trained(),
+            invite: match s.invite_date {
+                Some(d) => format!("{} ({d})", l_invite(&chrome, s.invite)),
+                None => l_invite(&chrome, s.invite),
+            },
+            students: s.students_per_period,
+        })
+        .collect();
+    let trained = rows.iter().filter(|r| r.trained).count();
+    let invite_options = [InviteStatus::Invited, InviteStatus::Enrolled, InviteStatus::Completed]
+        .iter()
+        .map(|i| Link { href: i.as_str().into(), label: l_invite(&chrome, *i) })
+        .collect();
+    let universities = unis.into_iter().map(|u| u.code).collect();
+    render(StatusCode::OK, &SupervisorsPage { chrome, code: m.code.to_string(), name: m.name, rows, trained, invite_options, universities })
+}
+
+fn opt_day(d: Option<Day>) -> String {
+    d.map(|d| d.to_string()).unwrap_or_default()
+}
+
+fn supervisor_input(s: &Supervisor) -> SupervisorInput {
+    SupervisorInput {
+        email: s.email.clone(),
+        name: s.name.clone(),
+        phone: s.phone.clone(),
+        municipality: s.municipality.to_string(),
+        site_id: s.site_id.clone().unwrap_or_default(),
+        fields: FieldSpec::format_list(&s.fields),
+        employment_percent: format!("{}", s.employment_percent),
+        training: s.training.level.as_str().into(),
+        training_date: opt_day(s.training.date),
+        training_university: s.training.university.clone().unwrap_or_default(),
+        students_per_period: s.students_per_period.to_string(),
+        unavailable_terms: s.unavailable_terms.iter().map(|t| t.to_string()).collect::<Vec<_>>().join(", "),
+        consent_contact: if s.consent_contact { "1".into() } else { String::new() },
+        invite: s.invite.as_str().into(),
+        invite_date: opt_day(s.invite_date),
+    }
+}
+
+async fn supervisor_fields(state: &AppState, chrome: &Chrome, m: &Muni, i: &SupervisorInput) -> Result<Vec<Field>, Response> {
+    let sites = state.store.placement_sites(Some(m.code)).await.map_err(|e| unavailable(chrome.clone(), &e))?;
+    let unis = state.store.universities().await.map_err(|e| unavailable(chrome.clone(), &e))?;
+    let mut site_opts = vec![(String::new(), chrome.t("vfu-none"))];
+    site_opts.extend(sites.into_iter().map(|s| (s.id, s.name)));
+    let mut uni_opts = vec![(String::new(), chrome.t("vfu-none"))];
+    uni_opts.extend(unis.into_iter().map(|u| (u.code.clone(), format!("{} ({})", u.name, u.code))));
+    let levels = TrainingLevel::ALL.iter().map(|l| (l.as_str().to_string(), l_training(chrome, *l))).collect();
+    let invites = InviteStatus::ALL.iter().map(|l| (l.as_str().to_string(), l_invite(chrome, *l))).collect();
+    Ok(vec![
+        Field::new("f", "name", chrome.t("vfu-col-name"), "text", &i.name).required(),
+        Field::new("f", "email", chrome.t("vfu-col-email"), "email", &i.email).required(),
+        Field::new("f", "phone", chrome.t("vfu-col-phone"), "text", &i.phone),
+        Field::new("f", "site_id", chrome.t("vfu-col-site"), "select", &i.site_id).options(site_opts),
+        Field::new("f", "fields", chrome.t("vfu-col-fields"), "text", &i.fields).hint(chrome.t("vfu-hint-fields")).required(),
+        Field::new("f", "employment_percent", chrome.t("vfu-col-employment"), "text", &i.employment_percent).hint(chrome.t("vfu-hint-employment")),
+        Field::new("f", "students_per_period", chrome.t("vfu-col-students-per-period"), "number", &i.students_per_period),
+        Field::new("f", "training", chrome.t("vfu-col-training"), "select", &i.training).options(levels),
+        Field::new("f", "training_date", chrome.t("vfu-col-training-date"), "date", &i.training_date),
+        Field::new("f", "training_university", chrome.t("vfu-col-training-university"), "select", &i.training_university).options(uni_opts),
+        Field::new("f", "invite", chrome.t("vfu-col-invite"), "select", &i.invite).options(invites),
+        Field::new("f", "invite_date", chrome.t("vfu-col-invite-date"), "date", &i.invite_date),
+        Field::new("f", "unavailable_terms", chrome.t("vfu-col-unavailable"), "text", &i.unavailable_terms).hint(chrome.t("vfu-hint-terms")),
+        Field::new("f", "consent_contact", chrome.t("vfu-col-consent"), "checkbox", &i.consent_contact),
+    ])
+}
+
+async fn supervisor_form(state: &AppState, chrome: Chrome, m: &Muni, i: &SupervisorInput, id: Option<&str>, errors: &[FieldError]) -> Response {
+    let fields = tri!(supervisor_fields(state, &chrome, m, i).await);
+    let list = format!("{}/handledare", m.base());
+    let cr = crumbs(&[("/vfu", chrome.t("vfu-title")), (&m.base(), m.name.clone()), (&list, chrome.t("vfu-supervisors-title"))]);
+    let page = match id {
+        None => {
+            let title = chrome.t1("vfu-supervisor-new-title", "name", &m.name);
+            FormPage::new(chrome, title, cr, format!("{list}/ny"), fields)
+        }
+        Some(id) => {
+            let title = chrome.t1("vfu-supervisor-edit-title", "name", &i.name);
+            let mut p = FormPage::new(chrome, title, cr, format!("{list}/{id}"), fields);
+            p.delete_action = format!("{list}/{id}/ta-bort");
+            p
+        }
+    };
+    page.errors(errors).respond()
+}
+
+async fn supervisor_new_form(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, Path(kod): Path<String>) -> Response {
+    let m = tri!(muni(&state, &chrome, me, &kod, Action::Write).await);
+    let i = SupervisorInput { employment_percent: "100".into(), students_per_period: "1".into(), training: "none".into(), invite: "not_invited".into(), consent_contact: "1".into(), ..Default::default() };
+    supervisor_form(&state, chrome, &m, &i, None, &[]).await
+}
+
+async fn supervisor_create(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, Path(kod): Path<String>, Form(mut i): Form<SupervisorInput>) -> Response {
+    let m = tri!(muni(&state, &chrome, me, &kod, Action::Write).await);
+    i.municipality = m.code.to_string();
+    let ctx = store!(chrome, state.store.vfu_context().await);
+    let errors = match i.parse(&ctx) {
+        Err(e) => e,
+        Ok(s) => match tri!(saved(&chrome, state.store.create_supervisor(&s, &m.actor()).await)) {
+            Saved::Ok(_) => return see_other(&format!("{}/handledare", m.base())),
+            Saved::Invalid(e) => e,
+        },
+    };
+    supervisor_form(&state, chrome, &m, &i, None, &errors).await
+}
+
+/// A supervisor of this municipality that the user may `action`, or 404 (as if missing).
+async fn own_supervisor(state: &AppState, chrome: &Chrome, m: &Muni, id: &str, action: Action) -> Result<Supervisor, Response> {
+    match state.store.supervisor(id).await {
+        Ok(Some(s)) if s.municipality == m.code && m.may(action, &Target::Supervisor { person_id: &s.person_id, municipality: s.municipality }) => Ok(s),
+        Ok(_) => Err(nf(chrome)),
+        Err(e) => Err(unavailable(chrome.clone(), &e)),
+    }
+}
+
+async fn supervisor_edit_form(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, Path((kod, id)): Path<(String, String)>) -> Response {
+    let m = tri!(muni(&state, &chrome, me, &kod, Action::Read).await);
+    let s = tri!(own_supervisor(&state, &chrome, &m, &id, Action::Read).await);
+    supervisor_form(&state, chrome, &m, &supervisor_input(&s), Some(&s.id), &[]).await
+}
+
+async fn supervisor_update(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, Path((kod, id)): Path<(String, String)>, Form(mut i): Form<SupervisorInput>) -> Response {
+    let m = tri!(muni(&state, &chrome, me, &kod, Action::Write).await);
+    let old = tri!(own_supervisor(&state, &chrome, &m, &id, Action::Write).await);
+    i.municipality = m.code.to_string();
+    let ctx = store!(chrome, state.store.vfu_context().await);
+    let errors = match i.parse(&ctx) {
+        Err(e) => e,
+        Ok(mut s) => {
+            s.id = old.id.clone();
+            s.person_id = old.person_id.clone();
+            match tri!(saved(&chrome, state.store.update_supervisor(&s, &m.actor()).await)) {
+                Saved::Ok(_) => return see_other(&format!("{}/handledare", m.base())),
+                Saved::Invalid(e) => e,
+            }
+        }
+    };
+    supervisor_form(&state, chrome, &m, &i, Some(&old.id), &errors).await
+}
+
+async fn supervisor_delete(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, Path((kod, id)): Path<(String, String)>) -> Response {
+    let m = tri!(muni(&state, &chrome, me, &kod, Action::Write).await);
+    let s = tri!(own_supervisor(&state, &chrome, &m, &id, Action::Write).await);
+    match state.store.delete_supervisor(&s.id, &m.actor()).await {
+        Ok(_) => see_other(&format!("{}/handledare", m.base())),
+        Err(e) => refused(chrome, e, &format!("{}/handledare/{}", m.base(), s.id)),
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct InviteForm {
+    pub status: String,
+    pub university: String,
+    /// Where to go afterwards: `behov` for the training-need page, else the list.
+    pub back: String,
+}
+
+async fn supervisor_invite(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, Path((kod, id)): Path<(String, String)>, Form(f): Form<InviteForm>) -> Response {
+    let m = tri!(muni(&state, &chrome, me, &kod, Action::Write).await);
+    let s = tri!(own_supervisor(&state, &chrome, &m, &id, Action::Write).await);
+    let back = if f.back == "behov" { format!("{}/utbildningsbehov", m.base()) } else { format!("{}/handledare", m.base()) };
+    let Some(status) = InviteStatus::parse(&f.status).filter(|s| *s != InviteStatus::NotInvited) else {
+        return refused(chrome, StoreError::Invalid(format!("unknown invite status {:?}; expected invited, enrolled or completed", f.status)), &back);
+    };
+    let university = Some(f.university.trim()).filter(|u| !u.is_empty()).or(s.training.university.as_deref());
+    match state.store.set_supervisor_invite(&s.id, status, today(), university, &m.actor()).await {
+        Ok(_) => see_other(&format!("{back}#s-{}", s.id)),
+        Err(e) => refused(chrome, e, &back),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Municipality: training need
+
+pub struct NeedRow {
+    pub field: String,
+    pub term: String,
+    pub own: u32,
+    pub open: u32,
+    pub demand: u32,
+    pub capacity: u32,
+    pub trained: u32,
+    pub in_training: u32,
+    pub gap: u32,
+}
+
+pub struct CandidateRow {
+    pub id: String,
+    pub name: String,
+    pub training: String,
+    pub invite: String,
+    pub fields: String,
+    pub students: u32,
+    pub invitable: bool,
+}
+
+#[derive(Template)]
+#[template(path = "vfu/need.html")]
+pub struct NeedPage {
+    pub chrome: Chrome,
+    pub code: String,
+    pub name: String,
+    pub share: String,
+    pub rows: Vec<NeedRow>,
+    pub candidates: Vec<CandidateRow>,
+}
+
+async fn need_page(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, Path(kod): Path<String>) -> Response {
+    let m = tri!(muni(&state, &chrome, me, &kod, Action::Read).await);
+    let need = store!(chrome, state.store.training_need(m.code).await);
+    let rows = need
+        .rows
+        .iter()
+        .map(|r| NeedRow {
+            field: l_field(&chrome, r.field),
+            term: l_term(&chrome, r.term),
+            own: r.students_from_municipality,
+            open: r.not_yet_listed,
+            demand: r.expected_demand,
+            capacity: r.trained_capacity,
+            trained: r.trained_supervisors,
+            in_training: r.in_training_capacity,
+            gap: r.gap,
+        })
+        .collect();
+    let candidates = need
+        .candidates
+        .iter()
+        .map(|c| CandidateRow {
+            id: c.supervisor_id.clone(),
+            name: c.name.clone(),
+            training: l_training(&chrome, c.training),
+            invite: l_invite(&chrome, c.invite),
+            fields: c.fields_with_gap.iter().map(|f| l_field(&chrome, *f)).collect::<Vec<_>>().join(", "),
+            students: c.students_per_period,
+            invitable: c.invite == InviteStatus::NotInvited,
+        })
+        .collect();
+    let share = crate::i18n::format_decimal(chrome.lang, need.share * 100.0, 1);
+    render(StatusCode::OK, &NeedPage { chrome, code: m.code.to_string(), name: m.name, share, rows, candidates })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Placements (lists with lifecycle buttons, shared by municipality and university pages)
+
+pub struct Step {
+    pub to: String,
+    pub label: String,
+}
+
+pub struct PlacementRow {
+    pub id: String,
+    pub student: String,
+    pub home: String,
+    pub site: String,
+    pub period: String,
+    pub dates: String,
+    pub supervisor: String,
+    pub status: String,
+    pub steps: Vec<Step>,
+    pub edit_href: String,
+    pub deletable: bool,
+}
+
+fn placement_rows(chrome: &Chrome, lines: Vec<PlacementLine>, names: &BTreeMap<Kommunkod, String>, edit_base: Option<&str>) -> Vec<PlacementRow> {
+    lines
+        .into_iter()
+        .map(|l| PlacementRow {
+            steps: next_statuses(l.status).into_iter().map(|s| Step { to: s.as_str().into(), label: chrome.t(&format!("vfu-to-{}", s.as_str())) }).collect(),
+            status: l_status(chrome, l.status),
+            edit_href: edit_base.map(|b| format!("{b}/{}", l.placement_id)).unwrap_or_default(),
+            deletable: l.status == PlacementStatus::Requested || l.status == PlacementStatus::Withdrawn,
+            id: l.placement_id,
+            student: l.student_name,
+            home: names.get(&l.home_municipality).cloned().unwrap_or_else(|| l.home_municipality.to_string()),
+            site: format!("{}, {}", l.site_name, names.get(&l.site_municipality).cloned().unwrap_or_else(|| l.site_municipality.to_string())),
+            period: format!("{} {} ({})", l.university, l.course_code, l_field(chrome, l.field)),
+            dates: format!("{} – {}", l.start, l.end),
+            supervisor: l.supervisor_name.unwrap_or_else(|| "–".into()),
+        })
+        .collect()
+}
+
+async fn municipality_names(state: &AppState) -> Result<BTreeMap<Kommunkod, String>, StoreError> {
+    Ok(state.store.municipalities().await?.into_iter().map(|m| (m.code, m.name)).collect())
+}
+
+#[derive(Template)]
+#[template(path = "vfu/placements.html")]
+pub struct MuniPlacementsPage {
+    pub chrome: Chrome,
+    pub code: String,
+    pub name: String,
+    pub rows: Vec<PlacementRow>,
+    pub back: String,
+}
+
+async fn muni_placements(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, Path(kod): Path<String>) -> Response {
+    let m = tri!(muni(&state, &chrome, me, &kod, Action::Read).await);
+    let lines = store!(chrome, state.store.placement_lines(&PlacementFilter { site_municipality: Some(m.code), ..Default::default() }).await);
+    let names = store!(chrome, municipality_names(&state).await);
+    let edit = format!("{}/placeringar", m.base());
+    let rows = placement_rows(&chrome, lines, &names, Some(&edit));
+    render(StatusCode::OK, &MuniPlacementsPage { chrome, code: m.code.to_string(), name: m.name, rows, back: edit })
+}
+
+/// A placement with the student and period it belongs to, and the site's municipality.
+struct PlacementCtx {
+    placement: Placement,
+    student: VfuStudent,
+    period: VfuPeriod,
+    site: PlacementSite,
+}
+
+async fn placement_ctx(state: &AppState, id: &str) -> Result<Option<PlacementCtx>, StoreError> {
+    let Some(placement) = state.store.placement(id).await? else { return Ok(None) };
+    let Some(student) = state.store.vfu_student(&placement.student_id).await? else { return Ok(None) };
+    let Some(period) = state.store.vfu_period(&student.period_id).await? else { return Ok(None) };
+    let Some(site) = state.store.placement_site(&placement.site_id).await? else { return Ok(None) };
+    Ok(Some(PlacementCtx { placement, student, period, site }))
+}
+
+impl PlacementCtx {
+    fn target(&self) -> Target<'_> {
+        Target::Placement { student_person_id: &self.student.person_id, university: &self.period.university, site_municipality: self.site.municipality }
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct StatusForm {
+    pub to: String,
+    pub back: String,
+}
+
+/// Only paths of the VFU pages are followed after a change.
+fn safe_back(back: &str, fallback: String) -> String {
+    if back.starts_with("/vfu/") && !back.contains("//") && !back.contains('\\') { back.to_string() } else { fallback }
+}
+
+async fn placement_status(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, Path(id): Path<String>, Form(f): Form<StatusForm>) -> Response {
+    let user = tri!(signed_in(&chrome, me));
+    let Some(pc) = store!(chrome, placement_ctx(&state, &id).await) else { return nf(&chrome) };
+    let p = user.principal();
+    if !p.may(Action::Write, &pc.target()) {
+        return if p.may(Action::Read, &pc.target()) { forbidden(chrome) } else { nf(&chrome) };
+    }
+    let back = safe_back(&f.back, format!("/vfu/larosate/{}/perioder/{}", pc.period.university, pc.period.id));
+    let Some(to) = PlacementStatus::parse(&f.to) else {
+        return refused(chrome, StoreError::Invalid(format!("unknown status {:?}", f.to)), &back);
+    };
+    match state.store.transition_placement(&pc.placement.id, to, today(), &Actor::user(&user.id)).await {
+        Ok(_) => see_other(&format!("{back}#p-{}", pc.placement.id)),
+        Err(e) => refused(chrome, e, &back),
+    }
+}
+
+async fn placement_delete(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, Path(id): Path<String>, Form(f): Form<StatusForm>) -> Response {
+    let user = tri!(signed_in(&chrome, me));
+    let Some(pc) = store!(chrome, placement_ctx(&state, &id).await) else { return nf(&chrome) };
+    let p = user.principal();
+    // Only the university that offered it removes a placement.
+    if !p.may(Action::Write, &Target::UniversityRecord { university: &pc.period.university }) || !p.may(Action::Write, &pc.target()) {
+        return if p.may(Action::Read, &pc.target()) { forbidden(chrome) } else { nf(&chrome) };
+    }
+    let back = safe_back(&f.back, format!("/vfu/larosate/{}/perioder/{}", pc.period.university, pc.period.id));
+    match state.store.delete_placement(&pc.placement.id, &Actor::user(&user.id)).await {
+        Ok(_) => see_other(&back),
+        Err(e) => refused(chrome, e, &back),
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct PlacementEditForm {
+    pub supervisor_id: String,
+    pub note: String,
+    pub waiting_for_better: String,
+}
+
+async fn placement_edit_page(state: &AppState, chrome: Chrome, m: &Muni, pc: &PlacementCtx, f: &PlacementEditForm, errors: &[FieldError]) -> Response {
+    let sups = store!(chrome, state.store.supervisors(Some(m.code)).await);
+    let mut opts = vec![(String::new(), chrome.t("vfu-none"))];
+    opts.extend(
+        sups.into_iter()
+            .filter(|s| s.has_field(pc.period.field) || Some(&s.id) == pc.placement.supervisor_id.as_ref())
+            .map(|s| {
+                let trained = if s.is_trained() { format!(", {}", chrome.t("vfu-trained")) } else { String::new() };
+                (s.id, format!("{}{trained}", s.name))
+            }),
+    );
+    let fields = vec![
+        Field::new("f", "supervisor_id", chrome.t("vfu-col-supervisor"), "select", &f.supervisor_id).options(opts).hint(chrome.t1("vfu-hint-supervisor", "field", &l_field(&chrome, pc.period.field))),
+        Field::new("f", "note", chrome.t("vfu-col-note"), "textarea", &f.note),
+    ];
+    let list = format!("{}/placeringar", m.base());
+    let cr = crumbs(&[("/vfu", chrome.t("vfu-title")), (&m.base(), m.name.clone()), (&list, chrome.t("vfu-placements-title"))]);
+    let title = chrome.t2("vfu-placement-edit-title", "student", &pc.student.name, "site", &pc.site.name);
+    let mut page = FormPage::new(chrome, title, cr, format!("{list}/{}", pc.placement.id), fields);
+    page.intro = format!("{} {} – {}. {}", pc.period.course_code, pc.period.start, pc.period.end, l_status(&page.chrome, pc.placement.status));
+    page.errors(errors).respond()
+}
+
+async fn muni_placement(state: &AppState, chrome: &Chrome, m: &Muni, id: &str, action: Action) -> Result<PlacementCtx, Response> {
+    let pc = placement_ctx(state, id).await.map_err(|e| unavailable(chrome.clone(), &e))?.ok_or_else(|| nf(chrome))?;
+    if pc.site.municipality != m.code || !m.may(action, &pc.target()) {
+        return Err(nf(chrome));
+    }
+    Ok(pc)
+}
+
+async fn placement_edit_form(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, Path((kod, id)): Path<(String, String)>) -> Response {
+    let m = tri!(muni(&state, &chrome, me, &kod, Action::Read).await);
+    let pc = tri!(muni_placement(&state, &chrome, &m, &id, Action::Read).await);
+    let f = PlacementEditForm { supervisor_id: pc.placement.supervisor_id.clone().unwrap_or_default(), note: pc.placement.note.clone(), waiting_for_better: String::new() };
+    placement_edit_page(&state, chrome, &m, &pc, &f, &[]).await
+}
+
+async fn placement_update(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, Path((kod, id)): Path<(String, String)>, Form(f): Form<PlacementEditForm>) -> Response {
+    let m = tri!(muni(&state, &chrome, me, &kod, Action::Write).await);
+    let pc = tri!(muni_placement(&state, &chrome, &m, &id, Action::Write).await);
+    let mut errors = Vec::new();
+    let supervisor_id = Some(f.supervisor_id.trim().to_string()).filter(|s| !s.is_empty());
+    if let Some(sid) = &supervisor_id {
+        match store!(chrome, state.store.supervisor(sid).await) {
+            Some(s) if s.municipality == m.code => {}
+            _ => errors.push(FieldError::new("supervisor_id", format!("no supervisor {sid:?} in this municipality"))),
+        }
+    }
+    if f.note.chars().count() > 500 {
+        errors.push(FieldError::new("note", "note is longer than 500 characters"));
+    }
+    if errors.is_empty() {
+        let mut p = pc.placement.clone();
+        p.supervisor_id = supervisor_id;
+        p.note = f.note.trim().to_string();
+        match tri!(saved(&chrome, state.store.update_placement(&p, &m.actor()).await)) {
+            Saved::Ok(_) => return see_other(&format!("{}/placeringar#p-{}", m.base(), p.id)),
+            Saved::Invalid(e) => errors = e,
+        }
+    }
+    placement_edit_page(&state, chrome, &m, &pc, &f, &errors).await
+}
+
+// ---------------------------------------------------------------------------------------------
+// University: periods
+
+pub struct PeriodRow {
+    pub id: String,
+    pub programme: String,
+    pub course: String,
+    pub field: String,
+    pub term: String,
+    pub dates: String,
+    pub students: u32,
+    pub listed: usize,
+    pub deadline: String,
+}
+
+#[derive(Template)]
+#[template(path = "vfu/university.html")]
+pub struct UniPage {
+    pub chrome: Chrome,
+    pub code: String,
+    pub name: String,
+    pub rows: Vec<PeriodRow>,
+    pub writable: bool,
+}
+
+async fn uni_overview(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, Path(code): Path<String>) -> Response {
+    let u = tri!(uni(&state, &chrome, me, &code, Action::Read).await);
+    let periods = store!(chrome, state.store.vfu_periods(Some(&u.code)).await);
+    let students = store!(chrome, state.store.vfu_students(&StudentFilter { university: Some(u.code.clone()), ..Default::default() }).await);
+    let rows = periods
+        .into_iter()
+        .map(|p| PeriodRow {
+            listed: students.iter().filter(|s| s.period_id == p.id).count(),
+            programme: p.programme,
+            course: p.course_code,
+            field: l_field(&chrome, p.field),
+            term: l_term(&chrome, p.term),
+            dates: format!("{} – {}", p.start, p.end),
+            students: p.students,
+            deadline: p.capacity_deadline.to_string(),
+            id: p.id,
+        })
+        .collect();
+    let writable = u.user.principal().may(Action::Write, &Target::UniversityRecord { university: &u.code });
+    render(StatusCode::OK, &UniPage { chrome, code: u.code, name: u.name, rows, writable })
+}
+
+fn period_input(p: &VfuPeriod) -> PeriodInput {
+    PeriodInput {
+        id: p.id.clone(),
+        university: p.university.clone(),
+        programme: p.programme.clone(),
+        course_code: p.course_code.clone(),
+        term: p.term.to_string(),
+        start: p.start.to_string(),
+        end: p.end.to_string(),
+        field: p.field.code().into(),
+        students: p.students.to_string(),
+        requirements: format_requirements(&p.requirements),
+        capacity_deadline: p.capacity_deadline.to_string(),
+    }
+}
+
+fn period_fields(chrome: &Chrome, i: &PeriodInput) -> Vec<Field> {
+    let fields = VfuField::ALL.iter().map(|f| (f.code().to_string(), l_field(chrome, *f))).collect();
+    vec![
+        Field::new("f", "programme", chrome.t("vfu-col-programme-name"), "text", &i.programme).required(),
+        Field::new("f", "course_code", chrome.t("vfu-col-course"), "text", &i.course_code).hint(chrome.t("vfu-hint-course")).required(),
+        Field::new("f", "field", chrome.t("vfu-col-field"), "select", &i.field).options(fields).required(),
+        Field::new("f", "start", chrome.t("vfu-col-start"), "date", &i.start).required(),
+        Field::new("f", "end", chrome.t("vfu-col-end"), "date", &i.end).required(),
+        Field::new("f", "students", chrome.t("vfu-col-students-expected"), "number", &i.students),
+        Field::new("f", "capacity_deadline", chrome.t("vfu-col-deadline"), "date", &i.capacity_deadline).hint(chrome.t("vfu-hint-deadline")),
+        Field::new("f", "requirements", chrome.t("vfu-col-requirements"), "text", &i.requirements).hint(chrome.t("vfu-hint-requirements")),
+    ]
+}
+
+fn period_form(chrome: Chrome, u: &Uni, i: &PeriodInput, id: Option<&str>, errors: &[FieldError]) -> Response {
+    let cr = crumbs(&[("/vfu", chrome.t("vfu-title")), (&u.base(), u.name.clone())]);
+    let fields = period_fields(&chrome, i);
+    let page = match id {
+        None => {
+            let title = chrome.t1("vfu-period-new-title", "name", &u.code);
+            FormPage::new(chrome, title, cr, format!("{}/perioder/ny", u.base()), fields)
+        }
+        Some(id) => {
+            let title = chrome.t1("vfu-period-edit-title", "name", &format!("{} {}", i.course_code, i.start));
+            let mut p = FormPage::new(chrome, title, cr, format!("{}/perioder/{id}/andra", u.base()), fields);
+            p.delete_action = format!("{}/perioder/{id}/ta-bort", u.base());
+            p
+        }
+    };
+    page.errors(errors).respond()
+}
+
+async fn period_new_form(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, Path(code): Path<String>) -> Response {
+    let u = tri!(uni(&state, &chrome, me, &code, Action::Write).await);
+    period_form(chrome, &u, &PeriodInput::default(), None, &[])
+}
+
+async fn period_create(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, Path(code): Path<String>, Form(mut i): Form<PeriodInput>) -> Response {
+    let u = tri!(uni(&state, &chrome, me, &code, Action::Write).await);
+    i.id = String::new();
+    i.university = u.code.clone();
+    let ctx = store!(chrome, state.store.vfu_context().await);
+    let errors = match i.parse(&ctx) {
+        Err(e) => e,
+        Ok(p) => match tri!(saved(&chrome, state.store.create_vfu_period(&p, &u.actor()).await)) {
+            Saved::Ok(id) => return see_other(&format!("{}/perioder/{id}", u.base())),
+            Saved::Invalid(e) => e,
+        },
+    };
+    period_form(chrome, &u, &i, None, &errors)
+}
+
+async fn own_period(state: &AppState, chrome: &Chrome, u: &Uni, id: &str) -> Result<VfuPeriod, Response> {
+    match state.store.vfu_period(id).await {
+        Ok(Some(p)) if p.university == u.code => Ok(p),
+        Ok(_) => Err(nf(chrome)),
+        Err(e) => Err(unavailable(chrome.clone(), &e)),
+    }
+}
+
+async fn period_edit_form(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, Path((code, id)): Path<(String, String)>) -> Response {
+    let u = tri!(uni(&state, &chrome, me, &code, Action::Write).await);
+    let p = tri!(own_period(&state, &chrome, &u, &id).await);
+    period_form(chrome, &u, &period_input(&p), Some(&p.id), &[])
+}
+
+async fn period_update(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, Path((code, id)): Path<(String, String)>, Form(mut i): Form<PeriodInput>) -> Response {
+    let u = tri!(uni(&state, &chrome, me, &code, Action::Write).await);
+    let old = tri!(own_period(&state, &chrome, &u, &id).await);
+    i.id = old.id.clone();
+    i.university = u.code.clone();
+    if i.term.trim().is_empty() || Day::parse(&i.start).is_ok_and(|d| Term::parse(&i.term).is_ok_and(|t| t != Term::of(d))) {
+        // The form has no term field: the term follows the start.
+        i.term = String::new();
+    }
+    let ctx = store!(chrome, state.store.vfu_context().await);
+    let errors = match i.parse(&ctx) {
+        Err(e) => e,
+        Ok(p) => match tri!(saved(&chrome, state.store.update_vfu_period(&p, &u.actor()).await)) {
+            Saved::Ok(_) => return see_other(&format!("{}/perioder/{id}", u.base())),
+            Saved::Invalid(e) => e,
+        },
+    };
+    period_form(chrome, &u, &i, Some(&old.id), &errors)
+}
+
+async fn period_delete(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, Path((code, id)): Path<(String, String)>) -> Response {
+    let u = tri!(uni(&state, &chrome, me, &code, Action::Write).await);
+    let p = tri!(own_period(&state, &chrome, &u, &id).await);
+    match state.store.delete_vfu_period(&p.id, &u.actor()).await {
+        Ok(_) => see_other(&u.base()),
+        Err(e) => refused(chrome, e, &format!("{}/perioder/{}", u.base(), p.id)),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// University: a period's students (requirement status) and placements
+
+pub struct StudentRow {
+    pub id: String,
+    pub name: String,
+    pub email: String,
+    pub home: String,
+    pub requirements: Vec<(String, bool)>,
+    pub placed: bool,
+}
+
+#[derive(Template)]
+#[template(path = "vfu/period.html")]
+pub struct PeriodPage {
+    pub chrome: Chrome,
+    pub code: String,
+    pub uni_name: String,
+    pub id: String,
+    pub title: String,
+    pub facts: Vec<(String, String)>,
+    pub milestones: Vec<(String, String)>,
+    pub students: Vec<StudentRow>,
+    pub met: usize,
+    pub placements: Vec<PlacementRow>,
+    pub writable: bool,
+    pub back: String,
+}
+
+fn requirement_texts(chrome: &Chrome, p: &VfuPeriod, s: &VfuStudent) -> Vec<(String, bool)> {
+    p.requirements
+        .iter()
+        .map(|r| {
+            let issued = s.requirements.iter().find(|e| e.code == r.code).and_then(|e| e.issued);
+            let label = if r.code == "registerutdrag" { chrome.t("vfu-req-registerutdrag") } else { r.label.clone() };
+            match (check_requirement(r, &s.requirements, p.start), issued) {
+                (RequirementCheck::Met, Some(d)) => (chrome.t2("vfu-req-met", "req", &label, "date", &d.to_string()), true),
+                (RequirementCheck::Met, None) => (chrome.t2("vfu-req-met", "req", &label, "date", "–"), true),
+                (RequirementCheck::TooOld, Some(d)) => (chrome.t2("vfu-req-too-old", "req", &label, "date", &d.to_string()), false),
+                _ => (chrome.t1("vfu-req-missing", "req", &label), false),
+            }
+        })
+        .collect()
+}
+
+fn milestones(chrome: &Chrome, p: &VfuPeriod) -> Vec<(String, String)> {
+    Timeline::for_period(p, &TimelineRules::default())
+        .milestones()
+        .iter()
+        .map(|(code, _, day)| (chrome.t(&format!("vfu-milestone-{code}")), day.to_string()))
+        .collect()
+}
+
+async fn period_page(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, Path((code, id)): Path<(String, String)>) -> Response {
+    let u = tri!(uni(&state, &chrome, me, &code, Action::Read).await);
+    let p = tri!(own_period(&state, &chrome, &u, &id).await);
+    let students = store!(chrome, state.store.vfu_students(&StudentFilter { period_id: Some(p.id.clone()), ..Default::default() }).await);
+    let lines = store!(chrome, state.store.placement_lines(&PlacementFilter { period_id: Some(p.id.clone()), ..Default::default() }).await);
+    let names = store!(chrome, municipality_names(&state).await);
+    let placements_by_student = store!(chrome, state.store.placements(&PlacementFilter { period_id: Some(p.id.clone()), ..Default::default() }).await);
+    let rows: Vec<StudentRow> = students
+        .iter()
+        .map(|s| StudentRow {
+            id: s.id.clone(),
+            name: s.name.clone(),
+            email: s.email.clone(),
+            home: names.get(&s.home_municipality).cloned().unwrap_or_else(|| s.home_municipality.to_string()),
+            requirements: requirement_texts(&chrome, &p, s),
+            placed: placements_by_student.iter().any(|pl| pl.student_id == s.id && pl.status.is_active()),
+        })
+        .collect();
+    let met = rows.iter().filter(|r| r.requirements.iter().all(|(_, ok)| *ok)).count();
+    let writable = u.user.principal().may(Action::Write, &Target::UniversityRecord { university: &u.code });
+    let facts = vec![
+        (chrome.t("vfu-col-programme-name"), p.programme.clone()),
+        (chrome.t("vfu-col-field"), l_field(&chrome, p.field)),
+        (chrome.t("vfu-col-term"), l_term(&chrome, p.term)),
+        (chrome.t("vfu-col-dates"), format!("{} – {}", p.start, p.end)),
+        (chrome.t("vfu-col-students-expected"), p.students.to_string()),
+        (chrome.t("vfu-col-requirements"), if p.requirements.is_empty() { chrome.t("vfu-none") } else { p.requirements.iter().map(|r| r.label.clone()).collect::<Vec<_>>().join(", ") }),
+    ];
+    let back = format!("{}/perioder/{}", u.base(), p.id);
+    let placements = placement_rows(&chrome, lines, &names, None);
+    let title = chrome.t2("vfu-period-title", "course", &p.course_code, "term", &l_term(&chrome, p.term));
+    let ms = milestones(&chrome, &p);
+    render(StatusCode::OK, &PeriodPage { chrome, code: u.code, uni_name: u.name, id: p.id, title, facts, milestones: ms, students: rows, met, placements, writable, back })
+}
+
+// University: students
+
+fn student_input(s: &VfuStudent) -> StudentInput {
+    StudentInput {
+        period_id: s.period_id.clone(),
+        email: s.email.clone(),
+        name: s.name.clone(),
+        home_municipality: s.home_municipality.to_string(),
+        home_lat: s.home_position.map(|p| format!("{:.5}", p.lat)).unwrap_or_default(),
+        home_lon: s.home_position.map(|p| format!("{:.5}", p.lon)).unwrap_or_default(),
+        field: s.field.code().into(),
+        subjects: s.subjects.join(", "),
+        wishes: s.wishes.iter().map(|w| w.as_text()).collect::<Vec<_>>().join("|"),
+        no_driving_licence: if s.needs.no_driving_licence { "1".into() } else { String::new() },
+        needs_public_transport: if s.needs.needs_public_transport { "1".into() } else { String::new() },
+        priority: s.needs.priority.map(|p| p.as_str().to_string()).unwrap_or_default(),
+        note: s.needs.note.clone(),
+        registerutdrag: s.requirements.iter().find(|r| r.code == "registerutdrag").and_then(|r| r.issued).map(|d| d.to_string()).unwrap_or_default(),
+    }
+}
+
+async fn student_fields(state: &AppState, chrome: &Chrome, i: &StudentInput) -> Result<Vec<Field>, Response> {
+    let ms = state.store.municipalities().await.map_err(|e| unavailable(chrome.clone(), &e))?;
+    let mut opts = vec![(String::new(), chrome.t("vfu-choose"))];
+    opts.extend(ms.into_iter().map(|m| (m.code.to_string(), format!("{} ({})", m.name, m.code))));
+    let mut prio = vec![(String::new(), chrome.t("vfu-none"))];
+    prio.extend(PriorityReason::ALL.iter().map(|p| (p.as_str().to_string(), chrome.t(&format!("vfu-priority-{}", p.as_str())))));
+    Ok(vec![
+        Field::new("f", "name", chrome.t("vfu-col-name"), "text", &i.name).required(),
+        Field::new("f", "email", chrome.t("vfu-col-email"), "email", &i.email).required(),
+        Field::new("f", "home_municipality", chrome.t("vfu-col-home"), "select", &i.home_municipality).options(opts).required(),
+        Field::new("f", "home_lat", chrome.t("vfu-col-home-lat"), "text", &i.home_lat).hint(chrome.t("vfu-hint-home-position")),
+        Field::new("f", "home_lon", chrome.t("vfu-col-home-lon"), "text", &i.home_lon),
+        Field::new("f", "subjects", chrome.t("vfu-col-subjects"), "text", &i.subjects),
+        Field::new("f", "wishes", chrome.t("vfu-col-wishes"), "text", &i.wishes).hint(chrome.t("vfu-hint-wishes")),
+        Field::new("f", "registerutdrag", chrome.t("vfu-col-registerutdrag"), "date", &i.registerutdrag).hint(chrome.t("vfu-hint-registerutdrag")),
+        Field::new("f", "no_driving_licence", chrome.t("vfu-col-no-licence"), "checkbox", &i.no_driving_licence),
+        Field::new("f", "needs_public_transport", chrome.t("vfu-col-public-transport"), "checkbox", &i.needs_public_transport),
+        Field::new("f", "priority", chrome.t("vfu-col-priority"), "select", &i.priority).options(prio),
+        Field::new("f", "note", chrome.t("vfu-col-note"), "textarea", &i.note).hint(chrome.t("vfu-hint-note")),
+    ])
+}
+
+async fn student_form(state: &AppState, chrome: Chrome, u: &Uni, p: &VfuPeriod, i: &StudentInput, id: Option<&str>, errors: &[FieldError]) -> Response {
+    let fields = tri!(student_fields(state, &chrome, i).await);
+    let period_href = format!("{}/perioder/{}", u.base(), p.id);
+    let cr = crumbs(&[("/vfu", chrome.t("vfu-title")), (&u.base(), u.name.clone()), (&period_href, format!("{} {}", p.course_code, l_term(&chrome, p.term)))]);
+    let page = match id {
+        None => {
+            let title = chrome.t1("vfu-student-new-title", "name", &p.course_code);
+            FormPage::new(chrome, title, cr, format!("{period_href}/studenter/ny"), fields)
+        }
+        Some(id) => {
+            let title = chrome.t1("vfu-student-edit-title", "name", &i.name);
+            let mut pg = FormPage::new(chrome, title, cr, format!("{}/studenter/{id}", u.base()), fields);
+            pg.delete_action = format!("{}/studenter/{id}/ta-bort", u.base());
+            pg
+        }
+    };
+    page.errors(errors).respond()
+}
+
+async fn student_new_form(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, Path((code, id)): Path<(String, String)>) -> Response {
+    let u = tri!(uni(&state, &chrome, me, &code, Action::Write).await);
+    let p = tri!(own_period(&state, &chrome, &u, &id).await);
+    student_form(&state, chrome, &u, &p, &StudentInput::default(), None, &[]).await
+}
+
+async fn student_create(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, Path((code, id)): Path<(String, String)>, Form(mut i): Form<StudentInput>) -> Response {
+    let u = tri!(uni(&state, &chrome, me, &code, Action::Write).await);
+    let p = tri!(own_period(&state, &chrome, &u, &id).await);
+    i.period_id = p.id.clone();
+    i.field = String::new();
+    let ctx = store!(chrome, state.store.vfu_context().await);
+    let errors = match i.parse(&ctx) {
+        Err(e) => e,
+        Ok(s) => match tri!(saved(&chrome, state.store.create_vfu_student(&s, &u.actor()).await)) {
+            Saved::Ok(_) => return see_other(&format!("{}/perioder/{}", u.base(), p.id)),
+            Saved::Invalid(e) => e,
+        },
+    };
+    student_form(&state, chrome, &u, &p, &i, None, &errors).await
+}
+
+/// A student on one of the university's periods, with the period.
+async fn own_student(state: &AppState, chrome: &Chrome, u: &Uni, id: &str) -> Result<(VfuStudent, VfuPeriod), Response> {
+    let s = match state.store.vfu_student(id).await {
+        Ok(Some(s)) => s,
+        Ok(None) => return Err(nf(chrome)),
+        Err(e) => return Err(unavailable(chrome.clone(), &e)),
+    };
+    let p = own_period(state, chrome, u, &s.period_id).await?;
+    Ok((s, p))
+}
+
+async fn student_edit_form(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, Path((code, id)): Path<(String, String)>) -> Response {
+    let u = tri!(uni(&state, &chrome, me, &code, Action::Write).await);
+    let (s, p) = tri!(own_student(&state, &chrome, &u, &id).await);
+    student_form(&state, chrome, &u, &p, &student_input(&s), Some(&s.id), &[]).await
+}
+
+async fn student_update(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, Path((code, id)): Path<(String, String)>, Form(mut i): Form<StudentInput>) -> Response {
+    let u = tri!(uni(&state, &chrome, me, &code, Action::Write).await);
+    let (old, p) = tri!(own_student(&state, &chrome, &u, &id).await);
+    i.period_id = p.id.clone();
+    i.field = old.field.code().into();
+    let ctx = store!(chrome, state.store.vfu_context().await);
+    let errors = match i.parse(&ctx) {
+        Err(e) => e,
+        Ok(mut s) => {
+            s.id = old.id.clone();
+            s.person_id = old.person_id.clone();
+            // Requirements other than the police record extract are kept as they were.
+            s.requirements.extend(old.requirements.iter().filter(|r| r.code != "registerutdrag").cloned());
+            match tri!(saved(&chrome, state.store.update_vfu_student(&s, &u.actor()).await)) {
+                Saved::Ok(_) => return see_other(&format!("{}/perioder/{}", u.base(), p.id)),
+                Saved::Invalid(e) => e,
+            }
+        }
+    };
+    student_form(&state, chrome, &u, &p, &i, Some(&old.id), &errors).await
+}
+
+async fn student_delete(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, Path((code, id)): Path<(String, String)>) -> Response {
+    let u = tri!(uni(&state, &chrome, me, &code, Action::Write).await);
+    let (s, p) = tri!(own_student(&state, &chrome, &u, &id).await);
+    match state.store.delete_vfu_student(&s.id, &u.actor()).await {
+        Ok(_) => see_other(&format!("{}/perioder/{}", u.base(), p.id)),
+        Err(e) => refused(chrome, e, &format!("{}/studenter/{}", u.base(), s.id)),
+    }
+}
+
+// University: a new placement
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct PlacementNewForm {
+    pub site_id: String,
+    pub status: String,
+    pub note: String,
+}
+
+async fn placement_form(state: &AppState, chrome: Chrome, u: &Uni, s: &VfuStudent, p: &VfuPeriod, f: &PlacementNewForm, errors: &[FieldError]) -> Response {
+    let sites = store!(chrome, state.store.placement_sites(None).await);
+    let names = store!(chrome, municipality_names(state).await);
+    let mut opts: Vec<(String, String)> = sites
+        .into_iter()
+        .filter(|x| x.fields.iter().any(|fs| fs.field == s.field))
+        .map(|x| {
+            let wish = kkig_core::vfu::lifecycle::wish_rank(s, &x.id, x.municipality);
+            let home = if x.municipality == s.home_municipality { format!(" – {}", chrome.t("vfu-home-municipality")) } else { String::new() };
+            let wish = wish.map(|r| format!(" – {}", chrome.t1("vfu-wish-rank", "rank", &(r + 1).to_string()))).unwrap_or_default();
+            (x.id, format!("{}: {}{home}{wish}", names.get(&x.municipality).cloned().unwrap_or_default(), x.name))
+        })
+        .collect();
+    opts.sort_by(|a, b| kkig_core::text::swedish_cmp(&a.1, &b.1));
+    opts.insert(0, (String::new(), chrome.t("vfu-choose")));
+    let statuses = [PlacementStatus::Offered, PlacementStatus::Requested].iter().map(|x| (x.as_str().to_string(), l_status(&chrome, *x))).collect();
+    let fields = vec![
+        Field::new("f", "site_id", chrome.t("vfu-col-site"), "select", &f.site_id).options(opts).required().hint(chrome.t1("vfu-hint-site", "field", &l_field(&chrome, s.field))),
+        Field::new("f", "status", chrome.t("vfu-col-status"), "select", &f.status).options(statuses),
+        Field::new("f", "note", chrome.t("vfu-col-note"), "textarea", &f.note),
+    ];
+    let period_href = format!("{}/perioder/{}", u.base(), p.id);
+    let cr = crumbs(&[("/vfu", chrome.t("vfu-title")), (&u.base(), u.name.clone()), (&period_href, format!("{} {}", p.course_code, l_term(&chrome, p.term)))]);
+    let title = chrome.t1("vfu-placement-new-title", "name", &s.name);
+    let page = FormPage::new(chrome, title, cr, format!("{}/studenter/{}/placera", u.base(), s.id), fields);
+    page.errors(errors).respond()
+}
+
+async fn placement_new_form(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, Path((code, id)): Path<(String, String)>) -> Response {
+    let u = tri!(uni(&state, &chrome, me, &code, Action::Write).await);
+    let (s, p) = tri!(own_student(&state, &chrome, &u, &id).await);
+    let f = PlacementNewForm { status: "offered".into(), ..Default::default() };
+    placement_form(&state, chrome, &u, &s, &p, &f, &[]).await
+}
+
+async fn placement_create(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, Path((code, id)): Path<(String, String)>, Form(f): Form<PlacementNewForm>) -> Response {
+    let u = tri!(uni(&state, &chrome, me, &code, Action::Write).await);
+    let (s, p) = tri!(own_student(&state, &chrome, &u, &id).await);
+    let mut errors = Vec::new();
+    let site = store!(chrome, state.store.placement_site(f.site_id.trim()).await);
+    if f.site_id.trim().is_empty() {
+        errors.push(FieldError::new("site_id", "site_id is required"));
+    } else if site.is_none() {
+        errors.push(FieldError::new("site_id", format!("no placement site {:?}", f.site_id.trim())));
+    }
+    let status = PlacementStatus::parse(&f.status).filter(|x| matches!(x, PlacementStatus::Offered | PlacementStatus::Requested));
+    if status.is_none() {
+        errors.push(FieldError::new("status", "a new placement is offered or requested"));
+    }
+    if let (Some(site), Some(status), true) = (site, status, errors.is_empty()) {
+        match Placement::start("", &s.id, &site.id, status, today()) {
+            Err(e) => errors.push(FieldError::new("status", e.to_string())),
+            Ok(mut pl) => {
+                pl.note = f.note.trim().to_string();
+                match tri!(saved(&chrome, state.store.create_placement(&pl, &u.actor()).await)) {
+                    Saved::Ok(pid) => return see_other(&format!("{}/perioder/{}#p-{pid}", u.base(), p.id)),
+                    Saved::Invalid(e) => errors = e,
+                }
+            }
+        }
+    }
+    placement_form(&state, chrome, &u, &s, &p, &f, &errors).await
+}
+
+// ---------------------------------------------------------------------------------------------
+// /vfu/min: the student's placement, the supervisor's students
+
+pub struct MyPlacement {
+    pub period: String,
+    pub dates: String,
+    pub status: String,
+    pub site: String,
+    pub address: String,
+    pub municipality: String,
+    pub supervisor: String,
+    pub supervisor_email: String,
+    pub travel: String,
+    pub history: Vec<(String, String)>,
+    pub milestones: Vec<(String, String)>,
+    pub requirements: Vec<(String, bool)>,
+}
+
+pub struct MyStudentRow {
+    pub name: String,
+    pub email: String,
+    pub site: String,
+    pub period: String,
+    pub dates: String,
+    pub status: String,
+}
+
+#[derive(Template)]
+#[template(path = "vfu/mine.html")]
+pub struct MinePage {
+    pub chrome: Chrome,
+    pub is_student: bool,
+    pub placements: Vec<MyPlacement>,
+    pub unplaced: Vec<(String, Vec<(String, String)>, Vec<(String, bool)>)>,
+    pub is_supervisor: bool,
+    pub students: Vec<MyStudentRow>,
+}
+
+async fn mine(State(state): State<AppState>, chrome: Chrome, me: MaybeUser) -> Response {
+    let user = tri!(signed_in(&chrome, me));
+    let names = store!(chrome, municipality_names(&state).await);
+    let ctx = store!(chrome, state.store.vfu_context().await);
+    let model = TravelModel::default();
+
+    // As a student: every period the person is on.
+    let records = store!(chrome, state.store.vfu_students(&StudentFilter { person_id: Some(user.person_id.clone()), ..Default::default() }).await);
+    let mut placements = Vec::new();
+    let mut unplaced = Vec::new();
+    for s in &records {
+        let Some(period) = store!(chrome, state.store.vfu_period(&s.period_id).await) else { continue };
+        let ms = milestones(&chrome, &period);
+        let reqs = requirement_texts(&chrome, &period, s);
+        let own = store!(chrome, state.store.placements(&PlacementFilter { student_id: Some(s.id.clone()), ..Default::default() }).await);
+        let lines = store!(chrome, state.store.placement_lines(&PlacementFilter { student_id: Some(s.id.clone()), ..Default::default() }).await);
+        let period_label = format!("{} {} – {} ({})", period.university, period.course_code, period.programme, l_term(&chrome, period.term));
+        if lines.is_empty() {
+            unplaced.push((period_label, ms, reqs));
+            continue;
+        }
+        for l in lines {
+            let site = store!(chrome, state.store.placement_site(&l.site_id).await);
+            let home = s.home_position.or_else(|| ctx.municipalities.get(&s.home_municipality).copied());
+            let travel = match (home, site.as_ref().map(|x| x.position)) {
+                (Some(a), Some(b)) => chrome.t1("vfu-travel-minutes", "minutes", &model.minutes(a, b).to_string()),
+                _ => "–".into(),
+            };
+            let history = own
+                .iter()
+                .find(|p| p.id == l.placement_id)
+                .map(|p| p.history.iter().map(|h| (l_status(&chrome, h.status), h.on.to_string())).collect())
+                .unwrap_or_default();
+            placements.push(MyPlacement {
+                period: period_label.clone(),
+                dates: format!("{} – {}", l.start, l.end),
+                status: l_status(&chrome, l.status),
+                site: l.site_name,
+                address: site.map(|x| x.address).unwrap_or_default(),
+                municipality: names.get(&l.site_municipality).cloned().unwrap_or_default(),
+                supervisor: l.supervisor_name.unwrap_or_else(|| chrome.t("vfu-supervisor-not-yet")),
+                supervisor_email: l.supervisor_email.unwrap_or_default(),
+                travel,
+                history,
+                milestones: ms.clone(),
+                requirements: reqs.clone(),
+            });
+        }
+    }
+
+    // As a supervisor: the students placed with them.
+    let sups = store!(chrome, state.store.supervisors(None).await);
+    let mine: Vec<&Supervisor> = sups.iter().filter(|s| s.person_id == user.person_id).collect();
+    let mut students = Vec::new();
+    for s in &mine {
+        let lines = store!(chrome, state.store.placement_lines(&PlacementFilter { supervisor_id: Some(s.id.clone()), ..Default::default() }).await);
+        for l in lines {
+            students.push(MyStudentRow {
+                name: l.student_name,
+                email: l.student_email,
+                site: l.site_name,
+                period: format!("{} {} ({})", l.university, l.course_code, l_field(&chrome, l.field)),
+                dates: format!("{} – {}", l.start, l.end),
+                status: l_status(&chrome, l.status),
+            });
+        }
+    }
+    let is_student = !records.is_empty() || user.role == kkig_core::access::Role::Student;
+    let is_supervisor = !mine.is_empty() || user.role == kkig_core::access::Role::Supervisor;
+    render(StatusCode::OK, &MinePage { chrome, is_student, placements, unplaced, is_supervisor, students })
+}
+

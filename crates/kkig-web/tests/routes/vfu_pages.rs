@@ -1,0 +1,260 @@
+//! The VFU pages through the whole router: status per role, the municipality coordinator's,
+//! university coordinator's, student's and supervisor's flows with validation and audit, and the
+//! public "vem gör vad" page with its print version. Users sign in with API tokens (accepted on
+//! pages too), so that each request names its role. On SQLite and PostgreSQL.
+
+use std::collections::BTreeMap;
+
+use kkig_core::access::Role;
+use kkig_core::privacy::hash_token;
+use kkig_store::{Actor, NewUser, Store, StudentFilter, UserRecord, VfuStore};
+
+use crate::common::{apps, TestApp, TestResponse};
+
+const ROLES: [&str; 8] = ["admin", "regional", "muni_a", "muni_b", "university", "provider", "supervisor", "student"];
+
+struct World {
+    users: BTreeMap<&'static str, UserRecord>,
+}
+
+async fn world(app: &TestApp) -> World {
+    let s = &app.db.store;
+    let cli = Actor::cli();
+    let specs: [(&str, Role, Option<&str>); 8] = [
+        ("admin", Role::Admin, None),
+        ("regional", Role::Regional, None),
+        ("muni_a", Role::Municipality, Some("2422")),
+        ("muni_b", Role::Municipality, Some("2521")),
+        ("university", Role::University, Some("LTU")),
+        ("provider", Role::Provider, Some("yh-norr")),
+        ("supervisor", Role::Supervisor, None),
+        ("student", Role::Student, None),
+    ];
+    let mut users = BTreeMap::new();
+    for (key, role, scope) in specs {
+        let u = s
+            .create_user(&NewUser { email: format!("{key}@vfu.test"), name: format!("Namn {key}"), role, scope: scope.map(String::from) }, &cli)
+            .await
+            .unwrap();
+        s.create_api_token(&u.id, &format!("tok-{key}"), "test", &hash_token(&secret(key)), 4_000_000_000, &cli).await.unwrap();
+        users.insert(key, u);
+    }
+    World { users }
+}
+
+fn secret(key: &str) -> String {
+    format!("kkig_{key}_vfu_secret")
+}
+
+async fn get(app: &TestApp, role: Option<&str>, uri: &str) -> TestResponse {
+    let auth = role.map(|r| format!("Bearer {}", secret(r)));
+    let mut headers = Vec::new();
+    if let Some(a) = &auth {
+        headers.push(("authorization", a.as_str()));
+    }
+    app.send("GET", uri, &headers, "").await
+}
+
+/// A form POST as the browser sends it from kkig's own pages.
+async fn post(app: &TestApp, role: &str, uri: &str, body: &str) -> TestResponse {
+    let auth = format!("Bearer {}", secret(role));
+    app.send("POST", uri, &[("authorization", auth.as_str()), ("content-type", "application/x-www-form-urlencoded")], body).await
+}
+
+fn enc(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            b' ' => "+".into(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+fn form(pairs: &[(&str, &str)]) -> String {
+    pairs.iter().map(|(k, v)| format!("{k}={}", enc(v))).collect::<Vec<_>>().join("&")
+}
+
+fn location(res: &TestResponse) -> String {
+    res.headers.get("location").map(|v| v.to_str().unwrap().to_string()).unwrap_or_default()
+}
+
+#[tokio::test]
+async fn vfu_pages_by_role() {
+    for app in apps(true).await {
+        let label = app.db.label;
+        let _w = world(&app).await;
+        let period = app.db.store.vfu_periods(Some("LTU")).await.unwrap().remove(0).id;
+        let period_page = format!("/vfu/larosate/LTU/perioder/{period}");
+        //                                         anon admin reg  muni_a muni_b uni prov sup  stud
+        let rows: Vec<(String, [u16; 9])> = vec![
+            ("/vfu".into(), [200; 9]),
+            ("/vfu/kommun/2422/vem-gor-vad".into(), [200; 9]),
+            ("/vfu/kommun/2422/vem-gor-vad?program=nursing&utskrift=1".into(), [200; 9]),
+            ("/vfu/kommun/2422/vem-gor-vad?program=dans".into(), [404; 9]),
+            ("/vfu/kommun/9999/vem-gor-vad".into(), [404; 9]),
+            ("/vfu/min".into(), [303, 200, 200, 200, 200, 200, 200, 200, 200]),
+            ("/vfu/kommun/2422".into(), [303, 200, 200, 200, 403, 403, 403, 403, 403]),
+            ("/vfu/kommun/2422/platser".into(), [303, 200, 200, 200, 403, 403, 403, 403, 403]),
+            ("/vfu/kommun/2422/platser/ny".into(), [303, 200, 200, 200, 403, 403, 403, 403, 403]),
+            ("/vfu/kommun/2422/handledare".into(), [303, 200, 200, 200, 403, 403, 403, 403, 403]),
+            ("/vfu/kommun/2422/handledare/ny".into(), [303, 200, 200, 200, 403, 403, 403, 403, 403]),
+            ("/vfu/kommun/2422/utbildningsbehov".into(), [303, 200, 200, 200, 403, 403, 403, 403, 403]),
+            ("/vfu/kommun/2422/placeringar".into(), [303, 200, 200, 200, 403, 403, 403, 403, 403]),
+            ("/vfu/kommun/2521/platser".into(), [303, 200, 200, 403, 200, 403, 403, 403, 403]),
+            ("/vfu/kommun/0000".into(), [303, 404, 404, 404, 404, 404, 404, 404, 404]),
+            ("/vfu/larosate/LTU".into(), [303, 200, 200, 403, 403, 200, 403, 403, 403]),
+            ("/vfu/larosate/LTU/perioder/ny".into(), [303, 200, 403, 403, 403, 200, 403, 403, 403]),
+            (period_page.clone(), [303, 200, 200, 403, 403, 200, 403, 403, 403]),
+            (format!("{period_page}/andra"), [303, 200, 403, 403, 403, 200, 403, 403, 403]),
+            ("/vfu/larosate/UmU".into(), [303, 200, 200, 403, 403, 403, 403, 403, 403]),
+            ("/vfu/larosate/XYZ".into(), [303, 404, 404, 404, 404, 404, 404, 404, 404]),
+            // Another university's period under LTU's path is not found.
+            ("/vfu/larosate/LTU/perioder/no-such-period".into(), [303, 404, 404, 403, 403, 404, 403, 403, 403]),
+        ];
+        for (uri, expected) in rows {
+            for (i, role) in std::iter::once(None).chain(ROLES.iter().map(|r| Some(*r))).enumerate() {
+                let res = get(&app, role, &uri).await;
+                assert_eq!(res.status.as_u16(), expected[i], "{label} GET {uri} as {role:?}: {}", &res.body[..res.body.len().min(400)]);
+                if res.status == 303 {
+                    assert!(location(&res).starts_with("/logga-in?next=/vfu"), "{label}: {}", location(&res));
+                }
+                if res.status == 200 {
+                    assert!(res.body.contains("class=\"demo-notice\""), "{label} {uri}: the demo data is labelled");
+                }
+            }
+        }
+        app.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn public_raci_page_and_print_version() {
+    for app in apps(true).await {
+        let label = app.db.label;
+        let res = app.get("/vfu/kommun/2422/vem-gor-vad").await;
+        assert_eq!(res.status, 200, "{label}");
+        let b = &res.body;
+        assert!(b.contains("<h1>Vem gör vad i VFU – Sorsele</h1>"), "{label}: {b}");
+        assert!(b.contains("<th scope=\"col\">Kommunal VFU-samordnare</th>") && b.contains("<th scope=\"row\">Utse handledare</th>"), "{label}");
+        assert!(b.contains("Ansvar per uppgift och roll, Lärarutbildning, Sorsele</caption>"), "{label}");
+        assert!(b.contains("<dt>A</dt>") && b.contains("Utskriftsversion"), "{label}: legend and print link");
+        assert!(b.contains("Kontaktpersoner"), "{label}");
+        let en = app.get("/vfu/kommun/2422/vem-gor-vad?program=social_work&lang=en").await;
+        assert!(en.body.contains("Who does what in VFU – Sorsele") && en.body.contains("Social work"), "{label}");
+        let print = app.get("/vfu/kommun/2422/vem-gor-vad?program=teacher&utskrift=1").await;
+        assert_eq!(print.status, 200, "{label}");
+        assert!(print.body.contains("class=\"print-page\"") && !print.body.contains("site-header"), "{label}: the print version has no site chrome");
+        assert!(print.body.contains("<main id=\"main\">") && print.body.contains("Demodata"), "{label}");
+        app.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn coordinators_student_and_supervisor_flow() {
+    for app in apps(true).await {
+        let label = app.db.label;
+        let w = world(&app).await;
+        let s = &app.db.store;
+
+        // The municipality coordinator adds a site; an invalid form names the field.
+        let bad = post(&app, "muni_a", "/vfu/kommun/2422/platser/ny", &form(&[("name", ""), ("kind", "school"), ("fields", "F-3")])).await;
+        assert_eq!(bad.status, 422, "{label}: {}", bad.body);
+        assert!(bad.body.contains("Namn måste fyllas i."), "{label}: {}", bad.body);
+        assert!(bad.body.contains("aria-describedby=\"f-name-error\"") && bad.body.contains("href=\"#f-name\""), "{label}: message next to the field and linked from the summary");
+        let bad = post(&app, "muni_a", "/vfu/kommun/2422/platser/ny", &form(&[("name", "Testskolan"), ("kind", "school"), ("fields", "sjuksköterska")])).await;
+        assert_eq!(bad.status, 422, "{label}");
+        assert!(bad.body.contains("Områden: a school cannot take field nurse"), "{label}: {}", bad.body);
+        let ok = post(&app, "muni_a", "/vfu/kommun/2422/platser/ny", &form(&[("name", "Testskolan"), ("kind", "school"), ("fields", "F-3|4-6"), ("address", "Skolgatan 1, Sorsele")])).await;
+        assert_eq!(ok.status, 303, "{label}: {}", ok.body);
+        let site = s.placement_sites(Some("2422".parse().unwrap())).await.unwrap().into_iter().find(|x| x.name == "Testskolan").unwrap();
+        assert!(location(&ok).starts_with(&format!("/vfu/kommun/2422/platser/{}", site.id)), "{label}");
+        // Another municipality neither reads nor changes it.
+        assert_eq!(get(&app, Some("muni_b"), &format!("/vfu/kommun/2521/platser/{}", site.id)).await.status, 404, "{label}");
+        assert_eq!(post(&app, "muni_b", &format!("/vfu/kommun/2422/platser/{}/ta-bort", site.id), "").await.status, 403, "{label}");
+        // Hosting interest for a term; "no" needs a reason.
+        let term = kkig_core::vfu::Term::of(kkig_core::vfu::Day(time::OffsetDateTime::now_utc().date())).to_string();
+        let h = post(&app, "muni_a", &format!("/vfu/kommun/2422/platser/{}/intresse", site.id), &form(&[("term", &term), ("interest", "no"), ("capacity", "0")])).await;
+        assert_eq!(h.status, 422, "{label}");
+        assert!(h.body.contains("Skäl: reason is required when"), "{label}: {}", h.body);
+        let h = post(&app, "muni_a", &format!("/vfu/kommun/2422/platser/{}/intresse", site.id), &form(&[("term", &term), ("interest", "yes"), ("capacity", "2")])).await;
+        assert_eq!(h.status, 303, "{label}: {}", h.body);
+        let page = get(&app, Some("muni_a"), &format!("/vfu/kommun/2422/platser/{}", site.id)).await;
+        assert!(page.body.contains("Ja</td><td class=\"num\">2</td>"), "{label}: {}", page.body);
+
+        // A supervisor: the account's e-mail links the record to the account's person.
+        let sup_form = [("name", "Siv Handledare"), ("email", "supervisor@vfu.test"), ("site_id", site.id.as_str()), ("fields", "F-3"), ("employment_percent", "150"), ("students_per_period", "1"), ("training", "none"), ("invite", "not_invited"), ("consent_contact", "1")];
+        let bad = post(&app, "muni_a", "/vfu/kommun/2422/handledare/ny", &form(&sup_form)).await;
+        assert_eq!(bad.status, 422, "{label}");
+        assert!(bad.body.contains("Tjänstgöringsgrad (%): employment_percent 150 is outside"), "{label}: {}", bad.body);
+        let mut good = sup_form;
+        good[4] = ("employment_percent", "80");
+        let ok = post(&app, "muni_a", "/vfu/kommun/2422/handledare/ny", &form(&good)).await;
+        assert_eq!(ok.status, 303, "{label}: {}", ok.body);
+        let sup = s.supervisors(Some("2422".parse().unwrap())).await.unwrap().into_iter().find(|x| x.email == "supervisor@vfu.test").unwrap();
+        assert_eq!(sup.person_id, w.users["supervisor"].person_id, "{label}");
+        let inv = post(&app, "muni_a", &format!("/vfu/kommun/2422/handledare/{}/inbjudan", sup.id), "status=invited&university=").await;
+        assert_eq!(inv.status, 303, "{label}: {}", inv.body);
+        assert_eq!(s.supervisor(&sup.id).await.unwrap().unwrap().invite, kkig_core::vfu::InviteStatus::Invited, "{label}");
+        let list = get(&app, Some("muni_a"), "/vfu/kommun/2422/handledare").await;
+        assert!(list.body.contains("Siv Handledare") && list.body.contains("Inbjuden ("), "{label}");
+        let need = get(&app, Some("muni_a"), "/vfu/kommun/2422/utbildningsbehov").await;
+        assert!(need.body.contains("<caption id=\"need-caption\">Efterfrågan mot utbildad handledarkapacitet i Sorsele"), "{label}");
+
+        // The university coordinator: a period, a student on it, a placement through its lifecycle.
+        let bad = post(&app, "university", "/vfu/larosate/LTU/perioder/ny", &form(&[("programme", "Grundlärare F-3"), ("course_code", "GL1"), ("field", "teacher_f3"), ("start", "2027-02-01"), ("end", "2027-01-01")])).await;
+        assert_eq!(bad.status, 422, "{label}");
+        assert!(bad.body.contains("Slutdatum: end 2027-01-01 is before start 2027-02-01"), "{label}: {}", bad.body);
+        let ok = post(&app, "university", "/vfu/larosate/LTU/perioder/ny", &form(&[("programme", "Grundlärare F-3"), ("course_code", "GL1"), ("field", "teacher_f3"), ("start", "2027-02-01"), ("end", "2027-03-05"), ("students", "10")])).await;
+        assert_eq!(ok.status, 303, "{label}: {}", ok.body);
+        let period_path = location(&ok);
+        let period_id = period_path.rsplit('/').next().unwrap().to_string();
+        assert_eq!(post(&app, "regional", &format!("{period_path}/andra"), "programme=x").await.status, 403, "{label}: regional reads only");
+        let st = post(&app, "university", &format!("{period_path}/studenter/ny"), &form(&[("name", "Stina Student"), ("email", "student@vfu.test"), ("home_municipality", "2422"), ("registerutdrag", "2025-06-01")])).await;
+        assert_eq!(st.status, 303, "{label}: {}", st.body);
+        let student = s.vfu_students(&StudentFilter { period_id: Some(period_id.clone()), ..Default::default() }).await.unwrap().remove(0);
+        assert_eq!(student.person_id, w.users["student"].person_id, "{label}");
+        let pp = get(&app, Some("university"), &period_path).await;
+        assert!(pp.body.contains("Registerutdrag: för gammalt (2025-06-01)"), "{label}: more than a year before the start: {}", pp.body);
+        let pl = post(&app, "university", &format!("/vfu/larosate/LTU/studenter/{}/placera", student.id), &form(&[("site_id", &site.id), ("status", "offered")])).await;
+        assert_eq!(pl.status, 303, "{label}: {}", pl.body);
+        let placement = s.placements(&kkig_store::PlacementFilter { student_id: Some(student.id.clone()), ..Default::default() }).await.unwrap().remove(0);
+        // The municipality confirms and appoints the supervisor; the university starts it.
+        let c = post(&app, "muni_a", &format!("/vfu/placering/{}/status", placement.id), "to=confirmed&back=%2Fvfu%2Fkommun%2F2422%2Fplaceringar").await;
+        assert_eq!((c.status.as_u16(), location(&c)), (303, format!("/vfu/kommun/2422/placeringar#p-{}", placement.id)), "{label}");
+        assert_eq!(post(&app, "muni_b", &format!("/vfu/placering/{}/status", placement.id), "to=started").await.status, 404, "{label}");
+        let e = post(&app, "muni_a", &format!("/vfu/kommun/2422/placeringar/{}", placement.id), &form(&[("supervisor_id", &sup.id), ("note", "")])).await;
+        assert_eq!(e.status, 303, "{label}: {}", e.body);
+        let bad = post(&app, "university", &format!("/vfu/placering/{}/status", placement.id), "to=completed").await;
+        assert_eq!(bad.status, 409, "{label}: confirmed cannot jump to completed");
+        let ok = post(&app, "university", &format!("/vfu/placering/{}/status", placement.id), &format!("to=started&back={}", enc(&period_path))).await;
+        assert_eq!(ok.status, 303, "{label}");
+        assert_eq!(s.placement(&placement.id).await.unwrap().unwrap().status, kkig_core::vfu::PlacementStatus::Started, "{label}");
+
+        // The student sees the placement, supervisor and travel; the supervisor sees the student.
+        let mine = get(&app, Some("student"), "/vfu/min").await;
+        assert_eq!(mine.status, 200, "{label}");
+        assert!(mine.body.contains("Testskolan, Sorsele") && mine.body.contains("Siv Handledare") && mine.body.contains("min enkel resa"), "{label}: {}", mine.body);
+        assert!(mine.body.contains("Påbörjad"), "{label}");
+        let mine = get(&app, Some("supervisor"), "/vfu/min").await;
+        assert!(mine.body.contains("Mina studenter") && mine.body.contains("Stina Student"), "{label}: {}", mine.body);
+        let other = get(&app, Some("muni_b"), "/vfu/min").await;
+        assert!(other.body.contains("Ditt konto har ingen VFU"), "{label}");
+
+        // Every change is in the audit log with the user as actor.
+        let audit = s.audit_since(0, 1_000_000).await.unwrap();
+        for entity in ["placement_site", "supervisor", "vfu_period", "placement"] {
+            assert!(audit.iter().any(|e| e.entity == entity && e.actor.starts_with("user:")), "{label}: {entity} audited: {:?}", audit.iter().rev().take(10).collect::<Vec<_>>());
+        }
+
+        // Deleting: a site with placements is refused with a readable page, an empty one goes.
+        let refused = post(&app, "muni_a", &format!("/vfu/kommun/2422/platser/{}/ta-bort", site.id), "").await;
+        assert_eq!(refused.status, 409, "{label}");
+        let del = post(&app, "university", &format!("/vfu/larosate/LTU/studenter/{}/ta-bort", student.id), "").await;
+        assert_eq!(del.status, 303, "{label}");
+        assert_eq!(post(&app, "muni_a", &format!("/vfu/kommun/2422/platser/{}/ta-bort", site.id), "").await.status, 303, "{label}");
+        assert!(s.placement_site(&site.id).await.unwrap().is_none(), "{label}");
+        assert_eq!(post(&app, "university", &format!("{period_path}/ta-bort"), "").await.status, 303, "{label}");
+        app.finish().await;
+    }
+}
