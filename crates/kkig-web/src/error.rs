@@ -27,6 +27,20 @@ pub struct ErrorBody {
     /// What went wrong, in English, naming the offending value.
     #[schema(example = "no municipality with code 9999")]
     pub error: String,
+    /// Every invalid field of the request body, when the input was invalid (400/409/422).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[schema(nullable = false)]
+    pub fields: Vec<FieldProblem>,
+}
+
+/// One invalid field of a request body.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+pub struct FieldProblem {
+    /// The field as the request names it, e.g. `end`, `fields`, `task.allocate`.
+    #[schema(example = "end")]
+    pub field: String,
+    #[schema(example = "end 2026-01-10 is before start 2026-02-01")]
+    pub message: String,
 }
 
 impl From<kkig_store::StoreError> for ApiError {
@@ -38,6 +52,6 @@ impl From<kkig_store::StoreError> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        (self.status, Json(ErrorBody { error: self.message })).into_response()
+        (self.status, Json(ErrorBody { error: self.message, fields: Vec::new() })).into_response()
     }
 }

@@ -20,6 +20,7 @@ mod page;
 mod pages;
 mod session;
 mod vfu_pages;
+pub mod vfu_api;
 
 use std::future::Future;
 use std::sync::Arc;
@@ -130,6 +131,7 @@ pub fn app(state: AppState) -> Router {
         .route("/v1/learning-centres", get(api::list_learning_centres))
         .route("/v1/occupations", get(api::list_occupations))
         .route("/openapi.json", get(api::openapi_json))
+        .merge(vfu_api::routes())
         .fallback(api::not_found);
 
     let pages = Router::new()

@@ -11,4 +11,5 @@ mod catalogue;
 mod health;
 mod openapi;
 mod pages;
+mod vfu;
 mod vfu_pages;

@@ -18,6 +18,19 @@ async fn openapi_document_is_3_1_and_describes_every_route() {
     ] {
         assert!(doc["paths"][path]["get"].is_object(), "{path} missing from the OpenAPI document");
     }
+    for (path, method) in [
+        ("/api/v1/vfu/sites", "post"),
+        ("/api/v1/vfu/sites/{id}", "delete"),
+        ("/api/v1/vfu/placements/{id}/transition", "post"),
+        ("/api/v1/vfu/municipalities/{code}/raci/{programme}", "put"),
+        ("/api/v1/vfu/periods.ics", "get"),
+        ("/api/v1/vfu/me", "get"),
+    ] {
+        assert!(doc["paths"][path][method].is_object(), "{method} {path} missing from the OpenAPI document");
+    }
+    // Every VFU route of the router is documented, and nothing else under /api/v1/vfu/.
+    let documented = doc["paths"].as_object().unwrap().keys().filter(|p| p.starts_with("/api/v1/vfu/")).count();
+    assert_eq!(documented, 28, "VFU paths in the OpenAPI document");
     // The municipality schema has exactly the keys the API promises.
     let props = doc["components"]["schemas"]["MunicipalityRecord"]["properties"].as_object().unwrap();
     for key in ["code", "name", "county_code", "seat", "lat", "lon", "population", "population_year", "role"] {
