@@ -487,11 +487,14 @@ impl Catalogue {
                 None => (0..k as u32).map(|o| (u64::from(o), o)).collect(),
                 Some(c) => c.ones().take(k).map(|o| (u64::from(o), o)).collect(),
             },
-            // One word: walk its matches in relevance order, unless few of them are left.
-            Order::Score if must.len() == 1 && optional.is_empty() && total * 8 >= must[0].len() => {
+            // One word searched for before: walk its matches in relevance order, unless few of
+            // them are left.
+            Order::Score
+                if must.len() == 1 && optional.is_empty() && total * 8 >= must[0].len() && must[0].used_before() =>
+            {
                 let w = &must[0];
                 let mut out = Vec::with_capacity(k);
-                for &i in &w.by_relevance {
+                for &i in w.by_relevance(id_rank) {
                     let ord = w.ords[i as usize];
                     if accept(ord) {
                         out.push((score_key(w.scores[i as usize], id_rank[ord as usize]), ord));

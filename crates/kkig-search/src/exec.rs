@@ -20,7 +20,8 @@
 
 use std::collections::{BTreeMap, BinaryHeap, HashMap};
 use std::ops::Bound;
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
 
 /// A set of offerings (by ord) as a bitset.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -203,8 +204,12 @@ pub(crate) struct WordHits {
     /// The word's score for each of `ords`.
     pub(crate) scores: Vec<f32>,
     pub(crate) bits: Bits,
-    /// Positions in `ords` by relevance: score descending, then id.
-    pub(crate) by_relevance: Vec<u32>,
+    /// Positions in `ords` by relevance (score descending, then id), sorted the second time
+    /// the word is searched for: a first search selects its page with a heap instead, so a
+    /// word searched for once costs no sort.
+    by_relevance: OnceLock<Vec<u32>>,
+    /// Searches that used this word.
+    uses: AtomicU32,
 }
 
 impl WordHits {
@@ -215,13 +220,28 @@ impl WordHits {
         for &(ord, _) in &hits {
             bits.insert(ord);
         }
-        let mut by_relevance: Vec<u32> = (0..hits.len() as u32).collect();
-        by_relevance.sort_unstable_by_key(|&i| {
-            let (ord, score) = hits[i as usize];
-            score_key(score, id_rank[ord as usize])
-        });
         let (ords, scores) = hits.into_iter().unzip();
-        WordHits { ords, scores, bits, by_relevance }
+        WordHits { ords, scores, bits, by_relevance: OnceLock::new(), uses: AtomicU32::new(0) }
+    }
+
+    /// Count a search that uses this word; true from its second search on.
+    pub(crate) fn used_before(&self) -> bool {
+        self.uses.fetch_add(1, Ordering::Relaxed) > 0
+    }
+
+    /// Positions in `ords` by relevance: score descending, then id.
+    pub(crate) fn by_relevance(&self, id_rank: &[u32]) -> &[u32] {
+        self.by_relevance.get_or_init(|| {
+            let mut keys: Vec<(u64, u32)> = self
+                .ords
+                .iter()
+                .zip(&self.scores)
+                .enumerate()
+                .map(|(i, (&ord, &score))| (score_key(score, id_rank[ord as usize]), i as u32))
+                .collect();
+            keys.sort_unstable();
+            keys.into_iter().map(|(_, i)| i).collect()
+        })
     }
 
     pub(crate) fn len(&self) -> usize {
@@ -229,6 +249,7 @@ impl WordHits {
     }
 
     fn bytes(&self) -> usize {
+        // ords, scores and (once sorted) the relevance order: 4 bytes each per match.
         self.ords.len() * 12 + self.bits.bytes() + 64
     }
 
@@ -526,7 +547,7 @@ mod tests {
         assert_eq!(hits.score_from(&mut at, 40), Some(0.5));
         assert_eq!(hits.score_from(&mut at, 41), None);
         // By relevance: 3.0 (ord 2), 2.0 (ord 5), 1.0 (ord 9), 0.5 (ord 40).
-        let by: Vec<u32> = hits.by_relevance.iter().map(|&i| hits.ords[i as usize]).collect();
+        let by: Vec<u32> = hits.by_relevance(&(0..64).collect::<Vec<_>>()).iter().map(|&i| hits.ords[i as usize]).collect();
         assert_eq!(by, [2, 5, 9, 40]);
     }
 
