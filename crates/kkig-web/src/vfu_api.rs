@@ -1034,7 +1034,8 @@ pub async fn put_supervisor(
     let mut s = input.parse(&ctx).map_err(invalid)?;
     s.id = old.id.clone();
     s.person_id = old.person_id.clone();
-    if !supervisor_allows(&p, Action::Write, &s) {
+    // A supervisor corrects their own record but does not move it to another municipality.
+    if !supervisor_allows(&p, Action::Write, &s) || (s.municipality != old.municipality && !may_municipal(&p, Action::Write, s.municipality)) {
         return Err(forbidden(format!("supervisors of municipality {}", s.municipality)));
     }
     state.store.update_supervisor(&s, &actor(&u)).await?;
@@ -1442,7 +1443,9 @@ pub async fn put_student(State(state): State<AppState>, me: MaybeUser, Path(id):
     let mut s = input.parse(&ctx).map_err(invalid)?;
     s.id = old.id.clone();
     s.person_id = old.person_id.clone();
-    if !student_allows(&state, &p, Action::Write, &s).await? {
+    // A student corrects their own record but does not move to another period by themselves.
+    let moved = s.period_id != old.period_id && !may_university(&p, Action::Write, &period_university(&state, &s.period_id).await?);
+    if moved || !student_allows(&state, &p, Action::Write, &s).await? {
         return Err(forbidden(format!("students of VFU period {}", s.period_id)));
     }
     state.store.update_vfu_student(&s, &actor(&u)).await?;

@@ -618,6 +618,17 @@ async fn me_for_a_student_and_a_supervisor() {
         assert_eq!(sup["studies"], json!([]), "{label}");
         let other = ok(&app, "provider", "GET", "/api/v1/vfu/me", Value::Null).await;
         assert_eq!(other, json!({"studies": [], "supervisor": null, "supervising": []}), "{label}");
+        // They correct their own records, but do not move them out of their owners' scope.
+        let moved = call(&app, Some("supervisor"), "PUT", &format!("/api/v1/vfu/supervisors/{}", w.sup_a), &supervisor_body("supervisor@kkig.test", "2521", "").to_string()).await;
+        assert_eq!(moved.status, 403, "{label}: {}", moved.body);
+        let phone = ok(&app, "supervisor", "PUT", &format!("/api/v1/vfu/supervisors/{}", w.sup_a), {
+            let mut b = supervisor_body("supervisor@kkig.test", "2422", "site-a");
+            b["phone"] = json!("070-999 99 99");
+            b
+        }).await;
+        assert_eq!(phone["phone"], "070-999 99 99", "{label}");
+        let moved = call(&app, Some("student"), "PUT", &format!("/api/v1/vfu/students/{}", w.stu_a), &student_body("per-umu", "student@kkig.test", "2422", "site-a").to_string()).await;
+        assert_eq!(moved.status, 403, "{label}: {}", moved.body);
         // The supervisor reads their own record, not their student's directly.
         assert_eq!(call(&app, Some("supervisor"), "GET", &format!("/api/v1/vfu/students/{}", w.stu_a), "").await.status, 404, "{label}");
         app.finish().await;
