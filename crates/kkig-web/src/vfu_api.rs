@@ -52,6 +52,7 @@ pub fn routes() -> Router<AppState> {
         .route("/v1/vfu/sites/{id}/interest", get(site_interest))
         .route("/v1/vfu/sites/{id}/interest/{term}", put(put_interest))
         .route("/v1/vfu/sites/{id}/waiting-list", get(site_waiting_list))
+        .route("/v1/vfu/sites/{id}/placements", get(site_placements_json))
         .route("/v1/vfu/sites/{id}/placements.csv", get(site_placements_csv))
         .route("/v1/vfu/sites/{id}/placements.xlsx", get(site_placements_xlsx))
         .route("/v1/vfu/supervisors", get(list_supervisors).post(create_supervisor))
@@ -71,6 +72,7 @@ pub fn routes() -> Router<AppState> {
         .route("/v1/vfu/municipalities/{code}/raci", get(get_raci))
         .route("/v1/vfu/municipalities/{code}/raci/{programme}", put(put_raci).delete(reset_raci))
         .route("/v1/vfu/municipalities/{code}/contacts", get(list_contacts).post(create_contact))
+        .route("/v1/vfu/municipalities/{code}/placements", get(municipality_placements_json))
         .route("/v1/vfu/municipalities/{code}/placements.csv", get(municipality_placements_csv))
         .route("/v1/vfu/municipalities/{code}/placements.xlsx", get(municipality_placements_xlsx))
         .route("/v1/vfu/contacts/{id}", put(put_contact).delete(delete_contact))
@@ -2045,19 +2047,92 @@ async fn visible_lines(state: &AppState, u: &UserRecord, filter: &PlacementFilte
     Ok(state.store.placement_lines(filter).await?.into_iter().filter(|l| allowed.contains(&l.placement_id)).collect())
 }
 
-async fn municipality_placements(state: AppState, me: MaybeUser, code: String, xlsx: bool) -> R<Response> {
+async fn municipality_lines(state: &AppState, me: MaybeUser, code: &str) -> R<(Kommunkod, Vec<kkig_core::vfu::PlacementLine>)> {
     let u = user(me)?;
-    let m = known_municipality(&state, &code).await?;
+    let m = known_municipality(state, code).await?;
     require_municipal_read(&u, m, "placements")?;
-    let lines = visible_lines(&state, &u, &PlacementFilter { site_municipality: Some(m), ..Default::default() }).await?;
+    Ok((m, visible_lines(state, &u, &PlacementFilter { site_municipality: Some(m), ..Default::default() }).await?))
+}
+
+async fn site_lines(state: &AppState, me: MaybeUser, id: &str) -> R<Vec<kkig_core::vfu::PlacementLine>> {
+    let u = user(me)?;
+    let site = readable_site(state, &u, id).await?;
+    visible_lines(state, &u, &PlacementFilter { site_id: Some(site.id.clone()), ..Default::default() }).await
+}
+
+async fn municipality_placements(state: AppState, me: MaybeUser, code: String, xlsx: bool) -> R<Response> {
+    let (m, lines) = municipality_lines(&state, me, &code).await?;
     download(kkig_formats::vfu::placements_table(&lines, PlacementAudience::Municipality), xlsx, &format!("placeringar-{m}"))
 }
 
 async fn site_placements(state: AppState, me: MaybeUser, id: String, xlsx: bool) -> R<Response> {
-    let u = user(me)?;
-    let site = readable_site(&state, &u, &id).await?;
-    let lines = visible_lines(&state, &u, &PlacementFilter { site_id: Some(site.id.clone()), ..Default::default() }).await?;
-    download(kkig_formats::vfu::placements_table(&lines, PlacementAudience::Site), xlsx, &format!("placeringar-{}", site.id))
+    let lines = site_lines(&state, me, &id).await?;
+    download(kkig_formats::vfu::placements_table(&lines, PlacementAudience::Site), xlsx, &format!("placeringar-{id}"))
+}
+
+/// A placement with the names around it: one line of the lists for sites and municipalities.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PlacementLineRecord {
+    pub placement_id: String,
+    pub status: String,
+    pub waiting_for_better: bool,
+    pub site_id: String,
+    pub site_name: String,
+    pub site_municipality: String,
+    pub student_name: String,
+    pub student_email: String,
+    pub home_municipality: String,
+    pub period_id: String,
+    pub university: String,
+    pub programme: String,
+    pub course_code: String,
+    pub field: String,
+    pub start: String,
+    pub end: String,
+    pub supervisor_name: Option<String>,
+    pub supervisor_email: Option<String>,
+}
+
+fn line_records(lines: &[kkig_core::vfu::PlacementLine]) -> Vec<PlacementLineRecord> {
+    lines
+        .iter()
+        .map(|l| PlacementLineRecord {
+            placement_id: l.placement_id.clone(),
+            status: l.status.as_str().into(),
+            waiting_for_better: l.waiting_for_better,
+            site_id: l.site_id.clone(),
+            site_name: l.site_name.clone(),
+            site_municipality: l.site_municipality.to_string(),
+            student_name: l.student_name.clone(),
+            student_email: l.student_email.clone(),
+            home_municipality: l.home_municipality.to_string(),
+            period_id: l.period_id.clone(),
+            university: l.university.clone(),
+            programme: l.programme.clone(),
+            course_code: l.course_code.clone(),
+            field: l.field.code().into(),
+            start: l.start.to_string(),
+            end: l.end.to_string(),
+            supervisor_name: l.supervisor_name.clone(),
+            supervisor_email: l.supervisor_email.clone(),
+        })
+        .collect()
+}
+
+/// Every placement at the municipality's sites that you may see, with names, by site, start
+/// and student.
+#[utoipa::path(get, path = "/api/v1/vfu/municipalities/{code}/placements", tag = "vfu", security(("bearer" = [])),
+    params(("code" = String, Path, example = "2422")),
+    responses((status = 200, body = [PlacementLineRecord]), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn municipality_placements_json(State(state): State<AppState>, me: MaybeUser, Path(code): Path<String>) -> R<Json<Vec<PlacementLineRecord>>> {
+    Ok(Json(line_records(&municipality_lines(&state, me, &code).await?.1)))
+}
+
+/// Every placement at a site that you may see, with names (every status).
+#[utoipa::path(get, path = "/api/v1/vfu/sites/{id}/placements", tag = "vfu", security(("bearer" = [])), params(("id" = String, Path)),
+    responses((status = 200, body = [PlacementLineRecord]), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn site_placements_json(State(state): State<AppState>, me: MaybeUser, Path(id): Path<String>) -> R<Json<Vec<PlacementLineRecord>>> {
+    Ok(Json(line_records(&site_lines(&state, me, &id).await?)))
 }
 
 /// Every placement at the municipality's sites, for its coordinator (Swedish-Excel CSV: UTF-8

@@ -485,6 +485,9 @@ async fn vfu_route_by_role_matrix() {
             ("GET", pl_b_uri.clone(), "", [401, 200, 200, 404, 200, 404, 200, 404, 404, 404]),
             ("GET", "/api/v1/vfu/municipalities/2422/training-need".into(), "", [401, 200, 200, 200, 403, 200, 200, 403, 403, 403]),
             ("GET", "/api/v1/vfu/municipalities/2422/compensation".into(), "", [401, 200, 200, 200, 403, 200, 200, 403, 403, 403]),
+            ("GET", "/api/v1/vfu/municipalities/2422/placements".into(), "", [401, 200, 200, 200, 403, 200, 200, 403, 403, 403]),
+            ("GET", "/api/v1/vfu/sites/site-a/placements".into(), "", [401, 200, 200, 200, 404, 200, 200, 404, 404, 404]),
+            ("GET", "/api/v1/vfu/municipalities/9999/placements".into(), "", [401, 404, 404, 404, 404, 404, 404, 404, 404, 404]),
             ("GET", "/api/v1/vfu/municipalities/2422/placements.csv".into(), "", [401, 200, 200, 200, 403, 200, 200, 403, 403, 403]),
             ("GET", "/api/v1/vfu/municipalities/2422/placements.xlsx".into(), "", [401, 200, 200, 200, 403, 200, 200, 403, 403, 403]),
             ("GET", "/api/v1/vfu/municipalities/2422/raci".into(), "", [200; 10]),
@@ -569,6 +572,10 @@ async fn downloads_and_calendar() {
         assert_eq!(rows[1][col("student")], "Student 2422", "{label}");
         assert_eq!(rows[1][col("status")], "requested", "{label}");
         assert_eq!(rows[1][col("veckor")], "5", "{label}");
+        let json_lines = ok(&app, "uni_x", "GET", "/api/v1/vfu/municipalities/2422/placements", Value::Null).await;
+        assert_eq!((json_lines[0]["placement_id"].as_str(), json_lines[0]["student_name"].as_str(), json_lines[0]["supervisor_name"].as_str()),
+            (Some(w.pl_a.as_str()), Some("Student 2422"), Some("Handledare 2422")), "{label}");
+        assert_eq!(ok(&app, "uni_y", "GET", "/api/v1/vfu/sites/site-a/placements", Value::Null).await, json!([]), "{label}");
         // University Y sees none of X's students in A's list.
         let y = call(&app, Some("uni_y"), "GET", "/api/v1/vfu/municipalities/2422/placements.csv", "").await;
         assert_eq!(y.body.trim_start_matches('\u{feff}').split("\r\n").filter(|l| !l.is_empty()).count(), 1, "{label}: {}", y.body);
