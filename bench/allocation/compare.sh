@@ -3,6 +3,7 @@
 #
 #   bench/allocation/compare.sh            # all four instances, writes results.md
 #   SIZES="20000x6000" bench/allocation/compare.sh
+#   KKIG=/tmp/kkig bench/allocation/compare.sh   # a given binary, no build
 #
 # Builds kkig in release, installs ortools + numpy into bench/allocation/.venv (once),
 # generates the instances with `kkig demo-instance` (seed 1, 6 fields, loose = total capacity
@@ -14,8 +15,11 @@ here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 cd "$root"
 
-cargo build --release -q -p kkig-cli
-kkig="$root/target/release/kkig"
+# KKIG=/path/to/kkig uses that binary instead of building one.
+if [ -z "${KKIG:-}" ]; then
+    cargo build --release -q -p kkig-cli
+fi
+kkig="${KKIG:-$root/target/release/kkig}"
 
 if [ ! -x "$here/.venv/bin/python" ]; then
     python3 -m venv "$here/.venv"

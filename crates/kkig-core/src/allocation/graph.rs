@@ -139,13 +139,28 @@ pub(super) fn build(v: &Validated<'_>, index: &FieldIndex) -> (Bipartite, Vec<u3
         (arcs(v, index, &free), Arcs::default())
     };
     let mut start = first.start;
-    let (mut site, mut cost) = (first.site, first.cost);
-    let offset = site.len() as u32;
+    let total = first.site.len() + second.site.len();
+    let (mut site, mut cost) = if second.site.is_empty() {
+        (first.site, first.cost)
+    } else {
+        // One exactly sized copy (the big vectors are most of the memory touched).
+        let mut site = Vec::with_capacity(total);
+        let mut cost = Vec::with_capacity(total);
+        site.extend_from_slice(&first.site);
+        cost.extend_from_slice(&first.cost);
+        (site, cost)
+    };
+    let offset = first_len(&start);
     start.extend(second.start.iter().skip(1).map(|s| s + offset));
     site.extend_from_slice(&second.site);
     cost.extend_from_slice(&second.cost);
+    drop(second);
     let g = Bipartite { capacity: v.free_capacity.clone(), unplaced_penalty: inst.rules.unplaced_penalty, start, site, cost };
     (g, free)
+}
+
+fn first_len(start: &[u32]) -> u32 {
+    start.last().copied().unwrap_or(0)
 }
 
 #[derive(Default)]
@@ -159,10 +174,18 @@ fn arcs(v: &Validated<'_>, index: &FieldIndex, students: &[u32]) -> Arcs {
     let inst = v.instance;
     let limit = inst.rules.max_travel_minutes;
     let unplaced = inst.rules.unplaced_penalty;
+    // Reserve from a sample of the students (sites in their search window, of which about
+    // π/4 lie within reach), so the big vectors are not regrown and copied.
+    let step = 50;
+    let mut sampled = 0usize;
+    for &i in students.iter().step_by(step) {
+        index.for_each_candidate(v.student_field[i as usize], v.student_position(i as usize), |_| sampled += 1);
+    }
+    let estimate = (sampled * step).min(students.len().saturating_mul(v.instance.sites.len())) * 85 / 100 + 1024;
     let mut out = Arcs {
         start: Vec::with_capacity(students.len() + 1),
-        site: Vec::with_capacity(students.len() * 32),
-        cost: Vec::with_capacity(students.len() * 32),
+        site: Vec::with_capacity(estimate),
+        cost: Vec::with_capacity(estimate),
     };
     out.start.push(0u32);
     for &i in students {
