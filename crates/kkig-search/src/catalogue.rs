@@ -430,7 +430,7 @@ impl Catalogue {
         self.memo.get_or(&key, || {
             let query = if optional { self.optional_word_query(w) } else { self.word_query(w)? };
             let hits = self.searcher.search(&*query, &AllHits { doc_ords: &self.doc_ords })?;
-            Ok::<_, SearchError>(WordHits::new(hits, self.offerings.len(), &self.table.id_rank))
+            Ok::<_, SearchError>(WordHits::new(hits, self.offerings.len()))
         })
     }
 
@@ -440,7 +440,7 @@ impl Catalogue {
         q: &SearchQuery,
         words: &[QueryWord],
         travel: &TravelTimes,
-    ) -> Result<(usize, Vec<(u64, u32)>, Order), SearchError> {
+    ) -> Result<Executed, SearchError> {
         let n = self.offerings.len();
         let order = order_of(q, words);
         let all_stop = words.iter().all(|w| w.stop);
@@ -671,6 +671,9 @@ impl Catalogue {
         Ok(Box::new(DisjunctionMaxQuery::new(alternatives)))
     }
 }
+
+/// What the executor answers: the total, and the first matches as (key, ord) in `Order`.
+type Executed = (usize, Vec<(u64, u32)>, Order);
 
 /// The checks every search makes before doing anything.
 fn check(q: &SearchQuery) -> Result<(), SearchError> {

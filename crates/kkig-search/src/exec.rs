@@ -214,7 +214,7 @@ pub(crate) struct WordHits {
 
 impl WordHits {
     /// From (ord, score) pairs in any order, each ord at most once.
-    pub(crate) fn new(mut hits: Vec<(u32, f32)>, n: usize, id_rank: &[u32]) -> WordHits {
+    pub(crate) fn new(mut hits: Vec<(u32, f32)>, n: usize) -> WordHits {
         hits.sort_unstable_by_key(|h| h.0);
         let mut bits = Bits::empty(n);
         for &(ord, _) in &hits {
@@ -538,7 +538,7 @@ mod tests {
 
     #[test]
     fn score_from_gallops_forward() {
-        let hits = WordHits::new(vec![(9, 1.0), (2, 3.0), (5, 2.0), (40, 0.5)], 64, &(0..64).collect::<Vec<_>>());
+        let hits = WordHits::new(vec![(9, 1.0), (2, 3.0), (5, 2.0), (40, 0.5)], 64);
         assert_eq!(hits.ords, [2, 5, 9, 40]);
         let mut at = 0;
         assert_eq!(hits.score_from(&mut at, 2), Some(3.0));
@@ -562,7 +562,7 @@ mod tests {
 
     #[test]
     fn memo_evicts_least_recently_used() {
-        let make = |n: u32| move || Ok::<_, ()>(WordHits::new((0..n).map(|o| (o, 1.0)).collect(), 1024, &(0..1024).collect::<Vec<_>>()));
+        let make = |n: u32| move || Ok::<_, ()>(WordHits::new((0..n).map(|o| (o, 1.0)).collect(), 1024));
         // Each entry is 128 bytes of bitset + 12 per hit + 64.
         let memo = WordMemo::new(3 * (128 + 64 + 12 * 10));
         for w in ["a", "b", "c"] {
