@@ -144,6 +144,12 @@ pub enum Target<'a> {
     /// hosting answers, its adaptation of the RACI matrix, its contact persons, and the views
     /// over them (training need, compensation basis).
     VfuMunicipal { municipality: Kommunkod },
+    /// A municipality's forecast inputs (staff age profiles, vacancies, completion share). The
+    /// forecast is public to read; the municipality keeps its inputs; the collaboration reads.
+    ForecastInput { municipality: Kommunkod },
+    /// The named groups of municipalities (clusters) the forecast is summed over: public to
+    /// read, kept by the collaboration.
+    ForecastCluster,
 }
 
 impl Principal {
@@ -204,6 +210,16 @@ impl Principal {
             (Target::VfuMunicipal { .. }, Regional | University) => action == Read,
             (Target::VfuMunicipal { municipality }, Municipality) => self.scoped_to(&municipality.to_string()),
             (Target::VfuMunicipal { .. }, _) => false,
+
+            // Forecasts are public: anyone reads the inputs; the municipality edits its own.
+            (Target::ForecastInput { .. }, _) if action == Read => true,
+            (Target::ForecastInput { municipality }, Municipality) => self.scoped_to(&municipality.to_string()),
+            (Target::ForecastInput { .. }, _) => false,
+
+            // Clusters are the collaboration's: regional coordinators keep them.
+            (Target::ForecastCluster, _) if action == Read => true,
+            (Target::ForecastCluster, Regional) => true,
+            (Target::ForecastCluster, _) => false,
         }
     }
 }
@@ -266,6 +282,11 @@ mod tests {
             (Target::VfuMunicipal { municipality: sorsele }, Write, [true, false, true, false, false, false, false]),
             (Target::VfuMunicipal { municipality: pajala }, Read, [true, true, false, true, false, false, false]),
             (Target::VfuMunicipal { municipality: pajala }, Write, [true, false, false, false, false, false, false]),
+            (Target::ForecastInput { municipality: sorsele }, Read, [true; 7]),
+            (Target::ForecastInput { municipality: sorsele }, Write, [true, false, true, false, false, false, false]),
+            (Target::ForecastInput { municipality: pajala }, Write, [true, false, false, false, false, false, false]),
+            (Target::ForecastCluster, Read, [true; 7]),
+            (Target::ForecastCluster, Write, [true, true, false, false, false, false, false]),
         ];
         for (target, action, expected) in cases {
             for (p, want) in all.iter().zip(expected) {

@@ -57,6 +57,9 @@ pub struct DemoWorld {
     /// Supervisors, periods, students, placements, hosting interest, contacts.
     #[serde(default)]
     pub vfu: crate::vfu::demo::VfuDemo,
+    /// Forecast inputs for every participant and shortage occupation, and their population.
+    #[serde(default)]
+    pub forecast: crate::forecast::product::ForecastDemo,
 }
 
 const PLACE_WORDS: [&str; 24] = [
@@ -142,7 +145,10 @@ impl DemoWorld {
         let mut vfu_rng = DemoRng::new(seed ^ 0x5646_5544_454D_4F00);
         crate::vfu::demo::enrich_sites(&mut vfu_rng, &mut placement_sites, reference);
         let vfu = crate::vfu::demo::generate(&mut vfu_rng, &placement_sites, reference);
-        Self { seed, learning_centre_services, placement_sites, offerings, vfu }
+        // The forecast's inputs and population draw from a stream of their own, too.
+        let mut forecast_rng = DemoRng::new(seed ^ 0x464F_5245_4341_5354);
+        let forecast = crate::forecast::product::ForecastDemo::generate(&mut forecast_rng, &reference.municipalities);
+        Self { seed, learning_centre_services, placement_sites, offerings, vfu, forecast }
     }
 }
 

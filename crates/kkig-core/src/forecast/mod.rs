@@ -19,6 +19,7 @@
 
 mod case;
 mod drivers;
+pub mod product;
 mod scenario;
 #[cfg(test)]
 mod tests;
