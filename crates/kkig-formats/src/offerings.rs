@@ -11,7 +11,7 @@ mod susa;
 
 use std::collections::{BTreeSet, HashMap};
 
-use kkig_core::catalogue::{Meetings, Offering, SchoolType, StudyForm, StudySite};
+use kkig_core::catalogue::{Meetings, Offering, Reach, SchoolType, StudyForm, StudySite};
 use kkig_core::{Kommunkod, Ssyk};
 
 use crate::decode::{self, Sheet};
@@ -27,6 +27,11 @@ pub const OFFERING_COLUMNS: [&str; 24] = [
     "meeting_days", "meeting_place", "application_opens", "application_closes", "application_url",
     "occupations", "eligibility",
 ];
+
+/// Columns an export made for a home municipality adds after [`OFFERING_COLUMNS`]: the home,
+/// the one-way minutes to the meeting place and the travel burden per term. They are derived,
+/// so an import accepts them and reads nothing from them (an export can be imported again).
+pub const TRAVEL_COLUMNS: [&str; 3] = ["home", "one_way_minutes", "travel_minutes_per_term"];
 
 /// Columns a CSV/XLSX file must have; the others may be left out.
 pub const REQUIRED_OFFERING_COLUMNS: [&str; 9] =
@@ -185,6 +190,24 @@ pub fn offerings_table(offerings: &[Offering]) -> Table {
     t
 }
 
+/// [`offerings_table`] with the [`TRAVEL_COLUMNS`] from `home`: `reaches[i]` is how the i-th
+/// offering is reached (`kkig_core::catalogue::reach`; empty cells when it cannot be told).
+pub fn offerings_table_from(offerings: &[Offering], home: Kommunkod, reaches: &[Option<Reach>]) -> Table {
+    let base = offerings_table(offerings);
+    let mut headers: Vec<&str> = OFFERING_COLUMNS.to_vec();
+    headers.extend(TRAVEL_COLUMNS);
+    let mut t = Table::new(&headers);
+    for (mut row, reach) in base.rows.into_iter().zip(reaches.iter().chain(std::iter::repeat(&None))) {
+        row.push(Cell::text(home.to_string()));
+        match reach {
+            Some(r) => row.extend([Cell::Int(r.one_way_minutes), Cell::Int(r.burden_minutes_per_term)]),
+            None => row.extend([Cell::text(""), Cell::text("")]),
+        }
+        t.push(row);
+    }
+    t
+}
+
 /// A number with as few decimals as it needs (at most three).
 fn decimal_cell(x: f64) -> Cell {
     if x.fract() == 0.0 && x.abs() < 1e15 {
@@ -287,7 +310,8 @@ pub(crate) fn cross_checks(o: &Offering) -> Vec<(&'static str, String)> {
 
 fn from_sheet(file: &str, sheet: Sheet) -> ParsedOfferings {
     let mut out = ParsedOfferings::default();
-    let cols = match decode::columns(file, &sheet.headers, &REQUIRED_OFFERING_COLUMNS, Some(&OFFERING_COLUMNS)) {
+    let known: Vec<&str> = OFFERING_COLUMNS.iter().chain(&TRAVEL_COLUMNS).copied().collect();
+    let cols = match decode::columns(file, &sheet.headers, &REQUIRED_OFFERING_COLUMNS, Some(&known)) {
         Ok(c) => c,
         Err(e) => {
             out.errors = e;

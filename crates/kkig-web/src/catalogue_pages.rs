@@ -373,13 +373,22 @@ pub async fn export(State(state): State<AppState>, Path(format): Path<String>, Q
         Err(e) => return ApiError::bad_request(e.to_string()).into_response(),
     };
     let owned: Vec<Offering> = items.into_iter().cloned().collect();
+    // With a home municipality the table ends with the travel from there (derived columns an
+    // import ignores).
+    let table = || match q.home {
+        Some(home) => {
+            let reaches: Vec<Option<Reach>> = owned.iter().map(|o| kkig_core::catalogue::reach(o, home, &loaded.travel)).collect();
+            kkig_formats::offerings_table_from(&owned, home, &reaches)
+        }
+        None => kkig_formats::offerings_table(&owned),
+    };
     match format.as_str() {
         "utbildningar.csv" => (
             [(header::CONTENT_TYPE, "text/csv; charset=utf-8"), (header::CONTENT_DISPOSITION, "attachment; filename=\"utbildningar.csv\"")],
-            kkig_formats::offerings_table(&owned).to_swedish_csv(),
+            table().to_swedish_csv(),
         )
             .into_response(),
-        "utbildningar.xlsx" => match kkig_formats::offerings_table(&owned).to_xlsx("Utbildningar") {
+        "utbildningar.xlsx" => match table().to_xlsx("Utbildningar") {
             Ok(bytes) => (
                 [
                     (header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),

@@ -427,3 +427,22 @@ fn the_format_is_told_by_its_content() {
     assert_eq!(parse_offerings("x", &xlsx).offerings.len(), 1);
     assert!(!parse_offerings("x", b"PK\x03\x04garbage").is_valid());
 }
+
+#[test]
+fn an_export_with_travel_columns_imports_again() {
+    let csv = format!("\u{feff}{HEADER}\n{ROW}\n");
+    let offerings = parse_offerings("x", csv.as_bytes()).into_offerings();
+    let home = Kommunkod::parse("2422").unwrap();
+    let reach = kkig_core::catalogue::Reach { one_way_minutes: 75, burden_minutes_per_term: 300 };
+    let table = offerings_table_from(&offerings, home, &[Some(reach)]);
+    assert_eq!(&table.headers[table.headers.len() - 3..], ["home", "one_way_minutes", "travel_minutes_per_term"]);
+    let out = table.to_swedish_csv();
+    let text = String::from_utf8(out.clone()).unwrap();
+    assert!(text.lines().nth(1).unwrap().ends_with(";2422;75;300"), "{text}");
+    let again = parse_offerings("x", &out);
+    assert!(again.is_valid(), "{:?}", again.errors);
+    assert_eq!(again.into_offerings(), offerings);
+    // Unknown reach: empty cells.
+    let t = offerings_table_from(&offerings, home, &[None]);
+    assert!(String::from_utf8(t.to_swedish_csv()).unwrap().lines().nth(1).unwrap().ends_with(";2422;;"));
+}

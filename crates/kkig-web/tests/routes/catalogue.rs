@@ -112,6 +112,11 @@ async fn pages_exports_pathways_and_regional_table() {
         assert!(csv.body.starts_with("\u{feff}id;education_id;"), "{label}");
         let api_total = app.get("/api/v1/offerings?q=sjuksk%C3%B6terska").await.json()["total"].as_u64().unwrap();
         assert_eq!(csv.body.trim_end().lines().count() as u64, api_total + 1, "{label}: every hit, not one page");
+        let csv = app.get("/utbildning/export/utbildningar.csv?q=sjuksk%C3%B6terska&home=2422&sort=travel").await;
+        let mut lines = csv.body.trim_end().lines();
+        assert!(lines.next().unwrap().ends_with(";eligibility;home;one_way_minutes;travel_minutes_per_term"), "{label}: travel columns with a home");
+        let first = lines.next().unwrap();
+        assert!(first.contains(";2422;"), "{label}: {first}");
         let xlsx = app.get("/utbildning/export/utbildningar.xlsx?form=distance").await;
         assert_eq!(xlsx.status, 200, "{label}");
         let ics = app.get("/utbildning/export/ansokningsdatum.ics?area=nurse").await;
