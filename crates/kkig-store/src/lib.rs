@@ -9,6 +9,7 @@ mod accounts;
 mod accounts_sql;
 mod catalogue_sql;
 mod error;
+mod forecast_sql;
 pub mod retention;
 mod sql;
 pub mod testing;
@@ -26,6 +27,7 @@ use kkig_core::{
 pub use accounts::{Actor, AuditEntry, NewUser, RetentionCandidate, TokenRecord, UserRecord};
 pub use catalogue_sql::ImportReport;
 pub use error::StoreError;
+pub use forecast_sql::{ForecastCluster, ForecastStore, KoladaValue};
 pub use sql::SqlStore;
 pub use url::{normalize_database_url, Backend, DEFAULT_DATABASE_URL};
 pub use vfu_sql::{PlacementFilter, RaciView, StudentFilter, VfuStore};
@@ -66,9 +68,10 @@ pub struct SessionRow {
     pub user_id: Option<String>,
 }
 
-/// Everything kkig asks of its database. The VFU registry's part is [`VfuStore`].
+/// Everything kkig asks of its database. The VFU registry's part is [`VfuStore`], the
+/// forecast's [`ForecastStore`].
 #[async_trait]
-pub trait Store: VfuStore + Send + Sync + 'static {
+pub trait Store: VfuStore + ForecastStore + Send + Sync + 'static {
     fn backend(&self) -> Backend;
 
     /// Succeeds when the database answers a query.

@@ -499,7 +499,11 @@ impl Store for SqlStore {
         .fetch_one(&mut *tx)
         .await?
         .get(0);
-        if real_sites + real_services + real_offerings + real_vfu > 0 {
+        let real_forecast: i64 = sqlx::query("SELECT COUNT(*) FROM forecast_inputs WHERE demo = 0")
+            .fetch_one(&mut *tx)
+            .await?
+            .get(0);
+        if real_sites + real_services + real_offerings + real_vfu + real_forecast > 0 {
             return Err(StoreError::Conflict(
                 "this database already holds real data; demo data is only loaded into an empty database".into(),
             ));
@@ -522,6 +526,7 @@ impl Store for SqlStore {
         }
         crate::vfu_sql::load_demo_vfu(&mut tx, &world.vfu).await?;
         crate::catalogue_sql::upsert_offerings_in(&mut tx, &world.offerings, true).await?;
+        crate::forecast_sql::load_demo_forecast(&mut tx, &world.forecast).await?;
         let summary = serde_json::json!({
             "seed": world.seed,
             "offerings": world.offerings.len(),
@@ -531,6 +536,7 @@ impl Store for SqlStore {
             "vfu_periods": world.vfu.periods.len(),
             "vfu_students": world.vfu.students.len(),
             "placements": world.vfu.placements.len(),
+            "forecast_inputs": world.forecast.inputs.len(),
         });
         audit_in(
             &mut tx,
