@@ -20,6 +20,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 mod allocate;
 mod forecast;
+mod forecast_import;
 mod vfu;
 
 #[derive(Parser)]
@@ -72,7 +73,8 @@ enum Command {
     /// Privacy requests: export or erase a person's data, and the retention of student data.
     #[command(subcommand)]
     Privacy(PrivacyCommand),
-    /// Import files: education offerings, a measured travel-time matrix, the VFU registry.
+    /// Import files: education offerings, a measured travel-time matrix, the VFU registry, the
+    /// forecast's population, key figures and staff age profiles.
     #[command(subcommand)]
     Import(ImportCommand),
     /// Forecast staff, retirements and recruitment need of one occupation in one municipality
@@ -110,6 +112,14 @@ enum ImportCommand {
     Students(vfu::ImportArgs),
     /// VFU periods (CSV/XLSX, docs/vfu.md). Upserts by id.
     Periods(vfu::ImportArgs),
+    /// Population by age and year from SCB's PxWeb JSON-stat 2.0 (TAB638), or with
+    /// --projection a population projection; replaces the same municipalities and years.
+    Population(forecast_import::PopulationArgs),
+    /// Key figures from Kolada API JSON pages (upserts by KPI, municipality, period, gender).
+    Kolada(forecast_import::KoladaArgs),
+    /// Staff age profiles for the forecast (CSV/XLSX `kommunkod;ssyk;ålder;antal`,
+    /// docs/forecast.md); all or nothing.
+    Staff(forecast_import::StaffArgs),
 }
 
 /// Invalid input: reported, nothing written, exit code 2.
@@ -510,6 +520,9 @@ async fn import(database_url: &str, cmd: ImportCommand) -> anyhow::Result<()> {
         ImportCommand::Supervisors(args) => vfu::import(database_url, vfu::Kind::Supervisors, args).await,
         ImportCommand::Students(args) => vfu::import(database_url, vfu::Kind::Students, args).await,
         ImportCommand::Periods(args) => vfu::import(database_url, vfu::Kind::Periods, args).await,
+        ImportCommand::Population(args) => forecast_import::population(database_url, args).await,
+        ImportCommand::Kolada(args) => forecast_import::kolada(database_url, args).await,
+        ImportCommand::Staff(args) => forecast_import::staff(database_url, args).await,
         ImportCommand::Offerings { files, skip_invalid } => {
             let mut contents = Vec::new();
             for f in &files {

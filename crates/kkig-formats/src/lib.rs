@@ -11,6 +11,7 @@ pub mod kolada;
 pub mod offerings;
 pub mod population;
 pub mod reference;
+pub mod staff;
 pub mod records;
 pub mod table;
 pub mod travel;

@@ -55,6 +55,9 @@ pub trait ForecastStore: Send + Sync {
     async fn forecast_input(&self, municipality: Kommunkod, ssyk: Ssyk) -> Result<Option<ForecastInput>, StoreError>;
     /// Insert or replace a municipality's input for an occupation (validated; audited).
     async fn save_forecast_input(&self, input: &ForecastInput, actor: &Actor) -> Result<(), StoreError>;
+    /// Save several inputs (a staff file) in one transaction: every one validated first, any
+    /// invalid → nothing written and `StoreError::Items`. Returns the number saved.
+    async fn import_forecast_inputs(&self, inputs: &[ForecastInput], actor: &Actor) -> Result<usize, StoreError>;
     /// Population cells (both sexes) of one municipality or all.
     async fn population_cells(&self, municipality: Option<Kommunkod>) -> Result<Vec<(Kommunkod, PopulationCell)>, StoreError>;
     /// Replace the population of every (municipality, year, observed/projection) in `cells`
@@ -131,6 +134,31 @@ async fn write_input(tx: &mut Tx, i: &ForecastInput, demo: bool) -> Result<(), S
     .bind(i64::from(demo))
     .execute(&mut **tx)
     .await?;
+    Ok(())
+}
+
+/// Insert or replace one validated input, audited with before and after.
+async fn save_input_in(tx: &mut Tx, input: &ForecastInput, actor: &Actor) -> Result<(), StoreError> {
+    let known: i64 = sqlx::query("SELECT COUNT(*) FROM municipalities WHERE code = $1")
+        .bind(input.municipality.to_string())
+        .fetch_one(&mut **tx)
+        .await?
+        .get(0);
+    if known == 0 {
+        return Err(StoreError::Fields(vec![FieldError::new("municipality", format!("unknown municipality {}", input.municipality))]));
+    }
+    let before = sqlx::query("SELECT * FROM forecast_inputs WHERE municipality_code = $1 AND ssyk = $2")
+        .bind(input.municipality.to_string())
+        .bind(input.ssyk.to_string())
+        .fetch_optional(&mut **tx)
+        .await?
+        .as_ref()
+        .map(input_from)
+        .transpose()?;
+    write_input(tx, input, false).await?;
+    let id = format!("{}/{}", input.municipality, input.ssyk);
+    let action = if before.is_some() { "update" } else { "create" };
+    audit_in(tx, actor, action, "forecast_input", &id, None, before.as_ref().map(input_json).as_ref(), Some(&input_json(input))).await?;
     Ok(())
 }
 
@@ -219,28 +247,26 @@ impl ForecastStore for SqlStore {
     async fn save_forecast_input(&self, input: &ForecastInput, actor: &Actor) -> Result<(), StoreError> {
         input.validate().map_err(StoreError::Fields)?;
         let mut tx = self.begin_write().await?;
-        let known: i64 = sqlx::query("SELECT COUNT(*) FROM municipalities WHERE code = $1")
-            .bind(input.municipality.to_string())
-            .fetch_one(&mut *tx)
-            .await?
-            .get(0);
-        if known == 0 {
-            return Err(StoreError::Fields(vec![FieldError::new("municipality", format!("unknown municipality {}", input.municipality))]));
-        }
-        let before = sqlx::query("SELECT * FROM forecast_inputs WHERE municipality_code = $1 AND ssyk = $2")
-            .bind(input.municipality.to_string())
-            .bind(input.ssyk.to_string())
-            .fetch_optional(&mut *tx)
-            .await?
-            .as_ref()
-            .map(input_from)
-            .transpose()?;
-        write_input(&mut tx, input, false).await?;
-        let id = format!("{}/{}", input.municipality, input.ssyk);
-        let action = if before.is_some() { "update" } else { "create" };
-        audit_in(&mut tx, actor, action, "forecast_input", &id, None, before.as_ref().map(input_json).as_ref(), Some(&input_json(input))).await?;
+        save_input_in(&mut tx, input, actor).await?;
         tx.commit().await?;
         Ok(())
+    }
+
+    async fn import_forecast_inputs(&self, inputs: &[ForecastInput], actor: &Actor) -> Result<usize, StoreError> {
+        let items: Vec<(usize, FieldError)> =
+            inputs.iter().enumerate().flat_map(|(i, x)| x.validate().err().unwrap_or_default().into_iter().map(move |e| (i, e))).collect();
+        if !items.is_empty() {
+            return Err(StoreError::Items(items));
+        }
+        let mut tx = self.begin_write().await?;
+        for (i, input) in inputs.iter().enumerate() {
+            match save_input_in(&mut tx, input, actor).await {
+                Err(StoreError::Fields(errors)) => return Err(StoreError::Items(errors.into_iter().map(|e| (i, e)).collect())),
+                other => other?,
+            }
+        }
+        tx.commit().await?;
+        Ok(inputs.len())
     }
 
     async fn population_cells(&self, municipality: Option<Kommunkod>) -> Result<Vec<(Kommunkod, PopulationCell)>, StoreError> {

@@ -1,0 +1,122 @@
+//! `kkig import population|kolada|staff`: the forecast's inputs from SCB JSON-stat, Kolada JSON
+//! and HR age-profile files; bad input exits 2 naming the position, and nothing is written.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use kkig_core::{Kommunkod, Ssyk};
+use kkig_store::{ForecastStore, SqlStore, Store};
+
+const TAB638: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../kkig-formats/tests/fixtures/scb-tab638-befolkning.json");
+
+fn kkig(db: &str, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_kkig"))
+        .env_remove("KKIG_DATABASE_URL")
+        .env("KKIG_LOG", "warn")
+        .arg("--database-url")
+        .arg(db)
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn out(o: &Output) -> String {
+    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
+}
+
+fn write(dir: &Path, name: &str, bytes: &[u8]) -> String {
+    let p = dir.join(name);
+    std::fs::write(&p, bytes).unwrap();
+    p.display().to_string()
+}
+
+/// (population cells, kolada values of Sorsele, inputs)
+fn counts(db: &str) -> (usize, usize, usize) {
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    rt.block_on(async {
+        let s = SqlStore::connect(db).await.unwrap();
+        let n = (
+            s.population_cells(None).await.unwrap().len(),
+            s.kolada_values(Kommunkod::parse("2422").unwrap()).await.unwrap().len(),
+            s.forecast_inputs(None).await.unwrap().len(),
+        );
+        s.close().await;
+        n
+    })
+}
+
+#[test]
+fn population_observed_and_projection() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("kkig.db").display());
+    let o = kkig(&db, &["import", "population", TAB638]);
+    assert!(o.status.success(), "{}", out(&o));
+    // 3 municipalities × 9 age groups × 2 years, sexes summed.
+    assert!(out(&o).contains("54 observed population cells of 3 municipalities imported"), "{}", out(&o));
+    let o = kkig(&db, &["import", "population", "--projection", TAB638]);
+    assert!(o.status.success(), "{}", out(&o));
+    assert_eq!(counts(&db).0, 108);
+    // Again: the same municipalities and years are replaced, not added.
+    assert!(kkig(&db, &["import", "population", TAB638]).status.success());
+    assert_eq!(counts(&db).0, 108);
+
+    // A broken value: exit 2, the position named, nothing written.
+    let text = std::fs::read_to_string(TAB638).unwrap();
+    let broken = text.replacen("\"value\": [", "\"value\": [\"x\", ", 1);
+    let f = write(dir.path(), "broken.json", broken.as_bytes());
+    let o = kkig(&db, &["import", "population", &f]);
+    assert_eq!(o.status.code(), Some(2), "{}", out(&o));
+    assert!(out(&o).contains("broken.json") && out(&o).contains("value"), "{}", out(&o));
+    let f = write(dir.path(), "v1.json", br#"{"dataset": {"dimension": {}}}"#);
+    let o = kkig(&db, &["import", "population", &f]);
+    assert_eq!(o.status.code(), Some(2), "{}", out(&o));
+    assert!(out(&o).contains("json-stat2"), "{}", out(&o));
+    assert_eq!(counts(&db).0, 108);
+}
+
+#[test]
+fn kolada_pages() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("kkig.db").display());
+    let page = r#"{"count": 1, "values": [{"kpi": "N00914", "municipality": "2422", "period": 2023,
+        "values": [{"gender": "T", "value": 12.3}, {"gender": "K", "value": null}]}]}"#;
+    let f = write(dir.path(), "kolada.json", page.as_bytes());
+    let o = kkig(&db, &["import", "kolada", &f]);
+    assert!(o.status.success(), "{}", out(&o));
+    assert!(out(&o).contains("2 key-figure values imported"), "{}", out(&o));
+    assert_eq!(counts(&db).1, 2);
+    let bad = page.replace("\"2422\"", "\"0000\"");
+    let f = write(dir.path(), "bad.json", bad.as_bytes());
+    let o = kkig(&db, &["import", "kolada", &f]);
+    assert_eq!(o.status.code(), Some(2), "{}", out(&o));
+    assert!(out(&o).contains("bad.json") && out(&o).contains("values[0].municipality"), "{}", out(&o));
+}
+
+#[test]
+fn staff_age_profiles_from_swedish_excel() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("kkig.db").display());
+    let csv = "\u{feff}kommunkod;ssyk;ålder;antal\r\n2422;2343;25;2\r\n2422;2343;31;1,5\r\n2422;2343;64;3\r\n2506;2221;50;4\r\n";
+    let f = write(dir.path(), "personal.csv", csv.as_bytes());
+    let o = kkig(&db, &["import", "staff", "--base-year", "2026", &f]);
+    assert!(o.status.success(), "{}", out(&o));
+    assert!(out(&o).contains("2 age profiles imported (base year 2026)"), "{}", out(&o));
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let input = rt.block_on(async {
+        let s = SqlStore::connect(&db).await.unwrap();
+        let i = s.forecast_input(Kommunkod::parse("2422").unwrap(), Ssyk::parse("2343").unwrap()).await.unwrap().unwrap();
+        s.close().await;
+        i
+    });
+    assert_eq!(input.staff(), 6.5);
+    assert_eq!(input.base_year, 2026);
+    assert_eq!(input.completion_share, 0.8);
+
+    // One bad row: exit 2 naming row and column, nothing written.
+    let bad = "kommunkod;ssyk;ålder;antal\n2422;2341;40;2\n2422;2341;95;1\n";
+    let f = write(dir.path(), "bad.csv", bad.as_bytes());
+    let o = kkig(&db, &["import", "staff", &f]);
+    assert_eq!(o.status.code(), Some(2), "{}", out(&o));
+    assert!(out(&o).contains("bad.csv, row 3, column ålder: age 95 is outside 15…80"), "{}", out(&o));
+    assert_eq!(counts(&db).2, 2);
+}
