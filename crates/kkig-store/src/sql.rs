@@ -525,7 +525,7 @@ impl Store for SqlStore {
             crate::vfu_sql::write_site(&mut tx, s, true).await?;
         }
         crate::vfu_sql::load_demo_vfu(&mut tx, &world.vfu).await?;
-        crate::catalogue_sql::upsert_offerings_in(&mut tx, &world.offerings, true).await?;
+        crate::catalogue_sql::upsert_offerings_in(&mut tx, self.backend(), &world.offerings, true).await?;
         crate::forecast_sql::load_demo_forecast(&mut tx, &world.forecast).await?;
         let summary = serde_json::json!({
             "seed": world.seed,

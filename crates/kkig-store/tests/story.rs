@@ -735,6 +735,28 @@ async fn catalogue_upserts_by_id_and_travel_matrix_replaces() {
         assert!(s.catalogue_version().await.unwrap() > v1, "{label}");
         // Real offerings now exist: the demo is refused.
         assert!(s.load_demo(&world).await.is_err(), "{label}");
+
+        // A large import goes in chunks of statements; the report and the data are the same
+        // as one by one, across the chunk boundaries.
+        let many: Vec<_> = (0..1234)
+            .map(|i| {
+                let mut o = world.offerings[i % world.offerings.len()].clone();
+                o.id = format!("bulk-{i:05}");
+                o
+            })
+            .collect();
+        assert_eq!(s.upsert_offerings(&many, &cli).await.unwrap(), ImportReport { created: 1234, updated: 0, unchanged: 0 }, "{label}");
+        let mut again = many.clone();
+        for i in [0, 499, 500, 1000, 1233] {
+            again[i].title = format!("Ändrad {i}");
+        }
+        assert_eq!(s.upsert_offerings(&again, &cli).await.unwrap(), ImportReport { created: 0, updated: 5, unchanged: 1229 }, "{label}");
+        let stored = s.offerings().await.unwrap();
+        assert_eq!(stored.len(), 20 + 1234, "{label}");
+        assert!(stored.iter().any(|o| o.id == "bulk-00500" && o.title == "Ändrad 500"), "{label}");
+        // The same id twice in one import is refused and writes nothing.
+        let twice = vec![many[0].clone(), many[0].clone()];
+        assert!(s.upsert_offerings(&twice, &cli).await.is_err(), "{label}");
         db.finish().await;
     }
 }
