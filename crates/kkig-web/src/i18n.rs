@@ -40,10 +40,11 @@ impl Lang {
     }
 }
 
-/// Each language's catalogue: the general messages and the VFU pages' (`vfu-` keys).
+/// Each language's catalogue: the general messages, the VFU pages' (`vfu-` keys) and the
+/// forecast's (`fc-` keys).
 const SOURCES: [(Lang, &[&str]); 2] = [
-    (Lang::Sv, &[include_str!("../locales/sv.ftl"), include_str!("../locales/vfu.sv.ftl")]),
-    (Lang::En, &[include_str!("../locales/en.ftl"), include_str!("../locales/vfu.en.ftl")]),
+    (Lang::Sv, &[include_str!("../locales/sv.ftl"), include_str!("../locales/vfu.sv.ftl"), include_str!("../locales/forecast.sv.ftl")]),
+    (Lang::En, &[include_str!("../locales/en.ftl"), include_str!("../locales/vfu.en.ftl"), include_str!("../locales/forecast.en.ftl")]),
 ];
 
 /// The message catalogues of every language.

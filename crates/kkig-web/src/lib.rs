@@ -13,6 +13,8 @@ pub mod catalogue;
 mod catalogue_pages;
 pub mod auth;
 mod error;
+mod forecast_pages;
+pub mod forecast_api;
 pub mod i18n;
 mod overview;
 mod manage;
@@ -132,6 +134,7 @@ pub fn app(state: AppState) -> Router {
         .route("/v1/occupations", get(api::list_occupations))
         .route("/openapi.json", get(api::openapi_json))
         .merge(vfu_api::routes())
+        .merge(forecast_api::routes())
         .fallback(api::not_found);
 
     let pages = Router::new()
@@ -154,6 +157,7 @@ pub fn app(state: AppState) -> Router {
         .route("/admin/logg", get(manage::audit))
         .route("/larcentrum/{id}/andra", get(manage::lc_edit_form).post(manage::lc_edit))
         .merge(vfu_pages::routes())
+        .merge(forecast_pages::routes())
         .fallback(pages::fallback);
 
     Router::new()

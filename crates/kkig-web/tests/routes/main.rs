@@ -8,6 +8,7 @@ mod api_municipalities;
 mod api_other;
 mod auth;
 mod catalogue;
+mod forecast;
 mod health;
 mod openapi;
 mod pages;
