@@ -18,6 +18,7 @@
 
 pub mod certificate;
 pub mod demo;
+pub mod product;
 mod flow;
 mod graph;
 #[cfg(test)]
