@@ -7,6 +7,7 @@
 
 mod accounts;
 mod accounts_sql;
+mod allocation_sql;
 mod catalogue_sql;
 mod error;
 mod forecast_sql;
@@ -25,6 +26,7 @@ use kkig_core::{
 };
 
 pub use accounts::{Actor, AuditEntry, NewUser, RetentionCandidate, TokenRecord, UserRecord};
+pub use allocation_sql::{AllocationData, AllocationLock, AllocationStore, PublishReport};
 pub use catalogue_sql::ImportReport;
 pub use error::StoreError;
 pub use forecast_sql::{ForecastCluster, ForecastStore, KoladaValue};
@@ -69,9 +71,9 @@ pub struct SessionRow {
 }
 
 /// Everything kkig asks of its database. The VFU registry's part is [`VfuStore`], the
-/// forecast's [`ForecastStore`].
+/// forecast's [`ForecastStore`], the allocation's [`AllocationStore`].
 #[async_trait]
-pub trait Store: VfuStore + ForecastStore + Send + Sync + 'static {
+pub trait Store: VfuStore + ForecastStore + AllocationStore + Send + Sync + 'static {
     fn backend(&self) -> Backend;
 
     /// Succeeds when the database answers a query.

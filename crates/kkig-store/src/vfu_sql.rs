@@ -351,7 +351,7 @@ const PLACEMENT_SELECT: &str = "SELECT pl.id, pl.student_id, pl.site_id, pl.supe
     FROM vfu_placements pl JOIN vfu_students s ON s.id = pl.student_id JOIN vfu_periods v ON v.id = s.period_id
     JOIN placement_sites ps ON ps.id = pl.site_id";
 
-fn placement_from(row: &AnyRow) -> Result<Placement, StoreError> {
+pub(crate) fn placement_from(row: &AnyRow) -> Result<Placement, StoreError> {
     let status: String = row.try_get("status")?;
     Ok(Placement {
         id: row.try_get("id")?,
