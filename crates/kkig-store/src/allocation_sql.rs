@@ -27,7 +27,7 @@ use kkig_core::allocation::Rules;
 use kkig_core::geo::Position;
 use kkig_core::vfu::{Day, FieldError, HostingInterest, Placement, PlacementSite, PlacementStatus, StatusChange, Supervisor, VfuPeriod, VfuStudent};
 use kkig_core::Kommunkod;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::json;
 use sqlx::Row;
 
@@ -38,7 +38,7 @@ use crate::{Actor, Store, StoreError};
 
 
 /// A manual lock as stored: who locked it, when and why.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct AllocationLock {
     pub period_id: String,
     pub student_id: String,

@@ -14,6 +14,7 @@ mod catalogue_pages;
 pub mod auth;
 mod error;
 mod forecast_pages;
+pub mod allocation_api;
 pub mod forecast_api;
 pub mod i18n;
 mod overview;
@@ -135,6 +136,7 @@ pub fn app(state: AppState) -> Router {
         .route("/openapi.json", get(api::openapi_json))
         .merge(vfu_api::routes())
         .merge(forecast_api::routes())
+        .merge(allocation_api::routes())
         .fallback(api::not_found);
 
     let pages = Router::new()

@@ -88,7 +88,7 @@ pub enum VfuError {
     Fields { status: StatusCode, fields: Vec<FieldError> },
 }
 
-type R<T> = Result<T, VfuError>;
+pub(crate) type R<T> = Result<T, VfuError>;
 
 impl From<ApiError> for VfuError {
     fn from(e: ApiError) -> Self {
@@ -132,7 +132,7 @@ fn invalid(fields: Vec<FieldError>) -> VfuError {
     VfuError::Fields { status: StatusCode::UNPROCESSABLE_ENTITY, fields }
 }
 
-fn invalid_field(field: &str, message: impl Into<String>) -> VfuError {
+pub(crate) fn invalid_field(field: &str, message: impl Into<String>) -> VfuError {
     invalid(vec![FieldError::new(field, message)])
 }
 
@@ -152,7 +152,7 @@ fn unauthorized() -> VfuError {
     status_error(StatusCode::UNAUTHORIZED, "sign in, or send Authorization: Bearer TOKEN with a valid API token")
 }
 
-fn forbidden(what: impl std::fmt::Display) -> VfuError {
+pub(crate) fn forbidden(what: impl std::fmt::Display) -> VfuError {
     status_error(StatusCode::FORBIDDEN, format!("your role and scope do not allow this: {what}"))
 }
 
@@ -160,19 +160,19 @@ fn not_found(what: impl std::fmt::Display) -> VfuError {
     VfuError::Api(ApiError::not_found(format!("no {what} that you may see")))
 }
 
-fn user(me: MaybeUser) -> R<UserRecord> {
+pub(crate) fn user(me: MaybeUser) -> R<UserRecord> {
     me.0.map(|(u, _)| u).ok_or_else(unauthorized)
 }
 
-fn actor(u: &UserRecord) -> Actor {
+pub(crate) fn actor(u: &UserRecord) -> Actor {
     Actor::user(&u.id)
 }
 
-fn body<T>(b: Result<Json<T>, JsonRejection>) -> R<T> {
+pub(crate) fn body<T>(b: Result<Json<T>, JsonRejection>) -> R<T> {
     b.map(|Json(v)| v).map_err(|e| ApiError::bad_request(e.body_text()).into())
 }
 
-fn query<T>(q: Result<Query<T>, QueryRejection>) -> R<T> {
+pub(crate) fn query<T>(q: Result<Query<T>, QueryRejection>) -> R<T> {
     q.map(|Query(v)| v).map_err(|e| ApiError::bad_request(e.body_text()).into())
 }
 
@@ -187,7 +187,7 @@ fn optional_municipality(field: &str, v: &Option<String>) -> R<Option<Kommunkod>
     }
 }
 
-fn today() -> Day {
+pub(crate) fn today() -> Day {
     Day(time::OffsetDateTime::now_utc().date())
 }
 
@@ -1164,7 +1164,7 @@ impl PeriodBody {
     }
 }
 
-fn may_university(p: &Principal, action: Action, university: &str) -> bool {
+pub(crate) fn may_university(p: &Principal, action: Action, university: &str) -> bool {
     p.may(action, &Target::UniversityRecord { university })
 }
 
@@ -1172,7 +1172,7 @@ fn known_university(ctx: &VfuContext, raw: &str) -> Option<String> {
     ctx.universities.iter().find(|u| u.eq_ignore_ascii_case(raw.trim())).cloned()
 }
 
-async fn existing_period(state: &AppState, id: &str) -> R<VfuPeriod> {
+pub(crate) async fn existing_period(state: &AppState, id: &str) -> R<VfuPeriod> {
     state.store.vfu_period(id).await?.ok_or_else(|| ApiError::not_found(format!("no VFU period {id}")).into())
 }
 

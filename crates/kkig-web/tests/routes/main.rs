@@ -5,6 +5,7 @@
 mod common;
 
 mod api_municipalities;
+mod allocation;
 mod api_other;
 mod auth;
 mod catalogue;
