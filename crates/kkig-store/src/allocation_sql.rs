@@ -105,7 +105,7 @@ impl PublishReport {
 /// (`use kkig_store::AllocationStore`) to call it on a `dyn Store`.
 #[async_trait]
 pub trait AllocationStore: Send + Sync {
-    /// The university's rules, or the defaults when it has saved none.
+    /// The university's rules, or `product::default_rules()` when it has saved none.
     async fn allocation_rules(&self, university: &str) -> Result<Rules, StoreError>;
     /// Save the university's rules (validated like an instance's rules: `StoreError::Fields`
     /// naming the rule; audited).
@@ -177,7 +177,7 @@ impl AllocationStore for SqlStore {
     async fn allocation_rules(&self, university: &str) -> Result<Rules, StoreError> {
         let row = sqlx::query("SELECT rules FROM allocation_rules WHERE university = $1").bind(university).fetch_optional(&self.pool).await?;
         match row {
-            None => Ok(Rules::default()),
+            None => Ok(kkig_core::allocation::product::default_rules()),
             Some(r) => {
                 let text: String = r.try_get("rules")?;
                 serde_json::from_str(&text).map_err(|e| corrupt("allocation_rules.rules", e))

@@ -4,7 +4,7 @@
 //! in one transaction (placements created, moved, withdrawn; firm ones untouched; one summary
 //! audit row; nothing to publish writes nothing).
 
-use kkig_core::allocation::product::run;
+use kkig_core::allocation::product::{default_rules, run};
 use kkig_core::allocation::Rules;
 use kkig_core::demo::{DemoWorld, DEFAULT_SEED};
 use kkig_core::vfu::{Day, PlacementStatus};
@@ -24,11 +24,12 @@ async fn story(db: &TestDb) {
     s.load_demo(&DemoWorld::generate(DEFAULT_SEED, &reference)).await.unwrap();
 
     // Rules: defaults until saved; saved rules read back; invalid rules name the rule.
-    assert_eq!(s.allocation_rules("UmU").await.unwrap(), Rules::default(), "{label}");
+    assert_eq!(s.allocation_rules("UmU").await.unwrap(), default_rules(), "{label}");
+    assert_eq!(default_rules().move_penalty, 60, "{label}");
     let rules = Rules { move_penalty: 50, max_travel_minutes: 120, ..Rules::default() };
     s.save_allocation_rules("UmU", &rules, &cli).await.unwrap();
     assert_eq!(s.allocation_rules("UmU").await.unwrap(), rules, "{label}");
-    assert_eq!(s.allocation_rules("LTU").await.unwrap(), Rules::default(), "{label}");
+    assert_eq!(s.allocation_rules("LTU").await.unwrap(), default_rules(), "{label}");
     let bad = Rules { road_factor: 0.0, ..Rules::default() };
     match s.save_allocation_rules("UmU", &bad, &cli).await {
         Err(StoreError::Fields(e)) => assert_eq!(e[0].field, "road_factor", "{label}"),

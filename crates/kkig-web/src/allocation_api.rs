@@ -37,7 +37,7 @@ pub fn routes() -> Router<AppState> {
 }
 
 /// The rules of a university's allocation runs (the `rules` of `kkig allocate`'s instance).
-/// Every key is optional in a `PUT`; an absent key takes its default.
+/// Every key is optional in a `PUT`; an absent key takes its default (`move_penalty` 60).
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(default)]
 pub struct RulesRecord {
@@ -57,7 +57,7 @@ pub struct RulesRecord {
 
 impl Default for RulesRecord {
     fn default() -> Self {
-        Rules::default().into()
+        kkig_core::allocation::product::default_rules().into()
     }
 }
 

@@ -33,6 +33,16 @@ use crate::codes::Kommunkod;
 use crate::geo::Position;
 use crate::vfu::{HostingInterest, Interest, Placement, PlacementSite, PlacementStatus, Supervisor, VfuPeriod, VfuStudent, Wish};
 
+/// `move_penalty` of a university that has saved no rules: one hour of travel, so that a re-run
+/// moves a published student only when that gains more than an hour for someone.
+pub const DEFAULT_MOVE_PENALTY: i64 = 60;
+
+/// The rules of a university that has saved none: [`Rules::default`] (the defaults of
+/// `kkig allocate`) with `move_penalty` = [`DEFAULT_MOVE_PENALTY`], so published placements stay.
+pub fn default_rules() -> Rules {
+    Rules { move_penalty: DEFAULT_MOVE_PENALTY, ..Rules::default() }
+}
+
 /// A coordinator's manual lock of a student to a site.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ManualLock {
@@ -468,6 +478,11 @@ mod tests {
             locks: vec![],
             seats: HashMap::from([(k("2482"), Position { lat: 64.75, lon: 18.0 }), (k("2422"), Position { lat: 65.0, lon: 18.0 })]),
         }
+    }
+
+    #[test]
+    fn product_defaults_keep_published_placements() {
+        assert_eq!(default_rules(), Rules { move_penalty: 60, ..Rules::default() });
     }
 
     #[test]

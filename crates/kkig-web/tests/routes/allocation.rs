@@ -71,7 +71,7 @@ async fn allocation_run_lock_publish() {
 
         // Rules: defaults, saved with a move penalty, invalid → 422 naming the rule.
         let rules = ok(&app, "umu", "GET", "/api/v1/vfu/universities/UmU/allocation-rules", Value::Null).await;
-        assert_eq!((rules["max_travel_minutes"].as_i64(), rules["move_penalty"].as_i64()), (Some(90), Some(0)), "{label}");
+        assert_eq!((rules["max_travel_minutes"].as_i64(), rules["move_penalty"].as_i64()), (Some(90), Some(60)), "{label}");
         let saved = ok(&app, "umu", "PUT", "/api/v1/vfu/universities/UmU/allocation-rules", json!({"move_penalty": 60, "max_travel_minutes": 120})).await;
         assert_eq!((saved["move_penalty"].as_i64(), saved["max_travel_minutes"].as_i64(), saved["road_factor"].as_f64()), (Some(60), Some(120), Some(1.3)), "{label}");
         let bad = call(&app, Some("umu"), "PUT", "/api/v1/vfu/universities/UmU/allocation-rules", &json!({"speed_kmh": -5}).to_string()).await;
