@@ -148,6 +148,12 @@ fn lock_from(row: &sqlx::any::AnyRow) -> Result<AllocationLock, StoreError> {
     })
 }
 
+/// A student's locks (for the person's data export).
+pub(crate) async fn locks_of_student(conn: &mut sqlx::AnyConnection, student_id: &str) -> Result<Vec<AllocationLock>, StoreError> {
+    let rows = sqlx::query("SELECT * FROM allocation_locks WHERE student_id = $1 ORDER BY period_id").bind(student_id).fetch_all(&mut *conn).await?;
+    rows.iter().map(lock_from).collect()
+}
+
 /// The student's person id when the student is on the period.
 async fn student_on_period(tx: &mut sqlx::Transaction<'static, sqlx::Any>, period_id: &str, student_id: &str) -> Result<Option<String>, StoreError> {
     let row = sqlx::query("SELECT person_id FROM vfu_students WHERE id = $1 AND period_id = $2")

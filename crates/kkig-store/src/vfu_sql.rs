@@ -567,11 +567,13 @@ pub(crate) async fn export_person_vfu(store: &SqlStore, person_id: &str) -> Resu
         .map(student_from)
         .collect::<Result<_, _>>()?;
     let mut placements = Vec::new();
+    let mut allocation_locks = Vec::new();
     for s in &students {
         let rows = sqlx::query(&format!("{PLACEMENT_SELECT} WHERE pl.student_id = $1")).bind(&s.id).fetch_all(&mut *conn).await?;
         for r in &rows {
             placements.push(placement_from(r)?);
         }
+        allocation_locks.extend(crate::allocation_sql::locks_of_student(&mut conn, &s.id).await?);
     }
     let supervised: Vec<String> = match &supervisor {
         Some(s) => sqlx::query("SELECT id FROM vfu_placements WHERE supervisor_id = $1 ORDER BY id")
@@ -595,6 +597,7 @@ pub(crate) async fn export_person_vfu(store: &SqlStore, person_id: &str) -> Resu
         "supervised_placements": supervised,
         "students": students,
         "placements": placements,
+        "allocation_locks": allocation_locks,
         "contacts": contacts,
     }))
 }

@@ -114,8 +114,10 @@ async fn story(db: &TestDb) {
     assert!(s.allocation_locks(&period.id).await.unwrap().is_empty(), "{label}");
     assert_eq!(audit_count(s, "allocation_lock", "unlock").await, 1, "{label}");
 
-    // Erasing the student removes their lock with them.
+    // The student's data export holds the lock; erasing the student removes it with them.
     s.set_allocation_lock(&period.id, &student.id, &other_site.id, "igen", &cli).await.unwrap();
+    let export = s.export_person(&student.person_id, &cli).await.unwrap().unwrap();
+    assert_eq!(export["vfu"]["allocation_locks"][0]["reason"], "igen", "{label}: {export}");
     s.erase_person(&student.person_id, "test", &cli).await.unwrap();
     assert!(s.allocation_locks(&period.id).await.unwrap().is_empty(), "{label}");
 }
