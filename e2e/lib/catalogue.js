@@ -262,12 +262,15 @@ export const searchResultsContent = named('results for sjuksköterska from Sorse
   }
 });
 
-/** /utbildning?home=9999: an error list (role=alert) naming the parameter, no hits. */
+/** /utbildning?home=9999: an error list (role=alert) naming the field by its label, in the
+ * page's language, no hits. */
 export const searchErrorContent = named('error naming home', async (page) => {
   const alert = page.locator('main [role="alert"]');
   assert.equal(await alert.count(), 1, 'one role=alert in main');
   const text = await textOf(alert);
-  assert.match(text, /\bhome\b/, `the error should name the parameter "home": "${text}"`);
+  const lang = await page.locator('html').getAttribute('lang');
+  const want = lang === 'en' ? /Home municipality: “9999” is not a valid kommunkod/ : /Hemkommun: ”9999” är ingen giltig kommunkod/;
+  assert.match(text, want, `the error should name the field "home" by its label: "${text}"`);
   assert.equal(await page.locator('main li.hit').count(), 0, 'no hits with an invalid parameter');
   assert.equal(await page.locator('main form[role="search"]').count(), 1, 'the search form is still shown');
 });
