@@ -21,7 +21,7 @@ use axum::{Form, Router};
 use kkig_core::access::{Action, Target};
 use kkig_core::vfu::input::{format_requirements, HostingInput, PeriodInput, SiteInput, StudentInput, SupervisorInput};
 use kkig_core::vfu::lifecycle::{next_statuses, Timeline, TimelineRules};
-use kkig_core::vfu::raci::{validate_contact, RaciRole, VfuContact};
+use kkig_core::vfu::raci::{validate_contact, RaciCell, RaciModel, RaciRole, RaciTask, VfuContact};
 use kkig_core::vfu::*;
 use kkig_core::{Kommunkod, MunicipalityRole, TravelModel};
 use kkig_store::{Actor, PlacementFilter, StoreError, StudentFilter, UserRecord};
@@ -39,6 +39,8 @@ pub fn routes() -> Router<AppState> {
         .route("/vfu/min", get(mine))
         .route("/vfu/kommun/{kod}", get(muni_overview))
         .route("/vfu/kommun/{kod}/vem-gor-vad", get(raci_page))
+        .route("/vfu/kommun/{kod}/vem-gor-vad/andra", get(raci_edit_form).post(raci_save))
+        .route("/vfu/kommun/{kod}/vem-gor-vad/standard", post(raci_reset))
         .route("/vfu/kommun/{kod}/kontakter", post(contact_create))
         .route("/vfu/kommun/{kod}/kontakter/{id}/ta-bort", post(contact_delete))
         .route("/vfu/kommun/{kod}/platser", get(sites_page))
@@ -216,6 +218,9 @@ fn attach(chrome: &Chrome, fields: &mut [Field], errors: &[FieldError]) -> Vec<P
     for f in fields.iter_mut() {
         for e in errors.iter().filter(|e| e.field == f.name) {
             let text = error_text(chrome, &f.label, &e.message);
+            if out.iter().any(|p: &Problem| p.target == f.id() && p.text == text) {
+                continue;
+            }
             out.push(Problem { target: f.id(), text: text.clone() });
             if f.error.is_none() {
                 f.error = Some(text);
@@ -526,6 +531,126 @@ async fn raci_page(State(state): State<AppState>, chrome: Chrome, Path(kod): Pat
         StatusCode::OK,
         &RaciPage { chrome, name: m.name, programme_label, programmes, adapted: view.adapted, roles, rows, contacts, print_href },
     )
+}
+
+// ---------------------------------------------------------------------------------------------
+// Municipality: adapting the roles-and-responsibilities model
+
+/// The values a cell of the matrix can take in the form.
+const CELL_CHOICES: [&str; 8] = ["", "R", "A", "A/R", "C", "I", "R/C", "R/I"];
+
+pub struct RaciEditCell {
+    pub name: String,
+    pub label: String,
+    pub options: Vec<Opt>,
+}
+
+pub struct RaciEditRow {
+    pub task: String,
+    pub anchor: String,
+    pub error: Option<String>,
+    pub cells: Vec<RaciEditCell>,
+}
+
+#[derive(Template)]
+#[template(path = "vfu/raci_edit.html")]
+pub struct RaciEditPage {
+    pub chrome: Chrome,
+    pub code: String,
+    pub name: String,
+    pub programme: String,
+    pub programme_label: String,
+    pub programmes: Vec<Link>,
+    pub adapted: bool,
+    pub roles: Vec<String>,
+    pub rows: Vec<RaciEditRow>,
+    pub problems: Vec<Problem>,
+}
+
+fn raci_programme(q: &RaciQuery) -> Option<ProgrammeType> {
+    match q.program.as_deref().filter(|p| !p.is_empty()) {
+        None => Some(ProgrammeType::Teacher),
+        Some(p) => ProgrammeType::parse(p),
+    }
+}
+
+fn raci_edit_page(chrome: Chrome, m: &Muni, model: &RaciModel, adapted: bool, errors: &[FieldError]) -> Response {
+    let roles: Vec<String> = RaciRole::ALL.iter().map(|r| chrome.t(&format!("vfu-role-{}", r.as_str()))).collect();
+    let mut problems = Vec::new();
+    let rows = model
+        .rows
+        .iter()
+        .map(|row| {
+            let task = chrome.t(&format!("vfu-task-{}", row.task.as_str()));
+            let anchor = format!("c-{}-{}", row.task.as_str(), RaciRole::ALL[0].as_str());
+            let error = errors.iter().find(|e| e.field == format!("task.{}", row.task.as_str())).map(|e| {
+                let text = chrome.t1(if e.message.contains("accountable") { "vfu-raci-error-a" } else { "vfu-raci-error-r" }, "task", &task);
+                problems.push(Problem { target: anchor.clone(), text: text.clone() });
+                text
+            });
+            let cells = RaciRole::ALL
+                .iter()
+                .zip(&roles)
+                .map(|(role, role_label)| {
+                    let value = row.cell(*role).to_string();
+                    let mut options: Vec<Opt> = CELL_CHOICES.iter().map(|c| Opt { value: c.to_string(), label: if c.is_empty() { "–".into() } else { c.to_string() }, selected: *c == value }).collect();
+                    if !CELL_CHOICES.contains(&value.as_str()) {
+                        options.push(Opt { value: value.clone(), label: value.clone(), selected: true });
+                    }
+                    RaciEditCell { name: format!("c-{}-{}", row.task.as_str(), role.as_str()), label: format!("{task}: {role_label}"), options }
+                })
+                .collect();
+            RaciEditRow { task, anchor, error, cells }
+        })
+        .collect();
+    let base = format!("/vfu/kommun/{}/vem-gor-vad/andra", m.code);
+    let programmes = ProgrammeType::ALL.iter().map(|p| Link { href: format!("{base}?program={}", p.as_str()), label: l_programme(&chrome, *p) }).collect();
+    let status = if problems.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let programme_label = l_programme(&chrome, model.programme);
+    render(
+        status,
+        &RaciEditPage { chrome, code: m.code.to_string(), name: m.name.clone(), programme: model.programme.as_str().into(), programme_label, programmes, adapted, roles, rows, problems },
+    )
+}
+
+async fn raci_edit_form(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, Path(kod): Path<String>, Query(q): Query<RaciQuery>) -> Response {
+    let m = tri!(muni(&state, &chrome, me, &kod, Action::Write).await);
+    let Some(programme) = raci_programme(&q) else { return nf(&chrome) };
+    let view = store!(chrome, state.store.raci_model(m.code, programme).await);
+    raci_edit_page(chrome, &m, &view.model, view.adapted, &[])
+}
+
+async fn raci_save(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, Path(kod): Path<String>, Form(f): Form<BTreeMap<String, String>>) -> Response {
+    let m = tri!(muni(&state, &chrome, me, &kod, Action::Write).await);
+    let Some(programme) = f.get("program").and_then(|p| ProgrammeType::parse(p)) else { return nf(&chrome) };
+    let mut model = RaciModel::default_for(programme);
+    for task in RaciTask::ALL {
+        for role in RaciRole::ALL {
+            let value = f.get(&format!("c-{}-{}", task.as_str(), role.as_str())).map(String::as_str).unwrap_or("");
+            model.set(task, role, RaciCell::parse(value).unwrap_or_default());
+        }
+    }
+    let errors = model.validate();
+    if errors.is_empty() {
+        match tri!(saved(&chrome, state.store.save_raci_model(m.code, &model, &m.actor()).await)) {
+            Saved::Ok(()) => return see_other(&format!("/vfu/kommun/{}/vem-gor-vad?program={}", m.code, programme.as_str())),
+            Saved::Invalid(e) => return raci_edit_page(chrome, &m, &model, true, &e),
+        }
+    }
+    raci_edit_page(chrome, &m, &model, true, &errors)
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ProgramForm {
+    pub program: String,
+}
+
+async fn raci_reset(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, Path(kod): Path<String>, Form(f): Form<ProgramForm>) -> Response {
+    let m = tri!(muni(&state, &chrome, me, &kod, Action::Write).await);
+    let Some(programme) = ProgrammeType::parse(&f.program) else { return nf(&chrome) };
+    store!(chrome, state.store.reset_raci_model(m.code, programme, &m.actor()).await);
+    see_other(&format!("/vfu/kommun/{}/vem-gor-vad?program={}", m.code, programme.as_str()))
 }
 
 // ---------------------------------------------------------------------------------------------

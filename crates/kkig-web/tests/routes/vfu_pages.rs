@@ -101,6 +101,7 @@ async fn vfu_pages_by_role() {
             ("/vfu/kommun/2422/handledare/ny".into(), [303, 200, 200, 200, 403, 403, 403, 403, 403]),
             ("/vfu/kommun/2422/utbildningsbehov".into(), [303, 200, 200, 200, 403, 403, 403, 403, 403]),
             ("/vfu/kommun/2422/placeringar".into(), [303, 200, 200, 200, 403, 403, 403, 403, 403]),
+            ("/vfu/kommun/2422/vem-gor-vad/andra?program=nursing".into(), [303, 200, 200, 200, 403, 403, 403, 403, 403]),
             ("/vfu/kommun/2521/platser".into(), [303, 200, 200, 403, 200, 403, 403, 403, 403]),
             ("/vfu/kommun/0000".into(), [303, 404, 404, 404, 404, 404, 404, 404, 404]),
             ("/vfu/larosate/LTU".into(), [303, 200, 200, 403, 403, 200, 403, 403, 403]),
@@ -146,6 +147,43 @@ async fn public_raci_page_and_print_version() {
         assert_eq!(print.status, 200, "{label}");
         assert!(print.body.contains("class=\"print-page\"") && !print.body.contains("site-header"), "{label}: the print version has no site chrome");
         assert!(print.body.contains("<main id=\"main\">") && print.body.contains("Demodata"), "{label}");
+        app.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn a_municipality_adapts_its_raci_model() {
+    for app in apps(true).await {
+        let label = app.db.label;
+        let _w = world(&app).await;
+        let edit = get(&app, Some("muni_a"), "/vfu/kommun/2422/vem-gor-vad/andra?program=teacher").await;
+        assert_eq!(edit.status, 200, "{label}");
+        assert!(edit.body.contains("<label for=\"c-allocate-university_coordinator\" class=\"visually-hidden\">Fördela studenter till platser: Lärosätets VFU-samordnare</label>"), "{label}");
+        // Every cell as shown, with one change.
+        let mut pairs: Vec<(String, String)> = vec![("program".into(), "teacher".into())];
+        let model = kkig_core::vfu::raci::RaciModel::default_for(kkig_core::vfu::ProgrammeType::Teacher);
+        for row in &model.rows {
+            for role in kkig_core::vfu::raci::RaciRole::ALL {
+                pairs.push((format!("c-{}-{}", row.task.as_str(), role.as_str()), row.cell(role).to_string()));
+            }
+        }
+        let with = |task_role: &str, value: &str| {
+            let p: Vec<(String, String)> = pairs.iter().map(|(k, v)| (k.clone(), if k == task_role { value.to_string() } else { v.clone() })).collect();
+            p.iter().map(|(k, v)| format!("{k}={}", enc(v))).collect::<Vec<_>>().join("&")
+        };
+        let bad = post(&app, "muni_a", "/vfu/kommun/2422/vem-gor-vad/andra", &with("c-allocate-municipal_coordinator", "A")).await;
+        assert_eq!(bad.status, 422, "{label}");
+        assert!(bad.body.contains("Fördela studenter till platser: exakt en roll ska ansvara (A)."), "{label}: {}", bad.body);
+        assert_eq!(post(&app, "muni_b", "/vfu/kommun/2422/vem-gor-vad/andra", &with("c-allocate-municipal_coordinator", "R")).await.status, 403, "{label}");
+        let ok = post(&app, "muni_a", "/vfu/kommun/2422/vem-gor-vad/andra", &with("c-allocate-municipal_coordinator", "R")).await;
+        assert_eq!((ok.status.as_u16(), location(&ok)), (303, "/vfu/kommun/2422/vem-gor-vad?program=teacher".to_string()), "{label}");
+        let public = app.get("/vfu/kommun/2422/vem-gor-vad?program=teacher").await;
+        assert!(public.body.contains("Sorsele har anpassat standardmodellen."), "{label}");
+        let other = app.get("/vfu/kommun/2521/vem-gor-vad?program=teacher").await;
+        assert!(other.body.contains("Pajala följer standardmodellen."), "{label}");
+        let reset = post(&app, "muni_a", "/vfu/kommun/2422/vem-gor-vad/standard", "program=teacher").await;
+        assert_eq!(reset.status, 303, "{label}");
+        assert!(app.get("/vfu/kommun/2422/vem-gor-vad").await.body.contains("Sorsele följer standardmodellen."), "{label}");
         app.finish().await;
     }
 }
