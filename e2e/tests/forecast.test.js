@@ -11,7 +11,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { LANGS, assertNoAxeViolations, norm, textOf, useSuite, withLang } from '../lib/harness.js';
-import { signIn, submit, waitForH1 } from '../lib/accounts.js';
+import { runCli, signIn, submit, waitForH1 } from '../lib/accounts.js';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { DEMO_NOTICE } from '../lib/pages.js';
 
 const suite = useSuite();
@@ -103,6 +105,29 @@ describe('forecast: text alternatives', () => {
       assert.equal(await page.locator('main svg[role="img"] circle').count(), 17, 'one circle per municipality');
       assert.equal(await page.locator('ul.legend li').count(), 4);
       assert.equal(await page.locator('table#forecast-map-table tbody tr').count(), 17);
+    } finally {
+      await ctx.close();
+    }
+  });
+});
+
+describe('forecast: key figures imported with the CLI', () => {
+  it('kkig import kolada: the values are shown with the forecast, and the page passes axe', async () => {
+    const file = join(suite.server.tmp, 'kolada.json');
+    await writeFile(file, JSON.stringify({ count: 1, values: [
+      { kpi: 'N00914', municipality: '2422', period: 2024, values: [{ gender: 'T', value: 12.34 }, { gender: 'K', value: 13 }] },
+    ] }));
+    const out = await runCli(suite.server, ['import', 'kolada', file]);
+    assert.match(out, /2 key-figure values imported/u);
+    const ctx = await suite.newContext();
+    try {
+      const page = await ctx.newPage();
+      for (const lang of LANGS) {
+        await open(page, '/prognos/kommun/2422/2343', lang);
+        const cells = (await page.locator('table#forecast-kolada tbody tr').first().locator('th, td').allTextContents()).map(norm);
+        assert.deepEqual(cells, ['N00914', '2024', lang === 'sv' ? '12,3' : '12.3']);
+        await assertNoAxeViolations(page, `key figures (${lang})`);
+      }
     } finally {
       await ctx.close();
     }

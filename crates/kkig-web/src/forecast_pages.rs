@@ -702,6 +702,8 @@ pub struct MunicipalityPage {
     pub start_staff: String,
     pub vacancies: String,
     pub graduates_text: String,
+    /// Kolada key figures of the municipality (total over genders): KPI, period, value.
+    pub kolada: Vec<(String, String, String)>,
     pub total_need: String,
     pub total_external: String,
     pub chart: Chart,
@@ -941,6 +943,7 @@ fn municipality_view(chrome: Chrome, m: &Municipality, ssyk: Ssyk, occupation: S
         base_year: input.base_year.to_string(),
         start_staff: dec(lang, f.totals.start_staff),
         vacancies: dec(lang, input.vacancies),
+        kolada: Vec::new(),
         graduates_text: chrome.i18n_args(
             "fc-graduates-explain",
             &[
@@ -977,7 +980,17 @@ pub async fn municipality_page(State(state): State<AppState>, chrome: Chrome, me
     };
     let may_edit = user_may(&me, Action::Write, &Target::ForecastInput { municipality: m.code });
     let saved = q.saved.is_some();
-    let page = municipality_view(chrome, &m, ssyk, occupation, &data, parse_extra(&q), may_edit, None, Vec::new(), saved);
+    let kolada = match state.store.kolada_values(m.code).await {
+        Ok(v) => v,
+        Err(e) => return unavailable(chrome, &e),
+    };
+    let lang = chrome.lang;
+    let mut page = municipality_view(chrome, &m, ssyk, occupation, &data, parse_extra(&q), may_edit, None, Vec::new(), saved);
+    page.kolada = kolada
+        .into_iter()
+        .filter(|k| k.gender == "T")
+        .map(|k| (k.kpi, k.period.to_string(), k.value.map(|v| format_decimal(lang, v, 1)).unwrap_or_else(|| "–".into())))
+        .collect();
     render(StatusCode::OK, &page)
 }
 

@@ -78,6 +78,11 @@ async fn pages_are_public_in_both_languages_and_labelled_demo() {
         assert!(page.contains("<caption id=\"flows-caption\">"), "{label}: the table alternative");
         assert!(page.contains("+2 lokala VFU-studenter per år") && page.contains("Pensionsålder 67") && page.contains("Avgångar −1 procentenhet"), "{label}: scenarios");
         assert!(!page.contains("id=\"inmatning\""), "{label}: no form for the public");
+        // Kolada key figures, once imported, are shown with the forecast.
+        let kolada = kkig_formats::kolada::parse_kolada("k.json", br#"{"values": [{"kpi": "N00914", "municipality": "2422", "period": 2023, "values": [{"gender": "T", "value": 12.34}]}]}"#).unwrap();
+        app.db.store.import_kolada(&kolada.rows, "k.json", &Actor::cli()).await.unwrap();
+        let page = app.get("/prognos/kommun/2422/2343").await.body;
+        assert!(page.contains("<th scope=\"row\">N00914</th><td>2023</td><td class=\"num\">12,3</td>"), "{label}: Kolada");
         let five = app.get("/prognos/kommun/2422/2343?extra=5").await.body;
         assert!(five.contains("+5 lokala VFU-studenter per år"), "{label}");
         for missing in ["/prognos/kommun/9999/2343", "/prognos/kommun/2422/9999", "/prognos/kommun/2422/x", "/prognos/kluster/none"] {
