@@ -97,6 +97,20 @@ mod tests {
     }
 
     #[test]
+    fn xlsx_as_excel_saves_it() {
+        use crate::table::{Cell, Table};
+        let mut t = Table::new(&["Kommunkod", "SSYK", "Ålder", "Antal"]);
+        t.push(vec![Cell::Int(2422), Cell::Int(2661), Cell::Int(41), Cell::Decimal(1.5, 1)]);
+        t.push(vec![Cell::Int(114), Cell::text("2661"), Cell::Int(58), Cell::Int(2)]);
+        let bytes = t.to_xlsx("Personal").unwrap();
+        let p = parse_staff_ages("personal.xlsx", &bytes).unwrap();
+        assert_eq!(p.len(), 2);
+        assert_eq!(p[0].kommunkod.to_string(), "0114", "the leading zero Excel drops is put back");
+        assert_eq!(p[0].staff_by_age, BTreeMap::from([(58, 2.0)]));
+        assert_eq!(p[1].staff_by_age, BTreeMap::from([(41, 1.5)]));
+    }
+
+    #[test]
     fn errors_name_row_and_column() {
         let csv = "kommunkod;ssyk;ålder;antal\n9999;2343;25;2\n2422;23;12;x\n";
         let e: Vec<String> = parse_staff_ages("a.csv", csv.as_bytes()).unwrap_err().iter().map(|e| e.to_string()).collect();

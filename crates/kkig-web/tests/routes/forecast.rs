@@ -191,6 +191,10 @@ async fn who_may_change_inputs_and_clusters() {
         assert_eq!(res.status, 303, "{label}: {}", res.body);
         let page = send(&app, Some("muni_a"), "GET", &format!("{uri}?saved=1"), "text/html", "").await.body;
         assert!(page.contains("Underlaget är sparat") && page.contains("30;1,5\n45;2"), "{label}");
+        // Two columns pasted from Excel (tab between age and count, decimal comma).
+        let pasted = ok.replace("45%3B2%0A30%3B1%2C5", "45%092%0D%0A30%091%2C5");
+        assert_ne!(pasted, ok);
+        assert_eq!(send(&app, Some("muni_a"), "POST", uri, "application/x-www-form-urlencoded", &pasted).await.status, 303, "{label}");
         let bad = ok.replace("completion_share=0%2C8", "completion_share=1%2C5").replace("45%3B2", "12%3B2");
         let res = send(&app, Some("muni_a"), "POST", uri, "application/x-www-form-urlencoded", &bad).await;
         assert_eq!(res.status, 422, "{label}");
