@@ -139,6 +139,27 @@ fn l_term(c: &Chrome, t: Term) -> String {
     let season = if t.season == Season::Spring { c.t("vfu-term-spring") } else { c.t("vfu-term-autumn") };
     format!("{season} {}", t.year)
 }
+/// Fields as coordinators write them in the form (`F-3:svenska,matematik|4-6`); parses back
+/// with `FieldSpec::parse_list`.
+fn fields_text(list: &[FieldSpec]) -> String {
+    use kkig_core::vfu::TeacherLevel::*;
+    list.iter()
+        .map(|f| {
+            let word = match f.field {
+                VfuField::Teacher(Forskola) => "förskola",
+                VfuField::Teacher(F3) => "F-3",
+                VfuField::Teacher(Ar46) => "4-6",
+                VfuField::Teacher(Ar79) => "7-9",
+                VfuField::Teacher(Gymnasium) => "gymnasium",
+                VfuField::Nurse => "sjuksköterska",
+                VfuField::SocialWork => "socionom",
+            };
+            if f.subjects.is_empty() { word.to_string() } else { format!("{word}:{}", f.subjects.join(",")) }
+        })
+        .collect::<Vec<_>>()
+        .join("|")
+}
+
 fn l_fields(c: &Chrome, list: &[FieldSpec]) -> String {
     list.iter()
         .map(|f| if f.subjects.is_empty() { l_field(c, f.field) } else { format!("{} ({})", l_field(c, f.field), f.subjects.join(", ")) })
@@ -846,7 +867,7 @@ fn site_input(s: &PlacementSite) -> SiteInput {
         address: s.address.clone(),
         lat: format!("{:.5}", s.position.lat),
         lon: format!("{:.5}", s.position.lon),
-        fields: FieldSpec::format_list(&s.fields),
+        fields: fields_text(&s.fields),
     }
 }
 
@@ -1001,6 +1022,8 @@ pub struct SupervisorRow {
     pub training: String,
     pub trained: bool,
     pub invite: String,
+    /// The status the mark form offers first: the one after the current.
+    pub next_invite: String,
     pub students: u32,
 }
 
@@ -1037,6 +1060,13 @@ async fn supervisors_page(State(state): State<AppState>, chrome: Chrome, me: May
                 Some(d) => format!("{} ({d})", l_invite(&chrome, s.invite)),
                 None => l_invite(&chrome, s.invite),
             },
+            next_invite: match s.invite {
+                InviteStatus::NotInvited => InviteStatus::Invited,
+                InviteStatus::Invited => InviteStatus::Enrolled,
+                _ => InviteStatus::Completed,
+            }
+            .as_str()
+            .into(),
             students: s.students_per_period,
         })
         .collect();
@@ -1060,7 +1090,7 @@ fn supervisor_input(s: &Supervisor) -> SupervisorInput {
         phone: s.phone.clone(),
         municipality: s.municipality.to_string(),
         site_id: s.site_id.clone().unwrap_or_default(),
-        fields: FieldSpec::format_list(&s.fields),
+        fields: fields_text(&s.fields),
         employment_percent: format!("{}", s.employment_percent),
         training: s.training.level.as_str().into(),
         training_date: opt_day(s.training.date),
@@ -2040,3 +2070,18 @@ async fn mine(State(state): State<AppState>, chrome: Chrome, me: MaybeUser) -> R
     render(StatusCode::OK, &MinePage { chrome, is_student, placements, unplaced, is_supervisor, students })
 }
 
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fields_as_written_in_the_form_parse_back() {
+        let mut list: Vec<FieldSpec> = VfuField::ALL.iter().map(|f| FieldSpec::new(*f)).collect();
+        list[1].subjects = vec!["svenska".into(), "matematik".into()];
+        list[5].subjects = vec!["äldrevård".into()];
+        let text = fields_text(&list);
+        assert_eq!(FieldSpec::parse_list(&text).unwrap(), list, "{text}");
+        assert!(text.starts_with("förskola|F-3:svenska,matematik|4-6"), "{text}");
+    }
+}
