@@ -848,10 +848,12 @@ pub struct ExtraQuery {
 }
 
 async fn municipality_context(state: &AppState, code: &str, ssyk: &str) -> Result<Option<(Municipality, Ssyk, String, Data)>, StoreError> {
-    let (Ok(kod), Ok(ssyk)) = (Kommunkod::parse(code), Ssyk::parse(ssyk)) else { return Ok(None) };
-    if code.trim() != kod.to_string() || ssyk.to_string() != ssyk.to_string().trim() {
+    let (Ok(kod), Ok(parsed)) = (Kommunkod::parse(code), Ssyk::parse(ssyk)) else { return Ok(None) };
+    // One address per page: no spaces or other spellings of the codes.
+    if code != kod.to_string() || ssyk != parsed.to_string() {
         return Ok(None);
     }
+    let ssyk = parsed;
     let Some(m) = state.store.municipality(kod).await? else { return Ok(None) };
     let occupations = state.store.occupations().await?;
     let Some(occ) = occupations.iter().find(|o| o.ssyk == ssyk) else { return Ok(None) };
