@@ -151,6 +151,12 @@ describe('forecast: scenarios side by side', () => {
       const external = (await page.locator('table#forecast-scenarios tbody tr').nth(2).locator('td').allTextContents()).map((t) => Number(norm(t).replace(',', '.').replace('−', '-')));
       assert.ok(external[1] <= external[0], `more local students never raise the external need: ${external}`);
       await assertNoAxeViolations(page, 'scenario view');
+      // A number that is not one: the field says so, and the default 2 is shown meanwhile.
+      await open(page, '/prognos/kommun/2523/2221?extra=m%C3%A5nga', 'en');
+      assert.equal(await textOf(page.locator('#extra-error')), 'More local VFU students a year: write a number between 0 and 100; the scenario shows 2 until then.');
+      assert.equal(await page.locator('#extra').getAttribute('aria-invalid'), 'true');
+      assert.equal((await heads())[2], '+2 local VFU students a year');
+      await assertNoAxeViolations(page, 'scenario view with an error');
     } finally {
       await ctx.close();
     }

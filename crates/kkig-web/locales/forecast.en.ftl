@@ -107,3 +107,4 @@ fc-kolada-caption = Key figures of { $municipality } (Kolada, total of both gend
 fc-col-kpi = Key figure (KPI)
 fc-col-period = Year
 fc-col-value = Value
+fc-error-extra = { $field }: write a number between 0 and 100; the scenario shows 2 until then.

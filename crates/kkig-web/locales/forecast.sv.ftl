@@ -107,3 +107,4 @@ fc-kolada-caption = Nyckeltal för { $municipality } (Kolada, totalt för båda 
 fc-col-kpi = Nyckeltal (KPI)
 fc-col-period = År
 fc-col-value = Värde
+fc-error-extra = { $field }: skriv ett tal mellan 0 och 100; scenariot visar 2 tills dess.

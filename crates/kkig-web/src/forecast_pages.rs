@@ -710,6 +710,8 @@ pub struct MunicipalityPage {
     pub chart_desc: String,
     pub flows: Vec<FlowRow>,
     pub extra: String,
+    /// Why the typed number of extra students was not used (the default 2 is shown instead).
+    pub extra_error: Option<String>,
     pub scenarios: Vec<ScenarioColumn>,
     pub may_edit: bool,
     pub form: InputForm,
@@ -961,6 +963,7 @@ fn municipality_view(chrome: Chrome, m: &Municipality, ssyk: Ssyk, occupation: S
         chart_desc,
         flows,
         extra: format_decimal(lang, extra, if extra.fract() == 0.0 { 0 } else { 1 }),
+        extra_error: None,
         scenarios: scenario_cols,
         may_edit,
         form: form.unwrap_or_else(|| form_of(&input, lang)),
@@ -970,8 +973,12 @@ fn municipality_view(chrome: Chrome, m: &Municipality, ssyk: Ssyk, occupation: S
     }
 }
 
-fn parse_extra(q: &ExtraQuery) -> f64 {
-    q.extra.as_deref().and_then(|s| s.trim().replace(',', ".").parse::<f64>().ok()).filter(|x| x.is_finite() && (0.0..=100.0).contains(x)).unwrap_or(2.0)
+/// The number of extra local VFU students a year (0…100, default 2); `Err` keeps what was typed.
+fn parse_extra(q: &ExtraQuery) -> Result<f64, String> {
+    match q.extra.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => Ok(2.0),
+        Some(s) => number(s).filter(|x| (0.0..=100.0).contains(x)).ok_or_else(|| s.to_string()),
+    }
 }
 
 pub async fn municipality_page(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, Path((code, ssyk)): Path<(String, String)>, Query(q): Query<ExtraQuery>) -> Response {
@@ -987,7 +994,13 @@ pub async fn municipality_page(State(state): State<AppState>, chrome: Chrome, me
         Err(e) => return unavailable(chrome, &e),
     };
     let lang = chrome.lang;
-    let mut page = municipality_view(chrome, &m, ssyk, occupation, &data, parse_extra(&q), may_edit, None, Vec::new(), saved);
+    let extra = parse_extra(&q);
+    let error = extra.as_ref().err().map(|_| chrome.t1("fc-error-extra", "field", &chrome.t("fc-scenario-extra-label")));
+    let mut page = municipality_view(chrome, &m, ssyk, occupation, &data, extra.clone().unwrap_or(2.0), may_edit, None, Vec::new(), saved);
+    if let Err(typed) = extra {
+        page.extra = typed;
+        page.extra_error = error;
+    }
     page.kolada = kolada
         .into_iter()
         .filter(|k| k.gender == "T")

@@ -85,6 +85,10 @@ async fn pages_are_public_in_both_languages_and_labelled_demo() {
         assert!(page.contains("<th scope=\"row\">N00914</th><td>2023</td><td class=\"num\">12,3</td>"), "{label}: Kolada");
         let five = app.get("/prognos/kommun/2422/2343?extra=5").await.body;
         assert!(five.contains("+5 lokala VFU-studenter per år"), "{label}");
+        let typo = app.get("/prognos/kommun/2422/2343?extra=m%C3%A5nga").await;
+        assert_eq!(typo.status, 200, "{label}");
+        assert!(typo.body.contains("id=\"extra-error\">Fler lokala VFU-studenter per år: skriv ett tal mellan 0 och 100") && typo.body.contains("value=\"många\""), "{label}: {}", typo.body);
+        assert!(typo.body.contains("+2 lokala VFU-studenter per år"), "{label}");
         for missing in ["/prognos/kommun/9999/2343", "/prognos/kommun/2422/9999", "/prognos/kommun/2422/x", "/prognos/kluster/none"] {
             assert_eq!(app.get(missing).await.status, 404, "{label} {missing}");
         }
