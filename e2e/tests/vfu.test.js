@@ -153,7 +153,9 @@ describe('VFU: the municipality coordinator (without JavaScript)', () => {
       await page.fill('#c-title', 'VFU-samordnare, Sorsele kommun');
       await page.fill('#c-email', 'maja.vfu@sorsele.example');
       await post(page, '/vfu/kommun/2422/kontakter', 'VFU i Sorsele');
-      assert.equal(await page.locator('#kontakter table tbody tr', { hasText: 'Maja Sorsele' }).count(), 1);
+      const contact = page.locator('#kontakter table tbody tr', { hasText: 'Maja Sorsele' });
+      assert.equal(await contact.count(), 1);
+      made.contactPath = await contact.locator('a', { hasText: 'Ändra' }).getAttribute('href');
     } finally {
       await page.context().close();
     }
@@ -358,6 +360,7 @@ describe('VFU pages: h1, demo notice and zero axe violations in Swedish and Engl
     ['muni_a', '/vfu/kommun/2422/utbildningsbehov', /Sorsele$/],
     ['muni_a', '/vfu/kommun/2422/placeringar', /Sorsele$/],
     ['muni_a', '/vfu/kommun/2422/vem-gor-vad/andra', /Sorsele$/],
+    ['muni_a', made.contactPath, /Maja Sorsele$/],
     ['muni_a', made.placementEditPath, new RegExp(`${SITE}$`)],
     ['muni_b', '/vfu/kommun/2422', /^(Åtkomst nekas|Access denied)$/, 403],
     ['university', '/vfu/larosate/LTU', /Luleå/],

@@ -282,3 +282,4 @@ vfu-raci-edit-link = Adapt who does what
 vfu-raci-reset = Go back to the default model
 vfu-raci-error-a = { $task }: exactly one role must be accountable (A).
 vfu-raci-error-r = { $task }: some role must be responsible (R).
+vfu-contact-edit-title = Change contact person: { $name }

@@ -282,3 +282,4 @@ vfu-raci-edit-link = Anpassa vem gör vad
 vfu-raci-reset = Återgå till standardmodellen
 vfu-raci-error-a = { $task }: exakt en roll ska ansvara (A).
 vfu-raci-error-r = { $task }: någon roll måste utföra uppgiften (R).
+vfu-contact-edit-title = Ändra kontaktperson: { $name }

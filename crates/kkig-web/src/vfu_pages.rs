@@ -42,6 +42,7 @@ pub fn routes() -> Router<AppState> {
         .route("/vfu/kommun/{kod}/vem-gor-vad/andra", get(raci_edit_form).post(raci_save))
         .route("/vfu/kommun/{kod}/vem-gor-vad/standard", post(raci_reset))
         .route("/vfu/kommun/{kod}/kontakter", post(contact_create))
+        .route("/vfu/kommun/{kod}/kontakter/{id}", get(contact_edit_form).post(contact_update))
         .route("/vfu/kommun/{kod}/kontakter/{id}/ta-bort", post(contact_delete))
         .route("/vfu/kommun/{kod}/platser", get(sites_page))
         .route("/vfu/kommun/{kod}/platser/ny", get(site_new_form).post(site_create))
@@ -775,6 +776,66 @@ async fn contact_create(State(state): State<AppState>, chrome: Chrome, me: Maybe
         }
     }
     muni_page(&state, chrome, &m, f, errors).await
+}
+
+/// A contact of this municipality, or the 404 page.
+async fn own_contact(state: &AppState, chrome: &Chrome, m: &Muni, id: &str) -> Result<VfuContact, Response> {
+    let contacts = state.store.vfu_contacts(Some(m.code)).await.map_err(|e| unavailable(chrome.clone(), &e))?;
+    contacts.into_iter().find(|c| c.id == id).ok_or_else(|| nf(chrome))
+}
+
+fn contact_form_page(chrome: Chrome, m: &Muni, id: &str, f: &ContactForm, errors: &[FieldError]) -> Response {
+    let fields = contact_fields(&chrome, f);
+    let cr = crumbs(&[("/vfu", chrome.t("vfu-title")), (&m.base(), m.name.clone())]);
+    let title = chrome.t1("vfu-contact-edit-title", "name", &f.name);
+    let mut page = FormPage::new(chrome, title, cr, format!("{}/kontakter/{id}", m.base()), fields);
+    page.delete_action = format!("{}/kontakter/{id}/ta-bort", m.base());
+    page.errors(errors).respond()
+}
+
+async fn contact_edit_form(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, Path((kod, id)): Path<(String, String)>) -> Response {
+    let m = tri!(muni(&state, &chrome, me, &kod, Action::Write).await);
+    let c = tri!(own_contact(&state, &chrome, &m, &id).await);
+    let f = ContactForm {
+        role: c.role.as_str().into(),
+        programme: c.programme.map(|p| p.as_str().to_string()).unwrap_or_default(),
+        name: c.name,
+        title: c.title,
+        email: c.email,
+        phone: c.phone,
+    };
+    contact_form_page(chrome, &m, &id, &f, &[])
+}
+
+async fn contact_update(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, Path((kod, id)): Path<(String, String)>, Form(f): Form<ContactForm>) -> Response {
+    let m = tri!(muni(&state, &chrome, me, &kod, Action::Write).await);
+    let old = tri!(own_contact(&state, &chrome, &m, &id).await);
+    let mut errors = Vec::new();
+    let role = RaciRole::parse(&f.role);
+    if role.is_none() {
+        errors.push(FieldError::new("role", format!("unknown role {:?}", f.role)));
+    }
+    let programme = if f.programme.trim().is_empty() { None } else { ProgrammeType::parse(&f.programme) };
+    if !f.programme.trim().is_empty() && programme.is_none() {
+        errors.push(FieldError::new("programme", format!("unknown programme type {:?}", f.programme)));
+    }
+    let c = VfuContact {
+        role: role.unwrap_or(old.role),
+        programme,
+        name: f.name.trim().to_string(),
+        email: f.email.trim().to_string(),
+        phone: f.phone.trim().to_string(),
+        title: f.title.trim().to_string(),
+        ..old
+    };
+    errors.extend(validate_contact(&c));
+    if errors.is_empty() {
+        match tri!(saved(&chrome, state.store.update_vfu_contact(&c, &m.actor()).await)) {
+            Saved::Ok(_) => return see_other(&format!("{}#kontakter", m.base())),
+            Saved::Invalid(e) => errors = e,
+        }
+    }
+    contact_form_page(chrome, &m, &id, &f, &errors)
 }
 
 async fn contact_delete(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, Path((kod, id)): Path<(String, String)>) -> Response {

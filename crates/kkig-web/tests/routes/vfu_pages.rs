@@ -279,9 +279,24 @@ async fn coordinators_student_and_supervisor_flow() {
         let other = get(&app, Some("muni_b"), "/vfu/min").await;
         assert!(other.body.contains("Ditt konto har ingen VFU"), "{label}");
 
+        // A contact person: added, corrected, shown on the public page, removed.
+        let c = post(&app, "muni_a", "/vfu/kommun/2422/kontakter", &form(&[("role", "unit_responsible"), ("programme", "teacher"), ("name", "Kim Kontakt"), ("email", "kim@"), ("title", "")])).await;
+        assert_eq!(c.status, 422, "{label}");
+        assert!(c.body.contains("<p class=\"field-error\" id=\"c-email-error\">E-post: &#34;kim@&#34; is not an e-mail address</p>"), "{label}: {}", c.body);
+        let c = post(&app, "muni_a", "/vfu/kommun/2422/kontakter", &form(&[("role", "unit_responsible"), ("programme", "teacher"), ("name", "Kim Kontakt"), ("email", "kim@skola.test"), ("title", "Rektor")])).await;
+        assert_eq!(c.status, 303, "{label}: {}", c.body);
+        let contact = s.vfu_contacts(Some("2422".parse().unwrap())).await.unwrap().into_iter().find(|x| x.name == "Kim Kontakt").unwrap();
+        assert_eq!(get(&app, Some("muni_b"), &format!("/vfu/kommun/2521/kontakter/{}", contact.id)).await.status, 404, "{label}");
+        let u = post(&app, "muni_a", &format!("/vfu/kommun/2422/kontakter/{}", contact.id), &form(&[("role", "manager"), ("programme", ""), ("name", "Kim Kontakt"), ("email", "kim@skola.test"), ("title", "Rektor, Testskolan")])).await;
+        assert_eq!(u.status, 303, "{label}: {}", u.body);
+        let public = app.get("/vfu/kommun/2422/vem-gor-vad?program=nursing").await;
+        assert!(public.body.contains("<th scope=\"row\">Rektor/enhetschef</th><td>Kim Kontakt</td><td>Rektor, Testskolan</td>"), "{label}: {}", public.body);
+        assert_eq!(post(&app, "muni_a", &format!("/vfu/kommun/2422/kontakter/{}/ta-bort", contact.id), "").await.status, 303, "{label}");
+        assert!(!app.get("/vfu/kommun/2422/vem-gor-vad").await.body.contains("Kim Kontakt"), "{label}");
+
         // Every change is in the audit log with the user as actor.
         let audit = s.audit_since(0, 1_000_000).await.unwrap();
-        for entity in ["placement_site", "supervisor", "vfu_period", "placement"] {
+        for entity in ["placement_site", "supervisor", "vfu_period", "placement", "vfu_contact"] {
             assert!(audit.iter().any(|e| e.entity == entity && e.actor.starts_with("user:")), "{label}: {entity} audited: {:?}", audit.iter().rev().take(10).collect::<Vec<_>>());
         }
 
