@@ -30,6 +30,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/v1/forecast/region", get(region))
         .route("/v1/forecast/clusters", get(clusters))
+        .route("/v1/forecast/clusters/{id}", get(cluster))
         .route("/v1/forecast/{code}/{ssyk}", get(municipality_forecast))
         .route("/v1/forecast/{code}/{ssyk}/input", get(get_input).put(put_input))
 }
@@ -174,6 +175,15 @@ pub struct RegionRecord {
     pub occupations: Vec<OccupationSumRecord>,
 }
 
+/// A cluster's view: its members' rows and each occupation summed over them, year by year.
+#[derive(Serialize, ToSchema)]
+pub struct ClusterViewRecord {
+    pub cluster: ClusterRecord,
+    pub horizon: u32,
+    pub rows: Vec<RegionRowRecord>,
+    pub occupations: Vec<OccupationSumRecord>,
+}
+
 /// A named group of municipalities.
 #[derive(Serialize, ToSchema)]
 pub struct ClusterRecord {
@@ -286,9 +296,25 @@ pub async fn put_input(State(state): State<AppState>, me: MaybeUser, Path((code,
 /// the region year by year (public).
 #[utoipa::path(get, path = "/api/v1/forecast/region", tag = "forecast", responses((status = 200, body = RegionRecord)))]
 pub async fn region(State(state): State<AppState>) -> R<Json<RegionRecord>> {
+    let (rows, occupations) = summed(&state, None).await?;
+    Ok(Json(RegionRecord { horizon: HORIZON, rows, occupations }))
+}
+
+/// A cluster's members with their ten-year totals, and each occupation summed over them (public).
+#[utoipa::path(get, path = "/api/v1/forecast/clusters/{id}", tag = "forecast", params(("id" = String, Path)),
+    responses((status = 200, body = ClusterViewRecord), (status = 404, body = ErrorBody)))]
+pub async fn cluster(State(state): State<AppState>, Path(id): Path<String>) -> R<Json<ClusterViewRecord>> {
+    let c = state.store.forecast_cluster(&id).await?.ok_or_else(|| ApiError::not_found(format!("no cluster {id}")))?;
+    let (rows, occupations) = summed(&state, Some(&c.members)).await?;
+    let cluster = ClusterRecord { id: c.id, name: c.name, members: c.members.iter().map(|m| m.to_string()).collect(), demo: c.demo };
+    Ok(Json(ClusterViewRecord { cluster, horizon: HORIZON, rows, occupations }))
+}
+
+/// Rows of the given municipalities (all when None) and each occupation summed over them.
+async fn summed(state: &AppState, only: Option<&[Kommunkod]>) -> R<(Vec<RegionRowRecord>, Vec<OccupationSumRecord>)> {
     let store: &dyn Store = state.store.as_ref();
     let data = Data::load(store, None).await?;
-    let computed = data.all();
+    let computed: Vec<_> = data.all().into_iter().filter(|c| only.is_none_or(|o| o.contains(&c.input.municipality))).collect();
     let municipalities = store.municipalities().await?;
     let occupations = store.occupations().await?;
     let name = |k: Kommunkod| municipalities.iter().find(|m| m.code == k).map(|m| m.name.clone()).unwrap_or_default();
@@ -308,7 +334,7 @@ pub async fn region(State(state): State<AppState>) -> R<Json<RegionRecord>> {
             })
         })
         .collect();
-    Ok(Json(RegionRecord { horizon: HORIZON, rows, occupations: sums }))
+    Ok((rows, sums))
 }
 
 /// The clusters of municipalities the views are summed over (public).

@@ -143,6 +143,13 @@ async fn api_reads_in_the_engines_shape() {
         let total = region["occupations"][0]["forecast"]["totals"]["external_need"].as_f64().unwrap();
         assert!((sum - total).abs() < 1e-9, "{label}: the region is the sum");
         insta::assert_json_snapshot!("forecast_clusters", app.get("/api/v1/forecast/clusters").await.json());
+        let c = app.get("/api/v1/forecast/clusters/sodra-lappland").await.json();
+        assert_eq!(c["cluster"]["name"], "Södra Lappland", "{label}");
+        assert_eq!(c["rows"].as_array().unwrap().len(), 6 * 5, "{label}: six members, five occupations");
+        let sum: f64 = c["rows"].as_array().unwrap().iter().filter(|r| r["ssyk"] == "2661").map(|r| r["totals"]["need"].as_f64().unwrap()).sum();
+        let total = c["occupations"].as_array().unwrap().iter().find(|o| o["ssyk"] == "2661").unwrap()["forecast"]["totals"]["need"].as_f64().unwrap();
+        assert!((sum - total).abs() < 1e-9, "{label}: the cluster is the sum of its members");
+        assert_eq!(app.get("/api/v1/forecast/clusters/none").await.status, 404, "{label}");
         for missing in ["/api/v1/forecast/9999/2343", "/api/v1/forecast/2422/1111", "/api/v1/forecast/2422/2342"] {
             let res = app.get(missing).await;
             assert_eq!(res.status, 404, "{label} {missing}");
