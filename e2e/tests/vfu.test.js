@@ -310,7 +310,9 @@ describe('VFU: the public "vem gör vad" page and its print version', () => {
     const ctx = await suite.newContext();
     const page = await ctx.newPage();
     try {
-      await open(page, '/vfu/kommun/2422/vem-gor-vad');
+      await open(page, '/kommun/2422');
+      await page.locator('main a', { hasText: 'Vem gör vad i VFU – Sorsele' }).click();
+      await page.waitForURL(/\/vfu\/kommun\/2422\/vem-gor-vad$/);
       assert.equal(await h1(page), 'Vem gör vad i VFU – Sorsele');
       const table = page.locator('main table.raci');
       assert.equal(await table.locator('thead th[scope="col"]').count(), 8, 'the task column and seven roles');
@@ -347,6 +349,7 @@ describe('VFU pages: h1, demo notice and zero axe violations in Swedish and Engl
   // [account key or null, path, h1 per language (RegExp), expected status]
   const pages = () => [
     [null, '/vfu', /^(VFU|VFU placements)$/],
+    [null, '/kommun/2422', /Sorsele/],
     [null, '/vfu/kommun/2422/vem-gor-vad', /Sorsele$/],
     [null, '/vfu/kommun/2422/vem-gor-vad?program=nursing&utskrift=1', /Sorsele$/],
     ['muni_a', '/vfu', /^(VFU|VFU placements)$/],

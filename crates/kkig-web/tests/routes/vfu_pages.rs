@@ -141,6 +141,8 @@ async fn public_raci_page_and_print_version() {
         assert!(b.contains("Ansvar per uppgift och roll, Lärarutbildning, Sorsele</caption>"), "{label}");
         assert!(b.contains("<dt>A</dt>") && b.contains("Utskriftsversion"), "{label}: legend and print link");
         assert!(b.contains("Kontaktpersoner"), "{label}");
+        let public = app.get("/kommun/2422").await;
+        assert!(public.body.contains("<a href=\"/vfu/kommun/2422/vem-gor-vad\">Vem gör vad i VFU – Sorsele</a>"), "{label}: the municipality's page links to it");
         let en = app.get("/vfu/kommun/2422/vem-gor-vad?program=social_work&lang=en").await;
         assert!(en.body.contains("Who does what in VFU – Sorsele") && en.body.contains("Social work"), "{label}");
         let print = app.get("/vfu/kommun/2422/vem-gor-vad?program=teacher&utskrift=1").await;
