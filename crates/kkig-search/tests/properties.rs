@@ -193,8 +193,11 @@ proptest! {
 proptest! {
     #![proptest_config(ProptestConfig { cases: 1000, ..ProptestConfig::default() })]
 
-    /// The executor (bitsets, kept word matches, travel groups) gives exactly what tantivy
-    /// gives for the whole query with every match collected.
+    /// The executor (bitsets, kept word matches, travel groups) gives what tantivy gives for
+    /// the whole query with every match collected: the same total and the same hits in the
+    /// same order. Scores agree up to f32 rounding: a query of several words adds the words'
+    /// scores in another order than tantivy (30012.875 against 30012.873 was seen), so two
+    /// hits whose scores are that close may change places.
     #[test]
     fn executor_agrees_with_whole_query_in_tantivy(q in query(), large in any::<bool>()) {
         let (g, c) = if large { large_fixture() } else { fixture() };
@@ -203,8 +206,19 @@ proptest! {
         match (fast, plain) {
             (Ok(a), Ok(b)) => {
                 prop_assert_eq!(a.total, b.total);
-                let ids = |r: &kkig_search::SearchResult| r.hits.iter().map(|h| (h.offering.id.clone(), h.score)).collect::<Vec<_>>();
-                prop_assert_eq!(ids(&a), ids(&b));
+                prop_assert_eq!(a.hits.len(), b.hits.len());
+                let close = |x: f32, y: f32| (x - y).abs() <= 1e-6 * x.abs().max(y.abs()).max(1.0);
+                for (i, (x, y)) in a.hits.iter().zip(&b.hits).enumerate() {
+                    prop_assert!(close(x.score, y.score), "hit {}: score {} vs {}", i, x.score, y.score);
+                    if x.offering.id != y.offering.id {
+                        // Only a near tie may reorder: a neighbour has (almost) the same score.
+                        let near = |h: &[kkig_search::Hit]| {
+                            (i > 0 && close(h[i - 1].score, h[i].score)) || h.get(i + 1).is_some_and(|n| close(n.score, h[i].score))
+                        };
+                        let boundary = i + 1 == a.hits.len();
+                        prop_assert!(near(&a.hits) || near(&b.hits) || boundary, "hit {}: {} vs {}", i, x.offering.id, y.offering.id);
+                    }
+                }
             }
             (Err(a), Err(b)) => prop_assert_eq!(a.to_string(), b.to_string()),
             (a, b) => prop_assert!(false, "executor {:?} vs tantivy {:?}", a.map(|r| r.total), b.map(|r| r.total)),
