@@ -468,7 +468,10 @@ impl Catalogue {
                 Some(c) => c.and_with(&w.bits),
             }
         }
-        let burdens = q.home.map(|home| self.groups.burdens(&self.minutes_from(home, travel)));
+        // Burdens only when the query filters or sorts by travel (each hit's own `reach` is
+        // computed for the page alone).
+        let needs_travel = q.max_travel_minutes_per_term.is_some() || order == Order::Travel;
+        let burdens = q.home.filter(|_| needs_travel).map(|home| self.groups.burdens(&self.minutes_from(home, travel)));
         let burden = |b: &[Option<i64>], ord: u32| b[self.groups.of[ord as usize] as usize];
         if let (Some(limit), Some(b)) = (q.max_travel_minutes_per_term, &burdens) {
             let ok: Vec<bool> = b.iter().map(|b| b.is_some_and(|x| x <= limit)).collect();

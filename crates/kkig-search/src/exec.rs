@@ -168,15 +168,17 @@ impl Facets {
             None => acc = Some(b.clone()),
             Some(a) => a.and_with(b),
         };
-        let by_code = |v: &Vec<Bits>, code: u64| v.get(code as usize).unwrap_or(&empty).clone();
+        fn by_code<'a>(v: &'a [Bits], code: u64, empty: &'a Bits) -> &'a Bits {
+            v.get(code as usize).unwrap_or(empty)
+        }
         if let Some(c) = q.school_type {
-            and(&by_code(&self.school_type, c));
+            and(by_code(&self.school_type, c, &empty));
         }
         if let Some(c) = q.form {
-            and(&by_code(&self.form, c));
+            and(by_code(&self.form, c, &empty));
         }
         if let Some(c) = q.area {
-            and(&by_code(&self.area, c));
+            and(by_code(&self.area, c, &empty));
         }
         if let Some(t) = q.start_term {
             and(self.start_term.get(&t).unwrap_or(&empty));
