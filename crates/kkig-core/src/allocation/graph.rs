@@ -257,3 +257,26 @@ pub(super) fn reason(v: &Validated<'_>, index: &FieldIndex, i: usize, load: &[u3
         nearest.join(", ")
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::allocation::demo::{generate, DemoSpec};
+
+    /// The two-thread build (2,000 free students or more) gives the very graph one thread
+    /// builds: the same arcs in the same order.
+    #[test]
+    fn two_threads_build_the_same_graph_as_one() {
+        let spec = DemoSpec { students: 2600, sites: 700, fields: 3, seed: 11, capacity_factor: None };
+        let inst = generate(&spec, &[]);
+        let v = inst.validate().unwrap();
+        let index = FieldIndex::build(&v);
+        let (g, free) = build(&v, &index);
+        assert!(free.len() >= 2000, "the instance must take the two-thread path");
+        let one = arcs(&v, &index, &free);
+        assert_eq!(g.start, one.start);
+        assert_eq!(g.site, one.site);
+        assert_eq!(g.cost, one.cost);
+        assert!(!g.site.is_empty());
+    }
+}
