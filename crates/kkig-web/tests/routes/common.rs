@@ -80,6 +80,8 @@ impl TestApp {
 
 /// One app per available backend, with reference data seeded and, if `demo`, the demo world.
 pub async fn apps(demo: bool) -> Vec<TestApp> {
+    // Errors the app logs (e.g. the store error behind a 503) show in a failing test's output.
+    let _ = tracing_subscriber::fmt().with_max_level(tracing::Level::ERROR).with_test_writer().try_init();
     let reference = kkig_formats::reference::embedded().unwrap();
     let mut out = Vec::new();
     for db in TestDb::all().await {
