@@ -6,6 +6,7 @@
 //! - `field`: the vocabulary — [`VfuField`], [`FieldSpec`], [`Term`], [`Day`], [`ProgrammeType`];
 //! - `model`: the valid entities;
 //! - `input`: string input (forms, API, file rows) and its validation into [`FieldError`]s;
+//! - `problem`: what is wrong with a field, as data ([`FieldProblem`]), and its English message;
 //! - `lifecycle`: the placement state machine, the timeline, the waiting list;
 //! - `raci`: the roles-and-responsibilities matrix and its defaults;
 //! - `views`: training need and compensation basis, pure functions;
@@ -16,6 +17,7 @@ pub mod field;
 pub mod input;
 pub mod lifecycle;
 pub mod model;
+pub mod problem;
 pub mod raci;
 pub mod views;
 #[cfg(test)]
@@ -29,6 +31,7 @@ use crate::region::OccupationArea;
 
 pub use field::{Day, FieldSpec, ProgrammeType, Season, TeacherLevel, Term, VfuField};
 pub use input::{FieldError, VfuContext};
+pub use problem::FieldProblem;
 pub use model::*;
 
 /// What kind of workplace a placement site (VFU-plats) is.

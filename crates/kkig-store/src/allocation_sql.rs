@@ -131,7 +131,7 @@ fn rules_errors(rules: &Rules) -> Result<(), StoreError> {
         Ok(_) => Ok(()),
         Err(kkig_core::allocation::InputError::Invalid { path, message }) => {
             let field = path.strip_prefix("rules.").unwrap_or(&path).to_string();
-            Err(StoreError::Fields(vec![FieldError { field, message }]))
+            Err(StoreError::Fields(vec![FieldError::new(&field, message)]))
         }
         Err(e) => Err(StoreError::Invalid(e.to_string())),
     }

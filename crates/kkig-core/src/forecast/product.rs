@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use super::case::{Case, DEFAULT_ENTRY_AGE, DEFAULT_EXIT_RATE, DEFAULT_HORIZON, DEFAULT_RETENTION, DEFAULT_RETIREMENT_AGE, MAX_AGE, MIN_AGE};
 use super::drivers::{AgeGroup, Driver, DriverSeries};
 use crate::demo::DemoRng;
-use crate::vfu::{FieldError, TeacherLevel, VfuField};
+use crate::vfu::{FieldError, FieldProblem, TeacherLevel, VfuField};
 use crate::{Kommunkod, Municipality, MunicipalityRole, Ssyk};
 
 /// Share of the VFU students placed in a municipality who complete the programme, unless the
@@ -65,26 +65,27 @@ impl ForecastInput {
     pub fn validate(&self) -> Result<(), Vec<FieldError>> {
         let mut errors = Vec::new();
         if !(1900..=2200).contains(&self.base_year) {
-            errors.push(FieldError::new("base_year", format!("{} is outside 1900…2200", self.base_year)));
+            errors.push(FieldError::of("base_year", range(self.base_year, 1900, 2200)));
         }
         for (&age, &n) in &self.staff_by_age {
             if !(MIN_AGE..=MAX_AGE).contains(&age) {
-                errors.push(FieldError::new(&format!("staff_by_age.{age}"), format!("age {age} is outside {MIN_AGE}…{MAX_AGE}")));
+                let p = FieldProblem::AgeOutOfRange { age: age.to_string(), min: MIN_AGE.to_string(), max: MAX_AGE.to_string() };
+                errors.push(FieldError::of(&format!("staff_by_age.{age}"), p));
             } else if !n.is_finite() || n < 0.0 {
-                errors.push(FieldError::new(&format!("staff_by_age.{age}"), format!("{n} must be a number ≥ 0")));
+                errors.push(FieldError::of(&format!("staff_by_age.{age}"), FieldProblem::Negative { value: n.to_string() }));
             }
         }
         if !self.vacancies.is_finite() || self.vacancies < 0.0 {
-            errors.push(FieldError::new("vacancies", format!("{} must be a number ≥ 0", self.vacancies)));
+            errors.push(FieldError::of("vacancies", FieldProblem::Negative { value: self.vacancies.to_string() }));
         }
         for (name, v) in [("completion_share", self.completion_share), ("exit_rate", self.exit_rate), ("retention", self.retention)] {
             if !v.is_finite() || !(0.0..=1.0).contains(&v) {
-                errors.push(FieldError::new(name, format!("{v} is outside 0…1")));
+                errors.push(FieldError::of(name, range(v, 0, 1)));
             }
         }
         for (name, v) in [("retirement_age", self.retirement_age), ("entry_age", self.entry_age)] {
             if !(MIN_AGE..=MAX_AGE).contains(&v) {
-                errors.push(FieldError::new(name, format!("{v} is outside {MIN_AGE}…{MAX_AGE}")));
+                errors.push(FieldError::of(name, range(v, MIN_AGE, MAX_AGE)));
             }
         }
         if errors.is_empty() { Ok(()) } else { Err(errors) }
@@ -254,6 +255,11 @@ impl ForecastDemo {
         }
         out
     }
+}
+
+/// `value` outside `min`…`max`, as the forecast's checks say it.
+fn range(value: impl std::fmt::Display, min: impl std::fmt::Display, max: impl std::fmt::Display) -> FieldProblem {
+    FieldProblem::OutOfRange { value: value.to_string(), min: min.to_string(), max: max.to_string() }
 }
 
 #[cfg(test)]

@@ -6,6 +6,8 @@ use std::fmt;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use time::{Date, Month};
 
+use super::problem::FieldProblem;
+
 use crate::region::OccupationArea;
 
 /// The school stage a teacher student trains for.
@@ -150,15 +152,23 @@ impl FieldSpec {
 
     /// Parse `teacher_f3:svenska,matematik|nurse:medicin|social_work` (the file form).
     pub fn parse_list(s: &str) -> Result<Vec<FieldSpec>, String> {
+        Self::check_list(s).map_err(|p| p.english("fields"))
+    }
+
+    /// [`FieldSpec::parse_list`] with the problem as data.
+    pub fn check_list(s: &str) -> Result<Vec<FieldSpec>, FieldProblem> {
         let mut out: Vec<FieldSpec> = Vec::new();
         for part in s.split('|').map(str::trim).filter(|p| !p.is_empty()) {
             let (code, subjects) = part.split_once(':').unwrap_or((part, ""));
-            let field = VfuField::parse(code)
-                .ok_or_else(|| format!("unknown field {:?}; expected one of {}", code.trim(), VfuField::codes()))?;
+            let field = VfuField::parse(code).ok_or_else(|| FieldProblem::Unknown {
+                noun: "field".into(),
+                value: code.trim().to_string(),
+                expected: format!("one of {}", VfuField::codes()),
+            })?;
             if out.iter().any(|f| f.field == field) {
-                return Err(format!("field {field} is given twice"));
+                return Err(FieldProblem::Twice { noun: "field".into(), value: field.to_string() });
             }
-            let subjects = subject_list(subjects)?;
+            let subjects = check_subject_list(subjects)?;
             out.push(FieldSpec { field, subjects });
         }
         Ok(out)
@@ -176,11 +186,16 @@ impl FieldSpec {
 /// Subjects written `svenska, matematik` (or with `;`/`|` inside a cell): trimmed, lower case,
 /// each at most 60 characters, no duplicates.
 pub fn subject_list(s: &str) -> Result<Vec<String>, String> {
+    check_subject_list(s).map_err(|p| p.english("subjects"))
+}
+
+/// [`subject_list`] with the problem as data.
+pub fn check_subject_list(s: &str) -> Result<Vec<String>, FieldProblem> {
     let mut out: Vec<String> = Vec::new();
     for p in s.split([',', ';']).map(str::trim).filter(|p| !p.is_empty()) {
         let p = p.to_lowercase();
         if p.chars().count() > 60 {
-            return Err(format!("subject {p:?} is longer than 60 characters"));
+            return Err(FieldProblem::SubjectTooLong { value: p });
         }
         if !out.contains(&p) {
             out.push(p);
@@ -230,8 +245,13 @@ impl Day {
     /// `2025-01-31`, `2025-01-31 00:00` (as Excel writes a date cell to CSV) or
     /// `2025-01-31T00:00:00…`; the time is ignored. Years 1900–2199.
     pub fn parse(s: &str) -> Result<Day, String> {
+        Self::check(s).map_err(|p| p.english(""))
+    }
+
+    /// [`Day::parse`] with the problem as data.
+    pub fn check(s: &str) -> Result<Day, FieldProblem> {
         let s = s.trim();
-        let bad = || format!("{s:?} is not a date; expected YYYY-MM-DD, e.g. 2025-01-31");
+        let bad = || FieldProblem::BadDate { value: s.to_string() };
         let (date, time) = match s.find([' ', 'T']) {
             Some(i) => (&s[..i], Some(s[i + 1..].trim())),
             None => (s, None),
@@ -252,10 +272,11 @@ impl Day {
         };
         let (Some(y), Some(m), Some(d)) = (num(0..4), num(5..7), num(8..10)) else { return Err(bad()) };
         if !(1900..=2199).contains(&y) {
-            return Err(format!("{s:?}: year {y} is outside 1900–2199"));
+            return Err(FieldProblem::YearOutOfRange { value: s.to_string(), year: y });
         }
-        let month = Month::try_from(m as u8).map_err(|_| format!("{s:?} is not a date in the calendar"))?;
-        Date::from_calendar_date(y as i32, month, d as u8).map(Day).map_err(|_| format!("{s:?} is not a date in the calendar"))
+        let not_in_calendar = || FieldProblem::NotInCalendar { value: s.to_string() };
+        let month = Month::try_from(m as u8).map_err(|_| not_in_calendar())?;
+        Date::from_calendar_date(y as i32, month, d as u8).map(Day).map_err(|_| not_in_calendar())
     }
 
     pub fn ymd(y: i32, m: u8, d: u8) -> Day {
@@ -326,8 +347,13 @@ impl Term {
 
     /// `VT2026`, `VT 2026`, `vt26`, `HT-2026`, `2026VT` (case and separators ignored).
     pub fn parse(s: &str) -> Result<Term, String> {
+        Self::check(s).map_err(|p| p.english(""))
+    }
+
+    /// [`Term::parse`] with the problem as data.
+    pub fn check(s: &str) -> Result<Term, FieldProblem> {
         let t: String = s.trim().to_uppercase().chars().filter(|c| c.is_ascii_alphanumeric()).collect();
-        let bad = || format!("{s:?} is not a term; expected e.g. VT2026 or HT2026");
+        let bad = || FieldProblem::BadTerm { value: s.to_string() };
         let (season, digits) = if let Some(r) = t.strip_prefix("VT") {
             (Season::Spring, r)
         } else if let Some(r) = t.strip_prefix("HT") {

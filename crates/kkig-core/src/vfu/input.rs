@@ -7,8 +7,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
-use super::field::{subject_list, Day, FieldSpec, Term, VfuField};
+use super::field::{check_subject_list, Day, FieldSpec, Term, VfuField};
 use super::model::*;
+pub use super::problem::FieldProblem;
 use super::{PlacementSite, SiteKind};
 use crate::codes::Kommunkod;
 use crate::geo::Position;
@@ -18,12 +19,28 @@ use crate::geo::Position;
 pub struct FieldError {
     /// The field (and file column) name, e.g. `employment_percent`.
     pub field: String,
+    /// In English, for the API, the CLI and import reports.
     pub message: String,
+    /// The problem as data, for pages in other languages; `Other` for a message made
+    /// elsewhere (and after a round trip through JSON, which carries only the message).
+    #[serde(skip)]
+    pub problem: FieldProblem,
 }
 
 impl FieldError {
+    /// An error with a message made elsewhere (shown as it is on every page).
     pub fn new(field: &str, message: impl Into<String>) -> Self {
-        Self { field: field.to_string(), message: message.into() }
+        Self { field: field.to_string(), message: message.into(), problem: FieldProblem::Other }
+    }
+
+    /// An error from its problem; the English message is made from it.
+    pub fn of(field: &str, problem: FieldProblem) -> Self {
+        Self { field: field.to_string(), message: problem.english(field), problem }
+    }
+
+    /// The same error under another field name (the English message stays as it was).
+    pub fn renamed(self, field: String) -> Self {
+        Self { field, ..self }
     }
 }
 
@@ -67,16 +84,16 @@ struct Check {
 }
 
 impl Check {
-    fn err(&mut self, field: &str, message: impl Into<String>) {
-        self.errors.push(FieldError::new(field, message));
+    fn fail(&mut self, field: &str, problem: FieldProblem) {
+        self.errors.push(FieldError::of(field, problem));
     }
 
     fn required(&mut self, field: &str, value: &str, max_chars: usize) -> String {
         let v = value.trim();
         if v.is_empty() {
-            self.err(field, format!("{field} is required"));
+            self.fail(field, FieldProblem::Required);
         } else if v.chars().count() > max_chars {
-            self.err(field, format!("{field} is longer than {max_chars} characters"));
+            self.fail(field, FieldProblem::TooLong { max: max_chars });
         }
         v.to_string()
     }
@@ -84,14 +101,14 @@ impl Check {
     fn optional_text(&mut self, field: &str, value: &str, max_chars: usize) -> String {
         let v = value.trim();
         if v.chars().count() > max_chars {
-            self.err(field, format!("{field} is longer than {max_chars} characters"));
+            self.fail(field, FieldProblem::TooLong { max: max_chars });
         }
         v.to_string()
     }
 
-    fn parse<T>(&mut self, field: &str, value: &str, fallback: T, f: impl FnOnce(&str) -> Result<T, String>) -> T {
-        f(value.trim()).unwrap_or_else(|m| {
-            self.err(field, m);
+    fn parse<T>(&mut self, field: &str, value: &str, fallback: T, f: impl FnOnce(&str) -> Result<T, FieldProblem>) -> T {
+        f(value.trim()).unwrap_or_else(|p| {
+            self.fail(field, p);
             fallback
         })
     }
@@ -99,18 +116,18 @@ impl Check {
     fn kommunkod(&mut self, field: &str, value: &str, ctx: &VfuContext) -> Option<Kommunkod> {
         let v = value.trim();
         if v.is_empty() {
-            self.err(field, format!("{field} is required: a kommunkod, e.g. 2422"));
+            self.fail(field, FieldProblem::RequiredKommunkod);
             return None;
         }
         // Excel drops the leading zero of codes like 0114 in number cells.
         let t = if v.len() == 3 && v.bytes().all(|b| b.is_ascii_digit()) { format!("0{v}") } else { v.to_string() };
         match Kommunkod::parse(&t) {
             Err(e) => {
-                self.err(field, e.to_string());
+                self.fail(field, kommunkod_problem(e));
                 None
             }
             Ok(k) if !ctx.knows_municipality(k) => {
-                self.err(field, format!("kommunkod {k} is not a municipality kkig knows"));
+                self.fail(field, FieldProblem::UnknownKommunkod { code: k.to_string() });
                 None
             }
             Ok(k) => Some(k),
@@ -126,51 +143,75 @@ impl Check {
     }
 }
 
+/// What is wrong with a kommunkod that did not parse.
+fn kommunkod_problem(e: crate::codes::CodeError) -> FieldProblem {
+    use crate::codes::CodeError;
+    // Kommunkod::parse never gives an SSYK error.
+    match e {
+        CodeError::KommunkodFormat(value) | CodeError::SsykFormat(value) => FieldProblem::BadKommunkod { value },
+        CodeError::KommunkodCounty(value, county) => FieldProblem::UnknownCounty { value, county: format!("{county:02}") },
+    }
+}
+
 /// A decimal number with a comma or a point (`87,5`, `87.5`); spaces are ignored.
 pub fn parse_decimal(s: &str) -> Result<f64, String> {
+    decimal(s).map_err(|p| p.english(""))
+}
+
+fn decimal(s: &str) -> Result<f64, FieldProblem> {
     let t: String = s.chars().filter(|c| !matches!(c, ' ' | '\u{a0}' | '\u{202f}')).collect::<String>().replace(',', ".");
     let digits = t.strip_prefix('-').unwrap_or(&t);
     let (int, frac) = digits.split_once('.').unwrap_or((digits, ""));
     if (int.is_empty() && frac.is_empty()) || !int.bytes().chain(frac.bytes()).all(|b| b.is_ascii_digit()) {
-        return Err(format!("{s:?} is not a number; expected e.g. 87,5 or 100"));
+        return Err(FieldProblem::NotANumber { value: s.to_string() });
     }
-    t.parse::<f64>().map_err(|_| format!("{s:?} is not a number"))
+    t.parse::<f64>().map_err(|_| FieldProblem::NotANumber { value: s.to_string() })
 }
 
 /// A whole number (`4`, or `4,0` as Excel may write it), which may be negative here so that
 /// the caller can say "below zero" rather than "not a number".
-fn parse_whole(s: &str) -> Result<i64, String> {
-    let x = parse_decimal(s)?;
+fn parse_whole(s: &str) -> Result<i64, FieldProblem> {
+    let x = decimal(s)?;
     if x.fract() != 0.0 || x.abs() > 1e12 {
-        return Err(format!("{s:?} is not a whole number"));
+        return Err(FieldProblem::NotAWholeNumber { value: s.to_string() });
     }
     Ok(x as i64)
 }
 
-fn count(field: &str, s: &str, max: i64) -> Result<u32, String> {
+fn count(s: &str, max: i64) -> Result<u32, FieldProblem> {
     let n = parse_whole(s)?;
     if n < 0 {
-        return Err(format!("{field} {n} is below zero"));
+        return Err(FieldProblem::BelowZero { value: n });
     }
     if n > max {
-        return Err(format!("{field} {n} is more than {max}"));
+        return Err(FieldProblem::MoreThan { value: n, max });
     }
     Ok(n as u32)
 }
 
 /// Yes/no as people write it: `ja`/`nej`, `yes`/`no`, `1`/`0`, `x`, `true`/`false`; empty is no.
 pub fn parse_flag(s: &str) -> Result<bool, String> {
+    flag(s).map_err(|p| p.english(""))
+}
+
+fn flag(s: &str) -> Result<bool, FieldProblem> {
     match s.trim().to_lowercase().as_str() {
         "" | "0" | "nej" | "no" | "n" | "false" | "falskt" => Ok(false),
         "1" | "ja" | "yes" | "j" | "y" | "x" | "true" | "sant" => Ok(true),
-        _ => Err(format!("{s:?} is not yes or no; expected ja/nej, yes/no, 1/0 or x")),
+        _ => Err(FieldProblem::NotAFlag { value: s.to_string() }),
     }
 }
 
 /// An e-mail address, trimmed and in lower case; checked for shape only.
 pub fn parse_email(s: &str) -> Result<String, String> {
+    email(s).map_err(|p| p.english(""))
+}
+
+/// [`parse_email`] with the problem as data.
+pub fn email(s: &str) -> Result<String, FieldProblem> {
+    let bad = || FieldProblem::BadEmail { value: s.to_string() };
     let e = s.trim().to_lowercase();
-    let (local, domain) = e.split_once('@').ok_or_else(|| format!("{s:?} is not an e-mail address"))?;
+    let (local, domain) = e.split_once('@').ok_or_else(bad)?;
     let ok = !local.is_empty()
         && domain.contains('.')
         && !domain.starts_with('.')
@@ -181,22 +222,50 @@ pub fn parse_email(s: &str) -> Result<String, String> {
     if ok {
         Ok(e)
     } else {
-        Err(format!("{s:?} is not an e-mail address"))
+        Err(bad())
     }
 }
 
-fn optional_day(s: &str) -> Result<Option<Day>, String> {
+fn optional_day(s: &str) -> Result<Option<Day>, FieldProblem> {
     if s.trim().is_empty() {
         Ok(None)
     } else {
-        Day::parse(s).map(Some)
+        Day::check(s).map(Some)
     }
 }
 
-fn terms(s: &str) -> Result<Vec<Term>, String> {
+/// A required day: `Required` when empty.
+fn required_day(s: &str) -> Result<Option<Day>, FieldProblem> {
+    if s.is_empty() {
+        Err(FieldProblem::Required)
+    } else {
+        Day::check(s).map(Some)
+    }
+}
+
+/// A required e-mail address: `Required` when empty.
+fn required_email(s: &str) -> Result<String, FieldProblem> {
+    if s.is_empty() {
+        Err(FieldProblem::Required)
+    } else {
+        email(s)
+    }
+}
+
+/// A code of `parse`, or `Unknown` naming `noun` and what was `expected`.
+fn code<T>(s: &str, noun: &str, expected: impl FnOnce() -> String, parse: impl FnOnce(&str) -> Option<T>) -> Result<T, FieldProblem> {
+    parse(s).ok_or_else(|| FieldProblem::Unknown { noun: noun.into(), value: s.to_string(), expected: expected() })
+}
+
+/// A university outside the context's list.
+fn unknown_university(u: &str, ctx: &VfuContext) -> FieldProblem {
+    FieldProblem::Unknown { noun: "university".into(), value: u.to_string(), expected: format!("one of {}", ctx.universities.iter().cloned().collect::<Vec<_>>().join(", ")) }
+}
+
+fn terms(s: &str) -> Result<Vec<Term>, FieldProblem> {
     let mut out: Vec<Term> = Vec::new();
     for p in s.split(['|', ',', ';']).map(str::trim).filter(|p| !p.is_empty()) {
-        let t = Term::parse(p)?;
+        let t = Term::check(p)?;
         if !out.contains(&t) {
             out.push(t);
         }
@@ -209,22 +278,22 @@ fn position(c: &mut Check, lat: &str, lon: &str) -> Option<Position> {
     match (lat.trim().is_empty(), lon.trim().is_empty()) {
         (true, true) => None,
         (false, true) => {
-            c.err("lon", "lon is required when lat is given");
+            c.fail("lon", FieldProblem::RequiredWith { other: "lat".into() });
             None
         }
         (true, false) => {
-            c.err("lat", "lat is required when lon is given");
+            c.fail("lat", FieldProblem::RequiredWith { other: "lon".into() });
             None
         }
         (false, false) => {
-            let la = c.parse("lat", lat, None, |s| parse_decimal(s).map(Some));
-            let lo = c.parse("lon", lon, None, |s| parse_decimal(s).map(Some));
+            let la = c.parse("lat", lat, None, |s| decimal(s).map(Some));
+            let lo = c.parse("lon", lon, None, |s| decimal(s).map(Some));
             let (la, lo) = (la?, lo?);
             match Position::new(la, lo) {
                 Ok(p) => Some(p),
                 Err(e) => {
                     let field = if matches!(e, crate::geo::PositionError::Latitude(_)) { "lat" } else { "lon" };
-                    c.err(field, e.to_string());
+                    c.fail(field, e.into());
                     None
                 }
             }
@@ -234,7 +303,7 @@ fn position(c: &mut Check, lat: &str, lon: &str) -> Option<Position> {
 
 fn id_shape(c: &mut Check, field: &str, id: &str) {
     if !id.is_empty() && (id.chars().count() > 80 || id.chars().any(|ch| ch.is_whitespace() || ch.is_control() || matches!(ch, '|' | ';' | '/' | '?' | '#'))) {
-        c.err(field, format!("{field} {id:?} must be at most 80 characters without spaces, |, ;, /, ? or #"));
+        c.fail(field, FieldProblem::BadId { value: id.to_string() });
     }
 }
 
@@ -264,12 +333,10 @@ impl SiteInput {
         id_shape(&mut c, "id", &id);
         let municipality = c.kommunkod("municipality", &self.municipality, ctx);
         let name = c.required("name", &self.name, 200);
-        let kind = c.parse("kind", &self.kind, SiteKind::School, |s| {
-            SiteKind::parse_any(s).ok_or_else(|| format!("unknown kind {s:?}; expected one of {}", SiteKind::codes()))
-        });
+        let kind = c.parse("kind", &self.kind, SiteKind::School, |s| code(s, "kind", || format!("one of {}", SiteKind::codes()), SiteKind::parse_any));
         let address = c.optional_text("address", &self.address, 300);
         let pos = position(&mut c, &self.lat, &self.lon);
-        let fields = c.parse("fields", &self.fields, Vec::new(), FieldSpec::parse_list);
+        let fields = c.parse("fields", &self.fields, Vec::new(), FieldSpec::check_list);
         let Some(municipality) = municipality else { return Err(c.errors) };
         let position = pos.or_else(|| ctx.municipalities.get(&municipality).copied());
         let site = PlacementSite {
@@ -291,23 +358,23 @@ pub fn validate_site(site: &PlacementSite, ctx: &VfuContext) -> Vec<FieldError> 
     let mut c = Check::default();
     id_shape(&mut c, "id", &site.id);
     if !ctx.knows_municipality(site.municipality) {
-        c.err("municipality", format!("kommunkod {} is not a municipality kkig knows", site.municipality));
+        c.fail("municipality", FieldProblem::UnknownKommunkod { code: site.municipality.to_string() });
     }
     if site.name.trim().is_empty() {
-        c.err("name", "name is required");
+        c.fail("name", FieldProblem::Required);
     }
     if site.fields.is_empty() {
-        c.err("fields", format!("fields: give at least one field the site can take ({})", VfuField::codes()));
+        c.fail("fields", FieldProblem::NoSiteFields { codes: VfuField::codes() });
     }
     for f in &site.fields {
         if f.field.area() != site.kind.area() {
-            c.err("fields", format!("a {} cannot take field {} (a {} field)", site.kind.as_str(), f.field, f.field.area().as_str()));
+            c.fail("fields", FieldProblem::WrongArea { kind: site.kind.as_str().into(), given: f.field.to_string(), area: f.field.area().as_str().into() });
         }
     }
     let mut seen = BTreeSet::new();
     for f in &site.fields {
         if !seen.insert(f.field) {
-            c.err("fields", format!("field {} is given twice", f.field));
+            c.fail("fields", FieldProblem::Twice { noun: "field".into(), value: f.field.to_string() });
         }
     }
     c.errors
@@ -328,11 +395,9 @@ impl HostingInput {
     pub fn parse(&self, ctx: &VfuContext) -> Result<HostingInterest, Vec<FieldError>> {
         let mut c = Check::default();
         let site_id = c.required("site_id", &self.site_id, 80);
-        let term = c.parse("term", &self.term, Term::spring(2000), Term::parse);
-        let interest = c.parse("interest", &self.interest, Interest::Maybe, |s| {
-            Interest::parse(s).ok_or_else(|| format!("unknown interest {s:?}; expected yes, maybe or no (ja, kanske, nej)"))
-        });
-        let capacity = c.parse("capacity", &self.capacity, 0, |s| if s.is_empty() { Ok(0) } else { count("capacity", s, 50) });
+        let term = c.parse("term", &self.term, Term::spring(2000), Term::check);
+        let interest = c.parse("interest", &self.interest, Interest::Maybe, |s| code(s, "interest", || "yes, maybe or no (ja, kanske, nej)".into(), Interest::parse));
+        let capacity = c.parse("capacity", &self.capacity, 0, |s| if s.is_empty() { Ok(0) } else { count(s, 50) });
         let reason = c.optional_text("reason", &self.reason, 500);
         let h = HostingInterest { site_id, term, interest, capacity, reason };
         if c.errors.is_empty() {
@@ -345,16 +410,16 @@ impl HostingInput {
 pub fn validate_hosting(h: &HostingInterest, ctx: &VfuContext) -> Vec<FieldError> {
     let mut c = Check::default();
     if !ctx.sites.contains_key(&h.site_id) {
-        c.err("site_id", format!("no placement site {:?}", h.site_id));
+        c.fail("site_id", FieldProblem::NoSite { id: h.site_id.clone() });
     }
     match h.interest {
-        Interest::No if h.reason.trim().is_empty() => c.err("reason", "reason is required when the site does not take students this term"),
-        Interest::No if h.capacity > 0 => c.err("capacity", "capacity must be 0 when the site does not take students this term"),
-        Interest::Yes if h.capacity == 0 => c.err("capacity", "capacity must be at least 1 when the site takes students"),
+        Interest::No if h.reason.trim().is_empty() => c.fail("reason", FieldProblem::ReasonWhenNo),
+        Interest::No if h.capacity > 0 => c.fail("capacity", FieldProblem::CapacityZeroWhenNo),
+        Interest::Yes if h.capacity == 0 => c.fail("capacity", FieldProblem::CapacityAtLeastOne),
         _ => {}
     }
     if h.capacity > 50 {
-        c.err("capacity", format!("capacity {} is more than 50", h.capacity));
+        c.fail("capacity", FieldProblem::MoreThan { value: h.capacity.into(), max: 50 });
     }
     c.errors
 }
@@ -388,37 +453,35 @@ impl SupervisorInput {
     /// A valid supervisor with empty `id` and `person_id` (the store fills them).
     pub fn parse(&self, ctx: &VfuContext) -> Result<Supervisor, Vec<FieldError>> {
         let mut c = Check::default();
-        let email = c.parse("email", &self.email, String::new(), |s| {
-            if s.is_empty() { Err("email is required".into()) } else { parse_email(s) }
-        });
+        let email = c.parse("email", &self.email, String::new(), required_email);
         let name = c.required("name", &self.name, 200);
         let phone = c.optional_text("phone", &self.phone, 40);
         let site_id = Some(self.site_id.trim().to_string()).filter(|s| !s.is_empty());
         let site_municipality = site_id.as_ref().and_then(|s| ctx.sites.get(s).copied());
         let municipality = if self.municipality.trim().is_empty() && site_id.is_some() {
             if site_municipality.is_none() {
-                c.err("site_id", format!("no placement site {:?}", self.site_id.trim()));
+                c.fail("site_id", FieldProblem::NoSite { id: self.site_id.trim().to_string() });
             }
             site_municipality
         } else {
             c.kommunkod("municipality", &self.municipality, ctx)
         };
-        let fields = c.parse("fields", &self.fields, Vec::new(), FieldSpec::parse_list);
+        let fields = c.parse("fields", &self.fields, Vec::new(), FieldSpec::check_list);
         let employment_percent = c.parse("employment_percent", &self.employment_percent, 100.0, |s| {
-            if s.is_empty() { Ok(100.0) } else { parse_decimal(s.trim_end_matches('%').trim()) }
+            if s.is_empty() { Ok(100.0) } else { decimal(s.trim_end_matches('%').trim()) }
         });
         let level = c.parse("training", &self.training, TrainingLevel::None, |s| {
-            TrainingLevel::parse(s).ok_or_else(|| format!("unknown training {s:?}; expected none, introduction, course_started or completed"))
+            code(s, "training", || "none, introduction, course_started or completed".into(), TrainingLevel::parse)
         });
         let date = c.parse("training_date", &self.training_date, None, optional_day);
         let university = Some(self.training_university.trim().to_string()).filter(|s| !s.is_empty());
         let students_per_period = c.parse("students_per_period", &self.students_per_period, 1, |s| {
-            if s.is_empty() { Ok(1) } else { count("students_per_period", s, 10) }
+            if s.is_empty() { Ok(1) } else { count(s, 10) }
         });
         let unavailable_terms = c.parse("unavailable_terms", &self.unavailable_terms, Vec::new(), terms);
-        let consent_contact = c.parse("consent_contact", &self.consent_contact, false, parse_flag);
+        let consent_contact = c.parse("consent_contact", &self.consent_contact, false, flag);
         let invite = c.parse("invite", &self.invite, InviteStatus::NotInvited, |s| {
-            InviteStatus::parse(s).ok_or_else(|| format!("unknown invite {s:?}; expected not_invited, invited, enrolled or completed"))
+            code(s, "invite", || "not_invited, invited, enrolled or completed".into(), InviteStatus::parse)
         });
         let invite_date = c.parse("invite_date", &self.invite_date, None, optional_day);
         let Some(municipality) = municipality else { return Err(c.errors) };
@@ -449,45 +512,45 @@ impl SupervisorInput {
 pub fn validate_supervisor(s: &Supervisor, ctx: &VfuContext) -> Vec<FieldError> {
     let mut c = Check::default();
     if s.name.trim().is_empty() {
-        c.err("name", "name is required");
+        c.fail("name", FieldProblem::Required);
     }
-    if let Err(m) = parse_email(&s.email) {
-        c.err("email", m);
+    if let Err(p) = email(&s.email) {
+        c.fail("email", p);
     }
     if !ctx.knows_municipality(s.municipality) {
-        c.err("municipality", format!("kommunkod {} is not a municipality kkig knows", s.municipality));
+        c.fail("municipality", FieldProblem::UnknownKommunkod { code: s.municipality.to_string() });
     }
     if let Some(site) = &s.site_id {
         match ctx.sites.get(site) {
-            None => c.err("site_id", format!("no placement site {site:?}")),
+            None => c.fail("site_id", FieldProblem::NoSite { id: site.clone() }),
             Some(m) if *m != s.municipality => {
-                c.err("site_id", format!("site {site:?} is in municipality {m}, not in {}", s.municipality))
+                c.fail("site_id", FieldProblem::SiteElsewhere { site: site.clone(), in_municipality: m.to_string(), not_in: s.municipality.to_string() })
             }
             _ => {}
         }
     }
     if s.fields.is_empty() {
-        c.err("fields", format!("fields: give at least one field ({})", VfuField::codes()));
+        c.fail("fields", FieldProblem::NoSupervisorFields { codes: VfuField::codes() });
     }
     if !(s.employment_percent.is_finite() && s.employment_percent > 0.0 && s.employment_percent <= 100.0) {
-        c.err("employment_percent", format!("employment_percent {} is outside 0–100 (more than 0, at most 100)", s.employment_percent));
+        c.fail("employment_percent", FieldProblem::EmploymentPercent { value: s.employment_percent.to_string() });
     }
     if matches!(s.training.level, TrainingLevel::CourseStarted | TrainingLevel::Completed) && s.training.date.is_none() {
-        c.err("training_date", format!("training_date is required when training is {}", s.training.level.as_str()));
+        c.fail("training_date", FieldProblem::RequiredWhen { other: "training".into(), value: s.training.level.as_str().into() });
     }
     if s.training.level == TrainingLevel::Completed && s.training.university.is_none() {
-        c.err("training_university", "training_university is required when training is completed");
+        c.fail("training_university", FieldProblem::RequiredWhen { other: "training".into(), value: "completed".into() });
     }
     if let Some(u) = &s.training.university {
         if !ctx.universities.contains(u) {
-            c.err("training_university", format!("unknown university {u:?}; expected one of {}", ctx.universities.iter().cloned().collect::<Vec<_>>().join(", ")));
+            c.fail("training_university", unknown_university(u, ctx));
         }
     }
     if s.students_per_period > 10 {
-        c.err("students_per_period", format!("students_per_period {} is more than 10", s.students_per_period));
+        c.fail("students_per_period", FieldProblem::MoreThan { value: s.students_per_period.into(), max: 10 });
     }
     if s.invite != InviteStatus::NotInvited && s.invite_date.is_none() {
-        c.err("invite_date", format!("invite_date is required when invite is {}", s.invite.as_str()));
+        c.fail("invite_date", FieldProblem::RequiredWhen { other: "invite".into(), value: s.invite.as_str().into() });
     }
     c.errors
 }
@@ -517,6 +580,10 @@ pub struct PeriodInput {
 
 /// Requirements written `registerutdrag|hepatit_b:365` (code, optionally `:max age in days`).
 pub fn parse_requirements(s: &str, field: VfuField) -> Result<Vec<Requirement>, String> {
+    requirements(s, field).map_err(|p| p.english("requirements"))
+}
+
+fn requirements(s: &str, field: VfuField) -> Result<Vec<Requirement>, FieldProblem> {
     let t = s.trim();
     if t.is_empty() {
         return Ok(Requirement::defaults_for(field));
@@ -529,16 +596,16 @@ pub fn parse_requirements(s: &str, field: VfuField) -> Result<Vec<Requirement>, 
         let (code, days) = p.split_once(':').unwrap_or((p, ""));
         let code = code.trim().to_lowercase();
         if code.is_empty() || code.len() > 40 || !code.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '-') {
-            return Err(format!("requirement {p:?} is not a code of letters, digits, _ or -"));
+            return Err(FieldProblem::BadRequirement { value: p.to_string() });
         }
         let max_age_days = if days.trim().is_empty() {
             (code == "registerutdrag").then_some(365)
         } else {
-            Some(count("requirements", days, 3650)?)
+            Some(count(days, 3650)?)
         };
         let label = if code == "registerutdrag" { Requirement::registerutdrag().label } else { code.clone() };
         if out.iter().any(|r| r.code == code) {
-            return Err(format!("requirement {code} is given twice"));
+            return Err(FieldProblem::Twice { noun: "requirement".into(), value: code });
         }
         out.push(Requirement { code, label, max_age_days });
     }
@@ -568,16 +635,14 @@ impl PeriodInput {
         let university = ctx.universities.iter().find(|u| u.eq_ignore_ascii_case(&university)).cloned().unwrap_or(university);
         let programme = c.required("programme", &self.programme, 200);
         let course_code = c.required("course_code", &self.course_code, 20).to_uppercase();
-        let start = c.parse("start", &self.start, None, |s| if s.is_empty() { Err("start is required".into()) } else { Day::parse(s).map(Some) });
-        let end = c.parse("end", &self.end, None, |s| if s.is_empty() { Err("end is required".into()) } else { Day::parse(s).map(Some) });
-        let term = c.parse("term", &self.term, None, |s| if s.is_empty() { Ok(None) } else { Term::parse(s).map(Some) });
-        let field = c.parse("field", &self.field, None, |s| {
-            VfuField::parse(s).map(Some).ok_or_else(|| format!("unknown field {s:?}; expected one of {}", VfuField::codes()))
-        });
-        let students = c.parse("students", &self.students, 0, |s| if s.is_empty() { Ok(0) } else { count("students", s, 2000) });
+        let start = c.parse("start", &self.start, None, required_day);
+        let end = c.parse("end", &self.end, None, required_day);
+        let term = c.parse("term", &self.term, None, |s| if s.is_empty() { Ok(None) } else { Term::check(s).map(Some) });
+        let field = c.parse("field", &self.field, None, |s| code(s, "field", || format!("one of {}", VfuField::codes()), VfuField::parse).map(Some));
+        let students = c.parse("students", &self.students, 0, |s| if s.is_empty() { Ok(0) } else { count(s, 2000) });
         let deadline = c.parse("capacity_deadline", &self.capacity_deadline, None, optional_day);
         let (Some(start), Some(end), Some(field)) = (start, end, field) else { return Err(c.errors) };
-        let requirements = c.parse("requirements", &self.requirements, Vec::new(), |s| parse_requirements(s, field));
+        let requirements = c.parse("requirements", &self.requirements, Vec::new(), |s| requirements(s, field));
         let p = VfuPeriod {
             id,
             university,
@@ -602,24 +667,24 @@ pub fn validate_period(p: &VfuPeriod, ctx: &VfuContext) -> Vec<FieldError> {
     let mut c = Check::default();
     id_shape(&mut c, "id", &p.id);
     if !ctx.universities.contains(&p.university) {
-        c.err("university", format!("unknown university {:?}; expected one of {}", p.university, ctx.universities.iter().cloned().collect::<Vec<_>>().join(", ")));
+        c.fail("university", unknown_university(&p.university, ctx));
     }
     if p.programme.trim().is_empty() {
-        c.err("programme", "programme is required");
+        c.fail("programme", FieldProblem::Required);
     }
     if p.course_code.is_empty() || !p.course_code.chars().all(|ch| ch.is_ascii_alphanumeric()) {
-        c.err("course_code", format!("course_code {:?} must be letters and digits, e.g. 6PE123", p.course_code));
+        c.fail("course_code", FieldProblem::BadCourseCode { value: p.course_code.clone() });
     }
     if p.end < p.start {
-        c.err("end", format!("end {} is before start {}", p.end, p.start));
+        c.fail("end", FieldProblem::EndBeforeStart { end: p.end.to_string(), start: p.start.to_string() });
     } else if p.start.days_until(p.end) > 366 {
-        c.err("end", format!("the period {} – {} is longer than a year", p.start, p.end));
+        c.fail("end", FieldProblem::LongerThanYear { start: p.start.to_string(), end: p.end.to_string() });
     }
     if p.term != Term::of(p.start) {
-        c.err("term", format!("term {} does not match the start {} (which is in {})", p.term, p.start, Term::of(p.start)));
+        c.fail("term", FieldProblem::TermMismatch { term: p.term.to_string(), start: p.start.to_string(), start_term: Term::of(p.start).to_string() });
     }
     if p.capacity_deadline > p.start {
-        c.err("capacity_deadline", format!("capacity_deadline {} is after the start {}", p.capacity_deadline, p.start));
+        c.fail("capacity_deadline", FieldProblem::DeadlineAfterStart { deadline: p.capacity_deadline.to_string(), start: p.start.to_string() });
     }
     c.errors
 }
@@ -658,18 +723,17 @@ impl StudentInput {
         let period_id = c.required("period_id", &self.period_id, 80);
         let period = ctx.periods.get(&period_id);
         if period.is_none() && !period_id.is_empty() {
-            c.err("period_id", format!("no VFU period {period_id:?}"));
+            c.fail("period_id", FieldProblem::NoPeriod { id: period_id.clone() });
         }
-        let email = c.parse("email", &self.email, String::new(), |s| {
-            if s.is_empty() { Err("email is required".into()) } else { parse_email(s) }
-        });
+        let email = c.parse("email", &self.email, String::new(), required_email);
         let name = c.required("name", &self.name, 200);
         let home = c.kommunkod("home_municipality", &self.home_municipality, ctx);
         let home_position = {
             let mut pc = Check::default();
             let p = position(&mut pc, &self.home_lat, &self.home_lon);
             for e in pc.errors {
-                c.err(&format!("home_{}", e.field), e.message);
+                let field = format!("home_{}", e.field);
+                c.errors.push(e.renamed(field));
             }
             p
         };
@@ -677,18 +741,18 @@ impl StudentInput {
             if s.is_empty() {
                 Ok(period.map(|p| p.field))
             } else {
-                VfuField::parse(s).map(Some).ok_or_else(|| format!("unknown field {s:?}; expected one of {}", VfuField::codes()))
+                code(s, "field", || format!("one of {}", VfuField::codes()), VfuField::parse).map(Some)
             }
         });
-        let subjects = c.parse("subjects", &self.subjects, Vec::new(), subject_list);
+        let subjects = c.parse("subjects", &self.subjects, Vec::new(), check_subject_list);
         let wishes: Vec<Wish> = self.wishes.split('|').map(str::trim).filter(|w| !w.is_empty()).map(Wish::parse).collect();
-        let no_driving_licence = c.parse("no_driving_licence", &self.no_driving_licence, false, parse_flag);
-        let needs_public_transport = c.parse("needs_public_transport", &self.needs_public_transport, false, parse_flag);
+        let no_driving_licence = c.parse("no_driving_licence", &self.no_driving_licence, false, flag);
+        let needs_public_transport = c.parse("needs_public_transport", &self.needs_public_transport, false, flag);
         let priority = c.parse("priority", &self.priority, None, |s| {
             if s.is_empty() {
                 Ok(None)
             } else {
-                PriorityReason::parse(s).map(Some).ok_or_else(|| format!("unknown priority {s:?}; expected medical, sole_caregiver or other"))
+                code(s, "priority", || "medical, sole_caregiver or other".into(), PriorityReason::parse).map(Some)
             }
         });
         let note = c.optional_text("note", &self.note, 500);
@@ -720,30 +784,30 @@ impl StudentInput {
 pub fn validate_student(s: &VfuStudent, ctx: &VfuContext) -> Vec<FieldError> {
     let mut c = Check::default();
     if s.name.trim().is_empty() {
-        c.err("name", "name is required");
+        c.fail("name", FieldProblem::Required);
     }
-    if let Err(m) = parse_email(&s.email) {
-        c.err("email", m);
+    if let Err(p) = email(&s.email) {
+        c.fail("email", p);
     }
     match ctx.periods.get(&s.period_id) {
-        None => c.err("period_id", format!("no VFU period {:?}", s.period_id)),
-        Some(p) if p.field != s.field => c.err("field", format!("field {} is not the period's field {}", s.field, p.field)),
+        None => c.fail("period_id", FieldProblem::NoPeriod { id: s.period_id.clone() }),
+        Some(p) if p.field != s.field => c.fail("field", FieldProblem::NotPeriodField { given: s.field.to_string(), period_field: p.field.to_string() }),
         _ => {}
     }
     if !ctx.knows_municipality(s.home_municipality) {
-        c.err("home_municipality", format!("kommunkod {} is not a municipality kkig knows", s.home_municipality));
+        c.fail("home_municipality", FieldProblem::UnknownKommunkod { code: s.home_municipality.to_string() });
     }
     if s.wishes.len() > 3 {
-        c.err("wishes", format!("{} wishes; at most three", s.wishes.len()));
+        c.fail("wishes", FieldProblem::TooManyWishes { count: s.wishes.len() });
     }
     let mut seen = BTreeSet::new();
     for w in &s.wishes {
         if !seen.insert(w.as_text()) {
-            c.err("wishes", format!("wish {} is given twice", w.as_text()));
+            c.fail("wishes", FieldProblem::Twice { noun: "wish".into(), value: w.as_text() });
         }
         match w {
-            Wish::Site(id) if !ctx.sites.contains_key(id) => c.err("wishes", format!("no placement site {id:?} (a wish is a site id or a kommunkod)")),
-            Wish::Municipality(k) if !ctx.knows_municipality(*k) => c.err("wishes", format!("kommunkod {k} is not a municipality kkig knows")),
+            Wish::Site(id) if !ctx.sites.contains_key(id) => c.fail("wishes", FieldProblem::WishNoSite { id: id.clone() }),
+            Wish::Municipality(k) if !ctx.knows_municipality(*k) => c.fail("wishes", FieldProblem::UnknownKommunkod { code: k.to_string() }),
             _ => {}
         }
     }
@@ -794,16 +858,16 @@ impl PlacementInput {
             "" => Ok(PlacementStatus::Requested),
             s => match PlacementStatus::parse(s) {
                 Some(st @ (PlacementStatus::Requested | PlacementStatus::Offered)) => Ok(st),
-                _ => Err(format!("a new placement is requested or offered, not {s:?}")),
+                _ => Err(FieldProblem::NewPlacementStatus { value: s.to_string() }),
             },
         });
-        let on = c.parse("on", &self.on, None, |s| if s.is_empty() { Err("on is required".into()) } else { Day::parse(s).map(Some) });
+        let on = c.parse("on", &self.on, None, required_day);
         let note = c.optional_text("note", &self.note, 500);
         let Some(on) = on else { return Err(c.errors) };
         let mut p = match Placement::start("", &student_id, &site_id, status, on) {
             Ok(p) => p,
             Err(e) => {
-                c.err("status", e.to_string());
+                c.fail("status", e.into());
                 return Err(c.errors);
             }
         };
@@ -834,16 +898,16 @@ impl ContactInput {
         let mut c = Check::default();
         let municipality = c.kommunkod("municipality", &self.municipality, ctx);
         let role = c.parse("role", &self.role, RaciRole::MunicipalCoordinator, |s| {
-            RaciRole::parse(s).ok_or_else(|| format!("unknown role {s:?}; expected one of {}", RaciRole::ALL.map(|r| r.as_str()).join(", ")))
+            code(s, "role", || format!("one of {}", RaciRole::ALL.map(|r| r.as_str()).join(", ")), RaciRole::parse)
         });
         let programme = c.parse("programme", &self.programme, None, |s| {
             if s.is_empty() {
                 Ok(None)
             } else {
-                super::field::ProgrammeType::parse(s).map(Some).ok_or_else(|| format!("unknown programme {s:?}; expected teacher, nursing or social_work"))
+                code(s, "programme", || "teacher, nursing or social_work".into(), super::field::ProgrammeType::parse).map(Some)
             }
         });
-        let email = c.parse("email", &self.email, String::new(), |s| if s.is_empty() { Err("email is required".into()) } else { parse_email(s) });
+        let email = c.parse("email", &self.email, String::new(), required_email);
         let name = c.required("name", &self.name, 200);
         let phone = c.optional_text("phone", &self.phone, 40);
         let title = c.optional_text("title", &self.title, 200);

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::field::ProgrammeType;
-use super::input::FieldError;
+use super::input::{FieldError, FieldProblem};
 
 /// The roles of the matrix, in the order of its columns.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -297,17 +297,17 @@ impl RaciModel {
             let rows: Vec<&RaciRow> = self.rows.iter().filter(|r| r.task == task).collect();
             let field = format!("task.{}", task.as_str());
             match rows.as_slice() {
-                [] => errors.push(FieldError::new(&field, format!("task {} is missing", task.as_str()))),
+                [] => errors.push(FieldError::of(&field, FieldProblem::TaskMissing { task: task.as_str().into() })),
                 [row] => {
                     let a = row.cells.iter().filter(|c| c.is_accountable()).count();
                     if a != 1 {
-                        errors.push(FieldError::new(&field, format!("task {} has {a} roles accountable (A); exactly one must be", task.as_str())));
+                        errors.push(FieldError::of(&field, FieldProblem::TaskAccountable { task: task.as_str().into(), count: a }));
                     }
                     if !row.cells.iter().any(|c| c.is_responsible() || c.is_accountable()) {
-                        errors.push(FieldError::new(&field, format!("task {} has no role responsible (R)", task.as_str())));
+                        errors.push(FieldError::of(&field, FieldProblem::TaskNoResponsible { task: task.as_str().into() }));
                     }
                 }
-                _ => errors.push(FieldError::new(&field, format!("task {} appears twice", task.as_str()))),
+                _ => errors.push(FieldError::of(&field, FieldProblem::TaskTwice { task: task.as_str().into() })),
             }
         }
         errors
@@ -360,16 +360,16 @@ pub struct VfuContact {
 pub fn validate_contact(c: &VfuContact) -> Vec<FieldError> {
     let mut e = Vec::new();
     if c.name.trim().is_empty() {
-        e.push(FieldError::new("name", "name is required"));
+        e.push(FieldError::of("name", FieldProblem::Required));
     }
-    if let Err(m) = super::input::parse_email(&c.email) {
-        e.push(FieldError::new("email", m));
+    if let Err(p) = super::input::email(&c.email) {
+        e.push(FieldError::of("email", p));
     }
     if c.phone.chars().count() > 40 {
-        e.push(FieldError::new("phone", "phone is longer than 40 characters"));
+        e.push(FieldError::of("phone", FieldProblem::TooLong { max: 40 }));
     }
     if c.title.chars().count() > 200 {
-        e.push(FieldError::new("title", "title is longer than 200 characters"));
+        e.push(FieldError::of("title", FieldProblem::TooLong { max: 200 }));
     }
     e
 }
