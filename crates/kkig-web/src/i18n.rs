@@ -40,11 +40,11 @@ impl Lang {
     }
 }
 
-/// Each language's catalogue: the general messages, the VFU pages' (`vfu-` keys) and the
-/// forecast's (`fc-` keys).
+/// Each language's catalogue: the general messages, the VFU pages' (`vfu-` keys), the
+/// forecast's (`fc-` keys) and the allocation page's (`alloc-` keys).
 const SOURCES: [(Lang, &[&str]); 2] = [
-    (Lang::Sv, &[include_str!("../locales/sv.ftl"), include_str!("../locales/vfu.sv.ftl"), include_str!("../locales/forecast.sv.ftl")]),
-    (Lang::En, &[include_str!("../locales/en.ftl"), include_str!("../locales/vfu.en.ftl"), include_str!("../locales/forecast.en.ftl")]),
+    (Lang::Sv, &[include_str!("../locales/sv.ftl"), include_str!("../locales/vfu.sv.ftl"), include_str!("../locales/forecast.sv.ftl"), include_str!("../locales/allocation.sv.ftl")]),
+    (Lang::En, &[include_str!("../locales/en.ftl"), include_str!("../locales/vfu.en.ftl"), include_str!("../locales/forecast.en.ftl"), include_str!("../locales/allocation.en.ftl")]),
 ];
 
 /// The message catalogues of every language.

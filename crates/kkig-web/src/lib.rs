@@ -6,6 +6,7 @@
 //! PostgreSQL database.
 
 mod account;
+mod allocation_pages;
 pub mod api;
 mod api_auth;
 mod assets;
@@ -159,6 +160,7 @@ pub fn app(state: AppState) -> Router {
         .route("/admin/logg", get(manage::audit))
         .route("/larcentrum/{id}/andra", get(manage::lc_edit_form).post(manage::lc_edit))
         .merge(vfu_pages::routes())
+        .merge(allocation_pages::routes())
         .merge(forecast_pages::routes())
         .fallback(pages::fallback);
 

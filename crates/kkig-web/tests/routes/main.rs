@@ -6,6 +6,7 @@ mod common;
 
 mod api_municipalities;
 mod allocation;
+mod allocation_pages;
 mod api_other;
 mod auth;
 mod catalogue;
