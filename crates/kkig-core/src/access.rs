@@ -138,6 +138,9 @@ pub enum Target<'a> {
     Supervisor { person_id: &'a str, municipality: Kommunkod },
     /// A student on a VFU period of a university (personal data), with their home municipality.
     VfuStudent { person_id: &'a str, university: &'a str, home_municipality: Kommunkod },
+    /// Only the wishes (up to three sites or municipalities) and needs (driving licence, public
+    /// transport, priority reason, note) of a student's record: the part the student keeps.
+    VfuStudentWishes { person_id: &'a str, university: &'a str, home_municipality: Kommunkod },
     /// A placement of a university's student at a site in a municipality.
     Placement { student_person_id: &'a str, university: &'a str, site_municipality: Kommunkod },
     /// A municipality's VFU records that are not a student's: its placement sites and their
@@ -188,14 +191,22 @@ impl Principal {
             (Target::Supervisor { .. }, _) => false,
 
             // The university keeps its students; the home municipality reads them (its future
-            // recruits, its training need); a student reads and corrects their own record.
-            (Target::VfuStudent { person_id, .. }, _) if person_id == self.person_id => true,
+            // recruits, its training need); a student reads their own record and changes only
+            // its wishes and needs (`VfuStudentWishes`), never its name, period or requirements.
+            (Target::VfuStudent { person_id, .. }, _) if person_id == self.person_id => action == Read,
             (Target::VfuStudent { .. }, Regional) => action == Read,
             (Target::VfuStudent { university, .. }, University) => self.scoped_to(university),
             (Target::VfuStudent { home_municipality, .. }, Municipality) => {
                 action == Read && self.scoped_to(&home_municipality.to_string())
             }
             (Target::VfuStudent { .. }, _) => false,
+            (Target::VfuStudentWishes { person_id, .. }, _) if person_id == self.person_id => true,
+            (Target::VfuStudentWishes { .. }, Regional) => action == Read,
+            (Target::VfuStudentWishes { university, .. }, University) => self.scoped_to(university),
+            (Target::VfuStudentWishes { home_municipality, .. }, Municipality) => {
+                action == Read && self.scoped_to(&home_municipality.to_string())
+            }
+            (Target::VfuStudentWishes { .. }, _) => false,
 
             // The university offers placements; the site's municipality confirms them; the
             // student reads their own.
@@ -271,7 +282,13 @@ mod tests {
             (Target::VfuStudent { person_id: "other", university: "LTU", home_municipality: sorsele }, Read, [true, true, true, true, false, false, false]),
             (Target::VfuStudent { person_id: "other", university: "LTU", home_municipality: sorsele }, Write, [true, false, false, true, false, false, false]),
             (Target::VfuStudent { person_id: "other", university: "UmU", home_municipality: pajala }, Read, [true, true, false, false, false, false, false]),
-            (Target::VfuStudent { person_id: "me", university: "UmU", home_municipality: pajala }, Write, [true; 7]),
+            (Target::VfuStudent { person_id: "me", university: "UmU", home_municipality: pajala }, Read, [true; 7]),
+            // A student changes only the wishes and needs of their own record.
+            (Target::VfuStudent { person_id: "me", university: "UmU", home_municipality: pajala }, Write, [true, false, false, false, false, false, false]),
+            (Target::VfuStudentWishes { person_id: "me", university: "UmU", home_municipality: pajala }, Write, [true; 7]),
+            (Target::VfuStudentWishes { person_id: "other", university: "LTU", home_municipality: sorsele }, Read, [true, true, true, true, false, false, false]),
+            (Target::VfuStudentWishes { person_id: "other", university: "LTU", home_municipality: sorsele }, Write, [true, false, false, true, false, false, false]),
+            (Target::VfuStudentWishes { person_id: "other", university: "UmU", home_municipality: pajala }, Write, [true, false, false, false, false, false, false]),
             (Target::Placement { student_person_id: "other", university: "LTU", site_municipality: sorsele }, Read, [true, true, true, true, false, false, false]),
             (Target::Placement { student_person_id: "other", university: "LTU", site_municipality: sorsele }, Write, [true, false, true, true, false, false, false]),
             (Target::Placement { student_person_id: "other", university: "UmU", site_municipality: pajala }, Write, [true, false, false, false, false, false, false]),

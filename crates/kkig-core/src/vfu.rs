@@ -10,7 +10,8 @@
 //! - `lifecycle`: the placement state machine, the timeline, the waiting list;
 //! - `raci`: the roles-and-responsibilities matrix and its defaults;
 //! - `views`: training need and compensation basis, pure functions;
-//! - `demo`: the VFU part of the demo world.
+//! - `demo`: the VFU part of the demo world;
+//! - `wishes`: the wishes and needs a student changes themselves ([`wishes::WishesInput`]).
 
 pub mod demo;
 pub mod field;
@@ -20,6 +21,7 @@ pub mod model;
 pub mod problem;
 pub mod raci;
 pub mod views;
+pub mod wishes;
 #[cfg(test)]
 mod tests;
 

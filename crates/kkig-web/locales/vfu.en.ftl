@@ -283,3 +283,46 @@ vfu-raci-reset = Go back to the default model
 vfu-raci-error-a = { $task }: exactly one role must be accountable (A).
 vfu-raci-error-r = { $task }: some role must be responsible (R).
 vfu-contact-edit-title = Change contact person: { $name }
+
+# /vfu/min: the student's wishes and needs
+vfu-wishes-title = My wishes and needs
+vfu-wishes-intro = Your wishes and needs are used when students are allocated to sites. You can change them until the allocation, as long as you have not been placed.
+vfu-wishes-legend = Wishes (at most three, the most important first)
+vfu-wishes-hint = Choose a placement site in your field or a whole municipality.
+vfu-wish-n = Wish { $n }
+vfu-wish-none = No wish
+vfu-wish-group-sites = Sites in { $name }
+vfu-wish-group-municipalities = Whole municipalities
+vfu-wish-group-other = Current wish
+vfu-wish-whole-municipality = All of { $name }
+vfu-needs-legend = Needs
+vfu-hint-priority = Priority is given for medical reasons or if you are a sole caregiver. Do not write any diagnoses.
+vfu-wishes-save = Save wishes and needs
+vfu-wishes-open-until = You can change your wishes and needs until { $date } inclusive.
+vfu-wishes-closed-date = Your wishes can no longer be changed: the allocation was made on { $date }. Contact the university's VFU coordinator if something has changed.
+vfu-wishes-closed-placed = Your wishes can no longer be changed because you have been placed. Contact the university's VFU coordinator if something has changed.
+vfu-wishes-closed = The wishes for this period can no longer be changed.
+vfu-wish-error-twice = { $field }: the same site or municipality is already chosen as an earlier wish.
+vfu-wish-error-unknown = { $field }: choose a site or municipality from the list.
+vfu-wish-error-too-long = { $field }: the text is too long (at most 500 characters).
+vfu-wish-error-too-many = { $field }: at most three wishes.
+vfu-wish-error-invalid = { $field }: the value is not valid, choose from the list.
+
+# The compensation basis of a municipality
+vfu-comp-title = Compensation basis
+vfu-comp-short = Placements and weeks per university and term
+vfu-comp-intro = The basis of the universities' compensation: confirmed, started and completed placements at the municipality's placement sites, with their weeks, per university and term.
+vfu-comp-filter = Term or year
+vfu-comp-show = Show
+vfu-comp-all-terms = All terms
+vfu-comp-year = All of { $year }
+vfu-comp-none = There are no confirmed placements for this selection.
+vfu-comp-caption = Compensation basis of { $name }: { $terms }
+vfu-comp-university = University
+vfu-comp-placements = Placements
+vfu-comp-weeks = Weeks per placement (mean)
+vfu-comp-placement-weeks = Placement-weeks
+vfu-comp-total = Total
+vfu-comp-note = Each placement counts the whole weeks of its VFU period. Requested, offered and withdrawn placements do not count.
+vfu-comp-csv = Download as CSV (Excel)
+vfu-comp-xlsx = Download as XLSX

@@ -283,3 +283,46 @@ vfu-raci-reset = Återgå till standardmodellen
 vfu-raci-error-a = { $task }: exakt en roll ska ansvara (A).
 vfu-raci-error-r = { $task }: någon roll måste utföra uppgiften (R).
 vfu-contact-edit-title = Ändra kontaktperson: { $name }
+
+# /vfu/min: the student's wishes and needs
+vfu-wishes-title = Mina önskemål och behov
+vfu-wishes-intro = Önskemålen och behoven används när studenterna fördelas till platser. Du kan ändra dem fram till fördelningen, så länge du inte har fått någon placering.
+vfu-wishes-legend = Önskemål (högst tre, det viktigaste först)
+vfu-wishes-hint = Välj en VFU-plats inom ditt område eller en hel kommun.
+vfu-wish-n = Önskemål { $n }
+vfu-wish-none = Inget önskemål
+vfu-wish-group-sites = Platser i { $name }
+vfu-wish-group-municipalities = Hela kommuner
+vfu-wish-group-other = Nuvarande önskemål
+vfu-wish-whole-municipality = Hela { $name }
+vfu-needs-legend = Behov
+vfu-hint-priority = Förtur ges av medicinska skäl eller om du är ensam vårdnadshavare. Skriv inga diagnoser.
+vfu-wishes-save = Spara önskemål och behov
+vfu-wishes-open-until = Du kan ändra dina önskemål och behov till och med { $date }.
+vfu-wishes-closed-date = Önskemålen kan inte längre ändras: fördelningen gjordes { $date }. Kontakta lärosätets VFU-samordnare om något har ändrats.
+vfu-wishes-closed-placed = Önskemålen kan inte längre ändras eftersom du har fått en placering. Kontakta lärosätets VFU-samordnare om något har ändrats.
+vfu-wishes-closed = Önskemålen för den här perioden kan inte längre ändras.
+vfu-wish-error-twice = { $field }: samma plats eller kommun är redan vald som ett tidigare önskemål.
+vfu-wish-error-unknown = { $field }: välj en plats eller kommun i listan.
+vfu-wish-error-too-long = { $field }: texten är för lång (högst 500 tecken).
+vfu-wish-error-too-many = { $field }: högst tre önskemål.
+vfu-wish-error-invalid = { $field }: värdet är ogiltigt, välj i listan.
+
+# The compensation basis of a municipality
+vfu-comp-title = Ersättningsunderlag
+vfu-comp-short = Placeringar och veckor per lärosäte och termin
+vfu-comp-intro = Underlaget för lärosätenas ersättning: bekräftade, påbörjade och genomförda placeringar på kommunens VFU-platser, med antal veckor, per lärosäte och termin.
+vfu-comp-filter = Termin eller år
+vfu-comp-show = Visa
+vfu-comp-all-terms = Alla terminer
+vfu-comp-year = Hela { $year }
+vfu-comp-none = Det finns inga bekräftade placeringar för det valda urvalet.
+vfu-comp-caption = Ersättningsunderlag för { $name }: { $terms }
+vfu-comp-university = Lärosäte
+vfu-comp-placements = Placeringar
+vfu-comp-weeks = Veckor per placering (snitt)
+vfu-comp-placement-weeks = Placeringsveckor
+vfu-comp-total = Summa
+vfu-comp-note = Varje placering räknas med sin VFU-periods hela veckor. Placeringar som är begärda, erbjudna eller återtagna räknas inte.
+vfu-comp-csv = Ladda ner som CSV (Excel)
+vfu-comp-xlsx = Ladda ner som XLSX

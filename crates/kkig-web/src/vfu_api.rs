@@ -47,6 +47,7 @@ use crate::AppState;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/v1/vfu/me", get(me))
+        .route("/v1/vfu/me/students/{id}/wishes", put(put_my_wishes))
         .route("/v1/vfu/sites", get(list_sites).post(create_site))
         .route("/v1/vfu/sites/{id}", get(get_site).put(put_site).delete(delete_site))
         .route("/v1/vfu/sites/{id}/interest", get(site_interest))
@@ -1429,7 +1430,8 @@ pub async fn get_student(State(state): State<AppState>, me: MaybeUser, Path(id):
     Ok(Json(StudentRecord::from(&readable_student(&state, &u, &id).await?)))
 }
 
-/// Replace a student's record (their university, or the student themselves).
+/// Replace a student's record (their university). A student changes only their wishes and
+/// needs, with `PUT /api/v1/vfu/me/students/{id}/wishes`.
 #[utoipa::path(put, path = "/api/v1/vfu/students/{id}", tag = "vfu", security(("bearer" = [])), params(("id" = String, Path)), request_body = StudentBody,
     responses((status = 200, body = StudentRecord), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
               (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
@@ -1438,14 +1440,14 @@ pub async fn put_student(State(state): State<AppState>, me: MaybeUser, Path(id):
     let old = readable_student(&state, &u, &id).await?;
     let p = u.principal();
     if !student_allows(&state, &p, Action::Write, &old).await? {
-        return Err(forbidden(format!("student {id} is kept by the university of their period")));
+        return Err(forbidden(format!("student {id} is kept by the university of their period; a student changes only their wishes and needs (PUT /api/v1/vfu/me/students/{id}/wishes)")));
     }
     let input = body(b)?.input();
     let ctx = state.store.vfu_context().await?;
     let mut s = input.parse(&ctx).map_err(invalid)?;
     s.id = old.id.clone();
     s.person_id = old.person_id.clone();
-    // A student corrects their own record but does not move to another period by themselves.
+    // Nobody moves a student to a period of another university than their own.
     let moved = s.period_id != old.period_id && !may_university(&p, Action::Write, &period_university(&state, &s.period_id).await?);
     if moved || !student_allows(&state, &p, Action::Write, &s).await? {
         return Err(forbidden(format!("students of VFU period {}", s.period_id)));
@@ -2021,8 +2023,14 @@ pub async fn delete_contact(State(state): State<AppState>, me: MaybeUser, Path(i
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 fn download(table: kkig_formats::Table, xlsx: bool, name: &str) -> R<Response> {
+    download_sheet(table, xlsx, name, "Placeringar")
+}
+
+/// A table as a Swedish-Excel CSV or an XLSX workbook (one sheet named `sheet`), as an attachment
+/// `name.csv`/`name.xlsx`.
+pub(crate) fn download_sheet(table: kkig_formats::Table, xlsx: bool, name: &str, sheet: &str) -> R<Response> {
     if xlsx {
-        let bytes = table.to_xlsx("Placeringar").map_err(|e| ApiError { status: StatusCode::INTERNAL_SERVER_ERROR, message: format!("cannot write XLSX: {e}") })?;
+        let bytes = table.to_xlsx(sheet).map_err(|e| ApiError { status: StatusCode::INTERNAL_SERVER_ERROR, message: format!("cannot write XLSX: {e}") })?;
         Ok(([(header::CONTENT_TYPE, XLSX.to_string()), (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}.xlsx\""))], bytes).into_response())
     } else {
         Ok((
@@ -2264,6 +2272,85 @@ pub async fn me(State(state): State<AppState>, me: MaybeUser) -> R<Json<VfuMe>> 
         }
     }
     Ok(Json(VfuMe { studies, supervisor: supervisor.as_ref().map(SupervisorRecord::from), supervising }))
+}
+
+/// A student's wishes and needs, the part of their record they keep themselves.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+pub struct WishesBody {
+    /// Up to three site ids or kommunkods, most wanted first (a list, or one string joined
+    /// with `|`); empty or left out: no wishes.
+    #[schema(value_type = Option<Vec<String>>, example = json!(["site-a", "2421"]))]
+    pub wishes: Option<Flex>,
+    #[schema(value_type = Option<bool>)]
+    pub no_driving_licence: Option<Flex>,
+    #[schema(value_type = Option<bool>)]
+    pub needs_public_transport: Option<Flex>,
+    /// medical, sole_caregiver or other; empty: none.
+    #[schema(value_type = Option<String>)]
+    pub priority: Option<Flex>,
+    /// For the coordinator; no diagnoses.
+    #[schema(value_type = Option<String>)]
+    pub note: Option<Flex>,
+}
+
+/// Change the wishes and needs of one of your own VFU periods (nothing else of the record).
+/// Open until the allocation day of the period's timeline (10 weeks before the start) and while
+/// no placement is made for you; after that 409 (the university's coordinator changes them).
+/// Bad wishes are named by their place in the list (`wishes.0` … `wishes.2`).
+#[utoipa::path(put, path = "/api/v1/vfu/me/students/{id}/wishes", tag = "vfu", security(("bearer" = [])), params(("id" = String, Path)), request_body = WishesBody,
+    responses((status = 200, body = StudentRecord), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+              (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn put_my_wishes(State(state): State<AppState>, me: MaybeUser, Path(id): Path<String>, b: Result<Json<WishesBody>, JsonRejection>) -> R<Json<StudentRecord>> {
+    let u = user(me)?;
+    let old = readable_student(&state, &u, &id).await?;
+    let period = existing_period(&state, &old.period_id).await?;
+    let target = Target::VfuStudentWishes { person_id: &old.person_id, university: &period.university, home_municipality: old.home_municipality };
+    if !u.principal().may(Action::Write, &target) {
+        return Err(forbidden(format!("the wishes of student {id} are kept by the student and their university")));
+    }
+    let b = body(b)?;
+    let own = state.store.placements(&PlacementFilter { student_id: Some(old.id.clone()), ..Default::default() }).await?;
+    if !kkig_core::vfu::lifecycle::wishes_open(&period, &own, today(), &TimelineRules::default()) {
+        let close = kkig_core::vfu::lifecycle::Timeline::for_period(&period, &TimelineRules::default()).wishes_close();
+        return Err(status_error(
+            StatusCode::CONFLICT,
+            format!("the wishes of student {id} can no longer be changed: they close on {close} (the allocation day) or when a placement is made"),
+        ));
+    }
+    let list: Vec<String> = match &b.wishes {
+        None => Vec::new(),
+        Some(f) => f.joined("|").split('|').map(|w| w.trim().to_string()).filter(|w| !w.is_empty()).collect(),
+    };
+    if list.len() > 3 {
+        return Err(invalid_field("wishes", format!("{} wishes; at most three", list.len())));
+    }
+    let wish = |i: usize| list.get(i).cloned().unwrap_or_default();
+    let input = kkig_core::vfu::wishes::WishesInput {
+        wish1: wish(0),
+        wish2: wish(1),
+        wish3: wish(2),
+        no_driving_licence: text(&b.no_driving_licence),
+        needs_public_transport: text(&b.needs_public_transport),
+        priority: text(&b.priority),
+        note: text(&b.note),
+    };
+    let ctx = state.store.vfu_context().await?;
+    let new = input.apply(&old, &ctx).map_err(|errors| {
+        invalid(
+            errors
+                .into_iter()
+                .map(|mut e| {
+                    if let Some(n) = e.field.strip_prefix("wish").and_then(|n| n.parse::<usize>().ok()) {
+                        e.field = format!("wishes.{}", n - 1);
+                    }
+                    e
+                })
+                .collect(),
+        )
+    })?;
+    state.store.update_vfu_student(&new, &actor(&u)).await?;
+    let saved = state.store.vfu_student(&id).await?.ok_or_else(|| not_found(format!("student {id}")))?;
+    Ok(Json(StudentRecord::from(&saved)))
 }
 
 #[cfg(test)]

@@ -20,7 +20,8 @@ use axum::routing::{get, post};
 use axum::{Form, Router};
 use kkig_core::access::{Action, Target};
 use kkig_core::vfu::input::{format_requirements, HostingInput, PeriodInput, SiteInput, StudentInput, SupervisorInput};
-use kkig_core::vfu::lifecycle::{next_statuses, Timeline, TimelineRules};
+use kkig_core::vfu::lifecycle::{next_statuses, wishes_open, Timeline, TimelineRules};
+use kkig_core::vfu::wishes::WishesInput;
 use kkig_core::vfu::raci::{validate_contact, RaciCell, RaciModel, RaciRole, RaciTask, VfuContact};
 use kkig_core::vfu::*;
 use kkig_core::{Kommunkod, MunicipalityRole, TravelModel};
@@ -37,6 +38,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/vfu", get(index))
         .route("/vfu/min", get(mine))
+        .route("/vfu/min/{id}/onskemal", post(wishes_save))
         .route("/vfu/kommun/{kod}", get(muni_overview))
         .route("/vfu/kommun/{kod}/vem-gor-vad", get(raci_page))
         .route("/vfu/kommun/{kod}/vem-gor-vad/andra", get(raci_edit_form).post(raci_save))
@@ -56,6 +58,9 @@ pub fn routes() -> Router<AppState> {
         .route("/vfu/kommun/{kod}/handledare/{id}/inbjudan", post(supervisor_invite))
         .route("/vfu/kommun/{kod}/utbildningsbehov", get(need_page))
         .route("/vfu/kommun/{kod}/placeringar", get(muni_placements))
+        .route("/vfu/kommun/{kod}/ersattning", get(compensation_page))
+        .route("/vfu/kommun/{kod}/ersattning.csv", get(compensation_csv))
+        .route("/vfu/kommun/{kod}/ersattning.xlsx", get(compensation_xlsx))
         .route("/vfu/kommun/{kod}/placeringar/{id}", get(placement_edit_form).post(placement_update))
         .route("/vfu/larosate/{uni}", get(uni_overview))
         .route("/vfu/larosate/{uni}/perioder/ny", get(period_new_form).post(period_create))
@@ -1431,6 +1436,164 @@ async fn muni_placements(State(state): State<AppState>, chrome: Chrome, me: Mayb
     render(StatusCode::OK, &MuniPlacementsPage { chrome, code: m.code.to_string(), name: m.name, rows, back: edit })
 }
 
+// ---------------------------------------------------------------------------------------------
+// Municipality: the compensation basis
+
+/// A term (`HT2026`) or a year (`2026`) to show; `None` for every term.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum TermFilter {
+    Term(Term),
+    Year(i32),
+}
+
+impl TermFilter {
+    fn parse(s: &str) -> Option<TermFilter> {
+        let t = s.trim();
+        if t.len() == 4 && t.bytes().all(|b| b.is_ascii_digit()) {
+            return t.parse().ok().map(TermFilter::Year);
+        }
+        Term::parse(t).ok().map(TermFilter::Term)
+    }
+    fn value(self) -> String {
+        match self {
+            Self::Term(t) => t.to_string(),
+            Self::Year(y) => y.to_string(),
+        }
+    }
+    fn keeps(self, t: Term) -> bool {
+        match self {
+            Self::Term(x) => x == t,
+            Self::Year(y) => t.year == y,
+        }
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct CompensationQuery {
+    pub termin: Option<String>,
+}
+
+pub struct CompensationRowView {
+    pub university: String,
+    pub term: String,
+    pub placements: u32,
+    pub weeks: String,
+    pub placement_weeks: u32,
+}
+
+#[derive(Template)]
+#[template(path = "vfu/compensation.html")]
+pub struct CompensationPage {
+    pub chrome: Chrome,
+    pub code: String,
+    pub name: String,
+    pub filter: Vec<Opt>,
+    pub filter_label: String,
+    pub rows: Vec<CompensationRowView>,
+    pub total_placements: u32,
+    pub total_weeks: u32,
+    pub csv_href: String,
+    pub xlsx_href: String,
+}
+
+/// The municipality's compensation basis with the reader's scope of the API: the municipality,
+/// regional coordinators and the universities read it.
+async fn compensation_rows(
+    state: &AppState,
+    chrome: &Chrome,
+    me: MaybeUser,
+    kod: &str,
+    q: &CompensationQuery,
+) -> Result<(Kommunkod, String, Vec<kkig_core::vfu::views::CompensationRow>, Vec<Term>, Option<TermFilter>), Response> {
+    let user = signed_in(chrome, me)?;
+    let code = Kommunkod::parse(kod).map_err(|_| nf(chrome))?;
+    let m = state.store.municipality(code).await.map_err(|e| unavailable(chrome.clone(), &e))?.ok_or_else(|| nf(chrome))?;
+    if !user.principal().may(Action::Read, &Target::VfuMunicipal { municipality: code }) {
+        return Err(forbidden(chrome.clone()));
+    }
+    let all = state.store.compensation_basis(Some(code)).await.map_err(|e| unavailable(chrome.clone(), &e))?;
+    let mut terms: Vec<Term> = all.iter().map(|r| r.term).collect();
+    terms.sort();
+    terms.dedup();
+    let filter = q.termin.as_deref().and_then(TermFilter::parse);
+    let rows = all.into_iter().filter(|r| filter.is_none_or(|f| f.keeps(r.term))).collect();
+    Ok((code, m.name, rows, terms, filter))
+}
+
+fn compensation_query(filter: Option<TermFilter>) -> String {
+    filter.map(|f| format!("?termin={}", f.value())).unwrap_or_default()
+}
+
+async fn compensation_page(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, Path(kod): Path<String>, Query(q): Query<CompensationQuery>) -> Response {
+    let (code, name, rows, terms, filter) = tri!(compensation_rows(&state, &chrome, me, &kod, &q).await);
+    let unis: BTreeMap<String, String> = store!(chrome, state.store.universities().await).into_iter().map(|u| (u.code, u.name)).collect();
+    let mut years: Vec<i32> = terms.iter().map(|t| t.year).collect();
+    years.dedup();
+    let mut choices = vec![(String::new(), chrome.t("vfu-comp-all-terms"))];
+    for y in years.iter().rev() {
+        choices.push((y.to_string(), chrome.t1("vfu-comp-year", "year", &y.to_string())));
+        for t in terms.iter().rev().filter(|t| t.year == *y) {
+            choices.push((t.to_string(), l_term(&chrome, *t)));
+        }
+    }
+    // A filter for a term without placements is still offered, so that the choice is kept.
+    if let Some(f) = filter {
+        if !choices.iter().any(|(v, _)| *v == f.value()) {
+            let label = match f {
+                TermFilter::Term(t) => l_term(&chrome, t),
+                TermFilter::Year(y) => chrome.t1("vfu-comp-year", "year", &y.to_string()),
+            };
+            choices.push((f.value(), label));
+        }
+    }
+    let selected = filter.map(|f| f.value()).unwrap_or_default();
+    let filter_label = choices.iter().find(|(v, _)| *v == selected).map(|(_, l)| l.clone()).unwrap_or_default();
+    let filter_opts = choices.into_iter().map(|(value, label)| Opt { selected: value == selected, value, label }).collect();
+    let views: Vec<CompensationRowView> = rows
+        .iter()
+        .map(|r| CompensationRowView {
+            university: unis.get(&r.university).map(|n| format!("{n} ({})", r.university)).unwrap_or_else(|| r.university.clone()),
+            term: l_term(&chrome, r.term),
+            placements: r.placements,
+            weeks: if r.placements == 0 { "–".into() } else { crate::i18n::format_decimal(chrome.lang, f64::from(r.student_weeks) / f64::from(r.placements), 1) },
+            placement_weeks: r.student_weeks,
+        })
+        .collect();
+    let base = format!("/vfu/kommun/{code}/ersattning");
+    let query = compensation_query(filter);
+    let page = CompensationPage {
+        code: code.to_string(),
+        name,
+        filter: filter_opts,
+        filter_label,
+        total_placements: rows.iter().map(|r| r.placements).sum(),
+        total_weeks: rows.iter().map(|r| r.student_weeks).sum(),
+        rows: views,
+        csv_href: format!("{base}.csv{query}"),
+        xlsx_href: format!("{base}.xlsx{query}"),
+        chrome,
+    };
+    render(StatusCode::OK, &page)
+}
+
+async fn compensation_download(state: AppState, chrome: Chrome, me: MaybeUser, kod: String, q: CompensationQuery, xlsx: bool) -> Response {
+    let (code, _, rows, _, filter) = tri!(compensation_rows(&state, &chrome, me, &kod, &q).await);
+    let suffix = filter.map(|f| format!("-{}", f.value())).unwrap_or_default();
+    let table = kkig_formats::vfu::compensation_table(&rows);
+    match crate::vfu_api::download_sheet(table, xlsx, &format!("ersattningsunderlag-{code}{suffix}"), "Ersättningsunderlag") {
+        Ok(r) => r,
+        Err(e) => e.into_response(),
+    }
+}
+
+async fn compensation_csv(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, Path(kod): Path<String>, Query(q): Query<CompensationQuery>) -> Response {
+    compensation_download(state, chrome, me, kod, q, false).await
+}
+
+async fn compensation_xlsx(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, Path(kod): Path<String>, Query(q): Query<CompensationQuery>) -> Response {
+    compensation_download(state, chrome, me, kod, q, true).await
+}
+
 /// A placement with the student and period it belongs to, and the site's municipality.
 struct PlacementCtx {
     placement: Placement,
@@ -2048,6 +2211,45 @@ pub struct MyStudentRow {
     pub status: String,
 }
 
+/// One wish select of the wishes form: sites of the student's field grouped by municipality,
+/// then whole municipalities.
+pub struct WishSelect {
+    pub id: String,
+    pub name: String,
+    pub label: String,
+    pub error: Option<String>,
+    pub groups: Vec<(String, Vec<Opt>)>,
+}
+
+/// A student's wishes and needs for one period: the form while wishes are open, else what was
+/// stated and why it can no longer be changed.
+pub struct WishesView {
+    pub anchor: String,
+    pub prefix: String,
+    pub period: String,
+    pub open: bool,
+    /// While open: until when; closed: why.
+    pub status: String,
+    pub saved: bool,
+    pub action: String,
+    pub selects: Vec<WishSelect>,
+    pub no_licence: bool,
+    pub public_transport: bool,
+    pub priority: Vec<Opt>,
+    pub note: String,
+    pub errors: BTreeMap<String, String>,
+    pub problems: Vec<Problem>,
+    /// The current wishes and needs in words (shown when closed).
+    pub current: Vec<String>,
+    pub needs: Vec<String>,
+}
+
+impl WishesView {
+    pub fn error(&self, name: &str) -> Option<&String> {
+        self.errors.get(name)
+    }
+}
+
 #[derive(Template)]
 #[template(path = "vfu/mine.html")]
 pub struct MinePage {
@@ -2055,13 +2257,181 @@ pub struct MinePage {
     pub is_student: bool,
     pub placements: Vec<MyPlacement>,
     pub unplaced: Vec<(String, Vec<(String, String)>, Vec<(String, bool)>)>,
+    pub wishes: Vec<WishesView>,
     pub is_supervisor: bool,
     pub students: Vec<MyStudentRow>,
 }
 
-async fn mine(State(state): State<AppState>, chrome: Chrome, me: MaybeUser) -> Response {
+#[derive(Deserialize, Default)]
+pub struct MineQuery {
+    /// The student record whose wishes were just saved.
+    pub sparad: Option<String>,
+}
+
+async fn mine(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, Query(q): Query<MineQuery>) -> Response {
     let user = tri!(signed_in(&chrome, me));
-    let names = store!(chrome, municipality_names(&state).await);
+    mine_page(&state, chrome, &user, None, q.sparad.as_deref()).await
+}
+
+/// A wishes form being corrected: the student record, what was sent and what is wrong.
+type WishesEdit = (String, WishesInput, Vec<FieldError>);
+
+/// The wish options of a student: the sites that take their field, by municipality, and the
+/// participating municipalities as a whole; a current wish outside these is kept as an option.
+async fn wish_groups(state: &AppState, chrome: &Chrome, s: &VfuStudent, names: &BTreeMap<Kommunkod, String>) -> Result<Vec<(String, Vec<(String, String)>)>, StoreError> {
+    let sites = state.store.placement_sites(None).await?;
+    let mut by_muni: BTreeMap<Kommunkod, Vec<(String, String)>> = BTreeMap::new();
+    for x in sites.into_iter().filter(|x| x.fields.iter().any(|f| f.field == s.field)) {
+        by_muni.entry(x.municipality).or_default().push((x.id, x.name));
+    }
+    let name_of = |k: &Kommunkod| names.get(k).cloned().unwrap_or_else(|| k.to_string());
+    let mut groups: Vec<(String, Vec<(String, String)>)> = by_muni
+        .into_iter()
+        .map(|(k, mut list)| {
+            list.sort_by(|a, b| kkig_core::text::swedish_cmp(&a.1, &b.1));
+            (chrome.t1("vfu-wish-group-sites", "name", &name_of(&k)), list)
+        })
+        .collect();
+    groups.sort_by(|a, b| kkig_core::text::swedish_cmp(&a.0, &b.0));
+    let mut munis: Vec<(String, String)> = state
+        .store
+        .municipalities()
+        .await?
+        .into_iter()
+        .filter(|m| m.role == MunicipalityRole::Participant || s.wishes.contains(&Wish::Municipality(m.code)))
+        .map(|m| (m.code.to_string(), chrome.t1("vfu-wish-whole-municipality", "name", &m.name)))
+        .collect();
+    munis.sort_by(|a, b| kkig_core::text::swedish_cmp(&a.1, &b.1));
+    groups.push((chrome.t("vfu-wish-group-municipalities"), munis));
+    Ok(groups)
+}
+
+/// An error of the wishes form in the page's language, named by the field's label.
+fn wish_error_text(chrome: &Chrome, label: &str, e: &FieldError) -> String {
+    let m = e.message.as_str();
+    let key = if m.contains("given twice") {
+        "vfu-wish-error-twice"
+    } else if m.contains("no placement site") || m.contains("not a municipality") {
+        "vfu-wish-error-unknown"
+    } else if m.contains("longer than") {
+        "vfu-wish-error-too-long"
+    } else if m.contains("at most three") {
+        "vfu-wish-error-too-many"
+    } else {
+        "vfu-wish-error-invalid"
+    };
+    chrome.t1(key, "field", label)
+}
+
+async fn wishes_view(
+    state: &AppState,
+    chrome: &Chrome,
+    s: &VfuStudent,
+    period: &VfuPeriod,
+    period_label: &str,
+    names: &BTreeMap<Kommunkod, String>,
+    edit: Option<&WishesEdit>,
+    saved: bool,
+) -> Result<WishesView, StoreError> {
+    let own = state.store.placements(&PlacementFilter { student_id: Some(s.id.clone()), ..Default::default() }).await?;
+    let rules = TimelineRules::default();
+    let open = wishes_open(period, &own, today(), &rules);
+    let close = Timeline::for_period(period, &rules).wishes_close();
+    let status = if open {
+        chrome.t1("vfu-wishes-open-until", "date", &close.plus_days(-1).to_string())
+    } else if today() >= close {
+        chrome.t1("vfu-wishes-closed-date", "date", &close.to_string())
+    } else {
+        chrome.t("vfu-wishes-closed-placed")
+    };
+    let input = edit.map(|e| e.1.clone()).unwrap_or_else(|| WishesInput::of(s));
+    let errors_in = edit.map(|e| e.2.as_slice()).unwrap_or(&[]);
+    let prefix = format!("w-{}", s.id);
+    let labels: [(&str, String); 7] = [
+        ("wish1", chrome.t1("vfu-wish-n", "n", "1")),
+        ("wish2", chrome.t1("vfu-wish-n", "n", "2")),
+        ("wish3", chrome.t1("vfu-wish-n", "n", "3")),
+        ("no_driving_licence", chrome.t("vfu-col-no-licence")),
+        ("needs_public_transport", chrome.t("vfu-col-public-transport")),
+        ("priority", chrome.t("vfu-col-priority")),
+        ("note", chrome.t("vfu-col-note")),
+    ];
+    let mut errors = BTreeMap::new();
+    let mut problems = Vec::new();
+    for (name, label) in &labels {
+        for e in errors_in.iter().filter(|e| e.field == *name) {
+            let text = wish_error_text(chrome, label, e);
+            problems.push(Problem { target: format!("{prefix}-{name}"), text: text.clone() });
+            errors.entry(name.to_string()).or_insert(text);
+        }
+    }
+    for e in errors_in.iter().filter(|e| !labels.iter().any(|(n, _)| *n == e.field)) {
+        let label = if e.field == "wishes" { chrome.t("vfu-col-wishes") } else { e.field.clone() };
+        problems.push(Problem { target: String::new(), text: wish_error_text(chrome, &label, e) });
+    }
+    let groups = wish_groups(state, chrome, s, names).await?;
+    let selects = [("wish1", &input.wish1), ("wish2", &input.wish2), ("wish3", &input.wish3)]
+        .iter()
+        .zip(&labels)
+        .map(|((name, value), (_, label))| {
+            let value = value.trim();
+            let mut gs: Vec<(String, Vec<Opt>)> = groups
+                .iter()
+                .map(|(g, list)| (g.clone(), list.iter().map(|(v, l)| Opt { selected: v == value, value: v.clone(), label: l.clone() }).collect()))
+                .collect();
+            if !value.is_empty() && !gs.iter().any(|(_, o)| o.iter().any(|o| o.selected)) {
+                gs.push((chrome.t("vfu-wish-group-other"), vec![Opt { value: value.to_string(), label: value.to_string(), selected: true }]));
+            }
+            WishSelect { id: format!("{prefix}-{name}"), name: name.to_string(), label: label.clone(), error: errors.get(*name).cloned(), groups: gs }
+        })
+        .collect();
+    let mut priority = vec![Opt { value: String::new(), label: chrome.t("vfu-none"), selected: input.priority.trim().is_empty() }];
+    priority.extend(PriorityReason::ALL.iter().map(|p| Opt {
+        value: p.as_str().into(),
+        label: chrome.t(&format!("vfu-priority-{}", p.as_str())),
+        selected: PriorityReason::parse(&input.priority) == Some(*p),
+    }));
+    let flag = |v: &str| kkig_core::vfu::input::parse_flag(v).unwrap_or(false);
+    let place_label = |w: &Wish| match w {
+        Wish::Site(id) => groups.iter().flat_map(|(_, l)| l.iter()).find(|(v, _)| v == id).map(|(_, l)| l.clone()).unwrap_or_else(|| id.clone()),
+        Wish::Municipality(k) => chrome.t1("vfu-wish-whole-municipality", "name", names.get(k).map(String::as_str).unwrap_or("")),
+    };
+    let current = s.wishes.iter().map(place_label).collect();
+    let mut needs = Vec::new();
+    if s.needs.no_driving_licence {
+        needs.push(chrome.t("vfu-col-no-licence"));
+    }
+    if s.needs.needs_public_transport {
+        needs.push(chrome.t("vfu-col-public-transport"));
+    }
+    if let Some(p) = s.needs.priority {
+        needs.push(format!("{}: {}", chrome.t("vfu-col-priority"), chrome.t(&format!("vfu-priority-{}", p.as_str()))));
+    }
+    if !s.needs.note.is_empty() {
+        needs.push(format!("{}: {}", chrome.t("vfu-col-note"), s.needs.note));
+    }
+    Ok(WishesView {
+        anchor: format!("onskemal-{}", s.id),
+        prefix,
+        period: period_label.to_string(),
+        open,
+        status,
+        saved,
+        action: format!("/vfu/min/{}/onskemal", s.id),
+        selects,
+        no_licence: flag(&input.no_driving_licence),
+        public_transport: flag(&input.needs_public_transport),
+        priority,
+        note: input.note.clone(),
+        errors,
+        problems,
+        current,
+        needs,
+    })
+}
+
+async fn mine_page(state: &AppState, chrome: Chrome, user: &UserRecord, edit: Option<WishesEdit>, saved: Option<&str>) -> Response {
+    let names = store!(chrome, municipality_names(state).await);
     let ctx = store!(chrome, state.store.vfu_context().await);
     let model = TravelModel::default();
 
@@ -2069,6 +2439,7 @@ async fn mine(State(state): State<AppState>, chrome: Chrome, me: MaybeUser) -> R
     let records = store!(chrome, state.store.vfu_students(&StudentFilter { person_id: Some(user.person_id.clone()), ..Default::default() }).await);
     let mut placements = Vec::new();
     let mut unplaced = Vec::new();
+    let mut wishes = Vec::new();
     for s in &records {
         let Some(period) = store!(chrome, state.store.vfu_period(&s.period_id).await) else { continue };
         let ms = milestones(&chrome, &period);
@@ -2076,6 +2447,8 @@ async fn mine(State(state): State<AppState>, chrome: Chrome, me: MaybeUser) -> R
         let own = store!(chrome, state.store.placements(&PlacementFilter { student_id: Some(s.id.clone()), ..Default::default() }).await);
         let lines = store!(chrome, state.store.placement_lines(&PlacementFilter { student_id: Some(s.id.clone()), ..Default::default() }).await);
         let period_label = format!("{} {} – {} ({})", period.university, period.course_code, period.programme, l_term(&chrome, period.term));
+        let this_edit = edit.as_ref().filter(|e| e.0 == s.id);
+        wishes.push(store!(chrome, wishes_view(state, &chrome, s, &period, &period_label, &names, this_edit, saved == Some(s.id.as_str())).await));
         if lines.is_empty() {
             unplaced.push((period_label, ms, reqs));
             continue;
@@ -2128,9 +2501,40 @@ async fn mine(State(state): State<AppState>, chrome: Chrome, me: MaybeUser) -> R
     }
     let is_student = !records.is_empty() || user.role == kkig_core::access::Role::Student;
     let is_supervisor = !mine.is_empty() || user.role == kkig_core::access::Role::Supervisor;
-    render(StatusCode::OK, &MinePage { chrome, is_student, placements, unplaced, is_supervisor, students })
+    let status = if edit.as_ref().is_some_and(|e| !e.2.is_empty()) { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    render(status, &MinePage { chrome, is_student, placements, unplaced, wishes, is_supervisor, students })
 }
 
+/// A student changes the wishes and needs of one of their own VFU periods while wishes are open
+/// (before the allocation day, and before any placement is made). Only those fields change; the
+/// change is audited with the student as actor.
+async fn wishes_save(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, Path(id): Path<String>, Form(f): Form<WishesInput>) -> Response {
+    let user = tri!(signed_in(&chrome, me));
+    let Some(s) = store!(chrome, state.store.vfu_student(&id).await) else { return nf(&chrome) };
+    // This page is the student's own: anyone else's record is not found here.
+    if s.person_id != user.person_id {
+        return nf(&chrome);
+    }
+    let Some(period) = store!(chrome, state.store.vfu_period(&s.period_id).await) else { return nf(&chrome) };
+    let target = Target::VfuStudentWishes { person_id: &s.person_id, university: &period.university, home_municipality: s.home_municipality };
+    if !user.principal().may(Action::Write, &target) {
+        return forbidden(chrome);
+    }
+    let own = store!(chrome, state.store.placements(&PlacementFilter { student_id: Some(s.id.clone()), ..Default::default() }).await);
+    if !wishes_open(&period, &own, today(), &TimelineRules::default()) {
+        let message = chrome.t("vfu-wishes-closed");
+        return refused(chrome, StoreError::Conflict(message), "/vfu/min");
+    }
+    let ctx = store!(chrome, state.store.vfu_context().await);
+    let errors = match f.apply(&s, &ctx) {
+        Err(e) => e,
+        Ok(new) => match tri!(saved(&chrome, state.store.update_vfu_student(&new, &Actor::user(&user.id)).await)) {
+            Saved::Ok(_) => return see_other(&format!("/vfu/min?sparad={}#onskemal-{}", s.id, s.id)),
+            Saved::Invalid(e) => e,
+        },
+    };
+    mine_page(&state, chrome, &user, Some((id, f, errors)), None).await
+}
 
 #[cfg(test)]
 mod tests {

@@ -135,6 +135,12 @@ impl Timeline {
         Self { capacity_confirmed: p.capacity_deadline, ..Self::new(p.start, rules) }
     }
 
+    /// The first day students can no longer change their wishes and needs: the allocation day
+    /// (they are read when the allocation is run).
+    pub fn wishes_close(&self) -> Day {
+        self.allocation
+    }
+
     /// The default capacity deadline: 12 weeks before the start.
     pub fn default_capacity_deadline(start: Day) -> Day {
         Self::new(start, &TimelineRules::default()).capacity_confirmed
@@ -151,6 +157,15 @@ impl Timeline {
             ("start", "VFU börjar", self.start),
         ]
     }
+}
+
+/// Whether a student may still change their wishes and needs for `period` on `today`: before
+/// the allocation day of the period's timeline, and only while none of their `placements` (those
+/// of this student on this period) is more than withdrawn — once a site is requested, offered,
+/// confirmed, started or completed, the allocation has used the wishes. The coordinators change
+/// them after that.
+pub fn wishes_open(period: &super::model::VfuPeriod, placements: &[Placement], today: Day, rules: &TimelineRules) -> bool {
+    today < Timeline::for_period(period, rules).wishes_close() && placements.iter().all(|p| p.status == PlacementStatus::Withdrawn)
 }
 
 /// How much a student wants a site: 0 for the first wish, 1, 2; None if not wished.

@@ -4,6 +4,7 @@ use super::input::*;
 use super::lifecycle::*;
 use super::raci::*;
 use super::views::*;
+use super::wishes::*;
 use super::*;
 
 fn k(s: &str) -> Kommunkod {
@@ -706,4 +707,66 @@ proptest::proptest! {
         proptest::prop_assert_eq!(Day::parse(&day.to_string()).unwrap(), day);
         proptest::prop_assert_eq!(Day::parse(&format!("{day} 00:00")).unwrap(), day);
     }
+}
+
+#[test]
+fn a_student_changes_only_their_wishes_and_needs() {
+    let c = ctx();
+    let original = StudentInput {
+        period_id: "p-1".into(),
+        email: "stina@student.umu.se".into(),
+        name: "Stina Ek".into(),
+        home_municipality: "2422".into(),
+        subjects: "svenska".into(),
+        wishes: "s-1".into(),
+        registerutdrag: "2025-12-01".into(),
+        ..Default::default()
+    }
+    .parse(&c)
+    .unwrap();
+    let mut s = original.clone();
+    s.id = "st-1".into();
+    s.person_id = "pe-1".into();
+    assert_eq!(WishesInput::of(&s), WishesInput { wish1: "s-1".into(), ..Default::default() });
+
+    let w = WishesInput { wish1: "2482".into(), wish2: " s-2 ".into(), wish3: String::new(), no_driving_licence: "1".into(), priority: "medical".into(), note: "Hämtar på förskolan 16.00".into(), ..Default::default() };
+    let changed = w.apply(&s, &c).unwrap();
+    assert_eq!(changed.wishes, vec![Wish::Municipality(k("2482")), Wish::Site("s-2".into())]);
+    assert!(changed.needs.no_driving_licence && !changed.needs.needs_public_transport);
+    assert_eq!(changed.needs.priority, Some(PriorityReason::Medical));
+    assert_eq!(changed.needs.note, "Hämtar på förskolan 16.00");
+    // Nothing else of the record moves.
+    assert_eq!(VfuStudent { wishes: s.wishes.clone(), needs: s.needs.clone(), ..changed.clone() }, s);
+    assert_eq!(WishesInput::of(&changed).wish2, "s-2");
+
+    type Edit = fn(&mut WishesInput);
+    let cases: Vec<(Edit, &str)> = vec![
+        (|w| w.wish2 = "2482".into(), "wish2"),
+        (|w| w.wish3 = "s-9".into(), "wish3"),
+        (|w| w.wish1 = "0180".into(), "wish1"),
+        (|w| w.priority = "vip".into(), "priority"),
+        (|w| w.no_driving_licence = "kanske".into(), "no_driving_licence"),
+        (|w| w.note = "x".repeat(501), "note"),
+    ];
+    for (edit, field) in cases {
+        let mut bad = w.clone();
+        edit(&mut bad);
+        let errors = bad.apply(&s, &c).unwrap_err();
+        assert_eq!(fields_of(&errors), [field], "{errors:?}");
+    }
+}
+
+#[test]
+fn wishes_close_on_the_allocation_day_or_when_a_placement_is_made() {
+    use PlacementStatus::*;
+    let p = period("p", VfuField::Nurse, "UmU", Day::ymd(2026, 1, 19), Day::ymd(2026, 2, 20), 5);
+    let rules = TimelineRules::default();
+    let close = Timeline::for_period(&p, &rules).wishes_close();
+    assert_eq!(close, Day::ymd(2025, 11, 10), "the allocation day, 10 weeks before the start");
+    assert!(wishes_open(&p, &[], close.plus_days(-1), &rules));
+    assert!(!wishes_open(&p, &[], close, &rules));
+    let mut pl = Placement::start("pl", "s", "a-1", Requested, Day::ymd(2025, 10, 1)).unwrap();
+    assert!(!wishes_open(&p, std::slice::from_ref(&pl), Day::ymd(2025, 10, 2), &rules), "a requested placement");
+    pl.transition(Withdrawn, Day::ymd(2025, 10, 3)).unwrap();
+    assert!(wishes_open(&p, &[pl], Day::ymd(2025, 10, 4), &rules), "withdrawn: open again");
 }

@@ -499,7 +499,8 @@ async fn vfu_route_by_role_matrix() {
             ("PUT", sup_a_uri.clone(), &sup_a, [403, 200, 403, 200, 404, 403, 403, 404, 200, 404]),
             ("POST", format!("{sup_a_uri}/invite"), invite, [403, 200, 403, 200, 404, 403, 403, 404, 403, 404]),
             ("PUT", "/api/v1/vfu/periods/per-ltu".into(), &per_ltu, [403, 200, 403, 403, 403, 200, 403, 403, 403, 403]),
-            ("PUT", stu_a_uri.clone(), &stu_a, [403, 200, 403, 403, 404, 200, 404, 404, 404, 200]),
+            // The student reads the whole record but changes only wishes and needs (`/me/…/wishes`).
+            ("PUT", stu_a_uri.clone(), &stu_a, [403, 200, 403, 403, 404, 200, 404, 404, 404, 403]),
             ("PUT", pl_a_uri.clone(), note, [403, 200, 403, 200, 404, 200, 404, 404, 404, 403]),
             ("PUT", "/api/v1/vfu/municipalities/2422/raci/teacher".into(), &raci, [403, 200, 403, 200, 403, 403, 403, 403, 403, 403]),
         ];
@@ -638,6 +639,68 @@ async fn me_for_a_student_and_a_supervisor() {
         assert_eq!(moved.status, 403, "{label}: {}", moved.body);
         // The supervisor reads their own record, not their student's directly.
         assert_eq!(call(&app, Some("supervisor"), "GET", &format!("/api/v1/vfu/students/{}", w.stu_a), "").await.status, 404, "{label}");
+        app.finish().await;
+    }
+}
+
+/// A day `days` from today, `YYYY-MM-DD`.
+fn day_from_today(days: i64) -> String {
+    (time::OffsetDateTime::now_utc().date() + time::Duration::days(days)).to_string()
+}
+
+#[tokio::test]
+async fn a_student_changes_only_their_own_wishes_and_needs() {
+    for app in apps(false).await {
+        let label = app.db.label;
+        let w = world(&app).await;
+        // A period far enough ahead that wishes are open (they close 10 weeks before the start).
+        let mut period = period_body("per-open", "LTU");
+        period["start"] = json!(day_from_today(120));
+        period["end"] = json!(day_from_today(150));
+        ok(&app, "admin", "POST", "/api/v1/vfu/periods", period).await;
+        let mine = ok(&app, "uni_x", "POST", "/api/v1/vfu/students", student_body("per-open", "student@kkig.test", "2422", "site-a")).await;
+        let id = mine["id"].as_str().unwrap().to_string();
+        let uri = format!("/api/v1/vfu/me/students/{id}/wishes");
+
+        let put = ok(&app, "student", "PUT", &uri, json!({"wishes": ["2521", "site-a"], "needs_public_transport": true, "no_driving_licence": false, "priority": "sole_caregiver", "note": "Hämtar på förskolan"})).await;
+        assert_eq!(put["wishes"], json!(["2521", "site-a"]), "{label}");
+        assert_eq!((put["needs_public_transport"].clone(), put["no_driving_licence"].clone(), put["priority"].clone()), (json!(true), json!(false), json!("sole_caregiver")), "{label}");
+        // Nothing else of the record moved.
+        for key in ["name", "email", "home_municipality", "subjects", "registerutdrag", "period_id"] {
+            assert_eq!(put[key], mine[key], "{label}: {key}");
+        }
+        let audit = app.db.store.audit_since(0, 100_000).await.unwrap();
+        let actor = format!("user:{}", w.users["student"].id);
+        assert!(audit.iter().any(|e| e.entity == "vfu_student" && e.entity_id == id && e.actor == actor), "{label}: audited with the student as actor");
+
+        // Every wish is checked; a repeated one is named by its place in the list.
+        let bad = call(&app, Some("student"), "PUT", &uri, &json!({"wishes": ["site-a", "site-a"], "priority": "vip"}).to_string()).await;
+        assert_eq!(bad.status, 422, "{label}: {}", bad.body);
+        assert_eq!(field_names(&bad), ["wishes.1", "priority"], "{label}");
+        let many = call(&app, Some("student"), "PUT", &uri, &json!({"wishes": "site-a|site-b|2422|2521"}).to_string()).await;
+        assert_eq!(many.status, 422, "{label}");
+        assert_eq!(field_names(&many), ["wishes"], "{label}");
+        assert_eq!(call(&app, Some("student"), "PUT", &uri, "{not json").await.status, 400, "{label}");
+
+        // The student does not replace the whole record, and not someone else's wishes.
+        let whole = call(&app, Some("student"), "PUT", &format!("/api/v1/vfu/students/{id}"), &student_body("per-open", "student@kkig.test", "2422", "site-b").to_string()).await;
+        assert_eq!(whole.status, 403, "{label}: {}", whole.body);
+        let other = call(&app, Some("student"), "PUT", &format!("/api/v1/vfu/me/students/{}/wishes", w.stu_b), &json!({"wishes": ["site-b"]}).to_string()).await;
+        assert_eq!(other.status, 404, "{label}: {}", other.body);
+        let anonymous = app.send("PUT", &uri, &[("content-type", "application/json"), ("sec-fetch-site", "same-origin")], &json!({"wishes": []}).to_string()).await;
+        assert_eq!(anonymous.status, 401, "{label}: {}", anonymous.body);
+        // The home municipality reads the student but does not change the wishes; the university does.
+        assert_eq!(call(&app, Some("muni_a"), "PUT", &uri, &json!({"wishes": []}).to_string()).await.status, 403, "{label}");
+        assert_eq!(call(&app, Some("uni_y"), "PUT", &uri, &json!({"wishes": []}).to_string()).await.status, 404, "{label}");
+        assert_eq!(ok(&app, "uni_x", "PUT", &uri, json!({"wishes": ["site-a"]})).await["wishes"], json!(["site-a"]), "{label}");
+
+        // Closed once a placement is made (and for the old period, whose allocation day has passed).
+        let closed = call(&app, Some("student"), "PUT", &format!("/api/v1/vfu/me/students/{}/wishes", w.stu_a), &json!({"wishes": ["site-a"]}).to_string()).await;
+        assert_eq!(closed.status, 409, "{label}: {}", closed.body);
+        ok(&app, "uni_x", "POST", "/api/v1/vfu/placements", json!({"student_id": id, "site_id": "site-a", "on": day_from_today(0)})).await;
+        let placed = call(&app, Some("student"), "PUT", &uri, &json!({"wishes": ["2422"]}).to_string()).await;
+        assert_eq!(placed.status, 409, "{label}: {}", placed.body);
+        assert!(placed.body.contains("can no longer be changed"), "{label}: {}", placed.body);
         app.finish().await;
     }
 }

@@ -313,3 +313,127 @@ async fn coordinators_student_and_supervisor_flow() {
         app.finish().await;
     }
 }
+
+#[tokio::test]
+async fn a_student_states_wishes_and_needs_on_my_vfu() {
+    for app in apps(false).await {
+        let label = app.db.label;
+        let w = world(&app).await;
+        let s = &app.db.store;
+        let day = |d: i64| (time::OffsetDateTime::now_utc().date() + time::Duration::days(d)).to_string();
+        let ok = post(&app, "muni_a", "/vfu/kommun/2422/platser/ny", &form(&[("name", "Önskeskolan"), ("kind", "school"), ("fields", "F-3"), ("field_teacher_f3", "1")])).await;
+        assert_eq!(ok.status, 303, "{label}: {}", ok.body);
+        let site = s.placement_sites(Some("2422".parse().unwrap())).await.unwrap().remove(0);
+        let ok = post(&app, "university", "/vfu/larosate/LTU/perioder/ny", &form(&[("programme", "Grundlärare F-3"), ("course_code", "GL2"), ("field", "teacher_f3"), ("start", &day(120)), ("end", &day(150)), ("students", "5")])).await;
+        assert_eq!(ok.status, 303, "{label}: {}", ok.body);
+        let period_path = location(&ok);
+        let st = post(&app, "university", &format!("{period_path}/studenter/ny"), &form(&[("name", "Stina Student"), ("email", "student@vfu.test"), ("home_municipality", "2422"), ("registerutdrag", &day(-10))])).await;
+        assert_eq!(st.status, 303, "{label}: {}", st.body);
+        let student = s.vfu_students(&StudentFilter { person_id: Some(w.users["student"].person_id.clone()), ..Default::default() }).await.unwrap().remove(0);
+        let action = format!("/vfu/min/{}/onskemal", student.id);
+
+        let mine = get(&app, Some("student"), "/vfu/min").await;
+        assert_eq!(mine.status, 200, "{label}");
+        assert!(mine.body.contains("Mina önskemål och behov") && mine.body.contains(&format!("action=\"{action}\"")), "{label}: {}", mine.body);
+        assert!(mine.body.contains(&format!("<optgroup label=\"Platser i Sorsele\"><option value=\"{}\">Önskeskolan</option>", site.id)), "{label}: sites of the field by municipality");
+        assert!(mine.body.contains("<option value=\"2422\">Hela Sorsele</option>"), "{label}: whole municipalities");
+
+        // The same site twice: 422, the message names the second wish, what was chosen is kept.
+        let bad = post(&app, "student", &action, &form(&[("wish1", &site.id), ("wish2", &site.id), ("needs_public_transport", "1")])).await;
+        assert_eq!(bad.status, 422, "{label}: {}", bad.body);
+        let prefix = format!("w-{}", student.id);
+        assert!(bad.body.contains("Önskemål 2: samma plats eller kommun är redan vald som ett tidigare önskemål."), "{label}: {}", bad.body);
+        assert!(bad.body.contains(&format!("href=\"#{prefix}-wish2\"")) && bad.body.contains(&format!("{prefix}-wish2-error\" aria-invalid=\"true\"")), "{label}: {}", bad.body);
+        assert!(bad.body.contains(&format!("id=\"{prefix}-needs_public_transport\" name=\"needs_public_transport\" value=\"1\" checked")), "{label}: the ticked need is kept");
+        assert!(s.vfu_student(&student.id).await.unwrap().unwrap().wishes.is_empty(), "{label}: nothing saved");
+
+        let good = post(&app, "student", &action, &form(&[("wish1", &site.id), ("wish2", "2521"), ("wish3", ""), ("needs_public_transport", "1"), ("priority", "medical"), ("note", "Kan inte resa före 8")])).await;
+        assert_eq!(good.status, 303, "{label}: {}", good.body);
+        assert_eq!(location(&good), format!("/vfu/min?sparad={}#onskemal-{}", student.id, student.id), "{label}");
+        let saved = s.vfu_student(&student.id).await.unwrap().unwrap();
+        assert_eq!(saved.wishes.iter().map(|x| x.as_text()).collect::<Vec<_>>(), [site.id.as_str(), "2521"], "{label}");
+        assert!(saved.needs.needs_public_transport && !saved.needs.no_driving_licence, "{label}");
+        assert_eq!((saved.name.as_str(), saved.requirements.clone()), (student.name.as_str(), student.requirements.clone()), "{label}: nothing else changed");
+        let audit = s.audit_since(0, 100_000).await.unwrap();
+        let actor = format!("user:{}", w.users["student"].id);
+        assert!(audit.iter().any(|e| e.entity == "vfu_student" && e.entity_id == student.id && e.actor == actor), "{label}: audited with the student as actor");
+        let shown = get(&app, Some("student"), &format!("/vfu/min?sparad={}", student.id)).await;
+        assert!(shown.body.contains("Ändringarna är sparade.") && shown.body.contains(&format!("<option value=\"{}\" selected>Önskeskolan</option>", site.id)), "{label}");
+
+        // Only the student's own record, and only until a placement is made.
+        assert_eq!(post(&app, "supervisor", &action, "wish1=2422").await.status, 404, "{label}");
+        assert_eq!(post(&app, "university", &action, "wish1=2422").await.status, 404, "{label}: the coordinators use their own forms");
+        let pl = post(&app, "university", &format!("/vfu/larosate/LTU/studenter/{}/placera", student.id), &form(&[("site_id", &site.id), ("status", "offered")])).await;
+        assert_eq!(pl.status, 303, "{label}: {}", pl.body);
+        let closed = post(&app, "student", &action, "wish1=2422").await;
+        assert_eq!(closed.status, 409, "{label}: {}", closed.body);
+        let mine = get(&app, Some("student"), "/vfu/min").await;
+        assert!(!mine.body.contains(&format!("action=\"{action}\"")) && mine.body.contains("eftersom du har fått en placering"), "{label}: {}", mine.body);
+        assert!(mine.body.contains("1. Önskeskolan; 2. Hela Pajala"), "{label}: {}", mine.body);
+        app.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn the_compensation_basis_page_and_its_downloads() {
+    for app in apps(false).await {
+        let label = app.db.label;
+        world(&app).await;
+        let s = &app.db.store;
+        let day = |d: i64| (time::OffsetDateTime::now_utc().date() + time::Duration::days(d)).to_string();
+        let ok = post(&app, "muni_a", "/vfu/kommun/2422/platser/ny", &form(&[("name", "Ersättningsskolan"), ("kind", "school"), ("fields", "F-3"), ("field_teacher_f3", "1")])).await;
+        assert_eq!(ok.status, 303, "{label}: {}", ok.body);
+        let site = s.placement_sites(Some("2422".parse().unwrap())).await.unwrap().remove(0);
+        // 31 days: five whole weeks.
+        let (start, end) = (day(120), day(150));
+        let term = kkig_core::vfu::Term::of(kkig_core::vfu::Day::parse(&start).unwrap());
+        let ok = post(&app, "university", "/vfu/larosate/LTU/perioder/ny", &form(&[("programme", "Grundlärare F-3"), ("course_code", "GL3"), ("field", "teacher_f3"), ("start", &start), ("end", &end), ("students", "5")])).await;
+        let period_path = location(&ok);
+        post(&app, "university", &format!("{period_path}/studenter/ny"), &form(&[("name", "Sara Student"), ("email", "sara@vfu.test"), ("home_municipality", "2422")])).await;
+        let student = s.vfu_students(&StudentFilter::default()).await.unwrap().remove(0);
+        post(&app, "university", &format!("/vfu/larosate/LTU/studenter/{}/placera", student.id), &form(&[("site_id", &site.id), ("status", "offered")])).await;
+        let placement = s.placements(&kkig_store::PlacementFilter::default()).await.unwrap().remove(0);
+        let empty = get(&app, Some("muni_a"), "/vfu/kommun/2422/ersattning").await;
+        assert_eq!(empty.status, 200, "{label}");
+        assert!(empty.body.contains("Det finns inga bekräftade placeringar"), "{label}: an offered placement does not count");
+        let confirmed = post(&app, "muni_a", &format!("/vfu/placering/{}/status", placement.id), "to=confirmed&back=/vfu/kommun/2422/placeringar").await;
+        assert_eq!(confirmed.status, 303, "{label}: {}", confirmed.body);
+
+        let page = get(&app, Some("muni_a"), "/vfu/kommun/2422/ersattning").await;
+        assert_eq!(page.status, 200, "{label}");
+        let row = format!("<tr><th scope=\"row\">Luleå tekniska universitet (LTU)</th><td>{}</td><td class=\"num\">1</td><td class=\"num\">5,0</td><td class=\"num\">5</td></tr>", term.label_sv());
+        assert!(page.body.contains(&row), "{label}: {}", page.body);
+        assert!(page.body.contains("<tfoot><tr><th scope=\"row\" colspan=\"2\">Summa</th><td class=\"num\">1</td>"), "{label}");
+        assert!(page.body.contains("href=\"/vfu/kommun/2422/ersattning.csv\"") && page.body.contains("href=\"/vfu/kommun/2422/ersattning.xlsx\""), "{label}");
+        let overview = get(&app, Some("muni_a"), "/vfu/kommun/2422").await;
+        assert!(overview.body.contains("href=\"/vfu/kommun/2422/ersattning\""), "{label}: linked from the municipality's overview");
+
+        // Filtered by term or year; the downloads keep the filter.
+        let by_term = get(&app, Some("muni_a"), &format!("/vfu/kommun/2422/ersattning?termin={term}")).await;
+        assert!(by_term.body.contains(&row) && by_term.body.contains(&format!("href=\"/vfu/kommun/2422/ersattning.csv?termin={term}\"")), "{label}");
+        assert!(by_term.body.contains(&format!("<option value=\"{term}\" selected>")), "{label}");
+        let by_year = get(&app, Some("muni_a"), &format!("/vfu/kommun/2422/ersattning?termin={}", term.year)).await;
+        assert!(by_year.body.contains(&row), "{label}");
+        let other_year = get(&app, Some("muni_a"), "/vfu/kommun/2422/ersattning?termin=2001").await;
+        assert!(other_year.body.contains("Det finns inga bekräftade placeringar") && other_year.body.contains("<option value=\"2001\" selected>"), "{label}");
+        assert_eq!(get(&app, Some("muni_a"), "/vfu/kommun/2422/ersattning?termin=%3Cx%3E").await.status, 200, "{label}: a bad filter shows every term");
+
+        let csv = get(&app, Some("muni_a"), &format!("/vfu/kommun/2422/ersattning.csv?termin={term}")).await;
+        assert_eq!(csv.status, 200, "{label}");
+        assert_eq!(csv.headers["content-type"], "text/csv; charset=utf-8", "{label}");
+        assert!(csv.headers["content-disposition"].to_str().unwrap().contains(&format!("ersattningsunderlag-2422-{term}.csv")), "{label}");
+        assert_eq!(csv.body.trim_start_matches('\u{feff}'), format!("kommunkod;lärosäte;termin;placeringar;studentveckor\r\n2422;LTU;{term};1;5\r\n"), "{label}");
+        let xlsx = get(&app, Some("muni_a"), "/vfu/kommun/2422/ersattning.xlsx").await;
+        assert_eq!(xlsx.status, 200, "{label}");
+        assert!(xlsx.body.starts_with("PK"), "{label}: a zip");
+
+        // The scope of the API: the municipality, regional coordinators and the universities.
+        for (role, status) in [("regional", 200), ("university", 200), ("admin", 200), ("muni_b", 403), ("supervisor", 403), ("student", 403), ("provider", 403)] {
+            assert_eq!(get(&app, Some(role), "/vfu/kommun/2422/ersattning").await.status, status, "{label}: {role}");
+            assert_eq!(get(&app, Some(role), "/vfu/kommun/2422/ersattning.csv").await.status, status, "{label}: {role} CSV");
+        }
+        assert_ne!(get(&app, None, "/vfu/kommun/2422/ersattning.csv").await.status, 200, "{label}: anonymous");
+        assert_eq!(get(&app, Some("muni_a"), "/vfu/kommun/9999/ersattning").await.status, 404, "{label}");
+        app.finish().await;
+    }
+}
