@@ -326,3 +326,6 @@ vfu-comp-total = Total
 vfu-comp-note = Each placement counts the whole weeks of its VFU period. Requested, offered and withdrawn placements do not count.
 vfu-comp-csv = Download as CSV (Excel)
 vfu-comp-xlsx = Download as XLSX
+
+# The contact form: what is public
+vfu-contact-public-notice = Name, title, e-mail and phone are shown on the municipality's public page Who does what.

@@ -326,3 +326,6 @@ vfu-comp-total = Summa
 vfu-comp-note = Varje placering räknas med sin VFU-periods hela veckor. Placeringar som är begärda, erbjudna eller återtagna räknas inte.
 vfu-comp-csv = Ladda ner som CSV (Excel)
 vfu-comp-xlsx = Ladda ner som XLSX
+
+# The contact form: what is public
+vfu-contact-public-notice = Namn, titel, e-post och telefon visas på kommunens offentliga sida Vem gör vad.

@@ -582,8 +582,9 @@ fn raci_record(m: Kommunkod, model: &RaciModel, adapted: bool) -> RaciRecord {
     }
 }
 
-/// A contact person for a role in a municipality. Anonymous readers get role, programme,
-/// name and title; e-mail and phone are for signed-in readers within scope.
+/// A contact person for a role in a municipality. Public, e-mail and phone included: the
+/// municipality names contact persons so that students, sites and universities can reach them
+/// (the form says so before it is saved).
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ContactRecord {
     pub id: String,
@@ -594,13 +595,13 @@ pub struct ContactRecord {
     pub programme: Option<String>,
     pub name: String,
     pub title: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub email: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub phone: Option<String>,
+    /// Work e-mail.
+    pub email: String,
+    /// Work phone; empty when none is given.
+    pub phone: String,
 }
 
-fn contact_record(c: &VfuContact, full: bool) -> ContactRecord {
+fn contact_record(c: &VfuContact) -> ContactRecord {
     ContactRecord {
         id: c.id.clone(),
         municipality: c.municipality.to_string(),
@@ -608,8 +609,8 @@ fn contact_record(c: &VfuContact, full: bool) -> ContactRecord {
         programme: c.programme.map(|p| p.as_str().to_string()),
         name: c.name.clone(),
         title: c.title.clone(),
-        email: full.then(|| c.email.clone()),
-        phone: full.then(|| c.phone.clone()),
+        email: c.email.clone(),
+        phone: c.phone.clone(),
     }
 }
 
@@ -1948,15 +1949,14 @@ impl ContactBody {
     }
 }
 
-/// The contact persons of a municipality per role. Public: role, programme, name and title;
-/// signed-in readers within scope also get e-mail and phone.
+/// The contact persons of a municipality per role, with their work e-mail and phone. Public,
+/// like the municipality's "vem gör vad" page that shows them.
 #[utoipa::path(get, path = "/api/v1/vfu/municipalities/{code}/contacts", tag = "vfu", params(("code" = String, Path, example = "2422")),
     responses((status = 200, body = [ContactRecord]), (status = 404, body = ErrorBody)))]
-pub async fn list_contacts(State(state): State<AppState>, me: MaybeUser, Path(code): Path<String>) -> R<Json<Vec<ContactRecord>>> {
+pub async fn list_contacts(State(state): State<AppState>, Path(code): Path<String>) -> R<Json<Vec<ContactRecord>>> {
     let m = known_municipality(&state, &code).await?;
-    let full = me.0.as_ref().is_some_and(|(u, _)| may_municipal(&u.principal(), Action::Read, m));
     let contacts = state.store.vfu_contacts(Some(m)).await?;
-    Ok(Json(contacts.iter().map(|c| contact_record(c, full)).collect()))
+    Ok(Json(contacts.iter().map(contact_record).collect()))
 }
 
 /// Name a contact person for a role (the municipality's coordinators).
@@ -1977,7 +1977,7 @@ pub async fn create_contact(
     }
     let c = body(b)?.contact("", m)?;
     let saved = state.store.create_vfu_contact(&c, &actor(&u)).await?;
-    Ok((StatusCode::CREATED, Json(contact_record(&saved, true))))
+    Ok((StatusCode::CREATED, Json(contact_record(&saved))))
 }
 
 async fn existing_contact(state: &AppState, u: &UserRecord, id: &str) -> R<VfuContact> {
@@ -2002,7 +2002,7 @@ pub async fn put_contact(State(state): State<AppState>, me: MaybeUser, Path(id):
     c.person_id = old.person_id.clone();
     state.store.update_vfu_contact(&c, &actor(&u)).await?;
     let saved = existing_contact(&state, &u, &id).await?;
-    Ok(Json(contact_record(&saved, true)))
+    Ok(Json(contact_record(&saved)))
 }
 
 /// Remove a contact person.

@@ -794,6 +794,7 @@ fn contact_form_page(chrome: Chrome, m: &Muni, id: &str, f: &ContactForm, errors
     let cr = crumbs(&[("/vfu", chrome.t("vfu-title")), (&m.base(), m.name.clone())]);
     let title = chrome.t1("vfu-contact-edit-title", "name", &f.name);
     let mut page = FormPage::new(chrome, title, cr, format!("{}/kontakter/{id}", m.base()), fields);
+    page.intro = page.chrome.t("vfu-contact-public-notice");
     page.delete_action = format!("{}/kontakter/{id}/ta-bort", m.base());
     page.errors(errors).respond()
 }

@@ -407,6 +407,7 @@ async fn the_compensation_basis_page_and_its_downloads() {
         assert!(page.body.contains("href=\"/vfu/kommun/2422/ersattning.csv\"") && page.body.contains("href=\"/vfu/kommun/2422/ersattning.xlsx\""), "{label}");
         let overview = get(&app, Some("muni_a"), "/vfu/kommun/2422").await;
         assert!(overview.body.contains("href=\"/vfu/kommun/2422/ersattning\""), "{label}: linked from the municipality's overview");
+        assert!(overview.body.contains("Namn, titel, e-post och telefon visas på kommunens offentliga sida Vem gör vad."), "{label}: the contact form says what is public");
 
         // Filtered by term or year; the downloads keep the filter.
         let by_term = get(&app, Some("muni_a"), &format!("/vfu/kommun/2422/ersattning?termin={term}")).await;
