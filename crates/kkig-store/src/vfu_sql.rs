@@ -213,6 +213,11 @@ fn conflict(field: &str, message: String) -> StoreError {
     StoreError::Fields(vec![FieldError::new(field, message)])
 }
 
+/// A conflict with what is stored, as a problem of one field.
+fn problem(field: &str, p: FieldProblem) -> StoreError {
+    StoreError::Fields(vec![FieldError::of(field, p)])
+}
+
 /// A query with optional `column = value` filters.
 #[derive(Default)]
 struct Filters {
@@ -469,7 +474,7 @@ async fn person_for(
         Some((id, k)) => {
             let compatible = k == kind || (kind == "supervisor" && k == "staff");
             if !compatible {
-                return Err(conflict("email", format!("e-mail {} belongs to a person of kind {k}, not a {kind}", normalize_email(email))));
+                return Err(problem("email", FieldProblem::EmailOtherKind { email: normalize_email(email), kind: k, wanted: kind.to_string() }));
             }
             update_person(tx, &id, name, phone, municipality, actor).await?;
             Ok(id)
@@ -838,7 +843,7 @@ async fn save_supervisor_in(
             if normalize_email(&s.email) != old.email {
                 if let Some((other, _)) = person_by_email(tx, &s.email).await? {
                     if other != old.person_id {
-                        return Err(conflict("email", format!("e-mail {} belongs to another person", normalize_email(&s.email))));
+                        return Err(problem("email", FieldProblem::EmailTaken { email: normalize_email(&s.email) }));
                     }
                 }
                 let before = json!({"email": old.email});
@@ -868,7 +873,7 @@ async fn save_supervisor_in(
             let person = person_for(tx, "supervisor", &s.name, &s.email, phone, s.municipality, actor).await?;
             let taken = sqlx::query("SELECT id FROM vfu_supervisors WHERE person_id = $1").bind(&person).fetch_optional(&mut **tx).await?;
             if taken.is_some() {
-                return Err(conflict("email", format!("a supervisor with e-mail {} already exists", normalize_email(&s.email))));
+                return Err(problem("email", FieldProblem::SupervisorExists { email: normalize_email(&s.email) }));
             }
             saved.id = if s.id.is_empty() { new_id("sup") } else { s.id.clone() };
             saved.person_id = person;
@@ -898,7 +903,7 @@ async fn save_student_in(
             if saved.email != old.email {
                 if let Some((other, _)) = person_by_email(tx, &saved.email).await? {
                     if other != old.person_id {
-                        return Err(conflict("email", format!("e-mail {} belongs to another person", saved.email)));
+                        return Err(problem("email", FieldProblem::EmailTaken { email: saved.email.clone() }));
                     }
                 }
                 sqlx::query("UPDATE persons SET email = $1, updated_at = $2 WHERE id = $3")
@@ -917,7 +922,7 @@ async fn save_student_in(
                     .fetch_optional(&mut **tx)
                     .await?;
                 if taken.is_some() {
-                    return Err(conflict("email", format!("{} is already on period {}", saved.email, saved.period_id)));
+                    return Err(problem("email", FieldProblem::AlreadyOnPeriod { email: saved.email.clone(), period: saved.period_id.clone() }));
                 }
             }
             update_person(tx, &old.person_id, &saved.name, None, saved.home_municipality, actor).await?;
@@ -936,7 +941,7 @@ async fn save_student_in(
                 .fetch_optional(&mut **tx)
                 .await?;
             if taken.is_some() {
-                return Err(conflict("email", format!("a student with e-mail {} is already on period {}", saved.email, saved.period_id)));
+                return Err(problem("email", FieldProblem::StudentOnPeriod { email: saved.email.clone(), period: saved.period_id.clone() }));
             }
             saved.id = if s.id.is_empty() { new_id("stu") } else { s.id.clone() };
             saved.person_id = person;
@@ -961,10 +966,10 @@ async fn validate_placement(conn: &mut AnyConnection, p: &Placement) -> Result<(
     let student = get_student(&mut *conn, &p.student_id).await?;
     let site = get_site(&mut *conn, &p.site_id).await?;
     if student.is_none() {
-        errors.push(FieldError::new("student_id", format!("no student {:?}", p.student_id)));
+        errors.push(FieldError::of("student_id", FieldProblem::NoStudent { id: p.student_id.clone() }));
     }
     match (&site, &student) {
-        (None, _) => errors.push(FieldError::new("site_id", format!("no placement site {:?}", p.site_id))),
+        (None, _) => errors.push(FieldError::of("site_id", FieldProblem::NoSite { id: p.site_id.clone() })),
         (Some(site), Some(st)) if !site.fields.iter().any(|f| f.field == st.field) => errors.push(FieldError::new(
             "site_id",
             format!("site {} does not take field {} (it takes {})", site.id, st.field, FieldSpec::format_list(&site.fields)),
@@ -973,7 +978,7 @@ async fn validate_placement(conn: &mut AnyConnection, p: &Placement) -> Result<(
     }
     if let Some(sup) = &p.supervisor_id {
         match get_supervisor(&mut *conn, sup).await? {
-            None => errors.push(FieldError::new("supervisor_id", format!("no supervisor {sup:?}"))),
+            None => errors.push(FieldError::of("supervisor_id", FieldProblem::NoSupervisor { id: sup.clone() })),
             Some(s) if site.as_ref().is_some_and(|site| site.municipality != s.municipality) => {
                 errors.push(FieldError::new("supervisor_id", format!("supervisor {sup} works in another municipality than the site")))
             }
@@ -981,7 +986,7 @@ async fn validate_placement(conn: &mut AnyConnection, p: &Placement) -> Result<(
         }
     }
     if p.note.chars().count() > 500 {
-        errors.push(FieldError::new("note", "note is longer than 500 characters"));
+        errors.push(FieldError::of("note", FieldProblem::TooLong { max: 500 }));
     }
     if p.waiting_for_better && !p.status.is_active() {
         errors.push(FieldError::new("waiting_for_better", "only an active placement can wait for a better one"));
@@ -1015,7 +1020,7 @@ impl VfuStore for SqlStore {
         if s.id.is_empty() {
             s.id = new_id("site");
         } else if ctx.sites.contains_key(&s.id) {
-            return Err(conflict("id", format!("a placement site with id {} already exists", s.id)));
+            return Err(problem("id", FieldProblem::SiteIdExists { id: s.id.clone() }));
         }
         write_site(&mut tx, &s, false).await?;
         audit_in(&mut tx, actor, "create", "placement_site", &s.id, None, None, Some(&to_value(&s))).await?;
@@ -1041,7 +1046,7 @@ impl VfuStore for SqlStore {
         let Some(old) = get_site(&mut tx, id).await? else { return Ok(false) };
         let n: i64 = sqlx::query("SELECT COUNT(*) FROM vfu_placements WHERE site_id = $1").bind(id).fetch_one(&mut *tx).await?.get(0);
         if n > 0 {
-            return Err(conflict("id", format!("placement site {id} has {n} placement(s); withdraw or move them first")));
+            return Err(problem("id", FieldProblem::SiteHasPlacements { id: id.to_string(), count: n }));
         }
         sqlx::query("DELETE FROM vfu_hosting WHERE site_id = $1").bind(id).execute(&mut *tx).await?;
         sqlx::query("UPDATE vfu_supervisors SET site_id = NULL WHERE site_id = $1").bind(id).execute(&mut *tx).await?;
@@ -1115,7 +1120,7 @@ impl VfuStore for SqlStore {
     async fn waiting_list(&self, site_id: &str, period_id: &str) -> Result<Vec<kkig_core::vfu::lifecycle::WaitingCandidate>, StoreError> {
         let ctx = self.vfu_context().await?;
         let Some(&municipality) = ctx.sites.get(site_id) else {
-            return Err(conflict("site_id", format!("no placement site {site_id:?}")));
+            return Err(problem("site_id", FieldProblem::NoSite { id: site_id.to_string() }));
         };
         let students = self.vfu_students(&StudentFilter { period_id: Some(period_id.to_string()), ..Default::default() }).await?;
         let placements = self.placements(&PlacementFilter { period_id: Some(period_id.to_string()), ..Default::default() }).await?;
@@ -1215,7 +1220,7 @@ impl VfuStore for SqlStore {
         if p.id.is_empty() {
             p.id = new_id("per");
         } else if ctx.periods.contains_key(&p.id) {
-            return Err(conflict("id", format!("a VFU period with id {} already exists", p.id)));
+            return Err(problem("id", FieldProblem::PeriodIdExists { id: p.id.clone() }));
         }
         write_period(&mut tx, &p, false).await?;
         audit_in(&mut tx, actor, "create", "vfu_period", &p.id, None, None, Some(&to_value(&p))).await?;
@@ -1231,7 +1236,7 @@ impl VfuStore for SqlStore {
         if old.field != p.field {
             let n: i64 = sqlx::query("SELECT COUNT(*) FROM vfu_students WHERE period_id = $1").bind(&p.id).fetch_one(&mut *tx).await?.get(0);
             if n > 0 {
-                return Err(conflict("field", format!("the field cannot change while {n} student(s) are on the period")));
+                return Err(problem("field", FieldProblem::FieldLocked { count: n }));
             }
         }
         if old != *p {
@@ -1254,7 +1259,7 @@ impl VfuStore for SqlStore {
         let Some(old) = get_period(&mut tx, id).await? else { return Ok(false) };
         let n: i64 = sqlx::query("SELECT COUNT(*) FROM vfu_students WHERE period_id = $1").bind(id).fetch_one(&mut *tx).await?.get(0);
         if n > 0 {
-            return Err(conflict("id", format!("VFU period {id} has {n} student(s); remove them first")));
+            return Err(problem("id", FieldProblem::PeriodHasStudents { id: id.to_string(), count: n }));
         }
         sqlx::query("DELETE FROM vfu_periods WHERE id = $1").bind(id).execute(&mut *tx).await?;
         audit_in(&mut tx, actor, "delete", "vfu_period", id, None, Some(&to_value(&old)), None).await?;
@@ -1419,7 +1424,7 @@ impl VfuStore for SqlStore {
             return Err(StoreError::Invalid(format!("no placement {id}")));
         };
         let mut new = old.clone();
-        new.transition(to, on).map_err(|e| conflict("status", e.to_string()))?;
+        new.transition(to, on).map_err(|e| problem("status", e.into()))?;
         let person = student_person(&mut tx, &new.student_id).await?;
         write_placement(&mut tx, &new, false).await?;
         audit_in(&mut tx, actor, "update", "placement", id, person.as_deref(), Some(&json!({"status": old.status})), Some(&json!({"status": to, "on": on}))).await?;
@@ -1650,7 +1655,7 @@ impl VfuStore for SqlStore {
         let mut tx = self.begin_write().await?;
         let known = sqlx::query("SELECT 1 FROM municipalities WHERE code = $1").bind(municipality.to_string()).fetch_optional(&mut *tx).await?;
         if known.is_none() {
-            return Err(conflict("municipality", format!("kommunkod {municipality} is not a municipality kkig knows")));
+            return Err(problem("municipality", FieldProblem::UnknownKommunkod { code: municipality.to_string() }));
         }
         sqlx::query("DELETE FROM vfu_raci WHERE municipality_code = $1 AND programme = $2")
             .bind(municipality.to_string())
@@ -1713,7 +1718,7 @@ impl VfuStore for SqlStore {
         let mut tx = self.begin_write().await?;
         let ctx = load_context(&mut tx).await?;
         if !ctx.knows_municipality(c.municipality) {
-            return Err(conflict("municipality", format!("kommunkod {} is not a municipality kkig knows", c.municipality)));
+            return Err(problem("municipality", FieldProblem::UnknownKommunkod { code: c.municipality.to_string() }));
         }
         let person = person_for(&mut tx, "staff", &c.name, &c.email, Some(&c.phone), c.municipality, actor).await?;
         let mut saved = c.clone();
@@ -1743,7 +1748,7 @@ impl VfuStore for SqlStore {
         if normalize_email(&c.email) != old.email {
             if let Some((other, _)) = person_by_email(&mut tx, &c.email).await? {
                 if other != old.person_id {
-                    return Err(conflict("email", format!("e-mail {} belongs to another person", normalize_email(&c.email))));
+                    return Err(problem("email", FieldProblem::EmailTaken { email: normalize_email(&c.email) }));
                 }
             }
             sqlx::query("UPDATE persons SET email = $1 WHERE id = $2").bind(normalize_email(&c.email)).bind(&old.person_id).execute(&mut *tx).await?;

@@ -1125,7 +1125,8 @@ pub fn parse_form(chrome: &Chrome, base: &ForecastInput, body: &InputFormBody) -
         if let Err(es) = input.validate() {
             errors.extend(es.into_iter().map(|e: FieldError| {
                 let f = if e.field.starts_with("staff_by_age") { "staff".to_string() } else { e.field.clone() };
-                (f.clone(), chrome.t1("fc-error-invalid", "field", &label(&f)))
+                let text = crate::field_errors::error_text(chrome, &label(&f), &e);
+                (f, text)
             }));
         }
     }

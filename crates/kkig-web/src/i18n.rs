@@ -71,7 +71,7 @@ impl I18n {
             let mut bundle = FluentBundle::new_concurrent(vec![id]);
             // No Unicode isolation marks around arguments: the pages are plain text.
             bundle.set_use_isolating(false);
-            for (i, src) in src.iter().enumerate() {
+            for (i, src) in src.iter().chain(errors(lang)).enumerate() {
                 let res = FluentResource::try_new(src.to_string())
                     .map_err(|(_, errs)| format!("locales/{} (file {i}): {errs:?}", lang.code()))?;
                 bundle.add_resource(res).map_err(|errs| format!("locales/{} (file {i}): {errs:?}", lang.code()))?;
@@ -105,11 +105,20 @@ impl I18n {
     pub fn keys(lang: Lang) -> Vec<String> {
         let srcs = SOURCES.iter().find(|(l, _)| *l == lang).map(|(_, s)| *s).unwrap_or(&[]);
         srcs.iter()
+            .chain(errors(lang))
             .flat_map(|s| s.lines())
             .filter(|l| !l.starts_with('#') && !l.starts_with(' ') && l.contains(" ="))
             .filter_map(|l| l.split(" =").next().map(str::to_string))
             .collect()
     }
+}
+
+/// The messages of field errors (`err-` keys, see `field_errors`), loaded after each
+/// language's `SOURCES`.
+const ERRORS: [(Lang, &str); 2] = [(Lang::Sv, include_str!("../locales/errors.sv.ftl")), (Lang::En, include_str!("../locales/errors.en.ftl"))];
+
+fn errors(lang: Lang) -> impl Iterator<Item = &'static &'static str> {
+    ERRORS.iter().filter(move |(l, _)| *l == lang).map(|(_, s)| s)
 }
 
 /// An integer with the language's thousands separator: `76 542` (no-break space) in Swedish,

@@ -14,6 +14,7 @@ pub mod catalogue;
 mod catalogue_pages;
 pub mod auth;
 mod error;
+mod field_errors;
 mod forecast_pages;
 pub mod allocation_api;
 pub mod forecast_api;

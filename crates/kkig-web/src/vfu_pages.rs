@@ -30,6 +30,7 @@ use serde::Deserialize;
 
 use crate::account::signed_in;
 use crate::auth::MaybeUser;
+use crate::field_errors::error_text;
 use crate::page::{forbidden, not_found, render, unavailable, Chrome, MessagePage};
 use crate::AppState;
 
@@ -244,7 +245,7 @@ fn attach(chrome: &Chrome, fields: &mut [Field], errors: &[FieldError]) -> Vec<P
     let mut out = Vec::new();
     for f in fields.iter_mut() {
         for e in errors.iter().filter(|e| e.field == f.name) {
-            let text = error_text(chrome, &f.label, &e.message);
+            let text = error_text(chrome, &f.label, e);
             if out.iter().any(|p: &Problem| p.target == f.id() && p.text == text) {
                 continue;
             }
@@ -255,17 +256,9 @@ fn attach(chrome: &Chrome, fields: &mut [Field], errors: &[FieldError]) -> Vec<P
         }
     }
     for e in errors.iter().filter(|e| !fields.iter().any(|f| f.name == e.field)) {
-        out.push(Problem { target: String::new(), text: error_text(chrome, &e.field, &e.message) });
+        out.push(Problem { target: String::new(), text: error_text(chrome, &e.field, e) });
     }
     out
-}
-
-fn error_text(chrome: &Chrome, label: &str, message: &str) -> String {
-    if message.ends_with("is required") {
-        chrome.t1("vfu-error-required", "field", label)
-    } else {
-        format!("{label}: {message}")
-    }
 }
 
 pub struct Crumb {
@@ -611,7 +604,7 @@ fn raci_edit_page(chrome: Chrome, m: &Muni, model: &RaciModel, adapted: bool, er
             let task = chrome.t(&format!("vfu-task-{}", row.task.as_str()));
             let anchor = format!("c-{}-{}", row.task.as_str(), RaciRole::ALL[0].as_str());
             let error = errors.iter().find(|e| e.field == format!("task.{}", row.task.as_str())).map(|e| {
-                let text = chrome.t1(if e.message.contains("accountable") { "vfu-raci-error-a" } else { "vfu-raci-error-r" }, "task", &task);
+                let text = error_text(&chrome, &task, e);
                 problems.push(Problem { target: anchor.clone(), text: text.clone() });
                 text
             });
@@ -756,11 +749,11 @@ async fn contact_create(State(state): State<AppState>, chrome: Chrome, me: Maybe
     let mut errors = Vec::new();
     let role = RaciRole::parse(&f.role);
     if role.is_none() {
-        errors.push(FieldError::new("role", format!("unknown role {:?}", f.role)));
+        errors.push(FieldError::of("role", FieldProblem::Unknown { noun: "role".into(), value: f.role.clone(), expected: format!("one of {}", RaciRole::ALL.map(|r| r.as_str()).join(", ")) }));
     }
     let programme = if f.programme.trim().is_empty() { None } else { ProgrammeType::parse(&f.programme) };
     if !f.programme.trim().is_empty() && programme.is_none() {
-        errors.push(FieldError::new("programme", format!("unknown programme type {:?}", f.programme)));
+        errors.push(FieldError::of("programme", FieldProblem::Unknown { noun: "programme".into(), value: f.programme.clone(), expected: "teacher, nursing or social_work".into() }));
     }
     let c = VfuContact {
         id: String::new(),
@@ -819,11 +812,11 @@ async fn contact_update(State(state): State<AppState>, chrome: Chrome, me: Maybe
     let mut errors = Vec::new();
     let role = RaciRole::parse(&f.role);
     if role.is_none() {
-        errors.push(FieldError::new("role", format!("unknown role {:?}", f.role)));
+        errors.push(FieldError::of("role", FieldProblem::Unknown { noun: "role".into(), value: f.role.clone(), expected: format!("one of {}", RaciRole::ALL.map(|r| r.as_str()).join(", ")) }));
     }
     let programme = if f.programme.trim().is_empty() { None } else { ProgrammeType::parse(&f.programme) };
     if !f.programme.trim().is_empty() && programme.is_none() {
-        errors.push(FieldError::new("programme", format!("unknown programme type {:?}", f.programme)));
+        errors.push(FieldError::of("programme", FieldProblem::Unknown { noun: "programme".into(), value: f.programme.clone(), expected: "teacher, nursing or social_work".into() }));
     }
     let c = VfuContact {
         role: role.unwrap_or(old.role),
@@ -1715,11 +1708,11 @@ async fn placement_update(State(state): State<AppState>, chrome: Chrome, me: May
     if let Some(sid) = &supervisor_id {
         match store!(chrome, state.store.supervisor(sid).await) {
             Some(s) if s.municipality == m.code => {}
-            _ => errors.push(FieldError::new("supervisor_id", format!("no supervisor {sid:?} in this municipality"))),
+            _ => errors.push(FieldError::of("supervisor_id", FieldProblem::NoSupervisor { id: sid.clone() })),
         }
     }
     if f.note.chars().count() > 500 {
-        errors.push(FieldError::new("note", "note is longer than 500 characters"));
+        errors.push(FieldError::of("note", FieldProblem::TooLong { max: 500 }));
     }
     if errors.is_empty() {
         let mut p = pc.placement.clone();
@@ -2162,17 +2155,17 @@ async fn placement_create(State(state): State<AppState>, chrome: Chrome, me: May
     let mut errors = Vec::new();
     let site = store!(chrome, state.store.placement_site(f.site_id.trim()).await);
     if f.site_id.trim().is_empty() {
-        errors.push(FieldError::new("site_id", "site_id is required"));
+        errors.push(FieldError::of("site_id", FieldProblem::Required));
     } else if site.is_none() {
-        errors.push(FieldError::new("site_id", format!("no placement site {:?}", f.site_id.trim())));
+        errors.push(FieldError::of("site_id", FieldProblem::NoSite { id: f.site_id.trim().to_string() }));
     }
     let status = PlacementStatus::parse(&f.status).filter(|x| matches!(x, PlacementStatus::Offered | PlacementStatus::Requested));
     if status.is_none() {
-        errors.push(FieldError::new("status", "a new placement is offered or requested"));
+        errors.push(FieldError::of("status", FieldProblem::NewPlacementStatus { value: f.status.clone() }));
     }
     if let (Some(site), Some(status), true) = (site, status, errors.is_empty()) {
         match Placement::start("", &s.id, &site.id, status, today()) {
-            Err(e) => errors.push(FieldError::new("status", e.to_string())),
+            Err(e) => errors.push(FieldError::of("status", e.into())),
             Ok(mut pl) => {
                 pl.note = f.note.trim().to_string();
                 match tri!(saved(&chrome, state.store.create_placement(&pl, &u.actor()).await)) {

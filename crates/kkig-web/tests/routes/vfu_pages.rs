@@ -204,7 +204,7 @@ async fn coordinators_student_and_supervisor_flow() {
         assert!(bad.body.contains("aria-describedby=\"f-name-error\"") && bad.body.contains("href=\"#f-name\""), "{label}: message next to the field and linked from the summary");
         let bad = post(&app, "muni_a", "/vfu/kommun/2422/platser/ny", &form(&[("name", "Testskolan"), ("kind", "school"), ("fields", "sjuksköterska")])).await;
         assert_eq!(bad.status, 422, "{label}");
-        assert!(bad.body.contains("Områden: a school cannot take field nurse"), "{label}: {}", bad.body);
+        assert!(bad.body.contains("Områden: Grundskola kan inte ta emot Sjuksköterska, som hör till sjuksköterskeutbildningen."), "{label}: {}", bad.body);
         let ok = post(&app, "muni_a", "/vfu/kommun/2422/platser/ny", &form(&[("name", "Testskolan"), ("kind", "school"), ("fields", "F-3|4-6"), ("address", "Skolgatan 1, Sorsele")])).await;
         assert_eq!(ok.status, 303, "{label}: {}", ok.body);
         let site = s.placement_sites(Some("2422".parse().unwrap())).await.unwrap().into_iter().find(|x| x.name == "Testskolan").unwrap();
@@ -216,7 +216,16 @@ async fn coordinators_student_and_supervisor_flow() {
         let term = kkig_core::vfu::Term::of(kkig_core::vfu::Day(time::OffsetDateTime::now_utc().date())).to_string();
         let h = post(&app, "muni_a", &format!("/vfu/kommun/2422/platser/{}/intresse", site.id), &form(&[("term", &term), ("interest", "no"), ("capacity", "0")])).await;
         assert_eq!(h.status, 422, "{label}");
-        assert!(h.body.contains("Skäl: reason is required when"), "{label}: {}", h.body);
+        assert!(h.body.contains("Skäl måste fyllas i när platsen inte tar emot studenter den terminen."), "{label}: {}", h.body);
+        // Core's problems in Swedish, each after the field's label.
+        let h = post(&app, "muni_a", &format!("/vfu/kommun/2422/platser/{}/intresse", site.id), &form(&[("term", &term), ("interest", "yes"), ("capacity", "-1")])).await;
+        assert_eq!(h.status, 422, "{label}");
+        assert!(h.body.contains("Antal studenter: -1 är mindre än noll."), "{label}: {}", h.body);
+        let h = post(&app, "muni_a", &format!("/vfu/kommun/2422/platser/{}/intresse", site.id), &form(&[("term", "VT"), ("interest", "yes"), ("capacity", "2,5")])).await;
+        assert_eq!(h.status, 422, "{label}");
+        assert!(h.body.contains("Termin: ”VT” är ingen termin. Skriv till exempel VT2026 eller HT2026."), "{label}: {}", h.body);
+        assert!(h.body.contains("Antal studenter: ”2,5” är inget heltal."), "{label}: {}", h.body);
+        assert!(!h.body.contains("is not"), "{label}: no English on a Swedish page: {}", h.body);
         let h = post(&app, "muni_a", &format!("/vfu/kommun/2422/platser/{}/intresse", site.id), &form(&[("term", &term), ("interest", "yes"), ("capacity", "2")])).await;
         assert_eq!(h.status, 303, "{label}: {}", h.body);
         let page = get(&app, Some("muni_a"), &format!("/vfu/kommun/2422/platser/{}", site.id)).await;
@@ -226,7 +235,7 @@ async fn coordinators_student_and_supervisor_flow() {
         let sup_form = [("name", "Siv Handledare"), ("email", "supervisor@vfu.test"), ("site_id", site.id.as_str()), ("fields", "F-3"), ("employment_percent", "150"), ("students_per_period", "1"), ("training", "none"), ("invite", "not_invited"), ("consent_contact", "1")];
         let bad = post(&app, "muni_a", "/vfu/kommun/2422/handledare/ny", &form(&sup_form)).await;
         assert_eq!(bad.status, 422, "{label}");
-        assert!(bad.body.contains("Tjänstgöringsgrad (%): employment_percent 150 is outside"), "{label}: {}", bad.body);
+        assert!(bad.body.contains("Tjänstgöringsgrad (%): 150 ligger utanför 0–100 (mer än 0, högst 100)."), "{label}: {}", bad.body);
         let mut good = sup_form;
         good[4] = ("employment_percent", "80");
         let ok = post(&app, "muni_a", "/vfu/kommun/2422/handledare/ny", &form(&good)).await;
@@ -244,12 +253,22 @@ async fn coordinators_student_and_supervisor_flow() {
         // The university coordinator: a period, a student on it, a placement through its lifecycle.
         let bad = post(&app, "university", "/vfu/larosate/LTU/perioder/ny", &form(&[("programme", "Grundlärare F-3"), ("course_code", "GL1"), ("field", "teacher_f3"), ("start", "2027-02-01"), ("end", "2027-01-01")])).await;
         assert_eq!(bad.status, 422, "{label}");
-        assert!(bad.body.contains("Slutdatum: end 2027-01-01 is before start 2027-02-01"), "{label}: {}", bad.body);
+        assert!(bad.body.contains("Slutdatum: 2027-01-01 är före startdatumet 2027-02-01."), "{label}: {}", bad.body);
+        let bad = post(&app, "university", "/vfu/larosate/LTU/perioder/ny", &form(&[("programme", "Grundlärare F-3"), ("course_code", "GL-1"), ("field", "teacher_f3"), ("start", "2027-02-30"), ("end", "2027-03-05"), ("students", "x")])).await;
+        assert_eq!(bad.status, 422, "{label}");
+        assert!(bad.body.contains("Startdatum: ”2027-02-30” finns inte i kalendern."), "{label}: {}", bad.body);
+        assert!(bad.body.contains("Förväntat antal studenter: ”x” är inget tal. Skriv till exempel 87,5 eller 100."), "{label}: {}", bad.body);
         let ok = post(&app, "university", "/vfu/larosate/LTU/perioder/ny", &form(&[("programme", "Grundlärare F-3"), ("course_code", "GL1"), ("field", "teacher_f3"), ("start", "2027-02-01"), ("end", "2027-03-05"), ("students", "10")])).await;
         assert_eq!(ok.status, 303, "{label}: {}", ok.body);
         let period_path = location(&ok);
         let period_id = period_path.rsplit('/').next().unwrap().to_string();
         assert_eq!(post(&app, "regional", &format!("{period_path}/andra"), "programme=x").await.status, 403, "{label}: regional reads only");
+        let bad = post(&app, "university", &format!("{period_path}/studenter/ny"), &form(&[("name", "Stina Student"), ("email", "student.vfu.test"), ("home_municipality", "9999")])).await;
+        assert_eq!(bad.status, 422, "{label}");
+        assert!(bad.body.contains("Hemkommun: ”9999” är ingen kommunkod; det finns inget län med kod 99."), "{label}: {}", bad.body);
+        assert!(bad.body.contains("E-post: ”student.vfu.test” är ingen e-postadress."), "{label}: {}", bad.body);
+        let bad = post(&app, "university", &format!("{period_path}/studenter/ny"), &form(&[("name", "Stina Student"), ("email", "student@vfu.test"), ("home_municipality", "24220")])).await;
+        assert!(bad.body.contains("Hemkommun: ”24220” är ingen kommunkod. En kommunkod har fyra siffror, till exempel 2422."), "{label}: {}", bad.body);
         let st = post(&app, "university", &format!("{period_path}/studenter/ny"), &form(&[("name", "Stina Student"), ("email", "student@vfu.test"), ("home_municipality", "2422"), ("registerutdrag", "2025-06-01")])).await;
         assert_eq!(st.status, 303, "{label}: {}", st.body);
         let student = s.vfu_students(&StudentFilter { period_id: Some(period_id.clone()), ..Default::default() }).await.unwrap().remove(0);
@@ -284,7 +303,7 @@ async fn coordinators_student_and_supervisor_flow() {
         // A contact person: added, corrected, shown on the public page, removed.
         let c = post(&app, "muni_a", "/vfu/kommun/2422/kontakter", &form(&[("role", "unit_responsible"), ("programme", "teacher"), ("name", "Kim Kontakt"), ("email", "kim@"), ("title", "")])).await;
         assert_eq!(c.status, 422, "{label}");
-        assert!(c.body.contains("<p class=\"field-error\" id=\"c-email-error\">E-post: &#34;kim@&#34; is not an e-mail address</p>"), "{label}: {}", c.body);
+        assert!(c.body.contains("<p class=\"field-error\" id=\"c-email-error\">E-post: ”kim@” är ingen e-postadress.</p>"), "{label}: {}", c.body);
         let c = post(&app, "muni_a", "/vfu/kommun/2422/kontakter", &form(&[("role", "unit_responsible"), ("programme", "teacher"), ("name", "Kim Kontakt"), ("email", "kim@skola.test"), ("title", "Rektor")])).await;
         assert_eq!(c.status, 303, "{label}: {}", c.body);
         let contact = s.vfu_contacts(Some("2422".parse().unwrap())).await.unwrap().into_iter().find(|x| x.name == "Kim Kontakt").unwrap();
