@@ -273,7 +273,7 @@ impl State<'_> {
             if v < m {
                 // Arcs k → v from students elsewhere: reduced cost c + p_v − u_k.
                 let pv = self.price[v];
-                for &(k, c) in &w.rev[w.rev_start[v] as usize..w.rev_start[v + 1] as usize] {
+                for &(k, c, _) in &w.rev[w.rev_start[v] as usize..w.rev_start[v + 1] as usize] {
                     let s = w.sigma[k as usize];
                     if s == v as u32 || s == UNPLACED {
                         continue;
@@ -304,6 +304,94 @@ impl State<'_> {
         }
     }
 
+    /// Refill one place of site `j0`, which has room at a positive price (left by a warm start):
+    /// a Dijkstra *backwards* from `j0` over reduced costs (site `v` ← student `k` with an arc
+    /// to `v`, at `c_kv + p_v − u_k`; student `k` ← its own site at 0), stopped at the first
+    /// way in: an unplaced student (placing it), a site `v` with students at `e_v + p_v` (taking
+    /// one of them away, which leaves `v` with room at price 0), or `j0` itself at `p_j0`
+    /// (leaving the place empty). Then `p_v −= E − e_v` for the sites settled before `E`, and
+    /// the students on the path move one step towards `j0`. Prices stay dual feasible, and the
+    /// site left with room (if any) ends with price 0.
+    fn fill_slot(&mut self, j0: u32, w: &Work, b: &mut Single, path: &mut Vec<(u32, u32)>) {
+        let g = self.g;
+        for &j in &b.touched {
+            b.dist[j as usize] = INF;
+        }
+        b.touched.clear();
+        b.settled.clear();
+        b.heap.clear();
+        self.stamp += 1;
+        b.dist[j0 as usize] = 0;
+        b.touched.push(j0);
+        b.heap.push(Reverse((0, j0)));
+        // The best way in so far: (E, site v with students or j0, or NONE) or an unplaced
+        // student by an arc: (E, NONE, student, arc).
+        let mut best = (self.price[j0 as usize], j0, NONE, NONE);
+        while let Some(&Reverse((d, v))) = b.heap.peek() {
+            if d >= best.0 {
+                break;
+            }
+            b.heap.pop();
+            if d > b.dist[v as usize] || self.visited[v as usize] == self.stamp {
+                continue;
+            }
+            self.visited[v as usize] = self.stamp;
+            b.settled.push(v);
+            let pv = self.price[v as usize];
+            if self.load[v as usize] > 0 && d + pv < best.0 {
+                best = (d + pv, v, NONE, NONE);
+            }
+            for &(k, c, a) in &w.rev[w.rev_start[v as usize] as usize..w.rev_start[v as usize + 1] as usize] {
+                let ka = self.arc[k as usize];
+                if ka == NONE {
+                    continue;
+                }
+                if ka == UNPLACED {
+                    let nd = d + c + pv - self.u_pen;
+                    if nd < best.0 {
+                        best = (nd, NONE, k, a);
+                    }
+                    continue;
+                }
+                let s = g.site[ka as usize];
+                if s == v {
+                    continue;
+                }
+                let nd = d + c + pv - (g.cost[ka as usize] + self.price[s as usize]);
+                let ds = &mut b.dist[s as usize];
+                if nd < *ds {
+                    if *ds == INF {
+                        b.touched.push(s);
+                    }
+                    *ds = nd;
+                    b.pred[s as usize] = (k, a);
+                    b.heap.push(Reverse((nd, s)));
+                }
+            }
+        }
+        let e = best.0;
+        for &v in &b.settled {
+            self.price[v as usize] -= e - b.dist[v as usize];
+        }
+        // The path from the way in to j0; carried out from j0's end (j0 has room).
+        path.clear();
+        let mut cur = if best.1 == NONE {
+            path.push((best.2, best.3));
+            g.site[best.3 as usize]
+        } else {
+            best.1
+        };
+        while cur != j0 {
+            let (k, a) = b.pred[cur as usize];
+            path.push((k, a));
+            cur = g.site[a as usize];
+        }
+        for &(k, a) in path.iter().rev() {
+            self.move_to(k, a);
+        }
+        self.stamp += 1;
+    }
+
     /// One successive-shortest-path step for unprocessed student `i`: forward Dijkstra over
     /// reduced costs, stopped at the first terminal (a site with a free place, or unplacing a
     /// student), then the lazy potential update `p_j += D − d_j` for the sites settled before
@@ -322,15 +410,19 @@ impl State<'_> {
         for a in g.start[i as usize]..g.start[i as usize + 1] {
             ui = ui.min(g.cost[a as usize] + self.price[g.site[a as usize] as usize]);
         }
-        // Best way out so far through unplacing: (distance, student, or NONE for i itself).
-        let mut best_unpl = (u_pen - ui, NONE);
-        let relax = |k: u32, a0: u32, a1: u32, uk: i64, d: i64, skip: u32, w: &mut Single, price: &[i64]| {
+        // The best way out so far, at distance `bound`: a site with a free place (`free`),
+        // or else unplacing a student (`unpl`, NONE for i itself). Only arcs that lead below
+        // `bound` are worth a heap entry; free sites are never pushed (they end the search).
+        let mut bound = u_pen - ui;
+        let mut free = NONE;
+        let mut unpl = NONE;
+        let relax = |k: u32, a0: u32, a1: u32, uk: i64, d: i64, skip: u32, w: &mut Single, st: &State, bound: &mut i64, free: &mut u32| {
             for a in a0..a1 {
                 let j = g.site[a as usize];
-                if j == skip {
+                let nd = d + g.cost[a as usize] + st.price[j as usize] - uk;
+                if nd >= *bound || j == skip {
                     continue;
                 }
-                let nd = d + g.cost[a as usize] + price[j as usize] - uk;
                 let dj = &mut w.dist[j as usize];
                 if nd < *dj {
                     if *dj == INF {
@@ -338,51 +430,49 @@ impl State<'_> {
                     }
                     *dj = nd;
                     w.pred[j as usize] = (k, a);
-                    w.heap.push(Reverse((nd, j)));
+                    if st.load[j as usize] < g.capacity[j as usize] {
+                        *bound = nd;
+                        *free = j;
+                    } else {
+                        w.heap.push(Reverse((nd, j)));
+                    }
                 }
             }
         };
-        relax(i, g.start[i as usize], g.start[i as usize + 1], ui, 0, NONE, w, &self.price);
-        let mut end: Option<(i64, u32)> = None; // (D, free site)
+        relax(i, g.start[i as usize], g.start[i as usize + 1], ui, 0, NONE, w, self, &mut bound, &mut free);
         while let Some(&Reverse((d, j))) = w.heap.peek() {
-            if d > best_unpl.0 {
+            if d >= bound {
                 break;
             }
             w.heap.pop();
-            if d > w.dist[j as usize] {
-                continue;
-            }
-            if self.visited[j as usize] == self.stamp {
+            if d > w.dist[j as usize] || self.visited[j as usize] == self.stamp {
                 continue;
             }
             self.visited[j as usize] = self.stamp;
-            if self.load[j as usize] < g.capacity[j as usize] {
-                end = Some((d, j));
-                break;
-            }
             w.settled.push(j);
             let ms = self.mstart[j as usize];
             for t in 0..self.load[j as usize] {
                 let k = self.members[(ms + t) as usize];
                 let uk = self.u_of(k);
-                if d + u_pen - uk < best_unpl.0 {
-                    best_unpl = (d + u_pen - uk, k);
+                if d + u_pen - uk < bound {
+                    bound = d + u_pen - uk;
+                    free = NONE;
+                    unpl = k;
                 }
-                relax(k, g.start[k as usize], g.start[k as usize + 1], uk, d, j, w, &self.price);
+                relax(k, g.start[k as usize], g.start[k as usize + 1], uk, d, j, w, self, &mut bound, &mut free);
             }
         }
-        let dd = match end {
-            Some((dd, _)) => dd,
-            None => best_unpl.0,
-        };
+        let dd = bound;
         for &j in &w.settled {
             self.price[j as usize] += dd - w.dist[j as usize];
         }
         // Walk the path back from the terminal, moving each student one step.
-        let (mut x, mut a) = match end {
-            Some((_, f)) => w.pred[f as usize],
-            None if best_unpl.1 == NONE => (i, UNPLACED),
-            None => (best_unpl.1, UNPLACED),
+        let (mut x, mut a) = if free != NONE {
+            w.pred[free as usize]
+        } else if unpl == NONE {
+            (i, UNPLACED)
+        } else {
+            (unpl, UNPLACED)
         };
         loop {
             let old = self.site_of(x);
@@ -409,8 +499,8 @@ struct Single {
 /// Scratch space of the price raise, reused across phases.
 struct Work {
     rev_start: Vec<u32>,
-    /// Per site: the students with an arc to it and the arc's cost.
-    rev: Vec<(u32, i64)>,
+    /// Per site: the students with an arc to it, the arc's cost and the arc.
+    rev: Vec<(u32, i64, u32)>,
     /// Per student: its site, `NONE` or `UNPLACED` (a copy of `arc` resolved to sites).
     sigma: Vec<u32>,
     uval: Vec<i64>,
@@ -450,6 +540,7 @@ pub fn solve_sparse(g: &Bipartite, keep: usize, strategy: Strategy) -> FlowSolut
         }
     }
     let mut rounds = 0;
+    let mut warm: Option<WarmStart> = None;
     loop {
         rounds += 1;
         let mut sub = Bipartite {
@@ -469,9 +560,10 @@ pub fn solve_sparse(g: &Bipartite, keep: usize, strategy: Strategy) -> FlowSolut
             }
             sub.start.push(sub.site.len() as u32);
         }
-        let mut sol = solve_bipartite_with(&sub, strategy);
+        let mut sol = solve_warm(&sub, strategy, warm.take());
         // u_i of each student for the subgraph's prices.
         let mut added = 0usize;
+        let mut next: Vec<u32> = sol.assignment.iter().map(|s| s.unwrap_or(UNPLACED)).collect();
         for i in 0..n {
             let u = match sol.assignment[i] {
                 None => g.unplaced_penalty,
@@ -487,6 +579,8 @@ pub fn solve_sparse(g: &Bipartite, keep: usize, strategy: Strategy) -> FlowSolut
             };
             let arcs = g.start[i] as usize..g.start[i + 1] as usize;
             if arcs.clone().any(|a| !kept[a] && g.cost[a] + sol.prices[g.site[a] as usize] < u) {
+                // The next round adds this student anew.
+                next[i] = WAITING;
                 // Prices moved: keep the student's `keep` cheapest arcs at these prices too.
                 order.clear();
                 order.extend(arcs.start as u32..arcs.end as u32);
@@ -509,11 +603,32 @@ pub fn solve_sparse(g: &Bipartite, keep: usize, strategy: Strategy) -> FlowSolut
             sol.rounds = rounds;
             return sol;
         }
+        warm = Some(WarmStart { site: next, prices: std::mem::take(&mut sol.prices) });
     }
 }
 
 /// [`solve_bipartite`] with a chosen switch from global phases to single searches.
 pub fn solve_bipartite_with(g: &Bipartite, strategy: Strategy) -> FlowSolution {
+    solve_warm(g, strategy, None)
+}
+
+/// A start for [`solve_warm`]: per student its site, [`WAITING`] or [`UNPLACED_SITE`], and the
+/// site prices. Placed and unplaced students must be optimal for the prices on the graph
+/// solved (each at a cheapest site, `u_k ≤ U`; an unplaced student has no arc cheaper than
+/// `U`); sites may be left with room at a positive price (those places are refilled or the
+/// prices lowered first).
+pub struct WarmStart {
+    pub site: Vec<u32>,
+    pub prices: Vec<i64>,
+}
+
+/// A student still to be added, in [`WarmStart::site`].
+pub const WAITING: u32 = NONE;
+/// An unplaced student, in [`WarmStart::site`].
+pub const UNPLACED_SITE: u32 = UNPLACED;
+
+/// [`solve_bipartite_with`] from a warm start (or from nothing).
+pub fn solve_warm(g: &Bipartite, strategy: Strategy, warm: Option<WarmStart>) -> FlowSolution {
     let n = g.students();
     let m = g.capacity.len();
     // Students per site, for the backward search, and room for each site's members.
@@ -526,11 +641,11 @@ pub fn solve_bipartite_with(g: &Bipartite, strategy: Strategy) -> FlowSolution {
         rev_start[j + 1] += rev_start[j];
     }
     let mut fill = rev_start.clone();
-    let mut rev = vec![(0u32, 0i64); g.site.len()];
+    let mut rev = vec![(0u32, 0i64, 0u32); g.site.len()];
     for i in 0..n {
         for a in g.start[i]..g.start[i + 1] {
             let j = g.site[a as usize] as usize;
-            rev[fill[j] as usize] = (i as u32, g.cost[a as usize]);
+            rev[fill[j] as usize] = (i as u32, g.cost[a as usize], a);
             fill[j] += 1;
         }
     }
@@ -549,8 +664,6 @@ pub fn solve_bipartite_with(g: &Bipartite, strategy: Strategy) -> FlowSolution {
         visited: vec![0; m],
         stamp: 0,
     };
-    let mut todo: Vec<u32> = (0..n as u32).collect();
-    let mut stack = Vec::new();
     let mut work = Work {
         rev_start,
         rev,
@@ -559,6 +672,42 @@ pub fn solve_bipartite_with(g: &Bipartite, strategy: Strategy) -> FlowSolution {
         dist: vec![0; m + n],
         heap: BinaryHeap::new(),
     };
+    let mut todo: Vec<u32> = Vec::new();
+    if let Some(warm) = warm {
+        st.price = warm.prices;
+        for i in 0..n {
+            let s = warm.site[i];
+            let a = match s {
+                NONE | UNPLACED => s,
+                j => (g.start[i]..g.start[i + 1]).find(|&a| g.site[a as usize] == j).unwrap_or(NONE),
+            };
+            if a != NONE && a != UNPLACED && st.load[g.site[a as usize] as usize] >= st.g.capacity[g.site[a as usize] as usize] {
+                // Not a valid start (a site over capacity): add the student anew.
+                todo.push(i as u32);
+                continue;
+            }
+            if a == NONE {
+                todo.push(i as u32);
+            } else {
+                st.move_to(i as u32, a);
+            }
+        }
+        // Places left at a positive price: fill each or lower the price to 0.
+        let mut back = Single { dist: vec![INF; m], pred: vec![(NONE, NONE); m], touched: Vec::new(), settled: Vec::new(), heap: BinaryHeap::new() };
+        let mut path = Vec::new();
+        for j in 0..m {
+            while st.load[j] < g.capacity[j] && st.price[j] > 0 {
+                st.fill_slot(j as u32, &work, &mut back, &mut path);
+            }
+        }
+    } else {
+        todo.extend(0..n as u32);
+    }
+    if todo.is_empty() {
+        let assignment = st.arc.iter().map(|&a| if a == UNPLACED || a == NONE { None } else { Some(g.site[a as usize]) }).collect();
+        return FlowSolution { assignment, prices: st.price, phases: 0, rounds: 1 };
+    }
+    let mut stack = Vec::new();
     let mut phases = 0;
     loop {
         phases += 1;

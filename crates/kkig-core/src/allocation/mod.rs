@@ -30,7 +30,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::geo::{Position, TravelModel};
 
-pub use flow::{solve_bipartite, solve_bipartite_with, solve_sparse, Bipartite, FlowSolution, Strategy, SPARSE_KEEP};
+pub use flow::{
+    solve_bipartite, solve_bipartite_with, solve_sparse, solve_warm, Bipartite, FlowSolution, Strategy, WarmStart, SPARSE_KEEP,
+    UNPLACED_SITE, WAITING,
+};
 pub use graph::FieldIndex;
 
 /// The rules of an allocation run. Every key is optional in the file; absent keys take the

@@ -33,6 +33,21 @@ fn run(inst: &Instance) -> Allocation {
         let s = solve_sparse(&problem, keep, super::Strategy::default());
         check_solution(inst, &v, &free, &s, a.objective, &format!("sparse {keep}"));
     }
+    // Warm starts from the optimum with some students taken out again (every student, every
+    // second, every third): their places are left with room at positive prices, which the
+    // solver must refill or price down to 0 before adding the students anew.
+    let opt = solve_bipartite_with(&problem, super::Strategy::default());
+    for (modulus, rest) in [(1, 0), (2, 0), (2, 1), (3, 1)] {
+        let site = opt
+            .assignment
+            .iter()
+            .enumerate()
+            .map(|(k, s)| if k % modulus == rest { WAITING } else { s.unwrap_or(UNPLACED_SITE) })
+            .collect();
+        let warm = WarmStart { site, prices: opt.prices.clone() };
+        let s = solve_warm(&problem, super::Strategy::default(), Some(warm));
+        check_solution(inst, &v, &free, &s, a.objective, &format!("warm start, every {modulus} from {rest}"));
+    }
     a
 }
 
