@@ -1104,15 +1104,26 @@ impl VfuStore for SqlStore {
 
     async fn delete_hosting_interest(&self, site_id: &str, term: Term, actor: &Actor) -> Result<bool, StoreError> {
         let mut tx = self.begin_write().await?;
-        let done = sqlx::query("DELETE FROM vfu_hosting WHERE site_id = $1 AND term = $2")
+        let row = sqlx::query("SELECT interest, capacity, reason FROM vfu_hosting WHERE site_id = $1 AND term = $2")
+            .bind(site_id)
+            .bind(term.to_string())
+            .fetch_optional(&mut *tx)
+            .await?;
+        let Some(row) = row else { return Ok(false) };
+        let interest: String = row.try_get("interest")?;
+        let before = HostingInterest {
+            site_id: site_id.to_string(),
+            term,
+            interest: Interest::parse(&interest).ok_or_else(|| corrupt("interest", &interest))?,
+            capacity: row.try_get::<i64, _>("capacity")? as u32,
+            reason: row.try_get("reason")?,
+        };
+        sqlx::query("DELETE FROM vfu_hosting WHERE site_id = $1 AND term = $2")
             .bind(site_id)
             .bind(term.to_string())
             .execute(&mut *tx)
             .await?;
-        if done.rows_affected() == 0 {
-            return Ok(false);
-        }
-        audit_in(&mut tx, actor, "delete", "hosting_interest", &format!("{site_id}/{term}"), None, None, None).await?;
+        audit_in(&mut tx, actor, "delete", "hosting_interest", &format!("{site_id}/{term}"), None, Some(&to_value(&before)), None).await?;
         tx.commit().await?;
         Ok(true)
     }

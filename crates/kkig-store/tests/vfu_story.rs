@@ -143,6 +143,19 @@ async fn story(db: &TestDb) {
     assert_eq!(h.len(), 2, "{label}");
     assert_eq!(h.iter().find(|x| x.site_id == "s-sorsele-1").unwrap().capacity, 3, "{label}: replaced");
     assert!(s.hosting_interests(Some(code("2521")), None).await.unwrap().is_empty(), "{label}");
+    // An answer is deleted (not only replaced), audited with what it was.
+    let autumn = HostingInterest { term: Term::autumn(2026), interest: Interest::Maybe, capacity: 1, ..yes.clone() };
+    s.set_hosting_interest(&autumn, &cli).await.unwrap();
+    assert_eq!(s.hosting_interests(Some(code("2422")), Some(Term::autumn(2026))).await.unwrap().len(), 1, "{label}");
+    assert!(s.delete_hosting_interest("s-sorsele-1", Term::autumn(2026), &cli).await.unwrap(), "{label}");
+    assert!(s.hosting_interests(Some(code("2422")), Some(Term::autumn(2026))).await.unwrap().is_empty(), "{label}: gone");
+    assert!(!s.delete_hosting_interest("s-sorsele-1", Term::autumn(2026), &cli).await.unwrap(), "{label}: nothing to delete twice");
+    assert_eq!(s.hosting_interests(Some(code("2422")), Some(Term::spring(2026))).await.unwrap().len(), 2, "{label}: other terms kept");
+    assert_eq!(audit_count(s, "hosting_interest", "delete").await, 1, "{label}");
+    let audit = s.audit_since(0, i64::MAX).await.unwrap();
+    let deleted = audit.iter().find(|e| e.entity == "hosting_interest" && e.action == "delete").unwrap();
+    assert_eq!(deleted.entity_id, "s-sorsele-1/HT2026", "{label}");
+    assert!(deleted.before.as_deref().is_some_and(|b| b.contains("\"maybe\"")) && deleted.after.is_none(), "{label}: {:?}", deleted.before);
 
     // --- Periods.
     let vt = Day::ymd(2026, 1, 19);

@@ -27,7 +27,7 @@ use crate::AppState;
           crate::catalogue_pages::api_search, crate::catalogue_pages::api_offering, crate::catalogue_pages::api_reachability,
           crate::vfu_api::me, crate::vfu_api::put_my_wishes,
           crate::vfu_api::list_sites, crate::vfu_api::create_site, crate::vfu_api::get_site, crate::vfu_api::put_site, crate::vfu_api::delete_site,
-          crate::vfu_api::site_interest, crate::vfu_api::put_interest, crate::vfu_api::site_waiting_list,
+          crate::vfu_api::site_interest, crate::vfu_api::put_interest, crate::vfu_api::delete_interest, crate::vfu_api::site_waiting_list,
           crate::vfu_api::site_placements_json, crate::vfu_api::site_placements_csv, crate::vfu_api::site_placements_xlsx,
           crate::vfu_api::list_supervisors, crate::vfu_api::create_supervisor, crate::vfu_api::get_supervisor, crate::vfu_api::put_supervisor,
           crate::vfu_api::delete_supervisor, crate::vfu_api::invite_supervisor,

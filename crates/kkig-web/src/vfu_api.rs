@@ -51,7 +51,7 @@ pub fn routes() -> Router<AppState> {
         .route("/v1/vfu/sites", get(list_sites).post(create_site))
         .route("/v1/vfu/sites/{id}", get(get_site).put(put_site).delete(delete_site))
         .route("/v1/vfu/sites/{id}/interest", get(site_interest))
-        .route("/v1/vfu/sites/{id}/interest/{term}", put(put_interest))
+        .route("/v1/vfu/sites/{id}/interest/{term}", put(put_interest).delete(delete_interest))
         .route("/v1/vfu/sites/{id}/waiting-list", get(site_waiting_list))
         .route("/v1/vfu/sites/{id}/placements", get(site_placements_json))
         .route("/v1/vfu/sites/{id}/placements.csv", get(site_placements_csv))
@@ -849,6 +849,24 @@ pub async fn put_interest(
     let h = input.parse(&ctx).map_err(invalid)?;
     state.store.set_hosting_interest(&h, &actor(&u)).await?;
     Ok(Json(HostingRecord::from(&h)))
+}
+
+/// Delete a site's answer for a term (the municipality's coordinators).
+#[utoipa::path(delete, path = "/api/v1/vfu/sites/{id}/interest/{term}", tag = "vfu", security(("bearer" = [])),
+    params(("id" = String, Path), ("term" = String, Path, example = "HT2026")),
+    responses((status = 204, description = "Deleted"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn delete_interest(State(state): State<AppState>, me: MaybeUser, Path((id, term)): Path<(String, String)>) -> R<StatusCode> {
+    let u = user(me)?;
+    let site = readable_site(&state, &u, &id).await?;
+    if !may_municipal(&u.principal(), Action::Write, site.municipality) {
+        return Err(forbidden(format!("placement site {id} belongs to municipality {}", site.municipality)));
+    }
+    let t = kkig_core::vfu::Term::parse(&term).map_err(|_| not_found(format!("answer of site {id} for term {term}")))?;
+    if state.store.delete_hosting_interest(&site.id, t, &actor(&u)).await? {
+        Ok(StatusCode::NO_CONTENT)
+    } else {
+        Err(not_found(format!("answer of site {id} for term {t}")))
+    }
 }
 
 /// The waiting list for a freed seat at a site: students whose placement waits for a better one

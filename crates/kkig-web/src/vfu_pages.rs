@@ -52,6 +52,7 @@ pub fn routes() -> Router<AppState> {
         .route("/vfu/kommun/{kod}/platser/{id}", get(site_edit_form).post(site_update))
         .route("/vfu/kommun/{kod}/platser/{id}/ta-bort", post(site_delete))
         .route("/vfu/kommun/{kod}/platser/{id}/intresse", post(hosting_set))
+        .route("/vfu/kommun/{kod}/platser/{id}/intresse/{term}/ta-bort", post(hosting_delete))
         .route("/vfu/kommun/{kod}/handledare", get(supervisors_page))
         .route("/vfu/kommun/{kod}/handledare/ny", get(supervisor_new_form).post(supervisor_create))
         .route("/vfu/kommun/{kod}/handledare/{id}", get(supervisor_edit_form).post(supervisor_update))
@@ -270,9 +271,15 @@ fn crumbs(list: &[(&str, String)]) -> Vec<Crumb> {
     list.iter().map(|(h, l)| Crumb { href: h.to_string(), label: l.clone() }).collect()
 }
 
+/// One term's answer of a site, with the action that deletes it.
+pub struct HostingRow {
+    pub cells: [String; 4],
+    pub delete_action: String,
+}
+
 /// A site's hosting answers on its edit page, with the form to set one.
 pub struct HostingSection {
-    pub rows: Vec<[String; 4]>,
+    pub rows: Vec<HostingRow>,
     pub action: String,
     pub fields: Vec<Field>,
     pub problems: Vec<Problem>,
@@ -1001,7 +1008,10 @@ async fn site_edit_page(state: &AppState, chrome: Chrome, m: &Muni, site: &Place
     let rows = hosting
         .iter()
         .filter(|x| x.site_id == site.id)
-        .map(|x| [l_term(&chrome, x.term), l_interest(&chrome, x.interest), x.capacity.to_string(), x.reason.clone()])
+        .map(|x| HostingRow {
+            cells: [l_term(&chrome, x.term), l_interest(&chrome, x.interest), x.capacity.to_string(), x.reason.clone()],
+            delete_action: format!("{}/platser/{}/intresse/{}/ta-bort", m.base(), site.id, x.term),
+        })
         .collect();
     let terms = next_terms(4).into_iter().map(|t| (t.to_string(), l_term(&chrome, t))).collect();
     let interests = Interest::ALL.iter().map(|x| (x.as_str().to_string(), l_interest(&chrome, *x))).collect();
@@ -1069,6 +1079,17 @@ async fn hosting_set(State(state): State<AppState>, chrome: Chrome, me: MaybeUse
         },
     };
     site_edit_page(&state, chrome, &m, &site, &site_input(&site), &[], &h, &errors, false).await
+}
+
+/// Delete a site's answer for one term (the coordinator's mistake, or a term that will not come).
+async fn hosting_delete(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, Path((kod, id, term)): Path<(String, String, String)>) -> Response {
+    let m = tri!(muni(&state, &chrome, me, &kod, Action::Write).await);
+    let site = tri!(own_site(&state, &chrome, &m, &id).await);
+    let Ok(term) = Term::parse(&term) else { return nf(&chrome) };
+    if !store!(chrome, state.store.delete_hosting_interest(&site.id, term, &m.actor()).await) {
+        return nf(&chrome);
+    }
+    see_other(&format!("{}/platser/{}?sparad=1#intresse", m.base(), site.id))
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -26,6 +26,7 @@ async fn openapi_document_is_3_1_and_describes_every_route() {
         ("/api/v1/vfu/periods.ics", "get"),
         ("/api/v1/vfu/me", "get"),
         ("/api/v1/vfu/me/students/{id}/wishes", "put"),
+        ("/api/v1/vfu/sites/{id}/interest/{term}", "delete"),
         ("/api/v1/vfu/periods/{id}/allocation", "post"),
         ("/api/v1/vfu/periods/{id}/allocation/publish", "post"),
         ("/api/v1/vfu/periods/{id}/allocation/locks/{student}", "delete"),

@@ -175,6 +175,16 @@ async fn crud_of_every_entity() {
         ok(&app, "muni_a", "PUT", "/api/v1/vfu/sites/site-a/interest/VT2027", json!({"interest": "no", "reason": "Ombyggnad"})).await;
         let all = ok(&app, "muni_a", "GET", "/api/v1/vfu/sites/site-a/interest", Value::Null).await;
         assert_eq!(all.as_array().unwrap().iter().map(|h| h["term"].as_str().unwrap()).collect::<Vec<_>>(), ["HT2026", "VT2027"], "{label}");
+        // An answer is deleted; another municipality may not, an unknown term is not found.
+        assert_eq!(call(&app, Some("muni_b"), "DELETE", "/api/v1/vfu/sites/site-a/interest/VT2027", "").await.status, 404, "{label}: outside B's scope");
+        assert_eq!(call(&app, Some("uni_x"), "DELETE", "/api/v1/vfu/sites/site-a/interest/VT2027", "").await.status, 403, "{label}: universities read only");
+        assert_eq!(call(&app, Some("muni_a"), "DELETE", "/api/v1/vfu/sites/site-a/interest/VT2027", "").await.status, 204, "{label}");
+        assert_eq!(call(&app, Some("muni_a"), "DELETE", "/api/v1/vfu/sites/site-a/interest/VT2027", "").await.status, 404, "{label}: already gone");
+        assert_eq!(call(&app, Some("muni_a"), "DELETE", "/api/v1/vfu/sites/site-a/interest/sommar", "").await.status, 404, "{label}");
+        let all = ok(&app, "muni_a", "GET", "/api/v1/vfu/sites/site-a/interest", Value::Null).await;
+        assert_eq!(all.as_array().unwrap().iter().map(|h| h["term"].as_str().unwrap()).collect::<Vec<_>>(), ["HT2026"], "{label}");
+        let deleted = app.db.store.audit_since(0, i64::MAX).await.unwrap().into_iter().filter(|e| e.entity == "hosting_interest" && e.action == "delete").collect::<Vec<_>>();
+        assert_eq!((deleted.len(), deleted[0].actor.clone()), (1, format!("user:{}", w.users["muni_a"].id)), "{label}: audited with the user");
 
         // Supervisors.
         let sup = ok(&app, "muni_a", "GET", &format!("/api/v1/vfu/supervisors/{}", w.sup_a), Value::Null).await;

@@ -457,3 +457,37 @@ async fn the_compensation_basis_page_and_its_downloads() {
         app.finish().await;
     }
 }
+
+#[tokio::test]
+async fn a_hosting_answer_is_deleted_from_the_site_page() {
+    for app in apps(false).await {
+        let label = app.db.label;
+        let w = world(&app).await;
+        let s = &app.db.store;
+        let ok = post(&app, "muni_a", "/vfu/kommun/2422/platser/ny", &form(&[("name", "Intresseskolan"), ("kind", "school"), ("fields", "F-3"), ("field_teacher_f3", "1")])).await;
+        assert_eq!(ok.status, 303, "{label}: {}", ok.body);
+        let site = s.placement_sites(Some("2422".parse().unwrap())).await.unwrap().remove(0);
+        let site_path = format!("/vfu/kommun/2422/platser/{}", site.id);
+        for term in ["HT2030", "VT2031"] {
+            let h = post(&app, "muni_a", &format!("{site_path}/intresse"), &form(&[("term", term), ("interest", "maybe"), ("capacity", "1")])).await;
+            assert_eq!(h.status, 303, "{label}: {}", h.body);
+        }
+        let page = get(&app, Some("muni_a"), &site_path).await;
+        let action = format!("{site_path}/intresse/HT2030/ta-bort");
+        assert!(page.body.contains(&format!("<form method=\"post\" action=\"{action}\" class=\"inline-form\"><button type=\"submit\" class=\"small secondary\">Ta bort<span class=\"visually-hidden\"> – HT 2030</span></button></form>")), "{label}: {}", page.body);
+        // Another municipality is refused; an unknown term or answer is not found.
+        assert_eq!(post(&app, "muni_b", &action, "").await.status, 403, "{label}");
+        assert_eq!(post(&app, "university", &action, "").await.status, 403, "{label}");
+        assert_eq!(post(&app, "muni_a", &format!("{site_path}/intresse/sommar/ta-bort"), "").await.status, 404, "{label}");
+        assert_eq!(post(&app, "muni_a", &format!("{site_path}/intresse/HT2040/ta-bort"), "").await.status, 404, "{label}");
+        let del = post(&app, "muni_a", &action, "").await;
+        assert_eq!(del.status, 303, "{label}: {}", del.body);
+        assert_eq!(location(&del), format!("{site_path}?sparad=1#intresse"), "{label}");
+        let left: Vec<String> = s.hosting_interests(Some("2422".parse().unwrap()), None).await.unwrap().into_iter().map(|h| h.term.to_string()).collect();
+        assert_eq!(left, ["VT2031"], "{label}");
+        let audit = s.audit_since(0, i64::MAX).await.unwrap();
+        assert!(audit.iter().any(|e| e.entity == "hosting_interest" && e.action == "delete" && e.actor == format!("user:{}", w.users["muni_a"].id)), "{label}");
+        app.finish().await;
+    }
+}
+
