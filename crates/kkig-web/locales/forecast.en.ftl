@@ -101,7 +101,6 @@ fc-error-count = { $field }: write a number of 0 or more.
 fc-error-share = { $field }: write a number between 0 and 1, e.g. 0.8.
 fc-error-age = { $field }: write an age between 15 and 80.
 fc-error-staff-line = { $field }, line { $line }: write age;count with an age of 15–80 and a count of 0 or more, e.g. 45;2.
-fc-error-invalid = { $field }: the value is not allowed.
 fc-kolada-heading = Key figures from Kolada
 fc-kolada-caption = Key figures of { $municipality } (Kolada, total of both genders)
 fc-col-kpi = Key figure (KPI)

@@ -101,7 +101,6 @@ fc-error-count = { $field }: skriv ett tal som är 0 eller större.
 fc-error-share = { $field }: skriv ett tal mellan 0 och 1, t.ex. 0,8.
 fc-error-age = { $field }: skriv en ålder mellan 15 och 80.
 fc-error-staff-line = { $field }, rad { $line }: skriv ålder;antal med en ålder 15–80 och ett antal 0 eller större, t.ex. 45;2.
-fc-error-invalid = { $field }: värdet är inte tillåtet.
 fc-kolada-heading = Nyckeltal från Kolada
 fc-kolada-caption = Nyckeltal för { $municipality } (Kolada, totalt för båda könen)
 fc-col-kpi = Nyckeltal (KPI)

@@ -20,7 +20,6 @@ vfu-saved = The changes are saved.
 vfu-delete = Delete
 vfu-edit = Change
 vfu-required-note = Fields marked * are required.
-vfu-error-required = { $field } is required.
 vfu-refused-title = The change could not be made
 vfu-refused-back = Go back to { $path }.
 vfu-term-spring = Spring
@@ -280,8 +279,6 @@ vfu-raci-edit-title = Adapt who does what – { $name }
 vfu-raci-edit-intro = For each task, choose which roles are responsible (R), accountable (A), consulted (C) and informed (I). Exactly one role per task is accountable, and some role must do the task.
 vfu-raci-edit-link = Adapt who does what
 vfu-raci-reset = Go back to the default model
-vfu-raci-error-a = { $task }: exactly one role must be accountable (A).
-vfu-raci-error-r = { $task }: some role must be responsible (R).
 vfu-contact-edit-title = Change contact person: { $name }
 
 # /vfu/min: the student's wishes and needs

@@ -20,7 +20,6 @@ vfu-saved = Ändringarna är sparade.
 vfu-delete = Ta bort
 vfu-edit = Ändra
 vfu-required-note = Fält märkta * måste fyllas i.
-vfu-error-required = { $field } måste fyllas i.
 vfu-refused-title = Ändringen gick inte att göra
 vfu-refused-back = Gå tillbaka till { $path }.
 vfu-term-spring = VT
@@ -280,8 +279,6 @@ vfu-raci-edit-title = Anpassa vem gör vad – { $name }
 vfu-raci-edit-intro = Välj för varje uppgift vilka roller som utför (R), ansvarar (A), rådfrågas (C) och informeras (I). Exakt en roll per uppgift ansvarar, och någon måste utföra uppgiften.
 vfu-raci-edit-link = Anpassa vem gör vad
 vfu-raci-reset = Återgå till standardmodellen
-vfu-raci-error-a = { $task }: exakt en roll ska ansvara (A).
-vfu-raci-error-r = { $task }: någon roll måste utföra uppgiften (R).
 vfu-contact-edit-title = Ändra kontaktperson: { $name }
 
 # /vfu/min: the student's wishes and needs

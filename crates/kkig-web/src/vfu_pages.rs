@@ -2321,19 +2321,16 @@ async fn wish_groups(state: &AppState, chrome: &Chrome, s: &VfuStudent, names: &
     Ok(groups)
 }
 
-/// An error of the wishes form in the page's language, named by the field's label.
+/// An error of the wishes form in the page's language, named by the field's label: the
+/// wishes are chosen from lists, so their problems are said in those terms.
 fn wish_error_text(chrome: &Chrome, label: &str, e: &FieldError) -> String {
-    let m = e.message.as_str();
-    let key = if m.contains("given twice") {
-        "vfu-wish-error-twice"
-    } else if m.contains("no placement site") || m.contains("not a municipality") {
-        "vfu-wish-error-unknown"
-    } else if m.contains("longer than") {
-        "vfu-wish-error-too-long"
-    } else if m.contains("at most three") {
-        "vfu-wish-error-too-many"
-    } else {
-        "vfu-wish-error-invalid"
+    let key = match &e.problem {
+        FieldProblem::Twice { .. } => "vfu-wish-error-twice",
+        FieldProblem::WishNoSite { .. } | FieldProblem::UnknownKommunkod { .. } => "vfu-wish-error-unknown",
+        FieldProblem::TooLong { .. } => "vfu-wish-error-too-long",
+        FieldProblem::TooManyWishes { .. } => "vfu-wish-error-too-many",
+        FieldProblem::Other => "vfu-wish-error-invalid",
+        _ => return error_text(chrome, label, e),
     };
     chrome.t1(key, "field", label)
 }

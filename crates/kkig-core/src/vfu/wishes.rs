@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::input::{FieldError, StudentInput, VfuContext};
+use super::input::{FieldError, FieldProblem, StudentInput, VfuContext};
 use super::model::{VfuStudent, Wish};
 
 impl StudentInput {
@@ -73,14 +73,12 @@ impl WishesInput {
             }
             let w = Wish::parse(t);
             if texts.contains(&w.as_text()) {
-                own.push(FieldError::new(field, format!("wish {} is given twice", w.as_text())));
+                own.push(FieldError::of(field, FieldProblem::Twice { noun: "wish".into(), value: w.as_text() }));
                 continue;
             }
             match &w {
-                Wish::Site(id) if !ctx.sites.contains_key(id) => {
-                    own.push(FieldError::new(field, format!("no placement site {id:?} (a wish is a site id or a kommunkod)")))
-                }
-                Wish::Municipality(k) if !ctx.knows_municipality(*k) => own.push(FieldError::new(field, format!("kommunkod {k} is not a municipality kkig knows"))),
+                Wish::Site(id) if !ctx.sites.contains_key(id) => own.push(FieldError::of(field, FieldProblem::WishNoSite { id: id.clone() })),
+                Wish::Municipality(k) if !ctx.knows_municipality(*k) => own.push(FieldError::of(field, FieldProblem::UnknownKommunkod { code: k.to_string() })),
                 _ => {}
             }
             texts.push(w.as_text());
