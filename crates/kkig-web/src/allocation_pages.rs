@@ -907,7 +907,7 @@ fn changes(chrome: &Chrome, r: &Run) -> Vec<ChangeView> {
                 Change::Withdrawn => label(&current_site(&r.data.placements, &s.student).unwrap_or_default()),
                 _ => return None,
             };
-            Some(ChangeView { name: s.name.clone(), change: chrome.t(&format!("alloc-change-{}", c.key())), site })
+            Some(ChangeView { name: s.name.clone(), change: chrome.t(&format!("alloc-one-{}", c.key())), site })
         })
         .collect()
 }
