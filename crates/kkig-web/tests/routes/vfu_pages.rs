@@ -226,7 +226,12 @@ async fn coordinators_student_and_supervisor_flow() {
         assert!(h.body.contains("Termin: ”VT” är ingen termin. Skriv till exempel VT2026 eller HT2026."), "{label}: {}", h.body);
         assert!(h.body.contains("Antal studenter: ”2,5” är inget heltal."), "{label}: {}", h.body);
         assert!(!h.body.contains("is not"), "{label}: no English on a Swedish page: {}", h.body);
-        let h = post(&app, "muni_a", &format!("/vfu/kommun/2422/platser/{}/intresse", site.id), &form(&[("term", &term), ("interest", "yes"), ("capacity", "2")])).await;
+        // The same problems on the English page, from the English catalogue.
+        let h = post(&app, "muni_a", &format!("/vfu/kommun/2422/platser/{}/intresse?lang=en", site.id), &form(&[("term", "VT"), ("interest", "yes"), ("capacity", "-1")])).await;
+        assert_eq!(h.status, 422, "{label}");
+        assert!(h.body.contains("Students: -1 is below zero."), "{label}: {}", h.body);
+        assert!(h.body.contains("Term: “VT” is not a term. Write e.g. VT2026 (spring) or HT2026 (autumn)."), "{label}: {}", h.body);
+        let h = post(&app, "muni_a", &format!("/vfu/kommun/2422/platser/{}/intresse?lang=sv", site.id), &form(&[("term", &term), ("interest", "yes"), ("capacity", "2")])).await;
         assert_eq!(h.status, 303, "{label}: {}", h.body);
         let page = get(&app, Some("muni_a"), &format!("/vfu/kommun/2422/platser/{}", site.id)).await;
         assert!(page.body.contains("Ja</td><td class=\"num\">2</td>"), "{label}: {}", page.body);
