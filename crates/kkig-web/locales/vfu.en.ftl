@@ -326,3 +326,15 @@ vfu-comp-xlsx = Download as XLSX
 
 # The contact form: what is public
 vfu-contact-public-notice = Name, title, e-mail and phone are shown on the municipality's public page Who does what.
+
+# The site form: fields as checkboxes
+vfu-hint-field-choice = Tick at least one field. If needed, write the subjects, ward or care type, or area in the box under the field.
+vfu-fields-group-teacher = Teacher
+vfu-fields-group-nursing = Nurse
+vfu-fields-group-social_work = Social worker
+vfu-fields-subjects-teacher = Subjects – { $field }
+vfu-fields-subjects-nursing = Ward or care type – { $field }
+vfu-fields-subjects-social_work = Area – { $field }
+vfu-fields-subjects-hint-teacher = Separated by commas, e.g. Swedish, mathematics.
+vfu-fields-subjects-hint-nursing = Separated by commas, e.g. medicine, home care.
+vfu-fields-subjects-hint-social_work = Separated by commas, e.g. children and young people, addiction.

@@ -326,3 +326,15 @@ vfu-comp-xlsx = Ladda ner som XLSX
 
 # The contact form: what is public
 vfu-contact-public-notice = Namn, titel, e-post och telefon visas på kommunens offentliga sida Vem gör vad.
+
+# The site form: fields as checkboxes
+vfu-hint-field-choice = Kryssa i minst ett område. Skriv vid behov ämnen, avdelning eller vårdform, eller inriktning i rutan under området.
+vfu-fields-group-teacher = Lärare
+vfu-fields-group-nursing = Sjuksköterska
+vfu-fields-group-social_work = Socionom
+vfu-fields-subjects-teacher = Ämnen – { $field }
+vfu-fields-subjects-nursing = Avdelning eller vårdform – { $field }
+vfu-fields-subjects-social_work = Område – { $field }
+vfu-fields-subjects-hint-teacher = Åtskilda med kommatecken, t.ex. svenska, matematik.
+vfu-fields-subjects-hint-nursing = Åtskilda med kommatecken, t.ex. medicin, hemsjukvård.
+vfu-fields-subjects-hint-social_work = Åtskilda med kommatecken, t.ex. barn och unga, missbruk.

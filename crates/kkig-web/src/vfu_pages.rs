@@ -299,12 +299,14 @@ pub struct FormPage {
     pub problems: Vec<Problem>,
     pub delete_action: String,
     pub hosting: Option<HostingSection>,
+    /// The checkboxes of a `choice` field (a site's fields), shown in its place among `fields`.
+    pub choice: Option<FieldChoice>,
 }
 
 impl FormPage {
     fn new(chrome: Chrome, title: String, crumbs: Vec<Crumb>, action: String, fields: Vec<Field>) -> Self {
         let submit = chrome.t("vfu-save");
-        Self { chrome, title, crumbs, intro: String::new(), notice: String::new(), action, submit, fields, problems: Vec::new(), delete_action: String::new(), hosting: None }
+        Self { chrome, title, crumbs, intro: String::new(), notice: String::new(), action, submit, fields, problems: Vec::new(), delete_action: String::new(), hosting: None, choice: None }
     }
     fn errors(mut self, errors: &[FieldError]) -> Self {
         self.problems = attach(&self.chrome, &mut self.fields, errors);
@@ -938,23 +940,121 @@ fn site_input(s: &PlacementSite) -> SiteInput {
     }
 }
 
+/// What the site form's field checkboxes hold: per field whether it is ticked and the text of
+/// its subjects (teachers), ward or care type (nurses) or area (social work), as typed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct FieldState(BTreeMap<VfuField, (bool, String)>);
+
+impl FieldState {
+    fn of(list: &[FieldSpec]) -> Self {
+        Self(list.iter().map(|f| (f.field, (true, f.subjects.join(", ")))).collect())
+    }
+
+    /// The ticked fields in the file form the core validates (`teacher_f3:svenska, matematik|nurse`).
+    fn text(&self) -> String {
+        VfuField::ALL
+            .iter()
+            .filter_map(|f| self.0.get(f).filter(|(on, _)| *on).map(|(_, subjects)| (f, subjects)))
+            .map(|(f, subjects)| {
+                // `|` separates fields in the file form; inside one field's subjects it is a comma.
+                let subjects = subjects.replace('|', ",");
+                if subjects.trim().is_empty() { f.code().to_string() } else { format!("{}:{}", f.code(), subjects.trim()) }
+            })
+            .collect::<Vec<_>>()
+            .join("|")
+    }
+}
+
+/// The site form as posted: the text inputs, and `field_CODE` (a checkbox) with `subjects_CODE`
+/// per field. A post without any checkbox field may give `fields` in the file form instead.
+fn site_form_input(pairs: &[(String, String)]) -> (SiteInput, FieldState) {
+    let get = |k: &str| pairs.iter().rev().find(|(n, _)| n == k).map(|(_, v)| v.clone()).unwrap_or_default();
+    let mut state = FieldState::default();
+    let mut any = false;
+    for f in VfuField::ALL {
+        let on = pairs.iter().any(|(n, v)| *n == format!("field_{}", f.code()) && !v.is_empty());
+        let subjects = get(&format!("subjects_{}", f.code()));
+        any |= pairs.iter().any(|(n, _)| *n == format!("field_{}", f.code()) || *n == format!("subjects_{}", f.code()));
+        if on || !subjects.is_empty() {
+            state.0.insert(f, (on, subjects));
+        }
+    }
+    let fields = if any {
+        state.text()
+    } else {
+        let text = get("fields");
+        if let Ok(list) = FieldSpec::parse_list(&text) {
+            state = FieldState::of(&list);
+        }
+        text
+    };
+    let input = SiteInput { id: String::new(), municipality: String::new(), name: get("name"), kind: get("kind"), address: get("address"), lat: get("lat"), lon: get("lon"), fields };
+    (input, state)
+}
+
+/// The site's fields as checkboxes in groups (teacher levels, nurse, social work), each with a
+/// text input for its subjects, ward or care type, or area.
+pub struct FieldChoice {
+    pub groups: Vec<FieldChoiceGroup>,
+}
+
+pub struct FieldChoiceGroup {
+    pub legend: String,
+    pub items: Vec<FieldChoiceItem>,
+}
+
+pub struct FieldChoiceItem {
+    pub code: String,
+    pub label: String,
+    pub checked: bool,
+    pub subjects_label: String,
+    pub subjects_hint: String,
+    pub subjects: String,
+}
+
+fn field_choice(chrome: &Chrome, state: &FieldState) -> FieldChoice {
+    let groups = ProgrammeType::ALL
+        .iter()
+        .map(|p| FieldChoiceGroup {
+            legend: chrome.t(&format!("vfu-fields-group-{}", p.as_str())),
+            items: VfuField::ALL
+                .iter()
+                .filter(|f| f.programme() == *p)
+                .map(|f| {
+                    let (checked, subjects) = state.0.get(f).cloned().unwrap_or_default();
+                    FieldChoiceItem {
+                        code: f.code().into(),
+                        label: l_field(chrome, *f),
+                        checked,
+                        subjects_label: chrome.t1(&format!("vfu-fields-subjects-{}", p.as_str()), "field", &l_field(chrome, *f)),
+                        subjects_hint: chrome.t(&format!("vfu-fields-subjects-hint-{}", p.as_str())),
+                        subjects,
+                    }
+                })
+                .collect(),
+        })
+        .collect();
+    FieldChoice { groups }
+}
+
 fn site_fields(chrome: &Chrome, i: &SiteInput) -> Vec<Field> {
     let kinds = SiteKind::ALL.iter().map(|k| (k.as_str().to_string(), l_kind(chrome, *k))).collect();
     vec![
         Field::new("f", "name", chrome.t("vfu-col-name"), "text", &i.name).required(),
         Field::new("f", "kind", chrome.t("vfu-col-kind"), "select", &i.kind).options(kinds).required(),
-        Field::new("f", "fields", chrome.t("vfu-col-fields"), "text", &i.fields).hint(chrome.t("vfu-hint-fields")).required(),
+        Field::new("f", "fields", chrome.t("vfu-col-fields"), "choice", "").hint(chrome.t("vfu-hint-field-choice")).required(),
         Field::new("f", "address", chrome.t("vfu-col-address"), "text", &i.address),
         Field::new("f", "lat", chrome.t("vfu-col-lat"), "text", &i.lat).hint(chrome.t("vfu-hint-position")),
         Field::new("f", "lon", chrome.t("vfu-col-lon"), "text", &i.lon),
     ]
 }
 
-fn site_form(chrome: Chrome, m: &Muni, i: &SiteInput, id: Option<&str>) -> FormPage {
+fn site_form(chrome: Chrome, m: &Muni, i: &SiteInput, state: &FieldState, id: Option<&str>) -> FormPage {
     let sites_href = format!("{}/platser", m.base());
     let cr = crumbs(&[("/vfu", chrome.t("vfu-title")), (&m.base(), m.name.clone()), (&sites_href, chrome.t("vfu-sites-title"))]);
     let fields = site_fields(&chrome, i);
-    match id {
+    let choice = Some(field_choice(&chrome, state));
+    let mut page = match id {
         None => {
             let title = chrome.t1("vfu-site-new-title", "name", &m.name);
             FormPage::new(chrome, title, cr, format!("{sites_href}/ny"), fields)
@@ -965,18 +1065,20 @@ fn site_form(chrome: Chrome, m: &Muni, i: &SiteInput, id: Option<&str>) -> FormP
             p.delete_action = format!("{sites_href}/{id}/ta-bort");
             p
         }
-    }
+    };
+    page.choice = choice;
+    page
 }
 
 async fn site_new_form(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, Path(kod): Path<String>) -> Response {
     let m = tri!(muni(&state, &chrome, me, &kod, Action::Write).await);
     let i = SiteInput { kind: SiteKind::School.as_str().into(), ..Default::default() };
-    site_form(chrome, &m, &i, None).respond()
+    site_form(chrome, &m, &i, &FieldState::default(), None).respond()
 }
 
-async fn site_create(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, Path(kod): Path<String>, Form(mut i): Form<SiteInput>) -> Response {
+async fn site_create(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, Path(kod): Path<String>, Form(pairs): Form<Vec<(String, String)>>) -> Response {
     let m = tri!(muni(&state, &chrome, me, &kod, Action::Write).await);
-    i.id = String::new();
+    let (mut i, fs) = site_form_input(&pairs);
     i.municipality = m.code.to_string();
     let ctx = store!(chrome, state.store.vfu_context().await);
     let errors = match i.parse(&ctx) {
@@ -986,7 +1088,7 @@ async fn site_create(State(state): State<AppState>, chrome: Chrome, me: MaybeUse
             Saved::Invalid(e) => e,
         },
     };
-    site_form(chrome, &m, &i, None).errors(&errors).respond()
+    site_form(chrome, &m, &i, &fs, None).errors(&errors).respond()
 }
 
 /// A site of this municipality, or the 404 page.
@@ -1003,7 +1105,19 @@ pub struct SavedQuery {
     pub sparad: Option<String>,
 }
 
-async fn site_edit_page(state: &AppState, chrome: Chrome, m: &Muni, site: &PlacementSite, i: &SiteInput, errors: &[FieldError], h: &HostingInput, h_errors: &[FieldError], saved: bool) -> Response {
+#[allow(clippy::too_many_arguments)]
+async fn site_edit_page(
+    state: &AppState,
+    chrome: Chrome,
+    m: &Muni,
+    site: &PlacementSite,
+    i: &SiteInput,
+    fs: &FieldState,
+    errors: &[FieldError],
+    h: &HostingInput,
+    h_errors: &[FieldError],
+    saved: bool,
+) -> Response {
     let hosting = store!(chrome, state.store.hosting_interests(Some(m.code), None).await);
     let rows = hosting
         .iter()
@@ -1022,7 +1136,7 @@ async fn site_edit_page(state: &AppState, chrome: Chrome, m: &Muni, site: &Place
         Field::new("h", "reason", chrome.t("vfu-col-reason"), "text", &h.reason).hint(chrome.t("vfu-hint-reason")),
     ];
     let h_problems = attach(&chrome, &mut h_fields, h_errors);
-    let mut page = site_form(chrome, m, i, Some(&site.id)).errors(errors);
+    let mut page = site_form(chrome, m, i, fs, Some(&site.id)).errors(errors);
     if saved {
         page.notice = page.chrome.t("vfu-saved");
     }
@@ -1037,12 +1151,13 @@ fn default_hosting() -> HostingInput {
 async fn site_edit_form(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, Path((kod, id)): Path<(String, String)>, Query(q): Query<SavedQuery>) -> Response {
     let m = tri!(muni(&state, &chrome, me, &kod, Action::Read).await);
     let site = tri!(own_site(&state, &chrome, &m, &id).await);
-    site_edit_page(&state, chrome, &m, &site, &site_input(&site), &[], &default_hosting(), &[], q.sparad.is_some()).await
+    site_edit_page(&state, chrome, &m, &site, &site_input(&site), &FieldState::of(&site.fields), &[], &default_hosting(), &[], q.sparad.is_some()).await
 }
 
-async fn site_update(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, Path((kod, id)): Path<(String, String)>, Form(mut i): Form<SiteInput>) -> Response {
+async fn site_update(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, Path((kod, id)): Path<(String, String)>, Form(pairs): Form<Vec<(String, String)>>) -> Response {
     let m = tri!(muni(&state, &chrome, me, &kod, Action::Write).await);
     let site = tri!(own_site(&state, &chrome, &m, &id).await);
+    let (mut i, fs) = site_form_input(&pairs);
     i.id = site.id.clone();
     i.municipality = m.code.to_string();
     let ctx = store!(chrome, state.store.vfu_context().await);
@@ -1053,7 +1168,7 @@ async fn site_update(State(state): State<AppState>, chrome: Chrome, me: MaybeUse
             Saved::Invalid(e) => e,
         },
     };
-    site_edit_page(&state, chrome, &m, &site, &i, &errors, &default_hosting(), &[], false).await
+    site_edit_page(&state, chrome, &m, &site, &i, &fs, &errors, &default_hosting(), &[], false).await
 }
 
 async fn site_delete(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, Path((kod, id)): Path<(String, String)>) -> Response {
@@ -1078,7 +1193,7 @@ async fn hosting_set(State(state): State<AppState>, chrome: Chrome, me: MaybeUse
             Saved::Invalid(e) => e,
         },
     };
-    site_edit_page(&state, chrome, &m, &site, &site_input(&site), &[], &h, &errors, false).await
+    site_edit_page(&state, chrome, &m, &site, &site_input(&site), &FieldState::of(&site.fields), &[], &h, &errors, false).await
 }
 
 /// Delete a site's answer for one term (the coordinator's mistake, or a term that will not come).
@@ -2560,5 +2675,30 @@ mod tests {
         let text = fields_text(&list);
         assert_eq!(FieldSpec::parse_list(&text).unwrap(), list, "{text}");
         assert!(text.starts_with("förskola|F-3:svenska,matematik|4-6"), "{text}");
+    }
+
+    #[test]
+    fn the_site_form_checkboxes_give_the_file_form() {
+        let pairs: Vec<(String, String)> = [
+            ("name", "Skolan"),
+            ("field_teacher_f3", "1"),
+            ("subjects_teacher_f3", " svenska, matematik "),
+            ("subjects_teacher_4_6", "engelska"),
+            ("field_nurse", "1"),
+            ("subjects_nurse", "medicin|akut"),
+            ("fields", "socionom"),
+        ]
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+        let (input, state) = site_form_input(&pairs);
+        assert_eq!(input.name, "Skolan");
+        assert_eq!(input.fields, "teacher_f3:svenska, matematik|nurse:medicin,akut", "ticked fields only; the text form is ignored");
+        assert_eq!(state.0[&VfuField::Teacher(kkig_core::vfu::TeacherLevel::Ar46)], (false, "engelska".to_string()), "typed text kept unticked");
+        let list = FieldSpec::parse_list(&input.fields).unwrap();
+        assert_eq!(FieldState::of(&list).text(), "teacher_f3:svenska, matematik|nurse:medicin, akut");
+        // Without any checkbox field, the file form still works (scripts, old bookmarks).
+        let (input, state) = site_form_input(&[("fields".to_string(), "F-3|4-6".to_string())]);
+        assert_eq!((input.fields.as_str(), state.0.len()), ("F-3|4-6", 2));
     }
 }

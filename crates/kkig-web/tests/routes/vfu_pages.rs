@@ -496,3 +496,41 @@ async fn a_hosting_answer_is_deleted_from_the_site_page() {
     }
 }
 
+
+#[tokio::test]
+async fn a_site_is_saved_with_its_fields_ticked() {
+    for app in apps(false).await {
+        let label = app.db.label;
+        world(&app).await;
+        let s = &app.db.store;
+        let form_page = get(&app, Some("muni_a"), "/vfu/kommun/2422/platser/ny").await;
+        assert!(form_page.body.contains("<fieldset id=\"f-fields\" class=\"field field-choice\""), "{label}: {}", form_page.body);
+        for (code, label_sv) in [("teacher_forskola", "Förskollärare"), ("teacher_f3", "Lärare F–3"), ("teacher_gymnasium", "Ämneslärare gymnasiet"), ("nurse", "Sjuksköterska"), ("social_work", "Socionom")] {
+            assert!(form_page.body.contains(&format!("<input type=\"checkbox\" id=\"f-field_{code}\" name=\"field_{code}\" value=\"1\">")), "{label}: {code}");
+            assert!(form_page.body.contains(&format!("<label for=\"f-field_{code}\" class=\"inline\">{label_sv}</label>")), "{label}: {code}");
+        }
+        assert!(form_page.body.contains("<legend>Lärare</legend>") && form_page.body.contains("<label for=\"f-subjects_nurse\" class=\"subjects-label\">Avdelning eller vårdform – Sjuksköterska</label>"), "{label}");
+
+        // A school cannot take nurses: 422 at the fieldset, what was ticked and typed is kept.
+        let bad = post(&app, "muni_a", "/vfu/kommun/2422/platser/ny", &form(&[("name", "Kryssskolan"), ("kind", "school"), ("field_teacher_f3", "1"), ("subjects_teacher_f3", "svenska, matematik"), ("field_nurse", "1"), ("subjects_nurse", "medicin")])).await;
+        assert_eq!(bad.status, 422, "{label}: {}", bad.body);
+        assert!(bad.body.contains("href=\"#f-fields\"") && bad.body.contains("id=\"f-fields-error\""), "{label}: {}", bad.body);
+        assert!(bad.body.contains("id=\"f-field_nurse\" name=\"field_nurse\" value=\"1\" checked") && bad.body.contains("name=\"subjects_teacher_f3\" value=\"svenska, matematik\""), "{label}: {}", bad.body);
+        let none = post(&app, "muni_a", "/vfu/kommun/2422/platser/ny", &form(&[("name", "Kryssskolan"), ("kind", "school"), ("subjects_teacher_f3", "svenska")])).await;
+        assert_eq!(none.status, 422, "{label}: nothing ticked");
+        assert!(none.body.contains("id=\"f-fields-error\""), "{label}");
+
+        let ok = post(&app, "muni_a", "/vfu/kommun/2422/platser/ny", &form(&[("name", "Kryssskolan"), ("kind", "school"), ("field_teacher_f3", "1"), ("subjects_teacher_f3", "Svenska, matematik"), ("field_teacher_4_6", "1"), ("subjects_nurse", "medicin")])).await;
+        assert_eq!(ok.status, 303, "{label}: {}", ok.body);
+        let site = s.placement_sites(Some("2422".parse().unwrap())).await.unwrap().remove(0);
+        assert_eq!(kkig_core::vfu::FieldSpec::format_list(&site.fields), "teacher_f3:svenska,matematik|teacher_4_6", "{label}");
+        let edit = get(&app, Some("muni_a"), &location(&ok)).await;
+        assert!(edit.body.contains("id=\"f-field_teacher_f3\" name=\"field_teacher_f3\" value=\"1\" checked") && edit.body.contains("name=\"subjects_teacher_f3\" value=\"svenska, matematik\""), "{label}: {}", edit.body);
+        // Unticking a field removes it; the API keeps its format.
+        let up = post(&app, "muni_a", &format!("/vfu/kommun/2422/platser/{}", site.id), &form(&[("name", "Kryssskolan"), ("kind", "school"), ("field_teacher_4_6", "1")])).await;
+        assert_eq!(up.status, 303, "{label}: {}", up.body);
+        let api = get(&app, Some("muni_a"), &format!("/api/v1/vfu/sites/{}", site.id)).await;
+        assert_eq!(api.json()["fields"], serde_json::json!(["teacher_4_6"]), "{label}");
+        app.finish().await;
+    }
+}
