@@ -405,7 +405,7 @@ fn store_field_errors(chrome: &Chrome, errors: &[FieldError]) -> Vec<(String, St
                 Some(k) if k < 3 => format!("preference_bonus_{}", k + 1),
                 _ => e.field.clone(),
             };
-            let label = RULE_NAMES.contains(&name.as_str()).then(|| chrome.t(&format!("alloc-rule-{}", name.replace('_', "-")))).unwrap_or_else(|| name.clone());
+            let label = if RULE_NAMES.contains(&name.as_str()) { chrome.t(&format!("alloc-rule-{}", name.replace('_', "-"))) } else { name.clone() };
             (name, format!("{label}: {}", e.message))
         })
         .collect()
@@ -527,7 +527,6 @@ fn site_names(data: &AllocationData) -> HashMap<&str, &str> {
     data.sites.iter().map(|s| (s.id.as_str(), s.name.as_str())).collect()
 }
 
-#[allow(clippy::too_many_arguments)]
 async fn show(state: &AppState, chrome: Chrome, ctx: &Ctx, status: StatusCode, notice: String, form: Option<(Vec<FormField>, Vec<Problem>)>) -> Response {
     let r = tri!(compute(state, &chrome, ctx).await);
     let names = store!(chrome, municipality_names(state).await);
