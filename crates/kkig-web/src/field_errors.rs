@@ -5,6 +5,7 @@
 //! `locales/errors.*.ftl`) with the field's label as `$field`. Codes among the arguments
 //! (fields, site kinds, tasks, statuses) are shown by their names in the page's language.
 
+use fluent_bundle::FluentValue;
 use kkig_core::vfu::{FieldError, FieldProblem};
 
 use crate::page::Chrome;
@@ -21,10 +22,19 @@ pub fn error_text(chrome: &Chrome, label: &str, e: &FieldError) -> String {
         FieldProblem::Other if label.is_empty() => e.message.clone(),
         FieldProblem::Other => format!("{label}: {}", e.message),
         p => {
-            let mut args = localized_args(chrome, p);
-            args.push(("field", label.to_string()));
-            chrome.i18n_args(&message_key(p), &args)
+            let mut args: Vec<(&str, FluentValue<'_>)> = localized_args(chrome, p).into_iter().map(|(k, v)| (k, value(k, v))).collect();
+            args.push(("field", FluentValue::from(label.to_string())));
+            chrome.message(&message_key(p), &args)
         }
+    }
+}
+
+/// An argument for the catalogue: counts as numbers, so that a message can choose the plural
+/// form; everything else as text.
+fn value(name: &str, v: String) -> FluentValue<'static> {
+    match (name, v.parse::<i64>()) {
+        ("count", Ok(n)) => FluentValue::from(n),
+        _ => FluentValue::from(v),
     }
 }
 
@@ -59,7 +69,6 @@ fn localized_args(chrome: &Chrome, p: &FieldProblem) -> Vec<(&'static str, Strin
 mod tests {
     use super::*;
     use crate::i18n::{I18n, Lang};
-    use fluent_bundle::FluentValue;
 
     /// Every problem core can report has a message in Swedish and in English, and each message
     /// uses the label and fills in every argument it names.
@@ -73,7 +82,7 @@ mod tests {
             for p in &examples {
                 let key = message_key(p);
                 assert!(keys.contains(&key), "{key} is missing in {}", lang.code());
-                let mut args: Vec<(&str, FluentValue<'_>)> = p.args().into_iter().map(|(k, v)| (k, FluentValue::from(v))).collect();
+                let mut args: Vec<(&str, FluentValue<'_>)> = p.args().into_iter().map(|(k, v)| (k, value(k, v))).collect();
                 args.push(("field", FluentValue::from("ETIKETT")));
                 let text = i18n.message(lang, &key, &args);
                 assert!(text.starts_with("ETIKETT"), "{key} ({}) names the field first: {text}", lang.code());
@@ -86,5 +95,19 @@ mod tests {
                 assert!(key == "err-nothing" || examples.iter().any(|p| message_key(p) == key), "{key} ({}) is not used", lang.code());
             }
         }
+    }
+
+    #[test]
+    fn counts_choose_the_plural_form() {
+        let i18n = I18n::load().unwrap();
+        let text = |lang, n: i64| {
+            let p = FieldProblem::SiteHasPlacements { id: "s-1".into(), count: n };
+            let mut args: Vec<(&str, FluentValue<'_>)> = p.args().into_iter().map(|(k, v)| (k, value(k, v))).collect();
+            args.push(("field", FluentValue::from("Id")));
+            i18n.message(lang, &message_key(&p), &args)
+        };
+        assert_eq!(text(Lang::Sv, 1), "Id: VFU-platsen s-1 har en placering; återta eller flytta den först.");
+        assert_eq!(text(Lang::Sv, 3), "Id: VFU-platsen s-1 har 3 placeringar; återta eller flytta dem först.");
+        assert_eq!(text(Lang::En, 1), "Id: the placement site s-1 has one placement; withdraw or move it first.");
     }
 }
