@@ -30,7 +30,11 @@ err-unknown-kommunkod = { $field }: the code { $code } is not a municipality kki
 err-latitude = { $field }: the latitude { $value } is outside −90 to 90.
 err-longitude = { $field }: the longitude { $value } is outside −180 to 180.
 err-bad-id = { $field }: “{ $value }” must be at most 80 characters without spaces, |, ;, /, ? or #.
-err-unknown = { $field }: “{ $value }” is not one of the possible values.
+err-unknown = { $field }: “{ $value }” { $noun ->
+        [field] is not a field kkig knows.
+        [university] is not a university kkig knows ({ $expected }).
+       *[other] is not one of the possible values.
+    }
 err-no-site = { $field }: there is no placement site “{ $id }”.
 err-no-period = { $field }: there is no VFU period “{ $id }”.
 err-no-student = { $field }: there is no student “{ $id }”.

@@ -30,7 +30,11 @@ err-unknown-kommunkod = { $field }: kommunkoden { $code } är ingen kommun som k
 err-latitude = { $field }: latituden { $value } ligger utanför −90 till 90.
 err-longitude = { $field }: longituden { $value } ligger utanför −180 till 180.
 err-bad-id = { $field }: ”{ $value }” får ha högst 80 tecken och inga mellanslag, |, ;, /, ? eller #.
-err-unknown = { $field }: ”{ $value }” är inget av de möjliga värdena.
+err-unknown = { $field }: ”{ $value }” { $noun ->
+        [field] är inget område som kkig känner till.
+        [university] är inget lärosäte som kkig känner till ({ $expected }).
+       *[other] är inget av de möjliga värdena.
+    }
 err-no-site = { $field }: det finns ingen VFU-plats ”{ $id }”.
 err-no-period = { $field }: det finns ingen VFU-period ”{ $id }”.
 err-no-student = { $field }: det finns ingen student ”{ $id }”.

@@ -55,6 +55,10 @@ fn localized_args(chrome: &Chrome, p: &FieldProblem) -> Vec<(&'static str, Strin
                 if names.is_empty() { chrome.t("err-nothing") } else { names.join(", ") }
             }
             (FieldProblem::BeforeLastStep { .. }, "last") => name("vfu-status", v),
+            (FieldProblem::NoSiteFields { .. } | FieldProblem::NoSupervisorFields { .. }, "codes") => {
+                v.split(", ").map(|c| if kkig_core::vfu::VfuField::parse(c).is_some() { name("vfu-field", c) } else { c.to_string() }).collect::<Vec<_>>().join(", ")
+            }
+            (FieldProblem::Unknown { .. }, "expected") => v.strip_prefix("one of ").unwrap_or(v).to_string(),
             (FieldProblem::TaskMissing { .. } | FieldProblem::TaskAccountable { .. } | FieldProblem::TaskNoResponsible { .. } | FieldProblem::TaskTwice { .. }, "task") => {
                 name("vfu-task", v)
             }

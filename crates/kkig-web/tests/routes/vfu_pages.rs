@@ -241,6 +241,10 @@ async fn coordinators_student_and_supervisor_flow() {
         let bad = post(&app, "muni_a", "/vfu/kommun/2422/handledare/ny", &form(&sup_form)).await;
         assert_eq!(bad.status, 422, "{label}");
         assert!(bad.body.contains("Tjänstgöringsgrad (%): 150 ligger utanför 0–100 (mer än 0, högst 100)."), "{label}: {}", bad.body);
+        let mut odd = sup_form;
+        odd[3] = ("fields", "teleport");
+        let bad = post(&app, "muni_a", "/vfu/kommun/2422/handledare/ny", &form(&odd)).await;
+        assert!(bad.body.contains("Områden: ”teleport” är inget område som kkig känner till."), "{label}: {}", bad.body);
         let mut good = sup_form;
         good[4] = ("employment_percent", "80");
         let ok = post(&app, "muni_a", "/vfu/kommun/2422/handledare/ny", &form(&good)).await;
