@@ -225,6 +225,12 @@ async fn allocation_page_rules_lock_publish() {
         assert_ne!(before, after, "{label}: publishing changes the period's placements");
         assert!(after.contains(&(st.student.clone(), new_site.clone())), "{label}: the locked student is placed at the lock's site");
         assert_eq!(audit(&app, "allocation", "publish").await, 1, "{label}");
+        // The site's municipality sees the offered placement in its list.
+        let site_muni = data.sites.iter().find(|x| x.id == new_site).unwrap().municipality;
+        let list = get(&app, Some("admin"), &format!("/vfu/kommun/{site_muni}/placeringar")).await;
+        assert_eq!(list.status, 200, "{label}");
+        let row = list.body.split("<tr id=\"p-").find(|r| r.contains(&st.name)).unwrap_or_else(|| panic!("{label}: {} not in the list", st.name));
+        assert!(row.split("</tr>").next().unwrap().contains(&new_site_name), "{label}: {row}");
         // Nothing left to publish: 409 with a readable page, nothing written.
         let again = post(&app, "umu", &format!("{page}/publicera"), "").await;
         assert_eq!(again.status.as_u16(), 409, "{label}");
