@@ -970,9 +970,9 @@ async fn validate_placement(conn: &mut AnyConnection, p: &Placement) -> Result<(
     }
     match (&site, &student) {
         (None, _) => errors.push(FieldError::of("site_id", FieldProblem::NoSite { id: p.site_id.clone() })),
-        (Some(site), Some(st)) if !site.fields.iter().any(|f| f.field == st.field) => errors.push(FieldError::new(
+        (Some(site), Some(st)) if !site.fields.iter().any(|f| f.field == st.field) => errors.push(FieldError::of(
             "site_id",
-            format!("site {} does not take field {} (it takes {})", site.id, st.field, FieldSpec::format_list(&site.fields)),
+            FieldProblem::SiteLacksField { site: site.id.clone(), given: st.field.to_string(), takes: FieldSpec::format_list(&site.fields) },
         )),
         _ => {}
     }
@@ -980,7 +980,7 @@ async fn validate_placement(conn: &mut AnyConnection, p: &Placement) -> Result<(
         match get_supervisor(&mut *conn, sup).await? {
             None => errors.push(FieldError::of("supervisor_id", FieldProblem::NoSupervisor { id: sup.clone() })),
             Some(s) if site.as_ref().is_some_and(|site| site.municipality != s.municipality) => {
-                errors.push(FieldError::new("supervisor_id", format!("supervisor {sup} works in another municipality than the site")))
+                errors.push(FieldError::of("supervisor_id", FieldProblem::SupervisorElsewhere { id: sup.clone() }))
             }
             _ => {}
         }
@@ -989,7 +989,7 @@ async fn validate_placement(conn: &mut AnyConnection, p: &Placement) -> Result<(
         errors.push(FieldError::of("note", FieldProblem::TooLong { max: 500 }));
     }
     if p.waiting_for_better && !p.status.is_active() {
-        errors.push(FieldError::new("waiting_for_better", "only an active placement can wait for a better one"));
+        errors.push(FieldError::of("waiting_for_better", FieldProblem::WaitingNotActive));
     }
     check(errors)
 }

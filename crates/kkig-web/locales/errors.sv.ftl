@@ -60,6 +60,9 @@ err-deadline-after-start = { $field }: { $deadline } är efter startdatumet { $s
 err-not-period-field = { $field }: { $given } är inte periodens område ({ $period_field }).
 err-too-many-wishes = { $field }: { $count } önskemål; högst tre.
 err-new-placement-status = { $field }: en ny placering är begärd eller erbjuden, inte ”{ $value }”.
+err-site-lacks-field = { $field }: platsen tar inte emot { $given }.
+err-supervisor-elsewhere = { $field }: handledaren arbetar i en annan kommun än platsen.
+err-waiting-not-active = { $field }: bara en pågående placering kan vänta på en bättre.
 err-transition-not-allowed = { $field }: en placering kan inte gå från { $from ->
         [new] ny
        *[other] { $from }

@@ -45,7 +45,7 @@ fn localized_args(chrome: &Chrome, p: &FieldProblem) -> Vec<(&'static str, Strin
     for (k, v) in args.iter_mut() {
         let renamed = match (p, *k) {
             (FieldProblem::WrongArea { .. }, "kind") => name("vfu-kind", v),
-            (FieldProblem::WrongArea { .. } | FieldProblem::NotPeriodField { .. }, "given" | "period_field") => name("vfu-field", v),
+            (FieldProblem::WrongArea { .. } | FieldProblem::NotPeriodField { .. } | FieldProblem::SiteLacksField { .. }, "given" | "period_field") => name("vfu-field", v),
             (FieldProblem::Twice { noun, .. }, "value") if noun == "field" => name("vfu-field", v),
             (FieldProblem::RequiredWith { .. } | FieldProblem::RequiredWhen { .. }, "other") => name("vfu-col", v),
             (FieldProblem::RequiredWhen { other, .. }, "value") if other == "training" || other == "invite" => name(&format!("vfu-{other}"), v),

@@ -120,6 +120,12 @@ problems! {
     TooManyWishes { count: usize = 4 } => "too-many-wishes",
     /// A new placement must start as requested or offered.
     NewPlacementStatus { value: String = s("started") } => "new-placement-status",
+    /// A placement at a site that does not take the student's field; `takes` in file form.
+    SiteLacksField { site: String = s("s-1"), given: String = s("nurse"), takes: String = s("teacher_f3|teacher_4_6") } => "site-lacks-field",
+    /// A placement's supervisor works in another municipality than the site.
+    SupervisorElsewhere { id: String = s("h-1") } => "supervisor-elsewhere",
+    /// Only an active placement can wait for a better one.
+    WaitingNotActive => "waiting-not-active",
     /// The lifecycle does not allow the step.
     TransitionNotAllowed { from: String = s("requested"), to: String = s("completed"), allowed: String = s("offered, withdrawn") } => "transition-not-allowed",
     /// The day of a step is before the last step.
@@ -203,6 +209,9 @@ impl FieldProblem {
             NotPeriodField { given, period_field } => format!("field {given} is not the period's field {period_field}"),
             TooManyWishes { count } => format!("{count} wishes; at most three"),
             NewPlacementStatus { value } => format!("a new placement is requested or offered, not {value:?}"),
+            SiteLacksField { site, given, takes } => format!("site {site} does not take field {given} (it takes {takes})"),
+            SupervisorElsewhere { id } => format!("supervisor {id} works in another municipality than the site"),
+            WaitingNotActive => "only an active placement can wait for a better one".to_string(),
             TransitionNotAllowed { from, to, allowed } => format!("a placement cannot go from {from} to {to}; from {from} it can go to {allowed}"),
             BeforeLastStep { on, last, last_on } => format!("the day {on} is before the placement became {last} on {last_on}"),
             TaskMissing { task } => format!("task {task} is missing"),
@@ -305,6 +314,9 @@ mod tests {
             (NotPeriodField { given: s("nurse"), period_field: s("teacher_f3") }, "field", "field nurse is not the period's field teacher_f3"),
             (TooManyWishes { count: 4 }, "wishes", "4 wishes; at most three"),
             (NewPlacementStatus { value: s("started") }, "status", "a new placement is requested or offered, not \"started\""),
+            (SiteLacksField { site: s("s-1"), given: s("nurse"), takes: s("teacher_f3|teacher_4_6") }, "site_id", "site s-1 does not take field nurse (it takes teacher_f3|teacher_4_6)"),
+            (SupervisorElsewhere { id: s("h-1") }, "supervisor_id", "supervisor h-1 works in another municipality than the site"),
+            (WaitingNotActive, "waiting_for_better", "only an active placement can wait for a better one"),
             (TransitionNotAllowed { from: s("completed"), to: s("started"), allowed: s("nothing (it is final)") }, "to", "a placement cannot go from completed to started; from completed it can go to nothing (it is final)"),
             (BeforeLastStep { on: s("2025-01-01"), last: s("offered"), last_on: s("2025-02-01") }, "on", "the day 2025-01-01 is before the placement became offered on 2025-02-01"),
             (TaskMissing { task: s("announce_periods") }, "task.announce_periods", "task announce_periods is missing"),
