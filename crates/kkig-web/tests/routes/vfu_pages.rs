@@ -284,6 +284,13 @@ async fn coordinators_student_and_supervisor_flow() {
         assert_eq!(student.person_id, w.users["student"].person_id, "{label}");
         let pp = get(&app, Some("university"), &period_path).await;
         assert!(pp.body.contains("Registerutdrag: för gammalt (2025-06-01)"), "{label}: more than a year before the start: {}", pp.body);
+        // A site that does not take the student's field: the store's check, in Swedish.
+        let ok = post(&app, "muni_a", "/vfu/kommun/2422/platser/ny", &form(&[("name", "Testboendet"), ("kind", "care_home"), ("fields", "nurse")])).await;
+        assert_eq!(ok.status, 303, "{label}: {}", ok.body);
+        let care = s.placement_sites(Some("2422".parse().unwrap())).await.unwrap().into_iter().find(|x| x.name == "Testboendet").unwrap();
+        let bad = post(&app, "university", &format!("/vfu/larosate/LTU/studenter/{}/placera", student.id), &form(&[("site_id", &care.id), ("status", "offered")])).await;
+        assert_eq!(bad.status, 422, "{label}: {}", bad.body);
+        assert!(bad.body.contains("Plats: platsen tar inte emot Lärare F–3."), "{label}: {}", bad.body);
         let pl = post(&app, "university", &format!("/vfu/larosate/LTU/studenter/{}/placera", student.id), &form(&[("site_id", &site.id), ("status", "offered")])).await;
         assert_eq!(pl.status, 303, "{label}: {}", pl.body);
         let placement = s.placements(&kkig_store::PlacementFilter { student_id: Some(student.id.clone()), ..Default::default() }).await.unwrap().remove(0);
