@@ -80,7 +80,7 @@ pub struct Strategy {
 
 impl Default for Strategy {
     fn default() -> Self {
-        Self { max_phases: 24, tail_divisor: 8, min_progress_percent: 10 }
+        Self { max_phases: 24, tail_divisor: 4, min_progress_percent: 10 }
     }
 }
 
