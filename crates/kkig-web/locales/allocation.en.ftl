@@ -54,7 +54,6 @@ alloc-locked-firm = Confirmed placement
 alloc-unplaced-title = Students without a site
 alloc-none-unplaced = Every student gets a site.
 alloc-unplaced-caption = Students without a site, with the reason
-alloc-reason-language = The reasons are written by the allocation engine and are shown in English for now.
 alloc-locks-title = Locks
 alloc-locks-intro = A lock puts a student at a given site whatever the allocation would otherwise propose. Every lock and every unlock needs a reason and is logged.
 alloc-no-locks = No student is locked by hand.
@@ -130,3 +129,16 @@ alloc-published-where = Students see their placements under My VFU, and municipa
 alloc-to-period = To the period
 alloc-nothing-title = Nothing to publish
 alloc-nothing-text = The published placements already are this proposal. Back to the allocation: { $path }
+
+# Why a student is unplaced (kkig_core::allocation::UnplacedReason).
+alloc-why-no-site = No site in the allocation takes students in { $field }.
+alloc-why-too-far = No site in { $field } is within the maximum travel of { $limit ->
+    [one] { $limit } minute
+   *[other] { $limit } minutes
+}.
+alloc-why-costly = Placing the student costs more than leaving them unplaced: the cheapest site with a free place, { $site } ({ $minutes } min), costs { $cost }, while being unplaced costs { $penalty }.
+alloc-why-full = { $count ->
+    [one] The only site in the field within { $limit } minutes is full ({ $nearest }).
+   *[other] All { $count } sites in the field within { $limit } minutes are full (nearest: { $nearest }).
+}
+alloc-why-site-minutes = { $site } ({ $minutes } min)

@@ -54,7 +54,6 @@ alloc-locked-firm = Bekräftad placering
 alloc-unplaced-title = Studenter utan plats
 alloc-none-unplaced = Alla studenter får en plats.
 alloc-unplaced-caption = Studenter utan plats, med skälet
-alloc-reason-language = Skälen formuleras av fördelningsmotorn och visas än så länge på engelska.
 alloc-locks-title = Lås
 alloc-locks-intro = Ett lås placerar en student på en viss plats oavsett vad fördelningen annars skulle föreslå. Varje lås och varje upplåsning kräver ett skäl och loggas.
 alloc-no-locks = Inga studenter är låsta för hand.
@@ -130,3 +129,16 @@ alloc-published-where = Studenterna ser sina placeringar under Min VFU, och komm
 alloc-to-period = Till perioden
 alloc-nothing-title = Inget att publicera
 alloc-nothing-text = De publicerade placeringarna är redan det här förslaget. Tillbaka till fördelningen: { $path }
+
+# Why a student is unplaced (kkig_core::allocation::UnplacedReason).
+alloc-why-no-site = Ingen plats i fördelningen tar emot studenter inom { $field }.
+alloc-why-too-far = Ingen plats inom { $field } ligger inom den längsta restiden, { $limit ->
+    [one] { $limit } minut
+   *[other] { $limit } minuter
+}.
+alloc-why-costly = Att placera studenten kostar mer än att lämna hen utan plats: den billigaste platsen med en ledig plats, { $site } ({ $minutes } min), kostar { $cost }, medan kostnaden för att inte bli placerad är { $penalty }.
+alloc-why-full = { $count ->
+    [one] Den enda platsen inom fältet inom { $limit } minuter är full ({ $nearest }).
+   *[other] Alla { $count } platser inom fältet inom { $limit } minuter är fulla (närmast: { $nearest }).
+}
+alloc-why-site-minutes = { $site } ({ $minutes } min)

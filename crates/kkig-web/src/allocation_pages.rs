@@ -24,8 +24,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use kkig_core::access::{Action, Target};
-use kkig_core::allocation::product::{current_site, firm_site, run, Preview};
-use kkig_core::allocation::{Rules, MAX_RULE_MAGNITUDE, MAX_TRAVEL_LIMIT};
+use fluent_bundle::FluentValue;
+use kkig_core::allocation::product::{current_site, firm_site, run, Preview, PreviewStudent};
+use kkig_core::allocation::{Rules, UnplacedReason, MAX_RULE_MAGNITUDE, MAX_TRAVEL_LIMIT};
 use kkig_core::vfu::{Day, FieldError, VfuPeriod};
 use kkig_core::Kommunkod;
 use kkig_store::{Actor, AllocationData, AllocationLock, PublishReport, StoreError, UserRecord};
@@ -483,9 +484,6 @@ pub struct AllocationPage {
     pub locks: Vec<LockView>,
     pub plan: Vec<(String, String)>,
     pub changes: usize,
-    /// The unplaced reasons are the engine's English sentences: marked `lang="en"` on a
-    /// Swedish page.
-    pub reason_lang: &'static str,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -521,6 +519,28 @@ async fn lockers(state: &AppState, chrome: &Chrome, locks: &[AllocationLock]) ->
         out.insert(l.locked_by.clone(), name);
     }
     out
+}
+
+/// Why a student is unplaced, in the page's language, naming sites by their names.
+fn unplaced_text(chrome: &Chrome, st: &PreviewStudent, sites: &HashMap<&str, &str>) -> String {
+    let Some(why) = &st.why else { return st.reason.clone().unwrap_or_default() };
+    let field = |code: &str| chrome.t(&format!("vfu-field-{code}"));
+    let site = |id: &str| sites.get(id).copied().unwrap_or(id).to_string();
+    let int = |n: i64| FluentValue::from(n);
+    match why {
+        UnplacedReason::NoSiteInField { field: f } => chrome.message("alloc-why-no-site", &[("field", FluentValue::from(field(f)))]),
+        UnplacedReason::NoneWithinTravel { field: f, limit } => {
+            chrome.message("alloc-why-too-far", &[("field", FluentValue::from(field(f))), ("limit", int(*limit))])
+        }
+        UnplacedReason::CostlierThanUnplaced { site: s, minutes, cost, penalty } => chrome.message(
+            "alloc-why-costly",
+            &[("site", FluentValue::from(site(s))), ("minutes", int(*minutes)), ("cost", int(*cost)), ("penalty", int(*penalty))],
+        ),
+        UnplacedReason::AllFull { count, limit, nearest } => {
+            let names: Vec<String> = nearest.iter().map(|(id, t)| chrome.t2("alloc-why-site-minutes", "site", &site(id), "minutes", &t.to_string())).collect();
+            chrome.message("alloc-why-full", &[("count", int(*count as i64)), ("limit", int(*limit)), ("nearest", FluentValue::from(names.join(", ")))])
+        }
+    }
 }
 
 fn site_names(data: &AllocationData) -> HashMap<&str, &str> {
@@ -596,8 +616,8 @@ async fn show(state: &AppState, chrome: Chrome, ctx: &Ctx, status: StatusCode, n
                     href,
                 });
             }
-            (None, reason) => {
-                let mut reason = reason.clone().unwrap_or_default();
+            (None, _) => {
+                let mut reason = unplaced_text(&chrome, st, &sites);
                 if change_of(&r.data, &st.student, None) == Change::Withdrawn {
                     reason = format!("{} {reason}", chrome.t("alloc-row-withdrawn"));
                 }
@@ -620,7 +640,6 @@ async fn show(state: &AppState, chrome: Chrome, ctx: &Ctx, status: StatusCode, n
     let p = plan(&r);
     let (fields, problems) = form.unwrap_or_else(|| (RulesForm::of(&chrome, &r.rules).fields(&chrome), Vec::new()));
     let title = chrome.t1("alloc-title", "period", &ctx.period_label(&chrome));
-    let reason_lang = if chrome.lang == crate::i18n::Lang::Sv { "en" } else { "" };
     let page = AllocationPage {
         title,
         uni_href: ctx.uni_href(),
@@ -638,7 +657,6 @@ async fn show(state: &AppState, chrome: Chrome, ctx: &Ctx, status: StatusCode, n
         locks,
         plan: report_rows(&chrome, &p),
         changes: p.changed(),
-        reason_lang,
         chrome,
     };
     render(status, &page)
@@ -696,9 +714,8 @@ pub struct StudentPage {
     pub lock_problems: Vec<Problem>,
     pub unlock_fields: Vec<FormField>,
     pub unlock_problems: Vec<Problem>,
-    /// Why the run leaves the student unplaced (the engine's English sentence).
+    /// Why the run leaves the student unplaced, in the page's language.
     pub reason: String,
-    pub reason_lang: &'static str,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -806,8 +823,7 @@ async fn student_view(
         lock_problems,
         unlock_fields,
         unlock_problems,
-        reason: st.reason.clone().unwrap_or_default(),
-        reason_lang: if chrome.lang == crate::i18n::Lang::Sv { "en" } else { "" },
+        reason: if st.site.is_none() { unplaced_text(&chrome, st, &sites) } else { String::new() },
         chrome,
     };
     render(status, &page)

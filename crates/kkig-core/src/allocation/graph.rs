@@ -7,7 +7,7 @@
 //! that is within reach); every site in it gets its exact minutes from
 //! [`crate::geo::TravelModel::minutes`], the one travel function.
 
-use super::{Bipartite, Validated};
+use super::{Bipartite, UnplacedReason, Validated};
 use crate::geo::{Position, EARTH_RADIUS_KM};
 
 /// Sites of each field in latitude strips sorted by longitude.
@@ -212,15 +212,14 @@ fn arcs(v: &Validated<'_>, index: &FieldIndex, students: &[u32]) -> Arcs {
     out
 }
 
-/// One sentence saying why student `i` is unplaced; `load[j]` counts the non-locked students
-/// placed at site `j`.
-pub(super) fn reason(v: &Validated<'_>, index: &FieldIndex, i: usize, load: &[u32]) -> String {
+/// Why student `i` is unplaced; `load[j]` counts the non-locked students placed at site `j`.
+pub(super) fn reason(v: &Validated<'_>, index: &FieldIndex, i: usize, load: &[u32]) -> UnplacedReason {
     let inst = v.instance;
     let st = &inst.students[i];
     let limit = inst.rules.max_travel_minutes;
     let field = v.student_field[i];
     if !index.field_has_sites(field) {
-        return format!("There is no site in their field ({:?}) at all.", st.field);
+        return UnplacedReason::NoSiteInField { field: st.field.clone() };
     }
     let p = v.student_position(i);
     let mut reachable: Vec<(i64, u32)> = Vec::new();
@@ -231,31 +230,27 @@ pub(super) fn reason(v: &Validated<'_>, index: &FieldIndex, i: usize, load: &[u3
         }
     });
     if reachable.is_empty() {
-        return format!("There is no site in their field ({:?}) within the maximum travel of {limit} minutes.", st.field);
+        return UnplacedReason::NoneWithinTravel { field: st.field.clone(), limit };
     }
-    let name = |&(t, j): &(i64, u32)| format!("{} ({t} min)", inst.sites[j as usize].id);
     reachable.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(inst.sites[a.1 as usize].id.cmp(&inst.sites[b.1 as usize].id)));
     let open: Vec<(i64, i64, u32)> = reachable
         .iter()
         .filter(|&&(_, j)| load[j as usize] < v.free_capacity[j as usize])
         .map(|&(t, j)| (v.cost(i, j as usize, t), t, j))
         .collect();
-    if let Some(&(c, t, j)) = open.iter().min_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1))) {
-        let u = inst.rules.unplaced_penalty;
-        let cmp = if c > u { "more than" } else if c == u { "as much as" } else { "less than" };
-        return format!(
-            "Placing them would cost more than leaving them unplaced: the cheapest site with a free place, {}, costs {c}, {cmp} the unplaced penalty of {u}.",
-            name(&(t, j))
-        );
+    if let Some(&(cost, minutes, j)) = open.iter().min_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1))) {
+        return UnplacedReason::CostlierThanUnplaced {
+            site: inst.sites[j as usize].id.clone(),
+            minutes,
+            cost,
+            penalty: inst.rules.unplaced_penalty,
+        };
     }
-    let nearest: Vec<String> = reachable.iter().take(3).map(name).collect();
-    let n = reachable.len();
-    let all = if n == 1 { "The only site".to_string() } else { format!("All {n} sites") };
-    format!(
-        "{all} in their field within {limit} minutes {} full (nearest: {}).",
-        if n == 1 { "is" } else { "are" },
-        nearest.join(", ")
-    )
+    UnplacedReason::AllFull {
+        count: reachable.len(),
+        limit,
+        nearest: reachable.iter().take(3).map(|&(t, j)| (inst.sites[j as usize].id.clone(), t)).collect(),
+    }
 }
 
 #[cfg(test)]

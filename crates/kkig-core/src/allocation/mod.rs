@@ -377,8 +377,51 @@ pub struct Allocation {
     /// Per site: the dual price that certifies optimality (see [`certificate`]).
     pub prices: Vec<i64>,
     /// Per unplaced student (index): why.
-    pub reasons: BTreeMap<usize, String>,
+    pub reasons: BTreeMap<usize, UnplacedReason>,
     pub stats: SolveStats,
+}
+
+/// Why a student is unplaced, as data: the CLI writes its English sentence ([`std::fmt::Display`],
+/// the `unplaced_reasons` of the output file); pages say it in their own language.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UnplacedReason {
+    /// No site of the instance takes the student's field.
+    NoSiteInField { field: String },
+    /// Sites take the field, but none within `limit` minutes.
+    NoneWithinTravel { field: String, limit: i64 },
+    /// A reachable site has a free place, but placing the student there costs `cost`, not less
+    /// than the unplaced `penalty` (only when the penalty is set that low).
+    CostlierThanUnplaced { site: String, minutes: i64, cost: i64, penalty: i64 },
+    /// Every one of the `count` sites of the field within `limit` minutes is full; the nearest
+    /// (up to three) with their minutes.
+    AllFull { count: usize, limit: i64, nearest: Vec<(String, i64)> },
+}
+
+impl std::fmt::Display for UnplacedReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::NoSiteInField { field } => write!(f, "There is no site in their field ({field:?}) at all."),
+            Self::NoneWithinTravel { field, limit } => {
+                write!(f, "There is no site in their field ({field:?}) within the maximum travel of {limit} minutes.")
+            }
+            Self::CostlierThanUnplaced { site, minutes, cost, penalty } => {
+                let cmp = match cost.cmp(penalty) {
+                    std::cmp::Ordering::Greater => "more than",
+                    std::cmp::Ordering::Equal => "as much as",
+                    std::cmp::Ordering::Less => "less than",
+                };
+                write!(
+                    f,
+                    "Placing them would cost more than leaving them unplaced: the cheapest site with a free place, {site} ({minutes} min), costs {cost}, {cmp} the unplaced penalty of {penalty}."
+                )
+            }
+            Self::AllFull { count, limit, nearest } => {
+                let all = if *count == 1 { "The only site".to_string() } else { format!("All {count} sites") };
+                let names: Vec<String> = nearest.iter().map(|(id, t)| format!("{id} ({t} min)")).collect();
+                write!(f, "{all} in their field within {limit} minutes {} full (nearest: {}).", if *count == 1 { "is" } else { "are" }, names.join(", "))
+            }
+        }
+    }
 }
 
 /// Size of the work done, for the summary and the docs.
@@ -555,7 +598,7 @@ impl Allocation {
                 first = false;
                 write_str(out, &inst.students[i].id);
                 out.push(b':');
-                write_str(out, r);
+                write_str(out, &r.to_string());
             }
         }
         out.extend_from_slice(if first { b"}}\n" } else { b"\n}}\n" });

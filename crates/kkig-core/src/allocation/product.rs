@@ -194,8 +194,11 @@ pub struct PreviewStudent {
     pub locked: bool,
     /// The site of the published placement, if any.
     pub current_site: Option<String>,
-    /// Why the student is unplaced.
+    /// Why the student is unplaced (the engine's English sentence, as in `kkig allocate`).
     pub reason: Option<String>,
+    /// The same as data, for pages in other languages.
+    #[serde(skip)]
+    pub why: Option<super::UnplacedReason>,
 }
 
 /// Placed students in one travel bucket.
@@ -272,6 +275,7 @@ pub fn preview(d: &PeriodData<'_>, v: &Validated<'_>, a: &Allocation) -> Preview
             locked: st.locked_site.is_some(),
             current_site: st.current_site.clone(),
             reason: None,
+            why: None,
         };
         match a.site_of[i] {
             Some(j) => {
@@ -288,8 +292,10 @@ pub fn preview(d: &PeriodData<'_>, v: &Validated<'_>, a: &Allocation) -> Preview
                 assignments.push(super::Assignment { student: st.id.clone(), site: site.id.clone(), minutes: a.minutes[i], cost: a.costs[i] });
             }
             None => {
-                let r = a.reasons.get(&i).cloned().unwrap_or_default();
+                let why = a.reasons.get(&i).cloned();
+                let r = why.as_ref().map(|w| w.to_string()).unwrap_or_default();
                 line.reason = Some(r.clone());
+                line.why = why;
                 unplaced.push(st.id.clone());
                 reasons.insert(st.id.clone(), r);
             }

@@ -168,9 +168,9 @@ fn bonuses_penalties_and_unplaced() {
     assert_eq!(a.site_of[4], Some(0));
     let t5 = v.minutes(4, 0);
     assert_eq!(a.objective, -1 + 30 * 3 + t5);
-    assert!(a.reasons[&1].contains("no site in their field (\"g\") at all"), "{}", a.reasons[&1]);
-    assert!(a.reasons[&2].contains("within the maximum travel of 50 minutes"), "{}", a.reasons[&2]);
-    assert!(a.reasons[&3].contains("would cost more than leaving them unplaced"), "{}", a.reasons[&3]);
+    assert!(a.reasons[&1].to_string().contains("no site in their field (\"g\") at all"), "{}", a.reasons[&1]);
+    assert!(a.reasons[&2].to_string().contains("within the maximum travel of 50 minutes"), "{}", a.reasons[&2]);
+    assert!(a.reasons[&3].to_string().contains("would cost more than leaving them unplaced"), "{}", a.reasons[&3]);
 }
 
 #[test]
@@ -183,7 +183,7 @@ fn full_sites_are_named_in_the_reason() {
     };
     let a = run(&inst);
     assert_eq!(a.site_of, vec![Some(0), None]);
-    assert_eq!(a.reasons[&1], "All 2 sites in their field within 90 minutes are full (nearest: A (11 min), B (11 min)).");
+    assert_eq!(a.reasons[&1].to_string(), "All 2 sites in their field within 90 minutes are full (nearest: A (11 min), B (11 min)).");
 }
 
 fn err(json: &str) -> String {

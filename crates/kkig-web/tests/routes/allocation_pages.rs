@@ -247,3 +247,30 @@ async fn allocation_page_rules_lock_publish() {
         app.finish().await;
     }
 }
+
+/// Why a student is unplaced is said in the page's language, with the field's and the sites'
+/// names, not in the engine's English.
+#[tokio::test]
+async fn unplaced_reasons_in_the_pages_language() {
+    for app in apps(true).await {
+        let label = app.db.label;
+        users(&app).await;
+        let s = &app.db.store;
+        let period = s.vfu_periods(Some("UmU")).await.unwrap().remove(0).id;
+        let page = format!("/vfu/larosate/UmU/perioder/{period}/fordelning");
+        // One minute of travel at most: nearly nobody reaches a site.
+        let mut rules = s.allocation_rules("UmU").await.unwrap();
+        rules.max_travel_minutes = 1;
+        s.save_allocation_rules("UmU", &rules, &Actor::system("test")).await.unwrap();
+        let data = s.allocation_data(&period).await.unwrap().unwrap();
+        let preview = run(&data.view(), &rules).unwrap();
+        let far = preview.students.iter().filter(|x| x.reason.as_deref().is_some_and(|r| r.contains("within the maximum travel of 1 minutes"))).count();
+        assert!(far > 0, "{label}: students out of reach");
+        let sv = get(&app, Some("umu"), &page).await.body;
+        assert!(sv.contains("ligger inom den längsta restiden, 1 minut."), "{label}: {sv}");
+        assert!(!sv.contains("within the maximum travel"), "{label}: no English on the Swedish page");
+        let en = get(&app, Some("umu"), &format!("{page}?lang=en")).await.body;
+        assert!(en.contains("is within the maximum travel of 1 minute."), "{label}");
+        app.finish().await;
+    }
+}
