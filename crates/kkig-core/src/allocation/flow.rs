@@ -566,7 +566,7 @@ pub fn solve_sparse(g: &Bipartite, keep: usize, strategy: Strategy) -> FlowSolut
         // u_i of each student for the subgraph's prices.
         let mut added = 0usize;
         let mut next: Vec<u32> = sol.assignment.iter().map(|s| s.unwrap_or(UNPLACED)).collect();
-        for i in 0..n {
+        for (i, next_i) in next.iter_mut().enumerate() {
             let u = match sol.assignment[i] {
                 None => g.unplaced_penalty,
                 Some(j) => {
@@ -582,7 +582,7 @@ pub fn solve_sparse(g: &Bipartite, keep: usize, strategy: Strategy) -> FlowSolut
             let arcs = g.start[i] as usize..g.start[i + 1] as usize;
             if arcs.clone().any(|a| !kept[a] && g.cost[a] + sol.prices[g.site[a] as usize] < u) {
                 // The next round adds this student anew.
-                next[i] = WAITING;
+                *next_i = WAITING;
                 // Prices moved: keep the student's ⌈keep/2⌉ cheapest arcs at these prices too.
                 // The cheapest is an offending arc (every kept arc costs at least u), so each
                 // round adds an arc and the rounds end. Adding every offending arc instead
