@@ -509,8 +509,10 @@ struct Work {
 }
 
 /// Solve to a proven optimum. Arcs costing more than `unplaced_penalty` are allowed (never used).
+/// The graph's connected components are solved apart by [`solve_sparse`], on two threads when
+/// the graph is large ([`super::parts`]); the result does not depend on the threads.
 pub fn solve_bipartite(g: &Bipartite) -> FlowSolution {
-    solve_sparse(g, SPARSE_KEEP, Strategy::default())
+    super::parts::solve_parts(g, super::parts::TWO_THREADS_MIN_ARCS)
 }
 
 /// Arcs kept per student in the first round of [`solve_sparse`].

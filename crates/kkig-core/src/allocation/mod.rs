@@ -21,6 +21,7 @@ pub mod demo;
 pub mod product;
 mod flow;
 mod graph;
+pub mod parts;
 #[cfg(test)]
 mod tests;
 

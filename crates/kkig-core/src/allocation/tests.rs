@@ -33,6 +33,13 @@ fn run(inst: &Instance) -> Allocation {
         let s = solve_sparse(&problem, keep, super::Strategy::default());
         check_solution(inst, &v, &free, &s, a.objective, &format!("sparse {keep}"));
     }
+    // The connected components solved apart, on two threads and on one: the same solution,
+    // certified; and the whole graph solved in one piece has the same objective.
+    let two = parts::solve_parts(&problem, 0);
+    check_solution(inst, &v, &free, &two, a.objective, "components on two threads");
+    assert_eq!(two, parts::solve_parts(&problem, usize::MAX), "two threads and one differ");
+    let whole = solve_sparse(&problem, SPARSE_KEEP, super::Strategy::default());
+    check_solution(inst, &v, &free, &whole, a.objective, "whole graph in one piece");
     // Warm starts from the optimum with some students taken out again (every student, every
     // second, every third): their places are left with room at positive prices, which the
     // solver must refill or price down to 0 before adding the students anew.
@@ -424,4 +431,43 @@ fn demo_instances_are_deterministic_and_solve() {
     assert!((220..=320).contains(&total), "{total}");
     let r = run(&tight);
     assert!(r.placed() < 300);
+}
+
+/// Demo instances of several thousand students (many components: fields and regions), loose
+/// and tight: the components on two threads give the same solution as on one thread, and the
+/// same objective as the whole graph solved in one piece; all three are certified.
+#[test]
+fn components_on_two_threads_match_one_thread_on_demo_instances() {
+    for (students, sites, fields, seed, capacity_factor) in [(3000, 900, 4, 3, None), (4000, 1200, 6, 5, Some(0.9)), (2500, 800, 2, 9, Some(0.9))] {
+        let spec = demo::DemoSpec { students, sites, fields, seed, capacity_factor };
+        let inst = demo::generate(&spec, &[]);
+        let v = inst.validate().unwrap();
+        let (problem, free) = build_problem(&v);
+        assert!(parts::component_sizes(&problem).len() > 1, "{spec:?} has one component");
+        let two = parts::solve_parts(&problem, 0);
+        let one = parts::solve_parts(&problem, usize::MAX);
+        assert_eq!(two, one, "{spec:?}");
+        let whole = solve_sparse(&problem, SPARSE_KEEP, super::Strategy::default());
+        let objective = |s: &FlowSolution| {
+            let mut site_of = v.locked.clone();
+            for (k, &i) in free.iter().enumerate() {
+                site_of[i as usize] = s.assignment[k];
+            }
+            let o: i64 = site_of
+                .iter()
+                .enumerate()
+                .map(|(i, s)| match s {
+                    Some(j) => v.cost(i, *j as usize, v.minutes(i, *j as usize)),
+                    None => inst.rules.unplaced_penalty,
+                })
+                .sum();
+            (site_of, o)
+        };
+        let (site_two, o_two) = objective(&two);
+        let (site_whole, o_whole) = objective(&whole);
+        assert_eq!(o_two, o_whole, "{spec:?}");
+        certificate::check(&inst, &site_two, &two.prices, o_two).unwrap_or_else(|e| panic!("{spec:?} two threads: {e}"));
+        certificate::check(&inst, &site_whole, &whole.prices, o_whole).unwrap_or_else(|e| panic!("{spec:?} whole: {e}"));
+        assert_eq!(solve(&v).objective, o_two);
+    }
 }
