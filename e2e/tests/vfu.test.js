@@ -69,8 +69,11 @@ describe('VFU: the municipality coordinator (without JavaScript)', () => {
       await waitForH1(page, 'Ny VFU-plats i Sorsele');
 
       // The name left empty: 422, the summary links to the field, the message is next to it.
+      // The fields are checkboxes in groups, each with its subjects.
       await page.selectOption('#f-kind', 'school');
-      await page.fill('#f-fields', 'F-3|4-6');
+      await page.check('#f-field_teacher_f3');
+      await page.fill('#f-subjects_teacher_f3', 'svenska, matematik');
+      await page.check('#f-field_teacher_4_6');
       const bad = await post(page, '/vfu/kommun/2422/platser/ny', 'Ny VFU-plats i Sorsele');
       assert.equal(bad.status(), 422);
       const summary = page.locator('.error-summary');
@@ -79,7 +82,10 @@ describe('VFU: the municipality coordinator (without JavaScript)', () => {
       assert.equal(await page.locator('#f-name').getAttribute('aria-invalid'), 'true');
       assert.match(await page.locator('#f-name').getAttribute('aria-describedby'), /\bf-name-error\b/);
       assert.equal(await textOf(page.locator('#f-name-error')), 'Namn måste fyllas i.');
-      assert.equal(await page.locator('#f-fields').inputValue(), 'F-3|4-6', 'what was typed is kept');
+      assert.ok(await page.locator('#f-field_teacher_f3').isChecked() && await page.locator('#f-field_teacher_4_6').isChecked(), 'what was ticked is kept');
+      assert.ok(!(await page.locator('#f-field_nurse').isChecked()));
+      assert.equal(await page.locator('#f-subjects_teacher_f3').inputValue(), 'svenska, matematik', 'what was typed is kept');
+      assert.equal(await textOf(page.locator('fieldset#f-fields > legend')), 'Områden *');
 
       await page.fill('#f-name', SITE);
       await page.fill('#f-address', 'Skolgatan 1, 924 31 Sorsele');
@@ -87,6 +93,8 @@ describe('VFU: the municipality coordinator (without JavaScript)', () => {
       made.sitePath = new URL(page.url()).pathname;
       made.siteId = made.sitePath.split('/').pop();
       assert.equal(await textOf(page.locator('main .success')), 'Ändringarna är sparade.');
+      assert.ok(await page.locator('#f-field_teacher_f3').isChecked(), 'the saved fields are ticked');
+      assert.equal(await page.locator('#f-subjects_teacher_f3').inputValue(), 'svenska, matematik');
 
       // Interest for the default (coming) term: yes, two students.
       await page.selectOption('#h-interest', 'yes');
