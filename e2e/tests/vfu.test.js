@@ -120,7 +120,9 @@ describe('VFU: the municipality coordinator (without JavaScript)', () => {
       await page.fill('#f-name', sup.name);
       await page.fill('#f-email', sup.email);
       await page.selectOption('#f-site_id', { label: SITE });
-      await page.fill('#f-fields', 'F-3');
+      assert.equal(await textOf(page.locator('fieldset#f-fields > legend')), 'Områden *');
+      await page.check('#f-field_teacher_f3');
+      await page.fill('#f-subjects_teacher_f3', 'svenska');
       await page.fill('#f-employment_percent', '150');
       const bad = await post(page, '/vfu/kommun/2422/handledare/ny', 'Ny handledare i Sorsele');
       assert.equal(bad.status(), 422);

@@ -48,7 +48,6 @@ vfu-sites-caption = The sites and their answers for { $term }
 vfu-site-new = New site
 vfu-site-new-title = New placement site in { $name }
 vfu-site-edit-title = Change placement site: { $name }
-vfu-hint-fields = Fields the site takes, separated by |, subjects after a colon: e.g. F-3:svenska,matematik|4-6 or nurse.
 vfu-hint-position = Latitude and longitude in decimals (e.g. 65.5385 and 17.5246). Empty: the seat town's position.
 vfu-hosting-title = Interest per term
 vfu-hosting-caption = The site's answers per term

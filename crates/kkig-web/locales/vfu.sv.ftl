@@ -48,7 +48,6 @@ vfu-sites-caption = Platserna och deras svar för { $term }
 vfu-site-new = Ny plats
 vfu-site-new-title = Ny VFU-plats i { $name }
 vfu-site-edit-title = Ändra VFU-plats: { $name }
-vfu-hint-fields = Områden som platsen tar emot, åtskilda med |, ämnen efter kolon: t.ex. F-3:svenska,matematik|4-6 eller sjuksköterska.
 vfu-hint-position = Latitud och longitud med decimaler (t.ex. 65,5385 och 17,5246). Tomt: centralortens läge.
 vfu-hosting-title = Intresse per termin
 vfu-hosting-caption = Platsens svar per termin

@@ -965,9 +965,10 @@ impl FieldState {
     }
 }
 
-/// The site form as posted: the text inputs, and `field_CODE` (a checkbox) with `subjects_CODE`
-/// per field. A post without any checkbox field may give `fields` in the file form instead.
-fn site_form_input(pairs: &[(String, String)]) -> (SiteInput, FieldState) {
+/// The field checkboxes of a site or supervisor form as posted: `field_CODE` (a checkbox) with
+/// `subjects_CODE` per field, joined into the file form the core validates. A post without any
+/// checkbox field may give `fields` in the file form instead.
+fn field_choice_input(pairs: &[(String, String)]) -> (String, FieldState) {
     let get = |k: &str| pairs.iter().rev().find(|(n, _)| n == k).map(|(_, v)| v.clone()).unwrap_or_default();
     let mut state = FieldState::default();
     let mut any = false;
@@ -979,16 +980,50 @@ fn site_form_input(pairs: &[(String, String)]) -> (SiteInput, FieldState) {
             state.0.insert(f, (on, subjects));
         }
     }
-    let fields = if any {
-        state.text()
-    } else {
-        let text = get("fields");
-        if let Ok(list) = FieldSpec::parse_list(&text) {
-            state = FieldState::of(&list);
-        }
-        text
-    };
+    if any {
+        return (state.text(), state);
+    }
+    let text = get("fields");
+    if let Ok(list) = FieldSpec::parse_list(&text) {
+        state = FieldState::of(&list);
+    }
+    (text, state)
+}
+
+/// The last value posted for `key`, or empty.
+fn posted(pairs: &[(String, String)], key: &str) -> String {
+    pairs.iter().rev().find(|(n, _)| n == key).map(|(_, v)| v.clone()).unwrap_or_default()
+}
+
+/// The site form as posted (see [`field_choice_input`] for its fields).
+fn site_form_input(pairs: &[(String, String)]) -> (SiteInput, FieldState) {
+    let get = |k: &str| posted(pairs, k);
+    let (fields, state) = field_choice_input(pairs);
     let input = SiteInput { id: String::new(), municipality: String::new(), name: get("name"), kind: get("kind"), address: get("address"), lat: get("lat"), lon: get("lon"), fields };
+    (input, state)
+}
+
+/// The supervisor form as posted (see [`field_choice_input`] for its fields).
+fn supervisor_form_input(pairs: &[(String, String)]) -> (SupervisorInput, FieldState) {
+    let get = |k: &str| posted(pairs, k);
+    let (fields, state) = field_choice_input(pairs);
+    let input = SupervisorInput {
+        email: get("email"),
+        name: get("name"),
+        phone: get("phone"),
+        municipality: String::new(),
+        site_id: get("site_id"),
+        fields,
+        employment_percent: get("employment_percent"),
+        training: get("training"),
+        training_date: get("training_date"),
+        training_university: get("training_university"),
+        students_per_period: get("students_per_period"),
+        unavailable_terms: get("unavailable_terms"),
+        consent_contact: get("consent_contact"),
+        invite: get("invite"),
+        invite_date: get("invite_date"),
+    };
     (input, state)
 }
 
@@ -1313,7 +1348,7 @@ async fn supervisor_fields(state: &AppState, chrome: &Chrome, m: &Muni, i: &Supe
         Field::new("f", "email", chrome.t("vfu-col-email"), "email", &i.email).required(),
         Field::new("f", "phone", chrome.t("vfu-col-phone"), "text", &i.phone),
         Field::new("f", "site_id", chrome.t("vfu-col-site"), "select", &i.site_id).options(site_opts),
-        Field::new("f", "fields", chrome.t("vfu-col-fields"), "text", &i.fields).hint(chrome.t("vfu-hint-fields")).required(),
+        Field::new("f", "fields", chrome.t("vfu-col-fields"), "choice", "").hint(chrome.t("vfu-hint-field-choice")).required(),
         Field::new("f", "employment_percent", chrome.t("vfu-col-employment"), "text", &i.employment_percent).hint(chrome.t("vfu-hint-employment")),
         Field::new("f", "students_per_period", chrome.t("vfu-col-students-per-period"), "number", &i.students_per_period),
         Field::new("f", "training", chrome.t("vfu-col-training"), "select", &i.training).options(levels),
@@ -1326,11 +1361,15 @@ async fn supervisor_fields(state: &AppState, chrome: &Chrome, m: &Muni, i: &Supe
     ])
 }
 
-async fn supervisor_form(state: &AppState, chrome: Chrome, m: &Muni, i: &SupervisorInput, id: Option<&str>, errors: &[FieldError]) -> Response {
+/// The supervisor form; `choice` is what was ticked and typed in the field checkboxes (from
+/// the saved supervisor when `None`).
+async fn supervisor_form(state: &AppState, chrome: Chrome, m: &Muni, i: &SupervisorInput, choice: Option<&FieldState>, id: Option<&str>, errors: &[FieldError]) -> Response {
     let fields = tri!(supervisor_fields(state, &chrome, m, i).await);
+    let choice = choice.cloned().unwrap_or_else(|| FieldSpec::parse_list(&i.fields).map(|l| FieldState::of(&l)).unwrap_or_default());
+    let choice = Some(field_choice(&chrome, &choice));
     let list = format!("{}/handledare", m.base());
     let cr = crumbs(&[("/vfu", chrome.t("vfu-title")), (&m.base(), m.name.clone()), (&list, chrome.t("vfu-supervisors-title"))]);
-    let page = match id {
+    let mut page = match id {
         None => {
             let title = chrome.t1("vfu-supervisor-new-title", "name", &m.name);
             FormPage::new(chrome, title, cr, format!("{list}/ny"), fields)
@@ -1342,17 +1381,19 @@ async fn supervisor_form(state: &AppState, chrome: Chrome, m: &Muni, i: &Supervi
             p
         }
     };
+    page.choice = choice;
     page.errors(errors).respond()
 }
 
 async fn supervisor_new_form(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, Path(kod): Path<String>) -> Response {
     let m = tri!(muni(&state, &chrome, me, &kod, Action::Write).await);
     let i = SupervisorInput { employment_percent: "100".into(), students_per_period: "1".into(), training: "none".into(), invite: "not_invited".into(), consent_contact: "1".into(), ..Default::default() };
-    supervisor_form(&state, chrome, &m, &i, None, &[]).await
+    supervisor_form(&state, chrome, &m, &i, None, None, &[]).await
 }
 
-async fn supervisor_create(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, Path(kod): Path<String>, Form(mut i): Form<SupervisorInput>) -> Response {
+async fn supervisor_create(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, Path(kod): Path<String>, Form(pairs): Form<Vec<(String, String)>>) -> Response {
     let m = tri!(muni(&state, &chrome, me, &kod, Action::Write).await);
+    let (mut i, fs) = supervisor_form_input(&pairs);
     i.municipality = m.code.to_string();
     let ctx = store!(chrome, state.store.vfu_context().await);
     let errors = match i.parse(&ctx) {
@@ -1362,7 +1403,7 @@ async fn supervisor_create(State(state): State<AppState>, chrome: Chrome, me: Ma
             Saved::Invalid(e) => e,
         },
     };
-    supervisor_form(&state, chrome, &m, &i, None, &errors).await
+    supervisor_form(&state, chrome, &m, &i, Some(&fs), None, &errors).await
 }
 
 /// A supervisor of this municipality that the user may `action`, or 404 (as if missing).
@@ -1377,11 +1418,12 @@ async fn own_supervisor(state: &AppState, chrome: &Chrome, m: &Muni, id: &str, a
 async fn supervisor_edit_form(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, Path((kod, id)): Path<(String, String)>) -> Response {
     let m = tri!(muni(&state, &chrome, me, &kod, Action::Read).await);
     let s = tri!(own_supervisor(&state, &chrome, &m, &id, Action::Read).await);
-    supervisor_form(&state, chrome, &m, &supervisor_input(&s), Some(&s.id), &[]).await
+    supervisor_form(&state, chrome, &m, &supervisor_input(&s), None, Some(&s.id), &[]).await
 }
 
-async fn supervisor_update(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, Path((kod, id)): Path<(String, String)>, Form(mut i): Form<SupervisorInput>) -> Response {
+async fn supervisor_update(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, Path((kod, id)): Path<(String, String)>, Form(pairs): Form<Vec<(String, String)>>) -> Response {
     let m = tri!(muni(&state, &chrome, me, &kod, Action::Write).await);
+    let (mut i, fs) = supervisor_form_input(&pairs);
     let old = tri!(own_supervisor(&state, &chrome, &m, &id, Action::Write).await);
     i.municipality = m.code.to_string();
     let ctx = store!(chrome, state.store.vfu_context().await);
@@ -1396,7 +1438,7 @@ async fn supervisor_update(State(state): State<AppState>, chrome: Chrome, me: Ma
             }
         }
     };
-    supervisor_form(&state, chrome, &m, &i, Some(&old.id), &errors).await
+    supervisor_form(&state, chrome, &m, &i, Some(&fs), Some(&old.id), &errors).await
 }
 
 async fn supervisor_delete(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, Path((kod, id)): Path<(String, String)>) -> Response {

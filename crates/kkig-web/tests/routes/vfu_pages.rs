@@ -245,11 +245,23 @@ async fn coordinators_student_and_supervisor_flow() {
         odd[3] = ("fields", "teleport");
         let bad = post(&app, "muni_a", "/vfu/kommun/2422/handledare/ny", &form(&odd)).await;
         assert!(bad.body.contains("Områden: ”teleport” är inget område som kkig känner till."), "{label}: {}", bad.body);
-        let mut good = sup_form;
-        good[4] = ("employment_percent", "80");
-        let ok = post(&app, "muni_a", "/vfu/kommun/2422/handledare/ny", &form(&good)).await;
+        // The form's checkboxes: what was ticked and typed is kept on an error.
+        let mut boxes = sup_form;
+        boxes[3] = ("field_teacher_f3", "1");
+        let mut boxes = boxes.to_vec();
+        boxes.push(("subjects_teacher_f3", "svenska, matematik"));
+        let bad = post(&app, "muni_a", "/vfu/kommun/2422/handledare/ny", &form(&boxes)).await;
+        assert_eq!(bad.status, 422, "{label}");
+        assert!(bad.body.contains("name=\"field_teacher_f3\" value=\"1\" checked>"), "{label}: {}", bad.body);
+        assert!(bad.body.contains("name=\"subjects_teacher_f3\" value=\"svenska, matematik\""), "{label}");
+        assert!(!bad.body.contains("name=\"field_teacher_4_6\" value=\"1\" checked>"), "{label}");
+        boxes[4] = ("employment_percent", "80");
+        let ok = post(&app, "muni_a", "/vfu/kommun/2422/handledare/ny", &form(&boxes)).await;
         assert_eq!(ok.status, 303, "{label}: {}", ok.body);
         let sup = s.supervisors(Some("2422".parse().unwrap())).await.unwrap().into_iter().find(|x| x.email == "supervisor@vfu.test").unwrap();
+        assert_eq!(sup.fields.iter().map(|f| (f.field.code(), f.subjects.join(","))).collect::<Vec<_>>(), [("teacher_f3", "svenska,matematik".to_string())], "{label}");
+        let edit = get(&app, Some("muni_a"), &format!("/vfu/kommun/2422/handledare/{}", sup.id)).await;
+        assert!(edit.body.contains("name=\"field_teacher_f3\" value=\"1\" checked>"), "{label}: the saved fields are ticked");
         assert_eq!(sup.person_id, w.users["supervisor"].person_id, "{label}");
         let inv = post(&app, "muni_a", &format!("/vfu/kommun/2422/handledare/{}/inbjudan", sup.id), "status=invited&university=").await;
         assert_eq!(inv.status, 303, "{label}: {}", inv.body);
