@@ -57,7 +57,8 @@ impl Bipartite {
 pub struct FlowSolution {
     pub assignment: Vec<Option<u32>>,
     pub prices: Vec<i64>,
-    /// Global phases of the last round, and rounds of [`solve_sparse`] (1 when not sparse).
+    /// Global phases of the last round, and rounds of [`solve_sparse`] (1 when not sparse);
+    /// from [`solve_bipartite`], the most of any connected component.
     pub phases: u32,
     pub rounds: u32,
 }

@@ -429,7 +429,8 @@ impl std::fmt::Display for UnplacedReason {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SolveStats {
     pub candidate_edges: usize,
-    /// Global phases of the solver's last round, and rounds of the sparse-first solve.
+    /// Global phases of the solver's last round, and rounds of the sparse-first solve (the
+    /// most of any connected component, each solved apart).
     pub phases: u32,
     pub rounds: u32,
 }
