@@ -27,7 +27,7 @@ use kkig_core::access::{Action, Target};
 use fluent_bundle::FluentValue;
 use kkig_core::allocation::product::{current_site, firm_site, run, Preview, PreviewStudent};
 use kkig_core::allocation::{Rules, UnplacedReason, MAX_RULE_MAGNITUDE, MAX_TRAVEL_LIMIT};
-use kkig_core::vfu::{Day, FieldError, VfuPeriod};
+use kkig_core::vfu::{FieldError, VfuPeriod};
 use kkig_core::Kommunkod;
 use kkig_store::{Actor, AllocationData, AllocationLock, PublishReport, StoreError, UserRecord};
 use serde::Deserialize;
@@ -35,7 +35,7 @@ use serde::Deserialize;
 use crate::account::{format_time, signed_in};
 use crate::auth::MaybeUser;
 use crate::i18n::format_decimal;
-use crate::page::{forbidden, not_found, render, unavailable, Chrome, MessagePage};
+use crate::page::{forbidden, render, unavailable, Chrome, MessagePage};
 use crate::AppState;
 
 const BASE: &str = "/vfu/larosate/{uni}/perioder/{id}/fordelning";
@@ -51,31 +51,7 @@ pub fn routes() -> Router<AppState> {
         .route(&format!("{BASE}/publicera"), get(publish_page).post(publish))
 }
 
-macro_rules! tri {
-    ($e:expr) => {
-        match $e {
-            Ok(v) => v,
-            Err(r) => return r,
-        }
-    };
-}
-
-macro_rules! store {
-    ($chrome:expr, $e:expr) => {
-        match $e {
-            Ok(v) => v,
-            Err(e) => return unavailable($chrome.clone(), &e),
-        }
-    };
-}
-
-fn today() -> Day {
-    Day(time::OffsetDateTime::now_utc().date())
-}
-
-fn nf(chrome: &Chrome) -> Response {
-    not_found(chrome.clone(), chrome.t1("not-found-text", "path", &chrome.display_path()))
-}
+use crate::page::{nf, store, today, tri};
 
 /// The signed-in coordinator, the university and the period of a request.
 struct Ctx {

@@ -251,3 +251,35 @@ pub fn unavailable(chrome: Chrome, error: &dyn std::fmt::Display) -> Response {
     tracing::error!(error = %error, at = %time, "page failed");
     render(StatusCode::SERVICE_UNAVAILABLE, &ErrorPage { chrome, time })
 }
+
+/// The value of a handler step that may already be the response (an error page): `tri!(step)`.
+macro_rules! tri {
+    ($e:expr) => {
+        match $e {
+            Ok(v) => v,
+            Err(r) => return r,
+        }
+    };
+}
+pub(crate) use tri;
+
+/// The value of a store call, or the "database unavailable" page: `store!(chrome, call)`.
+macro_rules! store {
+    ($chrome:expr, $e:expr) => {
+        match $e {
+            Ok(v) => v,
+            Err(e) => return $crate::page::unavailable($chrome.clone(), &e),
+        }
+    };
+}
+pub(crate) use store;
+
+/// Today (UTC), the day the VFU pages count from.
+pub(crate) fn today() -> kkig_core::vfu::Day {
+    kkig_core::vfu::Day(time::OffsetDateTime::now_utc().date())
+}
+
+/// The 404 page for the requested path.
+pub(crate) fn nf(chrome: &Chrome) -> Response {
+    not_found(chrome.clone(), chrome.t1("not-found-text", "path", &chrome.display_path()))
+}

@@ -31,7 +31,7 @@ use serde::Deserialize;
 use crate::account::signed_in;
 use crate::auth::MaybeUser;
 use crate::field_errors::error_text;
-use crate::page::{forbidden, not_found, render, unavailable, Chrome, MessagePage};
+use crate::page::{forbidden, render, unavailable, Chrome, MessagePage};
 use crate::AppState;
 
 /// The VFU pages, merged into the application's router.
@@ -77,31 +77,7 @@ pub fn routes() -> Router<AppState> {
         .route("/vfu/placering/{id}/ta-bort", post(placement_delete))
 }
 
-macro_rules! tri {
-    ($e:expr) => {
-        match $e {
-            Ok(v) => v,
-            Err(r) => return r,
-        }
-    };
-}
-
-macro_rules! store {
-    ($chrome:expr, $e:expr) => {
-        match $e {
-            Ok(v) => v,
-            Err(e) => return unavailable($chrome.clone(), &e),
-        }
-    };
-}
-
-fn today() -> Day {
-    Day(time::OffsetDateTime::now_utc().date())
-}
-
-fn nf(chrome: &Chrome) -> Response {
-    not_found(chrome.clone(), chrome.t1("not-found-text", "path", &chrome.display_path()))
-}
+use crate::page::{nf, store, today, tri};
 
 fn see_other(to: &str) -> Response {
     Redirect::to(to).into_response()

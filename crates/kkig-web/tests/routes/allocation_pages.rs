@@ -9,7 +9,15 @@ use kkig_core::allocation::product::run;
 use kkig_core::privacy::hash_token;
 use kkig_store::{Actor, AllocationStore, NewUser, PlacementFilter, Store, VfuStore};
 
-use crate::common::{apps, TestApp, TestResponse};
+use crate::common::{apps, form, get_as, location, post_form_as, TestApp, TestResponse};
+
+async fn get(app: &TestApp, role: Option<&str>, uri: &str) -> TestResponse {
+    get_as(app, role.map(secret).as_deref(), uri).await
+}
+
+async fn post(app: &TestApp, role: &str, uri: &str, body: &str) -> TestResponse {
+    post_form_as(app, &secret(role), uri, body).await
+}
 
 fn secret(key: &str) -> String {
     format!("kkig_allocpage_{key}_secret")
@@ -32,36 +40,6 @@ async fn users(app: &TestApp) {
             .unwrap();
         s.create_api_token(&u.id, &format!("tok-{key}"), "test", &hash_token(&secret(key)), 4_000_000_000, &cli).await.unwrap();
     }
-}
-
-async fn get(app: &TestApp, role: Option<&str>, uri: &str) -> TestResponse {
-    let auth = role.map(|r| format!("Bearer {}", secret(r)));
-    let headers: Vec<(&str, &str)> = auth.as_deref().map(|a| vec![("authorization", a)]).unwrap_or_default();
-    app.send("GET", uri, &headers, "").await
-}
-
-/// A form POST as the browser sends it from kkig's own pages.
-async fn post(app: &TestApp, role: &str, uri: &str, body: &str) -> TestResponse {
-    let auth = format!("Bearer {}", secret(role));
-    app.send("POST", uri, &[("authorization", auth.as_str()), ("content-type", "application/x-www-form-urlencoded")], body).await
-}
-
-fn enc(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
-            b' ' => "+".into(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
-fn form(pairs: &[(&str, &str)]) -> String {
-    pairs.iter().map(|(k, v)| format!("{k}={}", enc(v))).collect::<Vec<_>>().join("&")
-}
-
-fn location(res: &TestResponse) -> String {
-    res.headers.get("location").map(|v| v.to_str().unwrap().to_string()).unwrap_or_default()
 }
 
 async fn audit(app: &TestApp, entity: &str, action: &str) -> usize {

@@ -94,3 +94,37 @@ pub async fn apps(demo: bool) -> Vec<TestApp> {
     }
     out
 }
+
+/// A value encoded for an `application/x-www-form-urlencoded` body.
+pub fn enc(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            b' ' => "+".into(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// A form body as a browser posts it.
+pub fn form(pairs: &[(&str, &str)]) -> String {
+    pairs.iter().map(|(k, v)| format!("{k}={}", enc(v))).collect::<Vec<_>>().join("&")
+}
+
+/// The `location` header of a redirect, or empty.
+pub fn location(res: &TestResponse) -> String {
+    res.headers.get("location").map(|v| v.to_str().unwrap().to_string()).unwrap_or_default()
+}
+
+/// A GET with a bearer token (`None`: anonymous).
+pub async fn get_as(app: &TestApp, token: Option<&str>, uri: &str) -> TestResponse {
+    let auth = token.map(|t| format!("Bearer {t}"));
+    let headers: Vec<(&str, &str)> = auth.as_deref().map(|a| vec![("authorization", a)]).unwrap_or_default();
+    app.send("GET", uri, &headers, "").await
+}
+
+/// A form POST as the browser sends it from kkig's own pages, with a bearer token.
+pub async fn post_form_as(app: &TestApp, token: &str, uri: &str, body: &str) -> TestResponse {
+    let auth = format!("Bearer {token}");
+    app.send("POST", uri, &[("authorization", auth.as_str()), ("content-type", "application/x-www-form-urlencoded")], body).await
+}

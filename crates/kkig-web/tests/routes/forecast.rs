@@ -8,7 +8,7 @@ use kkig_core::access::Role;
 use kkig_core::privacy::hash_token;
 use kkig_store::{Actor, ForecastStore, NewUser, Store};
 
-use crate::common::{apps, TestApp, TestResponse};
+use crate::common::{apps, form, TestApp, TestResponse};
 
 const ROLES: [(&str, Role, Option<&str>); 6] = [
     ("admin", Role::Admin, None),
@@ -43,20 +43,6 @@ async fn send(app: &TestApp, role: Option<&str>, method: &str, uri: &str, conten
         headers.push(("authorization", a.as_str()));
     }
     app.send(method, uri, &headers, body).await
-}
-
-fn enc(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
-            b' ' => "+".into(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
-fn form(pairs: &[(&str, &str)]) -> String {
-    pairs.iter().map(|(k, v)| format!("{k}={}", enc(v))).collect::<Vec<_>>().join("&")
 }
 
 #[tokio::test]
