@@ -24,11 +24,30 @@ use super::flow::{solve_sparse, Bipartite, FlowSolution, Strategy, SPARSE_KEEP};
 pub const TWO_THREADS_MIN_ARCS: usize = 5_000;
 
 /// A connected component: its students and sites (ascending, global indices) and its graph
-/// with local indices.
+/// with local indices, without the arcs (`site` and `cost` empty) until it is solved: each
+/// thread copies the arcs of the components it solves, and drops them when done.
 struct Part {
     students: Vec<u32>,
     sites: Vec<u32>,
     graph: Bipartite,
+}
+
+impl Part {
+    fn arcs(&self) -> usize {
+        self.graph.start.last().copied().unwrap_or(0) as usize
+    }
+
+    /// The component's graph with its arcs; `local` maps a site to its index in its component.
+    fn with_arcs(&self, g: &Bipartite, local: &[u32]) -> Bipartite {
+        let mut site = Vec::with_capacity(self.arcs());
+        let mut cost = Vec::with_capacity(self.arcs());
+        for &i in &self.students {
+            let arcs = g.start[i as usize] as usize..g.start[i as usize + 1] as usize;
+            site.extend(g.site[arcs.clone()].iter().map(|&j| local[j as usize]));
+            cost.extend_from_slice(&g.cost[arcs]);
+        }
+        Bipartite { capacity: self.graph.capacity.clone(), unplaced_penalty: self.graph.unplaced_penalty, start: self.graph.start.clone(), site, cost }
+    }
 }
 
 fn find(parent: &mut [u32], mut x: u32) -> u32 {
@@ -42,13 +61,14 @@ fn find(parent: &mut [u32], mut x: u32) -> u32 {
 
 /// Sizes of the components that have arcs, as (students, sites, arcs), largest first.
 pub fn component_sizes(g: &Bipartite) -> Vec<(usize, usize, usize)> {
-    let mut sizes: Vec<_> = split(g).iter().map(|p| (p.students.len(), p.sites.len(), p.graph.site.len())).collect();
+    let mut sizes: Vec<_> = split(g).0.iter().map(|p| (p.students.len(), p.sites.len(), p.arcs())).collect();
     sizes.sort_unstable_by(|a, b| b.2.cmp(&a.2).then(b.0.cmp(&a.0)));
     sizes
 }
 
-/// The components with arcs, ordered by their first student.
-fn split(g: &Bipartite) -> Vec<Part> {
+/// The components with arcs, ordered by their first student, and each site's index in its
+/// component.
+fn split(g: &Bipartite) -> (Vec<Part>, Vec<u32>) {
     let n = g.students();
     let m = g.capacity.len();
     // Union-find over the sites: a student joins all the sites it has arcs to.
@@ -69,9 +89,8 @@ fn split(g: &Bipartite) -> Vec<Part> {
     // Number the components in the order of their first student.
     const NONE: u32 = u32::MAX;
     let mut comp_of_root = vec![NONE; m];
-    let mut comp_of_student = vec![NONE; n];
     let mut parts: Vec<Part> = Vec::new();
-    for (i, comp) in comp_of_student.iter_mut().enumerate() {
+    for i in 0..n {
         let a0 = g.start[i] as usize;
         if g.start[i + 1] as usize == a0 {
             continue;
@@ -85,7 +104,6 @@ fn split(g: &Bipartite) -> Vec<Part> {
                 graph: Bipartite { capacity: Vec::new(), unplaced_penalty: g.unplaced_penalty, start: vec![0], site: Vec::new(), cost: Vec::new() },
             });
         }
-        *comp = comp_of_root[r];
         let p = &mut parts[comp_of_root[r] as usize];
         p.students.push(i as u32);
         p.graph.start.push(p.graph.start.last().copied().unwrap_or(0) + (g.start[i + 1] - g.start[i]));
@@ -101,22 +119,7 @@ fn split(g: &Bipartite) -> Vec<Part> {
             p.graph.capacity.push(g.capacity[j]);
         }
     }
-    for p in &mut parts {
-        let arcs = *p.graph.start.last().unwrap_or(&0) as usize;
-        p.graph.site.reserve_exact(arcs);
-        p.graph.cost.reserve_exact(arcs);
-    }
-    for (i, &c) in comp_of_student.iter().enumerate() {
-        if c == NONE {
-            continue;
-        }
-        let p = &mut parts[c as usize];
-        for a in g.start[i] as usize..g.start[i + 1] as usize {
-            p.graph.site.push(local[g.site[a] as usize]);
-            p.graph.cost.push(g.cost[a]);
-        }
-    }
-    parts
+    (parts, local)
 }
 
 /// Solve each component with [`solve_sparse`] (on two threads when the graph has at least
@@ -124,11 +127,11 @@ fn split(g: &Bipartite) -> Vec<Part> {
 pub fn solve_parts(g: &Bipartite, two_threads_min_arcs: usize) -> FlowSolution {
     let n = g.students();
     let m = g.capacity.len();
-    let parts = split(g);
-    let solve = |p: &Part| solve_sparse(&p.graph, SPARSE_KEEP, Strategy::default());
+    let (parts, local) = split(g);
+    let solve = |p: &Part| solve_sparse(&p.with_arcs(g, &local), SPARSE_KEEP, Strategy::default());
     // Largest first.
     let mut order: Vec<usize> = (0..parts.len()).collect();
-    order.sort_by_key(|&c| (std::cmp::Reverse(parts[c].graph.site.len()), c));
+    order.sort_by_key(|&c| (std::cmp::Reverse(parts[c].arcs()), c));
     let mut sols: Vec<Option<FlowSolution>> = vec![None; parts.len()];
     if parts.len() >= 2 && g.site.len() >= two_threads_min_arcs {
         let next = AtomicUsize::new(0);
