@@ -11,32 +11,16 @@
 // - every state in Swedish and English: h1 and zero axe violations (WCAG 2.1 A/AA).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { LANGS, assertNoAxeViolations, norm, textOf, useSuite, withLang } from '../lib/harness.js';
-import { signIn, submit } from '../lib/accounts.js';
+import { LANGS, assertNoAxeViolations, norm, textOf, useSuite } from '../lib/harness.js';
+import { submit } from '../lib/accounts.js';
+import { openPage as open, signedInAs, waitForHeading as waitForH1 } from '../lib/flows.js';
 import { DEMO_NOTICE } from '../lib/pages.js';
 
 const suite = useSuite();
+const signedIn = (key, options) => signedInAs(suite, key, options);
 
 /** What the story found and made, for the later steps. */
 const made = {};
-
-async function signedIn(key, { js = true, lang = 'sv' } = {}) {
-  const ctx = await suite.newContext({ javaScriptEnabled: js });
-  const page = await ctx.newPage();
-  await signIn(suite, page, suite.accounts[key], lang);
-  return page;
-}
-
-async function open(page, path, lang = 'sv', status = 200) {
-  const res = await page.goto(withLang(path, lang));
-  assert.equal(res.status(), status, `GET ${path}`);
-  return res;
-}
-
-/** Waits until the page's h1 reads `text` (works with JavaScript switched off). */
-function waitForH1(page, text) {
-  return page.getByRole('heading', { level: 1, name: text, exact: true }).waitFor({ timeout: 10_000 });
-}
 
 /** Submits the form with `action` by its submit button and waits for the h1 of the next page. */
 async function post(page, action, h1) {

@@ -15,9 +15,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { LANGS, assertNoAxeViolations, norm, textOf, useSuite, withLang } from '../lib/harness.js';
-import { signIn, submit } from '../lib/accounts.js';
+import { submit } from '../lib/accounts.js';
+import { openPage as open, signedInAs, waitForHeading as waitForH1 } from '../lib/flows.js';
 
 const suite = useSuite();
+const signedIn = (key, options) => signedInAs(suite, key, options);
 
 const SITE = 'Kryssgårdens skola';
 const COURSE = 'E2E7';
@@ -27,23 +29,6 @@ const END = day(155);
 
 /** What the story made, for the later steps. */
 const made = {};
-
-async function signedIn(key, { js = true, lang = 'sv' } = {}) {
-  const ctx = await suite.newContext({ javaScriptEnabled: js });
-  const page = await ctx.newPage();
-  await signIn(suite, page, suite.accounts[key], lang);
-  return page;
-}
-
-async function open(page, path, lang = 'sv', status = 200) {
-  const res = await page.goto(withLang(path, lang));
-  assert.equal(res.status(), status, `GET ${path}`);
-  return res;
-}
-
-function waitForH1(page, text) {
-  return page.getByRole('heading', { level: 1, name: text, exact: true }).waitFor({ timeout: 10_000 });
-}
 
 /** Submits `button` and waits for the h1 of the page shown next; resolves to the POST's response. */
 function post(page, button, h1) {

@@ -15,10 +15,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { LANGS, assertNoAxeViolations, norm, textOf, useSuite, withLang } from '../lib/harness.js';
-import { signIn, submit } from '../lib/accounts.js';
+import { submit } from '../lib/accounts.js';
+import { openPage as open, signedInAs, waitForHeading as waitForH1 } from '../lib/flows.js';
 import { DEMO_NOTICE } from '../lib/pages.js';
 
 const suite = useSuite();
+const signedIn = (key, options) => signedInAs(suite, key, options);
 
 const SITE = 'E2E-skolan';
 const COURSE = 'E2E1';
@@ -29,20 +31,6 @@ const END = day(155);
 /** What the story made, for the later steps and the page list. */
 const made = {};
 
-/** A signed-in page for `key` (JavaScript on unless `js` is false); close with `page.context().close()`. */
-async function signedIn(key, { js = true, lang = 'sv' } = {}) {
-  const ctx = await suite.newContext({ javaScriptEnabled: js });
-  const page = await ctx.newPage();
-  await signIn(suite, page, suite.accounts[key], lang);
-  return page;
-}
-
-async function open(page, path, lang = 'sv', status = 200) {
-  const res = await page.goto(withLang(path, lang));
-  assert.equal(res.status(), status, `GET ${path}`);
-  return res;
-}
-
 /** Submits the form with `action` by its submit button and waits for the h1 of the page shown next. */
 async function post(page, action, h1, button = 'button[type="submit"]') {
   return submit(page, page.locator(`main form[action="${action}"] ${button}`).first(), () => waitForH1(page, h1));
@@ -50,10 +38,6 @@ async function post(page, action, h1, button = 'button[type="submit"]') {
 
 const h1 = (page) => textOf(page.locator('h1'));
 
-/** Waits until the page's h1 reads `text` (from Node: works with JavaScript switched off too). */
-function waitForH1(page, text) {
-  return page.getByRole('heading', { level: 1, name: text, exact: true }).waitFor({ timeout: 10_000 });
-}
 const mainText = async (page) => norm(await page.locator('main').innerText());
 
 describe('VFU: the municipality coordinator (without JavaScript)', () => {
