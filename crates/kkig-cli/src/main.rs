@@ -420,7 +420,7 @@ async fn user(database_url: &str, base_url: &str, cmd: UserCommand) -> anyhow::R
                 println!("the user chooses a password here (valid 7 days, once): {base}{path}");
             }
             UserCommand::List => {
-                println!("{:<36} {:<28} {:<13} {:<8} {:<16} {:<34} {}", "email", "name", "role", "scope", "status", "person", "user");
+                println!("{:<36} {:<28} {:<13} {:<8} {:<16} {:<34} user", "email", "name", "role", "scope", "status", "person");
                 for u in store.users().await? {
                     let status = if u.disabled { "disabled" } else if u.password_hash.is_none() { "no password yet" } else { "active" };
                     println!(

@@ -149,7 +149,7 @@ pub async fn index(State(state): State<AppState>, chrome: Chrome) -> Response {
             .filter(|m| m.role == MunicipalityRole::Campus)
             .map(|m| TownLink { code: m.code.to_string(), name: m.name.clone(), population: chrome.int(m.population) })
             .collect();
-        let page = IndexPage {
+        IndexPage {
             count: participants.len().to_string(),
             total_population: chrome.int(total),
             map: map_view(municipalities),
@@ -159,8 +159,7 @@ pub async fn index(State(state): State<AppState>, chrome: Chrome) -> Response {
             universities,
             campus_towns,
             chrome,
-        };
-        page
+        }
     })
 }
 

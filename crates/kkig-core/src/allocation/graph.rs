@@ -86,6 +86,8 @@ impl FieldIndex {
         // 2R·asin(cos φm · sin(Δλ/2)) apart, since a ≥ cos φ1 cos φ2 sin²(Δλ/2).
         let phi_m = lo_lat.abs().max(hi_lat.abs()).to_radians();
         let ratio = (self.km_max / (2.0 * EARTH_RADIUS_KM)).min(std::f64::consts::FRAC_PI_2).sin() / phi_m.cos();
+        // Written negated on purpose: a NaN ratio (cos φ = 0) takes the whole circle too.
+        #[allow(clippy::neg_cmp_op_on_partial_ord)]
         let dlon = if !(ratio < 0.999_999) || phi_m.cos() < 1e-9 {
             360.0
         } else {

@@ -224,7 +224,7 @@ fn invalid_input_names_the_path() {
         (format!(r#"{{"sites": [{s}], "students": [{{"id": "P1", "field": "f", "lat": "x", "lon": 18}}]}}"#), "students[0].lat: invalid type: string \"x\""),
         (format!(r#"{{"sites": [{s}], "students": [{{"id": "P1", "field": "f", "lat": 64, "lon": 18}}"#), "EOF while parsing"),
         (r#"{"sites": []}"#.to_string(), "missing field `students`"),
-        (format!(r#"{{"sites": [{{"id": "S1", "field": "f", "lat": 64, "lon": 18, "capacity": 1.5}}], "students": []}}"#), "sites[0].capacity: invalid type: floating point"),
+        (r#"{"sites": [{"id": "S1", "field": "f", "lat": 64, "lon": 18, "capacity": 1.5}], "students": []}"#.to_string(), "sites[0].capacity: invalid type: floating point"),
     ];
     for (json, want) in cases {
         let got = err(&json);
