@@ -20,7 +20,7 @@ use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 
 use crate::accounts_sql::{audit_in, new_id};
-use crate::sql::{corrupt, now_unix, SqlStore};
+use crate::sql::{corrupt, now_unix, NullableF64, SqlStore};
 use crate::{Actor, StoreError};
 
 type Tx = Transaction<'static, Any>;
@@ -333,7 +333,7 @@ impl ForecastStore for SqlStore {
             .bind(r.kommunkod.to_string())
             .bind(i64::from(r.period))
             .bind(gender)
-            .bind(r.value)
+            .bind(NullableF64(r.value))
             .execute(&mut *tx)
             .await?;
         }

@@ -158,6 +158,30 @@ impl SqlStore {
     }
 }
 
+/// An optional `f64` to bind. sqlx 0.8's Any driver passes a NULL `f64` on to PostgreSQL typed
+/// as `float4` (its `AnyArguments::convert_to` swaps Real and Double for NULLs); the statement
+/// is prepared with that type and cached on the connection, and the next call on it that binds
+/// a number fails with "incorrect binary data format in bind parameter N" — an error that came
+/// and went with which pooled connection first saw a NULL. A NULL `f32` reaches PostgreSQL as
+/// `float8`, so `None` is bound as that; a number is bound as the `f64` it is. SQLite is not
+/// affected (a NULL is a NULL).
+pub(crate) struct NullableF64(pub Option<f64>);
+
+impl sqlx::Type<sqlx::Any> for NullableF64 {
+    fn type_info() -> sqlx::any::AnyTypeInfo {
+        <f64 as sqlx::Type<sqlx::Any>>::type_info()
+    }
+}
+
+impl<'q> sqlx::Encode<'q, sqlx::Any> for NullableF64 {
+    fn encode_by_ref(&self, buf: &mut <sqlx::Any as sqlx::Database>::ArgumentBuffer<'q>) -> Result<sqlx::encode::IsNull, sqlx::error::BoxDynError> {
+        match self.0 {
+            Some(v) => <f64 as sqlx::Encode<'q, sqlx::Any>>::encode_by_ref(&v, buf),
+            None => <Option<f32> as sqlx::Encode<'q, sqlx::Any>>::encode_by_ref(&None, buf),
+        }
+    }
+}
+
 pub(crate) fn corrupt(what: &str, e: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt(format!("{what}: {e}"))
 }

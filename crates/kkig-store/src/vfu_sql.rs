@@ -21,7 +21,7 @@ use sqlx::{Any, AnyConnection, Row, Transaction};
 
 use crate::accounts_sql::{audit_in, insert_person, new_id, normalize_email};
 use crate::catalogue_sql::ImportReport;
-use crate::sql::{corrupt, now_unix, SqlStore};
+use crate::sql::{corrupt, now_unix, NullableF64, SqlStore};
 use crate::{Actor, StoreError};
 
 type Tx = Transaction<'static, Any>;
@@ -767,8 +767,8 @@ pub(crate) async fn write_student(tx: &mut Tx, s: &VfuStudent, demo: bool) -> Re
     .bind(&s.id)
     .bind(&s.period_id)
     .bind(&s.person_id)
-    .bind(s.home_position.map(|p| p.lat))
-    .bind(s.home_position.map(|p| p.lon))
+    .bind(NullableF64(s.home_position.map(|p| p.lat)))
+    .bind(NullableF64(s.home_position.map(|p| p.lon)))
     .bind(s.field.code())
     .bind(s.subjects.join(","))
     .bind(to_json(&s.wishes))

@@ -439,3 +439,27 @@ async fn demo_registry_loads_on_every_backend() {
         db.finish().await;
     }
 }
+
+/// A student's home position may be missing, then given, then missing again. On PostgreSQL a
+/// NULL must not prepare the cached statement with a type the next number does not fit (sqlx's
+/// Any driver sent a NULL f64 as float4: "incorrect binary data format in bind parameter 4").
+#[tokio::test]
+async fn home_position_missing_then_given_on_every_backend() {
+    for db in TestDb::all().await {
+        let (s, label, cli) = (&db.store, db.label, Actor::cli());
+        s.seed_reference(&kkig_formats::reference::embedded().unwrap()).await.unwrap();
+        let f3 = VfuField::Teacher(TeacherLevel::F3);
+        let vt = Day::ymd(2026, 1, 19);
+        s.create_vfu_period(&period("p-pos", "UmU", f3, vt, Day::ymd(2026, 2, 20), 10), &cli).await.unwrap();
+        let new = VfuStudent { home_position: None, ..student("p-pos", "pos@student.umu.se", "Pos", "2422", f3) };
+        let mut st = s.create_vfu_student(&new, &cli).await.unwrap();
+        // An irregular pattern, so that whichever pooled connection a call gets has seen both.
+        let given = [false, true, true, false, false, true, true, true, false, true, false, false, false, true, true, false, true, true, true, true];
+        for (round, given) in given.into_iter().enumerate() {
+            st.home_position = given.then(|| Position::new(65.6 + round as f64 * 0.01, 17.6).unwrap());
+            assert!(s.update_vfu_student(&st, &cli).await.unwrap(), "{label} round {round}");
+            assert_eq!(s.vfu_student(&st.id).await.unwrap().unwrap().home_position, st.home_position, "{label} round {round}");
+        }
+        db.finish().await;
+    }
+}
