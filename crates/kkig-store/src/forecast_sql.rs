@@ -179,7 +179,7 @@ async fn insert_cells(tx: &mut Tx, cells: &[(Kommunkod, PopulationCell)], demo: 
         }
         let mut q = sqlx::query(&sql);
         for (m, c) in chunk {
-            q = q.bind(m.to_string()).bind(i64::from(c.year)).bind(c.age.to_string()).bind(i64::from(c.projection)).bind(c.value).bind(i64::from(demo));
+            q = q.bind(m.to_string()).bind(i64::from(c.year)).bind(c.age.to_string()).bind(i64::from(c.projection)).bind(NullableF64(c.value)).bind(i64::from(demo));
         }
         q.execute(&mut **tx).await?;
     }
