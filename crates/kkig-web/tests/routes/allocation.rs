@@ -4,19 +4,16 @@
 //! (then 409: nothing to publish), and who may do it. On SQLite and PostgreSQL.
 
 use kkig_core::access::Role;
-use kkig_core::privacy::hash_token;
-use kkig_store::{Actor, NewUser, Store};
+use kkig_store::Store;
 use serde_json::{json, Value};
 
-use crate::common::{apps, TestApp, TestResponse};
+use crate::common::{apps, users_with_tokens, TestApp, TestResponse};
 
 fn token(role: &str) -> String {
     format!("kkig_alloc_{role}_secret")
 }
 
 async fn users(app: &TestApp) {
-    let s = &app.db.store;
-    let cli = Actor::cli();
     let specs: [(&str, Role, Option<&str>); 5] = [
         ("admin", Role::Admin, None),
         ("regional", Role::Regional, None),
@@ -24,13 +21,7 @@ async fn users(app: &TestApp) {
         ("ltu", Role::University, Some("LTU")),
         ("umu", Role::University, Some("UmU")),
     ];
-    for (key, role, scope) in specs {
-        let u = s
-            .create_user(&NewUser { email: format!("alloc-{key}@kkig.test"), name: format!("Namn {key}"), role, scope: scope.map(String::from) }, &cli)
-            .await
-            .unwrap();
-        s.create_api_token(&u.id, &format!("tok-{key}"), "test", &hash_token(&token(key)), 4_000_000_000, &cli).await.unwrap();
-    }
+    users_with_tokens(app, "alloc.test", &specs, token).await;
 }
 
 async fn call(app: &TestApp, role: Option<&str>, method: &str, uri: &str, body: &str) -> TestResponse {

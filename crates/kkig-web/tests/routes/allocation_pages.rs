@@ -6,10 +6,9 @@
 
 use kkig_core::access::Role;
 use kkig_core::allocation::product::run;
-use kkig_core::privacy::hash_token;
-use kkig_store::{Actor, AllocationStore, NewUser, PlacementFilter, Store, VfuStore};
+use kkig_store::{Actor, AllocationStore, PlacementFilter, Store, VfuStore};
 
-use crate::common::{apps, form, get_as, location, post_form_as, TestApp, TestResponse};
+use crate::common::{apps, users_with_tokens, form, get_as, location, post_form_as, TestApp, TestResponse};
 
 async fn get(app: &TestApp, role: Option<&str>, uri: &str) -> TestResponse {
     get_as(app, role.map(secret).as_deref(), uri).await
@@ -24,8 +23,6 @@ fn secret(key: &str) -> String {
 }
 
 async fn users(app: &TestApp) {
-    let s = &app.db.store;
-    let cli = Actor::cli();
     let specs: [(&str, Role, Option<&str>); 5] = [
         ("admin", Role::Admin, None),
         ("regional", Role::Regional, None),
@@ -33,13 +30,7 @@ async fn users(app: &TestApp) {
         ("ltu", Role::University, Some("LTU")),
         ("umu", Role::University, Some("UmU")),
     ];
-    for (key, role, scope) in specs {
-        let u = s
-            .create_user(&NewUser { email: format!("allocpage-{key}@kkig.test"), name: format!("Namn {key}"), role, scope: scope.map(String::from) }, &cli)
-            .await
-            .unwrap();
-        s.create_api_token(&u.id, &format!("tok-{key}"), "test", &hash_token(&secret(key)), 4_000_000_000, &cli).await.unwrap();
-    }
+    users_with_tokens(app, "allocpage.test", &specs, secret).await;
 }
 
 async fn audit(app: &TestApp, entity: &str, action: &str) -> usize {

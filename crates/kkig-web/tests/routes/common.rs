@@ -1,3 +1,4 @@
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use axum::body::Body;
@@ -6,7 +7,9 @@ use axum::Router;
 use http_body_util::BodyExt;
 use kkig_core::demo::{DemoWorld, DEFAULT_SEED};
 use kkig_store::testing::TestDb;
-use kkig_store::Store;
+use kkig_core::access::Role;
+use kkig_core::privacy::hash_token;
+use kkig_store::{Actor, NewUser, Store, UserRecord};
 use kkig_web::{app, AppState, WebConfig};
 use tower::ServiceExt;
 
@@ -127,4 +130,26 @@ pub async fn get_as(app: &TestApp, token: Option<&str>, uri: &str) -> TestRespon
 pub async fn post_form_as(app: &TestApp, token: &str, uri: &str, body: &str) -> TestResponse {
     let auth = format!("Bearer {token}");
     app.send("POST", uri, &[("authorization", auth.as_str()), ("content-type", "application/x-www-form-urlencoded")], body).await
+}
+
+/// One account per `(key, role, scope)` with an API token: e-mail `{key}@{domain}`, name
+/// `Namn {key}`, bearer token `secret(key)`. The accounts by key.
+pub async fn users_with_tokens(
+    app: &TestApp,
+    domain: &str,
+    specs: &[(&'static str, Role, Option<&str>)],
+    secret: impl Fn(&str) -> String,
+) -> BTreeMap<&'static str, UserRecord> {
+    let s = &app.db.store;
+    let cli = Actor::cli();
+    let mut out = BTreeMap::new();
+    for &(key, role, scope) in specs {
+        let u = s
+            .create_user(&NewUser { email: format!("{key}@{domain}"), name: format!("Namn {key}"), role, scope: scope.map(String::from) }, &cli)
+            .await
+            .unwrap();
+        s.create_api_token(&u.id, &format!("tok-{key}"), "test", &hash_token(&secret(key)), 4_000_000_000, &cli).await.unwrap();
+        out.insert(key, u);
+    }
+    out
 }

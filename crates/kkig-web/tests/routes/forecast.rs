@@ -5,10 +5,9 @@
 use std::collections::BTreeMap;
 
 use kkig_core::access::Role;
-use kkig_core::privacy::hash_token;
-use kkig_store::{Actor, ForecastStore, NewUser, Store};
+use kkig_store::{Actor, ForecastStore, Store};
 
-use crate::common::{apps, form, TestApp, TestResponse};
+use crate::common::{apps, users_with_tokens, form, TestApp, TestResponse};
 
 const ROLES: [(&str, Role, Option<&str>); 6] = [
     ("admin", Role::Admin, None),
@@ -20,15 +19,7 @@ const ROLES: [(&str, Role, Option<&str>); 6] = [
 ];
 
 async fn users(app: &TestApp) {
-    let s = &app.db.store;
-    let cli = Actor::cli();
-    for (key, role, scope) in ROLES {
-        let u = s
-            .create_user(&NewUser { email: format!("{key}@fc.test"), name: format!("Namn {key}"), role, scope: scope.map(String::from) }, &cli)
-            .await
-            .unwrap();
-        s.create_api_token(&u.id, &format!("tok-{key}"), "test", &hash_token(&secret(key)), 4_000_000_000, &cli).await.unwrap();
-    }
+    users_with_tokens(app, "fc.test", &ROLES, secret).await;
 }
 
 fn secret(key: &str) -> String {

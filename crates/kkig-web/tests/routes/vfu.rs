@@ -6,11 +6,10 @@
 use std::collections::BTreeMap;
 
 use kkig_core::access::Role;
-use kkig_core::privacy::hash_token;
-use kkig_store::{Actor, NewUser, Store, UserRecord};
+use kkig_store::{Store, UserRecord};
 use serde_json::{json, Value};
 
-use crate::common::{apps, TestApp, TestResponse};
+use crate::common::{apps, users_with_tokens, TestApp, TestResponse};
 
 /// Column order of the matrix: anonymous, then these.
 const ROLES: [&str; 9] = ["admin", "regional", "muni_a", "muni_b", "uni_x", "uni_y", "provider", "supervisor", "student"];
@@ -26,8 +25,6 @@ struct World {
 }
 
 async fn users(app: &TestApp) -> BTreeMap<&'static str, UserRecord> {
-    let s = &app.db.store;
-    let cli = Actor::cli();
     let specs: [(&str, Role, Option<&str>); 9] = [
         ("admin", Role::Admin, None),
         ("regional", Role::Regional, None),
@@ -39,16 +36,7 @@ async fn users(app: &TestApp) -> BTreeMap<&'static str, UserRecord> {
         ("supervisor", Role::Supervisor, None),
         ("student", Role::Student, None),
     ];
-    let mut out = BTreeMap::new();
-    for (key, role, scope) in specs {
-        let u = s
-            .create_user(&NewUser { email: format!("{key}@kkig.test"), name: format!("Namn {key}"), role, scope: scope.map(String::from) }, &cli)
-            .await
-            .unwrap();
-        s.create_api_token(&u.id, &format!("tok-{key}"), "test", &hash_token(&token(key)), 4_000_000_000, &cli).await.unwrap();
-        out.insert(key, u);
-    }
-    out
+    users_with_tokens(app, "kkig.test", &specs, token).await
 }
 
 fn token(role: &str) -> String {

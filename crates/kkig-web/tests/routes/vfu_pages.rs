@@ -6,10 +6,9 @@
 use std::collections::BTreeMap;
 
 use kkig_core::access::Role;
-use kkig_core::privacy::hash_token;
-use kkig_store::{Actor, NewUser, Store, StudentFilter, UserRecord, VfuStore};
+use kkig_store::{Store, StudentFilter, UserRecord, VfuStore};
 
-use crate::common::{apps, enc, form, get_as, location, post_form_as, TestApp, TestResponse};
+use crate::common::{apps, users_with_tokens, enc, form, get_as, location, post_form_as, TestApp, TestResponse};
 
 const ROLES: [&str; 8] = ["admin", "regional", "muni_a", "muni_b", "university", "provider", "supervisor", "student"];
 
@@ -18,8 +17,6 @@ struct World {
 }
 
 async fn world(app: &TestApp) -> World {
-    let s = &app.db.store;
-    let cli = Actor::cli();
     let specs: [(&str, Role, Option<&str>); 8] = [
         ("admin", Role::Admin, None),
         ("regional", Role::Regional, None),
@@ -30,16 +27,7 @@ async fn world(app: &TestApp) -> World {
         ("supervisor", Role::Supervisor, None),
         ("student", Role::Student, None),
     ];
-    let mut users = BTreeMap::new();
-    for (key, role, scope) in specs {
-        let u = s
-            .create_user(&NewUser { email: format!("{key}@vfu.test"), name: format!("Namn {key}"), role, scope: scope.map(String::from) }, &cli)
-            .await
-            .unwrap();
-        s.create_api_token(&u.id, &format!("tok-{key}"), "test", &hash_token(&secret(key)), 4_000_000_000, &cli).await.unwrap();
-        users.insert(key, u);
-    }
-    World { users }
+    World { users: users_with_tokens(app, "vfu.test", &specs, secret).await }
 }
 
 async fn get(app: &TestApp, role: Option<&str>, uri: &str) -> TestResponse {
