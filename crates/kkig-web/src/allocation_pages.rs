@@ -110,8 +110,13 @@ struct Run {
 async fn compute(state: &AppState, chrome: &Chrome, ctx: &Ctx) -> Result<Run, Response> {
     let rules = state.store.allocation_rules(&ctx.code).await.map_err(|e| unavailable(chrome.clone(), &e))?;
     let data = state.store.allocation_data(&ctx.period.id).await.map_err(|e| unavailable(chrome.clone(), &e))?.ok_or_else(|| nf(chrome))?;
-    let (d, r) = (data.clone(), rules.clone());
-    let result = tokio::task::spawn_blocking(move || run(&d.view(), &r)).await.map_err(|e| unavailable(chrome.clone(), &e))?;
+    // The data and rules go to the blocking thread and come back with the run: no copy.
+    let (data, rules, result) = tokio::task::spawn_blocking(move || {
+        let result = run(&data.view(), &rules);
+        (data, rules, result)
+    })
+    .await
+    .map_err(|e| unavailable(chrome.clone(), &e))?;
     match result {
         Ok(preview) => Ok(Run { data, rules, preview }),
         Err(e) => {
