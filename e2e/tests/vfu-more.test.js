@@ -102,6 +102,8 @@ describe('VFU: a site with its fields ticked, and its hosting answers (with htmx
         await post(page, page.locator(`main form[action="${made.sitePath}/intresse"] button[type="submit"]`), `Ändra VFU-plats: ${SITE}`);
       }
       const rows = page.locator('#intresse table tbody tr');
+      // With htmx the page is swapped after the POST's answer arrives: wait for the new rows.
+      await rows.nth(1).waitFor();
       assert.equal(await rows.count(), 2);
       const [gone, gonelabel] = terms[1];
       const kept = terms[2][1];
@@ -110,6 +112,7 @@ describe('VFU: a site with its fields ticked, and its hosting answers (with htmx
       assert.equal(await textOf(button), `Ta bort – ${gonelabel}`, 'its accessible name names the term');
       const del = await post(page, button, `Ändra VFU-plats: ${SITE}`);
       assert.equal(del.status(), 303);
+      await rows.nth(1).waitFor({ state: 'detached' });
       assert.equal(await rows.count(), 1, 'one answer left');
       assert.equal(await textOf(rows.first().locator('th')), kept);
       assert.equal(await textOf(page.locator('main .success')), 'Ändringarna är sparade.');
