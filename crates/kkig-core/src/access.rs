@@ -155,6 +155,40 @@ pub enum Target<'a> {
     ForecastCluster,
 }
 
+/// The kind of a [`Target`], without its record: what a write route declares it checks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum TargetKind {
+    Administration,
+    MunicipalityRecord,
+    UniversityRecord,
+    Person,
+    Supervisor,
+    VfuStudent,
+    VfuStudentWishes,
+    Placement,
+    VfuMunicipal,
+    ForecastInput,
+    ForecastCluster,
+}
+
+impl Target<'_> {
+    pub fn kind(&self) -> TargetKind {
+        match self {
+            Target::Administration => TargetKind::Administration,
+            Target::MunicipalityRecord { .. } => TargetKind::MunicipalityRecord,
+            Target::UniversityRecord { .. } => TargetKind::UniversityRecord,
+            Target::Person { .. } => TargetKind::Person,
+            Target::Supervisor { .. } => TargetKind::Supervisor,
+            Target::VfuStudent { .. } => TargetKind::VfuStudent,
+            Target::VfuStudentWishes { .. } => TargetKind::VfuStudentWishes,
+            Target::Placement { .. } => TargetKind::Placement,
+            Target::VfuMunicipal { .. } => TargetKind::VfuMunicipal,
+            Target::ForecastInput { .. } => TargetKind::ForecastInput,
+            Target::ForecastCluster => TargetKind::ForecastCluster,
+        }
+    }
+}
+
 impl Principal {
     fn scoped_to(&self, value: &str) -> bool {
         self.scope.as_deref() == Some(value)

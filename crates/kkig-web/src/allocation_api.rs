@@ -13,9 +13,9 @@ use std::collections::BTreeMap;
 use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::routing::{get, post, put};
-use axum::{Json, Router};
-use kkig_core::access::{Action, Principal};
+use axum::Json;
+use crate::guard::{Guard, Op, Routes, Surface};
+use kkig_core::access::{Action, Principal, Target};
 use kkig_core::allocation::product::{run, Preview};
 use kkig_core::allocation::Rules;
 use kkig_core::vfu::VfuPeriod;
@@ -25,15 +25,18 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::error::{ApiError, ErrorBody};
 use crate::vfu_api::{actor, body, existing_period, forbidden, invalid_field, may_university, query, today, user, VfuError, R};
+use crate::auth::MaybeUser;
 use crate::AppState;
 
 /// The routes, relative to `/api` (merged into the API router).
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/v1/vfu/universities/{id}/allocation-rules", get(get_rules).put(put_rules))
-        .route("/v1/vfu/periods/{id}/allocation", post(run_allocation))
-        .route("/v1/vfu/periods/{id}/allocation/locks/{student}", put(put_lock).delete(delete_lock))
-        .route("/v1/vfu/periods/{id}/allocation/publish", post(publish))
+pub fn routes() -> Routes {
+    Routes::new(Surface::Api)
+        .get("/v1/vfu/universities/{id}/allocation-rules", get_rules)
+        .put("/v1/vfu/universities/{id}/allocation-rules", Op::AllocationRules, put_rules)
+        .post("/v1/vfu/periods/{id}/allocation", Op::AllocationRun, run_allocation)
+        .put("/v1/vfu/periods/{id}/allocation/locks/{student}", Op::AllocationLock, put_lock)
+        .delete("/v1/vfu/periods/{id}/allocation/locks/{student}", Op::AllocationUnlock, delete_lock)
+        .post("/v1/vfu/periods/{id}/allocation/publish", Op::AllocationPublish, publish)
 }
 
 /// The rules of a university's allocation runs (the `rules` of `kkig allocate`'s instance).
@@ -202,9 +205,9 @@ async fn university(state: &AppState, id: &str) -> R<String> {
 
 /// The period, when the user may allocate it (404 when there is none, 403 for another
 /// university's).
-async fn allocatable(state: &AppState, u: &UserRecord, id: &str) -> R<VfuPeriod> {
+async fn allocatable(state: &AppState, guard: &Guard, u: &UserRecord, id: &str) -> R<VfuPeriod> {
     let period = existing_period(state, id).await?;
-    if !may_university(&u.principal(), Action::Write, &period.university) {
+    if !guard.allows(&u.principal(), &Target::UniversityRecord { university: &period.university }) {
         return Err(forbidden(format!("the allocation of VFU period {id} belongs to {}", period.university)));
     }
     Ok(period)
@@ -230,7 +233,7 @@ fn may_read_rules(p: &Principal, university: &str) -> bool {
 /// A university's allocation rules (defaults until saved): its coordinators, regional, admin.
 #[utoipa::path(get, path = "/api/v1/vfu/universities/{id}/allocation-rules", tag = "vfu", security(("bearer" = [])), params(("id" = String, Path)),
     responses((status = 200, body = RulesRecord), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn get_rules(State(state): State<AppState>, me: crate::auth::MaybeUser, Path(id): Path<String>) -> R<Json<RulesRecord>> {
+pub async fn get_rules(State(state): State<AppState>, me: MaybeUser, Path(id): Path<String>) -> R<Json<RulesRecord>> {
     let u = user(me)?;
     let uni = university(&state, &id).await?;
     if !may_read_rules(&u.principal(), &uni) {
@@ -243,10 +246,10 @@ pub async fn get_rules(State(state): State<AppState>, me: crate::auth::MaybeUser
 #[utoipa::path(put, path = "/api/v1/vfu/universities/{id}/allocation-rules", tag = "vfu", security(("bearer" = [])), params(("id" = String, Path)), request_body = RulesRecord,
     responses((status = 200, body = RulesRecord), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
               (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub async fn put_rules(State(state): State<AppState>, me: crate::auth::MaybeUser, Path(id): Path<String>, b: Result<Json<RulesRecord>, JsonRejection>) -> R<Json<RulesRecord>> {
+pub async fn put_rules(State(state): State<AppState>, me: MaybeUser, guard: Guard, Path(id): Path<String>, b: Result<Json<RulesRecord>, JsonRejection>) -> R<Json<RulesRecord>> {
     let u = user(me)?;
     let uni = university(&state, &id).await?;
-    if !may_university(&u.principal(), Action::Write, &uni) {
+    if !guard.allows(&u.principal(), &Target::UniversityRecord { university: &uni }) {
         return Err(forbidden(format!("the allocation rules of {uni}")));
     }
     let rules: Rules = body(b)?.into();
@@ -257,9 +260,9 @@ pub async fn put_rules(State(state): State<AppState>, me: crate::auth::MaybeUser
 /// Run the allocation of a period and return the preview (nothing is written).
 #[utoipa::path(post, path = "/api/v1/vfu/periods/{id}/allocation", tag = "vfu", security(("bearer" = [])), params(("id" = String, Path)),
     responses((status = 200, body = PreviewRecord), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn run_allocation(State(state): State<AppState>, me: crate::auth::MaybeUser, Path(id): Path<String>) -> R<Json<PreviewRecord>> {
+pub async fn run_allocation(State(state): State<AppState>, me: MaybeUser, guard: Guard, Path(id): Path<String>) -> R<Json<PreviewRecord>> {
     let u = user(me)?;
-    let period = allocatable(&state, &u, &id).await?;
+    let period = allocatable(&state, &guard, &u, &id).await?;
     let (preview, rules) = preview_of(&state, &period).await?;
     let locks = state.store.allocation_locks(&id).await?;
     Ok(Json(PreviewRecord::new(&id, &preview, rules, locks)?))
@@ -273,12 +276,13 @@ pub async fn run_allocation(State(state): State<AppState>, me: crate::auth::Mayb
               (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn put_lock(
     State(state): State<AppState>,
-    me: crate::auth::MaybeUser,
+    me: MaybeUser,
+    guard: Guard,
     Path((id, student)): Path<(String, String)>,
     b: Result<Json<LockBody>, JsonRejection>,
 ) -> R<Json<AllocationLock>> {
     let u = user(me)?;
-    allocatable(&state, &u, &id).await?;
+    allocatable(&state, &guard, &u, &id).await?;
     let b = body(b)?;
     let site = b.site.as_deref().map(str::trim).filter(|s| !s.is_empty()).ok_or_else(|| invalid_field("site", "a site is required"))?;
     let lock = state.store.set_allocation_lock(&id, &student, site, b.reason.as_deref().unwrap_or(""), &actor(&u)).await?;
@@ -292,12 +296,13 @@ pub async fn put_lock(
               (status = 422, body = ErrorBody)))]
 pub async fn delete_lock(
     State(state): State<AppState>,
-    me: crate::auth::MaybeUser,
+    me: MaybeUser,
+    guard: Guard,
     Path((id, student)): Path<(String, String)>,
     q: Result<Query<UnlockQuery>, QueryRejection>,
 ) -> R<StatusCode> {
     let u = user(me)?;
-    allocatable(&state, &u, &id).await?;
+    allocatable(&state, &guard, &u, &id).await?;
     let q = query(q)?;
     if state.store.delete_allocation_lock(&id, &student, q.reason.as_deref().unwrap_or(""), &actor(&u)).await? {
         Ok(StatusCode::NO_CONTENT)
@@ -311,9 +316,9 @@ pub async fn delete_lock(
 #[utoipa::path(post, path = "/api/v1/vfu/periods/{id}/allocation/publish", tag = "vfu", security(("bearer" = [])), params(("id" = String, Path)),
     responses((status = 200, body = PublishRecord), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
               (status = 409, body = ErrorBody)))]
-pub async fn publish(State(state): State<AppState>, me: crate::auth::MaybeUser, Path(id): Path<String>) -> R<Json<PublishRecord>> {
+pub async fn publish(State(state): State<AppState>, me: MaybeUser, guard: Guard, Path(id): Path<String>) -> R<Json<PublishRecord>> {
     let u = user(me)?;
-    let period = allocatable(&state, &u, &id).await?;
+    let period = allocatable(&state, &guard, &u, &id).await?;
     let (preview, rules) = preview_of(&state, &period).await?;
     let report = state.store.publish_allocation(&id, &preview.placements(), today(), &actor(&u)).await?;
     if report.changed() == 0 {

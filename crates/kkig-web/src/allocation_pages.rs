@@ -21,8 +21,8 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
-use axum::{Form, Router};
+use axum::Form;
+use crate::guard::{Guard, Op, Routes, Surface};
 use kkig_core::access::{Action, Target};
 use fluent_bundle::FluentValue;
 use kkig_core::allocation::product::{current_site, firm_site, run, Preview, PreviewStudent};
@@ -41,14 +41,16 @@ use crate::AppState;
 const BASE: &str = "/vfu/larosate/{uni}/perioder/{id}/fordelning";
 
 /// The allocation pages, merged into the application's router.
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route(BASE, get(page).post(run_again))
-        .route(&format!("{BASE}/regler"), post(save_rules))
-        .route(&format!("{BASE}/studenter/{{student}}"), get(student_page))
-        .route(&format!("{BASE}/studenter/{{student}}/las"), post(lock))
-        .route(&format!("{BASE}/studenter/{{student}}/las-upp"), post(unlock))
-        .route(&format!("{BASE}/publicera"), get(publish_page).post(publish))
+pub fn routes() -> Routes {
+    Routes::new(Surface::Page)
+        .get(BASE, page)
+        .post(BASE, Op::AllocationRun, run_again)
+        .post(&format!("{BASE}/regler"), Op::AllocationRules, save_rules)
+        .get(&format!("{BASE}/studenter/{{student}}"), student_page)
+        .post(&format!("{BASE}/studenter/{{student}}/las"), Op::AllocationLock, lock)
+        .post(&format!("{BASE}/studenter/{{student}}/las-upp"), Op::AllocationUnlock, unlock)
+        .get(&format!("{BASE}/publicera"), publish_page)
+        .post(&format!("{BASE}/publicera"), Op::AllocationPublish, publish)
 }
 
 use crate::page::{nf, store, today, tri};
@@ -86,11 +88,17 @@ fn term_label(chrome: &Chrome, p: &VfuPeriod) -> String {
 
 /// The signed-in user who may allocate the university's periods (the API's rule:
 /// `Write` on the university's records), and the period when it is the university's.
-async fn access(state: &AppState, chrome: &Chrome, me: MaybeUser, code: &str, id: &str) -> Result<Ctx, Response> {
+/// Writes ask through their route's guard; the pages that show the forms ask the same rule.
+async fn access(state: &AppState, chrome: &Chrome, me: MaybeUser, guard: Option<&Guard>, code: &str, id: &str) -> Result<Ctx, Response> {
     let user = signed_in(chrome, me)?;
     let all = state.store.universities().await.map_err(|e| unavailable(chrome.clone(), &e))?;
     let u = all.into_iter().find(|u| u.code == code).ok_or_else(|| nf(chrome))?;
-    if !user.principal().may(Action::Write, &Target::UniversityRecord { university: &u.code }) {
+    let target = Target::UniversityRecord { university: &u.code };
+    let allowed = match guard {
+        Some(g) => g.allows(&user.principal(), &target),
+        None => user.principal().may(Action::Write, &target),
+    };
+    if !allowed {
         return Err(forbidden(chrome.clone()));
     }
     match state.store.vfu_period(id).await {
@@ -644,7 +652,7 @@ async fn show(state: &AppState, chrome: Chrome, ctx: &Ctx, status: StatusCode, n
 }
 
 async fn page(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, Path((code, id)): Path<(String, String)>, Query(q): Query<PageQuery>) -> Response {
-    let ctx = tri!(access(&state, &chrome, me, &code, &id).await);
+    let ctx = tri!(access(&state, &chrome, me, None, &code, &id).await);
     let notice = match q.klart.as_str() {
         k @ ("kord" | "regler" | "last" | "upplast") => chrome.t(&format!("alloc-done-{k}")),
         _ => String::new(),
@@ -653,13 +661,13 @@ async fn page(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, Path
 }
 
 /// "Kör fördelning": the run is computed when the page is shown; this shows it again now.
-async fn run_again(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, Path((code, id)): Path<(String, String)>) -> Response {
-    let ctx = tri!(access(&state, &chrome, me, &code, &id).await);
+async fn run_again(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, guard: Guard, Path((code, id)): Path<(String, String)>) -> Response {
+    let ctx = tri!(access(&state, &chrome, me, Some(&guard), &code, &id).await);
     Redirect::to(&format!("{}?klart=kord#forslag", ctx.base())).into_response()
 }
 
-async fn save_rules(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, Path((code, id)): Path<(String, String)>, Form(form): Form<RulesForm>) -> Response {
-    let ctx = tri!(access(&state, &chrome, me, &code, &id).await);
+async fn save_rules(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, guard: Guard, Path((code, id)): Path<(String, String)>, Form(form): Form<RulesForm>) -> Response {
+    let ctx = tri!(access(&state, &chrome, me, Some(&guard), &code, &id).await);
     let old = store!(chrome, state.store.allocation_rules(&ctx.code).await);
     let errors = match form.parse(&chrome, &old) {
         Ok(rules) => match state.store.save_allocation_rules(&ctx.code, &rules, &ctx.actor()).await {
@@ -811,7 +819,7 @@ async fn student_view(
 }
 
 async fn student_page(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, Path((code, id, student)): Path<(String, String, String)>) -> Response {
-    let ctx = tri!(access(&state, &chrome, me, &code, &id).await);
+    let ctx = tri!(access(&state, &chrome, me, None, &code, &id).await);
     student_view(&state, chrome, &ctx, &student, StatusCode::OK, &LockForm::default(), &[], &UnlockForm::default(), &[]).await
 }
 
@@ -827,8 +835,8 @@ fn lock_errors(chrome: &Chrome, errors: &[FieldError]) -> Vec<(String, String)> 
         .collect()
 }
 
-async fn lock(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, Path((code, id, student)): Path<(String, String, String)>, Form(form): Form<LockForm>) -> Response {
-    let ctx = tri!(access(&state, &chrome, me, &code, &id).await);
+async fn lock(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, guard: Guard, Path((code, id, student)): Path<(String, String, String)>, Form(form): Form<LockForm>) -> Response {
+    let ctx = tri!(access(&state, &chrome, me, Some(&guard), &code, &id).await);
     let mut errors = Vec::new();
     if form.site.trim().is_empty() {
         errors.push(("site".to_string(), chrome.t1("alloc-error-required", "field", &chrome.t("alloc-lock-site"))));
@@ -847,8 +855,8 @@ async fn lock(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, Path
     student_view(&state, chrome, &ctx, &student, StatusCode::UNPROCESSABLE_ENTITY, &form, &errors, &UnlockForm::default(), &[]).await
 }
 
-async fn unlock(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, Path((code, id, student)): Path<(String, String, String)>, Form(form): Form<UnlockForm>) -> Response {
-    let ctx = tri!(access(&state, &chrome, me, &code, &id).await);
+async fn unlock(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, guard: Guard, Path((code, id, student)): Path<(String, String, String)>, Form(form): Form<UnlockForm>) -> Response {
+    let ctx = tri!(access(&state, &chrome, me, Some(&guard), &code, &id).await);
     let errors = if form.reason.trim().is_empty() {
         vec![("reason".to_string(), chrome.t1("alloc-error-required", "field", &chrome.t("alloc-unlock-reason")))]
     } else {
@@ -928,15 +936,15 @@ fn publish_view(chrome: Chrome, ctx: &Ctx, done: bool, report: &PublishReport, c
 }
 
 async fn publish_page(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, Path((code, id)): Path<(String, String)>) -> Response {
-    let ctx = tri!(access(&state, &chrome, me, &code, &id).await);
+    let ctx = tri!(access(&state, &chrome, me, None, &code, &id).await);
     let r = tri!(compute(&state, &chrome, &ctx).await);
     let p = plan(&r);
     let list = changes(&chrome, &r);
     render(StatusCode::OK, &publish_view(chrome, &ctx, false, &p, list))
 }
 
-async fn publish(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, Path((code, id)): Path<(String, String)>) -> Response {
-    let ctx = tri!(access(&state, &chrome, me, &code, &id).await);
+async fn publish(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, guard: Guard, Path((code, id)): Path<(String, String)>) -> Response {
+    let ctx = tri!(access(&state, &chrome, me, Some(&guard), &code, &id).await);
     let r = tri!(compute(&state, &chrome, &ctx).await);
     let list = changes(&chrome, &r);
     match state.store.publish_allocation(&ctx.period.id, &r.preview.placements(), today(), &ctx.actor()).await {

@@ -12,6 +12,7 @@ use utoipa::ToSchema;
 
 use crate::account::now;
 use crate::auth::MaybeUser;
+use crate::guard::Guard;
 use crate::error::{ApiError, ErrorBody};
 use crate::AppState;
 
@@ -80,13 +81,14 @@ pub struct ServicesInput {
 pub async fn put_services(
     State(state): State<AppState>,
     me: MaybeUser,
+    guard: Guard,
     Path(id): Path<String>,
     body: Result<Json<ServicesInput>, axum::extract::rejection::JsonRejection>,
 ) -> Result<StatusCode, ApiError> {
     let u = require(me)?;
     let centres = state.store.learning_centres().await?;
     let entry = centres.into_iter().find(|c| c.centre.id == id).ok_or_else(|| ApiError::not_found(format!("no learning centre {id}")))?;
-    if !u.principal().may(Action::Write, &Target::MunicipalityRecord { municipality: entry.centre.municipality }) {
+    if !guard.allows(&u.principal(), &Target::MunicipalityRecord { municipality: entry.centre.municipality }) {
         return Err(forbidden(&format!("learning centre {id} belongs to municipality {}", entry.centre.municipality)));
     }
     let Json(input) = body.map_err(|e| ApiError::bad_request(e.body_text()))?;

@@ -7,9 +7,9 @@ use std::collections::BTreeMap;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::routing::get;
-use axum::{Json, Router};
-use kkig_core::access::{Action, Target};
+use axum::Json;
+use crate::guard::{Guard, Op, Routes, Surface};
+use kkig_core::access::Target;
 use kkig_core::forecast::product::{ForecastInput, HORIZON};
 use kkig_core::forecast::{Forecast, Totals, YearFlow};
 use kkig_core::vfu::FieldError;
@@ -26,13 +26,14 @@ use crate::AppState;
 
 type R<T> = Result<T, VfuError>;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/v1/forecast/region", get(region))
-        .route("/v1/forecast/clusters", get(clusters))
-        .route("/v1/forecast/clusters/{id}", get(cluster))
-        .route("/v1/forecast/{code}/{ssyk}", get(municipality_forecast))
-        .route("/v1/forecast/{code}/{ssyk}/input", get(get_input).put(put_input))
+pub fn routes() -> Routes {
+    Routes::new(Surface::Api)
+        .get("/v1/forecast/region", region)
+        .get("/v1/forecast/clusters", clusters)
+        .get("/v1/forecast/clusters/{id}", cluster)
+        .get("/v1/forecast/{code}/{ssyk}", municipality_forecast)
+        .get("/v1/forecast/{code}/{ssyk}/input", get_input)
+        .put("/v1/forecast/{code}/{ssyk}/input", Op::ForecastInputSave, put_input)
 }
 
 /// The flows of one forecast year (the engine's `YearFlow`).
@@ -257,10 +258,10 @@ pub async fn get_input(State(state): State<AppState>, Path((code, ssyk)): Path<(
     responses((status = 200, body = InputRecord), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
               (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
               (status = 422, description = "Invalid fields, each named", body = ErrorBody)))]
-pub async fn put_input(State(state): State<AppState>, me: MaybeUser, Path((code, ssyk)): Path<(String, String)>, b: Result<Json<InputBody>, JsonRejection>) -> R<Json<InputRecord>> {
+pub async fn put_input(State(state): State<AppState>, me: MaybeUser, guard: Guard, Path((code, ssyk)): Path<(String, String)>, b: Result<Json<InputBody>, JsonRejection>) -> R<Json<InputRecord>> {
     let user = me.0.map(|(u, _)| u).ok_or_else(|| ApiError { status: StatusCode::UNAUTHORIZED, message: "sign in or send an API token (Authorization: Bearer …)".into() })?;
     let (k, s) = known(&state, &code, &ssyk).await?;
-    if !user.principal().may(Action::Write, &Target::ForecastInput { municipality: k }) {
+    if !guard.allows(&user.principal(), &Target::ForecastInput { municipality: k }) {
         return Err(ApiError { status: StatusCode::FORBIDDEN, message: format!("your role and scope do not allow this: the forecast inputs of municipality {k}") }.into());
     }
     let body = b.map(|Json(v)| v).map_err(|e| ApiError::bad_request(e.body_text()))?;

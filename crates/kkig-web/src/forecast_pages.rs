@@ -13,8 +13,8 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
-use axum::{Form, Router};
+use axum::Form;
+use crate::guard::{Guard, Op, Routes, Surface};
 use kkig_core::access::{Action, Target};
 use kkig_core::forecast::product::{driver_window, local_graduates_per_year, DriverSource, ForecastInput, PopulationCell, HORIZON, SHORTAGE_OCCUPATIONS};
 use kkig_core::forecast::{forecast, Driver, Forecast, Scenario};
@@ -31,18 +31,19 @@ use crate::i18n::{format_decimal, Lang};
 use crate::page::{forbidden, not_found, render, unavailable, Chrome};
 use crate::AppState;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/prognos", get(regional_page))
-        .route("/prognos/export/{file}", get(regional_export))
-        .route("/prognos/karta", get(map_page))
-        .route("/prognos/karta/export/{file}", get(map_export))
-        .route("/prognos/kommun/{code}/{ssyk}", get(municipality_page).post(save_input))
-        .route("/prognos/kommun/{code}/{ssyk}/export/{file}", get(municipality_export))
-        .route("/prognos/kluster", post(create_cluster))
-        .route("/prognos/kluster/{id}", get(cluster_page))
-        .route("/prognos/kluster/{id}/export/{file}", get(cluster_export))
-        .route("/prognos/kluster/{id}/ta-bort", post(delete_cluster))
+pub fn routes() -> Routes {
+    Routes::new(Surface::Page)
+        .get("/prognos", regional_page)
+        .get("/prognos/export/{file}", regional_export)
+        .get("/prognos/karta", map_page)
+        .get("/prognos/karta/export/{file}", map_export)
+        .get("/prognos/kommun/{code}/{ssyk}", municipality_page)
+        .post("/prognos/kommun/{code}/{ssyk}", Op::ForecastInputSave, save_input)
+        .get("/prognos/kommun/{code}/{ssyk}/export/{file}", municipality_export)
+        .post("/prognos/kluster", Op::ForecastClusterCreate, create_cluster)
+        .get("/prognos/kluster/{id}", cluster_page)
+        .get("/prognos/kluster/{id}/export/{file}", cluster_export)
+        .post("/prognos/kluster/{id}/ta-bort", Op::ForecastClusterDelete, delete_cluster)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -339,12 +340,12 @@ pub async fn regional_export(State(state): State<AppState>, Path(file): Path<Str
 // Clusters
 
 /// The cluster form: a name and municipalities (checkboxes, repeated `members`).
-pub async fn create_cluster(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, Form(pairs): Form<Vec<(String, String)>>) -> Response {
+pub async fn create_cluster(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, guard: Guard, Form(pairs): Form<Vec<(String, String)>>) -> Response {
     let user = match signed_in(&chrome, me.clone()) {
         Ok(u) => u,
         Err(r) => return r,
     };
-    if !user.principal().may(Action::Write, &Target::ForecastCluster) {
+    if !guard.allows(&user.principal(), &Target::ForecastCluster) {
         return forbidden(chrome);
     }
     let mut name = String::new();
@@ -379,12 +380,12 @@ pub async fn create_cluster(State(state): State<AppState>, chrome: Chrome, me: M
     }
 }
 
-pub async fn delete_cluster(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, Path(id): Path<String>) -> Response {
+pub async fn delete_cluster(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, guard: Guard, Path(id): Path<String>) -> Response {
     let user = match signed_in(&chrome, me) {
         Ok(u) => u,
         Err(r) => return r,
     };
-    if !user.principal().may(Action::Write, &Target::ForecastCluster) {
+    if !guard.allows(&user.principal(), &Target::ForecastCluster) {
         return forbidden(chrome);
     }
     match state.store.delete_forecast_cluster(&id, &Actor::user(&user.id)).await {
@@ -1133,22 +1134,22 @@ pub fn parse_form(chrome: &Chrome, base: &ForecastInput, body: &InputFormBody) -
     if errors.is_empty() { Ok(input) } else { Err(errors) }
 }
 
-async fn editor(state: &AppState, chrome: &Chrome, me: MaybeUser, kod: Kommunkod) -> Result<UserRecord, Response> {
+/// The signed-in user whom the write route's guard lets change the municipality's inputs.
+fn editor(chrome: &Chrome, me: MaybeUser, guard: &Guard, kod: Kommunkod) -> Result<UserRecord, Response> {
     let user = signed_in(chrome, me)?;
-    if !user.principal().may(Action::Write, &Target::ForecastInput { municipality: kod }) {
+    if !guard.allows(&user.principal(), &Target::ForecastInput { municipality: kod }) {
         return Err(forbidden(chrome.clone()));
     }
-    let _ = state;
     Ok(user)
 }
 
-pub async fn save_input(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, Path((code, ssyk)): Path<(String, String)>, Form(body): Form<InputFormBody>) -> Response {
+pub async fn save_input(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, guard: Guard, Path((code, ssyk)): Path<(String, String)>, Form(body): Form<InputFormBody>) -> Response {
     let (m, ssyk, occupation, data) = match municipality_context(&state, &code, &ssyk).await {
         Ok(Some(v)) => v,
         Ok(None) => return not_found(chrome.clone(), chrome.t1("not-found-text", "path", &chrome.display_path())),
         Err(e) => return unavailable(chrome, &e),
     };
-    let user = match editor(&state, &chrome, me, m.code).await {
+    let user = match editor(&chrome, me, &guard, m.code) {
         Ok(u) => u,
         Err(r) => return r,
     };

@@ -16,6 +16,7 @@ pub mod auth;
 mod error;
 mod field_errors;
 mod forecast_pages;
+pub mod guard;
 pub mod allocation_api;
 pub mod forecast_api;
 pub mod i18n;
@@ -35,7 +36,6 @@ use axum::extract::{MatchedPath, Request};
 use axum::http::{header, HeaderName, HeaderValue};
 use axum::middleware::{self, Next};
 use axum::response::Response;
-use axum::routing::{get, post};
 use axum::Router;
 use kkig_store::{Store, StoreError};
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -45,7 +45,10 @@ use tower_sessions::{Expiry, SessionManagerLayer};
 pub use i18n::{I18n, Lang};
 pub use session::DbSessionStore;
 
+pub use guard::{GuardReport, Op, RouteInfo, Surface};
 pub use overview::{Overview, CACHE_TTL};
+
+use guard::Routes;
 
 /// Settings of the web layer.
 #[derive(Debug, Clone, Default)]
@@ -111,6 +114,69 @@ async fn log_request(req: Request, next: Next) -> Response {
     res
 }
 
+/// Every route of kkig: pages, the API under `/api`, health and static assets. Writes declare
+/// their op ([`guard::Op`]); [`route_table`] lists them all for the tests.
+fn routes() -> Routes {
+    let api = Routes::new(Surface::Api)
+        .get("/v1/me", api_auth::me)
+        .get("/v1/me/tokens", api_auth::tokens)
+        .delete("/v1/me/tokens/{id}", Op::TokenRevoke, api_auth::revoke_token)
+        .get("/v1/persons/{id}", api_auth::person)
+        .put("/v1/learning-centres/{id}/services", Op::LearningCentreServices, api_auth::put_services)
+        .get("/v1/audit", api_auth::audit)
+        .get("/v1/offerings", catalogue_pages::api_search)
+        .get("/v1/offerings/{id}", catalogue_pages::api_offering)
+        .get("/v1/reachability", catalogue_pages::api_reachability)
+        .get("/v1/municipalities", api::list_municipalities)
+        .get("/v1/municipalities/{code}", api::get_municipality)
+        .get("/v1/universities", api::list_universities)
+        .get("/v1/learning-centres", api::list_learning_centres)
+        .get("/v1/occupations", api::list_occupations)
+        .get("/openapi.json", api::openapi_json)
+        .merge(vfu_api::routes())
+        .merge(forecast_api::routes())
+        .merge(allocation_api::routes())
+        .fallback(api::not_found);
+
+    let pages = Routes::new(Surface::Page)
+        .get("/", pages::index)
+        .get("/kommun/{code}", pages::municipality)
+        .get("/integritet", manage::privacy)
+        .get("/utbildning", catalogue_pages::page)
+        .get("/utbildning/export/{file}", catalogue_pages::export)
+        .get("/utbildning/bli/{area}/{code}", catalogue_pages::pathway_page)
+        .get("/utbildning/regionen", catalogue_pages::regional_page)
+        .get("/logga-in", account::login_form)
+        .post("/logga-in", Op::SignIn, account::login)
+        .post("/logga-ut", Op::SignOut, account::logout)
+        .get("/konto", account::account)
+        .post("/konto/nycklar", Op::TokenCreate, account::create_token)
+        .post("/konto/nycklar/{id}/aterkalla", Op::TokenRevoke, account::revoke_token)
+        .get("/losenord/{secret}", account::set_password_form)
+        .post("/losenord/{secret}", Op::SetPassword, account::set_password)
+        .get("/admin/anvandare", manage::users)
+        .post("/admin/anvandare/{id}/losenordslank", Op::AccountPasswordLink, manage::reset_link)
+        .post("/admin/anvandare/{id}/{what}", Op::AccountDisable, manage::set_disabled)
+        .get("/admin/logg", manage::audit)
+        .get("/larcentrum/{id}/andra", manage::lc_edit_form)
+        .post("/larcentrum/{id}/andra", Op::LearningCentreServices, manage::lc_edit)
+        .merge(vfu_pages::routes())
+        .merge(allocation_pages::routes())
+        .merge(forecast_pages::routes())
+        .fallback(pages::fallback);
+
+    Routes::new(Surface::Page)
+        .nest("/api", api)
+        .get("/health", api::health)
+        .get("/static/{file}", assets::serve)
+        .merge(pages)
+}
+
+/// Every route of the application, as registered (for the tests that walk all routes).
+pub fn route_table() -> Vec<RouteInfo> {
+    routes().table().to_vec()
+}
+
 /// The whole application: pages, API, static assets, with sessions, headers and logging.
 pub fn app(state: AppState) -> Router {
     let sessions = SessionManagerLayer::new(DbSessionStore::new(state.store.clone()))
@@ -120,56 +186,7 @@ pub fn app(state: AppState) -> Router {
         .with_same_site(SameSite::Lax)
         .with_expiry(Expiry::OnInactivity(time::Duration::days(30)));
 
-    let api = Router::new()
-        .route("/v1/me", get(api_auth::me))
-        .route("/v1/me/tokens", get(api_auth::tokens))
-        .route("/v1/me/tokens/{id}", axum::routing::delete(api_auth::revoke_token))
-        .route("/v1/persons/{id}", get(api_auth::person))
-        .route("/v1/learning-centres/{id}/services", axum::routing::put(api_auth::put_services))
-        .route("/v1/audit", get(api_auth::audit))
-        .route("/v1/offerings", get(catalogue_pages::api_search))
-        .route("/v1/offerings/{id}", get(catalogue_pages::api_offering))
-        .route("/v1/reachability", get(catalogue_pages::api_reachability))
-        .route("/v1/municipalities", get(api::list_municipalities))
-        .route("/v1/municipalities/{code}", get(api::get_municipality))
-        .route("/v1/universities", get(api::list_universities))
-        .route("/v1/learning-centres", get(api::list_learning_centres))
-        .route("/v1/occupations", get(api::list_occupations))
-        .route("/openapi.json", get(api::openapi_json))
-        .merge(vfu_api::routes())
-        .merge(forecast_api::routes())
-        .merge(allocation_api::routes())
-        .fallback(api::not_found);
-
-    let pages = Router::new()
-        .route("/", get(pages::index))
-        .route("/kommun/{code}", get(pages::municipality))
-        .route("/integritet", get(manage::privacy))
-        .route("/utbildning", get(catalogue_pages::page))
-        .route("/utbildning/export/{file}", get(catalogue_pages::export))
-        .route("/utbildning/bli/{area}/{code}", get(catalogue_pages::pathway_page))
-        .route("/utbildning/regionen", get(catalogue_pages::regional_page))
-        .route("/logga-in", get(account::login_form).post(account::login))
-        .route("/logga-ut", post(account::logout))
-        .route("/konto", get(account::account))
-        .route("/konto/nycklar", post(account::create_token))
-        .route("/konto/nycklar/{id}/aterkalla", post(account::revoke_token))
-        .route("/losenord/{secret}", get(account::set_password_form).post(account::set_password))
-        .route("/admin/anvandare", get(manage::users))
-        .route("/admin/anvandare/{id}/losenordslank", post(manage::reset_link))
-        .route("/admin/anvandare/{id}/{what}", post(manage::set_disabled))
-        .route("/admin/logg", get(manage::audit))
-        .route("/larcentrum/{id}/andra", get(manage::lc_edit_form).post(manage::lc_edit))
-        .merge(vfu_pages::routes())
-        .merge(allocation_pages::routes())
-        .merge(forecast_pages::routes())
-        .fallback(pages::fallback);
-
-    Router::new()
-        .nest("/api", api)
-        .route("/health", get(api::health))
-        .route("/static/{file}", get(assets::serve))
-        .merge(pages)
+    routes().into_router()
         .layer(middleware::from_fn(auth::csrf_guard))
         .layer(sessions)
         .layer(middleware::from_fn(log_request))

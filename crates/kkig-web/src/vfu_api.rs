@@ -20,8 +20,8 @@ use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post, put};
-use axum::{Json, Router};
+use axum::Json;
+use crate::guard::{Guard, Op, Routes, Surface};
 use kkig_core::access::{Action, Principal, Target};
 use kkig_core::geo::TravelModel;
 use kkig_core::vfu::input::{HostingInput, PeriodInput, SiteInput, StudentInput, SupervisorInput};
@@ -44,39 +44,63 @@ use crate::error::{ApiError, ErrorBody, FieldProblem};
 use crate::AppState;
 
 /// The routes of the VFU API, relative to `/api` (merged into the API router).
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/v1/vfu/me", get(me))
-        .route("/v1/vfu/me/students/{id}/wishes", put(put_my_wishes))
-        .route("/v1/vfu/sites", get(list_sites).post(create_site))
-        .route("/v1/vfu/sites/{id}", get(get_site).put(put_site).delete(delete_site))
-        .route("/v1/vfu/sites/{id}/interest", get(site_interest))
-        .route("/v1/vfu/sites/{id}/interest/{term}", put(put_interest).delete(delete_interest))
-        .route("/v1/vfu/sites/{id}/waiting-list", get(site_waiting_list))
-        .route("/v1/vfu/sites/{id}/placements", get(site_placements_json))
-        .route("/v1/vfu/sites/{id}/placements.csv", get(site_placements_csv))
-        .route("/v1/vfu/sites/{id}/placements.xlsx", get(site_placements_xlsx))
-        .route("/v1/vfu/supervisors", get(list_supervisors).post(create_supervisor))
-        .route("/v1/vfu/supervisors/{id}", get(get_supervisor).put(put_supervisor).delete(delete_supervisor))
-        .route("/v1/vfu/supervisors/{id}/invite", post(invite_supervisor))
-        .route("/v1/vfu/periods", get(list_periods).post(create_period))
-        .route("/v1/vfu/periods.ics", get(periods_ics))
-        .route("/v1/vfu/periods/{id}", get(get_period).put(put_period).delete(delete_period))
-        .route("/v1/vfu/periods/{id}/students", get(period_students))
-        .route("/v1/vfu/students", get(list_students).post(create_student))
-        .route("/v1/vfu/students/{id}", get(get_student).put(put_student).delete(delete_student))
-        .route("/v1/vfu/placements", get(list_placements).post(create_placement))
-        .route("/v1/vfu/placements/{id}", get(get_placement).put(put_placement).delete(delete_placement))
-        .route("/v1/vfu/placements/{id}/transition", post(transition_placement))
-        .route("/v1/vfu/municipalities/{code}/training-need", get(training_need))
-        .route("/v1/vfu/municipalities/{code}/compensation", get(compensation))
-        .route("/v1/vfu/municipalities/{code}/raci", get(get_raci))
-        .route("/v1/vfu/municipalities/{code}/raci/{programme}", put(put_raci).delete(reset_raci))
-        .route("/v1/vfu/municipalities/{code}/contacts", get(list_contacts).post(create_contact))
-        .route("/v1/vfu/municipalities/{code}/placements", get(municipality_placements_json))
-        .route("/v1/vfu/municipalities/{code}/placements.csv", get(municipality_placements_csv))
-        .route("/v1/vfu/municipalities/{code}/placements.xlsx", get(municipality_placements_xlsx))
-        .route("/v1/vfu/contacts/{id}", put(put_contact).delete(delete_contact))
+pub fn routes() -> Routes {
+    let (sites, site, supervisors, supervisor) = ("/v1/vfu/sites", "/v1/vfu/sites/{id}", "/v1/vfu/supervisors", "/v1/vfu/supervisors/{id}");
+    let (periods, period, students, student) = ("/v1/vfu/periods", "/v1/vfu/periods/{id}", "/v1/vfu/students", "/v1/vfu/students/{id}");
+    let (placements, placement) = ("/v1/vfu/placements", "/v1/vfu/placements/{id}");
+    let (raci, contacts, contact) =
+        ("/v1/vfu/municipalities/{code}/raci/{programme}", "/v1/vfu/municipalities/{code}/contacts", "/v1/vfu/contacts/{id}");
+    Routes::new(Surface::Api)
+        .get("/v1/vfu/me", me)
+        .put("/v1/vfu/me/students/{id}/wishes", Op::VfuStudentWishes, put_my_wishes)
+        .get(sites, list_sites)
+        .post(sites, Op::VfuSiteCreate, create_site)
+        .get(site, get_site)
+        .put(site, Op::VfuSiteUpdate, put_site)
+        .delete(site, Op::VfuSiteDelete, delete_site)
+        .get("/v1/vfu/sites/{id}/interest", site_interest)
+        .put("/v1/vfu/sites/{id}/interest/{term}", Op::VfuHostingSet, put_interest)
+        .delete("/v1/vfu/sites/{id}/interest/{term}", Op::VfuHostingDelete, delete_interest)
+        .get("/v1/vfu/sites/{id}/waiting-list", site_waiting_list)
+        .get("/v1/vfu/sites/{id}/placements", site_placements_json)
+        .get("/v1/vfu/sites/{id}/placements.csv", site_placements_csv)
+        .get("/v1/vfu/sites/{id}/placements.xlsx", site_placements_xlsx)
+        .get(supervisors, list_supervisors)
+        .post(supervisors, Op::VfuSupervisorCreate, create_supervisor)
+        .get(supervisor, get_supervisor)
+        .put(supervisor, Op::VfuSupervisorUpdate, put_supervisor)
+        .delete(supervisor, Op::VfuSupervisorDelete, delete_supervisor)
+        .post("/v1/vfu/supervisors/{id}/invite", Op::VfuSupervisorInvite, invite_supervisor)
+        .get(periods, list_periods)
+        .post(periods, Op::VfuPeriodCreate, create_period)
+        .get("/v1/vfu/periods.ics", periods_ics)
+        .get(period, get_period)
+        .put(period, Op::VfuPeriodUpdate, put_period)
+        .delete(period, Op::VfuPeriodDelete, delete_period)
+        .get("/v1/vfu/periods/{id}/students", period_students)
+        .get(students, list_students)
+        .post(students, Op::VfuStudentCreate, create_student)
+        .get(student, get_student)
+        .put(student, Op::VfuStudentUpdate, put_student)
+        .delete(student, Op::VfuStudentDelete, delete_student)
+        .get(placements, list_placements)
+        .post(placements, Op::VfuPlacementCreate, create_placement)
+        .get(placement, get_placement)
+        .put(placement, Op::VfuPlacementUpdate, put_placement)
+        .delete(placement, Op::VfuPlacementDelete, delete_placement)
+        .post("/v1/vfu/placements/{id}/transition", Op::VfuPlacementTransition, transition_placement)
+        .get("/v1/vfu/municipalities/{code}/training-need", training_need)
+        .get("/v1/vfu/municipalities/{code}/compensation", compensation)
+        .get("/v1/vfu/municipalities/{code}/raci", get_raci)
+        .put(raci, Op::VfuRaciSet, put_raci)
+        .delete(raci, Op::VfuRaciReset, reset_raci)
+        .get(contacts, list_contacts)
+        .post(contacts, Op::VfuContactCreate, create_contact)
+        .get("/v1/vfu/municipalities/{code}/placements", municipality_placements_json)
+        .get("/v1/vfu/municipalities/{code}/placements.csv", municipality_placements_csv)
+        .get("/v1/vfu/municipalities/{code}/placements.xlsx", municipality_placements_xlsx)
+        .put(contact, Op::VfuContactUpdate, put_contact)
+        .delete(contact, Op::VfuContactDelete, delete_contact)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -194,6 +218,16 @@ pub(crate) fn today() -> Day {
 
 fn may_municipal(p: &Principal, action: Action, m: Kommunkod) -> bool {
     p.may(action, &Target::VfuMunicipal { municipality: m })
+}
+
+/// The municipality's VFU records, as a target of the rule book.
+fn municipal(m: Kommunkod) -> Target<'static> {
+    Target::VfuMunicipal { municipality: m }
+}
+
+/// A supervisor's record, as a target of the rule book.
+fn supervisor_target(s: &Supervisor) -> Target<'_> {
+    Target::Supervisor { person_id: &s.person_id, municipality: s.municipality }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -647,10 +681,25 @@ impl Scope {
         };
         p.may(action, &Target::Placement { student_person_id: person, university: uni, site_municipality: *m })
     }
+
+    /// Whether the route's guard lets `p` change this placement (admin only for a placement
+    /// whose student or site is gone).
+    fn placement_writable(&self, guard: &Guard, p: &Principal, pl: &Placement) -> bool {
+        let (Some((person, uni, _)), Some(m)) = (self.students.get(&pl.student_id), self.sites.get(&pl.site_id)) else {
+            return p.may(Action::Write, &Target::Administration);
+        };
+        guard.allows(p, &Target::Placement { student_person_id: person, university: uni, site_municipality: *m })
+    }
 }
 
 async fn period_university(state: &AppState, period_id: &str) -> R<String> {
     Ok(state.store.vfu_period(period_id).await?.map(|p| p.university).unwrap_or_default())
+}
+
+/// Whether the route's guard lets `p` change this student's record.
+async fn writes_student(state: &AppState, guard: &Guard, p: &Principal, s: &VfuStudent) -> R<bool> {
+    let uni = period_university(state, &s.period_id).await?;
+    Ok(guard.allows(p, &Target::VfuStudent { person_id: &s.person_id, university: &uni, home_municipality: s.home_municipality }))
 }
 
 async fn student_allows(state: &AppState, p: &Principal, action: Action, s: &VfuStudent) -> R<bool> {
@@ -741,17 +790,17 @@ pub async fn list_sites(State(state): State<AppState>, me: MaybeUser, q: Result<
 #[utoipa::path(post, path = "/api/v1/vfu/sites", tag = "vfu", security(("bearer" = [])), request_body = SiteBody,
     responses((status = 201, body = SiteRecord), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
               (status = 403, body = ErrorBody), (status = 422, description = "Invalid fields, each named", body = ErrorBody)))]
-pub async fn create_site(State(state): State<AppState>, me: MaybeUser, b: Result<Json<SiteBody>, JsonRejection>) -> R<(StatusCode, Json<SiteRecord>)> {
+pub async fn create_site(State(state): State<AppState>, me: MaybeUser, guard: Guard, b: Result<Json<SiteBody>, JsonRejection>) -> R<(StatusCode, Json<SiteRecord>)> {
     let u = user(me)?;
     let input = body(b)?.input();
     if let Ok(m) = Kommunkod::parse(input.municipality.trim()) {
-        if !may_municipal(&u.principal(), Action::Write, m) {
+        if !guard.allows(&u.principal(), &municipal(m)) {
             return Err(forbidden(format!("placement sites of municipality {m}")));
         }
     }
     let ctx = state.store.vfu_context().await?;
     let site = input.parse(&ctx).map_err(invalid)?;
-    if !may_municipal(&u.principal(), Action::Write, site.municipality) {
+    if !guard.allows(&u.principal(), &municipal(site.municipality)) {
         return Err(forbidden(format!("placement sites of municipality {}", site.municipality)));
     }
     let id = state.store.create_placement_site(&site, &actor(&u)).await?;
@@ -771,18 +820,18 @@ pub async fn get_site(State(state): State<AppState>, me: MaybeUser, Path(id): Pa
 #[utoipa::path(put, path = "/api/v1/vfu/sites/{id}", tag = "vfu", security(("bearer" = [])), params(("id" = String, Path)), request_body = SiteBody,
     responses((status = 200, body = SiteRecord), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
               (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub async fn put_site(State(state): State<AppState>, me: MaybeUser, Path(id): Path<String>, b: Result<Json<SiteBody>, JsonRejection>) -> R<Json<SiteRecord>> {
+pub async fn put_site(State(state): State<AppState>, me: MaybeUser, guard: Guard, Path(id): Path<String>, b: Result<Json<SiteBody>, JsonRejection>) -> R<Json<SiteRecord>> {
     let u = user(me)?;
     let old = readable_site(&state, &u, &id).await?;
     let p = u.principal();
-    if !may_municipal(&p, Action::Write, old.municipality) {
+    if !guard.allows(&p, &municipal(old.municipality)) {
         return Err(forbidden(format!("placement site {id} belongs to municipality {}", old.municipality)));
     }
     let mut input = body(b)?.input();
     input.id = id.clone();
     let ctx = state.store.vfu_context().await?;
     let site = input.parse(&ctx).map_err(invalid)?;
-    if !may_municipal(&p, Action::Write, site.municipality) {
+    if !guard.allows(&p, &municipal(site.municipality)) {
         return Err(forbidden(format!("placement sites of municipality {}", site.municipality)));
     }
     state.store.update_placement_site(&site, &actor(&u)).await?;
@@ -793,10 +842,10 @@ pub async fn put_site(State(state): State<AppState>, me: MaybeUser, Path(id): Pa
 #[utoipa::path(delete, path = "/api/v1/vfu/sites/{id}", tag = "vfu", security(("bearer" = [])), params(("id" = String, Path)),
     responses((status = 204, description = "Deleted"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
               (status = 409, description = "Placements refer to the site", body = ErrorBody)))]
-pub async fn delete_site(State(state): State<AppState>, me: MaybeUser, Path(id): Path<String>) -> R<StatusCode> {
+pub async fn delete_site(State(state): State<AppState>, me: MaybeUser, guard: Guard, Path(id): Path<String>) -> R<StatusCode> {
     let u = user(me)?;
     let old = readable_site(&state, &u, &id).await?;
-    if !may_municipal(&u.principal(), Action::Write, old.municipality) {
+    if !guard.allows(&u.principal(), &municipal(old.municipality)) {
         return Err(forbidden(format!("placement site {id} belongs to municipality {}", old.municipality)));
     }
     state.store.delete_placement_site(&id, &actor(&u)).await.map_err(blocked)?;
@@ -835,12 +884,13 @@ pub struct InterestBody {
 pub async fn put_interest(
     State(state): State<AppState>,
     me: MaybeUser,
+    guard: Guard,
     Path((id, term)): Path<(String, String)>,
     b: Result<Json<InterestBody>, JsonRejection>,
 ) -> R<Json<HostingRecord>> {
     let u = user(me)?;
     let site = readable_site(&state, &u, &id).await?;
-    if !may_municipal(&u.principal(), Action::Write, site.municipality) {
+    if !guard.allows(&u.principal(), &municipal(site.municipality)) {
         return Err(forbidden(format!("placement site {id} belongs to municipality {}", site.municipality)));
     }
     let b = body(b)?;
@@ -855,10 +905,10 @@ pub async fn put_interest(
 #[utoipa::path(delete, path = "/api/v1/vfu/sites/{id}/interest/{term}", tag = "vfu", security(("bearer" = [])),
     params(("id" = String, Path), ("term" = String, Path, example = "HT2026")),
     responses((status = 204, description = "Deleted"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn delete_interest(State(state): State<AppState>, me: MaybeUser, Path((id, term)): Path<(String, String)>) -> R<StatusCode> {
+pub async fn delete_interest(State(state): State<AppState>, me: MaybeUser, guard: Guard, Path((id, term)): Path<(String, String)>) -> R<StatusCode> {
     let u = user(me)?;
     let site = readable_site(&state, &u, &id).await?;
-    if !may_municipal(&u.principal(), Action::Write, site.municipality) {
+    if !guard.allows(&u.principal(), &municipal(site.municipality)) {
         return Err(forbidden(format!("placement site {id} belongs to municipality {}", site.municipality)));
     }
     let t = kkig_core::vfu::Term::parse(&term).map_err(|_| not_found(format!("answer of site {id} for term {term}")))?;
@@ -1008,6 +1058,7 @@ pub async fn list_supervisors(
 pub async fn create_supervisor(
     State(state): State<AppState>,
     me: MaybeUser,
+    guard: Guard,
     b: Result<Json<SupervisorBody>, JsonRejection>,
 ) -> R<(StatusCode, Json<SupervisorRecord>)> {
     let u = user(me)?;
@@ -1015,12 +1066,12 @@ pub async fn create_supervisor(
     let ctx = state.store.vfu_context().await?;
     let p = u.principal();
     if let Some(m) = supervisor_municipality(&input, &ctx) {
-        if !p.may(Action::Write, &Target::Supervisor { person_id: "", municipality: m }) {
+        if !guard.allows(&p, &Target::Supervisor { person_id: "", municipality: m }) {
             return Err(forbidden(format!("supervisors of municipality {m}")));
         }
     }
     let s = input.parse(&ctx).map_err(invalid)?;
-    if !p.may(Action::Write, &Target::Supervisor { person_id: "", municipality: s.municipality }) {
+    if !guard.allows(&p, &Target::Supervisor { person_id: "", municipality: s.municipality }) {
         return Err(forbidden(format!("supervisors of municipality {}", s.municipality)));
     }
     let saved = state.store.create_supervisor(&s, &actor(&u)).await?;
@@ -1042,13 +1093,14 @@ pub async fn get_supervisor(State(state): State<AppState>, me: MaybeUser, Path(i
 pub async fn put_supervisor(
     State(state): State<AppState>,
     me: MaybeUser,
+    guard: Guard,
     Path(id): Path<String>,
     b: Result<Json<SupervisorBody>, JsonRejection>,
 ) -> R<Json<SupervisorRecord>> {
     let u = user(me)?;
     let old = readable_supervisor(&state, &u, &id).await?;
     let p = u.principal();
-    if !supervisor_allows(&p, Action::Write, &old) {
+    if !guard.allows(&p, &supervisor_target(&old)) {
         return Err(forbidden(format!("supervisor {id} is kept by municipality {}", old.municipality)));
     }
     let input = body(b)?.input();
@@ -1057,7 +1109,7 @@ pub async fn put_supervisor(
     s.id = old.id.clone();
     s.person_id = old.person_id.clone();
     // A supervisor corrects their own record but does not move it to another municipality.
-    if !supervisor_allows(&p, Action::Write, &s) || (s.municipality != old.municipality && !may_municipal(&p, Action::Write, s.municipality)) {
+    if !guard.allows(&p, &supervisor_target(&s)) || (s.municipality != old.municipality && !may_municipal(&p, Action::Write, s.municipality)) {
         return Err(forbidden(format!("supervisors of municipality {}", s.municipality)));
     }
     state.store.update_supervisor(&s, &actor(&u)).await?;
@@ -1068,10 +1120,10 @@ pub async fn put_supervisor(
 /// Remove a supervisor (their placements lose the supervisor).
 #[utoipa::path(delete, path = "/api/v1/vfu/supervisors/{id}", tag = "vfu", security(("bearer" = [])), params(("id" = String, Path)),
     responses((status = 204, description = "Deleted"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn delete_supervisor(State(state): State<AppState>, me: MaybeUser, Path(id): Path<String>) -> R<StatusCode> {
+pub async fn delete_supervisor(State(state): State<AppState>, me: MaybeUser, guard: Guard, Path(id): Path<String>) -> R<StatusCode> {
     let u = user(me)?;
     let old = readable_supervisor(&state, &u, &id).await?;
-    if !may_municipal(&u.principal(), Action::Write, old.municipality) {
+    if !guard.allows(&u.principal(), &municipal(old.municipality)) {
         return Err(forbidden(format!("supervisor {id} is kept by municipality {}", old.municipality)));
     }
     state.store.delete_supervisor(&id, &actor(&u)).await.map_err(blocked)?;
@@ -1097,12 +1149,13 @@ pub struct InviteBody {
 pub async fn invite_supervisor(
     State(state): State<AppState>,
     me: MaybeUser,
+    guard: Guard,
     Path(id): Path<String>,
     b: Result<Json<InviteBody>, JsonRejection>,
 ) -> R<Json<SupervisorRecord>> {
     let u = user(me)?;
     let old = readable_supervisor(&state, &u, &id).await?;
-    if !may_municipal(&u.principal(), Action::Write, old.municipality) {
+    if !guard.allows(&u.principal(), &municipal(old.municipality)) {
         return Err(forbidden(format!("supervisor {id} is kept by municipality {}", old.municipality)));
     }
     let b = body(b)?;
@@ -1236,18 +1289,18 @@ pub async fn periods_ics(State(state): State<AppState>, q: Result<Query<PeriodQu
 #[utoipa::path(post, path = "/api/v1/vfu/periods", tag = "vfu", security(("bearer" = [])), request_body = PeriodBody,
     responses((status = 201, body = PeriodRecord), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
               (status = 422, body = ErrorBody)))]
-pub async fn create_period(State(state): State<AppState>, me: MaybeUser, b: Result<Json<PeriodBody>, JsonRejection>) -> R<(StatusCode, Json<PeriodRecord>)> {
+pub async fn create_period(State(state): State<AppState>, me: MaybeUser, guard: Guard, b: Result<Json<PeriodBody>, JsonRejection>) -> R<(StatusCode, Json<PeriodRecord>)> {
     let u = user(me)?;
     let input = body(b)?.input();
     let ctx = state.store.vfu_context().await?;
     let p = u.principal();
     if let Some(uni) = known_university(&ctx, &input.university) {
-        if !may_university(&p, Action::Write, &uni) {
+        if !guard.allows(&p, &Target::UniversityRecord { university: &uni }) {
             return Err(forbidden(format!("VFU periods of {uni}")));
         }
     }
     let period = input.parse(&ctx).map_err(invalid)?;
-    if !may_university(&p, Action::Write, &period.university) {
+    if !guard.allows(&p, &Target::UniversityRecord { university: &period.university }) {
         return Err(forbidden(format!("VFU periods of {}", period.university)));
     }
     let id = state.store.create_vfu_period(&period, &actor(&u)).await?;
@@ -1265,18 +1318,18 @@ pub async fn get_period(State(state): State<AppState>, Path(id): Path<String>) -
 #[utoipa::path(put, path = "/api/v1/vfu/periods/{id}", tag = "vfu", security(("bearer" = [])), params(("id" = String, Path)), request_body = PeriodBody,
     responses((status = 200, body = PeriodRecord), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
               (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub async fn put_period(State(state): State<AppState>, me: MaybeUser, Path(id): Path<String>, b: Result<Json<PeriodBody>, JsonRejection>) -> R<Json<PeriodRecord>> {
+pub async fn put_period(State(state): State<AppState>, me: MaybeUser, guard: Guard, Path(id): Path<String>, b: Result<Json<PeriodBody>, JsonRejection>) -> R<Json<PeriodRecord>> {
     let u = user(me)?;
     let old = existing_period(&state, &id).await?;
     let p = u.principal();
-    if !may_university(&p, Action::Write, &old.university) {
+    if !guard.allows(&p, &Target::UniversityRecord { university: &old.university }) {
         return Err(forbidden(format!("VFU period {id} belongs to {}", old.university)));
     }
     let mut input = body(b)?.input();
     input.id = id.clone();
     let ctx = state.store.vfu_context().await?;
     let period = input.parse(&ctx).map_err(invalid)?;
-    if !may_university(&p, Action::Write, &period.university) {
+    if !guard.allows(&p, &Target::UniversityRecord { university: &period.university }) {
         return Err(forbidden(format!("VFU periods of {}", period.university)));
     }
     state.store.update_vfu_period(&period, &actor(&u)).await?;
@@ -1287,10 +1340,10 @@ pub async fn put_period(State(state): State<AppState>, me: MaybeUser, Path(id): 
 #[utoipa::path(delete, path = "/api/v1/vfu/periods/{id}", tag = "vfu", security(("bearer" = [])), params(("id" = String, Path)),
     responses((status = 204, description = "Deleted"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
               (status = 409, body = ErrorBody)))]
-pub async fn delete_period(State(state): State<AppState>, me: MaybeUser, Path(id): Path<String>) -> R<StatusCode> {
+pub async fn delete_period(State(state): State<AppState>, me: MaybeUser, guard: Guard, Path(id): Path<String>) -> R<StatusCode> {
     let u = user(me)?;
     let old = existing_period(&state, &id).await?;
-    if !may_university(&u.principal(), Action::Write, &old.university) {
+    if !guard.allows(&u.principal(), &Target::UniversityRecord { university: &old.university }) {
         return Err(forbidden(format!("VFU period {id} belongs to {}", old.university)));
     }
     state.store.delete_vfu_period(&id, &actor(&u)).await.map_err(blocked)?;
@@ -1423,7 +1476,7 @@ pub async fn list_students(State(state): State<AppState>, me: MaybeUser, q: Resu
 #[utoipa::path(post, path = "/api/v1/vfu/students", tag = "vfu", security(("bearer" = [])), request_body = StudentBody,
     responses((status = 201, body = StudentRecord), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
               (status = 422, body = ErrorBody)))]
-pub async fn create_student(State(state): State<AppState>, me: MaybeUser, b: Result<Json<StudentBody>, JsonRejection>) -> R<(StatusCode, Json<StudentRecord>)> {
+pub async fn create_student(State(state): State<AppState>, me: MaybeUser, guard: Guard, b: Result<Json<StudentBody>, JsonRejection>) -> R<(StatusCode, Json<StudentRecord>)> {
     let u = user(me)?;
     let input = body(b)?.input();
     let ctx = state.store.vfu_context().await?;
@@ -1434,7 +1487,7 @@ pub async fn create_student(State(state): State<AppState>, me: MaybeUser, b: Res
         }
     }
     let s = input.parse(&ctx).map_err(invalid)?;
-    if !student_allows(&state, &p, Action::Write, &s).await? {
+    if !writes_student(&state, &guard, &p, &s).await? {
         return Err(forbidden(format!("students of VFU period {}", s.period_id)));
     }
     let saved = state.store.create_vfu_student(&s, &actor(&u)).await?;
@@ -1454,11 +1507,11 @@ pub async fn get_student(State(state): State<AppState>, me: MaybeUser, Path(id):
 #[utoipa::path(put, path = "/api/v1/vfu/students/{id}", tag = "vfu", security(("bearer" = [])), params(("id" = String, Path)), request_body = StudentBody,
     responses((status = 200, body = StudentRecord), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
               (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub async fn put_student(State(state): State<AppState>, me: MaybeUser, Path(id): Path<String>, b: Result<Json<StudentBody>, JsonRejection>) -> R<Json<StudentRecord>> {
+pub async fn put_student(State(state): State<AppState>, me: MaybeUser, guard: Guard, Path(id): Path<String>, b: Result<Json<StudentBody>, JsonRejection>) -> R<Json<StudentRecord>> {
     let u = user(me)?;
     let old = readable_student(&state, &u, &id).await?;
     let p = u.principal();
-    if !student_allows(&state, &p, Action::Write, &old).await? {
+    if !writes_student(&state, &guard, &p, &old).await? {
         return Err(forbidden(format!("student {id} is kept by the university of their period; a student changes only their wishes and needs (PUT /api/v1/vfu/me/students/{id}/wishes)")));
     }
     let input = body(b)?.input();
@@ -1468,7 +1521,7 @@ pub async fn put_student(State(state): State<AppState>, me: MaybeUser, Path(id):
     s.person_id = old.person_id.clone();
     // Nobody moves a student to a period of another university than their own.
     let moved = s.period_id != old.period_id && !may_university(&p, Action::Write, &period_university(&state, &s.period_id).await?);
-    if moved || !student_allows(&state, &p, Action::Write, &s).await? {
+    if moved || !writes_student(&state, &guard, &p, &s).await? {
         return Err(forbidden(format!("students of VFU period {}", s.period_id)));
     }
     state.store.update_vfu_student(&s, &actor(&u)).await?;
@@ -1479,11 +1532,11 @@ pub async fn put_student(State(state): State<AppState>, me: MaybeUser, Path(id):
 /// Take a student off their period (their placements go too).
 #[utoipa::path(delete, path = "/api/v1/vfu/students/{id}", tag = "vfu", security(("bearer" = [])), params(("id" = String, Path)),
     responses((status = 204, description = "Deleted"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn delete_student(State(state): State<AppState>, me: MaybeUser, Path(id): Path<String>) -> R<StatusCode> {
+pub async fn delete_student(State(state): State<AppState>, me: MaybeUser, guard: Guard, Path(id): Path<String>) -> R<StatusCode> {
     let u = user(me)?;
     let old = readable_student(&state, &u, &id).await?;
     let uni = period_university(&state, &old.period_id).await?;
-    if !may_university(&u.principal(), Action::Write, &uni) {
+    if !writes_student(&state, &guard, &u.principal(), &old).await? {
         return Err(forbidden(format!("student {id} is kept by {uni}")));
     }
     state.store.delete_vfu_student(&id, &actor(&u)).await.map_err(blocked)?;
@@ -1587,6 +1640,7 @@ pub async fn list_placements(State(state): State<AppState>, me: MaybeUser, q: Re
 pub async fn create_placement(
     State(state): State<AppState>,
     me: MaybeUser,
+    guard: Guard,
     b: Result<Json<NewPlacementBody>, JsonRejection>,
 ) -> R<(StatusCode, Json<PlacementRecord>)> {
     let u = user(me)?;
@@ -1620,7 +1674,7 @@ pub async fn create_placement(
         Some(s) => Day::parse(&s).map_err(|m| errors.push(FieldError::new("on", m))).ok(),
     };
     let (Some((person, uni, _)), Some(m), Some(status), Some(on)) = (student, site, status, on) else { return Err(invalid(errors)) };
-    if !p.may(Action::Write, &Target::Placement { student_person_id: person, university: uni, site_municipality: *m }) {
+    if !guard.allows(&p, &Target::Placement { student_person_id: person, university: uni, site_municipality: *m }) {
         return Err(forbidden(format!("placements of students of {uni} at sites in {m}")));
     }
     let mut pl = Placement::start("", b.student_id.trim(), b.site_id.trim(), status, on).map_err(|e| invalid_field("status", e.to_string()))?;
@@ -1647,13 +1701,14 @@ pub async fn get_placement(State(state): State<AppState>, me: MaybeUser, Path(id
 pub async fn put_placement(
     State(state): State<AppState>,
     me: MaybeUser,
+    guard: Guard,
     Path(id): Path<String>,
     b: Result<Json<PlacementBody>, JsonRejection>,
 ) -> R<Json<PlacementRecord>> {
     let u = user(me)?;
     let (old, scope) = readable_placement(&state, &u, &id).await?;
     let p = u.principal();
-    if !scope.placement_allows(&p, Action::Write, &old) {
+    if !scope.placement_writable(&guard, &p, &old) {
         return Err(forbidden(format!("placement {id}")));
     }
     let b = body(b)?;
@@ -1673,7 +1728,7 @@ pub async fn put_placement(
     if let Some(n) = b.note {
         new.note = n;
     }
-    if !scope.placement_allows(&p, Action::Write, &new) {
+    if !scope.placement_writable(&guard, &p, &new) {
         return Err(forbidden(format!("placements at site {}", new.site_id)));
     }
     state.store.update_placement(&new, &actor(&u)).await?;
@@ -1684,11 +1739,14 @@ pub async fn put_placement(
 /// Delete a placement (a mistake; a placement that ends is `withdrawn` instead).
 #[utoipa::path(delete, path = "/api/v1/vfu/placements/{id}", tag = "vfu", security(("bearer" = [])), params(("id" = String, Path)),
     responses((status = 204, description = "Deleted"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn delete_placement(State(state): State<AppState>, me: MaybeUser, Path(id): Path<String>) -> R<StatusCode> {
+pub async fn delete_placement(State(state): State<AppState>, me: MaybeUser, guard: Guard, Path(id): Path<String>) -> R<StatusCode> {
     let u = user(me)?;
     let (old, scope) = readable_placement(&state, &u, &id).await?;
-    if !scope.placement_allows(&u.principal(), Action::Write, &old) {
-        return Err(forbidden(format!("placement {id}")));
+    // Only the university that offered it removes a placement (the site's municipality
+    // withdraws it instead), as on the pages.
+    let university = scope.students.get(&old.student_id).map(|s| s.1.as_str()).unwrap_or_default();
+    if !may_university(&u.principal(), Action::Write, university) || !scope.placement_writable(&guard, &u.principal(), &old) {
+        return Err(forbidden(format!("placement {id}: only its university removes a placement; the municipality withdraws it")));
     }
     state.store.delete_placement(&id, &actor(&u)).await.map_err(blocked)?;
     Ok(StatusCode::NO_CONTENT)
@@ -1705,12 +1763,13 @@ pub async fn delete_placement(State(state): State<AppState>, me: MaybeUser, Path
 pub async fn transition_placement(
     State(state): State<AppState>,
     me: MaybeUser,
+    guard: Guard,
     Path(id): Path<String>,
     b: Result<Json<TransitionBody>, JsonRejection>,
 ) -> R<Json<PlacementRecord>> {
     let u = user(me)?;
     let (old, scope) = readable_placement(&state, &u, &id).await?;
-    if !scope.placement_allows(&u.principal(), Action::Write, &old) {
+    if !scope.placement_writable(&guard, &u.principal(), &old) {
         return Err(forbidden(format!("placement {id}")));
     }
     let b = body(b)?;
@@ -1856,13 +1915,14 @@ fn programme_path(s: &str) -> R<ProgrammeType> {
 pub async fn put_raci(
     State(state): State<AppState>,
     me: MaybeUser,
+    guard: Guard,
     Path((code, programme)): Path<(String, String)>,
     b: Result<Json<RaciBody>, JsonRejection>,
 ) -> R<Json<RaciRecord>> {
     let u = user(me)?;
     let m = known_municipality(&state, &code).await?;
     let programme = programme_path(&programme)?;
-    if !may_municipal(&u.principal(), Action::Write, m) {
+    if !guard.allows(&u.principal(), &municipal(m)) {
         return Err(forbidden(format!("the RACI matrix of municipality {m}")));
     }
     let b = body(b)?;
@@ -1902,11 +1962,11 @@ pub async fn put_raci(
     params(("code" = String, Path, example = "2422"), ("programme" = String, Path, example = "teacher")),
     responses((status = 204, description = "Back to the default"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
               (status = 404, description = "No such municipality or programme type, or no adaptation", body = ErrorBody)))]
-pub async fn reset_raci(State(state): State<AppState>, me: MaybeUser, Path((code, programme)): Path<(String, String)>) -> R<StatusCode> {
+pub async fn reset_raci(State(state): State<AppState>, me: MaybeUser, guard: Guard, Path((code, programme)): Path<(String, String)>) -> R<StatusCode> {
     let u = user(me)?;
     let m = known_municipality(&state, &code).await?;
     let programme = programme_path(&programme)?;
-    if !may_municipal(&u.principal(), Action::Write, m) {
+    if !guard.allows(&u.principal(), &municipal(m)) {
         return Err(forbidden(format!("the RACI matrix of municipality {m}")));
     }
     if state.store.reset_raci_model(m, programme, &actor(&u)).await? {
@@ -1985,12 +2045,13 @@ pub async fn list_contacts(State(state): State<AppState>, Path(code): Path<Strin
 pub async fn create_contact(
     State(state): State<AppState>,
     me: MaybeUser,
+    guard: Guard,
     Path(code): Path<String>,
     b: Result<Json<ContactBody>, JsonRejection>,
 ) -> R<(StatusCode, Json<ContactRecord>)> {
     let u = user(me)?;
     let m = known_municipality(&state, &code).await?;
-    if !may_municipal(&u.principal(), Action::Write, m) {
+    if !guard.allows(&u.principal(), &municipal(m)) {
         return Err(forbidden(format!("the contact persons of municipality {m}")));
     }
     let c = body(b)?.contact("", m)?;
@@ -2010,10 +2071,10 @@ async fn existing_contact(state: &AppState, u: &UserRecord, id: &str) -> R<VfuCo
 #[utoipa::path(put, path = "/api/v1/vfu/contacts/{id}", tag = "vfu", security(("bearer" = [])), params(("id" = String, Path)), request_body = ContactBody,
     responses((status = 200, body = ContactRecord), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
               (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub async fn put_contact(State(state): State<AppState>, me: MaybeUser, Path(id): Path<String>, b: Result<Json<ContactBody>, JsonRejection>) -> R<Json<ContactRecord>> {
+pub async fn put_contact(State(state): State<AppState>, me: MaybeUser, guard: Guard, Path(id): Path<String>, b: Result<Json<ContactBody>, JsonRejection>) -> R<Json<ContactRecord>> {
     let u = user(me)?;
     let old = existing_contact(&state, &u, &id).await?;
-    if !may_municipal(&u.principal(), Action::Write, old.municipality) {
+    if !guard.allows(&u.principal(), &municipal(old.municipality)) {
         return Err(forbidden(format!("the contact persons of municipality {}", old.municipality)));
     }
     let mut c = body(b)?.contact(&id, old.municipality)?;
@@ -2026,10 +2087,10 @@ pub async fn put_contact(State(state): State<AppState>, me: MaybeUser, Path(id):
 /// Remove a contact person.
 #[utoipa::path(delete, path = "/api/v1/vfu/contacts/{id}", tag = "vfu", security(("bearer" = [])), params(("id" = String, Path)),
     responses((status = 204, description = "Deleted"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn delete_contact(State(state): State<AppState>, me: MaybeUser, Path(id): Path<String>) -> R<StatusCode> {
+pub async fn delete_contact(State(state): State<AppState>, me: MaybeUser, guard: Guard, Path(id): Path<String>) -> R<StatusCode> {
     let u = user(me)?;
     let old = existing_contact(&state, &u, &id).await?;
-    if !may_municipal(&u.principal(), Action::Write, old.municipality) {
+    if !guard.allows(&u.principal(), &municipal(old.municipality)) {
         return Err(forbidden(format!("the contact persons of municipality {}", old.municipality)));
     }
     state.store.delete_vfu_contact(&id, &actor(&u)).await.map_err(blocked)?;
@@ -2318,12 +2379,12 @@ pub struct WishesBody {
 #[utoipa::path(put, path = "/api/v1/vfu/me/students/{id}/wishes", tag = "vfu", security(("bearer" = [])), params(("id" = String, Path)), request_body = WishesBody,
     responses((status = 200, body = StudentRecord), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
               (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub async fn put_my_wishes(State(state): State<AppState>, me: MaybeUser, Path(id): Path<String>, b: Result<Json<WishesBody>, JsonRejection>) -> R<Json<StudentRecord>> {
+pub async fn put_my_wishes(State(state): State<AppState>, me: MaybeUser, guard: Guard, Path(id): Path<String>, b: Result<Json<WishesBody>, JsonRejection>) -> R<Json<StudentRecord>> {
     let u = user(me)?;
     let old = readable_student(&state, &u, &id).await?;
     let period = existing_period(&state, &old.period_id).await?;
     let target = Target::VfuStudentWishes { person_id: &old.person_id, university: &period.university, home_municipality: old.home_municipality };
-    if !u.principal().may(Action::Write, &target) {
+    if !guard.allows(&u.principal(), &target) {
         return Err(forbidden(format!("the wishes of student {id} are kept by the student and their university")));
     }
     let b = body(b)?;

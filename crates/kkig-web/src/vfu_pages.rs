@@ -16,9 +16,9 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
-use axum::{Form, Router};
-use kkig_core::access::{Action, Target};
+use axum::Form;
+use crate::guard::{Check, Guard, Op, Routes, Surface};
+use kkig_core::access::{Action, Principal, Target, TargetKind};
 use kkig_core::vfu::input::{format_requirements, HostingInput, PeriodInput, SiteInput, StudentInput, SupervisorInput};
 use kkig_core::vfu::lifecycle::{next_statuses, wishes_open, Timeline, TimelineRules};
 use kkig_core::vfu::wishes::WishesInput;
@@ -35,46 +35,60 @@ use crate::page::{forbidden, render, unavailable, Chrome, MessagePage};
 use crate::AppState;
 
 /// The VFU pages, merged into the application's router.
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/vfu", get(index))
-        .route("/vfu/min", get(mine))
-        .route("/vfu/min/{id}/onskemal", post(wishes_save))
-        .route("/vfu/kommun/{kod}", get(muni_overview))
-        .route("/vfu/kommun/{kod}/vem-gor-vad", get(raci_page))
-        .route("/vfu/kommun/{kod}/vem-gor-vad/andra", get(raci_edit_form).post(raci_save))
-        .route("/vfu/kommun/{kod}/vem-gor-vad/standard", post(raci_reset))
-        .route("/vfu/kommun/{kod}/kontakter", post(contact_create))
-        .route("/vfu/kommun/{kod}/kontakter/{id}", get(contact_edit_form).post(contact_update))
-        .route("/vfu/kommun/{kod}/kontakter/{id}/ta-bort", post(contact_delete))
-        .route("/vfu/kommun/{kod}/platser", get(sites_page))
-        .route("/vfu/kommun/{kod}/platser/ny", get(site_new_form).post(site_create))
-        .route("/vfu/kommun/{kod}/platser/{id}", get(site_edit_form).post(site_update))
-        .route("/vfu/kommun/{kod}/platser/{id}/ta-bort", post(site_delete))
-        .route("/vfu/kommun/{kod}/platser/{id}/intresse", post(hosting_set))
-        .route("/vfu/kommun/{kod}/platser/{id}/intresse/{term}/ta-bort", post(hosting_delete))
-        .route("/vfu/kommun/{kod}/handledare", get(supervisors_page))
-        .route("/vfu/kommun/{kod}/handledare/ny", get(supervisor_new_form).post(supervisor_create))
-        .route("/vfu/kommun/{kod}/handledare/{id}", get(supervisor_edit_form).post(supervisor_update))
-        .route("/vfu/kommun/{kod}/handledare/{id}/ta-bort", post(supervisor_delete))
-        .route("/vfu/kommun/{kod}/handledare/{id}/inbjudan", post(supervisor_invite))
-        .route("/vfu/kommun/{kod}/utbildningsbehov", get(need_page))
-        .route("/vfu/kommun/{kod}/placeringar", get(muni_placements))
-        .route("/vfu/kommun/{kod}/ersattning", get(compensation_page))
-        .route("/vfu/kommun/{kod}/ersattning.csv", get(compensation_csv))
-        .route("/vfu/kommun/{kod}/ersattning.xlsx", get(compensation_xlsx))
-        .route("/vfu/kommun/{kod}/placeringar/{id}", get(placement_edit_form).post(placement_update))
-        .route("/vfu/larosate/{uni}", get(uni_overview))
-        .route("/vfu/larosate/{uni}/perioder/ny", get(period_new_form).post(period_create))
-        .route("/vfu/larosate/{uni}/perioder/{id}", get(period_page))
-        .route("/vfu/larosate/{uni}/perioder/{id}/andra", get(period_edit_form).post(period_update))
-        .route("/vfu/larosate/{uni}/perioder/{id}/ta-bort", post(period_delete))
-        .route("/vfu/larosate/{uni}/perioder/{id}/studenter/ny", get(student_new_form).post(student_create))
-        .route("/vfu/larosate/{uni}/studenter/{id}", get(student_edit_form).post(student_update))
-        .route("/vfu/larosate/{uni}/studenter/{id}/ta-bort", post(student_delete))
-        .route("/vfu/larosate/{uni}/studenter/{id}/placera", get(placement_new_form).post(placement_create))
-        .route("/vfu/placering/{id}/status", post(placement_status))
-        .route("/vfu/placering/{id}/ta-bort", post(placement_delete))
+pub fn routes() -> Routes {
+    let k = "/vfu/kommun/{kod}";
+    let l = "/vfu/larosate/{uni}";
+    Routes::new(Surface::Page)
+        .get("/vfu", index)
+        .get("/vfu/min", mine)
+        .post("/vfu/min/{id}/onskemal", Op::VfuStudentWishes, wishes_save)
+        .get(k, muni_overview)
+        .get(&format!("{k}/vem-gor-vad"), raci_page)
+        .get(&format!("{k}/vem-gor-vad/andra"), raci_edit_form)
+        .post(&format!("{k}/vem-gor-vad/andra"), Op::VfuRaciSet, raci_save)
+        .post(&format!("{k}/vem-gor-vad/standard"), Op::VfuRaciReset, raci_reset)
+        .post(&format!("{k}/kontakter"), Op::VfuContactCreate, contact_create)
+        .get(&format!("{k}/kontakter/{{id}}"), contact_edit_form)
+        .post(&format!("{k}/kontakter/{{id}}"), Op::VfuContactUpdate, contact_update)
+        .post(&format!("{k}/kontakter/{{id}}/ta-bort"), Op::VfuContactDelete, contact_delete)
+        .get(&format!("{k}/platser"), sites_page)
+        .get(&format!("{k}/platser/ny"), site_new_form)
+        .post(&format!("{k}/platser/ny"), Op::VfuSiteCreate, site_create)
+        .get(&format!("{k}/platser/{{id}}"), site_edit_form)
+        .post(&format!("{k}/platser/{{id}}"), Op::VfuSiteUpdate, site_update)
+        .post(&format!("{k}/platser/{{id}}/ta-bort"), Op::VfuSiteDelete, site_delete)
+        .post(&format!("{k}/platser/{{id}}/intresse"), Op::VfuHostingSet, hosting_set)
+        .post(&format!("{k}/platser/{{id}}/intresse/{{term}}/ta-bort"), Op::VfuHostingDelete, hosting_delete)
+        .get(&format!("{k}/handledare"), supervisors_page)
+        .get(&format!("{k}/handledare/ny"), supervisor_new_form)
+        .post(&format!("{k}/handledare/ny"), Op::VfuSupervisorCreate, supervisor_create)
+        .get(&format!("{k}/handledare/{{id}}"), supervisor_edit_form)
+        .post(&format!("{k}/handledare/{{id}}"), Op::VfuSupervisorUpdate, supervisor_update)
+        .post(&format!("{k}/handledare/{{id}}/ta-bort"), Op::VfuSupervisorDelete, supervisor_delete)
+        .post(&format!("{k}/handledare/{{id}}/inbjudan"), Op::VfuSupervisorInvite, supervisor_invite)
+        .get(&format!("{k}/utbildningsbehov"), need_page)
+        .get(&format!("{k}/placeringar"), muni_placements)
+        .get(&format!("{k}/ersattning"), compensation_page)
+        .get(&format!("{k}/ersattning.csv"), compensation_csv)
+        .get(&format!("{k}/ersattning.xlsx"), compensation_xlsx)
+        .get(&format!("{k}/placeringar/{{id}}"), placement_edit_form)
+        .post(&format!("{k}/placeringar/{{id}}"), Op::VfuPlacementUpdate, placement_update)
+        .get(l, uni_overview)
+        .get(&format!("{l}/perioder/ny"), period_new_form)
+        .post(&format!("{l}/perioder/ny"), Op::VfuPeriodCreate, period_create)
+        .get(&format!("{l}/perioder/{{id}}"), period_page)
+        .get(&format!("{l}/perioder/{{id}}/andra"), period_edit_form)
+        .post(&format!("{l}/perioder/{{id}}/andra"), Op::VfuPeriodUpdate, period_update)
+        .post(&format!("{l}/perioder/{{id}}/ta-bort"), Op::VfuPeriodDelete, period_delete)
+        .get(&format!("{l}/perioder/{{id}}/studenter/ny"), student_new_form)
+        .post(&format!("{l}/perioder/{{id}}/studenter/ny"), Op::VfuStudentCreate, student_create)
+        .get(&format!("{l}/studenter/{{id}}"), student_edit_form)
+        .post(&format!("{l}/studenter/{{id}}"), Op::VfuStudentUpdate, student_update)
+        .post(&format!("{l}/studenter/{{id}}/ta-bort"), Op::VfuStudentDelete, student_delete)
+        .get(&format!("{l}/studenter/{{id}}/placera"), placement_new_form)
+        .post(&format!("{l}/studenter/{{id}}/placera"), Op::VfuPlacementCreate, placement_create)
+        .post("/vfu/placering/{id}/status", Op::VfuPlacementTransition, placement_status)
+        .post("/vfu/placering/{id}/ta-bort", Op::VfuPlacementDelete, placement_delete)
 }
 
 use crate::page::{nf, store, today, tri};
@@ -328,17 +342,46 @@ impl Muni {
     fn actor(&self) -> Actor {
         Actor::user(&self.user.id)
     }
-    fn may(&self, action: Action, target: &Target<'_>) -> bool {
-        self.user.principal().may(action, target)
+}
+
+/// How a page asks the rule book: pages that show records or forms with `Principal::may`,
+/// writes through their route's guard (the same question the API route of that write asks).
+#[derive(Clone, Copy)]
+enum Ask<'a> {
+    May(Action),
+    Guard(&'a Guard),
+}
+
+impl Ask<'_> {
+    fn allows(self, p: &Principal, target: &Target<'_>) -> bool {
+        match self {
+            Ask::May(action) => p.may(action, target),
+            Ask::Guard(guard) => guard.allows(p, target),
+        }
     }
 }
 
-/// The signed-in user who may `action` the municipality's records; the municipality by code.
-async fn muni(state: &AppState, chrome: &Chrome, me: MaybeUser, kod: &str, action: Action) -> Result<Muni, Response> {
+/// The signed-in user who may see (or, for forms and writes, change) the municipality's VFU
+/// records; the municipality by code. Reading asks for the municipality's records; a form asks
+/// for its VFU records; a write asks its guard: sites, hosting, RACI and contacts
+/// (`VfuMunicipal`), a new supervisor (`Supervisor` of the municipality); writes of other
+/// records (a supervisor, a placement) are asked with the record by the handler.
+async fn muni(state: &AppState, chrome: &Chrome, me: MaybeUser, kod: &str, ask: Ask<'_>) -> Result<Muni, Response> {
     let user = signed_in(chrome, me)?;
     let code = Kommunkod::parse(kod).map_err(|_| nf(chrome))?;
     let m = state.store.municipality(code).await.map_err(|e| unavailable(chrome.clone(), &e))?.ok_or_else(|| nf(chrome))?;
-    if !user.principal().may(action, &Target::MunicipalityRecord { municipality: code }) {
+    let target = match ask {
+        Ask::May(Action::Read) => Some(Target::MunicipalityRecord { municipality: code }),
+        Ask::May(Action::Write) => Some(Target::VfuMunicipal { municipality: code }),
+        Ask::Guard(g) => match g.op().check() {
+            Check::Write(TargetKind::VfuMunicipal) => Some(Target::VfuMunicipal { municipality: code }),
+            Check::Write(TargetKind::Supervisor) if g.op() == Op::VfuSupervisorCreate => {
+                Some(Target::Supervisor { person_id: "", municipality: code })
+            }
+            _ => None,
+        },
+    };
+    if target.is_some_and(|t| !ask.allows(&user.principal(), &t)) {
         return Err(forbidden(chrome.clone()));
     }
     Ok(Muni { user, code, name: m.name })
@@ -359,11 +402,19 @@ impl Uni {
     }
 }
 
-async fn uni(state: &AppState, chrome: &Chrome, me: MaybeUser, code: &str, action: Action) -> Result<Uni, Response> {
+/// The signed-in user who may see (or change) the university's VFU records. A write of its
+/// periods asks its guard; writes of students and placements also ask the guard with the record.
+async fn uni(state: &AppState, chrome: &Chrome, me: MaybeUser, code: &str, ask: Ask<'_>) -> Result<Uni, Response> {
     let user = signed_in(chrome, me)?;
     let all = state.store.universities().await.map_err(|e| unavailable(chrome.clone(), &e))?;
     let u = all.into_iter().find(|u| u.code == code).ok_or_else(|| nf(chrome))?;
-    if !user.principal().may(action, &Target::UniversityRecord { university: &u.code }) {
+    let target = Target::UniversityRecord { university: &u.code };
+    let allowed = match ask {
+        Ask::Guard(g) if g.op().check() == Check::Write(TargetKind::UniversityRecord) => ask.allows(&user.principal(), &target),
+        Ask::Guard(_) => user.principal().may(Action::Write, &target),
+        Ask::May(_) => ask.allows(&user.principal(), &target),
+    };
+    if !allowed {
         return Err(forbidden(chrome.clone()));
     }
     Ok(Uni { user, code: u.code, name: u.name })
@@ -619,14 +670,14 @@ fn raci_edit_page(chrome: Chrome, m: &Muni, model: &RaciModel, adapted: bool, er
 }
 
 async fn raci_edit_form(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, Path(kod): Path<String>, Query(q): Query<RaciQuery>) -> Response {
-    let m = tri!(muni(&state, &chrome, me, &kod, Action::Write).await);
+    let m = tri!(muni(&state, &chrome, me, &kod, Ask::May(Action::Write)).await);
     let Some(programme) = raci_programme(&q) else { return nf(&chrome) };
     let view = store!(chrome, state.store.raci_model(m.code, programme).await);
     raci_edit_page(chrome, &m, &view.model, view.adapted, &[])
 }
 
-async fn raci_save(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, Path(kod): Path<String>, Form(f): Form<BTreeMap<String, String>>) -> Response {
-    let m = tri!(muni(&state, &chrome, me, &kod, Action::Write).await);
+async fn raci_save(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, guard: Guard, Path(kod): Path<String>, Form(f): Form<BTreeMap<String, String>>) -> Response {
+    let m = tri!(muni(&state, &chrome, me, &kod, Ask::Guard(&guard)).await);
     let Some(programme) = f.get("program").and_then(|p| ProgrammeType::parse(p)) else { return nf(&chrome) };
     let mut model = RaciModel::default_for(programme);
     for task in RaciTask::ALL {
@@ -651,8 +702,8 @@ pub struct ProgramForm {
     pub program: String,
 }
 
-async fn raci_reset(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, Path(kod): Path<String>, Form(f): Form<ProgramForm>) -> Response {
-    let m = tri!(muni(&state, &chrome, me, &kod, Action::Write).await);
+async fn raci_reset(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, guard: Guard, Path(kod): Path<String>, Form(f): Form<ProgramForm>) -> Response {
+    let m = tri!(muni(&state, &chrome, me, &kod, Ask::Guard(&guard)).await);
     let Some(programme) = ProgrammeType::parse(&f.program) else { return nf(&chrome) };
     store!(chrome, state.store.reset_raci_model(m.code, programme, &m.actor()).await);
     see_other(&format!("/vfu/kommun/{}/vem-gor-vad?program={}", m.code, programme.as_str()))
@@ -725,12 +776,12 @@ async fn muni_page(state: &AppState, chrome: Chrome, m: &Muni, form: ContactForm
 }
 
 async fn muni_overview(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, Path(kod): Path<String>) -> Response {
-    let m = tri!(muni(&state, &chrome, me, &kod, Action::Read).await);
+    let m = tri!(muni(&state, &chrome, me, &kod, Ask::May(Action::Read)).await);
     muni_page(&state, chrome, &m, ContactForm::default(), Vec::new()).await
 }
 
-async fn contact_create(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, Path(kod): Path<String>, Form(f): Form<ContactForm>) -> Response {
-    let m = tri!(muni(&state, &chrome, me, &kod, Action::Write).await);
+async fn contact_create(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, guard: Guard, Path(kod): Path<String>, Form(f): Form<ContactForm>) -> Response {
+    let m = tri!(muni(&state, &chrome, me, &kod, Ask::Guard(&guard)).await);
     let mut errors = Vec::new();
     let role = RaciRole::parse(&f.role);
     if role.is_none() {
@@ -778,7 +829,7 @@ fn contact_form_page(chrome: Chrome, m: &Muni, id: &str, f: &ContactForm, errors
 }
 
 async fn contact_edit_form(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, Path((kod, id)): Path<(String, String)>) -> Response {
-    let m = tri!(muni(&state, &chrome, me, &kod, Action::Write).await);
+    let m = tri!(muni(&state, &chrome, me, &kod, Ask::May(Action::Write)).await);
     let c = tri!(own_contact(&state, &chrome, &m, &id).await);
     let f = ContactForm {
         role: c.role.as_str().into(),
@@ -791,8 +842,8 @@ async fn contact_edit_form(State(state): State<AppState>, chrome: Chrome, me: Ma
     contact_form_page(chrome, &m, &id, &f, &[])
 }
 
-async fn contact_update(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, Path((kod, id)): Path<(String, String)>, Form(f): Form<ContactForm>) -> Response {
-    let m = tri!(muni(&state, &chrome, me, &kod, Action::Write).await);
+async fn contact_update(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, guard: Guard, Path((kod, id)): Path<(String, String)>, Form(f): Form<ContactForm>) -> Response {
+    let m = tri!(muni(&state, &chrome, me, &kod, Ask::Guard(&guard)).await);
     let old = tri!(own_contact(&state, &chrome, &m, &id).await);
     let mut errors = Vec::new();
     let role = RaciRole::parse(&f.role);
@@ -822,8 +873,8 @@ async fn contact_update(State(state): State<AppState>, chrome: Chrome, me: Maybe
     contact_form_page(chrome, &m, &id, &f, &errors)
 }
 
-async fn contact_delete(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, Path((kod, id)): Path<(String, String)>) -> Response {
-    let m = tri!(muni(&state, &chrome, me, &kod, Action::Write).await);
+async fn contact_delete(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, guard: Guard, Path((kod, id)): Path<(String, String)>) -> Response {
+    let m = tri!(muni(&state, &chrome, me, &kod, Ask::Guard(&guard)).await);
     let contacts = store!(chrome, state.store.vfu_contacts(Some(m.code)).await);
     if !contacts.iter().any(|c| c.id == id) {
         return nf(&chrome);
@@ -878,7 +929,7 @@ fn next_terms(n: usize) -> Vec<Term> {
 }
 
 async fn sites_page(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, Path(kod): Path<String>) -> Response {
-    let m = tri!(muni(&state, &chrome, me, &kod, Action::Read).await);
+    let m = tri!(muni(&state, &chrome, me, &kod, Ask::May(Action::Read)).await);
     let sites = store!(chrome, state.store.placement_sites(Some(m.code)).await);
     let term = coming_term();
     let hosting = store!(chrome, state.store.hosting_interests(Some(m.code), Some(term)).await);
@@ -1082,13 +1133,13 @@ fn site_form(chrome: Chrome, m: &Muni, i: &SiteInput, state: &FieldState, id: Op
 }
 
 async fn site_new_form(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, Path(kod): Path<String>) -> Response {
-    let m = tri!(muni(&state, &chrome, me, &kod, Action::Write).await);
+    let m = tri!(muni(&state, &chrome, me, &kod, Ask::May(Action::Write)).await);
     let i = SiteInput { kind: SiteKind::School.as_str().into(), ..Default::default() };
     site_form(chrome, &m, &i, &FieldState::default(), None).respond()
 }
 
-async fn site_create(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, Path(kod): Path<String>, Form(pairs): Form<Vec<(String, String)>>) -> Response {
-    let m = tri!(muni(&state, &chrome, me, &kod, Action::Write).await);
+async fn site_create(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, guard: Guard, Path(kod): Path<String>, Form(pairs): Form<Vec<(String, String)>>) -> Response {
+    let m = tri!(muni(&state, &chrome, me, &kod, Ask::Guard(&guard)).await);
     let (mut i, fs) = site_form_input(&pairs);
     i.municipality = m.code.to_string();
     let ctx = store!(chrome, state.store.vfu_context().await);
@@ -1160,13 +1211,13 @@ fn default_hosting() -> HostingInput {
 }
 
 async fn site_edit_form(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, Path((kod, id)): Path<(String, String)>, Query(q): Query<SavedQuery>) -> Response {
-    let m = tri!(muni(&state, &chrome, me, &kod, Action::Read).await);
+    let m = tri!(muni(&state, &chrome, me, &kod, Ask::May(Action::Read)).await);
     let site = tri!(own_site(&state, &chrome, &m, &id).await);
     site_edit_page(&state, chrome, &m, &site, &site_input(&site), &FieldState::of(&site.fields), &[], &default_hosting(), &[], q.sparad.is_some()).await
 }
 
-async fn site_update(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, Path((kod, id)): Path<(String, String)>, Form(pairs): Form<Vec<(String, String)>>) -> Response {
-    let m = tri!(muni(&state, &chrome, me, &kod, Action::Write).await);
+async fn site_update(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, guard: Guard, Path((kod, id)): Path<(String, String)>, Form(pairs): Form<Vec<(String, String)>>) -> Response {
+    let m = tri!(muni(&state, &chrome, me, &kod, Ask::Guard(&guard)).await);
     let site = tri!(own_site(&state, &chrome, &m, &id).await);
     let (mut i, fs) = site_form_input(&pairs);
     i.id = site.id.clone();
@@ -1182,8 +1233,8 @@ async fn site_update(State(state): State<AppState>, chrome: Chrome, me: MaybeUse
     site_edit_page(&state, chrome, &m, &site, &i, &fs, &errors, &default_hosting(), &[], false).await
 }
 
-async fn site_delete(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, Path((kod, id)): Path<(String, String)>) -> Response {
-    let m = tri!(muni(&state, &chrome, me, &kod, Action::Write).await);
+async fn site_delete(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, guard: Guard, Path((kod, id)): Path<(String, String)>) -> Response {
+    let m = tri!(muni(&state, &chrome, me, &kod, Ask::Guard(&guard)).await);
     let site = tri!(own_site(&state, &chrome, &m, &id).await);
     let back = format!("{}/platser/{}", m.base(), site.id);
     match state.store.delete_placement_site(&site.id, &m.actor()).await {
@@ -1192,8 +1243,8 @@ async fn site_delete(State(state): State<AppState>, chrome: Chrome, me: MaybeUse
     }
 }
 
-async fn hosting_set(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, Path((kod, id)): Path<(String, String)>, Form(mut h): Form<HostingInput>) -> Response {
-    let m = tri!(muni(&state, &chrome, me, &kod, Action::Write).await);
+async fn hosting_set(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, guard: Guard, Path((kod, id)): Path<(String, String)>, Form(mut h): Form<HostingInput>) -> Response {
+    let m = tri!(muni(&state, &chrome, me, &kod, Ask::Guard(&guard)).await);
     let site = tri!(own_site(&state, &chrome, &m, &id).await);
     h.site_id = site.id.clone();
     let ctx = store!(chrome, state.store.vfu_context().await);
@@ -1208,8 +1259,8 @@ async fn hosting_set(State(state): State<AppState>, chrome: Chrome, me: MaybeUse
 }
 
 /// Delete a site's answer for one term (the coordinator's mistake, or a term that will not come).
-async fn hosting_delete(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, Path((kod, id, term)): Path<(String, String, String)>) -> Response {
-    let m = tri!(muni(&state, &chrome, me, &kod, Action::Write).await);
+async fn hosting_delete(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, guard: Guard, Path((kod, id, term)): Path<(String, String, String)>) -> Response {
+    let m = tri!(muni(&state, &chrome, me, &kod, Ask::Guard(&guard)).await);
     let site = tri!(own_site(&state, &chrome, &m, &id).await);
     let Ok(term) = Term::parse(&term) else { return nf(&chrome) };
     if !store!(chrome, state.store.delete_hosting_interest(&site.id, term, &m.actor()).await) {
@@ -1247,7 +1298,7 @@ pub struct SupervisorsPage {
 }
 
 async fn supervisors_page(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, Path(kod): Path<String>) -> Response {
-    let m = tri!(muni(&state, &chrome, me, &kod, Action::Read).await);
+    let m = tri!(muni(&state, &chrome, me, &kod, Ask::May(Action::Read)).await);
     let sups = store!(chrome, state.store.supervisors(Some(m.code)).await);
     let sites: BTreeMap<String, String> = store!(chrome, state.store.placement_sites(Some(m.code)).await).into_iter().map(|s| (s.id, s.name)).collect();
     let unis = store!(chrome, state.store.universities().await);
@@ -1362,13 +1413,13 @@ async fn supervisor_form(state: &AppState, chrome: Chrome, m: &Muni, i: &Supervi
 }
 
 async fn supervisor_new_form(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, Path(kod): Path<String>) -> Response {
-    let m = tri!(muni(&state, &chrome, me, &kod, Action::Write).await);
+    let m = tri!(muni(&state, &chrome, me, &kod, Ask::May(Action::Write)).await);
     let i = SupervisorInput { employment_percent: "100".into(), students_per_period: "1".into(), training: "none".into(), invite: "not_invited".into(), consent_contact: "1".into(), ..Default::default() };
     supervisor_form(&state, chrome, &m, &i, None, None, &[]).await
 }
 
-async fn supervisor_create(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, Path(kod): Path<String>, Form(pairs): Form<Vec<(String, String)>>) -> Response {
-    let m = tri!(muni(&state, &chrome, me, &kod, Action::Write).await);
+async fn supervisor_create(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, guard: Guard, Path(kod): Path<String>, Form(pairs): Form<Vec<(String, String)>>) -> Response {
+    let m = tri!(muni(&state, &chrome, me, &kod, Ask::Guard(&guard)).await);
     let (mut i, fs) = supervisor_form_input(&pairs);
     i.municipality = m.code.to_string();
     let ctx = store!(chrome, state.store.vfu_context().await);
@@ -1383,24 +1434,24 @@ async fn supervisor_create(State(state): State<AppState>, chrome: Chrome, me: Ma
 }
 
 /// A supervisor of this municipality that the user may `action`, or 404 (as if missing).
-async fn own_supervisor(state: &AppState, chrome: &Chrome, m: &Muni, id: &str, action: Action) -> Result<Supervisor, Response> {
+async fn own_supervisor(state: &AppState, chrome: &Chrome, m: &Muni, id: &str, ask: Ask<'_>) -> Result<Supervisor, Response> {
     match state.store.supervisor(id).await {
-        Ok(Some(s)) if s.municipality == m.code && m.may(action, &Target::Supervisor { person_id: &s.person_id, municipality: s.municipality }) => Ok(s),
+        Ok(Some(s)) if s.municipality == m.code && ask.allows(&m.user.principal(), &Target::Supervisor { person_id: &s.person_id, municipality: s.municipality }) => Ok(s),
         Ok(_) => Err(nf(chrome)),
         Err(e) => Err(unavailable(chrome.clone(), &e)),
     }
 }
 
 async fn supervisor_edit_form(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, Path((kod, id)): Path<(String, String)>) -> Response {
-    let m = tri!(muni(&state, &chrome, me, &kod, Action::Read).await);
-    let s = tri!(own_supervisor(&state, &chrome, &m, &id, Action::Read).await);
+    let m = tri!(muni(&state, &chrome, me, &kod, Ask::May(Action::Read)).await);
+    let s = tri!(own_supervisor(&state, &chrome, &m, &id, Ask::May(Action::Read)).await);
     supervisor_form(&state, chrome, &m, &supervisor_input(&s), None, Some(&s.id), &[]).await
 }
 
-async fn supervisor_update(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, Path((kod, id)): Path<(String, String)>, Form(pairs): Form<Vec<(String, String)>>) -> Response {
-    let m = tri!(muni(&state, &chrome, me, &kod, Action::Write).await);
+async fn supervisor_update(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, guard: Guard, Path((kod, id)): Path<(String, String)>, Form(pairs): Form<Vec<(String, String)>>) -> Response {
+    let m = tri!(muni(&state, &chrome, me, &kod, Ask::Guard(&guard)).await);
     let (mut i, fs) = supervisor_form_input(&pairs);
-    let old = tri!(own_supervisor(&state, &chrome, &m, &id, Action::Write).await);
+    let old = tri!(own_supervisor(&state, &chrome, &m, &id, Ask::Guard(&guard)).await);
     i.municipality = m.code.to_string();
     let ctx = store!(chrome, state.store.vfu_context().await);
     let errors = match i.parse(&ctx) {
@@ -1417,9 +1468,9 @@ async fn supervisor_update(State(state): State<AppState>, chrome: Chrome, me: Ma
     supervisor_form(&state, chrome, &m, &i, Some(&fs), Some(&old.id), &errors).await
 }
 
-async fn supervisor_delete(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, Path((kod, id)): Path<(String, String)>) -> Response {
-    let m = tri!(muni(&state, &chrome, me, &kod, Action::Write).await);
-    let s = tri!(own_supervisor(&state, &chrome, &m, &id, Action::Write).await);
+async fn supervisor_delete(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, guard: Guard, Path((kod, id)): Path<(String, String)>) -> Response {
+    let m = tri!(muni(&state, &chrome, me, &kod, Ask::Guard(&guard)).await);
+    let s = tri!(own_supervisor(&state, &chrome, &m, &id, Ask::May(Action::Read)).await);
     match state.store.delete_supervisor(&s.id, &m.actor()).await {
         Ok(_) => see_other(&format!("{}/handledare", m.base())),
         Err(e) => refused(chrome, e, &format!("{}/handledare/{}", m.base(), s.id)),
@@ -1435,9 +1486,9 @@ pub struct InviteForm {
     pub back: String,
 }
 
-async fn supervisor_invite(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, Path((kod, id)): Path<(String, String)>, Form(f): Form<InviteForm>) -> Response {
-    let m = tri!(muni(&state, &chrome, me, &kod, Action::Write).await);
-    let s = tri!(own_supervisor(&state, &chrome, &m, &id, Action::Write).await);
+async fn supervisor_invite(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, guard: Guard, Path((kod, id)): Path<(String, String)>, Form(f): Form<InviteForm>) -> Response {
+    let m = tri!(muni(&state, &chrome, me, &kod, Ask::Guard(&guard)).await);
+    let s = tri!(own_supervisor(&state, &chrome, &m, &id, Ask::May(Action::Read)).await);
     let back = if f.back == "behov" { format!("{}/utbildningsbehov", m.base()) } else { format!("{}/handledare", m.base()) };
     let Some(status) = InviteStatus::parse(&f.status).filter(|s| *s != InviteStatus::NotInvited) else {
         return refused(chrome, StoreError::Invalid(format!("unknown invite status {:?}; expected invited, enrolled or completed", f.status)), &back);
@@ -1486,7 +1537,7 @@ pub struct NeedPage {
 }
 
 async fn need_page(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, Path(kod): Path<String>) -> Response {
-    let m = tri!(muni(&state, &chrome, me, &kod, Action::Read).await);
+    let m = tri!(muni(&state, &chrome, me, &kod, Ask::May(Action::Read)).await);
     let need = store!(chrome, state.store.training_need(m.code).await);
     let rows = need
         .rows
@@ -1576,7 +1627,7 @@ pub struct MuniPlacementsPage {
 }
 
 async fn muni_placements(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, Path(kod): Path<String>) -> Response {
-    let m = tri!(muni(&state, &chrome, me, &kod, Action::Read).await);
+    let m = tri!(muni(&state, &chrome, me, &kod, Ask::May(Action::Read)).await);
     let lines = store!(chrome, state.store.placement_lines(&PlacementFilter { site_municipality: Some(m.code), ..Default::default() }).await);
     let names = store!(chrome, municipality_names(&state).await);
     let edit = format!("{}/placeringar", m.base());
@@ -1776,11 +1827,11 @@ fn safe_back(back: &str, fallback: String) -> String {
     if back.starts_with("/vfu/") && !back.contains("//") && !back.contains('\\') { back.to_string() } else { fallback }
 }
 
-async fn placement_status(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, Path(id): Path<String>, Form(f): Form<StatusForm>) -> Response {
+async fn placement_status(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, guard: Guard, Path(id): Path<String>, Form(f): Form<StatusForm>) -> Response {
     let user = tri!(signed_in(&chrome, me));
     let Some(pc) = store!(chrome, placement_ctx(&state, &id).await) else { return nf(&chrome) };
     let p = user.principal();
-    if !p.may(Action::Write, &pc.target()) {
+    if !guard.allows(&p, &pc.target()) {
         return if p.may(Action::Read, &pc.target()) { forbidden(chrome) } else { nf(&chrome) };
     }
     let back = safe_back(&f.back, format!("/vfu/larosate/{}/perioder/{}", pc.period.university, pc.period.id));
@@ -1793,12 +1844,12 @@ async fn placement_status(State(state): State<AppState>, chrome: Chrome, me: May
     }
 }
 
-async fn placement_delete(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, Path(id): Path<String>, Form(f): Form<StatusForm>) -> Response {
+async fn placement_delete(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, guard: Guard, Path(id): Path<String>, Form(f): Form<StatusForm>) -> Response {
     let user = tri!(signed_in(&chrome, me));
     let Some(pc) = store!(chrome, placement_ctx(&state, &id).await) else { return nf(&chrome) };
     let p = user.principal();
     // Only the university that offered it removes a placement.
-    if !p.may(Action::Write, &Target::UniversityRecord { university: &pc.period.university }) || !p.may(Action::Write, &pc.target()) {
+    if !p.may(Action::Write, &Target::UniversityRecord { university: &pc.period.university }) || !guard.allows(&p, &pc.target()) {
         return if p.may(Action::Read, &pc.target()) { forbidden(chrome) } else { nf(&chrome) };
     }
     let back = safe_back(&f.back, format!("/vfu/larosate/{}/perioder/{}", pc.period.university, pc.period.id));
@@ -1839,24 +1890,24 @@ async fn placement_edit_page(state: &AppState, chrome: Chrome, m: &Muni, pc: &Pl
     page.errors(errors).respond()
 }
 
-async fn muni_placement(state: &AppState, chrome: &Chrome, m: &Muni, id: &str, action: Action) -> Result<PlacementCtx, Response> {
+async fn muni_placement(state: &AppState, chrome: &Chrome, m: &Muni, id: &str, ask: Ask<'_>) -> Result<PlacementCtx, Response> {
     let pc = placement_ctx(state, id).await.map_err(|e| unavailable(chrome.clone(), &e))?.ok_or_else(|| nf(chrome))?;
-    if pc.site.municipality != m.code || !m.may(action, &pc.target()) {
+    if pc.site.municipality != m.code || !ask.allows(&m.user.principal(), &pc.target()) {
         return Err(nf(chrome));
     }
     Ok(pc)
 }
 
 async fn placement_edit_form(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, Path((kod, id)): Path<(String, String)>) -> Response {
-    let m = tri!(muni(&state, &chrome, me, &kod, Action::Read).await);
-    let pc = tri!(muni_placement(&state, &chrome, &m, &id, Action::Read).await);
+    let m = tri!(muni(&state, &chrome, me, &kod, Ask::May(Action::Read)).await);
+    let pc = tri!(muni_placement(&state, &chrome, &m, &id, Ask::May(Action::Read)).await);
     let f = PlacementEditForm { supervisor_id: pc.placement.supervisor_id.clone().unwrap_or_default(), note: pc.placement.note.clone(), waiting_for_better: String::new() };
     placement_edit_page(&state, chrome, &m, &pc, &f, &[]).await
 }
 
-async fn placement_update(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, Path((kod, id)): Path<(String, String)>, Form(f): Form<PlacementEditForm>) -> Response {
-    let m = tri!(muni(&state, &chrome, me, &kod, Action::Write).await);
-    let pc = tri!(muni_placement(&state, &chrome, &m, &id, Action::Write).await);
+async fn placement_update(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, guard: Guard, Path((kod, id)): Path<(String, String)>, Form(f): Form<PlacementEditForm>) -> Response {
+    let m = tri!(muni(&state, &chrome, me, &kod, Ask::Guard(&guard)).await);
+    let pc = tri!(muni_placement(&state, &chrome, &m, &id, Ask::Guard(&guard)).await);
     let mut errors = Vec::new();
     let supervisor_id = Some(f.supervisor_id.trim().to_string()).filter(|s| !s.is_empty());
     if let Some(sid) = &supervisor_id {
@@ -1906,7 +1957,7 @@ pub struct UniPage {
 }
 
 async fn uni_overview(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, Path(code): Path<String>) -> Response {
-    let u = tri!(uni(&state, &chrome, me, &code, Action::Read).await);
+    let u = tri!(uni(&state, &chrome, me, &code, Ask::May(Action::Read)).await);
     let periods = store!(chrome, state.store.vfu_periods(Some(&u.code)).await);
     let students = store!(chrome, state.store.vfu_students(&StudentFilter { university: Some(u.code.clone()), ..Default::default() }).await);
     let rows = periods
@@ -1976,12 +2027,12 @@ fn period_form(chrome: Chrome, u: &Uni, i: &PeriodInput, id: Option<&str>, error
 }
 
 async fn period_new_form(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, Path(code): Path<String>) -> Response {
-    let u = tri!(uni(&state, &chrome, me, &code, Action::Write).await);
+    let u = tri!(uni(&state, &chrome, me, &code, Ask::May(Action::Write)).await);
     period_form(chrome, &u, &PeriodInput::default(), None, &[])
 }
 
-async fn period_create(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, Path(code): Path<String>, Form(mut i): Form<PeriodInput>) -> Response {
-    let u = tri!(uni(&state, &chrome, me, &code, Action::Write).await);
+async fn period_create(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, guard: Guard, Path(code): Path<String>, Form(mut i): Form<PeriodInput>) -> Response {
+    let u = tri!(uni(&state, &chrome, me, &code, Ask::Guard(&guard)).await);
     i.id = String::new();
     i.university = u.code.clone();
     let ctx = store!(chrome, state.store.vfu_context().await);
@@ -2004,13 +2055,13 @@ async fn own_period(state: &AppState, chrome: &Chrome, u: &Uni, id: &str) -> Res
 }
 
 async fn period_edit_form(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, Path((code, id)): Path<(String, String)>) -> Response {
-    let u = tri!(uni(&state, &chrome, me, &code, Action::Write).await);
+    let u = tri!(uni(&state, &chrome, me, &code, Ask::May(Action::Write)).await);
     let p = tri!(own_period(&state, &chrome, &u, &id).await);
     period_form(chrome, &u, &period_input(&p), Some(&p.id), &[])
 }
 
-async fn period_update(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, Path((code, id)): Path<(String, String)>, Form(mut i): Form<PeriodInput>) -> Response {
-    let u = tri!(uni(&state, &chrome, me, &code, Action::Write).await);
+async fn period_update(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, guard: Guard, Path((code, id)): Path<(String, String)>, Form(mut i): Form<PeriodInput>) -> Response {
+    let u = tri!(uni(&state, &chrome, me, &code, Ask::Guard(&guard)).await);
     let old = tri!(own_period(&state, &chrome, &u, &id).await);
     i.id = old.id.clone();
     i.university = u.code.clone();
@@ -2029,8 +2080,8 @@ async fn period_update(State(state): State<AppState>, chrome: Chrome, me: MaybeU
     period_form(chrome, &u, &i, Some(&old.id), &errors)
 }
 
-async fn period_delete(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, Path((code, id)): Path<(String, String)>) -> Response {
-    let u = tri!(uni(&state, &chrome, me, &code, Action::Write).await);
+async fn period_delete(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, guard: Guard, Path((code, id)): Path<(String, String)>) -> Response {
+    let u = tri!(uni(&state, &chrome, me, &code, Ask::Guard(&guard)).await);
     let p = tri!(own_period(&state, &chrome, &u, &id).await);
     match state.store.delete_vfu_period(&p.id, &u.actor()).await {
         Ok(_) => see_other(&u.base()),
@@ -2092,7 +2143,7 @@ fn milestones(chrome: &Chrome, p: &VfuPeriod) -> Vec<(String, String)> {
 }
 
 async fn period_page(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, Path((code, id)): Path<(String, String)>) -> Response {
-    let u = tri!(uni(&state, &chrome, me, &code, Action::Read).await);
+    let u = tri!(uni(&state, &chrome, me, &code, Ask::May(Action::Read)).await);
     let p = tri!(own_period(&state, &chrome, &u, &id).await);
     let students = store!(chrome, state.store.vfu_students(&StudentFilter { period_id: Some(p.id.clone()), ..Default::default() }).await);
     let lines = store!(chrome, state.store.placement_lines(&PlacementFilter { period_id: Some(p.id.clone()), ..Default::default() }).await);
@@ -2189,19 +2240,20 @@ async fn student_form(state: &AppState, chrome: Chrome, u: &Uni, p: &VfuPeriod, 
 }
 
 async fn student_new_form(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, Path((code, id)): Path<(String, String)>) -> Response {
-    let u = tri!(uni(&state, &chrome, me, &code, Action::Write).await);
+    let u = tri!(uni(&state, &chrome, me, &code, Ask::May(Action::Write)).await);
     let p = tri!(own_period(&state, &chrome, &u, &id).await);
     student_form(&state, chrome, &u, &p, &StudentInput::default(), None, &[]).await
 }
 
-async fn student_create(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, Path((code, id)): Path<(String, String)>, Form(mut i): Form<StudentInput>) -> Response {
-    let u = tri!(uni(&state, &chrome, me, &code, Action::Write).await);
+async fn student_create(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, guard: Guard, Path((code, id)): Path<(String, String)>, Form(mut i): Form<StudentInput>) -> Response {
+    let u = tri!(uni(&state, &chrome, me, &code, Ask::Guard(&guard)).await);
     let p = tri!(own_period(&state, &chrome, &u, &id).await);
     i.period_id = p.id.clone();
     i.field = String::new();
     let ctx = store!(chrome, state.store.vfu_context().await);
     let errors = match i.parse(&ctx) {
         Err(e) => e,
+        Ok(s) if !guard.allows(&u.user.principal(), &student_target(&s, &p)) => return forbidden(chrome),
         Ok(s) => match tri!(saved(&chrome, state.store.create_vfu_student(&s, &u.actor()).await)) {
             Saved::Ok(_) => return see_other(&format!("{}/perioder/{}", u.base(), p.id)),
             Saved::Invalid(e) => e,
@@ -2211,6 +2263,11 @@ async fn student_create(State(state): State<AppState>, chrome: Chrome, me: Maybe
 }
 
 /// A student on one of the university's periods, with the period.
+/// A student's record, as a target of the rule book.
+fn student_target<'a>(s: &'a VfuStudent, p: &'a VfuPeriod) -> Target<'a> {
+    Target::VfuStudent { person_id: &s.person_id, university: &p.university, home_municipality: s.home_municipality }
+}
+
 async fn own_student(state: &AppState, chrome: &Chrome, u: &Uni, id: &str) -> Result<(VfuStudent, VfuPeriod), Response> {
     let s = match state.store.vfu_student(id).await {
         Ok(Some(s)) => s,
@@ -2222,14 +2279,17 @@ async fn own_student(state: &AppState, chrome: &Chrome, u: &Uni, id: &str) -> Re
 }
 
 async fn student_edit_form(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, Path((code, id)): Path<(String, String)>) -> Response {
-    let u = tri!(uni(&state, &chrome, me, &code, Action::Write).await);
+    let u = tri!(uni(&state, &chrome, me, &code, Ask::May(Action::Write)).await);
     let (s, p) = tri!(own_student(&state, &chrome, &u, &id).await);
     student_form(&state, chrome, &u, &p, &student_input(&s), Some(&s.id), &[]).await
 }
 
-async fn student_update(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, Path((code, id)): Path<(String, String)>, Form(mut i): Form<StudentInput>) -> Response {
-    let u = tri!(uni(&state, &chrome, me, &code, Action::Write).await);
+async fn student_update(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, guard: Guard, Path((code, id)): Path<(String, String)>, Form(mut i): Form<StudentInput>) -> Response {
+    let u = tri!(uni(&state, &chrome, me, &code, Ask::Guard(&guard)).await);
     let (old, p) = tri!(own_student(&state, &chrome, &u, &id).await);
+    if !guard.allows(&u.user.principal(), &student_target(&old, &p)) {
+        return forbidden(chrome);
+    }
     i.period_id = p.id.clone();
     i.field = old.field.code().into();
     let ctx = store!(chrome, state.store.vfu_context().await);
@@ -2238,6 +2298,9 @@ async fn student_update(State(state): State<AppState>, chrome: Chrome, me: Maybe
         Ok(mut s) => {
             s.id = old.id.clone();
             s.person_id = old.person_id.clone();
+            if !guard.allows(&u.user.principal(), &student_target(&s, &p)) {
+                return forbidden(chrome);
+            }
             // Requirements other than the police record extract are kept as they were.
             s.requirements.extend(old.requirements.iter().filter(|r| r.code != "registerutdrag").cloned());
             match tri!(saved(&chrome, state.store.update_vfu_student(&s, &u.actor()).await)) {
@@ -2249,9 +2312,12 @@ async fn student_update(State(state): State<AppState>, chrome: Chrome, me: Maybe
     student_form(&state, chrome, &u, &p, &i, Some(&old.id), &errors).await
 }
 
-async fn student_delete(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, Path((code, id)): Path<(String, String)>) -> Response {
-    let u = tri!(uni(&state, &chrome, me, &code, Action::Write).await);
+async fn student_delete(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, guard: Guard, Path((code, id)): Path<(String, String)>) -> Response {
+    let u = tri!(uni(&state, &chrome, me, &code, Ask::Guard(&guard)).await);
     let (s, p) = tri!(own_student(&state, &chrome, &u, &id).await);
+    if !guard.allows(&u.user.principal(), &student_target(&s, &p)) {
+        return forbidden(chrome);
+    }
     match state.store.delete_vfu_student(&s.id, &u.actor()).await {
         Ok(_) => see_other(&format!("{}/perioder/{}", u.base(), p.id)),
         Err(e) => refused(chrome, e, &format!("{}/studenter/{}", u.base(), s.id)),
@@ -2297,14 +2363,14 @@ async fn placement_form(state: &AppState, chrome: Chrome, u: &Uni, s: &VfuStuden
 }
 
 async fn placement_new_form(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, Path((code, id)): Path<(String, String)>) -> Response {
-    let u = tri!(uni(&state, &chrome, me, &code, Action::Write).await);
+    let u = tri!(uni(&state, &chrome, me, &code, Ask::May(Action::Write)).await);
     let (s, p) = tri!(own_student(&state, &chrome, &u, &id).await);
     let f = PlacementNewForm { status: "offered".into(), ..Default::default() };
     placement_form(&state, chrome, &u, &s, &p, &f, &[]).await
 }
 
-async fn placement_create(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, Path((code, id)): Path<(String, String)>, Form(f): Form<PlacementNewForm>) -> Response {
-    let u = tri!(uni(&state, &chrome, me, &code, Action::Write).await);
+async fn placement_create(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, guard: Guard, Path((code, id)): Path<(String, String)>, Form(f): Form<PlacementNewForm>) -> Response {
+    let u = tri!(uni(&state, &chrome, me, &code, Ask::Guard(&guard)).await);
     let (s, p) = tri!(own_student(&state, &chrome, &u, &id).await);
     let mut errors = Vec::new();
     let site = store!(chrome, state.store.placement_site(f.site_id.trim()).await);
@@ -2318,6 +2384,10 @@ async fn placement_create(State(state): State<AppState>, chrome: Chrome, me: May
         errors.push(FieldError::of("status", FieldProblem::NewPlacementStatus { value: f.status.clone() }));
     }
     if let (Some(site), Some(status), true) = (site, status, errors.is_empty()) {
+        let target = Target::Placement { student_person_id: &s.person_id, university: &p.university, site_municipality: site.municipality };
+        if !guard.allows(&u.user.principal(), &target) {
+            return forbidden(chrome);
+        }
         match Placement::start("", &s.id, &site.id, status, today()) {
             Err(e) => errors.push(FieldError::of("status", e.into())),
             Ok(mut pl) => {
@@ -2653,7 +2723,7 @@ async fn mine_page(state: &AppState, chrome: Chrome, user: &UserRecord, edit: Op
 /// A student changes the wishes and needs of one of their own VFU periods while wishes are open
 /// (before the allocation day, and before any placement is made). Only those fields change; the
 /// change is audited with the student as actor.
-async fn wishes_save(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, Path(id): Path<String>, Form(f): Form<WishesInput>) -> Response {
+async fn wishes_save(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, guard: Guard, Path(id): Path<String>, Form(f): Form<WishesInput>) -> Response {
     let user = tri!(signed_in(&chrome, me));
     let Some(s) = store!(chrome, state.store.vfu_student(&id).await) else { return nf(&chrome) };
     // This page is the student's own: anyone else's record is not found here.
@@ -2662,7 +2732,7 @@ async fn wishes_save(State(state): State<AppState>, chrome: Chrome, me: MaybeUse
     }
     let Some(period) = store!(chrome, state.store.vfu_period(&s.period_id).await) else { return nf(&chrome) };
     let target = Target::VfuStudentWishes { person_id: &s.person_id, university: &period.university, home_municipality: s.home_municipality };
-    if !user.principal().may(Action::Write, &target) {
+    if !guard.allows(&user.principal(), &target) {
         return forbidden(chrome);
     }
     let own = store!(chrome, state.store.placements(&PlacementFilter { student_id: Some(s.id.clone()), ..Default::default() }).await);

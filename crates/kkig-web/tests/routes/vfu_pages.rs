@@ -49,6 +49,8 @@ async fn vfu_pages_by_role() {
         let _w = world(&app).await;
         let period = app.db.store.vfu_periods(Some("LTU")).await.unwrap().remove(0).id;
         let period_page = format!("/vfu/larosate/LTU/perioder/{period}");
+        // The forms that change a municipality's VFU records are its own coordinators' (and
+        // admin's): regional coordinators read them (issue 12).
         //                                         anon admin reg  muni_a muni_b uni prov sup  stud
         let rows: Vec<(String, [u16; 9])> = vec![
             ("/vfu".into(), [200; 9]),
@@ -59,12 +61,12 @@ async fn vfu_pages_by_role() {
             ("/vfu/min".into(), [303, 200, 200, 200, 200, 200, 200, 200, 200]),
             ("/vfu/kommun/2422".into(), [303, 200, 200, 200, 403, 403, 403, 403, 403]),
             ("/vfu/kommun/2422/platser".into(), [303, 200, 200, 200, 403, 403, 403, 403, 403]),
-            ("/vfu/kommun/2422/platser/ny".into(), [303, 200, 200, 200, 403, 403, 403, 403, 403]),
+            ("/vfu/kommun/2422/platser/ny".into(), [303, 200, 403, 200, 403, 403, 403, 403, 403]),
             ("/vfu/kommun/2422/handledare".into(), [303, 200, 200, 200, 403, 403, 403, 403, 403]),
-            ("/vfu/kommun/2422/handledare/ny".into(), [303, 200, 200, 200, 403, 403, 403, 403, 403]),
+            ("/vfu/kommun/2422/handledare/ny".into(), [303, 200, 403, 200, 403, 403, 403, 403, 403]),
             ("/vfu/kommun/2422/utbildningsbehov".into(), [303, 200, 200, 200, 403, 403, 403, 403, 403]),
             ("/vfu/kommun/2422/placeringar".into(), [303, 200, 200, 200, 403, 403, 403, 403, 403]),
-            ("/vfu/kommun/2422/vem-gor-vad/andra?program=nursing".into(), [303, 200, 200, 200, 403, 403, 403, 403, 403]),
+            ("/vfu/kommun/2422/vem-gor-vad/andra?program=nursing".into(), [303, 200, 403, 200, 403, 403, 403, 403, 403]),
             ("/vfu/kommun/2521/platser".into(), [303, 200, 200, 403, 200, 403, 403, 403, 403]),
             ("/vfu/kommun/0000".into(), [303, 404, 404, 404, 404, 404, 404, 404, 404]),
             ("/vfu/larosate/LTU".into(), [303, 200, 200, 403, 403, 200, 403, 403, 403]),
