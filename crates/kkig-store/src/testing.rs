@@ -106,6 +106,21 @@ impl TestDb {
         v
     }
 
+    /// A copy of this SQLite database as it is now, as a test database of its own (`VACUUM
+    /// INTO`); `None` on PostgreSQL. For tests that try one change on each of many copies.
+    pub async fn sqlite_copy(&self) -> Option<TestDb> {
+        let Cleanup::File(_) = &self.cleanup else { return None };
+        let path = std::env::temp_dir().join(format!("{}.db", unique_name()));
+        let into = path.display().to_string().replace('\'', "''");
+        sqlx::query(&format!("VACUUM INTO '{into}'"))
+            .execute(&self.store.pool)
+            .await
+            .expect("copy the SQLite test database");
+        let url = format!("sqlite://{}", path.display());
+        let store = SqlStore::connect(&url).await.expect("open the copied SQLite test database");
+        Some(TestDb { store, label: "sqlite", url, cleanup: Cleanup::File(path) })
+    }
+
     /// Close the store and remove its database.
     pub async fn finish(self) {
         self.store.close().await;

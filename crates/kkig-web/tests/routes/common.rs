@@ -22,6 +22,8 @@ pub struct TestResponse {
     pub status: StatusCode,
     pub headers: HeaderMap,
     pub body: String,
+    /// On the answer of a write route: its op and whether the handler asked its access check.
+    pub guard: Option<kkig_web::GuardReport>,
 }
 
 impl TestResponse {
@@ -72,8 +74,9 @@ impl TestApp {
         let res = router.clone().oneshot(req.body(Body::from(body.to_string())).unwrap()).await.unwrap();
         let status = res.status();
         let headers = res.headers().clone();
+        let guard = res.extensions().get::<kkig_web::GuardReport>().copied();
         let bytes = res.into_body().collect().await.unwrap().to_bytes();
-        TestResponse { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
+        TestResponse { status, headers, body: String::from_utf8_lossy(&bytes).into_owned(), guard }
     }
 
     pub async fn finish(self) {
@@ -96,6 +99,12 @@ pub async fn apps(demo: bool) -> Vec<TestApp> {
         out.push(TestApp { router: app(state), db });
     }
     out
+}
+
+/// An app on a database of its own (e.g. a copy of another test's database).
+pub fn app_on(db: TestDb) -> TestApp {
+    let state = AppState::new(Arc::new(db.store.clone()), WebConfig::default()).unwrap();
+    TestApp { router: app(state), db }
 }
 
 /// A value encoded for an `application/x-www-form-urlencoded` body.
