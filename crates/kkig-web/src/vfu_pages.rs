@@ -336,6 +336,11 @@ struct Muni {
 }
 
 impl Muni {
+    /// Whether the user may change the municipality's VFU records (regional coordinators and
+    /// universities read them): the pages show their forms and buttons only then.
+    fn writable(&self) -> bool {
+        self.user.principal().may(Action::Write, &Target::VfuMunicipal { municipality: self.code })
+    }
     fn base(&self) -> String {
         format!("/vfu/kommun/{}", self.code)
     }
@@ -716,6 +721,8 @@ async fn raci_reset(State(state): State<AppState>, chrome: Chrome, me: MaybeUser
 #[template(path = "vfu/kommun.html")]
 pub struct MuniPage {
     pub chrome: Chrome,
+    /// The user may change what the page shows (else it is read only).
+    pub writable: bool,
     pub code: String,
     pub name: String,
     pub sites: usize,
@@ -761,6 +768,7 @@ async fn muni_page(state: &AppState, chrome: Chrome, m: &Muni, form: ContactForm
     let problems = attach(&chrome, &mut fields, &errors);
     let status = if problems.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
     let page = MuniPage {
+        writable: m.writable(),
         code: m.code.to_string(),
         name: m.name.clone(),
         sites: sites.len(),
@@ -900,6 +908,8 @@ pub struct SiteRow {
 #[template(path = "vfu/sites.html")]
 pub struct SitesPage {
     pub chrome: Chrome,
+    /// The user may change what the page shows (else it is read only).
+    pub writable: bool,
     pub code: String,
     pub name: String,
     pub rows: Vec<SiteRow>,
@@ -951,7 +961,7 @@ async fn sites_page(State(state): State<AppState>, chrome: Chrome, me: MaybeUser
         })
         .collect();
     let term = l_term(&chrome, term);
-    render(StatusCode::OK, &SitesPage { chrome, code: m.code.to_string(), name: m.name, rows, term })
+    render(StatusCode::OK, &SitesPage { chrome, writable: m.writable(), code: m.code.to_string(), name: m.name, rows, term })
 }
 
 fn site_input(s: &PlacementSite) -> SiteInput {
@@ -1289,6 +1299,8 @@ pub struct SupervisorRow {
 #[template(path = "vfu/supervisors.html")]
 pub struct SupervisorsPage {
     pub chrome: Chrome,
+    /// The user may change what the page shows (else it is read only).
+    pub writable: bool,
     pub code: String,
     pub name: String,
     pub rows: Vec<SupervisorRow>,
@@ -1334,7 +1346,7 @@ async fn supervisors_page(State(state): State<AppState>, chrome: Chrome, me: May
         .map(|i| Link { href: i.as_str().into(), label: l_invite(&chrome, *i) })
         .collect();
     let universities = unis.into_iter().map(|u| u.code).collect();
-    render(StatusCode::OK, &SupervisorsPage { chrome, code: m.code.to_string(), name: m.name, rows, trained, invite_options, universities })
+    render(StatusCode::OK, &SupervisorsPage { chrome, writable: m.writable(), code: m.code.to_string(), name: m.name, rows, trained, invite_options, universities })
 }
 
 fn opt_day(d: Option<Day>) -> String {
@@ -1529,6 +1541,8 @@ pub struct CandidateRow {
 #[template(path = "vfu/need.html")]
 pub struct NeedPage {
     pub chrome: Chrome,
+    /// The user may change what the page shows (else it is read only).
+    pub writable: bool,
     pub code: String,
     pub name: String,
     pub share: String,
@@ -1568,7 +1582,7 @@ async fn need_page(State(state): State<AppState>, chrome: Chrome, me: MaybeUser,
         })
         .collect();
     let share = crate::i18n::format_decimal(chrome.lang, need.share * 100.0, 1);
-    render(StatusCode::OK, &NeedPage { chrome, code: m.code.to_string(), name: m.name, share, rows, candidates })
+    render(StatusCode::OK, &NeedPage { chrome, writable: m.writable(), code: m.code.to_string(), name: m.name, share, rows, candidates })
 }
 
 // ---------------------------------------------------------------------------------------------

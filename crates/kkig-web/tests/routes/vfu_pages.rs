@@ -522,3 +522,28 @@ async fn a_site_is_saved_with_its_fields_ticked() {
         app.finish().await;
     }
 }
+
+/// Regional coordinators read a municipality's VFU pages but change nothing there (issue 12):
+/// the pages show them no forms or buttons that would be refused; the municipality sees them.
+#[tokio::test]
+async fn municipal_pages_show_write_controls_only_to_those_who_may_write() {
+    for app in apps(true).await {
+        let label = app.db.label;
+        let _w = world(&app).await;
+        let controls = [
+            ("/vfu/kommun/2422", "action=\"/vfu/kommun/2422/kontakter\""),
+            ("/vfu/kommun/2422", "href=\"/vfu/kommun/2422/vem-gor-vad/andra\""),
+            ("/vfu/kommun/2422/platser", "href=\"/vfu/kommun/2422/platser/ny\""),
+            ("/vfu/kommun/2422/handledare", "href=\"/vfu/kommun/2422/handledare/ny\""),
+            ("/vfu/kommun/2422/handledare", "/inbjudan\""),
+        ];
+        for (uri, control) in controls {
+            let mine = get(&app, Some("muni_a"), uri).await;
+            assert!(mine.body.contains(control), "{label} {uri}: the municipality sees {control}");
+            let regional = get(&app, Some("regional"), uri).await;
+            assert_eq!(regional.status, 200, "{label} {uri}: regional reads");
+            assert!(!regional.body.contains(control), "{label} {uri}: regional is not offered {control}");
+        }
+        app.finish().await;
+    }
+}
