@@ -227,7 +227,13 @@ describe('VFU: the university coordinator (with htmx) and the municipality confi
     const muniPage = await signedIn('muni_a');
     const student = suite.accounts.student;
     const periodH1 = `VFU-period ${COURSE}, ${termLabel(START)}`;
-    const statusOf = async (page) => textOf(page.locator('main table tbody tr', { hasText: student.name }).locator('td.status'));
+    // The status cell once it reads `expected`: a form answered on the same page (same h1)
+    // is swapped in by htmx after the response, so the cell is awaited, not read at once.
+    const statusOf = async (page, expected) => {
+      const cell = page.locator('main table tbody tr', { hasText: student.name }).locator('td.status');
+      await cell.filter({ hasText: expected }).waitFor({ timeout: 10_000 }).catch(() => {});
+      return textOf(cell);
+    };
     try {
       await open(uniPage, made.periodPath);
       await uniPage.locator('main a', { hasText: 'Placera' }).first().click();
@@ -237,13 +243,13 @@ describe('VFU: the university coordinator (with htmx) and the municipality confi
       await uniPage.selectOption('#f-site_id', await option.getAttribute('value'));
       await uniPage.selectOption('#f-status', 'offered');
       await post(uniPage, `${made.studentPath}/placera`, periodH1);
-      assert.equal(await statusOf(uniPage), 'Erbjuden');
+      assert.equal(await statusOf(uniPage, 'Erbjuden'), 'Erbjuden');
 
       // The municipality confirms and appoints the supervisor.
       await open(muniPage, '/vfu/kommun/2422/placeringar');
       const row = muniPage.locator('main table tbody tr', { hasText: student.name });
       await submit(muniPage, row.locator('button[value="confirmed"]'), () => waitForH1(muniPage, 'Placeringar – Sorsele'));
-      assert.equal(await statusOf(muniPage), 'Bekräftad');
+      assert.equal(await statusOf(muniPage, 'Bekräftad'), 'Bekräftad');
       await muniPage.locator('main table tbody tr', { hasText: student.name }).locator('a', { hasText: 'Ändra' }).click();
       await waitForH1(muniPage, `Placering: ${student.name} på ${SITE}`);
       made.placementEditPath = new URL(muniPage.url()).pathname;
@@ -257,7 +263,7 @@ describe('VFU: the university coordinator (with htmx) and the municipality confi
       const steps = await uniRow.locator('button[name="to"]').evaluateAll((bs) => bs.map((b) => b.value));
       assert.deepEqual(steps, ['started', 'withdrawn'], 'from confirmed: start or withdraw');
       await submit(uniPage, uniRow.locator('button[value="started"]'), () => waitForH1(uniPage, periodH1));
-      assert.equal(await statusOf(uniPage), 'Påbörjad');
+      assert.equal(await statusOf(uniPage, 'Påbörjad'), 'Påbörjad');
     } finally {
       await uniPage.context().close();
       await muniPage.context().close();
