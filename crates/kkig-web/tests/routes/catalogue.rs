@@ -253,3 +253,35 @@ async fn only_http_links_from_data_become_links() {
         app.finish().await;
     }
 }
+
+/// An offering title typed like a formula is written to utbildningar.csv with a leading
+/// apostrophe, and to utbildningar.xlsx as a string cell; the CSV imports back unchanged.
+#[tokio::test]
+async fn offering_exports_do_not_carry_formulas() {
+    use kkig_store::{Actor, Store};
+    const TITLE: &str = "=HYPERLINK(\"http://x\",\"zyxformel\")";
+    for app in apps(true).await {
+        let label = app.db.label;
+        let mut o = app.db.store.offerings().await.unwrap().into_iter().next().unwrap();
+        o.id = "e.test.formula".into();
+        o.title = TITLE.into();
+        o.eligibility = "-5 kr, @team +1".into();
+        app.db.store.upsert_offerings(&[o.clone()], &Actor::cli()).await.unwrap();
+
+        let csv = app.get("/utbildning/export/utbildningar.csv?q=zyxformel").await;
+        assert_eq!(csv.status, 200, "{label}");
+        assert!(csv.body.contains(";\"'=HYPERLINK(\"\"http://x\"\",\"\"zyxformel\"\")\";"), "{label}: {}", csv.body);
+        assert!(csv.body.contains(";'-5 kr, @team +1\r\n"), "{label}: {}", csv.body);
+        // kkig reads its own export back unchanged.
+        let again = kkig_formats::parse_offerings("utbildningar.csv", &csv.bytes);
+        assert!(again.is_valid(), "{label}: {:?}", again.errors);
+        assert_eq!(again.into_offerings(), vec![o], "{label}");
+
+        let xlsx = app.get("/utbildning/export/utbildningar.xlsx?q=zyxformel").await;
+        assert_eq!(xlsx.status, 200, "{label}");
+        let (cells, has_formula) = crate::common::xlsx_cells(&xlsx.bytes);
+        assert!(!has_formula, "{label}: no cell is a formula");
+        assert!(cells.iter().any(|(_, _, v)| *v == calamine::Data::String(TITLE.into())), "{label}: {cells:?}");
+        app.finish().await;
+    }
+}
