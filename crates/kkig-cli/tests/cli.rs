@@ -357,7 +357,7 @@ fn import_offerings_warns_of_urls_that_are_not_http_and_imports_the_offering() {
     let want = format!("warning: {}, row 2, column application_url: application URL \"javascript:alert(1)\" is not stored", path.display());
     assert!(err.contains(&want), "{err}");
     let out = stdout(&o);
-    assert!(out.contains(&format!(" created, 0 updated, 0 unchanged, 0 rejected, 1 warning")), "{out}");
+    assert!(out.contains(" created, 0 updated, 0 unchanged, 0 rejected, 1 warning"), "{out}");
 }
 
 #[test]

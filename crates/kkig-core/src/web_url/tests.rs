@@ -26,10 +26,13 @@ fn accepted_and_normalised() {
     }
 }
 
+/// Whether an error is the one expected.
+type Expect = fn(&WebUrlError) -> bool;
+
 #[test]
 fn refused_with_the_reason() {
     use WebUrlError as E;
-    let cases: &[(&str, fn(&WebUrlError) -> bool)] = &[
+    let cases: &[(&str, Expect)] = &[
         ("", |e| matches!(e, E::Empty)),
         ("   ", |e| matches!(e, E::Empty)),
         ("javascript:alert(1)", |e| matches!(e, E::Scheme { .. })),
