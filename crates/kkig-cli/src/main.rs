@@ -541,6 +541,14 @@ async fn import(database_url: &str, cmd: ImportCommand) -> anyhow::Result<()> {
                 for e in &parsed.errors {
                     eprintln!("rejected: {e}");
                 }
+                // Values left out of offerings that are imported (a URL that is not http(s)).
+                for w in &parsed.warnings {
+                    eprintln!("warning: {w}");
+                }
+                let warned = match parsed.warnings.len() {
+                    0 => String::new(),
+                    n => format!(", {n} warning(s)"),
+                };
                 let rejected = parsed.errors.len();
                 if rejected > 0 && !skip_invalid {
                     return Err(anyhow::Error::new(InputError(format!(
@@ -551,7 +559,7 @@ async fn import(database_url: &str, cmd: ImportCommand) -> anyhow::Result<()> {
                 let offerings = parsed.into_offerings();
                 let report = store.upsert_offerings(&offerings, &Actor::cli()).await?;
                 println!(
-                    "{name}: {} created, {} updated, {} unchanged, {rejected} rejected",
+                    "{name}: {} created, {} updated, {} unchanged, {rejected} rejected{warned}",
                     report.created, report.updated, report.unchanged
                 );
                 Ok(())

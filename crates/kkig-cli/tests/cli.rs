@@ -339,6 +339,28 @@ fn import_offerings_is_idempotent_and_all_or_nothing() {
 }
 
 #[test]
+fn import_offerings_warns_of_urls_that_are_not_http_and_imports_the_offering() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = db_url(dir.path());
+    let good = std::fs::read_to_string(fixture("offerings-sv-excel.csv")).unwrap();
+    let mut lines: Vec<String> = good.lines().map(String::from).collect();
+    let header: Vec<&str> = lines[0].trim_start_matches('\u{feff}').split(';').collect();
+    let col = header.iter().position(|h| *h == "application_url").expect("an application_url column");
+    let mut cells: Vec<String> = lines[1].split(';').map(String::from).collect();
+    cells[col] = "javascript:alert(1)".into();
+    lines[1] = cells.join(";");
+    let path = dir.path().join("links.csv");
+    std::fs::write(&path, lines.join("\r\n")).unwrap();
+    let o = run(&["import", "offerings", path.to_str().unwrap()], &db);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let err = stderr(&o);
+    let want = format!("warning: {}, row 2, column application_url: application URL \"javascript:alert(1)\" is not stored", path.display());
+    assert!(err.contains(&want), "{err}");
+    let out = stdout(&o);
+    assert!(out.contains(" created, 0 updated, 0 unchanged, 0 rejected, 1 warning"), "{out}");
+}
+
+#[test]
 fn import_travel_matrix() {
     let dir = tempfile::tempdir().unwrap();
     let db = db_url(dir.path());

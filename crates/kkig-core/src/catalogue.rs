@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::codes::{Kommunkod, Ssyk};
 use crate::geo::{Position, TravelModel};
 use crate::region::OccupationArea;
+use crate::web_url::WebUrl;
 
 /// The school form of an offering (Susa-navet `typeOfSchool`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -107,6 +108,8 @@ pub struct Offering {
     pub meetings: Meetings,
     pub application_opens: Option<String>,
     pub application_closes: Option<String>,
+    /// Where to apply, as stored. Imports keep only http(s) addresses; show it as a link only
+    /// through [`Offering::application_link`].
     pub application_url: Option<String>,
     pub occupations: Vec<Ssyk>,
     pub eligibility: String,
@@ -116,6 +119,12 @@ impl Offering {
     /// Where on-site meetings are held: the meeting place, else the first study site.
     pub fn meeting_place(&self) -> Option<&StudySite> {
         self.meetings.place.as_ref().or(self.sites.first())
+    }
+
+    /// The application URL as a link: None when there is none or the stored text is not an
+    /// absolute http(s) address (old data, another tool's writes).
+    pub fn application_link(&self) -> Option<WebUrl> {
+        WebUrl::parse_opt(self.application_url.as_deref())
     }
 
     /// The shortage-occupation areas this offering leads to.

@@ -17,9 +17,11 @@ pub mod privacy;
 pub mod region;
 pub mod text;
 pub mod vfu;
+pub mod web_url;
 
 pub use codes::{CodeError, Kommunkod, Ssyk};
 pub use geo::{Position, TravelModel};
+pub use web_url::{WebUrl, WebUrlError};
 pub use region::{
     Campus, LearningCentre, LearningCentreServices, Municipality, MunicipalityRole, Occupation, OccupationArea,
     ReferenceData, University,

@@ -4,6 +4,7 @@
 use kkig_core::{CodeError, Kommunkod};
 
 use crate::error::FormatError;
+use crate::table::unguard_formula;
 
 /// Bytes to text: a UTF-8 byte-order mark is dropped; valid UTF-8 is read as UTF-8, anything
 /// else as Windows-1252 (what Swedish Excel writes for "CSV (semikolonavgränsad)").
@@ -50,7 +51,8 @@ pub(crate) struct SheetRow {
 }
 
 /// Read CSV as Swedish Excel writes it: `;` between fields (`,` when the header row has no
-/// `;`), any of the encodings of [`decode_text`], a header row.
+/// `;`), any of the encodings of [`decode_text`], a header row. The apostrophe kkig's CSV writer
+/// puts before a text that starts like a formula is taken off (`table::unguard_formula`).
 pub(crate) fn read_csv(file: &str, bytes: &[u8]) -> Result<Sheet, FormatError> {
     let text = decode_text(bytes).map_err(|m| FormatError::new(file, None, None, m))?;
     let header_line = text.lines().next().unwrap_or("");
@@ -64,7 +66,8 @@ pub(crate) fn read_csv(file: &str, bytes: &[u8]) -> Result<Sheet, FormatError> {
     for (i, rec) in rdr.records().enumerate() {
         let row = i as u64 + 1;
         let rec = rec.map_err(|e| FormatError::new(file, Some(row), None, e.to_string()))?;
-        let cells: Vec<String> = rec.iter().map(|c| c.trim().to_string()).collect();
+        // The apostrophe kkig's writer puts before a formula-like text comes off first.
+        let cells: Vec<String> = rec.iter().map(|c| unguard_formula(c).trim().to_string()).collect();
         if row == 1 {
             sheet.headers = cells.iter().map(|h| h.to_lowercase()).collect();
         } else if cells.iter().any(|c| !c.is_empty()) {
@@ -108,7 +111,8 @@ pub(crate) fn read_xlsx(file: &str, bytes: &[u8], date_columns: &[&str]) -> Resu
             let is_date = date_columns.contains(&header);
             let text = match cell {
                 Data::Empty => String::new(),
-                Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => s.trim().to_string(),
+                Data::String(s) => unguard_formula(s).trim().to_string(),
+                Data::DateTimeIso(s) | Data::DurationIso(s) => s.trim().to_string(),
                 Data::Bool(b) => b.to_string(),
                 Data::Int(n) if is_date => excel_serial_date(*n as f64).unwrap_or_else(|| n.to_string()),
                 Data::Int(n) => n.to_string(),

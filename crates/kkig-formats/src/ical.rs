@@ -23,8 +23,9 @@ pub fn application_deadlines(offerings: &[Offering], source: &str) -> String {
             .starts(date)
             // All-day events end on the next day (DTEND is exclusive).
             .ends(date.succ_opt().unwrap_or(date));
-        if let Some(url) = &o.application_url {
-            e.url(url);
+        // Only an http(s) address: calendar programs show the URL as a link.
+        if let Some(url) = o.application_link() {
+            e.url(url.as_str());
         }
         cal.push(e.done());
     }

@@ -12,7 +12,7 @@ mod susa;
 use std::collections::{BTreeSet, HashMap};
 
 use kkig_core::catalogue::{Meetings, Offering, Reach, SchoolType, StudyForm, StudySite};
-use kkig_core::{Kommunkod, Ssyk};
+use kkig_core::{Kommunkod, Ssyk, WebUrl};
 
 use crate::decode::{self, Sheet};
 use crate::error::FormatError;
@@ -59,12 +59,16 @@ pub struct Skipped {
     pub reason: String,
 }
 
-/// What a file held: the valid offerings, the errors, and the records skipped on purpose.
+/// What a file held: the valid offerings, the errors, the records skipped on purpose, and the
+/// warnings.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ParsedOfferings {
     pub offerings: Vec<ParsedOffering>,
     pub errors: Vec<FormatError>,
     pub skipped: Vec<Skipped>,
+    /// Values left out of an offering that is still imported, each naming file, row and field:
+    /// an application URL that is not an absolute http(s) address.
+    pub warnings: Vec<FormatError>,
 }
 
 impl ParsedOfferings {
@@ -133,6 +137,7 @@ pub fn parse_offerings_files(files: &[(&str, &[u8])]) -> ParsedOfferings {
         all.offerings.extend(p.offerings);
         all.errors.extend(p.errors);
         all.skipped.extend(p.skipped);
+        all.warnings.extend(p.warnings);
     }
     all
 }
@@ -281,6 +286,19 @@ pub(crate) fn language(s: &str) -> Result<String, String> {
     Ok(l)
 }
 
+/// An application URL: kept when it is an absolute http(s) address (scheme in lower case),
+/// else Err with the warning's message; empty is None.
+pub(crate) fn application_url(s: &str) -> Result<Option<String>, String> {
+    let t = s.trim();
+    if t.is_empty() {
+        return Ok(None);
+    }
+    match WebUrl::parse(s) {
+        Ok(u) => Ok(Some(u.as_str().to_string())),
+        Err(e) => Err(format!("application URL {t:?} is not stored: {e}; the offering is imported without it")),
+    }
+}
+
 pub(crate) fn ssyk(s: &str) -> Result<Ssyk, String> {
     Ssyk::parse(s).map_err(|e| e.to_string())
 }
@@ -320,7 +338,7 @@ fn from_sheet(file: &str, sheet: Sheet) -> ParsedOfferings {
     };
     let mut seen: HashMap<String, u64> = HashMap::new();
     for r in sheet.rows {
-        let mut row = RowReader { file, row: r.row, cells: &r.cells, cols: &cols, errors: r.errors };
+        let mut row = RowReader { file, row: r.row, cells: &r.cells, cols: &cols, errors: r.errors, warnings: Vec::new() };
         let headless = |i: usize| sheet.headers.get(i).is_none_or(|h| h.is_empty());
         if let Some(i) = r.cells.iter().enumerate().position(|(i, c)| !c.is_empty() && headless(i)) {
             row.errors.push(FormatError::new(file, Some(r.row), None, format!(
@@ -333,6 +351,7 @@ fn from_sheet(file: &str, sheet: Sheet) -> ParsedOfferings {
                 municipalities.push((p.municipality, "meeting_place".into()));
             }
             out.offerings.push(ParsedOffering { offering: o, file: file.into(), row: r.row, municipalities });
+            out.warnings.append(&mut row.warnings);
         }
         out.errors.append(&mut row.errors);
     }
@@ -345,6 +364,8 @@ struct RowReader<'a> {
     cells: &'a [String],
     cols: &'a HashMap<String, usize>,
     errors: Vec<FormatError>,
+    /// Values left out of a row that is still imported.
+    warnings: Vec<FormatError>,
 }
 
 impl RowReader<'_> {
@@ -418,7 +439,10 @@ impl RowReader<'_> {
             },
             application_opens: self.optional("application_opens", decode::parse_date),
             application_closes: self.optional("application_closes", decode::parse_date),
-            application_url: Some(self.get("application_url").to_string()).filter(|s| !s.is_empty()),
+            application_url: application_url(self.get("application_url")).unwrap_or_else(|m| {
+                self.warnings.push(FormatError::new(self.file, Some(self.row), Some("application_url"), m));
+                None
+            }),
             occupations: self.parse("occupations", Vec::new(), |s| {
                 let mut v: Vec<Ssyk> = Vec::new();
                 for p in s.split(['|', ',']).map(str::trim).filter(|p| !p.is_empty()) {

@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use kkig_core::catalogue::{pathway, reachable_counts, Offering, Reach, SchoolType, StudyForm};
 use kkig_core::region::OccupationArea;
-use kkig_core::Kommunkod;
+use kkig_core::{Kommunkod, WebUrl};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -45,7 +45,8 @@ pub struct OfferingView {
     pub meetings: String,
     pub travel: Option<String>,
     pub closes: Option<String>,
-    pub url: Option<String>,
+    /// The application link, only when the stored text is an http(s) address.
+    pub url: Option<WebUrl>,
 }
 
 fn offering_view(chrome: &Chrome, o: &Offering, reach: Option<&Reach>) -> OfferingView {
@@ -82,7 +83,7 @@ fn offering_view(chrome: &Chrome, o: &Offering, reach: Option<&Reach>) -> Offeri
             )
         }),
         closes: o.application_closes.clone(),
-        url: o.application_url.clone(),
+        url: o.application_link(),
     }
 }
 
@@ -235,7 +236,9 @@ pub struct OfferingRecord<'a> {
     pub meeting_place: Option<String>,
     pub application_opens: Option<&'a str>,
     pub application_closes: Option<&'a str>,
-    pub application_url: Option<&'a str>,
+    /// Where to apply: an http(s) address, or null (also when the stored text is not one).
+    #[schema(value_type = Option<String>)]
+    pub application_url: Option<WebUrl>,
     /// SSYK 2012 codes.
     pub occupations: Vec<String>,
     pub eligibility: &'a str,
@@ -266,7 +269,7 @@ impl<'a> From<&'a Offering> for OfferingRecord<'a> {
             meeting_place: o.meeting_place().map(site),
             application_opens: o.application_opens.as_deref(),
             application_closes: o.application_closes.as_deref(),
-            application_url: o.application_url.as_deref(),
+            application_url: o.application_link(),
             occupations: o.occupations.iter().map(|s| s.to_string()).collect(),
             eligibility: &o.eligibility,
         }
@@ -416,7 +419,8 @@ pub struct PathwayRow {
     pub travel: String,
     pub days: u32,
     pub closes: String,
-    pub url: Option<String>,
+    /// The application link, only when the stored text is an http(s) address.
+    pub url: Option<WebUrl>,
 }
 
 #[derive(Template)]
@@ -458,7 +462,7 @@ pub async fn pathway_page(State(state): State<AppState>, chrome: Chrome, Path((s
             travel: i.reach.as_ref().map(|r| format!("{} min", format_int(chrome.lang, r.burden_minutes_per_term))).unwrap_or_else(|| "–".into()),
             days: i.travel_days,
             closes: i.offering.application_closes.clone().unwrap_or_else(|| "–".into()),
-            url: i.offering.application_url.clone(),
+            url: i.offering.application_link(),
         })
         .collect();
     let centre = centre_text(&chrome, &overview, &loaded, kod, &m.name);

@@ -11,7 +11,7 @@ use kkig_core::catalogue::{Meetings, Offering, SchoolType, StudyForm, StudySite}
 use kkig_core::Ssyk;
 use serde_json::{Map, Value};
 
-use super::{check_credits, check_pace, cross_checks, language, school_type, ssyk, study_form};
+use super::{application_url as checked_url, check_credits, check_pace, cross_checks, language, school_type, ssyk, study_form};
 use super::{ParsedOffering, ParsedOfferings, Skipped};
 use crate::decode;
 use crate::error::FormatError;
@@ -171,11 +171,13 @@ pub fn parse_susa_files(files: &[(&str, &[u8])]) -> ParsedOfferings {
             municipalities.push((place.municipality, format!("{}: {}.{p}", ev.id, Kind::Event.base())));
         }
         out.offerings.push(ParsedOffering { offering: o, file: ev.file.clone(), row: ev.row, municipalities });
+        out.warnings.extend(ev.warnings);
     }
     // Report in file order, as a person reads the files.
     let order = |f: &str| files.iter().position(|(name, _)| *name == f);
     out.errors.sort_by_key(|e| (order(&e.file), e.row));
     out.skipped.sort_by_key(|s| (order(&s.file), s.row));
+    out.warnings.sort_by_key(|w| (order(&w.file), w.row));
     out
 }
 
@@ -317,8 +319,14 @@ struct At<'a> {
 impl At<'_> {
     fn err(&mut self, path: &str, message: impl Into<String>) {
         self.failed = true;
+        let e = self.warning(path, message);
+        self.errors.push(e);
+    }
+
+    /// A problem at `path` that does not make the record invalid.
+    fn warning(&self, path: &str, message: impl Into<String>) -> FormatError {
         let column = format!("{}: {}.{path}", self.id, self.base);
-        self.errors.push(FormatError::new(self.file, Some(self.row), Some(&column), message));
+        FormatError::new(self.file, Some(self.row), Some(&column), message)
     }
 
     /// An optional field (the first of `keys` present and not null) through `conv`.
@@ -586,6 +594,8 @@ struct Event {
     application_opens: Option<String>,
     application_closes: Option<String>,
     application_url: Option<String>,
+    /// Values left out (an application URL that is not http(s)).
+    warnings: Vec<FormatError>,
 }
 
 fn parse_event(at: &mut At, b: &Map<String, Value>) -> Event {
@@ -652,13 +662,23 @@ fn parse_event(at: &mut At, b: &Map<String, Value>) -> Event {
         meetings.days_each = u32::from(meetings.per_term > 0);
     }
     let (mut application_opens, mut application_closes, mut application_url) = (None, None, None);
+    let mut warnings = Vec::new();
+    // Only an http(s) address is kept; another is a warning, and the next place is tried.
+    let mut link = |at: &At, path: String, url: Option<String>| {
+        checked_url(url.as_deref().unwrap_or("")).unwrap_or_else(|m| {
+            warnings.push(at.warning(&path, m));
+            None
+        })
+    };
     if let Some((p, app)) = at.obj(b, "", &["application"]) {
         application_opens = at.opt(app, &p, &["first"], date);
         application_closes = at.opt(app, &p, &["last"], date);
-        application_url = at.opt(app, &p, &["url"], text);
+        let url = at.opt(app, &p, &["url"], text);
+        application_url = link(at, format!("{p}url"), url);
     }
     if application_url.is_none() {
-        application_url = at.opt(b, "", &["url"], text);
+        let url = at.opt(b, "", &["url"], text);
+        application_url = link(at, "url".into(), url);
     }
     Event {
         id: at.id.to_string(),
@@ -681,6 +701,7 @@ fn parse_event(at: &mut At, b: &Map<String, Value>) -> Event {
         application_opens,
         application_closes,
         application_url,
+        warnings,
     }
 }
 

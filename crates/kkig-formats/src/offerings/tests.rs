@@ -446,3 +446,68 @@ fn an_export_with_travel_columns_imports_again() {
     let t = offerings_table_from(&offerings, home, &[None]);
     assert!(String::from_utf8(t.to_swedish_csv()).unwrap().lines().nth(1).unwrap().ends_with(";2422;;"));
 }
+
+// ---------------------------------------------------------------------------------------------
+// Application URLs: only http(s) is stored; anything else is a warning, the offering stays.
+
+#[track_caller]
+fn assert_url_warning(p: &ParsedOfferings, file: &str, row: u64, column: &str, value: &str) {
+    assert!(p.is_valid(), "{:#?}", p.errors);
+    assert_eq!(p.offerings.len(), 1, "the offering is still imported");
+    assert_eq!(p.offerings[0].offering.application_url, None, "the URL is not stored");
+    assert_eq!(p.warnings.len(), 1, "{:#?}", p.warnings);
+    let w = &p.warnings[0];
+    assert_eq!((w.file.as_str(), w.row, w.column.as_deref()), (file, Some(row), Some(column)), "{w}");
+    assert!(w.message.contains(&format!("{value:?}")), "the warning names the value: {w}");
+    assert!(w.message.contains("not stored"), "{w}");
+}
+
+#[test]
+fn csv_and_xlsx_urls_that_are_not_http_are_warnings() {
+    for bad in ["javascript:alert(1)", "data:text/html,<b>x</b>", " JaVaScRiPt:alert(1)", "www.umu.se", "ftp://umu.se/"] {
+        let p = csv_with("application_url", bad);
+        assert_url_warning(&p, "o.csv", 2, "application_url", bad.trim());
+    }
+    // A good URL is stored as the link reads it: the scheme in lower case.
+    for (good, stored) in [("https://umu.se", "https://umu.se"), ("HTTP://umu.se/X", "http://umu.se/X")] {
+        let p = csv_with("application_url", good);
+        assert!(p.warnings.is_empty(), "{good}: {:#?}", p.warnings);
+        assert_eq!(p.offerings[0].offering.application_url.as_deref(), Some(stored));
+    }
+    // The same through XLSX: a workbook with the bad URL in a string cell.
+    let mut offering = csv_with("id", "umu-hand-26").into_offerings().remove(0);
+    offering.application_url = Some("javascript:alert(1)".into());
+    let xlsx = offerings_table(&[offering]).to_xlsx("Utbildningar").unwrap();
+    let p = parse_offerings_xlsx("o.xlsx", &xlsx);
+    assert_url_warning(&p, "o.xlsx", 2, "application_url", "javascript:alert(1)");
+}
+
+#[test]
+fn susa_urls_that_are_not_http_are_warnings() {
+    let p = susa_with(2, "/application/url", json!("javascript:alert(1)"));
+    assert_url_warning(&p, "page.json", 3, "e.umu.123: content.educationEvent.application.url", "javascript:alert(1)");
+    // The event's own url is used when the application's is left out, and checked the same way.
+    let mut page = susa_page();
+    page["content"][2]["content"]["educationEvent"]["application"].as_object_mut().unwrap().remove("url");
+    page["content"][2]["content"]["educationEvent"]["url"] = json!("data:text/html,x");
+    let p = parse_value(&page);
+    assert_url_warning(&p, "page.json", 3, "e.umu.123: content.educationEvent.url", "data:text/html,x");
+    // A bad application URL falls back to a good event URL, with the warning.
+    page["content"][2]["content"]["educationEvent"]["application"]["url"] = json!("vbscript:x");
+    page["content"][2]["content"]["educationEvent"]["url"] = json!("https://umu.se/vasjp");
+    let p = parse_value(&page);
+    assert_eq!(p.offerings[0].offering.application_url.as_deref(), Some("https://umu.se/vasjp"));
+    assert_eq!(p.warnings.len(), 1, "{:#?}", p.warnings);
+    assert_eq!(p.warnings[0].column.as_deref(), Some("e.umu.123: content.educationEvent.application.url"));
+    // A good URL: no warning.
+    assert!(parse_value(&susa_page()).warnings.is_empty());
+}
+
+#[test]
+fn warnings_of_several_files_are_kept() {
+    let csv = |url: &str| format!("{HEADER}\n{}\n", ROW.replace("https://umu.se", url));
+    let (a, b) = (csv("javascript:a()"), csv("data:,b"));
+    let p = parse_offerings_files(&[("a.csv", a.as_bytes()), ("b.csv", b.as_bytes())]);
+    let files: Vec<_> = p.warnings.iter().map(|w| w.file.as_str()).collect();
+    assert_eq!(files, ["a.csv", "b.csv"]);
+}

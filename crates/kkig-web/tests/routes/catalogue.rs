@@ -167,3 +167,121 @@ async fn an_import_is_seen_by_the_index() {
         app.finish().await;
     }
 }
+
+/// Every `href="…"` value in a page, HTML entities for `&`, `:` and quotes undone.
+fn hrefs(html: &str) -> Vec<String> {
+    html.split("href=\"")
+        .skip(1)
+        .map(|rest| rest[..rest.find('"').unwrap_or(rest.len())].replace("&#38;", "&").replace("&#58;", ":").replace("&amp;", "&"))
+        .collect()
+}
+
+/// Offerings stored with `javascript:`, `data:` and ` JaVaScRiPt:` application URLs (as old
+/// data or a store written by another tool might hold them) and one with an https URL.
+async fn offerings_with_links(app: &crate::common::TestApp) {
+    use kkig_core::catalogue::SchoolType;
+    use kkig_store::{Actor, Store};
+    let all = app.db.store.offerings().await.unwrap();
+    // A nurse programme, so that the offerings are on the pathway page too.
+    let nurse = all
+        .into_iter()
+        .find(|o| o.school_type == SchoolType::Hs && o.credits >= 60.0 && o.occupations.iter().any(|s| s.to_string() == "2221"))
+        .expect("a nurse programme in the demo");
+    let links = [
+        ("e.link.js", "javascript:alert(1)"),
+        ("e.link.data", "data:text/html,<script>alert(1)</script>"),
+        ("e.link.mixed", " JaVaScRiPt:alert(document.cookie)"),
+        ("e.link.https", "https://www.example.se/ansok/zyxlank"),
+    ];
+    let made: Vec<_> = links
+        .iter()
+        .map(|(id, url)| {
+            let mut o = nurse.clone();
+            o.id = id.to_string();
+            o.title = format!("Sjuksköterskeprogrammet zyxlank {id}");
+            o.application_closes = Some("2026-04-15".into());
+            o.application_url = Some(url.to_string());
+            o
+        })
+        .collect();
+    app.db.store.upsert_offerings(&made, &Actor::cli()).await.unwrap();
+}
+
+#[tokio::test]
+async fn only_http_links_from_data_become_links() {
+    for app in apps(true).await {
+        let label = app.db.label;
+        offerings_with_links(&app).await;
+        let bad = |h: &str| {
+            let h = h.trim().to_lowercase();
+            h.starts_with("javascript:") || h.starts_with("data:") || h.contains("alert(")
+        };
+        let search = app.get("/utbildning?q=zyxlank").await;
+        assert_eq!(search.status, 200, "{label}");
+        for e in ["e.link.js", "e.link.data", "e.link.mixed", "e.link.https"] {
+            assert!(search.body.contains(&format!("zyxlank {e}")), "{label}: {e} is a hit");
+        }
+        let pathway = app.get("/utbildning/bli/sjukskoterska/2422").await;
+        assert_eq!(pathway.status, 200, "{label}");
+        assert!(pathway.body.contains("zyxlank e.link.js"), "{label}");
+        for (page, res) in [("/utbildning", &search), ("pathway", &pathway)] {
+            let links = hrefs(&res.body);
+            assert!(!links.iter().any(|h| bad(h)), "{label} {page}: {links:?}");
+            assert!(links.iter().any(|h| h == "https://www.example.se/ansok/zyxlank"), "{label} {page}: the https link stays");
+            assert!(!res.body.to_lowercase().contains("javascript:"), "{label} {page}: not even as text");
+        }
+
+        // The API gives the checked link or null.
+        let api = app.get("/api/v1/offerings?q=zyxlank&per_page=10").await.json();
+        let urls: Vec<(String, serde_json::Value)> = api["hits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| (h["id"].as_str().unwrap().to_string(), h["application_url"].clone()))
+            .collect();
+        assert_eq!(urls.len(), 4, "{label}: {urls:?}");
+        for (id, url) in &urls {
+            let want = if id == "e.link.https" { serde_json::json!("https://www.example.se/ansok/zyxlank") } else { serde_json::Value::Null };
+            assert_eq!(url, &want, "{label} {id}");
+        }
+        let one = app.get("/api/v1/offerings/e.link.mixed").await.json();
+        assert_eq!(one["application_url"], serde_json::Value::Null, "{label}");
+        // The calendar feed carries no such URL either.
+        let ics = app.get("/utbildning/export/ansokningsdatum.ics?q=zyxlank").await;
+        assert!(!ics.body.to_lowercase().contains("javascript:") && !ics.body.contains("data:text"), "{label}: {}", ics.body);
+        assert!(ics.body.contains("URL:https://www.example.se/ansok/zyxlank"), "{label}: {}", ics.body);
+        app.finish().await;
+    }
+}
+
+/// An offering title typed like a formula is written to utbildningar.csv with a leading
+/// apostrophe, and to utbildningar.xlsx as a string cell; the CSV imports back unchanged.
+#[tokio::test]
+async fn offering_exports_do_not_carry_formulas() {
+    use kkig_store::{Actor, Store};
+    const TITLE: &str = "=HYPERLINK(\"http://x\",\"zyxformel\")";
+    for app in apps(true).await {
+        let label = app.db.label;
+        let mut o = app.db.store.offerings().await.unwrap().into_iter().next().unwrap();
+        o.id = "e.test.formula".into();
+        o.title = TITLE.into();
+        o.eligibility = "-5 kr, @team +1".into();
+        app.db.store.upsert_offerings(&[o.clone()], &Actor::cli()).await.unwrap();
+
+        let csv = app.get("/utbildning/export/utbildningar.csv?q=zyxformel").await;
+        assert_eq!(csv.status, 200, "{label}");
+        assert!(csv.body.contains(";\"'=HYPERLINK(\"\"http://x\"\",\"\"zyxformel\"\")\";"), "{label}: {}", csv.body);
+        assert!(csv.body.contains(";'-5 kr, @team +1\r\n"), "{label}: {}", csv.body);
+        // kkig reads its own export back unchanged.
+        let again = kkig_formats::parse_offerings("utbildningar.csv", &csv.bytes);
+        assert!(again.is_valid(), "{label}: {:?}", again.errors);
+        assert_eq!(again.into_offerings(), vec![o], "{label}");
+
+        let xlsx = app.get("/utbildning/export/utbildningar.xlsx?q=zyxformel").await;
+        assert_eq!(xlsx.status, 200, "{label}");
+        let (cells, has_formula) = crate::common::xlsx_cells(&xlsx.bytes);
+        assert!(!has_formula, "{label}: no cell is a formula");
+        assert!(cells.iter().any(|(_, _, v)| *v == calamine::Data::String(TITLE.into())), "{label}: {cells:?}");
+        app.finish().await;
+    }
+}

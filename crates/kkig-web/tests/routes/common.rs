@@ -22,6 +22,8 @@ pub struct TestResponse {
     pub status: StatusCode,
     pub headers: HeaderMap,
     pub body: String,
+    /// The body as sent (for binary downloads such as XLSX).
+    pub bytes: Vec<u8>,
     /// On the answer of a write route: its op and whether the handler asked its access check.
     pub guard: Option<kkig_web::GuardReport>,
 }
@@ -76,7 +78,7 @@ impl TestApp {
         let headers = res.headers().clone();
         let guard = res.extensions().get::<kkig_web::GuardReport>().copied();
         let bytes = res.into_body().collect().await.unwrap().to_bytes();
-        TestResponse { status, headers, body: String::from_utf8_lossy(&bytes).into_owned(), guard }
+        TestResponse { status, headers, body: String::from_utf8_lossy(&bytes).into_owned(), bytes: bytes.to_vec(), guard }
     }
 
     pub async fn finish(self) {
@@ -105,6 +107,18 @@ pub async fn apps(demo: bool) -> Vec<TestApp> {
 pub fn app_on(db: TestDb) -> TestApp {
     let state = AppState::new(Arc::new(db.store.clone()), WebConfig::default()).unwrap();
     TestApp { router: app(state), db }
+}
+
+/// The first sheet of an XLSX download: its cells (row, column, value) and whether any cell
+/// holds a formula.
+pub fn xlsx_cells(bytes: &[u8]) -> (Vec<(u32, u32, calamine::Data)>, bool) {
+    use calamine::{Reader, Xlsx};
+    let mut wb = Xlsx::new(std::io::Cursor::new(bytes.to_vec())).expect("an XLSX workbook");
+    let name = wb.sheet_names().first().cloned().expect("a sheet");
+    let range = wb.worksheet_range(&name).expect("a readable sheet");
+    let cells = range.used_cells().map(|(r, c, v)| (r as u32, c as u32, v.clone())).collect();
+    let formulas = wb.worksheet_formula(&name).expect("readable formulas");
+    (cells, formulas.used_cells().any(|(_, _, f)| !f.is_empty()))
 }
 
 /// A value encoded for an `application/x-www-form-urlencoded` body.

@@ -552,6 +552,34 @@ async fn vfu_route_by_role_matrix() {
     }
 }
 
+/// A name typed like a spreadsheet formula reaches the municipality's CSV with a leading
+/// apostrophe (not run by Excel) and its XLSX as a plain string cell.
+#[tokio::test]
+async fn placement_downloads_do_not_carry_formulas() {
+    const FORMULA: &str = "=HYPERLINK(\"http://x\",\"y\")";
+    for app in apps(false).await {
+        let label = app.db.label;
+        world(&app).await;
+        let mut body = student_body("per-ltu", "formula@student.test", "2422", "site-a");
+        body["name"] = json!(FORMULA);
+        let stu = ok(&app, "uni_x", "POST", "/api/v1/vfu/students", body).await["id"].as_str().unwrap().to_string();
+        ok(&app, "uni_x", "POST", "/api/v1/vfu/placements", json!({"student_id": stu, "site_id": "site-a", "on": "2026-06-01"})).await;
+
+        let csv = call(&app, Some("muni_a"), "GET", "/api/v1/vfu/municipalities/2422/placements.csv", "").await;
+        assert_eq!(csv.status, 200, "{label}");
+        // The CSV field is quoted (it holds quotes), its text starts with the apostrophe.
+        assert!(csv.body.contains(";\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\";"), "{label}: {}", csv.body);
+        assert!(!csv.body.contains(";\"=HYPERLINK") && !csv.body.contains(";=HYPERLINK"), "{label}: {}", csv.body);
+
+        let xlsx = call(&app, Some("muni_a"), "GET", "/api/v1/vfu/municipalities/2422/placements.xlsx", "").await;
+        assert_eq!(xlsx.status, 200, "{label}");
+        let (cells, has_formula) = crate::common::xlsx_cells(&xlsx.bytes);
+        assert!(!has_formula, "{label}: no cell is a formula");
+        assert!(cells.iter().any(|(_, _, v)| *v == calamine::Data::String(FORMULA.into())), "{label}: the name as a string cell: {cells:?}");
+        app.finish().await;
+    }
+}
+
 #[tokio::test]
 async fn downloads_and_calendar() {
     for app in apps(false).await {
