@@ -474,7 +474,7 @@ async fn person_for(
         Some((id, k)) => {
             let compatible = k == kind || (kind == "supervisor" && k == "staff");
             if !compatible {
-                return Err(problem("email", FieldProblem::EmailOtherKind { email: normalize_email(email), kind: k, wanted: kind.to_string() }));
+                return Err(problem("email", FieldProblem::EmailUnusable));
             }
             update_person(tx, &id, name, phone, municipality, actor).await?;
             Ok(id)
@@ -843,7 +843,7 @@ async fn save_supervisor_in(
             if normalize_email(&s.email) != old.email {
                 if let Some((other, _)) = person_by_email(tx, &s.email).await? {
                     if other != old.person_id {
-                        return Err(problem("email", FieldProblem::EmailTaken { email: normalize_email(&s.email) }));
+                        return Err(problem("email", FieldProblem::EmailUnusable));
                     }
                 }
                 let before = json!({"email": old.email});
@@ -903,7 +903,7 @@ async fn save_student_in(
             if saved.email != old.email {
                 if let Some((other, _)) = person_by_email(tx, &saved.email).await? {
                     if other != old.person_id {
-                        return Err(problem("email", FieldProblem::EmailTaken { email: saved.email.clone() }));
+                        return Err(problem("email", FieldProblem::EmailUnusable));
                     }
                 }
                 sqlx::query("UPDATE persons SET email = $1, updated_at = $2 WHERE id = $3")
@@ -1759,7 +1759,7 @@ impl VfuStore for SqlStore {
         if normalize_email(&c.email) != old.email {
             if let Some((other, _)) = person_by_email(&mut tx, &c.email).await? {
                 if other != old.person_id {
-                    return Err(problem("email", FieldProblem::EmailTaken { email: normalize_email(&c.email) }));
+                    return Err(problem("email", FieldProblem::EmailUnusable));
                 }
             }
             sqlx::query("UPDATE persons SET email = $1 WHERE id = $2").bind(normalize_email(&c.email)).bind(&old.person_id).execute(&mut *tx).await?;
