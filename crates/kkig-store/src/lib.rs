@@ -11,6 +11,7 @@ mod allocation_sql;
 mod catalogue_sql;
 mod error;
 mod forecast_sql;
+mod identity_sql;
 pub mod retention;
 mod sql;
 pub mod testing;

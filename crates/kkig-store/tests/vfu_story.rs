@@ -204,11 +204,16 @@ async fn story(db: &TestDb) {
     assert!(matches!(&e, StoreError::Fields(_)), "{label}: {e}");
     let e = s.create_vfu_student(&student("umu-vt26-f3", "anna@sorsele.se", "Anna", "2422", f3), &cli).await.unwrap_err();
     assert_eq!(field_names(&e), ["email"], "{label}: a supervisor's e-mail is not a student's");
-    // The same person on a later period: one person, the later end counts.
-    let stina_nurse = s.create_vfu_student(&student("ltu-ht26-nurse", "stina@student.umu.se", "Stina Ek", "2422", VfuField::Nurse), &cli).await.unwrap();
+    // Another university's period does not take the person (docs/accounts-and-privacy.md, "Who
+    // a person is"); the same university's later period does: one person, the later end counts.
+    let e = s.create_vfu_student(&student("ltu-ht26-nurse", "stina@student.umu.se", "Stina Ek", "2422", VfuField::Nurse), &cli).await.unwrap_err();
+    assert_eq!(field_names(&e), ["email"], "{label}: not LTU's");
+    let p3 = period("umu-ht26-nurse", "UmU", VfuField::Nurse, ht, Day::ymd(2026, 10, 9), 4);
+    s.create_vfu_period(&p3, &cli).await.unwrap();
+    let stina_nurse = s.create_vfu_student(&student("umu-ht26-nurse", "stina@student.umu.se", "Stina Ek", "2422", VfuField::Nurse), &cli).await.unwrap();
     assert_eq!(stina_nurse.person_id, stina.person_id, "{label}");
     assert_eq!(last_period_end(s, &stina.person_id).await.as_deref(), Some("2026-10-09"), "{label}");
-    let mut later = p2.clone();
+    let mut later = p3.clone();
     later.end = Day::ymd(2026, 10, 16);
     s.update_vfu_period(&later, &cli).await.unwrap();
     assert_eq!(last_period_end(s, &stina.person_id).await.as_deref(), Some("2026-10-16"), "{label}: a period's new end moves it");
@@ -217,7 +222,8 @@ async fn story(db: &TestDb) {
     let from_sorsele = s.vfu_students(&StudentFilter { home_municipality: Some(code("2422")), ..Default::default() }).await.unwrap();
     assert_eq!(from_sorsele.len(), 2, "{label}");
     let umu = s.vfu_students(&StudentFilter { university: Some("UmU".into()), ..Default::default() }).await.unwrap();
-    assert_eq!(umu.iter().map(|x| x.name.as_str()).collect::<Vec<_>>(), ["Olle Ström", "Stina Ek"], "{label}");
+    assert_eq!(umu.iter().map(|x| (x.period_id.as_str(), x.name.as_str())).collect::<Vec<_>>(),
+               [("umu-ht26-nurse", "Stina Ek"), ("umu-vt26-f3", "Olle Ström"), ("umu-vt26-f3", "Stina Ek")], "{label}");
     let e = s.delete_vfu_period("umu-vt26-f3", &cli).await.unwrap_err();
     assert_eq!(field_names(&e), ["id"], "{label}: a period with students stays");
 
