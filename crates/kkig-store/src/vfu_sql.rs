@@ -84,8 +84,9 @@ pub trait VfuStore: Send + Sync {
     /// Supervisors of one municipality or all, by municipality and name.
     async fn supervisors(&self, municipality: Option<Kommunkod>) -> Result<Vec<Supervisor>, StoreError>;
     async fn supervisor(&self, id: &str) -> Result<Option<Supervisor>, StoreError>;
-    /// Create a supervisor and their person (or take the person with that e-mail); returns it
-    /// with its ids. Conflict when a supervisor with the e-mail exists.
+    /// Create a supervisor and their person (or take the person with that e-mail, as
+    /// `kkig_core::vfu::identity` allows; else `EmailUnusable`); returns it with its ids.
+    /// `SupervisorExists` when the person already has a supervisor record.
     async fn create_supervisor(&self, s: &Supervisor, actor: &Actor) -> Result<Supervisor, StoreError>;
     async fn update_supervisor(&self, s: &Supervisor, actor: &Actor) -> Result<bool, StoreError>;
     async fn delete_supervisor(&self, id: &str, actor: &Actor) -> Result<bool, StoreError>;
@@ -106,8 +107,8 @@ pub trait VfuStore: Send + Sync {
     // Students.
     async fn vfu_students(&self, filter: &StudentFilter) -> Result<Vec<VfuStudent>, StoreError>;
     async fn vfu_student(&self, id: &str) -> Result<Option<VfuStudent>, StoreError>;
-    /// Put a student on a period (the person is created, or taken by e-mail). Conflict when the
-    /// e-mail is already on the period.
+    /// Put a student on a period (the person is created, or taken by e-mail as
+    /// `kkig_core::vfu::identity` allows). `StudentOnPeriod` when the e-mail is already on it.
     async fn create_vfu_student(&self, s: &VfuStudent, actor: &Actor) -> Result<VfuStudent, StoreError>;
     async fn update_vfu_student(&self, s: &VfuStudent, actor: &Actor) -> Result<bool, StoreError>;
     /// Removes the student's placements too; the person goes when nothing else refers to them.
@@ -134,7 +135,7 @@ pub trait VfuStore: Send + Sync {
     // and `StoreError::Items` naming each item (0-based) and field.
     /// Upsert by id.
     async fn import_placement_sites(&self, sites: &[PlacementSite], actor: &Actor) -> Result<ImportReport, StoreError>;
-    /// Upsert by e-mail.
+    /// Upsert by e-mail within the row's municipality.
     async fn import_supervisors(&self, items: &[Supervisor], actor: &Actor) -> Result<ImportReport, StoreError>;
     /// Upsert by id (an empty id makes a new period).
     async fn import_vfu_periods(&self, items: &[VfuPeriod], actor: &Actor) -> Result<ImportReport, StoreError>;
