@@ -1766,7 +1766,10 @@ impl VfuStore for SqlStore {
         let me = check_update(&mut tx, &old.person_id, &c.email, record, Except::Contact(&old.id)).await?;
         check(login_data_errors(&mut tx, &me, Some(&c.name), Some(&c.email), actor).await?)?;
         if normalize_email(&c.email) != old.email {
-            sqlx::query("UPDATE persons SET email = $1 WHERE id = $2").bind(normalize_email(&c.email)).bind(&old.person_id).execute(&mut *tx).await?;
+            let email = normalize_email(&c.email);
+            sqlx::query("UPDATE persons SET email = $1, updated_at = $2 WHERE id = $3").bind(&email).bind(now_unix()).bind(&old.person_id).execute(&mut *tx).await?;
+            let (before, after) = (json!({"email": old.email}), json!({"email": email}));
+            audit_in(&mut tx, actor, "update", "person", &old.person_id, Some(&old.person_id), Some(&before), Some(&after)).await?;
         }
         update_person(&mut tx, &old.person_id, &c.name, Some(&c.phone), c.municipality, actor).await?;
         sqlx::query("UPDATE vfu_contacts SET municipality_code = $1, role = $2, programme = $3, title = $4, updated_at = $5 WHERE id = $6")

@@ -696,7 +696,7 @@ mod identity {
             let sup = s.supervisor(&sup.id).await.unwrap().unwrap();
             let e = s.import_supervisors(&[named(sup.clone(), "Sven Import")], &Actor::cli()).await.unwrap_err();
             assert_eq!(items(&e), [(0, "name".to_string(), FieldProblem::NameOfAccountHolder)], "{label}");
-            let r = s.import_supervisors(&[sup.clone()], &Actor::cli()).await.unwrap();
+            let r = s.import_supervisors(std::slice::from_ref(&sup), &Actor::cli()).await.unwrap();
             assert_eq!((r.created, r.updated, r.unchanged), (0, 0, 1), "{label}");
 
             // The person themself and the administrator may.
@@ -731,6 +731,13 @@ mod identity {
             let e = s.update_vfu_contact(&VfuContact { name: "Karin K".into(), ..karin.clone() }, &Actor::user(&other.id)).await.unwrap_err();
             assert_eq!(problems(&e), [("name".to_string(), FieldProblem::NameOfAccountHolder)], "{label}");
             assert!(s.update_vfu_contact(&VfuContact { name: "Karin K".into(), ..karin.clone() }, &as_sorsele).await.unwrap(), "{label}: by herself");
+            let e = s.update_vfu_contact(&VfuContact { email: "karin.k@sorsele.se".into(), name: "Karin K".into(), ..karin.clone() }, &Actor::user(&other.id)).await.unwrap_err();
+            assert_eq!(problems(&e), [("email".to_string(), FieldProblem::EmailOfAccountHolder)], "{label}");
+            let moved = VfuContact { email: "karin.k@sorsele.se".into(), name: "Karin K".into(), ..karin.clone() };
+            assert!(s.update_vfu_contact(&moved, &as_sorsele).await.unwrap(), "{label}");
+            assert_eq!(s.user_by_email("karin.k@sorsele.se").await.unwrap().unwrap().id, w.sorsele.id, "{label}: her own login e-mail");
+            let log = s.audit_since(0, i64::MAX).await.unwrap();
+            assert!(log.iter().any(|e| e.entity == "person" && e.after.as_deref() == Some(r#"{"email":"karin.k@sorsele.se"}"#)), "{label}: audited");
             db.finish().await;
         }
     }
