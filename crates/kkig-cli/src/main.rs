@@ -140,6 +140,8 @@ enum UserCommand {
     ///
     /// There are no default passwords. Roles: admin, regional, municipality (--scope KOMMUNKOD),
     /// university (--scope LTU|UmU|MIUN), provider (--scope PROVIDER-ID), supervisor, student.
+    /// A person the VFU registry already has (same e-mail, no account) gets the account when the
+    /// role fits them (docs/accounts-and-privacy.md, "Who a person is").
     Add {
         #[arg(long)]
         email: String,

@@ -11,10 +11,13 @@
 //! - `raci`: the roles-and-responsibilities matrix and its defaults;
 //! - `views`: training need and compensation basis, pure functions;
 //! - `demo`: the VFU part of the demo world;
-//! - `wishes`: the wishes and needs a student changes themselves ([`wishes::WishesInput`]).
+//! - `wishes`: the wishes and needs a student changes themselves ([`wishes::WishesInput`]);
+//! - `identity`: when a record may take the person who already has its e-mail, and when an
+//!   account may be given to a person the registry has.
 
 pub mod demo;
 pub mod field;
+pub mod identity;
 pub mod input;
 pub mod lifecycle;
 pub mod model;

@@ -1,11 +1,13 @@
 //! SQL of accounts, tokens, the audit log and privacy requests.
 
 use kkig_core::access::Role;
+use kkig_core::vfu::identity::{may_attach_account, PersonKind};
 use kkig_core::{Kommunkod, LearningCentreServices};
 use serde_json::{json, Value};
 use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 
+use crate::identity_sql;
 use crate::sql::{corrupt, now_unix, SqlStore};
 use crate::url::Backend;
 use crate::{Actor, AuditEntry, NewUser, StoreError, TokenRecord, UserRecord};
@@ -172,6 +174,37 @@ fn token_from(row: &AnyRow) -> Result<TokenRecord, StoreError> {
     })
 }
 
+/// Give a new account to a person the registry already has: the administrator's name replaces
+/// theirs only when given and different; a staff account brings the person into its own scope
+/// (a municipality account: its municipality; other staff: none), a student's or supervisor's
+/// home municipality is registry data and stays. Audited as a change of the person.
+async fn attach_to_person(
+    tx: &mut Transaction<'static, Any>,
+    p: &identity_sql::Person,
+    new: &NewUser,
+    municipality: Option<Kommunkod>,
+    actor: &Actor,
+) -> Result<(), StoreError> {
+    let name = Some(new.name.trim()).filter(|n| !n.is_empty() && *n != p.name).unwrap_or(&p.name);
+    let home = match p.ties.kind {
+        PersonKind::Staff => municipality.map(|m| m.to_string()),
+        PersonKind::Student | PersonKind::Supervisor => p.municipality.clone(),
+    };
+    if name == p.name && home == p.municipality {
+        return Ok(());
+    }
+    sqlx::query("UPDATE persons SET name = $1, municipality_code = $2, updated_at = $3 WHERE id = $4")
+        .bind(name)
+        .bind(&home)
+        .bind(now_unix())
+        .bind(&p.id)
+        .execute(&mut **tx)
+        .await?;
+    let before = json!({"name": p.name, "municipality": p.municipality});
+    let after = json!({"name": name, "municipality": home});
+    audit_in(tx, actor, "update", "person", &p.id, Some(&p.id), Some(&before), Some(&after)).await
+}
+
 impl SqlStore {
     pub(crate) async fn users_where(
         &self,
@@ -200,26 +233,31 @@ impl SqlStore {
             )));
         }
         let mut tx = self.begin_write().await?;
-        let taken = sqlx::query("SELECT 1 FROM persons WHERE email = $1")
-            .bind(&email)
-            .fetch_optional(&mut *tx)
-            .await?;
-        if taken.is_some() {
-            return Err(StoreError::Conflict(format!(
-                "an account or person with e-mail {email} already exists"
-            )));
-        }
-        let kind = match new.role {
-            Role::Student => "student",
-            Role::Supervisor => "supervisor",
-            _ => "staff",
-        };
+        let kind = PersonKind::of_role(new.role);
         let municipality = match new.role {
             Role::Municipality => new.scope.as_deref().and_then(|s| Kommunkod::parse(s).ok()),
             _ => None,
         };
-        let person_id =
-            insert_person(&mut tx, &new.name, Some(&email), kind, municipality, actor).await?;
+        // The registry first, the account second: a person the registry has, without an
+        // account, gets the account when the role fits them and their records
+        // (`kkig_core::vfu::identity::may_attach_account`); anyone else's e-mail is refused.
+        let existing = match identity_sql::person_by_email(&mut tx, &email).await? {
+            Some(id) => Some(identity_sql::person(&mut tx, &id, identity_sql::Except::Nothing).await?),
+            None => None,
+        };
+        let attached = existing.is_some();
+        let person_id = match existing {
+            Some(p) if may_attach_account(&p.ties, new.role, new.scope.as_deref()) => {
+                attach_to_person(&mut tx, &p, new, municipality, actor).await?;
+                p.id
+            }
+            Some(_) => {
+                return Err(StoreError::Conflict(format!(
+                    "an account or person with e-mail {email} already exists"
+                )));
+            }
+            None => insert_person(&mut tx, &new.name, Some(&email), kind.as_str(), municipality, actor).await?,
+        };
         let id = new_id("u");
         sqlx::query("INSERT INTO users (id, person_id, role, scope, password_hash, disabled, created_at) VALUES ($1, $2, $3, $4, NULL, 0, $5)")
             .bind(&id)
@@ -229,7 +267,10 @@ impl SqlStore {
             .bind(now_unix())
             .execute(&mut *tx)
             .await?;
-        let after = json!({"role": new.role.as_str(), "scope": new.scope});
+        let mut after = json!({"role": new.role.as_str(), "scope": new.scope});
+        if attached {
+            after["existing_person"] = json!(true);
+        }
         audit_in(
             &mut tx,
             actor,

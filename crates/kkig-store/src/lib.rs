@@ -11,6 +11,7 @@ mod allocation_sql;
 mod catalogue_sql;
 mod error;
 mod forecast_sql;
+mod identity_sql;
 pub mod retention;
 mod sql;
 pub mod testing;
@@ -115,8 +116,10 @@ pub trait Store: VfuStore + ForecastStore + AllocationStore + Send + Sync + 'sta
 
     // --- accounts --------------------------------------------------------------------------
 
-    /// Create a person and their account in one transaction (audited). Conflict when the
-    /// e-mail is taken.
+    /// Create a person and their account in one transaction (audited). When a person without
+    /// an account has the e-mail, the account is given to them if the role fits them and their
+    /// VFU records (`kkig_core::vfu::identity::may_attach_account`); any other taken e-mail is
+    /// a Conflict.
     async fn create_user(&self, new: &NewUser, actor: &Actor) -> Result<UserRecord, StoreError>;
     async fn users(&self) -> Result<Vec<UserRecord>, StoreError>;
     async fn user_by_email(&self, email: &str) -> Result<Option<UserRecord>, StoreError>;

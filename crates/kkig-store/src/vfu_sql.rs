@@ -12,6 +12,7 @@ use kkig_core::text::swedish_cmp;
 use kkig_core::vfu::input::{validate_hosting, validate_period, validate_site, validate_student, validate_supervisor, PeriodRef};
 use kkig_core::vfu::raci::{validate_contact, RaciCell, RaciModel, RaciRole, RaciTask, VfuContact};
 use kkig_core::vfu::views::{compensation_basis, training_need, CompensationRow, TrainingNeed};
+use kkig_core::vfu::identity::RecordScope;
 use kkig_core::vfu::*;
 use kkig_core::{Kommunkod, MunicipalityRole, Position};
 use serde::Serialize;
@@ -20,6 +21,7 @@ use sqlx::any::AnyRow;
 use sqlx::{Any, AnyConnection, Row, Transaction};
 
 use crate::accounts_sql::{audit_in, insert_person, new_id, normalize_email};
+use crate::identity_sql::{self, check_update, login_data_errors, period_university, takeable_by_email, Except};
 use crate::catalogue_sql::ImportReport;
 use crate::sql::{corrupt, now_unix, NullableF64, SqlStore};
 use crate::{Actor, StoreError};
@@ -82,8 +84,9 @@ pub trait VfuStore: Send + Sync {
     /// Supervisors of one municipality or all, by municipality and name.
     async fn supervisors(&self, municipality: Option<Kommunkod>) -> Result<Vec<Supervisor>, StoreError>;
     async fn supervisor(&self, id: &str) -> Result<Option<Supervisor>, StoreError>;
-    /// Create a supervisor and their person (or take the person with that e-mail); returns it
-    /// with its ids. Conflict when a supervisor with the e-mail exists.
+    /// Create a supervisor and their person (or take the person with that e-mail, as
+    /// `kkig_core::vfu::identity` allows; else `EmailUnusable`); returns it with its ids.
+    /// `SupervisorExists` when the person already has a supervisor record.
     async fn create_supervisor(&self, s: &Supervisor, actor: &Actor) -> Result<Supervisor, StoreError>;
     async fn update_supervisor(&self, s: &Supervisor, actor: &Actor) -> Result<bool, StoreError>;
     async fn delete_supervisor(&self, id: &str, actor: &Actor) -> Result<bool, StoreError>;
@@ -104,8 +107,8 @@ pub trait VfuStore: Send + Sync {
     // Students.
     async fn vfu_students(&self, filter: &StudentFilter) -> Result<Vec<VfuStudent>, StoreError>;
     async fn vfu_student(&self, id: &str) -> Result<Option<VfuStudent>, StoreError>;
-    /// Put a student on a period (the person is created, or taken by e-mail). Conflict when the
-    /// e-mail is already on the period.
+    /// Put a student on a period (the person is created, or taken by e-mail as
+    /// `kkig_core::vfu::identity` allows). `StudentOnPeriod` when the e-mail is already on it.
     async fn create_vfu_student(&self, s: &VfuStudent, actor: &Actor) -> Result<VfuStudent, StoreError>;
     async fn update_vfu_student(&self, s: &VfuStudent, actor: &Actor) -> Result<bool, StoreError>;
     /// Removes the student's placements too; the person goes when nothing else refers to them.
@@ -132,7 +135,7 @@ pub trait VfuStore: Send + Sync {
     // and `StoreError::Items` naming each item (0-based) and field.
     /// Upsert by id.
     async fn import_placement_sites(&self, sites: &[PlacementSite], actor: &Actor) -> Result<ImportReport, StoreError>;
-    /// Upsert by e-mail.
+    /// Upsert by e-mail within the row's municipality.
     async fn import_supervisors(&self, items: &[Supervisor], actor: &Actor) -> Result<ImportReport, StoreError>;
     /// Upsert by id (an empty id makes a new period).
     async fn import_vfu_periods(&self, items: &[VfuPeriod], actor: &Actor) -> Result<ImportReport, StoreError>;
@@ -450,19 +453,14 @@ async fn student_person(conn: &mut AnyConnection, student_id: &str) -> Result<Op
 // ---------------------------------------------------------------------------------------------
 // Persons
 
-/// The person with this e-mail, as (id, kind).
-async fn person_by_email(conn: &mut AnyConnection, email: &str) -> Result<Option<(String, String)>, StoreError> {
-    Ok(sqlx::query("SELECT id, kind FROM persons WHERE email = $1")
-        .bind(normalize_email(email))
-        .fetch_optional(conn)
-        .await?
-        .map(|r| (r.get(0), r.get(1))))
-}
-
-/// The person for a supervisor or student with this e-mail: the existing one (its name, phone
-/// and municipality updated, audited when changed), or a new one.
-async fn person_for(
+/// The person for a new supervisor, student or contact: `found` (the person with its e-mail,
+/// which the rule of `identity_sql::takeable_by_email` let the record take; their name, phone
+/// and municipality updated, audited when changed — an account holder's name only by themself
+/// or an administrator), or a new person of `kind`.
+#[allow(clippy::too_many_arguments)]
+async fn take_person(
     tx: &mut Tx,
+    found: Option<identity_sql::Person>,
     kind: &str,
     name: &str,
     email: &str,
@@ -470,14 +468,11 @@ async fn person_for(
     municipality: Kommunkod,
     actor: &Actor,
 ) -> Result<String, StoreError> {
-    match person_by_email(tx, email).await? {
-        Some((id, k)) => {
-            let compatible = k == kind || (kind == "supervisor" && k == "staff");
-            if !compatible {
-                return Err(problem("email", FieldProblem::EmailOtherKind { email: normalize_email(email), kind: k, wanted: kind.to_string() }));
-            }
-            update_person(tx, &id, name, phone, municipality, actor).await?;
-            Ok(id)
+    match found {
+        Some(p) => {
+            check(login_data_errors(tx, &p, Some(name), None, actor).await?)?;
+            update_person(tx, &p.id, name, phone, municipality, actor).await?;
+            Ok(p.id)
         }
         None => {
             let id = insert_person(tx, name, Some(email), kind, Some(municipality), actor).await?;
@@ -840,12 +835,10 @@ async fn save_supervisor_in(
         Some(old) => {
             saved.id = old.id.clone();
             saved.person_id = old.person_id.clone();
+            let record = RecordScope::Supervisor { municipality: s.municipality };
+            let me = check_update(tx, &old.person_id, &s.email, record, Except::Supervisor(&old.id)).await?;
+            check(login_data_errors(tx, &me, Some(&s.name), Some(&s.email), actor).await?)?;
             if normalize_email(&s.email) != old.email {
-                if let Some((other, _)) = person_by_email(tx, &s.email).await? {
-                    if other != old.person_id {
-                        return Err(problem("email", FieldProblem::EmailTaken { email: normalize_email(&s.email) }));
-                    }
-                }
                 let before = json!({"email": old.email});
                 sqlx::query("UPDATE persons SET email = $1, updated_at = $2 WHERE id = $3")
                     .bind(normalize_email(&s.email))
@@ -870,11 +863,14 @@ async fn save_supervisor_in(
             Ok((saved, true))
         }
         None => {
-            let person = person_for(tx, "supervisor", &s.name, &s.email, phone, s.municipality, actor).await?;
-            let taken = sqlx::query("SELECT id FROM vfu_supervisors WHERE person_id = $1").bind(&person).fetch_optional(&mut **tx).await?;
-            if taken.is_some() {
-                return Err(problem("email", FieldProblem::SupervisorExists { email: normalize_email(&s.email) }));
+            let found = takeable_by_email(tx, &s.email, RecordScope::Supervisor { municipality: s.municipality }).await?;
+            if let Some(p) = &found {
+                let taken = sqlx::query("SELECT id FROM vfu_supervisors WHERE person_id = $1").bind(&p.id).fetch_optional(&mut **tx).await?;
+                if taken.is_some() {
+                    return Err(problem("email", FieldProblem::SupervisorExists { email: normalize_email(&s.email) }));
+                }
             }
+            let person = take_person(tx, found, "supervisor", &s.name, &s.email, phone, s.municipality, actor).await?;
             saved.id = if s.id.is_empty() { new_id("sup") } else { s.id.clone() };
             saved.person_id = person;
             saved.email = normalize_email(&s.email);
@@ -900,12 +896,11 @@ async fn save_student_in(
         Some(old) => {
             saved.id = old.id.clone();
             saved.person_id = old.person_id.clone();
+            let university = period_university(tx, &saved.period_id).await?;
+            let record = RecordScope::Student { university: &university };
+            let me = check_update(tx, &old.person_id, &saved.email, record, Except::Student(&old.id)).await?;
+            check(login_data_errors(tx, &me, Some(&saved.name), Some(&saved.email), actor).await?)?;
             if saved.email != old.email {
-                if let Some((other, _)) = person_by_email(tx, &saved.email).await? {
-                    if other != old.person_id {
-                        return Err(problem("email", FieldProblem::EmailTaken { email: saved.email.clone() }));
-                    }
-                }
                 sqlx::query("UPDATE persons SET email = $1, updated_at = $2 WHERE id = $3")
                     .bind(&saved.email)
                     .bind(now_unix())
@@ -934,15 +929,19 @@ async fn save_student_in(
             before != after || old.name != saved.name || old.email != saved.email || old.home_municipality != saved.home_municipality
         }
         None => {
-            let person = person_for(tx, "student", &saved.name, &saved.email, None, saved.home_municipality, actor).await?;
-            let taken = sqlx::query("SELECT 1 FROM vfu_students WHERE period_id = $1 AND person_id = $2")
-                .bind(&saved.period_id)
-                .bind(&person)
-                .fetch_optional(&mut **tx)
-                .await?;
-            if taken.is_some() {
-                return Err(problem("email", FieldProblem::StudentOnPeriod { email: saved.email.clone(), period: saved.period_id.clone() }));
+            let university = period_university(tx, &saved.period_id).await?;
+            let found = takeable_by_email(tx, &saved.email, RecordScope::Student { university: &university }).await?;
+            if let Some(p) = &found {
+                let taken = sqlx::query("SELECT 1 FROM vfu_students WHERE period_id = $1 AND person_id = $2")
+                    .bind(&saved.period_id)
+                    .bind(&p.id)
+                    .fetch_optional(&mut **tx)
+                    .await?;
+                if taken.is_some() {
+                    return Err(problem("email", FieldProblem::StudentOnPeriod { email: saved.email.clone(), period: saved.period_id.clone() }));
+                }
             }
+            let person = take_person(tx, found, "student", &saved.name, &saved.email, None, saved.home_municipality, actor).await?;
             saved.id = if s.id.is_empty() { new_id("stu") } else { s.id.clone() };
             saved.person_id = person;
             write_student(tx, &saved, demo).await?;
@@ -1554,11 +1553,17 @@ impl VfuStore for SqlStore {
         if !errors.is_empty() {
             return Err(items_error(errors));
         }
-        let existing: BTreeMap<String, Supervisor> =
-            sqlx::query(SUPERVISOR_SELECT).fetch_all(&mut *tx).await?.iter().map(supervisor_from).map(|r| r.map(|s| (s.email.clone(), s))).collect::<Result<_, _>>()?;
+        // An existing supervisor is matched by e-mail within the row's own municipality only.
+        let existing: BTreeMap<(Kommunkod, String), Supervisor> = sqlx::query(SUPERVISOR_SELECT)
+            .fetch_all(&mut *tx)
+            .await?
+            .iter()
+            .map(supervisor_from)
+            .map(|r| r.map(|s| ((s.municipality, s.email.clone()), s)))
+            .collect::<Result<_, _>>()?;
         let mut report = ImportReport::default();
         for (i, s) in items.iter().enumerate() {
-            let old = existing.get(&normalize_email(&s.email));
+            let old = existing.get(&(s.municipality, normalize_email(&s.email)));
             let result = save_supervisor_in(&mut tx, s, old, false, actor).await;
             match result {
                 Ok((_, false)) => report.unchanged += 1,
@@ -1731,7 +1736,8 @@ impl VfuStore for SqlStore {
         if !ctx.knows_municipality(c.municipality) {
             return Err(problem("municipality", FieldProblem::UnknownKommunkod { code: c.municipality.to_string() }));
         }
-        let person = person_for(&mut tx, "staff", &c.name, &c.email, Some(&c.phone), c.municipality, actor).await?;
+        let found = takeable_by_email(&mut tx, &c.email, RecordScope::Contact { municipality: c.municipality }).await?;
+        let person = take_person(&mut tx, found, "staff", &c.name, &c.email, Some(&c.phone), c.municipality, actor).await?;
         let mut saved = c.clone();
         saved.id = if c.id.is_empty() { new_id("con") } else { c.id.clone() };
         saved.person_id = person;
@@ -1756,13 +1762,14 @@ impl VfuStore for SqlStore {
         check(validate_contact(c))?;
         let mut tx = self.begin_write().await?;
         let Some(old) = get_contact(&mut tx, &c.id).await? else { return Ok(false) };
+        let record = RecordScope::Contact { municipality: c.municipality };
+        let me = check_update(&mut tx, &old.person_id, &c.email, record, Except::Contact(&old.id)).await?;
+        check(login_data_errors(&mut tx, &me, Some(&c.name), Some(&c.email), actor).await?)?;
         if normalize_email(&c.email) != old.email {
-            if let Some((other, _)) = person_by_email(&mut tx, &c.email).await? {
-                if other != old.person_id {
-                    return Err(problem("email", FieldProblem::EmailTaken { email: normalize_email(&c.email) }));
-                }
-            }
-            sqlx::query("UPDATE persons SET email = $1 WHERE id = $2").bind(normalize_email(&c.email)).bind(&old.person_id).execute(&mut *tx).await?;
+            let email = normalize_email(&c.email);
+            sqlx::query("UPDATE persons SET email = $1, updated_at = $2 WHERE id = $3").bind(&email).bind(now_unix()).bind(&old.person_id).execute(&mut *tx).await?;
+            let (before, after) = (json!({"email": old.email}), json!({"email": email}));
+            audit_in(&mut tx, actor, "update", "person", &old.person_id, Some(&old.person_id), Some(&before), Some(&after)).await?;
         }
         update_person(&mut tx, &old.person_id, &c.name, Some(&c.phone), c.municipality, actor).await?;
         sqlx::query("UPDATE vfu_contacts SET municipality_code = $1, role = $2, programme = $3, title = $4, updated_at = $5 WHERE id = $6")

@@ -204,11 +204,16 @@ async fn story(db: &TestDb) {
     assert!(matches!(&e, StoreError::Fields(_)), "{label}: {e}");
     let e = s.create_vfu_student(&student("umu-vt26-f3", "anna@sorsele.se", "Anna", "2422", f3), &cli).await.unwrap_err();
     assert_eq!(field_names(&e), ["email"], "{label}: a supervisor's e-mail is not a student's");
-    // The same person on a later period: one person, the later end counts.
-    let stina_nurse = s.create_vfu_student(&student("ltu-ht26-nurse", "stina@student.umu.se", "Stina Ek", "2422", VfuField::Nurse), &cli).await.unwrap();
+    // Another university's period does not take the person (docs/accounts-and-privacy.md, "Who
+    // a person is"); the same university's later period does: one person, the later end counts.
+    let e = s.create_vfu_student(&student("ltu-ht26-nurse", "stina@student.umu.se", "Stina Ek", "2422", VfuField::Nurse), &cli).await.unwrap_err();
+    assert_eq!(field_names(&e), ["email"], "{label}: not LTU's");
+    let p3 = period("umu-ht26-nurse", "UmU", VfuField::Nurse, ht, Day::ymd(2026, 10, 9), 4);
+    s.create_vfu_period(&p3, &cli).await.unwrap();
+    let stina_nurse = s.create_vfu_student(&student("umu-ht26-nurse", "stina@student.umu.se", "Stina Ek", "2422", VfuField::Nurse), &cli).await.unwrap();
     assert_eq!(stina_nurse.person_id, stina.person_id, "{label}");
     assert_eq!(last_period_end(s, &stina.person_id).await.as_deref(), Some("2026-10-09"), "{label}");
-    let mut later = p2.clone();
+    let mut later = p3.clone();
     later.end = Day::ymd(2026, 10, 16);
     s.update_vfu_period(&later, &cli).await.unwrap();
     assert_eq!(last_period_end(s, &stina.person_id).await.as_deref(), Some("2026-10-16"), "{label}: a period's new end moves it");
@@ -217,7 +222,8 @@ async fn story(db: &TestDb) {
     let from_sorsele = s.vfu_students(&StudentFilter { home_municipality: Some(code("2422")), ..Default::default() }).await.unwrap();
     assert_eq!(from_sorsele.len(), 2, "{label}");
     let umu = s.vfu_students(&StudentFilter { university: Some("UmU".into()), ..Default::default() }).await.unwrap();
-    assert_eq!(umu.iter().map(|x| x.name.as_str()).collect::<Vec<_>>(), ["Olle Ström", "Stina Ek"], "{label}");
+    assert_eq!(umu.iter().map(|x| (x.period_id.as_str(), x.name.as_str())).collect::<Vec<_>>(),
+               [("umu-ht26-nurse", "Stina Ek"), ("umu-vt26-f3", "Olle Ström"), ("umu-vt26-f3", "Stina Ek")], "{label}");
     let e = s.delete_vfu_period("umu-vt26-f3", &cli).await.unwrap_err();
     assert_eq!(field_names(&e), ["id"], "{label}: a period with students stays");
 
@@ -461,5 +467,348 @@ async fn home_position_missing_then_given_on_every_backend() {
             assert_eq!(s.vfu_student(&st.id).await.unwrap().unwrap().home_position, st.home_position, "{label} round {round}");
         }
         db.finish().await;
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Identity: who a person is, by e-mail and scope (docs/accounts-and-privacy.md, "Who a person
+// is: e-mail and scope"). A registry write never takes, renames or re-homes a person of another
+// scope or an account holder of another kind, and never changes an account holder's login data.
+
+mod identity {
+    use super::*;
+    use kkig_core::access::Role;
+    use kkig_store::{NewUser, UserRecord};
+
+    fn contact(m: &str, email: &str, name: &str) -> VfuContact {
+        VfuContact {
+            id: String::new(),
+            person_id: String::new(),
+            municipality: code(m),
+            role: RaciRole::MunicipalCoordinator,
+            programme: None,
+            name: name.into(),
+            email: email.into(),
+            phone: "0952-140 00".into(),
+            title: "VFU-samordnare".into(),
+        }
+    }
+
+    fn named(mut s: Supervisor, name: &str) -> Supervisor {
+        s.name = name.into();
+        s
+    }
+
+    async fn user(s: &SqlStore, email: &str, name: &str, role: Role, scope: Option<&str>) -> UserRecord {
+        let new = NewUser { email: email.into(), name: name.into(), role, scope: scope.map(String::from) };
+        s.create_user(&new, &Actor::cli()).await.unwrap()
+    }
+
+    /// Everything stored on a person and their account, as text, to compare byte for byte.
+    async fn snapshot(s: &SqlStore, person: &str) -> String {
+        let p = sqlx::query(
+            "SELECT id, name, email, COALESCE(phone, ''), kind, COALESCE(municipality_code, ''), COALESCE(last_period_end, ''),
+                    created_at, updated_at FROM persons WHERE id = $1",
+        )
+        .bind(person)
+        .fetch_one(s.pool())
+        .await
+        .unwrap();
+        let mut out = (0..7).map(|i| p.get::<String, _>(i)).collect::<Vec<_>>().join("|");
+        out += &format!("|{}|{}", p.get::<i64, _>(7), p.get::<i64, _>(8));
+        let users = sqlx::query("SELECT id, role, COALESCE(scope, ''), COALESCE(password_hash, ''), disabled FROM users WHERE person_id = $1 ORDER BY id")
+            .bind(person)
+            .fetch_all(s.pool())
+            .await
+            .unwrap();
+        for u in users {
+            out += &format!(" user {}|{}|{}|{}|{}", u.get::<String, _>(0), u.get::<String, _>(1), u.get::<String, _>(2), u.get::<String, _>(3), u.get::<i64, _>(4));
+        }
+        out
+    }
+
+    /// The problems of a refused write, by field.
+    fn problems(e: &StoreError) -> Vec<(String, FieldProblem)> {
+        match e {
+            StoreError::Fields(v) => v.iter().map(|f| (f.field.clone(), f.problem.clone())).collect(),
+            other => panic!("expected field errors, got {other}"),
+        }
+    }
+
+    fn unusable() -> Vec<(String, FieldProblem)> {
+        vec![("email".to_string(), FieldProblem::EmailUnusable)]
+    }
+
+    /// The items of a refused import: (row, field, problem).
+    fn items(e: &StoreError) -> Vec<(usize, String, FieldProblem)> {
+        match e {
+            StoreError::Items(v) => v.iter().map(|(i, f)| (*i, f.field.clone(), f.problem.clone())).collect(),
+            other => panic!("expected item errors, got {other}"),
+        }
+    }
+
+    async fn counts(s: &SqlStore) -> [i64; 5] {
+        [count(s, "persons").await, count(s, "users").await, count(s, "vfu_supervisors").await, count(s, "vfu_contacts").await, count(s, "vfu_students").await]
+    }
+
+    struct World {
+        admin: UserRecord,
+        regional: UserRecord,
+        sorsele: UserRecord,
+        pajala: UserRecord,
+        ltu: UserRecord,
+        umu: UserRecord,
+    }
+
+    /// Reference data, two sites, the staff accounts, a period of UmU and one of LTU.
+    async fn world(s: &SqlStore) -> World {
+        s.seed_reference(&kkig_formats::reference::embedded().unwrap()).await.unwrap();
+        let cli = Actor::cli();
+        s.create_placement_site(&site("s-sorsele", "2422", "Björkskolan", SiteKind::School, "teacher_f3"), &cli).await.unwrap();
+        s.create_placement_site(&site("s-pajala", "2521", "Älvskolan", SiteKind::School, "teacher_f3"), &cli).await.unwrap();
+        let f3 = VfuField::Teacher(TeacherLevel::F3);
+        let vt = Day::ymd(2026, 1, 19);
+        s.create_vfu_period(&period("umu-1", "UmU", f3, vt, Day::ymd(2026, 2, 20), 10), &cli).await.unwrap();
+        s.create_vfu_period(&period("umu-2", "UmU", f3, Day::ymd(2026, 9, 7), Day::ymd(2026, 10, 9), 10), &cli).await.unwrap();
+        s.create_vfu_period(&period("ltu-1", "LTU", f3, vt, Day::ymd(2026, 2, 27), 10), &cli).await.unwrap();
+        World {
+            admin: user(s, "admin@region.se", "Ada Admin", Role::Admin, None).await,
+            regional: user(s, "rut@region.se", "Rut Regional", Role::Regional, None).await,
+            sorsele: user(s, "karin@sorsele.se", "Karin Kommun", Role::Municipality, Some("2422")).await,
+            pajala: user(s, "per@pajala.se", "Per Pajala", Role::Municipality, Some("2521")).await,
+            ltu: user(s, "lena@ltu.se", "Lena LTU", Role::University, Some("LTU")).await,
+            umu: user(s, "ulf@umu.se", "Ulf UmU", Role::University, Some("UmU")).await,
+        }
+    }
+
+    fn f3() -> VfuField {
+        VfuField::Teacher(TeacherLevel::F3)
+    }
+
+    /// Each takeover of the bug report is refused with the same answer and leaves the other
+    /// person (and their account) byte for byte as they were.
+    #[tokio::test]
+    async fn takeovers_by_email_are_refused_on_every_backend() {
+        for db in TestDb::all().await {
+            let (s, label) = (&db.store, db.label);
+            let w = world(s).await;
+            let (as_sorsele, as_pajala) = (Actor::user(&w.sorsele.id), Actor::user(&w.pajala.id));
+            let (as_ltu, as_umu, as_admin) = (Actor::user(&w.ltu.id), Actor::user(&w.umu.id), Actor::user(&w.admin.id));
+            let cia = s.create_supervisor(&supervisor("cia@pajala.se", "2521", Some("s-pajala"), "teacher_f3", TrainingLevel::None), &as_pajala).await.unwrap();
+            let stina = s.create_vfu_student(&student("umu-1", "stina@student.umu.se", "Stina Ek", "2422", f3()), &as_umu).await.unwrap();
+            let lars = s.create_vfu_student(&student("ltu-1", "lars@student.ltu.se", "Lars Lind", "2521", f3()), &as_ltu).await.unwrap();
+            let bo = s.create_supervisor(&supervisor("bo@sorsele.se", "2422", Some("s-sorsele"), "teacher_f3", TrainingLevel::None), &as_sorsele).await.unwrap();
+            let lisa = s.create_vfu_contact(&contact("2422", "lisa@sorsele.se", "Lisa Kontakt"), &as_sorsele).await.unwrap();
+            let olle = s.create_vfu_student(&student("umu-1", "olle@student.umu.se", "Olle Ström", "2422", f3()), &as_umu).await.unwrap();
+            let others = [&w.admin.person_id, &w.regional.person_id, &cia.person_id, &w.pajala.person_id, &stina.person_id, &lars.person_id];
+            let mut before = Vec::new();
+            for p in others {
+                before.push(snapshot(s, p).await);
+            }
+            let counts_before = counts(s).await;
+
+            // A municipality creates a supervisor or a contact with (a) the admin's, (b) a
+            // regional coordinator's, (c) another municipality's supervisor's, (d) another
+            // municipality's coordinator's e-mail, (e) a student's: refused, one answer.
+            for email in ["admin@region.se", "RUT@region.se", "cia@pajala.se", " per@pajala.se", "stina@student.umu.se"] {
+                let e = s.create_supervisor(&supervisor(email, "2422", Some("s-sorsele"), "teacher_f3", TrainingLevel::None), &as_sorsele).await.unwrap_err();
+                assert_eq!(problems(&e), unusable(), "{label}: supervisor {email}");
+                assert_eq!(e.to_string(), "email: this e-mail address cannot be used here", "{label}: names nothing of the person");
+                let e = s.create_vfu_contact(&contact("2422", email, "Någon Annan"), &as_sorsele).await.unwrap_err();
+                assert_eq!(problems(&e), unusable(), "{label}: contact {email}");
+            }
+            // Not even an administrator merges persons of two scopes through the registry.
+            let e = s.create_supervisor(&supervisor("cia@pajala.se", "2422", None, "teacher_f3", TrainingLevel::None), &as_admin).await.unwrap_err();
+            assert_eq!(problems(&e), unusable(), "{label}");
+
+            // An update that changes the e-mail to an account holder's or another scope's person's.
+            for email in ["admin@region.se", "per@pajala.se", "cia@pajala.se"] {
+                let e = s.update_supervisor(&Supervisor { email: email.into(), ..bo.clone() }, &as_sorsele).await.unwrap_err();
+                assert_eq!(problems(&e), unusable(), "{label}: supervisor → {email}");
+                let e = s.update_vfu_contact(&VfuContact { email: email.into(), ..lisa.clone() }, &as_sorsele).await.unwrap_err();
+                assert_eq!(problems(&e), unusable(), "{label}: contact → {email}");
+            }
+            for email in ["lars@student.ltu.se", "admin@region.se", "stina@student.umu.se"] {
+                let e = s.update_vfu_student(&VfuStudent { email: email.into(), ..olle.clone() }, &as_umu).await.unwrap_err();
+                assert_eq!(problems(&e), unusable(), "{label}: student → {email}");
+            }
+
+            // LTU creates a student with a UmU student's e-mail.
+            let e = s.create_vfu_student(&student("ltu-1", "Stina@Student.umu.se", "Stina Annan", "2521", f3()), &as_ltu).await.unwrap_err();
+            assert_eq!(problems(&e), unusable(), "{label}");
+
+            // Imports: a row with such an e-mail is an item error on `email`; nothing is written.
+            let rows = [supervisor("ny@sorsele.se", "2422", None, "teacher_f3", TrainingLevel::None), supervisor("cia@pajala.se", "2422", None, "teacher_f3", TrainingLevel::None)];
+            let e = s.import_supervisors(&rows, &as_sorsele).await.unwrap_err();
+            assert_eq!(items(&e), [(1, "email".to_string(), FieldProblem::EmailUnusable)], "{label}: matched only within Sorsele");
+            let rows = [supervisor("ny@sorsele.se", "2422", None, "teacher_f3", TrainingLevel::None), supervisor("admin@region.se", "2422", None, "teacher_f3", TrainingLevel::None)];
+            let e = s.import_supervisors(&rows, &Actor::cli()).await.unwrap_err();
+            assert_eq!(items(&e), [(1, "email".to_string(), FieldProblem::EmailUnusable)], "{label}");
+            let rows = [student("ltu-1", "ny@student.ltu.se", "Ny Student", "2422", f3()), student("ltu-1", "stina@student.umu.se", "Stina", "2521", f3())];
+            let e = s.import_vfu_students(&rows, &as_ltu).await.unwrap_err();
+            assert_eq!(items(&e), [(1, "email".to_string(), FieldProblem::EmailUnusable)], "{label}");
+            let rows = [student("umu-2", "lars@student.ltu.se", "Lars", "2422", f3())];
+            let e = s.import_vfu_students(&rows, &as_umu).await.unwrap_err();
+            assert_eq!(items(&e), [(0, "email".to_string(), FieldProblem::EmailUnusable)], "{label}");
+
+            // Nothing changed: not the persons, not their accounts, no record or person added.
+            for (p, was) in others.iter().zip(&before) {
+                assert_eq!(&snapshot(s, p).await, was, "{label}: person {p}");
+            }
+            assert_eq!(counts(s).await, counts_before, "{label}: nothing written");
+            assert_eq!(s.person_municipality(&w.admin.person_id).await.unwrap(), Some(None), "{label}: the admin stays outside every municipality");
+            assert_eq!(s.user_by_email("admin@region.se").await.unwrap().unwrap().name, "Ada Admin", "{label}");
+            db.finish().await;
+        }
+    }
+
+    /// The registry never changes an account holder's login e-mail or name, unless the writer is
+    /// the person themself or an administrator; their phone and municipality are registry data.
+    #[tokio::test]
+    async fn account_holders_keep_their_login_data_on_every_backend() {
+        for db in TestDb::all().await {
+            let (s, label) = (&db.store, db.label);
+            let w = world(s).await;
+            let (as_sorsele, as_umu, as_admin) = (Actor::user(&w.sorsele.id), Actor::user(&w.umu.id), Actor::user(&w.admin.id));
+            let sven = user(s, "sven@sorsele.se", "Sven Handledare", Role::Supervisor, None).await;
+            let as_sven = Actor::user(&sven.id);
+
+            // The account first, the registry second: taken with the account's name, not renamed.
+            let new = supervisor("Sven@Sorsele.se", "2422", Some("s-sorsele"), "teacher_f3", TrainingLevel::None);
+            let e = s.create_supervisor(&named(new.clone(), "Sven Annat"), &as_sorsele).await.unwrap_err();
+            assert_eq!(problems(&e), [("name".to_string(), FieldProblem::NameOfAccountHolder)], "{label}");
+            let sup = s.create_supervisor(&named(new.clone(), "Sven Handledare"), &as_sorsele).await.unwrap();
+            assert_eq!(sup.person_id, sven.person_id, "{label}: the account's person");
+            assert_eq!(s.person_municipality(&sven.person_id).await.unwrap(), Some(Some(code("2422"))), "{label}: registry data");
+
+            // Sorsele changes the name, the e-mail, both: refused; the phone: kept.
+            let e = s.update_supervisor(&named(sup.clone(), "Sven Ny"), &as_sorsele).await.unwrap_err();
+            assert_eq!(problems(&e), [("name".to_string(), FieldProblem::NameOfAccountHolder)], "{label}");
+            let moved = Supervisor { email: "sven.ny@sorsele.se".into(), ..sup.clone() };
+            let e = s.update_supervisor(&moved, &as_sorsele).await.unwrap_err();
+            assert_eq!(problems(&e), [("email".to_string(), FieldProblem::EmailOfAccountHolder)], "{label}");
+            let e = s.update_supervisor(&named(moved.clone(), "Sven Ny"), &as_sorsele).await.unwrap_err();
+            assert_eq!(field_names(&e), ["email", "name"], "{label}");
+            assert!(s.update_supervisor(&Supervisor { phone: "070-000 00 00".into(), ..sup.clone() }, &as_sorsele).await.unwrap(), "{label}");
+            let u = s.user_by_email("sven@sorsele.se").await.unwrap().unwrap();
+            assert_eq!((u.name.as_str(), u.id.as_str()), ("Sven Handledare", sven.id.as_str()), "{label}");
+            // An import (the command line is not the person) likewise; the same list again is fine.
+            let sup = s.supervisor(&sup.id).await.unwrap().unwrap();
+            let e = s.import_supervisors(&[named(sup.clone(), "Sven Import")], &Actor::cli()).await.unwrap_err();
+            assert_eq!(items(&e), [(0, "name".to_string(), FieldProblem::NameOfAccountHolder)], "{label}");
+            let r = s.import_supervisors(std::slice::from_ref(&sup), &Actor::cli()).await.unwrap();
+            assert_eq!((r.created, r.updated, r.unchanged), (0, 0, 1), "{label}");
+
+            // The person themself and the administrator may.
+            let renamed = Supervisor { email: "sven.berg@sorsele.se".into(), ..named(sup.clone(), "Sven Berg") };
+            assert!(s.update_supervisor(&renamed, &as_sven).await.unwrap(), "{label}");
+            let u = s.user_by_email("sven.berg@sorsele.se").await.unwrap().unwrap();
+            assert_eq!((u.name.as_str(), u.id.as_str()), ("Sven Berg", sven.id.as_str()), "{label}");
+            assert!(s.update_supervisor(&named(renamed.clone(), "Sven B. Berg"), &as_admin).await.unwrap(), "{label}");
+            assert_eq!(s.user_by_id(&sven.id).await.unwrap().unwrap().name, "Sven B. Berg", "{label}");
+
+            // A student account first, then the university's registry.
+            let sam = user(s, "sam@student.umu.se", "Sam Student", Role::Student, None).await;
+            let new = student("umu-1", "sam@student.umu.se", "Samuel Student", "2422", f3());
+            let e = s.create_vfu_student(&new, &as_umu).await.unwrap_err();
+            assert_eq!(problems(&e), [("name".to_string(), FieldProblem::NameOfAccountHolder)], "{label}");
+            let rec = s.create_vfu_student(&VfuStudent { name: "Sam Student".into(), ..new.clone() }, &as_umu).await.unwrap();
+            assert_eq!(rec.person_id, sam.person_id, "{label}");
+            let e = s.update_vfu_student(&VfuStudent { email: "sam2@student.umu.se".into(), ..rec.clone() }, &as_umu).await.unwrap_err();
+            assert_eq!(problems(&e), [("email".to_string(), FieldProblem::EmailOfAccountHolder)], "{label}");
+            let home = VfuStudent { home_municipality: code("2521"), ..rec.clone() };
+            assert!(s.update_vfu_student(&home, &as_umu).await.unwrap(), "{label}: the home municipality is registry data");
+            assert!(s.update_vfu_student(&VfuStudent { name: "Sam Ek".into(), ..home.clone() }, &Actor::user(&sam.id)).await.unwrap(), "{label}: by themself");
+            assert_eq!(s.user_by_id(&sam.id).await.unwrap().unwrap().name, "Sam Ek", "{label}");
+            // Another university takes neither the account holder nor their login e-mail.
+            let e = s.create_vfu_student(&student("ltu-1", "sam@student.umu.se", "Sam Ek", "2521", f3()), &Actor::user(&w.ltu.id)).await.unwrap_err();
+            assert_eq!(problems(&e), unusable(), "{label}");
+
+            // A municipality coordinator's contact entry: the name is theirs too.
+            let karin = s.create_vfu_contact(&contact("2422", "karin@sorsele.se", "Karin Kommun"), &as_sorsele).await.unwrap();
+            assert_eq!(karin.person_id, w.sorsele.person_id, "{label}");
+            let other = user(s, "maj@sorsele.se", "Maj Kommun", Role::Municipality, Some("2422")).await;
+            let e = s.update_vfu_contact(&VfuContact { name: "Karin K".into(), ..karin.clone() }, &Actor::user(&other.id)).await.unwrap_err();
+            assert_eq!(problems(&e), [("name".to_string(), FieldProblem::NameOfAccountHolder)], "{label}");
+            assert!(s.update_vfu_contact(&VfuContact { name: "Karin K".into(), ..karin.clone() }, &as_sorsele).await.unwrap(), "{label}: by herself");
+            let e = s.update_vfu_contact(&VfuContact { email: "karin.k@sorsele.se".into(), name: "Karin K".into(), ..karin.clone() }, &Actor::user(&other.id)).await.unwrap_err();
+            assert_eq!(problems(&e), [("email".to_string(), FieldProblem::EmailOfAccountHolder)], "{label}");
+            let moved = VfuContact { email: "karin.k@sorsele.se".into(), name: "Karin K".into(), ..karin.clone() };
+            assert!(s.update_vfu_contact(&moved, &as_sorsele).await.unwrap(), "{label}");
+            assert_eq!(s.user_by_email("karin.k@sorsele.se").await.unwrap().unwrap().id, w.sorsele.id, "{label}: her own login e-mail");
+            let log = s.audit_since(0, i64::MAX).await.unwrap();
+            assert!(log.iter().any(|e| e.entity == "person" && e.after.as_deref() == Some(r#"{"email":"karin.k@sorsele.se"}"#)), "{label}: audited");
+            db.finish().await;
+        }
+    }
+
+    /// The legitimate ways to share a person keep working.
+    #[tokio::test]
+    async fn legitimate_shared_persons_on_every_backend() {
+        for db in TestDb::all().await {
+            let (s, label, cli) = (&db.store, db.label, Actor::cli());
+            let w = world(s).await;
+            let (as_sorsele, as_pajala, as_umu, as_admin) =
+                (Actor::user(&w.sorsele.id), Actor::user(&w.pajala.id), Actor::user(&w.umu.id), Actor::user(&w.admin.id));
+
+            // The same university puts its student on a second period: one person.
+            let first = s.create_vfu_student(&student("umu-1", "stina@student.umu.se", "Stina Ek", "2422", f3()), &as_umu).await.unwrap();
+            let second = s.create_vfu_student(&student("umu-2", "stina@student.umu.se", "Stina Ek", "2521", f3()), &as_umu).await.unwrap();
+            assert_eq!(first.person_id, second.person_id, "{label}");
+            let e = s.create_vfu_student(&student("umu-2", "stina@student.umu.se", "Stina Ek", "2521", f3()), &as_umu).await.unwrap_err();
+            assert!(matches!(problems(&e)[0].1, FieldProblem::StudentOnPeriod { .. }), "{label}: in scope the answer names the duplicate");
+            let r = s.import_vfu_students(&[student("umu-2", "stina@student.umu.se", "Stina Ek", "2521", f3())], &as_umu).await.unwrap();
+            assert_eq!(r.unchanged, 1, "{label}: matched on the period");
+
+            // The registry first, the account second: `create_user` attaches (audited).
+            let tove = s.create_supervisor(&named(supervisor("tove@sorsele.se", "2422", None, "teacher_f3", TrainingLevel::None), "Tove Tid"), &as_sorsele).await.unwrap();
+            let e = s.create_supervisor(&supervisor("tove@sorsele.se", "2422", None, "teacher_f3", TrainingLevel::None), &as_sorsele).await.unwrap_err();
+            assert!(matches!(problems(&e)[0].1, FieldProblem::SupervisorExists { .. }), "{label}: in scope the answer names the duplicate");
+            for (role, scope) in [(Role::Student, None), (Role::Municipality, Some("2422")), (Role::Admin, None)] {
+                let new = NewUser { email: "tove@sorsele.se".into(), name: "Tove".into(), role, scope: scope.map(String::from) };
+                assert!(matches!(s.create_user(&new, &cli).await.unwrap_err(), StoreError::Conflict(_)), "{label}: {role:?} does not fit a supervisor");
+            }
+            let new = NewUser { email: "TOVE@sorsele.se".into(), name: "Tove Tidlund".into(), role: Role::Supervisor, scope: None };
+            let u = s.create_user(&new, &cli).await.unwrap();
+            assert_eq!((u.person_id.as_str(), u.name.as_str()), (tove.person_id.as_str(), "Tove Tidlund"), "{label}");
+            assert_eq!(s.supervisor(&tove.id).await.unwrap().unwrap().name, "Tove Tidlund", "{label}");
+            assert_eq!(s.person_municipality(&tove.person_id).await.unwrap(), Some(Some(code("2422"))), "{label}: kept");
+            let log = s.audit_since(0, i64::MAX).await.unwrap();
+            assert!(log.iter().any(|e| e.entity == "user" && e.action == "create" && e.person_id.as_deref() == Some(&tove.person_id)), "{label}");
+            assert!(log.iter().any(|e| e.entity == "person" && e.action == "update" && e.after.as_deref().is_some_and(|a| a.contains("Tove Tidlund"))), "{label}");
+            assert!(matches!(s.create_user(&new, &cli).await.unwrap_err(), StoreError::Conflict(_)), "{label}: one account per person");
+            let new = NewUser { email: "stina@student.umu.se".into(), name: "Stina Ek".into(), role: Role::Student, scope: None };
+            assert_eq!(s.create_user(&new, &cli).await.unwrap().person_id, first.person_id, "{label}");
+
+            // A contact of Sorsele gets Sorsele's municipality account, nothing else.
+            let lisa = s.create_vfu_contact(&contact("2422", "lisa@sorsele.se", "Lisa Kontakt"), &as_sorsele).await.unwrap();
+            for (role, scope) in [(Role::Municipality, Some("2521")), (Role::Admin, None), (Role::Regional, None), (Role::University, Some("UmU")), (Role::Supervisor, None)] {
+                let new = NewUser { email: "lisa@sorsele.se".into(), name: "Lisa".into(), role, scope: scope.map(String::from) };
+                assert!(matches!(s.create_user(&new, &cli).await.unwrap_err(), StoreError::Conflict(_)), "{label}: {role:?} {scope:?}");
+            }
+            let new = NewUser { email: "lisa@sorsele.se".into(), name: "Lisa Kontakt".into(), role: Role::Municipality, scope: Some("2422".into()) };
+            assert_eq!(s.create_user(&new, &cli).await.unwrap().person_id, lisa.person_id, "{label}");
+
+            // A municipality's contact entry for its own coordinator's account person.
+            let karin = s.create_vfu_contact(&contact("2422", "Karin@Sorsele.se", "Karin Kommun"), &as_sorsele).await.unwrap();
+            assert_eq!(karin.person_id, w.sorsele.person_id, "{label}");
+            let e = s.create_vfu_contact(&contact("2521", "karin@sorsele.se", "Karin Kommun"), &as_pajala).await.unwrap_err();
+            assert_eq!(problems(&e), unusable(), "{label}: not Pajala's");
+            let e = s.update_vfu_contact(&VfuContact { municipality: code("2521"), ..karin.clone() }, &as_admin).await.unwrap_err();
+            assert_eq!(problems(&e), unusable(), "{label}: a coordinator's person is not moved to another municipality");
+            assert_eq!(s.person_municipality(&w.sorsele.person_id).await.unwrap(), Some(Some(code("2422"))), "{label}");
+
+            // A supervisor who is also a contact of the same municipality.
+            let maja = s.create_vfu_contact(&contact("2422", "maja@sorsele.se", "Maja Rektor"), &as_sorsele).await.unwrap();
+            let maja_sup = s.create_supervisor(&named(supervisor("maja@sorsele.se", "2422", Some("s-sorsele"), "teacher_f3", TrainingLevel::None), "Maja Rektor"), &as_sorsele).await.unwrap();
+            assert_eq!(maja_sup.person_id, maja.person_id, "{label}");
+            let e = s.create_supervisor(&supervisor("maja@sorsele.se", "2521", None, "teacher_f3", TrainingLevel::None), &as_pajala).await.unwrap_err();
+            assert_eq!(problems(&e), unusable(), "{label}");
+            let moved = Supervisor { municipality: code("2521"), site_id: None, ..maja_sup.clone() };
+            let e = s.update_supervisor(&moved, &as_admin).await.unwrap_err();
+            assert_eq!(problems(&e), unusable(), "{label}: her contact entry stays in Sorsele, so does she");
+            assert_eq!(s.person_municipality(&maja.person_id).await.unwrap(), Some(Some(code("2422"))), "{label}");
+            db.finish().await;
+        }
     }
 }

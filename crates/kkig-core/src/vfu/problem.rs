@@ -136,10 +136,14 @@ problems! {
     TaskAccountable { task: String = s("announce_periods"), count: usize = 2 } => "task-accountable",
     TaskNoResponsible { task: String = s("announce_periods") } => "task-no-responsible",
     TaskTwice { task: String = s("announce_periods") } => "task-twice",
-    /// The e-mail belongs to a person of another kind (a student's e-mail for a supervisor).
-    EmailOtherKind { email: String = s("a@b.se"), kind: String = s("student"), wanted: String = s("supervisor") } => "email-other-kind",
-    /// The e-mail belongs to another person.
-    EmailTaken { email: String = s("a@b.se") } => "email-taken",
+    /// The e-mail belongs to a person this record may not take (another kind, another scope,
+    /// an account holder): one answer whatever the reason, naming nothing of that person
+    /// (`kkig_core::vfu::identity`).
+    EmailUnusable => "email-unusable",
+    /// A registry write would change the e-mail of a person who holds an account.
+    EmailOfAccountHolder => "email-of-account-holder",
+    /// A registry write would change the name of a person who holds an account.
+    NameOfAccountHolder => "name-of-account-holder",
     SupervisorExists { email: String = s("a@b.se") } => "supervisor-exists",
     /// On update: the e-mail is already on the period.
     AlreadyOnPeriod { email: String = s("a@b.se"), period: String = s("p-1") } => "already-on-period",
@@ -218,8 +222,9 @@ impl FieldProblem {
             TaskAccountable { task, count } => format!("task {task} has {count} roles accountable (A); exactly one must be"),
             TaskNoResponsible { task } => format!("task {task} has no role responsible (R)"),
             TaskTwice { task } => format!("task {task} appears twice"),
-            EmailOtherKind { email, kind, wanted } => format!("e-mail {email} belongs to a person of kind {kind}, not a {wanted}"),
-            EmailTaken { email } => format!("e-mail {email} belongs to another person"),
+            EmailUnusable => "this e-mail address cannot be used here".to_string(),
+            EmailOfAccountHolder => "the person has an account and changes their own e-mail address".to_string(),
+            NameOfAccountHolder => "the person has an account and changes their own name".to_string(),
             SupervisorExists { email } => format!("a supervisor with e-mail {email} already exists"),
             AlreadyOnPeriod { email, period } => format!("{email} is already on period {period}"),
             StudentOnPeriod { email, period } => format!("a student with e-mail {email} is already on period {period}"),
@@ -323,8 +328,9 @@ mod tests {
             (TaskAccountable { task: s("announce_periods"), count: 2 }, "task.announce_periods", "task announce_periods has 2 roles accountable (A); exactly one must be"),
             (TaskNoResponsible { task: s("announce_periods") }, "task.announce_periods", "task announce_periods has no role responsible (R)"),
             (TaskTwice { task: s("announce_periods") }, "task.announce_periods", "task announce_periods appears twice"),
-            (EmailOtherKind { email: s("a@b.se"), kind: s("student"), wanted: s("supervisor") }, "email", "e-mail a@b.se belongs to a person of kind student, not a supervisor"),
-            (EmailTaken { email: s("a@b.se") }, "email", "e-mail a@b.se belongs to another person"),
+            (EmailUnusable, "email", "this e-mail address cannot be used here"),
+            (EmailOfAccountHolder, "email", "the person has an account and changes their own e-mail address"),
+            (NameOfAccountHolder, "name", "the person has an account and changes their own name"),
             (SupervisorExists { email: s("a@b.se") }, "email", "a supervisor with e-mail a@b.se already exists"),
             (AlreadyOnPeriod { email: s("a@b.se"), period: s("p-1") }, "email", "a@b.se is already on period p-1"),
             (StudentOnPeriod { email: s("a@b.se"), period: s("p-1") }, "email", "a student with e-mail a@b.se is already on period p-1"),

@@ -16,5 +16,6 @@ mod health;
 mod openapi;
 mod pages;
 mod scope_probe;
+mod takeover;
 mod vfu;
 mod vfu_pages;

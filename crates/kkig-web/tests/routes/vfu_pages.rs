@@ -201,8 +201,9 @@ async fn coordinators_student_and_supervisor_flow() {
         let page = get(&app, Some("muni_a"), &format!("/vfu/kommun/2422/platser/{}", site.id)).await;
         assert!(page.body.contains("Ja</td><td class=\"num\">2</td>"), "{label}: {}", page.body);
 
-        // A supervisor: the account's e-mail links the record to the account's person.
-        let sup_form = [("name", "Siv Handledare"), ("email", "supervisor@vfu.test"), ("site_id", site.id.as_str()), ("fields", "F-3"), ("employment_percent", "150"), ("students_per_period", "1"), ("training", "none"), ("invite", "not_invited"), ("consent_contact", "1")];
+        // A supervisor: the account's e-mail links the record to the account's person, under the
+        // account's name (the registry never renames an account holder: docs/accounts-and-privacy.md).
+        let sup_form = [("name", "Namn supervisor"), ("email", "supervisor@vfu.test"), ("site_id", site.id.as_str()), ("fields", "F-3"), ("employment_percent", "150"), ("students_per_period", "1"), ("training", "none"), ("invite", "not_invited"), ("consent_contact", "1")];
         let bad = post(&app, "muni_a", "/vfu/kommun/2422/handledare/ny", &form(&sup_form)).await;
         assert_eq!(bad.status, 422, "{label}");
         assert!(bad.body.contains("Tjänstgöringsgrad (%): 150 ligger utanför 0–100 (mer än 0, högst 100)."), "{label}: {}", bad.body);
@@ -232,7 +233,7 @@ async fn coordinators_student_and_supervisor_flow() {
         assert_eq!(inv.status, 303, "{label}: {}", inv.body);
         assert_eq!(s.supervisor(&sup.id).await.unwrap().unwrap().invite, kkig_core::vfu::InviteStatus::Invited, "{label}");
         let list = get(&app, Some("muni_a"), "/vfu/kommun/2422/handledare").await;
-        assert!(list.body.contains("Siv Handledare") && list.body.contains("Inbjuden ("), "{label}");
+        assert!(list.body.contains("Namn supervisor") && list.body.contains("Inbjuden ("), "{label}");
         let need = get(&app, Some("muni_a"), "/vfu/kommun/2422/utbildningsbehov").await;
         assert!(need.body.contains("<caption id=\"need-caption\">Efterfrågan mot utbildad handledarkapacitet i Sorsele"), "{label}");
 
@@ -255,7 +256,7 @@ async fn coordinators_student_and_supervisor_flow() {
         assert!(bad.body.contains("E-post: ”student.vfu.test” är ingen e-postadress."), "{label}: {}", bad.body);
         let bad = post(&app, "university", &format!("{period_path}/studenter/ny"), &form(&[("name", "Stina Student"), ("email", "student@vfu.test"), ("home_municipality", "24220")])).await;
         assert!(bad.body.contains("Hemkommun: ”24220” är ingen kommunkod. En kommunkod har fyra siffror, till exempel 2422."), "{label}: {}", bad.body);
-        let st = post(&app, "university", &format!("{period_path}/studenter/ny"), &form(&[("name", "Stina Student"), ("email", "student@vfu.test"), ("home_municipality", "2422"), ("registerutdrag", "2025-06-01")])).await;
+        let st = post(&app, "university", &format!("{period_path}/studenter/ny"), &form(&[("name", "Namn student"), ("email", "student@vfu.test"), ("home_municipality", "2422"), ("registerutdrag", "2025-06-01")])).await;
         assert_eq!(st.status, 303, "{label}: {}", st.body);
         let student = s.vfu_students(&StudentFilter { period_id: Some(period_id.clone()), ..Default::default() }).await.unwrap().remove(0);
         assert_eq!(student.person_id, w.users["student"].person_id, "{label}");
@@ -286,10 +287,10 @@ async fn coordinators_student_and_supervisor_flow() {
         // The student sees the placement, supervisor and travel; the supervisor sees the student.
         let mine = get(&app, Some("student"), "/vfu/min").await;
         assert_eq!(mine.status, 200, "{label}");
-        assert!(mine.body.contains("Testskolan, Sorsele") && mine.body.contains("Siv Handledare") && mine.body.contains("min enkel resa"), "{label}: {}", mine.body);
+        assert!(mine.body.contains("Testskolan, Sorsele") && mine.body.contains("Namn supervisor") && mine.body.contains("min enkel resa"), "{label}: {}", mine.body);
         assert!(mine.body.contains("Påbörjad"), "{label}");
         let mine = get(&app, Some("supervisor"), "/vfu/min").await;
-        assert!(mine.body.contains("Mina studenter") && mine.body.contains("Stina Student"), "{label}: {}", mine.body);
+        assert!(mine.body.contains("Mina studenter") && mine.body.contains("Namn student"), "{label}: {}", mine.body);
         let other = get(&app, Some("muni_b"), "/vfu/min").await;
         assert!(other.body.contains("Ditt konto har ingen VFU"), "{label}");
 
@@ -339,7 +340,7 @@ async fn a_student_states_wishes_and_needs_on_my_vfu() {
         let ok = post(&app, "university", "/vfu/larosate/LTU/perioder/ny", &form(&[("programme", "Grundlärare F-3"), ("course_code", "GL2"), ("field", "teacher_f3"), ("start", &day(120)), ("end", &day(150)), ("students", "5")])).await;
         assert_eq!(ok.status, 303, "{label}: {}", ok.body);
         let period_path = location(&ok);
-        let st = post(&app, "university", &format!("{period_path}/studenter/ny"), &form(&[("name", "Stina Student"), ("email", "student@vfu.test"), ("home_municipality", "2422"), ("registerutdrag", &day(-10))])).await;
+        let st = post(&app, "university", &format!("{period_path}/studenter/ny"), &form(&[("name", "Namn student"), ("email", "student@vfu.test"), ("home_municipality", "2422"), ("registerutdrag", &day(-10))])).await;
         assert_eq!(st.status, 303, "{label}: {}", st.body);
         let student = s.vfu_students(&StudentFilter { person_id: Some(w.users["student"].person_id.clone()), ..Default::default() }).await.unwrap().remove(0);
         let action = format!("/vfu/min/{}/onskemal", student.id);
