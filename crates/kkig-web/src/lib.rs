@@ -170,7 +170,7 @@ pub fn app(state: AppState) -> Router {
         .route("/health", get(api::health))
         .route("/static/{file}", get(assets::serve))
         .merge(pages)
-        .layer(middleware::from_fn(auth::csrf_guard))
+        .layer(middleware::from_fn_with_state(state.clone(), auth::csrf_guard))
         .layer(sessions)
         .layer(middleware::from_fn(log_request))
         .layer(SetResponseHeaderLayer::if_not_present(

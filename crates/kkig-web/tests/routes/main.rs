@@ -14,5 +14,6 @@ mod forecast;
 mod health;
 mod openapi;
 mod pages;
+mod signin;
 mod vfu;
 mod vfu_pages;
