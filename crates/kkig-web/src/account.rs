@@ -15,6 +15,7 @@ use tower_sessions::Session;
 
 use crate::auth::{hash_password, new_secret, verify_password, MaybeUser, MIN_PASSWORD_LEN, TOKEN_PREFIX, USER_KEY};
 use crate::page::{login_redirect, render, unavailable, Chrome};
+use crate::redirect::{home_for, safe_next, see_other};
 use crate::AppState;
 
 pub fn now() -> i64 {
@@ -55,17 +56,14 @@ pub struct LoginQuery {
     pub klart: Option<String>,
 }
 
-/// Only paths on this site are followed after login.
-fn safe_next(next: Option<&str>) -> String {
-    match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
-        _ => "/konto".to_string(),
-    }
+/// `next` if it is a path on this site (see [`safe_next`]), else empty.
+fn next_path(next: Option<&str>) -> String {
+    next.and_then(safe_next).unwrap_or_default().to_string()
 }
 
 pub async fn login_form(chrome: Chrome, Query(q): Query<LoginQuery>) -> Response {
     let notice = q.klart.is_some().then(|| chrome.t("login-password-set"));
-    let next = safe_next(q.next.as_deref());
+    let next = next_path(q.next.as_deref());
     render(StatusCode::OK, &LoginPage { chrome, email: String::new(), next, error: None, notice })
 }
 
@@ -86,7 +84,7 @@ pub async fn login(
     Form(form): Form<LoginForm>,
 ) -> Response {
     let email = form.email.trim().to_lowercase();
-    let next = safe_next(form.next.as_deref());
+    let next = next_path(form.next.as_deref());
     let keys = [format!("account:{email}"), format!("address:{addr}")];
     let t = now();
     let since = t - THROTTLE_WINDOW_SECS;
@@ -137,7 +135,12 @@ pub async fn login(
         return unavailable(chrome, &"session store failed");
     }
     tracing::info!(user = %user.id, "signed in");
-    Redirect::to(&next).into_response()
+    // Only a path on this site is followed; without one, the role's home page.
+    if next.is_empty() {
+        see_other(&home_for(user.role, user.scope.as_deref()))
+    } else {
+        see_other(&next)
+    }
 }
 
 /// A real argon2id hash of a random password, for refusals that take as long as real checks.

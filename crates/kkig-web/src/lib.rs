@@ -23,6 +23,7 @@ mod overview;
 mod manage;
 mod page;
 mod pages;
+mod redirect;
 mod session;
 mod vfu_pages;
 pub mod vfu_api;

@@ -105,3 +105,66 @@ async fn csrf_holds_for_every_authorization_scheme_but_a_valid_bearer_token() {
         app.finish().await;
     }
 }
+
+#[tokio::test]
+async fn after_login_a_same_site_path_or_the_roles_home_and_never_a_500() {
+    for app in apps(true).await {
+        let label = app.db.label;
+        let homes = [
+            ("admin", Role::Admin, None, "/admin/anvandare"),
+            ("regional", Role::Regional, None, "/vfu"),
+            ("muni", Role::Municipality, Some("2422"), "/vfu/kommun/2422"),
+            ("uni", Role::University, Some("LTU"), "/vfu/larosate/LTU"),
+            ("provider", Role::Provider, Some("yh-norr"), "/konto"),
+            ("supervisor", Role::Supervisor, None, "/vfu/min"),
+            ("student", Role::Student, None, "/vfu/min"),
+        ];
+        for (key, role, scope, home) in homes {
+            account(&app, key, role, scope).await;
+            let res = login(&app, &format!("{key}@signin.test"), PASSWORD, None).await;
+            assert_eq!((res.status.as_u16(), location(&res)), (303, home.to_string()), "{label} {key}");
+        }
+        let admin = "admin@signin.test";
+        let unsafe_next = [
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/\r\nSet-Cookie: a=b",
+            "//evil.example",
+            "/\\evil.example",
+            "\\\\evil.example",
+            "https://evil.example",
+            "/%09/evil.example",
+            "/%0d%0a/evil.example",
+            "/\u{202E}elpmaxe.live",
+            "/\u{200B}/evil.example",
+            "/\u{85}/evil.example",
+            "",
+        ];
+        for next in unsafe_next {
+            let res = login(&app, admin, PASSWORD, Some(next)).await;
+            assert_eq!((res.status.as_u16(), location(&res)), (303, "/admin/anvandare".to_string()), "{label} {next:?}");
+            // A wrong password shows the form again, without the unsafe path in it.
+            let res = login(&app, admin, "fel", Some(next)).await;
+            assert_eq!(res.status, 401, "{label} {next:?}");
+            let form = app.get(&format!("/logga-in?next={}", enc(next))).await;
+            assert_eq!(form.status, 200, "{label} {next:?}");
+            assert!(form.body.contains("name=\"next\" value=\"\""), "{label} {next:?}");
+        }
+        for next in ["/vfu/min?lang=en", "/utbildning?q=sjuksk%C3%B6terska&ort=2422", "/kommun/2422#karta", "/konto"] {
+            let res = login(&app, admin, PASSWORD, Some(next)).await;
+            assert_eq!((res.status.as_u16(), location(&res)), (303, next.to_string()), "{label}");
+        }
+
+        // After a change, the VFU pages follow a `back` path only when it is safe, never a 500.
+        let s = &app.db.store;
+        let placements = kkig_store::VfuStore::placements(s, &Default::default()).await.unwrap();
+        let p = placements.first().expect("the demo has placements");
+        let student = kkig_store::VfuStore::vfu_student(s, &p.student_id).await.unwrap().unwrap();
+        let period = kkig_store::VfuStore::vfu_period(s, &student.period_id).await.unwrap().unwrap();
+        let period = format!("/vfu/larosate/{}/perioder/{}", period.university, period.id);
+        let body = format!("back={}", enc("/vfu/x\n/evil.example"));
+        let res = crate::common::post_form_as(&app, &token("admin"), &format!("/vfu/placering/{}/ta-bort", p.id), &body).await;
+        assert_eq!((res.status.as_u16(), location(&res)), (303, period), "{label}: {}", res.body);
+        app.finish().await;
+    }
+}
