@@ -608,10 +608,12 @@ impl SqlStore {
             }
         }
         if let Some(e) = &email {
-            sqlx::query("DELETE FROM login_failures WHERE key = $1")
-                .bind(format!("account:{e}"))
-                .execute(&mut *tx)
-                .await?;
+            for sql in [
+                "DELETE FROM sign_in_failures WHERE account = $1",
+                "DELETE FROM sign_in_locks WHERE account = $1",
+            ] {
+                sqlx::query(sql).bind(e).execute(&mut *tx).await?;
+            }
         }
         crate::vfu_sql::erase_person_vfu(&mut tx, person_id).await?;
         sqlx::query("DELETE FROM persons WHERE id = $1")

@@ -12,6 +12,7 @@ mod catalogue_sql;
 mod error;
 mod forecast_sql;
 pub mod retention;
+mod signin_sql;
 mod sql;
 pub mod testing;
 mod url;
@@ -25,7 +26,10 @@ use kkig_core::{
     University,
 };
 
-pub use accounts::{Actor, AuditEntry, NewUser, RetentionCandidate, TokenRecord, UserRecord};
+pub use accounts::{
+    Actor, AuditEntry, NewUser, RetentionCandidate, SignInAttempt, SignInFailure, SignInStart,
+    TokenRecord, UserRecord,
+};
 pub use allocation_sql::{AllocationData, AllocationLock, AllocationStore, PublishReport};
 pub use catalogue_sql::ImportReport;
 pub use error::StoreError;
@@ -159,10 +163,18 @@ pub trait Store: VfuStore + ForecastStore + AllocationStore + Send + Sync + 'sta
         now: i64,
     ) -> Result<bool, StoreError>;
 
-    async fn record_login_failure(&self, keys: &[String], at: i64) -> Result<(), StoreError>;
-    /// Times of failures for `key` at or after `since`.
-    async fn login_failures(&self, key: &str, since: i64) -> Result<Vec<i64>, StoreError>;
-    async fn clear_login_failures(&self, key: &str) -> Result<(), StoreError>;
+    /// Decide a sign-in attempt for `account` (the e-mail as typed) from `address`, and when it
+    /// may go on to the password check, record it as a failure — in one write transaction that
+    /// attempts for the same account take one after the other, so that parallel attempts
+    /// cannot all pass under the limit (`kkig_core::privacy::sign_in_gate` decides).
+    async fn begin_sign_in(&self, account: &str, address: &str, now: i64) -> Result<SignInStart, StoreError>;
+    /// The password was right: remove the attempt and the earlier failures of this account
+    /// from this address (failures from other addresses keep counting).
+    async fn sign_in_succeeded(&self, attempt: &SignInAttempt) -> Result<(), StoreError>;
+    /// Failures of `account` at or after `since`, oldest first.
+    async fn sign_in_failures(&self, account: &str, since: i64) -> Result<Vec<SignInFailure>, StoreError>;
+    /// Remove throttling state from before `before` (unix seconds); returns how many failures.
+    async fn purge_sign_in_failures(&self, before: i64) -> Result<u64, StoreError>;
 
     // --- API tokens --------------------------------------------------------------------------
 

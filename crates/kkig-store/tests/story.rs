@@ -4,7 +4,7 @@
 use kkig_core::demo::{DemoWorld, DEFAULT_SEED};
 use kkig_core::{Kommunkod, MunicipalityRole};
 use kkig_store::testing::TestDb;
-use kkig_store::{DemoOutcome, SessionRow, SqlStore, Store, StoreError};
+use kkig_store::{DemoOutcome, SessionRow, SignInStart, SqlStore, Store, StoreError};
 use sqlx::Row;
 
 fn code(s: &str) -> Kommunkod {
@@ -450,19 +450,20 @@ async fn accounts_audit_and_erasure_story() {
             "{label}"
         );
 
-        // Login failures are shared state.
-        s.record_login_failure(
-            &[
-                "account:anna.berg@sorsele.se".into(),
-                "address:10.0.0.1".into(),
-            ],
-            1_000,
-        )
-        .await
-        .unwrap();
+        // Sign-in failures are shared state.
+        let started = s
+            .begin_sign_in("anna.berg@sorsele.se", "10.0.0.1", 1_000)
+            .await
+            .unwrap();
+        assert!(matches!(started, SignInStart::Check(_)), "{label}");
         assert_eq!(
-            s.login_failures("address:10.0.0.1", 0).await.unwrap(),
-            vec![1_000],
+            s.sign_in_failures("anna.berg@sorsele.se", 0)
+                .await
+                .unwrap()
+                .iter()
+                .map(|f| (f.address.as_str(), f.at))
+                .collect::<Vec<_>>(),
+            vec![("10.0.0.1", 1_000)],
             "{label}"
         );
 

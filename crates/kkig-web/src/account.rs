@@ -8,8 +8,8 @@ use axum::http::request::Parts;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
-use kkig_core::privacy::{hash_token, throttle, MAX_FAILURES_PER_ACCOUNT, MAX_FAILURES_PER_ADDRESS, THROTTLE_WINDOW_SECS};
-use kkig_store::{Actor, TokenRecord, UserRecord};
+use kkig_core::privacy::hash_token;
+use kkig_store::{Actor, SignInStart, TokenRecord, UserRecord};
 use serde::Deserialize;
 use tower_sessions::Session;
 
@@ -85,29 +85,13 @@ pub async fn login(
 ) -> Response {
     let email = form.email.trim().to_lowercase();
     let next = next_path(form.next.as_deref());
-    let keys = [format!("account:{email}"), format!("address:{addr}")];
-    let t = now();
-    let since = t - THROTTLE_WINDOW_SECS;
-    let checked = async {
-        let by_account = state.store.login_failures(&keys[0], since).await?;
-        let by_address = state.store.login_failures(&keys[1], since).await?;
-        Ok::<_, kkig_store::StoreError>(
-            throttle(&by_account, MAX_FAILURES_PER_ACCOUNT, t).and(throttle(&by_address, MAX_FAILURES_PER_ADDRESS, t)),
-        )
-    };
-    match checked.await {
+    // Check the limits and count this attempt as a failure, in one transaction (an attempt
+    // that turns out right is taken back below): parallel attempts cannot all pass.
+    let attempt = match state.store.begin_sign_in(&email, &addr, now()).await {
         Err(e) => return unavailable(chrome, &e),
-        Ok(Err(retry_after)) => {
-            let minutes = ((retry_after + 59) / 60).to_string();
-            let error = Some(chrome.t1("login-throttled", "minutes", &minutes));
-            let mut res = render(StatusCode::TOO_MANY_REQUESTS, &LoginPage { chrome, email, next, error, notice: None });
-            if let Ok(v) = retry_after.to_string().parse() {
-                res.headers_mut().insert(axum::http::header::RETRY_AFTER, v);
-            }
-            return res;
-        }
-        Ok(Ok(())) => {}
-    }
+        Ok(SignInStart::Refused { retry_after }) => return throttled(chrome, email, next, retry_after),
+        Ok(SignInStart::Check(attempt)) => attempt,
+    };
     let user = match state.store.user_by_email(&email).await {
         Ok(u) => u,
         Err(e) => return unavailable(chrome, &e),
@@ -121,13 +105,15 @@ pub async fn login(
         }
     };
     let Some(user) = user.filter(|_| valid) else {
-        if let Err(e) = state.store.record_login_failure(&keys, t).await {
-            return unavailable(chrome, &e);
+        // The failure is recorded already. From an address over its own limit a wrong password
+        // is answered "too many attempts" (a right one still signs in, see above).
+        if let Some(retry_after) = attempt.address_limited {
+            return throttled(chrome, email, next, retry_after);
         }
         let error = Some(chrome.t("login-failed"));
         return render(StatusCode::UNAUTHORIZED, &LoginPage { chrome, email, next, error, notice: None });
     };
-    if let Err(e) = state.store.clear_login_failures(&keys[0]).await {
+    if let Err(e) = state.store.sign_in_succeeded(&attempt).await {
         return unavailable(chrome, &e);
     }
     // A new session id at login: an id planted before login is worthless after it.
@@ -141,6 +127,17 @@ pub async fn login(
     } else {
         see_other(&next)
     }
+}
+
+/// 429 with `Retry-After` and the login form saying when to try again.
+fn throttled(chrome: Chrome, email: String, next: String, retry_after: i64) -> Response {
+    let minutes = ((retry_after + 59) / 60).to_string();
+    let error = Some(chrome.t1("login-throttled", "minutes", &minutes));
+    let mut res = render(StatusCode::TOO_MANY_REQUESTS, &LoginPage { chrome, email, next, error, notice: None });
+    if let Ok(v) = retry_after.to_string().parse() {
+        res.headers_mut().insert(axum::http::header::RETRY_AFTER, v);
+    }
+    res
 }
 
 /// A real argon2id hash of a random password, for refusals that take as long as real checks.

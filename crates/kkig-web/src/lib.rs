@@ -206,6 +206,12 @@ pub async fn serve(
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "could not remove expired sessions"),
             }
+            // Sign-in failures matter for 15 minutes; a day of them is kept for support.
+            match store.purge_sign_in_failures(now - 86_400).await {
+                Ok(n) if n > 0 => tracing::info!(removed = n, "old sign-in failures removed"),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "could not remove old sign-in failures"),
+            }
         }
     });
     let retention = {

@@ -168,3 +168,96 @@ async fn after_login_a_same_site_path_or_the_roles_home_and_never_a_500() {
         app.finish().await;
     }
 }
+
+/// A request through `router` from the peer `peer` (as `into_make_service_with_connect_info`
+/// gives it to the handlers).
+async fn send_from(router: &axum::Router, peer: &str, method: &str, uri: &str, headers: &[(&str, &str)], body: &str) -> TestResponse {
+    use axum::body::Body;
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+    let peer: std::net::SocketAddr = peer.parse().unwrap();
+    let mut req = axum::http::Request::builder().method(method).uri(uri).extension(axum::extract::ConnectInfo(peer));
+    for (k, v) in headers {
+        req = req.header(*k, *v);
+    }
+    let res = router.clone().oneshot(req.body(Body::from(body.to_string())).unwrap()).await.unwrap();
+    let status = res.status();
+    let headers = res.headers().clone();
+    let bytes = res.into_body().collect().await.unwrap().to_bytes();
+    TestResponse { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
+}
+
+/// Post the login form from `peer`, with extra headers.
+async fn login_from(router: &axum::Router, peer: &str, extra: &[(&str, &str)], email: &str, password: &str) -> TestResponse {
+    let body = format!("email={}&password={}", enc(email), enc(password));
+    let mut headers = vec![("content-type", "application/x-www-form-urlencoded"), ("sec-fetch-site", "same-origin")];
+    headers.extend_from_slice(extra);
+    send_from(router, peer, "POST", "/logga-in", &headers, &body).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn parallel_wrong_passwords_get_at_most_the_limit_of_password_checks() {
+    for app in apps(false).await {
+        let label = app.db.label;
+        account(&app, "target", Role::Regional, None).await;
+        let mut tasks = tokio::task::JoinSet::new();
+        for i in 0..12 {
+            let router = app.router.clone();
+            tasks.spawn(async move { (i, login_from(&router, "198.51.100.7:4000", &[], "target@signin.test", "fel lösenord").await) });
+        }
+        let mut statuses = Vec::new();
+        while let Some(done) = tasks.join_next().await {
+            let (_, res) = done.unwrap();
+            statuses.push(res.status.as_u16());
+        }
+        statuses.sort_unstable();
+        let checked = statuses.iter().filter(|s| **s == 401).count();
+        let refused = statuses.iter().filter(|s| **s == 429).count();
+        assert_eq!((checked, refused), (5, 7), "{label}: {statuses:?}");
+        app.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn one_address_cannot_lock_an_account_out_for_everyone() {
+    for app in apps(false).await {
+        let label = app.db.label;
+        account(&app, "target", Role::Regional, None).await;
+        let r = &app.router;
+        let target = "target@signin.test";
+        // Five wrong passwords from A: the account is refused from A, even the right password.
+        for i in 0..5 {
+            assert_eq!(login_from(r, "198.51.100.7:1000", &[], target, "fel").await.status, 401, "{label} {i}");
+        }
+        let res = login_from(r, "198.51.100.7:1001", &[], target, PASSWORD).await;
+        assert_eq!(res.status, 429, "{label}");
+        let retry: i64 = res.headers["retry-after"].to_str().unwrap().parse().unwrap();
+        assert!((1..=900).contains(&retry), "{label}: {retry}");
+        assert!(res.body.contains("För många misslyckade försök"), "{label}");
+        // ... but not from B.
+        assert_eq!(login_from(r, "198.51.100.8:1000", &[], target, PASSWORD).await.status, 303, "{label}");
+        let failures = app.db.store.sign_in_failures(target, 0).await.unwrap();
+        assert!(failures.len() == 5 && failures.iter().all(|f| f.address == "198.51.100.7"), "{label}: {failures:?}");
+
+        // An address over its own limit (20 failures over any accounts): its wrong passwords
+        // are answered 429, a right one still signs in.
+        let c = "203.0.113.50:2000";
+        for i in 0..20 {
+            let res = login_from(r, c, &[], &format!("nobody{i}@signin.test"), "x").await;
+            assert_eq!(res.status, 401, "{label} {i}");
+        }
+        let res = login_from(r, c, &[], target, "fel").await;
+        assert_eq!(res.status, 429, "{label}");
+        assert!(res.headers.contains_key("retry-after"), "{label}");
+        assert_eq!(login_from(r, c, &[], target, PASSWORD).await.status, 303, "{label}");
+
+        // Guessing spread over many addresses: 50 failures of the account refuse it everywhere.
+        let now = time::OffsetDateTime::now_utc().unix_timestamp();
+        for i in 0..50 {
+            app.db.store.begin_sign_in(target, &format!("192.0.2.{}", i / 5), now).await.unwrap();
+        }
+        let res = login_from(r, "198.51.100.99:3000", &[], target, PASSWORD).await;
+        assert_eq!(res.status, 429, "{label}");
+        app.finish().await;
+    }
+}
