@@ -29,14 +29,16 @@ pub fn format_time(unix: i64) -> String {
         .unwrap_or_default()
 }
 
-/// The client's address as seen by this server (for login throttling).
+/// The client's address (for sign-in throttling): the connection's, or the forwarded one
+/// behind a trusted proxy (`crate::client_addr::client_ip`).
 pub struct ClientAddr(pub String);
 
-impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
+impl FromRequestParts<AppState> for ClientAddr {
     type Rejection = std::convert::Infallible;
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        let addr = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string());
-        Ok(ClientAddr(addr.unwrap_or_else(|| "unknown".into())))
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
+        let client = crate::client_addr::client_ip(peer, &parts.headers, &state.config.trusted_proxies);
+        Ok(ClientAddr(client.map_or_else(|| "unknown".into(), |ip| ip.to_string())))
     }
 }
 

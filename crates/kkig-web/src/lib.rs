@@ -11,6 +11,7 @@ pub mod api;
 mod api_auth;
 mod assets;
 pub mod catalogue;
+pub mod client_addr;
 mod catalogue_pages;
 pub mod auth;
 mod error;
@@ -57,6 +58,9 @@ pub struct WebConfig {
     pub base_url: String,
     /// Months a student's personal data is kept after their last VFU period (None = default).
     pub retention_months: Option<u32>,
+    /// Reverse proxies whose forwarded headers name the client (for sign-in throttling); the
+    /// headers of any other peer are ignored. Empty: the connection's address counts.
+    pub trusted_proxies: Vec<client_addr::Cidr>,
 }
 
 /// Shared state of every handler.

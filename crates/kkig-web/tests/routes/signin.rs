@@ -261,3 +261,63 @@ async fn one_address_cannot_lock_an_account_out_for_everyone() {
         app.finish().await;
     }
 }
+
+#[tokio::test]
+async fn forwarded_addresses_count_only_from_trusted_proxies() {
+    for app in apps(false).await {
+        let label = app.db.label;
+        account(&app, "target", Role::Regional, None).await;
+        let target = "target@signin.test";
+        let config = kkig_web::WebConfig {
+            trusted_proxies: vec!["10.0.0.0/8".parse().unwrap(), "2001:db8:ffff::1".parse().unwrap()],
+            ..Default::default()
+        };
+        let node = kkig_web::app(kkig_web::AppState::new(std::sync::Arc::new(app.db.store.clone()), config).unwrap());
+        let s = &app.db.store;
+        // The address of the failure recorded since the last call (rows of one second come in
+        // no particular order, so the new one is found by counting).
+        let seen = std::cell::RefCell::new(Vec::<String>::new());
+        let last_address = || async {
+            let now: Vec<String> = s.sign_in_failures(target, 0).await.unwrap().into_iter().map(|f| f.address).collect();
+            let mut old = seen.replace(now.clone());
+            let mut new = Vec::new();
+            for a in now {
+                match old.iter().position(|o| *o == a) {
+                    Some(i) => {
+                        old.remove(i);
+                    }
+                    None => new.push(a),
+                }
+            }
+            assert_eq!(new.len(), 1, "{new:?}");
+            new.remove(0)
+        };
+
+        // Through the trusted proxy: the rightmost forwarded address that is not a proxy.
+        let xff = ("x-forwarded-for", "203.0.113.66, 198.51.100.20, 10.0.0.9");
+        assert_eq!(login_from(&node, "10.1.2.3:5000", &[xff], target, "fel").await.status, 401, "{label}");
+        assert_eq!(last_address().await, "198.51.100.20", "{label}");
+        // Forwarded (RFC 7239) before X-Forwarded-For; IPv6 in brackets with a port; the
+        // IPv4-mapped address of the proxy counts as the proxy.
+        let fwd = ("forwarded", "for=192.0.2.1;proto=https, For=\"[2001:db8:cafe::17]:4711\", for=10.0.0.9");
+        assert_eq!(login_from(&node, "[::ffff:10.1.2.3]:5000", &[fwd, xff], target, "fel").await.status, 401, "{label}");
+        assert_eq!(last_address().await, "2001:db8:cafe::17", "{label}");
+        // From any other peer, forwarded headers are ignored: the connection's address counts.
+        assert_eq!(login_from(&node, "192.0.2.50:5000", &[fwd, xff], target, "fel").await.status, 401, "{label}");
+        assert_eq!(last_address().await, "192.0.2.50", "{label}");
+        // The default router trusts no proxy at all.
+        assert_eq!(login_from(&app.router, "10.1.2.3:5000", &[xff], target, "fel").await.status, 401, "{label}");
+        assert_eq!(last_address().await, "10.1.2.3", "{label}");
+
+        // So behind the proxy, one client's failures do not lock the account for another.
+        for i in 0..5 {
+            let res = login_from(&node, "10.1.2.3:5000", &[("x-forwarded-for", "203.0.113.7")], target, "fel").await;
+            assert_eq!(res.status, 401, "{label} {i}");
+        }
+        let a = login_from(&node, "10.1.2.3:5000", &[("x-forwarded-for", "203.0.113.7")], target, PASSWORD).await;
+        assert_eq!(a.status, 429, "{label}");
+        let b = login_from(&node, "10.1.2.3:5001", &[("x-forwarded-for", "203.0.113.8")], target, PASSWORD).await;
+        assert_eq!(b.status, 303, "{label}");
+        app.finish().await;
+    }
+}
