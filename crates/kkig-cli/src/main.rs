@@ -442,7 +442,7 @@ async fn user(database_url: &str, base_url: &str, cmd: UserCommand) -> anyhow::R
             UserCommand::Disable { email } => {
                 let u = store.user_by_email(&email).await?.with_context(|| format!("no account with e-mail {email}"))?;
                 store.set_user_disabled(&u.id, true, &Actor::cli()).await?;
-                println!("disabled {}; its sessions are ended and its tokens no longer work", u.email);
+                println!("disabled {}; its sessions are ended, its tokens and password links no longer work", u.email);
             }
             UserCommand::ResetLink { email } => {
                 let u = store.user_by_email(&email).await?.with_context(|| format!("no account with e-mail {email}"))?;

@@ -115,6 +115,18 @@ async fn existing_person_of_user(tx: &mut Transaction<'static, Any>, user_id: &s
     person_of_user(tx, user_id).await?.ok_or_else(|| StoreError::Invalid(format!("no user {user_id}")))
 }
 
+/// Spend every outstanding password link of a user (a new password was set, or the account
+/// was disabled): a link is only ever good for the state it was made in. Returns how many.
+async fn void_password_links_in(tx: &mut Transaction<'static, Any>, user_id: &str) -> Result<u64, StoreError> {
+    let done = sqlx::query("UPDATE password_resets SET used_at = $1 WHERE user_id = $2 AND used_at IS NULL")
+        .bind(now_unix())
+        .bind(user_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(done.rows_affected())
+}
+
+/// Set a user's password hash; every other outstanding link of the account is voided.
 pub(crate) async fn set_password_in(
     tx: &mut Transaction<'static, Any>,
     user_id: &str,
@@ -127,6 +139,7 @@ pub(crate) async fn set_password_in(
         .bind(user_id)
         .execute(&mut **tx)
         .await?;
+    let voided = void_password_links_in(tx, user_id).await?;
     audit_in(
         tx,
         actor,
@@ -135,7 +148,7 @@ pub(crate) async fn set_password_in(
         user_id,
         Some(&person),
         None,
-        Some(&json!({"password": "changed"})),
+        Some(&json!({"password": "changed", "password_links_voided": voided})),
     )
     .await?;
     Ok(())
@@ -267,11 +280,14 @@ impl SqlStore {
             .bind(user_id)
             .execute(&mut *tx)
             .await?;
+        let mut after = json!({"disabled": disabled});
         if disabled {
             sqlx::query("DELETE FROM sessions WHERE user_id = $1")
                 .bind(user_id)
                 .execute(&mut *tx)
                 .await?;
+            // Its password links die with it; enabling the account again does not revive them.
+            after["password_links_voided"] = json!(void_password_links_in(&mut tx, user_id).await?);
         }
         audit_in(
             &mut tx,
@@ -281,7 +297,7 @@ impl SqlStore {
             user_id,
             Some(&person),
             Some(&json!({"disabled": was != 0})),
-            Some(&json!({"disabled": disabled})),
+            Some(&after),
         )
         .await?;
         tx.commit().await?;

@@ -109,3 +109,56 @@ async fn limits_per_account_and_address_per_account_and_per_address() {
         db.finish().await;
     }
 }
+
+#[tokio::test]
+async fn a_new_password_or_a_disabled_account_voids_every_other_link() {
+    use kkig_core::access::Role;
+    use kkig_store::{Actor, NewUser};
+    for db in TestDb::all().await {
+        let label = db.label;
+        let s = &db.store;
+        let cli = Actor::cli();
+        let user = |email: &str| NewUser { email: email.into(), name: "Namn".into(), role: Role::Regional, scope: None };
+        let u = s.create_user(&user("ada@kkig.test"), &cli).await.unwrap();
+        let other = s.create_user(&user("bo@kkig.test"), &cli).await.unwrap();
+        let far = NOW + 86_400;
+        let live = |hash: &'static str| async move { s.password_reset_user(hash, NOW).await.unwrap().is_some() };
+        s.create_password_reset(&other.id, "other-link", far, &cli).await.unwrap();
+
+        // Three links; choosing a password with one voids the other two.
+        for h in ["link-1", "link-2", "link-3"] {
+            s.create_password_reset(&u.id, h, far, &cli).await.unwrap();
+        }
+        assert!(live("link-1").await && live("link-3").await, "{label}");
+        assert!(s.use_password_reset("link-2", "$argon2id$two", NOW).await.unwrap(), "{label}");
+        assert!(!live("link-1").await && !live("link-3").await, "{label}: voided");
+        assert!(!s.use_password_reset("link-1", "$argon2id$one", NOW).await.unwrap(), "{label}");
+        assert_eq!(s.user_by_id(&u.id).await.unwrap().unwrap().password_hash.as_deref(), Some("$argon2id$two"), "{label}");
+
+        // So does a password set otherwise (the command line).
+        s.create_password_reset(&u.id, "link-4", far, &cli).await.unwrap();
+        s.set_password_hash(&u.id, "$argon2id$cli", &cli).await.unwrap();
+        assert!(!live("link-4").await, "{label}");
+
+        // Disabling voids them, and enabling again does not bring them back.
+        s.create_password_reset(&u.id, "link-5", far, &cli).await.unwrap();
+        assert!(s.set_user_disabled(&u.id, true, &cli).await.unwrap(), "{label}");
+        assert!(s.set_user_disabled(&u.id, false, &cli).await.unwrap(), "{label}");
+        assert!(!live("link-5").await, "{label}");
+        assert!(!s.use_password_reset("link-5", "$argon2id$five", NOW).await.unwrap(), "{label}");
+        // A link made after that works.
+        s.create_password_reset(&u.id, "link-6", far, &cli).await.unwrap();
+        assert!(live("link-6").await, "{label}");
+
+        // Another account's link is not touched; the audit log says what was voided.
+        assert!(live("other-link").await, "{label}");
+        let log = s.audit_since(0, 1000).await.unwrap();
+        let voided: Vec<_> = log.iter().filter_map(|e| e.after.as_deref()).filter(|a| a.contains("password_links_voided")).collect();
+        assert_eq!(voided, vec![
+            r#"{"password":"changed","password_links_voided":2}"#,
+            r#"{"password":"changed","password_links_voided":1}"#,
+            r#"{"disabled":true,"password_links_voided":1}"#,
+        ], "{label}");
+        db.finish().await;
+    }
+}

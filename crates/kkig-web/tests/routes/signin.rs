@@ -321,3 +321,28 @@ async fn forwarded_addresses_count_only_from_trusted_proxies() {
         app.finish().await;
     }
 }
+
+#[tokio::test]
+async fn choosing_a_password_with_the_newer_link_voids_the_older() {
+    for app in apps(false).await {
+        let label = app.db.label;
+        let s = &app.db.store;
+        let new = NewUser { email: "ny@signin.test".into(), name: "Ny Person".into(), role: Role::Regional, scope: None };
+        let u = s.create_user(&new, &Actor::cli()).await.unwrap();
+        let (older, newer) = ("a".repeat(64), "b".repeat(64));
+        for secret in [&older, &newer] {
+            s.create_password_reset(&u.id, &hash_token(secret), 4_000_000_000, &Actor::cli()).await.unwrap();
+        }
+        assert_eq!(app.get(&format!("/losenord/{older}")).await.status, 200, "{label}: both links work at first");
+        let headers = [("content-type", "application/x-www-form-urlencoded"), ("sec-fetch-site", "same-origin")];
+        let body = crate::common::form(&[("password", PASSWORD), ("repeat", PASSWORD)]);
+        let res = app.send("POST", &format!("/losenord/{newer}"), &headers, &body).await;
+        assert_eq!(res.status, 303, "{label}: {}", res.body);
+        for res in [app.get(&format!("/losenord/{older}")).await, app.send("POST", &format!("/losenord/{older}"), &headers, &body).await] {
+            assert_eq!(res.status, 404, "{label}");
+            assert!(res.body.contains("Länken är ogiltig, redan använd eller för gammal."), "{label}: {}", res.body);
+        }
+        assert_eq!(login(&app, "ny@signin.test", PASSWORD, None).await.status, 303, "{label}");
+        app.finish().await;
+    }
+}
