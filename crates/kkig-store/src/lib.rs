@@ -11,6 +11,7 @@ mod allocation_sql;
 mod catalogue_sql;
 mod error;
 mod forecast_sql;
+mod health_sql;
 pub mod retention;
 mod signin_sql;
 mod sql;
@@ -65,6 +66,18 @@ pub struct LearningCentreEntry {
     pub services_are_demo: bool,
 }
 
+/// Whether a database that answers is fit to serve this binary (see [`Store::readiness`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Readiness {
+    Ready,
+    /// The applied migrations are not exactly this binary's: `missing` are its versions not
+    /// applied (or failed, or applied with other contents), `unknown` applied versions it does
+    /// not know (a newer kkig migrated the database).
+    Migrations { missing: Vec<i64>, unknown: Vec<i64> },
+    /// Reference tables without rows (the reference data was never seeded).
+    ReferenceData { empty: Vec<&'static str> },
+}
+
 /// A stored web session: the serialized record and its expiry (unix seconds).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SessionRow {
@@ -82,6 +95,11 @@ pub trait Store: VfuStore + ForecastStore + AllocationStore + Send + Sync + 'sta
 
     /// Succeeds when the database answers a query.
     async fn health(&self) -> Result<(), StoreError>;
+
+    /// Whether the applied migrations are exactly this binary's and the reference data is
+    /// there, from at most two small queries (for `/health`). Err when the database does not
+    /// answer at all.
+    async fn readiness(&self) -> Result<Readiness, StoreError>;
 
     /// Insert or update all reference facts in one transaction. Running it twice changes nothing.
     async fn seed_reference(&self, reference: &ReferenceData) -> Result<(), StoreError>;

@@ -23,8 +23,8 @@ use crate::{
     SessionRow, SignInAttempt, SignInFailure, SignInStart, Store, TokenRecord, UserRecord,
 };
 
-static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");
-static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/postgres");
+pub(crate) static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");
+pub(crate) static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/postgres");
 
 /// The SQL store. Cheap to clone (the pool is shared).
 #[derive(Clone, Debug)]
@@ -222,6 +222,10 @@ impl Store for SqlStore {
     async fn health(&self) -> Result<(), StoreError> {
         sqlx::query("SELECT 1").fetch_one(&self.pool).await?;
         Ok(())
+    }
+
+    async fn readiness(&self) -> Result<crate::Readiness, StoreError> {
+        self.readiness_impl().await
     }
 
     async fn seed_reference(&self, r: &ReferenceData) -> Result<(), StoreError> {
