@@ -33,26 +33,44 @@ impl SqlStore {
             let success: i64 = r.try_get(2)?;
             applied.push((version, checksum, success == 1));
         }
-        let ours: Vec<_> = migrator.iter().filter(|m| !m.migration_type.is_down_migration()).collect();
+        let ours: Vec<_> = migrator
+            .iter()
+            .filter(|m| !m.migration_type.is_down_migration())
+            .collect();
         let missing: Vec<i64> = ours
             .iter()
-            .filter(|m| !applied.iter().any(|(v, c, ok)| *v == m.version && *ok && c[..] == m.checksum[..]))
+            .filter(|m| {
+                !applied
+                    .iter()
+                    .any(|(v, c, ok)| *v == m.version && *ok && c[..] == m.checksum[..])
+            })
             .map(|m| m.version)
             .collect();
-        let mut unknown: Vec<i64> =
-            applied.iter().map(|(v, _, _)| *v).filter(|v| !ours.iter().any(|m| m.version == *v)).collect();
+        let mut unknown: Vec<i64> = applied
+            .iter()
+            .map(|(v, _, _)| *v)
+            .filter(|v| !ours.iter().any(|m| m.version == *v))
+            .collect();
         unknown.sort_unstable();
         if !missing.is_empty() || !unknown.is_empty() {
             return Ok(Readiness::Migrations { missing, unknown });
         }
-        let counts = REFERENCE_TABLES.map(|t| format!("(SELECT COUNT(*) FROM {t})")).join(", ");
-        let row = sqlx::query(&format!("SELECT {counts}")).fetch_one(&self.pool).await?;
+        let counts = REFERENCE_TABLES
+            .map(|t| format!("(SELECT COUNT(*) FROM {t})"))
+            .join(", ");
+        let row = sqlx::query(&format!("SELECT {counts}"))
+            .fetch_one(&self.pool)
+            .await?;
         let mut empty = Vec::new();
         for (i, table) in REFERENCE_TABLES.iter().enumerate() {
             if row.try_get::<i64, _>(i)? == 0 {
                 empty.push(*table);
             }
         }
-        Ok(if empty.is_empty() { Readiness::Ready } else { Readiness::ReferenceData { empty } })
+        Ok(if empty.is_empty() {
+            Readiness::Ready
+        } else {
+            Readiness::ReferenceData { empty }
+        })
     }
 }

@@ -65,9 +65,22 @@ impl SqlStore {
             MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS,
         )
         .await?;
-        let all = newest(&mut tx, "account = $1", &[account], since, MAX_FAILURES_PER_ACCOUNT).await?;
-        let from_address =
-            newest(&mut tx, "address = $1", &[address], since, MAX_FAILURES_PER_ADDRESS).await?;
+        let all = newest(
+            &mut tx,
+            "account = $1",
+            &[account],
+            since,
+            MAX_FAILURES_PER_ACCOUNT,
+        )
+        .await?;
+        let from_address = newest(
+            &mut tx,
+            "address = $1",
+            &[address],
+            since,
+            MAX_FAILURES_PER_ADDRESS,
+        )
+        .await?;
         let failures = RecentFailures {
             account_and_address: &pair,
             account: &all,
@@ -105,12 +118,14 @@ impl SqlStore {
     ) -> Result<(), StoreError> {
         // The attempt itself and this account's earlier failures from this address (the
         // user's own typing mistakes); failures from elsewhere keep counting towards the cap.
-        sqlx::query("DELETE FROM sign_in_failures WHERE id = $1 OR (account = $2 AND address = $3)")
-            .bind(&attempt.id)
-            .bind(&attempt.account)
-            .bind(&attempt.address)
-            .execute(&self.pool)
-            .await?;
+        sqlx::query(
+            "DELETE FROM sign_in_failures WHERE id = $1 OR (account = $2 AND address = $3)",
+        )
+        .bind(&attempt.id)
+        .bind(&attempt.account)
+        .bind(&attempt.address)
+        .execute(&self.pool)
+        .await?;
         Ok(())
     }
 

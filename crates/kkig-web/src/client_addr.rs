@@ -22,11 +22,15 @@ impl Cidr {
     pub fn contains(&self, ip: IpAddr) -> bool {
         match (self.network, ip.to_canonical()) {
             (IpAddr::V4(n), IpAddr::V4(a)) => {
-                let mask = u32::MAX.checked_shl(32 - u32::from(self.prefix)).unwrap_or(0);
+                let mask = u32::MAX
+                    .checked_shl(32 - u32::from(self.prefix))
+                    .unwrap_or(0);
                 u32::from(n) & mask == u32::from(a) & mask
             }
             (IpAddr::V6(n), IpAddr::V6(a)) => {
-                let mask = u128::MAX.checked_shl(128 - u32::from(self.prefix)).unwrap_or(0);
+                let mask = u128::MAX
+                    .checked_shl(128 - u32::from(self.prefix))
+                    .unwrap_or(0);
                 u128::from(n) & mask == u128::from(a) & mask
             }
             _ => false,
@@ -49,16 +53,17 @@ impl FromStr for Cidr {
         let max: u8 = if network.is_ipv4() { 32 } else { 128 };
         let prefix = match prefix {
             None => max,
-            Some(p) => p
-                .parse::<u8>()
-                .ok()
-                .filter(|p| *p <= max)
-                .ok_or_else(|| format!("{text:?}: the prefix length must be a number from 0 to {max}"))?,
+            Some(p) => p.parse::<u8>().ok().filter(|p| *p <= max).ok_or_else(|| {
+                format!("{text:?}: the prefix length must be a number from 0 to {max}")
+            })?,
         };
         // ::ffff:10.0.0.0/104 is the IPv4 network 10.0.0.0/8.
         if let IpAddr::V6(v6) = network {
             if let (Some(v4), true) = (v6.to_ipv4_mapped(), prefix >= 96) {
-                return Ok(Cidr { network: IpAddr::V4(v4), prefix: prefix - 96 });
+                return Ok(Cidr {
+                    network: IpAddr::V4(v4),
+                    prefix: prefix - 96,
+                });
             }
         }
         Ok(Cidr { network, prefix })
@@ -98,8 +103,13 @@ pub fn parse_node(node: &str) -> Option<IpAddr> {
     let node = node.trim();
     if let Some(rest) = node.strip_prefix('[') {
         let (inside, after) = rest.split_once(']')?;
-        let port_ok = after.is_empty() || after.strip_prefix(':').is_some_and(|p| p.parse::<u16>().is_ok());
-        return port_ok.then(|| inside.parse::<Ipv6Addr>().ok().map(IpAddr::V6)).flatten();
+        let port_ok = after.is_empty()
+            || after
+                .strip_prefix(':')
+                .is_some_and(|p| p.parse::<u16>().is_ok());
+        return port_ok
+            .then(|| inside.parse::<Ipv6Addr>().ok().map(IpAddr::V6))
+            .flatten();
     }
     if let Ok(ip) = node.parse::<IpAddr>() {
         return Some(ip);
@@ -116,7 +126,9 @@ pub fn forwarded_for<'a>(values: impl IntoIterator<Item = &'a str>) -> Vec<Optio
     for value in values {
         for element in split_unquoted(value, ',') {
             for pair in split_unquoted(element, ';') {
-                let Some((name, v)) = pair.split_once('=') else { continue };
+                let Some((name, v)) = pair.split_once('=') else {
+                    continue;
+                };
                 if !name.trim().eq_ignore_ascii_case("for") {
                     continue;
                 }
@@ -165,7 +177,13 @@ pub fn client_ip(peer: Option<IpAddr>, headers: &HeaderMap, trusted: &[Cidr]) ->
             None => return Some(peer),
         }
     }
-    Some(chain.first().copied().flatten().map_or(peer, |ip| ip.to_canonical()))
+    Some(
+        chain
+            .first()
+            .copied()
+            .flatten()
+            .map_or(peer, |ip| ip.to_canonical()),
+    )
 }
 
 #[cfg(test)]
@@ -180,13 +198,38 @@ mod tests {
     fn cidrs_parse_and_contain() {
         // (text, shown as, inside, outside)
         let cases: [(&str, &str, &[&str], &[&str]); 7] = [
-            ("10.0.0.0/8", "10.0.0.0/8", &["10.0.0.1", "10.255.255.255", "::ffff:10.1.2.3"], &["11.0.0.1", "::1"]),
+            (
+                "10.0.0.0/8",
+                "10.0.0.0/8",
+                &["10.0.0.1", "10.255.255.255", "::ffff:10.1.2.3"],
+                &["11.0.0.1", "::1"],
+            ),
             ("192.0.2.7", "192.0.2.7/32", &["192.0.2.7"], &["192.0.2.8"]),
-            (" 172.16.0.0/12 ", "172.16.0.0/12", &["172.31.255.1"], &["172.32.0.1"]),
-            ("0.0.0.0/0", "0.0.0.0/0", &["1.2.3.4", "255.255.255.255"], &["::1"]),
-            ("2001:db8::/32", "2001:db8::/32", &["2001:db8:cafe::17"], &["2001:db9::1", "10.0.0.1"]),
+            (
+                " 172.16.0.0/12 ",
+                "172.16.0.0/12",
+                &["172.31.255.1"],
+                &["172.32.0.1"],
+            ),
+            (
+                "0.0.0.0/0",
+                "0.0.0.0/0",
+                &["1.2.3.4", "255.255.255.255"],
+                &["::1"],
+            ),
+            (
+                "2001:db8::/32",
+                "2001:db8::/32",
+                &["2001:db8:cafe::17"],
+                &["2001:db9::1", "10.0.0.1"],
+            ),
             ("::1", "::1/128", &["::1"], &["::2", "127.0.0.1"]),
-            ("::ffff:10.0.0.0/104", "10.0.0.0/8", &["10.9.9.9", "::ffff:10.9.9.9"], &["11.0.0.0"]),
+            (
+                "::ffff:10.0.0.0/104",
+                "10.0.0.0/8",
+                &["10.9.9.9", "::ffff:10.9.9.9"],
+                &["11.0.0.0"],
+            ),
         ];
         for (text, shown, inside, outside) in cases {
             let c: Cidr = text.parse().unwrap_or_else(|e| panic!("{text}: {e}"));
@@ -198,7 +241,15 @@ mod tests {
                 assert!(!c.contains(ip(a)), "{text} does not contain {a}");
             }
         }
-        for bad in ["", "10.0.0.0/33", "2001:db8::/129", "10.0.0/8", "10.0.0.0/x", "proxy.example", "10.0.0.0/-1"] {
+        for bad in [
+            "",
+            "10.0.0.0/33",
+            "2001:db8::/129",
+            "10.0.0/8",
+            "10.0.0.0/x",
+            "proxy.example",
+            "10.0.0.0/-1",
+        ] {
             let e = bad.parse::<Cidr>().unwrap_err();
             assert!(e.contains(&format!("{:?}", bad.trim())), "{bad}: {e}");
         }
@@ -229,11 +280,26 @@ mod tests {
     #[test]
     fn forwarded_headers_are_parsed() {
         let cases: [(&[&str], &[Option<&str>]); 7] = [
-            (&["for=192.0.2.60;proto=http;by=203.0.113.43"], &[Some("192.0.2.60")]),
-            (&["for=192.0.2.43, for=198.51.100.17"], &[Some("192.0.2.43"), Some("198.51.100.17")]),
-            (&["For=\"[2001:db8:cafe::17]:4711\""], &[Some("2001:db8:cafe::17")]),
-            (&["for=\"192.0.2.43:47011\";proto=https", "FOR=10.0.0.1"], &[Some("192.0.2.43"), Some("10.0.0.1")]),
-            (&["for=unknown, for=\"_gazonk\", for=192.0.2.1"], &[None, None, Some("192.0.2.1")]),
+            (
+                &["for=192.0.2.60;proto=http;by=203.0.113.43"],
+                &[Some("192.0.2.60")],
+            ),
+            (
+                &["for=192.0.2.43, for=198.51.100.17"],
+                &[Some("192.0.2.43"), Some("198.51.100.17")],
+            ),
+            (
+                &["For=\"[2001:db8:cafe::17]:4711\""],
+                &[Some("2001:db8:cafe::17")],
+            ),
+            (
+                &["for=\"192.0.2.43:47011\";proto=https", "FOR=10.0.0.1"],
+                &[Some("192.0.2.43"), Some("10.0.0.1")],
+            ),
+            (
+                &["for=unknown, for=\"_gazonk\", for=192.0.2.1"],
+                &[None, None, Some("192.0.2.1")],
+            ),
             // A quoted value may hold a comma or semicolon without splitting the header.
             (&["by=\"a,b;c\";for=192.0.2.9"], &[Some("192.0.2.9")]),
             (&["proto=https;host=kkig.example"], &[]),
@@ -243,34 +309,100 @@ mod tests {
             assert_eq!(forwarded_for(values.iter().copied()), want, "{values:?}");
         }
         let xff = x_forwarded_for(["203.0.113.1, 198.51.100.2", "2001:db8::5,unknown", " "]);
-        assert_eq!(xff, vec![Some(ip("203.0.113.1")), Some(ip("198.51.100.2")), Some(ip("2001:db8::5")), None]);
+        assert_eq!(
+            xff,
+            vec![
+                Some(ip("203.0.113.1")),
+                Some(ip("198.51.100.2")),
+                Some(ip("2001:db8::5")),
+                None
+            ]
+        );
     }
 
     #[test]
     fn the_client_is_taken_from_forwarded_headers_only_behind_a_trusted_proxy() {
-        let trusted: Vec<Cidr> = vec!["10.0.0.0/8".parse().unwrap(), "2001:db8:ffff::/48".parse().unwrap()];
+        let trusted: Vec<Cidr> = vec![
+            "10.0.0.0/8".parse().unwrap(),
+            "2001:db8:ffff::/48".parse().unwrap(),
+        ];
         // (peer, Forwarded, X-Forwarded-For, client)
         let cases: [(Option<&str>, Option<&str>, Option<&str>, Option<&str>); 14] = [
             (None, None, Some("198.51.100.1"), None),
             // Untrusted peers: their headers are ignored.
-            (Some("192.0.2.50"), None, Some("198.51.100.1"), Some("192.0.2.50")),
-            (Some("192.0.2.50"), Some("for=198.51.100.1"), None, Some("192.0.2.50")),
+            (
+                Some("192.0.2.50"),
+                None,
+                Some("198.51.100.1"),
+                Some("192.0.2.50"),
+            ),
+            (
+                Some("192.0.2.50"),
+                Some("for=198.51.100.1"),
+                None,
+                Some("192.0.2.50"),
+            ),
             (Some("::ffff:192.0.2.50"), None, None, Some("192.0.2.50")),
             // A trusted proxy: the rightmost forwarded address that is no proxy.
-            (Some("10.0.0.2"), None, Some("198.51.100.1"), Some("198.51.100.1")),
-            (Some("10.0.0.2"), None, Some("6.6.6.6, 198.51.100.1"), Some("198.51.100.1")),
-            (Some("10.0.0.2"), None, Some("198.51.100.1, 10.0.0.3, 10.0.0.4"), Some("198.51.100.1")),
-            (Some("::ffff:10.0.0.2"), None, Some("198.51.100.1:5555"), Some("198.51.100.1")),
-            (Some("2001:db8:ffff::9"), None, Some("[2001:db8::1]:443"), Some("2001:db8::1")),
+            (
+                Some("10.0.0.2"),
+                None,
+                Some("198.51.100.1"),
+                Some("198.51.100.1"),
+            ),
+            (
+                Some("10.0.0.2"),
+                None,
+                Some("6.6.6.6, 198.51.100.1"),
+                Some("198.51.100.1"),
+            ),
+            (
+                Some("10.0.0.2"),
+                None,
+                Some("198.51.100.1, 10.0.0.3, 10.0.0.4"),
+                Some("198.51.100.1"),
+            ),
+            (
+                Some("::ffff:10.0.0.2"),
+                None,
+                Some("198.51.100.1:5555"),
+                Some("198.51.100.1"),
+            ),
+            (
+                Some("2001:db8:ffff::9"),
+                None,
+                Some("[2001:db8::1]:443"),
+                Some("2001:db8::1"),
+            ),
             // Forwarded wins over X-Forwarded-For.
-            (Some("10.0.0.2"), Some("for=\"[2001:db8::7]:80\", for=10.0.0.3"), Some("198.51.100.1"), Some("2001:db8::7")),
+            (
+                Some("10.0.0.2"),
+                Some("for=\"[2001:db8::7]:80\", for=10.0.0.3"),
+                Some("198.51.100.1"),
+                Some("2001:db8::7"),
+            ),
             // No forwarded address: the proxy itself.
             (Some("10.0.0.2"), None, None, Some("10.0.0.2")),
-            (Some("10.0.0.2"), Some("proto=https"), None, Some("10.0.0.2")),
+            (
+                Some("10.0.0.2"),
+                Some("proto=https"),
+                None,
+                Some("10.0.0.2"),
+            ),
             // The proxy forwarded no address it knew: the client cannot be told apart.
-            (Some("10.0.0.2"), Some("for=unknown"), None, Some("10.0.0.2")),
+            (
+                Some("10.0.0.2"),
+                Some("for=unknown"),
+                None,
+                Some("10.0.0.2"),
+            ),
             // Only proxies in the chain: the first hop.
-            (Some("10.0.0.2"), None, Some("10.0.0.7, 10.0.0.8"), Some("10.0.0.7")),
+            (
+                Some("10.0.0.2"),
+                None,
+                Some("10.0.0.7, 10.0.0.8"),
+                Some("10.0.0.7"),
+            ),
         ];
         for (peer, fwd, xff, want) in cases {
             let mut headers = HeaderMap::new();
@@ -280,11 +412,18 @@ mod tests {
             if let Some(x) = xff {
                 headers.insert("x-forwarded-for", x.parse().unwrap());
             }
-            assert_eq!(client_ip(peer.map(ip), &headers, &trusted), want.map(ip), "{peer:?} {fwd:?} {xff:?}");
+            assert_eq!(
+                client_ip(peer.map(ip), &headers, &trusted),
+                want.map(ip),
+                "{peer:?} {fwd:?} {xff:?}"
+            );
         }
         // Without trusted proxies, forwarded headers never count.
         let mut headers = HeaderMap::new();
         headers.insert("x-forwarded-for", "198.51.100.1".parse().unwrap());
-        assert_eq!(client_ip(Some(ip("10.0.0.2")), &headers, &[]), Some(ip("10.0.0.2")));
+        assert_eq!(
+            client_ip(Some(ip("10.0.0.2")), &headers, &[]),
+            Some(ip("10.0.0.2"))
+        );
     }
 }
