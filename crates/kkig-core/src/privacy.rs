@@ -124,7 +124,8 @@ mod tests {
         // `n` failures, the oldest `age` seconds ago and the others just now.
         let times = |n: usize, age: i64| -> Vec<i64> { (0..n).map(|i| if i == 0 { now - age } else { now - 1 }).collect() };
         // (account+address failures, account failures, address failures, expected)
-        let cases: Vec<(Vec<i64>, Vec<i64>, Vec<i64>, SignInGate)> = vec![
+        type Case = (Vec<i64>, Vec<i64>, Vec<i64>, SignInGate);
+        let cases: Vec<Case> = vec![
             (vec![], vec![], vec![], SignInGate::Check { address_limited: None }),
             (times(4, 60), times(4, 60), times(4, 60), SignInGate::Check { address_limited: None }),
             // Five from this address for this account: refused here, until the oldest expires.

@@ -61,7 +61,7 @@ pub struct MaybeUser(pub Option<(UserRecord, Via)>);
 /// None when the header is missing or names another scheme.
 pub fn bearer_token(headers: &axum::http::HeaderMap) -> Option<&str> {
     let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?.trim_start();
-    let (scheme, token) = value.split_once(|c: char| c == ' ' || c == '\t').unwrap_or((value, ""));
+    let (scheme, token) = value.split_once([' ', '\t']).unwrap_or((value, ""));
     scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
 }
 

@@ -327,7 +327,8 @@ mod tests {
             "2001:db8:ffff::/48".parse().unwrap(),
         ];
         // (peer, Forwarded, X-Forwarded-For, client)
-        let cases: [(Option<&str>, Option<&str>, Option<&str>, Option<&str>); 14] = [
+        type Case<'a> = (Option<&'a str>, Option<&'a str>, Option<&'a str>, Option<&'a str>);
+        let cases: [Case; 14] = [
             (None, None, Some("198.51.100.1"), None),
             // Untrusted peers: their headers are ignored.
             (
