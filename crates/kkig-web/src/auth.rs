@@ -101,26 +101,27 @@ impl FromRequestParts<AppState> for MaybeUser {
 ///
 /// Only a request authenticated by a valid bearer token passes unchecked (a browser never
 /// adds one by itself); the guard resolves the token and leaves the [`MaybeUser`] in the
-/// request for the handler. Every other state-changing request — anonymous, with a session
-/// cookie, with an invalid token, or with another `Authorization` scheme (which a browser may
-/// well add by itself, e.g. a proxy's Basic credentials) — must come from this site:
-/// `Sec-Fetch-Site: same-origin` (or `none`, typed by the user), or, from browsers without
-/// Fetch Metadata, an `Origin` whose host is this `Host`. A request with neither is refused.
+/// request for the handler. A request with an invalid or expired bearer token is refused with
+/// 401 (it is authenticated by that token alone, never by a cookie it may also carry). Every
+/// other state-changing request — anonymous, with a session cookie, or with another
+/// `Authorization` scheme (which a browser may well add by itself, e.g. a proxy's Basic
+/// credentials) — must come from this site: `Sec-Fetch-Site: same-origin` (or `none`, typed by
+/// the user), or, from browsers without Fetch Metadata, an `Origin` whose host is this `Host`.
+/// A request with neither is refused with 403.
 pub async fn csrf_guard(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
     let changes_state = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     if !changes_state {
         return next.run(req).await;
     }
     if let Some(token) = bearer_token(req.headers()) {
-        let user = match token_user(&state, token).await {
-            Ok(u) => u,
-            Err(res) => return res,
+        return match token_user(&state, token).await {
+            Err(res) => res,
+            Ok(Some(user)) => {
+                req.extensions_mut().insert(MaybeUser(Some((user, Via::Token))));
+                next.run(req).await
+            }
+            Ok(None) => invalid_token(req.uri().path()),
         };
-        let valid = user.is_some();
-        req.extensions_mut().insert(MaybeUser(user.map(|u| (u, Via::Token))));
-        if valid {
-            return next.run(req).await;
-        }
     }
     let h = req.headers();
     let site = h.get("sec-fetch-site").and_then(|v| v.to_str().ok());
@@ -155,6 +156,20 @@ pub async fn csrf_guard(State(state): State<AppState>, mut req: Request, next: N
     }
 }
 
+
+/// 401 for a state-changing request whose bearer token is unknown, expired or revoked.
+fn invalid_token(path: &str) -> Response {
+    let message = "the API token (Authorization: Bearer) is unknown, expired or revoked";
+    if path.starts_with("/api/") {
+        return crate::error::ApiError { status: StatusCode::UNAUTHORIZED, message: message.into() }.into_response();
+    }
+    (
+        StatusCode::UNAUTHORIZED,
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        "API-nyckeln (Authorization: Bearer) är okänd, har gått ut eller återkallats. / The API token (Authorization: Bearer) is unknown, expired or revoked.",
+    )
+        .into_response()
+}
 
 #[cfg(test)]
 mod tests {
