@@ -209,10 +209,11 @@ export async function submitLogin(page, email, password, ready) {
   return submit(page, page.locator('main form button[type="submit"]'), ready);
 }
 
-/** Signs `account` in on `page` through /logga-in and waits for /konto. */
+/** Signs `account` in on `page` through /logga-in?next=/konto and waits for /konto (without
+ *  `next`, kkig sends each role to its own home page). */
 export async function signIn(suite, page, account, lang = 'sv') {
   await ensurePassword(suite, account);
-  await page.goto(withLang('/logga-in', lang));
+  await page.goto(withLang('/logga-in?next=/konto', lang));
   const res = await submitLogin(page, account.email, account.password, async () => {
     await waitForPath(page, '/konto');
     await waitForH1(page, T[lang].accountH1);

@@ -98,8 +98,8 @@ describe('every role: set password, sign in, see what the role may see, sign out
         const again = await page.goto(account.link);
         assert.equal(again.status(), 404, `a used link should be refused (GET ${account.linkPath})`);
 
-        // Sign in through the form.
-        await page.goto('/logga-in');
+        // Sign in through the form (without `next` each role lands on its own home page).
+        await page.goto('/logga-in?next=/konto');
         const login = await submitLogin(page, account.email, account.password, async () => {
           await waitForPath(page, '/konto');
           await waitForH1(page, sv.accountH1);
@@ -330,7 +330,7 @@ describe('without JavaScript', () => {
     inContext(async (page) => {
       const account = suite.accounts.supervisor;
       await ensurePassword(suite, account);
-      const res = await page.goto('/logga-in');
+      const res = await page.goto('/logga-in?next=/konto');
       assert.equal(res.status(), 200);
       const login = await submitLogin(page, account.email, account.password, () => waitForPath(page, '/konto'));
       assert.equal(login.status(), 303);

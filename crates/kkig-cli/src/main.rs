@@ -202,6 +202,11 @@ struct ServeArgs {
     /// Months a student's personal data is kept after their last VFU period; erased daily after.
     #[arg(long, env = "KKIG_RETENTION_MONTHS", default_value_t = kkig_core::privacy::DEFAULT_RETENTION_MONTHS)]
     retention_months: u32,
+    /// A reverse proxy in front of kkig (an address or a CIDR network, e.g. 10.0.0.0/8);
+    /// repeatable, or comma-separated in the variable. Only from these peers are the client's
+    /// address taken from Forwarded / X-Forwarded-For (for sign-in throttling). Default: none.
+    #[arg(long = "trusted-proxy", value_name = "CIDR", env = "KKIG_TRUSTED_PROXIES", value_delimiter = ',')]
+    trusted_proxies: Vec<kkig_web::client_addr::Cidr>,
 }
 
 #[derive(Args)]
@@ -320,8 +325,13 @@ async fn serve(database_url: &str, base_url: &str, args: ServeArgs) -> anyhow::R
         secure_cookies: args.secure_cookies,
         base_url: base_url.trim_end_matches('/').to_string(),
         retention_months: Some(args.retention_months),
+        trusted_proxies: args.trusted_proxies.clone(),
     };
     let state = kkig_web::AppState::new(store.clone(), config).map_err(anyhow::Error::msg)?;
+    if !args.trusted_proxies.is_empty() {
+        let proxies: Vec<String> = args.trusted_proxies.iter().map(ToString::to_string).collect();
+        tracing::info!(proxies = %proxies.join(", "), "client addresses are taken from these proxies' forwarded headers");
+    }
     tracing::info!(
         addr = %args.addr,
         backend = store.backend().as_str(),
@@ -434,7 +444,7 @@ async fn user(database_url: &str, base_url: &str, cmd: UserCommand) -> anyhow::R
             UserCommand::Disable { email } => {
                 let u = store.user_by_email(&email).await?.with_context(|| format!("no account with e-mail {email}"))?;
                 store.set_user_disabled(&u.id, true, &Actor::cli()).await?;
-                println!("disabled {}; its sessions are ended and its tokens no longer work", u.email);
+                println!("disabled {}; its sessions are ended, its tokens and password links no longer work", u.email);
             }
             UserCommand::ResetLink { email } => {
                 let u = store.user_by_email(&email).await?.with_context(|| format!("no account with e-mail {email}"))?;

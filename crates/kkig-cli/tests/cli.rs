@@ -177,6 +177,23 @@ fn serve_demo_answers_and_port_in_use_is_one_line() {
     assert_one_line_error(&o, &format!("cannot listen on {}", server.addr));
 }
 
+#[test]
+fn trusted_proxies_are_networks_or_addresses() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = db_url(dir.path());
+    let o = kkig().args(["--database-url", &db, "serve", "--trusted-proxy", "10.0.0.0/33"]).output().unwrap();
+    assert_eq!(o.status.code(), Some(2), "a usage error: {}", stderr(&o));
+    assert!(stderr(&o).contains("\"10.0.0.0/33\": the prefix length must be a number from 0 to 32"), "{}", stderr(&o));
+    let o = kkig().args(["--database-url", &db, "serve"]).env("KKIG_TRUSTED_PROXIES", "10.0.0.0/8,proxy.example").output().unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("\"proxy.example\" is not an IP address or network"), "{}", stderr(&o));
+    // Good ones serve, from the flag (repeated) and from the variable.
+    let o = kkig().args(["serve", "--help"]).output().unwrap();
+    assert!(stdout(&o).contains("--trusted-proxy <CIDR>") && stdout(&o).contains("KKIG_TRUSTED_PROXIES"), "{}", stdout(&o));
+    let server = start(&db, free_port(), &["--trusted-proxy", "10.0.0.0/8", "--trusted-proxy", "::1"]);
+    assert!(http_get(&server.addr, "/health").unwrap().starts_with("HTTP/1.1 200"));
+}
+
 #[cfg(unix)]
 #[test]
 fn sigterm_shuts_down_gracefully() {

@@ -3,12 +3,55 @@
 use sha2::{Digest, Sha256};
 use time::{Date, Month};
 
-/// Failed logins allowed per account within [`THROTTLE_WINDOW_SECS`].
-pub const MAX_FAILURES_PER_ACCOUNT: usize = 5;
-/// Failed logins allowed per client address within [`THROTTLE_WINDOW_SECS`].
+/// Failed sign-ins allowed for one account from one client address within
+/// [`THROTTLE_WINDOW_SECS`]; then that account is refused from that address.
+pub const MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS: usize = 5;
+/// Failed sign-ins allowed for one account from all addresses together; then the account is
+/// refused everywhere. A cap for guessing spread over many addresses, which one address alone
+/// cannot reach (it adds at most [`MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS`]).
+pub const MAX_FAILURES_PER_ACCOUNT: usize = 50;
+/// Failed sign-ins allowed from one client address over all accounts; then its wrong passwords
+/// are answered "too many attempts", but a correct password still signs in (see [`SignInGate`]).
 pub const MAX_FAILURES_PER_ADDRESS: usize = 20;
 /// The window over which failures are counted, in seconds.
 pub const THROTTLE_WINDOW_SECS: i64 = 15 * 60;
+
+/// What to do with a sign-in attempt, given the recent failures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignInGate {
+    /// Refuse without checking the password: the account is over its limit from this address,
+    /// or over all addresses. Allowed again after `retry_after` seconds.
+    Refuse { retry_after: i64 },
+    /// Check the password. `address_limited`: the address is over its own limit, so a wrong
+    /// password is answered like a refusal (retry after so many seconds); a correct one signs
+    /// in all the same — behind a shared address, one person's mistakes or an attacker's
+    /// guesses must not lock everyone else out.
+    Check { address_limited: Option<i64> },
+}
+
+/// The recent failure times (unix seconds) that decide a sign-in attempt.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RecentFailures<'a> {
+    /// This account from this address.
+    pub account_and_address: &'a [i64],
+    /// This account from every address.
+    pub account: &'a [i64],
+    /// This address for every account.
+    pub address: &'a [i64],
+}
+
+/// The throttling rule of signing in: the per-account limits refuse before any password is
+/// checked; the per-address limit only changes the answer to a wrong password. Only failures
+/// count, never successes.
+pub fn sign_in_gate(f: &RecentFailures<'_>, now: i64) -> SignInGate {
+    let pair = throttle(f.account_and_address, MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS, now);
+    let account = throttle(f.account, MAX_FAILURES_PER_ACCOUNT, now);
+    match (pair, account) {
+        (Ok(()), Ok(())) => SignInGate::Check { address_limited: throttle(f.address, MAX_FAILURES_PER_ADDRESS, now).err() },
+        // Allowed again only when both limits are met again.
+        (a, b) => SignInGate::Refuse { retry_after: a.err().unwrap_or(0).max(b.err().unwrap_or(0)) },
+    }
+}
 
 /// Whether another login attempt may be made, given the times (unix seconds) of the recent
 /// failures for one key and the limit for that key. `Err(retry_after_secs)` when throttled.
@@ -71,6 +114,38 @@ mod tests {
         for (rel, limit, want) in cases {
             let abs: Vec<i64> = rel.iter().map(|r| now + r).collect();
             assert_eq!(throttle(&abs, limit, now), want, "{rel:?} limit {limit}");
+        }
+    }
+
+    #[test]
+    fn sign_in_gate_cases() {
+        let now = 100_000;
+        let w = THROTTLE_WINDOW_SECS;
+        // `n` failures, the oldest `age` seconds ago and the others just now.
+        let times = |n: usize, age: i64| -> Vec<i64> { (0..n).map(|i| if i == 0 { now - age } else { now - 1 }).collect() };
+        // (account+address failures, account failures, address failures, expected)
+        type Case = (Vec<i64>, Vec<i64>, Vec<i64>, SignInGate);
+        let cases: Vec<Case> = vec![
+            (vec![], vec![], vec![], SignInGate::Check { address_limited: None }),
+            (times(4, 60), times(4, 60), times(4, 60), SignInGate::Check { address_limited: None }),
+            // Five from this address for this account: refused here, until the oldest expires.
+            (times(5, 60), times(5, 60), times(5, 60), SignInGate::Refuse { retry_after: w - 60 }),
+            // Failures older than the window do not count.
+            (times(5, w), times(5, w), times(5, w), SignInGate::Check { address_limited: None }),
+            // The account from other addresses: counts only towards the cap of 50.
+            (vec![], times(49, 60), vec![], SignInGate::Check { address_limited: None }),
+            (vec![], times(50, 300), vec![], SignInGate::Refuse { retry_after: w - 300 }),
+            // Both: the later of the two.
+            (times(5, 600), times(50, 300), times(5, 600), SignInGate::Refuse { retry_after: w - 300 }),
+            (times(5, 100), times(50, 300), times(5, 100), SignInGate::Refuse { retry_after: w - 100 }),
+            // The address over its limit: the password is still checked.
+            (vec![], vec![], times(19, 60), SignInGate::Check { address_limited: None }),
+            (vec![], vec![], times(20, 120), SignInGate::Check { address_limited: Some(w - 120) }),
+            (times(2, 60), times(2, 60), times(25, 30), SignInGate::Check { address_limited: Some(w - 1) }),
+        ];
+        for (pair, account, address, want) in cases {
+            let f = RecentFailures { account_and_address: &pair, account: &account, address: &address };
+            assert_eq!(sign_in_gate(&f, now), want, "{} {} {}", pair.len(), account.len(), address.len());
         }
     }
 

@@ -102,3 +102,35 @@ pub struct RetentionCandidate {
     pub person_id: String,
     pub last_period_end: String,
 }
+
+/// A sign-in attempt let through to the password check. It is recorded as a failure from the
+/// start (so that parallel attempts count each other); [`crate::Store::sign_in_succeeded`]
+/// takes it back when the password was right.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignInAttempt {
+    pub id: String,
+    /// The e-mail as typed, trimmed and in lower case.
+    pub account: String,
+    /// The client's address.
+    pub address: String,
+    /// The address is over its own limit: answer a wrong password "too many attempts", retry
+    /// after so many seconds (a correct password still signs in).
+    pub address_limited: Option<i64>,
+}
+
+/// What [`crate::Store::begin_sign_in`] decided.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SignInStart {
+    /// Refused without a password check; retry after so many seconds.
+    Refused { retry_after: i64 },
+    /// Check the password.
+    Check(SignInAttempt),
+}
+
+/// One failed sign-in as kept for throttling.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignInFailure {
+    pub account: String,
+    pub address: String,
+    pub at: i64,
+}

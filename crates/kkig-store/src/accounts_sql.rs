@@ -117,6 +117,18 @@ async fn existing_person_of_user(tx: &mut Transaction<'static, Any>, user_id: &s
     person_of_user(tx, user_id).await?.ok_or_else(|| StoreError::Invalid(format!("no user {user_id}")))
 }
 
+/// Spend every outstanding password link of a user (a new password was set, or the account
+/// was disabled): a link is only ever good for the state it was made in. Returns how many.
+async fn void_password_links_in(tx: &mut Transaction<'static, Any>, user_id: &str) -> Result<u64, StoreError> {
+    let done = sqlx::query("UPDATE password_resets SET used_at = $1 WHERE user_id = $2 AND used_at IS NULL")
+        .bind(now_unix())
+        .bind(user_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(done.rows_affected())
+}
+
+/// Set a user's password hash; every other outstanding link of the account is voided.
 pub(crate) async fn set_password_in(
     tx: &mut Transaction<'static, Any>,
     user_id: &str,
@@ -129,6 +141,7 @@ pub(crate) async fn set_password_in(
         .bind(user_id)
         .execute(&mut **tx)
         .await?;
+    let voided = void_password_links_in(tx, user_id).await?;
     audit_in(
         tx,
         actor,
@@ -137,7 +150,7 @@ pub(crate) async fn set_password_in(
         user_id,
         Some(&person),
         None,
-        Some(&json!({"password": "changed"})),
+        Some(&json!({"password": "changed", "password_links_voided": voided})),
     )
     .await?;
     Ok(())
@@ -308,11 +321,14 @@ impl SqlStore {
             .bind(user_id)
             .execute(&mut *tx)
             .await?;
+        let mut after = json!({"disabled": disabled});
         if disabled {
             sqlx::query("DELETE FROM sessions WHERE user_id = $1")
                 .bind(user_id)
                 .execute(&mut *tx)
                 .await?;
+            // Its password links die with it; enabling the account again does not revive them.
+            after["password_links_voided"] = json!(void_password_links_in(&mut tx, user_id).await?);
         }
         audit_in(
             &mut tx,
@@ -322,7 +338,7 @@ impl SqlStore {
             user_id,
             Some(&person),
             Some(&json!({"disabled": was != 0})),
-            Some(&json!({"disabled": disabled})),
+            Some(&after),
         )
         .await?;
         tx.commit().await?;
@@ -649,10 +665,12 @@ impl SqlStore {
             }
         }
         if let Some(e) = &email {
-            sqlx::query("DELETE FROM login_failures WHERE key = $1")
-                .bind(format!("account:{e}"))
-                .execute(&mut *tx)
-                .await?;
+            for sql in [
+                "DELETE FROM sign_in_failures WHERE account = $1",
+                "DELETE FROM sign_in_locks WHERE account = $1",
+            ] {
+                sqlx::query(sql).bind(e).execute(&mut *tx).await?;
+            }
         }
         crate::vfu_sql::erase_person_vfu(&mut tx, person_id).await?;
         sqlx::query("DELETE FROM persons WHERE id = $1")

@@ -11,8 +11,10 @@ mod allocation_sql;
 mod catalogue_sql;
 mod error;
 mod forecast_sql;
+mod health_sql;
 mod identity_sql;
 pub mod retention;
+mod signin_sql;
 mod sql;
 pub mod testing;
 mod url;
@@ -26,7 +28,10 @@ use kkig_core::{
     University,
 };
 
-pub use accounts::{Actor, AuditEntry, NewUser, RetentionCandidate, TokenRecord, UserRecord};
+pub use accounts::{
+    Actor, AuditEntry, NewUser, RetentionCandidate, SignInAttempt, SignInFailure, SignInStart,
+    TokenRecord, UserRecord,
+};
 pub use allocation_sql::{AllocationData, AllocationLock, AllocationStore, PublishReport};
 pub use catalogue_sql::ImportReport;
 pub use error::StoreError;
@@ -62,6 +67,18 @@ pub struct LearningCentreEntry {
     pub services_are_demo: bool,
 }
 
+/// Whether a database that answers is fit to serve this binary (see [`Store::readiness`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Readiness {
+    Ready,
+    /// The applied migrations are not exactly this binary's: `missing` are its versions not
+    /// applied (or failed, or applied with other contents), `unknown` applied versions it does
+    /// not know (a newer kkig migrated the database).
+    Migrations { missing: Vec<i64>, unknown: Vec<i64> },
+    /// Reference tables without rows (the reference data was never seeded).
+    ReferenceData { empty: Vec<&'static str> },
+}
+
 /// A stored web session: the serialized record and its expiry (unix seconds).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SessionRow {
@@ -79,6 +96,11 @@ pub trait Store: VfuStore + ForecastStore + AllocationStore + Send + Sync + 'sta
 
     /// Succeeds when the database answers a query.
     async fn health(&self) -> Result<(), StoreError>;
+
+    /// Whether the applied migrations are exactly this binary's and the reference data is
+    /// there, from at most two small queries (for `/health`). Err when the database does not
+    /// answer at all.
+    async fn readiness(&self) -> Result<Readiness, StoreError>;
 
     /// Insert or update all reference facts in one transaction. Running it twice changes nothing.
     async fn seed_reference(&self, reference: &ReferenceData) -> Result<(), StoreError>;
@@ -162,10 +184,18 @@ pub trait Store: VfuStore + ForecastStore + AllocationStore + Send + Sync + 'sta
         now: i64,
     ) -> Result<bool, StoreError>;
 
-    async fn record_login_failure(&self, keys: &[String], at: i64) -> Result<(), StoreError>;
-    /// Times of failures for `key` at or after `since`.
-    async fn login_failures(&self, key: &str, since: i64) -> Result<Vec<i64>, StoreError>;
-    async fn clear_login_failures(&self, key: &str) -> Result<(), StoreError>;
+    /// Decide a sign-in attempt for `account` (the e-mail as typed) from `address`, and when it
+    /// may go on to the password check, record it as a failure — in one write transaction that
+    /// attempts for the same account take one after the other, so that parallel attempts
+    /// cannot all pass under the limit (`kkig_core::privacy::sign_in_gate` decides).
+    async fn begin_sign_in(&self, account: &str, address: &str, now: i64) -> Result<SignInStart, StoreError>;
+    /// The password was right: remove the attempt and the earlier failures of this account
+    /// from this address (failures from other addresses keep counting).
+    async fn sign_in_succeeded(&self, attempt: &SignInAttempt) -> Result<(), StoreError>;
+    /// Failures of `account` at or after `since`, oldest first.
+    async fn sign_in_failures(&self, account: &str, since: i64) -> Result<Vec<SignInFailure>, StoreError>;
+    /// Remove throttling state from before `before` (unix seconds); returns how many failures.
+    async fn purge_sign_in_failures(&self, before: i64) -> Result<u64, StoreError>;
 
     // --- API tokens --------------------------------------------------------------------------
 

@@ -20,11 +20,11 @@ use crate::error::StoreError;
 use crate::url::{normalize_database_url, Backend};
 use crate::{
     Actor, AuditEntry, DemoOutcome, DemoStatus, LearningCentreEntry, NewUser, RetentionCandidate,
-    SessionRow, Store, TokenRecord, UserRecord,
+    SessionRow, SignInAttempt, SignInFailure, SignInStart, Store, TokenRecord, UserRecord,
 };
 
-static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");
-static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/postgres");
+pub(crate) static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");
+pub(crate) static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/postgres");
 
 /// The SQL store. Cheap to clone (the pool is shared).
 #[derive(Clone, Debug)]
@@ -222,6 +222,10 @@ impl Store for SqlStore {
     async fn health(&self) -> Result<(), StoreError> {
         sqlx::query("SELECT 1").fetch_one(&self.pool).await?;
         Ok(())
+    }
+
+    async fn readiness(&self) -> Result<crate::Readiness, StoreError> {
+        self.readiness_impl().await
     }
 
     async fn seed_reference(&self, r: &ReferenceData) -> Result<(), StoreError> {
@@ -719,38 +723,17 @@ impl Store for SqlStore {
         self.use_password_reset_impl(token_hash, password_hash, now)
             .await
     }
-    async fn record_login_failure(&self, keys: &[String], at: i64) -> Result<(), StoreError> {
-        let mut tx = self.begin_write().await?;
-        for key in keys {
-            sqlx::query("INSERT INTO login_failures (key, at) VALUES ($1, $2)")
-                .bind(key)
-                .bind(at)
-                .execute(&mut *tx)
-                .await?;
-        }
-        // Keep the table small: failures older than a day no longer matter.
-        sqlx::query("DELETE FROM login_failures WHERE at < $1")
-            .bind(at - 86_400)
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
-        Ok(())
+    async fn begin_sign_in(&self, account: &str, address: &str, now: i64) -> Result<SignInStart, StoreError> {
+        self.begin_sign_in_impl(account, address, now).await
     }
-    async fn login_failures(&self, key: &str, since: i64) -> Result<Vec<i64>, StoreError> {
-        let rows =
-            sqlx::query("SELECT at FROM login_failures WHERE key = $1 AND at >= $2 ORDER BY at")
-                .bind(key)
-                .bind(since)
-                .fetch_all(&self.pool)
-                .await?;
-        rows.iter().map(|r| Ok(r.try_get(0)?)).collect()
+    async fn sign_in_succeeded(&self, attempt: &SignInAttempt) -> Result<(), StoreError> {
+        self.sign_in_succeeded_impl(attempt).await
     }
-    async fn clear_login_failures(&self, key: &str) -> Result<(), StoreError> {
-        sqlx::query("DELETE FROM login_failures WHERE key = $1")
-            .bind(key)
-            .execute(&self.pool)
-            .await?;
-        Ok(())
+    async fn sign_in_failures(&self, account: &str, since: i64) -> Result<Vec<SignInFailure>, StoreError> {
+        self.sign_in_failures_impl(account, since).await
+    }
+    async fn purge_sign_in_failures(&self, before: i64) -> Result<u64, StoreError> {
+        self.purge_sign_in_failures_impl(before).await
     }
     async fn create_api_token(
         &self,

@@ -24,7 +24,7 @@ enum Cleanup {
     Postgres { admin_url: String, database: String },
 }
 
-/// A migrated, empty database for one test.
+/// A migrated (unless made by [`TestDb::all_unmigrated`]), empty database for one test.
 pub struct TestDb {
     pub store: SqlStore,
     /// `sqlite` or `postgres`, for assertion messages.
@@ -50,9 +50,13 @@ fn unique_name() -> String {
 impl TestDb {
     /// A fresh SQLite file database.
     pub async fn sqlite() -> TestDb {
+        Self::sqlite_with(true).await
+    }
+
+    async fn sqlite_with(migrate: bool) -> TestDb {
         let path = std::env::temp_dir().join(format!("{}.db", unique_name()));
         let url = format!("sqlite://{}", path.display());
-        let store = SqlStore::connect(&url)
+        let store = SqlStore::connect_with(&url, migrate)
             .await
             .expect("open SQLite test database");
         TestDb {
@@ -65,6 +69,10 @@ impl TestDb {
 
     /// A fresh PostgreSQL database, when `KKIG_TEST_DATABASE_URL` is set.
     pub async fn postgres() -> Option<TestDb> {
+        Self::postgres_with(true).await
+    }
+
+    async fn postgres_with(migrate: bool) -> Option<TestDb> {
         let admin_url = std::env::var(PG_ENV).ok().filter(|s| !s.is_empty())?;
         let database = unique_name();
         let mut admin = match sqlx::PgConnection::connect(&admin_url).await {
@@ -83,7 +91,7 @@ impl TestDb {
             .expect("create PostgreSQL test database");
         let _ = admin.close().await;
         let url = replace_database(&admin_url, &database);
-        let store = SqlStore::connect(&url)
+        let store = SqlStore::connect_with(&url, migrate)
             .await
             .expect("open PostgreSQL test database");
         Some(TestDb {
@@ -119,6 +127,15 @@ impl TestDb {
         let url = format!("sqlite://{}", path.display());
         let store = SqlStore::connect(&url).await.expect("open the copied SQLite test database");
         Some(TestDb { store, label: "sqlite", url, cleanup: Cleanup::File(path) })
+    }
+
+    /// Like [`TestDb::all`], but empty databases whose migrations were not run.
+    pub async fn all_unmigrated() -> Vec<TestDb> {
+        let mut v = vec![Self::sqlite_with(false).await];
+        if let Some(pg) = Self::postgres_with(false).await {
+            v.push(pg);
+        }
+        v
     }
 
     /// Close the store and remove its database.

@@ -4,7 +4,7 @@
 use kkig_core::demo::{DemoWorld, DEFAULT_SEED};
 use kkig_core::{Kommunkod, MunicipalityRole};
 use kkig_store::testing::TestDb;
-use kkig_store::{DemoOutcome, SessionRow, SqlStore, Store, StoreError};
+use kkig_store::{DemoOutcome, SessionRow, SignInStart, SqlStore, Store, StoreError};
 use sqlx::Row;
 
 fn code(s: &str) -> Kommunkod {
@@ -450,19 +450,20 @@ async fn accounts_audit_and_erasure_story() {
             "{label}"
         );
 
-        // Login failures are shared state.
-        s.record_login_failure(
-            &[
-                "account:anna.berg@sorsele.se".into(),
-                "address:10.0.0.1".into(),
-            ],
-            1_000,
-        )
-        .await
-        .unwrap();
+        // Sign-in failures are shared state.
+        let started = s
+            .begin_sign_in("anna.berg@sorsele.se", "10.0.0.1", 1_000)
+            .await
+            .unwrap();
+        assert!(matches!(started, SignInStart::Check(_)), "{label}");
         assert_eq!(
-            s.login_failures("address:10.0.0.1", 0).await.unwrap(),
-            vec![1_000],
+            s.sign_in_failures("anna.berg@sorsele.se", 0)
+                .await
+                .unwrap()
+                .iter()
+                .map(|f| (f.address.as_str(), f.at))
+                .collect::<Vec<_>>(),
+            vec![("10.0.0.1", 1_000)],
             "{label}"
         );
 
@@ -757,6 +758,59 @@ async fn catalogue_upserts_by_id_and_travel_matrix_replaces() {
         // The same id twice in one import is refused and writes nothing.
         let twice = vec![many[0].clone(), many[0].clone()];
         assert!(s.upsert_offerings(&twice, &cli).await.is_err(), "{label}");
+        db.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn readiness_wants_exactly_this_binarys_migrations_and_the_reference_data() {
+    use kkig_store::Readiness;
+    let reference = kkig_formats::reference::embedded().unwrap();
+    for db in TestDb::all_unmigrated().await {
+        let (s, label) = (&db.store, db.label);
+        let Readiness::Migrations { missing, unknown } = s.readiness().await.unwrap() else {
+            panic!("{label}: an unmigrated database is not ready");
+        };
+        assert!(missing.len() >= 7 && unknown.is_empty(), "{label}: {missing:?} {unknown:?}");
+        s.migrate().await.unwrap();
+        assert_eq!(
+            s.readiness().await.unwrap(),
+            Readiness::ReferenceData { empty: vec!["municipalities", "universities", "occupations"] },
+            "{label}"
+        );
+        s.seed_reference(&reference).await.unwrap();
+        assert_eq!(s.readiness().await.unwrap(), Readiness::Ready, "{label}");
+        // A newer kkig migrated the database further: this one is not fit to serve it.
+        sqlx::query(
+            "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time)
+             SELECT 29991231000001, 'from the future', success, checksum, execution_time
+             FROM _sqlx_migrations WHERE version = 20261128000001",
+        )
+        .execute(s.pool())
+        .await
+        .unwrap();
+        assert_eq!(
+            s.readiness().await.unwrap(),
+            Readiness::Migrations { missing: vec![], unknown: vec![29991231000001] },
+            "{label}"
+        );
+        // A migration whose contents differ from this binary's counts as missing.
+        sqlx::query("DELETE FROM _sqlx_migrations WHERE version = 29991231000001").execute(s.pool()).await.unwrap();
+        sqlx::query(
+            "UPDATE _sqlx_migrations SET checksum = (SELECT checksum FROM _sqlx_migrations WHERE version = 20261128000002)
+             WHERE version = 20261128000001",
+        )
+        .execute(s.pool())
+        .await
+        .unwrap();
+        assert_eq!(
+            s.readiness().await.unwrap(),
+            Readiness::Migrations { missing: vec![20261128000001], unknown: vec![] },
+            "{label}"
+        );
+        // A database that does not answer is an error, not a readiness.
+        s.close().await;
+        assert!(s.readiness().await.is_err(), "{label}");
         db.finish().await;
     }
 }

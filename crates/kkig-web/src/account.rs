@@ -8,13 +8,14 @@ use axum::http::request::Parts;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
-use kkig_core::privacy::{hash_token, throttle, MAX_FAILURES_PER_ACCOUNT, MAX_FAILURES_PER_ADDRESS, THROTTLE_WINDOW_SECS};
-use kkig_store::{Actor, TokenRecord, UserRecord};
+use kkig_core::privacy::hash_token;
+use kkig_store::{Actor, SignInStart, TokenRecord, UserRecord};
 use serde::Deserialize;
 use tower_sessions::Session;
 
 use crate::auth::{hash_password, new_secret, verify_password, MaybeUser, MIN_PASSWORD_LEN, TOKEN_PREFIX, USER_KEY};
 use crate::page::{login_redirect, render, unavailable, Chrome};
+use crate::redirect::{home_for, safe_next, see_other};
 use crate::AppState;
 
 pub fn now() -> i64 {
@@ -28,14 +29,16 @@ pub fn format_time(unix: i64) -> String {
         .unwrap_or_default()
 }
 
-/// The client's address as seen by this server (for login throttling).
+/// The client's address (for sign-in throttling): the connection's, or the forwarded one
+/// behind a trusted proxy (`crate::client_addr::client_ip`).
 pub struct ClientAddr(pub String);
 
-impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
+impl FromRequestParts<AppState> for ClientAddr {
     type Rejection = std::convert::Infallible;
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        let addr = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string());
-        Ok(ClientAddr(addr.unwrap_or_else(|| "unknown".into())))
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
+        let client = crate::client_addr::client_ip(peer, &parts.headers, &state.config.trusted_proxies);
+        Ok(ClientAddr(client.map_or_else(|| "unknown".into(), |ip| ip.to_string())))
     }
 }
 
@@ -55,17 +58,14 @@ pub struct LoginQuery {
     pub klart: Option<String>,
 }
 
-/// Only paths on this site are followed after login.
-fn safe_next(next: Option<&str>) -> String {
-    match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
-        _ => "/konto".to_string(),
-    }
+/// `next` if it is a path on this site (see [`safe_next`]), else empty.
+fn next_path(next: Option<&str>) -> String {
+    next.and_then(safe_next).unwrap_or_default().to_string()
 }
 
 pub async fn login_form(chrome: Chrome, Query(q): Query<LoginQuery>) -> Response {
     let notice = q.klart.is_some().then(|| chrome.t("login-password-set"));
-    let next = safe_next(q.next.as_deref());
+    let next = next_path(q.next.as_deref());
     render(StatusCode::OK, &LoginPage { chrome, email: String::new(), next, error: None, notice })
 }
 
@@ -86,30 +86,14 @@ pub async fn login(
     Form(form): Form<LoginForm>,
 ) -> Response {
     let email = form.email.trim().to_lowercase();
-    let next = safe_next(form.next.as_deref());
-    let keys = [format!("account:{email}"), format!("address:{addr}")];
-    let t = now();
-    let since = t - THROTTLE_WINDOW_SECS;
-    let checked = async {
-        let by_account = state.store.login_failures(&keys[0], since).await?;
-        let by_address = state.store.login_failures(&keys[1], since).await?;
-        Ok::<_, kkig_store::StoreError>(
-            throttle(&by_account, MAX_FAILURES_PER_ACCOUNT, t).and(throttle(&by_address, MAX_FAILURES_PER_ADDRESS, t)),
-        )
-    };
-    match checked.await {
+    let next = next_path(form.next.as_deref());
+    // Check the limits and count this attempt as a failure, in one transaction (an attempt
+    // that turns out right is taken back below): parallel attempts cannot all pass.
+    let attempt = match state.store.begin_sign_in(&email, &addr, now()).await {
         Err(e) => return unavailable(chrome, &e),
-        Ok(Err(retry_after)) => {
-            let minutes = ((retry_after + 59) / 60).to_string();
-            let error = Some(chrome.t1("login-throttled", "minutes", &minutes));
-            let mut res = render(StatusCode::TOO_MANY_REQUESTS, &LoginPage { chrome, email, next, error, notice: None });
-            if let Ok(v) = retry_after.to_string().parse() {
-                res.headers_mut().insert(axum::http::header::RETRY_AFTER, v);
-            }
-            return res;
-        }
-        Ok(Ok(())) => {}
-    }
+        Ok(SignInStart::Refused { retry_after }) => return throttled(chrome, email, next, retry_after),
+        Ok(SignInStart::Check(attempt)) => attempt,
+    };
     let user = match state.store.user_by_email(&email).await {
         Ok(u) => u,
         Err(e) => return unavailable(chrome, &e),
@@ -123,13 +107,15 @@ pub async fn login(
         }
     };
     let Some(user) = user.filter(|_| valid) else {
-        if let Err(e) = state.store.record_login_failure(&keys, t).await {
-            return unavailable(chrome, &e);
+        // The failure is recorded already. From an address over its own limit a wrong password
+        // is answered "too many attempts" (a right one still signs in, see above).
+        if let Some(retry_after) = attempt.address_limited {
+            return throttled(chrome, email, next, retry_after);
         }
         let error = Some(chrome.t("login-failed"));
         return render(StatusCode::UNAUTHORIZED, &LoginPage { chrome, email, next, error, notice: None });
     };
-    if let Err(e) = state.store.clear_login_failures(&keys[0]).await {
+    if let Err(e) = state.store.sign_in_succeeded(&attempt).await {
         return unavailable(chrome, &e);
     }
     // A new session id at login: an id planted before login is worthless after it.
@@ -137,7 +123,23 @@ pub async fn login(
         return unavailable(chrome, &"session store failed");
     }
     tracing::info!(user = %user.id, "signed in");
-    Redirect::to(&next).into_response()
+    // Only a path on this site is followed; without one, the role's home page.
+    if next.is_empty() {
+        see_other(&home_for(user.role, user.scope.as_deref()))
+    } else {
+        see_other(&next)
+    }
+}
+
+/// 429 with `Retry-After` and the login form saying when to try again.
+fn throttled(chrome: Chrome, email: String, next: String, retry_after: i64) -> Response {
+    let minutes = ((retry_after + 59) / 60).to_string();
+    let error = Some(chrome.t1("login-throttled", "minutes", &minutes));
+    let mut res = render(StatusCode::TOO_MANY_REQUESTS, &LoginPage { chrome, email, next, error, notice: None });
+    if let Ok(v) = retry_after.to_string().parse() {
+        res.headers_mut().insert(axum::http::header::RETRY_AFTER, v);
+    }
+    res
 }
 
 /// A real argon2id hash of a random password, for refusals that take as long as real checks.

@@ -846,7 +846,7 @@ async fn lock(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, guar
     }
     if errors.is_empty() {
         match state.store.set_allocation_lock(&ctx.period.id, &student, form.site.trim(), form.reason.trim(), &ctx.actor()).await {
-            Ok(_) => return Redirect::to(&format!("{}?klart=last#s-{student}", ctx.base())).into_response(),
+            Ok(_) => return crate::redirect::see_other(&format!("{}?klart=last#s-{student}", ctx.base())),
             Err(StoreError::Fields(e)) if e.iter().any(|e| e.field == "student") => return nf(&chrome),
             Err(StoreError::Fields(e)) => errors = lock_errors(&chrome, &e),
             Err(e) => return unavailable(chrome, &e),
@@ -861,7 +861,7 @@ async fn unlock(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, gu
         vec![("reason".to_string(), chrome.t1("alloc-error-required", "field", &chrome.t("alloc-unlock-reason")))]
     } else {
         match state.store.delete_allocation_lock(&ctx.period.id, &student, form.reason.trim(), &ctx.actor()).await {
-            Ok(true) => return Redirect::to(&format!("{}?klart=upplast#s-{student}", ctx.base())).into_response(),
+            Ok(true) => return crate::redirect::see_other(&format!("{}?klart=upplast#s-{student}", ctx.base())),
             Ok(false) => return nf(&chrome),
             Err(StoreError::Fields(e)) => lock_errors(&chrome, &e),
             Err(e) => return unavailable(chrome, &e),

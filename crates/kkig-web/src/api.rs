@@ -282,26 +282,39 @@ pub struct Health {
     pub status: String,
     /// `sqlite` or `postgres`.
     pub backend: String,
-    /// Why the database is unavailable, when it is.
+    /// When unavailable, what is wrong in general terms: `database`, `migrations` or `reference data` (details only in the log).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub error: Option<String>,
+    pub problem: Option<String>,
 }
 
-/// Whether kkig and its database answer.
+/// Whether this node can serve: the database answers, migrated exactly to this version, with the reference data.
+///
+/// Two small queries. A 503 names the problem only in general terms; the details are logged.
 #[utoipa::path(get, path = "/health", tag = "operations",
     responses(
-        (status = 200, description = "kkig and its database work", body = Health),
-        (status = 503, description = "The database does not answer", body = Health)
+        (status = 200, description = "kkig and its database work", body = Health,
+            example = json!({"status": "ok", "backend": "postgres"})),
+        (status = 503, description = "Not fit to serve: the database does not answer, its migrations are not exactly this version's, or the reference data is missing", body = Health,
+            example = json!({"status": "unavailable", "backend": "postgres", "problem": "migrations"}))
     ))]
 pub async fn health(State(state): State<AppState>) -> (StatusCode, Json<Health>) {
     let backend = state.store.backend().as_str().to_string();
-    match state.store.health().await {
-        Ok(()) => (StatusCode::OK, Json(Health { status: "ok".into(), backend, error: None })),
-        Err(e) => {
-            tracing::error!(error = %e, "health check failed");
-            (StatusCode::SERVICE_UNAVAILABLE, Json(Health { status: "unavailable".into(), backend, error: Some(e.to_string()) }))
+    let problem = match state.store.readiness().await {
+        Ok(kkig_store::Readiness::Ready) => return (StatusCode::OK, Json(Health { status: "ok".into(), backend, problem: None })),
+        Ok(kkig_store::Readiness::Migrations { missing, unknown }) => {
+            tracing::error!(?missing, ?unknown, "health: the applied migrations are not exactly this version's");
+            "migrations"
         }
-    }
+        Ok(kkig_store::Readiness::ReferenceData { empty }) => {
+            tracing::error!(?empty, "health: reference data missing (run kkig migrate)");
+            "reference data"
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "health: the database does not answer");
+            "database"
+        }
+    };
+    (StatusCode::SERVICE_UNAVAILABLE, Json(Health { status: "unavailable".into(), backend, problem: Some(problem.into()) }))
 }
 
 /// Unknown paths under /api: 404 in JSON.

@@ -4,7 +4,7 @@
 use argon2::password_hash::rand_core::{OsRng, RngCore};
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
-use axum::extract::{FromRequestParts, Request};
+use axum::extract::{FromRequestParts, Request, State};
 use axum::http::request::Parts;
 use axum::http::{header, Method, StatusCode};
 use axum::middleware::Next;
@@ -50,11 +50,25 @@ pub enum Via {
 }
 
 /// The signed-in user of a request, if any: from `Authorization: Bearer` or the session.
+///
+/// A request that carries a bearer token is authenticated by that token alone, never by the
+/// session cookie: an invalid or expired token makes it anonymous. Any other `Authorization`
+/// scheme (a proxy's `Basic` credentials, say) is ignored here, and the session counts.
 #[derive(Clone)]
 pub struct MaybeUser(pub Option<(UserRecord, Via)>);
 
-fn bearer(parts: &Parts) -> Option<&str> {
-    parts.headers.get(header::AUTHORIZATION)?.to_str().ok()?.strip_prefix("Bearer ").map(str::trim)
+/// The token of an `Authorization: Bearer TOKEN` header (the scheme name in any case), or
+/// None when the header is missing or names another scheme.
+pub fn bearer_token(headers: &axum::http::HeaderMap) -> Option<&str> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?.trim_start();
+    let (scheme, token) = value.split_once([' ', '\t']).unwrap_or((value, ""));
+    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
+}
+
+/// The enabled user of a live API token.
+async fn token_user(state: &AppState, token: &str) -> Result<Option<UserRecord>, Response> {
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    state.store.user_for_token(&hash_token(token), now).await.map_err(|e| crate::error::ApiError::from(e).into_response())
 }
 
 impl FromRequestParts<AppState> for MaybeUser {
@@ -64,12 +78,8 @@ impl FromRequestParts<AppState> for MaybeUser {
         if let Some(cached) = parts.extensions.get::<MaybeUser>() {
             return Ok(cached.clone());
         }
-        let now = time::OffsetDateTime::now_utc().unix_timestamp();
-        let found = if let Some(token) = bearer(parts) {
-            match state.store.user_for_token(&hash_token(token), now).await {
-                Ok(u) => u.map(|u| (u, Via::Token)),
-                Err(e) => return Err(crate::error::ApiError::from(e).into_response()),
-            }
+        let found = if let Some(token) = bearer_token(&parts.headers) {
+            token_user(state, token).await?.map(|u| (u, Via::Token))
         } else if let Some(session) = parts.extensions.get::<Session>().cloned() {
             match session.get::<String>(USER_KEY).await.ok().flatten() {
                 Some(id) => match state.store.user_by_id(&id).await {
@@ -89,14 +99,29 @@ impl FromRequestParts<AppState> for MaybeUser {
 
 /// Refuse state-changing requests that a browser sent on behalf of another site.
 ///
-/// Requests with a bearer token are not ambient (a browser never adds one by itself) and pass.
-/// Others must come from this site: `Sec-Fetch-Site: same-origin` (or `none`, typed by the
-/// user), or, from browsers without Fetch Metadata, an `Origin` whose host is this `Host`.
-/// A request with neither is refused.
-pub async fn csrf_guard(req: Request, next: Next) -> Response {
+/// Only a request authenticated by a valid bearer token passes unchecked (a browser never
+/// adds one by itself); the guard resolves the token and leaves the [`MaybeUser`] in the
+/// request for the handler. A request with an invalid or expired bearer token is refused with
+/// 401 (it is authenticated by that token alone, never by a cookie it may also carry). Every
+/// other state-changing request — anonymous, with a session cookie, or with another
+/// `Authorization` scheme (which a browser may well add by itself, e.g. a proxy's Basic
+/// credentials) — must come from this site: `Sec-Fetch-Site: same-origin` (or `none`, typed by
+/// the user), or, from browsers without Fetch Metadata, an `Origin` whose host is this `Host`.
+/// A request with neither is refused with 403.
+pub async fn csrf_guard(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
     let changes_state = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
-    if !changes_state || req.headers().contains_key(header::AUTHORIZATION) {
+    if !changes_state {
         return next.run(req).await;
+    }
+    if let Some(token) = bearer_token(req.headers()) {
+        return match token_user(&state, token).await {
+            Err(res) => res,
+            Ok(Some(user)) => {
+                req.extensions_mut().insert(MaybeUser(Some((user, Via::Token))));
+                next.run(req).await
+            }
+            Ok(None) => invalid_token(req.uri().path()),
+        };
     }
     let h = req.headers();
     let site = h.get("sec-fetch-site").and_then(|v| v.to_str().ok());
@@ -118,7 +143,7 @@ pub async fn csrf_guard(req: Request, next: Next) -> Response {
         if req.uri().path().starts_with("/api/") {
             return crate::error::ApiError {
                 status: StatusCode::FORBIDDEN,
-                message: "request refused: a state-changing request needs Authorization: Bearer TOKEN, or must come from kkig's own pages (Origin / Sec-Fetch-Site)".into(),
+                message: "request refused: a state-changing request needs a valid API token (Authorization: Bearer TOKEN), or must come from kkig's own pages (Origin / Sec-Fetch-Site)".into(),
             }
             .into_response();
         }
@@ -129,6 +154,21 @@ pub async fn csrf_guard(req: Request, next: Next) -> Response {
         )
             .into_response()
     }
+}
+
+
+/// 401 for a state-changing request whose bearer token is unknown, expired or revoked.
+fn invalid_token(path: &str) -> Response {
+    let message = "the API token (Authorization: Bearer) is unknown, expired or revoked";
+    if path.starts_with("/api/") {
+        return crate::error::ApiError { status: StatusCode::UNAUTHORIZED, message: message.into() }.into_response();
+    }
+    (
+        StatusCode::UNAUTHORIZED,
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        "API-nyckeln (Authorization: Bearer) är okänd, har gått ut eller återkallats. / The API token (Authorization: Bearer) is unknown, expired or revoked.",
+    )
+        .into_response()
 }
 
 #[cfg(test)]
@@ -144,6 +184,30 @@ mod tests {
         assert!(verify_password("korrekt häst batteri", &h1));
         assert!(!verify_password("korrekt hast batteri", &h1));
         assert!(!verify_password("x", "not a hash"));
+    }
+
+    #[test]
+    fn bearer_tokens_by_scheme_name_in_any_case() {
+        let cases: [(Option<&str>, Option<&str>); 10] = [
+            (Some("Bearer kkig_abc"), Some("kkig_abc")),
+            (Some("bearer kkig_abc"), Some("kkig_abc")),
+            (Some("BEARER   kkig_abc  "), Some("kkig_abc")),
+            (Some("Bearer\tkkig_abc"), Some("kkig_abc")),
+            // A bearer header without a token is a (worthless) token, not a cookie request.
+            (Some("Bearer"), Some("")),
+            (Some("Basic dXNlcjpwYXNz"), None),
+            (Some("Digest username=\"x\""), None),
+            (Some("Bearerkkig_abc"), None),
+            (Some(""), None),
+            (None, None),
+        ];
+        for (value, want) in cases {
+            let mut headers = axum::http::HeaderMap::new();
+            if let Some(v) = value {
+                headers.insert(header::AUTHORIZATION, v.parse().unwrap());
+            }
+            assert_eq!(bearer_token(&headers), want, "{value:?}");
+        }
     }
 
     #[test]

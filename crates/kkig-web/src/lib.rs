@@ -11,6 +11,7 @@ pub mod api;
 mod api_auth;
 mod assets;
 pub mod catalogue;
+pub mod client_addr;
 mod catalogue_pages;
 pub mod auth;
 mod error;
@@ -24,6 +25,7 @@ mod overview;
 mod manage;
 mod page;
 mod pages;
+mod redirect;
 mod session;
 mod vfu_pages;
 pub mod vfu_api;
@@ -59,6 +61,9 @@ pub struct WebConfig {
     pub base_url: String,
     /// Months a student's personal data is kept after their last VFU period (None = default).
     pub retention_months: Option<u32>,
+    /// Reverse proxies whose forwarded headers name the client (for sign-in throttling); the
+    /// headers of any other peer are ignored. Empty: the connection's address counts.
+    pub trusted_proxies: Vec<client_addr::Cidr>,
 }
 
 /// Shared state of every handler.
@@ -187,7 +192,7 @@ pub fn app(state: AppState) -> Router {
         .with_expiry(Expiry::OnInactivity(time::Duration::days(30)));
 
     routes().into_router()
-        .layer(middleware::from_fn(auth::csrf_guard))
+        .layer(middleware::from_fn_with_state(state.clone(), auth::csrf_guard))
         .layer(sessions)
         .layer(middleware::from_fn(log_request))
         .layer(SetResponseHeaderLayer::if_not_present(
@@ -221,6 +226,12 @@ pub async fn serve(
                 Ok(n) if n > 0 => tracing::info!(removed = n, "expired sessions removed"),
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "could not remove expired sessions"),
+            }
+            // Sign-in failures matter for 15 minutes; a day of them is kept for support.
+            match store.purge_sign_in_failures(now - 86_400).await {
+                Ok(n) if n > 0 => tracing::info!(removed = n, "old sign-in failures removed"),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "could not remove old sign-in failures"),
             }
         }
     });

@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use axum::Form;
 use crate::guard::{Check, Guard, Op, Routes, Surface};
 use kkig_core::access::{Action, Principal, Target, TargetKind};
@@ -94,7 +94,7 @@ pub fn routes() -> Routes {
 use crate::page::{nf, store, today, tri};
 
 fn see_other(to: &str) -> Response {
-    Redirect::to(to).into_response()
+    crate::redirect::see_other(to)
 }
 
 /// A refusal by the store (conflict, invalid transition) as a page naming what to do.
@@ -1838,7 +1838,10 @@ pub struct StatusForm {
 
 /// Only paths of the VFU pages are followed after a change.
 fn safe_back(back: &str, fallback: String) -> String {
-    if back.starts_with("/vfu/") && !back.contains("//") && !back.contains('\\') { back.to_string() } else { fallback }
+    match crate::redirect::safe_next(back) {
+        Some(b) if b.starts_with("/vfu/") => b.to_string(),
+        _ => fallback,
+    }
 }
 
 async fn placement_status(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, guard: Guard, Path(id): Path<String>, Form(f): Form<StatusForm>) -> Response {

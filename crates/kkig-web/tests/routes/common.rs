@@ -29,6 +29,15 @@ pub struct TestResponse {
 }
 
 impl TestResponse {
+    /// The whole answer of the router, body read.
+    pub async fn read(res: axum::response::Response) -> TestResponse {
+        let status = res.status();
+        let headers = res.headers().clone();
+        let guard = res.extensions().get::<kkig_web::GuardReport>().copied();
+        let bytes = res.into_body().collect().await.unwrap().to_bytes();
+        TestResponse { status, headers, body: String::from_utf8_lossy(&bytes).into_owned(), bytes: bytes.to_vec(), guard }
+    }
+
     pub fn json(&self) -> serde_json::Value {
         serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
     }
@@ -74,11 +83,7 @@ impl TestApp {
             req = req.header(*k, *v);
         }
         let res = router.clone().oneshot(req.body(Body::from(body.to_string())).unwrap()).await.unwrap();
-        let status = res.status();
-        let headers = res.headers().clone();
-        let guard = res.extensions().get::<kkig_web::GuardReport>().copied();
-        let bytes = res.into_body().collect().await.unwrap().to_bytes();
-        TestResponse { status, headers, body: String::from_utf8_lossy(&bytes).into_owned(), bytes: bytes.to_vec(), guard }
+        TestResponse::read(res).await
     }
 
     pub async fn finish(self) {

@@ -16,6 +16,7 @@ mod health;
 mod openapi;
 mod pages;
 mod scope_probe;
+mod signin;
 mod takeover;
 mod vfu;
 mod vfu_pages;
