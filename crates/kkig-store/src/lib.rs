@@ -121,6 +121,9 @@ pub trait Store: VfuStore + ForecastStore + AllocationStore + Send + Sync + 'sta
     async fn placement_site_counts(&self) -> Result<Vec<(Kommunkod, SiteKind, i64)>, StoreError>;
 
     async fn demo_status(&self) -> Result<Option<DemoStatus>, StoreError>;
+    /// A counter bumped by every committed write transaction except sign-in bookkeeping and
+    /// sessions: pages computed from many rows are kept per data version.
+    async fn data_version(&self) -> Result<i64, StoreError>;
     /// Fill an empty database with the demo world, in one transaction. Refuses when the
     /// database holds data that is not demo data; does nothing when this demo is already there.
     async fn load_demo(&self, world: &DemoWorld) -> Result<DemoOutcome, StoreError>;

@@ -47,7 +47,7 @@ impl SqlStore {
         now: i64,
     ) -> Result<SignInStart, StoreError> {
         let since = now - THROTTLE_WINDOW_SECS;
-        let mut tx = self.begin_write().await?;
+        let mut tx = self.begin_write_unversioned().await?;
         // Attempts for this account wait here for each other (see the module's comment).
         sqlx::query(
             "INSERT INTO sign_in_locks (account, at) VALUES ($1, $2)

@@ -140,13 +140,39 @@ impl SqlStore {
     /// (`BEGIN IMMEDIATE`): a transaction that reads first and writes later could otherwise
     /// fail with "database is locked" when another process wrote in between, because SQLite
     /// cannot wait for a lock while holding an outdated read snapshot.
+    ///
+    /// Its first statement bumps the data version ([`Store::data_version`]), so every web node
+    /// knows that pages computed from the data must be computed again. Other connections see
+    /// the new version when the transaction commits, together with the data (a rolled-back
+    /// transaction bumps nothing). On PostgreSQL the bump's row lock orders write transactions
+    /// one after another, as `BEGIN IMMEDIATE` does on SQLite; kkig's writes are short.
     pub(crate) async fn begin_write(
+        &self,
+    ) -> Result<sqlx::Transaction<'static, sqlx::Any>, StoreError> {
+        let mut tx = self.begin_write_unversioned().await?;
+        sqlx::query(
+            "INSERT INTO kkig_meta (key, value) VALUES ('data_version', '1')
+             ON CONFLICT (key) DO UPDATE SET value = CAST(CAST(kkig_meta.value AS BIGINT) + 1 AS TEXT)",
+        )
+        .execute(&mut *tx)
+        .await?;
+        Ok(tx)
+    }
+
+    /// A write transaction that changes nothing any page computes from (sign-in bookkeeping):
+    /// it leaves the data version alone.
+    pub(crate) async fn begin_write_unversioned(
         &self,
     ) -> Result<sqlx::Transaction<'static, sqlx::Any>, StoreError> {
         Ok(match self.backend {
             Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
             Backend::Postgres => self.pool.begin().await?,
         })
+    }
+
+    pub(crate) async fn data_version_impl(&self) -> Result<i64, StoreError> {
+        let v = self.meta("data_version").await?;
+        Ok(v.and_then(|v| v.parse().ok()).unwrap_or(0))
     }
 
     async fn meta(&self, key: &str) -> Result<Option<String>, StoreError> {
@@ -471,6 +497,10 @@ impl Store for SqlStore {
                 ))
             })
             .collect()
+    }
+
+    async fn data_version(&self) -> Result<i64, StoreError> {
+        self.data_version_impl().await
     }
 
     async fn demo_status(&self) -> Result<Option<DemoStatus>, StoreError> {

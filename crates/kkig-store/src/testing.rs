@@ -129,6 +129,16 @@ impl TestDb {
         Some(TestDb { store, label: "sqlite", url, cleanup: Cleanup::File(path) })
     }
 
+    /// Run one statement behind the store's back, with text parameters `$1`, `$2`, …: for
+    /// tests of what a change that no store method makes does (or does not) set off.
+    pub async fn execute_raw(&self, sql: &str, binds: &[&str]) -> u64 {
+        let mut q = sqlx::query(sql);
+        for b in binds {
+            q = q.bind(*b);
+        }
+        q.execute(&self.store.pool).await.expect("raw statement").rows_affected()
+    }
+
     /// Like [`TestDb::all`], but empty databases whose migrations were not run.
     pub async fn all_unmigrated() -> Vec<TestDb> {
         let mut v = vec![Self::sqlite_with(false).await];

@@ -814,3 +814,38 @@ async fn readiness_wants_exactly_this_binarys_migrations_and_the_reference_data(
         db.finish().await;
     }
 }
+
+#[tokio::test]
+async fn every_committed_write_bumps_the_data_version_and_nothing_else_does() {
+    use kkig_store::{Actor, ForecastStore};
+    for db in TestDb::all().await {
+        let s = &db.store;
+        let label = db.label;
+        let reference = kkig_formats::reference::embedded().unwrap();
+        s.seed_reference(&reference).await.unwrap();
+        let v0 = s.data_version().await.unwrap();
+        assert!(v0 > 0, "{label}: seeding wrote");
+        let cli = Actor::cli();
+        s.create_forecast_cluster("Tornedalen", &[code("2521"), code("2584")], &cli).await.unwrap();
+        let v1 = s.data_version().await.unwrap();
+        assert!(v1 > v0, "{label}");
+        // A refused write is rolled back, its bump with it.
+        assert!(s.create_forecast_cluster("Tornedalen", &[code("2521")], &cli).await.is_err(), "{label}");
+        assert_eq!(s.data_version().await.unwrap(), v1, "{label}");
+        // Sessions and sign-in bookkeeping change nothing any page computes from.
+        let row = SessionRow { data: "{}".into(), expiry_unix: 4_000_000_000, user_id: None };
+        assert!(s.session_create("s-1", &row).await.unwrap(), "{label}");
+        s.session_save("s-1", &row).await.unwrap();
+        s.session_delete("s-1").await.unwrap();
+        let start = s.begin_sign_in("nobody@kkig.test", "203.0.113.9", 1_900_000_000).await.unwrap();
+        assert!(matches!(start, SignInStart::Check(_)), "{label}");
+        assert_eq!(s.data_version().await.unwrap(), v1, "{label}");
+        // Another connection (another web node, `kkig import`) sees the committed version.
+        let other = SqlStore::connect(&db.url).await.unwrap();
+        assert_eq!(other.data_version().await.unwrap(), v1, "{label}");
+        other.create_forecast_cluster("Malmfälten", &[code("2584")], &cli).await.unwrap();
+        assert!(s.data_version().await.unwrap() > v1, "{label}");
+        other.close().await;
+        db.finish().await;
+    }
+}

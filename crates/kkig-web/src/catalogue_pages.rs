@@ -16,6 +16,7 @@ use crate::catalogue::{all_matching, area_from_slug, area_slug, nearest_centre, 
 use crate::error::ApiError;
 use crate::i18n::format_int;
 use crate::page::{not_found, render, unavailable, Chrome};
+use crate::public_cache::public_page;
 use crate::AppState;
 
 /// Most offerings in one export.
@@ -142,6 +143,11 @@ fn known(state_overview: &crate::Overview) -> impl Fn(Kommunkod) -> bool + '_ {
 }
 
 pub async fn page(State(state): State<AppState>, chrome: Chrome, Query(params): Query<SearchParams>) -> Response {
+    let key = chrome.clone();
+    public_page(&state, &key, search_page(state.clone(), chrome, params)).await
+}
+
+async fn search_page(state: AppState, chrome: Chrome, params: SearchParams) -> Response {
     let (overview, loaded) = match (state.overview().await, state.catalogue().await) {
         (Ok(o), Ok(l)) => (o, l),
         (Err(e), _) | (_, Err(e)) => return unavailable(chrome, &e),
@@ -437,6 +443,11 @@ pub struct PathwayPage {
 }
 
 pub async fn pathway_page(State(state): State<AppState>, chrome: Chrome, Path((slug, code)): Path<(String, String)>) -> Response {
+    let key = chrome.clone();
+    public_page(&state, &key, pathway_response(state.clone(), chrome, slug, code)).await
+}
+
+async fn pathway_response(state: AppState, chrome: Chrome, slug: String, code: String) -> Response {
     let (overview, loaded) = match (state.overview().await, state.catalogue().await) {
         (Ok(o), Ok(l)) => (o, l),
         (Err(e), _) | (_, Err(e)) => return unavailable(chrome, &e),
@@ -515,6 +526,11 @@ fn regional_rows(overview: &crate::Overview, loaded: &Loaded, days: u32) -> Vec<
 }
 
 pub async fn regional_page(State(state): State<AppState>, chrome: Chrome, Query(p): Query<DaysParam>) -> Response {
+    let key = chrome.clone();
+    public_page(&state, &key, regional_response(state.clone(), chrome, p)).await
+}
+
+async fn regional_response(state: AppState, chrome: Chrome, p: DaysParam) -> Response {
     let (overview, loaded) = match (state.overview().await, state.catalogue().await) {
         (Ok(o), Ok(l)) => (o, l),
         (Err(e), _) | (_, Err(e)) => return unavailable(chrome, &e),

@@ -8,6 +8,7 @@
 //! `Target::ForecastCluster`.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -29,6 +30,7 @@ use crate::account::signed_in;
 use crate::auth::MaybeUser;
 use crate::i18n::{format_decimal, Lang};
 use crate::page::{forbidden, not_found, render, unavailable, Chrome};
+use crate::public_cache::public_page;
 use crate::AppState;
 
 pub fn routes() -> Routes {
@@ -282,10 +284,28 @@ fn grid_view(chrome: &Chrome, g: &Grid, occupations: &[Occupation]) -> (Vec<Occu
     (heads, rows, totals, grand)
 }
 
-async fn region_data(state: &AppState) -> Result<(Vec<Municipality>, Vec<Occupation>, Vec<Computed>, Vec<ForecastCluster>), StoreError> {
-    let store = state.store.as_ref();
-    let data = Data::load(store, None).await?;
-    Ok((store.municipalities().await?, store.occupations().await?, data.all(), store.forecast_clusters().await?))
+/// The whole region's forecasts and what the regional views show with them.
+pub struct Region {
+    pub municipalities: Vec<Municipality>,
+    pub occupations: Vec<Occupation>,
+    pub computed: Vec<Computed>,
+    pub clusters: Vec<ForecastCluster>,
+}
+
+/// The regional forecast, computed once per data version ([`crate::public_cache`]).
+async fn region_data(state: &AppState) -> Result<Arc<Region>, StoreError> {
+    state
+        .public_value("forecast:region", || async {
+            let store = state.store.as_ref();
+            let data = Data::load(store, None).await?;
+            Ok(Region {
+                municipalities: store.municipalities().await?,
+                occupations: store.occupations().await?,
+                computed: data.all(),
+                clusters: store.forecast_clusters().await?,
+            })
+        })
+        .await
 }
 
 fn user_may(me: &MaybeUser, action: Action, target: &Target<'_>) -> bool {
@@ -293,12 +313,13 @@ fn user_may(me: &MaybeUser, action: Action, target: &Target<'_>) -> bool {
 }
 
 async fn region_response(state: &AppState, chrome: Chrome, me: &MaybeUser, status: StatusCode, cluster_name: String, checked: BTreeSet<String>, errors: Vec<(String, String)>) -> Response {
-    let (municipalities, occupations, computed, clusters) = match region_data(state).await {
+    let region = match region_data(state).await {
         Ok(v) => v,
         Err(e) => return unavailable(chrome, &e),
     };
-    let g = grid(&municipalities, &computed, None);
-    let (occ, rows, totals, grand_total) = grid_view(&chrome, &g, &occupations);
+    let Region { municipalities, occupations, computed: _, clusters } = region.as_ref();
+    let g = grid(municipalities, &region.computed, None);
+    let (occ, rows, totals, grand_total) = grid_view(&chrome, &g, occupations);
     let names: HashMap<Kommunkod, String> = municipalities.iter().map(|m| (m.code, m.name.clone())).collect();
     let page = RegionPage {
         demo: chrome.demo_seed.is_some(),
@@ -326,12 +347,13 @@ async fn region_response(state: &AppState, chrome: Chrome, me: &MaybeUser, statu
 }
 
 pub async fn regional_page(State(state): State<AppState>, chrome: Chrome, me: MaybeUser) -> Response {
-    region_response(&state, chrome, &me, StatusCode::OK, String::new(), BTreeSet::new(), Vec::new()).await
+    let key = chrome.clone();
+    public_page(&state, &key, region_response(&state, chrome, &me, StatusCode::OK, String::new(), BTreeSet::new(), Vec::new())).await
 }
 
 pub async fn regional_export(State(state): State<AppState>, Path(file): Path<String>) -> Response {
     match region_data(&state).await {
-        Ok((municipalities, occupations, computed, _)) => export_response(&grid_table(&grid(&municipalities, &computed, None), &occupations), &file, "prognos-regionen", "Prognos"),
+        Ok(r) => export_response(&grid_table(&grid(&r.municipalities, &r.computed, None), &r.occupations), &file, "prognos-regionen", "Prognos"),
         Err(e) => crate::error::ApiError::from(e).into_response(),
     }
 }
@@ -418,12 +440,20 @@ pub struct ClusterPage {
     pub may_delete: bool,
 }
 
-async fn cluster_data(state: &AppState, id: &str) -> Result<Option<(ForecastCluster, Grid, Vec<Occupation>, Vec<(Ssyk, Forecast)>)>, StoreError> {
+/// A cluster, its grid and its summed forecasts per occupation (None: no such cluster).
+type ClusterData = Option<(ForecastCluster, Grid, Vec<Occupation>, Vec<(Ssyk, Forecast)>)>;
+
+/// A cluster's sums, computed once per data version ([`crate::public_cache`]).
+async fn cluster_data(state: &AppState, id: &str) -> Result<Arc<ClusterData>, StoreError> {
+    state.public_value(&format!("forecast:cluster:{id}"), || cluster_sums(state, id)).await
+}
+
+async fn cluster_sums(state: &AppState, id: &str) -> Result<ClusterData, StoreError> {
     let Some(cluster) = state.store.forecast_cluster(id).await? else { return Ok(None) };
-    let (municipalities, occupations, computed, _) = region_data(state).await?;
+    let region = region_data(state).await?;
     let members: BTreeSet<Kommunkod> = cluster.members.iter().copied().collect();
-    let mine: Vec<Computed> = computed.into_iter().filter(|c| members.contains(&c.input.municipality)).collect();
-    let g = grid(&municipalities, &mine, Some(&members));
+    let mine: Vec<Computed> = region.computed.iter().filter(|c| members.contains(&c.input.municipality)).cloned().collect();
+    let g = grid(&region.municipalities, &mine, Some(&members));
     let sums = g
         .occupations
         .iter()
@@ -432,7 +462,7 @@ async fn cluster_data(state: &AppState, id: &str) -> Result<Option<(ForecastClus
             Forecast::sum(&fs).map(|f| (*s, f))
         })
         .collect();
-    Ok(Some((cluster, g, occupations, sums)))
+    Ok(Some((cluster, g, region.occupations.clone(), sums)))
 }
 
 fn cluster_years_table(sums: &[(Ssyk, Forecast)], occupations: &[Occupation]) -> Table {
@@ -451,12 +481,19 @@ fn cluster_years_table(sums: &[(Ssyk, Forecast)], occupations: &[Occupation]) ->
 }
 
 pub async fn cluster_page(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, Path(id): Path<String>) -> Response {
-    let (cluster, g, occupations, sums) = match cluster_data(&state, &id).await {
-        Ok(Some(v)) => v,
-        Ok(None) => return not_found(chrome.clone(), chrome.t1("not-found-text", "path", &chrome.display_path())),
+    let key = chrome.clone();
+    public_page(&state, &key, cluster_response(&state, chrome, &me, &id)).await
+}
+
+async fn cluster_response(state: &AppState, chrome: Chrome, me: &MaybeUser, id: &str) -> Response {
+    let data = match cluster_data(state, id).await {
+        Ok(v) => v,
         Err(e) => return unavailable(chrome, &e),
     };
-    let (occ, rows, totals, grand_total) = grid_view(&chrome, &g, &occupations);
+    let Some((cluster, g, occupations, sums)) = data.as_ref() else {
+        return not_found(chrome.clone(), chrome.t1("not-found-text", "path", &chrome.display_path()));
+    };
+    let (occ, rows, totals, grand_total) = grid_view(&chrome, g, occupations);
     let lang = chrome.lang;
     let years = sums
         .first()
@@ -471,8 +508,8 @@ pub async fn cluster_page(State(state): State<AppState>, chrome: Chrome, me: May
         .unwrap_or_default();
     let page = ClusterPage {
         demo: chrome.demo_seed.is_some(),
-        id: cluster.id,
-        name: cluster.name,
+        id: cluster.id.clone(),
+        name: cluster.name.clone(),
         base_year: g.base_year.to_string(),
         last_year: (g.base_year + HORIZON as i32).to_string(),
         occupations: occ,
@@ -480,23 +517,26 @@ pub async fn cluster_page(State(state): State<AppState>, chrome: Chrome, me: May
         totals,
         grand_total,
         years,
-        may_delete: user_may(&me, Action::Write, &Target::ForecastCluster),
+        may_delete: user_may(me, Action::Write, &Target::ForecastCluster),
         chrome,
     };
     render(StatusCode::OK, &page)
 }
 
 pub async fn cluster_export(State(state): State<AppState>, Path((id, file)): Path<(String, String)>) -> Response {
-    match cluster_data(&state, &id).await {
-        Ok(Some((_, g, occupations, sums))) => {
+    let data = match cluster_data(&state, &id).await {
+        Ok(v) => v,
+        Err(e) => return crate::error::ApiError::from(e).into_response(),
+    };
+    match data.as_ref() {
+        Some((_, g, occupations, sums)) => {
             if file.starts_with("kluster-per-ar") {
-                export_response(&cluster_years_table(&sums, &occupations), &file, "kluster-per-ar", "Per år")
+                export_response(&cluster_years_table(sums, occupations), &file, "kluster-per-ar", "Per år")
             } else {
-                export_response(&grid_table(&g, &occupations), &file, "kluster", "Kluster")
+                export_response(&grid_table(g, occupations), &file, "kluster", "Kluster")
             }
         }
-        Ok(None) => (StatusCode::NOT_FOUND, format!("no cluster {id}")).into_response(),
-        Err(e) => crate::error::ApiError::from(e).into_response(),
+        None => (StatusCode::NOT_FOUND, format!("no cluster {id}")).into_response(),
     }
 }
 
@@ -566,11 +606,17 @@ fn map_table(rows: &[(Municipality, f64, f64)]) -> Table {
 }
 
 pub async fn map_page(State(state): State<AppState>, chrome: Chrome) -> Response {
-    let (municipalities, _, computed, _) = match region_data(&state).await {
+    let key = chrome.clone();
+    public_page(&state, &key, map_response(&state, chrome)).await
+}
+
+async fn map_response(state: &AppState, chrome: Chrome) -> Response {
+    let region = match region_data(state).await {
         Ok(v) => v,
         Err(e) => return unavailable(chrome, &e),
     };
-    let rows = map_rows(&municipalities, &computed);
+    let (municipalities, computed) = (&region.municipalities, &region.computed);
+    let rows = map_rows(municipalities, computed);
     let lang = chrome.lang;
     let positions: Vec<_> = rows.iter().map(|r| r.0.position).collect();
     let width = 440.0;
@@ -633,7 +679,7 @@ pub async fn map_page(State(state): State<AppState>, chrome: Chrome) -> Response
 
 pub async fn map_export(State(state): State<AppState>, Path(file): Path<String>) -> Response {
     match region_data(&state).await {
-        Ok((municipalities, _, computed, _)) => export_response(&map_table(&map_rows(&municipalities, &computed)), &file, "prognos-karta", "Behov per 1000"),
+        Ok(r) => export_response(&map_table(&map_rows(&r.municipalities, &r.computed)), &file, "prognos-karta", "Behov per 1000"),
         Err(e) => crate::error::ApiError::from(e).into_response(),
     }
 }
@@ -983,12 +1029,17 @@ fn parse_extra(q: &ExtraQuery) -> Result<f64, String> {
 }
 
 pub async fn municipality_page(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, Path((code, ssyk)): Path<(String, String)>, Query(q): Query<ExtraQuery>) -> Response {
-    let (m, ssyk, occupation, data) = match municipality_context(&state, &code, &ssyk).await {
+    let key = chrome.clone();
+    public_page(&state, &key, municipality_response(&state, chrome, &me, &code, &ssyk, q)).await
+}
+
+async fn municipality_response(state: &AppState, chrome: Chrome, me: &MaybeUser, code: &str, ssyk: &str, q: ExtraQuery) -> Response {
+    let (m, ssyk, occupation, data) = match municipality_context(state, code, ssyk).await {
         Ok(Some(v)) => v,
         Ok(None) => return not_found(chrome.clone(), chrome.t1("not-found-text", "path", &chrome.display_path())),
         Err(e) => return unavailable(chrome, &e),
     };
-    let may_edit = user_may(&me, Action::Write, &Target::ForecastInput { municipality: m.code });
+    let may_edit = user_may(me, Action::Write, &Target::ForecastInput { municipality: m.code });
     let saved = q.saved.is_some();
     let kolada = match state.store.kolada_values(m.code).await {
         Ok(v) => v,

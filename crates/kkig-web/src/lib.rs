@@ -25,6 +25,7 @@ mod overview;
 mod manage;
 mod page;
 mod pages;
+pub mod public_cache;
 mod redirect;
 mod session;
 mod vfu_pages;
@@ -74,11 +75,12 @@ pub struct AppState {
     pub config: Arc<WebConfig>,
     overview: Arc<overview::OverviewCache>,
     catalogue: Arc<catalogue::CatalogueCache>,
+    public: Arc<public_cache::PublicCache>,
 }
 
 impl AppState {
     pub fn new(store: Arc<dyn Store>, config: WebConfig) -> Result<Self, String> {
-        Ok(Self { store, i18n: Arc::new(I18n::load()?), config: Arc::new(config), overview: Arc::default(), catalogue: Arc::default() })
+        Ok(Self { store, i18n: Arc::new(I18n::load()?), config: Arc::new(config), overview: Arc::default(), catalogue: Arc::default(), public: Arc::default() })
     }
 
     /// The region overview (cached for [`CACHE_TTL`]).
@@ -89,6 +91,22 @@ impl AppState {
     /// The searchable catalogue (rebuilt when the store's catalogue version changes).
     pub async fn catalogue(&self) -> Result<Arc<catalogue::Loaded>, StoreError> {
         self.catalogue.get(&self.store).await
+    }
+
+    /// A value computed from many rows, kept per data version ([`public_cache`]).
+    pub async fn public_value<T, F, Fut>(&self, key: &str, compute: F) -> Result<Arc<T>, StoreError>
+    where
+        T: std::any::Any + Send + Sync,
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<T, StoreError>>,
+    {
+        self.public.generation(self.store.as_ref()).await?.value(key, compute).await
+    }
+
+    /// Make this node read the data version again before it answers the next public page (it
+    /// learned of a change some other way than a write request through it).
+    pub fn recheck_data_version(&self) {
+        self.public.mark_stale();
     }
 
     /// Make this node read the overview again on its next request (after writing to it).
@@ -193,6 +211,7 @@ pub fn app(state: AppState) -> Router {
 
     routes().into_router()
         .layer(middleware::from_fn_with_state(state.clone(), auth::csrf_guard))
+        .layer(middleware::from_fn_with_state(state.clone(), public_cache::recheck_after_writes))
         .layer(sessions)
         .layer(middleware::from_fn(log_request))
         .layer(SetResponseHeaderLayer::if_not_present(

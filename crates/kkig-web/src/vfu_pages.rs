@@ -32,6 +32,7 @@ use crate::account::signed_in;
 use crate::auth::MaybeUser;
 use crate::field_errors::error_text;
 use crate::page::{forbidden, render, unavailable, Chrome, MessagePage};
+use crate::public_cache::public_page;
 use crate::AppState;
 
 /// The VFU pages, merged into the application's router.
@@ -552,6 +553,11 @@ fn contact_views(chrome: &Chrome, contacts: Vec<VfuContact>) -> Vec<ContactView>
 }
 
 async fn raci_page(State(state): State<AppState>, chrome: Chrome, Path(kod): Path<String>, Query(q): Query<RaciQuery>) -> Response {
+    let key = chrome.clone();
+    public_page(&state, &key, raci_response(state.clone(), chrome, kod, q)).await
+}
+
+async fn raci_response(state: AppState, chrome: Chrome, kod: String, q: RaciQuery) -> Response {
     let Ok(code) = Kommunkod::parse(&kod) else { return nf(&chrome) };
     let Some(m) = store!(chrome, state.store.municipality(code).await) else { return nf(&chrome) };
     let programme = match q.program.as_deref().filter(|p| !p.is_empty()) {

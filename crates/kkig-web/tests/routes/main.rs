@@ -15,6 +15,7 @@ mod guards;
 mod health;
 mod openapi;
 mod pages;
+mod public_cache;
 mod scope_probe;
 mod signin;
 mod takeover;
