@@ -6,7 +6,13 @@
 # For GET /api/v1/municipalities and GET /, wrk (64 connections, 2 threads, --latency) runs
 # for DURATION against kkig and against nginx, in this one run on this machine. Prints
 # requests/s, p99 latency and the ratio kkig/nginx of throughput; the goal is a ratio >= 0.5.
-# With --record the result is appended to bench/results.md, one dated row per target.
+# Then every public page computed from many rows (the forecast, its map, a cluster, a
+# municipality's forecast, "vem gör vad", search, a pathway, the regional table) is loaded the
+# same way and compared with kkig's start page in this run: the goal is >= 0.2 x its requests/s.
+# Last, GET /health is measured (4 connections) while GET /prognos is under full load: the goal
+# is a p99 under 20 ms.
+# With --record the results are appended to bench/results.md (kkig beside nginx) and
+# bench/public-pages.md (public pages beside the start page, /health under load).
 #
 # Environment:
 #   KKIG_BIN     kkig binary (default target/release/kkig; built with cargo if missing)
@@ -36,6 +42,19 @@ CONNECTIONS="${CONNECTIONS:-64}"
 THREADS="${THREADS:-2}"
 TARGETS=("/api/v1/municipalities" "/")
 RATIO_GOAL="0.5"
+# Public pages computed from many rows (demo data is deterministic: these exist).
+PUBLIC_PAGES=(
+  "/prognos"
+  "/prognos/karta"
+  "/prognos/kluster/lappland"
+  "/prognos/kommun/2422/2343"
+  "/vfu/kommun/2422/vem-gor-vad"
+  "/utbildning?q=sjuksk%C3%B6terska"
+  "/utbildning/bli/larare/2422"
+  "/utbildning/regionen"
+)
+PUBLIC_GOAL="0.2"
+HEALTH_GOAL_MS="20"
 
 log() { printf '%s\n' "load.sh: $*" >&2; }
 die() { log "$*"; exit 1; }
@@ -136,6 +155,10 @@ static_name() { # target path -> file name under www/
   esac
 }
 declare -A SIZE
+for page in "${PUBLIC_PAGES[@]}"; do
+  code="$(curl -s -o /dev/null -w '%{http_code}' "$KKIG_URL$page")"
+  [[ "$code" == 200 ]] || die "GET $page on kkig answered $code, expected 200"
+done
 for target in "${TARGETS[@]}"; do
   file="$TMP/www/$(static_name "$target")"
   code="$(curl -s -o "$file" -w '%{http_code}' "$KKIG_URL$target")"
@@ -237,6 +260,47 @@ for target in "${TARGETS[@]}"; do
   awk -v r="${RATIO[$target]}" -v g="$RATIO_GOAL" 'BEGIN { exit !(r >= g) }' || GOAL_MET=0
 done
 
+declare -A P_RPS P_P99 P_SIZE P_RATIO
+START_RPS="${K_RPS[/]}"
+PUBLIC_MET=1
+for page in "${PUBLIC_PAGES[@]}"; do
+  log "GET $page: kkig"
+  P_SIZE[$page]="$(curl -s -o /dev/null -w '%{size_download}' "$KKIG_URL$page")"
+  measure "$KKIG_URL$page"
+  P_RPS[$page]="$RPS" P_P99[$page]="$P99"
+  P_RATIO[$page]="$(awk -v k="$RPS" -v n="$START_RPS" 'BEGIN { printf "%.2f", (n > 0 ? k / n : 0) }')"
+  awk -v r="${P_RATIO[$page]}" -v g="$PUBLIC_GOAL" 'BEGIN { exit !(r >= g) }' || PUBLIC_MET=0
+done
+
+# /health on 4 connections while /prognos is loaded on $CONNECTIONS.
+log "GET /health during GET /prognos load"
+HEALTH_CONNECTIONS=4
+wrk -t1 -c"$CONNECTIONS" -d"$DURATION" "$KKIG_URL/prognos" >"$TMP/wrk-bg.out" 2>&1 &
+WRK_PID=$!
+sleep 0.5
+run_wrk_health() {
+  wrk -t1 -c"$HEALTH_CONNECTIONS" -d"$1" --latency "$KKIG_URL/health" >"$TMP/wrk.out" 2>&1
+}
+secs="${DURATION%s}"
+run_wrk_health "$((secs > 2 ? secs - 1 : 1))s" || { cat "$TMP/wrk.out" >&2; die "wrk failed against /health"; }
+wait "$WRK_PID" || { cat "$TMP/wrk-bg.out" >&2; die "wrk failed against /prognos"; }
+WRK_PID=""
+if grep -q 'Non-2xx or 3xx responses' "$TMP/wrk.out" "$TMP/wrk-bg.out"; then
+  cat "$TMP/wrk.out" "$TMP/wrk-bg.out" >&2
+  die "errors under load while measuring /health"
+fi
+HEALTH_P99="$(awk '
+  $1 == "99%" {
+    v = $2; unit = v; sub(/^[0-9.]+/, "", unit); sub(/[a-z]+$/, "", v)
+    if (unit == "us") v /= 1000; else if (unit == "s") v *= 1000; else if (unit == "m") v *= 60000
+    printf "%.2f\n", v
+  }' "$TMP/wrk.out")"
+HEALTH_RPS="$(awk '/Requests\/sec:/ { printf "%.0f\n", $2 }' "$TMP/wrk.out")"
+BG_RPS="$(awk '/Requests\/sec:/ { printf "%.0f\n", $2 }' "$TMP/wrk-bg.out")"
+[[ -n "$HEALTH_P99" && -n "$HEALTH_RPS" && -n "$BG_RPS" ]] || { cat "$TMP/wrk.out" >&2; die "could not parse wrk output for /health"; }
+HEALTH_MET=1
+awk -v p="$HEALTH_P99" -v g="$HEALTH_GOAL_MS" 'BEGIN { exit !(p < g) }' || HEALTH_MET=0
+
 # --- report ------------------------------------------------------------------------------------------
 echo
 row() { printf '| %-28s | %8s | %10s | %10s | %11s | %10s | %10s |\n' "$@"; }
@@ -251,6 +315,26 @@ if ((GOAL_MET)); then
   echo "Goal met: kkig >= $RATIO_GOAL x nginx throughput on every target."
 else
   echo "Goal NOT met: kkig < $RATIO_GOAL x nginx throughput on at least one target."
+fi
+
+echo
+prow() { printf '| %-36s | %8s | %10s | %10s | %12s |\n' "$@"; }
+prow target bytes "kkig req/s" "kkig p99" "÷ start page"
+prow "$(printf -- '-%.0s' {1..36})" -------- ---------- ---------- ------------
+for page in "${PUBLIC_PAGES[@]}"; do
+  prow "GET $page" "${P_SIZE[$page]}" "${P_RPS[$page]}" "${P_P99[$page]} ms" "${P_RATIO[$page]}"
+done
+echo
+if ((PUBLIC_MET)); then
+  echo "Goal met: every public page >= $PUBLIC_GOAL x the start page's throughput ($START_RPS req/s)."
+else
+  echo "Goal NOT met: a public page < $PUBLIC_GOAL x the start page's throughput ($START_RPS req/s)."
+fi
+echo "GET /health during GET /prognos load ($BG_RPS req/s): p99 $HEALTH_P99 ms, $HEALTH_RPS req/s on $HEALTH_CONNECTIONS connections."
+if ((HEALTH_MET)); then
+  echo "Goal met: /health p99 < $HEALTH_GOAL_MS ms under load."
+else
+  echo "Goal NOT met: /health p99 >= $HEALTH_GOAL_MS ms under load."
 fi
 
 if ((RECORD)); then
@@ -278,5 +362,26 @@ EOF
       "${K_RPS[$target]}" "${K_P99[$target]}" "${N_RPS[$target]}" "${N_P99[$target]}" \
       "${RATIO[$target]}" >>"$results"
   done
-  log "recorded in ${results#"$ROOT"/}"
+  public="$ROOT/bench/public-pages.md"
+  if [[ ! -s "$public" ]]; then
+    cat >"$public" <<'EOF'
+# Public pages beside the start page
+
+Appended by `bench/load.sh --record`: each public page computed from many rows, loaded by wrk
+(64 connections, 2 threads) in the same run as kkig's start page; the goal is at least 0.2 ×
+the start page's requests/s. The last row of each run is `GET /health` (4 connections) while
+`GET /prognos` is under full load; the goal is a p99 under 20 ms.
+
+| date (UTC) | commit | binary | CPUs | duration | target | bytes | req/s | p99 ms | ÷ start page |
+|---|---|---|---|---|---|---|---|---|---|
+EOF
+  fi
+  for page in "${PUBLIC_PAGES[@]}"; do
+    printf '| %s | %s | %s | %s | %s | `GET %s` | %s | %s | %s | %s |\n' \
+      "$date_utc" "$commit" "$binary" "$(nproc)" "$DURATION" "$page" "${P_SIZE[$page]}" \
+      "${P_RPS[$page]}" "${P_P99[$page]}" "${P_RATIO[$page]}" >>"$public"
+  done
+  printf '| %s | %s | %s | %s | %s | `GET /health` during `GET /prognos` (%s req/s) | – | %s | %s | – |\n' \
+    "$date_utc" "$commit" "$binary" "$(nproc)" "$DURATION" "$BG_RPS" "$HEALTH_RPS" "$HEALTH_P99" >>"$public"
+  log "recorded in ${results#"$ROOT"/} and ${public#"$ROOT"/}"
 fi
