@@ -31,19 +31,10 @@ fn k(s: &str) -> Option<Kommunkod> {
 /// The comparison query set (keep in step with README.md).
 fn queries() -> Vec<(&'static str, SearchQuery)> {
     vec![
-        (
-            "Q01 text: sjuksköterska",
-            SearchQuery::text("sjuksköterska"),
-        ),
+        ("Q01 text: sjuksköterska", SearchQuery::text("sjuksköterska")),
         ("Q02 text: lärare", SearchQuery::text("lärare")),
-        (
-            "Q03 text: socionom distans",
-            SearchQuery::text("socionom distans"),
-        ),
-        (
-            "Q04 text typo: sjukskoterska",
-            SearchQuery::text("sjukskoterska"),
-        ),
+        ("Q03 text: socionom distans", SearchQuery::text("socionom distans")),
+        ("Q04 text typo: sjukskoterska", SearchQuery::text("sjukskoterska")),
         (
             "Q05 text: specialistsjuksköterska psykiatrisk vård",
             SearchQuery::text("specialistsjuksköterska psykiatrisk vård"),
@@ -176,14 +167,8 @@ fn dump(g: &Generated, dir: &str) {
     );
     for o in &g.offerings {
         let towns: Vec<&str> = o.sites.iter().map(|s| s.town.as_str()).collect();
-        let areas: Vec<&str> = o
-            .areas(&g.occupation_areas)
-            .iter()
-            .map(|a| a.as_str())
-            .collect();
-        let term = StartTerm::of_date(&o.start)
-            .map(|t| t.to_string())
-            .unwrap_or_default();
+        let areas: Vec<&str> = o.areas(&g.occupation_areas).iter().map(|a| a.as_str()).collect();
+        let term = StartTerm::of_date(&o.start).map(|t| t.to_string()).unwrap_or_default();
         let place = o
             .meeting_place()
             .map(|p| p.municipality.to_string())
@@ -246,19 +231,11 @@ fn main() {
     }
     {
         let mut group = c.benchmark_group("build");
-        group
-            .sample_size(10)
-            .measurement_time(Duration::from_secs(30));
+        group.sample_size(10).measurement_time(Duration::from_secs(30));
         group.bench_function(format!("{n} offerings"), |b| {
             b.iter_batched(
                 || g.offerings.clone(),
-                |offerings| {
-                    black_box(
-                        Catalogue::build(offerings, &g.occupation_areas)
-                            .unwrap()
-                            .len(),
-                    )
-                },
+                |offerings| black_box(Catalogue::build(offerings, &g.occupation_areas).unwrap().len()),
                 criterion::BatchSize::LargeInput,
             )
         });

@@ -52,7 +52,9 @@ fn write_out(path: Option<&PathBuf>, bytes: &[u8]) -> anyhow::Result<()> {
         Some(p) => std::fs::write(p, bytes).with_context(|| format!("cannot write {}", p.display())),
         None => {
             let mut out = std::io::stdout().lock();
-            out.write_all(bytes).and_then(|_| out.flush()).context("cannot write to standard output")
+            out.write_all(bytes)
+                .and_then(|_| out.flush())
+                .context("cannot write to standard output")
         }
     }
 }
@@ -67,10 +69,14 @@ fn pct(part: usize, whole: usize) -> f64 {
 
 pub fn allocate(args: &AllocateArgs) -> anyhow::Result<()> {
     let t0 = Instant::now();
-    let bytes = std::fs::read(&args.input).map_err(|e| input_error(format!("cannot read {}: {e}", args.input.display())))?;
-    let instance = allocation::parse_instance(&bytes).map_err(|e| input_error(format!("{}: {e}", args.input.display())))?;
+    let bytes =
+        std::fs::read(&args.input).map_err(|e| input_error(format!("cannot read {}: {e}", args.input.display())))?;
+    let instance =
+        allocation::parse_instance(&bytes).map_err(|e| input_error(format!("{}: {e}", args.input.display())))?;
     drop(bytes);
-    let v = instance.validate().map_err(|e| input_error(format!("{}: {e}", args.input.display())))?;
+    let v = instance
+        .validate()
+        .map_err(|e| input_error(format!("{}: {e}", args.input.display())))?;
     let t1 = Instant::now();
     let result = allocation::solve(&v);
     let t2 = Instant::now();
@@ -91,9 +97,17 @@ pub fn allocate(args: &AllocateArgs) -> anyhow::Result<()> {
         s.students - s.placed,
         result.objective
     );
-    let _ = writeln!(e, "placed in their home municipality: {} ({:.1} % of the placed)", s.placed_home, pct(s.placed_home, s.placed));
-    let buckets: Vec<String> =
-        BUCKET_LABELS.iter().zip(s.buckets).map(|(l, n)| format!("{l} min {:.1} %", pct(n, s.placed))).collect();
+    let _ = writeln!(
+        e,
+        "placed in their home municipality: {} ({:.1} % of the placed)",
+        s.placed_home,
+        pct(s.placed_home, s.placed)
+    );
+    let buckets: Vec<String> = BUCKET_LABELS
+        .iter()
+        .zip(s.buckets)
+        .map(|(l, n)| format!("{l} min {:.1} %", pct(n, s.placed)))
+        .collect();
     let _ = writeln!(
         e,
         "travel of the placed: min {}, quartiles {} / {} / {}, max {} minutes; {}",
@@ -121,7 +135,9 @@ pub fn allocate(args: &AllocateArgs) -> anyhow::Result<()> {
 pub fn demo_instance(args: &DemoInstanceArgs) -> anyhow::Result<()> {
     if let Some(f) = args.capacity_factor {
         if !(f.is_finite() && (0.0..=1000.0).contains(&f)) {
-            return Err(input_error(format!("--capacity-factor must be between 0 and 1000, got {f}")));
+            return Err(input_error(format!(
+                "--capacity-factor must be between 0 and 1000, got {f}"
+            )));
         }
     }
     if args.students > 10_000_000 || args.sites > 10_000_000 {

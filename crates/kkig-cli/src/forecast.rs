@@ -28,12 +28,20 @@ pub fn run(args: &ForecastArgs) -> anyhow::Result<()> {
     let input_error = |m: String| anyhow::Error::new(InputError(m));
     let mut bytes = Vec::new();
     if args.input.as_os_str() == "-" {
-        std::io::stdin().read_to_end(&mut bytes).map_err(|e| input_error(format!("cannot read standard input: {e}")))?;
+        std::io::stdin()
+            .read_to_end(&mut bytes)
+            .map_err(|e| input_error(format!("cannot read standard input: {e}")))?;
     } else {
-        bytes = std::fs::read(&args.input).map_err(|e| input_error(format!("cannot read {}: {e}", args.input.display())))?;
+        bytes = std::fs::read(&args.input)
+            .map_err(|e| input_error(format!("cannot read {}: {e}", args.input.display())))?;
     }
-    let text = std::str::from_utf8(&bytes)
-        .map_err(|e| input_error(format!("{} is not UTF-8 text (byte {})", args.input.display(), e.valid_up_to())))?;
+    let text = std::str::from_utf8(&bytes).map_err(|e| {
+        input_error(format!(
+            "{} is not UTF-8 text (byte {})",
+            args.input.display(),
+            e.valid_up_to()
+        ))
+    })?;
     let case = kkig_core::forecast::parse_case(text).map_err(|e| input_error(e.to_string()))?;
     let result = kkig_core::forecast::forecast(&case).map_err(|e| input_error(e.to_string()))?;
     let out = match args.format {
@@ -45,5 +53,8 @@ pub fn run(args: &ForecastArgs) -> anyhow::Result<()> {
         ForecastFormat::Csv => result.to_csv(),
     };
     let mut stdout = std::io::stdout().lock();
-    stdout.write_all(out.as_bytes()).and_then(|_| stdout.flush()).context("cannot write to standard output")
+    stdout
+        .write_all(out.as_bytes())
+        .and_then(|_| stdout.flush())
+        .context("cannot write to standard output")
 }

@@ -49,9 +49,14 @@ fn input_error(message: String) -> anyhow::Error {
 pub async fn population(database_url: &str, args: PopulationArgs) -> anyhow::Result<()> {
     let bytes = read_file(&args.file)?;
     let name = args.file.display().to_string();
-    let mut query = PopulationQuery { sum_sexes: true, select: Vec::new() };
+    let mut query = PopulationQuery {
+        sum_sexes: true,
+        select: Vec::new(),
+    };
     for s in &args.select {
-        let (d, c) = s.split_once('=').ok_or_else(|| input_error(format!("--select {s:?}: expected DIMENSION=CODE")))?;
+        let (d, c) = s
+            .split_once('=')
+            .ok_or_else(|| input_error(format!("--select {s:?}: expected DIMENSION=CODE")))?;
         query.select.push((d.trim().to_string(), c.trim().to_string()));
     }
     let table = parse_population(&name, &bytes, &query).map_err(|e| input_error(e.to_string()))?;
@@ -62,14 +67,36 @@ pub async fn population(database_url: &str, args: PopulationArgs) -> anyhow::Res
             .rows
             .iter()
             .filter(|r| known.contains(&r.kommunkod))
-            .map(|r| (r.kommunkod, PopulationCell { age: r.age, year: r.year, value: r.value, projection: args.projection }))
+            .map(|r| {
+                (
+                    r.kommunkod,
+                    PopulationCell {
+                        age: r.age,
+                        year: r.year,
+                        value: r.value,
+                        projection: args.projection,
+                    },
+                )
+            })
             .collect();
-        let ignored: BTreeSet<String> = table.rows.iter().filter(|r| !known.contains(&r.kommunkod)).map(|r| r.kommunkod.to_string()).collect();
+        let ignored: BTreeSet<String> = table
+            .rows
+            .iter()
+            .filter(|r| !known.contains(&r.kommunkod))
+            .map(|r| r.kommunkod.to_string())
+            .collect();
         let municipalities: BTreeSet<_> = cells.iter().map(|c| c.0).collect();
         let n = store.import_population(&cells, &name, &Actor::cli()).await?;
         let what = if args.projection { "projected" } else { "observed" };
-        println!("{name}: {n} {what} population cells of {} municipalities imported{}", municipalities.len(),
-            if ignored.is_empty() { String::new() } else { format!(" ({} municipalities not known to kkig left out)", ignored.len()) });
+        println!(
+            "{name}: {n} {what} population cells of {} municipalities imported{}",
+            municipalities.len(),
+            if ignored.is_empty() {
+                String::new()
+            } else {
+                format!(" ({} municipalities not known to kkig left out)", ignored.len())
+            }
+        );
         Ok(())
     }
     .await;
@@ -114,7 +141,10 @@ pub async fn staff(database_url: &str, args: StaffArgs) -> anyhow::Result<()> {
         let mut inputs = Vec::new();
         for p in &profiles {
             // Keep what the municipality set (vacancies, completion share, parameters).
-            let mut input = store.forecast_input(p.kommunkod, p.ssyk).await?.unwrap_or_else(|| ForecastInput::new(p.kommunkod, p.ssyk, base_year));
+            let mut input = store
+                .forecast_input(p.kommunkod, p.ssyk)
+                .await?
+                .unwrap_or_else(|| ForecastInput::new(p.kommunkod, p.ssyk, base_year));
             input.base_year = base_year;
             input.staff_by_age = p.staff_by_age.clone();
             inputs.push(input);
@@ -126,9 +156,15 @@ pub async fn staff(database_url: &str, args: StaffArgs) -> anyhow::Result<()> {
             }
             Err(StoreError::Items(items)) => {
                 for (i, e) in &items {
-                    eprintln!("rejected: {name}: {} {}: {e}", profiles[*i].kommunkod, profiles[*i].ssyk);
+                    eprintln!(
+                        "rejected: {name}: {} {}: {e}",
+                        profiles[*i].kommunkod, profiles[*i].ssyk
+                    );
                 }
-                Err(input_error(format!("{} invalid profile(s) in {name}; nothing was written", items.len())))
+                Err(input_error(format!(
+                    "{} invalid profile(s) in {name}; nothing was written",
+                    items.len()
+                )))
             }
             Err(e) => Err(e.into()),
         }

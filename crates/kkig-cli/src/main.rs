@@ -8,8 +8,8 @@ use std::sync::Arc;
 
 use anyhow::{bail, Context};
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use kkig_core::demo::{DemoWorld, DEFAULT_SEED};
 use kkig_core::access::{check_scope, Role};
+use kkig_core::demo::{DemoWorld, DEFAULT_SEED};
 use kkig_store::{Actor, DemoOutcome, NewUser, SqlStore, Store, DEFAULT_DATABASE_URL};
 
 /// mimalloc instead of the system allocator: a search answer makes many short-lived
@@ -205,7 +205,12 @@ struct ServeArgs {
     /// A reverse proxy in front of kkig (an address or a CIDR network, e.g. 10.0.0.0/8);
     /// repeatable, or comma-separated in the variable. Only from these peers are the client's
     /// address taken from Forwarded / X-Forwarded-For (for sign-in throttling). Default: none.
-    #[arg(long = "trusted-proxy", value_name = "CIDR", env = "KKIG_TRUSTED_PROXIES", value_delimiter = ',')]
+    #[arg(
+        long = "trusted-proxy",
+        value_name = "CIDR",
+        env = "KKIG_TRUSTED_PROXIES",
+        value_delimiter = ','
+    )]
     trusted_proxies: Vec<kkig_web::client_addr::Cidr>,
 }
 
@@ -264,7 +269,10 @@ fn init_logging() {
 async fn open(url: &str) -> anyhow::Result<Arc<SqlStore>> {
     let store = SqlStore::connect(url).await?;
     let reference = kkig_formats::reference::embedded().context("embedded reference data")?;
-    store.seed_reference(&reference).await.context("seeding reference data")?;
+    store
+        .seed_reference(&reference)
+        .await
+        .context("seeding reference data")?;
     Ok(Arc::new(store))
 }
 
@@ -272,12 +280,10 @@ async fn load_demo(store: &SqlStore, seed: u64) -> anyhow::Result<()> {
     let reference = kkig_formats::reference::embedded()?;
     let world = DemoWorld::generate(seed, &reference);
     match store.load_demo(&world).await? {
-        DemoOutcome::Loaded { placement_sites, learning_centres } => tracing::info!(
-            seed,
+        DemoOutcome::Loaded {
             placement_sites,
             learning_centres,
-            "demo world loaded"
-        ),
+        } => tracing::info!(seed, placement_sites, learning_centres, "demo world loaded"),
         DemoOutcome::AlreadyLoaded(status) => {
             tracing::info!(seed = status.seed, "demo world already loaded")
         }
@@ -338,7 +344,9 @@ async fn serve(database_url: &str, base_url: &str, args: ServeArgs) -> anyhow::R
         "kkig is serving on http://{}",
         args.addr
     );
-    kkig_web::serve(listener, state, shutdown_signal()).await.context("serving")?;
+    kkig_web::serve(listener, state, shutdown_signal())
+        .await
+        .context("serving")?;
     store.close().await;
     Ok(())
 }
@@ -375,7 +383,9 @@ fn write_output(path: Option<&std::path::Path>, bytes: &[u8], binary: bool) -> a
             if binary && std::io::IsTerminal::is_terminal(&out) {
                 bail!("XLSX is binary: give --output FILE or redirect standard output to a file");
             }
-            out.write_all(bytes).and_then(|_| out.flush()).context("cannot write to standard output")
+            out.write_all(bytes)
+                .and_then(|_| out.flush())
+                .context("cannot write to standard output")
         }
     }
 }
@@ -389,7 +399,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Import(cmd) => import(&cli.database_url, cmd).await,
         Command::Migrate => {
             let store = open(&cli.database_url).await?;
-            tracing::info!(backend = store.backend().as_str(), "database is migrated and reference data seeded");
+            tracing::info!(
+                backend = store.backend().as_str(),
+                "database is migrated and reference data seeded"
+            );
             store.close().await;
             Ok(())
         }
@@ -410,7 +423,14 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
 async fn reset_path(store: &SqlStore, user_id: &str) -> anyhow::Result<String> {
     let secret = kkig_web::auth::new_secret();
     let expires = time::OffsetDateTime::now_utc().unix_timestamp() + 7 * 86_400;
-    store.create_password_reset(user_id, &kkig_core::privacy::hash_token(&secret), expires, &Actor::cli()).await?;
+    store
+        .create_password_reset(
+            user_id,
+            &kkig_core::privacy::hash_token(&secret),
+            expires,
+            &Actor::cli(),
+        )
+        .await?;
     Ok(format!("/losenord/{secret}"))
 }
 
@@ -463,7 +483,9 @@ async fn audit(database_url: &str, since: &str, json: bool) -> anyhow::Result<()
     let date = time::Date::parse(since, time::macros::format_description!("[year]-[month]-[day]"))
         .with_context(|| format!("--since {since:?} is not a date YYYY-MM-DD"))?;
     let store = open(database_url).await?;
-    let entries = store.audit_since(date.midnight().assume_utc().unix_timestamp(), i64::MAX).await;
+    let entries = store
+        .audit_since(date.midnight().assume_utc().unix_timestamp(), i64::MAX)
+        .await;
     store.close().await;
     for e in entries? {
         if json {
@@ -473,9 +495,21 @@ async fn audit(database_url: &str, since: &str, json: bool) -> anyhow::Result<()
             let change = if e.redacted {
                 "(erased on request)".to_string()
             } else {
-                format!("{} -> {}", e.before.as_deref().unwrap_or("-"), e.after.as_deref().unwrap_or("-"))
+                format!(
+                    "{} -> {}",
+                    e.before.as_deref().unwrap_or("-"),
+                    e.after.as_deref().unwrap_or("-")
+                )
             };
-            println!("{} {:<20} {:<7} {} {} {}", at.date().to_string() + " " + &at.time().to_string()[..8], e.actor, e.action, e.entity, e.entity_id, change);
+            println!(
+                "{} {:<20} {:<7} {} {} {}",
+                at.date().to_string() + " " + &at.time().to_string()[..8],
+                e.actor,
+                e.action,
+                e.entity,
+                e.entity_id,
+                change
+            );
         }
     }
     Ok(())
@@ -587,12 +621,16 @@ async fn import(database_url: &str, cmd: ImportCommand) -> anyhow::Result<()> {
                 for e in &errors {
                     eprintln!("rejected: {e}");
                 }
-                anyhow::Error::new(InputError(format!("{} invalid row(s) in {name}; nothing was written", errors.len())))
+                anyhow::Error::new(InputError(format!(
+                    "{} invalid row(s) in {name}; nothing was written",
+                    errors.len()
+                )))
             })?;
             let pairs = kkig_formats::kommunkod_pairs(&rows);
             let store = open(database_url).await?;
             let result = async {
-                let known: std::collections::BTreeSet<_> = store.municipalities().await?.into_iter().map(|m| m.code).collect();
+                let known: std::collections::BTreeSet<_> =
+                    store.municipalities().await?.into_iter().map(|m| m.code).collect();
                 let unknown: Vec<String> = pairs
                     .iter()
                     .flat_map(|(a, b, _)| [a, b])
@@ -609,7 +647,14 @@ async fn import(database_url: &str, cmd: ImportCommand) -> anyhow::Result<()> {
                 }
                 let n = store.replace_travel_matrix(&pairs, &Actor::cli()).await?;
                 let ignored = rows.len() - pairs.len();
-                println!("{name}: {n} measured travel times between municipalities imported{}", if ignored > 0 { format!(" ({ignored} rows between sites kept out: only municipality pairs are used)") } else { String::new() });
+                println!(
+                    "{name}: {n} measured travel times between municipalities imported{}",
+                    if ignored > 0 {
+                        format!(" ({ignored} rows between sites kept out: only municipality pairs are used)")
+                    } else {
+                        String::new()
+                    }
+                );
                 Ok(())
             }
             .await;

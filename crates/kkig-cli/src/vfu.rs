@@ -7,7 +7,6 @@ use clap::Args;
 use kkig_formats::vfu::{item_errors, parse_periods, parse_sites, parse_students, parse_supervisors, ParsedRows};
 use kkig_store::{Actor, ImportReport, Store, StoreError, VfuStore};
 
-
 use crate::{open, read_file, InputError};
 
 /// The arguments of every VFU import.
@@ -48,7 +47,13 @@ fn check<T>(name: &str, parsed: &ParsedRows<T>, skip_invalid: bool) -> anyhow::R
     for e in &parsed.errors {
         eprintln!("rejected: {e}");
     }
-    let rejected = parsed.errors.iter().filter_map(|e| e.row).collect::<std::collections::BTreeSet<_>>().len().max(usize::from(!parsed.errors.is_empty()));
+    let rejected = parsed
+        .errors
+        .iter()
+        .filter_map(|e| e.row)
+        .collect::<std::collections::BTreeSet<_>>()
+        .len()
+        .max(usize::from(!parsed.errors.is_empty()));
     if rejected > 0 && !skip_invalid {
         return Err(input_error(format!(
             "{} error(s) in {name}; nothing was written (fix them, or use --skip-invalid to write the {} valid rows)",
@@ -84,22 +89,46 @@ pub async fn import(database_url: &str, kind: Kind, args: ImportArgs) -> anyhow:
             Kind::Sites => {
                 let p = parse_sites(&name, &bytes, &ctx);
                 let rejected = check(&name, &p, args.skip_invalid)?;
-                (store.import_placement_sites(&p.values(), &actor).await.map_err(|e| store_error(&name, &p, e))?, rejected)
+                (
+                    store
+                        .import_placement_sites(&p.values(), &actor)
+                        .await
+                        .map_err(|e| store_error(&name, &p, e))?,
+                    rejected,
+                )
             }
             Kind::Supervisors => {
                 let p = parse_supervisors(&name, &bytes, &ctx);
                 let rejected = check(&name, &p, args.skip_invalid)?;
-                (store.import_supervisors(&p.values(), &actor).await.map_err(|e| store_error(&name, &p, e))?, rejected)
+                (
+                    store
+                        .import_supervisors(&p.values(), &actor)
+                        .await
+                        .map_err(|e| store_error(&name, &p, e))?,
+                    rejected,
+                )
             }
             Kind::Students => {
                 let p = parse_students(&name, &bytes, &ctx);
                 let rejected = check(&name, &p, args.skip_invalid)?;
-                (store.import_vfu_students(&p.values(), &actor).await.map_err(|e| store_error(&name, &p, e))?, rejected)
+                (
+                    store
+                        .import_vfu_students(&p.values(), &actor)
+                        .await
+                        .map_err(|e| store_error(&name, &p, e))?,
+                    rejected,
+                )
             }
             Kind::Periods => {
                 let p = parse_periods(&name, &bytes, &ctx);
                 let rejected = check(&name, &p, args.skip_invalid)?;
-                (store.import_vfu_periods(&p.values(), &actor).await.map_err(|e| store_error(&name, &p, e))?, rejected)
+                (
+                    store
+                        .import_vfu_periods(&p.values(), &actor)
+                        .await
+                        .map_err(|e| store_error(&name, &p, e))?,
+                    rejected,
+                )
             }
         };
         println!(
@@ -180,13 +209,17 @@ enum TableFormat {
 }
 
 fn kommunkod(s: Option<String>) -> anyhow::Result<Option<kkig_core::Kommunkod>> {
-    s.map(|s| kkig_core::Kommunkod::parse(&s).map_err(|e| input_error(format!("--municipality: {e}")))).transpose()
+    s.map(|s| kkig_core::Kommunkod::parse(&s).map_err(|e| input_error(format!("--municipality: {e}"))))
+        .transpose()
 }
 
 fn write_table(table: kkig_formats::Table, sheet: &str, out: &Output) -> anyhow::Result<()> {
     let (bytes, binary) = match out.format {
         TableFormat::Csv => (table.to_swedish_csv(), false),
-        TableFormat::Xlsx => (table.to_xlsx(sheet).map_err(|e| anyhow::anyhow!("writing XLSX: {e}"))?, true),
+        TableFormat::Xlsx => (
+            table.to_xlsx(sheet).map_err(|e| anyhow::anyhow!("writing XLSX: {e}"))?,
+            true,
+        ),
     };
     crate::write_output(out.output.as_deref(), &bytes, binary)
 }
@@ -196,9 +229,21 @@ pub async fn export(database_url: &str, what: ExportVfu) -> anyhow::Result<()> {
     let store = open(database_url).await?;
     let result = async {
         match what {
-            ExportVfu::Placements { site, municipality, out } => {
-                let audience = if site.is_some() { PlacementAudience::Site } else { PlacementAudience::Municipality };
-                let filter = kkig_store::PlacementFilter { site_id: site, site_municipality: kommunkod(municipality)?, ..Default::default() };
+            ExportVfu::Placements {
+                site,
+                municipality,
+                out,
+            } => {
+                let audience = if site.is_some() {
+                    PlacementAudience::Site
+                } else {
+                    PlacementAudience::Municipality
+                };
+                let filter = kkig_store::PlacementFilter {
+                    site_id: site,
+                    site_municipality: kommunkod(municipality)?,
+                    ..Default::default()
+                };
                 let lines = store.placement_lines(&filter).await?;
                 write_table(placements_table(&lines, audience), "Placeringar", &out)
             }

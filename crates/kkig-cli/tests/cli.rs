@@ -6,7 +6,9 @@ use std::time::{Duration, Instant};
 
 fn kkig() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_kkig"));
-    c.env_remove("KKIG_DATABASE_URL").env("KKIG_LOG", "warn").env_remove("RUST_BACKTRACE");
+    c.env_remove("KKIG_DATABASE_URL")
+        .env("KKIG_LOG", "warn")
+        .env_remove("RUST_BACKTRACE");
     c
 }
 
@@ -34,7 +36,13 @@ fn assert_one_line_error(o: &Output, want: &str) {
 
 #[test]
 fn help_explains_every_command() {
-    for args in [&["--help"][..], &["serve", "--help"], &["migrate", "--help"], &["demo", "--help"], &["export", "municipalities", "--help"]] {
+    for args in [
+        &["--help"][..],
+        &["serve", "--help"],
+        &["migrate", "--help"],
+        &["demo", "--help"],
+        &["export", "municipalities", "--help"],
+    ] {
         let o = kkig().args(args).output().unwrap();
         assert!(o.status.success(), "{args:?}");
         let out = String::from_utf8_lossy(&o.stdout);
@@ -67,15 +75,38 @@ fn migrate_then_demo_is_idempotent_and_export_writes_every_format() {
     assert_eq!(v[0]["code"], "2506");
 
     let csv_path = dir.path().join("kommuner.csv");
-    let o = run(&["export", "municipalities", "--format", "csv", "--output", csv_path.to_str().unwrap()], &db);
+    let o = run(
+        &[
+            "export",
+            "municipalities",
+            "--format",
+            "csv",
+            "--output",
+            csv_path.to_str().unwrap(),
+        ],
+        &db,
+    );
     assert!(o.status.success(), "{}", stderr(&o));
     let csv = std::fs::read(&csv_path).unwrap();
     assert!(csv.starts_with("\u{feff}code;name;county_code".as_bytes()));
     let text = String::from_utf8(csv).unwrap();
-    assert!(text.contains("2422;Sorsele;24;Västerbottens län;Sorsele;65,5333;17,5333;2387;2023;participant\r\n"), "{text}");
+    assert!(
+        text.contains("2422;Sorsele;24;Västerbottens län;Sorsele;65,5333;17,5333;2387;2023;participant\r\n"),
+        "{text}"
+    );
 
     let xlsx_path = dir.path().join("kommuner.xlsx");
-    let o = run(&["export", "municipalities", "--format", "xlsx", "-o", xlsx_path.to_str().unwrap()], &db);
+    let o = run(
+        &[
+            "export",
+            "municipalities",
+            "--format",
+            "xlsx",
+            "-o",
+            xlsx_path.to_str().unwrap(),
+        ],
+        &db,
+    );
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(&std::fs::read(&xlsx_path).unwrap()[..2], b"PK");
 
@@ -85,18 +116,31 @@ fn migrate_then_demo_is_idempotent_and_export_writes_every_format() {
 
 #[test]
 fn bad_database_urls_fail_with_one_clear_line() {
-    let o = kkig().args(["--database-url", "mysql://root@localhost/x", "migrate"]).output().unwrap();
+    let o = kkig()
+        .args(["--database-url", "mysql://root@localhost/x", "migrate"])
+        .output()
+        .unwrap();
     assert_one_line_error(&o, "unsupported database URL \"mysql://root@localhost/x\"");
 
-    let o = kkig().args(["--database-url", "sqlite:///no/such/dir/kkig.db", "migrate"]).output().unwrap();
+    let o = kkig()
+        .args(["--database-url", "sqlite:///no/such/dir/kkig.db", "migrate"])
+        .output()
+        .unwrap();
     assert_one_line_error(&o, "cannot open database sqlite:///no/such/dir/kkig.db");
 
     // Unreachable PostgreSQL (nothing listens on port 1).
-    let o = kkig().args(["--database-url", "postgres://kkig@127.0.0.1:1/kkig", "migrate"]).output().unwrap();
+    let o = kkig()
+        .args(["--database-url", "postgres://kkig@127.0.0.1:1/kkig", "migrate"])
+        .output()
+        .unwrap();
     assert_one_line_error(&o, "cannot open database postgres://kkig@127.0.0.1:1/kkig");
 
     // The environment variable works like the flag.
-    let o = kkig().env("KKIG_DATABASE_URL", "mysql://x").arg("migrate").output().unwrap();
+    let o = kkig()
+        .env("KKIG_DATABASE_URL", "mysql://x")
+        .arg("migrate")
+        .output()
+        .unwrap();
     assert_one_line_error(&o, "unsupported database URL \"mysql://x\"");
 }
 
@@ -129,7 +173,11 @@ impl Drop for Server {
 }
 
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 fn http_get(addr: &str, path: &str) -> Option<String> {
@@ -181,16 +229,39 @@ fn serve_demo_answers_and_port_in_use_is_one_line() {
 fn trusted_proxies_are_networks_or_addresses() {
     let dir = tempfile::tempdir().unwrap();
     let db = db_url(dir.path());
-    let o = kkig().args(["--database-url", &db, "serve", "--trusted-proxy", "10.0.0.0/33"]).output().unwrap();
+    let o = kkig()
+        .args(["--database-url", &db, "serve", "--trusted-proxy", "10.0.0.0/33"])
+        .output()
+        .unwrap();
     assert_eq!(o.status.code(), Some(2), "a usage error: {}", stderr(&o));
-    assert!(stderr(&o).contains("\"10.0.0.0/33\": the prefix length must be a number from 0 to 32"), "{}", stderr(&o));
-    let o = kkig().args(["--database-url", &db, "serve"]).env("KKIG_TRUSTED_PROXIES", "10.0.0.0/8,proxy.example").output().unwrap();
+    assert!(
+        stderr(&o).contains("\"10.0.0.0/33\": the prefix length must be a number from 0 to 32"),
+        "{}",
+        stderr(&o)
+    );
+    let o = kkig()
+        .args(["--database-url", &db, "serve"])
+        .env("KKIG_TRUSTED_PROXIES", "10.0.0.0/8,proxy.example")
+        .output()
+        .unwrap();
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
-    assert!(stderr(&o).contains("\"proxy.example\" is not an IP address or network"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("\"proxy.example\" is not an IP address or network"),
+        "{}",
+        stderr(&o)
+    );
     // Good ones serve, from the flag (repeated) and from the variable.
     let o = kkig().args(["serve", "--help"]).output().unwrap();
-    assert!(stdout(&o).contains("--trusted-proxy <CIDR>") && stdout(&o).contains("KKIG_TRUSTED_PROXIES"), "{}", stdout(&o));
-    let server = start(&db, free_port(), &["--trusted-proxy", "10.0.0.0/8", "--trusted-proxy", "::1"]);
+    assert!(
+        stdout(&o).contains("--trusted-proxy <CIDR>") && stdout(&o).contains("KKIG_TRUSTED_PROXIES"),
+        "{}",
+        stdout(&o)
+    );
+    let server = start(
+        &db,
+        free_port(),
+        &["--trusted-proxy", "10.0.0.0/8", "--trusted-proxy", "::1"],
+    );
     assert!(http_get(&server.addr, "/health").unwrap().starts_with("HTTP/1.1 200"));
 }
 
@@ -220,7 +291,13 @@ fn two_processes_on_one_sqlite_file() {
     let dir = tempfile::tempdir().unwrap();
     let db = db_url(dir.path());
     assert!(run(&["migrate"], &db).status.success());
-    let spawn = || kkig().args(["--database-url", &db, "demo"]).stderr(Stdio::piped()).spawn().unwrap();
+    let spawn = || {
+        kkig()
+            .args(["--database-url", &db, "demo"])
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
     let (a, b) = (spawn(), spawn());
     let (a, b) = (a.wait_with_output().unwrap(), b.wait_with_output().unwrap());
     assert!(a.status.success(), "{}", stderr(&a));
@@ -229,7 +306,11 @@ fn two_processes_on_one_sqlite_file() {
     let b_srv = start(&db, free_port(), &[]);
     for s in [&a_srv, &b_srv] {
         let res = http_get(&s.addr, "/").unwrap();
-        assert!(res.starts_with("HTTP/1.1 200") && res.contains("Demodata"), "{}", &res[..200.min(res.len())]);
+        assert!(
+            res.starts_with("HTTP/1.1 200") && res.contains("Demodata"),
+            "{}",
+            &res[..200.min(res.len())]
+        );
     }
     let _: PathBuf = dir.path().join("kkig.db");
 }
@@ -242,9 +323,24 @@ fn stdout(o: &Output) -> String {
 fn user_audit_and_privacy_commands() {
     let dir = tempfile::tempdir().unwrap();
     let db = db_url(dir.path());
-    let run_b = |args: &[&str]| kkig().args(["--database-url", &db, "--base-url", "https://kkig.example.se/"]).args(args).output().unwrap();
+    let run_b = |args: &[&str]| {
+        kkig()
+            .args(["--database-url", &db, "--base-url", "https://kkig.example.se/"])
+            .args(args)
+            .output()
+            .unwrap()
+    };
 
-    let o = run_b(&["user", "add", "--email", "Admin@Region.se", "--name", "Ada Admin", "--role", "admin"]);
+    let o = run_b(&[
+        "user",
+        "add",
+        "--email",
+        "Admin@Region.se",
+        "--name",
+        "Ada Admin",
+        "--role",
+        "admin",
+    ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let out = stdout(&o);
     assert!(out.contains("created admin@region.se (admin)"), "{out}");
@@ -252,29 +348,118 @@ fn user_audit_and_privacy_commands() {
     let secret = out.trim_end().rsplit('/').next().unwrap();
     assert_eq!(secret.len(), 64, "{out}");
 
-    assert_one_line_error(&run_b(&["user", "add", "--email", "admin@region.se", "--name", "X", "--role", "admin"]), "already exists");
-    assert_one_line_error(&run_b(&["user", "add", "--email", "a@b.se", "--name", "X", "--role", "boss"]), "unknown role \"boss\"");
-    assert_one_line_error(&run_b(&["user", "add", "--email", "a@b.se", "--name", "X", "--role", "municipality"]), "role municipality needs --scope KOMMUNKOD");
-    assert_one_line_error(&run_b(&["user", "add", "--email", "a@b.se", "--name", "X", "--role", "municipality", "--scope", "9999"]), "not a kommunkod");
-    assert_one_line_error(&run_b(&["user", "add", "--email", "not-an-email", "--name", "X", "--role", "regional"]), "is not an e-mail address");
-    let o = run_b(&["user", "add", "--email", "kim@sorsele.se", "--name", "Kim Kommun", "--role", "municipality", "--scope", "2422"]);
+    assert_one_line_error(
+        &run_b(&[
+            "user",
+            "add",
+            "--email",
+            "admin@region.se",
+            "--name",
+            "X",
+            "--role",
+            "admin",
+        ]),
+        "already exists",
+    );
+    assert_one_line_error(
+        &run_b(&["user", "add", "--email", "a@b.se", "--name", "X", "--role", "boss"]),
+        "unknown role \"boss\"",
+    );
+    assert_one_line_error(
+        &run_b(&[
+            "user",
+            "add",
+            "--email",
+            "a@b.se",
+            "--name",
+            "X",
+            "--role",
+            "municipality",
+        ]),
+        "role municipality needs --scope KOMMUNKOD",
+    );
+    assert_one_line_error(
+        &run_b(&[
+            "user",
+            "add",
+            "--email",
+            "a@b.se",
+            "--name",
+            "X",
+            "--role",
+            "municipality",
+            "--scope",
+            "9999",
+        ]),
+        "not a kommunkod",
+    );
+    assert_one_line_error(
+        &run_b(&[
+            "user",
+            "add",
+            "--email",
+            "not-an-email",
+            "--name",
+            "X",
+            "--role",
+            "regional",
+        ]),
+        "is not an e-mail address",
+    );
+    let o = run_b(&[
+        "user",
+        "add",
+        "--email",
+        "kim@sorsele.se",
+        "--name",
+        "Kim Kommun",
+        "--role",
+        "municipality",
+        "--scope",
+        "2422",
+    ]);
     assert!(o.status.success(), "{}", stderr(&o));
 
     let list = stdout(&run_b(&["user", "list"]));
-    assert!(list.contains("admin@region.se") && list.contains("no password yet"), "{list}");
+    assert!(
+        list.contains("admin@region.se") && list.contains("no password yet"),
+        "{list}"
+    );
     let kim_line = list.lines().find(|l| l.starts_with("kim@sorsele.se")).unwrap();
-    let kim_person = kim_line.split_whitespace().find(|w| w.starts_with("p-")).unwrap().to_string();
+    let kim_person = kim_line
+        .split_whitespace()
+        .find(|w| w.starts_with("p-"))
+        .unwrap()
+        .to_string();
 
     let o = run_b(&["user", "reset-link", "KIM@sorsele.se"]);
-    assert!(o.status.success() && stdout(&o).starts_with("https://kkig.example.se/losenord/"), "{}", stdout(&o));
-    assert_one_line_error(&run_b(&["user", "reset-link", "nobody@x.se"]), "no account with e-mail nobody@x.se");
+    assert!(
+        o.status.success() && stdout(&o).starts_with("https://kkig.example.se/losenord/"),
+        "{}",
+        stdout(&o)
+    );
+    assert_one_line_error(
+        &run_b(&["user", "reset-link", "nobody@x.se"]),
+        "no account with e-mail nobody@x.se",
+    );
     let o = run_b(&["user", "disable", "kim@sorsele.se"]);
     assert!(o.status.success(), "{}", stderr(&o));
-    assert!(stdout(&run_b(&["user", "list"])).lines().any(|l| l.starts_with("kim@sorsele.se") && l.contains("disabled")));
+    assert!(stdout(&run_b(&["user", "list"]))
+        .lines()
+        .any(|l| l.starts_with("kim@sorsele.se") && l.contains("disabled")));
 
-    let audit = stdout(&run_b(&["audit", "--since", "2000-01-01"])).split_whitespace().collect::<Vec<_>>().join(" ");
-    assert!(audit.contains("cli create person") && audit.contains("cli create user"), "{audit}");
-    assert_one_line_error(&run_b(&["audit", "--since", "yesterday"]), "--since \"yesterday\" is not a date YYYY-MM-DD");
+    let audit = stdout(&run_b(&["audit", "--since", "2000-01-01"]))
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(
+        audit.contains("cli create person") && audit.contains("cli create user"),
+        "{audit}"
+    );
+    assert_one_line_error(
+        &run_b(&["audit", "--since", "yesterday"]),
+        "--since \"yesterday\" is not a date YYYY-MM-DD",
+    );
     let json_lines = stdout(&run_b(&["audit", "--since", "2000-01-01", "--json"]));
     for line in json_lines.lines() {
         let v: serde_json::Value = serde_json::from_str(line).unwrap();
@@ -289,20 +474,32 @@ fn user_audit_and_privacy_commands() {
     assert_eq!(export["accounts"][0]["scope"], "2422");
     let o = run_b(&["privacy", "erase", "--person", &kim_person]);
     assert!(o.status.success(), "{}", stderr(&o));
-    assert_one_line_error(&run_b(&["privacy", "export", "--person", &kim_person]), &format!("no person {kim_person}"));
+    assert_one_line_error(
+        &run_b(&["privacy", "export", "--person", &kim_person]),
+        &format!("no person {kim_person}"),
+    );
     let audit = stdout(&run_b(&["audit", "--since", "2000-01-01"]));
-    assert!(!audit.contains("Kim Kommun") && !audit.contains("kim@sorsele.se"), "{audit}");
+    assert!(
+        !audit.contains("Kim Kommun") && !audit.contains("kim@sorsele.se"),
+        "{audit}"
+    );
     assert!(audit.contains("erase"), "{audit}");
 
     let o = run_b(&["privacy", "retention"]);
     assert!(o.status.success(), "{}", stderr(&o));
-    assert!(stdout(&o).contains("0 student(s) due for erasure (24 months); dry run"), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("0 student(s) due for erasure (24 months); dry run"),
+        "{}",
+        stdout(&o)
+    );
     let o = run_b(&["privacy", "retention", "--apply", "--months", "6"]);
     assert!(stdout(&o).contains("erased 0 student(s)"), "{}", stdout(&o));
 }
 
 fn fixture(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../kkig-formats/tests/fixtures").join(name)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../kkig-formats/tests/fixtures")
+        .join(name)
 }
 
 #[test]
@@ -335,21 +532,33 @@ fn import_offerings_is_idempotent_and_all_or_nothing() {
     assert!(stdout(&o).contains(": 0 created, 0 updated, "), "{}", stdout(&o));
 
     // --skip-invalid writes the valid rows and reports the rest.
-    let o = run(&["import", "offerings", "--skip-invalid", bad_path.to_str().unwrap()], &db);
+    let o = run(
+        &["import", "offerings", "--skip-invalid", bad_path.to_str().unwrap()],
+        &db,
+    );
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(stdout(&o).contains("1 rejected"), "{}", stdout(&o));
 
     // Susa-navet JSON, twice.
     let o = run(&["import", "offerings", susa.to_str().unwrap()], &db);
     assert!(o.status.success(), "{}", stderr(&o));
-    assert!(stderr(&o).contains("skipped: "), "inactive records are reported: {}", stderr(&o));
+    assert!(
+        stderr(&o).contains("skipped: "),
+        "inactive records are reported: {}",
+        stderr(&o)
+    );
     let o = run(&["import", "offerings", susa.to_str().unwrap()], &db);
     assert!(stdout(&o).contains(": 0 created, 0 updated, "), "{}", stdout(&o));
 
     // Malformed JSON and a missing file: exit 2.
     let broken = dir.path().join("broken.json");
     std::fs::write(&broken, "{\"content\": [").unwrap();
-    assert_eq!(run(&["import", "offerings", broken.to_str().unwrap()], &db).status.code(), Some(2));
+    assert_eq!(
+        run(&["import", "offerings", broken.to_str().unwrap()], &db)
+            .status
+            .code(),
+        Some(2)
+    );
     let o = run(&["import", "offerings", "/no/such/file.csv"], &db);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("cannot read /no/such/file.csv"), "{}", stderr(&o));
@@ -362,7 +571,10 @@ fn import_offerings_warns_of_urls_that_are_not_http_and_imports_the_offering() {
     let good = std::fs::read_to_string(fixture("offerings-sv-excel.csv")).unwrap();
     let mut lines: Vec<String> = good.lines().map(String::from).collect();
     let header: Vec<&str> = lines[0].trim_start_matches('\u{feff}').split(';').collect();
-    let col = header.iter().position(|h| *h == "application_url").expect("an application_url column");
+    let col = header
+        .iter()
+        .position(|h| *h == "application_url")
+        .expect("an application_url column");
     let mut cells: Vec<String> = lines[1].split(';').map(String::from).collect();
     cells[col] = "javascript:alert(1)".into();
     lines[1] = cells.join(";");
@@ -371,10 +583,16 @@ fn import_offerings_warns_of_urls_that_are_not_http_and_imports_the_offering() {
     let o = run(&["import", "offerings", path.to_str().unwrap()], &db);
     assert!(o.status.success(), "{}", stderr(&o));
     let err = stderr(&o);
-    let want = format!("warning: {}, row 2, column application_url: application URL \"javascript:alert(1)\" is not stored", path.display());
+    let want = format!(
+        "warning: {}, row 2, column application_url: application URL \"javascript:alert(1)\" is not stored",
+        path.display()
+    );
     assert!(err.contains(&want), "{err}");
     let out = stdout(&o);
-    assert!(out.contains(" created, 0 updated, 0 unchanged, 0 rejected, 1 warning"), "{out}");
+    assert!(
+        out.contains(" created, 0 updated, 0 unchanged, 0 rejected, 1 warning"),
+        "{out}"
+    );
 }
 
 #[test]

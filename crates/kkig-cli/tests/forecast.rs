@@ -14,14 +14,27 @@ const EXAMPLE: &str = r#"{"base_year": 2025, "horizon": 10, "retirement_age": 66
  "driver": [1200, 1190, 1185, 1180, 1178, 1170, 1165, 1160, 1158, 1150, 1149],
  "local_graduates": [0, 2, 2, 1, 0, 3, 2, 2, 1, 1, 2]}"#;
 
-const COLUMNS: [&str; 10] =
-    ["year", "demand", "retirements", "exits", "remaining", "need", "local_supply", "local_contribution", "external_need", "staff"];
+const COLUMNS: [&str; 10] = [
+    "year",
+    "demand",
+    "retirements",
+    "exits",
+    "remaining",
+    "need",
+    "local_supply",
+    "local_contribution",
+    "external_need",
+    "staff",
+];
 
 fn kkig(dir: &Path) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_kkig"));
     // A database URL that cannot be opened: forecast must not need one.
     c.current_dir(dir)
-        .env("KKIG_DATABASE_URL", format!("sqlite://{}", dir.join("no/such/dir/kkig.db").display()))
+        .env(
+            "KKIG_DATABASE_URL",
+            format!("sqlite://{}", dir.join("no/such/dir/kkig.db").display()),
+        )
         .env("KKIG_LOG", "warn")
         .env_remove("RUST_BACKTRACE");
     c
@@ -31,7 +44,12 @@ fn forecast_file(json: &str, extra: &[&str]) -> Output {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("case.json");
     std::fs::write(&path, json).unwrap();
-    let out = kkig(dir.path()).args(["forecast", "--input"]).arg(&path).args(extra).output().unwrap();
+    let out = kkig(dir.path())
+        .args(["forecast", "--input"])
+        .arg(&path)
+        .args(extra)
+        .output()
+        .unwrap();
     assert!(!dir.path().join("kkig.db").exists(), "forecast opened a database");
     out
 }
@@ -94,14 +112,19 @@ fn the_example_gives_the_expected_json() {
     assert_eq!(years.len(), 10);
     // Field order exactly as documented.
     let first = text.find("\"year\"").unwrap();
-    let positions: Vec<_> = COLUMNS.iter().map(|c| text[first..].find(&format!("\"{c}\"")).unwrap()).collect();
+    let positions: Vec<_> = COLUMNS
+        .iter()
+        .map(|c| text[first..].find(&format!("\"{c}\"")).unwrap())
+        .collect();
     assert!(positions.windows(2).all(|w| w[0] < w[1]), "{text}");
     assert_eq!(v.as_object().unwrap().len(), 2);
     assert!(text.find("\"years\"").unwrap() < text.find("\"totals\"").unwrap());
 
     let want = reference(
         &[(25, 2.0), (31, 1.5), (64, 3.0)],
-        &[1200.0, 1190.0, 1185.0, 1180.0, 1178.0, 1170.0, 1165.0, 1160.0, 1158.0, 1150.0, 1149.0],
+        &[
+            1200.0, 1190.0, 1185.0, 1180.0, 1178.0, 1170.0, 1165.0, 1160.0, 1158.0, 1150.0, 1149.0,
+        ],
         &[0.0, 2.0, 2.0, 1.0, 0.0, 3.0, 2.0, 2.0, 1.0, 1.0, 2.0],
         1.0,
     );
@@ -124,8 +147,18 @@ fn the_example_gives_the_expected_json() {
     assert!(close(years[1]["need"].as_f64().unwrap(), 3.048125));
 
     let totals = &v["totals"];
-    for c in ["retirements", "exits", "need", "local_supply", "local_contribution", "external_need"] {
-        let sum: f64 = want.iter().map(|w| w[COLUMNS.iter().position(|x| x == &c).unwrap()]).sum();
+    for c in [
+        "retirements",
+        "exits",
+        "need",
+        "local_supply",
+        "local_contribution",
+        "external_need",
+    ] {
+        let sum: f64 = want
+            .iter()
+            .map(|w| w[COLUMNS.iter().position(|x| x == &c).unwrap()])
+            .sum();
         assert!(close(totals[c].as_f64().unwrap(), sum), "totals.{c}");
     }
     assert_eq!(totals["start_staff"], 6.5);
@@ -154,7 +187,10 @@ fn csv_has_the_same_numbers_at_full_precision() {
             assert!((f - j).abs() <= 4.0 * f64::EPSILON * f.abs(), "{c} in {row}: {j}");
         }
     }
-    assert!(rows.iter().all(|r| !r.contains(';') && !r.contains(['e', 'E'])), "no exponents: {csv}");
+    assert!(
+        rows.iter().all(|r| !r.contains(';') && !r.contains(['e', 'E'])),
+        "no exponents: {csv}"
+    );
 }
 
 #[test]
@@ -167,7 +203,12 @@ fn standard_input_and_defaults() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    child.stdin.take().unwrap().write_all(br#"{"base_year": 2025, "horizon": 1, "staff_by_age": {"40": 100}, "driver": [10, 11]}"#).unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(br#"{"base_year": 2025, "horizon": 1, "staff_by_age": {"40": 100}, "driver": [10, 11]}"#)
+        .unwrap();
     let o = child.wait_with_output().unwrap();
     assert!(o.status.success(), "{}", stderr(&o));
     // Defaults: exit 5 % of 100 = 5; remaining 95; demand 100 × 11/10 = 110; need 15; no graduates.
@@ -182,29 +223,83 @@ fn every_bad_input_exits_2_with_a_one_line_message_naming_the_field() {
         ("{\"base_year\": 2025,".into(), "malformed JSON at line 1"),
         ("".into(), "malformed JSON"),
         ("[1, 2]".into(), "expected a JSON object"),
-        (r#"{"base_year": 2025, "horizon": 2, "driver": [1,1,1], "staff_by_age": {"12": 2}}"#.into(), r#"staff_by_age."12": age 12 is outside 15…80"#),
-        (r#"{"base_year": 2025, "horizon": 2, "driver": [1,1,1], "staff_by_age": {"81": 2}}"#.into(), r#"staff_by_age."81": age 81 is outside 15…80"#),
-        (r#"{"base_year": 2025, "horizon": 2, "driver": [1,1,1], "staff_by_age": {"tjugo": 2}}"#.into(), r#"staff_by_age."tjugo": the age must be a whole number"#),
-        (r#"{"base_year": 2025, "horizon": 2, "driver": [1,1,1], "staff_by_age": {"30": -2}}"#.into(), r#"staff_by_age."30": -2 is negative"#),
-        (r#"{"base_year": 2025, "driver": [1,1,1,1,1,1,1,1,1], "staff_by_age": {}}"#.into(), "driver: expected 11 values (horizon 10 + 1), found 9"),
-        (r#"{"base_year": 2025, "horizon": 2, "driver": [0, 1, 1], "staff_by_age": {}}"#.into(), "driver[0]:"),
-        (r#"{"base_year": 2025, "horizon": 2, "driver": [1, 1, -1], "staff_by_age": {}}"#.into(), "driver[2]: -1 is negative"),
-        (r#"{"base_year": 2025, "horizon": 2, "driver": [1, 1, "x"], "staff_by_age": {}}"#.into(), "driver[2]: expected a number, found a string"),
-        (with(r#""local_graduates": [1, 1, 1, 1]"#), "local_graduates: expected 3 values (horizon 2 + 1), found 4"),
-        (with(r#""local_graduates": [1, -1, 1]"#), "local_graduates[1]: -1 is negative"),
+        (
+            r#"{"base_year": 2025, "horizon": 2, "driver": [1,1,1], "staff_by_age": {"12": 2}}"#.into(),
+            r#"staff_by_age."12": age 12 is outside 15…80"#,
+        ),
+        (
+            r#"{"base_year": 2025, "horizon": 2, "driver": [1,1,1], "staff_by_age": {"81": 2}}"#.into(),
+            r#"staff_by_age."81": age 81 is outside 15…80"#,
+        ),
+        (
+            r#"{"base_year": 2025, "horizon": 2, "driver": [1,1,1], "staff_by_age": {"tjugo": 2}}"#.into(),
+            r#"staff_by_age."tjugo": the age must be a whole number"#,
+        ),
+        (
+            r#"{"base_year": 2025, "horizon": 2, "driver": [1,1,1], "staff_by_age": {"30": -2}}"#.into(),
+            r#"staff_by_age."30": -2 is negative"#,
+        ),
+        (
+            r#"{"base_year": 2025, "driver": [1,1,1,1,1,1,1,1,1], "staff_by_age": {}}"#.into(),
+            "driver: expected 11 values (horizon 10 + 1), found 9",
+        ),
+        (
+            r#"{"base_year": 2025, "horizon": 2, "driver": [0, 1, 1], "staff_by_age": {}}"#.into(),
+            "driver[0]:",
+        ),
+        (
+            r#"{"base_year": 2025, "horizon": 2, "driver": [1, 1, -1], "staff_by_age": {}}"#.into(),
+            "driver[2]: -1 is negative",
+        ),
+        (
+            r#"{"base_year": 2025, "horizon": 2, "driver": [1, 1, "x"], "staff_by_age": {}}"#.into(),
+            "driver[2]: expected a number, found a string",
+        ),
+        (
+            with(r#""local_graduates": [1, 1, 1, 1]"#),
+            "local_graduates: expected 3 values (horizon 2 + 1), found 4",
+        ),
+        (
+            with(r#""local_graduates": [1, -1, 1]"#),
+            "local_graduates[1]: -1 is negative",
+        ),
         (with(r#""exit_rate": 1.01"#), "exit_rate: 1.01 is outside 0…1"),
-        (with(r#""exit_rate": "0.05""#), "exit_rate: expected a number, found a string"),
+        (
+            with(r#""exit_rate": "0.05""#),
+            "exit_rate: expected a number, found a string",
+        ),
         (with(r#""retention": -0.5"#), "retention: -0.5 is outside 0…1"),
         (with(r#""vacancies": -3"#), "vacancies: -3 is negative"),
-        (with(r#""retirement_age": 81"#), "retirement_age: age 81 is outside 15…80"),
+        (
+            with(r#""retirement_age": 81"#),
+            "retirement_age: age 81 is outside 15…80",
+        ),
         (with(r#""entry_age": 10"#), "entry_age: age 10 is outside 15…80"),
-        (with(r#""entry_age": true"#), "entry_age: expected a whole number, found true/false"),
+        (
+            with(r#""entry_age": true"#),
+            "entry_age: expected a whole number, found true/false",
+        ),
         (with(r#""horizon_years": 3"#), r#""horizon_years": unknown field"#),
-        (r#"{"base_year": 2025, "horizon": 51, "driver": [1], "staff_by_age": {}}"#.into(), "horizon: 51 is outside 1…50"),
-        (r#"{"base_year": 2025, "horizon": 0, "driver": [1], "staff_by_age": {}}"#.into(), "horizon: 0 is outside 1…50"),
-        (r#"{"base_year": 2025, "horizon": 2, "driver": [1, NaN, 1], "staff_by_age": {}}"#.into(), "malformed JSON"),
-        (r#"{"base_year": 2025, "horizon": 2, "driver": [1, 1e400, 1], "staff_by_age": {}}"#.into(), "malformed JSON"),
-        (r#"{"horizon": 2, "driver": [1, 1, 1], "staff_by_age": {}}"#.into(), "base_year: missing (required)"),
+        (
+            r#"{"base_year": 2025, "horizon": 51, "driver": [1], "staff_by_age": {}}"#.into(),
+            "horizon: 51 is outside 1…50",
+        ),
+        (
+            r#"{"base_year": 2025, "horizon": 0, "driver": [1], "staff_by_age": {}}"#.into(),
+            "horizon: 0 is outside 1…50",
+        ),
+        (
+            r#"{"base_year": 2025, "horizon": 2, "driver": [1, NaN, 1], "staff_by_age": {}}"#.into(),
+            "malformed JSON",
+        ),
+        (
+            r#"{"base_year": 2025, "horizon": 2, "driver": [1, 1e400, 1], "staff_by_age": {}}"#.into(),
+            "malformed JSON",
+        ),
+        (
+            r#"{"horizon": 2, "driver": [1, 1, 1], "staff_by_age": {}}"#.into(),
+            "base_year: missing (required)",
+        ),
     ];
     for (input, want) in cases {
         let o = forecast_file(&input, &[]);
@@ -217,14 +312,23 @@ fn every_bad_input_exits_2_with_a_one_line_message_naming_the_field() {
 #[test]
 fn unreadable_input_exits_2() {
     let dir = tempfile::tempdir().unwrap();
-    let o = kkig(dir.path()).args(["forecast", "--input", "missing.json"]).output().unwrap();
+    let o = kkig(dir.path())
+        .args(["forecast", "--input", "missing.json"])
+        .output()
+        .unwrap();
     assert_eq!(o.status.code(), Some(2));
     assert_one_line_error(&o, "cannot read missing.json");
     std::fs::write(dir.path().join("latin1.json"), b"{\"base_year\": 2025, \"x\xe5\": 1}").unwrap();
-    let o = kkig(dir.path()).args(["forecast", "--input", "latin1.json"]).output().unwrap();
+    let o = kkig(dir.path())
+        .args(["forecast", "--input", "latin1.json"])
+        .output()
+        .unwrap();
     assert_eq!(o.status.code(), Some(2));
     assert_one_line_error(&o, "latin1.json is not UTF-8");
-    let o = kkig(dir.path()).args(["forecast", "--input", "latin1.json", "--format", "xml"]).output().unwrap();
+    let o = kkig(dir.path())
+        .args(["forecast", "--input", "latin1.json", "--format", "xml"])
+        .output()
+        .unwrap();
     assert_eq!(o.status.code(), Some(2), "usage error");
 }
 
@@ -232,6 +336,9 @@ fn assert_one_line_error(o: &Output, want: &str) {
     let err = stderr(o);
     let lines: Vec<_> = err.lines().filter(|l| !l.trim().is_empty()).collect();
     assert_eq!(lines.len(), 1, "one line expected:\n{err}");
-    assert!(lines[0].starts_with("error: ") && lines[0].contains(want), "want {want:?}, got {err}");
+    assert!(
+        lines[0].starts_with("error: ") && lines[0].contains(want),
+        "want {want:?}, got {err}"
+    );
     assert!(!err.contains("panicked"), "{err}");
 }

@@ -7,7 +7,10 @@ use std::process::{Command, Output};
 use kkig_core::{Kommunkod, Ssyk};
 use kkig_store::{ForecastStore, SqlStore, Store};
 
-const TAB638: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../kkig-formats/tests/fixtures/scb-tab638-befolkning.json");
+const TAB638: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../kkig-formats/tests/fixtures/scb-tab638-befolkning.json"
+);
 
 fn kkig(db: &str, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_kkig"))
@@ -21,7 +24,11 @@ fn kkig(db: &str, args: &[&str]) -> Output {
 }
 
 fn out(o: &Output) -> String {
-    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
 }
 
 fn write(dir: &Path, name: &str, bytes: &[u8]) -> String {
@@ -32,7 +39,10 @@ fn write(dir: &Path, name: &str, bytes: &[u8]) -> String {
 
 /// (population cells, kolada values of Sorsele, inputs)
 fn counts(db: &str) -> (usize, usize, usize) {
-    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
     rt.block_on(async {
         let s = SqlStore::connect(db).await.unwrap();
         let n = (
@@ -52,7 +62,11 @@ fn population_observed_and_projection() {
     let o = kkig(&db, &["import", "population", TAB638]);
     assert!(o.status.success(), "{}", out(&o));
     // 3 municipalities × 9 age groups × 2 years, sexes summed.
-    assert!(out(&o).contains("54 observed population cells of 3 municipalities imported"), "{}", out(&o));
+    assert!(
+        out(&o).contains("54 observed population cells of 3 municipalities imported"),
+        "{}",
+        out(&o)
+    );
     let o = kkig(&db, &["import", "population", "--projection", TAB638]);
     assert!(o.status.success(), "{}", out(&o));
     assert_eq!(counts(&db).0, 108);
@@ -66,7 +80,11 @@ fn population_observed_and_projection() {
     let f = write(dir.path(), "broken.json", broken.as_bytes());
     let o = kkig(&db, &["import", "population", &f]);
     assert_eq!(o.status.code(), Some(2), "{}", out(&o));
-    assert!(out(&o).contains("broken.json") && out(&o).contains("value"), "{}", out(&o));
+    assert!(
+        out(&o).contains("broken.json") && out(&o).contains("value"),
+        "{}",
+        out(&o)
+    );
     let f = write(dir.path(), "v1.json", br#"{"dataset": {"dimension": {}}}"#);
     let o = kkig(&db, &["import", "population", &f]);
     assert_eq!(o.status.code(), Some(2), "{}", out(&o));
@@ -89,7 +107,11 @@ fn kolada_pages() {
     let f = write(dir.path(), "bad.json", bad.as_bytes());
     let o = kkig(&db, &["import", "kolada", &f]);
     assert_eq!(o.status.code(), Some(2), "{}", out(&o));
-    assert!(out(&o).contains("bad.json") && out(&o).contains("values[0].municipality"), "{}", out(&o));
+    assert!(
+        out(&o).contains("bad.json") && out(&o).contains("values[0].municipality"),
+        "{}",
+        out(&o)
+    );
 }
 
 #[test]
@@ -100,11 +122,22 @@ fn staff_age_profiles_from_swedish_excel() {
     let f = write(dir.path(), "personal.csv", csv.as_bytes());
     let o = kkig(&db, &["import", "staff", "--base-year", "2026", &f]);
     assert!(o.status.success(), "{}", out(&o));
-    assert!(out(&o).contains("2 age profiles imported (base year 2026)"), "{}", out(&o));
-    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    assert!(
+        out(&o).contains("2 age profiles imported (base year 2026)"),
+        "{}",
+        out(&o)
+    );
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
     let input = rt.block_on(async {
         let s = SqlStore::connect(&db).await.unwrap();
-        let i = s.forecast_input(Kommunkod::parse("2422").unwrap(), Ssyk::parse("2343").unwrap()).await.unwrap().unwrap();
+        let i = s
+            .forecast_input(Kommunkod::parse("2422").unwrap(), Ssyk::parse("2343").unwrap())
+            .await
+            .unwrap()
+            .unwrap();
         s.close().await;
         i
     });
@@ -117,6 +150,10 @@ fn staff_age_profiles_from_swedish_excel() {
     let f = write(dir.path(), "bad.csv", bad.as_bytes());
     let o = kkig(&db, &["import", "staff", &f]);
     assert_eq!(o.status.code(), Some(2), "{}", out(&o));
-    assert!(out(&o).contains("bad.csv, row 3, column ålder: age 95 is outside 15…80"), "{}", out(&o));
+    assert!(
+        out(&o).contains("bad.csv, row 3, column ålder: age 95 is outside 15…80"),
+        "{}",
+        out(&o)
+    );
     assert_eq!(counts(&db).2, 2);
 }

@@ -19,7 +19,11 @@ fn kkig(db: &str, args: &[&str]) -> Output {
 }
 
 fn out(o: &Output) -> String {
-    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
 }
 
 fn write(dir: &Path, name: &str, bytes: &[u8]) -> String {
@@ -29,11 +33,16 @@ fn write(dir: &Path, name: &str, bytes: &[u8]) -> String {
 }
 
 fn cp1252(s: &str) -> Vec<u8> {
-    s.chars().map(|c| u8::try_from(u32::from(c)).expect("latin-1")).collect()
+    s.chars()
+        .map(|c| u8::try_from(u32::from(c)).expect("latin-1"))
+        .collect()
 }
 
 fn counts(db: &str) -> (usize, usize, usize) {
-    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
     rt.block_on(async {
         let s = SqlStore::connect(db).await.unwrap();
         let n = (
@@ -63,23 +72,43 @@ fn vfu_imports_from_csv_and_xlsx_are_idempotent_and_all_or_nothing() {
     let sites = write(dir.path(), "platser.csv", SITES.as_bytes());
     let o = kkig(&db, &["import", "sites", &sites]);
     assert!(o.status.success(), "{}", out(&o));
-    assert!(out(&o).contains("2 placement sites: 2 created, 0 updated, 0 unchanged, 0 rejected"), "{}", out(&o));
+    assert!(
+        out(&o).contains("2 placement sites: 2 created, 0 updated, 0 unchanged, 0 rejected"),
+        "{}",
+        out(&o)
+    );
     let o = kkig(&db, &["import", "sites", &sites]);
-    assert!(out(&o).contains("0 created, 0 updated, 2 unchanged"), "idempotent: {}", out(&o));
+    assert!(
+        out(&o).contains("0 created, 0 updated, 2 unchanged"),
+        "idempotent: {}",
+        out(&o)
+    );
 
     // Supervisors: Windows-1252 with a bad row → exit 2, file/row/column, nothing written.
-    let bad = SUPERVISORS.replace("per@sorsele.se;Per Ängström;2422;tallgarden;nurse;100", "per@sorsele.se;Per Ängström;2422;tallgarden;nurse;-5");
+    let bad = SUPERVISORS.replace(
+        "per@sorsele.se;Per Ängström;2422;tallgarden;nurse;100",
+        "per@sorsele.se;Per Ängström;2422;tallgarden;nurse;-5",
+    );
     let bad = write(dir.path(), "handledare-fel.csv", &cp1252(&bad));
     let o = kkig(&db, &["import", "supervisors", &bad]);
     assert_eq!(o.status.code(), Some(2), "{}", out(&o));
     let text = out(&o);
-    assert!(text.contains(&format!("rejected: {bad}, row 3, column employment_percent: employment_percent -5 is outside 0–100")), "{text}");
+    assert!(
+        text.contains(&format!(
+            "rejected: {bad}, row 3, column employment_percent: employment_percent -5 is outside 0–100"
+        )),
+        "{text}"
+    );
     assert!(text.contains("nothing was written"), "{text}");
     assert_eq!(counts(&db), (2, 0, 0), "nothing written");
     // With --skip-invalid the valid row is written.
     let o = kkig(&db, &["import", "supervisors", &bad, "--skip-invalid"]);
     assert!(o.status.success(), "{}", out(&o));
-    assert!(out(&o).contains("1 supervisors: 1 created, 0 updated, 0 unchanged, 1 rejected"), "{}", out(&o));
+    assert!(
+        out(&o).contains("1 supervisors: 1 created, 0 updated, 0 unchanged, 1 rejected"),
+        "{}",
+        out(&o)
+    );
     let good = write(dir.path(), "handledare.csv", &cp1252(SUPERVISORS));
     let o = kkig(&db, &["import", "supervisors", &good]);
     assert!(out(&o).contains("1 created, 0 updated, 1 unchanged"), "{}", out(&o));
@@ -95,9 +124,26 @@ fn vfu_imports_from_csv_and_xlsx_are_idempotent_and_all_or_nothing() {
     let o = kkig(&db, &["import", "periods", &periods]);
     assert!(o.status.success(), "{}", out(&o));
     use kkig_formats::table::{Cell, Table};
-    let mut t = Table::new(&["period_id", "email", "name", "home_municipality", "wishes", "registerutdrag"]);
-    for (email, name, home) in [("stina@student.umu.se", "Stina Ek", 2422), ("olle@student.umu.se", "Olle Ström", 2521)] {
-        t.push(vec![Cell::text("umu-vt26-f3"), Cell::text(email), Cell::text(name), Cell::Int(home), Cell::text("bjorkskolan"), Cell::text("2025-12-01")]);
+    let mut t = Table::new(&[
+        "period_id",
+        "email",
+        "name",
+        "home_municipality",
+        "wishes",
+        "registerutdrag",
+    ]);
+    for (email, name, home) in [
+        ("stina@student.umu.se", "Stina Ek", 2422),
+        ("olle@student.umu.se", "Olle Ström", 2521),
+    ] {
+        t.push(vec![
+            Cell::text("umu-vt26-f3"),
+            Cell::text(email),
+            Cell::text(name),
+            Cell::Int(home),
+            Cell::text("bjorkskolan"),
+            Cell::text("2025-12-01"),
+        ]);
     }
     let students = dir.path().join("studenter.xlsx");
     std::fs::write(&students, t.to_xlsx("Studenter").unwrap()).unwrap();
@@ -111,10 +157,20 @@ fn vfu_imports_from_csv_and_xlsx_are_idempotent_and_all_or_nothing() {
 
     // A student whose e-mail belongs to a supervisor: found by the store, reported by row with
     // the one answer that names nothing of that person.
-    let clash = write(dir.path(), "krock.csv", "period_id;email;name;home_municipality\numu-vt26-f3;per@sorsele.se;Per;2422\n".as_bytes());
+    let clash = write(
+        dir.path(),
+        "krock.csv",
+        "period_id;email;name;home_municipality\numu-vt26-f3;per@sorsele.se;Per;2422\n".as_bytes(),
+    );
     let o = kkig(&db, &["import", "students", &clash]);
     assert_eq!(o.status.code(), Some(2), "{}", out(&o));
-    assert!(out(&o).contains(&format!("rejected: {clash}, row 2, column email: this e-mail address cannot be used here")), "{}", out(&o));
+    assert!(
+        out(&o).contains(&format!(
+            "rejected: {clash}, row 2, column email: this e-mail address cannot be used here"
+        )),
+        "{}",
+        out(&o)
+    );
     assert_eq!(counts(&db), (2, 2, 2));
 
     // An unknown file is exit 2 too.
@@ -135,28 +191,59 @@ fn vfu_exports_from_the_demo_world() {
     let csv = String::from_utf8(o.stdout).unwrap();
     assert!(csv.starts_with("\u{feff}placering;enhet_id;enhet;kommunkod;"), "{csv}");
     let rows: Vec<&str> = csv.lines().skip(1).collect();
-    assert!(rows.len() > 20 && rows.iter().all(|r| r.split(';').nth(3) == Some("2482")), "{} rows", rows.len());
+    assert!(
+        rows.len() > 20 && rows.iter().all(|r| r.split(';').nth(3) == Some("2482")),
+        "{} rows",
+        rows.len()
+    );
     let site = rows[0].split(';').nth(1).unwrap().to_string();
-    let o = kkig(&db, &["export", "vfu", "placements", "--site", &site, "--format", "xlsx", "-o", &dir.path().join("p.xlsx").display().to_string()]);
+    let o = kkig(
+        &db,
+        &[
+            "export",
+            "vfu",
+            "placements",
+            "--site",
+            &site,
+            "--format",
+            "xlsx",
+            "-o",
+            &dir.path().join("p.xlsx").display().to_string(),
+        ],
+    );
     assert!(o.status.success(), "{}", out(&o));
     assert!(std::fs::read(dir.path().join("p.xlsx")).unwrap().starts_with(b"PK"));
 
     let o = kkig(&db, &["export", "vfu", "compensation"]);
     let csv = String::from_utf8(o.stdout).unwrap();
-    assert!(csv.starts_with("\u{feff}kommunkod;lärosäte;termin;placeringar;studentveckor\r\n"), "{csv}");
+    assert!(
+        csv.starts_with("\u{feff}kommunkod;lärosäte;termin;placeringar;studentveckor\r\n"),
+        "{csv}"
+    );
 
     let o = kkig(&db, &["export", "vfu", "calendar", "--university", "UmU"]);
     let ics = String::from_utf8(o.stdout).unwrap();
-    assert_eq!(ics.matches("BEGIN:VEVENT").count(), 12, "two UmU periods, five milestones each: {ics}");
+    assert_eq!(
+        ics.matches("BEGIN:VEVENT").count(),
+        12,
+        "two UmU periods, five milestones each: {ics}"
+    );
 
     // An export is a valid import: re-importing it changes nothing.
     let path = dir.path().join("handledare.csv").display().to_string();
-    assert!(kkig(&db, &["export", "vfu", "supervisors", "--municipality", "2422", "-o", &path]).status.success());
+    assert!(kkig(
+        &db,
+        &["export", "vfu", "supervisors", "--municipality", "2422", "-o", &path]
+    )
+    .status
+    .success());
     let o = kkig(&db, &["import", "supervisors", &path]);
     assert!(o.status.success(), "{}", out(&o));
     assert!(out(&o).contains("0 created, 0 updated"), "{}", out(&o));
     let path = dir.path().join("platser.xlsx").display().to_string();
-    assert!(kkig(&db, &["export", "vfu", "sites", "--format", "xlsx", "-o", &path]).status.success());
+    assert!(kkig(&db, &["export", "vfu", "sites", "--format", "xlsx", "-o", &path])
+        .status
+        .success());
     let o = kkig(&db, &["import", "sites", &path]);
     assert!(out(&o).contains("0 created, 0 updated"), "{}", out(&o));
 

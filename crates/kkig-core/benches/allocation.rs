@@ -13,12 +13,22 @@ fn bench(c: &mut Criterion) {
     let mut group = c.benchmark_group("allocation");
     group.sample_size(10);
     for (name, factor) in [("20000x6000-loose", 2.0), ("20000x6000-tight", 0.9)] {
-        let spec = demo::DemoSpec { students: 20_000, sites: 6_000, fields: 6, seed: 1, capacity_factor: Some(factor) };
+        let spec = demo::DemoSpec {
+            students: 20_000,
+            sites: 6_000,
+            fields: 6,
+            seed: 1,
+            capacity_factor: Some(factor),
+        };
         let inst = demo::generate(&spec, &[]);
         let v = inst.validate().expect("demo instance is valid");
         let (problem, _) = build_problem(&v);
-        group.bench_function(format!("solve/{name}"), |b| b.iter(|| black_box(solve_bipartite(black_box(&problem)))));
-        group.bench_function(format!("build-graph/{name}"), |b| b.iter(|| black_box(build_problem(black_box(&v)))));
+        group.bench_function(format!("solve/{name}"), |b| {
+            b.iter(|| black_box(solve_bipartite(black_box(&problem))))
+        });
+        group.bench_function(format!("build-graph/{name}"), |b| {
+            b.iter(|| black_box(build_problem(black_box(&v))))
+        });
     }
     group.finish();
 }

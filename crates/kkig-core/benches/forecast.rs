@@ -52,14 +52,19 @@ fn cases(seed: u64) -> Vec<Case> {
 }
 
 fn run_all(cases: &[Case]) -> Vec<Forecast> {
-    cases.iter().map(|c| forecast(c).expect("generated cases are valid")).collect()
+    cases
+        .iter()
+        .map(|c| forecast(c).expect("generated cases are valid"))
+        .collect()
 }
 
 fn bench(c: &mut Criterion) {
     let cases = cases(2025);
     let mut g = c.benchmark_group("forecast");
     g.sample_size(30);
-    g.bench_function("290 municipalities x 20 occupations x 20 years", |b| b.iter(|| run_all(black_box(&cases))));
+    g.bench_function("290 municipalities x 20 occupations x 20 years", |b| {
+        b.iter(|| run_all(black_box(&cases)))
+    });
     g.finish();
 }
 

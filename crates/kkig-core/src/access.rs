@@ -37,8 +37,15 @@ pub enum ScopeKind {
 }
 
 impl Role {
-    pub const ALL: [Role; 7] =
-        [Self::Admin, Self::Regional, Self::Municipality, Self::University, Self::Provider, Self::Supervisor, Self::Student];
+    pub const ALL: [Role; 7] = [
+        Self::Admin,
+        Self::Regional,
+        Self::Municipality,
+        Self::University,
+        Self::Provider,
+        Self::Supervisor,
+        Self::Student,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -133,16 +140,34 @@ pub enum Target<'a> {
     /// A record of one university (VFU periods, allocation runs, …).
     UniversityRecord { university: &'a str },
     /// A person's data, with the municipality the person belongs to, if any.
-    Person { person_id: &'a str, municipality: Option<Kommunkod> },
+    Person {
+        person_id: &'a str,
+        municipality: Option<Kommunkod>,
+    },
     /// A supervisor's VFU record (personal data) kept by their municipality.
-    Supervisor { person_id: &'a str, municipality: Kommunkod },
+    Supervisor {
+        person_id: &'a str,
+        municipality: Kommunkod,
+    },
     /// A student on a VFU period of a university (personal data), with their home municipality.
-    VfuStudent { person_id: &'a str, university: &'a str, home_municipality: Kommunkod },
+    VfuStudent {
+        person_id: &'a str,
+        university: &'a str,
+        home_municipality: Kommunkod,
+    },
     /// Only the wishes (up to three sites or municipalities) and needs (driving licence, public
     /// transport, priority reason, note) of a student's record: the part the student keeps.
-    VfuStudentWishes { person_id: &'a str, university: &'a str, home_municipality: Kommunkod },
+    VfuStudentWishes {
+        person_id: &'a str,
+        university: &'a str,
+        home_municipality: Kommunkod,
+    },
     /// A placement of a university's student at a site in a municipality.
-    Placement { student_person_id: &'a str, university: &'a str, site_municipality: Kommunkod },
+    Placement {
+        student_person_id: &'a str,
+        university: &'a str,
+        site_municipality: Kommunkod,
+    },
     /// A municipality's VFU records that are not a student's: its placement sites and their
     /// hosting answers, its adaptation of the RACI matrix, its contact persons, and the views
     /// over them (training need, compensation basis).
@@ -212,9 +237,12 @@ impl Principal {
 
             (Target::Person { person_id, .. }, _) if person_id == self.person_id => true,
             (Target::Person { .. }, Regional) => action == Read,
-            (Target::Person { municipality: Some(m), .. }, Municipality) => {
-                action == Read && self.scoped_to(&m.to_string())
-            }
+            (
+                Target::Person {
+                    municipality: Some(m), ..
+                },
+                Municipality,
+            ) => action == Read && self.scoped_to(&m.to_string()),
             (Target::Person { .. }, _) => false,
 
             // The municipality keeps its supervisors; universities read them (three-party
@@ -247,7 +275,9 @@ impl Principal {
             (Target::Placement { student_person_id, .. }, _) if student_person_id == self.person_id => action == Read,
             (Target::Placement { .. }, Regional) => action == Read,
             (Target::Placement { university, .. }, University) => self.scoped_to(university),
-            (Target::Placement { site_municipality, .. }, Municipality) => self.scoped_to(&site_municipality.to_string()),
+            (Target::Placement { site_municipality, .. }, Municipality) => {
+                self.scoped_to(&site_municipality.to_string())
+            }
             (Target::Placement { .. }, _) => false,
 
             // The municipality keeps its sites, RACI and contacts; the collaboration and the
@@ -274,7 +304,12 @@ mod tests {
     use super::*;
 
     fn who(role: Role, scope: Option<&str>) -> Principal {
-        Principal { user_id: "u1".into(), person_id: "me".into(), role, scope: scope.map(String::from) }
+        Principal {
+            user_id: "u1".into(),
+            person_id: "me".into(),
+            role,
+            scope: scope.map(String::from),
+        }
     }
 
     #[test]
@@ -293,51 +328,297 @@ mod tests {
         use Action::*;
         let cases: Vec<(Target, Action, [bool; 7])> = vec![
             //                                                             adm   reg   mun   uni   prov  sup   stud
-            (Target::Administration, Read, [true, false, false, false, false, false, false]),
-            (Target::Administration, Write, [true, false, false, false, false, false, false]),
-            (Target::MunicipalityRecord { municipality: sorsele }, Read, [true, true, true, false, false, false, false]),
-            (Target::MunicipalityRecord { municipality: sorsele }, Write, [true, true, true, false, false, false, false]),
-            (Target::MunicipalityRecord { municipality: pajala }, Read, [true, true, false, false, false, false, false]),
-            (Target::MunicipalityRecord { municipality: pajala }, Write, [true, true, false, false, false, false, false]),
-            (Target::UniversityRecord { university: "LTU" }, Read, [true, true, false, true, false, false, false]),
-            (Target::UniversityRecord { university: "LTU" }, Write, [true, false, false, true, false, false, false]),
-            (Target::UniversityRecord { university: "UmU" }, Write, [true, false, false, false, false, false, false]),
-            (Target::Person { person_id: "me", municipality: None }, Read, [true; 7]),
-            (Target::Person { person_id: "me", municipality: None }, Write, [true; 7]),
-            (Target::Person { person_id: "other", municipality: Some(sorsele) }, Read, [true, true, true, false, false, false, false]),
-            (Target::Person { person_id: "other", municipality: Some(sorsele) }, Write, [true, false, false, false, false, false, false]),
-            (Target::Person { person_id: "other", municipality: Some(pajala) }, Read, [true, true, false, false, false, false, false]),
-            (Target::Person { person_id: "other", municipality: None }, Read, [true, true, false, false, false, false, false]),
+            (
+                Target::Administration,
+                Read,
+                [true, false, false, false, false, false, false],
+            ),
+            (
+                Target::Administration,
+                Write,
+                [true, false, false, false, false, false, false],
+            ),
+            (
+                Target::MunicipalityRecord { municipality: sorsele },
+                Read,
+                [true, true, true, false, false, false, false],
+            ),
+            (
+                Target::MunicipalityRecord { municipality: sorsele },
+                Write,
+                [true, true, true, false, false, false, false],
+            ),
+            (
+                Target::MunicipalityRecord { municipality: pajala },
+                Read,
+                [true, true, false, false, false, false, false],
+            ),
+            (
+                Target::MunicipalityRecord { municipality: pajala },
+                Write,
+                [true, true, false, false, false, false, false],
+            ),
+            (
+                Target::UniversityRecord { university: "LTU" },
+                Read,
+                [true, true, false, true, false, false, false],
+            ),
+            (
+                Target::UniversityRecord { university: "LTU" },
+                Write,
+                [true, false, false, true, false, false, false],
+            ),
+            (
+                Target::UniversityRecord { university: "UmU" },
+                Write,
+                [true, false, false, false, false, false, false],
+            ),
+            (
+                Target::Person {
+                    person_id: "me",
+                    municipality: None,
+                },
+                Read,
+                [true; 7],
+            ),
+            (
+                Target::Person {
+                    person_id: "me",
+                    municipality: None,
+                },
+                Write,
+                [true; 7],
+            ),
+            (
+                Target::Person {
+                    person_id: "other",
+                    municipality: Some(sorsele),
+                },
+                Read,
+                [true, true, true, false, false, false, false],
+            ),
+            (
+                Target::Person {
+                    person_id: "other",
+                    municipality: Some(sorsele),
+                },
+                Write,
+                [true, false, false, false, false, false, false],
+            ),
+            (
+                Target::Person {
+                    person_id: "other",
+                    municipality: Some(pajala),
+                },
+                Read,
+                [true, true, false, false, false, false, false],
+            ),
+            (
+                Target::Person {
+                    person_id: "other",
+                    municipality: None,
+                },
+                Read,
+                [true, true, false, false, false, false, false],
+            ),
             // VFU: supervisors of Sorsele, students of LTU from Sorsele, placements in Sorsele.
-            (Target::Supervisor { person_id: "other", municipality: sorsele }, Read, [true, true, true, true, false, false, false]),
-            (Target::Supervisor { person_id: "other", municipality: sorsele }, Write, [true, false, true, false, false, false, false]),
-            (Target::Supervisor { person_id: "other", municipality: pajala }, Write, [true, false, false, false, false, false, false]),
-            (Target::Supervisor { person_id: "me", municipality: pajala }, Write, [true; 7]),
-            (Target::VfuStudent { person_id: "other", university: "LTU", home_municipality: sorsele }, Read, [true, true, true, true, false, false, false]),
-            (Target::VfuStudent { person_id: "other", university: "LTU", home_municipality: sorsele }, Write, [true, false, false, true, false, false, false]),
-            (Target::VfuStudent { person_id: "other", university: "UmU", home_municipality: pajala }, Read, [true, true, false, false, false, false, false]),
-            (Target::VfuStudent { person_id: "me", university: "UmU", home_municipality: pajala }, Read, [true; 7]),
+            (
+                Target::Supervisor {
+                    person_id: "other",
+                    municipality: sorsele,
+                },
+                Read,
+                [true, true, true, true, false, false, false],
+            ),
+            (
+                Target::Supervisor {
+                    person_id: "other",
+                    municipality: sorsele,
+                },
+                Write,
+                [true, false, true, false, false, false, false],
+            ),
+            (
+                Target::Supervisor {
+                    person_id: "other",
+                    municipality: pajala,
+                },
+                Write,
+                [true, false, false, false, false, false, false],
+            ),
+            (
+                Target::Supervisor {
+                    person_id: "me",
+                    municipality: pajala,
+                },
+                Write,
+                [true; 7],
+            ),
+            (
+                Target::VfuStudent {
+                    person_id: "other",
+                    university: "LTU",
+                    home_municipality: sorsele,
+                },
+                Read,
+                [true, true, true, true, false, false, false],
+            ),
+            (
+                Target::VfuStudent {
+                    person_id: "other",
+                    university: "LTU",
+                    home_municipality: sorsele,
+                },
+                Write,
+                [true, false, false, true, false, false, false],
+            ),
+            (
+                Target::VfuStudent {
+                    person_id: "other",
+                    university: "UmU",
+                    home_municipality: pajala,
+                },
+                Read,
+                [true, true, false, false, false, false, false],
+            ),
+            (
+                Target::VfuStudent {
+                    person_id: "me",
+                    university: "UmU",
+                    home_municipality: pajala,
+                },
+                Read,
+                [true; 7],
+            ),
             // A student changes only the wishes and needs of their own record.
-            (Target::VfuStudent { person_id: "me", university: "UmU", home_municipality: pajala }, Write, [true, false, false, false, false, false, false]),
-            (Target::VfuStudentWishes { person_id: "me", university: "UmU", home_municipality: pajala }, Write, [true; 7]),
-            (Target::VfuStudentWishes { person_id: "other", university: "LTU", home_municipality: sorsele }, Read, [true, true, true, true, false, false, false]),
-            (Target::VfuStudentWishes { person_id: "other", university: "LTU", home_municipality: sorsele }, Write, [true, false, false, true, false, false, false]),
-            (Target::VfuStudentWishes { person_id: "other", university: "UmU", home_municipality: pajala }, Write, [true, false, false, false, false, false, false]),
-            (Target::Placement { student_person_id: "other", university: "LTU", site_municipality: sorsele }, Read, [true, true, true, true, false, false, false]),
-            (Target::Placement { student_person_id: "other", university: "LTU", site_municipality: sorsele }, Write, [true, false, true, true, false, false, false]),
-            (Target::Placement { student_person_id: "other", university: "UmU", site_municipality: pajala }, Write, [true, false, false, false, false, false, false]),
-            (Target::Placement { student_person_id: "me", university: "UmU", site_municipality: pajala }, Read, [true; 7]),
-            (Target::Placement { student_person_id: "me", university: "UmU", site_municipality: pajala }, Write, [true, false, false, false, false, false, false]),
+            (
+                Target::VfuStudent {
+                    person_id: "me",
+                    university: "UmU",
+                    home_municipality: pajala,
+                },
+                Write,
+                [true, false, false, false, false, false, false],
+            ),
+            (
+                Target::VfuStudentWishes {
+                    person_id: "me",
+                    university: "UmU",
+                    home_municipality: pajala,
+                },
+                Write,
+                [true; 7],
+            ),
+            (
+                Target::VfuStudentWishes {
+                    person_id: "other",
+                    university: "LTU",
+                    home_municipality: sorsele,
+                },
+                Read,
+                [true, true, true, true, false, false, false],
+            ),
+            (
+                Target::VfuStudentWishes {
+                    person_id: "other",
+                    university: "LTU",
+                    home_municipality: sorsele,
+                },
+                Write,
+                [true, false, false, true, false, false, false],
+            ),
+            (
+                Target::VfuStudentWishes {
+                    person_id: "other",
+                    university: "UmU",
+                    home_municipality: pajala,
+                },
+                Write,
+                [true, false, false, false, false, false, false],
+            ),
+            (
+                Target::Placement {
+                    student_person_id: "other",
+                    university: "LTU",
+                    site_municipality: sorsele,
+                },
+                Read,
+                [true, true, true, true, false, false, false],
+            ),
+            (
+                Target::Placement {
+                    student_person_id: "other",
+                    university: "LTU",
+                    site_municipality: sorsele,
+                },
+                Write,
+                [true, false, true, true, false, false, false],
+            ),
+            (
+                Target::Placement {
+                    student_person_id: "other",
+                    university: "UmU",
+                    site_municipality: pajala,
+                },
+                Write,
+                [true, false, false, false, false, false, false],
+            ),
+            (
+                Target::Placement {
+                    student_person_id: "me",
+                    university: "UmU",
+                    site_municipality: pajala,
+                },
+                Read,
+                [true; 7],
+            ),
+            (
+                Target::Placement {
+                    student_person_id: "me",
+                    university: "UmU",
+                    site_municipality: pajala,
+                },
+                Write,
+                [true, false, false, false, false, false, false],
+            ),
             // VFU records of a municipality: sites, hosting, RACI, contacts, views.
-            (Target::VfuMunicipal { municipality: sorsele }, Read, [true, true, true, true, false, false, false]),
-            (Target::VfuMunicipal { municipality: sorsele }, Write, [true, false, true, false, false, false, false]),
-            (Target::VfuMunicipal { municipality: pajala }, Read, [true, true, false, true, false, false, false]),
-            (Target::VfuMunicipal { municipality: pajala }, Write, [true, false, false, false, false, false, false]),
+            (
+                Target::VfuMunicipal { municipality: sorsele },
+                Read,
+                [true, true, true, true, false, false, false],
+            ),
+            (
+                Target::VfuMunicipal { municipality: sorsele },
+                Write,
+                [true, false, true, false, false, false, false],
+            ),
+            (
+                Target::VfuMunicipal { municipality: pajala },
+                Read,
+                [true, true, false, true, false, false, false],
+            ),
+            (
+                Target::VfuMunicipal { municipality: pajala },
+                Write,
+                [true, false, false, false, false, false, false],
+            ),
             (Target::ForecastInput { municipality: sorsele }, Read, [true; 7]),
-            (Target::ForecastInput { municipality: sorsele }, Write, [true, false, true, false, false, false, false]),
-            (Target::ForecastInput { municipality: pajala }, Write, [true, false, false, false, false, false, false]),
+            (
+                Target::ForecastInput { municipality: sorsele },
+                Write,
+                [true, false, true, false, false, false, false],
+            ),
+            (
+                Target::ForecastInput { municipality: pajala },
+                Write,
+                [true, false, false, false, false, false, false],
+            ),
             (Target::ForecastCluster, Read, [true; 7]),
-            (Target::ForecastCluster, Write, [true, true, false, false, false, false, false]),
+            (
+                Target::ForecastCluster,
+                Write,
+                [true, true, false, false, false, false, false],
+            ),
         ];
         for (target, action, expected) in cases {
             for (p, want) in all.iter().zip(expected) {
@@ -350,14 +631,38 @@ mod tests {
     fn scopes_are_checked_per_role() {
         let unis = ["LTU", "UmU", "MIUN"];
         assert_eq!(check_scope(Role::Admin, None, &unis), Ok(None));
-        assert_eq!(check_scope(Role::Municipality, Some(" 2422 "), &unis), Ok(Some("2422".into())));
-        assert_eq!(check_scope(Role::University, Some("umu"), &unis), Ok(Some("UmU".into())));
-        assert_eq!(check_scope(Role::Provider, Some("yh-norr_1"), &unis), Ok(Some("yh-norr_1".into())));
-        assert!(matches!(check_scope(Role::Admin, Some("2422"), &unis), Err(ScopeError::Unexpected(..))));
-        assert!(matches!(check_scope(Role::Municipality, None, &unis), Err(ScopeError::Missing(..))));
-        assert!(matches!(check_scope(Role::Municipality, Some("9999"), &unis), Err(ScopeError::Kommunkod(..))));
-        assert!(matches!(check_scope(Role::University, Some("KTH"), &unis), Err(ScopeError::University(..))));
-        assert!(matches!(check_scope(Role::Provider, Some("a b"), &unis), Err(ScopeError::Provider(..))));
+        assert_eq!(
+            check_scope(Role::Municipality, Some(" 2422 "), &unis),
+            Ok(Some("2422".into()))
+        );
+        assert_eq!(
+            check_scope(Role::University, Some("umu"), &unis),
+            Ok(Some("UmU".into()))
+        );
+        assert_eq!(
+            check_scope(Role::Provider, Some("yh-norr_1"), &unis),
+            Ok(Some("yh-norr_1".into()))
+        );
+        assert!(matches!(
+            check_scope(Role::Admin, Some("2422"), &unis),
+            Err(ScopeError::Unexpected(..))
+        ));
+        assert!(matches!(
+            check_scope(Role::Municipality, None, &unis),
+            Err(ScopeError::Missing(..))
+        ));
+        assert!(matches!(
+            check_scope(Role::Municipality, Some("9999"), &unis),
+            Err(ScopeError::Kommunkod(..))
+        ));
+        assert!(matches!(
+            check_scope(Role::University, Some("KTH"), &unis),
+            Err(ScopeError::University(..))
+        ));
+        assert!(matches!(
+            check_scope(Role::Provider, Some("a b"), &unis),
+            Err(ScopeError::Provider(..))
+        ));
         let e = check_scope(Role::University, None, &unis).unwrap_err().to_string();
         assert_eq!(e, "role university needs --scope UNIVERSITY (LTU, UmU, MIUN)");
     }

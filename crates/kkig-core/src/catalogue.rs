@@ -129,7 +129,11 @@ impl Offering {
 
     /// The shortage-occupation areas this offering leads to.
     pub fn areas(&self, occupations: &BTreeMap<Ssyk, OccupationArea>) -> Vec<OccupationArea> {
-        let mut v: Vec<_> = self.occupations.iter().filter_map(|s| occupations.get(s).copied()).collect();
+        let mut v: Vec<_> = self
+            .occupations
+            .iter()
+            .filter_map(|s| occupations.get(s).copied())
+            .collect();
         v.sort();
         v.dedup();
         v
@@ -174,10 +178,16 @@ pub struct Reach {
 /// meeting place (pure distance, no meetings) costs nothing; None if a position is unknown.
 pub fn reach(offering: &Offering, home: Kommunkod, travel: &TravelTimes) -> Option<Reach> {
     let Some(place) = offering.meeting_place() else {
-        return Some(Reach { one_way_minutes: 0, burden_minutes_per_term: 0 });
+        return Some(Reach {
+            one_way_minutes: 0,
+            burden_minutes_per_term: 0,
+        });
     };
     let one_way = travel.minutes(home, place.municipality)?;
-    Some(Reach { one_way_minutes: one_way, burden_minutes_per_term: i64::from(offering.meetings.per_term) * 2 * one_way })
+    Some(Reach {
+        one_way_minutes: one_way,
+        burden_minutes_per_term: i64::from(offering.meetings.per_term) * 2 * one_way,
+    })
 }
 
 /// On-site days away from home per term: `meetings.per_term × days_each` when the meeting
@@ -218,11 +228,19 @@ pub fn pathway<'a>(
     let mut items: Vec<PathwayItem<'a>> = offerings
         .into_iter()
         .filter(|o| leads_to(o, area, areas))
-        .map(|o| PathwayItem { offering: o, reach: reach(o, home, travel), travel_days: travel_days_per_term(o, home) })
+        .map(|o| PathwayItem {
+            offering: o,
+            reach: reach(o, home, travel),
+            travel_days: travel_days_per_term(o, home),
+        })
         .collect();
     items.sort_by(|a, b| {
         let key = |i: &PathwayItem| i.reach.as_ref().map(|r| r.burden_minutes_per_term).unwrap_or(i64::MAX);
-        key(a).cmp(&key(b)).then_with(|| a.offering.start.cmp(&b.offering.start)).then_with(|| a.offering.title.cmp(&b.offering.title)).then_with(|| a.offering.id.cmp(&b.offering.id))
+        key(a)
+            .cmp(&key(b))
+            .then_with(|| a.offering.start.cmp(&b.offering.start))
+            .then_with(|| a.offering.title.cmp(&b.offering.title))
+            .then_with(|| a.offering.id.cmp(&b.offering.id))
     });
     items
 }
@@ -236,10 +254,14 @@ pub fn reachable_counts<'a>(
     max_travel_days: u32,
 ) -> Vec<(Kommunkod, BTreeMap<OccupationArea, usize>)> {
     let empty: BTreeMap<OccupationArea, usize> = OccupationArea::ALL.iter().map(|a| (*a, 0)).collect();
-    let mut counts: Vec<(Kommunkod, BTreeMap<OccupationArea, usize>)> = homes.iter().map(|h| (*h, empty.clone())).collect();
+    let mut counts: Vec<(Kommunkod, BTreeMap<OccupationArea, usize>)> =
+        homes.iter().map(|h| (*h, empty.clone())).collect();
     // One pass over the offerings; the areas an offering leads to do not depend on home.
     for o in offerings {
-        let leads: Vec<OccupationArea> = OccupationArea::ALL.into_iter().filter(|a| leads_to(o, *a, areas)).collect();
+        let leads: Vec<OccupationArea> = OccupationArea::ALL
+            .into_iter()
+            .filter(|a| leads_to(o, *a, areas))
+            .collect();
         if leads.is_empty() {
             continue;
         }
@@ -279,8 +301,15 @@ pub(crate) mod tests {
             end: "2029-06-07".into(),
             language: "swe".into(),
             form,
-            sites: vec![StudySite { municipality: k(place), town: "Umeå".into() }],
-            meetings: Meetings { per_term: meetings, days_each: 2, place: None },
+            sites: vec![StudySite {
+                municipality: k(place),
+                town: "Umeå".into(),
+            }],
+            meetings: Meetings {
+                per_term: meetings,
+                days_each: 2,
+                place: None,
+            },
             application_opens: None,
             application_closes: Some("2026-04-15".into()),
             application_url: None,
@@ -294,7 +323,10 @@ pub(crate) mod tests {
         seats.insert(k("2422"), Position::new(65.5333, 17.5333).unwrap()); // Sorsele
         seats.insert(k("2480"), Position::new(63.8258, 20.2630).unwrap()); // Umeå
         seats.insert(k("2481"), Position::new(64.5954, 18.6735).unwrap()); // Lycksele
-        TravelTimes { seats, ..Default::default() }
+        TravelTimes {
+            seats,
+            ..Default::default()
+        }
     }
 
     #[test]
@@ -303,7 +335,13 @@ pub(crate) mod tests {
         // Sorsele → Umeå: 229.956 km × 1.3 / 70 × 60 = 256.2 → 256 min one way.
         // Four meetings a term: 4 × 2 × 256 = 2048 minutes.
         let o = offering("e1", StudyForm::Distance, 4, "2480");
-        assert_eq!(reach(&o, k("2422"), &t), Some(Reach { one_way_minutes: 256, burden_minutes_per_term: 2048 }));
+        assert_eq!(
+            reach(&o, k("2422"), &t),
+            Some(Reach {
+                one_way_minutes: 256,
+                burden_minutes_per_term: 2048
+            })
+        );
         // From Umeå itself: nothing.
         assert_eq!(reach(&o, k("2480"), &t).unwrap().burden_minutes_per_term, 0);
         // No meetings: nothing, whatever the distance.
@@ -312,7 +350,13 @@ pub(crate) mod tests {
         // A measured matrix wins over the estimate, in either direction.
         let mut m = travel();
         m.measured.insert((k("2480"), k("2422")), 240);
-        assert_eq!(reach(&o, k("2422"), &m), Some(Reach { one_way_minutes: 240, burden_minutes_per_term: 1920 }));
+        assert_eq!(
+            reach(&o, k("2422"), &m),
+            Some(Reach {
+                one_way_minutes: 240,
+                burden_minutes_per_term: 1920
+            })
+        );
         // Unknown seat: None.
         let far = offering("e3", StudyForm::Campus, 1, "0180");
         assert_eq!(reach(&far, k("2422"), &t), None);
@@ -322,7 +366,10 @@ pub(crate) mod tests {
     fn meeting_place_overrides_the_study_site() {
         let t = travel();
         let mut o = offering("e1", StudyForm::Blended, 2, "2480");
-        o.meetings.place = Some(StudySite { municipality: k("2481"), town: "Lycksele".into() });
+        o.meetings.place = Some(StudySite {
+            municipality: k("2481"),
+            town: "Lycksele".into(),
+        });
         let r = reach(&o, k("2422"), &t).unwrap();
         // Sorsele → Lycksele estimated, 2 meetings × round trip.
         assert_eq!(r.burden_minutes_per_term, 2 * 2 * r.one_way_minutes);
@@ -330,10 +377,14 @@ pub(crate) mod tests {
     }
 
     fn areas() -> BTreeMap<Ssyk, OccupationArea> {
-        [("2221", OccupationArea::Nurse), ("2341", OccupationArea::Teacher), ("2661", OccupationArea::SocialWork)]
-            .into_iter()
-            .map(|(s, a)| (Ssyk::parse(s).unwrap(), a))
-            .collect()
+        [
+            ("2221", OccupationArea::Nurse),
+            ("2341", OccupationArea::Teacher),
+            ("2661", OccupationArea::SocialWork),
+        ]
+        .into_iter()
+        .map(|(s, a)| (Ssyk::parse(s).unwrap(), a))
+        .collect()
     }
 
     #[test]

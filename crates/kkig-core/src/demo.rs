@@ -63,9 +63,8 @@ pub struct DemoWorld {
 }
 
 const PLACE_WORDS: [&str; 24] = [
-    "Björk", "Gran", "Tall", "Älv", "Fjäll", "Myr", "Sjö", "Norr", "Söder", "Väster", "Öster",
-    "Ängs", "Skogs", "Berg", "Ås", "Strand", "Hed", "Bäck", "Lid", "Ren", "Lugnvik", "Solback",
-    "Kyrk", "Ström",
+    "Björk", "Gran", "Tall", "Älv", "Fjäll", "Myr", "Sjö", "Norr", "Söder", "Väster", "Öster", "Ängs", "Skogs", "Berg",
+    "Ås", "Strand", "Hed", "Bäck", "Lid", "Ren", "Lugnvik", "Solback", "Kyrk", "Ström",
 ];
 
 /// Sites per inhabitant in the demo: roughly 400 sites for the 17 participants.
@@ -87,7 +86,11 @@ impl DemoWorld {
         }
 
         let mut placement_sites = Vec::new();
-        for m in reference.municipalities.iter().filter(|m| m.role == MunicipalityRole::Participant) {
+        for m in reference
+            .municipalities
+            .iter()
+            .filter(|m| m.role == MunicipalityRole::Participant)
+        {
             let n = ((m.population as f64 / INHABITANTS_PER_SITE).round() as i64).max(8);
             // Every municipality has at least one site of each kind; the rest follow
             // the usual mix of a Swedish municipality (schools and preschools dominate).
@@ -148,7 +151,14 @@ impl DemoWorld {
         // The forecast's inputs and population draw from a stream of their own, too.
         let mut forecast_rng = DemoRng::new(seed ^ 0x464F_5245_4341_5354);
         let forecast = crate::forecast::product::ForecastDemo::generate(&mut forecast_rng, &reference.municipalities);
-        Self { seed, learning_centre_services, placement_sites, offerings, vfu, forecast }
+        Self {
+            seed,
+            learning_centre_services,
+            placement_sites,
+            offerings,
+            vfu,
+            forecast,
+        }
     }
 }
 
@@ -161,7 +171,10 @@ fn site_name(rng: &mut DemoRng, kind: SiteKind, seat: &str) -> String {
         SiteKind::School => format!("{w}skolan"),
         SiteKind::UpperSecondary => format!("{w}gymnasiet {seat}"),
         SiteKind::CareHome => format!("{w}gårdens särskilda boende"),
-        SiteKind::HomeCare => format!("Hemtjänsten {seat} {}", ["norra", "södra", "östra", "västra", "centrum"][(n % 5) as usize]),
+        SiteKind::HomeCare => format!(
+            "Hemtjänsten {seat} {}",
+            ["norra", "södra", "östra", "västra", "centrum"][(n % 5) as usize]
+        ),
         SiteKind::HealthCentre => format!("Hälsocentralen {w}{}", if lower.ends_with('s') { "" } else { "s" }),
         SiteKind::SocialServices => format!("Socialtjänsten {seat}, enhet {n}"),
     }
@@ -199,7 +212,14 @@ mod tests {
         ReferenceData {
             municipalities: vec![
                 m("2422", "Sorsele", 65.5333, 17.5333, 2387, MunicipalityRole::Participant),
-                m("2482", "Skellefteå", 64.7507, 20.9528, 76542, MunicipalityRole::Participant),
+                m(
+                    "2482",
+                    "Skellefteå",
+                    64.7507,
+                    20.9528,
+                    76542,
+                    MunicipalityRole::Participant,
+                ),
                 m("2480", "Umeå", 63.8258, 20.2630, 133091, MunicipalityRole::Campus),
             ],
             learning_centres: vec![LearningCentre {
@@ -210,14 +230,21 @@ mod tests {
                 position: Position::new(65.5333, 17.5333).unwrap(),
                 position_source: "seat".into(),
             }],
-            universities: [("LTU", "Luleå tekniska universitet", "2580", "Luleå"), ("UmU", "Umeå universitet", "2480", "Umeå"), ("MIUN", "Mittuniversitetet", "2281", "Sundsvall")]
-                .into_iter()
-                .map(|(code, name, kod, town)| crate::region::University {
-                    code: code.into(),
-                    name: name.into(),
-                    campuses: vec![crate::region::Campus { town: town.into(), municipality: Kommunkod::parse(kod).unwrap() }],
-                })
-                .collect(),
+            universities: [
+                ("LTU", "Luleå tekniska universitet", "2580", "Luleå"),
+                ("UmU", "Umeå universitet", "2480", "Umeå"),
+                ("MIUN", "Mittuniversitetet", "2281", "Sundsvall"),
+            ]
+            .into_iter()
+            .map(|(code, name, kod, town)| crate::region::University {
+                code: code.into(),
+                name: name.into(),
+                campuses: vec![crate::region::Campus {
+                    town: town.into(),
+                    municipality: Kommunkod::parse(kod).unwrap(),
+                }],
+            })
+            .collect(),
             ..Default::default()
         }
     }
@@ -240,8 +267,16 @@ mod tests {
     #[test]
     fn sites_only_for_participants_with_every_kind_and_unique_ids() {
         let w = DemoWorld::generate(DEFAULT_SEED, &reference());
-        let sorsele: Vec<_> = w.placement_sites.iter().filter(|s| s.municipality.to_string() == "2422").collect();
-        let skelleftea = w.placement_sites.iter().filter(|s| s.municipality.to_string() == "2482").count();
+        let sorsele: Vec<_> = w
+            .placement_sites
+            .iter()
+            .filter(|s| s.municipality.to_string() == "2422")
+            .collect();
+        let skelleftea = w
+            .placement_sites
+            .iter()
+            .filter(|s| s.municipality.to_string() == "2482")
+            .count();
         assert!(w.placement_sites.iter().all(|s| s.municipality.to_string() != "2480"));
         assert_eq!(sorsele.len(), 8, "small municipalities get the minimum of 8");
         assert_eq!(skelleftea, 140, "76542 / 545 rounded");
@@ -267,8 +302,16 @@ mod tests {
         assert_eq!(ids.len(), n, "unique ids");
         use crate::catalogue::{SchoolType, StudyForm};
         let share = |f: StudyForm| w.offerings.iter().filter(|o| o.form == f).count() as f64 / n as f64;
-        assert!((0.4..0.7).contains(&share(StudyForm::Distance)), "distance share {}", share(StudyForm::Distance));
-        assert!((0.1..0.35).contains(&share(StudyForm::Campus)), "campus share {}", share(StudyForm::Campus));
+        assert!(
+            (0.4..0.7).contains(&share(StudyForm::Distance)),
+            "distance share {}",
+            share(StudyForm::Distance)
+        );
+        assert!(
+            (0.1..0.35).contains(&share(StudyForm::Campus)),
+            "campus share {}",
+            share(StudyForm::Campus)
+        );
         for st in [SchoolType::Hs, SchoolType::Yh, SchoolType::Komvux] {
             assert!(w.offerings.iter().any(|o| o.school_type == st), "{st:?}");
         }

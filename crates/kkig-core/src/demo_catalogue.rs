@@ -24,44 +24,424 @@ struct Template {
 }
 
 const T: &[Template] = &[
-    Template { title: "Förskollärarprogrammet", code: "LFÖRP", school_type: SchoolType::Hs, level: "grundnivå", credits: 210.0, credit_system: "hp", providers: &["UmU", "LTU", "MIUN"], occupations: &["2343"], terms_years: 3.5 },
-    Template { title: "Grundlärarprogrammet, inriktning förskoleklass och årskurs 1–3", code: "LGRF3", school_type: SchoolType::Hs, level: "grundnivå", credits: 240.0, credit_system: "hp", providers: &["UmU", "LTU", "MIUN"], occupations: &["2341"], terms_years: 4.0 },
-    Template { title: "Grundlärarprogrammet, inriktning årskurs 4–6", code: "LGR46", school_type: SchoolType::Hs, level: "grundnivå", credits: 240.0, credit_system: "hp", providers: &["UmU", "LTU"], occupations: &["2341"], terms_years: 4.0 },
-    Template { title: "Grundlärarprogrammet, inriktning fritidshem", code: "LGRFT", school_type: SchoolType::Hs, level: "grundnivå", credits: 180.0, credit_system: "hp", providers: &["MIUN", "UmU"], occupations: &["2342"], terms_years: 3.0 },
-    Template { title: "Ämneslärarprogrammet, gymnasieskolan", code: "LÄMGY", school_type: SchoolType::Hs, level: "avancerad nivå", credits: 300.0, credit_system: "hp", providers: &["UmU", "LTU", "MIUN"], occupations: &["2330"], terms_years: 5.0 },
-    Template { title: "Kompletterande pedagogisk utbildning (KPU)", code: "LKPU", school_type: SchoolType::Hs, level: "avancerad nivå", credits: 90.0, credit_system: "hp", providers: &["UmU", "LTU", "MIUN"], occupations: &["2330", "2341"], terms_years: 1.5 },
-    Template { title: "Yrkeslärarprogrammet", code: "LYRK", school_type: SchoolType::Hs, level: "grundnivå", credits: 90.0, credit_system: "hp", providers: &["UmU", "MIUN"], occupations: &["2320"], terms_years: 1.5 },
-    Template { title: "Speciallärarprogrammet", code: "LSPEC", school_type: SchoolType::Hs, level: "avancerad nivå", credits: 90.0, credit_system: "hp", providers: &["UmU", "LTU"], occupations: &["2351"], terms_years: 3.0 },
-    Template { title: "Sjuksköterskeprogrammet", code: "VSJUK", school_type: SchoolType::Hs, level: "grundnivå", credits: 180.0, credit_system: "hp", providers: &["UmU", "LTU", "MIUN"], occupations: &["2221"], terms_years: 3.0 },
-    Template { title: "Specialistsjuksköterskeprogrammet, distriktssköterska", code: "VSPDS", school_type: SchoolType::Hs, level: "avancerad nivå", credits: 75.0, credit_system: "hp", providers: &["UmU", "LTU", "MIUN"], occupations: &["2224"], terms_years: 1.5 },
-    Template { title: "Specialistsjuksköterskeprogrammet, psykiatrisk vård", code: "VSPPS", school_type: SchoolType::Hs, level: "avancerad nivå", credits: 60.0, credit_system: "hp", providers: &["UmU", "LTU"], occupations: &["2225"], terms_years: 1.0 },
-    Template { title: "Specialistsjuksköterskeprogrammet, vård av äldre", code: "VSPÄL", school_type: SchoolType::Hs, level: "avancerad nivå", credits: 60.0, credit_system: "hp", providers: &["LTU", "MIUN"], occupations: &["2227"], terms_years: 1.0 },
-    Template { title: "Barnmorskeprogrammet", code: "VBARN", school_type: SchoolType::Hs, level: "avancerad nivå", credits: 90.0, credit_system: "hp", providers: &["UmU"], occupations: &["2222"], terms_years: 1.5 },
-    Template { title: "Socionomprogrammet", code: "SSOCI", school_type: SchoolType::Hs, level: "grundnivå", credits: 210.0, credit_system: "hp", providers: &["UmU", "MIUN", "LTU"], occupations: &["2661", "2662"], terms_years: 3.5 },
-    Template { title: "Handledning av studenter i verksamhetsförlagd utbildning", code: "PEHAN", school_type: SchoolType::Hs, level: "avancerad nivå", credits: 7.5, credit_system: "hp", providers: &["UmU", "LTU", "MIUN"], occupations: &[], terms_years: 0.5 },
-    Template { title: "Specialpedagogik för lärare", code: "PESPE", school_type: SchoolType::Hs, level: "grundnivå", credits: 15.0, credit_system: "hp", providers: &["UmU", "LTU", "MIUN"], occupations: &["2351"], terms_years: 0.5 },
-    Template { title: "Socialt arbete med äldre", code: "SOÄLD", school_type: SchoolType::Hs, level: "grundnivå", credits: 15.0, credit_system: "hp", providers: &["MIUN", "UmU"], occupations: &["2663"], terms_years: 0.5 },
-    Template { title: "Palliativ vård och omsorg", code: "VPALL", school_type: SchoolType::Hs, level: "grundnivå", credits: 7.5, credit_system: "hp", providers: &["UmU", "LTU"], occupations: &["2221", "2227"], terms_years: 0.5 },
-    Template { title: "Svenska som andraspråk för lärare", code: "LSVA", school_type: SchoolType::Hs, level: "grundnivå", credits: 30.0, credit_system: "hp", providers: &["UmU", "MIUN"], occupations: &["2341", "2330"], terms_years: 1.0 },
-    Template { title: "Biståndshandläggare inom äldreomsorgen", code: "YHBIS", school_type: SchoolType::Yh, level: "yrkeshögskola", credits: 200.0, credit_system: "yhp", providers: &["YH"], occupations: &["2663"], terms_years: 2.0 },
-    Template { title: "Specialistundersköterska inom äldreomsorg", code: "YHSPU", school_type: SchoolType::Yh, level: "yrkeshögskola", credits: 200.0, credit_system: "yhp", providers: &["YH"], occupations: &[], terms_years: 2.0 },
-    Template { title: "Lärarassistent", code: "YHLAS", school_type: SchoolType::Yh, level: "yrkeshögskola", credits: 200.0, credit_system: "yhp", providers: &["YH"], occupations: &[], terms_years: 2.0 },
-    Template { title: "Behandlingspedagog", code: "YHBEH", school_type: SchoolType::Yh, level: "yrkeshögskola", credits: 300.0, credit_system: "yhp", providers: &["YH"], occupations: &["2669"], terms_years: 3.0 },
-    Template { title: "Vård- och omsorgsutbildning, undersköterska", code: "KVOU", school_type: SchoolType::Komvux, level: "gymnasial nivå", credits: 1500.0, credit_system: "gyp", providers: &["LC"], occupations: &[], terms_years: 1.5 },
-    Template { title: "Barnskötare och elevassistent", code: "KBAS", school_type: SchoolType::Komvux, level: "gymnasial nivå", credits: 1300.0, credit_system: "gyp", providers: &["LC"], occupations: &[], terms_years: 1.5 },
-    Template { title: "Lärande och utveckling i förskolan", code: "PELUF", school_type: SchoolType::Hs, level: "grundnivå", credits: 15.0, credit_system: "hp", providers: &["UmU", "MIUN", "LTU"], occupations: &["2343"], terms_years: 0.5 },
-    Template { title: "Matematik för lärare i förskoleklass och årskurs 1–3", code: "MALF3", school_type: SchoolType::Hs, level: "grundnivå", credits: 15.0, credit_system: "hp", providers: &["LTU", "UmU"], occupations: &["2341"], terms_years: 0.5 },
-    Template { title: "Läs- och skrivutveckling", code: "PELÄS", school_type: SchoolType::Hs, level: "grundnivå", credits: 7.5, credit_system: "hp", providers: &["UmU", "MIUN", "LTU"], occupations: &["2341", "2351"], terms_years: 0.5 },
-    Template { title: "Vård vid demenssjukdom", code: "VDEMS", school_type: SchoolType::Hs, level: "grundnivå", credits: 7.5, credit_system: "hp", providers: &["UmU", "MIUN"], occupations: &["2221", "2227"], terms_years: 0.5 },
-    Template { title: "Omvårdnad vid diabetes", code: "VDIAB", school_type: SchoolType::Hs, level: "avancerad nivå", credits: 7.5, credit_system: "hp", providers: &["LTU", "UmU"], occupations: &["2221", "2224"], terms_years: 0.5 },
-    Template { title: "Barn och unga i utsatta situationer", code: "SOBAR", school_type: SchoolType::Hs, level: "grundnivå", credits: 15.0, credit_system: "hp", providers: &["UmU", "MIUN", "LTU"], occupations: &["2661", "2662"], terms_years: 0.5 },
-    Template { title: "Missbruk och beroende", code: "SOMIS", school_type: SchoolType::Hs, level: "grundnivå", credits: 15.0, credit_system: "hp", providers: &["MIUN", "UmU"], occupations: &["2661", "2669"], terms_years: 0.5 },
-    Template { title: "Socialrätt", code: "SORÄT", school_type: SchoolType::Hs, level: "grundnivå", credits: 15.0, credit_system: "hp", providers: &["UmU", "MIUN", "LTU"], occupations: &["2661", "2663"], terms_years: 0.5 },
-    Template { title: "Mentorskap och handledning i skolan", code: "PEMEN", school_type: SchoolType::Hs, level: "avancerad nivå", credits: 7.5, credit_system: "hp", providers: &["LTU", "MIUN"], occupations: &["2341", "2330"], terms_years: 0.5 },
-    Template { title: "Hälsa och ohälsa hos äldre", code: "VHÄLD", school_type: SchoolType::Hs, level: "grundnivå", credits: 7.5, credit_system: "hp", providers: &["UmU", "LTU", "MIUN"], occupations: &["2227"], terms_years: 0.5 },
-    Template { title: "Socialpedagog", code: "YHSOP", school_type: SchoolType::Yh, level: "yrkeshögskola", credits: 400.0, credit_system: "yhp", providers: &["YH"], occupations: &["2669"], terms_years: 2.0 },
-    Template { title: "Stödpedagog inom LSS", code: "YHSTÖ", school_type: SchoolType::Yh, level: "yrkeshögskola", credits: 200.0, credit_system: "yhp", providers: &["YH"], occupations: &[], terms_years: 1.5 },
-    Template { title: "Svenska för vård och omsorg", code: "KSVO", school_type: SchoolType::Komvux, level: "gymnasial nivå", credits: 200.0, credit_system: "gyp", providers: &["LC"], occupations: &[], terms_years: 0.5 },
+    Template {
+        title: "Förskollärarprogrammet",
+        code: "LFÖRP",
+        school_type: SchoolType::Hs,
+        level: "grundnivå",
+        credits: 210.0,
+        credit_system: "hp",
+        providers: &["UmU", "LTU", "MIUN"],
+        occupations: &["2343"],
+        terms_years: 3.5,
+    },
+    Template {
+        title: "Grundlärarprogrammet, inriktning förskoleklass och årskurs 1–3",
+        code: "LGRF3",
+        school_type: SchoolType::Hs,
+        level: "grundnivå",
+        credits: 240.0,
+        credit_system: "hp",
+        providers: &["UmU", "LTU", "MIUN"],
+        occupations: &["2341"],
+        terms_years: 4.0,
+    },
+    Template {
+        title: "Grundlärarprogrammet, inriktning årskurs 4–6",
+        code: "LGR46",
+        school_type: SchoolType::Hs,
+        level: "grundnivå",
+        credits: 240.0,
+        credit_system: "hp",
+        providers: &["UmU", "LTU"],
+        occupations: &["2341"],
+        terms_years: 4.0,
+    },
+    Template {
+        title: "Grundlärarprogrammet, inriktning fritidshem",
+        code: "LGRFT",
+        school_type: SchoolType::Hs,
+        level: "grundnivå",
+        credits: 180.0,
+        credit_system: "hp",
+        providers: &["MIUN", "UmU"],
+        occupations: &["2342"],
+        terms_years: 3.0,
+    },
+    Template {
+        title: "Ämneslärarprogrammet, gymnasieskolan",
+        code: "LÄMGY",
+        school_type: SchoolType::Hs,
+        level: "avancerad nivå",
+        credits: 300.0,
+        credit_system: "hp",
+        providers: &["UmU", "LTU", "MIUN"],
+        occupations: &["2330"],
+        terms_years: 5.0,
+    },
+    Template {
+        title: "Kompletterande pedagogisk utbildning (KPU)",
+        code: "LKPU",
+        school_type: SchoolType::Hs,
+        level: "avancerad nivå",
+        credits: 90.0,
+        credit_system: "hp",
+        providers: &["UmU", "LTU", "MIUN"],
+        occupations: &["2330", "2341"],
+        terms_years: 1.5,
+    },
+    Template {
+        title: "Yrkeslärarprogrammet",
+        code: "LYRK",
+        school_type: SchoolType::Hs,
+        level: "grundnivå",
+        credits: 90.0,
+        credit_system: "hp",
+        providers: &["UmU", "MIUN"],
+        occupations: &["2320"],
+        terms_years: 1.5,
+    },
+    Template {
+        title: "Speciallärarprogrammet",
+        code: "LSPEC",
+        school_type: SchoolType::Hs,
+        level: "avancerad nivå",
+        credits: 90.0,
+        credit_system: "hp",
+        providers: &["UmU", "LTU"],
+        occupations: &["2351"],
+        terms_years: 3.0,
+    },
+    Template {
+        title: "Sjuksköterskeprogrammet",
+        code: "VSJUK",
+        school_type: SchoolType::Hs,
+        level: "grundnivå",
+        credits: 180.0,
+        credit_system: "hp",
+        providers: &["UmU", "LTU", "MIUN"],
+        occupations: &["2221"],
+        terms_years: 3.0,
+    },
+    Template {
+        title: "Specialistsjuksköterskeprogrammet, distriktssköterska",
+        code: "VSPDS",
+        school_type: SchoolType::Hs,
+        level: "avancerad nivå",
+        credits: 75.0,
+        credit_system: "hp",
+        providers: &["UmU", "LTU", "MIUN"],
+        occupations: &["2224"],
+        terms_years: 1.5,
+    },
+    Template {
+        title: "Specialistsjuksköterskeprogrammet, psykiatrisk vård",
+        code: "VSPPS",
+        school_type: SchoolType::Hs,
+        level: "avancerad nivå",
+        credits: 60.0,
+        credit_system: "hp",
+        providers: &["UmU", "LTU"],
+        occupations: &["2225"],
+        terms_years: 1.0,
+    },
+    Template {
+        title: "Specialistsjuksköterskeprogrammet, vård av äldre",
+        code: "VSPÄL",
+        school_type: SchoolType::Hs,
+        level: "avancerad nivå",
+        credits: 60.0,
+        credit_system: "hp",
+        providers: &["LTU", "MIUN"],
+        occupations: &["2227"],
+        terms_years: 1.0,
+    },
+    Template {
+        title: "Barnmorskeprogrammet",
+        code: "VBARN",
+        school_type: SchoolType::Hs,
+        level: "avancerad nivå",
+        credits: 90.0,
+        credit_system: "hp",
+        providers: &["UmU"],
+        occupations: &["2222"],
+        terms_years: 1.5,
+    },
+    Template {
+        title: "Socionomprogrammet",
+        code: "SSOCI",
+        school_type: SchoolType::Hs,
+        level: "grundnivå",
+        credits: 210.0,
+        credit_system: "hp",
+        providers: &["UmU", "MIUN", "LTU"],
+        occupations: &["2661", "2662"],
+        terms_years: 3.5,
+    },
+    Template {
+        title: "Handledning av studenter i verksamhetsförlagd utbildning",
+        code: "PEHAN",
+        school_type: SchoolType::Hs,
+        level: "avancerad nivå",
+        credits: 7.5,
+        credit_system: "hp",
+        providers: &["UmU", "LTU", "MIUN"],
+        occupations: &[],
+        terms_years: 0.5,
+    },
+    Template {
+        title: "Specialpedagogik för lärare",
+        code: "PESPE",
+        school_type: SchoolType::Hs,
+        level: "grundnivå",
+        credits: 15.0,
+        credit_system: "hp",
+        providers: &["UmU", "LTU", "MIUN"],
+        occupations: &["2351"],
+        terms_years: 0.5,
+    },
+    Template {
+        title: "Socialt arbete med äldre",
+        code: "SOÄLD",
+        school_type: SchoolType::Hs,
+        level: "grundnivå",
+        credits: 15.0,
+        credit_system: "hp",
+        providers: &["MIUN", "UmU"],
+        occupations: &["2663"],
+        terms_years: 0.5,
+    },
+    Template {
+        title: "Palliativ vård och omsorg",
+        code: "VPALL",
+        school_type: SchoolType::Hs,
+        level: "grundnivå",
+        credits: 7.5,
+        credit_system: "hp",
+        providers: &["UmU", "LTU"],
+        occupations: &["2221", "2227"],
+        terms_years: 0.5,
+    },
+    Template {
+        title: "Svenska som andraspråk för lärare",
+        code: "LSVA",
+        school_type: SchoolType::Hs,
+        level: "grundnivå",
+        credits: 30.0,
+        credit_system: "hp",
+        providers: &["UmU", "MIUN"],
+        occupations: &["2341", "2330"],
+        terms_years: 1.0,
+    },
+    Template {
+        title: "Biståndshandläggare inom äldreomsorgen",
+        code: "YHBIS",
+        school_type: SchoolType::Yh,
+        level: "yrkeshögskola",
+        credits: 200.0,
+        credit_system: "yhp",
+        providers: &["YH"],
+        occupations: &["2663"],
+        terms_years: 2.0,
+    },
+    Template {
+        title: "Specialistundersköterska inom äldreomsorg",
+        code: "YHSPU",
+        school_type: SchoolType::Yh,
+        level: "yrkeshögskola",
+        credits: 200.0,
+        credit_system: "yhp",
+        providers: &["YH"],
+        occupations: &[],
+        terms_years: 2.0,
+    },
+    Template {
+        title: "Lärarassistent",
+        code: "YHLAS",
+        school_type: SchoolType::Yh,
+        level: "yrkeshögskola",
+        credits: 200.0,
+        credit_system: "yhp",
+        providers: &["YH"],
+        occupations: &[],
+        terms_years: 2.0,
+    },
+    Template {
+        title: "Behandlingspedagog",
+        code: "YHBEH",
+        school_type: SchoolType::Yh,
+        level: "yrkeshögskola",
+        credits: 300.0,
+        credit_system: "yhp",
+        providers: &["YH"],
+        occupations: &["2669"],
+        terms_years: 3.0,
+    },
+    Template {
+        title: "Vård- och omsorgsutbildning, undersköterska",
+        code: "KVOU",
+        school_type: SchoolType::Komvux,
+        level: "gymnasial nivå",
+        credits: 1500.0,
+        credit_system: "gyp",
+        providers: &["LC"],
+        occupations: &[],
+        terms_years: 1.5,
+    },
+    Template {
+        title: "Barnskötare och elevassistent",
+        code: "KBAS",
+        school_type: SchoolType::Komvux,
+        level: "gymnasial nivå",
+        credits: 1300.0,
+        credit_system: "gyp",
+        providers: &["LC"],
+        occupations: &[],
+        terms_years: 1.5,
+    },
+    Template {
+        title: "Lärande och utveckling i förskolan",
+        code: "PELUF",
+        school_type: SchoolType::Hs,
+        level: "grundnivå",
+        credits: 15.0,
+        credit_system: "hp",
+        providers: &["UmU", "MIUN", "LTU"],
+        occupations: &["2343"],
+        terms_years: 0.5,
+    },
+    Template {
+        title: "Matematik för lärare i förskoleklass och årskurs 1–3",
+        code: "MALF3",
+        school_type: SchoolType::Hs,
+        level: "grundnivå",
+        credits: 15.0,
+        credit_system: "hp",
+        providers: &["LTU", "UmU"],
+        occupations: &["2341"],
+        terms_years: 0.5,
+    },
+    Template {
+        title: "Läs- och skrivutveckling",
+        code: "PELÄS",
+        school_type: SchoolType::Hs,
+        level: "grundnivå",
+        credits: 7.5,
+        credit_system: "hp",
+        providers: &["UmU", "MIUN", "LTU"],
+        occupations: &["2341", "2351"],
+        terms_years: 0.5,
+    },
+    Template {
+        title: "Vård vid demenssjukdom",
+        code: "VDEMS",
+        school_type: SchoolType::Hs,
+        level: "grundnivå",
+        credits: 7.5,
+        credit_system: "hp",
+        providers: &["UmU", "MIUN"],
+        occupations: &["2221", "2227"],
+        terms_years: 0.5,
+    },
+    Template {
+        title: "Omvårdnad vid diabetes",
+        code: "VDIAB",
+        school_type: SchoolType::Hs,
+        level: "avancerad nivå",
+        credits: 7.5,
+        credit_system: "hp",
+        providers: &["LTU", "UmU"],
+        occupations: &["2221", "2224"],
+        terms_years: 0.5,
+    },
+    Template {
+        title: "Barn och unga i utsatta situationer",
+        code: "SOBAR",
+        school_type: SchoolType::Hs,
+        level: "grundnivå",
+        credits: 15.0,
+        credit_system: "hp",
+        providers: &["UmU", "MIUN", "LTU"],
+        occupations: &["2661", "2662"],
+        terms_years: 0.5,
+    },
+    Template {
+        title: "Missbruk och beroende",
+        code: "SOMIS",
+        school_type: SchoolType::Hs,
+        level: "grundnivå",
+        credits: 15.0,
+        credit_system: "hp",
+        providers: &["MIUN", "UmU"],
+        occupations: &["2661", "2669"],
+        terms_years: 0.5,
+    },
+    Template {
+        title: "Socialrätt",
+        code: "SORÄT",
+        school_type: SchoolType::Hs,
+        level: "grundnivå",
+        credits: 15.0,
+        credit_system: "hp",
+        providers: &["UmU", "MIUN", "LTU"],
+        occupations: &["2661", "2663"],
+        terms_years: 0.5,
+    },
+    Template {
+        title: "Mentorskap och handledning i skolan",
+        code: "PEMEN",
+        school_type: SchoolType::Hs,
+        level: "avancerad nivå",
+        credits: 7.5,
+        credit_system: "hp",
+        providers: &["LTU", "MIUN"],
+        occupations: &["2341", "2330"],
+        terms_years: 0.5,
+    },
+    Template {
+        title: "Hälsa och ohälsa hos äldre",
+        code: "VHÄLD",
+        school_type: SchoolType::Hs,
+        level: "grundnivå",
+        credits: 7.5,
+        credit_system: "hp",
+        providers: &["UmU", "LTU", "MIUN"],
+        occupations: &["2227"],
+        terms_years: 0.5,
+    },
+    Template {
+        title: "Socialpedagog",
+        code: "YHSOP",
+        school_type: SchoolType::Yh,
+        level: "yrkeshögskola",
+        credits: 400.0,
+        credit_system: "yhp",
+        providers: &["YH"],
+        occupations: &["2669"],
+        terms_years: 2.0,
+    },
+    Template {
+        title: "Stödpedagog inom LSS",
+        code: "YHSTÖ",
+        school_type: SchoolType::Yh,
+        level: "yrkeshögskola",
+        credits: 200.0,
+        credit_system: "yhp",
+        providers: &["YH"],
+        occupations: &[],
+        terms_years: 1.5,
+    },
+    Template {
+        title: "Svenska för vård och omsorg",
+        code: "KSVO",
+        school_type: SchoolType::Komvux,
+        level: "gymnasial nivå",
+        credits: 200.0,
+        credit_system: "gyp",
+        providers: &["LC"],
+        occupations: &[],
+        terms_years: 0.5,
+    },
 ];
 
 const TERMS: [(&str, &str, &str); 4] = [
@@ -100,11 +480,19 @@ fn end_date(start: &str, years: f64) -> String {
 /// longer programmes), with study sites and meetings by form.
 pub fn generate(rng: &mut DemoRng, reference: &ReferenceData) -> Vec<Offering> {
     let town_of = |code: Kommunkod| {
-        reference.municipalities.iter().find(|m| m.code == code).map(|m| m.seat.clone()).unwrap_or_default()
+        reference
+            .municipalities
+            .iter()
+            .find(|m| m.code == code)
+            .map(|m| m.seat.clone())
+            .unwrap_or_default()
     };
     let site = |code: &str| {
         let k = Kommunkod::parse(code).ok()?;
-        Some(StudySite { municipality: k, town: town_of(k) })
+        Some(StudySite {
+            municipality: k,
+            town: town_of(k),
+        })
     };
     let participants: Vec<Kommunkod> = reference
         .municipalities
@@ -131,12 +519,26 @@ pub fn generate(rng: &mut DemoRng, reference: &ReferenceData) -> Vec<Offering> {
                         for j in 0..3 {
                             let code = participants[(ti * 3 + term_index * 5 + j * 7) % participants.len()];
                             let name = format!("Lärcentrum {} (demo)", town_of(code));
-                            provider_list.push((format!("p.demo-lc-{code}"), name, vec![StudySite { municipality: code, town: town_of(code) }]));
+                            provider_list.push((
+                                format!("p.demo-lc-{code}"),
+                                name,
+                                vec![StudySite {
+                                    municipality: code,
+                                    town: town_of(code),
+                                }],
+                            ));
                         }
                     }
                     uni => {
                         if let Some(u) = reference.universities.iter().find(|u| u.code == uni) {
-                            let campuses = u.campuses.iter().map(|c| StudySite { municipality: c.municipality, town: c.town.clone() }).collect();
+                            let campuses = u
+                                .campuses
+                                .iter()
+                                .map(|c| StudySite {
+                                    municipality: c.municipality,
+                                    town: c.town.clone(),
+                                })
+                                .collect();
                             provider_list.push((format!("p.{}", uni.to_lowercase()), u.name.clone(), campuses));
                         }
                     }
@@ -145,7 +547,11 @@ pub fn generate(rng: &mut DemoRng, reference: &ReferenceData) -> Vec<Offering> {
             for (pi, (provider_id, provider_name, campuses)) in provider_list.into_iter().enumerate() {
                 let x = rng.unit();
                 let form = if t.school_type == SchoolType::Komvux {
-                    if x < 0.5 { StudyForm::Distance } else { StudyForm::Blended }
+                    if x < 0.5 {
+                        StudyForm::Distance
+                    } else {
+                        StudyForm::Blended
+                    }
                 } else if x < 0.55 {
                     StudyForm::Distance
                 } else if x < 0.80 {
@@ -162,19 +568,40 @@ pub fn generate(rng: &mut DemoRng, reference: &ReferenceData) -> Vec<Offering> {
                 if form != StudyForm::Campus && t.school_type == SchoolType::Hs && rng.unit() < 0.4 {
                     for _ in 0..rng.range(1, 3) {
                         let code = *rng.pick(&participants);
-                        let s = StudySite { municipality: code, town: town_of(code) };
+                        let s = StudySite {
+                            municipality: code,
+                            town: town_of(code),
+                        };
                         if !sites.contains(&s) {
                             sites.push(s);
                         }
                     }
                 }
                 let meetings = match form {
-                    StudyForm::Distance => Meetings { per_term: rng.range(0, 3) as u32, days_each: rng.range(1, 3) as u32, place: main_campus.clone() },
-                    StudyForm::Blended => Meetings { per_term: rng.range(3, 6) as u32, days_each: rng.range(2, 4) as u32, place: main_campus.clone() },
+                    StudyForm::Distance => Meetings {
+                        per_term: rng.range(0, 3) as u32,
+                        days_each: rng.range(1, 3) as u32,
+                        place: main_campus.clone(),
+                    },
+                    StudyForm::Blended => Meetings {
+                        per_term: rng.range(3, 6) as u32,
+                        days_each: rng.range(2, 4) as u32,
+                        place: main_campus.clone(),
+                    },
                     // On campus every week counts: about three days a week for twenty weeks.
-                    StudyForm::Campus => Meetings { per_term: 60, days_each: 1, place: main_campus.clone() },
+                    StudyForm::Campus => Meetings {
+                        per_term: 60,
+                        days_each: 1,
+                        place: main_campus.clone(),
+                    },
                 };
-                let pace = if t.credits <= 15.0 && t.credit_system == "hp" { [25, 50][rng.range(0, 1) as usize] } else if rng.unit() < 0.15 { 50 } else { 100 };
+                let pace = if t.credits <= 15.0 && t.credit_system == "hp" {
+                    [25, 50][rng.range(0, 1) as usize]
+                } else if rng.unit() < 0.15 {
+                    50
+                } else {
+                    100
+                };
                 let years = if pace == 50 { t.terms_years * 2.0 } else { t.terms_years };
                 let id = format!("e.demo.{}.{}.{}", ascii_code(t.code), term.to_lowercase(), pi + 1);
                 out.push(Offering {
@@ -195,7 +622,11 @@ pub fn generate(rng: &mut DemoRng, reference: &ReferenceData) -> Vec<Offering> {
                     form,
                     sites,
                     meetings,
-                    application_opens: Some(format!("{}-{}", &closes[..4], if &closes[5..7] == "04" { "03-15" } else { "09-15" })),
+                    application_opens: Some(format!(
+                        "{}-{}",
+                        &closes[..4],
+                        if &closes[5..7] == "04" { "03-15" } else { "09-15" }
+                    )),
                     application_closes: Some(closes.to_string()),
                     application_url: Some("https://www.antagning.se/".into()),
                     occupations: t.occupations.iter().filter_map(|s| Ssyk::parse(s).ok()).collect(),

@@ -58,7 +58,10 @@ pub struct TravelModel {
 
 impl Default for TravelModel {
     fn default() -> Self {
-        Self { road_factor: 1.3, speed_kmh: 70.0 }
+        Self {
+            road_factor: 1.3,
+            speed_kmh: 70.0,
+        }
     }
 }
 
@@ -115,7 +118,10 @@ mod tests {
     #[test]
     fn rounds_half_away_from_zero() {
         // road_factor 1 and 60 km/h make minutes equal to km, so x.5 is exact in f64.
-        let m = TravelModel { road_factor: 1.0, speed_kmh: 60.0 };
+        let m = TravelModel {
+            road_factor: 1.0,
+            speed_kmh: 60.0,
+        };
         for (km, want) in [(0.5, 1), (2.5, 3), (2.4999, 2), (3.5, 4), (0.0, 0)] {
             assert_eq!(m.minutes_for_km(km), want, "{km} km");
         }

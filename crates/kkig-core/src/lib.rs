@@ -21,8 +21,8 @@ pub mod web_url;
 
 pub use codes::{CodeError, Kommunkod, Ssyk};
 pub use geo::{Position, TravelModel};
-pub use web_url::{WebUrl, WebUrlError};
 pub use region::{
     Campus, LearningCentre, LearningCentreServices, Municipality, MunicipalityRole, Occupation, OccupationArea,
     ReferenceData, University,
 };
+pub use web_url::{WebUrl, WebUrlError};

@@ -24,7 +24,11 @@ pub struct Projection {
 /// The height follows from the geographic aspect ratio. Empty input gives an empty drawing.
 pub fn project(positions: &[Position], width: f64, margin: f64) -> Projection {
     if positions.is_empty() {
-        return Projection { width, height: 2.0 * margin, points: Vec::new() };
+        return Projection {
+            width,
+            height: 2.0 * margin,
+            points: Vec::new(),
+        };
     }
     let (mut min_lat, mut max_lat) = (f64::INFINITY, f64::NEG_INFINITY);
     let (mut min_lon, mut max_lon) = (f64::INFINITY, f64::NEG_INFINITY);
@@ -62,7 +66,12 @@ mod tests {
     #[test]
     fn north_is_up_and_east_is_right() {
         // Kiruna (north), Sundsvall (south), Pajala (east), Strömsund (west).
-        let pts = [p(67.8558, 20.2253), p(62.3908, 17.3069), p(67.2078, 23.3794), p(63.85, 15.5833)];
+        let pts = [
+            p(67.8558, 20.2253),
+            p(62.3908, 17.3069),
+            p(67.2078, 23.3794),
+            p(63.85, 15.5833),
+        ];
         let pr = project(&pts, 400.0, 20.0);
         let [kiruna, sundsvall, pajala, stromsund] = [0, 1, 2, 3].map(|i| pr.points[i]);
         assert!(kiruna.y < sundsvall.y);

@@ -47,16 +47,24 @@ pub fn sign_in_gate(f: &RecentFailures<'_>, now: i64) -> SignInGate {
     let pair = throttle(f.account_and_address, MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS, now);
     let account = throttle(f.account, MAX_FAILURES_PER_ACCOUNT, now);
     match (pair, account) {
-        (Ok(()), Ok(())) => SignInGate::Check { address_limited: throttle(f.address, MAX_FAILURES_PER_ADDRESS, now).err() },
+        (Ok(()), Ok(())) => SignInGate::Check {
+            address_limited: throttle(f.address, MAX_FAILURES_PER_ADDRESS, now).err(),
+        },
         // Allowed again only when both limits are met again.
-        (a, b) => SignInGate::Refuse { retry_after: a.err().unwrap_or(0).max(b.err().unwrap_or(0)) },
+        (a, b) => SignInGate::Refuse {
+            retry_after: a.err().unwrap_or(0).max(b.err().unwrap_or(0)),
+        },
     }
 }
 
 /// Whether another login attempt may be made, given the times (unix seconds) of the recent
 /// failures for one key and the limit for that key. `Err(retry_after_secs)` when throttled.
 pub fn throttle(failures: &[i64], limit: usize, now: i64) -> Result<(), i64> {
-    let mut recent: Vec<i64> = failures.iter().copied().filter(|t| now - *t < THROTTLE_WINDOW_SECS).collect();
+    let mut recent: Vec<i64> = failures
+        .iter()
+        .copied()
+        .filter(|t| now - *t < THROTTLE_WINDOW_SECS)
+        .collect();
     if recent.len() < limit {
         return Ok(());
     }
@@ -122,30 +130,96 @@ mod tests {
         let now = 100_000;
         let w = THROTTLE_WINDOW_SECS;
         // `n` failures, the oldest `age` seconds ago and the others just now.
-        let times = |n: usize, age: i64| -> Vec<i64> { (0..n).map(|i| if i == 0 { now - age } else { now - 1 }).collect() };
+        let times =
+            |n: usize, age: i64| -> Vec<i64> { (0..n).map(|i| if i == 0 { now - age } else { now - 1 }).collect() };
         // (account+address failures, account failures, address failures, expected)
         type Case = (Vec<i64>, Vec<i64>, Vec<i64>, SignInGate);
         let cases: Vec<Case> = vec![
             (vec![], vec![], vec![], SignInGate::Check { address_limited: None }),
-            (times(4, 60), times(4, 60), times(4, 60), SignInGate::Check { address_limited: None }),
+            (
+                times(4, 60),
+                times(4, 60),
+                times(4, 60),
+                SignInGate::Check { address_limited: None },
+            ),
             // Five from this address for this account: refused here, until the oldest expires.
-            (times(5, 60), times(5, 60), times(5, 60), SignInGate::Refuse { retry_after: w - 60 }),
+            (
+                times(5, 60),
+                times(5, 60),
+                times(5, 60),
+                SignInGate::Refuse { retry_after: w - 60 },
+            ),
             // Failures older than the window do not count.
-            (times(5, w), times(5, w), times(5, w), SignInGate::Check { address_limited: None }),
+            (
+                times(5, w),
+                times(5, w),
+                times(5, w),
+                SignInGate::Check { address_limited: None },
+            ),
             // The account from other addresses: counts only towards the cap of 50.
-            (vec![], times(49, 60), vec![], SignInGate::Check { address_limited: None }),
-            (vec![], times(50, 300), vec![], SignInGate::Refuse { retry_after: w - 300 }),
+            (
+                vec![],
+                times(49, 60),
+                vec![],
+                SignInGate::Check { address_limited: None },
+            ),
+            (
+                vec![],
+                times(50, 300),
+                vec![],
+                SignInGate::Refuse { retry_after: w - 300 },
+            ),
             // Both: the later of the two.
-            (times(5, 600), times(50, 300), times(5, 600), SignInGate::Refuse { retry_after: w - 300 }),
-            (times(5, 100), times(50, 300), times(5, 100), SignInGate::Refuse { retry_after: w - 100 }),
+            (
+                times(5, 600),
+                times(50, 300),
+                times(5, 600),
+                SignInGate::Refuse { retry_after: w - 300 },
+            ),
+            (
+                times(5, 100),
+                times(50, 300),
+                times(5, 100),
+                SignInGate::Refuse { retry_after: w - 100 },
+            ),
             // The address over its limit: the password is still checked.
-            (vec![], vec![], times(19, 60), SignInGate::Check { address_limited: None }),
-            (vec![], vec![], times(20, 120), SignInGate::Check { address_limited: Some(w - 120) }),
-            (times(2, 60), times(2, 60), times(25, 30), SignInGate::Check { address_limited: Some(w - 1) }),
+            (
+                vec![],
+                vec![],
+                times(19, 60),
+                SignInGate::Check { address_limited: None },
+            ),
+            (
+                vec![],
+                vec![],
+                times(20, 120),
+                SignInGate::Check {
+                    address_limited: Some(w - 120),
+                },
+            ),
+            (
+                times(2, 60),
+                times(2, 60),
+                times(25, 30),
+                SignInGate::Check {
+                    address_limited: Some(w - 1),
+                },
+            ),
         ];
         for (pair, account, address, want) in cases {
-            let f = RecentFailures { account_and_address: &pair, account: &account, address: &address };
-            assert_eq!(sign_in_gate(&f, now), want, "{} {} {}", pair.len(), account.len(), address.len());
+            let f = RecentFailures {
+                account_and_address: &pair,
+                account: &account,
+                address: &address,
+            };
+            assert_eq!(
+                sign_in_gate(&f, now),
+                want,
+                "{} {} {}",
+                pair.len(),
+                account.len(),
+                address.len()
+            );
         }
     }
 
@@ -173,7 +247,10 @@ mod tests {
 
     #[test]
     fn token_hash_is_sha256_hex() {
-        assert_eq!(hash_token("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+        assert_eq!(
+            hash_token("abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
     }
 
     proptest::proptest! {

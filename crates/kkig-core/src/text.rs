@@ -32,9 +32,30 @@ mod tests {
 
     #[test]
     fn swedish_order() {
-        let mut v = vec!["Örnsköldsvik", "Åsele", "Arjeplog", "Älvsbyn", "Vilhelmina", "arvidsjaur", "Östersund", "Storuman"];
+        let mut v = vec![
+            "Örnsköldsvik",
+            "Åsele",
+            "Arjeplog",
+            "Älvsbyn",
+            "Vilhelmina",
+            "arvidsjaur",
+            "Östersund",
+            "Storuman",
+        ];
         v.sort_by(|a, b| swedish_cmp(a, b));
-        assert_eq!(v, ["Arjeplog", "arvidsjaur", "Storuman", "Vilhelmina", "Åsele", "Älvsbyn", "Örnsköldsvik", "Östersund"]);
+        assert_eq!(
+            v,
+            [
+                "Arjeplog",
+                "arvidsjaur",
+                "Storuman",
+                "Vilhelmina",
+                "Åsele",
+                "Älvsbyn",
+                "Örnsköldsvik",
+                "Östersund"
+            ]
+        );
     }
 
     #[test]

@@ -23,10 +23,10 @@ pub mod lifecycle;
 pub mod model;
 pub mod problem;
 pub mod raci;
-pub mod views;
-pub mod wishes;
 #[cfg(test)]
 mod tests;
+pub mod views;
+pub mod wishes;
 
 use serde::{Deserialize, Serialize};
 
@@ -36,8 +36,8 @@ use crate::region::OccupationArea;
 
 pub use field::{Day, FieldSpec, ProgrammeType, Season, TeacherLevel, Term, VfuField};
 pub use input::{FieldError, VfuContext};
-pub use problem::FieldProblem;
 pub use model::*;
+pub use problem::FieldProblem;
 
 /// What kind of workplace a placement site (VFU-plats) is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]

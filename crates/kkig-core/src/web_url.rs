@@ -52,7 +52,9 @@ impl WebUrl {
         }
         let (scheme, rest) = t.split_once(':').ok_or(WebUrlError::NotAbsolute)?;
         let is_scheme = scheme.starts_with(|c: char| c.is_ascii_alphabetic())
-            && scheme.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+            && scheme
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
         if !is_scheme {
             return Err(WebUrlError::NotAbsolute);
         }
@@ -85,14 +87,24 @@ fn check_authority(authority: &str) -> Result<(), WebUrlError> {
         return Err(WebUrlError::Host(authority.to_string()));
     }
     let (host, port) = if let Some(v6) = authority.strip_prefix('[') {
-        let (inner, after) = v6.split_once(']').ok_or_else(|| WebUrlError::Host(authority.to_string()))?;
-        let ok = !inner.is_empty() && inner.contains(':') && inner.chars().all(|c| c.is_ascii_hexdigit() || matches!(c, ':' | '.'));
+        let (inner, after) = v6
+            .split_once(']')
+            .ok_or_else(|| WebUrlError::Host(authority.to_string()))?;
+        let ok = !inner.is_empty()
+            && inner.contains(':')
+            && inner.chars().all(|c| c.is_ascii_hexdigit() || matches!(c, ':' | '.'));
         if !ok {
             return Err(WebUrlError::Host(format!("[{inner}]")));
         }
         match after {
             "" => (None, None),
-            p => (None, Some(p.strip_prefix(':').ok_or_else(|| WebUrlError::Host(authority.to_string()))?)),
+            p => (
+                None,
+                Some(
+                    p.strip_prefix(':')
+                        .ok_or_else(|| WebUrlError::Host(authority.to_string()))?,
+                ),
+            ),
         }
     } else {
         match authority.rsplit_once(':') {

@@ -10,7 +10,9 @@ use crate::table::unguard_formula;
 /// else as Windows-1252 (what Swedish Excel writes for "CSV (semikolonavgränsad)").
 pub(crate) fn decode_text(bytes: &[u8]) -> Result<String, String> {
     if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
-        return Err("the file is UTF-16 (Excel's \"Unicode text\"); save it as CSV UTF-8 or CSV (semikolonavgränsad)".into());
+        return Err(
+            "the file is UTF-16 (Excel's \"Unicode text\"); save it as CSV UTF-8 or CSV (semikolonavgränsad)".into(),
+        );
     }
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     Ok(match std::str::from_utf8(bytes) {
@@ -23,9 +25,9 @@ pub(crate) fn decode_text(bytes: &[u8]) -> Result<String, String> {
 /// bytes the code page leaves undefined map to the C1 control of the same value (as WHATWG does).
 fn windows_1252(b: u8) -> char {
     const HIGH: [u16; 32] = [
-        0x20AC, 0x0081, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160, 0x2039, 0x0152,
-        0x008D, 0x017D, 0x008F, 0x0090, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014, 0x02DC, 0x2122,
-        0x0161, 0x203A, 0x0153, 0x009D, 0x017E, 0x0178,
+        0x20AC, 0x0081, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0x008D,
+        0x017D, 0x008F, 0x0090, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A,
+        0x0153, 0x009D, 0x017E, 0x0178,
     ];
     match b {
         0x80..=0x9F => char::from_u32(u32::from(HIGH[usize::from(b - 0x80)])).unwrap_or('\u{FFFD}'),
@@ -71,11 +73,20 @@ pub(crate) fn read_csv(file: &str, bytes: &[u8]) -> Result<Sheet, FormatError> {
         if row == 1 {
             sheet.headers = cells.iter().map(|h| h.to_lowercase()).collect();
         } else if cells.iter().any(|c| !c.is_empty()) {
-            sheet.rows.push(SheetRow { row, cells, errors: Vec::new() });
+            sheet.rows.push(SheetRow {
+                row,
+                cells,
+                errors: Vec::new(),
+            });
         }
     }
     if sheet.headers.iter().all(|h| h.is_empty()) {
-        return Err(FormatError::new(file, Some(1), None, "the file is empty; expected a header row"));
+        return Err(FormatError::new(
+            file,
+            Some(1),
+            None,
+            "the file is empty; expected a header row",
+        ));
     }
     Ok(sheet)
 }
@@ -89,7 +100,8 @@ pub(crate) fn read_xlsx(file: &str, bytes: &[u8], date_columns: &[&str]) -> Resu
     // calamine 0.32 can panic on a damaged workbook (an overflow on a malformed cell
     // reference); a damaged file is bad input, not a crash.
     let read = std::panic::catch_unwind(|| {
-        let mut wb = Xlsx::new(std::io::Cursor::new(bytes)).map_err(|e| format!("not a readable XLSX workbook: {e}"))?;
+        let mut wb =
+            Xlsx::new(std::io::Cursor::new(bytes)).map_err(|e| format!("not a readable XLSX workbook: {e}"))?;
         wb.worksheet_range_at(0)
             .ok_or_else(|| "the workbook has no sheet".to_string())?
             .map_err(|e| format!("the first sheet cannot be read: {e}"))
@@ -99,7 +111,12 @@ pub(crate) fn read_xlsx(file: &str, bytes: &[u8], date_columns: &[&str]) -> Resu
         Err(_) => return Err(fail("the workbook is damaged and cannot be read".into())),
     };
     let Some((first_row, _)) = range.start() else {
-        return Err(FormatError::new(file, Some(1), None, "the first sheet is empty; expected a header row"));
+        return Err(FormatError::new(
+            file,
+            Some(1),
+            None,
+            "the first sheet is empty; expected a header row",
+        ));
     };
     let mut sheet = Sheet::default();
     for (i, cells) in range.rows().enumerate() {
@@ -126,7 +143,12 @@ pub(crate) fn read_xlsx(file: &str, bytes: &[u8], date_columns: &[&str]) -> Resu
                 Data::DateTime(dt) => number_text(dt.as_f64()),
                 Data::Error(e) => {
                     let col = (!header.is_empty()).then_some(header);
-                    errors.push(FormatError::new(file, Some(row), col, format!("the cell holds the Excel error {e}")));
+                    errors.push(FormatError::new(
+                        file,
+                        Some(row),
+                        col,
+                        format!("the cell holds the Excel error {e}"),
+                    ));
                     String::new()
                 }
             };
@@ -135,7 +157,11 @@ pub(crate) fn read_xlsx(file: &str, bytes: &[u8], date_columns: &[&str]) -> Resu
         if i == 0 {
             sheet.headers = out.iter().map(|h| h.to_lowercase()).collect();
         } else if out.iter().any(|c| !c.is_empty()) || !errors.is_empty() {
-            sheet.rows.push(SheetRow { row, cells: out, errors });
+            sheet.rows.push(SheetRow {
+                row,
+                cells: out,
+                errors,
+            });
         }
     }
     Ok(sheet)
@@ -143,7 +169,11 @@ pub(crate) fn read_xlsx(file: &str, bytes: &[u8], date_columns: &[&str]) -> Resu
 
 /// A number as a person would type it: `180`, `7.5`.
 fn number_text(x: f64) -> String {
-    if x.fract() == 0.0 && x.abs() < 1e15 { format!("{}", x as i64) } else { x.to_string() }
+    if x.fract() == 0.0 && x.abs() < 1e15 {
+        format!("{}", x as i64)
+    } else {
+        x.to_string()
+    }
 }
 
 /// Column positions by header name, checking that the required columns are there, that no
@@ -162,22 +192,39 @@ pub(crate) fn columns(
         }
         if let Some(known) = known {
             if !known.contains(&h.as_str()) {
-                errors.push(FormatError::new(file, Some(1), Some(h), format!(
-                    "unknown column {h:?}; the columns are: {}", known.join(", ")
-                )));
+                errors.push(FormatError::new(
+                    file,
+                    Some(1),
+                    Some(h),
+                    format!("unknown column {h:?}; the columns are: {}", known.join(", ")),
+                ));
                 continue;
             }
         }
         if map.insert(h.clone(), i).is_some() {
-            errors.push(FormatError::new(file, Some(1), Some(h), format!("column {h:?} appears twice")));
+            errors.push(FormatError::new(
+                file,
+                Some(1),
+                Some(h),
+                format!("column {h:?} appears twice"),
+            ));
         }
     }
     for r in required {
         if !map.contains_key(*r) {
-            errors.push(FormatError::new(file, Some(1), Some(r), format!("required column {r:?} is missing")));
+            errors.push(FormatError::new(
+                file,
+                Some(1),
+                Some(r),
+                format!("required column {r:?} is missing"),
+            ));
         }
     }
-    if errors.is_empty() { Ok(map) } else { Err(errors) }
+    if errors.is_empty() {
+        Ok(map)
+    } else {
+        Err(errors)
+    }
 }
 
 /// A date as ISO `YYYY-MM-DD`. Accepts `2025-01-31`, `2025-01-31 00:00` and
@@ -195,9 +242,14 @@ pub(crate) fn parse_date(s: &str) -> Result<String, String> {
     }
     let num = |r: std::ops::Range<usize>| -> Option<u32> {
         let part = &date[r];
-        part.bytes().all(|c| c.is_ascii_digit()).then(|| part.parse().ok()).flatten()
+        part.bytes()
+            .all(|c| c.is_ascii_digit())
+            .then(|| part.parse().ok())
+            .flatten()
     };
-    let (Some(y), Some(m), Some(d)) = (num(0..4), num(5..7), num(8..10)) else { return Err(bad()) };
+    let (Some(y), Some(m), Some(d)) = (num(0..4), num(5..7), num(8..10)) else {
+        return Err(bad());
+    };
     if let Some(t) = time {
         let tb = t.as_bytes();
         let hhmm = tb.len() >= 5 && tb[2] == b':' && tb[..2].iter().chain(&tb[3..5]).all(u8::is_ascii_digit);
@@ -251,7 +303,10 @@ fn civil_from_days(z: i64) -> (i64, u32, u32) {
 /// A decimal number written with a comma or a point (`7,5`, `7.5`, `180`); spaces (thousands
 /// separators) are ignored. Exponents, `inf` and `NaN` are not numbers here.
 pub(crate) fn parse_decimal(s: &str) -> Result<f64, String> {
-    let t: String = s.chars().filter(|c| !matches!(c, ' ' | '\u{a0}' | '\u{202f}')).collect();
+    let t: String = s
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '\u{a0}' | '\u{202f}'))
+        .collect();
     let t = t.replace(',', ".");
     let digits = t.strip_prefix('-').unwrap_or(&t);
     let (int, frac) = digits.split_once('.').unwrap_or((digits, ""));
@@ -300,7 +355,16 @@ mod tests {
         assert_eq!(parse_date(" 2025-01-31 00:00 ").unwrap(), "2025-01-31");
         assert_eq!(parse_date("2025-01-31T08:30:00+01:00").unwrap(), "2025-01-31");
         assert_eq!(parse_date("2024-02-29").unwrap(), "2024-02-29");
-        for bad in ["2025-02-29", "2025-13-01", "2025-1-31", "31/01/2025", "", "2025-01-31 noon", "0025-01-01", "２０２５-01-01"] {
+        for bad in [
+            "2025-02-29",
+            "2025-13-01",
+            "2025-1-31",
+            "31/01/2025",
+            "",
+            "2025-01-31 noon",
+            "0025-01-01",
+            "２０２５-01-01",
+        ] {
             assert!(parse_date(bad).is_err(), "{bad:?}");
         }
     }

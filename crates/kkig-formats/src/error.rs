@@ -15,7 +15,12 @@ pub struct FormatError {
 
 impl FormatError {
     pub fn new(file: &str, row: Option<u64>, column: Option<&str>, message: impl Into<String>) -> Self {
-        Self { file: file.to_string(), row, column: column.map(str::to_string), message: message.into() }
+        Self {
+            file: file.to_string(),
+            row,
+            column: column.map(str::to_string),
+            message: message.into(),
+        }
     }
 }
 

@@ -13,7 +13,11 @@ pub fn application_deadlines(offerings: &[Offering], source: &str) -> String {
     cal.name("kkig – ansökningsdatum");
     cal.description(source);
     for o in offerings {
-        let Some(date) = o.application_closes.as_deref().and_then(|d| NaiveDate::parse_from_str(d.get(..10)?, "%Y-%m-%d").ok()) else {
+        let Some(date) = o
+            .application_closes
+            .as_deref()
+            .and_then(|d| NaiveDate::parse_from_str(d.get(..10)?, "%Y-%m-%d").ok())
+        else {
             continue;
         };
         let mut e = Event::new();
@@ -39,7 +43,9 @@ pub fn application_deadlines(offerings: &[Offering], source: &str) -> String {
 /// duplicate events.
 pub fn vfu_periods(periods: &[kkig_core::vfu::VfuPeriod], rules: &kkig_core::vfu::lifecycle::TimelineRules) -> String {
     use kkig_core::vfu::lifecycle::Timeline;
-    let day = |d: kkig_core::vfu::Day| NaiveDate::from_ymd_opt(d.0.year(), u32::from(d.0.month() as u8), u32::from(d.0.day()));
+    let day = |d: kkig_core::vfu::Day| {
+        NaiveDate::from_ymd_opt(d.0.year(), u32::from(d.0.month() as u8), u32::from(d.0.day()))
+    };
     let mut cal = Calendar::new();
     cal.name("kkig – VFU-perioder");
     for p in periods {
@@ -48,7 +54,13 @@ pub fn vfu_periods(periods: &[kkig_core::vfu::VfuPeriod], rules: &kkig_core::vfu
             let mut e = Event::new();
             e.uid(&format!("{}@kkig", p.id))
                 .summary(&format!("VFU: {title}"))
-                .description(&format!("{} – {}, {} studenter, {}", p.start, p.end, p.students, p.field.label_sv()))
+                .description(&format!(
+                    "{} – {}, {} studenter, {}",
+                    p.start,
+                    p.end,
+                    p.students,
+                    p.field.label_sv()
+                ))
                 .starts(start)
                 .ends(end.succ_opt().unwrap_or(end));
             cal.push(e.done());
@@ -92,7 +104,11 @@ mod tests {
             language: "swe".into(),
             form: StudyForm::Distance,
             sites: vec![],
-            meetings: Meetings { per_term: 0, days_each: 0, place: None },
+            meetings: Meetings {
+                per_term: 0,
+                days_each: 0,
+                place: None,
+            },
             application_opens: None,
             application_closes: closes.map(String::from),
             application_url: Some("https://www.antagning.se/".into()),
@@ -103,13 +119,19 @@ mod tests {
 
     #[test]
     fn one_all_day_event_per_deadline() {
-        let ics = application_deadlines(&[offering("e.1", Some("2026-04-15")), offering("e.2", None)], "https://kkig.example/utbildning?q=sjuk");
+        let ics = application_deadlines(
+            &[offering("e.1", Some("2026-04-15")), offering("e.2", None)],
+            "https://kkig.example/utbildning?q=sjuk",
+        );
         assert!(ics.starts_with("BEGIN:VCALENDAR"), "{ics}");
         assert_eq!(ics.matches("BEGIN:VEVENT").count(), 1, "{ics}");
         assert!(ics.contains("UID:e.1@kkig"), "{ics}");
         assert!(ics.contains("DTSTART;VALUE=DATE:20260415"), "{ics}");
         assert!(ics.contains("DTEND;VALUE=DATE:20260416"), "{ics}");
-        assert!(ics.contains("SUMMARY:Sista ansökningsdag: Sjuksköterskeprogrammet (Umeå universitet)"), "{ics}");
+        assert!(
+            ics.contains("SUMMARY:Sista ansökningsdag: Sjuksköterskeprogrammet (Umeå universitet)"),
+            "{ics}"
+        );
         assert!(ics.trim_end().ends_with("END:VCALENDAR"));
     }
 
@@ -134,9 +156,18 @@ mod tests {
         assert_eq!(ics.matches("BEGIN:VEVENT").count(), 6, "{ics}");
         assert!(ics.contains("UID:umu-vt26-f3@kkig"), "{ics}");
         assert!(ics.contains("DTSTART;VALUE=DATE:20260119"), "{ics}");
-        assert!(ics.contains("DTEND;VALUE=DATE:20260221"), "the day after the last: {ics}");
+        assert!(
+            ics.contains("DTEND;VALUE=DATE:20260221"),
+            "the day after the last: {ics}"
+        );
         assert!(ics.contains("UID:umu-vt26-f3-capacity_confirmed@kkig"), "{ics}");
-        assert!(ics.contains("DTSTART;VALUE=DATE:20251020"), "the period's own capacity deadline: {ics}");
-        assert!(ics.contains("DTSTART;VALUE=DATE:20251124"), "published 8 weeks before: {ics}");
+        assert!(
+            ics.contains("DTSTART;VALUE=DATE:20251020"),
+            "the period's own capacity deadline: {ics}"
+        );
+        assert!(
+            ics.contains("DTSTART;VALUE=DATE:20251124"),
+            "published 8 weeks before: {ics}"
+        );
     }
 }

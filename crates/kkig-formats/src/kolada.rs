@@ -48,17 +48,30 @@ pub fn parse_kolada(file: &str, bytes: &[u8]) -> Result<KoladaPage, FormatError>
     let err = |column: &str, message: String| FormatError::new(file, None, Some(column), message);
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let doc: Value = serde_json::from_slice(bytes).map_err(|e| {
-        FormatError::new(file, Some(e.line() as u64), None, format!("not valid JSON (column {}): {e}", e.column()))
+        FormatError::new(
+            file,
+            Some(e.line() as u64),
+            None,
+            format!("not valid JSON (column {}): {e}", e.column()),
+        )
     })?;
     let Value::Object(doc) = doc else {
-        return Err(FormatError::new(file, None, None, "expected a Kolada response: an object with \"values\""));
+        return Err(FormatError::new(
+            file,
+            None,
+            None,
+            "expected a Kolada response: an object with \"values\"",
+        ));
     };
     let Some(Value::Array(items)) = doc.get("values") else {
         return Err(err("values", "missing or not an array".into()));
     };
     let count = match doc.get("count") {
         None | Some(Value::Null) => None,
-        Some(v) => Some(v.as_u64().ok_or_else(|| err("count", format!("expected a whole number ≥ 0, found {v}")))?),
+        Some(v) => Some(
+            v.as_u64()
+                .ok_or_else(|| err("count", format!("expected a whole number ≥ 0, found {v}")))?,
+        ),
     };
     let next_page = match doc.get("next_page") {
         None | Some(Value::Null) => None,
@@ -74,11 +87,22 @@ pub fn parse_kolada(file: &str, bytes: &[u8]) -> Result<KoladaPage, FormatError>
         let field = |k: &str| item.get(k).ok_or_else(|| err(&format!("{at}.{k}"), "missing".into()));
         let kpi = match field("kpi")? {
             Value::String(s) if !s.trim().is_empty() => s.trim().to_string(),
-            v => return Err(err(&format!("{at}.kpi"), format!("expected a KPI id such as \"N00914\", found {v}"))),
+            v => {
+                return Err(err(
+                    &format!("{at}.kpi"),
+                    format!("expected a KPI id such as \"N00914\", found {v}"),
+                ))
+            }
         };
         let kommunkod = match field("municipality")? {
-            Value::String(s) => Kommunkod::parse(s).map_err(|e| err(&format!("{at}.municipality"), format!("not a municipality: {e}")))?,
-            v => return Err(err(&format!("{at}.municipality"), format!("expected a kommunkod such as \"2506\", found {v}"))),
+            Value::String(s) => Kommunkod::parse(s)
+                .map_err(|e| err(&format!("{at}.municipality"), format!("not a municipality: {e}")))?,
+            v => {
+                return Err(err(
+                    &format!("{at}.municipality"),
+                    format!("expected a kommunkod such as \"2506\", found {v}"),
+                ))
+            }
         };
         let period = match field("period")? {
             Value::Number(n) => n.as_i64().and_then(|p| i32::try_from(p).ok()),
@@ -86,9 +110,17 @@ pub fn parse_kolada(file: &str, bytes: &[u8]) -> Result<KoladaPage, FormatError>
             _ => None,
         }
         .filter(|p| (1900..=2200).contains(p))
-        .ok_or_else(|| err(&format!("{at}.period"), format!("expected a year such as 2023, found {}", item["period"])))?;
+        .ok_or_else(|| {
+            err(
+                &format!("{at}.period"),
+                format!("expected a year such as 2023, found {}", item["period"]),
+            )
+        })?;
         let Value::Array(values) = field("values")? else {
-            return Err(err(&format!("{at}.values"), "expected an array of {\"gender\", \"value\"}".into()));
+            return Err(err(
+                &format!("{at}.values"),
+                "expected an array of {\"gender\", \"value\"}".into(),
+            ));
         };
         for (j, v) in values.iter().enumerate() {
             let vat = format!("{at}.values[{j}]");
@@ -101,7 +133,10 @@ pub fn parse_kolada(file: &str, bytes: &[u8]) -> Result<KoladaPage, FormatError>
                 Some("M") => Gender::Male,
                 _ => {
                     let found = v.get("gender").map_or("nothing".to_string(), Value::to_string);
-                    return Err(err(&format!("{vat}.gender"), format!("expected \"T\", \"K\" or \"M\", found {found}")));
+                    return Err(err(
+                        &format!("{vat}.gender"),
+                        format!("expected \"T\", \"K\" or \"M\", found {found}"),
+                    ));
                 }
             };
             let value = match v.get("value") {
@@ -110,9 +145,20 @@ pub fn parse_kolada(file: &str, bytes: &[u8]) -> Result<KoladaPage, FormatError>
                     Some(x) if x.is_finite() => Some(x),
                     _ => return Err(err(&format!("{vat}.value"), format!("{n} is not a finite number"))),
                 },
-                Some(other) => return Err(err(&format!("{vat}.value"), format!("expected a number or null, found {other}"))),
+                Some(other) => {
+                    return Err(err(
+                        &format!("{vat}.value"),
+                        format!("expected a number or null, found {other}"),
+                    ))
+                }
             };
-            rows.push(KoladaRow { kpi: kpi.clone(), kommunkod, period, gender, value });
+            rows.push(KoladaRow {
+                kpi: kpi.clone(),
+                kommunkod,
+                period,
+                gender,
+                value,
+            });
         }
     }
     Ok(KoladaPage { rows, count, next_page })

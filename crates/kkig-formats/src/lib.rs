@@ -10,17 +10,17 @@ pub mod ical;
 pub mod kolada;
 pub mod offerings;
 pub mod population;
+pub mod records;
 pub mod reference;
 pub mod staff;
-pub mod records;
 pub mod table;
 pub mod travel;
 pub mod vfu;
 
 pub use error::FormatError;
 pub use offerings::{
-    offerings_table, offerings_table_from, parse_offerings, parse_offerings_csv, parse_offerings_files, parse_offerings_xlsx, parse_susa, parse_susa_files,
-    ParsedOffering, ParsedOfferings, Skipped,
+    offerings_table, offerings_table_from, parse_offerings, parse_offerings_csv, parse_offerings_files,
+    parse_offerings_xlsx, parse_susa, parse_susa_files, ParsedOffering, ParsedOfferings, Skipped,
 };
 pub use records::MunicipalityRecord;
 pub use table::{Cell, Table};

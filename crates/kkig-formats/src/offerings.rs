@@ -22,10 +22,30 @@ pub use susa::{parse_susa, parse_susa_files};
 
 /// The CSV/XLSX columns, in the order kkig writes them.
 pub const OFFERING_COLUMNS: [&str; 24] = [
-    "id", "education_id", "provider_id", "provider_name", "title", "code", "school_type", "level", "credits",
-    "credit_system", "pace_percent", "start", "end", "language", "form", "sites", "meetings_per_term",
-    "meeting_days", "meeting_place", "application_opens", "application_closes", "application_url",
-    "occupations", "eligibility",
+    "id",
+    "education_id",
+    "provider_id",
+    "provider_name",
+    "title",
+    "code",
+    "school_type",
+    "level",
+    "credits",
+    "credit_system",
+    "pace_percent",
+    "start",
+    "end",
+    "language",
+    "form",
+    "sites",
+    "meetings_per_term",
+    "meeting_days",
+    "meeting_place",
+    "application_opens",
+    "application_closes",
+    "application_url",
+    "occupations",
+    "eligibility",
 ];
 
 /// Columns an export made for a home municipality adds after [`OFFERING_COLUMNS`]: the home,
@@ -34,8 +54,17 @@ pub const OFFERING_COLUMNS: [&str; 24] = [
 pub const TRAVEL_COLUMNS: [&str; 3] = ["home", "one_way_minutes", "travel_minutes_per_term"];
 
 /// Columns a CSV/XLSX file must have; the others may be left out.
-pub const REQUIRED_OFFERING_COLUMNS: [&str; 9] =
-    ["id", "provider_id", "provider_name", "title", "school_type", "pace_percent", "start", "end", "form"];
+pub const REQUIRED_OFFERING_COLUMNS: [&str; 9] = [
+    "id",
+    "provider_id",
+    "provider_name",
+    "title",
+    "school_type",
+    "pace_percent",
+    "start",
+    "end",
+    "form",
+];
 
 const DATE_COLUMNS: [&str; 4] = ["start", "end", "application_opens", "application_closes"];
 
@@ -79,7 +108,10 @@ impl ParsedOfferings {
 
     /// The kommunkods used by the valid offerings (study sites and meeting places).
     pub fn kommunkods(&self) -> BTreeSet<Kommunkod> {
-        self.offerings.iter().flat_map(|p| p.municipalities.iter().map(|(k, _)| *k)).collect()
+        self.offerings
+            .iter()
+            .flat_map(|p| p.municipalities.iter().map(|(k, _)| *k))
+            .collect()
     }
 
     /// Move every offering that uses a kommunkod `is_known` rejects to the errors, naming the
@@ -93,9 +125,15 @@ impl ParsedOfferings {
                 continue;
             }
             for (k, column) in unknown {
-                self.errors.push(FormatError::new(&p.file, Some(p.row), Some(column), format!(
-                    "kommunkod {k} is not a municipality kkig knows (offering {})", p.offering.id
-                )));
+                self.errors.push(FormatError::new(
+                    &p.file,
+                    Some(p.row),
+                    Some(column),
+                    format!(
+                        "kommunkod {k} is not a municipality kkig knows (offering {})",
+                        p.offering.id
+                    ),
+                ));
             }
         }
         self.offerings = kept;
@@ -146,7 +184,10 @@ pub fn parse_offerings_files(files: &[(&str, &[u8])]) -> ParsedOfferings {
 pub fn parse_offerings_csv(file: &str, bytes: &[u8]) -> ParsedOfferings {
     match decode::read_csv(file, bytes) {
         Ok(sheet) => from_sheet(file, sheet),
-        Err(e) => ParsedOfferings { errors: vec![e], ..Default::default() },
+        Err(e) => ParsedOfferings {
+            errors: vec![e],
+            ..Default::default()
+        },
     }
 }
 
@@ -154,7 +195,10 @@ pub fn parse_offerings_csv(file: &str, bytes: &[u8]) -> ParsedOfferings {
 pub fn parse_offerings_xlsx(file: &str, bytes: &[u8]) -> ParsedOfferings {
     match decode::read_xlsx(file, bytes, &DATE_COLUMNS) {
         Ok(sheet) => from_sheet(file, sheet),
-        Err(e) => ParsedOfferings { errors: vec![e], ..Default::default() },
+        Err(e) => ParsedOfferings {
+            errors: vec![e],
+            ..Default::default()
+        },
     }
 }
 
@@ -162,7 +206,13 @@ pub fn parse_offerings_xlsx(file: &str, bytes: &[u8]) -> ParsedOfferings {
 /// unchanged (`Table::to_swedish_csv`, `Table::to_xlsx`).
 pub fn offerings_table(offerings: &[Offering]) -> Table {
     let mut t = Table::new(&OFFERING_COLUMNS);
-    let site = |s: &StudySite| if s.town.is_empty() { s.municipality.to_string() } else { format!("{}:{}", s.municipality, s.town) };
+    let site = |s: &StudySite| {
+        if s.town.is_empty() {
+            s.municipality.to_string()
+        } else {
+            format!("{}:{}", s.municipality, s.town)
+        }
+    };
     let opt = |s: &Option<String>| Cell::text(s.clone().unwrap_or_default());
     for o in offerings {
         t.push(vec![
@@ -202,7 +252,11 @@ pub fn offerings_table_from(offerings: &[Offering], home: Kommunkod, reaches: &[
     let mut headers: Vec<&str> = OFFERING_COLUMNS.to_vec();
     headers.extend(TRAVEL_COLUMNS);
     let mut t = Table::new(&headers);
-    for (mut row, reach) in base.rows.into_iter().zip(reaches.iter().chain(std::iter::repeat(&None))) {
+    for (mut row, reach) in base
+        .rows
+        .into_iter()
+        .zip(reaches.iter().chain(std::iter::repeat(&None)))
+    {
         row.push(Cell::text(home.to_string()));
         match reach {
             Some(r) => row.extend([Cell::Int(r.one_way_minutes), Cell::Int(r.burden_minutes_per_term)]),
@@ -266,7 +320,9 @@ pub(crate) fn check_credits(x: f64) -> Result<f64, String> {
 
 pub(crate) fn check_pace(x: f64) -> Result<u32, String> {
     if !(1.0..=100.0).contains(&x) {
-        return Err(format!("pace {x} % is outside 1–100; expected a whole percentage, e.g. 50 or 100"));
+        return Err(format!(
+            "pace {x} % is outside 1–100; expected a whole percentage, e.g. 50 or 100"
+        ));
     }
     if x.fract() != 0.0 {
         return Err(format!("pace {x} % is not a whole percentage; expected e.g. 50 or 100"));
@@ -281,7 +337,9 @@ pub(crate) fn language(s: &str) -> Result<String, String> {
         return Ok("swe".into());
     }
     if !(2..=3).contains(&l.len()) || !l.bytes().all(|b| b.is_ascii_lowercase()) {
-        return Err(format!("language {s:?} is not an ISO 639 code; expected e.g. swe or eng"));
+        return Err(format!(
+            "language {s:?} is not an ISO 639 code; expected e.g. swe or eng"
+        ));
     }
     Ok(l)
 }
@@ -295,7 +353,9 @@ pub(crate) fn application_url(s: &str) -> Result<Option<String>, String> {
     }
     match WebUrl::parse(s) {
         Ok(u) => Ok(Some(u.as_str().to_string())),
-        Err(e) => Err(format!("application URL {t:?} is not stored: {e}; the offering is imported without it")),
+        Err(e) => Err(format!(
+            "application URL {t:?} is not stored: {e}; the offering is imported without it"
+        )),
     }
 }
 
@@ -311,14 +371,20 @@ pub(crate) fn cross_checks(o: &Offering) -> Vec<(&'static str, String)> {
     }
     if let (Some(a), Some(b)) = (&o.application_opens, &o.application_closes) {
         if b < a {
-            v.push(("application_closes", format!("application closes {b}, before it opens {a}")));
+            v.push((
+                "application_closes",
+                format!("application closes {b}, before it opens {a}"),
+            ));
         }
     }
     if o.meetings.per_term > 0 && o.meeting_place().is_none() {
-        v.push(("meetings_per_term", format!(
-            "{} on-site meetings per term but no meeting place and no study site to hold them at",
-            o.meetings.per_term
-        )));
+        v.push((
+            "meetings_per_term",
+            format!(
+                "{} on-site meetings per term but no meeting place and no study site to hold them at",
+                o.meetings.per_term
+            ),
+        ));
     }
     v
 }
@@ -338,19 +404,39 @@ fn from_sheet(file: &str, sheet: Sheet) -> ParsedOfferings {
     };
     let mut seen: HashMap<String, u64> = HashMap::new();
     for r in sheet.rows {
-        let mut row = RowReader { file, row: r.row, cells: &r.cells, cols: &cols, errors: r.errors, warnings: Vec::new() };
+        let mut row = RowReader {
+            file,
+            row: r.row,
+            cells: &r.cells,
+            cols: &cols,
+            errors: r.errors,
+            warnings: Vec::new(),
+        };
         let headless = |i: usize| sheet.headers.get(i).is_none_or(|h| h.is_empty());
-        if let Some(i) = r.cells.iter().enumerate().position(|(i, c)| !c.is_empty() && headless(i)) {
-            row.errors.push(FormatError::new(file, Some(r.row), None, format!(
-                "a value in column {}, which has no header", i + 1
-            )));
+        if let Some(i) = r
+            .cells
+            .iter()
+            .enumerate()
+            .position(|(i, c)| !c.is_empty() && headless(i))
+        {
+            row.errors.push(FormatError::new(
+                file,
+                Some(r.row),
+                None,
+                format!("a value in column {}, which has no header", i + 1),
+            ));
         }
         if let Some(o) = row.offering(&mut seen) {
             let mut municipalities: Vec<_> = o.sites.iter().map(|s| (s.municipality, "sites".to_string())).collect();
             if let Some(p) = &o.meetings.place {
                 municipalities.push((p.municipality, "meeting_place".into()));
             }
-            out.offerings.push(ParsedOffering { offering: o, file: file.into(), row: r.row, municipalities });
+            out.offerings.push(ParsedOffering {
+                offering: o,
+                file: file.into(),
+                row: r.row,
+                municipalities,
+            });
             out.warnings.append(&mut row.warnings);
         }
         out.errors.append(&mut row.errors);
@@ -371,11 +457,16 @@ struct RowReader<'a> {
 impl RowReader<'_> {
     /// The trimmed cell, empty when the column is absent.
     fn get(&self, col: &str) -> &str {
-        self.cols.get(col).and_then(|&i| self.cells.get(i)).map(String::as_str).unwrap_or("")
+        self.cols
+            .get(col)
+            .and_then(|&i| self.cells.get(i))
+            .map(String::as_str)
+            .unwrap_or("")
     }
 
     fn err(&mut self, col: &str, message: String) {
-        self.errors.push(FormatError::new(self.file, Some(self.row), Some(col), message));
+        self.errors
+            .push(FormatError::new(self.file, Some(self.row), Some(col), message));
     }
 
     fn required(&mut self, col: &str) -> String {
@@ -410,7 +501,13 @@ impl RowReader<'_> {
             "" => id.clone(),
             e => e.to_string(),
         };
-        let required_date = |s: &str| if s.is_empty() { Err("date is missing".to_string()) } else { decode::parse_date(s) };
+        let required_date = |s: &str| {
+            if s.is_empty() {
+                Err("date is missing".to_string())
+            } else {
+                decode::parse_date(s)
+            }
+        };
         let o = Offering {
             education_id,
             provider_id: self.required("provider_id"),
@@ -419,28 +516,55 @@ impl RowReader<'_> {
             code: self.get("code").to_string(),
             school_type: self.parse("school_type", SchoolType::Hs, school_type),
             level: self.get("level").to_string(),
-            credits: self.parse("credits", 0.0, |s| if s.is_empty() { Ok(0.0) } else { decode::parse_decimal(s).and_then(check_credits) }),
+            credits: self.parse("credits", 0.0, |s| {
+                if s.is_empty() {
+                    Ok(0.0)
+                } else {
+                    decode::parse_decimal(s).and_then(check_credits)
+                }
+            }),
             credit_system: self.get("credit_system").to_lowercase(),
             pace_percent: self.parse("pace_percent", 100, |s| {
                 let t = s.trim_end_matches('%').trim();
-                if t.is_empty() { Err("pace_percent is missing".into()) } else { decode::parse_decimal(t).and_then(check_pace) }
+                if t.is_empty() {
+                    Err("pace_percent is missing".into())
+                } else {
+                    decode::parse_decimal(t).and_then(check_pace)
+                }
             }),
             start: self.parse("start", String::new(), required_date),
             end: self.parse("end", String::new(), required_date),
             language: self.parse("language", String::new(), language),
             form: self.parse("form", StudyForm::Campus, study_form),
             sites: self.parse("sites", Vec::new(), |s| {
-                s.split('|').map(str::trim).filter(|p| !p.is_empty()).map(site).collect()
+                s.split('|')
+                    .map(str::trim)
+                    .filter(|p| !p.is_empty())
+                    .map(site)
+                    .collect()
             }),
             meetings: Meetings {
-                per_term: self.parse("meetings_per_term", 0, |s| if s.is_empty() { Ok(0) } else { decode::parse_count(s) }),
-                days_each: self.parse("meeting_days", 0, |s| if s.is_empty() { Ok(0) } else { decode::parse_count(s) }),
+                per_term: self.parse("meetings_per_term", 0, |s| {
+                    if s.is_empty() {
+                        Ok(0)
+                    } else {
+                        decode::parse_count(s)
+                    }
+                }),
+                days_each: self.parse("meeting_days", 0, |s| {
+                    if s.is_empty() {
+                        Ok(0)
+                    } else {
+                        decode::parse_count(s)
+                    }
+                }),
                 place: self.optional("meeting_place", site),
             },
             application_opens: self.optional("application_opens", decode::parse_date),
             application_closes: self.optional("application_closes", decode::parse_date),
             application_url: application_url(self.get("application_url")).unwrap_or_else(|m| {
-                self.warnings.push(FormatError::new(self.file, Some(self.row), Some("application_url"), m));
+                self.warnings
+                    .push(FormatError::new(self.file, Some(self.row), Some("application_url"), m));
                 None
             }),
             occupations: self.parse("occupations", Vec::new(), |s| {
@@ -470,7 +594,10 @@ impl RowReader<'_> {
 fn site(s: &str) -> Result<StudySite, String> {
     let (code, town) = s.split_once(':').unwrap_or((s, ""));
     let municipality = decode::cell_kommunkod(code).map_err(|e| e.to_string())?;
-    Ok(StudySite { municipality, town: town.trim().to_string() })
+    Ok(StudySite {
+        municipality,
+        town: town.trim().to_string(),
+    })
 }
 
 #[cfg(test)]

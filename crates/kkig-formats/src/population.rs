@@ -89,10 +89,20 @@ pub fn parse_population(file: &str, bytes: &[u8], query: &PopulationQuery) -> Re
     let err = |column: &str, message: String| FormatError::new(file, None, Some(column), message);
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let doc: Value = serde_json::from_slice(bytes).map_err(|e| {
-        FormatError::new(file, Some(e.line() as u64), None, format!("not valid JSON (column {}): {e}", e.column()))
+        FormatError::new(
+            file,
+            Some(e.line() as u64),
+            None,
+            format!("not valid JSON (column {}): {e}", e.column()),
+        )
     })?;
     let Value::Object(doc) = doc else {
-        return Err(FormatError::new(file, None, None, "expected a JSON-stat 2.0 dataset (a JSON object)"));
+        return Err(FormatError::new(
+            file,
+            None,
+            None,
+            "expected a JSON-stat 2.0 dataset (a JSON object)",
+        ));
     };
     if doc.contains_key("dataset") && !doc.contains_key("class") {
         return Err(FormatError::new(
@@ -119,10 +129,19 @@ pub fn parse_population(file: &str, bytes: &[u8], query: &PopulationQuery) -> Re
         Some(Value::Array(a)) => a
             .iter()
             .enumerate()
-            .map(|(i, v)| v.as_str().map(str::to_string).ok_or_else(|| err(&format!("id[{i}]"), format!("expected a dimension id, found {v}"))))
+            .map(|(i, v)| {
+                v.as_str()
+                    .map(str::to_string)
+                    .ok_or_else(|| err(&format!("id[{i}]"), format!("expected a dimension id, found {v}")))
+            })
             .collect::<Result<_, _>>()?,
         Some(v) => return Err(err("id", format!("expected an array of dimension ids, found {v}"))),
-        None => return Err(err("id", "missing: a JSON-stat 2.0 dataset lists its dimensions in \"id\"".into())),
+        None => {
+            return Err(err(
+                "id",
+                "missing: a JSON-stat 2.0 dataset lists its dimensions in \"id\"".into(),
+            ))
+        }
     };
     let sizes: Vec<usize> = match doc.get("size") {
         Some(Value::Array(a)) => a
@@ -138,7 +157,10 @@ pub fn parse_population(file: &str, bytes: &[u8], query: &PopulationQuery) -> Re
         None => return Err(err("size", "missing".into())),
     };
     if sizes.len() != ids.len() {
-        return Err(err("size", format!("{} sizes for {} dimensions in \"id\"", sizes.len(), ids.len())));
+        return Err(err(
+            "size",
+            format!("{} sizes for {} dimensions in \"id\"", sizes.len(), ids.len()),
+        ));
     }
     let Some(Value::Object(dimension)) = doc.get("dimension") else {
         return Err(err("dimension", "missing or not an object".into()));
@@ -167,15 +189,26 @@ pub fn parse_population(file: &str, bytes: &[u8], query: &PopulationQuery) -> Re
             Role::Other
         };
         if role != Role::Other && dims.iter().any(|d: &Dim| d.role == role) {
-            return Err(err(&format!("id[{i}]"), format!("a second {} dimension {id:?}", role_name(role))));
+            return Err(err(
+                &format!("id[{i}]"),
+                format!("a second {} dimension {id:?}", role_name(role)),
+            ));
         }
-        dims.push(Dim { id: id.clone(), role, codes });
+        dims.push(Dim {
+            id: id.clone(),
+            role,
+            codes,
+        });
     }
     for (role, example) in [(Role::Region, "Region"), (Role::Age, "Alder"), (Role::Time, "Tid")] {
         if !dims.iter().any(|d| d.role == role) {
             return Err(err(
                 "id",
-                format!("no {} dimension ({example}); found {}; a population table needs Region, Alder and Tid", role_name(role), ids.join(", ")),
+                format!(
+                    "no {} dimension ({example}); found {}; a population table needs Region, Alder and Tid",
+                    role_name(role),
+                    ids.join(", ")
+                ),
             ));
         }
     }
@@ -183,7 +216,13 @@ pub fn parse_population(file: &str, bytes: &[u8], query: &PopulationQuery) -> Re
     let mut fixed: Vec<Option<usize>> = vec![None; dims.len()];
     for (dim_id, code) in &query.select {
         let Some(d) = dims.iter().position(|d| &d.id == dim_id) else {
-            return Err(err("id", format!("no dimension {dim_id:?} to select {code:?} from; found {}", ids.join(", "))));
+            return Err(err(
+                "id",
+                format!(
+                    "no dimension {dim_id:?} to select {code:?} from; found {}",
+                    ids.join(", ")
+                ),
+            ));
         };
         let Some(c) = dims[d].codes.iter().position(|x| x == code) else {
             return Err(err(
@@ -197,7 +236,12 @@ pub fn parse_population(file: &str, bytes: &[u8], query: &PopulationQuery) -> Re
         if dim.role == Role::Other && dim.codes.len() > 1 && fixed[d].is_none() {
             return Err(err(
                 &format!("dimension.{}", dim.id),
-                format!("{} categories ({}); select one (e.g. {:?}) so cells are not mixed", dim.codes.len(), dim.codes.join(", "), dim.codes[0]),
+                format!(
+                    "{} categories ({}); select one (e.g. {:?}) so cells are not mixed",
+                    dim.codes.len(),
+                    dim.codes.join(", "),
+                    dim.codes[0]
+                ),
             ));
         }
     }
@@ -218,19 +262,29 @@ pub fn parse_population(file: &str, bytes: &[u8], query: &PopulationQuery) -> Re
             Role::Age => {
                 for c in &d.codes {
                     ages.push(parse_age(c).ok_or_else(|| {
-                        err(&cat(d, c), "expected an age (\"0\"…\"99\"), a range (\"5-9\"), \"100+\" or \"tot\"".into())
+                        err(
+                            &cat(d, c),
+                            "expected an age (\"0\"…\"99\"), a range (\"5-9\"), \"100+\" or \"tot\"".into(),
+                        )
                     })?);
                 }
             }
             Role::Sex => {
                 for c in &d.codes {
-                    sexes.push(parse_sex(c).ok_or_else(|| err(&cat(d, c), "expected a sex code \"1\" (män), \"2\" (kvinnor) or \"1+2\"".into()))?);
+                    sexes.push(parse_sex(c).ok_or_else(|| {
+                        err(
+                            &cat(d, c),
+                            "expected a sex code \"1\" (män), \"2\" (kvinnor) or \"1+2\"".into(),
+                        )
+                    })?);
                 }
             }
             Role::Time => {
                 for c in &d.codes {
                     let t = c.trim();
-                    let y = (t.len() == 4 && t.bytes().all(|b| b.is_ascii_digit())).then(|| t.parse::<i32>().ok()).flatten();
+                    let y = (t.len() == 4 && t.bytes().all(|b| b.is_ascii_digit()))
+                        .then(|| t.parse::<i32>().ok())
+                        .flatten();
                     years.push(y.ok_or_else(|| err(&cat(d, c), "expected a year such as \"2024\"".into()))?);
                 }
             }
@@ -239,7 +293,10 @@ pub fn parse_population(file: &str, bytes: &[u8], query: &PopulationQuery) -> Re
     }
 
     // values
-    let total = sizes.iter().try_fold(1usize, |acc, &n| acc.checked_mul(n)).ok_or_else(|| err("size", "the sizes overflow".into()))?;
+    let total = sizes
+        .iter()
+        .try_fold(1usize, |acc, &n| acc.checked_mul(n))
+        .ok_or_else(|| err("size", "the sizes overflow".into()))?;
     let position = |idx: usize| -> String {
         let mut rest = idx;
         let mut parts = vec![String::new(); dims.len()];
@@ -255,9 +312,15 @@ pub fn parse_population(file: &str, bytes: &[u8], query: &PopulationQuery) -> Re
             Value::Null => Ok(None),
             Value::Number(n) => match n.as_f64() {
                 Some(x) if x.is_finite() => Ok(Some(x)),
-                _ => Err(err(&format!("value[{idx}]"), format!("({}): {n} is not a finite number", position(idx)))),
+                _ => Err(err(
+                    &format!("value[{idx}]"),
+                    format!("({}): {n} is not a finite number", position(idx)),
+                )),
             },
-            other => Err(err(&format!("value[{idx}]"), format!("({}): expected a number or null, found {other}", position(idx)))),
+            other => Err(err(
+                &format!("value[{idx}]"),
+                format!("({}): expected a number or null, found {other}", position(idx)),
+            )),
         }
     };
     let mut cells: Vec<Option<f64>> = match doc.get("value") {
@@ -265,29 +328,53 @@ pub fn parse_population(file: &str, bytes: &[u8], query: &PopulationQuery) -> Re
             if a.len() != total {
                 return Err(err(
                     "value",
-                    format!("{} values, but the sizes {:?} of {} make {total}", a.len(), sizes, ids.join(" × ")),
+                    format!(
+                        "{} values, but the sizes {:?} of {} make {total}",
+                        a.len(),
+                        sizes,
+                        ids.join(" × ")
+                    ),
                 ));
             }
-            a.iter().enumerate().map(|(i, v)| number(i, v)).collect::<Result<_, _>>()?
+            a.iter()
+                .enumerate()
+                .map(|(i, v)| number(i, v))
+                .collect::<Result<_, _>>()?
         }
         Some(Value::Object(m)) => {
             if m.len() > total {
-                return Err(err("value", format!("{} values, but the sizes {sizes:?} make {total}", m.len())));
+                return Err(err(
+                    "value",
+                    format!("{} values, but the sizes {sizes:?} make {total}", m.len()),
+                ));
             }
             // A sparse object may describe a huge table in a small file; refuse to expand it.
             if total > MAX_SPARSE_CELLS {
-                return Err(err("value", format!("the sizes {sizes:?} make {total} cells; a sparse table may have at most {MAX_SPARSE_CELLS}")));
+                return Err(err(
+                    "value",
+                    format!(
+                        "the sizes {sizes:?} make {total} cells; a sparse table may have at most {MAX_SPARSE_CELLS}"
+                    ),
+                ));
             }
             let mut out = vec![None; total];
             for (k, v) in m {
                 let i = k.parse::<usize>().ok().filter(|&i| i < total).ok_or_else(|| {
-                    err(&format!("value.{k:?}"), format!("expected a position 0…{}", total.saturating_sub(1)))
+                    err(
+                        &format!("value.{k:?}"),
+                        format!("expected a position 0…{}", total.saturating_sub(1)),
+                    )
                 })?;
                 out[i] = number(i, v)?;
             }
             out
         }
-        Some(v) => return Err(err("value", format!("expected an array (or object) of numbers, found {v}"))),
+        Some(v) => {
+            return Err(err(
+                "value",
+                format!("expected an array (or object) of numbers, found {v}"),
+            ))
+        }
         None => return Err(err("value", "missing".into())),
     };
 
@@ -297,7 +384,13 @@ pub fn parse_population(file: &str, bytes: &[u8], query: &PopulationQuery) -> Re
     for value in cells.drain(..) {
         let keep = fixed.iter().zip(&at).all(|(f, &i)| f.is_none_or(|f| f == i));
         if keep {
-            let mut row = PopulationRow { kommunkod: regions[0], age: AgeGroup::Total, sex: Sex::Total, year: 0, value };
+            let mut row = PopulationRow {
+                kommunkod: regions[0],
+                age: AgeGroup::Total,
+                sex: Sex::Total,
+                year: 0,
+                value,
+            };
             for (d, &i) in dims.iter().zip(&at) {
                 match d.role {
                     Role::Region => row.kommunkod = regions[i],
@@ -321,7 +414,12 @@ pub fn parse_population(file: &str, bytes: &[u8], query: &PopulationQuery) -> Re
     if query.sum_sexes {
         rows = sum_sexes(rows);
     }
-    Ok(PopulationTable { label: text("label"), source: text("source"), updated: text("updated"), rows })
+    Ok(PopulationTable {
+        label: text("label"),
+        source: text("source"),
+        updated: text("updated"),
+        rows,
+    })
 }
 
 fn role_name(r: Role) -> &'static str {
@@ -338,7 +436,10 @@ fn role_name(r: Role) -> &'static str {
 fn categories(dimension: &Map<String, Value>, id: &str, size: usize) -> Result<Vec<String>, (String, String)> {
     let path = format!("dimension.{id}");
     let Some(dim) = dimension.get(id) else {
-        return Err((path, "missing: every dimension in \"id\" needs an entry in \"dimension\"".into()));
+        return Err((
+            path,
+            "missing: every dimension in \"id\" needs an entry in \"dimension\"".into(),
+        ));
     };
     let Some(category) = dim.get("category") else {
         return Err((format!("{path}.category"), "missing".into()));
@@ -347,17 +448,33 @@ fn categories(dimension: &Map<String, Value>, id: &str, size: usize) -> Result<V
         Some(Value::Array(a)) => a
             .iter()
             .enumerate()
-            .map(|(i, v)| v.as_str().map(str::to_string).ok_or_else(|| (format!("{path}.category.index[{i}]"), format!("expected a category code, found {v}"))))
+            .map(|(i, v)| {
+                v.as_str().map(str::to_string).ok_or_else(|| {
+                    (
+                        format!("{path}.category.index[{i}]"),
+                        format!("expected a category code, found {v}"),
+                    )
+                })
+            })
             .collect::<Result<_, _>>()?,
         Some(Value::Object(m)) => {
             let mut out: Vec<Option<String>> = vec![None; m.len()];
             for (code, pos) in m {
-                let p = pos.as_u64().and_then(|p| usize::try_from(p).ok()).filter(|&p| p < m.len());
+                let p = pos
+                    .as_u64()
+                    .and_then(|p| usize::try_from(p).ok())
+                    .filter(|&p| p < m.len());
                 let Some(p) = p else {
-                    return Err((format!("{path}.category.index.{code:?}"), format!("expected a position 0…{}, found {pos}", m.len() - 1)));
+                    return Err((
+                        format!("{path}.category.index.{code:?}"),
+                        format!("expected a position 0…{}, found {pos}", m.len() - 1),
+                    ));
                 };
                 if let Some(other) = &out[p] {
-                    return Err((format!("{path}.category.index.{code:?}"), format!("position {p} is also {other:?}")));
+                    return Err((
+                        format!("{path}.category.index.{code:?}"),
+                        format!("position {p} is also {other:?}"),
+                    ));
                 }
                 out[p] = Some(code.clone());
             }
@@ -368,15 +485,26 @@ fn categories(dimension: &Map<String, Value>, id: &str, size: usize) -> Result<V
             Some(l) if l.len() == 1 => l.keys().cloned().collect(),
             _ => return Err((format!("{path}.category.index"), "missing".into())),
         },
-        Some(v) => return Err((format!("{path}.category.index"), format!("expected an object or an array, found {v}"))),
+        Some(v) => {
+            return Err((
+                format!("{path}.category.index"),
+                format!("expected an object or an array, found {v}"),
+            ))
+        }
     };
     if codes.len() != size {
-        return Err((format!("{path}.category.index"), format!("{} categories, but \"size\" says {size}", codes.len())));
+        return Err((
+            format!("{path}.category.index"),
+            format!("{} categories, but \"size\" says {size}", codes.len()),
+        ));
     }
     let mut seen = HashMap::with_capacity(codes.len());
     for c in &codes {
         if seen.insert(c.as_str(), ()).is_some() {
-            return Err((format!("{path}.category.index"), format!("category {c:?} appears twice")));
+            return Err((
+                format!("{path}.category.index"),
+                format!("category {c:?} appears twice"),
+            ));
         }
     }
     Ok(codes)
@@ -385,7 +513,11 @@ fn categories(dimension: &Map<String, Value>, id: &str, size: usize) -> Result<V
 /// SCB age codes: `"0"`…`"99"`, `"100+"`, ranges `"5-9"`, and `"tot"`/`"totalt"` for all ages.
 pub fn parse_age(code: &str) -> Option<AgeGroup> {
     let t = code.trim();
-    let num = |s: &str| (!s.is_empty() && s.len() <= 3 && s.bytes().all(|b| b.is_ascii_digit())).then(|| s.parse::<u32>().ok()).flatten();
+    let num = |s: &str| {
+        (!s.is_empty() && s.len() <= 3 && s.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| s.parse::<u32>().ok())
+            .flatten()
+    };
     if t.eq_ignore_ascii_case("tot") || t.eq_ignore_ascii_case("totalt") || t.eq_ignore_ascii_case("total") {
         Some(AgeGroup::Total)
     } else if let Some(a) = t.strip_suffix('+') {
@@ -445,8 +577,17 @@ impl PopulationTable {
     /// A municipality's demand driver (e.g. children 1–5) for `first_year…=last_year`, summed
     /// over sexes; see [`DriverSeries::from_population`]. When the table has both-sexes rows
     /// (`1+2`) only those are used, so nothing is counted twice.
-    pub fn driver(&self, kommunkod: Kommunkod, driver: Driver, first_year: i32, last_year: i32) -> Result<DriverSeries, DriverError> {
-        let has_total = self.rows.iter().any(|r| r.kommunkod == kommunkod && r.sex == Sex::Total);
+    pub fn driver(
+        &self,
+        kommunkod: Kommunkod,
+        driver: Driver,
+        first_year: i32,
+        last_year: i32,
+    ) -> Result<DriverSeries, DriverError> {
+        let has_total = self
+            .rows
+            .iter()
+            .any(|r| r.kommunkod == kommunkod && r.sex == Sex::Total);
         let cells = self
             .rows
             .iter()

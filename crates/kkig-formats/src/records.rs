@@ -6,8 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::table::{Cell, Table};
 
 /// A municipality as the API and the exports show it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[derive(utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct MunicipalityRecord {
     /// SCB kommunkod, four digits.
     #[schema(example = "2422", pattern = "^[0-9]{4}$")]
@@ -54,8 +53,16 @@ impl From<&Municipality> for MunicipalityRecord {
 /// The municipalities as a table for CSV/XLSX export (column names as in the JSON API).
 pub fn municipalities_table(items: &[Municipality]) -> Table {
     let mut t = Table::new(&[
-        "code", "name", "county_code", "county_name", "seat", "lat", "lon", "population",
-        "population_year", "role",
+        "code",
+        "name",
+        "county_code",
+        "county_name",
+        "seat",
+        "lat",
+        "lon",
+        "population",
+        "population_year",
+        "role",
     ]);
     for m in items {
         t.push(vec![

@@ -6,8 +6,8 @@
 use std::collections::BTreeMap;
 
 use kkig_core::{
-    Campus, Kommunkod, LearningCentre, Municipality, MunicipalityRole, Occupation, OccupationArea,
-    Position, ReferenceData, Ssyk, University,
+    Campus, Kommunkod, LearningCentre, Municipality, MunicipalityRole, Occupation, OccupationArea, Position,
+    ReferenceData, Ssyk, University,
 };
 use serde::Deserialize;
 
@@ -37,12 +37,19 @@ pub fn parse(
     let universities = parse_campuses(campuses, &known)?;
     let learning_centres = parse_learning_centres(learning_centres, &known)?;
     let occupations = parse_occupations(occupations)?;
-    Ok(ReferenceData { municipalities, universities, learning_centres, occupations })
+    Ok(ReferenceData {
+        municipalities,
+        universities,
+        learning_centres,
+        occupations,
+    })
 }
 
 /// Read a CSV with a header into rows of `T`, naming the file, row and column on errors.
 fn rows<T: for<'de> Deserialize<'de>>(file: &str, text: &str) -> Result<Vec<(u64, T)>, FormatError> {
-    let mut rdr = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(text.as_bytes());
+    let mut rdr = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .from_reader(text.as_bytes());
     let headers = rdr
         .headers()
         .map_err(|e| FormatError::new(file, Some(1), None, e.to_string()))?
@@ -54,16 +61,14 @@ fn rows<T: for<'de> Deserialize<'de>>(file: &str, text: &str) -> Result<Vec<(u64
             FormatError::new(file, row, None, e.to_string())
         })?;
         let line = rec.position().map(|p| p.line()).unwrap_or(0);
-        let value: T = rec.deserialize(Some(&headers)).map_err(|e| {
-            match e.kind() {
-                csv::ErrorKind::Deserialize { err, .. } => FormatError {
-                    file: file.into(),
-                    row: Some(line),
-                    column: err.field().and_then(|i| headers.get(i as usize)).map(str::to_string),
-                    message: err.kind().to_string(),
-                },
-                _ => FormatError::new(file, Some(line), None, e.to_string()),
-            }
+        let value: T = rec.deserialize(Some(&headers)).map_err(|e| match e.kind() {
+            csv::ErrorKind::Deserialize { err, .. } => FormatError {
+                file: file.into(),
+                row: Some(line),
+                column: err.field().and_then(|i| headers.get(i as usize)).map(str::to_string),
+                message: err.kind().to_string(),
+            },
+            _ => FormatError::new(file, Some(line), None, e.to_string()),
         })?;
         out.push((line, value));
     }
@@ -95,24 +100,46 @@ fn parse_municipalities(text: &str) -> Result<Vec<Municipality>, FormatError> {
     for (line, r) in rows::<MunicipalityRow>(FILE, text)? {
         let code = Kommunkod::parse(&r.code).map_err(|e| err(line, "code", e.to_string()))?;
         if code.county_code() != r.county_code {
-            return Err(err(line, "county_code", format!(
-                "county_code {} does not match kommunkod {code} (expected {})", r.county_code, code.county_code()
-            )));
+            return Err(err(
+                line,
+                "county_code",
+                format!(
+                    "county_code {} does not match kommunkod {code} (expected {})",
+                    r.county_code,
+                    code.county_code()
+                ),
+            ));
         }
         if out.iter().any(|m| m.code == code) {
             return Err(err(line, "code", format!("kommunkod {code} appears twice")));
         }
         if !SWEDEN_LAT.contains(&r.lat) {
-            return Err(err(line, "lat", format!("latitude {} is outside Sweden (55.3–69.1)", r.lat)));
+            return Err(err(
+                line,
+                "lat",
+                format!("latitude {} is outside Sweden (55.3–69.1)", r.lat),
+            ));
         }
         if !SWEDEN_LON.contains(&r.lon) {
-            return Err(err(line, "lon", format!("longitude {} is outside Sweden (10.9–24.2)", r.lon)));
+            return Err(err(
+                line,
+                "lon",
+                format!("longitude {} is outside Sweden (10.9–24.2)", r.lon),
+            ));
         }
         if r.population <= 0 {
-            return Err(err(line, "population", format!("population {} must be positive", r.population)));
+            return Err(err(
+                line,
+                "population",
+                format!("population {} must be positive", r.population),
+            ));
         }
         if !(2020..=2100).contains(&r.population_year) {
-            return Err(err(line, "population_year", format!("year {} is not 2020 or later", r.population_year)));
+            return Err(err(
+                line,
+                "population_year",
+                format!("year {} is not 2020 or later", r.population_year),
+            ));
         }
         let role = MunicipalityRole::parse(&r.role)
             .ok_or_else(|| err(line, "role", format!("role {:?} is not participant or campus", r.role)))?;
@@ -151,19 +178,32 @@ fn parse_campuses(text: &str, known: &BTreeMap<Kommunkod, &Municipality>) -> Res
         let code = Kommunkod::parse(&r.municipality_code)
             .map_err(|e| FormatError::new(FILE, Some(line), Some("municipality_code"), e.to_string()))?;
         if !known.contains_key(&code) {
-            return Err(FormatError::new(FILE, Some(line), Some("municipality_code"), format!(
-                "campus town {} ({code}) is not in data/municipalities.csv", r.town
-            )));
+            return Err(FormatError::new(
+                FILE,
+                Some(line),
+                Some("municipality_code"),
+                format!("campus town {} ({code}) is not in data/municipalities.csv", r.town),
+            ));
         }
-        let campus = Campus { town: r.town, municipality: code };
+        let campus = Campus {
+            town: r.town,
+            municipality: code,
+        };
         match out.iter_mut().find(|u| u.code == r.university_code) {
             Some(u) if u.name != r.university_name => {
-                return Err(FormatError::new(FILE, Some(line), Some("university_name"), format!(
-                    "{} is named {:?} on an earlier row", r.university_code, u.name
-                )));
+                return Err(FormatError::new(
+                    FILE,
+                    Some(line),
+                    Some("university_name"),
+                    format!("{} is named {:?} on an earlier row", r.university_code, u.name),
+                ));
             }
             Some(u) => u.campuses.push(campus),
-            None => out.push(University { code: r.university_code, name: r.university_name, campuses: vec![campus] }),
+            None => out.push(University {
+                code: r.university_code,
+                name: r.university_name,
+                campuses: vec![campus],
+            }),
         }
     }
     Ok(out)
@@ -190,7 +230,10 @@ fn parse_learning_centres(
         let err = |col: &str, msg: String| FormatError::new(FILE, Some(line), Some(col), msg);
         let code = Kommunkod::parse(&r.municipality_code).map_err(|e| err("municipality_code", e.to_string()))?;
         if !known.contains_key(&code) {
-            return Err(err("municipality_code", format!("{code} is not in data/municipalities.csv")));
+            return Err(err(
+                "municipality_code",
+                format!("{code} is not in data/municipalities.csv"),
+            ));
         }
         if out.iter().any(|l| l.id == r.id) {
             return Err(err("id", format!("id {} appears twice", r.id)));
@@ -221,11 +264,18 @@ fn parse_occupations(text: &str) -> Result<Vec<Occupation>, FormatError> {
     for (line, r) in rows::<OccupationRow>(FILE, text)? {
         let ssyk = Ssyk::parse(&r.ssyk).map_err(|e| FormatError::new(FILE, Some(line), Some("ssyk"), e.to_string()))?;
         let area = OccupationArea::parse(&r.area).ok_or_else(|| {
-            FormatError::new(FILE, Some(line), Some("area"), format!(
-                "area {:?} is not one of teacher, nurse, social_work", r.area
-            ))
+            FormatError::new(
+                FILE,
+                Some(line),
+                Some("area"),
+                format!("area {:?} is not one of teacher, nurse, social_work", r.area),
+            )
         })?;
-        out.push(Occupation { ssyk, name: r.name, area });
+        out.push(Occupation {
+            ssyk,
+            name: r.name,
+            area,
+        });
     }
     Ok(out)
 }
@@ -237,34 +287,55 @@ mod tests {
     #[test]
     fn embedded_reference_is_complete_and_consistent() {
         let r = embedded().unwrap();
-        let participants: Vec<_> =
-            r.municipalities.iter().filter(|m| m.role == MunicipalityRole::Participant).collect();
+        let participants: Vec<_> = r
+            .municipalities
+            .iter()
+            .filter(|m| m.role == MunicipalityRole::Participant)
+            .collect();
         assert_eq!(participants.len(), 17);
         let mut codes: Vec<String> = participants.iter().map(|m| m.code.to_string()).collect();
         codes.sort();
         assert_eq!(
             codes,
-            ["2282", "2283", "2313", "2417", "2421", "2422", "2425", "2462", "2463", "2481", "2482",
-             "2505", "2506", "2510", "2521", "2523", "2584"]
+            [
+                "2282", "2283", "2313", "2417", "2421", "2422", "2425", "2462", "2463", "2481", "2482", "2505", "2506",
+                "2510", "2521", "2523", "2584"
+            ]
         );
         // Spot checks against the gathered facts.
         let sorsele = r.municipalities.iter().find(|m| m.code.to_string() == "2422").unwrap();
-        assert_eq!((sorsele.name.as_str(), sorsele.population, sorsele.population_year), ("Sorsele", 2387, 2023));
+        assert_eq!(
+            (sorsele.name.as_str(), sorsele.population, sorsele.population_year),
+            ("Sorsele", 2387, 2023)
+        );
         assert_eq!((sorsele.position.lat, sorsele.position.lon), (65.5333, 17.5333));
         let stromsund = r.municipalities.iter().find(|m| m.name == "Strömsund").unwrap();
         assert_eq!((stromsund.population, stromsund.population_year), (11023, 2024));
 
-        let uni: Vec<_> = r.universities.iter().map(|u| (u.code.as_str(), u.campuses.len())).collect();
+        let uni: Vec<_> = r
+            .universities
+            .iter()
+            .map(|u| (u.code.as_str(), u.campuses.len()))
+            .collect();
         assert_eq!(uni, [("LTU", 4), ("UmU", 3), ("MIUN", 2)]);
 
         // One learning centre per participant, none elsewhere.
         assert_eq!(r.learning_centres.len(), 17);
         for m in &participants {
-            assert_eq!(r.learning_centres.iter().filter(|l| l.municipality == m.code).count(), 1, "{}", m.name);
+            assert_eq!(
+                r.learning_centres.iter().filter(|l| l.municipality == m.code).count(),
+                1,
+                "{}",
+                m.name
+            );
         }
 
         assert_eq!(r.occupations.len(), 15);
-        for (area, n) in [(OccupationArea::Teacher, 6), (OccupationArea::Nurse, 5), (OccupationArea::SocialWork, 4)] {
+        for (area, n) in [
+            (OccupationArea::Teacher, 6),
+            (OccupationArea::Nurse, 5),
+            (OccupationArea::SocialWork, 4),
+        ] {
             assert_eq!(r.occupations.iter().filter(|o| o.area == area).count(), n, "{area:?}");
         }
     }
@@ -272,24 +343,53 @@ mod tests {
     const HEADER: &str = "code,name,county_code,county_name,seat,lat,lon,population,population_year,role\n";
 
     fn municipality_error(row: &str) -> String {
-        parse_municipalities(&format!("{HEADER}{row}\n")).unwrap_err().to_string()
+        parse_municipalities(&format!("{HEADER}{row}\n"))
+            .unwrap_err()
+            .to_string()
     }
 
     #[test]
     fn bad_rows_are_named_by_row_and_column() {
         let cases = [
-            ("24x2,Sorsele,24,V,Sorsele,65.5,17.5,2387,2023,participant", "row 2, column code: kommunkod \"24x2\""),
-            ("2422,Sorsele,25,V,Sorsele,65.5,17.5,2387,2023,participant", "row 2, column county_code"),
-            ("2422,Sorsele,24,V,Sorsele,75.5,17.5,2387,2023,participant", "row 2, column lat: latitude 75.5"),
-            ("2422,Sorsele,24,V,Sorsele,65.5,37.5,2387,2023,participant", "row 2, column lon"),
-            ("2422,Sorsele,24,V,Sorsele,65.5,17.5,-1,2023,participant", "row 2, column population"),
-            ("2422,Sorsele,24,V,Sorsele,65.5,17.5,many,2023,participant", "row 2, column population"),
-            ("2422,Sorsele,24,V,Sorsele,65.5,17.5,2387,2023,member", "row 2, column role"),
-            ("2422,,24,V,Sorsele,65.5,17.5,2387,2023,participant", "row 2, column name: must not be empty"),
+            (
+                "24x2,Sorsele,24,V,Sorsele,65.5,17.5,2387,2023,participant",
+                "row 2, column code: kommunkod \"24x2\"",
+            ),
+            (
+                "2422,Sorsele,25,V,Sorsele,65.5,17.5,2387,2023,participant",
+                "row 2, column county_code",
+            ),
+            (
+                "2422,Sorsele,24,V,Sorsele,75.5,17.5,2387,2023,participant",
+                "row 2, column lat: latitude 75.5",
+            ),
+            (
+                "2422,Sorsele,24,V,Sorsele,65.5,37.5,2387,2023,participant",
+                "row 2, column lon",
+            ),
+            (
+                "2422,Sorsele,24,V,Sorsele,65.5,17.5,-1,2023,participant",
+                "row 2, column population",
+            ),
+            (
+                "2422,Sorsele,24,V,Sorsele,65.5,17.5,many,2023,participant",
+                "row 2, column population",
+            ),
+            (
+                "2422,Sorsele,24,V,Sorsele,65.5,17.5,2387,2023,member",
+                "row 2, column role",
+            ),
+            (
+                "2422,,24,V,Sorsele,65.5,17.5,2387,2023,participant",
+                "row 2, column name: must not be empty",
+            ),
         ];
         for (row, want) in cases {
             let got = municipality_error(row);
-            assert!(got.starts_with("data/municipalities.csv, ") && got.contains(want), "{row}\n got: {got}\nwant: {want}");
+            assert!(
+                got.starts_with("data/municipalities.csv, ") && got.contains(want),
+                "{row}\n got: {got}\nwant: {want}"
+            );
         }
     }
 
@@ -309,7 +409,11 @@ mod tests {
             OCCUPATIONS_CSV,
         )
         .unwrap_err();
-        assert!(err.to_string().contains("Stockholm (0180) is not in data/municipalities.csv"), "{err}");
+        assert!(
+            err.to_string()
+                .contains("Stockholm (0180) is not in data/municipalities.csv"),
+            "{err}"
+        );
     }
 
     proptest::proptest! {

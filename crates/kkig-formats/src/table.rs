@@ -26,7 +26,11 @@ fn starts_like_a_formula(s: &str) -> bool {
 /// a tab or a carriage return. A text that already starts with apostrophes before such a
 /// character gets one more, so that [`unguard_formula`] gives every text back exactly.
 pub fn guard_formula(s: &str) -> Cow<'_, str> {
-    if starts_like_a_formula(s) { Cow::Owned(format!("'{s}")) } else { Cow::Borrowed(s) }
+    if starts_like_a_formula(s) {
+        Cow::Owned(format!("'{s}"))
+    } else {
+        Cow::Borrowed(s)
+    }
 }
 
 /// A cell as read by kkig: the apostrophe [`guard_formula`] added is taken off again (only when
@@ -63,7 +67,10 @@ pub struct Table {
 
 impl Table {
     pub fn new(headers: &[&str]) -> Self {
-        Self { headers: headers.iter().map(|h| h.to_string()).collect(), rows: Vec::new() }
+        Self {
+            headers: headers.iter().map(|h| h.to_string()).collect(),
+            rows: Vec::new(),
+        }
     }
 
     pub fn push(&mut self, row: Vec<Cell>) {
@@ -134,7 +141,11 @@ impl Table {
 /// A text for an XLSX string cell: as it is, unless it starts with an apostrophe that kkig's
 /// reader would strip (see [`guard_formula`]).
 fn xlsx_text(s: &str) -> Cow<'_, str> {
-    if s.starts_with('\'') { guard_formula(s) } else { Cow::Borrowed(s) }
+    if s.starts_with('\'') {
+        guard_formula(s)
+    } else {
+        Cow::Borrowed(s)
+    }
 }
 
 #[cfg(test)]
@@ -143,7 +154,12 @@ mod tests {
 
     fn sample() -> Table {
         let mut t = Table::new(&["code", "name", "lat", "population"]);
-        t.push(vec![Cell::text("2463"), Cell::text("Åsele; kommun"), Cell::Decimal(64.1614, 4), Cell::Int(2718)]);
+        t.push(vec![
+            Cell::text("2463"),
+            Cell::text("Åsele; kommun"),
+            Cell::Decimal(64.1614, 4),
+            Cell::Int(2718),
+        ]);
         t
     }
 
@@ -151,7 +167,10 @@ mod tests {
     fn swedish_csv_has_bom_semicolons_decimal_comma_and_crlf() {
         let bytes = sample().to_swedish_csv();
         let s = String::from_utf8(bytes).unwrap();
-        assert_eq!(s, "\u{feff}code;name;lat;population\r\n2463;\"Åsele; kommun\";64,1614;2718\r\n");
+        assert_eq!(
+            s,
+            "\u{feff}code;name;lat;population\r\n2463;\"Åsele; kommun\";64,1614;2718\r\n"
+        );
     }
 
     /// One data row written as Swedish CSV, without the header and the line end.
@@ -159,7 +178,12 @@ mod tests {
         let mut t = Table::new(&vec!["h"; cells.len()]);
         t.push(cells);
         let s = String::from_utf8(t.to_swedish_csv()).unwrap();
-        s.split_once("\r\n").unwrap().1.strip_suffix("\r\n").unwrap().to_string()
+        s.split_once("\r\n")
+            .unwrap()
+            .1
+            .strip_suffix("\r\n")
+            .unwrap()
+            .to_string()
     }
 
     #[test]
@@ -189,20 +213,42 @@ mod tests {
             assert_eq!(csv_row(vec![Cell::text(*text)]), *written, "{text:?}");
         }
         // Numbers are numbers: a negative number is not escaped.
-        assert_eq!(csv_row(vec![Cell::Int(-5), Cell::Decimal(-1.25, 2), Cell::Int(7)]), "-5;-1,25;7");
+        assert_eq!(
+            csv_row(vec![Cell::Int(-5), Cell::Decimal(-1.25, 2), Cell::Int(7)]),
+            "-5;-1,25;7"
+        );
     }
 
     #[test]
     fn kkigs_readers_strip_the_apostrophe_again() {
         let mut t = Table::new(&["id", "text"]);
-        for s in ["=HYPERLINK(\"http://x\",\"y\")", "-5 kr", "-", "@x", "'=x", "'quoted", "+46"] {
+        for s in [
+            "=HYPERLINK(\"http://x\",\"y\")",
+            "-5 kr",
+            "-",
+            "@x",
+            "'=x",
+            "'quoted",
+            "+46",
+        ] {
             t.push(vec![Cell::text("r"), Cell::text(s)]);
         }
         let csv = crate::decode::read_csv("t.csv", &t.to_swedish_csv()).unwrap();
         let xlsx = crate::decode::read_xlsx("t.xlsx", &t.to_xlsx("T").unwrap(), &[]).unwrap();
         for sheet in [csv, xlsx] {
             let got: Vec<&str> = sheet.rows.iter().map(|r| r.cells[1].as_str()).collect();
-            assert_eq!(got, ["=HYPERLINK(\"http://x\",\"y\")", "-5 kr", "-", "@x", "'=x", "'quoted", "+46"]);
+            assert_eq!(
+                got,
+                [
+                    "=HYPERLINK(\"http://x\",\"y\")",
+                    "-5 kr",
+                    "-",
+                    "@x",
+                    "'=x",
+                    "'quoted",
+                    "+46"
+                ]
+            );
         }
     }
 
@@ -216,12 +262,18 @@ mod tests {
         let mut wb = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
         let range = wb.worksheet_range("T").unwrap();
         // The original text, as a string cell; numbers as numbers.
-        assert_eq!(range.get_value((1, 0)), Some(&Data::String("=HYPERLINK(\"http://x\",\"y\")".into())));
+        assert_eq!(
+            range.get_value((1, 0)),
+            Some(&Data::String("=HYPERLINK(\"http://x\",\"y\")".into()))
+        );
         assert_eq!(range.get_value((1, 1)), Some(&Data::Float(-5.0)));
         assert_eq!(range.get_value((2, 0)), Some(&Data::String("-5 kr".into())));
         assert_eq!(range.get_value((2, 1)), Some(&Data::Float(-1.5)));
         let formulas = wb.worksheet_formula("T").unwrap();
-        assert!(formulas.used_cells().all(|(_, _, f)| f.is_empty()), "no formula: {formulas:?}");
+        assert!(
+            formulas.used_cells().all(|(_, _, f)| f.is_empty()),
+            "no formula: {formulas:?}"
+        );
     }
 
     proptest::proptest! {

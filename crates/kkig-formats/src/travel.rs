@@ -39,20 +39,30 @@ pub fn parse_travel_csv(file: &str, bytes: &[u8]) -> Result<Vec<(String, String,
                 None
             }
             _ => {
-                err("minutes", format!("minutes {minutes:?} is not a whole number of zero or more"));
+                err(
+                    "minutes",
+                    format!("minutes {minutes:?} is not a whole number of zero or more"),
+                );
                 None
             }
         };
         let (Some(minutes), true) = (minutes, ok) else { continue };
         match seen.get(&(from.to_string(), to.to_string())) {
-            Some(first) => err("to", format!("the pair {from} → {to} appears twice (first on row {first})")),
+            Some(first) => err(
+                "to",
+                format!("the pair {from} → {to} appears twice (first on row {first})"),
+            ),
             None => {
                 seen.insert((from.to_string(), to.to_string()), r.row);
                 out.push((from.to_string(), to.to_string(), minutes));
             }
         }
     }
-    if errors.is_empty() { Ok(out) } else { Err(errors) }
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        Err(errors)
+    }
 }
 
 /// The rows whose `from` and `to` are both kommunkods (three digits read as Excel wrote a
@@ -69,11 +79,23 @@ mod tests {
 
     #[test]
     fn reads_semicolon_and_comma_files_in_both_encodings() {
-        let rows = parse_travel_csv("t.csv", b"\xEF\xBB\xBFfrom;to;minutes\r\n2422;2480;240\r\n2422;lc-sorsele;5\r\n").unwrap();
-        assert_eq!(rows, vec![("2422".into(), "2480".into(), 240), ("2422".into(), "lc-sorsele".into(), 5)]);
+        let rows = parse_travel_csv(
+            "t.csv",
+            b"\xEF\xBB\xBFfrom;to;minutes\r\n2422;2480;240\r\n2422;lc-sorsele;5\r\n",
+        )
+        .unwrap();
+        assert_eq!(
+            rows,
+            vec![
+                ("2422".into(), "2480".into(), 240),
+                ("2422".into(), "lc-sorsele".into(), 5)
+            ]
+        );
         let rows = parse_travel_csv("t.csv", b"From,To,Minutes,note\n2481,2480,150,E12 via V\xE4nn\xE4s\n").unwrap();
         assert_eq!(rows, vec![("2481".into(), "2480".into(), 150)]);
-        let k = kommunkod_pairs(&parse_travel_csv("t.csv", b"from;to;minutes\n2422;2480;240\n2422;lc-1;5\n114;180;30\n").unwrap());
+        let k = kommunkod_pairs(
+            &parse_travel_csv("t.csv", b"from;to;minutes\n2422;2480;240\n2422;lc-1;5\n114;180;30\n").unwrap(),
+        );
         assert_eq!(
             k.iter().map(|(a, b, m)| format!("{a}-{b}-{m}")).collect::<Vec<_>>(),
             ["2422-2480-240", "0114-0180-30"]
@@ -82,12 +104,29 @@ mod tests {
 
     #[test]
     fn every_bad_row_is_reported_with_row_and_column() {
-        let csv = "from;to;minutes\n2422;2480;-5\n;2480;10\n2422;2481;ten\n2422;2481;12,5\n2422;2480;4\n2422;2480;240\n";
+        let csv =
+            "from;to;minutes\n2422;2480;-5\n;2480;10\n2422;2481;ten\n2422;2481;12,5\n2422;2480;4\n2422;2480;240\n";
         let errors = parse_travel_csv("t.csv", csv.as_bytes()).unwrap_err();
-        let got: Vec<_> = errors.iter().map(|e| (e.row.unwrap(), e.column.clone().unwrap())).collect();
-        assert_eq!(got, [(2, "minutes".into()), (3, "from".into()), (4, "minutes".into()), (5, "minutes".into()), (7, "to".into())]);
+        let got: Vec<_> = errors
+            .iter()
+            .map(|e| (e.row.unwrap(), e.column.clone().unwrap()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (2, "minutes".into()),
+                (3, "from".into()),
+                (4, "minutes".into()),
+                (5, "minutes".into()),
+                (7, "to".into())
+            ]
+        );
         assert!(errors[0].message.contains("\"-5\""), "{}", errors[0]);
-        assert!(errors[4].message.contains("appears twice (first on row 6)"), "{}", errors[4]);
+        assert!(
+            errors[4].message.contains("appears twice (first on row 6)"),
+            "{}",
+            errors[4]
+        );
     }
 
     #[test]

@@ -7,8 +7,6 @@
 //! a [`FormatError`] naming the file, row and column. The whole file is checked (including
 //! e-mails or ids given twice) before the caller writes anything.
 
-
-
 use kkig_core::vfu::input::{format_requirements, FieldError, PeriodInput, SiteInput, StudentInput, SupervisorInput};
 use kkig_core::vfu::views::CompensationRow;
 use kkig_core::vfu::*;
@@ -20,15 +18,49 @@ use crate::table::{Cell, Table};
 
 pub const SITE_COLUMNS: [&str; 8] = ["id", "municipality", "name", "kind", "address", "lat", "lon", "fields"];
 pub const SUPERVISOR_COLUMNS: [&str; 15] = [
-    "email", "name", "phone", "municipality", "site_id", "fields", "employment_percent", "training", "training_date",
-    "training_university", "students_per_period", "unavailable_terms", "consent_contact", "invite", "invite_date",
+    "email",
+    "name",
+    "phone",
+    "municipality",
+    "site_id",
+    "fields",
+    "employment_percent",
+    "training",
+    "training_date",
+    "training_university",
+    "students_per_period",
+    "unavailable_terms",
+    "consent_contact",
+    "invite",
+    "invite_date",
 ];
 pub const STUDENT_COLUMNS: [&str; 14] = [
-    "period_id", "email", "name", "home_municipality", "home_lat", "home_lon", "field", "subjects", "wishes",
-    "no_driving_licence", "needs_public_transport", "priority", "note", "registerutdrag",
+    "period_id",
+    "email",
+    "name",
+    "home_municipality",
+    "home_lat",
+    "home_lon",
+    "field",
+    "subjects",
+    "wishes",
+    "no_driving_licence",
+    "needs_public_transport",
+    "priority",
+    "note",
+    "registerutdrag",
 ];
 pub const PERIOD_COLUMNS: [&str; 11] = [
-    "id", "university", "programme", "course_code", "term", "start", "end", "field", "students", "requirements",
+    "id",
+    "university",
+    "programme",
+    "course_code",
+    "term",
+    "start",
+    "end",
+    "field",
+    "students",
+    "requirements",
     "capacity_deadline",
 ];
 
@@ -58,7 +90,15 @@ const ALIASES: [(&str, &str); 22] = [
     ("termin", "term"),
 ];
 
-const DATE_COLUMNS: [&str; 7] = ["training_date", "invite_date", "registerutdrag", "start", "end", "capacity_deadline", "date"];
+const DATE_COLUMNS: [&str; 7] = [
+    "training_date",
+    "invite_date",
+    "registerutdrag",
+    "start",
+    "end",
+    "capacity_deadline",
+    "date",
+];
 
 /// The valid items of a file with their rows, and every error.
 #[derive(Debug, Clone, PartialEq)]
@@ -69,7 +109,10 @@ pub struct ParsedRows<T> {
 
 impl<T> Default for ParsedRows<T> {
     fn default() -> Self {
-        Self { items: Vec::new(), errors: Vec::new() }
+        Self {
+            items: Vec::new(),
+            errors: Vec::new(),
+        }
     }
 }
 
@@ -132,8 +175,18 @@ where
     };
     for r in sheet.rows {
         out.errors.extend(r.errors.iter().cloned());
-        if let Some(i) = r.cells.iter().enumerate().position(|(i, c)| !c.is_empty() && sheet.headers.get(i).is_none_or(|h| h.is_empty())) {
-            out.errors.push(FormatError::new(file, Some(r.row), None, format!("a value in column {}, which has no header", i + 1)));
+        if let Some(i) = r
+            .cells
+            .iter()
+            .enumerate()
+            .position(|(i, c)| !c.is_empty() && sheet.headers.get(i).is_none_or(|h| h.is_empty()))
+        {
+            out.errors.push(FormatError::new(
+                file,
+                Some(r.row),
+                None,
+                format!("a value in column {}, which has no header", i + 1),
+            ));
             continue;
         }
         if !r.errors.is_empty() {
@@ -141,12 +194,16 @@ where
         }
         let mut map = serde_json::Map::new();
         for (name, &i) in &cols {
-            map.insert(name.clone(), serde_json::Value::String(r.cells.get(i).cloned().unwrap_or_default()));
+            map.insert(
+                name.clone(),
+                serde_json::Value::String(r.cells.get(i).cloned().unwrap_or_default()),
+            );
         }
         let input: I = match serde_json::from_value(serde_json::Value::Object(map)) {
             Ok(i) => i,
             Err(e) => {
-                out.errors.push(FormatError::new(file, Some(r.row), None, e.to_string()));
+                out.errors
+                    .push(FormatError::new(file, Some(r.row), None, e.to_string()));
                 continue;
             }
         };
@@ -154,8 +211,16 @@ where
             Ok(t) => out.items.push((r.row, t)),
             Err(errors) => {
                 for e in errors {
-                    let column = if cols.contains_key(&e.field) { Some(e.field.as_str()) } else { None };
-                    let message = if column.is_some() { e.message } else { format!("{}: {}", e.field, e.message) };
+                    let column = if cols.contains_key(&e.field) {
+                        Some(e.field.as_str())
+                    } else {
+                        None
+                    };
+                    let message = if column.is_some() {
+                        e.message
+                    } else {
+                        format!("{}: {}", e.field, e.message)
+                    };
                     out.errors.push(FormatError::new(file, Some(r.row), column, message));
                 }
             }
@@ -165,13 +230,24 @@ where
 }
 
 /// Items whose key was seen on an earlier row become errors in `column`.
-fn reject_duplicates<T, K: Ord + Clone>(file: &str, p: &mut ParsedRows<T>, column: &str, what: &str, key: impl Fn(&T) -> Option<K>) {
+fn reject_duplicates<T, K: Ord + Clone>(
+    file: &str,
+    p: &mut ParsedRows<T>,
+    column: &str,
+    what: &str,
+    key: impl Fn(&T) -> Option<K>,
+) {
     let mut first: std::collections::BTreeMap<K, u64> = std::collections::BTreeMap::new();
     let mut kept = Vec::with_capacity(p.items.len());
     for (row, t) in std::mem::take(&mut p.items) {
         match key(&t) {
             Some(k) => match first.get(&k) {
-                Some(f) => p.errors.push(FormatError::new(file, Some(row), Some(column), format!("{what} appears twice (first on row {f})"))),
+                Some(f) => p.errors.push(FormatError::new(
+                    file,
+                    Some(row),
+                    Some(column),
+                    format!("{what} appears twice (first on row {f})"),
+                )),
                 None => {
                     first.insert(k, row);
                     kept.push((row, t));
@@ -186,29 +262,59 @@ fn reject_duplicates<T, K: Ord + Clone>(file: &str, p: &mut ParsedRows<T>, colum
 
 /// Placement sites (upserted by `id`; an empty id makes a new site).
 pub fn parse_sites(file: &str, bytes: &[u8], ctx: &VfuContext) -> ParsedRows<PlacementSite> {
-    let mut p = read(file, bytes, &SITE_COLUMNS, &["municipality", "name", "kind", "fields"], |i: &SiteInput| i.parse(ctx));
-    reject_duplicates(file, &mut p, "id", "this id", |s| Some(s.id.clone()).filter(|i| !i.is_empty()));
+    let mut p = read(
+        file,
+        bytes,
+        &SITE_COLUMNS,
+        &["municipality", "name", "kind", "fields"],
+        |i: &SiteInput| i.parse(ctx),
+    );
+    reject_duplicates(file, &mut p, "id", "this id", |s| {
+        Some(s.id.clone()).filter(|i| !i.is_empty())
+    });
     p
 }
 
 /// Supervisors (upserted by e-mail).
 pub fn parse_supervisors(file: &str, bytes: &[u8], ctx: &VfuContext) -> ParsedRows<Supervisor> {
-    let mut p = read(file, bytes, &SUPERVISOR_COLUMNS, &["email", "name", "fields"], |i: &SupervisorInput| i.parse(ctx));
+    let mut p = read(
+        file,
+        bytes,
+        &SUPERVISOR_COLUMNS,
+        &["email", "name", "fields"],
+        |i: &SupervisorInput| i.parse(ctx),
+    );
     reject_duplicates(file, &mut p, "email", "this e-mail", |s| Some(s.email.clone()));
     p
 }
 
 /// Students on periods (upserted by period and e-mail).
 pub fn parse_students(file: &str, bytes: &[u8], ctx: &VfuContext) -> ParsedRows<VfuStudent> {
-    let mut p = read(file, bytes, &STUDENT_COLUMNS, &["period_id", "email", "name", "home_municipality"], |i: &StudentInput| i.parse(ctx));
-    reject_duplicates(file, &mut p, "email", "this e-mail on this period", |s| Some((s.period_id.clone(), s.email.clone())));
+    let mut p = read(
+        file,
+        bytes,
+        &STUDENT_COLUMNS,
+        &["period_id", "email", "name", "home_municipality"],
+        |i: &StudentInput| i.parse(ctx),
+    );
+    reject_duplicates(file, &mut p, "email", "this e-mail on this period", |s| {
+        Some((s.period_id.clone(), s.email.clone()))
+    });
     p
 }
 
 /// VFU periods (created or updated by `id`).
 pub fn parse_periods(file: &str, bytes: &[u8], ctx: &VfuContext) -> ParsedRows<VfuPeriod> {
-    let mut p = read(file, bytes, &PERIOD_COLUMNS, &["university", "programme", "course_code", "start", "end", "field"], |i: &PeriodInput| i.parse(ctx));
-    reject_duplicates(file, &mut p, "id", "this id", |s| Some(s.id.clone()).filter(|i| !i.is_empty()));
+    let mut p = read(
+        file,
+        bytes,
+        &PERIOD_COLUMNS,
+        &["university", "programme", "course_code", "start", "end", "field"],
+        |i: &PeriodInput| i.parse(ctx),
+    );
+    reject_duplicates(file, &mut p, "id", "this id", |s| {
+        Some(s.id.clone()).filter(|i| !i.is_empty())
+    });
     p
 }
 
@@ -265,7 +371,13 @@ pub fn supervisors_table(supervisors: &[Supervisor]) -> Table {
             opt_day(s.training.date),
             Cell::text(s.training.university.clone().unwrap_or_default()),
             Cell::Int(i64::from(s.students_per_period)),
-            Cell::text(s.unavailable_terms.iter().map(Term::to_string).collect::<Vec<_>>().join("|")),
+            Cell::text(
+                s.unavailable_terms
+                    .iter()
+                    .map(Term::to_string)
+                    .collect::<Vec<_>>()
+                    .join("|"),
+            ),
             yes_no(s.consent_contact),
             Cell::text(s.invite.as_str()),
             opt_day(s.invite_date),
@@ -292,7 +404,12 @@ pub fn students_table(students: &[VfuStudent]) -> Table {
             yes_no(s.needs.needs_public_transport),
             Cell::text(s.needs.priority.map(|p| p.as_str()).unwrap_or("")),
             Cell::text(&s.needs.note),
-            opt_day(s.requirements.iter().find(|r| r.code == "registerutdrag").and_then(|r| r.issued)),
+            opt_day(
+                s.requirements
+                    .iter()
+                    .find(|r| r.code == "registerutdrag")
+                    .and_then(|r| r.issued),
+            ),
         ]);
     }
     t
@@ -333,7 +450,18 @@ pub enum PlacementAudience {
 pub fn placements_table(lines: &[PlacementLine], audience: PlacementAudience) -> Table {
     match audience {
         PlacementAudience::Site => {
-            let mut t = Table::new(&["enhet", "student", "e-post", "program", "kurskod", "område", "start", "slut", "handledare", "status"]);
+            let mut t = Table::new(&[
+                "enhet",
+                "student",
+                "e-post",
+                "program",
+                "kurskod",
+                "område",
+                "start",
+                "slut",
+                "handledare",
+                "status",
+            ]);
             for l in lines.iter().filter(|l| l.status.is_active()) {
                 t.push(vec![
                     Cell::text(&l.site_name),
@@ -352,8 +480,25 @@ pub fn placements_table(lines: &[PlacementLine], audience: PlacementAudience) ->
         }
         PlacementAudience::Municipality => {
             let mut t = Table::new(&[
-                "placering", "enhet_id", "enhet", "kommunkod", "student", "e-post", "hemkommun", "lärosäte", "program", "kurskod",
-                "område", "termin", "start", "slut", "veckor", "handledare", "handledare_e-post", "status", "återbudskö",
+                "placering",
+                "enhet_id",
+                "enhet",
+                "kommunkod",
+                "student",
+                "e-post",
+                "hemkommun",
+                "lärosäte",
+                "program",
+                "kurskod",
+                "område",
+                "termin",
+                "start",
+                "slut",
+                "veckor",
+                "handledare",
+                "handledare_e-post",
+                "status",
+                "återbudskö",
             ]);
             for l in lines {
                 let weeks = ((l.start.days_until(l.end) + 1).max(0) + 6) / 7;
@@ -406,4 +551,3 @@ pub fn item_errors<T>(file: &str, parsed: &ParsedRows<T>, errors: &[(usize, Fiel
         .map(|(i, e)| FormatError::new(file, parsed.row_of(*i), Some(&e.field), e.message.clone()))
         .collect()
 }
-

@@ -19,7 +19,11 @@ fn a_page_gives_one_row_per_value() {
     let p = parse_kolada("kolada.json", PAGE.as_bytes()).unwrap();
     assert_eq!(p.count, Some(3));
     assert!(p.next_page.unwrap().ends_with("page=2"));
-    let rows: Vec<_> = p.rows.iter().map(|r| (r.kpi.as_str(), r.kommunkod.to_string(), r.period, r.gender, r.value)).collect();
+    let rows: Vec<_> = p
+        .rows
+        .iter()
+        .map(|r| (r.kpi.as_str(), r.kommunkod.to_string(), r.period, r.gender, r.value))
+        .collect();
     assert_eq!(
         rows,
         [
@@ -37,13 +41,34 @@ fn a_page_gives_one_row_per_value() {
 #[test]
 fn bad_input_names_the_path() {
     let cases = [
-        (r#"{"values": [{"kpi": "N1", "municipality": "0000", "period": 2023, "values": []}]}"#, "column values[0].municipality: not a municipality"),
-        (r#"{"values": [{"kpi": "N1", "municipality": 2506, "period": 2023, "values": []}]}"#, "values[0].municipality: expected a kommunkod"),
-        (r#"{"values": [{"municipality": "2506", "period": 2023, "values": []}]}"#, "values[0].kpi: missing"),
-        (r#"{"values": [{"kpi": "N1", "municipality": "2506", "period": "sen", "values": []}]}"#, "values[0].period: expected a year"),
-        (r#"{"values": [{"kpi": "N1", "municipality": "2506", "period": 2023, "values": [{"gender": "X", "value": 1}]}]}"#, "values[0].values[0].gender: expected \"T\", \"K\" or \"M\", found \"X\""),
-        (r#"{"values": [{"kpi": "N1", "municipality": "2506", "period": 2023, "values": [{"gender": "T", "value": "1,5"}]}]}"#, "values[0].values[0].value: expected a number or null, found \"1,5\""),
-        (r#"{"values": [{"kpi": "N1", "municipality": "2506", "period": 2023, "values": 4}]}"#, "values[0].values: expected an array"),
+        (
+            r#"{"values": [{"kpi": "N1", "municipality": "0000", "period": 2023, "values": []}]}"#,
+            "column values[0].municipality: not a municipality",
+        ),
+        (
+            r#"{"values": [{"kpi": "N1", "municipality": 2506, "period": 2023, "values": []}]}"#,
+            "values[0].municipality: expected a kommunkod",
+        ),
+        (
+            r#"{"values": [{"municipality": "2506", "period": 2023, "values": []}]}"#,
+            "values[0].kpi: missing",
+        ),
+        (
+            r#"{"values": [{"kpi": "N1", "municipality": "2506", "period": "sen", "values": []}]}"#,
+            "values[0].period: expected a year",
+        ),
+        (
+            r#"{"values": [{"kpi": "N1", "municipality": "2506", "period": 2023, "values": [{"gender": "X", "value": 1}]}]}"#,
+            "values[0].values[0].gender: expected \"T\", \"K\" or \"M\", found \"X\"",
+        ),
+        (
+            r#"{"values": [{"kpi": "N1", "municipality": "2506", "period": 2023, "values": [{"gender": "T", "value": "1,5"}]}]}"#,
+            "values[0].values[0].value: expected a number or null, found \"1,5\"",
+        ),
+        (
+            r#"{"values": [{"kpi": "N1", "municipality": "2506", "period": 2023, "values": 4}]}"#,
+            "values[0].values: expected an array",
+        ),
         (r#"{"values": [3]}"#, "values[0]: expected an object"),
         (r#"{"value": []}"#, "column values: missing"),
         (r#"{"values": [], "count": -1}"#, "column count"),
@@ -53,7 +78,10 @@ fn bad_input_names_the_path() {
     ];
     for (input, want) in cases {
         let e = parse_kolada("kolada.json", input.as_bytes()).unwrap_err().to_string();
-        assert!(e.starts_with("kolada.json") && e.contains(want), "want {want:?}\n got {e}");
+        assert!(
+            e.starts_with("kolada.json") && e.contains(want),
+            "want {want:?}\n got {e}"
+        );
     }
 }
 

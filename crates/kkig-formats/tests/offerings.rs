@@ -22,69 +22,143 @@ fn susa_page_three_providers_joined() {
     let p = parse_susa("susa-page.json", SUSA);
     assert!(p.is_valid(), "{:#?}", p.errors);
     let ids: Vec<_> = p.offerings.iter().map(|o| o.offering.id.as_str()).collect();
-    assert_eq!(ids, [
-        "e.uoh.umu.vasjp.lycksele.20262",
-        "e.uoh.umu.vasjp.umea.20262",
-        "e.uoh.umu.7vf001.20262",
-        "e.uoh.ltu.ggf3.kiruna.20262",
-        "e.yh.lycksele.spusk.20262",
-    ]);
+    assert_eq!(
+        ids,
+        [
+            "e.uoh.umu.vasjp.lycksele.20262",
+            "e.uoh.umu.vasjp.umea.20262",
+            "e.uoh.umu.7vf001.20262",
+            "e.uoh.ltu.ggf3.kiruna.20262",
+            "e.yh.lycksele.spusk.20262",
+        ]
+    );
     let skipped: Vec<_> = p.skipped.iter().map(|s| (s.row, s.id.as_str())).collect();
-    assert_eq!(skipped, [
-        (8, "i.uoh.umu.vasjx.20252"),
-        (14, "e.uoh.umu.vasjp.lycksele.20252"),
-        (15, "e.uoh.umu.vasjx.20262"),
-        (16, "e.uoh.ltu.ggf3.pajala.20262"),
-    ]);
+    assert_eq!(
+        skipped,
+        [
+            (8, "i.uoh.umu.vasjx.20252"),
+            (14, "e.uoh.umu.vasjp.lycksele.20252"),
+            (15, "e.uoh.umu.vasjx.20262"),
+            (16, "e.uoh.ltu.ggf3.pajala.20262"),
+        ]
+    );
 
     // The distance nursing programme: local group in Lycksele, Storuman and Sorsele, four
     // two-day meetings a term in Lycksele.
     let nurse = &p.offerings[0].offering;
-    assert_eq!(nurse.title, "Sjuksköterskeprogrammet, distans med lokal studiegrupp i Lycksele");
-    assert_eq!((nurse.education_id.as_str(), nurse.code.as_str()), ("i.uoh.umu.vasjp.20262", "VASJP"));
-    assert_eq!((nurse.provider_id.as_str(), nurse.provider_name.as_str()), ("p.uoh.umu", "Umeå universitet"));
+    assert_eq!(
+        nurse.title,
+        "Sjuksköterskeprogrammet, distans med lokal studiegrupp i Lycksele"
+    );
+    assert_eq!(
+        (nurse.education_id.as_str(), nurse.code.as_str()),
+        ("i.uoh.umu.vasjp.20262", "VASJP")
+    );
+    assert_eq!(
+        (nurse.provider_id.as_str(), nurse.provider_name.as_str()),
+        ("p.uoh.umu", "Umeå universitet")
+    );
     assert_eq!((nurse.school_type, nurse.level.as_str()), (SchoolType::Hs, "grundnivå"));
-    assert_eq!((nurse.credits, nurse.credit_system.as_str(), nurse.pace_percent), (180.0, "hp", 100));
+    assert_eq!(
+        (nurse.credits, nurse.credit_system.as_str(), nurse.pace_percent),
+        (180.0, "hp", 100)
+    );
     assert_eq!((nurse.start.as_str(), nurse.end.as_str()), ("2026-08-31", "2029-06-10"));
     assert_eq!(nurse.form, StudyForm::Distance);
-    let sites: Vec<_> = nurse.sites.iter().map(|s| format!("{}:{}", s.municipality, s.town)).collect();
+    let sites: Vec<_> = nurse
+        .sites
+        .iter()
+        .map(|s| format!("{}:{}", s.municipality, s.town))
+        .collect();
     assert_eq!(sites, ["2481:Lycksele", "2421:Storuman", "2422:Sorsele"]);
     assert_eq!((nurse.meetings.per_term, nurse.meetings.days_each), (4, 2));
     assert_eq!(nurse.meeting_place().unwrap().municipality, k("2481"));
     assert_eq!(nurse.application_opens.as_deref(), Some("2026-03-16"));
     assert_eq!(nurse.application_closes.as_deref(), Some("2026-04-15"));
-    assert_eq!(nurse.application_url.as_deref(), Some("https://www.antagning.se/se/search?freeText=VASJP"));
-    assert_eq!(nurse.occupations.iter().map(|s| s.to_string()).collect::<Vec<_>>(), ["2221"]);
+    assert_eq!(
+        nurse.application_url.as_deref(),
+        Some("https://www.antagning.se/se/search?freeText=VASJP")
+    );
+    assert_eq!(
+        nurse.occupations.iter().map(|s| s.to_string()).collect::<Vec<_>>(),
+        ["2221"]
+    );
     assert!(nurse.eligibility.starts_with("Grundläggande behörighet samt Biologi 2"));
 
     let campus = &p.offerings[1].offering;
-    assert_eq!((campus.form, campus.meetings.per_term, campus.title.as_str()), (StudyForm::Campus, 0, "Sjuksköterskeprogrammet"));
+    assert_eq!(
+        (campus.form, campus.meetings.per_term, campus.title.as_str()),
+        (StudyForm::Campus, 0, "Sjuksköterskeprogrammet")
+    );
     assert_eq!(campus.application_url, None);
 
     // A course in the real API's shapes: paceOfStudy.percentage, distance: true, url lists.
     let course = &p.offerings[2].offering;
-    assert_eq!((course.credits, course.pace_percent, course.form), (7.5, 25, StudyForm::Distance));
+    assert_eq!(
+        (course.credits, course.pace_percent, course.form),
+        (7.5, 25, StudyForm::Distance)
+    );
     assert_eq!(course.level, "avancerad nivå");
     assert!(course.sites.is_empty() && course.meeting_place().is_none());
-    assert_eq!(course.application_url.as_deref(), Some("https://www.umu.se/utbildning/kurser/handledning-vfu/"));
+    assert_eq!(
+        course.application_url.as_deref(),
+        Some("https://www.umu.se/utbildning/kurser/handledning-vfu/")
+    );
     assert_eq!(course.eligibility, "Legitimerad sjuksköterska, lärare eller socionom.");
 
     // LTU in the real API's shapes: no top-level id or status, {"string": [{"lang","content"}]},
     // location/municipalityCode, credits lists, SSYK in subject, distance.mandatory meetings.
     let teacher = &p.offerings[3].offering;
-    assert_eq!(teacher.provider_name, "Luleå tekniska universitet", "Swedish before English");
-    assert_eq!(teacher.title, "Grundlärarprogrammet, inriktning förskoleklass och årskurs 1–3");
-    assert_eq!((teacher.credits, teacher.credit_system.as_str(), teacher.school_type), (240.0, "hp", SchoolType::Hs));
-    assert_eq!((teacher.start.as_str(), teacher.end.as_str()), ("2026-08-31", "2030-06-07"));
-    assert_eq!((teacher.meetings.per_term, teacher.meetings.days_each, teacher.meetings.place.clone()), (3, 1, None));
-    assert_eq!(teacher.meeting_place().unwrap().town, "Kiruna", "meetings at the first study site");
-    assert_eq!(teacher.occupations.iter().map(|s| s.to_string()).collect::<Vec<_>>(), ["2341"]);
-    assert_eq!(teacher.application_url.as_deref(), Some("https://www.ltu.se/utbildning/ggf3"));
-    assert!(teacher.eligibility.starts_with("Grundläggande behörighet samt Matematik"));
+    assert_eq!(
+        teacher.provider_name, "Luleå tekniska universitet",
+        "Swedish before English"
+    );
+    assert_eq!(
+        teacher.title,
+        "Grundlärarprogrammet, inriktning förskoleklass och årskurs 1–3"
+    );
+    assert_eq!(
+        (teacher.credits, teacher.credit_system.as_str(), teacher.school_type),
+        (240.0, "hp", SchoolType::Hs)
+    );
+    assert_eq!(
+        (teacher.start.as_str(), teacher.end.as_str()),
+        ("2026-08-31", "2030-06-07")
+    );
+    assert_eq!(
+        (
+            teacher.meetings.per_term,
+            teacher.meetings.days_each,
+            teacher.meetings.place.clone()
+        ),
+        (3, 1, None)
+    );
+    assert_eq!(
+        teacher.meeting_place().unwrap().town,
+        "Kiruna",
+        "meetings at the first study site"
+    );
+    assert_eq!(
+        teacher.occupations.iter().map(|s| s.to_string()).collect::<Vec<_>>(),
+        ["2341"]
+    );
+    assert_eq!(
+        teacher.application_url.as_deref(),
+        Some("https://www.ltu.se/utbildning/ggf3")
+    );
+    assert!(teacher
+        .eligibility
+        .starts_with("Grundläggande behörighet samt Matematik"));
 
     let yh = &p.offerings[4].offering;
-    assert_eq!((yh.school_type, yh.credits, yh.credit_system.as_str()), (SchoolType::Yh, 200.0, "yhp"));
-    assert_eq!((yh.form, yh.meetings.per_term, yh.meetings.days_each), (StudyForm::Blended, 2, 3));
+    assert_eq!(
+        (yh.school_type, yh.credits, yh.credit_system.as_str()),
+        (SchoolType::Yh, 200.0, "yhp")
+    );
+    assert_eq!(
+        (yh.form, yh.meetings.per_term, yh.meetings.days_each),
+        (StudyForm::Blended, 2, 3)
+    );
     assert_eq!(yh.provider_name, "Yrkeshögskolan Lycksele");
 
     let codes: Vec<_> = p.kommunkods().iter().map(|k| k.to_string()).collect();
@@ -113,18 +187,36 @@ fn csv_from_swedish_excel_in_utf8_with_bom_and_in_windows_1252() {
     assert_eq!(utf8.offerings.len(), 3, "the empty ;;; row is left out");
     let o = &utf8.offerings[0].offering;
     assert_eq!(o.provider_name, "Umeå universitet");
-    assert_eq!((o.credits, o.form, o.end.as_str()), (7.5, StudyForm::Distance, "2027-01-17"));
-    assert_eq!(o.eligibility, "Legitimerad sjuksköterska, lärare eller socionom; minst två års yrkeserfarenhet.");
+    assert_eq!(
+        (o.credits, o.form, o.end.as_str()),
+        (7.5, StudyForm::Distance, "2027-01-17")
+    );
+    assert_eq!(
+        o.eligibility,
+        "Legitimerad sjuksköterska, lärare eller socionom; minst två års yrkeserfarenhet."
+    );
     assert_eq!(o.occupations.len(), 3);
-    assert_eq!(utf8.offerings[1].offering.title, "Specialistundersköterska – äldreomsorg");
+    assert_eq!(
+        utf8.offerings[1].offering.title,
+        "Specialistundersköterska – äldreomsorg"
+    );
     let komvux = &utf8.offerings[2].offering;
-    assert_eq!((komvux.education_id.as_str(), komvux.school_type), ("komvux-sva-arvidsjaur-2026", SchoolType::Komvux));
+    assert_eq!(
+        (komvux.education_id.as_str(), komvux.school_type),
+        ("komvux-sva-arvidsjaur-2026", SchoolType::Komvux)
+    );
     assert_eq!(utf8.offerings.iter().map(|o| o.row).collect::<Vec<_>>(), [2, 3, 4]);
 
     let text = std::str::from_utf8(CSV).unwrap();
     let bytes = to_1252(text);
-    assert!(std::str::from_utf8(&bytes).is_err(), "the 1252 fixture must not be valid UTF-8");
-    assert!(bytes.contains(&0xE5) && bytes.contains(&0x96), "å and – as single bytes");
+    assert!(
+        std::str::from_utf8(&bytes).is_err(),
+        "the 1252 fixture must not be valid UTF-8"
+    );
+    assert!(
+        bytes.contains(&0xE5) && bytes.contains(&0x96),
+        "å and – as single bytes"
+    );
     let cp1252 = parse_offerings_csv("utbildningar.csv", &bytes);
     assert_eq!(cp1252, utf8);
 }
@@ -151,8 +243,22 @@ fn xlsx_written_by_a_spreadsheet_program() {
     let mut wb = Workbook::new();
     let ws = wb.add_worksheet();
     let headers = [
-        "Title", "id", "provider_id", "provider_name", "school_type", "credits", "credit_system", "pace_percent",
-        "start", "end", "form", "sites", "meetings_per_term", "meeting_days", "meeting_place", "application_closes",
+        "Title",
+        "id",
+        "provider_id",
+        "provider_name",
+        "school_type",
+        "credits",
+        "credit_system",
+        "pace_percent",
+        "start",
+        "end",
+        "form",
+        "sites",
+        "meetings_per_term",
+        "meeting_days",
+        "meeting_place",
+        "application_closes",
         "occupations",
     ];
     for (c, h) in headers.iter().enumerate() {
@@ -171,7 +277,8 @@ fn xlsx_written_by_a_spreadsheet_program() {
     ws.write_string(1, 6, "hp").unwrap();
     ws.write_number(1, 7, 25).unwrap();
     ws.write_datetime_with_format(1, 8, date(2026, 9, 7), &iso).unwrap();
-    ws.write_datetime_with_format(1, 9, date(2027, 1, 17), &swedish).unwrap();
+    ws.write_datetime_with_format(1, 9, date(2027, 1, 17), &swedish)
+        .unwrap();
     ws.write_string(1, 10, "Distans").unwrap();
     ws.write_string(1, 11, "2422:Sorsele").unwrap();
     ws.write_number(1, 12, 2).unwrap();
@@ -194,11 +301,20 @@ fn xlsx_written_by_a_spreadsheet_program() {
     let p = parse_offerings_xlsx("utbildningar.xlsx", &bytes);
     assert_eq!(p.offerings.len(), 1, "{:#?}", p.errors);
     let o = &p.offerings[0].offering;
-    assert_eq!((o.id.as_str(), o.title.as_str(), o.credits, o.pace_percent), ("1001", "Handledning i VFU", 7.5, 25));
+    assert_eq!(
+        (o.id.as_str(), o.title.as_str(), o.credits, o.pace_percent),
+        ("1001", "Handledning i VFU", 7.5, 25)
+    );
     assert_eq!((o.start.as_str(), o.end.as_str()), ("2026-09-07", "2027-01-17"));
     assert_eq!(o.application_closes.as_deref(), Some("2026-04-15"));
-    assert_eq!((o.form, o.meetings.place.as_ref().unwrap().municipality), (StudyForm::Distance, k("2481")));
-    assert_eq!(o.occupations.iter().map(|s| s.to_string()).collect::<Vec<_>>(), ["2221"]);
+    assert_eq!(
+        (o.form, o.meetings.place.as_ref().unwrap().municipality),
+        (StudyForm::Distance, k("2481"))
+    );
+    assert_eq!(
+        o.occupations.iter().map(|s| s.to_string()).collect::<Vec<_>>(),
+        ["2221"]
+    );
     let errors: Vec<_> = p.errors.iter().map(|e| (e.row, e.column.as_deref())).collect();
     assert_eq!(errors, [(Some(4), Some("pace_percent")), (Some(4), Some("end"))]);
     assert!(p.errors[1].message.contains("\"2026-13-01\""), "{}", p.errors[1]);
@@ -208,7 +324,11 @@ fn xlsx_written_by_a_spreadsheet_program() {
 fn unreadable_workbooks_are_errors() {
     let p = parse_offerings_xlsx("x.xlsx", b"not a zip");
     assert_eq!(p.errors.len(), 1);
-    assert!(p.errors[0].message.starts_with("not a readable XLSX workbook"), "{}", p.errors[0]);
+    assert!(
+        p.errors[0].message.starts_with("not a readable XLSX workbook"),
+        "{}",
+        p.errors[0]
+    );
     let mut wb = Workbook::new();
     wb.add_worksheet();
     let empty = wb.save_to_buffer().unwrap();
@@ -220,7 +340,10 @@ fn unreadable_workbooks_are_errors() {
 fn pointers(v: &Value, at: String, out: &mut Vec<String>) {
     match v {
         Value::Object(o) => o.iter().for_each(|(k, v)| pointers(v, format!("{at}/{k}"), out)),
-        Value::Array(a) => a.iter().enumerate().for_each(|(i, v)| pointers(v, format!("{at}/{i}"), out)),
+        Value::Array(a) => a
+            .iter()
+            .enumerate()
+            .for_each(|(i, v)| pointers(v, format!("{at}/{i}"), out)),
         _ => {}
     }
     out.push(at);
@@ -315,7 +438,10 @@ proptest! {
 fn doc_blocks(lang: &str) -> Vec<String> {
     let doc = include_str!("../../../docs/catalogue-import.md");
     let fence = format!("```{lang}\n");
-    doc.split(&fence).skip(1).map(|b| b.split("```").next().unwrap().to_string()).collect()
+    doc.split(&fence)
+        .skip(1)
+        .map(|b| b.split("```").next().unwrap().to_string())
+        .collect()
 }
 
 #[test]
@@ -325,16 +451,44 @@ fn the_documented_examples_read_as_documented() {
     let p = parse_susa("example.json", json[0].as_bytes());
     assert!(p.is_valid(), "{:#?}", p.errors);
     assert_eq!(p.skipped.len(), 1);
-    let [o] = &p.into_offerings()[..] else { panic!("one offering") };
+    let [o] = &p.into_offerings()[..] else {
+        panic!("one offering")
+    };
     assert_eq!(o.id, "e.uoh.umu.vasjp.lycksele.20262");
-    assert_eq!((o.title.as_str(), o.provider_name.as_str(), o.level.as_str()), ("Sjuksköterskeprogrammet", "Umeå universitet", "grundnivå"));
-    assert_eq!((o.school_type, o.credits, o.credit_system.as_str(), o.pace_percent), (SchoolType::Hs, 180.0, "hp", 100));
-    assert_eq!((o.start.as_str(), o.end.as_str(), o.language.as_str(), o.form), ("2026-08-31", "2029-06-10", "swe", StudyForm::Distance));
-    let sites: Vec<_> = o.sites.iter().map(|s| format!("{} {}", s.municipality, s.town)).collect();
+    assert_eq!(
+        (o.title.as_str(), o.provider_name.as_str(), o.level.as_str()),
+        ("Sjuksköterskeprogrammet", "Umeå universitet", "grundnivå")
+    );
+    assert_eq!(
+        (o.school_type, o.credits, o.credit_system.as_str(), o.pace_percent),
+        (SchoolType::Hs, 180.0, "hp", 100)
+    );
+    assert_eq!(
+        (o.start.as_str(), o.end.as_str(), o.language.as_str(), o.form),
+        ("2026-08-31", "2029-06-10", "swe", StudyForm::Distance)
+    );
+    let sites: Vec<_> = o
+        .sites
+        .iter()
+        .map(|s| format!("{} {}", s.municipality, s.town))
+        .collect();
     assert_eq!(sites, ["2481 Lycksele", "2421 Storuman", "2422 Sorsele"]);
-    assert_eq!((o.meetings.per_term, o.meetings.days_each, o.meeting_place().unwrap().town.as_str()), (4, 2, "Lycksele"));
-    assert_eq!((o.application_opens.as_deref(), o.application_closes.as_deref()), (Some("2026-03-16"), Some("2026-04-15")));
-    assert_eq!(o.occupations.iter().map(|s| s.to_string()).collect::<Vec<_>>(), ["2221"]);
+    assert_eq!(
+        (
+            o.meetings.per_term,
+            o.meetings.days_each,
+            o.meeting_place().unwrap().town.as_str()
+        ),
+        (4, 2, "Lycksele")
+    );
+    assert_eq!(
+        (o.application_opens.as_deref(), o.application_closes.as_deref()),
+        (Some("2026-03-16"), Some("2026-04-15"))
+    );
+    assert_eq!(
+        o.occupations.iter().map(|s| s.to_string()).collect::<Vec<_>>(),
+        ["2221"]
+    );
 
     let csv = doc_blocks("csv");
     assert_eq!(csv.len(), 2);

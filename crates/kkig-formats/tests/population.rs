@@ -26,13 +26,20 @@ fn tab638_fixture_gives_tidy_rows() {
     // 3 municipalities × 9 age codes × 2 sexes × 2 years, in value order.
     assert_eq!(t.rows.len(), 108);
     let r = &t.rows[0];
-    assert_eq!((r.kommunkod, r.age, r.sex, r.year, r.value), (k("2506"), AgeGroup::Age(0), Sex::Male, 2023, Some(11.0)));
+    assert_eq!(
+        (r.kommunkod, r.age, r.sex, r.year, r.value),
+        (k("2506"), AgeGroup::Age(0), Sex::Male, 2023, Some(11.0))
+    );
     let r = &t.rows[1];
     assert_eq!((r.age, r.sex, r.year), (AgeGroup::Age(0), Sex::Male, 2024));
     let r = &t.rows[2];
     assert_eq!((r.age, r.sex, r.year), (AgeGroup::Age(0), Sex::Female, 2023));
     let find = |kk: &str, age: AgeGroup, sex: Sex, year: i32| {
-        t.rows.iter().find(|r| r.kommunkod == k(kk) && r.age == age && r.sex == sex && r.year == year).unwrap().value
+        t.rows
+            .iter()
+            .find(|r| r.kommunkod == k(kk) && r.age == age && r.sex == sex && r.year == year)
+            .unwrap()
+            .value
     };
     assert_eq!(find("2506", AgeGroup::Age(1), Sex::Male, 2023), Some(13.0));
     assert_eq!(find("2506", AgeGroup::Age(1), Sex::Female, 2023), Some(14.0));
@@ -43,11 +50,18 @@ fn tab638_fixture_gives_tidy_rows() {
 
 #[test]
 fn tab638_summed_over_sexes_and_drivers() {
-    let q = PopulationQuery { sum_sexes: true, ..Default::default() };
+    let q = PopulationQuery {
+        sum_sexes: true,
+        ..Default::default()
+    };
     let t = parse_population("tab638.json", TAB638, &q).unwrap();
     assert_eq!(t.rows.len(), 54);
     assert!(t.rows.iter().all(|r| r.sex == Sex::Total));
-    let r = t.rows.iter().find(|r| r.kommunkod == k("2506") && r.age == AgeGroup::Total && r.year == 2023).unwrap();
+    let r = t
+        .rows
+        .iter()
+        .find(|r| r.kommunkod == k("2506") && r.age == AgeGroup::Total && r.year == 2023)
+        .unwrap();
     assert_eq!(r.value, Some(2609.0)); // 1371 men + 1238 women
 
     let all = parse_population("tab638.json", TAB638, &PopulationQuery::default()).unwrap();
@@ -56,11 +70,22 @@ fn tab638_summed_over_sexes_and_drivers() {
         let d = t.driver(k("2506"), Driver::PRESCHOOL, 2023, 2024).unwrap();
         assert_eq!(d.values, vec![56.0, 52.0]);
         // 80+: ages 80, 99 and 100+; 2023: 19 + 20 + 1 + 2 + 0 + 1 = 43.
-        assert_eq!(t.driver(k("2506"), Driver::ELDERLY, 2023, 2024).unwrap().values, vec![43.0, 41.0]);
+        assert_eq!(
+            t.driver(k("2506"), Driver::ELDERLY, 2023, 2024).unwrap().values,
+            vec![43.0, 41.0]
+        );
         // Total: the "tot" rows, 1371 + 1238 = 2609 and 1364 + 1231 = 2595.
-        assert_eq!(t.driver(k("2506"), Driver::Total, 2023, 2024).unwrap().values, vec![2609.0, 2595.0]);
+        assert_eq!(
+            t.driver(k("2506"), Driver::Total, 2023, 2024).unwrap().values,
+            vec![2609.0, 2595.0]
+        );
         // 6–15: ages 6 and 15; Åsele 2023: (15+4) + (15+4+1) + (17+4) + (17+4+1) = 82.
-        assert_eq!(t.driver(k("2463"), Driver::COMPULSORY_SCHOOL, 2023, 2023).unwrap().values, vec![82.0]);
+        assert_eq!(
+            t.driver(k("2463"), Driver::COMPULSORY_SCHOOL, 2023, 2023)
+                .unwrap()
+                .values,
+            vec![82.0]
+        );
         assert!(t.driver(k("2506"), Driver::Total, 2023, 2025).is_err(), "no 2025");
     }
 }
@@ -83,8 +108,14 @@ fn projection_with_other_dimensions() {
         "value": [1, 2, 3, 4, 90, 91, 92, 93, 5, 6, 7, null, 94, 95, 96, 97]
     });
     let err = parse(&doc, &PopulationQuery::default()).unwrap_err();
-    assert!(err.contains("dimension.ContentsCode") && err.contains("select one"), "{err}");
-    let q = PopulationQuery { sum_sexes: false, select: vec![("ContentsCode".into(), "000005RC".into())] };
+    assert!(
+        err.contains("dimension.ContentsCode") && err.contains("select one"),
+        "{err}"
+    );
+    let q = PopulationQuery {
+        sum_sexes: false,
+        select: vec![("ContentsCode".into(), "000005RC".into())],
+    };
     let t = parse(&doc, &q).unwrap();
     assert_eq!(t.rows.len(), 8);
     let vals: Vec<_> = t.rows.iter().map(|r| (r.sex, r.year, r.age, r.value)).collect();
@@ -94,10 +125,21 @@ fn projection_with_other_dimensions() {
     let q = PopulationQuery { sum_sexes: true, ..q };
     let t = parse(&doc, &q).unwrap();
     let vals: Vec<_> = t.rows.iter().map(|r| (r.year, r.age, r.value)).collect();
-    assert_eq!(vals, [(2030, AgeGroup::Age(3), Some(6.0)), (2030, AgeGroup::AndOlder(100), Some(8.0)), (2031, AgeGroup::Age(3), Some(10.0)), (2031, AgeGroup::AndOlder(100), None)]);
+    assert_eq!(
+        vals,
+        [
+            (2030, AgeGroup::Age(3), Some(6.0)),
+            (2030, AgeGroup::AndOlder(100), Some(8.0)),
+            (2031, AgeGroup::Age(3), Some(10.0)),
+            (2031, AgeGroup::AndOlder(100), None)
+        ]
+    );
     let d = t.driver(k("2422"), Driver::PRESCHOOL, 2030, 2031).unwrap();
     assert_eq!(d.values, vec![6.0, 10.0]);
-    assert!(t.driver(k("2422"), Driver::ELDERLY, 2030, 2031).is_err(), "null in 2031");
+    assert!(
+        t.driver(k("2422"), Driver::ELDERLY, 2030, 2031).is_err(),
+        "null in 2031"
+    );
     // Sparse values as an object; role names the dimensions.
     let sparse = json!({
         "version": "2.0", "class": "dataset",
@@ -115,9 +157,23 @@ fn projection_with_other_dimensions() {
     huge["dimension"]["A"] = json!({"category": {"index": many}});
     huge["dimension"]["B"] = json!({"category": {"index": many}});
     huge["value"] = json!({});
-    let q = PopulationQuery { select: vec![("A".into(), "0".into()), ("B".into(), "0".into())], ..Default::default() };
-    assert!(parse(&huge, &q).unwrap_err().contains("a sparse table may have at most"));
-    assert_eq!(t.rows.iter().map(|r| (r.kommunkod, r.sex, r.year, r.value)).collect::<Vec<_>>(), [(k("2463"), Sex::Total, 2024, None), (k("2463"), Sex::Total, 2025, Some(2700.0))]);
+    let q = PopulationQuery {
+        select: vec![("A".into(), "0".into()), ("B".into(), "0".into())],
+        ..Default::default()
+    };
+    assert!(parse(&huge, &q)
+        .unwrap_err()
+        .contains("a sparse table may have at most"));
+    assert_eq!(
+        t.rows
+            .iter()
+            .map(|r| (r.kommunkod, r.sex, r.year, r.value))
+            .collect::<Vec<_>>(),
+        [
+            (k("2463"), Sex::Total, 2024, None),
+            (k("2463"), Sex::Total, 2025, Some(2700.0))
+        ]
+    );
 }
 
 #[test]
@@ -151,13 +207,26 @@ fn bad_input_names_the_position() {
         assert!(e.contains(want), "want {want:?}\n got {e}");
         assert!(e.starts_with("pop.json"), "{e}");
     }
-    for (bytes, want) in [(&b"{"[..], "not valid JSON"), (b"[]", "expected a JSON-stat 2.0 dataset"), (br#"{"dataset": {}}"#, "JSON-stat 1.x bundle")] {
-        let e = parse_population("pop.json", bytes, &PopulationQuery::default()).unwrap_err().to_string();
+    for (bytes, want) in [
+        (&b"{"[..], "not valid JSON"),
+        (b"[]", "expected a JSON-stat 2.0 dataset"),
+        (br#"{"dataset": {}}"#, "JSON-stat 1.x bundle"),
+    ] {
+        let e = parse_population("pop.json", bytes, &PopulationQuery::default())
+            .unwrap_err()
+            .to_string();
         assert!(e.contains(want), "{e}");
     }
-    let e = parse_population("tab638.json", TAB638, &PopulationQuery { select: vec![("ContentsCode".into(), "X".into())], ..Default::default() })
-        .unwrap_err()
-        .to_string();
+    let e = parse_population(
+        "tab638.json",
+        TAB638,
+        &PopulationQuery {
+            select: vec![("ContentsCode".into(), "X".into())],
+            ..Default::default()
+        },
+    )
+    .unwrap_err()
+    .to_string();
     assert!(e.contains("no category \"X\"; found BE0101N1"), "{e}");
 }
 

@@ -21,14 +21,21 @@ fn ctx() -> VfuContext {
     c.sites.insert("tallgarden".into(), k("2422"));
     c.periods.insert(
         "umu-vt26-f3".into(),
-        PeriodRef { university: "UmU".into(), field: VfuField::Teacher(TeacherLevel::F3), start: Day::ymd(2026, 1, 19), end: Day::ymd(2026, 2, 20) },
+        PeriodRef {
+            university: "UmU".into(),
+            field: VfuField::Teacher(TeacherLevel::F3),
+            start: Day::ymd(2026, 1, 19),
+            end: Day::ymd(2026, 2, 20),
+        },
     );
     c
 }
 
 /// Windows-1252 bytes of a text that only uses Latin-1 letters.
 fn cp1252(s: &str) -> Vec<u8> {
-    s.chars().map(|c| u8::try_from(u32::from(c)).expect("latin-1")).collect()
+    s.chars()
+        .map(|c| u8::try_from(u32::from(c)).expect("latin-1"))
+        .collect()
 }
 
 const SUPERVISORS: &str = "e-post;namn;telefon;kommun;site_id;fields;tjänstgöringsgrad;training;training_date;training_university;students_per_period;unavailable_terms;consent_contact\r\n\
@@ -43,7 +50,10 @@ fn supervisors_from_csv_with_bom_swedish_headers_decimal_comma_and_both_date_for
     assert_eq!(p.items.len(), 2);
     let (row, a) = &p.items[0];
     assert_eq!(*row, 2);
-    assert_eq!((a.email.as_str(), a.name.as_str(), a.municipality), ("åsa.öberg@sorsele.se", "Åsa Öberg", k("2422")));
+    assert_eq!(
+        (a.email.as_str(), a.name.as_str(), a.municipality),
+        ("åsa.öberg@sorsele.se", "Åsa Öberg", k("2422"))
+    );
     assert_eq!(a.employment_percent, 87.5);
     assert_eq!(a.training.date, Some(Day::ymd(2024, 6, 1)));
     assert_eq!(a.fields[0].subjects, ["svenska", "matematik"]);
@@ -76,7 +86,10 @@ fn sites_and_students_from_csv() {
     let p = parse_students("studenter.csv", students.as_bytes(), &ctx());
     assert!(p.is_valid(), "{:#?}", p.errors);
     let s = &p.items[0].1;
-    assert_eq!(s.wishes, vec![Wish::Site("bjorkskolan".into()), Wish::Municipality(k("2482"))]);
+    assert_eq!(
+        s.wishes,
+        vec![Wish::Site("bjorkskolan".into()), Wish::Municipality(k("2482"))]
+    );
     assert!(s.needs.no_driving_licence);
     assert_eq!(s.requirements[0].issued, Some(Day::ymd(2025, 12, 1)));
 }
@@ -91,38 +104,89 @@ fn bad_rows_name_row_and_column() {
         umu-vt26-f3;d@x.se;D;0180;\n\
         umu-vt26-f3;e@x.se;E;2422;nowhere\n";
     let p = parse_students("s.csv", csv.as_bytes(), &ctx());
-    let got: Vec<(u64, &str)> = p.errors.iter().map(|e| (e.row.unwrap(), e.column.as_deref().unwrap_or(""))).collect();
-    assert_eq!(got, [(3, "email"), (4, "period_id"), (5, "home_municipality"), (6, "home_municipality"), (7, "wishes")], "{:#?}", p.errors);
-    assert!(p.errors[0].to_string().starts_with("s.csv, row 3, column email: this e-mail on this period appears twice (first on row 2)"), "{}", p.errors[0]);
-    assert!(p.errors[3].message.contains("0180 is not a municipality kkig knows"), "{}", p.errors[3]);
+    let got: Vec<(u64, &str)> = p
+        .errors
+        .iter()
+        .map(|e| (e.row.unwrap(), e.column.as_deref().unwrap_or("")))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (3, "email"),
+            (4, "period_id"),
+            (5, "home_municipality"),
+            (6, "home_municipality"),
+            (7, "wishes")
+        ],
+        "{:#?}",
+        p.errors
+    );
+    assert!(
+        p.errors[0]
+            .to_string()
+            .starts_with("s.csv, row 3, column email: this e-mail on this period appears twice (first on row 2)"),
+        "{}",
+        p.errors[0]
+    );
+    assert!(
+        p.errors[3].message.contains("0180 is not a municipality kkig knows"),
+        "{}",
+        p.errors[3]
+    );
 
     let unknown = parse_sites("x.csv", b"id;name;colour\n1;a;red\n", &ctx());
     let cols: Vec<&str> = unknown.errors.iter().map(|e| e.column.as_deref().unwrap()).collect();
-    assert_eq!(cols, ["colour", "municipality", "kind", "fields"], "{:#?}", unknown.errors);
+    assert_eq!(
+        cols,
+        ["colour", "municipality", "kind", "fields"],
+        "{:#?}",
+        unknown.errors
+    );
 }
 
 #[test]
 fn two_thousand_rows_with_one_bad_row_report_that_row_and_column() {
-    let mut csv = String::from("\u{feff}email;name;municipality;fields;employment_percent;training_date;training;training_university\r\n");
+    let mut csv = String::from(
+        "\u{feff}email;name;municipality;fields;employment_percent;training_date;training;training_university\r\n",
+    );
     for i in 0..2000 {
         let pct = if i == 1436 { "12O,5" } else { "75,5" };
-        csv.push_str(&format!("h{i}@kommun.se;Handledare {i};2482;nurse;{pct};2025-01-31 00:00;course_started;\r\n"));
+        csv.push_str(&format!(
+            "h{i}@kommun.se;Handledare {i};2482;nurse;{pct};2025-01-31 00:00;course_started;\r\n"
+        ));
     }
     let p = parse_supervisors("stor.csv", csv.as_bytes(), &ctx());
     assert_eq!(p.items.len(), 1999);
     assert_eq!(p.errors.len(), 1, "{:#?}", p.errors);
     let e = &p.errors[0];
-    assert_eq!((e.row, e.column.as_deref()), (Some(1438), Some("employment_percent")), "header is row 1");
-    assert_eq!(e.to_string(), "stor.csv, row 1438, column employment_percent: \"12O,5\" is not a number; expected e.g. 87,5 or 100");
+    assert_eq!(
+        (e.row, e.column.as_deref()),
+        (Some(1438), Some("employment_percent")),
+        "header is row 1"
+    );
+    assert_eq!(
+        e.to_string(),
+        "stor.csv, row 1438, column employment_percent: \"12O,5\" is not a number; expected e.g. 87,5 or 100"
+    );
 }
 
 #[test]
 fn xlsx_written_by_a_spreadsheet_program() {
     let mut wb = Workbook::new();
     let ws = wb.add_worksheet();
-    for (c, h) in ["email", "name", "municipality", "fields", "employment_percent", "training", "training_date", "training_university", "consent_contact"]
-        .iter()
-        .enumerate()
+    for (c, h) in [
+        "email",
+        "name",
+        "municipality",
+        "fields",
+        "employment_percent",
+        "training",
+        "training_date",
+        "training_university",
+        "consent_contact",
+    ]
+    .iter()
+    .enumerate()
     {
         ws.write_string(0, c as u16, *h).unwrap();
     }
@@ -133,7 +197,8 @@ fn xlsx_written_by_a_spreadsheet_program() {
     ws.write_string(1, 3, "social_work:barn och unga").unwrap();
     ws.write_number(1, 4, 87.5).unwrap();
     ws.write_string(1, 5, "completed").unwrap();
-    ws.write_datetime_with_format(1, 6, ExcelDateTime::from_ymd(2023, 11, 30).unwrap(), &iso).unwrap();
+    ws.write_datetime_with_format(1, 6, ExcelDateTime::from_ymd(2023, 11, 30).unwrap(), &iso)
+        .unwrap();
     ws.write_string(1, 7, "MIUN").unwrap();
     ws.write_boolean(1, 8, true).unwrap();
     // Row 3: capacity below zero is not a column here; employment 0 is.
@@ -146,10 +211,16 @@ fn xlsx_written_by_a_spreadsheet_program() {
     let p = parse_supervisors("handledare.xlsx", &bytes, &ctx());
     assert_eq!(p.items.len(), 1, "{:#?}", p.errors);
     let s = &p.items[0].1;
-    assert_eq!((s.name.as_str(), s.employment_percent, s.training.date), ("Ulla Ödmark", 87.5, Some(Day::ymd(2023, 11, 30))));
+    assert_eq!(
+        (s.name.as_str(), s.employment_percent, s.training.date),
+        ("Ulla Ödmark", 87.5, Some(Day::ymd(2023, 11, 30)))
+    );
     assert!(s.consent_contact);
     assert_eq!(p.errors.len(), 1);
-    assert_eq!((p.errors[0].row, p.errors[0].column.as_deref()), (Some(3), Some("employment_percent")));
+    assert_eq!(
+        (p.errors[0].row, p.errors[0].column.as_deref()),
+        (Some(3), Some("employment_percent"))
+    );
 }
 
 #[test]
@@ -161,14 +232,25 @@ fn tables_read_back_unchanged() {
     let xlsx = supervisors_table(&sup).to_xlsx("Handledare").unwrap();
     assert_eq!(parse_supervisors("b.xlsx", &xlsx, &c).values(), sup);
 
-    let sites = parse_sites("s.csv", "id;municipality;name;kind;fields\nb;2422;B-skolan;school;teacher_f3:svenska\n".as_bytes(), &c).values();
-    assert_eq!(parse_sites("t.csv", &sites_table(&sites).to_swedish_csv(), &c).values(), sites);
+    let sites = parse_sites(
+        "s.csv",
+        "id;municipality;name;kind;fields\nb;2422;B-skolan;school;teacher_f3:svenska\n".as_bytes(),
+        &c,
+    )
+    .values();
+    assert_eq!(
+        parse_sites("t.csv", &sites_table(&sites).to_swedish_csv(), &c).values(),
+        sites
+    );
 
     let periods = "id;university;programme;course_code;start;end;field;students\nx;UmU;Grundlärare;6PE123;2026-01-19;2026-02-20;teacher_f3;40\n";
     let ps = parse_periods("p.csv", periods.as_bytes(), &c);
     assert!(ps.is_valid(), "{:#?}", ps.errors);
     let ps = ps.values();
-    assert_eq!(parse_periods("q.csv", &periods_table(&ps).to_swedish_csv(), &c).values(), ps);
+    assert_eq!(
+        parse_periods("q.csv", &periods_table(&ps).to_swedish_csv(), &c).values(),
+        ps
+    );
 }
 
 proptest::proptest! {
@@ -212,19 +294,38 @@ fn placement_lists_for_sites_and_coordinators() {
         supervisor_name: Some("Anna Berg".into()),
         supervisor_email: None,
     };
-    let lines = [line("pl-1", PlacementStatus::Confirmed), line("pl-2", PlacementStatus::Offered), line("pl-3", PlacementStatus::Withdrawn)];
+    let lines = [
+        line("pl-1", PlacementStatus::Confirmed),
+        line("pl-2", PlacementStatus::Offered),
+        line("pl-3", PlacementStatus::Withdrawn),
+    ];
     let site = placements_table(&lines, PlacementAudience::Site);
     assert_eq!(site.rows.len(), 2, "a site sees only active placements");
     let csv = String::from_utf8(site.to_swedish_csv()).unwrap();
-    assert!(csv.starts_with("\u{feff}enhet;student;e-post;program;kurskod;område;start;slut;handledare;status\r\n"), "{csv}");
+    assert!(
+        csv.starts_with("\u{feff}enhet;student;e-post;program;kurskod;område;start;slut;handledare;status\r\n"),
+        "{csv}"
+    );
     assert!(csv.contains("Björkskolan;Student pl-1;pl-1@x.se;Grundlärarprogrammet F–3;6PE123;Lärare F–3;2026-01-19;2026-02-20;Anna Berg;Bekräftad"), "{csv}");
     let all = placements_table(&lines, PlacementAudience::Municipality);
     assert_eq!(all.rows.len(), 3);
     let csv = String::from_utf8(all.to_swedish_csv()).unwrap();
-    assert!(csv.contains(";VT2026;2026-01-19;2026-02-20;5;Anna Berg;;offered;ja\r\n"), "{csv}");
+    assert!(
+        csv.contains(";VT2026;2026-01-19;2026-02-20;5;Anna Berg;;offered;ja\r\n"),
+        "{csv}"
+    );
     assert!(all.to_xlsx("Placeringar").unwrap().starts_with(b"PK"));
 
-    let rows = [kkig_core::vfu::views::CompensationRow { municipality: k("2422"), university: "UmU".into(), term: Term::spring(2026), placements: 3, student_weeks: 15 }];
+    let rows = [kkig_core::vfu::views::CompensationRow {
+        municipality: k("2422"),
+        university: "UmU".into(),
+        term: Term::spring(2026),
+        placements: 3,
+        student_weeks: 15,
+    }];
     let csv = String::from_utf8(compensation_table(&rows).to_swedish_csv()).unwrap();
-    assert_eq!(csv, "\u{feff}kommunkod;lärosäte;termin;placeringar;studentveckor\r\n2422;UmU;VT2026;3;15\r\n");
+    assert_eq!(
+        csv,
+        "\u{feff}kommunkod;lärosäte;termin;placeringar;studentveckor\r\n2422;UmU;VT2026;3;15\r\n"
+    );
 }

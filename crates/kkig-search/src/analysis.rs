@@ -5,9 +5,7 @@
 //! [`MAX_TOKEN_BYTES`], lower-case (Unicode), Snowball Swedish stemmer. There is **no ASCII
 //! folding**: "har" and "här" are different terms.
 
-use tantivy::tokenizer::{
-    Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer, TextAnalyzer, TokenStream,
-};
+use tantivy::tokenizer::{Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer, TextAnalyzer, TokenStream};
 
 /// The name the Swedish analyzer is registered under in the index.
 pub(crate) const SWEDISH: &str = "kkig_sv";
@@ -28,8 +26,8 @@ pub const COMPOUND_MIN_CHARS: usize = 5;
 /// nudge the score); a query of nothing but these words requires them like any other word.
 /// Deliberately short, and without words that are also content words ("har", "här").
 pub const STOP_WORDS: &[&str] = &[
-    "av", "de", "den", "det", "du", "efter", "eller", "en", "ett", "från", "för", "i", "inom",
-    "med", "mot", "och", "om", "på", "samt", "som", "till", "under", "vid", "är", "att",
+    "av", "de", "den", "det", "du", "efter", "eller", "en", "ett", "från", "för", "i", "inom", "med", "mot", "och",
+    "om", "på", "samt", "som", "till", "under", "vid", "är", "att",
 ];
 
 /// The analyzer used for indexing and for stemming query words.
@@ -99,9 +97,7 @@ pub fn query_words(text: &str) -> Vec<QueryWord> {
         let chars = word.chars().count();
         let mut compound_forms = Vec::new();
         let mut add = |f: &str| {
-            if f.chars().count() >= COMPOUND_MIN_CHARS
-                && !compound_forms.iter().any(|c: &String| c == f)
-            {
+            if f.chars().count() >= COMPOUND_MIN_CHARS && !compound_forms.iter().any(|c: &String| c == f) {
                 compound_forms.push(f.to_string());
             }
         };

@@ -12,20 +12,19 @@ use kkig_core::{Kommunkod, Ssyk};
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::indexer::NoMergePolicy;
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, FuzzyTermQuery,
-    Occur, Query, RangeQuery, TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, FuzzyTermQuery, Occur, Query, RangeQuery,
+    TermQuery,
 };
-use tantivy::schema::{
-    Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions,
-};
+use tantivy::schema::{Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions};
 use tantivy::store::Compressor;
 use tantivy::{
-    DocId, Index, IndexSettings, ReloadPolicy, Score, Searcher, SegmentOrdinal, SegmentReader,
-    TantivyDocument, Term,
+    DocId, Index, IndexSettings, ReloadPolicy, Score, Searcher, SegmentOrdinal, SegmentReader, TantivyDocument, Term,
 };
 
 use crate::analysis::{self, QueryWord, SWEDISH};
-use crate::exec::{key_score, score_key, travel_key, Bits, FacetValues, Facets, Filter, Groups, TopK, WordHits, WordMemo};
+use crate::exec::{
+    key_score, score_key, travel_key, Bits, FacetValues, Facets, Filter, Groups, TopK, WordHits, WordMemo,
+};
 use crate::plus::{PlusQuery, SetQuery, Terms};
 use crate::query::{Hit, SearchError, SearchQuery, SearchResult, Sort, StartTerm, MAX_PER_PAGE};
 
@@ -121,10 +120,7 @@ fn form_code(f: StudyForm) -> u64 {
 }
 
 fn area_code(a: OccupationArea) -> u64 {
-    OccupationArea::ALL
-        .iter()
-        .position(|x| *x == a)
-        .unwrap_or(0) as u64
+    OccupationArea::ALL.iter().position(|x| *x == a).unwrap_or(0) as u64
 }
 
 fn schema() -> (Schema, Fields) {
@@ -134,8 +130,7 @@ fn schema() -> (Schema, Fields) {
             .set_tokenizer(SWEDISH)
             .set_index_option(IndexRecordOption::WithFreqs),
     );
-    let text =
-        TEXT_FIELDS.map(|(name, weight)| (b.add_text_field(name, text_options.clone()), weight));
+    let text = TEXT_FIELDS.map(|(name, weight)| (b.add_text_field(name, text_options.clone()), weight));
     let indexed = NumericOptions::default().set_indexed();
     let ord = b.add_u64_field("ord", NumericOptions::default().set_fast());
     let school_type = b.add_u64_field("school_type", indexed.clone());
@@ -184,15 +179,8 @@ impl Catalogue {
             distinct.sort_unstable();
             distinct.dedup();
             distinct.sort_by(|a, b| swedish_cmp(a, b));
-            let position: HashMap<&str, u32> = distinct
-                .iter()
-                .enumerate()
-                .map(|(i, t)| (*t, i as u32))
-                .collect();
-            offerings
-                .iter()
-                .map(|o| position[o.title.as_str()])
-                .collect()
+            let position: HashMap<&str, u32> = distinct.iter().enumerate().map(|(i, t)| (*t, i as u32)).collect();
+            offerings.iter().map(|o| position[o.title.as_str()]).collect()
         };
         // Default order: start date, title, id. The id makes it total (ids are unique).
         let mut order: Vec<usize> = (0..offerings.len()).collect();
@@ -205,10 +193,7 @@ impl Catalogue {
         });
         let title_key: Vec<u32> = order.iter().map(|&i| title_key[i]).collect();
         let mut slots: Vec<Option<Offering>> = offerings.into_iter().map(Some).collect();
-        let offerings: Vec<Offering> = order
-            .iter()
-            .map(|&i| slots[i].take().expect("a permutation"))
-            .collect();
+        let offerings: Vec<Offering> = order.iter().map(|&i| slots[i].take().expect("a permutation")).collect();
         let mut by_id = HashMap::with_capacity(offerings.len());
         for (i, o) in offerings.iter().enumerate() {
             if by_id.insert(o.id.clone(), i as u32).is_some() {
@@ -252,16 +237,10 @@ impl Catalogue {
             docstore_compress_dedicated_thread: false,
             ..IndexSettings::default()
         };
-        let index = Index::builder()
-            .schema(schema)
-            .settings(settings)
-            .create_in_ram()?;
-        index
-            .tokenizers()
-            .register(SWEDISH, analysis::swedish_analyzer());
+        let index = Index::builder().schema(schema).settings(settings).create_in_ram()?;
+        index.tokenizers().register(SWEDISH, analysis::swedish_analyzer());
         {
-            let mut writer =
-                index.writer_with_num_threads::<TantivyDocument>(1, WRITER_HEAP_BYTES)?;
+            let mut writer = index.writer_with_num_threads::<TantivyDocument>(1, WRITER_HEAP_BYTES)?;
             writer.set_merge_policy(Box::new(NoMergePolicy));
             for (ord, o) in offerings.iter().enumerate() {
                 writer.add_document(document(&fields, ord as u64, o, occupation_areas))?;
@@ -269,10 +248,7 @@ impl Catalogue {
             writer.commit()?;
             writer.wait_merging_threads()?;
         }
-        let reader = index
-            .reader_builder()
-            .reload_policy(ReloadPolicy::Manual)
-            .try_into()?;
+        let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
         let searcher = reader.searcher();
 
         let mut doc_ords = Vec::new();
@@ -284,10 +260,7 @@ impl Catalogue {
                 .collect();
             doc_ords.push(Arc::from(ords));
             let inverted = segment.inverted_index(fields.title)?;
-            let mut stream = inverted
-                .terms()
-                .stream()
-                .map_err(tantivy::TantivyError::from)?;
+            let mut stream = inverted.terms().stream().map_err(tantivy::TantivyError::from)?;
             while stream.advance() {
                 if let Ok(s) = std::str::from_utf8(stream.key()) {
                     title_terms.insert(s.to_string());
@@ -336,11 +309,7 @@ impl Catalogue {
 
     /// Answer `q`; `travel` gives the minutes between municipalities for the travel filter,
     /// the travel sort and each hit's `reach`.
-    pub fn search(
-        &self,
-        q: &SearchQuery,
-        travel: &TravelTimes,
-    ) -> Result<SearchResult<'_>, SearchError> {
+    pub fn search(&self, q: &SearchQuery, travel: &TravelTimes) -> Result<SearchResult<'_>, SearchError> {
         check(q)?;
         let words = query_words(q);
         let (total, top, order) = self.execute(q, &words, travel)?;
@@ -351,11 +320,7 @@ impl Catalogue {
     /// tantivy, every match through one collector. Slower; kept as the oracle that tests hold
     /// the executor to.
     #[doc(hidden)]
-    pub fn search_reference(
-        &self,
-        q: &SearchQuery,
-        travel: &TravelTimes,
-    ) -> Result<SearchResult<'_>, SearchError> {
+    pub fn search_reference(&self, q: &SearchQuery, travel: &TravelTimes) -> Result<SearchResult<'_>, SearchError> {
         check(q)?;
         let words = query_words(q);
         let order = order_of(q, &words);
@@ -428,19 +393,23 @@ impl Catalogue {
             w.compound_forms.join("\u{2}")
         );
         self.memo.get_or(&key, || {
-            let query = if optional { self.optional_word_query(w) } else { self.word_query(w)? };
-            let hits = self.searcher.search(&*query, &AllHits { doc_ords: &self.doc_ords })?;
+            let query = if optional {
+                self.optional_word_query(w)
+            } else {
+                self.word_query(w)?
+            };
+            let hits = self.searcher.search(
+                &*query,
+                &AllHits {
+                    doc_ords: &self.doc_ords,
+                },
+            )?;
             Ok::<_, SearchError>(WordHits::new(hits, self.offerings.len()))
         })
     }
 
     /// The total and the first `page × per_page` matches of `q` as (key, ord), in order.
-    fn execute(
-        &self,
-        q: &SearchQuery,
-        words: &[QueryWord],
-        travel: &TravelTimes,
-    ) -> Result<Executed, SearchError> {
+    fn execute(&self, q: &SearchQuery, words: &[QueryWord], travel: &TravelTimes) -> Result<Executed, SearchError> {
         let n = self.offerings.len();
         let order = order_of(q, words);
         let all_stop = words.iter().all(|w| w.stop);
@@ -471,7 +440,10 @@ impl Catalogue {
         // Burdens only when the query filters or sorts by travel (each hit's own `reach` is
         // computed for the page alone).
         let needs_travel = q.max_travel_minutes_per_term.is_some() || order == Order::Travel;
-        let burdens = q.home.filter(|_| needs_travel).map(|home| self.groups.burdens(&self.minutes_from(home, travel)));
+        let burdens = q
+            .home
+            .filter(|_| needs_travel)
+            .map(|home| self.groups.burdens(&self.minutes_from(home, travel)));
         let burden = |b: &[Option<i64>], ord: u32| b[self.groups.of[ord as usize] as usize];
         if let (Some(limit), Some(b)) = (q.max_travel_minutes_per_term, &burdens) {
             let ok: Vec<bool> = b.iter().map(|b| b.is_some_and(|x| x <= limit)).collect();
@@ -618,10 +590,7 @@ impl Catalogue {
                 )
             })
             .collect();
-        alternatives.push(Box::new(PlusQuery::new(
-            Box::new(BooleanQuery::new(exact)),
-            TIER_EXACT,
-        )));
+        alternatives.push(Box::new(PlusQuery::new(Box::new(BooleanQuery::new(exact)), TIER_EXACT)));
 
         // Compound parts: title terms that contain one of the word's compound forms.
         let parts = self
@@ -640,10 +609,7 @@ impl Catalogue {
 
         // One edit (substitution, insertion, deletion or transposition of neighbours).
         if w.fuzzy {
-            let dfa = Arc::new(
-                FuzzyTermQuery::new(Term::from_field_text(f.title, &w.stem), 1, true)
-                    .automaton()?,
-            );
+            let dfa = Arc::new(FuzzyTermQuery::new(Term::from_field_text(f.title, &w.stem), 1, true).automaton()?);
             let rest: Vec<Field> = f.text.iter().skip(1).map(|&(field, _)| field).collect();
             alternatives.push(Box::new(SetQuery::new(
                 vec![f.title],
@@ -651,16 +617,13 @@ impl Catalogue {
                 &w.stem,
                 TIER_FUZZY + TITLE_BONUS,
             )));
-            alternatives.push(Box::new(SetQuery::new(
-                rest,
-                Terms::Dfa(dfa),
-                &w.stem,
-                TIER_FUZZY,
-            )));
+            alternatives.push(Box::new(SetQuery::new(rest, Terms::Dfa(dfa), &w.stem, TIER_FUZZY)));
             // One edit inside a compound ("sjukskoterska" in "Sjuksköterskeprogrammet"): only
             // looked for when the word is no exact compound part, as typos usually are not.
             if parts_empty {
-                let near = self.title_terms.containing_within_one_edit(&w.compound_forms, MAX_COMPOUND_TERMS);
+                let near = self
+                    .title_terms
+                    .containing_within_one_edit(&w.compound_forms, MAX_COMPOUND_TERMS);
                 if !near.is_empty() {
                     alternatives.push(Box::new(SetQuery::new(
                         vec![f.title],
@@ -724,7 +687,10 @@ impl Collector for AllHits<'_> {
     type Child = AllHitsSegment;
 
     fn for_segment(&self, segment: SegmentOrdinal, _reader: &SegmentReader) -> tantivy::Result<AllHitsSegment> {
-        Ok(AllHitsSegment { ords: self.doc_ords[segment as usize].clone(), hits: Vec::new() })
+        Ok(AllHitsSegment {
+            ords: self.doc_ords[segment as usize].clone(),
+            hits: Vec::new(),
+        })
     }
 
     fn requires_scoring(&self) -> bool {
@@ -762,12 +728,7 @@ fn u64_query(field: Field, value: u64) -> Box<dyn Query> {
     ))
 }
 
-fn document(
-    f: &Fields,
-    ord: u64,
-    o: &Offering,
-    occupation_areas: &BTreeMap<Ssyk, OccupationArea>,
-) -> TantivyDocument {
+fn document(f: &Fields, ord: u64, o: &Offering, occupation_areas: &BTreeMap<Ssyk, OccupationArea>) -> TantivyDocument {
     let mut d = TantivyDocument::default();
     d.add_u64(f.ord, ord);
     let [title, code, provider, towns, level, eligibility] = f.text.map(|(field, _)| field);
@@ -820,7 +781,11 @@ impl TermList {
     /// (substitution, insertion, deletion, transposition of neighbours) of one of `needles`
     /// of five letters or more.
     fn containing_within_one_edit(&self, needles: &[String], max: usize) -> Vec<String> {
-        let needles: Vec<Vec<char>> = needles.iter().map(|n| n.chars().collect::<Vec<_>>()).filter(|n| n.len() >= 5).collect();
+        let needles: Vec<Vec<char>> = needles
+            .iter()
+            .map(|n| n.chars().collect::<Vec<_>>())
+            .filter(|n| n.len() >= 5)
+            .collect();
         if needles.is_empty() {
             return Vec::new();
         }
@@ -829,7 +794,8 @@ impl TermList {
             let term: Vec<char> = self.term(i).chars().collect();
             let hit = needles.iter().any(|n| {
                 let l = n.len();
-                (l - 1..=l + 1).any(|w| w <= term.len() && (0..=term.len() - w).any(|p| within_one_edit(&term[p..p + w], n)))
+                (l - 1..=l + 1)
+                    .any(|w| w <= term.len() && (0..=term.len() - w).any(|p| within_one_edit(&term[p..p + w], n)))
             });
             if hit {
                 out.push(self.term(i).to_string());
@@ -949,11 +915,7 @@ impl Collector for TopCollector<'_> {
     type Fruit = Top;
     type Child = TopSegment;
 
-    fn for_segment(
-        &self,
-        segment: SegmentOrdinal,
-        _reader: &SegmentReader,
-    ) -> tantivy::Result<TopSegment> {
+    fn for_segment(&self, segment: SegmentOrdinal, _reader: &SegmentReader) -> tantivy::Result<TopSegment> {
         Ok(TopSegment {
             ords: self.doc_ords[segment as usize].clone(),
             table: self.table.clone(),
@@ -984,9 +946,7 @@ impl TopSegment {
     fn offer(&mut self, doc: DocId, score: Score) {
         let ord = self.ords[doc as usize];
         let burden = match &self.minutes {
-            Some(m) if self.max_travel.is_some() || self.order == Order::Travel => {
-                self.table.burden(ord, m)
-            }
+            Some(m) if self.max_travel.is_some() || self.order == Order::Travel => self.table.burden(ord, m),
             _ => None,
         };
         if let Some(limit) = self.max_travel {
@@ -1080,17 +1040,11 @@ mod tests {
             ["förskollärarprogrammet"]
         );
         assert_eq!(
-            list.containing(
-                &["programmet".to_string(), "matematik".to_string()],
-                "x",
-                10
-            )
-            .len(),
+            list.containing(&["programmet".to_string(), "matematik".to_string()], "x", 10)
+                .len(),
             3
         );
-        assert!(list
-            .containing(&["xyz".to_string(), String::new()], "x", 10)
-            .is_empty());
+        assert!(list.containing(&["xyz".to_string(), String::new()], "x", 10).is_empty());
         assert!(TermList::new(BTreeSet::new())
             .containing(&["a".to_string()], "", 5)
             .is_empty());

@@ -31,7 +31,9 @@ pub(crate) struct Bits {
 
 impl Bits {
     pub(crate) fn empty(n: usize) -> Bits {
-        Bits { words: vec![0; n.div_ceil(64)] }
+        Bits {
+            words: vec![0; n.div_ceil(64)],
+        }
     }
 
     /// Every ord below `n`.
@@ -223,7 +225,13 @@ impl WordHits {
             bits.insert(ord);
         }
         let (ords, scores) = hits.into_iter().unzip();
-        WordHits { ords, scores, bits, by_relevance: OnceLock::new(), uses: AtomicU32::new(0) }
+        WordHits {
+            ords,
+            scores,
+            bits,
+            by_relevance: OnceLock::new(),
+            uses: AtomicU32::new(0),
+        }
     }
 
     /// Count a search that uses this word; true from its second search on.
@@ -307,7 +315,10 @@ struct MemoInner {
 
 impl WordMemo {
     pub(crate) fn new(budget: usize) -> WordMemo {
-        WordMemo { inner: Mutex::new(MemoInner::default()), budget }
+        WordMemo {
+            inner: Mutex::new(MemoInner::default()),
+            budget,
+        }
     }
 
     /// The kept matches for `key`, or `make`'s (kept for next time).
@@ -332,7 +343,13 @@ impl WordMemo {
             m.bytes -= old.bytes();
         }
         while m.bytes > self.budget && m.map.len() > 1 {
-            let Some(oldest) = m.map.iter().filter(|(k, _)| k.as_str() != key).min_by_key(|(_, v)| v.1).map(|(k, _)| k.clone()) else {
+            let Some(oldest) = m
+                .map
+                .iter()
+                .filter(|(k, _)| k.as_str() != key)
+                .min_by_key(|(_, v)| v.1)
+                .map(|(k, _)| k.clone())
+            else {
                 break;
             };
             if let Some((old, _)) = m.map.remove(&oldest) {
@@ -389,7 +406,11 @@ impl Groups {
         let mut of = Vec::with_capacity(place.len());
         for (ord, (&p, &m)) in place.iter().zip(per_term).enumerate() {
             let g = *index.entry((p, m)).or_insert_with(|| {
-                list.push(Group { place: p, per_term: m, by_title: Vec::new() });
+                list.push(Group {
+                    place: p,
+                    per_term: m,
+                    by_title: Vec::new(),
+                });
                 (list.len() - 1) as u32
             });
             list[g as usize].by_title.push(ord as u32);
@@ -405,7 +426,13 @@ impl Groups {
     /// visiting whichever is fewest: the candidates, the members of the groups that pass, or
     /// the members of those that do not.
     pub(crate) fn restrict(&self, cand: Option<Bits>, n: usize, ok: &[bool]) -> Bits {
-        let out: usize = self.list.iter().zip(ok).filter(|(_, ok)| !**ok).map(|(g, _)| g.by_title.len()).sum();
+        let out: usize = self
+            .list
+            .iter()
+            .zip(ok)
+            .filter(|(_, ok)| !**ok)
+            .map(|(g, _)| g.by_title.len())
+            .sum();
         let inside = n - out;
         let cand_size = cand.as_ref().map_or(n, Bits::count);
         let mut c = cand.unwrap_or_else(|| Bits::full(n));
@@ -417,12 +444,17 @@ impl Groups {
         } else if inside <= cand_size {
             let mut kept = Bits::empty(n);
             for g in self.list.iter().zip(ok).filter(|(_, ok)| **ok).map(|(g, _)| g) {
-                g.by_title.iter().filter(|&&o| c.contains(o)).for_each(|&o| kept.insert(o));
+                g.by_title
+                    .iter()
+                    .filter(|&&o| c.contains(o))
+                    .for_each(|&o| kept.insert(o));
             }
             kept
         } else {
             let mut kept = Bits::empty(n);
-            c.ones().filter(|&o| ok[self.of[o as usize] as usize]).for_each(|o| kept.insert(o));
+            c.ones()
+                .filter(|&o| ok[self.of[o as usize] as usize])
+                .for_each(|o| kept.insert(o));
             kept
         }
     }
@@ -441,7 +473,11 @@ impl Groups {
         accept: impl Fn(u32) -> bool,
         k: usize,
     ) -> Vec<(u64, u32)> {
-        let mut order: Vec<(u64, usize)> = burdens.iter().enumerate().map(|(g, &b)| (travel_key(b, 0), g)).collect();
+        let mut order: Vec<(u64, usize)> = burdens
+            .iter()
+            .enumerate()
+            .map(|(g, &b)| (travel_key(b, 0), g))
+            .collect();
         order.sort_unstable();
         let mut out = Vec::with_capacity(k);
         let mut i = 0;
@@ -466,11 +502,21 @@ impl Groups {
             let mut level_hits: Vec<(u32, u32)> = Vec::new();
             for &(_, g) in &order[i..j] {
                 level_hits.extend(
-                    self.list[g].by_title.iter().filter(|&&o| accept(o)).take(want).map(|&o| (title_rank[o as usize], o)),
+                    self.list[g]
+                        .by_title
+                        .iter()
+                        .filter(|&&o| accept(o))
+                        .take(want)
+                        .map(|&o| (title_rank[o as usize], o)),
                 );
             }
             level_hits.sort_unstable();
-            out.extend(level_hits.into_iter().take(want).map(|(rank, o)| (level | u64::from(rank), o)));
+            out.extend(
+                level_hits
+                    .into_iter()
+                    .take(want)
+                    .map(|(rank, o)| (level | u64::from(rank), o)),
+            );
             i = j;
         }
         out
@@ -485,7 +531,10 @@ pub(crate) struct TopK {
 
 impl TopK {
     pub(crate) fn new(k: usize) -> TopK {
-        TopK { k, heap: BinaryHeap::with_capacity(k.min(4096) + 1) }
+        TopK {
+            k,
+            heap: BinaryHeap::with_capacity(k.min(4096) + 1),
+        }
     }
 
     #[inline]
@@ -549,7 +598,11 @@ mod tests {
         assert_eq!(hits.score_from(&mut at, 40), Some(0.5));
         assert_eq!(hits.score_from(&mut at, 41), None);
         // By relevance: 3.0 (ord 2), 2.0 (ord 5), 1.0 (ord 9), 0.5 (ord 40).
-        let by: Vec<u32> = hits.by_relevance(&(0..64).collect::<Vec<_>>()).iter().map(|&i| hits.ords[i as usize]).collect();
+        let by: Vec<u32> = hits
+            .by_relevance(&(0..64).collect::<Vec<_>>())
+            .iter()
+            .map(|&i| hits.ords[i as usize])
+            .collect();
         assert_eq!(by, [2, 5, 9, 40]);
     }
 
@@ -600,11 +653,19 @@ mod tests {
         // Place 0 is 0 minutes away (burden 0, like no place); place 1 unknown.
         let burdens = g.burdens(&[Some(0), None]);
         let all = bits(6, &[0, 1, 2, 3, 4, 5]);
-        let got: Vec<u32> = g.first_by_travel(&burdens, &title_rank, |o| all.contains(o), 6).into_iter().map(|x| x.1).collect();
+        let got: Vec<u32> = g
+            .first_by_travel(&burdens, &title_rank, |o| all.contains(o), 6)
+            .into_iter()
+            .map(|x| x.1)
+            .collect();
         // Burden 0: ords 1 (rank 0), 3 (1), 2 (3), 0 (5); then unknown: 5 (2), 4 (4).
         assert_eq!(got, [1, 3, 2, 0, 5, 4]);
         let some = bits(6, &[0, 4, 5]);
-        let got: Vec<u32> = g.first_by_travel(&burdens, &title_rank, |o| some.contains(o), 2).into_iter().map(|x| x.1).collect();
+        let got: Vec<u32> = g
+            .first_by_travel(&burdens, &title_rank, |o| some.contains(o), 2)
+            .into_iter()
+            .map(|x| x.1)
+            .collect();
         assert_eq!(got, [0, 5]);
     }
 
@@ -615,7 +676,12 @@ mod tests {
         let per_term = vec![1; n];
         let title_rank: Vec<u32> = (0..n as u32).collect();
         let g = Groups::build(&place, &per_term, &title_rank);
-        for ok in [[true, true, false], [true, false, false], [false, false, false], [true, true, true]] {
+        for ok in [
+            [true, true, false],
+            [true, false, false],
+            [false, false, false],
+            [true, true, true],
+        ] {
             let cands = [None, Some(bits(n, &[0, 1, 2, 3, 4, 5, 200])), Some(Bits::full(n))];
             for cand in cands {
                 let want: Vec<u32> = (0..n as u32)
@@ -639,12 +705,57 @@ mod tests {
         let f = Facets::build(values);
         assert!(f.select(&Filter::default()).is_none());
         let sel = |q: Filter| f.select(&q).unwrap().ones().collect::<Vec<_>>();
-        assert_eq!(sel(Filter { school_type: Some(1), ..Default::default() }), [1, 3]);
-        assert_eq!(sel(Filter { area: Some(2), ..Default::default() }), [3]);
-        assert_eq!(sel(Filter { area: Some(7), ..Default::default() }), Vec::<u32>::new());
-        assert_eq!(sel(Filter { start_term: Some(4053), school_type: Some(0), ..Default::default() }), [0]);
-        assert_eq!(sel(Filter { min_pace: Some(50), ..Default::default() }), [1, 2, 3]);
-        assert_eq!(sel(Filter { min_pace: Some(50), max_pace: Some(75), ..Default::default() }), [1, 2]);
-        assert_eq!(sel(Filter { min_pace: Some(80), max_pace: Some(60), ..Default::default() }), Vec::<u32>::new());
+        assert_eq!(
+            sel(Filter {
+                school_type: Some(1),
+                ..Default::default()
+            }),
+            [1, 3]
+        );
+        assert_eq!(
+            sel(Filter {
+                area: Some(2),
+                ..Default::default()
+            }),
+            [3]
+        );
+        assert_eq!(
+            sel(Filter {
+                area: Some(7),
+                ..Default::default()
+            }),
+            Vec::<u32>::new()
+        );
+        assert_eq!(
+            sel(Filter {
+                start_term: Some(4053),
+                school_type: Some(0),
+                ..Default::default()
+            }),
+            [0]
+        );
+        assert_eq!(
+            sel(Filter {
+                min_pace: Some(50),
+                ..Default::default()
+            }),
+            [1, 2, 3]
+        );
+        assert_eq!(
+            sel(Filter {
+                min_pace: Some(50),
+                max_pace: Some(75),
+                ..Default::default()
+            }),
+            [1, 2]
+        );
+        assert_eq!(
+            sel(Filter {
+                min_pace: Some(80),
+                max_pace: Some(60),
+                ..Default::default()
+            }),
+            Vec::<u32>::new()
+        );
     }
 }

@@ -494,28 +494,8 @@ const TEMPLATES: &[Template] = &[
         10,
         3
     ),
-    t!(
-        "Matematik, grundkurs",
-        "MAGRU",
-        Hs,
-        "grundnivå",
-        7.5,
-        "hp",
-        [],
-        1,
-        9
-    ),
-    t!(
-        "Programmering i Python",
-        "DVPYT",
-        Hs,
-        "grundnivå",
-        7.5,
-        "hp",
-        [],
-        1,
-        5
-    ),
+    t!("Matematik, grundkurs", "MAGRU", Hs, "grundnivå", 7.5, "hp", [], 1, 9),
+    t!("Programmering i Python", "DVPYT", Hs, "grundnivå", 7.5, "hp", [], 1, 5),
     t!(
         "Hållbar utveckling i glesbygd",
         "GEHÅL",
@@ -538,17 +518,7 @@ const TEMPLATES: &[Template] = &[
         1,
         5
     ),
-    t!(
-        "Projektledning",
-        "FÖPRO",
-        Hs,
-        "grundnivå",
-        7.5,
-        "hp",
-        [],
-        1,
-        5
-    ),
+    t!("Projektledning", "FÖPRO", Hs, "grundnivå", 7.5, "hp", [], 1, 5),
     t!(
         "Biståndshandläggare inom äldreomsorgen",
         "YHBIS",
@@ -571,17 +541,7 @@ const TEMPLATES: &[Template] = &[
         4,
         7
     ),
-    t!(
-        "Lärarassistent",
-        "YHLAS",
-        Yh,
-        "yrkeshögskola",
-        200.0,
-        "yhp",
-        [],
-        4,
-        5
-    ),
+    t!("Lärarassistent", "YHLAS", Yh, "yrkeshögskola", 200.0, "yhp", [], 4, 5),
     t!(
         "Behandlingspedagog",
         "YHBEH",
@@ -637,17 +597,7 @@ const TEMPLATES: &[Template] = &[
         2,
         8
     ),
-    t!(
-        "Allmän kurs",
-        "FHALL",
-        Fhsk,
-        "folkhögskola",
-        0.0,
-        "veckor",
-        [],
-        2,
-        8
-    ),
+    t!("Allmän kurs", "FHALL", Fhsk, "folkhögskola", 0.0, "veckor", [], 2, 8),
     t!(
         "Fritidsledarutbildning",
         "FHFRI",
@@ -772,8 +722,7 @@ pub fn generate(n: usize, seed: u64) -> Generated {
             ),
             StudyForm::Distance => {
                 let k = rng.range(0, 2) as usize;
-                let sites: Vec<StudySite> =
-                    (0..k).map(|_| site(rng.range(0, 22) as usize)).collect();
+                let sites: Vec<StudySite> = (0..k).map(|_| site(rng.range(0, 22) as usize)).collect();
                 let per_term = rng.range(0, 3) as u32;
                 let place = if per_term == 0 && sites.is_empty() && rng.unit() < 0.5 {
                     None
@@ -791,13 +740,8 @@ pub fn generate(n: usize, seed: u64) -> Generated {
             }
             StudyForm::Blended => {
                 let k = rng.range(1, 3) as usize;
-                let sites: Vec<StudySite> =
-                    (0..k).map(|_| site(rng.range(0, 22) as usize)).collect();
-                let place = if rng.unit() < 0.5 {
-                    Some(site(campus))
-                } else {
-                    None
-                };
+                let sites: Vec<StudySite> = (0..k).map(|_| site(rng.range(0, 22) as usize)).collect();
+                let place = if rng.unit() < 0.5 { Some(site(campus)) } else { None };
                 (
                     sites,
                     Meetings {
@@ -864,11 +808,7 @@ pub fn generate(n: usize, seed: u64) -> Generated {
             application_opens: Some(opens),
             application_closes: Some(closes),
             application_url: None,
-            occupations: t
-                .occupations
-                .iter()
-                .map(|s| Ssyk::parse(s).expect("ssyk"))
-                .collect(),
+            occupations: t.occupations.iter().map(|s| Ssyk::parse(s).expect("ssyk")).collect(),
             eligibility: ELIGIBILITY[t.eligibility].to_string(),
         });
     }
@@ -895,11 +835,7 @@ mod tests {
                 assert!(a.travel.seats.contains_key(&s.municipality));
             }
         }
-        let distance = a
-            .offerings
-            .iter()
-            .filter(|o| o.form == StudyForm::Distance)
-            .count();
+        let distance = a.offerings.iter().filter(|o| o.form == StudyForm::Distance).count();
         assert!((150..300).contains(&distance), "{distance}");
     }
 }

@@ -31,6 +31,4 @@ mod plus;
 mod query;
 
 pub use catalogue::{Catalogue, TEXT_FIELDS, TIER_COMPOUND, TIER_EXACT, TIER_FUZZY, TITLE_BONUS};
-pub use query::{
-    Hit, SearchError, SearchQuery, SearchResult, Sort, StartTerm, DEFAULT_PER_PAGE, MAX_PER_PAGE,
-};
+pub use query::{Hit, SearchError, SearchQuery, SearchResult, Sort, StartTerm, DEFAULT_PER_PAGE, MAX_PER_PAGE};

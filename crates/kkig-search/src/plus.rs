@@ -7,14 +7,11 @@ use std::sync::Arc;
 
 use tantivy::postings::TermInfo;
 use tantivy::query::{
-    BitSetDocSet, ConstScorer, DfaWrapper, EmptyScorer, EnableScoring, Explanation, Query, Scorer,
-    Weight,
+    BitSetDocSet, ConstScorer, DfaWrapper, EmptyScorer, EnableScoring, Explanation, Query, Scorer, Weight,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{BitSet, InvertedIndexReader};
-use tantivy::{
-    DocId, DocSet, Score, SeekDangerResult, SegmentReader, Term, COLLECT_BLOCK_BUFFER_LEN,
-};
+use tantivy::{DocId, DocSet, Score, SeekDangerResult, SegmentReader, Term, COLLECT_BLOCK_BUFFER_LEN};
 
 pub(crate) struct PlusQuery {
     inner: Box<dyn Query>,
@@ -47,10 +44,7 @@ impl Query for PlusQuery {
         let scoring = enable_scoring.is_scoring_enabled();
         let inner = self.inner.weight(enable_scoring)?;
         Ok(if scoring {
-            Box::new(PlusWeight {
-                inner,
-                add: self.add,
-            })
+            Box::new(PlusWeight { inner, add: self.add })
         } else {
             inner
         })
@@ -182,13 +176,8 @@ impl Query for SetQuery {
     }
 }
 
-fn add_postings(
-    inverted: &InvertedIndexReader,
-    info: &TermInfo,
-    docs: &mut BitSet,
-) -> tantivy::Result<()> {
-    let mut postings =
-        inverted.read_block_postings_from_terminfo(info, IndexRecordOption::Basic)?;
+fn add_postings(inverted: &InvertedIndexReader, info: &TermInfo, docs: &mut BitSet) -> tantivy::Result<()> {
+    let mut postings = inverted.read_block_postings_from_terminfo(info, IndexRecordOption::Basic)?;
     loop {
         let block = postings.docs();
         if block.is_empty() {
@@ -230,10 +219,7 @@ impl Weight for SetQuery {
         if !any {
             return Ok(Box::new(EmptyScorer));
         }
-        Ok(Box::new(ConstScorer::new(
-            BitSetDocSet::from(docs),
-            boost * self.score,
-        )))
+        Ok(Box::new(ConstScorer::new(BitSetDocSet::from(docs), boost * self.score)))
     }
 
     fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {

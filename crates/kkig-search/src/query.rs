@@ -55,10 +55,7 @@ impl StartTerm {
         let year: u16 = date[..4].parse().ok()?;
         let month: u8 = date[5..7].parse().ok()?;
         match month {
-            1..=6 => Some(StartTerm {
-                year,
-                autumn: false,
-            }),
+            1..=6 => Some(StartTerm { year, autumn: false }),
             7..=12 => Some(StartTerm { year, autumn: true }),
             _ => None,
         }
@@ -72,12 +69,7 @@ impl StartTerm {
 
 impl fmt::Display for StartTerm {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{}{:04}",
-            if self.autumn { "HT" } else { "VT" },
-            self.year
-        )
+        write!(f, "{}{:04}", if self.autumn { "HT" } else { "VT" }, self.year)
     }
 }
 
@@ -243,8 +235,6 @@ mod tests {
         assert_eq!(StartTerm::of_date("2027-06-30"), StartTerm::parse("VT2027"));
         assert_eq!(StartTerm::of_date("2027-13-01"), None);
         assert_eq!(StartTerm::of_date("snart"), None);
-        assert!(
-            StartTerm::parse("VT2027").unwrap().key() < StartTerm::parse("HT2027").unwrap().key()
-        );
+        assert!(StartTerm::parse("VT2027").unwrap().key() < StartTerm::parse("HT2027").unwrap().key());
     }
 }

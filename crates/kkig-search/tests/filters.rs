@@ -30,9 +30,7 @@ fn school_type_form_and_area() {
         with(o("teacher", "Kurs"), |o| {
             o.occupations = vec![ssyk("2341"), ssyk("2512")]
         }),
-        with(o("both", "Kurs"), |o| {
-            o.occupations = vec![ssyk("2330"), ssyk("2661")]
-        }),
+        with(o("both", "Kurs"), |o| o.occupations = vec![ssyk("2330"), ssyk("2661")]),
         with(o("other", "Kurs"), |o| o.occupations = vec![ssyk("2512")]),
     ]);
     let f = |q: SearchQuery| sorted(ids(&search(&c, &all(q))));
@@ -232,12 +230,7 @@ fn maximum_travel_per_term_from_home() {
     );
     assert_eq!(r.total, 5);
     for h in &r.hits {
-        assert_eq!(
-            h.reach,
-            reach(h.offering, k("2422"), &t),
-            "{}",
-            h.offering.id
-        );
+        assert_eq!(h.reach, reach(h.offering, k("2422"), &t), "{}", h.offering.id);
     }
     let umea = r.hits.iter().find(|h| h.offering.id == "umea4").unwrap();
     assert_eq!(umea.reach.as_ref().unwrap().burden_minutes_per_term, 2048);
@@ -422,10 +415,7 @@ fn bad_queries_are_errors_not_panics() {
         let e = c.search(&q, &t).unwrap_err();
         assert!(e.is_bad_query(), "{e}");
     }
-    let dup = Catalogue::build(
-        vec![o("a", "X"), o("a", "Y")],
-        &generate::occupation_areas(),
-    );
+    let dup = Catalogue::build(vec![o("a", "X"), o("a", "Y")], &generate::occupation_areas());
     assert!(matches!(dup, Err(SearchError::DuplicateId(id)) if id == "a"));
     let empty = build(vec![]);
     assert!(empty.is_empty());
@@ -489,8 +479,7 @@ fn a_catalogue_can_be_shared_between_threads() {
     fn send_sync<T: Send + Sync>() {}
     send_sync::<Catalogue>();
     let g = generate::generate(500, 1);
-    let c =
-        std::sync::Arc::new(Catalogue::build(g.offerings.clone(), &g.occupation_areas).unwrap());
+    let c = std::sync::Arc::new(Catalogue::build(g.offerings.clone(), &g.occupation_areas).unwrap());
     let expected = ids(&c.search(&SearchQuery::text("lärare"), &g.travel).unwrap());
     let handles: Vec<_> = (0..4)
         .map(|_| {

@@ -58,38 +58,18 @@ fn query() -> impl Strategy<Value = SearchQuery> {
         proptest::option::of(0..3usize),
         proptest::option::of(0..4usize),
         proptest::option::of(0..3usize),
-        (
-            proptest::option::of(0u32..120),
-            proptest::option::of(0u32..120),
-        ),
+        (proptest::option::of(0u32..120), proptest::option::of(0u32..120)),
         proptest::option::of(-10i64..5000),
         proptest::option::of((2024u16..2029, any::<bool>())),
         any::<bool>(),
         (0usize..6, 0usize..60),
     )
         .prop_map(
-            |(
-                text,
-                home,
-                area,
-                st,
-                form,
-                (min_pace, max_pace),
-                max_travel,
-                term,
-                travel_sort,
-                (page, per_page),
-            )| {
+            |(text, home, area, st, form, (min_pace, max_pace), max_travel, term, travel_sort, (page, per_page))| {
                 SearchQuery {
                     text,
                     // One index past the towns: a municipality without a seat position.
-                    home: home.map(|i| {
-                        if i < TOWNS.len() {
-                            k(TOWNS[i].0)
-                        } else {
-                            k("0114")
-                        }
-                    }),
+                    home: home.map(|i| if i < TOWNS.len() { k(TOWNS[i].0) } else { k("0114") }),
                     area: area.map(|i| OccupationArea::ALL[i]),
                     school_type: st.map(|i| SchoolType::ALL[i]),
                     form: form.map(|i| StudyForm::ALL[i]),
@@ -97,11 +77,7 @@ fn query() -> impl Strategy<Value = SearchQuery> {
                     max_pace,
                     max_travel_minutes_per_term: max_travel,
                     start_term: term.map(|(year, autumn)| StartTerm { year, autumn }),
-                    sort: if travel_sort {
-                        Sort::Travel
-                    } else {
-                        Sort::Relevance
-                    },
+                    sort: if travel_sort { Sort::Travel } else { Sort::Relevance },
                     page,
                     per_page,
                 }
@@ -120,16 +96,10 @@ fn oracle(g: &Generated, q: &SearchQuery) -> Vec<String> {
         .iter()
         .filter(|o| q.school_type.is_none_or(|t| o.school_type == t))
         .filter(|o| q.form.is_none_or(|f| o.form == f))
-        .filter(|o| {
-            q.area
-                .is_none_or(|a| o.areas(&g.occupation_areas).contains(&a))
-        })
+        .filter(|o| q.area.is_none_or(|a| o.areas(&g.occupation_areas).contains(&a)))
         .filter(|o| q.min_pace.is_none_or(|p| o.pace_percent >= p))
         .filter(|o| q.max_pace.is_none_or(|p| o.pace_percent <= p))
-        .filter(|o| {
-            q.start_term
-                .is_none_or(|t| StartTerm::of_date(&o.start) == Some(t))
-        })
+        .filter(|o| q.start_term.is_none_or(|t| StartTerm::of_date(&o.start) == Some(t)))
         .filter(|o| {
             q.max_travel_minutes_per_term
                 .is_none_or(|m| burden(o).is_some_and(|b| b <= m))

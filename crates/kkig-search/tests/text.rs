@@ -12,10 +12,7 @@ fn catalogue() -> Catalogue {
         with(o("s3", "Palliativ vård"), |o| {
             o.eligibility = "Legitimerad sjuksköterska.".into()
         }),
-        o(
-            "s4",
-            "Specialistsjuksköterskeprogrammet, distriktssköterska",
-        ),
+        o("s4", "Specialistsjuksköterskeprogrammet, distriktssköterska"),
         o("l1", "Ämnesdidaktik för lärare"),
         o("l2", "Lärarna och skolans värdegrund"),
         o("l3", "Lärarutbildning för yrkesverksamma"),
@@ -34,10 +31,7 @@ fn check(c: &Catalogue, cases: &[(&str, &[&str], &[&str])]) {
     for (query, found, not_found) in cases {
         let got = text_ids(c, query);
         for id in *found {
-            assert!(
-                got.iter().any(|g| g == id),
-                "{query:?} should find {id}; got {got:?}"
-            );
+            assert!(got.iter().any(|g| g == id), "{query:?} should find {id}; got {got:?}");
         }
         for id in *not_found {
             assert!(
@@ -78,10 +72,7 @@ fn a_ring_a_umlaut_o_umlaut_are_letters_of_their_own() {
     assert_eq!(text_ids(&c, "har"), ["h2"]);
     assert_eq!(text_ids(&c, "här"), ["h1"]);
     assert_eq!(text_ids(&c, "Här"), ["h1"]);
-    assert!(
-        text_ids(&c, "vard").is_empty(),
-        "4 letters: no fuzzy, and å is not a"
-    );
+    assert!(text_ids(&c, "vard").is_empty(), "4 letters: no fuzzy, and å is not a");
     assert_eq!(text_ids(&c, "vård"), ["s3", "v1"]);
     // A word of five letters or more without its dots is one substitution away: found, but
     // only as a fuzzy match, below every exact match.
@@ -115,19 +106,11 @@ fn typos_one_edit_from_five_letters() {
     );
     // Four letters or fewer: exact only.
     for q in ["vrd", "vord", "vårf", "hör", "lärr"] {
-        assert!(
-            text_ids(&c, q).is_empty(),
-            "{q:?} found {:?}",
-            text_ids(&c, q)
-        );
+        assert!(text_ids(&c, q).is_empty(), "{q:?} found {:?}", text_ids(&c, q));
     }
     // Two edits: not found.
     for q in ["sjukskotarska", "scoinom", "matmatk"] {
-        assert!(
-            text_ids(&c, q).is_empty(),
-            "{q:?} found {:?}",
-            text_ids(&c, q)
-        );
+        assert!(text_ids(&c, q).is_empty(), "{q:?} found {:?}", text_ids(&c, q));
     }
 }
 
@@ -174,9 +157,7 @@ fn fields_searched_and_title_weighted_highest() {
         }),
         with(o("lvl", "Kurs C"), |o| o.level = "avancerad nivå".into()),
         with(o("town", "Kurs D"), |o| o.sites = vec![town("2422")]),
-        with(o("meet", "Kurs E"), |o| {
-            o.meetings.place = Some(town("2506"))
-        }),
+        with(o("meet", "Kurs E"), |o| o.meetings.place = Some(town("2506"))),
     ]);
     assert_eq!(text_ids(&c, "geriatrik"), ["t1", "t2"]);
     assert_eq!(text_ids(&c, "vsjuk01"), ["code"]);
@@ -193,11 +174,7 @@ fn every_word_must_match_and_function_words_are_optional() {
     let c = catalogue();
     assert_eq!(text_ids(&c, "vård hemmet"), ["v1"]);
     assert_eq!(text_ids(&c, "vård i hemmet"), ["v1"]);
-    assert_eq!(
-        text_ids(&c, "vård och hemmet"),
-        ["v1"],
-        "\"och\" is optional here"
-    );
+    assert_eq!(text_ids(&c, "vård och hemmet"), ["v1"], "\"och\" is optional here");
     assert!(text_ids(&c, "vård statistik").is_empty());
     // A query of function words only needs them.
     let mut och = text_ids(&c, "och");

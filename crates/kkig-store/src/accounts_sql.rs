@@ -70,9 +70,7 @@ pub(crate) async fn insert_person(
             .fetch_optional(&mut **tx)
             .await?;
         if taken.is_some() {
-            return Err(StoreError::Conflict(format!(
-                "a person with e-mail {e} already exists"
-            )));
+            return Err(StoreError::Conflict(format!("a person with e-mail {e} already exists")));
         }
     }
     let id = new_id("p");
@@ -88,18 +86,9 @@ pub(crate) async fn insert_person(
     .bind(now)
     .execute(&mut **tx)
     .await?;
-    let after = json!({"name": name, "email": email, "kind": kind, "municipality": municipality.map(|m| m.to_string())});
-    audit_in(
-        tx,
-        actor,
-        "create",
-        "person",
-        &id,
-        Some(&id),
-        None,
-        Some(&after),
-    )
-    .await?;
+    let after =
+        json!({"name": name, "email": email, "kind": kind, "municipality": municipality.map(|m| m.to_string())});
+    audit_in(tx, actor, "create", "person", &id, Some(&id), None, Some(&after)).await?;
     Ok(id)
 }
 
@@ -114,7 +103,9 @@ async fn person_of_user(tx: &mut Transaction<'static, Any>, user_id: &str) -> Re
 
 /// The person of a user account that must exist.
 async fn existing_person_of_user(tx: &mut Transaction<'static, Any>, user_id: &str) -> Result<String, StoreError> {
-    person_of_user(tx, user_id).await?.ok_or_else(|| StoreError::Invalid(format!("no user {user_id}")))
+    person_of_user(tx, user_id)
+        .await?
+        .ok_or_else(|| StoreError::Invalid(format!("no user {user_id}")))
 }
 
 /// Spend every outstanding password link of a user (a new password was set, or the account
@@ -156,7 +147,8 @@ pub(crate) async fn set_password_in(
     Ok(())
 }
 
-const USER_SELECT: &str = "SELECT u.id, u.person_id, p.name, p.email, u.role, u.scope, u.password_hash, u.disabled, u.created_at
+const USER_SELECT: &str =
+    "SELECT u.id, u.person_id, p.name, p.email, u.role, u.scope, u.password_hash, u.disabled, u.created_at
      FROM users u JOIN persons p ON p.id = u.person_id";
 
 fn user_from(row: &AnyRow) -> Result<UserRecord, StoreError> {
@@ -165,9 +157,7 @@ fn user_from(row: &AnyRow) -> Result<UserRecord, StoreError> {
         id: row.try_get("id")?,
         person_id: row.try_get("person_id")?,
         name: row.try_get("name")?,
-        email: row
-            .try_get::<Option<String>, _>("email")?
-            .unwrap_or_default(),
+        email: row.try_get::<Option<String>, _>("email")?.unwrap_or_default(),
         role: Role::parse(&role).ok_or_else(|| corrupt("role", &role))?,
         scope: row.try_get("scope")?,
         password_hash: row.try_get("password_hash")?,
@@ -198,7 +188,9 @@ async fn attach_to_person(
     municipality: Option<Kommunkod>,
     actor: &Actor,
 ) -> Result<(), StoreError> {
-    let name = Some(new.name.trim()).filter(|n| !n.is_empty() && *n != p.name).unwrap_or(&p.name);
+    let name = Some(new.name.trim())
+        .filter(|n| !n.is_empty() && *n != p.name)
+        .unwrap_or(&p.name);
     let home = match p.ties.kind {
         PersonKind::Staff => municipality.map(|m| m.to_string()),
         PersonKind::Student | PersonKind::Supervisor => p.municipality.clone(),
@@ -215,15 +207,21 @@ async fn attach_to_person(
         .await?;
     let before = json!({"name": p.name, "municipality": p.municipality});
     let after = json!({"name": name, "municipality": home});
-    audit_in(tx, actor, "update", "person", &p.id, Some(&p.id), Some(&before), Some(&after)).await
+    audit_in(
+        tx,
+        actor,
+        "update",
+        "person",
+        &p.id,
+        Some(&p.id),
+        Some(&before),
+        Some(&after),
+    )
+    .await
 }
 
 impl SqlStore {
-    pub(crate) async fn users_where(
-        &self,
-        clause: &str,
-        arg: Option<&str>,
-    ) -> Result<Vec<UserRecord>, StoreError> {
+    pub(crate) async fn users_where(&self, clause: &str, arg: Option<&str>) -> Result<Vec<UserRecord>, StoreError> {
         let sql = format!("{USER_SELECT} {clause} ORDER BY p.email");
         let mut q = sqlx::query(&sql);
         if let Some(a) = arg {
@@ -233,11 +231,7 @@ impl SqlStore {
         rows.iter().map(user_from).collect()
     }
 
-    pub(crate) async fn create_user_impl(
-        &self,
-        new: &NewUser,
-        actor: &Actor,
-    ) -> Result<UserRecord, StoreError> {
+    pub(crate) async fn create_user_impl(&self, new: &NewUser, actor: &Actor) -> Result<UserRecord, StoreError> {
         let email = normalize_email(&new.email);
         if !email.contains('@') || email.len() < 3 || email.contains(char::is_whitespace) {
             return Err(StoreError::Invalid(format!(
@@ -354,13 +348,15 @@ impl SqlStore {
     ) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;
         let person = existing_person_of_user(&mut tx, user_id).await?;
-        sqlx::query("INSERT INTO password_resets (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
-            .bind(token_hash)
-            .bind(user_id)
-            .bind(now_unix())
-            .bind(expires_at)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(
+            "INSERT INTO password_resets (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(token_hash)
+        .bind(user_id)
+        .bind(now_unix())
+        .bind(expires_at)
+        .execute(&mut *tx)
+        .await?;
         audit_in(
             &mut tx,
             actor,
@@ -381,11 +377,13 @@ impl SqlStore {
         token_hash: &str,
         now: i64,
     ) -> Result<Option<UserRecord>, StoreError> {
-        let row = sqlx::query("SELECT user_id FROM password_resets WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2")
-            .bind(token_hash)
-            .bind(now)
-            .fetch_optional(&self.pool)
-            .await?;
+        let row = sqlx::query(
+            "SELECT user_id FROM password_resets WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2",
+        )
+        .bind(token_hash)
+        .bind(now)
+        .fetch_optional(&self.pool)
+        .await?;
         match row {
             Some(r) => Ok(self
                 .users_where("WHERE u.id = $1", Some(&r.try_get::<String, _>(0)?))
@@ -403,11 +401,13 @@ impl SqlStore {
         now: i64,
     ) -> Result<bool, StoreError> {
         let mut tx = self.begin_write().await?;
-        let row = sqlx::query("SELECT user_id FROM password_resets WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2")
-            .bind(token_hash)
-            .bind(now)
-            .fetch_optional(&mut *tx)
-            .await?;
+        let row = sqlx::query(
+            "SELECT user_id FROM password_resets WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2",
+        )
+        .bind(token_hash)
+        .bind(now)
+        .fetch_optional(&mut *tx)
+        .await?;
         let Some(row) = row else { return Ok(false) };
         let user_id: String = row.try_get(0)?;
         sqlx::query("UPDATE password_resets SET used_at = $1 WHERE token_hash = $2")
@@ -460,10 +460,7 @@ impl SqlStore {
         Ok(())
     }
 
-    pub(crate) async fn api_tokens_impl(
-        &self,
-        user_id: &str,
-    ) -> Result<Vec<TokenRecord>, StoreError> {
+    pub(crate) async fn api_tokens_impl(&self, user_id: &str) -> Result<Vec<TokenRecord>, StoreError> {
         let rows = sqlx::query("SELECT id, name, created_at, expires_at, revoked_at, last_used_at FROM api_tokens WHERE user_id = $1 ORDER BY created_at, id")
             .bind(user_id)
             .fetch_all(&self.pool)
@@ -476,11 +473,13 @@ impl SqlStore {
         token_hash: &str,
         now: i64,
     ) -> Result<Option<UserRecord>, StoreError> {
-        let row = sqlx::query("SELECT id, user_id FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL AND expires_at > $2")
-            .bind(token_hash)
-            .bind(now)
-            .fetch_optional(&self.pool)
-            .await?;
+        let row = sqlx::query(
+            "SELECT id, user_id FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL AND expires_at > $2",
+        )
+        .bind(token_hash)
+        .bind(now)
+        .fetch_optional(&self.pool)
+        .await?;
         let Some(row) = row else { return Ok(None) };
         let (token_id, user_id): (String, String) = (row.try_get(0)?, row.try_get(1)?);
         sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
@@ -503,12 +502,13 @@ impl SqlStore {
         actor: &Actor,
     ) -> Result<bool, StoreError> {
         let mut tx = self.begin_write().await?;
-        let done = sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND user_id = $3 AND revoked_at IS NULL")
-            .bind(now)
-            .bind(token_id)
-            .bind(user_id)
-            .execute(&mut *tx)
-            .await?;
+        let done =
+            sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND user_id = $3 AND revoked_at IS NULL")
+                .bind(now)
+                .bind(token_id)
+                .bind(user_id)
+                .execute(&mut *tx)
+                .await?;
         if done.rows_affected() == 0 {
             return Ok(false);
         }
@@ -528,11 +528,7 @@ impl SqlStore {
         Ok(true)
     }
 
-    pub(crate) async fn audit_since_impl(
-        &self,
-        since: i64,
-        limit: i64,
-    ) -> Result<Vec<AuditEntry>, StoreError> {
+    pub(crate) async fn audit_since_impl(&self, since: i64, limit: i64) -> Result<Vec<AuditEntry>, StoreError> {
         let rows = sqlx::query(
             "SELECT id, at, actor, action, entity, entity_id, person_id, before_json, after_json, redacted
              FROM audit_log WHERE at >= $1 ORDER BY id LIMIT $2",
@@ -559,11 +555,7 @@ impl SqlStore {
             .collect()
     }
 
-    pub(crate) async fn export_person_impl(
-        &self,
-        person_id: &str,
-        actor: &Actor,
-    ) -> Result<Option<Value>, StoreError> {
+    pub(crate) async fn export_person_impl(&self, person_id: &str, actor: &Actor) -> Result<Option<Value>, StoreError> {
         let Some(p) = sqlx::query(
             "SELECT id, name, email, phone, kind, municipality_code, last_period_end, created_at, updated_at FROM persons WHERE id = $1",
         )
@@ -584,9 +576,7 @@ impl SqlStore {
             "created_at": p.try_get::<i64, _>("created_at")?,
             "updated_at": p.try_get::<i64, _>("updated_at")?,
         });
-        let users = self
-            .users_where("WHERE u.person_id = $1", Some(person_id))
-            .await?;
+        let users = self.users_where("WHERE u.person_id = $1", Some(person_id)).await?;
         let mut accounts = Vec::new();
         for u in &users {
             let tokens = self.api_tokens_impl(&u.id).await?;
@@ -715,20 +705,15 @@ impl SqlStore {
     ) -> Result<(), StoreError> {
         if let Some(d) = date {
             time::Date::parse(d, time::macros::format_description!("[year]-[month]-[day]"))
-                .map_err(|e| {
-                    StoreError::Invalid(format!(
-                        "last_period_end {d:?} is not a date YYYY-MM-DD: {e}"
-                    ))
-                })?;
+                .map_err(|e| StoreError::Invalid(format!("last_period_end {d:?} is not a date YYYY-MM-DD: {e}")))?;
         }
         let mut tx = self.begin_write().await?;
-        let done =
-            sqlx::query("UPDATE persons SET last_period_end = $1, updated_at = $2 WHERE id = $3")
-                .bind(date)
-                .bind(now_unix())
-                .bind(person_id)
-                .execute(&mut *tx)
-                .await?;
+        let done = sqlx::query("UPDATE persons SET last_period_end = $1, updated_at = $2 WHERE id = $3")
+            .bind(date)
+            .bind(now_unix())
+            .bind(person_id)
+            .execute(&mut *tx)
+            .await?;
         if done.rows_affected() == 0 {
             return Err(StoreError::Invalid(format!("no person {person_id}")));
         }

@@ -25,7 +25,10 @@ use async_trait::async_trait;
 use kkig_core::allocation::product::ManualLock;
 use kkig_core::allocation::Rules;
 use kkig_core::geo::Position;
-use kkig_core::vfu::{Day, FieldError, HostingInterest, Placement, PlacementSite, PlacementStatus, StatusChange, Supervisor, VfuPeriod, VfuStudent};
+use kkig_core::vfu::{
+    Day, FieldError, HostingInterest, Placement, PlacementSite, PlacementStatus, StatusChange, Supervisor, VfuPeriod,
+    VfuStudent,
+};
 use kkig_core::Kommunkod;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -35,7 +38,6 @@ use crate::accounts_sql::{audit_in, new_id};
 use crate::sql::{corrupt, now_unix, SqlStore};
 use crate::vfu_sql::{placement_from, write_placement, PlacementFilter, StudentFilter, VfuStore};
 use crate::{Actor, Store, StoreError};
-
 
 /// A manual lock as stored: who locked it, when and why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -115,18 +117,41 @@ pub trait AllocationStore: Send + Sync {
     /// Lock a student of the period to a site (replacing a lock), with a reason (required);
     /// audited with the student's person id. `Fields` when the student is not on the period,
     /// the site does not exist or the reason is empty.
-    async fn set_allocation_lock(&self, period_id: &str, student_id: &str, site_id: &str, reason: &str, actor: &Actor) -> Result<AllocationLock, StoreError>;
+    async fn set_allocation_lock(
+        &self,
+        period_id: &str,
+        student_id: &str,
+        site_id: &str,
+        reason: &str,
+        actor: &Actor,
+    ) -> Result<AllocationLock, StoreError>;
     /// Remove a lock, with a reason (required; audited). False when there was none.
-    async fn delete_allocation_lock(&self, period_id: &str, student_id: &str, reason: &str, actor: &Actor) -> Result<bool, StoreError>;
+    async fn delete_allocation_lock(
+        &self,
+        period_id: &str,
+        student_id: &str,
+        reason: &str,
+        actor: &Actor,
+    ) -> Result<bool, StoreError>;
     /// The registry data of a period for the allocation; `None` when there is no such period.
     async fn allocation_data(&self, period_id: &str) -> Result<Option<AllocationData>, StoreError>;
     /// Publish `(student id, site id)` of a run for the period in one transaction (see the
     /// module documentation); `on` is the day of the status changes.
-    async fn publish_allocation(&self, period_id: &str, assignments: &[(String, String)], on: Day, actor: &Actor) -> Result<PublishReport, StoreError>;
+    async fn publish_allocation(
+        &self,
+        period_id: &str,
+        assignments: &[(String, String)],
+        on: Day,
+        actor: &Actor,
+    ) -> Result<PublishReport, StoreError>;
 }
 
 fn rules_errors(rules: &Rules) -> Result<(), StoreError> {
-    let inst = kkig_core::allocation::Instance { rules: rules.clone(), sites: vec![], students: vec![] };
+    let inst = kkig_core::allocation::Instance {
+        rules: rules.clone(),
+        sites: vec![],
+        students: vec![],
+    };
     match inst.validate() {
         Ok(_) => Ok(()),
         Err(kkig_core::allocation::InputError::Invalid { path, message }) => {
@@ -149,13 +174,23 @@ fn lock_from(row: &sqlx::any::AnyRow) -> Result<AllocationLock, StoreError> {
 }
 
 /// A student's locks (for the person's data export).
-pub(crate) async fn locks_of_student(conn: &mut sqlx::AnyConnection, student_id: &str) -> Result<Vec<AllocationLock>, StoreError> {
-    let rows = sqlx::query("SELECT * FROM allocation_locks WHERE student_id = $1 ORDER BY period_id").bind(student_id).fetch_all(&mut *conn).await?;
+pub(crate) async fn locks_of_student(
+    conn: &mut sqlx::AnyConnection,
+    student_id: &str,
+) -> Result<Vec<AllocationLock>, StoreError> {
+    let rows = sqlx::query("SELECT * FROM allocation_locks WHERE student_id = $1 ORDER BY period_id")
+        .bind(student_id)
+        .fetch_all(&mut *conn)
+        .await?;
     rows.iter().map(lock_from).collect()
 }
 
 /// The student's person id when the student is on the period.
-async fn student_on_period(tx: &mut sqlx::Transaction<'static, sqlx::Any>, period_id: &str, student_id: &str) -> Result<Option<String>, StoreError> {
+async fn student_on_period(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    period_id: &str,
+    student_id: &str,
+) -> Result<Option<String>, StoreError> {
     let row = sqlx::query("SELECT person_id FROM vfu_students WHERE id = $1 AND period_id = $2")
         .bind(student_id)
         .bind(period_id)
@@ -170,10 +205,16 @@ async fn student_on_period(tx: &mut sqlx::Transaction<'static, sqlx::Any>, perio
 fn reason_checked(reason: &str) -> Result<String, StoreError> {
     let r = reason.trim();
     if r.is_empty() {
-        return Err(StoreError::Fields(vec![FieldError::new("reason", "a reason is required")]));
+        return Err(StoreError::Fields(vec![FieldError::new(
+            "reason",
+            "a reason is required",
+        )]));
     }
     if r.chars().count() > 500 {
-        return Err(StoreError::Fields(vec![FieldError::new("reason", "at most 500 characters")]));
+        return Err(StoreError::Fields(vec![FieldError::new(
+            "reason",
+            "at most 500 characters",
+        )]));
     }
     Ok(r.to_string())
 }
@@ -181,7 +222,10 @@ fn reason_checked(reason: &str) -> Result<String, StoreError> {
 #[async_trait]
 impl AllocationStore for SqlStore {
     async fn allocation_rules(&self, university: &str) -> Result<Rules, StoreError> {
-        let row = sqlx::query("SELECT rules FROM allocation_rules WHERE university = $1").bind(university).fetch_optional(&self.pool).await?;
+        let row = sqlx::query("SELECT rules FROM allocation_rules WHERE university = $1")
+            .bind(university)
+            .fetch_optional(&self.pool)
+            .await?;
         match row {
             None => Ok(kkig_core::allocation::product::default_rules()),
             Some(r) => {
@@ -194,11 +238,20 @@ impl AllocationStore for SqlStore {
     async fn save_allocation_rules(&self, university: &str, rules: &Rules, actor: &Actor) -> Result<(), StoreError> {
         rules_errors(rules)?;
         let mut tx = self.begin_write().await?;
-        let known = sqlx::query("SELECT code FROM universities WHERE code = $1").bind(university).fetch_optional(&mut *tx).await?;
+        let known = sqlx::query("SELECT code FROM universities WHERE code = $1")
+            .bind(university)
+            .fetch_optional(&mut *tx)
+            .await?;
         if known.is_none() {
-            return Err(StoreError::Fields(vec![FieldError::new("university", format!("unknown university {university:?}"))]));
+            return Err(StoreError::Fields(vec![FieldError::new(
+                "university",
+                format!("unknown university {university:?}"),
+            )]));
         }
-        let before = sqlx::query("SELECT rules FROM allocation_rules WHERE university = $1").bind(university).fetch_optional(&mut *tx).await?;
+        let before = sqlx::query("SELECT rules FROM allocation_rules WHERE university = $1")
+            .bind(university)
+            .fetch_optional(&mut *tx)
+            .await?;
         let before: Option<serde_json::Value> = match before {
             Some(r) => serde_json::from_str(&r.try_get::<String, _>("rules")?).ok(),
             None => None,
@@ -213,25 +266,54 @@ impl AllocationStore for SqlStore {
         .bind(now_unix())
         .execute(&mut *tx)
         .await?;
-        audit_in(&mut tx, actor, "update", "allocation_rules", university, None, before.as_ref(), Some(&after)).await?;
+        audit_in(
+            &mut tx,
+            actor,
+            "update",
+            "allocation_rules",
+            university,
+            None,
+            before.as_ref(),
+            Some(&after),
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
 
     async fn allocation_locks(&self, period_id: &str) -> Result<Vec<AllocationLock>, StoreError> {
-        let rows = sqlx::query("SELECT * FROM allocation_locks WHERE period_id = $1 ORDER BY student_id").bind(period_id).fetch_all(&self.pool).await?;
+        let rows = sqlx::query("SELECT * FROM allocation_locks WHERE period_id = $1 ORDER BY student_id")
+            .bind(period_id)
+            .fetch_all(&self.pool)
+            .await?;
         rows.iter().map(lock_from).collect()
     }
 
-    async fn set_allocation_lock(&self, period_id: &str, student_id: &str, site_id: &str, reason: &str, actor: &Actor) -> Result<AllocationLock, StoreError> {
+    async fn set_allocation_lock(
+        &self,
+        period_id: &str,
+        student_id: &str,
+        site_id: &str,
+        reason: &str,
+        actor: &Actor,
+    ) -> Result<AllocationLock, StoreError> {
         let reason = reason_checked(reason)?;
         let mut tx = self.begin_write().await?;
         let Some(person) = student_on_period(&mut tx, period_id, student_id).await? else {
-            return Err(StoreError::Fields(vec![FieldError::new("student", format!("{student_id:?} is not a student on period {period_id:?}"))]));
+            return Err(StoreError::Fields(vec![FieldError::new(
+                "student",
+                format!("{student_id:?} is not a student on period {period_id:?}"),
+            )]));
         };
-        let site = sqlx::query("SELECT id FROM placement_sites WHERE id = $1").bind(site_id).fetch_optional(&mut *tx).await?;
+        let site = sqlx::query("SELECT id FROM placement_sites WHERE id = $1")
+            .bind(site_id)
+            .fetch_optional(&mut *tx)
+            .await?;
         if site.is_none() {
-            return Err(StoreError::Fields(vec![FieldError::new("site", format!("no placement site {site_id:?}"))]));
+            return Err(StoreError::Fields(vec![FieldError::new(
+                "site",
+                format!("no placement site {site_id:?}"),
+            )]));
         }
         let old = sqlx::query("SELECT * FROM allocation_locks WHERE period_id = $1 AND student_id = $2")
             .bind(period_id)
@@ -262,13 +344,30 @@ impl AllocationStore for SqlStore {
         .execute(&mut *tx)
         .await?;
         let before = old.map(|o| json!({"site_id": o.site_id, "reason": o.reason}));
-        let after = json!({"period_id": period_id, "student_id": student_id, "site_id": site_id, "reason": lock.reason});
-        audit_in(&mut tx, actor, "lock", "allocation_lock", &format!("{period_id}/{student_id}"), Some(&person), before.as_ref(), Some(&after)).await?;
+        let after =
+            json!({"period_id": period_id, "student_id": student_id, "site_id": site_id, "reason": lock.reason});
+        audit_in(
+            &mut tx,
+            actor,
+            "lock",
+            "allocation_lock",
+            &format!("{period_id}/{student_id}"),
+            Some(&person),
+            before.as_ref(),
+            Some(&after),
+        )
+        .await?;
         tx.commit().await?;
         Ok(lock)
     }
 
-    async fn delete_allocation_lock(&self, period_id: &str, student_id: &str, reason: &str, actor: &Actor) -> Result<bool, StoreError> {
+    async fn delete_allocation_lock(
+        &self,
+        period_id: &str,
+        student_id: &str,
+        reason: &str,
+        actor: &Actor,
+    ) -> Result<bool, StoreError> {
         let reason = reason_checked(reason)?;
         let mut tx = self.begin_write().await?;
         let old = sqlx::query("SELECT * FROM allocation_locks WHERE period_id = $1 AND student_id = $2")
@@ -280,49 +379,126 @@ impl AllocationStore for SqlStore {
             .transpose()?;
         let Some(old) = old else { return Ok(false) };
         let person = student_on_period(&mut tx, period_id, student_id).await?;
-        sqlx::query("DELETE FROM allocation_locks WHERE period_id = $1 AND student_id = $2").bind(period_id).bind(student_id).execute(&mut *tx).await?;
+        sqlx::query("DELETE FROM allocation_locks WHERE period_id = $1 AND student_id = $2")
+            .bind(period_id)
+            .bind(student_id)
+            .execute(&mut *tx)
+            .await?;
         let before = json!({"site_id": old.site_id, "reason": old.reason});
         let after = json!({"unlocked": true, "reason": reason});
-        audit_in(&mut tx, actor, "unlock", "allocation_lock", &format!("{period_id}/{student_id}"), person.as_deref(), Some(&before), Some(&after)).await?;
+        audit_in(
+            &mut tx,
+            actor,
+            "unlock",
+            "allocation_lock",
+            &format!("{period_id}/{student_id}"),
+            person.as_deref(),
+            Some(&before),
+            Some(&after),
+        )
+        .await?;
         tx.commit().await?;
         Ok(true)
     }
 
     async fn allocation_data(&self, period_id: &str) -> Result<Option<AllocationData>, StoreError> {
-        let Some(period) = self.vfu_period(period_id).await? else { return Ok(None) };
-        let students = self.vfu_students(&StudentFilter { period_id: Some(period_id.to_string()), ..Default::default() }).await?;
+        let Some(period) = self.vfu_period(period_id).await? else {
+            return Ok(None);
+        };
+        let students = self
+            .vfu_students(&StudentFilter {
+                period_id: Some(period_id.to_string()),
+                ..Default::default()
+            })
+            .await?;
         let sites = self.placement_sites(None).await?;
         let supervisors = self.supervisors(None).await?;
         let interests = self.hosting_interests(None, Some(period.term)).await?;
-        let placements = self.placements(&PlacementFilter { period_id: Some(period_id.to_string()), ..Default::default() }).await?;
-        let locks = self.allocation_locks(period_id).await?.into_iter().map(|l| ManualLock { student_id: l.student_id, site_id: l.site_id }).collect();
-        let seats = self.municipalities().await?.into_iter().map(|m| (m.code, m.position)).collect();
-        Ok(Some(AllocationData { period, students, sites, supervisors, interests, placements, locks, seats }))
+        let placements = self
+            .placements(&PlacementFilter {
+                period_id: Some(period_id.to_string()),
+                ..Default::default()
+            })
+            .await?;
+        let locks = self
+            .allocation_locks(period_id)
+            .await?
+            .into_iter()
+            .map(|l| ManualLock {
+                student_id: l.student_id,
+                site_id: l.site_id,
+            })
+            .collect();
+        let seats = self
+            .municipalities()
+            .await?
+            .into_iter()
+            .map(|m| (m.code, m.position))
+            .collect();
+        Ok(Some(AllocationData {
+            period,
+            students,
+            sites,
+            supervisors,
+            interests,
+            placements,
+            locks,
+            seats,
+        }))
     }
 
-    async fn publish_allocation(&self, period_id: &str, assignments: &[(String, String)], on: Day, actor: &Actor) -> Result<PublishReport, StoreError> {
+    async fn publish_allocation(
+        &self,
+        period_id: &str,
+        assignments: &[(String, String)],
+        on: Day,
+        actor: &Actor,
+    ) -> Result<PublishReport, StoreError> {
         let mut tx = self.begin_write().await?;
-        if sqlx::query("SELECT id FROM vfu_periods WHERE id = $1").bind(period_id).fetch_optional(&mut *tx).await?.is_none() {
-            return Err(StoreError::Fields(vec![FieldError::new("period", format!("no VFU period {period_id:?}"))]));
-        }
-        let students: Vec<(String, String)> = sqlx::query("SELECT id, person_id FROM vfu_students WHERE period_id = $1 ORDER BY id")
+        if sqlx::query("SELECT id FROM vfu_periods WHERE id = $1")
             .bind(period_id)
-            .fetch_all(&mut *tx)
+            .fetch_optional(&mut *tx)
             .await?
-            .iter()
-            .map(|r| Ok((r.try_get("id")?, r.try_get("person_id")?)))
-            .collect::<Result<_, StoreError>>()?;
+            .is_none()
+        {
+            return Err(StoreError::Fields(vec![FieldError::new(
+                "period",
+                format!("no VFU period {period_id:?}"),
+            )]));
+        }
+        let students: Vec<(String, String)> =
+            sqlx::query("SELECT id, person_id FROM vfu_students WHERE period_id = $1 ORDER BY id")
+                .bind(period_id)
+                .fetch_all(&mut *tx)
+                .await?
+                .iter()
+                .map(|r| Ok((r.try_get("id")?, r.try_get("person_id")?)))
+                .collect::<Result<_, StoreError>>()?;
         let on_period: HashMap<&str, &str> = students.iter().map(|(s, p)| (s.as_str(), p.as_str())).collect();
         let mut target: HashMap<&str, &str> = HashMap::new();
         for (k, (student, site)) in assignments.iter().enumerate() {
             if !on_period.contains_key(student.as_str()) {
-                return Err(StoreError::Fields(vec![FieldError::new(&format!("assignments[{k}].student"), format!("{student:?} is not a student on period {period_id:?}"))]));
+                return Err(StoreError::Fields(vec![FieldError::new(
+                    &format!("assignments[{k}].student"),
+                    format!("{student:?} is not a student on period {period_id:?}"),
+                )]));
             }
-            if sqlx::query("SELECT id FROM placement_sites WHERE id = $1").bind(site).fetch_optional(&mut *tx).await?.is_none() {
-                return Err(StoreError::Fields(vec![FieldError::new(&format!("assignments[{k}].site"), format!("no placement site {site:?}"))]));
+            if sqlx::query("SELECT id FROM placement_sites WHERE id = $1")
+                .bind(site)
+                .fetch_optional(&mut *tx)
+                .await?
+                .is_none()
+            {
+                return Err(StoreError::Fields(vec![FieldError::new(
+                    &format!("assignments[{k}].site"),
+                    format!("no placement site {site:?}"),
+                )]));
             }
             if target.insert(student.as_str(), site.as_str()).is_some() {
-                return Err(StoreError::Fields(vec![FieldError::new(&format!("assignments[{k}].student"), format!("{student:?} is assigned twice"))]));
+                return Err(StoreError::Fields(vec![FieldError::new(
+                    &format!("assignments[{k}].student"),
+                    format!("{student:?} is assigned twice"),
+                )]));
             }
         }
         let rows = sqlx::query(
@@ -338,11 +514,20 @@ impl AllocationStore for SqlStore {
         let step_day = |p: &Placement| p.history.last().map_or(on, |l| if l.on.0 > on.0 { l.on } else { on });
         for (student, person) in &students {
             let mine: Vec<&Placement> = placements.iter().filter(|p| &p.student_id == student).collect();
-            if mine.iter().any(|p| matches!(p.status, PlacementStatus::Confirmed | PlacementStatus::Started | PlacementStatus::Completed)) {
+            if mine.iter().any(|p| {
+                matches!(
+                    p.status,
+                    PlacementStatus::Confirmed | PlacementStatus::Started | PlacementStatus::Completed
+                )
+            }) {
                 report.firm += 1;
                 continue;
             }
-            let active = mine.iter().rev().find(|p| matches!(p.status, PlacementStatus::Requested | PlacementStatus::Offered)).copied();
+            let active = mine
+                .iter()
+                .rev()
+                .find(|p| matches!(p.status, PlacementStatus::Requested | PlacementStatus::Offered))
+                .copied();
             match (active, target.get(student.as_str())) {
                 (Some(p), Some(site)) if p.site_id == *site => report.unchanged += 1,
                 (Some(p), Some(site)) => {
@@ -350,7 +535,10 @@ impl AllocationStore for SqlStore {
                     new.site_id = site.to_string();
                     new.supervisor_id = None;
                     new.status = PlacementStatus::Offered;
-                    new.history.push(StatusChange { status: PlacementStatus::Offered, on: step_day(p) });
+                    new.history.push(StatusChange {
+                        status: PlacementStatus::Offered,
+                        on: step_day(p),
+                    });
                     sqlx::query("UPDATE vfu_placements SET site_id = $1, supervisor_id = NULL, status = $2, history = $3, updated_at = $4 WHERE id = $5")
                         .bind(&new.site_id)
                         .bind(new.status.as_str())
@@ -360,7 +548,17 @@ impl AllocationStore for SqlStore {
                         .execute(&mut *tx)
                         .await?;
                     let (b, a) = (serde_json::to_value(p).ok(), serde_json::to_value(&new).ok());
-                    audit_in(&mut tx, actor, "allocate", "placement", &new.id, Some(person), b.as_ref(), a.as_ref()).await?;
+                    audit_in(
+                        &mut tx,
+                        actor,
+                        "allocate",
+                        "placement",
+                        &new.id,
+                        Some(person),
+                        b.as_ref(),
+                        a.as_ref(),
+                    )
+                    .await?;
                     report.moved += 1;
                     changed_ids.push(new.id);
                 }
@@ -368,7 +566,10 @@ impl AllocationStore for SqlStore {
                     let mut new = p.clone();
                     new.status = PlacementStatus::Withdrawn;
                     new.waiting_for_better = false;
-                    new.history.push(StatusChange { status: PlacementStatus::Withdrawn, on: step_day(p) });
+                    new.history.push(StatusChange {
+                        status: PlacementStatus::Withdrawn,
+                        on: step_day(p),
+                    });
                     sqlx::query("UPDATE vfu_placements SET status = $1, history = $2, waiting_for_better = 0, updated_at = $3 WHERE id = $4")
                         .bind(new.status.as_str())
                         .bind(serde_json::to_string(&new.history).map_err(|e| corrupt("history", e))?)
@@ -377,7 +578,17 @@ impl AllocationStore for SqlStore {
                         .execute(&mut *tx)
                         .await?;
                     let (b, a) = (serde_json::to_value(p).ok(), serde_json::to_value(&new).ok());
-                    audit_in(&mut tx, actor, "allocate", "placement", &new.id, Some(person), b.as_ref(), a.as_ref()).await?;
+                    audit_in(
+                        &mut tx,
+                        actor,
+                        "allocate",
+                        "placement",
+                        &new.id,
+                        Some(person),
+                        b.as_ref(),
+                        a.as_ref(),
+                    )
+                    .await?;
                     report.withdrawn += 1;
                     changed_ids.push(new.id);
                 }
@@ -388,13 +599,26 @@ impl AllocationStore for SqlStore {
                         site_id: site.to_string(),
                         supervisor_id: None,
                         status: PlacementStatus::Offered,
-                        history: vec![StatusChange { status: PlacementStatus::Offered, on }],
+                        history: vec![StatusChange {
+                            status: PlacementStatus::Offered,
+                            on,
+                        }],
                         waiting_for_better: false,
                         note: String::new(),
                     };
                     write_placement(&mut tx, &p, false).await?;
                     let a = serde_json::to_value(&p).ok();
-                    audit_in(&mut tx, actor, "allocate", "placement", &p.id, Some(person), None, a.as_ref()).await?;
+                    audit_in(
+                        &mut tx,
+                        actor,
+                        "allocate",
+                        "placement",
+                        &p.id,
+                        Some(person),
+                        None,
+                        a.as_ref(),
+                    )
+                    .await?;
                     report.created += 1;
                     changed_ids.push(p.id);
                 }
@@ -416,7 +640,17 @@ impl AllocationStore for SqlStore {
             "firm": report.firm,
             "placements": changed_ids,
         });
-        audit_in(&mut tx, actor, "publish", "allocation", period_id, None, None, Some(&summary)).await?;
+        audit_in(
+            &mut tx,
+            actor,
+            "publish",
+            "allocation",
+            period_id,
+            None,
+            None,
+            Some(&summary),
+        )
+        .await?;
         tx.commit().await?;
         Ok(report)
     }

@@ -44,7 +44,10 @@ pub(crate) async fn upsert_offerings_in(
 ) -> Result<(ImportReport, Vec<String>), StoreError> {
     let mut seen = std::collections::HashSet::with_capacity(items.len());
     if let Some(o) = items.iter().find(|o| !seen.insert(o.id.as_str())) {
-        return Err(StoreError::Invalid(format!("offering {} appears twice in one import", o.id)));
+        return Err(StoreError::Invalid(format!(
+            "offering {} appears twice in one import",
+            o.id
+        )));
     }
     let mut report = ImportReport::default();
     let mut changed = Vec::new();
@@ -63,8 +66,12 @@ pub(crate) async fn upsert_offerings_in(
         for o in chunk {
             select = select.bind(&o.id);
         }
-        let existing: HashMap<String, String> =
-            select.fetch_all(&mut **tx).await?.iter().map(|r| (r.get(0), r.get(1))).collect();
+        let existing: HashMap<String, String> = select
+            .fetch_all(&mut **tx)
+            .await?
+            .iter()
+            .map(|r| (r.get(0), r.get(1)))
+            .collect();
         let mut rows: Vec<(&Offering, String)> = Vec::new();
         for o in chunk {
             let data = serde_json::to_string(o).map_err(|e| StoreError::Invalid(e.to_string()))?;
@@ -165,18 +172,16 @@ impl SqlStore {
         rows.iter()
             .map(|r| {
                 let data: String = r.try_get("data")?;
-                serde_json::from_str(&data)
-                    .map_err(|e| corrupt(&format!("offering {}", r.get::<String, _>("id")), e))
+                serde_json::from_str(&data).map_err(|e| corrupt(&format!("offering {}", r.get::<String, _>("id")), e))
             })
             .collect()
     }
 
     pub(crate) async fn catalogue_version_impl(&self) -> Result<i64, StoreError> {
-        let v: Option<String> =
-            sqlx::query("SELECT value FROM kkig_meta WHERE key = 'catalogue_version'")
-                .fetch_optional(&self.pool)
-                .await?
-                .map(|r| r.get(0));
+        let v: Option<String> = sqlx::query("SELECT value FROM kkig_meta WHERE key = 'catalogue_version'")
+            .fetch_optional(&self.pool)
+            .await?
+            .map(|r| r.get(0));
         Ok(v.and_then(|v| v.parse().ok()).unwrap_or(0))
     }
 
@@ -190,9 +195,7 @@ impl SqlStore {
             .fetch_one(&mut *tx)
             .await?
             .get(0);
-        sqlx::query("DELETE FROM travel_matrix")
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query("DELETE FROM travel_matrix").execute(&mut *tx).await?;
         for (a, b, m) in rows {
             sqlx::query(
                 "INSERT INTO travel_matrix (from_code, to_code, minutes) VALUES ($1, $2, $3)
@@ -220,14 +223,10 @@ impl SqlStore {
         Ok(rows.len())
     }
 
-    pub(crate) async fn travel_matrix_impl(
-        &self,
-    ) -> Result<Vec<(Kommunkod, Kommunkod, i64)>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT from_code, to_code, minutes FROM travel_matrix ORDER BY from_code, to_code",
-        )
-        .fetch_all(&self.pool)
-        .await?;
+    pub(crate) async fn travel_matrix_impl(&self) -> Result<Vec<(Kommunkod, Kommunkod, i64)>, StoreError> {
+        let rows = sqlx::query("SELECT from_code, to_code, minutes FROM travel_matrix ORDER BY from_code, to_code")
+            .fetch_all(&self.pool)
+            .await?;
         rows.iter()
             .map(|r| {
                 let a: String = r.try_get(0)?;

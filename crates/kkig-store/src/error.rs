@@ -31,5 +31,9 @@ fn join_fields(errors: &[kkig_core::vfu::FieldError]) -> String {
 }
 
 fn join_items(errors: &[(usize, kkig_core::vfu::FieldError)]) -> String {
-    errors.iter().map(|(i, e)| format!("item {}: {e}", i + 1)).collect::<Vec<_>>().join("; ")
+    errors
+        .iter()
+        .map(|(i, e)| format!("item {}: {e}", i + 1))
+        .collect::<Vec<_>>()
+        .join("; ")
 }

@@ -59,23 +59,39 @@ pub trait ForecastStore: Send + Sync {
     /// invalid → nothing written and `StoreError::Items`. Returns the number saved.
     async fn import_forecast_inputs(&self, inputs: &[ForecastInput], actor: &Actor) -> Result<usize, StoreError>;
     /// Population cells (both sexes) of one municipality or all.
-    async fn population_cells(&self, municipality: Option<Kommunkod>) -> Result<Vec<(Kommunkod, PopulationCell)>, StoreError>;
+    async fn population_cells(
+        &self,
+        municipality: Option<Kommunkod>,
+    ) -> Result<Vec<(Kommunkod, PopulationCell)>, StoreError>;
     /// Replace the population of every (municipality, year, observed/projection) in `cells`
     /// by `cells`, in one transaction (audited with the source). Returns the number of cells.
-    async fn import_population(&self, cells: &[(Kommunkod, PopulationCell)], source: &str, actor: &Actor) -> Result<usize, StoreError>;
+    async fn import_population(
+        &self,
+        cells: &[(Kommunkod, PopulationCell)],
+        source: &str,
+        actor: &Actor,
+    ) -> Result<usize, StoreError>;
     /// Insert or replace Kolada values, in one transaction (audited). Returns the number.
     async fn import_kolada(&self, rows: &[KoladaRow], source: &str, actor: &Actor) -> Result<usize, StoreError>;
     /// Kolada values of a municipality, by KPI, period and gender.
     async fn kolada_values(&self, municipality: Kommunkod) -> Result<Vec<KoladaValue>, StoreError>;
     /// VFU students placed in a municipality (by the site), per field and calendar year of the
     /// period's start, withdrawn placements left out: `(municipality, field, year, students)`.
-    async fn vfu_students_per_year(&self, municipality: Option<Kommunkod>) -> Result<Vec<(Kommunkod, VfuField, i32, u32)>, StoreError>;
+    async fn vfu_students_per_year(
+        &self,
+        municipality: Option<Kommunkod>,
+    ) -> Result<Vec<(Kommunkod, VfuField, i32, u32)>, StoreError>;
     /// Clusters by name.
     async fn forecast_clusters(&self) -> Result<Vec<ForecastCluster>, StoreError>;
     async fn forecast_cluster(&self, id: &str) -> Result<Option<ForecastCluster>, StoreError>;
     /// Create a cluster (validated: a name of 1…80 characters, 1 or more known municipalities;
     /// audited). Conflict when the name is taken.
-    async fn create_forecast_cluster(&self, name: &str, members: &[Kommunkod], actor: &Actor) -> Result<ForecastCluster, StoreError>;
+    async fn create_forecast_cluster(
+        &self,
+        name: &str,
+        members: &[Kommunkod],
+        actor: &Actor,
+    ) -> Result<ForecastCluster, StoreError>;
     /// False when there is no such cluster.
     async fn delete_forecast_cluster(&self, id: &str, actor: &Actor) -> Result<bool, StoreError>;
 }
@@ -145,7 +161,10 @@ async fn save_input_in(tx: &mut Tx, input: &ForecastInput, actor: &Actor) -> Res
         .await?
         .get(0);
     if known == 0 {
-        return Err(StoreError::Fields(vec![FieldError::new("municipality", format!("unknown municipality {}", input.municipality))]));
+        return Err(StoreError::Fields(vec![FieldError::new(
+            "municipality",
+            format!("unknown municipality {}", input.municipality),
+        )]));
     }
     let before = sqlx::query("SELECT * FROM forecast_inputs WHERE municipality_code = $1 AND ssyk = $2")
         .bind(input.municipality.to_string())
@@ -158,7 +177,17 @@ async fn save_input_in(tx: &mut Tx, input: &ForecastInput, actor: &Actor) -> Res
     write_input(tx, input, false).await?;
     let id = format!("{}/{}", input.municipality, input.ssyk);
     let action = if before.is_some() { "update" } else { "create" };
-    audit_in(tx, actor, action, "forecast_input", &id, None, before.as_ref().map(input_json).as_ref(), Some(&input_json(input))).await?;
+    audit_in(
+        tx,
+        actor,
+        action,
+        "forecast_input",
+        &id,
+        None,
+        before.as_ref().map(input_json).as_ref(),
+        Some(&input_json(input)),
+    )
+    .await?;
     Ok(())
 }
 
@@ -169,17 +198,33 @@ fn parse_age(s: &str) -> Result<AgeGroup, StoreError> {
 /// Insert population cells, many to a statement.
 async fn insert_cells(tx: &mut Tx, cells: &[(Kommunkod, PopulationCell)], demo: bool) -> Result<(), StoreError> {
     for chunk in cells.chunks(200) {
-        let mut sql = String::from("INSERT INTO forecast_population (municipality_code, year, age, projection, value, demo) VALUES ");
+        let mut sql = String::from(
+            "INSERT INTO forecast_population (municipality_code, year, age, projection, value, demo) VALUES ",
+        );
         for i in 0..chunk.len() {
             let b = i * 6;
             if i > 0 {
                 sql.push(',');
             }
-            sql.push_str(&format!("(${}, ${}, ${}, ${}, ${}, ${})", b + 1, b + 2, b + 3, b + 4, b + 5, b + 6));
+            sql.push_str(&format!(
+                "(${}, ${}, ${}, ${}, ${}, ${})",
+                b + 1,
+                b + 2,
+                b + 3,
+                b + 4,
+                b + 5,
+                b + 6
+            ));
         }
         let mut q = sqlx::query(&sql);
         for (m, c) in chunk {
-            q = q.bind(m.to_string()).bind(i64::from(c.year)).bind(c.age.to_string()).bind(i64::from(c.projection)).bind(NullableF64(c.value)).bind(i64::from(demo));
+            q = q
+                .bind(m.to_string())
+                .bind(i64::from(c.year))
+                .bind(c.age.to_string())
+                .bind(i64::from(c.projection))
+                .bind(NullableF64(c.value))
+                .bind(i64::from(demo));
         }
         q.execute(&mut **tx).await?;
     }
@@ -187,10 +232,12 @@ async fn insert_cells(tx: &mut Tx, cells: &[(Kommunkod, PopulationCell)], demo: 
 }
 
 async fn cluster_members(conn: &mut sqlx::AnyConnection, id: &str) -> Result<Vec<Kommunkod>, StoreError> {
-    let rows = sqlx::query("SELECT municipality_code FROM forecast_cluster_members WHERE cluster_id = $1 ORDER BY municipality_code")
-        .bind(id)
-        .fetch_all(&mut *conn)
-        .await?;
+    let rows = sqlx::query(
+        "SELECT municipality_code FROM forecast_cluster_members WHERE cluster_id = $1 ORDER BY municipality_code",
+    )
+    .bind(id)
+    .fetch_all(&mut *conn)
+    .await?;
     rows.iter()
         .map(|r| {
             let s: String = r.try_get(0)?;
@@ -208,10 +255,19 @@ pub(crate) async fn load_demo_forecast(tx: &mut Tx, demo: &ForecastDemo) -> Resu
     let participants: Vec<String> = demo.inputs.iter().map(|i| i.municipality.to_string()).collect();
     // Lappland (the province): Arjeplog, Arvidsjaur, Gällivare, Jokkmokk, Kiruna and the
     // Södra Lappland municipalities: Dorotea, Lycksele, Sorsele, Storuman, Vilhelmina, Åsele.
-    let lappland = ["2506", "2505", "2523", "2510", "2584", "2425", "2481", "2422", "2421", "2462", "2463"];
+    let lappland = [
+        "2506", "2505", "2523", "2510", "2584", "2425", "2481", "2422", "2421", "2462", "2463",
+    ];
     let sodra = ["2425", "2481", "2422", "2421", "2462", "2463"];
-    for (id, name, members) in [("lappland", "Lappland", &lappland[..]), ("sodra-lappland", "Södra Lappland", &sodra[..])] {
-        sqlx::query("INSERT INTO forecast_clusters (id, name, demo) VALUES ($1, $2, 1)").bind(id).bind(name).execute(&mut **tx).await?;
+    for (id, name, members) in [
+        ("lappland", "Lappland", &lappland[..]),
+        ("sodra-lappland", "Södra Lappland", &sodra[..]),
+    ] {
+        sqlx::query("INSERT INTO forecast_clusters (id, name, demo) VALUES ($1, $2, 1)")
+            .bind(id)
+            .bind(name)
+            .execute(&mut **tx)
+            .await?;
         for m in members.iter().filter(|m| participants.iter().any(|p| p == *m)) {
             sqlx::query("INSERT INTO forecast_cluster_members (cluster_id, municipality_code) VALUES ($1, $2) ON CONFLICT DO NOTHING")
                 .bind(id)
@@ -253,15 +309,20 @@ impl ForecastStore for SqlStore {
     }
 
     async fn import_forecast_inputs(&self, inputs: &[ForecastInput], actor: &Actor) -> Result<usize, StoreError> {
-        let items: Vec<(usize, FieldError)> =
-            inputs.iter().enumerate().flat_map(|(i, x)| x.validate().err().unwrap_or_default().into_iter().map(move |e| (i, e))).collect();
+        let items: Vec<(usize, FieldError)> = inputs
+            .iter()
+            .enumerate()
+            .flat_map(|(i, x)| x.validate().err().unwrap_or_default().into_iter().map(move |e| (i, e)))
+            .collect();
         if !items.is_empty() {
             return Err(StoreError::Items(items));
         }
         let mut tx = self.begin_write().await?;
         for (i, input) in inputs.iter().enumerate() {
             match save_input_in(&mut tx, input, actor).await {
-                Err(StoreError::Fields(errors)) => return Err(StoreError::Items(errors.into_iter().map(|e| (i, e)).collect())),
+                Err(StoreError::Fields(errors)) => {
+                    return Err(StoreError::Items(errors.into_iter().map(|e| (i, e)).collect()))
+                }
                 other => other?,
             }
         }
@@ -269,7 +330,10 @@ impl ForecastStore for SqlStore {
         Ok(inputs.len())
     }
 
-    async fn population_cells(&self, municipality: Option<Kommunkod>) -> Result<Vec<(Kommunkod, PopulationCell)>, StoreError> {
+    async fn population_cells(
+        &self,
+        municipality: Option<Kommunkod>,
+    ) -> Result<Vec<(Kommunkod, PopulationCell)>, StoreError> {
         let rows = sqlx::query(
             "SELECT municipality_code, year, age, projection, value FROM forecast_population
              WHERE (CAST($1 AS TEXT) IS NULL OR municipality_code = $1) ORDER BY municipality_code, projection, year",
@@ -294,25 +358,42 @@ impl ForecastStore for SqlStore {
             .collect()
     }
 
-    async fn import_population(&self, cells: &[(Kommunkod, PopulationCell)], source: &str, actor: &Actor) -> Result<usize, StoreError> {
+    async fn import_population(
+        &self,
+        cells: &[(Kommunkod, PopulationCell)],
+        source: &str,
+        actor: &Actor,
+    ) -> Result<usize, StoreError> {
         let mut tx = self.begin_write().await?;
         let mut keys: Vec<(Kommunkod, bool, i32)> = cells.iter().map(|(m, c)| (*m, c.projection, c.year)).collect();
         keys.sort();
         keys.dedup();
         for (m, projection, year) in &keys {
-            sqlx::query("DELETE FROM forecast_population WHERE municipality_code = $1 AND projection = $2 AND year = $3")
-                .bind(m.to_string())
-                .bind(i64::from(*projection))
-                .bind(i64::from(*year))
-                .execute(&mut *tx)
-                .await?;
+            sqlx::query(
+                "DELETE FROM forecast_population WHERE municipality_code = $1 AND projection = $2 AND year = $3",
+            )
+            .bind(m.to_string())
+            .bind(i64::from(*projection))
+            .bind(i64::from(*year))
+            .execute(&mut *tx)
+            .await?;
         }
         insert_cells(&mut tx, cells, false).await?;
         let municipalities: std::collections::BTreeSet<String> = keys.iter().map(|k| k.0.to_string()).collect();
         let years: std::collections::BTreeSet<i32> = keys.iter().map(|k| k.2).collect();
         let summary = json!({"source": source, "cells": cells.len(), "municipalities": municipalities, "years": years,
                              "projection": keys.iter().any(|k| k.1)});
-        audit_in(&mut tx, actor, "import", "population", source, None, None, Some(&summary)).await?;
+        audit_in(
+            &mut tx,
+            actor,
+            "import",
+            "population",
+            source,
+            None,
+            None,
+            Some(&summary),
+        )
+        .await?;
         tx.commit().await?;
         Ok(cells.len())
     }
@@ -338,7 +419,17 @@ impl ForecastStore for SqlStore {
             .await?;
         }
         let kpis: std::collections::BTreeSet<&str> = rows.iter().map(|r| r.kpi.as_str()).collect();
-        audit_in(&mut tx, actor, "import", "kolada", source, None, None, Some(&json!({"source": source, "values": rows.len(), "kpis": kpis}))).await?;
+        audit_in(
+            &mut tx,
+            actor,
+            "import",
+            "kolada",
+            source,
+            None,
+            None,
+            Some(&json!({"source": source, "values": rows.len(), "kpis": kpis})),
+        )
+        .await?;
         tx.commit().await?;
         Ok(rows.len())
     }
@@ -361,7 +452,10 @@ impl ForecastStore for SqlStore {
             .collect()
     }
 
-    async fn vfu_students_per_year(&self, municipality: Option<Kommunkod>) -> Result<Vec<(Kommunkod, VfuField, i32, u32)>, StoreError> {
+    async fn vfu_students_per_year(
+        &self,
+        municipality: Option<Kommunkod>,
+    ) -> Result<Vec<(Kommunkod, VfuField, i32, u32)>, StoreError> {
         let rows = sqlx::query(
             "SELECT ps.municipality_code, p.field, substr(p.start_date, 1, 4) AS y, COUNT(DISTINCT s.id) AS n
              FROM vfu_placements pl
@@ -392,12 +486,19 @@ impl ForecastStore for SqlStore {
 
     async fn forecast_clusters(&self) -> Result<Vec<ForecastCluster>, StoreError> {
         let mut conn = self.pool.acquire().await?;
-        let rows = sqlx::query("SELECT id, name, demo FROM forecast_clusters").fetch_all(&mut *conn).await?;
+        let rows = sqlx::query("SELECT id, name, demo FROM forecast_clusters")
+            .fetch_all(&mut *conn)
+            .await?;
         let mut out = Vec::new();
         for r in &rows {
             let id: String = r.try_get(0)?;
             let members = cluster_members(&mut conn, &id).await?;
-            out.push(ForecastCluster { id, name: r.try_get(1)?, members, demo: r.try_get::<i64, _>(2)? != 0 });
+            out.push(ForecastCluster {
+                id,
+                name: r.try_get(1)?,
+                members,
+                demo: r.try_get::<i64, _>(2)? != 0,
+            });
         }
         out.sort_by(|a, b| swedish_cmp(&a.name, &b.name));
         Ok(out)
@@ -405,14 +506,28 @@ impl ForecastStore for SqlStore {
 
     async fn forecast_cluster(&self, id: &str) -> Result<Option<ForecastCluster>, StoreError> {
         let mut conn = self.pool.acquire().await?;
-        let Some(r) = sqlx::query("SELECT id, name, demo FROM forecast_clusters WHERE id = $1").bind(id).fetch_optional(&mut *conn).await? else {
+        let Some(r) = sqlx::query("SELECT id, name, demo FROM forecast_clusters WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&mut *conn)
+            .await?
+        else {
             return Ok(None);
         };
         let members = cluster_members(&mut conn, id).await?;
-        Ok(Some(ForecastCluster { id: r.try_get(0)?, name: r.try_get(1)?, members, demo: r.try_get::<i64, _>(2)? != 0 }))
+        Ok(Some(ForecastCluster {
+            id: r.try_get(0)?,
+            name: r.try_get(1)?,
+            members,
+            demo: r.try_get::<i64, _>(2)? != 0,
+        }))
     }
 
-    async fn create_forecast_cluster(&self, name: &str, members: &[Kommunkod], actor: &Actor) -> Result<ForecastCluster, StoreError> {
+    async fn create_forecast_cluster(
+        &self,
+        name: &str,
+        members: &[Kommunkod],
+        actor: &Actor,
+    ) -> Result<ForecastCluster, StoreError> {
         let name = name.trim();
         let mut errors = Vec::new();
         if name.is_empty() || name.chars().count() > 80 {
@@ -426,7 +541,11 @@ impl ForecastStore for SqlStore {
         }
         let mut tx = self.begin_write().await?;
         for m in &members {
-            let known: i64 = sqlx::query("SELECT COUNT(*) FROM municipalities WHERE code = $1").bind(m.to_string()).fetch_one(&mut *tx).await?.get(0);
+            let known: i64 = sqlx::query("SELECT COUNT(*) FROM municipalities WHERE code = $1")
+                .bind(m.to_string())
+                .fetch_one(&mut *tx)
+                .await?
+                .get(0);
             if known == 0 {
                 errors.push(FieldError::new("members", format!("unknown municipality {m}")));
             }
@@ -434,12 +553,20 @@ impl ForecastStore for SqlStore {
         if !errors.is_empty() {
             return Err(StoreError::Fields(errors));
         }
-        let taken: i64 = sqlx::query("SELECT COUNT(*) FROM forecast_clusters WHERE name = $1").bind(name).fetch_one(&mut *tx).await?.get(0);
+        let taken: i64 = sqlx::query("SELECT COUNT(*) FROM forecast_clusters WHERE name = $1")
+            .bind(name)
+            .fetch_one(&mut *tx)
+            .await?
+            .get(0);
         if taken > 0 {
             return Err(StoreError::Conflict(format!("a cluster named {name} already exists")));
         }
         let id = new_id("cluster");
-        sqlx::query("INSERT INTO forecast_clusters (id, name, demo) VALUES ($1, $2, 0)").bind(&id).bind(name).execute(&mut *tx).await?;
+        sqlx::query("INSERT INTO forecast_clusters (id, name, demo) VALUES ($1, $2, 0)")
+            .bind(&id)
+            .bind(name)
+            .execute(&mut *tx)
+            .await?;
         for m in &members {
             sqlx::query("INSERT INTO forecast_cluster_members (cluster_id, municipality_code) VALUES ($1, $2)")
                 .bind(&id)
@@ -447,21 +574,55 @@ impl ForecastStore for SqlStore {
                 .execute(&mut *tx)
                 .await?;
         }
-        let cluster = ForecastCluster { id: id.clone(), name: name.to_string(), members, demo: false };
-        audit_in(&mut tx, actor, "create", "forecast_cluster", &id, None, None, Some(&serde_json::to_value(&cluster).unwrap_or(Value::Null))).await?;
+        let cluster = ForecastCluster {
+            id: id.clone(),
+            name: name.to_string(),
+            members,
+            demo: false,
+        };
+        audit_in(
+            &mut tx,
+            actor,
+            "create",
+            "forecast_cluster",
+            &id,
+            None,
+            None,
+            Some(&serde_json::to_value(&cluster).unwrap_or(Value::Null)),
+        )
+        .await?;
         tx.commit().await?;
         Ok(cluster)
     }
 
     async fn delete_forecast_cluster(&self, id: &str, actor: &Actor) -> Result<bool, StoreError> {
-        let Some(before) = self.forecast_cluster(id).await? else { return Ok(false) };
+        let Some(before) = self.forecast_cluster(id).await? else {
+            return Ok(false);
+        };
         let mut tx = self.begin_write().await?;
-        sqlx::query("DELETE FROM forecast_cluster_members WHERE cluster_id = $1").bind(id).execute(&mut *tx).await?;
-        let n = sqlx::query("DELETE FROM forecast_clusters WHERE id = $1").bind(id).execute(&mut *tx).await?.rows_affected();
+        sqlx::query("DELETE FROM forecast_cluster_members WHERE cluster_id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        let n = sqlx::query("DELETE FROM forecast_clusters WHERE id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
         if n == 0 {
             return Ok(false);
         }
-        audit_in(&mut tx, actor, "delete", "forecast_cluster", id, None, Some(&serde_json::to_value(&before).unwrap_or(Value::Null)), None).await?;
+        audit_in(
+            &mut tx,
+            actor,
+            "delete",
+            "forecast_cluster",
+            id,
+            None,
+            Some(&serde_json::to_value(&before).unwrap_or(Value::Null)),
+            None,
+        )
+        .await?;
         tx.commit().await?;
         Ok(true)
     }

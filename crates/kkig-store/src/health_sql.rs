@@ -58,9 +58,7 @@ impl SqlStore {
         let counts = REFERENCE_TABLES
             .map(|t| format!("(SELECT COUNT(*) FROM {t})"))
             .join(", ");
-        let row = sqlx::query(&format!("SELECT {counts}"))
-            .fetch_one(&self.pool)
-            .await?;
+        let row = sqlx::query(&format!("SELECT {counts}")).fetch_one(&self.pool).await?;
         let mut empty = Vec::new();
         for (i, table) in REFERENCE_TABLES.iter().enumerate() {
             if row.try_get::<i64, _>(i)? == 0 {

@@ -50,12 +50,22 @@ fn kommunkod(s: &str, col: &str) -> Result<Kommunkod, StoreError> {
 
 /// A person and their ties, leaving out `except`.
 pub(crate) async fn person(conn: &mut AnyConnection, id: &str, except: Except<'_>) -> Result<Person, StoreError> {
-    let row = sqlx::query("SELECT name, email, kind, municipality_code FROM persons WHERE id = $1").bind(id).fetch_one(&mut *conn).await?;
+    let row = sqlx::query("SELECT name, email, kind, municipality_code FROM persons WHERE id = $1")
+        .bind(id)
+        .fetch_one(&mut *conn)
+        .await?;
     let kind: String = row.try_get("kind")?;
     let mut ties = PersonTies::new(PersonKind::parse(&kind).ok_or_else(|| corrupt("kind", &kind))?);
-    for r in sqlx::query("SELECT role, scope FROM users WHERE person_id = $1").bind(id).fetch_all(&mut *conn).await? {
+    for r in sqlx::query("SELECT role, scope FROM users WHERE person_id = $1")
+        .bind(id)
+        .fetch_all(&mut *conn)
+        .await?
+    {
         let role: String = r.try_get(0)?;
-        ties.accounts.push(Account { role: Role::parse(&role).ok_or_else(|| corrupt("role", &role))?, scope: r.try_get(1)? });
+        ties.accounts.push(Account {
+            role: Role::parse(&role).ok_or_else(|| corrupt("role", &role))?,
+            scope: r.try_get(1)?,
+        });
     }
     let students = sqlx::query("SELECT s.id, v.university_code FROM vfu_students s JOIN vfu_periods v ON v.id = s.period_id WHERE s.person_id = $1")
         .bind(id)
@@ -66,17 +76,33 @@ pub(crate) async fn person(conn: &mut AnyConnection, id: &str, except: Except<'_
             ties.student_universities.push(r.try_get(1)?);
         }
     }
-    for r in sqlx::query("SELECT id, municipality_code FROM vfu_supervisors WHERE person_id = $1").bind(id).fetch_all(&mut *conn).await? {
+    for r in sqlx::query("SELECT id, municipality_code FROM vfu_supervisors WHERE person_id = $1")
+        .bind(id)
+        .fetch_all(&mut *conn)
+        .await?
+    {
         if !matches!(except, Except::Supervisor(x) if x == r.get::<String, _>(0)) {
-            ties.supervisor_municipalities.push(kommunkod(&r.try_get::<String, _>(1)?, "municipality_code")?);
+            ties.supervisor_municipalities
+                .push(kommunkod(&r.try_get::<String, _>(1)?, "municipality_code")?);
         }
     }
-    for r in sqlx::query("SELECT id, municipality_code FROM vfu_contacts WHERE person_id = $1").bind(id).fetch_all(&mut *conn).await? {
+    for r in sqlx::query("SELECT id, municipality_code FROM vfu_contacts WHERE person_id = $1")
+        .bind(id)
+        .fetch_all(&mut *conn)
+        .await?
+    {
         if !matches!(except, Except::Contact(x) if x == r.get::<String, _>(0)) {
-            ties.contact_municipalities.push(kommunkod(&r.try_get::<String, _>(1)?, "municipality_code")?);
+            ties.contact_municipalities
+                .push(kommunkod(&r.try_get::<String, _>(1)?, "municipality_code")?);
         }
     }
-    Ok(Person { id: id.to_string(), name: row.try_get("name")?, email: row.try_get("email")?, municipality: row.try_get("municipality_code")?, ties })
+    Ok(Person {
+        id: id.to_string(),
+        name: row.try_get("name")?,
+        email: row.try_get("email")?,
+        municipality: row.try_get("municipality_code")?,
+        ties,
+    })
 }
 
 fn unusable() -> StoreError {
@@ -85,8 +111,14 @@ fn unusable() -> StoreError {
 
 /// The person a new record kept in `record`'s scope takes by its e-mail: `None` when nobody has
 /// the e-mail; refused with [`FieldProblem::EmailUnusable`] when the rule does not allow it.
-pub(crate) async fn takeable_by_email(conn: &mut AnyConnection, email: &str, record: RecordScope<'_>) -> Result<Option<Person>, StoreError> {
-    let Some(id) = person_by_email(&mut *conn, email).await? else { return Ok(None) };
+pub(crate) async fn takeable_by_email(
+    conn: &mut AnyConnection,
+    email: &str,
+    record: RecordScope<'_>,
+) -> Result<Option<Person>, StoreError> {
+    let Some(id) = person_by_email(&mut *conn, email).await? else {
+        return Ok(None);
+    };
     let p = person(conn, &id, Except::Nothing).await?;
     if !may_take(&p.ties, record) {
         return Err(unusable());
@@ -133,13 +165,21 @@ pub(crate) async fn login_data_errors(
         return Ok(Vec::new());
     }
     let writer = match &actor.user_id {
-        Some(id) => sqlx::query("SELECT role, person_id FROM users WHERE id = $1").bind(id).fetch_optional(&mut *conn).await?,
+        Some(id) => {
+            sqlx::query("SELECT role, person_id FROM users WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&mut *conn)
+                .await?
+        }
         None => None,
     };
     let writer = match &writer {
         Some(r) => {
             let role: String = r.try_get(0)?;
-            Some((Role::parse(&role).ok_or_else(|| corrupt("role", &role))?, r.try_get::<String, _>(1)?))
+            Some((
+                Role::parse(&role).ok_or_else(|| corrupt("role", &role))?,
+                r.try_get::<String, _>(1)?,
+            ))
         }
         None => None,
     };
@@ -158,9 +198,17 @@ pub(crate) async fn login_data_errors(
 
 /// The university of a period (the scope of a student record on it).
 pub(crate) async fn period_university(conn: &mut AnyConnection, period_id: &str) -> Result<String, StoreError> {
-    let row = sqlx::query("SELECT university_code FROM vfu_periods WHERE id = $1").bind(period_id).fetch_optional(conn).await?;
+    let row = sqlx::query("SELECT university_code FROM vfu_periods WHERE id = $1")
+        .bind(period_id)
+        .fetch_optional(conn)
+        .await?;
     match row {
         Some(r) => Ok(r.try_get(0)?),
-        None => Err(StoreError::Fields(vec![FieldError::of("period_id", FieldProblem::NoPeriod { id: period_id.to_string() })])),
+        None => Err(StoreError::Fields(vec![FieldError::of(
+            "period_id",
+            FieldProblem::NoPeriod {
+                id: period_id.to_string(),
+            },
+        )])),
     }
 }

@@ -24,13 +24,11 @@ use async_trait::async_trait;
 use kkig_core::demo::DemoWorld;
 use kkig_core::vfu::{PlacementSite, SiteKind};
 use kkig_core::{
-    Kommunkod, LearningCentre, LearningCentreServices, Municipality, Occupation, ReferenceData,
-    University,
+    Kommunkod, LearningCentre, LearningCentreServices, Municipality, Occupation, ReferenceData, University,
 };
 
 pub use accounts::{
-    Actor, AuditEntry, NewUser, RetentionCandidate, SignInAttempt, SignInFailure, SignInStart,
-    TokenRecord, UserRecord,
+    Actor, AuditEntry, NewUser, RetentionCandidate, SignInAttempt, SignInFailure, SignInStart, TokenRecord, UserRecord,
 };
 pub use allocation_sql::{AllocationData, AllocationLock, AllocationStore, PublishReport};
 pub use catalogue_sql::ImportReport;
@@ -74,9 +72,14 @@ pub enum Readiness {
     /// The applied migrations are not exactly this binary's: `missing` are its versions not
     /// applied (or failed, or applied with other contents), `unknown` applied versions it does
     /// not know (a newer kkig migrated the database).
-    Migrations { missing: Vec<i64>, unknown: Vec<i64> },
+    Migrations {
+        missing: Vec<i64>,
+        unknown: Vec<i64>,
+    },
     /// Reference tables without rows (the reference data was never seeded).
-    ReferenceData { empty: Vec<&'static str> },
+    ReferenceData {
+        empty: Vec<&'static str>,
+    },
 }
 
 /// A stored web session: the serialized record and its expiry (unix seconds).
@@ -112,10 +115,7 @@ pub trait Store: VfuStore + ForecastStore + AllocationStore + Send + Sync + 'sta
     async fn learning_centres(&self) -> Result<Vec<LearningCentreEntry>, StoreError>;
     async fn occupations(&self) -> Result<Vec<Occupation>, StoreError>;
     /// Placement sites, of one municipality or all, by municipality and name.
-    async fn placement_sites(
-        &self,
-        municipality: Option<Kommunkod>,
-    ) -> Result<Vec<PlacementSite>, StoreError>;
+    async fn placement_sites(&self, municipality: Option<Kommunkod>) -> Result<Vec<PlacementSite>, StoreError>;
 
     /// Number of placement sites per municipality and kind (for overviews, without loading sites).
     async fn placement_site_counts(&self) -> Result<Vec<(Kommunkod, SiteKind, i64)>, StoreError>;
@@ -150,19 +150,9 @@ pub trait Store: VfuStore + ForecastStore + AllocationStore + Send + Sync + 'sta
     async fn user_by_email(&self, email: &str) -> Result<Option<UserRecord>, StoreError>;
     async fn user_by_id(&self, id: &str) -> Result<Option<UserRecord>, StoreError>;
     /// Disable or enable an account (audited); disabling ends its sessions. False if no such user.
-    async fn set_user_disabled(
-        &self,
-        user_id: &str,
-        disabled: bool,
-        actor: &Actor,
-    ) -> Result<bool, StoreError>;
+    async fn set_user_disabled(&self, user_id: &str, disabled: bool, actor: &Actor) -> Result<bool, StoreError>;
     /// Store a new password hash (audited, without the hash).
-    async fn set_password_hash(
-        &self,
-        user_id: &str,
-        hash: &str,
-        actor: &Actor,
-    ) -> Result<(), StoreError>;
+    async fn set_password_hash(&self, user_id: &str, hash: &str, actor: &Actor) -> Result<(), StoreError>;
 
     /// Record a one-time password link (only its hash), valid until `expires_at`.
     async fn create_password_reset(
@@ -173,19 +163,10 @@ pub trait Store: VfuStore + ForecastStore + AllocationStore + Send + Sync + 'sta
         actor: &Actor,
     ) -> Result<(), StoreError>;
     /// The user of an unused, unexpired password link.
-    async fn password_reset_user(
-        &self,
-        token_hash: &str,
-        now: i64,
-    ) -> Result<Option<UserRecord>, StoreError>;
+    async fn password_reset_user(&self, token_hash: &str, now: i64) -> Result<Option<UserRecord>, StoreError>;
     /// Use a password link: set the password and spend the link, in one transaction.
     /// False when the link is unknown, used or expired.
-    async fn use_password_reset(
-        &self,
-        token_hash: &str,
-        password_hash: &str,
-        now: i64,
-    ) -> Result<bool, StoreError>;
+    async fn use_password_reset(&self, token_hash: &str, password_hash: &str, now: i64) -> Result<bool, StoreError>;
 
     /// Decide a sign-in attempt for `account` (the e-mail as typed) from `address`, and when it
     /// may go on to the password check, record it as a failure — in one write transaction that
@@ -213,11 +194,7 @@ pub trait Store: VfuStore + ForecastStore + AllocationStore + Send + Sync + 'sta
     ) -> Result<(), StoreError>;
     async fn api_tokens(&self, user_id: &str) -> Result<Vec<TokenRecord>, StoreError>;
     /// The enabled user of an unrevoked, unexpired token; notes when it was used.
-    async fn user_for_token(
-        &self,
-        token_hash: &str,
-        now: i64,
-    ) -> Result<Option<UserRecord>, StoreError>;
+    async fn user_for_token(&self, token_hash: &str, now: i64) -> Result<Option<UserRecord>, StoreError>;
     /// Revoke one of the user's tokens (audited). False when the user has no such live token.
     async fn revoke_api_token(
         &self,
@@ -241,33 +218,16 @@ pub trait Store: VfuStore + ForecastStore + AllocationStore + Send + Sync + 'sta
         person_id: Option<&str>,
     ) -> Result<(), StoreError>;
     /// The person's municipality (for scope checks), if the person exists.
-    async fn person_municipality(
-        &self,
-        person_id: &str,
-    ) -> Result<Option<Option<kkig_core::Kommunkod>>, StoreError>;
+    async fn person_municipality(&self, person_id: &str) -> Result<Option<Option<kkig_core::Kommunkod>>, StoreError>;
     /// Everything held on a person, as JSON (no secrets: hashes are left out); None if unknown.
-    async fn export_person(
-        &self,
-        person_id: &str,
-        actor: &Actor,
-    ) -> Result<Option<serde_json::Value>, StoreError>;
+    async fn export_person(&self, person_id: &str, actor: &Actor) -> Result<Option<serde_json::Value>, StoreError>;
     /// Erase a person everywhere in one transaction, keeping an anonymous count (audited).
     /// False if no such person.
-    async fn erase_person(
-        &self,
-        person_id: &str,
-        reason: &str,
-        actor: &Actor,
-    ) -> Result<bool, StoreError>;
+    async fn erase_person(&self, person_id: &str, reason: &str, actor: &Actor) -> Result<bool, StoreError>;
     /// Students with the end of their last VFU period.
     async fn retention_candidates(&self) -> Result<Vec<RetentionCandidate>, StoreError>;
     /// Set the end of a student's last VFU period (the VFU registry keeps it up to date).
-    async fn set_last_period_end(
-        &self,
-        person_id: &str,
-        date: Option<&str>,
-        actor: &Actor,
-    ) -> Result<(), StoreError>;
+    async fn set_last_period_end(&self, person_id: &str, date: Option<&str>, actor: &Actor) -> Result<(), StoreError>;
     /// Create a student or supervisor person without an account (audited).
     async fn create_person(
         &self,

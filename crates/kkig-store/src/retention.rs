@@ -7,11 +7,7 @@ use time::Date;
 use crate::{Actor, RetentionCandidate, Store, StoreError};
 
 /// The students whose data is due for erasure on `today`.
-pub async fn due(
-    store: &dyn Store,
-    months: u32,
-    today: Date,
-) -> Result<Vec<RetentionCandidate>, StoreError> {
+pub async fn due(store: &dyn Store, months: u32, today: Date) -> Result<Vec<RetentionCandidate>, StoreError> {
     let format = time::macros::format_description!("[year]-[month]-[day]");
     let mut out = Vec::new();
     for c in store.retention_candidates().await? {
@@ -30,17 +26,11 @@ pub async fn due(
 
 /// Erase everyone due on `today` (each in its own transaction, audited as `system:retention`).
 /// Returns the erased persons.
-pub async fn apply(
-    store: &dyn Store,
-    months: u32,
-    today: Date,
-) -> Result<Vec<RetentionCandidate>, StoreError> {
+pub async fn apply(store: &dyn Store, months: u32, today: Date) -> Result<Vec<RetentionCandidate>, StoreError> {
     let due = due(store, months, today).await?;
     let actor = Actor::system("retention");
     for c in &due {
-        store
-            .erase_person(&c.person_id, "retention", &actor)
-            .await?;
+        store.erase_person(&c.person_id, "retention", &actor).await?;
     }
     Ok(due)
 }

@@ -9,8 +9,8 @@
 //! the `Any` driver, and because its key is the account name itself (no hash collisions).
 
 use kkig_core::privacy::{
-    sign_in_gate, RecentFailures, SignInGate, MAX_FAILURES_PER_ACCOUNT,
-    MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS, MAX_FAILURES_PER_ADDRESS, THROTTLE_WINDOW_SECS,
+    sign_in_gate, RecentFailures, SignInGate, MAX_FAILURES_PER_ACCOUNT, MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS,
+    MAX_FAILURES_PER_ADDRESS, THROTTLE_WINDOW_SECS,
 };
 use sqlx::{Any, Row, Transaction};
 
@@ -28,9 +28,7 @@ async fn newest(
     limit: usize,
 ) -> Result<Vec<i64>, StoreError> {
     let n = args.len() + 1;
-    let sql = format!(
-        "SELECT at FROM sign_in_failures WHERE {clause} AND at >= ${n} ORDER BY at DESC LIMIT {limit}"
-    );
+    let sql = format!("SELECT at FROM sign_in_failures WHERE {clause} AND at >= ${n} ORDER BY at DESC LIMIT {limit}");
     let mut q = sqlx::query(&sql);
     for a in args {
         q = q.bind(*a);
@@ -65,22 +63,8 @@ impl SqlStore {
             MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS,
         )
         .await?;
-        let all = newest(
-            &mut tx,
-            "account = $1",
-            &[account],
-            since,
-            MAX_FAILURES_PER_ACCOUNT,
-        )
-        .await?;
-        let from_address = newest(
-            &mut tx,
-            "address = $1",
-            &[address],
-            since,
-            MAX_FAILURES_PER_ADDRESS,
-        )
-        .await?;
+        let all = newest(&mut tx, "account = $1", &[account], since, MAX_FAILURES_PER_ACCOUNT).await?;
+        let from_address = newest(&mut tx, "address = $1", &[address], since, MAX_FAILURES_PER_ADDRESS).await?;
         let failures = RecentFailures {
             account_and_address: &pair,
             account: &all,
@@ -91,15 +75,13 @@ impl SqlStore {
             SignInGate::Refuse { retry_after } => SignInStart::Refused { retry_after },
             SignInGate::Check { address_limited } => {
                 let id = new_id("f");
-                sqlx::query(
-                    "INSERT INTO sign_in_failures (id, account, address, at) VALUES ($1, $2, $3, $4)",
-                )
-                .bind(&id)
-                .bind(account)
-                .bind(address)
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
+                sqlx::query("INSERT INTO sign_in_failures (id, account, address, at) VALUES ($1, $2, $3, $4)")
+                    .bind(&id)
+                    .bind(account)
+                    .bind(address)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
                 SignInStart::Check(SignInAttempt {
                     id,
                     account: account.to_string(),
@@ -112,20 +94,15 @@ impl SqlStore {
         Ok(start)
     }
 
-    pub(crate) async fn sign_in_succeeded_impl(
-        &self,
-        attempt: &SignInAttempt,
-    ) -> Result<(), StoreError> {
+    pub(crate) async fn sign_in_succeeded_impl(&self, attempt: &SignInAttempt) -> Result<(), StoreError> {
         // The attempt itself and this account's earlier failures from this address (the
         // user's own typing mistakes); failures from elsewhere keep counting towards the cap.
-        sqlx::query(
-            "DELETE FROM sign_in_failures WHERE id = $1 OR (account = $2 AND address = $3)",
-        )
-        .bind(&attempt.id)
-        .bind(&attempt.account)
-        .bind(&attempt.address)
-        .execute(&self.pool)
-        .await?;
+        sqlx::query("DELETE FROM sign_in_failures WHERE id = $1 OR (account = $2 AND address = $3)")
+            .bind(&attempt.id)
+            .bind(&attempt.account)
+            .bind(&attempt.address)
+            .execute(&self.pool)
+            .await?;
         Ok(())
     }
 

@@ -8,8 +8,8 @@ use kkig_core::demo::DemoWorld;
 use kkig_core::text::swedish_cmp;
 use kkig_core::vfu::{PlacementSite, SiteKind};
 use kkig_core::{
-    Campus, Kommunkod, LearningCentre, LearningCentreServices, Municipality, MunicipalityRole,
-    Occupation, OccupationArea, Position, ReferenceData, Ssyk, University,
+    Campus, Kommunkod, LearningCentre, LearningCentreServices, Municipality, MunicipalityRole, Occupation,
+    OccupationArea, Position, ReferenceData, Ssyk, University,
 };
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::migrate::Migrator;
@@ -19,8 +19,8 @@ use crate::accounts_sql::{audit_in, insert_person, normalize_email, set_password
 use crate::error::StoreError;
 use crate::url::{normalize_database_url, Backend};
 use crate::{
-    Actor, AuditEntry, DemoOutcome, DemoStatus, LearningCentreEntry, NewUser, RetentionCandidate,
-    SessionRow, SignInAttempt, SignInFailure, SignInStart, Store, TokenRecord, UserRecord,
+    Actor, AuditEntry, DemoOutcome, DemoStatus, LearningCentreEntry, NewUser, RetentionCandidate, SessionRow,
+    SignInAttempt, SignInFailure, SignInStart, Store, TokenRecord, UserRecord,
 };
 
 pub(crate) static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -39,12 +39,7 @@ fn redact(url: &str) -> String {
         (Some(scheme_end), Some(at)) if at > scheme_end => {
             let userinfo = &url[scheme_end + 3..at];
             match userinfo.find(':') {
-                Some(colon) => format!(
-                    "{}{}:***{}",
-                    &url[..scheme_end + 3],
-                    &userinfo[..colon],
-                    &url[at..]
-                ),
+                Some(colon) => format!("{}{}:***{}", &url[..scheme_end + 3], &userinfo[..colon], &url[at..]),
                 None => url.to_string(),
             }
         }
@@ -122,13 +117,10 @@ impl SqlStore {
             Backend::Sqlite => &SQLITE_MIGRATIONS,
             Backend::Postgres => &POSTGRES_MIGRATIONS,
         };
-        migrator
-            .run(&self.pool)
-            .await
-            .map_err(|source| StoreError::Migrate {
-                url: String::new(),
-                source,
-            })
+        migrator.run(&self.pool).await.map_err(|source| StoreError::Migrate {
+            url: String::new(),
+            source,
+        })
     }
 
     /// The pool, for the store's own tests (e.g. integrity checks).
@@ -146,9 +138,7 @@ impl SqlStore {
     /// the new version when the transaction commits, together with the data (a rolled-back
     /// transaction bumps nothing). On PostgreSQL the bump's row lock orders write transactions
     /// one after another, as `BEGIN IMMEDIATE` does on SQLite; kkig's writes are short.
-    pub(crate) async fn begin_write(
-        &self,
-    ) -> Result<sqlx::Transaction<'static, sqlx::Any>, StoreError> {
+    pub(crate) async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, StoreError> {
         let mut tx = self.begin_write_unversioned().await?;
         sqlx::query(
             "INSERT INTO kkig_meta (key, value) VALUES ('data_version', '1')
@@ -161,9 +151,7 @@ impl SqlStore {
 
     /// A write transaction that changes nothing any page computes from (sign-in bookkeeping):
     /// it leaves the data version alone.
-    pub(crate) async fn begin_write_unversioned(
-        &self,
-    ) -> Result<sqlx::Transaction<'static, sqlx::Any>, StoreError> {
+    pub(crate) async fn begin_write_unversioned(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, StoreError> {
         Ok(match self.backend {
             Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
             Backend::Postgres => self.pool.begin().await?,
@@ -200,7 +188,10 @@ impl sqlx::Type<sqlx::Any> for NullableF64 {
 }
 
 impl<'q> sqlx::Encode<'q, sqlx::Any> for NullableF64 {
-    fn encode_by_ref(&self, buf: &mut <sqlx::Any as sqlx::Database>::ArgumentBuffer<'q>) -> Result<sqlx::encode::IsNull, sqlx::error::BoxDynError> {
+    fn encode_by_ref(
+        &self,
+        buf: &mut <sqlx::Any as sqlx::Database>::ArgumentBuffer<'q>,
+    ) -> Result<sqlx::encode::IsNull, sqlx::error::BoxDynError> {
         match self.0 {
             Some(v) => <f64 as sqlx::Encode<'q, sqlx::Any>>::encode_by_ref(&v, buf),
             None => <Option<f32> as sqlx::Encode<'q, sqlx::Any>>::encode_by_ref(&None, buf),
@@ -329,15 +320,10 @@ impl Store for SqlStore {
     }
 
     async fn municipalities(&self) -> Result<Vec<Municipality>, StoreError> {
-        let rows = sqlx::query(&format!(
-            "SELECT {MUNICIPALITY_COLUMNS} FROM municipalities"
-        ))
-        .fetch_all(&self.pool)
-        .await?;
-        let mut out = rows
-            .iter()
-            .map(municipality_from)
-            .collect::<Result<Vec<_>, _>>()?;
+        let rows = sqlx::query(&format!("SELECT {MUNICIPALITY_COLUMNS} FROM municipalities"))
+            .fetch_all(&self.pool)
+            .await?;
+        let mut out = rows.iter().map(municipality_from).collect::<Result<Vec<_>, _>>()?;
         out.sort_by(|a, b| {
             (a.role != MunicipalityRole::Participant)
                 .cmp(&(b.role != MunicipalityRole::Participant))
@@ -376,21 +362,13 @@ impl Store for SqlStore {
             if let Some(town) = row.try_get::<Option<String>, _>("town")? {
                 let m = kommunkod(row, "municipality_code")?;
                 if let Some(u) = out.last_mut() {
-                    u.campuses.push(Campus {
-                        town,
-                        municipality: m,
-                    });
+                    u.campuses.push(Campus { town, municipality: m });
                 }
             }
         }
         // LTU, UmU, MIUN: the order of the reference file is the order people know them in.
         let order = ["LTU", "UmU", "MIUN"];
-        out.sort_by_key(|u| {
-            order
-                .iter()
-                .position(|o| *o == u.code)
-                .unwrap_or(order.len())
-        });
+        out.sort_by_key(|u| order.iter().position(|o| *o == u.code).unwrap_or(order.len()));
         Ok(out)
     }
 
@@ -450,10 +428,7 @@ impl Store for SqlStore {
             .collect()
     }
 
-    async fn placement_sites(
-        &self,
-        municipality: Option<Kommunkod>,
-    ) -> Result<Vec<PlacementSite>, StoreError> {
+    async fn placement_sites(&self, municipality: Option<Kommunkod>) -> Result<Vec<PlacementSite>, StoreError> {
         let base = "SELECT id, municipality_code, name, kind, address, lat, lon, fields FROM placement_sites";
         let rows = match municipality {
             Some(code) => {
@@ -504,10 +479,7 @@ impl Store for SqlStore {
     }
 
     async fn demo_status(&self) -> Result<Option<DemoStatus>, StoreError> {
-        let (Some(seed), Some(at)) = (
-            self.meta("demo_seed").await?,
-            self.meta("demo_loaded_at").await?,
-        ) else {
+        let (Some(seed), Some(at)) = (self.meta("demo_seed").await?, self.meta("demo_loaded_at").await?) else {
             return Ok(None);
         };
         Ok(Some(DemoStatus {
@@ -519,11 +491,10 @@ impl Store for SqlStore {
     async fn load_demo(&self, world: &DemoWorld) -> Result<DemoOutcome, StoreError> {
         let mut tx = self.begin_write().await?;
         // Inside the transaction, so two processes loading at once cannot both decide "empty".
-        let seed: Option<String> =
-            sqlx::query("SELECT value FROM kkig_meta WHERE key = 'demo_seed'")
-                .fetch_optional(&mut *tx)
-                .await?
-                .map(|r| r.get(0));
+        let seed: Option<String> = sqlx::query("SELECT value FROM kkig_meta WHERE key = 'demo_seed'")
+            .fetch_optional(&mut *tx)
+            .await?
+            .map(|r| r.get(0));
         if let Some(seed) = seed {
             tx.rollback().await?;
             let status = self
@@ -542,11 +513,10 @@ impl Store for SqlStore {
             .fetch_one(&mut *tx)
             .await?
             .get(0);
-        let real_services: i64 =
-            sqlx::query("SELECT COUNT(*) FROM learning_centre_services WHERE demo = 0")
-                .fetch_one(&mut *tx)
-                .await?
-                .get(0);
+        let real_services: i64 = sqlx::query("SELECT COUNT(*) FROM learning_centre_services WHERE demo = 0")
+            .fetch_one(&mut *tx)
+            .await?
+            .get(0);
         let real_offerings: i64 = sqlx::query("SELECT COUNT(*) FROM offerings WHERE demo = 0")
             .fetch_one(&mut *tx)
             .await?
@@ -625,13 +595,11 @@ impl Store for SqlStore {
     }
 
     async fn session_load(&self, id: &str) -> Result<Option<SessionRow>, StoreError> {
-        let row = sqlx::query(
-            "SELECT data, expiry_unix, user_id FROM sessions WHERE id = $1 AND expiry_unix > $2",
-        )
-        .bind(id)
-        .bind(now_unix())
-        .fetch_optional(&self.pool)
-        .await?;
+        let row = sqlx::query("SELECT data, expiry_unix, user_id FROM sessions WHERE id = $1 AND expiry_unix > $2")
+            .bind(id)
+            .bind(now_unix())
+            .fetch_optional(&self.pool)
+            .await?;
         row.map(|r| {
             Ok(SessionRow {
                 data: r.try_get("data")?,
@@ -650,8 +618,8 @@ impl Store for SqlStore {
         .bind(&row.data)
         .bind(row.expiry_unix)
         .bind(&row.user_id)
-            .execute(&self.pool)
-            .await?;
+        .execute(&self.pool)
+        .await?;
         Ok(done.rows_affected() == 1)
     }
 
@@ -708,20 +676,10 @@ impl Store for SqlStore {
     async fn user_by_id(&self, id: &str) -> Result<Option<UserRecord>, StoreError> {
         Ok(self.users_where("WHERE u.id = $1", Some(id)).await?.pop())
     }
-    async fn set_user_disabled(
-        &self,
-        user_id: &str,
-        disabled: bool,
-        actor: &Actor,
-    ) -> Result<bool, StoreError> {
+    async fn set_user_disabled(&self, user_id: &str, disabled: bool, actor: &Actor) -> Result<bool, StoreError> {
         self.set_user_disabled_impl(user_id, disabled, actor).await
     }
-    async fn set_password_hash(
-        &self,
-        user_id: &str,
-        hash: &str,
-        actor: &Actor,
-    ) -> Result<(), StoreError> {
+    async fn set_password_hash(&self, user_id: &str, hash: &str, actor: &Actor) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;
         set_password_in(&mut tx, user_id, hash, actor).await?;
         tx.commit().await?;
@@ -737,21 +695,11 @@ impl Store for SqlStore {
         self.create_password_reset_impl(user_id, token_hash, expires_at, actor)
             .await
     }
-    async fn password_reset_user(
-        &self,
-        token_hash: &str,
-        now: i64,
-    ) -> Result<Option<UserRecord>, StoreError> {
+    async fn password_reset_user(&self, token_hash: &str, now: i64) -> Result<Option<UserRecord>, StoreError> {
         self.password_reset_user_impl(token_hash, now).await
     }
-    async fn use_password_reset(
-        &self,
-        token_hash: &str,
-        password_hash: &str,
-        now: i64,
-    ) -> Result<bool, StoreError> {
-        self.use_password_reset_impl(token_hash, password_hash, now)
-            .await
+    async fn use_password_reset(&self, token_hash: &str, password_hash: &str, now: i64) -> Result<bool, StoreError> {
+        self.use_password_reset_impl(token_hash, password_hash, now).await
     }
     async fn begin_sign_in(&self, account: &str, address: &str, now: i64) -> Result<SignInStart, StoreError> {
         self.begin_sign_in_impl(account, address, now).await
@@ -780,11 +728,7 @@ impl Store for SqlStore {
     async fn api_tokens(&self, user_id: &str) -> Result<Vec<TokenRecord>, StoreError> {
         self.api_tokens_impl(user_id).await
     }
-    async fn user_for_token(
-        &self,
-        token_hash: &str,
-        now: i64,
-    ) -> Result<Option<UserRecord>, StoreError> {
+    async fn user_for_token(&self, token_hash: &str, now: i64) -> Result<Option<UserRecord>, StoreError> {
         self.user_for_token_impl(token_hash, now).await
     }
     async fn revoke_api_token(
@@ -794,8 +738,7 @@ impl Store for SqlStore {
         now: i64,
         actor: &Actor,
     ) -> Result<bool, StoreError> {
-        self.revoke_api_token_impl(user_id, token_id, now, actor)
-            .await
+        self.revoke_api_token_impl(user_id, token_id, now, actor).await
     }
     async fn audit_since(&self, since: i64, limit: i64) -> Result<Vec<AuditEntry>, StoreError> {
         self.audit_since_impl(since, limit).await
@@ -809,17 +752,11 @@ impl Store for SqlStore {
         person_id: Option<&str>,
     ) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;
-        audit_in(
-            &mut tx, actor, action, entity, entity_id, person_id, None, None,
-        )
-        .await?;
+        audit_in(&mut tx, actor, action, entity, entity_id, person_id, None, None).await?;
         tx.commit().await?;
         Ok(())
     }
-    async fn person_municipality(
-        &self,
-        person_id: &str,
-    ) -> Result<Option<Option<Kommunkod>>, StoreError> {
+    async fn person_municipality(&self, person_id: &str) -> Result<Option<Option<Kommunkod>>, StoreError> {
         let row = sqlx::query("SELECT municipality_code FROM persons WHERE id = $1")
             .bind(person_id)
             .fetch_optional(&self.pool)
@@ -835,19 +772,10 @@ impl Store for SqlStore {
             }
         }
     }
-    async fn export_person(
-        &self,
-        person_id: &str,
-        actor: &Actor,
-    ) -> Result<Option<serde_json::Value>, StoreError> {
+    async fn export_person(&self, person_id: &str, actor: &Actor) -> Result<Option<serde_json::Value>, StoreError> {
         self.export_person_impl(person_id, actor).await
     }
-    async fn erase_person(
-        &self,
-        person_id: &str,
-        reason: &str,
-        actor: &Actor,
-    ) -> Result<bool, StoreError> {
+    async fn erase_person(&self, person_id: &str, reason: &str, actor: &Actor) -> Result<bool, StoreError> {
         self.erase_person_impl(person_id, reason, actor).await
     }
     async fn retention_candidates(&self) -> Result<Vec<RetentionCandidate>, StoreError> {
@@ -863,12 +791,7 @@ impl Store for SqlStore {
             })
             .collect()
     }
-    async fn set_last_period_end(
-        &self,
-        person_id: &str,
-        date: Option<&str>,
-        actor: &Actor,
-    ) -> Result<(), StoreError> {
+    async fn set_last_period_end(&self, person_id: &str, date: Option<&str>, actor: &Actor) -> Result<(), StoreError> {
         self.set_last_period_end_impl(person_id, date, actor).await
     }
     async fn create_person(
@@ -912,8 +835,7 @@ impl Store for SqlStore {
         services: &LearningCentreServices,
         actor: &Actor,
     ) -> Result<bool, StoreError> {
-        self.update_learning_centre_services_impl(services, actor)
-            .await
+        self.update_learning_centre_services_impl(services, actor).await
     }
     async fn dump_all_text(&self) -> Result<Vec<(String, String)>, StoreError> {
         self.dump_all_text_impl().await
@@ -928,10 +850,7 @@ impl Store for SqlStore {
 mod tests {
     #[test]
     fn passwords_are_redacted() {
-        assert_eq!(
-            super::redact("postgres://u:secret@h/db"),
-            "postgres://u:***@h/db"
-        );
+        assert_eq!(super::redact("postgres://u:secret@h/db"), "postgres://u:***@h/db");
         assert_eq!(super::redact("postgres://u@h/db"), "postgres://u@h/db");
         assert_eq!(super::redact("sqlite://kkig.db"), "sqlite://kkig.db");
     }

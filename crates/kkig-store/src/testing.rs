@@ -98,10 +98,7 @@ impl TestDb {
             store,
             label: "postgres",
             url,
-            cleanup: Cleanup::Postgres {
-                admin_url,
-                database,
-            },
+            cleanup: Cleanup::Postgres { admin_url, database },
         })
     }
 
@@ -125,8 +122,15 @@ impl TestDb {
             .await
             .expect("copy the SQLite test database");
         let url = format!("sqlite://{}", path.display());
-        let store = SqlStore::connect(&url).await.expect("open the copied SQLite test database");
-        Some(TestDb { store, label: "sqlite", url, cleanup: Cleanup::File(path) })
+        let store = SqlStore::connect(&url)
+            .await
+            .expect("open the copied SQLite test database");
+        Some(TestDb {
+            store,
+            label: "sqlite",
+            url,
+            cleanup: Cleanup::File(path),
+        })
     }
 
     /// Run one statement behind the store's back, with text parameters `$1`, `$2`, …: for
@@ -136,7 +140,10 @@ impl TestDb {
         for b in binds {
             q = q.bind(*b);
         }
-        q.execute(&self.store.pool).await.expect("raw statement").rows_affected()
+        q.execute(&self.store.pool)
+            .await
+            .expect("raw statement")
+            .rows_affected()
     }
 
     /// Like [`TestDb::all`], but empty databases whose migrations were not run.
@@ -159,15 +166,10 @@ impl TestDb {
                     let _ = std::fs::remove_file(p);
                 }
             }
-            Cleanup::Postgres {
-                admin_url,
-                database,
-            } => {
+            Cleanup::Postgres { admin_url, database } => {
                 if let Ok(mut admin) = sqlx::PgConnection::connect(&admin_url).await {
                     let _ = admin
-                        .execute(
-                            format!("DROP DATABASE IF EXISTS \"{database}\" WITH (FORCE)").as_str(),
-                        )
+                        .execute(format!("DROP DATABASE IF EXISTS \"{database}\" WITH (FORCE)").as_str())
                         .await;
                     let _ = admin.close().await;
                 }

@@ -54,37 +54,17 @@ mod tests {
     #[test]
     fn urls() {
         let ok = [
-            (
-                "sqlite://kkig.db",
-                Backend::Sqlite,
-                "sqlite://kkig.db?mode=rwc",
-            ),
-            (
-                "sqlite:///tmp/a.db",
-                Backend::Sqlite,
-                "sqlite:///tmp/a.db?mode=rwc",
-            ),
-            (
-                "data/kkig.db",
-                Backend::Sqlite,
-                "sqlite://data/kkig.db?mode=rwc",
-            ),
-            (
-                "sqlite://a.db?mode=ro",
-                Backend::Sqlite,
-                "sqlite://a.db?mode=ro",
-            ),
+            ("sqlite://kkig.db", Backend::Sqlite, "sqlite://kkig.db?mode=rwc"),
+            ("sqlite:///tmp/a.db", Backend::Sqlite, "sqlite:///tmp/a.db?mode=rwc"),
+            ("data/kkig.db", Backend::Sqlite, "sqlite://data/kkig.db?mode=rwc"),
+            ("sqlite://a.db?mode=ro", Backend::Sqlite, "sqlite://a.db?mode=ro"),
             ("sqlite::memory:", Backend::Sqlite, "sqlite::memory:"),
             (
                 "postgres://postgres@127.0.0.1/test",
                 Backend::Postgres,
                 "postgres://postgres@127.0.0.1/test",
             ),
-            (
-                "postgresql://u@h/db",
-                Backend::Postgres,
-                "postgresql://u@h/db",
-            ),
+            ("postgresql://u@h/db", Backend::Postgres, "postgresql://u@h/db"),
         ];
         for (input, backend, url) in ok {
             assert_eq!(

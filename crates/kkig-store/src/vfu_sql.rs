@@ -9,10 +9,12 @@ use std::collections::BTreeMap;
 
 use async_trait::async_trait;
 use kkig_core::text::swedish_cmp;
-use kkig_core::vfu::input::{validate_hosting, validate_period, validate_site, validate_student, validate_supervisor, PeriodRef};
+use kkig_core::vfu::identity::RecordScope;
+use kkig_core::vfu::input::{
+    validate_hosting, validate_period, validate_site, validate_student, validate_supervisor, PeriodRef,
+};
 use kkig_core::vfu::raci::{validate_contact, RaciCell, RaciModel, RaciRole, RaciTask, VfuContact};
 use kkig_core::vfu::views::{compensation_basis, training_need, CompensationRow, TrainingNeed};
-use kkig_core::vfu::identity::RecordScope;
 use kkig_core::vfu::*;
 use kkig_core::{Kommunkod, MunicipalityRole, Position};
 use serde::Serialize;
@@ -21,8 +23,8 @@ use sqlx::any::AnyRow;
 use sqlx::{Any, AnyConnection, Row, Transaction};
 
 use crate::accounts_sql::{audit_in, insert_person, new_id, normalize_email};
-use crate::identity_sql::{self, check_update, login_data_errors, period_university, takeable_by_email, Except};
 use crate::catalogue_sql::ImportReport;
+use crate::identity_sql::{self, check_update, login_data_errors, period_university, takeable_by_email, Except};
 use crate::sql::{corrupt, now_unix, NullableF64, SqlStore};
 use crate::{Actor, StoreError};
 
@@ -74,7 +76,11 @@ pub trait VfuStore: Send + Sync {
     /// lose the link.
     async fn delete_placement_site(&self, id: &str, actor: &Actor) -> Result<bool, StoreError>;
     /// Hosting answers, of one municipality's sites and/or one term, by site and term.
-    async fn hosting_interests(&self, municipality: Option<Kommunkod>, term: Option<Term>) -> Result<Vec<HostingInterest>, StoreError>;
+    async fn hosting_interests(
+        &self,
+        municipality: Option<Kommunkod>,
+        term: Option<Term>,
+    ) -> Result<Vec<HostingInterest>, StoreError>;
     /// Set a site's answer for a term (insert or replace; audited).
     async fn set_hosting_interest(&self, h: &HostingInterest, actor: &Actor) -> Result<(), StoreError>;
     /// Remove a site's answer for a term. False when there was none.
@@ -92,7 +98,14 @@ pub trait VfuStore: Send + Sync {
     async fn delete_supervisor(&self, id: &str, actor: &Actor) -> Result<bool, StoreError>;
     /// Mark a supervisor invited / enrolled / completed (completed also records the training
     /// as completed on that day).
-    async fn set_supervisor_invite(&self, id: &str, invite: InviteStatus, on: Day, university: Option<&str>, actor: &Actor) -> Result<bool, StoreError>;
+    async fn set_supervisor_invite(
+        &self,
+        id: &str,
+        invite: InviteStatus,
+        on: Day,
+        university: Option<&str>,
+        actor: &Actor,
+    ) -> Result<bool, StoreError>;
 
     // Periods.
     /// Periods of one university or all, by start.
@@ -125,11 +138,21 @@ pub trait VfuStore: Send + Sync {
     /// `transition_placement`). False when there is no such placement.
     async fn update_placement(&self, p: &Placement, actor: &Actor) -> Result<bool, StoreError>;
     /// Move a placement along its lifecycle on `on` (the core state machine decides).
-    async fn transition_placement(&self, id: &str, to: PlacementStatus, on: Day, actor: &Actor) -> Result<Placement, StoreError>;
+    async fn transition_placement(
+        &self,
+        id: &str,
+        to: PlacementStatus,
+        on: Day,
+        actor: &Actor,
+    ) -> Result<Placement, StoreError>;
     async fn delete_placement(&self, id: &str, actor: &Actor) -> Result<bool, StoreError>;
     /// The waiting list (återbudskö) for a freed seat at a site in a period, best first (see
     /// `kkig_core::vfu::lifecycle::waiting_list_for`).
-    async fn waiting_list(&self, site_id: &str, period_id: &str) -> Result<Vec<kkig_core::vfu::lifecycle::WaitingCandidate>, StoreError>;
+    async fn waiting_list(
+        &self,
+        site_id: &str,
+        period_id: &str,
+    ) -> Result<Vec<kkig_core::vfu::lifecycle::WaitingCandidate>, StoreError>;
 
     // Imports: validated whole, written in one transaction; any invalid item → nothing written
     // and `StoreError::Items` naming each item (0-based) and field.
@@ -153,9 +176,19 @@ pub trait VfuStore: Send + Sync {
     /// The municipality's model of a programme type: its adaptation, or the default.
     async fn raci_model(&self, municipality: Kommunkod, programme: ProgrammeType) -> Result<RaciView, StoreError>;
     /// Save a municipality's adaptation (validated: one A per task; audited).
-    async fn save_raci_model(&self, municipality: Kommunkod, model: &RaciModel, actor: &Actor) -> Result<(), StoreError>;
+    async fn save_raci_model(
+        &self,
+        municipality: Kommunkod,
+        model: &RaciModel,
+        actor: &Actor,
+    ) -> Result<(), StoreError>;
     /// Go back to the default model. False when there was no adaptation.
-    async fn reset_raci_model(&self, municipality: Kommunkod, programme: ProgrammeType, actor: &Actor) -> Result<bool, StoreError>;
+    async fn reset_raci_model(
+        &self,
+        municipality: Kommunkod,
+        programme: ProgrammeType,
+        actor: &Actor,
+    ) -> Result<bool, StoreError>;
     /// Contact persons of one municipality or all, by municipality, role and name.
     async fn vfu_contacts(&self, municipality: Option<Kommunkod>) -> Result<Vec<VfuContact>, StoreError>;
     async fn create_vfu_contact(&self, c: &VfuContact, actor: &Actor) -> Result<VfuContact, StoreError>;
@@ -308,7 +341,8 @@ fn supervisor_from(row: &AnyRow) -> Result<Supervisor, StoreError> {
     })
 }
 
-const PERIOD_SELECT: &str = "SELECT id, university_code, programme, course_code, term, start_date, end_date, field, students,
+const PERIOD_SELECT: &str =
+    "SELECT id, university_code, programme, course_code, term, start_date, end_date, field, students,
     requirements, capacity_deadline FROM vfu_periods";
 
 fn period_from(row: &AnyRow) -> Result<VfuPeriod, StoreError> {
@@ -328,7 +362,8 @@ fn period_from(row: &AnyRow) -> Result<VfuPeriod, StoreError> {
     })
 }
 
-const STUDENT_SELECT: &str = "SELECT s.id, s.person_id, s.period_id, p.name, p.email, p.municipality_code, s.home_lat, s.home_lon,
+const STUDENT_SELECT: &str =
+    "SELECT s.id, s.person_id, s.period_id, p.name, p.email, p.municipality_code, s.home_lat, s.home_lon,
     s.field, s.subjects, s.wishes, s.needs, s.requirements
     FROM vfu_students s JOIN persons p ON p.id = s.person_id JOIN vfu_periods v ON v.id = s.period_id";
 
@@ -348,14 +383,19 @@ fn student_from(row: &AnyRow) -> Result<VfuStudent, StoreError> {
             _ => None,
         },
         field: field(row, "field")?,
-        subjects: subjects.split(',').filter(|s| !s.is_empty()).map(String::from).collect(),
+        subjects: subjects
+            .split(',')
+            .filter(|s| !s.is_empty())
+            .map(String::from)
+            .collect(),
         wishes: from_json(row, "wishes")?,
         needs: from_json(row, "needs")?,
         requirements: from_json(row, "requirements")?,
     })
 }
 
-const PLACEMENT_SELECT: &str = "SELECT pl.id, pl.student_id, pl.site_id, pl.supervisor_id, pl.status, pl.history, pl.waiting_for_better, pl.note
+const PLACEMENT_SELECT: &str =
+    "SELECT pl.id, pl.student_id, pl.site_id, pl.supervisor_id, pl.status, pl.history, pl.waiting_for_better, pl.note
     FROM vfu_placements pl JOIN vfu_students s ON s.id = pl.student_id JOIN vfu_periods v ON v.id = s.period_id
     JOIN placement_sites ps ON ps.id = pl.site_id";
 
@@ -373,7 +413,8 @@ pub(crate) fn placement_from(row: &AnyRow) -> Result<Placement, StoreError> {
     })
 }
 
-const CONTACT_SELECT: &str = "SELECT c.id, c.person_id, c.municipality_code, c.role, c.programme, c.title, p.name, p.email, p.phone
+const CONTACT_SELECT: &str =
+    "SELECT c.id, c.person_id, c.municipality_code, c.role, c.programme, c.title, p.name, p.email, p.phone
     FROM vfu_contacts c JOIN persons p ON p.id = c.person_id";
 
 fn contact_from(row: &AnyRow) -> Result<VfuContact, StoreError> {
@@ -384,7 +425,9 @@ fn contact_from(row: &AnyRow) -> Result<VfuContact, StoreError> {
         person_id: row.try_get("person_id")?,
         municipality: kommunkod(row, "municipality_code")?,
         role: RaciRole::parse(&role).ok_or_else(|| corrupt("role", &role))?,
-        programme: programme.map(|p| ProgrammeType::parse(&p).ok_or_else(|| corrupt("programme", &p))).transpose()?,
+        programme: programme
+            .map(|p| ProgrammeType::parse(&p).ok_or_else(|| corrupt("programme", &p)))
+            .transpose()?,
         name: row.try_get("name")?,
         email: row.try_get::<Option<String>, _>("email")?.unwrap_or_default(),
         phone: row.try_get::<Option<String>, _>("phone")?.unwrap_or_default(),
@@ -394,20 +437,37 @@ fn contact_from(row: &AnyRow) -> Result<VfuContact, StoreError> {
 
 async fn load_context(conn: &mut AnyConnection) -> Result<VfuContext, StoreError> {
     let mut ctx = VfuContext::default();
-    for r in sqlx::query("SELECT code, lat, lon FROM municipalities").fetch_all(&mut *conn).await? {
+    for r in sqlx::query("SELECT code, lat, lon FROM municipalities")
+        .fetch_all(&mut *conn)
+        .await?
+    {
         let pos = Position::new(r.try_get("lat")?, r.try_get("lon")?).map_err(|e| corrupt("position", e))?;
         ctx.municipalities.insert(kommunkod(&r, "code")?, pos);
     }
-    for r in sqlx::query("SELECT code FROM universities").fetch_all(&mut *conn).await? {
+    for r in sqlx::query("SELECT code FROM universities")
+        .fetch_all(&mut *conn)
+        .await?
+    {
         ctx.universities.insert(r.try_get("code")?);
     }
-    for r in sqlx::query("SELECT id, municipality_code FROM placement_sites").fetch_all(&mut *conn).await? {
+    for r in sqlx::query("SELECT id, municipality_code FROM placement_sites")
+        .fetch_all(&mut *conn)
+        .await?
+    {
         ctx.sites.insert(r.try_get("id")?, kommunkod(&r, "municipality_code")?);
     }
-    for r in sqlx::query("SELECT id, university_code, field, start_date, end_date FROM vfu_periods").fetch_all(&mut *conn).await? {
+    for r in sqlx::query("SELECT id, university_code, field, start_date, end_date FROM vfu_periods")
+        .fetch_all(&mut *conn)
+        .await?
+    {
         ctx.periods.insert(
             r.try_get("id")?,
-            PeriodRef { university: r.try_get("university_code")?, field: field(&r, "field")?, start: day(&r, "start_date")?, end: day(&r, "end_date")? },
+            PeriodRef {
+                university: r.try_get("university_code")?,
+                field: field(&r, "field")?,
+                start: day(&r, "start_date")?,
+                end: day(&r, "end_date")?,
+            },
         );
     }
     Ok(ctx)
@@ -419,7 +479,13 @@ async fn one<T>(
     id: &str,
     f: fn(&AnyRow) -> Result<T, StoreError>,
 ) -> Result<Option<T>, StoreError> {
-    sqlx::query(sql).bind(id).fetch_optional(conn).await?.as_ref().map(f).transpose()
+    sqlx::query(sql)
+        .bind(id)
+        .fetch_optional(conn)
+        .await?
+        .as_ref()
+        .map(f)
+        .transpose()
 }
 
 async fn get_site(conn: &mut AnyConnection, id: &str) -> Result<Option<PlacementSite>, StoreError> {
@@ -427,7 +493,13 @@ async fn get_site(conn: &mut AnyConnection, id: &str) -> Result<Option<Placement
 }
 
 async fn get_supervisor(conn: &mut AnyConnection, id: &str) -> Result<Option<Supervisor>, StoreError> {
-    one(conn, &format!("{SUPERVISOR_SELECT} WHERE s.id = $1"), id, supervisor_from).await
+    one(
+        conn,
+        &format!("{SUPERVISOR_SELECT} WHERE s.id = $1"),
+        id,
+        supervisor_from,
+    )
+    .await
 }
 
 async fn get_period(conn: &mut AnyConnection, id: &str) -> Result<Option<VfuPeriod>, StoreError> {
@@ -439,7 +511,13 @@ async fn get_student(conn: &mut AnyConnection, id: &str) -> Result<Option<VfuStu
 }
 
 async fn get_placement(conn: &mut AnyConnection, id: &str) -> Result<Option<Placement>, StoreError> {
-    one(conn, &format!("{PLACEMENT_SELECT} WHERE pl.id = $1"), id, placement_from).await
+    one(
+        conn,
+        &format!("{PLACEMENT_SELECT} WHERE pl.id = $1"),
+        id,
+        placement_from,
+    )
+    .await
 }
 
 async fn get_contact(conn: &mut AnyConnection, id: &str) -> Result<Option<VfuContact>, StoreError> {
@@ -447,7 +525,11 @@ async fn get_contact(conn: &mut AnyConnection, id: &str) -> Result<Option<VfuCon
 }
 
 async fn student_person(conn: &mut AnyConnection, student_id: &str) -> Result<Option<String>, StoreError> {
-    Ok(sqlx::query("SELECT person_id FROM vfu_students WHERE id = $1").bind(student_id).fetch_optional(conn).await?.map(|r| r.get(0)))
+    Ok(sqlx::query("SELECT person_id FROM vfu_students WHERE id = $1")
+        .bind(student_id)
+        .fetch_optional(conn)
+        .await?
+        .map(|r| r.get(0)))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -477,15 +559,29 @@ async fn take_person(
         None => {
             let id = insert_person(tx, name, Some(email), kind, Some(municipality), actor).await?;
             if let Some(p) = phone.filter(|p| !p.is_empty()) {
-                sqlx::query("UPDATE persons SET phone = $1 WHERE id = $2").bind(p).bind(&id).execute(&mut **tx).await?;
+                sqlx::query("UPDATE persons SET phone = $1 WHERE id = $2")
+                    .bind(p)
+                    .bind(&id)
+                    .execute(&mut **tx)
+                    .await?;
             }
             Ok(id)
         }
     }
 }
 
-async fn update_person(tx: &mut Tx, id: &str, name: &str, phone: Option<&str>, municipality: Kommunkod, actor: &Actor) -> Result<(), StoreError> {
-    let r = sqlx::query("SELECT name, phone, municipality_code FROM persons WHERE id = $1").bind(id).fetch_one(&mut **tx).await?;
+async fn update_person(
+    tx: &mut Tx,
+    id: &str,
+    name: &str,
+    phone: Option<&str>,
+    municipality: Kommunkod,
+    actor: &Actor,
+) -> Result<(), StoreError> {
+    let r = sqlx::query("SELECT name, phone, municipality_code FROM persons WHERE id = $1")
+        .bind(id)
+        .fetch_one(&mut **tx)
+        .await?;
     let before = json!({"name": r.get::<String, _>(0), "phone": r.get::<Option<String>, _>(1), "municipality": r.get::<Option<String>, _>(2)});
     let phone = match phone {
         Some(p) => Some(p.to_string()).filter(|p| !p.is_empty()),
@@ -534,7 +630,10 @@ async fn drop_orphan_person(tx: &mut Tx, person_id: &str, actor: &Actor) -> Resu
     .await?
     .try_get(0)?;
     if refs == 0 {
-        sqlx::query("DELETE FROM persons WHERE id = $1").bind(person_id).execute(&mut **tx).await?;
+        sqlx::query("DELETE FROM persons WHERE id = $1")
+            .bind(person_id)
+            .execute(&mut **tx)
+            .await?;
         audit_in(tx, actor, "delete", "person", person_id, Some(person_id), None, None).await?;
     }
     Ok(())
@@ -557,7 +656,10 @@ pub(crate) async fn erase_person_vfu(tx: &mut Tx, person_id: &str) -> Result<(),
 /// Everything the VFU registry holds on a person, for a data export.
 pub(crate) async fn export_person_vfu(store: &SqlStore, person_id: &str) -> Result<Value, StoreError> {
     let mut conn = store.pool.acquire().await?;
-    let sup = sqlx::query(&format!("{SUPERVISOR_SELECT} WHERE s.person_id = $1")).bind(person_id).fetch_optional(&mut *conn).await?;
+    let sup = sqlx::query(&format!("{SUPERVISOR_SELECT} WHERE s.person_id = $1"))
+        .bind(person_id)
+        .fetch_optional(&mut *conn)
+        .await?;
     let supervisor = sup.as_ref().map(supervisor_from).transpose()?;
     let students: Vec<VfuStudent> = sqlx::query(&format!("{STUDENT_SELECT} WHERE s.person_id = $1"))
         .bind(person_id)
@@ -569,7 +671,10 @@ pub(crate) async fn export_person_vfu(store: &SqlStore, person_id: &str) -> Resu
     let mut placements = Vec::new();
     let mut allocation_locks = Vec::new();
     for s in &students {
-        let rows = sqlx::query(&format!("{PLACEMENT_SELECT} WHERE pl.student_id = $1")).bind(&s.id).fetch_all(&mut *conn).await?;
+        let rows = sqlx::query(&format!("{PLACEMENT_SELECT} WHERE pl.student_id = $1"))
+            .bind(&s.id)
+            .fetch_all(&mut *conn)
+            .await?;
         for r in &rows {
             placements.push(placement_from(r)?);
         }
@@ -610,19 +715,25 @@ pub(crate) async fn export_person_vfu(store: &SqlStore, person_id: &str) -> Resu
 pub(crate) async fn load_demo_vfu(tx: &mut Tx, demo: &kkig_core::vfu::demo::VfuDemo) -> Result<(), StoreError> {
     let now = now_unix();
     for h in &demo.hosting {
-        sqlx::query("INSERT INTO vfu_hosting (site_id, term, interest, capacity, reason, demo) VALUES ($1, $2, $3, $4, $5, 1)")
-            .bind(&h.site_id)
-            .bind(h.term.to_string())
-            .bind(h.interest.as_str())
-            .bind(i64::from(h.capacity))
-            .bind(&h.reason)
-            .execute(&mut **tx)
-            .await?;
+        sqlx::query(
+            "INSERT INTO vfu_hosting (site_id, term, interest, capacity, reason, demo) VALUES ($1, $2, $3, $4, $5, 1)",
+        )
+        .bind(&h.site_id)
+        .bind(h.term.to_string())
+        .bind(h.interest.as_str())
+        .bind(i64::from(h.capacity))
+        .bind(&h.reason)
+        .execute(&mut **tx)
+        .await?;
     }
     for p in &demo.periods {
         write_period(tx, p, true).await?;
     }
-    let ends: BTreeMap<&str, String> = demo.periods.iter().map(|p| (p.id.as_str(), p.end.to_string())).collect();
+    let ends: BTreeMap<&str, String> = demo
+        .periods
+        .iter()
+        .map(|p| (p.id.as_str(), p.end.to_string()))
+        .collect();
     let person = |id: &str, name: &str, email: &str, phone: &str, kind: &str, m: Kommunkod, end: Option<String>| {
         sqlx::query(
             "INSERT INTO persons (id, name, email, phone, kind, municipality_code, last_period_end, created_at, updated_at)
@@ -638,18 +749,40 @@ pub(crate) async fn load_demo_vfu(tx: &mut Tx, demo: &kkig_core::vfu::demo::VfuD
         .bind(now)
     };
     for s in &demo.supervisors {
-        person(&s.person_id, &s.name, &s.email, &s.phone, "supervisor", s.municipality, None).execute(&mut **tx).await?;
+        person(
+            &s.person_id,
+            &s.name,
+            &s.email,
+            &s.phone,
+            "supervisor",
+            s.municipality,
+            None,
+        )
+        .execute(&mut **tx)
+        .await?;
         write_supervisor(tx, s, true).await?;
     }
     for s in &demo.students {
-        person(&s.person_id, &s.name, &s.email, "", "student", s.home_municipality, ends.get(s.period_id.as_str()).cloned()).execute(&mut **tx).await?;
+        person(
+            &s.person_id,
+            &s.name,
+            &s.email,
+            "",
+            "student",
+            s.home_municipality,
+            ends.get(s.period_id.as_str()).cloned(),
+        )
+        .execute(&mut **tx)
+        .await?;
         write_student(tx, s, true).await?;
     }
     for p in &demo.placements {
         write_placement(tx, p, true).await?;
     }
     for c in &demo.contacts {
-        person(&c.person_id, &c.name, &c.email, &c.phone, "staff", c.municipality, None).execute(&mut **tx).await?;
+        person(&c.person_id, &c.name, &c.email, &c.phone, "staff", c.municipality, None)
+            .execute(&mut **tx)
+            .await?;
         sqlx::query("INSERT INTO vfu_contacts (id, person_id, municipality_code, role, programme, title, demo, updated_at) VALUES ($1, $2, $3, $4, $5, $6, 1, $7)")
             .bind(&c.id)
             .bind(&c.person_id)
@@ -835,7 +968,9 @@ async fn save_supervisor_in(
         Some(old) => {
             saved.id = old.id.clone();
             saved.person_id = old.person_id.clone();
-            let record = RecordScope::Supervisor { municipality: s.municipality };
+            let record = RecordScope::Supervisor {
+                municipality: s.municipality,
+            };
             let me = check_update(tx, &old.person_id, &s.email, record, Except::Supervisor(&old.id)).await?;
             check(login_data_errors(tx, &me, Some(&s.name), Some(&s.email), actor).await?)?;
             if normalize_email(&s.email) != old.email {
@@ -846,8 +981,17 @@ async fn save_supervisor_in(
                     .bind(&old.person_id)
                     .execute(&mut **tx)
                     .await?;
-                audit_in(tx, actor, "update", "person", &old.person_id, Some(&old.person_id), Some(&before), Some(&json!({"email": normalize_email(&s.email)})))
-                    .await?;
+                audit_in(
+                    tx,
+                    actor,
+                    "update",
+                    "person",
+                    &old.person_id,
+                    Some(&old.person_id),
+                    Some(&before),
+                    Some(&json!({"email": normalize_email(&s.email)})),
+                )
+                .await?;
             }
             update_person(tx, &old.person_id, &s.name, phone, s.municipality, actor).await?;
             saved.email = normalize_email(&s.email);
@@ -858,16 +1002,41 @@ async fn save_supervisor_in(
             }
             if before != after {
                 write_supervisor(tx, &saved, demo).await?;
-                audit_in(tx, actor, "update", "supervisor", &saved.id, Some(&saved.person_id), Some(&before), Some(&after)).await?;
+                audit_in(
+                    tx,
+                    actor,
+                    "update",
+                    "supervisor",
+                    &saved.id,
+                    Some(&saved.person_id),
+                    Some(&before),
+                    Some(&after),
+                )
+                .await?;
             }
             Ok((saved, true))
         }
         None => {
-            let found = takeable_by_email(tx, &s.email, RecordScope::Supervisor { municipality: s.municipality }).await?;
+            let found = takeable_by_email(
+                tx,
+                &s.email,
+                RecordScope::Supervisor {
+                    municipality: s.municipality,
+                },
+            )
+            .await?;
             if let Some(p) = &found {
-                let taken = sqlx::query("SELECT id FROM vfu_supervisors WHERE person_id = $1").bind(&p.id).fetch_optional(&mut **tx).await?;
+                let taken = sqlx::query("SELECT id FROM vfu_supervisors WHERE person_id = $1")
+                    .bind(&p.id)
+                    .fetch_optional(&mut **tx)
+                    .await?;
                 if taken.is_some() {
-                    return Err(problem("email", FieldProblem::SupervisorExists { email: normalize_email(&s.email) }));
+                    return Err(problem(
+                        "email",
+                        FieldProblem::SupervisorExists {
+                            email: normalize_email(&s.email),
+                        },
+                    ));
                 }
             }
             let person = take_person(tx, found, "supervisor", &s.name, &s.email, phone, s.municipality, actor).await?;
@@ -876,7 +1045,17 @@ async fn save_supervisor_in(
             saved.email = normalize_email(&s.email);
             saved.name = s.name.trim().to_string();
             write_supervisor(tx, &saved, demo).await?;
-            audit_in(tx, actor, "create", "supervisor", &saved.id, Some(&saved.person_id), None, Some(&supervisor_audit(&saved))).await?;
+            audit_in(
+                tx,
+                actor,
+                "create",
+                "supervisor",
+                &saved.id,
+                Some(&saved.person_id),
+                None,
+                Some(&supervisor_audit(&saved)),
+            )
+            .await?;
             Ok((saved, true))
         }
     }
@@ -897,7 +1076,9 @@ async fn save_student_in(
             saved.id = old.id.clone();
             saved.person_id = old.person_id.clone();
             let university = period_university(tx, &saved.period_id).await?;
-            let record = RecordScope::Student { university: &university };
+            let record = RecordScope::Student {
+                university: &university,
+            };
             let me = check_update(tx, &old.person_id, &saved.email, record, Except::Student(&old.id)).await?;
             check(login_data_errors(tx, &me, Some(&saved.name), Some(&saved.email), actor).await?)?;
             if saved.email != old.email {
@@ -907,8 +1088,17 @@ async fn save_student_in(
                     .bind(&old.person_id)
                     .execute(&mut **tx)
                     .await?;
-                audit_in(tx, actor, "update", "person", &old.person_id, Some(&old.person_id), Some(&json!({"email": old.email})), Some(&json!({"email": saved.email})))
-                    .await?;
+                audit_in(
+                    tx,
+                    actor,
+                    "update",
+                    "person",
+                    &old.person_id,
+                    Some(&old.person_id),
+                    Some(&json!({"email": old.email})),
+                    Some(&json!({"email": saved.email})),
+                )
+                .await?;
             }
             if saved.period_id != old.period_id {
                 let taken = sqlx::query("SELECT 1 FROM vfu_students WHERE period_id = $1 AND person_id = $2")
@@ -917,20 +1107,46 @@ async fn save_student_in(
                     .fetch_optional(&mut **tx)
                     .await?;
                 if taken.is_some() {
-                    return Err(problem("email", FieldProblem::AlreadyOnPeriod { email: saved.email.clone(), period: saved.period_id.clone() }));
+                    return Err(problem(
+                        "email",
+                        FieldProblem::AlreadyOnPeriod {
+                            email: saved.email.clone(),
+                            period: saved.period_id.clone(),
+                        },
+                    ));
                 }
             }
             update_person(tx, &old.person_id, &saved.name, None, saved.home_municipality, actor).await?;
             let (before, after) = (student_audit(old), student_audit(&saved));
             if before != after {
                 write_student(tx, &saved, demo).await?;
-                audit_in(tx, actor, "update", "vfu_student", &saved.id, Some(&saved.person_id), Some(&before), Some(&after)).await?;
+                audit_in(
+                    tx,
+                    actor,
+                    "update",
+                    "vfu_student",
+                    &saved.id,
+                    Some(&saved.person_id),
+                    Some(&before),
+                    Some(&after),
+                )
+                .await?;
             }
-            before != after || old.name != saved.name || old.email != saved.email || old.home_municipality != saved.home_municipality
+            before != after
+                || old.name != saved.name
+                || old.email != saved.email
+                || old.home_municipality != saved.home_municipality
         }
         None => {
             let university = period_university(tx, &saved.period_id).await?;
-            let found = takeable_by_email(tx, &saved.email, RecordScope::Student { university: &university }).await?;
+            let found = takeable_by_email(
+                tx,
+                &saved.email,
+                RecordScope::Student {
+                    university: &university,
+                },
+            )
+            .await?;
             if let Some(p) = &found {
                 let taken = sqlx::query("SELECT 1 FROM vfu_students WHERE period_id = $1 AND person_id = $2")
                     .bind(&saved.period_id)
@@ -938,14 +1154,40 @@ async fn save_student_in(
                     .fetch_optional(&mut **tx)
                     .await?;
                 if taken.is_some() {
-                    return Err(problem("email", FieldProblem::StudentOnPeriod { email: saved.email.clone(), period: saved.period_id.clone() }));
+                    return Err(problem(
+                        "email",
+                        FieldProblem::StudentOnPeriod {
+                            email: saved.email.clone(),
+                            period: saved.period_id.clone(),
+                        },
+                    ));
                 }
             }
-            let person = take_person(tx, found, "student", &saved.name, &saved.email, None, saved.home_municipality, actor).await?;
+            let person = take_person(
+                tx,
+                found,
+                "student",
+                &saved.name,
+                &saved.email,
+                None,
+                saved.home_municipality,
+                actor,
+            )
+            .await?;
             saved.id = if s.id.is_empty() { new_id("stu") } else { s.id.clone() };
             saved.person_id = person;
             write_student(tx, &saved, demo).await?;
-            audit_in(tx, actor, "create", "vfu_student", &saved.id, Some(&saved.person_id), None, Some(&student_audit(&saved))).await?;
+            audit_in(
+                tx,
+                actor,
+                "create",
+                "vfu_student",
+                &saved.id,
+                Some(&saved.person_id),
+                None,
+                Some(&student_audit(&saved)),
+            )
+            .await?;
             true
         }
     };
@@ -965,22 +1207,37 @@ async fn validate_placement(conn: &mut AnyConnection, p: &Placement) -> Result<(
     let student = get_student(&mut *conn, &p.student_id).await?;
     let site = get_site(&mut *conn, &p.site_id).await?;
     if student.is_none() {
-        errors.push(FieldError::of("student_id", FieldProblem::NoStudent { id: p.student_id.clone() }));
+        errors.push(FieldError::of(
+            "student_id",
+            FieldProblem::NoStudent {
+                id: p.student_id.clone(),
+            },
+        ));
     }
     match (&site, &student) {
-        (None, _) => errors.push(FieldError::of("site_id", FieldProblem::NoSite { id: p.site_id.clone() })),
+        (None, _) => errors.push(FieldError::of(
+            "site_id",
+            FieldProblem::NoSite { id: p.site_id.clone() },
+        )),
         (Some(site), Some(st)) if !site.fields.iter().any(|f| f.field == st.field) => errors.push(FieldError::of(
             "site_id",
-            FieldProblem::SiteLacksField { site: site.id.clone(), given: st.field.to_string(), takes: FieldSpec::format_list(&site.fields) },
+            FieldProblem::SiteLacksField {
+                site: site.id.clone(),
+                given: st.field.to_string(),
+                takes: FieldSpec::format_list(&site.fields),
+            },
         )),
         _ => {}
     }
     if let Some(sup) = &p.supervisor_id {
         match get_supervisor(&mut *conn, sup).await? {
-            None => errors.push(FieldError::of("supervisor_id", FieldProblem::NoSupervisor { id: sup.clone() })),
-            Some(s) if site.as_ref().is_some_and(|site| site.municipality != s.municipality) => {
-                errors.push(FieldError::of("supervisor_id", FieldProblem::SupervisorElsewhere { id: sup.clone() }))
-            }
+            None => errors.push(FieldError::of(
+                "supervisor_id",
+                FieldProblem::NoSupervisor { id: sup.clone() },
+            )),
+            Some(s) if site.as_ref().is_some_and(|site| site.municipality != s.municipality) => errors.push(
+                FieldError::of("supervisor_id", FieldProblem::SupervisorElsewhere { id: sup.clone() }),
+            ),
             _ => {}
         }
     }
@@ -1022,19 +1279,41 @@ impl VfuStore for SqlStore {
             return Err(problem("id", FieldProblem::SiteIdExists { id: s.id.clone() }));
         }
         write_site(&mut tx, &s, false).await?;
-        audit_in(&mut tx, actor, "create", "placement_site", &s.id, None, None, Some(&to_value(&s))).await?;
+        audit_in(
+            &mut tx,
+            actor,
+            "create",
+            "placement_site",
+            &s.id,
+            None,
+            None,
+            Some(&to_value(&s)),
+        )
+        .await?;
         tx.commit().await?;
         Ok(s.id)
     }
 
     async fn update_placement_site(&self, site: &PlacementSite, actor: &Actor) -> Result<bool, StoreError> {
         let mut tx = self.begin_write().await?;
-        let Some(old) = get_site(&mut tx, &site.id).await? else { return Ok(false) };
+        let Some(old) = get_site(&mut tx, &site.id).await? else {
+            return Ok(false);
+        };
         let ctx = load_context(&mut tx).await?;
         check(validate_site(site, &ctx))?;
         if old != *site {
             write_site(&mut tx, site, false).await?;
-            audit_in(&mut tx, actor, "update", "placement_site", &site.id, None, Some(&to_value(&old)), Some(&to_value(site))).await?;
+            audit_in(
+                &mut tx,
+                actor,
+                "update",
+                "placement_site",
+                &site.id,
+                None,
+                Some(&to_value(&old)),
+                Some(&to_value(site)),
+            )
+            .await?;
         }
         tx.commit().await?;
         Ok(true)
@@ -1042,20 +1321,55 @@ impl VfuStore for SqlStore {
 
     async fn delete_placement_site(&self, id: &str, actor: &Actor) -> Result<bool, StoreError> {
         let mut tx = self.begin_write().await?;
-        let Some(old) = get_site(&mut tx, id).await? else { return Ok(false) };
-        let n: i64 = sqlx::query("SELECT COUNT(*) FROM vfu_placements WHERE site_id = $1").bind(id).fetch_one(&mut *tx).await?.get(0);
+        let Some(old) = get_site(&mut tx, id).await? else {
+            return Ok(false);
+        };
+        let n: i64 = sqlx::query("SELECT COUNT(*) FROM vfu_placements WHERE site_id = $1")
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await?
+            .get(0);
         if n > 0 {
-            return Err(problem("id", FieldProblem::SiteHasPlacements { id: id.to_string(), count: n }));
+            return Err(problem(
+                "id",
+                FieldProblem::SiteHasPlacements {
+                    id: id.to_string(),
+                    count: n,
+                },
+            ));
         }
-        sqlx::query("DELETE FROM vfu_hosting WHERE site_id = $1").bind(id).execute(&mut *tx).await?;
-        sqlx::query("UPDATE vfu_supervisors SET site_id = NULL WHERE site_id = $1").bind(id).execute(&mut *tx).await?;
-        sqlx::query("DELETE FROM placement_sites WHERE id = $1").bind(id).execute(&mut *tx).await?;
-        audit_in(&mut tx, actor, "delete", "placement_site", id, None, Some(&to_value(&old)), None).await?;
+        sqlx::query("DELETE FROM vfu_hosting WHERE site_id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("UPDATE vfu_supervisors SET site_id = NULL WHERE site_id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM placement_sites WHERE id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        audit_in(
+            &mut tx,
+            actor,
+            "delete",
+            "placement_site",
+            id,
+            None,
+            Some(&to_value(&old)),
+            None,
+        )
+        .await?;
         tx.commit().await?;
         Ok(true)
     }
 
-    async fn hosting_interests(&self, municipality: Option<Kommunkod>, term: Option<Term>) -> Result<Vec<HostingInterest>, StoreError> {
+    async fn hosting_interests(
+        &self,
+        municipality: Option<Kommunkod>,
+        term: Option<Term>,
+    ) -> Result<Vec<HostingInterest>, StoreError> {
         let mut f = Filters::default();
         f.eq("ps.municipality_code", municipality.map(|m| m.to_string()));
         f.eq("h.term", term.map(|t| t.to_string()));
@@ -1096,7 +1410,17 @@ impl VfuStore for SqlStore {
         .bind(h.reason.trim())
         .execute(&mut *tx)
         .await?;
-        audit_in(&mut tx, actor, "update", "hosting_interest", &format!("{}/{}", h.site_id, h.term), None, None, Some(&to_value(h))).await?;
+        audit_in(
+            &mut tx,
+            actor,
+            "update",
+            "hosting_interest",
+            &format!("{}/{}", h.site_id, h.term),
+            None,
+            None,
+            Some(&to_value(h)),
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -1122,27 +1446,72 @@ impl VfuStore for SqlStore {
             .bind(term.to_string())
             .execute(&mut *tx)
             .await?;
-        audit_in(&mut tx, actor, "delete", "hosting_interest", &format!("{site_id}/{term}"), None, Some(&to_value(&before)), None).await?;
+        audit_in(
+            &mut tx,
+            actor,
+            "delete",
+            "hosting_interest",
+            &format!("{site_id}/{term}"),
+            None,
+            Some(&to_value(&before)),
+            None,
+        )
+        .await?;
         tx.commit().await?;
         Ok(true)
     }
 
-    async fn waiting_list(&self, site_id: &str, period_id: &str) -> Result<Vec<kkig_core::vfu::lifecycle::WaitingCandidate>, StoreError> {
+    async fn waiting_list(
+        &self,
+        site_id: &str,
+        period_id: &str,
+    ) -> Result<Vec<kkig_core::vfu::lifecycle::WaitingCandidate>, StoreError> {
         let ctx = self.vfu_context().await?;
         let Some(&municipality) = ctx.sites.get(site_id) else {
-            return Err(problem("site_id", FieldProblem::NoSite { id: site_id.to_string() }));
+            return Err(problem(
+                "site_id",
+                FieldProblem::NoSite {
+                    id: site_id.to_string(),
+                },
+            ));
         };
-        let students = self.vfu_students(&StudentFilter { period_id: Some(period_id.to_string()), ..Default::default() }).await?;
-        let placements = self.placements(&PlacementFilter { period_id: Some(period_id.to_string()), ..Default::default() }).await?;
-        Ok(kkig_core::vfu::lifecycle::waiting_list_for(site_id, municipality, &students, &placements, |id| ctx.sites.get(id).copied()))
+        let students = self
+            .vfu_students(&StudentFilter {
+                period_id: Some(period_id.to_string()),
+                ..Default::default()
+            })
+            .await?;
+        let placements = self
+            .placements(&PlacementFilter {
+                period_id: Some(period_id.to_string()),
+                ..Default::default()
+            })
+            .await?;
+        Ok(kkig_core::vfu::lifecycle::waiting_list_for(
+            site_id,
+            municipality,
+            &students,
+            &placements,
+            |id| ctx.sites.get(id).copied(),
+        ))
     }
 
     async fn supervisors(&self, municipality: Option<Kommunkod>) -> Result<Vec<Supervisor>, StoreError> {
         let mut f = Filters::default();
         f.eq("s.municipality_code", municipality.map(|m| m.to_string()));
         let mut conn = self.pool.acquire().await?;
-        let mut out = f.fetch(&mut conn, SUPERVISOR_SELECT).await?.iter().map(supervisor_from).collect::<Result<Vec<_>, _>>()?;
-        out.sort_by(|a, b| a.municipality.cmp(&b.municipality).then_with(|| swedish_cmp(&a.name, &b.name)).then(a.id.cmp(&b.id)));
+        let mut out = f
+            .fetch(&mut conn, SUPERVISOR_SELECT)
+            .await?
+            .iter()
+            .map(supervisor_from)
+            .collect::<Result<Vec<_>, _>>()?;
+        out.sort_by(|a, b| {
+            a.municipality
+                .cmp(&b.municipality)
+                .then_with(|| swedish_cmp(&a.name, &b.name))
+                .then(a.id.cmp(&b.id))
+        });
         Ok(out)
     }
 
@@ -1162,7 +1531,9 @@ impl VfuStore for SqlStore {
 
     async fn update_supervisor(&self, s: &Supervisor, actor: &Actor) -> Result<bool, StoreError> {
         let mut tx = self.begin_write().await?;
-        let Some(old) = get_supervisor(&mut tx, &s.id).await? else { return Ok(false) };
+        let Some(old) = get_supervisor(&mut tx, &s.id).await? else {
+            return Ok(false);
+        };
         let ctx = load_context(&mut tx).await?;
         check(validate_supervisor(s, &ctx))?;
         save_supervisor_in(&mut tx, s, Some(&old), false, actor).await?;
@@ -1172,18 +1543,45 @@ impl VfuStore for SqlStore {
 
     async fn delete_supervisor(&self, id: &str, actor: &Actor) -> Result<bool, StoreError> {
         let mut tx = self.begin_write().await?;
-        let Some(old) = get_supervisor(&mut tx, id).await? else { return Ok(false) };
-        sqlx::query("UPDATE vfu_placements SET supervisor_id = NULL WHERE supervisor_id = $1").bind(id).execute(&mut *tx).await?;
-        sqlx::query("DELETE FROM vfu_supervisors WHERE id = $1").bind(id).execute(&mut *tx).await?;
-        audit_in(&mut tx, actor, "delete", "supervisor", id, Some(&old.person_id), Some(&supervisor_audit(&old)), None).await?;
+        let Some(old) = get_supervisor(&mut tx, id).await? else {
+            return Ok(false);
+        };
+        sqlx::query("UPDATE vfu_placements SET supervisor_id = NULL WHERE supervisor_id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM vfu_supervisors WHERE id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        audit_in(
+            &mut tx,
+            actor,
+            "delete",
+            "supervisor",
+            id,
+            Some(&old.person_id),
+            Some(&supervisor_audit(&old)),
+            None,
+        )
+        .await?;
         drop_orphan_person(&mut tx, &old.person_id, actor).await?;
         tx.commit().await?;
         Ok(true)
     }
 
-    async fn set_supervisor_invite(&self, id: &str, invite: InviteStatus, on: Day, university: Option<&str>, actor: &Actor) -> Result<bool, StoreError> {
+    async fn set_supervisor_invite(
+        &self,
+        id: &str,
+        invite: InviteStatus,
+        on: Day,
+        university: Option<&str>,
+        actor: &Actor,
+    ) -> Result<bool, StoreError> {
         let mut tx = self.begin_write().await?;
-        let Some(old) = get_supervisor(&mut tx, id).await? else { return Ok(false) };
+        let Some(old) = get_supervisor(&mut tx, id).await? else {
+            return Ok(false);
+        };
         let mut s = old.clone();
         s.invite = invite;
         s.invite_date = Some(on);
@@ -1212,8 +1610,18 @@ impl VfuStore for SqlStore {
         let mut f = Filters::default();
         f.eq("university_code", university.map(String::from));
         let mut conn = self.pool.acquire().await?;
-        let mut out = f.fetch(&mut conn, PERIOD_SELECT).await?.iter().map(period_from).collect::<Result<Vec<_>, _>>()?;
-        out.sort_by(|a, b| a.start.cmp(&b.start).then(a.university.cmp(&b.university)).then(a.id.cmp(&b.id)));
+        let mut out = f
+            .fetch(&mut conn, PERIOD_SELECT)
+            .await?
+            .iter()
+            .map(period_from)
+            .collect::<Result<Vec<_>, _>>()?;
+        out.sort_by(|a, b| {
+            a.start
+                .cmp(&b.start)
+                .then(a.university.cmp(&b.university))
+                .then(a.id.cmp(&b.id))
+        });
         Ok(out)
     }
 
@@ -1233,28 +1641,59 @@ impl VfuStore for SqlStore {
             return Err(problem("id", FieldProblem::PeriodIdExists { id: p.id.clone() }));
         }
         write_period(&mut tx, &p, false).await?;
-        audit_in(&mut tx, actor, "create", "vfu_period", &p.id, None, None, Some(&to_value(&p))).await?;
+        audit_in(
+            &mut tx,
+            actor,
+            "create",
+            "vfu_period",
+            &p.id,
+            None,
+            None,
+            Some(&to_value(&p)),
+        )
+        .await?;
         tx.commit().await?;
         Ok(p.id)
     }
 
     async fn update_vfu_period(&self, p: &VfuPeriod, actor: &Actor) -> Result<bool, StoreError> {
         let mut tx = self.begin_write().await?;
-        let Some(old) = get_period(&mut tx, &p.id).await? else { return Ok(false) };
+        let Some(old) = get_period(&mut tx, &p.id).await? else {
+            return Ok(false);
+        };
         let ctx = load_context(&mut tx).await?;
         check(validate_period(p, &ctx))?;
         if old.field != p.field {
-            let n: i64 = sqlx::query("SELECT COUNT(*) FROM vfu_students WHERE period_id = $1").bind(&p.id).fetch_one(&mut *tx).await?.get(0);
+            let n: i64 = sqlx::query("SELECT COUNT(*) FROM vfu_students WHERE period_id = $1")
+                .bind(&p.id)
+                .fetch_one(&mut *tx)
+                .await?
+                .get(0);
             if n > 0 {
                 return Err(problem("field", FieldProblem::FieldLocked { count: n }));
             }
         }
         if old != *p {
             write_period(&mut tx, p, false).await?;
-            audit_in(&mut tx, actor, "update", "vfu_period", &p.id, None, Some(&to_value(&old)), Some(&to_value(p))).await?;
+            audit_in(
+                &mut tx,
+                actor,
+                "update",
+                "vfu_period",
+                &p.id,
+                None,
+                Some(&to_value(&old)),
+                Some(&to_value(p)),
+            )
+            .await?;
             if old.end != p.end {
-                let persons: Vec<String> =
-                    sqlx::query("SELECT person_id FROM vfu_students WHERE period_id = $1").bind(&p.id).fetch_all(&mut *tx).await?.iter().map(|r| r.get(0)).collect();
+                let persons: Vec<String> = sqlx::query("SELECT person_id FROM vfu_students WHERE period_id = $1")
+                    .bind(&p.id)
+                    .fetch_all(&mut *tx)
+                    .await?
+                    .iter()
+                    .map(|r| r.get(0))
+                    .collect();
                 for person in persons {
                     refresh_last_period_end(&mut tx, &person).await?;
                 }
@@ -1266,13 +1705,38 @@ impl VfuStore for SqlStore {
 
     async fn delete_vfu_period(&self, id: &str, actor: &Actor) -> Result<bool, StoreError> {
         let mut tx = self.begin_write().await?;
-        let Some(old) = get_period(&mut tx, id).await? else { return Ok(false) };
-        let n: i64 = sqlx::query("SELECT COUNT(*) FROM vfu_students WHERE period_id = $1").bind(id).fetch_one(&mut *tx).await?.get(0);
+        let Some(old) = get_period(&mut tx, id).await? else {
+            return Ok(false);
+        };
+        let n: i64 = sqlx::query("SELECT COUNT(*) FROM vfu_students WHERE period_id = $1")
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await?
+            .get(0);
         if n > 0 {
-            return Err(problem("id", FieldProblem::PeriodHasStudents { id: id.to_string(), count: n }));
+            return Err(problem(
+                "id",
+                FieldProblem::PeriodHasStudents {
+                    id: id.to_string(),
+                    count: n,
+                },
+            ));
         }
-        sqlx::query("DELETE FROM vfu_periods WHERE id = $1").bind(id).execute(&mut *tx).await?;
-        audit_in(&mut tx, actor, "delete", "vfu_period", id, None, Some(&to_value(&old)), None).await?;
+        sqlx::query("DELETE FROM vfu_periods WHERE id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        audit_in(
+            &mut tx,
+            actor,
+            "delete",
+            "vfu_period",
+            id,
+            None,
+            Some(&to_value(&old)),
+            None,
+        )
+        .await?;
         tx.commit().await?;
         Ok(true)
     }
@@ -1284,8 +1748,18 @@ impl VfuStore for SqlStore {
         f.eq("p.municipality_code", filter.home_municipality.map(|m| m.to_string()));
         f.eq("s.person_id", filter.person_id.clone());
         let mut conn = self.pool.acquire().await?;
-        let mut out = f.fetch(&mut conn, STUDENT_SELECT).await?.iter().map(student_from).collect::<Result<Vec<_>, _>>()?;
-        out.sort_by(|a, b| a.period_id.cmp(&b.period_id).then_with(|| swedish_cmp(&a.name, &b.name)).then(a.id.cmp(&b.id)));
+        let mut out = f
+            .fetch(&mut conn, STUDENT_SELECT)
+            .await?
+            .iter()
+            .map(student_from)
+            .collect::<Result<Vec<_>, _>>()?;
+        out.sort_by(|a, b| {
+            a.period_id
+                .cmp(&b.period_id)
+                .then_with(|| swedish_cmp(&a.name, &b.name))
+                .then(a.id.cmp(&b.id))
+        });
         Ok(out)
     }
 
@@ -1305,7 +1779,9 @@ impl VfuStore for SqlStore {
 
     async fn update_vfu_student(&self, s: &VfuStudent, actor: &Actor) -> Result<bool, StoreError> {
         let mut tx = self.begin_write().await?;
-        let Some(old) = get_student(&mut tx, &s.id).await? else { return Ok(false) };
+        let Some(old) = get_student(&mut tx, &s.id).await? else {
+            return Ok(false);
+        };
         let ctx = load_context(&mut tx).await?;
         check(validate_student(s, &ctx))?;
         save_student_in(&mut tx, s, Some(&old), false, actor).await?;
@@ -1315,15 +1791,48 @@ impl VfuStore for SqlStore {
 
     async fn delete_vfu_student(&self, id: &str, actor: &Actor) -> Result<bool, StoreError> {
         let mut tx = self.begin_write().await?;
-        let Some(old) = get_student(&mut tx, id).await? else { return Ok(false) };
-        let placements: Vec<String> =
-            sqlx::query("SELECT id FROM vfu_placements WHERE student_id = $1").bind(id).fetch_all(&mut *tx).await?.iter().map(|r| r.get(0)).collect();
+        let Some(old) = get_student(&mut tx, id).await? else {
+            return Ok(false);
+        };
+        let placements: Vec<String> = sqlx::query("SELECT id FROM vfu_placements WHERE student_id = $1")
+            .bind(id)
+            .fetch_all(&mut *tx)
+            .await?
+            .iter()
+            .map(|r| r.get(0))
+            .collect();
         for pl in &placements {
-            sqlx::query("DELETE FROM vfu_placements WHERE id = $1").bind(pl).execute(&mut *tx).await?;
-            audit_in(&mut tx, actor, "delete", "placement", pl, Some(&old.person_id), None, None).await?;
+            sqlx::query("DELETE FROM vfu_placements WHERE id = $1")
+                .bind(pl)
+                .execute(&mut *tx)
+                .await?;
+            audit_in(
+                &mut tx,
+                actor,
+                "delete",
+                "placement",
+                pl,
+                Some(&old.person_id),
+                None,
+                None,
+            )
+            .await?;
         }
-        sqlx::query("DELETE FROM vfu_students WHERE id = $1").bind(id).execute(&mut *tx).await?;
-        audit_in(&mut tx, actor, "delete", "vfu_student", id, Some(&old.person_id), Some(&student_audit(&old)), None).await?;
+        sqlx::query("DELETE FROM vfu_students WHERE id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        audit_in(
+            &mut tx,
+            actor,
+            "delete",
+            "vfu_student",
+            id,
+            Some(&old.person_id),
+            Some(&student_audit(&old)),
+            None,
+        )
+        .await?;
         refresh_last_period_end(&mut tx, &old.person_id).await?;
         drop_orphan_person(&mut tx, &old.person_id, actor).await?;
         tx.commit().await?;
@@ -1333,7 +1842,12 @@ impl VfuStore for SqlStore {
     async fn placements(&self, filter: &PlacementFilter) -> Result<Vec<Placement>, StoreError> {
         let f = placement_filters(filter);
         let mut conn = self.pool.acquire().await?;
-        let mut out = f.fetch(&mut conn, PLACEMENT_SELECT).await?.iter().map(placement_from).collect::<Result<Vec<_>, _>>()?;
+        let mut out = f
+            .fetch(&mut conn, PLACEMENT_SELECT)
+            .await?
+            .iter()
+            .map(placement_from)
+            .collect::<Result<Vec<_>, _>>()?;
         out.sort_by(|a, b| a.id.cmp(&b.id));
         Ok(out)
     }
@@ -1392,8 +1906,15 @@ impl VfuStore for SqlStore {
 
     async fn create_placement(&self, p: &Placement, actor: &Actor) -> Result<String, StoreError> {
         let mut tx = self.begin_write().await?;
-        if !matches!(p.status, PlacementStatus::Requested | PlacementStatus::Offered) || p.history.len() != 1 || p.history[0].status != p.status {
-            return Err(conflict("status", "a new placement starts as requested or offered, with that one step in its history (Placement::start)".into()));
+        if !matches!(p.status, PlacementStatus::Requested | PlacementStatus::Offered)
+            || p.history.len() != 1
+            || p.history[0].status != p.status
+        {
+            return Err(conflict(
+                "status",
+                "a new placement starts as requested or offered, with that one step in its history (Placement::start)"
+                    .into(),
+            ));
         }
         validate_placement(&mut tx, p).await?;
         let mut p = p.clone();
@@ -1402,33 +1923,64 @@ impl VfuStore for SqlStore {
         }
         let person = student_person(&mut tx, &p.student_id).await?;
         write_placement(&mut tx, &p, false).await?;
-        audit_in(&mut tx, actor, "create", "placement", &p.id, person.as_deref(), None, Some(&to_value(&p))).await?;
+        audit_in(
+            &mut tx,
+            actor,
+            "create",
+            "placement",
+            &p.id,
+            person.as_deref(),
+            None,
+            Some(&to_value(&p)),
+        )
+        .await?;
         tx.commit().await?;
         Ok(p.id)
     }
 
     async fn update_placement(&self, p: &Placement, actor: &Actor) -> Result<bool, StoreError> {
         let mut tx = self.begin_write().await?;
-        let Some(old) = get_placement(&mut tx, &p.id).await? else { return Ok(false) };
+        let Some(old) = get_placement(&mut tx, &p.id).await? else {
+            return Ok(false);
+        };
         let mut new = old.clone();
         new.site_id = p.site_id.clone();
         new.supervisor_id = p.supervisor_id.clone();
         new.waiting_for_better = p.waiting_for_better;
         new.note = p.note.trim().to_string();
         if p.status != old.status || p.student_id != old.student_id {
-            return Err(conflict("status", "status and student change only through transition_placement / a new placement".into()));
+            return Err(conflict(
+                "status",
+                "status and student change only through transition_placement / a new placement".into(),
+            ));
         }
         validate_placement(&mut tx, &new).await?;
         if new != old {
             let person = student_person(&mut tx, &new.student_id).await?;
             write_placement(&mut tx, &new, false).await?;
-            audit_in(&mut tx, actor, "update", "placement", &new.id, person.as_deref(), Some(&to_value(&old)), Some(&to_value(&new))).await?;
+            audit_in(
+                &mut tx,
+                actor,
+                "update",
+                "placement",
+                &new.id,
+                person.as_deref(),
+                Some(&to_value(&old)),
+                Some(&to_value(&new)),
+            )
+            .await?;
         }
         tx.commit().await?;
         Ok(true)
     }
 
-    async fn transition_placement(&self, id: &str, to: PlacementStatus, on: Day, actor: &Actor) -> Result<Placement, StoreError> {
+    async fn transition_placement(
+        &self,
+        id: &str,
+        to: PlacementStatus,
+        on: Day,
+        actor: &Actor,
+    ) -> Result<Placement, StoreError> {
         let mut tx = self.begin_write().await?;
         let Some(old) = get_placement(&mut tx, id).await? else {
             return Err(StoreError::Invalid(format!("no placement {id}")));
@@ -1437,17 +1989,42 @@ impl VfuStore for SqlStore {
         new.transition(to, on).map_err(|e| problem("status", e.into()))?;
         let person = student_person(&mut tx, &new.student_id).await?;
         write_placement(&mut tx, &new, false).await?;
-        audit_in(&mut tx, actor, "update", "placement", id, person.as_deref(), Some(&json!({"status": old.status})), Some(&json!({"status": to, "on": on}))).await?;
+        audit_in(
+            &mut tx,
+            actor,
+            "update",
+            "placement",
+            id,
+            person.as_deref(),
+            Some(&json!({"status": old.status})),
+            Some(&json!({"status": to, "on": on})),
+        )
+        .await?;
         tx.commit().await?;
         Ok(new)
     }
 
     async fn delete_placement(&self, id: &str, actor: &Actor) -> Result<bool, StoreError> {
         let mut tx = self.begin_write().await?;
-        let Some(old) = get_placement(&mut tx, id).await? else { return Ok(false) };
+        let Some(old) = get_placement(&mut tx, id).await? else {
+            return Ok(false);
+        };
         let person = student_person(&mut tx, &old.student_id).await?;
-        sqlx::query("DELETE FROM vfu_placements WHERE id = $1").bind(id).execute(&mut *tx).await?;
-        audit_in(&mut tx, actor, "delete", "placement", id, person.as_deref(), Some(&to_value(&old)), None).await?;
+        sqlx::query("DELETE FROM vfu_placements WHERE id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        audit_in(
+            &mut tx,
+            actor,
+            "delete",
+            "placement",
+            id,
+            person.as_deref(),
+            Some(&to_value(&old)),
+            None,
+        )
+        .await?;
         tx.commit().await?;
         Ok(true)
     }
@@ -1459,7 +2036,9 @@ impl VfuStore for SqlStore {
         for (i, s) in sites.iter().enumerate() {
             errors.extend(validate_site(s, &ctx).into_iter().map(|e| (i, e)));
         }
-        for (i, first) in kkig_core::vfu::input::duplicates(sites.iter().filter(|s| !s.id.is_empty()).map(|s| s.id.clone())) {
+        for (i, first) in
+            kkig_core::vfu::input::duplicates(sites.iter().filter(|s| !s.id.is_empty()).map(|s| s.id.clone()))
+        {
             let _ = first;
             errors.push((i, FieldError::new("id", format!("id {} appears twice", sites[i].id))));
         }
@@ -1486,7 +2065,17 @@ impl VfuStore for SqlStore {
         }
         if !changed.is_empty() {
             let summary = json!({"created": report.created, "updated": report.updated, "unchanged": report.unchanged, "ids": changed});
-            audit_in(&mut tx, actor, "import", "placement_sites", &format!("{} sites", sites.len()), None, None, Some(&summary)).await?;
+            audit_in(
+                &mut tx,
+                actor,
+                "import",
+                "placement_sites",
+                &format!("{} sites", sites.len()),
+                None,
+                None,
+                Some(&summary),
+            )
+            .await?;
         }
         tx.commit().await?;
         Ok(report)
@@ -1499,7 +2088,8 @@ impl VfuStore for SqlStore {
         for (i, p) in items.iter().enumerate() {
             errors.extend(validate_period(p, &ctx).into_iter().map(|e| (i, e)));
         }
-        for (i, _) in kkig_core::vfu::input::duplicates(items.iter().filter(|p| !p.id.is_empty()).map(|p| p.id.clone())) {
+        for (i, _) in kkig_core::vfu::input::duplicates(items.iter().filter(|p| !p.id.is_empty()).map(|p| p.id.clone()))
+        {
             errors.push((i, FieldError::new("id", format!("id {} appears twice", items[i].id))));
         }
         if !errors.is_empty() {
@@ -1518,19 +2108,44 @@ impl VfuStore for SqlStore {
                     continue;
                 }
                 Some(old) => {
-                    let n: i64 = sqlx::query("SELECT COUNT(*) FROM vfu_students WHERE period_id = $1").bind(&p.id).fetch_one(&mut *tx).await?.get(0);
+                    let n: i64 = sqlx::query("SELECT COUNT(*) FROM vfu_students WHERE period_id = $1")
+                        .bind(&p.id)
+                        .fetch_one(&mut *tx)
+                        .await?
+                        .get(0);
                     if old.field != p.field && n > 0 {
-                        return Err(items_error(vec![(i, FieldError::new("field", format!("the field cannot change while {n} student(s) are on the period")))]));
+                        return Err(items_error(vec![(
+                            i,
+                            FieldError::new(
+                                "field",
+                                format!("the field cannot change while {n} student(s) are on the period"),
+                            ),
+                        )]));
                     }
                     report.updated += 1;
                 }
                 None => report.created += 1,
             }
             write_period(&mut tx, &p, false).await?;
-            audit_in(&mut tx, actor, if old.is_some() { "update" } else { "create" }, "vfu_period", &p.id, None, old.as_ref().map(to_value).as_ref(), Some(&to_value(&p))).await?;
+            audit_in(
+                &mut tx,
+                actor,
+                if old.is_some() { "update" } else { "create" },
+                "vfu_period",
+                &p.id,
+                None,
+                old.as_ref().map(to_value).as_ref(),
+                Some(&to_value(&p)),
+            )
+            .await?;
             if old.as_ref().is_some_and(|o| o.end != p.end) {
-                let persons: Vec<String> =
-                    sqlx::query("SELECT person_id FROM vfu_students WHERE period_id = $1").bind(&p.id).fetch_all(&mut *tx).await?.iter().map(|r| r.get(0)).collect();
+                let persons: Vec<String> = sqlx::query("SELECT person_id FROM vfu_students WHERE period_id = $1")
+                    .bind(&p.id)
+                    .fetch_all(&mut *tx)
+                    .await?
+                    .iter()
+                    .map(|r| r.get(0))
+                    .collect();
                 for person in persons {
                     refresh_last_period_end(&mut tx, &person).await?;
                 }
@@ -1548,7 +2163,17 @@ impl VfuStore for SqlStore {
             errors.extend(validate_supervisor(s, &ctx).into_iter().map(|e| (i, e)));
         }
         for (i, first) in kkig_core::vfu::input::duplicates(items.iter().map(|s| normalize_email(&s.email))) {
-            errors.push((i, FieldError::new("email", format!("e-mail {} appears twice (first in item {})", normalize_email(&items[i].email), first + 1))));
+            errors.push((
+                i,
+                FieldError::new(
+                    "email",
+                    format!(
+                        "e-mail {} appears twice (first in item {})",
+                        normalize_email(&items[i].email),
+                        first + 1
+                    ),
+                ),
+            ));
         }
         if !errors.is_empty() {
             return Err(items_error(errors));
@@ -1584,8 +2209,21 @@ impl VfuStore for SqlStore {
         for (i, s) in items.iter().enumerate() {
             errors.extend(validate_student(s, &ctx).into_iter().map(|e| (i, e)));
         }
-        for (i, first) in kkig_core::vfu::input::duplicates(items.iter().map(|s| (s.period_id.clone(), normalize_email(&s.email)))) {
-            errors.push((i, FieldError::new("email", format!("e-mail {} appears twice on period {} (first in item {})", normalize_email(&items[i].email), items[i].period_id, first + 1))));
+        for (i, first) in
+            kkig_core::vfu::input::duplicates(items.iter().map(|s| (s.period_id.clone(), normalize_email(&s.email))))
+        {
+            errors.push((
+                i,
+                FieldError::new(
+                    "email",
+                    format!(
+                        "e-mail {} appears twice on period {} (first in item {})",
+                        normalize_email(&items[i].email),
+                        items[i].period_id,
+                        first + 1
+                    ),
+                ),
+            ));
         }
         if !errors.is_empty() {
             return Err(items_error(errors));
@@ -1614,7 +2252,9 @@ impl VfuStore for SqlStore {
 
     async fn training_need(&self, municipality: Kommunkod) -> Result<TrainingNeed, StoreError> {
         let mut conn = self.pool.acquire().await?;
-        let rows = sqlx::query("SELECT code, population, role FROM municipalities").fetch_all(&mut *conn).await?;
+        let rows = sqlx::query("SELECT code, population, role FROM municipalities")
+            .fetch_all(&mut *conn)
+            .await?;
         let mut own = 0i64;
         let mut total = 0i64;
         for r in &rows {
@@ -1638,10 +2278,15 @@ impl VfuStore for SqlStore {
     async fn compensation_basis(&self, municipality: Option<Kommunkod>) -> Result<Vec<CompensationRow>, StoreError> {
         let periods = self.vfu_periods(None).await?;
         let students = self.vfu_students(&StudentFilter::default()).await?;
-        let filter = PlacementFilter { site_municipality: municipality, ..Default::default() };
+        let filter = PlacementFilter {
+            site_municipality: municipality,
+            ..Default::default()
+        };
         let placements = self.placements(&filter).await?;
         let ctx = self.vfu_context().await?;
-        Ok(compensation_basis(&periods, &students, &placements, |id| ctx.sites.get(id).copied()))
+        Ok(compensation_basis(&periods, &students, &placements, |id| {
+            ctx.sites.get(id).copied()
+        }))
     }
 
     async fn raci_model(&self, municipality: Kommunkod, programme: ProgrammeType) -> Result<RaciView, StoreError> {
@@ -1666,12 +2311,25 @@ impl VfuStore for SqlStore {
         Ok(RaciView { model, adapted: true })
     }
 
-    async fn save_raci_model(&self, municipality: Kommunkod, model: &RaciModel, actor: &Actor) -> Result<(), StoreError> {
+    async fn save_raci_model(
+        &self,
+        municipality: Kommunkod,
+        model: &RaciModel,
+        actor: &Actor,
+    ) -> Result<(), StoreError> {
         check(model.validate())?;
         let mut tx = self.begin_write().await?;
-        let known = sqlx::query("SELECT 1 FROM municipalities WHERE code = $1").bind(municipality.to_string()).fetch_optional(&mut *tx).await?;
+        let known = sqlx::query("SELECT 1 FROM municipalities WHERE code = $1")
+            .bind(municipality.to_string())
+            .fetch_optional(&mut *tx)
+            .await?;
         if known.is_none() {
-            return Err(problem("municipality", FieldProblem::UnknownKommunkod { code: municipality.to_string() }));
+            return Err(problem(
+                "municipality",
+                FieldProblem::UnknownKommunkod {
+                    code: municipality.to_string(),
+                },
+            ));
         }
         sqlx::query("DELETE FROM vfu_raci WHERE municipality_code = $1 AND programme = $2")
             .bind(municipality.to_string())
@@ -1684,14 +2342,16 @@ impl VfuStore for SqlStore {
                 if cell.is_empty() {
                     continue;
                 }
-                sqlx::query("INSERT INTO vfu_raci (municipality_code, programme, task, role, cell) VALUES ($1, $2, $3, $4, $5)")
-                    .bind(municipality.to_string())
-                    .bind(model.programme.as_str())
-                    .bind(row.task.as_str())
-                    .bind(role.as_str())
-                    .bind(cell.to_string())
-                    .execute(&mut *tx)
-                    .await?;
+                sqlx::query(
+                    "INSERT INTO vfu_raci (municipality_code, programme, task, role, cell) VALUES ($1, $2, $3, $4, $5)",
+                )
+                .bind(municipality.to_string())
+                .bind(model.programme.as_str())
+                .bind(row.task.as_str())
+                .bind(role.as_str())
+                .bind(cell.to_string())
+                .execute(&mut *tx)
+                .await?;
             }
         }
         let changes: Vec<Value> = model
@@ -1699,13 +2359,27 @@ impl VfuStore for SqlStore {
             .iter()
             .map(|(t, r, c)| json!({"task": t.as_str(), "role": r.as_str(), "cell": c.to_string()}))
             .collect();
-        audit_in(&mut tx, actor, "update", "raci_model", &format!("{municipality}/{}", model.programme.as_str()), None, None, Some(&json!({"changes_from_default": changes})))
-            .await?;
+        audit_in(
+            &mut tx,
+            actor,
+            "update",
+            "raci_model",
+            &format!("{municipality}/{}", model.programme.as_str()),
+            None,
+            None,
+            Some(&json!({"changes_from_default": changes})),
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
 
-    async fn reset_raci_model(&self, municipality: Kommunkod, programme: ProgrammeType, actor: &Actor) -> Result<bool, StoreError> {
+    async fn reset_raci_model(
+        &self,
+        municipality: Kommunkod,
+        programme: ProgrammeType,
+        actor: &Actor,
+    ) -> Result<bool, StoreError> {
         let mut tx = self.begin_write().await?;
         let done = sqlx::query("DELETE FROM vfu_raci WHERE municipality_code = $1 AND programme = $2")
             .bind(municipality.to_string())
@@ -1715,7 +2389,17 @@ impl VfuStore for SqlStore {
         if done.rows_affected() == 0 {
             return Ok(false);
         }
-        audit_in(&mut tx, actor, "delete", "raci_model", &format!("{municipality}/{}", programme.as_str()), None, None, None).await?;
+        audit_in(
+            &mut tx,
+            actor,
+            "delete",
+            "raci_model",
+            &format!("{municipality}/{}", programme.as_str()),
+            None,
+            None,
+            None,
+        )
+        .await?;
         tx.commit().await?;
         Ok(true)
     }
@@ -1724,8 +2408,18 @@ impl VfuStore for SqlStore {
         let mut f = Filters::default();
         f.eq("c.municipality_code", municipality.map(|m| m.to_string()));
         let mut conn = self.pool.acquire().await?;
-        let mut out = f.fetch(&mut conn, CONTACT_SELECT).await?.iter().map(contact_from).collect::<Result<Vec<_>, _>>()?;
-        out.sort_by(|a, b| a.municipality.cmp(&b.municipality).then(a.role.cmp(&b.role)).then_with(|| swedish_cmp(&a.name, &b.name)));
+        let mut out = f
+            .fetch(&mut conn, CONTACT_SELECT)
+            .await?
+            .iter()
+            .map(contact_from)
+            .collect::<Result<Vec<_>, _>>()?;
+        out.sort_by(|a, b| {
+            a.municipality
+                .cmp(&b.municipality)
+                .then(a.role.cmp(&b.role))
+                .then_with(|| swedish_cmp(&a.name, &b.name))
+        });
         Ok(out)
     }
 
@@ -1734,10 +2428,32 @@ impl VfuStore for SqlStore {
         let mut tx = self.begin_write().await?;
         let ctx = load_context(&mut tx).await?;
         if !ctx.knows_municipality(c.municipality) {
-            return Err(problem("municipality", FieldProblem::UnknownKommunkod { code: c.municipality.to_string() }));
+            return Err(problem(
+                "municipality",
+                FieldProblem::UnknownKommunkod {
+                    code: c.municipality.to_string(),
+                },
+            ));
         }
-        let found = takeable_by_email(&mut tx, &c.email, RecordScope::Contact { municipality: c.municipality }).await?;
-        let person = take_person(&mut tx, found, "staff", &c.name, &c.email, Some(&c.phone), c.municipality, actor).await?;
+        let found = takeable_by_email(
+            &mut tx,
+            &c.email,
+            RecordScope::Contact {
+                municipality: c.municipality,
+            },
+        )
+        .await?;
+        let person = take_person(
+            &mut tx,
+            found,
+            "staff",
+            &c.name,
+            &c.email,
+            Some(&c.phone),
+            c.municipality,
+            actor,
+        )
+        .await?;
         let mut saved = c.clone();
         saved.id = if c.id.is_empty() { new_id("con") } else { c.id.clone() };
         saved.person_id = person;
@@ -1752,8 +2468,17 @@ impl VfuStore for SqlStore {
             .bind(now_unix())
             .execute(&mut *tx)
             .await?;
-        audit_in(&mut tx, actor, "create", "vfu_contact", &saved.id, Some(&saved.person_id), None, Some(&json!({"role": saved.role, "programme": saved.programme, "title": saved.title})))
-            .await?;
+        audit_in(
+            &mut tx,
+            actor,
+            "create",
+            "vfu_contact",
+            &saved.id,
+            Some(&saved.person_id),
+            None,
+            Some(&json!({"role": saved.role, "programme": saved.programme, "title": saved.title})),
+        )
+        .await?;
         tx.commit().await?;
         Ok(saved)
     }
@@ -1761,15 +2486,34 @@ impl VfuStore for SqlStore {
     async fn update_vfu_contact(&self, c: &VfuContact, actor: &Actor) -> Result<bool, StoreError> {
         check(validate_contact(c))?;
         let mut tx = self.begin_write().await?;
-        let Some(old) = get_contact(&mut tx, &c.id).await? else { return Ok(false) };
-        let record = RecordScope::Contact { municipality: c.municipality };
+        let Some(old) = get_contact(&mut tx, &c.id).await? else {
+            return Ok(false);
+        };
+        let record = RecordScope::Contact {
+            municipality: c.municipality,
+        };
         let me = check_update(&mut tx, &old.person_id, &c.email, record, Except::Contact(&old.id)).await?;
         check(login_data_errors(&mut tx, &me, Some(&c.name), Some(&c.email), actor).await?)?;
         if normalize_email(&c.email) != old.email {
             let email = normalize_email(&c.email);
-            sqlx::query("UPDATE persons SET email = $1, updated_at = $2 WHERE id = $3").bind(&email).bind(now_unix()).bind(&old.person_id).execute(&mut *tx).await?;
+            sqlx::query("UPDATE persons SET email = $1, updated_at = $2 WHERE id = $3")
+                .bind(&email)
+                .bind(now_unix())
+                .bind(&old.person_id)
+                .execute(&mut *tx)
+                .await?;
             let (before, after) = (json!({"email": old.email}), json!({"email": email}));
-            audit_in(&mut tx, actor, "update", "person", &old.person_id, Some(&old.person_id), Some(&before), Some(&after)).await?;
+            audit_in(
+                &mut tx,
+                actor,
+                "update",
+                "person",
+                &old.person_id,
+                Some(&old.person_id),
+                Some(&before),
+                Some(&after),
+            )
+            .await?;
         }
         update_person(&mut tx, &old.person_id, &c.name, Some(&c.phone), c.municipality, actor).await?;
         sqlx::query("UPDATE vfu_contacts SET municipality_code = $1, role = $2, programme = $3, title = $4, updated_at = $5 WHERE id = $6")
@@ -1781,17 +2525,41 @@ impl VfuStore for SqlStore {
             .bind(&c.id)
             .execute(&mut *tx)
             .await?;
-        audit_in(&mut tx, actor, "update", "vfu_contact", &c.id, Some(&old.person_id), Some(&json!({"role": old.role, "programme": old.programme, "title": old.title})), Some(&json!({"role": c.role, "programme": c.programme, "title": c.title})))
-            .await?;
+        audit_in(
+            &mut tx,
+            actor,
+            "update",
+            "vfu_contact",
+            &c.id,
+            Some(&old.person_id),
+            Some(&json!({"role": old.role, "programme": old.programme, "title": old.title})),
+            Some(&json!({"role": c.role, "programme": c.programme, "title": c.title})),
+        )
+        .await?;
         tx.commit().await?;
         Ok(true)
     }
 
     async fn delete_vfu_contact(&self, id: &str, actor: &Actor) -> Result<bool, StoreError> {
         let mut tx = self.begin_write().await?;
-        let Some(old) = get_contact(&mut tx, id).await? else { return Ok(false) };
-        sqlx::query("DELETE FROM vfu_contacts WHERE id = $1").bind(id).execute(&mut *tx).await?;
-        audit_in(&mut tx, actor, "delete", "vfu_contact", id, Some(&old.person_id), None, None).await?;
+        let Some(old) = get_contact(&mut tx, id).await? else {
+            return Ok(false);
+        };
+        sqlx::query("DELETE FROM vfu_contacts WHERE id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        audit_in(
+            &mut tx,
+            actor,
+            "delete",
+            "vfu_contact",
+            id,
+            Some(&old.person_id),
+            None,
+            None,
+        )
+        .await?;
         drop_orphan_person(&mut tx, &old.person_id, actor).await?;
         tx.commit().await?;
         Ok(true)
@@ -1808,4 +2576,3 @@ fn placement_filters(filter: &PlacementFilter) -> Filters {
     f.eq("pl.supervisor_id", filter.supervisor_id.clone());
     f
 }
-

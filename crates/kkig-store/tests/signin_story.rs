@@ -27,15 +27,7 @@ async fn parallel_attempts_are_checked_and_counted_one_after_the_other() {
         let mut warm = tokio::task::JoinSet::new();
         for i in 0..12 {
             let store = store.clone();
-            warm.spawn(async move {
-                start(
-                    store.as_ref(),
-                    &format!("warm{i}@kkig.test"),
-                    "203.0.113.1",
-                    NOW,
-                )
-                .await
-            });
+            warm.spawn(async move { start(store.as_ref(), &format!("warm{i}@kkig.test"), "203.0.113.1", NOW).await });
         }
         while warm.join_next().await.is_some() {}
         let go = Arc::new(tokio::sync::Barrier::new(12));
@@ -64,11 +56,7 @@ async fn parallel_attempts_are_checked_and_counted_one_after_the_other() {
         }
         // Exactly the attempts that went on to a password check count as failures.
         assert_eq!(
-            store
-                .sign_in_failures("eva@kkig.test", 0)
-                .await
-                .unwrap()
-                .len(),
+            store.sign_in_failures("eva@kkig.test", 0).await.unwrap().len(),
             5,
             "{label}"
         );
@@ -107,15 +95,7 @@ async fn limits_per_account_and_address_per_account_and_per_address() {
         );
         // After the window, the address may try the account again.
         assert!(
-            checked(
-                &start(
-                    s,
-                    "eva@kkig.test",
-                    "203.0.113.9",
-                    NOW + THROTTLE_WINDOW_SECS
-                )
-                .await
-            ),
+            checked(&start(s, "eva@kkig.test", "203.0.113.9", NOW + THROTTLE_WINDOW_SECS).await),
             "{label}"
         );
 
@@ -139,9 +119,7 @@ async fn limits_per_account_and_address_per_account_and_per_address() {
         // 20 failures from one address over many accounts: the password is still checked, and
         // a wrong one is to be answered "too many attempts".
         for i in 0..20 {
-            let SignInStart::Check(a) =
-                start(s, &format!("u{i}@kkig.test"), "233.252.0.1", NOW).await
-            else {
+            let SignInStart::Check(a) = start(s, &format!("u{i}@kkig.test"), "233.252.0.1", NOW).await else {
                 panic!("{label} {i}");
             };
             assert_eq!(a.address_limited, None, "{label} {i}");
@@ -153,26 +131,19 @@ async fn limits_per_account_and_address_per_account_and_per_address() {
 
         // A success takes the attempt back and clears this address's failures for the account,
         // but not those from elsewhere.
-        let SignInStart::Check(ok) = start(s, "eva@kkig.test", "198.51.100.1", NOW + 20).await
-        else {
+        let SignInStart::Check(ok) = start(s, "eva@kkig.test", "198.51.100.1", NOW + 20).await else {
             panic!("{label}")
         };
         let before = s.sign_in_failures("eva@kkig.test", 0).await.unwrap();
         assert_eq!(
-            before
-                .iter()
-                .filter(|f| f.address == "198.51.100.1")
-                .count(),
+            before.iter().filter(|f| f.address == "198.51.100.1").count(),
             2,
             "{label}"
         );
         s.sign_in_succeeded(&ok).await.unwrap();
         let after = s.sign_in_failures("eva@kkig.test", 0).await.unwrap();
         assert_eq!(after.len(), before.len() - 2, "{label}");
-        assert!(
-            after.iter().all(|f| f.address == "203.0.113.9"),
-            "{label}: {after:?}"
-        );
+        assert!(after.iter().all(|f| f.address == "203.0.113.9"), "{label}: {after:?}");
 
         // Old state is purged.
         let removed = s.purge_sign_in_failures(NOW + 1).await.unwrap();
@@ -203,9 +174,7 @@ async fn a_new_password_or_a_disabled_account_voids_every_other_link() {
         let u = s.create_user(&user("ada@kkig.test"), &cli).await.unwrap();
         let other = s.create_user(&user("bo@kkig.test"), &cli).await.unwrap();
         let far = NOW + 86_400;
-        let live = |hash: &'static str| async move {
-            s.password_reset_user(hash, NOW).await.unwrap().is_some()
-        };
+        let live = |hash: &'static str| async move { s.password_reset_user(hash, NOW).await.unwrap().is_some() };
         s.create_password_reset(&other.id, "other-link", far, &cli)
             .await
             .unwrap();
@@ -216,64 +185,36 @@ async fn a_new_password_or_a_disabled_account_voids_every_other_link() {
         }
         assert!(live("link-1").await && live("link-3").await, "{label}");
         assert!(
-            s.use_password_reset("link-2", "$argon2id$two", NOW)
-                .await
-                .unwrap(),
+            s.use_password_reset("link-2", "$argon2id$two", NOW).await.unwrap(),
             "{label}"
         );
+        assert!(!live("link-1").await && !live("link-3").await, "{label}: voided");
         assert!(
-            !live("link-1").await && !live("link-3").await,
-            "{label}: voided"
-        );
-        assert!(
-            !s.use_password_reset("link-1", "$argon2id$one", NOW)
-                .await
-                .unwrap(),
+            !s.use_password_reset("link-1", "$argon2id$one", NOW).await.unwrap(),
             "{label}"
         );
         assert_eq!(
-            s.user_by_id(&u.id)
-                .await
-                .unwrap()
-                .unwrap()
-                .password_hash
-                .as_deref(),
+            s.user_by_id(&u.id).await.unwrap().unwrap().password_hash.as_deref(),
             Some("$argon2id$two"),
             "{label}"
         );
 
         // So does a password set otherwise (the command line).
-        s.create_password_reset(&u.id, "link-4", far, &cli)
-            .await
-            .unwrap();
-        s.set_password_hash(&u.id, "$argon2id$cli", &cli)
-            .await
-            .unwrap();
+        s.create_password_reset(&u.id, "link-4", far, &cli).await.unwrap();
+        s.set_password_hash(&u.id, "$argon2id$cli", &cli).await.unwrap();
         assert!(!live("link-4").await, "{label}");
 
         // Disabling voids them, and enabling again does not bring them back.
-        s.create_password_reset(&u.id, "link-5", far, &cli)
-            .await
-            .unwrap();
-        assert!(
-            s.set_user_disabled(&u.id, true, &cli).await.unwrap(),
-            "{label}"
-        );
-        assert!(
-            s.set_user_disabled(&u.id, false, &cli).await.unwrap(),
-            "{label}"
-        );
+        s.create_password_reset(&u.id, "link-5", far, &cli).await.unwrap();
+        assert!(s.set_user_disabled(&u.id, true, &cli).await.unwrap(), "{label}");
+        assert!(s.set_user_disabled(&u.id, false, &cli).await.unwrap(), "{label}");
         assert!(!live("link-5").await, "{label}");
         assert!(
-            !s.use_password_reset("link-5", "$argon2id$five", NOW)
-                .await
-                .unwrap(),
+            !s.use_password_reset("link-5", "$argon2id$five", NOW).await.unwrap(),
             "{label}"
         );
         // A link made after that works.
-        s.create_password_reset(&u.id, "link-6", far, &cli)
-            .await
-            .unwrap();
+        s.create_password_reset(&u.id, "link-6", far, &cli).await.unwrap();
         assert!(live("link-6").await, "{label}");
 
         // Another account's link is not touched; the audit log says what was voided.

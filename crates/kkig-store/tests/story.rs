@@ -37,27 +37,16 @@ async fn story(db: &TestDb) {
     assert_eq!(names[0], "Arjeplog", "{label}");
     assert_eq!(names[16], "Åsele", "{label}: å sorts after v");
     assert!(
-        first[..17]
-            .iter()
-            .all(|m| m.role == MunicipalityRole::Participant),
+        first[..17].iter().all(|m| m.role == MunicipalityRole::Participant),
         "{label}"
     );
     assert!(
-        first[17..]
-            .iter()
-            .all(|m| m.role == MunicipalityRole::Campus),
+        first[17..].iter().all(|m| m.role == MunicipalityRole::Campus),
         "{label}"
     );
     assert_eq!(
         names[17..],
-        [
-            "Luleå",
-            "Piteå",
-            "Sundsvall",
-            "Umeå",
-            "Örnsköldsvik",
-            "Östersund"
-        ],
+        ["Luleå", "Piteå", "Sundsvall", "Umeå", "Örnsköldsvik", "Östersund"],
         "{label}"
     );
 
@@ -103,8 +92,7 @@ async fn story(db: &TestDb) {
     let status = s.demo_status().await.unwrap().expect("demo status");
     let log = s.audit_since(0, 100).await.unwrap();
     assert!(
-        log.iter()
-            .any(|e| e.entity == "demo_world" && e.actor == "system:demo"),
+        log.iter().any(|e| e.entity == "demo_world" && e.actor == "system:demo"),
         "{label}: the demo load is audited"
     );
     assert_eq!(status.seed, DEFAULT_SEED, "{label}");
@@ -119,7 +107,11 @@ async fn story(db: &TestDb) {
 
     let sites = s.placement_sites(None).await.unwrap();
     assert_eq!(sites.len(), world.placement_sites.len(), "{label}");
-    assert_eq!(s.offerings().await.unwrap().len(), world.offerings.len(), "{label}: demo offerings loaded");
+    assert_eq!(
+        s.offerings().await.unwrap().len(),
+        world.offerings.len(),
+        "{label}: demo offerings loaded"
+    );
     let sorsele_sites = s.placement_sites(Some(code("2422"))).await.unwrap();
     let mut generated: Vec<_> = world
         .placement_sites
@@ -128,23 +120,14 @@ async fn story(db: &TestDb) {
         .cloned()
         .collect();
     generated.sort_by(|a, b| kkig_core::text::swedish_cmp(&a.name, &b.name));
-    assert_eq!(
-        sorsele_sites, generated,
-        "{label}: sites round-trip exactly"
-    );
+    assert_eq!(sorsele_sites, generated, "{label}: sites round-trip exactly");
     let centres = s.learning_centres().await.unwrap();
     assert!(
-        centres
-            .iter()
-            .all(|c| c.services.is_some() && c.services_are_demo),
+        centres.iter().all(|c| c.services.is_some() && c.services_are_demo),
         "{label}"
     );
     let counts = s.placement_site_counts().await.unwrap();
-    assert_eq!(
-        counts.iter().map(|c| c.2).sum::<i64>() as usize,
-        sites.len(),
-        "{label}"
-    );
+    assert_eq!(counts.iter().map(|c| c.2).sum::<i64>() as usize, sites.len(), "{label}");
     let sorsele_kinds: Vec<_> = counts
         .iter()
         .filter(|c| c.0 == code("2422"))
@@ -161,26 +144,15 @@ async fn story(db: &TestDb) {
         user_id: None,
     };
     assert!(s.session_create("abc", &row).await.unwrap(), "{label}");
-    assert!(
-        !s.session_create("abc", &row).await.unwrap(),
-        "{label}: ids are unique"
-    );
-    assert_eq!(
-        s.session_load("abc").await.unwrap(),
-        Some(row.clone()),
-        "{label}"
-    );
+    assert!(!s.session_create("abc", &row).await.unwrap(), "{label}: ids are unique");
+    assert_eq!(s.session_load("abc").await.unwrap(), Some(row.clone()), "{label}");
     let updated = SessionRow {
         data: r#"{"lang":"sv"}"#.into(),
         expiry_unix: far,
         user_id: None,
     };
     s.session_save("abc", &updated).await.unwrap();
-    assert_eq!(
-        s.session_load("abc").await.unwrap(),
-        Some(updated),
-        "{label}"
-    );
+    assert_eq!(s.session_load("abc").await.unwrap(), Some(updated), "{label}");
     s.session_save(
         "old",
         &SessionRow {
@@ -227,10 +199,7 @@ async fn demo_is_refused_when_real_data_exists() {
             .execute(s.pool())
             .await
             .unwrap();
-        let err = s
-            .load_demo(&DemoWorld::generate(1, &reference))
-            .await
-            .unwrap_err();
+        let err = s.load_demo(&DemoWorld::generate(1, &reference)).await.unwrap_err();
         assert!(
             err.to_string().contains("already holds real data"),
             "{}: {err}",
@@ -261,10 +230,7 @@ async fn two_writers_on_one_sqlite_file() {
                 expiry_unix: 4_000_000_000,
                 user_id: None,
             };
-            store
-                .session_save(&format!("{prefix}-{i}"), &row)
-                .await
-                .unwrap();
+            store.session_save(&format!("{prefix}-{i}"), &row).await.unwrap();
         }
     };
     let a = tokio::spawn(write(db.store.clone(), "a"));
@@ -295,9 +261,7 @@ async fn two_writers_on_one_sqlite_file() {
 
 #[tokio::test]
 async fn bad_urls_and_unwritable_files_give_clear_errors() {
-    let err = SqlStore::connect("mysql://root@localhost/test")
-        .await
-        .unwrap_err();
+    let err = SqlStore::connect("mysql://root@localhost/test").await.unwrap_err();
     assert!(
         err.to_string()
             .starts_with("unsupported database URL \"mysql://root@localhost/test\""),
@@ -352,10 +316,7 @@ async fn accounts_audit_and_erasure_story() {
             .unwrap_err();
         assert!(matches!(dup, StoreError::Conflict(_)), "{label}: {dup}");
         assert_eq!(
-            s.user_by_email("ANNA.BERG@sorsele.se")
-                .await
-                .unwrap()
-                .map(|u| u.id),
+            s.user_by_email("ANNA.BERG@sorsele.se").await.unwrap().map(|u| u.id),
             Some(anna.id.clone()),
             "{label}"
         );
@@ -366,63 +327,36 @@ async fn accounts_audit_and_erasure_story() {
         );
 
         // Password link: usable once, before it expires.
-        s.create_password_reset(&anna.id, "hash-1", 2_000, &cli)
-            .await
-            .unwrap();
+        s.create_password_reset(&anna.id, "hash-1", 2_000, &cli).await.unwrap();
         assert_eq!(
-            s.password_reset_user("hash-1", 1_000)
-                .await
-                .unwrap()
-                .map(|u| u.id),
+            s.password_reset_user("hash-1", 1_000).await.unwrap().map(|u| u.id),
             Some(anna.id.clone()),
             "{label}"
         );
         assert!(
-            s.password_reset_user("hash-1", 2_000)
-                .await
-                .unwrap()
-                .is_none(),
+            s.password_reset_user("hash-1", 2_000).await.unwrap().is_none(),
             "{label}: expired"
         );
         assert!(
-            s.use_password_reset("hash-1", "$argon2id$fake", 1_500)
-                .await
-                .unwrap(),
+            s.use_password_reset("hash-1", "$argon2id$fake", 1_500).await.unwrap(),
             "{label}"
         );
         assert!(
-            !s.use_password_reset("hash-1", "$argon2id$other", 1_600)
-                .await
-                .unwrap(),
+            !s.use_password_reset("hash-1", "$argon2id$other", 1_600).await.unwrap(),
             "{label}: used once"
         );
         assert_eq!(
-            s.user_by_id(&anna.id)
-                .await
-                .unwrap()
-                .unwrap()
-                .password_hash
-                .as_deref(),
+            s.user_by_id(&anna.id).await.unwrap().unwrap().password_hash.as_deref(),
             Some("$argon2id$fake"),
             "{label}"
         );
 
         // Tokens: live until expiry, revocable by their owner only.
-        s.create_api_token(
-            &anna.id,
-            "t1",
-            "script",
-            "tokhash",
-            5_000,
-            &Actor::user(&anna.id),
-        )
-        .await
-        .unwrap();
+        s.create_api_token(&anna.id, "t1", "script", "tokhash", 5_000, &Actor::user(&anna.id))
+            .await
+            .unwrap();
         assert_eq!(
-            s.user_for_token("tokhash", 4_999)
-                .await
-                .unwrap()
-                .map(|u| u.id),
+            s.user_for_token("tokhash", 4_999).await.unwrap().map(|u| u.id),
             Some(anna.id.clone()),
             "{label}"
         );
@@ -431,15 +365,10 @@ async fn accounts_audit_and_erasure_story() {
             "{label}: expired"
         );
         assert!(
-            !s.revoke_api_token("someone-else", "t1", 100, &cli)
-                .await
-                .unwrap(),
+            !s.revoke_api_token("someone-else", "t1", 100, &cli).await.unwrap(),
             "{label}"
         );
-        assert!(
-            s.revoke_api_token(&anna.id, "t1", 100, &cli).await.unwrap(),
-            "{label}"
-        );
+        assert!(s.revoke_api_token(&anna.id, "t1", 100, &cli).await.unwrap(), "{label}");
         assert!(
             s.user_for_token("tokhash", 200).await.unwrap().is_none(),
             "{label}: revoked"
@@ -478,10 +407,7 @@ async fn accounts_audit_and_erasure_story() {
         )
         .await
         .unwrap();
-        assert!(
-            s.set_user_disabled(&anna.id, true, &cli).await.unwrap(),
-            "{label}"
-        );
+        assert!(s.set_user_disabled(&anna.id, true, &cli).await.unwrap(), "{label}");
         assert!(s.session_load("sess-a").await.unwrap().is_none(), "{label}");
         s.set_user_disabled(&anna.id, false, &cli).await.unwrap();
 
@@ -515,18 +441,10 @@ async fn accounts_audit_and_erasure_story() {
         let log = s.audit_since(0, 1000).await.unwrap();
         let actions: Vec<_> = log
             .iter()
-            .map(|e| {
-                format!(
-                    "{} {} {}",
-                    e.actor.split(':').next().unwrap(),
-                    e.action,
-                    e.entity
-                )
-            })
+            .map(|e| format!("{} {} {}", e.actor.split(':').next().unwrap(), e.action, e.entity))
             .collect();
         assert!(
-            actions.contains(&"cli create person".to_string())
-                && actions.contains(&"cli create user".to_string()),
+            actions.contains(&"cli create person".to_string()) && actions.contains(&"cli create user".to_string()),
             "{label}: {actions:?}"
         );
         assert!(
@@ -540,16 +458,9 @@ async fn accounts_audit_and_erasure_story() {
         );
 
         // Export holds everything about the person and is itself audited.
-        let export = s
-            .export_person(&anna.person_id, &cli)
-            .await
-            .unwrap()
-            .unwrap();
+        let export = s.export_person(&anna.person_id, &cli).await.unwrap().unwrap();
         assert_eq!(export["person"]["email"], "anna.berg@sorsele.se", "{label}");
-        assert_eq!(
-            export["accounts"][0]["api_tokens"][0]["name"], "script",
-            "{label}"
-        );
+        assert_eq!(export["accounts"][0]["api_tokens"][0]["name"], "script", "{label}");
         assert!(
             !export.to_string().contains("argon2") && !export.to_string().contains("tokhash"),
             "{label}: no secrets"
@@ -565,15 +476,11 @@ async fn accounts_audit_and_erasure_story() {
 
         // Erasure: no table holds the name or the e-mail afterwards.
         assert!(
-            s.erase_person(&anna.person_id, "request", &cli)
-                .await
-                .unwrap(),
+            s.erase_person(&anna.person_id, "request", &cli).await.unwrap(),
             "{label}"
         );
         assert!(
-            !s.erase_person(&anna.person_id, "request", &cli)
-                .await
-                .unwrap(),
+            !s.erase_person(&anna.person_id, "request", &cli).await.unwrap(),
             "{label}: gone"
         );
         let dump = s.dump_all_text().await.unwrap();
@@ -602,21 +509,13 @@ async fn accounts_audit_and_erasure_story() {
             )
             .await
             .unwrap();
-        s.set_last_period_end(&student, Some("2024-06-14"), &cli)
-            .await
-            .unwrap();
+        s.set_last_period_end(&student, Some("2024-06-14"), &cli).await.unwrap();
         assert!(
-            s.set_last_period_end(&student, Some("14/6/2024"), &cli)
-                .await
-                .is_err(),
+            s.set_last_period_end(&student, Some("14/6/2024"), &cli).await.is_err(),
             "{label}"
         );
         let c = s.retention_candidates().await.unwrap();
-        assert_eq!(
-            (c.len(), c[0].last_period_end.as_str()),
-            (1, "2024-06-14"),
-            "{label}"
-        );
+        assert_eq!((c.len(), c[0].last_period_end.as_str()), (1, "2024-06-14"), "{label}");
         db.finish().await;
     }
 }
@@ -643,25 +542,12 @@ async fn retention_erases_students_months_after_their_last_period() {
             .await
             .unwrap();
         let recent = s
-            .create_person(
-                "Rut Ny",
-                Some("rut@student.se"),
-                "student",
-                Some(code("2422")),
-                &cli,
-            )
+            .create_person("Rut Ny", Some("rut@student.se"), "student", Some(code("2422")), &cli)
             .await
             .unwrap();
-        let never = s
-            .create_person("Nils Utan", None, "student", None, &cli)
-            .await
-            .unwrap();
-        s.set_last_period_end(&old, Some("2024-06-14"), &cli)
-            .await
-            .unwrap();
-        s.set_last_period_end(&recent, Some("2025-01-20"), &cli)
-            .await
-            .unwrap();
+        let never = s.create_person("Nils Utan", None, "student", None, &cli).await.unwrap();
+        s.set_last_period_end(&old, Some("2024-06-14"), &cli).await.unwrap();
+        s.set_last_period_end(&recent, Some("2025-01-20"), &cli).await.unwrap();
 
         let today = date!(2026 - 11 - 28);
         let due = retention::due(s, 24, today).await.unwrap();
@@ -671,28 +557,15 @@ async fn retention_erases_students_months_after_their_last_period() {
             "{label}"
         );
         // A dry run changes nothing.
-        assert!(
-            s.person_municipality(&old).await.unwrap().is_some(),
-            "{label}"
-        );
+        assert!(s.person_municipality(&old).await.unwrap().is_some(), "{label}");
         let erased = retention::apply(s, 24, today).await.unwrap();
         assert_eq!(erased.len(), 1, "{label}");
-        assert!(
-            s.person_municipality(&old).await.unwrap().is_none(),
-            "{label}"
-        );
-        assert!(
-            s.person_municipality(&recent).await.unwrap().is_some(),
-            "{label}"
-        );
-        assert!(
-            s.person_municipality(&never).await.unwrap().is_some(),
-            "{label}"
-        );
+        assert!(s.person_municipality(&old).await.unwrap().is_none(), "{label}");
+        assert!(s.person_municipality(&recent).await.unwrap().is_some(), "{label}");
+        assert!(s.person_municipality(&never).await.unwrap().is_some(), "{label}");
         let log = s.audit_since(0, 1000).await.unwrap();
         assert!(
-            log.iter()
-                .any(|e| e.action == "erase" && e.actor == "system:retention"),
+            log.iter().any(|e| e.action == "erase" && e.actor == "system:retention"),
             "{label}"
         );
         db.finish().await;
@@ -711,28 +584,70 @@ async fn catalogue_upserts_by_id_and_travel_matrix_replaces() {
         let some: Vec<_> = world.offerings.iter().take(20).cloned().collect();
         let v0 = s.catalogue_version().await.unwrap();
         let cli = Actor::cli();
-        assert_eq!(s.upsert_offerings(&some, &cli).await.unwrap(), ImportReport { created: 20, updated: 0, unchanged: 0 }, "{label}");
+        assert_eq!(
+            s.upsert_offerings(&some, &cli).await.unwrap(),
+            ImportReport {
+                created: 20,
+                updated: 0,
+                unchanged: 0
+            },
+            "{label}"
+        );
         let v1 = s.catalogue_version().await.unwrap();
         assert!(v1 > v0, "{label}");
         // Importing twice changes nothing, not even the version.
-        assert_eq!(s.upsert_offerings(&some, &cli).await.unwrap(), ImportReport { created: 0, updated: 0, unchanged: 20 }, "{label}");
+        assert_eq!(
+            s.upsert_offerings(&some, &cli).await.unwrap(),
+            ImportReport {
+                created: 0,
+                updated: 0,
+                unchanged: 20
+            },
+            "{label}"
+        );
         assert_eq!(s.catalogue_version().await.unwrap(), v1, "{label}");
         let mut changed = some.clone();
         changed[3].title = "Ändrad titel".into();
-        assert_eq!(s.upsert_offerings(&changed, &cli).await.unwrap(), ImportReport { created: 0, updated: 1, unchanged: 19 }, "{label}");
+        assert_eq!(
+            s.upsert_offerings(&changed, &cli).await.unwrap(),
+            ImportReport {
+                created: 0,
+                updated: 1,
+                unchanged: 19
+            },
+            "{label}"
+        );
         let stored = s.offerings().await.unwrap();
         assert_eq!(stored.len(), 20, "{label}");
-        assert!(stored.iter().any(|o| o.title == "Ändrad titel" && o.id == changed[3].id), "{label}");
+        assert!(
+            stored
+                .iter()
+                .any(|o| o.title == "Ändrad titel" && o.id == changed[3].id),
+            "{label}"
+        );
         // Offerings round-trip exactly.
         let mut sorted = changed.clone();
         sorted.sort_by(|a, b| a.id.cmp(&b.id));
         assert_eq!(stored, sorted, "{label}");
 
         let k = |c: &str| code(c);
-        let n = s.replace_travel_matrix(&[(k("2422"), k("2480"), 240), (k("2422"), k("2481"), 95)], &cli).await.unwrap();
+        let n = s
+            .replace_travel_matrix(&[(k("2422"), k("2480"), 240), (k("2422"), k("2481"), 95)], &cli)
+            .await
+            .unwrap();
         assert_eq!(n, 2, "{label}");
-        assert_eq!(s.replace_travel_matrix(&[(k("2422"), k("2480"), 250)], &cli).await.unwrap(), 1, "{label}");
-        assert_eq!(s.travel_matrix().await.unwrap(), vec![(k("2422"), k("2480"), 250)], "{label}");
+        assert_eq!(
+            s.replace_travel_matrix(&[(k("2422"), k("2480"), 250)], &cli)
+                .await
+                .unwrap(),
+            1,
+            "{label}"
+        );
+        assert_eq!(
+            s.travel_matrix().await.unwrap(),
+            vec![(k("2422"), k("2480"), 250)],
+            "{label}"
+        );
         assert!(s.catalogue_version().await.unwrap() > v1, "{label}");
         // Real offerings now exist: the demo is refused.
         assert!(s.load_demo(&world).await.is_err(), "{label}");
@@ -746,15 +661,34 @@ async fn catalogue_upserts_by_id_and_travel_matrix_replaces() {
                 o
             })
             .collect();
-        assert_eq!(s.upsert_offerings(&many, &cli).await.unwrap(), ImportReport { created: 1234, updated: 0, unchanged: 0 }, "{label}");
+        assert_eq!(
+            s.upsert_offerings(&many, &cli).await.unwrap(),
+            ImportReport {
+                created: 1234,
+                updated: 0,
+                unchanged: 0
+            },
+            "{label}"
+        );
         let mut again = many.clone();
         for i in [0, 499, 500, 1000, 1233] {
             again[i].title = format!("Ändrad {i}");
         }
-        assert_eq!(s.upsert_offerings(&again, &cli).await.unwrap(), ImportReport { created: 0, updated: 5, unchanged: 1229 }, "{label}");
+        assert_eq!(
+            s.upsert_offerings(&again, &cli).await.unwrap(),
+            ImportReport {
+                created: 0,
+                updated: 5,
+                unchanged: 1229
+            },
+            "{label}"
+        );
         let stored = s.offerings().await.unwrap();
         assert_eq!(stored.len(), 20 + 1234, "{label}");
-        assert!(stored.iter().any(|o| o.id == "bulk-00500" && o.title == "Ändrad 500"), "{label}");
+        assert!(
+            stored.iter().any(|o| o.id == "bulk-00500" && o.title == "Ändrad 500"),
+            "{label}"
+        );
         // The same id twice in one import is refused and writes nothing.
         let twice = vec![many[0].clone(), many[0].clone()];
         assert!(s.upsert_offerings(&twice, &cli).await.is_err(), "{label}");
@@ -771,11 +705,16 @@ async fn readiness_wants_exactly_this_binarys_migrations_and_the_reference_data(
         let Readiness::Migrations { missing, unknown } = s.readiness().await.unwrap() else {
             panic!("{label}: an unmigrated database is not ready");
         };
-        assert!(missing.len() >= 7 && unknown.is_empty(), "{label}: {missing:?} {unknown:?}");
+        assert!(
+            missing.len() >= 7 && unknown.is_empty(),
+            "{label}: {missing:?} {unknown:?}"
+        );
         s.migrate().await.unwrap();
         assert_eq!(
             s.readiness().await.unwrap(),
-            Readiness::ReferenceData { empty: vec!["municipalities", "universities", "occupations"] },
+            Readiness::ReferenceData {
+                empty: vec!["municipalities", "universities", "occupations"]
+            },
             "{label}"
         );
         s.seed_reference(&reference).await.unwrap();
@@ -791,11 +730,17 @@ async fn readiness_wants_exactly_this_binarys_migrations_and_the_reference_data(
         .unwrap();
         assert_eq!(
             s.readiness().await.unwrap(),
-            Readiness::Migrations { missing: vec![], unknown: vec![29991231000001] },
+            Readiness::Migrations {
+                missing: vec![],
+                unknown: vec![29991231000001]
+            },
             "{label}"
         );
         // A migration whose contents differ from this binary's counts as missing.
-        sqlx::query("DELETE FROM _sqlx_migrations WHERE version = 29991231000001").execute(s.pool()).await.unwrap();
+        sqlx::query("DELETE FROM _sqlx_migrations WHERE version = 29991231000001")
+            .execute(s.pool())
+            .await
+            .unwrap();
         sqlx::query(
             "UPDATE _sqlx_migrations SET checksum = (SELECT checksum FROM _sqlx_migrations WHERE version = 20261128000002)
              WHERE version = 20261128000001",
@@ -805,7 +750,10 @@ async fn readiness_wants_exactly_this_binarys_migrations_and_the_reference_data(
         .unwrap();
         assert_eq!(
             s.readiness().await.unwrap(),
-            Readiness::Migrations { missing: vec![20261128000001], unknown: vec![] },
+            Readiness::Migrations {
+                missing: vec![20261128000001],
+                unknown: vec![]
+            },
             "{label}"
         );
         // A database that does not answer is an error, not a readiness.
@@ -826,24 +774,41 @@ async fn every_committed_write_bumps_the_data_version_and_nothing_else_does() {
         let v0 = s.data_version().await.unwrap();
         assert!(v0 > 0, "{label}: seeding wrote");
         let cli = Actor::cli();
-        s.create_forecast_cluster("Tornedalen", &[code("2521"), code("2584")], &cli).await.unwrap();
+        s.create_forecast_cluster("Tornedalen", &[code("2521"), code("2584")], &cli)
+            .await
+            .unwrap();
         let v1 = s.data_version().await.unwrap();
         assert!(v1 > v0, "{label}");
         // A refused write is rolled back, its bump with it.
-        assert!(s.create_forecast_cluster("Tornedalen", &[code("2521")], &cli).await.is_err(), "{label}");
+        assert!(
+            s.create_forecast_cluster("Tornedalen", &[code("2521")], &cli)
+                .await
+                .is_err(),
+            "{label}"
+        );
         assert_eq!(s.data_version().await.unwrap(), v1, "{label}");
         // Sessions and sign-in bookkeeping change nothing any page computes from.
-        let row = SessionRow { data: "{}".into(), expiry_unix: 4_000_000_000, user_id: None };
+        let row = SessionRow {
+            data: "{}".into(),
+            expiry_unix: 4_000_000_000,
+            user_id: None,
+        };
         assert!(s.session_create("s-1", &row).await.unwrap(), "{label}");
         s.session_save("s-1", &row).await.unwrap();
         s.session_delete("s-1").await.unwrap();
-        let start = s.begin_sign_in("nobody@kkig.test", "203.0.113.9", 1_900_000_000).await.unwrap();
+        let start = s
+            .begin_sign_in("nobody@kkig.test", "203.0.113.9", 1_900_000_000)
+            .await
+            .unwrap();
         assert!(matches!(start, SignInStart::Check(_)), "{label}");
         assert_eq!(s.data_version().await.unwrap(), v1, "{label}");
         // Another connection (another web node, `kkig import`) sees the committed version.
         let other = SqlStore::connect(&db.url).await.unwrap();
         assert_eq!(other.data_version().await.unwrap(), v1, "{label}");
-        other.create_forecast_cluster("Malmfälten", &[code("2584")], &cli).await.unwrap();
+        other
+            .create_forecast_cluster("Malmfälten", &[code("2584")], &cli)
+            .await
+            .unwrap();
         assert!(s.data_version().await.unwrap() > v1, "{label}");
         other.close().await;
         db.finish().await;

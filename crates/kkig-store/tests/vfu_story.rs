@@ -78,21 +78,39 @@ fn student(period: &str, email: &str, name: &str, home: &str, field: VfuField) -
         field,
         subjects: vec!["matematik".into()],
         wishes: vec![Wish::Municipality(code(home))],
-        needs: Needs { no_driving_licence: true, note: "behöver buss".into(), ..Default::default() },
+        needs: Needs {
+            no_driving_licence: true,
+            note: "behöver buss".into(),
+            ..Default::default()
+        },
         requirements: vec![],
     }
 }
 
 async fn audit_count(s: &SqlStore, entity: &str, action: &str) -> usize {
-    s.audit_since(0, i64::MAX).await.unwrap().iter().filter(|e| e.entity == entity && e.action == action).count()
+    s.audit_since(0, i64::MAX)
+        .await
+        .unwrap()
+        .iter()
+        .filter(|e| e.entity == entity && e.action == action)
+        .count()
 }
 
 async fn count(s: &SqlStore, table: &str) -> i64 {
-    sqlx::query(&format!("SELECT COUNT(*) FROM {table}")).fetch_one(s.pool()).await.unwrap().get(0)
+    sqlx::query(&format!("SELECT COUNT(*) FROM {table}"))
+        .fetch_one(s.pool())
+        .await
+        .unwrap()
+        .get(0)
 }
 
 async fn last_period_end(s: &SqlStore, person: &str) -> Option<String> {
-    sqlx::query("SELECT last_period_end FROM persons WHERE id = $1").bind(person).fetch_one(s.pool()).await.unwrap().get(0)
+    sqlx::query("SELECT last_period_end FROM persons WHERE id = $1")
+        .bind(person)
+        .fetch_one(s.pool())
+        .await
+        .unwrap()
+        .get(0)
 }
 
 fn field_names(e: &StoreError) -> Vec<String> {
@@ -106,173 +124,600 @@ async fn story(db: &TestDb) {
     let s = &db.store;
     let label = db.label;
     let cli = Actor::cli();
-    s.seed_reference(&kkig_formats::reference::embedded().unwrap()).await.unwrap();
+    s.seed_reference(&kkig_formats::reference::embedded().unwrap())
+        .await
+        .unwrap();
     let f3 = VfuField::Teacher(TeacherLevel::F3);
 
     // --- Sites: create, read, update, scope, delete; all audited.
-    let school = site("s-sorsele-1", "2422", "Björkskolan", SiteKind::School, "teacher_f3:svenska|teacher_4_6");
-    assert_eq!(s.create_placement_site(&school, &cli).await.unwrap(), "s-sorsele-1", "{label}");
-    let care = site("", "2422", "Tallgårdens särskilda boende", SiteKind::CareHome, "nurse:äldrevård");
+    let school = site(
+        "s-sorsele-1",
+        "2422",
+        "Björkskolan",
+        SiteKind::School,
+        "teacher_f3:svenska|teacher_4_6",
+    );
+    assert_eq!(
+        s.create_placement_site(&school, &cli).await.unwrap(),
+        "s-sorsele-1",
+        "{label}"
+    );
+    let care = site(
+        "",
+        "2422",
+        "Tallgårdens särskilda boende",
+        SiteKind::CareHome,
+        "nurse:äldrevård",
+    );
     let care_id = s.create_placement_site(&care, &cli).await.unwrap();
     assert!(care_id.starts_with("site-"), "{label}: {care_id}");
     let other = site("s-pajala-1", "2521", "Älvskolan", SiteKind::School, "teacher_f3");
     s.create_placement_site(&other, &cli).await.unwrap();
     let dup = s.create_placement_site(&school, &cli).await.unwrap_err();
     assert_eq!(field_names(&dup), ["id"], "{label}");
-    let bad = PlacementSite { fields: vec![FieldSpec::new(VfuField::Nurse)], ..site("s-x", "2422", "", SiteKind::School, "teacher_f3") };
+    let bad = PlacementSite {
+        fields: vec![FieldSpec::new(VfuField::Nurse)],
+        ..site("s-x", "2422", "", SiteKind::School, "teacher_f3")
+    };
     let e = s.create_placement_site(&bad, &cli).await.unwrap_err();
     assert_eq!(field_names(&e), ["name", "fields"], "{label}: {e}");
-    assert_eq!(s.placement_site("s-sorsele-1").await.unwrap().as_ref(), Some(&school), "{label}: round trip");
+    assert_eq!(
+        s.placement_site("s-sorsele-1").await.unwrap().as_ref(),
+        Some(&school),
+        "{label}: round trip"
+    );
     let mut renamed = school.clone();
     renamed.name = "Björkskolan F–6".into();
     assert!(s.update_placement_site(&renamed, &cli).await.unwrap(), "{label}");
-    assert!(!s.update_placement_site(&site("nope", "2422", "x", SiteKind::School, "teacher_f3"), &cli).await.unwrap(), "{label}");
-    let sorsele: Vec<String> = s.placement_sites(Some(code("2422"))).await.unwrap().into_iter().map(|x| x.name).collect();
-    assert_eq!(sorsele, ["Björkskolan F–6", "Tallgårdens särskilda boende"], "{label}: scoped and in Swedish order");
+    assert!(
+        !s.update_placement_site(&site("nope", "2422", "x", SiteKind::School, "teacher_f3"), &cli)
+            .await
+            .unwrap(),
+        "{label}"
+    );
+    let sorsele: Vec<String> = s
+        .placement_sites(Some(code("2422")))
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|x| x.name)
+        .collect();
+    assert_eq!(
+        sorsele,
+        ["Björkskolan F–6", "Tallgårdens särskilda boende"],
+        "{label}: scoped and in Swedish order"
+    );
     assert_eq!(audit_count(s, "placement_site", "create").await, 3, "{label}");
     assert_eq!(audit_count(s, "placement_site", "update").await, 1, "{label}");
 
     // Hosting interest per term.
-    let yes = HostingInterest { site_id: "s-sorsele-1".into(), term: Term::spring(2026), interest: Interest::Yes, capacity: 2, reason: String::new() };
+    let yes = HostingInterest {
+        site_id: "s-sorsele-1".into(),
+        term: Term::spring(2026),
+        interest: Interest::Yes,
+        capacity: 2,
+        reason: String::new(),
+    };
     s.set_hosting_interest(&yes, &cli).await.unwrap();
-    let no = HostingInterest { site_id: care_id.clone(), term: Term::spring(2026), interest: Interest::No, capacity: 0, reason: String::new() };
-    assert_eq!(field_names(&s.set_hosting_interest(&no, &cli).await.unwrap_err()), ["reason"], "{label}");
-    s.set_hosting_interest(&HostingInterest { reason: "Ombyggnad".into(), ..no.clone() }, &cli).await.unwrap();
-    s.set_hosting_interest(&HostingInterest { capacity: 3, ..yes.clone() }, &cli).await.unwrap();
-    let h = s.hosting_interests(Some(code("2422")), Some(Term::spring(2026))).await.unwrap();
+    let no = HostingInterest {
+        site_id: care_id.clone(),
+        term: Term::spring(2026),
+        interest: Interest::No,
+        capacity: 0,
+        reason: String::new(),
+    };
+    assert_eq!(
+        field_names(&s.set_hosting_interest(&no, &cli).await.unwrap_err()),
+        ["reason"],
+        "{label}"
+    );
+    s.set_hosting_interest(
+        &HostingInterest {
+            reason: "Ombyggnad".into(),
+            ..no.clone()
+        },
+        &cli,
+    )
+    .await
+    .unwrap();
+    s.set_hosting_interest(
+        &HostingInterest {
+            capacity: 3,
+            ..yes.clone()
+        },
+        &cli,
+    )
+    .await
+    .unwrap();
+    let h = s
+        .hosting_interests(Some(code("2422")), Some(Term::spring(2026)))
+        .await
+        .unwrap();
     assert_eq!(h.len(), 2, "{label}");
-    assert_eq!(h.iter().find(|x| x.site_id == "s-sorsele-1").unwrap().capacity, 3, "{label}: replaced");
-    assert!(s.hosting_interests(Some(code("2521")), None).await.unwrap().is_empty(), "{label}");
+    assert_eq!(
+        h.iter().find(|x| x.site_id == "s-sorsele-1").unwrap().capacity,
+        3,
+        "{label}: replaced"
+    );
+    assert!(
+        s.hosting_interests(Some(code("2521")), None).await.unwrap().is_empty(),
+        "{label}"
+    );
     // An answer is deleted (not only replaced), audited with what it was.
-    let autumn = HostingInterest { term: Term::autumn(2026), interest: Interest::Maybe, capacity: 1, ..yes.clone() };
+    let autumn = HostingInterest {
+        term: Term::autumn(2026),
+        interest: Interest::Maybe,
+        capacity: 1,
+        ..yes.clone()
+    };
     s.set_hosting_interest(&autumn, &cli).await.unwrap();
-    assert_eq!(s.hosting_interests(Some(code("2422")), Some(Term::autumn(2026))).await.unwrap().len(), 1, "{label}");
-    assert!(s.delete_hosting_interest("s-sorsele-1", Term::autumn(2026), &cli).await.unwrap(), "{label}");
-    assert!(s.hosting_interests(Some(code("2422")), Some(Term::autumn(2026))).await.unwrap().is_empty(), "{label}: gone");
-    assert!(!s.delete_hosting_interest("s-sorsele-1", Term::autumn(2026), &cli).await.unwrap(), "{label}: nothing to delete twice");
-    assert_eq!(s.hosting_interests(Some(code("2422")), Some(Term::spring(2026))).await.unwrap().len(), 2, "{label}: other terms kept");
+    assert_eq!(
+        s.hosting_interests(Some(code("2422")), Some(Term::autumn(2026)))
+            .await
+            .unwrap()
+            .len(),
+        1,
+        "{label}"
+    );
+    assert!(
+        s.delete_hosting_interest("s-sorsele-1", Term::autumn(2026), &cli)
+            .await
+            .unwrap(),
+        "{label}"
+    );
+    assert!(
+        s.hosting_interests(Some(code("2422")), Some(Term::autumn(2026)))
+            .await
+            .unwrap()
+            .is_empty(),
+        "{label}: gone"
+    );
+    assert!(
+        !s.delete_hosting_interest("s-sorsele-1", Term::autumn(2026), &cli)
+            .await
+            .unwrap(),
+        "{label}: nothing to delete twice"
+    );
+    assert_eq!(
+        s.hosting_interests(Some(code("2422")), Some(Term::spring(2026)))
+            .await
+            .unwrap()
+            .len(),
+        2,
+        "{label}: other terms kept"
+    );
     assert_eq!(audit_count(s, "hosting_interest", "delete").await, 1, "{label}");
     let audit = s.audit_since(0, i64::MAX).await.unwrap();
-    let deleted = audit.iter().find(|e| e.entity == "hosting_interest" && e.action == "delete").unwrap();
+    let deleted = audit
+        .iter()
+        .find(|e| e.entity == "hosting_interest" && e.action == "delete")
+        .unwrap();
     assert_eq!(deleted.entity_id, "s-sorsele-1/HT2026", "{label}");
-    assert!(deleted.before.as_deref().is_some_and(|b| b.contains("\"maybe\"")) && deleted.after.is_none(), "{label}: {:?}", deleted.before);
+    assert!(
+        deleted.before.as_deref().is_some_and(|b| b.contains("\"maybe\"")) && deleted.after.is_none(),
+        "{label}: {:?}",
+        deleted.before
+    );
 
     // --- Periods.
     let vt = Day::ymd(2026, 1, 19);
     let p1 = period("umu-vt26-f3", "UmU", f3, vt, Day::ymd(2026, 2, 20), 10);
     s.create_vfu_period(&p1, &cli).await.unwrap();
-    let bad = VfuPeriod { end: Day::ymd(2026, 1, 1), ..period("x", "KTH", f3, vt, vt, 1) };
-    assert_eq!(field_names(&s.create_vfu_period(&bad, &cli).await.unwrap_err()), ["university", "end"], "{label}");
+    let bad = VfuPeriod {
+        end: Day::ymd(2026, 1, 1),
+        ..period("x", "KTH", f3, vt, vt, 1)
+    };
+    assert_eq!(
+        field_names(&s.create_vfu_period(&bad, &cli).await.unwrap_err()),
+        ["university", "end"],
+        "{label}"
+    );
     let ht = Day::ymd(2026, 9, 7);
     let p2 = period("ltu-ht26-nurse", "LTU", VfuField::Nurse, ht, Day::ymd(2026, 10, 9), 4);
     s.create_vfu_period(&p2, &cli).await.unwrap();
-    assert_eq!(s.vfu_periods(Some("UmU")).await.unwrap(), vec![p1.clone()], "{label}: scoped, round trip");
+    assert_eq!(
+        s.vfu_periods(Some("UmU")).await.unwrap(),
+        vec![p1.clone()],
+        "{label}: scoped, round trip"
+    );
     assert_eq!(s.vfu_periods(None).await.unwrap().len(), 2, "{label}");
 
     // --- Supervisors: the person is created; e-mail unique among supervisors.
-    let anna = s.create_supervisor(&supervisor("Anna@Sorsele.se", "2422", Some("s-sorsele-1"), "teacher_f3", TrainingLevel::Completed), &cli).await.unwrap();
-    assert!(anna.id.starts_with("sup-") && anna.person_id.starts_with("p-"), "{label}");
+    let anna = s
+        .create_supervisor(
+            &supervisor(
+                "Anna@Sorsele.se",
+                "2422",
+                Some("s-sorsele-1"),
+                "teacher_f3",
+                TrainingLevel::Completed,
+            ),
+            &cli,
+        )
+        .await
+        .unwrap();
+    assert!(
+        anna.id.starts_with("sup-") && anna.person_id.starts_with("p-"),
+        "{label}"
+    );
     assert_eq!(anna.email, "anna@sorsele.se", "{label}");
-    let e = s.create_supervisor(&supervisor("anna@sorsele.se", "2422", None, "nurse", TrainingLevel::None), &cli).await.unwrap_err();
+    let e = s
+        .create_supervisor(
+            &supervisor("anna@sorsele.se", "2422", None, "nurse", TrainingLevel::None),
+            &cli,
+        )
+        .await
+        .unwrap_err();
     assert_eq!(field_names(&e), ["email"], "{label}: duplicate e-mail");
-    let e = s.create_supervisor(&supervisor("x@sorsele.se", "2422", Some("s-pajala-1"), "teacher_f3", TrainingLevel::None), &cli).await.unwrap_err();
+    let e = s
+        .create_supervisor(
+            &supervisor(
+                "x@sorsele.se",
+                "2422",
+                Some("s-pajala-1"),
+                "teacher_f3",
+                TrainingLevel::None,
+            ),
+            &cli,
+        )
+        .await
+        .unwrap_err();
     assert_eq!(field_names(&e), ["site_id"], "{label}: site in another municipality");
-    let bo = s.create_supervisor(&supervisor("bo@sorsele.se", "2422", Some(&care_id), "nurse", TrainingLevel::Introduction), &cli).await.unwrap();
-    s.create_supervisor(&supervisor("cia@pajala.se", "2521", None, "teacher_f3", TrainingLevel::None), &cli).await.unwrap();
-    assert_eq!(s.supervisors(Some(code("2422"))).await.unwrap().len(), 2, "{label}: scoped");
-    assert_eq!(s.supervisor(&anna.id).await.unwrap().as_ref(), Some(&anna), "{label}: round trip");
+    let bo = s
+        .create_supervisor(
+            &supervisor(
+                "bo@sorsele.se",
+                "2422",
+                Some(&care_id),
+                "nurse",
+                TrainingLevel::Introduction,
+            ),
+            &cli,
+        )
+        .await
+        .unwrap();
+    s.create_supervisor(
+        &supervisor("cia@pajala.se", "2521", None, "teacher_f3", TrainingLevel::None),
+        &cli,
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        s.supervisors(Some(code("2422"))).await.unwrap().len(),
+        2,
+        "{label}: scoped"
+    );
+    assert_eq!(
+        s.supervisor(&anna.id).await.unwrap().as_ref(),
+        Some(&anna),
+        "{label}: round trip"
+    );
     let mut changed = anna.clone();
     changed.students_per_period = 2;
     changed.name = "Anna Berg".into();
     assert!(s.update_supervisor(&changed, &cli).await.unwrap(), "{label}");
-    assert_eq!(s.supervisor(&anna.id).await.unwrap().unwrap().name, "Anna Berg", "{label}");
-    assert!(s.set_supervisor_invite(&bo.id, InviteStatus::Completed, Day::ymd(2025, 5, 30), Some("LTU"), &cli).await.unwrap(), "{label}");
+    assert_eq!(
+        s.supervisor(&anna.id).await.unwrap().unwrap().name,
+        "Anna Berg",
+        "{label}"
+    );
+    assert!(
+        s.set_supervisor_invite(
+            &bo.id,
+            InviteStatus::Completed,
+            Day::ymd(2025, 5, 30),
+            Some("LTU"),
+            &cli
+        )
+        .await
+        .unwrap(),
+        "{label}"
+    );
     let bo2 = s.supervisor(&bo.id).await.unwrap().unwrap();
-    assert!(bo2.is_trained() && bo2.invite == InviteStatus::Completed, "{label}: {bo2:?}");
+    assert!(
+        bo2.is_trained() && bo2.invite == InviteStatus::Completed,
+        "{label}: {bo2:?}"
+    );
     let log = s.audit_since(0, i64::MAX).await.unwrap();
-    assert!(log.iter().any(|e| e.entity == "supervisor" && e.action == "create" && e.person_id.as_deref() == Some(&anna.person_id)), "{label}");
-    assert!(log.iter().filter(|e| e.entity == "supervisor" && e.action == "update").count() >= 2, "{label}");
+    assert!(
+        log.iter().any(|e| e.entity == "supervisor"
+            && e.action == "create"
+            && e.person_id.as_deref() == Some(&anna.person_id)),
+        "{label}"
+    );
+    assert!(
+        log.iter()
+            .filter(|e| e.entity == "supervisor" && e.action == "update")
+            .count()
+            >= 2,
+        "{label}"
+    );
 
     // --- Students: the retention date follows their last period.
     let mut new_stina = student("umu-vt26-f3", "stina@student.umu.se", "Stina Ek", "2422", f3);
     new_stina.needs.note = "Stinas anteckning".into();
     let stina = s.create_vfu_student(&new_stina, &cli).await.unwrap();
-    assert_eq!(last_period_end(s, &stina.person_id).await.as_deref(), Some("2026-02-20"), "{label}");
-    let e = s.create_vfu_student(&student("umu-vt26-f3", "STINA@student.umu.se", "Stina", "2422", f3), &cli).await.unwrap_err();
+    assert_eq!(
+        last_period_end(s, &stina.person_id).await.as_deref(),
+        Some("2026-02-20"),
+        "{label}"
+    );
+    let e = s
+        .create_vfu_student(
+            &student("umu-vt26-f3", "STINA@student.umu.se", "Stina", "2422", f3),
+            &cli,
+        )
+        .await
+        .unwrap_err();
     assert_eq!(field_names(&e), ["email"], "{label}: duplicate on the period");
-    let e = s.create_vfu_student(&student("umu-vt26-f3", "olle@x.se", "Olle", "0180", f3), &cli).await.unwrap_err();
+    let e = s
+        .create_vfu_student(&student("umu-vt26-f3", "olle@x.se", "Olle", "0180", f3), &cli)
+        .await
+        .unwrap_err();
     assert!(matches!(&e, StoreError::Fields(_)), "{label}: {e}");
-    let e = s.create_vfu_student(&student("umu-vt26-f3", "anna@sorsele.se", "Anna", "2422", f3), &cli).await.unwrap_err();
-    assert_eq!(field_names(&e), ["email"], "{label}: a supervisor's e-mail is not a student's");
+    let e = s
+        .create_vfu_student(&student("umu-vt26-f3", "anna@sorsele.se", "Anna", "2422", f3), &cli)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        field_names(&e),
+        ["email"],
+        "{label}: a supervisor's e-mail is not a student's"
+    );
     // Another university's period does not take the person (docs/accounts-and-privacy.md, "Who
     // a person is"); the same university's later period does: one person, the later end counts.
-    let e = s.create_vfu_student(&student("ltu-ht26-nurse", "stina@student.umu.se", "Stina Ek", "2422", VfuField::Nurse), &cli).await.unwrap_err();
+    let e = s
+        .create_vfu_student(
+            &student(
+                "ltu-ht26-nurse",
+                "stina@student.umu.se",
+                "Stina Ek",
+                "2422",
+                VfuField::Nurse,
+            ),
+            &cli,
+        )
+        .await
+        .unwrap_err();
     assert_eq!(field_names(&e), ["email"], "{label}: not LTU's");
     let p3 = period("umu-ht26-nurse", "UmU", VfuField::Nurse, ht, Day::ymd(2026, 10, 9), 4);
     s.create_vfu_period(&p3, &cli).await.unwrap();
-    let stina_nurse = s.create_vfu_student(&student("umu-ht26-nurse", "stina@student.umu.se", "Stina Ek", "2422", VfuField::Nurse), &cli).await.unwrap();
+    let stina_nurse = s
+        .create_vfu_student(
+            &student(
+                "umu-ht26-nurse",
+                "stina@student.umu.se",
+                "Stina Ek",
+                "2422",
+                VfuField::Nurse,
+            ),
+            &cli,
+        )
+        .await
+        .unwrap();
     assert_eq!(stina_nurse.person_id, stina.person_id, "{label}");
-    assert_eq!(last_period_end(s, &stina.person_id).await.as_deref(), Some("2026-10-09"), "{label}");
+    assert_eq!(
+        last_period_end(s, &stina.person_id).await.as_deref(),
+        Some("2026-10-09"),
+        "{label}"
+    );
     let mut later = p3.clone();
     later.end = Day::ymd(2026, 10, 16);
     s.update_vfu_period(&later, &cli).await.unwrap();
-    assert_eq!(last_period_end(s, &stina.person_id).await.as_deref(), Some("2026-10-16"), "{label}: a period's new end moves it");
-    let olle = s.create_vfu_student(&student("umu-vt26-f3", "olle@student.umu.se", "Olle Ström", "2521", f3), &cli).await.unwrap();
-    assert_eq!(s.vfu_student(&stina.id).await.unwrap().as_ref(), Some(&stina), "{label}: round trip");
-    let from_sorsele = s.vfu_students(&StudentFilter { home_municipality: Some(code("2422")), ..Default::default() }).await.unwrap();
+    assert_eq!(
+        last_period_end(s, &stina.person_id).await.as_deref(),
+        Some("2026-10-16"),
+        "{label}: a period's new end moves it"
+    );
+    let olle = s
+        .create_vfu_student(
+            &student("umu-vt26-f3", "olle@student.umu.se", "Olle Ström", "2521", f3),
+            &cli,
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        s.vfu_student(&stina.id).await.unwrap().as_ref(),
+        Some(&stina),
+        "{label}: round trip"
+    );
+    let from_sorsele = s
+        .vfu_students(&StudentFilter {
+            home_municipality: Some(code("2422")),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
     assert_eq!(from_sorsele.len(), 2, "{label}");
-    let umu = s.vfu_students(&StudentFilter { university: Some("UmU".into()), ..Default::default() }).await.unwrap();
-    assert_eq!(umu.iter().map(|x| (x.period_id.as_str(), x.name.as_str())).collect::<Vec<_>>(),
-               [("umu-ht26-nurse", "Stina Ek"), ("umu-vt26-f3", "Olle Ström"), ("umu-vt26-f3", "Stina Ek")], "{label}");
+    let umu = s
+        .vfu_students(&StudentFilter {
+            university: Some("UmU".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        umu.iter()
+            .map(|x| (x.period_id.as_str(), x.name.as_str()))
+            .collect::<Vec<_>>(),
+        [
+            ("umu-ht26-nurse", "Stina Ek"),
+            ("umu-vt26-f3", "Olle Ström"),
+            ("umu-vt26-f3", "Stina Ek")
+        ],
+        "{label}"
+    );
     let e = s.delete_vfu_period("umu-vt26-f3", &cli).await.unwrap_err();
     assert_eq!(field_names(&e), ["id"], "{label}: a period with students stays");
 
     // --- Placements: lifecycle through the store.
-    let p = Placement::start("", &stina.id, "s-sorsele-1", PlacementStatus::Offered, Day::ymd(2025, 11, 24)).unwrap();
-    let pl = s.create_placement(&Placement { supervisor_id: Some(anna.id.clone()), ..p }, &cli).await.unwrap();
-    let wrong = Placement::start("", &stina.id, &care_id, PlacementStatus::Requested, Day::ymd(2025, 11, 24)).unwrap();
-    assert_eq!(field_names(&s.create_placement(&wrong, &cli).await.unwrap_err()), ["site_id"], "{label}: a care home takes no teacher students");
-    let e = s.transition_placement(&pl, PlacementStatus::Completed, Day::ymd(2025, 11, 25), &cli).await.unwrap_err();
-    assert!(e.to_string().contains("cannot go from offered to completed"), "{label}: {e}");
-    let done = s.transition_placement(&pl, PlacementStatus::Confirmed, Day::ymd(2025, 11, 30), &cli).await.unwrap();
-    assert_eq!(done.date_of(PlacementStatus::Confirmed), Some(Day::ymd(2025, 11, 30)), "{label}");
+    let p = Placement::start(
+        "",
+        &stina.id,
+        "s-sorsele-1",
+        PlacementStatus::Offered,
+        Day::ymd(2025, 11, 24),
+    )
+    .unwrap();
+    let pl = s
+        .create_placement(
+            &Placement {
+                supervisor_id: Some(anna.id.clone()),
+                ..p
+            },
+            &cli,
+        )
+        .await
+        .unwrap();
+    let wrong = Placement::start(
+        "",
+        &stina.id,
+        &care_id,
+        PlacementStatus::Requested,
+        Day::ymd(2025, 11, 24),
+    )
+    .unwrap();
+    assert_eq!(
+        field_names(&s.create_placement(&wrong, &cli).await.unwrap_err()),
+        ["site_id"],
+        "{label}: a care home takes no teacher students"
+    );
+    let e = s
+        .transition_placement(&pl, PlacementStatus::Completed, Day::ymd(2025, 11, 25), &cli)
+        .await
+        .unwrap_err();
+    assert!(
+        e.to_string().contains("cannot go from offered to completed"),
+        "{label}: {e}"
+    );
+    let done = s
+        .transition_placement(&pl, PlacementStatus::Confirmed, Day::ymd(2025, 11, 30), &cli)
+        .await
+        .unwrap();
+    assert_eq!(
+        done.date_of(PlacementStatus::Confirmed),
+        Some(Day::ymd(2025, 11, 30)),
+        "{label}"
+    );
     let mut waiting = done.clone();
     waiting.waiting_for_better = true;
     assert!(s.update_placement(&waiting, &cli).await.unwrap(), "{label}");
     assert!(s.placement(&pl).await.unwrap().unwrap().waiting_for_better, "{label}");
     let list = s.waiting_list("s-pajala-1", "umu-vt26-f3").await.unwrap();
-    assert!(list.is_empty(), "{label}: Stina wishes for Sorsele, not Pajala: {list:?}");
-    let pl_olle = s.create_placement(&Placement::start("", &olle.id, "s-pajala-1", PlacementStatus::Requested, Day::ymd(2025, 11, 24)).unwrap(), &cli).await.unwrap();
-    let in_sorsele = s.placements(&PlacementFilter { site_municipality: Some(code("2422")), ..Default::default() }).await.unwrap();
-    assert_eq!(in_sorsele.iter().map(|p| p.id.as_str()).collect::<Vec<_>>(), [pl.as_str()], "{label}: scoped by site municipality");
-    assert_eq!(s.placements(&PlacementFilter { university: Some("UmU".into()), ..Default::default() }).await.unwrap().len(), 2, "{label}");
-    let lines = s.placement_lines(&PlacementFilter { site_id: Some("s-sorsele-1".into()), ..Default::default() }).await.unwrap();
+    assert!(
+        list.is_empty(),
+        "{label}: Stina wishes for Sorsele, not Pajala: {list:?}"
+    );
+    let pl_olle = s
+        .create_placement(
+            &Placement::start(
+                "",
+                &olle.id,
+                "s-pajala-1",
+                PlacementStatus::Requested,
+                Day::ymd(2025, 11, 24),
+            )
+            .unwrap(),
+            &cli,
+        )
+        .await
+        .unwrap();
+    let in_sorsele = s
+        .placements(&PlacementFilter {
+            site_municipality: Some(code("2422")),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        in_sorsele.iter().map(|p| p.id.as_str()).collect::<Vec<_>>(),
+        [pl.as_str()],
+        "{label}: scoped by site municipality"
+    );
+    assert_eq!(
+        s.placements(&PlacementFilter {
+            university: Some("UmU".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .len(),
+        2,
+        "{label}"
+    );
+    let lines = s
+        .placement_lines(&PlacementFilter {
+            site_id: Some("s-sorsele-1".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
     assert_eq!(lines.len(), 1, "{label}");
-    assert_eq!((lines[0].student_name.as_str(), lines[0].supervisor_name.as_deref()), ("Stina Ek", Some("Anna Berg")), "{label}");
+    assert_eq!(
+        (lines[0].student_name.as_str(), lines[0].supervisor_name.as_deref()),
+        ("Stina Ek", Some("Anna Berg")),
+        "{label}"
+    );
     assert!(audit_count(s, "placement", "update").await >= 2, "{label}");
 
     // --- Views.
     let comp = s.compensation_basis(Some(code("2422"))).await.unwrap();
     assert_eq!(comp.len(), 1, "{label}: {comp:?}");
-    assert_eq!((comp[0].university.as_str(), comp[0].placements, comp[0].student_weeks), ("UmU", 1, 5), "{label}");
+    assert_eq!(
+        (comp[0].university.as_str(), comp[0].placements, comp[0].student_weeks),
+        ("UmU", 1, 5),
+        "{label}"
+    );
     let need = s.training_need(code("2422")).await.unwrap();
     let row = need.rows.iter().find(|r| r.field == f3).unwrap();
-    assert_eq!((row.students_from_municipality, row.trained_capacity), (1, 2), "{label}: {row:?}");
+    assert_eq!(
+        (row.students_from_municipality, row.trained_capacity),
+        (1, 2),
+        "{label}: {row:?}"
+    );
 
     // --- Roles and responsibilities.
     let view = s.raci_model(code("2422"), ProgrammeType::Teacher).await.unwrap();
-    assert!(!view.adapted && view.model == RaciModel::default_for(ProgrammeType::Teacher), "{label}");
+    assert!(
+        !view.adapted && view.model == RaciModel::default_for(ProgrammeType::Teacher),
+        "{label}"
+    );
     let mut adapted = view.model.clone();
-    adapted.set(RaciTask::ConfirmCapacity, RaciRole::MunicipalCoordinator, RaciCell::parse("R").unwrap());
+    adapted.set(
+        RaciTask::ConfirmCapacity,
+        RaciRole::MunicipalCoordinator,
+        RaciCell::parse("R").unwrap(),
+    );
     let e = s.save_raci_model(code("2422"), &adapted, &cli).await.unwrap_err();
     assert_eq!(field_names(&e), ["task.confirm_capacity"], "{label}");
-    adapted.set(RaciTask::ConfirmCapacity, RaciRole::Manager, RaciCell::parse("A").unwrap());
+    adapted.set(
+        RaciTask::ConfirmCapacity,
+        RaciRole::Manager,
+        RaciCell::parse("A").unwrap(),
+    );
     s.save_raci_model(code("2422"), &adapted, &cli).await.unwrap();
     let view = s.raci_model(code("2422"), ProgrammeType::Teacher).await.unwrap();
     assert!(view.adapted && view.model == adapted, "{label}");
-    assert!(!s.raci_model(code("2521"), ProgrammeType::Teacher).await.unwrap().adapted, "{label}: per municipality");
-    assert!(s.reset_raci_model(code("2422"), ProgrammeType::Teacher, &cli).await.unwrap(), "{label}");
-    assert!(!s.raci_model(code("2422"), ProgrammeType::Teacher).await.unwrap().adapted, "{label}");
+    assert!(
+        !s.raci_model(code("2521"), ProgrammeType::Teacher)
+            .await
+            .unwrap()
+            .adapted,
+        "{label}: per municipality"
+    );
+    assert!(
+        s.reset_raci_model(code("2422"), ProgrammeType::Teacher, &cli)
+            .await
+            .unwrap(),
+        "{label}"
+    );
+    assert!(
+        !s.raci_model(code("2422"), ProgrammeType::Teacher)
+            .await
+            .unwrap()
+            .adapted,
+        "{label}"
+    );
     let contact = VfuContact {
         id: String::new(),
         person_id: String::new(),
@@ -285,24 +730,50 @@ async fn story(db: &TestDb) {
         title: "VFU-samordnare".into(),
     };
     let karin = s.create_vfu_contact(&contact, &cli).await.unwrap();
-    assert_eq!(s.vfu_contacts(Some(code("2422"))).await.unwrap(), vec![karin.clone()], "{label}");
+    assert_eq!(
+        s.vfu_contacts(Some(code("2422"))).await.unwrap(),
+        vec![karin.clone()],
+        "{label}"
+    );
     assert!(s.vfu_contacts(Some(code("2521"))).await.unwrap().is_empty(), "{label}");
 
     // --- Export and erasure cover the VFU tables.
     let export = s.export_person(&stina.person_id, &cli).await.unwrap().unwrap();
-    assert_eq!(export["vfu"]["students"].as_array().unwrap().len(), 2, "{label}: {export}");
+    assert_eq!(
+        export["vfu"]["students"].as_array().unwrap().len(),
+        2,
+        "{label}: {export}"
+    );
     assert_eq!(export["vfu"]["placements"].as_array().unwrap().len(), 1, "{label}");
     let export = s.export_person(&anna.person_id, &cli).await.unwrap().unwrap();
     assert_eq!(export["vfu"]["supervisor"]["id"], anna.id.as_str(), "{label}");
     assert_eq!(export["vfu"]["supervised_placements"][0], pl.as_str(), "{label}");
-    assert!(s.erase_person(&stina.person_id, "request", &cli).await.unwrap(), "{label}");
-    assert!(s.erase_person(&anna.person_id, "request", &cli).await.unwrap(), "{label}");
-    assert!(s.supervisor(&anna.id).await.unwrap().is_none() && s.vfu_student(&stina.id).await.unwrap().is_none(), "{label}");
-    assert!(s.placement(&pl).await.unwrap().is_none(), "{label}: the student's placement goes with them");
+    assert!(
+        s.erase_person(&stina.person_id, "request", &cli).await.unwrap(),
+        "{label}"
+    );
+    assert!(
+        s.erase_person(&anna.person_id, "request", &cli).await.unwrap(),
+        "{label}"
+    );
+    assert!(
+        s.supervisor(&anna.id).await.unwrap().is_none() && s.vfu_student(&stina.id).await.unwrap().is_none(),
+        "{label}"
+    );
+    assert!(
+        s.placement(&pl).await.unwrap().is_none(),
+        "{label}: the student's placement goes with them"
+    );
     let dump = s.dump_all_text().await.unwrap();
     for (table, row) in &dump {
         let lower = row.to_lowercase();
-        for needle in ["stina ek", "stina@student.umu.se", "anna berg", "anna@sorsele.se", "stinas anteckning"] {
+        for needle in [
+            "stina ek",
+            "stina@student.umu.se",
+            "anna berg",
+            "anna@sorsele.se",
+            "stinas anteckning",
+        ] {
             assert!(!lower.contains(needle), "{label}: {table} still holds {needle}: {row}");
         }
     }
@@ -310,13 +781,31 @@ async fn story(db: &TestDb) {
     // Deleting a student removes their placements and, with nothing else left, the person.
     assert!(s.delete_vfu_student(&olle.id, &cli).await.unwrap(), "{label}");
     assert!(s.placement(&pl_olle).await.unwrap().is_none(), "{label}");
-    assert_eq!(s.person_municipality(&olle.person_id).await.unwrap(), None, "{label}: the person is gone");
+    assert_eq!(
+        s.person_municipality(&olle.person_id).await.unwrap(),
+        None,
+        "{label}: the person is gone"
+    );
     assert!(s.delete_supervisor(&bo.id, &cli).await.unwrap(), "{label}");
     assert!(s.delete_vfu_contact(&karin.id, &cli).await.unwrap(), "{label}");
     assert!(s.delete_placement_site(&care_id, &cli).await.unwrap(), "{label}");
-    assert_eq!(count(s, "vfu_hosting").await, 1, "{label}: the site's answers went with it");
-    assert!(s.delete_hosting_interest("s-sorsele-1", Term::spring(2026), &cli).await.unwrap(), "{label}");
-    assert!(!s.delete_hosting_interest("s-sorsele-1", Term::spring(2026), &cli).await.unwrap(), "{label}");
+    assert_eq!(
+        count(s, "vfu_hosting").await,
+        1,
+        "{label}: the site's answers went with it"
+    );
+    assert!(
+        s.delete_hosting_interest("s-sorsele-1", Term::spring(2026), &cli)
+            .await
+            .unwrap(),
+        "{label}"
+    );
+    assert!(
+        !s.delete_hosting_interest("s-sorsele-1", Term::spring(2026), &cli)
+            .await
+            .unwrap(),
+        "{label}"
+    );
 }
 
 #[tokio::test]
@@ -334,22 +823,46 @@ async fn imports_are_all_or_nothing_and_idempotent() {
         let s = &db.store;
         let label = db.label;
         let cli = Actor::cli();
-        s.seed_reference(&kkig_formats::reference::embedded().unwrap()).await.unwrap();
-        let sites: Vec<PlacementSite> =
-            (0..50).map(|i| site(&format!("imp-{i:03}"), if i % 2 == 0 { "2422" } else { "2521" }, &format!("Skola {i}"), SiteKind::School, "teacher_f3")).collect();
+        s.seed_reference(&kkig_formats::reference::embedded().unwrap())
+            .await
+            .unwrap();
+        let sites: Vec<PlacementSite> = (0..50)
+            .map(|i| {
+                site(
+                    &format!("imp-{i:03}"),
+                    if i % 2 == 0 { "2422" } else { "2521" },
+                    &format!("Skola {i}"),
+                    SiteKind::School,
+                    "teacher_f3",
+                )
+            })
+            .collect();
         let r = s.import_placement_sites(&sites, &cli).await.unwrap();
         assert_eq!((r.created, r.updated, r.unchanged), (50, 0, 0), "{label}");
         let r = s.import_placement_sites(&sites, &cli).await.unwrap();
         assert_eq!((r.created, r.updated, r.unchanged), (0, 0, 50), "{label}: idempotent");
 
-        let mut sups: Vec<Supervisor> =
-            (0..200).map(|i| supervisor(&format!("h{i}@kommun.se"), "2422", Some("imp-000"), "teacher_f3", TrainingLevel::None)).collect();
+        let mut sups: Vec<Supervisor> = (0..200)
+            .map(|i| {
+                supervisor(
+                    &format!("h{i}@kommun.se"),
+                    "2422",
+                    Some("imp-000"),
+                    "teacher_f3",
+                    TrainingLevel::None,
+                )
+            })
+            .collect();
         sups[150].employment_percent = 150.0;
         let e = s.import_supervisors(&sups, &cli).await.unwrap_err();
         match &e {
             StoreError::Items(items) => {
                 assert_eq!(items.len(), 1, "{label}: {e}");
-                assert_eq!((items[0].0, items[0].1.field.as_str()), (150, "employment_percent"), "{label}");
+                assert_eq!(
+                    (items[0].0, items[0].1.field.as_str()),
+                    (150, "employment_percent"),
+                    "{label}"
+                );
             }
             other => panic!("{label}: {other}"),
         }
@@ -358,21 +871,48 @@ async fn imports_are_all_or_nothing_and_idempotent() {
         sups[150].employment_percent = 50.0;
         sups[199].email = "H0@kommun.se".into();
         let e = s.import_supervisors(&sups, &cli).await.unwrap_err();
-        assert!(e.to_string().contains("item 200: email: e-mail h0@kommun.se appears twice"), "{label}: {e}");
+        assert!(
+            e.to_string()
+                .contains("item 200: email: e-mail h0@kommun.se appears twice"),
+            "{label}: {e}"
+        );
         sups[199].email = "h199@kommun.se".into();
         let r = s.import_supervisors(&sups, &cli).await.unwrap();
         assert_eq!((r.created, r.updated, r.unchanged), (200, 0, 0), "{label}");
         sups[3].students_per_period = 3;
         let r = s.import_supervisors(&sups, &cli).await.unwrap();
-        assert_eq!((r.created, r.updated, r.unchanged), (0, 1, 199), "{label}: upsert by e-mail");
+        assert_eq!(
+            (r.created, r.updated, r.unchanged),
+            (0, 1, 199),
+            "{label}: upsert by e-mail"
+        );
 
-        let p = period("p1", "MIUN", VfuField::SocialWork, Day::ymd(2026, 3, 2), Day::ymd(2026, 5, 8), 30);
+        let p = period(
+            "p1",
+            "MIUN",
+            VfuField::SocialWork,
+            Day::ymd(2026, 3, 2),
+            Day::ymd(2026, 5, 8),
+            30,
+        );
         s.create_vfu_period(&p, &cli).await.unwrap();
-        let mut studs: Vec<VfuStudent> =
-            (0..30).map(|i| student("p1", &format!("s{i}@student.miun.se"), &format!("Student {i}"), "2422", VfuField::SocialWork)).collect();
+        let mut studs: Vec<VfuStudent> = (0..30)
+            .map(|i| {
+                student(
+                    "p1",
+                    &format!("s{i}@student.miun.se"),
+                    &format!("Student {i}"),
+                    "2422",
+                    VfuField::SocialWork,
+                )
+            })
+            .collect();
         studs[7].period_id = "p9".into();
         let e = s.import_vfu_students(&studs, &cli).await.unwrap_err();
-        assert!(e.to_string().starts_with("item 8: period_id: no VFU period \"p9\""), "{label}: {e}");
+        assert!(
+            e.to_string().starts_with("item 8: period_id: no VFU period \"p9\""),
+            "{label}: {e}"
+        );
         assert_eq!(count(s, "vfu_students").await, 0, "{label}");
         studs[7].period_id = "p1".into();
         let r = s.import_vfu_students(&studs, &cli).await.unwrap();
@@ -408,11 +948,28 @@ async fn demo_registry_loads_on_every_backend() {
         assert_eq!(&students[0], first, "{label}: round trip");
         let sup = s.supervisor(&world.vfu.supervisors[17].id).await.unwrap().unwrap();
         assert_eq!(sup, world.vfu.supervisors[17], "{label}: round trip");
-        assert_eq!(s.placements(&PlacementFilter::default()).await.unwrap().len(), world.vfu.placements.len(), "{label}");
-        assert_eq!(s.retention_candidates().await.unwrap().len(), 600, "{label}: students have their retention date");
+        assert_eq!(
+            s.placements(&PlacementFilter::default()).await.unwrap().len(),
+            world.vfu.placements.len(),
+            "{label}"
+        );
+        assert_eq!(
+            s.retention_candidates().await.unwrap().len(),
+            600,
+            "{label}: students have their retention date"
+        );
         let skelleftea = code("2482");
-        let lines = s.placement_lines(&PlacementFilter { site_municipality: Some(skelleftea), ..Default::default() }).await.unwrap();
-        assert!(!lines.is_empty() && lines.iter().all(|l| l.site_municipality == skelleftea), "{label}");
+        let lines = s
+            .placement_lines(&PlacementFilter {
+                site_municipality: Some(skelleftea),
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        assert!(
+            !lines.is_empty() && lines.iter().all(|l| l.site_municipality == skelleftea),
+            "{label}"
+        );
         let need = s.training_need(skelleftea).await.unwrap();
         assert!(need.share > 0.1 && !need.rows.is_empty(), "{label}: {need:?}");
         assert!(!s.compensation_basis(None).await.unwrap().is_empty(), "{label}");
@@ -433,7 +990,11 @@ async fn demo_registry_loads_on_every_backend() {
             });
             if let Some(site) = better {
                 let list = s.waiting_list(&site, &st.period_id).await.unwrap();
-                assert!(list.iter().any(|c| c.student_id == st.id), "{label}: {} for {site}: {list:?}", st.id);
+                assert!(
+                    list.iter().any(|c| c.student_id == st.id),
+                    "{label}: {} for {site}: {list:?}",
+                    st.id
+                );
                 found += 1;
             }
             if found == 3 {
@@ -441,7 +1002,14 @@ async fn demo_registry_loads_on_every_backend() {
             }
         }
         assert_eq!(found, 3, "{label}");
-        assert!(s.hosting_interests(Some(skelleftea), Some(Term::autumn(2026))).await.unwrap().len() > 100, "{label}");
+        assert!(
+            s.hosting_interests(Some(skelleftea), Some(Term::autumn(2026)))
+                .await
+                .unwrap()
+                .len()
+                > 100,
+            "{label}"
+        );
         db.finish().await;
     }
 }
@@ -453,18 +1021,32 @@ async fn demo_registry_loads_on_every_backend() {
 async fn home_position_missing_then_given_on_every_backend() {
     for db in TestDb::all().await {
         let (s, label, cli) = (&db.store, db.label, Actor::cli());
-        s.seed_reference(&kkig_formats::reference::embedded().unwrap()).await.unwrap();
+        s.seed_reference(&kkig_formats::reference::embedded().unwrap())
+            .await
+            .unwrap();
         let f3 = VfuField::Teacher(TeacherLevel::F3);
         let vt = Day::ymd(2026, 1, 19);
-        s.create_vfu_period(&period("p-pos", "UmU", f3, vt, Day::ymd(2026, 2, 20), 10), &cli).await.unwrap();
-        let new = VfuStudent { home_position: None, ..student("p-pos", "pos@student.umu.se", "Pos", "2422", f3) };
+        s.create_vfu_period(&period("p-pos", "UmU", f3, vt, Day::ymd(2026, 2, 20), 10), &cli)
+            .await
+            .unwrap();
+        let new = VfuStudent {
+            home_position: None,
+            ..student("p-pos", "pos@student.umu.se", "Pos", "2422", f3)
+        };
         let mut st = s.create_vfu_student(&new, &cli).await.unwrap();
         // An irregular pattern, so that whichever pooled connection a call gets has seen both.
-        let given = [false, true, true, false, false, true, true, true, false, true, false, false, false, true, true, false, true, true, true, true];
+        let given = [
+            false, true, true, false, false, true, true, true, false, true, false, false, false, true, true, false,
+            true, true, true, true,
+        ];
         for (round, given) in given.into_iter().enumerate() {
             st.home_position = given.then(|| Position::new(65.6 + round as f64 * 0.01, 17.6).unwrap());
             assert!(s.update_vfu_student(&st, &cli).await.unwrap(), "{label} round {round}");
-            assert_eq!(s.vfu_student(&st.id).await.unwrap().unwrap().home_position, st.home_position, "{label} round {round}");
+            assert_eq!(
+                s.vfu_student(&st.id).await.unwrap().unwrap().home_position,
+                st.home_position,
+                "{label} round {round}"
+            );
         }
         db.finish().await;
     }
@@ -500,7 +1082,12 @@ mod identity {
     }
 
     async fn user(s: &SqlStore, email: &str, name: &str, role: Role, scope: Option<&str>) -> UserRecord {
-        let new = NewUser { email: email.into(), name: name.into(), role, scope: scope.map(String::from) };
+        let new = NewUser {
+            email: email.into(),
+            name: name.into(),
+            role,
+            scope: scope.map(String::from),
+        };
         s.create_user(&new, &Actor::cli()).await.unwrap()
     }
 
@@ -522,7 +1109,14 @@ mod identity {
             .await
             .unwrap();
         for u in users {
-            out += &format!(" user {}|{}|{}|{}|{}", u.get::<String, _>(0), u.get::<String, _>(1), u.get::<String, _>(2), u.get::<String, _>(3), u.get::<i64, _>(4));
+            out += &format!(
+                " user {}|{}|{}|{}|{}",
+                u.get::<String, _>(0),
+                u.get::<String, _>(1),
+                u.get::<String, _>(2),
+                u.get::<String, _>(3),
+                u.get::<i64, _>(4)
+            );
         }
         out
     }
@@ -542,13 +1136,22 @@ mod identity {
     /// The items of a refused import: (row, field, problem).
     fn items(e: &StoreError) -> Vec<(usize, String, FieldProblem)> {
         match e {
-            StoreError::Items(v) => v.iter().map(|(i, f)| (*i, f.field.clone(), f.problem.clone())).collect(),
+            StoreError::Items(v) => v
+                .iter()
+                .map(|(i, f)| (*i, f.field.clone(), f.problem.clone()))
+                .collect(),
             other => panic!("expected item errors, got {other}"),
         }
     }
 
     async fn counts(s: &SqlStore) -> [i64; 5] {
-        [count(s, "persons").await, count(s, "users").await, count(s, "vfu_supervisors").await, count(s, "vfu_contacts").await, count(s, "vfu_students").await]
+        [
+            count(s, "persons").await,
+            count(s, "users").await,
+            count(s, "vfu_supervisors").await,
+            count(s, "vfu_contacts").await,
+            count(s, "vfu_students").await,
+        ]
     }
 
     struct World {
@@ -562,15 +1165,36 @@ mod identity {
 
     /// Reference data, two sites, the staff accounts, a period of UmU and one of LTU.
     async fn world(s: &SqlStore) -> World {
-        s.seed_reference(&kkig_formats::reference::embedded().unwrap()).await.unwrap();
+        s.seed_reference(&kkig_formats::reference::embedded().unwrap())
+            .await
+            .unwrap();
         let cli = Actor::cli();
-        s.create_placement_site(&site("s-sorsele", "2422", "Björkskolan", SiteKind::School, "teacher_f3"), &cli).await.unwrap();
-        s.create_placement_site(&site("s-pajala", "2521", "Älvskolan", SiteKind::School, "teacher_f3"), &cli).await.unwrap();
+        s.create_placement_site(
+            &site("s-sorsele", "2422", "Björkskolan", SiteKind::School, "teacher_f3"),
+            &cli,
+        )
+        .await
+        .unwrap();
+        s.create_placement_site(
+            &site("s-pajala", "2521", "Älvskolan", SiteKind::School, "teacher_f3"),
+            &cli,
+        )
+        .await
+        .unwrap();
         let f3 = VfuField::Teacher(TeacherLevel::F3);
         let vt = Day::ymd(2026, 1, 19);
-        s.create_vfu_period(&period("umu-1", "UmU", f3, vt, Day::ymd(2026, 2, 20), 10), &cli).await.unwrap();
-        s.create_vfu_period(&period("umu-2", "UmU", f3, Day::ymd(2026, 9, 7), Day::ymd(2026, 10, 9), 10), &cli).await.unwrap();
-        s.create_vfu_period(&period("ltu-1", "LTU", f3, vt, Day::ymd(2026, 2, 27), 10), &cli).await.unwrap();
+        s.create_vfu_period(&period("umu-1", "UmU", f3, vt, Day::ymd(2026, 2, 20), 10), &cli)
+            .await
+            .unwrap();
+        s.create_vfu_period(
+            &period("umu-2", "UmU", f3, Day::ymd(2026, 9, 7), Day::ymd(2026, 10, 9), 10),
+            &cli,
+        )
+        .await
+        .unwrap();
+        s.create_vfu_period(&period("ltu-1", "LTU", f3, vt, Day::ymd(2026, 2, 27), 10), &cli)
+            .await
+            .unwrap();
         World {
             admin: user(s, "admin@region.se", "Ada Admin", Role::Admin, None).await,
             regional: user(s, "rut@region.se", "Rut Regional", Role::Regional, None).await,
@@ -594,13 +1218,65 @@ mod identity {
             let w = world(s).await;
             let (as_sorsele, as_pajala) = (Actor::user(&w.sorsele.id), Actor::user(&w.pajala.id));
             let (as_ltu, as_umu, as_admin) = (Actor::user(&w.ltu.id), Actor::user(&w.umu.id), Actor::user(&w.admin.id));
-            let cia = s.create_supervisor(&supervisor("cia@pajala.se", "2521", Some("s-pajala"), "teacher_f3", TrainingLevel::None), &as_pajala).await.unwrap();
-            let stina = s.create_vfu_student(&student("umu-1", "stina@student.umu.se", "Stina Ek", "2422", f3()), &as_umu).await.unwrap();
-            let lars = s.create_vfu_student(&student("ltu-1", "lars@student.ltu.se", "Lars Lind", "2521", f3()), &as_ltu).await.unwrap();
-            let bo = s.create_supervisor(&supervisor("bo@sorsele.se", "2422", Some("s-sorsele"), "teacher_f3", TrainingLevel::None), &as_sorsele).await.unwrap();
-            let lisa = s.create_vfu_contact(&contact("2422", "lisa@sorsele.se", "Lisa Kontakt"), &as_sorsele).await.unwrap();
-            let olle = s.create_vfu_student(&student("umu-1", "olle@student.umu.se", "Olle Ström", "2422", f3()), &as_umu).await.unwrap();
-            let others = [&w.admin.person_id, &w.regional.person_id, &cia.person_id, &w.pajala.person_id, &stina.person_id, &lars.person_id];
+            let cia = s
+                .create_supervisor(
+                    &supervisor(
+                        "cia@pajala.se",
+                        "2521",
+                        Some("s-pajala"),
+                        "teacher_f3",
+                        TrainingLevel::None,
+                    ),
+                    &as_pajala,
+                )
+                .await
+                .unwrap();
+            let stina = s
+                .create_vfu_student(
+                    &student("umu-1", "stina@student.umu.se", "Stina Ek", "2422", f3()),
+                    &as_umu,
+                )
+                .await
+                .unwrap();
+            let lars = s
+                .create_vfu_student(
+                    &student("ltu-1", "lars@student.ltu.se", "Lars Lind", "2521", f3()),
+                    &as_ltu,
+                )
+                .await
+                .unwrap();
+            let bo = s
+                .create_supervisor(
+                    &supervisor(
+                        "bo@sorsele.se",
+                        "2422",
+                        Some("s-sorsele"),
+                        "teacher_f3",
+                        TrainingLevel::None,
+                    ),
+                    &as_sorsele,
+                )
+                .await
+                .unwrap();
+            let lisa = s
+                .create_vfu_contact(&contact("2422", "lisa@sorsele.se", "Lisa Kontakt"), &as_sorsele)
+                .await
+                .unwrap();
+            let olle = s
+                .create_vfu_student(
+                    &student("umu-1", "olle@student.umu.se", "Olle Ström", "2422", f3()),
+                    &as_umu,
+                )
+                .await
+                .unwrap();
+            let others = [
+                &w.admin.person_id,
+                &w.regional.person_id,
+                &cia.person_id,
+                &w.pajala.person_id,
+                &stina.person_id,
+                &lars.person_id,
+            ];
             let mut before = Vec::new();
             for p in others {
                 before.push(snapshot(s, p).await);
@@ -610,54 +1286,145 @@ mod identity {
             // A municipality creates a supervisor or a contact with (a) the admin's, (b) a
             // regional coordinator's, (c) another municipality's supervisor's, (d) another
             // municipality's coordinator's e-mail, (e) a student's: refused, one answer.
-            for email in ["admin@region.se", "RUT@region.se", "cia@pajala.se", " per@pajala.se", "stina@student.umu.se"] {
-                let e = s.create_supervisor(&supervisor(email, "2422", Some("s-sorsele"), "teacher_f3", TrainingLevel::None), &as_sorsele).await.unwrap_err();
+            for email in [
+                "admin@region.se",
+                "RUT@region.se",
+                "cia@pajala.se",
+                " per@pajala.se",
+                "stina@student.umu.se",
+            ] {
+                let e = s
+                    .create_supervisor(
+                        &supervisor(email, "2422", Some("s-sorsele"), "teacher_f3", TrainingLevel::None),
+                        &as_sorsele,
+                    )
+                    .await
+                    .unwrap_err();
                 assert_eq!(problems(&e), unusable(), "{label}: supervisor {email}");
-                assert_eq!(e.to_string(), "email: this e-mail address cannot be used here", "{label}: names nothing of the person");
-                let e = s.create_vfu_contact(&contact("2422", email, "Någon Annan"), &as_sorsele).await.unwrap_err();
+                assert_eq!(
+                    e.to_string(),
+                    "email: this e-mail address cannot be used here",
+                    "{label}: names nothing of the person"
+                );
+                let e = s
+                    .create_vfu_contact(&contact("2422", email, "Någon Annan"), &as_sorsele)
+                    .await
+                    .unwrap_err();
                 assert_eq!(problems(&e), unusable(), "{label}: contact {email}");
             }
             // Not even an administrator merges persons of two scopes through the registry.
-            let e = s.create_supervisor(&supervisor("cia@pajala.se", "2422", None, "teacher_f3", TrainingLevel::None), &as_admin).await.unwrap_err();
+            let e = s
+                .create_supervisor(
+                    &supervisor("cia@pajala.se", "2422", None, "teacher_f3", TrainingLevel::None),
+                    &as_admin,
+                )
+                .await
+                .unwrap_err();
             assert_eq!(problems(&e), unusable(), "{label}");
 
             // An update that changes the e-mail to an account holder's or another scope's person's.
             for email in ["admin@region.se", "per@pajala.se", "cia@pajala.se"] {
-                let e = s.update_supervisor(&Supervisor { email: email.into(), ..bo.clone() }, &as_sorsele).await.unwrap_err();
+                let e = s
+                    .update_supervisor(
+                        &Supervisor {
+                            email: email.into(),
+                            ..bo.clone()
+                        },
+                        &as_sorsele,
+                    )
+                    .await
+                    .unwrap_err();
                 assert_eq!(problems(&e), unusable(), "{label}: supervisor → {email}");
-                let e = s.update_vfu_contact(&VfuContact { email: email.into(), ..lisa.clone() }, &as_sorsele).await.unwrap_err();
+                let e = s
+                    .update_vfu_contact(
+                        &VfuContact {
+                            email: email.into(),
+                            ..lisa.clone()
+                        },
+                        &as_sorsele,
+                    )
+                    .await
+                    .unwrap_err();
                 assert_eq!(problems(&e), unusable(), "{label}: contact → {email}");
             }
             for email in ["lars@student.ltu.se", "admin@region.se", "stina@student.umu.se"] {
-                let e = s.update_vfu_student(&VfuStudent { email: email.into(), ..olle.clone() }, &as_umu).await.unwrap_err();
+                let e = s
+                    .update_vfu_student(
+                        &VfuStudent {
+                            email: email.into(),
+                            ..olle.clone()
+                        },
+                        &as_umu,
+                    )
+                    .await
+                    .unwrap_err();
                 assert_eq!(problems(&e), unusable(), "{label}: student → {email}");
             }
 
             // LTU creates a student with a UmU student's e-mail.
-            let e = s.create_vfu_student(&student("ltu-1", "Stina@Student.umu.se", "Stina Annan", "2521", f3()), &as_ltu).await.unwrap_err();
+            let e = s
+                .create_vfu_student(
+                    &student("ltu-1", "Stina@Student.umu.se", "Stina Annan", "2521", f3()),
+                    &as_ltu,
+                )
+                .await
+                .unwrap_err();
             assert_eq!(problems(&e), unusable(), "{label}");
 
             // Imports: a row with such an e-mail is an item error on `email`; nothing is written.
-            let rows = [supervisor("ny@sorsele.se", "2422", None, "teacher_f3", TrainingLevel::None), supervisor("cia@pajala.se", "2422", None, "teacher_f3", TrainingLevel::None)];
+            let rows = [
+                supervisor("ny@sorsele.se", "2422", None, "teacher_f3", TrainingLevel::None),
+                supervisor("cia@pajala.se", "2422", None, "teacher_f3", TrainingLevel::None),
+            ];
             let e = s.import_supervisors(&rows, &as_sorsele).await.unwrap_err();
-            assert_eq!(items(&e), [(1, "email".to_string(), FieldProblem::EmailUnusable)], "{label}: matched only within Sorsele");
-            let rows = [supervisor("ny@sorsele.se", "2422", None, "teacher_f3", TrainingLevel::None), supervisor("admin@region.se", "2422", None, "teacher_f3", TrainingLevel::None)];
+            assert_eq!(
+                items(&e),
+                [(1, "email".to_string(), FieldProblem::EmailUnusable)],
+                "{label}: matched only within Sorsele"
+            );
+            let rows = [
+                supervisor("ny@sorsele.se", "2422", None, "teacher_f3", TrainingLevel::None),
+                supervisor("admin@region.se", "2422", None, "teacher_f3", TrainingLevel::None),
+            ];
             let e = s.import_supervisors(&rows, &Actor::cli()).await.unwrap_err();
-            assert_eq!(items(&e), [(1, "email".to_string(), FieldProblem::EmailUnusable)], "{label}");
-            let rows = [student("ltu-1", "ny@student.ltu.se", "Ny Student", "2422", f3()), student("ltu-1", "stina@student.umu.se", "Stina", "2521", f3())];
+            assert_eq!(
+                items(&e),
+                [(1, "email".to_string(), FieldProblem::EmailUnusable)],
+                "{label}"
+            );
+            let rows = [
+                student("ltu-1", "ny@student.ltu.se", "Ny Student", "2422", f3()),
+                student("ltu-1", "stina@student.umu.se", "Stina", "2521", f3()),
+            ];
             let e = s.import_vfu_students(&rows, &as_ltu).await.unwrap_err();
-            assert_eq!(items(&e), [(1, "email".to_string(), FieldProblem::EmailUnusable)], "{label}");
+            assert_eq!(
+                items(&e),
+                [(1, "email".to_string(), FieldProblem::EmailUnusable)],
+                "{label}"
+            );
             let rows = [student("umu-2", "lars@student.ltu.se", "Lars", "2422", f3())];
             let e = s.import_vfu_students(&rows, &as_umu).await.unwrap_err();
-            assert_eq!(items(&e), [(0, "email".to_string(), FieldProblem::EmailUnusable)], "{label}");
+            assert_eq!(
+                items(&e),
+                [(0, "email".to_string(), FieldProblem::EmailUnusable)],
+                "{label}"
+            );
 
             // Nothing changed: not the persons, not their accounts, no record or person added.
             for (p, was) in others.iter().zip(&before) {
                 assert_eq!(&snapshot(s, p).await, was, "{label}: person {p}");
             }
             assert_eq!(counts(s).await, counts_before, "{label}: nothing written");
-            assert_eq!(s.person_municipality(&w.admin.person_id).await.unwrap(), Some(None), "{label}: the admin stays outside every municipality");
-            assert_eq!(s.user_by_email("admin@region.se").await.unwrap().unwrap().name, "Ada Admin", "{label}");
+            assert_eq!(
+                s.person_municipality(&w.admin.person_id).await.unwrap(),
+                Some(None),
+                "{label}: the admin stays outside every municipality"
+            );
+            assert_eq!(
+                s.user_by_email("admin@region.se").await.unwrap().unwrap().name,
+                "Ada Admin",
+                "{label}"
+            );
             db.finish().await;
         }
     }
@@ -669,75 +1436,259 @@ mod identity {
         for db in TestDb::all().await {
             let (s, label) = (&db.store, db.label);
             let w = world(s).await;
-            let (as_sorsele, as_umu, as_admin) = (Actor::user(&w.sorsele.id), Actor::user(&w.umu.id), Actor::user(&w.admin.id));
+            let (as_sorsele, as_umu, as_admin) = (
+                Actor::user(&w.sorsele.id),
+                Actor::user(&w.umu.id),
+                Actor::user(&w.admin.id),
+            );
             let sven = user(s, "sven@sorsele.se", "Sven Handledare", Role::Supervisor, None).await;
             let as_sven = Actor::user(&sven.id);
 
             // The account first, the registry second: taken with the account's name, not renamed.
-            let new = supervisor("Sven@Sorsele.se", "2422", Some("s-sorsele"), "teacher_f3", TrainingLevel::None);
-            let e = s.create_supervisor(&named(new.clone(), "Sven Annat"), &as_sorsele).await.unwrap_err();
-            assert_eq!(problems(&e), [("name".to_string(), FieldProblem::NameOfAccountHolder)], "{label}");
-            let sup = s.create_supervisor(&named(new.clone(), "Sven Handledare"), &as_sorsele).await.unwrap();
+            let new = supervisor(
+                "Sven@Sorsele.se",
+                "2422",
+                Some("s-sorsele"),
+                "teacher_f3",
+                TrainingLevel::None,
+            );
+            let e = s
+                .create_supervisor(&named(new.clone(), "Sven Annat"), &as_sorsele)
+                .await
+                .unwrap_err();
+            assert_eq!(
+                problems(&e),
+                [("name".to_string(), FieldProblem::NameOfAccountHolder)],
+                "{label}"
+            );
+            let sup = s
+                .create_supervisor(&named(new.clone(), "Sven Handledare"), &as_sorsele)
+                .await
+                .unwrap();
             assert_eq!(sup.person_id, sven.person_id, "{label}: the account's person");
-            assert_eq!(s.person_municipality(&sven.person_id).await.unwrap(), Some(Some(code("2422"))), "{label}: registry data");
+            assert_eq!(
+                s.person_municipality(&sven.person_id).await.unwrap(),
+                Some(Some(code("2422"))),
+                "{label}: registry data"
+            );
 
             // Sorsele changes the name, the e-mail, both: refused; the phone: kept.
-            let e = s.update_supervisor(&named(sup.clone(), "Sven Ny"), &as_sorsele).await.unwrap_err();
-            assert_eq!(problems(&e), [("name".to_string(), FieldProblem::NameOfAccountHolder)], "{label}");
-            let moved = Supervisor { email: "sven.ny@sorsele.se".into(), ..sup.clone() };
+            let e = s
+                .update_supervisor(&named(sup.clone(), "Sven Ny"), &as_sorsele)
+                .await
+                .unwrap_err();
+            assert_eq!(
+                problems(&e),
+                [("name".to_string(), FieldProblem::NameOfAccountHolder)],
+                "{label}"
+            );
+            let moved = Supervisor {
+                email: "sven.ny@sorsele.se".into(),
+                ..sup.clone()
+            };
             let e = s.update_supervisor(&moved, &as_sorsele).await.unwrap_err();
-            assert_eq!(problems(&e), [("email".to_string(), FieldProblem::EmailOfAccountHolder)], "{label}");
-            let e = s.update_supervisor(&named(moved.clone(), "Sven Ny"), &as_sorsele).await.unwrap_err();
+            assert_eq!(
+                problems(&e),
+                [("email".to_string(), FieldProblem::EmailOfAccountHolder)],
+                "{label}"
+            );
+            let e = s
+                .update_supervisor(&named(moved.clone(), "Sven Ny"), &as_sorsele)
+                .await
+                .unwrap_err();
             assert_eq!(field_names(&e), ["email", "name"], "{label}");
-            assert!(s.update_supervisor(&Supervisor { phone: "070-000 00 00".into(), ..sup.clone() }, &as_sorsele).await.unwrap(), "{label}");
+            assert!(
+                s.update_supervisor(
+                    &Supervisor {
+                        phone: "070-000 00 00".into(),
+                        ..sup.clone()
+                    },
+                    &as_sorsele
+                )
+                .await
+                .unwrap(),
+                "{label}"
+            );
             let u = s.user_by_email("sven@sorsele.se").await.unwrap().unwrap();
-            assert_eq!((u.name.as_str(), u.id.as_str()), ("Sven Handledare", sven.id.as_str()), "{label}");
+            assert_eq!(
+                (u.name.as_str(), u.id.as_str()),
+                ("Sven Handledare", sven.id.as_str()),
+                "{label}"
+            );
             // An import (the command line is not the person) likewise; the same list again is fine.
             let sup = s.supervisor(&sup.id).await.unwrap().unwrap();
-            let e = s.import_supervisors(&[named(sup.clone(), "Sven Import")], &Actor::cli()).await.unwrap_err();
-            assert_eq!(items(&e), [(0, "name".to_string(), FieldProblem::NameOfAccountHolder)], "{label}");
-            let r = s.import_supervisors(std::slice::from_ref(&sup), &Actor::cli()).await.unwrap();
+            let e = s
+                .import_supervisors(&[named(sup.clone(), "Sven Import")], &Actor::cli())
+                .await
+                .unwrap_err();
+            assert_eq!(
+                items(&e),
+                [(0, "name".to_string(), FieldProblem::NameOfAccountHolder)],
+                "{label}"
+            );
+            let r = s
+                .import_supervisors(std::slice::from_ref(&sup), &Actor::cli())
+                .await
+                .unwrap();
             assert_eq!((r.created, r.updated, r.unchanged), (0, 0, 1), "{label}");
 
             // The person themself and the administrator may.
-            let renamed = Supervisor { email: "sven.berg@sorsele.se".into(), ..named(sup.clone(), "Sven Berg") };
+            let renamed = Supervisor {
+                email: "sven.berg@sorsele.se".into(),
+                ..named(sup.clone(), "Sven Berg")
+            };
             assert!(s.update_supervisor(&renamed, &as_sven).await.unwrap(), "{label}");
             let u = s.user_by_email("sven.berg@sorsele.se").await.unwrap().unwrap();
-            assert_eq!((u.name.as_str(), u.id.as_str()), ("Sven Berg", sven.id.as_str()), "{label}");
-            assert!(s.update_supervisor(&named(renamed.clone(), "Sven B. Berg"), &as_admin).await.unwrap(), "{label}");
-            assert_eq!(s.user_by_id(&sven.id).await.unwrap().unwrap().name, "Sven B. Berg", "{label}");
+            assert_eq!(
+                (u.name.as_str(), u.id.as_str()),
+                ("Sven Berg", sven.id.as_str()),
+                "{label}"
+            );
+            assert!(
+                s.update_supervisor(&named(renamed.clone(), "Sven B. Berg"), &as_admin)
+                    .await
+                    .unwrap(),
+                "{label}"
+            );
+            assert_eq!(
+                s.user_by_id(&sven.id).await.unwrap().unwrap().name,
+                "Sven B. Berg",
+                "{label}"
+            );
 
             // A student account first, then the university's registry.
             let sam = user(s, "sam@student.umu.se", "Sam Student", Role::Student, None).await;
             let new = student("umu-1", "sam@student.umu.se", "Samuel Student", "2422", f3());
             let e = s.create_vfu_student(&new, &as_umu).await.unwrap_err();
-            assert_eq!(problems(&e), [("name".to_string(), FieldProblem::NameOfAccountHolder)], "{label}");
-            let rec = s.create_vfu_student(&VfuStudent { name: "Sam Student".into(), ..new.clone() }, &as_umu).await.unwrap();
+            assert_eq!(
+                problems(&e),
+                [("name".to_string(), FieldProblem::NameOfAccountHolder)],
+                "{label}"
+            );
+            let rec = s
+                .create_vfu_student(
+                    &VfuStudent {
+                        name: "Sam Student".into(),
+                        ..new.clone()
+                    },
+                    &as_umu,
+                )
+                .await
+                .unwrap();
             assert_eq!(rec.person_id, sam.person_id, "{label}");
-            let e = s.update_vfu_student(&VfuStudent { email: "sam2@student.umu.se".into(), ..rec.clone() }, &as_umu).await.unwrap_err();
-            assert_eq!(problems(&e), [("email".to_string(), FieldProblem::EmailOfAccountHolder)], "{label}");
-            let home = VfuStudent { home_municipality: code("2521"), ..rec.clone() };
-            assert!(s.update_vfu_student(&home, &as_umu).await.unwrap(), "{label}: the home municipality is registry data");
-            assert!(s.update_vfu_student(&VfuStudent { name: "Sam Ek".into(), ..home.clone() }, &Actor::user(&sam.id)).await.unwrap(), "{label}: by themself");
+            let e = s
+                .update_vfu_student(
+                    &VfuStudent {
+                        email: "sam2@student.umu.se".into(),
+                        ..rec.clone()
+                    },
+                    &as_umu,
+                )
+                .await
+                .unwrap_err();
+            assert_eq!(
+                problems(&e),
+                [("email".to_string(), FieldProblem::EmailOfAccountHolder)],
+                "{label}"
+            );
+            let home = VfuStudent {
+                home_municipality: code("2521"),
+                ..rec.clone()
+            };
+            assert!(
+                s.update_vfu_student(&home, &as_umu).await.unwrap(),
+                "{label}: the home municipality is registry data"
+            );
+            assert!(
+                s.update_vfu_student(
+                    &VfuStudent {
+                        name: "Sam Ek".into(),
+                        ..home.clone()
+                    },
+                    &Actor::user(&sam.id)
+                )
+                .await
+                .unwrap(),
+                "{label}: by themself"
+            );
             assert_eq!(s.user_by_id(&sam.id).await.unwrap().unwrap().name, "Sam Ek", "{label}");
             // Another university takes neither the account holder nor their login e-mail.
-            let e = s.create_vfu_student(&student("ltu-1", "sam@student.umu.se", "Sam Ek", "2521", f3()), &Actor::user(&w.ltu.id)).await.unwrap_err();
+            let e = s
+                .create_vfu_student(
+                    &student("ltu-1", "sam@student.umu.se", "Sam Ek", "2521", f3()),
+                    &Actor::user(&w.ltu.id),
+                )
+                .await
+                .unwrap_err();
             assert_eq!(problems(&e), unusable(), "{label}");
 
             // A municipality coordinator's contact entry: the name is theirs too.
-            let karin = s.create_vfu_contact(&contact("2422", "karin@sorsele.se", "Karin Kommun"), &as_sorsele).await.unwrap();
+            let karin = s
+                .create_vfu_contact(&contact("2422", "karin@sorsele.se", "Karin Kommun"), &as_sorsele)
+                .await
+                .unwrap();
             assert_eq!(karin.person_id, w.sorsele.person_id, "{label}");
             let other = user(s, "maj@sorsele.se", "Maj Kommun", Role::Municipality, Some("2422")).await;
-            let e = s.update_vfu_contact(&VfuContact { name: "Karin K".into(), ..karin.clone() }, &Actor::user(&other.id)).await.unwrap_err();
-            assert_eq!(problems(&e), [("name".to_string(), FieldProblem::NameOfAccountHolder)], "{label}");
-            assert!(s.update_vfu_contact(&VfuContact { name: "Karin K".into(), ..karin.clone() }, &as_sorsele).await.unwrap(), "{label}: by herself");
-            let e = s.update_vfu_contact(&VfuContact { email: "karin.k@sorsele.se".into(), name: "Karin K".into(), ..karin.clone() }, &Actor::user(&other.id)).await.unwrap_err();
-            assert_eq!(problems(&e), [("email".to_string(), FieldProblem::EmailOfAccountHolder)], "{label}");
-            let moved = VfuContact { email: "karin.k@sorsele.se".into(), name: "Karin K".into(), ..karin.clone() };
+            let e = s
+                .update_vfu_contact(
+                    &VfuContact {
+                        name: "Karin K".into(),
+                        ..karin.clone()
+                    },
+                    &Actor::user(&other.id),
+                )
+                .await
+                .unwrap_err();
+            assert_eq!(
+                problems(&e),
+                [("name".to_string(), FieldProblem::NameOfAccountHolder)],
+                "{label}"
+            );
+            assert!(
+                s.update_vfu_contact(
+                    &VfuContact {
+                        name: "Karin K".into(),
+                        ..karin.clone()
+                    },
+                    &as_sorsele
+                )
+                .await
+                .unwrap(),
+                "{label}: by herself"
+            );
+            let e = s
+                .update_vfu_contact(
+                    &VfuContact {
+                        email: "karin.k@sorsele.se".into(),
+                        name: "Karin K".into(),
+                        ..karin.clone()
+                    },
+                    &Actor::user(&other.id),
+                )
+                .await
+                .unwrap_err();
+            assert_eq!(
+                problems(&e),
+                [("email".to_string(), FieldProblem::EmailOfAccountHolder)],
+                "{label}"
+            );
+            let moved = VfuContact {
+                email: "karin.k@sorsele.se".into(),
+                name: "Karin K".into(),
+                ..karin.clone()
+            };
             assert!(s.update_vfu_contact(&moved, &as_sorsele).await.unwrap(), "{label}");
-            assert_eq!(s.user_by_email("karin.k@sorsele.se").await.unwrap().unwrap().id, w.sorsele.id, "{label}: her own login e-mail");
+            assert_eq!(
+                s.user_by_email("karin.k@sorsele.se").await.unwrap().unwrap().id,
+                w.sorsele.id,
+                "{label}: her own login e-mail"
+            );
             let log = s.audit_since(0, i64::MAX).await.unwrap();
-            assert!(log.iter().any(|e| e.entity == "person" && e.after.as_deref() == Some(r#"{"email":"karin.k@sorsele.se"}"#)), "{label}: audited");
+            assert!(
+                log.iter()
+                    .any(|e| e.entity == "person" && e.after.as_deref() == Some(r#"{"email":"karin.k@sorsele.se"}"#)),
+                "{label}: audited"
+            );
             db.finish().await;
         }
     }
@@ -748,66 +1699,251 @@ mod identity {
         for db in TestDb::all().await {
             let (s, label, cli) = (&db.store, db.label, Actor::cli());
             let w = world(s).await;
-            let (as_sorsele, as_pajala, as_umu, as_admin) =
-                (Actor::user(&w.sorsele.id), Actor::user(&w.pajala.id), Actor::user(&w.umu.id), Actor::user(&w.admin.id));
+            let (as_sorsele, as_pajala, as_umu, as_admin) = (
+                Actor::user(&w.sorsele.id),
+                Actor::user(&w.pajala.id),
+                Actor::user(&w.umu.id),
+                Actor::user(&w.admin.id),
+            );
 
             // The same university puts its student on a second period: one person.
-            let first = s.create_vfu_student(&student("umu-1", "stina@student.umu.se", "Stina Ek", "2422", f3()), &as_umu).await.unwrap();
-            let second = s.create_vfu_student(&student("umu-2", "stina@student.umu.se", "Stina Ek", "2521", f3()), &as_umu).await.unwrap();
+            let first = s
+                .create_vfu_student(
+                    &student("umu-1", "stina@student.umu.se", "Stina Ek", "2422", f3()),
+                    &as_umu,
+                )
+                .await
+                .unwrap();
+            let second = s
+                .create_vfu_student(
+                    &student("umu-2", "stina@student.umu.se", "Stina Ek", "2521", f3()),
+                    &as_umu,
+                )
+                .await
+                .unwrap();
             assert_eq!(first.person_id, second.person_id, "{label}");
-            let e = s.create_vfu_student(&student("umu-2", "stina@student.umu.se", "Stina Ek", "2521", f3()), &as_umu).await.unwrap_err();
-            assert!(matches!(problems(&e)[0].1, FieldProblem::StudentOnPeriod { .. }), "{label}: in scope the answer names the duplicate");
-            let r = s.import_vfu_students(&[student("umu-2", "stina@student.umu.se", "Stina Ek", "2521", f3())], &as_umu).await.unwrap();
+            let e = s
+                .create_vfu_student(
+                    &student("umu-2", "stina@student.umu.se", "Stina Ek", "2521", f3()),
+                    &as_umu,
+                )
+                .await
+                .unwrap_err();
+            assert!(
+                matches!(problems(&e)[0].1, FieldProblem::StudentOnPeriod { .. }),
+                "{label}: in scope the answer names the duplicate"
+            );
+            let r = s
+                .import_vfu_students(
+                    &[student("umu-2", "stina@student.umu.se", "Stina Ek", "2521", f3())],
+                    &as_umu,
+                )
+                .await
+                .unwrap();
             assert_eq!(r.unchanged, 1, "{label}: matched on the period");
 
             // The registry first, the account second: `create_user` attaches (audited).
-            let tove = s.create_supervisor(&named(supervisor("tove@sorsele.se", "2422", None, "teacher_f3", TrainingLevel::None), "Tove Tid"), &as_sorsele).await.unwrap();
-            let e = s.create_supervisor(&supervisor("tove@sorsele.se", "2422", None, "teacher_f3", TrainingLevel::None), &as_sorsele).await.unwrap_err();
-            assert!(matches!(problems(&e)[0].1, FieldProblem::SupervisorExists { .. }), "{label}: in scope the answer names the duplicate");
-            for (role, scope) in [(Role::Student, None), (Role::Municipality, Some("2422")), (Role::Admin, None)] {
-                let new = NewUser { email: "tove@sorsele.se".into(), name: "Tove".into(), role, scope: scope.map(String::from) };
-                assert!(matches!(s.create_user(&new, &cli).await.unwrap_err(), StoreError::Conflict(_)), "{label}: {role:?} does not fit a supervisor");
+            let tove = s
+                .create_supervisor(
+                    &named(
+                        supervisor("tove@sorsele.se", "2422", None, "teacher_f3", TrainingLevel::None),
+                        "Tove Tid",
+                    ),
+                    &as_sorsele,
+                )
+                .await
+                .unwrap();
+            let e = s
+                .create_supervisor(
+                    &supervisor("tove@sorsele.se", "2422", None, "teacher_f3", TrainingLevel::None),
+                    &as_sorsele,
+                )
+                .await
+                .unwrap_err();
+            assert!(
+                matches!(problems(&e)[0].1, FieldProblem::SupervisorExists { .. }),
+                "{label}: in scope the answer names the duplicate"
+            );
+            for (role, scope) in [
+                (Role::Student, None),
+                (Role::Municipality, Some("2422")),
+                (Role::Admin, None),
+            ] {
+                let new = NewUser {
+                    email: "tove@sorsele.se".into(),
+                    name: "Tove".into(),
+                    role,
+                    scope: scope.map(String::from),
+                };
+                assert!(
+                    matches!(s.create_user(&new, &cli).await.unwrap_err(), StoreError::Conflict(_)),
+                    "{label}: {role:?} does not fit a supervisor"
+                );
             }
-            let new = NewUser { email: "TOVE@sorsele.se".into(), name: "Tove Tidlund".into(), role: Role::Supervisor, scope: None };
+            let new = NewUser {
+                email: "TOVE@sorsele.se".into(),
+                name: "Tove Tidlund".into(),
+                role: Role::Supervisor,
+                scope: None,
+            };
             let u = s.create_user(&new, &cli).await.unwrap();
-            assert_eq!((u.person_id.as_str(), u.name.as_str()), (tove.person_id.as_str(), "Tove Tidlund"), "{label}");
-            assert_eq!(s.supervisor(&tove.id).await.unwrap().unwrap().name, "Tove Tidlund", "{label}");
-            assert_eq!(s.person_municipality(&tove.person_id).await.unwrap(), Some(Some(code("2422"))), "{label}: kept");
+            assert_eq!(
+                (u.person_id.as_str(), u.name.as_str()),
+                (tove.person_id.as_str(), "Tove Tidlund"),
+                "{label}"
+            );
+            assert_eq!(
+                s.supervisor(&tove.id).await.unwrap().unwrap().name,
+                "Tove Tidlund",
+                "{label}"
+            );
+            assert_eq!(
+                s.person_municipality(&tove.person_id).await.unwrap(),
+                Some(Some(code("2422"))),
+                "{label}: kept"
+            );
             let log = s.audit_since(0, i64::MAX).await.unwrap();
-            assert!(log.iter().any(|e| e.entity == "user" && e.action == "create" && e.person_id.as_deref() == Some(&tove.person_id)), "{label}");
-            assert!(log.iter().any(|e| e.entity == "person" && e.action == "update" && e.after.as_deref().is_some_and(|a| a.contains("Tove Tidlund"))), "{label}");
-            assert!(matches!(s.create_user(&new, &cli).await.unwrap_err(), StoreError::Conflict(_)), "{label}: one account per person");
-            let new = NewUser { email: "stina@student.umu.se".into(), name: "Stina Ek".into(), role: Role::Student, scope: None };
-            assert_eq!(s.create_user(&new, &cli).await.unwrap().person_id, first.person_id, "{label}");
+            assert!(
+                log.iter().any(|e| e.entity == "user"
+                    && e.action == "create"
+                    && e.person_id.as_deref() == Some(&tove.person_id)),
+                "{label}"
+            );
+            assert!(
+                log.iter().any(|e| e.entity == "person"
+                    && e.action == "update"
+                    && e.after.as_deref().is_some_and(|a| a.contains("Tove Tidlund"))),
+                "{label}"
+            );
+            assert!(
+                matches!(s.create_user(&new, &cli).await.unwrap_err(), StoreError::Conflict(_)),
+                "{label}: one account per person"
+            );
+            let new = NewUser {
+                email: "stina@student.umu.se".into(),
+                name: "Stina Ek".into(),
+                role: Role::Student,
+                scope: None,
+            };
+            assert_eq!(
+                s.create_user(&new, &cli).await.unwrap().person_id,
+                first.person_id,
+                "{label}"
+            );
 
             // A contact of Sorsele gets Sorsele's municipality account, nothing else.
-            let lisa = s.create_vfu_contact(&contact("2422", "lisa@sorsele.se", "Lisa Kontakt"), &as_sorsele).await.unwrap();
-            for (role, scope) in [(Role::Municipality, Some("2521")), (Role::Admin, None), (Role::Regional, None), (Role::University, Some("UmU")), (Role::Supervisor, None)] {
-                let new = NewUser { email: "lisa@sorsele.se".into(), name: "Lisa".into(), role, scope: scope.map(String::from) };
-                assert!(matches!(s.create_user(&new, &cli).await.unwrap_err(), StoreError::Conflict(_)), "{label}: {role:?} {scope:?}");
+            let lisa = s
+                .create_vfu_contact(&contact("2422", "lisa@sorsele.se", "Lisa Kontakt"), &as_sorsele)
+                .await
+                .unwrap();
+            for (role, scope) in [
+                (Role::Municipality, Some("2521")),
+                (Role::Admin, None),
+                (Role::Regional, None),
+                (Role::University, Some("UmU")),
+                (Role::Supervisor, None),
+            ] {
+                let new = NewUser {
+                    email: "lisa@sorsele.se".into(),
+                    name: "Lisa".into(),
+                    role,
+                    scope: scope.map(String::from),
+                };
+                assert!(
+                    matches!(s.create_user(&new, &cli).await.unwrap_err(), StoreError::Conflict(_)),
+                    "{label}: {role:?} {scope:?}"
+                );
             }
-            let new = NewUser { email: "lisa@sorsele.se".into(), name: "Lisa Kontakt".into(), role: Role::Municipality, scope: Some("2422".into()) };
-            assert_eq!(s.create_user(&new, &cli).await.unwrap().person_id, lisa.person_id, "{label}");
+            let new = NewUser {
+                email: "lisa@sorsele.se".into(),
+                name: "Lisa Kontakt".into(),
+                role: Role::Municipality,
+                scope: Some("2422".into()),
+            };
+            assert_eq!(
+                s.create_user(&new, &cli).await.unwrap().person_id,
+                lisa.person_id,
+                "{label}"
+            );
 
             // A municipality's contact entry for its own coordinator's account person.
-            let karin = s.create_vfu_contact(&contact("2422", "Karin@Sorsele.se", "Karin Kommun"), &as_sorsele).await.unwrap();
+            let karin = s
+                .create_vfu_contact(&contact("2422", "Karin@Sorsele.se", "Karin Kommun"), &as_sorsele)
+                .await
+                .unwrap();
             assert_eq!(karin.person_id, w.sorsele.person_id, "{label}");
-            let e = s.create_vfu_contact(&contact("2521", "karin@sorsele.se", "Karin Kommun"), &as_pajala).await.unwrap_err();
+            let e = s
+                .create_vfu_contact(&contact("2521", "karin@sorsele.se", "Karin Kommun"), &as_pajala)
+                .await
+                .unwrap_err();
             assert_eq!(problems(&e), unusable(), "{label}: not Pajala's");
-            let e = s.update_vfu_contact(&VfuContact { municipality: code("2521"), ..karin.clone() }, &as_admin).await.unwrap_err();
-            assert_eq!(problems(&e), unusable(), "{label}: a coordinator's person is not moved to another municipality");
-            assert_eq!(s.person_municipality(&w.sorsele.person_id).await.unwrap(), Some(Some(code("2422"))), "{label}");
+            let e = s
+                .update_vfu_contact(
+                    &VfuContact {
+                        municipality: code("2521"),
+                        ..karin.clone()
+                    },
+                    &as_admin,
+                )
+                .await
+                .unwrap_err();
+            assert_eq!(
+                problems(&e),
+                unusable(),
+                "{label}: a coordinator's person is not moved to another municipality"
+            );
+            assert_eq!(
+                s.person_municipality(&w.sorsele.person_id).await.unwrap(),
+                Some(Some(code("2422"))),
+                "{label}"
+            );
 
             // A supervisor who is also a contact of the same municipality.
-            let maja = s.create_vfu_contact(&contact("2422", "maja@sorsele.se", "Maja Rektor"), &as_sorsele).await.unwrap();
-            let maja_sup = s.create_supervisor(&named(supervisor("maja@sorsele.se", "2422", Some("s-sorsele"), "teacher_f3", TrainingLevel::None), "Maja Rektor"), &as_sorsele).await.unwrap();
+            let maja = s
+                .create_vfu_contact(&contact("2422", "maja@sorsele.se", "Maja Rektor"), &as_sorsele)
+                .await
+                .unwrap();
+            let maja_sup = s
+                .create_supervisor(
+                    &named(
+                        supervisor(
+                            "maja@sorsele.se",
+                            "2422",
+                            Some("s-sorsele"),
+                            "teacher_f3",
+                            TrainingLevel::None,
+                        ),
+                        "Maja Rektor",
+                    ),
+                    &as_sorsele,
+                )
+                .await
+                .unwrap();
             assert_eq!(maja_sup.person_id, maja.person_id, "{label}");
-            let e = s.create_supervisor(&supervisor("maja@sorsele.se", "2521", None, "teacher_f3", TrainingLevel::None), &as_pajala).await.unwrap_err();
+            let e = s
+                .create_supervisor(
+                    &supervisor("maja@sorsele.se", "2521", None, "teacher_f3", TrainingLevel::None),
+                    &as_pajala,
+                )
+                .await
+                .unwrap_err();
             assert_eq!(problems(&e), unusable(), "{label}");
-            let moved = Supervisor { municipality: code("2521"), site_id: None, ..maja_sup.clone() };
+            let moved = Supervisor {
+                municipality: code("2521"),
+                site_id: None,
+                ..maja_sup.clone()
+            };
             let e = s.update_supervisor(&moved, &as_admin).await.unwrap_err();
-            assert_eq!(problems(&e), unusable(), "{label}: her contact entry stays in Sorsele, so does she");
-            assert_eq!(s.person_municipality(&maja.person_id).await.unwrap(), Some(Some(code("2422"))), "{label}");
+            assert_eq!(
+                problems(&e),
+                unusable(),
+                "{label}: her contact entry stays in Sorsele, so does she"
+            );
+            assert_eq!(
+                s.person_municipality(&maja.person_id).await.unwrap(),
+                Some(Some(code("2422"))),
+                "{label}"
+            );
             db.finish().await;
         }
     }

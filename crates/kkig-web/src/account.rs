@@ -25,7 +25,16 @@ pub fn now() -> i64 {
 /// A date and time for people, in UTC.
 pub fn format_time(unix: i64) -> String {
     time::OffsetDateTime::from_unix_timestamp(unix)
-        .map(|t| format!("{:04}-{:02}-{:02} {:02}:{:02}", t.year(), t.month() as u8, t.day(), t.hour(), t.minute()))
+        .map(|t| {
+            format!(
+                "{:04}-{:02}-{:02} {:02}:{:02}",
+                t.year(),
+                t.month() as u8,
+                t.day(),
+                t.hour(),
+                t.minute()
+            )
+        })
         .unwrap_or_default()
 }
 
@@ -66,7 +75,16 @@ fn next_path(next: Option<&str>) -> String {
 pub async fn login_form(chrome: Chrome, Query(q): Query<LoginQuery>) -> Response {
     let notice = q.klart.is_some().then(|| chrome.t("login-password-set"));
     let next = next_path(q.next.as_deref());
-    render(StatusCode::OK, &LoginPage { chrome, email: String::new(), next, error: None, notice })
+    render(
+        StatusCode::OK,
+        &LoginPage {
+            chrome,
+            email: String::new(),
+            next,
+            error: None,
+            notice,
+        },
+    )
 }
 
 #[derive(Deserialize, Default)]
@@ -99,7 +117,10 @@ pub async fn login(
         Err(e) => return unavailable(chrome, &e),
     };
     let valid = match &user {
-        Some(u) if !u.disabled => u.password_hash.as_deref().is_some_and(|h| verify_password(&form.password, h)),
+        Some(u) if !u.disabled => u
+            .password_hash
+            .as_deref()
+            .is_some_and(|h| verify_password(&form.password, h)),
         _ => {
             // Spend the same time as a real check, so that timing does not reveal accounts.
             let _ = verify_password(&form.password, &DUMMY_HASH);
@@ -113,7 +134,16 @@ pub async fn login(
             return throttled(chrome, email, next, retry_after);
         }
         let error = Some(chrome.t("login-failed"));
-        return render(StatusCode::UNAUTHORIZED, &LoginPage { chrome, email, next, error, notice: None });
+        return render(
+            StatusCode::UNAUTHORIZED,
+            &LoginPage {
+                chrome,
+                email,
+                next,
+                error,
+                notice: None,
+            },
+        );
     };
     if let Err(e) = state.store.sign_in_succeeded(&attempt).await {
         return unavailable(chrome, &e);
@@ -135,7 +165,16 @@ pub async fn login(
 fn throttled(chrome: Chrome, email: String, next: String, retry_after: i64) -> Response {
     let minutes = ((retry_after + 59) / 60).to_string();
     let error = Some(chrome.t1("login-throttled", "minutes", &minutes));
-    let mut res = render(StatusCode::TOO_MANY_REQUESTS, &LoginPage { chrome, email, next, error, notice: None });
+    let mut res = render(
+        StatusCode::TOO_MANY_REQUESTS,
+        &LoginPage {
+            chrome,
+            email,
+            next,
+            error,
+            notice: None,
+        },
+    );
     if let Ok(v) = retry_after.to_string().parse() {
         res.headers_mut().insert(axum::http::header::RETRY_AFTER, v);
     }
@@ -205,7 +244,13 @@ pub fn signed_in(chrome: &Chrome, me: MaybeUser) -> Result<UserRecord, Response>
     me.0.map(|(u, _)| u).ok_or_else(|| login_redirect(chrome))
 }
 
-async fn account_page(state: &AppState, chrome: Chrome, user: UserRecord, status: StatusCode, extra: AccountExtra) -> Response {
+async fn account_page(
+    state: &AppState,
+    chrome: Chrome,
+    user: UserRecord,
+    status: StatusCode,
+    extra: AccountExtra,
+) -> Response {
     let tokens = match state.store.api_tokens(&user.id).await {
         Ok(t) => token_views(&chrome, t),
         Err(e) => return unavailable(chrome, &e),
@@ -270,29 +315,54 @@ pub fn check_token_form(chrome: &Chrome, name: &str, days: &str) -> Result<(Stri
 }
 
 /// Create a token for `user`; returns the secret, shown once.
-pub async fn issue_token(state: &AppState, user: &UserRecord, name: &str, days: i64) -> Result<String, kkig_store::StoreError> {
+pub async fn issue_token(
+    state: &AppState,
+    user: &UserRecord,
+    name: &str,
+    days: i64,
+) -> Result<String, kkig_store::StoreError> {
     let secret = format!("{TOKEN_PREFIX}{}", new_secret());
     let id = format!("t-{}", &new_secret()[..16]);
     state
         .store
-        .create_api_token(&user.id, &id, name, &hash_token(&secret), now() + days * 86_400, &Actor::user(&user.id))
+        .create_api_token(
+            &user.id,
+            &id,
+            name,
+            &hash_token(&secret),
+            now() + days * 86_400,
+            &Actor::user(&user.id),
+        )
         .await?;
     Ok(secret)
 }
 
-pub async fn create_token(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, Form(form): Form<TokenForm>) -> Response {
+pub async fn create_token(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    me: MaybeUser,
+    Form(form): Form<TokenForm>,
+) -> Response {
     let user = match signed_in(&chrome, me) {
         Ok(u) => u,
         Err(r) => return r,
     };
     match check_token_form(&chrome, &form.name, &form.days) {
         Err(errors) => {
-            let extra = AccountExtra { errors, form_name: form.name, form_days: Some(form.days), ..Default::default() };
+            let extra = AccountExtra {
+                errors,
+                form_name: form.name,
+                form_days: Some(form.days),
+                ..Default::default()
+            };
             account_page(&state, chrome, user, StatusCode::UNPROCESSABLE_ENTITY, extra).await
         }
         Ok((name, days)) => match issue_token(&state, &user, &name, days).await {
             Ok(secret) => {
-                let extra = AccountExtra { new_token: Some(secret), ..Default::default() };
+                let extra = AccountExtra {
+                    new_token: Some(secret),
+                    ..Default::default()
+                };
                 account_page(&state, chrome, user, StatusCode::CREATED, extra).await
             }
             Err(e) => unavailable(chrome, &e),
@@ -300,18 +370,33 @@ pub async fn create_token(State(state): State<AppState>, chrome: Chrome, me: May
     }
 }
 
-pub async fn revoke_token(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, Path(id): Path<String>) -> Response {
+pub async fn revoke_token(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    me: MaybeUser,
+    Path(id): Path<String>,
+) -> Response {
     let user = match signed_in(&chrome, me) {
         Ok(u) => u,
         Err(r) => return r,
     };
-    match state.store.revoke_api_token(&user.id, &id, now(), &Actor::user(&user.id)).await {
+    match state
+        .store
+        .revoke_api_token(&user.id, &id, now(), &Actor::user(&user.id))
+        .await
+    {
         Ok(true) => {
-            let extra = AccountExtra { notice: Some(chrome.t("token-revoked-done")), ..Default::default() };
+            let extra = AccountExtra {
+                notice: Some(chrome.t("token-revoked-done")),
+                ..Default::default()
+            };
             account_page(&state, chrome, user, StatusCode::OK, extra).await
         }
         // Not this user's token (or already revoked): nothing to say about other users' tokens.
-        Ok(false) => crate::page::not_found(chrome.clone(), chrome.t1("not-found-text", "path", &chrome.display_path())),
+        Ok(false) => crate::page::not_found(
+            chrome.clone(),
+            chrome.t1("not-found-text", "path", &chrome.display_path()),
+        ),
         Err(e) => unavailable(chrome, &e),
     }
 }
@@ -326,7 +411,14 @@ pub struct SetPasswordPage {
 
 pub async fn set_password_form(State(state): State<AppState>, chrome: Chrome, Path(secret): Path<String>) -> Response {
     match state.store.password_reset_user(&hash_token(&secret), now()).await {
-        Ok(Some(u)) => render(StatusCode::OK, &SetPasswordPage { chrome, email: u.email, errors: Vec::new() }),
+        Ok(Some(u)) => render(
+            StatusCode::OK,
+            &SetPasswordPage {
+                chrome,
+                email: u.email,
+                errors: Vec::new(),
+            },
+        ),
         Ok(None) => {
             let msg = chrome.t("set-password-invalid");
             crate::page::not_found(chrome, msg)
@@ -366,7 +458,14 @@ pub async fn set_password(
         errors.push(chrome.t("error-password-mismatch"));
     }
     if !errors.is_empty() {
-        return render(StatusCode::UNPROCESSABLE_ENTITY, &SetPasswordPage { chrome, email: user.email, errors });
+        return render(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &SetPasswordPage {
+                chrome,
+                email: user.email,
+                errors,
+            },
+        );
     }
     let Ok(password_hash) = hash_password(&form.password) else {
         return unavailable(chrome, &"password hashing failed");

@@ -10,11 +10,11 @@
 
 use std::collections::BTreeMap;
 
+use crate::guard::{Guard, Op, Routes, Surface};
 use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::Json;
-use crate::guard::{Guard, Op, Routes, Surface};
 use kkig_core::access::{Action, Principal, Target};
 use kkig_core::allocation::product::{run, Preview};
 use kkig_core::allocation::Rules;
@@ -23,20 +23,38 @@ use kkig_store::{AllocationLock, PublishReport, UserRecord};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::error::{ApiError, ErrorBody};
-use crate::vfu_api::{actor, body, existing_period, forbidden, invalid_field, may_university, query, today, user, VfuError, R};
 use crate::auth::MaybeUser;
+use crate::error::{ApiError, ErrorBody};
+use crate::vfu_api::{
+    actor, body, existing_period, forbidden, invalid_field, may_university, query, today, user, VfuError, R,
+};
 use crate::AppState;
 
 /// The routes, relative to `/api` (merged into the API router).
 pub fn routes() -> Routes {
     Routes::new(Surface::Api)
         .get("/v1/vfu/universities/{id}/allocation-rules", get_rules)
-        .put("/v1/vfu/universities/{id}/allocation-rules", Op::AllocationRules, put_rules)
+        .put(
+            "/v1/vfu/universities/{id}/allocation-rules",
+            Op::AllocationRules,
+            put_rules,
+        )
         .post("/v1/vfu/periods/{id}/allocation", Op::AllocationRun, run_allocation)
-        .put("/v1/vfu/periods/{id}/allocation/locks/{student}", Op::AllocationLock, put_lock)
-        .delete("/v1/vfu/periods/{id}/allocation/locks/{student}", Op::AllocationUnlock, delete_lock)
-        .post("/v1/vfu/periods/{id}/allocation/publish", Op::AllocationPublish, publish)
+        .put(
+            "/v1/vfu/periods/{id}/allocation/locks/{student}",
+            Op::AllocationLock,
+            put_lock,
+        )
+        .delete(
+            "/v1/vfu/periods/{id}/allocation/locks/{student}",
+            Op::AllocationUnlock,
+            delete_lock,
+        )
+        .post(
+            "/v1/vfu/periods/{id}/allocation/publish",
+            Op::AllocationPublish,
+            publish,
+        )
 }
 
 /// The rules of a university's allocation runs (the `rules` of `kkig allocate`'s instance).
@@ -164,13 +182,26 @@ pub struct PreviewRecord {
 impl PreviewRecord {
     fn new(period_id: &str, p: &Preview, rules: Rules, locks: Vec<AllocationLock>) -> R<Self> {
         // The core's preview has the same field names; the records add the API schema.
-        let mut v = serde_json::to_value(p).map_err(|e| VfuError::Api(ApiError { status: StatusCode::INTERNAL_SERVER_ERROR, message: e.to_string() }))?;
+        let mut v = serde_json::to_value(p).map_err(|e| {
+            VfuError::Api(ApiError {
+                status: StatusCode::INTERNAL_SERVER_ERROR,
+                message: e.to_string(),
+            })
+        })?;
         if let Some(o) = v.as_object_mut() {
             o.insert("period_id".into(), period_id.into());
-            o.insert("rules".into(), serde_json::to_value(RulesRecord::from(rules)).unwrap_or_default());
+            o.insert(
+                "rules".into(),
+                serde_json::to_value(RulesRecord::from(rules)).unwrap_or_default(),
+            );
             o.insert("locks".into(), serde_json::to_value(locks).unwrap_or_default());
         }
-        serde_json::from_value(v).map_err(|e| VfuError::Api(ApiError { status: StatusCode::INTERNAL_SERVER_ERROR, message: e.to_string() }))
+        serde_json::from_value(v).map_err(|e| {
+            VfuError::Api(ApiError {
+                status: StatusCode::INTERNAL_SERVER_ERROR,
+                message: e.to_string(),
+            })
+        })
     }
 }
 
@@ -195,7 +226,10 @@ pub struct UnlockQuery {
 }
 
 fn known_university<'a>(state_universities: impl IntoIterator<Item = &'a String>, raw: &str) -> Option<String> {
-    state_universities.into_iter().find(|u| u.eq_ignore_ascii_case(raw.trim())).cloned()
+    state_universities
+        .into_iter()
+        .find(|u| u.eq_ignore_ascii_case(raw.trim()))
+        .cloned()
 }
 
 async fn university(state: &AppState, id: &str) -> R<String> {
@@ -207,8 +241,16 @@ async fn university(state: &AppState, id: &str) -> R<String> {
 /// university's).
 async fn allocatable(state: &AppState, guard: &Guard, u: &UserRecord, id: &str) -> R<VfuPeriod> {
     let period = existing_period(state, id).await?;
-    if !guard.allows(&u.principal(), &Target::UniversityRecord { university: &period.university }) {
-        return Err(forbidden(format!("the allocation of VFU period {id} belongs to {}", period.university)));
+    if !guard.allows(
+        &u.principal(),
+        &Target::UniversityRecord {
+            university: &period.university,
+        },
+    ) {
+        return Err(forbidden(format!(
+            "the allocation of VFU period {id} belongs to {}",
+            period.university
+        )));
     }
     Ok(period)
 }
@@ -221,8 +263,18 @@ async fn preview_of(state: &AppState, period: &VfuPeriod) -> R<(Preview, Rules)>
     let r = rules.clone();
     let result = tokio::task::spawn_blocking(move || run(&data.view(), &r))
         .await
-        .map_err(|e| VfuError::Api(ApiError { status: StatusCode::INTERNAL_SERVER_ERROR, message: e.to_string() }))?;
-    let preview = result.map_err(|e| VfuError::Api(ApiError { status: StatusCode::UNPROCESSABLE_ENTITY, message: format!("the period's data is not a valid instance: {e}") }))?;
+        .map_err(|e| {
+            VfuError::Api(ApiError {
+                status: StatusCode::INTERNAL_SERVER_ERROR,
+                message: e.to_string(),
+            })
+        })?;
+    let preview = result.map_err(|e| {
+        VfuError::Api(ApiError {
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            message: format!("the period's data is not a valid instance: {e}"),
+        })
+    })?;
     Ok((preview, rules))
 }
 
@@ -246,7 +298,13 @@ pub async fn get_rules(State(state): State<AppState>, me: MaybeUser, Path(id): P
 #[utoipa::path(put, path = "/api/v1/vfu/universities/{id}/allocation-rules", tag = "vfu", security(("bearer" = [])), params(("id" = String, Path)), request_body = RulesRecord,
     responses((status = 200, body = RulesRecord), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
               (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub async fn put_rules(State(state): State<AppState>, me: MaybeUser, guard: Guard, Path(id): Path<String>, b: Result<Json<RulesRecord>, JsonRejection>) -> R<Json<RulesRecord>> {
+pub async fn put_rules(
+    State(state): State<AppState>,
+    me: MaybeUser,
+    guard: Guard,
+    Path(id): Path<String>,
+    b: Result<Json<RulesRecord>, JsonRejection>,
+) -> R<Json<RulesRecord>> {
     let u = user(me)?;
     let uni = university(&state, &id).await?;
     if !guard.allows(&u.principal(), &Target::UniversityRecord { university: &uni }) {
@@ -260,7 +318,12 @@ pub async fn put_rules(State(state): State<AppState>, me: MaybeUser, guard: Guar
 /// Run the allocation of a period and return the preview (nothing is written).
 #[utoipa::path(post, path = "/api/v1/vfu/periods/{id}/allocation", tag = "vfu", security(("bearer" = [])), params(("id" = String, Path)),
     responses((status = 200, body = PreviewRecord), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn run_allocation(State(state): State<AppState>, me: MaybeUser, guard: Guard, Path(id): Path<String>) -> R<Json<PreviewRecord>> {
+pub async fn run_allocation(
+    State(state): State<AppState>,
+    me: MaybeUser,
+    guard: Guard,
+    Path(id): Path<String>,
+) -> R<Json<PreviewRecord>> {
     let u = user(me)?;
     let period = allocatable(&state, &guard, &u, &id).await?;
     let (preview, rules) = preview_of(&state, &period).await?;
@@ -284,8 +347,16 @@ pub async fn put_lock(
     let u = user(me)?;
     allocatable(&state, &guard, &u, &id).await?;
     let b = body(b)?;
-    let site = b.site.as_deref().map(str::trim).filter(|s| !s.is_empty()).ok_or_else(|| invalid_field("site", "a site is required"))?;
-    let lock = state.store.set_allocation_lock(&id, &student, site, b.reason.as_deref().unwrap_or(""), &actor(&u)).await?;
+    let site = b
+        .site
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .ok_or_else(|| invalid_field("site", "a site is required"))?;
+    let lock = state
+        .store
+        .set_allocation_lock(&id, &student, site, b.reason.as_deref().unwrap_or(""), &actor(&u))
+        .await?;
     Ok(Json(lock))
 }
 
@@ -304,7 +375,11 @@ pub async fn delete_lock(
     let u = user(me)?;
     allocatable(&state, &guard, &u, &id).await?;
     let q = query(q)?;
-    if state.store.delete_allocation_lock(&id, &student, q.reason.as_deref().unwrap_or(""), &actor(&u)).await? {
+    if state
+        .store
+        .delete_allocation_lock(&id, &student, q.reason.as_deref().unwrap_or(""), &actor(&u))
+        .await?
+    {
         Ok(StatusCode::NO_CONTENT)
     } else {
         Err(ApiError::not_found(format!("no lock of student {student} on period {id}")).into())
@@ -316,14 +391,28 @@ pub async fn delete_lock(
 #[utoipa::path(post, path = "/api/v1/vfu/periods/{id}/allocation/publish", tag = "vfu", security(("bearer" = [])), params(("id" = String, Path)),
     responses((status = 200, body = PublishRecord), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
               (status = 409, body = ErrorBody)))]
-pub async fn publish(State(state): State<AppState>, me: MaybeUser, guard: Guard, Path(id): Path<String>) -> R<Json<PublishRecord>> {
+pub async fn publish(
+    State(state): State<AppState>,
+    me: MaybeUser,
+    guard: Guard,
+    Path(id): Path<String>,
+) -> R<Json<PublishRecord>> {
     let u = user(me)?;
     let period = allocatable(&state, &guard, &u, &id).await?;
     let (preview, rules) = preview_of(&state, &period).await?;
-    let report = state.store.publish_allocation(&id, &preview.placements(), today(), &actor(&u)).await?;
+    let report = state
+        .store
+        .publish_allocation(&id, &preview.placements(), today(), &actor(&u))
+        .await?;
     if report.changed() == 0 {
-        return Err(VfuError::Api(ApiError { status: StatusCode::CONFLICT, message: "nothing to publish: the published placements already are this allocation".into() }));
+        return Err(VfuError::Api(ApiError {
+            status: StatusCode::CONFLICT,
+            message: "nothing to publish: the published placements already are this allocation".into(),
+        }));
     }
     let locks = state.store.allocation_locks(&id).await?;
-    Ok(Json(PublishRecord { report, preview: PreviewRecord::new(&id, &preview, rules, locks)? }))
+    Ok(Json(PublishRecord {
+        report,
+        preview: PreviewRecord::new(&id, &preview, rules, locks)?,
+    }))
 }

@@ -17,14 +17,14 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use crate::guard::{Guard, Op, Routes, Surface};
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
-use crate::guard::{Guard, Op, Routes, Surface};
-use kkig_core::access::{Action, Target};
 use fluent_bundle::FluentValue;
+use kkig_core::access::{Action, Target};
 use kkig_core::allocation::product::{current_site, firm_site, run, Preview, PreviewStudent};
 use kkig_core::allocation::{Rules, UnplacedReason, MAX_RULE_MAGNITUDE, MAX_TRAVEL_LIMIT};
 use kkig_core::vfu::{FieldError, VfuPeriod};
@@ -48,7 +48,11 @@ pub fn routes() -> Routes {
         .post(&format!("{BASE}/regler"), Op::AllocationRules, save_rules)
         .get(&format!("{BASE}/studenter/{{student}}"), student_page)
         .post(&format!("{BASE}/studenter/{{student}}/las"), Op::AllocationLock, lock)
-        .post(&format!("{BASE}/studenter/{{student}}/las-upp"), Op::AllocationUnlock, unlock)
+        .post(
+            &format!("{BASE}/studenter/{{student}}/las-upp"),
+            Op::AllocationUnlock,
+            unlock,
+        )
         .get(&format!("{BASE}/publicera"), publish_page)
         .post(&format!("{BASE}/publicera"), Op::AllocationPublish, publish)
 }
@@ -77,21 +81,42 @@ impl Ctx {
         format!("{}/fordelning", self.period_href())
     }
     fn period_label(&self, chrome: &Chrome) -> String {
-        chrome.t2("alloc-period-label", "course", &self.period.course_code, "term", &term_label(chrome, &self.period))
+        chrome.t2(
+            "alloc-period-label",
+            "course",
+            &self.period.course_code,
+            "term",
+            &term_label(chrome, &self.period),
+        )
     }
 }
 
 fn term_label(chrome: &Chrome, p: &VfuPeriod) -> String {
-    let season = if p.term.season == kkig_core::vfu::Season::Spring { chrome.t("vfu-term-spring") } else { chrome.t("vfu-term-autumn") };
+    let season = if p.term.season == kkig_core::vfu::Season::Spring {
+        chrome.t("vfu-term-spring")
+    } else {
+        chrome.t("vfu-term-autumn")
+    };
     format!("{season} {}", p.term.year)
 }
 
 /// The signed-in user who may allocate the university's periods (the API's rule:
 /// `Write` on the university's records), and the period when it is the university's.
 /// Writes ask through their route's guard; the pages that show the forms ask the same rule.
-async fn access(state: &AppState, chrome: &Chrome, me: MaybeUser, guard: Option<&Guard>, code: &str, id: &str) -> Result<Ctx, Response> {
+async fn access(
+    state: &AppState,
+    chrome: &Chrome,
+    me: MaybeUser,
+    guard: Option<&Guard>,
+    code: &str,
+    id: &str,
+) -> Result<Ctx, Response> {
     let user = signed_in(chrome, me)?;
-    let all = state.store.universities().await.map_err(|e| unavailable(chrome.clone(), &e))?;
+    let all = state
+        .store
+        .universities()
+        .await
+        .map_err(|e| unavailable(chrome.clone(), &e))?;
     let u = all.into_iter().find(|u| u.code == code).ok_or_else(|| nf(chrome))?;
     let target = Target::UniversityRecord { university: &u.code };
     let allowed = match guard {
@@ -102,7 +127,12 @@ async fn access(state: &AppState, chrome: &Chrome, me: MaybeUser, guard: Option<
         return Err(forbidden(chrome.clone()));
     }
     match state.store.vfu_period(id).await {
-        Ok(Some(period)) if period.university == u.code => Ok(Ctx { user, code: u.code, uni_name: u.name, period }),
+        Ok(Some(period)) if period.university == u.code => Ok(Ctx {
+            user,
+            code: u.code,
+            uni_name: u.name,
+            period,
+        }),
         Ok(_) => Err(nf(chrome)),
         Err(e) => Err(unavailable(chrome.clone(), &e)),
     }
@@ -116,8 +146,17 @@ struct Run {
 }
 
 async fn compute(state: &AppState, chrome: &Chrome, ctx: &Ctx) -> Result<Run, Response> {
-    let rules = state.store.allocation_rules(&ctx.code).await.map_err(|e| unavailable(chrome.clone(), &e))?;
-    let data = state.store.allocation_data(&ctx.period.id).await.map_err(|e| unavailable(chrome.clone(), &e))?.ok_or_else(|| nf(chrome))?;
+    let rules = state
+        .store
+        .allocation_rules(&ctx.code)
+        .await
+        .map_err(|e| unavailable(chrome.clone(), &e))?;
+    let data = state
+        .store
+        .allocation_data(&ctx.period.id)
+        .await
+        .map_err(|e| unavailable(chrome.clone(), &e))?
+        .ok_or_else(|| nf(chrome))?;
     // The data and rules go to the blocking thread and come back with the run: no copy.
     let (data, rules, result) = tokio::task::spawn_blocking(move || {
         let result = run(&data.view(), &rules);
@@ -130,7 +169,14 @@ async fn compute(state: &AppState, chrome: &Chrome, ctx: &Ctx) -> Result<Run, Re
         Err(e) => {
             let title = chrome.t("alloc-invalid-title");
             let message = chrome.t1("alloc-invalid-text", "error", &e.to_string());
-            Err(render(StatusCode::UNPROCESSABLE_ENTITY, &MessagePage { chrome: chrome.clone(), title, message }))
+            Err(render(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &MessagePage {
+                    chrome: chrome.clone(),
+                    title,
+                    message,
+                },
+            ))
         }
     }
 }
@@ -195,10 +241,16 @@ fn plan(r: &Run) -> PublishReport {
 
 /// The report's counts as labelled rows, in the page's language.
 fn report_rows(chrome: &Chrome, r: &PublishReport) -> Vec<(String, String)> {
-    [("created", r.created), ("moved", r.moved), ("withdrawn", r.withdrawn), ("unchanged", r.unchanged), ("firm", r.firm)]
-        .iter()
-        .map(|(k, n)| (chrome.t(&format!("alloc-change-{k}")), chrome.int(*n as i64)))
-        .collect()
+    [
+        ("created", r.created),
+        ("moved", r.moved),
+        ("withdrawn", r.withdrawn),
+        ("unchanged", r.unchanged),
+        ("firm", r.firm),
+    ]
+    .iter()
+    .map(|(k, n)| (chrome.t(&format!("alloc-change-{k}")), chrome.int(*n as i64)))
+    .collect()
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -222,7 +274,16 @@ impl FormField {
     fn new(chrome: &Chrome, name: &'static str, kind: &'static str, value: String) -> Self {
         let label = chrome.t(&format!("alloc-rule-{}", name.replace('_', "-")));
         let hint = chrome.t(&format!("alloc-rule-{}-hint", name.replace('_', "-")));
-        Self { name, label, hint, kind, value, error: None, options: Vec::new(), prefix: "f" }
+        Self {
+            name,
+            label,
+            hint,
+            kind,
+            value,
+            error: None,
+            options: Vec::new(),
+            prefix: "f",
+        }
     }
     pub fn id(&self) -> String {
         format!("{}-{}", self.prefix, self.name)
@@ -250,14 +311,20 @@ fn attach(fields: &mut [FormField], errors: &[(String, String)]) -> Vec<Problem>
     let mut out = Vec::new();
     for f in fields.iter_mut() {
         for (_, text) in errors.iter().filter(|(n, _)| n == f.name) {
-            out.push(Problem { target: f.id(), text: text.clone() });
+            out.push(Problem {
+                target: f.id(),
+                text: text.clone(),
+            });
             if f.error.is_none() {
                 f.error = Some(text.clone());
             }
         }
     }
     for (n, text) in errors.iter().filter(|(n, _)| !fields.iter().any(|f| f.name == n)) {
-        out.push(Problem { target: String::new(), text: format!("{n}: {text}") });
+        out.push(Problem {
+            target: String::new(),
+            text: format!("{n}: {text}"),
+        });
     }
     out
 }
@@ -320,7 +387,10 @@ impl RulesForm {
     }
 
     fn fields(&self, chrome: &Chrome) -> Vec<FormField> {
-        RULE_NAMES.iter().map(|n| FormField::new(chrome, n, "text", self.value(n).to_string())).collect()
+        RULE_NAMES
+            .iter()
+            .map(|n| FormField::new(chrome, n, "text", self.value(n).to_string()))
+            .collect()
     }
 
     /// The rules, or an error per bad field in the page's language. `old` gives the preference
@@ -329,7 +399,12 @@ impl RulesForm {
         let mut errors = Vec::new();
         let label = |n: &str| chrome.t(&format!("alloc-rule-{}", n.replace('_', "-")));
         let mut int = |n: &'static str, min: i64, max: i64| -> i64 {
-            let raw: String = self.value(n).chars().filter(|c| !c.is_whitespace()).map(|c| if c == '−' { '-' } else { c }).collect();
+            let raw: String = self
+                .value(n)
+                .chars()
+                .filter(|c| !c.is_whitespace())
+                .map(|c| if c == '−' { '-' } else { c })
+                .collect();
             if raw.is_empty() {
                 errors.push((n.to_string(), chrome.t1("alloc-error-required", "field", &label(n))));
                 return 0;
@@ -337,7 +412,13 @@ impl RulesForm {
             match raw.parse::<i64>() {
                 Ok(v) if (min..=max).contains(&v) => v,
                 Ok(_) => {
-                    errors.push((n.to_string(), chrome.i18n_args("alloc-error-int-range", &[("field", label(n)), ("min", chrome.int(min)), ("max", chrome.int(max))])));
+                    errors.push((
+                        n.to_string(),
+                        chrome.i18n_args(
+                            "alloc-error-int-range",
+                            &[("field", label(n)), ("min", chrome.int(min)), ("max", chrome.int(max))],
+                        ),
+                    ));
                     0
                 }
                 Err(_) => {
@@ -354,7 +435,12 @@ impl RulesForm {
         let move_penalty = int("move_penalty", -MAX_RULE_MAGNITUDE, MAX_RULE_MAGNITUDE);
         let unplaced_penalty = int("unplaced_penalty", -MAX_RULE_MAGNITUDE, MAX_RULE_MAGNITUDE);
         let mut dec = |n: &'static str, max: f64| -> f64 {
-            let raw: String = self.value(n).chars().filter(|c| !c.is_whitespace()).map(|c| if c == ',' { '.' } else { c }).collect();
+            let raw: String = self
+                .value(n)
+                .chars()
+                .filter(|c| !c.is_whitespace())
+                .map(|c| if c == ',' { '.' } else { c })
+                .collect();
             if raw.is_empty() {
                 errors.push((n.to_string(), chrome.t1("alloc-error-required", "field", &label(n))));
                 return 0.0;
@@ -362,7 +448,13 @@ impl RulesForm {
             match raw.parse::<f64>() {
                 Ok(v) if v.is_finite() && v > 0.0 && v <= max => v,
                 _ => {
-                    errors.push((n.to_string(), chrome.i18n_args("alloc-error-decimal-range", &[("field", label(n)), ("max", chrome.int(max as i64))])));
+                    errors.push((
+                        n.to_string(),
+                        chrome.i18n_args(
+                            "alloc-error-decimal-range",
+                            &[("field", label(n)), ("max", chrome.int(max as i64))],
+                        ),
+                    ));
                     0.0
                 }
             }
@@ -376,13 +468,25 @@ impl RulesForm {
         }
         let mut preference_bonus = vec![b1, b2, b3];
         preference_bonus.extend(old.preference_bonus.iter().skip(3));
-        Ok(Rules { max_travel_minutes, road_factor, speed_kmh, home_municipality_bonus, preference_bonus, move_penalty, unplaced_penalty })
+        Ok(Rules {
+            max_travel_minutes,
+            road_factor,
+            speed_kmh,
+            home_municipality_bonus,
+            preference_bonus,
+            move_penalty,
+            unplaced_penalty,
+        })
     }
 }
 
 fn decimal(chrome: &Chrome, x: f64) -> String {
     let s = format!("{x}");
-    if chrome.lang == crate::i18n::Lang::Sv { s.replace('.', ",") } else { s }
+    if chrome.lang == crate::i18n::Lang::Sv {
+        s.replace('.', ",")
+    } else {
+        s
+    }
 }
 
 /// The store's field errors with the form's field names (`preference_bonus[0]` →
@@ -391,11 +495,20 @@ fn store_field_errors(chrome: &Chrome, errors: &[FieldError]) -> Vec<(String, St
     errors
         .iter()
         .map(|e| {
-            let name = match e.field.strip_prefix("preference_bonus[").and_then(|r| r.strip_suffix(']')).and_then(|k| k.parse::<usize>().ok()) {
+            let name = match e
+                .field
+                .strip_prefix("preference_bonus[")
+                .and_then(|r| r.strip_suffix(']'))
+                .and_then(|k| k.parse::<usize>().ok())
+            {
                 Some(k) if k < 3 => format!("preference_bonus_{}", k + 1),
                 _ => e.field.clone(),
             };
-            let label = if RULE_NAMES.contains(&name.as_str()) { chrome.t(&format!("alloc-rule-{}", name.replace('_', "-"))) } else { name.clone() };
+            let label = if RULE_NAMES.contains(&name.as_str()) {
+                chrome.t(&format!("alloc-rule-{}", name.replace('_', "-")))
+            } else {
+                name.clone()
+            };
             (name, format!("{label}: {}", e.message))
         })
         .collect()
@@ -486,11 +599,20 @@ fn percent(chrome: &Chrome, share: f64) -> String {
 }
 
 async fn municipality_names(state: &AppState) -> Result<BTreeMap<Kommunkod, String>, StoreError> {
-    Ok(state.store.municipalities().await?.into_iter().map(|m| (m.code, m.name)).collect())
+    Ok(state
+        .store
+        .municipalities()
+        .await?
+        .into_iter()
+        .map(|m| (m.code, m.name))
+        .collect())
 }
 
 fn muni_name(names: &BTreeMap<Kommunkod, String>, code: &str) -> String {
-    Kommunkod::parse(code).ok().and_then(|k| names.get(&k).cloned()).unwrap_or_else(|| code.to_string())
+    Kommunkod::parse(code)
+        .ok()
+        .and_then(|k| names.get(&k).cloned())
+        .unwrap_or_else(|| code.to_string())
 }
 
 /// Names of the users who locked, by actor label (`user:ID`).
@@ -501,7 +623,14 @@ async fn lockers(state: &AppState, chrome: &Chrome, locks: &[AllocationLock]) ->
             continue;
         }
         let name = match l.locked_by.strip_prefix("user:") {
-            Some(id) => state.store.user_by_id(id).await.ok().flatten().map(|u| u.name).unwrap_or_else(|| l.locked_by.clone()),
+            Some(id) => state
+                .store
+                .user_by_id(id)
+                .await
+                .ok()
+                .flatten()
+                .map(|u| u.name)
+                .unwrap_or_else(|| l.locked_by.clone()),
             None if l.locked_by == "cli" => chrome.t("alloc-by-cli"),
             None => l.locked_by.clone(),
         };
@@ -512,22 +641,47 @@ async fn lockers(state: &AppState, chrome: &Chrome, locks: &[AllocationLock]) ->
 
 /// Why a student is unplaced, in the page's language, naming sites by their names.
 fn unplaced_text(chrome: &Chrome, st: &PreviewStudent, sites: &HashMap<&str, &str>) -> String {
-    let Some(why) = &st.why else { return st.reason.clone().unwrap_or_default() };
+    let Some(why) = &st.why else {
+        return st.reason.clone().unwrap_or_default();
+    };
     let field = |code: &str| chrome.t(&format!("vfu-field-{code}"));
     let site = |id: &str| sites.get(id).copied().unwrap_or(id).to_string();
     let int = |n: i64| FluentValue::from(n);
     match why {
-        UnplacedReason::NoSiteInField { field: f } => chrome.message("alloc-why-no-site", &[("field", FluentValue::from(field(f)))]),
-        UnplacedReason::NoneWithinTravel { field: f, limit } => {
-            chrome.message("alloc-why-too-far", &[("field", FluentValue::from(field(f))), ("limit", int(*limit))])
+        UnplacedReason::NoSiteInField { field: f } => {
+            chrome.message("alloc-why-no-site", &[("field", FluentValue::from(field(f)))])
         }
-        UnplacedReason::CostlierThanUnplaced { site: s, minutes, cost, penalty } => chrome.message(
+        UnplacedReason::NoneWithinTravel { field: f, limit } => chrome.message(
+            "alloc-why-too-far",
+            &[("field", FluentValue::from(field(f))), ("limit", int(*limit))],
+        ),
+        UnplacedReason::CostlierThanUnplaced {
+            site: s,
+            minutes,
+            cost,
+            penalty,
+        } => chrome.message(
             "alloc-why-costly",
-            &[("site", FluentValue::from(site(s))), ("minutes", int(*minutes)), ("cost", int(*cost)), ("penalty", int(*penalty))],
+            &[
+                ("site", FluentValue::from(site(s))),
+                ("minutes", int(*minutes)),
+                ("cost", int(*cost)),
+                ("penalty", int(*penalty)),
+            ],
         ),
         UnplacedReason::AllFull { count, limit, nearest } => {
-            let names: Vec<String> = nearest.iter().map(|(id, t)| chrome.t2("alloc-why-site-minutes", "site", &site(id), "minutes", &t.to_string())).collect();
-            chrome.message("alloc-why-full", &[("count", int(*count as i64)), ("limit", int(*limit)), ("nearest", FluentValue::from(names.join(", ")))])
+            let names: Vec<String> = nearest
+                .iter()
+                .map(|(id, t)| chrome.t2("alloc-why-site-minutes", "site", &site(id), "minutes", &t.to_string()))
+                .collect();
+            chrome.message(
+                "alloc-why-full",
+                &[
+                    ("count", int(*count as i64)),
+                    ("limit", int(*limit)),
+                    ("nearest", FluentValue::from(names.join(", "))),
+                ],
+            )
         }
     }
 }
@@ -536,7 +690,14 @@ fn site_names(data: &AllocationData) -> HashMap<&str, &str> {
     data.sites.iter().map(|s| (s.id.as_str(), s.name.as_str())).collect()
 }
 
-async fn show(state: &AppState, chrome: Chrome, ctx: &Ctx, status: StatusCode, notice: String, form: Option<(Vec<FormField>, Vec<Problem>)>) -> Response {
+async fn show(
+    state: &AppState,
+    chrome: Chrome,
+    ctx: &Ctx,
+    status: StatusCode,
+    notice: String,
+    form: Option<(Vec<FormField>, Vec<Problem>)>,
+) -> Response {
     let r = tri!(compute(state, &chrome, ctx).await);
     let names = store!(chrome, municipality_names(state).await);
     let locks = store!(chrome, state.store.allocation_locks(&ctx.period.id).await);
@@ -555,7 +716,14 @@ async fn show(state: &AppState, chrome: Chrome, ctx: &Ctx, status: StatusCode, n
         minutes: if s.placed == 0 {
             "–".into()
         } else {
-            chrome.i18n_args("alloc-minutes-range", &[("min", chrome.int(s.minutes_min)), ("median", chrome.int(s.minutes_median)), ("max", chrome.int(s.minutes_max))])
+            chrome.i18n_args(
+                "alloc-minutes-range",
+                &[
+                    ("min", chrome.int(s.minutes_min)),
+                    ("median", chrome.int(s.minutes_median)),
+                    ("max", chrome.int(s.minutes_max)),
+                ],
+            )
         },
     };
     let travel = s
@@ -564,7 +732,14 @@ async fn show(state: &AppState, chrome: Chrome, ctx: &Ctx, status: StatusCode, n
         .map(|b| BucketView {
             label: chrome.t1("alloc-bucket", "minutes", &b.minutes.replace('-', "–")),
             students: chrome.int(b.students as i64),
-            share: percent(&chrome, if s.placed == 0 { 0.0 } else { b.students as f64 / s.placed as f64 }),
+            share: percent(
+                &chrome,
+                if s.placed == 0 {
+                    0.0
+                } else {
+                    b.students as f64 / s.placed as f64
+                },
+            ),
         })
         .collect();
     let mut students = Vec::new();
@@ -578,7 +753,11 @@ async fn show(state: &AppState, chrome: Chrome, ctx: &Ctx, status: StatusCode, n
                 let change_text = match change {
                     Change::Moved => {
                         let from = current_site(&r.data.placements, &st.student).unwrap_or_default();
-                        chrome.t1("alloc-row-moved", "site", sites.get(from.as_str()).copied().unwrap_or(&from))
+                        chrome.t1(
+                            "alloc-row-moved",
+                            "site",
+                            sites.get(from.as_str()).copied().unwrap_or(&from),
+                        )
                     }
                     c => chrome.t(&format!("alloc-row-{}", c.key())),
                 };
@@ -588,7 +767,11 @@ async fn show(state: &AppState, chrome: Chrome, ctx: &Ctx, status: StatusCode, n
                     _ => String::new(),
                 };
                 let site_label = match &st.site_municipality {
-                    Some(m) => format!("{} ({})", st.site_name.clone().unwrap_or_else(|| site.clone()), muni_name(&names, m)),
+                    Some(m) => format!(
+                        "{} ({})",
+                        st.site_name.clone().unwrap_or_else(|| site.clone()),
+                        muni_name(&names, m)
+                    ),
                     None => st.site_name.clone().unwrap_or_else(|| site.clone()),
                 };
                 students.push(StudentView {
@@ -610,15 +793,30 @@ async fn show(state: &AppState, chrome: Chrome, ctx: &Ctx, status: StatusCode, n
                 if change_of(&r.data, &st.student, None) == Change::Withdrawn {
                     reason = format!("{} {reason}", chrome.t("alloc-row-withdrawn"));
                 }
-                unplaced.push(UnplacedView { id: st.student.clone(), name: st.name.clone(), home, reason, href });
+                unplaced.push(UnplacedView {
+                    id: st.student.clone(),
+                    name: st.name.clone(),
+                    home,
+                    reason,
+                    href,
+                });
             }
         }
     }
-    let student_names: HashMap<&str, &str> = r.data.students.iter().map(|s| (s.id.as_str(), s.name.as_str())).collect();
+    let student_names: HashMap<&str, &str> = r
+        .data
+        .students
+        .iter()
+        .map(|s| (s.id.as_str(), s.name.as_str()))
+        .collect();
     let locks = locks
         .iter()
         .map(|l| LockView {
-            student: student_names.get(l.student_id.as_str()).copied().unwrap_or(&l.student_id).to_string(),
+            student: student_names
+                .get(l.student_id.as_str())
+                .copied()
+                .unwrap_or(&l.student_id)
+                .to_string(),
             site: sites.get(l.site_id.as_str()).copied().unwrap_or(&l.site_id).to_string(),
             reason: l.reason.clone(),
             by: by.get(&l.locked_by).cloned().unwrap_or_default(),
@@ -651,7 +849,13 @@ async fn show(state: &AppState, chrome: Chrome, ctx: &Ctx, status: StatusCode, n
     render(status, &page)
 }
 
-async fn page(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, Path((code, id)): Path<(String, String)>, Query(q): Query<PageQuery>) -> Response {
+async fn page(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    me: MaybeUser,
+    Path((code, id)): Path<(String, String)>,
+    Query(q): Query<PageQuery>,
+) -> Response {
     let ctx = tri!(access(&state, &chrome, me, None, &code, &id).await);
     let notice = match q.klart.as_str() {
         k @ ("kord" | "regler" | "last" | "upplast") => chrome.t(&format!("alloc-done-{k}")),
@@ -661,12 +865,25 @@ async fn page(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, Path
 }
 
 /// "Kör fördelning": the run is computed when the page is shown; this shows it again now.
-async fn run_again(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, guard: Guard, Path((code, id)): Path<(String, String)>) -> Response {
+async fn run_again(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    me: MaybeUser,
+    guard: Guard,
+    Path((code, id)): Path<(String, String)>,
+) -> Response {
     let ctx = tri!(access(&state, &chrome, me, Some(&guard), &code, &id).await);
     Redirect::to(&format!("{}?klart=kord#forslag", ctx.base())).into_response()
 }
 
-async fn save_rules(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, guard: Guard, Path((code, id)): Path<(String, String)>, Form(form): Form<RulesForm>) -> Response {
+async fn save_rules(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    me: MaybeUser,
+    guard: Guard,
+    Path((code, id)): Path<(String, String)>,
+    Form(form): Form<RulesForm>,
+) -> Response {
     let ctx = tri!(access(&state, &chrome, me, Some(&guard), &code, &id).await);
     let old = store!(chrome, state.store.allocation_rules(&ctx.code).await);
     let errors = match form.parse(&chrome, &old) {
@@ -679,7 +896,15 @@ async fn save_rules(State(state): State<AppState>, chrome: Chrome, me: MaybeUser
     };
     let mut fields = form.fields(&chrome);
     let problems = attach(&mut fields, &errors);
-    show(&state, chrome, &ctx, StatusCode::UNPROCESSABLE_ENTITY, String::new(), Some((fields, problems))).await
+    show(
+        &state,
+        chrome,
+        &ctx,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        String::new(),
+        Some((fields, problems)),
+    )
+    .await
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -746,7 +971,9 @@ async fn student_view(
     unlock_errors: &[(String, String)],
 ) -> Response {
     let r = tri!(compute(state, &chrome, ctx).await);
-    let Some(st) = r.preview.students.iter().find(|s| s.student == student) else { return nf(&chrome) };
+    let Some(st) = r.preview.students.iter().find(|s| s.student == student) else {
+        return nf(&chrome);
+    };
     let names = store!(chrome, municipality_names(state).await);
     let locks = store!(chrome, state.store.allocation_locks(&ctx.period.id).await);
     let mine = locks.iter().find(|l| l.student_id == student);
@@ -756,8 +983,18 @@ async fn student_view(
     let none = chrome.t("alloc-none");
     let mut facts = vec![
         (chrome.t("alloc-col-home"), muni_name(&names, &st.home_municipality)),
-        (chrome.t("alloc-col-proposed"), st.site.as_deref().map(site_label).unwrap_or_else(|| none.clone())),
-        (chrome.t("alloc-col-published"), current_site(&r.data.placements, student).or_else(|| firm_site(&r.data.placements, student)).as_deref().map(site_label).unwrap_or_else(|| none.clone())),
+        (
+            chrome.t("alloc-col-proposed"),
+            st.site.as_deref().map(site_label).unwrap_or_else(|| none.clone()),
+        ),
+        (
+            chrome.t("alloc-col-published"),
+            current_site(&r.data.placements, student)
+                .or_else(|| firm_site(&r.data.placements, student))
+                .as_deref()
+                .map(site_label)
+                .unwrap_or_else(|| none.clone()),
+        ),
     ];
     if let Some(m) = st.minutes {
         facts.push((chrome.t("alloc-col-minutes"), chrome.int(m)));
@@ -771,7 +1008,10 @@ async fn student_view(
             vec![
                 (chrome.t("alloc-col-site"), site_label(&l.site_id)),
                 (chrome.t("alloc-col-lock-reason"), l.reason.clone()),
-                (chrome.t("alloc-col-by"), by.get(&l.locked_by).cloned().unwrap_or_default()),
+                (
+                    chrome.t("alloc-col-by"),
+                    by.get(&l.locked_by).cloned().unwrap_or_default(),
+                ),
                 (chrome.t("alloc-col-at"), format_time(l.locked_at)),
             ]
         })
@@ -783,19 +1023,47 @@ async fn student_view(
         .sites
         .iter()
         .filter(|s| s.fields.iter().any(|f| f.field == field) || mine.is_some_and(|l| l.site_id == s.id))
-        .map(|s| (s.id.clone(), format!("{} ({})", s.name, names.get(&s.municipality).cloned().unwrap_or_default())))
+        .map(|s| {
+            (
+                s.id.clone(),
+                format!(
+                    "{} ({})",
+                    s.name,
+                    names.get(&s.municipality).cloned().unwrap_or_default()
+                ),
+            )
+        })
         .collect();
     choices.sort_by(|a, b| kkig_core::text::swedish_cmp(&a.1, &b.1));
-    let selected = if lock_form.site.is_empty() { mine.map(|l| l.site_id.clone()).or_else(|| st.site.clone()).unwrap_or_default() } else { lock_form.site.clone() };
+    let selected = if lock_form.site.is_empty() {
+        mine.map(|l| l.site_id.clone())
+            .or_else(|| st.site.clone())
+            .unwrap_or_default()
+    } else {
+        lock_form.site.clone()
+    };
     let mut options = vec![(String::new(), chrome.t("alloc-choose-site"), selected.is_empty())];
     options.extend(choices.into_iter().map(|(id, label)| {
         let sel = id == selected;
         (id, label, sel)
     }));
-    let site = FormField { name: "site", label: chrome.t("alloc-lock-site"), hint: chrome.t("alloc-lock-site-hint"), kind: "select", value: selected, error: None, options, prefix: "lock" };
+    let site = FormField {
+        name: "site",
+        label: chrome.t("alloc-lock-site"),
+        hint: chrome.t("alloc-lock-site-hint"),
+        kind: "select",
+        value: selected,
+        error: None,
+        options,
+        prefix: "lock",
+    };
     let mut lock_fields = vec![site, reason_field(&chrome, "lock", "lock-reason", &lock_form.reason)];
     let lock_problems = attach(&mut lock_fields, lock_errors);
-    let mut unlock_fields = if mine.is_some() { vec![reason_field(&chrome, "unlock", "unlock-reason", &unlock_form.reason)] } else { Vec::new() };
+    let mut unlock_fields = if mine.is_some() {
+        vec![reason_field(&chrome, "unlock", "unlock-reason", &unlock_form.reason)]
+    } else {
+        Vec::new()
+    };
     let unlock_problems = attach(&mut unlock_fields, unlock_errors);
     let base = ctx.base();
     let page = StudentPage {
@@ -812,15 +1080,35 @@ async fn student_view(
         lock_problems,
         unlock_fields,
         unlock_problems,
-        reason: if st.site.is_none() { unplaced_text(&chrome, st, &sites) } else { String::new() },
+        reason: if st.site.is_none() {
+            unplaced_text(&chrome, st, &sites)
+        } else {
+            String::new()
+        },
         chrome,
     };
     render(status, &page)
 }
 
-async fn student_page(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, Path((code, id, student)): Path<(String, String, String)>) -> Response {
+async fn student_page(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    me: MaybeUser,
+    Path((code, id, student)): Path<(String, String, String)>,
+) -> Response {
     let ctx = tri!(access(&state, &chrome, me, None, &code, &id).await);
-    student_view(&state, chrome, &ctx, &student, StatusCode::OK, &LockForm::default(), &[], &UnlockForm::default(), &[]).await
+    student_view(
+        &state,
+        chrome,
+        &ctx,
+        &student,
+        StatusCode::OK,
+        &LockForm::default(),
+        &[],
+        &UnlockForm::default(),
+        &[],
+    )
+    .await
 }
 
 /// The store's lock errors with the form's field names.
@@ -828,46 +1116,108 @@ fn lock_errors(chrome: &Chrome, errors: &[FieldError]) -> Vec<(String, String)> 
     errors
         .iter()
         .map(|e| match e.field.as_str() {
-            "reason" => ("reason".to_string(), chrome.t1("alloc-error-reason", "message", &e.message)),
+            "reason" => (
+                "reason".to_string(),
+                chrome.t1("alloc-error-reason", "message", &e.message),
+            ),
             "site" => ("site".to_string(), chrome.t1("alloc-error-site", "message", &e.message)),
             f => (f.to_string(), e.message.clone()),
         })
         .collect()
 }
 
-async fn lock(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, guard: Guard, Path((code, id, student)): Path<(String, String, String)>, Form(form): Form<LockForm>) -> Response {
+async fn lock(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    me: MaybeUser,
+    guard: Guard,
+    Path((code, id, student)): Path<(String, String, String)>,
+    Form(form): Form<LockForm>,
+) -> Response {
     let ctx = tri!(access(&state, &chrome, me, Some(&guard), &code, &id).await);
     let mut errors = Vec::new();
     if form.site.trim().is_empty() {
-        errors.push(("site".to_string(), chrome.t1("alloc-error-required", "field", &chrome.t("alloc-lock-site"))));
+        errors.push((
+            "site".to_string(),
+            chrome.t1("alloc-error-required", "field", &chrome.t("alloc-lock-site")),
+        ));
     }
     if form.reason.trim().is_empty() {
-        errors.push(("reason".to_string(), chrome.t1("alloc-error-required", "field", &chrome.t("alloc-lock-reason"))));
+        errors.push((
+            "reason".to_string(),
+            chrome.t1("alloc-error-required", "field", &chrome.t("alloc-lock-reason")),
+        ));
     }
     if errors.is_empty() {
-        match state.store.set_allocation_lock(&ctx.period.id, &student, form.site.trim(), form.reason.trim(), &ctx.actor()).await {
+        match state
+            .store
+            .set_allocation_lock(
+                &ctx.period.id,
+                &student,
+                form.site.trim(),
+                form.reason.trim(),
+                &ctx.actor(),
+            )
+            .await
+        {
             Ok(_) => return crate::redirect::see_other(&format!("{}?klart=last#s-{student}", ctx.base())),
             Err(StoreError::Fields(e)) if e.iter().any(|e| e.field == "student") => return nf(&chrome),
             Err(StoreError::Fields(e)) => errors = lock_errors(&chrome, &e),
             Err(e) => return unavailable(chrome, &e),
         }
     }
-    student_view(&state, chrome, &ctx, &student, StatusCode::UNPROCESSABLE_ENTITY, &form, &errors, &UnlockForm::default(), &[]).await
+    student_view(
+        &state,
+        chrome,
+        &ctx,
+        &student,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        &form,
+        &errors,
+        &UnlockForm::default(),
+        &[],
+    )
+    .await
 }
 
-async fn unlock(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, guard: Guard, Path((code, id, student)): Path<(String, String, String)>, Form(form): Form<UnlockForm>) -> Response {
+async fn unlock(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    me: MaybeUser,
+    guard: Guard,
+    Path((code, id, student)): Path<(String, String, String)>,
+    Form(form): Form<UnlockForm>,
+) -> Response {
     let ctx = tri!(access(&state, &chrome, me, Some(&guard), &code, &id).await);
     let errors = if form.reason.trim().is_empty() {
-        vec![("reason".to_string(), chrome.t1("alloc-error-required", "field", &chrome.t("alloc-unlock-reason")))]
+        vec![(
+            "reason".to_string(),
+            chrome.t1("alloc-error-required", "field", &chrome.t("alloc-unlock-reason")),
+        )]
     } else {
-        match state.store.delete_allocation_lock(&ctx.period.id, &student, form.reason.trim(), &ctx.actor()).await {
+        match state
+            .store
+            .delete_allocation_lock(&ctx.period.id, &student, form.reason.trim(), &ctx.actor())
+            .await
+        {
             Ok(true) => return crate::redirect::see_other(&format!("{}?klart=upplast#s-{student}", ctx.base())),
             Ok(false) => return nf(&chrome),
             Err(StoreError::Fields(e)) => lock_errors(&chrome, &e),
             Err(e) => return unavailable(chrome, &e),
         }
     };
-    student_view(&state, chrome, &ctx, &student, StatusCode::UNPROCESSABLE_ENTITY, &LockForm::default(), &[], &form, &errors).await
+    student_view(
+        &state,
+        chrome,
+        &ctx,
+        &student,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        &LockForm::default(),
+        &[],
+        &form,
+        &errors,
+    )
+    .await
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -907,18 +1257,40 @@ fn changes(chrome: &Chrome, r: &Run) -> Vec<ChangeView> {
             let c = change_of(&r.data, &s.student, s.site.as_deref());
             let site = match c {
                 Change::Created => label(s.site.as_deref().unwrap_or_default()),
-                Change::Moved => format!("{} → {}", label(&current_site(&r.data.placements, &s.student).unwrap_or_default()), label(s.site.as_deref().unwrap_or_default())),
+                Change::Moved => format!(
+                    "{} → {}",
+                    label(&current_site(&r.data.placements, &s.student).unwrap_or_default()),
+                    label(s.site.as_deref().unwrap_or_default())
+                ),
                 Change::Withdrawn => label(&current_site(&r.data.placements, &s.student).unwrap_or_default()),
                 _ => return None,
             };
-            Some(ChangeView { name: s.name.clone(), change: chrome.t(&format!("alloc-one-{}", c.key())), site })
+            Some(ChangeView {
+                name: s.name.clone(),
+                change: chrome.t(&format!("alloc-one-{}", c.key())),
+                site,
+            })
         })
         .collect()
 }
 
-fn publish_view(chrome: Chrome, ctx: &Ctx, done: bool, report: &PublishReport, changes: Vec<ChangeView>) -> PublishPage {
-    let title = if done { chrome.t("alloc-published-title") } else { chrome.t("alloc-publish-title") };
-    let intro = if done { chrome.t("alloc-published-intro") } else { chrome.t("alloc-publish-intro") };
+fn publish_view(
+    chrome: Chrome,
+    ctx: &Ctx,
+    done: bool,
+    report: &PublishReport,
+    changes: Vec<ChangeView>,
+) -> PublishPage {
+    let title = if done {
+        chrome.t("alloc-published-title")
+    } else {
+        chrome.t("alloc-publish-title")
+    };
+    let intro = if done {
+        chrome.t("alloc-published-intro")
+    } else {
+        chrome.t("alloc-publish-intro")
+    };
     PublishPage {
         title,
         uni_href: ctx.uni_href(),
@@ -935,7 +1307,12 @@ fn publish_view(chrome: Chrome, ctx: &Ctx, done: bool, report: &PublishReport, c
     }
 }
 
-async fn publish_page(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, Path((code, id)): Path<(String, String)>) -> Response {
+async fn publish_page(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    me: MaybeUser,
+    Path((code, id)): Path<(String, String)>,
+) -> Response {
     let ctx = tri!(access(&state, &chrome, me, None, &code, &id).await);
     let r = tri!(compute(&state, &chrome, &ctx).await);
     let p = plan(&r);
@@ -943,11 +1320,21 @@ async fn publish_page(State(state): State<AppState>, chrome: Chrome, me: MaybeUs
     render(StatusCode::OK, &publish_view(chrome, &ctx, false, &p, list))
 }
 
-async fn publish(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, guard: Guard, Path((code, id)): Path<(String, String)>) -> Response {
+async fn publish(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    me: MaybeUser,
+    guard: Guard,
+    Path((code, id)): Path<(String, String)>,
+) -> Response {
     let ctx = tri!(access(&state, &chrome, me, Some(&guard), &code, &id).await);
     let r = tri!(compute(&state, &chrome, &ctx).await);
     let list = changes(&chrome, &r);
-    match state.store.publish_allocation(&ctx.period.id, &r.preview.placements(), today(), &ctx.actor()).await {
+    match state
+        .store
+        .publish_allocation(&ctx.period.id, &r.preview.placements(), today(), &ctx.actor())
+        .await
+    {
         Ok(report) if report.changed() == 0 => {
             let title = chrome.t("alloc-nothing-title");
             let message = chrome.t1("alloc-nothing-text", "path", &ctx.base());
@@ -956,8 +1343,15 @@ async fn publish(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, g
         Ok(report) => render(StatusCode::OK, &publish_view(chrome, &ctx, true, &report, list)),
         Err(StoreError::Fields(e)) => {
             let title = chrome.t("alloc-invalid-title");
-            let message = e.iter().map(|e| format!("{}: {}", e.field, e.message)).collect::<Vec<_>>().join(" ");
-            render(StatusCode::UNPROCESSABLE_ENTITY, &MessagePage { chrome, title, message })
+            let message = e
+                .iter()
+                .map(|e| format!("{}: {}", e.field, e.message))
+                .collect::<Vec<_>>()
+                .join(" ");
+            render(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &MessagePage { chrome, title, message },
+            )
         }
         Err(e) => unavailable(chrome, &e),
     }

@@ -92,8 +92,11 @@ impl utoipa::Modify for BearerAuth {
 }
 
 /// The OpenAPI document, generated once from the code.
-pub static OPENAPI_JSON: LazyLock<String> =
-    LazyLock::new(|| ApiDoc::openapi().to_pretty_json().unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}")));
+pub static OPENAPI_JSON: LazyLock<String> = LazyLock::new(|| {
+    ApiDoc::openapi()
+        .to_pretty_json()
+        .unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
+});
 
 pub async fn openapi_json() -> Response {
     ([(header::CONTENT_TYPE, "application/json")], OPENAPI_JSON.as_str()).into_response()
@@ -108,7 +111,9 @@ pub struct MunicipalityFilter {
 }
 
 /// Query strings that do not parse are answered with 400 and a JSON body, not a text page.
-fn parse_query<T: for<'de> Deserialize<'de>>(q: Result<Query<T>, axum::extract::rejection::QueryRejection>) -> Result<T, ApiError> {
+fn parse_query<T: for<'de> Deserialize<'de>>(
+    q: Result<Query<T>, axum::extract::rejection::QueryRejection>,
+) -> Result<T, ApiError> {
     q.map(|Query(v)| v).map_err(|e| ApiError::bad_request(e.body_text()))
 }
 
@@ -128,9 +133,10 @@ pub async fn list_municipalities(
     let filter = parse_query(filter)?;
     let role = match filter.role.as_deref() {
         None | Some("") => None,
-        Some(r) => Some(MunicipalityRole::parse(r).ok_or_else(|| {
-            ApiError::bad_request(format!("role {r:?} is not one of participant, campus"))
-        })?),
+        Some(r) => Some(
+            MunicipalityRole::parse(r)
+                .ok_or_else(|| ApiError::bad_request(format!("role {r:?} is not one of participant, campus")))?,
+        ),
     };
     let items = state.overview().await?.municipalities_json(role);
     Ok(([(header::CONTENT_TYPE, "application/json")], items).into_response())
@@ -145,8 +151,12 @@ pub async fn list_municipalities(
         (status = 404, description = "No municipality with this code, or the code is malformed", body = ErrorBody)
     )
 )]
-pub async fn get_municipality(State(state): State<AppState>, Path(code): Path<String>) -> Result<Json<MunicipalityRecord>, ApiError> {
-    let kod = Kommunkod::parse(&code).map_err(|e| ApiError::not_found(format!("no municipality with code {code:?}: {e}")))?;
+pub async fn get_municipality(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+) -> Result<Json<MunicipalityRecord>, ApiError> {
+    let kod =
+        Kommunkod::parse(&code).map_err(|e| ApiError::not_found(format!("no municipality with code {code:?}: {e}")))?;
     let overview = state.overview().await?;
     let m = overview
         .municipality(kod)
@@ -188,7 +198,10 @@ pub async fn list_universities(State(state): State<AppState>) -> Result<Json<Vec
                 campuses: u
                     .campuses
                     .into_iter()
-                    .map(|c| CampusRecord { town: c.town, municipality_code: c.municipality.to_string() })
+                    .map(|c| CampusRecord {
+                        town: c.town,
+                        municipality_code: c.municipality.to_string(),
+                    })
                     .collect(),
             })
             .collect(),
@@ -271,7 +284,11 @@ pub async fn list_occupations(State(state): State<AppState>) -> Result<Json<Vec<
     Ok(Json(
         items
             .into_iter()
-            .map(|o| OccupationRecord { ssyk: o.ssyk.to_string(), name: o.name, area: o.area.as_str().to_string() })
+            .map(|o| OccupationRecord {
+                ssyk: o.ssyk.to_string(),
+                name: o.name,
+                area: o.area.as_str().to_string(),
+            })
             .collect(),
     ))
 }
@@ -300,9 +317,22 @@ pub struct Health {
 pub async fn health(State(state): State<AppState>) -> (StatusCode, Json<Health>) {
     let backend = state.store.backend().as_str().to_string();
     let problem = match state.store.readiness().await {
-        Ok(kkig_store::Readiness::Ready) => return (StatusCode::OK, Json(Health { status: "ok".into(), backend, problem: None })),
+        Ok(kkig_store::Readiness::Ready) => {
+            return (
+                StatusCode::OK,
+                Json(Health {
+                    status: "ok".into(),
+                    backend,
+                    problem: None,
+                }),
+            )
+        }
         Ok(kkig_store::Readiness::Migrations { missing, unknown }) => {
-            tracing::error!(?missing, ?unknown, "health: the applied migrations are not exactly this version's");
+            tracing::error!(
+                ?missing,
+                ?unknown,
+                "health: the applied migrations are not exactly this version's"
+            );
             "migrations"
         }
         Ok(kkig_store::Readiness::ReferenceData { empty }) => {
@@ -314,7 +344,14 @@ pub async fn health(State(state): State<AppState>) -> (StatusCode, Json<Health>)
             "database"
         }
     };
-    (StatusCode::SERVICE_UNAVAILABLE, Json(Health { status: "unavailable".into(), backend, problem: Some(problem.into()) }))
+    (
+        StatusCode::SERVICE_UNAVAILABLE,
+        Json(Health {
+            status: "unavailable".into(),
+            backend,
+            problem: Some(problem.into()),
+        }),
+    )
 }
 
 /// Unknown paths under /api: 404 in JSON.

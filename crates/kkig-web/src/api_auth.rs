@@ -12,16 +12,22 @@ use utoipa::ToSchema;
 
 use crate::account::now;
 use crate::auth::MaybeUser;
-use crate::guard::Guard;
 use crate::error::{ApiError, ErrorBody};
+use crate::guard::Guard;
 use crate::AppState;
 
 fn unauthorized() -> ApiError {
-    ApiError { status: StatusCode::UNAUTHORIZED, message: "sign in, or send Authorization: Bearer TOKEN with a valid API token".into() }
+    ApiError {
+        status: StatusCode::UNAUTHORIZED,
+        message: "sign in, or send Authorization: Bearer TOKEN with a valid API token".into(),
+    }
 }
 
 fn forbidden(what: &str) -> ApiError {
-    ApiError { status: StatusCode::FORBIDDEN, message: format!("your role and scope do not allow this: {what}") }
+    ApiError {
+        status: StatusCode::FORBIDDEN,
+        message: format!("your role and scope do not allow this: {what}"),
+    }
 }
 
 pub fn require(me: MaybeUser) -> Result<UserRecord, ApiError> {
@@ -45,7 +51,14 @@ pub struct Me {
     responses((status = 200, body = Me), (status = 401, body = ErrorBody)))]
 pub async fn me(me: MaybeUser) -> Result<Json<Me>, ApiError> {
     let u = require(me)?;
-    Ok(Json(Me { user_id: u.id, person_id: u.person_id, name: u.name, email: u.email, role: u.role.as_str().into(), scope: u.scope }))
+    Ok(Json(Me {
+        user_id: u.id,
+        person_id: u.person_id,
+        name: u.name,
+        email: u.email,
+        role: u.role.as_str().into(),
+        scope: u.scope,
+    }))
 }
 
 /// Everything kkig holds on a person (GDPR access). Others' records are visible only within
@@ -53,14 +66,31 @@ pub async fn me(me: MaybeUser) -> Result<Json<Me>, ApiError> {
 #[utoipa::path(get, path = "/api/v1/persons/{id}", tag = "accounts", security(("bearer" = [])),
     params(("id" = String, Path, description = "Person id")),
     responses((status = 200, description = "All data held on the person", body = Object), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn person(State(state): State<AppState>, me: MaybeUser, Path(id): Path<String>) -> Result<Json<serde_json::Value>, ApiError> {
+pub async fn person(
+    State(state): State<AppState>,
+    me: MaybeUser,
+    Path(id): Path<String>,
+) -> Result<Json<serde_json::Value>, ApiError> {
     let u = require(me)?;
     let not_found = || ApiError::not_found(format!("no person {id} that you may see"));
-    let Some(municipality) = state.store.person_municipality(&id).await? else { return Err(not_found()) };
-    if !u.principal().may(Action::Read, &Target::Person { person_id: &id, municipality }) {
+    let Some(municipality) = state.store.person_municipality(&id).await? else {
+        return Err(not_found());
+    };
+    if !u.principal().may(
+        Action::Read,
+        &Target::Person {
+            person_id: &id,
+            municipality,
+        },
+    ) {
         return Err(not_found());
     }
-    state.store.export_person(&id, &Actor::user(&u.id)).await?.map(Json).ok_or_else(not_found)
+    state
+        .store
+        .export_person(&id, &Actor::user(&u.id))
+        .await?
+        .map(Json)
+        .ok_or_else(not_found)
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -87,9 +117,20 @@ pub async fn put_services(
 ) -> Result<StatusCode, ApiError> {
     let u = require(me)?;
     let centres = state.store.learning_centres().await?;
-    let entry = centres.into_iter().find(|c| c.centre.id == id).ok_or_else(|| ApiError::not_found(format!("no learning centre {id}")))?;
-    if !guard.allows(&u.principal(), &Target::MunicipalityRecord { municipality: entry.centre.municipality }) {
-        return Err(forbidden(&format!("learning centre {id} belongs to municipality {}", entry.centre.municipality)));
+    let entry = centres
+        .into_iter()
+        .find(|c| c.centre.id == id)
+        .ok_or_else(|| ApiError::not_found(format!("no learning centre {id}")))?;
+    if !guard.allows(
+        &u.principal(),
+        &Target::MunicipalityRecord {
+            municipality: entry.centre.municipality,
+        },
+    ) {
+        return Err(forbidden(&format!(
+            "learning centre {id} belongs to municipality {}",
+            entry.centre.municipality
+        )));
     }
     let Json(input) = body.map_err(|e| ApiError::bad_request(e.body_text()))?;
     for (field, v) in [("study_places", input.study_places), ("video_rooms", input.video_rooms)] {
@@ -104,7 +145,10 @@ pub async fn put_services(
         video_rooms: input.video_rooms,
         study_guidance: input.study_guidance,
     };
-    state.store.update_learning_centre_services(&services, &Actor::user(&u.id)).await?;
+    state
+        .store
+        .update_learning_centre_services(&services, &Actor::user(&u.id))
+        .await?;
     state.invalidate_overview().await;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -128,7 +172,8 @@ pub async fn audit(
         return Err(forbidden("the audit log is for administrators"));
     }
     let Query(q) = q.map_err(|e| ApiError::bad_request(e.body_text()))?;
-    let since = crate::manage::parse_date(&q.since).ok_or_else(|| ApiError::bad_request(format!("since {:?} is not a date YYYY-MM-DD", q.since)))?;
+    let since = crate::manage::parse_date(&q.since)
+        .ok_or_else(|| ApiError::bad_request(format!("since {:?} is not a date YYYY-MM-DD", q.since)))?;
     Ok(Json(state.store.audit_since(since, 10_000).await?))
 }
 
@@ -144,9 +189,17 @@ pub async fn tokens(State(state): State<AppState>, me: MaybeUser) -> Result<Json
 #[utoipa::path(delete, path = "/api/v1/me/tokens/{id}", tag = "accounts", security(("bearer" = [])),
     params(("id" = String, Path, description = "Token id")),
     responses((status = 204, description = "Revoked"), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn revoke_token(State(state): State<AppState>, me: MaybeUser, Path(id): Path<String>) -> Result<StatusCode, ApiError> {
+pub async fn revoke_token(
+    State(state): State<AppState>,
+    me: MaybeUser,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
     let u = require(me)?;
-    if state.store.revoke_api_token(&u.id, &id, now(), &Actor::user(&u.id)).await? {
+    if state
+        .store
+        .revoke_api_token(&u.id, &id, now(), &Actor::user(&u.id))
+        .await?
+    {
         Ok(StatusCode::NO_CONTENT)
     } else {
         Err(ApiError::not_found(format!("you have no live token {id}")))

@@ -24,7 +24,10 @@ pub const MIN_PASSWORD_LEN: usize = 12;
 /// An argon2id hash (PHC string) of `password` with a fresh random salt.
 pub fn hash_password(password: &str) -> Result<String, String> {
     let salt = SaltString::generate(&mut OsRng);
-    Argon2::default().hash_password(password.as_bytes(), &salt).map(|h| h.to_string()).map_err(|e| e.to_string())
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| e.to_string())
 }
 
 /// Whether `password` matches the stored hash. A malformed hash never matches.
@@ -68,7 +71,11 @@ pub fn bearer_token(headers: &axum::http::HeaderMap) -> Option<&str> {
 /// The enabled user of a live API token.
 async fn token_user(state: &AppState, token: &str) -> Result<Option<UserRecord>, Response> {
     let now = time::OffsetDateTime::now_utc().unix_timestamp();
-    state.store.user_for_token(&hash_token(token), now).await.map_err(|e| crate::error::ApiError::from(e).into_response())
+    state
+        .store
+        .user_for_token(&hash_token(token), now)
+        .await
+        .map_err(|e| crate::error::ApiError::from(e).into_response())
 }
 
 impl FromRequestParts<AppState> for MaybeUser {
@@ -156,12 +163,15 @@ pub async fn csrf_guard(State(state): State<AppState>, mut req: Request, next: N
     }
 }
 
-
 /// 401 for a state-changing request whose bearer token is unknown, expired or revoked.
 fn invalid_token(path: &str) -> Response {
     let message = "the API token (Authorization: Bearer) is unknown, expired or revoked";
     if path.starts_with("/api/") {
-        return crate::error::ApiError { status: StatusCode::UNAUTHORIZED, message: message.into() }.into_response();
+        return crate::error::ApiError {
+            status: StatusCode::UNAUTHORIZED,
+            message: message.into(),
+        }
+        .into_response();
     }
     (
         StatusCode::UNAUTHORIZED,

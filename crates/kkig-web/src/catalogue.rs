@@ -33,15 +33,31 @@ pub struct Loaded {
 }
 
 impl Loaded {
-    pub fn new(version: i64, catalogue: Catalogue, travel: TravelTimes, areas: BTreeMap<Ssyk, OccupationArea>, start_terms: Vec<String>) -> Loaded {
+    pub fn new(
+        version: i64,
+        catalogue: Catalogue,
+        travel: TravelTimes,
+        areas: BTreeMap<Ssyk, OccupationArea>,
+        start_terms: Vec<String>,
+    ) -> Loaded {
         let record_json = (0..catalogue.len()).map(|_| OnceLock::new()).collect();
-        Loaded { version, catalogue, travel, areas, start_terms, record_json }
+        Loaded {
+            version,
+            catalogue,
+            travel,
+            areas,
+            start_terms,
+            record_json,
+        }
     }
 
     /// The API JSON object of the offering of `hit` (`OfferingRecord`).
     pub fn record_json(&self, hit: &kkig_search::Hit<'_>) -> Cow<'_, str> {
         // serde_json fails only on maps with non-string keys; a record has none.
-        let write = || serde_json::to_string(&crate::catalogue_pages::OfferingRecord::from(hit.offering)).expect("a record serialises");
+        let write = || {
+            serde_json::to_string(&crate::catalogue_pages::OfferingRecord::from(hit.offering))
+                .expect("a record serialises")
+        };
         match self.record_json.get(hit.ord as usize) {
             Some(cell) => Cow::Borrowed(cell.get_or_init(|| write().into())),
             // Hits come from this catalogue, so this is not reached; were it, the JSON is
@@ -80,9 +96,18 @@ impl CatalogueCache {
         let offerings = store.offerings().await?;
         let municipalities = store.municipalities().await?;
         let measured = store.travel_matrix().await?;
-        let areas: BTreeMap<Ssyk, OccupationArea> = store.occupations().await?.into_iter().map(|o| (o.ssyk, o.area)).collect();
+        let areas: BTreeMap<Ssyk, OccupationArea> = store
+            .occupations()
+            .await?
+            .into_iter()
+            .map(|o| (o.ssyk, o.area))
+            .collect();
         let seats: BTreeMap<Kommunkod, Position> = municipalities.iter().map(|m| (m.code, m.position)).collect();
-        let travel = TravelTimes { seats, measured: measured.into_iter().map(|(a, b, m)| ((a, b), m)).collect(), ..Default::default() };
+        let travel = TravelTimes {
+            seats,
+            measured: measured.into_iter().map(|(a, b, m)| ((a, b), m)).collect(),
+            ..Default::default()
+        };
         let areas_for_build = areas.clone();
         let catalogue = tokio::task::spawn_blocking(move || Catalogue::build(offerings, &areas_for_build))
             .await
@@ -149,26 +174,49 @@ impl SearchParams {
     pub fn to_query(&self, known: impl Fn(Kommunkod) -> bool) -> Result<SearchQuery, Vec<ParamError>> {
         let mut errors = Vec::new();
         let mut err = |param: &'static str, key: &'static str, value: &str, message: String| {
-            errors.push(ParamError { param, message, key, value: value.to_string() })
+            errors.push(ParamError {
+                param,
+                message,
+                key,
+                value: value.to_string(),
+            })
         };
-        let mut q = SearchQuery { text: nonempty(&self.q).map(str::to_string), ..Default::default() };
+        let mut q = SearchQuery {
+            text: nonempty(&self.q).map(str::to_string),
+            ..Default::default()
+        };
         if let Some(h) = nonempty(&self.home) {
             match Kommunkod::parse(h) {
                 Ok(k) if known(k) => q.home = Some(k),
-                Ok(k) => err("home", "search-bad-home-unknown", h, format!("kommunkod {k} is not a municipality kkig knows")),
+                Ok(k) => err(
+                    "home",
+                    "search-bad-home-unknown",
+                    h,
+                    format!("kommunkod {k} is not a municipality kkig knows"),
+                ),
                 Err(e) => err("home", "search-bad-home", h, e.to_string()),
             }
         }
         if let Some(a) = nonempty(&self.area) {
             match OccupationArea::parse(a) {
                 Some(a) => q.area = Some(a),
-                None => err("area", "search-bad-choice", a, format!("{a:?} is not one of teacher, nurse, social_work")),
+                None => err(
+                    "area",
+                    "search-bad-choice",
+                    a,
+                    format!("{a:?} is not one of teacher, nurse, social_work"),
+                ),
             }
         }
         if let Some(t) = nonempty(&self.school_type) {
             match SchoolType::parse(t) {
                 Some(t) => q.school_type = Some(t),
-                None => err("school_type", "search-bad-choice", t, format!("{t:?} is not one of hs, yh, komvux, fhsk")),
+                None => err(
+                    "school_type",
+                    "search-bad-choice",
+                    t,
+                    format!("{t:?} is not one of hs, yh, komvux, fhsk"),
+                ),
             }
         }
         if let Some(p) = nonempty(&self.pace) {
@@ -177,29 +225,54 @@ impl SearchParams {
                 "part" => q.max_pace = Some(99),
                 n => match n.parse::<u32>() {
                     Ok(n) if (1..=100).contains(&n) => (q.min_pace, q.max_pace) = (Some(n), Some(n)),
-                    _ => err("pace", "search-bad-pace", n, format!("{n:?} is not full, part or a percentage 1–100")),
+                    _ => err(
+                        "pace",
+                        "search-bad-pace",
+                        n,
+                        format!("{n:?} is not full, part or a percentage 1–100"),
+                    ),
                 },
             }
         }
         if let Some(f) = nonempty(&self.form) {
             match StudyForm::parse(f) {
                 Some(f) => q.form = Some(f),
-                None => err("form", "search-bad-choice", f, format!("{f:?} is not one of distance, campus, blended")),
+                None => err(
+                    "form",
+                    "search-bad-choice",
+                    f,
+                    format!("{f:?} is not one of distance, campus, blended"),
+                ),
             }
         }
         if let Some(m) = nonempty(&self.max_travel) {
             match m.parse::<i64>() {
                 Ok(m) if m >= 0 => q.max_travel_minutes_per_term = Some(m),
-                _ => err("max_travel", "search-bad-minutes", m, format!("{m:?} is not a number of minutes (0 or more)")),
+                _ => err(
+                    "max_travel",
+                    "search-bad-minutes",
+                    m,
+                    format!("{m:?} is not a number of minutes (0 or more)"),
+                ),
             }
             if nonempty(&self.home).is_none() {
-                err("max_travel", "search-needs-home", m, "a travel limit needs a home municipality (home)".into());
+                err(
+                    "max_travel",
+                    "search-needs-home",
+                    m,
+                    "a travel limit needs a home municipality (home)".into(),
+                );
             }
         }
         if let Some(t) = nonempty(&self.term) {
             match StartTerm::parse(t) {
                 Some(t) => q.start_term = Some(t),
-                None => err("term", "search-bad-term", t, format!("{t:?} is not a term like HT2026 or VT2027")),
+                None => err(
+                    "term",
+                    "search-bad-term",
+                    t,
+                    format!("{t:?} is not a term like HT2026 or VT2027"),
+                ),
             }
         }
         match nonempty(&self.sort) {
@@ -207,21 +280,41 @@ impl SearchParams {
             Some("travel") => {
                 q.sort = Sort::Travel;
                 if nonempty(&self.home).is_none() {
-                    err("sort", "search-needs-home", "travel", "sorting by travel needs a home municipality (home)".into());
+                    err(
+                        "sort",
+                        "search-needs-home",
+                        "travel",
+                        "sorting by travel needs a home municipality (home)".into(),
+                    );
                 }
             }
-            Some(s) => err("sort", "search-bad-choice", s, format!("{s:?} is not relevance or travel")),
+            Some(s) => err(
+                "sort",
+                "search-bad-choice",
+                s,
+                format!("{s:?} is not relevance or travel"),
+            ),
         }
         if let Some(p) = nonempty(&self.page) {
             match p.parse::<usize>() {
                 Ok(p) if p >= 1 => q.page = p,
-                _ => err("page", "search-bad-page", p, format!("{p:?} is not a page number (1 or more)")),
+                _ => err(
+                    "page",
+                    "search-bad-page",
+                    p,
+                    format!("{p:?} is not a page number (1 or more)"),
+                ),
             }
         }
         if let Some(p) = nonempty(&self.per_page) {
             match p.parse::<usize>() {
                 Ok(p) if (1..=kkig_search::MAX_PER_PAGE).contains(&p) => q.per_page = p,
-                _ => err("per_page", "search-bad-per-page", p, format!("{p:?} is not between 1 and {}", kkig_search::MAX_PER_PAGE)),
+                _ => err(
+                    "per_page",
+                    "search-bad-per-page",
+                    p,
+                    format!("{p:?} is not between 1 and {}", kkig_search::MAX_PER_PAGE),
+                ),
             }
         }
         if errors.is_empty() {
@@ -282,7 +375,12 @@ pub fn nearest_centre<'a>(
 
 /// The participating municipalities (for the regional table).
 pub fn participants(overview: &crate::Overview) -> Vec<Kommunkod> {
-    overview.municipalities.iter().filter(|m| m.role == MunicipalityRole::Participant).map(|m| m.code).collect()
+    overview
+        .municipalities
+        .iter()
+        .filter(|m| m.role == MunicipalityRole::Participant)
+        .map(|m| m.code)
+        .collect()
 }
 
 /// The URL slug of an occupation area on pathway pages, and back.
@@ -299,7 +397,11 @@ pub fn area_from_slug(slug: &str) -> Option<OccupationArea> {
 }
 
 /// Every offering matching a query, for exports (at most `limit`).
-pub fn all_matching<'a>(loaded: &'a Loaded, query: &SearchQuery, limit: usize) -> Result<Vec<&'a Offering>, kkig_search::SearchError> {
+pub fn all_matching<'a>(
+    loaded: &'a Loaded,
+    query: &SearchQuery,
+    limit: usize,
+) -> Result<Vec<&'a Offering>, kkig_search::SearchError> {
     let mut q = query.clone();
     q.page = 1;
     q.per_page = kkig_search::MAX_PER_PAGE;
@@ -334,7 +436,10 @@ mod tests {
             ..Default::default()
         };
         let q = ok.to_query(known).unwrap();
-        assert_eq!((q.max_pace, q.max_travel_minutes_per_term, q.sort), (Some(99), Some(600), Sort::Travel));
+        assert_eq!(
+            (q.max_pace, q.max_travel_minutes_per_term, q.sort),
+            (Some(99), Some(600), Sort::Travel)
+        );
         assert_eq!(q.start_term.unwrap().to_string(), "HT2026");
 
         let bad = SearchParams {
@@ -348,13 +453,20 @@ mod tests {
         let errs = bad.to_query(known).unwrap_err();
         let params: Vec<_> = errs.iter().map(|e| e.param).collect();
         assert_eq!(params, ["home", "area", "pace", "form", "page"]);
-        let travel_without_home = SearchParams { max_travel: Some("60".into()), ..Default::default() };
+        let travel_without_home = SearchParams {
+            max_travel: Some("60".into()),
+            ..Default::default()
+        };
         assert_eq!(travel_without_home.to_query(known).unwrap_err()[0].param, "max_travel");
     }
 
     #[test]
     fn query_strings_round_trip() {
-        let p = SearchParams { q: Some("lärare åk 4".into()), home: Some("2422".into()), ..Default::default() };
+        let p = SearchParams {
+            q: Some("lärare åk 4".into()),
+            home: Some("2422".into()),
+            ..Default::default()
+        };
         assert_eq!(p.query_string(Some(3)), "q=l%C3%A4rare+%C3%A5k+4&home=2422&page=3");
     }
 }

@@ -1,18 +1,20 @@
 //! Handlers of the catalogue: the search page and API, exports, pathway pages, regional table.
 
 use askama::Template;
-use fluent_bundle::FluentValue;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use fluent_bundle::FluentValue;
 use kkig_core::catalogue::{pathway, reachable_counts, Offering, Reach, SchoolType, StudyForm};
 use kkig_core::region::OccupationArea;
 use kkig_core::{Kommunkod, WebUrl};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::catalogue::{all_matching, area_from_slug, area_slug, nearest_centre, participants, Loaded, ParamError, SearchParams};
+use crate::catalogue::{
+    all_matching, area_from_slug, area_slug, nearest_centre, participants, Loaded, ParamError, SearchParams,
+};
 use crate::error::ApiError;
 use crate::i18n::format_int;
 use crate::page::{not_found, render, unavailable, Chrome};
@@ -30,7 +32,14 @@ pub struct SelectOption {
 
 fn options(current: &Option<String>, items: Vec<(String, String)>) -> Vec<SelectOption> {
     let cur = current.as_deref().unwrap_or("");
-    items.into_iter().map(|(value, label)| SelectOption { selected: value == cur, value, label }).collect()
+    items
+        .into_iter()
+        .map(|(value, label)| SelectOption {
+            selected: value == cur,
+            value,
+            label,
+        })
+        .collect()
 }
 
 pub struct OfferingView {
@@ -51,17 +60,41 @@ pub struct OfferingView {
 }
 
 fn offering_view(chrome: &Chrome, o: &Offering, reach: Option<&Reach>) -> OfferingView {
-    let place = o.meeting_place().map(|p| if p.town.is_empty() { p.municipality.to_string() } else { p.town.clone() }).unwrap_or_default();
+    let place = o
+        .meeting_place()
+        .map(|p| {
+            if p.town.is_empty() {
+                p.municipality.to_string()
+            } else {
+                p.town.clone()
+            }
+        })
+        .unwrap_or_default();
     OfferingView {
         id: o.id.clone(),
         title: o.title.clone(),
         provider: o.provider_name.clone(),
         school_type: chrome.t(&format!("school-type-{}", o.school_type.as_str())),
         form: chrome.t(&format!("form-{}", o.form.as_str())),
-        credits: format!("{} {}", crate::i18n::format_decimal(chrome.lang, o.credits, if o.credits.fract() == 0.0 { 0 } else { 1 }), o.credit_system),
+        credits: format!(
+            "{} {}",
+            crate::i18n::format_decimal(chrome.lang, o.credits, if o.credits.fract() == 0.0 { 0 } else { 1 }),
+            o.credit_system
+        ),
         pace: format!("{} %", o.pace_percent),
         period: format!("{} – {}", o.start, o.end),
-        sites: o.sites.iter().map(|s| if s.town.is_empty() { s.municipality.to_string() } else { s.town.clone() }).collect::<Vec<_>>().join(", "),
+        sites: o
+            .sites
+            .iter()
+            .map(|s| {
+                if s.town.is_empty() {
+                    s.municipality.to_string()
+                } else {
+                    s.town.clone()
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(", "),
         meetings: if o.meetings.per_term == 0 {
             chrome.t("offering-meetings-none")
         } else {
@@ -79,7 +112,10 @@ fn offering_view(chrome: &Chrome, o: &Offering, reach: Option<&Reach>) -> Offeri
                 "offering-travel-value",
                 &[
                     ("minutes", format_int(chrome.lang, r.burden_minutes_per_term)),
-                    ("hours", crate::i18n::format_decimal(chrome.lang, r.burden_minutes_per_term as f64 / 60.0, 1)),
+                    (
+                        "hours",
+                        crate::i18n::format_decimal(chrome.lang, r.burden_minutes_per_term as f64 / 60.0, 1),
+                    ),
                 ],
             )
         }),
@@ -114,11 +150,22 @@ pub struct CataloguePage {
 }
 
 /// "Nearest learning centre from X: NAME in TOWN, N min away." and what it offers.
-fn centre_text(chrome: &Chrome, overview: &crate::Overview, loaded: &Loaded, home: Kommunkod, home_name: &str) -> Option<String> {
+fn centre_text(
+    chrome: &Chrome,
+    overview: &crate::Overview,
+    loaded: &Loaded,
+    home: Kommunkod,
+    home_name: &str,
+) -> Option<String> {
     let (c, minutes) = nearest_centre(&overview.learning_centres, home, &loaded.travel)?;
     let mut text = chrome.i18n_args(
         "nearest-centre",
-        &[("home", home_name.to_string()), ("name", c.centre.name.clone()), ("town", c.centre.town.clone()), ("minutes", minutes.to_string())],
+        &[
+            ("home", home_name.to_string()),
+            ("name", c.centre.name.clone()),
+            ("town", c.centre.town.clone()),
+            ("minutes", minutes.to_string()),
+        ],
     );
     if let Some(s) = &c.services {
         let yes_no = |b: bool| chrome.t(if b { "yes" } else { "no" });
@@ -159,35 +206,110 @@ async fn search_page(state: AppState, chrome: Chrome, params: SearchParams) -> R
             Err(e) if e.is_bad_query() => (StatusCode::BAD_REQUEST, vec![e.to_string()], None),
             Err(e) => return unavailable(chrome, &e),
         },
-        Err(errs) => (StatusCode::BAD_REQUEST, errs.iter().map(|e| format!("{}: {}", chrome.t(param_label(e.param)), chrome.t1(e.key, "value", &e.value))).collect(), None),
+        Err(errs) => (
+            StatusCode::BAD_REQUEST,
+            errs.iter()
+                .map(|e| {
+                    format!(
+                        "{}: {}",
+                        chrome.t(param_label(e.param)),
+                        chrome.t1(e.key, "value", &e.value)
+                    )
+                })
+                .collect(),
+            None,
+        ),
     };
     let home = query.as_ref().ok().and_then(|q| q.home);
-    let home_name = home.and_then(|h| overview.municipality(h)).map(|m| m.name.clone()).unwrap_or_default();
+    let home_name = home
+        .and_then(|h| overview.municipality(h))
+        .map(|m| m.name.clone())
+        .unwrap_or_default();
     let centre = home.and_then(|h| centre_text(&chrome, &overview, &loaded, h, &home_name));
     let any = chrome.t("search-any");
     let with_any = |mut v: Vec<(String, String)>| {
         v.insert(0, (String::new(), any.clone()));
         v
     };
-    let homes = options(&params.home, with_any(overview.municipalities.iter().map(|m| (m.code.to_string(), m.name.clone())).collect()));
-    let areas = options(&params.area, with_any(OccupationArea::ALL.iter().map(|a| (a.as_str().to_string(), chrome.t(&format!("area-{}", a.as_str())))).collect()));
-    let school_types = options(&params.school_type, with_any(SchoolType::ALL.iter().map(|t| (t.as_str().to_string(), chrome.t(&format!("school-type-{}", t.as_str())))).collect()));
-    let paces = options(&params.pace, with_any(vec![("full".into(), chrome.t("search-pace-full")), ("part".into(), chrome.t("search-pace-part"))]));
-    let forms = options(&params.form, with_any(StudyForm::ALL.iter().map(|f| (f.as_str().to_string(), chrome.t(&format!("form-{}", f.as_str())))).collect()));
-    let mut travel_items = vec![(String::new(), chrome.t("travel-limit-none")), ("0".into(), chrome.t("travel-zero"))];
+    let homes = options(
+        &params.home,
+        with_any(
+            overview
+                .municipalities
+                .iter()
+                .map(|m| (m.code.to_string(), m.name.clone()))
+                .collect(),
+        ),
+    );
+    let areas = options(
+        &params.area,
+        with_any(
+            OccupationArea::ALL
+                .iter()
+                .map(|a| (a.as_str().to_string(), chrome.t(&format!("area-{}", a.as_str()))))
+                .collect(),
+        ),
+    );
+    let school_types = options(
+        &params.school_type,
+        with_any(
+            SchoolType::ALL
+                .iter()
+                .map(|t| (t.as_str().to_string(), chrome.t(&format!("school-type-{}", t.as_str()))))
+                .collect(),
+        ),
+    );
+    let paces = options(
+        &params.pace,
+        with_any(vec![
+            ("full".into(), chrome.t("search-pace-full")),
+            ("part".into(), chrome.t("search-pace-part")),
+        ]),
+    );
+    let forms = options(
+        &params.form,
+        with_any(
+            StudyForm::ALL
+                .iter()
+                .map(|f| (f.as_str().to_string(), chrome.t(&format!("form-{}", f.as_str()))))
+                .collect(),
+        ),
+    );
+    let mut travel_items = vec![
+        (String::new(), chrome.t("travel-limit-none")),
+        ("0".into(), chrome.t("travel-zero")),
+    ];
     for hours in [4, 8, 16, 24, 40] {
-        travel_items.push(((hours * 60).to_string(), chrome.t1("travel-limit", "hours", &hours.to_string())));
+        travel_items.push((
+            (hours * 60).to_string(),
+            chrome.t1("travel-limit", "hours", &hours.to_string()),
+        ));
     }
     let travels = options(&params.max_travel, travel_items);
-    let terms = options(&params.term, with_any(loaded.start_terms.iter().map(|t| (t.clone(), t.clone())).collect()));
-    let sorts = options(&params.sort, vec![("relevance".into(), chrome.t("search-sort-relevance")), ("travel".into(), chrome.t("search-sort-travel"))]);
+    let terms = options(
+        &params.term,
+        with_any(loaded.start_terms.iter().map(|t| (t.clone(), t.clone())).collect()),
+    );
+    let sorts = options(
+        &params.sort,
+        vec![
+            ("relevance".into(), chrome.t("search-sort-relevance")),
+            ("travel".into(), chrome.t("search-sort-travel")),
+        ],
+    );
     let (total, page_text, prev, next, hits) = match &result {
         Some(r) => (
             chrome.t1("search-count", "count", &format_int(chrome.lang, r.total as i64)),
-            chrome.i18n_args("search-page", &[("page", r.page.to_string()), ("pages", r.pages().to_string())]),
+            chrome.i18n_args(
+                "search-page",
+                &[("page", r.page.to_string()), ("pages", r.pages().to_string())],
+            ),
             (r.page > 1).then(|| params.query_string(Some(r.page - 1))),
             (r.page < r.pages()).then(|| params.query_string(Some(r.page + 1))),
-            r.hits.iter().map(|h| offering_view(&chrome, h.offering, h.reach.as_ref())).collect(),
+            r.hits
+                .iter()
+                .map(|h| offering_view(&chrome, h.offering, h.reach.as_ref()))
+                .collect(),
         ),
         None => (String::new(), String::new(), None, None, Vec::new()),
     };
@@ -195,7 +317,28 @@ async fn search_page(state: AppState, chrome: Chrome, params: SearchParams) -> R
     let searched = result.is_some();
     render(
         status,
-        &CataloguePage { chrome, homes, areas, school_types, paces, forms, travels, terms, sorts, errors, total, page_text, prev, next, hits, home_name, centre, export_query, searched, params },
+        &CataloguePage {
+            chrome,
+            homes,
+            areas,
+            school_types,
+            paces,
+            forms,
+            travels,
+            terms,
+            sorts,
+            errors,
+            total,
+            page_text,
+            prev,
+            next,
+            hits,
+            home_name,
+            centre,
+            export_query,
+            searched,
+            params,
+        },
     )
 }
 
@@ -308,13 +451,21 @@ fn param_label(param: &str) -> &'static str {
 }
 
 fn param_errors(errs: Vec<ParamError>) -> ApiError {
-    ApiError::bad_request(errs.iter().map(|e| format!("{}: {}", e.param, e.message)).collect::<Vec<_>>().join("; "))
+    ApiError::bad_request(
+        errs.iter()
+            .map(|e| format!("{}: {}", e.param, e.message))
+            .collect::<Vec<_>>()
+            .join("; "),
+    )
 }
 
 /// Search the catalogue: the same parameters and semantics as the page `/utbildning`.
 #[utoipa::path(get, path = "/api/v1/offerings", tag = "catalogue", params(SearchParams),
     responses((status = 200, body = OfferingPage), (status = 400, description = "A parameter is wrong; the message names it", body = crate::error::ErrorBody)))]
-pub async fn api_search(State(state): State<AppState>, Query(params): Query<SearchParams>) -> Result<Response, ApiError> {
+pub async fn api_search(
+    State(state): State<AppState>,
+    Query(params): Query<SearchParams>,
+) -> Result<Response, ApiError> {
     let overview = state.overview().await?;
     let loaded = state.catalogue().await?;
     let q = params.to_query(known(&overview)).map_err(param_errors)?;
@@ -323,7 +474,10 @@ pub async fn api_search(State(state): State<AppState>, Query(params): Query<Sear
             ApiError::bad_request(e.to_string())
         } else {
             tracing::error!(error = %e, "search failed");
-            ApiError { status: StatusCode::INTERNAL_SERVER_ERROR, message: "search failed".into() }
+            ApiError {
+                status: StatusCode::INTERNAL_SERVER_ERROR,
+                message: "search failed".into(),
+            }
         }
     })?;
     Ok(([(header::CONTENT_TYPE, "application/json")], page_json(&loaded, &r)).into_response())
@@ -334,7 +488,14 @@ pub async fn api_search(State(state): State<AppState>, Query(params): Query<Sear
 pub(crate) fn page_json(loaded: &Loaded, r: &kkig_search::SearchResult<'_>) -> String {
     use std::fmt::Write;
     let mut out = String::with_capacity(128 + r.hits.len() * 1024);
-    let _ = write!(out, r#"{{"total":{},"page":{},"per_page":{},"pages":{},"hits":["#, r.total, r.page, r.per_page, r.pages());
+    let _ = write!(
+        out,
+        r#"{{"total":{},"page":{},"per_page":{},"pages":{},"hits":["#,
+        r.total,
+        r.page,
+        r.per_page,
+        r.pages()
+    );
     let opt = |v: Option<i64>| v.map_or_else(|| "null".to_string(), |v| v.to_string());
     for (i, h) in r.hits.iter().enumerate() {
         if i > 0 {
@@ -361,10 +522,17 @@ pub(crate) fn page_json(loaded: &Loaded, r: &kkig_search::SearchResult<'_>) -> S
     responses((status = 200, body = OfferingRecord), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn api_offering(State(state): State<AppState>, Path(id): Path<String>) -> Result<Response, ApiError> {
     let loaded = state.catalogue().await?;
-    loaded.catalogue.get(&id).map(|o| Json(OfferingRecord::from(o)).into_response()).ok_or_else(|| ApiError::not_found(format!("no offering {id}")))
+    loaded
+        .catalogue
+        .get(&id)
+        .map(|o| Json(OfferingRecord::from(o)).into_response())
+        .ok_or_else(|| ApiError::not_found(format!("no offering {id}")))
 }
 
-async fn matching(state: &AppState, params: &SearchParams) -> Result<(std::sync::Arc<Loaded>, kkig_search::SearchQuery), ApiError> {
+async fn matching(
+    state: &AppState,
+    params: &SearchParams,
+) -> Result<(std::sync::Arc<Loaded>, kkig_search::SearchQuery), ApiError> {
     let overview = state.overview().await?;
     let loaded = state.catalogue().await?;
     let q = params.to_query(known(&overview)).map_err(param_errors)?;
@@ -372,7 +540,11 @@ async fn matching(state: &AppState, params: &SearchParams) -> Result<(std::sync:
 }
 
 /// Search results as CSV (Swedish Excel), XLSX or iCalendar (application deadlines).
-pub async fn export(State(state): State<AppState>, Path(format): Path<String>, Query(params): Query<SearchParams>) -> Response {
+pub async fn export(
+    State(state): State<AppState>,
+    Path(format): Path<String>,
+    Query(params): Query<SearchParams>,
+) -> Response {
     let (loaded, q) = match matching(&state, &params).await {
         Ok(v) => v,
         Err(e) => return e.into_response(),
@@ -386,34 +558,59 @@ pub async fn export(State(state): State<AppState>, Path(format): Path<String>, Q
     // import ignores).
     let table = || match q.home {
         Some(home) => {
-            let reaches: Vec<Option<Reach>> = owned.iter().map(|o| kkig_core::catalogue::reach(o, home, &loaded.travel)).collect();
+            let reaches: Vec<Option<Reach>> = owned
+                .iter()
+                .map(|o| kkig_core::catalogue::reach(o, home, &loaded.travel))
+                .collect();
             kkig_formats::offerings_table_from(&owned, home, &reaches)
         }
         None => kkig_formats::offerings_table(&owned),
     };
     match format.as_str() {
         "utbildningar.csv" => (
-            [(header::CONTENT_TYPE, "text/csv; charset=utf-8"), (header::CONTENT_DISPOSITION, "attachment; filename=\"utbildningar.csv\"")],
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+                (header::CONTENT_DISPOSITION, "attachment; filename=\"utbildningar.csv\""),
+            ],
             table().to_swedish_csv(),
         )
             .into_response(),
         "utbildningar.xlsx" => match table().to_xlsx("Utbildningar") {
             Ok(bytes) => (
                 [
-                    (header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-                    (header::CONTENT_DISPOSITION, "attachment; filename=\"utbildningar.xlsx\""),
+                    (
+                        header::CONTENT_TYPE,
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    ),
+                    (
+                        header::CONTENT_DISPOSITION,
+                        "attachment; filename=\"utbildningar.xlsx\"",
+                    ),
                 ],
                 bytes,
             )
                 .into_response(),
-            Err(e) => ApiError { status: StatusCode::INTERNAL_SERVER_ERROR, message: e.to_string() }.into_response(),
+            Err(e) => ApiError {
+                status: StatusCode::INTERNAL_SERVER_ERROR,
+                message: e.to_string(),
+            }
+            .into_response(),
         },
         "ansokningsdatum.ics" => (
-            [(header::CONTENT_TYPE, "text/calendar; charset=utf-8"), (header::CONTENT_DISPOSITION, "inline; filename=\"ansokningsdatum.ics\"")],
-            kkig_formats::ical::application_deadlines(&owned, &format!("{}/utbildning?{}", state.config.base_url, params.query_string(None))),
+            [
+                (header::CONTENT_TYPE, "text/calendar; charset=utf-8"),
+                (header::CONTENT_DISPOSITION, "inline; filename=\"ansokningsdatum.ics\""),
+            ],
+            kkig_formats::ical::application_deadlines(
+                &owned,
+                &format!("{}/utbildning?{}", state.config.base_url, params.query_string(None)),
+            ),
         )
             .into_response(),
-        _ => ApiError::not_found(format!("no export {format:?}: use utbildningar.csv, utbildningar.xlsx or ansokningsdatum.ics")).into_response(),
+        _ => ApiError::not_found(format!(
+            "no export {format:?}: use utbildningar.csv, utbildningar.xlsx or ansokningsdatum.ics"
+        ))
+        .into_response(),
     }
 }
 
@@ -442,7 +639,11 @@ pub struct PathwayPage {
     pub links: Vec<(String, String)>,
 }
 
-pub async fn pathway_page(State(state): State<AppState>, chrome: Chrome, Path((slug, code)): Path<(String, String)>) -> Response {
+pub async fn pathway_page(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    Path((slug, code)): Path<(String, String)>,
+) -> Response {
     let key = chrome.clone();
     public_page(&state, &key, pathway_response(state.clone(), chrome, slug, code)).await
 }
@@ -453,7 +654,10 @@ async fn pathway_response(state: AppState, chrome: Chrome, slug: String, code: S
         (Err(e), _) | (_, Err(e)) => return unavailable(chrome, &e),
     };
     let (Some(area), Ok(kod)) = (area_from_slug(&slug), Kommunkod::parse(&code)) else {
-        return not_found(chrome.clone(), chrome.t1("not-found-text", "path", &chrome.display_path()));
+        return not_found(
+            chrome.clone(),
+            chrome.t1("not-found-text", "path", &chrome.display_path()),
+        );
     };
     let Some(m) = overview.municipality(kod) else {
         let msg = chrome.t1("not-found-municipality", "code", &code);
@@ -461,7 +665,10 @@ async fn pathway_response(state: AppState, chrome: Chrome, slug: String, code: S
     };
     let items = pathway(loaded.catalogue.iter(), area, kod, &loaded.areas, &loaded.travel);
     let occupation = chrome.t(&format!("pathway-occupation-{slug}"));
-    let title = chrome.i18n_args("pathway-title", &[("occupation", occupation), ("municipality", m.name.clone())]);
+    let title = chrome.i18n_args(
+        "pathway-title",
+        &[("occupation", occupation), ("municipality", m.name.clone())],
+    );
     let intro = chrome.t1("pathway-intro", "municipality", &m.name);
     let rows = items
         .iter()
@@ -470,15 +677,40 @@ async fn pathway_response(state: AppState, chrome: Chrome, slug: String, code: S
             provider: i.offering.provider_name.clone(),
             form: chrome.t(&format!("form-{}", i.offering.form.as_str())),
             start: i.offering.start.clone(),
-            travel: i.reach.as_ref().map(|r| format!("{} min", format_int(chrome.lang, r.burden_minutes_per_term))).unwrap_or_else(|| "–".into()),
+            travel: i
+                .reach
+                .as_ref()
+                .map(|r| format!("{} min", format_int(chrome.lang, r.burden_minutes_per_term)))
+                .unwrap_or_else(|| "–".into()),
             days: i.travel_days,
             closes: i.offering.application_closes.clone().unwrap_or_else(|| "–".into()),
             url: i.offering.application_link(),
         })
         .collect();
     let centre = centre_text(&chrome, &overview, &loaded, kod, &m.name);
-    let links = OccupationArea::ALL.iter().filter(|a| **a != area).map(|a| (format!("/utbildning/bli/{}/{kod}", area_slug(*a)), chrome.t(&format!("area-{}", a.as_str())))).collect();
-    render(StatusCode::OK, &PathwayPage { chrome, title, intro, rows, centre, code: kod.to_string(), name: m.name.clone(), links })
+    let links = OccupationArea::ALL
+        .iter()
+        .filter(|a| **a != area)
+        .map(|a| {
+            (
+                format!("/utbildning/bli/{}/{kod}", area_slug(*a)),
+                chrome.t(&format!("area-{}", a.as_str())),
+            )
+        })
+        .collect();
+    render(
+        StatusCode::OK,
+        &PathwayPage {
+            chrome,
+            title,
+            intro,
+            rows,
+            centre,
+            code: kod.to_string(),
+            name: m.name.clone(),
+            links,
+        },
+    )
 }
 
 pub struct RegionalRow {
@@ -508,7 +740,11 @@ pub struct DaysParam {
 fn parse_days(p: &DaysParam) -> Result<u32, String> {
     match p.days.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         None => Ok(4),
-        Some(d) => d.parse::<u32>().ok().filter(|d| *d <= 200).ok_or_else(|| format!("days: {d:?} is not a number of days 0–200")),
+        Some(d) => d
+            .parse::<u32>()
+            .ok()
+            .filter(|d| *d <= 200)
+            .ok_or_else(|| format!("days: {d:?} is not a number of days 0–200")),
     }
 }
 
@@ -541,7 +777,16 @@ async fn regional_response(state: AppState, chrome: Chrome, p: DaysParam) -> Res
     };
     let rows = regional_rows(&overview, &loaded, days);
     let intro = chrome.t1("regional-intro", "days", &days.to_string());
-    render(status, &RegionalPage { chrome, days: days.to_string(), intro, rows, error })
+    render(
+        status,
+        &RegionalPage {
+            chrome,
+            days: days.to_string(),
+            intro,
+            rows,
+            error,
+        },
+    )
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -557,14 +802,23 @@ pub struct ReachabilityRow {
 /// taken with at most `days` travel days per term.
 #[utoipa::path(get, path = "/api/v1/reachability", tag = "catalogue", params(DaysParam),
     responses((status = 200, body = [ReachabilityRow]), (status = 400, body = crate::error::ErrorBody)))]
-pub async fn api_reachability(State(state): State<AppState>, Query(p): Query<DaysParam>) -> Result<Json<Vec<ReachabilityRow>>, ApiError> {
+pub async fn api_reachability(
+    State(state): State<AppState>,
+    Query(p): Query<DaysParam>,
+) -> Result<Json<Vec<ReachabilityRow>>, ApiError> {
     let days = parse_days(&p).map_err(ApiError::bad_request)?;
     let overview = state.overview().await?;
     let loaded = state.catalogue().await?;
     Ok(Json(
         regional_rows(&overview, &loaded, days)
             .into_iter()
-            .map(|r| ReachabilityRow { code: r.code, name: r.name, teacher: r.teacher, nurse: r.nurse, social_work: r.social_work })
+            .map(|r| ReachabilityRow {
+                code: r.code,
+                name: r.name,
+                teacher: r.teacher,
+                nurse: r.nurse,
+                social_work: r.social_work,
+            })
             .collect(),
     ))
 }
@@ -604,9 +858,20 @@ mod tests {
         let queries = [
             SearchQuery::default(),
             SearchQuery::text("sjuksköterska"),
-            SearchQuery { home, ..SearchQuery::text("lärare distans") },
-            SearchQuery { home, sort: Sort::Travel, per_page: 50, ..Default::default() },
-            SearchQuery { text: Some("nothing-matches-this".into()), ..Default::default() },
+            SearchQuery {
+                home,
+                ..SearchQuery::text("lärare distans")
+            },
+            SearchQuery {
+                home,
+                sort: Sort::Travel,
+                per_page: 50,
+                ..Default::default()
+            },
+            SearchQuery {
+                text: Some("nothing-matches-this".into()),
+                ..Default::default()
+            },
         ];
         for q in queries {
             let r = loaded.catalogue.search(&q, &loaded.travel).unwrap();

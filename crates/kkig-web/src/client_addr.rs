@@ -22,15 +22,11 @@ impl Cidr {
     pub fn contains(&self, ip: IpAddr) -> bool {
         match (self.network, ip.to_canonical()) {
             (IpAddr::V4(n), IpAddr::V4(a)) => {
-                let mask = u32::MAX
-                    .checked_shl(32 - u32::from(self.prefix))
-                    .unwrap_or(0);
+                let mask = u32::MAX.checked_shl(32 - u32::from(self.prefix)).unwrap_or(0);
                 u32::from(n) & mask == u32::from(a) & mask
             }
             (IpAddr::V6(n), IpAddr::V6(a)) => {
-                let mask = u128::MAX
-                    .checked_shl(128 - u32::from(self.prefix))
-                    .unwrap_or(0);
+                let mask = u128::MAX.checked_shl(128 - u32::from(self.prefix)).unwrap_or(0);
                 u128::from(n) & mask == u128::from(a) & mask
             }
             _ => false,
@@ -53,9 +49,11 @@ impl FromStr for Cidr {
         let max: u8 = if network.is_ipv4() { 32 } else { 128 };
         let prefix = match prefix {
             None => max,
-            Some(p) => p.parse::<u8>().ok().filter(|p| *p <= max).ok_or_else(|| {
-                format!("{text:?}: the prefix length must be a number from 0 to {max}")
-            })?,
+            Some(p) => p
+                .parse::<u8>()
+                .ok()
+                .filter(|p| *p <= max)
+                .ok_or_else(|| format!("{text:?}: the prefix length must be a number from 0 to {max}"))?,
         };
         // ::ffff:10.0.0.0/104 is the IPv4 network 10.0.0.0/8.
         if let IpAddr::V6(v6) = network {
@@ -103,10 +101,7 @@ pub fn parse_node(node: &str) -> Option<IpAddr> {
     let node = node.trim();
     if let Some(rest) = node.strip_prefix('[') {
         let (inside, after) = rest.split_once(']')?;
-        let port_ok = after.is_empty()
-            || after
-                .strip_prefix(':')
-                .is_some_and(|p| p.parse::<u16>().is_ok());
+        let port_ok = after.is_empty() || after.strip_prefix(':').is_some_and(|p| p.parse::<u16>().is_ok());
         return port_ok
             .then(|| inside.parse::<Ipv6Addr>().ok().map(IpAddr::V6))
             .flatten();
@@ -177,13 +172,7 @@ pub fn client_ip(peer: Option<IpAddr>, headers: &HeaderMap, trusted: &[Cidr]) ->
             None => return Some(peer),
         }
     }
-    Some(
-        chain
-            .first()
-            .copied()
-            .flatten()
-            .map_or(peer, |ip| ip.to_canonical()),
-    )
+    Some(chain.first().copied().flatten().map_or(peer, |ip| ip.to_canonical()))
 }
 
 #[cfg(test)]
@@ -205,18 +194,8 @@ mod tests {
                 &["11.0.0.1", "::1"],
             ),
             ("192.0.2.7", "192.0.2.7/32", &["192.0.2.7"], &["192.0.2.8"]),
-            (
-                " 172.16.0.0/12 ",
-                "172.16.0.0/12",
-                &["172.31.255.1"],
-                &["172.32.0.1"],
-            ),
-            (
-                "0.0.0.0/0",
-                "0.0.0.0/0",
-                &["1.2.3.4", "255.255.255.255"],
-                &["::1"],
-            ),
+            (" 172.16.0.0/12 ", "172.16.0.0/12", &["172.31.255.1"], &["172.32.0.1"]),
+            ("0.0.0.0/0", "0.0.0.0/0", &["1.2.3.4", "255.255.255.255"], &["::1"]),
             (
                 "2001:db8::/32",
                 "2001:db8::/32",
@@ -280,18 +259,12 @@ mod tests {
     #[test]
     fn forwarded_headers_are_parsed() {
         let cases: [(&[&str], &[Option<&str>]); 7] = [
-            (
-                &["for=192.0.2.60;proto=http;by=203.0.113.43"],
-                &[Some("192.0.2.60")],
-            ),
+            (&["for=192.0.2.60;proto=http;by=203.0.113.43"], &[Some("192.0.2.60")]),
             (
                 &["for=192.0.2.43, for=198.51.100.17"],
                 &[Some("192.0.2.43"), Some("198.51.100.17")],
             ),
-            (
-                &["For=\"[2001:db8:cafe::17]:4711\""],
-                &[Some("2001:db8:cafe::17")],
-            ),
+            (&["For=\"[2001:db8:cafe::17]:4711\""], &[Some("2001:db8:cafe::17")]),
             (
                 &["for=\"192.0.2.43:47011\";proto=https", "FOR=10.0.0.1"],
                 &[Some("192.0.2.43"), Some("10.0.0.1")],
@@ -322,35 +295,17 @@ mod tests {
 
     #[test]
     fn the_client_is_taken_from_forwarded_headers_only_behind_a_trusted_proxy() {
-        let trusted: Vec<Cidr> = vec![
-            "10.0.0.0/8".parse().unwrap(),
-            "2001:db8:ffff::/48".parse().unwrap(),
-        ];
+        let trusted: Vec<Cidr> = vec!["10.0.0.0/8".parse().unwrap(), "2001:db8:ffff::/48".parse().unwrap()];
         // (peer, Forwarded, X-Forwarded-For, client)
         type Case<'a> = (Option<&'a str>, Option<&'a str>, Option<&'a str>, Option<&'a str>);
         let cases: [Case; 14] = [
             (None, None, Some("198.51.100.1"), None),
             // Untrusted peers: their headers are ignored.
-            (
-                Some("192.0.2.50"),
-                None,
-                Some("198.51.100.1"),
-                Some("192.0.2.50"),
-            ),
-            (
-                Some("192.0.2.50"),
-                Some("for=198.51.100.1"),
-                None,
-                Some("192.0.2.50"),
-            ),
+            (Some("192.0.2.50"), None, Some("198.51.100.1"), Some("192.0.2.50")),
+            (Some("192.0.2.50"), Some("for=198.51.100.1"), None, Some("192.0.2.50")),
             (Some("::ffff:192.0.2.50"), None, None, Some("192.0.2.50")),
             // A trusted proxy: the rightmost forwarded address that is no proxy.
-            (
-                Some("10.0.0.2"),
-                None,
-                Some("198.51.100.1"),
-                Some("198.51.100.1"),
-            ),
+            (Some("10.0.0.2"), None, Some("198.51.100.1"), Some("198.51.100.1")),
             (
                 Some("10.0.0.2"),
                 None,
@@ -384,26 +339,11 @@ mod tests {
             ),
             // No forwarded address: the proxy itself.
             (Some("10.0.0.2"), None, None, Some("10.0.0.2")),
-            (
-                Some("10.0.0.2"),
-                Some("proto=https"),
-                None,
-                Some("10.0.0.2"),
-            ),
+            (Some("10.0.0.2"), Some("proto=https"), None, Some("10.0.0.2")),
             // The proxy forwarded no address it knew: the client cannot be told apart.
-            (
-                Some("10.0.0.2"),
-                Some("for=unknown"),
-                None,
-                Some("10.0.0.2"),
-            ),
+            (Some("10.0.0.2"), Some("for=unknown"), None, Some("10.0.0.2")),
             // Only proxies in the chain: the first hop.
-            (
-                Some("10.0.0.2"),
-                None,
-                Some("10.0.0.7, 10.0.0.8"),
-                Some("10.0.0.7"),
-            ),
+            (Some("10.0.0.2"), None, Some("10.0.0.7, 10.0.0.8"), Some("10.0.0.7")),
         ];
         for (peer, fwd, xff, want) in cases {
             let mut headers = HeaderMap::new();
@@ -422,9 +362,6 @@ mod tests {
         // Without trusted proxies, forwarded headers never count.
         let mut headers = HeaderMap::new();
         headers.insert("x-forwarded-for", "198.51.100.1".parse().unwrap());
-        assert_eq!(
-            client_ip(Some(ip("10.0.0.2")), &headers, &[]),
-            Some(ip("10.0.0.2"))
-        );
+        assert_eq!(client_ip(Some(ip("10.0.0.2")), &headers, &[]), Some(ip("10.0.0.2")));
     }
 }

@@ -13,11 +13,17 @@ pub struct ApiError {
 
 impl ApiError {
     pub fn not_found(message: impl Into<String>) -> Self {
-        Self { status: StatusCode::NOT_FOUND, message: message.into() }
+        Self {
+            status: StatusCode::NOT_FOUND,
+            message: message.into(),
+        }
     }
 
     pub fn bad_request(message: impl Into<String>) -> Self {
-        Self { status: StatusCode::BAD_REQUEST, message: message.into() }
+        Self {
+            status: StatusCode::BAD_REQUEST,
+            message: message.into(),
+        }
     }
 }
 
@@ -46,12 +52,22 @@ pub struct FieldProblem {
 impl From<kkig_store::StoreError> for ApiError {
     fn from(e: kkig_store::StoreError) -> Self {
         tracing::error!(error = %e, "store error");
-        Self { status: StatusCode::SERVICE_UNAVAILABLE, message: "the database is not available".into() }
+        Self {
+            status: StatusCode::SERVICE_UNAVAILABLE,
+            message: "the database is not available".into(),
+        }
     }
 }
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        (self.status, Json(ErrorBody { error: self.message, fields: Vec::new() })).into_response()
+        (
+            self.status,
+            Json(ErrorBody {
+                error: self.message,
+                fields: Vec::new(),
+            }),
+        )
+            .into_response()
     }
 }

@@ -4,11 +4,11 @@
 
 use std::collections::BTreeMap;
 
+use crate::guard::{Guard, Op, Routes, Surface};
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
-use crate::guard::{Guard, Op, Routes, Surface};
 use kkig_core::access::Target;
 use kkig_core::forecast::product::{ForecastInput, HORIZON};
 use kkig_core::forecast::{Forecast, Totals, YearFlow};
@@ -105,7 +105,10 @@ fn totals(t: &Totals) -> TotalsRecord {
 
 impl From<&Forecast> for ForecastRecord {
     fn from(f: &Forecast) -> Self {
-        ForecastRecord { years: f.years.iter().map(year).collect(), totals: totals(&f.totals) }
+        ForecastRecord {
+            years: f.years.iter().map(year).collect(),
+            totals: totals(&f.totals),
+        }
     }
 }
 
@@ -215,10 +218,17 @@ async fn known(state: &AppState, code: &str, ssyk: &str) -> R<(Kommunkod, Ssyk)>
 #[utoipa::path(get, path = "/api/v1/forecast/{code}/{ssyk}", tag = "forecast",
     params(("code" = String, Path, description = "kommunkod"), ("ssyk" = String, Path, description = "SSYK 2012 occupation")),
     responses((status = 200, body = ForecastRecord), (status = 404, description = "No such municipality, occupation or input", body = ErrorBody)))]
-pub async fn municipality_forecast(State(state): State<AppState>, Path((code, ssyk)): Path<(String, String)>) -> R<Json<ForecastRecord>> {
+pub async fn municipality_forecast(
+    State(state): State<AppState>,
+    Path((code, ssyk)): Path<(String, String)>,
+) -> R<Json<ForecastRecord>> {
     let (k, s) = known(&state, &code, &ssyk).await?;
     let data = Data::load(state.store.as_ref(), Some(k)).await?;
-    let input = data.inputs.iter().find(|i| i.ssyk == s).ok_or_else(|| ApiError::not_found(format!("no forecast input for {k} {s}")))?;
+    let input = data
+        .inputs
+        .iter()
+        .find(|i| i.ssyk == s)
+        .ok_or_else(|| ApiError::not_found(format!("no forecast input for {k} {s}")))?;
     Ok(Json(ForecastRecord::from(&data.compute(input).forecast)))
 }
 
@@ -237,7 +247,10 @@ fn input_record(data: &Data, input: &ForecastInput) -> InputRecord {
         retention: input.retention,
         vfu_students_per_year: c.vfu_students,
         local_graduates_per_year: c.graduates_per_year,
-        driver_source: serde_json::to_value(c.driver_source).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default(),
+        driver_source: serde_json::to_value(c.driver_source)
+            .ok()
+            .and_then(|v| v.as_str().map(String::from))
+            .unwrap_or_default(),
     }
 }
 
@@ -245,10 +258,17 @@ fn input_record(data: &Data, input: &ForecastInput) -> InputRecord {
 #[utoipa::path(get, path = "/api/v1/forecast/{code}/{ssyk}/input", tag = "forecast",
     params(("code" = String, Path), ("ssyk" = String, Path)),
     responses((status = 200, body = InputRecord), (status = 404, body = ErrorBody)))]
-pub async fn get_input(State(state): State<AppState>, Path((code, ssyk)): Path<(String, String)>) -> R<Json<InputRecord>> {
+pub async fn get_input(
+    State(state): State<AppState>,
+    Path((code, ssyk)): Path<(String, String)>,
+) -> R<Json<InputRecord>> {
     let (k, s) = known(&state, &code, &ssyk).await?;
     let data = Data::load(state.store.as_ref(), Some(k)).await?;
-    let input = data.inputs.iter().find(|i| i.ssyk == s).ok_or_else(|| ApiError::not_found(format!("no forecast input for {k} {s}")))?;
+    let input = data
+        .inputs
+        .iter()
+        .find(|i| i.ssyk == s)
+        .ok_or_else(|| ApiError::not_found(format!("no forecast input for {k} {s}")))?;
     Ok(Json(input_record(&data, input)))
 }
 
@@ -258,20 +278,40 @@ pub async fn get_input(State(state): State<AppState>, Path((code, ssyk)): Path<(
     responses((status = 200, body = InputRecord), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
               (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
               (status = 422, description = "Invalid fields, each named", body = ErrorBody)))]
-pub async fn put_input(State(state): State<AppState>, me: MaybeUser, guard: Guard, Path((code, ssyk)): Path<(String, String)>, b: Result<Json<InputBody>, JsonRejection>) -> R<Json<InputRecord>> {
-    let user = me.0.map(|(u, _)| u).ok_or_else(|| ApiError { status: StatusCode::UNAUTHORIZED, message: "sign in or send an API token (Authorization: Bearer …)".into() })?;
+pub async fn put_input(
+    State(state): State<AppState>,
+    me: MaybeUser,
+    guard: Guard,
+    Path((code, ssyk)): Path<(String, String)>,
+    b: Result<Json<InputBody>, JsonRejection>,
+) -> R<Json<InputRecord>> {
+    let user = me.0.map(|(u, _)| u).ok_or_else(|| ApiError {
+        status: StatusCode::UNAUTHORIZED,
+        message: "sign in or send an API token (Authorization: Bearer …)".into(),
+    })?;
     let (k, s) = known(&state, &code, &ssyk).await?;
     if !guard.allows(&user.principal(), &Target::ForecastInput { municipality: k }) {
-        return Err(ApiError { status: StatusCode::FORBIDDEN, message: format!("your role and scope do not allow this: the forecast inputs of municipality {k}") }.into());
+        return Err(ApiError {
+            status: StatusCode::FORBIDDEN,
+            message: format!("your role and scope do not allow this: the forecast inputs of municipality {k}"),
+        }
+        .into());
     }
     let body = b.map(|Json(v)| v).map_err(|e| ApiError::bad_request(e.body_text()))?;
-    let mut input = state.store.forecast_input(k, s).await?.unwrap_or_else(|| ForecastInput::new(k, s, kkig_core::forecast::product::DEMO_BASE_YEAR));
+    let mut input = state
+        .store
+        .forecast_input(k, s)
+        .await?
+        .unwrap_or_else(|| ForecastInput::new(k, s, kkig_core::forecast::product::DEMO_BASE_YEAR));
     let mut errors = Vec::new();
     let mut staff = BTreeMap::new();
     for (age, n) in &body.staff_by_age {
         match age.trim().parse::<u32>() {
             Ok(a) => *staff.entry(a).or_insert(0.0) += n,
-            Err(_) => errors.push(FieldError::new(&format!("staff_by_age.{age}"), "the age must be a whole number of years, e.g. \"25\"")),
+            Err(_) => errors.push(FieldError::new(
+                &format!("staff_by_age.{age}"),
+                "the age must be a whole number of years, e.g. \"25\"",
+            )),
         }
     }
     input.staff_by_age = staff;
@@ -286,7 +326,10 @@ pub async fn put_input(State(state): State<AppState>, me: MaybeUser, guard: Guar
         errors.extend(es);
     }
     if !errors.is_empty() {
-        return Err(VfuError::Fields { status: StatusCode::UNPROCESSABLE_ENTITY, fields: errors });
+        return Err(VfuError::Fields {
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            fields: errors,
+        });
     }
     state.store.save_forecast_input(&input, &Actor::user(&user.id)).await?;
     let data = Data::load(state.store.as_ref(), Some(k)).await?;
@@ -298,39 +341,80 @@ pub async fn put_input(State(state): State<AppState>, me: MaybeUser, guard: Guar
 #[utoipa::path(get, path = "/api/v1/forecast/region", tag = "forecast", responses((status = 200, body = RegionRecord)))]
 pub async fn region(State(state): State<AppState>) -> R<Json<RegionRecord>> {
     let (rows, occupations) = summed(&state, None).await?;
-    Ok(Json(RegionRecord { horizon: HORIZON, rows, occupations }))
+    Ok(Json(RegionRecord {
+        horizon: HORIZON,
+        rows,
+        occupations,
+    }))
 }
 
 /// A cluster's members with their ten-year totals, and each occupation summed over them (public).
 #[utoipa::path(get, path = "/api/v1/forecast/clusters/{id}", tag = "forecast", params(("id" = String, Path)),
     responses((status = 200, body = ClusterViewRecord), (status = 404, body = ErrorBody)))]
 pub async fn cluster(State(state): State<AppState>, Path(id): Path<String>) -> R<Json<ClusterViewRecord>> {
-    let c = state.store.forecast_cluster(&id).await?.ok_or_else(|| ApiError::not_found(format!("no cluster {id}")))?;
+    let c = state
+        .store
+        .forecast_cluster(&id)
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("no cluster {id}")))?;
     let (rows, occupations) = summed(&state, Some(&c.members)).await?;
-    let cluster = ClusterRecord { id: c.id, name: c.name, members: c.members.iter().map(|m| m.to_string()).collect(), demo: c.demo };
-    Ok(Json(ClusterViewRecord { cluster, horizon: HORIZON, rows, occupations }))
+    let cluster = ClusterRecord {
+        id: c.id,
+        name: c.name,
+        members: c.members.iter().map(|m| m.to_string()).collect(),
+        demo: c.demo,
+    };
+    Ok(Json(ClusterViewRecord {
+        cluster,
+        horizon: HORIZON,
+        rows,
+        occupations,
+    }))
 }
 
 /// Rows of the given municipalities (all when None) and each occupation summed over them.
 async fn summed(state: &AppState, only: Option<&[Kommunkod]>) -> R<(Vec<RegionRowRecord>, Vec<OccupationSumRecord>)> {
     let store: &dyn Store = state.store.as_ref();
     let data = Data::load(store, None).await?;
-    let computed: Vec<_> = data.all().into_iter().filter(|c| only.is_none_or(|o| o.contains(&c.input.municipality))).collect();
+    let computed: Vec<_> = data
+        .all()
+        .into_iter()
+        .filter(|c| only.is_none_or(|o| o.contains(&c.input.municipality)))
+        .collect();
     let municipalities = store.municipalities().await?;
     let occupations = store.occupations().await?;
-    let name = |k: Kommunkod| municipalities.iter().find(|m| m.code == k).map(|m| m.name.clone()).unwrap_or_default();
+    let name = |k: Kommunkod| {
+        municipalities
+            .iter()
+            .find(|m| m.code == k)
+            .map(|m| m.name.clone())
+            .unwrap_or_default()
+    };
     let order = occupation_order(computed.iter().map(|c| c.input.ssyk));
     let rows = computed
         .iter()
-        .map(|c| RegionRowRecord { municipality: c.input.municipality.to_string(), name: name(c.input.municipality), ssyk: c.input.ssyk.to_string(), totals: totals(&c.forecast.totals) })
+        .map(|c| RegionRowRecord {
+            municipality: c.input.municipality.to_string(),
+            name: name(c.input.municipality),
+            ssyk: c.input.ssyk.to_string(),
+            totals: totals(&c.forecast.totals),
+        })
         .collect();
     let sums = order
         .iter()
         .filter_map(|s| {
-            let fs: Vec<Forecast> = computed.iter().filter(|c| c.input.ssyk == *s).map(|c| c.forecast.clone()).collect();
+            let fs: Vec<Forecast> = computed
+                .iter()
+                .filter(|c| c.input.ssyk == *s)
+                .map(|c| c.forecast.clone())
+                .collect();
             Forecast::sum(&fs).map(|f| OccupationSumRecord {
                 ssyk: s.to_string(),
-                name: occupations.iter().find(|o| o.ssyk == *s).map(|o| o.name.clone()).unwrap_or_default(),
+                name: occupations
+                    .iter()
+                    .find(|o| o.ssyk == *s)
+                    .map(|o| o.name.clone())
+                    .unwrap_or_default(),
                 forecast: ForecastRecord::from(&f),
             })
         })
@@ -344,7 +428,12 @@ pub async fn clusters(State(state): State<AppState>) -> R<Json<Vec<ClusterRecord
     let list: Vec<ForecastCluster> = state.store.forecast_clusters().await?;
     Ok(Json(
         list.into_iter()
-            .map(|c| ClusterRecord { id: c.id, name: c.name, members: c.members.iter().map(|m| m.to_string()).collect(), demo: c.demo })
+            .map(|c| ClusterRecord {
+                id: c.id,
+                name: c.name,
+                members: c.members.iter().map(|m| m.to_string()).collect(),
+                demo: c.demo,
+            })
             .collect(),
     ))
 }

@@ -10,14 +10,16 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
+use crate::guard::{Guard, Op, Routes, Surface};
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
-use crate::guard::{Guard, Op, Routes, Surface};
 use kkig_core::access::{Action, Target};
-use kkig_core::forecast::product::{driver_window, local_graduates_per_year, DriverSource, ForecastInput, PopulationCell, HORIZON, SHORTAGE_OCCUPATIONS};
+use kkig_core::forecast::product::{
+    driver_window, local_graduates_per_year, DriverSource, ForecastInput, PopulationCell, HORIZON, SHORTAGE_OCCUPATIONS,
+};
 use kkig_core::forecast::{forecast, Driver, Forecast, Scenario};
 use kkig_core::map::project;
 use kkig_core::vfu::{FieldError, VfuField};
@@ -45,7 +47,11 @@ pub fn routes() -> Routes {
         .post("/prognos/kluster", Op::ForecastClusterCreate, create_cluster)
         .get("/prognos/kluster/{id}", cluster_page)
         .get("/prognos/kluster/{id}/export/{file}", cluster_export)
-        .post("/prognos/kluster/{id}/ta-bort", Op::ForecastClusterDelete, delete_cluster)
+        .post(
+            "/prognos/kluster/{id}/ta-bort",
+            Op::ForecastClusterDelete,
+            delete_cluster,
+        )
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -79,20 +85,39 @@ impl Data {
             cells.entry(m).or_default().push(c);
         }
         let students = store.vfu_students_per_year(municipality).await?;
-        Ok(Data { inputs, cells, students })
+        Ok(Data {
+            inputs,
+            cells,
+            students,
+        })
     }
 
     pub fn compute(&self, input: &ForecastInput) -> Computed {
         let cells = self.cells.get(&input.municipality).map(Vec::as_slice).unwrap_or(&[]);
         let (driver, driver_source) = driver_window(cells, Driver::for_ssyk(input.ssyk), input.base_year, HORIZON);
-        let students: Vec<(VfuField, i32, u32)> =
-            self.students.iter().filter(|s| s.0 == input.municipality).map(|s| (s.1, s.2, s.3)).collect();
-        let (vfu_students, graduates_per_year) = local_graduates_per_year(&students, input.ssyk, input.completion_share);
+        let students: Vec<(VfuField, i32, u32)> = self
+            .students
+            .iter()
+            .filter(|s| s.0 == input.municipality)
+            .map(|s| (s.1, s.2, s.3))
+            .collect();
+        let (vfu_students, graduates_per_year) =
+            local_graduates_per_year(&students, input.ssyk, input.completion_share);
         let case = input.case(driver, graduates_per_year);
         // A stored input is valid and the driver positive, so the engine accepts the case; an
         // empty forecast stands in should it ever not.
-        let forecast = forecast(&case).unwrap_or(Forecast { years: Vec::new(), totals: Default::default() });
-        Computed { input: input.clone(), driver_source, vfu_students, graduates_per_year, case, forecast }
+        let forecast = forecast(&case).unwrap_or(Forecast {
+            years: Vec::new(),
+            totals: Default::default(),
+        });
+        Computed {
+            input: input.clone(),
+            driver_source,
+            vfu_students,
+            graduates_per_year,
+            case,
+            forecast,
+        }
     }
 
     pub fn all(&self) -> Vec<Computed> {
@@ -103,7 +128,12 @@ impl Data {
 /// The occupations in forecast order: the shortage occupations first, then any other by code.
 pub fn occupation_order(ssyks: impl IntoIterator<Item = Ssyk>) -> Vec<Ssyk> {
     let set: BTreeSet<Ssyk> = ssyks.into_iter().collect();
-    let rank = |s: &Ssyk| SHORTAGE_OCCUPATIONS.iter().position(|c| c.to_string() == s.to_string()).unwrap_or(usize::MAX);
+    let rank = |s: &Ssyk| {
+        SHORTAGE_OCCUPATIONS
+            .iter()
+            .position(|c| c.to_string() == s.to_string())
+            .unwrap_or(usize::MAX)
+    };
     let mut v: Vec<Ssyk> = set.into_iter().collect();
     v.sort_by_key(|s| (rank(s), *s));
     v
@@ -113,14 +143,28 @@ pub fn occupation_order(ssyks: impl IntoIterator<Item = Ssyk>) -> Vec<Ssyk> {
 /// rate − 1 percentage point. N students are N × completion share more graduates.
 pub fn scenarios(extra_students: f64, completion_share: f64) -> [(&'static str, Scenario); 3] {
     [
-        ("extra", Scenario::ExtraLocalGraduates { per_year: extra_students * completion_share }),
+        (
+            "extra",
+            Scenario::ExtraLocalGraduates {
+                per_year: extra_students * completion_share,
+            },
+        ),
         ("retire67", Scenario::RetirementAge { age: 67 }),
-        ("exit-1", Scenario::ExitRateChange { percentage_points: -1.0 }),
+        (
+            "exit-1",
+            Scenario::ExitRateChange {
+                percentage_points: -1.0,
+            },
+        ),
     ]
 }
 
 fn name_of(occupations: &[Occupation], ssyk: Ssyk) -> String {
-    occupations.iter().find(|o| o.ssyk == ssyk).map(|o| o.name.clone()).unwrap_or_else(|| ssyk.to_string())
+    occupations
+        .iter()
+        .find(|o| o.ssyk == ssyk)
+        .map(|o| o.name.clone())
+        .unwrap_or_else(|| ssyk.to_string())
 }
 
 fn dec(lang: Lang, x: f64) -> String {
@@ -135,7 +179,13 @@ fn dec(lang: Lang, x: f64) -> String {
 fn export_response(table: &Table, file: &str, stem: &str, sheet: &str) -> Response {
     if file == format!("{stem}.csv") {
         (
-            [(header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()), (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{stem}.csv\""))],
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"{stem}.csv\""),
+                ),
+            ],
             table.to_swedish_csv(),
         )
             .into_response()
@@ -143,8 +193,14 @@ fn export_response(table: &Table, file: &str, stem: &str, sheet: &str) -> Respon
         match table.to_xlsx(sheet) {
             Ok(bytes) => (
                 [
-                    (header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string()),
-                    (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{stem}.xlsx\"")),
+                    (
+                        header::CONTENT_TYPE,
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
+                    ),
+                    (
+                        header::CONTENT_DISPOSITION,
+                        format!("attachment; filename=\"{stem}.xlsx\""),
+                    ),
                 ],
                 bytes,
             )
@@ -152,12 +208,27 @@ fn export_response(table: &Table, file: &str, stem: &str, sheet: &str) -> Respon
             Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response(),
         }
     } else {
-        (StatusCode::NOT_FOUND, format!("no export {file:?}: use {stem}.csv or {stem}.xlsx")).into_response()
+        (
+            StatusCode::NOT_FOUND,
+            format!("no export {file:?}: use {stem}.csv or {stem}.xlsx"),
+        )
+            .into_response()
     }
 }
 
 fn flows_table(f: &Forecast) -> Table {
-    let mut t = Table::new(&["år", "efterfrågan", "pensioneringar", "övriga avgångar", "kvar", "rekryteringsbehov", "lokalt utbud", "lokalt bidrag", "externt behov", "personal"]);
+    let mut t = Table::new(&[
+        "år",
+        "efterfrågan",
+        "pensioneringar",
+        "övriga avgångar",
+        "kvar",
+        "rekryteringsbehov",
+        "lokalt utbud",
+        "lokalt bidrag",
+        "externt behov",
+        "personal",
+    ]);
     for y in &f.years {
         let mut row = vec![Cell::Int(i64::from(y.year))];
         row.extend(y.values()[1..].iter().map(|v| Cell::Decimal(*v, 1)));
@@ -238,33 +309,65 @@ fn grid(municipalities: &[Municipality], computed: &[Computed], only: Option<&BT
         .map(|m| {
             let needs = occupations
                 .iter()
-                .map(|s| computed.iter().find(|c| c.input.municipality == m.code && c.input.ssyk == *s).map(|c| c.forecast.totals.external_need))
+                .map(|s| {
+                    computed
+                        .iter()
+                        .find(|c| c.input.municipality == m.code && c.input.ssyk == *s)
+                        .map(|c| c.forecast.totals.external_need)
+                })
                 .collect();
             (m.clone(), needs)
         })
         .collect();
-    let base_year = computed.iter().map(|c| c.input.base_year).min().unwrap_or(kkig_core::forecast::product::DEMO_BASE_YEAR);
-    Grid { occupations, rows, base_year }
+    let base_year = computed
+        .iter()
+        .map(|c| c.input.base_year)
+        .min()
+        .unwrap_or(kkig_core::forecast::product::DEMO_BASE_YEAR);
+    Grid {
+        occupations,
+        rows,
+        base_year,
+    }
 }
 
 fn grid_table(g: &Grid, occupations: &[Occupation]) -> Table {
     let mut headers = vec!["kommunkod".to_string(), "kommun".to_string()];
-    headers.extend(g.occupations.iter().map(|s| format!("{s} {} externt behov", name_of(occupations, *s))));
+    headers.extend(
+        g.occupations
+            .iter()
+            .map(|s| format!("{s} {} externt behov", name_of(occupations, *s))),
+    );
     headers.push("summa externt behov".into());
     let refs: Vec<&str> = headers.iter().map(String::as_str).collect();
     let mut t = Table::new(&refs);
     for (m, needs) in &g.rows {
         let mut row = vec![Cell::text(m.code.to_string()), Cell::text(m.name.clone())];
-        row.extend(needs.iter().map(|n| n.map(|x| Cell::Decimal(x, 1)).unwrap_or(Cell::Empty)));
+        row.extend(
+            needs
+                .iter()
+                .map(|n| n.map(|x| Cell::Decimal(x, 1)).unwrap_or(Cell::Empty)),
+        );
         row.push(Cell::Decimal(needs.iter().flatten().sum(), 1));
         t.push(row);
     }
     t
 }
 
-fn grid_view(chrome: &Chrome, g: &Grid, occupations: &[Occupation]) -> (Vec<OccupationHead>, Vec<RegionRow>, Vec<String>, String) {
+fn grid_view(
+    chrome: &Chrome,
+    g: &Grid,
+    occupations: &[Occupation],
+) -> (Vec<OccupationHead>, Vec<RegionRow>, Vec<String>, String) {
     let lang = chrome.lang;
-    let heads = g.occupations.iter().map(|s| OccupationHead { ssyk: s.to_string(), name: name_of(occupations, *s) }).collect();
+    let heads = g
+        .occupations
+        .iter()
+        .map(|s| OccupationHead {
+            ssyk: s.to_string(),
+            name: name_of(occupations, *s),
+        })
+        .collect();
     let rows = g
         .rows
         .iter()
@@ -274,12 +377,19 @@ fn grid_view(chrome: &Chrome, g: &Grid, occupations: &[Occupation]) -> (Vec<Occu
             cells: needs
                 .iter()
                 .zip(&g.occupations)
-                .map(|(n, s)| n.map(|x| NeedCell { href: format!("/prognos/kommun/{}/{s}", m.code), value: dec(lang, x) }))
+                .map(|(n, s)| {
+                    n.map(|x| NeedCell {
+                        href: format!("/prognos/kommun/{}/{s}", m.code),
+                        value: dec(lang, x),
+                    })
+                })
                 .collect(),
             total: dec(lang, needs.iter().flatten().sum()),
         })
         .collect();
-    let totals: Vec<String> = (0..g.occupations.len()).map(|i| dec(lang, g.rows.iter().filter_map(|r| r.1[i]).sum())).collect();
+    let totals: Vec<String> = (0..g.occupations.len())
+        .map(|i| dec(lang, g.rows.iter().filter_map(|r| r.1[i]).sum()))
+        .collect();
     let grand = dec(lang, g.rows.iter().flat_map(|r| r.1.iter().flatten()).sum());
     (heads, rows, totals, grand)
 }
@@ -312,12 +422,25 @@ fn user_may(me: &MaybeUser, action: Action, target: &Target<'_>) -> bool {
     me.0.as_ref().is_some_and(|(u, _)| u.principal().may(action, target))
 }
 
-async fn region_response(state: &AppState, chrome: Chrome, me: &MaybeUser, status: StatusCode, cluster_name: String, checked: BTreeSet<String>, errors: Vec<(String, String)>) -> Response {
+async fn region_response(
+    state: &AppState,
+    chrome: Chrome,
+    me: &MaybeUser,
+    status: StatusCode,
+    cluster_name: String,
+    checked: BTreeSet<String>,
+    errors: Vec<(String, String)>,
+) -> Response {
     let region = match region_data(state).await {
         Ok(v) => v,
         Err(e) => return unavailable(chrome, &e),
     };
-    let Region { municipalities, occupations, computed: _, clusters } = region.as_ref();
+    let Region {
+        municipalities,
+        occupations,
+        computed: _,
+        clusters,
+    } = region.as_ref();
     let g = grid(municipalities, &region.computed, None);
     let (occ, rows, totals, grand_total) = grid_view(&chrome, &g, occupations);
     let names: HashMap<Kommunkod, String> = municipalities.iter().map(|m| (m.code, m.name.clone())).collect();
@@ -334,11 +457,24 @@ async fn region_response(state: &AppState, chrome: Chrome, me: &MaybeUser, statu
             .map(|c| ClusterLink {
                 id: c.id.clone(),
                 name: c.name.clone(),
-                members: c.members.iter().map(|m| names.get(m).cloned().unwrap_or_else(|| m.to_string())).collect::<Vec<_>>().join(", "),
+                members: c
+                    .members
+                    .iter()
+                    .map(|m| names.get(m).cloned().unwrap_or_else(|| m.to_string()))
+                    .collect::<Vec<_>>()
+                    .join(", "),
             })
             .collect(),
         may_create_cluster: user_may(me, Action::Write, &Target::ForecastCluster),
-        choices: g.rows.iter().map(|(m, _)| Choice { code: m.code.to_string(), name: m.name.clone(), checked: checked.contains(&m.code.to_string()) }).collect(),
+        choices: g
+            .rows
+            .iter()
+            .map(|(m, _)| Choice {
+                code: m.code.to_string(),
+                name: m.name.clone(),
+                checked: checked.contains(&m.code.to_string()),
+            })
+            .collect(),
         cluster_name,
         errors,
         chrome,
@@ -348,12 +484,30 @@ async fn region_response(state: &AppState, chrome: Chrome, me: &MaybeUser, statu
 
 pub async fn regional_page(State(state): State<AppState>, chrome: Chrome, me: MaybeUser) -> Response {
     let key = chrome.clone();
-    public_page(&state, &key, region_response(&state, chrome, &me, StatusCode::OK, String::new(), BTreeSet::new(), Vec::new())).await
+    public_page(
+        &state,
+        &key,
+        region_response(
+            &state,
+            chrome,
+            &me,
+            StatusCode::OK,
+            String::new(),
+            BTreeSet::new(),
+            Vec::new(),
+        ),
+    )
+    .await
 }
 
 pub async fn regional_export(State(state): State<AppState>, Path(file): Path<String>) -> Response {
     match region_data(&state).await {
-        Ok(r) => export_response(&grid_table(&grid(&r.municipalities, &r.computed, None), &r.occupations), &file, "prognos-regionen", "Prognos"),
+        Ok(r) => export_response(
+            &grid_table(&grid(&r.municipalities, &r.computed, None), &r.occupations),
+            &file,
+            "prognos-regionen",
+            "Prognos",
+        ),
         Err(e) => crate::error::ApiError::from(e).into_response(),
     }
 }
@@ -362,7 +516,13 @@ pub async fn regional_export(State(state): State<AppState>, Path(file): Path<Str
 // Clusters
 
 /// The cluster form: a name and municipalities (checkboxes, repeated `members`).
-pub async fn create_cluster(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, guard: Guard, Form(pairs): Form<Vec<(String, String)>>) -> Response {
+pub async fn create_cluster(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    me: MaybeUser,
+    guard: Guard,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
     let user = match signed_in(&chrome, me.clone()) {
         Ok(u) => u,
         Err(r) => return r,
@@ -381,28 +541,59 @@ pub async fn create_cluster(State(state): State<AppState>, chrome: Chrome, me: M
     }
     let codes: Vec<Kommunkod> = members.iter().filter_map(|m| Kommunkod::parse(m).ok()).collect();
     let checked: BTreeSet<String> = members.iter().cloned().collect();
-    let result = state.store.create_forecast_cluster(&name, &codes, &Actor::user(&user.id)).await;
+    let result = state
+        .store
+        .create_forecast_cluster(&name, &codes, &Actor::user(&user.id))
+        .await;
     match result {
         Ok(c) => Redirect::to(&format!("/prognos/kluster/{}?lang={}", c.id, chrome.lang_code())).into_response(),
         Err(StoreError::Fields(errors)) => {
             let errors = errors
                 .into_iter()
                 .map(|e| {
-                    let key = if e.field == "name" { "fc-error-cluster-name" } else { "fc-error-cluster-members" };
+                    let key = if e.field == "name" {
+                        "fc-error-cluster-name"
+                    } else {
+                        "fc-error-cluster-members"
+                    };
                     (e.field.clone(), chrome.t(key))
                 })
                 .collect();
-            region_response(&state, chrome, &me, StatusCode::UNPROCESSABLE_ENTITY, name, checked, errors).await
+            region_response(
+                &state,
+                chrome,
+                &me,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                name,
+                checked,
+                errors,
+            )
+            .await
         }
         Err(StoreError::Conflict(_)) => {
             let errors = vec![("name".to_string(), chrome.t("fc-error-cluster-taken"))];
-            region_response(&state, chrome, &me, StatusCode::UNPROCESSABLE_ENTITY, name, checked, errors).await
+            region_response(
+                &state,
+                chrome,
+                &me,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                name,
+                checked,
+                errors,
+            )
+            .await
         }
         Err(e) => unavailable(chrome, &e),
     }
 }
 
-pub async fn delete_cluster(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, guard: Guard, Path(id): Path<String>) -> Response {
+pub async fn delete_cluster(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    me: MaybeUser,
+    guard: Guard,
+    Path(id): Path<String>,
+) -> Response {
     let user = match signed_in(&chrome, me) {
         Ok(u) => u,
         Err(r) => return r,
@@ -412,7 +603,10 @@ pub async fn delete_cluster(State(state): State<AppState>, chrome: Chrome, me: M
     }
     match state.store.delete_forecast_cluster(&id, &Actor::user(&user.id)).await {
         Ok(true) => Redirect::to(&format!("/prognos?lang={}", chrome.lang_code())).into_response(),
-        Ok(false) => not_found(chrome.clone(), chrome.t1("not-found-text", "path", &chrome.display_path())),
+        Ok(false) => not_found(
+            chrome.clone(),
+            chrome.t1("not-found-text", "path", &chrome.display_path()),
+        ),
         Err(e) => unavailable(chrome, &e),
     }
 }
@@ -445,20 +639,33 @@ type ClusterData = Option<(ForecastCluster, Grid, Vec<Occupation>, Vec<(Ssyk, Fo
 
 /// A cluster's sums, computed once per data version ([`crate::public_cache`]).
 async fn cluster_data(state: &AppState, id: &str) -> Result<Arc<ClusterData>, StoreError> {
-    state.public_value(&format!("forecast:cluster:{id}"), || cluster_sums(state, id)).await
+    state
+        .public_value(&format!("forecast:cluster:{id}"), || cluster_sums(state, id))
+        .await
 }
 
 async fn cluster_sums(state: &AppState, id: &str) -> Result<ClusterData, StoreError> {
-    let Some(cluster) = state.store.forecast_cluster(id).await? else { return Ok(None) };
+    let Some(cluster) = state.store.forecast_cluster(id).await? else {
+        return Ok(None);
+    };
     let region = region_data(state).await?;
     let members: BTreeSet<Kommunkod> = cluster.members.iter().copied().collect();
-    let mine: Vec<Computed> = region.computed.iter().filter(|c| members.contains(&c.input.municipality)).cloned().collect();
+    let mine: Vec<Computed> = region
+        .computed
+        .iter()
+        .filter(|c| members.contains(&c.input.municipality))
+        .cloned()
+        .collect();
     let g = grid(&region.municipalities, &mine, Some(&members));
     let sums = g
         .occupations
         .iter()
         .filter_map(|s| {
-            let fs: Vec<Forecast> = mine.iter().filter(|c| c.input.ssyk == *s).map(|c| c.forecast.clone()).collect();
+            let fs: Vec<Forecast> = mine
+                .iter()
+                .filter(|c| c.input.ssyk == *s)
+                .map(|c| c.forecast.clone())
+                .collect();
             Forecast::sum(&fs).map(|f| (*s, f))
         })
         .collect();
@@ -467,20 +674,33 @@ async fn cluster_sums(state: &AppState, id: &str) -> Result<ClusterData, StoreEr
 
 fn cluster_years_table(sums: &[(Ssyk, Forecast)], occupations: &[Occupation]) -> Table {
     let mut headers = vec!["år".to_string()];
-    headers.extend(sums.iter().map(|(s, _)| format!("{s} {} externt behov", name_of(occupations, *s))));
+    headers.extend(
+        sums.iter()
+            .map(|(s, _)| format!("{s} {} externt behov", name_of(occupations, *s))),
+    );
     let refs: Vec<&str> = headers.iter().map(String::as_str).collect();
     let mut t = Table::new(&refs);
     if let Some((_, first)) = sums.first() {
         for (i, y) in first.years.iter().enumerate() {
             let mut row = vec![Cell::Int(i64::from(y.year))];
-            row.extend(sums.iter().map(|(_, f)| f.years.get(i).map(|y| Cell::Decimal(y.external_need, 1)).unwrap_or(Cell::Empty)));
+            row.extend(sums.iter().map(|(_, f)| {
+                f.years
+                    .get(i)
+                    .map(|y| Cell::Decimal(y.external_need, 1))
+                    .unwrap_or(Cell::Empty)
+            }));
             t.push(row);
         }
     }
     t
 }
 
-pub async fn cluster_page(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, Path(id): Path<String>) -> Response {
+pub async fn cluster_page(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    me: MaybeUser,
+    Path(id): Path<String>,
+) -> Response {
     let key = chrome.clone();
     public_page(&state, &key, cluster_response(&state, chrome, &me, &id)).await
 }
@@ -491,7 +711,10 @@ async fn cluster_response(state: &AppState, chrome: Chrome, me: &MaybeUser, id: 
         Err(e) => return unavailable(chrome, &e),
     };
     let Some((cluster, g, occupations, sums)) = data.as_ref() else {
-        return not_found(chrome.clone(), chrome.t1("not-found-text", "path", &chrome.display_path()));
+        return not_found(
+            chrome.clone(),
+            chrome.t1("not-found-text", "path", &chrome.display_path()),
+        );
     };
     let (occ, rows, totals, grand_total) = grid_view(&chrome, g, occupations);
     let lang = chrome.lang;
@@ -502,7 +725,13 @@ async fn cluster_response(state: &AppState, chrome: Chrome, me: &MaybeUser, id: 
                 .years
                 .iter()
                 .enumerate()
-                .map(|(i, y)| YearRow { year: y.year.to_string(), values: sums.iter().map(|(_, f)| f.years.get(i).map(|y| dec(lang, y.external_need)).unwrap_or_default()).collect() })
+                .map(|(i, y)| YearRow {
+                    year: y.year.to_string(),
+                    values: sums
+                        .iter()
+                        .map(|(_, f)| f.years.get(i).map(|y| dec(lang, y.external_need)).unwrap_or_default())
+                        .collect(),
+                })
                 .collect()
         })
         .unwrap_or_default();
@@ -531,7 +760,12 @@ pub async fn cluster_export(State(state): State<AppState>, Path((id, file)): Pat
     match data.as_ref() {
         Some((_, g, occupations, sums)) => {
             if file.starts_with("kluster-per-ar") {
-                export_response(&cluster_years_table(sums, occupations), &file, "kluster-per-ar", "Per år")
+                export_response(
+                    &cluster_years_table(sums, occupations),
+                    &file,
+                    "kluster-per-ar",
+                    "Per år",
+                )
             } else {
                 export_response(&grid_table(g, occupations), &file, "kluster", "Kluster")
             }
@@ -544,7 +778,12 @@ pub async fn cluster_export(State(state): State<AppState>, Path((id, file)): Pat
 // /prognos/karta — need per 1,000 inhabitants
 
 /// Class limits of need per 1,000 inhabitants over ten years, and their fills (light → dark).
-pub const MAP_CLASSES: [(f64, &str); 4] = [(5.0, "#e3f0ec"), (10.0, "#a6d1c3"), (20.0, "#4f9a84"), (f64::INFINITY, "#17594a")];
+pub const MAP_CLASSES: [(f64, &str); 4] = [
+    (5.0, "#e3f0ec"),
+    (10.0, "#a6d1c3"),
+    (20.0, "#4f9a84"),
+    (f64::INFINITY, "#17594a"),
+];
 
 pub struct MapDot {
     pub x: String,
@@ -590,17 +829,37 @@ fn map_rows(municipalities: &[Municipality], computed: &[Computed]) -> Vec<(Muni
         .iter()
         .filter(|m| m.role == MunicipalityRole::Participant)
         .map(|m| {
-            let need: f64 = computed.iter().filter(|c| c.input.municipality == m.code).map(|c| c.forecast.totals.external_need).sum();
-            let per = if m.population > 0 { need / m.population as f64 * 1000.0 } else { 0.0 };
+            let need: f64 = computed
+                .iter()
+                .filter(|c| c.input.municipality == m.code)
+                .map(|c| c.forecast.totals.external_need)
+                .sum();
+            let per = if m.population > 0 {
+                need / m.population as f64 * 1000.0
+            } else {
+                0.0
+            };
             (m.clone(), need, per)
         })
         .collect()
 }
 
 fn map_table(rows: &[(Municipality, f64, f64)]) -> Table {
-    let mut t = Table::new(&["kommunkod", "kommun", "folkmängd", "externt behov 10 år", "per 1 000 invånare"]);
+    let mut t = Table::new(&[
+        "kommunkod",
+        "kommun",
+        "folkmängd",
+        "externt behov 10 år",
+        "per 1 000 invånare",
+    ]);
     for (m, need, per) in rows {
-        t.push(vec![Cell::text(m.code.to_string()), Cell::text(m.name.clone()), Cell::Int(m.population), Cell::Decimal(*need, 1), Cell::Decimal(*per, 1)]);
+        t.push(vec![
+            Cell::text(m.code.to_string()),
+            Cell::text(m.name.clone()),
+            Cell::Int(m.population),
+            Cell::Decimal(*need, 1),
+            Cell::Decimal(*per, 1),
+        ]);
     }
     t
 }
@@ -625,9 +884,17 @@ async fn map_response(state: &AppState, chrome: Chrome) -> Response {
         .iter()
         .zip(&pr.points)
         .map(|((m, _, per), p)| {
-            let fill = MAP_CLASSES.iter().find(|c| *per < c.0).map(|c| c.1).unwrap_or(MAP_CLASSES[3].1);
+            let fill = MAP_CLASSES
+                .iter()
+                .find(|c| *per < c.0)
+                .map(|c| c.1)
+                .unwrap_or(MAP_CLASSES[3].1);
             let right = p.x > width * 0.72;
-            let (lx, anchor) = if right { (p.x - 13.0, "end") } else { (p.x + 13.0, "start") };
+            let (lx, anchor) = if right {
+                (p.x - 13.0, "end")
+            } else {
+                (p.x + 13.0, "start")
+            };
             MapDot {
                 x: format!("{:.1}", p.x),
                 y: format!("{:.1}", p.y),
@@ -650,10 +917,17 @@ async fn map_response(state: &AppState, chrome: Chrome) -> Response {
                 chrome.t1("fc-map-class-top", "from", &dec(lang, lo))
             };
             lo = *hi;
-            LegendItem { fill: fill.to_string(), label }
+            LegendItem {
+                fill: fill.to_string(),
+                label,
+            }
         })
         .collect();
-    let base_year = computed.iter().map(|c| c.input.base_year).min().unwrap_or(kkig_core::forecast::product::DEMO_BASE_YEAR);
+    let base_year = computed
+        .iter()
+        .map(|c| c.input.base_year)
+        .min()
+        .unwrap_or(kkig_core::forecast::product::DEMO_BASE_YEAR);
     let page = MapPage {
         demo: chrome.demo_seed.is_some(),
         width: format!("{:.0}", pr.width),
@@ -679,7 +953,12 @@ async fn map_response(state: &AppState, chrome: Chrome) -> Response {
 
 pub async fn map_export(State(state): State<AppState>, Path(file): Path<String>) -> Response {
     match region_data(&state).await {
-        Ok(r) => export_response(&map_table(&map_rows(&r.municipalities, &r.computed)), &file, "prognos-karta", "Behov per 1000"),
+        Ok(r) => export_response(
+            &map_table(&map_rows(&r.municipalities, &r.computed)),
+            &file,
+            "prognos-karta",
+            "Behov per 1000",
+        ),
         Err(e) => crate::error::ApiError::from(e).into_response(),
     }
 }
@@ -826,14 +1105,24 @@ impl MunicipalityPage {
 fn chart(f: &Forecast, lang: Lang) -> Chart {
     let (w, h) = (640u32, 300u32);
     let (left, right, top, bottom) = (56.0, 624.0, 16.0, 260.0);
-    let max = f.years.iter().flat_map(|y| [y.demand, y.staff, y.remaining, y.external_need]).fold(f.totals.start_demand, f64::max).max(1.0);
+    let max = f
+        .years
+        .iter()
+        .flat_map(|y| [y.demand, y.staff, y.remaining, y.external_need])
+        .fold(f.totals.start_demand, f64::max)
+        .max(1.0);
     let step = nice_step(max / 4.0);
     let top_value = (max / step).ceil() * step;
     let n = f.years.len().max(1) as f64;
     let x = |i: usize| left + (right - left) * (i as f64 + 0.5) / n;
     let y = |v: f64| bottom - (bottom - top) * v / top_value;
     let pts = |get: &dyn Fn(&kkig_core::forecast::YearFlow) -> f64| {
-        f.years.iter().enumerate().map(|(i, yf)| format!("{:.1},{:.1}", x(i), y(get(yf)))).collect::<Vec<_>>().join(" ")
+        f.years
+            .iter()
+            .enumerate()
+            .map(|(i, yf)| format!("{:.1},{:.1}", x(i), y(get(yf))))
+            .collect::<Vec<_>>()
+            .join(" ")
     };
     let bar_w = ((right - left) / n * 0.5).max(2.0);
     let bars = f
@@ -842,16 +1131,30 @@ fn chart(f: &Forecast, lang: Lang) -> Chart {
         .enumerate()
         .map(|(i, yf)| {
             let top_y = y(yf.external_need);
-            (format!("{:.1}", x(i) - bar_w / 2.0), format!("{top_y:.1}"), format!("{bar_w:.1}"), format!("{:.1}", bottom - top_y))
+            (
+                format!("{:.1}", x(i) - bar_w / 2.0),
+                format!("{top_y:.1}"),
+                format!("{bar_w:.1}"),
+                format!("{:.1}", bottom - top_y),
+            )
         })
         .collect();
     let mut y_ticks = Vec::new();
     let mut v = 0.0;
     while v <= top_value + 1e-9 {
-        y_ticks.push((format!("{:.1}", y(v)), format_decimal(lang, v, if step < 1.0 { 1 } else { 0 })));
+        y_ticks.push((
+            format!("{:.1}", y(v)),
+            format_decimal(lang, v, if step < 1.0 { 1 } else { 0 }),
+        ));
         v += step;
     }
-    let x_ticks = f.years.iter().enumerate().filter(|(i, _)| i % 2 == 0).map(|(i, yf)| (format!("{:.1}", x(i)), yf.year.to_string())).collect();
+    let x_ticks = f
+        .years
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| i % 2 == 0)
+        .map(|(i, yf)| (format!("{:.1}", x(i)), yf.year.to_string()))
+        .collect();
     Chart {
         width: w,
         height: h,
@@ -869,18 +1172,39 @@ fn chart(f: &Forecast, lang: Lang) -> Chart {
 fn nice_step(raw: f64) -> f64 {
     let p = 10f64.powf(raw.max(1e-9).log10().floor());
     let m = raw / p;
-    let nice = if m <= 1.0 { 1.0 } else if m <= 2.0 { 2.0 } else if m <= 5.0 { 5.0 } else { 10.0 };
+    let nice = if m <= 1.0 {
+        1.0
+    } else if m <= 2.0 {
+        2.0
+    } else if m <= 5.0 {
+        5.0
+    } else {
+        10.0
+    };
     nice * p
 }
 
 fn form_of(input: &ForecastInput, lang: Lang) -> InputForm {
     let num = |x: f64| {
-        let s = if x.fract() == 0.0 { format!("{x:.0}") } else { format!("{x}") };
-        if lang == Lang::Sv { s.replace('.', ",") } else { s }
+        let s = if x.fract() == 0.0 {
+            format!("{x:.0}")
+        } else {
+            format!("{x}")
+        };
+        if lang == Lang::Sv {
+            s.replace('.', ",")
+        } else {
+            s
+        }
     };
     InputForm {
         base_year: input.base_year.to_string(),
-        staff: input.staff_by_age.iter().map(|(a, n)| format!("{a};{}", num(*n))).collect::<Vec<_>>().join("\n"),
+        staff: input
+            .staff_by_age
+            .iter()
+            .map(|(a, n)| format!("{a};{}", num(*n)))
+            .collect::<Vec<_>>()
+            .join("\n"),
         vacancies: num(input.vacancies),
         completion_share: num(input.completion_share),
         retirement_age: input.retirement_age.to_string(),
@@ -896,26 +1220,52 @@ pub struct ExtraQuery {
     pub saved: Option<String>,
 }
 
-async fn municipality_context(state: &AppState, code: &str, ssyk: &str) -> Result<Option<(Municipality, Ssyk, String, Data)>, StoreError> {
-    let (Ok(kod), Ok(parsed)) = (Kommunkod::parse(code), Ssyk::parse(ssyk)) else { return Ok(None) };
+async fn municipality_context(
+    state: &AppState,
+    code: &str,
+    ssyk: &str,
+) -> Result<Option<(Municipality, Ssyk, String, Data)>, StoreError> {
+    let (Ok(kod), Ok(parsed)) = (Kommunkod::parse(code), Ssyk::parse(ssyk)) else {
+        return Ok(None);
+    };
     // One address per page: no spaces or other spellings of the codes.
     if code != kod.to_string() || ssyk != parsed.to_string() {
         return Ok(None);
     }
     let ssyk = parsed;
-    let Some(m) = state.store.municipality(kod).await? else { return Ok(None) };
+    let Some(m) = state.store.municipality(kod).await? else {
+        return Ok(None);
+    };
     let occupations = state.store.occupations().await?;
-    let Some(occ) = occupations.iter().find(|o| o.ssyk == ssyk) else { return Ok(None) };
+    let Some(occ) = occupations.iter().find(|o| o.ssyk == ssyk) else {
+        return Ok(None);
+    };
     let data = Data::load(state.store.as_ref(), Some(kod)).await?;
     Ok(Some((m, ssyk, occ.name.clone(), data)))
 }
 
 #[allow(clippy::too_many_arguments)]
-fn municipality_view(chrome: Chrome, m: &Municipality, ssyk: Ssyk, occupation: String, data: &Data, extra: f64, may_edit: bool, form: Option<InputForm>, errors: Vec<(String, String)>, saved: bool) -> MunicipalityPage {
+fn municipality_view(
+    chrome: Chrome,
+    m: &Municipality,
+    ssyk: Ssyk,
+    occupation: String,
+    data: &Data,
+    extra: f64,
+    may_edit: bool,
+    form: Option<InputForm>,
+    errors: Vec<(String, String)>,
+    saved: bool,
+) -> MunicipalityPage {
     let lang = chrome.lang;
-    let stored = data.inputs.iter().find(|i| i.municipality == m.code && i.ssyk == ssyk).cloned();
+    let stored = data
+        .inputs
+        .iter()
+        .find(|i| i.municipality == m.code && i.ssyk == ssyk)
+        .cloned();
     let has_input = stored.is_some();
-    let input = stored.unwrap_or_else(|| ForecastInput::new(m.code, ssyk, kkig_core::forecast::product::DEMO_BASE_YEAR));
+    let input =
+        stored.unwrap_or_else(|| ForecastInput::new(m.code, ssyk, kkig_core::forecast::product::DEMO_BASE_YEAR));
     let c = data.compute(&input);
     let f = &c.forecast;
     let flows = f
@@ -944,7 +1294,11 @@ fn municipality_view(chrome: Chrome, m: &Municipality, ssyk: Ssyk, occupation: S
     for (key, s) in scenarios(extra, input.completion_share) {
         let Ok(sf) = forecast(&s.apply(&c.case)) else { continue };
         let label = match key {
-            "extra" => chrome.t1("fc-scenario-extra", "n", &format_decimal(lang, extra, if extra.fract() == 0.0 { 0 } else { 1 })),
+            "extra" => chrome.t1(
+                "fc-scenario-extra",
+                "n",
+                &format_decimal(lang, extra, if extra.fract() == 0.0 { 0 } else { 1 }),
+            ),
             "retire67" => chrome.t("fc-scenario-retire67"),
             _ => chrome.t("fc-scenario-exit"),
         };
@@ -958,7 +1312,9 @@ fn municipality_view(chrome: Chrome, m: &Municipality, ssyk: Ssyk, occupation: S
     }
     let driver = match Driver::for_ssyk(ssyk) {
         Driver::Total => chrome.t("fc-driver-total"),
-        Driver::Ages { from, to: Some(to) } => chrome.t2("fc-driver-ages", "from", &from.to_string(), "to", &to.to_string()),
+        Driver::Ages { from, to: Some(to) } => {
+            chrome.t2("fc-driver-ages", "from", &from.to_string(), "to", &to.to_string())
+        }
         Driver::Ages { from, to: None } => chrome.t1("fc-driver-older", "from", &from.to_string()),
     };
     let driver_note = match c.driver_source {
@@ -1024,19 +1380,44 @@ fn municipality_view(chrome: Chrome, m: &Municipality, ssyk: Ssyk, occupation: S
 fn parse_extra(q: &ExtraQuery) -> Result<f64, String> {
     match q.extra.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         None => Ok(2.0),
-        Some(s) => number(s).filter(|x| (0.0..=100.0).contains(x)).ok_or_else(|| s.to_string()),
+        Some(s) => number(s)
+            .filter(|x| (0.0..=100.0).contains(x))
+            .ok_or_else(|| s.to_string()),
     }
 }
 
-pub async fn municipality_page(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, Path((code, ssyk)): Path<(String, String)>, Query(q): Query<ExtraQuery>) -> Response {
+pub async fn municipality_page(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    me: MaybeUser,
+    Path((code, ssyk)): Path<(String, String)>,
+    Query(q): Query<ExtraQuery>,
+) -> Response {
     let key = chrome.clone();
-    public_page(&state, &key, municipality_response(&state, chrome, &me, &code, &ssyk, q)).await
+    public_page(
+        &state,
+        &key,
+        municipality_response(&state, chrome, &me, &code, &ssyk, q),
+    )
+    .await
 }
 
-async fn municipality_response(state: &AppState, chrome: Chrome, me: &MaybeUser, code: &str, ssyk: &str, q: ExtraQuery) -> Response {
+async fn municipality_response(
+    state: &AppState,
+    chrome: Chrome,
+    me: &MaybeUser,
+    code: &str,
+    ssyk: &str,
+    q: ExtraQuery,
+) -> Response {
     let (m, ssyk, occupation, data) = match municipality_context(state, code, ssyk).await {
         Ok(Some(v)) => v,
-        Ok(None) => return not_found(chrome.clone(), chrome.t1("not-found-text", "path", &chrome.display_path())),
+        Ok(None) => {
+            return not_found(
+                chrome.clone(),
+                chrome.t1("not-found-text", "path", &chrome.display_path()),
+            )
+        }
         Err(e) => return unavailable(chrome, &e),
     };
     let may_edit = user_may(me, Action::Write, &Target::ForecastInput { municipality: m.code });
@@ -1047,8 +1428,22 @@ async fn municipality_response(state: &AppState, chrome: Chrome, me: &MaybeUser,
     };
     let lang = chrome.lang;
     let extra = parse_extra(&q);
-    let error = extra.as_ref().err().map(|_| chrome.t1("fc-error-extra", "field", &chrome.t("fc-scenario-extra-label")));
-    let mut page = municipality_view(chrome, &m, ssyk, occupation, &data, extra.clone().unwrap_or(2.0), may_edit, None, Vec::new(), saved);
+    let error = extra
+        .as_ref()
+        .err()
+        .map(|_| chrome.t1("fc-error-extra", "field", &chrome.t("fc-scenario-extra-label")));
+    let mut page = municipality_view(
+        chrome,
+        &m,
+        ssyk,
+        occupation,
+        &data,
+        extra.clone().unwrap_or(2.0),
+        may_edit,
+        None,
+        Vec::new(),
+        saved,
+    );
     if let Err(typed) = extra {
         page.extra = typed;
         page.extra_error = error;
@@ -1056,18 +1451,34 @@ async fn municipality_response(state: &AppState, chrome: Chrome, me: &MaybeUser,
     page.kolada = kolada
         .into_iter()
         .filter(|k| k.gender == "T")
-        .map(|k| (k.kpi, k.period.to_string(), k.value.map(|v| format_decimal(lang, v, 1)).unwrap_or_else(|| "–".into())))
+        .map(|k| {
+            (
+                k.kpi,
+                k.period.to_string(),
+                k.value
+                    .map(|v| format_decimal(lang, v, 1))
+                    .unwrap_or_else(|| "–".into()),
+            )
+        })
         .collect();
     render(StatusCode::OK, &page)
 }
 
-pub async fn municipality_export(State(state): State<AppState>, Path((code, ssyk, file)): Path<(String, String, String)>) -> Response {
+pub async fn municipality_export(
+    State(state): State<AppState>,
+    Path((code, ssyk, file)): Path<(String, String, String)>,
+) -> Response {
     let (m, ssyk, _, data) = match municipality_context(&state, &code, &ssyk).await {
         Ok(Some(v)) => v,
         Ok(None) => return (StatusCode::NOT_FOUND, "no such municipality or occupation").into_response(),
         Err(e) => return crate::error::ApiError::from(e).into_response(),
     };
-    let input = data.inputs.iter().find(|i| i.ssyk == ssyk).cloned().unwrap_or_else(|| ForecastInput::new(m.code, ssyk, kkig_core::forecast::product::DEMO_BASE_YEAR));
+    let input = data
+        .inputs
+        .iter()
+        .find(|i| i.ssyk == ssyk)
+        .cloned()
+        .unwrap_or_else(|| ForecastInput::new(m.code, ssyk, kkig_core::forecast::product::DEMO_BASE_YEAR));
     let stem = format!("prognos-{}-{}", m.code, ssyk);
     export_response(&flows_table(&data.compute(&input).forecast), &file, &stem, "Prognos")
 }
@@ -1107,12 +1518,22 @@ fn label_key(field: &str) -> &'static str {
 }
 
 fn number(s: &str) -> Option<f64> {
-    let t: String = s.trim().chars().filter(|c| !c.is_whitespace()).collect::<String>().replace(',', ".").replace('−', "-");
+    let t: String = s
+        .trim()
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .replace(',', ".")
+        .replace('−', "-");
     t.parse::<f64>().ok().filter(|x| x.is_finite())
 }
 
 /// Parse the form into an input; errors per field in the page's language.
-pub fn parse_form(chrome: &Chrome, base: &ForecastInput, body: &InputFormBody) -> Result<ForecastInput, Vec<(String, String)>> {
+pub fn parse_form(
+    chrome: &Chrome,
+    base: &ForecastInput,
+    body: &InputFormBody,
+) -> Result<ForecastInput, Vec<(String, String)>> {
     let mut errors: Vec<(String, String)> = Vec::new();
     let mut input = base.clone();
     let label = |f: &str| chrome.t(label_key(f));
@@ -1133,7 +1554,13 @@ pub fn parse_form(chrome: &Chrome, base: &ForecastInput, body: &InputFormBody) -
             "exit_rate" => &body.exit_rate,
             _ => &body.retention,
         };
-        let ok = number(v).filter(|x| if key == "fc-error-share" { (0.0..=1.0).contains(x) } else { *x >= 0.0 });
+        let ok = number(v).filter(|x| {
+            if key == "fc-error-share" {
+                (0.0..=1.0).contains(x)
+            } else {
+                *x >= 0.0
+            }
+        });
         match ok {
             Some(x) => *slot = x,
             None => errors.push(msg(f, key)),
@@ -1159,14 +1586,27 @@ pub fn parse_form(chrome: &Chrome, base: &ForecastInput, body: &InputFormBody) -
         }
         let mut parts = line.split([';', ':', '\t', ' ']).filter(|p| !p.is_empty());
         let (age, n) = (parts.next(), parts.next());
-        let parsed = match (age.and_then(|a| a.parse::<u32>().ok()), n.and_then(number), parts.next()) {
+        let parsed = match (
+            age.and_then(|a| a.parse::<u32>().ok()),
+            n.and_then(number),
+            parts.next(),
+        ) {
             (Some(a), Some(n), None) if (15..=80).contains(&a) && n >= 0.0 => Some((a, n)),
             _ => None,
         };
         match parsed {
             Some((a, n)) => *staff.entry(a).or_insert(0.0) += n,
             None => {
-                errors.push(("staff".into(), chrome.t2("fc-error-staff-line", "field", &label("staff"), "line", &(i + 1).to_string())));
+                errors.push((
+                    "staff".into(),
+                    chrome.t2(
+                        "fc-error-staff-line",
+                        "field",
+                        &label("staff"),
+                        "line",
+                        &(i + 1).to_string(),
+                    ),
+                ));
                 break;
             }
         }
@@ -1176,13 +1616,21 @@ pub fn parse_form(chrome: &Chrome, base: &ForecastInput, body: &InputFormBody) -
         // The core rules again (the same checks the store makes).
         if let Err(es) = input.validate() {
             errors.extend(es.into_iter().map(|e: FieldError| {
-                let f = if e.field.starts_with("staff_by_age") { "staff".to_string() } else { e.field.clone() };
+                let f = if e.field.starts_with("staff_by_age") {
+                    "staff".to_string()
+                } else {
+                    e.field.clone()
+                };
                 let text = crate::field_errors::error_text(chrome, &label(&f), &e);
                 (f, text)
             }));
         }
     }
-    if errors.is_empty() { Ok(input) } else { Err(errors) }
+    if errors.is_empty() {
+        Ok(input)
+    } else {
+        Err(errors)
+    }
 }
 
 /// The signed-in user whom the write route's guard lets change the municipality's inputs.
@@ -1194,20 +1642,42 @@ fn editor(chrome: &Chrome, me: MaybeUser, guard: &Guard, kod: Kommunkod) -> Resu
     Ok(user)
 }
 
-pub async fn save_input(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, guard: Guard, Path((code, ssyk)): Path<(String, String)>, Form(body): Form<InputFormBody>) -> Response {
+pub async fn save_input(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    me: MaybeUser,
+    guard: Guard,
+    Path((code, ssyk)): Path<(String, String)>,
+    Form(body): Form<InputFormBody>,
+) -> Response {
     let (m, ssyk, occupation, data) = match municipality_context(&state, &code, &ssyk).await {
         Ok(Some(v)) => v,
-        Ok(None) => return not_found(chrome.clone(), chrome.t1("not-found-text", "path", &chrome.display_path())),
+        Ok(None) => {
+            return not_found(
+                chrome.clone(),
+                chrome.t1("not-found-text", "path", &chrome.display_path()),
+            )
+        }
         Err(e) => return unavailable(chrome, &e),
     };
     let user = match editor(&chrome, me, &guard, m.code) {
         Ok(u) => u,
         Err(r) => return r,
     };
-    let base = data.inputs.iter().find(|i| i.ssyk == ssyk).cloned().unwrap_or_else(|| ForecastInput::new(m.code, ssyk, kkig_core::forecast::product::DEMO_BASE_YEAR));
+    let base = data
+        .inputs
+        .iter()
+        .find(|i| i.ssyk == ssyk)
+        .cloned()
+        .unwrap_or_else(|| ForecastInput::new(m.code, ssyk, kkig_core::forecast::product::DEMO_BASE_YEAR));
     match parse_form(&chrome, &base, &body) {
         Ok(input) => match state.store.save_forecast_input(&input, &Actor::user(&user.id)).await {
-            Ok(()) => Redirect::to(&format!("/prognos/kommun/{}/{ssyk}?saved=1&lang={}#inmatning", m.code, chrome.lang_code())).into_response(),
+            Ok(()) => Redirect::to(&format!(
+                "/prognos/kommun/{}/{ssyk}?saved=1&lang={}#inmatning",
+                m.code,
+                chrome.lang_code()
+            ))
+            .into_response(),
             Err(e) => unavailable(chrome, &e),
         },
         Err(errors) => {
@@ -1221,7 +1691,18 @@ pub async fn save_input(State(state): State<AppState>, chrome: Chrome, me: Maybe
                 entry_age: body.entry_age,
                 retention: body.retention,
             };
-            let page = municipality_view(chrome, &m, ssyk, occupation, &data, 2.0, true, Some(form), errors, false);
+            let page = municipality_view(
+                chrome,
+                &m,
+                ssyk,
+                occupation,
+                &data,
+                2.0,
+                true,
+                Some(form),
+                errors,
+                false,
+            );
             render(StatusCode::UNPROCESSABLE_ENTITY, &page)
         }
     }

@@ -163,9 +163,11 @@ impl Op {
             Op::VfuPlacementCreate | Op::VfuPlacementUpdate | Op::VfuPlacementDelete | Op::VfuPlacementTransition => {
                 Write(K::Placement)
             }
-            Op::AllocationRules | Op::AllocationRun | Op::AllocationLock | Op::AllocationUnlock | Op::AllocationPublish => {
-                Write(K::UniversityRecord)
-            }
+            Op::AllocationRules
+            | Op::AllocationRun
+            | Op::AllocationLock
+            | Op::AllocationUnlock
+            | Op::AllocationPublish => Write(K::UniversityRecord),
             Op::ForecastInputSave => Write(K::ForecastInput),
             Op::ForecastClusterCreate | Op::ForecastClusterDelete => Write(K::ForecastCluster),
         }
@@ -214,17 +216,28 @@ pub struct GuardReport {
 
 impl Routes {
     pub fn new(surface: Surface) -> Self {
-        Self { router: Router::new(), table: Vec::new(), surface }
+        Self {
+            router: Router::new(),
+            table: Vec::new(),
+            surface,
+        }
     }
 
     fn add(mut self, method: &'static str, path: &str, op: Option<Op>, mr: MethodRouter<AppState>) -> Self {
         self.router = self.router.route(path, mr);
-        self.table.push(RouteInfo { method, path: path.to_string(), op, surface: self.surface });
+        self.table.push(RouteInfo {
+            method,
+            path: path.to_string(),
+            op,
+            surface: self.surface,
+        });
         self
     }
 
     fn write(method: MethodRouter<AppState>, op: Op) -> MethodRouter<AppState> {
-        method.layer::<_, std::convert::Infallible>(middleware::from_fn(report)).layer(Extension(Declared(op)))
+        method
+            .layer::<_, std::convert::Infallible>(middleware::from_fn(report))
+            .layer(Extension(Declared(op)))
     }
 
     /// A read: GET (and HEAD).
@@ -253,7 +266,10 @@ impl Routes {
     /// `other`'s routes under `prefix` (e.g. the API under `/api`).
     pub fn nest(mut self, prefix: &str, other: Routes) -> Self {
         self.router = self.router.nest(prefix, other.router);
-        self.table.extend(other.table.into_iter().map(|r| RouteInfo { path: format!("{prefix}{}", r.path), ..r }));
+        self.table.extend(other.table.into_iter().map(|r| RouteInfo {
+            path: format!("{prefix}{}", r.path),
+            ..r
+        }));
         self
     }
 
@@ -306,9 +322,15 @@ impl<S: Send + Sync> FromRequestParts<S> for Guard {
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
         match (parts.extensions.get::<Declared>(), parts.extensions.get::<Asked>()) {
-            (Some(Declared(op)), Some(Asked(asked))) => Ok(Guard { op: *op, asked: asked.clone() }),
+            (Some(Declared(op)), Some(Asked(asked))) => Ok(Guard {
+                op: *op,
+                asked: asked.clone(),
+            }),
             _ => {
-                tracing::error!(path = parts.uri.path(), "a handler asks for a Guard on a route that declares no op");
+                tracing::error!(
+                    path = parts.uri.path(),
+                    "a handler asks for a Guard on a route that declares no op"
+                );
                 Err(StatusCode::INTERNAL_SERVER_ERROR.into_response())
             }
         }

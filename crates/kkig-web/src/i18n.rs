@@ -43,8 +43,24 @@ impl Lang {
 /// Each language's catalogue: the general messages, the VFU pages' (`vfu-` keys), the
 /// forecast's (`fc-` keys) and the allocation page's (`alloc-` keys).
 const SOURCES: [(Lang, &[&str]); 2] = [
-    (Lang::Sv, &[include_str!("../locales/sv.ftl"), include_str!("../locales/vfu.sv.ftl"), include_str!("../locales/forecast.sv.ftl"), include_str!("../locales/allocation.sv.ftl")]),
-    (Lang::En, &[include_str!("../locales/en.ftl"), include_str!("../locales/vfu.en.ftl"), include_str!("../locales/forecast.en.ftl"), include_str!("../locales/allocation.en.ftl")]),
+    (
+        Lang::Sv,
+        &[
+            include_str!("../locales/sv.ftl"),
+            include_str!("../locales/vfu.sv.ftl"),
+            include_str!("../locales/forecast.sv.ftl"),
+            include_str!("../locales/allocation.sv.ftl"),
+        ],
+    ),
+    (
+        Lang::En,
+        &[
+            include_str!("../locales/en.ftl"),
+            include_str!("../locales/vfu.en.ftl"),
+            include_str!("../locales/forecast.en.ftl"),
+            include_str!("../locales/allocation.en.ftl"),
+        ],
+    ),
 ];
 
 /// The message catalogues of every language.
@@ -74,7 +90,9 @@ impl I18n {
             for (i, src) in src.iter().chain(errors(lang)).enumerate() {
                 let res = FluentResource::try_new(src.to_string())
                     .map_err(|(_, errs)| format!("locales/{} (file {i}): {errs:?}", lang.code()))?;
-                bundle.add_resource(res).map_err(|errs| format!("locales/{} (file {i}): {errs:?}", lang.code()))?;
+                bundle
+                    .add_resource(res)
+                    .map_err(|errs| format!("locales/{} (file {i}): {errs:?}", lang.code()))?;
             }
             bundles.insert(lang, bundle);
         }
@@ -84,7 +102,9 @@ impl I18n {
     /// The message `key` in `lang`, with `args` filled in. A missing key shows as the key
     /// itself (and a test makes sure none is missing).
     pub fn message(&self, lang: Lang, key: &str, args: &[(&str, FluentValue<'_>)]) -> String {
-        let Some(bundle) = self.bundles.get(&lang) else { return key.to_string() };
+        let Some(bundle) = self.bundles.get(&lang) else {
+            return key.to_string();
+        };
         let Some(pattern) = bundle.get_message(key).and_then(|m| m.value()) else {
             tracing::warn!(key, lang = lang.code(), "missing translation");
             return key.to_string();
@@ -115,7 +135,10 @@ impl I18n {
 
 /// The messages of field errors (`err-` keys, see `field_errors`), loaded after each
 /// language's `SOURCES`.
-const ERRORS: [(Lang, &str); 2] = [(Lang::Sv, include_str!("../locales/errors.sv.ftl")), (Lang::En, include_str!("../locales/errors.en.ftl"))];
+const ERRORS: [(Lang, &str); 2] = [
+    (Lang::Sv, include_str!("../locales/errors.sv.ftl")),
+    (Lang::En, include_str!("../locales/errors.en.ftl")),
+];
 
 fn errors(lang: Lang) -> impl Iterator<Item = &'static &'static str> {
     ERRORS.iter().filter(move |(l, _)| *l == lang).map(|(_, s)| s)
@@ -177,8 +200,14 @@ mod tests {
 
     #[test]
     fn numbers() {
-        let cases = [(0, "0", "0"), (999, "999", "999"), (2387, "2\u{a0}387", "2,387"), (133091, "133\u{a0}091", "133,091"),
-            (1234567, "1\u{a0}234\u{a0}567", "1,234,567"), (-1500, "−1\u{a0}500", "−1,500")];
+        let cases = [
+            (0, "0", "0"),
+            (999, "999", "999"),
+            (2387, "2\u{a0}387", "2,387"),
+            (133091, "133\u{a0}091", "133,091"),
+            (1234567, "1\u{a0}234\u{a0}567", "1,234,567"),
+            (-1500, "−1\u{a0}500", "−1,500"),
+        ];
         for (n, sv, en) in cases {
             assert_eq!(format_int(Lang::Sv, n), sv);
             assert_eq!(format_int(Lang::En, n), en);

@@ -6,30 +6,30 @@
 //! PostgreSQL database.
 
 mod account;
+pub mod allocation_api;
 mod allocation_pages;
 pub mod api;
 mod api_auth;
 mod assets;
-pub mod catalogue;
-pub mod client_addr;
-mod catalogue_pages;
 pub mod auth;
+pub mod catalogue;
+mod catalogue_pages;
+pub mod client_addr;
 mod error;
 mod field_errors;
+pub mod forecast_api;
 mod forecast_pages;
 pub mod guard;
-pub mod allocation_api;
-pub mod forecast_api;
 pub mod i18n;
-mod overview;
 mod manage;
+mod overview;
 mod page;
 mod pages;
 pub mod public_cache;
 mod redirect;
 mod session;
-mod vfu_pages;
 pub mod vfu_api;
+mod vfu_pages;
 
 use std::future::Future;
 use std::sync::Arc;
@@ -80,7 +80,14 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(store: Arc<dyn Store>, config: WebConfig) -> Result<Self, String> {
-        Ok(Self { store, i18n: Arc::new(I18n::load()?), config: Arc::new(config), overview: Arc::default(), catalogue: Arc::default(), public: Arc::default() })
+        Ok(Self {
+            store,
+            i18n: Arc::new(I18n::load()?),
+            config: Arc::new(config),
+            overview: Arc::default(),
+            catalogue: Arc::default(),
+            public: Arc::default(),
+        })
     }
 
     /// The region overview (cached for [`CACHE_TTL`]).
@@ -100,7 +107,11 @@ impl AppState {
         F: FnOnce() -> Fut,
         Fut: Future<Output = Result<T, StoreError>>,
     {
-        self.public.generation(self.store.as_ref()).await?.value(key, compute).await
+        self.public
+            .generation(self.store.as_ref())
+            .await?
+            .value(key, compute)
+            .await
     }
 
     /// Make this node read the data version again before it answers the next public page (it
@@ -145,7 +156,11 @@ fn routes() -> Routes {
         .get("/v1/me/tokens", api_auth::tokens)
         .delete("/v1/me/tokens/{id}", Op::TokenRevoke, api_auth::revoke_token)
         .get("/v1/persons/{id}", api_auth::person)
-        .put("/v1/learning-centres/{id}/services", Op::LearningCentreServices, api_auth::put_services)
+        .put(
+            "/v1/learning-centres/{id}/services",
+            Op::LearningCentreServices,
+            api_auth::put_services,
+        )
         .get("/v1/audit", api_auth::audit)
         .get("/v1/offerings", catalogue_pages::api_search)
         .get("/v1/offerings/{id}", catalogue_pages::api_offering)
@@ -178,7 +193,11 @@ fn routes() -> Routes {
         .get("/losenord/{secret}", account::set_password_form)
         .post("/losenord/{secret}", Op::SetPassword, account::set_password)
         .get("/admin/anvandare", manage::users)
-        .post("/admin/anvandare/{id}/losenordslank", Op::AccountPasswordLink, manage::reset_link)
+        .post(
+            "/admin/anvandare/{id}/losenordslank",
+            Op::AccountPasswordLink,
+            manage::reset_link,
+        )
         .post("/admin/anvandare/{id}/{what}", Op::AccountDisable, manage::set_disabled)
         .get("/admin/logg", manage::audit)
         .get("/larcentrum/{id}/andra", manage::lc_edit_form)
@@ -209,18 +228,31 @@ pub fn app(state: AppState) -> Router {
         .with_same_site(SameSite::Lax)
         .with_expiry(Expiry::OnInactivity(time::Duration::days(30)));
 
-    routes().into_router()
+    routes()
+        .into_router()
         .layer(middleware::from_fn_with_state(state.clone(), auth::csrf_guard))
-        .layer(middleware::from_fn_with_state(state.clone(), public_cache::recheck_after_writes))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            public_cache::recheck_after_writes,
+        ))
         .layer(sessions)
         .layer(middleware::from_fn(log_request))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(CONTENT_SECURITY_POLICY),
         ))
-        .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
-        .layer(SetResponseHeaderLayer::overriding(header::REFERRER_POLICY, HeaderValue::from_static("strict-origin-when-cross-origin")))
-        .layer(SetResponseHeaderLayer::overriding(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("strict-origin-when-cross-origin"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
         .layer(SetResponseHeaderLayer::overriding(
             HeaderName::from_static("permissions-policy"),
             HeaderValue::from_static("camera=(), microphone=(), geolocation=()"),
@@ -256,7 +288,10 @@ pub async fn serve(
     });
     let retention = {
         let store = state.store.clone();
-        let months = state.config.retention_months.unwrap_or(kkig_core::privacy::DEFAULT_RETENTION_MONTHS);
+        let months = state
+            .config
+            .retention_months
+            .unwrap_or(kkig_core::privacy::DEFAULT_RETENTION_MONTHS);
         tokio::spawn(async move {
             // Once a day, starting a minute after start: erase students' data past retention.
             tokio::time::sleep(Duration::from_secs(60)).await;
@@ -265,16 +300,21 @@ pub async fn serve(
                 tick.tick().await;
                 let today = time::OffsetDateTime::now_utc().date();
                 match kkig_store::retention::apply(store.as_ref(), months, today).await {
-                    Ok(erased) if !erased.is_empty() => tracing::info!(erased = erased.len(), months, "retention: student data erased"),
+                    Ok(erased) if !erased.is_empty() => {
+                        tracing::info!(erased = erased.len(), months, "retention: student data erased")
+                    }
                     Ok(_) => {}
                     Err(e) => tracing::warn!(error = %e, "retention run failed"),
                 }
             }
         })
     };
-    let result = axum::serve(listener, app(state).into_make_service_with_connect_info::<std::net::SocketAddr>())
-        .with_graceful_shutdown(shutdown)
-        .await;
+    let result = axum::serve(
+        listener,
+        app(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await;
     sweeper.abort();
     retention.abort();
     result

@@ -103,11 +103,19 @@ pub async fn set_disabled(
     let disabled = match what.as_str() {
         "inaktivera" => true,
         "aktivera" => false,
-        _ => return not_found(chrome.clone(), chrome.t1("not-found-text", "path", &chrome.display_path())),
+        _ => {
+            return not_found(
+                chrome.clone(),
+                chrome.t1("not-found-text", "path", &chrome.display_path()),
+            )
+        }
     };
     match state.store.set_user_disabled(&id, disabled, &Actor::user(&me.id)).await {
         Ok(true) => Redirect::to("/admin/anvandare").into_response(),
-        Ok(false) => not_found(chrome.clone(), chrome.t1("not-found-text", "path", &chrome.display_path())),
+        Ok(false) => not_found(
+            chrome.clone(),
+            chrome.t1("not-found-text", "path", &chrome.display_path()),
+        ),
         Err(e) => unavailable(chrome, &e),
     }
 }
@@ -116,24 +124,49 @@ pub async fn set_disabled(
 pub const RESET_LINK_DAYS: i64 = 7;
 
 /// Create a one-time link to choose a password; returns the path `/losenord/SECRET`.
-pub async fn create_reset_path(state: &AppState, user_id: &str, actor: &Actor) -> Result<String, kkig_store::StoreError> {
+pub async fn create_reset_path(
+    state: &AppState,
+    user_id: &str,
+    actor: &Actor,
+) -> Result<String, kkig_store::StoreError> {
     let secret = new_secret();
-    state.store.create_password_reset(user_id, &hash_token(&secret), now() + RESET_LINK_DAYS * 86_400, actor).await?;
+    state
+        .store
+        .create_password_reset(user_id, &hash_token(&secret), now() + RESET_LINK_DAYS * 86_400, actor)
+        .await?;
     Ok(format!("/losenord/{secret}"))
 }
 
-pub async fn reset_link(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, guard: Guard, Path(id): Path<String>) -> Response {
+pub async fn reset_link(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    me: MaybeUser,
+    guard: Guard,
+    Path(id): Path<String>,
+) -> Response {
     let me = match admin_writing(&chrome, me, &guard) {
         Ok(u) => u,
         Err(r) => return r,
     };
     let target = match state.store.user_by_id(&id).await {
         Ok(Some(u)) => u,
-        Ok(None) => return not_found(chrome.clone(), chrome.t1("not-found-text", "path", &chrome.display_path())),
+        Ok(None) => {
+            return not_found(
+                chrome.clone(),
+                chrome.t1("not-found-text", "path", &chrome.display_path()),
+            )
+        }
         Err(e) => return unavailable(chrome, &e),
     };
     match create_reset_path(&state, &target.id, &Actor::user(&me.id)).await {
-        Ok(path) => users_page(&state, chrome, Some((target.email, format!("{}{path}", state.config.base_url)))).await,
+        Ok(path) => {
+            users_page(
+                &state,
+                chrome,
+                Some((target.email, format!("{}{path}", state.config.base_url))),
+            )
+            .await
+        }
         Err(e) => unavailable(chrome, &e),
     }
 }
@@ -178,18 +211,31 @@ pub fn audit_rows(chrome: &Chrome, entries: Vec<AuditEntry>) -> Vec<AuditRow> {
             change: if e.redacted {
                 chrome.t("audit-redacted")
             } else {
-                format!("{} → {}", e.before.unwrap_or_else(|| "–".into()), e.after.unwrap_or_else(|| "–".into()))
+                format!(
+                    "{} → {}",
+                    e.before.unwrap_or_else(|| "–".into()),
+                    e.after.unwrap_or_else(|| "–".into())
+                )
             },
         })
         .collect()
 }
 
-pub async fn audit(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, Query(q): Query<SinceQuery>) -> Response {
+pub async fn audit(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    me: MaybeUser,
+    Query(q): Query<SinceQuery>,
+) -> Response {
     if let Err(r) = admin(&chrome, me) {
         return r;
     }
     let default_since = time::OffsetDateTime::now_utc().date() - time::Duration::days(30);
-    let since_text = q.since.clone().filter(|s| !s.trim().is_empty()).unwrap_or_else(|| default_since.to_string());
+    let since_text = q
+        .since
+        .clone()
+        .filter(|s| !s.trim().is_empty())
+        .unwrap_or_else(|| default_since.to_string());
     let (since, error, status) = match parse_date(&since_text) {
         Some(t) => (t, None, StatusCode::OK),
         None => (0, Some(chrome.t("error-date")), StatusCode::BAD_REQUEST),
@@ -203,7 +249,15 @@ pub async fn audit(State(state): State<AppState>, chrome: Chrome, me: MaybeUser,
         Vec::new()
     };
     let rows = audit_rows(&chrome, entries);
-    render(status, &AuditPage { chrome, since: since_text, error, rows })
+    render(
+        status,
+        &AuditPage {
+            chrome,
+            since: since_text,
+            error,
+            rows,
+        },
+    )
 }
 
 #[derive(Template)]
@@ -243,11 +297,20 @@ async fn editable_centre(
     guard: Option<&Guard>,
 ) -> Result<(UserRecord, kkig_store::LearningCentreEntry), Response> {
     let user = signed_in(chrome, me)?;
-    let centres = state.store.learning_centres().await.map_err(|e| unavailable(chrome.clone(), &e))?;
+    let centres = state
+        .store
+        .learning_centres()
+        .await
+        .map_err(|e| unavailable(chrome.clone(), &e))?;
     let Some(entry) = centres.into_iter().find(|c| c.centre.id == id) else {
-        return Err(not_found(chrome.clone(), chrome.t1("not-found-text", "path", &chrome.display_path())));
+        return Err(not_found(
+            chrome.clone(),
+            chrome.t1("not-found-text", "path", &chrome.display_path()),
+        ));
     };
-    let target = Target::MunicipalityRecord { municipality: entry.centre.municipality };
+    let target = Target::MunicipalityRecord {
+        municipality: entry.centre.municipality,
+    };
     let allowed = match guard {
         Some(g) => g.allows(&user.principal(), &target),
         None => user.principal().may(Action::Write, &target),
@@ -258,7 +321,12 @@ async fn editable_centre(
     Ok((user, entry))
 }
 
-pub async fn lc_edit_form(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, Path(id): Path<String>) -> Response {
+pub async fn lc_edit_form(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    me: MaybeUser,
+    Path(id): Path<String>,
+) -> Response {
     let (_, entry) = match editable_centre(&state, &chrome, me, &id, None).await {
         Ok(v) => v,
         Err(r) => return r,
@@ -301,7 +369,14 @@ fn count(chrome: &Chrome, field_key: &str, value: &str, errors: &mut Vec<String>
     }
 }
 
-pub async fn lc_edit(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, guard: Guard, Path(id): Path<String>, Form(form): Form<LcForm>) -> Response {
+pub async fn lc_edit(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    me: MaybeUser,
+    guard: Guard,
+    Path(id): Path<String>,
+    Form(form): Form<LcForm>,
+) -> Response {
     let (user, entry) = match editable_centre(&state, &chrome, me, &id, Some(&guard)).await {
         Ok(v) => v,
         Err(r) => return r,
@@ -318,12 +393,20 @@ pub async fn lc_edit(State(state): State<AppState>, chrome: Chrome, me: MaybeUse
     };
     let saved = errors.is_empty();
     if saved {
-        if let Err(e) = state.store.update_learning_centre_services(&services, &Actor::user(&user.id)).await {
+        if let Err(e) = state
+            .store
+            .update_learning_centre_services(&services, &Actor::user(&user.id))
+            .await
+        {
             return unavailable(chrome, &e);
         }
         state.invalidate_overview().await;
     }
-    let status = if saved { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let status = if saved {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
     render(
         status,
         &LcEditPage {

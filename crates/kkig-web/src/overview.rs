@@ -41,7 +41,11 @@ impl Overview {
     async fn load(store: &dyn Store) -> Result<Self, StoreError> {
         let municipalities = store.municipalities().await?;
         let mut municipalities_json = HashMap::new();
-        for role in [None, Some(MunicipalityRole::Participant), Some(MunicipalityRole::Campus)] {
+        for role in [
+            None,
+            Some(MunicipalityRole::Participant),
+            Some(MunicipalityRole::Campus),
+        ] {
             let items: Vec<MunicipalityRecord> = municipalities
                 .iter()
                 .filter(|m| role.is_none_or(|r| m.role == r))

@@ -46,7 +46,8 @@ impl Chrome {
 
     /// A translated text with one argument.
     pub fn t1(&self, key: &str, name: &str, value: &str) -> String {
-        self.i18n.message(self.lang, key, &[(name, FluentValue::from(value.to_string()))])
+        self.i18n
+            .message(self.lang, key, &[(name, FluentValue::from(value.to_string()))])
     }
 
     /// A translated text with two arguments.
@@ -54,7 +55,10 @@ impl Chrome {
         self.i18n.message(
             self.lang,
             key,
-            &[(n1, FluentValue::from(v1.to_string())), (n2, FluentValue::from(v2.to_string()))],
+            &[
+                (n1, FluentValue::from(v1.to_string())),
+                (n2, FluentValue::from(v2.to_string())),
+            ],
         )
     }
 
@@ -128,7 +132,9 @@ impl FromRequestParts<AppState> for Chrome {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let session = Session::from_request_parts(parts, state).await.map_err(IntoResponse::into_response)?;
+        let session = Session::from_request_parts(parts, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
         let asked = Query::<LangQuery>::try_from_uri(&parts.uri)
             .ok()
             .and_then(|q| q.0.lang)
@@ -145,10 +151,13 @@ impl FromRequestParts<AppState> for Chrome {
             None => session.get::<Lang>(LANG_KEY).await.ok().flatten().unwrap_or_default(),
         };
         let demo_seed = state.overview().await.ok().and_then(|o| o.demo_seed);
-        let user = crate::auth::MaybeUser::from_request_parts(parts, state).await?.0.map(|(u, _)| ChromeUser {
-            name: u.name.clone(),
-            is_admin: u.role == kkig_core::access::Role::Admin,
-        });
+        let user = crate::auth::MaybeUser::from_request_parts(parts, state)
+            .await?
+            .0
+            .map(|(u, _)| ChromeUser {
+                name: u.name.clone(),
+                is_admin: u.role == kkig_core::access::Role::Admin,
+            });
         let query = parts
             .uri
             .query()
@@ -157,13 +166,24 @@ impl FromRequestParts<AppState> for Chrome {
             .filter(|kv| !kv.is_empty() && !kv.starts_with("lang="))
             .collect::<Vec<_>>()
             .join("&");
-        Ok(Chrome { lang, i18n: state.i18n.clone(), path: parts.uri.path().to_string(), query, demo_seed, user })
+        Ok(Chrome {
+            lang,
+            i18n: state.i18n.clone(),
+            path: parts.uri.path().to_string(),
+            query,
+            demo_seed,
+            user,
+        })
     }
 }
 
 /// A public page that is the same for every visitor: served from the overview's memory when
 /// it was rendered before, otherwise rendered and remembered.
-pub fn render_public<T: Template>(overview: &crate::Overview, chrome: &Chrome, template: impl FnOnce() -> T) -> Response {
+pub fn render_public<T: Template>(
+    overview: &crate::Overview,
+    chrome: &Chrome,
+    template: impl FnOnce() -> T,
+) -> Response {
     // A signed-in visitor's header names them: their pages are rendered for them alone.
     if chrome.user.is_some() {
         return render(StatusCode::OK, &template());
@@ -189,7 +209,10 @@ fn template_failed(e: askama::Error) -> Response {
     tracing::error!(error = %e, "template failed");
     (
         StatusCode::INTERNAL_SERVER_ERROR,
-        Html("<!doctype html><html lang=\"sv\"><title>Fel</title><h1>Något gick fel / Something went wrong</h1></html>".to_string()),
+        Html(
+            "<!doctype html><html lang=\"sv\"><title>Fel</title><h1>Något gick fel / Something went wrong</h1></html>"
+                .to_string(),
+        ),
     )
         .into_response()
 }
@@ -247,7 +270,15 @@ pub fn not_found(chrome: Chrome, message: String) -> Response {
 /// The page shown when the database fails: 503, a readable message, the time to report.
 pub fn unavailable(chrome: Chrome, error: &dyn std::fmt::Display) -> Response {
     let time = time::OffsetDateTime::now_utc();
-    let time = format!("{:04}-{:02}-{:02} {:02}:{:02}:{:02} UTC", time.year(), time.month() as u8, time.day(), time.hour(), time.minute(), time.second());
+    let time = format!(
+        "{:04}-{:02}-{:02} {:02}:{:02}:{:02} UTC",
+        time.year(),
+        time.month() as u8,
+        time.day(),
+        time.hour(),
+        time.minute(),
+        time.second()
+    );
     tracing::error!(error = %error, at = %time, "page failed");
     render(StatusCode::SERVICE_UNAVAILABLE, &ErrorPage { chrome, time })
 }
@@ -281,5 +312,8 @@ pub(crate) fn today() -> kkig_core::vfu::Day {
 
 /// The 404 page for the requested path.
 pub(crate) fn nf(chrome: &Chrome) -> Response {
-    not_found(chrome.clone(), chrome.t1("not-found-text", "path", &chrome.display_path()))
+    not_found(
+        chrome.clone(),
+        chrome.t1("not-found-text", "path", &chrome.display_path()),
+    )
 }

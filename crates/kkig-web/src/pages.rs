@@ -54,9 +54,17 @@ fn map_view(municipalities: &[Municipality]) -> MapView {
         .zip(&pr.points)
         .map(|(m, p)| {
             let campus = m.role == MunicipalityRole::Campus;
-            let r = if campus { 5.0 } else { 4.0 + 14.0 * (m.population as f64 / max_pop).sqrt() };
+            let r = if campus {
+                5.0
+            } else {
+                4.0 + 14.0 * (m.population as f64 / max_pop).sqrt()
+            };
             let right_side = p.x > MAP_WIDTH * 0.72;
-            let (label_x, anchor) = if right_side { (p.x - r - 3.0, "end") } else { (p.x + r + 3.0, "start") };
+            let (label_x, anchor) = if right_side {
+                (p.x - r - 3.0, "end")
+            } else {
+                (p.x + r + 3.0, "start")
+            };
             MapPoint {
                 x: format!("{:.1}", p.x),
                 y: format!("{:.1}", p.y),
@@ -71,7 +79,11 @@ fn map_view(municipalities: &[Municipality]) -> MapView {
             }
         })
         .collect();
-    MapView { width: format!("{:.0}", pr.width), height: format!("{:.0}", pr.height), points }
+    MapView {
+        width: format!("{:.0}", pr.width),
+        height: format!("{:.0}", pr.height),
+        points,
+    }
 }
 
 pub struct Row {
@@ -122,8 +134,10 @@ pub async fn index(State(state): State<AppState>, chrome: Chrome) -> Response {
             *per_municipality.entry(*code).or_default() += *n as usize;
         }
         let total_sites: usize = per_municipality.values().sum();
-        let participants: Vec<&Municipality> =
-            municipalities.iter().filter(|m| m.role == MunicipalityRole::Participant).collect();
+        let participants: Vec<&Municipality> = municipalities
+            .iter()
+            .filter(|m| m.role == MunicipalityRole::Participant)
+            .collect();
         let rows = participants
             .iter()
             .map(|m| Row {
@@ -141,13 +155,22 @@ pub async fn index(State(state): State<AppState>, chrome: Chrome) -> Response {
             .map(|u| UniversityRow {
                 code: u.code.clone(),
                 name: u.name.clone(),
-                campuses: u.campuses.iter().map(|c| c.town.as_str()).collect::<Vec<_>>().join(", "),
+                campuses: u
+                    .campuses
+                    .iter()
+                    .map(|c| c.town.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", "),
             })
             .collect();
         let campus_towns = municipalities
             .iter()
             .filter(|m| m.role == MunicipalityRole::Campus)
-            .map(|m| TownLink { code: m.code.to_string(), name: m.name.clone(), population: chrome.int(m.population) })
+            .map(|m| TownLink {
+                code: m.code.to_string(),
+                name: m.name.clone(),
+                population: chrome.int(m.population),
+            })
             .collect();
         IndexPage {
             count: participants.len().to_string(),
@@ -216,28 +239,37 @@ pub async fn municipality(State(state): State<AppState>, chrome: Chrome, Path(co
     render_public(&overview, &key, || {
         let (universities, municipalities) = (&overview.universities, &overview.municipalities);
         let yes_no = |b: bool| chrome.t(if b { "yes" } else { "no" });
-        let centre = overview.learning_centres.iter().find(|c| c.centre.municipality == kod).cloned().map(|c| CentreView {
-            name: c.centre.name,
-            town: c.centre.town,
-            position_source: if c.centre.position_source == "seat" {
-                chrome.t("position-source-seat")
-            } else {
-                c.centre.position_source
-            },
-            services: c.services.map(|s| ServicesView {
-                study_places: s.study_places,
-                exam_sittings: yes_no(s.exam_sittings),
-                video_rooms: s.video_rooms,
-                study_guidance: yes_no(s.study_guidance),
-            }),
-        });
+        let centre = overview
+            .learning_centres
+            .iter()
+            .find(|c| c.centre.municipality == kod)
+            .cloned()
+            .map(|c| CentreView {
+                name: c.centre.name,
+                town: c.centre.town,
+                position_source: if c.centre.position_source == "seat" {
+                    chrome.t("position-source-seat")
+                } else {
+                    c.centre.position_source
+                },
+                services: c.services.map(|s| ServicesView {
+                    study_places: s.study_places,
+                    exam_sittings: yes_no(s.exam_sittings),
+                    video_rooms: s.video_rooms,
+                    study_guidance: yes_no(s.study_guidance),
+                }),
+            });
 
         // Campus towns by estimated travel time from the seat town (travel model of DESIGN.md).
         let model = TravelModel::default();
         let mut towns: BTreeMap<Kommunkod, (String, Vec<String>)> = BTreeMap::new();
         for u in universities {
             for c in &u.campuses {
-                towns.entry(c.municipality).or_insert_with(|| (c.town.clone(), Vec::new())).1.push(u.code.clone());
+                towns
+                    .entry(c.municipality)
+                    .or_insert_with(|| (c.town.clone(), Vec::new()))
+                    .1
+                    .push(u.code.clone());
             }
         }
         let mut campuses: Vec<(i64, f64, CampusView)> = towns
@@ -246,12 +278,16 @@ pub async fn municipality(State(state): State<AppState>, chrome: Chrome, Path(co
                 let target = municipalities.iter().find(|x| x.code == code)?;
                 let km = haversine_km(m.position, target.position);
                 let minutes = model.minutes_for_km(km);
-                Some((minutes, km, CampusView {
-                    town,
-                    universities: unis.join(", "),
-                    km: chrome.t1("km", "km", &chrome.int(km.round() as i64)),
-                    minutes: chrome.t1("minutes", "minutes", &chrome.int(minutes)),
-                }))
+                Some((
+                    minutes,
+                    km,
+                    CampusView {
+                        town,
+                        universities: unis.join(", "),
+                        km: chrome.t1("km", "km", &chrome.int(km.round() as i64)),
+                        minutes: chrome.t1("minutes", "minutes", &chrome.int(minutes)),
+                    },
+                ))
             })
             .collect();
         campuses.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)));

@@ -55,7 +55,11 @@ pub struct Generation {
 
 impl Generation {
     fn new(version: i64) -> Self {
-        Self { version, values: Mutex::default(), pages: Mutex::default() }
+        Self {
+            version,
+            values: Mutex::default(),
+            pages: Mutex::default(),
+        }
     }
 
     /// The data version this generation was computed at.
@@ -80,9 +84,16 @@ impl Generation {
                 Some(values.entry(k).or_default().clone())
             }
         };
-        let Some(cell) = cell else { return compute().await.map(Arc::new) };
-        let shared = cell.get_or_try_init(|| async { compute().await.map(|v| Arc::new(v) as Shared) }).await?;
-        shared.clone().downcast::<T>().map_err(|_| StoreError::Corrupt(format!("public cache: {key} holds another type")))
+        let Some(cell) = cell else {
+            return compute().await.map(Arc::new);
+        };
+        let shared = cell
+            .get_or_try_init(|| async { compute().await.map(|v| Arc::new(v) as Shared) })
+            .await?;
+        shared
+            .clone()
+            .downcast::<T>()
+            .map_err(|_| StoreError::Corrupt(format!("public cache: {key} holds another type")))
     }
 
     fn page(&self, key: &(String, Lang)) -> Option<(HeaderMap, Bytes)> {
@@ -117,7 +128,10 @@ impl PublicCache {
             return None;
         }
         let current = self.current.read().unwrap_or_else(|e| e.into_inner());
-        current.as_ref().filter(|(_, at)| at.elapsed() < CACHE_TTL).map(|(g, _)| g.clone())
+        current
+            .as_ref()
+            .filter(|(_, at)| at.elapsed() < CACHE_TTL)
+            .map(|(g, _)| g.clone())
     }
 
     /// The generation of the store's current data version.
@@ -172,8 +186,17 @@ pub async fn public_page(state: &AppState, chrome: &Chrome, page: impl Future<Ou
         return page.await;
     }
     // Without a version the page is answered as it is (and reports the store's trouble itself).
-    let Ok(generation) = state.public.generation(state.store.as_ref()).await else { return page.await };
-    let key = (if chrome.query.is_empty() { chrome.path.clone() } else { format!("{}?{}", chrome.path, chrome.query) }, chrome.lang);
+    let Ok(generation) = state.public.generation(state.store.as_ref()).await else {
+        return page.await;
+    };
+    let key = (
+        if chrome.query.is_empty() {
+            chrome.path.clone()
+        } else {
+            format!("{}?{}", chrome.path, chrome.query)
+        },
+        chrome.lang,
+    );
     if let Some((headers, body)) = generation.page(&key) {
         return (headers, body).into_response();
     }
@@ -225,22 +248,40 @@ mod tests {
     #[tokio::test]
     async fn an_error_is_not_kept_and_keys_of_other_types_do_not_meet() {
         let g = Generation::new(1);
-        let failed = g.value::<u32, _, _>("k", || async { Err(StoreError::Corrupt("x".into())) }).await;
+        let failed = g
+            .value::<u32, _, _>("k", || async { Err(StoreError::Corrupt("x".into())) })
+            .await;
         assert!(failed.is_err());
         assert_eq!(*g.value("k", || async { Ok::<_, StoreError>(7_u32) }).await.unwrap(), 7);
-        assert_eq!(*g.value("k", || async { Ok::<_, StoreError>("text") }).await.unwrap(), "text");
+        assert_eq!(
+            *g.value("k", || async { Ok::<_, StoreError>("text") }).await.unwrap(),
+            "text"
+        );
     }
 
     #[test]
     fn pages_beyond_the_bound_are_not_kept() {
         let g = Generation::new(1);
         for i in 0..MAX_PAGES + 10 {
-            g.keep_page((format!("/utbildning?q={i}"), Lang::Sv), HeaderMap::new(), Bytes::from_static(b"x"));
+            g.keep_page(
+                (format!("/utbildning?q={i}"), Lang::Sv),
+                HeaderMap::new(),
+                Bytes::from_static(b"x"),
+            );
         }
         assert_eq!(g.pages_kept(), MAX_PAGES);
         // A kept page can still be replaced.
-        g.keep_page(("/utbildning?q=0".into(), Lang::Sv), HeaderMap::new(), Bytes::from_static(b"y"));
-        assert_eq!(g.page(&("/utbildning?q=0".into(), Lang::Sv)).unwrap().1, Bytes::from_static(b"y"));
-        assert!(g.page(&(format!("/utbildning?q={}", MAX_PAGES + 1), Lang::Sv)).is_none());
+        g.keep_page(
+            ("/utbildning?q=0".into(), Lang::Sv),
+            HeaderMap::new(),
+            Bytes::from_static(b"y"),
+        );
+        assert_eq!(
+            g.page(&("/utbildning?q=0".into(), Lang::Sv)).unwrap().1,
+            Bytes::from_static(b"y")
+        );
+        assert!(g
+            .page(&(format!("/utbildning?q={}", MAX_PAGES + 1), Lang::Sv))
+            .is_none());
     }
 }

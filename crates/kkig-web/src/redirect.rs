@@ -13,12 +13,9 @@ use kkig_core::access::Role;
 /// too. Browsers drop tabs and newlines from URLs and read `\` as `/`, so `/<TAB>/evil.example`
 /// or `/\evil.example` would leave the site, and a newline cannot go into a header at all.
 pub fn safe_next(next: &str) -> Option<&str> {
-    let same_site = |s: &str| {
-        s.starts_with('/') && !s.contains("//") && !s.contains('\\') && !s.chars().any(is_control)
-    };
-    let ok = same_site(next)
-        && !next.chars().any(char::is_whitespace)
-        && same_site(&percent_decode(next));
+    let same_site =
+        |s: &str| s.starts_with('/') && !s.contains("//") && !s.contains('\\') && !s.chars().any(is_control);
+    let ok = same_site(next) && !next.chars().any(char::is_whitespace) && same_site(&percent_decode(next));
     ok.then_some(next)
 }
 
@@ -76,11 +73,7 @@ fn percent_decode(s: &str) -> String {
 /// The page a user lands on after signing in without (a safe) `next`.
 pub fn home_for(role: Role, scope: Option<&str>) -> String {
     // A scope is a kommunkod or a university code; anything else would not make a path.
-    let scope = scope.filter(|s| {
-        !s.is_empty()
-            && s.chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-    });
+    let scope = scope.filter(|s| !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'));
     match (role, scope) {
         (Role::Municipality, Some(s)) => format!("/vfu/kommun/{s}"),
         (Role::University, Some(s)) => format!("/vfu/larosate/{s}"),
@@ -203,11 +196,7 @@ mod tests {
         for (to, want) in cases {
             let res = see_other(to);
             assert_eq!(res.status(), StatusCode::SEE_OTHER);
-            assert_eq!(
-                res.headers()[header::LOCATION].as_bytes(),
-                want.as_bytes(),
-                "{to:?}"
-            );
+            assert_eq!(res.headers()[header::LOCATION].as_bytes(), want.as_bytes(), "{to:?}");
         }
     }
 }

@@ -33,7 +33,11 @@ fn to_row(record: &Record) -> Result<SessionRow, session_store::Error> {
     Ok(SessionRow {
         data: serde_json::to_string(record).map_err(|e| session_store::Error::Encode(e.to_string()))?,
         expiry_unix: record.expiry_date.unix_timestamp(),
-        user_id: record.data.get(crate::auth::USER_KEY).and_then(|v| v.as_str()).map(str::to_string),
+        user_id: record
+            .data
+            .get(crate::auth::USER_KEY)
+            .and_then(|v| v.as_str())
+            .map(str::to_string),
     })
 }
 
@@ -42,7 +46,12 @@ impl SessionStore for DbSessionStore {
     async fn create(&self, record: &mut Record) -> session_store::Result<()> {
         // A fresh id collides only by astronomical chance; draw again if it does.
         loop {
-            if self.store.session_create(&record.id.to_string(), &to_row(record)?).await.map_err(backend)? {
+            if self
+                .store
+                .session_create(&record.id.to_string(), &to_row(record)?)
+                .await
+                .map_err(backend)?
+            {
                 return Ok(());
             }
             record.id = Id::default();
@@ -50,7 +59,10 @@ impl SessionStore for DbSessionStore {
     }
 
     async fn save(&self, record: &Record) -> session_store::Result<()> {
-        self.store.session_save(&record.id.to_string(), &to_row(record)?).await.map_err(backend)
+        self.store
+            .session_save(&record.id.to_string(), &to_row(record)?)
+            .await
+            .map_err(backend)
     }
 
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {

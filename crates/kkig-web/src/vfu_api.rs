@@ -16,12 +16,12 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use crate::guard::{Guard, Op, Routes, Surface};
 use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use crate::guard::{Guard, Op, Routes, Surface};
 use kkig_core::access::{Action, Principal, Target};
 use kkig_core::geo::TravelModel;
 use kkig_core::vfu::input::{HostingInput, PeriodInput, SiteInput, StudentInput, SupervisorInput};
@@ -45,11 +45,24 @@ use crate::AppState;
 
 /// The routes of the VFU API, relative to `/api` (merged into the API router).
 pub fn routes() -> Routes {
-    let (sites, site, supervisors, supervisor) = ("/v1/vfu/sites", "/v1/vfu/sites/{id}", "/v1/vfu/supervisors", "/v1/vfu/supervisors/{id}");
-    let (periods, period, students, student) = ("/v1/vfu/periods", "/v1/vfu/periods/{id}", "/v1/vfu/students", "/v1/vfu/students/{id}");
+    let (sites, site, supervisors, supervisor) = (
+        "/v1/vfu/sites",
+        "/v1/vfu/sites/{id}",
+        "/v1/vfu/supervisors",
+        "/v1/vfu/supervisors/{id}",
+    );
+    let (periods, period, students, student) = (
+        "/v1/vfu/periods",
+        "/v1/vfu/periods/{id}",
+        "/v1/vfu/students",
+        "/v1/vfu/students/{id}",
+    );
     let (placements, placement) = ("/v1/vfu/placements", "/v1/vfu/placements/{id}");
-    let (raci, contacts, contact) =
-        ("/v1/vfu/municipalities/{code}/raci/{programme}", "/v1/vfu/municipalities/{code}/contacts", "/v1/vfu/contacts/{id}");
+    let (raci, contacts, contact) = (
+        "/v1/vfu/municipalities/{code}/raci/{programme}",
+        "/v1/vfu/municipalities/{code}/contacts",
+        "/v1/vfu/contacts/{id}",
+    );
     Routes::new(Surface::Api)
         .get("/v1/vfu/me", me)
         .put("/v1/vfu/me/students/{id}/wishes", Op::VfuStudentWishes, put_my_wishes)
@@ -60,7 +73,11 @@ pub fn routes() -> Routes {
         .delete(site, Op::VfuSiteDelete, delete_site)
         .get("/v1/vfu/sites/{id}/interest", site_interest)
         .put("/v1/vfu/sites/{id}/interest/{term}", Op::VfuHostingSet, put_interest)
-        .delete("/v1/vfu/sites/{id}/interest/{term}", Op::VfuHostingDelete, delete_interest)
+        .delete(
+            "/v1/vfu/sites/{id}/interest/{term}",
+            Op::VfuHostingDelete,
+            delete_interest,
+        )
         .get("/v1/vfu/sites/{id}/waiting-list", site_waiting_list)
         .get("/v1/vfu/sites/{id}/placements", site_placements_json)
         .get("/v1/vfu/sites/{id}/placements.csv", site_placements_csv)
@@ -70,7 +87,11 @@ pub fn routes() -> Routes {
         .get(supervisor, get_supervisor)
         .put(supervisor, Op::VfuSupervisorUpdate, put_supervisor)
         .delete(supervisor, Op::VfuSupervisorDelete, delete_supervisor)
-        .post("/v1/vfu/supervisors/{id}/invite", Op::VfuSupervisorInvite, invite_supervisor)
+        .post(
+            "/v1/vfu/supervisors/{id}/invite",
+            Op::VfuSupervisorInvite,
+            invite_supervisor,
+        )
         .get(periods, list_periods)
         .post(periods, Op::VfuPeriodCreate, create_period)
         .get("/v1/vfu/periods.ics", periods_ics)
@@ -88,7 +109,11 @@ pub fn routes() -> Routes {
         .get(placement, get_placement)
         .put(placement, Op::VfuPlacementUpdate, put_placement)
         .delete(placement, Op::VfuPlacementDelete, delete_placement)
-        .post("/v1/vfu/placements/{id}/transition", Op::VfuPlacementTransition, transition_placement)
+        .post(
+            "/v1/vfu/placements/{id}/transition",
+            Op::VfuPlacementTransition,
+            transition_placement,
+        )
         .get("/v1/vfu/municipalities/{code}/training-need", training_need)
         .get("/v1/vfu/municipalities/{code}/compensation", compensation)
         .get("/v1/vfu/municipalities/{code}/raci", get_raci)
@@ -97,8 +122,14 @@ pub fn routes() -> Routes {
         .get(contacts, list_contacts)
         .post(contacts, Op::VfuContactCreate, create_contact)
         .get("/v1/vfu/municipalities/{code}/placements", municipality_placements_json)
-        .get("/v1/vfu/municipalities/{code}/placements.csv", municipality_placements_csv)
-        .get("/v1/vfu/municipalities/{code}/placements.xlsx", municipality_placements_xlsx)
+        .get(
+            "/v1/vfu/municipalities/{code}/placements.csv",
+            municipality_placements_csv,
+        )
+        .get(
+            "/v1/vfu/municipalities/{code}/placements.xlsx",
+            municipality_placements_xlsx,
+        )
         .put(contact, Op::VfuContactUpdate, put_contact)
         .delete(contact, Op::VfuContactDelete, delete_contact)
 }
@@ -110,7 +141,10 @@ pub fn routes() -> Routes {
 #[derive(Debug)]
 pub enum VfuError {
     Api(ApiError),
-    Fields { status: StatusCode, fields: Vec<FieldError> },
+    Fields {
+        status: StatusCode,
+        fields: Vec<FieldError>,
+    },
 }
 
 pub(crate) type R<T> = Result<T, VfuError>;
@@ -124,13 +158,25 @@ impl From<ApiError> for VfuError {
 impl From<StoreError> for VfuError {
     fn from(e: StoreError) -> Self {
         match e {
-            StoreError::Fields(fields) => Self::Fields { status: StatusCode::UNPROCESSABLE_ENTITY, fields },
+            StoreError::Fields(fields) => Self::Fields {
+                status: StatusCode::UNPROCESSABLE_ENTITY,
+                fields,
+            },
             StoreError::Items(items) => Self::Fields {
                 status: StatusCode::UNPROCESSABLE_ENTITY,
-                fields: items.into_iter().map(|(i, f)| FieldError::new(&format!("{i}.{}", f.field), f.message)).collect(),
+                fields: items
+                    .into_iter()
+                    .map(|(i, f)| FieldError::new(&format!("{i}.{}", f.field), f.message))
+                    .collect(),
             },
-            StoreError::Conflict(m) => Self::Api(ApiError { status: StatusCode::CONFLICT, message: m }),
-            StoreError::Invalid(m) => Self::Api(ApiError { status: StatusCode::UNPROCESSABLE_ENTITY, message: m }),
+            StoreError::Conflict(m) => Self::Api(ApiError {
+                status: StatusCode::CONFLICT,
+                message: m,
+            }),
+            StoreError::Invalid(m) => Self::Api(ApiError {
+                status: StatusCode::UNPROCESSABLE_ENTITY,
+                message: m,
+            }),
             other => Self::Api(ApiError::from(other)),
         }
     }
@@ -144,9 +190,22 @@ impl IntoResponse for VfuError {
                 // Parsing and the rules of the whole record may both notice a problem: once each.
                 let mut seen = std::collections::HashSet::new();
                 fields.retain(|f| seen.insert((f.field.clone(), f.message.clone())));
-                let what = if status == StatusCode::CONFLICT { "refused" } else { "invalid input" };
-                let error = format!("{what}: {}", fields.iter().map(|f| f.to_string()).collect::<Vec<_>>().join("; "));
-                let fields = fields.into_iter().map(|f| FieldProblem { field: f.field, message: f.message }).collect();
+                let what = if status == StatusCode::CONFLICT {
+                    "refused"
+                } else {
+                    "invalid input"
+                };
+                let error = format!(
+                    "{what}: {}",
+                    fields.iter().map(|f| f.to_string()).collect::<Vec<_>>().join("; ")
+                );
+                let fields = fields
+                    .into_iter()
+                    .map(|f| FieldProblem {
+                        field: f.field,
+                        message: f.message,
+                    })
+                    .collect();
                 (status, Json(ErrorBody { error, fields })).into_response()
             }
         }
@@ -154,7 +213,10 @@ impl IntoResponse for VfuError {
 }
 
 fn invalid(fields: Vec<FieldError>) -> VfuError {
-    VfuError::Fields { status: StatusCode::UNPROCESSABLE_ENTITY, fields }
+    VfuError::Fields {
+        status: StatusCode::UNPROCESSABLE_ENTITY,
+        fields,
+    }
 }
 
 pub(crate) fn invalid_field(field: &str, message: impl Into<String>) -> VfuError {
@@ -164,21 +226,33 @@ pub(crate) fn invalid_field(field: &str, message: impl Into<String>) -> VfuError
 /// A store error of a delete: a refusal because other records refer to it is 409.
 fn blocked(e: StoreError) -> VfuError {
     match VfuError::from(e) {
-        VfuError::Fields { fields, .. } => VfuError::Fields { status: StatusCode::CONFLICT, fields },
+        VfuError::Fields { fields, .. } => VfuError::Fields {
+            status: StatusCode::CONFLICT,
+            fields,
+        },
         other => other,
     }
 }
 
 fn status_error(status: StatusCode, message: impl Into<String>) -> VfuError {
-    VfuError::Api(ApiError { status, message: message.into() })
+    VfuError::Api(ApiError {
+        status,
+        message: message.into(),
+    })
 }
 
 fn unauthorized() -> VfuError {
-    status_error(StatusCode::UNAUTHORIZED, "sign in, or send Authorization: Bearer TOKEN with a valid API token")
+    status_error(
+        StatusCode::UNAUTHORIZED,
+        "sign in, or send Authorization: Bearer TOKEN with a valid API token",
+    )
 }
 
 pub(crate) fn forbidden(what: impl std::fmt::Display) -> VfuError {
-    status_error(StatusCode::FORBIDDEN, format!("your role and scope do not allow this: {what}"))
+    status_error(
+        StatusCode::FORBIDDEN,
+        format!("your role and scope do not allow this: {what}"),
+    )
 }
 
 fn not_found(what: impl std::fmt::Display) -> VfuError {
@@ -194,11 +268,13 @@ pub(crate) fn actor(u: &UserRecord) -> Actor {
 }
 
 pub(crate) fn body<T>(b: Result<Json<T>, JsonRejection>) -> R<T> {
-    b.map(|Json(v)| v).map_err(|e| ApiError::bad_request(e.body_text()).into())
+    b.map(|Json(v)| v)
+        .map_err(|e| ApiError::bad_request(e.body_text()).into())
 }
 
 pub(crate) fn query<T>(q: Result<Query<T>, QueryRejection>) -> R<T> {
-    q.map(|Query(v)| v).map_err(|e| ApiError::bad_request(e.body_text()).into())
+    q.map(|Query(v)| v)
+        .map_err(|e| ApiError::bad_request(e.body_text()).into())
 }
 
 fn municipality_path(code: &str) -> R<Kommunkod> {
@@ -208,7 +284,9 @@ fn municipality_path(code: &str) -> R<Kommunkod> {
 fn optional_municipality(field: &str, v: &Option<String>) -> R<Option<Kommunkod>> {
     match v.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         None => Ok(None),
-        Some(s) => Kommunkod::parse(s).map(Some).map_err(|e| ApiError::bad_request(format!("{field}: {e}")).into()),
+        Some(s) => Kommunkod::parse(s)
+            .map(Some)
+            .map_err(|e| ApiError::bad_request(format!("{field}: {e}")).into()),
     }
 }
 
@@ -227,7 +305,10 @@ fn municipal(m: Kommunkod) -> Target<'static> {
 
 /// A supervisor's record, as a target of the rule book.
 fn supervisor_target(s: &Supervisor) -> Target<'_> {
-    Target::Supervisor { person_id: &s.person_id, municipality: s.municipality }
+    Target::Supervisor {
+        person_id: &s.person_id,
+        municipality: s.municipality,
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -243,7 +324,10 @@ pub struct Flex {
 
 impl Flex {
     fn joined(&self, sep: &str) -> String {
-        self.list.as_ref().map(|l| l.join(sep)).unwrap_or_else(|| self.text.clone())
+        self.list
+            .as_ref()
+            .map(|l| l.join(sep))
+            .unwrap_or_else(|| self.text.clone())
     }
 }
 
@@ -266,9 +350,14 @@ impl<'de> Deserialize<'de> for Flex {
                 .map(scalar)
                 .collect::<Option<Vec<String>>>()
                 .ok_or_else(|| D::Error::custom("expected a list of strings"))?;
-            return Ok(Flex { text: list.join("|"), list: Some(list) });
+            return Ok(Flex {
+                text: list.join("|"),
+                list: Some(list),
+            });
         }
-        scalar(&v).map(|text| Flex { text, list: None }).ok_or_else(|| D::Error::custom("expected a string, a number, true/false or a list of strings"))
+        scalar(&v)
+            .map(|text| Flex { text, list: None })
+            .ok_or_else(|| D::Error::custom("expected a string, a number, true/false or a list of strings"))
     }
 }
 
@@ -302,7 +391,9 @@ pub struct SiteRecord {
 }
 
 fn field_specs(list: &[FieldSpec]) -> Vec<String> {
-    list.iter().map(|f| FieldSpec::format_list(std::slice::from_ref(f))).collect()
+    list.iter()
+        .map(|f| FieldSpec::format_list(std::slice::from_ref(f)))
+        .collect()
 }
 
 impl From<&PlacementSite> for SiteRecord {
@@ -334,7 +425,13 @@ pub struct HostingRecord {
 
 impl From<&kkig_core::vfu::HostingInterest> for HostingRecord {
     fn from(h: &kkig_core::vfu::HostingInterest) -> Self {
-        Self { site_id: h.site_id.clone(), term: h.term.to_string(), interest: h.interest.as_str().into(), capacity: h.capacity, reason: h.reason.clone() }
+        Self {
+            site_id: h.site_id.clone(),
+            term: h.term.to_string(),
+            interest: h.interest.as_str().into(),
+            capacity: h.capacity,
+            reason: h.reason.clone(),
+        }
     }
 }
 
@@ -473,7 +570,12 @@ impl From<&VfuStudent> for StudentRecord {
             needs_public_transport: s.needs.needs_public_transport,
             priority: s.needs.priority.map(|p| p.as_str().to_string()),
             note: s.needs.note.clone(),
-            registerutdrag: s.requirements.iter().find(|r| r.code == "registerutdrag").and_then(|r| r.issued).map(|d| d.to_string()),
+            registerutdrag: s
+                .requirements
+                .iter()
+                .find(|r| r.code == "registerutdrag")
+                .and_then(|r| r.issued)
+                .map(|d| d.to_string()),
         }
     }
 }
@@ -510,7 +612,14 @@ impl From<&Placement> for PlacementRecord {
             site_id: p.site_id.clone(),
             supervisor_id: p.supervisor_id.clone(),
             status: p.status.as_str().into(),
-            history: p.history.iter().map(|c| StatusStep { status: c.status.as_str().into(), on: c.on.to_string() }).collect(),
+            history: p
+                .history
+                .iter()
+                .map(|c| StatusStep {
+                    status: c.status.as_str().into(),
+                    on: c.on.to_string(),
+                })
+                .collect(),
             waiting_for_better: p.waiting_for_better,
             note: p.note.clone(),
             next: next_statuses(p.status).iter().map(|s| s.as_str().to_string()).collect(),
@@ -610,7 +719,10 @@ fn raci_record(m: Kommunkod, model: &RaciModel, adapted: bool) -> RaciRecord {
             .iter()
             .map(|r| RaciRowRecord {
                 task: r.task.as_str().into(),
-                cells: RaciRole::ALL.iter().map(|role| (role.as_str().to_string(), r.cell(*role).to_string())).collect(),
+                cells: RaciRole::ALL
+                    .iter()
+                    .map(|role| (role.as_str().to_string(), r.cell(*role).to_string()))
+                    .collect(),
             })
             .collect(),
     }
@@ -660,7 +772,13 @@ struct Scope {
 
 impl Scope {
     async fn load(state: &AppState) -> R<Self> {
-        let periods: HashMap<String, String> = state.store.vfu_periods(None).await?.into_iter().map(|p| (p.id, p.university)).collect();
+        let periods: HashMap<String, String> = state
+            .store
+            .vfu_periods(None)
+            .await?
+            .into_iter()
+            .map(|p| (p.id, p.university))
+            .collect();
         let students = state
             .store
             .vfu_students(&StudentFilter::default())
@@ -679,7 +797,14 @@ impl Scope {
         let (Some((person, uni, _)), Some(m)) = (self.students.get(&pl.student_id), self.sites.get(&pl.site_id)) else {
             return p.may(action, &Target::Administration);
         };
-        p.may(action, &Target::Placement { student_person_id: person, university: uni, site_municipality: *m })
+        p.may(
+            action,
+            &Target::Placement {
+                student_person_id: person,
+                university: uni,
+                site_municipality: *m,
+            },
+        )
     }
 
     /// Whether the route's guard lets `p` change this placement (admin only for a placement
@@ -688,27 +813,59 @@ impl Scope {
         let (Some((person, uni, _)), Some(m)) = (self.students.get(&pl.student_id), self.sites.get(&pl.site_id)) else {
             return p.may(Action::Write, &Target::Administration);
         };
-        guard.allows(p, &Target::Placement { student_person_id: person, university: uni, site_municipality: *m })
+        guard.allows(
+            p,
+            &Target::Placement {
+                student_person_id: person,
+                university: uni,
+                site_municipality: *m,
+            },
+        )
     }
 }
 
 async fn period_university(state: &AppState, period_id: &str) -> R<String> {
-    Ok(state.store.vfu_period(period_id).await?.map(|p| p.university).unwrap_or_default())
+    Ok(state
+        .store
+        .vfu_period(period_id)
+        .await?
+        .map(|p| p.university)
+        .unwrap_or_default())
 }
 
 /// Whether the route's guard lets `p` change this student's record.
 async fn writes_student(state: &AppState, guard: &Guard, p: &Principal, s: &VfuStudent) -> R<bool> {
     let uni = period_university(state, &s.period_id).await?;
-    Ok(guard.allows(p, &Target::VfuStudent { person_id: &s.person_id, university: &uni, home_municipality: s.home_municipality }))
+    Ok(guard.allows(
+        p,
+        &Target::VfuStudent {
+            person_id: &s.person_id,
+            university: &uni,
+            home_municipality: s.home_municipality,
+        },
+    ))
 }
 
 async fn student_allows(state: &AppState, p: &Principal, action: Action, s: &VfuStudent) -> R<bool> {
     let uni = period_university(state, &s.period_id).await?;
-    Ok(p.may(action, &Target::VfuStudent { person_id: &s.person_id, university: &uni, home_municipality: s.home_municipality }))
+    Ok(p.may(
+        action,
+        &Target::VfuStudent {
+            person_id: &s.person_id,
+            university: &uni,
+            home_municipality: s.home_municipality,
+        },
+    ))
 }
 
 fn supervisor_allows(p: &Principal, action: Action, s: &Supervisor) -> bool {
-    p.may(action, &Target::Supervisor { person_id: &s.person_id, municipality: s.municipality })
+    p.may(
+        action,
+        &Target::Supervisor {
+            person_id: &s.person_id,
+            municipality: s.municipality,
+        },
+    )
 }
 
 async fn readable_site(state: &AppState, u: &UserRecord, id: &str) -> R<PlacementSite> {
@@ -772,7 +929,11 @@ impl SiteBody {
 /// Placement sites you may see (municipalities: their own; universities, regional: all).
 #[utoipa::path(get, path = "/api/v1/vfu/sites", tag = "vfu", security(("bearer" = [])), params(SiteQuery),
     responses((status = 200, body = [SiteRecord]), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
-pub async fn list_sites(State(state): State<AppState>, me: MaybeUser, q: Result<Query<SiteQuery>, QueryRejection>) -> R<Json<Vec<SiteRecord>>> {
+pub async fn list_sites(
+    State(state): State<AppState>,
+    me: MaybeUser,
+    q: Result<Query<SiteQuery>, QueryRejection>,
+) -> R<Json<Vec<SiteRecord>>> {
     let u = user(me)?;
     let q = query(q)?;
     let m = optional_municipality("municipality", &q.municipality)?;
@@ -783,14 +944,25 @@ pub async fn list_sites(State(state): State<AppState>, me: MaybeUser, q: Result<
         }
     }
     let sites = state.store.placement_sites(m).await?;
-    Ok(Json(sites.iter().filter(|s| may_municipal(&p, Action::Read, s.municipality)).map(SiteRecord::from).collect()))
+    Ok(Json(
+        sites
+            .iter()
+            .filter(|s| may_municipal(&p, Action::Read, s.municipality))
+            .map(SiteRecord::from)
+            .collect(),
+    ))
 }
 
 /// Create a placement site (the municipality's coordinators, admin).
 #[utoipa::path(post, path = "/api/v1/vfu/sites", tag = "vfu", security(("bearer" = [])), request_body = SiteBody,
     responses((status = 201, body = SiteRecord), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
               (status = 403, body = ErrorBody), (status = 422, description = "Invalid fields, each named", body = ErrorBody)))]
-pub async fn create_site(State(state): State<AppState>, me: MaybeUser, guard: Guard, b: Result<Json<SiteBody>, JsonRejection>) -> R<(StatusCode, Json<SiteRecord>)> {
+pub async fn create_site(
+    State(state): State<AppState>,
+    me: MaybeUser,
+    guard: Guard,
+    b: Result<Json<SiteBody>, JsonRejection>,
+) -> R<(StatusCode, Json<SiteRecord>)> {
     let u = user(me)?;
     let input = body(b)?.input();
     if let Ok(m) = Kommunkod::parse(input.municipality.trim()) {
@@ -801,10 +973,17 @@ pub async fn create_site(State(state): State<AppState>, me: MaybeUser, guard: Gu
     let ctx = state.store.vfu_context().await?;
     let site = input.parse(&ctx).map_err(invalid)?;
     if !guard.allows(&u.principal(), &municipal(site.municipality)) {
-        return Err(forbidden(format!("placement sites of municipality {}", site.municipality)));
+        return Err(forbidden(format!(
+            "placement sites of municipality {}",
+            site.municipality
+        )));
     }
     let id = state.store.create_placement_site(&site, &actor(&u)).await?;
-    let saved = state.store.placement_site(&id).await?.ok_or_else(|| not_found(format!("placement site {id}")))?;
+    let saved = state
+        .store
+        .placement_site(&id)
+        .await?
+        .ok_or_else(|| not_found(format!("placement site {id}")))?;
     Ok((StatusCode::CREATED, Json(SiteRecord::from(&saved))))
 }
 
@@ -820,19 +999,31 @@ pub async fn get_site(State(state): State<AppState>, me: MaybeUser, Path(id): Pa
 #[utoipa::path(put, path = "/api/v1/vfu/sites/{id}", tag = "vfu", security(("bearer" = [])), params(("id" = String, Path)), request_body = SiteBody,
     responses((status = 200, body = SiteRecord), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
               (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub async fn put_site(State(state): State<AppState>, me: MaybeUser, guard: Guard, Path(id): Path<String>, b: Result<Json<SiteBody>, JsonRejection>) -> R<Json<SiteRecord>> {
+pub async fn put_site(
+    State(state): State<AppState>,
+    me: MaybeUser,
+    guard: Guard,
+    Path(id): Path<String>,
+    b: Result<Json<SiteBody>, JsonRejection>,
+) -> R<Json<SiteRecord>> {
     let u = user(me)?;
     let old = readable_site(&state, &u, &id).await?;
     let p = u.principal();
     if !guard.allows(&p, &municipal(old.municipality)) {
-        return Err(forbidden(format!("placement site {id} belongs to municipality {}", old.municipality)));
+        return Err(forbidden(format!(
+            "placement site {id} belongs to municipality {}",
+            old.municipality
+        )));
     }
     let mut input = body(b)?.input();
     input.id = id.clone();
     let ctx = state.store.vfu_context().await?;
     let site = input.parse(&ctx).map_err(invalid)?;
     if !guard.allows(&p, &municipal(site.municipality)) {
-        return Err(forbidden(format!("placement sites of municipality {}", site.municipality)));
+        return Err(forbidden(format!(
+            "placement sites of municipality {}",
+            site.municipality
+        )));
     }
     state.store.update_placement_site(&site, &actor(&u)).await?;
     Ok(Json(SiteRecord::from(&site)))
@@ -842,24 +1033,45 @@ pub async fn put_site(State(state): State<AppState>, me: MaybeUser, guard: Guard
 #[utoipa::path(delete, path = "/api/v1/vfu/sites/{id}", tag = "vfu", security(("bearer" = [])), params(("id" = String, Path)),
     responses((status = 204, description = "Deleted"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
               (status = 409, description = "Placements refer to the site", body = ErrorBody)))]
-pub async fn delete_site(State(state): State<AppState>, me: MaybeUser, guard: Guard, Path(id): Path<String>) -> R<StatusCode> {
+pub async fn delete_site(
+    State(state): State<AppState>,
+    me: MaybeUser,
+    guard: Guard,
+    Path(id): Path<String>,
+) -> R<StatusCode> {
     let u = user(me)?;
     let old = readable_site(&state, &u, &id).await?;
     if !guard.allows(&u.principal(), &municipal(old.municipality)) {
-        return Err(forbidden(format!("placement site {id} belongs to municipality {}", old.municipality)));
+        return Err(forbidden(format!(
+            "placement site {id} belongs to municipality {}",
+            old.municipality
+        )));
     }
-    state.store.delete_placement_site(&id, &actor(&u)).await.map_err(blocked)?;
+    state
+        .store
+        .delete_placement_site(&id, &actor(&u))
+        .await
+        .map_err(blocked)?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 /// A site's hosting answers, by term.
 #[utoipa::path(get, path = "/api/v1/vfu/sites/{id}/interest", tag = "vfu", security(("bearer" = [])), params(("id" = String, Path)),
     responses((status = 200, body = [HostingRecord]), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn site_interest(State(state): State<AppState>, me: MaybeUser, Path(id): Path<String>) -> R<Json<Vec<HostingRecord>>> {
+pub async fn site_interest(
+    State(state): State<AppState>,
+    me: MaybeUser,
+    Path(id): Path<String>,
+) -> R<Json<Vec<HostingRecord>>> {
     let u = user(me)?;
     let site = readable_site(&state, &u, &id).await?;
     let all = state.store.hosting_interests(Some(site.municipality), None).await?;
-    Ok(Json(all.iter().filter(|h| h.site_id == id).map(HostingRecord::from).collect()))
+    Ok(Json(
+        all.iter()
+            .filter(|h| h.site_id == id)
+            .map(HostingRecord::from)
+            .collect(),
+    ))
 }
 
 /// A site's answer for one term.
@@ -891,10 +1103,19 @@ pub async fn put_interest(
     let u = user(me)?;
     let site = readable_site(&state, &u, &id).await?;
     if !guard.allows(&u.principal(), &municipal(site.municipality)) {
-        return Err(forbidden(format!("placement site {id} belongs to municipality {}", site.municipality)));
+        return Err(forbidden(format!(
+            "placement site {id} belongs to municipality {}",
+            site.municipality
+        )));
     }
     let b = body(b)?;
-    let input = HostingInput { site_id: id, term, interest: text(&b.interest), capacity: text(&b.capacity), reason: text(&b.reason) };
+    let input = HostingInput {
+        site_id: id,
+        term,
+        interest: text(&b.interest),
+        capacity: text(&b.capacity),
+        reason: text(&b.reason),
+    };
     let ctx = state.store.vfu_context().await?;
     let h = input.parse(&ctx).map_err(invalid)?;
     state.store.set_hosting_interest(&h, &actor(&u)).await?;
@@ -905,13 +1126,22 @@ pub async fn put_interest(
 #[utoipa::path(delete, path = "/api/v1/vfu/sites/{id}/interest/{term}", tag = "vfu", security(("bearer" = [])),
     params(("id" = String, Path), ("term" = String, Path, example = "HT2026")),
     responses((status = 204, description = "Deleted"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn delete_interest(State(state): State<AppState>, me: MaybeUser, guard: Guard, Path((id, term)): Path<(String, String)>) -> R<StatusCode> {
+pub async fn delete_interest(
+    State(state): State<AppState>,
+    me: MaybeUser,
+    guard: Guard,
+    Path((id, term)): Path<(String, String)>,
+) -> R<StatusCode> {
     let u = user(me)?;
     let site = readable_site(&state, &u, &id).await?;
     if !guard.allows(&u.principal(), &municipal(site.municipality)) {
-        return Err(forbidden(format!("placement site {id} belongs to municipality {}", site.municipality)));
+        return Err(forbidden(format!(
+            "placement site {id} belongs to municipality {}",
+            site.municipality
+        )));
     }
-    let t = kkig_core::vfu::Term::parse(&term).map_err(|_| not_found(format!("answer of site {id} for term {term}")))?;
+    let t =
+        kkig_core::vfu::Term::parse(&term).map_err(|_| not_found(format!("answer of site {id} for term {term}")))?;
     if state.store.delete_hosting_interest(&site.id, t, &actor(&u)).await? {
         Ok(StatusCode::NO_CONTENT)
     } else {
@@ -923,7 +1153,11 @@ pub async fn delete_interest(State(state): State<AppState>, me: MaybeUser, guard
 /// and who wished this site higher, best first (only those you may see).
 #[utoipa::path(get, path = "/api/v1/vfu/sites/{id}/waiting-list", tag = "vfu", security(("bearer" = [])), params(("id" = String, Path)),
     responses((status = 200, body = [WaitingRecord]), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn site_waiting_list(State(state): State<AppState>, me: MaybeUser, Path(id): Path<String>) -> R<Json<Vec<WaitingRecord>>> {
+pub async fn site_waiting_list(
+    State(state): State<AppState>,
+    me: MaybeUser,
+    Path(id): Path<String>,
+) -> R<Json<Vec<WaitingRecord>>> {
     let u = user(me)?;
     let site = readable_site(&state, &u, &id).await?;
     let scope = Scope::load(&state).await?;
@@ -931,10 +1165,16 @@ pub async fn site_waiting_list(State(state): State<AppState>, me: MaybeUser, Pat
     let placements = state.store.placements(&PlacementFilter::default()).await?;
     let p = u.principal();
     let by_id: HashMap<&str, &Placement> = placements.iter().map(|pl| (pl.id.as_str(), pl)).collect();
-    let list = waiting_list_for(&site.id, site.municipality, &students, &placements, |s| scope.sites.get(s).copied());
+    let list = waiting_list_for(&site.id, site.municipality, &students, &placements, |s| {
+        scope.sites.get(s).copied()
+    });
     Ok(Json(
         list.into_iter()
-            .filter(|c| by_id.get(c.placement_id.as_str()).is_some_and(|pl| scope.placement_allows(&p, Action::Read, pl)))
+            .filter(|c| {
+                by_id
+                    .get(c.placement_id.as_str())
+                    .is_some_and(|pl| scope.placement_allows(&p, Action::Read, pl))
+            })
             .map(|c| WaitingRecord {
                 student_id: c.student_id,
                 placement_id: c.placement_id,
@@ -1019,7 +1259,9 @@ impl SupervisorBody {
 
 /// The municipality a supervisor input names, directly or through its site.
 fn supervisor_municipality(input: &SupervisorInput, ctx: &VfuContext) -> Option<Kommunkod> {
-    Kommunkod::parse(input.municipality.trim()).ok().or_else(|| ctx.sites.get(input.site_id.trim()).copied())
+    Kommunkod::parse(input.municipality.trim())
+        .ok()
+        .or_else(|| ctx.sites.get(input.site_id.trim()).copied())
 }
 
 async fn readable_supervisor(state: &AppState, u: &UserRecord, id: &str) -> R<Supervisor> {
@@ -1048,7 +1290,12 @@ pub async fn list_supervisors(
         }
     }
     let all = state.store.supervisors(m).await?;
-    Ok(Json(all.iter().filter(|s| supervisor_allows(&p, Action::Read, s)).map(SupervisorRecord::from).collect()))
+    Ok(Json(
+        all.iter()
+            .filter(|s| supervisor_allows(&p, Action::Read, s))
+            .map(SupervisorRecord::from)
+            .collect(),
+    ))
 }
 
 /// Register a supervisor (the municipality's coordinators, admin).
@@ -1066,12 +1313,24 @@ pub async fn create_supervisor(
     let ctx = state.store.vfu_context().await?;
     let p = u.principal();
     if let Some(m) = supervisor_municipality(&input, &ctx) {
-        if !guard.allows(&p, &Target::Supervisor { person_id: "", municipality: m }) {
+        if !guard.allows(
+            &p,
+            &Target::Supervisor {
+                person_id: "",
+                municipality: m,
+            },
+        ) {
             return Err(forbidden(format!("supervisors of municipality {m}")));
         }
     }
     let s = input.parse(&ctx).map_err(invalid)?;
-    if !guard.allows(&p, &Target::Supervisor { person_id: "", municipality: s.municipality }) {
+    if !guard.allows(
+        &p,
+        &Target::Supervisor {
+            person_id: "",
+            municipality: s.municipality,
+        },
+    ) {
         return Err(forbidden(format!("supervisors of municipality {}", s.municipality)));
     }
     let saved = state.store.create_supervisor(&s, &actor(&u)).await?;
@@ -1081,9 +1340,15 @@ pub async fn create_supervisor(
 /// One supervisor.
 #[utoipa::path(get, path = "/api/v1/vfu/supervisors/{id}", tag = "vfu", security(("bearer" = [])), params(("id" = String, Path)),
     responses((status = 200, body = SupervisorRecord), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn get_supervisor(State(state): State<AppState>, me: MaybeUser, Path(id): Path<String>) -> R<Json<SupervisorRecord>> {
+pub async fn get_supervisor(
+    State(state): State<AppState>,
+    me: MaybeUser,
+    Path(id): Path<String>,
+) -> R<Json<SupervisorRecord>> {
     let u = user(me)?;
-    Ok(Json(SupervisorRecord::from(&readable_supervisor(&state, &u, &id).await?)))
+    Ok(Json(SupervisorRecord::from(
+        &readable_supervisor(&state, &u, &id).await?,
+    )))
 }
 
 /// Replace a supervisor's record (their municipality, or the supervisor themselves).
@@ -1101,7 +1366,10 @@ pub async fn put_supervisor(
     let old = readable_supervisor(&state, &u, &id).await?;
     let p = u.principal();
     if !guard.allows(&p, &supervisor_target(&old)) {
-        return Err(forbidden(format!("supervisor {id} is kept by municipality {}", old.municipality)));
+        return Err(forbidden(format!(
+            "supervisor {id} is kept by municipality {}",
+            old.municipality
+        )));
     }
     let input = body(b)?.input();
     let ctx = state.store.vfu_context().await?;
@@ -1109,22 +1377,36 @@ pub async fn put_supervisor(
     s.id = old.id.clone();
     s.person_id = old.person_id.clone();
     // A supervisor corrects their own record but does not move it to another municipality.
-    if !guard.allows(&p, &supervisor_target(&s)) || (s.municipality != old.municipality && !may_municipal(&p, Action::Write, s.municipality)) {
+    if !guard.allows(&p, &supervisor_target(&s))
+        || (s.municipality != old.municipality && !may_municipal(&p, Action::Write, s.municipality))
+    {
         return Err(forbidden(format!("supervisors of municipality {}", s.municipality)));
     }
     state.store.update_supervisor(&s, &actor(&u)).await?;
-    let saved = state.store.supervisor(&id).await?.ok_or_else(|| not_found(format!("supervisor {id}")))?;
+    let saved = state
+        .store
+        .supervisor(&id)
+        .await?
+        .ok_or_else(|| not_found(format!("supervisor {id}")))?;
     Ok(Json(SupervisorRecord::from(&saved)))
 }
 
 /// Remove a supervisor (their placements lose the supervisor).
 #[utoipa::path(delete, path = "/api/v1/vfu/supervisors/{id}", tag = "vfu", security(("bearer" = [])), params(("id" = String, Path)),
     responses((status = 204, description = "Deleted"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn delete_supervisor(State(state): State<AppState>, me: MaybeUser, guard: Guard, Path(id): Path<String>) -> R<StatusCode> {
+pub async fn delete_supervisor(
+    State(state): State<AppState>,
+    me: MaybeUser,
+    guard: Guard,
+    Path(id): Path<String>,
+) -> R<StatusCode> {
     let u = user(me)?;
     let old = readable_supervisor(&state, &u, &id).await?;
     if !guard.allows(&u.principal(), &municipal(old.municipality)) {
-        return Err(forbidden(format!("supervisor {id} is kept by municipality {}", old.municipality)));
+        return Err(forbidden(format!(
+            "supervisor {id} is kept by municipality {}",
+            old.municipality
+        )));
     }
     state.store.delete_supervisor(&id, &actor(&u)).await.map_err(blocked)?;
     Ok(StatusCode::NO_CONTENT)
@@ -1156,14 +1438,20 @@ pub async fn invite_supervisor(
     let u = user(me)?;
     let old = readable_supervisor(&state, &u, &id).await?;
     if !guard.allows(&u.principal(), &municipal(old.municipality)) {
-        return Err(forbidden(format!("supervisor {id} is kept by municipality {}", old.municipality)));
+        return Err(forbidden(format!(
+            "supervisor {id} is kept by municipality {}",
+            old.municipality
+        )));
     }
     let b = body(b)?;
     let mut errors = Vec::new();
     let status = match InviteStatus::parse(&b.status) {
         Some(s @ (InviteStatus::Invited | InviteStatus::Enrolled | InviteStatus::Completed)) => Some(s),
         _ => {
-            errors.push(FieldError::new("status", format!("status {:?} is not one of invited, enrolled, completed", b.status)));
+            errors.push(FieldError::new(
+                "status",
+                format!("status {:?} is not one of invited, enrolled, completed", b.status),
+            ));
             None
         }
     };
@@ -1171,10 +1459,19 @@ pub async fn invite_supervisor(
         None => Some(today()),
         Some(s) => Day::parse(s).map_err(|m| errors.push(FieldError::new("on", m))).ok(),
     };
-    let (Some(status), Some(on)) = (status, on) else { return Err(invalid(errors)) };
+    let (Some(status), Some(on)) = (status, on) else {
+        return Err(invalid(errors));
+    };
     let university = b.university.as_deref().map(str::trim).filter(|s| !s.is_empty());
-    state.store.set_supervisor_invite(&id, status, on, university, &actor(&u)).await?;
-    let saved = state.store.supervisor(&id).await?.ok_or_else(|| not_found(format!("supervisor {id}")))?;
+    state
+        .store
+        .set_supervisor_invite(&id, status, on, university, &actor(&u))
+        .await?;
+    let saved = state
+        .store
+        .supervisor(&id)
+        .await?
+        .ok_or_else(|| not_found(format!("supervisor {id}")))?;
     Ok(Json(SupervisorRecord::from(&saved)))
 }
 
@@ -1242,27 +1539,48 @@ pub(crate) fn may_university(p: &Principal, action: Action, university: &str) ->
 }
 
 fn known_university(ctx: &VfuContext, raw: &str) -> Option<String> {
-    ctx.universities.iter().find(|u| u.eq_ignore_ascii_case(raw.trim())).cloned()
+    ctx.universities
+        .iter()
+        .find(|u| u.eq_ignore_ascii_case(raw.trim()))
+        .cloned()
 }
 
 pub(crate) async fn existing_period(state: &AppState, id: &str) -> R<VfuPeriod> {
-    state.store.vfu_period(id).await?.ok_or_else(|| ApiError::not_found(format!("no VFU period {id}")).into())
+    state
+        .store
+        .vfu_period(id)
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("no VFU period {id}")).into())
 }
 
 /// VFU periods (public: periods are announced schedules, not personal data), by start.
 #[utoipa::path(get, path = "/api/v1/vfu/periods", tag = "vfu", params(PeriodQuery),
     responses((status = 200, body = [PeriodRecord]), (status = 400, body = ErrorBody)))]
-pub async fn list_periods(State(state): State<AppState>, q: Result<Query<PeriodQuery>, QueryRejection>) -> R<Json<Vec<PeriodRecord>>> {
+pub async fn list_periods(
+    State(state): State<AppState>,
+    q: Result<Query<PeriodQuery>, QueryRejection>,
+) -> R<Json<Vec<PeriodRecord>>> {
     let q = query(q)?;
     let uni = q.university.as_deref().map(str::trim).filter(|s| !s.is_empty());
     let ctx = state.store.vfu_context().await?;
     let uni = match uni {
         None => None,
         Some(raw) => Some(known_university(&ctx, raw).ok_or_else(|| {
-            ApiError::bad_request(format!("university {raw:?} is not one of {}", ctx.universities.iter().cloned().collect::<Vec<_>>().join(", ")))
+            ApiError::bad_request(format!(
+                "university {raw:?} is not one of {}",
+                ctx.universities.iter().cloned().collect::<Vec<_>>().join(", ")
+            ))
         })?),
     };
-    Ok(Json(state.store.vfu_periods(uni.as_deref()).await?.iter().map(PeriodRecord::from).collect()))
+    Ok(Json(
+        state
+            .store
+            .vfu_periods(uni.as_deref())
+            .await?
+            .iter()
+            .map(PeriodRecord::from)
+            .collect(),
+    ))
 }
 
 /// All VFU periods as an iCalendar feed, with the coordinators' milestones before each
@@ -1272,14 +1590,23 @@ pub async fn list_periods(State(state): State<AppState>, q: Result<Query<PeriodQ
 pub async fn periods_ics(State(state): State<AppState>, q: Result<Query<PeriodQuery>, QueryRejection>) -> R<Response> {
     let q = query(q)?;
     let ctx = state.store.vfu_context().await?;
-    let uni = q.university.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(|raw| {
-        known_university(&ctx, raw).ok_or_else(|| ApiError::bad_request(format!("university {raw:?} is not a university kkig knows")))
-    });
+    let uni = q
+        .university
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|raw| {
+            known_university(&ctx, raw)
+                .ok_or_else(|| ApiError::bad_request(format!("university {raw:?} is not a university kkig knows")))
+        });
     let uni = uni.transpose()?;
     let periods = state.store.vfu_periods(uni.as_deref()).await?;
     let ics = kkig_formats::ical::vfu_periods(&periods, &TimelineRules::default());
     Ok((
-        [(header::CONTENT_TYPE, "text/calendar; charset=utf-8"), (header::CONTENT_DISPOSITION, "inline; filename=\"vfu-perioder.ics\"")],
+        [
+            (header::CONTENT_TYPE, "text/calendar; charset=utf-8"),
+            (header::CONTENT_DISPOSITION, "inline; filename=\"vfu-perioder.ics\""),
+        ],
         ics,
     )
         .into_response())
@@ -1289,7 +1616,12 @@ pub async fn periods_ics(State(state): State<AppState>, q: Result<Query<PeriodQu
 #[utoipa::path(post, path = "/api/v1/vfu/periods", tag = "vfu", security(("bearer" = [])), request_body = PeriodBody,
     responses((status = 201, body = PeriodRecord), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
               (status = 422, body = ErrorBody)))]
-pub async fn create_period(State(state): State<AppState>, me: MaybeUser, guard: Guard, b: Result<Json<PeriodBody>, JsonRejection>) -> R<(StatusCode, Json<PeriodRecord>)> {
+pub async fn create_period(
+    State(state): State<AppState>,
+    me: MaybeUser,
+    guard: Guard,
+    b: Result<Json<PeriodBody>, JsonRejection>,
+) -> R<(StatusCode, Json<PeriodRecord>)> {
     let u = user(me)?;
     let input = body(b)?.input();
     let ctx = state.store.vfu_context().await?;
@@ -1300,11 +1632,19 @@ pub async fn create_period(State(state): State<AppState>, me: MaybeUser, guard: 
         }
     }
     let period = input.parse(&ctx).map_err(invalid)?;
-    if !guard.allows(&p, &Target::UniversityRecord { university: &period.university }) {
+    if !guard.allows(
+        &p,
+        &Target::UniversityRecord {
+            university: &period.university,
+        },
+    ) {
         return Err(forbidden(format!("VFU periods of {}", period.university)));
     }
     let id = state.store.create_vfu_period(&period, &actor(&u)).await?;
-    Ok((StatusCode::CREATED, Json(PeriodRecord::from(&existing_period(&state, &id).await?))))
+    Ok((
+        StatusCode::CREATED,
+        Json(PeriodRecord::from(&existing_period(&state, &id).await?)),
+    ))
 }
 
 /// One VFU period (public).
@@ -1318,18 +1658,34 @@ pub async fn get_period(State(state): State<AppState>, Path(id): Path<String>) -
 #[utoipa::path(put, path = "/api/v1/vfu/periods/{id}", tag = "vfu", security(("bearer" = [])), params(("id" = String, Path)), request_body = PeriodBody,
     responses((status = 200, body = PeriodRecord), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
               (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub async fn put_period(State(state): State<AppState>, me: MaybeUser, guard: Guard, Path(id): Path<String>, b: Result<Json<PeriodBody>, JsonRejection>) -> R<Json<PeriodRecord>> {
+pub async fn put_period(
+    State(state): State<AppState>,
+    me: MaybeUser,
+    guard: Guard,
+    Path(id): Path<String>,
+    b: Result<Json<PeriodBody>, JsonRejection>,
+) -> R<Json<PeriodRecord>> {
     let u = user(me)?;
     let old = existing_period(&state, &id).await?;
     let p = u.principal();
-    if !guard.allows(&p, &Target::UniversityRecord { university: &old.university }) {
+    if !guard.allows(
+        &p,
+        &Target::UniversityRecord {
+            university: &old.university,
+        },
+    ) {
         return Err(forbidden(format!("VFU period {id} belongs to {}", old.university)));
     }
     let mut input = body(b)?.input();
     input.id = id.clone();
     let ctx = state.store.vfu_context().await?;
     let period = input.parse(&ctx).map_err(invalid)?;
-    if !guard.allows(&p, &Target::UniversityRecord { university: &period.university }) {
+    if !guard.allows(
+        &p,
+        &Target::UniversityRecord {
+            university: &period.university,
+        },
+    ) {
         return Err(forbidden(format!("VFU periods of {}", period.university)));
     }
     state.store.update_vfu_period(&period, &actor(&u)).await?;
@@ -1340,10 +1696,20 @@ pub async fn put_period(State(state): State<AppState>, me: MaybeUser, guard: Gua
 #[utoipa::path(delete, path = "/api/v1/vfu/periods/{id}", tag = "vfu", security(("bearer" = [])), params(("id" = String, Path)),
     responses((status = 204, description = "Deleted"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
               (status = 409, body = ErrorBody)))]
-pub async fn delete_period(State(state): State<AppState>, me: MaybeUser, guard: Guard, Path(id): Path<String>) -> R<StatusCode> {
+pub async fn delete_period(
+    State(state): State<AppState>,
+    me: MaybeUser,
+    guard: Guard,
+    Path(id): Path<String>,
+) -> R<StatusCode> {
     let u = user(me)?;
     let old = existing_period(&state, &id).await?;
-    if !guard.allows(&u.principal(), &Target::UniversityRecord { university: &old.university }) {
+    if !guard.allows(
+        &u.principal(),
+        &Target::UniversityRecord {
+            university: &old.university,
+        },
+    ) {
         return Err(forbidden(format!("VFU period {id} belongs to {}", old.university)));
     }
     state.store.delete_vfu_period(&id, &actor(&u)).await.map_err(blocked)?;
@@ -1354,15 +1720,34 @@ pub async fn delete_period(State(state): State<AppState>, me: MaybeUser, guard: 
 /// whose home it is; regional: all).
 #[utoipa::path(get, path = "/api/v1/vfu/periods/{id}/students", tag = "vfu", security(("bearer" = [])), params(("id" = String, Path)),
     responses((status = 200, body = [StudentRecord]), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn period_students(State(state): State<AppState>, me: MaybeUser, Path(id): Path<String>) -> R<Json<Vec<StudentRecord>>> {
+pub async fn period_students(
+    State(state): State<AppState>,
+    me: MaybeUser,
+    Path(id): Path<String>,
+) -> R<Json<Vec<StudentRecord>>> {
     let u = user(me)?;
     let period = existing_period(&state, &id).await?;
     let p = u.principal();
-    let students = state.store.vfu_students(&StudentFilter { period_id: Some(id), ..Default::default() }).await?;
+    let students = state
+        .store
+        .vfu_students(&StudentFilter {
+            period_id: Some(id),
+            ..Default::default()
+        })
+        .await?;
     Ok(Json(
         students
             .iter()
-            .filter(|s| p.may(Action::Read, &Target::VfuStudent { person_id: &s.person_id, university: &period.university, home_municipality: s.home_municipality }))
+            .filter(|s| {
+                p.may(
+                    Action::Read,
+                    &Target::VfuStudent {
+                        person_id: &s.person_id,
+                        university: &period.university,
+                        home_municipality: s.home_municipality,
+                    },
+                )
+            })
             .map(StudentRecord::from)
             .collect(),
     ))
@@ -1448,7 +1833,11 @@ async fn readable_student(state: &AppState, u: &UserRecord, id: &str) -> R<VfuSt
 /// Students you may see, by period and name.
 #[utoipa::path(get, path = "/api/v1/vfu/students", tag = "vfu", security(("bearer" = [])), params(StudentQuery),
     responses((status = 200, body = [StudentRecord]), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
-pub async fn list_students(State(state): State<AppState>, me: MaybeUser, q: Result<Query<StudentQuery>, QueryRejection>) -> R<Json<Vec<StudentRecord>>> {
+pub async fn list_students(
+    State(state): State<AppState>,
+    me: MaybeUser,
+    q: Result<Query<StudentQuery>, QueryRejection>,
+) -> R<Json<Vec<StudentRecord>>> {
     let u = user(me)?;
     let q = query(q)?;
     let filter = StudentFilter {
@@ -1465,7 +1854,14 @@ pub async fn list_students(State(state): State<AppState>, me: MaybeUser, q: Resu
             .iter()
             .filter(|s| {
                 let uni = scope.students.get(&s.id).map(|x| x.1.as_str()).unwrap_or("");
-                p.may(Action::Read, &Target::VfuStudent { person_id: &s.person_id, university: uni, home_municipality: s.home_municipality })
+                p.may(
+                    Action::Read,
+                    &Target::VfuStudent {
+                        person_id: &s.person_id,
+                        university: uni,
+                        home_municipality: s.home_municipality,
+                    },
+                )
             })
             .map(StudentRecord::from)
             .collect(),
@@ -1476,7 +1872,12 @@ pub async fn list_students(State(state): State<AppState>, me: MaybeUser, q: Resu
 #[utoipa::path(post, path = "/api/v1/vfu/students", tag = "vfu", security(("bearer" = [])), request_body = StudentBody,
     responses((status = 201, body = StudentRecord), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
               (status = 422, body = ErrorBody)))]
-pub async fn create_student(State(state): State<AppState>, me: MaybeUser, guard: Guard, b: Result<Json<StudentBody>, JsonRejection>) -> R<(StatusCode, Json<StudentRecord>)> {
+pub async fn create_student(
+    State(state): State<AppState>,
+    me: MaybeUser,
+    guard: Guard,
+    b: Result<Json<StudentBody>, JsonRejection>,
+) -> R<(StatusCode, Json<StudentRecord>)> {
     let u = user(me)?;
     let input = body(b)?.input();
     let ctx = state.store.vfu_context().await?;
@@ -1497,7 +1898,11 @@ pub async fn create_student(State(state): State<AppState>, me: MaybeUser, guard:
 /// One student.
 #[utoipa::path(get, path = "/api/v1/vfu/students/{id}", tag = "vfu", security(("bearer" = [])), params(("id" = String, Path)),
     responses((status = 200, body = StudentRecord), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn get_student(State(state): State<AppState>, me: MaybeUser, Path(id): Path<String>) -> R<Json<StudentRecord>> {
+pub async fn get_student(
+    State(state): State<AppState>,
+    me: MaybeUser,
+    Path(id): Path<String>,
+) -> R<Json<StudentRecord>> {
     let u = user(me)?;
     Ok(Json(StudentRecord::from(&readable_student(&state, &u, &id).await?)))
 }
@@ -1507,7 +1912,13 @@ pub async fn get_student(State(state): State<AppState>, me: MaybeUser, Path(id):
 #[utoipa::path(put, path = "/api/v1/vfu/students/{id}", tag = "vfu", security(("bearer" = [])), params(("id" = String, Path)), request_body = StudentBody,
     responses((status = 200, body = StudentRecord), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
               (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub async fn put_student(State(state): State<AppState>, me: MaybeUser, guard: Guard, Path(id): Path<String>, b: Result<Json<StudentBody>, JsonRejection>) -> R<Json<StudentRecord>> {
+pub async fn put_student(
+    State(state): State<AppState>,
+    me: MaybeUser,
+    guard: Guard,
+    Path(id): Path<String>,
+    b: Result<Json<StudentBody>, JsonRejection>,
+) -> R<Json<StudentRecord>> {
     let u = user(me)?;
     let old = readable_student(&state, &u, &id).await?;
     let p = u.principal();
@@ -1520,19 +1931,29 @@ pub async fn put_student(State(state): State<AppState>, me: MaybeUser, guard: Gu
     s.id = old.id.clone();
     s.person_id = old.person_id.clone();
     // Nobody moves a student to a period of another university than their own.
-    let moved = s.period_id != old.period_id && !may_university(&p, Action::Write, &period_university(&state, &s.period_id).await?);
+    let moved = s.period_id != old.period_id
+        && !may_university(&p, Action::Write, &period_university(&state, &s.period_id).await?);
     if moved || !writes_student(&state, &guard, &p, &s).await? {
         return Err(forbidden(format!("students of VFU period {}", s.period_id)));
     }
     state.store.update_vfu_student(&s, &actor(&u)).await?;
-    let saved = state.store.vfu_student(&id).await?.ok_or_else(|| not_found(format!("student {id}")))?;
+    let saved = state
+        .store
+        .vfu_student(&id)
+        .await?
+        .ok_or_else(|| not_found(format!("student {id}")))?;
     Ok(Json(StudentRecord::from(&saved)))
 }
 
 /// Take a student off their period (their placements go too).
 #[utoipa::path(delete, path = "/api/v1/vfu/students/{id}", tag = "vfu", security(("bearer" = [])), params(("id" = String, Path)),
     responses((status = 204, description = "Deleted"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn delete_student(State(state): State<AppState>, me: MaybeUser, guard: Guard, Path(id): Path<String>) -> R<StatusCode> {
+pub async fn delete_student(
+    State(state): State<AppState>,
+    me: MaybeUser,
+    guard: Guard,
+    Path(id): Path<String>,
+) -> R<StatusCode> {
     let u = user(me)?;
     let old = readable_student(&state, &u, &id).await?;
     let uni = period_university(&state, &old.period_id).await?;
@@ -1607,12 +2028,19 @@ async fn readable_placement(state: &AppState, u: &UserRecord, id: &str) -> R<(Pl
 /// a student: their own).
 #[utoipa::path(get, path = "/api/v1/vfu/placements", tag = "vfu", security(("bearer" = [])), params(PlacementQuery),
     responses((status = 200, body = [PlacementRecord]), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
-pub async fn list_placements(State(state): State<AppState>, me: MaybeUser, q: Result<Query<PlacementQuery>, QueryRejection>) -> R<Json<Vec<PlacementRecord>>> {
+pub async fn list_placements(
+    State(state): State<AppState>,
+    me: MaybeUser,
+    q: Result<Query<PlacementQuery>, QueryRejection>,
+) -> R<Json<Vec<PlacementRecord>>> {
     let u = user(me)?;
     let q = query(q)?;
     let status = match empty_none(q.status) {
         None => None,
-        Some(s) => Some(PlacementStatus::parse(&s).ok_or_else(|| ApiError::bad_request(format!("status {s:?} is not a placement status")))?),
+        Some(s) => Some(
+            PlacementStatus::parse(&s)
+                .ok_or_else(|| ApiError::bad_request(format!("status {s:?} is not a placement status")))?,
+        ),
     };
     let filter = PlacementFilter {
         period_id: empty_none(q.period),
@@ -1650,21 +2078,40 @@ pub async fn create_placement(
     let mut errors = Vec::new();
     // A student or site the user may not see is answered like one that does not exist.
     let student = scope.students.get(b.student_id.trim()).filter(|(person, uni, home)| {
-        p.may(Action::Read, &Target::VfuStudent { person_id: person, university: uni, home_municipality: *home })
+        p.may(
+            Action::Read,
+            &Target::VfuStudent {
+                person_id: person,
+                university: uni,
+                home_municipality: *home,
+            },
+        )
     });
     if student.is_none() {
-        errors.push(FieldError::new("student_id", format!("no student {:?}", b.student_id.trim())));
+        errors.push(FieldError::new(
+            "student_id",
+            format!("no student {:?}", b.student_id.trim()),
+        ));
     }
-    let site = scope.sites.get(b.site_id.trim()).filter(|m| may_municipal(&p, Action::Read, **m));
+    let site = scope
+        .sites
+        .get(b.site_id.trim())
+        .filter(|m| may_municipal(&p, Action::Read, **m));
     if site.is_none() {
-        errors.push(FieldError::new("site_id", format!("no placement site {:?}", b.site_id.trim())));
+        errors.push(FieldError::new(
+            "site_id",
+            format!("no placement site {:?}", b.site_id.trim()),
+        ));
     }
     let status = match empty_none(b.status.clone()).as_deref() {
         None => Some(PlacementStatus::Requested),
         Some(s) => match PlacementStatus::parse(s) {
             Some(st @ (PlacementStatus::Requested | PlacementStatus::Offered)) => Some(st),
             _ => {
-                errors.push(FieldError::new("status", format!("a new placement is requested or offered, not {s:?}")));
+                errors.push(FieldError::new(
+                    "status",
+                    format!("a new placement is requested or offered, not {s:?}"),
+                ));
                 None
             }
         },
@@ -1673,25 +2120,45 @@ pub async fn create_placement(
         None => Some(today()),
         Some(s) => Day::parse(&s).map_err(|m| errors.push(FieldError::new("on", m))).ok(),
     };
-    let (Some((person, uni, _)), Some(m), Some(status), Some(on)) = (student, site, status, on) else { return Err(invalid(errors)) };
-    if !guard.allows(&p, &Target::Placement { student_person_id: person, university: uni, site_municipality: *m }) {
+    let (Some((person, uni, _)), Some(m), Some(status), Some(on)) = (student, site, status, on) else {
+        return Err(invalid(errors));
+    };
+    if !guard.allows(
+        &p,
+        &Target::Placement {
+            student_person_id: person,
+            university: uni,
+            site_municipality: *m,
+        },
+    ) {
         return Err(forbidden(format!("placements of students of {uni} at sites in {m}")));
     }
-    let mut pl = Placement::start("", b.student_id.trim(), b.site_id.trim(), status, on).map_err(|e| invalid_field("status", e.to_string()))?;
+    let mut pl = Placement::start("", b.student_id.trim(), b.site_id.trim(), status, on)
+        .map_err(|e| invalid_field("status", e.to_string()))?;
     pl.supervisor_id = empty_none(b.supervisor_id);
     pl.note = b.note.unwrap_or_default();
     pl.waiting_for_better = b.waiting_for_better.unwrap_or(false);
     let id = state.store.create_placement(&pl, &actor(&u)).await?;
-    let saved = state.store.placement(&id).await?.ok_or_else(|| not_found(format!("placement {id}")))?;
+    let saved = state
+        .store
+        .placement(&id)
+        .await?
+        .ok_or_else(|| not_found(format!("placement {id}")))?;
     Ok((StatusCode::CREATED, Json(PlacementRecord::from(&saved))))
 }
 
 /// One placement.
 #[utoipa::path(get, path = "/api/v1/vfu/placements/{id}", tag = "vfu", security(("bearer" = [])), params(("id" = String, Path)),
     responses((status = 200, body = PlacementRecord), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn get_placement(State(state): State<AppState>, me: MaybeUser, Path(id): Path<String>) -> R<Json<PlacementRecord>> {
+pub async fn get_placement(
+    State(state): State<AppState>,
+    me: MaybeUser,
+    Path(id): Path<String>,
+) -> R<Json<PlacementRecord>> {
     let u = user(me)?;
-    Ok(Json(PlacementRecord::from(&readable_placement(&state, &u, &id).await?.0)))
+    Ok(Json(PlacementRecord::from(
+        &readable_placement(&state, &u, &id).await?.0,
+    )))
 }
 
 /// Change a placement's site, supervisor, waiting flag or note (fields left out stay).
@@ -1715,7 +2182,11 @@ pub async fn put_placement(
     let mut new = old.clone();
     if let Some(site) = b.site_id {
         new.site_id = site.trim().to_string();
-        if !scope.sites.get(&new.site_id).is_some_and(|m| may_municipal(&p, Action::Read, *m)) {
+        if !scope
+            .sites
+            .get(&new.site_id)
+            .is_some_and(|m| may_municipal(&p, Action::Read, *m))
+        {
             return Err(invalid_field("site_id", format!("no placement site {:?}", new.site_id)));
         }
     }
@@ -1732,21 +2203,38 @@ pub async fn put_placement(
         return Err(forbidden(format!("placements at site {}", new.site_id)));
     }
     state.store.update_placement(&new, &actor(&u)).await?;
-    let saved = state.store.placement(&id).await?.ok_or_else(|| not_found(format!("placement {id}")))?;
+    let saved = state
+        .store
+        .placement(&id)
+        .await?
+        .ok_or_else(|| not_found(format!("placement {id}")))?;
     Ok(Json(PlacementRecord::from(&saved)))
 }
 
 /// Delete a placement (a mistake; a placement that ends is `withdrawn` instead).
 #[utoipa::path(delete, path = "/api/v1/vfu/placements/{id}", tag = "vfu", security(("bearer" = [])), params(("id" = String, Path)),
     responses((status = 204, description = "Deleted"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn delete_placement(State(state): State<AppState>, me: MaybeUser, guard: Guard, Path(id): Path<String>) -> R<StatusCode> {
+pub async fn delete_placement(
+    State(state): State<AppState>,
+    me: MaybeUser,
+    guard: Guard,
+    Path(id): Path<String>,
+) -> R<StatusCode> {
     let u = user(me)?;
     let (old, scope) = readable_placement(&state, &u, &id).await?;
     // Only the university that offered it removes a placement (the site's municipality
     // withdraws it instead), as on the pages.
-    let university = scope.students.get(&old.student_id).map(|s| s.1.as_str()).unwrap_or_default();
-    if !may_university(&u.principal(), Action::Write, university) || !scope.placement_writable(&guard, &u.principal(), &old) {
-        return Err(forbidden(format!("placement {id}: only its university removes a placement; the municipality withdraws it")));
+    let university = scope
+        .students
+        .get(&old.student_id)
+        .map(|s| s.1.as_str())
+        .unwrap_or_default();
+    if !may_university(&u.principal(), Action::Write, university)
+        || !scope.placement_writable(&guard, &u.principal(), &old)
+    {
+        return Err(forbidden(format!(
+            "placement {id}: only its university removes a placement; the municipality withdraws it"
+        )));
     }
     state.store.delete_placement(&id, &actor(&u)).await.map_err(blocked)?;
     Ok(StatusCode::NO_CONTENT)
@@ -1776,23 +2264,39 @@ pub async fn transition_placement(
     let mut errors = Vec::new();
     let to = PlacementStatus::parse(&b.to);
     if to.is_none() {
-        errors.push(FieldError::new("to", format!("{:?} is not one of {}", b.to, PlacementStatus::ALL.map(|s| s.as_str()).join(", "))));
+        errors.push(FieldError::new(
+            "to",
+            format!(
+                "{:?} is not one of {}",
+                b.to,
+                PlacementStatus::ALL.map(|s| s.as_str()).join(", ")
+            ),
+        ));
     }
     let on = match empty_none(b.on) {
         None => Some(today()),
         Some(s) => Day::parse(&s).map_err(|m| errors.push(FieldError::new("on", m))).ok(),
     };
-    let (Some(to), Some(on)) = (to, on) else { return Err(invalid(errors)) };
+    let (Some(to), Some(on)) = (to, on) else {
+        return Err(invalid(errors));
+    };
     // The core decides; the same check runs again in the store's transaction.
     let mut check = old.clone();
     match check.transition(to, on) {
         Err(e @ LifecycleError::NotAllowed { .. }) => {
-            return Err(VfuError::Fields { status: StatusCode::CONFLICT, fields: vec![FieldError::new("to", e.to_string())] })
+            return Err(VfuError::Fields {
+                status: StatusCode::CONFLICT,
+                fields: vec![FieldError::new("to", e.to_string())],
+            })
         }
         Err(e @ LifecycleError::BeforeLast { .. }) => return Err(invalid_field("on", e.to_string())),
         Ok(()) => {}
     }
-    let saved = state.store.transition_placement(&id, to, on, &actor(&u)).await.map_err(blocked)?;
+    let saved = state
+        .store
+        .transition_placement(&id, to, on, &actor(&u))
+        .await
+        .map_err(blocked)?;
     Ok(Json(PlacementRecord::from(&saved)))
 }
 
@@ -1820,7 +2324,11 @@ async fn known_municipality(state: &AppState, code: &str) -> R<Kommunkod> {
 #[utoipa::path(get, path = "/api/v1/vfu/municipalities/{code}/training-need", tag = "vfu", security(("bearer" = [])),
     params(("code" = String, Path, example = "2422")),
     responses((status = 200, body = TrainingNeedRecord), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn training_need(State(state): State<AppState>, me: MaybeUser, Path(code): Path<String>) -> R<Json<TrainingNeedRecord>> {
+pub async fn training_need(
+    State(state): State<AppState>,
+    me: MaybeUser,
+    Path(code): Path<String>,
+) -> R<Json<TrainingNeedRecord>> {
     let u = user(me)?;
     let m = known_municipality(&state, &code).await?;
     require_municipal_read(&u, m, "training need")?;
@@ -1864,7 +2372,11 @@ pub async fn training_need(State(state): State<AppState>, me: MaybeUser, Path(co
 #[utoipa::path(get, path = "/api/v1/vfu/municipalities/{code}/compensation", tag = "vfu", security(("bearer" = [])),
     params(("code" = String, Path, example = "2422")),
     responses((status = 200, body = [CompensationRecord]), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn compensation(State(state): State<AppState>, me: MaybeUser, Path(code): Path<String>) -> R<Json<Vec<CompensationRecord>>> {
+pub async fn compensation(
+    State(state): State<AppState>,
+    me: MaybeUser,
+    Path(code): Path<String>,
+) -> R<Json<Vec<CompensationRecord>>> {
     let u = user(me)?;
     let m = known_municipality(&state, &code).await?;
     require_municipal_read(&u, m, "compensation basis")?;
@@ -1904,7 +2416,9 @@ pub struct RaciBody {
 }
 
 fn programme_path(s: &str) -> R<ProgrammeType> {
-    ProgrammeType::parse(s).ok_or_else(|| ApiError::not_found(format!("no programme type {s:?}: use teacher, nursing or social_work")).into())
+    ProgrammeType::parse(s).ok_or_else(|| {
+        ApiError::not_found(format!("no programme type {s:?}: use teacher, nursing or social_work")).into()
+    })
 }
 
 /// Adapt the RACI matrix of a programme type (the municipality's coordinators).
@@ -1930,10 +2444,16 @@ pub async fn put_raci(
     let mut rows = Vec::new();
     for r in &b.rows {
         let Some(task) = RaciTask::parse(&r.task) else {
-            errors.push(FieldError::new(&format!("task.{}", r.task), format!("unknown task {:?}", r.task)));
+            errors.push(FieldError::new(
+                &format!("task.{}", r.task),
+                format!("unknown task {:?}", r.task),
+            ));
             continue;
         };
-        let mut row = RaciRow { task, cells: Default::default() };
+        let mut row = RaciRow {
+            task,
+            cells: Default::default(),
+        };
         for (role, cell) in &r.cells {
             let field = format!("task.{}.{role}", task.as_str());
             let Some(role) = RaciRole::parse(role) else {
@@ -1962,7 +2482,12 @@ pub async fn put_raci(
     params(("code" = String, Path, example = "2422"), ("programme" = String, Path, example = "teacher")),
     responses((status = 204, description = "Back to the default"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
               (status = 404, description = "No such municipality or programme type, or no adaptation", body = ErrorBody)))]
-pub async fn reset_raci(State(state): State<AppState>, me: MaybeUser, guard: Guard, Path((code, programme)): Path<(String, String)>) -> R<StatusCode> {
+pub async fn reset_raci(
+    State(state): State<AppState>,
+    me: MaybeUser,
+    guard: Guard,
+    Path((code, programme)): Path<(String, String)>,
+) -> R<StatusCode> {
     let u = user(me)?;
     let m = known_municipality(&state, &code).await?;
     let programme = programme_path(&programme)?;
@@ -1972,7 +2497,11 @@ pub async fn reset_raci(State(state): State<AppState>, me: MaybeUser, guard: Gua
     if state.store.reset_raci_model(m, programme, &actor(&u)).await? {
         Ok(StatusCode::NO_CONTENT)
     } else {
-        Err(ApiError::not_found(format!("municipality {m} has not adapted the {} matrix", programme.as_str())).into())
+        Err(ApiError::not_found(format!(
+            "municipality {m} has not adapted the {} matrix",
+            programme.as_str()
+        ))
+        .into())
     }
 }
 
@@ -1995,14 +2524,24 @@ impl ContactBody {
         let mut errors = Vec::new();
         let role = RaciRole::parse(&self.role);
         if role.is_none() {
-            errors.push(FieldError::new("role", format!("unknown role {:?}; expected one of {}", self.role, RaciRole::ALL.map(|r| r.as_str()).join(", "))));
+            errors.push(FieldError::new(
+                "role",
+                format!(
+                    "unknown role {:?}; expected one of {}",
+                    self.role,
+                    RaciRole::ALL.map(|r| r.as_str()).join(", ")
+                ),
+            ));
         }
         let programme = match empty_none(self.programme) {
             None => None,
             Some(p) => {
                 let parsed = ProgrammeType::parse(&p);
                 if parsed.is_none() {
-                    errors.push(FieldError::new("programme", format!("unknown programme {p:?}; expected teacher, nursing or social_work")));
+                    errors.push(FieldError::new(
+                        "programme",
+                        format!("unknown programme {p:?}; expected teacher, nursing or social_work"),
+                    ));
                 }
                 parsed
             }
@@ -2071,11 +2610,20 @@ async fn existing_contact(state: &AppState, u: &UserRecord, id: &str) -> R<VfuCo
 #[utoipa::path(put, path = "/api/v1/vfu/contacts/{id}", tag = "vfu", security(("bearer" = [])), params(("id" = String, Path)), request_body = ContactBody,
     responses((status = 200, body = ContactRecord), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
               (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub async fn put_contact(State(state): State<AppState>, me: MaybeUser, guard: Guard, Path(id): Path<String>, b: Result<Json<ContactBody>, JsonRejection>) -> R<Json<ContactRecord>> {
+pub async fn put_contact(
+    State(state): State<AppState>,
+    me: MaybeUser,
+    guard: Guard,
+    Path(id): Path<String>,
+    b: Result<Json<ContactBody>, JsonRejection>,
+) -> R<Json<ContactRecord>> {
     let u = user(me)?;
     let old = existing_contact(&state, &u, &id).await?;
     if !guard.allows(&u.principal(), &municipal(old.municipality)) {
-        return Err(forbidden(format!("the contact persons of municipality {}", old.municipality)));
+        return Err(forbidden(format!(
+            "the contact persons of municipality {}",
+            old.municipality
+        )));
     }
     let mut c = body(b)?.contact(&id, old.municipality)?;
     c.person_id = old.person_id.clone();
@@ -2087,11 +2635,19 @@ pub async fn put_contact(State(state): State<AppState>, me: MaybeUser, guard: Gu
 /// Remove a contact person.
 #[utoipa::path(delete, path = "/api/v1/vfu/contacts/{id}", tag = "vfu", security(("bearer" = [])), params(("id" = String, Path)),
     responses((status = 204, description = "Deleted"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn delete_contact(State(state): State<AppState>, me: MaybeUser, guard: Guard, Path(id): Path<String>) -> R<StatusCode> {
+pub async fn delete_contact(
+    State(state): State<AppState>,
+    me: MaybeUser,
+    guard: Guard,
+    Path(id): Path<String>,
+) -> R<StatusCode> {
     let u = user(me)?;
     let old = existing_contact(&state, &u, &id).await?;
     if !guard.allows(&u.principal(), &municipal(old.municipality)) {
-        return Err(forbidden(format!("the contact persons of municipality {}", old.municipality)));
+        return Err(forbidden(format!(
+            "the contact persons of municipality {}",
+            old.municipality
+        )));
     }
     state.store.delete_vfu_contact(&id, &actor(&u)).await.map_err(blocked)?;
     Ok(StatusCode::NO_CONTENT)
@@ -2109,18 +2665,41 @@ fn download(table: kkig_formats::Table, xlsx: bool, name: &str) -> R<Response> {
 /// `name.csv`/`name.xlsx`.
 pub(crate) fn download_sheet(table: kkig_formats::Table, xlsx: bool, name: &str, sheet: &str) -> R<Response> {
     if xlsx {
-        let bytes = table.to_xlsx(sheet).map_err(|e| ApiError { status: StatusCode::INTERNAL_SERVER_ERROR, message: format!("cannot write XLSX: {e}") })?;
-        Ok(([(header::CONTENT_TYPE, XLSX.to_string()), (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}.xlsx\""))], bytes).into_response())
+        let bytes = table.to_xlsx(sheet).map_err(|e| ApiError {
+            status: StatusCode::INTERNAL_SERVER_ERROR,
+            message: format!("cannot write XLSX: {e}"),
+        })?;
+        Ok((
+            [
+                (header::CONTENT_TYPE, XLSX.to_string()),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"{name}.xlsx\""),
+                ),
+            ],
+            bytes,
+        )
+            .into_response())
     } else {
         Ok((
-            [(header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()), (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}.csv\""))],
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"{name}.csv\""),
+                ),
+            ],
             table.to_swedish_csv(),
         )
             .into_response())
     }
 }
 
-async fn visible_lines(state: &AppState, u: &UserRecord, filter: &PlacementFilter) -> R<Vec<kkig_core::vfu::PlacementLine>> {
+async fn visible_lines(
+    state: &AppState,
+    u: &UserRecord,
+    filter: &PlacementFilter,
+) -> R<Vec<kkig_core::vfu::PlacementLine>> {
     let scope = Scope::load(state).await?;
     let p = u.principal();
     let allowed: std::collections::HashSet<String> = state
@@ -2131,30 +2710,67 @@ async fn visible_lines(state: &AppState, u: &UserRecord, filter: &PlacementFilte
         .filter(|pl| scope.placement_allows(&p, Action::Read, pl))
         .map(|pl| pl.id)
         .collect();
-    Ok(state.store.placement_lines(filter).await?.into_iter().filter(|l| allowed.contains(&l.placement_id)).collect())
+    Ok(state
+        .store
+        .placement_lines(filter)
+        .await?
+        .into_iter()
+        .filter(|l| allowed.contains(&l.placement_id))
+        .collect())
 }
 
-async fn municipality_lines(state: &AppState, me: MaybeUser, code: &str) -> R<(Kommunkod, Vec<kkig_core::vfu::PlacementLine>)> {
+async fn municipality_lines(
+    state: &AppState,
+    me: MaybeUser,
+    code: &str,
+) -> R<(Kommunkod, Vec<kkig_core::vfu::PlacementLine>)> {
     let u = user(me)?;
     let m = known_municipality(state, code).await?;
     require_municipal_read(&u, m, "placements")?;
-    Ok((m, visible_lines(state, &u, &PlacementFilter { site_municipality: Some(m), ..Default::default() }).await?))
+    Ok((
+        m,
+        visible_lines(
+            state,
+            &u,
+            &PlacementFilter {
+                site_municipality: Some(m),
+                ..Default::default()
+            },
+        )
+        .await?,
+    ))
 }
 
 async fn site_lines(state: &AppState, me: MaybeUser, id: &str) -> R<Vec<kkig_core::vfu::PlacementLine>> {
     let u = user(me)?;
     let site = readable_site(state, &u, id).await?;
-    visible_lines(state, &u, &PlacementFilter { site_id: Some(site.id.clone()), ..Default::default() }).await
+    visible_lines(
+        state,
+        &u,
+        &PlacementFilter {
+            site_id: Some(site.id.clone()),
+            ..Default::default()
+        },
+    )
+    .await
 }
 
 async fn municipality_placements(state: AppState, me: MaybeUser, code: String, xlsx: bool) -> R<Response> {
     let (m, lines) = municipality_lines(&state, me, &code).await?;
-    download(kkig_formats::vfu::placements_table(&lines, PlacementAudience::Municipality), xlsx, &format!("placeringar-{m}"))
+    download(
+        kkig_formats::vfu::placements_table(&lines, PlacementAudience::Municipality),
+        xlsx,
+        &format!("placeringar-{m}"),
+    )
 }
 
 async fn site_placements(state: AppState, me: MaybeUser, id: String, xlsx: bool) -> R<Response> {
     let lines = site_lines(&state, me, &id).await?;
-    download(kkig_formats::vfu::placements_table(&lines, PlacementAudience::Site), xlsx, &format!("placeringar-{id}"))
+    download(
+        kkig_formats::vfu::placements_table(&lines, PlacementAudience::Site),
+        xlsx,
+        &format!("placeringar-{id}"),
+    )
 }
 
 /// A placement with the names around it: one line of the lists for sites and municipalities.
@@ -2211,14 +2827,22 @@ fn line_records(lines: &[kkig_core::vfu::PlacementLine]) -> Vec<PlacementLineRec
 #[utoipa::path(get, path = "/api/v1/vfu/municipalities/{code}/placements", tag = "vfu", security(("bearer" = [])),
     params(("code" = String, Path, example = "2422")),
     responses((status = 200, body = [PlacementLineRecord]), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn municipality_placements_json(State(state): State<AppState>, me: MaybeUser, Path(code): Path<String>) -> R<Json<Vec<PlacementLineRecord>>> {
+pub async fn municipality_placements_json(
+    State(state): State<AppState>,
+    me: MaybeUser,
+    Path(code): Path<String>,
+) -> R<Json<Vec<PlacementLineRecord>>> {
     Ok(Json(line_records(&municipality_lines(&state, me, &code).await?.1)))
 }
 
 /// Every placement at a site that you may see, with names (every status).
 #[utoipa::path(get, path = "/api/v1/vfu/sites/{id}/placements", tag = "vfu", security(("bearer" = [])), params(("id" = String, Path)),
     responses((status = 200, body = [PlacementLineRecord]), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn site_placements_json(State(state): State<AppState>, me: MaybeUser, Path(id): Path<String>) -> R<Json<Vec<PlacementLineRecord>>> {
+pub async fn site_placements_json(
+    State(state): State<AppState>,
+    me: MaybeUser,
+    Path(id): Path<String>,
+) -> R<Json<Vec<PlacementLineRecord>>> {
     Ok(Json(line_records(&site_lines(&state, me, &id).await?)))
 }
 
@@ -2227,7 +2851,11 @@ pub async fn site_placements_json(State(state): State<AppState>, me: MaybeUser, 
 #[utoipa::path(get, path = "/api/v1/vfu/municipalities/{code}/placements.csv", tag = "vfu", security(("bearer" = [])),
     params(("code" = String, Path, example = "2422")),
     responses((status = 200, description = "Swedish-Excel CSV", content_type = "text/csv", body = String), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn municipality_placements_csv(State(state): State<AppState>, me: MaybeUser, Path(code): Path<String>) -> R<Response> {
+pub async fn municipality_placements_csv(
+    State(state): State<AppState>,
+    me: MaybeUser,
+    Path(code): Path<String>,
+) -> R<Response> {
     municipality_placements(state, me, code, false).await
 }
 
@@ -2236,7 +2864,11 @@ pub async fn municipality_placements_csv(State(state): State<AppState>, me: Mayb
     params(("code" = String, Path, example = "2422")),
     responses((status = 200, description = "An XLSX workbook", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = String, example = "(binary)"),
               (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn municipality_placements_xlsx(State(state): State<AppState>, me: MaybeUser, Path(code): Path<String>) -> R<Response> {
+pub async fn municipality_placements_xlsx(
+    State(state): State<AppState>,
+    me: MaybeUser,
+    Path(code): Path<String>,
+) -> R<Response> {
     municipality_placements(state, me, code, true).await
 }
 
@@ -2311,12 +2943,32 @@ pub async fn me(State(state): State<AppState>, me: MaybeUser) -> R<Json<VfuMe>> 
     let ctx = state.store.vfu_context().await?;
     let travel = TravelModel::default();
     let mut studies = Vec::new();
-    for s in state.store.vfu_students(&StudentFilter { person_id: Some(u.person_id.clone()), ..Default::default() }).await? {
-        let Some(period) = state.store.vfu_period(&s.period_id).await? else { continue };
-        let home = s.home_position.or_else(|| ctx.municipalities.get(&s.home_municipality).copied());
+    for s in state
+        .store
+        .vfu_students(&StudentFilter {
+            person_id: Some(u.person_id.clone()),
+            ..Default::default()
+        })
+        .await?
+    {
+        let Some(period) = state.store.vfu_period(&s.period_id).await? else {
+            continue;
+        };
+        let home = s
+            .home_position
+            .or_else(|| ctx.municipalities.get(&s.home_municipality).copied());
         let mut placements = Vec::new();
-        for pl in state.store.placements(&PlacementFilter { student_id: Some(s.id.clone()), ..Default::default() }).await? {
-            let Some(site) = state.store.placement_site(&pl.site_id).await? else { continue };
+        for pl in state
+            .store
+            .placements(&PlacementFilter {
+                student_id: Some(s.id.clone()),
+                ..Default::default()
+            })
+            .await?
+        {
+            let Some(site) = state.store.placement_site(&pl.site_id).await? else {
+                continue;
+            };
             let sup = match &pl.supervisor_id {
                 Some(id) => state.store.supervisor(id).await?,
                 None => None,
@@ -2330,12 +2982,28 @@ pub async fn me(State(state): State<AppState>, me: MaybeUser) -> R<Json<VfuMe>> 
                 supervisor_phone: sup.as_ref().map(|s| s.phone.clone()),
             });
         }
-        studies.push(MyStudy { student: StudentRecord::from(&s), period: PeriodRecord::from(&period), placements });
+        studies.push(MyStudy {
+            student: StudentRecord::from(&s),
+            period: PeriodRecord::from(&period),
+            placements,
+        });
     }
-    let supervisor = state.store.supervisors(None).await?.into_iter().find(|s| s.person_id == u.person_id);
+    let supervisor = state
+        .store
+        .supervisors(None)
+        .await?
+        .into_iter()
+        .find(|s| s.person_id == u.person_id);
     let mut supervising = Vec::new();
     if let Some(sup) = &supervisor {
-        for l in state.store.placement_lines(&PlacementFilter { supervisor_id: Some(sup.id.clone()), ..Default::default() }).await? {
+        for l in state
+            .store
+            .placement_lines(&PlacementFilter {
+                supervisor_id: Some(sup.id.clone()),
+                ..Default::default()
+            })
+            .await?
+        {
             supervising.push(MySupervisee {
                 placement_id: l.placement_id,
                 status: l.status.as_str().into(),
@@ -2350,7 +3018,11 @@ pub async fn me(State(state): State<AppState>, me: MaybeUser) -> R<Json<VfuMe>> 
             });
         }
     }
-    Ok(Json(VfuMe { studies, supervisor: supervisor.as_ref().map(SupervisorRecord::from), supervising }))
+    Ok(Json(VfuMe {
+        studies,
+        supervisor: supervisor.as_ref().map(SupervisorRecord::from),
+        supervising,
+    }))
 }
 
 /// A student's wishes and needs, the part of their record they keep themselves.
@@ -2379,16 +3051,34 @@ pub struct WishesBody {
 #[utoipa::path(put, path = "/api/v1/vfu/me/students/{id}/wishes", tag = "vfu", security(("bearer" = [])), params(("id" = String, Path)), request_body = WishesBody,
     responses((status = 200, body = StudentRecord), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
               (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub async fn put_my_wishes(State(state): State<AppState>, me: MaybeUser, guard: Guard, Path(id): Path<String>, b: Result<Json<WishesBody>, JsonRejection>) -> R<Json<StudentRecord>> {
+pub async fn put_my_wishes(
+    State(state): State<AppState>,
+    me: MaybeUser,
+    guard: Guard,
+    Path(id): Path<String>,
+    b: Result<Json<WishesBody>, JsonRejection>,
+) -> R<Json<StudentRecord>> {
     let u = user(me)?;
     let old = readable_student(&state, &u, &id).await?;
     let period = existing_period(&state, &old.period_id).await?;
-    let target = Target::VfuStudentWishes { person_id: &old.person_id, university: &period.university, home_municipality: old.home_municipality };
+    let target = Target::VfuStudentWishes {
+        person_id: &old.person_id,
+        university: &period.university,
+        home_municipality: old.home_municipality,
+    };
     if !guard.allows(&u.principal(), &target) {
-        return Err(forbidden(format!("the wishes of student {id} are kept by the student and their university")));
+        return Err(forbidden(format!(
+            "the wishes of student {id} are kept by the student and their university"
+        )));
     }
     let b = body(b)?;
-    let own = state.store.placements(&PlacementFilter { student_id: Some(old.id.clone()), ..Default::default() }).await?;
+    let own = state
+        .store
+        .placements(&PlacementFilter {
+            student_id: Some(old.id.clone()),
+            ..Default::default()
+        })
+        .await?;
     if !kkig_core::vfu::lifecycle::wishes_open(&period, &own, today(), &TimelineRules::default()) {
         let close = kkig_core::vfu::lifecycle::Timeline::for_period(&period, &TimelineRules::default()).wishes_close();
         return Err(status_error(
@@ -2398,7 +3088,12 @@ pub async fn put_my_wishes(State(state): State<AppState>, me: MaybeUser, guard: 
     }
     let list: Vec<String> = match &b.wishes {
         None => Vec::new(),
-        Some(f) => f.joined("|").split('|').map(|w| w.trim().to_string()).filter(|w| !w.is_empty()).collect(),
+        Some(f) => f
+            .joined("|")
+            .split('|')
+            .map(|w| w.trim().to_string())
+            .filter(|w| !w.is_empty())
+            .collect(),
     };
     if list.len() > 3 {
         return Err(invalid_field("wishes", format!("{} wishes; at most three", list.len())));
@@ -2428,7 +3123,11 @@ pub async fn put_my_wishes(State(state): State<AppState>, me: MaybeUser, guard: 
         )
     })?;
     state.store.update_vfu_student(&new, &actor(&u)).await?;
-    let saved = state.store.vfu_student(&id).await?.ok_or_else(|| not_found(format!("student {id}")))?;
+    let saved = state
+        .store
+        .vfu_student(&id)
+        .await?
+        .ok_or_else(|| not_found(format!("student {id}")))?;
     Ok(Json(StudentRecord::from(&saved)))
 }
 
@@ -2438,7 +3137,10 @@ mod tests {
 
     #[test]
     fn flex_takes_strings_numbers_booleans_and_lists() {
-        let v: BTreeMap<String, Flex> = serde_json::from_str(r#"{"a": "x", "b": 87.5, "c": true, "d": null, "e": ["svenska", "matte"], "f": 2422}"#).unwrap();
+        let v: BTreeMap<String, Flex> = serde_json::from_str(
+            r#"{"a": "x", "b": 87.5, "c": true, "d": null, "e": ["svenska", "matte"], "f": 2422}"#,
+        )
+        .unwrap();
         assert_eq!(v["a"].joined("|"), "x");
         assert_eq!(v["b"].joined("|"), "87.5");
         assert_eq!(v["c"].joined("|"), "true");

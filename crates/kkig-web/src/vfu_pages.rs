@@ -12,17 +12,17 @@
 
 use std::collections::BTreeMap;
 
+use crate::guard::{Check, Guard, Op, Routes, Surface};
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Form;
-use crate::guard::{Check, Guard, Op, Routes, Surface};
 use kkig_core::access::{Action, Principal, Target, TargetKind};
 use kkig_core::vfu::input::{format_requirements, HostingInput, PeriodInput, SiteInput, StudentInput, SupervisorInput};
 use kkig_core::vfu::lifecycle::{next_statuses, wishes_open, Timeline, TimelineRules};
-use kkig_core::vfu::wishes::WishesInput;
 use kkig_core::vfu::raci::{validate_contact, RaciCell, RaciModel, RaciRole, RaciTask, VfuContact};
+use kkig_core::vfu::wishes::WishesInput;
 use kkig_core::vfu::*;
 use kkig_core::{Kommunkod, MunicipalityRole, TravelModel};
 use kkig_store::{Actor, PlacementFilter, StoreError, StudentFilter, UserRecord};
@@ -51,7 +51,11 @@ pub fn routes() -> Routes {
         .post(&format!("{k}/kontakter"), Op::VfuContactCreate, contact_create)
         .get(&format!("{k}/kontakter/{{id}}"), contact_edit_form)
         .post(&format!("{k}/kontakter/{{id}}"), Op::VfuContactUpdate, contact_update)
-        .post(&format!("{k}/kontakter/{{id}}/ta-bort"), Op::VfuContactDelete, contact_delete)
+        .post(
+            &format!("{k}/kontakter/{{id}}/ta-bort"),
+            Op::VfuContactDelete,
+            contact_delete,
+        )
         .get(&format!("{k}/platser"), sites_page)
         .get(&format!("{k}/platser/ny"), site_new_form)
         .post(&format!("{k}/platser/ny"), Op::VfuSiteCreate, site_create)
@@ -59,36 +63,84 @@ pub fn routes() -> Routes {
         .post(&format!("{k}/platser/{{id}}"), Op::VfuSiteUpdate, site_update)
         .post(&format!("{k}/platser/{{id}}/ta-bort"), Op::VfuSiteDelete, site_delete)
         .post(&format!("{k}/platser/{{id}}/intresse"), Op::VfuHostingSet, hosting_set)
-        .post(&format!("{k}/platser/{{id}}/intresse/{{term}}/ta-bort"), Op::VfuHostingDelete, hosting_delete)
+        .post(
+            &format!("{k}/platser/{{id}}/intresse/{{term}}/ta-bort"),
+            Op::VfuHostingDelete,
+            hosting_delete,
+        )
         .get(&format!("{k}/handledare"), supervisors_page)
         .get(&format!("{k}/handledare/ny"), supervisor_new_form)
-        .post(&format!("{k}/handledare/ny"), Op::VfuSupervisorCreate, supervisor_create)
+        .post(
+            &format!("{k}/handledare/ny"),
+            Op::VfuSupervisorCreate,
+            supervisor_create,
+        )
         .get(&format!("{k}/handledare/{{id}}"), supervisor_edit_form)
-        .post(&format!("{k}/handledare/{{id}}"), Op::VfuSupervisorUpdate, supervisor_update)
-        .post(&format!("{k}/handledare/{{id}}/ta-bort"), Op::VfuSupervisorDelete, supervisor_delete)
-        .post(&format!("{k}/handledare/{{id}}/inbjudan"), Op::VfuSupervisorInvite, supervisor_invite)
+        .post(
+            &format!("{k}/handledare/{{id}}"),
+            Op::VfuSupervisorUpdate,
+            supervisor_update,
+        )
+        .post(
+            &format!("{k}/handledare/{{id}}/ta-bort"),
+            Op::VfuSupervisorDelete,
+            supervisor_delete,
+        )
+        .post(
+            &format!("{k}/handledare/{{id}}/inbjudan"),
+            Op::VfuSupervisorInvite,
+            supervisor_invite,
+        )
         .get(&format!("{k}/utbildningsbehov"), need_page)
         .get(&format!("{k}/placeringar"), muni_placements)
         .get(&format!("{k}/ersattning"), compensation_page)
         .get(&format!("{k}/ersattning.csv"), compensation_csv)
         .get(&format!("{k}/ersattning.xlsx"), compensation_xlsx)
         .get(&format!("{k}/placeringar/{{id}}"), placement_edit_form)
-        .post(&format!("{k}/placeringar/{{id}}"), Op::VfuPlacementUpdate, placement_update)
+        .post(
+            &format!("{k}/placeringar/{{id}}"),
+            Op::VfuPlacementUpdate,
+            placement_update,
+        )
         .get(l, uni_overview)
         .get(&format!("{l}/perioder/ny"), period_new_form)
         .post(&format!("{l}/perioder/ny"), Op::VfuPeriodCreate, period_create)
         .get(&format!("{l}/perioder/{{id}}"), period_page)
         .get(&format!("{l}/perioder/{{id}}/andra"), period_edit_form)
-        .post(&format!("{l}/perioder/{{id}}/andra"), Op::VfuPeriodUpdate, period_update)
-        .post(&format!("{l}/perioder/{{id}}/ta-bort"), Op::VfuPeriodDelete, period_delete)
+        .post(
+            &format!("{l}/perioder/{{id}}/andra"),
+            Op::VfuPeriodUpdate,
+            period_update,
+        )
+        .post(
+            &format!("{l}/perioder/{{id}}/ta-bort"),
+            Op::VfuPeriodDelete,
+            period_delete,
+        )
         .get(&format!("{l}/perioder/{{id}}/studenter/ny"), student_new_form)
-        .post(&format!("{l}/perioder/{{id}}/studenter/ny"), Op::VfuStudentCreate, student_create)
+        .post(
+            &format!("{l}/perioder/{{id}}/studenter/ny"),
+            Op::VfuStudentCreate,
+            student_create,
+        )
         .get(&format!("{l}/studenter/{{id}}"), student_edit_form)
         .post(&format!("{l}/studenter/{{id}}"), Op::VfuStudentUpdate, student_update)
-        .post(&format!("{l}/studenter/{{id}}/ta-bort"), Op::VfuStudentDelete, student_delete)
+        .post(
+            &format!("{l}/studenter/{{id}}/ta-bort"),
+            Op::VfuStudentDelete,
+            student_delete,
+        )
         .get(&format!("{l}/studenter/{{id}}/placera"), placement_new_form)
-        .post(&format!("{l}/studenter/{{id}}/placera"), Op::VfuPlacementCreate, placement_create)
-        .post("/vfu/placering/{id}/status", Op::VfuPlacementTransition, placement_status)
+        .post(
+            &format!("{l}/studenter/{{id}}/placera"),
+            Op::VfuPlacementCreate,
+            placement_create,
+        )
+        .post(
+            "/vfu/placering/{id}/status",
+            Op::VfuPlacementTransition,
+            placement_status,
+        )
         .post("/vfu/placering/{id}/ta-bort", Op::VfuPlacementDelete, placement_delete)
 }
 
@@ -135,7 +187,11 @@ fn l_programme(c: &Chrome, p: ProgrammeType) -> String {
     c.t(&format!("vfu-programme-{}", p.as_str()))
 }
 fn l_term(c: &Chrome, t: Term) -> String {
-    let season = if t.season == Season::Spring { c.t("vfu-term-spring") } else { c.t("vfu-term-autumn") };
+    let season = if t.season == Season::Spring {
+        c.t("vfu-term-spring")
+    } else {
+        c.t("vfu-term-autumn")
+    };
     format!("{season} {}", t.year)
 }
 /// Fields as coordinators write them in the form (`F-3:svenska,matematik|4-6`); parses back
@@ -153,7 +209,11 @@ fn fields_text(list: &[FieldSpec]) -> String {
                 VfuField::Nurse => "sjuksköterska",
                 VfuField::SocialWork => "socionom",
             };
-            if f.subjects.is_empty() { word.to_string() } else { format!("{word}:{}", f.subjects.join(",")) }
+            if f.subjects.is_empty() {
+                word.to_string()
+            } else {
+                format!("{word}:{}", f.subjects.join(","))
+            }
         })
         .collect::<Vec<_>>()
         .join("|")
@@ -161,7 +221,13 @@ fn fields_text(list: &[FieldSpec]) -> String {
 
 fn l_fields(c: &Chrome, list: &[FieldSpec]) -> String {
     list.iter()
-        .map(|f| if f.subjects.is_empty() { l_field(c, f.field) } else { format!("{} ({})", l_field(c, f.field), f.subjects.join(", ")) })
+        .map(|f| {
+            if f.subjects.is_empty() {
+                l_field(c, f.field)
+            } else {
+                format!("{} ({})", l_field(c, f.field), f.subjects.join(", "))
+            }
+        })
         .collect::<Vec<_>>()
         .join("; ")
 }
@@ -192,7 +258,17 @@ pub struct Field {
 
 impl Field {
     fn new(prefix: &'static str, name: &'static str, label: String, kind: &'static str, value: &str) -> Self {
-        Self { name, label, kind, value: value.to_string(), hint: String::new(), error: None, required: false, options: Vec::new(), prefix }
+        Self {
+            name,
+            label,
+            kind,
+            value: value.to_string(),
+            hint: String::new(),
+            error: None,
+            required: false,
+            options: Vec::new(),
+            prefix,
+        }
     }
     fn hint(mut self, hint: String) -> Self {
         self.hint = hint;
@@ -204,7 +280,14 @@ impl Field {
     }
     fn options(mut self, opts: Vec<(String, String)>) -> Self {
         let v = self.value.clone();
-        self.options = opts.into_iter().map(|(value, label)| Opt { selected: value == v, value, label }).collect();
+        self.options = opts
+            .into_iter()
+            .map(|(value, label)| Opt {
+                selected: value == v,
+                value,
+                label,
+            })
+            .collect();
         self
     }
     pub fn id(&self) -> String {
@@ -241,14 +324,20 @@ fn attach(chrome: &Chrome, fields: &mut [Field], errors: &[FieldError]) -> Vec<P
             if out.iter().any(|p: &Problem| p.target == f.id() && p.text == text) {
                 continue;
             }
-            out.push(Problem { target: f.id(), text: text.clone() });
+            out.push(Problem {
+                target: f.id(),
+                text: text.clone(),
+            });
             if f.error.is_none() {
                 f.error = Some(text);
             }
         }
     }
     for e in errors.iter().filter(|e| !fields.iter().any(|f| f.name == e.field)) {
-        out.push(Problem { target: String::new(), text: error_text(chrome, &e.field, e) });
+        out.push(Problem {
+            target: String::new(),
+            text: error_text(chrome, &e.field, e),
+        });
     }
     out
 }
@@ -259,7 +348,12 @@ pub struct Crumb {
 }
 
 fn crumbs(list: &[(&str, String)]) -> Vec<Crumb> {
-    list.iter().map(|(h, l)| Crumb { href: h.to_string(), label: l.clone() }).collect()
+    list.iter()
+        .map(|(h, l)| Crumb {
+            href: h.to_string(),
+            label: l.clone(),
+        })
+        .collect()
 }
 
 /// One term's answer of a site, with the action that deletes it.
@@ -297,17 +391,38 @@ pub struct FormPage {
 impl FormPage {
     fn new(chrome: Chrome, title: String, crumbs: Vec<Crumb>, action: String, fields: Vec<Field>) -> Self {
         let submit = chrome.t("vfu-save");
-        Self { chrome, title, crumbs, intro: String::new(), notice: String::new(), action, submit, fields, problems: Vec::new(), delete_action: String::new(), hosting: None, choice: None }
+        Self {
+            chrome,
+            title,
+            crumbs,
+            intro: String::new(),
+            notice: String::new(),
+            action,
+            submit,
+            fields,
+            problems: Vec::new(),
+            delete_action: String::new(),
+            hosting: None,
+            choice: None,
+        }
     }
     fn errors(mut self, errors: &[FieldError]) -> Self {
         self.problems = attach(&self.chrome, &mut self.fields, errors);
         self
     }
     fn status(&self) -> StatusCode {
-        if self.problems.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY }
+        if self.problems.is_empty() {
+            StatusCode::OK
+        } else {
+            StatusCode::UNPROCESSABLE_ENTITY
+        }
     }
     fn respond(self) -> Response {
-        let status = if self.hosting.as_ref().is_some_and(|h| !h.problems.is_empty()) { StatusCode::UNPROCESSABLE_ENTITY } else { self.status() };
+        let status = if self.hosting.as_ref().is_some_and(|h| !h.problems.is_empty()) {
+            StatusCode::UNPROCESSABLE_ENTITY
+        } else {
+            self.status()
+        };
         render(status, &self)
     }
 }
@@ -340,7 +455,12 @@ impl Muni {
     /// Whether the user may change the municipality's VFU records (regional coordinators and
     /// universities read them): the pages show their forms and buttons only then.
     fn writable(&self) -> bool {
-        self.user.principal().may(Action::Write, &Target::VfuMunicipal { municipality: self.code })
+        self.user.principal().may(
+            Action::Write,
+            &Target::VfuMunicipal {
+                municipality: self.code,
+            },
+        )
     }
     fn base(&self) -> String {
         format!("/vfu/kommun/{}", self.code)
@@ -375,22 +495,32 @@ impl Ask<'_> {
 async fn muni(state: &AppState, chrome: &Chrome, me: MaybeUser, kod: &str, ask: Ask<'_>) -> Result<Muni, Response> {
     let user = signed_in(chrome, me)?;
     let code = Kommunkod::parse(kod).map_err(|_| nf(chrome))?;
-    let m = state.store.municipality(code).await.map_err(|e| unavailable(chrome.clone(), &e))?.ok_or_else(|| nf(chrome))?;
+    let m = state
+        .store
+        .municipality(code)
+        .await
+        .map_err(|e| unavailable(chrome.clone(), &e))?
+        .ok_or_else(|| nf(chrome))?;
     let target = match ask {
         Ask::May(Action::Read) => Some(Target::MunicipalityRecord { municipality: code }),
         Ask::May(Action::Write) => Some(Target::VfuMunicipal { municipality: code }),
         Ask::Guard(g) => match g.op().check() {
             Check::Write(TargetKind::VfuMunicipal) => Some(Target::VfuMunicipal { municipality: code }),
-            Check::Write(TargetKind::Supervisor) if g.op() == Op::VfuSupervisorCreate => {
-                Some(Target::Supervisor { person_id: "", municipality: code })
-            }
+            Check::Write(TargetKind::Supervisor) if g.op() == Op::VfuSupervisorCreate => Some(Target::Supervisor {
+                person_id: "",
+                municipality: code,
+            }),
             _ => None,
         },
     };
     if target.is_some_and(|t| !ask.allows(&user.principal(), &t)) {
         return Err(forbidden(chrome.clone()));
     }
-    Ok(Muni { user, code, name: m.name })
+    Ok(Muni {
+        user,
+        code,
+        name: m.name,
+    })
 }
 
 struct Uni {
@@ -412,18 +542,28 @@ impl Uni {
 /// periods asks its guard; writes of students and placements also ask the guard with the record.
 async fn uni(state: &AppState, chrome: &Chrome, me: MaybeUser, code: &str, ask: Ask<'_>) -> Result<Uni, Response> {
     let user = signed_in(chrome, me)?;
-    let all = state.store.universities().await.map_err(|e| unavailable(chrome.clone(), &e))?;
+    let all = state
+        .store
+        .universities()
+        .await
+        .map_err(|e| unavailable(chrome.clone(), &e))?;
     let u = all.into_iter().find(|u| u.code == code).ok_or_else(|| nf(chrome))?;
     let target = Target::UniversityRecord { university: &u.code };
     let allowed = match ask {
-        Ask::Guard(g) if g.op().check() == Check::Write(TargetKind::UniversityRecord) => ask.allows(&user.principal(), &target),
+        Ask::Guard(g) if g.op().check() == Check::Write(TargetKind::UniversityRecord) => {
+            ask.allows(&user.principal(), &target)
+        }
         Ask::Guard(_) => user.principal().may(Action::Write, &target),
         Ask::May(_) => ask.allows(&user.principal(), &target),
     };
     if !allowed {
         return Err(forbidden(chrome.clone()));
     }
-    Ok(Uni { user, code: u.code, name: u.name })
+    Ok(Uni {
+        user,
+        code: u.code,
+        name: u.name,
+    })
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -445,7 +585,10 @@ pub struct IndexPage {
 
 async fn index(State(state): State<AppState>, chrome: Chrome, me: MaybeUser) -> Response {
     let all = store!(chrome, state.store.municipalities().await);
-    let participants: Vec<_> = all.into_iter().filter(|m| m.role == MunicipalityRole::Participant).collect();
+    let participants: Vec<_> = all
+        .into_iter()
+        .filter(|m| m.role == MunicipalityRole::Participant)
+        .collect();
     let unis = store!(chrome, state.store.universities().await);
     let mut mine = Vec::new();
     if let Some((u, _)) = &me.0 {
@@ -453,35 +596,71 @@ async fn index(State(state): State<AppState>, chrome: Chrome, me: MaybeUser) -> 
         match u.role {
             Role::Municipality => {
                 if let Some(k) = &u.scope {
-                    let name = participants.iter().find(|m| m.code.to_string() == *k).map(|m| m.name.clone()).unwrap_or_else(|| k.clone());
-                    mine.push(Link { href: format!("/vfu/kommun/{k}"), label: chrome.t1("vfu-link-municipality", "name", &name) });
+                    let name = participants
+                        .iter()
+                        .find(|m| m.code.to_string() == *k)
+                        .map(|m| m.name.clone())
+                        .unwrap_or_else(|| k.clone());
+                    mine.push(Link {
+                        href: format!("/vfu/kommun/{k}"),
+                        label: chrome.t1("vfu-link-municipality", "name", &name),
+                    });
                 }
             }
             Role::University => {
                 if let Some(k) = &u.scope {
-                    mine.push(Link { href: format!("/vfu/larosate/{k}"), label: chrome.t1("vfu-link-university", "name", k) });
+                    mine.push(Link {
+                        href: format!("/vfu/larosate/{k}"),
+                        label: chrome.t1("vfu-link-university", "name", k),
+                    });
                 }
             }
-            Role::Student | Role::Supervisor => mine.push(Link { href: "/vfu/min".into(), label: chrome.t("vfu-mine-title") }),
+            Role::Student | Role::Supervisor => mine.push(Link {
+                href: "/vfu/min".into(),
+                label: chrome.t("vfu-mine-title"),
+            }),
             Role::Admin | Role::Regional => {
                 for m in &participants {
-                    mine.push(Link { href: format!("/vfu/kommun/{}", m.code), label: chrome.t1("vfu-link-municipality", "name", &m.name) });
+                    mine.push(Link {
+                        href: format!("/vfu/kommun/{}", m.code),
+                        label: chrome.t1("vfu-link-municipality", "name", &m.name),
+                    });
                 }
             }
             Role::Provider => {}
         }
         if matches!(u.role, Role::Admin | Role::Regional) {
             for un in &unis {
-                mine.push(Link { href: format!("/vfu/larosate/{}", un.code), label: chrome.t1("vfu-link-university", "name", &un.name) });
+                mine.push(Link {
+                    href: format!("/vfu/larosate/{}", un.code),
+                    label: chrome.t1("vfu-link-university", "name", &un.name),
+                });
             }
         }
     }
     let municipalities = participants
         .iter()
-        .map(|m| Link { href: format!("/vfu/kommun/{}/vem-gor-vad", m.code), label: m.name.clone() })
+        .map(|m| Link {
+            href: format!("/vfu/kommun/{}/vem-gor-vad", m.code),
+            label: m.name.clone(),
+        })
         .collect();
-    let universities = unis.iter().map(|u| Link { href: String::new(), label: format!("{} ({})", u.name, u.code) }).collect();
-    render(StatusCode::OK, &IndexPage { chrome, mine, municipalities, universities })
+    let universities = unis
+        .iter()
+        .map(|u| Link {
+            href: String::new(),
+            label: format!("{} ({})", u.name, u.code),
+        })
+        .collect();
+    render(
+        StatusCode::OK,
+        &IndexPage {
+            chrome,
+            mine,
+            municipalities,
+            universities,
+        },
+    )
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -543,7 +722,10 @@ fn contact_views(chrome: &Chrome, contacts: Vec<VfuContact>) -> Vec<ContactView>
         .map(|c| ContactView {
             id: c.id,
             role: chrome.t(&format!("vfu-role-{}", c.role.as_str())),
-            programme: c.programme.map(|p| l_programme(chrome, p)).unwrap_or_else(|| chrome.t("vfu-all-programmes")),
+            programme: c
+                .programme
+                .map(|p| l_programme(chrome, p))
+                .unwrap_or_else(|| chrome.t("vfu-all-programmes")),
             name: c.name,
             title: c.title,
             email: c.email,
@@ -552,14 +734,23 @@ fn contact_views(chrome: &Chrome, contacts: Vec<VfuContact>) -> Vec<ContactView>
         .collect()
 }
 
-async fn raci_page(State(state): State<AppState>, chrome: Chrome, Path(kod): Path<String>, Query(q): Query<RaciQuery>) -> Response {
+async fn raci_page(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    Path(kod): Path<String>,
+    Query(q): Query<RaciQuery>,
+) -> Response {
     let key = chrome.clone();
     public_page(&state, &key, raci_response(state.clone(), chrome, kod, q)).await
 }
 
 async fn raci_response(state: AppState, chrome: Chrome, kod: String, q: RaciQuery) -> Response {
-    let Ok(code) = Kommunkod::parse(&kod) else { return nf(&chrome) };
-    let Some(m) = store!(chrome, state.store.municipality(code).await) else { return nf(&chrome) };
+    let Ok(code) = Kommunkod::parse(&kod) else {
+        return nf(&chrome);
+    };
+    let Some(m) = store!(chrome, state.store.municipality(code).await) else {
+        return nf(&chrome);
+    };
     let programme = match q.program.as_deref().filter(|p| !p.is_empty()) {
         None => ProgrammeType::Teacher,
         Some(p) => match ProgrammeType::parse(p) {
@@ -569,8 +760,14 @@ async fn raci_response(state: AppState, chrome: Chrome, kod: String, q: RaciQuer
     };
     let view = store!(chrome, state.store.raci_model(code, programme).await);
     let contacts = store!(chrome, state.store.vfu_contacts(Some(code)).await);
-    let contacts: Vec<VfuContact> = contacts.into_iter().filter(|c| c.programme.is_none() || c.programme == Some(programme)).collect();
-    let roles = RaciRole::ALL.iter().map(|r| chrome.t(&format!("vfu-role-{}", r.as_str()))).collect();
+    let contacts: Vec<VfuContact> = contacts
+        .into_iter()
+        .filter(|c| c.programme.is_none() || c.programme == Some(programme))
+        .collect();
+    let roles = RaciRole::ALL
+        .iter()
+        .map(|r| chrome.t(&format!("vfu-role-{}", r.as_str())))
+        .collect();
     let rows = view
         .model
         .rows
@@ -583,7 +780,10 @@ async fn raci_response(state: AppState, chrome: Chrome, kod: String, q: RaciQuer
     let base = format!("/vfu/kommun/{code}/vem-gor-vad");
     let programmes = ProgrammeType::ALL
         .iter()
-        .map(|p| Link { href: format!("{base}?program={}", p.as_str()), label: l_programme(&chrome, *p) })
+        .map(|p| Link {
+            href: format!("{base}?program={}", p.as_str()),
+            label: l_programme(&chrome, *p),
+        })
         .collect();
     let print_href = format!("{base}?program={}&utskrift=1", programme.as_str());
     let contacts = contact_views(&chrome, contacts);
@@ -591,12 +791,33 @@ async fn raci_response(state: AppState, chrome: Chrome, kod: String, q: RaciQuer
     if q.utskrift.as_deref().is_some_and(|v| !v.is_empty() && v != "0") {
         return render(
             StatusCode::OK,
-            &RaciPrintPage { chrome, code: code.to_string(), name: m.name, programme: programme.as_str().into(), programme_label, programmes, adapted: view.adapted, roles, rows, contacts },
+            &RaciPrintPage {
+                chrome,
+                code: code.to_string(),
+                name: m.name,
+                programme: programme.as_str().into(),
+                programme_label,
+                programmes,
+                adapted: view.adapted,
+                roles,
+                rows,
+                contacts,
+            },
         );
     }
     render(
         StatusCode::OK,
-        &RaciPage { chrome, name: m.name, programme_label, programmes, adapted: view.adapted, roles, rows, contacts, print_href },
+        &RaciPage {
+            chrome,
+            name: m.name,
+            programme_label,
+            programmes,
+            adapted: view.adapted,
+            roles,
+            rows,
+            contacts,
+            print_href,
+        },
     )
 }
 
@@ -642,7 +863,10 @@ fn raci_programme(q: &RaciQuery) -> Option<ProgrammeType> {
 }
 
 fn raci_edit_page(chrome: Chrome, m: &Muni, model: &RaciModel, adapted: bool, errors: &[FieldError]) -> Response {
-    let roles: Vec<String> = RaciRole::ALL.iter().map(|r| chrome.t(&format!("vfu-role-{}", r.as_str()))).collect();
+    let roles: Vec<String> = RaciRole::ALL
+        .iter()
+        .map(|r| chrome.t(&format!("vfu-role-{}", r.as_str())))
+        .collect();
     let mut problems = Vec::new();
     let rows = model
         .rows
@@ -650,57 +874,133 @@ fn raci_edit_page(chrome: Chrome, m: &Muni, model: &RaciModel, adapted: bool, er
         .map(|row| {
             let task = chrome.t(&format!("vfu-task-{}", row.task.as_str()));
             let anchor = format!("c-{}-{}", row.task.as_str(), RaciRole::ALL[0].as_str());
-            let error = errors.iter().find(|e| e.field == format!("task.{}", row.task.as_str())).map(|e| {
-                let text = error_text(&chrome, &task, e);
-                problems.push(Problem { target: anchor.clone(), text: text.clone() });
-                text
-            });
+            let error = errors
+                .iter()
+                .find(|e| e.field == format!("task.{}", row.task.as_str()))
+                .map(|e| {
+                    let text = error_text(&chrome, &task, e);
+                    problems.push(Problem {
+                        target: anchor.clone(),
+                        text: text.clone(),
+                    });
+                    text
+                });
             let cells = RaciRole::ALL
                 .iter()
                 .zip(&roles)
                 .map(|(role, role_label)| {
                     let value = row.cell(*role).to_string();
-                    let mut options: Vec<Opt> = CELL_CHOICES.iter().map(|c| Opt { value: c.to_string(), label: if c.is_empty() { "–".into() } else { c.to_string() }, selected: *c == value }).collect();
+                    let mut options: Vec<Opt> = CELL_CHOICES
+                        .iter()
+                        .map(|c| Opt {
+                            value: c.to_string(),
+                            label: if c.is_empty() { "–".into() } else { c.to_string() },
+                            selected: *c == value,
+                        })
+                        .collect();
                     if !CELL_CHOICES.contains(&value.as_str()) {
-                        options.push(Opt { value: value.clone(), label: value.clone(), selected: true });
+                        options.push(Opt {
+                            value: value.clone(),
+                            label: value.clone(),
+                            selected: true,
+                        });
                     }
-                    RaciEditCell { name: format!("c-{}-{}", row.task.as_str(), role.as_str()), label: format!("{task}: {role_label}"), options }
+                    RaciEditCell {
+                        name: format!("c-{}-{}", row.task.as_str(), role.as_str()),
+                        label: format!("{task}: {role_label}"),
+                        options,
+                    }
                 })
                 .collect();
-            RaciEditRow { task, anchor, error, cells }
+            RaciEditRow {
+                task,
+                anchor,
+                error,
+                cells,
+            }
         })
         .collect();
     let base = format!("/vfu/kommun/{}/vem-gor-vad/andra", m.code);
-    let programmes = ProgrammeType::ALL.iter().map(|p| Link { href: format!("{base}?program={}", p.as_str()), label: l_programme(&chrome, *p) }).collect();
-    let status = if problems.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let programmes = ProgrammeType::ALL
+        .iter()
+        .map(|p| Link {
+            href: format!("{base}?program={}", p.as_str()),
+            label: l_programme(&chrome, *p),
+        })
+        .collect();
+    let status = if problems.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
     let programme_label = l_programme(&chrome, model.programme);
     render(
         status,
-        &RaciEditPage { chrome, code: m.code.to_string(), name: m.name.clone(), programme: model.programme.as_str().into(), programme_label, programmes, adapted, roles, rows, problems },
+        &RaciEditPage {
+            chrome,
+            code: m.code.to_string(),
+            name: m.name.clone(),
+            programme: model.programme.as_str().into(),
+            programme_label,
+            programmes,
+            adapted,
+            roles,
+            rows,
+            problems,
+        },
     )
 }
 
-async fn raci_edit_form(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, Path(kod): Path<String>, Query(q): Query<RaciQuery>) -> Response {
+async fn raci_edit_form(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    me: MaybeUser,
+    Path(kod): Path<String>,
+    Query(q): Query<RaciQuery>,
+) -> Response {
     let m = tri!(muni(&state, &chrome, me, &kod, Ask::May(Action::Write)).await);
-    let Some(programme) = raci_programme(&q) else { return nf(&chrome) };
+    let Some(programme) = raci_programme(&q) else {
+        return nf(&chrome);
+    };
     let view = store!(chrome, state.store.raci_model(m.code, programme).await);
     raci_edit_page(chrome, &m, &view.model, view.adapted, &[])
 }
 
-async fn raci_save(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, guard: Guard, Path(kod): Path<String>, Form(f): Form<BTreeMap<String, String>>) -> Response {
+async fn raci_save(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    me: MaybeUser,
+    guard: Guard,
+    Path(kod): Path<String>,
+    Form(f): Form<BTreeMap<String, String>>,
+) -> Response {
     let m = tri!(muni(&state, &chrome, me, &kod, Ask::Guard(&guard)).await);
-    let Some(programme) = f.get("program").and_then(|p| ProgrammeType::parse(p)) else { return nf(&chrome) };
+    let Some(programme) = f.get("program").and_then(|p| ProgrammeType::parse(p)) else {
+        return nf(&chrome);
+    };
     let mut model = RaciModel::default_for(programme);
     for task in RaciTask::ALL {
         for role in RaciRole::ALL {
-            let value = f.get(&format!("c-{}-{}", task.as_str(), role.as_str())).map(String::as_str).unwrap_or("");
+            let value = f
+                .get(&format!("c-{}-{}", task.as_str(), role.as_str()))
+                .map(String::as_str)
+                .unwrap_or("");
             model.set(task, role, RaciCell::parse(value).unwrap_or_default());
         }
     }
     let errors = model.validate();
     if errors.is_empty() {
-        match tri!(saved(&chrome, state.store.save_raci_model(m.code, &model, &m.actor()).await)) {
-            Saved::Ok(()) => return see_other(&format!("/vfu/kommun/{}/vem-gor-vad?program={}", m.code, programme.as_str())),
+        match tri!(saved(
+            &chrome,
+            state.store.save_raci_model(m.code, &model, &m.actor()).await
+        )) {
+            Saved::Ok(()) => {
+                return see_other(&format!(
+                    "/vfu/kommun/{}/vem-gor-vad?program={}",
+                    m.code,
+                    programme.as_str()
+                ))
+            }
             Saved::Invalid(e) => return raci_edit_page(chrome, &m, &model, true, &e),
         }
     }
@@ -713,11 +1013,27 @@ pub struct ProgramForm {
     pub program: String,
 }
 
-async fn raci_reset(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, guard: Guard, Path(kod): Path<String>, Form(f): Form<ProgramForm>) -> Response {
+async fn raci_reset(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    me: MaybeUser,
+    guard: Guard,
+    Path(kod): Path<String>,
+    Form(f): Form<ProgramForm>,
+) -> Response {
     let m = tri!(muni(&state, &chrome, me, &kod, Ask::Guard(&guard)).await);
-    let Some(programme) = ProgrammeType::parse(&f.program) else { return nf(&chrome) };
-    store!(chrome, state.store.reset_raci_model(m.code, programme, &m.actor()).await);
-    see_other(&format!("/vfu/kommun/{}/vem-gor-vad?program={}", m.code, programme.as_str()))
+    let Some(programme) = ProgrammeType::parse(&f.program) else {
+        return nf(&chrome);
+    };
+    store!(
+        chrome,
+        state.store.reset_raci_model(m.code, programme, &m.actor()).await
+    );
+    see_other(&format!(
+        "/vfu/kommun/{}/vem-gor-vad?program={}",
+        m.code,
+        programme.as_str()
+    ))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -741,11 +1057,20 @@ pub struct MuniPage {
 }
 
 fn contact_fields(chrome: &Chrome, f: &ContactForm) -> Vec<Field> {
-    let roles = RaciRole::ALL.iter().map(|r| (r.as_str().to_string(), chrome.t(&format!("vfu-role-{}", r.as_str())))).collect();
+    let roles = RaciRole::ALL
+        .iter()
+        .map(|r| (r.as_str().to_string(), chrome.t(&format!("vfu-role-{}", r.as_str()))))
+        .collect();
     let mut programmes = vec![(String::new(), chrome.t("vfu-all-programmes"))];
-    programmes.extend(ProgrammeType::ALL.iter().map(|p| (p.as_str().to_string(), l_programme(chrome, *p))));
+    programmes.extend(
+        ProgrammeType::ALL
+            .iter()
+            .map(|p| (p.as_str().to_string(), l_programme(chrome, *p))),
+    );
     vec![
-        Field::new("c", "role", chrome.t("vfu-col-role"), "select", &f.role).options(roles).required(),
+        Field::new("c", "role", chrome.t("vfu-col-role"), "select", &f.role)
+            .options(roles)
+            .required(),
         Field::new("c", "programme", chrome.t("vfu-col-programme"), "select", &f.programme).options(programmes),
         Field::new("c", "name", chrome.t("vfu-col-name"), "text", &f.name).required(),
         Field::new("c", "title", chrome.t("vfu-col-title"), "text", &f.title).hint(chrome.t("vfu-hint-title")),
@@ -768,11 +1093,24 @@ pub struct ContactForm {
 async fn muni_page(state: &AppState, chrome: Chrome, m: &Muni, form: ContactForm, errors: Vec<FieldError>) -> Response {
     let sites = store!(chrome, state.store.placement_sites(Some(m.code)).await);
     let supervisors = store!(chrome, state.store.supervisors(Some(m.code)).await);
-    let placements = store!(chrome, state.store.placements(&PlacementFilter { site_municipality: Some(m.code), ..Default::default() }).await);
+    let placements = store!(
+        chrome,
+        state
+            .store
+            .placements(&PlacementFilter {
+                site_municipality: Some(m.code),
+                ..Default::default()
+            })
+            .await
+    );
     let contacts = store!(chrome, state.store.vfu_contacts(Some(m.code)).await);
     let mut fields = contact_fields(&chrome, &form);
     let problems = attach(&chrome, &mut fields, &errors);
-    let status = if problems.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let status = if problems.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
     let page = MuniPage {
         writable: m.writable(),
         code: m.code.to_string(),
@@ -789,21 +1127,51 @@ async fn muni_page(state: &AppState, chrome: Chrome, m: &Muni, form: ContactForm
     render(status, &page)
 }
 
-async fn muni_overview(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, Path(kod): Path<String>) -> Response {
+async fn muni_overview(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    me: MaybeUser,
+    Path(kod): Path<String>,
+) -> Response {
     let m = tri!(muni(&state, &chrome, me, &kod, Ask::May(Action::Read)).await);
     muni_page(&state, chrome, &m, ContactForm::default(), Vec::new()).await
 }
 
-async fn contact_create(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, guard: Guard, Path(kod): Path<String>, Form(f): Form<ContactForm>) -> Response {
+async fn contact_create(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    me: MaybeUser,
+    guard: Guard,
+    Path(kod): Path<String>,
+    Form(f): Form<ContactForm>,
+) -> Response {
     let m = tri!(muni(&state, &chrome, me, &kod, Ask::Guard(&guard)).await);
     let mut errors = Vec::new();
     let role = RaciRole::parse(&f.role);
     if role.is_none() {
-        errors.push(FieldError::of("role", FieldProblem::Unknown { noun: "role".into(), value: f.role.clone(), expected: format!("one of {}", RaciRole::ALL.map(|r| r.as_str()).join(", ")) }));
+        errors.push(FieldError::of(
+            "role",
+            FieldProblem::Unknown {
+                noun: "role".into(),
+                value: f.role.clone(),
+                expected: format!("one of {}", RaciRole::ALL.map(|r| r.as_str()).join(", ")),
+            },
+        ));
     }
-    let programme = if f.programme.trim().is_empty() { None } else { ProgrammeType::parse(&f.programme) };
+    let programme = if f.programme.trim().is_empty() {
+        None
+    } else {
+        ProgrammeType::parse(&f.programme)
+    };
     if !f.programme.trim().is_empty() && programme.is_none() {
-        errors.push(FieldError::of("programme", FieldProblem::Unknown { noun: "programme".into(), value: f.programme.clone(), expected: "teacher, nursing or social_work".into() }));
+        errors.push(FieldError::of(
+            "programme",
+            FieldProblem::Unknown {
+                noun: "programme".into(),
+                value: f.programme.clone(),
+                expected: "teacher, nursing or social_work".into(),
+            },
+        ));
     }
     let c = VfuContact {
         id: String::new(),
@@ -828,7 +1196,11 @@ async fn contact_create(State(state): State<AppState>, chrome: Chrome, me: Maybe
 
 /// A contact of this municipality, or the 404 page.
 async fn own_contact(state: &AppState, chrome: &Chrome, m: &Muni, id: &str) -> Result<VfuContact, Response> {
-    let contacts = state.store.vfu_contacts(Some(m.code)).await.map_err(|e| unavailable(chrome.clone(), &e))?;
+    let contacts = state
+        .store
+        .vfu_contacts(Some(m.code))
+        .await
+        .map_err(|e| unavailable(chrome.clone(), &e))?;
     contacts.into_iter().find(|c| c.id == id).ok_or_else(|| nf(chrome))
 }
 
@@ -842,7 +1214,12 @@ fn contact_form_page(chrome: Chrome, m: &Muni, id: &str, f: &ContactForm, errors
     page.errors(errors).respond()
 }
 
-async fn contact_edit_form(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, Path((kod, id)): Path<(String, String)>) -> Response {
+async fn contact_edit_form(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    me: MaybeUser,
+    Path((kod, id)): Path<(String, String)>,
+) -> Response {
     let m = tri!(muni(&state, &chrome, me, &kod, Ask::May(Action::Write)).await);
     let c = tri!(own_contact(&state, &chrome, &m, &id).await);
     let f = ContactForm {
@@ -856,17 +1233,42 @@ async fn contact_edit_form(State(state): State<AppState>, chrome: Chrome, me: Ma
     contact_form_page(chrome, &m, &id, &f, &[])
 }
 
-async fn contact_update(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, guard: Guard, Path((kod, id)): Path<(String, String)>, Form(f): Form<ContactForm>) -> Response {
+async fn contact_update(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    me: MaybeUser,
+    guard: Guard,
+    Path((kod, id)): Path<(String, String)>,
+    Form(f): Form<ContactForm>,
+) -> Response {
     let m = tri!(muni(&state, &chrome, me, &kod, Ask::Guard(&guard)).await);
     let old = tri!(own_contact(&state, &chrome, &m, &id).await);
     let mut errors = Vec::new();
     let role = RaciRole::parse(&f.role);
     if role.is_none() {
-        errors.push(FieldError::of("role", FieldProblem::Unknown { noun: "role".into(), value: f.role.clone(), expected: format!("one of {}", RaciRole::ALL.map(|r| r.as_str()).join(", ")) }));
+        errors.push(FieldError::of(
+            "role",
+            FieldProblem::Unknown {
+                noun: "role".into(),
+                value: f.role.clone(),
+                expected: format!("one of {}", RaciRole::ALL.map(|r| r.as_str()).join(", ")),
+            },
+        ));
     }
-    let programme = if f.programme.trim().is_empty() { None } else { ProgrammeType::parse(&f.programme) };
+    let programme = if f.programme.trim().is_empty() {
+        None
+    } else {
+        ProgrammeType::parse(&f.programme)
+    };
     if !f.programme.trim().is_empty() && programme.is_none() {
-        errors.push(FieldError::of("programme", FieldProblem::Unknown { noun: "programme".into(), value: f.programme.clone(), expected: "teacher, nursing or social_work".into() }));
+        errors.push(FieldError::of(
+            "programme",
+            FieldProblem::Unknown {
+                noun: "programme".into(),
+                value: f.programme.clone(),
+                expected: "teacher, nursing or social_work".into(),
+            },
+        ));
     }
     let c = VfuContact {
         role: role.unwrap_or(old.role),
@@ -887,7 +1289,13 @@ async fn contact_update(State(state): State<AppState>, chrome: Chrome, me: Maybe
     contact_form_page(chrome, &m, &id, &f, &errors)
 }
 
-async fn contact_delete(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, guard: Guard, Path((kod, id)): Path<(String, String)>) -> Response {
+async fn contact_delete(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    me: MaybeUser,
+    guard: Guard,
+    Path((kod, id)): Path<(String, String)>,
+) -> Response {
     let m = tri!(muni(&state, &chrome, me, &kod, Ask::Guard(&guard)).await);
     let contacts = store!(chrome, state.store.vfu_contacts(Some(m.code)).await);
     if !contacts.iter().any(|c| c.id == id) {
@@ -956,9 +1364,18 @@ async fn sites_page(State(state): State<AppState>, chrome: Chrome, me: MaybeUser
             hosting: hosting
                 .iter()
                 .find(|h| h.site_id == s.id)
-                .map(|h| if h.interest == Interest::No { l_interest(&chrome, h.interest) } else { format!("{} ({})", l_interest(&chrome, h.interest), h.capacity) })
+                .map(|h| {
+                    if h.interest == Interest::No {
+                        l_interest(&chrome, h.interest)
+                    } else {
+                        format!("{} ({})", l_interest(&chrome, h.interest), h.capacity)
+                    }
+                })
                 .unwrap_or_else(|| chrome.t("vfu-no-answer")),
-            supervisors: supervisors.iter().filter(|x| x.site_id.as_deref() == Some(s.id.as_str())).count(),
+            supervisors: supervisors
+                .iter()
+                .filter(|x| x.site_id.as_deref() == Some(s.id.as_str()))
+                .count(),
             kind: l_kind(&chrome, s.kind),
             fields: l_fields(&chrome, &s.fields),
             address: s.address,
@@ -967,7 +1384,17 @@ async fn sites_page(State(state): State<AppState>, chrome: Chrome, me: MaybeUser
         })
         .collect();
     let term = l_term(&chrome, term);
-    render(StatusCode::OK, &SitesPage { chrome, writable: m.writable(), code: m.code.to_string(), name: m.name, rows, term })
+    render(
+        StatusCode::OK,
+        &SitesPage {
+            chrome,
+            writable: m.writable(),
+            code: m.code.to_string(),
+            name: m.name,
+            rows,
+            term,
+        },
+    )
 }
 
 fn site_input(s: &PlacementSite) -> SiteInput {
@@ -1001,7 +1428,11 @@ impl FieldState {
             .map(|(f, subjects)| {
                 // `|` separates fields in the file form; inside one field's subjects it is a comma.
                 let subjects = subjects.replace('|', ",");
-                if subjects.trim().is_empty() { f.code().to_string() } else { format!("{}:{}", f.code(), subjects.trim()) }
+                if subjects.trim().is_empty() {
+                    f.code().to_string()
+                } else {
+                    format!("{}:{}", f.code(), subjects.trim())
+                }
             })
             .collect::<Vec<_>>()
             .join("|")
@@ -1012,13 +1443,24 @@ impl FieldState {
 /// `subjects_CODE` per field, joined into the file form the core validates. A post without any
 /// checkbox field may give `fields` in the file form instead.
 fn field_choice_input(pairs: &[(String, String)]) -> (String, FieldState) {
-    let get = |k: &str| pairs.iter().rev().find(|(n, _)| n == k).map(|(_, v)| v.clone()).unwrap_or_default();
+    let get = |k: &str| {
+        pairs
+            .iter()
+            .rev()
+            .find(|(n, _)| n == k)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
     let mut state = FieldState::default();
     let mut any = false;
     for f in VfuField::ALL {
-        let on = pairs.iter().any(|(n, v)| *n == format!("field_{}", f.code()) && !v.is_empty());
+        let on = pairs
+            .iter()
+            .any(|(n, v)| *n == format!("field_{}", f.code()) && !v.is_empty());
         let subjects = get(&format!("subjects_{}", f.code()));
-        any |= pairs.iter().any(|(n, _)| *n == format!("field_{}", f.code()) || *n == format!("subjects_{}", f.code()));
+        any |= pairs
+            .iter()
+            .any(|(n, _)| *n == format!("field_{}", f.code()) || *n == format!("subjects_{}", f.code()));
         if on || !subjects.is_empty() {
             state.0.insert(f, (on, subjects));
         }
@@ -1035,14 +1477,28 @@ fn field_choice_input(pairs: &[(String, String)]) -> (String, FieldState) {
 
 /// The last value posted for `key`, or empty.
 fn posted(pairs: &[(String, String)], key: &str) -> String {
-    pairs.iter().rev().find(|(n, _)| n == key).map(|(_, v)| v.clone()).unwrap_or_default()
+    pairs
+        .iter()
+        .rev()
+        .find(|(n, _)| n == key)
+        .map(|(_, v)| v.clone())
+        .unwrap_or_default()
 }
 
 /// The site form as posted (see [`field_choice_input`] for its fields).
 fn site_form_input(pairs: &[(String, String)]) -> (SiteInput, FieldState) {
     let get = |k: &str| posted(pairs, k);
     let (fields, state) = field_choice_input(pairs);
-    let input = SiteInput { id: String::new(), municipality: String::new(), name: get("name"), kind: get("kind"), address: get("address"), lat: get("lat"), lon: get("lon"), fields };
+    let input = SiteInput {
+        id: String::new(),
+        municipality: String::new(),
+        name: get("name"),
+        kind: get("kind"),
+        address: get("address"),
+        lat: get("lat"),
+        lon: get("lon"),
+        fields,
+    };
     (input, state)
 }
 
@@ -1104,7 +1560,11 @@ fn field_choice(chrome: &Chrome, state: &FieldState) -> FieldChoice {
                         code: f.code().into(),
                         label: l_field(chrome, *f),
                         checked,
-                        subjects_label: chrome.t1(&format!("vfu-fields-subjects-{}", p.as_str()), "field", &l_field(chrome, *f)),
+                        subjects_label: chrome.t1(
+                            &format!("vfu-fields-subjects-{}", p.as_str()),
+                            "field",
+                            &l_field(chrome, *f),
+                        ),
                         subjects_hint: chrome.t(&format!("vfu-fields-subjects-hint-{}", p.as_str())),
                         subjects,
                     }
@@ -1116,11 +1576,18 @@ fn field_choice(chrome: &Chrome, state: &FieldState) -> FieldChoice {
 }
 
 fn site_fields(chrome: &Chrome, i: &SiteInput) -> Vec<Field> {
-    let kinds = SiteKind::ALL.iter().map(|k| (k.as_str().to_string(), l_kind(chrome, *k))).collect();
+    let kinds = SiteKind::ALL
+        .iter()
+        .map(|k| (k.as_str().to_string(), l_kind(chrome, *k)))
+        .collect();
     vec![
         Field::new("f", "name", chrome.t("vfu-col-name"), "text", &i.name).required(),
-        Field::new("f", "kind", chrome.t("vfu-col-kind"), "select", &i.kind).options(kinds).required(),
-        Field::new("f", "fields", chrome.t("vfu-col-fields"), "choice", "").hint(chrome.t("vfu-hint-field-choice")).required(),
+        Field::new("f", "kind", chrome.t("vfu-col-kind"), "select", &i.kind)
+            .options(kinds)
+            .required(),
+        Field::new("f", "fields", chrome.t("vfu-col-fields"), "choice", "")
+            .hint(chrome.t("vfu-hint-field-choice"))
+            .required(),
         Field::new("f", "address", chrome.t("vfu-col-address"), "text", &i.address),
         Field::new("f", "lat", chrome.t("vfu-col-lat"), "text", &i.lat).hint(chrome.t("vfu-hint-position")),
         Field::new("f", "lon", chrome.t("vfu-col-lon"), "text", &i.lon),
@@ -1129,7 +1596,11 @@ fn site_fields(chrome: &Chrome, i: &SiteInput) -> Vec<Field> {
 
 fn site_form(chrome: Chrome, m: &Muni, i: &SiteInput, state: &FieldState, id: Option<&str>) -> FormPage {
     let sites_href = format!("{}/platser", m.base());
-    let cr = crumbs(&[("/vfu", chrome.t("vfu-title")), (&m.base(), m.name.clone()), (&sites_href, chrome.t("vfu-sites-title"))]);
+    let cr = crumbs(&[
+        ("/vfu", chrome.t("vfu-title")),
+        (&m.base(), m.name.clone()),
+        (&sites_href, chrome.t("vfu-sites-title")),
+    ]);
     let fields = site_fields(&chrome, i);
     let choice = Some(field_choice(&chrome, state));
     let mut page = match id {
@@ -1148,20 +1619,38 @@ fn site_form(chrome: Chrome, m: &Muni, i: &SiteInput, state: &FieldState, id: Op
     page
 }
 
-async fn site_new_form(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, Path(kod): Path<String>) -> Response {
+async fn site_new_form(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    me: MaybeUser,
+    Path(kod): Path<String>,
+) -> Response {
     let m = tri!(muni(&state, &chrome, me, &kod, Ask::May(Action::Write)).await);
-    let i = SiteInput { kind: SiteKind::School.as_str().into(), ..Default::default() };
+    let i = SiteInput {
+        kind: SiteKind::School.as_str().into(),
+        ..Default::default()
+    };
     site_form(chrome, &m, &i, &FieldState::default(), None).respond()
 }
 
-async fn site_create(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, guard: Guard, Path(kod): Path<String>, Form(pairs): Form<Vec<(String, String)>>) -> Response {
+async fn site_create(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    me: MaybeUser,
+    guard: Guard,
+    Path(kod): Path<String>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
     let m = tri!(muni(&state, &chrome, me, &kod, Ask::Guard(&guard)).await);
     let (mut i, fs) = site_form_input(&pairs);
     i.municipality = m.code.to_string();
     let ctx = store!(chrome, state.store.vfu_context().await);
     let errors = match i.parse(&ctx) {
         Err(e) => e,
-        Ok(site) => match tri!(saved(&chrome, state.store.create_placement_site(&site, &m.actor()).await)) {
+        Ok(site) => match tri!(saved(
+            &chrome,
+            state.store.create_placement_site(&site, &m.actor()).await
+        )) {
             Saved::Ok(id) => return see_other(&format!("{}/platser/{id}?sparad=1", m.base())),
             Saved::Invalid(e) => e,
         },
@@ -1201,15 +1690,30 @@ async fn site_edit_page(
         .iter()
         .filter(|x| x.site_id == site.id)
         .map(|x| HostingRow {
-            cells: [l_term(&chrome, x.term), l_interest(&chrome, x.interest), x.capacity.to_string(), x.reason.clone()],
+            cells: [
+                l_term(&chrome, x.term),
+                l_interest(&chrome, x.interest),
+                x.capacity.to_string(),
+                x.reason.clone(),
+            ],
             delete_action: format!("{}/platser/{}/intresse/{}/ta-bort", m.base(), site.id, x.term),
         })
         .collect();
-    let terms = next_terms(4).into_iter().map(|t| (t.to_string(), l_term(&chrome, t))).collect();
-    let interests = Interest::ALL.iter().map(|x| (x.as_str().to_string(), l_interest(&chrome, *x))).collect();
+    let terms = next_terms(4)
+        .into_iter()
+        .map(|t| (t.to_string(), l_term(&chrome, t)))
+        .collect();
+    let interests = Interest::ALL
+        .iter()
+        .map(|x| (x.as_str().to_string(), l_interest(&chrome, *x)))
+        .collect();
     let mut h_fields = vec![
-        Field::new("h", "term", chrome.t("vfu-col-term"), "select", &h.term).options(terms).required(),
-        Field::new("h", "interest", chrome.t("vfu-col-interest"), "select", &h.interest).options(interests).required(),
+        Field::new("h", "term", chrome.t("vfu-col-term"), "select", &h.term)
+            .options(terms)
+            .required(),
+        Field::new("h", "interest", chrome.t("vfu-col-interest"), "select", &h.interest)
+            .options(interests)
+            .required(),
         Field::new("h", "capacity", chrome.t("vfu-col-capacity"), "number", &h.capacity),
         Field::new("h", "reason", chrome.t("vfu-col-reason"), "text", &h.reason).hint(chrome.t("vfu-hint-reason")),
     ];
@@ -1218,21 +1722,56 @@ async fn site_edit_page(
     if saved {
         page.notice = page.chrome.t("vfu-saved");
     }
-    page.hosting = Some(HostingSection { rows, action: format!("{}/platser/{}/intresse", m.base(), site.id), fields: h_fields, problems: h_problems });
+    page.hosting = Some(HostingSection {
+        rows,
+        action: format!("{}/platser/{}/intresse", m.base(), site.id),
+        fields: h_fields,
+        problems: h_problems,
+    });
     page.respond()
 }
 
 fn default_hosting() -> HostingInput {
-    HostingInput { term: coming_term().to_string(), interest: "yes".into(), capacity: "1".into(), ..Default::default() }
+    HostingInput {
+        term: coming_term().to_string(),
+        interest: "yes".into(),
+        capacity: "1".into(),
+        ..Default::default()
+    }
 }
 
-async fn site_edit_form(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, Path((kod, id)): Path<(String, String)>, Query(q): Query<SavedQuery>) -> Response {
+async fn site_edit_form(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    me: MaybeUser,
+    Path((kod, id)): Path<(String, String)>,
+    Query(q): Query<SavedQuery>,
+) -> Response {
     let m = tri!(muni(&state, &chrome, me, &kod, Ask::May(Action::Read)).await);
     let site = tri!(own_site(&state, &chrome, &m, &id).await);
-    site_edit_page(&state, chrome, &m, &site, &site_input(&site), &FieldState::of(&site.fields), &[], &default_hosting(), &[], q.sparad.is_some()).await
+    site_edit_page(
+        &state,
+        chrome,
+        &m,
+        &site,
+        &site_input(&site),
+        &FieldState::of(&site.fields),
+        &[],
+        &default_hosting(),
+        &[],
+        q.sparad.is_some(),
+    )
+    .await
 }
 
-async fn site_update(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, guard: Guard, Path((kod, id)): Path<(String, String)>, Form(pairs): Form<Vec<(String, String)>>) -> Response {
+async fn site_update(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    me: MaybeUser,
+    guard: Guard,
+    Path((kod, id)): Path<(String, String)>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
     let m = tri!(muni(&state, &chrome, me, &kod, Ask::Guard(&guard)).await);
     let site = tri!(own_site(&state, &chrome, &m, &id).await);
     let (mut i, fs) = site_form_input(&pairs);
@@ -1241,15 +1780,36 @@ async fn site_update(State(state): State<AppState>, chrome: Chrome, me: MaybeUse
     let ctx = store!(chrome, state.store.vfu_context().await);
     let errors = match i.parse(&ctx) {
         Err(e) => e,
-        Ok(new) => match tri!(saved(&chrome, state.store.update_placement_site(&new, &m.actor()).await)) {
+        Ok(new) => match tri!(saved(
+            &chrome,
+            state.store.update_placement_site(&new, &m.actor()).await
+        )) {
             Saved::Ok(_) => return see_other(&format!("{}/platser/{id}?sparad=1", m.base())),
             Saved::Invalid(e) => e,
         },
     };
-    site_edit_page(&state, chrome, &m, &site, &i, &fs, &errors, &default_hosting(), &[], false).await
+    site_edit_page(
+        &state,
+        chrome,
+        &m,
+        &site,
+        &i,
+        &fs,
+        &errors,
+        &default_hosting(),
+        &[],
+        false,
+    )
+    .await
 }
 
-async fn site_delete(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, guard: Guard, Path((kod, id)): Path<(String, String)>) -> Response {
+async fn site_delete(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    me: MaybeUser,
+    guard: Guard,
+    Path((kod, id)): Path<(String, String)>,
+) -> Response {
     let m = tri!(muni(&state, &chrome, me, &kod, Ask::Guard(&guard)).await);
     let site = tri!(own_site(&state, &chrome, &m, &id).await);
     let back = format!("{}/platser/{}", m.base(), site.id);
@@ -1259,7 +1819,14 @@ async fn site_delete(State(state): State<AppState>, chrome: Chrome, me: MaybeUse
     }
 }
 
-async fn hosting_set(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, guard: Guard, Path((kod, id)): Path<(String, String)>, Form(mut h): Form<HostingInput>) -> Response {
+async fn hosting_set(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    me: MaybeUser,
+    guard: Guard,
+    Path((kod, id)): Path<(String, String)>,
+    Form(mut h): Form<HostingInput>,
+) -> Response {
     let m = tri!(muni(&state, &chrome, me, &kod, Ask::Guard(&guard)).await);
     let site = tri!(own_site(&state, &chrome, &m, &id).await);
     h.site_id = site.id.clone();
@@ -1271,15 +1838,38 @@ async fn hosting_set(State(state): State<AppState>, chrome: Chrome, me: MaybeUse
             Saved::Invalid(e) => e,
         },
     };
-    site_edit_page(&state, chrome, &m, &site, &site_input(&site), &FieldState::of(&site.fields), &[], &h, &errors, false).await
+    site_edit_page(
+        &state,
+        chrome,
+        &m,
+        &site,
+        &site_input(&site),
+        &FieldState::of(&site.fields),
+        &[],
+        &h,
+        &errors,
+        false,
+    )
+    .await
 }
 
 /// Delete a site's answer for one term (the coordinator's mistake, or a term that will not come).
-async fn hosting_delete(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, guard: Guard, Path((kod, id, term)): Path<(String, String, String)>) -> Response {
+async fn hosting_delete(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    me: MaybeUser,
+    guard: Guard,
+    Path((kod, id, term)): Path<(String, String, String)>,
+) -> Response {
     let m = tri!(muni(&state, &chrome, me, &kod, Ask::Guard(&guard)).await);
     let site = tri!(own_site(&state, &chrome, &m, &id).await);
-    let Ok(term) = Term::parse(&term) else { return nf(&chrome) };
-    if !store!(chrome, state.store.delete_hosting_interest(&site.id, term, &m.actor()).await) {
+    let Ok(term) = Term::parse(&term) else {
+        return nf(&chrome);
+    };
+    if !store!(
+        chrome,
+        state.store.delete_hosting_interest(&site.id, term, &m.actor()).await
+    ) {
         return nf(&chrome);
     }
     see_other(&format!("{}/platser/{}?sparad=1#intresse", m.base(), site.id))
@@ -1315,17 +1905,29 @@ pub struct SupervisorsPage {
     pub universities: Vec<String>,
 }
 
-async fn supervisors_page(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, Path(kod): Path<String>) -> Response {
+async fn supervisors_page(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    me: MaybeUser,
+    Path(kod): Path<String>,
+) -> Response {
     let m = tri!(muni(&state, &chrome, me, &kod, Ask::May(Action::Read)).await);
     let sups = store!(chrome, state.store.supervisors(Some(m.code)).await);
-    let sites: BTreeMap<String, String> = store!(chrome, state.store.placement_sites(Some(m.code)).await).into_iter().map(|s| (s.id, s.name)).collect();
+    let sites: BTreeMap<String, String> = store!(chrome, state.store.placement_sites(Some(m.code)).await)
+        .into_iter()
+        .map(|s| (s.id, s.name))
+        .collect();
     let unis = store!(chrome, state.store.universities().await);
     let rows: Vec<SupervisorRow> = sups
         .iter()
         .map(|s| SupervisorRow {
             id: s.id.clone(),
             name: s.name.clone(),
-            site: s.site_id.as_ref().and_then(|i| sites.get(i).cloned()).unwrap_or_else(|| "–".into()),
+            site: s
+                .site_id
+                .as_ref()
+                .and_then(|i| sites.get(i).cloned())
+                .unwrap_or_else(|| "–".into()),
             fields: l_fields(&chrome, &s.fields),
             training: match s.training.date {
                 Some(d) => format!("{} ({d})", l_training(&chrome, s.training.level)),
@@ -1349,10 +1951,25 @@ async fn supervisors_page(State(state): State<AppState>, chrome: Chrome, me: May
     let trained = rows.iter().filter(|r| r.trained).count();
     let invite_options = [InviteStatus::Invited, InviteStatus::Enrolled, InviteStatus::Completed]
         .iter()
-        .map(|i| Link { href: i.as_str().into(), label: l_invite(&chrome, *i) })
+        .map(|i| Link {
+            href: i.as_str().into(),
+            label: l_invite(&chrome, *i),
+        })
         .collect();
     let universities = unis.into_iter().map(|u| u.code).collect();
-    render(StatusCode::OK, &SupervisorsPage { chrome, writable: m.writable(), code: m.code.to_string(), name: m.name, rows, trained, invite_options, universities })
+    render(
+        StatusCode::OK,
+        &SupervisorsPage {
+            chrome,
+            writable: m.writable(),
+            code: m.code.to_string(),
+            name: m.name,
+            rows,
+            trained,
+            invite_options,
+            universities,
+        },
+    )
 }
 
 fn opt_day(d: Option<Day>) -> String {
@@ -1372,48 +1989,138 @@ fn supervisor_input(s: &Supervisor) -> SupervisorInput {
         training_date: opt_day(s.training.date),
         training_university: s.training.university.clone().unwrap_or_default(),
         students_per_period: s.students_per_period.to_string(),
-        unavailable_terms: s.unavailable_terms.iter().map(|t| t.to_string()).collect::<Vec<_>>().join(", "),
+        unavailable_terms: s
+            .unavailable_terms
+            .iter()
+            .map(|t| t.to_string())
+            .collect::<Vec<_>>()
+            .join(", "),
         consent_contact: if s.consent_contact { "1".into() } else { String::new() },
         invite: s.invite.as_str().into(),
         invite_date: opt_day(s.invite_date),
     }
 }
 
-async fn supervisor_fields(state: &AppState, chrome: &Chrome, m: &Muni, i: &SupervisorInput) -> Result<Vec<Field>, Response> {
-    let sites = state.store.placement_sites(Some(m.code)).await.map_err(|e| unavailable(chrome.clone(), &e))?;
-    let unis = state.store.universities().await.map_err(|e| unavailable(chrome.clone(), &e))?;
+async fn supervisor_fields(
+    state: &AppState,
+    chrome: &Chrome,
+    m: &Muni,
+    i: &SupervisorInput,
+) -> Result<Vec<Field>, Response> {
+    let sites = state
+        .store
+        .placement_sites(Some(m.code))
+        .await
+        .map_err(|e| unavailable(chrome.clone(), &e))?;
+    let unis = state
+        .store
+        .universities()
+        .await
+        .map_err(|e| unavailable(chrome.clone(), &e))?;
     let mut site_opts = vec![(String::new(), chrome.t("vfu-none"))];
     site_opts.extend(sites.into_iter().map(|s| (s.id, s.name)));
     let mut uni_opts = vec![(String::new(), chrome.t("vfu-none"))];
-    uni_opts.extend(unis.into_iter().map(|u| (u.code.clone(), format!("{} ({})", u.name, u.code))));
-    let levels = TrainingLevel::ALL.iter().map(|l| (l.as_str().to_string(), l_training(chrome, *l))).collect();
-    let invites = InviteStatus::ALL.iter().map(|l| (l.as_str().to_string(), l_invite(chrome, *l))).collect();
+    uni_opts.extend(
+        unis.into_iter()
+            .map(|u| (u.code.clone(), format!("{} ({})", u.name, u.code))),
+    );
+    let levels = TrainingLevel::ALL
+        .iter()
+        .map(|l| (l.as_str().to_string(), l_training(chrome, *l)))
+        .collect();
+    let invites = InviteStatus::ALL
+        .iter()
+        .map(|l| (l.as_str().to_string(), l_invite(chrome, *l)))
+        .collect();
     Ok(vec![
         Field::new("f", "name", chrome.t("vfu-col-name"), "text", &i.name).required(),
         Field::new("f", "email", chrome.t("vfu-col-email"), "email", &i.email).required(),
         Field::new("f", "phone", chrome.t("vfu-col-phone"), "text", &i.phone),
         Field::new("f", "site_id", chrome.t("vfu-col-site"), "select", &i.site_id).options(site_opts),
-        Field::new("f", "fields", chrome.t("vfu-col-fields"), "choice", "").hint(chrome.t("vfu-hint-field-choice")).required(),
-        Field::new("f", "employment_percent", chrome.t("vfu-col-employment"), "text", &i.employment_percent).hint(chrome.t("vfu-hint-employment")),
-        Field::new("f", "students_per_period", chrome.t("vfu-col-students-per-period"), "number", &i.students_per_period),
+        Field::new("f", "fields", chrome.t("vfu-col-fields"), "choice", "")
+            .hint(chrome.t("vfu-hint-field-choice"))
+            .required(),
+        Field::new(
+            "f",
+            "employment_percent",
+            chrome.t("vfu-col-employment"),
+            "text",
+            &i.employment_percent,
+        )
+        .hint(chrome.t("vfu-hint-employment")),
+        Field::new(
+            "f",
+            "students_per_period",
+            chrome.t("vfu-col-students-per-period"),
+            "number",
+            &i.students_per_period,
+        ),
         Field::new("f", "training", chrome.t("vfu-col-training"), "select", &i.training).options(levels),
-        Field::new("f", "training_date", chrome.t("vfu-col-training-date"), "date", &i.training_date),
-        Field::new("f", "training_university", chrome.t("vfu-col-training-university"), "select", &i.training_university).options(uni_opts),
+        Field::new(
+            "f",
+            "training_date",
+            chrome.t("vfu-col-training-date"),
+            "date",
+            &i.training_date,
+        ),
+        Field::new(
+            "f",
+            "training_university",
+            chrome.t("vfu-col-training-university"),
+            "select",
+            &i.training_university,
+        )
+        .options(uni_opts),
         Field::new("f", "invite", chrome.t("vfu-col-invite"), "select", &i.invite).options(invites),
-        Field::new("f", "invite_date", chrome.t("vfu-col-invite-date"), "date", &i.invite_date),
-        Field::new("f", "unavailable_terms", chrome.t("vfu-col-unavailable"), "text", &i.unavailable_terms).hint(chrome.t("vfu-hint-terms")),
-        Field::new("f", "consent_contact", chrome.t("vfu-col-consent"), "checkbox", &i.consent_contact),
+        Field::new(
+            "f",
+            "invite_date",
+            chrome.t("vfu-col-invite-date"),
+            "date",
+            &i.invite_date,
+        ),
+        Field::new(
+            "f",
+            "unavailable_terms",
+            chrome.t("vfu-col-unavailable"),
+            "text",
+            &i.unavailable_terms,
+        )
+        .hint(chrome.t("vfu-hint-terms")),
+        Field::new(
+            "f",
+            "consent_contact",
+            chrome.t("vfu-col-consent"),
+            "checkbox",
+            &i.consent_contact,
+        ),
     ])
 }
 
 /// The supervisor form; `choice` is what was ticked and typed in the field checkboxes (from
 /// the saved supervisor when `None`).
-async fn supervisor_form(state: &AppState, chrome: Chrome, m: &Muni, i: &SupervisorInput, choice: Option<&FieldState>, id: Option<&str>, errors: &[FieldError]) -> Response {
+async fn supervisor_form(
+    state: &AppState,
+    chrome: Chrome,
+    m: &Muni,
+    i: &SupervisorInput,
+    choice: Option<&FieldState>,
+    id: Option<&str>,
+    errors: &[FieldError],
+) -> Response {
     let fields = tri!(supervisor_fields(state, &chrome, m, i).await);
-    let choice = choice.cloned().unwrap_or_else(|| FieldSpec::parse_list(&i.fields).map(|l| FieldState::of(&l)).unwrap_or_default());
+    let choice = choice.cloned().unwrap_or_else(|| {
+        FieldSpec::parse_list(&i.fields)
+            .map(|l| FieldState::of(&l))
+            .unwrap_or_default()
+    });
     let choice = Some(field_choice(&chrome, &choice));
     let list = format!("{}/handledare", m.base());
-    let cr = crumbs(&[("/vfu", chrome.t("vfu-title")), (&m.base(), m.name.clone()), (&list, chrome.t("vfu-supervisors-title"))]);
+    let cr = crumbs(&[
+        ("/vfu", chrome.t("vfu-title")),
+        (&m.base(), m.name.clone()),
+        (&list, chrome.t("vfu-supervisors-title")),
+    ]);
     let mut page = match id {
         None => {
             let title = chrome.t1("vfu-supervisor-new-title", "name", &m.name);
@@ -1430,13 +2137,32 @@ async fn supervisor_form(state: &AppState, chrome: Chrome, m: &Muni, i: &Supervi
     page.errors(errors).respond()
 }
 
-async fn supervisor_new_form(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, Path(kod): Path<String>) -> Response {
+async fn supervisor_new_form(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    me: MaybeUser,
+    Path(kod): Path<String>,
+) -> Response {
     let m = tri!(muni(&state, &chrome, me, &kod, Ask::May(Action::Write)).await);
-    let i = SupervisorInput { employment_percent: "100".into(), students_per_period: "1".into(), training: "none".into(), invite: "not_invited".into(), consent_contact: "1".into(), ..Default::default() };
+    let i = SupervisorInput {
+        employment_percent: "100".into(),
+        students_per_period: "1".into(),
+        training: "none".into(),
+        invite: "not_invited".into(),
+        consent_contact: "1".into(),
+        ..Default::default()
+    };
     supervisor_form(&state, chrome, &m, &i, None, None, &[]).await
 }
 
-async fn supervisor_create(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, guard: Guard, Path(kod): Path<String>, Form(pairs): Form<Vec<(String, String)>>) -> Response {
+async fn supervisor_create(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    me: MaybeUser,
+    guard: Guard,
+    Path(kod): Path<String>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
     let m = tri!(muni(&state, &chrome, me, &kod, Ask::Guard(&guard)).await);
     let (mut i, fs) = supervisor_form_input(&pairs);
     i.municipality = m.code.to_string();
@@ -1452,21 +2178,50 @@ async fn supervisor_create(State(state): State<AppState>, chrome: Chrome, me: Ma
 }
 
 /// A supervisor of this municipality that the user may `action`, or 404 (as if missing).
-async fn own_supervisor(state: &AppState, chrome: &Chrome, m: &Muni, id: &str, ask: Ask<'_>) -> Result<Supervisor, Response> {
+async fn own_supervisor(
+    state: &AppState,
+    chrome: &Chrome,
+    m: &Muni,
+    id: &str,
+    ask: Ask<'_>,
+) -> Result<Supervisor, Response> {
     match state.store.supervisor(id).await {
-        Ok(Some(s)) if s.municipality == m.code && ask.allows(&m.user.principal(), &Target::Supervisor { person_id: &s.person_id, municipality: s.municipality }) => Ok(s),
+        Ok(Some(s))
+            if s.municipality == m.code
+                && ask.allows(
+                    &m.user.principal(),
+                    &Target::Supervisor {
+                        person_id: &s.person_id,
+                        municipality: s.municipality,
+                    },
+                ) =>
+        {
+            Ok(s)
+        }
         Ok(_) => Err(nf(chrome)),
         Err(e) => Err(unavailable(chrome.clone(), &e)),
     }
 }
 
-async fn supervisor_edit_form(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, Path((kod, id)): Path<(String, String)>) -> Response {
+async fn supervisor_edit_form(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    me: MaybeUser,
+    Path((kod, id)): Path<(String, String)>,
+) -> Response {
     let m = tri!(muni(&state, &chrome, me, &kod, Ask::May(Action::Read)).await);
     let s = tri!(own_supervisor(&state, &chrome, &m, &id, Ask::May(Action::Read)).await);
     supervisor_form(&state, chrome, &m, &supervisor_input(&s), None, Some(&s.id), &[]).await
 }
 
-async fn supervisor_update(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, guard: Guard, Path((kod, id)): Path<(String, String)>, Form(pairs): Form<Vec<(String, String)>>) -> Response {
+async fn supervisor_update(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    me: MaybeUser,
+    guard: Guard,
+    Path((kod, id)): Path<(String, String)>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
     let m = tri!(muni(&state, &chrome, me, &kod, Ask::Guard(&guard)).await);
     let (mut i, fs) = supervisor_form_input(&pairs);
     let old = tri!(own_supervisor(&state, &chrome, &m, &id, Ask::Guard(&guard)).await);
@@ -1486,7 +2241,13 @@ async fn supervisor_update(State(state): State<AppState>, chrome: Chrome, me: Ma
     supervisor_form(&state, chrome, &m, &i, Some(&fs), Some(&old.id), &errors).await
 }
 
-async fn supervisor_delete(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, guard: Guard, Path((kod, id)): Path<(String, String)>) -> Response {
+async fn supervisor_delete(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    me: MaybeUser,
+    guard: Guard,
+    Path((kod, id)): Path<(String, String)>,
+) -> Response {
     let m = tri!(muni(&state, &chrome, me, &kod, Ask::Guard(&guard)).await);
     let s = tri!(own_supervisor(&state, &chrome, &m, &id, Ask::May(Action::Read)).await);
     match state.store.delete_supervisor(&s.id, &m.actor()).await {
@@ -1504,15 +2265,39 @@ pub struct InviteForm {
     pub back: String,
 }
 
-async fn supervisor_invite(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, guard: Guard, Path((kod, id)): Path<(String, String)>, Form(f): Form<InviteForm>) -> Response {
+async fn supervisor_invite(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    me: MaybeUser,
+    guard: Guard,
+    Path((kod, id)): Path<(String, String)>,
+    Form(f): Form<InviteForm>,
+) -> Response {
     let m = tri!(muni(&state, &chrome, me, &kod, Ask::Guard(&guard)).await);
     let s = tri!(own_supervisor(&state, &chrome, &m, &id, Ask::May(Action::Read)).await);
-    let back = if f.back == "behov" { format!("{}/utbildningsbehov", m.base()) } else { format!("{}/handledare", m.base()) };
-    let Some(status) = InviteStatus::parse(&f.status).filter(|s| *s != InviteStatus::NotInvited) else {
-        return refused(chrome, StoreError::Invalid(format!("unknown invite status {:?}; expected invited, enrolled or completed", f.status)), &back);
+    let back = if f.back == "behov" {
+        format!("{}/utbildningsbehov", m.base())
+    } else {
+        format!("{}/handledare", m.base())
     };
-    let university = Some(f.university.trim()).filter(|u| !u.is_empty()).or(s.training.university.as_deref());
-    match state.store.set_supervisor_invite(&s.id, status, today(), university, &m.actor()).await {
+    let Some(status) = InviteStatus::parse(&f.status).filter(|s| *s != InviteStatus::NotInvited) else {
+        return refused(
+            chrome,
+            StoreError::Invalid(format!(
+                "unknown invite status {:?}; expected invited, enrolled or completed",
+                f.status
+            )),
+            &back,
+        );
+    };
+    let university = Some(f.university.trim())
+        .filter(|u| !u.is_empty())
+        .or(s.training.university.as_deref());
+    match state
+        .store
+        .set_supervisor_invite(&s.id, status, today(), university, &m.actor())
+        .await
+    {
         Ok(_) => see_other(&format!("{back}#s-{}", s.id)),
         Err(e) => refused(chrome, e, &back),
     }
@@ -1582,13 +2367,29 @@ async fn need_page(State(state): State<AppState>, chrome: Chrome, me: MaybeUser,
             name: c.name.clone(),
             training: l_training(&chrome, c.training),
             invite: l_invite(&chrome, c.invite),
-            fields: c.fields_with_gap.iter().map(|f| l_field(&chrome, *f)).collect::<Vec<_>>().join(", "),
+            fields: c
+                .fields_with_gap
+                .iter()
+                .map(|f| l_field(&chrome, *f))
+                .collect::<Vec<_>>()
+                .join(", "),
             students: c.students_per_period,
             invitable: c.invite == InviteStatus::NotInvited,
         })
         .collect();
     let share = crate::i18n::format_decimal(chrome.lang, need.share * 100.0, 1);
-    render(StatusCode::OK, &NeedPage { chrome, writable: m.writable(), code: m.code.to_string(), name: m.name, share, rows, candidates })
+    render(
+        StatusCode::OK,
+        &NeedPage {
+            chrome,
+            writable: m.writable(),
+            code: m.code.to_string(),
+            name: m.name,
+            share,
+            rows,
+            candidates,
+        },
+    )
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1613,18 +2414,39 @@ pub struct PlacementRow {
     pub deletable: bool,
 }
 
-fn placement_rows(chrome: &Chrome, lines: Vec<PlacementLine>, names: &BTreeMap<Kommunkod, String>, edit_base: Option<&str>) -> Vec<PlacementRow> {
+fn placement_rows(
+    chrome: &Chrome,
+    lines: Vec<PlacementLine>,
+    names: &BTreeMap<Kommunkod, String>,
+    edit_base: Option<&str>,
+) -> Vec<PlacementRow> {
     lines
         .into_iter()
         .map(|l| PlacementRow {
-            steps: next_statuses(l.status).into_iter().map(|s| Step { to: s.as_str().into(), label: chrome.t(&format!("vfu-to-{}", s.as_str())) }).collect(),
+            steps: next_statuses(l.status)
+                .into_iter()
+                .map(|s| Step {
+                    to: s.as_str().into(),
+                    label: chrome.t(&format!("vfu-to-{}", s.as_str())),
+                })
+                .collect(),
             status: l_status(chrome, l.status),
             edit_href: edit_base.map(|b| format!("{b}/{}", l.placement_id)).unwrap_or_default(),
             deletable: l.status == PlacementStatus::Requested || l.status == PlacementStatus::Withdrawn,
             id: l.placement_id,
             student: l.student_name,
-            home: names.get(&l.home_municipality).cloned().unwrap_or_else(|| l.home_municipality.to_string()),
-            site: format!("{}, {}", l.site_name, names.get(&l.site_municipality).cloned().unwrap_or_else(|| l.site_municipality.to_string())),
+            home: names
+                .get(&l.home_municipality)
+                .cloned()
+                .unwrap_or_else(|| l.home_municipality.to_string()),
+            site: format!(
+                "{}, {}",
+                l.site_name,
+                names
+                    .get(&l.site_municipality)
+                    .cloned()
+                    .unwrap_or_else(|| l.site_municipality.to_string())
+            ),
             period: format!("{} {} ({})", l.university, l.course_code, l_field(chrome, l.field)),
             dates: format!("{} – {}", l.start, l.end),
             supervisor: l.supervisor_name.unwrap_or_else(|| "–".into()),
@@ -1633,7 +2455,13 @@ fn placement_rows(chrome: &Chrome, lines: Vec<PlacementLine>, names: &BTreeMap<K
 }
 
 async fn municipality_names(state: &AppState) -> Result<BTreeMap<Kommunkod, String>, StoreError> {
-    Ok(state.store.municipalities().await?.into_iter().map(|m| (m.code, m.name)).collect())
+    Ok(state
+        .store
+        .municipalities()
+        .await?
+        .into_iter()
+        .map(|m| (m.code, m.name))
+        .collect())
 }
 
 #[derive(Template)]
@@ -1646,13 +2474,36 @@ pub struct MuniPlacementsPage {
     pub back: String,
 }
 
-async fn muni_placements(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, Path(kod): Path<String>) -> Response {
+async fn muni_placements(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    me: MaybeUser,
+    Path(kod): Path<String>,
+) -> Response {
     let m = tri!(muni(&state, &chrome, me, &kod, Ask::May(Action::Read)).await);
-    let lines = store!(chrome, state.store.placement_lines(&PlacementFilter { site_municipality: Some(m.code), ..Default::default() }).await);
+    let lines = store!(
+        chrome,
+        state
+            .store
+            .placement_lines(&PlacementFilter {
+                site_municipality: Some(m.code),
+                ..Default::default()
+            })
+            .await
+    );
     let names = store!(chrome, municipality_names(&state).await);
     let edit = format!("{}/placeringar", m.base());
     let rows = placement_rows(&chrome, lines, &names, Some(&edit));
-    render(StatusCode::OK, &MuniPlacementsPage { chrome, code: m.code.to_string(), name: m.name, rows, back: edit })
+    render(
+        StatusCode::OK,
+        &MuniPlacementsPage {
+            chrome,
+            code: m.code.to_string(),
+            name: m.name,
+            rows,
+            back: edit,
+        },
+    )
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1723,19 +2574,43 @@ async fn compensation_rows(
     me: MaybeUser,
     kod: &str,
     q: &CompensationQuery,
-) -> Result<(Kommunkod, String, Vec<kkig_core::vfu::views::CompensationRow>, Vec<Term>, Option<TermFilter>), Response> {
+) -> Result<
+    (
+        Kommunkod,
+        String,
+        Vec<kkig_core::vfu::views::CompensationRow>,
+        Vec<Term>,
+        Option<TermFilter>,
+    ),
+    Response,
+> {
     let user = signed_in(chrome, me)?;
     let code = Kommunkod::parse(kod).map_err(|_| nf(chrome))?;
-    let m = state.store.municipality(code).await.map_err(|e| unavailable(chrome.clone(), &e))?.ok_or_else(|| nf(chrome))?;
-    if !user.principal().may(Action::Read, &Target::VfuMunicipal { municipality: code }) {
+    let m = state
+        .store
+        .municipality(code)
+        .await
+        .map_err(|e| unavailable(chrome.clone(), &e))?
+        .ok_or_else(|| nf(chrome))?;
+    if !user
+        .principal()
+        .may(Action::Read, &Target::VfuMunicipal { municipality: code })
+    {
         return Err(forbidden(chrome.clone()));
     }
-    let all = state.store.compensation_basis(Some(code)).await.map_err(|e| unavailable(chrome.clone(), &e))?;
+    let all = state
+        .store
+        .compensation_basis(Some(code))
+        .await
+        .map_err(|e| unavailable(chrome.clone(), &e))?;
     let mut terms: Vec<Term> = all.iter().map(|r| r.term).collect();
     terms.sort();
     terms.dedup();
     let filter = q.termin.as_deref().and_then(TermFilter::parse);
-    let rows = all.into_iter().filter(|r| filter.is_none_or(|f| f.keeps(r.term))).collect();
+    let rows = all
+        .into_iter()
+        .filter(|r| filter.is_none_or(|f| f.keeps(r.term)))
+        .collect();
     Ok((code, m.name, rows, terms, filter))
 }
 
@@ -1743,9 +2618,18 @@ fn compensation_query(filter: Option<TermFilter>) -> String {
     filter.map(|f| format!("?termin={}", f.value())).unwrap_or_default()
 }
 
-async fn compensation_page(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, Path(kod): Path<String>, Query(q): Query<CompensationQuery>) -> Response {
+async fn compensation_page(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    me: MaybeUser,
+    Path(kod): Path<String>,
+    Query(q): Query<CompensationQuery>,
+) -> Response {
     let (code, name, rows, terms, filter) = tri!(compensation_rows(&state, &chrome, me, &kod, &q).await);
-    let unis: BTreeMap<String, String> = store!(chrome, state.store.universities().await).into_iter().map(|u| (u.code, u.name)).collect();
+    let unis: BTreeMap<String, String> = store!(chrome, state.store.universities().await)
+        .into_iter()
+        .map(|u| (u.code, u.name))
+        .collect();
     let mut years: Vec<i32> = terms.iter().map(|t| t.year).collect();
     years.dedup();
     let mut choices = vec![(String::new(), chrome.t("vfu-comp-all-terms"))];
@@ -1766,15 +2650,33 @@ async fn compensation_page(State(state): State<AppState>, chrome: Chrome, me: Ma
         }
     }
     let selected = filter.map(|f| f.value()).unwrap_or_default();
-    let filter_label = choices.iter().find(|(v, _)| *v == selected).map(|(_, l)| l.clone()).unwrap_or_default();
-    let filter_opts = choices.into_iter().map(|(value, label)| Opt { selected: value == selected, value, label }).collect();
+    let filter_label = choices
+        .iter()
+        .find(|(v, _)| *v == selected)
+        .map(|(_, l)| l.clone())
+        .unwrap_or_default();
+    let filter_opts = choices
+        .into_iter()
+        .map(|(value, label)| Opt {
+            selected: value == selected,
+            value,
+            label,
+        })
+        .collect();
     let views: Vec<CompensationRowView> = rows
         .iter()
         .map(|r| CompensationRowView {
-            university: unis.get(&r.university).map(|n| format!("{n} ({})", r.university)).unwrap_or_else(|| r.university.clone()),
+            university: unis
+                .get(&r.university)
+                .map(|n| format!("{n} ({})", r.university))
+                .unwrap_or_else(|| r.university.clone()),
             term: l_term(&chrome, r.term),
             placements: r.placements,
-            weeks: if r.placements == 0 { "–".into() } else { crate::i18n::format_decimal(chrome.lang, f64::from(r.student_weeks) / f64::from(r.placements), 1) },
+            weeks: if r.placements == 0 {
+                "–".into()
+            } else {
+                crate::i18n::format_decimal(chrome.lang, f64::from(r.student_weeks) / f64::from(r.placements), 1)
+            },
             placement_weeks: r.student_weeks,
         })
         .collect();
@@ -1795,21 +2697,45 @@ async fn compensation_page(State(state): State<AppState>, chrome: Chrome, me: Ma
     render(StatusCode::OK, &page)
 }
 
-async fn compensation_download(state: AppState, chrome: Chrome, me: MaybeUser, kod: String, q: CompensationQuery, xlsx: bool) -> Response {
+async fn compensation_download(
+    state: AppState,
+    chrome: Chrome,
+    me: MaybeUser,
+    kod: String,
+    q: CompensationQuery,
+    xlsx: bool,
+) -> Response {
     let (code, _, rows, _, filter) = tri!(compensation_rows(&state, &chrome, me, &kod, &q).await);
     let suffix = filter.map(|f| format!("-{}", f.value())).unwrap_or_default();
     let table = kkig_formats::vfu::compensation_table(&rows);
-    match crate::vfu_api::download_sheet(table, xlsx, &format!("ersattningsunderlag-{code}{suffix}"), "Ersättningsunderlag") {
+    match crate::vfu_api::download_sheet(
+        table,
+        xlsx,
+        &format!("ersattningsunderlag-{code}{suffix}"),
+        "Ersättningsunderlag",
+    ) {
         Ok(r) => r,
         Err(e) => e.into_response(),
     }
 }
 
-async fn compensation_csv(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, Path(kod): Path<String>, Query(q): Query<CompensationQuery>) -> Response {
+async fn compensation_csv(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    me: MaybeUser,
+    Path(kod): Path<String>,
+    Query(q): Query<CompensationQuery>,
+) -> Response {
     compensation_download(state, chrome, me, kod, q, false).await
 }
 
-async fn compensation_xlsx(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, Path(kod): Path<String>, Query(q): Query<CompensationQuery>) -> Response {
+async fn compensation_xlsx(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    me: MaybeUser,
+    Path(kod): Path<String>,
+    Query(q): Query<CompensationQuery>,
+) -> Response {
     compensation_download(state, chrome, me, kod, q, true).await
 }
 
@@ -1822,16 +2748,33 @@ struct PlacementCtx {
 }
 
 async fn placement_ctx(state: &AppState, id: &str) -> Result<Option<PlacementCtx>, StoreError> {
-    let Some(placement) = state.store.placement(id).await? else { return Ok(None) };
-    let Some(student) = state.store.vfu_student(&placement.student_id).await? else { return Ok(None) };
-    let Some(period) = state.store.vfu_period(&student.period_id).await? else { return Ok(None) };
-    let Some(site) = state.store.placement_site(&placement.site_id).await? else { return Ok(None) };
-    Ok(Some(PlacementCtx { placement, student, period, site }))
+    let Some(placement) = state.store.placement(id).await? else {
+        return Ok(None);
+    };
+    let Some(student) = state.store.vfu_student(&placement.student_id).await? else {
+        return Ok(None);
+    };
+    let Some(period) = state.store.vfu_period(&student.period_id).await? else {
+        return Ok(None);
+    };
+    let Some(site) = state.store.placement_site(&placement.site_id).await? else {
+        return Ok(None);
+    };
+    Ok(Some(PlacementCtx {
+        placement,
+        student,
+        period,
+        site,
+    }))
 }
 
 impl PlacementCtx {
     fn target(&self) -> Target<'_> {
-        Target::Placement { student_person_id: &self.student.person_id, university: &self.period.university, site_municipality: self.site.municipality }
+        Target::Placement {
+            student_person_id: &self.student.person_id,
+            university: &self.period.university,
+            site_municipality: self.site.municipality,
+        }
     }
 }
 
@@ -1850,33 +2793,79 @@ fn safe_back(back: &str, fallback: String) -> String {
     }
 }
 
-async fn placement_status(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, guard: Guard, Path(id): Path<String>, Form(f): Form<StatusForm>) -> Response {
+async fn placement_status(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    me: MaybeUser,
+    guard: Guard,
+    Path(id): Path<String>,
+    Form(f): Form<StatusForm>,
+) -> Response {
     let user = tri!(signed_in(&chrome, me));
-    let Some(pc) = store!(chrome, placement_ctx(&state, &id).await) else { return nf(&chrome) };
+    let Some(pc) = store!(chrome, placement_ctx(&state, &id).await) else {
+        return nf(&chrome);
+    };
     let p = user.principal();
     if !guard.allows(&p, &pc.target()) {
-        return if p.may(Action::Read, &pc.target()) { forbidden(chrome) } else { nf(&chrome) };
+        return if p.may(Action::Read, &pc.target()) {
+            forbidden(chrome)
+        } else {
+            nf(&chrome)
+        };
     }
-    let back = safe_back(&f.back, format!("/vfu/larosate/{}/perioder/{}", pc.period.university, pc.period.id));
+    let back = safe_back(
+        &f.back,
+        format!("/vfu/larosate/{}/perioder/{}", pc.period.university, pc.period.id),
+    );
     let Some(to) = PlacementStatus::parse(&f.to) else {
         return refused(chrome, StoreError::Invalid(format!("unknown status {:?}", f.to)), &back);
     };
-    match state.store.transition_placement(&pc.placement.id, to, today(), &Actor::user(&user.id)).await {
+    match state
+        .store
+        .transition_placement(&pc.placement.id, to, today(), &Actor::user(&user.id))
+        .await
+    {
         Ok(_) => see_other(&format!("{back}#p-{}", pc.placement.id)),
         Err(e) => refused(chrome, e, &back),
     }
 }
 
-async fn placement_delete(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, guard: Guard, Path(id): Path<String>, Form(f): Form<StatusForm>) -> Response {
+async fn placement_delete(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    me: MaybeUser,
+    guard: Guard,
+    Path(id): Path<String>,
+    Form(f): Form<StatusForm>,
+) -> Response {
     let user = tri!(signed_in(&chrome, me));
-    let Some(pc) = store!(chrome, placement_ctx(&state, &id).await) else { return nf(&chrome) };
+    let Some(pc) = store!(chrome, placement_ctx(&state, &id).await) else {
+        return nf(&chrome);
+    };
     let p = user.principal();
     // Only the university that offered it removes a placement.
-    if !p.may(Action::Write, &Target::UniversityRecord { university: &pc.period.university }) || !guard.allows(&p, &pc.target()) {
-        return if p.may(Action::Read, &pc.target()) { forbidden(chrome) } else { nf(&chrome) };
+    if !p.may(
+        Action::Write,
+        &Target::UniversityRecord {
+            university: &pc.period.university,
+        },
+    ) || !guard.allows(&p, &pc.target())
+    {
+        return if p.may(Action::Read, &pc.target()) {
+            forbidden(chrome)
+        } else {
+            nf(&chrome)
+        };
     }
-    let back = safe_back(&f.back, format!("/vfu/larosate/{}/perioder/{}", pc.period.university, pc.period.id));
-    match state.store.delete_placement(&pc.placement.id, &Actor::user(&user.id)).await {
+    let back = safe_back(
+        &f.back,
+        format!("/vfu/larosate/{}/perioder/{}", pc.period.university, pc.period.id),
+    );
+    match state
+        .store
+        .delete_placement(&pc.placement.id, &Actor::user(&user.id))
+        .await
+    {
         Ok(_) => see_other(&back),
         Err(e) => refused(chrome, e, &back),
     }
@@ -1890,45 +2879,105 @@ pub struct PlacementEditForm {
     pub waiting_for_better: String,
 }
 
-async fn placement_edit_page(state: &AppState, chrome: Chrome, m: &Muni, pc: &PlacementCtx, f: &PlacementEditForm, errors: &[FieldError]) -> Response {
+async fn placement_edit_page(
+    state: &AppState,
+    chrome: Chrome,
+    m: &Muni,
+    pc: &PlacementCtx,
+    f: &PlacementEditForm,
+    errors: &[FieldError],
+) -> Response {
     let sups = store!(chrome, state.store.supervisors(Some(m.code)).await);
     let mut opts = vec![(String::new(), chrome.t("vfu-none"))];
     opts.extend(
         sups.into_iter()
             .filter(|s| s.has_field(pc.period.field) || Some(&s.id) == pc.placement.supervisor_id.as_ref())
             .map(|s| {
-                let trained = if s.is_trained() { format!(", {}", chrome.t("vfu-trained")) } else { String::new() };
+                let trained = if s.is_trained() {
+                    format!(", {}", chrome.t("vfu-trained"))
+                } else {
+                    String::new()
+                };
                 (s.id, format!("{}{trained}", s.name))
             }),
     );
     let fields = vec![
-        Field::new("f", "supervisor_id", chrome.t("vfu-col-supervisor"), "select", &f.supervisor_id).options(opts).hint(chrome.t1("vfu-hint-supervisor", "field", &l_field(&chrome, pc.period.field))),
+        Field::new(
+            "f",
+            "supervisor_id",
+            chrome.t("vfu-col-supervisor"),
+            "select",
+            &f.supervisor_id,
+        )
+        .options(opts)
+        .hint(chrome.t1("vfu-hint-supervisor", "field", &l_field(&chrome, pc.period.field))),
         Field::new("f", "note", chrome.t("vfu-col-note"), "textarea", &f.note),
     ];
     let list = format!("{}/placeringar", m.base());
-    let cr = crumbs(&[("/vfu", chrome.t("vfu-title")), (&m.base(), m.name.clone()), (&list, chrome.t("vfu-placements-title"))]);
-    let title = chrome.t2("vfu-placement-edit-title", "student", &pc.student.name, "site", &pc.site.name);
+    let cr = crumbs(&[
+        ("/vfu", chrome.t("vfu-title")),
+        (&m.base(), m.name.clone()),
+        (&list, chrome.t("vfu-placements-title")),
+    ]);
+    let title = chrome.t2(
+        "vfu-placement-edit-title",
+        "student",
+        &pc.student.name,
+        "site",
+        &pc.site.name,
+    );
     let mut page = FormPage::new(chrome, title, cr, format!("{list}/{}", pc.placement.id), fields);
-    page.intro = format!("{} {} – {}. {}", pc.period.course_code, pc.period.start, pc.period.end, l_status(&page.chrome, pc.placement.status));
+    page.intro = format!(
+        "{} {} – {}. {}",
+        pc.period.course_code,
+        pc.period.start,
+        pc.period.end,
+        l_status(&page.chrome, pc.placement.status)
+    );
     page.errors(errors).respond()
 }
 
-async fn muni_placement(state: &AppState, chrome: &Chrome, m: &Muni, id: &str, ask: Ask<'_>) -> Result<PlacementCtx, Response> {
-    let pc = placement_ctx(state, id).await.map_err(|e| unavailable(chrome.clone(), &e))?.ok_or_else(|| nf(chrome))?;
+async fn muni_placement(
+    state: &AppState,
+    chrome: &Chrome,
+    m: &Muni,
+    id: &str,
+    ask: Ask<'_>,
+) -> Result<PlacementCtx, Response> {
+    let pc = placement_ctx(state, id)
+        .await
+        .map_err(|e| unavailable(chrome.clone(), &e))?
+        .ok_or_else(|| nf(chrome))?;
     if pc.site.municipality != m.code || !ask.allows(&m.user.principal(), &pc.target()) {
         return Err(nf(chrome));
     }
     Ok(pc)
 }
 
-async fn placement_edit_form(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, Path((kod, id)): Path<(String, String)>) -> Response {
+async fn placement_edit_form(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    me: MaybeUser,
+    Path((kod, id)): Path<(String, String)>,
+) -> Response {
     let m = tri!(muni(&state, &chrome, me, &kod, Ask::May(Action::Read)).await);
     let pc = tri!(muni_placement(&state, &chrome, &m, &id, Ask::May(Action::Read)).await);
-    let f = PlacementEditForm { supervisor_id: pc.placement.supervisor_id.clone().unwrap_or_default(), note: pc.placement.note.clone(), waiting_for_better: String::new() };
+    let f = PlacementEditForm {
+        supervisor_id: pc.placement.supervisor_id.clone().unwrap_or_default(),
+        note: pc.placement.note.clone(),
+        waiting_for_better: String::new(),
+    };
     placement_edit_page(&state, chrome, &m, &pc, &f, &[]).await
 }
 
-async fn placement_update(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, guard: Guard, Path((kod, id)): Path<(String, String)>, Form(f): Form<PlacementEditForm>) -> Response {
+async fn placement_update(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    me: MaybeUser,
+    guard: Guard,
+    Path((kod, id)): Path<(String, String)>,
+    Form(f): Form<PlacementEditForm>,
+) -> Response {
     let m = tri!(muni(&state, &chrome, me, &kod, Ask::Guard(&guard)).await);
     let pc = tri!(muni_placement(&state, &chrome, &m, &id, Ask::Guard(&guard)).await);
     let mut errors = Vec::new();
@@ -1936,7 +2985,10 @@ async fn placement_update(State(state): State<AppState>, chrome: Chrome, me: May
     if let Some(sid) = &supervisor_id {
         match store!(chrome, state.store.supervisor(sid).await) {
             Some(s) if s.municipality == m.code => {}
-            _ => errors.push(FieldError::of("supervisor_id", FieldProblem::NoSupervisor { id: sid.clone() })),
+            _ => errors.push(FieldError::of(
+                "supervisor_id",
+                FieldProblem::NoSupervisor { id: sid.clone() },
+            )),
         }
     }
     if f.note.chars().count() > 500 {
@@ -1979,10 +3031,24 @@ pub struct UniPage {
     pub writable: bool,
 }
 
-async fn uni_overview(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, Path(code): Path<String>) -> Response {
+async fn uni_overview(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    me: MaybeUser,
+    Path(code): Path<String>,
+) -> Response {
     let u = tri!(uni(&state, &chrome, me, &code, Ask::May(Action::Read)).await);
     let periods = store!(chrome, state.store.vfu_periods(Some(&u.code)).await);
-    let students = store!(chrome, state.store.vfu_students(&StudentFilter { university: Some(u.code.clone()), ..Default::default() }).await);
+    let students = store!(
+        chrome,
+        state
+            .store
+            .vfu_students(&StudentFilter {
+                university: Some(u.code.clone()),
+                ..Default::default()
+            })
+            .await
+    );
     let rows = periods
         .into_iter()
         .map(|p| PeriodRow {
@@ -1997,8 +3063,20 @@ async fn uni_overview(State(state): State<AppState>, chrome: Chrome, me: MaybeUs
             id: p.id,
         })
         .collect();
-    let writable = u.user.principal().may(Action::Write, &Target::UniversityRecord { university: &u.code });
-    render(StatusCode::OK, &UniPage { chrome, code: u.code, name: u.name, rows, writable })
+    let writable = u
+        .user
+        .principal()
+        .may(Action::Write, &Target::UniversityRecord { university: &u.code });
+    render(
+        StatusCode::OK,
+        &UniPage {
+            chrome,
+            code: u.code,
+            name: u.name,
+            rows,
+            writable,
+        },
+    )
 }
 
 fn period_input(p: &VfuPeriod) -> PeriodInput {
@@ -2018,16 +3096,50 @@ fn period_input(p: &VfuPeriod) -> PeriodInput {
 }
 
 fn period_fields(chrome: &Chrome, i: &PeriodInput) -> Vec<Field> {
-    let fields = VfuField::ALL.iter().map(|f| (f.code().to_string(), l_field(chrome, *f))).collect();
+    let fields = VfuField::ALL
+        .iter()
+        .map(|f| (f.code().to_string(), l_field(chrome, *f)))
+        .collect();
     vec![
-        Field::new("f", "programme", chrome.t("vfu-col-programme-name"), "text", &i.programme).required(),
-        Field::new("f", "course_code", chrome.t("vfu-col-course"), "text", &i.course_code).hint(chrome.t("vfu-hint-course")).required(),
-        Field::new("f", "field", chrome.t("vfu-col-field"), "select", &i.field).options(fields).required(),
+        Field::new(
+            "f",
+            "programme",
+            chrome.t("vfu-col-programme-name"),
+            "text",
+            &i.programme,
+        )
+        .required(),
+        Field::new("f", "course_code", chrome.t("vfu-col-course"), "text", &i.course_code)
+            .hint(chrome.t("vfu-hint-course"))
+            .required(),
+        Field::new("f", "field", chrome.t("vfu-col-field"), "select", &i.field)
+            .options(fields)
+            .required(),
         Field::new("f", "start", chrome.t("vfu-col-start"), "date", &i.start).required(),
         Field::new("f", "end", chrome.t("vfu-col-end"), "date", &i.end).required(),
-        Field::new("f", "students", chrome.t("vfu-col-students-expected"), "number", &i.students),
-        Field::new("f", "capacity_deadline", chrome.t("vfu-col-deadline"), "date", &i.capacity_deadline).hint(chrome.t("vfu-hint-deadline")),
-        Field::new("f", "requirements", chrome.t("vfu-col-requirements"), "text", &i.requirements).hint(chrome.t("vfu-hint-requirements")),
+        Field::new(
+            "f",
+            "students",
+            chrome.t("vfu-col-students-expected"),
+            "number",
+            &i.students,
+        ),
+        Field::new(
+            "f",
+            "capacity_deadline",
+            chrome.t("vfu-col-deadline"),
+            "date",
+            &i.capacity_deadline,
+        )
+        .hint(chrome.t("vfu-hint-deadline")),
+        Field::new(
+            "f",
+            "requirements",
+            chrome.t("vfu-col-requirements"),
+            "text",
+            &i.requirements,
+        )
+        .hint(chrome.t("vfu-hint-requirements")),
     ]
 }
 
@@ -2040,7 +3152,11 @@ fn period_form(chrome: Chrome, u: &Uni, i: &PeriodInput, id: Option<&str>, error
             FormPage::new(chrome, title, cr, format!("{}/perioder/ny", u.base()), fields)
         }
         Some(id) => {
-            let title = chrome.t1("vfu-period-edit-title", "name", &format!("{} {}", i.course_code, i.start));
+            let title = chrome.t1(
+                "vfu-period-edit-title",
+                "name",
+                &format!("{} {}", i.course_code, i.start),
+            );
             let mut p = FormPage::new(chrome, title, cr, format!("{}/perioder/{id}/andra", u.base()), fields);
             p.delete_action = format!("{}/perioder/{id}/ta-bort", u.base());
             p
@@ -2049,12 +3165,24 @@ fn period_form(chrome: Chrome, u: &Uni, i: &PeriodInput, id: Option<&str>, error
     page.errors(errors).respond()
 }
 
-async fn period_new_form(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, Path(code): Path<String>) -> Response {
+async fn period_new_form(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    me: MaybeUser,
+    Path(code): Path<String>,
+) -> Response {
     let u = tri!(uni(&state, &chrome, me, &code, Ask::May(Action::Write)).await);
     period_form(chrome, &u, &PeriodInput::default(), None, &[])
 }
 
-async fn period_create(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, guard: Guard, Path(code): Path<String>, Form(mut i): Form<PeriodInput>) -> Response {
+async fn period_create(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    me: MaybeUser,
+    guard: Guard,
+    Path(code): Path<String>,
+    Form(mut i): Form<PeriodInput>,
+) -> Response {
     let u = tri!(uni(&state, &chrome, me, &code, Ask::Guard(&guard)).await);
     i.id = String::new();
     i.university = u.code.clone();
@@ -2077,18 +3205,32 @@ async fn own_period(state: &AppState, chrome: &Chrome, u: &Uni, id: &str) -> Res
     }
 }
 
-async fn period_edit_form(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, Path((code, id)): Path<(String, String)>) -> Response {
+async fn period_edit_form(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    me: MaybeUser,
+    Path((code, id)): Path<(String, String)>,
+) -> Response {
     let u = tri!(uni(&state, &chrome, me, &code, Ask::May(Action::Write)).await);
     let p = tri!(own_period(&state, &chrome, &u, &id).await);
     period_form(chrome, &u, &period_input(&p), Some(&p.id), &[])
 }
 
-async fn period_update(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, guard: Guard, Path((code, id)): Path<(String, String)>, Form(mut i): Form<PeriodInput>) -> Response {
+async fn period_update(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    me: MaybeUser,
+    guard: Guard,
+    Path((code, id)): Path<(String, String)>,
+    Form(mut i): Form<PeriodInput>,
+) -> Response {
     let u = tri!(uni(&state, &chrome, me, &code, Ask::Guard(&guard)).await);
     let old = tri!(own_period(&state, &chrome, &u, &id).await);
     i.id = old.id.clone();
     i.university = u.code.clone();
-    if i.term.trim().is_empty() || Day::parse(&i.start).is_ok_and(|d| Term::parse(&i.term).is_ok_and(|t| t != Term::of(d))) {
+    if i.term.trim().is_empty()
+        || Day::parse(&i.start).is_ok_and(|d| Term::parse(&i.term).is_ok_and(|t| t != Term::of(d)))
+    {
         // The form has no term field: the term follows the start.
         i.term = String::new();
     }
@@ -2103,7 +3245,13 @@ async fn period_update(State(state): State<AppState>, chrome: Chrome, me: MaybeU
     period_form(chrome, &u, &i, Some(&old.id), &errors)
 }
 
-async fn period_delete(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, guard: Guard, Path((code, id)): Path<(String, String)>) -> Response {
+async fn period_delete(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    me: MaybeUser,
+    guard: Guard,
+    Path((code, id)): Path<(String, String)>,
+) -> Response {
     let u = tri!(uni(&state, &chrome, me, &code, Ask::Guard(&guard)).await);
     let p = tri!(own_period(&state, &chrome, &u, &id).await);
     match state.store.delete_vfu_period(&p.id, &u.actor()).await {
@@ -2146,11 +3294,20 @@ fn requirement_texts(chrome: &Chrome, p: &VfuPeriod, s: &VfuStudent) -> Vec<(Str
         .iter()
         .map(|r| {
             let issued = s.requirements.iter().find(|e| e.code == r.code).and_then(|e| e.issued);
-            let label = if r.code == "registerutdrag" { chrome.t("vfu-req-registerutdrag") } else { r.label.clone() };
+            let label = if r.code == "registerutdrag" {
+                chrome.t("vfu-req-registerutdrag")
+            } else {
+                r.label.clone()
+            };
             match (check_requirement(r, &s.requirements, p.start), issued) {
-                (RequirementCheck::Met, Some(d)) => (chrome.t2("vfu-req-met", "req", &label, "date", &d.to_string()), true),
+                (RequirementCheck::Met, Some(d)) => {
+                    (chrome.t2("vfu-req-met", "req", &label, "date", &d.to_string()), true)
+                }
                 (RequirementCheck::Met, None) => (chrome.t2("vfu-req-met", "req", &label, "date", "–"), true),
-                (RequirementCheck::TooOld, Some(d)) => (chrome.t2("vfu-req-too-old", "req", &label, "date", &d.to_string()), false),
+                (RequirementCheck::TooOld, Some(d)) => (
+                    chrome.t2("vfu-req-too-old", "req", &label, "date", &d.to_string()),
+                    false,
+                ),
                 _ => (chrome.t1("vfu-req-missing", "req", &label), false),
             }
         })
@@ -2165,39 +3322,112 @@ fn milestones(chrome: &Chrome, p: &VfuPeriod) -> Vec<(String, String)> {
         .collect()
 }
 
-async fn period_page(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, Path((code, id)): Path<(String, String)>) -> Response {
+async fn period_page(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    me: MaybeUser,
+    Path((code, id)): Path<(String, String)>,
+) -> Response {
     let u = tri!(uni(&state, &chrome, me, &code, Ask::May(Action::Read)).await);
     let p = tri!(own_period(&state, &chrome, &u, &id).await);
-    let students = store!(chrome, state.store.vfu_students(&StudentFilter { period_id: Some(p.id.clone()), ..Default::default() }).await);
-    let lines = store!(chrome, state.store.placement_lines(&PlacementFilter { period_id: Some(p.id.clone()), ..Default::default() }).await);
+    let students = store!(
+        chrome,
+        state
+            .store
+            .vfu_students(&StudentFilter {
+                period_id: Some(p.id.clone()),
+                ..Default::default()
+            })
+            .await
+    );
+    let lines = store!(
+        chrome,
+        state
+            .store
+            .placement_lines(&PlacementFilter {
+                period_id: Some(p.id.clone()),
+                ..Default::default()
+            })
+            .await
+    );
     let names = store!(chrome, municipality_names(&state).await);
-    let placements_by_student = store!(chrome, state.store.placements(&PlacementFilter { period_id: Some(p.id.clone()), ..Default::default() }).await);
+    let placements_by_student = store!(
+        chrome,
+        state
+            .store
+            .placements(&PlacementFilter {
+                period_id: Some(p.id.clone()),
+                ..Default::default()
+            })
+            .await
+    );
     let rows: Vec<StudentRow> = students
         .iter()
         .map(|s| StudentRow {
             id: s.id.clone(),
             name: s.name.clone(),
             email: s.email.clone(),
-            home: names.get(&s.home_municipality).cloned().unwrap_or_else(|| s.home_municipality.to_string()),
+            home: names
+                .get(&s.home_municipality)
+                .cloned()
+                .unwrap_or_else(|| s.home_municipality.to_string()),
             requirements: requirement_texts(&chrome, &p, s),
-            placed: placements_by_student.iter().any(|pl| pl.student_id == s.id && pl.status.is_active()),
+            placed: placements_by_student
+                .iter()
+                .any(|pl| pl.student_id == s.id && pl.status.is_active()),
         })
         .collect();
     let met = rows.iter().filter(|r| r.requirements.iter().all(|(_, ok)| *ok)).count();
-    let writable = u.user.principal().may(Action::Write, &Target::UniversityRecord { university: &u.code });
+    let writable = u
+        .user
+        .principal()
+        .may(Action::Write, &Target::UniversityRecord { university: &u.code });
     let facts = vec![
         (chrome.t("vfu-col-programme-name"), p.programme.clone()),
         (chrome.t("vfu-col-field"), l_field(&chrome, p.field)),
         (chrome.t("vfu-col-term"), l_term(&chrome, p.term)),
         (chrome.t("vfu-col-dates"), format!("{} – {}", p.start, p.end)),
         (chrome.t("vfu-col-students-expected"), p.students.to_string()),
-        (chrome.t("vfu-col-requirements"), if p.requirements.is_empty() { chrome.t("vfu-none") } else { p.requirements.iter().map(|r| r.label.clone()).collect::<Vec<_>>().join(", ") }),
+        (
+            chrome.t("vfu-col-requirements"),
+            if p.requirements.is_empty() {
+                chrome.t("vfu-none")
+            } else {
+                p.requirements
+                    .iter()
+                    .map(|r| r.label.clone())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            },
+        ),
     ];
     let back = format!("{}/perioder/{}", u.base(), p.id);
     let placements = placement_rows(&chrome, lines, &names, None);
-    let title = chrome.t2("vfu-period-title", "course", &p.course_code, "term", &l_term(&chrome, p.term));
+    let title = chrome.t2(
+        "vfu-period-title",
+        "course",
+        &p.course_code,
+        "term",
+        &l_term(&chrome, p.term),
+    );
     let ms = milestones(&chrome, &p);
-    render(StatusCode::OK, &PeriodPage { chrome, code: u.code, uni_name: u.name, id: p.id, title, facts, milestones: ms, students: rows, met, placements, writable, back })
+    render(
+        StatusCode::OK,
+        &PeriodPage {
+            chrome,
+            code: u.code,
+            uni_name: u.name,
+            id: p.id,
+            title,
+            facts,
+            milestones: ms,
+            students: rows,
+            met,
+            placements,
+            writable,
+            back,
+        },
+    )
 }
 
 // University: students
@@ -2213,40 +3443,106 @@ fn student_input(s: &VfuStudent) -> StudentInput {
         field: s.field.code().into(),
         subjects: s.subjects.join(", "),
         wishes: s.wishes.iter().map(|w| w.as_text()).collect::<Vec<_>>().join("|"),
-        no_driving_licence: if s.needs.no_driving_licence { "1".into() } else { String::new() },
-        needs_public_transport: if s.needs.needs_public_transport { "1".into() } else { String::new() },
+        no_driving_licence: if s.needs.no_driving_licence {
+            "1".into()
+        } else {
+            String::new()
+        },
+        needs_public_transport: if s.needs.needs_public_transport {
+            "1".into()
+        } else {
+            String::new()
+        },
         priority: s.needs.priority.map(|p| p.as_str().to_string()).unwrap_or_default(),
         note: s.needs.note.clone(),
-        registerutdrag: s.requirements.iter().find(|r| r.code == "registerutdrag").and_then(|r| r.issued).map(|d| d.to_string()).unwrap_or_default(),
+        registerutdrag: s
+            .requirements
+            .iter()
+            .find(|r| r.code == "registerutdrag")
+            .and_then(|r| r.issued)
+            .map(|d| d.to_string())
+            .unwrap_or_default(),
     }
 }
 
 async fn student_fields(state: &AppState, chrome: &Chrome, i: &StudentInput) -> Result<Vec<Field>, Response> {
-    let ms = state.store.municipalities().await.map_err(|e| unavailable(chrome.clone(), &e))?;
+    let ms = state
+        .store
+        .municipalities()
+        .await
+        .map_err(|e| unavailable(chrome.clone(), &e))?;
     let mut opts = vec![(String::new(), chrome.t("vfu-choose"))];
-    opts.extend(ms.into_iter().map(|m| (m.code.to_string(), format!("{} ({})", m.name, m.code))));
+    opts.extend(
+        ms.into_iter()
+            .map(|m| (m.code.to_string(), format!("{} ({})", m.name, m.code))),
+    );
     let mut prio = vec![(String::new(), chrome.t("vfu-none"))];
-    prio.extend(PriorityReason::ALL.iter().map(|p| (p.as_str().to_string(), chrome.t(&format!("vfu-priority-{}", p.as_str())))));
+    prio.extend(PriorityReason::ALL.iter().map(|p| {
+        (
+            p.as_str().to_string(),
+            chrome.t(&format!("vfu-priority-{}", p.as_str())),
+        )
+    }));
     Ok(vec![
         Field::new("f", "name", chrome.t("vfu-col-name"), "text", &i.name).required(),
         Field::new("f", "email", chrome.t("vfu-col-email"), "email", &i.email).required(),
-        Field::new("f", "home_municipality", chrome.t("vfu-col-home"), "select", &i.home_municipality).options(opts).required(),
-        Field::new("f", "home_lat", chrome.t("vfu-col-home-lat"), "text", &i.home_lat).hint(chrome.t("vfu-hint-home-position")),
+        Field::new(
+            "f",
+            "home_municipality",
+            chrome.t("vfu-col-home"),
+            "select",
+            &i.home_municipality,
+        )
+        .options(opts)
+        .required(),
+        Field::new("f", "home_lat", chrome.t("vfu-col-home-lat"), "text", &i.home_lat)
+            .hint(chrome.t("vfu-hint-home-position")),
         Field::new("f", "home_lon", chrome.t("vfu-col-home-lon"), "text", &i.home_lon),
         Field::new("f", "subjects", chrome.t("vfu-col-subjects"), "text", &i.subjects),
         Field::new("f", "wishes", chrome.t("vfu-col-wishes"), "text", &i.wishes).hint(chrome.t("vfu-hint-wishes")),
-        Field::new("f", "registerutdrag", chrome.t("vfu-col-registerutdrag"), "date", &i.registerutdrag).hint(chrome.t("vfu-hint-registerutdrag")),
-        Field::new("f", "no_driving_licence", chrome.t("vfu-col-no-licence"), "checkbox", &i.no_driving_licence),
-        Field::new("f", "needs_public_transport", chrome.t("vfu-col-public-transport"), "checkbox", &i.needs_public_transport),
+        Field::new(
+            "f",
+            "registerutdrag",
+            chrome.t("vfu-col-registerutdrag"),
+            "date",
+            &i.registerutdrag,
+        )
+        .hint(chrome.t("vfu-hint-registerutdrag")),
+        Field::new(
+            "f",
+            "no_driving_licence",
+            chrome.t("vfu-col-no-licence"),
+            "checkbox",
+            &i.no_driving_licence,
+        ),
+        Field::new(
+            "f",
+            "needs_public_transport",
+            chrome.t("vfu-col-public-transport"),
+            "checkbox",
+            &i.needs_public_transport,
+        ),
         Field::new("f", "priority", chrome.t("vfu-col-priority"), "select", &i.priority).options(prio),
         Field::new("f", "note", chrome.t("vfu-col-note"), "textarea", &i.note).hint(chrome.t("vfu-hint-note")),
     ])
 }
 
-async fn student_form(state: &AppState, chrome: Chrome, u: &Uni, p: &VfuPeriod, i: &StudentInput, id: Option<&str>, errors: &[FieldError]) -> Response {
+async fn student_form(
+    state: &AppState,
+    chrome: Chrome,
+    u: &Uni,
+    p: &VfuPeriod,
+    i: &StudentInput,
+    id: Option<&str>,
+    errors: &[FieldError],
+) -> Response {
     let fields = tri!(student_fields(state, &chrome, i).await);
     let period_href = format!("{}/perioder/{}", u.base(), p.id);
-    let cr = crumbs(&[("/vfu", chrome.t("vfu-title")), (&u.base(), u.name.clone()), (&period_href, format!("{} {}", p.course_code, l_term(&chrome, p.term)))]);
+    let cr = crumbs(&[
+        ("/vfu", chrome.t("vfu-title")),
+        (&u.base(), u.name.clone()),
+        (&period_href, format!("{} {}", p.course_code, l_term(&chrome, p.term))),
+    ]);
     let page = match id {
         None => {
             let title = chrome.t1("vfu-student-new-title", "name", &p.course_code);
@@ -2262,13 +3558,25 @@ async fn student_form(state: &AppState, chrome: Chrome, u: &Uni, p: &VfuPeriod, 
     page.errors(errors).respond()
 }
 
-async fn student_new_form(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, Path((code, id)): Path<(String, String)>) -> Response {
+async fn student_new_form(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    me: MaybeUser,
+    Path((code, id)): Path<(String, String)>,
+) -> Response {
     let u = tri!(uni(&state, &chrome, me, &code, Ask::May(Action::Write)).await);
     let p = tri!(own_period(&state, &chrome, &u, &id).await);
     student_form(&state, chrome, &u, &p, &StudentInput::default(), None, &[]).await
 }
 
-async fn student_create(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, guard: Guard, Path((code, id)): Path<(String, String)>, Form(mut i): Form<StudentInput>) -> Response {
+async fn student_create(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    me: MaybeUser,
+    guard: Guard,
+    Path((code, id)): Path<(String, String)>,
+    Form(mut i): Form<StudentInput>,
+) -> Response {
     let u = tri!(uni(&state, &chrome, me, &code, Ask::Guard(&guard)).await);
     let p = tri!(own_period(&state, &chrome, &u, &id).await);
     i.period_id = p.id.clone();
@@ -2288,10 +3596,19 @@ async fn student_create(State(state): State<AppState>, chrome: Chrome, me: Maybe
 /// A student on one of the university's periods, with the period.
 /// A student's record, as a target of the rule book.
 fn student_target<'a>(s: &'a VfuStudent, p: &'a VfuPeriod) -> Target<'a> {
-    Target::VfuStudent { person_id: &s.person_id, university: &p.university, home_municipality: s.home_municipality }
+    Target::VfuStudent {
+        person_id: &s.person_id,
+        university: &p.university,
+        home_municipality: s.home_municipality,
+    }
 }
 
-async fn own_student(state: &AppState, chrome: &Chrome, u: &Uni, id: &str) -> Result<(VfuStudent, VfuPeriod), Response> {
+async fn own_student(
+    state: &AppState,
+    chrome: &Chrome,
+    u: &Uni,
+    id: &str,
+) -> Result<(VfuStudent, VfuPeriod), Response> {
     let s = match state.store.vfu_student(id).await {
         Ok(Some(s)) => s,
         Ok(None) => return Err(nf(chrome)),
@@ -2301,13 +3618,25 @@ async fn own_student(state: &AppState, chrome: &Chrome, u: &Uni, id: &str) -> Re
     Ok((s, p))
 }
 
-async fn student_edit_form(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, Path((code, id)): Path<(String, String)>) -> Response {
+async fn student_edit_form(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    me: MaybeUser,
+    Path((code, id)): Path<(String, String)>,
+) -> Response {
     let u = tri!(uni(&state, &chrome, me, &code, Ask::May(Action::Write)).await);
     let (s, p) = tri!(own_student(&state, &chrome, &u, &id).await);
     student_form(&state, chrome, &u, &p, &student_input(&s), Some(&s.id), &[]).await
 }
 
-async fn student_update(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, guard: Guard, Path((code, id)): Path<(String, String)>, Form(mut i): Form<StudentInput>) -> Response {
+async fn student_update(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    me: MaybeUser,
+    guard: Guard,
+    Path((code, id)): Path<(String, String)>,
+    Form(mut i): Form<StudentInput>,
+) -> Response {
     let u = tri!(uni(&state, &chrome, me, &code, Ask::Guard(&guard)).await);
     let (old, p) = tri!(own_student(&state, &chrome, &u, &id).await);
     if !guard.allows(&u.user.principal(), &student_target(&old, &p)) {
@@ -2325,7 +3654,8 @@ async fn student_update(State(state): State<AppState>, chrome: Chrome, me: Maybe
                 return forbidden(chrome);
             }
             // Requirements other than the police record extract are kept as they were.
-            s.requirements.extend(old.requirements.iter().filter(|r| r.code != "registerutdrag").cloned());
+            s.requirements
+                .extend(old.requirements.iter().filter(|r| r.code != "registerutdrag").cloned());
             match tri!(saved(&chrome, state.store.update_vfu_student(&s, &u.actor()).await)) {
                 Saved::Ok(_) => return see_other(&format!("{}/perioder/{}", u.base(), p.id)),
                 Saved::Invalid(e) => e,
@@ -2335,7 +3665,13 @@ async fn student_update(State(state): State<AppState>, chrome: Chrome, me: Maybe
     student_form(&state, chrome, &u, &p, &i, Some(&old.id), &errors).await
 }
 
-async fn student_delete(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, guard: Guard, Path((code, id)): Path<(String, String)>) -> Response {
+async fn student_delete(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    me: MaybeUser,
+    guard: Guard,
+    Path((code, id)): Path<(String, String)>,
+) -> Response {
     let u = tri!(uni(&state, &chrome, me, &code, Ask::Guard(&guard)).await);
     let (s, p) = tri!(own_student(&state, &chrome, &u, &id).await);
     if !guard.allows(&u.user.principal(), &student_target(&s, &p)) {
@@ -2357,7 +3693,15 @@ pub struct PlacementNewForm {
     pub note: String,
 }
 
-async fn placement_form(state: &AppState, chrome: Chrome, u: &Uni, s: &VfuStudent, p: &VfuPeriod, f: &PlacementNewForm, errors: &[FieldError]) -> Response {
+async fn placement_form(
+    state: &AppState,
+    chrome: Chrome,
+    u: &Uni,
+    s: &VfuStudent,
+    p: &VfuPeriod,
+    f: &PlacementNewForm,
+    errors: &[FieldError],
+) -> Response {
     let sites = store!(chrome, state.store.placement_sites(None).await);
     let names = store!(chrome, municipality_names(state).await);
     let mut opts: Vec<(String, String)> = sites
@@ -2365,34 +3709,78 @@ async fn placement_form(state: &AppState, chrome: Chrome, u: &Uni, s: &VfuStuden
         .filter(|x| x.fields.iter().any(|fs| fs.field == s.field))
         .map(|x| {
             let wish = kkig_core::vfu::lifecycle::wish_rank(s, &x.id, x.municipality);
-            let home = if x.municipality == s.home_municipality { format!(" – {}", chrome.t("vfu-home-municipality")) } else { String::new() };
-            let wish = wish.map(|r| format!(" – {}", chrome.t1("vfu-wish-rank", "rank", &(r + 1).to_string()))).unwrap_or_default();
-            (x.id, format!("{}: {}{home}{wish}", names.get(&x.municipality).cloned().unwrap_or_default(), x.name))
+            let home = if x.municipality == s.home_municipality {
+                format!(" – {}", chrome.t("vfu-home-municipality"))
+            } else {
+                String::new()
+            };
+            let wish = wish
+                .map(|r| format!(" – {}", chrome.t1("vfu-wish-rank", "rank", &(r + 1).to_string())))
+                .unwrap_or_default();
+            (
+                x.id,
+                format!(
+                    "{}: {}{home}{wish}",
+                    names.get(&x.municipality).cloned().unwrap_or_default(),
+                    x.name
+                ),
+            )
         })
         .collect();
     opts.sort_by(|a, b| kkig_core::text::swedish_cmp(&a.1, &b.1));
     opts.insert(0, (String::new(), chrome.t("vfu-choose")));
-    let statuses = [PlacementStatus::Offered, PlacementStatus::Requested].iter().map(|x| (x.as_str().to_string(), l_status(&chrome, *x))).collect();
+    let statuses = [PlacementStatus::Offered, PlacementStatus::Requested]
+        .iter()
+        .map(|x| (x.as_str().to_string(), l_status(&chrome, *x)))
+        .collect();
     let fields = vec![
-        Field::new("f", "site_id", chrome.t("vfu-col-site"), "select", &f.site_id).options(opts).required().hint(chrome.t1("vfu-hint-site", "field", &l_field(&chrome, s.field))),
+        Field::new("f", "site_id", chrome.t("vfu-col-site"), "select", &f.site_id)
+            .options(opts)
+            .required()
+            .hint(chrome.t1("vfu-hint-site", "field", &l_field(&chrome, s.field))),
         Field::new("f", "status", chrome.t("vfu-col-status"), "select", &f.status).options(statuses),
         Field::new("f", "note", chrome.t("vfu-col-note"), "textarea", &f.note),
     ];
     let period_href = format!("{}/perioder/{}", u.base(), p.id);
-    let cr = crumbs(&[("/vfu", chrome.t("vfu-title")), (&u.base(), u.name.clone()), (&period_href, format!("{} {}", p.course_code, l_term(&chrome, p.term)))]);
+    let cr = crumbs(&[
+        ("/vfu", chrome.t("vfu-title")),
+        (&u.base(), u.name.clone()),
+        (&period_href, format!("{} {}", p.course_code, l_term(&chrome, p.term))),
+    ]);
     let title = chrome.t1("vfu-placement-new-title", "name", &s.name);
-    let page = FormPage::new(chrome, title, cr, format!("{}/studenter/{}/placera", u.base(), s.id), fields);
+    let page = FormPage::new(
+        chrome,
+        title,
+        cr,
+        format!("{}/studenter/{}/placera", u.base(), s.id),
+        fields,
+    );
     page.errors(errors).respond()
 }
 
-async fn placement_new_form(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, Path((code, id)): Path<(String, String)>) -> Response {
+async fn placement_new_form(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    me: MaybeUser,
+    Path((code, id)): Path<(String, String)>,
+) -> Response {
     let u = tri!(uni(&state, &chrome, me, &code, Ask::May(Action::Write)).await);
     let (s, p) = tri!(own_student(&state, &chrome, &u, &id).await);
-    let f = PlacementNewForm { status: "offered".into(), ..Default::default() };
+    let f = PlacementNewForm {
+        status: "offered".into(),
+        ..Default::default()
+    };
     placement_form(&state, chrome, &u, &s, &p, &f, &[]).await
 }
 
-async fn placement_create(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, guard: Guard, Path((code, id)): Path<(String, String)>, Form(f): Form<PlacementNewForm>) -> Response {
+async fn placement_create(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    me: MaybeUser,
+    guard: Guard,
+    Path((code, id)): Path<(String, String)>,
+    Form(f): Form<PlacementNewForm>,
+) -> Response {
     let u = tri!(uni(&state, &chrome, me, &code, Ask::Guard(&guard)).await);
     let (s, p) = tri!(own_student(&state, &chrome, &u, &id).await);
     let mut errors = Vec::new();
@@ -2400,14 +3788,29 @@ async fn placement_create(State(state): State<AppState>, chrome: Chrome, me: May
     if f.site_id.trim().is_empty() {
         errors.push(FieldError::of("site_id", FieldProblem::Required));
     } else if site.is_none() {
-        errors.push(FieldError::of("site_id", FieldProblem::NoSite { id: f.site_id.trim().to_string() }));
+        errors.push(FieldError::of(
+            "site_id",
+            FieldProblem::NoSite {
+                id: f.site_id.trim().to_string(),
+            },
+        ));
     }
-    let status = PlacementStatus::parse(&f.status).filter(|x| matches!(x, PlacementStatus::Offered | PlacementStatus::Requested));
+    let status = PlacementStatus::parse(&f.status)
+        .filter(|x| matches!(x, PlacementStatus::Offered | PlacementStatus::Requested));
     if status.is_none() {
-        errors.push(FieldError::of("status", FieldProblem::NewPlacementStatus { value: f.status.clone() }));
+        errors.push(FieldError::of(
+            "status",
+            FieldProblem::NewPlacementStatus {
+                value: f.status.clone(),
+            },
+        ));
     }
     if let (Some(site), Some(status), true) = (site, status, errors.is_empty()) {
-        let target = Target::Placement { student_person_id: &s.person_id, university: &p.university, site_municipality: site.municipality };
+        let target = Target::Placement {
+            student_person_id: &s.person_id,
+            university: &p.university,
+            site_municipality: site.municipality,
+        };
         if !guard.allows(&u.user.principal(), &target) {
             return forbidden(chrome);
         }
@@ -2519,10 +3922,18 @@ type WishesEdit = (String, WishesInput, Vec<FieldError>);
 
 /// The wish options of a student: the sites that take their field, by municipality, and the
 /// participating municipalities as a whole; a current wish outside these is kept as an option.
-async fn wish_groups(state: &AppState, chrome: &Chrome, s: &VfuStudent, names: &BTreeMap<Kommunkod, String>) -> Result<Vec<(String, Vec<(String, String)>)>, StoreError> {
+async fn wish_groups(
+    state: &AppState,
+    chrome: &Chrome,
+    s: &VfuStudent,
+    names: &BTreeMap<Kommunkod, String>,
+) -> Result<Vec<(String, Vec<(String, String)>)>, StoreError> {
     let sites = state.store.placement_sites(None).await?;
     let mut by_muni: BTreeMap<Kommunkod, Vec<(String, String)>> = BTreeMap::new();
-    for x in sites.into_iter().filter(|x| x.fields.iter().any(|f| f.field == s.field)) {
+    for x in sites
+        .into_iter()
+        .filter(|x| x.fields.iter().any(|f| f.field == s.field))
+    {
         by_muni.entry(x.municipality).or_default().push((x.id, x.name));
     }
     let name_of = |k: &Kommunkod| names.get(k).cloned().unwrap_or_else(|| k.to_string());
@@ -2540,7 +3951,12 @@ async fn wish_groups(state: &AppState, chrome: &Chrome, s: &VfuStudent, names: &
         .await?
         .into_iter()
         .filter(|m| m.role == MunicipalityRole::Participant || s.wishes.contains(&Wish::Municipality(m.code)))
-        .map(|m| (m.code.to_string(), chrome.t1("vfu-wish-whole-municipality", "name", &m.name)))
+        .map(|m| {
+            (
+                m.code.to_string(),
+                chrome.t1("vfu-wish-whole-municipality", "name", &m.name),
+            )
+        })
         .collect();
     munis.sort_by(|a, b| kkig_core::text::swedish_cmp(&a.1, &b.1));
     groups.push((chrome.t("vfu-wish-group-municipalities"), munis));
@@ -2571,7 +3987,13 @@ async fn wishes_view(
     edit: Option<&WishesEdit>,
     saved: bool,
 ) -> Result<WishesView, StoreError> {
-    let own = state.store.placements(&PlacementFilter { student_id: Some(s.id.clone()), ..Default::default() }).await?;
+    let own = state
+        .store
+        .placements(&PlacementFilter {
+            student_id: Some(s.id.clone()),
+            ..Default::default()
+        })
+        .await?;
     let rules = TimelineRules::default();
     let open = wishes_open(period, &own, today(), &rules);
     let close = Timeline::for_period(period, &rules).wishes_close();
@@ -2599,31 +4021,73 @@ async fn wishes_view(
     for (name, label) in &labels {
         for e in errors_in.iter().filter(|e| e.field == *name) {
             let text = wish_error_text(chrome, label, e);
-            problems.push(Problem { target: format!("{prefix}-{name}"), text: text.clone() });
+            problems.push(Problem {
+                target: format!("{prefix}-{name}"),
+                text: text.clone(),
+            });
             errors.entry(name.to_string()).or_insert(text);
         }
     }
     for e in errors_in.iter().filter(|e| !labels.iter().any(|(n, _)| *n == e.field)) {
-        let label = if e.field == "wishes" { chrome.t("vfu-col-wishes") } else { e.field.clone() };
-        problems.push(Problem { target: String::new(), text: wish_error_text(chrome, &label, e) });
+        let label = if e.field == "wishes" {
+            chrome.t("vfu-col-wishes")
+        } else {
+            e.field.clone()
+        };
+        problems.push(Problem {
+            target: String::new(),
+            text: wish_error_text(chrome, &label, e),
+        });
     }
     let groups = wish_groups(state, chrome, s, names).await?;
-    let selects = [("wish1", &input.wish1), ("wish2", &input.wish2), ("wish3", &input.wish3)]
-        .iter()
-        .zip(&labels)
-        .map(|((name, value), (_, label))| {
-            let value = value.trim();
-            let mut gs: Vec<(String, Vec<Opt>)> = groups
-                .iter()
-                .map(|(g, list)| (g.clone(), list.iter().map(|(v, l)| Opt { selected: v == value, value: v.clone(), label: l.clone() }).collect()))
-                .collect();
-            if !value.is_empty() && !gs.iter().any(|(_, o)| o.iter().any(|o| o.selected)) {
-                gs.push((chrome.t("vfu-wish-group-other"), vec![Opt { value: value.to_string(), label: value.to_string(), selected: true }]));
-            }
-            WishSelect { id: format!("{prefix}-{name}"), name: name.to_string(), label: label.clone(), error: errors.get(*name).cloned(), groups: gs }
-        })
-        .collect();
-    let mut priority = vec![Opt { value: String::new(), label: chrome.t("vfu-none"), selected: input.priority.trim().is_empty() }];
+    let selects = [
+        ("wish1", &input.wish1),
+        ("wish2", &input.wish2),
+        ("wish3", &input.wish3),
+    ]
+    .iter()
+    .zip(&labels)
+    .map(|((name, value), (_, label))| {
+        let value = value.trim();
+        let mut gs: Vec<(String, Vec<Opt>)> = groups
+            .iter()
+            .map(|(g, list)| {
+                (
+                    g.clone(),
+                    list.iter()
+                        .map(|(v, l)| Opt {
+                            selected: v == value,
+                            value: v.clone(),
+                            label: l.clone(),
+                        })
+                        .collect(),
+                )
+            })
+            .collect();
+        if !value.is_empty() && !gs.iter().any(|(_, o)| o.iter().any(|o| o.selected)) {
+            gs.push((
+                chrome.t("vfu-wish-group-other"),
+                vec![Opt {
+                    value: value.to_string(),
+                    label: value.to_string(),
+                    selected: true,
+                }],
+            ));
+        }
+        WishSelect {
+            id: format!("{prefix}-{name}"),
+            name: name.to_string(),
+            label: label.clone(),
+            error: errors.get(*name).cloned(),
+            groups: gs,
+        }
+    })
+    .collect();
+    let mut priority = vec![Opt {
+        value: String::new(),
+        label: chrome.t("vfu-none"),
+        selected: input.priority.trim().is_empty(),
+    }];
     priority.extend(PriorityReason::ALL.iter().map(|p| Opt {
         value: p.as_str().into(),
         label: chrome.t(&format!("vfu-priority-{}", p.as_str())),
@@ -2631,8 +4095,17 @@ async fn wishes_view(
     }));
     let flag = |v: &str| kkig_core::vfu::input::parse_flag(v).unwrap_or(false);
     let place_label = |w: &Wish| match w {
-        Wish::Site(id) => groups.iter().flat_map(|(_, l)| l.iter()).find(|(v, _)| v == id).map(|(_, l)| l.clone()).unwrap_or_else(|| id.clone()),
-        Wish::Municipality(k) => chrome.t1("vfu-wish-whole-municipality", "name", names.get(k).map(String::as_str).unwrap_or("")),
+        Wish::Site(id) => groups
+            .iter()
+            .flat_map(|(_, l)| l.iter())
+            .find(|(v, _)| v == id)
+            .map(|(_, l)| l.clone())
+            .unwrap_or_else(|| id.clone()),
+        Wish::Municipality(k) => chrome.t1(
+            "vfu-wish-whole-municipality",
+            "name",
+            names.get(k).map(String::as_str).unwrap_or(""),
+        ),
     };
     let current = s.wishes.iter().map(place_label).collect();
     let mut needs = Vec::new();
@@ -2643,7 +4116,11 @@ async fn wishes_view(
         needs.push(chrome.t("vfu-col-public-transport"));
     }
     if let Some(p) = s.needs.priority {
-        needs.push(format!("{}: {}", chrome.t("vfu-col-priority"), chrome.t(&format!("vfu-priority-{}", p.as_str()))));
+        needs.push(format!(
+            "{}: {}",
+            chrome.t("vfu-col-priority"),
+            chrome.t(&format!("vfu-priority-{}", p.as_str()))
+        ));
     }
     if !s.needs.note.is_empty() {
         needs.push(format!("{}: {}", chrome.t("vfu-col-note"), s.needs.note));
@@ -2668,32 +4145,88 @@ async fn wishes_view(
     })
 }
 
-async fn mine_page(state: &AppState, chrome: Chrome, user: &UserRecord, edit: Option<WishesEdit>, saved: Option<&str>) -> Response {
+async fn mine_page(
+    state: &AppState,
+    chrome: Chrome,
+    user: &UserRecord,
+    edit: Option<WishesEdit>,
+    saved: Option<&str>,
+) -> Response {
     let names = store!(chrome, municipality_names(state).await);
     let ctx = store!(chrome, state.store.vfu_context().await);
     let model = TravelModel::default();
 
     // As a student: every period the person is on.
-    let records = store!(chrome, state.store.vfu_students(&StudentFilter { person_id: Some(user.person_id.clone()), ..Default::default() }).await);
+    let records = store!(
+        chrome,
+        state
+            .store
+            .vfu_students(&StudentFilter {
+                person_id: Some(user.person_id.clone()),
+                ..Default::default()
+            })
+            .await
+    );
     let mut placements = Vec::new();
     let mut unplaced = Vec::new();
     let mut wishes = Vec::new();
     for s in &records {
-        let Some(period) = store!(chrome, state.store.vfu_period(&s.period_id).await) else { continue };
+        let Some(period) = store!(chrome, state.store.vfu_period(&s.period_id).await) else {
+            continue;
+        };
         let ms = milestones(&chrome, &period);
         let reqs = requirement_texts(&chrome, &period, s);
-        let own = store!(chrome, state.store.placements(&PlacementFilter { student_id: Some(s.id.clone()), ..Default::default() }).await);
-        let lines = store!(chrome, state.store.placement_lines(&PlacementFilter { student_id: Some(s.id.clone()), ..Default::default() }).await);
-        let period_label = format!("{} {} – {} ({})", period.university, period.course_code, period.programme, l_term(&chrome, period.term));
+        let own = store!(
+            chrome,
+            state
+                .store
+                .placements(&PlacementFilter {
+                    student_id: Some(s.id.clone()),
+                    ..Default::default()
+                })
+                .await
+        );
+        let lines = store!(
+            chrome,
+            state
+                .store
+                .placement_lines(&PlacementFilter {
+                    student_id: Some(s.id.clone()),
+                    ..Default::default()
+                })
+                .await
+        );
+        let period_label = format!(
+            "{} {} – {} ({})",
+            period.university,
+            period.course_code,
+            period.programme,
+            l_term(&chrome, period.term)
+        );
         let this_edit = edit.as_ref().filter(|e| e.0 == s.id);
-        wishes.push(store!(chrome, wishes_view(state, &chrome, s, &period, &period_label, &names, this_edit, saved == Some(s.id.as_str())).await));
+        wishes.push(store!(
+            chrome,
+            wishes_view(
+                state,
+                &chrome,
+                s,
+                &period,
+                &period_label,
+                &names,
+                this_edit,
+                saved == Some(s.id.as_str())
+            )
+            .await
+        ));
         if lines.is_empty() {
             unplaced.push((period_label, ms, reqs));
             continue;
         }
         for l in lines {
             let site = store!(chrome, state.store.placement_site(&l.site_id).await);
-            let home = s.home_position.or_else(|| ctx.municipalities.get(&s.home_municipality).copied());
+            let home = s
+                .home_position
+                .or_else(|| ctx.municipalities.get(&s.home_municipality).copied());
             let travel = match (home, site.as_ref().map(|x| x.position)) {
                 (Some(a), Some(b)) => chrome.t1("vfu-travel-minutes", "minutes", &model.minutes(a, b).to_string()),
                 _ => "–".into(),
@@ -2701,7 +4234,12 @@ async fn mine_page(state: &AppState, chrome: Chrome, user: &UserRecord, edit: Op
             let history = own
                 .iter()
                 .find(|p| p.id == l.placement_id)
-                .map(|p| p.history.iter().map(|h| (l_status(&chrome, h.status), h.on.to_string())).collect())
+                .map(|p| {
+                    p.history
+                        .iter()
+                        .map(|h| (l_status(&chrome, h.status), h.on.to_string()))
+                        .collect()
+                })
                 .unwrap_or_default();
             placements.push(MyPlacement {
                 period: period_label.clone(),
@@ -2725,7 +4263,16 @@ async fn mine_page(state: &AppState, chrome: Chrome, user: &UserRecord, edit: Op
     let mine: Vec<&Supervisor> = sups.iter().filter(|s| s.person_id == user.person_id).collect();
     let mut students = Vec::new();
     for s in &mine {
-        let lines = store!(chrome, state.store.placement_lines(&PlacementFilter { supervisor_id: Some(s.id.clone()), ..Default::default() }).await);
+        let lines = store!(
+            chrome,
+            state
+                .store
+                .placement_lines(&PlacementFilter {
+                    supervisor_id: Some(s.id.clone()),
+                    ..Default::default()
+                })
+                .await
+        );
         for l in lines {
             students.push(MyStudentRow {
                 name: l.student_name,
@@ -2739,26 +4286,65 @@ async fn mine_page(state: &AppState, chrome: Chrome, user: &UserRecord, edit: Op
     }
     let is_student = !records.is_empty() || user.role == kkig_core::access::Role::Student;
     let is_supervisor = !mine.is_empty() || user.role == kkig_core::access::Role::Supervisor;
-    let status = if edit.as_ref().is_some_and(|e| !e.2.is_empty()) { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
-    render(status, &MinePage { chrome, is_student, placements, unplaced, wishes, is_supervisor, students })
+    let status = if edit.as_ref().is_some_and(|e| !e.2.is_empty()) {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    render(
+        status,
+        &MinePage {
+            chrome,
+            is_student,
+            placements,
+            unplaced,
+            wishes,
+            is_supervisor,
+            students,
+        },
+    )
 }
 
 /// A student changes the wishes and needs of one of their own VFU periods while wishes are open
 /// (before the allocation day, and before any placement is made). Only those fields change; the
 /// change is audited with the student as actor.
-async fn wishes_save(State(state): State<AppState>, chrome: Chrome, me: MaybeUser, guard: Guard, Path(id): Path<String>, Form(f): Form<WishesInput>) -> Response {
+async fn wishes_save(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    me: MaybeUser,
+    guard: Guard,
+    Path(id): Path<String>,
+    Form(f): Form<WishesInput>,
+) -> Response {
     let user = tri!(signed_in(&chrome, me));
-    let Some(s) = store!(chrome, state.store.vfu_student(&id).await) else { return nf(&chrome) };
+    let Some(s) = store!(chrome, state.store.vfu_student(&id).await) else {
+        return nf(&chrome);
+    };
     // This page is the student's own: anyone else's record is not found here.
     if s.person_id != user.person_id {
         return nf(&chrome);
     }
-    let Some(period) = store!(chrome, state.store.vfu_period(&s.period_id).await) else { return nf(&chrome) };
-    let target = Target::VfuStudentWishes { person_id: &s.person_id, university: &period.university, home_municipality: s.home_municipality };
+    let Some(period) = store!(chrome, state.store.vfu_period(&s.period_id).await) else {
+        return nf(&chrome);
+    };
+    let target = Target::VfuStudentWishes {
+        person_id: &s.person_id,
+        university: &period.university,
+        home_municipality: s.home_municipality,
+    };
     if !guard.allows(&user.principal(), &target) {
         return forbidden(chrome);
     }
-    let own = store!(chrome, state.store.placements(&PlacementFilter { student_id: Some(s.id.clone()), ..Default::default() }).await);
+    let own = store!(
+        chrome,
+        state
+            .store
+            .placements(&PlacementFilter {
+                student_id: Some(s.id.clone()),
+                ..Default::default()
+            })
+            .await
+    );
     if !wishes_open(&period, &own, today(), &TimelineRules::default()) {
         let message = chrome.t("vfu-wishes-closed");
         return refused(chrome, StoreError::Conflict(message), "/vfu/min");
@@ -2766,7 +4352,10 @@ async fn wishes_save(State(state): State<AppState>, chrome: Chrome, me: MaybeUse
     let ctx = store!(chrome, state.store.vfu_context().await);
     let errors = match f.apply(&s, &ctx) {
         Err(e) => e,
-        Ok(new) => match tri!(saved(&chrome, state.store.update_vfu_student(&new, &Actor::user(&user.id)).await)) {
+        Ok(new) => match tri!(saved(
+            &chrome,
+            state.store.update_vfu_student(&new, &Actor::user(&user.id)).await
+        )) {
             Saved::Ok(_) => return see_other(&format!("/vfu/min?sparad={}#onskemal-{}", s.id, s.id)),
             Saved::Invalid(e) => e,
         },
@@ -2804,10 +4393,20 @@ mod tests {
         .collect();
         let (input, state) = site_form_input(&pairs);
         assert_eq!(input.name, "Skolan");
-        assert_eq!(input.fields, "teacher_f3:svenska, matematik|nurse:medicin,akut", "ticked fields only; the text form is ignored");
-        assert_eq!(state.0[&VfuField::Teacher(kkig_core::vfu::TeacherLevel::Ar46)], (false, "engelska".to_string()), "typed text kept unticked");
+        assert_eq!(
+            input.fields, "teacher_f3:svenska, matematik|nurse:medicin,akut",
+            "ticked fields only; the text form is ignored"
+        );
+        assert_eq!(
+            state.0[&VfuField::Teacher(kkig_core::vfu::TeacherLevel::Ar46)],
+            (false, "engelska".to_string()),
+            "typed text kept unticked"
+        );
         let list = FieldSpec::parse_list(&input.fields).unwrap();
-        assert_eq!(FieldState::of(&list).text(), "teacher_f3:svenska, matematik|nurse:medicin, akut");
+        assert_eq!(
+            FieldState::of(&list).text(),
+            "teacher_f3:svenska, matematik|nurse:medicin, akut"
+        );
         // Without any checkbox field, the file form still works (scripts, old bookmarks).
         let (input, state) = site_form_input(&[("fields".to_string(), "F-3|4-6".to_string())]);
         assert_eq!((input.fields.as_str(), state.0.len()), ("F-3|4-6", 2));

@@ -57,13 +57,25 @@ pub fn check(inst: &Instance, site_of: &[Option<u32>], prices: &[i64], objective
                 return Err(format!("site {} has a negative price", inst.sites[j].id));
             }
             if placed_here[j] < free[j] && prices[j] != 0 {
-                return Err(format!("site {} has a place left but price {}", inst.sites[j].id, prices[j]));
+                return Err(format!(
+                    "site {} has a place left but price {}",
+                    inst.sites[j].id, prices[j]
+                ));
             }
         }
     }
     let cost = |i: usize, j: usize| -> (i64, i64) {
         let (st, si) = (&inst.students[i], &inst.sites[j]);
-        let t = model.minutes(Position { lat: st.lat, lon: st.lon }, Position { lat: si.lat, lon: si.lon });
+        let t = model.minutes(
+            Position {
+                lat: st.lat,
+                lon: st.lon,
+            },
+            Position {
+                lat: si.lat,
+                lon: si.lon,
+            },
+        );
         let mut c = t;
         if st.municipality.is_some() && st.municipality == si.municipality {
             c -= r.home_municipality_bonus;
@@ -106,16 +118,27 @@ pub fn check(inst: &Instance, site_of: &[Option<u32>], prices: &[i64], objective
             }
         }
         match (site_of[i], own) {
-            (Some(j), None) => return Err(format!("student {} is at a site it may not be placed at ({})", st.id, inst.sites[j as usize].id)),
+            (Some(j), None) => {
+                return Err(format!(
+                    "student {} is at a site it may not be placed at ({})",
+                    st.id, inst.sites[j as usize].id
+                ))
+            }
             (Some(j), Some(c)) => {
                 if c + prices[j as usize] != u {
-                    return Err(format!("student {} at {} pays {} + {} but could have {u}", st.id, inst.sites[j as usize].id, c, prices[j as usize]));
+                    return Err(format!(
+                        "student {} at {} pays {} + {} but could have {u}",
+                        st.id, inst.sites[j as usize].id, c, prices[j as usize]
+                    ));
                 }
                 primal += c;
             }
             (None, _) => {
                 if u != r.unplaced_penalty {
-                    return Err(format!("student {} is unplaced but a site costs {u} < {}", st.id, r.unplaced_penalty));
+                    return Err(format!(
+                        "student {} is unplaced but a site costs {u} < {}",
+                        st.id, r.unplaced_penalty
+                    ));
                 }
                 primal += r.unplaced_penalty;
             }

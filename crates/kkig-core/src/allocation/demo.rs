@@ -21,7 +21,13 @@ pub struct Town {
 }
 
 const fn t(code: &'static str, name: &'static str, lat: f64, lon: f64, population: u32) -> Town {
-    Town { code, name, lat, lon, population }
+    Town {
+        code,
+        name,
+        lat,
+        lon,
+        population,
+    }
 }
 
 /// Larger Swedish towns with their kommunkod, centre (rounded) and municipality population
@@ -124,7 +130,12 @@ fn places(municipalities: &[Municipality]) -> Vec<Place> {
         .collect();
     for t in &SWEDISH_TOWNS {
         if !out.iter().any(|p| p.code == t.code) {
-            out.push(Place { code: t.code.to_string(), lat: t.lat, lon: t.lon, weight: (t.population as f64).powf(0.8) });
+            out.push(Place {
+                code: t.code.to_string(),
+                lat: t.lat,
+                lon: t.lon,
+                weight: (t.population as f64).powf(0.8),
+            });
         }
     }
     out
@@ -133,7 +144,9 @@ fn places(municipalities: &[Municipality]) -> Vec<Place> {
 fn pick_weighted(rng: &mut DemoRng, cumulative: &[f64]) -> usize {
     let total = *cumulative.last().unwrap_or(&0.0);
     let x = rng.unit() * total;
-    cumulative.partition_point(|&c| c <= x).min(cumulative.len().saturating_sub(1))
+    cumulative
+        .partition_point(|&c| c <= x)
+        .min(cumulative.len().saturating_sub(1))
 }
 
 fn cumulate(weights: impl Iterator<Item = f64>) -> Vec<f64> {
@@ -157,7 +170,10 @@ fn scatter(rng: &mut DemoRng, p: &Place, sigma_km: f64) -> Position {
     let dlat = normal(rng) * sigma_km / 111.2;
     let dlon = normal(rng) * sigma_km / (111.2 * p.lat.to_radians().cos());
     let round = |x: f64| (x * 10_000.0).round() / 10_000.0;
-    Position { lat: round((p.lat + dlat).clamp(-90.0, 90.0)), lon: round((p.lon + dlon).clamp(-180.0, 180.0)) }
+    Position {
+        lat: round((p.lat + dlat).clamp(-90.0, 90.0)),
+        lon: round((p.lon + dlon).clamp(-180.0, 180.0)),
+    }
 }
 
 /// Generate an instance. `municipalities` are the reference municipalities (their seats are
@@ -174,7 +190,9 @@ pub fn generate(spec: &DemoSpec, municipalities: &[Municipality]) -> Instance {
     let mut sites = Vec::with_capacity(spec.sites);
     // Sites of each (town, field), for preferences.
     let mut by_town_field: Vec<Vec<usize>> = vec![Vec::new(); places.len() * k];
-    let mean = spec.capacity_factor.map(|f| (f * spec.students as f64 / spec.sites.max(1) as f64).max(0.0));
+    let mean = spec
+        .capacity_factor
+        .map(|f| (f * spec.students as f64 / spec.sites.max(1) as f64).max(0.0));
     for j in 0..spec.sites {
         let town = pick_weighted(&mut rng, &town_cum);
         let f = pick_weighted(&mut rng, &field_cum);
@@ -225,13 +243,25 @@ pub fn generate(spec: &DemoSpec, municipalities: &[Municipality]) -> Instance {
             id: format!("P{:0width_p$}", i + 1),
             field: FIELDS[f].0.to_string(),
             // A few students have not stated a home municipality.
-            municipality: if rng.unit() < 0.97 { Some(places[town].code.clone()) } else { None },
+            municipality: if rng.unit() < 0.97 {
+                Some(places[town].code.clone())
+            } else {
+                None
+            },
             lat: pos.lat,
             lon: pos.lon,
-            preferences: if preferences.is_empty() { None } else { Some(preferences) },
+            preferences: if preferences.is_empty() {
+                None
+            } else {
+                Some(preferences)
+            },
             locked_site: None,
             current_site: None,
         });
     }
-    Instance { rules: Rules::default(), sites, students }
+    Instance {
+        rules: Rules::default(),
+        sites,
+        students,
+    }
 }

@@ -81,7 +81,11 @@ pub struct Strategy {
 
 impl Default for Strategy {
     fn default() -> Self {
-        Self { max_phases: 24, tail_divisor: 4, min_progress_percent: 10 }
+        Self {
+            max_phases: 24,
+            tail_divisor: 4,
+            min_progress_percent: 10,
+        }
     }
 }
 
@@ -166,7 +170,15 @@ impl State<'_> {
             ui = ui.min(g.cost[a as usize] + self.price[g.site[a as usize] as usize]);
         }
         stack.clear();
-        stack.push(Frame { x: i, e: g.start[i as usize], end: g.start[i as usize + 1], site: NONE, via: NONE, m: 0, u: ui });
+        stack.push(Frame {
+            x: i,
+            e: g.start[i as usize],
+            end: g.start[i as usize + 1],
+            site: NONE,
+            via: NONE,
+            m: 0,
+            u: ui,
+        });
         loop {
             let top = stack.len() - 1;
             let f = stack[top];
@@ -176,7 +188,15 @@ impl State<'_> {
                     stack[top].m += 1;
                     let (s, e) = (g.start[k as usize], g.start[k as usize + 1]);
                     let u = self.u_of(k);
-                    stack.push(Frame { x: k, e: s, end: e, site: NONE, via: NONE, m: 0, u });
+                    stack.push(Frame {
+                        x: k,
+                        e: s,
+                        end: e,
+                        site: NONE,
+                        via: NONE,
+                        m: 0,
+                        u,
+                    });
                 } else {
                     stack[top].site = NONE;
                 }
@@ -186,7 +206,10 @@ impl State<'_> {
                 let a = f.e;
                 stack[top].e += 1;
                 let j = g.site[a as usize];
-                if self.visited[j as usize] == self.stamp || g.cost[a as usize] + self.price[j as usize] != f.u || j == self.site_of(f.x) {
+                if self.visited[j as usize] == self.stamp
+                    || g.cost[a as usize] + self.price[j as usize] != f.u
+                    || j == self.site_of(f.x)
+                {
                     continue;
                 }
                 self.visited[j as usize] = self.stamp;
@@ -417,7 +440,16 @@ impl State<'_> {
         let mut bound = u_pen - ui;
         let mut free = NONE;
         let mut unpl = NONE;
-        let relax = |k: u32, a0: u32, a1: u32, uk: i64, d: i64, skip: u32, w: &mut Single, st: &State, bound: &mut i64, free: &mut u32| {
+        let relax = |k: u32,
+                     a0: u32,
+                     a1: u32,
+                     uk: i64,
+                     d: i64,
+                     skip: u32,
+                     w: &mut Single,
+                     st: &State,
+                     bound: &mut i64,
+                     free: &mut u32| {
             for a in a0..a1 {
                 let j = g.site[a as usize];
                 let nd = d + g.cost[a as usize] + st.price[j as usize] - uk;
@@ -440,7 +472,18 @@ impl State<'_> {
                 }
             }
         };
-        relax(i, g.start[i as usize], g.start[i as usize + 1], ui, 0, NONE, w, self, &mut bound, &mut free);
+        relax(
+            i,
+            g.start[i as usize],
+            g.start[i as usize + 1],
+            ui,
+            0,
+            NONE,
+            w,
+            self,
+            &mut bound,
+            &mut free,
+        );
         while let Some(&Reverse((d, j))) = w.heap.peek() {
             if d >= bound {
                 break;
@@ -460,7 +503,18 @@ impl State<'_> {
                     free = NONE;
                     unpl = k;
                 }
-                relax(k, g.start[k as usize], g.start[k as usize + 1], uk, d, j, w, self, &mut bound, &mut free);
+                relax(
+                    k,
+                    g.start[k as usize],
+                    g.start[k as usize + 1],
+                    uk,
+                    d,
+                    j,
+                    w,
+                    self,
+                    &mut bound,
+                    &mut free,
+                );
             }
         }
         let dd = bound;
@@ -486,7 +540,6 @@ impl State<'_> {
         self.stamp += 1;
     }
 }
-
 
 /// Scratch space of the single-source searches.
 struct Single {
@@ -583,7 +636,10 @@ pub fn solve_sparse(g: &Bipartite, keep: usize, strategy: Strategy) -> FlowSolut
                 }
             };
             let arcs = g.start[i] as usize..g.start[i + 1] as usize;
-            if arcs.clone().any(|a| !kept[a] && g.cost[a] + sol.prices[g.site[a] as usize] < u) {
+            if arcs
+                .clone()
+                .any(|a| !kept[a] && g.cost[a] + sol.prices[g.site[a] as usize] < u)
+            {
                 // The next round adds this student anew.
                 *next_i = WAITING;
                 // Prices moved: keep the student's ⌈keep/2⌉ cheapest arcs at these prices too.
@@ -606,7 +662,10 @@ pub fn solve_sparse(g: &Bipartite, keep: usize, strategy: Strategy) -> FlowSolut
             sol.rounds = rounds;
             return sol;
         }
-        warm = Some(WarmStart { site: next, prices: std::mem::take(&mut sol.prices) });
+        warm = Some(WarmStart {
+            site: next,
+            prices: std::mem::take(&mut sol.prices),
+        });
     }
 }
 
@@ -682,9 +741,14 @@ pub fn solve_warm(g: &Bipartite, strategy: Strategy, warm: Option<WarmStart>) ->
             let s = warm.site[i];
             let a = match s {
                 NONE | UNPLACED => s,
-                j => (g.start[i]..g.start[i + 1]).find(|&a| g.site[a as usize] == j).unwrap_or(NONE),
+                j => (g.start[i]..g.start[i + 1])
+                    .find(|&a| g.site[a as usize] == j)
+                    .unwrap_or(NONE),
             };
-            if a != NONE && a != UNPLACED && st.load[g.site[a as usize] as usize] >= st.g.capacity[g.site[a as usize] as usize] {
+            if a != NONE
+                && a != UNPLACED
+                && st.load[g.site[a as usize] as usize] >= st.g.capacity[g.site[a as usize] as usize]
+            {
                 // Not a valid start (a site over capacity): add the student anew.
                 todo.push(i as u32);
                 continue;
@@ -696,7 +760,13 @@ pub fn solve_warm(g: &Bipartite, strategy: Strategy, warm: Option<WarmStart>) ->
             }
         }
         // Places left at a positive price: fill each or lower the price to 0.
-        let mut back = Single { dist: vec![INF; m], pred: vec![(NONE, NONE); m], touched: Vec::new(), settled: Vec::new(), heap: BinaryHeap::new() };
+        let mut back = Single {
+            dist: vec![INF; m],
+            pred: vec![(NONE, NONE); m],
+            touched: Vec::new(),
+            settled: Vec::new(),
+            heap: BinaryHeap::new(),
+        };
         let mut path = Vec::new();
         for j in 0..m {
             while st.load[j] < g.capacity[j] && st.price[j] > 0 {
@@ -707,8 +777,23 @@ pub fn solve_warm(g: &Bipartite, strategy: Strategy, warm: Option<WarmStart>) ->
         todo.extend(0..n as u32);
     }
     if todo.is_empty() {
-        let assignment = st.arc.iter().map(|&a| if a == UNPLACED || a == NONE { None } else { Some(g.site[a as usize]) }).collect();
-        return FlowSolution { assignment, prices: st.price, phases: 0, rounds: 1 };
+        let assignment = st
+            .arc
+            .iter()
+            .map(|&a| {
+                if a == UNPLACED || a == NONE {
+                    None
+                } else {
+                    Some(g.site[a as usize])
+                }
+            })
+            .collect();
+        return FlowSolution {
+            assignment,
+            prices: st.price,
+            phases: 0,
+            rounds: 1,
+        };
     }
     let mut stack = Vec::new();
     let mut phases = 0;
@@ -767,6 +852,21 @@ pub fn solve_warm(g: &Bipartite, strategy: Strategy, warm: Option<WarmStart>) ->
         }
         st.raise_prices(&mut work);
     }
-    let assignment = st.arc.iter().map(|&a| if a == UNPLACED || a == NONE { None } else { Some(g.site[a as usize]) }).collect();
-    FlowSolution { assignment, prices: st.price, phases, rounds: 1 }
+    let assignment = st
+        .arc
+        .iter()
+        .map(|&a| {
+            if a == UNPLACED || a == NONE {
+                None
+            } else {
+                Some(g.site[a as usize])
+            }
+        })
+        .collect();
+    FlowSolution {
+        assignment,
+        prices: st.price,
+        phases,
+        rounds: 1,
+    }
 }

@@ -56,10 +56,18 @@ impl FieldIndex {
                 for s in 1..starts.len() {
                     starts[s] += starts[s - 1];
                 }
-                Strips { first, starts, entries: list.into_iter().map(|e| (e.1, e.2)).collect() }
+                Strips {
+                    first,
+                    starts,
+                    entries: list.into_iter().map(|e| (e.1, e.2)).collect(),
+                }
             })
             .collect();
-        Self { km_max, strip_deg, fields }
+        Self {
+            km_max,
+            strip_deg,
+            fields,
+        }
     }
 
     /// Whether any site has this field.
@@ -70,7 +78,9 @@ impl FieldIndex {
     /// Call `f` with every site of `field` that may lie within the travel limit of `p` (and
     /// possibly some that do not: callers check the exact minutes).
     pub fn for_each_candidate(&self, field: u32, p: Position, mut f: impl FnMut(u32)) {
-        let Some(strips) = self.fields.get(field as usize) else { return };
+        let Some(strips) = self.fields.get(field as usize) else {
+            return;
+        };
         if strips.entries.is_empty() {
             return;
         }
@@ -78,14 +88,18 @@ impl FieldIndex {
         let lo_lat = (p.lat - dlat).max(-90.0);
         let hi_lat = (p.lat + dlat).min(90.0);
         let s_lo = (((lo_lat + 90.0) / self.strip_deg).floor() as i64).max(strips.first);
-        let s_hi = (((hi_lat + 90.0) / self.strip_deg).floor() as i64).min(strips.first + strips.starts.len() as i64 - 2);
+        let s_hi =
+            (((hi_lat + 90.0) / self.strip_deg).floor() as i64).min(strips.first + strips.starts.len() as i64 - 2);
         if s_lo > s_hi {
             return;
         }
         // Points with |lat| ≤ φm and longitude difference Δλ are at least
         // 2R·asin(cos φm · sin(Δλ/2)) apart, since a ≥ cos φ1 cos φ2 sin²(Δλ/2).
         let phi_m = lo_lat.abs().max(hi_lat.abs()).to_radians();
-        let ratio = (self.km_max / (2.0 * EARTH_RADIUS_KM)).min(std::f64::consts::FRAC_PI_2).sin() / phi_m.cos();
+        let ratio = (self.km_max / (2.0 * EARTH_RADIUS_KM))
+            .min(std::f64::consts::FRAC_PI_2)
+            .sin()
+            / phi_m.cos();
         // Written negated on purpose: a NaN ratio (cos φ = 0) takes the whole circle too.
         #[allow(clippy::neg_cmp_op_on_partial_ord)]
         let dlon = if !(ratio < 0.999_999) || phi_m.cos() < 1e-9 {
@@ -127,7 +141,9 @@ impl FieldIndex {
 /// same as when built by one).
 pub(super) fn build(v: &Validated<'_>, index: &FieldIndex) -> (Bipartite, Vec<u32>) {
     let inst = v.instance;
-    let free: Vec<u32> = (0..inst.students.len() as u32).filter(|&i| v.locked[i as usize].is_none()).collect();
+    let free: Vec<u32> = (0..inst.students.len() as u32)
+        .filter(|&i| v.locked[i as usize].is_none())
+        .collect();
     let half = free.len() / 2;
     let (first, second) = if free.len() >= 2000 {
         std::thread::scope(|scope| {
@@ -157,7 +173,13 @@ pub(super) fn build(v: &Validated<'_>, index: &FieldIndex) -> (Bipartite, Vec<u3
     site.extend_from_slice(&second.site);
     cost.extend_from_slice(&second.cost);
     drop(second);
-    let g = Bipartite { capacity: v.free_capacity.clone(), unplaced_penalty: inst.rules.unplaced_penalty, start, site, cost };
+    let g = Bipartite {
+        capacity: v.free_capacity.clone(),
+        unplaced_penalty: inst.rules.unplaced_penalty,
+        start,
+        site,
+        cost,
+    };
     (g, free)
 }
 
@@ -181,7 +203,9 @@ fn arcs(v: &Validated<'_>, index: &FieldIndex, students: &[u32]) -> Arcs {
     let step = 50;
     let mut sampled = 0usize;
     for &i in students.iter().step_by(step) {
-        index.for_each_candidate(v.student_field[i as usize], v.student_position(i as usize), |_| sampled += 1);
+        index.for_each_candidate(v.student_field[i as usize], v.student_position(i as usize), |_| {
+            sampled += 1
+        });
     }
     let estimate = (sampled * step).min(students.len().saturating_mul(v.instance.sites.len())) * 85 / 100 + 1024;
     let mut out = Arcs {
@@ -221,7 +245,9 @@ pub(super) fn reason(v: &Validated<'_>, index: &FieldIndex, i: usize, load: &[u3
     let limit = inst.rules.max_travel_minutes;
     let field = v.student_field[i];
     if !index.field_has_sites(field) {
-        return UnplacedReason::NoSiteInField { field: st.field.clone() };
+        return UnplacedReason::NoSiteInField {
+            field: st.field.clone(),
+        };
     }
     let p = v.student_position(i);
     let mut reachable: Vec<(i64, u32)> = Vec::new();
@@ -232,9 +258,15 @@ pub(super) fn reason(v: &Validated<'_>, index: &FieldIndex, i: usize, load: &[u3
         }
     });
     if reachable.is_empty() {
-        return UnplacedReason::NoneWithinTravel { field: st.field.clone(), limit };
+        return UnplacedReason::NoneWithinTravel {
+            field: st.field.clone(),
+            limit,
+        };
     }
-    reachable.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(inst.sites[a.1 as usize].id.cmp(&inst.sites[b.1 as usize].id)));
+    reachable.sort_unstable_by(|a, b| {
+        a.0.cmp(&b.0)
+            .then(inst.sites[a.1 as usize].id.cmp(&inst.sites[b.1 as usize].id))
+    });
     let open: Vec<(i64, i64, u32)> = reachable
         .iter()
         .filter(|&&(_, j)| load[j as usize] < v.free_capacity[j as usize])
@@ -251,7 +283,11 @@ pub(super) fn reason(v: &Validated<'_>, index: &FieldIndex, i: usize, load: &[u3
     UnplacedReason::AllFull {
         count: reachable.len(),
         limit,
-        nearest: reachable.iter().take(3).map(|&(t, j)| (inst.sites[j as usize].id.clone(), t)).collect(),
+        nearest: reachable
+            .iter()
+            .take(3)
+            .map(|&(t, j)| (inst.sites[j as usize].id.clone(), t))
+            .collect(),
     }
 }
 
@@ -264,7 +300,13 @@ mod tests {
     /// builds: the same arcs in the same order.
     #[test]
     fn two_threads_build_the_same_graph_as_one() {
-        let spec = DemoSpec { students: 2600, sites: 700, fields: 3, seed: 11, capacity_factor: None };
+        let spec = DemoSpec {
+            students: 2600,
+            sites: 700,
+            fields: 3,
+            seed: 11,
+            capacity_factor: None,
+        };
         let inst = generate(&spec, &[]);
         let v = inst.validate().unwrap();
         let index = FieldIndex::build(&v);

@@ -18,10 +18,10 @@
 
 pub mod certificate;
 pub mod demo;
-pub mod product;
 mod flow;
 mod graph;
 pub mod parts;
+pub mod product;
 #[cfg(test)]
 mod tests;
 
@@ -32,8 +32,8 @@ use serde::{Deserialize, Serialize};
 use crate::geo::{Position, TravelModel};
 
 pub use flow::{
-    solve_bipartite, solve_bipartite_with, solve_sparse, solve_warm, Bipartite, FlowSolution, Strategy, WarmStart, SPARSE_KEEP,
-    UNPLACED_SITE, WAITING,
+    solve_bipartite, solve_bipartite_with, solve_sparse, solve_warm, Bipartite, FlowSolution, Strategy, WarmStart,
+    SPARSE_KEEP, UNPLACED_SITE, WAITING,
 };
 pub use graph::FieldIndex;
 
@@ -67,7 +67,10 @@ impl Default for Rules {
 
 impl Rules {
     pub fn travel_model(&self) -> TravelModel {
-        TravelModel { road_factor: self.road_factor, speed_kmh: self.speed_kmh }
+        TravelModel {
+            road_factor: self.road_factor,
+            speed_kmh: self.speed_kmh,
+        }
     }
 }
 
@@ -123,7 +126,10 @@ pub enum InputError {
 }
 
 fn invalid(path: impl Into<String>, message: impl Into<String>) -> InputError {
-    InputError::Invalid { path: path.into(), message: message.into() }
+    InputError::Invalid {
+        path: path.into(),
+        message: message.into(),
+    }
 }
 
 /// Read an instance from JSON bytes. On a parse error the input is read a second time to name
@@ -187,14 +193,23 @@ impl Instance {
             ));
         }
         if !(r.road_factor.is_finite() && r.road_factor > 0.0 && r.road_factor <= 100.0) {
-            return Err(invalid("rules.road_factor", format!("must be a number above 0 and at most 100, got {}", r.road_factor)));
+            return Err(invalid(
+                "rules.road_factor",
+                format!("must be a number above 0 and at most 100, got {}", r.road_factor),
+            ));
         }
         if !(r.speed_kmh.is_finite() && r.speed_kmh > 0.0 && r.speed_kmh <= 10_000.0) {
-            return Err(invalid("rules.speed_kmh", format!("must be a number above 0 and at most 10000, got {}", r.speed_kmh)));
+            return Err(invalid(
+                "rules.speed_kmh",
+                format!("must be a number above 0 and at most 10000, got {}", r.speed_kmh),
+            ));
         }
         let check = |name: &str, v: i64| {
             if v.abs() > MAX_RULE_MAGNITUDE {
-                Err(invalid(format!("rules.{name}"), format!("must be between -{MAX_RULE_MAGNITUDE} and {MAX_RULE_MAGNITUDE}, got {v}")))
+                Err(invalid(
+                    format!("rules.{name}"),
+                    format!("must be between -{MAX_RULE_MAGNITUDE} and {MAX_RULE_MAGNITUDE}, got {v}"),
+                ))
             } else {
                 Ok(())
             }
@@ -223,10 +238,16 @@ impl Instance {
             }
             check_position(&format!("sites[{j}]"), s.lat, s.lon)?;
             if s.capacity < 0 {
-                return Err(invalid(format!("sites[{j}].capacity"), format!("must not be negative, got {}", s.capacity)));
+                return Err(invalid(
+                    format!("sites[{j}].capacity"),
+                    format!("must not be negative, got {}", s.capacity),
+                ));
             }
             if s.capacity > MAX_CAPACITY {
-                return Err(invalid(format!("sites[{j}].capacity"), format!("must be at most {MAX_CAPACITY}, got {}", s.capacity)));
+                return Err(invalid(
+                    format!("sites[{j}].capacity"),
+                    format!("must be at most {MAX_CAPACITY}, got {}", s.capacity),
+                ));
             }
             let f = *fields.entry(s.field.as_str()).or_insert_with(|| {
                 field_names.push(s.field.as_str());
@@ -236,7 +257,10 @@ impl Instance {
             free_capacity.push(s.capacity as u64);
         }
         let lookup = |path: String, id: &str| -> Result<u32, InputError> {
-            site_index.get(id).copied().ok_or_else(|| invalid(path, format!("unknown site {id:?}")))
+            site_index
+                .get(id)
+                .copied()
+                .ok_or_else(|| invalid(path, format!("unknown site {id:?}")))
         };
         let mut student_ids: HashMap<&str, ()> = HashMap::with_capacity(self.students.len());
         let mut locked = Vec::with_capacity(self.students.len());
@@ -255,7 +279,10 @@ impl Instance {
                 for (k, id) in p.iter().enumerate() {
                     let j = lookup(format!("students[{i}].preferences[{k}]"), id)?;
                     if prefs.contains(&j) {
-                        return Err(invalid(format!("students[{i}].preferences[{k}]"), format!("site {id:?} is listed twice")));
+                        return Err(invalid(
+                            format!("students[{i}].preferences[{k}]"),
+                            format!("site {id:?} is listed twice"),
+                        ));
                     }
                     prefs.push(j);
                 }
@@ -286,7 +313,10 @@ impl Instance {
             if locked_count[j] > free_capacity[j] {
                 return Err(invalid(
                     format!("sites[{j}].capacity"),
-                    format!("{} students are locked to site {:?} but its capacity is {}", locked_count[j], s.id, s.capacity),
+                    format!(
+                        "{} students are locked to site {:?} but its capacity is {}",
+                        locked_count[j], s.id, s.capacity
+                    ),
                 ));
             }
             free_capacity[j] -= locked_count[j];
@@ -309,10 +339,16 @@ impl Instance {
 
 fn check_position(path: &str, lat: f64, lon: f64) -> Result<(), InputError> {
     if !(lat.is_finite() && (-90.0..=90.0).contains(&lat)) {
-        return Err(invalid(format!("{path}.lat"), format!("latitude must be between -90 and 90, got {lat}")));
+        return Err(invalid(
+            format!("{path}.lat"),
+            format!("latitude must be between -90 and 90, got {lat}"),
+        ));
     }
     if !(lon.is_finite() && (-180.0..=180.0).contains(&lon)) {
-        return Err(invalid(format!("{path}.lon"), format!("longitude must be between -180 and 180, got {lon}")));
+        return Err(invalid(
+            format!("{path}.lon"),
+            format!("longitude must be between -180 and 180, got {lon}"),
+        ));
     }
     Ok(())
 }
@@ -392,10 +428,19 @@ pub enum UnplacedReason {
     NoneWithinTravel { field: String, limit: i64 },
     /// A reachable site has a free place, but placing the student there costs `cost`, not less
     /// than the unplaced `penalty` (only when the penalty is set that low).
-    CostlierThanUnplaced { site: String, minutes: i64, cost: i64, penalty: i64 },
+    CostlierThanUnplaced {
+        site: String,
+        minutes: i64,
+        cost: i64,
+        penalty: i64,
+    },
     /// Every one of the `count` sites of the field within `limit` minutes is full; the nearest
     /// (up to three) with their minutes.
-    AllFull { count: usize, limit: i64, nearest: Vec<(String, i64)> },
+    AllFull {
+        count: usize,
+        limit: i64,
+        nearest: Vec<(String, i64)>,
+    },
 }
 
 impl std::fmt::Display for UnplacedReason {
@@ -403,9 +448,17 @@ impl std::fmt::Display for UnplacedReason {
         match self {
             Self::NoSiteInField { field } => write!(f, "There is no site in their field ({field:?}) at all."),
             Self::NoneWithinTravel { field, limit } => {
-                write!(f, "There is no site in their field ({field:?}) within the maximum travel of {limit} minutes.")
+                write!(
+                    f,
+                    "There is no site in their field ({field:?}) within the maximum travel of {limit} minutes."
+                )
             }
-            Self::CostlierThanUnplaced { site, minutes, cost, penalty } => {
+            Self::CostlierThanUnplaced {
+                site,
+                minutes,
+                cost,
+                penalty,
+            } => {
                 let cmp = match cost.cmp(penalty) {
                     std::cmp::Ordering::Greater => "more than",
                     std::cmp::Ordering::Equal => "as much as",
@@ -417,9 +470,18 @@ impl std::fmt::Display for UnplacedReason {
                 )
             }
             Self::AllFull { count, limit, nearest } => {
-                let all = if *count == 1 { "The only site".to_string() } else { format!("All {count} sites") };
+                let all = if *count == 1 {
+                    "The only site".to_string()
+                } else {
+                    format!("All {count} sites")
+                };
                 let names: Vec<String> = nearest.iter().map(|(id, t)| format!("{id} ({t} min)")).collect();
-                write!(f, "{all} in their field within {limit} minutes {} full (nearest: {}).", if *count == 1 { "is" } else { "are" }, names.join(", "))
+                write!(
+                    f,
+                    "{all} in their field within {limit} minutes {} full (nearest: {}).",
+                    if *count == 1 { "is" } else { "are" },
+                    names.join(", ")
+                )
             }
         }
     }
@@ -447,7 +509,12 @@ pub fn solve(v: &Validated<'_>) -> Allocation {
     let n = inst.students.len();
     let index = FieldIndex::build(v);
     let (problem, free_students) = graph::build(v, &index);
-    let FlowSolution { assignment, prices, phases, rounds } = solve_bipartite(&problem);
+    let FlowSolution {
+        assignment,
+        prices,
+        phases,
+        rounds,
+    } = solve_bipartite(&problem);
     let mut site_of: Vec<Option<u32>> = v.locked.clone();
     for (k, &i) in free_students.iter().enumerate() {
         site_of[i as usize] = assignment[k];
@@ -488,7 +555,11 @@ pub fn solve(v: &Validated<'_>) -> Allocation {
         costs,
         prices,
         reasons,
-        stats: SolveStats { candidate_edges: problem.site.len(), phases, rounds },
+        stats: SolveStats {
+            candidate_edges: problem.site.len(),
+            phases,
+            rounds,
+        },
     }
 }
 
@@ -569,7 +640,13 @@ impl Allocation {
         order.sort_unstable_by(|&a, &b| inst.students[a].id.cmp(&inst.students[b].id));
         let placed = self.placed();
         out.reserve(64 * placed + 128);
-        out.extend_from_slice(format!("{{\"objective\":{},\"placed\":{},\"unplaced\":[", self.objective, placed).as_bytes());
+        out.extend_from_slice(
+            format!(
+                "{{\"objective\":{},\"placed\":{},\"unplaced\":[",
+                self.objective, placed
+            )
+            .as_bytes(),
+        );
         let mut first = true;
         for &i in &order {
             if self.site_of[i].is_none() {
@@ -589,10 +666,16 @@ impl Allocation {
                 write_str(out, &inst.students[i].id);
                 out.extend_from_slice(b",\"site\":");
                 write_str(out, &inst.sites[j as usize].id);
-                out.extend_from_slice(format!(",\"minutes\":{},\"cost\":{}}}", self.minutes[i], self.costs[i]).as_bytes());
+                out.extend_from_slice(
+                    format!(",\"minutes\":{},\"cost\":{}}}", self.minutes[i], self.costs[i]).as_bytes(),
+                );
             }
         }
-        out.extend_from_slice(if first { b"],\n\"unplaced_reasons\":{" } else { b"\n],\n\"unplaced_reasons\":{" });
+        out.extend_from_slice(if first {
+            b"],\n\"unplaced_reasons\":{"
+        } else {
+            b"\n],\n\"unplaced_reasons\":{"
+        });
         let mut first = true;
         for &i in &order {
             if let Some(r) = self.reasons.get(&i) {

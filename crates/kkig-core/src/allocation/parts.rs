@@ -46,7 +46,13 @@ impl Part {
             site.extend(g.site[arcs.clone()].iter().map(|&j| local[j as usize]));
             cost.extend_from_slice(&g.cost[arcs]);
         }
-        Bipartite { capacity: self.graph.capacity.clone(), unplaced_penalty: self.graph.unplaced_penalty, start: self.graph.start.clone(), site, cost }
+        Bipartite {
+            capacity: self.graph.capacity.clone(),
+            unplaced_penalty: self.graph.unplaced_penalty,
+            start: self.graph.start.clone(),
+            site,
+            cost,
+        }
     }
 }
 
@@ -61,7 +67,11 @@ fn find(parent: &mut [u32], mut x: u32) -> u32 {
 
 /// Sizes of the components that have arcs, as (students, sites, arcs), largest first.
 pub fn component_sizes(g: &Bipartite) -> Vec<(usize, usize, usize)> {
-    let mut sizes: Vec<_> = split(g).0.iter().map(|p| (p.students.len(), p.sites.len(), p.arcs())).collect();
+    let mut sizes: Vec<_> = split(g)
+        .0
+        .iter()
+        .map(|p| (p.students.len(), p.sites.len(), p.arcs()))
+        .collect();
     sizes.sort_unstable_by(|a, b| b.2.cmp(&a.2).then(b.0.cmp(&a.0)));
     sizes
 }
@@ -101,12 +111,20 @@ fn split(g: &Bipartite) -> (Vec<Part>, Vec<u32>) {
             parts.push(Part {
                 students: Vec::new(),
                 sites: Vec::new(),
-                graph: Bipartite { capacity: Vec::new(), unplaced_penalty: g.unplaced_penalty, start: vec![0], site: Vec::new(), cost: Vec::new() },
+                graph: Bipartite {
+                    capacity: Vec::new(),
+                    unplaced_penalty: g.unplaced_penalty,
+                    start: vec![0],
+                    site: Vec::new(),
+                    cost: Vec::new(),
+                },
             });
         }
         let p = &mut parts[comp_of_root[r] as usize];
         p.students.push(i as u32);
-        p.graph.start.push(p.graph.start.last().copied().unwrap_or(0) + (g.start[i + 1] - g.start[i]));
+        p.graph
+            .start
+            .push(p.graph.start.last().copied().unwrap_or(0) + (g.start[i + 1] - g.start[i]));
     }
     // Local site indices, in global order; sites without arcs belong to no component.
     let mut local = vec![NONE; m];
@@ -166,7 +184,12 @@ pub fn solve_parts(g: &Bipartite, two_threads_min_arcs: usize) -> FlowSolution {
         phases = phases.max(s.phases);
         rounds = rounds.max(s.rounds);
     }
-    FlowSolution { assignment, prices, phases, rounds }
+    FlowSolution {
+        assignment,
+        prices,
+        phases,
+        rounds,
+    }
 }
 
 #[cfg(test)]
@@ -179,7 +202,9 @@ mod tests {
     #[test]
     #[ignore]
     fn measure() {
-        let Ok(path) = std::env::var("KKIG_PARTS_INSTANCE") else { return };
+        let Ok(path) = std::env::var("KKIG_PARTS_INSTANCE") else {
+            return;
+        };
         let inst = parse_instance(&std::fs::read(&path).unwrap()).unwrap();
         let v = inst.validate().unwrap();
         let (g, _) = build_problem(&v);
@@ -187,7 +212,13 @@ mod tests {
         let arcs = g.site.len();
         println!("{path}: {} arcs, {} components", arcs, sizes.len());
         for s in sizes.iter().take(12) {
-            println!("  students {:6} sites {:5} arcs {:8} ({:.1}%)", s.0, s.1, s.2, 100.0 * s.2 as f64 / arcs as f64);
+            println!(
+                "  students {:6} sites {:5} arcs {:8} ({:.1}%)",
+                s.0,
+                s.1,
+                s.2,
+                100.0 * s.2 as f64 / arcs as f64
+            );
         }
         let t = std::time::Instant::now();
         let t0 = std::time::Instant::now();
@@ -199,7 +230,12 @@ mod tests {
         let t2 = t.elapsed();
         let two = solve_parts(&g, 0);
         let t3 = t.elapsed();
-        println!("whole {:?}  parts one thread {:?}  parts two threads {:?}", t1, t2 - t1, t3 - t2);
+        println!(
+            "whole {:?}  parts one thread {:?}  parts two threads {:?}",
+            t1,
+            t2 - t1,
+            t3 - t2
+        );
         assert_eq!(one, two);
         let _ = whole;
     }
@@ -212,7 +248,13 @@ mod tests {
     fn threshold() {
         use crate::allocation::demo::{generate, DemoSpec};
         for students in [250, 500, 1000, 2000, 4000] {
-            let spec = DemoSpec { students, sites: students * 3 / 10, fields: 6, seed: 1, capacity_factor: Some(0.9) };
+            let spec = DemoSpec {
+                students,
+                sites: students * 3 / 10,
+                fields: 6,
+                seed: 1,
+                capacity_factor: Some(0.9),
+            };
             let inst = generate(&spec, &[]);
             let v = inst.validate().unwrap();
             let (g, _) = build_problem(&v);
@@ -226,7 +268,12 @@ mod tests {
                     .min()
                     .unwrap()
             };
-            println!("{students} students, {} arcs: one thread {:?}, two {:?}", g.site.len(), best(usize::MAX), best(0));
+            println!(
+                "{students} students, {} arcs: one thread {:?}, two {:?}",
+                g.site.len(),
+                best(usize::MAX),
+                best(0)
+            );
         }
     }
 }

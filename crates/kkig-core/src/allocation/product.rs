@@ -28,10 +28,12 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 
-use super::{Allocation, Instance, InputError, Rules, Site, Student, Validated, BUCKET_LABELS};
+use super::{Allocation, InputError, Instance, Rules, Site, Student, Validated, BUCKET_LABELS};
 use crate::codes::Kommunkod;
 use crate::geo::Position;
-use crate::vfu::{HostingInterest, Interest, Placement, PlacementSite, PlacementStatus, Supervisor, VfuPeriod, VfuStudent, Wish};
+use crate::vfu::{
+    HostingInterest, Interest, Placement, PlacementSite, PlacementStatus, Supervisor, VfuPeriod, VfuStudent, Wish,
+};
 
 /// `move_penalty` of a university that has saved no rules: one hour of travel, so that a re-run
 /// moves a published student only when that gains more than an hour for someone.
@@ -40,7 +42,10 @@ pub const DEFAULT_MOVE_PENALTY: i64 = 60;
 /// The rules of a university that has saved none: [`Rules::default`] (the defaults of
 /// `kkig allocate`) with `move_penalty` = [`DEFAULT_MOVE_PENALTY`], so published placements stay.
 pub fn default_rules() -> Rules {
-    Rules { move_penalty: DEFAULT_MOVE_PENALTY, ..Rules::default() }
+    Rules {
+        move_penalty: DEFAULT_MOVE_PENALTY,
+        ..Rules::default()
+    }
 }
 
 /// A coordinator's manual lock of a student to a site.
@@ -74,7 +79,13 @@ pub fn firm_site(placements: &[Placement], student_id: &str) -> Option<String> {
     placements
         .iter()
         .rev()
-        .find(|p| p.student_id == student_id && matches!(p.status, PlacementStatus::Confirmed | PlacementStatus::Started | PlacementStatus::Completed))
+        .find(|p| {
+            p.student_id == student_id
+                && matches!(
+                    p.status,
+                    PlacementStatus::Confirmed | PlacementStatus::Started | PlacementStatus::Completed
+                )
+        })
         .map(|p| p.site_id.clone())
 }
 
@@ -83,7 +94,9 @@ pub fn current_site(placements: &[Placement], student_id: &str) -> Option<String
     placements
         .iter()
         .rev()
-        .find(|p| p.student_id == student_id && matches!(p.status, PlacementStatus::Requested | PlacementStatus::Offered))
+        .find(|p| {
+            p.student_id == student_id && matches!(p.status, PlacementStatus::Requested | PlacementStatus::Offered)
+        })
         .map(|p| p.site_id.clone())
 }
 
@@ -107,7 +120,11 @@ pub fn site_capacity(d: &PeriodData<'_>, site: &PlacementSite) -> i64 {
 /// Build the instance of one period with the university's rules.
 pub fn build_instance(d: &PeriodData<'_>, rules: &Rules) -> Instance {
     let field = d.period.field;
-    let manual: HashMap<&str, &str> = d.locks.iter().map(|l| (l.student_id.as_str(), l.site_id.as_str())).collect();
+    let manual: HashMap<&str, &str> = d
+        .locks
+        .iter()
+        .map(|l| (l.student_id.as_str(), l.site_id.as_str()))
+        .collect();
     let by_id: HashMap<&str, &PlacementSite> = d.sites.iter().map(|s| (s.id.as_str(), s)).collect();
 
     // Locks first: they decide which extra sites are needed and the minimum capacities.
@@ -152,7 +169,10 @@ pub fn build_instance(d: &PeriodData<'_>, rules: &Rules) -> Instance {
         .iter()
         .zip(locked)
         .map(|(s, locked_site)| {
-            let pos = s.home_position.or_else(|| d.seats.get(&s.home_municipality).copied()).unwrap_or(Position { lat: 0.0, lon: 0.0 });
+            let pos = s
+                .home_position
+                .or_else(|| d.seats.get(&s.home_municipality).copied())
+                .unwrap_or(Position { lat: 0.0, lon: 0.0 });
             let mut prefs: Vec<String> = Vec::new();
             for w in &s.wishes {
                 if let Wish::Site(id) = w {
@@ -173,7 +193,11 @@ pub fn build_instance(d: &PeriodData<'_>, rules: &Rules) -> Instance {
             }
         })
         .collect();
-    Instance { rules: rules.clone(), sites, students }
+    Instance {
+        rules: rules.clone(),
+        sites,
+        students,
+    }
 }
 
 /// One student in the preview.
@@ -245,7 +269,10 @@ pub struct Preview {
 impl Preview {
     /// `(student id, site id)` of every placed student.
     pub fn placements(&self) -> Vec<(String, String)> {
-        self.assignments.iter().map(|a| (a.student.clone(), a.site.clone())).collect()
+        self.assignments
+            .iter()
+            .map(|a| (a.student.clone(), a.site.clone()))
+            .collect()
     }
 }
 
@@ -261,7 +288,10 @@ pub fn preview(d: &PeriodData<'_>, v: &Validated<'_>, a: &Allocation) -> Preview
     let mut reasons = BTreeMap::new();
     let mut moved = 0;
     for (i, st) in inst.students.iter().enumerate() {
-        let name = student_by_id.get(st.id.as_str()).map(|x| x.name.clone()).unwrap_or_default();
+        let name = student_by_id
+            .get(st.id.as_str())
+            .map(|x| x.name.clone())
+            .unwrap_or_default();
         let mut line = PreviewStudent {
             student: st.id.clone(),
             name,
@@ -289,7 +319,12 @@ pub fn preview(d: &PeriodData<'_>, v: &Validated<'_>, a: &Allocation) -> Preview
                 if st.current_site.as_ref().is_some_and(|c| *c != site.id) {
                     moved += 1;
                 }
-                assignments.push(super::Assignment { student: st.id.clone(), site: site.id.clone(), minutes: a.minutes[i], cost: a.costs[i] });
+                assignments.push(super::Assignment {
+                    student: st.id.clone(),
+                    site: site.id.clone(),
+                    minutes: a.minutes[i],
+                    cost: a.costs[i],
+                });
             }
             None => {
                 let why = a.reasons.get(&i).cloned();
@@ -323,7 +358,14 @@ pub fn preview(d: &PeriodData<'_>, v: &Validated<'_>, a: &Allocation) -> Preview
             minutes_min: s.minutes_min,
             minutes_median: s.minutes_median,
             minutes_max: s.minutes_max,
-            travel: BUCKET_LABELS.iter().zip(s.buckets).map(|(l, n)| TravelBucket { minutes: (*l).to_string(), students: n }).collect(),
+            travel: BUCKET_LABELS
+                .iter()
+                .zip(s.buckets)
+                .map(|(l, n)| TravelBucket {
+                    minutes: (*l).to_string(),
+                    students: n,
+                })
+                .collect(),
         },
     }
 }
@@ -339,7 +381,7 @@ pub fn run(d: &PeriodData<'_>, rules: &Rules) -> Result<Preview, InputError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::vfu::{FieldSpec, InviteStatus, Needs, SiteKind, StatusChange, Term, Training, VfuField, Day};
+    use crate::vfu::{Day, FieldSpec, InviteStatus, Needs, SiteKind, StatusChange, Term, Training, VfuField};
 
     fn k(s: &str) -> Kommunkod {
         Kommunkod::parse(s).unwrap()
@@ -417,7 +459,10 @@ mod tests {
             site_id: site.into(),
             supervisor_id: None,
             status,
-            history: vec![StatusChange { status, on: Day::ymd(2026, 1, 1) }],
+            history: vec![StatusChange {
+                status,
+                on: Day::ymd(2026, 1, 1),
+            }],
             waiting_for_better: false,
             note: String::new(),
         }
@@ -456,9 +501,27 @@ mod tests {
         World {
             period: period(),
             students: vec![
-                student("st-a", "Anna", "2422", Some(Position { lat: 65.0, lon: 18.0 }), vec![Wish::Site("B".into()), Wish::Municipality(k("2422"))]),
-                student("st-b", "Bo", "2482", None, vec![Wish::Municipality(k("2482")), Wish::Site("A".into())]),
-                student("st-c", "Cilla", "2422", Some(Position { lat: 65.1, lon: 18.0 }), vec![Wish::Site("X".into())]),
+                student(
+                    "st-a",
+                    "Anna",
+                    "2422",
+                    Some(Position { lat: 65.0, lon: 18.0 }),
+                    vec![Wish::Site("B".into()), Wish::Municipality(k("2422"))],
+                ),
+                student(
+                    "st-b",
+                    "Bo",
+                    "2482",
+                    None,
+                    vec![Wish::Municipality(k("2482")), Wish::Site("A".into())],
+                ),
+                student(
+                    "st-c",
+                    "Cilla",
+                    "2422",
+                    Some(Position { lat: 65.1, lon: 18.0 }),
+                    vec![Wish::Site("X".into())],
+                ),
             ],
             sites: vec![
                 site("A", "2422", 65.0, nurse),
@@ -476,19 +539,46 @@ mod tests {
                 sup("s7", "X", 4, VfuField::SocialWork, vec![]),
             ],
             interests: vec![
-                HostingInterest { site_id: "A".into(), term: Term::spring(2026), interest: Interest::Yes, capacity: 2, reason: String::new() },
-                HostingInterest { site_id: "C".into(), term: Term::spring(2026), interest: Interest::No, capacity: 0, reason: "renovering".into() },
-                HostingInterest { site_id: "B".into(), term: Term::autumn(2026), interest: Interest::Yes, capacity: 1, reason: String::new() },
+                HostingInterest {
+                    site_id: "A".into(),
+                    term: Term::spring(2026),
+                    interest: Interest::Yes,
+                    capacity: 2,
+                    reason: String::new(),
+                },
+                HostingInterest {
+                    site_id: "C".into(),
+                    term: Term::spring(2026),
+                    interest: Interest::No,
+                    capacity: 0,
+                    reason: "renovering".into(),
+                },
+                HostingInterest {
+                    site_id: "B".into(),
+                    term: Term::autumn(2026),
+                    interest: Interest::Yes,
+                    capacity: 1,
+                    reason: String::new(),
+                },
             ],
             placements: vec![],
             locks: vec![],
-            seats: HashMap::from([(k("2482"), Position { lat: 64.75, lon: 18.0 }), (k("2422"), Position { lat: 65.0, lon: 18.0 })]),
+            seats: HashMap::from([
+                (k("2482"), Position { lat: 64.75, lon: 18.0 }),
+                (k("2422"), Position { lat: 65.0, lon: 18.0 }),
+            ]),
         }
     }
 
     #[test]
     fn product_defaults_keep_published_placements() {
-        assert_eq!(default_rules(), Rules { move_penalty: 60, ..Rules::default() });
+        assert_eq!(
+            default_rules(),
+            Rules {
+                move_penalty: 60,
+                ..Rules::default()
+            }
+        );
     }
 
     #[test]
@@ -517,19 +607,38 @@ mod tests {
         assert_eq!(b.preferences, Some(vec!["A".to_string()]));
         // A wish for a site not taking the field is dropped.
         assert_eq!(inst.students[2].preferences, None);
-        assert!(inst.students.iter().all(|s| s.locked_site.is_none() && s.current_site.is_none()));
+        assert!(inst
+            .students
+            .iter()
+            .all(|s| s.locked_site.is_none() && s.current_site.is_none()));
     }
 
     #[test]
     fn locks_and_current_sites() {
         let mut w = world();
-        w.placements = vec![placement("st-a", "A", PlacementStatus::Confirmed), placement("st-b", "B", PlacementStatus::Offered), placement("st-c", "C", PlacementStatus::Withdrawn)];
-        w.locks = vec![ManualLock { student_id: "st-c".into(), site_id: "C".into() }];
+        w.placements = vec![
+            placement("st-a", "A", PlacementStatus::Confirmed),
+            placement("st-b", "B", PlacementStatus::Offered),
+            placement("st-c", "C", PlacementStatus::Withdrawn),
+        ];
+        w.locks = vec![ManualLock {
+            student_id: "st-c".into(),
+            site_id: "C".into(),
+        }];
         let inst = build_instance(&w.data(), &Rules::default());
         let s = &inst.students;
-        assert_eq!((s[0].locked_site.as_deref(), s[0].current_site.as_deref()), (Some("A"), None));
-        assert_eq!((s[1].locked_site.as_deref(), s[1].current_site.as_deref()), (None, Some("B")));
-        assert_eq!((s[2].locked_site.as_deref(), s[2].current_site.as_deref()), (Some("C"), None));
+        assert_eq!(
+            (s[0].locked_site.as_deref(), s[0].current_site.as_deref()),
+            (Some("A"), None)
+        );
+        assert_eq!(
+            (s[1].locked_site.as_deref(), s[1].current_site.as_deref()),
+            (None, Some("B"))
+        );
+        assert_eq!(
+            (s[2].locked_site.as_deref(), s[2].current_site.as_deref()),
+            (Some("C"), None)
+        );
         // C answered no (0) but a student is locked there: raised to 1.
         assert_eq!(inst.sites.iter().find(|x| x.id == "C").unwrap().capacity, 1);
         inst.validate().unwrap();
@@ -548,8 +657,15 @@ mod tests {
         assert_eq!(p.objective, -125);
         assert_eq!(p.placed, 3);
         assert!(p.unplaced.is_empty());
-        let got: Vec<(&str, &str, i64, i64)> = p.assignments.iter().map(|a| (a.student.as_str(), a.site.as_str(), a.minutes, a.cost)).collect();
-        assert_eq!(got, vec![("st-a", "B", 12, -78), ("st-b", "A", 31, -29), ("st-c", "A", 12, -18)]);
+        let got: Vec<(&str, &str, i64, i64)> = p
+            .assignments
+            .iter()
+            .map(|a| (a.student.as_str(), a.site.as_str(), a.minutes, a.cost))
+            .collect();
+        assert_eq!(
+            got,
+            vec![("st-a", "B", 12, -78), ("st-b", "A", 31, -29), ("st-c", "A", 12, -18)]
+        );
         let names: Vec<&str> = p.students.iter().map(|s| s.name.as_str()).collect();
         assert_eq!(names, vec!["Anna", "Bo", "Cilla"]);
         assert_eq!(p.students[0].site_name.as_deref(), Some("Site B"));
@@ -557,9 +673,18 @@ mod tests {
         assert_eq!(p.summary.placed_home, 2);
         assert!((p.summary.home_share - 2.0 / 3.0).abs() < 1e-12);
         assert_eq!(p.summary.placed_share, 1.0);
-        assert_eq!(p.summary.travel[0], TravelBucket { minutes: "0-15".into(), students: 2 });
+        assert_eq!(
+            p.summary.travel[0],
+            TravelBucket {
+                minutes: "0-15".into(),
+                students: 2
+            }
+        );
         assert_eq!(p.summary.travel[2].students, 1);
-        assert_eq!((p.summary.minutes_min, p.summary.minutes_median, p.summary.minutes_max), (12, 12, 31));
+        assert_eq!(
+            (p.summary.minutes_min, p.summary.minutes_median, p.summary.minutes_max),
+            (12, 12, 31)
+        );
     }
 
     #[test]
@@ -569,24 +694,51 @@ mod tests {
         // Anna B + Cilla A (−96) and Anna A + Cilla B (−60): Cilla is unplaced.
         w.supervisors.retain(|s| s.id == "s2" || s.id == "s4");
         let p = run(&w.data(), &Rules::default()).unwrap();
-        assert_eq!(p.placements(), vec![("st-a".to_string(), "B".to_string()), ("st-b".to_string(), "A".to_string())]);
+        assert_eq!(
+            p.placements(),
+            vec![
+                ("st-a".to_string(), "B".to_string()),
+                ("st-b".to_string(), "A".to_string())
+            ]
+        );
         assert_eq!(p.unplaced, vec!["st-c".to_string()]);
-        assert_eq!(p.unplaced_reasons["st-c"], "All 3 sites in their field within 90 minutes are full (nearest: B (0 min), A (12 min), C (37 min)).");
+        assert_eq!(
+            p.unplaced_reasons["st-c"],
+            "All 3 sites in their field within 90 minutes are full (nearest: B (0 min), A (12 min), C (37 min))."
+        );
         // (C answered no for VT2026: it is in the instance with capacity 0, so it counts as full.)
-        assert_eq!(p.students[2].reason.as_deref(), Some(p.unplaced_reasons["st-c"].as_str()));
+        assert_eq!(
+            p.students[2].reason.as_deref(),
+            Some(p.unplaced_reasons["st-c"].as_str())
+        );
         assert_eq!(p.summary.placed, 2);
 
         // Anna holds the published placement at A. Without a move penalty she moves to B.
         w.placements = vec![placement("st-a", "A", PlacementStatus::Offered)];
         let p = run(&w.data(), &Rules::default()).unwrap();
-        assert_eq!(p.placements(), vec![("st-a".to_string(), "B".to_string()), ("st-b".to_string(), "A".to_string())]);
+        assert_eq!(
+            p.placements(),
+            vec![
+                ("st-a".to_string(), "B".to_string()),
+                ("st-b".to_string(), "A".to_string())
+            ]
+        );
         assert_eq!(p.summary.moved, 1);
         assert_eq!(p.students[0].current_site.as_deref(), Some("A"));
         // With 100 she stays: Anna A −30 + Cilla B −30 = −60 beats Anna B (−78 + 100) + Bo A
         // −29 = −7 (each with one student unplaced).
-        let rules = Rules { move_penalty: 100, ..Rules::default() };
+        let rules = Rules {
+            move_penalty: 100,
+            ..Rules::default()
+        };
         let p = run(&w.data(), &rules).unwrap();
-        assert_eq!(p.placements(), vec![("st-a".to_string(), "A".to_string()), ("st-c".to_string(), "B".to_string())]);
+        assert_eq!(
+            p.placements(),
+            vec![
+                ("st-a".to_string(), "A".to_string()),
+                ("st-c".to_string(), "B".to_string())
+            ]
+        );
         assert_eq!(p.summary.moved, 0);
         assert_eq!(p.objective, -60 + 100_000);
     }

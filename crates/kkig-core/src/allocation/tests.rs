@@ -22,11 +22,30 @@ fn run(inst: &Instance) -> Allocation {
     certificate::check(inst, &a.site_of, &a.prices, a.objective).expect("certificate");
     let (problem, free) = build_problem(&v);
     for strategy in [
-        super::Strategy { max_phases: u32::MAX, tail_divisor: 0, min_progress_percent: 0 },
-        super::Strategy { max_phases: 1, tail_divisor: 0, min_progress_percent: 0 },
-        super::Strategy { max_phases: 3, tail_divisor: 0, min_progress_percent: 0 },
+        super::Strategy {
+            max_phases: u32::MAX,
+            tail_divisor: 0,
+            min_progress_percent: 0,
+        },
+        super::Strategy {
+            max_phases: 1,
+            tail_divisor: 0,
+            min_progress_percent: 0,
+        },
+        super::Strategy {
+            max_phases: 3,
+            tail_divisor: 0,
+            min_progress_percent: 0,
+        },
     ] {
-        check_solution(inst, &v, &free, &solve_bipartite_with(&problem, strategy), a.objective, &format!("{strategy:?}"));
+        check_solution(
+            inst,
+            &v,
+            &free,
+            &solve_bipartite_with(&problem, strategy),
+            a.objective,
+            &format!("{strategy:?}"),
+        );
     }
     // The sparse-first solve with one arc per student needs several rounds.
     for keep in [1, 2] {
@@ -37,7 +56,11 @@ fn run(inst: &Instance) -> Allocation {
     // certified; and the whole graph solved in one piece has the same objective.
     let two = parts::solve_parts(&problem, 0);
     check_solution(inst, &v, &free, &two, a.objective, "components on two threads");
-    assert_eq!(two, parts::solve_parts(&problem, usize::MAX), "two threads and one differ");
+    assert_eq!(
+        two,
+        parts::solve_parts(&problem, usize::MAX),
+        "two threads and one differ"
+    );
     let whole = solve_sparse(&problem, SPARSE_KEEP, super::Strategy::default());
     check_solution(inst, &v, &free, &whole, a.objective, "whole graph in one piece");
     // Warm starts from the optimum with some students taken out again (every student, every
@@ -49,11 +72,27 @@ fn run(inst: &Instance) -> Allocation {
             .assignment
             .iter()
             .enumerate()
-            .map(|(k, s)| if k % modulus == rest { WAITING } else { s.unwrap_or(UNPLACED_SITE) })
+            .map(|(k, s)| {
+                if k % modulus == rest {
+                    WAITING
+                } else {
+                    s.unwrap_or(UNPLACED_SITE)
+                }
+            })
             .collect();
-        let warm = WarmStart { site, prices: opt.prices.clone() };
+        let warm = WarmStart {
+            site,
+            prices: opt.prices.clone(),
+        };
         let s = solve_warm(&problem, super::Strategy::default(), Some(warm));
-        check_solution(inst, &v, &free, &s, a.objective, &format!("warm start, every {modulus} from {rest}"));
+        check_solution(
+            inst,
+            &v,
+            &free,
+            &s,
+            a.objective,
+            &format!("warm start, every {modulus} from {rest}"),
+        );
     }
     a
 }
@@ -67,7 +106,14 @@ fn check_solution(inst: &Instance, v: &Validated<'_>, free: &[u32], s: &FlowSolu
 }
 
 fn site(id: &str, field: &str, muni: Option<&str>, lat: f64, lon: f64, capacity: i64) -> Site {
-    Site { id: id.into(), field: field.into(), municipality: muni.map(Into::into), lat, lon, capacity }
+    Site {
+        id: id.into(),
+        field: field.into(),
+        municipality: muni.map(Into::into),
+        lat,
+        lon,
+        capacity,
+    }
 }
 
 fn student(id: &str, field: &str, muni: Option<&str>, lat: f64, lon: f64) -> Student {
@@ -122,7 +168,13 @@ fn defaults_apply_and_unknown_keys_are_ignored() {
 fn hand_computed_competition() {
     // Along the equator 1° of longitude is 111.19 km = 123.9 → 124 minutes at the defaults;
     // use road_factor 1 and 60 km/h so minutes equal km (rounded).
-    let rules = Rules { road_factor: 1.0, speed_kmh: 60.0, max_travel_minutes: 200, home_municipality_bonus: 0, ..Rules::default() };
+    let rules = Rules {
+        road_factor: 1.0,
+        speed_kmh: 60.0,
+        max_travel_minutes: 200,
+        home_municipality_bonus: 0,
+        ..Rules::default()
+    };
     // A at lon 0 (cap 1), B at lon 1 (cap 1). P1 at lon 0.1, P2 at lon 0.2.
     // t(P1,A)=11, t(P1,B)=100; t(P2,A)=22, t(P2,B)=89.
     // P1→A, P2→B: 11+89 = 100.  P1→B, P2→A: 100+22 = 122.  Optimum 100.
@@ -159,7 +211,10 @@ fn bonuses_penalties_and_unplaced() {
     p5.locked_site = Some("A".into()); // locked: placed regardless of field and travel
     let inst = Instance {
         rules,
-        sites: vec![site("A", "f", Some("0001"), 0.0, 0.0, 2), site("B", "f", Some("0002"), 0.0, 0.1, 1)],
+        sites: vec![
+            site("A", "f", Some("0001"), 0.0, 0.0, 2),
+            site("B", "f", Some("0002"), 0.0, 0.1, 1),
+        ],
         students: vec![p1, p2, p3, p4, p5],
     };
     let v = inst.validate().unwrap();
@@ -175,14 +230,36 @@ fn bonuses_penalties_and_unplaced() {
     assert_eq!(a.site_of[4], Some(0));
     let t5 = v.minutes(4, 0);
     assert_eq!(a.objective, -1 + 30 * 3 + t5);
-    assert!(a.reasons[&1].to_string().contains("no site in their field (\"g\") at all"), "{}", a.reasons[&1]);
-    assert!(a.reasons[&2].to_string().contains("within the maximum travel of 50 minutes"), "{}", a.reasons[&2]);
-    assert!(a.reasons[&3].to_string().contains("would cost more than leaving them unplaced"), "{}", a.reasons[&3]);
+    assert!(
+        a.reasons[&1]
+            .to_string()
+            .contains("no site in their field (\"g\") at all"),
+        "{}",
+        a.reasons[&1]
+    );
+    assert!(
+        a.reasons[&2]
+            .to_string()
+            .contains("within the maximum travel of 50 minutes"),
+        "{}",
+        a.reasons[&2]
+    );
+    assert!(
+        a.reasons[&3]
+            .to_string()
+            .contains("would cost more than leaving them unplaced"),
+        "{}",
+        a.reasons[&3]
+    );
 }
 
 #[test]
 fn full_sites_are_named_in_the_reason() {
-    let rules = Rules { road_factor: 1.0, speed_kmh: 60.0, ..Rules::default() };
+    let rules = Rules {
+        road_factor: 1.0,
+        speed_kmh: 60.0,
+        ..Rules::default()
+    };
     let inst = Instance {
         rules,
         sites: vec![site("A", "f", None, 0.0, 0.0, 1), site("B", "f", None, 0.0, 0.2, 0)],
@@ -190,7 +267,10 @@ fn full_sites_are_named_in_the_reason() {
     };
     let a = run(&inst);
     assert_eq!(a.site_of, vec![Some(0), None]);
-    assert_eq!(a.reasons[&1].to_string(), "All 2 sites in their field within 90 minutes are full (nearest: A (11 min), B (11 min)).");
+    assert_eq!(
+        a.reasons[&1].to_string(),
+        "All 2 sites in their field within 90 minutes are full (nearest: A (11 min), B (11 min))."
+    );
 }
 
 fn err(json: &str) -> String {
@@ -208,23 +288,84 @@ fn invalid_input_names_the_path() {
     let s = r#"{"id": "S1", "field": "f", "lat": 64, "lon": 18, "capacity": 1}"#;
     let p = r#"{"id": "P1", "field": "f", "lat": 64, "lon": 18}"#;
     let cases = [
-        (format!(r#"{{"sites": [{s}], "students": [{p}, {p}]}}"#), "students[1].id: duplicate id \"P1\""),
-        (format!(r#"{{"sites": [{s}, {s}], "students": []}}"#), "sites[1].id: duplicate id \"S1\""),
-        (format!(r#"{{"sites": [{s}], "students": [{{"id": "P1", "field": "f", "lat": 64, "lon": 18, "locked_site": "S99"}}]}}"#), "students[0].locked_site: unknown site \"S99\""),
-        (format!(r#"{{"sites": [{s}], "students": [{{"id": "P1", "field": "f", "lat": 64, "lon": 18, "current_site": "X"}}]}}"#), "students[0].current_site: unknown site \"X\""),
-        (format!(r#"{{"sites": [{s}], "students": [{{"id": "P1", "field": "f", "lat": 64, "lon": 18, "preferences": ["S1", "S2"]}}]}}"#), "students[0].preferences[1]: unknown site \"S2\""),
-        (format!(r#"{{"sites": [{s}], "students": [{{"id": "P1", "field": "f", "lat": 64, "lon": 18, "preferences": ["S1", "S1"]}}]}}"#), "students[0].preferences[1]: site \"S1\" is listed twice"),
-        (r#"{"sites": [{"id": "S1", "field": "f", "lat": 64, "lon": 18, "capacity": -1}], "students": []}"#.to_string(), "sites[0].capacity: must not be negative"),
-        (r#"{"sites": [{"id": "S1", "field": "f", "lat": 91, "lon": 18, "capacity": 1}], "students": []}"#.to_string(), "sites[0].lat: latitude"),
-        (format!(r#"{{"sites": [{s}], "students": [{{"id": "P1", "field": "f", "lat": 64, "lon": -180.5}}]}}"#), "students[0].lon: longitude"),
-        (format!(r#"{{"sites": [{s}], "students": [{{"id": "P1", "field": "f", "lat": 64, "lon": 18, "locked_site": "S1"}}, {{"id": "P2", "field": "f", "lat": 64, "lon": 18, "locked_site": "S1"}}]}}"#), "sites[0].capacity: 2 students are locked to site \"S1\" but its capacity is 1"),
-        (format!(r#"{{"rules": {{"road_factor": 0}}, "sites": [{s}], "students": []}}"#), "rules.road_factor"),
-        (format!(r#"{{"rules": {{"speed_kmh": -5}}, "sites": [{s}], "students": []}}"#), "rules.speed_kmh"),
-        (format!(r#"{{"rules": {{"max_travel_minutes": -1}}, "sites": [{s}], "students": []}}"#), "rules.max_travel_minutes"),
-        (format!(r#"{{"sites": [{s}], "students": [{{"id": "P1", "field": "f", "lat": "x", "lon": 18}}]}}"#), "students[0].lat: invalid type: string \"x\""),
-        (format!(r#"{{"sites": [{s}], "students": [{{"id": "P1", "field": "f", "lat": 64, "lon": 18}}"#), "EOF while parsing"),
+        (
+            format!(r#"{{"sites": [{s}], "students": [{p}, {p}]}}"#),
+            "students[1].id: duplicate id \"P1\"",
+        ),
+        (
+            format!(r#"{{"sites": [{s}, {s}], "students": []}}"#),
+            "sites[1].id: duplicate id \"S1\"",
+        ),
+        (
+            format!(
+                r#"{{"sites": [{s}], "students": [{{"id": "P1", "field": "f", "lat": 64, "lon": 18, "locked_site": "S99"}}]}}"#
+            ),
+            "students[0].locked_site: unknown site \"S99\"",
+        ),
+        (
+            format!(
+                r#"{{"sites": [{s}], "students": [{{"id": "P1", "field": "f", "lat": 64, "lon": 18, "current_site": "X"}}]}}"#
+            ),
+            "students[0].current_site: unknown site \"X\"",
+        ),
+        (
+            format!(
+                r#"{{"sites": [{s}], "students": [{{"id": "P1", "field": "f", "lat": 64, "lon": 18, "preferences": ["S1", "S2"]}}]}}"#
+            ),
+            "students[0].preferences[1]: unknown site \"S2\"",
+        ),
+        (
+            format!(
+                r#"{{"sites": [{s}], "students": [{{"id": "P1", "field": "f", "lat": 64, "lon": 18, "preferences": ["S1", "S1"]}}]}}"#
+            ),
+            "students[0].preferences[1]: site \"S1\" is listed twice",
+        ),
+        (
+            r#"{"sites": [{"id": "S1", "field": "f", "lat": 64, "lon": 18, "capacity": -1}], "students": []}"#
+                .to_string(),
+            "sites[0].capacity: must not be negative",
+        ),
+        (
+            r#"{"sites": [{"id": "S1", "field": "f", "lat": 91, "lon": 18, "capacity": 1}], "students": []}"#
+                .to_string(),
+            "sites[0].lat: latitude",
+        ),
+        (
+            format!(r#"{{"sites": [{s}], "students": [{{"id": "P1", "field": "f", "lat": 64, "lon": -180.5}}]}}"#),
+            "students[0].lon: longitude",
+        ),
+        (
+            format!(
+                r#"{{"sites": [{s}], "students": [{{"id": "P1", "field": "f", "lat": 64, "lon": 18, "locked_site": "S1"}}, {{"id": "P2", "field": "f", "lat": 64, "lon": 18, "locked_site": "S1"}}]}}"#
+            ),
+            "sites[0].capacity: 2 students are locked to site \"S1\" but its capacity is 1",
+        ),
+        (
+            format!(r#"{{"rules": {{"road_factor": 0}}, "sites": [{s}], "students": []}}"#),
+            "rules.road_factor",
+        ),
+        (
+            format!(r#"{{"rules": {{"speed_kmh": -5}}, "sites": [{s}], "students": []}}"#),
+            "rules.speed_kmh",
+        ),
+        (
+            format!(r#"{{"rules": {{"max_travel_minutes": -1}}, "sites": [{s}], "students": []}}"#),
+            "rules.max_travel_minutes",
+        ),
+        (
+            format!(r#"{{"sites": [{s}], "students": [{{"id": "P1", "field": "f", "lat": "x", "lon": 18}}]}}"#),
+            "students[0].lat: invalid type: string \"x\"",
+        ),
+        (
+            format!(r#"{{"sites": [{s}], "students": [{{"id": "P1", "field": "f", "lat": 64, "lon": 18}}"#),
+            "EOF while parsing",
+        ),
         (r#"{"sites": []}"#.to_string(), "missing field `students`"),
-        (r#"{"sites": [{"id": "S1", "field": "f", "lat": 64, "lon": 18, "capacity": 1.5}], "students": []}"#.to_string(), "sites[0].capacity: invalid type: floating point"),
+        (
+            r#"{"sites": [{"id": "S1", "field": "f", "lat": 64, "lon": 18, "capacity": 1.5}], "students": []}"#
+                .to_string(),
+            "sites[0].capacity: invalid type: floating point",
+        ),
     ];
     for (json, want) in cases {
         let got = err(&json);
@@ -232,7 +373,11 @@ fn invalid_input_names_the_path() {
         assert!(!got.contains('\n'), "one line: {got}");
     }
     // Malformed JSON says line and column.
-    assert!(err("{\n  \"sites\": [,]\n}").contains("line 2 column"), "{}", err("{\n  \"sites\": [,]\n}"));
+    assert!(
+        err("{\n  \"sites\": [,]\n}").contains("line 2 column"),
+        "{}",
+        err("{\n  \"sites\": [,]\n}")
+    );
 }
 
 // ---- brute force: an exact dynamic programme over remaining capacities, written apart ----
@@ -244,7 +389,16 @@ fn brute_force(inst: &Instance) -> i64 {
     let mut caps: Vec<i64> = inst.sites.iter().map(|s| s.capacity).collect();
     let cost = |st: &Student, j: usize| -> i64 {
         let si = &inst.sites[j];
-        let mut c = model.minutes(Position { lat: st.lat, lon: st.lon }, Position { lat: si.lat, lon: si.lon });
+        let mut c = model.minutes(
+            Position {
+                lat: st.lat,
+                lon: st.lon,
+            },
+            Position {
+                lat: si.lat,
+                lon: si.lon,
+            },
+        );
         if st.municipality.is_some() && st.municipality == si.municipality {
             c -= r.home_municipality_bonus;
         }
@@ -269,14 +423,29 @@ fn brute_force(inst: &Instance) -> i64 {
         }
         let mut o = Vec::new();
         for (j, si) in inst.sites.iter().enumerate() {
-            let t = model.minutes(Position { lat: st.lat, lon: st.lon }, Position { lat: si.lat, lon: si.lon });
+            let t = model.minutes(
+                Position {
+                    lat: st.lat,
+                    lon: st.lon,
+                },
+                Position {
+                    lat: si.lat,
+                    lon: si.lon,
+                },
+            );
             if si.field == st.field && t <= r.max_travel_minutes {
                 o.push((j, cost(st, j)));
             }
         }
         options.push(o);
     }
-    fn go(k: usize, caps: &mut Vec<i64>, options: &[Vec<(usize, i64)>], u: i64, memo: &mut HashMap<(usize, Vec<i64>), i64>) -> i64 {
+    fn go(
+        k: usize,
+        caps: &mut Vec<i64>,
+        options: &[Vec<(usize, i64)>],
+        u: i64,
+        memo: &mut HashMap<(usize, Vec<i64>), i64>,
+    ) -> i64 {
         if k == options.len() {
             return 0;
         }
@@ -299,19 +468,39 @@ fn brute_force(inst: &Instance) -> i64 {
 
 /// Random small instances in a 60 km square so that travel limits bite.
 fn arb_instance(max_students: usize, max_sites: usize) -> impl Strategy<Value = Instance> {
-    let rules = (20i64..80, 0i64..40, prop::collection::vec(0i64..50, 0..3), 0i64..30, 0i64..150)
-        .prop_map(|(max_travel_minutes, home, preference_bonus, move_penalty, unplaced_penalty)| Rules {
-            max_travel_minutes,
-            home_municipality_bonus: home,
-            preference_bonus,
-            move_penalty,
-            unplaced_penalty,
-            ..Rules::default()
-        });
+    let rules = (
+        20i64..80,
+        0i64..40,
+        prop::collection::vec(0i64..50, 0..3),
+        0i64..30,
+        0i64..150,
+    )
+        .prop_map(
+            |(max_travel_minutes, home, preference_bonus, move_penalty, unplaced_penalty)| Rules {
+                max_travel_minutes,
+                home_municipality_bonus: home,
+                preference_bonus,
+                move_penalty,
+                unplaced_penalty,
+                ..Rules::default()
+            },
+        );
     let site = (0u8..2, 0u8..3, 64.0f64..64.5, 17.0f64..18.0, 0i64..3);
-    let student = (0u8..2, 0u8..3, 64.0f64..64.5, 17.0f64..18.0, prop::collection::vec(0usize..8, 0..3), 0usize..20, 0usize..12);
-    (rules, prop::collection::vec(site, 1..=max_sites), prop::collection::vec(student, 0..=max_students)).prop_map(
-        |(rules, sites, students)| {
+    let student = (
+        0u8..2,
+        0u8..3,
+        64.0f64..64.5,
+        17.0f64..18.0,
+        prop::collection::vec(0usize..8, 0..3),
+        0usize..20,
+        0usize..12,
+    );
+    (
+        rules,
+        prop::collection::vec(site, 1..=max_sites),
+        prop::collection::vec(student, 0..=max_students),
+    )
+        .prop_map(|(rules, sites, students)| {
             let sites: Vec<Site> = sites
                 .into_iter()
                 .enumerate()
@@ -354,8 +543,7 @@ fn arb_instance(max_students: usize, max_sites: usize) -> impl Strategy<Value = 
                 })
                 .collect();
             Instance { rules, sites, students }
-        },
-    )
+        })
 }
 
 proptest! {
@@ -419,14 +607,26 @@ proptest! {
 
 #[test]
 fn demo_instances_are_deterministic_and_solve() {
-    let spec = demo::DemoSpec { students: 300, sites: 120, fields: 4, seed: 7, capacity_factor: None };
+    let spec = demo::DemoSpec {
+        students: 300,
+        sites: 120,
+        fields: 4,
+        seed: 7,
+        capacity_factor: None,
+    };
     let a = demo::generate(&spec, &[]);
     let b = demo::generate(&spec, &[]);
     assert_eq!(a, b);
     assert_eq!(a.students.len(), 300);
     assert!(a.sites.iter().all(|s| (1..=6).contains(&s.capacity)));
     run(&a);
-    let tight = demo::generate(&demo::DemoSpec { capacity_factor: Some(0.9), ..spec.clone() }, &[]);
+    let tight = demo::generate(
+        &demo::DemoSpec {
+            capacity_factor: Some(0.9),
+            ..spec.clone()
+        },
+        &[],
+    );
     let total: i64 = tight.sites.iter().map(|s| s.capacity).sum();
     assert!((220..=320).contains(&total), "{total}");
     let r = run(&tight);
@@ -438,8 +638,18 @@ fn demo_instances_are_deterministic_and_solve() {
 /// same objective as the whole graph solved in one piece; all three are certified.
 #[test]
 fn components_on_two_threads_match_one_thread_on_demo_instances() {
-    for (students, sites, fields, seed, capacity_factor) in [(3000, 900, 4, 3, None), (4000, 1200, 6, 5, Some(0.9)), (2500, 800, 2, 9, Some(0.9))] {
-        let spec = demo::DemoSpec { students, sites, fields, seed, capacity_factor };
+    for (students, sites, fields, seed, capacity_factor) in [
+        (3000, 900, 4, 3, None),
+        (4000, 1200, 6, 5, Some(0.9)),
+        (2500, 800, 2, 9, Some(0.9)),
+    ] {
+        let spec = demo::DemoSpec {
+            students,
+            sites,
+            fields,
+            seed,
+            capacity_factor,
+        };
         let inst = demo::generate(&spec, &[]);
         let v = inst.validate().unwrap();
         let (problem, free) = build_problem(&v);
@@ -466,8 +676,10 @@ fn components_on_two_threads_match_one_thread_on_demo_instances() {
         let (site_two, o_two) = objective(&two);
         let (site_whole, o_whole) = objective(&whole);
         assert_eq!(o_two, o_whole, "{spec:?}");
-        certificate::check(&inst, &site_two, &two.prices, o_two).unwrap_or_else(|e| panic!("{spec:?} two threads: {e}"));
-        certificate::check(&inst, &site_whole, &whole.prices, o_whole).unwrap_or_else(|e| panic!("{spec:?} whole: {e}"));
+        certificate::check(&inst, &site_two, &two.prices, o_two)
+            .unwrap_or_else(|e| panic!("{spec:?} two threads: {e}"));
+        certificate::check(&inst, &site_whole, &whole.prices, o_whole)
+            .unwrap_or_else(|e| panic!("{spec:?} whole: {e}"));
         assert_eq!(solve(&v).objective, o_two);
     }
 }

@@ -94,7 +94,10 @@ pub struct CaseError {
 
 impl CaseError {
     fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
-        Self { field: field.into(), message: message.into() }
+        Self {
+            field: field.into(),
+            message: message.into(),
+        }
     }
 }
 
@@ -129,10 +132,16 @@ impl Case {
     /// Check every rule of docs/forecast.md; the first broken rule is reported.
     pub fn validate(&self) -> Result<(), CaseError> {
         if !YEARS.contains(&(self.base_year as i64)) {
-            return Err(CaseError::new("base_year", format!("{} is outside {}…{}", self.base_year, YEARS.start(), YEARS.end())));
+            return Err(CaseError::new(
+                "base_year",
+                format!("{} is outside {}…{}", self.base_year, YEARS.start(), YEARS.end()),
+            ));
         }
         if !(1..=MAX_HORIZON).contains(&self.horizon) {
-            return Err(CaseError::new("horizon", format!("{} is outside 1…{MAX_HORIZON}", self.horizon)));
+            return Err(CaseError::new(
+                "horizon",
+                format!("{} is outside 1…{MAX_HORIZON}", self.horizon),
+            ));
         }
         check_age("retirement_age", self.retirement_age)?;
         check_age("entry_age", self.entry_age)?;
@@ -142,7 +151,10 @@ impl Case {
         for (&age, &n) in &self.staff_by_age {
             // Field names are only formatted for an error: validation runs on every forecast.
             if !(MIN_AGE..=MAX_AGE).contains(&age) {
-                return Err(CaseError::new(format!("staff_by_age.\"{age}\""), format!("age {age} is outside {MIN_AGE}…{MAX_AGE}")));
+                return Err(CaseError::new(
+                    format!("staff_by_age.\"{age}\""),
+                    format!("age {age} is outside {MIN_AGE}…{MAX_AGE}"),
+                ));
             }
             if !(n.is_finite() && n >= 0.0) {
                 check_count(&format!("staff_by_age.\"{age}\""), n)?;
@@ -153,7 +165,10 @@ impl Case {
         if self.driver[0] <= 0.0 {
             return Err(CaseError::new(
                 "driver[0]",
-                format!("the base year's value must be > 0 (it divides every later year), found {}", self.driver[0]),
+                format!(
+                    "the base year's value must be > 0 (it divides every later year), found {}",
+                    self.driver[0]
+                ),
             ));
         }
         if !self.local_graduates.is_empty() {
@@ -167,7 +182,10 @@ fn check_age(field: &str, age: u32) -> Result<(), CaseError> {
     if (MIN_AGE..=MAX_AGE).contains(&age) {
         Ok(())
     } else {
-        Err(CaseError::new(field, format!("age {age} is outside {MIN_AGE}…{MAX_AGE}")))
+        Err(CaseError::new(
+            field,
+            format!("age {age} is outside {MIN_AGE}…{MAX_AGE}"),
+        ))
     }
 }
 
@@ -216,18 +234,38 @@ fn check_series(field: &str, xs: &[f64], want: usize, horizon: u32) -> Result<()
 /// keys are rejected, so that a misspelt optional key is not silently replaced by its default.
 pub fn parse_case(json: &str) -> Result<Case, CaseError> {
     let value: Value = serde_json::from_str(json).map_err(|e| {
-        CaseError::new("", format!("malformed JSON at line {} column {}: {}", e.line(), e.column(), strip_position(&e.to_string())))
+        CaseError::new(
+            "",
+            format!(
+                "malformed JSON at line {} column {}: {}",
+                e.line(),
+                e.column(),
+                strip_position(&e.to_string())
+            ),
+        )
     })?;
     let Value::Object(map) = value else {
-        return Err(CaseError::new("", format!("expected a JSON object with base_year, staff_by_age and driver, found {}", kind(&value))));
+        return Err(CaseError::new(
+            "",
+            format!(
+                "expected a JSON object with base_year, staff_by_age and driver, found {}",
+                kind(&value)
+            ),
+        ));
     };
     if let Some(key) = map.keys().find(|k| !FIELDS.contains(&k.as_str())) {
-        return Err(CaseError::new(format!("{key:?}"), format!("unknown field; expected one of {}", FIELDS.join(", "))));
+        return Err(CaseError::new(
+            format!("{key:?}"),
+            format!("unknown field; expected one of {}", FIELDS.join(", ")),
+        ));
     }
     let required = |k: &str| map.get(k).ok_or_else(|| CaseError::new(k, "missing (required)"));
     let base_year = whole(required("base_year")?, "base_year")?;
     if !YEARS.contains(&base_year) {
-        return Err(CaseError::new("base_year", format!("{base_year} is outside {}…{}", YEARS.start(), YEARS.end())));
+        return Err(CaseError::new(
+            "base_year",
+            format!("{base_year} is outside {}…{}", YEARS.start(), YEARS.end()),
+        ));
     }
     let horizon = match map.get("horizon") {
         None => DEFAULT_HORIZON,
@@ -251,7 +289,8 @@ pub fn parse_case(json: &str) -> Result<Case, CaseError> {
             }
         }
     };
-    let number_or = |k: &str, default: f64| -> Result<f64, CaseError> { map.get(k).map_or(Ok(default), |v| number(v, k)) };
+    let number_or =
+        |k: &str, default: f64| -> Result<f64, CaseError> { map.get(k).map_or(Ok(default), |v| number(v, k)) };
     let retirement_age = age("retirement_age", DEFAULT_RETIREMENT_AGE)?;
     let exit_rate = number_or("exit_rate", DEFAULT_EXIT_RATE)?;
     let entry_age = age("entry_age", DEFAULT_ENTRY_AGE)?;
@@ -261,7 +300,10 @@ pub fn parse_case(json: &str) -> Result<Case, CaseError> {
     let Value::Object(staff) = required("staff_by_age")? else {
         return Err(CaseError::new(
             "staff_by_age",
-            format!("expected an object of age → headcount, e.g. {{\"25\": 2}}, found {}", kind(&map["staff_by_age"])),
+            format!(
+                "expected an object of age → headcount, e.g. {{\"25\": 2}}, found {}",
+                kind(&map["staff_by_age"])
+            ),
         ));
     };
     let mut staff_by_age = BTreeMap::new();
@@ -269,9 +311,14 @@ pub fn parse_case(json: &str) -> Result<Case, CaseError> {
         let field = format!("staff_by_age.{key:?}");
         let t = key.trim();
         if t.is_empty() || t.len() > 3 || !t.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(CaseError::new(field, "the age must be a whole number of years, e.g. \"25\""));
+            return Err(CaseError::new(
+                field,
+                "the age must be a whole number of years, e.g. \"25\"",
+            ));
         }
-        let a: u32 = t.parse().map_err(|_| CaseError::new(&field, "the age must be a whole number of years, e.g. \"25\""))?;
+        let a: u32 = t
+            .parse()
+            .map_err(|_| CaseError::new(&field, "the age must be a whole number of years, e.g. \"25\""))?;
         if !(MIN_AGE..=MAX_AGE).contains(&a) {
             return Err(CaseError::new(field, format!("age {a} is outside {MIN_AGE}…{MAX_AGE}")));
         }
@@ -331,7 +378,8 @@ fn whole(v: &Value, field: &str) -> Result<i64, CaseError> {
     if let Some(i) = v.as_i64() {
         return Ok(i);
     }
-    let x = number(v, field).map_err(|_| CaseError::new(field, format!("expected a whole number, found {}", kind(v))))?;
+    let x =
+        number(v, field).map_err(|_| CaseError::new(field, format!("expected a whole number, found {}", kind(v))))?;
     if x.fract() == 0.0 && x.abs() < 1e15 {
         Ok(x as i64)
     } else {
@@ -341,7 +389,14 @@ fn whole(v: &Value, field: &str) -> Result<i64, CaseError> {
 
 fn series(v: &Value, field: &str) -> Result<Vec<f64>, CaseError> {
     let Value::Array(items) = v else {
-        return Err(CaseError::new(field, format!("expected an array of numbers, found {}", kind(v))));
+        return Err(CaseError::new(
+            field,
+            format!("expected an array of numbers, found {}", kind(v)),
+        ));
     };
-    items.iter().enumerate().map(|(i, x)| number(x, &format!("{field}[{i}]"))).collect()
+    items
+        .iter()
+        .enumerate()
+        .map(|(i, x)| number(x, &format!("{field}[{i}]")))
+        .collect()
 }

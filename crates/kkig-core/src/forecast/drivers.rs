@@ -128,7 +128,10 @@ impl DriverSeries {
         I: IntoIterator<Item = (AgeGroup, i32, Option<f64>)>,
     {
         if last_year < first_year {
-            return Err(DriverError::Years { first: first_year, last: last_year });
+            return Err(DriverError::Years {
+                first: first_year,
+                last: last_year,
+            });
         }
         let n = (last_year as i64 - first_year as i64 + 1) as usize;
         let mut ages = vec![0.0; n];
@@ -173,11 +176,19 @@ impl DriverSeries {
         }
         for i in 0..n {
             if let (false, Some(age)) = (has_total[i], null_age[i]) {
-                return Err(DriverError::MissingValue { year: first_year + i as i32, age, driver });
+                return Err(DriverError::MissingValue {
+                    year: first_year + i as i32,
+                    age,
+                    driver,
+                });
             }
         }
         let values = (0..n).map(|i| if has_total[i] { totals[i] } else { ages[i] }).collect();
-        Ok(DriverSeries { driver, first_year, values })
+        Ok(DriverSeries {
+            driver,
+            first_year,
+            values,
+        })
     }
 
     /// The value of `year`, if the series has it.
@@ -188,6 +199,8 @@ impl DriverSeries {
 
     /// The values for `base_year…=base_year+horizon`, as [`super::Case::driver`] wants them.
     pub fn window(&self, base_year: i32, horizon: u32) -> Option<Vec<f64>> {
-        (0..=horizon as i64).map(|t| self.get((base_year as i64 + t).try_into().ok()?)).collect()
+        (0..=horizon as i64)
+            .map(|t| self.get((base_year as i64 + t).try_into().ok()?))
+            .collect()
     }
 }

@@ -26,7 +26,10 @@ mod tests;
 
 use serde::Serialize;
 
-pub use case::{parse_case, Case, CaseError, DEFAULT_ENTRY_AGE, DEFAULT_EXIT_RATE, DEFAULT_HORIZON, DEFAULT_RETENTION, DEFAULT_RETIREMENT_AGE, MAX_AGE, MAX_HORIZON, MIN_AGE};
+pub use case::{
+    parse_case, Case, CaseError, DEFAULT_ENTRY_AGE, DEFAULT_EXIT_RATE, DEFAULT_HORIZON, DEFAULT_RETENTION,
+    DEFAULT_RETIREMENT_AGE, MAX_AGE, MAX_HORIZON, MIN_AGE,
+};
 pub use drivers::{AgeGroup, Driver, DriverError, DriverSeries};
 pub use scenario::Scenario;
 
@@ -81,8 +84,18 @@ pub struct Forecast {
 }
 
 /// The CSV columns of `kkig forecast --format csv`, in order (the fields of [`YearFlow`]).
-pub const CSV_COLUMNS: [&str; 10] =
-    ["year", "demand", "retirements", "exits", "remaining", "need", "local_supply", "local_contribution", "external_need", "staff"];
+pub const CSV_COLUMNS: [&str; 10] = [
+    "year",
+    "demand",
+    "retirements",
+    "exits",
+    "remaining",
+    "need",
+    "local_supply",
+    "local_contribution",
+    "external_need",
+    "staff",
+];
 
 impl YearFlow {
     /// The values in [`CSV_COLUMNS`] order (the year as a number).
@@ -124,14 +137,21 @@ impl Forecast {
     /// summed. `None` when `forecasts` is empty or their years differ.
     pub fn sum(forecasts: &[Forecast]) -> Option<Forecast> {
         let first = forecasts.first()?;
-        let same_years = forecasts
-            .iter()
-            .all(|f| f.years.len() == first.years.len() && f.years.iter().zip(&first.years).all(|(a, b)| a.year == b.year));
+        let same_years = forecasts.iter().all(|f| {
+            f.years.len() == first.years.len() && f.years.iter().zip(&first.years).all(|(a, b)| a.year == b.year)
+        });
         if !same_years {
             return None;
         }
         let mut out = Forecast {
-            years: first.years.iter().map(|y| YearFlow { year: y.year, ..YearFlow::zero() }).collect(),
+            years: first
+                .years
+                .iter()
+                .map(|y| YearFlow {
+                    year: y.year,
+                    ..YearFlow::zero()
+                })
+                .collect(),
             totals: Totals::default(),
         };
         for f in forecasts {
@@ -211,7 +231,13 @@ fn run_valid(case: &Case) -> Forecast {
     let driver0 = case.driver[0];
     let horizon = case.horizon as usize;
     let mut years = Vec::with_capacity(horizon);
-    let mut totals = Totals { start_staff, start_demand, final_staff: start_staff, final_demand: start_demand, ..Totals::default() };
+    let mut totals = Totals {
+        start_staff,
+        start_demand,
+        final_staff: start_staff,
+        final_demand: start_demand,
+        ..Totals::default()
+    };
     for t in 1..=horizon {
         // 1. everyone ages one year (hi ≤ MAX_AGE here, so hi + 1 < SLOTS).
         if lo <= hi {

@@ -6,7 +6,10 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
-use super::case::{Case, DEFAULT_ENTRY_AGE, DEFAULT_EXIT_RATE, DEFAULT_HORIZON, DEFAULT_RETENTION, DEFAULT_RETIREMENT_AGE, MAX_AGE, MIN_AGE};
+use super::case::{
+    Case, DEFAULT_ENTRY_AGE, DEFAULT_EXIT_RATE, DEFAULT_HORIZON, DEFAULT_RETENTION, DEFAULT_RETIREMENT_AGE, MAX_AGE,
+    MIN_AGE,
+};
 use super::drivers::{AgeGroup, Driver, DriverSeries};
 use crate::demo::DemoRng;
 use crate::vfu::{FieldError, FieldProblem, TeacherLevel, VfuField};
@@ -69,16 +72,32 @@ impl ForecastInput {
         }
         for (&age, &n) in &self.staff_by_age {
             if !(MIN_AGE..=MAX_AGE).contains(&age) {
-                let p = FieldProblem::AgeOutOfRange { age: age.to_string(), min: MIN_AGE.to_string(), max: MAX_AGE.to_string() };
+                let p = FieldProblem::AgeOutOfRange {
+                    age: age.to_string(),
+                    min: MIN_AGE.to_string(),
+                    max: MAX_AGE.to_string(),
+                };
                 errors.push(FieldError::of(&format!("staff_by_age.{age}"), p));
             } else if !n.is_finite() || n < 0.0 {
-                errors.push(FieldError::of(&format!("staff_by_age.{age}"), FieldProblem::Negative { value: n.to_string() }));
+                errors.push(FieldError::of(
+                    &format!("staff_by_age.{age}"),
+                    FieldProblem::Negative { value: n.to_string() },
+                ));
             }
         }
         if !self.vacancies.is_finite() || self.vacancies < 0.0 {
-            errors.push(FieldError::of("vacancies", FieldProblem::Negative { value: self.vacancies.to_string() }));
+            errors.push(FieldError::of(
+                "vacancies",
+                FieldProblem::Negative {
+                    value: self.vacancies.to_string(),
+                },
+            ));
         }
-        for (name, v) in [("completion_share", self.completion_share), ("exit_rate", self.exit_rate), ("retention", self.retention)] {
+        for (name, v) in [
+            ("completion_share", self.completion_share),
+            ("exit_rate", self.exit_rate),
+            ("retention", self.retention),
+        ] {
             if !v.is_finite() || !(0.0..=1.0).contains(&v) {
                 errors.push(FieldError::of(name, range(v, 0, 1)));
             }
@@ -88,7 +107,11 @@ impl ForecastInput {
                 errors.push(FieldError::of(name, range(v, MIN_AGE, MAX_AGE)));
             }
         }
-        if errors.is_empty() { Ok(()) } else { Err(errors) }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(errors)
+        }
     }
 
     /// The engine's case: the driver series as given, local graduates flat at
@@ -136,11 +159,22 @@ pub enum DriverSource {
 /// The driver for `base_year…=base_year+horizon` from a municipality's stored cells: per year
 /// the observed cells when the year has any, otherwise the projection's; a year after the
 /// last year with data holds the last value; no usable data for the base year → a flat series.
-pub fn driver_window(cells: &[PopulationCell], driver: Driver, base_year: i32, horizon: u32) -> (Vec<f64>, DriverSource) {
+pub fn driver_window(
+    cells: &[PopulationCell],
+    driver: Driver,
+    base_year: i32,
+    horizon: u32,
+) -> (Vec<f64>, DriverSource) {
     let observed: BTreeSet<i32> = cells.iter().filter(|c| !c.projection).map(|c| c.year).collect();
     let chosen = cells
         .iter()
-        .filter(|c| if observed.contains(&c.year) { !c.projection } else { c.projection })
+        .filter(|c| {
+            if observed.contains(&c.year) {
+                !c.projection
+            } else {
+                c.projection
+            }
+        })
         .map(|c| (c.age, c.year, c.value));
     let chosen: Vec<_> = chosen.collect();
     let last_year = chosen.iter().map(|c| c.1).max().unwrap_or(i32::MIN);
@@ -149,7 +183,9 @@ pub fn driver_window(cells: &[PopulationCell], driver: Driver, base_year: i32, h
         return flat();
     }
     let to = last_year.min(base_year + horizon as i32);
-    let Ok(series) = DriverSeries::from_population(chosen, driver, base_year, to) else { return flat() };
+    let Ok(series) = DriverSeries::from_population(chosen, driver, base_year, to) else {
+        return flat();
+    };
     if series.values.first().is_none_or(|v| *v <= 0.0) {
         return flat();
     }
@@ -157,7 +193,14 @@ pub fn driver_window(cells: &[PopulationCell], driver: Driver, base_year: i32, h
     let held = values.len() < horizon as usize + 1;
     let last = *values.last().unwrap_or(&1.0);
     values.resize(horizon as usize + 1, last);
-    (values, if held { DriverSource::PopulationHeld } else { DriverSource::Population })
+    (
+        values,
+        if held {
+            DriverSource::PopulationHeld
+        } else {
+            DriverSource::Population
+        },
+    )
 }
 
 /// The SSYK occupation a VFU field trains for: förskollärare 2343; F–3, 4–6, 7–9 2341;
@@ -218,12 +261,25 @@ fn demo_rate(ssyk: u16) -> f64 {
 impl ForecastDemo {
     pub fn generate(rng: &mut DemoRng, municipalities: &[Municipality]) -> Self {
         let mut out = ForecastDemo::default();
-        for m in municipalities.iter().filter(|m| m.role == MunicipalityRole::Participant) {
+        for m in municipalities
+            .iter()
+            .filter(|m| m.role == MunicipalityRole::Participant)
+        {
             let pop = m.population.max(500) as f64;
             // Population by age: an ageing inland profile, scaled to the municipality.
             let weights: Vec<f64> = (0..=100)
                 .map(|a: u32| {
-                    let base = if a < 20 { 0.85 } else if a < 45 { 0.9 } else if a < 70 { 1.25 } else if a < 85 { 1.0 } else { 0.35 };
+                    let base = if a < 20 {
+                        0.85
+                    } else if a < 45 {
+                        0.9
+                    } else if a < 70 {
+                        1.25
+                    } else if a < 85 {
+                        1.0
+                    } else {
+                        0.35
+                    };
                     let fade = if a > 85 { 0.8f64.powi(a as i32 - 85) } else { 1.0 };
                     base * fade * (0.9 + 0.2 * rng.unit())
                 })
@@ -234,19 +290,43 @@ impl ForecastDemo {
             for t in 0..=HORIZON as i32 {
                 let year = DEMO_BASE_YEAR + t;
                 for (a, w) in weights.iter().enumerate() {
-                    let trend = if a <= 15 { child_trend } else if a >= 80 { old_trend } else { -0.004 };
+                    let trend = if a <= 15 {
+                        child_trend
+                    } else if a >= 80 {
+                        old_trend
+                    } else {
+                        -0.004
+                    };
                     let v = (pop * w / sum * (1.0 + trend).powi(t)).round();
-                    let age = if a == 100 { AgeGroup::AndOlder(100) } else { AgeGroup::Age(a as u32) };
-                    out.population.push((m.code, PopulationCell { age, year, value: Some(v), projection: t > 0 }));
+                    let age = if a == 100 {
+                        AgeGroup::AndOlder(100)
+                    } else {
+                        AgeGroup::Age(a as u32)
+                    };
+                    out.population.push((
+                        m.code,
+                        PopulationCell {
+                            age,
+                            year,
+                            value: Some(v),
+                            projection: t > 0,
+                        },
+                    ));
                 }
             }
             for code in SHORTAGE_OCCUPATIONS {
                 let ssyk = Ssyk::parse(&code.to_string()).expect("valid SSYK");
                 let mut input = ForecastInput::new(m.code, ssyk, DEMO_BASE_YEAR);
-                let staff = (pop / 1000.0 * demo_rate(code) * (0.8 + 0.4 * rng.unit())).round().max(2.0) as u32;
+                let staff = (pop / 1000.0 * demo_rate(code) * (0.8 + 0.4 * rng.unit()))
+                    .round()
+                    .max(2.0) as u32;
                 for _ in 0..staff {
                     // Older staff are over-represented: half are 50 or older.
-                    let age = if rng.unit() < 0.5 { rng.range(50, 65) } else { rng.range(24, 49) } as u32;
+                    let age = if rng.unit() < 0.5 {
+                        rng.range(50, 65)
+                    } else {
+                        rng.range(24, 49)
+                    } as u32;
                     *input.staff_by_age.entry(age).or_default() += 1.0;
                 }
                 input.vacancies = rng.range(0, (staff / 8).max(1) as i64) as f64;
@@ -259,7 +339,11 @@ impl ForecastDemo {
 
 /// `value` outside `min`…`max`, as the forecast's checks say it.
 fn range(value: impl std::fmt::Display, min: impl std::fmt::Display, max: impl std::fmt::Display) -> FieldProblem {
-    FieldProblem::OutOfRange { value: value.to_string(), min: min.to_string(), max: max.to_string() }
+    FieldProblem::OutOfRange {
+        value: value.to_string(),
+        min: min.to_string(),
+        max: max.to_string(),
+    }
 }
 
 #[cfg(test)]
@@ -280,12 +364,26 @@ mod tests {
         i.completion_share = 1.5;
         i.retirement_age = 90;
         let fields: Vec<String> = i.validate().unwrap_err().into_iter().map(|e| e.field).collect();
-        assert_eq!(fields, ["staff_by_age.12", "staff_by_age.30", "vacancies", "completion_share", "retirement_age"]);
+        assert_eq!(
+            fields,
+            [
+                "staff_by_age.12",
+                "staff_by_age.30",
+                "vacancies",
+                "completion_share",
+                "retirement_age"
+            ]
+        );
     }
 
     #[test]
     fn driver_prefers_observed_then_projection_then_holds() {
-        let cell = |age, year, value, projection| PopulationCell { age: AgeGroup::Age(age), year, value: Some(value), projection };
+        let cell = |age, year, value, projection| PopulationCell {
+            age: AgeGroup::Age(age),
+            year,
+            value: Some(value),
+            projection,
+        };
         let cells = vec![
             cell(3, 2026, 10.0, false),
             cell(3, 2026, 99.0, true),
@@ -310,7 +408,10 @@ mod tests {
         let (students, graduates) = local_graduates_per_year(&s, Ssyk::parse("2341").unwrap(), 0.8);
         assert_eq!(students, 3.0);
         assert!((graduates - 2.4).abs() < 1e-12);
-        assert_eq!(local_graduates_per_year(&s, Ssyk::parse("2661").unwrap(), 0.8), (0.0, 0.0));
+        assert_eq!(
+            local_graduates_per_year(&s, Ssyk::parse("2661").unwrap(), 0.8),
+            (0.0, 0.0)
+        );
     }
 
     #[test]
@@ -326,7 +427,11 @@ mod tests {
             population_year: 2023,
             role,
         };
-        let ms = [m("2422", 2387, MunicipalityRole::Participant), m("2506", 2700, MunicipalityRole::Participant), m("2480", 130000, MunicipalityRole::Campus)];
+        let ms = [
+            m("2422", 2387, MunicipalityRole::Participant),
+            m("2506", 2700, MunicipalityRole::Participant),
+            m("2480", 130000, MunicipalityRole::Campus),
+        ];
         let a = ForecastDemo::generate(&mut DemoRng::new(7), &ms);
         let b = ForecastDemo::generate(&mut DemoRng::new(7), &ms);
         assert_eq!(a, b);
@@ -334,7 +439,12 @@ mod tests {
         assert_eq!(a.inputs.len(), participants * SHORTAGE_OCCUPATIONS.len());
         for i in &a.inputs {
             i.validate().unwrap();
-            let cells: Vec<PopulationCell> = a.population.iter().filter(|(m, _)| *m == i.municipality).map(|(_, c)| *c).collect();
+            let cells: Vec<PopulationCell> = a
+                .population
+                .iter()
+                .filter(|(m, _)| *m == i.municipality)
+                .map(|(_, c)| *c)
+                .collect();
             let (driver, src) = driver_window(&cells, Driver::for_ssyk(i.ssyk), i.base_year, HORIZON);
             assert_eq!(src, DriverSource::Population);
             super::super::forecast(&i.case(driver, 1.0)).unwrap();

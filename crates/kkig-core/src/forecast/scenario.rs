@@ -58,7 +58,9 @@ impl fmt::Display for Scenario {
         match self {
             Scenario::ExtraLocalGraduates { per_year } => write!(f, "{per_year:+} local graduates a year"),
             Scenario::RetirementAge { age } => write!(f, "retirement age {age}"),
-            Scenario::ExitRateChange { percentage_points } => write!(f, "exit rate {percentage_points:+} percentage points"),
+            Scenario::ExitRateChange { percentage_points } => {
+                write!(f, "exit rate {percentage_points:+} percentage points")
+            }
             Scenario::Retention { retention } => write!(f, "retention {retention}"),
             Scenario::EntryAge { age } => write!(f, "entry age {age}"),
         }

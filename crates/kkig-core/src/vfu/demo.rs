@@ -34,17 +34,90 @@ const FIRST: [&str; 40] = [
     "Niila", "Björn",
 ];
 const LAST: [&str; 40] = [
-    "Andersson", "Johansson", "Karlsson", "Nilsson", "Eriksson", "Larsson", "Olsson", "Persson", "Svensson", "Gustafsson",
-    "Lindberg", "Lindström", "Lundqvist", "Öberg", "Sjöberg", "Holmgren", "Forsberg", "Strömberg", "Nordin", "Lundgren",
-    "Bergström", "Isaksson", "Marklund", "Burman", "Lidström", "Granström", "Hedlund", "Wiklund", "Åström", "Nyström",
-    "Sandström", "Westerlund", "Renberg", "Kuhmunen", "Labba", "Päiviö", "Niemi", "Hussein", "Ali", "Sundqvist",
+    "Andersson",
+    "Johansson",
+    "Karlsson",
+    "Nilsson",
+    "Eriksson",
+    "Larsson",
+    "Olsson",
+    "Persson",
+    "Svensson",
+    "Gustafsson",
+    "Lindberg",
+    "Lindström",
+    "Lundqvist",
+    "Öberg",
+    "Sjöberg",
+    "Holmgren",
+    "Forsberg",
+    "Strömberg",
+    "Nordin",
+    "Lundgren",
+    "Bergström",
+    "Isaksson",
+    "Marklund",
+    "Burman",
+    "Lidström",
+    "Granström",
+    "Hedlund",
+    "Wiklund",
+    "Åström",
+    "Nyström",
+    "Sandström",
+    "Westerlund",
+    "Renberg",
+    "Kuhmunen",
+    "Labba",
+    "Päiviö",
+    "Niemi",
+    "Hussein",
+    "Ali",
+    "Sundqvist",
 ];
-const STREETS: [&str; 10] =
-    ["Storgatan", "Skolgatan", "Kyrkogatan", "Järnvägsgatan", "Nygatan", "Björkvägen", "Tallvägen", "Älvvägen", "Parkvägen", "Centrumvägen"];
-const SUBJECTS_79: [&str; 8] = ["matematik", "svenska", "engelska", "no", "so", "idrott och hälsa", "slöjd", "musik"];
-const SUBJECTS_GY: [&str; 7] = ["matematik", "svenska", "engelska", "samhällskunskap", "historia", "fysik", "kemi"];
-const CARE: [(SiteKind, &str); 3] = [(SiteKind::CareHome, "äldrevård"), (SiteKind::HomeCare, "hemsjukvård"), (SiteKind::HealthCentre, "primärvård")];
-const SOCIAL: [&str; 5] = ["barn och unga", "ekonomiskt bistånd", "missbruk", "äldreomsorg", "funktionsnedsättning"];
+const STREETS: [&str; 10] = [
+    "Storgatan",
+    "Skolgatan",
+    "Kyrkogatan",
+    "Järnvägsgatan",
+    "Nygatan",
+    "Björkvägen",
+    "Tallvägen",
+    "Älvvägen",
+    "Parkvägen",
+    "Centrumvägen",
+];
+const SUBJECTS_79: [&str; 8] = [
+    "matematik",
+    "svenska",
+    "engelska",
+    "no",
+    "so",
+    "idrott och hälsa",
+    "slöjd",
+    "musik",
+];
+const SUBJECTS_GY: [&str; 7] = [
+    "matematik",
+    "svenska",
+    "engelska",
+    "samhällskunskap",
+    "historia",
+    "fysik",
+    "kemi",
+];
+const CARE: [(SiteKind, &str); 3] = [
+    (SiteKind::CareHome, "äldrevård"),
+    (SiteKind::HomeCare, "hemsjukvård"),
+    (SiteKind::HealthCentre, "primärvård"),
+];
+const SOCIAL: [&str; 5] = [
+    "barn och unga",
+    "ekonomiskt bistånd",
+    "missbruk",
+    "äldreomsorg",
+    "funktionsnedsättning",
+];
 
 fn ascii(s: &str) -> String {
     s.to_lowercase()
@@ -73,7 +146,12 @@ fn pick_n(rng: &mut DemoRng, items: &[&str], n: usize) -> Vec<String> {
 /// Give the demo sites their fields and addresses.
 pub fn enrich_sites(rng: &mut DemoRng, sites: &mut [PlacementSite], reference: &ReferenceData) {
     for s in sites.iter_mut() {
-        let seat = reference.municipalities.iter().find(|m| m.code == s.municipality).map(|m| m.seat.as_str()).unwrap_or("");
+        let seat = reference
+            .municipalities
+            .iter()
+            .find(|m| m.code == s.municipality)
+            .map(|m| m.seat.as_str())
+            .unwrap_or("");
         s.address = format!("{} {}, {}", rng.pick(&STREETS), rng.range(1, 60), seat);
         s.fields = s
             .kind
@@ -83,7 +161,11 @@ pub fn enrich_sites(rng: &mut DemoRng, sites: &mut [PlacementSite], reference: &
                 let subjects = match f {
                     VfuField::Teacher(TeacherLevel::Ar79) => pick_n(rng, &SUBJECTS_79, 3),
                     VfuField::Teacher(TeacherLevel::Gymnasium) => pick_n(rng, &SUBJECTS_GY, 3),
-                    VfuField::Nurse => CARE.iter().filter(|(k, _)| *k == s.kind).map(|(_, c)| c.to_string()).collect(),
+                    VfuField::Nurse => CARE
+                        .iter()
+                        .filter(|(k, _)| *k == s.kind)
+                        .map(|(_, c)| c.to_string())
+                        .collect(),
                     VfuField::SocialWork => pick_n(rng, &SOCIAL, 2),
                     _ => Vec::new(),
                 };
@@ -105,20 +187,82 @@ struct PeriodSpec {
 }
 
 const PERIODS: [PeriodSpec; 6] = [
-    PeriodSpec { id: "demo-ltu-vt26-f3", university: "LTU", programme: "Grundlärarprogrammet F–3", course_code: "L0047P", field: VfuField::Teacher(TeacherLevel::F3), start: (2026, 1, 19), weeks: 5, students: 110 },
-    PeriodSpec { id: "demo-miun-vt26-soc", university: "MIUN", programme: "Socionomprogrammet", course_code: "SA039G", field: VfuField::SocialWork, start: (2026, 2, 2), weeks: 10, students: 80 },
-    PeriodSpec { id: "demo-umu-vt26-ssk", university: "UmU", programme: "Sjuksköterskeprogrammet", course_code: "3OM141", field: VfuField::Nurse, start: (2026, 3, 2), weeks: 8, students: 130 },
-    PeriodSpec { id: "demo-umu-ht26-fsk", university: "UmU", programme: "Förskollärarprogrammet", course_code: "6PE207", field: VfuField::Teacher(TeacherLevel::Forskola), start: (2026, 9, 14), weeks: 5, students: 100 },
-    PeriodSpec { id: "demo-ltu-ht26-79", university: "LTU", programme: "Ämneslärarprogrammet 7–9", course_code: "L0105P", field: VfuField::Teacher(TeacherLevel::Ar79), start: (2026, 10, 5), weeks: 6, students: 80 },
-    PeriodSpec { id: "demo-miun-ht26-46", university: "MIUN", programme: "Grundlärarprogrammet 4–6", course_code: "GR045G", field: VfuField::Teacher(TeacherLevel::Ar46), start: (2026, 11, 2), weeks: 5, students: 100 },
+    PeriodSpec {
+        id: "demo-ltu-vt26-f3",
+        university: "LTU",
+        programme: "Grundlärarprogrammet F–3",
+        course_code: "L0047P",
+        field: VfuField::Teacher(TeacherLevel::F3),
+        start: (2026, 1, 19),
+        weeks: 5,
+        students: 110,
+    },
+    PeriodSpec {
+        id: "demo-miun-vt26-soc",
+        university: "MIUN",
+        programme: "Socionomprogrammet",
+        course_code: "SA039G",
+        field: VfuField::SocialWork,
+        start: (2026, 2, 2),
+        weeks: 10,
+        students: 80,
+    },
+    PeriodSpec {
+        id: "demo-umu-vt26-ssk",
+        university: "UmU",
+        programme: "Sjuksköterskeprogrammet",
+        course_code: "3OM141",
+        field: VfuField::Nurse,
+        start: (2026, 3, 2),
+        weeks: 8,
+        students: 130,
+    },
+    PeriodSpec {
+        id: "demo-umu-ht26-fsk",
+        university: "UmU",
+        programme: "Förskollärarprogrammet",
+        course_code: "6PE207",
+        field: VfuField::Teacher(TeacherLevel::Forskola),
+        start: (2026, 9, 14),
+        weeks: 5,
+        students: 100,
+    },
+    PeriodSpec {
+        id: "demo-ltu-ht26-79",
+        university: "LTU",
+        programme: "Ämneslärarprogrammet 7–9",
+        course_code: "L0105P",
+        field: VfuField::Teacher(TeacherLevel::Ar79),
+        start: (2026, 10, 5),
+        weeks: 6,
+        students: 80,
+    },
+    PeriodSpec {
+        id: "demo-miun-ht26-46",
+        university: "MIUN",
+        programme: "Grundlärarprogrammet 4–6",
+        course_code: "GR045G",
+        field: VfuField::Teacher(TeacherLevel::Ar46),
+        start: (2026, 11, 2),
+        weeks: 5,
+        students: 100,
+    },
 ];
 
 /// The VFU records of the demo world for `sites` (already enriched).
 pub fn generate(rng: &mut DemoRng, sites: &[PlacementSite], reference: &ReferenceData) -> VfuDemo {
     let mut demo = VfuDemo::default();
     let unis: Vec<&str> = reference.universities.iter().map(|u| u.code.as_str()).collect();
-    let unis = if unis.is_empty() { vec!["LTU", "UmU", "MIUN"] } else { unis };
-    let participants: Vec<_> = reference.municipalities.iter().filter(|m| m.role == MunicipalityRole::Participant).collect();
+    let unis = if unis.is_empty() {
+        vec!["LTU", "UmU", "MIUN"]
+    } else {
+        unis
+    };
+    let participants: Vec<_> = reference
+        .municipalities
+        .iter()
+        .filter(|m| m.role == MunicipalityRole::Participant)
+        .collect();
     if sites.is_empty() || participants.is_empty() {
         return demo;
     }
@@ -133,9 +277,25 @@ pub fn generate(rng: &mut DemoRng, sites: &[PlacementSite], reference: &Referenc
             } else if x < 0.9 {
                 (Interest::Maybe, rng.range(0, 2) as u32, String::new())
             } else {
-                (Interest::No, 0, rng.pick(&["Ombyggnad", "Många nyanställda", "Brist på handledare", "Föräldraledigheter"]).to_string())
+                (
+                    Interest::No,
+                    0,
+                    rng.pick(&[
+                        "Ombyggnad",
+                        "Många nyanställda",
+                        "Brist på handledare",
+                        "Föräldraledigheter",
+                    ])
+                    .to_string(),
+                )
             };
-            demo.hosting.push(HostingInterest { site_id: s.id.clone(), term, interest, capacity, reason });
+            demo.hosting.push(HostingInterest {
+                site_id: s.id.clone(),
+                term,
+                interest,
+                capacity,
+                reason,
+            });
         }
     }
 
@@ -163,11 +323,16 @@ pub fn generate(rng: &mut DemoRng, sites: &[PlacementSite], reference: &Referenc
             TrainingLevel::None
         };
         let date = match level {
-            TrainingLevel::Completed => Some(Day::ymd(rng.range(2014, 2025) as i32, rng.range(1, 12) as u8, rng.range(1, 28) as u8)),
+            TrainingLevel::Completed => Some(Day::ymd(
+                rng.range(2014, 2025) as i32,
+                rng.range(1, 12) as u8,
+                rng.range(1, 28) as u8,
+            )),
             TrainingLevel::CourseStarted => Some(Day::ymd(2025, rng.range(8, 11) as u8, rng.range(1, 28) as u8)),
             _ => None,
         };
-        let university = matches!(level, TrainingLevel::Completed | TrainingLevel::CourseStarted).then(|| rng.pick(&unis).to_string());
+        let university = matches!(level, TrainingLevel::Completed | TrainingLevel::CourseStarted)
+            .then(|| rng.pick(&unis).to_string());
         let fields = if site.fields.len() > 1 && rng.unit() < 0.6 {
             vec![site.fields[rng.range(0, site.fields.len() as i64 - 1) as usize].clone()]
         } else {
@@ -175,8 +340,13 @@ pub fn generate(rng: &mut DemoRng, sites: &[PlacementSite], reference: &Referenc
         };
         let (invite, invite_date) = match level {
             TrainingLevel::CourseStarted => (InviteStatus::Enrolled, date),
-            TrainingLevel::Completed | TrainingLevel::None | TrainingLevel::Introduction if rng.unit() < 0.1 && level != TrainingLevel::Completed => {
-                (InviteStatus::Invited, Some(Day::ymd(2025, rng.range(9, 11) as u8, rng.range(1, 28) as u8)))
+            TrainingLevel::Completed | TrainingLevel::None | TrainingLevel::Introduction
+                if rng.unit() < 0.1 && level != TrainingLevel::Completed =>
+            {
+                (
+                    InviteStatus::Invited,
+                    Some(Day::ymd(2025, rng.range(9, 11) as u8, rng.range(1, 28) as u8)),
+                )
             }
             _ => (InviteStatus::NotInvited, None),
         };
@@ -184,15 +354,33 @@ pub fn generate(rng: &mut DemoRng, sites: &[PlacementSite], reference: &Referenc
             id: format!("demo-sup-{n:04}"),
             person_id: format!("p-demo-sup-{n:04}"),
             name: format!("{first} {last}"),
-            email: format!("{}.{}.{n}@demo.{}.kkig.se", ascii(first), ascii(last), site.municipality),
-            phone: format!("070-{:03} {:02} {:02}", rng.range(100, 999), rng.range(10, 99), rng.range(10, 99)),
+            email: format!(
+                "{}.{}.{n}@demo.{}.kkig.se",
+                ascii(first),
+                ascii(last),
+                site.municipality
+            ),
+            phone: format!(
+                "070-{:03} {:02} {:02}",
+                rng.range(100, 999),
+                rng.range(10, 99),
+                rng.range(10, 99)
+            ),
             municipality: site.municipality,
             site_id: Some(site.id.clone()),
             fields,
             employment_percent: *rng.pick(&[100.0, 100.0, 100.0, 100.0, 87.5, 80.0, 75.0, 50.0]),
-            training: Training { level, date, university },
+            training: Training {
+                level,
+                date,
+                university,
+            },
             students_per_period: if rng.unit() < 0.8 { 1 } else { 2 },
-            unavailable_terms: if rng.unit() < 0.08 { vec![*rng.pick(&terms)] } else { Vec::new() },
+            unavailable_terms: if rng.unit() < 0.08 {
+                vec![*rng.pick(&terms)]
+            } else {
+                Vec::new()
+            },
             consent_contact: rng.unit() < 0.85,
             invite,
             invite_date,
@@ -228,7 +416,9 @@ pub fn generate(rng: &mut DemoRng, sites: &[PlacementSite], reference: &Referenc
             let cap: u32 = demo
                 .supervisors
                 .iter()
-                .filter(|x| x.site_id.as_deref() == Some(s.id.as_str()) && x.has_field(p.field) && x.available_in(period.term))
+                .filter(|x| {
+                    x.site_id.as_deref() == Some(s.id.as_str()) && x.has_field(p.field) && x.available_in(period.term)
+                })
                 .map(|x| x.students_per_period)
                 .sum();
             seats.insert(s.id.as_str(), cap);
@@ -242,7 +432,10 @@ pub fn generate(rng: &mut DemoRng, sites: &[PlacementSite], reference: &Referenc
             });
             let home = home.unwrap_or(&participants[0]);
             let (first, last) = (*rng.pick(&FIRST), *rng.pick(&LAST));
-            let local: Vec<&PlacementSite> = sites.iter().filter(|s| s.municipality == home.code && s.fields.iter().any(|f| f.field == p.field)).collect();
+            let local: Vec<&PlacementSite> = sites
+                .iter()
+                .filter(|s| s.municipality == home.code && s.fields.iter().any(|f| f.field == p.field))
+                .collect();
             let mut wishes = Vec::new();
             if !local.is_empty() && rng.unit() < 0.6 {
                 wishes.push(Wish::Site(rng.pick(&local).id.clone()));
@@ -258,17 +451,29 @@ pub fn generate(rng: &mut DemoRng, sites: &[PlacementSite], reference: &Referenc
             }
             let requirements = match p.field {
                 VfuField::Teacher(_) if rng.unit() < 0.93 => {
-                    vec![RequirementStatus { code: "registerutdrag".into(), issued: Some(period.start.plus_days(-rng.range(20, 400))) }]
+                    vec![RequirementStatus {
+                        code: "registerutdrag".into(),
+                        issued: Some(period.start.plus_days(-rng.range(20, 400))),
+                    }]
                 }
                 _ => Vec::new(),
             };
-            let priority = if rng.unit() < 0.04 { Some(*rng.pick(&PriorityReason::ALL)) } else { None };
+            let priority = if rng.unit() < 0.04 {
+                Some(*rng.pick(&PriorityReason::ALL))
+            } else {
+                None
+            };
             let student = VfuStudent {
                 id: format!("demo-stu-{n:04}"),
                 person_id: format!("p-demo-stu-{n:04}"),
                 period_id: period.id.clone(),
                 name: format!("{first} {last}"),
-                email: format!("{}.{}.{n}@student.demo.{}.kkig.se", ascii(first), ascii(last), p.university.to_lowercase()),
+                email: format!(
+                    "{}.{}.{n}@student.demo.{}.kkig.se",
+                    ascii(first),
+                    ascii(last),
+                    p.university.to_lowercase()
+                ),
                 home_municipality: home.code,
                 home_position: Some(scatter(rng, home.position, 20.0)),
                 field: p.field,
@@ -291,17 +496,36 @@ pub fn generate(rng: &mut DemoRng, sites: &[PlacementSite], reference: &Referenc
                 Wish::Site(id) if seats.get(id.as_str()).copied().unwrap_or(0) > 0 => Some(id.clone()),
                 _ => None,
             });
-            let at_home = || local.iter().find(|s| seats.get(s.id.as_str()).copied().unwrap_or(0) > 0).map(|s| s.id.clone());
+            let at_home = || {
+                local
+                    .iter()
+                    .find(|s| seats.get(s.id.as_str()).copied().unwrap_or(0) > 0)
+                    .map(|s| s.id.clone())
+            };
             let anywhere = || seats.iter().find(|(_, c)| **c > 0).map(|(id, _)| id.to_string());
-            let chosen = if rng.unit() < 0.92 { wished.or_else(at_home).or_else(anywhere) } else { None };
+            let chosen = if rng.unit() < 0.92 {
+                wished.or_else(at_home).or_else(anywhere)
+            } else {
+                None
+            };
             if let Some(site_id) = chosen {
                 if let Some(c) = seats.get_mut(site_id.as_str()) {
                     *c -= 1;
                 }
                 let t = Timeline::for_period(&period, &Default::default());
-                let status = if period.term == Term::spring(2026) { PlacementStatus::Confirmed } else { PlacementStatus::Offered };
-                let mut pl = Placement::start(&format!("demo-pl-{n:04}"), &student.id, &site_id, PlacementStatus::Requested, t.allocation)
-                    .unwrap_or_else(|_| unreachable!("requested is a first status"));
+                let status = if period.term == Term::spring(2026) {
+                    PlacementStatus::Confirmed
+                } else {
+                    PlacementStatus::Offered
+                };
+                let mut pl = Placement::start(
+                    &format!("demo-pl-{n:04}"),
+                    &student.id,
+                    &site_id,
+                    PlacementStatus::Requested,
+                    t.allocation,
+                )
+                .unwrap_or_else(|_| unreachable!("requested is a first status"));
                 let _ = pl.transition(PlacementStatus::Offered, t.published);
                 if status == PlacementStatus::Confirmed {
                     let _ = pl.transition(PlacementStatus::Confirmed, t.final_lists);
@@ -330,7 +554,13 @@ pub fn generate(rng: &mut DemoRng, sites: &[PlacementSite], reference: &Referenc
             programme: None,
             name: format!("{first} {last}"),
             email: format!("vfu.{}@demo.{}.kkig.se", i + 1, m.code),
-            phone: format!("0{}-{:02} {:02} {:02}", rng.range(910, 980), rng.range(10, 99), rng.range(10, 99), rng.range(10, 99)),
+            phone: format!(
+                "0{}-{:02} {:02} {:02}",
+                rng.range(910, 980),
+                rng.range(10, 99),
+                rng.range(10, 99),
+                rng.range(10, 99)
+            ),
             title: format!("Kommunal VFU-samordnare, {} kommun", m.name),
         });
     }

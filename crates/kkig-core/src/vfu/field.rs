@@ -128,7 +128,8 @@ impl Serialize for VfuField {
 impl<'de> Deserialize<'de> for VfuField {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let s = String::deserialize(d)?;
-        Self::parse(&s).ok_or_else(|| serde::de::Error::custom(format!("unknown field {s:?}; expected one of {}", Self::codes())))
+        Self::parse(&s)
+            .ok_or_else(|| serde::de::Error::custom(format!("unknown field {s:?}; expected one of {}", Self::codes())))
     }
 }
 
@@ -143,11 +144,17 @@ pub struct FieldSpec {
 
 impl FieldSpec {
     pub fn new(field: VfuField) -> Self {
-        Self { field, subjects: Vec::new() }
+        Self {
+            field,
+            subjects: Vec::new(),
+        }
     }
 
     pub fn with(field: VfuField, subjects: &[&str]) -> Self {
-        Self { field, subjects: subjects.iter().map(|s| s.to_string()).collect() }
+        Self {
+            field,
+            subjects: subjects.iter().map(|s| s.to_string()).collect(),
+        }
     }
 
     /// Parse `teacher_f3:svenska,matematik|nurse:medicin|social_work` (the file form).
@@ -166,7 +173,10 @@ impl FieldSpec {
                 expected: format!("one of {}", VfuField::codes()),
             })?;
             if out.iter().any(|f| f.field == field) {
-                return Err(FieldProblem::Twice { noun: "field".into(), value: field.to_string() });
+                return Err(FieldProblem::Twice {
+                    noun: "field".into(),
+                    value: field.to_string(),
+                });
             }
             let subjects = check_subject_list(subjects)?;
             out.push(FieldSpec { field, subjects });
@@ -177,7 +187,13 @@ impl FieldSpec {
     /// The file form of a list, the inverse of [`FieldSpec::parse_list`].
     pub fn format_list(list: &[FieldSpec]) -> String {
         list.iter()
-            .map(|f| if f.subjects.is_empty() { f.field.code().to_string() } else { format!("{}:{}", f.field, f.subjects.join(",")) })
+            .map(|f| {
+                if f.subjects.is_empty() {
+                    f.field.code().to_string()
+                } else {
+                    format!("{}:{}", f.field, f.subjects.join(","))
+                }
+            })
             .collect::<Vec<_>>()
             .join("|")
     }
@@ -268,15 +284,25 @@ impl Day {
         }
         let num = |r: std::ops::Range<usize>| -> Option<u32> {
             let part = &date[r];
-            part.bytes().all(|c| c.is_ascii_digit()).then(|| part.parse().ok()).flatten()
+            part.bytes()
+                .all(|c| c.is_ascii_digit())
+                .then(|| part.parse().ok())
+                .flatten()
         };
-        let (Some(y), Some(m), Some(d)) = (num(0..4), num(5..7), num(8..10)) else { return Err(bad()) };
+        let (Some(y), Some(m), Some(d)) = (num(0..4), num(5..7), num(8..10)) else {
+            return Err(bad());
+        };
         if !(1900..=2199).contains(&y) {
-            return Err(FieldProblem::YearOutOfRange { value: s.to_string(), year: y });
+            return Err(FieldProblem::YearOutOfRange {
+                value: s.to_string(),
+                year: y,
+            });
         }
         let not_in_calendar = || FieldProblem::NotInCalendar { value: s.to_string() };
         let month = Month::try_from(m as u8).map_err(|_| not_in_calendar())?;
-        Date::from_calendar_date(y as i32, month, d as u8).map(Day).map_err(|_| not_in_calendar())
+        Date::from_calendar_date(y as i32, month, d as u8)
+            .map(Day)
+            .map_err(|_| not_in_calendar())
     }
 
     pub fn ymd(y: i32, m: u8, d: u8) -> Day {
@@ -299,7 +325,13 @@ impl Day {
 
 impl fmt::Display for Day {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:04}-{:02}-{:02}", self.0.year(), self.0.month() as u8, self.0.day())
+        write!(
+            f,
+            "{:04}-{:02}-{:02}",
+            self.0.year(),
+            self.0.month() as u8,
+            self.0.day()
+        )
     }
 }
 
@@ -332,17 +364,30 @@ pub struct Term {
 
 impl Term {
     pub fn spring(year: i32) -> Self {
-        Self { year, season: Season::Spring }
+        Self {
+            year,
+            season: Season::Spring,
+        }
     }
 
     pub fn autumn(year: i32) -> Self {
-        Self { year, season: Season::Autumn }
+        Self {
+            year,
+            season: Season::Autumn,
+        }
     }
 
     /// The term a period starting on `day` belongs to: January–July spring, August–December autumn.
     pub fn of(day: Day) -> Self {
-        let season = if (day.0.month() as u8) <= 7 { Season::Spring } else { Season::Autumn };
-        Self { year: day.0.year(), season }
+        let season = if (day.0.month() as u8) <= 7 {
+            Season::Spring
+        } else {
+            Season::Autumn
+        };
+        Self {
+            year: day.0.year(),
+            season,
+        }
     }
 
     /// `VT2026`, `VT 2026`, `vt26`, `HT-2026`, `2026VT` (case and separators ignored).
@@ -352,7 +397,12 @@ impl Term {
 
     /// [`Term::parse`] with the problem as data.
     pub fn check(s: &str) -> Result<Term, FieldProblem> {
-        let t: String = s.trim().to_uppercase().chars().filter(|c| c.is_ascii_alphanumeric()).collect();
+        let t: String = s
+            .trim()
+            .to_uppercase()
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric())
+            .collect();
         let bad = || FieldProblem::BadTerm { value: s.to_string() };
         let (season, digits) = if let Some(r) = t.strip_prefix("VT") {
             (Season::Spring, r)
@@ -381,13 +431,22 @@ impl Term {
 
     /// `VT 2026` / `HT 2026`.
     pub fn label_sv(self) -> String {
-        format!("{} {}", if self.season == Season::Spring { "VT" } else { "HT" }, self.year)
+        format!(
+            "{} {}",
+            if self.season == Season::Spring { "VT" } else { "HT" },
+            self.year
+        )
     }
 }
 
 impl fmt::Display for Term {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}{}", if self.season == Season::Spring { "VT" } else { "HT" }, self.year)
+        write!(
+            f,
+            "{}{}",
+            if self.season == Season::Spring { "VT" } else { "HT" },
+            self.year
+        )
     }
 }
 

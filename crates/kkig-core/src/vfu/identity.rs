@@ -30,7 +30,9 @@ impl PersonKind {
     }
 
     pub fn parse(s: &str) -> Option<Self> {
-        [Self::Staff, Self::Student, Self::Supervisor].into_iter().find(|k| k.as_str() == s)
+        [Self::Staff, Self::Student, Self::Supervisor]
+            .into_iter()
+            .find(|k| k.as_str() == s)
     }
 
     /// The kind of person an account of `role` belongs to.
@@ -78,7 +80,13 @@ pub struct PersonTies {
 impl PersonTies {
     /// A person of `kind` with no account and no record.
     pub fn new(kind: PersonKind) -> Self {
-        Self { kind, accounts: Vec::new(), student_universities: Vec::new(), supervisor_municipalities: Vec::new(), contact_municipalities: Vec::new() }
+        Self {
+            kind,
+            accounts: Vec::new(),
+            student_universities: Vec::new(),
+            supervisor_municipalities: Vec::new(),
+            contact_municipalities: Vec::new(),
+        }
     }
 
     /// True when the person holds an account (enabled or not).
@@ -88,9 +96,18 @@ impl PersonTies {
 
     /// The person's records, each as the scope it is kept in.
     pub fn records(&self) -> Vec<RecordScope<'_>> {
-        let students = self.student_universities.iter().map(|u| RecordScope::Student { university: u });
-        let supervisors = self.supervisor_municipalities.iter().map(|&m| RecordScope::Supervisor { municipality: m });
-        let contacts = self.contact_municipalities.iter().map(|&m| RecordScope::Contact { municipality: m });
+        let students = self
+            .student_universities
+            .iter()
+            .map(|u| RecordScope::Student { university: u });
+        let supervisors = self
+            .supervisor_municipalities
+            .iter()
+            .map(|&m| RecordScope::Supervisor { municipality: m });
+        let contacts = self
+            .contact_municipalities
+            .iter()
+            .map(|&m| RecordScope::Contact { municipality: m });
         students.chain(supervisors).chain(contacts).collect()
     }
 }
@@ -120,8 +137,10 @@ fn same_scope(person: &PersonTies, record: RecordScope<'_>) -> bool {
     person.records().into_iter().all(|other| match (record, other) {
         (RecordScope::Student { university: a }, RecordScope::Student { university: b }) => a == b,
         (RecordScope::Student { .. }, _) | (_, RecordScope::Student { .. }) => false,
-        (RecordScope::Supervisor { municipality: a } | RecordScope::Contact { municipality: a },
-         RecordScope::Supervisor { municipality: b } | RecordScope::Contact { municipality: b }) => a == b,
+        (
+            RecordScope::Supervisor { municipality: a } | RecordScope::Contact { municipality: a },
+            RecordScope::Supervisor { municipality: b } | RecordScope::Contact { municipality: b },
+        ) => a == b,
     })
 }
 
@@ -147,7 +166,10 @@ pub fn may_attach_account(person: &PersonTies, role: Role, scope: Option<&str>) 
         return false;
     }
     let mut with = person.clone();
-    with.accounts.push(Account { role, scope: scope.map(String::from) });
+    with.accounts.push(Account {
+        role,
+        scope: scope.map(String::from),
+    });
     let records = person.records();
     records.iter().enumerate().all(|(i, &record)| {
         // The record itself is not "another record" of the person.
@@ -177,7 +199,9 @@ fn remove_one(t: &mut PersonTies, mut i: usize) {
 /// administrator. `actor` is the writing user's role and person, `None` for the command line
 /// and jobs (an import of a file is never the person themself).
 pub fn may_change_login_data(person_id: &str, person: &PersonTies, actor: Option<(Role, &str)>) -> bool {
-    !person.holds_account() || matches!(actor, Some((Role::Admin, _))) || matches!(actor, Some((_, p)) if p == person_id)
+    !person.holds_account()
+        || matches!(actor, Some((Role::Admin, _)))
+        || matches!(actor, Some((_, p)) if p == person_id)
 }
 
 #[cfg(test)]
@@ -189,7 +213,10 @@ mod tests {
     }
 
     fn acc(role: Role, scope: Option<&str>) -> Account {
-        Account { role, scope: scope.map(String::from) }
+        Account {
+            role,
+            scope: scope.map(String::from),
+        }
     }
 
     /// Persons as the bug report names them, and who may take them.
@@ -230,17 +257,45 @@ mod tests {
             ("regional", &regional, [false, false, false, false]),
             ("university staff", &ltu_staff, [false, false, false, false]),
             ("provider", &provider, [false, false, false, false]),
-            ("Sorsele's coordinator, a contact of Sorsele", &coord_sorsele, [false, true, false, false]),
+            (
+                "Sorsele's coordinator, a contact of Sorsele",
+                &coord_sorsele,
+                [false, true, false, false],
+            ),
             ("Pajala's coordinator", &coord_pajala, [false, false, false, false]),
             ("a supervisor of Pajala", &sup_pajala, [false, false, false, false]),
-            ("a supervisor account, no record yet", &sup_account, [true, false, false, false]),
-            ("a supervisor account kept by Pajala", &sup_account_pajala, [false, false, false, false]),
+            (
+                "a supervisor account, no record yet",
+                &sup_account,
+                [true, false, false, false],
+            ),
+            (
+                "a supervisor account kept by Pajala",
+                &sup_account_pajala,
+                [false, false, false, false],
+            ),
             ("a contact of Sorsele", &contact_sorsele, [true, true, false, false]),
-            ("a contact and supervisor of Sorsele", &contact_and_sup_sorsele, [true, true, false, false]),
+            (
+                "a contact and supervisor of Sorsele",
+                &contact_and_sup_sorsele,
+                [true, true, false, false],
+            ),
             ("a student of UmU", &student_umu, [false, false, true, false]),
-            ("a student account, no record yet", &student_account, [false, false, true, true]),
-            ("a student account on a UmU period", &student_account_umu, [false, false, true, false]),
-            ("a staff person without account or record", &fresh_staff, [true, true, false, false]),
+            (
+                "a student account, no record yet",
+                &student_account,
+                [false, false, true, true],
+            ),
+            (
+                "a student account on a UmU period",
+                &student_account_umu,
+                [false, false, true, false],
+            ),
+            (
+                "a staff person without account or record",
+                &fresh_staff,
+                [true, true, false, false],
+            ),
         ];
         for (name, p, want) in cases {
             for (record, want) in [sup_s, con_s, stu_umu, stu_ltu].into_iter().zip(want) {
@@ -252,10 +307,22 @@ mod tests {
     #[test]
     fn accounts_attach_only_where_the_records_would_take_them() {
         let sorsele = code("2422");
-        let contact = PersonTies { contact_municipalities: vec![sorsele], ..PersonTies::new(PersonKind::Staff) };
-        let supervisor = PersonTies { supervisor_municipalities: vec![sorsele], ..PersonTies::new(PersonKind::Supervisor) };
-        let staff_supervisor = PersonTies { supervisor_municipalities: vec![sorsele], ..contact.clone() };
-        let student = PersonTies { student_universities: vec!["UmU".into(), "UmU".into()], ..PersonTies::new(PersonKind::Student) };
+        let contact = PersonTies {
+            contact_municipalities: vec![sorsele],
+            ..PersonTies::new(PersonKind::Staff)
+        };
+        let supervisor = PersonTies {
+            supervisor_municipalities: vec![sorsele],
+            ..PersonTies::new(PersonKind::Supervisor)
+        };
+        let staff_supervisor = PersonTies {
+            supervisor_municipalities: vec![sorsele],
+            ..contact.clone()
+        };
+        let student = PersonTies {
+            student_universities: vec!["UmU".into(), "UmU".into()],
+            ..PersonTies::new(PersonKind::Student)
+        };
         let fresh = PersonTies::new(PersonKind::Staff);
         let cases: Vec<(&PersonTies, Role, Option<&str>, bool)> = vec![
             (&contact, Role::Municipality, Some("2422"), true),
@@ -278,19 +345,31 @@ mod tests {
         for (p, role, scope, want) in cases {
             assert_eq!(may_attach_account(p, role, scope), want, "{role:?} {scope:?} for {p:?}");
         }
-        let held = PersonTies { accounts: vec![acc(Role::Supervisor, None)], ..supervisor.clone() };
-        assert!(!may_attach_account(&held, Role::Supervisor, None), "one account per person");
+        let held = PersonTies {
+            accounts: vec![acc(Role::Supervisor, None)],
+            ..supervisor.clone()
+        };
+        assert!(
+            !may_attach_account(&held, Role::Supervisor, None),
+            "one account per person"
+        );
     }
 
     #[test]
     fn login_data_of_an_account_holder_is_theirs_and_the_admins() {
-        let holder = PersonTies { accounts: vec![acc(Role::Supervisor, None)], ..PersonTies::new(PersonKind::Supervisor) };
+        let holder = PersonTies {
+            accounts: vec![acc(Role::Supervisor, None)],
+            ..PersonTies::new(PersonKind::Supervisor)
+        };
         let plain = PersonTies::new(PersonKind::Supervisor);
         assert!(may_change_login_data("p1", &plain, Some((Role::Municipality, "p9"))));
         assert!(may_change_login_data("p1", &plain, None));
         assert!(!may_change_login_data("p1", &holder, Some((Role::Municipality, "p9"))));
         assert!(!may_change_login_data("p1", &holder, Some((Role::Regional, "p9"))));
-        assert!(!may_change_login_data("p1", &holder, None), "the command line is not the person");
+        assert!(
+            !may_change_login_data("p1", &holder, None),
+            "the command line is not the person"
+        );
         assert!(may_change_login_data("p1", &holder, Some((Role::Supervisor, "p1"))));
         assert!(may_change_login_data("p1", &holder, Some((Role::Admin, "p9"))));
     }

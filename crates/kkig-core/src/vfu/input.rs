@@ -30,12 +30,20 @@ pub struct FieldError {
 impl FieldError {
     /// An error with a message made elsewhere (shown as it is on every page).
     pub fn new(field: &str, message: impl Into<String>) -> Self {
-        Self { field: field.to_string(), message: message.into(), problem: FieldProblem::Other }
+        Self {
+            field: field.to_string(),
+            message: message.into(),
+            problem: FieldProblem::Other,
+        }
     }
 
     /// An error from its problem; the English message is made from it.
     pub fn of(field: &str, problem: FieldProblem) -> Self {
-        Self { field: field.to_string(), message: problem.english(field), problem }
+        Self {
+            field: field.to_string(),
+            message: problem.english(field),
+            problem,
+        }
     }
 
     /// The same error under another field name (the English message stays as it was).
@@ -106,7 +114,13 @@ impl Check {
         v.to_string()
     }
 
-    fn parse<T>(&mut self, field: &str, value: &str, fallback: T, f: impl FnOnce(&str) -> Result<T, FieldProblem>) -> T {
+    fn parse<T>(
+        &mut self,
+        field: &str,
+        value: &str,
+        fallback: T,
+        f: impl FnOnce(&str) -> Result<T, FieldProblem>,
+    ) -> T {
         f(value.trim()).unwrap_or_else(|p| {
             self.fail(field, p);
             fallback
@@ -120,7 +134,11 @@ impl Check {
             return None;
         }
         // Excel drops the leading zero of codes like 0114 in number cells.
-        let t = if v.len() == 3 && v.bytes().all(|b| b.is_ascii_digit()) { format!("0{v}") } else { v.to_string() };
+        let t = if v.len() == 3 && v.bytes().all(|b| b.is_ascii_digit()) {
+            format!("0{v}")
+        } else {
+            v.to_string()
+        };
         match Kommunkod::parse(&t) {
             Err(e) => {
                 self.fail(field, kommunkod_problem(e));
@@ -149,7 +167,10 @@ fn kommunkod_problem(e: crate::codes::CodeError) -> FieldProblem {
     // Kommunkod::parse never gives an SSYK error.
     match e {
         CodeError::KommunkodFormat(value) | CodeError::SsykFormat(value) => FieldProblem::BadKommunkod { value },
-        CodeError::KommunkodCounty(value, county) => FieldProblem::UnknownCounty { value, county: format!("{county:02}") },
+        CodeError::KommunkodCounty(value, county) => FieldProblem::UnknownCounty {
+            value,
+            county: format!("{county:02}"),
+        },
     }
 }
 
@@ -159,13 +180,18 @@ pub fn parse_decimal(s: &str) -> Result<f64, String> {
 }
 
 fn decimal(s: &str) -> Result<f64, FieldProblem> {
-    let t: String = s.chars().filter(|c| !matches!(c, ' ' | '\u{a0}' | '\u{202f}')).collect::<String>().replace(',', ".");
+    let t: String = s
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '\u{a0}' | '\u{202f}'))
+        .collect::<String>()
+        .replace(',', ".");
     let digits = t.strip_prefix('-').unwrap_or(&t);
     let (int, frac) = digits.split_once('.').unwrap_or((digits, ""));
     if (int.is_empty() && frac.is_empty()) || !int.bytes().chain(frac.bytes()).all(|b| b.is_ascii_digit()) {
         return Err(FieldProblem::NotANumber { value: s.to_string() });
     }
-    t.parse::<f64>().map_err(|_| FieldProblem::NotANumber { value: s.to_string() })
+    t.parse::<f64>()
+        .map_err(|_| FieldProblem::NotANumber { value: s.to_string() })
 }
 
 /// A whole number (`4`, or `4,0` as Excel may write it), which may be negative here so that
@@ -217,7 +243,9 @@ pub fn email(s: &str) -> Result<String, FieldProblem> {
         && !domain.starts_with('.')
         && !domain.ends_with('.')
         && !domain.contains('@')
-        && !e.chars().any(|c| c.is_whitespace() || c.is_control() || matches!(c, ';' | ',' | '<' | '>'))
+        && !e
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || matches!(c, ';' | ',' | '<' | '>'))
         && e.len() <= 254;
     if ok {
         Ok(e)
@@ -253,13 +281,29 @@ fn required_email(s: &str) -> Result<String, FieldProblem> {
 }
 
 /// A code of `parse`, or `Unknown` naming `noun` and what was `expected`.
-fn code<T>(s: &str, noun: &str, expected: impl FnOnce() -> String, parse: impl FnOnce(&str) -> Option<T>) -> Result<T, FieldProblem> {
-    parse(s).ok_or_else(|| FieldProblem::Unknown { noun: noun.into(), value: s.to_string(), expected: expected() })
+fn code<T>(
+    s: &str,
+    noun: &str,
+    expected: impl FnOnce() -> String,
+    parse: impl FnOnce(&str) -> Option<T>,
+) -> Result<T, FieldProblem> {
+    parse(s).ok_or_else(|| FieldProblem::Unknown {
+        noun: noun.into(),
+        value: s.to_string(),
+        expected: expected(),
+    })
 }
 
 /// A university outside the context's list.
 fn unknown_university(u: &str, ctx: &VfuContext) -> FieldProblem {
-    FieldProblem::Unknown { noun: "university".into(), value: u.to_string(), expected: format!("one of {}", ctx.universities.iter().cloned().collect::<Vec<_>>().join(", ")) }
+    FieldProblem::Unknown {
+        noun: "university".into(),
+        value: u.to_string(),
+        expected: format!(
+            "one of {}",
+            ctx.universities.iter().cloned().collect::<Vec<_>>().join(", ")
+        ),
+    }
 }
 
 fn terms(s: &str) -> Result<Vec<Term>, FieldProblem> {
@@ -292,7 +336,11 @@ fn position(c: &mut Check, lat: &str, lon: &str) -> Option<Position> {
             match Position::new(la, lo) {
                 Ok(p) => Some(p),
                 Err(e) => {
-                    let field = if matches!(e, crate::geo::PositionError::Latitude(_)) { "lat" } else { "lon" };
+                    let field = if matches!(e, crate::geo::PositionError::Latitude(_)) {
+                        "lat"
+                    } else {
+                        "lon"
+                    };
                     c.fail(field, e.into());
                     None
                 }
@@ -302,7 +350,12 @@ fn position(c: &mut Check, lat: &str, lon: &str) -> Option<Position> {
 }
 
 fn id_shape(c: &mut Check, field: &str, id: &str) {
-    if !id.is_empty() && (id.chars().count() > 80 || id.chars().any(|ch| ch.is_whitespace() || ch.is_control() || matches!(ch, '|' | ';' | '/' | '?' | '#'))) {
+    if !id.is_empty()
+        && (id.chars().count() > 80
+            || id
+                .chars()
+                .any(|ch| ch.is_whitespace() || ch.is_control() || matches!(ch, '|' | ';' | '/' | '?' | '#')))
+    {
         c.fail(field, FieldProblem::BadId { value: id.to_string() });
     }
 }
@@ -333,11 +386,20 @@ impl SiteInput {
         id_shape(&mut c, "id", &id);
         let municipality = c.kommunkod("municipality", &self.municipality, ctx);
         let name = c.required("name", &self.name, 200);
-        let kind = c.parse("kind", &self.kind, SiteKind::School, |s| code(s, "kind", || format!("one of {}", SiteKind::codes()), SiteKind::parse_any));
+        let kind = c.parse("kind", &self.kind, SiteKind::School, |s| {
+            code(
+                s,
+                "kind",
+                || format!("one of {}", SiteKind::codes()),
+                SiteKind::parse_any,
+            )
+        });
         let address = c.optional_text("address", &self.address, 300);
         let pos = position(&mut c, &self.lat, &self.lon);
         let fields = c.parse("fields", &self.fields, Vec::new(), FieldSpec::check_list);
-        let Some(municipality) = municipality else { return Err(c.errors) };
+        let Some(municipality) = municipality else {
+            return Err(c.errors);
+        };
         let position = pos.or_else(|| ctx.municipalities.get(&municipality).copied());
         let site = PlacementSite {
             id,
@@ -358,23 +420,46 @@ pub fn validate_site(site: &PlacementSite, ctx: &VfuContext) -> Vec<FieldError> 
     let mut c = Check::default();
     id_shape(&mut c, "id", &site.id);
     if !ctx.knows_municipality(site.municipality) {
-        c.fail("municipality", FieldProblem::UnknownKommunkod { code: site.municipality.to_string() });
+        c.fail(
+            "municipality",
+            FieldProblem::UnknownKommunkod {
+                code: site.municipality.to_string(),
+            },
+        );
     }
     if site.name.trim().is_empty() {
         c.fail("name", FieldProblem::Required);
     }
     if site.fields.is_empty() {
-        c.fail("fields", FieldProblem::NoSiteFields { codes: VfuField::codes() });
+        c.fail(
+            "fields",
+            FieldProblem::NoSiteFields {
+                codes: VfuField::codes(),
+            },
+        );
     }
     for f in &site.fields {
         if f.field.area() != site.kind.area() {
-            c.fail("fields", FieldProblem::WrongArea { kind: site.kind.as_str().into(), given: f.field.to_string(), area: f.field.area().as_str().into() });
+            c.fail(
+                "fields",
+                FieldProblem::WrongArea {
+                    kind: site.kind.as_str().into(),
+                    given: f.field.to_string(),
+                    area: f.field.area().as_str().into(),
+                },
+            );
         }
     }
     let mut seen = BTreeSet::new();
     for f in &site.fields {
         if !seen.insert(f.field) {
-            c.fail("fields", FieldProblem::Twice { noun: "field".into(), value: f.field.to_string() });
+            c.fail(
+                "fields",
+                FieldProblem::Twice {
+                    noun: "field".into(),
+                    value: f.field.to_string(),
+                },
+            );
         }
     }
     c.errors
@@ -396,10 +481,29 @@ impl HostingInput {
         let mut c = Check::default();
         let site_id = c.required("site_id", &self.site_id, 80);
         let term = c.parse("term", &self.term, Term::spring(2000), Term::check);
-        let interest = c.parse("interest", &self.interest, Interest::Maybe, |s| code(s, "interest", || "yes, maybe or no (ja, kanske, nej)".into(), Interest::parse));
-        let capacity = c.parse("capacity", &self.capacity, 0, |s| if s.is_empty() { Ok(0) } else { count(s, 50) });
+        let interest = c.parse("interest", &self.interest, Interest::Maybe, |s| {
+            code(
+                s,
+                "interest",
+                || "yes, maybe or no (ja, kanske, nej)".into(),
+                Interest::parse,
+            )
+        });
+        let capacity = c.parse("capacity", &self.capacity, 0, |s| {
+            if s.is_empty() {
+                Ok(0)
+            } else {
+                count(s, 50)
+            }
+        });
         let reason = c.optional_text("reason", &self.reason, 500);
-        let h = HostingInterest { site_id, term, interest, capacity, reason };
+        let h = HostingInterest {
+            site_id,
+            term,
+            interest,
+            capacity,
+            reason,
+        };
         if c.errors.is_empty() {
             c.errors.extend(validate_hosting(&h, ctx));
         }
@@ -419,7 +523,13 @@ pub fn validate_hosting(h: &HostingInterest, ctx: &VfuContext) -> Vec<FieldError
         _ => {}
     }
     if h.capacity > 50 {
-        c.fail("capacity", FieldProblem::MoreThan { value: h.capacity.into(), max: 50 });
+        c.fail(
+            "capacity",
+            FieldProblem::MoreThan {
+                value: h.capacity.into(),
+                max: 50,
+            },
+        );
     }
     c.errors
 }
@@ -460,7 +570,12 @@ impl SupervisorInput {
         let site_municipality = site_id.as_ref().and_then(|s| ctx.sites.get(s).copied());
         let municipality = if self.municipality.trim().is_empty() && site_id.is_some() {
             if site_municipality.is_none() {
-                c.fail("site_id", FieldProblem::NoSite { id: self.site_id.trim().to_string() });
+                c.fail(
+                    "site_id",
+                    FieldProblem::NoSite {
+                        id: self.site_id.trim().to_string(),
+                    },
+                );
             }
             site_municipality
         } else {
@@ -468,23 +583,43 @@ impl SupervisorInput {
         };
         let fields = c.parse("fields", &self.fields, Vec::new(), FieldSpec::check_list);
         let employment_percent = c.parse("employment_percent", &self.employment_percent, 100.0, |s| {
-            if s.is_empty() { Ok(100.0) } else { decimal(s.trim_end_matches('%').trim()) }
+            if s.is_empty() {
+                Ok(100.0)
+            } else {
+                decimal(s.trim_end_matches('%').trim())
+            }
         });
         let level = c.parse("training", &self.training, TrainingLevel::None, |s| {
-            code(s, "training", || "none, introduction, course_started or completed".into(), TrainingLevel::parse)
+            code(
+                s,
+                "training",
+                || "none, introduction, course_started or completed".into(),
+                TrainingLevel::parse,
+            )
         });
         let date = c.parse("training_date", &self.training_date, None, optional_day);
         let university = Some(self.training_university.trim().to_string()).filter(|s| !s.is_empty());
         let students_per_period = c.parse("students_per_period", &self.students_per_period, 1, |s| {
-            if s.is_empty() { Ok(1) } else { count(s, 10) }
+            if s.is_empty() {
+                Ok(1)
+            } else {
+                count(s, 10)
+            }
         });
         let unavailable_terms = c.parse("unavailable_terms", &self.unavailable_terms, Vec::new(), terms);
         let consent_contact = c.parse("consent_contact", &self.consent_contact, false, flag);
         let invite = c.parse("invite", &self.invite, InviteStatus::NotInvited, |s| {
-            code(s, "invite", || "not_invited, invited, enrolled or completed".into(), InviteStatus::parse)
+            code(
+                s,
+                "invite",
+                || "not_invited, invited, enrolled or completed".into(),
+                InviteStatus::parse,
+            )
         });
         let invite_date = c.parse("invite_date", &self.invite_date, None, optional_day);
-        let Some(municipality) = municipality else { return Err(c.errors) };
+        let Some(municipality) = municipality else {
+            return Err(c.errors);
+        };
         let s = Supervisor {
             id: String::new(),
             person_id: String::new(),
@@ -495,7 +630,11 @@ impl SupervisorInput {
             site_id,
             fields,
             employment_percent,
-            training: Training { level, date, university },
+            training: Training {
+                level,
+                date,
+                university,
+            },
             students_per_period,
             unavailable_terms,
             consent_contact,
@@ -518,28 +657,64 @@ pub fn validate_supervisor(s: &Supervisor, ctx: &VfuContext) -> Vec<FieldError> 
         c.fail("email", p);
     }
     if !ctx.knows_municipality(s.municipality) {
-        c.fail("municipality", FieldProblem::UnknownKommunkod { code: s.municipality.to_string() });
+        c.fail(
+            "municipality",
+            FieldProblem::UnknownKommunkod {
+                code: s.municipality.to_string(),
+            },
+        );
     }
     if let Some(site) = &s.site_id {
         match ctx.sites.get(site) {
             None => c.fail("site_id", FieldProblem::NoSite { id: site.clone() }),
-            Some(m) if *m != s.municipality => {
-                c.fail("site_id", FieldProblem::SiteElsewhere { site: site.clone(), in_municipality: m.to_string(), not_in: s.municipality.to_string() })
-            }
+            Some(m) if *m != s.municipality => c.fail(
+                "site_id",
+                FieldProblem::SiteElsewhere {
+                    site: site.clone(),
+                    in_municipality: m.to_string(),
+                    not_in: s.municipality.to_string(),
+                },
+            ),
             _ => {}
         }
     }
     if s.fields.is_empty() {
-        c.fail("fields", FieldProblem::NoSupervisorFields { codes: VfuField::codes() });
+        c.fail(
+            "fields",
+            FieldProblem::NoSupervisorFields {
+                codes: VfuField::codes(),
+            },
+        );
     }
     if !(s.employment_percent.is_finite() && s.employment_percent > 0.0 && s.employment_percent <= 100.0) {
-        c.fail("employment_percent", FieldProblem::EmploymentPercent { value: s.employment_percent.to_string() });
+        c.fail(
+            "employment_percent",
+            FieldProblem::EmploymentPercent {
+                value: s.employment_percent.to_string(),
+            },
+        );
     }
-    if matches!(s.training.level, TrainingLevel::CourseStarted | TrainingLevel::Completed) && s.training.date.is_none() {
-        c.fail("training_date", FieldProblem::RequiredWhen { other: "training".into(), value: s.training.level.as_str().into() });
+    if matches!(
+        s.training.level,
+        TrainingLevel::CourseStarted | TrainingLevel::Completed
+    ) && s.training.date.is_none()
+    {
+        c.fail(
+            "training_date",
+            FieldProblem::RequiredWhen {
+                other: "training".into(),
+                value: s.training.level.as_str().into(),
+            },
+        );
     }
     if s.training.level == TrainingLevel::Completed && s.training.university.is_none() {
-        c.fail("training_university", FieldProblem::RequiredWhen { other: "training".into(), value: "completed".into() });
+        c.fail(
+            "training_university",
+            FieldProblem::RequiredWhen {
+                other: "training".into(),
+                value: "completed".into(),
+            },
+        );
     }
     if let Some(u) = &s.training.university {
         if !ctx.universities.contains(u) {
@@ -547,10 +722,22 @@ pub fn validate_supervisor(s: &Supervisor, ctx: &VfuContext) -> Vec<FieldError> 
         }
     }
     if s.students_per_period > 10 {
-        c.fail("students_per_period", FieldProblem::MoreThan { value: s.students_per_period.into(), max: 10 });
+        c.fail(
+            "students_per_period",
+            FieldProblem::MoreThan {
+                value: s.students_per_period.into(),
+                max: 10,
+            },
+        );
     }
     if s.invite != InviteStatus::NotInvited && s.invite_date.is_none() {
-        c.fail("invite_date", FieldProblem::RequiredWhen { other: "invite".into(), value: s.invite.as_str().into() });
+        c.fail(
+            "invite_date",
+            FieldProblem::RequiredWhen {
+                other: "invite".into(),
+                value: s.invite.as_str().into(),
+            },
+        );
     }
     c.errors
 }
@@ -603,11 +790,22 @@ fn requirements(s: &str, field: VfuField) -> Result<Vec<Requirement>, FieldProbl
         } else {
             Some(count(days, 3650)?)
         };
-        let label = if code == "registerutdrag" { Requirement::registerutdrag().label } else { code.clone() };
+        let label = if code == "registerutdrag" {
+            Requirement::registerutdrag().label
+        } else {
+            code.clone()
+        };
         if out.iter().any(|r| r.code == code) {
-            return Err(FieldProblem::Twice { noun: "requirement".into(), value: code });
+            return Err(FieldProblem::Twice {
+                noun: "requirement".into(),
+                value: code,
+            });
         }
-        out.push(Requirement { code, label, max_age_days });
+        out.push(Requirement {
+            code,
+            label,
+            max_age_days,
+        });
     }
     Ok(out)
 }
@@ -632,17 +830,40 @@ impl PeriodInput {
         let id = self.id.trim().to_string();
         id_shape(&mut c, "id", &id);
         let university = c.required("university", &self.university, 20);
-        let university = ctx.universities.iter().find(|u| u.eq_ignore_ascii_case(&university)).cloned().unwrap_or(university);
+        let university = ctx
+            .universities
+            .iter()
+            .find(|u| u.eq_ignore_ascii_case(&university))
+            .cloned()
+            .unwrap_or(university);
         let programme = c.required("programme", &self.programme, 200);
         let course_code = c.required("course_code", &self.course_code, 20).to_uppercase();
         let start = c.parse("start", &self.start, None, required_day);
         let end = c.parse("end", &self.end, None, required_day);
-        let term = c.parse("term", &self.term, None, |s| if s.is_empty() { Ok(None) } else { Term::check(s).map(Some) });
-        let field = c.parse("field", &self.field, None, |s| code(s, "field", || format!("one of {}", VfuField::codes()), VfuField::parse).map(Some));
-        let students = c.parse("students", &self.students, 0, |s| if s.is_empty() { Ok(0) } else { count(s, 2000) });
+        let term = c.parse("term", &self.term, None, |s| {
+            if s.is_empty() {
+                Ok(None)
+            } else {
+                Term::check(s).map(Some)
+            }
+        });
+        let field = c.parse("field", &self.field, None, |s| {
+            code(s, "field", || format!("one of {}", VfuField::codes()), VfuField::parse).map(Some)
+        });
+        let students = c.parse("students", &self.students, 0, |s| {
+            if s.is_empty() {
+                Ok(0)
+            } else {
+                count(s, 2000)
+            }
+        });
         let deadline = c.parse("capacity_deadline", &self.capacity_deadline, None, optional_day);
-        let (Some(start), Some(end), Some(field)) = (start, end, field) else { return Err(c.errors) };
-        let requirements = c.parse("requirements", &self.requirements, Vec::new(), |s| requirements(s, field));
+        let (Some(start), Some(end), Some(field)) = (start, end, field) else {
+            return Err(c.errors);
+        };
+        let requirements = c.parse("requirements", &self.requirements, Vec::new(), |s| {
+            requirements(s, field)
+        });
         let p = VfuPeriod {
             id,
             university,
@@ -673,18 +894,48 @@ pub fn validate_period(p: &VfuPeriod, ctx: &VfuContext) -> Vec<FieldError> {
         c.fail("programme", FieldProblem::Required);
     }
     if p.course_code.is_empty() || !p.course_code.chars().all(|ch| ch.is_ascii_alphanumeric()) {
-        c.fail("course_code", FieldProblem::BadCourseCode { value: p.course_code.clone() });
+        c.fail(
+            "course_code",
+            FieldProblem::BadCourseCode {
+                value: p.course_code.clone(),
+            },
+        );
     }
     if p.end < p.start {
-        c.fail("end", FieldProblem::EndBeforeStart { end: p.end.to_string(), start: p.start.to_string() });
+        c.fail(
+            "end",
+            FieldProblem::EndBeforeStart {
+                end: p.end.to_string(),
+                start: p.start.to_string(),
+            },
+        );
     } else if p.start.days_until(p.end) > 366 {
-        c.fail("end", FieldProblem::LongerThanYear { start: p.start.to_string(), end: p.end.to_string() });
+        c.fail(
+            "end",
+            FieldProblem::LongerThanYear {
+                start: p.start.to_string(),
+                end: p.end.to_string(),
+            },
+        );
     }
     if p.term != Term::of(p.start) {
-        c.fail("term", FieldProblem::TermMismatch { term: p.term.to_string(), start: p.start.to_string(), start_term: Term::of(p.start).to_string() });
+        c.fail(
+            "term",
+            FieldProblem::TermMismatch {
+                term: p.term.to_string(),
+                start: p.start.to_string(),
+                start_term: Term::of(p.start).to_string(),
+            },
+        );
     }
     if p.capacity_deadline > p.start {
-        c.fail("capacity_deadline", FieldProblem::DeadlineAfterStart { deadline: p.capacity_deadline.to_string(), start: p.start.to_string() });
+        c.fail(
+            "capacity_deadline",
+            FieldProblem::DeadlineAfterStart {
+                deadline: p.capacity_deadline.to_string(),
+                start: p.start.to_string(),
+            },
+        );
     }
     c.errors
 }
@@ -745,19 +996,33 @@ impl StudentInput {
             }
         });
         let subjects = c.parse("subjects", &self.subjects, Vec::new(), check_subject_list);
-        let wishes: Vec<Wish> = self.wishes.split('|').map(str::trim).filter(|w| !w.is_empty()).map(Wish::parse).collect();
+        let wishes: Vec<Wish> = self
+            .wishes
+            .split('|')
+            .map(str::trim)
+            .filter(|w| !w.is_empty())
+            .map(Wish::parse)
+            .collect();
         let no_driving_licence = c.parse("no_driving_licence", &self.no_driving_licence, false, flag);
         let needs_public_transport = c.parse("needs_public_transport", &self.needs_public_transport, false, flag);
         let priority = c.parse("priority", &self.priority, None, |s| {
             if s.is_empty() {
                 Ok(None)
             } else {
-                code(s, "priority", || "medical, sole_caregiver or other".into(), PriorityReason::parse).map(Some)
+                code(
+                    s,
+                    "priority",
+                    || "medical, sole_caregiver or other".into(),
+                    PriorityReason::parse,
+                )
+                .map(Some)
             }
         });
         let note = c.optional_text("note", &self.note, 500);
         let registerutdrag = c.parse("registerutdrag", &self.registerutdrag, None, optional_day);
-        let (Some(home), Some(field)) = (home, field) else { return Err(c.errors) };
+        let (Some(home), Some(field)) = (home, field) else {
+            return Err(c.errors);
+        };
         let s = VfuStudent {
             id: String::new(),
             person_id: String::new(),
@@ -769,9 +1034,19 @@ impl StudentInput {
             field,
             subjects,
             wishes,
-            needs: Needs { no_driving_licence, needs_public_transport, priority, note },
+            needs: Needs {
+                no_driving_licence,
+                needs_public_transport,
+                priority,
+                note,
+            },
             requirements: registerutdrag
-                .map(|d| vec![RequirementStatus { code: "registerutdrag".into(), issued: Some(d) }])
+                .map(|d| {
+                    vec![RequirementStatus {
+                        code: "registerutdrag".into(),
+                        issued: Some(d),
+                    }]
+                })
                 .unwrap_or_default(),
         };
         if c.errors.is_empty() {
@@ -790,12 +1065,28 @@ pub fn validate_student(s: &VfuStudent, ctx: &VfuContext) -> Vec<FieldError> {
         c.fail("email", p);
     }
     match ctx.periods.get(&s.period_id) {
-        None => c.fail("period_id", FieldProblem::NoPeriod { id: s.period_id.clone() }),
-        Some(p) if p.field != s.field => c.fail("field", FieldProblem::NotPeriodField { given: s.field.to_string(), period_field: p.field.to_string() }),
+        None => c.fail(
+            "period_id",
+            FieldProblem::NoPeriod {
+                id: s.period_id.clone(),
+            },
+        ),
+        Some(p) if p.field != s.field => c.fail(
+            "field",
+            FieldProblem::NotPeriodField {
+                given: s.field.to_string(),
+                period_field: p.field.to_string(),
+            },
+        ),
         _ => {}
     }
     if !ctx.knows_municipality(s.home_municipality) {
-        c.fail("home_municipality", FieldProblem::UnknownKommunkod { code: s.home_municipality.to_string() });
+        c.fail(
+            "home_municipality",
+            FieldProblem::UnknownKommunkod {
+                code: s.home_municipality.to_string(),
+            },
+        );
     }
     if s.wishes.len() > 3 {
         c.fail("wishes", FieldProblem::TooManyWishes { count: s.wishes.len() });
@@ -803,11 +1094,21 @@ pub fn validate_student(s: &VfuStudent, ctx: &VfuContext) -> Vec<FieldError> {
     let mut seen = BTreeSet::new();
     for w in &s.wishes {
         if !seen.insert(w.as_text()) {
-            c.fail("wishes", FieldProblem::Twice { noun: "wish".into(), value: w.as_text() });
+            c.fail(
+                "wishes",
+                FieldProblem::Twice {
+                    noun: "wish".into(),
+                    value: w.as_text(),
+                },
+            );
         }
         match w {
-            Wish::Site(id) if !ctx.sites.contains_key(id) => c.fail("wishes", FieldProblem::WishNoSite { id: id.clone() }),
-            Wish::Municipality(k) if !ctx.knows_municipality(*k) => c.fail("wishes", FieldProblem::UnknownKommunkod { code: k.to_string() }),
+            Wish::Site(id) if !ctx.sites.contains_key(id) => {
+                c.fail("wishes", FieldProblem::WishNoSite { id: id.clone() })
+            }
+            Wish::Municipality(k) if !ctx.knows_municipality(*k) => {
+                c.fail("wishes", FieldProblem::UnknownKommunkod { code: k.to_string() })
+            }
             _ => {}
         }
     }
@@ -898,26 +1199,53 @@ impl ContactInput {
         let mut c = Check::default();
         let municipality = c.kommunkod("municipality", &self.municipality, ctx);
         let role = c.parse("role", &self.role, RaciRole::MunicipalCoordinator, |s| {
-            code(s, "role", || format!("one of {}", RaciRole::ALL.map(|r| r.as_str()).join(", ")), RaciRole::parse)
+            code(
+                s,
+                "role",
+                || format!("one of {}", RaciRole::ALL.map(|r| r.as_str()).join(", ")),
+                RaciRole::parse,
+            )
         });
         let programme = c.parse("programme", &self.programme, None, |s| {
             if s.is_empty() {
                 Ok(None)
             } else {
-                code(s, "programme", || "teacher, nursing or social_work".into(), super::field::ProgrammeType::parse).map(Some)
+                code(
+                    s,
+                    "programme",
+                    || "teacher, nursing or social_work".into(),
+                    super::field::ProgrammeType::parse,
+                )
+                .map(Some)
             }
         });
         let email = c.parse("email", &self.email, String::new(), required_email);
         let name = c.required("name", &self.name, 200);
         let phone = c.optional_text("phone", &self.phone, 40);
         let title = c.optional_text("title", &self.title, 200);
-        let Some(municipality) = municipality else { return Err(c.errors) };
-        let contact = super::raci::VfuContact { id: String::new(), person_id: String::new(), municipality, role, programme, name, email, phone, title };
+        let Some(municipality) = municipality else {
+            return Err(c.errors);
+        };
+        let contact = super::raci::VfuContact {
+            id: String::new(),
+            person_id: String::new(),
+            municipality,
+            role,
+            programme,
+            name,
+            email,
+            phone,
+            title,
+        };
         c.done(contact)
     }
 }
 
 /// Each requirement of a period with the student's status for it.
 pub fn requirement_report(period: &VfuPeriod, student: &VfuStudent) -> Vec<(Requirement, RequirementCheck)> {
-    period.requirements.iter().map(|r| (r.clone(), check_requirement(r, &student.requirements, period.start))).collect()
+    period
+        .requirements
+        .iter()
+        .map(|r| (r.clone(), check_requirement(r, &student.requirements, period.start)))
+        .collect()
 }

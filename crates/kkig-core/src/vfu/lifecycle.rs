@@ -26,19 +26,32 @@ pub fn may_transition(from: PlacementStatus, to: PlacementStatus) -> bool {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum LifecycleError {
     #[error("a placement cannot go from {from} to {to}; from {from} it can go to {allowed}")]
-    NotAllowed { from: &'static str, to: &'static str, allowed: String },
+    NotAllowed {
+        from: &'static str,
+        to: &'static str,
+        allowed: String,
+    },
     #[error("the day {on} is before the placement became {last} on {last_on}")]
     BeforeLast { on: Day, last: &'static str, last_on: Day },
 }
 
 /// The statuses a placement can go to from `from`.
 pub fn next_statuses(from: PlacementStatus) -> Vec<PlacementStatus> {
-    PlacementStatus::ALL.into_iter().filter(|to| may_transition(from, *to)).collect()
+    PlacementStatus::ALL
+        .into_iter()
+        .filter(|to| may_transition(from, *to))
+        .collect()
 }
 
 impl Placement {
     /// A new placement in its first status (`requested` or `offered`), stamped with `on`.
-    pub fn start(id: &str, student_id: &str, site_id: &str, status: PlacementStatus, on: Day) -> Result<Placement, LifecycleError> {
+    pub fn start(
+        id: &str,
+        student_id: &str,
+        site_id: &str,
+        status: PlacementStatus,
+        on: Day,
+    ) -> Result<Placement, LifecycleError> {
         if !matches!(status, PlacementStatus::Requested | PlacementStatus::Offered) {
             return Err(LifecycleError::NotAllowed {
                 from: "new",
@@ -62,16 +75,28 @@ impl Placement {
     /// the day is before the last change. A placement that ends leaves the waiting list.
     pub fn transition(&mut self, to: PlacementStatus, on: Day) -> Result<(), LifecycleError> {
         if !may_transition(self.status, to) {
-            let allowed = next_statuses(self.status).iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ");
+            let allowed = next_statuses(self.status)
+                .iter()
+                .map(|s| s.as_str())
+                .collect::<Vec<_>>()
+                .join(", ");
             return Err(LifecycleError::NotAllowed {
                 from: self.status.as_str(),
                 to: to.as_str(),
-                allowed: if allowed.is_empty() { "nothing (it is final)".into() } else { allowed },
+                allowed: if allowed.is_empty() {
+                    "nothing (it is final)".into()
+                } else {
+                    allowed
+                },
             });
         }
         if let Some(last) = self.history.last() {
             if on < last.on {
-                return Err(LifecycleError::BeforeLast { on, last: last.status.as_str(), last_on: last.on });
+                return Err(LifecycleError::BeforeLast {
+                    on,
+                    last: last.status.as_str(),
+                    last_on: last.on,
+                });
             }
         }
         self.status = to;
@@ -96,7 +121,13 @@ pub struct TimelineRules {
 
 impl Default for TimelineRules {
     fn default() -> Self {
-        Self { capacity_weeks: 12, allocation_weeks: 10, publish_weeks: 8, appeal_days: 14, final_list_weeks: 5 }
+        Self {
+            capacity_weeks: 12,
+            allocation_weeks: 10,
+            publish_weeks: 8,
+            appeal_days: 14,
+            final_list_weeks: 5,
+        }
     }
 }
 
@@ -132,7 +163,10 @@ impl Timeline {
 
     /// The timeline of a period, with its own capacity deadline.
     pub fn for_period(p: &super::model::VfuPeriod, rules: &TimelineRules) -> Self {
-        Self { capacity_confirmed: p.capacity_deadline, ..Self::new(p.start, rules) }
+        Self {
+            capacity_confirmed: p.capacity_deadline,
+            ..Self::new(p.start, rules)
+        }
     }
 
     /// The first day students can no longer change their wishes and needs: the allocation day
@@ -164,8 +198,14 @@ impl Timeline {
 /// of this student on this period) is more than withdrawn — once a site is requested, offered,
 /// confirmed, started or completed, the allocation has used the wishes. The coordinators change
 /// them after that.
-pub fn wishes_open(period: &super::model::VfuPeriod, placements: &[Placement], today: Day, rules: &TimelineRules) -> bool {
-    today < Timeline::for_period(period, rules).wishes_close() && placements.iter().all(|p| p.status == PlacementStatus::Withdrawn)
+pub fn wishes_open(
+    period: &super::model::VfuPeriod,
+    placements: &[Placement],
+    today: Day,
+    rules: &TimelineRules,
+) -> bool {
+    today < Timeline::for_period(period, rules).wishes_close()
+        && placements.iter().all(|p| p.status == PlacementStatus::Withdrawn)
 }
 
 /// How much a student wants a site: 0 for the first wish, 1, 2; None if not wished.
@@ -200,9 +240,16 @@ pub fn waiting_list_for(
     site_municipality: impl Fn(&str) -> Option<Kommunkod>,
 ) -> Vec<WaitingCandidate> {
     let mut out = Vec::new();
-    for p in placements.iter().filter(|p| p.waiting_for_better && p.status.is_active() && p.site_id != site_id) {
-        let Some(s) = students.iter().find(|s| s.id == p.student_id) else { continue };
-        let Some(rank) = wish_rank(s, site_id, municipality) else { continue };
+    for p in placements
+        .iter()
+        .filter(|p| p.waiting_for_better && p.status.is_active() && p.site_id != site_id)
+    {
+        let Some(s) = students.iter().find(|s| s.id == p.student_id) else {
+            continue;
+        };
+        let Some(rank) = wish_rank(s, site_id, municipality) else {
+            continue;
+        };
         let current = site_municipality(&p.site_id).and_then(|m| wish_rank(s, &p.site_id, m));
         if current.is_some_and(|c| c <= rank) {
             continue;

@@ -114,7 +114,11 @@ pub struct Training {
 
 impl Default for Training {
     fn default() -> Self {
-        Self { level: TrainingLevel::None, date: None, university: None }
+        Self {
+            level: TrainingLevel::None,
+            date: None,
+            university: None,
+        }
     }
 }
 
@@ -204,7 +208,11 @@ pub struct Requirement {
 impl Requirement {
     /// The police record extract for school VFU: at most one year old at the start.
     pub fn registerutdrag() -> Self {
-        Self { code: "registerutdrag".into(), label: "Utdrag ur belastningsregistret".into(), max_age_days: Some(365) }
+        Self {
+            code: "registerutdrag".into(),
+            label: "Utdrag ur belastningsregistret".into(),
+            max_age_days: Some(365),
+        }
     }
 
     /// The default requirements of a field: the police record extract for school VFU.
@@ -378,8 +386,14 @@ pub enum PlacementStatus {
 }
 
 impl PlacementStatus {
-    pub const ALL: [PlacementStatus; 6] =
-        [Self::Requested, Self::Offered, Self::Confirmed, Self::Started, Self::Completed, Self::Withdrawn];
+    pub const ALL: [PlacementStatus; 6] = [
+        Self::Requested,
+        Self::Offered,
+        Self::Confirmed,
+        Self::Started,
+        Self::Completed,
+        Self::Withdrawn,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {

@@ -191,14 +191,20 @@ impl FieldProblem {
             UnknownKommunkod { code } => format!("kommunkod {code} is not a municipality kkig knows"),
             Latitude { value } => format!("latitude {value} is outside -90…90"),
             Longitude { value } => format!("longitude {value} is outside -180…180"),
-            BadId { value } => format!("{field} {value:?} must be at most 80 characters without spaces, |, ;, /, ? or #"),
+            BadId { value } => {
+                format!("{field} {value:?} must be at most 80 characters without spaces, |, ;, /, ? or #")
+            }
             Unknown { noun, value, expected } => format!("unknown {noun} {value:?}; expected {expected}"),
             NoSite { id } => format!("no placement site {id:?}"),
             NoPeriod { id } => format!("no VFU period {id:?}"),
             NoStudent { id } => format!("no student {id:?}"),
             NoSupervisor { id } => format!("no supervisor {id:?}"),
             WishNoSite { id } => format!("no placement site {id:?} (a wish is a site id or a kommunkod)"),
-            SiteElsewhere { site, in_municipality, not_in } => format!("site {site:?} is in municipality {in_municipality}, not in {not_in}"),
+            SiteElsewhere {
+                site,
+                in_municipality,
+                not_in,
+            } => format!("site {site:?} is in municipality {in_municipality}, not in {not_in}"),
             NoSiteFields { codes } => format!("fields: give at least one field the site can take ({codes})"),
             NoSupervisorFields { codes } => format!("fields: give at least one field ({codes})"),
             WrongArea { kind, given, area } => format!("a {kind} cannot take field {given} (a {area} field)"),
@@ -208,18 +214,30 @@ impl FieldProblem {
             BadCourseCode { value } => format!("{field} {value:?} must be letters and digits, e.g. 6PE123"),
             EndBeforeStart { end, start } => format!("end {end} is before start {start}"),
             LongerThanYear { start, end } => format!("the period {start} – {end} is longer than a year"),
-            TermMismatch { term, start, start_term } => format!("term {term} does not match the start {start} (which is in {start_term})"),
+            TermMismatch {
+                term,
+                start,
+                start_term,
+            } => format!("term {term} does not match the start {start} (which is in {start_term})"),
             DeadlineAfterStart { deadline, start } => format!("{field} {deadline} is after the start {start}"),
             NotPeriodField { given, period_field } => format!("field {given} is not the period's field {period_field}"),
             TooManyWishes { count } => format!("{count} wishes; at most three"),
             NewPlacementStatus { value } => format!("a new placement is requested or offered, not {value:?}"),
-            SiteLacksField { site, given, takes } => format!("site {site} does not take field {given} (it takes {takes})"),
+            SiteLacksField { site, given, takes } => {
+                format!("site {site} does not take field {given} (it takes {takes})")
+            }
             SupervisorElsewhere { id } => format!("supervisor {id} works in another municipality than the site"),
             WaitingNotActive => "only an active placement can wait for a better one".to_string(),
-            TransitionNotAllowed { from, to, allowed } => format!("a placement cannot go from {from} to {to}; from {from} it can go to {allowed}"),
-            BeforeLastStep { on, last, last_on } => format!("the day {on} is before the placement became {last} on {last_on}"),
+            TransitionNotAllowed { from, to, allowed } => {
+                format!("a placement cannot go from {from} to {to}; from {from} it can go to {allowed}")
+            }
+            BeforeLastStep { on, last, last_on } => {
+                format!("the day {on} is before the placement became {last} on {last_on}")
+            }
             TaskMissing { task } => format!("task {task} is missing"),
-            TaskAccountable { task, count } => format!("task {task} has {count} roles accountable (A); exactly one must be"),
+            TaskAccountable { task, count } => {
+                format!("task {task} has {count} roles accountable (A); exactly one must be")
+            }
             TaskNoResponsible { task } => format!("task {task} has no role responsible (R)"),
             TaskTwice { task } => format!("task {task} appears twice"),
             EmailUnusable => "this e-mail address cannot be used here".to_string(),
@@ -230,7 +248,9 @@ impl FieldProblem {
             StudentOnPeriod { email, period } => format!("a student with e-mail {email} is already on period {period}"),
             SiteIdExists { id } => format!("a placement site with id {id} already exists"),
             PeriodIdExists { id } => format!("a VFU period with id {id} already exists"),
-            SiteHasPlacements { id, count } => format!("placement site {id} has {count} placement(s); withdraw or move them first"),
+            SiteHasPlacements { id, count } => {
+                format!("placement site {id} has {count} placement(s); withdraw or move them first")
+            }
             PeriodHasStudents { id, count } => format!("VFU period {id} has {count} student(s); remove them first"),
             FieldLocked { count } => format!("the field cannot change while {count} student(s) are on the period"),
         }
@@ -250,10 +270,16 @@ impl From<super::lifecycle::LifecycleError> for FieldProblem {
     fn from(e: super::lifecycle::LifecycleError) -> Self {
         use super::lifecycle::LifecycleError;
         match e {
-            LifecycleError::NotAllowed { from, to, allowed } => FieldProblem::TransitionNotAllowed { from: from.into(), to: to.into(), allowed },
-            LifecycleError::BeforeLast { on, last, last_on } => {
-                FieldProblem::BeforeLastStep { on: on.to_string(), last: last.into(), last_on: last_on.to_string() }
-            }
+            LifecycleError::NotAllowed { from, to, allowed } => FieldProblem::TransitionNotAllowed {
+                from: from.into(),
+                to: to.into(),
+                allowed,
+            },
+            LifecycleError::BeforeLast { on, last, last_on } => FieldProblem::BeforeLastStep {
+                on: on.to_string(),
+                last: last.into(),
+                last_on: last_on.to_string(),
+            },
         }
     }
 }
@@ -271,74 +297,385 @@ mod tests {
     fn known() -> Vec<(FieldProblem, &'static str, &'static str)> {
         vec![
             (Required, "name", "name is required"),
-            (RequiredKommunkod, "municipality", "municipality is required: a kommunkod, e.g. 2422"),
-            (RequiredWith { other: s("lat") }, "lon", "lon is required when lat is given"),
-            (RequiredWhen { other: s("training"), value: s("completed") }, "training_university", "training_university is required when training is completed"),
-            (ReasonWhenNo, "reason", "reason is required when the site does not take students this term"),
+            (
+                RequiredKommunkod,
+                "municipality",
+                "municipality is required: a kommunkod, e.g. 2422",
+            ),
+            (
+                RequiredWith { other: s("lat") },
+                "lon",
+                "lon is required when lat is given",
+            ),
+            (
+                RequiredWhen {
+                    other: s("training"),
+                    value: s("completed"),
+                },
+                "training_university",
+                "training_university is required when training is completed",
+            ),
+            (
+                ReasonWhenNo,
+                "reason",
+                "reason is required when the site does not take students this term",
+            ),
             (TooLong { max: 500 }, "note", "note is longer than 500 characters"),
-            (NotANumber { value: s("north") }, "lat", "\"north\" is not a number; expected e.g. 87,5 or 100"),
-            (NotAWholeNumber { value: s("2,5") }, "capacity", "\"2,5\" is not a whole number"),
+            (
+                NotANumber { value: s("north") },
+                "lat",
+                "\"north\" is not a number; expected e.g. 87,5 or 100",
+            ),
+            (
+                NotAWholeNumber { value: s("2,5") },
+                "capacity",
+                "\"2,5\" is not a whole number",
+            ),
             (BelowZero { value: -1 }, "capacity", "capacity -1 is below zero"),
-            (MoreThan { value: 51, max: 50 }, "capacity", "capacity 51 is more than 50"),
-            (OutOfRange { value: s("2"), min: s("0"), max: s("1") }, "completion_share", "2 is outside 0…1"),
-            (AgeOutOfRange { age: s("90"), min: s("15"), max: s("80") }, "staff_by_age.90", "age 90 is outside 15…80"),
+            (
+                MoreThan { value: 51, max: 50 },
+                "capacity",
+                "capacity 51 is more than 50",
+            ),
+            (
+                OutOfRange {
+                    value: s("2"),
+                    min: s("0"),
+                    max: s("1"),
+                },
+                "completion_share",
+                "2 is outside 0…1",
+            ),
+            (
+                AgeOutOfRange {
+                    age: s("90"),
+                    min: s("15"),
+                    max: s("80"),
+                },
+                "staff_by_age.90",
+                "age 90 is outside 15…80",
+            ),
             (Negative { value: s("-1") }, "vacancies", "-1 must be a number ≥ 0"),
-            (EmploymentPercent { value: s("120") }, "employment_percent", "employment_percent 120 is outside 0–100 (more than 0, at most 100)"),
-            (CapacityZeroWhenNo, "capacity", "capacity must be 0 when the site does not take students this term"),
-            (CapacityAtLeastOne, "capacity", "capacity must be at least 1 when the site takes students"),
-            (NotAFlag { value: s("kanske") }, "consent_contact", "\"kanske\" is not yes or no; expected ja/nej, yes/no, 1/0 or x"),
-            (BadEmail { value: s("anna") }, "email", "\"anna\" is not an e-mail address"),
-            (BadDate { value: s("31/1") }, "start", "\"31/1\" is not a date; expected YYYY-MM-DD, e.g. 2025-01-31"),
-            (YearOutOfRange { value: s("1800-01-01"), year: 1800 }, "start", "\"1800-01-01\": year 1800 is outside 1900–2199"),
-            (NotInCalendar { value: s("2025-02-30") }, "start", "\"2025-02-30\" is not a date in the calendar"),
-            (BadTerm { value: s("VT") }, "term", "\"VT\" is not a term; expected e.g. VT2026 or HT2026"),
-            (BadKommunkod { value: s("24220") }, "municipality", "kommunkod \"24220\" must be exactly four digits, e.g. \"2422\""),
-            (UnknownCounty { value: s("9999"), county: s("99") }, "municipality", "kommunkod \"9999\" has unknown county (län) code 99"),
-            (UnknownKommunkod { code: s("2499") }, "municipality", "kommunkod 2499 is not a municipality kkig knows"),
+            (
+                EmploymentPercent { value: s("120") },
+                "employment_percent",
+                "employment_percent 120 is outside 0–100 (more than 0, at most 100)",
+            ),
+            (
+                CapacityZeroWhenNo,
+                "capacity",
+                "capacity must be 0 when the site does not take students this term",
+            ),
+            (
+                CapacityAtLeastOne,
+                "capacity",
+                "capacity must be at least 1 when the site takes students",
+            ),
+            (
+                NotAFlag { value: s("kanske") },
+                "consent_contact",
+                "\"kanske\" is not yes or no; expected ja/nej, yes/no, 1/0 or x",
+            ),
+            (
+                BadEmail { value: s("anna") },
+                "email",
+                "\"anna\" is not an e-mail address",
+            ),
+            (
+                BadDate { value: s("31/1") },
+                "start",
+                "\"31/1\" is not a date; expected YYYY-MM-DD, e.g. 2025-01-31",
+            ),
+            (
+                YearOutOfRange {
+                    value: s("1800-01-01"),
+                    year: 1800,
+                },
+                "start",
+                "\"1800-01-01\": year 1800 is outside 1900–2199",
+            ),
+            (
+                NotInCalendar { value: s("2025-02-30") },
+                "start",
+                "\"2025-02-30\" is not a date in the calendar",
+            ),
+            (
+                BadTerm { value: s("VT") },
+                "term",
+                "\"VT\" is not a term; expected e.g. VT2026 or HT2026",
+            ),
+            (
+                BadKommunkod { value: s("24220") },
+                "municipality",
+                "kommunkod \"24220\" must be exactly four digits, e.g. \"2422\"",
+            ),
+            (
+                UnknownCounty {
+                    value: s("9999"),
+                    county: s("99"),
+                },
+                "municipality",
+                "kommunkod \"9999\" has unknown county (län) code 99",
+            ),
+            (
+                UnknownKommunkod { code: s("2499") },
+                "municipality",
+                "kommunkod 2499 is not a municipality kkig knows",
+            ),
             (Latitude { value: s("91") }, "lat", "latitude 91 is outside -90…90"),
-            (Longitude { value: s("181") }, "lon", "longitude 181 is outside -180…180"),
-            (BadId { value: s("a b") }, "id", "id \"a b\" must be at most 80 characters without spaces, |, ;, /, ? or #"),
-            (Unknown { noun: s("kind"), value: s("fabrik"), expected: s("one of school, care_home") }, "kind", "unknown kind \"fabrik\"; expected one of school, care_home"),
+            (
+                Longitude { value: s("181") },
+                "lon",
+                "longitude 181 is outside -180…180",
+            ),
+            (
+                BadId { value: s("a b") },
+                "id",
+                "id \"a b\" must be at most 80 characters without spaces, |, ;, /, ? or #",
+            ),
+            (
+                Unknown {
+                    noun: s("kind"),
+                    value: s("fabrik"),
+                    expected: s("one of school, care_home"),
+                },
+                "kind",
+                "unknown kind \"fabrik\"; expected one of school, care_home",
+            ),
             (NoSite { id: s("s-9") }, "site_id", "no placement site \"s-9\""),
             (NoPeriod { id: s("p-9") }, "period_id", "no VFU period \"p-9\""),
             (NoStudent { id: s("st-9") }, "student_id", "no student \"st-9\""),
             (NoSupervisor { id: s("h-9") }, "supervisor_id", "no supervisor \"h-9\""),
-            (WishNoSite { id: s("s-9") }, "wishes", "no placement site \"s-9\" (a wish is a site id or a kommunkod)"),
-            (SiteElsewhere { site: s("s-1"), in_municipality: s("2480"), not_in: s("2422") }, "site_id", "site \"s-1\" is in municipality 2480, not in 2422"),
-            (NoSiteFields { codes: s("nurse, social_work") }, "fields", "fields: give at least one field the site can take (nurse, social_work)"),
-            (NoSupervisorFields { codes: s("nurse, social_work") }, "fields", "fields: give at least one field (nurse, social_work)"),
-            (WrongArea { kind: s("school"), given: s("nurse"), area: s("health") }, "fields", "a school cannot take field nurse (a health field)"),
-            (Twice { noun: s("wish"), value: s("2422") }, "wishes", "wish 2422 is given twice"),
-            (SubjectTooLong { value: s("x") }, "fields", "subject \"x\" is longer than 60 characters"),
-            (BadRequirement { value: s("a b") }, "requirements", "requirement \"a b\" is not a code of letters, digits, _ or -"),
-            (BadCourseCode { value: s("6PE-1") }, "course_code", "course_code \"6PE-1\" must be letters and digits, e.g. 6PE123"),
-            (EndBeforeStart { end: s("2025-01-01"), start: s("2025-02-01") }, "end", "end 2025-01-01 is before start 2025-02-01"),
-            (LongerThanYear { start: s("2025-01-01"), end: s("2026-06-01") }, "end", "the period 2025-01-01 – 2026-06-01 is longer than a year"),
-            (TermMismatch { term: s("HT2025"), start: s("2025-02-01"), start_term: s("VT2025") }, "term", "term HT2025 does not match the start 2025-02-01 (which is in VT2025)"),
-            (DeadlineAfterStart { deadline: s("2025-03-01"), start: s("2025-02-01") }, "capacity_deadline", "capacity_deadline 2025-03-01 is after the start 2025-02-01"),
-            (NotPeriodField { given: s("nurse"), period_field: s("teacher_f3") }, "field", "field nurse is not the period's field teacher_f3"),
+            (
+                WishNoSite { id: s("s-9") },
+                "wishes",
+                "no placement site \"s-9\" (a wish is a site id or a kommunkod)",
+            ),
+            (
+                SiteElsewhere {
+                    site: s("s-1"),
+                    in_municipality: s("2480"),
+                    not_in: s("2422"),
+                },
+                "site_id",
+                "site \"s-1\" is in municipality 2480, not in 2422",
+            ),
+            (
+                NoSiteFields {
+                    codes: s("nurse, social_work"),
+                },
+                "fields",
+                "fields: give at least one field the site can take (nurse, social_work)",
+            ),
+            (
+                NoSupervisorFields {
+                    codes: s("nurse, social_work"),
+                },
+                "fields",
+                "fields: give at least one field (nurse, social_work)",
+            ),
+            (
+                WrongArea {
+                    kind: s("school"),
+                    given: s("nurse"),
+                    area: s("health"),
+                },
+                "fields",
+                "a school cannot take field nurse (a health field)",
+            ),
+            (
+                Twice {
+                    noun: s("wish"),
+                    value: s("2422"),
+                },
+                "wishes",
+                "wish 2422 is given twice",
+            ),
+            (
+                SubjectTooLong { value: s("x") },
+                "fields",
+                "subject \"x\" is longer than 60 characters",
+            ),
+            (
+                BadRequirement { value: s("a b") },
+                "requirements",
+                "requirement \"a b\" is not a code of letters, digits, _ or -",
+            ),
+            (
+                BadCourseCode { value: s("6PE-1") },
+                "course_code",
+                "course_code \"6PE-1\" must be letters and digits, e.g. 6PE123",
+            ),
+            (
+                EndBeforeStart {
+                    end: s("2025-01-01"),
+                    start: s("2025-02-01"),
+                },
+                "end",
+                "end 2025-01-01 is before start 2025-02-01",
+            ),
+            (
+                LongerThanYear {
+                    start: s("2025-01-01"),
+                    end: s("2026-06-01"),
+                },
+                "end",
+                "the period 2025-01-01 – 2026-06-01 is longer than a year",
+            ),
+            (
+                TermMismatch {
+                    term: s("HT2025"),
+                    start: s("2025-02-01"),
+                    start_term: s("VT2025"),
+                },
+                "term",
+                "term HT2025 does not match the start 2025-02-01 (which is in VT2025)",
+            ),
+            (
+                DeadlineAfterStart {
+                    deadline: s("2025-03-01"),
+                    start: s("2025-02-01"),
+                },
+                "capacity_deadline",
+                "capacity_deadline 2025-03-01 is after the start 2025-02-01",
+            ),
+            (
+                NotPeriodField {
+                    given: s("nurse"),
+                    period_field: s("teacher_f3"),
+                },
+                "field",
+                "field nurse is not the period's field teacher_f3",
+            ),
             (TooManyWishes { count: 4 }, "wishes", "4 wishes; at most three"),
-            (NewPlacementStatus { value: s("started") }, "status", "a new placement is requested or offered, not \"started\""),
-            (SiteLacksField { site: s("s-1"), given: s("nurse"), takes: s("teacher_f3|teacher_4_6") }, "site_id", "site s-1 does not take field nurse (it takes teacher_f3|teacher_4_6)"),
-            (SupervisorElsewhere { id: s("h-1") }, "supervisor_id", "supervisor h-1 works in another municipality than the site"),
-            (WaitingNotActive, "waiting_for_better", "only an active placement can wait for a better one"),
-            (TransitionNotAllowed { from: s("completed"), to: s("started"), allowed: s("nothing (it is final)") }, "to", "a placement cannot go from completed to started; from completed it can go to nothing (it is final)"),
-            (BeforeLastStep { on: s("2025-01-01"), last: s("offered"), last_on: s("2025-02-01") }, "on", "the day 2025-01-01 is before the placement became offered on 2025-02-01"),
-            (TaskMissing { task: s("announce_periods") }, "task.announce_periods", "task announce_periods is missing"),
-            (TaskAccountable { task: s("announce_periods"), count: 2 }, "task.announce_periods", "task announce_periods has 2 roles accountable (A); exactly one must be"),
-            (TaskNoResponsible { task: s("announce_periods") }, "task.announce_periods", "task announce_periods has no role responsible (R)"),
-            (TaskTwice { task: s("announce_periods") }, "task.announce_periods", "task announce_periods appears twice"),
+            (
+                NewPlacementStatus { value: s("started") },
+                "status",
+                "a new placement is requested or offered, not \"started\"",
+            ),
+            (
+                SiteLacksField {
+                    site: s("s-1"),
+                    given: s("nurse"),
+                    takes: s("teacher_f3|teacher_4_6"),
+                },
+                "site_id",
+                "site s-1 does not take field nurse (it takes teacher_f3|teacher_4_6)",
+            ),
+            (
+                SupervisorElsewhere { id: s("h-1") },
+                "supervisor_id",
+                "supervisor h-1 works in another municipality than the site",
+            ),
+            (
+                WaitingNotActive,
+                "waiting_for_better",
+                "only an active placement can wait for a better one",
+            ),
+            (
+                TransitionNotAllowed {
+                    from: s("completed"),
+                    to: s("started"),
+                    allowed: s("nothing (it is final)"),
+                },
+                "to",
+                "a placement cannot go from completed to started; from completed it can go to nothing (it is final)",
+            ),
+            (
+                BeforeLastStep {
+                    on: s("2025-01-01"),
+                    last: s("offered"),
+                    last_on: s("2025-02-01"),
+                },
+                "on",
+                "the day 2025-01-01 is before the placement became offered on 2025-02-01",
+            ),
+            (
+                TaskMissing {
+                    task: s("announce_periods"),
+                },
+                "task.announce_periods",
+                "task announce_periods is missing",
+            ),
+            (
+                TaskAccountable {
+                    task: s("announce_periods"),
+                    count: 2,
+                },
+                "task.announce_periods",
+                "task announce_periods has 2 roles accountable (A); exactly one must be",
+            ),
+            (
+                TaskNoResponsible {
+                    task: s("announce_periods"),
+                },
+                "task.announce_periods",
+                "task announce_periods has no role responsible (R)",
+            ),
+            (
+                TaskTwice {
+                    task: s("announce_periods"),
+                },
+                "task.announce_periods",
+                "task announce_periods appears twice",
+            ),
             (EmailUnusable, "email", "this e-mail address cannot be used here"),
-            (EmailOfAccountHolder, "email", "the person has an account and changes their own e-mail address"),
-            (NameOfAccountHolder, "name", "the person has an account and changes their own name"),
-            (SupervisorExists { email: s("a@b.se") }, "email", "a supervisor with e-mail a@b.se already exists"),
-            (AlreadyOnPeriod { email: s("a@b.se"), period: s("p-1") }, "email", "a@b.se is already on period p-1"),
-            (StudentOnPeriod { email: s("a@b.se"), period: s("p-1") }, "email", "a student with e-mail a@b.se is already on period p-1"),
-            (SiteIdExists { id: s("s-1") }, "id", "a placement site with id s-1 already exists"),
-            (PeriodIdExists { id: s("p-1") }, "id", "a VFU period with id p-1 already exists"),
-            (SiteHasPlacements { id: s("s-1"), count: 2 }, "id", "placement site s-1 has 2 placement(s); withdraw or move them first"),
-            (PeriodHasStudents { id: s("p-1"), count: 3 }, "id", "VFU period p-1 has 3 student(s); remove them first"),
-            (FieldLocked { count: 3 }, "field", "the field cannot change while 3 student(s) are on the period"),
+            (
+                EmailOfAccountHolder,
+                "email",
+                "the person has an account and changes their own e-mail address",
+            ),
+            (
+                NameOfAccountHolder,
+                "name",
+                "the person has an account and changes their own name",
+            ),
+            (
+                SupervisorExists { email: s("a@b.se") },
+                "email",
+                "a supervisor with e-mail a@b.se already exists",
+            ),
+            (
+                AlreadyOnPeriod {
+                    email: s("a@b.se"),
+                    period: s("p-1"),
+                },
+                "email",
+                "a@b.se is already on period p-1",
+            ),
+            (
+                StudentOnPeriod {
+                    email: s("a@b.se"),
+                    period: s("p-1"),
+                },
+                "email",
+                "a student with e-mail a@b.se is already on period p-1",
+            ),
+            (
+                SiteIdExists { id: s("s-1") },
+                "id",
+                "a placement site with id s-1 already exists",
+            ),
+            (
+                PeriodIdExists { id: s("p-1") },
+                "id",
+                "a VFU period with id p-1 already exists",
+            ),
+            (
+                SiteHasPlacements { id: s("s-1"), count: 2 },
+                "id",
+                "placement site s-1 has 2 placement(s); withdraw or move them first",
+            ),
+            (
+                PeriodHasStudents { id: s("p-1"), count: 3 },
+                "id",
+                "VFU period p-1 has 3 student(s); remove them first",
+            ),
+            (
+                FieldLocked { count: 3 },
+                "field",
+                "the field cannot change while 3 student(s) are on the period",
+            ),
         ]
     }
 
@@ -361,7 +698,10 @@ mod tests {
             let text = p.english("field");
             assert!(!text.is_empty(), "{p:?}");
             for (name, value) in p.args() {
-                assert!(text.contains(&value) || name == "noun", "{p:?}: the English message names {name}");
+                assert!(
+                    text.contains(&value) || name == "noun",
+                    "{p:?}: the English message names {name}"
+                );
             }
         }
     }
@@ -371,14 +711,37 @@ mod tests {
     fn parsers_keep_their_english_texts() {
         use crate::vfu::input::{parse_decimal, parse_email, parse_flag};
         use crate::vfu::{Day, FieldSpec, Term};
-        assert_eq!(parse_decimal("north").unwrap_err(), "\"north\" is not a number; expected e.g. 87,5 or 100");
-        assert_eq!(parse_flag("kanske").unwrap_err(), "\"kanske\" is not yes or no; expected ja/nej, yes/no, 1/0 or x");
+        assert_eq!(
+            parse_decimal("north").unwrap_err(),
+            "\"north\" is not a number; expected e.g. 87,5 or 100"
+        );
+        assert_eq!(
+            parse_flag("kanske").unwrap_err(),
+            "\"kanske\" is not yes or no; expected ja/nej, yes/no, 1/0 or x"
+        );
         assert_eq!(parse_email("anna@").unwrap_err(), "\"anna@\" is not an e-mail address");
-        assert_eq!(Day::parse(" 2025-13-01 ").unwrap_err(), "\"2025-13-01\" is not a date in the calendar");
-        assert_eq!(Day::parse("1899-01-01").unwrap_err(), "\"1899-01-01\": year 1899 is outside 1900–2199");
-        assert_eq!(Day::parse("igår").unwrap_err(), "\"igår\" is not a date; expected YYYY-MM-DD, e.g. 2025-01-31");
-        assert_eq!(Term::parse("VT 1800").unwrap_err(), "\"VT 1800\" is not a term; expected e.g. VT2026 or HT2026");
-        assert_eq!(FieldSpec::parse_list("nurse|nurse").unwrap_err(), "field nurse is given twice");
-        assert!(FieldSpec::parse_list("teleport").unwrap_err().starts_with("unknown field \"teleport\"; expected one of teacher_forskola, "));
+        assert_eq!(
+            Day::parse(" 2025-13-01 ").unwrap_err(),
+            "\"2025-13-01\" is not a date in the calendar"
+        );
+        assert_eq!(
+            Day::parse("1899-01-01").unwrap_err(),
+            "\"1899-01-01\": year 1899 is outside 1900–2199"
+        );
+        assert_eq!(
+            Day::parse("igår").unwrap_err(),
+            "\"igår\" is not a date; expected YYYY-MM-DD, e.g. 2025-01-31"
+        );
+        assert_eq!(
+            Term::parse("VT 1800").unwrap_err(),
+            "\"VT 1800\" is not a term; expected e.g. VT2026 or HT2026"
+        );
+        assert_eq!(
+            FieldSpec::parse_list("nurse|nurse").unwrap_err(),
+            "field nurse is given twice"
+        );
+        assert!(FieldSpec::parse_list("teleport")
+            .unwrap_err()
+            .starts_with("unknown field \"teleport\"; expected one of teacher_forskola, "));
     }
 }

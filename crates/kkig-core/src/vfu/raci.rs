@@ -284,7 +284,10 @@ impl RaciModel {
         };
         let rows = table
             .iter()
-            .map(|(task, cells)| RaciRow { task: *task, cells: cells.map(|c| RaciCell::parse(c).unwrap_or_default()) })
+            .map(|(task, cells)| RaciRow {
+                task: *task,
+                cells: cells.map(|c| RaciCell::parse(c).unwrap_or_default()),
+            })
             .collect();
         Self { programme, rows }
     }
@@ -297,17 +300,38 @@ impl RaciModel {
             let rows: Vec<&RaciRow> = self.rows.iter().filter(|r| r.task == task).collect();
             let field = format!("task.{}", task.as_str());
             match rows.as_slice() {
-                [] => errors.push(FieldError::of(&field, FieldProblem::TaskMissing { task: task.as_str().into() })),
+                [] => errors.push(FieldError::of(
+                    &field,
+                    FieldProblem::TaskMissing {
+                        task: task.as_str().into(),
+                    },
+                )),
                 [row] => {
                     let a = row.cells.iter().filter(|c| c.is_accountable()).count();
                     if a != 1 {
-                        errors.push(FieldError::of(&field, FieldProblem::TaskAccountable { task: task.as_str().into(), count: a }));
+                        errors.push(FieldError::of(
+                            &field,
+                            FieldProblem::TaskAccountable {
+                                task: task.as_str().into(),
+                                count: a,
+                            },
+                        ));
                     }
                     if !row.cells.iter().any(|c| c.is_responsible() || c.is_accountable()) {
-                        errors.push(FieldError::of(&field, FieldProblem::TaskNoResponsible { task: task.as_str().into() }));
+                        errors.push(FieldError::of(
+                            &field,
+                            FieldProblem::TaskNoResponsible {
+                                task: task.as_str().into(),
+                            },
+                        ));
                     }
                 }
-                _ => errors.push(FieldError::of(&field, FieldProblem::TaskTwice { task: task.as_str().into() })),
+                _ => errors.push(FieldError::of(
+                    &field,
+                    FieldProblem::TaskTwice {
+                        task: task.as_str().into(),
+                    },
+                )),
             }
         }
         errors

@@ -21,7 +21,12 @@ fn ctx() -> VfuContext {
     c.sites.insert("s-2".into(), k("2482"));
     c.periods.insert(
         "p-1".into(),
-        input::PeriodRef { university: "UmU".into(), field: VfuField::Teacher(TeacherLevel::F3), start: Day::ymd(2026, 1, 19), end: Day::ymd(2026, 2, 20) },
+        input::PeriodRef {
+            university: "UmU".into(),
+            field: VfuField::Teacher(TeacherLevel::F3),
+            start: Day::ymd(2026, 1, 19),
+            end: Day::ymd(2026, 2, 20),
+        },
     );
     c
 }
@@ -38,16 +43,30 @@ fn fields_terms_and_days_parse_from_their_file_forms() {
         assert!(!f.label_sv().is_empty());
     }
     assert_eq!(VfuField::parse("F-3"), Some(VfuField::Teacher(TeacherLevel::F3)));
-    assert_eq!(VfuField::parse(" Förskola "), Some(VfuField::Teacher(TeacherLevel::Forskola)));
+    assert_eq!(
+        VfuField::parse(" Förskola "),
+        Some(VfuField::Teacher(TeacherLevel::Forskola))
+    );
     assert_eq!(VfuField::parse("7–9"), Some(VfuField::Teacher(TeacherLevel::Ar79)));
     assert_eq!(VfuField::parse("läkare"), None);
     let list = FieldSpec::parse_list("teacher_f3:Svenska, matematik|nurse").unwrap();
-    assert_eq!(list, vec![FieldSpec::with(VfuField::Teacher(TeacherLevel::F3), &["svenska", "matematik"]), FieldSpec::new(VfuField::Nurse)]);
+    assert_eq!(
+        list,
+        vec![
+            FieldSpec::with(VfuField::Teacher(TeacherLevel::F3), &["svenska", "matematik"]),
+            FieldSpec::new(VfuField::Nurse)
+        ]
+    );
     assert_eq!(FieldSpec::format_list(&list), "teacher_f3:svenska,matematik|nurse");
     assert!(FieldSpec::parse_list("nurse|nurse").unwrap_err().contains("twice"));
     assert!(FieldSpec::parse_list("pilot").unwrap_err().contains("teacher_f3"));
 
-    for (s, want) in [("VT2026", Term::spring(2026)), ("ht 2026", Term::autumn(2026)), ("vt26", Term::spring(2026)), ("2027HT", Term::autumn(2027))] {
+    for (s, want) in [
+        ("VT2026", Term::spring(2026)),
+        ("ht 2026", Term::autumn(2026)),
+        ("vt26", Term::spring(2026)),
+        ("2027HT", Term::autumn(2027)),
+    ] {
         assert_eq!(Term::parse(s).unwrap(), want, "{s}");
     }
     for bad in ["", "2026", "ST2026", "VT20261", "VTxx"] {
@@ -81,7 +100,13 @@ fn site_validation_names_each_bad_field() {
     assert_eq!(site.position, Position::new(65.5, 17.5).unwrap());
     assert_eq!(site.fields.len(), 2);
     // Without coordinates the site takes the municipality's seat.
-    let seat = SiteInput { lat: String::new(), lon: String::new(), ..good.clone() }.parse(&ctx()).unwrap();
+    let seat = SiteInput {
+        lat: String::new(),
+        lon: String::new(),
+        ..good.clone()
+    }
+    .parse(&ctx())
+    .unwrap();
     assert_eq!(seat.position, Position::new(65.53, 17.53).unwrap());
 
     type Edit = fn(&mut SiteInput);
@@ -157,7 +182,12 @@ fn supervisor_validation_names_each_bad_field() {
         assert!(fields_of(&errors).contains(&field), "{field}: {errors:?}");
         assert!(errors.iter().all(|e| !e.message.is_empty()));
     }
-    let below = SupervisorInput { students_per_period: "-1".into(), ..good.clone() }.parse(&ctx()).unwrap_err();
+    let below = SupervisorInput {
+        students_per_period: "-1".into(),
+        ..good.clone()
+    }
+    .parse(&ctx())
+    .unwrap_err();
     assert!(below[0].message.contains("below zero"), "{below:?}");
 }
 
@@ -175,14 +205,34 @@ fn period_validation_names_each_bad_field() {
         ..Default::default()
     };
     let p = good.parse(&ctx()).unwrap();
-    assert_eq!((p.university.as_str(), p.course_code.as_str(), p.term), ("UmU", "6PE123", Term::spring(2026)));
-    assert_eq!(p.requirements, vec![Requirement::registerutdrag()], "school VFU needs a registerutdrag by default");
+    assert_eq!(
+        (p.university.as_str(), p.course_code.as_str(), p.term),
+        ("UmU", "6PE123", Term::spring(2026))
+    );
+    assert_eq!(
+        p.requirements,
+        vec![Requirement::registerutdrag()],
+        "school VFU needs a registerutdrag by default"
+    );
     assert_eq!(p.capacity_deadline, Day::ymd(2025, 10, 27), "12 weeks before");
     assert_eq!(p.weeks(), 5);
-    let none = PeriodInput { requirements: "-".into(), ..good.clone() }.parse(&ctx()).unwrap();
+    let none = PeriodInput {
+        requirements: "-".into(),
+        ..good.clone()
+    }
+    .parse(&ctx())
+    .unwrap();
     assert!(none.requirements.is_empty());
-    let custom = PeriodInput { requirements: "registerutdrag|hepatit_b:730".into(), ..good.clone() }.parse(&ctx()).unwrap();
-    assert_eq!(format_requirements(&custom.requirements), "registerutdrag:365|hepatit_b:730");
+    let custom = PeriodInput {
+        requirements: "registerutdrag|hepatit_b:730".into(),
+        ..good.clone()
+    }
+    .parse(&ctx())
+    .unwrap();
+    assert_eq!(
+        format_requirements(&custom.requirements),
+        "registerutdrag:365|hepatit_b:730"
+    );
 
     type Edit = fn(&mut PeriodInput);
     let cases: Vec<(Edit, &str)> = vec![
@@ -203,7 +253,12 @@ fn period_validation_names_each_bad_field() {
         let errors = input.parse(&ctx()).unwrap_err();
         assert!(fields_of(&errors).contains(&field), "{field}: {errors:?}");
     }
-    let order = PeriodInput { end: "2026-01-01".into(), ..good }.parse(&ctx()).unwrap_err();
+    let order = PeriodInput {
+        end: "2026-01-01".into(),
+        ..good
+    }
+    .parse(&ctx())
+    .unwrap_err();
     assert_eq!(order[0].message, "end 2026-01-01 is before start 2026-01-19");
 }
 
@@ -251,7 +306,13 @@ fn student_validation_names_each_bad_field() {
 
 #[test]
 fn hosting_interest_rules() {
-    let ok = HostingInput { site_id: "s-1".into(), term: "HT2026".into(), interest: "ja".into(), capacity: "2".into(), reason: String::new() };
+    let ok = HostingInput {
+        site_id: "s-1".into(),
+        term: "HT2026".into(),
+        interest: "ja".into(),
+        capacity: "2".into(),
+        reason: String::new(),
+    };
     assert_eq!(ok.parse(&ctx()).unwrap().interest, Interest::Yes);
     type Edit = fn(&mut HostingInput);
     let cases: Vec<(Edit, &str)> = vec![
@@ -260,7 +321,13 @@ fn hosting_interest_rules() {
         (|h| h.interest = "gärna".into(), "interest"),
         (|h| h.capacity = "-1".into(), "capacity"),
         (|h| h.capacity = "0".into(), "capacity"),
-        (|h| { h.interest = "nej".into(); h.capacity = "0".into(); }, "reason"),
+        (
+            |h| {
+                h.interest = "nej".into();
+                h.capacity = "0".into();
+            },
+            "reason",
+        ),
     ];
     for (edit, field) in cases {
         let mut input = ok.clone();
@@ -274,11 +341,23 @@ fn hosting_interest_rules() {
 fn requirements_are_checked_against_the_start() {
     let req = Requirement::registerutdrag();
     let start = Day::ymd(2026, 1, 19);
-    let ev = |d: Option<Day>| vec![RequirementStatus { code: "registerutdrag".into(), issued: d }];
+    let ev = |d: Option<Day>| {
+        vec![RequirementStatus {
+            code: "registerutdrag".into(),
+            issued: d,
+        }]
+    };
     assert_eq!(check_requirement(&req, &[], start), RequirementCheck::Missing);
     assert_eq!(check_requirement(&req, &ev(None), start), RequirementCheck::Missing);
-    assert_eq!(check_requirement(&req, &ev(Some(Day::ymd(2025, 1, 19))), start), RequirementCheck::Met, "365 days old");
-    assert_eq!(check_requirement(&req, &ev(Some(Day::ymd(2025, 1, 18))), start), RequirementCheck::TooOld);
+    assert_eq!(
+        check_requirement(&req, &ev(Some(Day::ymd(2025, 1, 19))), start),
+        RequirementCheck::Met,
+        "365 days old"
+    );
+    assert_eq!(
+        check_requirement(&req, &ev(Some(Day::ymd(2025, 1, 18))), start),
+        RequirementCheck::TooOld
+    );
 }
 
 #[test]
@@ -315,8 +394,14 @@ fn transitions_stamp_dates_and_refuse_the_wrong_order() {
     p.transition(Offered, d(10, 20)).unwrap();
     p.waiting_for_better = true;
     let err = p.transition(Completed, d(10, 21)).unwrap_err();
-    assert_eq!(err.to_string(), "a placement cannot go from offered to completed; from offered it can go to confirmed, withdrawn");
-    assert!(matches!(p.transition(Confirmed, d(10, 19)), Err(LifecycleError::BeforeLast { .. })));
+    assert_eq!(
+        err.to_string(),
+        "a placement cannot go from offered to completed; from offered it can go to confirmed, withdrawn"
+    );
+    assert!(matches!(
+        p.transition(Confirmed, d(10, 19)),
+        Err(LifecycleError::BeforeLast { .. })
+    ));
     p.transition(Confirmed, d(10, 22)).unwrap();
     p.transition(Started, d(11, 2)).unwrap();
     p.transition(Completed, d(12, 4)).unwrap();
@@ -353,7 +438,10 @@ fn student(id: &str, period: &str, home: &str, wishes: &[Wish], priority: bool) 
         field: VfuField::Nurse,
         subjects: vec![],
         wishes: wishes.to_vec(),
-        needs: Needs { priority: priority.then_some(PriorityReason::Medical), ..Default::default() },
+        needs: Needs {
+            priority: priority.then_some(PriorityReason::Medical),
+            ..Default::default()
+        },
         requirements: vec![],
     }
 }
@@ -366,7 +454,13 @@ fn the_waiting_list_orders_by_priority_wish_and_time() {
     let students = vec![
         student("s1", "p", "2422", &[Wish::Site("a-1".into())], false),
         student("s2", "p", "2422", &[Wish::Municipality(k("2422"))], true),
-        student("s3", "p", "2422", &[Wish::Site("b-1".into()), Wish::Site("a-1".into())], false),
+        student(
+            "s3",
+            "p",
+            "2422",
+            &[Wish::Site("b-1".into()), Wish::Site("a-1".into())],
+            false,
+        ),
         student("s4", "p", "2422", &[Wish::Site("a-1".into())], false),
     ];
     let mut placements = vec![];
@@ -379,7 +473,11 @@ fn the_waiting_list_orders_by_priority_wish_and_time() {
     placements[2].site_id = "b-1".into();
     let list = waiting_list_for("a-1", k("2422"), &students, &placements, site_m);
     let ids: Vec<&str> = list.iter().map(|c| c.student_id.as_str()).collect();
-    assert_eq!(ids, ["s2", "s1"], "priority first; s3 is happier where it is; s4 is not waiting");
+    assert_eq!(
+        ids,
+        ["s2", "s1"],
+        "priority first; s3 is happier where it is; s4 is not waiting"
+    );
     assert_eq!(list[1].rank_of_freed, 0);
 }
 
@@ -410,7 +508,11 @@ fn supervisor(id: &str, m: &str, field: VfuField, level: TrainingLevel, cap: u32
         site_id: None,
         fields: vec![FieldSpec::new(field)],
         employment_percent: 100.0,
-        training: Training { level, date: None, university: None },
+        training: Training {
+            level,
+            date: None,
+            university: None,
+        },
         students_per_period: cap,
         unavailable_terms: vec![],
         consent_contact: consent,
@@ -452,7 +554,18 @@ fn training_need_by_hand() {
     let rows: Vec<Row> = need
         .rows
         .iter()
-        .map(|r| (r.field, r.term, r.students_from_municipality, r.not_yet_listed, r.expected_demand, r.trained_capacity, r.in_training_capacity, r.gap))
+        .map(|r| {
+            (
+                r.field,
+                r.term,
+                r.students_from_municipality,
+                r.not_yet_listed,
+                r.expected_demand,
+                r.trained_capacity,
+                r.in_training_capacity,
+                r.gap,
+            )
+        })
         .collect();
     assert_eq!(
         rows,
@@ -465,7 +578,11 @@ fn training_need_by_hand() {
         ]
     );
     let names: Vec<&str> = need.candidates.iter().map(|c| c.name.as_str()).collect();
-    assert_eq!(names, ["Berit", "Anna", "Önsk"], "course started, introduction, none; no consent and no gap left out");
+    assert_eq!(
+        names,
+        ["Berit", "Anna", "Önsk"],
+        "course started, introduction, none; no consent and no gap left out"
+    );
 }
 
 #[test]
@@ -504,8 +621,20 @@ fn compensation_basis_by_hand() {
     assert_eq!(
         rows,
         vec![
-            CompensationRow { municipality: k("2422"), university: "MIUN".into(), term: Term::spring(2026), placements: 1, student_weeks: 10 },
-            CompensationRow { municipality: k("2422"), university: "UmU".into(), term: Term::spring(2026), placements: 2, student_weeks: 10 },
+            CompensationRow {
+                municipality: k("2422"),
+                university: "MIUN".into(),
+                term: Term::spring(2026),
+                placements: 1,
+                student_weeks: 10
+            },
+            CompensationRow {
+                municipality: k("2422"),
+                university: "UmU".into(),
+                term: Term::spring(2026),
+                placements: 2,
+                student_weeks: 10
+            },
         ]
     );
 }
@@ -517,7 +646,12 @@ fn raci_defaults_have_exactly_one_accountable_per_task() {
         assert_eq!(m.rows.len(), RaciTask::ALL.len(), "{p:?}");
         assert!(m.validate().is_empty(), "{p:?}: {:?}", m.validate());
         for row in &m.rows {
-            assert_eq!(row.cells.iter().filter(|c| c.is_accountable()).count(), 1, "{p:?} {:?}", row.task);
+            assert_eq!(
+                row.cells.iter().filter(|c| c.is_accountable()).count(),
+                1,
+                "{p:?} {:?}",
+                row.task
+            );
         }
         assert!(m.changes_from_default().is_empty());
     }
@@ -575,9 +709,20 @@ fn real_reference() -> crate::region::ReferenceData {
         .collect();
     let universities = [("LTU", "2580"), ("UmU", "2480"), ("MIUN", "2281")]
         .into_iter()
-        .map(|(code, m)| University { code: code.into(), name: code.into(), campuses: vec![Campus { town: "x".into(), municipality: k(m) }] })
+        .map(|(code, m)| University {
+            code: code.into(),
+            name: code.into(),
+            campuses: vec![Campus {
+                town: "x".into(),
+                municipality: k(m),
+            }],
+        })
         .collect();
-    crate::region::ReferenceData { municipalities, universities, ..Default::default() }
+    crate::region::ReferenceData {
+        municipalities,
+        universities,
+        ..Default::default()
+    }
 }
 
 #[test]
@@ -585,7 +730,11 @@ fn the_demo_registry_is_a_believable_region() {
     let r = real_reference();
     let w = crate::demo::DemoWorld::generate(crate::demo::DEFAULT_SEED, &r);
     let v = &w.vfu;
-    assert!((380..=440).contains(&w.placement_sites.len()), "{} sites", w.placement_sites.len());
+    assert!(
+        (380..=440).contains(&w.placement_sites.len()),
+        "{} sites",
+        w.placement_sites.len()
+    );
     assert_eq!(v.supervisors.len(), 900);
     let trained = v.supervisors.iter().filter(|s| s.is_trained()).count() as f64 / 900.0;
     assert!((0.36..=0.44).contains(&trained), "{trained} trained");
@@ -613,7 +762,15 @@ fn the_demo_registry_is_a_believable_region() {
     }
     for p in &v.periods {
         assert_eq!(input::validate_period(p, &c), vec![], "{p:?}");
-        c.periods.insert(p.id.clone(), input::PeriodRef { university: p.university.clone(), field: p.field, start: p.start, end: p.end });
+        c.periods.insert(
+            p.id.clone(),
+            input::PeriodRef {
+                university: p.university.clone(),
+                field: p.field,
+                start: p.start,
+                end: p.end,
+            },
+        );
     }
     for s in &v.supervisors {
         assert_eq!(input::validate_supervisor(s, &c), vec![], "{s:?}");
@@ -624,21 +781,42 @@ fn the_demo_registry_is_a_believable_region() {
     for h in &v.hosting {
         assert_eq!(input::validate_hosting(h, &c), vec![], "{h:?}");
     }
-    let emails: BTreeSet<&str> = v.supervisors.iter().map(|s| s.email.as_str()).chain(v.students.iter().map(|s| s.email.as_str())).collect();
+    let emails: BTreeSet<&str> = v
+        .supervisors
+        .iter()
+        .map(|s| s.email.as_str())
+        .chain(v.students.iter().map(|s| s.email.as_str()))
+        .collect();
     assert_eq!(emails.len(), 1500, "unique e-mails");
     let students: BTreeMap<&str, &VfuStudent> = v.students.iter().map(|s| (s.id.as_str(), s)).collect();
     let sites: BTreeMap<&str, &PlacementSite> = w.placement_sites.iter().map(|s| (s.id.as_str(), s)).collect();
     for p in &v.placements {
         let st = students[p.student_id.as_str()];
-        assert!(sites[p.site_id.as_str()].fields.iter().any(|f| f.field == st.field), "{p:?}");
+        assert!(
+            sites[p.site_id.as_str()].fields.iter().any(|f| f.field == st.field),
+            "{p:?}"
+        );
     }
     // Most students are placed in their home municipality.
-    let home = v.placements.iter().filter(|p| sites[p.site_id.as_str()].municipality == students[p.student_id.as_str()].home_municipality).count();
-    assert!(home * 2 > v.placements.len(), "{home} of {} at home", v.placements.len());
+    let home = v
+        .placements
+        .iter()
+        .filter(|p| sites[p.site_id.as_str()].municipality == students[p.student_id.as_str()].home_municipality)
+        .count();
+    assert!(
+        home * 2 > v.placements.len(),
+        "{home} of {} at home",
+        v.placements.len()
+    );
     // The views have something to show.
     let need = views::training_need(k("2482"), 0.2, &v.periods, &v.students, &v.supervisors);
-    assert!(need.rows.iter().any(|r| r.gap > 0) && !need.candidates.is_empty(), "{need:?}");
-    let basis = views::compensation_basis(&v.periods, &v.students, &v.placements, |id| sites.get(id).map(|s| s.municipality));
+    assert!(
+        need.rows.iter().any(|r| r.gap > 0) && !need.candidates.is_empty(),
+        "{need:?}"
+    );
+    let basis = views::compensation_basis(&v.periods, &v.students, &v.placements, |id| {
+        sites.get(id).map(|s| s.municipality)
+    });
     assert!(basis.iter().map(|r| r.placements).sum::<u32>() > 200);
 }
 
@@ -650,26 +828,70 @@ fn the_demo_registry_is_deterministic() {
     assert_ne!(a.vfu, crate::demo::DemoWorld::generate(8, &r).vfu);
     // The registry has its own stream: the sites' places and the catalogue do not depend on it.
     let b = crate::demo::DemoWorld::generate(7, &r);
-    assert_eq!(a.placement_sites.iter().map(|s| s.position).collect::<Vec<_>>(), b.placement_sites.iter().map(|s| s.position).collect::<Vec<_>>());
+    assert_eq!(
+        a.placement_sites.iter().map(|s| s.position).collect::<Vec<_>>(),
+        b.placement_sites.iter().map(|s| s.position).collect::<Vec<_>>()
+    );
 }
 
 #[test]
 fn placement_and_contact_input() {
-    let ok = PlacementInput { student_id: "stu-1".into(), site_id: "s-1".into(), on: "2025-11-24 00:00".into(), ..Default::default() };
+    let ok = PlacementInput {
+        student_id: "stu-1".into(),
+        site_id: "s-1".into(),
+        on: "2025-11-24 00:00".into(),
+        ..Default::default()
+    };
     let p = ok.parse().unwrap();
-    assert_eq!((p.status, p.date_of(PlacementStatus::Requested)), (PlacementStatus::Requested, Some(Day::ymd(2025, 11, 24))));
-    let bad = PlacementInput { status: "started".into(), on: String::new(), site_id: String::new(), ..ok.clone() }.parse().unwrap_err();
+    assert_eq!(
+        (p.status, p.date_of(PlacementStatus::Requested)),
+        (PlacementStatus::Requested, Some(Day::ymd(2025, 11, 24)))
+    );
+    let bad = PlacementInput {
+        status: "started".into(),
+        on: String::new(),
+        site_id: String::new(),
+        ..ok.clone()
+    }
+    .parse()
+    .unwrap_err();
     assert_eq!(fields_of(&bad), ["site_id", "status", "on"]);
 
-    let c = ContactInput { municipality: "2422".into(), role: "manager".into(), name: "Rut Rektor".into(), email: "rut@sorsele.se".into(), ..Default::default() };
+    let c = ContactInput {
+        municipality: "2422".into(),
+        role: "manager".into(),
+        name: "Rut Rektor".into(),
+        email: "rut@sorsele.se".into(),
+        ..Default::default()
+    };
     assert_eq!(c.parse(&ctx()).unwrap().role, RaciRole::Manager);
-    let bad = ContactInput { role: "boss".into(), programme: "law".into(), email: "x".into(), ..c }.parse(&ctx()).unwrap_err();
+    let bad = ContactInput {
+        role: "boss".into(),
+        programme: "law".into(),
+        email: "x".into(),
+        ..c
+    }
+    .parse(&ctx())
+    .unwrap_err();
     assert_eq!(fields_of(&bad), ["role", "programme", "email"]);
 
-    let period = period("p", VfuField::Teacher(TeacherLevel::F3), "UmU", Day::ymd(2026, 1, 19), Day::ymd(2026, 2, 20), 1);
-    let period = VfuPeriod { requirements: vec![Requirement::registerutdrag()], ..period };
+    let period = period(
+        "p",
+        VfuField::Teacher(TeacherLevel::F3),
+        "UmU",
+        Day::ymd(2026, 1, 19),
+        Day::ymd(2026, 2, 20),
+        1,
+    );
+    let period = VfuPeriod {
+        requirements: vec![Requirement::registerutdrag()],
+        ..period
+    };
     let s = student("s", "p", "2422", &[], false);
-    assert_eq!(requirement_report(&period, &s), vec![(Requirement::registerutdrag(), RequirementCheck::Missing)]);
+    assert_eq!(
+        requirement_report(&period, &s),
+        vec![(Requirement::registerutdrag(), RequirementCheck::Missing)]
+    );
 }
 
 proptest::proptest! {
@@ -727,16 +949,40 @@ fn a_student_changes_only_their_wishes_and_needs() {
     let mut s = original.clone();
     s.id = "st-1".into();
     s.person_id = "pe-1".into();
-    assert_eq!(WishesInput::of(&s), WishesInput { wish1: "s-1".into(), ..Default::default() });
+    assert_eq!(
+        WishesInput::of(&s),
+        WishesInput {
+            wish1: "s-1".into(),
+            ..Default::default()
+        }
+    );
 
-    let w = WishesInput { wish1: "2482".into(), wish2: " s-2 ".into(), wish3: String::new(), no_driving_licence: "1".into(), priority: "medical".into(), note: "Hämtar på förskolan 16.00".into(), ..Default::default() };
+    let w = WishesInput {
+        wish1: "2482".into(),
+        wish2: " s-2 ".into(),
+        wish3: String::new(),
+        no_driving_licence: "1".into(),
+        priority: "medical".into(),
+        note: "Hämtar på förskolan 16.00".into(),
+        ..Default::default()
+    };
     let changed = w.apply(&s, &c).unwrap();
-    assert_eq!(changed.wishes, vec![Wish::Municipality(k("2482")), Wish::Site("s-2".into())]);
+    assert_eq!(
+        changed.wishes,
+        vec![Wish::Municipality(k("2482")), Wish::Site("s-2".into())]
+    );
     assert!(changed.needs.no_driving_licence && !changed.needs.needs_public_transport);
     assert_eq!(changed.needs.priority, Some(PriorityReason::Medical));
     assert_eq!(changed.needs.note, "Hämtar på förskolan 16.00");
     // Nothing else of the record moves.
-    assert_eq!(VfuStudent { wishes: s.wishes.clone(), needs: s.needs.clone(), ..changed.clone() }, s);
+    assert_eq!(
+        VfuStudent {
+            wishes: s.wishes.clone(),
+            needs: s.needs.clone(),
+            ..changed.clone()
+        },
+        s
+    );
     assert_eq!(WishesInput::of(&changed).wish2, "s-2");
 
     type Edit = fn(&mut WishesInput);
@@ -759,14 +1005,31 @@ fn a_student_changes_only_their_wishes_and_needs() {
 #[test]
 fn wishes_close_on_the_allocation_day_or_when_a_placement_is_made() {
     use PlacementStatus::*;
-    let p = period("p", VfuField::Nurse, "UmU", Day::ymd(2026, 1, 19), Day::ymd(2026, 2, 20), 5);
+    let p = period(
+        "p",
+        VfuField::Nurse,
+        "UmU",
+        Day::ymd(2026, 1, 19),
+        Day::ymd(2026, 2, 20),
+        5,
+    );
     let rules = TimelineRules::default();
     let close = Timeline::for_period(&p, &rules).wishes_close();
-    assert_eq!(close, Day::ymd(2025, 11, 10), "the allocation day, 10 weeks before the start");
+    assert_eq!(
+        close,
+        Day::ymd(2025, 11, 10),
+        "the allocation day, 10 weeks before the start"
+    );
     assert!(wishes_open(&p, &[], close.plus_days(-1), &rules));
     assert!(!wishes_open(&p, &[], close, &rules));
     let mut pl = Placement::start("pl", "s", "a-1", Requested, Day::ymd(2025, 10, 1)).unwrap();
-    assert!(!wishes_open(&p, std::slice::from_ref(&pl), Day::ymd(2025, 10, 2), &rules), "a requested placement");
+    assert!(
+        !wishes_open(&p, std::slice::from_ref(&pl), Day::ymd(2025, 10, 2), &rules),
+        "a requested placement"
+    );
     pl.transition(Withdrawn, Day::ymd(2025, 10, 3)).unwrap();
-    assert!(wishes_open(&p, &[pl], Day::ymd(2025, 10, 4), &rules), "withdrawn: open again");
+    assert!(
+        wishes_open(&p, &[pl], Day::ymd(2025, 10, 4), &rules),
+        "withdrawn: open again"
+    );
 }

@@ -78,8 +78,10 @@ pub fn training_need(
         keys.insert(key);
         let listed = students.iter().filter(|s| s.period_id == p.id).count() as u32;
         *open.entry(key).or_default() += p.students.saturating_sub(listed);
-        *own.entry(key).or_default() +=
-            students.iter().filter(|s| s.period_id == p.id && s.home_municipality == municipality).count() as u32;
+        *own.entry(key).or_default() += students
+            .iter()
+            .filter(|s| s.period_id == p.id && s.home_municipality == municipality)
+            .count() as u32;
     }
     let mine: Vec<&Supervisor> = supervisors.iter().filter(|s| s.municipality == municipality).collect();
     let mut rows = Vec::new();
@@ -90,8 +92,12 @@ pub fn training_need(
         let able = |s: &&&Supervisor| s.has_field(field) && s.available_in(term);
         let trained: Vec<_> = mine.iter().filter(able).filter(|s| s.is_trained()).collect();
         let trained_capacity = trained.iter().map(|s| s.students_per_period).sum();
-        let in_training_capacity =
-            mine.iter().filter(able).filter(|s| s.training.level == TrainingLevel::CourseStarted).map(|s| s.students_per_period).sum();
+        let in_training_capacity = mine
+            .iter()
+            .filter(able)
+            .filter(|s| s.training.level == TrainingLevel::CourseStarted)
+            .map(|s| s.students_per_period)
+            .sum();
         rows.push(TrainingNeedRow {
             field,
             term,
@@ -109,7 +115,12 @@ pub fn training_need(
         .iter()
         .filter(|s| !s.is_trained() && s.consent_contact && s.invite != InviteStatus::Completed)
         .filter_map(|s| {
-            let fields: Vec<VfuField> = s.fields.iter().map(|f| f.field).filter(|f| gap_fields.contains(f)).collect();
+            let fields: Vec<VfuField> = s
+                .fields
+                .iter()
+                .map(|f| f.field)
+                .filter(|f| gap_fields.contains(f))
+                .collect();
             (!fields.is_empty()).then(|| InviteCandidate {
                 supervisor_id: s.id.clone(),
                 name: s.name.clone(),
@@ -122,9 +133,17 @@ pub fn training_need(
         })
         .collect();
     candidates.sort_by(|a, b| {
-        b.training.cmp(&a.training).then_with(|| crate::text::swedish_cmp(&a.name, &b.name)).then(a.supervisor_id.cmp(&b.supervisor_id))
+        b.training
+            .cmp(&a.training)
+            .then_with(|| crate::text::swedish_cmp(&a.name, &b.name))
+            .then(a.supervisor_id.cmp(&b.supervisor_id))
     });
-    TrainingNeed { municipality, share, rows, candidates }
+    TrainingNeed {
+        municipality,
+        share,
+        rows,
+        candidates,
+    }
 }
 
 /// One line of the compensation basis.
@@ -153,20 +172,28 @@ pub fn compensation_basis(
     let students: BTreeMap<&str, &VfuStudent> = students.iter().map(|s| (s.id.as_str(), s)).collect();
     let mut sums: BTreeMap<(Kommunkod, String, Term), (u32, u32)> = BTreeMap::new();
     for pl in placements.iter().filter(|p| p.status.counts_for_compensation()) {
-        let Some(s) = students.get(pl.student_id.as_str()) else { continue };
-        let Some(p) = periods.get(s.period_id.as_str()) else { continue };
-        let Some(m) = site_municipality(&pl.site_id) else { continue };
+        let Some(s) = students.get(pl.student_id.as_str()) else {
+            continue;
+        };
+        let Some(p) = periods.get(s.period_id.as_str()) else {
+            continue;
+        };
+        let Some(m) = site_municipality(&pl.site_id) else {
+            continue;
+        };
         let e = sums.entry((m, p.university.clone(), p.term)).or_default();
         e.0 += 1;
         e.1 += p.weeks();
     }
     sums.into_iter()
-        .map(|((municipality, university, term), (placements, student_weeks))| CompensationRow {
-            municipality,
-            university,
-            term,
-            placements,
-            student_weeks,
-        })
+        .map(
+            |((municipality, university, term), (placements, student_weeks))| CompensationRow {
+                municipality,
+                university,
+                term,
+                placements,
+                student_weeks,
+            },
+        )
         .collect()
 }

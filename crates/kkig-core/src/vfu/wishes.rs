@@ -25,7 +25,13 @@ impl StudentInput {
             needs_public_transport: flag(s.needs.needs_public_transport),
             priority: s.needs.priority.map(|p| p.as_str().to_string()).unwrap_or_default(),
             note: s.needs.note.clone(),
-            registerutdrag: s.requirements.iter().find(|r| r.code == "registerutdrag").and_then(|r| r.issued).map(|d| d.to_string()).unwrap_or_default(),
+            registerutdrag: s
+                .requirements
+                .iter()
+                .find(|r| r.code == "registerutdrag")
+                .and_then(|r| r.issued)
+                .map(|d| d.to_string())
+                .unwrap_or_default(),
         }
     }
 }
@@ -73,18 +79,34 @@ impl WishesInput {
             }
             let w = Wish::parse(t);
             if texts.contains(&w.as_text()) {
-                own.push(FieldError::of(field, FieldProblem::Twice { noun: "wish".into(), value: w.as_text() }));
+                own.push(FieldError::of(
+                    field,
+                    FieldProblem::Twice {
+                        noun: "wish".into(),
+                        value: w.as_text(),
+                    },
+                ));
                 continue;
             }
             match &w {
-                Wish::Site(id) if !ctx.sites.contains_key(id) => own.push(FieldError::of(field, FieldProblem::WishNoSite { id: id.clone() })),
-                Wish::Municipality(k) if !ctx.knows_municipality(*k) => own.push(FieldError::of(field, FieldProblem::UnknownKommunkod { code: k.to_string() })),
+                Wish::Site(id) if !ctx.sites.contains_key(id) => {
+                    own.push(FieldError::of(field, FieldProblem::WishNoSite { id: id.clone() }))
+                }
+                Wish::Municipality(k) if !ctx.knows_municipality(*k) => own.push(FieldError::of(
+                    field,
+                    FieldProblem::UnknownKommunkod { code: k.to_string() },
+                )),
                 _ => {}
             }
             texts.push(w.as_text());
         }
         let mut input = StudentInput::from_student(s);
-        input.wishes = [&self.wish1, &self.wish2, &self.wish3].iter().map(|w| w.trim()).filter(|w| !w.is_empty()).collect::<Vec<_>>().join("|");
+        input.wishes = [&self.wish1, &self.wish2, &self.wish3]
+            .iter()
+            .map(|w| w.trim())
+            .filter(|w| !w.is_empty())
+            .collect::<Vec<_>>()
+            .join("|");
         input.no_driving_licence = self.no_driving_licence.clone();
         input.needs_public_transport = self.needs_public_transport.clone();
         input.priority = self.priority.clone();

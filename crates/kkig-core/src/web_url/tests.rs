@@ -6,10 +6,16 @@ fn accepted_and_normalised() {
     let cases = [
         ("https://www.antagning.se/", "https://www.antagning.se/"),
         ("http://umu.se", "http://umu.se"),
-        ("  https://www.umu.se/utbildning/kurser/handledning-vfu/\u{a0}", "https://www.umu.se/utbildning/kurser/handledning-vfu/"),
+        (
+            "  https://www.umu.se/utbildning/kurser/handledning-vfu/\u{a0}",
+            "https://www.umu.se/utbildning/kurser/handledning-vfu/",
+        ),
         ("HTTPS://Example.SE/Path?q=1#frag", "https://Example.SE/Path?q=1#frag"),
         ("HtTp://example.se:8080/a", "http://example.se:8080/a"),
-        ("https://www.antagning.se/se/search?freeText=VASJP", "https://www.antagning.se/se/search?freeText=VASJP"),
+        (
+            "https://www.antagning.se/se/search?freeText=VASJP",
+            "https://www.antagning.se/se/search?freeText=VASJP",
+        ),
         ("https://[2001:db8::1]/x", "https://[2001:db8::1]/x"),
         ("https://[2001:db8::1]:443", "https://[2001:db8::1]:443"),
         ("https://10.0.0.1/", "https://10.0.0.1/"),
@@ -37,7 +43,9 @@ fn refused_with_the_reason() {
         ("   ", |e| matches!(e, E::Empty)),
         ("javascript:alert(1)", |e| matches!(e, E::Scheme { .. })),
         (" JaVaScRiPt:alert(1)", |e| matches!(e, E::Scheme { .. })),
-        ("data:text/html,<script>alert(1)</script>", |e| matches!(e, E::Scheme { .. })),
+        ("data:text/html,<script>alert(1)</script>", |e| {
+            matches!(e, E::Scheme { .. })
+        }),
         ("vbscript:msgbox", |e| matches!(e, E::Scheme { .. })),
         ("file:///etc/passwd", |e| matches!(e, E::Scheme { .. })),
         ("ftp://example.se/", |e| matches!(e, E::Scheme { .. })),
@@ -95,7 +103,13 @@ fn serde_is_the_text_and_deserialising_checks() {
 fn mixed_case(s: &str, mask: u64) -> String {
     s.chars()
         .enumerate()
-        .map(|(i, c)| if mask >> (i % 64) & 1 == 1 { c.to_ascii_uppercase() } else { c })
+        .map(|(i, c)| {
+            if mask >> (i % 64) & 1 == 1 {
+                c.to_ascii_uppercase()
+            } else {
+                c
+            }
+        })
         .collect()
 }
 

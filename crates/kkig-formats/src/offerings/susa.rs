@@ -11,7 +11,9 @@ use kkig_core::catalogue::{Meetings, Offering, SchoolType, StudyForm, StudySite}
 use kkig_core::Ssyk;
 use serde_json::{Map, Value};
 
-use super::{application_url as checked_url, check_credits, check_pace, cross_checks, language, school_type, ssyk, study_form};
+use super::{
+    application_url as checked_url, check_credits, check_pace, cross_checks, language, school_type, ssyk, study_form,
+};
 use super::{ParsedOffering, ParsedOfferings, Skipped};
 use crate::decode;
 use crate::error::FormatError;
@@ -44,12 +46,21 @@ pub fn parse_susa_files(files: &[(&str, &[u8])]) -> ParsedOfferings {
         };
         for (i, value) in records.iter().enumerate() {
             let row = i as u64 + 1;
-            let Some((kind, id, body)) = record(file, row, value, &mut out.errors) else { continue };
+            let Some((kind, id, body)) = record(file, row, value, &mut out.errors) else {
+                continue;
+            };
             if let Some((f, r)) = seen.get(&id) {
-                let where_ = if f == file { format!("record {r}") } else { format!("record {r} of {f}") };
-                out.errors.push(FormatError::new(file, Some(row), Some(&format!("{id}: id")), format!(
-                    "id {id} appears twice (first as {where_})"
-                )));
+                let where_ = if f == file {
+                    format!("record {r}")
+                } else {
+                    format!("record {r} of {f}")
+                };
+                out.errors.push(FormatError::new(
+                    file,
+                    Some(row),
+                    Some(&format!("{id}: id")),
+                    format!("id {id} appears twice (first as {where_})"),
+                ));
                 continue;
             }
             seen.insert(id.clone(), (file.to_string(), row));
@@ -58,19 +69,34 @@ pub fn parse_susa_files(files: &[(&str, &[u8])]) -> ParsedOfferings {
                 Some(Value::String(s)) if s.trim().eq_ignore_ascii_case("active") => None,
                 Some(Value::String(s)) => Some(format!("status is {s:?}, not active")),
                 Some(other) => {
-                    out.errors.push(FormatError::new(file, Some(row), Some(&format!("{id}: status")), format!(
-                        "status must be a string such as \"active\", got {}", kind_of(other)
-                    )));
+                    out.errors.push(FormatError::new(
+                        file,
+                        Some(row),
+                        Some(&format!("{id}: status")),
+                        format!("status must be a string such as \"active\", got {}", kind_of(other)),
+                    ));
                     continue;
                 }
             };
             let cancelled = kind == Kind::Event && body.get("isCancelled") == Some(&Value::Bool(true));
             if let Some(reason) = status.or(cancelled.then(|| "the event is cancelled (isCancelled)".to_string())) {
-                out.skipped.push(Skipped { file: file.to_string(), row, id: id.clone(), reason: reason.clone() });
+                out.skipped.push(Skipped {
+                    file: file.to_string(),
+                    row,
+                    id: id.clone(),
+                    reason: reason.clone(),
+                });
                 inactive.insert(id, reason);
                 continue;
             }
-            let mut at = At { file, row, id: &id, base: kind.base(), errors: &mut out.errors, failed: false };
+            let mut at = At {
+                file,
+                row,
+                id: &id,
+                base: kind.base(),
+                errors: &mut out.errors,
+                failed: false,
+            };
             match kind {
                 Kind::Info => {
                     let info = parse_info(&mut at, body);
@@ -88,20 +114,34 @@ pub fn parse_susa_files(files: &[(&str, &[u8])]) -> ParsedOfferings {
     }
 
     for ev in events {
-        let mut at = At { file: &ev.file, row: ev.row, id: &ev.id, base: Kind::Event.base(), errors: &mut out.errors, failed: !ev.valid };
+        let mut at = At {
+            file: &ev.file,
+            row: ev.row,
+            id: &ev.id,
+            base: Kind::Event.base(),
+            errors: &mut out.errors,
+            failed: !ev.valid,
+        };
         let mut skip = None;
         let info = ev.education.as_ref().and_then(|iid| match infos.get(iid) {
             Some(Some(info)) => Some(info),
             Some(None) => {
-                at.err("education", format!("education info {iid} of event {} has errors (see its record)", ev.id));
+                at.err(
+                    "education",
+                    format!("education info {iid} of event {} has errors (see its record)", ev.id),
+                );
                 None
             }
             None => {
                 match inactive.get(iid) {
                     Some(reason) => skip = Some(format!("its education info {iid} is skipped: {reason}")),
-                    None => at.err("education", format!(
-                        "event {} refers to education info {iid}, which is not among the records read", ev.id
-                    )),
+                    None => at.err(
+                        "education",
+                        format!(
+                            "event {} refers to education info {iid}, which is not among the records read",
+                            ev.id
+                        ),
+                    ),
                 }
                 None
             }
@@ -109,24 +149,38 @@ pub fn parse_susa_files(files: &[(&str, &[u8])]) -> ParsedOfferings {
         let provider = ev.provider.as_ref().and_then(|pid| match providers.get(pid) {
             Some(Some(name)) => Some((pid, name)),
             Some(None) => {
-                at.err(&ev.provider_path, format!("provider {pid} of event {} has errors (see its record)", ev.id));
+                at.err(
+                    &ev.provider_path,
+                    format!("provider {pid} of event {} has errors (see its record)", ev.id),
+                );
                 None
             }
             None => {
                 match inactive.get(pid) {
                     Some(reason) => skip = Some(format!("its provider {pid} is skipped: {reason}")),
-                    None => at.err(&ev.provider_path, format!(
-                        "event {} refers to provider {pid}, which is not among the records read", ev.id
-                    )),
+                    None => at.err(
+                        &ev.provider_path,
+                        format!(
+                            "event {} refers to provider {pid}, which is not among the records read",
+                            ev.id
+                        ),
+                    ),
                 }
                 None
             }
         });
         if let Some(reason) = skip {
-            out.skipped.push(Skipped { file: ev.file.clone(), row: ev.row, id: ev.id.clone(), reason });
+            out.skipped.push(Skipped {
+                file: ev.file.clone(),
+                row: ev.row,
+                id: ev.id.clone(),
+                reason,
+            });
             continue;
         }
-        let (Some(info), Some((provider_id, provider_name))) = (info, provider) else { continue };
+        let (Some(info), Some((provider_id, provider_name))) = (info, provider) else {
+            continue;
+        };
         if at.failed {
             continue;
         }
@@ -165,12 +219,20 @@ pub fn parse_susa_files(files: &[(&str, &[u8])]) -> ParsedOfferings {
         if at.failed {
             continue;
         }
-        let mut municipalities: Vec<_> =
-            ev.sites.iter().map(|(s, p)| (s.municipality, format!("{}: {}.{p}", ev.id, Kind::Event.base()))).collect();
+        let mut municipalities: Vec<_> = ev
+            .sites
+            .iter()
+            .map(|(s, p)| (s.municipality, format!("{}: {}.{p}", ev.id, Kind::Event.base())))
+            .collect();
         if let (Some(place), Some(p)) = (&o.meetings.place, &ev.meeting_place_path) {
             municipalities.push((place.municipality, format!("{}: {}.{p}", ev.id, Kind::Event.base())));
         }
-        out.offerings.push(ParsedOffering { offering: o, file: ev.file.clone(), row: ev.row, municipalities });
+        out.offerings.push(ParsedOffering {
+            offering: o,
+            file: ev.file.clone(),
+            row: ev.row,
+            municipalities,
+        });
         out.warnings.extend(ev.warnings);
     }
     // Report in file order, as a person reads the files.
@@ -224,9 +286,12 @@ fn read_records(file: &str, bytes: &[u8]) -> Result<Vec<Value>, FormatError> {
     let value: Value = serde_json::from_slice(body).map_err(|e| {
         let what = e.to_string();
         let what = what.rsplit_once(" at line ").map_or(what.as_str(), |(w, _)| w);
-        FormatError::new(file, Some(e.line() as u64), None, format!(
-            "malformed JSON at line {}, column {}: {what}", e.line(), e.column()
-        ))
+        FormatError::new(
+            file,
+            Some(e.line() as u64),
+            None,
+            format!("malformed JSON at line {}, column {}: {what}", e.line(), e.column()),
+        )
     })?;
     let expected = "expected a JSON array of Susa-navet records, or an API page {\"content\": [records], …}";
     match value {
@@ -240,29 +305,56 @@ fn read_records(file: &str, bytes: &[u8]) -> Result<Vec<Value>, FormatError> {
                 .or_else(|| {
                     page.iter()
                         .find(|(_, v)| {
-                            v.as_array().and_then(|a| a.first()).is_some_and(|r| r.get("content").is_some() || r.get("id").is_some())
+                            v.as_array()
+                                .and_then(|a| a.first())
+                                .is_some_and(|r| r.get("content").is_some() || r.get("id").is_some())
                         })
                         .map(|(k, _)| k.clone())
                 });
             match key.and_then(|k| page.remove(&k)) {
                 Some(Value::Array(records)) => Ok(records),
-                _ => Err(FormatError::new(file, Some(1), None, format!("no array of records found; {expected}"))),
+                _ => Err(FormatError::new(
+                    file,
+                    Some(1),
+                    None,
+                    format!("no array of records found; {expected}"),
+                )),
             }
         }
-        other => Err(FormatError::new(file, Some(1), None, format!("the file holds {}; {expected}", kind_of(&other)))),
+        other => Err(FormatError::new(
+            file,
+            Some(1),
+            None,
+            format!("the file holds {}; {expected}", kind_of(&other)),
+        )),
     }
 }
 
 /// A record's kind, id and body (`content.educationInfo` etc.), or None after recording why not.
-fn record<'v>(file: &str, row: u64, value: &'v Value, errors: &mut Vec<FormatError>) -> Option<(Kind, String, &'v Map<String, Value>)> {
-    let top_id = value.get("id").and_then(Value::as_str).map(str::trim).filter(|s| !s.is_empty());
+fn record<'v>(
+    file: &str,
+    row: u64,
+    value: &'v Value,
+    errors: &mut Vec<FormatError>,
+) -> Option<(Kind, String, &'v Map<String, Value>)> {
+    let top_id = value
+        .get("id")
+        .and_then(Value::as_str)
+        .map(str::trim)
+        .filter(|s| !s.is_empty());
     let label = top_id.map(str::to_string).unwrap_or_else(|| format!("record {row}"));
     let mut fail = |path: &str, m: String| {
         errors.push(FormatError::new(file, Some(row), Some(&format!("{label}: {path}")), m));
         None
     };
     let Value::Object(rec) = value else {
-        return fail("", format!("a record must be an object {{\"id\", \"status\", \"content\"}}, got {}", kind_of(value)));
+        return fail(
+            "",
+            format!(
+                "a record must be an object {{\"id\", \"status\", \"content\"}}, got {}",
+                kind_of(value)
+            ),
+        );
     };
     if let Some(id) = rec.get("id").filter(|v| !v.is_null() && !v.is_string()) {
         return fail("id", format!("id must be a string, got {}", kind_of(id)));
@@ -270,24 +362,42 @@ fn record<'v>(file: &str, row: u64, value: &'v Value, errors: &mut Vec<FormatErr
     let Some(Value::Object(content)) = rec.get("content") else {
         return fail("content", "content is missing or not an object; expected {\"educationInfo\" | \"educationEvent\" | \"educationProvider\": {…}}".into());
     };
-    let kinds: Vec<Kind> = Kind::ALL.into_iter().filter(|k| content.get(k.key()).is_some_and(|v| !v.is_null())).collect();
+    let kinds: Vec<Kind> = Kind::ALL
+        .into_iter()
+        .filter(|k| content.get(k.key()).is_some_and(|v| !v.is_null()))
+        .collect();
     let [kind] = kinds[..] else {
-        return fail("content", format!(
-            "content must hold exactly one of educationInfo, educationEvent, educationProvider; found {}",
-            kinds.len()
-        ));
+        return fail(
+            "content",
+            format!(
+                "content must hold exactly one of educationInfo, educationEvent, educationProvider; found {}",
+                kinds.len()
+            ),
+        );
     };
     let Some(Value::Object(body)) = content.get(kind.key()) else {
         return fail(kind.base(), format!("{} must be an object", kind.base()));
     };
-    let identifier = body.get("identifier").and_then(Value::as_str).map(str::trim).filter(|s| !s.is_empty());
+    let identifier = body
+        .get("identifier")
+        .and_then(Value::as_str)
+        .map(str::trim)
+        .filter(|s| !s.is_empty());
     let Some(id) = top_id.or(identifier).map(str::to_string) else {
-        return fail("id", format!("the record has no id; expected \"id\" or {}.identifier", kind.base()));
+        return fail(
+            "id",
+            format!("the record has no id; expected \"id\" or {}.identifier", kind.base()),
+        );
     };
     if let Some(other) = Kind::ALL.into_iter().find(|k| *k != kind && id.starts_with(k.prefix())) {
-        return fail("id", format!(
-            "id {id} has the prefix of {} records, but the record holds {}", other.key(), kind.key()
-        ));
+        return fail(
+            "id",
+            format!(
+                "id {id} has the prefix of {} records, but the record holds {}",
+                other.key(),
+                kind.key()
+            ),
+        );
     }
     Some((kind, id, body))
 }
@@ -330,7 +440,13 @@ impl At<'_> {
     }
 
     /// An optional field (the first of `keys` present and not null) through `conv`.
-    fn opt<T>(&mut self, obj: &Map<String, Value>, prefix: &str, keys: &[&'static str], conv: impl FnOnce(&Value) -> Result<Option<T>, String>) -> Option<T> {
+    fn opt<T>(
+        &mut self,
+        obj: &Map<String, Value>,
+        prefix: &str,
+        keys: &[&'static str],
+        conv: impl FnOnce(&Value) -> Result<Option<T>, String>,
+    ) -> Option<T> {
         let (k, v) = field(obj, keys)?;
         conv(v).unwrap_or_else(|m| {
             self.err(&format!("{prefix}{k}"), m);
@@ -339,7 +455,14 @@ impl At<'_> {
     }
 
     /// A required field; `what` names it in the message when it is missing.
-    fn req<T>(&mut self, obj: &Map<String, Value>, prefix: &str, keys: &[&'static str], what: &str, conv: impl FnOnce(&Value) -> Result<Option<T>, String>) -> Option<T> {
+    fn req<T>(
+        &mut self,
+        obj: &Map<String, Value>,
+        prefix: &str,
+        keys: &[&'static str],
+        what: &str,
+        conv: impl FnOnce(&Value) -> Result<Option<T>, String>,
+    ) -> Option<T> {
         let path = format!("{prefix}{}", field(obj, keys).map_or(keys[0], |(k, _)| k));
         match field(obj, keys).map(|(_, v)| conv(v)) {
             Some(Ok(Some(x))) => Some(x),
@@ -355,7 +478,12 @@ impl At<'_> {
     }
 
     /// A nested object (an array's first item is taken), with its path prefix.
-    fn obj<'v>(&mut self, obj: &'v Map<String, Value>, prefix: &str, keys: &[&'static str]) -> Option<(String, &'v Map<String, Value>)> {
+    fn obj<'v>(
+        &mut self,
+        obj: &'v Map<String, Value>,
+        prefix: &str,
+        keys: &[&'static str],
+    ) -> Option<(String, &'v Map<String, Value>)> {
         let (k, v) = field(obj, keys)?;
         let (path, v) = match v {
             Value::Array(a) => (format!("{prefix}{k}[0]."), a.first().unwrap_or(&Value::Null)),
@@ -365,7 +493,10 @@ impl At<'_> {
             Value::Object(o) => Some((path, o)),
             Value::Null => None,
             other => {
-                self.err(&format!("{prefix}{k}"), format!("expected an object, got {}", kind_of(other)));
+                self.err(
+                    &format!("{prefix}{k}"),
+                    format!("expected an object, got {}", kind_of(other)),
+                );
                 None
             }
         }
@@ -374,7 +505,8 @@ impl At<'_> {
 
 /// The first of `keys` present in `obj` with a value other than null.
 fn field<'v>(obj: &'v Map<String, Value>, keys: &[&'static str]) -> Option<(&'static str, &'v Value)> {
-    keys.iter().find_map(|k| obj.get(*k).filter(|v| !v.is_null()).map(|v| (*k, v)))
+    keys.iter()
+        .find_map(|k| obj.get(*k).filter(|v| !v.is_null()).map(|v| (*k, v)))
 }
 
 const TEXT: &str = "expected a text: a string or {\"strings\": [{\"lang\": \"swe\", \"value\": \"…\"}]}";
@@ -404,15 +536,25 @@ fn lang_strings(list: &Value) -> Result<Option<String>, String> {
     };
     let mut found: Vec<(String, &str)> = Vec::new();
     for item in items {
-        let Value::Object(o) = item else { return Err(format!("{TEXT}; a string entry is {}", kind_of(item))) };
-        let lang = o.get("lang").and_then(Value::as_str).unwrap_or("").trim().to_ascii_lowercase();
+        let Value::Object(o) = item else {
+            return Err(format!("{TEXT}; a string entry is {}", kind_of(item)));
+        };
+        let lang = o
+            .get("lang")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .trim()
+            .to_ascii_lowercase();
         match field(o, &["value", "content"]) {
             Some((_, Value::String(s))) if !s.trim().is_empty() => found.push((lang, s.trim())),
             Some((_, Value::String(_))) | None => {}
             Some((k, other)) => return Err(format!("{TEXT}; {k} is {}", kind_of(other))),
         }
     }
-    let pick = ["swe", "sv", "eng", "en"].iter().find_map(|l| found.iter().find(|(lang, _)| lang == l)).or(found.first());
+    let pick = ["swe", "sv", "eng", "en"]
+        .iter()
+        .find_map(|l| found.iter().find(|(lang, _)| lang == l))
+        .or(found.first());
     Ok(pick.map(|(_, s)| s.to_string()))
 }
 
@@ -449,7 +591,10 @@ fn codes(v: &Value) -> Result<Option<Vec<String>>, String> {
 fn number(v: &Value) -> Result<Option<f64>, String> {
     match v {
         Value::Null => Ok(None),
-        Value::Number(n) => n.as_f64().map(Some).ok_or_else(|| format!("{n} is not a number kkig can hold")),
+        Value::Number(n) => n
+            .as_f64()
+            .map(Some)
+            .ok_or_else(|| format!("{n} is not a number kkig can hold")),
         Value::String(s) if s.trim().is_empty() => Ok(None),
         Value::String(s) => decode::parse_decimal(s).map(Some),
         Value::Array(a) => a.first().map_or(Ok(None), number),
@@ -493,26 +638,37 @@ fn parse_info(at: &mut At, b: &Map<String, Value>) -> Info {
     let code_ = at.opt(b, "", &["code"], code).unwrap_or_default();
     let title = at.req(b, "", &["title"], "the title", text).unwrap_or_default();
     let school = if field(b, &["typeOfSchool"]).is_some() {
-        at.req(b, "", &["typeOfSchool"], "the school type", |v| code(v)?.map(|s| school_type(&s)).transpose())
+        at.req(b, "", &["typeOfSchool"], "the school type", |v| {
+            code(v)?.map(|s| school_type(&s)).transpose()
+        })
     } else if field(b, &["form"]).is_some() {
-        at.req(b, "", &["form"], "the school type", |v| code(v)?.map(|s| school_type(&s)).transpose())
+        at.req(b, "", &["form"], "the school type", |v| {
+            code(v)?.map(|s| school_type(&s)).transpose()
+        })
     } else {
         at.err("typeOfSchool", "the school type is missing; expected typeOfSchool {\"code\": \"hs\" | \"yh\" | \"komvux\" | \"fhsk\"} or form {\"code\": \"högskoleutbildning\" | …}");
         None
     };
-    let level = at.opt(b, "", &["educationLevel"], code).map(|l| match l.to_lowercase().as_str() {
-        "grund" | "grundnivå" => "grundnivå".to_string(),
-        "avancerad" | "avancerad nivå" => "avancerad nivå".to_string(),
-        "forskar" | "forskarnivå" => "forskarnivå".to_string(),
-        _ => l,
-    });
+    let level = at
+        .opt(b, "", &["educationLevel"], code)
+        .map(|l| match l.to_lowercase().as_str() {
+            "grund" | "grundnivå" => "grundnivå".to_string(),
+            "avancerad" | "avancerad nivå" => "avancerad nivå".to_string(),
+            "forskar" | "forskarnivå" => "forskarnivå".to_string(),
+            _ => l,
+        });
     let (credits, credit_system) = match field(b, &["credits"]) {
         Some((_, Value::Object(c))) => {
-            let x = at.opt(c, "credits.", &["exact", "credits", "value"], |v| number(v)?.map(check_credits).transpose());
+            let x = at.opt(c, "credits.", &["exact", "credits", "value"], |v| {
+                number(v)?.map(check_credits).transpose()
+            });
             let system = at.opt(c, "credits.", &["system"], code);
             (x, system)
         }
-        Some(_) => (at.opt(b, "", &["credits"], |v| number(v)?.map(check_credits).transpose()), None),
+        Some(_) => (
+            at.opt(b, "", &["credits"], |v| number(v)?.map(check_credits).transpose()),
+            None,
+        ),
         None => (None, None),
     };
     let mut occupations: Vec<Ssyk> = Vec::new();
@@ -533,7 +689,10 @@ fn parse_info(at: &mut At, b: &Map<String, Value>) -> Info {
     }
     if let Some(Value::Array(subjects)) = b.get("subject") {
         for (i, s) in subjects.iter().enumerate() {
-            let is_ssyk = s.get("type").and_then(Value::as_str).is_some_and(|t| t.to_lowercase().contains("ssyk"));
+            let is_ssyk = s
+                .get("type")
+                .and_then(Value::as_str)
+                .is_some_and(|t| t.to_lowercase().contains("ssyk"));
             if let (true, Some(c)) = (is_ssyk, s.get("code")) {
                 match code(c) {
                     Ok(Some(c)) => add(at, format!("subject[{i}].code"), &c),
@@ -600,11 +759,21 @@ struct Event {
 
 fn parse_event(at: &mut At, b: &Map<String, Value>) -> Event {
     let education = at.req(b, "", &["education"], "the education info id (i.…) of the event", code);
-    let mut provider_path = field(b, &["provider", "providers"]).map_or("provider", |(k, _)| k).to_string();
+    let mut provider_path = field(b, &["provider", "providers"])
+        .map_or("provider", |(k, _)| k)
+        .to_string();
     if field(b, &["provider", "providers"]).is_some_and(|(_, v)| v.is_array()) {
         provider_path.push_str("[0]");
     }
-    let provider = at.req(b, "", &["provider", "providers"], "the provider id (p.…) of the event", codes).map(|v| v[0].clone());
+    let provider = at
+        .req(
+            b,
+            "",
+            &["provider", "providers"],
+            "the provider id (p.…) of the event",
+            codes,
+        )
+        .map(|v| v[0].clone());
     let title = at.opt(b, "", &["title"], text);
     let (mut start, mut end) = (String::new(), String::new());
     if field(b, &["execution"]).is_none() {
@@ -617,22 +786,30 @@ fn parse_event(at: &mut At, b: &Map<String, Value>) -> Event {
     let pace = if field(b, &["paceOfStudyPercentage"]).is_some() {
         at.req(b, "", &["paceOfStudyPercentage"], "the pace of study", pace)
     } else if field(b, &["paceOfStudy"]).is_some() {
-        at.obj(b, "", &["paceOfStudy"]).and_then(|(p, o)| at.req(o, &p, &["percentage"], "the pace of study", pace))
+        at.obj(b, "", &["paceOfStudy"])
+            .and_then(|(p, o)| at.req(o, &p, &["percentage"], "the pace of study", pace))
     } else {
         at.err("paceOfStudyPercentage", "the pace of study (percent) is missing");
         None
     };
     let language = at
-        .opt(b, "", &["languageOfInstruction", "language"], |v| code(v)?.map(|s| language(&s)).transpose())
+        .opt(b, "", &["languageOfInstruction", "language"], |v| {
+            code(v)?.map(|s| language(&s)).transpose()
+        })
         .unwrap_or_else(|| "swe".into());
     let form = if field(b, &["formOfStudy"]).is_some() {
-        at.req(b, "", &["formOfStudy"], "the form of study", |v| code(v)?.map(|s| study_form(&s)).transpose())
+        at.req(b, "", &["formOfStudy"], "the form of study", |v| {
+            code(v)?.map(|s| study_form(&s)).transpose()
+        })
     } else {
         match field(b, &["distance"]) {
             None | Some((_, Value::Bool(false))) => Some(StudyForm::Campus),
             Some((_, Value::Bool(true) | Value::Object(_))) => Some(StudyForm::Distance),
             Some((_, other)) => {
-                at.err("distance", format!("distance must be true, false or an object, got {}", kind_of(other)));
+                at.err(
+                    "distance",
+                    format!("distance must be true, false or an object, got {}", kind_of(other)),
+                );
                 None
             }
         }
@@ -644,11 +821,17 @@ fn parse_event(at: &mut At, b: &Map<String, Value>) -> Event {
             sites.extend(location(at, item, &format!("{k}[{i}].")));
         }
     }
-    let mut meetings = Meetings { per_term: 0, days_each: 0, place: None };
+    let mut meetings = Meetings {
+        per_term: 0,
+        days_each: 0,
+        place: None,
+    };
     let mut meetings_path = "onSiteMeetings.perTerm".to_string();
     let mut meeting_place_path = None;
     if let Some((p, m)) = at.obj(b, "", &["onSiteMeetings"]) {
-        meetings.per_term = at.req(m, &p, &["perTerm"], "the number of meetings per term", count).unwrap_or(0);
+        meetings.per_term = at
+            .req(m, &p, &["perTerm"], "the number of meetings per term", count)
+            .unwrap_or(0);
         meetings.days_each = at.opt(m, &p, &["daysEach"], count).unwrap_or(1);
         if let Some((_, place)) = field(m, &["location"]) {
             if let Some((site, code_path)) = location(at, place, &format!("{p}location.")) {
@@ -708,13 +891,30 @@ fn parse_event(at: &mut At, b: &Map<String, Value>) -> Event {
 /// A location `{"town", "areaCode" | "municipalityCode"}`: the study site and the path of its code.
 fn location(at: &mut At, v: &Value, path: &str) -> Option<(StudySite, String)> {
     let Value::Object(o) = v else {
-        at.err(path.trim_end_matches('.'), format!("a location must be an object {{\"town\", \"areaCode\"}}, got {}", kind_of(v)));
+        at.err(
+            path.trim_end_matches('.'),
+            format!(
+                "a location must be an object {{\"town\", \"areaCode\"}}, got {}",
+                kind_of(v)
+            ),
+        );
         return None;
     };
     let town = at.opt(o, path, &["town"], text).unwrap_or_default();
-    let code_path = format!("{path}{}", field(o, &["areaCode", "municipalityCode"]).map_or("areaCode", |(k, _)| k));
-    let municipality = at.req(o, path, &["areaCode", "municipalityCode"], "the kommunkod (areaCode) of the location", |v| {
-        code(v)?.map(|c| decode::cell_kommunkod(&c).map_err(|e| e.to_string())).transpose()
-    })?;
+    let code_path = format!(
+        "{path}{}",
+        field(o, &["areaCode", "municipalityCode"]).map_or("areaCode", |(k, _)| k)
+    );
+    let municipality = at.req(
+        o,
+        path,
+        &["areaCode", "municipalityCode"],
+        "the kommunkod (areaCode) of the location",
+        |v| {
+            code(v)?
+                .map(|c| decode::cell_kommunkod(&c).map_err(|e| e.to_string()))
+                .transpose()
+        },
+    )?;
     Some((StudySite { municipality, town }, code_path))
 }

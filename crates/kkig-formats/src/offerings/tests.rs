@@ -74,7 +74,11 @@ fn assert_one_error(p: &ParsedOfferings, row: u64, column: &str, message: &str) 
     let e = &p.errors[0];
     assert_eq!(e.row, Some(row), "{e}");
     assert_eq!(e.column.as_deref(), Some(column), "{e}");
-    assert!(e.message.contains(message), "message {:?} should contain {message:?}", e.message);
+    assert!(
+        e.message.contains(message),
+        "message {:?} should contain {message:?}",
+        e.message
+    );
 }
 
 #[test]
@@ -83,15 +87,27 @@ fn the_valid_page_gives_one_offering() {
     assert!(p.is_valid(), "{:#?}", p.errors);
     assert_eq!(p.offerings.len(), 1);
     let o = &p.offerings[0].offering;
-    assert_eq!((o.id.as_str(), o.education_id.as_str(), o.provider_id.as_str()), ("e.umu.123", "i.umu.vasjp", "p.umu"));
+    assert_eq!(
+        (o.id.as_str(), o.education_id.as_str(), o.provider_id.as_str()),
+        ("e.umu.123", "i.umu.vasjp", "p.umu")
+    );
     assert_eq!(o.provider_name, "Umeå universitet", "Swedish is preferred");
-    assert_eq!((o.level.as_str(), o.credits, o.credit_system.as_str()), ("grundnivå", 180.0, "hp"));
-    assert_eq!((o.form, o.meetings.per_term, o.meetings.days_each), (StudyForm::Distance, 4, 2));
+    assert_eq!(
+        (o.level.as_str(), o.credits, o.credit_system.as_str()),
+        ("grundnivå", 180.0, "hp")
+    );
+    assert_eq!(
+        (o.form, o.meetings.per_term, o.meetings.days_each),
+        (StudyForm::Distance, 4, 2)
+    );
     assert_eq!(p.offerings[0].row, 3);
-    assert_eq!(p.offerings[0].municipalities, vec![(
-        Kommunkod::parse("2481").unwrap(),
-        "e.umu.123: content.educationEvent.locations[0].areaCode".to_string()
-    )]);
+    assert_eq!(
+        p.offerings[0].municipalities,
+        vec![(
+            Kommunkod::parse("2481").unwrap(),
+            "e.umu.123: content.educationEvent.locations[0].areaCode".to_string()
+        )]
+    );
 }
 
 #[test]
@@ -154,11 +170,22 @@ fn susa_error_cases() {
         assert!(p.offerings.is_empty(), "{what}: the offering should be rejected");
         // An error in the info or provider also rejects the event, which says so.
         let (own, joined): (Vec<_>, Vec<_>) = p.errors.iter().partition(|e| e.row == Some(row));
-        assert!(joined.iter().all(|e| e.message.contains("has errors (see its record)")), "{what}: {joined:#?}");
+        assert!(
+            joined.iter().all(|e| e.message.contains("has errors (see its record)")),
+            "{what}: {joined:#?}"
+        );
         assert_eq!(own.len(), 1, "{what}: {:#?}", p.errors);
         let e = own[0];
-        assert_eq!((e.row, e.column.as_deref()), (Some(row), Some(column.as_str())), "{what}: {e}");
-        assert!(e.message.contains(message), "{what}: {:?} should contain {message:?}", e.message);
+        assert_eq!(
+            (e.row, e.column.as_deref()),
+            (Some(row), Some(column.as_str())),
+            "{what}: {e}"
+        );
+        assert!(
+            e.message.contains(message),
+            "{what}: {:?} should contain {message:?}",
+            e.message
+        );
     }
 }
 
@@ -166,29 +193,65 @@ fn susa_error_cases() {
 fn an_invalid_info_or_provider_rejects_its_events_too() {
     let p = susa_with(1, "/credits/exact", json!(-1));
     assert_eq!(p.errors.len(), 2, "{:#?}", p.errors);
-    assert_eq!(p.errors[0].column.as_deref(), Some("i.umu.vasjp: content.educationInfo.credits.exact"));
-    assert_eq!(p.errors[1].column.as_deref(), Some("e.umu.123: content.educationEvent.education"));
-    assert!(p.errors[1].message.contains("education info i.umu.vasjp of event e.umu.123 has errors"));
+    assert_eq!(
+        p.errors[0].column.as_deref(),
+        Some("i.umu.vasjp: content.educationInfo.credits.exact")
+    );
+    assert_eq!(
+        p.errors[1].column.as_deref(),
+        Some("e.umu.123: content.educationEvent.education")
+    );
+    assert!(p.errors[1]
+        .message
+        .contains("education info i.umu.vasjp of event e.umu.123 has errors"));
 }
 
 #[test]
 fn record_level_errors() {
     let cases: Vec<(Value, &str, &str)> = vec![
         (json!(42), "record 1: ", "a record must be an object"),
-        (json!({"id": 7, "content": {}}), "record 1: id", "id must be a string, got a number"),
+        (
+            json!({"id": 7, "content": {}}),
+            "record 1: id",
+            "id must be a string, got a number",
+        ),
         (json!({"id": "e.1"}), "e.1: content", "content is missing"),
-        (json!({"id": "e.1", "content": {"somethingElse": {}}}), "e.1: content", "exactly one of educationInfo"),
-        (json!({"id": "e.1", "content": {"educationEvent": [1]}}), "e.1: content.educationEvent", "must be an object"),
-        (json!({"content": {"educationEvent": {}}}), "record 1: id", "the record has no id"),
-        (json!({"id": "i.1", "content": {"educationEvent": {}}}), "i.1: id", "prefix of educationInfo records"),
-        (json!({"id": "p.1", "status": true, "content": {"educationProvider": {"name": "X"}}}), "p.1: status", "status must be a string"),
+        (
+            json!({"id": "e.1", "content": {"somethingElse": {}}}),
+            "e.1: content",
+            "exactly one of educationInfo",
+        ),
+        (
+            json!({"id": "e.1", "content": {"educationEvent": [1]}}),
+            "e.1: content.educationEvent",
+            "must be an object",
+        ),
+        (
+            json!({"content": {"educationEvent": {}}}),
+            "record 1: id",
+            "the record has no id",
+        ),
+        (
+            json!({"id": "i.1", "content": {"educationEvent": {}}}),
+            "i.1: id",
+            "prefix of educationInfo records",
+        ),
+        (
+            json!({"id": "p.1", "status": true, "content": {"educationProvider": {"name": "X"}}}),
+            "p.1: status",
+            "status must be a string",
+        ),
     ];
     for (record, column, message) in cases {
         let p = parse_value(&json!([record]));
         assert_eq!(p.errors.len(), 1, "{record}: {:#?}", p.errors);
         assert_eq!(p.errors[0].row, Some(1));
         assert_eq!(p.errors[0].column.as_deref(), Some(column), "{record}");
-        assert!(p.errors[0].message.contains(message), "{record}: {}", p.errors[0].message);
+        assert!(
+            p.errors[0].message.contains(message),
+            "{record}: {}",
+            p.errors[0].message
+        );
     }
     for (doc, message) in [
         (json!("hello"), "the file holds a string"),
@@ -233,12 +296,22 @@ fn all_errors_are_collected_and_valid_events_kept() {
     list.push(second);
     list.push(third);
     let p = parse_value(&page);
-    assert_eq!(p.offerings.iter().map(|o| o.offering.id.as_str()).collect::<Vec<_>>(), ["e.umu.123"]);
-    let cols: Vec<_> = p.errors.iter().map(|e| (e.row.unwrap(), e.column.clone().unwrap())).collect();
-    assert_eq!(cols, [
-        (4, "e.umu.124: content.educationEvent.paceOfStudyPercentage".to_string()),
-        (5, "e.umu.125: content.educationEvent.locations[0].areaCode".to_string()),
-    ]);
+    assert_eq!(
+        p.offerings.iter().map(|o| o.offering.id.as_str()).collect::<Vec<_>>(),
+        ["e.umu.123"]
+    );
+    let cols: Vec<_> = p
+        .errors
+        .iter()
+        .map(|e| (e.row.unwrap(), e.column.clone().unwrap()))
+        .collect();
+    assert_eq!(
+        cols,
+        [
+            (4, "e.umu.124: content.educationEvent.paceOfStudyPercentage".to_string()),
+            (5, "e.umu.125: content.educationEvent.locations[0].areaCode".to_string()),
+        ]
+    );
 }
 
 #[test]
@@ -249,10 +322,16 @@ fn inactive_and_cancelled_records_are_skipped_not_errors() {
     assert!(p.is_valid(), "{:#?}", p.errors);
     assert!(p.offerings.is_empty());
     let skipped: Vec<_> = p.skipped.iter().map(|s| (s.id.as_str(), s.reason.as_str())).collect();
-    assert_eq!(skipped, [
-        ("i.umu.vasjp", "status is \"inactive\", not active"),
-        ("e.umu.123", "its education info i.umu.vasjp is skipped: status is \"inactive\", not active"),
-    ]);
+    assert_eq!(
+        skipped,
+        [
+            ("i.umu.vasjp", "status is \"inactive\", not active"),
+            (
+                "e.umu.123",
+                "its education info i.umu.vasjp is skipped: status is \"inactive\", not active"
+            ),
+        ]
+    );
     let p = susa_with(2, "/isCancelled", json!(true));
     assert!(p.is_valid() && p.offerings.is_empty());
     assert_eq!(p.skipped[0].reason, "the event is cancelled (isCancelled)");
@@ -262,8 +341,15 @@ fn inactive_and_cancelled_records_are_skipped_not_errors() {
 fn files_are_joined_across_pages() {
     let page = susa_page();
     let records = page["content"].as_array().unwrap();
-    let files: Vec<Vec<u8>> = records.iter().map(|r| serde_json::to_vec(&json!({"content": [r]})).unwrap()).collect();
-    let p = parse_susa_files(&[("providers.json", &files[0]), ("infos.json", &files[1]), ("events.json", &files[2])]);
+    let files: Vec<Vec<u8>> = records
+        .iter()
+        .map(|r| serde_json::to_vec(&json!({"content": [r]})).unwrap())
+        .collect();
+    let p = parse_susa_files(&[
+        ("providers.json", &files[0]),
+        ("infos.json", &files[1]),
+        ("events.json", &files[2]),
+    ]);
     assert!(p.is_valid(), "{:#?}", p.errors);
     assert_eq!(p.offerings[0].file, "events.json");
     // Alone, the events page cannot be joined.
@@ -293,7 +379,11 @@ fn the_valid_row_gives_one_offering() {
     assert_eq!(o.sites.len(), 2);
     assert_eq!(o.meetings.place.as_ref().unwrap().town, "Lycksele");
     assert_eq!(p.offerings[0].row, 2);
-    let cols: Vec<_> = p.offerings[0].municipalities.iter().map(|(k, c)| format!("{k} {c}")).collect();
+    let cols: Vec<_> = p.offerings[0]
+        .municipalities
+        .iter()
+        .map(|(k, c)| format!("{k} {c}"))
+        .collect();
     assert_eq!(cols, ["2422 sites", "2481 sites", "2481 meeting_place"]);
 }
 
@@ -333,8 +423,16 @@ fn csv_error_cases() {
         assert!(p.offerings.is_empty(), "{column}={value:?} should be rejected");
         assert_eq!(p.errors.len(), 1, "{column}={value:?}: {:#?}", p.errors);
         let e = &p.errors[0];
-        assert_eq!((e.file.as_str(), e.row, e.column.as_deref()), ("o.csv", Some(2), Some(*named)), "{column}={value:?}: {e}");
-        assert!(e.message.contains(message), "{column}={value:?}: {:?} should contain {message:?}", e.message);
+        assert_eq!(
+            (e.file.as_str(), e.row, e.column.as_deref()),
+            ("o.csv", Some(2), Some(*named)),
+            "{column}={value:?}: {e}"
+        );
+        assert!(
+            e.message.contains(message),
+            "{column}={value:?}: {:?} should contain {message:?}",
+            e.message
+        );
     }
 }
 
@@ -343,17 +441,31 @@ fn non_finite_numbers_are_rejected() {
     let huge = "9".repeat(400);
     let p = csv_with("credits", &huge);
     assert_eq!(p.errors[0].column.as_deref(), Some("credits"));
-    assert!(p.errors[0].message.contains("must be a finite number"), "{}", p.errors[0]);
+    assert!(
+        p.errors[0].message.contains("must be a finite number"),
+        "{}",
+        p.errors[0]
+    );
     let p = csv_with("pace_percent", &huge);
     assert!(p.errors[0].message.contains("outside 1–100"), "{}", p.errors[0]);
     let p = susa_with(1, "/credits/exact", json!(huge));
-    assert_eq!(p.errors[0].column.as_deref(), Some("i.umu.vasjp: content.educationInfo.credits.exact"));
-    assert!(p.errors[0].message.contains("must be a finite number"), "{}", p.errors[0]);
+    assert_eq!(
+        p.errors[0].column.as_deref(),
+        Some("i.umu.vasjp: content.educationInfo.credits.exact")
+    );
+    assert!(
+        p.errors[0].message.contains("must be a finite number"),
+        "{}",
+        p.errors[0]
+    );
 }
 
 #[test]
 fn meetings_need_a_place() {
-    let csv = format!("{HEADER}\n{}\n", ROW.replace("2422:Sorsele|2481:Lycksele;2;1;2481:Lycksele", ";2;1;"));
+    let csv = format!(
+        "{HEADER}\n{}\n",
+        ROW.replace("2422:Sorsele|2481:Lycksele;2;1;2481:Lycksele", ";2;1;")
+    );
     let p = parse_offerings_csv("o.csv", csv.as_bytes());
     assert_eq!(p.errors.len(), 1);
     assert_eq!(p.errors[0].column.as_deref(), Some("meetings_per_term"));
@@ -361,19 +473,29 @@ fn meetings_need_a_place() {
 
 #[test]
 fn csv_collects_every_error_of_every_row() {
-    let bad = ROW.replace(";25;", ";250;").replace("2027-01-17", "2020-01-01").replace(";hs;", ";gy;");
+    let bad = ROW
+        .replace(";25;", ";250;")
+        .replace("2027-01-17", "2020-01-01")
+        .replace(";hs;", ";gy;");
     let dup = ROW.to_string();
     let csv = format!("{HEADER}\n{ROW}\n{bad}\n{dup}\n;;;\n{ROW};extra\n");
     let p = parse_offerings_csv("o.csv", csv.as_bytes());
-    let got: Vec<_> = p.errors.iter().map(|e| (e.row.unwrap(), e.column.clone().unwrap_or_default())).collect();
-    assert_eq!(got, [
-        (3, "id".to_string()),
-        (3, "school_type".to_string()),
-        (3, "pace_percent".to_string()),
-        (4, "id".to_string()),
-        (6, String::new()),
-        (6, "id".to_string()),
-    ]);
+    let got: Vec<_> = p
+        .errors
+        .iter()
+        .map(|e| (e.row.unwrap(), e.column.clone().unwrap_or_default()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (3, "id".to_string()),
+            (3, "school_type".to_string()),
+            (3, "pace_percent".to_string()),
+            (4, "id".to_string()),
+            (6, String::new()),
+            (6, "id".to_string()),
+        ]
+    );
     assert!(p.errors[0].message.contains("appears twice (first on row 2)"));
     assert!(p.errors[4].message.contains("column 25, which has no header"));
     assert_eq!(p.offerings.len(), 1);
@@ -382,15 +504,35 @@ fn csv_collects_every_error_of_every_row() {
 #[test]
 fn header_errors() {
     let p = parse_offerings_csv("o.csv", b"id;titel;title;title\n1;2;3;4\n");
-    let got: Vec<_> = p.errors.iter().map(|e| (e.row, e.column.clone().unwrap(), e.message.clone())).collect();
+    let got: Vec<_> = p
+        .errors
+        .iter()
+        .map(|e| (e.row, e.column.clone().unwrap(), e.message.clone()))
+        .collect();
     assert_eq!(got[0].1, "titel");
-    assert!(got[0].2.starts_with("unknown column \"titel\"; the columns are: id, education_id"));
+    assert!(got[0]
+        .2
+        .starts_with("unknown column \"titel\"; the columns are: id, education_id"));
     assert_eq!(got[1].1, "title");
     assert!(got[1].2.contains("appears twice"));
     let missing: Vec<_> = got[2..].iter().map(|g| g.1.as_str()).collect();
-    assert_eq!(missing, ["provider_id", "provider_name", "school_type", "pace_percent", "start", "end", "form"]);
+    assert_eq!(
+        missing,
+        [
+            "provider_id",
+            "provider_name",
+            "school_type",
+            "pace_percent",
+            "start",
+            "end",
+            "form"
+        ]
+    );
     assert!(got.iter().all(|g| g.0 == Some(1)));
-    assert_eq!(parse_offerings_csv("o.csv", b"").errors[0].message, "the file is empty; expected a header row");
+    assert_eq!(
+        parse_offerings_csv("o.csv", b"").errors[0].message,
+        "the file is empty; expected a header row"
+    );
 }
 
 #[test]
@@ -399,13 +541,20 @@ fn optional_columns_may_be_left_out_and_comma_files_are_read() {
     let p = parse_offerings_csv("o.csv", csv.as_bytes());
     assert!(p.is_valid(), "{:#?}", p.errors);
     let o = &p.offerings[0].offering;
-    assert_eq!((o.education_id.as_str(), o.language.as_str(), o.credits), ("x1", "swe", 0.0));
+    assert_eq!(
+        (o.education_id.as_str(), o.language.as_str(), o.credits),
+        ("x1", "swe", 0.0)
+    );
     assert_eq!(o.school_type, SchoolType::Komvux);
 }
 
 #[test]
 fn unknown_municipalities_are_rejected_by_the_caller_rule() {
-    let csv = format!("{HEADER}\n{ROW}\n{}\n", ROW.replace("umu-hand-26", "b").replace("2422:Sorsele", "0114:Upplands Väsby"));
+    let csv = format!(
+        "{HEADER}\n{ROW}\n{}\n",
+        ROW.replace("umu-hand-26", "b")
+            .replace("2422:Sorsele", "0114:Upplands Väsby")
+    );
     let mut p = parse_offerings_csv("o.csv", csv.as_bytes());
     let codes: Vec<_> = p.kommunkods().iter().map(|k| k.to_string()).collect();
     assert_eq!(codes, ["0114", "2422", "2481"]);
@@ -414,7 +563,11 @@ fn unknown_municipalities_are_rejected_by_the_caller_rule() {
     assert_eq!(p.errors.len(), 1);
     let e = &p.errors[0];
     assert_eq!((e.row, e.column.as_deref()), (Some(3), Some("sites")));
-    assert!(e.message.contains("kommunkod 0114 is not a municipality kkig knows (offering b)"), "{e}");
+    assert!(
+        e.message
+            .contains("kommunkod 0114 is not a municipality kkig knows (offering b)"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -423,7 +576,9 @@ fn the_format_is_told_by_its_content() {
     assert_eq!(parse_offerings("x", &json).offerings.len(), 1);
     let csv = format!("\u{feff}{HEADER}\n{ROW}\n");
     assert_eq!(parse_offerings("x", csv.as_bytes()).offerings.len(), 1);
-    let xlsx = offerings_table(&parse_offerings("x", csv.as_bytes()).into_offerings()).to_xlsx("Utbildningar").unwrap();
+    let xlsx = offerings_table(&parse_offerings("x", csv.as_bytes()).into_offerings())
+        .to_xlsx("Utbildningar")
+        .unwrap();
     assert_eq!(parse_offerings("x", &xlsx).offerings.len(), 1);
     assert!(!parse_offerings("x", b"PK\x03\x04garbage").is_valid());
 }
@@ -433,9 +588,15 @@ fn an_export_with_travel_columns_imports_again() {
     let csv = format!("\u{feff}{HEADER}\n{ROW}\n");
     let offerings = parse_offerings("x", csv.as_bytes()).into_offerings();
     let home = Kommunkod::parse("2422").unwrap();
-    let reach = kkig_core::catalogue::Reach { one_way_minutes: 75, burden_minutes_per_term: 300 };
+    let reach = kkig_core::catalogue::Reach {
+        one_way_minutes: 75,
+        burden_minutes_per_term: 300,
+    };
     let table = offerings_table_from(&offerings, home, &[Some(reach)]);
-    assert_eq!(&table.headers[table.headers.len() - 3..], ["home", "one_way_minutes", "travel_minutes_per_term"]);
+    assert_eq!(
+        &table.headers[table.headers.len() - 3..],
+        ["home", "one_way_minutes", "travel_minutes_per_term"]
+    );
     let out = table.to_swedish_csv();
     let text = String::from_utf8(out.clone()).unwrap();
     assert!(text.lines().nth(1).unwrap().ends_with(";2422;75;300"), "{text}");
@@ -444,7 +605,12 @@ fn an_export_with_travel_columns_imports_again() {
     assert_eq!(again.into_offerings(), offerings);
     // Unknown reach: empty cells.
     let t = offerings_table_from(&offerings, home, &[None]);
-    assert!(String::from_utf8(t.to_swedish_csv()).unwrap().lines().nth(1).unwrap().ends_with(";2422;;"));
+    assert!(String::from_utf8(t.to_swedish_csv())
+        .unwrap()
+        .lines()
+        .nth(1)
+        .unwrap()
+        .ends_with(";2422;;"));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -457,19 +623,35 @@ fn assert_url_warning(p: &ParsedOfferings, file: &str, row: u64, column: &str, v
     assert_eq!(p.offerings[0].offering.application_url, None, "the URL is not stored");
     assert_eq!(p.warnings.len(), 1, "{:#?}", p.warnings);
     let w = &p.warnings[0];
-    assert_eq!((w.file.as_str(), w.row, w.column.as_deref()), (file, Some(row), Some(column)), "{w}");
-    assert!(w.message.contains(&format!("{value:?}")), "the warning names the value: {w}");
+    assert_eq!(
+        (w.file.as_str(), w.row, w.column.as_deref()),
+        (file, Some(row), Some(column)),
+        "{w}"
+    );
+    assert!(
+        w.message.contains(&format!("{value:?}")),
+        "the warning names the value: {w}"
+    );
     assert!(w.message.contains("not stored"), "{w}");
 }
 
 #[test]
 fn csv_and_xlsx_urls_that_are_not_http_are_warnings() {
-    for bad in ["javascript:alert(1)", "data:text/html,<b>x</b>", " JaVaScRiPt:alert(1)", "www.umu.se", "ftp://umu.se/"] {
+    for bad in [
+        "javascript:alert(1)",
+        "data:text/html,<b>x</b>",
+        " JaVaScRiPt:alert(1)",
+        "www.umu.se",
+        "ftp://umu.se/",
+    ] {
         let p = csv_with("application_url", bad);
         assert_url_warning(&p, "o.csv", 2, "application_url", bad.trim());
     }
     // A good URL is stored as the link reads it: the scheme in lower case.
-    for (good, stored) in [("https://umu.se", "https://umu.se"), ("HTTP://umu.se/X", "http://umu.se/X")] {
+    for (good, stored) in [
+        ("https://umu.se", "https://umu.se"),
+        ("HTTP://umu.se/X", "http://umu.se/X"),
+    ] {
         let p = csv_with("application_url", good);
         assert!(p.warnings.is_empty(), "{good}: {:#?}", p.warnings);
         assert_eq!(p.offerings[0].offering.application_url.as_deref(), Some(stored));
@@ -485,20 +667,41 @@ fn csv_and_xlsx_urls_that_are_not_http_are_warnings() {
 #[test]
 fn susa_urls_that_are_not_http_are_warnings() {
     let p = susa_with(2, "/application/url", json!("javascript:alert(1)"));
-    assert_url_warning(&p, "page.json", 3, "e.umu.123: content.educationEvent.application.url", "javascript:alert(1)");
+    assert_url_warning(
+        &p,
+        "page.json",
+        3,
+        "e.umu.123: content.educationEvent.application.url",
+        "javascript:alert(1)",
+    );
     // The event's own url is used when the application's is left out, and checked the same way.
     let mut page = susa_page();
-    page["content"][2]["content"]["educationEvent"]["application"].as_object_mut().unwrap().remove("url");
+    page["content"][2]["content"]["educationEvent"]["application"]
+        .as_object_mut()
+        .unwrap()
+        .remove("url");
     page["content"][2]["content"]["educationEvent"]["url"] = json!("data:text/html,x");
     let p = parse_value(&page);
-    assert_url_warning(&p, "page.json", 3, "e.umu.123: content.educationEvent.url", "data:text/html,x");
+    assert_url_warning(
+        &p,
+        "page.json",
+        3,
+        "e.umu.123: content.educationEvent.url",
+        "data:text/html,x",
+    );
     // A bad application URL falls back to a good event URL, with the warning.
     page["content"][2]["content"]["educationEvent"]["application"]["url"] = json!("vbscript:x");
     page["content"][2]["content"]["educationEvent"]["url"] = json!("https://umu.se/vasjp");
     let p = parse_value(&page);
-    assert_eq!(p.offerings[0].offering.application_url.as_deref(), Some("https://umu.se/vasjp"));
+    assert_eq!(
+        p.offerings[0].offering.application_url.as_deref(),
+        Some("https://umu.se/vasjp")
+    );
     assert_eq!(p.warnings.len(), 1, "{:#?}", p.warnings);
-    assert_eq!(p.warnings[0].column.as_deref(), Some("e.umu.123: content.educationEvent.application.url"));
+    assert_eq!(
+        p.warnings[0].column.as_deref(),
+        Some("e.umu.123: content.educationEvent.application.url")
+    );
     // A good URL: no warning.
     assert!(parse_value(&susa_page()).warnings.is_empty());
 }

@@ -16,12 +16,19 @@ async fn list_serves_all_municipalities_with_exact_facts() {
         let participants: Vec<_> = items.iter().filter(|m| m["role"] == "participant").collect();
         assert_eq!(participants.len(), 17, "{label}");
         for m in &reference.municipalities {
-            let got = items.iter().find(|i| i["code"] == m.code.to_string()).unwrap_or_else(|| panic!("{label}: {} missing", m.code));
+            let got = items
+                .iter()
+                .find(|i| i["code"] == m.code.to_string())
+                .unwrap_or_else(|| panic!("{label}: {} missing", m.code));
             assert_eq!(got["name"], m.name.as_str(), "{label}");
             assert_eq!(got["lat"].as_f64(), Some(m.position.lat), "{label} {}", m.name);
             assert_eq!(got["lon"].as_f64(), Some(m.position.lon), "{label} {}", m.name);
             assert_eq!(got["population"].as_i64(), Some(m.population), "{label} {}", m.name);
-            assert_eq!(got["population_year"].as_i64(), Some(m.population_year.into()), "{label}");
+            assert_eq!(
+                got["population_year"].as_i64(),
+                Some(m.population_year.into()),
+                "{label}"
+            );
             assert_eq!(got["role"], m.role.as_str(), "{label}");
             assert_eq!(got["county_code"], &m.code.to_string()[..2], "{label}");
             assert!(got["code"].is_string() && got["population"].is_i64(), "{label}: types");
@@ -38,8 +45,17 @@ async fn list_filters_by_role_and_rejects_unknown_roles() {
         let p = app.get("/api/v1/municipalities?role=participant").await.json();
         assert_eq!(p.as_array().unwrap().len(), 17, "{label}");
         let c = app.get("/api/v1/municipalities?role=campus").await.json();
-        let names: Vec<_> = c.as_array().unwrap().iter().map(|m| m["name"].as_str().unwrap().to_string()).collect();
-        assert_eq!(names, ["Luleå", "Piteå", "Sundsvall", "Umeå", "Örnsköldsvik", "Östersund"], "{label}");
+        let names: Vec<_> = c
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["name"].as_str().unwrap().to_string())
+            .collect();
+        assert_eq!(
+            names,
+            ["Luleå", "Piteå", "Sundsvall", "Umeå", "Örnsköldsvik", "Östersund"],
+            "{label}"
+        );
 
         let bad = app.get("/api/v1/municipalities?role=member").await;
         assert_eq!(bad.status, 400, "{label}");
@@ -57,7 +73,10 @@ async fn one_municipality_by_code() {
 
         // Campus towns are served too.
         let umea = app.get("/api/v1/municipalities/2480").await.json();
-        assert_eq!((umea["name"].as_str(), umea["role"].as_str()), (Some("Umeå"), Some("campus")));
+        assert_eq!(
+            (umea["name"].as_str(), umea["role"].as_str()),
+            (Some("Umeå"), Some("campus"))
+        );
         app.finish().await;
     }
 }

@@ -4,7 +4,12 @@
 use crate::common::apps;
 
 fn titles(v: &serde_json::Value) -> Vec<String> {
-    v["hits"].as_array().unwrap().iter().map(|h| h["title"].as_str().unwrap().to_string()).collect()
+    v["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["title"].as_str().unwrap().to_string())
+        .collect()
 }
 
 #[tokio::test]
@@ -16,43 +21,108 @@ async fn search_api_semantics() {
         assert!(total >= 300, "{label}: {total}");
 
         // Swedish stemming: the plural finds the singular.
-        let plural = app.get("/api/v1/offerings?q=sjuksk%C3%B6terskor&per_page=100").await.json();
+        let plural = app
+            .get("/api/v1/offerings?q=sjuksk%C3%B6terskor&per_page=100")
+            .await
+            .json();
         assert!(plural["total"].as_u64().unwrap() > 0, "{label}");
-        assert!(titles(&plural).iter().all(|t| t.to_lowercase().contains("sjukskötersk")), "{label}: {:?}", titles(&plural));
+        assert!(
+            titles(&plural)
+                .iter()
+                .all(|t| t.to_lowercase().contains("sjukskötersk")),
+            "{label}: {:?}",
+            titles(&plural)
+        );
         // Typo tolerance: one edit in a long word.
-        let typo = app.get("/api/v1/offerings?q=socinomprogrammet&per_page=100").await.json();
-        assert!(titles(&typo).iter().any(|t| t == "Socionomprogrammet"), "{label}: {:?}", titles(&typo));
+        let typo = app
+            .get("/api/v1/offerings?q=socinomprogrammet&per_page=100")
+            .await
+            .json();
+        assert!(
+            titles(&typo).iter().any(|t| t == "Socionomprogrammet"),
+            "{label}: {:?}",
+            titles(&typo)
+        );
         // One edit inside a compound: ö → o, and a dropped letter.
-        for (typo, want) in [("sjukskoterska", "Sjuksköterskeprogrammet"), ("barnmoska", "Barnmorskeprogrammet")] {
-            let r = app.get(&format!("/api/v1/offerings?q={typo}&per_page=200")).await.json();
+        for (typo, want) in [
+            ("sjukskoterska", "Sjuksköterskeprogrammet"),
+            ("barnmoska", "Barnmorskeprogrammet"),
+        ] {
+            let r = app
+                .get(&format!("/api/v1/offerings?q={typo}&per_page=200"))
+                .await
+                .json();
             assert!(titles(&r).iter().any(|t| t == want), "{label} {typo}: {:?}", titles(&r));
         }
 
         // Travel from Sorsele: hits carry it, the limit holds, sorting by travel is ascending.
-        let sorted = app.get("/api/v1/offerings?home=2422&sort=travel&max_travel=600&per_page=200").await.json();
-        let burdens: Vec<i64> = sorted["hits"].as_array().unwrap().iter().map(|h| h["travel_minutes_per_term"].as_i64().unwrap()).collect();
+        let sorted = app
+            .get("/api/v1/offerings?home=2422&sort=travel&max_travel=600&per_page=200")
+            .await
+            .json();
+        let burdens: Vec<i64> = sorted["hits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| h["travel_minutes_per_term"].as_i64().unwrap())
+            .collect();
         assert!(!burdens.is_empty(), "{label}");
         assert!(burdens.windows(2).all(|w| w[0] <= w[1]), "{label}: {burdens:?}");
         assert!(burdens.iter().all(|b| *b <= 600), "{label}");
 
         // Filters combine.
-        let f = app.get("/api/v1/offerings?area=nurse&form=distance&school_type=hs&pace=full&term=HT2026&per_page=200").await.json();
+        let f = app
+            .get("/api/v1/offerings?area=nurse&form=distance&school_type=hs&pace=full&term=HT2026&per_page=200")
+            .await
+            .json();
         for h in f["hits"].as_array().unwrap() {
-            assert_eq!((h["form"].as_str(), h["school_type"].as_str(), h["pace_percent"].as_u64()), (Some("distance"), Some("hs"), Some(100)), "{label}");
+            assert_eq!(
+                (
+                    h["form"].as_str(),
+                    h["school_type"].as_str(),
+                    h["pace_percent"].as_u64()
+                ),
+                (Some("distance"), Some("hs"), Some(100)),
+                "{label}"
+            );
             assert!(h["start"].as_str().unwrap().starts_with("2026-"), "{label}");
-            assert!(h["occupations"].as_array().unwrap().iter().any(|o| o.as_str().unwrap().starts_with("22")), "{label}");
+            assert!(
+                h["occupations"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|o| o.as_str().unwrap().starts_with("22")),
+                "{label}"
+            );
         }
 
         // Pagination is consistent: pages do not overlap and add up.
-        let p1 = app.get("/api/v1/offerings?q=l%C3%A4rare&per_page=5&page=1").await.json();
-        let p2 = app.get("/api/v1/offerings?q=l%C3%A4rare&per_page=5&page=2").await.json();
-        let ids = |v: &serde_json::Value| v["hits"].as_array().unwrap().iter().map(|h| h["id"].as_str().unwrap().to_string()).collect::<Vec<_>>();
+        let p1 = app
+            .get("/api/v1/offerings?q=l%C3%A4rare&per_page=5&page=1")
+            .await
+            .json();
+        let p2 = app
+            .get("/api/v1/offerings?q=l%C3%A4rare&per_page=5&page=2")
+            .await
+            .json();
+        let ids = |v: &serde_json::Value| {
+            v["hits"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|h| h["id"].as_str().unwrap().to_string())
+                .collect::<Vec<_>>()
+        };
         assert!(ids(&p1).iter().all(|i| !ids(&p2).contains(i)), "{label}");
         assert_eq!(p1["total"], p2["total"], "{label}");
 
         // One offering by id, and 404 for another.
         let id = ids(&p1)[0].clone();
-        assert_eq!(app.get(&format!("/api/v1/offerings/{id}")).await.json()["id"], id, "{label}");
+        assert_eq!(
+            app.get(&format!("/api/v1/offerings/{id}")).await.json()["id"],
+            id,
+            "{label}"
+        );
         assert_eq!(app.get("/api/v1/offerings/e.nope").await.status, 404, "{label}");
         app.finish().await;
     }
@@ -64,9 +134,18 @@ async fn bad_parameters_are_400_naming_the_parameter() {
         let label = app.db.label;
         for (uri, want) in [
             ("/api/v1/offerings?home=9999", "home:"),
-            ("/api/v1/offerings?home=0180", "home: kommunkod 0180 is not a municipality kkig knows"),
-            ("/api/v1/offerings?max_travel=60", "max_travel: a travel limit needs a home municipality"),
-            ("/api/v1/offerings?sort=travel", "sort: sorting by travel needs a home municipality"),
+            (
+                "/api/v1/offerings?home=0180",
+                "home: kommunkod 0180 is not a municipality kkig knows",
+            ),
+            (
+                "/api/v1/offerings?max_travel=60",
+                "max_travel: a travel limit needs a home municipality",
+            ),
+            (
+                "/api/v1/offerings?sort=travel",
+                "sort: sorting by travel needs a home municipality",
+            ),
             ("/api/v1/offerings?form=online", "form:"),
             ("/api/v1/offerings?page=0", "page:"),
             ("/api/v1/offerings?per_page=5000", "per_page:"),
@@ -75,19 +154,39 @@ async fn bad_parameters_are_400_naming_the_parameter() {
         ] {
             let res = app.get(uri).await;
             assert_eq!(res.status, 400, "{label} {uri}");
-            assert!(res.json()["error"].as_str().unwrap().contains(want), "{label} {uri}: {}", res.body);
+            assert!(
+                res.json()["error"].as_str().unwrap().contains(want),
+                "{label} {uri}: {}",
+                res.body
+            );
         }
         let page = app.get("/utbildning?home=9999").await;
         assert_eq!(page.status, 400, "{label}");
         assert!(page.body.contains("role=\"alert\""), "{label}");
         // The page speaks Swedish: the field's label and a Swedish message.
-        assert!(page.body.contains("Hemkommun: ”9999” är ingen giltig kommunkod (fyra siffror, till exempel 2422)."), "{label}: {}", page.body);
+        assert!(
+            page.body
+                .contains("Hemkommun: ”9999” är ingen giltig kommunkod (fyra siffror, till exempel 2422)."),
+            "{label}: {}",
+            page.body
+        );
         let page = app.get("/utbildning?home=0180").await;
-        assert!(page.body.contains("Hemkommun: Kommunkod 0180 finns inte bland kommunerna i kkig."), "{label}");
+        assert!(
+            page.body
+                .contains("Hemkommun: Kommunkod 0180 finns inte bland kommunerna i kkig."),
+            "{label}"
+        );
         let page = app.get("/utbildning?form=online&page=0").await;
         assert_eq!(page.status, 400, "{label}");
-        assert!(page.body.contains("Studieform: ”online” är inget av alternativen. Välj i listan."), "{label}");
-        assert!(page.body.contains("Sida: ”0” är inget sidnummer (1 eller högre)."), "{label}");
+        assert!(
+            page.body
+                .contains("Studieform: ”online” är inget av alternativen. Välj i listan."),
+            "{label}"
+        );
+        assert!(
+            page.body.contains("Sida: ”0” är inget sidnummer (1 eller högre)."),
+            "{label}"
+        );
         app.finish().await;
     }
 }
@@ -100,36 +199,82 @@ async fn pages_exports_pathways_and_regional_table() {
         assert_eq!(page.status, 200, "{label}");
         let html = page.body.replace('\u{a0}', " ");
         assert!(html.contains("<h1>Hitta utbildning</h1>"), "{label}");
-        assert!(html.contains("Närmaste lärcentrum från Sorsele: Lärcentrum Sorsele i Sorsele, 0 min bort. Studieplatser: "), "{label}");
-        assert!(html.contains("Studie- och yrkesvägledning: "), "{label}: the centre's services");
+        assert!(
+            html.contains(
+                "Närmaste lärcentrum från Sorsele: Lärcentrum Sorsele i Sorsele, 0 min bort. Studieplatser: "
+            ),
+            "{label}"
+        );
+        assert!(
+            html.contains("Studie- och yrkesvägledning: "),
+            "{label}: the centre's services"
+        );
         assert!(html.contains("Resor per termin från Sorsele"), "{label}");
-        assert!(html.contains("hx-get=\"/utbildning\""), "{label}: live update with htmx");
-        assert!(html.contains("href=\"/utbildning?q=sjuksk%C3%B6terska&#38;home=2422&#38;sort=travel&#38;lang=en\""), "{label}: the language switch keeps the search");
+        assert!(
+            html.contains("hx-get=\"/utbildning\""),
+            "{label}: live update with htmx"
+        );
+        assert!(
+            html.contains("href=\"/utbildning?q=sjuksk%C3%B6terska&#38;home=2422&#38;sort=travel&#38;lang=en\""),
+            "{label}: the language switch keeps the search"
+        );
         assert!(!html.contains(" 1 dagar "), "{label}: plural forms");
 
-        let csv = app.get("/utbildning/export/utbildningar.csv?q=sjuksk%C3%B6terska").await;
+        let csv = app
+            .get("/utbildning/export/utbildningar.csv?q=sjuksk%C3%B6terska")
+            .await;
         assert_eq!(csv.headers["content-type"], "text/csv; charset=utf-8", "{label}");
         assert!(csv.body.starts_with("\u{feff}id;education_id;"), "{label}");
-        let api_total = app.get("/api/v1/offerings?q=sjuksk%C3%B6terska").await.json()["total"].as_u64().unwrap();
-        assert_eq!(csv.body.trim_end().lines().count() as u64, api_total + 1, "{label}: every hit, not one page");
-        let csv = app.get("/utbildning/export/utbildningar.csv?q=sjuksk%C3%B6terska&home=2422&sort=travel").await;
+        let api_total = app.get("/api/v1/offerings?q=sjuksk%C3%B6terska").await.json()["total"]
+            .as_u64()
+            .unwrap();
+        assert_eq!(
+            csv.body.trim_end().lines().count() as u64,
+            api_total + 1,
+            "{label}: every hit, not one page"
+        );
+        let csv = app
+            .get("/utbildning/export/utbildningar.csv?q=sjuksk%C3%B6terska&home=2422&sort=travel")
+            .await;
         let mut lines = csv.body.trim_end().lines();
-        assert!(lines.next().unwrap().ends_with(";eligibility;home;one_way_minutes;travel_minutes_per_term"), "{label}: travel columns with a home");
+        assert!(
+            lines
+                .next()
+                .unwrap()
+                .ends_with(";eligibility;home;one_way_minutes;travel_minutes_per_term"),
+            "{label}: travel columns with a home"
+        );
         let first = lines.next().unwrap();
         assert!(first.contains(";2422;"), "{label}: {first}");
         let xlsx = app.get("/utbildning/export/utbildningar.xlsx?form=distance").await;
         assert_eq!(xlsx.status, 200, "{label}");
         let ics = app.get("/utbildning/export/ansokningsdatum.ics?area=nurse").await;
-        assert!(ics.headers["content-type"].to_str().unwrap().starts_with("text/calendar"), "{label}");
-        assert!(ics.body.contains("BEGIN:VEVENT") && ics.body.contains("Sista ansökningsdag"), "{label}");
+        assert!(
+            ics.headers["content-type"]
+                .to_str()
+                .unwrap()
+                .starts_with("text/calendar"),
+            "{label}"
+        );
+        assert!(
+            ics.body.contains("BEGIN:VEVENT") && ics.body.contains("Sista ansökningsdag"),
+            "{label}"
+        );
         assert_eq!(app.get("/utbildning/export/x.pdf").await.status, 404, "{label}");
 
         let p = app.get("/utbildning/bli/sjukskoterska/2422").await;
         assert_eq!(p.status, 200, "{label}");
         assert!(p.body.contains("<h1>Bli sjuksköterska från Sorsele</h1>"), "{label}");
         assert!(p.body.contains("Sjuksköterskeprogrammet"), "{label}");
-        assert!(p.body.contains("Uppgiften finns inte ännu"), "{label}: VFU figure not yet available");
-        assert!(p.body.contains("<h2>Andra yrken från Sorsele</h2>") && !p.body.contains("/utbildning/bli/sjukskoterska/2422\""), "{label}");
+        assert!(
+            p.body.contains("Uppgiften finns inte ännu"),
+            "{label}: VFU figure not yet available"
+        );
+        assert!(
+            p.body.contains("<h2>Andra yrken från Sorsele</h2>")
+                && !p.body.contains("/utbildning/bli/sjukskoterska/2422\""),
+            "{label}"
+        );
         let en = app.get("/utbildning/bli/larare/2521?lang=en").await;
         assert!(en.body.contains("<h1>Become a teacher from Pajala</h1>"), "{label}");
         assert_eq!(app.get("/utbildning/bli/lakare/2422").await.status, 404, "{label}");
@@ -142,7 +287,10 @@ async fn pages_exports_pathways_and_regional_table() {
         let api = app.get("/api/v1/reachability?days=0").await.json();
         let wide = app.get("/api/v1/reachability?days=100").await.json();
         for (a, b) in api.as_array().unwrap().iter().zip(wide.as_array().unwrap()) {
-            assert!(a["nurse"].as_u64() <= b["nurse"].as_u64(), "{label}: more days, more reachable");
+            assert!(
+                a["nurse"].as_u64() <= b["nurse"].as_u64(),
+                "{label}: more days, more reachable"
+            );
         }
         assert_eq!(app.get("/utbildning/regionen?days=x").await.status, 400, "{label}");
         app.finish().await;
@@ -154,7 +302,9 @@ async fn an_import_is_seen_by_the_index() {
     use kkig_store::{Actor, Store};
     for app in apps(true).await {
         let label = app.db.label;
-        let before = app.get("/api/v1/offerings?q=vinterkurs").await.json()["total"].as_u64().unwrap();
+        let before = app.get("/api/v1/offerings?q=vinterkurs").await.json()["total"]
+            .as_u64()
+            .unwrap();
         assert_eq!(before, 0, "{label}");
         let mut o = app.db.store.offerings().await.unwrap().into_iter().next().unwrap();
         o.id = "e.test.vinter".into();
@@ -172,7 +322,12 @@ async fn an_import_is_seen_by_the_index() {
 fn hrefs(html: &str) -> Vec<String> {
     html.split("href=\"")
         .skip(1)
-        .map(|rest| rest[..rest.find('"').unwrap_or(rest.len())].replace("&#38;", "&").replace("&#58;", ":").replace("&amp;", "&"))
+        .map(|rest| {
+            rest[..rest.find('"').unwrap_or(rest.len())]
+                .replace("&#38;", "&")
+                .replace("&#58;", ":")
+                .replace("&amp;", "&")
+        })
         .collect()
 }
 
@@ -185,7 +340,11 @@ async fn offerings_with_links(app: &crate::common::TestApp) {
     // A nurse programme, so that the offerings are on the pathway page too.
     let nurse = all
         .into_iter()
-        .find(|o| o.school_type == SchoolType::Hs && o.credits >= 60.0 && o.occupations.iter().any(|s| s.to_string() == "2221"))
+        .find(|o| {
+            o.school_type == SchoolType::Hs
+                && o.credits >= 60.0
+                && o.occupations.iter().any(|s| s.to_string() == "2221")
+        })
         .expect("a nurse programme in the demo");
     let links = [
         ("e.link.js", "javascript:alert(1)"),
@@ -227,8 +386,14 @@ async fn only_http_links_from_data_become_links() {
         for (page, res) in [("/utbildning", &search), ("pathway", &pathway)] {
             let links = hrefs(&res.body);
             assert!(!links.iter().any(|h| bad(h)), "{label} {page}: {links:?}");
-            assert!(links.iter().any(|h| h == "https://www.example.se/ansok/zyxlank"), "{label} {page}: the https link stays");
-            assert!(!res.body.to_lowercase().contains("javascript:"), "{label} {page}: not even as text");
+            assert!(
+                links.iter().any(|h| h == "https://www.example.se/ansok/zyxlank"),
+                "{label} {page}: the https link stays"
+            );
+            assert!(
+                !res.body.to_lowercase().contains("javascript:"),
+                "{label} {page}: not even as text"
+            );
         }
 
         // The API gives the checked link or null.
@@ -241,15 +406,27 @@ async fn only_http_links_from_data_become_links() {
             .collect();
         assert_eq!(urls.len(), 4, "{label}: {urls:?}");
         for (id, url) in &urls {
-            let want = if id == "e.link.https" { serde_json::json!("https://www.example.se/ansok/zyxlank") } else { serde_json::Value::Null };
+            let want = if id == "e.link.https" {
+                serde_json::json!("https://www.example.se/ansok/zyxlank")
+            } else {
+                serde_json::Value::Null
+            };
             assert_eq!(url, &want, "{label} {id}");
         }
         let one = app.get("/api/v1/offerings/e.link.mixed").await.json();
         assert_eq!(one["application_url"], serde_json::Value::Null, "{label}");
         // The calendar feed carries no such URL either.
         let ics = app.get("/utbildning/export/ansokningsdatum.ics?q=zyxlank").await;
-        assert!(!ics.body.to_lowercase().contains("javascript:") && !ics.body.contains("data:text"), "{label}: {}", ics.body);
-        assert!(ics.body.contains("URL:https://www.example.se/ansok/zyxlank"), "{label}: {}", ics.body);
+        assert!(
+            !ics.body.to_lowercase().contains("javascript:") && !ics.body.contains("data:text"),
+            "{label}: {}",
+            ics.body
+        );
+        assert!(
+            ics.body.contains("URL:https://www.example.se/ansok/zyxlank"),
+            "{label}: {}",
+            ics.body
+        );
         app.finish().await;
     }
 }
@@ -266,11 +443,20 @@ async fn offering_exports_do_not_carry_formulas() {
         o.id = "e.test.formula".into();
         o.title = TITLE.into();
         o.eligibility = "-5 kr, @team +1".into();
-        app.db.store.upsert_offerings(&[o.clone()], &Actor::cli()).await.unwrap();
+        app.db
+            .store
+            .upsert_offerings(&[o.clone()], &Actor::cli())
+            .await
+            .unwrap();
 
         let csv = app.get("/utbildning/export/utbildningar.csv?q=zyxformel").await;
         assert_eq!(csv.status, 200, "{label}");
-        assert!(csv.body.contains(";\"'=HYPERLINK(\"\"http://x\"\",\"\"zyxformel\"\")\";"), "{label}: {}", csv.body);
+        assert!(
+            csv.body
+                .contains(";\"'=HYPERLINK(\"\"http://x\"\",\"\"zyxformel\"\")\";"),
+            "{label}: {}",
+            csv.body
+        );
         assert!(csv.body.contains(";'-5 kr, @team +1\r\n"), "{label}: {}", csv.body);
         // kkig reads its own export back unchanged.
         let again = kkig_formats::parse_offerings("utbildningar.csv", &csv.bytes);
@@ -281,7 +467,10 @@ async fn offering_exports_do_not_carry_formulas() {
         assert_eq!(xlsx.status, 200, "{label}");
         let (cells, has_formula) = crate::common::xlsx_cells(&xlsx.bytes);
         assert!(!has_formula, "{label}: no cell is a formula");
-        assert!(cells.iter().any(|(_, _, v)| *v == calamine::Data::String(TITLE.into())), "{label}: {cells:?}");
+        assert!(
+            cells.iter().any(|(_, _, v)| *v == calamine::Data::String(TITLE.into())),
+            "{label}: {cells:?}"
+        );
         app.finish().await;
     }
 }

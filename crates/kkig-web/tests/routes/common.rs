@@ -5,10 +5,10 @@ use axum::body::Body;
 use axum::http::{HeaderMap, Request, StatusCode};
 use axum::Router;
 use http_body_util::BodyExt;
-use kkig_core::demo::{DemoWorld, DEFAULT_SEED};
-use kkig_store::testing::TestDb;
 use kkig_core::access::Role;
+use kkig_core::demo::{DemoWorld, DEFAULT_SEED};
 use kkig_core::privacy::hash_token;
+use kkig_store::testing::TestDb;
 use kkig_store::{Actor, NewUser, Store, UserRecord};
 use kkig_web::{app, AppState, WebConfig};
 use tower::ServiceExt;
@@ -35,7 +35,13 @@ impl TestResponse {
         let headers = res.headers().clone();
         let guard = res.extensions().get::<kkig_web::GuardReport>().copied();
         let bytes = res.into_body().collect().await.unwrap().to_bytes();
-        TestResponse { status, headers, body: String::from_utf8_lossy(&bytes).into_owned(), bytes: bytes.to_vec(), guard }
+        TestResponse {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+            bytes: bytes.to_vec(),
+            guard,
+        }
     }
 
     pub fn json(&self) -> serde_json::Value {
@@ -77,12 +83,23 @@ impl TestApp {
         self.send_to(&self.router, method, uri, headers, body).await
     }
 
-    pub async fn send_to(&self, router: &Router, method: &str, uri: &str, headers: &[(&str, &str)], body: &str) -> TestResponse {
+    pub async fn send_to(
+        &self,
+        router: &Router,
+        method: &str,
+        uri: &str,
+        headers: &[(&str, &str)],
+        body: &str,
+    ) -> TestResponse {
         let mut req = Request::builder().method(method).uri(uri);
         for (k, v) in headers {
             req = req.header(*k, *v);
         }
-        let res = router.clone().oneshot(req.body(Body::from(body.to_string())).unwrap()).await.unwrap();
+        let res = router
+            .clone()
+            .oneshot(req.body(Body::from(body.to_string())).unwrap())
+            .await
+            .unwrap();
         TestResponse::read(res).await
     }
 
@@ -94,13 +111,19 @@ impl TestApp {
 /// One app per available backend, with reference data seeded and, if `demo`, the demo world.
 pub async fn apps(demo: bool) -> Vec<TestApp> {
     // Errors the app logs (e.g. the store error behind a 503) show in a failing test's output.
-    let _ = tracing_subscriber::fmt().with_max_level(tracing::Level::ERROR).with_test_writer().try_init();
+    let _ = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::ERROR)
+        .with_test_writer()
+        .try_init();
     let reference = kkig_formats::reference::embedded().unwrap();
     let mut out = Vec::new();
     for db in TestDb::all().await {
         db.store.seed_reference(&reference).await.unwrap();
         if demo {
-            db.store.load_demo(&DemoWorld::generate(DEFAULT_SEED, &reference)).await.unwrap();
+            db.store
+                .load_demo(&DemoWorld::generate(DEFAULT_SEED, &reference))
+                .await
+                .unwrap();
         }
         let state = AppState::new(Arc::new(db.store.clone()), WebConfig::default()).unwrap();
         out.push(TestApp { router: app(state), db });
@@ -121,7 +144,10 @@ pub fn xlsx_cells(bytes: &[u8]) -> (Vec<(u32, u32, calamine::Data)>, bool) {
     let mut wb = Xlsx::new(std::io::Cursor::new(bytes.to_vec())).expect("an XLSX workbook");
     let name = wb.sheet_names().first().cloned().expect("a sheet");
     let range = wb.worksheet_range(&name).expect("a readable sheet");
-    let cells = range.used_cells().map(|(r, c, v)| (r as u32, c as u32, v.clone())).collect();
+    let cells = range
+        .used_cells()
+        .map(|(r, c, v)| (r as u32, c as u32, v.clone()))
+        .collect();
     let formulas = wb.worksheet_formula(&name).expect("readable formulas");
     (cells, formulas.used_cells().any(|(_, _, f)| !f.is_empty()))
 }
@@ -139,12 +165,19 @@ pub fn enc(s: &str) -> String {
 
 /// A form body as a browser posts it.
 pub fn form(pairs: &[(&str, &str)]) -> String {
-    pairs.iter().map(|(k, v)| format!("{k}={}", enc(v))).collect::<Vec<_>>().join("&")
+    pairs
+        .iter()
+        .map(|(k, v)| format!("{k}={}", enc(v)))
+        .collect::<Vec<_>>()
+        .join("&")
 }
 
 /// The `location` header of a redirect, or empty.
 pub fn location(res: &TestResponse) -> String {
-    res.headers.get("location").map(|v| v.to_str().unwrap().to_string()).unwrap_or_default()
+    res.headers
+        .get("location")
+        .map(|v| v.to_str().unwrap().to_string())
+        .unwrap_or_default()
 }
 
 /// A GET with a bearer token (`None`: anonymous).
@@ -157,7 +190,16 @@ pub async fn get_as(app: &TestApp, token: Option<&str>, uri: &str) -> TestRespon
 /// A form POST as the browser sends it from kkig's own pages, with a bearer token.
 pub async fn post_form_as(app: &TestApp, token: &str, uri: &str, body: &str) -> TestResponse {
     let auth = format!("Bearer {token}");
-    app.send("POST", uri, &[("authorization", auth.as_str()), ("content-type", "application/x-www-form-urlencoded")], body).await
+    app.send(
+        "POST",
+        uri,
+        &[
+            ("authorization", auth.as_str()),
+            ("content-type", "application/x-www-form-urlencoded"),
+        ],
+        body,
+    )
+    .await
 }
 
 /// One account per `(key, role, scope)` with an API token: e-mail `{key}@{domain}`, name
@@ -173,10 +215,27 @@ pub async fn users_with_tokens(
     let mut out = BTreeMap::new();
     for &(key, role, scope) in specs {
         let u = s
-            .create_user(&NewUser { email: format!("{key}@{domain}"), name: format!("Namn {key}"), role, scope: scope.map(String::from) }, &cli)
+            .create_user(
+                &NewUser {
+                    email: format!("{key}@{domain}"),
+                    name: format!("Namn {key}"),
+                    role,
+                    scope: scope.map(String::from),
+                },
+                &cli,
+            )
             .await
             .unwrap();
-        s.create_api_token(&u.id, &format!("tok-{key}"), "test", &hash_token(&secret(key)), 4_000_000_000, &cli).await.unwrap();
+        s.create_api_token(
+            &u.id,
+            &format!("tok-{key}"),
+            "test",
+            &hash_token(&secret(key)),
+            4_000_000_000,
+            &cli,
+        )
+        .await
+        .unwrap();
         out.insert(key, u);
     }
     out

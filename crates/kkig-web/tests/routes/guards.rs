@@ -13,16 +13,34 @@ fn every_write_route_declares_its_op_and_every_op_has_a_route() {
     assert!(table.len() > 100, "the table lists every route ({} found)", table.len());
     for r in &table {
         match r.method {
-            "GET" => assert!(r.op.is_none(), "GET {} declares op {:?}: reads change nothing", r.path, r.op),
-            _ => assert!(r.op.is_some(), "{} {} changes state but declares no op", r.method, r.path),
+            "GET" => assert!(
+                r.op.is_none(),
+                "GET {} declares op {:?}: reads change nothing",
+                r.path,
+                r.op
+            ),
+            _ => assert!(
+                r.op.is_some(),
+                "{} {} changes state but declares no op",
+                r.method,
+                r.path
+            ),
         }
     }
     for op in Op::ALL {
-        assert!(table.iter().any(|r| r.op == Some(op)), "{op:?} is an op no route performs");
+        assert!(
+            table.iter().any(|r| r.op == Some(op)),
+            "{op:?} is an op no route performs"
+        );
     }
     let mut seen = std::collections::BTreeSet::new();
     for r in &table {
-        assert!(seen.insert((r.method, r.path.clone())), "{} {} is registered twice", r.method, r.path);
+        assert!(
+            seen.insert((r.method, r.path.clone())),
+            "{} {} is registered twice",
+            r.method,
+            r.path
+        );
     }
 }
 
@@ -77,7 +95,11 @@ fn routes_are_registered_only_through_the_guarded_builder() {
             }
         }
     }
-    assert!(offenders.is_empty(), "register routes with guard::Routes (get/post/put/delete with an Op):\n{}", offenders.join("\n"));
+    assert!(
+        offenders.is_empty(),
+        "register routes with guard::Routes (get/post/put/delete with an Op):\n{}",
+        offenders.join("\n")
+    );
 }
 
 fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {

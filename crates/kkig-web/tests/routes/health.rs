@@ -38,11 +38,27 @@ fn assert_unavailable(res: &crate::common::TestResponse, problem: &str, db: &kki
     let json = res.json();
     assert_eq!(json["status"], "unavailable", "{label}");
     assert_eq!(json["problem"], problem, "{label}");
-    assert_eq!(json.as_object().unwrap().len(), 3, "{label}: status, backend and problem only: {json}");
+    assert_eq!(
+        json.as_object().unwrap().len(),
+        3,
+        "{label}: status, backend and problem only: {json}"
+    );
     let database = db.url.rsplit(['/', '\\']).next().unwrap().trim_end_matches(".db");
     let body = res.body.to_lowercase();
-    for secret in [database, "sqlx", "relation", "no such table", "error", "postgres://", "sqlite://"] {
-        assert!(!body.contains(&secret.to_lowercase()), "{label}: {secret:?} in {}", res.body);
+    for secret in [
+        database,
+        "sqlx",
+        "relation",
+        "no such table",
+        "error",
+        "postgres://",
+        "sqlite://",
+    ] {
+        assert!(
+            !body.contains(&secret.to_lowercase()),
+            "{label}: {secret:?} in {}",
+            res.body
+        );
     }
 }
 
@@ -59,13 +75,19 @@ async fn health_is_ok_only_with_exactly_this_binarys_migrations_and_the_referenc
     }
     // Migrated, but without the reference data.
     for db in kkig_store::testing::TestDb::all().await {
-        let app = crate::common::TestApp { router: router_on(&db), db };
+        let app = crate::common::TestApp {
+            router: router_on(&db),
+            db,
+        };
         assert_unavailable(&app.get("/health").await, "reference data", &app.db);
         app.finish().await;
     }
     // An empty database whose migrations were never run.
     for db in kkig_store::testing::TestDb::all_unmigrated().await {
-        let app = crate::common::TestApp { router: router_on(&db), db };
+        let app = crate::common::TestApp {
+            router: router_on(&db),
+            db,
+        };
         assert_unavailable(&app.get("/health").await, "migrations", &app.db);
         app.finish().await;
     }

@@ -4,9 +4,9 @@
 
 mod common;
 
-mod api_municipalities;
 mod allocation;
 mod allocation_pages;
+mod api_municipalities;
 mod api_other;
 mod auth;
 mod catalogue;

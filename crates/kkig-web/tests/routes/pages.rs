@@ -17,15 +17,25 @@ async fn start_page_shows_the_region_as_table_and_map() {
         assert!(html.contains("<h1>Kommunerna i samverkan</h1>"), "{label}");
         assert!(html.contains(r##"<a class="skip-link" href="#main">"##), "{label}");
         assert!(html.contains(r#"<main id="main""#), "{label}");
-        assert!(html.contains(r#"<svg role="img" aria-labelledby="map-title map-desc""#), "{label}");
-        assert_eq!(html.matches("<circle cx=").count(), 17 + 1, "{label}: 17 towns and the legend");
+        assert!(
+            html.contains(r#"<svg role="img" aria-labelledby="map-title map-desc""#),
+            "{label}"
+        );
+        assert_eq!(
+            html.matches("<circle cx=").count(),
+            17 + 1,
+            "{label}: 17 towns and the legend"
+        );
         // The table: 17 rows, one per participant, with population.
         let tbody = &html[html.find("<tbody>").unwrap()..html.find("</tbody>").unwrap()];
         assert_eq!(tbody.matches("<tr>").count(), 17, "{label}");
         assert!(tbody.contains(r#"<a href="/kommun/2422">Sorsele</a>"#), "{label}");
         assert!(tbody.contains(">2 387<"), "{label}");
         assert!(html.contains("218 268"), "{label}: total population of the 17");
-        assert!(html.contains(r#"class="demo-notice""#) && html.contains("Demodata"), "{label}");
+        assert!(
+            html.contains(r#"class="demo-notice""#) && html.contains("Demodata"),
+            "{label}"
+        );
         assert!(html.contains("VFU-platser (demo)"), "{label}");
         app.finish().await;
     }
@@ -53,7 +63,12 @@ async fn municipality_page_in_both_languages() {
         assert!(html.contains("Lärcentrum Sorsele"), "{label}");
         assert!(html.contains("Tjänster (demo)"), "{label}");
         // Travel time to Umeå by the travel model: 229.956 km × 1.3 / 70 × 60 = 256.2 → 256 min.
-        assert!(html.contains("<th scope=\"row\">Umeå</th><td>UmU</td><td class=\"num\">230 km</td><td class=\"num\">256 min</td>"), "{label}");
+        assert!(
+            html.contains(
+                "<th scope=\"row\">Umeå</th><td>UmU</td><td class=\"num\">230 km</td><td class=\"num\">256 min</td>"
+            ),
+            "{label}"
+        );
 
         let en = app.get("/kommun/2422?lang=en").await;
         let html = text(&en.body);
@@ -69,16 +84,25 @@ async fn language_choice_is_kept_in_the_database_session_across_nodes() {
     for app in apps(false).await {
         let label = app.db.label;
         let first = app.get("/?lang=en").await;
-        assert!(first.body.contains("The municipalities in the collaboration"), "{label}");
+        assert!(
+            first.body.contains("The municipalities in the collaboration"),
+            "{label}"
+        );
         let cookie = first.session_cookie().expect("a session cookie");
         let set_cookie = first.headers["set-cookie"].to_str().unwrap();
-        assert!(set_cookie.contains("HttpOnly") && set_cookie.contains("SameSite=Lax"), "{label}: {set_cookie}");
+        assert!(
+            set_cookie.contains("HttpOnly") && set_cookie.contains("SameSite=Lax"),
+            "{label}: {set_cookie}"
+        );
 
         // The same node and another node on the same database both remember English.
         let again = app.get_with_cookie("/kommun/2482", &cookie).await;
         assert!(again.body.contains("<html lang=\"en\">"), "{label}");
         let other = app.request(&app.another_node(), "/", Some(&cookie)).await;
-        assert!(other.body.contains("The municipalities in the collaboration"), "{label}: sessions are shared");
+        assert!(
+            other.body.contains("The municipalities in the collaboration"),
+            "{label}: sessions are shared"
+        );
 
         // Switching back.
         let back = app.get_with_cookie("/?lang=sv", &cookie).await;
@@ -102,14 +126,21 @@ async fn unknown_municipalities_and_paths_are_404_pages() {
         ] {
             let res = app.get(uri).await;
             assert_eq!(res.status, 404, "{label} {uri}");
-            assert!(res.headers["content-type"].to_str().unwrap().starts_with("text/html"), "{label} {uri}");
+            assert!(
+                res.headers["content-type"].to_str().unwrap().starts_with("text/html"),
+                "{label} {uri}"
+            );
             assert!(res.body.contains(want), "{label} {uri}: {}", res.body);
             assert!(res.body.contains("<h1>"), "{label} {uri}");
         }
         // Markup in the path is escaped, never echoed raw.
         let res = app.get("/kommun/%3Cscript%3E").await;
         assert_eq!(res.status, 404, "{label}");
-        assert!(!res.body.contains("<script>") && res.body.contains("&#60;script&#62;"), "{label}: {}", res.body);
+        assert!(
+            !res.body.contains("<script>") && res.body.contains("&#60;script&#62;"),
+            "{label}: {}",
+            res.body
+        );
         app.finish().await;
     }
 }
@@ -121,7 +152,10 @@ async fn security_headers_and_static_assets() {
     for uri in ["/", "/api/v1/municipalities", "/static/kkig.css"] {
         let res = app.get(uri).await;
         let csp = res.headers["content-security-policy"].to_str().unwrap();
-        assert!(csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"), "{uri}: {csp}");
+        assert!(
+            csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"),
+            "{uri}: {csp}"
+        );
         assert!(csp.contains("frame-ancestors 'none'"), "{uri}");
         assert_eq!(res.headers["x-content-type-options"], "nosniff", "{uri}");
         assert!(res.headers.contains_key("referrer-policy"), "{uri}");
@@ -143,13 +177,19 @@ async fn cookies_are_secure_when_served_over_tls() {
     use std::sync::Arc;
     let apps = apps(false).await;
     let app = &apps[0];
-    let config = kkig_web::WebConfig { secure_cookies: true, ..Default::default() };
+    let config = kkig_web::WebConfig {
+        secure_cookies: true,
+        ..Default::default()
+    };
     let tls = kkig_web::app(kkig_web::AppState::new(Arc::new(app.db.store.clone()), config).unwrap());
     let res = app.request(&tls, "/?lang=en", None).await;
     let cookie = res.headers["set-cookie"].to_str().unwrap().to_string();
     assert!(cookie.contains("Secure") && cookie.contains("HttpOnly"), "{cookie}");
     let plain = app.get("/?lang=en").await;
-    assert!(!plain.headers["set-cookie"].to_str().unwrap().contains("Secure"), "without TLS no Secure flag");
+    assert!(
+        !plain.headers["set-cookie"].to_str().unwrap().contains("Secure"),
+        "without TLS no Secure flag"
+    );
     for app in apps {
         app.finish().await;
     }

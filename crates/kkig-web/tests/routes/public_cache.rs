@@ -30,7 +30,10 @@ async fn get(router: &axum::Router, app: &TestApp, uri: &str) -> TestResponse {
 
 /// A raw change no store method makes: it leaves the data version alone, as no write may.
 async fn rename_without_a_version(app: &TestApp, code: &str, name: &str) {
-    let n = app.db.execute_raw("UPDATE municipalities SET name = $1 WHERE code = $2", &[name, code]).await;
+    let n = app
+        .db
+        .execute_raw("UPDATE municipalities SET name = $1 WHERE code = $2", &[name, code])
+        .await;
     assert_eq!(n, 1);
 }
 
@@ -59,12 +62,26 @@ async fn a_public_page_is_kept_until_the_data_version_changes() {
         // A write by someone else (another node, `kkig import`) bumps the version: once this
         // node reads it, every page is computed again.
         let actor = Actor::cli();
-        app.db.store.create_forecast_cluster("Kluster utifrån", &[Kommunkod::parse("2521").unwrap()], &actor).await.unwrap();
+        app.db
+            .store
+            .create_forecast_cluster("Kluster utifrån", &[Kommunkod::parse("2521").unwrap()], &actor)
+            .await
+            .unwrap();
         state.recheck_data_version();
         let prognos = get(&node, &app, "/prognos").await;
-        assert!(prognos.body.contains("Kluster utifrån") && prognos.body.contains("Pajala-unversioned"), "{label}: recomputed");
-        for uri in ["/prognos/karta", "/prognos/kommun/2521/2341", "/vfu/kommun/2521/vem-gor-vad"] {
-            assert!(get(&node, &app, uri).await.body.contains("Pajala-unversioned"), "{label} {uri}: recomputed");
+        assert!(
+            prognos.body.contains("Kluster utifrån") && prognos.body.contains("Pajala-unversioned"),
+            "{label}: recomputed"
+        );
+        for uri in [
+            "/prognos/karta",
+            "/prognos/kommun/2521/2341",
+            "/vfu/kommun/2521/vem-gor-vad",
+        ] {
+            assert!(
+                get(&node, &app, uri).await.body.contains("Pajala-unversioned"),
+                "{label} {uri}: recomputed"
+            );
         }
         app.finish().await;
     }
@@ -74,7 +91,10 @@ async fn a_public_page_is_kept_until_the_data_version_changes() {
 async fn a_write_through_this_node_shows_at_once() {
     for app in apps(true).await {
         let label = app.db.label;
-        users_with_tokens(&app, "cache.test", &[("regional", Role::Regional, None)], |k| format!("kkig_{k}_cache_secret")).await;
+        users_with_tokens(&app, "cache.test", &[("regional", Role::Regional, None)], |k| {
+            format!("kkig_{k}_cache_secret")
+        })
+        .await;
         let before = app.get("/prognos").await;
         assert!(before.status == 200 && !before.body.contains("Torneälven"), "{label}");
         let cluster = form(&[("name", "Torneälven"), ("members", "2521"), ("members", "2584")]);
@@ -91,9 +111,18 @@ async fn a_write_through_this_node_shows_at_once() {
             .await;
         assert_eq!(res.status, 303, "{label}: {}", res.body);
         let after = app.get("/prognos").await;
-        assert!(after.body.contains("Torneälven"), "{label}: the regional page shows the new cluster at once");
+        assert!(
+            after.body.contains("Torneälven"),
+            "{label}: the regional page shows the new cluster at once"
+        );
         // A page of another node on the same database sees it too (its first read).
-        assert!(app.request(&app.another_node(), "/prognos", None).await.body.contains("Torneälven"), "{label}");
+        assert!(
+            app.request(&app.another_node(), "/prognos", None)
+                .await
+                .body
+                .contains("Torneälven"),
+            "{label}"
+        );
         app.finish().await;
     }
 }
@@ -102,16 +131,28 @@ async fn a_write_through_this_node_shows_at_once() {
 async fn signed_in_visitors_get_their_own_page_and_languages_and_queries_do_not_mix() {
     for app in apps(true).await {
         let label = app.db.label;
-        users_with_tokens(&app, "cache.test", &[("regional", Role::Regional, None)], |k| format!("kkig_{k}_cache_secret")).await;
+        users_with_tokens(&app, "cache.test", &[("regional", Role::Regional, None)], |k| {
+            format!("kkig_{k}_cache_secret")
+        })
+        .await;
         let anonymous = app.get("/prognos").await;
         assert!(!anonymous.body.contains("Namn regional"), "{label}");
         let signed_in = crate::common::get_as(&app, Some("kkig_regional_cache_secret"), "/prognos").await;
-        assert!(signed_in.body.contains("Namn regional"), "{label}: the header names the visitor");
-        assert!(!app.get("/prognos").await.body.contains("Namn regional"), "{label}: nor is their page kept for others");
+        assert!(
+            signed_in.body.contains("Namn regional"),
+            "{label}: the header names the visitor"
+        );
+        assert!(
+            !app.get("/prognos").await.body.contains("Namn regional"),
+            "{label}: nor is their page kept for others"
+        );
 
         let sv = app.get("/prognos/karta").await;
         let en = app.get("/prognos/karta?lang=en").await;
-        assert!(sv.body.contains("lang=\"sv\"") && en.body.contains("lang=\"en\""), "{label}");
+        assert!(
+            sv.body.contains("lang=\"sv\"") && en.body.contains("lang=\"en\""),
+            "{label}"
+        );
         assert_ne!(sv.body, en.body, "{label}");
 
         let nurse = app.get("/utbildning?q=sjuksk%C3%B6terska").await;
@@ -123,7 +164,10 @@ async fn signed_in_visitors_get_their_own_page_and_languages_and_queries_do_not_
         assert_eq!(app.get("/utbildning/regionen?days=x").await.status, 400, "{label}");
         // Exports are files with their own headers, answered as before.
         let csv = app.get("/prognos/export/prognos-regionen.csv").await;
-        assert!(csv.status == 200 && csv.headers["content-type"].to_str().unwrap().starts_with("text/csv"), "{label}");
+        assert!(
+            csv.status == 200 && csv.headers["content-type"].to_str().unwrap().starts_with("text/csv"),
+            "{label}"
+        );
         app.finish().await;
     }
 }

@@ -87,7 +87,11 @@ fn student_body(period: &str, email: &str, name: &str, home: &str, wish: &str) -
 
 async fn send(app: &TestApp, who: Option<&str>, method: &str, uri: &str, body: &str, json: bool) -> TestResponse {
     let auth = who.map(|k| format!("Bearer {}", secret(k)));
-    let ct = if json { "application/json" } else { "application/x-www-form-urlencoded" };
+    let ct = if json {
+        "application/json"
+    } else {
+        "application/x-www-form-urlencoded"
+    };
     let mut headers = vec![("content-type", ct)];
     if let Some(a) = &auth {
         headers.push(("authorization", a.as_str()));
@@ -97,8 +101,18 @@ async fn send(app: &TestApp, who: Option<&str>, method: &str, uri: &str, body: &
 
 async fn ok(app: &TestApp, who: &str, method: &str, uri: &str, body: Value) -> Value {
     let res = send(app, Some(who), method, uri, &body.to_string(), true).await;
-    assert!(res.status.is_success(), "{} fixture: {method} {uri} as {who}: {} {}", app.db.label, res.status, res.body);
-    if res.body.is_empty() { Value::Null } else { res.json() }
+    assert!(
+        res.status.is_success(),
+        "{} fixture: {method} {uri} as {who}: {} {}",
+        app.db.label,
+        res.status,
+        res.body
+    );
+    if res.body.is_empty() {
+        Value::Null
+    } else {
+        res.json()
+    }
 }
 
 fn id(v: &Value) -> String {
@@ -111,37 +125,174 @@ async fn fixture(app: &TestApp) -> Fixture {
     let name = |k: &str| format!("Namn {k}");
     let email = |k: &str| format!("{k}@probe.test");
     for (m, site) in [(A, "site-a"), (B, "site-b"), (B, "site-b-spare")] {
-        ok(app, "admin", "POST", "/api/v1/vfu/sites", site_body(site, m, &format!("Skolan {site}"))).await;
+        ok(
+            app,
+            "admin",
+            "POST",
+            "/api/v1/vfu/sites",
+            site_body(site, m, &format!("Skolan {site}")),
+        )
+        .await;
     }
     let hosting = json!({"interest": "yes", "capacity": 3});
-    ok(app, "admin", "PUT", &format!("/api/v1/vfu/sites/site-b/interest/{TERM}"), hosting.clone()).await;
-    ok(app, "admin", "PUT", &format!("/api/v1/vfu/sites/site-a/interest/{TERM}"), hosting).await;
+    ok(
+        app,
+        "admin",
+        "PUT",
+        &format!("/api/v1/vfu/sites/site-b/interest/{TERM}"),
+        hosting.clone(),
+    )
+    .await;
+    ok(
+        app,
+        "admin",
+        "PUT",
+        &format!("/api/v1/vfu/sites/site-a/interest/{TERM}"),
+        hosting,
+    )
+    .await;
     // The supervisor and student accounts are the persons of the registry's records.
-    let sup_a = id(&ok(app, "admin", "POST", "/api/v1/vfu/supervisors", supervisor_body(&email("sup_a"), &name("sup_a"), A, "site-a")).await);
-    let sup_b = id(&ok(app, "admin", "POST", "/api/v1/vfu/supervisors", supervisor_body(&email("sup_b"), &name("sup_b"), B, "site-b")).await);
-    let sup_b_spare =
-        id(&ok(app, "admin", "POST", "/api/v1/vfu/supervisors", supervisor_body("berit@pajala.test", "Berit Bsson", B, "site-b")).await);
+    let sup_a = id(&ok(
+        app,
+        "admin",
+        "POST",
+        "/api/v1/vfu/supervisors",
+        supervisor_body(&email("sup_a"), &name("sup_a"), A, "site-a"),
+    )
+    .await);
+    let sup_b = id(&ok(
+        app,
+        "admin",
+        "POST",
+        "/api/v1/vfu/supervisors",
+        supervisor_body(&email("sup_b"), &name("sup_b"), B, "site-b"),
+    )
+    .await);
+    let sup_b_spare = id(&ok(
+        app,
+        "admin",
+        "POST",
+        "/api/v1/vfu/supervisors",
+        supervisor_body("berit@pajala.test", "Berit Bsson", B, "site-b"),
+    )
+    .await);
     let contact = json!({"role": "municipal_coordinator", "name": "Kim Kontakt", "email": "kim@pajala.test", "phone": "070-777 88 99", "title": "VFU-samordnare"});
-    let con_b = id(&ok(app, "admin", "POST", &format!("/api/v1/vfu/municipalities/{B}/contacts"), contact).await);
-    for (p, uni) in [("per-a", "LTU"), ("per-b", "UmU"), ("per-b-empty", "UmU"), ("per-b-alloc", "UmU")] {
+    let con_b = id(&ok(
+        app,
+        "admin",
+        "POST",
+        &format!("/api/v1/vfu/municipalities/{B}/contacts"),
+        contact,
+    )
+    .await);
+    for (p, uni) in [
+        ("per-a", "LTU"),
+        ("per-b", "UmU"),
+        ("per-b-empty", "UmU"),
+        ("per-b-alloc", "UmU"),
+    ] {
         ok(app, "admin", "POST", "/api/v1/vfu/periods", period_body(p, uni)).await;
     }
-    let stu_a = id(&ok(app, "admin", "POST", "/api/v1/vfu/students", student_body("per-a", &email("stu_a"), &name("stu_a"), A, "site-a")).await);
-    let stu_b = id(&ok(app, "admin", "POST", "/api/v1/vfu/students", student_body("per-b", &email("stu_b"), &name("stu_b"), B, "site-b")).await);
-    let stu_b_spare = id(&ok(app, "admin", "POST", "/api/v1/vfu/students", student_body("per-b", "bo@student.test", "Bo Bstudent", B, "site-b")).await);
-    let stu_b_alloc =
-        id(&ok(app, "admin", "POST", "/api/v1/vfu/students", student_body("per-b-alloc", "britt@student.test", "Britt Bstudent", B, "site-b")).await);
-    ok(app, "admin", "POST", "/api/v1/vfu/placements", json!({"student_id": stu_a, "site_id": "site-a", "supervisor_id": sup_a})).await;
+    let stu_a = id(&ok(
+        app,
+        "admin",
+        "POST",
+        "/api/v1/vfu/students",
+        student_body("per-a", &email("stu_a"), &name("stu_a"), A, "site-a"),
+    )
+    .await);
+    let stu_b = id(&ok(
+        app,
+        "admin",
+        "POST",
+        "/api/v1/vfu/students",
+        student_body("per-b", &email("stu_b"), &name("stu_b"), B, "site-b"),
+    )
+    .await);
+    let stu_b_spare = id(&ok(
+        app,
+        "admin",
+        "POST",
+        "/api/v1/vfu/students",
+        student_body("per-b", "bo@student.test", "Bo Bstudent", B, "site-b"),
+    )
+    .await);
+    let stu_b_alloc = id(&ok(
+        app,
+        "admin",
+        "POST",
+        "/api/v1/vfu/students",
+        student_body("per-b-alloc", "britt@student.test", "Britt Bstudent", B, "site-b"),
+    )
+    .await);
+    ok(
+        app,
+        "admin",
+        "POST",
+        "/api/v1/vfu/placements",
+        json!({"student_id": stu_a, "site_id": "site-a", "supervisor_id": sup_a}),
+    )
+    .await;
     // Placed: a student of B without an account (B's student account keeps its wishes open).
-    let stu_b_placed =
-        id(&ok(app, "admin", "POST", "/api/v1/vfu/students", student_body("per-b", "bertil@student.test", "Bertil Bstudent", B, "site-b")).await);
-    let pl_b = id(&ok(app, "admin", "POST", "/api/v1/vfu/placements", json!({"student_id": stu_b_placed, "site_id": "site-b", "supervisor_id": sup_b})).await);
-    ok(app, "admin", "PUT", &format!("/api/v1/vfu/periods/per-b-alloc/allocation/locks/{stu_b_alloc}"), json!({"site": "site-b", "reason": "Nära hemmet"})).await;
+    let stu_b_placed = id(&ok(
+        app,
+        "admin",
+        "POST",
+        "/api/v1/vfu/students",
+        student_body("per-b", "bertil@student.test", "Bertil Bstudent", B, "site-b"),
+    )
+    .await);
+    let pl_b = id(&ok(
+        app,
+        "admin",
+        "POST",
+        "/api/v1/vfu/placements",
+        json!({"student_id": stu_b_placed, "site_id": "site-b", "supervisor_id": sup_b}),
+    )
+    .await);
+    ok(
+        app,
+        "admin",
+        "PUT",
+        &format!("/api/v1/vfu/periods/per-b-alloc/allocation/locks/{stu_b_alloc}"),
+        json!({"site": "site-b", "reason": "Nära hemmet"}),
+    )
+    .await;
     // An adapted RACI matrix of B, so that resetting it changes something.
-    let raci = ok(app, "admin", "GET", &format!("/api/v1/vfu/municipalities/{B}/raci"), Value::Null).await;
-    ok(app, "admin", "PUT", &format!("/api/v1/vfu/municipalities/{B}/raci/teacher"), json!({"rows": swapped_raci(&raci)})).await;
-    let lc_b = s.learning_centres().await.unwrap().into_iter().find(|c| c.centre.municipality.to_string() == B).unwrap().centre.id;
-    let cluster = s.create_forecast_cluster("Probe", &[Kommunkod::parse(B).unwrap(), Kommunkod::parse(A).unwrap()], &Actor::cli()).await.unwrap().id;
+    let raci = ok(
+        app,
+        "admin",
+        "GET",
+        &format!("/api/v1/vfu/municipalities/{B}/raci"),
+        Value::Null,
+    )
+    .await;
+    ok(
+        app,
+        "admin",
+        "PUT",
+        &format!("/api/v1/vfu/municipalities/{B}/raci/teacher"),
+        json!({"rows": swapped_raci(&raci)}),
+    )
+    .await;
+    let lc_b = s
+        .learning_centres()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|c| c.centre.municipality.to_string() == B)
+        .unwrap()
+        .centre
+        .id;
+    let cluster = s
+        .create_forecast_cluster(
+            "Probe",
+            &[Kommunkod::parse(B).unwrap(), Kommunkod::parse(A).unwrap()],
+            &Actor::cli(),
+        )
+        .await
+        .unwrap()
+        .id;
     let personal = vec![
         (name("sup_b"), Some("sup_b")),
         (email("sup_b"), Some("sup_b")),
@@ -157,16 +308,42 @@ async fn fixture(app: &TestApp) -> Fixture {
         ("bertil@student.test".into(), None),
         ("britt@student.test".into(), None),
     ];
-    Fixture { users, sup_b, sup_b_spare, con_b, stu_b, stu_b_spare, stu_b_alloc, stu_b_placed, pl_b, lc_b, cluster, personal }
+    Fixture {
+        users,
+        sup_b,
+        sup_b_spare,
+        con_b,
+        stu_b,
+        stu_b_spare,
+        stu_b_alloc,
+        stu_b_placed,
+        pl_b,
+        lc_b,
+        cluster,
+        personal,
+    }
 }
 
 /// The teacher matrix of a municipality (as GET returns it) with the capacity task moved from
 /// the unit to the manager.
 fn swapped_raci(all: &Value) -> Value {
-    let teacher = all.as_array().unwrap().iter().find(|m| m["programme"] == "teacher").unwrap();
+    let teacher = all
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["programme"] == "teacher")
+        .unwrap();
     let mut rows = teacher["rows"].clone();
-    let row = rows.as_array_mut().unwrap().iter_mut().find(|r| r["task"] == "confirm_capacity").unwrap();
-    let (u, m) = (row["cells"]["unit_responsible"].clone(), row["cells"]["manager"].clone());
+    let row = rows
+        .as_array_mut()
+        .unwrap()
+        .iter_mut()
+        .find(|r| r["task"] == "confirm_capacity")
+        .unwrap();
+    let (u, m) = (
+        row["cells"]["unit_responsible"].clone(),
+        row["cells"]["manager"].clone(),
+    );
     row["cells"]["unit_responsible"] = m;
     row["cells"]["manager"] = u;
     rows
@@ -184,28 +361,78 @@ struct Probe {
 }
 
 fn api(path: String, body: Value, owner: &'static str) -> Probe {
-    Probe { path, body: if body.is_null() { String::new() } else { body.to_string() }, json: true, owner, changes: true }
+    Probe {
+        path,
+        body: if body.is_null() {
+            String::new()
+        } else {
+            body.to_string()
+        },
+        json: true,
+        owner,
+        changes: true,
+    }
 }
 
 fn page(path: String, pairs: &[(&str, &str)], owner: &'static str) -> Probe {
-    Probe { path, body: form(pairs), json: false, owner, changes: true }
+    Probe {
+        path,
+        body: form(pairs),
+        json: false,
+        owner,
+        changes: true,
+    }
 }
 
 /// The request for a write route against B's records. Panics for a route it does not know,
 /// so that a new write route cannot go unprobed.
 async fn probe_for(app: &TestApp, fx: &Fixture, r: &RouteInfo) -> Option<Probe> {
-    let (sup_b, sup_spare, con_b, stu_b, stu_spare, stu_alloc, pl_b) =
-        (&fx.sup_b, &fx.sup_b_spare, &fx.con_b, &fx.stu_b, &fx.stu_b_spare, &fx.stu_b_alloc, &fx.pl_b);
+    let (sup_b, sup_spare, con_b, stu_b, stu_spare, stu_alloc, pl_b) = (
+        &fx.sup_b,
+        &fx.sup_b_spare,
+        &fx.con_b,
+        &fx.stu_b,
+        &fx.stu_b_spare,
+        &fx.stu_b_alloc,
+        &fx.pl_b,
+    );
     let token_b = "tok-stu_b";
     let k = format!("/vfu/kommun/{B}");
     let alloc = "/vfu/larosate/UmU/perioder/per-b-alloc/fordelning";
-    let site_pairs = [("name", "Nya skolan"), ("kind", "school"), ("field_teacher_f3", "1"), ("address", "Storgatan 2")];
-    let sup_pairs = [("email", "ny.handledare@pajala.test"), ("name", "Nils Ny"), ("site_id", "site-b"), ("field_teacher_f3", "1"),
-        ("employment_percent", "100"), ("training", "none"), ("students_per_period", "1")];
-    let period_pairs = [("programme", "Grundlärare F-3"), ("course_code", "GL9"), ("field", "teacher_f3"), ("start", "2030-09-09"),
-        ("end", "2030-10-11"), ("students", "5")];
-    let rules = [("max_travel_minutes", "120"), ("road_factor", "1,4"), ("speed_kmh", "75"), ("home_municipality_bonus", "30"),
-        ("preference_bonus_1", "60"), ("preference_bonus_2", "40"), ("preference_bonus_3", "20"), ("move_penalty", "90"), ("unplaced_penalty", "1000")];
+    let site_pairs = [
+        ("name", "Nya skolan"),
+        ("kind", "school"),
+        ("field_teacher_f3", "1"),
+        ("address", "Storgatan 2"),
+    ];
+    let sup_pairs = [
+        ("email", "ny.handledare@pajala.test"),
+        ("name", "Nils Ny"),
+        ("site_id", "site-b"),
+        ("field_teacher_f3", "1"),
+        ("employment_percent", "100"),
+        ("training", "none"),
+        ("students_per_period", "1"),
+    ];
+    let period_pairs = [
+        ("programme", "Grundlärare F-3"),
+        ("course_code", "GL9"),
+        ("field", "teacher_f3"),
+        ("start", "2030-09-09"),
+        ("end", "2030-10-11"),
+        ("students", "5"),
+    ];
+    let rules = [
+        ("max_travel_minutes", "120"),
+        ("road_factor", "1,4"),
+        ("speed_kmh", "75"),
+        ("home_municipality_bonus", "30"),
+        ("preference_bonus_1", "60"),
+        ("preference_bonus_2", "40"),
+        ("preference_bonus_3", "20"),
+        ("move_penalty", "90"),
+        ("unplaced_penalty", "1000"),
+    ];
     let p = match (r.method, r.path.as_str()) {
         // Not anybody's record: a password, a secret link, one's own session or a new token of
         // one's own. Nothing of B's to probe.
@@ -388,17 +615,29 @@ async fn target_of(app: &TestApp, fx: &Fixture, op: Op) -> Option<OwnedTarget> {
             TargetKind::MunicipalityRecord => OwnedTarget::MunicipalityRecord(b),
             TargetKind::UniversityRecord => OwnedTarget::UniversityRecord,
             TargetKind::Supervisor => {
-                let id = if op == Op::VfuSupervisorCreate { String::new() } else { s.supervisor(&fx.sup_b_spare).await.unwrap().unwrap().person_id };
+                let id = if op == Op::VfuSupervisorCreate {
+                    String::new()
+                } else {
+                    s.supervisor(&fx.sup_b_spare).await.unwrap().unwrap().person_id
+                };
                 OwnedTarget::Supervisor(id, b)
             }
             TargetKind::VfuStudent => {
-                let id = if op == Op::VfuStudentCreate { String::new() } else { spare_person.clone() };
+                let id = if op == Op::VfuStudentCreate {
+                    String::new()
+                } else {
+                    spare_person.clone()
+                };
                 OwnedTarget::VfuStudent(id, b)
             }
             TargetKind::VfuStudentWishes => OwnedTarget::VfuStudentWishes(person("stu_b"), b),
             TargetKind::Placement => {
                 let placed = s.vfu_student(&fx.stu_b_placed).await.unwrap().unwrap().person_id;
-                let id = if op == Op::VfuPlacementCreate { spare_person.clone() } else { placed };
+                let id = if op == Op::VfuPlacementCreate {
+                    spare_person.clone()
+                } else {
+                    placed
+                };
                 OwnedTarget::Placement(id, b)
             }
             TargetKind::VfuMunicipal => OwnedTarget::VfuMunicipal(b),
@@ -429,10 +668,25 @@ impl OwnedTarget {
             OwnedTarget::Administration => Target::Administration,
             OwnedTarget::MunicipalityRecord(m) => Target::MunicipalityRecord { municipality: *m },
             OwnedTarget::UniversityRecord => Target::UniversityRecord { university: "UmU" },
-            OwnedTarget::Supervisor(id, m) => Target::Supervisor { person_id: id, municipality: *m },
-            OwnedTarget::VfuStudent(id, m) => Target::VfuStudent { person_id: id, university: "UmU", home_municipality: *m },
-            OwnedTarget::VfuStudentWishes(id, m) => Target::VfuStudentWishes { person_id: id, university: "UmU", home_municipality: *m },
-            OwnedTarget::Placement(id, m) => Target::Placement { student_person_id: id, university: "UmU", site_municipality: *m },
+            OwnedTarget::Supervisor(id, m) => Target::Supervisor {
+                person_id: id,
+                municipality: *m,
+            },
+            OwnedTarget::VfuStudent(id, m) => Target::VfuStudent {
+                person_id: id,
+                university: "UmU",
+                home_municipality: *m,
+            },
+            OwnedTarget::VfuStudentWishes(id, m) => Target::VfuStudentWishes {
+                person_id: id,
+                university: "UmU",
+                home_municipality: *m,
+            },
+            OwnedTarget::Placement(id, m) => Target::Placement {
+                student_person_id: id,
+                university: "UmU",
+                site_municipality: *m,
+            },
             OwnedTarget::VfuMunicipal(m) => Target::VfuMunicipal { municipality: *m },
             OwnedTarget::ForecastInput(m) => Target::ForecastInput { municipality: *m },
             OwnedTarget::ForecastCluster => Target::ForecastCluster,
@@ -473,13 +727,19 @@ fn own_path(path: &str, who: &UserRecord) -> Option<String> {
     };
     let rest = path.strip_prefix(&prefix)?;
     let mut segments = rest.split('/');
-    let names_a_record = matches!(segments.next(), Some("kontakter" | "platser" | "handledare" | "placeringar" | "perioder" | "studenter"))
-        && segments.next().is_some_and(|id| id != "ny");
+    let names_a_record = matches!(
+        segments.next(),
+        Some("kontakter" | "platser" | "handledare" | "placeringar" | "perioder" | "studenter")
+    ) && segments.next().is_some_and(|id| id != "ny");
     names_a_record.then(|| format!("{own}{rest}"))
 }
 
 fn refused_status(res: &TestResponse) -> bool {
-    let to_login = res.headers.get("location").and_then(|v| v.to_str().ok()).is_some_and(|l| l.starts_with("/logga-in"));
+    let to_login = res
+        .headers
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|l| l.starts_with("/logga-in"));
     res.status.is_client_error() || (res.status.is_redirection() && to_login)
 }
 
@@ -494,7 +754,9 @@ async fn no_write_route_crosses_a_scope() {
         let mut probed = 0;
         for r in &writes {
             let op = r.op.unwrap();
-            let Some(probe) = probe_for(&app, &fx, r).await else { continue };
+            let Some(probe) = probe_for(&app, &fx, r).await else {
+                continue;
+            };
             let target = target_of(&app, &fx, op).await;
             let mut tried = Vec::new();
             for (key, _, _) in PRINCIPALS.iter().copied().filter(|(k, _, _)| *k != "admin") {
@@ -511,10 +773,19 @@ async fn no_write_route_crosses_a_scope() {
                 for path in paths {
                     let res = send(&app, Some(key), r.method, &path, &probe.body, probe.json).await;
                     let what = format!("{label}: {} {path} ({op:?}) as {key}", r.method);
-                    assert!(refused_status(&res), "{what} is refused, not {}: {}", res.status, &res.body[..res.body.len().min(300)]);
+                    assert!(
+                        refused_status(&res),
+                        "{what} is refused, not {}: {}",
+                        res.status,
+                        &res.body[..res.body.len().min(300)]
+                    );
                     for (data, of) in &fx.personal {
                         if *of != Some(key) {
-                            assert!(!res.body.contains(data.as_str()), "{what}: the answer holds {data:?} of B: {}", res.body);
+                            assert!(
+                                !res.body.contains(data.as_str()),
+                                "{what}: the answer holds {data:?} of B: {}",
+                                res.body
+                            );
                         }
                     }
                     tried.push(key);
@@ -523,10 +794,21 @@ async fn no_write_route_crosses_a_scope() {
             }
             // Anonymous callers too.
             let res = send(&app, None, r.method, &probe.path, &probe.body, probe.json).await;
-            assert!(refused_status(&res), "{label}: {} {} anonymous: {}", r.method, probe.path, res.status);
+            assert!(
+                refused_status(&res),
+                "{label}: {} {} anonymous: {}",
+                r.method,
+                probe.path,
+                res.status
+            );
             // One look at the whole database per route (PostgreSQL's catalogue makes a dump
             // slow); a change names the route and everyone who tried it.
-            assert!(dump(&app).await == before, "{label}: {} {} ({op:?}) changed the database, tried by anonymous and {tried:?}", r.method, probe.path);
+            assert!(
+                dump(&app).await == before,
+                "{label}: {} {} ({op:?}) changed the database, tried by anonymous and {tried:?}",
+                r.method,
+                probe.path
+            );
         }
         assert!(probed > 300, "{label}: {probed} refused requests probed");
         if label == "sqlite" {
@@ -543,7 +825,9 @@ async fn owners_succeed(app: &TestApp, fx: &Fixture, writes: &[&RouteInfo]) {
     let mut surfaces = BTreeMap::new();
     for r in writes {
         let op = r.op.unwrap();
-        let Some(probe) = probe_for(app, fx, r).await else { continue };
+        let Some(probe) = probe_for(app, fx, r).await else {
+            continue;
+        };
         let copy = crate::common::app_on(app.db.sqlite_copy().await.unwrap());
         let before = dump(&copy).await;
         let res = send(&copy, Some(probe.owner), r.method, &probe.path, &probe.body, probe.json).await;
@@ -554,12 +838,19 @@ async fn owners_succeed(app: &TestApp, fx: &Fixture, writes: &[&RouteInfo]) {
             res.status,
             &res.body[..res.body.len().min(600)]
         );
-        assert_eq!(res.guard, Some(GuardReport { op, checked: true }), "{what} asks its declared check");
+        assert_eq!(
+            res.guard,
+            Some(GuardReport { op, checked: true }),
+            "{what} asks its declared check"
+        );
         if probe.changes {
             assert!(dump(&copy).await != before, "{what} changes the database");
         }
         *surfaces.entry(r.surface == Surface::Page).or_insert(0) += 1;
         copy.finish().await;
     }
-    assert!(surfaces.get(&true).copied().unwrap_or(0) > 30 && surfaces.get(&false).copied().unwrap_or(0) > 25, "{surfaces:?}");
+    assert!(
+        surfaces.get(&true).copied().unwrap_or(0) > 30 && surfaces.get(&false).copied().unwrap_or(0) > 25,
+        "{surfaces:?}"
+    );
 }

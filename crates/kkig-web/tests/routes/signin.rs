@@ -78,9 +78,7 @@ async fn csrf_holds_for_every_authorization_scheme_but_a_valid_bearer_token() {
         let page = "/larcentrum/lc-2422/andra";
         let api = "/api/v1/learning-centres/lc-2422/services";
         let json = |n: i64| {
-            format!(
-                r#"{{"study_places": {n}, "exam_sittings": false, "video_rooms": 0, "study_guidance": false}}"#
-            )
+            format!(r#"{{"study_places": {n}, "exam_sittings": false, "video_rooms": 0, "study_guidance": false}}"#)
         };
         let form_ct = ("content-type", "application/x-www-form-urlencoded");
         let json_ct = ("content-type", "application/json");
@@ -90,21 +88,12 @@ async fn csrf_holds_for_every_authorization_scheme_but_a_valid_bearer_token() {
         // A proxy's Basic credentials plus the session cookie, no Origin: refused, nothing changed.
         let basic = ("authorization", "Basic dXNlcjpwYXNzd29yZA==");
         let res = app
-            .send(
-                "POST",
-                page,
-                &[c, basic, form_ct],
-                "study_places=7&video_rooms=0",
-            )
+            .send("POST", page, &[c, basic, form_ct], "study_places=7&video_rooms=0")
             .await;
         assert_eq!(res.status, 403, "{label}: {}", res.body);
         let res = app.send("PUT", api, &[c, basic, json_ct], &json(7)).await;
         assert_eq!(res.status, 403, "{label}: {}", res.body);
-        assert_eq!(
-            study_places(&app, "lc-2422").await,
-            before,
-            "{label}: no change"
-        );
+        assert_eq!(study_places(&app, "lc-2422").await, before, "{label}: no change");
         // Any scheme name other than Bearer is no token, whatever its case.
         let res = app
             .send(
@@ -118,12 +107,7 @@ async fn csrf_holds_for_every_authorization_scheme_but_a_valid_bearer_token() {
         // From kkig's own page the cookie counts, next to the proxy's Basic credentials.
         let same = ("sec-fetch-site", "same-origin");
         let res = app
-            .send(
-                "POST",
-                page,
-                &[c, basic, form_ct, same],
-                "study_places=8&video_rooms=0",
-            )
+            .send("POST", page, &[c, basic, form_ct, same], "study_places=8&video_rooms=0")
             .await;
         assert_eq!(res.status, 200, "{label}: {}", res.body);
         assert_eq!(study_places(&app, "lc-2422").await, Some(8), "{label}");
@@ -134,15 +118,10 @@ async fn csrf_holds_for_every_authorization_scheme_but_a_valid_bearer_token() {
         for headers in [&[c, bad, json_ct][..], &[c, bad, json_ct, same]] {
             let res = app.send("PUT", api, headers, &json(9)).await;
             assert_eq!(res.status, 401, "{label}: {}", res.body);
-            assert!(
-                res.json()["error"].as_str().unwrap().contains("expired"),
-                "{label}"
-            );
+            assert!(res.json()["error"].as_str().unwrap().contains("expired"), "{label}");
         }
         for headers in [&[c, bad, form_ct][..], &[c, bad, form_ct, same]] {
-            let res = app
-                .send("POST", page, headers, "study_places=9&video_rooms=0")
-                .await;
+            let res = app.send("POST", page, headers, "study_places=9&video_rooms=0").await;
             assert_eq!(res.status, 401, "{label}: {}", res.body);
         }
         // Reads too: anonymous (the API says 401, the page sends to the login page).
@@ -151,33 +130,20 @@ async fn csrf_holds_for_every_authorization_scheme_but_a_valid_bearer_token() {
         let res = app.send("GET", page, &[c, bad], "").await;
         assert_eq!(res.status, 303, "{label}");
         assert!(location(&res).starts_with("/logga-in"), "{label}");
-        assert_eq!(
-            study_places(&app, "lc-2422").await,
-            Some(8),
-            "{label}: no change"
-        );
+        assert_eq!(study_places(&app, "lc-2422").await, Some(8), "{label}: no change");
 
         // A valid bearer token needs no Origin, with the scheme name in any case.
         let secret = token("regional");
         for scheme in ["Bearer", "bearer", "BEARER"] {
             let auth = format!("{scheme} {secret}");
             let res = app
-                .send(
-                    "PUT",
-                    api,
-                    &[("authorization", auth.as_str()), json_ct],
-                    &json(10),
-                )
+                .send("PUT", api, &[("authorization", auth.as_str()), json_ct], &json(10))
                 .await;
             assert_eq!(res.status, 204, "{label} {scheme}: {}", res.body);
             let me = app
                 .send("GET", "/api/v1/me", &[("authorization", auth.as_str())], "")
                 .await;
-            assert_eq!(
-                me.json()["email"],
-                "regional@signin.test",
-                "{label} {scheme}"
-            );
+            assert_eq!(me.json()["email"], "regional@signin.test", "{label} {scheme}");
         }
         assert_eq!(study_places(&app, "lc-2422").await, Some(10), "{label}");
         app.finish().await;
@@ -234,10 +200,7 @@ async fn after_login_a_same_site_path_or_the_roles_home_and_never_a_500() {
             assert_eq!(res.status, 401, "{label} {next:?}");
             let form = app.get(&format!("/logga-in?next={}", enc(next))).await;
             assert_eq!(form.status, 200, "{label} {next:?}");
-            assert!(
-                form.body.contains("name=\"next\" value=\"\""),
-                "{label} {next:?}"
-            );
+            assert!(form.body.contains("name=\"next\" value=\"\""), "{label} {next:?}");
         }
         for next in [
             "/vfu/min?lang=en",
@@ -255,9 +218,7 @@ async fn after_login_a_same_site_path_or_the_roles_home_and_never_a_500() {
 
         // After a change, the VFU pages follow a `back` path only when it is safe, never a 500.
         let s = &app.db.store;
-        let placements = kkig_store::VfuStore::placements(s, &Default::default())
-            .await
-            .unwrap();
+        let placements = kkig_store::VfuStore::placements(s, &Default::default()).await.unwrap();
         let p = placements.first().expect("the demo has placements");
         let student = kkig_store::VfuStore::vfu_student(s, &p.student_id)
             .await
@@ -342,14 +303,7 @@ async fn parallel_wrong_passwords_get_at_most_the_limit_of_password_checks() {
             tasks.spawn(async move {
                 (
                     i,
-                    login_from(
-                        &router,
-                        "198.51.100.7:4000",
-                        &[],
-                        "target@signin.test",
-                        "fel lösenord",
-                    )
-                    .await,
+                    login_from(&router, "198.51.100.7:4000", &[], "target@signin.test", "fel lösenord").await,
                 )
             });
         }
@@ -376,27 +330,19 @@ async fn one_address_cannot_lock_an_account_out_for_everyone() {
         // Five wrong passwords from A: the account is refused from A, even the right password.
         for i in 0..5 {
             assert_eq!(
-                login_from(r, "198.51.100.7:1000", &[], target, "fel")
-                    .await
-                    .status,
+                login_from(r, "198.51.100.7:1000", &[], target, "fel").await.status,
                 401,
                 "{label} {i}"
             );
         }
         let res = login_from(r, "198.51.100.7:1001", &[], target, PASSWORD).await;
         assert_eq!(res.status, 429, "{label}");
-        let retry: i64 = res.headers["retry-after"]
-            .to_str()
-            .unwrap()
-            .parse()
-            .unwrap();
+        let retry: i64 = res.headers["retry-after"].to_str().unwrap().parse().unwrap();
         assert!((1..=900).contains(&retry), "{label}: {retry}");
         assert!(res.body.contains("För många misslyckade försök"), "{label}");
         // ... but not from B.
         assert_eq!(
-            login_from(r, "198.51.100.8:1000", &[], target, PASSWORD)
-                .await
-                .status,
+            login_from(r, "198.51.100.8:1000", &[], target, PASSWORD).await.status,
             303,
             "{label}"
         );
@@ -416,11 +362,7 @@ async fn one_address_cannot_lock_an_account_out_for_everyone() {
         let res = login_from(r, c, &[], target, "fel").await;
         assert_eq!(res.status, 429, "{label}");
         assert!(res.headers.contains_key("retry-after"), "{label}");
-        assert_eq!(
-            login_from(r, c, &[], target, PASSWORD).await.status,
-            303,
-            "{label}"
-        );
+        assert_eq!(login_from(r, c, &[], target, PASSWORD).await.status, 303, "{label}");
 
         // Guessing spread over many addresses: 50 failures of the account refuse it everywhere.
         let now = time::OffsetDateTime::now_utc().unix_timestamp();
@@ -444,15 +386,10 @@ async fn forwarded_addresses_count_only_from_trusted_proxies() {
         account(&app, "target", Role::Regional, None).await;
         let target = "target@signin.test";
         let config = kkig_web::WebConfig {
-            trusted_proxies: vec![
-                "10.0.0.0/8".parse().unwrap(),
-                "2001:db8:ffff::1".parse().unwrap(),
-            ],
+            trusted_proxies: vec!["10.0.0.0/8".parse().unwrap(), "2001:db8:ffff::1".parse().unwrap()],
             ..Default::default()
         };
-        let node = kkig_web::app(
-            kkig_web::AppState::new(std::sync::Arc::new(app.db.store.clone()), config).unwrap(),
-        );
+        let node = kkig_web::app(kkig_web::AppState::new(std::sync::Arc::new(app.db.store.clone()), config).unwrap());
         let s = &app.db.store;
         // The address of the failure recorded since the last call (rows of one second come in
         // no particular order, so the new one is found by counting).
@@ -482,9 +419,7 @@ async fn forwarded_addresses_count_only_from_trusted_proxies() {
         // Through the trusted proxy: the rightmost forwarded address that is not a proxy.
         let xff = ("x-forwarded-for", "203.0.113.66, 198.51.100.20, 10.0.0.9");
         assert_eq!(
-            login_from(&node, "10.1.2.3:5000", &[xff], target, "fel")
-                .await
-                .status,
+            login_from(&node, "10.1.2.3:5000", &[xff], target, "fel").await.status,
             401,
             "{label}"
         );
@@ -584,19 +519,15 @@ async fn choosing_a_password_with_the_newer_link_voids_the_older() {
             ("sec-fetch-site", "same-origin"),
         ];
         let body = crate::common::form(&[("password", PASSWORD), ("repeat", PASSWORD)]);
-        let res = app
-            .send("POST", &format!("/losenord/{newer}"), &headers, &body)
-            .await;
+        let res = app.send("POST", &format!("/losenord/{newer}"), &headers, &body).await;
         assert_eq!(res.status, 303, "{label}: {}", res.body);
         for res in [
             app.get(&format!("/losenord/{older}")).await,
-            app.send("POST", &format!("/losenord/{older}"), &headers, &body)
-                .await,
+            app.send("POST", &format!("/losenord/{older}"), &headers, &body).await,
         ] {
             assert_eq!(res.status, 404, "{label}");
             assert!(
-                res.body
-                    .contains("Länken är ogiltig, redan använd eller för gammal."),
+                res.body.contains("Länken är ogiltig, redan använd eller för gammal."),
                 "{label}: {}",
                 res.body
             );
