@@ -45,11 +45,13 @@ pub const MAX_VALUES: usize = 1_000;
 pub const MAX_PAGE_BYTES: usize = 4 << 20;
 
 type Shared = Arc<dyn Any + Send + Sync>;
+/// A value's slot: its type and key, computed at most once.
+type Slots = HashMap<(TypeId, String), Arc<OnceCell<Shared>>>;
 
 /// What this node knows at one data version.
 pub struct Generation {
     version: i64,
-    values: Mutex<HashMap<(TypeId, String), Arc<OnceCell<Shared>>>>,
+    values: Mutex<Slots>,
     pages: Mutex<HashMap<(String, Lang), (HeaderMap, Bytes)>>,
 }
 

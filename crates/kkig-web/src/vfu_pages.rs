@@ -3894,13 +3894,17 @@ impl WishesView {
     }
 }
 
+/// A period the student is not placed on yet: its label, the milestones (text, date) and the
+/// requirements (text, met).
+pub type Unplaced = (String, Vec<(String, String)>, Vec<(String, bool)>);
+
 #[derive(Template)]
 #[template(path = "vfu/mine.html")]
 pub struct MinePage {
     pub chrome: Chrome,
     pub is_student: bool,
     pub placements: Vec<MyPlacement>,
-    pub unplaced: Vec<(String, Vec<(String, String)>, Vec<(String, bool)>)>,
+    pub unplaced: Vec<Unplaced>,
     pub wishes: Vec<WishesView>,
     pub is_supervisor: bool,
     pub students: Vec<MyStudentRow>,
@@ -3977,6 +3981,10 @@ fn wish_error_text(chrome: &Chrome, label: &str, e: &FieldError) -> String {
     chrome.t1(key, "field", label)
 }
 
+#[allow(
+    clippy::too_many_arguments,
+    reason = "one student's wishes form needs the period, the names and the form state"
+)]
 async fn wishes_view(
     state: &AppState,
     chrome: &Chrome,

@@ -261,9 +261,9 @@ impl State<'_> {
         let (dist, heap, uval) = (&mut w.dist, &mut w.heap, &mut w.uval);
         dist.fill(INF);
         heap.clear();
-        for j in 0..m {
+        for (j, d) in dist.iter_mut().enumerate().take(m) {
             if self.load[j] < g.capacity[j] {
-                dist[j] = 0;
+                *d = 0;
                 heap.push(Reverse((0, j as u32)));
             }
         }
@@ -323,8 +323,8 @@ impl State<'_> {
                 }
             }
         }
-        for j in 0..m {
-            self.price[j] += dist[j].min(bound);
+        for (p, d) in self.price.iter_mut().zip(dist.iter()).take(m) {
+            *p += (*d).min(bound);
         }
     }
 

@@ -543,8 +543,8 @@ pub fn solve(v: &Validated<'_>) -> Allocation {
             load[*j as usize] += 1;
         }
     }
-    for i in 0..n {
-        if site_of[i].is_none() {
+    for (i, site) in site_of.iter().enumerate() {
+        if site.is_none() {
             reasons.insert(i, graph::reason(v, &index, i, &load));
         }
     }
