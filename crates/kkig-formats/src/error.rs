@@ -1,3 +1,5 @@
+//! Problems in input files, located by file, row, column and field.
+
 use std::fmt;
 
 /// A problem in an input file, located as precisely as the format allows.

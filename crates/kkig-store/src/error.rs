@@ -1,3 +1,5 @@
+//! What can go wrong with the database, worded for the person who has to fix it.
+
 /// A database failure, worded for the person who has to fix it.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {

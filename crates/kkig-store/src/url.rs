@@ -1,3 +1,5 @@
+//! Database URLs: the default file, SQLite paths and PostgreSQL URLs.
+
 use crate::error::StoreError;
 
 /// The database used when none is configured: the file `kkig.db` in the working directory.

@@ -1,3 +1,6 @@
+//! The allocation engine's tests: worked examples, certificates of optimality and proptest
+//! against a brute-force solver.
+
 use std::collections::HashMap;
 
 use proptest::prelude::*;

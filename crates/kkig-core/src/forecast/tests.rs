@@ -1,3 +1,5 @@
+//! The forecast engine's tests: the worked examples of docs/forecast.md and proptest invariants.
+
 use std::collections::BTreeMap;
 
 use proptest::prelude::*;

@@ -1,3 +1,5 @@
+//! The VFU registry's rules, tested: validation, lifecycle, timeline, waiting list and views.
+
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::input::*;

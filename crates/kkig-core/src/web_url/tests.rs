@@ -1,3 +1,5 @@
+//! Which addresses become links: worked examples and proptest.
+
 use super::*;
 use proptest::strategy::Strategy;
 

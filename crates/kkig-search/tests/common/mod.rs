@@ -1,3 +1,5 @@
+//! Offerings and travel times shared by the search tests.
+
 #![allow(dead_code)]
 
 use kkig_core::catalogue::{Meetings, Offering, SchoolType, StudyForm, StudySite, TravelTimes};

@@ -1,3 +1,5 @@
+//! `GET /api/v1/municipalities` and `/api/v1/municipalities/{code}`: exact facts and filters.
+
 use crate::common::apps;
 
 #[tokio::test]

@@ -1,3 +1,5 @@
+//! The other reference endpoints: universities, learning centres and occupations.
+
 use crate::common::apps;
 
 #[tokio::test]

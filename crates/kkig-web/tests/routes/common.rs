@@ -1,3 +1,5 @@
+//! What every route test uses: apps on each backend, requests with cookies or tokens, answers read whole.
+
 use std::collections::BTreeMap;
 use std::sync::Arc;
 

@@ -1,3 +1,5 @@
+//! `GET /health`: ok only when migrations and reference data are this binary's, no error text.
+
 use kkig_store::Store;
 
 use crate::common::apps;

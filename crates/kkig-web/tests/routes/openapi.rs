@@ -1,3 +1,5 @@
+//! The OpenAPI document: version 3.1, every route described (insta snapshot).
+
 use crate::common::apps;
 
 #[tokio::test]

@@ -1,3 +1,5 @@
+//! The region's pages: start page, municipality pages, languages, sessions and security headers.
+
 use crate::common::apps;
 
 fn text(html: &str) -> String {

@@ -2,28 +2,16 @@
 //! KKIG_TEST_DATABASE_URL is set): inputs saved, validated and audited; population imported
 //! and replaced per municipality, year and kind; Kolada values; clusters; the demo.
 
+use crate::{audit_count, code};
 use kkig_core::forecast::product::{ForecastInput, PopulationCell, SHORTAGE_OCCUPATIONS};
 use kkig_core::forecast::AgeGroup;
-use kkig_core::{Kommunkod, Ssyk};
+use kkig_core::Ssyk;
 use kkig_formats::kolada::{Gender, KoladaRow};
 use kkig_store::testing::TestDb;
-use kkig_store::{Actor, ForecastStore, SqlStore, Store, StoreError};
-
-fn code(s: &str) -> Kommunkod {
-    Kommunkod::parse(s).unwrap()
-}
+use kkig_store::{Actor, ForecastStore, Store, StoreError};
 
 fn ssyk(s: &str) -> Ssyk {
     Ssyk::parse(s).unwrap()
-}
-
-async fn audit_count(s: &SqlStore, entity: &str, action: &str) -> usize {
-    s.audit_since(0, i64::MAX)
-        .await
-        .unwrap()
-        .iter()
-        .filter(|e| e.entity == entity && e.action == action)
-        .count()
 }
 
 fn cell(age: u32, year: i32, value: f64, projection: bool) -> PopulationCell {

@@ -4,21 +4,13 @@
 //! in one transaction (placements created, moved, withdrawn; firm ones untouched; one summary
 //! audit row; nothing to publish writes nothing).
 
+use crate::audit_count;
 use kkig_core::allocation::product::{default_rules, run};
 use kkig_core::allocation::Rules;
 use kkig_core::demo::{DemoWorld, DEFAULT_SEED};
 use kkig_core::vfu::{Day, PlacementStatus};
 use kkig_store::testing::TestDb;
-use kkig_store::{Actor, AllocationStore, PlacementFilter, SqlStore, Store, StoreError, VfuStore};
-
-async fn audit_count(s: &SqlStore, entity: &str, action: &str) -> usize {
-    s.audit_since(0, i64::MAX)
-        .await
-        .unwrap()
-        .iter()
-        .filter(|e| e.entity == entity && e.action == action)
-        .count()
-}
+use kkig_store::{Actor, AllocationStore, PlacementFilter, Store, StoreError, VfuStore};
 
 async fn story(db: &TestDb) {
     let s = &db.store;

@@ -2,17 +2,14 @@
 //! KKIG_TEST_DATABASE_URL is set): CRUD of each entity with audit rows, scoped queries, imports
 //! in one transaction, the views, retention dates, export and erasure.
 
+use crate::{audit_count, code};
 use kkig_core::vfu::lifecycle::Timeline;
 use kkig_core::vfu::raci::{RaciCell, RaciModel, RaciRole, RaciTask, VfuContact};
 use kkig_core::vfu::*;
-use kkig_core::{Kommunkod, Position};
+use kkig_core::Position;
 use kkig_store::testing::TestDb;
 use kkig_store::{Actor, PlacementFilter, SqlStore, Store, StoreError, StudentFilter, VfuStore};
 use sqlx::Row;
-
-fn code(s: &str) -> Kommunkod {
-    Kommunkod::parse(s).unwrap()
-}
 
 fn site(id: &str, m: &str, name: &str, kind: SiteKind, fields: &str) -> PlacementSite {
     PlacementSite {
@@ -85,15 +82,6 @@ fn student(period: &str, email: &str, name: &str, home: &str, field: VfuField) -
         },
         requirements: vec![],
     }
-}
-
-async fn audit_count(s: &SqlStore, entity: &str, action: &str) -> usize {
-    s.audit_since(0, i64::MAX)
-        .await
-        .unwrap()
-        .iter()
-        .filter(|e| e.entity == entity && e.action == action)
-        .count()
 }
 
 async fn count(s: &SqlStore, table: &str) -> i64 {
