@@ -209,18 +209,14 @@ fn schema(backend: &str) -> Schema {
 fn both_backends_migrations_define_the_same_schema() {
     let (sqlite, postgres) = (schema("sqlite"), schema("postgres"));
     assert!(sqlite.tables.len() > 20, "parsed only {} tables", sqlite.tables.len());
-    let sqlite_files: Vec<String> = std::fs::read_dir(root().join("crates/kkig-store/migrations/sqlite"))
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .collect();
-    let postgres_files: Vec<String> = std::fs::read_dir(root().join("crates/kkig-store/migrations/postgres"))
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .collect();
+    let names = |backend: &str| -> BTreeSet<String> {
+        let dir = root().join("crates/kkig-store/migrations").join(backend);
+        std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+            .collect()
+    };
+    let (sqlite_files, postgres_files) = (names("sqlite"), names("postgres"));
     assert_eq!(
         sqlite_files, postgres_files,
         "each migration exists for both backends, with the same name"
