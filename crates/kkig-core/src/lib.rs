@@ -15,8 +15,10 @@ pub mod geo;
 pub mod map;
 pub mod privacy;
 pub mod region;
+pub mod solve;
 pub mod text;
 pub mod vfu;
+pub mod vocab;
 pub mod web_url;
 
 pub use codes::{CodeError, Kommunkod, Ssyk};

@@ -3,10 +3,10 @@
 //! placements with their lifecycle, roles and responsibilities, and the views over them
 //! (training need, compensation basis). Described for users in `docs/vfu.md`.
 //!
-//! - `field`: the vocabulary — [`VfuField`], [`FieldSpec`], [`Term`], [`Day`], [`ProgrammeType`];
+//! - `field`: the vocabulary — [`VfuField`], [`FieldSpec`], [`ProgrammeType`] (days, terms and
+//!   field errors are the shared [`crate::vocab`], re-exported here);
 //! - `model`: the valid entities;
 //! - `input`: string input (forms, API, file rows) and its validation into [`FieldError`]s;
-//! - `problem`: what is wrong with a field, as data ([`FieldProblem`]), and its English message;
 //! - `lifecycle`: the placement state machine, the timeline, the waiting list;
 //! - `raci`: the roles-and-responsibilities matrix and its defaults;
 //! - `views`: training need and compensation basis, pure functions;
@@ -21,7 +21,6 @@ pub mod identity;
 pub mod input;
 pub mod lifecycle;
 pub mod model;
-pub mod problem;
 pub mod raci;
 #[cfg(test)]
 mod tests;
@@ -34,10 +33,10 @@ use crate::codes::Kommunkod;
 use crate::geo::Position;
 use crate::region::OccupationArea;
 
-pub use field::{Day, FieldSpec, ProgrammeType, Season, TeacherLevel, Term, VfuField};
-pub use input::{FieldError, VfuContext};
+pub use crate::vocab::{Day, FieldError, FieldProblem, Season, Term};
+pub use field::{FieldSpec, ProgrammeType, TeacherLevel, VfuField};
+pub use input::VfuContext;
 pub use model::*;
-pub use problem::FieldProblem;
 
 /// What kind of workplace a placement site (VFU-plats) is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]

@@ -14,13 +14,12 @@
 //! The pipeline is plain functions: [`parse_instance`] (JSON bytes → [`Instance`], errors name
 //! the path), [`Instance::validate`] (→ [`Validated`], errors name the path), [`solve`]
 //! (→ [`Allocation`], with the site prices that prove optimality), [`certificate::check`]
-//! (an independent check of those prices), and [`Allocation::write_json`].
+//! (an independent check of those prices), and [`Allocation::write_json`]. The min-cost-flow
+//! solver itself is [`crate::solve`], shared with other engines.
 
 pub mod certificate;
 pub mod demo;
-mod flow;
 mod graph;
-pub mod parts;
 pub mod product;
 #[cfg(test)]
 mod tests;
@@ -31,7 +30,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::geo::{Position, TravelModel};
 
-pub use flow::{
+pub use crate::solve::{
     solve_bipartite, solve_bipartite_with, solve_sparse, solve_warm, Bipartite, FlowSolution, Strategy, WarmStart,
     SPARSE_KEEP, UNPLACED_SITE, WAITING,
 };

@@ -57,11 +57,11 @@ fn run(inst: &Instance) -> Allocation {
     }
     // The connected components solved apart, on two threads and on one: the same solution,
     // certified; and the whole graph solved in one piece has the same objective.
-    let two = parts::solve_parts(&problem, 0);
+    let two = crate::solve::parts::solve_parts(&problem, 0);
     check_solution(inst, &v, &free, &two, a.objective, "components on two threads");
     assert_eq!(
         two,
-        parts::solve_parts(&problem, usize::MAX),
+        crate::solve::parts::solve_parts(&problem, usize::MAX),
         "two threads and one differ"
     );
     let whole = solve_sparse(&problem, SPARSE_KEEP, super::Strategy::default());
@@ -656,9 +656,12 @@ fn components_on_two_threads_match_one_thread_on_demo_instances() {
         let inst = demo::generate(&spec, &[]);
         let v = inst.validate().unwrap();
         let (problem, free) = build_problem(&v);
-        assert!(parts::component_sizes(&problem).len() > 1, "{spec:?} has one component");
-        let two = parts::solve_parts(&problem, 0);
-        let one = parts::solve_parts(&problem, usize::MAX);
+        assert!(
+            crate::solve::parts::component_sizes(&problem).len() > 1,
+            "{spec:?} has one component"
+        );
+        let two = crate::solve::parts::solve_parts(&problem, 0);
+        let one = crate::solve::parts::solve_parts(&problem, usize::MAX);
         assert_eq!(two, one, "{spec:?}");
         let whole = solve_sparse(&problem, SPARSE_KEEP, super::Strategy::default());
         let objective = |s: &FlowSolution| {

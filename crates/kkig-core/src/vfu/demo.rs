@@ -6,13 +6,14 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::field::{Day, FieldSpec, TeacherLevel, Term, VfuField};
+use super::field::{FieldSpec, TeacherLevel, VfuField};
 use super::lifecycle::Timeline;
 use super::model::*;
 use super::raci::{RaciRole, VfuContact};
 use super::{PlacementSite, SiteKind};
 use crate::demo::{scatter, DemoRng};
 use crate::region::{MunicipalityRole, ReferenceData};
+use crate::vocab::{Day, Term};
 
 /// Supervisors in the demo.
 pub const SUPERVISORS: usize = 900;

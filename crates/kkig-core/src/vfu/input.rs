@@ -7,56 +7,13 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
-use super::field::{check_subject_list, Day, FieldSpec, Term, VfuField};
+use super::field::{check_subject_list, FieldSpec, VfuField};
 use super::model::*;
-pub use super::problem::FieldProblem;
 use super::{PlacementSite, SiteKind};
 use crate::codes::Kommunkod;
 use crate::geo::Position;
-
-/// One problem with one field of an input.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct FieldError {
-    /// The field (and file column) name, e.g. `employment_percent`.
-    pub field: String,
-    /// In English, for the API, the CLI and import reports.
-    pub message: String,
-    /// The problem as data, for pages in other languages; `Other` for a message made
-    /// elsewhere (and after a round trip through JSON, which carries only the message).
-    #[serde(skip)]
-    pub problem: FieldProblem,
-}
-
-impl FieldError {
-    /// An error with a message made elsewhere (shown as it is on every page).
-    pub fn new(field: &str, message: impl Into<String>) -> Self {
-        Self {
-            field: field.to_string(),
-            message: message.into(),
-            problem: FieldProblem::Other,
-        }
-    }
-
-    /// An error from its problem; the English message is made from it.
-    pub fn of(field: &str, problem: FieldProblem) -> Self {
-        Self {
-            field: field.to_string(),
-            message: problem.english(field),
-            problem,
-        }
-    }
-
-    /// The same error under another field name (the English message stays as it was).
-    pub fn renamed(self, field: String) -> Self {
-        Self { field, ..self }
-    }
-}
-
-impl std::fmt::Display for FieldError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}: {}", self.field, self.message)
-    }
-}
+use crate::vocab::{Day, Term};
+pub use crate::vocab::{FieldError, FieldProblem};
 
 /// What a period looks like to the validation of the students on it.
 #[derive(Debug, Clone, PartialEq, Eq)]

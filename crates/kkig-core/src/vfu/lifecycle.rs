@@ -3,9 +3,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::field::Day;
 use super::model::{Placement, PlacementStatus, StatusChange, VfuStudent};
 use crate::codes::Kommunkod;
+use crate::vocab::{Day, FieldProblem};
 
 /// Whether a placement may go from `from` to `to`:
 /// `requested → offered → confirmed → started → completed`, and from any of the first four to
@@ -271,4 +271,21 @@ pub fn waiting_list_for(
             .then(a.student_id.cmp(&b.student_id))
     });
     out
+}
+
+impl From<LifecycleError> for FieldProblem {
+    fn from(e: LifecycleError) -> Self {
+        match e {
+            LifecycleError::NotAllowed { from, to, allowed } => FieldProblem::TransitionNotAllowed {
+                from: from.into(),
+                to: to.into(),
+                allowed,
+            },
+            LifecycleError::BeforeLast { on, last, last_on } => FieldProblem::BeforeLastStep {
+                on: on.to_string(),
+                last: last.into(),
+                last_on: last_on.to_string(),
+            },
+        }
+    }
 }

@@ -2,9 +2,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::field::{Day, FieldSpec, Term, VfuField};
+use super::field::{FieldSpec, VfuField};
 use crate::codes::Kommunkod;
 use crate::geo::Position;
+use crate::vocab::{Day, Term};
 
 /// Whether a site wants students in a term.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]

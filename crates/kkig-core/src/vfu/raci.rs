@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::field::ProgrammeType;
-use super::input::{FieldError, FieldProblem};
+use crate::vocab::{FieldError, FieldProblem};
 
 /// The roles of the matrix, in the order of its columns.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]

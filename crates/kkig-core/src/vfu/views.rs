@@ -5,9 +5,10 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
-use super::field::{Term, VfuField};
+use super::field::VfuField;
 use super::model::{InviteStatus, Placement, Supervisor, TrainingLevel, VfuPeriod, VfuStudent};
 use crate::codes::Kommunkod;
+use crate::vocab::Term;
 
 /// One field and term of a municipality's training-need view.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -3,8 +3,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::input::{FieldError, FieldProblem, StudentInput, VfuContext};
+use super::input::{StudentInput, VfuContext};
 use super::model::{VfuStudent, Wish};
+use crate::vocab::{FieldError, FieldProblem};
 
 impl StudentInput {
     /// The input that gives back `s` (the inverse of [`StudentInput::parse`], apart from ids and

@@ -1,4 +1,6 @@
-//! The min-cost-flow solver for the allocation's transportation structure.
+//! The min-cost-flow solver for a transportation structure: people with supply 1, places with a
+//! capacity, and an "unplaced" sink. The VFU allocation ([`crate::allocation`]) builds its
+//! graph and calls it; the study-site choice will too.
 //!
 //! Students have supply 1, site `j` takes at most `capacity[j]`, and every student may instead
 //! go to an "unplaced" sink of unbounded capacity at cost `U` (the unplaced penalty). The
@@ -29,8 +31,10 @@
 //!
 //! Every augmentation is along a path of zero reduced cost, so the flow stays optimal for the
 //! students processed so far; when none is left it is optimal, and the prices prove it
-//! (see [`super::certificate`]). Unplaced students never move again: re-placing one would
+//! (see [`crate::allocation::certificate`]). Unplaced students never move again: re-placing one would
 //! cost at least `U` (its cost to any free site is ≥ U), never less than unplacing another.
+
+pub mod parts;
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -564,9 +568,9 @@ struct Work {
 
 /// Solve to a proven optimum. Arcs costing more than `unplaced_penalty` are allowed (never used).
 /// The graph's connected components are solved apart by [`solve_sparse`], on two threads when
-/// the graph is large ([`super::parts`]); the result does not depend on the threads.
+/// the graph is large ([`parts`]); the result does not depend on the threads.
 pub fn solve_bipartite(g: &Bipartite) -> FlowSolution {
-    super::parts::solve_parts(g, super::parts::TWO_THREADS_MIN_ARCS)
+    parts::solve_parts(g, parts::TWO_THREADS_MIN_ARCS)
 }
 
 /// Arcs kept per student in the first round of [`solve_sparse`].

@@ -266,24 +266,6 @@ impl From<crate::geo::PositionError> for FieldProblem {
     }
 }
 
-impl From<super::lifecycle::LifecycleError> for FieldProblem {
-    fn from(e: super::lifecycle::LifecycleError) -> Self {
-        use super::lifecycle::LifecycleError;
-        match e {
-            LifecycleError::NotAllowed { from, to, allowed } => FieldProblem::TransitionNotAllowed {
-                from: from.into(),
-                to: to.into(),
-                allowed,
-            },
-            LifecycleError::BeforeLast { on, last, last_on } => FieldProblem::BeforeLastStep {
-                on: on.to_string(),
-                last: last.into(),
-                last_on: last_on.to_string(),
-            },
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::FieldProblem::{self, *};

@@ -15,7 +15,7 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
-use super::flow::{solve_sparse, Bipartite, FlowSolution, Strategy, SPARSE_KEEP};
+use super::{solve_sparse, Bipartite, FlowSolution, Strategy, SPARSE_KEEP};
 
 /// Below this many arcs in all the graph the components are solved on one thread: measured
 /// (the `threshold` test below, tight demo instances of 6 fields), a second thread costs more
