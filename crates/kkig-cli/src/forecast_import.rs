@@ -8,9 +8,10 @@ use std::path::PathBuf;
 use clap::Args;
 use kkig_core::forecast::product::{ForecastInput, PopulationCell};
 use kkig_formats::population::{parse_population, PopulationQuery};
-use kkig_store::{Actor, ForecastStore, Store, StoreError};
+use kkig_store::{Actor, ForecastStore, StoreError};
 
 use crate::{open, read_file, InputError};
+use kkig_store::prelude::*;
 
 #[derive(Args)]
 pub struct PopulationArgs {

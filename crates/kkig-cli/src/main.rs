@@ -10,7 +10,8 @@ use anyhow::{bail, Context};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use kkig_core::access::{check_scope, Role};
 use kkig_core::demo::{DemoWorld, DEFAULT_SEED};
-use kkig_store::{Actor, DemoOutcome, NewUser, SqlStore, Store, DEFAULT_DATABASE_URL};
+use kkig_store::prelude::*;
+use kkig_store::{Actor, DemoOutcome, NewUser, SqlStore, DEFAULT_DATABASE_URL};
 
 /// mimalloc instead of the system allocator: a search answer makes many short-lived
 /// allocations across two worker threads, where glibc's malloc spent a tenth of the CPU

@@ -5,7 +5,8 @@ use std::path::Path;
 use std::process::{Command, Output};
 
 use kkig_core::{Kommunkod, Ssyk};
-use kkig_store::{ForecastStore, SqlStore, Store};
+use kkig_store::prelude::*;
+use kkig_store::{ForecastStore, SqlStore};
 
 const TAB638: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),

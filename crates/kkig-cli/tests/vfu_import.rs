@@ -5,7 +5,8 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
-use kkig_store::{SqlStore, Store, StudentFilter, VfuStore};
+use kkig_store::prelude::*;
+use kkig_store::{SqlStore, StudentFilter, VfuStore};
 
 fn kkig(db: &str, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_kkig"))

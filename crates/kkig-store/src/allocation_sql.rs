@@ -35,9 +35,10 @@ use serde_json::json;
 use sqlx::Row;
 
 use crate::accounts_sql::{audit_in, new_id};
+use crate::prelude::*;
 use crate::sql::{corrupt, now_unix, SqlStore};
 use crate::vfu_sql::{placement_from, write_placement, PlacementFilter, StudentFilter, VfuStore};
-use crate::{Actor, Store, StoreError};
+use crate::{Actor, StoreError};
 
 /// A manual lock as stored: who locked it, when and why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]

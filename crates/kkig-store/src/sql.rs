@@ -17,10 +17,11 @@ use sqlx::{AnyPool, Executor, Row};
 
 use crate::accounts_sql::{audit_in, insert_person, normalize_email, set_password_in};
 use crate::error::StoreError;
+use crate::prelude::*;
 use crate::url::{normalize_database_url, Backend};
 use crate::{
     Actor, AuditEntry, DemoOutcome, DemoStatus, LearningCentreEntry, NewUser, RetentionCandidate, SessionRow,
-    SignInAttempt, SignInFailure, SignInStart, Store, TokenRecord, UserRecord,
+    SignInAttempt, SignInFailure, SignInStart, TokenRecord, UserRecord,
 };
 
 pub(crate) static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -231,7 +232,7 @@ const MUNICIPALITY_COLUMNS: &str =
     "code, name, county_code, county_name, seat, lat, lon, population, population_year, role";
 
 #[async_trait]
-impl Store for SqlStore {
+impl DbStore for SqlStore {
     fn backend(&self) -> Backend {
         self.backend
     }
@@ -245,6 +246,21 @@ impl Store for SqlStore {
         self.readiness_impl().await
     }
 
+    async fn data_version(&self) -> Result<i64, StoreError> {
+        self.data_version_impl().await
+    }
+
+    async fn dump_all_text(&self) -> Result<Vec<(String, String)>, StoreError> {
+        self.dump_all_text_impl().await
+    }
+
+    async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+#[async_trait]
+impl RegionStore for SqlStore {
     async fn seed_reference(&self, r: &ReferenceData) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;
         for m in &r.municipalities {
@@ -474,10 +490,17 @@ impl Store for SqlStore {
             .collect()
     }
 
-    async fn data_version(&self) -> Result<i64, StoreError> {
-        self.data_version_impl().await
+    async fn update_learning_centre_services(
+        &self,
+        services: &LearningCentreServices,
+        actor: &Actor,
+    ) -> Result<bool, StoreError> {
+        self.update_learning_centre_services_impl(services, actor).await
     }
+}
 
+#[async_trait]
+impl DemoStore for SqlStore {
     async fn demo_status(&self) -> Result<Option<DemoStatus>, StoreError> {
         let (Some(seed), Some(at)) = (self.meta("demo_seed").await?, self.meta("demo_loaded_at").await?) else {
             return Ok(None);
@@ -593,7 +616,10 @@ impl Store for SqlStore {
             learning_centres: world.learning_centre_services.len(),
         })
     }
+}
 
+#[async_trait]
+impl SessionStore for SqlStore {
     async fn session_load(&self, id: &str) -> Result<Option<SessionRow>, StoreError> {
         let row = sqlx::query("SELECT data, expiry_unix, user_id FROM sessions WHERE id = $1 AND expiry_unix > $2")
             .bind(id)
@@ -660,31 +686,40 @@ impl Store for SqlStore {
             .await?;
         Ok(done.rows_affected())
     }
+}
 
+#[async_trait]
+impl AccountStore for SqlStore {
     async fn create_user(&self, new: &NewUser, actor: &Actor) -> Result<UserRecord, StoreError> {
         self.create_user_impl(new, actor).await
     }
+
     async fn users(&self) -> Result<Vec<UserRecord>, StoreError> {
         self.users_where("", None).await
     }
+
     async fn user_by_email(&self, email: &str) -> Result<Option<UserRecord>, StoreError> {
         Ok(self
             .users_where("WHERE p.email = $1", Some(&normalize_email(email)))
             .await?
             .pop())
     }
+
     async fn user_by_id(&self, id: &str) -> Result<Option<UserRecord>, StoreError> {
         Ok(self.users_where("WHERE u.id = $1", Some(id)).await?.pop())
     }
+
     async fn set_user_disabled(&self, user_id: &str, disabled: bool, actor: &Actor) -> Result<bool, StoreError> {
         self.set_user_disabled_impl(user_id, disabled, actor).await
     }
+
     async fn set_password_hash(&self, user_id: &str, hash: &str, actor: &Actor) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;
         set_password_in(&mut tx, user_id, hash, actor).await?;
         tx.commit().await?;
         Ok(())
     }
+
     async fn create_password_reset(
         &self,
         user_id: &str,
@@ -695,24 +730,31 @@ impl Store for SqlStore {
         self.create_password_reset_impl(user_id, token_hash, expires_at, actor)
             .await
     }
+
     async fn password_reset_user(&self, token_hash: &str, now: i64) -> Result<Option<UserRecord>, StoreError> {
         self.password_reset_user_impl(token_hash, now).await
     }
+
     async fn use_password_reset(&self, token_hash: &str, password_hash: &str, now: i64) -> Result<bool, StoreError> {
         self.use_password_reset_impl(token_hash, password_hash, now).await
     }
+
     async fn begin_sign_in(&self, account: &str, address: &str, now: i64) -> Result<SignInStart, StoreError> {
         self.begin_sign_in_impl(account, address, now).await
     }
+
     async fn sign_in_succeeded(&self, attempt: &SignInAttempt) -> Result<(), StoreError> {
         self.sign_in_succeeded_impl(attempt).await
     }
+
     async fn sign_in_failures(&self, account: &str, since: i64) -> Result<Vec<SignInFailure>, StoreError> {
         self.sign_in_failures_impl(account, since).await
     }
+
     async fn purge_sign_in_failures(&self, before: i64) -> Result<u64, StoreError> {
         self.purge_sign_in_failures_impl(before).await
     }
+
     async fn create_api_token(
         &self,
         user_id: &str,
@@ -725,12 +767,15 @@ impl Store for SqlStore {
         self.create_api_token_impl(user_id, token_id, name, token_hash, expires_at, actor)
             .await
     }
+
     async fn api_tokens(&self, user_id: &str) -> Result<Vec<TokenRecord>, StoreError> {
         self.api_tokens_impl(user_id).await
     }
+
     async fn user_for_token(&self, token_hash: &str, now: i64) -> Result<Option<UserRecord>, StoreError> {
         self.user_for_token_impl(token_hash, now).await
     }
+
     async fn revoke_api_token(
         &self,
         user_id: &str,
@@ -740,9 +785,14 @@ impl Store for SqlStore {
     ) -> Result<bool, StoreError> {
         self.revoke_api_token_impl(user_id, token_id, now, actor).await
     }
+}
+
+#[async_trait]
+impl PrivacyStore for SqlStore {
     async fn audit_since(&self, since: i64, limit: i64) -> Result<Vec<AuditEntry>, StoreError> {
         self.audit_since_impl(since, limit).await
     }
+
     async fn audit(
         &self,
         actor: &Actor,
@@ -756,6 +806,7 @@ impl Store for SqlStore {
         tx.commit().await?;
         Ok(())
     }
+
     async fn person_municipality(&self, person_id: &str) -> Result<Option<Option<Kommunkod>>, StoreError> {
         let row = sqlx::query("SELECT municipality_code FROM persons WHERE id = $1")
             .bind(person_id)
@@ -772,12 +823,15 @@ impl Store for SqlStore {
             }
         }
     }
+
     async fn export_person(&self, person_id: &str, actor: &Actor) -> Result<Option<serde_json::Value>, StoreError> {
         self.export_person_impl(person_id, actor).await
     }
+
     async fn erase_person(&self, person_id: &str, reason: &str, actor: &Actor) -> Result<bool, StoreError> {
         self.erase_person_impl(person_id, reason, actor).await
     }
+
     async fn retention_candidates(&self) -> Result<Vec<RetentionCandidate>, StoreError> {
         let rows = sqlx::query("SELECT id, last_period_end FROM persons WHERE kind = 'student' AND last_period_end IS NOT NULL ORDER BY id")
             .fetch_all(&self.pool)
@@ -791,9 +845,11 @@ impl Store for SqlStore {
             })
             .collect()
     }
+
     async fn set_last_period_end(&self, person_id: &str, date: Option<&str>, actor: &Actor) -> Result<(), StoreError> {
         self.set_last_period_end_impl(person_id, date, actor).await
     }
+
     async fn create_person(
         &self,
         name: &str,
@@ -807,6 +863,10 @@ impl Store for SqlStore {
         tx.commit().await?;
         Ok(id)
     }
+}
+
+#[async_trait]
+impl CatalogueStore for SqlStore {
     async fn upsert_offerings(
         &self,
         items: &[kkig_core::catalogue::Offering],
@@ -814,12 +874,15 @@ impl Store for SqlStore {
     ) -> Result<crate::ImportReport, StoreError> {
         self.upsert_offerings_impl(items, false, actor).await
     }
+
     async fn offerings(&self) -> Result<Vec<kkig_core::catalogue::Offering>, StoreError> {
         self.offerings_impl().await
     }
+
     async fn catalogue_version(&self) -> Result<i64, StoreError> {
         self.catalogue_version_impl().await
     }
+
     async fn replace_travel_matrix(
         &self,
         rows: &[(Kommunkod, Kommunkod, i64)],
@@ -827,22 +890,9 @@ impl Store for SqlStore {
     ) -> Result<usize, StoreError> {
         self.replace_travel_matrix_impl(rows, actor).await
     }
+
     async fn travel_matrix(&self) -> Result<Vec<(Kommunkod, Kommunkod, i64)>, StoreError> {
         self.travel_matrix_impl().await
-    }
-    async fn update_learning_centre_services(
-        &self,
-        services: &LearningCentreServices,
-        actor: &Actor,
-    ) -> Result<bool, StoreError> {
-        self.update_learning_centre_services_impl(services, actor).await
-    }
-    async fn dump_all_text(&self) -> Result<Vec<(String, String)>, StoreError> {
-        self.dump_all_text_impl().await
-    }
-
-    async fn close(&self) {
-        self.pool.close().await;
     }
 }
 

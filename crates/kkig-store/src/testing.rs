@@ -12,7 +12,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use sqlx::{Connection, Executor};
 
 use crate::sql::SqlStore;
-use crate::Store;
+
+use crate::prelude::*;
 
 static COUNTER: AtomicU64 = AtomicU64::new(0);
 

@@ -2,8 +2,9 @@
 //! backend available.
 
 use crate::code;
+use kkig_store::prelude::*;
 use kkig_store::testing::TestDb;
-use kkig_store::{SessionRow, SignInStart, Store, StoreError};
+use kkig_store::{SessionRow, SignInStart, StoreError};
 
 mod signin;
 

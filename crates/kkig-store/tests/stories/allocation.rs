@@ -9,8 +9,9 @@ use kkig_core::allocation::product::{default_rules, run};
 use kkig_core::allocation::Rules;
 use kkig_core::demo::{DemoWorld, DEFAULT_SEED};
 use kkig_core::vfu::{Day, PlacementStatus};
+use kkig_store::prelude::*;
 use kkig_store::testing::TestDb;
-use kkig_store::{Actor, AllocationStore, PlacementFilter, Store, StoreError, VfuStore};
+use kkig_store::{Actor, AllocationStore, PlacementFilter, StoreError, VfuStore};
 
 async fn story(db: &TestDb) {
     let s = &db.store;

@@ -4,7 +4,8 @@
 use crate::code;
 use kkig_core::demo::{DemoWorld, DEFAULT_SEED};
 use kkig_store::testing::TestDb;
-use kkig_store::Store;
+
+use kkig_store::prelude::*;
 
 #[tokio::test]
 async fn catalogue_upserts_by_id_and_travel_matrix_replaces() {

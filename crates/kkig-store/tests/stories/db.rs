@@ -2,8 +2,9 @@
 //! reference data) and the data version every committed write bumps.
 
 use crate::code;
+use kkig_store::prelude::*;
 use kkig_store::testing::TestDb;
-use kkig_store::{SessionRow, SignInStart, SqlStore, Store};
+use kkig_store::{SessionRow, SignInStart, SqlStore};
 use sqlx::Row;
 
 /// Two processes on one SQLite file: here two independent pools writing at the same time.

@@ -7,8 +7,9 @@ use kkig_core::forecast::product::{ForecastInput, PopulationCell, SHORTAGE_OCCUP
 use kkig_core::forecast::AgeGroup;
 use kkig_core::Ssyk;
 use kkig_formats::kolada::{Gender, KoladaRow};
+use kkig_store::prelude::*;
 use kkig_store::testing::TestDb;
-use kkig_store::{Actor, ForecastStore, Store, StoreError};
+use kkig_store::{Actor, ForecastStore, StoreError};
 
 fn ssyk(s: &str) -> Ssyk {
     Ssyk::parse(s).unwrap()

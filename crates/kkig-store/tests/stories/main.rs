@@ -4,7 +4,8 @@
 //! PostgreSQL, so a new capability's story needs only its `mod` line here.
 
 use kkig_core::Kommunkod;
-use kkig_store::{SqlStore, Store};
+use kkig_store::prelude::*;
+use kkig_store::SqlStore;
 
 mod accounts;
 mod allocation;

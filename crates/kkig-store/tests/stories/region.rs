@@ -4,8 +4,9 @@
 use crate::code;
 use kkig_core::demo::{DemoWorld, DEFAULT_SEED};
 use kkig_core::MunicipalityRole;
+use kkig_store::prelude::*;
 use kkig_store::testing::TestDb;
-use kkig_store::{DemoOutcome, SessionRow, SqlStore, Store, StoreError};
+use kkig_store::{DemoOutcome, SessionRow, SqlStore, StoreError};
 use sqlx::Row;
 
 async fn story(db: &TestDb) {

@@ -7,8 +7,9 @@ use kkig_core::vfu::lifecycle::Timeline;
 use kkig_core::vfu::raci::{RaciCell, RaciModel, RaciRole, RaciTask, VfuContact};
 use kkig_core::vfu::*;
 use kkig_core::Position;
+use kkig_store::prelude::*;
 use kkig_store::testing::TestDb;
-use kkig_store::{Actor, PlacementFilter, SqlStore, Store, StoreError, StudentFilter, VfuStore};
+use kkig_store::{Actor, PlacementFilter, SqlStore, StoreError, StudentFilter, VfuStore};
 use sqlx::Row;
 
 fn site(id: &str, m: &str, name: &str, kind: SiteKind, fields: &str) -> PlacementSite {

@@ -4,10 +4,11 @@
 //! (then 409: nothing to publish), and who may do it. On SQLite and PostgreSQL.
 
 use kkig_core::access::Role;
-use kkig_store::Store;
+
 use serde_json::{json, Value};
 
 use crate::common::{apps, users_with_tokens, TestApp, TestResponse};
+use kkig_store::prelude::*;
 
 fn token(role: &str) -> String {
     format!("kkig_alloc_{role}_secret")

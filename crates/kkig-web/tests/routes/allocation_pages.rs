@@ -6,9 +6,10 @@
 
 use kkig_core::access::Role;
 use kkig_core::allocation::product::run;
-use kkig_store::{Actor, AllocationStore, PlacementFilter, Store, VfuStore};
+use kkig_store::{Actor, AllocationStore, PlacementFilter, VfuStore};
 
 use crate::common::{apps, form, get_as, location, post_form_as, users_with_tokens, TestApp, TestResponse};
+use kkig_store::prelude::*;
 
 async fn get(app: &TestApp, role: Option<&str>, uri: &str) -> TestResponse {
     get_as(app, role.map(secret).as_deref(), uri).await

@@ -2,6 +2,7 @@
 //! exports, and errors. On SQLite and PostgreSQL.
 
 use crate::common::apps;
+use kkig_store::prelude::*;
 
 fn titles(v: &serde_json::Value) -> Vec<String> {
     v["hits"]
@@ -299,7 +300,7 @@ async fn pages_exports_pathways_and_regional_table() {
 
 #[tokio::test]
 async fn an_import_is_seen_by_the_index() {
-    use kkig_store::{Actor, Store};
+    use kkig_store::Actor;
     for app in apps(true).await {
         let label = app.db.label;
         let before = app.get("/api/v1/offerings?q=vinterkurs").await.json()["total"]
@@ -335,7 +336,7 @@ fn hrefs(html: &str) -> Vec<String> {
 /// data or a store written by another tool might hold them) and one with an https URL.
 async fn offerings_with_links(app: &crate::common::TestApp) {
     use kkig_core::catalogue::SchoolType;
-    use kkig_store::{Actor, Store};
+    use kkig_store::Actor;
     let all = app.db.store.offerings().await.unwrap();
     // A nurse programme, so that the offerings are on the pathway page too.
     let nurse = all
@@ -435,7 +436,7 @@ async fn only_http_links_from_data_become_links() {
 /// apostrophe, and to utbildningar.xlsx as a string cell; the CSV imports back unchanged.
 #[tokio::test]
 async fn offering_exports_do_not_carry_formulas() {
-    use kkig_store::{Actor, Store};
+    use kkig_store::Actor;
     const TITLE: &str = "=HYPERLINK(\"http://x\",\"zyxformel\")";
     for app in apps(true).await {
         let label = app.db.label;

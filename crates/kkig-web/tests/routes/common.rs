@@ -10,8 +10,9 @@ use http_body_util::BodyExt;
 use kkig_core::access::Role;
 use kkig_core::demo::{DemoWorld, DEFAULT_SEED};
 use kkig_core::privacy::hash_token;
+use kkig_store::prelude::*;
 use kkig_store::testing::TestDb;
-use kkig_store::{Actor, NewUser, Store, UserRecord};
+use kkig_store::{Actor, NewUser, UserRecord};
 use kkig_web::{app, AppState, WebConfig};
 use tower::ServiceExt;
 

@@ -5,9 +5,10 @@
 use std::collections::BTreeMap;
 
 use kkig_core::access::Role;
-use kkig_store::{Actor, ForecastStore, Store};
+use kkig_store::{Actor, ForecastStore};
 
 use crate::common::{apps, form, users_with_tokens, TestApp, TestResponse};
+use kkig_store::prelude::*;
 
 const ROLES: [(&str, Role, Option<&str>); 6] = [
     ("admin", Role::Admin, None),

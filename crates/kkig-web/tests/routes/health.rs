@@ -1,8 +1,7 @@
 //! `GET /health`: ok only when migrations and reference data are this binary's, no error text.
 
-use kkig_store::Store;
-
 use crate::common::apps;
+use kkig_store::prelude::*;
 
 #[tokio::test]
 async fn health_is_200_while_the_database_answers_and_503_when_it_does_not() {

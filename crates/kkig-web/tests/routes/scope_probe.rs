@@ -14,12 +14,13 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use kkig_core::access::{Action, Principal, Role, Target, TargetKind};
 use kkig_core::Kommunkod;
-use kkig_store::{Actor, ForecastStore, Store, UserRecord, VfuStore};
+use kkig_store::{Actor, ForecastStore, UserRecord, VfuStore};
 use kkig_web::guard::Check;
 use kkig_web::{route_table, GuardReport, Op, RouteInfo, Surface};
 use serde_json::{json, Value};
 
 use crate::common::{apps, form, users_with_tokens, TestApp, TestResponse};
+use kkig_store::prelude::*;
 
 const A: &str = "2422";
 const B: &str = "2521";

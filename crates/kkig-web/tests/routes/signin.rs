@@ -6,9 +6,10 @@ use std::sync::LazyLock;
 
 use kkig_core::access::Role;
 use kkig_core::privacy::hash_token;
-use kkig_store::{Actor, NewUser, Store, UserRecord};
+use kkig_store::{Actor, NewUser, UserRecord};
 
 use crate::common::{apps, enc, location, TestApp, TestResponse};
+use kkig_store::prelude::*;
 
 const PASSWORD: &str = "ett långt lösenord 2026";
 static HASH: LazyLock<String> = LazyLock::new(|| kkig_web::auth::hash_password(PASSWORD).unwrap());

@@ -7,10 +7,11 @@
 use std::collections::BTreeMap;
 
 use kkig_core::access::Role;
-use kkig_store::{Store, UserRecord, VfuStore};
+use kkig_store::{UserRecord, VfuStore};
 use serde_json::{json, Value};
 
 use crate::common::{apps, form, post_form_as, users_with_tokens, TestApp, TestResponse};
+use kkig_store::prelude::*;
 
 fn token(key: &str) -> String {
     format!("kkig_{key}_takeover_secret")

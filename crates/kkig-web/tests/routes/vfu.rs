@@ -6,10 +6,11 @@
 use std::collections::BTreeMap;
 
 use kkig_core::access::Role;
-use kkig_store::{Store, UserRecord};
+use kkig_store::UserRecord;
 use serde_json::{json, Value};
 
 use crate::common::{apps, users_with_tokens, TestApp, TestResponse};
+use kkig_store::prelude::*;
 
 /// Column order of the matrix: anonymous, then these.
 const ROLES: [&str; 9] = [

@@ -5,6 +5,7 @@
 use std::sync::Arc;
 
 use kkig_core::privacy::THROTTLE_WINDOW_SECS;
+use kkig_store::prelude::*;
 use kkig_store::testing::TestDb;
 use kkig_store::{SignInStart, Store};
 
