@@ -11,7 +11,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use sqlx::{Connection, Executor};
 
-use crate::sql::SqlStore;
+use crate::db::SqlStore;
 
 use crate::prelude::*;
 

@@ -3,8 +3,8 @@
 
 use sqlx::Row;
 
-use crate::sql::{SqlStore, POSTGRES_MIGRATIONS, SQLITE_MIGRATIONS};
-use crate::url::Backend;
+use crate::db::url::Backend;
+use crate::db::{SqlStore, POSTGRES_MIGRATIONS, SQLITE_MIGRATIONS};
 use crate::{Readiness, StoreError};
 
 /// The reference tables that must not be empty.

@@ -7,9 +7,9 @@ use serde_json::{json, Value};
 use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 
-use crate::identity_sql;
-use crate::sql::{corrupt, now_unix, SqlStore};
-use crate::url::Backend;
+use crate::accounts::identity;
+use crate::db::url::Backend;
+use crate::db::{corrupt, now_unix, SqlStore};
 use crate::{Actor, AuditEntry, NewUser, StoreError, TokenRecord, UserRecord};
 
 pub(crate) fn new_id(prefix: &str) -> String {
@@ -183,7 +183,7 @@ fn token_from(row: &AnyRow) -> Result<TokenRecord, StoreError> {
 /// home municipality is registry data and stays. Audited as a change of the person.
 async fn attach_to_person(
     tx: &mut Transaction<'static, Any>,
-    p: &identity_sql::Person,
+    p: &identity::Person,
     new: &NewUser,
     municipality: Option<Kommunkod>,
     actor: &Actor,
@@ -248,8 +248,8 @@ impl SqlStore {
         // The registry first, the account second: a person the registry has, without an
         // account, gets the account when the role fits them and their records
         // (`kkig_core::vfu::identity::may_attach_account`); anyone else's e-mail is refused.
-        let existing = match identity_sql::person_by_email(&mut tx, &email).await? {
-            Some(id) => Some(identity_sql::person(&mut tx, &id, identity_sql::Except::Nothing).await?),
+        let existing = match identity::person_by_email(&mut tx, &email).await? {
+            Some(id) => Some(identity::person(&mut tx, &id, identity::Except::Nothing).await?),
             None => None,
         };
         let attached = existing.is_some();
@@ -600,7 +600,7 @@ impl SqlStore {
             let all = self.audit_since_impl(0, i64::MAX).await?;
             all.into_iter().filter(|e| ids.contains(&e.id)).collect()
         };
-        let vfu = crate::vfu_sql::export_person_vfu(self, person_id).await?;
+        let vfu = crate::vfu::export_person_vfu(self, person_id).await?;
         let mut tx = self.begin_write().await?;
         audit_in(
             &mut tx,
@@ -662,7 +662,7 @@ impl SqlStore {
                 sqlx::query(sql).bind(e).execute(&mut *tx).await?;
             }
         }
-        crate::vfu_sql::erase_person_vfu(&mut tx, person_id).await?;
+        crate::vfu::erase_person_vfu(&mut tx, person_id).await?;
         sqlx::query("DELETE FROM persons WHERE id = $1")
             .bind(person_id)
             .execute(&mut *tx)

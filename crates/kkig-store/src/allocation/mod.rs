@@ -34,10 +34,10 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use sqlx::Row;
 
-use crate::accounts_sql::{audit_in, new_id};
+use crate::accounts::sql::{audit_in, new_id};
+use crate::db::{corrupt, now_unix, SqlStore};
 use crate::prelude::*;
-use crate::sql::{corrupt, now_unix, SqlStore};
-use crate::vfu_sql::{placement_from, write_placement, PlacementFilter, StudentFilter, VfuStore};
+use crate::vfu::{placement_from, write_placement, PlacementFilter, StudentFilter, VfuStore};
 use crate::{Actor, StoreError};
 
 /// A manual lock as stored: who locked it, when and why.

@@ -1,6 +1,6 @@
 //! Database URLs: the default file, SQLite paths and PostgreSQL URLs.
 
-use crate::error::StoreError;
+use crate::db::error::StoreError;
 
 /// The database used when none is configured: the file `kkig.db` in the working directory.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://kkig.db";

@@ -11,8 +11,8 @@ use kkig_core::vfu::{FieldError, FieldProblem};
 use kkig_core::Kommunkod;
 use sqlx::{AnyConnection, Row};
 
-use crate::accounts_sql::normalize_email;
-use crate::sql::corrupt;
+use crate::accounts::sql::normalize_email;
+use crate::db::corrupt;
 use crate::{Actor, StoreError};
 
 /// The record being written, which is left out of the person's ties: an update asks whether

@@ -1,5 +1,9 @@
 //! SQL of the education catalogue and the measured travel-time matrix.
 
+mod store;
+
+pub use store::CatalogueStore;
+
 use std::collections::HashMap;
 
 use kkig_core::catalogue::Offering;
@@ -7,8 +11,8 @@ use kkig_core::Kommunkod;
 use serde_json::json;
 use sqlx::Row;
 
-use crate::accounts_sql::audit_in;
-use crate::sql::{corrupt, now_unix, SqlStore};
+use crate::accounts::sql::audit_in;
+use crate::db::{corrupt, now_unix, SqlStore};
 use crate::{Actor, Backend, StoreError};
 
 /// What an import did.

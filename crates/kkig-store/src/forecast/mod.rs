@@ -19,8 +19,8 @@ use serde_json::{json, Value};
 use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 
-use crate::accounts_sql::{audit_in, new_id};
-use crate::sql::{corrupt, now_unix, NullableF64, SqlStore};
+use crate::accounts::sql::{audit_in, new_id};
+use crate::db::{corrupt, now_unix, NullableF64, SqlStore};
 use crate::{Actor, StoreError};
 
 type Tx = Transaction<'static, Any>;

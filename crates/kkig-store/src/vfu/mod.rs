@@ -22,10 +22,10 @@ use serde_json::{json, Value};
 use sqlx::any::AnyRow;
 use sqlx::{Any, AnyConnection, Row, Transaction};
 
-use crate::accounts_sql::{audit_in, insert_person, new_id, normalize_email};
-use crate::catalogue_sql::ImportReport;
-use crate::identity_sql::{self, check_update, login_data_errors, period_university, takeable_by_email, Except};
-use crate::sql::{corrupt, now_unix, NullableF64, SqlStore};
+use crate::accounts::identity::{check_update, login_data_errors, period_university, takeable_by_email, Except};
+use crate::accounts::sql::{audit_in, insert_person, new_id, normalize_email};
+use crate::catalogue::ImportReport;
+use crate::db::{corrupt, now_unix, NullableF64, SqlStore};
 use crate::{Actor, StoreError};
 
 type Tx = Transaction<'static, Any>;
@@ -536,13 +536,13 @@ async fn student_person(conn: &mut AnyConnection, student_id: &str) -> Result<Op
 // Persons
 
 /// The person for a new supervisor, student or contact: `found` (the person with its e-mail,
-/// which the rule of `identity_sql::takeable_by_email` let the record take; their name, phone
+/// which the rule of `crate::accounts::identity::takeable_by_email` let the record take; their name, phone
 /// and municipality updated, audited when changed — an account holder's name only by themself
 /// or an administrator), or a new person of `kind`.
 #[allow(clippy::too_many_arguments)]
 async fn take_person(
     tx: &mut Tx,
-    found: Option<identity_sql::Person>,
+    found: Option<crate::accounts::identity::Person>,
     kind: &str,
     name: &str,
     email: &str,
@@ -678,7 +678,7 @@ pub(crate) async fn export_person_vfu(store: &SqlStore, person_id: &str) -> Resu
         for r in &rows {
             placements.push(placement_from(r)?);
         }
-        allocation_locks.extend(crate::allocation_sql::locks_of_student(&mut conn, &s.id).await?);
+        allocation_locks.extend(crate::allocation::locks_of_student(&mut conn, &s.id).await?);
     }
     let supervised: Vec<String> = match &supervisor {
         Some(s) => sqlx::query("SELECT id FROM vfu_placements WHERE supervisor_id = $1 ORDER BY id")

@@ -1,4 +1,12 @@
-//! Types of accounts, tokens, the audit log and privacy requests, as the store hands them out.
+//! Accounts in the database: types of accounts, tokens, the audit log and privacy requests as the
+//! store hands them out, and [`AccountStore`] (`store`) with its SQL (`sql`, `signin`, `identity`).
+
+pub(crate) mod identity;
+pub(crate) mod signin;
+pub(crate) mod sql;
+mod store;
+
+pub use store::AccountStore;
 
 use kkig_core::access::{Principal, Role};
 use serde::Serialize;

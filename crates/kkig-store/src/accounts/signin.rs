@@ -14,8 +14,8 @@ use kkig_core::privacy::{
 };
 use sqlx::{Any, Row, Transaction};
 
-use crate::accounts_sql::new_id;
-use crate::sql::SqlStore;
+use crate::accounts::sql::new_id;
+use crate::db::SqlStore;
 use crate::{SignInAttempt, SignInFailure, SignInStart, StoreError};
 
 /// The times of the newest `limit` failures matching `clause` (binds: $1, [$2], then since):
