@@ -600,7 +600,12 @@ impl SqlStore {
             let all = self.audit_since_impl(0, i64::MAX).await?;
             all.into_iter().filter(|e| ids.contains(&e.id)).collect()
         };
-        let vfu = crate::vfu::export_person_vfu(self, person_id).await?;
+        let mut parts = serde_json::Map::new();
+        for part in crate::db::parts::PARTS {
+            if let Some(v) = part.export_person(self, person_id).await? {
+                parts.insert(part.name().to_string(), v);
+            }
+        }
         let mut tx = self.begin_write().await?;
         audit_in(
             &mut tx,
@@ -614,13 +619,16 @@ impl SqlStore {
         )
         .await?;
         tx.commit().await?;
-        Ok(Some(json!({
+        let mut export = json!({
             "exported_at": now_unix(),
             "person": person,
             "accounts": accounts,
-            "vfu": vfu,
             "audit_log": audit,
-        })))
+        });
+        if let Some(object) = export.as_object_mut() {
+            object.extend(parts);
+        }
+        Ok(Some(export))
     }
 
     pub(crate) async fn erase_person_impl(
@@ -662,7 +670,9 @@ impl SqlStore {
                 sqlx::query(sql).bind(e).execute(&mut *tx).await?;
             }
         }
-        crate::vfu::erase_person_vfu(&mut tx, person_id).await?;
+        for part in crate::db::parts::PARTS {
+            part.erase_person(&mut tx, person_id).await?;
+        }
         sqlx::query("DELETE FROM persons WHERE id = $1")
             .bind(person_id)
             .execute(&mut *tx)

@@ -256,3 +256,32 @@ async fn bump_version(tx: &mut sqlx::Transaction<'static, sqlx::Any>) -> Result<
     .await?;
     Ok(())
 }
+
+/// The catalogue's part of the demo world ([`crate::db::parts`]); it keeps no personal data.
+pub(crate) struct Part;
+
+#[async_trait::async_trait]
+impl crate::db::parts::Part for Part {
+    fn name(&self) -> &'static str {
+        "catalogue"
+    }
+
+    async fn real_rows(&self, tx: &mut crate::db::parts::Tx) -> Result<i64, StoreError> {
+        let n: i64 = sqlx::query("SELECT COUNT(*) FROM offerings WHERE demo = 0")
+            .fetch_one(&mut **tx)
+            .await?
+            .get(0);
+        Ok(n)
+    }
+
+    async fn load_demo(
+        &self,
+        tx: &mut crate::db::parts::Tx,
+        backend: Backend,
+        world: &kkig_core::demo::DemoWorld,
+    ) -> Result<(), StoreError> {
+        upsert_offerings_in(tx, backend, &world.offerings, true)
+            .await
+            .map(|_| ())
+    }
+}

@@ -5,6 +5,7 @@
 
 pub(crate) mod error;
 pub(crate) mod health;
+pub(crate) mod parts;
 mod store;
 pub(crate) mod url;
 

@@ -9,6 +9,7 @@ use sqlx::Row;
 use crate::accounts::sql::audit_in;
 use crate::db::error::StoreError;
 
+use crate::db::parts::PARTS;
 use crate::db::*;
 use crate::*;
 
@@ -73,29 +74,15 @@ impl DemoStore for SqlStore {
                 world.seed
             )));
         }
-        let real_sites: i64 = sqlx::query("SELECT COUNT(*) FROM placement_sites WHERE demo = 0")
-            .fetch_one(&mut *tx)
-            .await?
-            .get(0);
         let real_services: i64 = sqlx::query("SELECT COUNT(*) FROM learning_centre_services WHERE demo = 0")
             .fetch_one(&mut *tx)
             .await?
             .get(0);
-        let real_offerings: i64 = sqlx::query("SELECT COUNT(*) FROM offerings WHERE demo = 0")
-            .fetch_one(&mut *tx)
-            .await?
-            .get(0);
-        let real_vfu: i64 = sqlx::query(
-            "SELECT (SELECT COUNT(*) FROM vfu_supervisors WHERE demo = 0) + (SELECT COUNT(*) FROM vfu_periods WHERE demo = 0)",
-        )
-        .fetch_one(&mut *tx)
-        .await?
-        .get(0);
-        let real_forecast: i64 = sqlx::query("SELECT COUNT(*) FROM forecast_inputs WHERE demo = 0")
-            .fetch_one(&mut *tx)
-            .await?
-            .get(0);
-        if real_sites + real_services + real_offerings + real_vfu + real_forecast > 0 {
+        let mut real = real_services;
+        for part in PARTS {
+            real += part.real_rows(&mut tx).await?;
+        }
+        if real > 0 {
             return Err(StoreError::Conflict(
                 "this database already holds real data; demo data is only loaded into an empty database".into(),
             ));
@@ -113,12 +100,9 @@ impl DemoStore for SqlStore {
             .execute(&mut *tx)
             .await?;
         }
-        for s in &world.placement_sites {
-            crate::vfu::write_site(&mut tx, s, true).await?;
+        for part in PARTS {
+            part.load_demo(&mut tx, self.backend(), world).await?;
         }
-        crate::vfu::load_demo_vfu(&mut tx, &world.vfu).await?;
-        crate::catalogue::upsert_offerings_in(&mut tx, self.backend(), &world.offerings, true).await?;
-        crate::forecast::load_demo_forecast(&mut tx, &world.forecast).await?;
         let summary = serde_json::json!({
             "seed": world.seed,
             "offerings": world.offerings.len(),

@@ -627,3 +627,30 @@ impl ForecastStore for SqlStore {
         Ok(true)
     }
 }
+
+/// The forecast's part of the demo world ([`crate::db::parts`]); it keeps no personal data.
+pub(crate) struct Part;
+
+#[async_trait]
+impl crate::db::parts::Part for Part {
+    fn name(&self) -> &'static str {
+        "forecast"
+    }
+
+    async fn real_rows(&self, tx: &mut Tx) -> Result<i64, StoreError> {
+        let n: i64 = sqlx::query("SELECT COUNT(*) FROM forecast_inputs WHERE demo = 0")
+            .fetch_one(&mut **tx)
+            .await?
+            .get(0);
+        Ok(n)
+    }
+
+    async fn load_demo(
+        &self,
+        tx: &mut Tx,
+        _: crate::Backend,
+        world: &kkig_core::demo::DemoWorld,
+    ) -> Result<(), StoreError> {
+        load_demo_forecast(tx, &world.forecast).await
+    }
+}

@@ -2576,3 +2576,44 @@ fn placement_filters(filter: &PlacementFilter) -> Filters {
     f.eq("pl.supervisor_id", filter.supervisor_id.clone());
     f
 }
+
+/// The VFU registry's part of the demo world and of a person's data ([`crate::db::parts`]).
+pub(crate) struct Part;
+
+#[async_trait]
+impl crate::db::parts::Part for Part {
+    fn name(&self) -> &'static str {
+        "vfu"
+    }
+
+    async fn real_rows(&self, tx: &mut Tx) -> Result<i64, StoreError> {
+        let n: i64 = sqlx::query(
+            "SELECT (SELECT COUNT(*) FROM placement_sites WHERE demo = 0) + (SELECT COUNT(*) FROM vfu_supervisors WHERE demo = 0)
+                  + (SELECT COUNT(*) FROM vfu_periods WHERE demo = 0)",
+        )
+        .fetch_one(&mut **tx)
+        .await?
+        .get(0);
+        Ok(n)
+    }
+
+    async fn load_demo(
+        &self,
+        tx: &mut Tx,
+        _: crate::Backend,
+        world: &kkig_core::demo::DemoWorld,
+    ) -> Result<(), StoreError> {
+        for s in &world.placement_sites {
+            write_site(tx, s, true).await?;
+        }
+        load_demo_vfu(tx, &world.vfu).await
+    }
+
+    async fn export_person(&self, store: &SqlStore, person_id: &str) -> Result<Option<Value>, StoreError> {
+        Ok(Some(export_person_vfu(store, person_id).await?))
+    }
+
+    async fn erase_person(&self, tx: &mut Tx, person_id: &str) -> Result<(), StoreError> {
+        erase_person_vfu(tx, person_id).await
+    }
+}
