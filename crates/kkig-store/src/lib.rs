@@ -23,6 +23,7 @@ pub use accounts::{
 };
 pub use allocation::{AllocationData, AllocationLock, AllocationStore, PublishReport};
 pub use catalogue::{CatalogueStore, ImportReport};
+pub use db::audit::{AuditAction, AuditEntity};
 pub use db::error::StoreError;
 pub use db::url::{normalize_database_url, Backend, DEFAULT_DATABASE_URL};
 pub use db::{DbStore, Readiness, SqlStore};

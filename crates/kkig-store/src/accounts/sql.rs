@@ -8,6 +8,7 @@ use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 
 use crate::accounts::identity;
+use crate::db::audit::{audit_in, AuditAction, AuditEntity};
 use crate::db::url::Backend;
 use crate::db::{corrupt, now_unix, SqlStore};
 use crate::{Actor, AuditEntry, NewUser, StoreError, TokenRecord, UserRecord};
@@ -19,36 +20,6 @@ pub(crate) fn new_id(prefix: &str) -> String {
 /// E-mail addresses are compared and stored trimmed and in lower case.
 pub(crate) fn normalize_email(email: &str) -> String {
     email.trim().to_lowercase()
-}
-
-/// Append one audit entry inside the transaction of the change it records.
-#[allow(clippy::too_many_arguments)]
-pub(crate) async fn audit_in(
-    tx: &mut Transaction<'static, Any>,
-    actor: &Actor,
-    action: &str,
-    entity: &str,
-    entity_id: &str,
-    person_id: Option<&str>,
-    before: Option<&Value>,
-    after: Option<&Value>,
-) -> Result<(), StoreError> {
-    sqlx::query(
-        "INSERT INTO audit_log (at, actor_user_id, actor, action, entity, entity_id, person_id, before_json, after_json, redacted)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 0)",
-    )
-    .bind(now_unix())
-    .bind(&actor.user_id)
-    .bind(&actor.label)
-    .bind(action)
-    .bind(entity)
-    .bind(entity_id)
-    .bind(person_id)
-    .bind(before.map(Value::to_string))
-    .bind(after.map(Value::to_string))
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
 }
 
 pub(crate) async fn insert_person(
@@ -88,7 +59,17 @@ pub(crate) async fn insert_person(
     .await?;
     let after =
         json!({"name": name, "email": email, "kind": kind, "municipality": municipality.map(|m| m.to_string())});
-    audit_in(tx, actor, "create", "person", &id, Some(&id), None, Some(&after)).await?;
+    audit_in(
+        tx,
+        actor,
+        AuditAction::Create,
+        AuditEntity::Person,
+        &id,
+        Some(&id),
+        None,
+        Some(&after),
+    )
+    .await?;
     Ok(id)
 }
 
@@ -136,8 +117,8 @@ pub(crate) async fn set_password_in(
     audit_in(
         tx,
         actor,
-        "update",
-        "user",
+        AuditAction::Update,
+        AuditEntity::User,
         user_id,
         Some(&person),
         None,
@@ -210,8 +191,8 @@ async fn attach_to_person(
     audit_in(
         tx,
         actor,
-        "update",
-        "person",
+        AuditAction::Update,
+        AuditEntity::Person,
         &p.id,
         Some(&p.id),
         Some(&before),
@@ -281,8 +262,8 @@ impl SqlStore {
         audit_in(
             &mut tx,
             actor,
-            "create",
-            "user",
+            AuditAction::Create,
+            AuditEntity::User,
             &id,
             Some(&person_id),
             None,
@@ -327,8 +308,8 @@ impl SqlStore {
         audit_in(
             &mut tx,
             actor,
-            "update",
-            "user",
+            AuditAction::Update,
+            AuditEntity::User,
             user_id,
             Some(&person),
             Some(&json!({"disabled": was != 0})),
@@ -360,8 +341,8 @@ impl SqlStore {
         audit_in(
             &mut tx,
             actor,
-            "create",
-            "password_link",
+            AuditAction::Create,
+            AuditEntity::PasswordLink,
             user_id,
             Some(&person),
             None,
@@ -448,8 +429,8 @@ impl SqlStore {
         audit_in(
             &mut tx,
             actor,
-            "create",
-            "api_token",
+            AuditAction::Create,
+            AuditEntity::ApiToken,
             token_id,
             Some(&person),
             None,
@@ -516,8 +497,8 @@ impl SqlStore {
         audit_in(
             &mut tx,
             actor,
-            "update",
-            "api_token",
+            AuditAction::Update,
+            AuditEntity::ApiToken,
             token_id,
             person.as_deref(),
             None,
@@ -610,8 +591,8 @@ impl SqlStore {
         audit_in(
             &mut tx,
             actor,
-            "export",
-            "person",
+            AuditAction::Export,
+            AuditEntity::Person,
             person_id,
             Some(person_id),
             None,
@@ -695,8 +676,8 @@ impl SqlStore {
         audit_in(
             &mut tx,
             actor,
-            "erase",
-            "person",
+            AuditAction::Erase,
+            AuditEntity::Person,
             person_id,
             None,
             None,
@@ -730,8 +711,8 @@ impl SqlStore {
         audit_in(
             &mut tx,
             actor,
-            "update",
-            "person",
+            AuditAction::Update,
+            AuditEntity::Person,
             person_id,
             Some(person_id),
             None,
@@ -787,8 +768,8 @@ impl SqlStore {
         audit_in(
             &mut tx,
             actor,
-            "update",
-            "learning_centre_services",
+            AuditAction::Update,
+            AuditEntity::LearningCentreServices,
             &s.learning_centre_id,
             None,
             before.as_ref(),

@@ -34,7 +34,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use sqlx::Row;
 
-use crate::accounts::sql::{audit_in, new_id};
+use crate::accounts::sql::new_id;
+use crate::db::audit::{audit_in, AuditAction, AuditEntity};
 use crate::db::{corrupt, now_unix, SqlStore};
 use crate::prelude::*;
 use crate::vfu::{placement_from, write_placement, PlacementFilter, StudentFilter, VfuStore};
@@ -270,8 +271,8 @@ impl AllocationStore for SqlStore {
         audit_in(
             &mut tx,
             actor,
-            "update",
-            "allocation_rules",
+            AuditAction::Update,
+            AuditEntity::AllocationRules,
             university,
             None,
             before.as_ref(),
@@ -350,8 +351,8 @@ impl AllocationStore for SqlStore {
         audit_in(
             &mut tx,
             actor,
-            "lock",
-            "allocation_lock",
+            AuditAction::Lock,
+            AuditEntity::AllocationLock,
             &format!("{period_id}/{student_id}"),
             Some(&person),
             before.as_ref(),
@@ -390,8 +391,8 @@ impl AllocationStore for SqlStore {
         audit_in(
             &mut tx,
             actor,
-            "unlock",
-            "allocation_lock",
+            AuditAction::Unlock,
+            AuditEntity::AllocationLock,
             &format!("{period_id}/{student_id}"),
             person.as_deref(),
             Some(&before),
@@ -552,8 +553,8 @@ impl AllocationStore for SqlStore {
                     audit_in(
                         &mut tx,
                         actor,
-                        "allocate",
-                        "placement",
+                        AuditAction::Allocate,
+                        AuditEntity::Placement,
                         &new.id,
                         Some(person),
                         b.as_ref(),
@@ -582,8 +583,8 @@ impl AllocationStore for SqlStore {
                     audit_in(
                         &mut tx,
                         actor,
-                        "allocate",
-                        "placement",
+                        AuditAction::Allocate,
+                        AuditEntity::Placement,
                         &new.id,
                         Some(person),
                         b.as_ref(),
@@ -612,8 +613,8 @@ impl AllocationStore for SqlStore {
                     audit_in(
                         &mut tx,
                         actor,
-                        "allocate",
-                        "placement",
+                        AuditAction::Allocate,
+                        AuditEntity::Placement,
                         &p.id,
                         Some(person),
                         None,
@@ -644,8 +645,8 @@ impl AllocationStore for SqlStore {
         audit_in(
             &mut tx,
             actor,
-            "publish",
-            "allocation",
+            AuditAction::Publish,
+            AuditEntity::Allocation,
             period_id,
             None,
             None,

@@ -11,7 +11,7 @@ use kkig_core::Kommunkod;
 use serde_json::json;
 use sqlx::Row;
 
-use crate::accounts::sql::audit_in;
+use crate::db::audit::{audit_in, AuditAction, AuditEntity};
 use crate::db::{corrupt, now_unix, SqlStore};
 use crate::{Actor, Backend, StoreError};
 
@@ -156,8 +156,8 @@ impl SqlStore {
             audit_in(
                 &mut tx,
                 actor,
-                "import",
-                "offerings",
+                AuditAction::Import,
+                AuditEntity::Offerings,
                 &format!("{} offerings", items.len()),
                 None,
                 None,
@@ -214,8 +214,8 @@ impl SqlStore {
         audit_in(
             &mut tx,
             actor,
-            "import",
-            "travel_matrix",
+            AuditAction::Import,
+            AuditEntity::TravelMatrix,
             "travel_matrix",
             None,
             Some(&json!({"pairs": before})),

@@ -3,6 +3,7 @@
 //! (`NullableF64`, kommunkod, municipality rows); errors (`error`), URLs (`url`), readiness
 //! (`health`) and [`DbStore`] (`store`) beside it.
 
+pub(crate) mod audit;
 pub(crate) mod error;
 pub(crate) mod health;
 pub(crate) mod parts;

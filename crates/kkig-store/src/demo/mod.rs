@@ -6,9 +6,9 @@ use async_trait::async_trait;
 use kkig_core::demo::DemoWorld;
 use sqlx::Row;
 
-use crate::accounts::sql::audit_in;
 use crate::db::error::StoreError;
 
+use crate::db::audit::{audit_in, AuditAction, AuditEntity};
 use crate::db::parts::PARTS;
 use crate::db::*;
 use crate::*;
@@ -117,8 +117,8 @@ impl DemoStore for SqlStore {
         audit_in(
             &mut tx,
             &Actor::system("demo"),
-            "create",
-            "demo_world",
+            AuditAction::Create,
+            AuditEntity::DemoWorld,
             &world.seed.to_string(),
             None,
             None,

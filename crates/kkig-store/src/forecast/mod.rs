@@ -19,7 +19,8 @@ use serde_json::{json, Value};
 use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 
-use crate::accounts::sql::{audit_in, new_id};
+use crate::accounts::sql::new_id;
+use crate::db::audit::{audit_in, AuditAction, AuditEntity};
 use crate::db::{corrupt, now_unix, NullableF64, SqlStore};
 use crate::{Actor, StoreError};
 
@@ -176,12 +177,16 @@ async fn save_input_in(tx: &mut Tx, input: &ForecastInput, actor: &Actor) -> Res
         .transpose()?;
     write_input(tx, input, false).await?;
     let id = format!("{}/{}", input.municipality, input.ssyk);
-    let action = if before.is_some() { "update" } else { "create" };
+    let action = if before.is_some() {
+        AuditAction::Update
+    } else {
+        AuditAction::Create
+    };
     audit_in(
         tx,
         actor,
         action,
-        "forecast_input",
+        AuditEntity::ForecastInput,
         &id,
         None,
         before.as_ref().map(input_json).as_ref(),
@@ -386,8 +391,8 @@ impl ForecastStore for SqlStore {
         audit_in(
             &mut tx,
             actor,
-            "import",
-            "population",
+            AuditAction::Import,
+            AuditEntity::Population,
             source,
             None,
             None,
@@ -422,8 +427,8 @@ impl ForecastStore for SqlStore {
         audit_in(
             &mut tx,
             actor,
-            "import",
-            "kolada",
+            AuditAction::Import,
+            AuditEntity::Kolada,
             source,
             None,
             None,
@@ -583,8 +588,8 @@ impl ForecastStore for SqlStore {
         audit_in(
             &mut tx,
             actor,
-            "create",
-            "forecast_cluster",
+            AuditAction::Create,
+            AuditEntity::ForecastCluster,
             &id,
             None,
             None,
@@ -615,8 +620,8 @@ impl ForecastStore for SqlStore {
         audit_in(
             &mut tx,
             actor,
-            "delete",
-            "forecast_cluster",
+            AuditAction::Delete,
+            AuditEntity::ForecastCluster,
             id,
             None,
             Some(&serde_json::to_value(&before).unwrap_or(Value::Null)),

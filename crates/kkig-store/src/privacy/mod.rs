@@ -7,7 +7,8 @@ use async_trait::async_trait;
 use kkig_core::Kommunkod;
 use sqlx::Row;
 
-use crate::accounts::sql::{audit_in, insert_person};
+use crate::accounts::sql::insert_person;
+use crate::db::audit::{audit_in, AuditAction, AuditEntity};
 use crate::db::error::StoreError;
 
 use crate::db::*;
@@ -23,8 +24,8 @@ pub trait PrivacyStore: Send + Sync {
     async fn audit(
         &self,
         actor: &Actor,
-        action: &str,
-        entity: &str,
+        action: AuditAction,
+        entity: AuditEntity,
         entity_id: &str,
         person_id: Option<&str>,
     ) -> Result<(), StoreError>;
@@ -65,8 +66,8 @@ impl PrivacyStore for SqlStore {
     async fn audit(
         &self,
         actor: &Actor,
-        action: &str,
-        entity: &str,
+        action: AuditAction,
+        entity: AuditEntity,
         entity_id: &str,
         person_id: Option<&str>,
     ) -> Result<(), StoreError> {

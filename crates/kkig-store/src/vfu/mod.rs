@@ -23,8 +23,9 @@ use sqlx::any::AnyRow;
 use sqlx::{Any, AnyConnection, Row, Transaction};
 
 use crate::accounts::identity::{check_update, login_data_errors, period_university, takeable_by_email, Except};
-use crate::accounts::sql::{audit_in, insert_person, new_id, normalize_email};
+use crate::accounts::sql::{insert_person, new_id, normalize_email};
 use crate::catalogue::ImportReport;
+use crate::db::audit::{audit_in, AuditAction, AuditEntity};
 use crate::db::{corrupt, now_unix, NullableF64, SqlStore};
 use crate::{Actor, StoreError};
 
@@ -599,7 +600,17 @@ async fn update_person(
         .bind(id)
         .execute(&mut **tx)
         .await?;
-    audit_in(tx, actor, "update", "person", id, Some(id), Some(&before), Some(&after)).await
+    audit_in(
+        tx,
+        actor,
+        AuditAction::Update,
+        AuditEntity::Person,
+        id,
+        Some(id),
+        Some(&before),
+        Some(&after),
+    )
+    .await
 }
 
 /// Keep a student's retention date equal to the end of their last VFU period.
@@ -634,7 +645,17 @@ async fn drop_orphan_person(tx: &mut Tx, person_id: &str, actor: &Actor) -> Resu
             .bind(person_id)
             .execute(&mut **tx)
             .await?;
-        audit_in(tx, actor, "delete", "person", person_id, Some(person_id), None, None).await?;
+        audit_in(
+            tx,
+            actor,
+            AuditAction::Delete,
+            AuditEntity::Person,
+            person_id,
+            Some(person_id),
+            None,
+            None,
+        )
+        .await?;
     }
     Ok(())
 }
@@ -984,8 +1005,8 @@ async fn save_supervisor_in(
                 audit_in(
                     tx,
                     actor,
-                    "update",
-                    "person",
+                    AuditAction::Update,
+                    AuditEntity::Person,
                     &old.person_id,
                     Some(&old.person_id),
                     Some(&before),
@@ -1005,8 +1026,8 @@ async fn save_supervisor_in(
                 audit_in(
                     tx,
                     actor,
-                    "update",
-                    "supervisor",
+                    AuditAction::Update,
+                    AuditEntity::Supervisor,
                     &saved.id,
                     Some(&saved.person_id),
                     Some(&before),
@@ -1048,8 +1069,8 @@ async fn save_supervisor_in(
             audit_in(
                 tx,
                 actor,
-                "create",
-                "supervisor",
+                AuditAction::Create,
+                AuditEntity::Supervisor,
                 &saved.id,
                 Some(&saved.person_id),
                 None,
@@ -1091,8 +1112,8 @@ async fn save_student_in(
                 audit_in(
                     tx,
                     actor,
-                    "update",
-                    "person",
+                    AuditAction::Update,
+                    AuditEntity::Person,
                     &old.person_id,
                     Some(&old.person_id),
                     Some(&json!({"email": old.email})),
@@ -1123,8 +1144,8 @@ async fn save_student_in(
                 audit_in(
                     tx,
                     actor,
-                    "update",
-                    "vfu_student",
+                    AuditAction::Update,
+                    AuditEntity::VfuStudent,
                     &saved.id,
                     Some(&saved.person_id),
                     Some(&before),
@@ -1180,8 +1201,8 @@ async fn save_student_in(
             audit_in(
                 tx,
                 actor,
-                "create",
-                "vfu_student",
+                AuditAction::Create,
+                AuditEntity::VfuStudent,
                 &saved.id,
                 Some(&saved.person_id),
                 None,
@@ -1282,8 +1303,8 @@ impl VfuStore for SqlStore {
         audit_in(
             &mut tx,
             actor,
-            "create",
-            "placement_site",
+            AuditAction::Create,
+            AuditEntity::PlacementSite,
             &s.id,
             None,
             None,
@@ -1306,8 +1327,8 @@ impl VfuStore for SqlStore {
             audit_in(
                 &mut tx,
                 actor,
-                "update",
-                "placement_site",
+                AuditAction::Update,
+                AuditEntity::PlacementSite,
                 &site.id,
                 None,
                 Some(&to_value(&old)),
@@ -1353,8 +1374,8 @@ impl VfuStore for SqlStore {
         audit_in(
             &mut tx,
             actor,
-            "delete",
-            "placement_site",
+            AuditAction::Delete,
+            AuditEntity::PlacementSite,
             id,
             None,
             Some(&to_value(&old)),
@@ -1413,8 +1434,8 @@ impl VfuStore for SqlStore {
         audit_in(
             &mut tx,
             actor,
-            "update",
-            "hosting_interest",
+            AuditAction::Update,
+            AuditEntity::HostingInterest,
             &format!("{}/{}", h.site_id, h.term),
             None,
             None,
@@ -1449,8 +1470,8 @@ impl VfuStore for SqlStore {
         audit_in(
             &mut tx,
             actor,
-            "delete",
-            "hosting_interest",
+            AuditAction::Delete,
+            AuditEntity::HostingInterest,
             &format!("{site_id}/{term}"),
             None,
             Some(&to_value(&before)),
@@ -1557,8 +1578,8 @@ impl VfuStore for SqlStore {
         audit_in(
             &mut tx,
             actor,
-            "delete",
-            "supervisor",
+            AuditAction::Delete,
+            AuditEntity::Supervisor,
             id,
             Some(&old.person_id),
             Some(&supervisor_audit(&old)),
@@ -1644,8 +1665,8 @@ impl VfuStore for SqlStore {
         audit_in(
             &mut tx,
             actor,
-            "create",
-            "vfu_period",
+            AuditAction::Create,
+            AuditEntity::VfuPeriod,
             &p.id,
             None,
             None,
@@ -1678,8 +1699,8 @@ impl VfuStore for SqlStore {
             audit_in(
                 &mut tx,
                 actor,
-                "update",
-                "vfu_period",
+                AuditAction::Update,
+                AuditEntity::VfuPeriod,
                 &p.id,
                 None,
                 Some(&to_value(&old)),
@@ -1729,8 +1750,8 @@ impl VfuStore for SqlStore {
         audit_in(
             &mut tx,
             actor,
-            "delete",
-            "vfu_period",
+            AuditAction::Delete,
+            AuditEntity::VfuPeriod,
             id,
             None,
             Some(&to_value(&old)),
@@ -1809,8 +1830,8 @@ impl VfuStore for SqlStore {
             audit_in(
                 &mut tx,
                 actor,
-                "delete",
-                "placement",
+                AuditAction::Delete,
+                AuditEntity::Placement,
                 pl,
                 Some(&old.person_id),
                 None,
@@ -1825,8 +1846,8 @@ impl VfuStore for SqlStore {
         audit_in(
             &mut tx,
             actor,
-            "delete",
-            "vfu_student",
+            AuditAction::Delete,
+            AuditEntity::VfuStudent,
             id,
             Some(&old.person_id),
             Some(&student_audit(&old)),
@@ -1926,8 +1947,8 @@ impl VfuStore for SqlStore {
         audit_in(
             &mut tx,
             actor,
-            "create",
-            "placement",
+            AuditAction::Create,
+            AuditEntity::Placement,
             &p.id,
             person.as_deref(),
             None,
@@ -1961,8 +1982,8 @@ impl VfuStore for SqlStore {
             audit_in(
                 &mut tx,
                 actor,
-                "update",
-                "placement",
+                AuditAction::Update,
+                AuditEntity::Placement,
                 &new.id,
                 person.as_deref(),
                 Some(&to_value(&old)),
@@ -1992,8 +2013,8 @@ impl VfuStore for SqlStore {
         audit_in(
             &mut tx,
             actor,
-            "update",
-            "placement",
+            AuditAction::Update,
+            AuditEntity::Placement,
             id,
             person.as_deref(),
             Some(&json!({"status": old.status})),
@@ -2017,8 +2038,8 @@ impl VfuStore for SqlStore {
         audit_in(
             &mut tx,
             actor,
-            "delete",
-            "placement",
+            AuditAction::Delete,
+            AuditEntity::Placement,
             id,
             person.as_deref(),
             Some(&to_value(&old)),
@@ -2068,8 +2089,8 @@ impl VfuStore for SqlStore {
             audit_in(
                 &mut tx,
                 actor,
-                "import",
-                "placement_sites",
+                AuditAction::Import,
+                AuditEntity::PlacementSites,
                 &format!("{} sites", sites.len()),
                 None,
                 None,
@@ -2130,8 +2151,12 @@ impl VfuStore for SqlStore {
             audit_in(
                 &mut tx,
                 actor,
-                if old.is_some() { "update" } else { "create" },
-                "vfu_period",
+                if old.is_some() {
+                    AuditAction::Update
+                } else {
+                    AuditAction::Create
+                },
+                AuditEntity::VfuPeriod,
                 &p.id,
                 None,
                 old.as_ref().map(to_value).as_ref(),
@@ -2362,8 +2387,8 @@ impl VfuStore for SqlStore {
         audit_in(
             &mut tx,
             actor,
-            "update",
-            "raci_model",
+            AuditAction::Update,
+            AuditEntity::RaciModel,
             &format!("{municipality}/{}", model.programme.as_str()),
             None,
             None,
@@ -2392,8 +2417,8 @@ impl VfuStore for SqlStore {
         audit_in(
             &mut tx,
             actor,
-            "delete",
-            "raci_model",
+            AuditAction::Delete,
+            AuditEntity::RaciModel,
             &format!("{municipality}/{}", programme.as_str()),
             None,
             None,
@@ -2471,8 +2496,8 @@ impl VfuStore for SqlStore {
         audit_in(
             &mut tx,
             actor,
-            "create",
-            "vfu_contact",
+            AuditAction::Create,
+            AuditEntity::VfuContact,
             &saved.id,
             Some(&saved.person_id),
             None,
@@ -2506,8 +2531,8 @@ impl VfuStore for SqlStore {
             audit_in(
                 &mut tx,
                 actor,
-                "update",
-                "person",
+                AuditAction::Update,
+                AuditEntity::Person,
                 &old.person_id,
                 Some(&old.person_id),
                 Some(&before),
@@ -2528,8 +2553,8 @@ impl VfuStore for SqlStore {
         audit_in(
             &mut tx,
             actor,
-            "update",
-            "vfu_contact",
+            AuditAction::Update,
+            AuditEntity::VfuContact,
             &c.id,
             Some(&old.person_id),
             Some(&json!({"role": old.role, "programme": old.programme, "title": old.title})),
@@ -2552,8 +2577,8 @@ impl VfuStore for SqlStore {
         audit_in(
             &mut tx,
             actor,
-            "delete",
-            "vfu_contact",
+            AuditAction::Delete,
+            AuditEntity::VfuContact,
             id,
             Some(&old.person_id),
             None,
