@@ -5,7 +5,7 @@
 //! supervisor, student or placement is audited with the person's id, so that erasure redacts it.
 //! Students' `persons.last_period_end` is kept equal to the end of their last VFU period.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use async_trait::async_trait;
 use kkig_core::text::swedish_cmp;
@@ -436,7 +436,76 @@ fn contact_from(row: &AnyRow) -> Result<VfuContact, StoreError> {
     })
 }
 
-async fn load_context(conn: &mut AnyConnection) -> Result<VfuContext, StoreError> {
+/// The records a write refers to. Validating it loads only these sites and periods (and the
+/// small reference tables), never the whole registry.
+#[derive(Debug, Default)]
+struct Refs {
+    sites: BTreeSet<String>,
+    periods: BTreeSet<String>,
+}
+
+impl Refs {
+    fn sites<'a>(ids: impl IntoIterator<Item = &'a String>) -> Self {
+        Refs {
+            sites: ids.into_iter().cloned().collect(),
+            ..Default::default()
+        }
+    }
+
+    fn periods<'a>(ids: impl IntoIterator<Item = &'a String>) -> Self {
+        Refs {
+            periods: ids.into_iter().cloned().collect(),
+            ..Default::default()
+        }
+    }
+
+    /// The site a supervisor works at, if any.
+    fn supervisors<'a>(items: impl IntoIterator<Item = &'a Supervisor>) -> Self {
+        Refs::sites(items.into_iter().filter_map(|s| s.site_id.as_ref()))
+    }
+
+    /// A student's period and the sites they wish for.
+    fn students<'a>(items: impl IntoIterator<Item = &'a VfuStudent>) -> Self {
+        let mut refs = Refs::default();
+        for s in items {
+            refs.periods.insert(s.period_id.clone());
+            for w in &s.wishes {
+                if let Wish::Site(id) = w {
+                    refs.sites.insert(id.clone());
+                }
+            }
+        }
+        refs
+    }
+}
+
+/// Ids per `IN (…)` query: far below SQLite's and PostgreSQL's limits on parameters.
+const IDS_PER_QUERY: usize = 500;
+
+/// `SELECT {columns} FROM {table} WHERE id IN (…)` for every id, in chunks.
+async fn rows_with_ids(
+    conn: &mut AnyConnection,
+    columns: &str,
+    table: &str,
+    ids: &BTreeSet<String>,
+) -> Result<Vec<AnyRow>, StoreError> {
+    let ids: Vec<&String> = ids.iter().collect();
+    let mut out = Vec::new();
+    for chunk in ids.chunks(IDS_PER_QUERY) {
+        let marks: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+        let sql = format!("SELECT {columns} FROM {table} WHERE id IN ({})", marks.join(", "));
+        let mut q = sqlx::query(&sql);
+        for id in chunk {
+            q = q.bind(id.as_str());
+        }
+        out.extend(q.fetch_all(&mut *conn).await?);
+    }
+    Ok(out)
+}
+
+/// What validation needs to know: the reference tables, and the sites and periods in `refs`
+/// (all of them when `refs` is None).
+async fn load_context(conn: &mut AnyConnection, refs: Option<&Refs>) -> Result<VfuContext, StoreError> {
     let mut ctx = VfuContext::default();
     for r in sqlx::query("SELECT code, lat, lon FROM municipalities")
         .fetch_all(&mut *conn)
@@ -451,16 +520,28 @@ async fn load_context(conn: &mut AnyConnection) -> Result<VfuContext, StoreError
     {
         ctx.universities.insert(r.try_get("code")?);
     }
-    for r in sqlx::query("SELECT id, municipality_code FROM placement_sites")
-        .fetch_all(&mut *conn)
-        .await?
-    {
+    const SITE_COLUMNS: &str = "id, municipality_code";
+    let sites = match refs {
+        None => {
+            sqlx::query(&format!("SELECT {SITE_COLUMNS} FROM placement_sites"))
+                .fetch_all(&mut *conn)
+                .await?
+        }
+        Some(r) => rows_with_ids(conn, SITE_COLUMNS, "placement_sites", &r.sites).await?,
+    };
+    for r in sites {
         ctx.sites.insert(r.try_get("id")?, kommunkod(&r, "municipality_code")?);
     }
-    for r in sqlx::query("SELECT id, university_code, field, start_date, end_date FROM vfu_periods")
-        .fetch_all(&mut *conn)
-        .await?
-    {
+    const PERIOD_COLUMNS: &str = "id, university_code, field, start_date, end_date";
+    let periods = match refs {
+        None => {
+            sqlx::query(&format!("SELECT {PERIOD_COLUMNS} FROM vfu_periods"))
+                .fetch_all(&mut *conn)
+                .await?
+        }
+        Some(r) => rows_with_ids(conn, PERIOD_COLUMNS, "vfu_periods", &r.periods).await?,
+    };
+    for r in periods {
         ctx.periods.insert(
             r.try_get("id")?,
             PeriodRef {
@@ -1281,7 +1362,7 @@ fn items_error(errors: Vec<(usize, FieldError)>) -> StoreError {
 impl VfuStore for SqlStore {
     async fn vfu_context(&self) -> Result<VfuContext, StoreError> {
         let mut conn = self.pool.acquire().await?;
-        load_context(&mut conn).await
+        load_context(&mut conn, None).await
     }
 
     async fn placement_site(&self, id: &str) -> Result<Option<PlacementSite>, StoreError> {
@@ -1291,7 +1372,7 @@ impl VfuStore for SqlStore {
 
     async fn create_placement_site(&self, site: &PlacementSite, actor: &Actor) -> Result<String, StoreError> {
         let mut tx = self.begin_write().await?;
-        let ctx = load_context(&mut tx).await?;
+        let ctx = load_context(&mut tx, Some(&Refs::sites([&site.id]))).await?;
         check(validate_site(site, &ctx))?;
         let mut s = site.clone();
         if s.id.is_empty() {
@@ -1320,7 +1401,7 @@ impl VfuStore for SqlStore {
         let Some(old) = get_site(&mut tx, &site.id).await? else {
             return Ok(false);
         };
-        let ctx = load_context(&mut tx).await?;
+        let ctx = load_context(&mut tx, Some(&Refs::sites([&site.id]))).await?;
         check(validate_site(site, &ctx))?;
         if old != *site {
             write_site(&mut tx, site, false).await?;
@@ -1418,7 +1499,7 @@ impl VfuStore for SqlStore {
 
     async fn set_hosting_interest(&self, h: &HostingInterest, actor: &Actor) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;
-        let ctx = load_context(&mut tx).await?;
+        let ctx = load_context(&mut tx, Some(&Refs::sites([&h.site_id]))).await?;
         check(validate_hosting(h, &ctx))?;
         sqlx::query(
             "INSERT INTO vfu_hosting (site_id, term, interest, capacity, reason, demo) VALUES ($1, $2, $3, $4, $5, 0)
@@ -1543,7 +1624,7 @@ impl VfuStore for SqlStore {
 
     async fn create_supervisor(&self, s: &Supervisor, actor: &Actor) -> Result<Supervisor, StoreError> {
         let mut tx = self.begin_write().await?;
-        let ctx = load_context(&mut tx).await?;
+        let ctx = load_context(&mut tx, Some(&Refs::supervisors([s]))).await?;
         check(validate_supervisor(s, &ctx))?;
         let (saved, _) = save_supervisor_in(&mut tx, s, None, false, actor).await?;
         tx.commit().await?;
@@ -1555,7 +1636,7 @@ impl VfuStore for SqlStore {
         let Some(old) = get_supervisor(&mut tx, &s.id).await? else {
             return Ok(false);
         };
-        let ctx = load_context(&mut tx).await?;
+        let ctx = load_context(&mut tx, Some(&Refs::supervisors([s]))).await?;
         check(validate_supervisor(s, &ctx))?;
         save_supervisor_in(&mut tx, s, Some(&old), false, actor).await?;
         tx.commit().await?;
@@ -1620,7 +1701,7 @@ impl VfuStore for SqlStore {
         if let Some(u) = university {
             s.training.university = Some(u.to_string());
         }
-        let ctx = load_context(&mut tx).await?;
+        let ctx = load_context(&mut tx, Some(&Refs::supervisors([&s]))).await?;
         check(validate_supervisor(&s, &ctx))?;
         save_supervisor_in(&mut tx, &s, Some(&old), false, actor).await?;
         tx.commit().await?;
@@ -1653,7 +1734,7 @@ impl VfuStore for SqlStore {
 
     async fn create_vfu_period(&self, p: &VfuPeriod, actor: &Actor) -> Result<String, StoreError> {
         let mut tx = self.begin_write().await?;
-        let ctx = load_context(&mut tx).await?;
+        let ctx = load_context(&mut tx, Some(&Refs::periods([&p.id]))).await?;
         check(validate_period(p, &ctx))?;
         let mut p = p.clone();
         if p.id.is_empty() {
@@ -1682,7 +1763,7 @@ impl VfuStore for SqlStore {
         let Some(old) = get_period(&mut tx, &p.id).await? else {
             return Ok(false);
         };
-        let ctx = load_context(&mut tx).await?;
+        let ctx = load_context(&mut tx, Some(&Refs::periods([&p.id]))).await?;
         check(validate_period(p, &ctx))?;
         if old.field != p.field {
             let n: i64 = sqlx::query("SELECT COUNT(*) FROM vfu_students WHERE period_id = $1")
@@ -1791,7 +1872,7 @@ impl VfuStore for SqlStore {
 
     async fn create_vfu_student(&self, s: &VfuStudent, actor: &Actor) -> Result<VfuStudent, StoreError> {
         let mut tx = self.begin_write().await?;
-        let ctx = load_context(&mut tx).await?;
+        let ctx = load_context(&mut tx, Some(&Refs::students([s]))).await?;
         check(validate_student(s, &ctx))?;
         let (saved, _) = save_student_in(&mut tx, s, None, false, actor).await?;
         tx.commit().await?;
@@ -1803,7 +1884,7 @@ impl VfuStore for SqlStore {
         let Some(old) = get_student(&mut tx, &s.id).await? else {
             return Ok(false);
         };
-        let ctx = load_context(&mut tx).await?;
+        let ctx = load_context(&mut tx, Some(&Refs::students([s]))).await?;
         check(validate_student(s, &ctx))?;
         save_student_in(&mut tx, s, Some(&old), false, actor).await?;
         tx.commit().await?;
@@ -2052,7 +2133,7 @@ impl VfuStore for SqlStore {
 
     async fn import_placement_sites(&self, sites: &[PlacementSite], actor: &Actor) -> Result<ImportReport, StoreError> {
         let mut tx = self.begin_write().await?;
-        let ctx = load_context(&mut tx).await?;
+        let ctx = load_context(&mut tx, Some(&Refs::sites(sites.iter().map(|s| &s.id)))).await?;
         let mut errors: Vec<(usize, FieldError)> = Vec::new();
         for (i, s) in sites.iter().enumerate() {
             errors.extend(validate_site(s, &ctx).into_iter().map(|e| (i, e)));
@@ -2104,7 +2185,7 @@ impl VfuStore for SqlStore {
 
     async fn import_vfu_periods(&self, items: &[VfuPeriod], actor: &Actor) -> Result<ImportReport, StoreError> {
         let mut tx = self.begin_write().await?;
-        let ctx = load_context(&mut tx).await?;
+        let ctx = load_context(&mut tx, Some(&Refs::periods(items.iter().map(|p| &p.id)))).await?;
         let mut errors: Vec<(usize, FieldError)> = Vec::new();
         for (i, p) in items.iter().enumerate() {
             errors.extend(validate_period(p, &ctx).into_iter().map(|e| (i, e)));
@@ -2182,7 +2263,7 @@ impl VfuStore for SqlStore {
 
     async fn import_supervisors(&self, items: &[Supervisor], actor: &Actor) -> Result<ImportReport, StoreError> {
         let mut tx = self.begin_write().await?;
-        let ctx = load_context(&mut tx).await?;
+        let ctx = load_context(&mut tx, Some(&Refs::supervisors(items))).await?;
         let mut errors: Vec<(usize, FieldError)> = Vec::new();
         for (i, s) in items.iter().enumerate() {
             errors.extend(validate_supervisor(s, &ctx).into_iter().map(|e| (i, e)));
@@ -2229,7 +2310,7 @@ impl VfuStore for SqlStore {
 
     async fn import_vfu_students(&self, items: &[VfuStudent], actor: &Actor) -> Result<ImportReport, StoreError> {
         let mut tx = self.begin_write().await?;
-        let ctx = load_context(&mut tx).await?;
+        let ctx = load_context(&mut tx, Some(&Refs::students(items))).await?;
         let mut errors: Vec<(usize, FieldError)> = Vec::new();
         for (i, s) in items.iter().enumerate() {
             errors.extend(validate_student(s, &ctx).into_iter().map(|e| (i, e)));
@@ -2451,7 +2532,7 @@ impl VfuStore for SqlStore {
     async fn create_vfu_contact(&self, c: &VfuContact, actor: &Actor) -> Result<VfuContact, StoreError> {
         check(validate_contact(c))?;
         let mut tx = self.begin_write().await?;
-        let ctx = load_context(&mut tx).await?;
+        let ctx = load_context(&mut tx, Some(&Refs::default())).await?;
         if !ctx.knows_municipality(c.municipality) {
             return Err(problem(
                 "municipality",
