@@ -13,9 +13,11 @@ use kkig_store::{Actor, SignInStart, TokenRecord, UserRecord};
 use serde::Deserialize;
 use tower_sessions::Session;
 
-use crate::auth::{hash_password, new_secret, verify_password, MaybeUser, MIN_PASSWORD_LEN, TOKEN_PREFIX, USER_KEY};
-use crate::page::{login_redirect, render, unavailable, Chrome};
-use crate::redirect::{home_for, safe_next, see_other};
+use crate::http::auth::{
+    hash_password, new_secret, verify_password, MaybeUser, MIN_PASSWORD_LEN, TOKEN_PREFIX, USER_KEY,
+};
+use crate::http::redirect::{home_for, safe_next, see_other};
+use crate::ui::page::{login_redirect, render, unavailable, Chrome};
 use crate::AppState;
 
 pub fn now() -> i64 {
@@ -39,14 +41,14 @@ pub fn format_time(unix: i64) -> String {
 }
 
 /// The client's address (for sign-in throttling): the connection's, or the forwarded one
-/// behind a trusted proxy (`crate::client_addr::client_ip`).
+/// behind a trusted proxy (`crate::http::client_addr::client_ip`).
 pub struct ClientAddr(pub String);
 
 impl FromRequestParts<AppState> for ClientAddr {
     type Rejection = std::convert::Infallible;
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
-        let client = crate::client_addr::client_ip(peer, &parts.headers, &state.config.trusted_proxies);
+        let client = crate::http::client_addr::client_ip(peer, &parts.headers, &state.config.trusted_proxies);
         Ok(ClientAddr(client.map_or_else(|| "unknown".into(), |ip| ip.to_string())))
     }
 }
@@ -393,7 +395,7 @@ pub async fn revoke_token(
             account_page(&state, chrome, user, StatusCode::OK, extra).await
         }
         // Not this user's token (or already revoked): nothing to say about other users' tokens.
-        Ok(false) => crate::page::not_found(
+        Ok(false) => crate::ui::page::not_found(
             chrome.clone(),
             chrome.t1("not-found-text", "path", &chrome.display_path()),
         ),
@@ -421,7 +423,7 @@ pub async fn set_password_form(State(state): State<AppState>, chrome: Chrome, Pa
         ),
         Ok(None) => {
             let msg = chrome.t("set-password-invalid");
-            crate::page::not_found(chrome, msg)
+            crate::ui::page::not_found(chrome, msg)
         }
         Err(e) => unavailable(chrome, &e),
     }
@@ -446,7 +448,7 @@ pub async fn set_password(
         Ok(Some(u)) => u,
         Ok(None) => {
             let msg = chrome.t("set-password-invalid");
-            return crate::page::not_found(chrome, msg);
+            return crate::ui::page::not_found(chrome, msg);
         }
         Err(e) => return unavailable(chrome, &e),
     };
@@ -474,7 +476,7 @@ pub async fn set_password(
         Ok(true) => Redirect::to("/logga-in?klart=1").into_response(),
         Ok(false) => {
             let msg = chrome.t("set-password-invalid");
-            crate::page::not_found(chrome, msg)
+            crate::ui::page::not_found(chrome, msg)
         }
         Err(e) => unavailable(chrome, &e),
     }

@@ -10,7 +10,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::guard::{Guard, Op, Routes, Surface};
+use crate::http::guard::{Guard, Op, Routes, Surface};
 use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -23,8 +23,8 @@ use kkig_store::{AllocationLock, PublishReport, UserRecord};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::auth::MaybeUser;
-use crate::error::{ApiError, ErrorBody};
+use crate::http::auth::MaybeUser;
+use crate::http::error::{ApiError, ErrorBody};
 use crate::vfu_api::{
     actor, body, existing_period, forbidden, invalid_field, may_university, query, today, user, VfuError, R,
 };

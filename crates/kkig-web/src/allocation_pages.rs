@@ -17,7 +17,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use crate::guard::{Guard, Op, Routes, Surface};
+use crate::http::guard::{Guard, Op, Routes, Surface};
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -33,9 +33,9 @@ use kkig_store::{Actor, AllocationData, AllocationLock, PublishReport, StoreErro
 use serde::Deserialize;
 
 use crate::account::{format_time, signed_in};
-use crate::auth::MaybeUser;
-use crate::i18n::format_decimal;
-use crate::page::{forbidden, render, unavailable, Chrome, MessagePage};
+use crate::http::auth::MaybeUser;
+use crate::ui::i18n::format_decimal;
+use crate::ui::page::{forbidden, render, unavailable, Chrome, MessagePage};
 use crate::AppState;
 
 const BASE: &str = "/vfu/larosate/{uni}/perioder/{id}/fordelning";
@@ -57,7 +57,7 @@ pub fn routes() -> Routes {
         .post(&format!("{BASE}/publicera"), Op::AllocationPublish, publish)
 }
 
-use crate::page::{nf, store, today, tri};
+use crate::ui::page::{nf, store, today, tri};
 
 /// The signed-in coordinator, the university and the period of a request.
 struct Ctx {
@@ -482,7 +482,7 @@ impl RulesForm {
 
 fn decimal(chrome: &Chrome, x: f64) -> String {
     let s = format!("{x}");
-    if chrome.lang == crate::i18n::Lang::Sv {
+    if chrome.lang == crate::ui::i18n::Lang::Sv {
         s.replace('.', ",")
     } else {
         s
@@ -1160,7 +1160,7 @@ async fn lock(
             )
             .await
         {
-            Ok(_) => return crate::redirect::see_other(&format!("{}?klart=last#s-{student}", ctx.base())),
+            Ok(_) => return crate::http::redirect::see_other(&format!("{}?klart=last#s-{student}", ctx.base())),
             Err(StoreError::Fields(e)) if e.iter().any(|e| e.field == "student") => return nf(&chrome),
             Err(StoreError::Fields(e)) => errors = lock_errors(&chrome, &e),
             Err(e) => return unavailable(chrome, &e),
@@ -1200,7 +1200,7 @@ async fn unlock(
             .delete_allocation_lock(&ctx.period.id, &student, form.reason.trim(), &ctx.actor())
             .await
         {
-            Ok(true) => return crate::redirect::see_other(&format!("{}?klart=upplast#s-{student}", ctx.base())),
+            Ok(true) => return crate::http::redirect::see_other(&format!("{}?klart=upplast#s-{student}", ctx.base())),
             Ok(false) => return nf(&chrome),
             Err(StoreError::Fields(e)) => lock_errors(&chrome, &e),
             Err(e) => return unavailable(chrome, &e),

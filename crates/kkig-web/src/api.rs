@@ -11,7 +11,7 @@ use kkig_formats::MunicipalityRecord;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, OpenApi, ToSchema};
 
-use crate::error::{ApiError, ErrorBody};
+use crate::http::error::{ApiError, ErrorBody};
 use crate::AppState;
 
 #[derive(OpenApi)]
@@ -46,7 +46,7 @@ use crate::AppState;
     components(schemas(MunicipalityRecord, UniversityRecord, CampusRecord, LearningCentreRecord, ServicesRecord, OccupationRecord, ErrorBody, Health,
           crate::api_auth::Me, crate::api_auth::ServicesInput, kkig_store::AuditEntry, kkig_store::TokenRecord,
           crate::catalogue_pages::OfferingPage, crate::catalogue_pages::OfferingHit, crate::catalogue_pages::OfferingRecord, crate::catalogue_pages::ReachabilityRow,
-          crate::error::FieldProblem,
+          crate::http::error::FieldProblem,
           crate::vfu_api::SiteRecord, crate::vfu_api::SiteBody, crate::vfu_api::HostingRecord, crate::vfu_api::InterestBody, crate::vfu_api::WaitingRecord,
           crate::vfu_api::SupervisorRecord, crate::vfu_api::SupervisorBody, crate::vfu_api::InviteBody,
           crate::vfu_api::PeriodRecord, crate::vfu_api::PeriodBody, crate::vfu_api::StudentRecord, crate::vfu_api::StudentBody, crate::vfu_api::WishesBody,

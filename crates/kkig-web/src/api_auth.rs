@@ -11,9 +11,9 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::account::now;
-use crate::auth::MaybeUser;
-use crate::error::{ApiError, ErrorBody};
-use crate::guard::Guard;
+use crate::http::auth::MaybeUser;
+use crate::http::error::{ApiError, ErrorBody};
+use crate::http::guard::Guard;
 use crate::AppState;
 
 fn unauthorized() -> ApiError {

@@ -15,10 +15,10 @@ use utoipa::ToSchema;
 use crate::catalogue::{
     all_matching, area_from_slug, area_slug, nearest_centre, participants, Loaded, ParamError, SearchParams,
 };
-use crate::error::ApiError;
-use crate::i18n::format_int;
-use crate::page::{not_found, render, unavailable, Chrome};
-use crate::public_cache::public_page;
+use crate::http::error::ApiError;
+use crate::ui::i18n::format_int;
+use crate::ui::page::{not_found, render, unavailable, Chrome};
+use crate::ui::public_cache::public_page;
 use crate::AppState;
 
 /// Most offerings in one export.
@@ -78,7 +78,7 @@ fn offering_view(chrome: &Chrome, o: &Offering, reach: Option<&Reach>) -> Offeri
         form: chrome.t(&format!("form-{}", o.form.as_str())),
         credits: format!(
             "{} {}",
-            crate::i18n::format_decimal(chrome.lang, o.credits, if o.credits.fract() == 0.0 { 0 } else { 1 }),
+            crate::ui::i18n::format_decimal(chrome.lang, o.credits, if o.credits.fract() == 0.0 { 0 } else { 1 }),
             o.credit_system
         ),
         pace: format!("{} %", o.pace_percent),
@@ -114,7 +114,7 @@ fn offering_view(chrome: &Chrome, o: &Offering, reach: Option<&Reach>) -> Offeri
                     ("minutes", format_int(chrome.lang, r.burden_minutes_per_term)),
                     (
                         "hours",
-                        crate::i18n::format_decimal(chrome.lang, r.burden_minutes_per_term as f64 / 60.0, 1),
+                        crate::ui::i18n::format_decimal(chrome.lang, r.burden_minutes_per_term as f64 / 60.0, 1),
                     ),
                 ],
             )
@@ -461,7 +461,7 @@ fn param_errors(errs: Vec<ParamError>) -> ApiError {
 
 /// Search the catalogue: the same parameters and semantics as the page `/utbildning`.
 #[utoipa::path(get, path = "/api/v1/offerings", tag = "catalogue", params(SearchParams),
-    responses((status = 200, body = OfferingPage), (status = 400, description = "A parameter is wrong; the message names it", body = crate::error::ErrorBody)))]
+    responses((status = 200, body = OfferingPage), (status = 400, description = "A parameter is wrong; the message names it", body = crate::http::error::ErrorBody)))]
 pub async fn api_search(
     State(state): State<AppState>,
     Query(params): Query<SearchParams>,
@@ -519,7 +519,7 @@ pub(crate) fn page_json(loaded: &Loaded, r: &kkig_search::SearchResult<'_>) -> S
 /// One offering by id.
 #[utoipa::path(get, path = "/api/v1/offerings/{id}", tag = "catalogue",
     params(("id" = String, Path, description = "Offering (event) id")),
-    responses((status = 200, body = OfferingRecord), (status = 404, body = crate::error::ErrorBody)))]
+    responses((status = 200, body = OfferingRecord), (status = 404, body = crate::http::error::ErrorBody)))]
 pub async fn api_offering(State(state): State<AppState>, Path(id): Path<String>) -> Result<Response, ApiError> {
     let loaded = state.catalogue().await?;
     loaded
@@ -801,7 +801,7 @@ pub struct ReachabilityRow {
 /// Per participating municipality: programmes leading to each shortage occupation that can be
 /// taken with at most `days` travel days per term.
 #[utoipa::path(get, path = "/api/v1/reachability", tag = "catalogue", params(DaysParam),
-    responses((status = 200, body = [ReachabilityRow]), (status = 400, body = crate::error::ErrorBody)))]
+    responses((status = 200, body = [ReachabilityRow]), (status = 400, body = crate::http::error::ErrorBody)))]
 pub async fn api_reachability(
     State(state): State<AppState>,
     Query(p): Query<DaysParam>,

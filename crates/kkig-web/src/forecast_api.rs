@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::guard::{Guard, Op, Routes, Surface};
+use crate::http::guard::{Guard, Op, Routes, Surface};
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -18,9 +18,9 @@ use kkig_store::{Actor, ForecastCluster, Store};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::auth::MaybeUser;
-use crate::error::{ApiError, ErrorBody};
 use crate::forecast_pages::{occupation_order, Data};
+use crate::http::auth::MaybeUser;
+use crate::http::error::{ApiError, ErrorBody};
 use crate::vfu_api::VfuError;
 use crate::AppState;
 

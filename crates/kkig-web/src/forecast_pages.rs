@@ -10,7 +10,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
-use crate::guard::{Guard, Op, Routes, Surface};
+use crate::http::guard::{Guard, Op, Routes, Surface};
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, StatusCode};
@@ -29,10 +29,10 @@ use kkig_store::{Actor, ForecastCluster, Store, StoreError, UserRecord};
 use serde::Deserialize;
 
 use crate::account::signed_in;
-use crate::auth::MaybeUser;
-use crate::i18n::{format_decimal, Lang};
-use crate::page::{forbidden, not_found, render, unavailable, Chrome};
-use crate::public_cache::public_page;
+use crate::http::auth::MaybeUser;
+use crate::ui::i18n::{format_decimal, Lang};
+use crate::ui::page::{forbidden, not_found, render, unavailable, Chrome};
+use crate::ui::public_cache::public_page;
 use crate::AppState;
 
 pub fn routes() -> Routes {
@@ -402,7 +402,7 @@ pub struct Region {
     pub clusters: Vec<ForecastCluster>,
 }
 
-/// The regional forecast, computed once per data version ([`crate::public_cache`]).
+/// The regional forecast, computed once per data version ([`crate::ui::public_cache`]).
 async fn region_data(state: &AppState) -> Result<Arc<Region>, StoreError> {
     state
         .public_value("forecast:region", || async {
@@ -508,7 +508,7 @@ pub async fn regional_export(State(state): State<AppState>, Path(file): Path<Str
             "prognos-regionen",
             "Prognos",
         ),
-        Err(e) => crate::error::ApiError::from(e).into_response(),
+        Err(e) => crate::http::error::ApiError::from(e).into_response(),
     }
 }
 
@@ -637,7 +637,7 @@ pub struct ClusterPage {
 /// A cluster, its grid and its summed forecasts per occupation (None: no such cluster).
 type ClusterData = Option<(ForecastCluster, Grid, Vec<Occupation>, Vec<(Ssyk, Forecast)>)>;
 
-/// A cluster's sums, computed once per data version ([`crate::public_cache`]).
+/// A cluster's sums, computed once per data version ([`crate::ui::public_cache`]).
 async fn cluster_data(state: &AppState, id: &str) -> Result<Arc<ClusterData>, StoreError> {
     state
         .public_value(&format!("forecast:cluster:{id}"), || cluster_sums(state, id))
@@ -755,7 +755,7 @@ async fn cluster_response(state: &AppState, chrome: Chrome, me: &MaybeUser, id: 
 pub async fn cluster_export(State(state): State<AppState>, Path((id, file)): Path<(String, String)>) -> Response {
     let data = match cluster_data(&state, &id).await {
         Ok(v) => v,
-        Err(e) => return crate::error::ApiError::from(e).into_response(),
+        Err(e) => return crate::http::error::ApiError::from(e).into_response(),
     };
     match data.as_ref() {
         Some((_, g, occupations, sums)) => {
@@ -959,7 +959,7 @@ pub async fn map_export(State(state): State<AppState>, Path(file): Path<String>)
             "prognos-karta",
             "Behov per 1000",
         ),
-        Err(e) => crate::error::ApiError::from(e).into_response(),
+        Err(e) => crate::http::error::ApiError::from(e).into_response(),
     }
 }
 
@@ -1471,7 +1471,7 @@ pub async fn municipality_export(
     let (m, ssyk, _, data) = match municipality_context(&state, &code, &ssyk).await {
         Ok(Some(v)) => v,
         Ok(None) => return (StatusCode::NOT_FOUND, "no such municipality or occupation").into_response(),
-        Err(e) => return crate::error::ApiError::from(e).into_response(),
+        Err(e) => return crate::http::error::ApiError::from(e).into_response(),
     };
     let input = data
         .inputs
@@ -1621,7 +1621,7 @@ pub fn parse_form(
                 } else {
                     e.field.clone()
                 };
-                let text = crate::field_errors::error_text(chrome, &label(&f), &e);
+                let text = crate::ui::field_errors::error_text(chrome, &label(&f), &e);
                 (f, text)
             }));
         }

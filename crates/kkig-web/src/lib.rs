@@ -10,26 +10,20 @@ pub mod allocation_api;
 mod allocation_pages;
 pub mod api;
 mod api_auth;
-mod assets;
-pub mod auth;
 pub mod catalogue;
 mod catalogue_pages;
-pub mod client_addr;
-mod error;
-mod field_errors;
 pub mod forecast_api;
 mod forecast_pages;
-pub mod guard;
-pub mod i18n;
+mod http;
 mod manage;
 mod overview;
-mod page;
 mod pages;
-pub mod public_cache;
-mod redirect;
-mod session;
+mod ui;
 pub mod vfu_api;
 mod vfu_pages;
+
+pub use http::{auth, client_addr, guard};
+pub use ui::{i18n, public_cache};
 
 use std::future::Future;
 use std::sync::Arc;
@@ -45,8 +39,8 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
 
+pub use http::session::DbSessionStore;
 pub use i18n::{I18n, Lang};
-pub use session::DbSessionStore;
 
 pub use guard::{GuardReport, Op, RouteInfo, Surface};
 pub use overview::{Overview, CACHE_TTL};
@@ -210,7 +204,7 @@ fn routes() -> Routes {
     Routes::new(Surface::Page)
         .nest("/api", api)
         .get("/health", api::health)
-        .get("/static/{file}", assets::serve)
+        .get("/static/{file}", http::assets::serve)
         .merge(pages)
 }
 

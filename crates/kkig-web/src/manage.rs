@@ -13,9 +13,9 @@ use kkig_store::{Actor, AuditEntry, UserRecord};
 use serde::Deserialize;
 
 use crate::account::{format_time, now, signed_in};
-use crate::auth::{new_secret, MaybeUser};
-use crate::guard::Guard;
-use crate::page::{forbidden, not_found, render, unavailable, Chrome};
+use crate::http::auth::{new_secret, MaybeUser};
+use crate::http::guard::Guard;
+use crate::ui::page::{forbidden, not_found, render, unavailable, Chrome};
 use crate::AppState;
 
 /// The signed-in administrator, or the response for everyone else.

@@ -18,7 +18,7 @@ use kkig_formats::MunicipalityRecord;
 use kkig_store::{LearningCentreEntry, Store, StoreError};
 use tokio::sync::{Mutex, RwLock};
 
-use crate::i18n::Lang;
+use crate::ui::i18n::Lang;
 
 /// How long the overview is served from memory before it is read again.
 pub const CACHE_TTL: Duration = Duration::from_secs(5);

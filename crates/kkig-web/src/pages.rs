@@ -9,8 +9,8 @@ use kkig_core::geo::haversine_km;
 use kkig_core::map::project;
 use kkig_core::{Kommunkod, Municipality, MunicipalityRole, TravelModel};
 
-use crate::i18n::format_decimal;
-use crate::page::{not_found, render_public, unavailable, Chrome};
+use crate::ui::i18n::format_decimal;
+use crate::ui::page::{not_found, render_public, unavailable, Chrome};
 use crate::AppState;
 
 pub struct MapPoint {

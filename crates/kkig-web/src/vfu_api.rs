@@ -16,7 +16,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use crate::guard::{Guard, Op, Routes, Surface};
+use crate::http::guard::{Guard, Op, Routes, Surface};
 use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::{header, StatusCode};
@@ -39,8 +39,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
 
-use crate::auth::MaybeUser;
-use crate::error::{ApiError, ErrorBody, FieldProblem};
+use crate::http::auth::MaybeUser;
+use crate::http::error::{ApiError, ErrorBody, FieldProblem};
 use crate::AppState;
 
 /// The routes of the VFU API, relative to `/api` (merged into the API router).

@@ -12,7 +12,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::guard::{Check, Guard, Op, Routes, Surface};
+use crate::http::guard::{Check, Guard, Op, Routes, Surface};
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -29,10 +29,10 @@ use kkig_store::{Actor, PlacementFilter, StoreError, StudentFilter, UserRecord};
 use serde::Deserialize;
 
 use crate::account::signed_in;
-use crate::auth::MaybeUser;
-use crate::field_errors::error_text;
-use crate::page::{forbidden, render, unavailable, Chrome, MessagePage};
-use crate::public_cache::public_page;
+use crate::http::auth::MaybeUser;
+use crate::ui::field_errors::error_text;
+use crate::ui::page::{forbidden, render, unavailable, Chrome, MessagePage};
+use crate::ui::public_cache::public_page;
 use crate::AppState;
 
 /// The VFU pages, merged into the application's router.
@@ -144,10 +144,10 @@ pub fn routes() -> Routes {
         .post("/vfu/placering/{id}/ta-bort", Op::VfuPlacementDelete, placement_delete)
 }
 
-use crate::page::{nf, store, today, tri};
+use crate::ui::page::{nf, store, today, tri};
 
 fn see_other(to: &str) -> Response {
-    crate::redirect::see_other(to)
+    crate::http::redirect::see_other(to)
 }
 
 /// A refusal by the store (conflict, invalid transition) as a page naming what to do.
@@ -2377,7 +2377,7 @@ async fn need_page(State(state): State<AppState>, chrome: Chrome, me: MaybeUser,
             invitable: c.invite == InviteStatus::NotInvited,
         })
         .collect();
-    let share = crate::i18n::format_decimal(chrome.lang, need.share * 100.0, 1);
+    let share = crate::ui::i18n::format_decimal(chrome.lang, need.share * 100.0, 1);
     render(
         StatusCode::OK,
         &NeedPage {
@@ -2675,7 +2675,7 @@ async fn compensation_page(
             weeks: if r.placements == 0 {
                 "–".into()
             } else {
-                crate::i18n::format_decimal(chrome.lang, f64::from(r.student_weeks) / f64::from(r.placements), 1)
+                crate::ui::i18n::format_decimal(chrome.lang, f64::from(r.student_weeks) / f64::from(r.placements), 1)
             },
             placement_weeks: r.student_weeks,
         })
@@ -2787,7 +2787,7 @@ pub struct StatusForm {
 
 /// Only paths of the VFU pages are followed after a change.
 fn safe_back(back: &str, fallback: String) -> String {
-    match crate::redirect::safe_next(back) {
+    match crate::http::redirect::safe_next(back) {
         Some(b) if b.starts_with("/vfu/") => b.to_string(),
         _ => fallback,
     }

@@ -75,7 +75,7 @@ async fn token_user(state: &AppState, token: &str) -> Result<Option<UserRecord>,
         .store
         .user_for_token(&hash_token(token), now)
         .await
-        .map_err(|e| crate::error::ApiError::from(e).into_response())
+        .map_err(|e| crate::http::error::ApiError::from(e).into_response())
 }
 
 impl FromRequestParts<AppState> for MaybeUser {
@@ -91,7 +91,7 @@ impl FromRequestParts<AppState> for MaybeUser {
             match session.get::<String>(USER_KEY).await.ok().flatten() {
                 Some(id) => match state.store.user_by_id(&id).await {
                     Ok(u) => u.filter(|u| !u.disabled).map(|u| (u, Via::Session)),
-                    Err(e) => return Err(crate::error::ApiError::from(e).into_response()),
+                    Err(e) => return Err(crate::http::error::ApiError::from(e).into_response()),
                 },
                 None => None,
             }
@@ -148,7 +148,7 @@ pub async fn csrf_guard(State(state): State<AppState>, mut req: Request, next: N
     } else {
         tracing::warn!(method = %req.method(), path = req.uri().path(), "cross-site request refused");
         if req.uri().path().starts_with("/api/") {
-            return crate::error::ApiError {
+            return crate::http::error::ApiError {
                 status: StatusCode::FORBIDDEN,
                 message: "request refused: a state-changing request needs a valid API token (Authorization: Bearer TOKEN), or must come from kkig's own pages (Origin / Sec-Fetch-Site)".into(),
             }
@@ -167,7 +167,7 @@ pub async fn csrf_guard(State(state): State<AppState>, mut req: Request, next: N
 fn invalid_token(path: &str) -> Response {
     let message = "the API token (Authorization: Bearer) is unknown, expired or revoked";
     if path.starts_with("/api/") {
-        return crate::error::ApiError {
+        return crate::http::error::ApiError {
             status: StatusCode::UNAUTHORIZED,
             message: message.into(),
         }

@@ -33,8 +33,8 @@ use axum::response::{IntoResponse, Response};
 use kkig_store::{Store, StoreError};
 use tokio::sync::OnceCell;
 
-use crate::i18n::Lang;
-use crate::page::Chrome;
+use crate::ui::i18n::Lang;
+use crate::ui::page::Chrome;
 use crate::{AppState, CACHE_TTL};
 
 /// Pages kept per data version at most.

@@ -35,7 +35,7 @@ fn to_row(record: &Record) -> Result<SessionRow, session_store::Error> {
         expiry_unix: record.expiry_date.unix_timestamp(),
         user_id: record
             .data
-            .get(crate::auth::USER_KEY)
+            .get(crate::http::auth::USER_KEY)
             .and_then(|v| v.as_str())
             .map(str::to_string),
     })

@@ -8,12 +8,12 @@ const ASSETS: &[(&str, &str, &[u8])] = &[
     (
         "kkig.css",
         "text/css; charset=utf-8",
-        include_bytes!("../static/kkig.css"),
+        include_bytes!("../../static/kkig.css"),
     ),
     (
         "htmx.min.js",
         "text/javascript; charset=utf-8",
-        include_bytes!("../static/htmx.min.js"),
+        include_bytes!("../../static/htmx.min.js"),
     ),
 ];
 

@@ -12,7 +12,7 @@ use fluent_bundle::FluentValue;
 use serde::Deserialize;
 use tower_sessions::Session;
 
-use crate::i18n::{format_int, I18n, Lang};
+use crate::ui::i18n::{format_int, I18n, Lang};
 use crate::AppState;
 
 const LANG_KEY: &str = "lang";
@@ -151,7 +151,7 @@ impl FromRequestParts<AppState> for Chrome {
             None => session.get::<Lang>(LANG_KEY).await.ok().flatten().unwrap_or_default(),
         };
         let demo_seed = state.overview().await.ok().and_then(|o| o.demo_seed);
-        let user = crate::auth::MaybeUser::from_request_parts(parts, state)
+        let user = crate::http::auth::MaybeUser::from_request_parts(parts, state)
             .await?
             .0
             .map(|(u, _)| ChromeUser {
@@ -299,7 +299,7 @@ macro_rules! store {
     ($chrome:expr, $e:expr) => {
         match $e {
             Ok(v) => v,
-            Err(e) => return $crate::page::unavailable($chrome.clone(), &e),
+            Err(e) => return $crate::ui::page::unavailable($chrome.clone(), &e),
         }
     };
 }

@@ -46,19 +46,19 @@ const SOURCES: [(Lang, &[&str]); 2] = [
     (
         Lang::Sv,
         &[
-            include_str!("../locales/sv.ftl"),
-            include_str!("../locales/vfu.sv.ftl"),
-            include_str!("../locales/forecast.sv.ftl"),
-            include_str!("../locales/allocation.sv.ftl"),
+            include_str!("../../locales/sv.ftl"),
+            include_str!("../../locales/vfu.sv.ftl"),
+            include_str!("../../locales/forecast.sv.ftl"),
+            include_str!("../../locales/allocation.sv.ftl"),
         ],
     ),
     (
         Lang::En,
         &[
-            include_str!("../locales/en.ftl"),
-            include_str!("../locales/vfu.en.ftl"),
-            include_str!("../locales/forecast.en.ftl"),
-            include_str!("../locales/allocation.en.ftl"),
+            include_str!("../../locales/en.ftl"),
+            include_str!("../../locales/vfu.en.ftl"),
+            include_str!("../../locales/forecast.en.ftl"),
+            include_str!("../../locales/allocation.en.ftl"),
         ],
     ),
 ];
@@ -136,8 +136,8 @@ impl I18n {
 /// The messages of field errors (`err-` keys, see `field_errors`), loaded after each
 /// language's `SOURCES`.
 const ERRORS: [(Lang, &str); 2] = [
-    (Lang::Sv, include_str!("../locales/errors.sv.ftl")),
-    (Lang::En, include_str!("../locales/errors.en.ftl")),
+    (Lang::Sv, include_str!("../../locales/errors.sv.ftl")),
+    (Lang::En, include_str!("../../locales/errors.en.ftl")),
 ];
 
 fn errors(lang: Lang) -> impl Iterator<Item = &'static &'static str> {

@@ -8,7 +8,7 @@
 use fluent_bundle::FluentValue;
 use kkig_core::vfu::{FieldError, FieldProblem};
 
-use crate::page::Chrome;
+use crate::ui::page::Chrome;
 
 /// The catalogue key of a problem (`Other` has none).
 pub fn message_key(p: &FieldProblem) -> String {
@@ -102,7 +102,7 @@ fn localized_args(chrome: &Chrome, p: &FieldProblem) -> Vec<(&'static str, Strin
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::i18n::{I18n, Lang};
+    use crate::ui::i18n::{I18n, Lang};
 
     /// Every problem core can report has a message in Swedish and in English, and each message
     /// uses the label and fills in every argument it names.
