@@ -28,7 +28,7 @@ use kkig_core::{Kommunkod, MunicipalityRole, TravelModel};
 use kkig_store::{Actor, PlacementFilter, StoreError, StudentFilter, UserRecord};
 use serde::Deserialize;
 
-use crate::account::signed_in;
+use crate::accounts::account::signed_in;
 use crate::http::auth::MaybeUser;
 use crate::ui::field_errors::error_text;
 use crate::ui::page::{forbidden, render, unavailable, Chrome, MessagePage};

@@ -71,3 +71,8 @@ impl IntoResponse for ApiError {
             .into_response()
     }
 }
+
+/// Unknown paths under /api: 404 in JSON.
+pub async fn not_found(uri: axum::http::Uri) -> ApiError {
+    ApiError::not_found(format!("no API endpoint at {}", uri.path()))
+}

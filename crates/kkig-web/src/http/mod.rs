@@ -7,5 +7,6 @@ pub mod auth;
 pub mod client_addr;
 pub mod error;
 pub mod guard;
+pub mod openapi;
 pub mod redirect;
 pub mod session;

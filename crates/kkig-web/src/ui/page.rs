@@ -267,6 +267,12 @@ pub fn not_found(chrome: Chrome, message: String) -> Response {
     render(StatusCode::NOT_FOUND, &MessagePage { chrome, title, message })
 }
 
+/// Any other path: the 404 page.
+pub async fn fallback(chrome: Chrome) -> Response {
+    let msg = chrome.t1("not-found-text", "path", &chrome.display_path());
+    not_found(chrome, msg)
+}
+
 /// The page shown when the database fails: 503, a readable message, the time to report.
 pub fn unavailable(chrome: Chrome, error: &dyn std::fmt::Display) -> Response {
     let time = time::OffsetDateTime::now_utc();

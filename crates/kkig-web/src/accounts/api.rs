@@ -10,7 +10,7 @@ use kkig_store::{Actor, AuditEntry, TokenRecord, UserRecord};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::account::now;
+use crate::accounts::account::now;
 use crate::http::auth::MaybeUser;
 use crate::http::error::{ApiError, ErrorBody};
 use crate::http::guard::Guard;
@@ -172,7 +172,7 @@ pub async fn audit(
         return Err(forbidden("the audit log is for administrators"));
     }
     let Query(q) = q.map_err(|e| ApiError::bad_request(e.body_text()))?;
-    let since = crate::manage::parse_date(&q.since)
+    let since = crate::accounts::manage::parse_date(&q.since)
         .ok_or_else(|| ApiError::bad_request(format!("since {:?} is not a date YYYY-MM-DD", q.since)))?;
     Ok(Json(state.store.audit_since(since, 10_000).await?))
 }

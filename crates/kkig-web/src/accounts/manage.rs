@@ -12,7 +12,7 @@ use kkig_core::LearningCentreServices;
 use kkig_store::{Actor, AuditEntry, UserRecord};
 use serde::Deserialize;
 
-use crate::account::{format_time, now, signed_in};
+use crate::accounts::account::{format_time, now, signed_in};
 use crate::http::auth::{new_secret, MaybeUser};
 use crate::http::guard::Guard;
 use crate::ui::page::{forbidden, not_found, render, unavailable, Chrome};

@@ -1,8 +1,6 @@
-//! The education catalogue on the web: search (`/utbildning`, `GET /api/v1/offerings`),
-//! pathway pages (`/utbildning/bli/{yrke}/{kommunkod}`), the regional table, exports.
-//!
-//! The search index lives in memory on each web node and is rebuilt when the store's
-//! catalogue version changes (checked at most every `CACHE_TTL`).
+//! The catalogue's search index and its parameters: kept in memory on each web node and rebuilt
+//! when the store's catalogue version changes (checked at most every `CACHE_TTL`); the search
+//! parameters of the page and the API, and the helpers both use.
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -54,10 +52,8 @@ impl Loaded {
     /// The API JSON object of the offering of `hit` (`OfferingRecord`).
     pub fn record_json(&self, hit: &kkig_search::Hit<'_>) -> Cow<'_, str> {
         // serde_json fails only on maps with non-string keys; a record has none.
-        let write = || {
-            serde_json::to_string(&crate::catalogue_pages::OfferingRecord::from(hit.offering))
-                .expect("a record serialises")
-        };
+        let write =
+            || serde_json::to_string(&super::api::OfferingRecord::from(hit.offering)).expect("a record serialises");
         match self.record_json.get(hit.ord as usize) {
             Some(cell) => Cow::Borrowed(cell.get_or_init(|| write().into())),
             // Hits come from this catalogue, so this is not reached; were it, the JSON is

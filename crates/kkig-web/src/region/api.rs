@@ -1,6 +1,5 @@
-//! The JSON API under `/api/v1/`, documented by the OpenAPI document at `/api/openapi.json`.
-
-use std::sync::LazyLock;
+//! The region's reference facts as JSON under `/api/v1/`: municipalities, universities, learning
+//! centres, occupations; and `/health`.
 
 use axum::extract::{Path, Query, State};
 use axum::http::{header, StatusCode};
@@ -9,98 +8,10 @@ use axum::Json;
 use kkig_core::{Kommunkod, MunicipalityRole};
 use kkig_formats::MunicipalityRecord;
 use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, OpenApi, ToSchema};
+use utoipa::{IntoParams, ToSchema};
 
 use crate::http::error::{ApiError, ErrorBody};
 use crate::AppState;
-
-#[derive(OpenApi)]
-#[openapi(
-    info(
-        title = "kkig API",
-        description = "Coordinated competence supply in inland Norrland: municipalities, universities, learning centres, occupations. Swedish domain terms: kommunkod = SCB municipality code, lärcentrum = learning centre, SSYK = occupation classification.",
-        license(name = "EUPL-1.2")
-    ),
-    paths(list_municipalities, get_municipality, list_universities, list_learning_centres, list_occupations, health,
-          crate::api_auth::me, crate::api_auth::tokens, crate::api_auth::revoke_token, crate::api_auth::person,
-          crate::api_auth::put_services, crate::api_auth::audit,
-          crate::catalogue_pages::api_search, crate::catalogue_pages::api_offering, crate::catalogue_pages::api_reachability,
-          crate::vfu_api::me, crate::vfu_api::put_my_wishes,
-          crate::vfu_api::list_sites, crate::vfu_api::create_site, crate::vfu_api::get_site, crate::vfu_api::put_site, crate::vfu_api::delete_site,
-          crate::vfu_api::site_interest, crate::vfu_api::put_interest, crate::vfu_api::delete_interest, crate::vfu_api::site_waiting_list,
-          crate::vfu_api::site_placements_json, crate::vfu_api::site_placements_csv, crate::vfu_api::site_placements_xlsx,
-          crate::vfu_api::list_supervisors, crate::vfu_api::create_supervisor, crate::vfu_api::get_supervisor, crate::vfu_api::put_supervisor,
-          crate::vfu_api::delete_supervisor, crate::vfu_api::invite_supervisor,
-          crate::vfu_api::list_periods, crate::vfu_api::periods_ics, crate::vfu_api::create_period, crate::vfu_api::get_period, crate::vfu_api::put_period,
-          crate::vfu_api::delete_period, crate::vfu_api::period_students,
-          crate::vfu_api::list_students, crate::vfu_api::create_student, crate::vfu_api::get_student, crate::vfu_api::put_student, crate::vfu_api::delete_student,
-          crate::vfu_api::list_placements, crate::vfu_api::create_placement, crate::vfu_api::get_placement, crate::vfu_api::put_placement,
-          crate::vfu_api::delete_placement, crate::vfu_api::transition_placement,
-          crate::vfu_api::training_need, crate::vfu_api::compensation, crate::vfu_api::get_raci, crate::vfu_api::put_raci, crate::vfu_api::reset_raci,
-          crate::vfu_api::list_contacts, crate::vfu_api::create_contact, crate::vfu_api::put_contact, crate::vfu_api::delete_contact,
-          crate::vfu_api::municipality_placements_json, crate::vfu_api::municipality_placements_csv, crate::vfu_api::municipality_placements_xlsx,
-          crate::forecast_api::municipality_forecast, crate::forecast_api::get_input, crate::forecast_api::put_input,
-          crate::forecast_api::region, crate::forecast_api::clusters, crate::forecast_api::cluster,
-          crate::allocation_api::get_rules, crate::allocation_api::put_rules, crate::allocation_api::run_allocation,
-          crate::allocation_api::put_lock, crate::allocation_api::delete_lock, crate::allocation_api::publish),
-    components(schemas(MunicipalityRecord, UniversityRecord, CampusRecord, LearningCentreRecord, ServicesRecord, OccupationRecord, ErrorBody, Health,
-          crate::api_auth::Me, crate::api_auth::ServicesInput, kkig_store::AuditEntry, kkig_store::TokenRecord,
-          crate::catalogue_pages::OfferingPage, crate::catalogue_pages::OfferingHit, crate::catalogue_pages::OfferingRecord, crate::catalogue_pages::ReachabilityRow,
-          crate::http::error::FieldProblem,
-          crate::vfu_api::SiteRecord, crate::vfu_api::SiteBody, crate::vfu_api::HostingRecord, crate::vfu_api::InterestBody, crate::vfu_api::WaitingRecord,
-          crate::vfu_api::SupervisorRecord, crate::vfu_api::SupervisorBody, crate::vfu_api::InviteBody,
-          crate::vfu_api::PeriodRecord, crate::vfu_api::PeriodBody, crate::vfu_api::StudentRecord, crate::vfu_api::StudentBody, crate::vfu_api::WishesBody,
-          crate::vfu_api::PlacementRecord, crate::vfu_api::StatusStep, crate::vfu_api::NewPlacementBody, crate::vfu_api::PlacementBody, crate::vfu_api::TransitionBody,
-          crate::vfu_api::TrainingNeedRecord, crate::vfu_api::TrainingNeedRowRecord, crate::vfu_api::InviteCandidateRecord, crate::vfu_api::CompensationRecord,
-          crate::vfu_api::RaciRecord, crate::vfu_api::RaciRowRecord, crate::vfu_api::RaciBody, crate::vfu_api::ContactRecord, crate::vfu_api::ContactBody,
-          crate::vfu_api::PlacementLineRecord, crate::vfu_api::VfuMe, crate::vfu_api::MyStudy, crate::vfu_api::MyPlacement, crate::vfu_api::MySupervisee,
-          crate::forecast_api::ForecastRecord, crate::forecast_api::YearFlowRecord, crate::forecast_api::TotalsRecord, crate::forecast_api::InputRecord,
-          crate::forecast_api::InputBody, crate::forecast_api::RegionRecord, crate::forecast_api::RegionRowRecord, crate::forecast_api::OccupationSumRecord,
-          crate::forecast_api::ClusterRecord, crate::forecast_api::ClusterViewRecord,
-          crate::allocation_api::RulesRecord, crate::allocation_api::AssignmentRecord, crate::allocation_api::PreviewStudentRecord,
-          crate::allocation_api::TravelBucketRecord, crate::allocation_api::PreviewSummaryRecord, crate::allocation_api::PreviewRecord,
-          crate::allocation_api::PublishRecord, crate::allocation_api::LockBody, kkig_store::AllocationLock, kkig_store::PublishReport)),
-    modifiers(&BearerAuth),
-    tags(
-        (name = "vfu", description = "The VFU registry (work placements): placement sites and hosting interest, supervisors, periods, students, placements and their lifecycle, RACI and contacts per municipality, training need, compensation basis, lists and calendar"),
-        (name = "forecast", description = "The competence-supply forecast: per municipality and occupation in the engine's output shape, the regional table, clusters, and the inputs (staff by age, vacancies, completion share)"),
-        (name = "catalogue", description = "Education reachable from each municipality: search, pathways, reachability"),
-        (name = "accounts", description = "The signed-in user, personal data within the reader's scope, tokens and the audit log"),
-        (name = "region", description = "Reference facts about the region, with their sources"),
-        (name = "operations", description = "Health of the service")
-    )
-)]
-pub struct ApiDoc;
-
-/// Declares the `Authorization: Bearer` scheme of personal API tokens.
-struct BearerAuth;
-
-impl utoipa::Modify for BearerAuth {
-    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
-        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
-        let components = openapi.components.get_or_insert_with(Default::default);
-        components.add_security_scheme(
-            "bearer",
-            SecurityScheme::Http(
-                HttpBuilder::new()
-                    .scheme(HttpAuthScheme::Bearer)
-                    .description(Some("A personal API token from \"Mitt konto\" (/konto): kkig_ followed by 64 hex digits. It has the permissions of its user, expires, and can be revoked."))
-                    .build(),
-            ),
-        );
-    }
-}
-
-/// The OpenAPI document, generated once from the code.
-pub static OPENAPI_JSON: LazyLock<String> = LazyLock::new(|| {
-    ApiDoc::openapi()
-        .to_pretty_json()
-        .unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
-});
-
-pub async fn openapi_json() -> Response {
-    ([(header::CONTENT_TYPE, "application/json")], OPENAPI_JSON.as_str()).into_response()
-}
 
 /// Filters of the municipality list.
 #[derive(Debug, Deserialize, IntoParams)]
@@ -352,9 +263,4 @@ pub async fn health(State(state): State<AppState>) -> (StatusCode, Json<Health>)
             problem: Some(problem.into()),
         }),
     )
-}
-
-/// Unknown paths under /api: 404 in JSON.
-pub async fn not_found(uri: axum::http::Uri) -> ApiError {
-    ApiError::not_found(format!("no API endpoint at {}", uri.path()))
 }

@@ -32,7 +32,7 @@ use kkig_core::Kommunkod;
 use kkig_store::{Actor, AllocationData, AllocationLock, PublishReport, StoreError, UserRecord};
 use serde::Deserialize;
 
-use crate::account::{format_time, signed_in};
+use crate::accounts::account::{format_time, signed_in};
 use crate::http::auth::MaybeUser;
 use crate::ui::i18n::format_decimal;
 use crate::ui::page::{forbidden, render, unavailable, Chrome, MessagePage};

@@ -321,9 +321,3 @@ pub async fn municipality(State(state): State<AppState>, chrome: Chrome, Path(co
         page
     })
 }
-
-/// Any other path: the 404 page.
-pub async fn fallback(chrome: Chrome) -> Response {
-    let msg = chrome.t1("not-found-text", "path", &chrome.display_path());
-    not_found(chrome, msg)
-}

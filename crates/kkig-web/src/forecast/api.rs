@@ -18,7 +18,7 @@ use kkig_store::{Actor, ForecastCluster, Store};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::forecast_pages::{occupation_order, Data};
+use crate::forecast::pages::{occupation_order, Data};
 use crate::http::auth::MaybeUser;
 use crate::http::error::{ApiError, ErrorBody};
 use crate::vfu_api::VfuError;
