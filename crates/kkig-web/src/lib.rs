@@ -12,7 +12,7 @@ pub mod forecast;
 mod http;
 pub mod region;
 mod ui;
-pub mod vfu_api;
+pub mod vfu;
 mod vfu_pages;
 
 pub use http::{auth, client_addr, guard};
@@ -21,6 +21,7 @@ pub use ui::{i18n, public_cache};
 pub use allocation::api as allocation_api;
 pub use forecast::api as forecast_api;
 pub use region::api;
+pub use vfu::api as vfu_api;
 
 use std::future::Future;
 use std::sync::Arc;
@@ -147,7 +148,7 @@ fn routes() -> Routes {
         .merge(catalogue::api_routes())
         .merge(region::api_routes())
         .get("/openapi.json", http::openapi::openapi_json)
-        .merge(vfu_api::routes())
+        .merge(vfu::api_routes())
         .merge(forecast::api_routes())
         .merge(allocation::api_routes())
         .fallback(http::error::not_found);

@@ -2708,7 +2708,7 @@ async fn compensation_download(
     let (code, _, rows, _, filter) = tri!(compensation_rows(&state, &chrome, me, &kod, &q).await);
     let suffix = filter.map(|f| format!("-{}", f.value())).unwrap_or_default();
     let table = kkig_formats::vfu::compensation_table(&rows);
-    match crate::vfu_api::download_sheet(
+    match crate::vfu::api::download_sheet(
         table,
         xlsx,
         &format!("ersattningsunderlag-{code}{suffix}"),
