@@ -5,15 +5,14 @@
 //! enhances them. Sessions live in the database, so any number of web nodes can serve one
 //! PostgreSQL database.
 
-pub mod accounts;
-pub mod allocation;
+mod accounts;
+mod allocation;
 pub mod catalogue;
-pub mod forecast;
+mod forecast;
 mod http;
-pub mod region;
+mod region;
 mod ui;
-pub mod vfu;
-mod vfu_pages;
+mod vfu;
 
 pub use http::{auth, client_addr, guard};
 pub use ui::{i18n, public_cache};
@@ -157,7 +156,7 @@ fn routes() -> Routes {
         .merge(region::page_routes())
         .merge(catalogue::page_routes())
         .merge(accounts::page_routes())
-        .merge(vfu_pages::routes())
+        .merge(vfu::page_routes())
         .merge(allocation::page_routes())
         .merge(forecast::page_routes())
         .fallback(ui::page::fallback);

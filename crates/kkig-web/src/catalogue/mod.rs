@@ -4,9 +4,9 @@
 //! [`index`] keeps the search index in memory on each web node; [`pages`] and [`api`] answer
 //! from it.
 
-pub mod api;
+pub(crate) mod api;
 pub mod index;
-pub mod pages;
+pub(crate) mod pages;
 
 use crate::http::guard::{Routes, Surface};
 
