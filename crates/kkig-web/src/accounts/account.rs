@@ -54,7 +54,7 @@ impl FromRequestParts<AppState> for ClientAddr {
 }
 
 #[derive(Template)]
-#[template(path = "login.html")]
+#[template(path = "accounts/login.html")]
 pub struct LoginPage {
     pub chrome: Chrome,
     pub email: String,
@@ -203,7 +203,7 @@ pub struct TokenView {
 }
 
 #[derive(Template)]
-#[template(path = "account.html")]
+#[template(path = "accounts/account.html")]
 pub struct AccountPage {
     pub chrome: Chrome,
     pub user: UserRecord,
@@ -404,7 +404,7 @@ pub async fn revoke_token(
 }
 
 #[derive(Template)]
-#[template(path = "set_password.html")]
+#[template(path = "accounts/set_password.html")]
 pub struct SetPasswordPage {
     pub chrome: Chrome,
     pub email: String,

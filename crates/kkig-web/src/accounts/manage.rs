@@ -49,7 +49,7 @@ pub struct UserRow {
 }
 
 #[derive(Template)]
-#[template(path = "admin_users.html")]
+#[template(path = "accounts/admin_users.html")]
 pub struct UsersPage {
     pub chrome: Chrome,
     pub users: Vec<UserRow>,
@@ -180,7 +180,7 @@ pub struct AuditRow {
 }
 
 #[derive(Template)]
-#[template(path = "admin_audit.html")]
+#[template(path = "accounts/admin_audit.html")]
 pub struct AuditPage {
     pub chrome: Chrome,
     pub since: String,
@@ -261,7 +261,7 @@ pub async fn audit(
 }
 
 #[derive(Template)]
-#[template(path = "privacy.html")]
+#[template(path = "accounts/privacy.html")]
 pub struct PrivacyPage {
     pub chrome: Chrome,
     pub months: u32,
@@ -273,7 +273,7 @@ pub async fn privacy(State(state): State<AppState>, chrome: Chrome) -> Response 
 }
 
 #[derive(Template)]
-#[template(path = "lc_edit.html")]
+#[template(path = "accounts/lc_edit.html")]
 pub struct LcEditPage {
     pub chrome: Chrome,
     pub id: String,

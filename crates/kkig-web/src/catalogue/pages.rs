@@ -122,7 +122,7 @@ fn offering_view(chrome: &Chrome, o: &Offering, reach: Option<&Reach>) -> Offeri
 }
 
 #[derive(Template)]
-#[template(path = "catalogue.html")]
+#[template(path = "catalogue/catalogue.html")]
 pub struct CataloguePage {
     pub chrome: Chrome,
     pub params: SearchParams,
@@ -453,7 +453,7 @@ pub struct PathwayRow {
 }
 
 #[derive(Template)]
-#[template(path = "pathway.html")]
+#[template(path = "catalogue/pathway.html")]
 pub struct PathwayPage {
     pub chrome: Chrome,
     pub title: String,
@@ -548,7 +548,7 @@ pub struct RegionalRow {
 }
 
 #[derive(Template)]
-#[template(path = "regional.html")]
+#[template(path = "catalogue/regional.html")]
 pub struct RegionalPage {
     pub chrome: Chrome,
     pub days: String,

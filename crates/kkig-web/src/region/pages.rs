@@ -108,7 +108,7 @@ pub struct TownLink {
 }
 
 #[derive(Template)]
-#[template(path = "index.html")]
+#[template(path = "region/index.html")]
 pub struct IndexPage {
     pub chrome: Chrome,
     pub count: String,
@@ -208,7 +208,7 @@ pub struct CampusView {
 }
 
 #[derive(Template)]
-#[template(path = "municipality.html")]
+#[template(path = "region/municipality.html")]
 pub struct MunicipalityPage {
     pub chrome: Chrome,
     pub m: Municipality,
