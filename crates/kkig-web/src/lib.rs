@@ -14,33 +14,30 @@ mod region;
 mod ui;
 mod vfu;
 
-pub use http::{auth, client_addr, guard};
-pub use ui::{i18n, public_cache};
-
+// The public paths the CLI and the route tests use.
 pub use allocation::api as allocation_api;
 pub use forecast::api as forecast_api;
+pub use guard::{GuardReport, Op, RouteInfo, Surface};
+pub use http::layers::CONTENT_SECURITY_POLICY;
+pub use http::session::DbSessionStore;
+pub use http::{auth, client_addr, guard};
+pub use i18n::{I18n, Lang};
 pub use region::api;
+pub use region::overview::{Overview, CACHE_TTL};
+pub use ui::{i18n, public_cache};
 pub use vfu::api as vfu_api;
 
 use std::future::Future;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use axum::extract::{MatchedPath, Request};
 use axum::http::{header, HeaderName, HeaderValue};
-use axum::middleware::{self, Next};
-use axum::response::Response;
+use axum::middleware;
 use axum::Router;
 use kkig_store::{Store, StoreError};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
-
-pub use http::session::DbSessionStore;
-pub use i18n::{I18n, Lang};
-
-pub use guard::{GuardReport, Op, RouteInfo, Surface};
-pub use region::overview::{Overview, CACHE_TTL};
 
 use guard::Routes;
 
@@ -117,28 +114,6 @@ impl AppState {
     }
 }
 
-/// The Content-Security-Policy: nothing inline, nothing from elsewhere, no framing.
-pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
-
-/// One log line per request: method, route, status, duration.
-async fn log_request(req: Request, next: Next) -> Response {
-    let start = Instant::now();
-    let method = req.method().clone();
-    let path = req.uri().path().to_string();
-    let route = req.extensions().get::<MatchedPath>().map(|m| m.as_str().to_string());
-    let res = next.run(req).await;
-    tracing::info!(
-        target: "kkig::http",
-        %method,
-        path,
-        route = route.as_deref().unwrap_or("-"),
-        status = res.status().as_u16(),
-        ms = format!("{:.1}", start.elapsed().as_secs_f64() * 1000.0),
-        "request"
-    );
-    res
-}
-
 /// Every route of kkig: pages, the API under `/api`, health and static assets. Writes declare
 /// their op ([`guard::Op`]); [`route_table`] lists them all for the tests.
 fn routes() -> Routes {
@@ -190,10 +165,10 @@ pub fn app(state: AppState) -> Router {
             public_cache::recheck_after_writes,
         ))
         .layer(sessions)
-        .layer(middleware::from_fn(log_request))
+        .layer(middleware::from_fn(http::layers::log_request))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static(CONTENT_SECURITY_POLICY),
+            HeaderValue::from_static(http::layers::CONTENT_SECURITY_POLICY),
         ))
         .layer(SetResponseHeaderLayer::overriding(
             header::X_CONTENT_TYPE_OPTIONS,

@@ -7,6 +7,7 @@ pub mod auth;
 pub mod client_addr;
 pub mod error;
 pub mod guard;
+pub mod layers;
 pub mod openapi;
 pub mod redirect;
 pub mod session;
