@@ -5,51 +5,39 @@
 //! enhances them. Sessions live in the database, so any number of web nodes can serve one
 //! PostgreSQL database.
 
-mod account;
-pub mod allocation_api;
-mod allocation_pages;
-pub mod api;
-mod api_auth;
-mod assets;
-pub mod auth;
+mod accounts;
+mod allocation;
 pub mod catalogue;
-mod catalogue_pages;
-pub mod client_addr;
-mod error;
-mod field_errors;
-pub mod forecast_api;
-mod forecast_pages;
-pub mod guard;
-pub mod i18n;
-mod manage;
-mod overview;
-mod page;
-mod pages;
-pub mod public_cache;
-mod redirect;
-mod session;
-pub mod vfu_api;
-mod vfu_pages;
+mod forecast;
+mod http;
+mod region;
+mod ui;
+mod vfu;
+
+// The public paths the CLI and the route tests use.
+pub use allocation::api as allocation_api;
+pub use forecast::api as forecast_api;
+pub use guard::{GuardReport, Op, RouteInfo, Surface};
+pub use http::layers::CONTENT_SECURITY_POLICY;
+pub use http::session::DbSessionStore;
+pub use http::{auth, client_addr, guard};
+pub use i18n::{I18n, Lang};
+pub use region::api;
+pub use region::overview::{Overview, CACHE_TTL};
+pub use ui::{i18n, public_cache};
+pub use vfu::api as vfu_api;
 
 use std::future::Future;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use axum::extract::{MatchedPath, Request};
 use axum::http::{header, HeaderName, HeaderValue};
-use axum::middleware::{self, Next};
-use axum::response::Response;
+use axum::middleware;
 use axum::Router;
 use kkig_store::{Store, StoreError};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
-
-pub use i18n::{I18n, Lang};
-pub use session::DbSessionStore;
-
-pub use guard::{GuardReport, Op, RouteInfo, Surface};
-pub use overview::{Overview, CACHE_TTL};
 
 use guard::Routes;
 
@@ -73,8 +61,8 @@ pub struct AppState {
     pub store: Arc<dyn Store>,
     pub i18n: Arc<I18n>,
     pub config: Arc<WebConfig>,
-    overview: Arc<overview::OverviewCache>,
-    catalogue: Arc<catalogue::CatalogueCache>,
+    overview: Arc<region::overview::OverviewCache>,
+    catalogue: Arc<catalogue::index::CatalogueCache>,
     public: Arc<public_cache::PublicCache>,
 }
 
@@ -96,7 +84,7 @@ impl AppState {
     }
 
     /// The searchable catalogue (rebuilt when the store's catalogue version changes).
-    pub async fn catalogue(&self) -> Result<Arc<catalogue::Loaded>, StoreError> {
+    pub async fn catalogue(&self) -> Result<Arc<catalogue::index::Loaded>, StoreError> {
         self.catalogue.get(&self.store).await
     }
 
@@ -126,91 +114,32 @@ impl AppState {
     }
 }
 
-/// The Content-Security-Policy: nothing inline, nothing from elsewhere, no framing.
-pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
-
-/// One log line per request: method, route, status, duration.
-async fn log_request(req: Request, next: Next) -> Response {
-    let start = Instant::now();
-    let method = req.method().clone();
-    let path = req.uri().path().to_string();
-    let route = req.extensions().get::<MatchedPath>().map(|m| m.as_str().to_string());
-    let res = next.run(req).await;
-    tracing::info!(
-        target: "kkig::http",
-        %method,
-        path,
-        route = route.as_deref().unwrap_or("-"),
-        status = res.status().as_u16(),
-        ms = format!("{:.1}", start.elapsed().as_secs_f64() * 1000.0),
-        "request"
-    );
-    res
-}
-
 /// Every route of kkig: pages, the API under `/api`, health and static assets. Writes declare
 /// their op ([`guard::Op`]); [`route_table`] lists them all for the tests.
 fn routes() -> Routes {
     let api = Routes::new(Surface::Api)
-        .get("/v1/me", api_auth::me)
-        .get("/v1/me/tokens", api_auth::tokens)
-        .delete("/v1/me/tokens/{id}", Op::TokenRevoke, api_auth::revoke_token)
-        .get("/v1/persons/{id}", api_auth::person)
-        .put(
-            "/v1/learning-centres/{id}/services",
-            Op::LearningCentreServices,
-            api_auth::put_services,
-        )
-        .get("/v1/audit", api_auth::audit)
-        .get("/v1/offerings", catalogue_pages::api_search)
-        .get("/v1/offerings/{id}", catalogue_pages::api_offering)
-        .get("/v1/reachability", catalogue_pages::api_reachability)
-        .get("/v1/municipalities", api::list_municipalities)
-        .get("/v1/municipalities/{code}", api::get_municipality)
-        .get("/v1/universities", api::list_universities)
-        .get("/v1/learning-centres", api::list_learning_centres)
-        .get("/v1/occupations", api::list_occupations)
-        .get("/openapi.json", api::openapi_json)
-        .merge(vfu_api::routes())
-        .merge(forecast_api::routes())
-        .merge(allocation_api::routes())
-        .fallback(api::not_found);
+        .merge(accounts::api_routes())
+        .merge(catalogue::api_routes())
+        .merge(region::api_routes())
+        .get("/openapi.json", http::openapi::openapi_json)
+        .merge(vfu::api_routes())
+        .merge(forecast::api_routes())
+        .merge(allocation::api_routes())
+        .fallback(http::error::not_found);
 
     let pages = Routes::new(Surface::Page)
-        .get("/", pages::index)
-        .get("/kommun/{code}", pages::municipality)
-        .get("/integritet", manage::privacy)
-        .get("/utbildning", catalogue_pages::page)
-        .get("/utbildning/export/{file}", catalogue_pages::export)
-        .get("/utbildning/bli/{area}/{code}", catalogue_pages::pathway_page)
-        .get("/utbildning/regionen", catalogue_pages::regional_page)
-        .get("/logga-in", account::login_form)
-        .post("/logga-in", Op::SignIn, account::login)
-        .post("/logga-ut", Op::SignOut, account::logout)
-        .get("/konto", account::account)
-        .post("/konto/nycklar", Op::TokenCreate, account::create_token)
-        .post("/konto/nycklar/{id}/aterkalla", Op::TokenRevoke, account::revoke_token)
-        .get("/losenord/{secret}", account::set_password_form)
-        .post("/losenord/{secret}", Op::SetPassword, account::set_password)
-        .get("/admin/anvandare", manage::users)
-        .post(
-            "/admin/anvandare/{id}/losenordslank",
-            Op::AccountPasswordLink,
-            manage::reset_link,
-        )
-        .post("/admin/anvandare/{id}/{what}", Op::AccountDisable, manage::set_disabled)
-        .get("/admin/logg", manage::audit)
-        .get("/larcentrum/{id}/andra", manage::lc_edit_form)
-        .post("/larcentrum/{id}/andra", Op::LearningCentreServices, manage::lc_edit)
-        .merge(vfu_pages::routes())
-        .merge(allocation_pages::routes())
-        .merge(forecast_pages::routes())
-        .fallback(pages::fallback);
+        .merge(region::page_routes())
+        .merge(catalogue::page_routes())
+        .merge(accounts::page_routes())
+        .merge(vfu::page_routes())
+        .merge(allocation::page_routes())
+        .merge(forecast::page_routes())
+        .fallback(ui::page::fallback);
 
     Routes::new(Surface::Page)
         .nest("/api", api)
-        .get("/health", api::health)
-        .get("/static/{file}", assets::serve)
+        .get("/health", region::api::health)
+        .get("/static/{file}", http::assets::serve)
         .merge(pages)
 }
 
@@ -236,10 +165,10 @@ pub fn app(state: AppState) -> Router {
             public_cache::recheck_after_writes,
         ))
         .layer(sessions)
-        .layer(middleware::from_fn(log_request))
+        .layer(middleware::from_fn(http::layers::log_request))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static(CONTENT_SECURITY_POLICY),
+            HeaderValue::from_static(http::layers::CONTENT_SECURITY_POLICY),
         ))
         .layer(SetResponseHeaderLayer::overriding(
             header::X_CONTENT_TYPE_OPTIONS,

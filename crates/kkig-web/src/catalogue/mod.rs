@@ -1,0 +1,28 @@
+//! The education catalogue on the web: search (`/utbildning`, `GET /api/v1/offerings`),
+//! pathway pages (`/utbildning/bli/{yrke}/{kommunkod}`), the regional table, exports.
+//!
+//! [`index`] keeps the search index in memory on each web node; [`pages`] and [`api`] answer
+//! from it.
+
+pub(crate) mod api;
+pub mod index;
+pub(crate) mod pages;
+
+use crate::http::guard::{Routes, Surface};
+
+/// The catalogue's API routes, relative to `/api` (merged into the API router).
+pub fn api_routes() -> Routes {
+    Routes::new(Surface::Api)
+        .get("/v1/offerings", api::api_search)
+        .get("/v1/offerings/{id}", api::api_offering)
+        .get("/v1/reachability", api::api_reachability)
+}
+
+/// The catalogue's pages.
+pub fn page_routes() -> Routes {
+    Routes::new(Surface::Page)
+        .get("/utbildning", pages::page)
+        .get("/utbildning/export/{file}", pages::export)
+        .get("/utbildning/bli/{area}/{code}", pages::pathway_page)
+        .get("/utbildning/regionen", pages::regional_page)
+}

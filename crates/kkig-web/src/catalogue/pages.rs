@@ -1,0 +1,616 @@
+//! The catalogue's pages: the search page (`/utbildning`), exports, pathway pages, the regional
+//! table.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use fluent_bundle::FluentValue;
+use kkig_core::catalogue::{pathway, reachable_counts, Offering, Reach, SchoolType, StudyForm};
+use kkig_core::region::OccupationArea;
+use kkig_core::{Kommunkod, WebUrl};
+
+use super::api::param_errors;
+use super::index::{all_matching, area_from_slug, area_slug, nearest_centre, participants, Loaded, SearchParams};
+use crate::http::error::ApiError;
+use crate::ui::i18n::format_int;
+use crate::ui::page::{not_found, render, unavailable, Chrome};
+use crate::ui::public_cache::public_page;
+use crate::AppState;
+
+/// Most offerings in one export.
+const EXPORT_LIMIT: usize = 10_000;
+
+pub struct SelectOption {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
+}
+
+fn options(current: &Option<String>, items: Vec<(String, String)>) -> Vec<SelectOption> {
+    let cur = current.as_deref().unwrap_or("");
+    items
+        .into_iter()
+        .map(|(value, label)| SelectOption {
+            selected: value == cur,
+            value,
+            label,
+        })
+        .collect()
+}
+
+pub struct OfferingView {
+    pub id: String,
+    pub title: String,
+    pub provider: String,
+    pub school_type: String,
+    pub form: String,
+    pub credits: String,
+    pub pace: String,
+    pub period: String,
+    pub sites: String,
+    pub meetings: String,
+    pub travel: Option<String>,
+    pub closes: Option<String>,
+    /// The application link, only when the stored text is an http(s) address.
+    pub url: Option<WebUrl>,
+}
+
+fn offering_view(chrome: &Chrome, o: &Offering, reach: Option<&Reach>) -> OfferingView {
+    let place = o
+        .meeting_place()
+        .map(|p| {
+            if p.town.is_empty() {
+                p.municipality.to_string()
+            } else {
+                p.town.clone()
+            }
+        })
+        .unwrap_or_default();
+    OfferingView {
+        id: o.id.clone(),
+        title: o.title.clone(),
+        provider: o.provider_name.clone(),
+        school_type: chrome.t(&format!("school-type-{}", o.school_type.as_str())),
+        form: chrome.t(&format!("form-{}", o.form.as_str())),
+        credits: format!(
+            "{} {}",
+            crate::ui::i18n::format_decimal(chrome.lang, o.credits, if o.credits.fract() == 0.0 { 0 } else { 1 }),
+            o.credit_system
+        ),
+        pace: format!("{} %", o.pace_percent),
+        period: format!("{} – {}", o.start, o.end),
+        sites: o
+            .sites
+            .iter()
+            .map(|s| {
+                if s.town.is_empty() {
+                    s.municipality.to_string()
+                } else {
+                    s.town.clone()
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(", "),
+        meetings: if o.meetings.per_term == 0 {
+            chrome.t("offering-meetings-none")
+        } else {
+            chrome.message(
+                "offering-meetings-value",
+                &[
+                    ("count", FluentValue::from(o.meetings.per_term)),
+                    ("days", FluentValue::from(o.meetings.days_each)),
+                    ("place", FluentValue::from(place)),
+                ],
+            )
+        },
+        travel: reach.map(|r| {
+            chrome.i18n_args(
+                "offering-travel-value",
+                &[
+                    ("minutes", format_int(chrome.lang, r.burden_minutes_per_term)),
+                    (
+                        "hours",
+                        crate::ui::i18n::format_decimal(chrome.lang, r.burden_minutes_per_term as f64 / 60.0, 1),
+                    ),
+                ],
+            )
+        }),
+        closes: o.application_closes.clone(),
+        url: o.application_link(),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "catalogue/catalogue.html")]
+pub struct CataloguePage {
+    pub chrome: Chrome,
+    pub params: SearchParams,
+    pub homes: Vec<SelectOption>,
+    pub areas: Vec<SelectOption>,
+    pub school_types: Vec<SelectOption>,
+    pub paces: Vec<SelectOption>,
+    pub forms: Vec<SelectOption>,
+    pub travels: Vec<SelectOption>,
+    pub terms: Vec<SelectOption>,
+    pub sorts: Vec<SelectOption>,
+    pub errors: Vec<String>,
+    pub total: String,
+    pub page_text: String,
+    pub prev: Option<String>,
+    pub next: Option<String>,
+    pub hits: Vec<OfferingView>,
+    pub home_name: String,
+    pub centre: Option<String>,
+    pub export_query: String,
+    pub searched: bool,
+}
+
+/// "Nearest learning centre from X: NAME in TOWN, N min away." and what it offers.
+fn centre_text(
+    chrome: &Chrome,
+    overview: &crate::Overview,
+    loaded: &Loaded,
+    home: Kommunkod,
+    home_name: &str,
+) -> Option<String> {
+    let (c, minutes) = nearest_centre(&overview.learning_centres, home, &loaded.travel)?;
+    let mut text = chrome.i18n_args(
+        "nearest-centre",
+        &[
+            ("home", home_name.to_string()),
+            ("name", c.centre.name.clone()),
+            ("town", c.centre.town.clone()),
+            ("minutes", minutes.to_string()),
+        ],
+    );
+    if let Some(s) = &c.services {
+        let yes_no = |b: bool| chrome.t(if b { "yes" } else { "no" });
+        let demo = if c.services_are_demo { " (demo)" } else { "" };
+        text.push_str(&format!(
+            " {}: {}, {}: {}, {}: {}, {}: {}{demo}.",
+            chrome.t("service-study-places"),
+            s.study_places,
+            chrome.t("service-exam-sittings"),
+            yes_no(s.exam_sittings),
+            chrome.t("service-video-rooms"),
+            s.video_rooms,
+            chrome.t("service-study-guidance"),
+            yes_no(s.study_guidance)
+        ));
+    }
+    Some(text)
+}
+
+pub(super) fn known(state_overview: &crate::Overview) -> impl Fn(Kommunkod) -> bool + '_ {
+    move |k| state_overview.municipality(k).is_some()
+}
+
+pub async fn page(State(state): State<AppState>, chrome: Chrome, Query(params): Query<SearchParams>) -> Response {
+    let key = chrome.clone();
+    public_page(&state, &key, search_page(state.clone(), chrome, params)).await
+}
+
+async fn search_page(state: AppState, chrome: Chrome, params: SearchParams) -> Response {
+    let (overview, loaded) = match (state.overview().await, state.catalogue().await) {
+        (Ok(o), Ok(l)) => (o, l),
+        (Err(e), _) | (_, Err(e)) => return unavailable(chrome, &e),
+    };
+    let query = params.to_query(known(&overview));
+    let (status, errors, result) = match &query {
+        Ok(q) => match loaded.catalogue.search(q, &loaded.travel) {
+            Ok(r) => (StatusCode::OK, Vec::new(), Some(r)),
+            Err(e) if e.is_bad_query() => (StatusCode::BAD_REQUEST, vec![e.to_string()], None),
+            Err(e) => return unavailable(chrome, &e),
+        },
+        Err(errs) => (
+            StatusCode::BAD_REQUEST,
+            errs.iter()
+                .map(|e| {
+                    format!(
+                        "{}: {}",
+                        chrome.t(param_label(e.param)),
+                        chrome.t1(e.key, "value", &e.value)
+                    )
+                })
+                .collect(),
+            None,
+        ),
+    };
+    let home = query.as_ref().ok().and_then(|q| q.home);
+    let home_name = home
+        .and_then(|h| overview.municipality(h))
+        .map(|m| m.name.clone())
+        .unwrap_or_default();
+    let centre = home.and_then(|h| centre_text(&chrome, &overview, &loaded, h, &home_name));
+    let any = chrome.t("search-any");
+    let with_any = |mut v: Vec<(String, String)>| {
+        v.insert(0, (String::new(), any.clone()));
+        v
+    };
+    let homes = options(
+        &params.home,
+        with_any(
+            overview
+                .municipalities
+                .iter()
+                .map(|m| (m.code.to_string(), m.name.clone()))
+                .collect(),
+        ),
+    );
+    let areas = options(
+        &params.area,
+        with_any(
+            OccupationArea::ALL
+                .iter()
+                .map(|a| (a.as_str().to_string(), chrome.t(&format!("area-{}", a.as_str()))))
+                .collect(),
+        ),
+    );
+    let school_types = options(
+        &params.school_type,
+        with_any(
+            SchoolType::ALL
+                .iter()
+                .map(|t| (t.as_str().to_string(), chrome.t(&format!("school-type-{}", t.as_str()))))
+                .collect(),
+        ),
+    );
+    let paces = options(
+        &params.pace,
+        with_any(vec![
+            ("full".into(), chrome.t("search-pace-full")),
+            ("part".into(), chrome.t("search-pace-part")),
+        ]),
+    );
+    let forms = options(
+        &params.form,
+        with_any(
+            StudyForm::ALL
+                .iter()
+                .map(|f| (f.as_str().to_string(), chrome.t(&format!("form-{}", f.as_str()))))
+                .collect(),
+        ),
+    );
+    let mut travel_items = vec![
+        (String::new(), chrome.t("travel-limit-none")),
+        ("0".into(), chrome.t("travel-zero")),
+    ];
+    for hours in [4, 8, 16, 24, 40] {
+        travel_items.push((
+            (hours * 60).to_string(),
+            chrome.t1("travel-limit", "hours", &hours.to_string()),
+        ));
+    }
+    let travels = options(&params.max_travel, travel_items);
+    let terms = options(
+        &params.term,
+        with_any(loaded.start_terms.iter().map(|t| (t.clone(), t.clone())).collect()),
+    );
+    let sorts = options(
+        &params.sort,
+        vec![
+            ("relevance".into(), chrome.t("search-sort-relevance")),
+            ("travel".into(), chrome.t("search-sort-travel")),
+        ],
+    );
+    let (total, page_text, prev, next, hits) = match &result {
+        Some(r) => (
+            chrome.t1("search-count", "count", &format_int(chrome.lang, r.total as i64)),
+            chrome.i18n_args(
+                "search-page",
+                &[("page", r.page.to_string()), ("pages", r.pages().to_string())],
+            ),
+            (r.page > 1).then(|| params.query_string(Some(r.page - 1))),
+            (r.page < r.pages()).then(|| params.query_string(Some(r.page + 1))),
+            r.hits
+                .iter()
+                .map(|h| offering_view(&chrome, h.offering, h.reach.as_ref()))
+                .collect(),
+        ),
+        None => (String::new(), String::new(), None, None, Vec::new()),
+    };
+    let export_query = params.query_string(None);
+    let searched = result.is_some();
+    render(
+        status,
+        &CataloguePage {
+            chrome,
+            homes,
+            areas,
+            school_types,
+            paces,
+            forms,
+            travels,
+            terms,
+            sorts,
+            errors,
+            total,
+            page_text,
+            prev,
+            next,
+            hits,
+            home_name,
+            centre,
+            export_query,
+            searched,
+            params,
+        },
+    )
+}
+
+/// The form label of a search parameter, for error messages on the page.
+fn param_label(param: &str) -> &'static str {
+    match param {
+        "q" => "search-q",
+        "home" => "search-home",
+        "area" => "search-area",
+        "school_type" => "search-school-type",
+        "pace" => "search-pace",
+        "form" => "search-form",
+        "max_travel" => "search-max-travel",
+        "term" => "search-term",
+        "sort" => "search-sort",
+        _ => "search-page-label",
+    }
+}
+
+async fn matching(
+    state: &AppState,
+    params: &SearchParams,
+) -> Result<(std::sync::Arc<Loaded>, kkig_search::SearchQuery), ApiError> {
+    let overview = state.overview().await?;
+    let loaded = state.catalogue().await?;
+    let q = params.to_query(known(&overview)).map_err(param_errors)?;
+    Ok((loaded, q))
+}
+
+/// Search results as CSV (Swedish Excel), XLSX or iCalendar (application deadlines).
+pub async fn export(
+    State(state): State<AppState>,
+    Path(format): Path<String>,
+    Query(params): Query<SearchParams>,
+) -> Response {
+    let (loaded, q) = match matching(&state, &params).await {
+        Ok(v) => v,
+        Err(e) => return e.into_response(),
+    };
+    let items = match all_matching(&loaded, &q, EXPORT_LIMIT) {
+        Ok(v) => v,
+        Err(e) => return ApiError::bad_request(e.to_string()).into_response(),
+    };
+    let owned: Vec<Offering> = items.into_iter().cloned().collect();
+    // With a home municipality the table ends with the travel from there (derived columns an
+    // import ignores).
+    let table = || match q.home {
+        Some(home) => {
+            let reaches: Vec<Option<Reach>> = owned
+                .iter()
+                .map(|o| kkig_core::catalogue::reach(o, home, &loaded.travel))
+                .collect();
+            kkig_formats::offerings_table_from(&owned, home, &reaches)
+        }
+        None => kkig_formats::offerings_table(&owned),
+    };
+    match format.as_str() {
+        "utbildningar.csv" => (
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+                (header::CONTENT_DISPOSITION, "attachment; filename=\"utbildningar.csv\""),
+            ],
+            table().to_swedish_csv(),
+        )
+            .into_response(),
+        "utbildningar.xlsx" => match table().to_xlsx("Utbildningar") {
+            Ok(bytes) => (
+                [
+                    (
+                        header::CONTENT_TYPE,
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    ),
+                    (
+                        header::CONTENT_DISPOSITION,
+                        "attachment; filename=\"utbildningar.xlsx\"",
+                    ),
+                ],
+                bytes,
+            )
+                .into_response(),
+            Err(e) => ApiError {
+                status: StatusCode::INTERNAL_SERVER_ERROR,
+                message: e.to_string(),
+            }
+            .into_response(),
+        },
+        "ansokningsdatum.ics" => (
+            [
+                (header::CONTENT_TYPE, "text/calendar; charset=utf-8"),
+                (header::CONTENT_DISPOSITION, "inline; filename=\"ansokningsdatum.ics\""),
+            ],
+            kkig_formats::ical::application_deadlines(
+                &owned,
+                &format!("{}/utbildning?{}", state.config.base_url, params.query_string(None)),
+            ),
+        )
+            .into_response(),
+        _ => ApiError::not_found(format!(
+            "no export {format:?}: use utbildningar.csv, utbildningar.xlsx or ansokningsdatum.ics"
+        ))
+        .into_response(),
+    }
+}
+
+pub struct PathwayRow {
+    pub title: String,
+    pub provider: String,
+    pub form: String,
+    pub start: String,
+    pub travel: String,
+    pub days: u32,
+    pub closes: String,
+    /// The application link, only when the stored text is an http(s) address.
+    pub url: Option<WebUrl>,
+}
+
+#[derive(Template)]
+#[template(path = "catalogue/pathway.html")]
+pub struct PathwayPage {
+    pub chrome: Chrome,
+    pub title: String,
+    pub intro: String,
+    pub rows: Vec<PathwayRow>,
+    pub centre: Option<String>,
+    pub code: String,
+    pub name: String,
+    pub links: Vec<(String, String)>,
+}
+
+pub async fn pathway_page(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    Path((slug, code)): Path<(String, String)>,
+) -> Response {
+    let key = chrome.clone();
+    public_page(&state, &key, pathway_response(state.clone(), chrome, slug, code)).await
+}
+
+async fn pathway_response(state: AppState, chrome: Chrome, slug: String, code: String) -> Response {
+    let (overview, loaded) = match (state.overview().await, state.catalogue().await) {
+        (Ok(o), Ok(l)) => (o, l),
+        (Err(e), _) | (_, Err(e)) => return unavailable(chrome, &e),
+    };
+    let (Some(area), Ok(kod)) = (area_from_slug(&slug), Kommunkod::parse(&code)) else {
+        return not_found(
+            chrome.clone(),
+            chrome.t1("not-found-text", "path", &chrome.display_path()),
+        );
+    };
+    let Some(m) = overview.municipality(kod) else {
+        let msg = chrome.t1("not-found-municipality", "code", &code);
+        return not_found(chrome, msg);
+    };
+    let items = pathway(loaded.catalogue.iter(), area, kod, &loaded.areas, &loaded.travel);
+    let occupation = chrome.t(&format!("pathway-occupation-{slug}"));
+    let title = chrome.i18n_args(
+        "pathway-title",
+        &[("occupation", occupation), ("municipality", m.name.clone())],
+    );
+    let intro = chrome.t1("pathway-intro", "municipality", &m.name);
+    let rows = items
+        .iter()
+        .map(|i| PathwayRow {
+            title: i.offering.title.clone(),
+            provider: i.offering.provider_name.clone(),
+            form: chrome.t(&format!("form-{}", i.offering.form.as_str())),
+            start: i.offering.start.clone(),
+            travel: i
+                .reach
+                .as_ref()
+                .map(|r| format!("{} min", format_int(chrome.lang, r.burden_minutes_per_term)))
+                .unwrap_or_else(|| "–".into()),
+            days: i.travel_days,
+            closes: i.offering.application_closes.clone().unwrap_or_else(|| "–".into()),
+            url: i.offering.application_link(),
+        })
+        .collect();
+    let centre = centre_text(&chrome, &overview, &loaded, kod, &m.name);
+    let links = OccupationArea::ALL
+        .iter()
+        .filter(|a| **a != area)
+        .map(|a| {
+            (
+                format!("/utbildning/bli/{}/{kod}", area_slug(*a)),
+                chrome.t(&format!("area-{}", a.as_str())),
+            )
+        })
+        .collect();
+    render(
+        StatusCode::OK,
+        &PathwayPage {
+            chrome,
+            title,
+            intro,
+            rows,
+            centre,
+            code: kod.to_string(),
+            name: m.name.clone(),
+            links,
+        },
+    )
+}
+
+pub struct RegionalRow {
+    pub code: String,
+    pub name: String,
+    pub teacher: usize,
+    pub nurse: usize,
+    pub social_work: usize,
+}
+
+#[derive(Template)]
+#[template(path = "catalogue/regional.html")]
+pub struct RegionalPage {
+    pub chrome: Chrome,
+    pub days: String,
+    pub intro: String,
+    pub rows: Vec<RegionalRow>,
+    pub error: Option<String>,
+}
+
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+pub struct DaysParam {
+    /// Most travel days per term (on-site days away from home), default 4.
+    pub days: Option<String>,
+}
+
+pub(super) fn parse_days(p: &DaysParam) -> Result<u32, String> {
+    match p.days.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => Ok(4),
+        Some(d) => d
+            .parse::<u32>()
+            .ok()
+            .filter(|d| *d <= 200)
+            .ok_or_else(|| format!("days: {d:?} is not a number of days 0–200")),
+    }
+}
+
+pub(super) fn regional_rows(overview: &crate::Overview, loaded: &Loaded, days: u32) -> Vec<RegionalRow> {
+    reachable_counts(loaded.catalogue.iter(), &participants(overview), &loaded.areas, days)
+        .into_iter()
+        .map(|(code, counts)| RegionalRow {
+            code: code.to_string(),
+            name: overview.municipality(code).map(|m| m.name.clone()).unwrap_or_default(),
+            teacher: counts[&OccupationArea::Teacher],
+            nurse: counts[&OccupationArea::Nurse],
+            social_work: counts[&OccupationArea::SocialWork],
+        })
+        .collect()
+}
+
+pub async fn regional_page(State(state): State<AppState>, chrome: Chrome, Query(p): Query<DaysParam>) -> Response {
+    let key = chrome.clone();
+    public_page(&state, &key, regional_response(state.clone(), chrome, p)).await
+}
+
+async fn regional_response(state: AppState, chrome: Chrome, p: DaysParam) -> Response {
+    let (overview, loaded) = match (state.overview().await, state.catalogue().await) {
+        (Ok(o), Ok(l)) => (o, l),
+        (Err(e), _) | (_, Err(e)) => return unavailable(chrome, &e),
+    };
+    let (days, error, status) = match parse_days(&p) {
+        Ok(d) => (d, None, StatusCode::OK),
+        Err(e) => (4, Some(e), StatusCode::BAD_REQUEST),
+    };
+    let rows = regional_rows(&overview, &loaded, days);
+    let intro = chrome.t1("regional-intro", "days", &days.to_string());
+    render(
+        status,
+        &RegionalPage {
+            chrome,
+            days: days.to_string(),
+            intro,
+            rows,
+            error,
+        },
+    )
+}

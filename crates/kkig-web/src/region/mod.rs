@@ -1,0 +1,26 @@
+//! The region: the start page with its map, one page per municipality, the reference facts as
+//! JSON (municipalities, universities, learning centres, occupations), `/health`, and the
+//! [`overview`] of read-mostly facts that almost every page shows.
+
+pub mod api;
+pub mod overview;
+pub mod pages;
+
+use crate::http::guard::{Routes, Surface};
+
+/// The region's API routes, relative to `/api` (merged into the API router).
+pub fn api_routes() -> Routes {
+    Routes::new(Surface::Api)
+        .get("/v1/municipalities", api::list_municipalities)
+        .get("/v1/municipalities/{code}", api::get_municipality)
+        .get("/v1/universities", api::list_universities)
+        .get("/v1/learning-centres", api::list_learning_centres)
+        .get("/v1/occupations", api::list_occupations)
+}
+
+/// The region's pages.
+pub fn page_routes() -> Routes {
+    Routes::new(Surface::Page)
+        .get("/", pages::index)
+        .get("/kommun/{code}", pages::municipality)
+}

@@ -1,0 +1,8 @@
+//! What every HTML page shares, whichever capability it belongs to: the layout and rendering
+//! ([`page`]), the languages ([`i18n`]), field errors in the page's language, and the memory of
+//! public pages computed from many rows ([`public_cache`]).
+
+pub mod field_errors;
+pub mod i18n;
+pub mod page;
+pub mod public_cache;
