@@ -10,8 +10,8 @@ use kkig_store::{Actor, AuditEntry, TokenRecord, UserRecord};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::accounts::account::now;
 use crate::http::auth::MaybeUser;
+use crate::http::clock::now;
 use crate::http::error::{ApiError, ErrorBody};
 use crate::http::guard::Guard;
 use crate::AppState;

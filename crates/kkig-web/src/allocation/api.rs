@@ -23,11 +23,9 @@ use kkig_store::{AllocationLock, PublishReport, UserRecord};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::http::auth::MaybeUser;
-use crate::http::error::{ApiError, ErrorBody};
-use crate::vfu_api::{
-    actor, body, existing_period, forbidden, invalid_field, may_university, query, today, user, VfuError, R,
-};
+use crate::http::auth::{actor, user, MaybeUser};
+use crate::http::clock::today;
+use crate::http::error::{body, forbidden, invalid_field, query, ApiError, ApiFailure, ApiResult as R, ErrorBody};
 use crate::AppState;
 
 /// The routes, relative to `/api` (merged into the API router).
@@ -183,7 +181,7 @@ impl PreviewRecord {
     fn new(period_id: &str, p: &Preview, rules: Rules, locks: Vec<AllocationLock>) -> R<Self> {
         // The core's preview has the same field names; the records add the API schema.
         let mut v = serde_json::to_value(p).map_err(|e| {
-            VfuError::Api(ApiError {
+            ApiFailure::Api(ApiError {
                 status: StatusCode::INTERNAL_SERVER_ERROR,
                 message: e.to_string(),
             })
@@ -197,7 +195,7 @@ impl PreviewRecord {
             o.insert("locks".into(), serde_json::to_value(locks).unwrap_or_default());
         }
         serde_json::from_value(v).map_err(|e| {
-            VfuError::Api(ApiError {
+            ApiFailure::Api(ApiError {
                 status: StatusCode::INTERNAL_SERVER_ERROR,
                 message: e.to_string(),
             })
@@ -240,7 +238,11 @@ async fn university(state: &AppState, id: &str) -> R<String> {
 /// The period, when the user may allocate it (404 when there is none, 403 for another
 /// university's).
 async fn allocatable(state: &AppState, guard: &Guard, u: &UserRecord, id: &str) -> R<VfuPeriod> {
-    let period = existing_period(state, id).await?;
+    let period = state
+        .store
+        .vfu_period(id)
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("no VFU period {id}")))?;
     if !guard.allows(
         &u.principal(),
         &Target::UniversityRecord {
@@ -264,13 +266,13 @@ async fn preview_of(state: &AppState, period: &VfuPeriod) -> R<(Preview, Rules)>
     let result = tokio::task::spawn_blocking(move || run(&data.view(), &r))
         .await
         .map_err(|e| {
-            VfuError::Api(ApiError {
+            ApiFailure::Api(ApiError {
                 status: StatusCode::INTERNAL_SERVER_ERROR,
                 message: e.to_string(),
             })
         })?;
     let preview = result.map_err(|e| {
-        VfuError::Api(ApiError {
+        ApiFailure::Api(ApiError {
             status: StatusCode::UNPROCESSABLE_ENTITY,
             message: format!("the period's data is not a valid instance: {e}"),
         })
@@ -279,7 +281,7 @@ async fn preview_of(state: &AppState, period: &VfuPeriod) -> R<(Preview, Rules)>
 }
 
 fn may_read_rules(p: &Principal, university: &str) -> bool {
-    may_university(p, Action::Read, university)
+    p.may(Action::Read, &Target::UniversityRecord { university })
 }
 
 /// A university's allocation rules (defaults until saved): its coordinators, regional, admin.
@@ -405,7 +407,7 @@ pub async fn publish(
         .publish_allocation(&id, &preview.placements(), today(), &actor(&u))
         .await?;
     if report.changed() == 0 {
-        return Err(VfuError::Api(ApiError {
+        return Err(ApiFailure::Api(ApiError {
             status: StatusCode::CONFLICT,
             message: "nothing to publish: the published placements already are this allocation".into(),
         }));

@@ -32,10 +32,10 @@ use kkig_core::Kommunkod;
 use kkig_store::{Actor, AllocationData, AllocationLock, PublishReport, StoreError, UserRecord};
 use serde::Deserialize;
 
-use crate::accounts::account::{format_time, signed_in};
 use crate::http::auth::MaybeUser;
 use crate::ui::i18n::format_decimal;
 use crate::ui::page::{forbidden, render, unavailable, Chrome, MessagePage};
+use crate::ui::page::{format_time, signed_in};
 use crate::AppState;
 
 const BASE: &str = "/vfu/larosate/{uni}/perioder/{id}/fordelning";
@@ -57,7 +57,8 @@ pub fn routes() -> Routes {
         .post(&format!("{BASE}/publicera"), Op::AllocationPublish, publish)
 }
 
-use crate::ui::page::{nf, store, today, tri};
+use crate::http::clock::today;
+use crate::ui::page::{nf, store, tri};
 
 /// The signed-in coordinator, the university and the period of a request.
 struct Ctx {

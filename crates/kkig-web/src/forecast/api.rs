@@ -20,11 +20,8 @@ use utoipa::ToSchema;
 
 use crate::forecast::pages::{occupation_order, Data};
 use crate::http::auth::MaybeUser;
-use crate::http::error::{ApiError, ErrorBody};
-use crate::vfu_api::VfuError;
+use crate::http::error::{ApiError, ApiFailure, ApiResult as R, ErrorBody};
 use crate::AppState;
-
-type R<T> = Result<T, VfuError>;
 
 pub fn routes() -> Routes {
     Routes::new(Surface::Api)
@@ -326,7 +323,7 @@ pub async fn put_input(
         errors.extend(es);
     }
     if !errors.is_empty() {
-        return Err(VfuError::Fields {
+        return Err(ApiFailure::Fields {
             status: StatusCode::UNPROCESSABLE_ENTITY,
             fields: errors,
         });

@@ -28,9 +28,9 @@ use kkig_formats::{Cell, Table};
 use kkig_store::{Actor, ForecastCluster, Store, StoreError, UserRecord};
 use serde::Deserialize;
 
-use crate::accounts::account::signed_in;
 use crate::http::auth::MaybeUser;
 use crate::ui::i18n::{format_decimal, Lang};
+use crate::ui::page::signed_in;
 use crate::ui::page::{forbidden, not_found, render, unavailable, Chrome};
 use crate::ui::public_cache::public_page;
 use crate::AppState;

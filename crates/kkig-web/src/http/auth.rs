@@ -10,7 +10,7 @@ use axum::http::{header, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use kkig_core::privacy::hash_token;
-use kkig_store::UserRecord;
+use kkig_store::{Actor, UserRecord};
 use tower_sessions::Session;
 
 use crate::AppState;
@@ -102,6 +102,16 @@ impl FromRequestParts<AppState> for MaybeUser {
         parts.extensions.insert(me.clone());
         Ok(me)
     }
+}
+
+/// The signed-in user of an API request, or 401.
+pub fn user(me: MaybeUser) -> crate::http::error::ApiResult<UserRecord> {
+    me.0.map(|(u, _)| u).ok_or_else(crate::http::error::unauthorized)
+}
+
+/// The user as the actor of an audited write.
+pub fn actor(u: &UserRecord) -> Actor {
+    Actor::user(&u.id)
 }
 
 /// Refuse state-changing requests that a browser sent on behalf of another site.

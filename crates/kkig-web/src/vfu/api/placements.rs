@@ -319,7 +319,7 @@ pub async fn transition_placement(
     let mut check = old.clone();
     match check.transition(to, on) {
         Err(e @ LifecycleError::NotAllowed { .. }) => {
-            return Err(VfuError::Fields {
+            return Err(ApiFailure::Fields {
                 status: StatusCode::CONFLICT,
                 fields: vec![FieldError::new("to", e.to_string())],
             })
