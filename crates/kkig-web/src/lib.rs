@@ -14,6 +14,9 @@ mod region;
 mod ui;
 mod vfu;
 
+#[cfg(test)]
+mod tidy;
+
 // The public paths the CLI and the route tests use.
 pub use allocation::api as allocation_api;
 pub use forecast::api as forecast_api;
@@ -23,7 +26,7 @@ pub use http::session::DbSessionStore;
 pub use http::{auth, client_addr, guard};
 pub use i18n::{I18n, Lang};
 pub use region::api;
-pub use region::overview::{Overview, CACHE_TTL};
+pub use ui::overview::{Overview, CACHE_TTL};
 pub use ui::{i18n, public_cache};
 pub use vfu::api as vfu_api;
 
@@ -61,7 +64,7 @@ pub struct AppState {
     pub store: Arc<dyn Store>,
     pub i18n: Arc<I18n>,
     pub config: Arc<WebConfig>,
-    overview: Arc<region::overview::OverviewCache>,
+    overview: Arc<ui::overview::OverviewCache>,
     catalogue: Arc<catalogue::index::CatalogueCache>,
     public: Arc<public_cache::PublicCache>,
 }

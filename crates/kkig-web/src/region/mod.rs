@@ -1,9 +1,9 @@
 //! The region: the start page with its map, one page per municipality, the reference facts as
-//! JSON (municipalities, universities, learning centres, occupations), `/health`, and the
-//! [`overview`] of read-mostly facts that almost every page shows.
+//! JSON (municipalities, universities, learning centres, occupations), and `/health`. Both read
+//! the overview of read-mostly facts ([`crate::ui::overview`]) that the other capabilities'
+//! pages show too.
 
 pub mod api;
-pub mod overview;
 pub mod pages;
 
 use crate::http::guard::{Routes, Surface};

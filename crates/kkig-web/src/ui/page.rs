@@ -182,7 +182,7 @@ impl FromRequestParts<AppState> for Chrome {
 /// A public page that is the same for every visitor: served from the overview's memory when
 /// it was rendered before, otherwise rendered and remembered.
 pub fn render_public<T: Template>(
-    overview: &crate::Overview,
+    overview: &crate::ui::overview::Overview,
     chrome: &Chrome,
     template: impl FnOnce() -> T,
 ) -> Response {

@@ -1,3 +1,6 @@
+//! `GET /api/v1/municipalities` and `/api/v1/municipalities/{code}`: the exact facts, the role
+//! filter, and 404 JSON for unknown or malformed codes.
+
 use crate::common::apps;
 
 #[tokio::test]

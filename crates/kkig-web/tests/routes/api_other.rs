@@ -1,3 +1,6 @@
+//! The other reference endpoints (universities, learning centres, occupations) and 404 JSON for
+//! unknown API paths.
+
 use crate::common::apps;
 
 #[tokio::test]

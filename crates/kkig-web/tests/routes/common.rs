@@ -1,3 +1,6 @@
+//! What the route tests share: an application per backend (SQLite, and PostgreSQL when
+//! configured), requests and their responses, users with tokens, and form and XLSX helpers.
+
 use std::collections::BTreeMap;
 use std::sync::Arc;
 

@@ -1,3 +1,6 @@
+//! `/health`: 200 while the database answers with exactly this binary's migrations and the
+//! reference data, 503 naming the problem otherwise.
+
 use kkig_store::Store;
 
 use crate::common::apps;

@@ -1,3 +1,5 @@
+//! The OpenAPI document at `/api/openapi.json`: version 3.1, every route described (snapshot).
+
 use crate::common::apps;
 
 #[tokio::test]

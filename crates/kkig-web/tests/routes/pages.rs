@@ -1,3 +1,7 @@
+//! The region's pages: the start page with its table and map, municipality pages in both
+//! languages, the language kept in the session, 404 pages, security headers, static assets and
+//! secure cookies over TLS.
+
 use crate::common::apps;
 
 fn text(html: &str) -> String {
