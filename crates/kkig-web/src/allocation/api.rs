@@ -23,7 +23,7 @@ use kkig_store::{AllocationLock, PublishReport, UserRecord};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::http::auth::{actor, user, MaybeUser};
+use crate::http::auth::{actor, ApiUser};
 use crate::http::clock::today;
 use crate::http::error::{body, forbidden, invalid_field, query, ApiError, ApiFailure, ApiResult as R, ErrorBody};
 use crate::AppState;
@@ -287,8 +287,11 @@ fn may_read_rules(p: &Principal, university: &str) -> bool {
 /// A university's allocation rules (defaults until saved): its coordinators, regional, admin.
 #[utoipa::path(get, path = "/api/v1/vfu/universities/{id}/allocation-rules", tag = "vfu", security(("bearer" = [])), params(("id" = String, Path)),
     responses((status = 200, body = RulesRecord), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn get_rules(State(state): State<AppState>, me: MaybeUser, Path(id): Path<String>) -> R<Json<RulesRecord>> {
-    let u = user(me)?;
+pub async fn get_rules(
+    State(state): State<AppState>,
+    ApiUser(u): ApiUser,
+    Path(id): Path<String>,
+) -> R<Json<RulesRecord>> {
     let uni = university(&state, &id).await?;
     if !may_read_rules(&u.principal(), &uni) {
         return Err(forbidden(format!("the allocation rules of {uni}")));
@@ -302,12 +305,11 @@ pub async fn get_rules(State(state): State<AppState>, me: MaybeUser, Path(id): P
               (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn put_rules(
     State(state): State<AppState>,
-    me: MaybeUser,
+    ApiUser(u): ApiUser,
     guard: Guard,
     Path(id): Path<String>,
     b: Result<Json<RulesRecord>, JsonRejection>,
 ) -> R<Json<RulesRecord>> {
-    let u = user(me)?;
     let uni = university(&state, &id).await?;
     if !guard.allows(&u.principal(), &Target::UniversityRecord { university: &uni }) {
         return Err(forbidden(format!("the allocation rules of {uni}")));
@@ -322,11 +324,10 @@ pub async fn put_rules(
     responses((status = 200, body = PreviewRecord), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn run_allocation(
     State(state): State<AppState>,
-    me: MaybeUser,
+    ApiUser(u): ApiUser,
     guard: Guard,
     Path(id): Path<String>,
 ) -> R<Json<PreviewRecord>> {
-    let u = user(me)?;
     let period = allocatable(&state, &guard, &u, &id).await?;
     let (preview, rules) = preview_of(&state, &period).await?;
     let locks = state.store.allocation_locks(&id).await?;
@@ -341,12 +342,11 @@ pub async fn run_allocation(
               (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn put_lock(
     State(state): State<AppState>,
-    me: MaybeUser,
+    ApiUser(u): ApiUser,
     guard: Guard,
     Path((id, student)): Path<(String, String)>,
     b: Result<Json<LockBody>, JsonRejection>,
 ) -> R<Json<AllocationLock>> {
-    let u = user(me)?;
     allocatable(&state, &guard, &u, &id).await?;
     let b = body(b)?;
     let site = b
@@ -369,12 +369,11 @@ pub async fn put_lock(
               (status = 422, body = ErrorBody)))]
 pub async fn delete_lock(
     State(state): State<AppState>,
-    me: MaybeUser,
+    ApiUser(u): ApiUser,
     guard: Guard,
     Path((id, student)): Path<(String, String)>,
     q: Result<Query<UnlockQuery>, QueryRejection>,
 ) -> R<StatusCode> {
-    let u = user(me)?;
     allocatable(&state, &guard, &u, &id).await?;
     let q = query(q)?;
     if state
@@ -395,11 +394,10 @@ pub async fn delete_lock(
               (status = 409, body = ErrorBody)))]
 pub async fn publish(
     State(state): State<AppState>,
-    me: MaybeUser,
+    ApiUser(u): ApiUser,
     guard: Guard,
     Path(id): Path<String>,
 ) -> R<Json<PublishRecord>> {
-    let u = user(me)?;
     let period = allocatable(&state, &guard, &u, &id).await?;
     let (preview, rules) = preview_of(&state, &period).await?;
     let report = state

@@ -104,9 +104,18 @@ impl FromRequestParts<AppState> for MaybeUser {
     }
 }
 
-/// The signed-in user of an API request, or 401.
-pub fn user(me: MaybeUser) -> crate::http::error::ApiResult<UserRecord> {
-    me.0.map(|(u, _)| u).ok_or_else(crate::http::error::unauthorized)
+/// The signed-in user of an API request; without a session or a valid bearer token the
+/// request is answered 401 in JSON before the handler runs.
+pub struct ApiUser(pub UserRecord);
+
+impl FromRequestParts<AppState> for ApiUser {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let MaybeUser(me) = MaybeUser::from_request_parts(parts, state).await?;
+        me.map(|(u, _)| ApiUser(u))
+            .ok_or_else(|| crate::http::error::unauthorized().into_response())
+    }
 }
 
 /// The user as the actor of an audited write.

@@ -39,7 +39,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
 
-use crate::http::auth::{actor, user, MaybeUser};
+use crate::http::auth::{actor, ApiUser};
 use crate::http::clock::today;
 use crate::http::error::{
     blocked, body, forbidden, invalid, invalid_field, query, status_error, ApiError, ApiFailure, ApiResult, ErrorBody,

@@ -37,12 +37,11 @@ pub(super) fn programme_path(s: &str) -> R<ProgrammeType> {
               (status = 404, body = ErrorBody), (status = 422, description = "Unknown task, role or cell, or not one A per task", body = ErrorBody)))]
 pub async fn put_raci(
     State(state): State<AppState>,
-    me: MaybeUser,
+    ApiUser(u): ApiUser,
     guard: Guard,
     Path((code, programme)): Path<(String, String)>,
     b: Result<Json<RaciBody>, JsonRejection>,
 ) -> R<Json<RaciRecord>> {
-    let u = user(me)?;
     let m = known_municipality(&state, &code).await?;
     let programme = programme_path(&programme)?;
     if !guard.allows(&u.principal(), &municipal(m)) {
@@ -93,11 +92,10 @@ pub async fn put_raci(
               (status = 404, description = "No such municipality or programme type, or no adaptation", body = ErrorBody)))]
 pub async fn reset_raci(
     State(state): State<AppState>,
-    me: MaybeUser,
+    ApiUser(u): ApiUser,
     guard: Guard,
     Path((code, programme)): Path<(String, String)>,
 ) -> R<StatusCode> {
-    let u = user(me)?;
     let m = known_municipality(&state, &code).await?;
     let programme = programme_path(&programme)?;
     if !guard.allows(&u.principal(), &municipal(m)) {
