@@ -4,6 +4,7 @@
 //! catalogue), and the memory of public pages computed from many rows ([`public_cache`]).
 
 pub mod field_errors;
+pub mod form;
 pub mod i18n;
 pub mod overview;
 pub mod page;

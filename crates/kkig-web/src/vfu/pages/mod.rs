@@ -30,6 +30,7 @@ use serde::Deserialize;
 
 use crate::http::auth::MaybeUser;
 use crate::ui::field_errors::error_text;
+use crate::ui::form::{Field, Opt, Problem};
 use crate::ui::page::signed_in;
 use crate::ui::page::{forbidden, render, unavailable, Chrome, MessagePage};
 use crate::ui::public_cache::public_page;
