@@ -17,10 +17,10 @@ use crate::http::guard::Guard;
 use crate::AppState;
 
 fn forbidden(what: &str) -> ApiError {
-    ApiError {
-        status: StatusCode::FORBIDDEN,
-        message: format!("your role and scope do not allow this: {what}"),
-    }
+    ApiError::new(
+        StatusCode::FORBIDDEN,
+        format!("your role and scope do not allow this: {what}"),
+    )
 }
 
 #[derive(Debug, Serialize, ToSchema)]

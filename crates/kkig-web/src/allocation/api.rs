@@ -25,7 +25,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::http::auth::{actor, ApiUser};
 use crate::http::clock::today;
-use crate::http::error::{body, forbidden, invalid_field, query, ApiError, ApiFailure, ApiResult as R, ErrorBody};
+use crate::http::error::{body, forbidden, invalid_field, query, ApiError, ApiResult as R, ErrorBody};
 use crate::AppState;
 
 /// The routes, relative to `/api` (merged into the API router).
@@ -180,12 +180,8 @@ pub struct PreviewRecord {
 impl PreviewRecord {
     fn new(period_id: &str, p: &Preview, rules: Rules, locks: Vec<AllocationLock>) -> R<Self> {
         // The core's preview has the same field names; the records add the API schema.
-        let mut v = serde_json::to_value(p).map_err(|e| {
-            ApiFailure::Api(ApiError {
-                status: StatusCode::INTERNAL_SERVER_ERROR,
-                message: e.to_string(),
-            })
-        })?;
+        let mut v =
+            serde_json::to_value(p).map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
         if let Some(o) = v.as_object_mut() {
             o.insert("period_id".into(), period_id.into());
             o.insert(
@@ -194,12 +190,7 @@ impl PreviewRecord {
             );
             o.insert("locks".into(), serde_json::to_value(locks).unwrap_or_default());
         }
-        serde_json::from_value(v).map_err(|e| {
-            ApiFailure::Api(ApiError {
-                status: StatusCode::INTERNAL_SERVER_ERROR,
-                message: e.to_string(),
-            })
-        })
+        serde_json::from_value(v).map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))
     }
 }
 
@@ -232,7 +223,7 @@ fn known_university<'a>(state_universities: impl IntoIterator<Item = &'a String>
 
 async fn university(state: &AppState, id: &str) -> R<String> {
     let ctx = kkig_store::VfuStore::vfu_context(&*state.store).await?;
-    known_university(&ctx.universities, id).ok_or_else(|| ApiError::not_found(format!("no university {id}")).into())
+    known_university(&ctx.universities, id).ok_or_else(|| ApiError::not_found(format!("no university {id}")))
 }
 
 /// The period, when the user may allocate it (404 when there is none, 403 for another
@@ -260,22 +251,17 @@ async fn allocatable(state: &AppState, guard: &Guard, u: &UserRecord, id: &str) 
 async fn preview_of(state: &AppState, period: &VfuPeriod) -> R<(Preview, Rules)> {
     let rules = state.store.allocation_rules(&period.university).await?;
     let Some(data) = state.store.allocation_data(&period.id).await? else {
-        return Err(ApiError::not_found(format!("no VFU period {}", period.id)).into());
+        return Err(ApiError::not_found(format!("no VFU period {}", period.id)));
     };
     let r = rules.clone();
     let result = tokio::task::spawn_blocking(move || run(&data.view(), &r))
         .await
-        .map_err(|e| {
-            ApiFailure::Api(ApiError {
-                status: StatusCode::INTERNAL_SERVER_ERROR,
-                message: e.to_string(),
-            })
-        })?;
+        .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
     let preview = result.map_err(|e| {
-        ApiFailure::Api(ApiError {
-            status: StatusCode::UNPROCESSABLE_ENTITY,
-            message: format!("the period's data is not a valid instance: {e}"),
-        })
+        ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            format!("the period's data is not a valid instance: {e}"),
+        )
     })?;
     Ok((preview, rules))
 }
@@ -383,7 +369,9 @@ pub async fn delete_lock(
     {
         Ok(StatusCode::NO_CONTENT)
     } else {
-        Err(ApiError::not_found(format!("no lock of student {student} on period {id}")).into())
+        Err(ApiError::not_found(format!(
+            "no lock of student {student} on period {id}"
+        )))
     }
 }
 
@@ -405,10 +393,10 @@ pub async fn publish(
         .publish_allocation(&id, &preview.placements(), today(), &actor(&u))
         .await?;
     if report.changed() == 0 {
-        return Err(ApiFailure::Api(ApiError {
-            status: StatusCode::CONFLICT,
-            message: "nothing to publish: the published placements already are this allocation".into(),
-        }));
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "nothing to publish: the published placements already are this allocation",
+        ));
     }
     let locks = state.store.allocation_locks(&id).await?;
     Ok(Json(PublishRecord {

@@ -416,11 +416,7 @@ pub async fn export(
                 bytes,
             )
                 .into_response(),
-            Err(e) => ApiError {
-                status: StatusCode::INTERNAL_SERVER_ERROR,
-                message: e.to_string(),
-            }
-            .into_response(),
+            Err(e) => ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response(),
         },
         "ansokningsdatum.ics" => (
             [

@@ -167,10 +167,7 @@ pub async fn csrf_guard(State(state): State<AppState>, mut req: Request, next: N
     } else {
         tracing::warn!(method = %req.method(), path = req.uri().path(), "cross-site request refused");
         if req.uri().path().starts_with("/api/") {
-            return crate::http::error::ApiError {
-                status: StatusCode::FORBIDDEN,
-                message: "request refused: a state-changing request needs a valid API token (Authorization: Bearer TOKEN), or must come from kkig's own pages (Origin / Sec-Fetch-Site)".into(),
-            }
+            return crate::http::error::ApiError::new(StatusCode::FORBIDDEN, "request refused: a state-changing request needs a valid API token (Authorization: Bearer TOKEN), or must come from kkig's own pages (Origin / Sec-Fetch-Site)")
             .into_response();
         }
         (
@@ -186,11 +183,7 @@ pub async fn csrf_guard(State(state): State<AppState>, mut req: Request, next: N
 fn invalid_token(path: &str) -> Response {
     let message = "the API token (Authorization: Bearer) is unknown, expired or revoked";
     if path.starts_with("/api/") {
-        return crate::http::error::ApiError {
-            status: StatusCode::UNAUTHORIZED,
-            message: message.into(),
-        }
-        .into_response();
+        return crate::http::error::ApiError::new(StatusCode::UNAUTHORIZED, message).into_response();
     }
     (
         StatusCode::UNAUTHORIZED,

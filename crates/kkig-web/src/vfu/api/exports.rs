@@ -12,10 +12,9 @@ pub(super) fn download(table: kkig_formats::Table, xlsx: bool, name: &str) -> R<
 /// `name.csv`/`name.xlsx`.
 pub(crate) fn download_sheet(table: kkig_formats::Table, xlsx: bool, name: &str, sheet: &str) -> R<Response> {
     if xlsx {
-        let bytes = table.to_xlsx(sheet).map_err(|e| ApiError {
-            status: StatusCode::INTERNAL_SERVER_ERROR,
-            message: format!("cannot write XLSX: {e}"),
-        })?;
+        let bytes = table
+            .to_xlsx(sheet)
+            .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, format!("cannot write XLSX: {e}")))?;
         Ok((
             [
                 (header::CONTENT_TYPE, XLSX.to_string()),

@@ -42,7 +42,7 @@ use utoipa::{IntoParams, ToSchema};
 use crate::http::auth::{actor, ApiUser};
 use crate::http::clock::today;
 use crate::http::error::{
-    blocked, body, forbidden, invalid, invalid_field, query, status_error, ApiError, ApiFailure, ApiResult, ErrorBody,
+    blocked, body, forbidden, invalid, invalid_field, query, status_error, ApiError, ApiResult, ErrorBody,
 };
 
 /// The result of a VFU API handler.
@@ -169,12 +169,12 @@ pub fn routes() -> Routes {
 }
 
 /// A record outside the reader's scope is answered like a record that does not exist.
-fn not_found(what: impl std::fmt::Display) -> ApiFailure {
-    ApiFailure::Api(ApiError::not_found(format!("no {what} that you may see")))
+fn not_found(what: impl std::fmt::Display) -> ApiError {
+    ApiError::not_found(format!("no {what} that you may see"))
 }
 
 fn municipality_path(code: &str) -> R<Kommunkod> {
-    Kommunkod::parse(code).map_err(|_| ApiError::not_found(format!("no municipality with code {code}")).into())
+    Kommunkod::parse(code).map_err(|_| ApiError::not_found(format!("no municipality with code {code}")))
 }
 
 fn optional_municipality(field: &str, v: &Option<String>) -> R<Option<Kommunkod>> {
@@ -182,7 +182,7 @@ fn optional_municipality(field: &str, v: &Option<String>) -> R<Option<Kommunkod>
         None => Ok(None),
         Some(s) => Kommunkod::parse(s)
             .map(Some)
-            .map_err(|e| ApiError::bad_request(format!("{field}: {e}")).into()),
+            .map_err(|e| ApiError::bad_request(format!("{field}: {e}"))),
     }
 }
 

@@ -75,7 +75,7 @@ pub(crate) async fn existing_period(state: &AppState, id: &str) -> R<VfuPeriod> 
         .store
         .vfu_period(id)
         .await?
-        .ok_or_else(|| ApiError::not_found(format!("no VFU period {id}")).into())
+        .ok_or_else(|| ApiError::not_found(format!("no VFU period {id}")))
 }
 
 /// VFU periods (public: periods are announced schedules, not personal data), by start.

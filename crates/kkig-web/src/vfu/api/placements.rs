@@ -313,10 +313,10 @@ pub async fn transition_placement(
     let mut check = old.clone();
     match check.transition(to, on) {
         Err(e @ LifecycleError::NotAllowed { .. }) => {
-            return Err(ApiFailure::Fields {
-                status: StatusCode::CONFLICT,
-                fields: vec![FieldError::new("to", e.to_string())],
-            })
+            return Err(ApiError::fields(
+                StatusCode::CONFLICT,
+                vec![FieldError::new("to", e.to_string())],
+            ))
         }
         Err(e @ LifecycleError::BeforeLast { .. }) => return Err(invalid_field("on", e.to_string())),
         Ok(()) => {}

@@ -25,9 +25,8 @@ pub struct RaciBody {
 }
 
 pub(super) fn programme_path(s: &str) -> R<ProgrammeType> {
-    ProgrammeType::parse(s).ok_or_else(|| {
-        ApiError::not_found(format!("no programme type {s:?}: use teacher, nursing or social_work")).into()
-    })
+    ProgrammeType::parse(s)
+        .ok_or_else(|| ApiError::not_found(format!("no programme type {s:?}: use teacher, nursing or social_work")))
 }
 
 /// Adapt the RACI matrix of a programme type (the municipality's coordinators).
@@ -107,7 +106,6 @@ pub async fn reset_raci(
         Err(ApiError::not_found(format!(
             "municipality {m} has not adapted the {} matrix",
             programme.as_str()
-        ))
-        .into())
+        )))
     }
 }
