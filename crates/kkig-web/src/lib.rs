@@ -146,6 +146,23 @@ fn routes() -> Routes {
         .merge(pages)
 }
 
+/// The OpenAPI document: the shared part and each capability's, merged.
+pub(crate) fn api_doc() -> utoipa::openapi::OpenApi {
+    use utoipa::OpenApi;
+    let mut doc = http::openapi::ApiDoc::openapi();
+    for part in [
+        region::ApiDoc::openapi(),
+        accounts::ApiDoc::openapi(),
+        catalogue::ApiDoc::openapi(),
+        vfu::ApiDoc::openapi(),
+        forecast::ApiDoc::openapi(),
+        allocation::ApiDoc::openapi(),
+    ] {
+        doc.merge(part);
+    }
+    doc
+}
+
 /// Every route of the application, as registered (for the tests that walk all routes).
 pub fn route_table() -> Vec<RouteInfo> {
     routes().table().to_vec()
