@@ -1,5 +1,4 @@
-//! `GET /api/v1/municipalities` and `/api/v1/municipalities/{code}`: the exact facts, the role
-//! filter, and 404 JSON for unknown or malformed codes.
+//! `GET /api/v1/municipalities` and `/api/v1/municipalities/{code}`: exact facts and filters.
 
 use crate::common::apps;
 

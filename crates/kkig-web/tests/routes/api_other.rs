@@ -1,5 +1,4 @@
-//! The other reference endpoints (universities, learning centres, occupations) and 404 JSON for
-//! unknown API paths.
+//! The other reference endpoints: universities, learning centres and occupations.
 
 use crate::common::apps;
 

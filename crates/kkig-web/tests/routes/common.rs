@@ -1,5 +1,4 @@
-//! What the route tests share: an application per backend (SQLite, and PostgreSQL when
-//! configured), requests and their responses, users with tokens, and form and XLSX helpers.
+//! What every route test uses: apps on each backend, requests with cookies or tokens, answers read whole.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;

@@ -1,5 +1,4 @@
-//! `/health`: 200 while the database answers with exactly this binary's migrations and the
-//! reference data, 503 naming the problem otherwise.
+//! `GET /health`: ok only when migrations and reference data are this binary's, no error text.
 
 use kkig_store::Store;
 

@@ -1,4 +1,4 @@
-//! The OpenAPI document at `/api/openapi.json`: version 3.1, every route described (snapshot).
+//! The OpenAPI document: version 3.1, every route described (insta snapshot).
 
 use crate::common::apps;
 

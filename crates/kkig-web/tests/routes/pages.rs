@@ -1,6 +1,4 @@
-//! The region's pages: the start page with its table and map, municipality pages in both
-//! languages, the language kept in the session, 404 pages, security headers, static assets and
-//! secure cookies over TLS.
+//! The region's pages: start page, municipality pages, languages, sessions and security headers.
 
 use crate::common::apps;
 
