@@ -14,6 +14,9 @@ mod region;
 mod ui;
 mod vfu;
 
+#[cfg(test)]
+mod tidy;
+
 // The public paths the CLI and the route tests use.
 pub use allocation::api as allocation_api;
 pub use forecast::api as forecast_api;
@@ -23,7 +26,7 @@ pub use http::session::DbSessionStore;
 pub use http::{auth, client_addr, guard};
 pub use i18n::{I18n, Lang};
 pub use region::api;
-pub use region::overview::{Overview, CACHE_TTL};
+pub use ui::overview::{Overview, CACHE_TTL};
 pub use ui::{i18n, public_cache};
 pub use vfu::api as vfu_api;
 
@@ -61,7 +64,7 @@ pub struct AppState {
     pub store: Arc<dyn Store>,
     pub i18n: Arc<I18n>,
     pub config: Arc<WebConfig>,
-    overview: Arc<region::overview::OverviewCache>,
+    overview: Arc<ui::overview::OverviewCache>,
     catalogue: Arc<catalogue::index::CatalogueCache>,
     public: Arc<public_cache::PublicCache>,
 }
@@ -141,6 +144,23 @@ fn routes() -> Routes {
         .get("/health", region::api::health)
         .get("/static/{file}", http::assets::serve)
         .merge(pages)
+}
+
+/// The OpenAPI document: the shared part and each capability's, merged.
+pub(crate) fn api_doc() -> utoipa::openapi::OpenApi {
+    use utoipa::OpenApi;
+    let mut doc = http::openapi::ApiDoc::openapi();
+    for part in [
+        region::ApiDoc::openapi(),
+        accounts::ApiDoc::openapi(),
+        catalogue::ApiDoc::openapi(),
+        vfu::ApiDoc::openapi(),
+        forecast::ApiDoc::openapi(),
+        allocation::ApiDoc::openapi(),
+    ] {
+        doc.merge(part);
+    }
+    doc
 }
 
 /// Every route of the application, as registered (for the tests that walk all routes).

@@ -16,29 +16,10 @@ use tower_sessions::Session;
 use crate::http::auth::{
     hash_password, new_secret, verify_password, MaybeUser, MIN_PASSWORD_LEN, TOKEN_PREFIX, USER_KEY,
 };
+use crate::http::clock::now;
 use crate::http::redirect::{home_for, safe_next, see_other};
-use crate::ui::page::{login_redirect, render, unavailable, Chrome};
+use crate::ui::page::{format_time, render, signed_in, unavailable, Chrome};
 use crate::AppState;
-
-pub fn now() -> i64 {
-    time::OffsetDateTime::now_utc().unix_timestamp()
-}
-
-/// A date and time for people, in UTC.
-pub fn format_time(unix: i64) -> String {
-    time::OffsetDateTime::from_unix_timestamp(unix)
-        .map(|t| {
-            format!(
-                "{:04}-{:02}-{:02} {:02}:{:02}",
-                t.year(),
-                t.month() as u8,
-                t.day(),
-                t.hour(),
-                t.minute()
-            )
-        })
-        .unwrap_or_default()
-}
 
 /// The client's address (for sign-in throttling): the connection's, or the forwarded one
 /// behind a trusted proxy (`crate::http::client_addr::client_ip`).
@@ -239,11 +220,6 @@ fn token_views(chrome: &Chrome, tokens: Vec<TokenRecord>) -> Vec<TokenView> {
             }
         })
         .collect()
-}
-
-/// The signed-in user, or the response that sends the visitor to the login page.
-pub fn signed_in(chrome: &Chrome, me: MaybeUser) -> Result<UserRecord, Response> {
-    me.0.map(|(u, _)| u).ok_or_else(|| login_redirect(chrome))
 }
 
 async fn account_page(

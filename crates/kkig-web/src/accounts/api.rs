@@ -6,32 +6,21 @@ use axum::http::StatusCode;
 use axum::Json;
 use kkig_core::access::{Action, Target};
 use kkig_core::LearningCentreServices;
-use kkig_store::{Actor, AuditEntry, TokenRecord, UserRecord};
+use kkig_store::{Actor, AuditEntry, TokenRecord};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::accounts::account::now;
-use crate::http::auth::MaybeUser;
+use crate::http::auth::ApiUser;
+use crate::http::clock::now;
 use crate::http::error::{ApiError, ErrorBody};
 use crate::http::guard::Guard;
 use crate::AppState;
 
-fn unauthorized() -> ApiError {
-    ApiError {
-        status: StatusCode::UNAUTHORIZED,
-        message: "sign in, or send Authorization: Bearer TOKEN with a valid API token".into(),
-    }
-}
-
 fn forbidden(what: &str) -> ApiError {
-    ApiError {
-        status: StatusCode::FORBIDDEN,
-        message: format!("your role and scope do not allow this: {what}"),
-    }
-}
-
-pub fn require(me: MaybeUser) -> Result<UserRecord, ApiError> {
-    me.0.map(|(u, _)| u).ok_or_else(unauthorized)
+    ApiError::new(
+        StatusCode::FORBIDDEN,
+        format!("your role and scope do not allow this: {what}"),
+    )
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -49,8 +38,7 @@ pub struct Me {
 /// The signed-in user.
 #[utoipa::path(get, path = "/api/v1/me", tag = "accounts", security(("bearer" = [])),
     responses((status = 200, body = Me), (status = 401, body = ErrorBody)))]
-pub async fn me(me: MaybeUser) -> Result<Json<Me>, ApiError> {
-    let u = require(me)?;
+pub async fn me(ApiUser(u): ApiUser) -> Result<Json<Me>, ApiError> {
     Ok(Json(Me {
         user_id: u.id,
         person_id: u.person_id,
@@ -68,10 +56,9 @@ pub async fn me(me: MaybeUser) -> Result<Json<Me>, ApiError> {
     responses((status = 200, description = "All data held on the person", body = Object), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn person(
     State(state): State<AppState>,
-    me: MaybeUser,
+    ApiUser(u): ApiUser,
     Path(id): Path<String>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
-    let u = require(me)?;
     let not_found = || ApiError::not_found(format!("no person {id} that you may see"));
     let Some(municipality) = state.store.person_municipality(&id).await? else {
         return Err(not_found());
@@ -110,12 +97,11 @@ pub struct ServicesInput {
               (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn put_services(
     State(state): State<AppState>,
-    me: MaybeUser,
+    ApiUser(u): ApiUser,
     guard: Guard,
     Path(id): Path<String>,
     body: Result<Json<ServicesInput>, axum::extract::rejection::JsonRejection>,
 ) -> Result<StatusCode, ApiError> {
-    let u = require(me)?;
     let centres = state.store.learning_centres().await?;
     let entry = centres
         .into_iter()
@@ -164,10 +150,9 @@ pub struct AuditQuery {
     responses((status = 200, body = [AuditEntry]), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn audit(
     State(state): State<AppState>,
-    me: MaybeUser,
+    ApiUser(u): ApiUser,
     q: Result<Query<AuditQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<Vec<AuditEntry>>, ApiError> {
-    let u = require(me)?;
     if !u.principal().may(Action::Read, &Target::Administration) {
         return Err(forbidden("the audit log is for administrators"));
     }
@@ -180,8 +165,7 @@ pub async fn audit(
 /// One's own API tokens (never the secrets).
 #[utoipa::path(get, path = "/api/v1/me/tokens", tag = "accounts", security(("bearer" = [])),
     responses((status = 200, body = [TokenRecord]), (status = 401, body = ErrorBody)))]
-pub async fn tokens(State(state): State<AppState>, me: MaybeUser) -> Result<Json<Vec<TokenRecord>>, ApiError> {
-    let u = require(me)?;
+pub async fn tokens(State(state): State<AppState>, ApiUser(u): ApiUser) -> Result<Json<Vec<TokenRecord>>, ApiError> {
     Ok(Json(state.store.api_tokens(&u.id).await?))
 }
 
@@ -191,10 +175,9 @@ pub async fn tokens(State(state): State<AppState>, me: MaybeUser) -> Result<Json
     responses((status = 204, description = "Revoked"), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn revoke_token(
     State(state): State<AppState>,
-    me: MaybeUser,
+    ApiUser(u): ApiUser,
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
-    let u = require(me)?;
     if state
         .store
         .revoke_api_token(&u.id, &id, now(), &Actor::user(&u.id))

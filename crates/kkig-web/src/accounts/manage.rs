@@ -12,10 +12,11 @@ use kkig_core::LearningCentreServices;
 use kkig_store::{Actor, AuditEntry, UserRecord};
 use serde::Deserialize;
 
-use crate::accounts::account::{format_time, now, signed_in};
 use crate::http::auth::{new_secret, MaybeUser};
+use crate::http::clock::now;
 use crate::http::guard::Guard;
 use crate::ui::page::{forbidden, not_found, render, unavailable, Chrome};
+use crate::ui::page::{format_time, signed_in};
 use crate::AppState;
 
 /// The signed-in administrator, or the response for everyone else.

@@ -6,6 +6,8 @@ pub mod account;
 pub mod api;
 pub mod manage;
 
+use utoipa::OpenApi;
+
 use crate::http::guard::{Op, Routes, Surface};
 
 /// The accounts' API routes, relative to `/api` (merged into the API router).
@@ -22,6 +24,15 @@ pub fn api_routes() -> Routes {
         )
         .get("/v1/audit", api::audit)
 }
+
+/// The accounts' part of the OpenAPI document: the documented API routes of
+/// [`api_routes`] and their schemas (merged into the document by [`crate::api_doc`]).
+#[derive(OpenApi)]
+#[openapi(
+    paths(api::me, api::tokens, api::revoke_token, api::person, api::put_services, api::audit),
+    components(schemas(api::Me, api::ServicesInput, kkig_store::AuditEntry, kkig_store::TokenRecord))
+)]
+pub struct ApiDoc;
 
 /// The accounts' pages.
 pub fn page_routes() -> Routes {

@@ -23,11 +23,9 @@ use kkig_store::{AllocationLock, PublishReport, UserRecord};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::http::auth::MaybeUser;
-use crate::http::error::{ApiError, ErrorBody};
-use crate::vfu_api::{
-    actor, body, existing_period, forbidden, invalid_field, may_university, query, today, user, VfuError, R,
-};
+use crate::http::auth::{actor, ApiUser};
+use crate::http::clock::today;
+use crate::http::error::{body, forbidden, invalid_field, query, ApiError, ApiResult as R, ErrorBody};
 use crate::AppState;
 
 /// The routes, relative to `/api` (merged into the API router).
@@ -182,12 +180,8 @@ pub struct PreviewRecord {
 impl PreviewRecord {
     fn new(period_id: &str, p: &Preview, rules: Rules, locks: Vec<AllocationLock>) -> R<Self> {
         // The core's preview has the same field names; the records add the API schema.
-        let mut v = serde_json::to_value(p).map_err(|e| {
-            VfuError::Api(ApiError {
-                status: StatusCode::INTERNAL_SERVER_ERROR,
-                message: e.to_string(),
-            })
-        })?;
+        let mut v =
+            serde_json::to_value(p).map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
         if let Some(o) = v.as_object_mut() {
             o.insert("period_id".into(), period_id.into());
             o.insert(
@@ -196,12 +190,7 @@ impl PreviewRecord {
             );
             o.insert("locks".into(), serde_json::to_value(locks).unwrap_or_default());
         }
-        serde_json::from_value(v).map_err(|e| {
-            VfuError::Api(ApiError {
-                status: StatusCode::INTERNAL_SERVER_ERROR,
-                message: e.to_string(),
-            })
-        })
+        serde_json::from_value(v).map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))
     }
 }
 
@@ -234,13 +223,17 @@ fn known_university<'a>(state_universities: impl IntoIterator<Item = &'a String>
 
 async fn university(state: &AppState, id: &str) -> R<String> {
     let ctx = kkig_store::VfuStore::vfu_context(&*state.store).await?;
-    known_university(&ctx.universities, id).ok_or_else(|| ApiError::not_found(format!("no university {id}")).into())
+    known_university(&ctx.universities, id).ok_or_else(|| ApiError::not_found(format!("no university {id}")))
 }
 
 /// The period, when the user may allocate it (404 when there is none, 403 for another
 /// university's).
 async fn allocatable(state: &AppState, guard: &Guard, u: &UserRecord, id: &str) -> R<VfuPeriod> {
-    let period = existing_period(state, id).await?;
+    let period = state
+        .store
+        .vfu_period(id)
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("no VFU period {id}")))?;
     if !guard.allows(
         &u.principal(),
         &Target::UniversityRecord {
@@ -258,35 +251,33 @@ async fn allocatable(state: &AppState, guard: &Guard, u: &UserRecord, id: &str) 
 async fn preview_of(state: &AppState, period: &VfuPeriod) -> R<(Preview, Rules)> {
     let rules = state.store.allocation_rules(&period.university).await?;
     let Some(data) = state.store.allocation_data(&period.id).await? else {
-        return Err(ApiError::not_found(format!("no VFU period {}", period.id)).into());
+        return Err(ApiError::not_found(format!("no VFU period {}", period.id)));
     };
     let r = rules.clone();
     let result = tokio::task::spawn_blocking(move || run(&data.view(), &r))
         .await
-        .map_err(|e| {
-            VfuError::Api(ApiError {
-                status: StatusCode::INTERNAL_SERVER_ERROR,
-                message: e.to_string(),
-            })
-        })?;
+        .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
     let preview = result.map_err(|e| {
-        VfuError::Api(ApiError {
-            status: StatusCode::UNPROCESSABLE_ENTITY,
-            message: format!("the period's data is not a valid instance: {e}"),
-        })
+        ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            format!("the period's data is not a valid instance: {e}"),
+        )
     })?;
     Ok((preview, rules))
 }
 
 fn may_read_rules(p: &Principal, university: &str) -> bool {
-    may_university(p, Action::Read, university)
+    p.may(Action::Read, &Target::UniversityRecord { university })
 }
 
 /// A university's allocation rules (defaults until saved): its coordinators, regional, admin.
 #[utoipa::path(get, path = "/api/v1/vfu/universities/{id}/allocation-rules", tag = "vfu", security(("bearer" = [])), params(("id" = String, Path)),
     responses((status = 200, body = RulesRecord), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn get_rules(State(state): State<AppState>, me: MaybeUser, Path(id): Path<String>) -> R<Json<RulesRecord>> {
-    let u = user(me)?;
+pub async fn get_rules(
+    State(state): State<AppState>,
+    ApiUser(u): ApiUser,
+    Path(id): Path<String>,
+) -> R<Json<RulesRecord>> {
     let uni = university(&state, &id).await?;
     if !may_read_rules(&u.principal(), &uni) {
         return Err(forbidden(format!("the allocation rules of {uni}")));
@@ -300,12 +291,11 @@ pub async fn get_rules(State(state): State<AppState>, me: MaybeUser, Path(id): P
               (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn put_rules(
     State(state): State<AppState>,
-    me: MaybeUser,
+    ApiUser(u): ApiUser,
     guard: Guard,
     Path(id): Path<String>,
     b: Result<Json<RulesRecord>, JsonRejection>,
 ) -> R<Json<RulesRecord>> {
-    let u = user(me)?;
     let uni = university(&state, &id).await?;
     if !guard.allows(&u.principal(), &Target::UniversityRecord { university: &uni }) {
         return Err(forbidden(format!("the allocation rules of {uni}")));
@@ -320,11 +310,10 @@ pub async fn put_rules(
     responses((status = 200, body = PreviewRecord), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn run_allocation(
     State(state): State<AppState>,
-    me: MaybeUser,
+    ApiUser(u): ApiUser,
     guard: Guard,
     Path(id): Path<String>,
 ) -> R<Json<PreviewRecord>> {
-    let u = user(me)?;
     let period = allocatable(&state, &guard, &u, &id).await?;
     let (preview, rules) = preview_of(&state, &period).await?;
     let locks = state.store.allocation_locks(&id).await?;
@@ -339,12 +328,11 @@ pub async fn run_allocation(
               (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn put_lock(
     State(state): State<AppState>,
-    me: MaybeUser,
+    ApiUser(u): ApiUser,
     guard: Guard,
     Path((id, student)): Path<(String, String)>,
     b: Result<Json<LockBody>, JsonRejection>,
 ) -> R<Json<AllocationLock>> {
-    let u = user(me)?;
     allocatable(&state, &guard, &u, &id).await?;
     let b = body(b)?;
     let site = b
@@ -367,12 +355,11 @@ pub async fn put_lock(
               (status = 422, body = ErrorBody)))]
 pub async fn delete_lock(
     State(state): State<AppState>,
-    me: MaybeUser,
+    ApiUser(u): ApiUser,
     guard: Guard,
     Path((id, student)): Path<(String, String)>,
     q: Result<Query<UnlockQuery>, QueryRejection>,
 ) -> R<StatusCode> {
-    let u = user(me)?;
     allocatable(&state, &guard, &u, &id).await?;
     let q = query(q)?;
     if state
@@ -382,7 +369,9 @@ pub async fn delete_lock(
     {
         Ok(StatusCode::NO_CONTENT)
     } else {
-        Err(ApiError::not_found(format!("no lock of student {student} on period {id}")).into())
+        Err(ApiError::not_found(format!(
+            "no lock of student {student} on period {id}"
+        )))
     }
 }
 
@@ -393,11 +382,10 @@ pub async fn delete_lock(
               (status = 409, body = ErrorBody)))]
 pub async fn publish(
     State(state): State<AppState>,
-    me: MaybeUser,
+    ApiUser(u): ApiUser,
     guard: Guard,
     Path(id): Path<String>,
 ) -> R<Json<PublishRecord>> {
-    let u = user(me)?;
     let period = allocatable(&state, &guard, &u, &id).await?;
     let (preview, rules) = preview_of(&state, &period).await?;
     let report = state
@@ -405,10 +393,10 @@ pub async fn publish(
         .publish_allocation(&id, &preview.placements(), today(), &actor(&u))
         .await?;
     if report.changed() == 0 {
-        return Err(VfuError::Api(ApiError {
-            status: StatusCode::CONFLICT,
-            message: "nothing to publish: the published placements already are this allocation".into(),
-        }));
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "nothing to publish: the published placements already are this allocation",
+        ));
     }
     let locks = state.store.allocation_locks(&id).await?;
     Ok(Json(PublishRecord {

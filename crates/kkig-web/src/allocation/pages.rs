@@ -32,10 +32,11 @@ use kkig_core::Kommunkod;
 use kkig_store::{Actor, AllocationData, AllocationLock, PublishReport, StoreError, UserRecord};
 use serde::Deserialize;
 
-use crate::accounts::account::{format_time, signed_in};
 use crate::http::auth::MaybeUser;
+use crate::ui::form::{Field, Problem};
 use crate::ui::i18n::format_decimal;
 use crate::ui::page::{forbidden, render, unavailable, Chrome, MessagePage};
+use crate::ui::page::{format_time, signed_in};
 use crate::AppState;
 
 const BASE: &str = "/vfu/larosate/{uni}/perioder/{id}/fordelning";
@@ -57,7 +58,8 @@ pub fn routes() -> Routes {
         .post(&format!("{BASE}/publicera"), Op::AllocationPublish, publish)
 }
 
-use crate::ui::page::{nf, store, today, tri};
+use crate::http::clock::today;
+use crate::ui::page::{nf, store, tri};
 
 /// The signed-in coordinator, the university and the period of a request.
 struct Ctx {
@@ -256,58 +258,15 @@ fn report_rows(chrome: &Chrome, r: &PublishReport) -> Vec<(String, String)> {
 // ---------------------------------------------------------------------------------------------
 // The rules form
 
-/// One input of a form.
-pub struct FormField {
-    pub name: &'static str,
-    pub label: String,
-    pub hint: String,
-    /// `text`, `select`, `textarea`.
-    pub kind: &'static str,
-    pub value: String,
-    pub error: Option<String>,
-    pub options: Vec<(String, String, bool)>,
-    /// Prefix of the element ids, so that two forms on one page do not clash.
-    pub prefix: &'static str,
-}
-
-impl FormField {
-    fn new(chrome: &Chrome, name: &'static str, kind: &'static str, value: String) -> Self {
-        let label = chrome.t(&format!("alloc-rule-{}", name.replace('_', "-")));
-        let hint = chrome.t(&format!("alloc-rule-{}-hint", name.replace('_', "-")));
-        Self {
-            name,
-            label,
-            hint,
-            kind,
-            value,
-            error: None,
-            options: Vec::new(),
-            prefix: "f",
-        }
-    }
-    pub fn id(&self) -> String {
-        format!("{}-{}", self.prefix, self.name)
-    }
-    pub fn describedby(&self) -> String {
-        let mut ids = Vec::new();
-        if !self.hint.is_empty() {
-            ids.push(format!("{}-hint", self.id()));
-        }
-        if self.error.is_some() {
-            ids.push(format!("{}-error", self.id()));
-        }
-        ids.join(" ")
-    }
-}
-
-/// An entry of an error summary: the text and the id of its field.
-pub struct Problem {
-    pub target: String,
-    pub text: String,
+/// An input of the rules form, labelled from the rule's name.
+fn rule_field(chrome: &Chrome, name: &'static str, kind: &'static str, value: String) -> Field {
+    let label = chrome.t(&format!("alloc-rule-{}", name.replace('_', "-")));
+    let hint = chrome.t(&format!("alloc-rule-{}-hint", name.replace('_', "-")));
+    Field::new("f", name, label, kind, &value).hint(hint)
 }
 
 /// Put each error next to its field (the first per field) and into the summary.
-fn attach(fields: &mut [FormField], errors: &[(String, String)]) -> Vec<Problem> {
+fn attach(fields: &mut [Field], errors: &[(String, String)]) -> Vec<Problem> {
     let mut out = Vec::new();
     for f in fields.iter_mut() {
         for (_, text) in errors.iter().filter(|(n, _)| n == f.name) {
@@ -386,10 +345,10 @@ impl RulesForm {
         }
     }
 
-    fn fields(&self, chrome: &Chrome) -> Vec<FormField> {
+    fn fields(&self, chrome: &Chrome) -> Vec<Field> {
         RULE_NAMES
             .iter()
-            .map(|n| FormField::new(chrome, n, "text", self.value(n).to_string()))
+            .map(|n| rule_field(chrome, n, "text", self.value(n).to_string()))
             .collect()
     }
 
@@ -577,7 +536,7 @@ pub struct AllocationPage {
     pub period_label: String,
     pub base: String,
     pub notice: String,
-    pub fields: Vec<FormField>,
+    pub fields: Vec<Field>,
     pub problems: Vec<Problem>,
     pub summary: SummaryView,
     pub travel: Vec<BucketView>,
@@ -696,7 +655,7 @@ async fn show(
     ctx: &Ctx,
     status: StatusCode,
     notice: String,
-    form: Option<(Vec<FormField>, Vec<Problem>)>,
+    form: Option<(Vec<Field>, Vec<Problem>)>,
 ) -> Response {
     let r = tri!(compute(state, &chrome, ctx).await);
     let names = store!(chrome, municipality_names(state).await);
@@ -924,9 +883,9 @@ pub struct StudentPage {
     pub facts: Vec<(String, String)>,
     /// The current lock as facts (empty when none).
     pub lock: Vec<(String, String)>,
-    pub lock_fields: Vec<FormField>,
+    pub lock_fields: Vec<Field>,
     pub lock_problems: Vec<Problem>,
-    pub unlock_fields: Vec<FormField>,
+    pub unlock_fields: Vec<Field>,
     pub unlock_problems: Vec<Problem>,
     /// Why the run leaves the student unplaced, in the page's language.
     pub reason: String,
@@ -945,17 +904,9 @@ pub struct UnlockForm {
     pub reason: String,
 }
 
-fn reason_field(chrome: &Chrome, prefix: &'static str, key: &str, value: &str) -> FormField {
-    FormField {
-        name: "reason",
-        prefix,
-        label: chrome.t(&format!("alloc-{key}")),
-        hint: chrome.t(&format!("alloc-{key}-hint")),
-        kind: "textarea",
-        value: value.to_string(),
-        error: None,
-        options: Vec::new(),
-    }
+fn reason_field(chrome: &Chrome, prefix: &'static str, key: &str, value: &str) -> Field {
+    Field::new(prefix, "reason", chrome.t(&format!("alloc-{key}")), "textarea", value)
+        .hint(chrome.t(&format!("alloc-{key}-hint")))
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -1042,21 +993,11 @@ async fn student_view(
     } else {
         lock_form.site.clone()
     };
-    let mut options = vec![(String::new(), chrome.t("alloc-choose-site"), selected.is_empty())];
-    options.extend(choices.into_iter().map(|(id, label)| {
-        let sel = id == selected;
-        (id, label, sel)
-    }));
-    let site = FormField {
-        name: "site",
-        label: chrome.t("alloc-lock-site"),
-        hint: chrome.t("alloc-lock-site-hint"),
-        kind: "select",
-        value: selected,
-        error: None,
-        options,
-        prefix: "lock",
-    };
+    let mut options = vec![(String::new(), chrome.t("alloc-choose-site"))];
+    options.extend(choices);
+    let site = Field::new("lock", "site", chrome.t("alloc-lock-site"), "select", &selected)
+        .hint(chrome.t("alloc-lock-site-hint"))
+        .options(options);
     let mut lock_fields = vec![site, reason_field(&chrome, "lock", "lock-reason", &lock_form.reason)];
     let lock_problems = attach(&mut lock_fields, lock_errors);
     let mut unlock_fields = if mine.is_some() {

@@ -131,10 +131,7 @@ pub async fn api_search(
             ApiError::bad_request(e.to_string())
         } else {
             tracing::error!(error = %e, "search failed");
-            ApiError {
-                status: StatusCode::INTERNAL_SERVER_ERROR,
-                message: "search failed".into(),
-            }
+            ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "search failed")
         }
     })?;
     Ok(([(header::CONTENT_TYPE, "application/json")], page_json(&loaded, &r)).into_response())

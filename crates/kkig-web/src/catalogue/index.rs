@@ -15,7 +15,7 @@ use kkig_store::{Store, StoreError};
 use serde::Deserialize;
 use tokio::sync::{Mutex, RwLock};
 
-use crate::CACHE_TTL;
+use crate::ui::overview::CACHE_TTL;
 
 /// The search index and what it needs, for one catalogue version.
 pub struct Loaded {
@@ -370,7 +370,7 @@ pub fn nearest_centre<'a>(
 }
 
 /// The participating municipalities (for the regional table).
-pub fn participants(overview: &crate::Overview) -> Vec<Kommunkod> {
+pub fn participants(overview: &crate::ui::overview::Overview) -> Vec<Kommunkod> {
     overview
         .municipalities
         .iter()

@@ -8,6 +8,8 @@ pub(crate) mod api;
 pub mod index;
 pub(crate) mod pages;
 
+use utoipa::OpenApi;
+
 use crate::http::guard::{Routes, Surface};
 
 /// The catalogue's API routes, relative to `/api` (merged into the API router).
@@ -17,6 +19,15 @@ pub fn api_routes() -> Routes {
         .get("/v1/offerings/{id}", api::api_offering)
         .get("/v1/reachability", api::api_reachability)
 }
+
+/// The catalogue's part of the OpenAPI document: the documented API routes of
+/// [`api_routes`] and their schemas (merged into the document by [`crate::api_doc`]).
+#[derive(OpenApi)]
+#[openapi(
+    paths(api::api_search, api::api_offering, api::api_reachability),
+    components(schemas(api::OfferingPage, api::OfferingHit, api::OfferingRecord, api::ReachabilityRow))
+)]
+pub struct ApiDoc;
 
 /// The catalogue's pages.
 pub fn page_routes() -> Routes {

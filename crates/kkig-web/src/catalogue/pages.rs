@@ -149,7 +149,7 @@ pub struct CataloguePage {
 /// "Nearest learning centre from X: NAME in TOWN, N min away." and what it offers.
 fn centre_text(
     chrome: &Chrome,
-    overview: &crate::Overview,
+    overview: &crate::ui::overview::Overview,
     loaded: &Loaded,
     home: Kommunkod,
     home_name: &str,
@@ -182,7 +182,7 @@ fn centre_text(
     Some(text)
 }
 
-pub(super) fn known(state_overview: &crate::Overview) -> impl Fn(Kommunkod) -> bool + '_ {
+pub(super) fn known(state_overview: &crate::ui::overview::Overview) -> impl Fn(Kommunkod) -> bool + '_ {
     move |k| state_overview.municipality(k).is_some()
 }
 
@@ -416,11 +416,7 @@ pub async fn export(
                 bytes,
             )
                 .into_response(),
-            Err(e) => ApiError {
-                status: StatusCode::INTERNAL_SERVER_ERROR,
-                message: e.to_string(),
-            }
-            .into_response(),
+            Err(e) => ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response(),
         },
         "ansokningsdatum.ics" => (
             [
@@ -574,7 +570,7 @@ pub(super) fn parse_days(p: &DaysParam) -> Result<u32, String> {
     }
 }
 
-pub(super) fn regional_rows(overview: &crate::Overview, loaded: &Loaded, days: u32) -> Vec<RegionalRow> {
+pub(super) fn regional_rows(overview: &crate::ui::overview::Overview, loaded: &Loaded, days: u32) -> Vec<RegionalRow> {
     reachable_counts(loaded.catalogue.iter(), &participants(overview), &loaded.areas, days)
         .into_iter()
         .map(|(code, counts)| RegionalRow {

@@ -20,11 +20,8 @@ use utoipa::ToSchema;
 
 use crate::forecast::pages::{occupation_order, Data};
 use crate::http::auth::MaybeUser;
-use crate::http::error::{ApiError, ErrorBody};
-use crate::vfu_api::VfuError;
+use crate::http::error::{ApiError, ApiResult as R, ErrorBody};
 use crate::AppState;
-
-type R<T> = Result<T, VfuError>;
 
 pub fn routes() -> Routes {
     Routes::new(Surface::Api)
@@ -206,10 +203,10 @@ fn parse_path(code: &str, ssyk: &str) -> R<(Kommunkod, Ssyk)> {
 async fn known(state: &AppState, code: &str, ssyk: &str) -> R<(Kommunkod, Ssyk)> {
     let (k, s) = parse_path(code, ssyk)?;
     if state.store.municipality(k).await?.is_none() {
-        return Err(ApiError::not_found(format!("no municipality with code {code}")).into());
+        return Err(ApiError::not_found(format!("no municipality with code {code}")));
     }
     if !state.store.occupations().await?.iter().any(|o| o.ssyk == s) {
-        return Err(ApiError::not_found(format!("no occupation with SSYK {ssyk}")).into());
+        return Err(ApiError::not_found(format!("no occupation with SSYK {ssyk}")));
     }
     Ok((k, s))
 }
@@ -285,17 +282,18 @@ pub async fn put_input(
     Path((code, ssyk)): Path<(String, String)>,
     b: Result<Json<InputBody>, JsonRejection>,
 ) -> R<Json<InputRecord>> {
-    let user = me.0.map(|(u, _)| u).ok_or_else(|| ApiError {
-        status: StatusCode::UNAUTHORIZED,
-        message: "sign in or send an API token (Authorization: Bearer …)".into(),
+    let user = me.0.map(|(u, _)| u).ok_or_else(|| {
+        ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "sign in or send an API token (Authorization: Bearer …)",
+        )
     })?;
     let (k, s) = known(&state, &code, &ssyk).await?;
     if !guard.allows(&user.principal(), &Target::ForecastInput { municipality: k }) {
-        return Err(ApiError {
-            status: StatusCode::FORBIDDEN,
-            message: format!("your role and scope do not allow this: the forecast inputs of municipality {k}"),
-        }
-        .into());
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            format!("your role and scope do not allow this: the forecast inputs of municipality {k}"),
+        ));
     }
     let body = b.map(|Json(v)| v).map_err(|e| ApiError::bad_request(e.body_text()))?;
     let mut input = state
@@ -326,10 +324,7 @@ pub async fn put_input(
         errors.extend(es);
     }
     if !errors.is_empty() {
-        return Err(VfuError::Fields {
-            status: StatusCode::UNPROCESSABLE_ENTITY,
-            fields: errors,
-        });
+        return Err(ApiError::fields(StatusCode::UNPROCESSABLE_ENTITY, errors));
     }
     state.store.save_forecast_input(&input, &Actor::user(&user.id)).await?;
     let data = Data::load(state.store.as_ref(), Some(k)).await?;

@@ -28,9 +28,10 @@ use kkig_formats::{Cell, Table};
 use kkig_store::{Actor, ForecastCluster, Store, StoreError, UserRecord};
 use serde::Deserialize;
 
-use crate::accounts::account::signed_in;
 use crate::http::auth::MaybeUser;
+use crate::ui::form::Field;
 use crate::ui::i18n::{format_decimal, Lang};
+use crate::ui::page::signed_in;
 use crate::ui::page::{forbidden, not_found, render, unavailable, Chrome};
 use crate::ui::public_cache::public_page;
 use crate::AppState;
@@ -1045,35 +1046,12 @@ pub struct MunicipalityPage {
     pub saved: bool,
 }
 
-pub struct FormField {
-    pub name: &'static str,
-    pub label: String,
-    pub hint: String,
-    pub value: String,
-    pub error: Option<String>,
-    pub textarea: bool,
-    pub inputmode: &'static str,
-}
-
-impl FormField {
-    pub fn describedby(&self) -> String {
-        let mut ids = Vec::new();
-        if !self.hint.is_empty() {
-            ids.push(format!("{}-hint", self.name));
-        }
-        if self.error.is_some() {
-            ids.push(format!("{}-error", self.name));
-        }
-        ids.join(" ")
-    }
-}
-
 impl MunicipalityPage {
     pub fn error_for(&self, field: &str) -> Option<String> {
         self.errors.iter().find(|e| e.0 == field).map(|e| e.1.clone())
     }
 
-    pub fn fields(&self) -> Vec<FormField> {
+    pub fn fields(&self) -> Vec<Field> {
         let f = &self.form;
         let spec: [(&'static str, &String, bool, &'static str); 8] = [
             ("staff", &f.staff, true, "text"),
@@ -1088,15 +1066,12 @@ impl MunicipalityPage {
         spec.into_iter()
             .map(|(name, value, textarea, inputmode)| {
                 let key = label_key(name);
-                FormField {
-                    name,
-                    label: self.chrome.t(key),
-                    hint: self.chrome.t(&format!("{key}-hint")),
-                    value: value.clone(),
-                    error: self.error_for(name),
-                    textarea,
-                    inputmode,
-                }
+                let kind = if textarea { "textarea" } else { "text" };
+                let mut field = Field::new("", name, self.chrome.t(key), kind, value)
+                    .hint(self.chrome.t(&format!("{key}-hint")))
+                    .inputmode(inputmode);
+                field.error = self.error_for(name);
+                field
             })
             .collect()
     }

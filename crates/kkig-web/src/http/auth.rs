@@ -10,7 +10,7 @@ use axum::http::{header, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use kkig_core::privacy::hash_token;
-use kkig_store::UserRecord;
+use kkig_store::{Actor, UserRecord};
 use tower_sessions::Session;
 
 use crate::AppState;
@@ -104,6 +104,25 @@ impl FromRequestParts<AppState> for MaybeUser {
     }
 }
 
+/// The signed-in user of an API request; without a session or a valid bearer token the
+/// request is answered 401 in JSON before the handler runs.
+pub struct ApiUser(pub UserRecord);
+
+impl FromRequestParts<AppState> for ApiUser {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let MaybeUser(me) = MaybeUser::from_request_parts(parts, state).await?;
+        me.map(|(u, _)| ApiUser(u))
+            .ok_or_else(|| crate::http::error::unauthorized().into_response())
+    }
+}
+
+/// The user as the actor of an audited write.
+pub fn actor(u: &UserRecord) -> Actor {
+    Actor::user(&u.id)
+}
+
 /// Refuse state-changing requests that a browser sent on behalf of another site.
 ///
 /// Only a request authenticated by a valid bearer token passes unchecked (a browser never
@@ -148,10 +167,7 @@ pub async fn csrf_guard(State(state): State<AppState>, mut req: Request, next: N
     } else {
         tracing::warn!(method = %req.method(), path = req.uri().path(), "cross-site request refused");
         if req.uri().path().starts_with("/api/") {
-            return crate::http::error::ApiError {
-                status: StatusCode::FORBIDDEN,
-                message: "request refused: a state-changing request needs a valid API token (Authorization: Bearer TOKEN), or must come from kkig's own pages (Origin / Sec-Fetch-Site)".into(),
-            }
+            return crate::http::error::ApiError::new(StatusCode::FORBIDDEN, "request refused: a state-changing request needs a valid API token (Authorization: Bearer TOKEN), or must come from kkig's own pages (Origin / Sec-Fetch-Site)")
             .into_response();
         }
         (
@@ -167,11 +183,7 @@ pub async fn csrf_guard(State(state): State<AppState>, mut req: Request, next: N
 fn invalid_token(path: &str) -> Response {
     let message = "the API token (Authorization: Bearer) is unknown, expired or revoked";
     if path.starts_with("/api/") {
-        return crate::http::error::ApiError {
-            status: StatusCode::UNAUTHORIZED,
-            message: message.into(),
-        }
-        .into_response();
+        return crate::http::error::ApiError::new(StatusCode::UNAUTHORIZED, message).into_response();
     }
     (
         StatusCode::UNAUTHORIZED,

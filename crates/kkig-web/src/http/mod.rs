@@ -5,6 +5,7 @@
 pub mod assets;
 pub mod auth;
 pub mod client_addr;
+pub mod clock;
 pub mod error;
 pub mod guard;
 pub mod layers;

@@ -1,15 +1,16 @@
-//! The OpenAPI document at `/api/openapi.json`, assembled from every capability's documented
-//! routes and schemas.
+//! The OpenAPI document at `/api/openapi.json`: what every capability's part shares (the
+//! description, the tags, the bearer scheme, the error body), and the document served, which
+//! [`crate::api_doc`] merges from every capability's part.
 
 use std::sync::LazyLock;
 
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use kkig_formats::MunicipalityRecord;
 use utoipa::OpenApi;
 
-use crate::http::error::ErrorBody;
+use crate::http::error::{ErrorBody, FieldProblem};
 
+/// What every capability's part of the document shares.
 #[derive(OpenApi)]
 #[openapi(
     info(
@@ -17,45 +18,7 @@ use crate::http::error::ErrorBody;
         description = "Coordinated competence supply in inland Norrland: municipalities, universities, learning centres, occupations. Swedish domain terms: kommunkod = SCB municipality code, lärcentrum = learning centre, SSYK = occupation classification.",
         license(name = "EUPL-1.2")
     ),
-    paths(crate::region::api::list_municipalities, crate::region::api::get_municipality, crate::region::api::list_universities, crate::region::api::list_learning_centres, crate::region::api::list_occupations, crate::region::api::health,
-          crate::accounts::api::me, crate::accounts::api::tokens, crate::accounts::api::revoke_token, crate::accounts::api::person,
-          crate::accounts::api::put_services, crate::accounts::api::audit,
-          crate::catalogue::api::api_search, crate::catalogue::api::api_offering, crate::catalogue::api::api_reachability,
-          crate::vfu_api::me, crate::vfu_api::put_my_wishes,
-          crate::vfu_api::list_sites, crate::vfu_api::create_site, crate::vfu_api::get_site, crate::vfu_api::put_site, crate::vfu_api::delete_site,
-          crate::vfu_api::site_interest, crate::vfu_api::put_interest, crate::vfu_api::delete_interest, crate::vfu_api::site_waiting_list,
-          crate::vfu_api::site_placements_json, crate::vfu_api::site_placements_csv, crate::vfu_api::site_placements_xlsx,
-          crate::vfu_api::list_supervisors, crate::vfu_api::create_supervisor, crate::vfu_api::get_supervisor, crate::vfu_api::put_supervisor,
-          crate::vfu_api::delete_supervisor, crate::vfu_api::invite_supervisor,
-          crate::vfu_api::list_periods, crate::vfu_api::periods_ics, crate::vfu_api::create_period, crate::vfu_api::get_period, crate::vfu_api::put_period,
-          crate::vfu_api::delete_period, crate::vfu_api::period_students,
-          crate::vfu_api::list_students, crate::vfu_api::create_student, crate::vfu_api::get_student, crate::vfu_api::put_student, crate::vfu_api::delete_student,
-          crate::vfu_api::list_placements, crate::vfu_api::create_placement, crate::vfu_api::get_placement, crate::vfu_api::put_placement,
-          crate::vfu_api::delete_placement, crate::vfu_api::transition_placement,
-          crate::vfu_api::training_need, crate::vfu_api::compensation, crate::vfu_api::get_raci, crate::vfu_api::put_raci, crate::vfu_api::reset_raci,
-          crate::vfu_api::list_contacts, crate::vfu_api::create_contact, crate::vfu_api::put_contact, crate::vfu_api::delete_contact,
-          crate::vfu_api::municipality_placements_json, crate::vfu_api::municipality_placements_csv, crate::vfu_api::municipality_placements_xlsx,
-          crate::forecast::api::municipality_forecast, crate::forecast::api::get_input, crate::forecast::api::put_input,
-          crate::forecast::api::region, crate::forecast::api::clusters, crate::forecast::api::cluster,
-          crate::allocation::api::get_rules, crate::allocation::api::put_rules, crate::allocation::api::run_allocation,
-          crate::allocation::api::put_lock, crate::allocation::api::delete_lock, crate::allocation::api::publish),
-    components(schemas(MunicipalityRecord, crate::region::api::UniversityRecord, crate::region::api::CampusRecord, crate::region::api::LearningCentreRecord, crate::region::api::ServicesRecord, crate::region::api::OccupationRecord, ErrorBody, crate::region::api::Health,
-          crate::accounts::api::Me, crate::accounts::api::ServicesInput, kkig_store::AuditEntry, kkig_store::TokenRecord,
-          crate::catalogue::api::OfferingPage, crate::catalogue::api::OfferingHit, crate::catalogue::api::OfferingRecord, crate::catalogue::api::ReachabilityRow,
-          crate::http::error::FieldProblem,
-          crate::vfu_api::SiteRecord, crate::vfu_api::SiteBody, crate::vfu_api::HostingRecord, crate::vfu_api::InterestBody, crate::vfu_api::WaitingRecord,
-          crate::vfu_api::SupervisorRecord, crate::vfu_api::SupervisorBody, crate::vfu_api::InviteBody,
-          crate::vfu_api::PeriodRecord, crate::vfu_api::PeriodBody, crate::vfu_api::StudentRecord, crate::vfu_api::StudentBody, crate::vfu_api::WishesBody,
-          crate::vfu_api::PlacementRecord, crate::vfu_api::StatusStep, crate::vfu_api::NewPlacementBody, crate::vfu_api::PlacementBody, crate::vfu_api::TransitionBody,
-          crate::vfu_api::TrainingNeedRecord, crate::vfu_api::TrainingNeedRowRecord, crate::vfu_api::InviteCandidateRecord, crate::vfu_api::CompensationRecord,
-          crate::vfu_api::RaciRecord, crate::vfu_api::RaciRowRecord, crate::vfu_api::RaciBody, crate::vfu_api::ContactRecord, crate::vfu_api::ContactBody,
-          crate::vfu_api::PlacementLineRecord, crate::vfu_api::VfuMe, crate::vfu_api::MyStudy, crate::vfu_api::MyPlacement, crate::vfu_api::MySupervisee,
-          crate::forecast::api::ForecastRecord, crate::forecast::api::YearFlowRecord, crate::forecast::api::TotalsRecord, crate::forecast::api::InputRecord,
-          crate::forecast::api::InputBody, crate::forecast::api::RegionRecord, crate::forecast::api::RegionRowRecord, crate::forecast::api::OccupationSumRecord,
-          crate::forecast::api::ClusterRecord, crate::forecast::api::ClusterViewRecord,
-          crate::allocation::api::RulesRecord, crate::allocation::api::AssignmentRecord, crate::allocation::api::PreviewStudentRecord,
-          crate::allocation::api::TravelBucketRecord, crate::allocation::api::PreviewSummaryRecord, crate::allocation::api::PreviewRecord,
-          crate::allocation::api::PublishRecord, crate::allocation::api::LockBody, kkig_store::AllocationLock, kkig_store::PublishReport)),
+    components(schemas(ErrorBody, FieldProblem)),
     modifiers(&BearerAuth),
     tags(
         (name = "vfu", description = "The VFU registry (work placements): placement sites and hosting interest, supervisors, periods, students, placements and their lifecycle, RACI and contacts per municipality, training need, compensation basis, lists and calendar"),
@@ -89,11 +52,51 @@ impl utoipa::Modify for BearerAuth {
 
 /// The OpenAPI document, generated once from the code.
 pub static OPENAPI_JSON: LazyLock<String> = LazyLock::new(|| {
-    ApiDoc::openapi()
+    crate::api_doc()
         .to_pretty_json()
         .unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
 });
 
 pub async fn openapi_json() -> Response {
     ([(header::CONTENT_TYPE, "application/json")], OPENAPI_JSON.as_str()).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use crate::{route_table, Surface};
+
+    /// Routed but not part of the document it serves.
+    const UNDOCUMENTED: [(&str, &str); 1] = [("GET", "/api/openapi.json")];
+
+    /// A route cannot exist without its documentation, nor the documentation without its route:
+    /// every API route (and `/health`) is an operation of the document, and every operation of
+    /// the document is routed with that method.
+    #[test]
+    fn every_api_route_is_documented_and_every_documented_operation_routed() {
+        let routed: BTreeSet<(String, String)> = route_table()
+            .into_iter()
+            .filter(|r| r.surface == Surface::Api || r.path == "/health")
+            .map(|r| (r.method.to_string(), r.path))
+            .filter(|(m, p)| !UNDOCUMENTED.contains(&(m.as_str(), p.as_str())))
+            .collect();
+        let doc = serde_json::to_value(crate::api_doc()).unwrap();
+        let mut documented = BTreeSet::new();
+        for (path, item) in doc["paths"].as_object().unwrap() {
+            for method in item.as_object().unwrap().keys() {
+                if ["get", "put", "post", "delete", "patch", "head", "options", "trace"].contains(&method.as_str()) {
+                    documented.insert((method.to_uppercase(), path.clone()));
+                }
+            }
+        }
+        let undocumented: Vec<_> = routed.difference(&documented).collect();
+        let unrouted: Vec<_> = documented.difference(&routed).collect();
+        assert!(
+            undocumented.is_empty() && unrouted.is_empty(),
+            "routes without #[utoipa::path] in their capability's ApiDoc: {undocumented:?}\n\
+             documented operations without a route: {unrouted:?}"
+        );
+        assert!(routed.len() > 60, "{} API routes", routed.len());
+    }
 }

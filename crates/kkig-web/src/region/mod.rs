@@ -1,10 +1,12 @@
 //! The region: the start page with its map, one page per municipality, the reference facts as
-//! JSON (municipalities, universities, learning centres, occupations), `/health`, and the
-//! [`overview`] of read-mostly facts that almost every page shows.
+//! JSON (municipalities, universities, learning centres, occupations), and `/health`. Both read
+//! the overview of read-mostly facts ([`crate::ui::overview`]) that the other capabilities'
+//! pages show too.
 
 pub mod api;
-pub mod overview;
 pub mod pages;
+
+use utoipa::OpenApi;
 
 use crate::http::guard::{Routes, Surface};
 
@@ -17,6 +19,31 @@ pub fn api_routes() -> Routes {
         .get("/v1/learning-centres", api::list_learning_centres)
         .get("/v1/occupations", api::list_occupations)
 }
+
+/// The region's part of the OpenAPI document: the documented API routes of [`api_routes`] and
+/// `/health` (routed by [`crate::app`] at the root), and their schemas (merged into the document
+/// by [`crate::api_doc`]).
+#[derive(OpenApi)]
+#[openapi(
+    paths(
+        api::list_municipalities,
+        api::get_municipality,
+        api::list_universities,
+        api::list_learning_centres,
+        api::list_occupations,
+        api::health
+    ),
+    components(schemas(
+        api::UniversityRecord,
+        api::CampusRecord,
+        api::LearningCentreRecord,
+        api::ServicesRecord,
+        api::OccupationRecord,
+        api::Health,
+        kkig_formats::MunicipalityRecord
+    ))
+)]
+pub struct ApiDoc;
 
 /// The region's pages.
 pub fn page_routes() -> Routes {

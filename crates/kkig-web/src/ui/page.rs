@@ -9,9 +9,11 @@ use axum::http::request::Parts;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use fluent_bundle::FluentValue;
+use kkig_store::UserRecord;
 use serde::Deserialize;
 use tower_sessions::Session;
 
+use crate::http::auth::MaybeUser;
 use crate::ui::i18n::{format_int, I18n, Lang};
 use crate::AppState;
 
@@ -151,7 +153,7 @@ impl FromRequestParts<AppState> for Chrome {
             None => session.get::<Lang>(LANG_KEY).await.ok().flatten().unwrap_or_default(),
         };
         let demo_seed = state.overview().await.ok().and_then(|o| o.demo_seed);
-        let user = crate::http::auth::MaybeUser::from_request_parts(parts, state)
+        let user = MaybeUser::from_request_parts(parts, state)
             .await?
             .0
             .map(|(u, _)| ChromeUser {
@@ -180,7 +182,7 @@ impl FromRequestParts<AppState> for Chrome {
 /// A public page that is the same for every visitor: served from the overview's memory when
 /// it was rendered before, otherwise rendered and remembered.
 pub fn render_public<T: Template>(
-    overview: &crate::Overview,
+    overview: &crate::ui::overview::Overview,
     chrome: &Chrome,
     template: impl FnOnce() -> T,
 ) -> Response {
@@ -244,6 +246,27 @@ pub struct MessagePage {
 pub fn forbidden(chrome: Chrome) -> Response {
     let (title, message) = (chrome.t("forbidden-title"), chrome.t("forbidden-text"));
     render(StatusCode::FORBIDDEN, &MessagePage { chrome, title, message })
+}
+
+/// The signed-in user, or the response that sends the visitor to the login page.
+pub fn signed_in(chrome: &Chrome, me: MaybeUser) -> Result<UserRecord, Response> {
+    me.0.map(|(u, _)| u).ok_or_else(|| login_redirect(chrome))
+}
+
+/// A date and time for people, in UTC.
+pub fn format_time(unix: i64) -> String {
+    time::OffsetDateTime::from_unix_timestamp(unix)
+        .map(|t| {
+            format!(
+                "{:04}-{:02}-{:02} {:02}:{:02}",
+                t.year(),
+                t.month() as u8,
+                t.day(),
+                t.hour(),
+                t.minute()
+            )
+        })
+        .unwrap_or_default()
 }
 
 /// Send a visitor who is not signed in to the login page, and back here afterwards.
@@ -310,11 +333,6 @@ macro_rules! store {
     };
 }
 pub(crate) use store;
-
-/// Today (UTC), the day the VFU pages count from.
-pub(crate) fn today() -> kkig_core::vfu::Day {
-    kkig_core::vfu::Day(time::OffsetDateTime::now_utc().date())
-}
 
 /// The 404 page for the requested path.
 pub(crate) fn nf(chrome: &Chrome) -> Response {

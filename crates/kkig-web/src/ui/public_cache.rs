@@ -34,8 +34,9 @@ use kkig_store::{Store, StoreError};
 use tokio::sync::OnceCell;
 
 use crate::ui::i18n::Lang;
+use crate::ui::overview::CACHE_TTL;
 use crate::ui::page::Chrome;
-use crate::{AppState, CACHE_TTL};
+use crate::AppState;
 
 /// Pages kept per data version at most.
 pub const MAX_PAGES: usize = 2_000;

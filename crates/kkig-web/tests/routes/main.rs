@@ -18,6 +18,7 @@ mod pages;
 mod public_cache;
 mod scope_probe;
 mod signin;
+mod store_errors;
 mod takeover;
 mod vfu;
 mod vfu_pages;

@@ -80,12 +80,11 @@ pub async fn list_contacts(State(state): State<AppState>, Path(code): Path<Strin
               (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn create_contact(
     State(state): State<AppState>,
-    me: MaybeUser,
+    ApiUser(u): ApiUser,
     guard: Guard,
     Path(code): Path<String>,
     b: Result<Json<ContactBody>, JsonRejection>,
 ) -> R<(StatusCode, Json<ContactRecord>)> {
-    let u = user(me)?;
     let m = known_municipality(&state, &code).await?;
     if !guard.allows(&u.principal(), &municipal(m)) {
         return Err(forbidden(format!("the contact persons of municipality {m}")));
@@ -109,12 +108,11 @@ pub(super) async fn existing_contact(state: &AppState, u: &UserRecord, id: &str)
               (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn put_contact(
     State(state): State<AppState>,
-    me: MaybeUser,
+    ApiUser(u): ApiUser,
     guard: Guard,
     Path(id): Path<String>,
     b: Result<Json<ContactBody>, JsonRejection>,
 ) -> R<Json<ContactRecord>> {
-    let u = user(me)?;
     let old = existing_contact(&state, &u, &id).await?;
     if !guard.allows(&u.principal(), &municipal(old.municipality)) {
         return Err(forbidden(format!(
@@ -134,11 +132,10 @@ pub async fn put_contact(
     responses((status = 204, description = "Deleted"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn delete_contact(
     State(state): State<AppState>,
-    me: MaybeUser,
+    ApiUser(u): ApiUser,
     guard: Guard,
     Path(id): Path<String>,
 ) -> R<StatusCode> {
-    let u = user(me)?;
     let old = existing_contact(&state, &u, &id).await?;
     if !guard.allows(&u.principal(), &municipal(old.municipality)) {
         return Err(forbidden(format!(

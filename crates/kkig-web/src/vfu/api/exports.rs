@@ -12,10 +12,9 @@ pub(super) fn download(table: kkig_formats::Table, xlsx: bool, name: &str) -> R<
 /// `name.csv`/`name.xlsx`.
 pub(crate) fn download_sheet(table: kkig_formats::Table, xlsx: bool, name: &str, sheet: &str) -> R<Response> {
     if xlsx {
-        let bytes = table.to_xlsx(sheet).map_err(|e| ApiError {
-            status: StatusCode::INTERNAL_SERVER_ERROR,
-            message: format!("cannot write XLSX: {e}"),
-        })?;
+        let bytes = table
+            .to_xlsx(sheet)
+            .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, format!("cannot write XLSX: {e}")))?;
         Ok((
             [
                 (header::CONTENT_TYPE, XLSX.to_string()),
@@ -68,10 +67,9 @@ pub(super) async fn visible_lines(
 
 pub(super) async fn municipality_lines(
     state: &AppState,
-    me: MaybeUser,
+    u: UserRecord,
     code: &str,
 ) -> R<(Kommunkod, Vec<kkig_core::vfu::PlacementLine>)> {
-    let u = user(me)?;
     let m = known_municipality(state, code).await?;
     require_municipal_read(&u, m, "placements")?;
     Ok((
@@ -88,8 +86,7 @@ pub(super) async fn municipality_lines(
     ))
 }
 
-pub(super) async fn site_lines(state: &AppState, me: MaybeUser, id: &str) -> R<Vec<kkig_core::vfu::PlacementLine>> {
-    let u = user(me)?;
+pub(super) async fn site_lines(state: &AppState, u: UserRecord, id: &str) -> R<Vec<kkig_core::vfu::PlacementLine>> {
     let site = readable_site(state, &u, id).await?;
     visible_lines(
         state,
@@ -102,8 +99,8 @@ pub(super) async fn site_lines(state: &AppState, me: MaybeUser, id: &str) -> R<V
     .await
 }
 
-pub(super) async fn municipality_placements(state: AppState, me: MaybeUser, code: String, xlsx: bool) -> R<Response> {
-    let (m, lines) = municipality_lines(&state, me, &code).await?;
+pub(super) async fn municipality_placements(state: AppState, u: UserRecord, code: String, xlsx: bool) -> R<Response> {
+    let (m, lines) = municipality_lines(&state, u, &code).await?;
     download(
         kkig_formats::vfu::placements_table(&lines, PlacementAudience::Municipality),
         xlsx,
@@ -111,8 +108,8 @@ pub(super) async fn municipality_placements(state: AppState, me: MaybeUser, code
     )
 }
 
-pub(super) async fn site_placements(state: AppState, me: MaybeUser, id: String, xlsx: bool) -> R<Response> {
-    let lines = site_lines(&state, me, &id).await?;
+pub(super) async fn site_placements(state: AppState, u: UserRecord, id: String, xlsx: bool) -> R<Response> {
+    let lines = site_lines(&state, u, &id).await?;
     download(
         kkig_formats::vfu::placements_table(&lines, PlacementAudience::Site),
         xlsx,
@@ -176,10 +173,10 @@ pub(super) fn line_records(lines: &[kkig_core::vfu::PlacementLine]) -> Vec<Place
     responses((status = 200, body = [PlacementLineRecord]), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn municipality_placements_json(
     State(state): State<AppState>,
-    me: MaybeUser,
+    ApiUser(u): ApiUser,
     Path(code): Path<String>,
 ) -> R<Json<Vec<PlacementLineRecord>>> {
-    Ok(Json(line_records(&municipality_lines(&state, me, &code).await?.1)))
+    Ok(Json(line_records(&municipality_lines(&state, u, &code).await?.1)))
 }
 
 /// Every placement at a site that you may see, with names (every status).
@@ -187,10 +184,10 @@ pub async fn municipality_placements_json(
     responses((status = 200, body = [PlacementLineRecord]), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn site_placements_json(
     State(state): State<AppState>,
-    me: MaybeUser,
+    ApiUser(u): ApiUser,
     Path(id): Path<String>,
 ) -> R<Json<Vec<PlacementLineRecord>>> {
-    Ok(Json(line_records(&site_lines(&state, me, &id).await?)))
+    Ok(Json(line_records(&site_lines(&state, u, &id).await?)))
 }
 
 /// Every placement at the municipality's sites, for its coordinator (Swedish-Excel CSV: UTF-8
@@ -200,10 +197,10 @@ pub async fn site_placements_json(
     responses((status = 200, description = "Swedish-Excel CSV", content_type = "text/csv", body = String), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn municipality_placements_csv(
     State(state): State<AppState>,
-    me: MaybeUser,
+    ApiUser(u): ApiUser,
     Path(code): Path<String>,
 ) -> R<Response> {
-    municipality_placements(state, me, code, false).await
+    municipality_placements(state, u, code, false).await
 }
 
 /// The same list as XLSX.
@@ -213,23 +210,31 @@ pub async fn municipality_placements_csv(
               (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn municipality_placements_xlsx(
     State(state): State<AppState>,
-    me: MaybeUser,
+    ApiUser(u): ApiUser,
     Path(code): Path<String>,
 ) -> R<Response> {
-    municipality_placements(state, me, code, true).await
+    municipality_placements(state, u, code, true).await
 }
 
 /// The active placements at a site, for the site and its supervisors (CSV).
 #[utoipa::path(get, path = "/api/v1/vfu/sites/{id}/placements.csv", tag = "vfu", security(("bearer" = [])), params(("id" = String, Path)),
     responses((status = 200, description = "Swedish-Excel CSV", content_type = "text/csv", body = String), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn site_placements_csv(State(state): State<AppState>, me: MaybeUser, Path(id): Path<String>) -> R<Response> {
-    site_placements(state, me, id, false).await
+pub async fn site_placements_csv(
+    State(state): State<AppState>,
+    ApiUser(u): ApiUser,
+    Path(id): Path<String>,
+) -> R<Response> {
+    site_placements(state, u, id, false).await
 }
 
 /// The same list as XLSX.
 #[utoipa::path(get, path = "/api/v1/vfu/sites/{id}/placements.xlsx", tag = "vfu", security(("bearer" = [])), params(("id" = String, Path)),
     responses((status = 200, description = "An XLSX workbook", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = String, example = "(binary)"),
               (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn site_placements_xlsx(State(state): State<AppState>, me: MaybeUser, Path(id): Path<String>) -> R<Response> {
-    site_placements(state, me, id, true).await
+pub async fn site_placements_xlsx(
+    State(state): State<AppState>,
+    ApiUser(u): ApiUser,
+    Path(id): Path<String>,
+) -> R<Response> {
+    site_placements(state, u, id, true).await
 }

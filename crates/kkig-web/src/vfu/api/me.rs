@@ -51,8 +51,7 @@ pub struct VfuMe {
 /// My VFU: a student's placements with supervisor and travel time; a supervisor's students.
 #[utoipa::path(get, path = "/api/v1/vfu/me", tag = "vfu", security(("bearer" = [])),
     responses((status = 200, body = VfuMe), (status = 401, body = ErrorBody)))]
-pub async fn me(State(state): State<AppState>, me: MaybeUser) -> R<Json<VfuMe>> {
-    let u = user(me)?;
+pub async fn me(State(state): State<AppState>, ApiUser(u): ApiUser) -> R<Json<VfuMe>> {
     let ctx = state.store.vfu_context().await?;
     let travel = TravelModel::default();
     let mut studies = Vec::new();
@@ -166,12 +165,11 @@ pub struct WishesBody {
               (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn put_my_wishes(
     State(state): State<AppState>,
-    me: MaybeUser,
+    ApiUser(u): ApiUser,
     guard: Guard,
     Path(id): Path<String>,
     b: Result<Json<WishesBody>, JsonRejection>,
 ) -> R<Json<StudentRecord>> {
-    let u = user(me)?;
     let old = readable_student(&state, &u, &id).await?;
     let period = existing_period(&state, &old.period_id).await?;
     let target = Target::VfuStudentWishes {

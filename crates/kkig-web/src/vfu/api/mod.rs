@@ -33,14 +33,20 @@ use kkig_core::vfu::{
 };
 use kkig_core::Kommunkod;
 use kkig_formats::vfu::PlacementAudience;
-use kkig_store::{Actor, PlacementFilter, StoreError, StudentFilter, UserRecord};
+use kkig_store::{PlacementFilter, StudentFilter, UserRecord};
 use serde::de::{Deserializer, Error as _};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
 
-use crate::http::auth::MaybeUser;
-use crate::http::error::{ApiError, ErrorBody, FieldProblem};
+use crate::http::auth::{actor, ApiUser};
+use crate::http::clock::today;
+use crate::http::error::{
+    blocked, body, forbidden, invalid, invalid_field, query, status_error, ApiError, ApiResult, ErrorBody,
+};
+
+/// The result of a VFU API handler.
+pub(crate) type R<T> = ApiResult<T>;
 use crate::AppState;
 
 mod contacts;
@@ -162,151 +168,13 @@ pub fn routes() -> Routes {
         .delete(contact, Op::VfuContactDelete, delete_contact)
 }
 
-// ---------------------------------------------------------------------------------------------
-// Errors
-
-/// An error of the VFU API: a plain [`ApiError`], or invalid fields.
-#[derive(Debug)]
-pub enum VfuError {
-    Api(ApiError),
-    Fields {
-        status: StatusCode,
-        fields: Vec<FieldError>,
-    },
-}
-
-pub(crate) type R<T> = Result<T, VfuError>;
-
-impl From<ApiError> for VfuError {
-    fn from(e: ApiError) -> Self {
-        Self::Api(e)
-    }
-}
-
-impl From<StoreError> for VfuError {
-    fn from(e: StoreError) -> Self {
-        match e {
-            StoreError::Fields(fields) => Self::Fields {
-                status: StatusCode::UNPROCESSABLE_ENTITY,
-                fields,
-            },
-            StoreError::Items(items) => Self::Fields {
-                status: StatusCode::UNPROCESSABLE_ENTITY,
-                fields: items
-                    .into_iter()
-                    .map(|(i, f)| FieldError::new(&format!("{i}.{}", f.field), f.message))
-                    .collect(),
-            },
-            StoreError::Conflict(m) => Self::Api(ApiError {
-                status: StatusCode::CONFLICT,
-                message: m,
-            }),
-            StoreError::Invalid(m) => Self::Api(ApiError {
-                status: StatusCode::UNPROCESSABLE_ENTITY,
-                message: m,
-            }),
-            other => Self::Api(ApiError::from(other)),
-        }
-    }
-}
-
-impl IntoResponse for VfuError {
-    fn into_response(self) -> Response {
-        match self {
-            Self::Api(e) => e.into_response(),
-            Self::Fields { status, mut fields } => {
-                // Parsing and the rules of the whole record may both notice a problem: once each.
-                let mut seen = std::collections::HashSet::new();
-                fields.retain(|f| seen.insert((f.field.clone(), f.message.clone())));
-                let what = if status == StatusCode::CONFLICT {
-                    "refused"
-                } else {
-                    "invalid input"
-                };
-                let error = format!(
-                    "{what}: {}",
-                    fields.iter().map(|f| f.to_string()).collect::<Vec<_>>().join("; ")
-                );
-                let fields = fields
-                    .into_iter()
-                    .map(|f| FieldProblem {
-                        field: f.field,
-                        message: f.message,
-                    })
-                    .collect();
-                (status, Json(ErrorBody { error, fields })).into_response()
-            }
-        }
-    }
-}
-
-fn invalid(fields: Vec<FieldError>) -> VfuError {
-    VfuError::Fields {
-        status: StatusCode::UNPROCESSABLE_ENTITY,
-        fields,
-    }
-}
-
-pub(crate) fn invalid_field(field: &str, message: impl Into<String>) -> VfuError {
-    invalid(vec![FieldError::new(field, message)])
-}
-
-/// A store error of a delete: a refusal because other records refer to it is 409.
-fn blocked(e: StoreError) -> VfuError {
-    match VfuError::from(e) {
-        VfuError::Fields { fields, .. } => VfuError::Fields {
-            status: StatusCode::CONFLICT,
-            fields,
-        },
-        other => other,
-    }
-}
-
-fn status_error(status: StatusCode, message: impl Into<String>) -> VfuError {
-    VfuError::Api(ApiError {
-        status,
-        message: message.into(),
-    })
-}
-
-fn unauthorized() -> VfuError {
-    status_error(
-        StatusCode::UNAUTHORIZED,
-        "sign in, or send Authorization: Bearer TOKEN with a valid API token",
-    )
-}
-
-pub(crate) fn forbidden(what: impl std::fmt::Display) -> VfuError {
-    status_error(
-        StatusCode::FORBIDDEN,
-        format!("your role and scope do not allow this: {what}"),
-    )
-}
-
-fn not_found(what: impl std::fmt::Display) -> VfuError {
-    VfuError::Api(ApiError::not_found(format!("no {what} that you may see")))
-}
-
-pub(crate) fn user(me: MaybeUser) -> R<UserRecord> {
-    me.0.map(|(u, _)| u).ok_or_else(unauthorized)
-}
-
-pub(crate) fn actor(u: &UserRecord) -> Actor {
-    Actor::user(&u.id)
-}
-
-pub(crate) fn body<T>(b: Result<Json<T>, JsonRejection>) -> R<T> {
-    b.map(|Json(v)| v)
-        .map_err(|e| ApiError::bad_request(e.body_text()).into())
-}
-
-pub(crate) fn query<T>(q: Result<Query<T>, QueryRejection>) -> R<T> {
-    q.map(|Query(v)| v)
-        .map_err(|e| ApiError::bad_request(e.body_text()).into())
+/// A record outside the reader's scope is answered like a record that does not exist.
+fn not_found(what: impl std::fmt::Display) -> ApiError {
+    ApiError::not_found(format!("no {what} that you may see"))
 }
 
 fn municipality_path(code: &str) -> R<Kommunkod> {
-    Kommunkod::parse(code).map_err(|_| ApiError::not_found(format!("no municipality with code {code}")).into())
+    Kommunkod::parse(code).map_err(|_| ApiError::not_found(format!("no municipality with code {code}")))
 }
 
 fn optional_municipality(field: &str, v: &Option<String>) -> R<Option<Kommunkod>> {
@@ -314,12 +182,8 @@ fn optional_municipality(field: &str, v: &Option<String>) -> R<Option<Kommunkod>
         None => Ok(None),
         Some(s) => Kommunkod::parse(s)
             .map(Some)
-            .map_err(|e| ApiError::bad_request(format!("{field}: {e}")).into()),
+            .map_err(|e| ApiError::bad_request(format!("{field}: {e}"))),
     }
-}
-
-pub(crate) fn today() -> Day {
-    Day(time::OffsetDateTime::now_utc().date())
 }
 
 fn may_municipal(p: &Principal, action: Action, m: Kommunkod) -> bool {

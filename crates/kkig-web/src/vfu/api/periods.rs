@@ -75,7 +75,7 @@ pub(crate) async fn existing_period(state: &AppState, id: &str) -> R<VfuPeriod> 
         .store
         .vfu_period(id)
         .await?
-        .ok_or_else(|| ApiError::not_found(format!("no VFU period {id}")).into())
+        .ok_or_else(|| ApiError::not_found(format!("no VFU period {id}")))
 }
 
 /// VFU periods (public: periods are announced schedules, not personal data), by start.
@@ -143,11 +143,10 @@ pub async fn periods_ics(State(state): State<AppState>, q: Result<Query<PeriodQu
               (status = 422, body = ErrorBody)))]
 pub async fn create_period(
     State(state): State<AppState>,
-    me: MaybeUser,
+    ApiUser(u): ApiUser,
     guard: Guard,
     b: Result<Json<PeriodBody>, JsonRejection>,
 ) -> R<(StatusCode, Json<PeriodRecord>)> {
-    let u = user(me)?;
     let input = body(b)?.input();
     let ctx = state.store.vfu_context().await?;
     let p = u.principal();
@@ -185,12 +184,11 @@ pub async fn get_period(State(state): State<AppState>, Path(id): Path<String>) -
               (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn put_period(
     State(state): State<AppState>,
-    me: MaybeUser,
+    ApiUser(u): ApiUser,
     guard: Guard,
     Path(id): Path<String>,
     b: Result<Json<PeriodBody>, JsonRejection>,
 ) -> R<Json<PeriodRecord>> {
-    let u = user(me)?;
     let old = existing_period(&state, &id).await?;
     let p = u.principal();
     if !guard.allows(
@@ -223,11 +221,10 @@ pub async fn put_period(
               (status = 409, body = ErrorBody)))]
 pub async fn delete_period(
     State(state): State<AppState>,
-    me: MaybeUser,
+    ApiUser(u): ApiUser,
     guard: Guard,
     Path(id): Path<String>,
 ) -> R<StatusCode> {
-    let u = user(me)?;
     let old = existing_period(&state, &id).await?;
     if !guard.allows(
         &u.principal(),
@@ -247,10 +244,9 @@ pub async fn delete_period(
     responses((status = 200, body = [StudentRecord]), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn period_students(
     State(state): State<AppState>,
-    me: MaybeUser,
+    ApiUser(u): ApiUser,
     Path(id): Path<String>,
 ) -> R<Json<Vec<StudentRecord>>> {
-    let u = user(me)?;
     let period = existing_period(&state, &id).await?;
     let p = u.principal();
     let students = state

@@ -65,10 +65,9 @@ pub(super) async fn readable_placement(state: &AppState, u: &UserRecord, id: &st
     responses((status = 200, body = [PlacementRecord]), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
 pub async fn list_placements(
     State(state): State<AppState>,
-    me: MaybeUser,
+    ApiUser(u): ApiUser,
     q: Result<Query<PlacementQuery>, QueryRejection>,
 ) -> R<Json<Vec<PlacementRecord>>> {
-    let u = user(me)?;
     let q = query(q)?;
     let status = match empty_none(q.status) {
         None => None,
@@ -102,11 +101,10 @@ pub async fn list_placements(
               (status = 422, body = ErrorBody)))]
 pub async fn create_placement(
     State(state): State<AppState>,
-    me: MaybeUser,
+    ApiUser(u): ApiUser,
     guard: Guard,
     b: Result<Json<NewPlacementBody>, JsonRejection>,
 ) -> R<(StatusCode, Json<PlacementRecord>)> {
-    let u = user(me)?;
     let b = body(b)?;
     let p = u.principal();
     let scope = Scope::load(&state).await?;
@@ -187,10 +185,9 @@ pub async fn create_placement(
     responses((status = 200, body = PlacementRecord), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn get_placement(
     State(state): State<AppState>,
-    me: MaybeUser,
+    ApiUser(u): ApiUser,
     Path(id): Path<String>,
 ) -> R<Json<PlacementRecord>> {
-    let u = user(me)?;
     Ok(Json(PlacementRecord::from(
         &readable_placement(&state, &u, &id).await?.0,
     )))
@@ -202,12 +199,11 @@ pub async fn get_placement(
               (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn put_placement(
     State(state): State<AppState>,
-    me: MaybeUser,
+    ApiUser(u): ApiUser,
     guard: Guard,
     Path(id): Path<String>,
     b: Result<Json<PlacementBody>, JsonRejection>,
 ) -> R<Json<PlacementRecord>> {
-    let u = user(me)?;
     let (old, scope) = readable_placement(&state, &u, &id).await?;
     let p = u.principal();
     if !scope.placement_writable(&guard, &p, &old) {
@@ -251,11 +247,10 @@ pub async fn put_placement(
     responses((status = 204, description = "Deleted"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn delete_placement(
     State(state): State<AppState>,
-    me: MaybeUser,
+    ApiUser(u): ApiUser,
     guard: Guard,
     Path(id): Path<String>,
 ) -> R<StatusCode> {
-    let u = user(me)?;
     let (old, scope) = readable_placement(&state, &u, &id).await?;
     // Only the university that offered it removes a placement (the site's municipality
     // withdraws it instead), as on the pages.
@@ -285,12 +280,11 @@ pub async fn delete_placement(
               (status = 422, body = ErrorBody)))]
 pub async fn transition_placement(
     State(state): State<AppState>,
-    me: MaybeUser,
+    ApiUser(u): ApiUser,
     guard: Guard,
     Path(id): Path<String>,
     b: Result<Json<TransitionBody>, JsonRejection>,
 ) -> R<Json<PlacementRecord>> {
-    let u = user(me)?;
     let (old, scope) = readable_placement(&state, &u, &id).await?;
     if !scope.placement_writable(&guard, &u.principal(), &old) {
         return Err(forbidden(format!("placement {id}")));
@@ -319,10 +313,10 @@ pub async fn transition_placement(
     let mut check = old.clone();
     match check.transition(to, on) {
         Err(e @ LifecycleError::NotAllowed { .. }) => {
-            return Err(VfuError::Fields {
-                status: StatusCode::CONFLICT,
-                fields: vec![FieldError::new("to", e.to_string())],
-            })
+            return Err(ApiError::fields(
+                StatusCode::CONFLICT,
+                vec![FieldError::new("to", e.to_string())],
+            ))
         }
         Err(e @ LifecycleError::BeforeLast { .. }) => return Err(invalid_field("on", e.to_string())),
         Ok(()) => {}

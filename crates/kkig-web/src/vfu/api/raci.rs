@@ -25,9 +25,8 @@ pub struct RaciBody {
 }
 
 pub(super) fn programme_path(s: &str) -> R<ProgrammeType> {
-    ProgrammeType::parse(s).ok_or_else(|| {
-        ApiError::not_found(format!("no programme type {s:?}: use teacher, nursing or social_work")).into()
-    })
+    ProgrammeType::parse(s)
+        .ok_or_else(|| ApiError::not_found(format!("no programme type {s:?}: use teacher, nursing or social_work")))
 }
 
 /// Adapt the RACI matrix of a programme type (the municipality's coordinators).
@@ -37,12 +36,11 @@ pub(super) fn programme_path(s: &str) -> R<ProgrammeType> {
               (status = 404, body = ErrorBody), (status = 422, description = "Unknown task, role or cell, or not one A per task", body = ErrorBody)))]
 pub async fn put_raci(
     State(state): State<AppState>,
-    me: MaybeUser,
+    ApiUser(u): ApiUser,
     guard: Guard,
     Path((code, programme)): Path<(String, String)>,
     b: Result<Json<RaciBody>, JsonRejection>,
 ) -> R<Json<RaciRecord>> {
-    let u = user(me)?;
     let m = known_municipality(&state, &code).await?;
     let programme = programme_path(&programme)?;
     if !guard.allows(&u.principal(), &municipal(m)) {
@@ -93,11 +91,10 @@ pub async fn put_raci(
               (status = 404, description = "No such municipality or programme type, or no adaptation", body = ErrorBody)))]
 pub async fn reset_raci(
     State(state): State<AppState>,
-    me: MaybeUser,
+    ApiUser(u): ApiUser,
     guard: Guard,
     Path((code, programme)): Path<(String, String)>,
 ) -> R<StatusCode> {
-    let u = user(me)?;
     let m = known_municipality(&state, &code).await?;
     let programme = programme_path(&programme)?;
     if !guard.allows(&u.principal(), &municipal(m)) {
@@ -109,7 +106,6 @@ pub async fn reset_raci(
         Err(ApiError::not_found(format!(
             "municipality {m} has not adapted the {} matrix",
             programme.as_str()
-        ))
-        .into())
+        )))
     }
 }

@@ -129,6 +129,6 @@ pub(super) async fn known_municipality(state: &AppState, code: &str) -> R<Kommun
     let m = municipality_path(code)?;
     match state.store.municipality(m).await? {
         Some(_) => Ok(m),
-        None => Err(ApiError::not_found(format!("no municipality with code {code}")).into()),
+        None => Err(ApiError::not_found(format!("no municipality with code {code}"))),
     }
 }

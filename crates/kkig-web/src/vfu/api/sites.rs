@@ -55,10 +55,9 @@ impl SiteBody {
     responses((status = 200, body = [SiteRecord]), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn list_sites(
     State(state): State<AppState>,
-    me: MaybeUser,
+    ApiUser(u): ApiUser,
     q: Result<Query<SiteQuery>, QueryRejection>,
 ) -> R<Json<Vec<SiteRecord>>> {
-    let u = user(me)?;
     let q = query(q)?;
     let m = optional_municipality("municipality", &q.municipality)?;
     let p = u.principal();
@@ -83,11 +82,10 @@ pub async fn list_sites(
               (status = 403, body = ErrorBody), (status = 422, description = "Invalid fields, each named", body = ErrorBody)))]
 pub async fn create_site(
     State(state): State<AppState>,
-    me: MaybeUser,
+    ApiUser(u): ApiUser,
     guard: Guard,
     b: Result<Json<SiteBody>, JsonRejection>,
 ) -> R<(StatusCode, Json<SiteRecord>)> {
-    let u = user(me)?;
     let input = body(b)?.input();
     if let Ok(m) = Kommunkod::parse(input.municipality.trim()) {
         if !guard.allows(&u.principal(), &municipal(m)) {
@@ -114,8 +112,11 @@ pub async fn create_site(
 /// One placement site.
 #[utoipa::path(get, path = "/api/v1/vfu/sites/{id}", tag = "vfu", security(("bearer" = [])), params(("id" = String, Path)),
     responses((status = 200, body = SiteRecord), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn get_site(State(state): State<AppState>, me: MaybeUser, Path(id): Path<String>) -> R<Json<SiteRecord>> {
-    let u = user(me)?;
+pub async fn get_site(
+    State(state): State<AppState>,
+    ApiUser(u): ApiUser,
+    Path(id): Path<String>,
+) -> R<Json<SiteRecord>> {
     Ok(Json(SiteRecord::from(&readable_site(&state, &u, &id).await?)))
 }
 
@@ -125,12 +126,11 @@ pub async fn get_site(State(state): State<AppState>, me: MaybeUser, Path(id): Pa
               (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn put_site(
     State(state): State<AppState>,
-    me: MaybeUser,
+    ApiUser(u): ApiUser,
     guard: Guard,
     Path(id): Path<String>,
     b: Result<Json<SiteBody>, JsonRejection>,
 ) -> R<Json<SiteRecord>> {
-    let u = user(me)?;
     let old = readable_site(&state, &u, &id).await?;
     let p = u.principal();
     if !guard.allows(&p, &municipal(old.municipality)) {
@@ -159,11 +159,10 @@ pub async fn put_site(
               (status = 409, description = "Placements refer to the site", body = ErrorBody)))]
 pub async fn delete_site(
     State(state): State<AppState>,
-    me: MaybeUser,
+    ApiUser(u): ApiUser,
     guard: Guard,
     Path(id): Path<String>,
 ) -> R<StatusCode> {
-    let u = user(me)?;
     let old = readable_site(&state, &u, &id).await?;
     if !guard.allows(&u.principal(), &municipal(old.municipality)) {
         return Err(forbidden(format!(
@@ -184,10 +183,9 @@ pub async fn delete_site(
     responses((status = 200, body = [HostingRecord]), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn site_interest(
     State(state): State<AppState>,
-    me: MaybeUser,
+    ApiUser(u): ApiUser,
     Path(id): Path<String>,
 ) -> R<Json<Vec<HostingRecord>>> {
-    let u = user(me)?;
     let site = readable_site(&state, &u, &id).await?;
     let all = state.store.hosting_interests(Some(site.municipality), None).await?;
     Ok(Json(
@@ -219,12 +217,11 @@ pub struct InterestBody {
               (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn put_interest(
     State(state): State<AppState>,
-    me: MaybeUser,
+    ApiUser(u): ApiUser,
     guard: Guard,
     Path((id, term)): Path<(String, String)>,
     b: Result<Json<InterestBody>, JsonRejection>,
 ) -> R<Json<HostingRecord>> {
-    let u = user(me)?;
     let site = readable_site(&state, &u, &id).await?;
     if !guard.allows(&u.principal(), &municipal(site.municipality)) {
         return Err(forbidden(format!(
@@ -252,11 +249,10 @@ pub async fn put_interest(
     responses((status = 204, description = "Deleted"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn delete_interest(
     State(state): State<AppState>,
-    me: MaybeUser,
+    ApiUser(u): ApiUser,
     guard: Guard,
     Path((id, term)): Path<(String, String)>,
 ) -> R<StatusCode> {
-    let u = user(me)?;
     let site = readable_site(&state, &u, &id).await?;
     if !guard.allows(&u.principal(), &municipal(site.municipality)) {
         return Err(forbidden(format!(
@@ -279,10 +275,9 @@ pub async fn delete_interest(
     responses((status = 200, body = [WaitingRecord]), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn site_waiting_list(
     State(state): State<AppState>,
-    me: MaybeUser,
+    ApiUser(u): ApiUser,
     Path(id): Path<String>,
 ) -> R<Json<Vec<WaitingRecord>>> {
-    let u = user(me)?;
     let site = readable_site(&state, &u, &id).await?;
     let scope = Scope::load(&state).await?;
     let students = state.store.vfu_students(&StudentFilter::default()).await?;

@@ -81,10 +81,9 @@ pub(super) async fn readable_student(state: &AppState, u: &UserRecord, id: &str)
     responses((status = 200, body = [StudentRecord]), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
 pub async fn list_students(
     State(state): State<AppState>,
-    me: MaybeUser,
+    ApiUser(u): ApiUser,
     q: Result<Query<StudentQuery>, QueryRejection>,
 ) -> R<Json<Vec<StudentRecord>>> {
-    let u = user(me)?;
     let q = query(q)?;
     let filter = StudentFilter {
         period_id: q.period.filter(|s| !s.trim().is_empty()),
@@ -120,11 +119,10 @@ pub async fn list_students(
               (status = 422, body = ErrorBody)))]
 pub async fn create_student(
     State(state): State<AppState>,
-    me: MaybeUser,
+    ApiUser(u): ApiUser,
     guard: Guard,
     b: Result<Json<StudentBody>, JsonRejection>,
 ) -> R<(StatusCode, Json<StudentRecord>)> {
-    let u = user(me)?;
     let input = body(b)?.input();
     let ctx = state.store.vfu_context().await?;
     let p = u.principal();
@@ -146,10 +144,9 @@ pub async fn create_student(
     responses((status = 200, body = StudentRecord), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn get_student(
     State(state): State<AppState>,
-    me: MaybeUser,
+    ApiUser(u): ApiUser,
     Path(id): Path<String>,
 ) -> R<Json<StudentRecord>> {
-    let u = user(me)?;
     Ok(Json(StudentRecord::from(&readable_student(&state, &u, &id).await?)))
 }
 
@@ -160,12 +157,11 @@ pub async fn get_student(
               (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn put_student(
     State(state): State<AppState>,
-    me: MaybeUser,
+    ApiUser(u): ApiUser,
     guard: Guard,
     Path(id): Path<String>,
     b: Result<Json<StudentBody>, JsonRejection>,
 ) -> R<Json<StudentRecord>> {
-    let u = user(me)?;
     let old = readable_student(&state, &u, &id).await?;
     let p = u.principal();
     if !writes_student(&state, &guard, &p, &old).await? {
@@ -196,11 +192,10 @@ pub async fn put_student(
     responses((status = 204, description = "Deleted"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn delete_student(
     State(state): State<AppState>,
-    me: MaybeUser,
+    ApiUser(u): ApiUser,
     guard: Guard,
     Path(id): Path<String>,
 ) -> R<StatusCode> {
-    let u = user(me)?;
     let old = readable_student(&state, &u, &id).await?;
     let uni = period_university(&state, &old.period_id).await?;
     if !writes_student(&state, &guard, &u.principal(), &old).await? {

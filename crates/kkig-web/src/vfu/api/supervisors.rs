@@ -89,10 +89,9 @@ pub(super) async fn readable_supervisor(state: &AppState, u: &UserRecord, id: &s
     responses((status = 200, body = [SupervisorRecord]), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn list_supervisors(
     State(state): State<AppState>,
-    me: MaybeUser,
+    ApiUser(u): ApiUser,
     q: Result<Query<SupervisorQuery>, QueryRejection>,
 ) -> R<Json<Vec<SupervisorRecord>>> {
-    let u = user(me)?;
     let q = query(q)?;
     let m = optional_municipality("municipality", &q.municipality)?;
     let p = u.principal();
@@ -116,11 +115,10 @@ pub async fn list_supervisors(
               (status = 422, body = ErrorBody)))]
 pub async fn create_supervisor(
     State(state): State<AppState>,
-    me: MaybeUser,
+    ApiUser(u): ApiUser,
     guard: Guard,
     b: Result<Json<SupervisorBody>, JsonRejection>,
 ) -> R<(StatusCode, Json<SupervisorRecord>)> {
-    let u = user(me)?;
     let input = body(b)?.input();
     let ctx = state.store.vfu_context().await?;
     let p = u.principal();
@@ -154,10 +152,9 @@ pub async fn create_supervisor(
     responses((status = 200, body = SupervisorRecord), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn get_supervisor(
     State(state): State<AppState>,
-    me: MaybeUser,
+    ApiUser(u): ApiUser,
     Path(id): Path<String>,
 ) -> R<Json<SupervisorRecord>> {
-    let u = user(me)?;
     Ok(Json(SupervisorRecord::from(
         &readable_supervisor(&state, &u, &id).await?,
     )))
@@ -169,12 +166,11 @@ pub async fn get_supervisor(
               (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn put_supervisor(
     State(state): State<AppState>,
-    me: MaybeUser,
+    ApiUser(u): ApiUser,
     guard: Guard,
     Path(id): Path<String>,
     b: Result<Json<SupervisorBody>, JsonRejection>,
 ) -> R<Json<SupervisorRecord>> {
-    let u = user(me)?;
     let old = readable_supervisor(&state, &u, &id).await?;
     let p = u.principal();
     if !guard.allows(&p, &supervisor_target(&old)) {
@@ -208,11 +204,10 @@ pub async fn put_supervisor(
     responses((status = 204, description = "Deleted"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn delete_supervisor(
     State(state): State<AppState>,
-    me: MaybeUser,
+    ApiUser(u): ApiUser,
     guard: Guard,
     Path(id): Path<String>,
 ) -> R<StatusCode> {
-    let u = user(me)?;
     let old = readable_supervisor(&state, &u, &id).await?;
     if !guard.allows(&u.principal(), &municipal(old.municipality)) {
         return Err(forbidden(format!(
@@ -242,12 +237,11 @@ pub struct InviteBody {
               (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn invite_supervisor(
     State(state): State<AppState>,
-    me: MaybeUser,
+    ApiUser(u): ApiUser,
     guard: Guard,
     Path(id): Path<String>,
     b: Result<Json<InviteBody>, JsonRejection>,
 ) -> R<Json<SupervisorRecord>> {
-    let u = user(me)?;
     let old = readable_supervisor(&state, &u, &id).await?;
     if !guard.allows(&u.principal(), &municipal(old.municipality)) {
         return Err(forbidden(format!(

@@ -9,10 +9,9 @@ use super::*;
     responses((status = 200, body = TrainingNeedRecord), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn training_need(
     State(state): State<AppState>,
-    me: MaybeUser,
+    ApiUser(u): ApiUser,
     Path(code): Path<String>,
 ) -> R<Json<TrainingNeedRecord>> {
-    let u = user(me)?;
     let m = known_municipality(&state, &code).await?;
     require_municipal_read(&u, m, "training need")?;
     let t = state.store.training_need(m).await?;
@@ -57,10 +56,9 @@ pub async fn training_need(
     responses((status = 200, body = [CompensationRecord]), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn compensation(
     State(state): State<AppState>,
-    me: MaybeUser,
+    ApiUser(u): ApiUser,
     Path(code): Path<String>,
 ) -> R<Json<Vec<CompensationRecord>>> {
-    let u = user(me)?;
     let m = known_municipality(&state, &code).await?;
     require_municipal_read(&u, m, "compensation basis")?;
     let rows = state.store.compensation_basis(Some(m)).await?;

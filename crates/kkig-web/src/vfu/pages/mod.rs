@@ -28,14 +28,16 @@ use kkig_core::{Kommunkod, MunicipalityRole, TravelModel};
 use kkig_store::{Actor, PlacementFilter, StoreError, StudentFilter, UserRecord};
 use serde::Deserialize;
 
-use crate::accounts::account::signed_in;
 use crate::http::auth::MaybeUser;
 use crate::ui::field_errors::error_text;
+use crate::ui::form::{Field, Opt, Problem};
+use crate::ui::page::signed_in;
 use crate::ui::page::{forbidden, render, unavailable, Chrome, MessagePage};
 use crate::ui::public_cache::public_page;
 use crate::AppState;
 
-use crate::ui::page::{nf, store, today, tri};
+use crate::http::clock::today;
+use crate::ui::page::{nf, store, tri};
 
 mod access;
 mod compensation;
