@@ -6,7 +6,7 @@
 use async_trait::async_trait;
 use kkig_core::demo::DemoWorld;
 use serde_json::Value;
-use sqlx::{Any, Transaction};
+use sqlx::{Any, Row, Transaction};
 
 use crate::db::error::StoreError;
 use crate::db::{Backend, SqlStore};
@@ -20,9 +20,16 @@ pub(crate) trait Part: Sync {
     /// The key of this part in a person's export.
     fn name(&self) -> &'static str;
 
-    /// Rows of real (not demo) data this capability holds; the demo is refused when any part has some.
-    async fn real_rows(&self, _tx: &mut Tx) -> Result<i64, StoreError> {
-        Ok(0)
+    /// A query counting the rows of real (not demo) data this capability holds (None: it
+    /// holds none); the demo is refused when any part counts some.
+    fn real_rows_sql(&self) -> Option<&'static str> {
+        None
+    }
+
+    /// Rows of real data this capability holds, by [`Part::real_rows_sql`].
+    async fn real_rows(&self, tx: &mut Tx) -> Result<i64, StoreError> {
+        let Some(sql) = self.real_rows_sql() else { return Ok(0) };
+        Ok(sqlx::query(sql).fetch_one(&mut **tx).await?.try_get(0)?)
     }
 
     /// Write this capability's part of the demo world, inside the demo's transaction.

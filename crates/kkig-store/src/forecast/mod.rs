@@ -642,12 +642,8 @@ impl crate::db::parts::Part for Part {
         "forecast"
     }
 
-    async fn real_rows(&self, tx: &mut Tx) -> Result<i64, StoreError> {
-        let n: i64 = sqlx::query("SELECT COUNT(*) FROM forecast_inputs WHERE demo = 0")
-            .fetch_one(&mut **tx)
-            .await?
-            .get(0);
-        Ok(n)
+    fn real_rows_sql(&self) -> Option<&'static str> {
+        Some("SELECT COUNT(*) FROM forecast_inputs WHERE demo = 0")
     }
 
     async fn load_demo(

@@ -2692,15 +2692,9 @@ impl crate::db::parts::Part for Part {
         "vfu"
     }
 
-    async fn real_rows(&self, tx: &mut Tx) -> Result<i64, StoreError> {
-        let n: i64 = sqlx::query(
-            "SELECT (SELECT COUNT(*) FROM placement_sites WHERE demo = 0) + (SELECT COUNT(*) FROM vfu_supervisors WHERE demo = 0)
-                  + (SELECT COUNT(*) FROM vfu_periods WHERE demo = 0)",
-        )
-        .fetch_one(&mut **tx)
-        .await?
-        .get(0);
-        Ok(n)
+    fn real_rows_sql(&self) -> Option<&'static str> {
+        Some("SELECT (SELECT COUNT(*) FROM placement_sites WHERE demo = 0) + (SELECT COUNT(*) FROM vfu_supervisors WHERE demo = 0)
+                  + (SELECT COUNT(*) FROM vfu_periods WHERE demo = 0)")
     }
 
     async fn load_demo(
