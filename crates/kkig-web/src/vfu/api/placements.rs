@@ -52,10 +52,14 @@ pub(super) fn empty_none(s: Option<String>) -> Option<String> {
 }
 
 pub(super) async fn readable_placement(state: &AppState, u: &UserRecord, id: &str) -> R<(Placement, Scope)> {
-    let scope = Scope::load(state).await?;
-    match state.store.placement(id).await? {
-        Some(pl) if scope.placement_allows(&u.principal(), Action::Read, &pl) => Ok((pl, scope)),
-        _ => Err(not_found(format!("placement {id}"))),
+    let Some(pl) = state.store.placement(id).await? else {
+        return Err(not_found(format!("placement {id}")));
+    };
+    let scope = Scope::for_records(state, &[pl.student_id.as_str()], &[pl.site_id.as_str()]).await?;
+    if scope.placement_allows(&u.principal(), Action::Read, &pl) {
+        Ok((pl, scope))
+    } else {
+        Err(not_found(format!("placement {id}")))
     }
 }
 
@@ -107,7 +111,7 @@ pub async fn create_placement(
 ) -> R<(StatusCode, Json<PlacementRecord>)> {
     let b = body(b)?;
     let p = u.principal();
-    let scope = Scope::load(&state).await?;
+    let scope = Scope::for_records(&state, &[b.student_id.trim()], &[b.site_id.trim()]).await?;
     let mut errors = Vec::new();
     // A student or site the user may not see is answered like one that does not exist.
     let student = scope.students.get(b.student_id.trim()).filter(|(person, uni, home)| {

@@ -1,5 +1,6 @@
 //! Whom a VFU API request may read or change: the rule book's targets of students, placements,
-//! supervisors and sites, loaded per request.
+//! supervisors and sites, loaded per request: for one record only what it names
+//! ([`Scope::for_records`]), for a list the whole registry once ([`Scope::load`]).
 
 use super::*;
 
@@ -30,6 +31,26 @@ impl Scope {
             })
             .collect();
         let sites = state.store.vfu_context().await?.sites.into_iter().collect();
+        Ok(Self { students, sites })
+    }
+
+    /// Only the students and sites named, for checks on one record: a few reads instead of
+    /// every period, student and site of the registry. Unknown ids are left out (the checks
+    /// then answer as for a record that does not exist).
+    pub(super) async fn for_records(state: &AppState, student_ids: &[&str], site_ids: &[&str]) -> R<Self> {
+        let mut students = HashMap::new();
+        for id in student_ids {
+            if let Some(s) = state.store.vfu_student(id).await? {
+                let uni = period_university(state, &s.period_id).await?;
+                students.insert(s.id, (s.person_id, uni, s.home_municipality));
+            }
+        }
+        let mut sites = HashMap::new();
+        for id in site_ids {
+            if let Some(site) = state.store.placement_site(id).await? {
+                sites.insert(site.id, site.municipality);
+            }
+        }
         Ok(Self { students, sites })
     }
 
