@@ -1,0 +1,190 @@
+//! `/prognos/karta`: need per 1,000 inhabitants on a map with a legend, and the same figures
+//! as a table.
+
+use super::*;
+
+/// Class limits of need per 1,000 inhabitants over ten years, and their fills (light → dark).
+pub const MAP_CLASSES: [(f64, &str); 4] = [
+    (5.0, "#e3f0ec"),
+    (10.0, "#a6d1c3"),
+    (20.0, "#4f9a84"),
+    (f64::INFINITY, "#17594a"),
+];
+
+pub struct MapDot {
+    pub x: String,
+    pub y: String,
+    pub fill: String,
+    pub label: String,
+    pub label_x: String,
+    pub label_y: String,
+    pub anchor: &'static str,
+    pub value: String,
+}
+
+pub struct LegendItem {
+    pub fill: String,
+    pub label: String,
+}
+
+pub struct MapRow {
+    pub code: String,
+    pub name: String,
+    pub population: String,
+    pub need: String,
+    pub per_thousand: String,
+}
+
+#[derive(Template)]
+#[template(path = "forecast/map.html")]
+pub struct MapPage {
+    pub chrome: Chrome,
+    pub demo: bool,
+    pub width: String,
+    pub height: String,
+    pub dots: Vec<MapDot>,
+    pub legend: Vec<LegendItem>,
+    pub rows: Vec<MapRow>,
+    pub base_year: String,
+    pub last_year: String,
+}
+
+/// (municipality, total 10-year external need, need per 1,000 inhabitants)
+pub(super) fn map_rows(municipalities: &[Municipality], computed: &[Computed]) -> Vec<(Municipality, f64, f64)> {
+    municipalities
+        .iter()
+        .filter(|m| m.role == MunicipalityRole::Participant)
+        .map(|m| {
+            let need: f64 = computed
+                .iter()
+                .filter(|c| c.input.municipality == m.code)
+                .map(|c| c.forecast.totals.external_need)
+                .sum();
+            let per = if m.population > 0 {
+                need / m.population as f64 * 1000.0
+            } else {
+                0.0
+            };
+            (m.clone(), need, per)
+        })
+        .collect()
+}
+
+pub(super) fn map_table(rows: &[(Municipality, f64, f64)]) -> Table {
+    let mut t = Table::new(&[
+        "kommunkod",
+        "kommun",
+        "folkmängd",
+        "externt behov 10 år",
+        "per 1 000 invånare",
+    ]);
+    for (m, need, per) in rows {
+        t.push(vec![
+            Cell::text(m.code.to_string()),
+            Cell::text(m.name.clone()),
+            Cell::Int(m.population),
+            Cell::Decimal(*need, 1),
+            Cell::Decimal(*per, 1),
+        ]);
+    }
+    t
+}
+
+pub async fn map_page(State(state): State<AppState>, chrome: Chrome) -> Response {
+    let key = chrome.clone();
+    public_page(&state, &key, map_response(&state, chrome)).await
+}
+
+pub(super) async fn map_response(state: &AppState, chrome: Chrome) -> Response {
+    let region = match region_data(state).await {
+        Ok(v) => v,
+        Err(e) => return unavailable(chrome, &e),
+    };
+    let (municipalities, computed) = (&region.municipalities, &region.computed);
+    let rows = map_rows(municipalities, computed);
+    let lang = chrome.lang;
+    let positions: Vec<_> = rows.iter().map(|r| r.0.position).collect();
+    let width = 440.0;
+    let pr = project(&positions, width, 40.0);
+    let dots = rows
+        .iter()
+        .zip(&pr.points)
+        .map(|((m, _, per), p)| {
+            let fill = MAP_CLASSES
+                .iter()
+                .find(|c| *per < c.0)
+                .map(|c| c.1)
+                .unwrap_or(MAP_CLASSES[3].1);
+            let right = p.x > width * 0.72;
+            let (lx, anchor) = if right {
+                (p.x - 13.0, "end")
+            } else {
+                (p.x + 13.0, "start")
+            };
+            MapDot {
+                x: format!("{:.1}", p.x),
+                y: format!("{:.1}", p.y),
+                fill: fill.to_string(),
+                label: m.name.clone(),
+                label_x: format!("{lx:.1}"),
+                label_y: format!("{:.1}", p.y + 4.0),
+                anchor,
+                value: dec(lang, *per),
+            }
+        })
+        .collect();
+    let mut lo = 0.0;
+    let legend = MAP_CLASSES
+        .iter()
+        .map(|(hi, fill)| {
+            let label = if hi.is_finite() {
+                chrome.t2("fc-map-class", "from", &dec(lang, lo), "to", &dec(lang, *hi))
+            } else {
+                chrome.t1("fc-map-class-top", "from", &dec(lang, lo))
+            };
+            lo = *hi;
+            LegendItem {
+                fill: fill.to_string(),
+                label,
+            }
+        })
+        .collect();
+    let base_year = computed
+        .iter()
+        .map(|c| c.input.base_year)
+        .min()
+        .unwrap_or(kkig_core::forecast::product::DEMO_BASE_YEAR);
+    let page = MapPage {
+        demo: chrome.demo_seed.is_some(),
+        width: format!("{:.0}", pr.width),
+        height: format!("{:.0}", pr.height),
+        dots,
+        legend,
+        rows: rows
+            .iter()
+            .map(|(m, need, per)| MapRow {
+                code: m.code.to_string(),
+                name: m.name.clone(),
+                population: chrome.int(m.population),
+                need: dec(lang, *need),
+                per_thousand: dec(lang, *per),
+            })
+            .collect(),
+        base_year: base_year.to_string(),
+        last_year: (base_year + HORIZON as i32).to_string(),
+        chrome,
+    };
+    render(StatusCode::OK, &page)
+}
+
+pub async fn map_export(State(state): State<AppState>, Path(file): Path<String>) -> Response {
+    match region_data(&state).await {
+        Ok(r) => export_response(
+            &map_table(&map_rows(&r.municipalities, &r.computed)),
+            &file,
+            "prognos-karta",
+            "Behov per 1000",
+        ),
+        Err(e) => crate::http::error::ApiError::from(e).into_response(),
+    }
+}
