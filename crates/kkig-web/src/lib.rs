@@ -64,7 +64,6 @@ pub struct AppState {
     pub store: Arc<dyn Store>,
     pub i18n: Arc<I18n>,
     pub config: Arc<WebConfig>,
-    overview: Arc<ui::overview::OverviewCache>,
     catalogue: Arc<catalogue::index::CatalogueCache>,
     public: Arc<public_cache::PublicCache>,
 }
@@ -75,15 +74,16 @@ impl AppState {
             store,
             i18n: Arc::new(I18n::load()?),
             config: Arc::new(config),
-            overview: Arc::default(),
+
             catalogue: Arc::default(),
             public: Arc::default(),
         })
     }
 
-    /// The region overview (cached for [`CACHE_TTL`]).
+    /// The region overview, kept per data version ([`ui::public_cache`]).
     pub async fn overview(&self) -> Result<Arc<Overview>, StoreError> {
-        self.overview.get(self.store.as_ref()).await
+        self.public_value("region:overview", || Overview::load(self.store.as_ref()))
+            .await
     }
 
     /// The searchable catalogue (rebuilt when the store's catalogue version changes).
@@ -109,11 +109,6 @@ impl AppState {
     /// learned of a change some other way than a write request through it).
     pub fn recheck_data_version(&self) {
         self.public.mark_stale();
-    }
-
-    /// Make this node read the overview again on its next request (after writing to it).
-    pub async fn invalidate_overview(&self) {
-        self.overview.invalidate().await;
     }
 }
 

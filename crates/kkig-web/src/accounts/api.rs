@@ -135,7 +135,7 @@ pub async fn put_services(
         .store
         .update_learning_centre_services(&services, &Actor::user(&u.id))
         .await?;
-    state.invalidate_overview().await;
+    state.recheck_data_version();
     Ok(StatusCode::NO_CONTENT)
 }
 

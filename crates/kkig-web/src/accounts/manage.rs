@@ -401,7 +401,7 @@ pub async fn lc_edit(
         {
             return unavailable(chrome, &e);
         }
-        state.invalidate_overview().await;
+        state.recheck_data_version();
     }
     let status = if saved {
         StatusCode::OK

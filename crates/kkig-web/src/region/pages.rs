@@ -127,7 +127,7 @@ pub async fn index(State(state): State<AppState>, chrome: Chrome) -> Response {
         Err(e) => return unavailable(chrome, &e),
     };
     let key = chrome.clone();
-    render_public(&overview, &key, || {
+    render_public(&state, &key, || {
         let (municipalities, universities) = (&overview.municipalities, &overview.universities);
         let mut per_municipality: BTreeMap<Kommunkod, usize> = BTreeMap::new();
         for (code, _, n) in &overview.site_counts {
@@ -184,6 +184,7 @@ pub async fn index(State(state): State<AppState>, chrome: Chrome) -> Response {
             chrome,
         }
     })
+    .await
 }
 
 pub struct ServicesView {
@@ -236,7 +237,7 @@ pub async fn municipality(State(state): State<AppState>, chrome: Chrome, Path(co
         return not_found(chrome, msg);
     };
     let key = chrome.clone();
-    render_public(&overview, &key, || {
+    render_public(&state, &key, || {
         let (universities, municipalities) = (&overview.universities, &overview.municipalities);
         let yes_no = |b: bool| chrome.t(if b { "yes" } else { "no" });
         let centre = overview
@@ -320,4 +321,5 @@ pub async fn municipality(State(state): State<AppState>, chrome: Chrome, Path(co
         };
         page
     })
+    .await
 }

@@ -179,32 +179,14 @@ impl FromRequestParts<AppState> for Chrome {
     }
 }
 
-/// A public page that is the same for every visitor: served from the overview's memory when
-/// it was rendered before, otherwise rendered and remembered.
-pub fn render_public<T: Template>(
-    overview: &crate::ui::overview::Overview,
+/// A public page that is the same for every visitor, rendered from `template` and kept per
+/// data version for anonymous visitors ([`crate::ui::public_cache::public_page`]).
+pub async fn render_public<T: Template>(
+    state: &crate::AppState,
     chrome: &Chrome,
     template: impl FnOnce() -> T,
 ) -> Response {
-    // A signed-in visitor's header names them: their pages are rendered for them alone.
-    if chrome.user.is_some() {
-        return render(StatusCode::OK, &template());
-    }
-    if let Some(html) = overview.page(&chrome.path, chrome.lang) {
-        return html_response(html);
-    }
-    match template().render() {
-        Ok(html) => {
-            let bytes = axum::body::Bytes::from(html);
-            overview.keep_page(&chrome.path, chrome.lang, bytes.clone());
-            html_response(bytes)
-        }
-        Err(e) => template_failed(e),
-    }
-}
-
-fn html_response(html: axum::body::Bytes) -> Response {
-    ([(axum::http::header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response()
+    crate::ui::public_cache::public_page(state, chrome, async move { render(StatusCode::OK, &template()) }).await
 }
 
 fn template_failed(e: askama::Error) -> Response {
