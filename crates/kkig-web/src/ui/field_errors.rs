@@ -2,7 +2,7 @@
 //!
 //! Core describes each problem as data ([`FieldProblem`]); its English message is for the API
 //! and the CLI. The pages render the problem from the catalogue instead (`err-KEY` in
-//! `locales/errors.*.ftl`) with the field's label as `$field`. Codes among the arguments
+//! `locales/errors/*.ftl`) with the field's label as `$field`. Codes among the arguments
 //! (fields, site kinds, tasks, statuses) are shown by their names in the page's language.
 
 use fluent_bundle::FluentValue;

@@ -40,28 +40,51 @@ impl Lang {
     }
 }
 
-/// Each language's catalogue: the general messages, the VFU pages' (`vfu-` keys), the
-/// forecast's (`fc-` keys) and the allocation page's (`alloc-` keys).
-const SOURCES: [(Lang, &[&str]); 2] = [
-    (
-        Lang::Sv,
-        &[
-            include_str!("../../locales/sv.ftl"),
-            include_str!("../../locales/vfu.sv.ftl"),
-            include_str!("../../locales/forecast.sv.ftl"),
-            include_str!("../../locales/allocation.sv.ftl"),
-        ],
-    ),
-    (
-        Lang::En,
-        &[
-            include_str!("../../locales/en.ftl"),
-            include_str!("../../locales/vfu.en.ftl"),
-            include_str!("../../locales/forecast.en.ftl"),
-            include_str!("../../locales/allocation.en.ftl"),
-        ],
-    ),
-];
+/// One Fluent file per language in each folder of `locales/`: `common` (the page chrome and
+/// words every page uses), one folder per capability with the same name as its module
+/// (`region`, `catalogue`, `accounts`, `vfu`, `allocation`, `forecast`), and `errors` (the
+/// field errors of `ui::field_errors`). A key is defined in exactly one folder (Fluent refuses
+/// a second definition when the bundle is built).
+macro_rules! locale_folders {
+    ($($folder:literal),* $(,)?) => {
+        [$(($folder, [
+            include_str!(concat!("../../locales/", $folder, "/sv.ftl")),
+            include_str!(concat!("../../locales/", $folder, "/en.ftl")),
+        ])),*]
+    };
+}
+const FOLDERS: [(&str, [&str; 2]); 8] = locale_folders!(
+    "common",
+    "region",
+    "catalogue",
+    "accounts",
+    "vfu",
+    "allocation",
+    "forecast",
+    "errors"
+);
+
+/// The index of `lang`'s file in each folder of [`FOLDERS`].
+fn file_index(lang: Lang) -> usize {
+    match lang {
+        Lang::Sv => 0,
+        Lang::En => 1,
+    }
+}
+
+/// `lang`'s Fluent sources: (folder, text).
+fn sources(lang: Lang) -> impl Iterator<Item = (&'static str, &'static str)> {
+    FOLDERS
+        .iter()
+        .map(move |(folder, files)| (*folder, files[file_index(lang)]))
+}
+
+/// The keys one Fluent source defines.
+fn keys_of(src: &str) -> impl Iterator<Item = String> + '_ {
+    src.lines()
+        .filter(|l| !l.starts_with('#') && !l.starts_with(' ') && l.contains(" ="))
+        .filter_map(|l| l.split(" =").next().map(str::to_string))
+}
 
 /// The message catalogues of every language.
 pub struct I18n {
@@ -79,7 +102,7 @@ impl I18n {
     /// tests parse them, and this reports the first problem rather than panicking.
     pub fn load() -> Result<Self, String> {
         let mut bundles = HashMap::new();
-        for (lang, src) in SOURCES {
+        for lang in [Lang::Sv, Lang::En] {
             let id: LanguageIdentifier = match lang {
                 Lang::Sv => langid!("sv-SE"),
                 Lang::En => langid!("en-GB"),
@@ -87,12 +110,10 @@ impl I18n {
             let mut bundle = FluentBundle::new_concurrent(vec![id]);
             // No Unicode isolation marks around arguments: the pages are plain text.
             bundle.set_use_isolating(false);
-            for (i, src) in src.iter().chain(errors(lang)).enumerate() {
-                let res = FluentResource::try_new(src.to_string())
-                    .map_err(|(_, errs)| format!("locales/{} (file {i}): {errs:?}", lang.code()))?;
-                bundle
-                    .add_resource(res)
-                    .map_err(|errs| format!("locales/{} (file {i}): {errs:?}", lang.code()))?;
+            for (folder, src) in sources(lang) {
+                let file = format!("locales/{folder}/{}.ftl", lang.code());
+                let res = FluentResource::try_new(src.to_string()).map_err(|(_, errs)| format!("{file}: {errs:?}"))?;
+                bundle.add_resource(res).map_err(|errs| format!("{file}: {errs:?}"))?;
             }
             bundles.insert(lang, bundle);
         }
@@ -123,25 +144,8 @@ impl I18n {
 
     /// The keys of a language's catalogue (for the completeness test).
     pub fn keys(lang: Lang) -> Vec<String> {
-        let srcs = SOURCES.iter().find(|(l, _)| *l == lang).map(|(_, s)| *s).unwrap_or(&[]);
-        srcs.iter()
-            .chain(errors(lang))
-            .flat_map(|s| s.lines())
-            .filter(|l| !l.starts_with('#') && !l.starts_with(' ') && l.contains(" ="))
-            .filter_map(|l| l.split(" =").next().map(str::to_string))
-            .collect()
+        sources(lang).flat_map(|(_, src)| keys_of(src)).collect()
     }
-}
-
-/// The messages of field errors (`err-` keys, see `field_errors`), loaded after each
-/// language's `SOURCES`.
-const ERRORS: [(Lang, &str); 2] = [
-    (Lang::Sv, include_str!("../../locales/errors.sv.ftl")),
-    (Lang::En, include_str!("../../locales/errors.en.ftl")),
-];
-
-fn errors(lang: Lang) -> impl Iterator<Item = &'static &'static str> {
-    ERRORS.iter().filter(move |(l, _)| *l == lang).map(|(_, s)| s)
 }
 
 /// An integer with the language's thousands separator: `76 542` (no-break space) in Swedish,
@@ -187,6 +191,18 @@ mod tests {
         en.sort();
         assert!(sv.len() > 40, "{sv:?}");
         assert_eq!(sv, en, "sv.ftl and en.ftl must define the same keys");
+    }
+
+    #[test]
+    fn each_folder_defines_the_same_keys_in_both_languages() {
+        for (folder, [sv, en]) in FOLDERS {
+            let mut sv: Vec<String> = keys_of(sv).collect();
+            let mut en: Vec<String> = keys_of(en).collect();
+            sv.sort();
+            en.sort();
+            assert!(!sv.is_empty(), "locales/{folder} is empty");
+            assert_eq!(sv, en, "locales/{folder}/sv.ftl and en.ftl must define the same keys");
+        }
     }
 
     #[test]

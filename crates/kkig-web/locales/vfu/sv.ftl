@@ -1,4 +1,4 @@
-# VFU-sidorna (verksamhetsförlagd utbildning). Samma nycklar finns i vfu.en.ftl.
+# VFU-sidorna (verksamhetsförlagd utbildning). Samma nycklar finns i en.ftl.
 nav-vfu = VFU
 vfu-title = VFU
 vfu-intro = Verksamhetsförlagd utbildning (VFU) är de perioder då lärar-, sjuksköterske- och socionomstudenter gör praktik på en arbetsplats. Här håller kommunerna och lärosätena ordning på platser, handledare, perioder, studenter och placeringar.

@@ -1,0 +1,44 @@
+# kkig, English: common. The same keys are in common/sv.ftl.
+
+# kkig, English (second language). Same keys as sv.ftl.
+site-name = kkig
+site-tagline = Competence supply in inland Norrland
+skip-to-content = Skip to content
+nav-label = Main menu
+nav-start = Home
+lang-switch = På svenska
+lang-switch-label = Language
+demo-notice-label = Demo data
+demo-notice = This installation shows generated demo data (seed { $seed }), marked “demo” where it appears. The municipalities' facts – code, position and population – are real and sourced.
+footer-sources = Sources: Statistics Sweden (municipality codes, population on 31 December), the universities' websites, SSYK 2012.
+footer-api = JSON API and OpenAPI description
+footer-about = kkig is the collaboration platform for coordinated competence supply in sparsely populated areas.
+col-municipality = Municipality
+col-population = Population
+total-row = Total
+service-study-places = Study places
+service-exam-sittings = Exam sittings
+service-video-rooms = Video rooms
+service-study-guidance = Study and career guidance
+yes = Yes
+no = No
+travel-model-note = Travel time is estimated as the straight-line distance × 1.3 at 70 km/h, until a measured travel-time matrix is imported.
+minutes = { $minutes } min
+sites-caption = Sites for work placements (VFU) by type
+back-to-start = Back to the start page
+not-found-title = Page not found
+not-found-text = There is no page at { $path }.
+not-found-municipality = { $code } is not a municipality in kkig. A municipality code has four digits, for example 2422 for Sorsele.
+error-title = Something went wrong
+error-text = The page could not be shown just now. Please try again in a moment. If the problem persists, contact the coordinators and give the time { $time }.
+nav-account = My account
+nav-admin-users = Users
+nav-admin-audit = Audit log
+nav-login = Sign in
+nav-logout = Sign out
+nav-privacy = Personal data
+signed-in-as = Signed in as { $name }
+forbidden-title = Access denied
+forbidden-text = Your account is not allowed to see this page or record.
+form-errors = The form has errors:
+nav-catalogue = Find education

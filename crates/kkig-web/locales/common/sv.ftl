@@ -1,0 +1,44 @@
+# kkig, svenska: common. Samma nycklar finns i common/en.ftl.
+
+# kkig, svenska (förstaspråk). Nycklar på engelska; samma nycklar finns i en.ftl.
+site-name = kkig
+site-tagline = Kompetensförsörjning i Norrlands inland
+skip-to-content = Hoppa till innehållet
+nav-label = Huvudmeny
+nav-start = Start
+lang-switch = In English
+lang-switch-label = Språk
+demo-notice-label = Demodata
+demo-notice = Den här installationen visar genererade demouppgifter (frö { $seed }), märkta ”demo” där de visas. Kommunernas fakta – kod, läge och folkmängd – är verkliga och har källa.
+footer-sources = Källor: SCB (kommunkoder, folkmängd 31 december), lärosätenas webbplatser, SCB SSYK 2012.
+footer-api = JSON-API och OpenAPI-beskrivning
+footer-about = kkig är samverkansplattformen för koordinerad kompetensförsörjning i glesbygd.
+col-municipality = Kommun
+col-population = Folkmängd
+total-row = Totalt
+service-study-places = Studieplatser
+service-exam-sittings = Tentamensskrivning
+service-video-rooms = Videorum
+service-study-guidance = Studie- och yrkesvägledning
+yes = Ja
+no = Nej
+travel-model-note = Restiden uppskattas som fågelvägen × 1,3 vid 70 km/h, tills en uppmätt restidsmatris har importerats.
+minutes = { $minutes } min
+sites-caption = Platser för verksamhetsförlagd utbildning efter typ
+back-to-start = Tillbaka till startsidan
+not-found-title = Sidan finns inte
+not-found-text = Vi hittar ingen sida på { $path }.
+not-found-municipality = { $code } är ingen kommun i kkig. Kommunkoden består av fyra siffror, till exempel 2422 för Sorsele.
+error-title = Något gick fel
+error-text = Sidan kunde inte visas just nu. Försök igen om en stund. Om felet kvarstår, kontakta samordnarna och ange tiden { $time }.
+nav-account = Mitt konto
+nav-admin-users = Användare
+nav-admin-audit = Granskningslogg
+nav-login = Logga in
+nav-logout = Logga ut
+nav-privacy = Personuppgifter
+signed-in-as = Inloggad som { $name }
+forbidden-title = Åtkomst nekas
+forbidden-text = Ditt konto har inte behörighet till den här sidan eller uppgiften.
+form-errors = Formuläret har fel:
+nav-catalogue = Hitta utbildning
