@@ -106,15 +106,19 @@ pub async fn population(database_url: &str, args: PopulationArgs) -> anyhow::Res
 }
 
 pub async fn kolada(database_url: &str, args: KoladaArgs) -> anyhow::Result<()> {
-    let mut rows = Vec::new();
+    let mut pages = Vec::new();
     for f in &args.files {
         let name = f.display().to_string();
         let page = kkig_formats::kolada::parse_kolada(&name, &read_file(f)?).map_err(|e| input_error(e.to_string()))?;
-        if let Some(next) = &page.next_page {
-            eprintln!("note: {name} has a next page ({next}); import it too");
-        }
-        rows.extend(page.rows);
+        pages.push((name, page));
     }
+    // A paged answer is imported whole or not at all: half of it would look like complete data.
+    if let Some(missing) = kkig_formats::kolada::missing_pages(&pages) {
+        return Err(input_error(format!(
+            "{missing}; give every page of the answer in one command (nothing was imported)"
+        )));
+    }
+    let rows: Vec<_> = pages.into_iter().flat_map(|(_, p)| p.rows).collect();
     let store = open(database_url).await?;
     let names: Vec<String> = args.files.iter().map(|f| f.display().to_string()).collect();
     let result = async {

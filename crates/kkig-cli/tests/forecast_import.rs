@@ -115,6 +115,54 @@ fn kolada_pages() {
     );
 }
 
+/// SCB's table from 2025 (TAB5557): civil statuses summed, `100+1` read as 100 and older; Boden
+/// (2582) is a municipality like any other.
+#[test]
+fn population_tab5557_imports() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("kkig.db").display());
+    let f = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../kkig-formats/tests/fixtures/scb-tab5557-befolkning.json"
+    );
+    let o = kkig(&db, &["import", "population", f]);
+    assert!(o.status.success(), "{}", out(&o));
+    // Sorsele: 7 age codes × 1 year, sexes and civil statuses summed.
+    assert!(
+        out(&o).contains(
+            "7 observed population cells of 1 municipalities imported (1 municipalities not known to kkig left out)"
+        ),
+        "{}",
+        out(&o)
+    );
+    assert_eq!(counts(&db).0, 7);
+}
+
+/// Kolada v3 answers in pages linked by `next_url`: both pages of one answer import together;
+/// page 1 alone is refused (nothing written) instead of silently importing half.
+#[test]
+fn kolada_v3_answer_in_two_pages() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("kkig.db").display());
+    let p1 = include_str!("../../kkig-formats/tests/fixtures/kolada-v3-page1.json");
+    let p2 = include_str!("../../kkig-formats/tests/fixtures/kolada-v3-page2.json");
+    let f1 = write(dir.path(), "page1.json", p1.as_bytes());
+    let f2 = write(dir.path(), "page2.json", p2.as_bytes());
+    let o = kkig(&db, &["import", "kolada", &f1]);
+    assert_eq!(o.status.code(), Some(2), "{}", out(&o));
+    assert!(
+        out(&o).contains("page1.json links to page 2") && out(&o).contains("nothing was imported"),
+        "{}",
+        out(&o)
+    );
+    assert_eq!(counts(&db).1, 0);
+    // in either order
+    let o = kkig(&db, &["import", "kolada", &f2, &f1]);
+    assert!(o.status.success(), "{}", out(&o));
+    assert!(out(&o).contains("6 key-figure values imported"), "{}", out(&o));
+    assert_eq!(counts(&db).1, 6);
+}
+
 #[test]
 fn staff_age_profiles_from_swedish_excel() {
     let dir = tempfile::tempdir().unwrap();

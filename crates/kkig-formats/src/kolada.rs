@@ -1,10 +1,11 @@
-//! Key figures from Kolada's API as JSON (docs/forecast.md):
-//! `{"values": [{"kpi": "N00914", "municipality": "2506", "period": 2023,
-//! "values": [{"gender": "T", "value": 12.3}, …]}, …], "count": …, "next_page": …}`.
+//! Key figures from Kolada's API v3 as JSON (docs/forecast.md):
+//! `{"count": …, "values": [{"kpi": "N00914", "municipality": "2506", "period": 2023,
+//! "values": [{"gender": "T", "value": 12.3}, …]}, …], "next_url": …, "previous_url": …}`.
+//! The retired v2 named the link `next_page`; both are read.
 //!
 //! Every inner value becomes one [`KoladaRow`]. Other keys (`count` and `status` of a value,
-//! `previous_page`, …) are ignored; `count` and `next_page` of the page are kept so a caller can
-//! follow the pages.
+//! `previous_url`, …) are ignored; `count` and the next page's URL are kept so a caller can
+//! follow the pages, and [`missing_pages`] tells whether a set of pages is the whole answer.
 
 use kkig_core::Kommunkod;
 use serde::Serialize;
@@ -38,7 +39,7 @@ pub struct KoladaPage {
     pub rows: Vec<KoladaRow>,
     /// The `count` Kolada reports, if any.
     pub count: Option<u64>,
-    /// The URL of the next page, if any.
+    /// The URL of the next page, if any (`next_url`; `next_page` in v2).
     pub next_page: Option<String>,
 }
 
@@ -73,11 +74,17 @@ pub fn parse_kolada(file: &str, bytes: &[u8]) -> Result<KoladaPage, FormatError>
                 .ok_or_else(|| err("count", format!("expected a whole number ≥ 0, found {v}")))?,
         ),
     };
-    let next_page = match doc.get("next_page") {
-        None | Some(Value::Null) => None,
-        Some(Value::String(s)) => Some(s.clone()),
-        Some(v) => return Err(err("next_page", format!("expected a URL or null, found {v}"))),
-    };
+    let mut next_page = None;
+    for key in ["next_url", "next_page"] {
+        match doc.get(key) {
+            None | Some(Value::Null) => {}
+            Some(Value::String(s)) if s.trim().is_empty() => {}
+            Some(Value::String(s)) => {
+                next_page.get_or_insert_with(|| s.trim().to_string());
+            }
+            Some(v) => return Err(err(key, format!("expected a URL or null, found {v}"))),
+        }
+    }
     let mut rows = Vec::new();
     for (i, item) in items.iter().enumerate() {
         let at = format!("values[{i}]");
@@ -162,4 +169,64 @@ pub fn parse_kolada(file: &str, bytes: &[u8]) -> Result<KoladaPage, FormatError>
         }
     }
     Ok(KoladaPage { rows, count, next_page })
+}
+
+/// The number in a page URL's `page=` query parameter (`…?page=2&per_page=5000` → 2).
+pub fn page_number(url: &str) -> Option<u32> {
+    let query = url.split_once('?')?.1;
+    let query = query.split('#').next().unwrap_or(query);
+    query
+        .split('&')
+        .find_map(|kv| kv.strip_prefix("page="))
+        .and_then(|n| n.parse().ok())
+}
+
+/// Whether `pages` (each with its file name, in any order) are every page of one answer. `None`
+/// when they are; otherwise what is missing, naming the page that points to it. Pages link
+/// forward only, so a complete set of n pages has exactly one last page (no `next_url`) and
+/// links to pages 2…n.
+pub fn missing_pages(pages: &[(String, KoladaPage)]) -> Option<String> {
+    let linked: Vec<(&str, &str)> = pages
+        .iter()
+        .filter_map(|(name, p)| p.next_page.as_deref().map(|u| (name.as_str(), u)))
+        .collect();
+    if linked.is_empty() {
+        return None;
+    }
+    let n = pages.len() as u32;
+    let numbers: Option<Vec<u32>> = linked.iter().map(|(_, u)| page_number(u)).collect();
+    match numbers {
+        Some(numbers) => {
+            let mut missing = Vec::new();
+            for (i, (name, url)) in linked.iter().enumerate() {
+                if numbers[i] > n || numbers[i] < 2 {
+                    missing.push(format!(
+                        "{name} links to page {} ({url}), which was not given",
+                        numbers[i]
+                    ));
+                }
+            }
+            if missing.is_empty() && linked.len() as u32 == n - 1 {
+                let mut sorted = numbers.clone();
+                sorted.sort_unstable();
+                sorted.dedup();
+                if sorted == (2..=n).collect::<Vec<_>>() {
+                    return None;
+                }
+            }
+            if missing.is_empty() {
+                missing.push(format!(
+                    "{} of the {n} files link to a next page, and their links ({}) are not pages 2…{n} of one answer",
+                    linked.len(),
+                    linked.iter().map(|(_, u)| *u).collect::<Vec<_>>().join(", ")
+                ));
+            }
+            Some(missing.join("; "))
+        }
+        None if linked.len() as u32 == n - 1 => None,
+        None => Some(format!(
+            "{} links to a next page ({}), which was not given",
+            linked[0].0, linked[0].1
+        )),
+    }
 }

@@ -1,6 +1,9 @@
-//! Population from SCB's PxWeb API as JSON-stat 2.0 (docs/forecast.md): the table
-//! BefolkningNy/TAB638 (population by region, age, sex and year) and projections of the same
-//! shape (e.g. BefProgRegFakN).
+//! Population from SCB's PxWeb API as JSON-stat 2.0 (docs/forecast.md): the tables
+//! BefolkningNy/TAB638 (population by region, civil status, age, sex and year, to 2024),
+//! BefolkningCKM/TAB5557 (the same from 2025, with the Cell Key Method) and projections of the
+//! same shape (e.g. BefProgRegFakN). The two tables code the same things differently: the open
+//! age class is `100+` in TAB638 and `100+1` in TAB5557, all ages `tot` and `TotSA`, both
+//! sexes `1+2` and `TotSa`; all are read.
 //!
 //! A JSON-stat 2.0 dataset lists its dimensions in `id`, their sizes in `size`, each
 //! dimension's categories in `dimension.<id>.category.index` (an object code → position or an
@@ -9,9 +12,11 @@
 //!
 //! Dimensions are recognised by id (case-insensitive) or by `role`: the region (`Region`, or a
 //! `role.geo` dimension), the time (`Tid`, or `role.time`), the age (`Alder`, `Ålder`, `Age`,
-//! or an id starting with `Alder`) and, optionally, the sex (`Kon`, `Kön`, `Sex`). Region,
-//! age and time are required. Any other dimension (e.g. `ContentsCode`) must have one
-//! category, or be fixed to one with [`PopulationQuery::select`].
+//! or an id starting with `Alder`) and, optionally, the sex (`Kon`, `Kön`, `Sex`) and the civil
+//! status (`Civilstand`, `Civilstånd`). Region, age and time are required. Civil status is
+//! summed away: its total (`SC`, "samtliga civilstånd") is used when the table has it,
+//! otherwise its categories (`OG`, `G`, `ÄNKL`, `SK`) are added up. Any other dimension (e.g.
+//! `ContentsCode`) must have one category, or be fixed to one with [`PopulationQuery::select`].
 
 use std::collections::HashMap;
 
@@ -74,6 +79,8 @@ enum Role {
     Age,
     Sex,
     Time,
+    /// Civil status (`Civilstand`): summed away, see the module documentation.
+    Civil,
     Other,
 }
 
@@ -185,6 +192,8 @@ pub fn parse_population(file: &str, bytes: &[u8], query: &PopulationQuery) -> Re
             Role::Age
         } else if l == "kon" || l == "kön" || l == "sex" {
             Role::Sex
+        } else if l == "civilstand" || l == "civilstånd" {
+            Role::Civil
         } else {
             Role::Other
         };
@@ -232,6 +241,16 @@ pub fn parse_population(file: &str, bytes: &[u8], query: &PopulationQuery) -> Re
         };
         fixed[d] = Some(c);
     }
+    // civil status: its total if the table has one (and nothing else was selected), else summed
+    let mut sum_civil = false;
+    for (d, dim) in dims.iter().enumerate() {
+        if dim.role == Role::Civil && fixed[d].is_none() && dim.codes.len() > 1 {
+            match dim.codes.iter().position(|c| is_civil_total(c)) {
+                Some(t) => fixed[d] = Some(t),
+                None => sum_civil = true,
+            }
+        }
+    }
     for (d, dim) in dims.iter().enumerate() {
         if dim.role == Role::Other && dim.codes.len() > 1 && fixed[d].is_none() {
             return Err(err(
@@ -264,7 +283,7 @@ pub fn parse_population(file: &str, bytes: &[u8], query: &PopulationQuery) -> Re
                     ages.push(parse_age(c).ok_or_else(|| {
                         err(
                             &cat(d, c),
-                            "expected an age (\"0\"…\"99\"), a range (\"5-9\"), \"100+\" or \"tot\"".into(),
+                            "expected an age (\"0\"…\"99\"), a range (\"5-9\"), \"100+\" (or \"100+1\") or \"tot\" (or \"TotSA\")".into(),
                         )
                     })?);
                 }
@@ -288,7 +307,7 @@ pub fn parse_population(file: &str, bytes: &[u8], query: &PopulationQuery) -> Re
                     years.push(y.ok_or_else(|| err(&cat(d, c), "expected a year such as \"2024\"".into()))?);
                 }
             }
-            Role::Other => {}
+            Role::Civil | Role::Other => {}
         }
     }
 
@@ -397,7 +416,7 @@ pub fn parse_population(file: &str, bytes: &[u8], query: &PopulationQuery) -> Re
                     Role::Age => row.age = ages[i],
                     Role::Sex => row.sex = sexes[i],
                     Role::Time => row.year = years[i],
-                    Role::Other => {}
+                    Role::Civil | Role::Other => {}
                 }
             }
             rows.push(row);
@@ -410,6 +429,9 @@ pub fn parse_population(file: &str, bytes: &[u8], query: &PopulationQuery) -> Re
             }
             at[d] = 0;
         }
+    }
+    if sum_civil {
+        rows = sum_civil_status(rows);
     }
     if query.sum_sexes {
         rows = sum_sexes(rows);
@@ -428,6 +450,7 @@ fn role_name(r: Role) -> &'static str {
         Role::Age => "age",
         Role::Sex => "sex",
         Role::Time => "time",
+        Role::Civil => "civil status",
         Role::Other => "other",
     }
 }
@@ -510,7 +533,8 @@ fn categories(dimension: &Map<String, Value>, id: &str, size: usize) -> Result<V
     Ok(codes)
 }
 
-/// SCB age codes: `"0"`…`"99"`, `"100+"`, ranges `"5-9"`, and `"tot"`/`"totalt"` for all ages.
+/// SCB age codes: `"0"`…`"99"`, `"100+"` (TAB638) or `"100+1"` (TAB5557) for 100 and older,
+/// ranges `"5-9"`, and `"tot"`/`"totalt"` (TAB638) or `"TotSA"` (TAB5557) for all ages.
 pub fn parse_age(code: &str) -> Option<AgeGroup> {
     let t = code.trim();
     let num = |s: &str| {
@@ -518,8 +542,13 @@ pub fn parse_age(code: &str) -> Option<AgeGroup> {
             .then(|| s.parse::<u32>().ok())
             .flatten()
     };
-    if t.eq_ignore_ascii_case("tot") || t.eq_ignore_ascii_case("totalt") || t.eq_ignore_ascii_case("total") {
+    if ["tot", "totalt", "total", "totsa"]
+        .iter()
+        .any(|x| t.eq_ignore_ascii_case(x))
+    {
         Some(AgeGroup::Total)
+    } else if t == "100+1" {
+        Some(AgeGroup::AndOlder(100))
     } else if let Some(a) = t.strip_suffix('+') {
         num(a).map(AgeGroup::AndOlder)
     } else if let Some((a, b)) = t.split_once('-') {
@@ -535,8 +564,36 @@ fn parse_sex(code: &str) -> Option<Sex> {
         "1" | "M" | "m" => Some(Sex::Male),
         "2" | "K" | "k" | "F" | "f" => Some(Sex::Female),
         "1+2" | "T" | "t" | "tot" | "totalt" => Some(Sex::Total),
+        c if c.eq_ignore_ascii_case("totsa") => Some(Sex::Total),
         _ => None,
     }
+}
+
+/// Whether a civil-status code is the table's total ("samtliga civilstånd").
+fn is_civil_total(code: &str) -> bool {
+    ["sc", "tot", "totalt", "totsa"]
+        .iter()
+        .any(|x| code.trim().eq_ignore_ascii_case(x))
+}
+
+/// One row per (municipality, age, sex, year): the civil statuses added up, in first-seen
+/// order. A missing value (`null`) in any part leaves the sum missing.
+fn sum_civil_status(rows: Vec<PopulationRow>) -> Vec<PopulationRow> {
+    let mut out: Vec<PopulationRow> = Vec::new();
+    let mut at: HashMap<(Kommunkod, AgeGroup, Sex, i32), usize> = HashMap::new();
+    for r in rows {
+        match at.get(&(r.kommunkod, r.age, r.sex, r.year)) {
+            Some(&i) => {
+                let o = &mut out[i];
+                o.value = o.value.zip(r.value).map(|(a, b)| a + b);
+            }
+            None => {
+                at.insert((r.kommunkod, r.age, r.sex, r.year), out.len());
+                out.push(r);
+            }
+        }
+    }
+    out
 }
 
 /// One row per (municipality, age, year) with `Sex::Total`, in first-seen order.

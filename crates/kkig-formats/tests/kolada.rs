@@ -1,7 +1,7 @@
 //! Kolada JSON → rows (kpi, kommunkod, period, gender, value); errors name the path.
 
 use kkig_core::Kommunkod;
-use kkig_formats::kolada::{parse_kolada, Gender};
+use kkig_formats::kolada::{missing_pages, page_number, parse_kolada, Gender, KoladaPage};
 use proptest::prelude::*;
 
 const PAGE: &str = r#"{"count": 3, "next_page": "https://api.kolada.se/v3/data/kpi/N00914/municipality/2506,2422?page=2",
@@ -36,6 +36,75 @@ fn a_page_gives_one_row_per_value() {
     assert_eq!(p.rows[0].kommunkod, Kommunkod::parse("2506").unwrap());
     let bare = parse_kolada("k.json", br#"{"values": []}"#).unwrap();
     assert_eq!((bare.count, bare.next_page, bare.rows.len()), (None, None, 0));
+}
+
+const V3_PAGE1: &str = include_str!("fixtures/kolada-v3-page1.json");
+const V3_PAGE2: &str = include_str!("fixtures/kolada-v3-page2.json");
+
+/// v3 names the link `next_url` (v2: `next_page`); a `null` link ends the answer.
+#[test]
+fn v3_pages_link_with_next_url() {
+    let p1 = parse_kolada("p1.json", V3_PAGE1.as_bytes()).unwrap();
+    let p2 = parse_kolada("p2.json", V3_PAGE2.as_bytes()).unwrap();
+    assert_eq!(p1.rows.len(), 4);
+    assert_eq!(p2.rows.len(), 2);
+    assert_eq!(p1.next_page.as_deref().and_then(page_number), Some(2));
+    assert_eq!(p2.next_page, None);
+    let v2 = parse_kolada("v2.json", PAGE.as_bytes()).unwrap();
+    assert_eq!(v2.next_page.as_deref().and_then(page_number), Some(2));
+}
+
+#[test]
+fn a_paged_answer_is_complete_only_with_every_page() {
+    let page = |name: &str, next: Option<&str>| {
+        (
+            name.to_string(),
+            KoladaPage {
+                rows: vec![],
+                count: None,
+                next_page: next.map(str::to_string),
+            },
+        )
+    };
+    let u = |n: u32| format!("https://api.kolada.se/v3/data/kpi/N00914?page={n}&per_page=5000");
+    let (u2, u3, u4) = (u(2), u(3), u(4));
+    type Case<'a> = (Vec<(String, KoladaPage)>, Option<&'a str>);
+    let cases: Vec<Case> = vec![
+        (vec![page("a", None)], None),
+        (vec![page("a", Some(&u2)), page("b", None)], None),
+        (vec![page("b", None), page("a", Some(&u2))], None),
+        (vec![page("a", Some(&u2)), page("b", Some(&u3)), page("c", None)], None),
+        (vec![page("a", Some(&u2))], Some("a links to page 2")),
+        (
+            vec![page("a", Some(&u2)), page("b", Some(&u3))],
+            Some("b links to page 3"),
+        ),
+        (
+            vec![page("a", Some(&u2)), page("c", Some(&u4)), page("x", None)],
+            Some("c links to page 4"),
+        ),
+        (
+            vec![page("a", Some(&u2)), page("b", Some(&u2)), page("c", None)],
+            Some("are not pages 2…3"),
+        ),
+        (vec![page("a", Some("https://example.org/next")), page("b", None)], None),
+        (
+            vec![page("a", Some("https://example.org/next"))],
+            Some("a links to a next page"),
+        ),
+    ];
+    for (pages, want) in cases {
+        let got = missing_pages(&pages);
+        match want {
+            None => assert_eq!(got, None, "{:?}", pages.iter().map(|p| &p.0).collect::<Vec<_>>()),
+            Some(w) => assert!(
+                got.as_deref().is_some_and(|g| g.contains(w)),
+                "{got:?} should contain {w:?}"
+            ),
+        }
+    }
+    assert_eq!(page_number("https://x/y?per_page=10&page=12#f"), Some(12));
+    assert_eq!(page_number("https://x/y?pages=3"), None);
 }
 
 #[test]

@@ -8,6 +8,7 @@ use proptest::prelude::*;
 use serde_json::{json, Value};
 
 const TAB638: &[u8] = include_bytes!("fixtures/scb-tab638-befolkning.json");
+const TAB5557: &[u8] = include_bytes!("fixtures/scb-tab5557-befolkning.json");
 
 fn k(s: &str) -> Kommunkod {
     Kommunkod::parse(s).unwrap()
@@ -230,14 +231,86 @@ fn bad_input_names_the_position() {
     assert!(e.contains("no category \"X\"; found BE0101N1"), "{e}");
 }
 
+/// TAB5557 (2025 on) as SCB serves it: four civil statuses to add up, `100+1` for 100 and
+/// older, and a municipality outside the region (Boden).
+#[test]
+fn tab5557_with_civil_status_and_100_plus_1_imports() {
+    let doc: Value = serde_json::from_slice(TAB5557).unwrap();
+    let t = parse_population("tab5557.json", TAB5557, &PopulationQuery::default()).unwrap();
+    // 2 municipalities × 7 ages × 2 sexes × 1 year; the 4 civil statuses summed.
+    assert_eq!(t.rows.len(), 28);
+    assert_eq!(t.municipalities(), vec![k("2422"), k("2582")]);
+    // the sum of the four civil statuses, read straight from the value array
+    // (ids: Region, Civilstand, Alder, Kon, ContentsCode, Tid; sizes 2, 4, 7, 2, 1, 1)
+    let cell = |r: usize, c: usize, a: usize, s: usize| doc["value"][((r * 4 + c) * 7 + a) * 2 + s].as_f64().unwrap();
+    for (r, kk) in [(0, "2422"), (1, "2582")] {
+        for (a, age) in [
+            (0, AgeGroup::Age(0)),
+            (5, AgeGroup::Age(99)),
+            (6, AgeGroup::AndOlder(100)),
+        ] {
+            for (s, sex) in [(0, Sex::Male), (1, Sex::Female)] {
+                let want: f64 = (0..4).map(|c| cell(r, c, a, s)).sum();
+                let got = t
+                    .rows
+                    .iter()
+                    .find(|x| x.kommunkod == k(kk) && x.age == age && x.sex == sex && x.year == 2025)
+                    .unwrap();
+                assert_eq!(got.value, Some(want), "{kk} {age:?} {sex:?}");
+            }
+        }
+    }
+}
+
+#[test]
+fn civil_status_total_is_used_when_present_and_summed_otherwise() {
+    let mut doc: Value = serde_json::from_slice(TAB5557).unwrap();
+    // keep only OG and add the total SC with its own numbers: SC is used, OG ignored
+    let n = doc["value"].as_array().unwrap().len();
+    let mut values = Vec::new();
+    for r in 0..2 {
+        for c in 0..5 {
+            for a in 0..7 {
+                for s in 0..2 {
+                    values.push(if c == 4 {
+                        json!(1000 + r * 100 + a * 10 + s)
+                    } else {
+                        doc["value"][((r * 4 + c) * 7 + a) * 2 + s].clone()
+                    });
+                }
+            }
+        }
+    }
+    assert_eq!(values.len(), n / 4 * 5);
+    doc["value"] = json!(values);
+    doc["size"][1] = json!(5);
+    doc["dimension"]["Civilstand"]["category"]["index"]["SC"] = json!(4);
+    let t = parse(&doc, &PopulationQuery::default()).unwrap();
+    assert_eq!(t.rows.len(), 28);
+    let r = t
+        .rows
+        .iter()
+        .find(|x| x.kommunkod == k("2582") && x.age == AgeGroup::Age(1) && x.sex == Sex::Female)
+        .unwrap();
+    assert_eq!(r.value, Some(1111.0));
+    // a null among the parts leaves the sum missing rather than too small
+    let mut doc: Value = serde_json::from_slice(TAB5557).unwrap();
+    doc["value"][0] = Value::Null;
+    let t = parse(&doc, &PopulationQuery::default()).unwrap();
+    assert_eq!(t.rows[0].value, None);
+    assert!(t.rows[1].value.is_some());
+}
+
 #[test]
 fn age_codes() {
     assert_eq!(parse_age("0"), Some(AgeGroup::Age(0)));
     assert_eq!(parse_age("99"), Some(AgeGroup::Age(99)));
     assert_eq!(parse_age("100+"), Some(AgeGroup::AndOlder(100)));
+    assert_eq!(parse_age("100+1"), Some(AgeGroup::AndOlder(100)));
     assert_eq!(parse_age("tot"), Some(AgeGroup::Total));
+    assert_eq!(parse_age("TotSA"), Some(AgeGroup::Total));
     assert_eq!(parse_age("5-9"), Some(AgeGroup::Range(5, 9)));
-    for bad in ["", "x", "9-5", "-1", "+", "1000", "5 år"] {
+    for bad in ["", "x", "9-5", "-1", "+", "1000", "5 år", "99+1", "100+2"] {
         assert_eq!(parse_age(bad), None, "{bad}");
     }
 }
