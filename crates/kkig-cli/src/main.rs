@@ -357,7 +357,13 @@ async fn export(database_url: &str, what: ExportWhat) -> anyhow::Result<()> {
         ExportWhat::Vfu(what) => vfu::export(database_url, what).await,
         ExportWhat::Municipalities { format, output } => {
             let store = open(database_url).await?;
-            let items = store.municipalities().await?;
+            // the region, as `GET /api/v1/municipalities` lists it
+            let items: Vec<_> = store
+                .municipalities()
+                .await?
+                .into_iter()
+                .filter(|m| m.role.in_region())
+                .collect();
             store.close().await;
             let bytes = match format {
                 ExportFormat::Csv => kkig_formats::records::municipalities_table(&items).to_swedish_csv(),

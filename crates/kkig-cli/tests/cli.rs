@@ -604,10 +604,14 @@ fn import_travel_matrix() {
     let o = run(&["import", "travel", path.to_str().unwrap()], &db);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(stdout(&o).contains("2 measured travel times"), "{}", stdout(&o));
-    std::fs::write(&path, "from;to;minutes\r\n2422;0180;240\r\n").unwrap();
+    // any of Sweden's municipalities, e.g. Stockholm; 2499 is none
+    std::fs::write(&path, "from;to;minutes\r\n2422;0180;600\r\n").unwrap();
+    let o = run(&["import", "travel", path.to_str().unwrap()], &db);
+    assert!(o.status.success(), "{}", stderr(&o));
+    std::fs::write(&path, "from;to;minutes\r\n2422;2499;240\r\n").unwrap();
     let o = run(&["import", "travel", path.to_str().unwrap()], &db);
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("kommunkod 0180 not known"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("kommunkod 2499 not known"), "{}", stderr(&o));
     std::fs::write(&path, "from;to;minutes\r\n2422;2480;-5\r\n").unwrap();
     let o = run(&["import", "travel", path.to_str().unwrap()], &db);
     assert_eq!(o.status.code(), Some(2));

@@ -177,6 +177,20 @@ fn schema(backend: &str) -> Schema {
                 ["ALTER", "TABLE", _, "DROP", "COLUMN", ..] => {
                     s.tables.get_mut(words[2]).map(|t| t.remove(words[5]));
                 }
+                ["ALTER", "TABLE", _, "RENAME", "TO", ..] => {
+                    let (from, to) = (words[2], words[5]);
+                    let columns = s
+                        .tables
+                        .remove(from)
+                        .unwrap_or_else(|| panic!("{at}: ALTER TABLE {from} RENAME before it exists"));
+                    s.tables.insert(to.to_string(), columns);
+                    s.indexes = std::mem::take(&mut s.indexes)
+                        .into_iter()
+                        .map(|(i, t)| (i, if t == from { to.to_string() } else { t }))
+                        .collect();
+                }
+                // constraints are not compared (their spelling differs between the backends)
+                ["ALTER", "TABLE", _, "DROP", "CONSTRAINT", ..] | ["ALTER", "TABLE", _, "ADD", "CONSTRAINT", ..] => {}
                 ["DROP", "TABLE", ..] => {
                     let table = words.last().unwrap();
                     s.tables.remove(*table);

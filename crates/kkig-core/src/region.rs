@@ -14,6 +14,9 @@ pub enum MunicipalityRole {
     Participant,
     /// A university campus town outside the collaboration.
     Campus,
+    /// Any other of Sweden's 290 municipalities: valid wherever a municipality is entered
+    /// (a student's home, an employer, a placement site, travel), not shown on the region's pages.
+    Other,
 }
 
 impl MunicipalityRole {
@@ -21,13 +24,20 @@ impl MunicipalityRole {
         match self {
             Self::Participant => "participant",
             Self::Campus => "campus",
+            Self::Other => "other",
         }
+    }
+
+    /// Whether the region's pages show the municipality (participants and campus towns).
+    pub fn in_region(self) -> bool {
+        !matches!(self, Self::Other)
     }
 
     pub fn parse(s: &str) -> Option<Self> {
         match s {
             "participant" => Some(Self::Participant),
             "campus" => Some(Self::Campus),
+            "other" => Some(Self::Other),
             _ => None,
         }
     }

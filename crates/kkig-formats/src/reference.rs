@@ -14,17 +14,21 @@ use serde::Deserialize;
 use crate::error::FormatError;
 
 pub const MUNICIPALITIES_CSV: &str = include_str!("../../../data/municipalities.csv");
+pub const SWEDEN_CSV: &str = include_str!("../../../data/municipalities-sweden.csv");
 pub const CAMPUSES_CSV: &str = include_str!("../../../data/campuses.csv");
 pub const LEARNING_CENTRES_CSV: &str = include_str!("../../../data/learning_centres.csv");
 pub const OCCUPATIONS_CSV: &str = include_str!("../../../data/occupations.csv");
 
 /// The reference data compiled into this binary.
 pub fn embedded() -> Result<ReferenceData, FormatError> {
-    parse(MUNICIPALITIES_CSV, CAMPUSES_CSV, LEARNING_CENTRES_CSV, OCCUPATIONS_CSV)
+    let mut data = parse(MUNICIPALITIES_CSV, CAMPUSES_CSV, LEARNING_CENTRES_CSV, OCCUPATIONS_CSV)?;
+    add_sweden(&mut data.municipalities, SWEDEN_CSV)?;
+    Ok(data)
 }
 
-/// Parse the four reference files (comma-separated, UTF-8, header row) and check that they
-/// agree with each other.
+/// Parse the four reference files of the region (comma-separated, UTF-8, header row) and
+/// check that they agree with each other. Sweden's other municipalities are added by
+/// [`add_sweden`].
 pub fn parse(
     municipalities: &str,
     campuses: &str,
@@ -95,9 +99,29 @@ const SWEDEN_LON: std::ops::RangeInclusive<f64> = 10.9..=24.2;
 
 fn parse_municipalities(text: &str) -> Result<Vec<Municipality>, FormatError> {
     const FILE: &str = "data/municipalities.csv";
-    let err = |row: u64, col: &str, msg: String| FormatError::new(FILE, Some(row), Some(col), msg);
+    let out = check_municipalities(FILE, rows::<MunicipalityRow>(FILE, text)?)?;
+    if let Some(m) = out.iter().find(|m| m.role == MunicipalityRole::Other) {
+        return Err(FormatError::new(
+            FILE,
+            None,
+            Some("role"),
+            format!(
+                "{} ({}): role must be participant or campus in the region's file",
+                m.name, m.code
+            ),
+        ));
+    }
+    Ok(out)
+}
+
+/// Check municipality rows (code, county, position, population, role) and make them values.
+fn check_municipalities(
+    file: &'static str,
+    rows: Vec<(u64, MunicipalityRow)>,
+) -> Result<Vec<Municipality>, FormatError> {
+    let err = |row: u64, col: &str, msg: String| FormatError::new(file, Some(row), Some(col), msg);
     let mut out: Vec<Municipality> = Vec::new();
-    for (line, r) in rows::<MunicipalityRow>(FILE, text)? {
+    for (line, r) in rows {
         let code = Kommunkod::parse(&r.code).map_err(|e| err(line, "code", e.to_string()))?;
         if code.county_code() != r.county_code {
             return Err(err(
@@ -161,6 +185,72 @@ fn parse_municipalities(text: &str) -> Result<Vec<Municipality>, FormatError> {
         });
     }
     Ok(out)
+}
+
+/// A row of `data/municipalities-sweden.csv` (SCB's 290 municipalities, the columns of
+/// `shared/reference/kommuner-alla.csv`).
+#[derive(Deserialize)]
+struct SwedenRow {
+    kommunkod: String,
+    kommun: String,
+    lanskod: String,
+    lan: String,
+    centralort: String,
+    lat: f64,
+    lon: f64,
+    folkmangd: i64,
+    folkmangd_ar: i32,
+}
+
+/// Add Sweden's municipalities that `region` (the region's file) does not hold, with the role
+/// [`MunicipalityRole::Other`]. The region's rows keep their role and figures, and must agree
+/// with the national file on name and county: a kommunkod means one municipality everywhere.
+pub fn add_sweden(region: &mut Vec<Municipality>, sweden: &str) -> Result<(), FormatError> {
+    const FILE: &str = "data/municipalities-sweden.csv";
+    let as_region_row = |r: SwedenRow| MunicipalityRow {
+        code: r.kommunkod,
+        name: r.kommun,
+        county_code: r.lanskod,
+        county_name: r.lan,
+        seat: r.centralort,
+        lat: r.lat,
+        lon: r.lon,
+        population: r.folkmangd,
+        population_year: r.folkmangd_ar,
+        role: MunicipalityRole::Other.as_str().to_string(),
+    };
+    let rows: Vec<(u64, MunicipalityRow)> = rows::<SwedenRow>(FILE, sweden)?
+        .into_iter()
+        .map(|(line, r)| (line, as_region_row(r)))
+        .collect();
+    let all = check_municipalities(FILE, rows)?;
+    for m in region.iter() {
+        let Some(n) = all.iter().find(|n| n.code == m.code) else {
+            return Err(FormatError::new(
+                "data/municipalities.csv",
+                None,
+                Some("code"),
+                format!(
+                    "{} ({}) is not one of Sweden's municipalities in {FILE}",
+                    m.name, m.code
+                ),
+            ));
+        };
+        if n.name != m.name || n.county_code != m.county_code {
+            return Err(FormatError::new(
+                "data/municipalities.csv",
+                None,
+                Some("name"),
+                format!("{} is {} in {} but {} in {FILE}", m.code, m.name, m.county_code, n.name),
+            ));
+        }
+    }
+    let others: Vec<Municipality> = all
+        .into_iter()
+        .filter(|n| !region.iter().any(|m| m.code == n.code))
+        .collect();
+    region.extend(others);
+    Ok(())
 }
 
 #[derive(Deserialize)]
@@ -330,6 +420,40 @@ mod tests {
             );
         }
 
+        // All of Sweden: the region's 23 rows as they are, the other 267 with role `other`.
+        assert_eq!(r.municipalities.len(), 290);
+        let others = r
+            .municipalities
+            .iter()
+            .filter(|m| m.role == MunicipalityRole::Other)
+            .count();
+        assert_eq!(others, 290 - 23);
+        let mut all: Vec<_> = r.municipalities.iter().map(|m| m.code).collect();
+        all.sort();
+        all.dedup();
+        assert_eq!(all.len(), 290);
+        for (code, name, seat) in [
+            ("2582", "Boden", "Boden"),
+            ("2580", "Luleå", "Luleå"),
+            ("2460", "Vännäs", "Vännäs"),
+        ] {
+            let m = r.municipalities.iter().find(|m| m.code.to_string() == code).unwrap();
+            assert_eq!((m.name.as_str(), m.seat.as_str()), (name, seat));
+            let expected = if code == "2580" {
+                MunicipalityRole::Campus
+            } else {
+                MunicipalityRole::Other
+            };
+            assert_eq!(m.role, expected, "{name}");
+        }
+        let population: i64 = r
+            .municipalities
+            .iter()
+            .filter(|m| m.role == MunicipalityRole::Other)
+            .map(|m| m.population)
+            .sum();
+        assert!(population > 9_000_000, "{population}");
+
         assert_eq!(r.occupations.len(), 15);
         for (area, n) in [
             (OccupationArea::Teacher, 6),
@@ -341,6 +465,36 @@ mod tests {
     }
 
     const HEADER: &str = "code,name,county_code,county_name,seat,lat,lon,population,population_year,role\n";
+
+    #[test]
+    fn the_region_must_agree_with_sweden() {
+        let sweden = "kommunkod,kommun,lanskod,lan,centralort,lat,lon,folkmangd,folkmangd_ar\n\
+            2422,Sorsele,24,Västerbottens län,Sorsele,65.5333,17.5333,2400,2024\n\
+            2582,Boden,25,Norrbottens län,Boden,65.8252,21.6886,27000,2024\n";
+        let region = |row: &str| parse_municipalities(&format!("{HEADER}{row}\n")).unwrap();
+        let mut r = region("2422,Sorsele,24,Västerbottens län,Sorsele,65.5333,17.5333,2387,2023,participant");
+        add_sweden(&mut r, sweden).unwrap();
+        let got: Vec<_> = r.iter().map(|m| (m.code.to_string(), m.role, m.population)).collect();
+        assert_eq!(
+            got,
+            [
+                ("2422".to_string(), MunicipalityRole::Participant, 2387),
+                ("2582".to_string(), MunicipalityRole::Other, 27000)
+            ]
+        );
+        let mut r = region("2422,Sorsell,24,Västerbottens län,Sorsele,65.5333,17.5333,2387,2023,participant");
+        let e = add_sweden(&mut r, sweden).unwrap_err().to_string();
+        assert!(e.contains("2422 is Sorsell in 24 but Sorsele"), "{e}");
+        let mut r = region("2480,Umeå,24,Västerbottens län,Umeå,63.8,20.2,130000,2023,campus");
+        let e = add_sweden(&mut r, sweden).unwrap_err().to_string();
+        assert!(e.contains("Umeå (2480) is not one of Sweden's municipalities"), "{e}");
+        let bad = format!("{sweden}2583,Haparanda,25,Norrbottens län,Haparanda,99.0,24.1,9500,2024\n");
+        let e = add_sweden(&mut vec![], &bad).unwrap_err().to_string();
+        assert!(e.contains("data/municipalities-sweden.csv, row 4, column lat"), "{e}");
+        // the region's own file may not use the role `other`
+        let e = municipality_error("2582,Boden,25,Norrbottens län,Boden,65.8,21.7,27000,2024,other");
+        assert!(e.contains("role must be participant or campus"), "{e}");
+    }
 
     fn municipality_error(row: &str) -> String {
         parse_municipalities(&format!("{HEADER}{row}\n"))

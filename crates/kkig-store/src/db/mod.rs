@@ -112,14 +112,36 @@ impl SqlStore {
 
     /// Apply the migrations of this backend that are not yet applied.
     pub async fn migrate(&self) -> Result<(), StoreError> {
-        let migrator = match self.backend {
-            Backend::Sqlite => &SQLITE_MIGRATIONS,
-            Backend::Postgres => &POSTGRES_MIGRATIONS,
-        };
-        migrator.run(&self.pool).await.map_err(|source| StoreError::Migrate {
+        let failed = |source| StoreError::Migrate {
             url: String::new(),
             source,
-        })
+        };
+        match self.backend {
+            Backend::Postgres => POSTGRES_MIGRATIONS.run(&self.pool).await.map_err(failed),
+            Backend::Sqlite => {
+                // SQLite changes a table's constraints by rebuilding the table, which needs
+                // foreign keys off while the old table is dropped; they can only be switched
+                // outside a transaction, and sqlx runs each migration in one. So the migrations
+                // run on one connection with the keys off, and every key is checked afterwards
+                // (the procedure of SQLite's documentation for ALTER TABLE).
+                let mut conn = self.pool.acquire().await?;
+                conn.execute("PRAGMA foreign_keys = OFF").await?;
+                let ran = SQLITE_MIGRATIONS.run(&mut *conn).await;
+                let dangling = sqlx::query("PRAGMA foreign_key_check").fetch_all(&mut *conn).await;
+                conn.execute("PRAGMA foreign_keys = ON").await?;
+                ran.map_err(failed)?;
+                let dangling = dangling?;
+                if let Some(row) = dangling.first() {
+                    let table: String = row.try_get(0).unwrap_or_default();
+                    let parent: String = row.try_get(2).unwrap_or_default();
+                    return Err(StoreError::Corrupt(format!(
+                        "after migrating, {} row(s) refer to rows that do not exist (first: {table} → {parent})",
+                        dangling.len()
+                    )));
+                }
+                Ok(())
+            }
+        }
     }
 
     /// The pool, for the store's own tests (e.g. integrity checks).

@@ -156,7 +156,8 @@ async fn write_input(tx: &mut Tx, i: &ForecastInput, demo: bool) -> Result<(), S
 
 /// Insert or replace one validated input, audited with before and after.
 async fn save_input_in(tx: &mut Tx, input: &ForecastInput, actor: &Actor) -> Result<(), StoreError> {
-    let known: i64 = sqlx::query("SELECT COUNT(*) FROM municipalities WHERE code = $1")
+    // The forecast covers the region (participants and campus towns), not all of Sweden.
+    let known: i64 = sqlx::query("SELECT COUNT(*) FROM municipalities WHERE code = $1 AND role <> 'other'")
         .bind(input.municipality.to_string())
         .fetch_one(&mut **tx)
         .await?
@@ -164,7 +165,10 @@ async fn save_input_in(tx: &mut Tx, input: &ForecastInput, actor: &Actor) -> Res
     if known == 0 {
         return Err(StoreError::Fields(vec![FieldError::new(
             "municipality",
-            format!("unknown municipality {}", input.municipality),
+            format!(
+                "municipality {} is not in the region the forecast covers",
+                input.municipality
+            ),
         )]));
     }
     let before = sqlx::query("SELECT * FROM forecast_inputs WHERE municipality_code = $1 AND ssyk = $2")
@@ -546,13 +550,16 @@ impl ForecastStore for SqlStore {
         }
         let mut tx = self.begin_write().await?;
         for m in &members {
-            let known: i64 = sqlx::query("SELECT COUNT(*) FROM municipalities WHERE code = $1")
+            let known: i64 = sqlx::query("SELECT COUNT(*) FROM municipalities WHERE code = $1 AND role <> 'other'")
                 .bind(m.to_string())
                 .fetch_one(&mut *tx)
                 .await?
                 .get(0);
             if known == 0 {
-                errors.push(FieldError::new("members", format!("unknown municipality {m}")));
+                errors.push(FieldError::new(
+                    "members",
+                    format!("municipality {m} is not in the region the forecast covers"),
+                ));
             }
         }
         if !errors.is_empty() {

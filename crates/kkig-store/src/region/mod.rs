@@ -137,9 +137,15 @@ impl RegionStore for SqlStore {
             .fetch_all(&self.pool)
             .await?;
         let mut out = rows.iter().map(municipality_from).collect::<Result<Vec<_>, _>>()?;
+        // participants, then the campus towns, then the rest of Sweden; by name within each
+        let rank = |r: MunicipalityRole| match r {
+            MunicipalityRole::Participant => 0,
+            MunicipalityRole::Campus => 1,
+            MunicipalityRole::Other => 2,
+        };
         out.sort_by(|a, b| {
-            (a.role != MunicipalityRole::Participant)
-                .cmp(&(b.role != MunicipalityRole::Participant))
+            rank(a.role)
+                .cmp(&rank(b.role))
                 .then_with(|| swedish_cmp(&a.name, &b.name))
         });
         Ok(out)

@@ -28,9 +28,9 @@ async fn story(db: &TestDb) {
         first,
         "{label}: seeding is idempotent"
     );
-    assert_eq!(first.len(), 23, "{label}");
+    assert_eq!(first.len(), 290, "{label}: all of Sweden");
 
-    // Participants first, in Swedish order; then the campus towns.
+    // Participants first, in Swedish order; then the campus towns; then the rest of Sweden.
     let names: Vec<&str> = first.iter().map(|m| m.name.as_str()).collect();
     assert_eq!(names[0], "Arjeplog", "{label}");
     assert_eq!(names[16], "Åsele", "{label}: å sorts after v");
@@ -39,11 +39,19 @@ async fn story(db: &TestDb) {
         "{label}"
     );
     assert!(
-        first[17..].iter().all(|m| m.role == MunicipalityRole::Campus),
+        first[17..23].iter().all(|m| m.role == MunicipalityRole::Campus),
+        "{label}"
+    );
+    assert!(first[23..].iter().all(|m| m.role == MunicipalityRole::Other), "{label}");
+    assert_eq!(first[23].name, "Ale", "{label}");
+    let boden = s.municipality(code("2582")).await.unwrap().unwrap();
+    assert_eq!(
+        (boden.name.as_str(), boden.role),
+        ("Boden", MunicipalityRole::Other),
         "{label}"
     );
     assert_eq!(
-        names[17..],
+        names[17..23],
         ["Luleå", "Piteå", "Sundsvall", "Umeå", "Örnsköldsvik", "Östersund"],
         "{label}"
     );
@@ -59,7 +67,12 @@ async fn story(db: &TestDb) {
         Some(expected),
         "{label}"
     );
-    assert_eq!(s.municipality(code("0180")).await.unwrap(), None, "{label}");
+    let stockholm = s.municipality(code("0180")).await.unwrap().unwrap();
+    assert_eq!(
+        (stockholm.name.as_str(), stockholm.role),
+        ("Stockholm", MunicipalityRole::Other),
+        "{label}"
+    );
 
     let unis = s.universities().await.unwrap();
     assert_eq!(unis, reference.universities, "{label}");
@@ -185,6 +198,60 @@ async fn store_story_on_every_backend() {
         assert!(db.store.health().await.is_err(), "{}", db.label);
         db.finish().await;
     }
+}
+
+/// A database made before kkig knew all of Sweden (role limited to participant and campus)
+/// is migrated with the rows that refer to its municipalities kept, and then holds all 290.
+#[tokio::test]
+async fn a_database_from_before_all_of_sweden_upgrades_in_place() {
+    use sqlx::migrate::Migrator;
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("old.db").display());
+    let options: sqlx::sqlite::SqliteConnectOptions = format!("{url}?mode=rwc").parse().unwrap();
+    let pool = sqlx::SqlitePool::connect_with(options).await.unwrap();
+    let mut old = Migrator::new(std::path::Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/migrations/sqlite"
+    )))
+    .await
+    .unwrap();
+    let before: Vec<_> = old
+        .migrations
+        .iter()
+        .filter(|m| m.version < 20261207000008)
+        .cloned()
+        .collect();
+    assert_eq!(before.len(), 7);
+    old.migrations = std::borrow::Cow::Owned(before);
+    old.run(&pool).await.unwrap();
+    for sql in [
+        "INSERT INTO municipalities VALUES ('2422', 'Sorsele', '24', 'Västerbottens län', 'Sorsele', 65.5333, 17.5333, 2387, 2023, 'participant')",
+        "INSERT INTO placement_sites (id, municipality_code, name, kind, lat, lon, demo) VALUES ('real-1', '2422', 'Sorsele skola', 'school', 65.5, 17.5, 0)",
+    ] {
+        sqlx::query(sql).execute(&pool).await.unwrap();
+    }
+    let refused = sqlx::query("INSERT INTO municipalities VALUES ('2582', 'Boden', '25', 'Norrbottens län', 'Boden', 65.8, 21.7, 27000, 2024, 'other')")
+        .execute(&pool)
+        .await;
+    assert!(refused.is_err(), "the old schema knows only participant and campus");
+    pool.close().await;
+
+    let s = SqlStore::connect(&url).await.unwrap();
+    s.seed_reference(&kkig_formats::reference::embedded().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(s.municipalities().await.unwrap().len(), 290);
+    assert_eq!(
+        s.placement_sites(Some(code("2422"))).await.unwrap().len(),
+        1,
+        "the site is kept"
+    );
+    // foreign keys still hold after the rebuild
+    let orphan = sqlx::query("INSERT INTO placement_sites (id, municipality_code, name, kind, lat, lon, demo) VALUES ('x', '9999', 'x', 'school', 65.5, 17.5, 0)")
+        .execute(s.pool())
+        .await;
+    assert!(orphan.is_err(), "a site in an unknown municipality is refused");
+    s.close().await;
 }
 
 #[tokio::test]

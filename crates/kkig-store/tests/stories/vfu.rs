@@ -440,10 +440,13 @@ async fn story(db: &TestDb) {
         .unwrap_err();
     assert_eq!(field_names(&e), ["email"], "{label}: duplicate on the period");
     let e = s
-        .create_vfu_student(&student("umu-vt26-f3", "olle@x.se", "Olle", "0180", f3), &cli)
+        .create_vfu_student(&student("umu-vt26-f3", "olle@x.se", "Olle", "2499", f3), &cli)
         .await
         .unwrap_err();
-    assert!(matches!(&e, StoreError::Fields(_)), "{label}: {e}");
+    assert!(
+        matches!(&e, StoreError::Fields(_)),
+        "{label}: 2499 is no municipality: {e}"
+    );
     let e = s
         .create_vfu_student(&student("umu-vt26-f3", "anna@sorsele.se", "Anna", "2422", f3), &cli)
         .await
@@ -795,6 +798,18 @@ async fn story(db: &TestDb) {
             .unwrap(),
         "{label}"
     );
+
+    // All of Sweden: a student who lives in Boden and a placement site in Vännäs, both outside
+    // the region, are accepted.
+    let mut from_boden = student("umu-vt26-f3", "olle@boden.se", "Olle", "2582", f3);
+    from_boden.wishes = vec![Wish::Municipality(code("2422"))];
+    let olle = s.create_vfu_student(&from_boden, &cli).await.unwrap();
+    assert_eq!(olle.home_municipality, code("2582"), "{label}");
+    let mut vannas = site("", "2460", "Vännäs förskola", SiteKind::Preschool, "teacher_f3");
+    vannas.position = Position::new(63.91, 19.75).unwrap();
+    let vannas = s.create_placement_site(&vannas, &cli).await.unwrap();
+    let vannas = s.placement_site(&vannas).await.unwrap().unwrap();
+    assert_eq!(vannas.municipality, code("2460"), "{label}");
 }
 
 #[tokio::test]

@@ -29,6 +29,7 @@ fact-position = Position of the seat town
 fact-role = Role in the collaboration
 role-participant = Participating municipality
 role-campus = Campus town
+role-other = Municipality outside the collaboration
 fact-source = Source: Statistics Sweden, BefolkningNy (TAB638); position: centre of the seat town, rounded to about 100 m.
 learning-centre-heading = Learning centre
 position-source-seat = the seat town's position; the centre's own address is not known yet

@@ -29,6 +29,7 @@ fact-position = Centralortens läge
 fact-role = Roll i samverkan
 role-participant = Deltagande kommun
 role-campus = Campusort
+role-other = Kommun utanför samverkan
 fact-source = Källa: SCB BefolkningNy (TAB638); läge: centralortens centrum, avrundat till ungefär 100 m.
 learning-centre-heading = Lärcentrum
 position-source-seat = centralortens läge; lärcentrets egen adress är inte känd ännu

@@ -183,7 +183,7 @@ fn centre_text(
 }
 
 pub(super) fn known(state_overview: &crate::ui::overview::Overview) -> impl Fn(Kommunkod) -> bool + '_ {
-    move |k| state_overview.municipality(k).is_some()
+    move |k| state_overview.in_sweden(k).is_some()
 }
 
 pub async fn page(State(state): State<AppState>, chrome: Chrome, Query(params): Query<SearchParams>) -> Response {
@@ -219,7 +219,7 @@ async fn search_page(state: AppState, chrome: Chrome, params: SearchParams) -> R
     };
     let home = query.as_ref().ok().and_then(|q| q.home);
     let home_name = home
-        .and_then(|h| overview.municipality(h))
+        .and_then(|h| overview.in_sweden(h))
         .map(|m| m.name.clone())
         .unwrap_or_default();
     let centre = home.and_then(|h| centre_text(&chrome, &overview, &loaded, h, &home_name));
@@ -232,7 +232,7 @@ async fn search_page(state: AppState, chrome: Chrome, params: SearchParams) -> R
         &params.home,
         with_any(
             overview
-                .municipalities
+                .sweden
                 .iter()
                 .map(|m| (m.code.to_string(), m.name.clone()))
                 .collect(),
@@ -481,7 +481,7 @@ async fn pathway_response(state: AppState, chrome: Chrome, slug: String, code: S
             chrome.t1("not-found-text", "path", &chrome.display_path()),
         );
     };
-    let Some(m) = overview.municipality(kod) else {
+    let Some(m) = overview.in_sweden(kod) else {
         let msg = chrome.t1("not-found-municipality", "code", &code);
         return not_found(chrome, msg);
     };

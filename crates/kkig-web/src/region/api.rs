@@ -11,13 +11,16 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::http::error::{ApiError, ErrorBody};
+use crate::ui::overview::MunicipalityList;
 use crate::AppState;
 
 /// Filters of the municipality list.
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct MunicipalityFilter {
-    /// `participant` (the 17 municipalities of the collaboration) or `campus` (campus towns).
+    /// `participant` (the 17 municipalities of the collaboration), `campus` (campus towns),
+    /// `other` (the rest of Sweden) or `all` (all 290). Without it: the region (participants
+    /// and campus towns).
     pub role: Option<String>,
 }
 
@@ -28,7 +31,7 @@ fn parse_query<T: for<'de> Deserialize<'de>>(
     q.map(|Query(v)| v).map_err(|e| ApiError::bad_request(e.body_text()))
 }
 
-/// All municipalities: the 17 participants first, then the campus towns.
+/// The region's municipalities (participants, then campus towns), or with `role` one group or all 290.
 #[utoipa::path(
     get, path = "/api/v1/municipalities", tag = "region",
     params(MunicipalityFilter),
@@ -42,18 +45,18 @@ pub async fn list_municipalities(
     filter: Result<Query<MunicipalityFilter>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Response, ApiError> {
     let filter = parse_query(filter)?;
-    let role = match filter.role.as_deref() {
-        None | Some("") => None,
-        Some(r) => Some(
-            MunicipalityRole::parse(r)
-                .ok_or_else(|| ApiError::bad_request(format!("role {r:?} is not one of participant, campus")))?,
-        ),
+    let list = match filter.role.as_deref() {
+        None | Some("") => MunicipalityList::Region,
+        Some("all") => MunicipalityList::Sweden,
+        Some(r) => MunicipalityList::Role(MunicipalityRole::parse(r).ok_or_else(|| {
+            ApiError::bad_request(format!("role {r:?} is not one of participant, campus, other, all"))
+        })?),
     };
-    let items = state.overview().await?.municipalities_json(role);
+    let items = state.overview().await?.municipalities_json(list);
     Ok(([(header::CONTENT_TYPE, "application/json")], items).into_response())
 }
 
-/// One municipality by its kommunkod.
+/// One municipality by its kommunkod: any of Sweden's 290.
 #[utoipa::path(
     get, path = "/api/v1/municipalities/{code}", tag = "region",
     params(("code" = String, Path, description = "SCB kommunkod, four digits", example = "2422")),
@@ -70,7 +73,7 @@ pub async fn get_municipality(
         Kommunkod::parse(&code).map_err(|e| ApiError::not_found(format!("no municipality with code {code:?}: {e}")))?;
     let overview = state.overview().await?;
     let m = overview
-        .municipality(kod)
+        .in_sweden(kod)
         .ok_or_else(|| ApiError::not_found(format!("no municipality with code {kod} in kkig")))?;
     Ok(Json(MunicipalityRecord::from(m)))
 }

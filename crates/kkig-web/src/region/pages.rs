@@ -311,6 +311,7 @@ pub async fn municipality(State(state): State<AppState>, chrome: Chrome, Path(co
             role: chrome.t(match m.role {
                 MunicipalityRole::Participant => "role-participant",
                 MunicipalityRole::Campus => "role-campus",
+                MunicipalityRole::Other => "role-other",
             }),
             participant: m.role == MunicipalityRole::Participant,
             centre,

@@ -18,47 +18,83 @@ pub const CACHE_TTL: Duration = Duration::from_secs(5);
 
 pub struct Overview {
     pub demo_seed: Option<u64>,
+    /// The region's municipalities: the participants, then the campus towns. The region's
+    /// pages show these.
     pub municipalities: Vec<Municipality>,
+    /// All of Sweden's municipalities (the region's first), for choosing where someone lives
+    /// or works.
+    pub sweden: Vec<Municipality>,
     pub universities: Vec<University>,
     pub learning_centres: Vec<LearningCentreEntry>,
     /// Placement sites per municipality and kind.
     pub site_counts: Vec<(Kommunkod, SiteKind, i64)>,
-    /// `GET /api/v1/municipalities` for no filter and each role, serialized once.
-    municipalities_json: HashMap<Option<MunicipalityRole>, Bytes>,
+    /// `GET /api/v1/municipalities` for each list, serialized once.
+    municipalities_json: HashMap<MunicipalityList, Bytes>,
 }
 
 impl Overview {
     pub(crate) async fn load(store: &dyn Store) -> Result<Self, StoreError> {
-        let municipalities = store.municipalities().await?;
+        let sweden = store.municipalities().await?;
         let mut municipalities_json = HashMap::new();
-        for role in [
-            None,
-            Some(MunicipalityRole::Participant),
-            Some(MunicipalityRole::Campus),
+        for list in [
+            MunicipalityList::Region,
+            MunicipalityList::Role(MunicipalityRole::Participant),
+            MunicipalityList::Role(MunicipalityRole::Campus),
+            MunicipalityList::Role(MunicipalityRole::Other),
+            MunicipalityList::Sweden,
         ] {
-            let items: Vec<MunicipalityRecord> = municipalities
+            let items: Vec<MunicipalityRecord> = sweden
                 .iter()
-                .filter(|m| role.is_none_or(|r| m.role == r))
+                .filter(|m| list.holds(m))
                 .map(MunicipalityRecord::from)
                 .collect();
             let bytes = serde_json::to_vec(&items).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-            municipalities_json.insert(role, Bytes::from(bytes));
+            municipalities_json.insert(list, Bytes::from(bytes));
         }
+        let municipalities = sweden.iter().filter(|m| m.role.in_region()).cloned().collect();
         Ok(Self {
             demo_seed: store.demo_status().await?.map(|s| s.seed),
             universities: store.universities().await?,
             learning_centres: store.learning_centres().await?,
             site_counts: store.placement_site_counts().await?,
             municipalities,
+            sweden,
             municipalities_json,
         })
     }
 
+    /// A municipality of the region (participant or campus town).
     pub fn municipality(&self, code: Kommunkod) -> Option<&Municipality> {
         self.municipalities.iter().find(|m| m.code == code)
     }
 
-    pub fn municipalities_json(&self, role: Option<MunicipalityRole>) -> Bytes {
-        self.municipalities_json.get(&role).cloned().unwrap_or_default()
+    /// Any of Sweden's municipalities.
+    pub fn in_sweden(&self, code: Kommunkod) -> Option<&Municipality> {
+        self.sweden.iter().find(|m| m.code == code)
+    }
+
+    pub fn municipalities_json(&self, list: MunicipalityList) -> Bytes {
+        self.municipalities_json.get(&list).cloned().unwrap_or_default()
+    }
+}
+
+/// Which municipalities `GET /api/v1/municipalities` lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum MunicipalityList {
+    /// The region: the participants, then the campus towns (no `role` given).
+    Region,
+    /// One role.
+    Role(MunicipalityRole),
+    /// All 290 of Sweden (`role=all`).
+    Sweden,
+}
+
+impl MunicipalityList {
+    fn holds(self, m: &Municipality) -> bool {
+        match self {
+            Self::Region => m.role.in_region(),
+            Self::Role(r) => m.role == r,
+            Self::Sweden => true,
+        }
     }
 }

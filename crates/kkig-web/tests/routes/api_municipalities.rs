@@ -17,7 +17,7 @@ async fn list_serves_all_municipalities_with_exact_facts() {
         // The 17 participants, each with exactly the facts of data/municipalities.csv.
         let participants: Vec<_> = items.iter().filter(|m| m["role"] == "participant").collect();
         assert_eq!(participants.len(), 17, "{label}");
-        for m in &reference.municipalities {
+        for m in reference.municipalities.iter().filter(|m| m.role.in_region()) {
             let got = items
                 .iter()
                 .find(|i| i["code"] == m.code.to_string())
@@ -59,6 +59,17 @@ async fn list_filters_by_role_and_rejects_unknown_roles() {
             "{label}"
         );
 
+        // the rest of Sweden, and all 290
+        let other = app.get("/api/v1/municipalities?role=other").await.json();
+        assert_eq!(other.as_array().unwrap().len(), 267, "{label}");
+        assert!(
+            other.as_array().unwrap().iter().all(|m| m["role"] == "other"),
+            "{label}"
+        );
+        let all = app.get("/api/v1/municipalities?role=all").await.json();
+        assert_eq!(all.as_array().unwrap().len(), 290, "{label}");
+        assert_eq!(all[0]["role"], "participant", "{label}: the region first");
+
         let bad = app.get("/api/v1/municipalities?role=member").await;
         assert_eq!(bad.status, 400, "{label}");
         insta::assert_json_snapshot!("municipalities_bad_role", bad.json());
@@ -72,6 +83,15 @@ async fn one_municipality_by_code() {
         let res = app.get("/api/v1/municipalities/2422").await;
         assert_eq!(res.status, 200, "{}", app.db.label);
         insta::assert_json_snapshot!("municipality_2422", res.json());
+
+        // Any of Sweden's municipalities, e.g. Boden outside the region.
+        let boden = app.get("/api/v1/municipalities/2582").await.json();
+        assert_eq!(
+            (boden["name"].as_str(), boden["role"].as_str()),
+            (Some("Boden"), Some("other")),
+            "{}",
+            app.db.label
+        );
 
         // Campus towns are served too.
         let umea = app.get("/api/v1/municipalities/2480").await.json();
@@ -88,7 +108,7 @@ async fn unknown_or_malformed_codes_are_404_json() {
     for app in apps(false).await {
         let label = app.db.label;
         for (uri, snapshot) in [
-            ("/api/v1/municipalities/0180", "municipality_unknown"),
+            ("/api/v1/municipalities/2499", "municipality_unknown"),
             ("/api/v1/municipalities/9999", "municipality_bad_county"),
             ("/api/v1/municipalities/abc", "municipality_malformed"),
             ("/api/v1/municipalities/24220", "municipality_too_long"),

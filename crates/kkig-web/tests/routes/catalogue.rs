@@ -136,8 +136,8 @@ async fn bad_parameters_are_400_naming_the_parameter() {
         for (uri, want) in [
             ("/api/v1/offerings?home=9999", "home:"),
             (
-                "/api/v1/offerings?home=0180",
-                "home: kommunkod 0180 is not a municipality kkig knows",
+                "/api/v1/offerings?home=2499",
+                "home: kommunkod 2499 is not a municipality kkig knows",
             ),
             (
                 "/api/v1/offerings?max_travel=60",
@@ -171,10 +171,10 @@ async fn bad_parameters_are_400_naming_the_parameter() {
             "{label}: {}",
             page.body
         );
-        let page = app.get("/utbildning?home=0180").await;
+        let page = app.get("/utbildning?home=2499").await;
         assert!(
             page.body
-                .contains("Hemkommun: Kommunkod 0180 finns inte bland kommunerna i kkig."),
+                .contains("Hemkommun: Kommunkod 2499 finns inte bland kommunerna i kkig."),
             "{label}"
         );
         let page = app.get("/utbildning?form=online&page=0").await;
@@ -279,7 +279,11 @@ async fn pages_exports_pathways_and_regional_table() {
         let en = app.get("/utbildning/bli/larare/2521?lang=en").await;
         assert!(en.body.contains("<h1>Become a teacher from Pajala</h1>"), "{label}");
         assert_eq!(app.get("/utbildning/bli/lakare/2422").await.status, 404, "{label}");
-        assert_eq!(app.get("/utbildning/bli/larare/0180").await.status, 404, "{label}");
+        assert_eq!(app.get("/utbildning/bli/larare/2499").await.status, 404, "{label}");
+        // from anywhere in Sweden, e.g. Boden outside the region
+        let boden = app.get("/utbildning/bli/larare/2582").await;
+        assert_eq!(boden.status, 200, "{label}");
+        assert!(boden.body.contains("<h1>Bli lärare från Boden</h1>"), "{label}");
 
         let r = app.get("/utbildning/regionen?days=4").await;
         assert_eq!(r.status, 200, "{label}");
