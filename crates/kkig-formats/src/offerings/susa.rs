@@ -382,14 +382,12 @@ fn read_records(file: &str, bytes: &[u8]) -> Result<Vec<(Option<Kind>, Value)>, 
     if found {
         return Ok(records);
     }
-    // One record, as `/educationEvents/{id}` answers.
+    // One record, as `/educationEvents/{id}` answers: it names itself and holds no list.
+    const KEYS: [&str; 6] = ["content", "results", "records", "items", "data", "hits"];
     let is_list = |v: Option<&Value>| v.is_some_and(Value::is_array);
-    if !is_list(page.get("content"))
-        && (page.contains_key("status") || page.contains_key("content") || page.contains_key("identifier"))
-    {
+    if (page.contains_key("id") || page.contains_key("identifier")) && !KEYS.iter().any(|k| is_list(page.get(*k))) {
         return Ok(vec![(None, Value::Object(page))]);
     }
-    const KEYS: [&str; 6] = ["content", "results", "records", "items", "data", "hits"];
     let key = KEYS
         .iter()
         .map(|k| k.to_string())
