@@ -507,7 +507,16 @@ fn import_offerings_is_idempotent_and_all_or_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let db = db_url(dir.path());
     let csv = fixture("offerings-sv-excel.csv");
-    let susa = fixture("susa-page.json");
+    // Susa-navet EMIL 3 list pages as the API serves them, and an updatedSince page after them.
+    let susa: Vec<String> = [
+        "susa-emil3-providers.json",
+        "susa-emil3-infos.json",
+        "susa-emil3-events.json",
+    ]
+    .iter()
+    .map(|f| fixture(f).display().to_string())
+    .collect();
+    let updated = fixture("susa-emil3-events-updated.json").display().to_string();
 
     // A file with one bad row: exit 2, the row is named, nothing is written.
     let good = std::fs::read_to_string(&csv).unwrap();
@@ -539,16 +548,41 @@ fn import_offerings_is_idempotent_and_all_or_nothing() {
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(stdout(&o).contains("1 rejected"), "{}", stdout(&o));
 
-    // Susa-navet JSON, twice.
-    let o = run(&["import", "offerings", susa.to_str().unwrap()], &db);
+    // Susa-navet JSON, twice: the three pages of a full import join into seven offerings.
+    let pages: Vec<&str> = susa.iter().map(String::as_str).collect();
+    let o = run(&[&["import", "offerings"][..], &pages].concat(), &db);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(
-        stderr(&o).contains("skipped: "),
-        "inactive records are reported: {}",
+        stdout(&o).contains(": 7 created, 0 updated, 0 unchanged, 0 rejected"),
+        "{}",
+        stdout(&o)
+    );
+    let o = run(&[&["import", "offerings"][..], &pages].concat(), &db);
+    assert!(
+        stdout(&o).contains(": 0 created, 0 updated, 7 unchanged"),
+        "{}",
+        stdout(&o)
+    );
+    // The updatedSince page read after them: the changed event is updated. (Its cancelled and
+    // deleted events are removals, which the import does not apply yet.)
+    let o = run(
+        &[&["import", "offerings"][..], &pages, &[updated.as_str()]].concat(),
+        &db,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains(": 0 created, 1 updated, 4 unchanged, 0 rejected"),
+        "{}",
+        stdout(&o)
+    );
+    // Alone, its changed event cannot be joined: nothing is written.
+    let o = run(&["import", "offerings", updated.as_str()], &db);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("which is not among the records read"),
+        "{}",
         stderr(&o)
     );
-    let o = run(&["import", "offerings", susa.to_str().unwrap()], &db);
-    assert!(stdout(&o).contains(": 0 created, 0 updated, "), "{}", stdout(&o));
 
     // Malformed JSON and a missing file: exit 2.
     let broken = dir.path().join("broken.json");

@@ -5,11 +5,14 @@
 //! Every parser validates every record and collects all the problems: the result holds the valid
 //! offerings and the errors side by side, so the caller can refuse the whole file or write the
 //! valid ones (`--skip-invalid`). Checking kommunkods against the municipalities kkig knows is
-//! the caller's part ([`ParsedOfferings::reject_unknown_municipalities`]).
+//! the caller's part ([`ParsedOfferings::reject_unknown_municipalities`]). Susa-navet pages also
+//! say what is gone (deleted records, cancelled events): [`ParsedOfferings::removals`], for the
+//! caller to apply.
 
 mod susa;
 
 use std::collections::{BTreeSet, HashMap};
+use std::fmt;
 
 use kkig_core::catalogue::{Meetings, Offering, Reach, SchoolType, StudyForm, StudySite};
 use kkig_core::{Kommunkod, Ssyk, WebUrl};
@@ -79,7 +82,9 @@ pub struct ParsedOffering {
     pub municipalities: Vec<(Kommunkod, String)>,
 }
 
-/// A record left out on purpose (not active, cancelled), not an error.
+/// A record left out on purpose, neither an error nor a removal: an education of a school type
+/// the catalogue does not hold, an event without fixed dates, an event whose info or provider is
+/// removed or left out in the same import.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Skipped {
     pub file: String,
@@ -88,12 +93,93 @@ pub struct Skipped {
     pub reason: String,
 }
 
-/// What a file held: the valid offerings, the errors, the records skipped on purpose, and the
-/// warnings.
+/// The three kinds of Susa-navet record (EMIL 3), told by the list they come in, the id's
+/// prefix (`i.`, `e.`, `p.`) or the entity's fields.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum RecordKind {
+    /// An education info (`i.…`, *utbildning*): what is taught.
+    Info,
+    /// An education event (`e.…`, *utbildningstillfälle*): one start of it, one offering.
+    Event,
+    /// An education provider (`p.…`, *utbildningsanordnare*).
+    Provider,
+}
+
+impl RecordKind {
+    /// `educationInfo`, `educationEvent`, `educationProvider`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Info => "educationInfo",
+            Self::Event => "educationEvent",
+            Self::Provider => "educationProvider",
+        }
+    }
+}
+
+/// Why a record is removed.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum RemovalReason {
+    /// The record's status is not `ACTIVE`: the status as given, e.g. `DELETED`.
+    Status(String),
+    /// The record came with `"content": null` and an `ACTIVE` status or none.
+    NoContent,
+    /// The event is cancelled (`"isCancelled": true`).
+    Cancelled,
+}
+
+impl RemovalReason {
+    /// `DELETED` (the status as given), `no content` or `cancelled`.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Status(s) => s,
+            Self::NoContent => "no content",
+            Self::Cancelled => "cancelled",
+        }
+    }
+}
+
+impl fmt::Display for RemovalReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A record that says something is gone: a Susa-navet record with a status other than `ACTIVE`
+/// or `"content": null`, or a cancelled event. Not an error; the caller removes what it names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Removal {
+    pub file: String,
+    /// The record's 1-based index in its file.
+    pub row: u64,
+    /// The id of the record: an event's id is an offering's id; an info's id is the
+    /// `education_id`, a provider's id the `provider_id`, of the offerings that refer to it.
+    pub id: String,
+    pub kind: RecordKind,
+    pub reason: RemovalReason,
+}
+
+impl Removal {
+    /// Whether `o` goes with this removal: the offering of a removed event, or every offering of
+    /// a removed info or provider.
+    pub fn applies_to(&self, o: &Offering) -> bool {
+        match self.kind {
+            RecordKind::Event => o.id == self.id,
+            RecordKind::Info => o.education_id == self.id,
+            RecordKind::Provider => o.provider_id == self.id,
+        }
+    }
+}
+
+/// What a file held: the valid offerings, the errors, the removals, the records skipped on
+/// purpose, and the warnings.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ParsedOfferings {
     pub offerings: Vec<ParsedOffering>,
     pub errors: Vec<FormatError>,
+    /// What the files say is gone (Susa-navet only; CSV and XLSX have none), in file order. An
+    /// offering the same import yields is never removed by it: a removal and an offering of the
+    /// same record cannot both come out of one import.
+    pub removals: Vec<Removal>,
     pub skipped: Vec<Skipped>,
     /// Values left out of an offering that is still imported, each naming file, row and field:
     /// an application URL that is not an absolute http(s) address.
@@ -101,9 +187,14 @@ pub struct ParsedOfferings {
 }
 
 impl ParsedOfferings {
-    /// True when nothing was invalid (skipped records do not count).
+    /// True when nothing was invalid (removals and skipped records do not count).
     pub fn is_valid(&self) -> bool {
         self.errors.is_empty()
+    }
+
+    /// The removal that applies to `o` ([`Removal::applies_to`]), if any.
+    pub fn removal_of(&self, o: &Offering) -> Option<&Removal> {
+        self.removals.iter().find(|r| r.applies_to(o))
     }
 
     /// The kommunkods used by the valid offerings (study sites and meeting places).
@@ -174,6 +265,7 @@ pub fn parse_offerings_files(files: &[(&str, &[u8])]) -> ParsedOfferings {
         let p = parse_offerings(name, bytes);
         all.offerings.extend(p.offerings);
         all.errors.extend(p.errors);
+        all.removals.extend(p.removals);
         all.skipped.extend(p.skipped);
         all.warnings.extend(p.warnings);
     }

@@ -1,25 +1,250 @@
-//! Offerings and travel files as they arrive: a Susa-navet API page, CSV from Swedish Excel in
-//! UTF-8 with BOM and in Windows-1252, XLSX written by a spreadsheet program; and arbitrary bytes,
-//! which must never make a parser panic.
+//! Offerings and travel files as they arrive: Susa-navet EMIL 3 list pages as the API serves
+//! them (a first full page of each list, then an `updatedSince` page), a file in the earlier
+//! documented shapes, CSV from Swedish Excel in UTF-8 with BOM and in Windows-1252, XLSX written
+//! by a spreadsheet program; and arbitrary bytes, which must never make a parser panic.
 
-use kkig_core::catalogue::{SchoolType, StudyForm};
+use kkig_core::catalogue::{Offering, SchoolType, StudyForm};
 use kkig_core::Kommunkod;
-use kkig_formats::offerings::{offerings_table, parse_offerings_csv, parse_offerings_xlsx, parse_susa};
-use kkig_formats::{parse_offerings, parse_travel_csv};
+use kkig_formats::offerings::{
+    offerings_table, parse_offerings_csv, parse_offerings_xlsx, parse_susa, parse_susa_files, ParsedOfferings,
+    RecordKind, RemovalReason,
+};
+use kkig_formats::{parse_offerings, parse_offerings_files, parse_travel_csv};
 use proptest::prelude::*;
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
 use serde_json::Value;
 
-const SUSA: &[u8] = include_bytes!("fixtures/susa-page.json");
+/// `/emil3/educationProviders?schoolType=HS&page=0&size=100` and its siblings.
+const PROVIDERS: &[u8] = include_bytes!("fixtures/susa-emil3-providers.json");
+const INFOS: &[u8] = include_bytes!("fixtures/susa-emil3-infos.json");
+const EVENTS: &[u8] = include_bytes!("fixtures/susa-emil3-events.json");
+/// `/emil3/educationEvents?schoolType=HS&updatedSince=2026-04-20T00:00:00&page=0&size=100`.
+const UPDATED: &[u8] = include_bytes!("fixtures/susa-emil3-events-updated.json");
+/// The earlier documented shapes (`content.educationEvent` wrappers and other spellings).
+const EARLIER: &[u8] = include_bytes!("fixtures/susa-earlier-shapes.json");
 const CSV: &[u8] = include_bytes!("fixtures/offerings-sv-excel.csv");
 
 fn k(s: &str) -> Kommunkod {
     Kommunkod::parse(s).unwrap()
 }
 
+fn full_pages() -> Vec<(&'static str, &'static [u8])> {
+    vec![
+        ("providers.json", PROVIDERS),
+        ("infos.json", INFOS),
+        ("events.json", EVENTS),
+    ]
+}
+
+fn ids(p: &ParsedOfferings) -> Vec<&str> {
+    p.offerings.iter().map(|o| o.offering.id.as_str()).collect()
+}
+
+fn sites(o: &Offering) -> Vec<String> {
+    o.sites
+        .iter()
+        .map(|s| format!("{}:{}", s.municipality, s.town))
+        .collect()
+}
+
 #[test]
-fn susa_page_three_providers_joined() {
-    let p = parse_susa("susa-page.json", SUSA);
+fn emil3_pages_as_served_join_into_offerings() {
+    let p = parse_susa_files(&full_pages());
+    assert!(p.is_valid(), "{:#?}", p.errors);
+    assert!(p.removals.is_empty() && p.skipped.is_empty() && p.warnings.is_empty());
+    assert_eq!(
+        ids(&p),
+        [
+            "e.uoh.umu.vasjp.lycksele.20262",
+            "e.uoh.umu.vasjp.umea.20262",
+            "e.uoh.umu.sasop.distans.20262",
+            "e.uoh.umu.7vf001.20262",
+            "e.uoh.ltu.ggf3.lulea.20262",
+            "e.uoh.ltu.ggf3.kiruna.20262",
+            "e.uoh.miun.vsjka.ostersund.20262",
+        ]
+    );
+    assert!(p.offerings.iter().all(|o| o.file == "events.json"));
+    assert_eq!(
+        p.offerings.iter().map(|o| o.row).collect::<Vec<_>>(),
+        [1, 2, 3, 4, 5, 6, 7]
+    );
+
+    // Nursing at distance with a local study group in Lycksele, Storuman and Sorsele: 24
+    // mandatory sessions over six terms are four a term, held at the first study site.
+    let nurse = &p.offerings[0].offering;
+    assert_eq!(
+        nurse.title,
+        "Sjuksköterskeprogrammet, distans med lokal studiegrupp i Lycksele"
+    );
+    assert_eq!(
+        (nurse.education_id.as_str(), nurse.code.as_str()),
+        ("i.uoh.umu.vasjp.20262", "VASJP")
+    );
+    assert_eq!(
+        (nurse.provider_id.as_str(), nurse.provider_name.as_str()),
+        ("p.uoh.umu", "Umeå universitet")
+    );
+    assert_eq!((nurse.school_type, nurse.level.as_str()), (SchoolType::Hs, "grundnivå"));
+    assert_eq!(
+        (nurse.credits, nurse.credit_system.as_str(), nurse.pace_percent),
+        (180.0, "hp", 100)
+    );
+    assert_eq!((nurse.start.as_str(), nurse.end.as_str()), ("2026-08-31", "2029-06-10"));
+    assert_eq!((nurse.language.as_str(), nurse.form), ("swe", StudyForm::Distance));
+    assert_eq!(sites(nurse), ["2481:Lycksele", "2421:Storuman", "2422:Sorsele"]);
+    assert_eq!((nurse.meetings.per_term, nurse.meetings.days_each), (4, 1));
+    assert_eq!(nurse.meeting_place().unwrap().municipality, k("2481"));
+    assert_eq!(
+        (nurse.application_opens.as_deref(), nurse.application_closes.as_deref()),
+        (Some("2026-03-16"), Some("2026-04-15"))
+    );
+    assert_eq!(
+        nurse.application_url.as_deref(),
+        Some("https://www.antagning.se/se/search?period=24&freeText=22010")
+    );
+    assert!(nurse.occupations.is_empty(), "EMIL 3 has no SSYK codes");
+    assert!(nurse.eligibility.starts_with("Grundläggande behörighet samt Biologi 2"));
+
+    // The same programme on campus: no distance object, no meetings; the info's title.
+    let campus = &p.offerings[1].offering;
+    assert_eq!(
+        (campus.form, campus.meetings.per_term, campus.title.as_str()),
+        (StudyForm::Campus, 0, "Sjuksköterskeprogrammet")
+    );
+    assert_eq!(sites(campus), ["2480:Umeå"]);
+
+    // Social work at distance, meetings in Umeå: 14 sessions over eight terms (HT 2026 – VT 2030).
+    let social = &p.offerings[2].offering;
+    assert_eq!(
+        (social.credits, social.form, social.meetings.per_term),
+        (210.0, StudyForm::Distance, 2)
+    );
+    assert_eq!(social.meeting_place().unwrap().town, "Umeå");
+
+    // A course wholly online: UHR's level, HTML eligibility as text, the event's own page.
+    let course = &p.offerings[3].offering;
+    assert_eq!(
+        (course.credits, course.pace_percent, course.form, course.level.as_str()),
+        (7.5, 25, StudyForm::Distance, "avancerad nivå")
+    );
+    assert!(course.sites.is_empty() && course.meeting_place().is_none());
+    assert_eq!(
+        course.eligibility,
+        "Legitimerad sjuksköterska, lärare eller socionom.\nMinst två års yrkeserfarenhet."
+    );
+
+    // Teacher education from Luleå and nursing from Östersund: two sessions a term.
+    let teacher = &p.offerings[4].offering;
+    assert_eq!(teacher.title, "Grundlärarprogrammet, förskoleklass och årskurs 1–3");
+    assert_eq!(
+        (
+            teacher.provider_name.as_str(),
+            teacher.credits,
+            teacher.meetings.per_term
+        ),
+        ("Luleå tekniska universitet", 240.0, 2)
+    );
+    assert_eq!(sites(&p.offerings[5].offering), ["2584:Kiruna", "2580:Luleå"]);
+    let miun = &p.offerings[6].offering;
+    assert_eq!(
+        (miun.provider_name.as_str(), miun.meetings.per_term, sites(miun)),
+        ("Mittuniversitetet", 2, vec!["2380:Östersund".to_string()])
+    );
+
+    let codes: Vec<_> = p.kommunkods().iter().map(|k| k.to_string()).collect();
+    assert_eq!(codes, ["2380", "2421", "2422", "2480", "2481", "2580", "2584"]);
+    // The same files through the format sniffing entry point.
+    assert_eq!(parse_offerings_files(&full_pages()), p);
+    // Alone, the providers and infos pages yield nothing and no error; the events page cannot be
+    // joined (each event names its info and its provider as not read).
+    for page in [PROVIDERS, INFOS] {
+        let alone = parse_susa("page.json", page);
+        assert!(alone.is_valid() && alone.offerings.is_empty(), "{:#?}", alone.errors);
+    }
+    assert_eq!(parse_susa("events.json", EVENTS).errors.len(), 14);
+}
+
+#[test]
+fn an_updated_since_page_changes_cancels_and_deletes() {
+    let mut files = full_pages();
+    files.push(("updated.json", UPDATED));
+    let p = parse_susa_files(&files);
+    assert!(p.is_valid(), "{:#?}", p.errors);
+    assert_eq!(
+        ids(&p),
+        [
+            "e.uoh.umu.vasjp.umea.20262",
+            "e.uoh.umu.sasop.distans.20262",
+            "e.uoh.umu.7vf001.20262",
+            "e.uoh.ltu.ggf3.lulea.20262",
+            "e.uoh.umu.vasjp.lycksele.20262",
+        ]
+    );
+    // The changed event replaces the first page's: a fourth study site, 18 sessions (three a
+    // term), a later deadline.
+    let changed = p.offerings.last().unwrap();
+    assert_eq!((changed.file.as_str(), changed.row), ("updated.json", 1));
+    assert_eq!(
+        sites(&changed.offering),
+        ["2481:Lycksele", "2421:Storuman", "2422:Sorsele", "2462:Vilhelmina"]
+    );
+    assert_eq!(changed.offering.meetings.per_term, 3);
+    assert_eq!(changed.offering.application_closes.as_deref(), Some("2026-04-30"));
+    // The cancelled event and the deleted one are removals, in file order.
+    let removals: Vec<_> = p
+        .removals
+        .iter()
+        .map(|r| (r.file.as_str(), r.row, r.id.as_str(), r.kind, r.reason.clone()))
+        .collect();
+    assert_eq!(
+        removals,
+        [
+            (
+                "updated.json",
+                2,
+                "e.uoh.miun.vsjka.ostersund.20262",
+                RecordKind::Event,
+                RemovalReason::Cancelled
+            ),
+            (
+                "updated.json",
+                3,
+                "e.uoh.ltu.ggf3.kiruna.20262",
+                RecordKind::Event,
+                RemovalReason::Status("DELETED".into())
+            ),
+        ]
+    );
+    // They apply to the offerings of the first import, and to no other.
+    let before = parse_susa_files(&full_pages()).into_offerings();
+    let removed: Vec<_> = before
+        .iter()
+        .filter(|o| p.removal_of(o).is_some())
+        .map(|o| o.id.as_str())
+        .collect();
+    assert_eq!(
+        removed,
+        ["e.uoh.ltu.ggf3.kiruna.20262", "e.uoh.miun.vsjka.ostersund.20262"]
+    );
+
+    // Alone, the page still says what is gone; its changed event cannot be joined without the
+    // pages that hold its info and provider.
+    let alone = parse_susa("updated.json", UPDATED);
+    assert_eq!(alone.removals.len(), 2);
+    let errors: Vec<_> = alone.errors.iter().map(|e| (e.row, e.column.as_deref())).collect();
+    assert_eq!(
+        errors,
+        [
+            (Some(1), Some("e.uoh.umu.vasjp.lycksele.20262: content.education")),
+            (Some(1), Some("e.uoh.umu.vasjp.lycksele.20262: content.providers[0]")),
+        ]
+    );
+}
+
+#[test]
+fn a_file_in_the_earlier_shapes_is_still_read() {
+    let p = parse_susa("susa-earlier-shapes.json", EARLIER);
     assert!(p.is_valid(), "{:#?}", p.errors);
     let ids: Vec<_> = p.offerings.iter().map(|o| o.offering.id.as_str()).collect();
     assert_eq!(
@@ -32,15 +257,31 @@ fn susa_page_three_providers_joined() {
             "e.yh.lycksele.spusk.20262",
         ]
     );
-    let skipped: Vec<_> = p.skipped.iter().map(|s| (s.row, s.id.as_str())).collect();
+    let removals: Vec<_> = p
+        .removals
+        .iter()
+        .map(|r| (r.row, r.id.as_str(), r.reason.as_str()))
+        .collect();
+    assert_eq!(
+        removals,
+        [
+            (8, "i.uoh.umu.vasjx.20252", "inactive"),
+            (14, "e.uoh.umu.vasjp.lycksele.20252", "inactive"),
+            (16, "e.uoh.ltu.ggf3.pajala.20262", "cancelled"),
+        ]
+    );
+    let skipped: Vec<_> = p
+        .skipped
+        .iter()
+        .map(|s| (s.row, s.id.as_str(), s.reason.as_str()))
+        .collect();
     assert_eq!(
         skipped,
-        [
-            (8, "i.uoh.umu.vasjx.20252"),
-            (14, "e.uoh.umu.vasjp.lycksele.20252"),
-            (15, "e.uoh.umu.vasjx.20262"),
-            (16, "e.uoh.ltu.ggf3.pajala.20262"),
-        ]
+        [(
+            15,
+            "e.uoh.umu.vasjx.20262",
+            "its education info i.uoh.umu.vasjx.20252 is removed (inactive)"
+        )]
     );
 
     // The distance nursing programme: local group in Lycksele, Storuman and Sorsele, four
@@ -164,7 +405,7 @@ fn susa_page_three_providers_joined() {
     let codes: Vec<_> = p.kommunkods().iter().map(|k| k.to_string()).collect();
     assert_eq!(codes, ["2421", "2422", "2480", "2481", "2523", "2584"]);
     // The same file through the format sniffing entry point.
-    assert_eq!(parse_offerings("susa-page.json", SUSA), p);
+    assert_eq!(parse_offerings("susa-earlier-shapes.json", EARLIER), p);
 }
 
 /// Windows-1252 bytes of a text (the fixture only uses characters the code page has).
@@ -223,7 +464,7 @@ fn csv_from_swedish_excel_in_utf8_with_bom_and_in_windows_1252() {
 
 #[test]
 fn table_round_trips_through_swedish_csv_and_xlsx() {
-    let offerings = parse_susa("susa-page.json", SUSA).into_offerings();
+    let offerings = parse_susa_files(&full_pages()).into_offerings();
     let table = offerings_table(&offerings);
     let csv = table.to_swedish_csv();
     assert!(String::from_utf8_lossy(&csv).contains(";7,5;hp;25;"), "decimal comma");
@@ -378,10 +619,16 @@ proptest! {
 
     #[test]
     fn susa_never_panics_on_a_mutated_page(
+        earlier in any::<bool>(),
         pick in any::<proptest::sample::Index>(),
         value in json_value(),
     ) {
-        let mut doc: Value = serde_json::from_slice(SUSA).unwrap();
+        // The earlier shapes' file, or the three EMIL 3 pages and the updatedSince page.
+        let (mut doc, files) = if earlier {
+            (serde_json::from_slice(EARLIER).unwrap(), vec![])
+        } else {
+            (serde_json::from_slice(EVENTS).unwrap(), vec![("providers.json", PROVIDERS), ("infos.json", INFOS), ("updated.json", UPDATED)])
+        };
         let mut all = Vec::new();
         pointers(&doc, String::new(), &mut all);
         let target = &all[pick.index(all.len())];
@@ -390,10 +637,15 @@ proptest! {
         } else if let Some(slot) = doc.pointer_mut(target) {
             *slot = value;
         }
-        let p = parse_susa("x.json", &serde_json::to_vec(&doc).unwrap());
-        // Whatever happens, no event yields two offerings (the page holds eight events).
+        let bytes = serde_json::to_vec(&doc).unwrap();
+        let mut files = files;
+        files.insert(files.len().saturating_sub(1), ("events.json", &bytes));
+        let p = parse_susa_files(&files);
+        // Whatever happens, no event yields two offerings (eight events in either set of files),
+        // and nothing is both an offering and removed.
         let ids: std::collections::BTreeSet<_> = p.offerings.iter().map(|o| o.offering.id.as_str()).collect();
         prop_assert!(ids.len() == p.offerings.len() && ids.len() <= 8);
+        prop_assert!(p.offerings.iter().all(|o| p.removals.iter().all(|r| r.kind != RecordKind::Event || r.id != o.offering.id)));
     }
 
     #[test]
@@ -419,7 +671,7 @@ proptest! {
     fn xlsx_never_panics_on_a_damaged_workbook(flips in proptest::collection::vec((any::<proptest::sample::Index>(), any::<u8>()), 1..8)) {
         static WORKBOOK: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
         let mut bytes = WORKBOOK
-            .get_or_init(|| offerings_table(&parse_susa("s.json", SUSA).into_offerings()).to_xlsx("U").unwrap())
+            .get_or_init(|| offerings_table(&parse_susa("s.json", EARLIER).into_offerings()).to_xlsx("U").unwrap())
             .clone();
         for (at, b) in flips {
             let i = at.index(bytes.len());
@@ -447,17 +699,30 @@ fn doc_blocks(lang: &str) -> Vec<String> {
 #[test]
 fn the_documented_examples_read_as_documented() {
     let json = doc_blocks("json");
-    assert_eq!(json.len(), 1);
-    let p = parse_susa("example.json", json[0].as_bytes());
+    assert_eq!(json.len(), 4, "three pages of a full import and an updatedSince page");
+    let pages: Vec<(&str, &[u8])> = ["providers.json", "infos.json", "events.json", "updated.json"]
+        .into_iter()
+        .zip(json.iter().map(|b| b.as_bytes()))
+        .collect();
+    let p = parse_susa_files(&pages[..3]);
     assert!(p.is_valid(), "{:#?}", p.errors);
-    assert_eq!(p.skipped.len(), 1);
-    let [o] = &p.into_offerings()[..] else {
-        panic!("one offering")
-    };
-    assert_eq!(o.id, "e.uoh.umu.vasjp.lycksele.20262");
+    assert!(p.removals.is_empty() && p.skipped.is_empty());
+    assert_eq!(
+        ids(&p),
+        [
+            "e.uoh.umu.vasjp.lycksele.20262",
+            "e.uoh.umu.vasjp.umea.20262",
+            "e.uoh.umu.sasop.distans.20262",
+        ]
+    );
+    let o = &p.offerings[0].offering;
     assert_eq!(
         (o.title.as_str(), o.provider_name.as_str(), o.level.as_str()),
-        ("Sjuksköterskeprogrammet", "Umeå universitet", "grundnivå")
+        (
+            "Sjuksköterskeprogrammet, distans med lokal studiegrupp i Lycksele",
+            "Umeå universitet",
+            "grundnivå"
+        )
     );
     assert_eq!(
         (o.school_type, o.credits, o.credit_system.as_str(), o.pace_percent),
@@ -467,28 +732,57 @@ fn the_documented_examples_read_as_documented() {
         (o.start.as_str(), o.end.as_str(), o.language.as_str(), o.form),
         ("2026-08-31", "2029-06-10", "swe", StudyForm::Distance)
     );
-    let sites: Vec<_> = o
-        .sites
-        .iter()
-        .map(|s| format!("{} {}", s.municipality, s.town))
-        .collect();
-    assert_eq!(sites, ["2481 Lycksele", "2421 Storuman", "2422 Sorsele"]);
+    assert_eq!(sites(o), ["2481:Lycksele", "2421:Storuman", "2422:Sorsele"]);
     assert_eq!(
         (
             o.meetings.per_term,
             o.meetings.days_each,
             o.meeting_place().unwrap().town.as_str()
         ),
-        (4, 2, "Lycksele")
+        (4, 1, "Lycksele")
     );
     assert_eq!(
         (o.application_opens.as_deref(), o.application_closes.as_deref()),
         (Some("2026-03-16"), Some("2026-04-15"))
     );
+    assert!(o.occupations.is_empty());
+    let campus = &p.offerings[1].offering;
     assert_eq!(
-        o.occupations.iter().map(|s| s.to_string()).collect::<Vec<_>>(),
-        ["2221"]
+        (campus.title.as_str(), campus.form, campus.meetings.per_term),
+        ("Sjuksköterskeprogrammet", StudyForm::Campus, 0)
     );
+    let social = &p.offerings[2].offering;
+    assert_eq!(
+        (
+            social.title.as_str(),
+            social.credits,
+            social.form,
+            social.meetings.per_term
+        ),
+        ("Socionomprogrammet", 210.0, StudyForm::Distance, 2)
+    );
+    assert_eq!(social.meeting_place().unwrap().town, "Umeå");
+
+    // The updatedSince page after them: one changed offering, two removals.
+    let p = parse_susa_files(&pages);
+    assert!(p.is_valid(), "{:#?}", p.errors);
+    assert_eq!(ids(&p), ["e.uoh.umu.vasjp.lycksele.20262"]);
+    let o = &p.offerings[0].offering;
+    assert_eq!(
+        (o.meetings.per_term, o.application_closes.as_deref()),
+        (3, Some("2026-04-30"))
+    );
+    let removals: Vec<_> = p.removals.iter().map(|r| (r.id.as_str(), r.reason.as_str())).collect();
+    assert_eq!(
+        removals,
+        [
+            ("e.uoh.umu.vasjp.umea.20262", "DELETED"),
+            ("e.uoh.umu.sasop.distans.20262", "cancelled"),
+        ]
+    );
+    // Alone: the two removals, and two errors for the changed event.
+    let alone = parse_susa("updated.json", pages[3].1);
+    assert_eq!((alone.removals.len(), alone.errors.len()), (2, 2));
 
     let csv = doc_blocks("csv");
     assert_eq!(csv.len(), 2);

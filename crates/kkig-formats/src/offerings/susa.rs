@@ -1,115 +1,149 @@
-//! Susa-navet EMIL 3 JSON: education infos (`i.…`), events (`e.…`) and providers (`p.…`) as the
-//! Susa-navet API returns them, joined into one [`Offering`] per active event.
+//! Susa-navet EMIL 3 JSON: education infos (`i.…`), events (`e.…`) and providers (`p.…`) as
+//! Skolverket's Susa-navet API serves them (`/emil3/educationInfos`, `/educationEvents`,
+//! `/educationProviders`), joined into one [`Offering`] per active event; deleted records and
+//! cancelled events become [`Removal`]s.
 //!
-//! The accepted shape, with every alias, is documented in `docs/catalogue-import.md`. Errors
-//! name the record's 1-based index in its file as the row and `"{id}: {field path}"` as the
-//! column, e.g. `e.umu.123: content.educationEvent.paceOfStudyPercentage`.
+//! The accepted shapes, field by field and with their sources, are documented in
+//! `docs/catalogue-import.md`. Errors name the record's 1-based index in its file as the row and
+//! `"{id}: {field path}"` as the column, e.g. `e.umu.123: content.paceOfStudy.percentage`.
 
 use std::collections::HashMap;
 
 use kkig_core::catalogue::{Meetings, Offering, SchoolType, StudyForm, StudySite};
+use kkig_core::vocab::{Day, Season, Term};
 use kkig_core::Ssyk;
 use serde_json::{Map, Value};
 
 use super::{
     application_url as checked_url, check_credits, check_pace, cross_checks, language, school_type, ssyk, study_form,
 };
-use super::{ParsedOffering, ParsedOfferings, Skipped};
+use super::{ParsedOffering, ParsedOfferings, RecordKind as Kind, Removal, RemovalReason, Skipped};
 use crate::decode;
 use crate::error::FormatError;
 
-/// Offerings from one Susa-navet file: an API page (`{"content": [records], …}`) or a JSON
-/// array of records. Events are joined to the infos and providers in the same file.
+/// Offerings from one Susa-navet file: an API list page (`{"educationEvents": [records], "page":
+/// {…}}` and its siblings for infos and providers), a JSON array of records, or one record.
+/// Events are joined to the infos and providers in the same file.
 pub fn parse_susa(file: &str, bytes: &[u8]) -> ParsedOfferings {
     parse_susa_files(&[(file, bytes)])
 }
 
-/// Offerings from several Susa-navet files read as one (the API pages infos, events and
-/// providers separately): an event may refer to an info or provider in any of the files.
+/// Offerings from several Susa-navet files read as one, in the order given (the API pages
+/// infos, events and providers separately; `updatedSince` pages follow the full pages): an event
+/// may refer to an info or provider in any of the files, and a record in a later file replaces
+/// the record with the same id in an earlier one. Within one file an id given twice is an error.
 pub fn parse_susa_files(files: &[(&str, &[u8])]) -> ParsedOfferings {
     let mut out = ParsedOfferings::default();
-    let mut seen: HashMap<String, (String, u64)> = HashMap::new();
-    // Valid records by id; `None` marks a record that had errors.
-    let mut infos: HashMap<String, Option<Info>> = HashMap::new();
-    let mut providers: HashMap<String, Option<String>> = HashMap::new();
-    // Records skipped on purpose, by id, with the reason.
-    let mut inactive: HashMap<String, String> = HashMap::new();
-    let mut events: Vec<Event> = Vec::new();
-
+    let mut pages: Vec<Vec<(Option<Kind>, Value)>> = Vec::with_capacity(files.len());
     for (file, bytes) in files {
-        let records = match read_records(file, bytes) {
-            Ok(r) => r,
+        match read_records(file, bytes) {
+            Ok(r) => pages.push(r),
             Err(e) => {
                 out.errors.push(e);
-                continue;
+                pages.push(Vec::new());
             }
-        };
-        for (i, value) in records.iter().enumerate() {
+        }
+    }
+
+    // Every record that names itself, then the last version of each id.
+    let mut recs: Vec<Rec> = Vec::new();
+    let mut latest: HashMap<String, usize> = HashMap::new();
+    for (f, records) in pages.iter().enumerate() {
+        let file = files[f].0;
+        for (i, (list, value)) in records.iter().enumerate() {
             let row = i as u64 + 1;
-            let Some((kind, id, body)) = record(file, row, value, &mut out.errors) else {
+            let Some(rec) = record(file, f, row, *list, value, &mut out.errors) else {
                 continue;
             };
-            if let Some((f, r)) = seen.get(&id) {
-                let where_ = if f == file {
-                    format!("record {r}")
-                } else {
-                    format!("record {r} of {f}")
-                };
-                out.errors.push(FormatError::new(
-                    file,
-                    Some(row),
-                    Some(&format!("{id}: id")),
-                    format!("id {id} appears twice (first as {where_})"),
-                ));
-                continue;
-            }
-            seen.insert(id.clone(), (file.to_string(), row));
-            let status = match value.get("status") {
-                None | Some(Value::Null) => None,
-                Some(Value::String(s)) if s.trim().eq_ignore_ascii_case("active") => None,
-                Some(Value::String(s)) => Some(format!("status is {s:?}, not active")),
-                Some(other) => {
+            if let Some(&j) = latest.get(&rec.id) {
+                if recs[j].file == f {
                     out.errors.push(FormatError::new(
                         file,
                         Some(row),
-                        Some(&format!("{id}: status")),
-                        format!("status must be a string such as \"active\", got {}", kind_of(other)),
+                        Some(&format!("{}: id", rec.id)),
+                        format!("id {} appears twice (first as record {})", rec.id, recs[j].row),
                     ));
                     continue;
                 }
-            };
-            let cancelled = kind == Kind::Event && body.get("isCancelled") == Some(&Value::Bool(true));
-            if let Some(reason) = status.or(cancelled.then(|| "the event is cancelled (isCancelled)".to_string())) {
-                out.skipped.push(Skipped {
-                    file: file.to_string(),
-                    row,
-                    id: id.clone(),
-                    reason: reason.clone(),
-                });
-                inactive.insert(id, reason);
-                continue;
             }
-            let mut at = At {
-                file,
-                row,
-                id: &id,
-                base: kind.base(),
-                errors: &mut out.errors,
-                failed: false,
-            };
-            match kind {
-                Kind::Info => {
-                    let info = parse_info(&mut at, body);
-                    let ok = !at.failed;
-                    infos.insert(id.clone(), ok.then_some(info));
+            latest.insert(rec.id.clone(), recs.len());
+            recs.push(rec);
+        }
+    }
+
+    // Valid records by id; `None` marks a record that had errors.
+    let mut infos: HashMap<String, Option<Info>> = HashMap::new();
+    let mut providers: HashMap<String, Option<String>> = HashMap::new();
+    // Records removed or skipped, by id, with what happened to them ("removed (DELETED)").
+    let mut left_out: HashMap<String, String> = HashMap::new();
+    let mut events: Vec<Event> = Vec::new();
+    for (n, rec) in recs.iter().enumerate() {
+        if latest.get(&rec.id) != Some(&n) {
+            continue; // replaced by a later file
+        }
+        let file = files[rec.file].0;
+        let mut at = At {
+            file,
+            row: rec.row,
+            id: &rec.id,
+            base: rec.base,
+            errors: &mut out.errors,
+            failed: false,
+        };
+        let reason = match (&rec.status, rec.body) {
+            (Some(status), _) => Some(RemovalReason::Status(status.clone())),
+            (None, None) => Some(RemovalReason::NoContent),
+            (None, Some(body)) if rec.kind == Kind::Event => match field(body, &["isCancelled"]) {
+                Some((_, Value::Bool(true))) => Some(RemovalReason::Cancelled),
+                None | Some((_, Value::Bool(false))) => None,
+                Some((_, other)) => {
+                    at.err(
+                        "isCancelled",
+                        format!("isCancelled must be true or false, got {}", kind_of(other)),
+                    );
+                    None
                 }
-                Kind::Provider => {
-                    let name = parse_provider(&mut at, body);
-                    let ok = !at.failed;
-                    providers.insert(id.clone(), name.filter(|_| ok));
+            },
+            _ => None,
+        };
+        if let Some(reason) = reason {
+            left_out.insert(rec.id.clone(), format!("removed ({reason})"));
+            out.removals.push(Removal {
+                file: file.to_string(),
+                row: rec.row,
+                id: rec.id.clone(),
+                kind: rec.kind,
+                reason,
+            });
+            continue;
+        }
+        let Some(body) = rec.body else { continue };
+        let mut skip = |id: &str, reason: String| {
+            left_out.insert(id.to_string(), format!("skipped: {reason}"));
+            out.skipped.push(Skipped {
+                file: file.to_string(),
+                row: rec.row,
+                id: id.to_string(),
+                reason,
+            });
+        };
+        match rec.kind {
+            Kind::Info => {
+                let info = parse_info(&mut at, body);
+                let ok = !at.failed;
+                match &info.skip {
+                    Some(reason) => skip(&rec.id, reason.clone()),
+                    None => {
+                        infos.insert(rec.id.clone(), ok.then_some(info));
+                    }
                 }
-                Kind::Event => events.push(parse_event(&mut at, body)),
             }
+            Kind::Provider => {
+                let name = parse_provider(&mut at, body);
+                let ok = !at.failed;
+                providers.insert(rec.id.clone(), name.filter(|_| ok));
+            }
+            Kind::Event => events.push(parse_event(&mut at, body)),
         }
     }
 
@@ -118,10 +152,19 @@ pub fn parse_susa_files(files: &[(&str, &[u8])]) -> ParsedOfferings {
             file: &ev.file,
             row: ev.row,
             id: &ev.id,
-            base: Kind::Event.base(),
+            base: ev.base,
             errors: &mut out.errors,
             failed: !ev.valid,
         };
+        if let (Some(reason), false) = (&ev.skip, at.failed) {
+            out.skipped.push(Skipped {
+                file: ev.file.clone(),
+                row: ev.row,
+                id: ev.id.clone(),
+                reason: reason.clone(),
+            });
+            continue;
+        }
         let mut skip = None;
         let info = ev.education.as_ref().and_then(|iid| match infos.get(iid) {
             Some(Some(info)) => Some(info),
@@ -133,8 +176,8 @@ pub fn parse_susa_files(files: &[(&str, &[u8])]) -> ParsedOfferings {
                 None
             }
             None => {
-                match inactive.get(iid) {
-                    Some(reason) => skip = Some(format!("its education info {iid} is skipped: {reason}")),
+                match left_out.get(iid) {
+                    Some(what) => skip = Some(format!("its education info {iid} is {what}")),
                     None => at.err(
                         "education",
                         format!(
@@ -156,8 +199,8 @@ pub fn parse_susa_files(files: &[(&str, &[u8])]) -> ParsedOfferings {
                 None
             }
             None => {
-                match inactive.get(pid) {
-                    Some(reason) => skip = Some(format!("its provider {pid} is skipped: {reason}")),
+                match left_out.get(pid) {
+                    Some(what) => skip = Some(format!("its provider {pid} is {what}")),
                     None => at.err(
                         &ev.provider_path,
                         format!(
@@ -199,7 +242,7 @@ pub fn parse_susa_files(files: &[(&str, &[u8])]) -> ParsedOfferings {
             start: ev.start.clone(),
             end: ev.end.clone(),
             language: ev.language.clone(),
-            form: ev.form,
+            form: ev.form.unwrap_or(StudyForm::Campus),
             sites: ev.sites.iter().map(|(s, _)| s.clone()).collect(),
             meetings: ev.meetings.clone(),
             application_opens: ev.application_opens.clone(),
@@ -222,10 +265,10 @@ pub fn parse_susa_files(files: &[(&str, &[u8])]) -> ParsedOfferings {
         let mut municipalities: Vec<_> = ev
             .sites
             .iter()
-            .map(|(s, p)| (s.municipality, format!("{}: {}.{p}", ev.id, Kind::Event.base())))
+            .map(|(s, p)| (s.municipality, column(&ev.id, ev.base, p)))
             .collect();
         if let (Some(place), Some(p)) = (&o.meetings.place, &ev.meeting_place_path) {
-            municipalities.push((place.municipality, format!("{}: {}.{p}", ev.id, Kind::Event.base())));
+            municipalities.push((place.municipality, column(&ev.id, ev.base, p)));
         }
         out.offerings.push(ParsedOffering {
             offering: o,
@@ -238,6 +281,7 @@ pub fn parse_susa_files(files: &[(&str, &[u8])]) -> ParsedOfferings {
     // Report in file order, as a person reads the files.
     let order = |f: &str| files.iter().position(|(name, _)| *name == f);
     out.errors.sort_by_key(|e| (order(&e.file), e.row));
+    out.removals.sort_by_key(|r| (order(&r.file), r.row));
     out.skipped.sort_by_key(|s| (order(&s.file), s.row));
     out.warnings.sort_by_key(|w| (order(&w.file), w.row));
     out
@@ -246,29 +290,27 @@ pub fn parse_susa_files(files: &[(&str, &[u8])]) -> ParsedOfferings {
 // ---------------------------------------------------------------------------------------------
 // Records
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Kind {
-    Info,
-    Event,
-    Provider,
-}
-
 impl Kind {
     const ALL: [Kind; 3] = [Kind::Info, Kind::Event, Kind::Provider];
-    fn key(self) -> &'static str {
+
+    /// The list of an API page that holds this kind.
+    fn list_key(self) -> &'static str {
         match self {
-            Kind::Info => "educationInfo",
-            Kind::Event => "educationEvent",
-            Kind::Provider => "educationProvider",
+            Kind::Info => "educationInfos",
+            Kind::Event => "educationEvents",
+            Kind::Provider => "educationProviders",
         }
     }
-    fn base(self) -> &'static str {
+
+    /// Where the entity is in the earlier documented wrapper `content.educationEvent` etc.
+    fn wrapped_base(self) -> &'static str {
         match self {
             Kind::Info => "content.educationInfo",
             Kind::Event => "content.educationEvent",
             Kind::Provider => "content.educationProvider",
         }
     }
+
     fn prefix(self) -> &'static str {
         match self {
             Kind::Info => "i.",
@@ -278,10 +320,29 @@ impl Kind {
     }
 }
 
-/// The records of a file: a JSON array, or an object (an API page) whose records are in
-/// `content`, `results`, `records`, `items`, `data` or `hits`, else in the first array field
-/// whose first item is an object with `content` or `id`.
-fn read_records(file: &str, bytes: &[u8]) -> Result<Vec<Value>, FormatError> {
+/// One record of a file, with its identity settled.
+struct Rec<'v> {
+    /// Index of its file.
+    file: usize,
+    row: u64,
+    id: String,
+    kind: Kind,
+    /// The status, when it is not `ACTIVE`.
+    status: Option<String>,
+    /// The entity; None for `"content": null`.
+    body: Option<&'v Map<String, Value>>,
+    /// The path of the entity's fields in the record: `content` (as the API serves it),
+    /// `content.educationEvent` etc. (the earlier wrapper), or empty (a bare entity).
+    base: &'static str,
+}
+
+const EXPECTED_FILE: &str = "expected a Susa-navet API page {\"educationEvents\" | \"educationInfos\" | \"educationProviders\": [records], \"page\": {…}}, a JSON array of records, or one record {\"id\", \"status\", \"content\"}";
+
+/// The records of a file in file order, each with the kind its list names (`educationEvents`
+/// etc.), if any. A file is an API page, a JSON array of records, one record, or an object whose
+/// records are in `content`, `results`, `records`, `items`, `data` or `hits` (earlier shapes),
+/// else in the first array field whose first item is an object with `content` or `id`.
+fn read_records(file: &str, bytes: &[u8]) -> Result<Vec<(Option<Kind>, Value)>, FormatError> {
     let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let value: Value = serde_json::from_slice(body).map_err(|e| {
         let what = e.to_string();
@@ -293,50 +354,68 @@ fn read_records(file: &str, bytes: &[u8]) -> Result<Vec<Value>, FormatError> {
             format!("malformed JSON at line {}, column {}: {what}", e.line(), e.column()),
         )
     })?;
-    let expected = "expected a JSON array of Susa-navet records, or an API page {\"content\": [records], …}";
-    match value {
-        Value::Array(records) => Ok(records),
-        Value::Object(mut page) => {
-            const KEYS: [&str; 6] = ["content", "results", "records", "items", "data", "hits"];
-            let key = KEYS
-                .iter()
-                .map(|k| k.to_string())
-                .find(|k| page.get(k).is_some_and(Value::is_array))
-                .or_else(|| {
-                    page.iter()
-                        .find(|(_, v)| {
-                            v.as_array()
-                                .and_then(|a| a.first())
-                                .is_some_and(|r| r.get("content").is_some() || r.get("id").is_some())
-                        })
-                        .map(|(k, _)| k.clone())
-                });
-            match key.and_then(|k| page.remove(&k)) {
-                Some(Value::Array(records)) => Ok(records),
-                _ => Err(FormatError::new(
-                    file,
-                    Some(1),
-                    None,
-                    format!("no array of records found; {expected}"),
-                )),
+    let fail = |m: String| Err(FormatError::new(file, Some(1), None, m));
+    let mut page = match value {
+        Value::Array(records) => return Ok(records.into_iter().map(|r| (None, r)).collect()),
+        Value::Object(page) => page,
+        other => return fail(format!("the file holds {}; {EXPECTED_FILE}", kind_of(&other))),
+    };
+    // The API's page: one list per kind (a file may hold all three).
+    let mut records = Vec::new();
+    let mut found = false;
+    for kind in [Kind::Provider, Kind::Info, Kind::Event] {
+        match page.remove(kind.list_key()) {
+            None | Some(Value::Null) => {}
+            Some(Value::Array(list)) => {
+                found = true;
+                records.extend(list.into_iter().map(|r| (Some(kind), r)));
+            }
+            Some(other) => {
+                return fail(format!(
+                    "{} must be an array of records, got {}",
+                    kind.list_key(),
+                    kind_of(&other)
+                ))
             }
         }
-        other => Err(FormatError::new(
-            file,
-            Some(1),
-            None,
-            format!("the file holds {}; {expected}", kind_of(&other)),
-        )),
+    }
+    if found {
+        return Ok(records);
+    }
+    // One record, as `/educationEvents/{id}` answers: it names itself and holds no list.
+    const KEYS: [&str; 6] = ["content", "results", "records", "items", "data", "hits"];
+    let is_list = |v: Option<&Value>| v.is_some_and(Value::is_array);
+    if (page.contains_key("id") || page.contains_key("identifier")) && !KEYS.iter().any(|k| is_list(page.get(*k))) {
+        return Ok(vec![(None, Value::Object(page))]);
+    }
+    let key = KEYS
+        .iter()
+        .map(|k| k.to_string())
+        .find(|k| is_list(page.get(k)))
+        .or_else(|| {
+            page.iter()
+                .find(|(_, v)| {
+                    v.as_array()
+                        .and_then(|a| a.first())
+                        .is_some_and(|r| r.get("content").is_some() || r.get("id").is_some())
+                })
+                .map(|(k, _)| k.clone())
+        });
+    match key.and_then(|k| page.remove(&k)) {
+        Some(Value::Array(records)) => Ok(records.into_iter().map(|r| (None, r)).collect()),
+        _ => fail(format!("no array of records found; {EXPECTED_FILE}")),
     }
 }
 
-/// A record's kind, id and body (`content.educationInfo` etc.), or None after recording why not.
+/// A record's identity (id, kind, status) and entity, or None after recording why not.
 fn record<'v>(
     file: &str,
+    f: usize,
     row: u64,
+    list: Option<Kind>,
     value: &'v Value,
     errors: &mut Vec<FormatError>,
-) -> Option<(Kind, String, &'v Map<String, Value>)> {
+) -> Option<Rec<'v>> {
     let top_id = value
         .get("id")
         .and_then(Value::as_str)
@@ -359,47 +438,127 @@ fn record<'v>(
     if let Some(id) = rec.get("id").filter(|v| !v.is_null() && !v.is_string()) {
         return fail("id", format!("id must be a string, got {}", kind_of(id)));
     }
-    let Some(Value::Object(content)) = rec.get("content") else {
-        return fail("content", "content is missing or not an object; expected {\"educationInfo\" | \"educationEvent\" | \"educationProvider\": {…}}".into());
+    let status = match rec.get("status") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(s)) if s.trim().eq_ignore_ascii_case("active") => None,
+        Some(Value::String(s)) => Some(s.trim().to_string()),
+        Some(other) => {
+            return fail(
+                "status",
+                format!("status must be a string such as \"ACTIVE\", got {}", kind_of(other)),
+            )
+        }
     };
-    let kinds: Vec<Kind> = Kind::ALL
-        .into_iter()
-        .filter(|k| content.get(k.key()).is_some_and(|v| !v.is_null()))
-        .collect();
-    let [kind] = kinds[..] else {
-        return fail(
-            "content",
-            format!(
-                "content must hold exactly one of educationInfo, educationEvent, educationProvider; found {}",
-                kinds.len()
-            ),
-        );
-    };
-    let Some(Value::Object(body)) = content.get(kind.key()) else {
-        return fail(kind.base(), format!("{} must be an object", kind.base()));
+    // The entity: `content` itself (the API), one of `content.educationEvent` etc. (the earlier
+    // wrapper), or the record itself when it is a bare entity with an `identifier`.
+    let (body, base, wrapped): (Option<&Map<String, Value>>, &'static str, Option<Kind>) = match rec.get("content") {
+        None if rec.contains_key("identifier") && !rec.contains_key("status") => (Some(rec), "", None),
+        None if status.is_some() => (None, "content", None),
+        None => {
+            return fail(
+                "content",
+                "content is missing; expected the record's entity (an education info, event or provider), or null for a removed record".into(),
+            )
+        }
+        Some(Value::Null) => (None, "content", None),
+        Some(Value::Object(content)) => {
+            let kinds: Vec<Kind> = Kind::ALL
+                .into_iter()
+                .filter(|k| content.get(k.as_str()).is_some_and(|v| !v.is_null()))
+                .collect();
+            match kinds[..] {
+                [] => (Some(content), "content", None),
+                [kind] => match content.get(kind.as_str()) {
+                    Some(Value::Object(b)) => (Some(b), kind.wrapped_base(), Some(kind)),
+                    _ => return fail(kind.wrapped_base(), format!("{} must be an object", kind.wrapped_base())),
+                },
+                _ => {
+                    return fail(
+                        "content",
+                        format!(
+                            "content holds {} of educationInfo, educationEvent, educationProvider; expected the entity itself, or one of them",
+                            kinds.len()
+                        ),
+                    )
+                }
+            }
+        }
+        Some(other) => {
+            return fail(
+                "content",
+                format!(
+                    "content must be the record's entity (an object) or null, got {}",
+                    kind_of(other)
+                ),
+            )
+        }
     };
     let identifier = body
-        .get("identifier")
+        .and_then(|b| b.get("identifier"))
         .and_then(Value::as_str)
         .map(str::trim)
         .filter(|s| !s.is_empty());
     let Some(id) = top_id.or(identifier).map(str::to_string) else {
         return fail(
             "id",
-            format!("the record has no id; expected \"id\" or {}.identifier", kind.base()),
+            "the record has no id; expected \"id\" or content.identifier".into(),
         );
     };
-    if let Some(other) = Kind::ALL.into_iter().find(|k| *k != kind && id.starts_with(k.prefix())) {
+    let by_prefix = Kind::ALL.into_iter().find(|k| id.starts_with(k.prefix()));
+    let by_place = match (list, wrapped) {
+        (Some(l), Some(w)) if l != w => {
+            return fail(
+                "content",
+                format!("the record is in the list {} but holds {}", l.list_key(), w.as_str()),
+            )
+        }
+        (l, w) => l.or(w),
+    };
+    if let (Some(p), Some(k)) = (by_prefix, by_place) {
+        if p != k {
+            let place = match list {
+                Some(l) => format!("is in the list {}", l.list_key()),
+                None => format!("holds {}", k.as_str()),
+            };
+            return fail(
+                "id",
+                format!(
+                    "id {id} has the prefix of {} records, but the record {place}",
+                    p.as_str()
+                ),
+            );
+        }
+    }
+    let Some(kind) = by_place.or(by_prefix).or_else(|| body.and_then(kind_by_fields)) else {
         return fail(
             "id",
-            format!(
-                "id {id} has the prefix of {} records, but the record holds {}",
-                other.key(),
-                kind.key()
-            ),
+            format!("cannot tell whether {id} is an education info, event or provider; expected an id starting i., e. or p., or a page's list educationInfos, educationEvents or educationProviders"),
         );
+    };
+    Some(Rec {
+        file: f,
+        row,
+        id,
+        kind,
+        status,
+        body,
+        base,
+    })
+}
+
+/// The kind an entity's own fields tell: an event refers to its education and providers, an
+/// info has a title or a school type, a provider a name.
+fn kind_by_fields(b: &Map<String, Value>) -> Option<Kind> {
+    let has = |keys: &[&str]| keys.iter().any(|k| b.contains_key(*k));
+    if has(&["education", "providers", "provider", "execution"]) {
+        Some(Kind::Event)
+    } else if has(&["title", "type", "typeOfSchool", "credits"]) {
+        Some(Kind::Info)
+    } else if has(&["name", "responsibleBody"]) {
+        Some(Kind::Provider)
+    } else {
+        None
     }
-    Some((kind, id, body))
 }
 
 fn kind_of(v: &Value) -> &'static str {
@@ -413,10 +572,19 @@ fn kind_of(v: &Value) -> &'static str {
     }
 }
 
+/// The error column of a field: `"{id}: {base}.{path}"`, or `"{id}: {path}"` for a bare entity.
+fn column(id: &str, base: &str, path: &str) -> String {
+    if base.is_empty() {
+        format!("{id}: {path}")
+    } else {
+        format!("{id}: {base}.{path}")
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Field access with error paths
 
-/// Where errors of one record go: column `"{id}: {base}.{path}"`.
+/// Where errors of one record go: column `"{id}: {base}.{path}"` ([`column`]).
 struct At<'a> {
     file: &'a str,
     row: u64,
@@ -435,8 +603,12 @@ impl At<'_> {
 
     /// A problem at `path` that does not make the record invalid.
     fn warning(&self, path: &str, message: impl Into<String>) -> FormatError {
-        let column = format!("{}: {}.{path}", self.id, self.base);
-        FormatError::new(self.file, Some(self.row), Some(&column), message)
+        FormatError::new(
+            self.file,
+            Some(self.row),
+            Some(&column(self.id, self.base, path)),
+            message,
+        )
     }
 
     /// An optional field (the first of `keys` present and not null) through `conv`.
@@ -511,14 +683,15 @@ fn field<'v>(obj: &'v Map<String, Value>, keys: &[&'static str]) -> Option<(&'st
 
 const TEXT: &str = "expected a text: a string or {\"strings\": [{\"lang\": \"swe\", \"value\": \"…\"}]}";
 
-/// A text: a string, `{"strings"|"string"|"url": [{"lang", "value"|"content"}]}`, such a list
-/// itself, or an array of texts (the first is used). Swedish is preferred, then English, then
+/// A text: EMIL 3's LangString `{"strings": [{"lang", "value"}]}` or LangUrl `{"urls": [{"lang",
+/// "value"}]}`; the earlier `{"string"|"url": [{"lang", "content"}]}`, such a list itself, a plain
+/// string, or an array of texts (the first is used). Swedish is preferred, then English, then
 /// the first language given.
 fn text(v: &Value) -> Result<Option<String>, String> {
     match v {
         Value::Null => Ok(None),
         Value::String(s) => Ok(Some(s.trim().to_string()).filter(|s| !s.is_empty())),
-        Value::Object(o) => match field(o, &["strings", "string", "url"]) {
+        Value::Object(o) => match field(o, &["strings", "urls", "string", "url"]) {
             Some((_, list)) => lang_strings(list),
             None => Err(TEXT.into()),
         },
@@ -534,7 +707,7 @@ fn lang_strings(list: &Value) -> Result<Option<String>, String> {
         Value::Object(_) => std::slice::from_ref(list),
         other => return Err(format!("{TEXT}; the list of strings is {}", kind_of(other))),
     };
-    let mut found: Vec<(String, &str)> = Vec::new();
+    let mut found: Vec<(String, String)> = Vec::new();
     for item in items {
         let Value::Object(o) = item else {
             return Err(format!("{TEXT}; a string entry is {}", kind_of(item)));
@@ -545,17 +718,72 @@ fn lang_strings(list: &Value) -> Result<Option<String>, String> {
             .unwrap_or("")
             .trim()
             .to_ascii_lowercase();
-        match field(o, &["value", "content"]) {
-            Some((_, Value::String(s))) if !s.trim().is_empty() => found.push((lang, s.trim())),
-            Some((_, Value::String(_))) | None => {}
+        // EMIL 3.0.4 marks HTML in `value` with `"content": "HTML"`; earlier shapes kept the
+        // text itself in `content`.
+        let marker = o
+            .get("content")
+            .and_then(Value::as_str)
+            .map(|c| c.trim().to_ascii_uppercase())
+            .filter(|c| ["HTML", "TEXT", "PLAIN", "MARKDOWN"].contains(&c.as_str()));
+        let keys: &[&'static str] = if marker.is_some() {
+            &["value"]
+        } else {
+            &["value", "content"]
+        };
+        match field(o, keys) {
+            Some((_, Value::String(s))) => {
+                let s = if marker.as_deref() == Some("HTML") {
+                    strip_html(s)
+                } else {
+                    s.trim().to_string()
+                };
+                if !s.is_empty() {
+                    found.push((lang, s));
+                }
+            }
+            None => {}
             Some((k, other)) => return Err(format!("{TEXT}; {k} is {}", kind_of(other))),
         }
     }
     let pick = ["swe", "sv", "eng", "en"]
         .iter()
-        .find_map(|l| found.iter().find(|(lang, _)| lang == l))
-        .or(found.first());
-    Ok(pick.map(|(_, s)| s.to_string()))
+        .find_map(|l| found.iter().position(|(lang, _)| lang == l))
+        .or((!found.is_empty()).then_some(0));
+    Ok(pick.map(|i| found.swap_remove(i).1))
+}
+
+/// The text of an HTML fragment: tags out (a line break for `<br>`, `</p>`, `</li>` and
+/// `</div>`), the common entities decoded, white space collapsed within each line.
+fn strip_html(html: &str) -> String {
+    let mut text = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(i) = rest.find('<') {
+        text.push_str(&rest[..i]);
+        let Some(j) = rest[i..].find('>') else {
+            text.push_str(&rest[i..]);
+            rest = "";
+            break;
+        };
+        let tag = rest[i + 1..i + j].trim().to_ascii_lowercase();
+        let name = tag.trim_start_matches('/').split([' ', '/']).next().unwrap_or("");
+        if matches!(name, "br" | "p" | "li" | "div" | "ul" | "ol" | "tr") {
+            text.push('\n');
+        }
+        rest = &rest[i + j + 1..];
+    }
+    text.push_str(rest);
+    let text = text
+        .replace("&nbsp;", " ")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&");
+    text.lines()
+        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// A coded value: `{"type", "code"}`, a plain string or number, or an array of them (the first).
@@ -632,34 +860,130 @@ struct Info {
     credit_system: String,
     occupations: Vec<Ssyk>,
     eligibility: String,
+    /// Why the info (and so its events) is left out: a school type the catalogue does not hold.
+    skip: Option<String>,
+}
+
+/// EMIL 3's school type (`type`, code list `C_SchoolType`), or an earlier spelling: Ok(Ok) for
+/// the four the catalogue holds, Ok(Err(reason)) for another school type of the code list.
+fn emil_school_type(code: &str) -> Result<Result<SchoolType, String>, String> {
+    const NOT_HELD: [(&str, &str); 15] = [
+        ("AU", "annan undervisning"),
+        ("AUB", "arbetsmarknadsutbildning"),
+        ("FKLASS", "förskoleklass"),
+        ("FTH", "fritidshem"),
+        ("GR", "grundskola"),
+        ("GRAN", "anpassad grundskola"),
+        ("GY", "gymnasieskola"),
+        ("GYAN", "anpassad gymnasieskola"),
+        ("KKU", "konst- och kulturutbildning"),
+        ("KU", "kulturskola"),
+        ("NY", "nationell yrkesutbildning"),
+        ("OPPFTH", "öppen fritidsverksamhet"),
+        ("SAM", "sameskola"),
+        ("SP", "specialskola"),
+        ("STF", "studieförbund"),
+    ];
+    let c = code.trim().to_ascii_uppercase();
+    match c.as_str() {
+        "HS" => return Ok(Ok(SchoolType::Hs)),
+        "YH" => return Ok(Ok(SchoolType::Yh)),
+        "FHS" => return Ok(Ok(SchoolType::Fhsk)),
+        "VUX" | "VUXGR" | "VUXGRAN" | "VUXGY" | "VUXGYAN" | "VUXSFI" => return Ok(Ok(SchoolType::Komvux)),
+        _ => {}
+    }
+    if let Some((c, name)) = NOT_HELD.iter().find(|(k, _)| *k == c) {
+        return Ok(Err(format!(
+            "school type {c} ({name}) is not one the catalogue holds (HS, YH, VUX…, FHS)"
+        )));
+    }
+    school_type(code)
+        .map(Ok)
+        .map_err(|_| format!("unknown school type {code:?}; expected a C_SchoolType code such as HS, YH, VUXGY or FHS"))
+}
+
+/// The level of `educationLevels` (or the earlier `educationLevel`): UHR's `UH_EducationLevel`
+/// (`G…` grundnivå, `A…` avancerad nivå), else ISCED 2011 (`C_EducationLevel`), else an
+/// earlier code (`grund`, `avancerad`, `forskar`), else the first code as given.
+fn level(v: &Value) -> Result<Option<String>, String> {
+    let items = v.as_array().map_or(std::slice::from_ref(v), Vec::as_slice);
+    let mut levels: Vec<(String, String)> = Vec::new();
+    for item in items {
+        let kind = item
+            .get("type")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        if let Some(c) = code(item)? {
+            levels.push((kind, c));
+        }
+    }
+    let uh = levels.iter().find_map(|(t, c)| {
+        (t == "uh_educationlevel")
+            .then(|| match c.chars().next().map(|c| c.to_ascii_uppercase()) {
+                Some('G') => Some("grundnivå"),
+                Some('A') => Some("avancerad nivå"),
+                _ => None,
+            })
+            .flatten()
+    });
+    let isced = levels.iter().find_map(|(_, c)| match c.to_ascii_uppercase().as_str() {
+        "ISCED_1" | "ISCED_2" => Some("grundläggande nivå"),
+        "ISCED_3" => Some("gymnasial nivå"),
+        "ISCED_4" => Some("eftergymnasial nivå"),
+        "ISCED_5" => Some("kort eftergymnasial nivå"),
+        "ISCED_6" => Some("grundnivå"),
+        "ISCED_7" => Some("avancerad nivå"),
+        "ISCED_8" => Some("forskarnivå"),
+        _ => None,
+    });
+    let earlier = levels.first().map(|(_, l)| match l.to_lowercase().as_str() {
+        "grund" | "grundnivå" => "grundnivå".to_string(),
+        "avancerad" | "avancerad nivå" => "avancerad nivå".to_string(),
+        "forskar" | "forskarnivå" => "forskarnivå".to_string(),
+        _ => l.clone(),
+    });
+    Ok(uh.or(isced).map(str::to_string).or(earlier))
 }
 
 fn parse_info(at: &mut At, b: &Map<String, Value>) -> Info {
-    let code_ = at.opt(b, "", &["code"], code).unwrap_or_default();
-    let title = at.req(b, "", &["title"], "the title", text).unwrap_or_default();
-    let school = if field(b, &["typeOfSchool"]).is_some() {
-        at.req(b, "", &["typeOfSchool"], "the school type", |v| {
-            code(v)?.map(|s| school_type(&s)).transpose()
-        })
-    } else if field(b, &["form"]).is_some() {
-        at.req(b, "", &["form"], "the school type", |v| {
-            code(v)?.map(|s| school_type(&s)).transpose()
-        })
-    } else {
-        at.err("typeOfSchool", "the school type is missing; expected typeOfSchool {\"code\": \"hs\" | \"yh\" | \"komvux\" | \"fhsk\"} or form {\"code\": \"högskoleutbildning\" | …}");
-        None
+    let mut info = Info {
+        id: at.id.to_string(),
+        code: String::new(),
+        title: String::new(),
+        school_type: SchoolType::Hs,
+        level: String::new(),
+        credits: 0.0,
+        credit_system: String::new(),
+        occupations: Vec::new(),
+        eligibility: String::new(),
+        skip: None,
     };
-    let level = at
-        .opt(b, "", &["educationLevel"], code)
-        .map(|l| match l.to_lowercase().as_str() {
-            "grund" | "grundnivå" => "grundnivå".to_string(),
-            "avancerad" | "avancerad nivå" => "avancerad nivå".to_string(),
-            "forskar" | "forskarnivå" => "forskarnivå".to_string(),
-            _ => l,
-        });
+    // The school type first: an education the catalogue does not hold is not read further.
+    match field(b, &["type", "typeOfSchool", "form"]) {
+        Some((k, _)) => match at.req(b, "", &[k], "the school type", |v| {
+            code(v)?.map(|s| emil_school_type(&s)).transpose()
+        }) {
+            Some(Ok(t)) => info.school_type = t,
+            Some(Err(reason)) => {
+                info.skip = Some(reason);
+                return info;
+            }
+            None => {}
+        },
+        None => at.err(
+            "type",
+            "the school type is missing; expected type {\"type\": \"C_SchoolType\", \"code\": \"HS\" | \"YH\" | \"VUXGY\" | \"FHS\" | …}",
+        ),
+    }
+    info.code = at.opt(b, "", &["code"], code).unwrap_or_default();
+    info.title = at.req(b, "", &["title"], "the title", text).unwrap_or_default();
+    info.level = at
+        .opt(b, "", &["educationLevels", "educationLevel"], level)
+        .unwrap_or_default();
     let (credits, credit_system) = match field(b, &["credits"]) {
         Some((_, Value::Object(c))) => {
-            let x = at.opt(c, "credits.", &["exact", "credits", "value"], |v| {
+            let x = at.opt(c, "credits.", &["credits", "exact", "value"], |v| {
                 number(v)?.map(check_credits).transpose()
             });
             let system = at.opt(c, "credits.", &["system"], code);
@@ -670,6 +994,12 @@ fn parse_info(at: &mut At, b: &Map<String, Value>) -> Info {
             None,
         ),
         None => (None, None),
+    };
+    info.credits = credits.unwrap_or(0.0);
+    // C_Credits `yh` (yrkeshögskolepoäng) is kkig's `yhp`.
+    info.credit_system = match credit_system.unwrap_or_default().to_lowercase().as_str() {
+        "yh" => "yhp".to_string(),
+        other => other.to_string(),
     };
     let mut occupations: Vec<Ssyk> = Vec::new();
     let mut add = |at: &mut At, path: String, c: &str| match ssyk(c) {
@@ -687,7 +1017,10 @@ fn parse_info(at: &mut At, b: &Map<String, Value>) -> Info {
             }
         }
     }
-    if let Some(Value::Array(subjects)) = b.get("subject") {
+    for key in ["subjects", "subject"] {
+        let Some(Value::Array(subjects)) = b.get(key) else {
+            continue;
+        };
         for (i, s) in subjects.iter().enumerate() {
             let is_ssyk = s
                 .get("type")
@@ -695,30 +1028,22 @@ fn parse_info(at: &mut At, b: &Map<String, Value>) -> Info {
                 .is_some_and(|t| t.to_lowercase().contains("ssyk"));
             if let (true, Some(c)) = (is_ssyk, s.get("code")) {
                 match code(c) {
-                    Ok(Some(c)) => add(at, format!("subject[{i}].code"), &c),
+                    Ok(Some(c)) => add(at, format!("{key}[{i}].code"), &c),
                     Ok(None) => {}
-                    Err(m) => at.err(&format!("subject[{i}].code"), m),
+                    Err(m) => at.err(&format!("{key}[{i}].code"), m),
                 }
             }
         }
     }
-    let eligibility = match field(b, &["eligibility"]) {
+    info.occupations = occupations;
+    info.eligibility = match field(b, &["eligibility"]) {
         Some((_, Value::Object(e))) if e.contains_key("eligibilityDescription") => {
             at.opt(e, "eligibility.", &["eligibilityDescription"], text)
         }
         _ => at.opt(b, "", &["eligibility"], text),
-    };
-    Info {
-        id: at.id.to_string(),
-        code: code_,
-        title,
-        school_type: school.unwrap_or(SchoolType::Hs),
-        level: level.unwrap_or_default(),
-        credits: credits.unwrap_or(0.0),
-        credit_system: credit_system.unwrap_or_default().to_lowercase(),
-        occupations,
-        eligibility: eligibility.unwrap_or_default(),
     }
+    .unwrap_or_default();
+    info
 }
 
 fn parse_provider(at: &mut At, b: &Map<String, Value>) -> Option<String> {
@@ -735,7 +1060,10 @@ struct Event {
     id: String,
     file: String,
     row: u64,
+    base: &'static str,
     valid: bool,
+    /// Why the event is left out: its dates are not fixed (`execution.condition` 0, 2 or 3).
+    skip: Option<String>,
     education: Option<String>,
     /// The provider used (the first listed) and the path it was read from.
     provider: Option<String>,
@@ -745,7 +1073,7 @@ struct Event {
     end: String,
     pace: u32,
     language: String,
-    form: StudyForm,
+    form: Option<StudyForm>,
     sites: Vec<(StudySite, String)>,
     meetings: Meetings,
     meetings_path: String,
@@ -757,47 +1085,102 @@ struct Event {
     warnings: Vec<FormatError>,
 }
 
+/// The number of terms (spring, autumn) from `start` to `end`, both counted; at least 1.
+fn terms(start: &str, end: &str) -> Option<u32> {
+    let (a, b) = (Term::of(Day::parse(start).ok()?), Term::of(Day::parse(end).ok()?));
+    let index = |t: Term| i64::from(t.year) * 2 + i64::from(t.season == Season::Autumn);
+    u32::try_from(index(b) - index(a) + 1).ok().map(|n| n.max(1))
+}
+
 fn parse_event(at: &mut At, b: &Map<String, Value>) -> Event {
-    let education = at.req(b, "", &["education"], "the education info id (i.…) of the event", code);
-    let mut provider_path = field(b, &["provider", "providers"])
-        .map_or("provider", |(k, _)| k)
-        .to_string();
-    if field(b, &["provider", "providers"]).is_some_and(|(_, v)| v.is_array()) {
-        provider_path.push_str("[0]");
+    let mut ev = Event {
+        id: at.id.to_string(),
+        file: at.file.to_string(),
+        row: at.row,
+        base: at.base,
+        valid: true,
+        skip: None,
+        education: None,
+        provider: None,
+        provider_path: String::new(),
+        title: None,
+        start: String::new(),
+        end: String::new(),
+        pace: 100,
+        language: String::new(),
+        form: None,
+        sites: Vec::new(),
+        meetings: Meetings {
+            per_term: 0,
+            days_each: 0,
+            place: None,
+        },
+        meetings_path: String::new(),
+        meeting_place_path: None,
+        application_opens: None,
+        application_closes: None,
+        application_url: None,
+        warnings: Vec::new(),
+    };
+    // The dates first: an event whose dates are not fixed is not read further.
+    if field(b, &["execution"]).is_none() {
+        at.err("execution", "execution {\"start\", \"end\"} is missing");
+    } else if let Some((p, exec)) = at.obj(b, "", &["execution"]) {
+        let condition = at.opt(exec, &p, &["condition"], code);
+        let missing = field(exec, &["start"]).is_none() || field(exec, &["end"]).is_none();
+        if let (true, Some(c @ ("0" | "2" | "3"))) = (missing, condition.as_deref()) {
+            let what = match c {
+                "0" => "the education is established but not planned",
+                "2" => "start and end are set by the student",
+                _ => "start and end are set by the provider later",
+            };
+            ev.skip = Some(format!("no start and end dates: execution condition {c} ({what})"));
+            ev.valid = !at.failed;
+            return ev;
+        }
+        ev.start = at.req(exec, &p, &["start"], "the start date", date).unwrap_or_default();
+        ev.end = at.req(exec, &p, &["end"], "the end date", date).unwrap_or_default();
     }
-    let provider = at
+    ev.education = at.req(b, "", &["education"], "the education info id (i.…) of the event", code);
+    ev.provider_path = field(b, &["providers", "provider"])
+        .map_or("providers", |(k, _)| k)
+        .to_string();
+    if field(b, &["providers", "provider"]).is_some_and(|(_, v)| v.is_array()) {
+        ev.provider_path.push_str("[0]");
+    }
+    ev.provider = at
         .req(
             b,
             "",
-            &["provider", "providers"],
+            &["providers", "provider"],
             "the provider id (p.…) of the event",
             codes,
         )
         .map(|v| v[0].clone());
-    let title = at.opt(b, "", &["title"], text);
-    let (mut start, mut end) = (String::new(), String::new());
-    if field(b, &["execution"]).is_none() {
-        at.err("execution", "execution {\"start\", \"end\"} is missing");
-    } else if let Some((p, exec)) = at.obj(b, "", &["execution"]) {
-        start = at.req(exec, &p, &["start"], "the start date", date).unwrap_or_default();
-        end = at.req(exec, &p, &["end"], "the end date", date).unwrap_or_default();
-    }
+    ev.title = at.opt(b, "", &["title"], text);
     let pace = |v: &Value| number(v)?.map(check_pace).transpose();
-    let pace = if field(b, &["paceOfStudyPercentage"]).is_some() {
-        at.req(b, "", &["paceOfStudyPercentage"], "the pace of study", pace)
-    } else if field(b, &["paceOfStudy"]).is_some() {
+    let pace = if field(b, &["paceOfStudy"]).is_some() {
         at.obj(b, "", &["paceOfStudy"])
-            .and_then(|(p, o)| at.req(o, &p, &["percentage"], "the pace of study", pace))
+            .and_then(|(p, o)| at.req(o, &p, &["percentage"], "the pace of study (percent)", pace))
+    } else if field(b, &["paceOfStudyPercentage"]).is_some() {
+        at.req(b, "", &["paceOfStudyPercentage"], "the pace of study", pace)
     } else {
-        at.err("paceOfStudyPercentage", "the pace of study (percent) is missing");
+        at.err(
+            "paceOfStudy",
+            "the pace of study is missing; expected paceOfStudy {\"percentage\": 1–100}",
+        );
         None
     };
-    let language = at
-        .opt(b, "", &["languageOfInstruction", "language"], |v| {
-            code(v)?.map(|s| language(&s)).transpose()
-        })
+    ev.pace = pace.unwrap_or(100);
+    ev.language = at
+        .opt(
+            b,
+            "",
+            &["languageOfInstructions", "languageOfInstruction", "language"],
+            |v| code(v)?.map(|s| language(&s)).transpose(),
+        )
         .unwrap_or_else(|| "swe".into());
-    let form = if field(b, &["formOfStudy"]).is_some() {
+    ev.form = if field(b, &["formOfStudy"]).is_some() {
         at.req(b, "", &["formOfStudy"], "the form of study", |v| {
             code(v)?.map(|s| study_form(&s)).transpose()
         })
@@ -808,43 +1191,43 @@ fn parse_event(at: &mut At, b: &Map<String, Value>) -> Event {
             Some((_, other)) => {
                 at.err(
                     "distance",
-                    format!("distance must be true, false or an object, got {}", kind_of(other)),
+                    format!("distance must be an object (or true or false), got {}", kind_of(other)),
                 );
                 None
             }
         }
     };
-    let mut sites = Vec::new();
     if let Some((k, v)) = field(b, &["locations", "location"]) {
         let items = v.as_array().map_or(std::slice::from_ref(v), Vec::as_slice);
         for (i, item) in items.iter().enumerate() {
-            sites.extend(location(at, item, &format!("{k}[{i}].")));
+            ev.sites.extend(location(at, item, &format!("{k}[{i}].")));
         }
     }
-    let mut meetings = Meetings {
-        per_term: 0,
-        days_each: 0,
-        place: None,
-    };
-    let mut meetings_path = "onSiteMeetings.perTerm".to_string();
-    let mut meeting_place_path = None;
+    ev.meetings_path = "onSiteMeetings.perTerm".to_string();
     if let Some((p, m)) = at.obj(b, "", &["onSiteMeetings"]) {
-        meetings.per_term = at
+        ev.meetings.per_term = at
             .req(m, &p, &["perTerm"], "the number of meetings per term", count)
             .unwrap_or(0);
-        meetings.days_each = at.opt(m, &p, &["daysEach"], count).unwrap_or(1);
+        ev.meetings.days_each = at.opt(m, &p, &["daysEach"], count).unwrap_or(1);
         if let Some((_, place)) = field(m, &["location"]) {
             if let Some((site, code_path)) = location(at, place, &format!("{p}location.")) {
-                meetings.place = Some(site);
-                meeting_place_path = Some(code_path);
+                ev.meetings.place = Some(site);
+                ev.meeting_place_path = Some(code_path);
             }
         }
     } else if let Some(Value::Object(d)) = b.get("distance") {
-        meetings_path = "distance.mandatory".into();
-        meetings.per_term = at.opt(d, "distance.", &["mandatory"], count).unwrap_or(0);
-        meetings.days_each = u32::from(meetings.per_term > 0);
+        if field(d, &["noOfMandatorySessions"]).is_some() {
+            // EMIL 3 counts the mandatory sessions of the whole event: spread over its terms.
+            ev.meetings_path = "distance.noOfMandatorySessions".into();
+            let total = at.opt(d, "distance.", &["noOfMandatorySessions"], count).unwrap_or(0);
+            let terms = terms(&ev.start, &ev.end).unwrap_or(1);
+            ev.meetings.per_term = total.div_ceil(terms);
+        } else {
+            ev.meetings_path = "distance.mandatory".into();
+            ev.meetings.per_term = at.opt(d, "distance.", &["mandatory"], count).unwrap_or(0);
+        }
+        ev.meetings.days_each = u32::from(ev.meetings.per_term > 0);
     }
-    let (mut application_opens, mut application_closes, mut application_url) = (None, None, None);
     let mut warnings = Vec::new();
     // Only an http(s) address is kept; another is a warning, and the next place is tried.
     let mut link = |at: &At, path: String, url: Option<String>| {
@@ -854,41 +1237,23 @@ fn parse_event(at: &mut At, b: &Map<String, Value>) -> Event {
         })
     };
     if let Some((p, app)) = at.obj(b, "", &["application"]) {
-        application_opens = at.opt(app, &p, &["first"], date);
-        application_closes = at.opt(app, &p, &["last"], date);
+        ev.application_opens = at.opt(app, &p, &["first"], date);
+        ev.application_closes = at.opt(app, &p, &["last"], date);
         let url = at.opt(app, &p, &["url"], text);
-        application_url = link(at, format!("{p}url"), url);
+        ev.application_url = link(at, format!("{p}url"), url);
     }
-    if application_url.is_none() {
+    if ev.application_url.is_none() {
         let url = at.opt(b, "", &["url"], text);
-        application_url = link(at, "url".into(), url);
+        ev.application_url = link(at, "url".into(), url);
     }
-    Event {
-        id: at.id.to_string(),
-        file: at.file.to_string(),
-        row: at.row,
-        valid: !at.failed,
-        education,
-        provider,
-        provider_path,
-        title,
-        start,
-        end,
-        pace: pace.unwrap_or(100),
-        language,
-        form: form.unwrap_or(StudyForm::Campus),
-        sites,
-        meetings,
-        meetings_path,
-        meeting_place_path,
-        application_opens,
-        application_closes,
-        application_url,
-        warnings,
-    }
+    ev.warnings = warnings;
+    ev.valid = !at.failed;
+    ev
 }
 
-/// A location `{"town", "areaCode" | "municipalityCode"}`: the study site and the path of its code.
+/// A location (EMIL 3's Address) `{"town", "areaCode"}`: the study site and the path of its
+/// code. The town is `town`, else the text of `studyLocation`; `municipalityCode` is accepted
+/// for `areaCode`.
 fn location(at: &mut At, v: &Value, path: &str) -> Option<(StudySite, String)> {
     let Value::Object(o) = v else {
         at.err(
@@ -900,7 +1265,7 @@ fn location(at: &mut At, v: &Value, path: &str) -> Option<(StudySite, String)> {
         );
         return None;
     };
-    let town = at.opt(o, path, &["town"], text).unwrap_or_default();
+    let town = at.opt(o, path, &["town", "studyLocation"], text).unwrap_or_default();
     let code_path = format!(
         "{path}{}",
         field(o, &["areaCode", "municipalityCode"]).map_or("areaCode", |(k, _)| k)

@@ -8,48 +8,62 @@ use super::*;
 // ---------------------------------------------------------------------------------------------
 // Susa-navet JSON
 
-/// A valid page: provider (record 1), info (2), event (3).
+/// A valid page as the EMIL 3 API serves its records, with all three lists in one document:
+/// provider (record 1), info (2), event (3).
 fn susa_page() -> Value {
     json!({
-        "content": [
-            { "id": "p.umu", "status": "active", "content": { "educationProvider": {
+        "educationProviders": [
+            { "id": "p.umu", "status": "ACTIVE", "content": {
+                "identifier": "p.umu",
                 "name": { "strings": [ { "lang": "eng", "value": "Umeå University" }, { "lang": "swe", "value": "Umeå universitet" } ] }
-            } } },
-            { "id": "i.umu.vasjp", "status": "active", "content": { "educationInfo": {
+            } }
+        ],
+        "educationInfos": [
+            { "id": "i.umu.vasjp", "status": "ACTIVE", "content": {
+                "identifier": "i.umu.vasjp",
                 "code": "VASJP",
                 "title": { "strings": [ { "lang": "swe", "value": "Sjuksköterskeprogrammet" } ] },
-                "typeOfSchool": { "type": "typeOfSchool", "code": "hs" },
-                "educationLevel": { "type": "educationLevel", "code": "grund" },
-                "credits": { "exact": 180, "system": { "type": "creditSystem", "code": "hp" } },
-                "occupations": [ { "type": "ssyk", "code": "2221" } ],
-                "eligibility": "Grundläggande behörighet"
-            } } },
-            { "id": "e.umu.123", "status": "active", "content": { "educationEvent": {
+                "type": { "type": "C_SchoolType", "code": "HS" },
+                "educationLevels": [ { "type": "C_EducationLevel", "code": "ISCED_6" } ],
+                "credits": { "system": { "type": "C_Credits", "code": "hp" }, "credits": 180 },
+                "subjects": [ { "type": "C_Subject_ISCED2013", "code": "0913" } ],
+                "eligibility": { "strings": [ { "lang": "swe", "value": "Grundläggande behörighet" } ] }
+            } }
+        ],
+        "educationEvents": [
+            { "id": "e.umu.123", "status": "ACTIVE", "content": {
+                "identifier": "e.umu.123",
                 "education": "i.umu.vasjp",
-                "provider": [ "p.umu" ],
-                "execution": { "start": "2026-08-31", "end": "2029-06-10" },
-                "paceOfStudyPercentage": 100,
-                "languageOfInstruction": "swe",
-                "distance": true,
+                "providers": [ "p.umu" ],
+                "execution": { "condition": { "type": "C_ExecutionCondition", "code": "1" }, "start": "2026-08-31", "end": "2029-06-10" },
+                "isCancelled": false,
+                "paceOfStudy": { "percentage": 100 },
+                "languageOfInstructions": [ "swe" ],
+                "distance": { "noOfMandatorySessions": 24 },
                 "locations": [ { "town": "Lycksele", "areaCode": "2481" } ],
-                "onSiteMeetings": { "perTerm": 4, "daysEach": 2 },
-                "application": { "first": "2026-03-16", "last": "2026-04-15", "url": "https://example.se/ansok" }
-            } } }
-        ]
+                "application": { "first": "2026-03-16", "last": "2026-04-15", "url": { "urls": [ { "lang": "swe", "value": "https://example.se/ansok" } ] } }
+            } }
+        ],
+        "page": { "size": 100, "totalElements": 3, "totalPages": 1, "pageNumber": 0 }
     })
+}
+
+const LISTS: [&str; 3] = ["educationProviders", "educationInfos", "educationEvents"];
+
+/// Record `i` (0 provider, 1 info, 2 event) of a page of [`susa_page`]'s shape.
+fn rec(page: &mut Value, i: usize) -> &mut Value {
+    &mut page[LISTS[i]][0]
 }
 
 fn parse_value(v: &Value) -> ParsedOfferings {
     parse_susa("page.json", &serde_json::to_vec_pretty(v).unwrap())
 }
 
-/// The page with one change: `(record index, pointer below content.<kind>, new value)`;
+/// The page with one change: `(record index, pointer below content, new value)`;
 /// `Value::Null` at a pointer removes the field.
 fn susa_with(record: usize, pointer: &str, value: Value) -> ParsedOfferings {
     let mut page = susa_page();
-    let rec = &mut page["content"][record];
-    let body = rec["content"].as_object_mut().unwrap().values_mut().next().unwrap();
-    set(body, pointer, value);
+    set(&mut rec(&mut page, record)["content"], pointer, value);
     parse_value(&page)
 }
 
@@ -86,6 +100,7 @@ fn the_valid_page_gives_one_offering() {
     let p = parse_value(&susa_page());
     assert!(p.is_valid(), "{:#?}", p.errors);
     assert_eq!(p.offerings.len(), 1);
+    assert!(p.removals.is_empty() && p.skipped.is_empty());
     let o = &p.offerings[0].offering;
     assert_eq!(
         (o.id.as_str(), o.education_id.as_str(), o.provider_id.as_str()),
@@ -96,49 +111,56 @@ fn the_valid_page_gives_one_offering() {
         (o.level.as_str(), o.credits, o.credit_system.as_str()),
         ("grundnivå", 180.0, "hp")
     );
+    assert_eq!(o.application_url.as_deref(), Some("https://example.se/ansok"));
+    // 24 mandatory sessions over six terms (HT 2026 – VT 2029): four a term, one day each, at
+    // the first study site.
     assert_eq!(
         (o.form, o.meetings.per_term, o.meetings.days_each),
-        (StudyForm::Distance, 4, 2)
+        (StudyForm::Distance, 4, 1)
     );
+    assert_eq!(o.meeting_place().unwrap().town, "Lycksele");
     assert_eq!(p.offerings[0].row, 3);
     assert_eq!(
         p.offerings[0].municipalities,
         vec![(
             Kommunkod::parse("2481").unwrap(),
-            "e.umu.123: content.educationEvent.locations[0].areaCode".to_string()
+            "e.umu.123: content.locations[0].areaCode".to_string()
         )]
     );
 }
 
 #[test]
 fn susa_error_cases() {
-    let ev = |f: &str| format!("e.umu.123: content.educationEvent.{f}");
-    let info = |f: &str| format!("i.umu.vasjp: content.educationInfo.{f}");
+    let ev = |f: &str| format!("e.umu.123: content.{f}");
+    let info = |f: &str| format!("i.umu.vasjp: content.{f}");
     #[rustfmt::skip]
     let cases: Vec<(usize, &str, Value, u64, String, &str)> = vec![
         // wrong types
-        (2, "/paceOfStudyPercentage", json!("fast"), 3, ev("paceOfStudyPercentage"), "\"fast\" is not a number"),
-        (2, "/paceOfStudyPercentage", json!({"x": 1}), 3, ev("paceOfStudyPercentage"), "expected a number, got an object"),
+        (2, "/paceOfStudy/percentage", json!("fast"), 3, ev("paceOfStudy.percentage"), "\"fast\" is not a number"),
+        (2, "/paceOfStudy/percentage", json!({"x": 1}), 3, ev("paceOfStudy.percentage"), "expected a number, got an object"),
+        (2, "/paceOfStudy", json!(100), 3, ev("paceOfStudy"), "expected an object, got a number"),
         (2, "/execution/start", json!(20260831), 3, ev("execution.start"), "expected a date string"),
         (2, "/execution", json!("2026"), 3, ev("execution"), "expected an object, got a string"),
         (1, "/title", json!(42), 2, info("title"), "expected a text"),
         (1, "/title", json!({"strings": [{"lang": "swe", "value": 7}]}), 2, info("title"), "value is a number"),
-        (2, "/distance", json!("yes"), 3, ev("distance"), "true, false or an object"),
+        (2, "/distance", json!("yes"), 3, ev("distance"), "distance must be an object"),
+        (2, "/distance/noOfMandatorySessions", json!(-2), 3, ev("distance.noOfMandatorySessions"), "not a whole number"),
         (2, "/locations/0", json!("Lycksele"), 3, ev("locations[0]"), "a location must be an object"),
+        (2, "/isCancelled", json!("yes"), 3, ev("isCancelled"), "isCancelled must be true or false"),
         // pace outside 1..=100
-        (2, "/paceOfStudyPercentage", json!(120), 3, ev("paceOfStudyPercentage"), "outside 1–100"),
-        (2, "/paceOfStudyPercentage", json!(0), 3, ev("paceOfStudyPercentage"), "outside 1–100"),
-        (2, "/paceOfStudyPercentage", json!(62.5), 3, ev("paceOfStudyPercentage"), "whole percentage"),
-        (2, "/paceOfStudyPercentage", Value::Null, 3, ev("paceOfStudyPercentage"), "pace of study (percent) is missing"),
+        (2, "/paceOfStudy/percentage", json!(120), 3, ev("paceOfStudy.percentage"), "outside 1–100"),
+        (2, "/paceOfStudy/percentage", json!(0), 3, ev("paceOfStudy.percentage"), "outside 1–100"),
+        (2, "/paceOfStudy/percentage", json!(62.5), 3, ev("paceOfStudy.percentage"), "whole percentage"),
+        (2, "/paceOfStudy/percentage", Value::Null, 3, ev("paceOfStudy.percentage"), "the pace of study (percent) is missing"),
+        (2, "/paceOfStudy", Value::Null, 3, ev("paceOfStudy"), "the pace of study is missing"),
         // credits
-        (1, "/credits/exact", json!(-7.5), 2, info("credits.exact"), "zero or more"),
-        (1, "/credits/exact", json!("-7,5"), 2, info("credits.exact"), "zero or more"),
-        (1, "/credits/exact", json!("sju"), 2, info("credits.exact"), "not a number"),
+        (1, "/credits/credits", json!(-7.5), 2, info("credits.credits"), "zero or more"),
+        (1, "/credits/credits", json!("-7,5"), 2, info("credits.credits"), "zero or more"),
+        (1, "/credits/credits", json!("sju"), 2, info("credits.credits"), "not a number"),
         // kommunkod
         (2, "/locations/0/areaCode", json!("9999"), 3, ev("locations[0].areaCode"), "unknown county"),
         (2, "/locations/0/areaCode", json!("24-81"), 3, ev("locations[0].areaCode"), "exactly four digits"),
         (2, "/locations/0/areaCode", Value::Null, 3, ev("locations[0].areaCode"), "kommunkod (areaCode) of the location is missing"),
-        (2, "/onSiteMeetings/location", json!({"town": "X", "areaCode": "0299"}), 3, ev("onSiteMeetings.location.areaCode"), "unknown county"),
         // dates
         (2, "/execution/end", json!("2026-08-30"), 3, ev("execution.end"), "end 2026-08-30 is before start 2026-08-31"),
         (2, "/execution/start", json!("2026-02-30"), 3, ev("execution.start"), "not a date in the calendar"),
@@ -147,25 +169,31 @@ fn susa_error_cases() {
         (2, "/application/last", json!("2026-03-01"), 3, ev("application.last"), "before it opens"),
         (2, "/application/first", json!("soon"), 3, ev("application.first"), "not a date"),
         // codes
-        (1, "/typeOfSchool", json!({"type": "typeOfSchool", "code": "gy"}), 2, info("typeOfSchool"), "unknown school type \"gy\""),
-        (1, "/typeOfSchool", Value::Null, 2, info("typeOfSchool"), "school type is missing"),
+        (1, "/type", json!({"type": "C_SchoolType", "code": "XYZ"}), 2, info("type"), "unknown school type \"XYZ\""),
+        (1, "/type", Value::Null, 2, info("type"), "school type is missing"),
         (2, "/formOfStudy", json!({"code": "online"}), 3, ev("formOfStudy"), "unknown form \"online\""),
-        (1, "/occupations/0", json!({"type": "ssyk", "code": "22210"}), 2, info("occupations[0]"), "SSYK 2012 code \"22210\""),
-        (1, "/occupations/0", json!("0221"), 2, info("occupations[0]"), "must be four digits"),
-        (2, "/languageOfInstruction", json!("svenska"), 3, ev("languageOfInstruction"), "not an ISO 639 code"),
+        (1, "/subjects/0", json!({"type": "ssyk", "code": "22210"}), 2, info("subjects[0].code"), "SSYK 2012 code \"22210\""),
+        (1, "/occupations", json!(["0221"]), 2, info("occupations[0]"), "must be four digits"),
+        (2, "/languageOfInstructions", json!(["svenska"]), 3, ev("languageOfInstructions"), "not an ISO 639 code"),
         // required fields
         (1, "/title", Value::Null, 2, info("title"), "the title is missing"),
-        (0, "/name", Value::Null, 1, "p.umu: content.educationProvider.name".into(), "the provider's name is missing"),
+        (0, "/name", Value::Null, 1, "p.umu: content.name".into(), "the provider's name is missing"),
         (2, "/education", Value::Null, 3, ev("education"), "education info id (i.…) of the event is missing"),
-        (2, "/provider", json!([]), 3, ev("provider"), "provider id (p.…) of the event is missing"),
-        (2, "/onSiteMeetings/perTerm", json!(-1), 3, ev("onSiteMeetings.perTerm"), "not a whole number"),
-        (2, "/locations", json!([]), 3, ev("onSiteMeetings.perTerm"), "no meeting place and no study site"),
+        (2, "/providers", json!([]), 3, ev("providers"), "provider id (p.…) of the event is missing"),
+        (2, "/distance/noOfMandatorySessions", json!(3), 3, ev("distance.noOfMandatorySessions"), ""),
+        (2, "/locations", json!([]), 3, ev("distance.noOfMandatorySessions"), "no meeting place and no study site"),
         // joins: the message names both ids
         (2, "/education", json!("i.umu.nope"), 3, ev("education"), "event e.umu.123 refers to education info i.umu.nope, which is not among the records read"),
-        (2, "/provider", json!(["p.nope", "p.umu"]), 3, ev("provider[0]"), "event e.umu.123 refers to provider p.nope"),
+        (2, "/providers", json!(["p.nope", "p.umu"]), 3, ev("providers[0]"), "event e.umu.123 refers to provider p.nope"),
     ];
     for (record, pointer, value, row, column, message) in cases {
         let what = format!("{pointer} = {value}");
+        if message.is_empty() {
+            // A control: this change alone is valid.
+            let p = susa_with(record, pointer, value);
+            assert!(p.is_valid() && p.offerings.len() == 1, "{what}: {:#?}", p.errors);
+            continue;
+        }
         let p = susa_with(record, pointer, value);
         assert!(p.offerings.is_empty(), "{what}: the offering should be rejected");
         // An error in the info or provider also rejects the event, which says so.
@@ -191,16 +219,13 @@ fn susa_error_cases() {
 
 #[test]
 fn an_invalid_info_or_provider_rejects_its_events_too() {
-    let p = susa_with(1, "/credits/exact", json!(-1));
+    let p = susa_with(1, "/credits/credits", json!(-1));
     assert_eq!(p.errors.len(), 2, "{:#?}", p.errors);
     assert_eq!(
         p.errors[0].column.as_deref(),
-        Some("i.umu.vasjp: content.educationInfo.credits.exact")
+        Some("i.umu.vasjp: content.credits.credits")
     );
-    assert_eq!(
-        p.errors[1].column.as_deref(),
-        Some("e.umu.123: content.educationEvent.education")
-    );
+    assert_eq!(p.errors[1].column.as_deref(), Some("e.umu.123: content.education"));
     assert!(p.errors[1]
         .message
         .contains("education info i.umu.vasjp of event e.umu.123 has errors"));
@@ -217,9 +242,14 @@ fn record_level_errors() {
         ),
         (json!({"id": "e.1"}), "e.1: content", "content is missing"),
         (
-            json!({"id": "e.1", "content": {"somethingElse": {}}}),
+            json!({"id": "e.1", "content": "x"}),
             "e.1: content",
-            "exactly one of educationInfo",
+            "content must be the record's entity (an object) or null, got a string",
+        ),
+        (
+            json!({"id": "e.1", "content": {"educationEvent": {}, "educationInfo": {}}}),
+            "e.1: content",
+            "content holds 2 of educationInfo",
         ),
         (
             json!({"id": "e.1", "content": {"educationEvent": [1]}}),
@@ -227,17 +257,27 @@ fn record_level_errors() {
             "must be an object",
         ),
         (
-            json!({"content": {"educationEvent": {}}}),
+            json!({"content": {"title": "X"}}),
             "record 1: id",
             "the record has no id",
         ),
         (
             json!({"id": "i.1", "content": {"educationEvent": {}}}),
             "i.1: id",
-            "prefix of educationInfo records",
+            "prefix of educationInfo records, but the record holds educationEvent",
         ),
         (
-            json!({"id": "p.1", "status": true, "content": {"educationProvider": {"name": "X"}}}),
+            json!({"id": "x.1", "content": {"lastEdited": "2026-01-01"}}),
+            "x.1: id",
+            "cannot tell whether x.1 is an education info, event or provider",
+        ),
+        (
+            json!({"id": "x.1", "status": "DELETED", "content": null}),
+            "x.1: id",
+            "cannot tell whether x.1",
+        ),
+        (
+            json!({"id": "p.1", "status": true, "content": {"name": "X"}}),
             "p.1: status",
             "status must be a string",
         ),
@@ -253,14 +293,38 @@ fn record_level_errors() {
             p.errors[0].message
         );
     }
+    // The list a record is in must agree with its id and its wrapper.
+    let p = parse_value(&json!({"educationEvents": [{"id": "i.1", "status": "ACTIVE", "content": {"title": "X"}}]}));
+    assert_one_error(
+        &p,
+        1,
+        "i.1: id",
+        "id i.1 has the prefix of educationInfo records, but the record is in the list educationEvents",
+    );
+    let p = parse_value(&json!({"educationInfos": [{"id": "x.1", "content": {"educationEvent": {}}}]}));
+    assert_one_error(
+        &p,
+        1,
+        "x.1: content",
+        "the record is in the list educationInfos but holds educationEvent",
+    );
     for (doc, message) in [
         (json!("hello"), "the file holds a string"),
         (json!({"page": {"size": 0}}), "no array of records"),
+        (
+            json!({"educationEvents": {"id": "e.1"}}),
+            "educationEvents must be an array of records, got an object",
+        ),
     ] {
         let p = parse_value(&doc);
         assert_eq!(p.errors.len(), 1);
         assert!(p.errors[0].message.contains(message), "{}", p.errors[0]);
     }
+    // An empty last page is no error.
+    let p = parse_value(
+        &json!({"links": [], "educationEvents": [], "page": {"size": 100, "totalElements": 0, "totalPages": 0, "pageNumber": 0}}),
+    );
+    assert!(p.is_valid() && p.offerings.is_empty());
 }
 
 #[test]
@@ -273,10 +337,10 @@ fn malformed_json_error_carries_serde_position() {
 }
 
 #[test]
-fn duplicate_ids_are_errors_naming_the_first() {
+fn duplicate_ids_in_one_file_are_errors_naming_the_first() {
     let mut page = susa_page();
-    let dup = page["content"][2].clone();
-    page["content"].as_array_mut().unwrap().push(dup);
+    let dup = rec(&mut page, 2).clone();
+    page["educationEvents"].as_array_mut().unwrap().push(dup);
     let p = parse_value(&page);
     assert_eq!(p.offerings.len(), 1, "the first is kept");
     assert_one_error(&p, 4, "e.umu.123: id", "id e.umu.123 appears twice (first as record 3)");
@@ -285,14 +349,14 @@ fn duplicate_ids_are_errors_naming_the_first() {
 #[test]
 fn all_errors_are_collected_and_valid_events_kept() {
     let mut page = susa_page();
-    let mut second = page["content"][2].clone();
+    let mut second = rec(&mut page, 2).clone();
     second["id"] = json!("e.umu.124");
     let mut third = second.clone();
     third["id"] = json!("e.umu.125");
-    second["content"]["educationEvent"]["paceOfStudyPercentage"] = json!(150);
-    second["content"]["educationEvent"]["execution"]["end"] = json!("2020-01-01");
-    third["content"]["educationEvent"]["locations"][0]["areaCode"] = json!("1");
-    let list = page["content"].as_array_mut().unwrap();
+    second["content"]["paceOfStudy"]["percentage"] = json!(150);
+    second["content"]["execution"]["end"] = json!("2020-01-01");
+    third["content"]["locations"][0]["areaCode"] = json!("1");
+    let list = page["educationEvents"].as_array_mut().unwrap();
     list.push(second);
     list.push(third);
     let p = parse_value(&page);
@@ -308,42 +372,320 @@ fn all_errors_are_collected_and_valid_events_kept() {
     assert_eq!(
         cols,
         [
-            (4, "e.umu.124: content.educationEvent.paceOfStudyPercentage".to_string()),
-            (5, "e.umu.125: content.educationEvent.locations[0].areaCode".to_string()),
+            (4, "e.umu.124: content.paceOfStudy.percentage".to_string()),
+            (5, "e.umu.125: content.locations[0].areaCode".to_string()),
         ]
     );
 }
 
+fn removals(p: &ParsedOfferings) -> Vec<(u64, &str, RecordKind, &str)> {
+    p.removals
+        .iter()
+        .map(|r| (r.row, r.id.as_str(), r.kind, r.reason.as_str()))
+        .collect()
+}
+
 #[test]
-fn inactive_and_cancelled_records_are_skipped_not_errors() {
+fn deleted_records_and_cancelled_events_are_removals_not_errors() {
+    // A deleted event as an updatedSince page serves it.
+    let p = parse_value(&json!({"educationEvents": [{"id": "e.umu.123", "status": "DELETED", "content": null}]}));
+    assert!(p.is_valid(), "{:#?}", p.errors);
+    assert_eq!(removals(&p), [(1, "e.umu.123", RecordKind::Event, "DELETED")]);
+    assert_eq!(p.removals[0].reason, RemovalReason::Status("DELETED".into()));
+    assert!(p.offerings.is_empty() && p.skipped.is_empty());
+
+    // Any status other than ACTIVE, with or without content; content null alone; isCancelled.
     let mut page = susa_page();
-    page["content"][1]["status"] = json!("inactive");
+    rec(&mut page, 1)["status"] = json!("inactive");
     let p = parse_value(&page);
     assert!(p.is_valid(), "{:#?}", p.errors);
-    assert!(p.offerings.is_empty());
+    assert_eq!(removals(&p), [(2, "i.umu.vasjp", RecordKind::Info, "inactive")]);
     let skipped: Vec<_> = p.skipped.iter().map(|s| (s.id.as_str(), s.reason.as_str())).collect();
     assert_eq!(
         skipped,
-        [
-            ("i.umu.vasjp", "status is \"inactive\", not active"),
-            (
-                "e.umu.123",
-                "its education info i.umu.vasjp is skipped: status is \"inactive\", not active"
-            ),
-        ]
+        [("e.umu.123", "its education info i.umu.vasjp is removed (inactive)")]
     );
+    let mut page = susa_page();
+    rec(&mut page, 0)["content"] = Value::Null;
+    let p = parse_value(&page);
+    assert_eq!(removals(&p), [(1, "p.umu", RecordKind::Provider, "no content")]);
+    assert_eq!(p.removals[0].reason, RemovalReason::NoContent);
+    assert_eq!(p.skipped[0].reason, "its provider p.umu is removed (no content)");
     let p = susa_with(2, "/isCancelled", json!(true));
-    assert!(p.is_valid() && p.offerings.is_empty());
-    assert_eq!(p.skipped[0].reason, "the event is cancelled (isCancelled)");
+    assert!(p.is_valid() && p.offerings.is_empty(), "{:#?}", p.errors);
+    assert_eq!(removals(&p), [(3, "e.umu.123", RecordKind::Event, "cancelled")]);
+    // A deleted record needs no more than its id: the id's prefix tells its kind.
+    let p = parse_value(&json!([{"id": "i.umu.vasjp", "status": "DELETED"}]));
+    assert_eq!(removals(&p), [(1, "i.umu.vasjp", RecordKind::Info, "DELETED")]);
+
+    // What each removal applies to.
+    let o = parse_value(&susa_page()).into_offerings().remove(0);
+    let removal = |id: &str, kind| Removal {
+        file: "f".into(),
+        row: 1,
+        id: id.into(),
+        kind,
+        reason: RemovalReason::Cancelled,
+    };
+    assert!(removal("e.umu.123", RecordKind::Event).applies_to(&o));
+    assert!(removal("i.umu.vasjp", RecordKind::Info).applies_to(&o));
+    assert!(removal("p.umu", RecordKind::Provider).applies_to(&o));
+    assert!(!removal("e.umu.124", RecordKind::Event).applies_to(&o));
+    assert!(!removal("e.umu.123", RecordKind::Info).applies_to(&o));
+    let parsed = ParsedOfferings {
+        removals: vec![removal("p.umu", RecordKind::Provider)],
+        ..Default::default()
+    };
+    assert_eq!(parsed.removal_of(&o).map(|r| r.id.as_str()), Some("p.umu"));
+}
+
+#[test]
+fn a_later_file_replaces_records_of_an_earlier_one() {
+    let full = serde_json::to_vec(&susa_page()).unwrap();
+    let mut changed = susa_page();
+    rec(&mut changed, 2)["content"]["paceOfStudy"]["percentage"] = json!(50);
+    let update = |events: Value| serde_json::to_vec(&json!({ "educationEvents": events })).unwrap();
+    let changed = update(json!([rec(&mut changed, 2).clone()]));
+    let p = parse_susa_files(&[("full.json", &full), ("updated.json", &changed)]);
+    assert!(p.is_valid(), "{:#?}", p.errors);
+    assert_eq!(p.offerings.len(), 1);
+    assert_eq!(
+        (
+            p.offerings[0].file.as_str(),
+            p.offerings[0].row,
+            p.offerings[0].offering.pace_percent
+        ),
+        ("updated.json", 1, 50)
+    );
+    // A later removal takes the record out of the import.
+    let deleted = update(json!([{"id": "e.umu.123", "status": "DELETED", "content": null}]));
+    let p = parse_susa_files(&[("full.json", &full), ("updated.json", &deleted)]);
+    assert!(p.is_valid() && p.offerings.is_empty(), "{:#?}", p.errors);
+    assert_eq!(removals(&p), [(1, "e.umu.123", RecordKind::Event, "DELETED")]);
+    // An errors of a replaced record is not reported, the replacement's are.
+    let mut broken = susa_page();
+    rec(&mut broken, 2)["content"]["paceOfStudy"]["percentage"] = json!(500);
+    let broken = serde_json::to_vec(&broken).unwrap();
+    let p = parse_susa_files(&[("broken.json", &broken), ("updated.json", &changed)]);
+    assert!(p.is_valid(), "{:#?}", p.errors);
+    let p = parse_susa_files(&[("updated.json", &changed), ("broken.json", &broken)]);
+    assert_eq!(p.errors.len(), 1, "{:#?}", p.errors);
+    assert_eq!(p.errors[0].file, "broken.json");
+}
+
+#[test]
+fn school_types_the_catalogue_does_not_hold_are_skipped_with_their_events() {
+    for (code, held) in [
+        ("HS", Some(SchoolType::Hs)),
+        ("YH", Some(SchoolType::Yh)),
+        ("FHS", Some(SchoolType::Fhsk)),
+        ("VUXGY", Some(SchoolType::Komvux)),
+        ("VUXSFI", Some(SchoolType::Komvux)),
+        ("vux", Some(SchoolType::Komvux)),
+        ("AUB", None),
+        ("KKU", None),
+    ] {
+        // Nothing else of a skipped info is read: its other errors do not count.
+        let mut page = susa_page();
+        rec(&mut page, 1)["content"]["type"]["code"] = json!(code);
+        if held.is_none() {
+            rec(&mut page, 1)["content"]["title"] = json!(42);
+        }
+        let p = parse_value(&page);
+        assert!(p.is_valid(), "{code}: {:#?}", p.errors);
+        match held {
+            Some(t) => assert_eq!(p.offerings[0].offering.school_type, t, "{code}"),
+            None => {
+                assert!(p.offerings.is_empty());
+                let skipped: Vec<_> = p.skipped.iter().map(|s| s.id.as_str()).collect();
+                assert_eq!(skipped, ["i.umu.vasjp", "e.umu.123"], "{code}");
+                assert!(
+                    p.skipped[0].reason.starts_with(&format!("school type {code} (")),
+                    "{}",
+                    p.skipped[0].reason
+                );
+                assert!(p.skipped[1]
+                    .reason
+                    .starts_with("its education info i.umu.vasjp is skipped: school type"));
+            }
+        }
+    }
+}
+
+#[test]
+fn events_without_fixed_dates_are_skipped() {
+    let mut page = susa_page();
+    rec(&mut page, 2)["content"]["execution"] = json!({ "condition": { "type": "C_ExecutionCondition", "code": "2" } });
+    let p = parse_value(&page);
+    assert!(p.is_valid(), "{:#?}", p.errors);
+    assert_eq!(p.skipped.len(), 1);
+    assert_eq!(
+        p.skipped[0].reason,
+        "no start and end dates: execution condition 2 (start and end are set by the student)"
+    );
+    // Condition 1 promises the dates: their absence is an error.
+    let p = susa_with(2, "/execution/start", Value::Null);
+    assert_one_error(&p, 3, "e.umu.123: content.execution.start", "the start date is missing");
+}
+
+#[test]
+fn real_field_values_map_to_the_offering() {
+    // Levels: UHR's code before ISCED; ISCED alone.
+    let levels = |v: Value| {
+        let p = susa_with(1, "/educationLevels", v);
+        assert!(p.is_valid(), "{:#?}", p.errors);
+        p.offerings[0].offering.level.clone()
+    };
+    assert_eq!(
+        levels(json!([{"type": "C_EducationLevel", "code": "ISCED_6"}, {"type": "UH_EducationLevel", "code": "A1N"}])),
+        "avancerad nivå"
+    );
+    assert_eq!(
+        levels(json!([{"type": "C_EducationLevel", "code": "ISCED_7"}])),
+        "avancerad nivå"
+    );
+    assert_eq!(
+        levels(json!([{"type": "C_EducationLevel", "code": "ISCED_5"}])),
+        "kort eftergymnasial nivå"
+    );
+    assert_eq!(levels(json!([{"type": "YH_EducationLevel", "code": "5"}])), "5");
+    assert_eq!(levels(Value::Null), "");
+    // Credits: C_Credits yh is kkig's yhp.
+    let p = susa_with(
+        1,
+        "/credits",
+        json!({"system": {"type": "C_Credits", "code": "yh"}, "credits": 400}),
+    );
+    assert_eq!(
+        (
+            p.offerings[0].offering.credits,
+            p.offerings[0].offering.credit_system.as_str()
+        ),
+        (400.0, "yhp")
+    );
+    // HTML marked by EMIL 3.0.4 becomes text.
+    let p = susa_with(
+        1,
+        "/eligibility",
+        json!({"strings": [{"lang": "swe", "value": "<p>Grundläggande behörighet &amp; <b>Matematik 2</b></p><ul><li>Kemi 2</li></ul>", "content": "HTML"}]}),
+    );
+    assert_eq!(
+        p.offerings[0].offering.eligibility,
+        "Grundläggande behörighet & Matematik 2\nKemi 2"
+    );
+    // Campus: no distance object; the first language; the town from studyLocation.
+    let mut page = susa_page();
+    let ev = &mut rec(&mut page, 2)["content"];
+    ev.as_object_mut().unwrap().remove("distance");
+    ev["languageOfInstructions"] = json!(["eng", "swe"]);
+    ev["locations"] =
+        json!([{"areaCode": "2480", "studyLocation": {"strings": [{"lang": "swe", "value": "Campus Umeå"}]}}]);
+    let p = parse_value(&page);
+    let o = &p.offerings[0].offering;
+    assert_eq!(
+        (o.form, o.meetings.per_term, o.language.as_str()),
+        (StudyForm::Campus, 0, "eng")
+    );
+    assert_eq!(o.sites[0].town, "Campus Umeå");
+    // Mandatory sessions are spread over the event's terms, rounded up: 7 over one term (a
+    // course HT 2026), 7 over two (HT 2026 – VT 2027).
+    let sessions = |n: u32, end: &str| {
+        let mut page = susa_page();
+        let ev = &mut rec(&mut page, 2)["content"];
+        ev["distance"]["noOfMandatorySessions"] = json!(n);
+        ev["execution"]["end"] = json!(end);
+        parse_value(&page).offerings[0].offering.meetings.per_term
+    };
+    assert_eq!(sessions(7, "2026-12-20"), 7);
+    assert_eq!(sessions(7, "2027-01-17"), 4);
+    assert_eq!(sessions(0, "2027-01-17"), 0);
+}
+
+#[test]
+fn one_record_and_bare_entities_are_read() {
+    // The answer of /educationEvents/{id}, with its info and provider in other files.
+    let page = susa_page();
+    let one = |i: usize| serde_json::to_vec(&page[LISTS[i]][0]).unwrap();
+    let (p0, i0, e0) = (one(0), one(1), one(2));
+    let p = parse_susa_files(&[("p.json", &p0), ("i.json", &i0), ("e.json", &e0)]);
+    assert!(p.is_valid(), "{:#?}", p.errors);
+    assert_eq!(p.offerings.len(), 1);
+    // Bare entities (no wrapper) with an identifier; errors then name the field without `content`.
+    let bare: Vec<Value> = (0..3).map(|i| page[LISTS[i]][0]["content"].clone()).collect();
+    let p = parse_value(&json!(bare));
+    assert!(p.is_valid(), "{:#?}", p.errors);
+    assert_eq!(p.offerings.len(), 1);
+    let mut bare = bare;
+    bare[2]["paceOfStudy"]["percentage"] = json!(0);
+    assert_one_error(
+        &parse_value(&json!(bare)),
+        3,
+        "e.umu.123: paceOfStudy.percentage",
+        "outside 1–100",
+    );
+}
+
+#[test]
+fn the_earlier_wrapped_shape_is_still_read() {
+    let page = json!({
+        "content": [
+            { "id": "p.umu", "status": "active", "content": { "educationProvider": {
+                "name": { "string": [ { "lang": "swe", "content": "Umeå universitet" } ] }
+            } } },
+            { "id": "i.umu.vasjp", "status": "active", "content": { "educationInfo": {
+                "code": "VASJP",
+                "title": "Sjuksköterskeprogrammet",
+                "typeOfSchool": { "type": "typeOfSchool", "code": "hs" },
+                "educationLevel": { "type": "educationLevel", "code": "grund" },
+                "credits": { "exact": 180, "system": { "type": "creditSystem", "code": "hp" } },
+                "occupations": [ { "type": "ssyk", "code": "2221" } ]
+            } } },
+            { "id": "e.umu.123", "status": "active", "content": { "educationEvent": {
+                "education": "i.umu.vasjp",
+                "provider": [ "p.umu" ],
+                "execution": { "start": "2026-08-31", "end": "2029-06-10" },
+                "paceOfStudyPercentage": 100,
+                "languageOfInstruction": "swe",
+                "distance": true,
+                "locations": [ { "town": "Lycksele", "areaCode": "2481" } ],
+                "onSiteMeetings": { "perTerm": 4, "daysEach": 2 },
+                "application": { "first": "2026-03-16", "last": "2026-04-15", "url": "https://example.se/ansok" }
+            } } }
+        ]
+    });
+    let p = parse_value(&page);
+    assert!(p.is_valid(), "{:#?}", p.errors);
+    let o = &p.offerings[0].offering;
+    assert_eq!(
+        (
+            o.level.as_str(),
+            o.credits,
+            o.form,
+            o.meetings.per_term,
+            o.meetings.days_each
+        ),
+        ("grundnivå", 180.0, StudyForm::Distance, 4, 2)
+    );
+    assert_eq!(
+        o.occupations.iter().map(|s| s.to_string()).collect::<Vec<_>>(),
+        ["2221"]
+    );
+    let mut broken = page.clone();
+    broken["content"][2]["content"]["educationEvent"]["paceOfStudyPercentage"] = json!(0);
+    assert_one_error(
+        &parse_value(&broken),
+        3,
+        "e.umu.123: content.educationEvent.paceOfStudyPercentage",
+        "outside 1–100",
+    );
 }
 
 #[test]
 fn files_are_joined_across_pages() {
     let page = susa_page();
-    let records = page["content"].as_array().unwrap();
-    let files: Vec<Vec<u8>> = records
+    let files: Vec<Vec<u8>> = LISTS
         .iter()
-        .map(|r| serde_json::to_vec(&json!({"content": [r]})).unwrap())
+        .map(|l| serde_json::to_vec(&json!({ *l: page[*l].clone(), "page": page["page"].clone() })).unwrap())
         .collect();
     let p = parse_susa_files(&[
         ("providers.json", &files[0]),
@@ -448,10 +790,10 @@ fn non_finite_numbers_are_rejected() {
     );
     let p = csv_with("pace_percent", &huge);
     assert!(p.errors[0].message.contains("outside 1–100"), "{}", p.errors[0]);
-    let p = susa_with(1, "/credits/exact", json!(huge));
+    let p = susa_with(1, "/credits/credits", json!(huge));
     assert_eq!(
         p.errors[0].column.as_deref(),
-        Some("i.umu.vasjp: content.educationInfo.credits.exact")
+        Some("i.umu.vasjp: content.credits.credits")
     );
     assert!(
         p.errors[0].message.contains("must be a finite number"),
@@ -666,41 +1008,39 @@ fn csv_and_xlsx_urls_that_are_not_http_are_warnings() {
 
 #[test]
 fn susa_urls_that_are_not_http_are_warnings() {
-    let p = susa_with(2, "/application/url", json!("javascript:alert(1)"));
+    let p = susa_with(
+        2,
+        "/application/url",
+        json!({"urls": [{"lang": "swe", "value": "javascript:alert(1)"}]}),
+    );
     assert_url_warning(
         &p,
         "page.json",
         3,
-        "e.umu.123: content.educationEvent.application.url",
+        "e.umu.123: content.application.url",
         "javascript:alert(1)",
     );
     // The event's own url is used when the application's is left out, and checked the same way.
     let mut page = susa_page();
-    page["content"][2]["content"]["educationEvent"]["application"]
-        .as_object_mut()
-        .unwrap()
-        .remove("url");
-    page["content"][2]["content"]["educationEvent"]["url"] = json!("data:text/html,x");
+    let ev = &mut rec(&mut page, 2)["content"];
+    ev["application"].as_object_mut().unwrap().remove("url");
+    ev["url"] = json!({"urls": [{"lang": "swe", "value": "data:text/html,x"}]});
     let p = parse_value(&page);
-    assert_url_warning(
-        &p,
-        "page.json",
-        3,
-        "e.umu.123: content.educationEvent.url",
-        "data:text/html,x",
-    );
+    assert_url_warning(&p, "page.json", 3, "e.umu.123: content.url", "data:text/html,x");
     // A bad application URL falls back to a good event URL, with the warning.
-    page["content"][2]["content"]["educationEvent"]["application"]["url"] = json!("vbscript:x");
-    page["content"][2]["content"]["educationEvent"]["url"] = json!("https://umu.se/vasjp");
+    let ev = &mut rec(&mut page, 2)["content"];
+    ev["application"]["url"] = json!({"urls": [{"lang": "swe", "value": "vbscript:x"}]});
+    ev["url"] = json!({"urls": [{"lang": "eng", "value": "https://umu.se/en/vasjp"}, {"lang": "swe", "value": "https://umu.se/vasjp"}]});
     let p = parse_value(&page);
     assert_eq!(
         p.offerings[0].offering.application_url.as_deref(),
-        Some("https://umu.se/vasjp")
+        Some("https://umu.se/vasjp"),
+        "the Swedish page"
     );
     assert_eq!(p.warnings.len(), 1, "{:#?}", p.warnings);
     assert_eq!(
         p.warnings[0].column.as_deref(),
-        Some("e.umu.123: content.educationEvent.application.url")
+        Some("e.umu.123: content.application.url")
     );
     // A good URL: no warning.
     assert!(parse_value(&susa_page()).warnings.is_empty());
