@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 use kkig_formats::vfu::{item_errors, parse_periods, parse_sites, parse_students, parse_supervisors, ParsedRows};
-use kkig_store::{Actor, ImportReport, StoreError, VfuStore};
+use kkig_store::{Actor, ImportReport, StoreError};
 
 use crate::{open, read_file, InputError};
 use kkig_store::prelude::*;

@@ -6,7 +6,7 @@ use std::path::Path;
 use std::process::{Command, Output};
 
 use kkig_store::prelude::*;
-use kkig_store::{SqlStore, StudentFilter, VfuStore};
+use kkig_store::{SqlStore, StudentFilter};
 
 fn kkig(db: &str, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_kkig"))

@@ -32,7 +32,10 @@ pub use forecast::{ForecastCluster, ForecastStore, KoladaValue};
 pub use privacy::{retention, PrivacyStore};
 pub use region::{LearningCentreEntry, RegionStore};
 pub use sessions::{SessionRow, SessionStore};
-pub use vfu::{PlacementFilter, RaciView, StudentFilter, VfuStore};
+pub use vfu::{
+    PlacementFilter, RaciView, StudentFilter, VfuContextStore, VfuImportStore, VfuPeriodStore, VfuPlacementStore,
+    VfuRaciStore, VfuSiteStore, VfuStore, VfuStudentStore, VfuSupervisorStore, VfuViewStore,
+};
 
 /// Everything kkig asks of its database: one trait per capability, composed. [`SqlStore`]
 /// implements each; code that holds a `dyn Store` brings the traits whose methods it calls into
@@ -75,6 +78,7 @@ impl<T> Store for T where
 pub mod prelude {
     pub use crate::{
         AccountStore, AllocationStore, CatalogueStore, DbStore, DemoStore, ForecastStore, PrivacyStore, RegionStore,
-        SessionStore, Store, VfuStore,
+        SessionStore, Store, VfuContextStore, VfuImportStore, VfuPeriodStore, VfuPlacementStore, VfuRaciStore,
+        VfuSiteStore, VfuStore, VfuStudentStore, VfuSupervisorStore, VfuViewStore,
     };
 }

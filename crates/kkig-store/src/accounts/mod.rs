@@ -1,8 +1,8 @@
 //! Accounts in the database: types of accounts, tokens, the audit log and privacy requests as the
-//! store hands them out, and [`AccountStore`] (`store`) with its SQL (`sql`, `signin`, `identity`).
+//! store hands them out, and [`AccountStore`] (`store`) with its row helpers (`sql`) and who a
+//! person is (`identity`).
 
 pub(crate) mod identity;
-pub(crate) mod signin;
 pub(crate) mod sql;
 mod store;
 

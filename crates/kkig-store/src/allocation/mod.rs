@@ -38,7 +38,7 @@ use crate::accounts::sql::new_id;
 use crate::db::audit::{audit_in, AuditAction, AuditEntity};
 use crate::db::{corrupt, now_unix, SqlStore};
 use crate::prelude::*;
-use crate::vfu::{placement_from, write_placement, PlacementFilter, StudentFilter, VfuStore};
+use crate::vfu::{placement_from, write_placement, PlacementFilter, StudentFilter};
 use crate::{Actor, StoreError};
 
 /// A manual lock as stored: who locked it, when and why.

@@ -1,4 +1,6 @@
-//! SQL of the education catalogue and the measured travel-time matrix.
+//! The education catalogue and the measured travel-time matrix: the import report, the chunked
+//! upsert of offerings (for imports and the demo), the catalogue version, and
+//! [`CatalogueStore`] (`store`).
 
 mod store;
 
@@ -7,13 +9,10 @@ pub use store::CatalogueStore;
 use std::collections::HashMap;
 
 use kkig_core::catalogue::Offering;
-use kkig_core::Kommunkod;
-use serde_json::json;
 use sqlx::Row;
 
-use crate::db::audit::{audit_in, AuditAction, AuditEntity};
-use crate::db::{corrupt, now_unix, SqlStore};
-use crate::{Actor, Backend, StoreError};
+use crate::db::now_unix;
+use crate::{Backend, StoreError};
 
 /// What an import did.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
@@ -140,109 +139,6 @@ pub(crate) async fn upsert_offerings_in(
         bump_version(tx).await?;
     }
     Ok((report, changed))
-}
-
-impl SqlStore {
-    pub(crate) async fn upsert_offerings_impl(
-        &self,
-        items: &[Offering],
-        demo: bool,
-        actor: &Actor,
-    ) -> Result<ImportReport, StoreError> {
-        let mut tx = self.begin_write().await?;
-        let (report, changed) = upsert_offerings_in(&mut tx, self.backend, items, demo).await?;
-        if !changed.is_empty() {
-            let summary = json!({"created": report.created, "updated": report.updated, "unchanged": report.unchanged, "ids": changed});
-            audit_in(
-                &mut tx,
-                actor,
-                AuditAction::Import,
-                AuditEntity::Offerings,
-                &format!("{} offerings", items.len()),
-                None,
-                None,
-                Some(&summary),
-            )
-            .await?;
-        }
-        tx.commit().await?;
-        Ok(report)
-    }
-
-    pub(crate) async fn offerings_impl(&self) -> Result<Vec<Offering>, StoreError> {
-        let rows = sqlx::query("SELECT id, data FROM offerings ORDER BY id")
-            .fetch_all(&self.pool)
-            .await?;
-        rows.iter()
-            .map(|r| {
-                let data: String = r.try_get("data")?;
-                serde_json::from_str(&data).map_err(|e| corrupt(&format!("offering {}", r.get::<String, _>("id")), e))
-            })
-            .collect()
-    }
-
-    pub(crate) async fn catalogue_version_impl(&self) -> Result<i64, StoreError> {
-        let v: Option<String> = sqlx::query("SELECT value FROM kkig_meta WHERE key = 'catalogue_version'")
-            .fetch_optional(&self.pool)
-            .await?
-            .map(|r| r.get(0));
-        Ok(v.and_then(|v| v.parse().ok()).unwrap_or(0))
-    }
-
-    pub(crate) async fn replace_travel_matrix_impl(
-        &self,
-        rows: &[(Kommunkod, Kommunkod, i64)],
-        actor: &Actor,
-    ) -> Result<usize, StoreError> {
-        let mut tx = self.begin_write().await?;
-        let before: i64 = sqlx::query("SELECT COUNT(*) FROM travel_matrix")
-            .fetch_one(&mut *tx)
-            .await?
-            .get(0);
-        sqlx::query("DELETE FROM travel_matrix").execute(&mut *tx).await?;
-        for (a, b, m) in rows {
-            sqlx::query(
-                "INSERT INTO travel_matrix (from_code, to_code, minutes) VALUES ($1, $2, $3)
-                 ON CONFLICT (from_code, to_code) DO UPDATE SET minutes = excluded.minutes",
-            )
-            .bind(a.to_string())
-            .bind(b.to_string())
-            .bind(*m)
-            .execute(&mut *tx)
-            .await?;
-        }
-        audit_in(
-            &mut tx,
-            actor,
-            AuditAction::Import,
-            AuditEntity::TravelMatrix,
-            "travel_matrix",
-            None,
-            Some(&json!({"pairs": before})),
-            Some(&json!({"pairs": rows.len()})),
-        )
-        .await?;
-        bump_version(&mut tx).await?;
-        tx.commit().await?;
-        Ok(rows.len())
-    }
-
-    pub(crate) async fn travel_matrix_impl(&self) -> Result<Vec<(Kommunkod, Kommunkod, i64)>, StoreError> {
-        let rows = sqlx::query("SELECT from_code, to_code, minutes FROM travel_matrix ORDER BY from_code, to_code")
-            .fetch_all(&self.pool)
-            .await?;
-        rows.iter()
-            .map(|r| {
-                let a: String = r.try_get(0)?;
-                let b: String = r.try_get(1)?;
-                Ok((
-                    Kommunkod::parse(&a).map_err(|e| corrupt("from_code", e))?,
-                    Kommunkod::parse(&b).map_err(|e| corrupt("to_code", e))?,
-                    r.try_get(2)?,
-                ))
-            })
-            .collect()
-    }
 }
 
 /// Every change to the catalogue or the travel matrix bumps this counter, so that web nodes

@@ -1,13 +1,17 @@
-//! [`CatalogueStore`]: offerings and the travel-time matrix, implemented by [`SqlStore`] with
-//! the SQL in this capability's `mod.rs`.
+//! [`CatalogueStore`]: offerings and the travel-time matrix, implemented by [`SqlStore`] (the
+//! chunked upsert of offerings, shared with the demo, in this capability's `mod.rs`).
 
 use async_trait::async_trait;
+use kkig_core::catalogue::Offering;
 use kkig_core::Kommunkod;
+use serde_json::json;
+use sqlx::Row;
 
+use super::{bump_version, upsert_offerings_in, ImportReport};
+use crate::db::audit::{audit_in, AuditAction, AuditEntity};
 use crate::db::error::StoreError;
-
-use crate::db::*;
-use crate::*;
+use crate::db::{corrupt, SqlStore};
+use crate::Actor;
 
 /// The education catalogue: offerings and the measured travel-time matrix.
 #[async_trait]
@@ -36,20 +40,45 @@ pub trait CatalogueStore: Send + Sync {
 
 #[async_trait]
 impl CatalogueStore for SqlStore {
-    async fn upsert_offerings(
-        &self,
-        items: &[kkig_core::catalogue::Offering],
-        actor: &Actor,
-    ) -> Result<crate::ImportReport, StoreError> {
-        self.upsert_offerings_impl(items, false, actor).await
+    async fn upsert_offerings(&self, items: &[Offering], actor: &Actor) -> Result<ImportReport, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let (report, changed) = upsert_offerings_in(&mut tx, self.backend, items, false).await?;
+        if !changed.is_empty() {
+            let summary = json!({"created": report.created, "updated": report.updated, "unchanged": report.unchanged, "ids": changed});
+            audit_in(
+                &mut tx,
+                actor,
+                AuditAction::Import,
+                AuditEntity::Offerings,
+                &format!("{} offerings", items.len()),
+                None,
+                None,
+                Some(&summary),
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(report)
     }
 
-    async fn offerings(&self) -> Result<Vec<kkig_core::catalogue::Offering>, StoreError> {
-        self.offerings_impl().await
+    async fn offerings(&self) -> Result<Vec<Offering>, StoreError> {
+        let rows = sqlx::query("SELECT id, data FROM offerings ORDER BY id")
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|r| {
+                let data: String = r.try_get("data")?;
+                serde_json::from_str(&data).map_err(|e| corrupt(&format!("offering {}", r.get::<String, _>("id")), e))
+            })
+            .collect()
     }
 
     async fn catalogue_version(&self) -> Result<i64, StoreError> {
-        self.catalogue_version_impl().await
+        let v: Option<String> = sqlx::query("SELECT value FROM kkig_meta WHERE key = 'catalogue_version'")
+            .fetch_optional(&self.pool)
+            .await?
+            .map(|r| r.get(0));
+        Ok(v.and_then(|v| v.parse().ok()).unwrap_or(0))
     }
 
     async fn replace_travel_matrix(
@@ -57,10 +86,53 @@ impl CatalogueStore for SqlStore {
         rows: &[(Kommunkod, Kommunkod, i64)],
         actor: &Actor,
     ) -> Result<usize, StoreError> {
-        self.replace_travel_matrix_impl(rows, actor).await
+        let mut tx = self.begin_write().await?;
+        let before: i64 = sqlx::query("SELECT COUNT(*) FROM travel_matrix")
+            .fetch_one(&mut *tx)
+            .await?
+            .get(0);
+        sqlx::query("DELETE FROM travel_matrix").execute(&mut *tx).await?;
+        for (a, b, m) in rows {
+            sqlx::query(
+                "INSERT INTO travel_matrix (from_code, to_code, minutes) VALUES ($1, $2, $3)
+                 ON CONFLICT (from_code, to_code) DO UPDATE SET minutes = excluded.minutes",
+            )
+            .bind(a.to_string())
+            .bind(b.to_string())
+            .bind(*m)
+            .execute(&mut *tx)
+            .await?;
+        }
+        audit_in(
+            &mut tx,
+            actor,
+            AuditAction::Import,
+            AuditEntity::TravelMatrix,
+            "travel_matrix",
+            None,
+            Some(&json!({"pairs": before})),
+            Some(&json!({"pairs": rows.len()})),
+        )
+        .await?;
+        bump_version(&mut tx).await?;
+        tx.commit().await?;
+        Ok(rows.len())
     }
 
     async fn travel_matrix(&self) -> Result<Vec<(Kommunkod, Kommunkod, i64)>, StoreError> {
-        self.travel_matrix_impl().await
+        let rows = sqlx::query("SELECT from_code, to_code, minutes FROM travel_matrix ORDER BY from_code, to_code")
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|r| {
+                let a: String = r.try_get(0)?;
+                let b: String = r.try_get(1)?;
+                Ok((
+                    Kommunkod::parse(&a).map_err(|e| corrupt("from_code", e))?,
+                    Kommunkod::parse(&b).map_err(|e| corrupt("to_code", e))?,
+                    r.try_get(2)?,
+                ))
+            })
+            .collect()
     }
 }

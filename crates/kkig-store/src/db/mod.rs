@@ -1,11 +1,10 @@
 //! The database: one [`SqlStore`] over sqlx's `Any` driver for SQLite and PostgreSQL —
 //! connection, migrations, write transactions (each bumps the data version), row helpers
-//! (`NullableF64`, kommunkod, municipality rows); errors (`error`), URLs (`url`), readiness
-//! (`health`) and [`DbStore`] (`store`) beside it.
+//! (`NullableF64`, kommunkod, municipality rows); errors (`error`), URLs (`url`) and
+//! [`DbStore`] with readiness (`store`) beside it.
 
 pub(crate) mod audit;
 pub(crate) mod error;
-pub(crate) mod health;
 pub(crate) mod parts;
 mod store;
 pub(crate) mod url;
@@ -177,11 +176,6 @@ impl SqlStore {
             Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
             Backend::Postgres => self.pool.begin().await?,
         })
-    }
-
-    pub(crate) async fn data_version_impl(&self) -> Result<i64, StoreError> {
-        let v = self.meta("data_version").await?;
-        Ok(v.and_then(|v| v.parse().ok()).unwrap_or(0))
     }
 
     pub(crate) async fn meta(&self, key: &str) -> Result<Option<String>, StoreError> {

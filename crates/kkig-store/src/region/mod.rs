@@ -8,8 +8,10 @@ use kkig_core::{
     Campus, Kommunkod, LearningCentre, LearningCentreServices, Municipality, MunicipalityRole, Occupation,
     OccupationArea, ReferenceData, Ssyk, University,
 };
+use serde_json::json;
 use sqlx::Row;
 
+use crate::db::audit::audit_in;
 use crate::db::error::StoreError;
 
 use crate::db::*;
@@ -295,9 +297,58 @@ impl RegionStore for SqlStore {
 
     async fn update_learning_centre_services(
         &self,
-        services: &LearningCentreServices,
+        s: &LearningCentreServices,
         actor: &Actor,
     ) -> Result<bool, StoreError> {
-        self.update_learning_centre_services_impl(services, actor).await
+        if s.study_places < 0 || s.video_rooms < 0 {
+            return Err(StoreError::Invalid(
+                "study_places and video_rooms must be 0 or more".into(),
+            ));
+        }
+        let mut tx = self.begin_write().await?;
+        let exists = sqlx::query("SELECT 1 FROM learning_centres WHERE id = $1")
+            .bind(&s.learning_centre_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+        if exists.is_none() {
+            return Ok(false);
+        }
+        let before = sqlx::query("SELECT study_places, exam_sittings, video_rooms, study_guidance, demo FROM learning_centre_services WHERE learning_centre_id = $1")
+            .bind(&s.learning_centre_id)
+            .fetch_optional(&mut *tx)
+            .await?
+            .map(|r| {
+                json!({
+                    "study_places": r.get::<i64, _>(0), "exam_sittings": r.get::<i64, _>(1) != 0,
+                    "video_rooms": r.get::<i64, _>(2), "study_guidance": r.get::<i64, _>(3) != 0, "demo": r.get::<i64, _>(4) != 0,
+                })
+            });
+        sqlx::query(
+            "INSERT INTO learning_centre_services (learning_centre_id, study_places, exam_sittings, video_rooms, study_guidance, demo)
+             VALUES ($1, $2, $3, $4, $5, 0)
+             ON CONFLICT (learning_centre_id) DO UPDATE SET study_places = excluded.study_places, exam_sittings = excluded.exam_sittings,
+               video_rooms = excluded.video_rooms, study_guidance = excluded.study_guidance, demo = 0",
+        )
+        .bind(&s.learning_centre_id)
+        .bind(s.study_places)
+        .bind(i64::from(s.exam_sittings))
+        .bind(s.video_rooms)
+        .bind(i64::from(s.study_guidance))
+        .execute(&mut *tx)
+        .await?;
+        let after = json!({"study_places": s.study_places, "exam_sittings": s.exam_sittings, "video_rooms": s.video_rooms, "study_guidance": s.study_guidance, "demo": false});
+        audit_in(
+            &mut tx,
+            actor,
+            AuditAction::Update,
+            AuditEntity::LearningCentreServices,
+            &s.learning_centre_id,
+            None,
+            before.as_ref(),
+            Some(&after),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(true)
     }
 }

@@ -11,7 +11,7 @@ use kkig_core::demo::{DemoWorld, DEFAULT_SEED};
 use kkig_core::vfu::{Day, PlacementStatus};
 use kkig_store::prelude::*;
 use kkig_store::testing::TestDb;
-use kkig_store::{Actor, AllocationStore, PlacementFilter, StoreError, VfuStore};
+use kkig_store::{Actor, AllocationStore, PlacementFilter, StoreError};
 
 async fn story(db: &TestDb) {
     let s = &db.store;

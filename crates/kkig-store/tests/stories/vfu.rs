@@ -9,7 +9,7 @@ use kkig_core::vfu::*;
 use kkig_core::Position;
 use kkig_store::prelude::*;
 use kkig_store::testing::TestDb;
-use kkig_store::{Actor, PlacementFilter, SqlStore, StoreError, StudentFilter, VfuStore};
+use kkig_store::{Actor, PlacementFilter, SqlStore, StoreError, StudentFilter};
 use sqlx::Row;
 
 fn site(id: &str, m: &str, name: &str, kind: SiteKind, fields: &str) -> PlacementSite {

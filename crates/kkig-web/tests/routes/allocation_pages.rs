@@ -6,7 +6,7 @@
 
 use kkig_core::access::Role;
 use kkig_core::allocation::product::run;
-use kkig_store::{Actor, AllocationStore, PlacementFilter, VfuStore};
+use kkig_store::{Actor, AllocationStore, PlacementFilter};
 
 use crate::common::{apps, form, get_as, location, post_form_as, users_with_tokens, TestApp, TestResponse};
 use kkig_store::prelude::*;

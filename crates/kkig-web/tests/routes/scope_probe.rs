@@ -14,7 +14,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use kkig_core::access::{Action, Principal, Role, Target, TargetKind};
 use kkig_core::Kommunkod;
-use kkig_store::{Actor, ForecastStore, UserRecord, VfuStore};
+use kkig_store::{Actor, ForecastStore, UserRecord};
 use kkig_web::guard::Check;
 use kkig_web::{route_table, GuardReport, Op, RouteInfo, Surface};
 use serde_json::{json, Value};

@@ -219,13 +219,15 @@ async fn after_login_a_same_site_path_or_the_roles_home_and_never_a_500() {
 
         // After a change, the VFU pages follow a `back` path only when it is safe, never a 500.
         let s = &app.db.store;
-        let placements = kkig_store::VfuStore::placements(s, &Default::default()).await.unwrap();
+        let placements = kkig_store::VfuPlacementStore::placements(s, &Default::default())
+            .await
+            .unwrap();
         let p = placements.first().expect("the demo has placements");
-        let student = kkig_store::VfuStore::vfu_student(s, &p.student_id)
+        let student = kkig_store::VfuStudentStore::vfu_student(s, &p.student_id)
             .await
             .unwrap()
             .unwrap();
-        let period = kkig_store::VfuStore::vfu_period(s, &student.period_id)
+        let period = kkig_store::VfuPeriodStore::vfu_period(s, &student.period_id)
             .await
             .unwrap()
             .unwrap();

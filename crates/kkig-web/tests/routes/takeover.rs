@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 
 use kkig_core::access::Role;
-use kkig_store::{UserRecord, VfuStore};
+use kkig_store::UserRecord;
 use serde_json::{json, Value};
 
 use crate::common::{apps, form, post_form_as, users_with_tokens, TestApp, TestResponse};

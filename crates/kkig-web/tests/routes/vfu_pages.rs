@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 use kkig_core::access::Role;
-use kkig_store::{StudentFilter, UserRecord, VfuStore};
+use kkig_store::{StudentFilter, UserRecord};
 
 use crate::common::{apps, enc, form, get_as, location, post_form_as, users_with_tokens, TestApp, TestResponse};
 use kkig_store::prelude::*;
