@@ -35,7 +35,7 @@ use crate::region::OccupationArea;
 
 pub use crate::vocab::{Day, FieldError, FieldProblem, Season, Term};
 pub use field::{FieldSpec, ProgrammeType, TeacherLevel, VfuField};
-pub use input::VfuContext;
+pub use input::{VfuContext, VfuRefs};
 pub use model::*;
 
 /// What kind of workplace a placement site (VFU-plats) is.

@@ -24,7 +24,9 @@ pub struct PeriodRef {
     pub end: Day,
 }
 
-/// The records an input may refer to. Built by the store (`Store::vfu_context`) or by tests.
+/// The records an input may refer to. Built by the store — for one record's input only the
+/// sites and periods it names ([`VfuRefs`], `Store::vfu_context_for`), for a whole list all of
+/// them (`Store::vfu_context`) — or by tests.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct VfuContext {
     /// Known municipalities with the position of their seat (the fallback for a site without
@@ -40,6 +42,85 @@ impl VfuContext {
     pub fn knows_municipality(&self, k: Kommunkod) -> bool {
         self.municipalities.contains_key(&k)
     }
+
+    /// This context with only the sites and periods `refs` names (the reference tables whole):
+    /// what a store loads for `refs`.
+    pub fn restricted_to(&self, refs: &VfuRefs) -> VfuContext {
+        VfuContext {
+            municipalities: self.municipalities.clone(),
+            universities: self.universities.clone(),
+            sites: self
+                .sites
+                .iter()
+                .filter(|(id, _)| refs.sites.contains(*id))
+                .map(|(id, m)| (id.clone(), *m))
+                .collect(),
+            periods: self
+                .periods
+                .iter()
+                .filter(|(id, _)| refs.periods.contains(*id))
+                .map(|(id, p)| (id.clone(), p.clone()))
+                .collect(),
+        }
+    }
+}
+
+/// The sites and periods an input or a record names: all that its validation looks up in the
+/// registry besides the reference tables (municipalities, universities). A context with just
+/// these ([`VfuContext::restricted_to`], what a store loads for them) validates it exactly as
+/// the whole registry does; an id that names nothing is simply not in either.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct VfuRefs {
+    pub sites: BTreeSet<String>,
+    pub periods: BTreeSet<String>,
+}
+
+impl VfuRefs {
+    pub fn sites<S: Into<String>>(ids: impl IntoIterator<Item = S>) -> Self {
+        VfuRefs {
+            sites: ids.into_iter().map(Into::into).collect(),
+            ..Default::default()
+        }
+    }
+
+    pub fn periods<S: Into<String>>(ids: impl IntoIterator<Item = S>) -> Self {
+        VfuRefs {
+            periods: ids.into_iter().map(Into::into).collect(),
+            ..Default::default()
+        }
+    }
+
+    /// The site each supervisor works at, if any.
+    pub fn of_supervisors<'a>(items: impl IntoIterator<Item = &'a Supervisor>) -> Self {
+        VfuRefs::sites(items.into_iter().filter_map(|s| s.site_id.as_ref()))
+    }
+
+    /// Each student's period and the sites they wish for.
+    pub fn of_students<'a>(items: impl IntoIterator<Item = &'a VfuStudent>) -> Self {
+        let mut refs = VfuRefs::default();
+        for s in items {
+            refs.periods.insert(s.period_id.clone());
+            refs.sites.extend(site_wishes(&s.wishes));
+        }
+        refs
+    }
+}
+
+/// The site ids among wishes.
+fn site_wishes(wishes: &[Wish]) -> impl Iterator<Item = String> + '_ {
+    wishes.iter().filter_map(|w| match w {
+        Wish::Site(id) => Some(id.clone()),
+        Wish::Municipality(_) => None,
+    })
+}
+
+/// The wishes of a `|`-separated list, as [`StudentInput::parse`] reads them.
+fn wish_list(text: &str) -> Vec<Wish> {
+    text.split('|')
+        .map(str::trim)
+        .filter(|w| !w.is_empty())
+        .map(Wish::parse)
+        .collect()
 }
 
 /// Collects field errors while parsing.
@@ -337,6 +418,11 @@ pub struct SiteInput {
 }
 
 impl SiteInput {
+    /// What [`SiteInput::parse`] looks up besides the reference tables: nothing.
+    pub fn refs(&self) -> VfuRefs {
+        VfuRefs::default()
+    }
+
     pub fn parse(&self, ctx: &VfuContext) -> Result<PlacementSite, Vec<FieldError>> {
         let mut c = Check::default();
         let id = self.id.trim().to_string();
@@ -434,6 +520,11 @@ pub struct HostingInput {
 }
 
 impl HostingInput {
+    /// What [`HostingInput::parse`] looks up besides the reference tables: the site.
+    pub fn refs(&self) -> VfuRefs {
+        VfuRefs::sites([self.site_id.trim()].into_iter().filter(|id| !id.is_empty()))
+    }
+
     pub fn parse(&self, ctx: &VfuContext) -> Result<HostingInterest, Vec<FieldError>> {
         let mut c = Check::default();
         let site_id = c.required("site_id", &self.site_id, 80);
@@ -517,6 +608,11 @@ pub struct SupervisorInput {
 }
 
 impl SupervisorInput {
+    /// What [`SupervisorInput::parse`] looks up besides the reference tables: the site.
+    pub fn refs(&self) -> VfuRefs {
+        VfuRefs::sites([self.site_id.trim()].into_iter().filter(|id| !id.is_empty()))
+    }
+
     /// A valid supervisor with empty `id` and `person_id` (the store fills them).
     pub fn parse(&self, ctx: &VfuContext) -> Result<Supervisor, Vec<FieldError>> {
         let mut c = Check::default();
@@ -782,6 +878,11 @@ pub fn format_requirements(reqs: &[Requirement]) -> String {
 }
 
 impl PeriodInput {
+    /// What [`PeriodInput::parse`] looks up besides the reference tables: nothing.
+    pub fn refs(&self) -> VfuRefs {
+        VfuRefs::default()
+    }
+
     pub fn parse(&self, ctx: &VfuContext) -> Result<VfuPeriod, Vec<FieldError>> {
         let mut c = Check::default();
         let id = self.id.trim().to_string();
@@ -925,6 +1026,19 @@ pub struct StudentInput {
 }
 
 impl StudentInput {
+    /// What [`StudentInput::parse`] looks up besides the reference tables: the period and the
+    /// sites wished for.
+    pub fn refs(&self) -> VfuRefs {
+        VfuRefs {
+            sites: site_wishes(&wish_list(&self.wishes)).collect(),
+            periods: [self.period_id.trim()]
+                .into_iter()
+                .filter(|id| !id.is_empty())
+                .map(String::from)
+                .collect(),
+        }
+    }
+
     /// A valid student with empty `id` and `person_id` (the store fills them).
     pub fn parse(&self, ctx: &VfuContext) -> Result<VfuStudent, Vec<FieldError>> {
         let mut c = Check::default();
@@ -953,13 +1067,7 @@ impl StudentInput {
             }
         });
         let subjects = c.parse("subjects", &self.subjects, Vec::new(), check_subject_list);
-        let wishes: Vec<Wish> = self
-            .wishes
-            .split('|')
-            .map(str::trim)
-            .filter(|w| !w.is_empty())
-            .map(Wish::parse)
-            .collect();
+        let wishes = wish_list(&self.wishes);
         let no_driving_licence = c.parse("no_driving_licence", &self.no_driving_licence, false, flag);
         let needs_public_transport = c.parse("needs_public_transport", &self.needs_public_transport, false, flag);
         let priority = c.parse("priority", &self.priority, None, |s| {

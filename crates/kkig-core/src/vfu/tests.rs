@@ -307,6 +307,111 @@ fn student_validation_names_each_bad_field() {
 }
 
 #[test]
+fn an_input_is_validated_the_same_against_just_the_records_it_names() {
+    // A store loads, for one record's input, only the sites and periods `refs()` names: that
+    // context must give every answer the whole registry gives, and hold nothing else.
+    let full = ctx();
+    let cut = |refs: &VfuRefs| {
+        let c = full.restricted_to(refs);
+        assert!(c.sites.keys().all(|id| refs.sites.contains(id)), "{refs:?}");
+        assert!(c.periods.keys().all(|id| refs.periods.contains(id)), "{refs:?}");
+        c
+    };
+    for (m, site_id) in [
+        ("2422", "s-1"),
+        ("", " s-2 "),
+        ("2482", "s-1"),
+        ("", "s-9"),
+        ("2422", ""),
+    ] {
+        let i = SupervisorInput {
+            email: "ann@kommun.se".into(),
+            name: "Ann".into(),
+            municipality: m.into(),
+            site_id: site_id.into(),
+            fields: "teacher_f3".into(),
+            ..Default::default()
+        };
+        assert_eq!(i.parse(&cut(&i.refs())), i.parse(&full), "supervisor at {site_id:?}");
+    }
+    for site_id in ["s-1", " s-2", "s-9", ""] {
+        let i = HostingInput {
+            site_id: site_id.into(),
+            term: "HT2026".into(),
+            interest: "ja".into(),
+            capacity: "2".into(),
+            reason: String::new(),
+        };
+        assert_eq!(i.parse(&cut(&i.refs())), i.parse(&full), "hosting at {site_id:?}");
+    }
+    let site = SiteInput {
+        municipality: "2422".into(),
+        name: "Skolan".into(),
+        kind: "school".into(),
+        fields: "teacher_f3".into(),
+        ..Default::default()
+    };
+    assert!(cut(&site.refs()).sites.is_empty());
+    assert_eq!(site.parse(&cut(&site.refs())), site.parse(&full));
+    let period = PeriodInput {
+        university: "umu".into(),
+        programme: "Grundlärare F-3".into(),
+        course_code: "6PE123".into(),
+        start: "2026-09-07".into(),
+        end: "2026-10-09".into(),
+        field: "teacher_f3".into(),
+        ..Default::default()
+    };
+    assert!(cut(&period.refs()).periods.is_empty());
+    assert_eq!(period.parse(&cut(&period.refs())), period.parse(&full));
+    for period_id in ["p-1", " p-1 ", "p-9", ""] {
+        for wishes in ["s-1|2482", " s-2 | s-1 ", "s-9", "s-1|s-1", "2422", ""] {
+            let i = StudentInput {
+                period_id: period_id.into(),
+                email: "stina@student.umu.se".into(),
+                name: "Stina Ek".into(),
+                home_municipality: "2422".into(),
+                wishes: wishes.into(),
+                ..Default::default()
+            };
+            assert_eq!(
+                i.parse(&cut(&i.refs())),
+                i.parse(&full),
+                "student on {period_id:?} wishing {wishes:?}"
+            );
+        }
+    }
+    let s = StudentInput {
+        period_id: "p-1".into(),
+        email: "stina@student.umu.se".into(),
+        name: "Stina Ek".into(),
+        home_municipality: "2422".into(),
+        wishes: "s-1".into(),
+        ..Default::default()
+    }
+    .parse(&full)
+    .unwrap();
+    for (w1, w2) in [
+        ("s-2", "2482"),
+        (" s-1 ", "s-9"),
+        ("s-1|s-2", ""),
+        ("s-2", "s-2"),
+        ("", ""),
+    ] {
+        let w = WishesInput {
+            wish1: w1.into(),
+            wish2: w2.into(),
+            ..Default::default()
+        };
+        assert_eq!(
+            w.apply(&s, &cut(&w.refs(&s))),
+            w.apply(&s, &full),
+            "wishes {w1:?}, {w2:?}"
+        );
+    }
+}
+
+#[test]
 fn hosting_interest_rules() {
     let ok = HostingInput {
         site_id: "s-1".into(),

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::input::{StudentInput, VfuContext};
+use super::input::{StudentInput, VfuContext, VfuRefs};
 use super::model::{VfuStudent, Wish};
 use crate::vocab::{FieldError, FieldProblem};
 
@@ -65,6 +65,24 @@ impl WishesInput {
             priority: i.priority,
             note: i.note,
         }
+    }
+
+    /// What [`WishesInput::apply`] to `s` looks up besides the reference tables: the period of
+    /// `s` and the sites wished for (each wish whole, and as the student form reads the list).
+    pub fn refs(&self, s: &VfuStudent) -> VfuRefs {
+        let wishes = [&self.wish1, &self.wish2, &self.wish3].map(|w| w.trim());
+        let mut refs = StudentInput {
+            period_id: s.period_id.clone(),
+            wishes: wishes.join("|"),
+            ..Default::default()
+        }
+        .refs();
+        for w in wishes.into_iter().filter(|w| !w.is_empty()) {
+            if let Wish::Site(id) = Wish::parse(w) {
+                refs.sites.insert(id);
+            }
+        }
+        refs
     }
 
     /// `s` with these wishes and needs and nothing else changed, validated by the same rules as

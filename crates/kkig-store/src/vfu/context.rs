@@ -1,50 +1,8 @@
 //! What validation of VFU input knows of the registry ([`VfuContext`]): the reference tables,
-//! and the sites and periods a write names ([`Refs`]) or all of them.
+//! and the sites and periods an input or a write names ([`VfuRefs`]), or all of them for what
+//! works on whole lists.
 
 use super::*;
-
-/// The records a write refers to. Validating it loads only these sites and periods (and the
-/// small reference tables), never the whole registry.
-#[derive(Debug, Default)]
-pub(super) struct Refs {
-    sites: BTreeSet<String>,
-    periods: BTreeSet<String>,
-}
-
-impl Refs {
-    pub(super) fn sites<'a>(ids: impl IntoIterator<Item = &'a String>) -> Self {
-        Refs {
-            sites: ids.into_iter().cloned().collect(),
-            ..Default::default()
-        }
-    }
-
-    pub(super) fn periods<'a>(ids: impl IntoIterator<Item = &'a String>) -> Self {
-        Refs {
-            periods: ids.into_iter().cloned().collect(),
-            ..Default::default()
-        }
-    }
-
-    /// The site a supervisor works at, if any.
-    pub(super) fn supervisors<'a>(items: impl IntoIterator<Item = &'a Supervisor>) -> Self {
-        Refs::sites(items.into_iter().filter_map(|s| s.site_id.as_ref()))
-    }
-
-    /// A student's period and the sites they wish for.
-    pub(super) fn students<'a>(items: impl IntoIterator<Item = &'a VfuStudent>) -> Self {
-        let mut refs = Refs::default();
-        for s in items {
-            refs.periods.insert(s.period_id.clone());
-            for w in &s.wishes {
-                if let Wish::Site(id) = w {
-                    refs.sites.insert(id.clone());
-                }
-            }
-        }
-        refs
-    }
-}
 
 /// Ids per `IN (…)` query: far below SQLite's and PostgreSQL's limits on parameters.
 const IDS_PER_QUERY: usize = 500;
@@ -72,7 +30,7 @@ async fn rows_with_ids(
 
 /// What validation needs to know: the reference tables, and the sites and periods in `refs`
 /// (all of them when `refs` is None).
-pub(super) async fn load_context(conn: &mut AnyConnection, refs: Option<&Refs>) -> Result<VfuContext, StoreError> {
+pub(super) async fn load_context(conn: &mut AnyConnection, refs: Option<&VfuRefs>) -> Result<VfuContext, StoreError> {
     let mut ctx = VfuContext::default();
     for r in sqlx::query("SELECT code, lat, lon FROM municipalities")
         .fetch_all(&mut *conn)
@@ -125,9 +83,17 @@ pub(super) async fn load_context(conn: &mut AnyConnection, refs: Option<&Refs>) 
 /// The records VFU input may refer to.
 #[async_trait]
 pub trait VfuContextStore: Send + Sync {
-    /// The records inputs may refer to (municipalities, universities, sites, periods), for
-    /// validating forms and files with `kkig_core::vfu::input`.
+    /// The records inputs may refer to (municipalities, universities, every site and period),
+    /// for validating files and for what works on whole lists (the waiting list, the
+    /// compensation basis, the lists of the API). One record's input is validated with
+    /// [`VfuContextStore::vfu_context_for`], which reads only what it names.
     async fn vfu_context(&self) -> Result<VfuContext, StoreError>;
+
+    /// The reference tables (municipalities, universities) and only the sites and periods
+    /// `refs` names that exist (`VfuContext::restricted_to` of the whole context): for one
+    /// record's input (`SiteInput::refs`, `StudentInput::refs`, …) a few rows instead of the
+    /// whole registry, with the same validation.
+    async fn vfu_context_for(&self, refs: &VfuRefs) -> Result<VfuContext, StoreError>;
 }
 
 #[async_trait]
@@ -135,5 +101,10 @@ impl VfuContextStore for SqlStore {
     async fn vfu_context(&self) -> Result<VfuContext, StoreError> {
         let mut conn = self.pool.acquire().await?;
         load_context(&mut conn, None).await
+    }
+
+    async fn vfu_context_for(&self, refs: &VfuRefs) -> Result<VfuContext, StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        load_context(&mut conn, Some(refs)).await
     }
 }

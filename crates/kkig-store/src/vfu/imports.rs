@@ -25,7 +25,7 @@ pub trait VfuImportStore: Send + Sync {
 impl VfuImportStore for SqlStore {
     async fn import_placement_sites(&self, sites: &[PlacementSite], actor: &Actor) -> Result<ImportReport, StoreError> {
         let mut tx = self.begin_write().await?;
-        let ctx = load_context(&mut tx, Some(&Refs::sites(sites.iter().map(|s| &s.id)))).await?;
+        let ctx = load_context(&mut tx, Some(&VfuRefs::sites(sites.iter().map(|s| &s.id)))).await?;
         let mut errors: Vec<(usize, FieldError)> = Vec::new();
         for (i, s) in sites.iter().enumerate() {
             errors.extend(validate_site(s, &ctx).into_iter().map(|e| (i, e)));
@@ -77,7 +77,7 @@ impl VfuImportStore for SqlStore {
 
     async fn import_vfu_periods(&self, items: &[VfuPeriod], actor: &Actor) -> Result<ImportReport, StoreError> {
         let mut tx = self.begin_write().await?;
-        let ctx = load_context(&mut tx, Some(&Refs::periods(items.iter().map(|p| &p.id)))).await?;
+        let ctx = load_context(&mut tx, Some(&VfuRefs::periods(items.iter().map(|p| &p.id)))).await?;
         let mut errors: Vec<(usize, FieldError)> = Vec::new();
         for (i, p) in items.iter().enumerate() {
             errors.extend(validate_period(p, &ctx).into_iter().map(|e| (i, e)));
@@ -155,7 +155,7 @@ impl VfuImportStore for SqlStore {
 
     async fn import_supervisors(&self, items: &[Supervisor], actor: &Actor) -> Result<ImportReport, StoreError> {
         let mut tx = self.begin_write().await?;
-        let ctx = load_context(&mut tx, Some(&Refs::supervisors(items))).await?;
+        let ctx = load_context(&mut tx, Some(&VfuRefs::of_supervisors(items))).await?;
         let mut errors: Vec<(usize, FieldError)> = Vec::new();
         for (i, s) in items.iter().enumerate() {
             errors.extend(validate_supervisor(s, &ctx).into_iter().map(|e| (i, e)));
@@ -202,7 +202,7 @@ impl VfuImportStore for SqlStore {
 
     async fn import_vfu_students(&self, items: &[VfuStudent], actor: &Actor) -> Result<ImportReport, StoreError> {
         let mut tx = self.begin_write().await?;
-        let ctx = load_context(&mut tx, Some(&Refs::students(items))).await?;
+        let ctx = load_context(&mut tx, Some(&VfuRefs::of_students(items))).await?;
         let mut errors: Vec<(usize, FieldError)> = Vec::new();
         for (i, s) in items.iter().enumerate() {
             errors.extend(validate_student(s, &ctx).into_iter().map(|e| (i, e)));

@@ -96,7 +96,7 @@ impl VfuPeriodStore for SqlStore {
 
     async fn create_vfu_period(&self, p: &VfuPeriod, actor: &Actor) -> Result<String, StoreError> {
         let mut tx = self.begin_write().await?;
-        let ctx = load_context(&mut tx, Some(&Refs::periods([&p.id]))).await?;
+        let ctx = load_context(&mut tx, Some(&VfuRefs::periods([&p.id]))).await?;
         check(validate_period(p, &ctx))?;
         let mut p = p.clone();
         if p.id.is_empty() {
@@ -125,7 +125,7 @@ impl VfuPeriodStore for SqlStore {
         let Some(old) = get_period(&mut tx, &p.id).await? else {
             return Ok(false);
         };
-        let ctx = load_context(&mut tx, Some(&Refs::periods([&p.id]))).await?;
+        let ctx = load_context(&mut tx, Some(&VfuRefs::periods([&p.id]))).await?;
         check(validate_period(p, &ctx))?;
         if old.field != p.field {
             let n: i64 = sqlx::query("SELECT COUNT(*) FROM vfu_students WHERE period_id = $1")

@@ -202,7 +202,7 @@ impl VfuRaciStore for SqlStore {
     async fn create_vfu_contact(&self, c: &VfuContact, actor: &Actor) -> Result<VfuContact, StoreError> {
         check(validate_contact(c))?;
         let mut tx = self.begin_write().await?;
-        let ctx = load_context(&mut tx, Some(&Refs::default())).await?;
+        let ctx = load_context(&mut tx, Some(&VfuRefs::default())).await?;
         if !ctx.knows_municipality(c.municipality) {
             return Err(problem(
                 "municipality",

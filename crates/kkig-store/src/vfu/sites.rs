@@ -76,7 +76,7 @@ impl VfuSiteStore for SqlStore {
 
     async fn create_placement_site(&self, site: &PlacementSite, actor: &Actor) -> Result<String, StoreError> {
         let mut tx = self.begin_write().await?;
-        let ctx = load_context(&mut tx, Some(&Refs::sites([&site.id]))).await?;
+        let ctx = load_context(&mut tx, Some(&VfuRefs::sites([&site.id]))).await?;
         check(validate_site(site, &ctx))?;
         let mut s = site.clone();
         if s.id.is_empty() {
@@ -105,7 +105,7 @@ impl VfuSiteStore for SqlStore {
         let Some(old) = get_site(&mut tx, &site.id).await? else {
             return Ok(false);
         };
-        let ctx = load_context(&mut tx, Some(&Refs::sites([&site.id]))).await?;
+        let ctx = load_context(&mut tx, Some(&VfuRefs::sites([&site.id]))).await?;
         check(validate_site(site, &ctx))?;
         if old != *site {
             write_site(&mut tx, site, false).await?;
@@ -203,7 +203,7 @@ impl VfuSiteStore for SqlStore {
 
     async fn set_hosting_interest(&self, h: &HostingInterest, actor: &Actor) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;
-        let ctx = load_context(&mut tx, Some(&Refs::sites([&h.site_id]))).await?;
+        let ctx = load_context(&mut tx, Some(&VfuRefs::sites([&h.site_id]))).await?;
         check(validate_hosting(h, &ctx))?;
         sqlx::query(
             "INSERT INTO vfu_hosting (site_id, term, interest, capacity, reason, demo) VALUES ($1, $2, $3, $4, $5, 0)

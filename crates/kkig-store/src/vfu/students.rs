@@ -266,7 +266,7 @@ impl VfuStudentStore for SqlStore {
 
     async fn create_vfu_student(&self, s: &VfuStudent, actor: &Actor) -> Result<VfuStudent, StoreError> {
         let mut tx = self.begin_write().await?;
-        let ctx = load_context(&mut tx, Some(&Refs::students([s]))).await?;
+        let ctx = load_context(&mut tx, Some(&VfuRefs::of_students([s]))).await?;
         check(validate_student(s, &ctx))?;
         let (saved, _) = save_student_in(&mut tx, s, None, false, actor).await?;
         tx.commit().await?;
@@ -278,7 +278,7 @@ impl VfuStudentStore for SqlStore {
         let Some(old) = get_student(&mut tx, &s.id).await? else {
             return Ok(false);
         };
-        let ctx = load_context(&mut tx, Some(&Refs::students([s]))).await?;
+        let ctx = load_context(&mut tx, Some(&VfuRefs::of_students([s]))).await?;
         check(validate_student(s, &ctx))?;
         save_student_in(&mut tx, s, Some(&old), false, actor).await?;
         tx.commit().await?;

@@ -256,7 +256,7 @@ impl VfuSupervisorStore for SqlStore {
 
     async fn create_supervisor(&self, s: &Supervisor, actor: &Actor) -> Result<Supervisor, StoreError> {
         let mut tx = self.begin_write().await?;
-        let ctx = load_context(&mut tx, Some(&Refs::supervisors([s]))).await?;
+        let ctx = load_context(&mut tx, Some(&VfuRefs::of_supervisors([s]))).await?;
         check(validate_supervisor(s, &ctx))?;
         let (saved, _) = save_supervisor_in(&mut tx, s, None, false, actor).await?;
         tx.commit().await?;
@@ -268,7 +268,7 @@ impl VfuSupervisorStore for SqlStore {
         let Some(old) = get_supervisor(&mut tx, &s.id).await? else {
             return Ok(false);
         };
-        let ctx = load_context(&mut tx, Some(&Refs::supervisors([s]))).await?;
+        let ctx = load_context(&mut tx, Some(&VfuRefs::of_supervisors([s]))).await?;
         check(validate_supervisor(s, &ctx))?;
         save_supervisor_in(&mut tx, s, Some(&old), false, actor).await?;
         tx.commit().await?;
@@ -333,7 +333,7 @@ impl VfuSupervisorStore for SqlStore {
         if let Some(u) = university {
             s.training.university = Some(u.to_string());
         }
-        let ctx = load_context(&mut tx, Some(&Refs::supervisors([&s]))).await?;
+        let ctx = load_context(&mut tx, Some(&VfuRefs::of_supervisors([&s]))).await?;
         check(validate_supervisor(&s, &ctx))?;
         save_supervisor_in(&mut tx, &s, Some(&old), false, actor).await?;
         tx.commit().await?;

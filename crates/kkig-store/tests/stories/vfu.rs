@@ -1018,6 +1018,83 @@ async fn demo_registry_loads_on_every_backend() {
     }
 }
 
+/// The context for one record's input holds the reference tables whole and exactly the sites
+/// and periods named that exist, nothing else of the registry; it validates the input as the
+/// whole registry does.
+#[tokio::test]
+async fn the_context_for_named_records_holds_exactly_those_on_every_backend() {
+    use kkig_core::vfu::input::StudentInput;
+    for db in TestDb::all().await {
+        let s = &db.store;
+        let label = db.label;
+        let cli = Actor::cli();
+        s.seed_reference(&kkig_formats::reference::embedded().unwrap())
+            .await
+            .unwrap();
+        let f3 = VfuField::Teacher(TeacherLevel::F3);
+        for (id, m) in [("ctx-a", "2422"), ("ctx-b", "2482"), ("ctx-c", "2521")] {
+            let x = site(id, m, &format!("Skolan {id}"), SiteKind::School, "teacher_f3");
+            s.create_placement_site(&x, &cli).await.unwrap();
+        }
+        for (id, uni, start) in [
+            ("ctx-p1", "UmU", Day::ymd(2026, 9, 7)),
+            ("ctx-p2", "LTU", Day::ymd(2027, 1, 18)),
+        ] {
+            let p = period(id, uni, f3, start, start.plus_days(32), 10);
+            s.create_vfu_period(&p, &cli).await.unwrap();
+        }
+        let full = s.vfu_context().await.unwrap();
+        assert_eq!((full.sites.len(), full.periods.len()), (3, 2), "{label}");
+
+        let refs = VfuRefs {
+            sites: ["ctx-a", "no-such-site"].map(String::from).into(),
+            periods: ["ctx-p2", "no-such-period"].map(String::from).into(),
+        };
+        let ctx = s.vfu_context_for(&refs).await.unwrap();
+        assert_eq!(ctx.sites.keys().collect::<Vec<_>>(), ["ctx-a"], "{label}");
+        assert_eq!(ctx.sites["ctx-a"], code("2422"), "{label}");
+        assert_eq!(ctx.periods.keys().collect::<Vec<_>>(), ["ctx-p2"], "{label}");
+        assert_eq!(ctx.periods["ctx-p2"], full.periods["ctx-p2"], "{label}");
+        assert_eq!(
+            ctx.municipalities, full.municipalities,
+            "{label}: reference tables whole"
+        );
+        assert_eq!(ctx.universities, full.universities, "{label}: reference tables whole");
+        assert!(
+            !ctx.municipalities.is_empty() && !ctx.universities.is_empty(),
+            "{label}"
+        );
+        assert_eq!(ctx, full.restricted_to(&refs), "{label}");
+
+        // Nothing named: the reference tables only.
+        let bare = s.vfu_context_for(&VfuRefs::default()).await.unwrap();
+        assert!(bare.sites.is_empty() && bare.periods.is_empty(), "{label}");
+        assert_eq!(bare.municipalities, full.municipalities, "{label}");
+
+        // An input names what its validation looks up, and is validated as with everything.
+        let input = StudentInput {
+            period_id: " ctx-p1 ".into(),
+            email: "stina@student.umu.se".into(),
+            name: "Stina Ek".into(),
+            home_municipality: "2422".into(),
+            wishes: "ctx-b|2482|no-such-site".into(),
+            ..Default::default()
+        };
+        let ctx = s.vfu_context_for(&input.refs()).await.unwrap();
+        assert_eq!(ctx.sites.keys().collect::<Vec<_>>(), ["ctx-b"], "{label}");
+        assert_eq!(ctx.periods.keys().collect::<Vec<_>>(), ["ctx-p1"], "{label}");
+        assert_eq!(input.parse(&ctx), input.parse(&full), "{label}");
+        let valid = StudentInput {
+            wishes: "ctx-b|2482".into(),
+            ..input.clone()
+        };
+        let ctx = s.vfu_context_for(&valid.refs()).await.unwrap();
+        assert!(valid.parse(&ctx).is_ok(), "{label}");
+        assert_eq!(valid.parse(&ctx), valid.parse(&full), "{label}");
+        db.finish().await;
+    }
+}
+
 /// A student's home position may be missing, then given, then missing again. On PostgreSQL a
 /// NULL must not prepare the cached statement with a type the next number does not fit (sqlx's
 /// Any driver sent a NULL f64 as float4: "incorrect binary data format in bind parameter 4").

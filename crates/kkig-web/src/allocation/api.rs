@@ -222,7 +222,7 @@ fn known_university<'a>(state_universities: impl IntoIterator<Item = &'a String>
 }
 
 async fn university(state: &AppState, id: &str) -> R<String> {
-    let ctx = state.store.vfu_context().await?;
+    let ctx = state.store.vfu_context_for(&kkig_core::vfu::VfuRefs::default()).await?;
     known_university(&ctx.universities, id).ok_or_else(|| ApiError::not_found(format!("no university {id}")))
 }
 

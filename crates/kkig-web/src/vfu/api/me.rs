@@ -52,7 +52,7 @@ pub struct VfuMe {
 #[utoipa::path(get, path = "/api/v1/vfu/me", tag = "vfu", security(("bearer" = [])),
     responses((status = 200, body = VfuMe), (status = 401, body = ErrorBody)))]
 pub async fn me(State(state): State<AppState>, ApiUser(u): ApiUser) -> R<Json<VfuMe>> {
-    let ctx = state.store.vfu_context().await?;
+    let ctx = state.store.vfu_context_for(&kkig_core::vfu::VfuRefs::default()).await?;
     let travel = TravelModel::default();
     let mut studies = Vec::new();
     for s in state
@@ -219,7 +219,7 @@ pub async fn put_my_wishes(
         priority: text(&b.priority),
         note: text(&b.note),
     };
-    let ctx = state.store.vfu_context().await?;
+    let ctx = state.store.vfu_context_for(&input.refs(&old)).await?;
     let new = input.apply(&old, &ctx).map_err(|errors| {
         invalid(
             errors

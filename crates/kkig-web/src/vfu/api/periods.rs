@@ -87,7 +87,7 @@ pub async fn list_periods(
 ) -> R<Json<Vec<PeriodRecord>>> {
     let q = query(q)?;
     let uni = q.university.as_deref().map(str::trim).filter(|s| !s.is_empty());
-    let ctx = state.store.vfu_context().await?;
+    let ctx = state.store.vfu_context_for(&kkig_core::vfu::VfuRefs::default()).await?;
     let uni = match uni {
         None => None,
         Some(raw) => Some(known_university(&ctx, raw).ok_or_else(|| {
@@ -114,7 +114,7 @@ pub async fn list_periods(
     responses((status = 200, description = "iCalendar (RFC 5545)", content_type = "text/calendar", body = String), (status = 400, body = ErrorBody)))]
 pub async fn periods_ics(State(state): State<AppState>, q: Result<Query<PeriodQuery>, QueryRejection>) -> R<Response> {
     let q = query(q)?;
-    let ctx = state.store.vfu_context().await?;
+    let ctx = state.store.vfu_context_for(&kkig_core::vfu::VfuRefs::default()).await?;
     let uni = q
         .university
         .as_deref()
@@ -148,7 +148,7 @@ pub async fn create_period(
     b: Result<Json<PeriodBody>, JsonRejection>,
 ) -> R<(StatusCode, Json<PeriodRecord>)> {
     let input = body(b)?.input();
-    let ctx = state.store.vfu_context().await?;
+    let ctx = state.store.vfu_context_for(&input.refs()).await?;
     let p = u.principal();
     if let Some(uni) = known_university(&ctx, &input.university) {
         if !guard.allows(&p, &Target::UniversityRecord { university: &uni }) {
@@ -201,7 +201,7 @@ pub async fn put_period(
     }
     let mut input = body(b)?.input();
     input.id = id.clone();
-    let ctx = state.store.vfu_context().await?;
+    let ctx = state.store.vfu_context_for(&input.refs()).await?;
     let period = input.parse(&ctx).map_err(invalid)?;
     if !guard.allows(
         &p,

@@ -12,6 +12,10 @@ pub(super) struct Scope {
 }
 
 impl Scope {
+    /// Every student (with their period's university) and every site of the registry: only for
+    /// the endpoints that produce a whole list and check each row (students, placements,
+    /// placement lines and their exports, a site's waiting list). The checks on one record use
+    /// [`Scope::for_records`].
     pub(super) async fn load(state: &AppState) -> R<Self> {
         let periods: HashMap<String, String> = state
             .store

@@ -92,7 +92,7 @@ pub async fn create_site(
             return Err(forbidden(format!("placement sites of municipality {m}")));
         }
     }
-    let ctx = state.store.vfu_context().await?;
+    let ctx = state.store.vfu_context_for(&input.refs()).await?;
     let site = input.parse(&ctx).map_err(invalid)?;
     if !guard.allows(&u.principal(), &municipal(site.municipality)) {
         return Err(forbidden(format!(
@@ -141,7 +141,7 @@ pub async fn put_site(
     }
     let mut input = body(b)?.input();
     input.id = id.clone();
-    let ctx = state.store.vfu_context().await?;
+    let ctx = state.store.vfu_context_for(&input.refs()).await?;
     let site = input.parse(&ctx).map_err(invalid)?;
     if !guard.allows(&p, &municipal(site.municipality)) {
         return Err(forbidden(format!(
@@ -237,7 +237,7 @@ pub async fn put_interest(
         capacity: text(&b.capacity),
         reason: text(&b.reason),
     };
-    let ctx = state.store.vfu_context().await?;
+    let ctx = state.store.vfu_context_for(&input.refs()).await?;
     let h = input.parse(&ctx).map_err(invalid)?;
     state.store.set_hosting_interest(&h, &actor(&u)).await?;
     Ok(Json(HostingRecord::from(&h)))

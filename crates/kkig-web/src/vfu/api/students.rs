@@ -124,7 +124,7 @@ pub async fn create_student(
     b: Result<Json<StudentBody>, JsonRejection>,
 ) -> R<(StatusCode, Json<StudentRecord>)> {
     let input = body(b)?.input();
-    let ctx = state.store.vfu_context().await?;
+    let ctx = state.store.vfu_context_for(&input.refs()).await?;
     let p = u.principal();
     if let Some(period) = ctx.periods.get(input.period_id.trim()) {
         if !may_university(&p, Action::Write, &period.university) {
@@ -168,7 +168,7 @@ pub async fn put_student(
         return Err(forbidden(format!("student {id} is kept by the university of their period; a student changes only their wishes and needs (PUT /api/v1/vfu/me/students/{id}/wishes)")));
     }
     let input = body(b)?.input();
-    let ctx = state.store.vfu_context().await?;
+    let ctx = state.store.vfu_context_for(&input.refs()).await?;
     let mut s = input.parse(&ctx).map_err(invalid)?;
     s.id = old.id.clone();
     s.person_id = old.person_id.clone();

@@ -120,7 +120,7 @@ pub async fn create_supervisor(
     b: Result<Json<SupervisorBody>, JsonRejection>,
 ) -> R<(StatusCode, Json<SupervisorRecord>)> {
     let input = body(b)?.input();
-    let ctx = state.store.vfu_context().await?;
+    let ctx = state.store.vfu_context_for(&input.refs()).await?;
     let p = u.principal();
     if let Some(m) = supervisor_municipality(&input, &ctx) {
         if !guard.allows(
@@ -180,7 +180,7 @@ pub async fn put_supervisor(
         )));
     }
     let input = body(b)?.input();
-    let ctx = state.store.vfu_context().await?;
+    let ctx = state.store.vfu_context_for(&input.refs()).await?;
     let mut s = input.parse(&ctx).map_err(invalid)?;
     s.id = old.id.clone();
     s.person_id = old.person_id.clone();

@@ -337,7 +337,7 @@ pub(super) async fn mine_page(
     saved: Option<&str>,
 ) -> Response {
     let names = store!(chrome, municipality_names(state).await);
-    let ctx = store!(chrome, state.store.vfu_context().await);
+    let ctx = store!(chrome, state.store.vfu_context_for(&VfuRefs::default()).await);
     let model = TravelModel::default();
 
     // As a student: every period the person is on.
@@ -533,7 +533,7 @@ pub(super) async fn wishes_save(
         let message = chrome.t("vfu-wishes-closed");
         return refused(chrome, StoreError::Conflict(message), "/vfu/min");
     }
-    let ctx = store!(chrome, state.store.vfu_context().await);
+    let ctx = store!(chrome, state.store.vfu_context_for(&f.refs(&s)).await);
     let errors = match f.apply(&s, &ctx) {
         Err(e) => e,
         Ok(new) => match tri!(saved(

@@ -185,7 +185,7 @@ pub(super) async fn period_create(
     let u = tri!(uni(&state, &chrome, me, &code, Ask::Guard(&guard)).await);
     i.id = String::new();
     i.university = u.code.clone();
-    let ctx = store!(chrome, state.store.vfu_context().await);
+    let ctx = store!(chrome, state.store.vfu_context_for(&i.refs()).await);
     let errors = match i.parse(&ctx) {
         Err(e) => e,
         Ok(p) => match tri!(saved(&chrome, state.store.create_vfu_period(&p, &u.actor()).await)) {
@@ -233,7 +233,7 @@ pub(super) async fn period_update(
         // The form has no term field: the term follows the start.
         i.term = String::new();
     }
-    let ctx = store!(chrome, state.store.vfu_context().await);
+    let ctx = store!(chrome, state.store.vfu_context_for(&i.refs()).await);
     let errors = match i.parse(&ctx) {
         Err(e) => e,
         Ok(p) => match tri!(saved(&chrome, state.store.update_vfu_period(&p, &u.actor()).await)) {

@@ -343,7 +343,7 @@ pub(super) async fn site_create(
     let m = tri!(muni(&state, &chrome, me, &kod, Ask::Guard(&guard)).await);
     let (mut i, fs) = site_form_input(&pairs);
     i.municipality = m.code.to_string();
-    let ctx = store!(chrome, state.store.vfu_context().await);
+    let ctx = store!(chrome, state.store.vfu_context_for(&i.refs()).await);
     let errors = match i.parse(&ctx) {
         Err(e) => e,
         Ok(site) => match tri!(saved(
@@ -476,7 +476,7 @@ pub(super) async fn site_update(
     let (mut i, fs) = site_form_input(&pairs);
     i.id = site.id.clone();
     i.municipality = m.code.to_string();
-    let ctx = store!(chrome, state.store.vfu_context().await);
+    let ctx = store!(chrome, state.store.vfu_context_for(&i.refs()).await);
     let errors = match i.parse(&ctx) {
         Err(e) => e,
         Ok(new) => match tri!(saved(
@@ -529,7 +529,7 @@ pub(super) async fn hosting_set(
     let m = tri!(muni(&state, &chrome, me, &kod, Ask::Guard(&guard)).await);
     let site = tri!(own_site(&state, &chrome, &m, &id).await);
     h.site_id = site.id.clone();
-    let ctx = store!(chrome, state.store.vfu_context().await);
+    let ctx = store!(chrome, state.store.vfu_context_for(&h.refs()).await);
     let errors = match h.parse(&ctx) {
         Err(e) => e,
         Ok(x) => match tri!(saved(&chrome, state.store.set_hosting_interest(&x, &m.actor()).await)) {

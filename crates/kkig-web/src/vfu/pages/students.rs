@@ -325,7 +325,7 @@ pub(super) async fn student_create(
     let p = tri!(own_period(&state, &chrome, &u, &id).await);
     i.period_id = p.id.clone();
     i.field = String::new();
-    let ctx = store!(chrome, state.store.vfu_context().await);
+    let ctx = store!(chrome, state.store.vfu_context_for(&i.refs()).await);
     let errors = match i.parse(&ctx) {
         Err(e) => e,
         Ok(s) if !guard.allows(&u.user.principal(), &student_target(&s, &p)) => return forbidden(chrome),
@@ -388,7 +388,7 @@ pub(super) async fn student_update(
     }
     i.period_id = p.id.clone();
     i.field = old.field.code().into();
-    let ctx = store!(chrome, state.store.vfu_context().await);
+    let ctx = store!(chrome, state.store.vfu_context_for(&i.refs()).await);
     let errors = match i.parse(&ctx) {
         Err(e) => e,
         Ok(mut s) => {

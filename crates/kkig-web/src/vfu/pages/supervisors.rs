@@ -290,7 +290,7 @@ pub(super) async fn supervisor_create(
     let m = tri!(muni(&state, &chrome, me, &kod, Ask::Guard(&guard)).await);
     let (mut i, fs) = supervisor_form_input(&pairs);
     i.municipality = m.code.to_string();
-    let ctx = store!(chrome, state.store.vfu_context().await);
+    let ctx = store!(chrome, state.store.vfu_context_for(&i.refs()).await);
     let errors = match i.parse(&ctx) {
         Err(e) => e,
         Ok(s) => match tri!(saved(&chrome, state.store.create_supervisor(&s, &m.actor()).await)) {
@@ -350,7 +350,7 @@ pub(super) async fn supervisor_update(
     let (mut i, fs) = supervisor_form_input(&pairs);
     let old = tri!(own_supervisor(&state, &chrome, &m, &id, Ask::Guard(&guard)).await);
     i.municipality = m.code.to_string();
-    let ctx = store!(chrome, state.store.vfu_context().await);
+    let ctx = store!(chrome, state.store.vfu_context_for(&i.refs()).await);
     let errors = match i.parse(&ctx) {
         Err(e) => e,
         Ok(mut s) => {
