@@ -328,28 +328,6 @@ impl<T, E: std::fmt::Display> OrUnavailable<T> for Result<T, E> {
     }
 }
 
-/// The value of a handler step that may already be the response (an error page): `tri!(step)`.
-macro_rules! tri {
-    ($e:expr) => {
-        match $e {
-            Ok(v) => v,
-            Err(r) => return r,
-        }
-    };
-}
-pub(crate) use tri;
-
-/// The value of a store call, or the "database unavailable" page: `store!(chrome, call)`.
-macro_rules! store {
-    ($chrome:expr, $e:expr) => {
-        match $e {
-            Ok(v) => v,
-            Err(e) => return $crate::ui::page::unavailable($chrome.clone(), &e),
-        }
-    };
-}
-pub(crate) use store;
-
 /// The 404 page for the requested path.
 pub(crate) fn nf(chrome: &Chrome) -> Response {
     not_found(
