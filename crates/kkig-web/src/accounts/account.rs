@@ -18,7 +18,7 @@ use crate::http::auth::{
 };
 use crate::http::clock::now;
 use crate::http::redirect::{home_for, safe_next, see_other};
-use crate::ui::page::{format_time, render, signed_in, unavailable, Chrome};
+use crate::ui::page::{format_time, nf, not_found, render, signed_in, unavailable, Chrome, OrUnavailable, PageResult};
 use crate::AppState;
 
 /// The client's address (for sign-in throttling): the connection's, or the forwarded one
@@ -85,20 +85,21 @@ pub async fn login(
     session: Session,
     ClientAddr(addr): ClientAddr,
     Form(form): Form<LoginForm>,
-) -> Response {
+) -> PageResult {
     let email = form.email.trim().to_lowercase();
     let next = next_path(form.next.as_deref());
     // Check the limits and count this attempt as a failure, in one transaction (an attempt
     // that turns out right is taken back below): parallel attempts cannot all pass.
-    let attempt = match state.store.begin_sign_in(&email, &addr, now()).await {
-        Err(e) => return unavailable(chrome, &e),
-        Ok(SignInStart::Refused { retry_after }) => return throttled(chrome, email, next, retry_after),
-        Ok(SignInStart::Check(attempt)) => attempt,
+    let attempt = match state
+        .store
+        .begin_sign_in(&email, &addr, now())
+        .await
+        .or_unavailable(&chrome)?
+    {
+        SignInStart::Refused { retry_after } => return Ok(throttled(chrome, email, next, retry_after)),
+        SignInStart::Check(attempt) => attempt,
     };
-    let user = match state.store.user_by_email(&email).await {
-        Ok(u) => u,
-        Err(e) => return unavailable(chrome, &e),
-    };
+    let user = state.store.user_by_email(&email).await.or_unavailable(&chrome)?;
     let valid = match &user {
         Some(u) if !u.disabled => u
             .password_hash
@@ -114,10 +115,10 @@ pub async fn login(
         // The failure is recorded already. From an address over its own limit a wrong password
         // is answered "too many attempts" (a right one still signs in, see above).
         if let Some(retry_after) = attempt.address_limited {
-            return throttled(chrome, email, next, retry_after);
+            return Ok(throttled(chrome, email, next, retry_after));
         }
         let error = Some(chrome.t("login-failed"));
-        return render(
+        return Ok(render(
             StatusCode::UNAUTHORIZED,
             &LoginPage {
                 chrome,
@@ -126,22 +127,20 @@ pub async fn login(
                 error,
                 notice: None,
             },
-        );
+        ));
     };
-    if let Err(e) = state.store.sign_in_succeeded(&attempt).await {
-        return unavailable(chrome, &e);
-    }
+    state.store.sign_in_succeeded(&attempt).await.or_unavailable(&chrome)?;
     // A new session id at login: an id planted before login is worthless after it.
     if session.cycle_id().await.is_err() || session.insert(USER_KEY, &user.id).await.is_err() {
-        return unavailable(chrome, &"session store failed");
+        return Err(unavailable(chrome, &"session store failed").into());
     }
     tracing::info!(user = %user.id, "signed in");
     // Only a path on this site is followed; without one, the role's home page.
-    if next.is_empty() {
+    Ok(if next.is_empty() {
         see_other(&home_for(user.role, user.scope.as_deref()))
     } else {
         see_other(&next)
-    }
+    })
 }
 
 /// 429 with `Retry-After` and the login form saying when to try again.
@@ -228,13 +227,10 @@ async fn account_page(
     user: UserRecord,
     status: StatusCode,
     extra: AccountExtra,
-) -> Response {
-    let tokens = match state.store.api_tokens(&user.id).await {
-        Ok(t) => token_views(&chrome, t),
-        Err(e) => return unavailable(chrome, &e),
-    };
+) -> PageResult {
+    let tokens = token_views(&chrome, state.store.api_tokens(&user.id).await.or_unavailable(&chrome)?);
     let role = chrome.t(&format!("role-{}", user.role.as_str()));
-    render(
+    Ok(render(
         status,
         &AccountPage {
             role,
@@ -247,7 +243,7 @@ async fn account_page(
             user,
             chrome,
         },
-    )
+    ))
 }
 
 #[derive(Default)]
@@ -259,11 +255,8 @@ struct AccountExtra {
     form_days: Option<String>,
 }
 
-pub async fn account(State(state): State<AppState>, chrome: Chrome, me: MaybeUser) -> Response {
-    let user = match signed_in(&chrome, me) {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
+pub async fn account(State(state): State<AppState>, chrome: Chrome, me: MaybeUser) -> PageResult {
+    let user = signed_in(&chrome, me)?;
     account_page(&state, chrome, user, StatusCode::OK, AccountExtra::default()).await
 }
 
@@ -320,11 +313,8 @@ pub async fn create_token(
     chrome: Chrome,
     me: MaybeUser,
     Form(form): Form<TokenForm>,
-) -> Response {
-    let user = match signed_in(&chrome, me) {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
+) -> PageResult {
+    let user = signed_in(&chrome, me)?;
     match check_token_form(&chrome, &form.name, &form.days) {
         Err(errors) => {
             let extra = AccountExtra {
@@ -335,16 +325,14 @@ pub async fn create_token(
             };
             account_page(&state, chrome, user, StatusCode::UNPROCESSABLE_ENTITY, extra).await
         }
-        Ok((name, days)) => match issue_token(&state, &user, &name, days).await {
-            Ok(secret) => {
-                let extra = AccountExtra {
-                    new_token: Some(secret),
-                    ..Default::default()
-                };
-                account_page(&state, chrome, user, StatusCode::CREATED, extra).await
-            }
-            Err(e) => unavailable(chrome, &e),
-        },
+        Ok((name, days)) => {
+            let secret = issue_token(&state, &user, &name, days).await.or_unavailable(&chrome)?;
+            let extra = AccountExtra {
+                new_token: Some(secret),
+                ..Default::default()
+            };
+            account_page(&state, chrome, user, StatusCode::CREATED, extra).await
+        }
     }
 }
 
@@ -353,30 +341,22 @@ pub async fn revoke_token(
     chrome: Chrome,
     me: MaybeUser,
     Path(id): Path<String>,
-) -> Response {
-    let user = match signed_in(&chrome, me) {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
-    match state
+) -> PageResult {
+    let user = signed_in(&chrome, me)?;
+    let revoked = state
         .store
         .revoke_api_token(&user.id, &id, now(), &Actor::user(&user.id))
         .await
-    {
-        Ok(true) => {
-            let extra = AccountExtra {
-                notice: Some(chrome.t("token-revoked-done")),
-                ..Default::default()
-            };
-            account_page(&state, chrome, user, StatusCode::OK, extra).await
-        }
-        // Not this user's token (or already revoked): nothing to say about other users' tokens.
-        Ok(false) => crate::ui::page::not_found(
-            chrome.clone(),
-            chrome.t1("not-found-text", "path", &chrome.display_path()),
-        ),
-        Err(e) => unavailable(chrome, &e),
+        .or_unavailable(&chrome)?;
+    // Not this user's token (or already revoked): nothing to say about other users' tokens.
+    if !revoked {
+        return Err(nf(&chrome).into());
     }
+    let extra = AccountExtra {
+        notice: Some(chrome.t("token-revoked-done")),
+        ..Default::default()
+    };
+    account_page(&state, chrome, user, StatusCode::OK, extra).await
 }
 
 #[derive(Template)]
@@ -387,22 +367,28 @@ pub struct SetPasswordPage {
     pub errors: Vec<String>,
 }
 
-pub async fn set_password_form(State(state): State<AppState>, chrome: Chrome, Path(secret): Path<String>) -> Response {
-    match state.store.password_reset_user(&hash_token(&secret), now()).await {
-        Ok(Some(u)) => render(
-            StatusCode::OK,
-            &SetPasswordPage {
-                chrome,
-                email: u.email,
-                errors: Vec::new(),
-            },
-        ),
-        Ok(None) => {
-            let msg = chrome.t("set-password-invalid");
-            crate::ui::page::not_found(chrome, msg)
-        }
-        Err(e) => unavailable(chrome, &e),
-    }
+pub async fn set_password_form(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    Path(secret): Path<String>,
+) -> PageResult {
+    let Some(u) = state
+        .store
+        .password_reset_user(&hash_token(&secret), now())
+        .await
+        .or_unavailable(&chrome)?
+    else {
+        let msg = chrome.t("set-password-invalid");
+        return Err(not_found(chrome, msg).into());
+    };
+    Ok(render(
+        StatusCode::OK,
+        &SetPasswordPage {
+            chrome,
+            email: u.email,
+            errors: Vec::new(),
+        },
+    ))
 }
 
 #[derive(Deserialize, Default)]
@@ -418,15 +404,16 @@ pub async fn set_password(
     chrome: Chrome,
     Path(secret): Path<String>,
     Form(form): Form<SetPasswordForm>,
-) -> Response {
+) -> PageResult {
     let hash = hash_token(&secret);
-    let user = match state.store.password_reset_user(&hash, now()).await {
-        Ok(Some(u)) => u,
-        Ok(None) => {
-            let msg = chrome.t("set-password-invalid");
-            return crate::ui::page::not_found(chrome, msg);
-        }
-        Err(e) => return unavailable(chrome, &e),
+    let Some(user) = state
+        .store
+        .password_reset_user(&hash, now())
+        .await
+        .or_unavailable(&chrome)?
+    else {
+        let msg = chrome.t("set-password-invalid");
+        return Err(not_found(chrome, msg).into());
     };
     let mut errors = Vec::new();
     if form.password.chars().count() < MIN_PASSWORD_LEN {
@@ -436,24 +423,26 @@ pub async fn set_password(
         errors.push(chrome.t("error-password-mismatch"));
     }
     if !errors.is_empty() {
-        return render(
+        return Ok(render(
             StatusCode::UNPROCESSABLE_ENTITY,
             &SetPasswordPage {
                 chrome,
                 email: user.email,
                 errors,
             },
-        );
+        ));
     }
     let Ok(password_hash) = hash_password(&form.password) else {
-        return unavailable(chrome, &"password hashing failed");
+        return Err(unavailable(chrome, &"password hashing failed").into());
     };
-    match state.store.use_password_reset(&hash, &password_hash, now()).await {
-        Ok(true) => Redirect::to("/logga-in?klart=1").into_response(),
-        Ok(false) => {
-            let msg = chrome.t("set-password-invalid");
-            crate::ui::page::not_found(chrome, msg)
-        }
-        Err(e) => unavailable(chrome, &e),
+    if !state
+        .store
+        .use_password_reset(&hash, &password_hash, now())
+        .await
+        .or_unavailable(&chrome)?
+    {
+        let msg = chrome.t("set-password-invalid");
+        return Err(not_found(chrome, msg).into());
     }
+    Ok(Redirect::to("/logga-in?klart=1").into_response())
 }

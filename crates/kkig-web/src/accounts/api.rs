@@ -12,8 +12,9 @@ use utoipa::ToSchema;
 
 use crate::http::auth::ApiUser;
 use crate::http::clock::now;
-use crate::http::error::{ApiError, ErrorBody};
+use crate::http::error::ApiError;
 use crate::http::guard::Guard;
+use crate::http::openapi::{BadRequest, Forbidden, NotFound, Unauthenticated};
 use crate::AppState;
 
 fn forbidden(what: &str) -> ApiError {
@@ -37,7 +38,7 @@ pub struct Me {
 
 /// The signed-in user.
 #[utoipa::path(get, path = "/api/v1/me", tag = "accounts", security(("bearer" = [])),
-    responses((status = 200, body = Me), (status = 401, body = ErrorBody)))]
+    responses((status = 200, body = Me), Unauthenticated))]
 pub async fn me(ApiUser(u): ApiUser) -> Result<Json<Me>, ApiError> {
     Ok(Json(Me {
         user_id: u.id,
@@ -53,7 +54,7 @@ pub async fn me(ApiUser(u): ApiUser) -> Result<Json<Me>, ApiError> {
 /// the reader's role and scope; anything else is 404, so that existence is not revealed.
 #[utoipa::path(get, path = "/api/v1/persons/{id}", tag = "accounts", security(("bearer" = [])),
     params(("id" = String, Path, description = "Person id")),
-    responses((status = 200, description = "All data held on the person", body = Object), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, description = "All data held on the person", body = Object), Unauthenticated, NotFound))]
 pub async fn person(
     State(state): State<AppState>,
     ApiUser(u): ApiUser,
@@ -93,8 +94,7 @@ pub struct ServicesInput {
 #[utoipa::path(put, path = "/api/v1/learning-centres/{id}/services", tag = "region", security(("bearer" = [])),
     params(("id" = String, Path, description = "Learning centre id", example = "lc-2422")),
     request_body = ServicesInput,
-    responses((status = 204, description = "Saved"), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-              (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 204, description = "Saved"), BadRequest, Unauthenticated, Forbidden, NotFound))]
 pub async fn put_services(
     State(state): State<AppState>,
     ApiUser(u): ApiUser,
@@ -147,7 +147,7 @@ pub struct AuditQuery {
 
 /// The audit log since a date (administrators only), oldest first, at most 10 000 entries.
 #[utoipa::path(get, path = "/api/v1/audit", tag = "accounts", security(("bearer" = [])), params(AuditQuery),
-    responses((status = 200, body = [AuditEntry]), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+    responses((status = 200, body = [AuditEntry]), BadRequest, Unauthenticated, Forbidden))]
 pub async fn audit(
     State(state): State<AppState>,
     ApiUser(u): ApiUser,
@@ -164,7 +164,7 @@ pub async fn audit(
 
 /// One's own API tokens (never the secrets).
 #[utoipa::path(get, path = "/api/v1/me/tokens", tag = "accounts", security(("bearer" = [])),
-    responses((status = 200, body = [TokenRecord]), (status = 401, body = ErrorBody)))]
+    responses((status = 200, body = [TokenRecord]), Unauthenticated))]
 pub async fn tokens(State(state): State<AppState>, ApiUser(u): ApiUser) -> Result<Json<Vec<TokenRecord>>, ApiError> {
     Ok(Json(state.store.api_tokens(&u.id).await?))
 }
@@ -172,7 +172,7 @@ pub async fn tokens(State(state): State<AppState>, ApiUser(u): ApiUser) -> Resul
 /// Revoke one of one's own tokens.
 #[utoipa::path(delete, path = "/api/v1/me/tokens/{id}", tag = "accounts", security(("bearer" = [])),
     params(("id" = String, Path, description = "Token id")),
-    responses((status = 204, description = "Revoked"), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 204, description = "Revoked"), Unauthenticated, NotFound))]
 pub async fn revoke_token(
     State(state): State<AppState>,
     ApiUser(u): ApiUser,

@@ -15,27 +15,27 @@ use serde::Deserialize;
 use crate::http::auth::{new_secret, MaybeUser};
 use crate::http::clock::now;
 use crate::http::guard::Guard;
-use crate::ui::page::{forbidden, not_found, render, unavailable, Chrome};
+use crate::ui::page::{forbidden, nf, render, Chrome, OrUnavailable, PageResult};
 use crate::ui::page::{format_time, signed_in};
 use crate::AppState;
 
 /// The signed-in administrator, or the response for everyone else.
 /// The signed-in administrator whom the write route's guard lets change accounts.
-fn admin_writing(chrome: &Chrome, me: MaybeUser, guard: &Guard) -> Result<UserRecord, Response> {
+fn admin_writing(chrome: &Chrome, me: MaybeUser, guard: &Guard) -> PageResult<UserRecord> {
     let user = signed_in(chrome, me)?;
     if guard.allows(&user.principal(), &Target::Administration) {
         Ok(user)
     } else {
-        Err(forbidden(chrome.clone()))
+        Err(forbidden(chrome.clone()).into())
     }
 }
 
-fn admin(chrome: &Chrome, me: MaybeUser) -> Result<UserRecord, Response> {
+fn admin(chrome: &Chrome, me: MaybeUser) -> PageResult<UserRecord> {
     let user = signed_in(chrome, me)?;
     if user.principal().may(Action::Read, &Target::Administration) {
         Ok(user)
     } else {
-        Err(forbidden(chrome.clone()))
+        Err(forbidden(chrome.clone()).into())
     }
 }
 
@@ -57,11 +57,8 @@ pub struct UsersPage {
     pub link: Option<(String, String)>,
 }
 
-async fn users_page(state: &AppState, chrome: Chrome, link: Option<(String, String)>) -> Response {
-    let users = match state.store.users().await {
-        Ok(u) => u,
-        Err(e) => return unavailable(chrome, &e),
-    };
+async fn users_page(state: &AppState, chrome: Chrome, link: Option<(String, String)>) -> PageResult {
+    let users = state.store.users().await.or_unavailable(&chrome)?;
     let users = users
         .into_iter()
         .map(|u| UserRow {
@@ -80,13 +77,11 @@ async fn users_page(state: &AppState, chrome: Chrome, link: Option<(String, Stri
             name: u.name,
         })
         .collect();
-    render(StatusCode::OK, &UsersPage { chrome, users, link })
+    Ok(render(StatusCode::OK, &UsersPage { chrome, users, link }))
 }
 
-pub async fn users(State(state): State<AppState>, chrome: Chrome, me: MaybeUser) -> Response {
-    if let Err(r) = admin(&chrome, me) {
-        return r;
-    }
+pub async fn users(State(state): State<AppState>, chrome: Chrome, me: MaybeUser) -> PageResult {
+    admin(&chrome, me)?;
     users_page(&state, chrome, None).await
 }
 
@@ -96,29 +91,22 @@ pub async fn set_disabled(
     me: MaybeUser,
     guard: Guard,
     Path((id, what)): Path<(String, String)>,
-) -> Response {
-    let me = match admin_writing(&chrome, me, &guard) {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
+) -> PageResult {
+    let me = admin_writing(&chrome, me, &guard)?;
     let disabled = match what.as_str() {
         "inaktivera" => true,
         "aktivera" => false,
-        _ => {
-            return not_found(
-                chrome.clone(),
-                chrome.t1("not-found-text", "path", &chrome.display_path()),
-            )
-        }
+        _ => return Err(nf(&chrome).into()),
     };
-    match state.store.set_user_disabled(&id, disabled, &Actor::user(&me.id)).await {
-        Ok(true) => Redirect::to("/admin/anvandare").into_response(),
-        Ok(false) => not_found(
-            chrome.clone(),
-            chrome.t1("not-found-text", "path", &chrome.display_path()),
-        ),
-        Err(e) => unavailable(chrome, &e),
+    if !state
+        .store
+        .set_user_disabled(&id, disabled, &Actor::user(&me.id))
+        .await
+        .or_unavailable(&chrome)?
+    {
+        return Err(nf(&chrome).into());
     }
+    Ok(Redirect::to("/admin/anvandare").into_response())
 }
 
 /// How long a password link is valid.
@@ -144,32 +132,23 @@ pub async fn reset_link(
     me: MaybeUser,
     guard: Guard,
     Path(id): Path<String>,
-) -> Response {
-    let me = match admin_writing(&chrome, me, &guard) {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
-    let target = match state.store.user_by_id(&id).await {
-        Ok(Some(u)) => u,
-        Ok(None) => {
-            return not_found(
-                chrome.clone(),
-                chrome.t1("not-found-text", "path", &chrome.display_path()),
-            )
-        }
-        Err(e) => return unavailable(chrome, &e),
-    };
-    match create_reset_path(&state, &target.id, &Actor::user(&me.id)).await {
-        Ok(path) => {
-            users_page(
-                &state,
-                chrome,
-                Some((target.email, format!("{}{path}", state.config.base_url))),
-            )
-            .await
-        }
-        Err(e) => unavailable(chrome, &e),
-    }
+) -> PageResult {
+    let me = admin_writing(&chrome, me, &guard)?;
+    let target = state
+        .store
+        .user_by_id(&id)
+        .await
+        .or_unavailable(&chrome)?
+        .ok_or_else(|| nf(&chrome))?;
+    let path = create_reset_path(&state, &target.id, &Actor::user(&me.id))
+        .await
+        .or_unavailable(&chrome)?;
+    users_page(
+        &state,
+        chrome,
+        Some((target.email, format!("{}{path}", state.config.base_url))),
+    )
+    .await
 }
 
 pub struct AuditRow {
@@ -227,10 +206,8 @@ pub async fn audit(
     chrome: Chrome,
     me: MaybeUser,
     Query(q): Query<SinceQuery>,
-) -> Response {
-    if let Err(r) = admin(&chrome, me) {
-        return r;
-    }
+) -> PageResult {
+    admin(&chrome, me)?;
     let default_since = time::OffsetDateTime::now_utc().date() - time::Duration::days(30);
     let since_text = q
         .since
@@ -242,15 +219,12 @@ pub async fn audit(
         None => (0, Some(chrome.t("error-date")), StatusCode::BAD_REQUEST),
     };
     let entries = if error.is_none() {
-        match state.store.audit_since(since, 500).await {
-            Ok(e) => e,
-            Err(e) => return unavailable(chrome, &e),
-        }
+        state.store.audit_since(since, 500).await.or_unavailable(&chrome)?
     } else {
         Vec::new()
     };
     let rows = audit_rows(&chrome, entries);
-    render(
+    Ok(render(
         status,
         &AuditPage {
             chrome,
@@ -258,7 +232,7 @@ pub async fn audit(
             error,
             rows,
         },
-    )
+    ))
 }
 
 #[derive(Template)]
@@ -296,18 +270,11 @@ async fn editable_centre(
     me: MaybeUser,
     id: &str,
     guard: Option<&Guard>,
-) -> Result<(UserRecord, kkig_store::LearningCentreEntry), Response> {
+) -> PageResult<(UserRecord, kkig_store::LearningCentreEntry)> {
     let user = signed_in(chrome, me)?;
-    let centres = state
-        .store
-        .learning_centres()
-        .await
-        .map_err(|e| unavailable(chrome.clone(), &e))?;
+    let centres = state.store.learning_centres().await.or_unavailable(chrome)?;
     let Some(entry) = centres.into_iter().find(|c| c.centre.id == id) else {
-        return Err(not_found(
-            chrome.clone(),
-            chrome.t1("not-found-text", "path", &chrome.display_path()),
-        ));
+        return Err(nf(chrome).into());
     };
     let target = Target::MunicipalityRecord {
         municipality: entry.centre.municipality,
@@ -317,7 +284,7 @@ async fn editable_centre(
         None => user.principal().may(Action::Write, &target),
     };
     if !allowed {
-        return Err(forbidden(chrome.clone()));
+        return Err(forbidden(chrome.clone()).into());
     }
     Ok((user, entry))
 }
@@ -327,13 +294,10 @@ pub async fn lc_edit_form(
     chrome: Chrome,
     me: MaybeUser,
     Path(id): Path<String>,
-) -> Response {
-    let (_, entry) = match editable_centre(&state, &chrome, me, &id, None).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
+) -> PageResult {
+    let (_, entry) = editable_centre(&state, &chrome, me, &id, None).await?;
     let s = entry.services.clone();
-    render(
+    Ok(render(
         StatusCode::OK,
         &LcEditPage {
             id: entry.centre.id,
@@ -347,7 +311,7 @@ pub async fn lc_edit_form(
             saved: false,
             chrome,
         },
-    )
+    ))
 }
 
 #[derive(Deserialize, Default)]
@@ -377,11 +341,8 @@ pub async fn lc_edit(
     guard: Guard,
     Path(id): Path<String>,
     Form(form): Form<LcForm>,
-) -> Response {
-    let (user, entry) = match editable_centre(&state, &chrome, me, &id, Some(&guard)).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
+) -> PageResult {
+    let (user, entry) = editable_centre(&state, &chrome, me, &id, Some(&guard)).await?;
     let mut errors = Vec::new();
     let study_places = count(&chrome, "service-study-places", &form.study_places, &mut errors);
     let video_rooms = count(&chrome, "service-video-rooms", &form.video_rooms, &mut errors);
@@ -394,13 +355,11 @@ pub async fn lc_edit(
     };
     let saved = errors.is_empty();
     if saved {
-        if let Err(e) = state
+        state
             .store
             .update_learning_centre_services(&services, &Actor::user(&user.id))
             .await
-        {
-            return unavailable(chrome, &e);
-        }
+            .or_unavailable(&chrome)?;
         state.recheck_data_version();
     }
     let status = if saved {
@@ -408,7 +367,7 @@ pub async fn lc_edit(
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
-    render(
+    Ok(render(
         status,
         &LcEditPage {
             id: entry.centre.id,
@@ -422,5 +381,5 @@ pub async fn lc_edit(
             saved,
             chrome,
         },
-    )
+    ))
 }

@@ -26,6 +26,7 @@ use utoipa::{IntoParams, ToSchema};
 use crate::http::auth::{actor, ApiUser};
 use crate::http::clock::today;
 use crate::http::error::{body, forbidden, invalid_field, query, ApiError, ApiResult as R, ErrorBody};
+use crate::http::openapi::{BadRequest, Forbidden, Invalid, NotFound, Unauthenticated};
 use crate::AppState;
 
 /// The routes, relative to `/api` (merged into the API router).
@@ -272,7 +273,7 @@ fn may_read_rules(p: &Principal, university: &str) -> bool {
 
 /// A university's allocation rules (defaults until saved): its coordinators, regional, admin.
 #[utoipa::path(get, path = "/api/v1/vfu/universities/{id}/allocation-rules", tag = "vfu", security(("bearer" = [])), params(("id" = String, Path)),
-    responses((status = 200, body = RulesRecord), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = RulesRecord), Unauthenticated, Forbidden, NotFound))]
 pub async fn get_rules(
     State(state): State<AppState>,
     ApiUser(u): ApiUser,
@@ -287,8 +288,7 @@ pub async fn get_rules(
 
 /// Replace a university's allocation rules (its coordinators, admin); 422 names the bad rule.
 #[utoipa::path(put, path = "/api/v1/vfu/universities/{id}/allocation-rules", tag = "vfu", security(("bearer" = [])), params(("id" = String, Path)), request_body = RulesRecord,
-    responses((status = 200, body = RulesRecord), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-              (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = RulesRecord), BadRequest, Unauthenticated, Forbidden, NotFound, Invalid))]
 pub async fn put_rules(
     State(state): State<AppState>,
     ApiUser(u): ApiUser,
@@ -307,7 +307,7 @@ pub async fn put_rules(
 
 /// Run the allocation of a period and return the preview (nothing is written).
 #[utoipa::path(post, path = "/api/v1/vfu/periods/{id}/allocation", tag = "vfu", security(("bearer" = [])), params(("id" = String, Path)),
-    responses((status = 200, body = PreviewRecord), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = PreviewRecord), Unauthenticated, Forbidden, NotFound))]
 pub async fn run_allocation(
     State(state): State<AppState>,
     ApiUser(u): ApiUser,
@@ -324,8 +324,7 @@ pub async fn run_allocation(
 /// required and logged). The next run places the student there.
 #[utoipa::path(put, path = "/api/v1/vfu/periods/{id}/allocation/locks/{student}", tag = "vfu", security(("bearer" = [])),
     params(("id" = String, Path), ("student" = String, Path)), request_body = LockBody,
-    responses((status = 200, body = AllocationLock), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-              (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = AllocationLock), BadRequest, Unauthenticated, Forbidden, NotFound, Invalid))]
 pub async fn put_lock(
     State(state): State<AppState>,
     ApiUser(u): ApiUser,
@@ -351,8 +350,7 @@ pub async fn put_lock(
 /// Remove a lock (`?reason=…`, required and logged); 404 when the student has none.
 #[utoipa::path(delete, path = "/api/v1/vfu/periods/{id}/allocation/locks/{student}", tag = "vfu", security(("bearer" = [])),
     params(("id" = String, Path), ("student" = String, Path), UnlockQuery),
-    responses((status = 204, description = "Unlocked"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
-              (status = 422, body = ErrorBody)))]
+    responses((status = 204, description = "Unlocked"), Unauthenticated, Forbidden, NotFound, Invalid))]
 pub async fn delete_lock(
     State(state): State<AppState>,
     ApiUser(u): ApiUser,
@@ -378,7 +376,7 @@ pub async fn delete_lock(
 /// Run again and publish in one transaction: placements created, moved or withdrawn as
 /// `offered` (confirmed ones untouched), audited; 409 when nothing would change.
 #[utoipa::path(post, path = "/api/v1/vfu/periods/{id}/allocation/publish", tag = "vfu", security(("bearer" = [])), params(("id" = String, Path)),
-    responses((status = 200, body = PublishRecord), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+    responses((status = 200, body = PublishRecord), Unauthenticated, Forbidden, NotFound,
               (status = 409, body = ErrorBody)))]
 pub async fn publish(
     State(state): State<AppState>,

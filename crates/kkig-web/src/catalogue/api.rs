@@ -13,6 +13,7 @@ use utoipa::ToSchema;
 use super::index::{Loaded, ParamError, SearchParams};
 use super::pages::{known, parse_days, regional_rows, DaysParam};
 use crate::http::error::ApiError;
+use crate::http::openapi::{BadRequest, NotFound};
 use crate::AppState;
 
 /// One offering in the API.
@@ -173,7 +174,7 @@ pub(crate) fn page_json(loaded: &Loaded, r: &kkig_search::SearchResult<'_>) -> S
 /// One offering by id.
 #[utoipa::path(get, path = "/api/v1/offerings/{id}", tag = "catalogue",
     params(("id" = String, Path, description = "Offering (event) id")),
-    responses((status = 200, body = OfferingRecord), (status = 404, body = crate::http::error::ErrorBody)))]
+    responses((status = 200, body = OfferingRecord), NotFound))]
 pub async fn api_offering(State(state): State<AppState>, Path(id): Path<String>) -> Result<Response, ApiError> {
     let loaded = state.catalogue().await?;
     loaded
@@ -195,7 +196,7 @@ pub struct ReachabilityRow {
 /// Per participating municipality: programmes leading to each shortage occupation that can be
 /// taken with at most `days` travel days per term.
 #[utoipa::path(get, path = "/api/v1/reachability", tag = "catalogue", params(DaysParam),
-    responses((status = 200, body = [ReachabilityRow]), (status = 400, body = crate::http::error::ErrorBody)))]
+    responses((status = 200, body = [ReachabilityRow]), BadRequest))]
 pub async fn api_reachability(
     State(state): State<AppState>,
     Query(p): Query<DaysParam>,

@@ -14,7 +14,7 @@ use super::api::param_errors;
 use super::index::{all_matching, area_from_slug, area_slug, nearest_centre, participants, Loaded, SearchParams};
 use crate::http::error::ApiError;
 use crate::ui::i18n::format_int;
-use crate::ui::page::{not_found, render, unavailable, Chrome};
+use crate::ui::page::{not_found, render, unavailable, Chrome, OrUnavailable, PageResult};
 use crate::ui::public_cache::public_page;
 use crate::AppState;
 
@@ -191,17 +191,15 @@ pub async fn page(State(state): State<AppState>, chrome: Chrome, Query(params): 
     public_page(&state, &key, search_page(state.clone(), chrome, params)).await
 }
 
-async fn search_page(state: AppState, chrome: Chrome, params: SearchParams) -> Response {
-    let (overview, loaded) = match (state.overview().await, state.catalogue().await) {
-        (Ok(o), Ok(l)) => (o, l),
-        (Err(e), _) | (_, Err(e)) => return unavailable(chrome, &e),
-    };
+async fn search_page(state: AppState, chrome: Chrome, params: SearchParams) -> PageResult {
+    let overview = state.overview().await.or_unavailable(&chrome)?;
+    let loaded = state.catalogue().await.or_unavailable(&chrome)?;
     let query = params.to_query(known(&overview));
     let (status, errors, result) = match &query {
         Ok(q) => match loaded.catalogue.search(q, &loaded.travel) {
             Ok(r) => (StatusCode::OK, Vec::new(), Some(r)),
             Err(e) if e.is_bad_query() => (StatusCode::BAD_REQUEST, vec![e.to_string()], None),
-            Err(e) => return unavailable(chrome, &e),
+            Err(e) => return Err(unavailable(chrome, &e).into()),
         },
         Err(errs) => (
             StatusCode::BAD_REQUEST,
@@ -312,7 +310,7 @@ async fn search_page(state: AppState, chrome: Chrome, params: SearchParams) -> R
     };
     let export_query = params.query_string(None);
     let searched = result.is_some();
-    render(
+    Ok(render(
         status,
         &CataloguePage {
             chrome,
@@ -336,7 +334,7 @@ async fn search_page(state: AppState, chrome: Chrome, params: SearchParams) -> R
             searched,
             params,
         },
-    )
+    ))
 }
 
 /// The form label of a search parameter, for error messages on the page.
@@ -470,20 +468,19 @@ pub async fn pathway_page(
     public_page(&state, &key, pathway_response(state.clone(), chrome, slug, code)).await
 }
 
-async fn pathway_response(state: AppState, chrome: Chrome, slug: String, code: String) -> Response {
-    let (overview, loaded) = match (state.overview().await, state.catalogue().await) {
-        (Ok(o), Ok(l)) => (o, l),
-        (Err(e), _) | (_, Err(e)) => return unavailable(chrome, &e),
-    };
+async fn pathway_response(state: AppState, chrome: Chrome, slug: String, code: String) -> PageResult {
+    let overview = state.overview().await.or_unavailable(&chrome)?;
+    let loaded = state.catalogue().await.or_unavailable(&chrome)?;
     let (Some(area), Ok(kod)) = (area_from_slug(&slug), Kommunkod::parse(&code)) else {
-        return not_found(
+        return Err(not_found(
             chrome.clone(),
             chrome.t1("not-found-text", "path", &chrome.display_path()),
-        );
+        )
+        .into());
     };
     let Some(m) = overview.in_sweden(kod) else {
         let msg = chrome.t1("not-found-municipality", "code", &code);
-        return not_found(chrome, msg);
+        return Err(not_found(chrome, msg).into());
     };
     let items = pathway(loaded.catalogue.iter(), area, kod, &loaded.areas, &loaded.travel);
     let occupation = chrome.t(&format!("pathway-occupation-{slug}"));
@@ -520,7 +517,7 @@ async fn pathway_response(state: AppState, chrome: Chrome, slug: String, code: S
             )
         })
         .collect();
-    render(
+    Ok(render(
         StatusCode::OK,
         &PathwayPage {
             chrome,
@@ -532,7 +529,7 @@ async fn pathway_response(state: AppState, chrome: Chrome, slug: String, code: S
             name: m.name.clone(),
             links,
         },
-    )
+    ))
 }
 
 pub struct RegionalRow {
@@ -588,18 +585,16 @@ pub async fn regional_page(State(state): State<AppState>, chrome: Chrome, Query(
     public_page(&state, &key, regional_response(state.clone(), chrome, p)).await
 }
 
-async fn regional_response(state: AppState, chrome: Chrome, p: DaysParam) -> Response {
-    let (overview, loaded) = match (state.overview().await, state.catalogue().await) {
-        (Ok(o), Ok(l)) => (o, l),
-        (Err(e), _) | (_, Err(e)) => return unavailable(chrome, &e),
-    };
+async fn regional_response(state: AppState, chrome: Chrome, p: DaysParam) -> PageResult {
+    let overview = state.overview().await.or_unavailable(&chrome)?;
+    let loaded = state.catalogue().await.or_unavailable(&chrome)?;
     let (days, error, status) = match parse_days(&p) {
         Ok(d) => (d, None, StatusCode::OK),
         Err(e) => (4, Some(e), StatusCode::BAD_REQUEST),
     };
     let rows = regional_rows(&overview, &loaded, days);
     let intro = chrome.t1("regional-intro", "days", &days.to_string());
-    render(
+    Ok(render(
         status,
         &RegionalPage {
             chrome,
@@ -608,5 +603,5 @@ async fn regional_response(state: AppState, chrome: Chrome, p: DaysParam) -> Res
             rows,
             error,
         },
-    )
+    ))
 }

@@ -21,6 +21,7 @@ use utoipa::ToSchema;
 use crate::forecast::pages::{occupation_order, Data};
 use crate::http::auth::MaybeUser;
 use crate::http::error::{ApiError, ApiResult as R, ErrorBody};
+use crate::http::openapi::{BadRequest, Forbidden, NotFound, Unauthenticated};
 use crate::AppState;
 
 pub fn routes() -> Routes {
@@ -254,7 +255,7 @@ fn input_record(data: &Data, input: &ForecastInput) -> InputRecord {
 /// A municipality's inputs for an occupation (public).
 #[utoipa::path(get, path = "/api/v1/forecast/{code}/{ssyk}/input", tag = "forecast",
     params(("code" = String, Path), ("ssyk" = String, Path)),
-    responses((status = 200, body = InputRecord), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = InputRecord), NotFound))]
 pub async fn get_input(
     State(state): State<AppState>,
     Path((code, ssyk)): Path<(String, String)>,
@@ -272,8 +273,7 @@ pub async fn get_input(
 /// Replace a municipality's inputs for an occupation: the municipality's own staff and admin.
 #[utoipa::path(put, path = "/api/v1/forecast/{code}/{ssyk}/input", tag = "forecast", security(("bearer" = [])),
     params(("code" = String, Path), ("ssyk" = String, Path)), request_body = InputBody,
-    responses((status = 200, body = InputRecord), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-              (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+    responses((status = 200, body = InputRecord), BadRequest, Unauthenticated, Forbidden, NotFound,
               (status = 422, description = "Invalid fields, each named", body = ErrorBody)))]
 pub async fn put_input(
     State(state): State<AppState>,
@@ -345,7 +345,7 @@ pub async fn region(State(state): State<AppState>) -> R<Json<RegionRecord>> {
 
 /// A cluster's members with their ten-year totals, and each occupation summed over them (public).
 #[utoipa::path(get, path = "/api/v1/forecast/clusters/{id}", tag = "forecast", params(("id" = String, Path)),
-    responses((status = 200, body = ClusterViewRecord), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = ClusterViewRecord), NotFound))]
 pub async fn cluster(State(state): State<AppState>, Path(id): Path<String>) -> R<Json<ClusterViewRecord>> {
     let c = state
         .store

@@ -31,6 +31,42 @@ use crate::http::error::{ErrorBody, FieldProblem};
 )]
 pub struct ApiDoc;
 
+// The error answers that many paths share, written once: a path lists them by name, e.g.
+// `responses((status = 200, body = X), Unauthenticated, Forbidden)`. Each is an `ErrorBody`
+// with the status and no description. (Plain comments on purpose: utoipa would turn a doc
+// comment into the response's description, and the document has none for these entries.)
+// The types are never built; only their part of the document is used.
+
+// 400: the request is malformed (a parameter, or a body that is not JSON).
+#[derive(utoipa::IntoResponses)]
+#[response(status = 400)]
+#[allow(dead_code)]
+pub struct BadRequest(ErrorBody);
+
+// 401: the request is not signed in (no session, no valid API token).
+#[derive(utoipa::IntoResponses)]
+#[response(status = 401)]
+#[allow(dead_code)]
+pub struct Unauthenticated(ErrorBody);
+
+// 403: the user's role and scope do not allow this.
+#[derive(utoipa::IntoResponses)]
+#[response(status = 403)]
+#[allow(dead_code)]
+pub struct Forbidden(ErrorBody);
+
+// 404: no such record, or one outside the reader's scope.
+#[derive(utoipa::IntoResponses)]
+#[response(status = 404)]
+#[allow(dead_code)]
+pub struct NotFound(ErrorBody);
+
+// 422: invalid input, every bad field named.
+#[derive(utoipa::IntoResponses)]
+#[response(status = 422)]
+#[allow(dead_code)]
+pub struct Invalid(ErrorBody);
+
 /// Declares the `Authorization: Bearer` scheme of personal API tokens.
 struct BearerAuth;
 

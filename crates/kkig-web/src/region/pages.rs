@@ -4,13 +4,12 @@ use std::collections::BTreeMap;
 
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::response::Response;
 use kkig_core::geo::haversine_km;
 use kkig_core::map::project;
 use kkig_core::{Kommunkod, Municipality, MunicipalityRole, TravelModel};
 
 use crate::ui::i18n::format_decimal;
-use crate::ui::page::{not_found, render_public, unavailable, Chrome};
+use crate::ui::page::{not_found, render_public, Chrome, OrUnavailable, PageResult};
 use crate::AppState;
 
 pub struct MapPoint {
@@ -121,13 +120,10 @@ pub struct IndexPage {
     pub campus_towns: Vec<TownLink>,
 }
 
-pub async fn index(State(state): State<AppState>, chrome: Chrome) -> Response {
-    let overview = match state.overview().await {
-        Ok(v) => v,
-        Err(e) => return unavailable(chrome, &e),
-    };
+pub async fn index(State(state): State<AppState>, chrome: Chrome) -> PageResult {
+    let overview = state.overview().await.or_unavailable(&chrome)?;
     let key = chrome.clone();
-    render_public(&state, &key, || {
+    Ok(render_public(&state, &key, || {
         let (municipalities, universities) = (&overview.municipalities, &overview.universities);
         let mut per_municipality: BTreeMap<Kommunkod, usize> = BTreeMap::new();
         for (code, _, n) in &overview.site_counts {
@@ -184,7 +180,7 @@ pub async fn index(State(state): State<AppState>, chrome: Chrome) -> Response {
             chrome,
         }
     })
-    .await
+    .await)
 }
 
 pub struct ServicesView {
@@ -223,21 +219,18 @@ pub struct MunicipalityPage {
     pub sites: Vec<(String, i64)>,
 }
 
-pub async fn municipality(State(state): State<AppState>, chrome: Chrome, Path(code): Path<String>) -> Response {
+pub async fn municipality(State(state): State<AppState>, chrome: Chrome, Path(code): Path<String>) -> PageResult {
     let Ok(kod) = Kommunkod::parse(&code) else {
         let msg = chrome.t1("not-found-municipality", "code", &code);
-        return not_found(chrome, msg);
+        return Err(not_found(chrome, msg).into());
     };
-    let overview = match state.overview().await {
-        Ok(v) => v,
-        Err(e) => return unavailable(chrome, &e),
-    };
+    let overview = state.overview().await.or_unavailable(&chrome)?;
     let Some(m) = overview.municipality(kod).cloned() else {
         let msg = chrome.t1("not-found-municipality", "code", &code);
-        return not_found(chrome, msg);
+        return Err(not_found(chrome, msg).into());
     };
     let key = chrome.clone();
-    render_public(&state, &key, || {
+    Ok(render_public(&state, &key, || {
         let (universities, municipalities) = (&overview.universities, &overview.municipalities);
         let yes_no = |b: bool| chrome.t(if b { "yes" } else { "no" });
         let centre = overview
@@ -322,5 +315,5 @@ pub async fn municipality(State(state): State<AppState>, chrome: Chrome, Path(co
         };
         page
     })
-    .await
+    .await)
 }

@@ -294,27 +294,39 @@ pub fn unavailable(chrome: Chrome, error: &dyn std::fmt::Display) -> Response {
     render(StatusCode::SERVICE_UNAVAILABLE, &ErrorPage { chrome, time })
 }
 
-/// The value of a handler step that may already be the response (an error page): `tri!(step)`.
-macro_rules! tri {
-    ($e:expr) => {
-        match $e {
-            Ok(v) => v,
-            Err(r) => return r,
-        }
-    };
-}
-pub(crate) use tri;
+/// What a page handler answers: the page, or an error page made on the way (`?`).
+pub type PageResult<T = Response> = Result<T, PageError>;
 
-/// The value of a store call, or the "database unavailable" page: `store!(chrome, call)`.
-macro_rules! store {
-    ($chrome:expr, $e:expr) => {
-        match $e {
-            Ok(v) => v,
-            Err(e) => return $crate::ui::page::unavailable($chrome.clone(), &e),
-        }
-    };
+/// A page that ends a handler early (the login redirect, a 403, 404 or 503 page), answered as
+/// it is.
+#[derive(Debug)]
+pub struct PageError(Response);
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        self.0
+    }
 }
-pub(crate) use store;
+
+/// A step that answers `Result<T, Response>` (e.g. [`signed_in`]) ends the handler with its
+/// response through `?`.
+impl From<Response> for PageError {
+    fn from(response: Response) -> Self {
+        Self(response)
+    }
+}
+
+/// The value of a store call (or of anything else the page needs from the data), or the
+/// "database unavailable" page: `state.store.sites().await.or_unavailable(&chrome)?`.
+pub trait OrUnavailable<T> {
+    fn or_unavailable(self, chrome: &Chrome) -> PageResult<T>;
+}
+
+impl<T, E: std::fmt::Display> OrUnavailable<T> for Result<T, E> {
+    fn or_unavailable(self, chrome: &Chrome) -> PageResult<T> {
+        self.map_err(|e| PageError(unavailable(chrome.clone(), &e)))
+    }
+}
 
 /// The 404 page for the requested path.
 pub(crate) fn nf(chrome: &Chrome) -> Response {

@@ -184,13 +184,13 @@ pub async fn recheck_after_writes(State(state): State<AppState>, req: Request, n
 /// memory when it was answered before, otherwise by `page` (and kept when it answered 200).
 /// Signed-in visitors always get `page` (their header names them); values it reads through
 /// [`AppState::public_value`] are still shared.
-pub async fn public_page(state: &AppState, chrome: &Chrome, page: impl Future<Output = Response>) -> Response {
+pub async fn public_page(state: &AppState, chrome: &Chrome, page: impl Future<Output = impl IntoResponse>) -> Response {
     if chrome.user.is_some() {
-        return page.await;
+        return page.await.into_response();
     }
     // Without a version the page is answered as it is (and reports the store's trouble itself).
     let Ok(generation) = state.public.generation(state.store.as_ref()).await else {
-        return page.await;
+        return page.await.into_response();
     };
     let key = (
         if chrome.query.is_empty() {
@@ -203,7 +203,7 @@ pub async fn public_page(state: &AppState, chrome: &Chrome, page: impl Future<Ou
     if let Some((headers, body)) = generation.page(&key) {
         return (headers, body).into_response();
     }
-    let res = page.await;
+    let res = page.await.into_response();
     if res.status() != StatusCode::OK {
         return res;
     }

@@ -53,13 +53,17 @@ pub(super) async fn student_view(
     lock_errors: &[(String, String)],
     unlock_form: &UnlockForm,
     unlock_errors: &[(String, String)],
-) -> Response {
-    let r = tri!(compute(state, &chrome, ctx).await);
+) -> PageResult {
+    let r = compute(state, &chrome, ctx).await?;
     let Some(st) = r.preview.students.iter().find(|s| s.student == student) else {
-        return nf(&chrome);
+        return Err(nf(&chrome).into());
     };
-    let names = store!(chrome, municipality_names(state).await);
-    let locks = store!(chrome, state.store.allocation_locks(&ctx.period.id).await);
+    let names = municipality_names(state).await.or_unavailable(&chrome)?;
+    let locks = state
+        .store
+        .allocation_locks(&ctx.period.id)
+        .await
+        .or_unavailable(&chrome)?;
     let mine = locks.iter().find(|l| l.student_id == student);
     let by = lockers(state, &chrome, &locks).await;
     let sites = site_names(&r.data);
@@ -161,7 +165,7 @@ pub(super) async fn student_view(
         },
         chrome,
     };
-    render(status, &page)
+    Ok(render(status, &page))
 }
 
 pub(super) async fn student_page(
@@ -169,8 +173,8 @@ pub(super) async fn student_page(
     chrome: Chrome,
     me: MaybeUser,
     Path((code, id, student)): Path<(String, String, String)>,
-) -> Response {
-    let ctx = tri!(access(&state, &chrome, me, None, &code, &id).await);
+) -> PageResult {
+    let ctx = access(&state, &chrome, me, None, &code, &id).await?;
     student_view(
         &state,
         chrome,
@@ -207,8 +211,8 @@ pub(super) async fn lock(
     guard: Guard,
     Path((code, id, student)): Path<(String, String, String)>,
     Form(form): Form<LockForm>,
-) -> Response {
-    let ctx = tri!(access(&state, &chrome, me, Some(&guard), &code, &id).await);
+) -> PageResult {
+    let ctx = access(&state, &chrome, me, Some(&guard), &code, &id).await?;
     let mut errors = Vec::new();
     if form.site.trim().is_empty() {
         errors.push((
@@ -234,10 +238,15 @@ pub(super) async fn lock(
             )
             .await
         {
-            Ok(_) => return crate::http::redirect::see_other(&format!("{}?klart=last#s-{student}", ctx.base())),
-            Err(StoreError::Fields(e)) if e.iter().any(|e| e.field == "student") => return nf(&chrome),
+            Ok(_) => {
+                return Ok(crate::http::redirect::see_other(&format!(
+                    "{}?klart=last#s-{student}",
+                    ctx.base()
+                )))
+            }
+            Err(StoreError::Fields(e)) if e.iter().any(|e| e.field == "student") => return Err(nf(&chrome).into()),
             Err(StoreError::Fields(e)) => errors = lock_errors(&chrome, &e),
-            Err(e) => return unavailable(chrome, &e),
+            Err(e) => return Err(unavailable(chrome, &e).into()),
         }
     }
     student_view(
@@ -261,8 +270,8 @@ pub(super) async fn unlock(
     guard: Guard,
     Path((code, id, student)): Path<(String, String, String)>,
     Form(form): Form<UnlockForm>,
-) -> Response {
-    let ctx = tri!(access(&state, &chrome, me, Some(&guard), &code, &id).await);
+) -> PageResult {
+    let ctx = access(&state, &chrome, me, Some(&guard), &code, &id).await?;
     let errors = if form.reason.trim().is_empty() {
         vec![(
             "reason".to_string(),
@@ -274,10 +283,15 @@ pub(super) async fn unlock(
             .delete_allocation_lock(&ctx.period.id, &student, form.reason.trim(), &ctx.actor())
             .await
         {
-            Ok(true) => return crate::http::redirect::see_other(&format!("{}?klart=upplast#s-{student}", ctx.base())),
-            Ok(false) => return nf(&chrome),
+            Ok(true) => {
+                return Ok(crate::http::redirect::see_other(&format!(
+                    "{}?klart=upplast#s-{student}",
+                    ctx.base()
+                )))
+            }
+            Ok(false) => return Err(nf(&chrome).into()),
             Err(StoreError::Fields(e)) => lock_errors(&chrome, &e),
-            Err(e) => return unavailable(chrome, &e),
+            Err(e) => return Err(unavailable(chrome, &e).into()),
         }
     };
     student_view(

@@ -33,7 +33,7 @@ use crate::http::guard::{Guard, Op, Routes, Surface};
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect};
 use axum::Form;
 use fluent_bundle::FluentValue;
 use kkig_core::access::{Action, Target};
@@ -71,7 +71,7 @@ pub fn routes() -> Routes {
 }
 
 use crate::http::clock::today;
-use crate::ui::page::{nf, store, tri};
+use crate::ui::page::{nf, OrUnavailable, PageResult};
 
 /// The signed-in coordinator, the university and the period of a request.
 struct Ctx {
@@ -124,13 +124,9 @@ async fn access(
     guard: Option<&Guard>,
     code: &str,
     id: &str,
-) -> Result<Ctx, Response> {
+) -> PageResult<Ctx> {
     let user = signed_in(chrome, me)?;
-    let all = state
-        .store
-        .universities()
-        .await
-        .map_err(|e| unavailable(chrome.clone(), &e))?;
+    let all = state.store.universities().await.or_unavailable(chrome)?;
     let u = all.into_iter().find(|u| u.code == code).ok_or_else(|| nf(chrome))?;
     let target = Target::UniversityRecord { university: &u.code };
     let allowed = match guard {
@@ -138,18 +134,21 @@ async fn access(
         None => user.principal().may(Action::Write, &target),
     };
     if !allowed {
-        return Err(forbidden(chrome.clone()));
+        return Err(forbidden(chrome.clone()).into());
     }
-    match state.store.vfu_period(id).await {
-        Ok(Some(period)) if period.university == u.code => Ok(Ctx {
-            user,
-            code: u.code,
-            uni_name: u.name,
-            period,
-        }),
-        Ok(_) => Err(nf(chrome)),
-        Err(e) => Err(unavailable(chrome.clone(), &e)),
-    }
+    let period = state
+        .store
+        .vfu_period(id)
+        .await
+        .or_unavailable(chrome)?
+        .filter(|p| p.university == u.code)
+        .ok_or_else(|| nf(chrome))?;
+    Ok(Ctx {
+        user,
+        code: u.code,
+        uni_name: u.name,
+        period,
+    })
 }
 
 /// The period's data, rules and the run on them (off the async threads).
@@ -159,17 +158,13 @@ struct Run {
     preview: Preview,
 }
 
-async fn compute(state: &AppState, chrome: &Chrome, ctx: &Ctx) -> Result<Run, Response> {
-    let rules = state
-        .store
-        .allocation_rules(&ctx.code)
-        .await
-        .map_err(|e| unavailable(chrome.clone(), &e))?;
+async fn compute(state: &AppState, chrome: &Chrome, ctx: &Ctx) -> PageResult<Run> {
+    let rules = state.store.allocation_rules(&ctx.code).await.or_unavailable(chrome)?;
     let data = state
         .store
         .allocation_data(&ctx.period.id)
         .await
-        .map_err(|e| unavailable(chrome.clone(), &e))?
+        .or_unavailable(chrome)?
         .ok_or_else(|| nf(chrome))?;
     // The data and rules go to the blocking thread and come back with the run: no copy.
     let (data, rules, result) = tokio::task::spawn_blocking(move || {
@@ -177,7 +172,7 @@ async fn compute(state: &AppState, chrome: &Chrome, ctx: &Ctx) -> Result<Run, Re
         (data, rules, result)
     })
     .await
-    .map_err(|e| unavailable(chrome.clone(), &e))?;
+    .or_unavailable(chrome)?;
     match result {
         Ok(preview) => Ok(Run { data, rules, preview }),
         Err(e) => {
@@ -190,7 +185,8 @@ async fn compute(state: &AppState, chrome: &Chrome, ctx: &Ctx) -> Result<Run, Re
                     title,
                     message,
                 },
-            ))
+            )
+            .into())
         }
     }
 }

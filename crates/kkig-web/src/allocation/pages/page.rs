@@ -183,10 +183,14 @@ pub(super) async fn show(
     status: StatusCode,
     notice: String,
     form: Option<(Vec<Field>, Vec<Problem>)>,
-) -> Response {
-    let r = tri!(compute(state, &chrome, ctx).await);
-    let names = store!(chrome, municipality_names(state).await);
-    let locks = store!(chrome, state.store.allocation_locks(&ctx.period.id).await);
+) -> PageResult {
+    let r = compute(state, &chrome, ctx).await?;
+    let names = municipality_names(state).await.or_unavailable(&chrome)?;
+    let locks = state
+        .store
+        .allocation_locks(&ctx.period.id)
+        .await
+        .or_unavailable(&chrome)?;
     let by = lockers(state, &chrome, &locks).await;
     let sites = site_names(&r.data);
     let manual: HashMap<&str, &AllocationLock> = locks.iter().map(|l| (l.student_id.as_str(), l)).collect();
@@ -332,7 +336,7 @@ pub(super) async fn show(
         changes: p.changed(),
         chrome,
     };
-    render(status, &page)
+    Ok(render(status, &page))
 }
 
 pub(super) async fn page(
@@ -341,8 +345,8 @@ pub(super) async fn page(
     me: MaybeUser,
     Path((code, id)): Path<(String, String)>,
     Query(q): Query<PageQuery>,
-) -> Response {
-    let ctx = tri!(access(&state, &chrome, me, None, &code, &id).await);
+) -> PageResult {
+    let ctx = access(&state, &chrome, me, None, &code, &id).await?;
     let notice = match q.klart.as_str() {
         k @ ("kord" | "regler" | "last" | "upplast") => chrome.t(&format!("alloc-done-{k}")),
         _ => String::new(),
@@ -357,9 +361,9 @@ pub(super) async fn run_again(
     me: MaybeUser,
     guard: Guard,
     Path((code, id)): Path<(String, String)>,
-) -> Response {
-    let ctx = tri!(access(&state, &chrome, me, Some(&guard), &code, &id).await);
-    Redirect::to(&format!("{}?klart=kord#forslag", ctx.base())).into_response()
+) -> PageResult {
+    let ctx = access(&state, &chrome, me, Some(&guard), &code, &id).await?;
+    Ok(Redirect::to(&format!("{}?klart=kord#forslag", ctx.base())).into_response())
 }
 
 pub(super) async fn save_rules(
@@ -369,14 +373,14 @@ pub(super) async fn save_rules(
     guard: Guard,
     Path((code, id)): Path<(String, String)>,
     Form(form): Form<RulesForm>,
-) -> Response {
-    let ctx = tri!(access(&state, &chrome, me, Some(&guard), &code, &id).await);
-    let old = store!(chrome, state.store.allocation_rules(&ctx.code).await);
+) -> PageResult {
+    let ctx = access(&state, &chrome, me, Some(&guard), &code, &id).await?;
+    let old = state.store.allocation_rules(&ctx.code).await.or_unavailable(&chrome)?;
     let errors = match form.parse(&chrome, &old) {
         Ok(rules) => match state.store.save_allocation_rules(&ctx.code, &rules, &ctx.actor()).await {
-            Ok(()) => return Redirect::to(&format!("{}?klart=regler#regler", ctx.base())).into_response(),
+            Ok(()) => return Ok(Redirect::to(&format!("{}?klart=regler#regler", ctx.base())).into_response()),
             Err(StoreError::Fields(e)) => store_field_errors(&chrome, &e),
-            Err(e) => return unavailable(chrome, &e),
+            Err(e) => return Err(unavailable(chrome, &e).into()),
         },
         Err(e) => e,
     };

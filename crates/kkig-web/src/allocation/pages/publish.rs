@@ -91,12 +91,12 @@ pub(super) async fn publish_page(
     chrome: Chrome,
     me: MaybeUser,
     Path((code, id)): Path<(String, String)>,
-) -> Response {
-    let ctx = tri!(access(&state, &chrome, me, None, &code, &id).await);
-    let r = tri!(compute(&state, &chrome, &ctx).await);
+) -> PageResult {
+    let ctx = access(&state, &chrome, me, None, &code, &id).await?;
+    let r = compute(&state, &chrome, &ctx).await?;
     let p = plan(&r);
     let list = changes(&chrome, &r);
-    render(StatusCode::OK, &publish_view(chrome, &ctx, false, &p, list))
+    Ok(render(StatusCode::OK, &publish_view(chrome, &ctx, false, &p, list)))
 }
 
 pub(super) async fn publish(
@@ -105,9 +105,9 @@ pub(super) async fn publish(
     me: MaybeUser,
     guard: Guard,
     Path((code, id)): Path<(String, String)>,
-) -> Response {
-    let ctx = tri!(access(&state, &chrome, me, Some(&guard), &code, &id).await);
-    let r = tri!(compute(&state, &chrome, &ctx).await);
+) -> PageResult {
+    let ctx = access(&state, &chrome, me, Some(&guard), &code, &id).await?;
+    let r = compute(&state, &chrome, &ctx).await?;
     let list = changes(&chrome, &r);
     match state
         .store
@@ -117,9 +117,9 @@ pub(super) async fn publish(
         Ok(report) if report.changed() == 0 => {
             let title = chrome.t("alloc-nothing-title");
             let message = chrome.t1("alloc-nothing-text", "path", &ctx.base());
-            render(StatusCode::CONFLICT, &MessagePage { chrome, title, message })
+            Ok(render(StatusCode::CONFLICT, &MessagePage { chrome, title, message }))
         }
-        Ok(report) => render(StatusCode::OK, &publish_view(chrome, &ctx, true, &report, list)),
+        Ok(report) => Ok(render(StatusCode::OK, &publish_view(chrome, &ctx, true, &report, list))),
         Err(StoreError::Fields(e)) => {
             let title = chrome.t("alloc-invalid-title");
             let message = e
@@ -127,11 +127,11 @@ pub(super) async fn publish(
                 .map(|e| format!("{}: {}", e.field, e.message))
                 .collect::<Vec<_>>()
                 .join(" ");
-            render(
+            Ok(render(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 &MessagePage { chrome, title, message },
-            )
+            ))
         }
-        Err(e) => unavailable(chrome, &e),
+        Err(e) => Err(unavailable(chrome, &e).into()),
     }
 }

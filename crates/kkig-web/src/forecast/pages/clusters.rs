@@ -10,13 +10,10 @@ pub async fn create_cluster(
     me: MaybeUser,
     guard: Guard,
     Form(pairs): Form<Vec<(String, String)>>,
-) -> Response {
-    let user = match signed_in(&chrome, me.clone()) {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
+) -> PageResult {
+    let user = signed_in(&chrome, me.clone())?;
     if !guard.allows(&user.principal(), &Target::ForecastCluster) {
-        return forbidden(chrome);
+        return Err(forbidden(chrome).into());
     }
     let mut name = String::new();
     let mut members = Vec::new();
@@ -34,7 +31,7 @@ pub async fn create_cluster(
         .create_forecast_cluster(&name, &codes, &Actor::user(&user.id))
         .await;
     match result {
-        Ok(c) => Redirect::to(&format!("/prognos/kluster/{}?lang={}", c.id, chrome.lang_code())).into_response(),
+        Ok(c) => Ok(Redirect::to(&format!("/prognos/kluster/{}?lang={}", c.id, chrome.lang_code())).into_response()),
         Err(StoreError::Fields(errors)) => {
             let errors = errors
                 .into_iter()
@@ -71,7 +68,7 @@ pub async fn create_cluster(
             )
             .await
         }
-        Err(e) => unavailable(chrome, &e),
+        Err(e) => Err(unavailable(chrome, &e).into()),
     }
 }
 
@@ -81,22 +78,20 @@ pub async fn delete_cluster(
     me: MaybeUser,
     guard: Guard,
     Path(id): Path<String>,
-) -> Response {
-    let user = match signed_in(&chrome, me) {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
+) -> PageResult {
+    let user = signed_in(&chrome, me)?;
     if !guard.allows(&user.principal(), &Target::ForecastCluster) {
-        return forbidden(chrome);
+        return Err(forbidden(chrome).into());
     }
-    match state.store.delete_forecast_cluster(&id, &Actor::user(&user.id)).await {
-        Ok(true) => Redirect::to(&format!("/prognos?lang={}", chrome.lang_code())).into_response(),
-        Ok(false) => not_found(
-            chrome.clone(),
-            chrome.t1("not-found-text", "path", &chrome.display_path()),
-        ),
-        Err(e) => unavailable(chrome, &e),
+    if !state
+        .store
+        .delete_forecast_cluster(&id, &Actor::user(&user.id))
+        .await
+        .or_unavailable(&chrome)?
+    {
+        return Err(nf(&chrome).into());
     }
+    Ok(Redirect::to(&format!("/prognos?lang={}", chrome.lang_code())).into_response())
 }
 
 pub struct YearRow {
@@ -193,16 +188,10 @@ pub async fn cluster_page(
     public_page(&state, &key, cluster_response(&state, chrome, &me, &id)).await
 }
 
-pub(super) async fn cluster_response(state: &AppState, chrome: Chrome, me: &MaybeUser, id: &str) -> Response {
-    let data = match cluster_data(state, id).await {
-        Ok(v) => v,
-        Err(e) => return unavailable(chrome, &e),
-    };
+pub(super) async fn cluster_response(state: &AppState, chrome: Chrome, me: &MaybeUser, id: &str) -> PageResult {
+    let data = cluster_data(state, id).await.or_unavailable(&chrome)?;
     let Some((cluster, g, occupations, sums)) = data.as_ref() else {
-        return not_found(
-            chrome.clone(),
-            chrome.t1("not-found-text", "path", &chrome.display_path()),
-        );
+        return Err(nf(&chrome).into());
     };
     let (occ, rows, totals, grand_total) = grid_view(&chrome, g, occupations);
     let lang = chrome.lang;
@@ -237,7 +226,7 @@ pub(super) async fn cluster_response(state: &AppState, chrome: Chrome, me: &Mayb
         may_delete: user_may(me, Action::Write, &Target::ForecastCluster),
         chrome,
     };
-    render(StatusCode::OK, &page)
+    Ok(render(StatusCode::OK, &page))
 }
 
 pub async fn cluster_export(State(state): State<AppState>, Path((id, file)): Path<(String, String)>) -> Response {

@@ -95,11 +95,8 @@ pub async fn map_page(State(state): State<AppState>, chrome: Chrome) -> Response
     public_page(&state, &key, map_response(&state, chrome)).await
 }
 
-pub(super) async fn map_response(state: &AppState, chrome: Chrome) -> Response {
-    let region = match region_data(state).await {
-        Ok(v) => v,
-        Err(e) => return unavailable(chrome, &e),
-    };
+pub(super) async fn map_response(state: &AppState, chrome: Chrome) -> PageResult {
+    let region = region_data(state).await.or_unavailable(&chrome)?;
     let (municipalities, computed) = (&region.municipalities, &region.computed);
     let rows = map_rows(municipalities, computed);
     let lang = chrome.lang;
@@ -174,7 +171,7 @@ pub(super) async fn map_response(state: &AppState, chrome: Chrome) -> Response {
         last_year: (base_year + HORIZON as i32).to_string(),
         chrome,
     };
-    render(StatusCode::OK, &page)
+    Ok(render(StatusCode::OK, &page))
 }
 
 pub async fn map_export(State(state): State<AppState>, Path(file): Path<String>) -> Response {

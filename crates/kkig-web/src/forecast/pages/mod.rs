@@ -42,7 +42,7 @@ use crate::http::auth::MaybeUser;
 use crate::ui::form::Field;
 use crate::ui::i18n::{format_decimal, Lang};
 use crate::ui::page::signed_in;
-use crate::ui::page::{forbidden, not_found, render, unavailable, Chrome};
+use crate::ui::page::{forbidden, nf, render, unavailable, Chrome, OrUnavailable, PageResult};
 use crate::ui::public_cache::public_page;
 use crate::AppState;
 

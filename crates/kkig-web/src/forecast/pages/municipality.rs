@@ -420,23 +420,14 @@ pub(super) async fn municipality_response(
     code: &str,
     ssyk: &str,
     q: ExtraQuery,
-) -> Response {
-    let (m, ssyk, occupation, data) = match municipality_context(state, code, ssyk).await {
-        Ok(Some(v)) => v,
-        Ok(None) => {
-            return not_found(
-                chrome.clone(),
-                chrome.t1("not-found-text", "path", &chrome.display_path()),
-            )
-        }
-        Err(e) => return unavailable(chrome, &e),
-    };
+) -> PageResult {
+    let (m, ssyk, occupation, data) = municipality_context(state, code, ssyk)
+        .await
+        .or_unavailable(&chrome)?
+        .ok_or_else(|| nf(&chrome))?;
     let may_edit = user_may(me, Action::Write, &Target::ForecastInput { municipality: m.code });
     let saved = q.saved.is_some();
-    let kolada = match state.store.kolada_values(m.code).await {
-        Ok(v) => v,
-        Err(e) => return unavailable(chrome, &e),
-    };
+    let kolada = state.store.kolada_values(m.code).await.or_unavailable(&chrome)?;
     let lang = chrome.lang;
     let extra = parse_extra(&q);
     let error = extra
@@ -472,7 +463,7 @@ pub(super) async fn municipality_response(
             )
         })
         .collect();
-    render(StatusCode::OK, &page)
+    Ok(render(StatusCode::OK, &page))
 }
 
 pub async fn municipality_export(
@@ -645,10 +636,10 @@ pub fn parse_form(
 }
 
 /// The signed-in user whom the write route's guard lets change the municipality's inputs.
-pub(super) fn editor(chrome: &Chrome, me: MaybeUser, guard: &Guard, kod: Kommunkod) -> Result<UserRecord, Response> {
+pub(super) fn editor(chrome: &Chrome, me: MaybeUser, guard: &Guard, kod: Kommunkod) -> PageResult<UserRecord> {
     let user = signed_in(chrome, me)?;
     if !guard.allows(&user.principal(), &Target::ForecastInput { municipality: kod }) {
-        return Err(forbidden(chrome.clone()));
+        return Err(forbidden(chrome.clone()).into());
     }
     Ok(user)
 }
@@ -660,21 +651,12 @@ pub async fn save_input(
     guard: Guard,
     Path((code, ssyk)): Path<(String, String)>,
     Form(body): Form<InputFormBody>,
-) -> Response {
-    let (m, ssyk, occupation, data) = match municipality_context(&state, &code, &ssyk).await {
-        Ok(Some(v)) => v,
-        Ok(None) => {
-            return not_found(
-                chrome.clone(),
-                chrome.t1("not-found-text", "path", &chrome.display_path()),
-            )
-        }
-        Err(e) => return unavailable(chrome, &e),
-    };
-    let user = match editor(&chrome, me, &guard, m.code) {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
+) -> PageResult {
+    let (m, ssyk, occupation, data) = municipality_context(&state, &code, &ssyk)
+        .await
+        .or_unavailable(&chrome)?
+        .ok_or_else(|| nf(&chrome))?;
+    let user = editor(&chrome, me, &guard, m.code)?;
     let base = data
         .inputs
         .iter()
@@ -682,15 +664,19 @@ pub async fn save_input(
         .cloned()
         .unwrap_or_else(|| ForecastInput::new(m.code, ssyk, kkig_core::forecast::product::DEMO_BASE_YEAR));
     match parse_form(&chrome, &base, &body) {
-        Ok(input) => match state.store.save_forecast_input(&input, &Actor::user(&user.id)).await {
-            Ok(()) => Redirect::to(&format!(
+        Ok(input) => {
+            state
+                .store
+                .save_forecast_input(&input, &Actor::user(&user.id))
+                .await
+                .or_unavailable(&chrome)?;
+            Ok(Redirect::to(&format!(
                 "/prognos/kommun/{}/{ssyk}?saved=1&lang={}#inmatning",
                 m.code,
                 chrome.lang_code()
             ))
-            .into_response(),
-            Err(e) => unavailable(chrome, &e),
-        },
+            .into_response())
+        }
         Err(errors) => {
             let form = InputForm {
                 base_year: body.base_year,
@@ -714,7 +700,7 @@ pub async fn save_input(
                 errors,
                 false,
             );
-            render(StatusCode::UNPROCESSABLE_ENTITY, &page)
+            Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page))
         }
     }
 }

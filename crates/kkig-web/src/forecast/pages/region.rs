@@ -192,11 +192,8 @@ pub(super) async fn region_response(
     cluster_name: String,
     checked: BTreeSet<String>,
     errors: Vec<(String, String)>,
-) -> Response {
-    let region = match region_data(state).await {
-        Ok(v) => v,
-        Err(e) => return unavailable(chrome, &e),
-    };
+) -> PageResult {
+    let region = region_data(state).await.or_unavailable(&chrome)?;
     let Region {
         municipalities,
         occupations,
@@ -241,7 +238,7 @@ pub(super) async fn region_response(
         errors,
         chrome,
     };
-    render(status, &page)
+    Ok(render(status, &page))
 }
 
 pub async fn regional_page(State(state): State<AppState>, chrome: Chrome, me: MaybeUser) -> Response {

@@ -66,7 +66,7 @@ impl ContactBody {
 /// The contact persons of a municipality per role, with their work e-mail and phone. Public,
 /// like the municipality's "vem gör vad" page that shows them.
 #[utoipa::path(get, path = "/api/v1/vfu/municipalities/{code}/contacts", tag = "vfu", params(("code" = String, Path, example = "2422")),
-    responses((status = 200, body = [ContactRecord]), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = [ContactRecord]), NotFound))]
 pub async fn list_contacts(State(state): State<AppState>, Path(code): Path<String>) -> R<Json<Vec<ContactRecord>>> {
     let m = known_municipality(&state, &code).await?;
     let contacts = state.store.vfu_contacts(Some(m)).await?;
@@ -76,8 +76,7 @@ pub async fn list_contacts(State(state): State<AppState>, Path(code): Path<Strin
 /// Name a contact person for a role (the municipality's coordinators).
 #[utoipa::path(post, path = "/api/v1/vfu/municipalities/{code}/contacts", tag = "vfu", security(("bearer" = [])),
     params(("code" = String, Path, example = "2422")), request_body = ContactBody,
-    responses((status = 201, body = ContactRecord), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-              (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = ContactRecord), BadRequest, Unauthenticated, Forbidden, NotFound, Invalid))]
 pub async fn create_contact(
     State(state): State<AppState>,
     ApiUser(u): ApiUser,
@@ -104,8 +103,7 @@ pub(super) async fn existing_contact(state: &AppState, u: &UserRecord, id: &str)
 
 /// Replace a contact person.
 #[utoipa::path(put, path = "/api/v1/vfu/contacts/{id}", tag = "vfu", security(("bearer" = [])), params(("id" = String, Path)), request_body = ContactBody,
-    responses((status = 200, body = ContactRecord), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-              (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = ContactRecord), BadRequest, Unauthenticated, Forbidden, NotFound, Invalid))]
 pub async fn put_contact(
     State(state): State<AppState>,
     ApiUser(u): ApiUser,
@@ -129,7 +127,7 @@ pub async fn put_contact(
 
 /// Remove a contact person.
 #[utoipa::path(delete, path = "/api/v1/vfu/contacts/{id}", tag = "vfu", security(("bearer" = [])), params(("id" = String, Path)),
-    responses((status = 204, description = "Deleted"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 204, description = "Deleted"), Unauthenticated, Forbidden, NotFound))]
 pub async fn delete_contact(
     State(state): State<AppState>,
     ApiUser(u): ApiUser,

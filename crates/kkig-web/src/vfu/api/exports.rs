@@ -170,7 +170,7 @@ pub(super) fn line_records(lines: &[kkig_core::vfu::PlacementLine]) -> Vec<Place
 /// and student.
 #[utoipa::path(get, path = "/api/v1/vfu/municipalities/{code}/placements", tag = "vfu", security(("bearer" = [])),
     params(("code" = String, Path, example = "2422")),
-    responses((status = 200, body = [PlacementLineRecord]), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = [PlacementLineRecord]), Unauthenticated, Forbidden, NotFound))]
 pub async fn municipality_placements_json(
     State(state): State<AppState>,
     ApiUser(u): ApiUser,
@@ -181,7 +181,7 @@ pub async fn municipality_placements_json(
 
 /// Every placement at a site that you may see, with names (every status).
 #[utoipa::path(get, path = "/api/v1/vfu/sites/{id}/placements", tag = "vfu", security(("bearer" = [])), params(("id" = String, Path)),
-    responses((status = 200, body = [PlacementLineRecord]), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = [PlacementLineRecord]), Unauthenticated, NotFound))]
 pub async fn site_placements_json(
     State(state): State<AppState>,
     ApiUser(u): ApiUser,
@@ -194,7 +194,8 @@ pub async fn site_placements_json(
 /// with BOM, semicolons, decimal comma).
 #[utoipa::path(get, path = "/api/v1/vfu/municipalities/{code}/placements.csv", tag = "vfu", security(("bearer" = [])),
     params(("code" = String, Path, example = "2422")),
-    responses((status = 200, description = "Swedish-Excel CSV", content_type = "text/csv", body = String), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, description = "Swedish-Excel CSV", content_type = "text/csv", body = String),
+              Unauthenticated, Forbidden, NotFound))]
 pub async fn municipality_placements_csv(
     State(state): State<AppState>,
     ApiUser(u): ApiUser,
@@ -207,7 +208,7 @@ pub async fn municipality_placements_csv(
 #[utoipa::path(get, path = "/api/v1/vfu/municipalities/{code}/placements.xlsx", tag = "vfu", security(("bearer" = [])),
     params(("code" = String, Path, example = "2422")),
     responses((status = 200, description = "An XLSX workbook", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = String, example = "(binary)"),
-              (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+              Unauthenticated, Forbidden, NotFound))]
 pub async fn municipality_placements_xlsx(
     State(state): State<AppState>,
     ApiUser(u): ApiUser,
@@ -218,7 +219,8 @@ pub async fn municipality_placements_xlsx(
 
 /// The active placements at a site, for the site and its supervisors (CSV).
 #[utoipa::path(get, path = "/api/v1/vfu/sites/{id}/placements.csv", tag = "vfu", security(("bearer" = [])), params(("id" = String, Path)),
-    responses((status = 200, description = "Swedish-Excel CSV", content_type = "text/csv", body = String), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, description = "Swedish-Excel CSV", content_type = "text/csv", body = String),
+              Unauthenticated, NotFound))]
 pub async fn site_placements_csv(
     State(state): State<AppState>,
     ApiUser(u): ApiUser,
@@ -230,7 +232,7 @@ pub async fn site_placements_csv(
 /// The same list as XLSX.
 #[utoipa::path(get, path = "/api/v1/vfu/sites/{id}/placements.xlsx", tag = "vfu", security(("bearer" = [])), params(("id" = String, Path)),
     responses((status = 200, description = "An XLSX workbook", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = String, example = "(binary)"),
-              (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+              Unauthenticated, NotFound))]
 pub async fn site_placements_xlsx(
     State(state): State<AppState>,
     ApiUser(u): ApiUser,

@@ -50,7 +50,7 @@ pub struct VfuMe {
 
 /// My VFU: a student's placements with supervisor and travel time; a supervisor's students.
 #[utoipa::path(get, path = "/api/v1/vfu/me", tag = "vfu", security(("bearer" = [])),
-    responses((status = 200, body = VfuMe), (status = 401, body = ErrorBody)))]
+    responses((status = 200, body = VfuMe), Unauthenticated))]
 pub async fn me(State(state): State<AppState>, ApiUser(u): ApiUser) -> R<Json<VfuMe>> {
     let ctx = state.store.vfu_context_for(&kkig_core::vfu::VfuRefs::default()).await?;
     let travel = TravelModel::default();
@@ -161,8 +161,8 @@ pub struct WishesBody {
 /// no placement is made for you; after that 409 (the university's coordinator changes them).
 /// Bad wishes are named by their place in the list (`wishes.0` … `wishes.2`).
 #[utoipa::path(put, path = "/api/v1/vfu/me/students/{id}/wishes", tag = "vfu", security(("bearer" = [])), params(("id" = String, Path)), request_body = WishesBody,
-    responses((status = 200, body = StudentRecord), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-              (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = StudentRecord), BadRequest, Unauthenticated, Forbidden, NotFound,
+              (status = 409, body = ErrorBody), Invalid))]
 pub async fn put_my_wishes(
     State(state): State<AppState>,
     ApiUser(u): ApiUser,

@@ -44,6 +44,7 @@ use crate::http::clock::today;
 use crate::http::error::{
     blocked, body, forbidden, invalid, invalid_field, query, status_error, ApiError, ApiResult, ErrorBody,
 };
+use crate::http::openapi::{BadRequest, Forbidden, Invalid, NotFound, Unauthenticated};
 
 /// The result of a VFU API handler.
 pub(crate) type R<T> = ApiResult<T>;

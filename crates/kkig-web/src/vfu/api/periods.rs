@@ -80,7 +80,7 @@ pub(crate) async fn existing_period(state: &AppState, id: &str) -> R<VfuPeriod> 
 
 /// VFU periods (public: periods are announced schedules, not personal data), by start.
 #[utoipa::path(get, path = "/api/v1/vfu/periods", tag = "vfu", params(PeriodQuery),
-    responses((status = 200, body = [PeriodRecord]), (status = 400, body = ErrorBody)))]
+    responses((status = 200, body = [PeriodRecord]), BadRequest))]
 pub async fn list_periods(
     State(state): State<AppState>,
     q: Result<Query<PeriodQuery>, QueryRejection>,
@@ -111,7 +111,8 @@ pub async fn list_periods(
 /// All VFU periods as an iCalendar feed, with the coordinators' milestones before each
 /// (capacity, allocation, publication, appeal, final lists). Public, for calendar programs.
 #[utoipa::path(get, path = "/api/v1/vfu/periods.ics", tag = "vfu", params(PeriodQuery),
-    responses((status = 200, description = "iCalendar (RFC 5545)", content_type = "text/calendar", body = String), (status = 400, body = ErrorBody)))]
+    responses((status = 200, description = "iCalendar (RFC 5545)", content_type = "text/calendar", body = String),
+              BadRequest))]
 pub async fn periods_ics(State(state): State<AppState>, q: Result<Query<PeriodQuery>, QueryRejection>) -> R<Response> {
     let q = query(q)?;
     let ctx = state.store.vfu_context_for(&kkig_core::vfu::VfuRefs::default()).await?;
@@ -139,8 +140,7 @@ pub async fn periods_ics(State(state): State<AppState>, q: Result<Query<PeriodQu
 
 /// Announce a VFU period (the university's coordinators, admin).
 #[utoipa::path(post, path = "/api/v1/vfu/periods", tag = "vfu", security(("bearer" = [])), request_body = PeriodBody,
-    responses((status = 201, body = PeriodRecord), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-              (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = PeriodRecord), BadRequest, Unauthenticated, Forbidden, Invalid))]
 pub async fn create_period(
     State(state): State<AppState>,
     ApiUser(u): ApiUser,
@@ -173,15 +173,14 @@ pub async fn create_period(
 
 /// One VFU period (public).
 #[utoipa::path(get, path = "/api/v1/vfu/periods/{id}", tag = "vfu", params(("id" = String, Path)),
-    responses((status = 200, body = PeriodRecord), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = PeriodRecord), NotFound))]
 pub async fn get_period(State(state): State<AppState>, Path(id): Path<String>) -> R<Json<PeriodRecord>> {
     Ok(Json(PeriodRecord::from(&existing_period(&state, &id).await?)))
 }
 
 /// Replace a VFU period (its university).
 #[utoipa::path(put, path = "/api/v1/vfu/periods/{id}", tag = "vfu", security(("bearer" = [])), params(("id" = String, Path)), request_body = PeriodBody,
-    responses((status = 200, body = PeriodRecord), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-              (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = PeriodRecord), BadRequest, Unauthenticated, Forbidden, NotFound, Invalid))]
 pub async fn put_period(
     State(state): State<AppState>,
     ApiUser(u): ApiUser,
@@ -217,7 +216,7 @@ pub async fn put_period(
 
 /// Delete a VFU period (409 while students are on it).
 #[utoipa::path(delete, path = "/api/v1/vfu/periods/{id}", tag = "vfu", security(("bearer" = [])), params(("id" = String, Path)),
-    responses((status = 204, description = "Deleted"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+    responses((status = 204, description = "Deleted"), Unauthenticated, Forbidden, NotFound,
               (status = 409, body = ErrorBody)))]
 pub async fn delete_period(
     State(state): State<AppState>,
@@ -241,7 +240,7 @@ pub async fn delete_period(
 /// The students on a period that you may see (the university: all; a municipality: those
 /// whose home it is; regional: all).
 #[utoipa::path(get, path = "/api/v1/vfu/periods/{id}/students", tag = "vfu", security(("bearer" = [])), params(("id" = String, Path)),
-    responses((status = 200, body = [StudentRecord]), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = [StudentRecord]), Unauthenticated, NotFound))]
 pub async fn period_students(
     State(state): State<AppState>,
     ApiUser(u): ApiUser,

@@ -66,7 +66,7 @@ pub(super) async fn readable_placement(state: &AppState, u: &UserRecord, id: &st
 /// Placements you may see (the university: its students'; a municipality: those at its sites;
 /// a student: their own).
 #[utoipa::path(get, path = "/api/v1/vfu/placements", tag = "vfu", security(("bearer" = [])), params(PlacementQuery),
-    responses((status = 200, body = [PlacementRecord]), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
+    responses((status = 200, body = [PlacementRecord]), BadRequest, Unauthenticated))]
 pub async fn list_placements(
     State(state): State<AppState>,
     ApiUser(u): ApiUser,
@@ -101,8 +101,7 @@ pub async fn list_placements(
 
 /// Request or offer a placement (the student's university, or the site's municipality).
 #[utoipa::path(post, path = "/api/v1/vfu/placements", tag = "vfu", security(("bearer" = [])), request_body = NewPlacementBody,
-    responses((status = 201, body = PlacementRecord), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-              (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = PlacementRecord), BadRequest, Unauthenticated, Forbidden, Invalid))]
 pub async fn create_placement(
     State(state): State<AppState>,
     ApiUser(u): ApiUser,
@@ -186,7 +185,7 @@ pub async fn create_placement(
 
 /// One placement.
 #[utoipa::path(get, path = "/api/v1/vfu/placements/{id}", tag = "vfu", security(("bearer" = [])), params(("id" = String, Path)),
-    responses((status = 200, body = PlacementRecord), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = PlacementRecord), Unauthenticated, NotFound))]
 pub async fn get_placement(
     State(state): State<AppState>,
     ApiUser(u): ApiUser,
@@ -199,8 +198,7 @@ pub async fn get_placement(
 
 /// Change a placement's site, supervisor, waiting flag or note (fields left out stay).
 #[utoipa::path(put, path = "/api/v1/vfu/placements/{id}", tag = "vfu", security(("bearer" = [])), params(("id" = String, Path)), request_body = PlacementBody,
-    responses((status = 200, body = PlacementRecord), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-              (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = PlacementRecord), BadRequest, Unauthenticated, Forbidden, NotFound, Invalid))]
 pub async fn put_placement(
     State(state): State<AppState>,
     ApiUser(u): ApiUser,
@@ -248,7 +246,7 @@ pub async fn put_placement(
 
 /// Delete a placement (a mistake; a placement that ends is `withdrawn` instead).
 #[utoipa::path(delete, path = "/api/v1/vfu/placements/{id}", tag = "vfu", security(("bearer" = [])), params(("id" = String, Path)),
-    responses((status = 204, description = "Deleted"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 204, description = "Deleted"), Unauthenticated, Forbidden, NotFound))]
 pub async fn delete_placement(
     State(state): State<AppState>,
     ApiUser(u): ApiUser,
@@ -279,9 +277,8 @@ pub async fn delete_placement(
 /// current status; 422 a day before the last step.
 #[utoipa::path(post, path = "/api/v1/vfu/placements/{id}/transition", tag = "vfu", security(("bearer" = [])), params(("id" = String, Path)),
     request_body = TransitionBody,
-    responses((status = 200, body = PlacementRecord), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-              (status = 404, body = ErrorBody), (status = 409, description = "The lifecycle does not allow this step", body = ErrorBody),
-              (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = PlacementRecord), BadRequest, Unauthenticated, Forbidden, NotFound,
+              (status = 409, description = "The lifecycle does not allow this step", body = ErrorBody), Invalid))]
 pub async fn transition_placement(
     State(state): State<AppState>,
     ApiUser(u): ApiUser,

@@ -6,7 +6,7 @@ use super::*;
 /// Who does what in VFU in a municipality: the RACI matrix of each programme type (the
 /// default, or the municipality's adaptation). Public.
 #[utoipa::path(get, path = "/api/v1/vfu/municipalities/{code}/raci", tag = "vfu", params(("code" = String, Path, example = "2422")),
-    responses((status = 200, body = [RaciRecord]), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = [RaciRecord]), NotFound))]
 pub async fn get_raci(State(state): State<AppState>, Path(code): Path<String>) -> R<Json<Vec<RaciRecord>>> {
     let m = known_municipality(&state, &code).await?;
     let mut out = Vec::new();
@@ -32,8 +32,8 @@ pub(super) fn programme_path(s: &str) -> R<ProgrammeType> {
 /// Adapt the RACI matrix of a programme type (the municipality's coordinators).
 #[utoipa::path(put, path = "/api/v1/vfu/municipalities/{code}/raci/{programme}", tag = "vfu", security(("bearer" = [])),
     params(("code" = String, Path, example = "2422"), ("programme" = String, Path, example = "teacher")), request_body = RaciBody,
-    responses((status = 200, body = RaciRecord), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-              (status = 404, body = ErrorBody), (status = 422, description = "Unknown task, role or cell, or not one A per task", body = ErrorBody)))]
+    responses((status = 200, body = RaciRecord), BadRequest, Unauthenticated, Forbidden, NotFound,
+              (status = 422, description = "Unknown task, role or cell, or not one A per task", body = ErrorBody)))]
 pub async fn put_raci(
     State(state): State<AppState>,
     ApiUser(u): ApiUser,
@@ -87,7 +87,7 @@ pub async fn put_raci(
 /// Go back to the default matrix of a programme type.
 #[utoipa::path(delete, path = "/api/v1/vfu/municipalities/{code}/raci/{programme}", tag = "vfu", security(("bearer" = [])),
     params(("code" = String, Path, example = "2422"), ("programme" = String, Path, example = "teacher")),
-    responses((status = 204, description = "Back to the default"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+    responses((status = 204, description = "Back to the default"), Unauthenticated, Forbidden,
               (status = 404, description = "No such municipality or programme type, or no adaptation", body = ErrorBody)))]
 pub async fn reset_raci(
     State(state): State<AppState>,

@@ -52,7 +52,7 @@ impl SiteBody {
 
 /// Placement sites you may see (municipalities: their own; universities, regional: all).
 #[utoipa::path(get, path = "/api/v1/vfu/sites", tag = "vfu", security(("bearer" = [])), params(SiteQuery),
-    responses((status = 200, body = [SiteRecord]), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+    responses((status = 200, body = [SiteRecord]), BadRequest, Unauthenticated, Forbidden))]
 pub async fn list_sites(
     State(state): State<AppState>,
     ApiUser(u): ApiUser,
@@ -78,8 +78,8 @@ pub async fn list_sites(
 
 /// Create a placement site (the municipality's coordinators, admin).
 #[utoipa::path(post, path = "/api/v1/vfu/sites", tag = "vfu", security(("bearer" = [])), request_body = SiteBody,
-    responses((status = 201, body = SiteRecord), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-              (status = 403, body = ErrorBody), (status = 422, description = "Invalid fields, each named", body = ErrorBody)))]
+    responses((status = 201, body = SiteRecord), BadRequest, Unauthenticated, Forbidden,
+              (status = 422, description = "Invalid fields, each named", body = ErrorBody)))]
 pub async fn create_site(
     State(state): State<AppState>,
     ApiUser(u): ApiUser,
@@ -111,7 +111,7 @@ pub async fn create_site(
 
 /// One placement site.
 #[utoipa::path(get, path = "/api/v1/vfu/sites/{id}", tag = "vfu", security(("bearer" = [])), params(("id" = String, Path)),
-    responses((status = 200, body = SiteRecord), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = SiteRecord), Unauthenticated, NotFound))]
 pub async fn get_site(
     State(state): State<AppState>,
     ApiUser(u): ApiUser,
@@ -122,8 +122,7 @@ pub async fn get_site(
 
 /// Replace a placement site.
 #[utoipa::path(put, path = "/api/v1/vfu/sites/{id}", tag = "vfu", security(("bearer" = [])), params(("id" = String, Path)), request_body = SiteBody,
-    responses((status = 200, body = SiteRecord), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-              (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = SiteRecord), BadRequest, Unauthenticated, Forbidden, NotFound, Invalid))]
 pub async fn put_site(
     State(state): State<AppState>,
     ApiUser(u): ApiUser,
@@ -155,7 +154,7 @@ pub async fn put_site(
 
 /// Delete a placement site (409 while placements refer to it).
 #[utoipa::path(delete, path = "/api/v1/vfu/sites/{id}", tag = "vfu", security(("bearer" = [])), params(("id" = String, Path)),
-    responses((status = 204, description = "Deleted"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+    responses((status = 204, description = "Deleted"), Unauthenticated, Forbidden, NotFound,
               (status = 409, description = "Placements refer to the site", body = ErrorBody)))]
 pub async fn delete_site(
     State(state): State<AppState>,
@@ -180,7 +179,7 @@ pub async fn delete_site(
 
 /// A site's hosting answers, by term.
 #[utoipa::path(get, path = "/api/v1/vfu/sites/{id}/interest", tag = "vfu", security(("bearer" = [])), params(("id" = String, Path)),
-    responses((status = 200, body = [HostingRecord]), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = [HostingRecord]), Unauthenticated, NotFound))]
 pub async fn site_interest(
     State(state): State<AppState>,
     ApiUser(u): ApiUser,
@@ -213,8 +212,7 @@ pub struct InterestBody {
 /// Set a site's hosting interest and capacity for a term (the municipality confirms capacity).
 #[utoipa::path(put, path = "/api/v1/vfu/sites/{id}/interest/{term}", tag = "vfu", security(("bearer" = [])),
     params(("id" = String, Path), ("term" = String, Path, example = "HT2026")), request_body = InterestBody,
-    responses((status = 200, body = HostingRecord), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-              (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = HostingRecord), BadRequest, Unauthenticated, Forbidden, NotFound, Invalid))]
 pub async fn put_interest(
     State(state): State<AppState>,
     ApiUser(u): ApiUser,
@@ -246,7 +244,7 @@ pub async fn put_interest(
 /// Delete a site's answer for a term (the municipality's coordinators).
 #[utoipa::path(delete, path = "/api/v1/vfu/sites/{id}/interest/{term}", tag = "vfu", security(("bearer" = [])),
     params(("id" = String, Path), ("term" = String, Path, example = "HT2026")),
-    responses((status = 204, description = "Deleted"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 204, description = "Deleted"), Unauthenticated, Forbidden, NotFound))]
 pub async fn delete_interest(
     State(state): State<AppState>,
     ApiUser(u): ApiUser,
@@ -272,7 +270,7 @@ pub async fn delete_interest(
 /// The waiting list for a freed seat at a site: students whose placement waits for a better one
 /// and who wished this site higher, best first (only those you may see).
 #[utoipa::path(get, path = "/api/v1/vfu/sites/{id}/waiting-list", tag = "vfu", security(("bearer" = [])), params(("id" = String, Path)),
-    responses((status = 200, body = [WaitingRecord]), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = [WaitingRecord]), Unauthenticated, NotFound))]
 pub async fn site_waiting_list(
     State(state): State<AppState>,
     ApiUser(u): ApiUser,

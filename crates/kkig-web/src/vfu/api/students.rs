@@ -78,7 +78,7 @@ pub(super) async fn readable_student(state: &AppState, u: &UserRecord, id: &str)
 
 /// Students you may see, by period and name.
 #[utoipa::path(get, path = "/api/v1/vfu/students", tag = "vfu", security(("bearer" = [])), params(StudentQuery),
-    responses((status = 200, body = [StudentRecord]), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
+    responses((status = 200, body = [StudentRecord]), BadRequest, Unauthenticated))]
 pub async fn list_students(
     State(state): State<AppState>,
     ApiUser(u): ApiUser,
@@ -115,8 +115,7 @@ pub async fn list_students(
 
 /// Put a student on a period (the period's university, admin).
 #[utoipa::path(post, path = "/api/v1/vfu/students", tag = "vfu", security(("bearer" = [])), request_body = StudentBody,
-    responses((status = 201, body = StudentRecord), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-              (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = StudentRecord), BadRequest, Unauthenticated, Forbidden, Invalid))]
 pub async fn create_student(
     State(state): State<AppState>,
     ApiUser(u): ApiUser,
@@ -141,7 +140,7 @@ pub async fn create_student(
 
 /// One student.
 #[utoipa::path(get, path = "/api/v1/vfu/students/{id}", tag = "vfu", security(("bearer" = [])), params(("id" = String, Path)),
-    responses((status = 200, body = StudentRecord), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = StudentRecord), Unauthenticated, NotFound))]
 pub async fn get_student(
     State(state): State<AppState>,
     ApiUser(u): ApiUser,
@@ -153,8 +152,7 @@ pub async fn get_student(
 /// Replace a student's record (their university). A student changes only their wishes and
 /// needs, with `PUT /api/v1/vfu/me/students/{id}/wishes`.
 #[utoipa::path(put, path = "/api/v1/vfu/students/{id}", tag = "vfu", security(("bearer" = [])), params(("id" = String, Path)), request_body = StudentBody,
-    responses((status = 200, body = StudentRecord), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-              (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = StudentRecord), BadRequest, Unauthenticated, Forbidden, NotFound, Invalid))]
 pub async fn put_student(
     State(state): State<AppState>,
     ApiUser(u): ApiUser,
@@ -189,7 +187,7 @@ pub async fn put_student(
 
 /// Take a student off their period (their placements go too).
 #[utoipa::path(delete, path = "/api/v1/vfu/students/{id}", tag = "vfu", security(("bearer" = [])), params(("id" = String, Path)),
-    responses((status = 204, description = "Deleted"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 204, description = "Deleted"), Unauthenticated, Forbidden, NotFound))]
 pub async fn delete_student(
     State(state): State<AppState>,
     ApiUser(u): ApiUser,

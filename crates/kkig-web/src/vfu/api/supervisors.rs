@@ -86,7 +86,7 @@ pub(super) async fn readable_supervisor(state: &AppState, u: &UserRecord, id: &s
 /// Supervisors you may see (municipalities: their own; universities, regional: all; a
 /// supervisor: themselves).
 #[utoipa::path(get, path = "/api/v1/vfu/supervisors", tag = "vfu", security(("bearer" = [])), params(SupervisorQuery),
-    responses((status = 200, body = [SupervisorRecord]), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+    responses((status = 200, body = [SupervisorRecord]), BadRequest, Unauthenticated, Forbidden))]
 pub async fn list_supervisors(
     State(state): State<AppState>,
     ApiUser(u): ApiUser,
@@ -111,8 +111,7 @@ pub async fn list_supervisors(
 
 /// Register a supervisor (the municipality's coordinators, admin).
 #[utoipa::path(post, path = "/api/v1/vfu/supervisors", tag = "vfu", security(("bearer" = [])), request_body = SupervisorBody,
-    responses((status = 201, body = SupervisorRecord), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-              (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = SupervisorRecord), BadRequest, Unauthenticated, Forbidden, Invalid))]
 pub async fn create_supervisor(
     State(state): State<AppState>,
     ApiUser(u): ApiUser,
@@ -149,7 +148,7 @@ pub async fn create_supervisor(
 
 /// One supervisor.
 #[utoipa::path(get, path = "/api/v1/vfu/supervisors/{id}", tag = "vfu", security(("bearer" = [])), params(("id" = String, Path)),
-    responses((status = 200, body = SupervisorRecord), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = SupervisorRecord), Unauthenticated, NotFound))]
 pub async fn get_supervisor(
     State(state): State<AppState>,
     ApiUser(u): ApiUser,
@@ -162,8 +161,7 @@ pub async fn get_supervisor(
 
 /// Replace a supervisor's record (their municipality, or the supervisor themselves).
 #[utoipa::path(put, path = "/api/v1/vfu/supervisors/{id}", tag = "vfu", security(("bearer" = [])), params(("id" = String, Path)), request_body = SupervisorBody,
-    responses((status = 200, body = SupervisorRecord), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-              (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = SupervisorRecord), BadRequest, Unauthenticated, Forbidden, NotFound, Invalid))]
 pub async fn put_supervisor(
     State(state): State<AppState>,
     ApiUser(u): ApiUser,
@@ -201,7 +199,7 @@ pub async fn put_supervisor(
 
 /// Remove a supervisor (their placements lose the supervisor).
 #[utoipa::path(delete, path = "/api/v1/vfu/supervisors/{id}", tag = "vfu", security(("bearer" = [])), params(("id" = String, Path)),
-    responses((status = 204, description = "Deleted"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 204, description = "Deleted"), Unauthenticated, Forbidden, NotFound))]
 pub async fn delete_supervisor(
     State(state): State<AppState>,
     ApiUser(u): ApiUser,
@@ -233,8 +231,7 @@ pub struct InviteBody {
 
 /// Mark a supervisor invited / enrolled / completed (the municipality's coordinators).
 #[utoipa::path(post, path = "/api/v1/vfu/supervisors/{id}/invite", tag = "vfu", security(("bearer" = [])), params(("id" = String, Path)), request_body = InviteBody,
-    responses((status = 200, body = SupervisorRecord), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-              (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = SupervisorRecord), BadRequest, Unauthenticated, Forbidden, NotFound, Invalid))]
 pub async fn invite_supervisor(
     State(state): State<AppState>,
     ApiUser(u): ApiUser,

@@ -6,7 +6,7 @@ use super::*;
 /// capacity of its trained supervisors, and the supervisors to invite.
 #[utoipa::path(get, path = "/api/v1/vfu/municipalities/{code}/training-need", tag = "vfu", security(("bearer" = [])),
     params(("code" = String, Path, example = "2422")),
-    responses((status = 200, body = TrainingNeedRecord), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = TrainingNeedRecord), Unauthenticated, Forbidden, NotFound))]
 pub async fn training_need(
     State(state): State<AppState>,
     ApiUser(u): ApiUser,
@@ -53,7 +53,7 @@ pub async fn training_need(
 /// their student-weeks per university and term.
 #[utoipa::path(get, path = "/api/v1/vfu/municipalities/{code}/compensation", tag = "vfu", security(("bearer" = [])),
     params(("code" = String, Path, example = "2422")),
-    responses((status = 200, body = [CompensationRecord]), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = [CompensationRecord]), Unauthenticated, Forbidden, NotFound))]
 pub async fn compensation(
     State(state): State<AppState>,
     ApiUser(u): ApiUser,

@@ -56,14 +56,14 @@ pub(super) async fn muni(
     me: MaybeUser,
     kod: &str,
     ask: Ask<'_>,
-) -> Result<Muni, Response> {
+) -> PageResult<Muni> {
     let user = signed_in(chrome, me)?;
     let code = Kommunkod::parse(kod).map_err(|_| nf(chrome))?;
     let m = state
         .store
         .municipality(code)
         .await
-        .map_err(|e| unavailable(chrome.clone(), &e))?
+        .or_unavailable(chrome)?
         .ok_or_else(|| nf(chrome))?;
     let target = match ask {
         Ask::May(Action::Read) => Some(Target::MunicipalityRecord { municipality: code }),
@@ -78,7 +78,7 @@ pub(super) async fn muni(
         },
     };
     if target.is_some_and(|t| !ask.allows(&user.principal(), &t)) {
-        return Err(forbidden(chrome.clone()));
+        return Err(forbidden(chrome.clone()).into());
     }
     Ok(Muni {
         user,
@@ -104,19 +104,9 @@ impl Uni {
 
 /// The signed-in user who may see (or change) the university's VFU records. A write of its
 /// periods asks its guard; writes of students and placements also ask the guard with the record.
-pub(super) async fn uni(
-    state: &AppState,
-    chrome: &Chrome,
-    me: MaybeUser,
-    code: &str,
-    ask: Ask<'_>,
-) -> Result<Uni, Response> {
+pub(super) async fn uni(state: &AppState, chrome: &Chrome, me: MaybeUser, code: &str, ask: Ask<'_>) -> PageResult<Uni> {
     let user = signed_in(chrome, me)?;
-    let all = state
-        .store
-        .universities()
-        .await
-        .map_err(|e| unavailable(chrome.clone(), &e))?;
+    let all = state.store.universities().await.or_unavailable(chrome)?;
     let u = all.into_iter().find(|u| u.code == code).ok_or_else(|| nf(chrome))?;
     let target = Target::UniversityRecord { university: &u.code };
     let allowed = match ask {
@@ -127,7 +117,7 @@ pub(super) async fn uni(
         Ask::May(_) => ask.allows(&user.principal(), &target),
     };
     if !allowed {
-        return Err(forbidden(chrome.clone()));
+        return Err(forbidden(chrome.clone()).into());
     }
     Ok(Uni {
         user,

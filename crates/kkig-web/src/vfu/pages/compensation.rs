@@ -67,35 +67,32 @@ pub(super) async fn compensation_rows(
     me: MaybeUser,
     kod: &str,
     q: &CompensationQuery,
-) -> Result<
-    (
-        Kommunkod,
-        String,
-        Vec<kkig_core::vfu::views::CompensationRow>,
-        Vec<Term>,
-        Option<TermFilter>,
-    ),
-    Response,
-> {
+) -> PageResult<(
+    Kommunkod,
+    String,
+    Vec<kkig_core::vfu::views::CompensationRow>,
+    Vec<Term>,
+    Option<TermFilter>,
+)> {
     let user = signed_in(chrome, me)?;
     let code = Kommunkod::parse(kod).map_err(|_| nf(chrome))?;
     let m = state
         .store
         .municipality(code)
         .await
-        .map_err(|e| unavailable(chrome.clone(), &e))?
+        .or_unavailable(chrome)?
         .ok_or_else(|| nf(chrome))?;
     if !user
         .principal()
         .may(Action::Read, &Target::VfuMunicipal { municipality: code })
     {
-        return Err(forbidden(chrome.clone()));
+        return Err(forbidden(chrome.clone()).into());
     }
     let all = state
         .store
         .compensation_basis(Some(code))
         .await
-        .map_err(|e| unavailable(chrome.clone(), &e))?;
+        .or_unavailable(chrome)?;
     let mut terms: Vec<Term> = all.iter().map(|r| r.term).collect();
     terms.sort();
     terms.dedup();
@@ -117,9 +114,13 @@ pub(super) async fn compensation_page(
     me: MaybeUser,
     Path(kod): Path<String>,
     Query(q): Query<CompensationQuery>,
-) -> Response {
-    let (code, name, rows, terms, filter) = tri!(compensation_rows(&state, &chrome, me, &kod, &q).await);
-    let unis: BTreeMap<String, String> = store!(chrome, state.store.universities().await)
+) -> PageResult {
+    let (code, name, rows, terms, filter) = compensation_rows(&state, &chrome, me, &kod, &q).await?;
+    let unis: BTreeMap<String, String> = state
+        .store
+        .universities()
+        .await
+        .or_unavailable(&chrome)?
         .into_iter()
         .map(|u| (u.code, u.name))
         .collect();
@@ -187,7 +188,7 @@ pub(super) async fn compensation_page(
         xlsx_href: format!("{base}.xlsx{query}"),
         chrome,
     };
-    render(StatusCode::OK, &page)
+    Ok(render(StatusCode::OK, &page))
 }
 
 pub(super) async fn compensation_download(
@@ -197,19 +198,17 @@ pub(super) async fn compensation_download(
     kod: String,
     q: CompensationQuery,
     xlsx: bool,
-) -> Response {
-    let (code, _, rows, _, filter) = tri!(compensation_rows(&state, &chrome, me, &kod, &q).await);
+) -> PageResult {
+    let (code, _, rows, _, filter) = compensation_rows(&state, &chrome, me, &kod, &q).await?;
     let suffix = filter.map(|f| format!("-{}", f.value())).unwrap_or_default();
     let table = kkig_formats::vfu::compensation_table(&rows);
-    match crate::vfu::api::download_sheet(
+    Ok(crate::vfu::api::download_sheet(
         table,
         xlsx,
         &format!("ersattningsunderlag-{code}{suffix}"),
         "Ersättningsunderlag",
-    ) {
-        Ok(r) => r,
-        Err(e) => e.into_response(),
-    }
+    )
+    .into_response())
 }
 
 pub(super) async fn compensation_csv(
@@ -218,7 +217,7 @@ pub(super) async fn compensation_csv(
     me: MaybeUser,
     Path(kod): Path<String>,
     Query(q): Query<CompensationQuery>,
-) -> Response {
+) -> PageResult {
     compensation_download(state, chrome, me, kod, q, false).await
 }
 
@@ -228,6 +227,6 @@ pub(super) async fn compensation_xlsx(
     me: MaybeUser,
     Path(kod): Path<String>,
     Query(q): Query<CompensationQuery>,
-) -> Response {
+) -> PageResult {
     compensation_download(state, chrome, me, kod, q, true).await
 }

@@ -123,11 +123,11 @@ pub(super) enum Saved<T> {
     Invalid(Vec<FieldError>),
 }
 
-pub(super) fn saved<T>(chrome: &Chrome, r: Result<T, StoreError>) -> Result<Saved<T>, Response> {
+pub(super) fn saved<T>(chrome: &Chrome, r: Result<T, StoreError>) -> PageResult<Saved<T>> {
     match r {
         Ok(v) => Ok(Saved::Ok(v)),
         Err(StoreError::Fields(e)) => Ok(Saved::Invalid(e)),
         Err(StoreError::Conflict(m)) | Err(StoreError::Invalid(m)) => Ok(Saved::Invalid(vec![FieldError::new("", m)])),
-        Err(e) => Err(unavailable(chrome.clone(), &e)),
+        Err(e) => Err(unavailable(chrome.clone(), &e).into()),
     }
 }

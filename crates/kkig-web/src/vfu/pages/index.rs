@@ -16,13 +16,13 @@ pub struct IndexPage {
     pub universities: Vec<Link>,
 }
 
-pub(super) async fn index(State(state): State<AppState>, chrome: Chrome, me: MaybeUser) -> Response {
-    let all = store!(chrome, state.store.municipalities().await);
+pub(super) async fn index(State(state): State<AppState>, chrome: Chrome, me: MaybeUser) -> PageResult {
+    let all = state.store.municipalities().await.or_unavailable(&chrome)?;
     let participants: Vec<_> = all
         .into_iter()
         .filter(|m| m.role == MunicipalityRole::Participant)
         .collect();
-    let unis = store!(chrome, state.store.universities().await);
+    let unis = state.store.universities().await.or_unavailable(&chrome)?;
     let mut mine = Vec::new();
     if let Some((u, _)) = &me.0 {
         use kkig_core::access::Role;
@@ -85,7 +85,7 @@ pub(super) async fn index(State(state): State<AppState>, chrome: Chrome, me: May
             label: format!("{} ({})", u.name, u.code),
         })
         .collect();
-    render(
+    Ok(render(
         StatusCode::OK,
         &IndexPage {
             chrome,
@@ -93,5 +93,5 @@ pub(super) async fn index(State(state): State<AppState>, chrome: Chrome, me: May
             municipalities,
             universities,
         },
-    )
+    ))
 }

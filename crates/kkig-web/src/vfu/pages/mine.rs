@@ -92,8 +92,8 @@ pub(super) async fn mine(
     chrome: Chrome,
     me: MaybeUser,
     Query(q): Query<MineQuery>,
-) -> Response {
-    let user = tri!(signed_in(&chrome, me));
+) -> PageResult {
+    let user = signed_in(&chrome, me)?;
     mine_page(&state, chrome, &user, None, q.sparad.as_deref()).await
 }
 
@@ -335,51 +335,45 @@ pub(super) async fn mine_page(
     user: &UserRecord,
     edit: Option<WishesEdit>,
     saved: Option<&str>,
-) -> Response {
-    let names = store!(chrome, municipality_names(state).await);
-    let ctx = store!(chrome, state.store.vfu_context_for(&VfuRefs::default()).await);
+) -> PageResult {
+    let names = municipality_names(state).await.or_unavailable(&chrome)?;
+    let ctx = state.store.vfu_context_for(&VfuRefs::default()).await.or_unavailable(&chrome)?;
     let model = TravelModel::default();
 
     // As a student: every period the person is on.
-    let records = store!(
-        chrome,
-        state
-            .store
-            .vfu_students(&StudentFilter {
-                person_id: Some(user.person_id.clone()),
-                ..Default::default()
-            })
-            .await
-    );
+    let records = state
+        .store
+        .vfu_students(&StudentFilter {
+            person_id: Some(user.person_id.clone()),
+            ..Default::default()
+        })
+        .await
+        .or_unavailable(&chrome)?;
     let mut placements = Vec::new();
     let mut unplaced = Vec::new();
     let mut wishes = Vec::new();
     for s in &records {
-        let Some(period) = store!(chrome, state.store.vfu_period(&s.period_id).await) else {
+        let Some(period) = state.store.vfu_period(&s.period_id).await.or_unavailable(&chrome)? else {
             continue;
         };
         let ms = milestones(&chrome, &period);
         let reqs = requirement_texts(&chrome, &period, s);
-        let own = store!(
-            chrome,
-            state
-                .store
-                .placements(&PlacementFilter {
-                    student_id: Some(s.id.clone()),
-                    ..Default::default()
-                })
-                .await
-        );
-        let lines = store!(
-            chrome,
-            state
-                .store
-                .placement_lines(&PlacementFilter {
-                    student_id: Some(s.id.clone()),
-                    ..Default::default()
-                })
-                .await
-        );
+        let own = state
+            .store
+            .placements(&PlacementFilter {
+                student_id: Some(s.id.clone()),
+                ..Default::default()
+            })
+            .await
+            .or_unavailable(&chrome)?;
+        let lines = state
+            .store
+            .placement_lines(&PlacementFilter {
+                student_id: Some(s.id.clone()),
+                ..Default::default()
+            })
+            .await
+            .or_unavailable(&chrome)?;
         let period_label = format!(
             "{} {} – {} ({})",
             period.university,
@@ -388,8 +382,7 @@ pub(super) async fn mine_page(
             l_term(&chrome, period.term)
         );
         let this_edit = edit.as_ref().filter(|e| e.0 == s.id);
-        wishes.push(store!(
-            chrome,
+        wishes.push(
             wishes_view(
                 state,
                 &chrome,
@@ -398,16 +391,17 @@ pub(super) async fn mine_page(
                 &period_label,
                 &names,
                 this_edit,
-                saved == Some(s.id.as_str())
+                saved == Some(s.id.as_str()),
             )
             .await
-        ));
+            .or_unavailable(&chrome)?,
+        );
         if lines.is_empty() {
             unplaced.push((period_label, ms, reqs));
             continue;
         }
         for l in lines {
-            let site = store!(chrome, state.store.placement_site(&l.site_id).await);
+            let site = state.store.placement_site(&l.site_id).await.or_unavailable(&chrome)?;
             let home = s
                 .home_position
                 .or_else(|| ctx.municipalities.get(&s.home_municipality).copied());
@@ -443,20 +437,18 @@ pub(super) async fn mine_page(
     }
 
     // As a supervisor: the students placed with them.
-    let sups = store!(chrome, state.store.supervisors(None).await);
+    let sups = state.store.supervisors(None).await.or_unavailable(&chrome)?;
     let mine: Vec<&Supervisor> = sups.iter().filter(|s| s.person_id == user.person_id).collect();
     let mut students = Vec::new();
     for s in &mine {
-        let lines = store!(
-            chrome,
-            state
-                .store
-                .placement_lines(&PlacementFilter {
-                    supervisor_id: Some(s.id.clone()),
-                    ..Default::default()
-                })
-                .await
-        );
+        let lines = state
+            .store
+            .placement_lines(&PlacementFilter {
+                supervisor_id: Some(s.id.clone()),
+                ..Default::default()
+            })
+            .await
+            .or_unavailable(&chrome)?;
         for l in lines {
             students.push(MyStudentRow {
                 name: l.student_name,
@@ -475,7 +467,7 @@ pub(super) async fn mine_page(
     } else {
         StatusCode::OK
     };
-    render(
+    Ok(render(
         status,
         &MinePage {
             chrome,
@@ -486,7 +478,7 @@ pub(super) async fn mine_page(
             is_supervisor,
             students,
         },
-    )
+    ))
 }
 
 /// A student changes the wishes and needs of one of their own VFU periods while wishes are open
@@ -499,17 +491,17 @@ pub(super) async fn wishes_save(
     guard: Guard,
     Path(id): Path<String>,
     Form(f): Form<WishesInput>,
-) -> Response {
-    let user = tri!(signed_in(&chrome, me));
-    let Some(s) = store!(chrome, state.store.vfu_student(&id).await) else {
-        return nf(&chrome);
+) -> PageResult {
+    let user = signed_in(&chrome, me)?;
+    let Some(s) = state.store.vfu_student(&id).await.or_unavailable(&chrome)? else {
+        return Err(nf(&chrome).into());
     };
     // This page is the student's own: anyone else's record is not found here.
     if s.person_id != user.person_id {
-        return nf(&chrome);
+        return Err(nf(&chrome).into());
     }
-    let Some(period) = store!(chrome, state.store.vfu_period(&s.period_id).await) else {
-        return nf(&chrome);
+    let Some(period) = state.store.vfu_period(&s.period_id).await.or_unavailable(&chrome)? else {
+        return Err(nf(&chrome).into());
     };
     let target = Target::VfuStudentWishes {
         person_id: &s.person_id,
@@ -517,30 +509,28 @@ pub(super) async fn wishes_save(
         home_municipality: s.home_municipality,
     };
     if !guard.allows(&user.principal(), &target) {
-        return forbidden(chrome);
+        return Err(forbidden(chrome).into());
     }
-    let own = store!(
-        chrome,
-        state
-            .store
-            .placements(&PlacementFilter {
-                student_id: Some(s.id.clone()),
-                ..Default::default()
-            })
-            .await
-    );
+    let own = state
+        .store
+        .placements(&PlacementFilter {
+            student_id: Some(s.id.clone()),
+            ..Default::default()
+        })
+        .await
+        .or_unavailable(&chrome)?;
     if !wishes_open(&period, &own, today(), &TimelineRules::default()) {
         let message = chrome.t("vfu-wishes-closed");
-        return refused(chrome, StoreError::Conflict(message), "/vfu/min");
+        return Err(refused(chrome, StoreError::Conflict(message), "/vfu/min").into());
     }
-    let ctx = store!(chrome, state.store.vfu_context_for(&f.refs(&s)).await);
+    let ctx = state.store.vfu_context_for(&f.refs(&s)).await.or_unavailable(&chrome)?;
     let errors = match f.apply(&s, &ctx) {
         Err(e) => e,
-        Ok(new) => match tri!(saved(
+        Ok(new) => match saved(
             &chrome,
-            state.store.update_vfu_student(&new, &Actor::user(&user.id)).await
-        )) {
-            Saved::Ok(_) => return see_other(&format!("/vfu/min?sparad={}#onskemal-{}", s.id, s.id)),
+            state.store.update_vfu_student(&new, &Actor::user(&user.id)).await,
+        )? {
+            Saved::Ok(_) => return Ok(see_other(&format!("/vfu/min?sparad={}#onskemal-{}", s.id, s.id))),
             Saved::Invalid(e) => e,
         },
     };

@@ -37,7 +37,7 @@ use crate::ui::public_cache::public_page;
 use crate::AppState;
 
 use crate::http::clock::today;
-use crate::ui::page::{nf, store, tri};
+use crate::ui::page::{nf, OrUnavailable, PageResult};
 
 mod access;
 mod compensation;

@@ -59,20 +59,22 @@ pub(super) async fn muni_page(
     m: &Muni,
     form: ContactForm,
     errors: Vec<FieldError>,
-) -> Response {
-    let sites = store!(chrome, state.store.placement_sites(Some(m.code)).await);
-    let supervisors = store!(chrome, state.store.supervisors(Some(m.code)).await);
-    let placements = store!(
-        chrome,
-        state
-            .store
-            .placements(&PlacementFilter {
-                site_municipality: Some(m.code),
-                ..Default::default()
-            })
-            .await
-    );
-    let contacts = store!(chrome, state.store.vfu_contacts(Some(m.code)).await);
+) -> PageResult {
+    let sites = state
+        .store
+        .placement_sites(Some(m.code))
+        .await
+        .or_unavailable(&chrome)?;
+    let supervisors = state.store.supervisors(Some(m.code)).await.or_unavailable(&chrome)?;
+    let placements = state
+        .store
+        .placements(&PlacementFilter {
+            site_municipality: Some(m.code),
+            ..Default::default()
+        })
+        .await
+        .or_unavailable(&chrome)?;
+    let contacts = state.store.vfu_contacts(Some(m.code)).await.or_unavailable(&chrome)?;
     let mut fields = contact_fields(&chrome, &form);
     let problems = attach(&chrome, &mut fields, &errors);
     let status = if problems.is_empty() {
@@ -93,7 +95,7 @@ pub(super) async fn muni_page(
         problems,
         chrome,
     };
-    render(status, &page)
+    Ok(render(status, &page))
 }
 
 pub(super) async fn muni_overview(
@@ -101,8 +103,8 @@ pub(super) async fn muni_overview(
     chrome: Chrome,
     me: MaybeUser,
     Path(kod): Path<String>,
-) -> Response {
-    let m = tri!(muni(&state, &chrome, me, &kod, Ask::May(Action::Read)).await);
+) -> PageResult {
+    let m = muni(&state, &chrome, me, &kod, Ask::May(Action::Read)).await?;
     muni_page(&state, chrome, &m, ContactForm::default(), Vec::new()).await
 }
 
@@ -113,8 +115,8 @@ pub(super) async fn contact_create(
     guard: Guard,
     Path(kod): Path<String>,
     Form(f): Form<ContactForm>,
-) -> Response {
-    let m = tri!(muni(&state, &chrome, me, &kod, Ask::Guard(&guard)).await);
+) -> PageResult {
+    let m = muni(&state, &chrome, me, &kod, Ask::Guard(&guard)).await?;
     let mut errors = Vec::new();
     let role = RaciRole::parse(&f.role);
     if role.is_none() {
@@ -155,8 +157,8 @@ pub(super) async fn contact_create(
     };
     errors.extend(validate_contact(&c));
     if errors.is_empty() {
-        match tri!(saved(&chrome, state.store.create_vfu_contact(&c, &m.actor()).await)) {
-            Saved::Ok(_) => return see_other(&format!("{}#kontakter", m.base())),
+        match saved(&chrome, state.store.create_vfu_contact(&c, &m.actor()).await)? {
+            Saved::Ok(_) => return Ok(see_other(&format!("{}#kontakter", m.base()))),
             Saved::Invalid(e) => errors = e,
         }
     }
@@ -164,13 +166,12 @@ pub(super) async fn contact_create(
 }
 
 /// A contact of this municipality, or the 404 page.
-pub(super) async fn own_contact(state: &AppState, chrome: &Chrome, m: &Muni, id: &str) -> Result<VfuContact, Response> {
-    let contacts = state
-        .store
-        .vfu_contacts(Some(m.code))
-        .await
-        .map_err(|e| unavailable(chrome.clone(), &e))?;
-    contacts.into_iter().find(|c| c.id == id).ok_or_else(|| nf(chrome))
+pub(super) async fn own_contact(state: &AppState, chrome: &Chrome, m: &Muni, id: &str) -> PageResult<VfuContact> {
+    let contacts = state.store.vfu_contacts(Some(m.code)).await.or_unavailable(chrome)?;
+    contacts
+        .into_iter()
+        .find(|c| c.id == id)
+        .ok_or_else(|| nf(chrome).into())
 }
 
 pub(super) fn contact_form_page(
@@ -194,9 +195,9 @@ pub(super) async fn contact_edit_form(
     chrome: Chrome,
     me: MaybeUser,
     Path((kod, id)): Path<(String, String)>,
-) -> Response {
-    let m = tri!(muni(&state, &chrome, me, &kod, Ask::May(Action::Write)).await);
-    let c = tri!(own_contact(&state, &chrome, &m, &id).await);
+) -> PageResult {
+    let m = muni(&state, &chrome, me, &kod, Ask::May(Action::Write)).await?;
+    let c = own_contact(&state, &chrome, &m, &id).await?;
     let f = ContactForm {
         role: c.role.as_str().into(),
         programme: c.programme.map(|p| p.as_str().to_string()).unwrap_or_default(),
@@ -205,7 +206,7 @@ pub(super) async fn contact_edit_form(
         email: c.email,
         phone: c.phone,
     };
-    contact_form_page(chrome, &m, &id, &f, &[])
+    Ok(contact_form_page(chrome, &m, &id, &f, &[]))
 }
 
 pub(super) async fn contact_update(
@@ -215,9 +216,9 @@ pub(super) async fn contact_update(
     guard: Guard,
     Path((kod, id)): Path<(String, String)>,
     Form(f): Form<ContactForm>,
-) -> Response {
-    let m = tri!(muni(&state, &chrome, me, &kod, Ask::Guard(&guard)).await);
-    let old = tri!(own_contact(&state, &chrome, &m, &id).await);
+) -> PageResult {
+    let m = muni(&state, &chrome, me, &kod, Ask::Guard(&guard)).await?;
+    let old = own_contact(&state, &chrome, &m, &id).await?;
     let mut errors = Vec::new();
     let role = RaciRole::parse(&f.role);
     if role.is_none() {
@@ -256,12 +257,12 @@ pub(super) async fn contact_update(
     };
     errors.extend(validate_contact(&c));
     if errors.is_empty() {
-        match tri!(saved(&chrome, state.store.update_vfu_contact(&c, &m.actor()).await)) {
-            Saved::Ok(_) => return see_other(&format!("{}#kontakter", m.base())),
+        match saved(&chrome, state.store.update_vfu_contact(&c, &m.actor()).await)? {
+            Saved::Ok(_) => return Ok(see_other(&format!("{}#kontakter", m.base()))),
             Saved::Invalid(e) => errors = e,
         }
     }
-    contact_form_page(chrome, &m, &id, &f, &errors)
+    Ok(contact_form_page(chrome, &m, &id, &f, &errors))
 }
 
 pub(super) async fn contact_delete(
@@ -270,12 +271,16 @@ pub(super) async fn contact_delete(
     me: MaybeUser,
     guard: Guard,
     Path((kod, id)): Path<(String, String)>,
-) -> Response {
-    let m = tri!(muni(&state, &chrome, me, &kod, Ask::Guard(&guard)).await);
-    let contacts = store!(chrome, state.store.vfu_contacts(Some(m.code)).await);
+) -> PageResult {
+    let m = muni(&state, &chrome, me, &kod, Ask::Guard(&guard)).await?;
+    let contacts = state.store.vfu_contacts(Some(m.code)).await.or_unavailable(&chrome)?;
     if !contacts.iter().any(|c| c.id == id) {
-        return nf(&chrome);
+        return Err(nf(&chrome).into());
     }
-    store!(chrome, state.store.delete_vfu_contact(&id, &m.actor()).await);
-    see_other(&format!("{}#kontakter", m.base()))
+    state
+        .store
+        .delete_vfu_contact(&id, &m.actor())
+        .await
+        .or_unavailable(&chrome)?;
+    Ok(see_other(&format!("{}#kontakter", m.base())))
 }

@@ -42,9 +42,9 @@ pub(super) async fn need_page(
     chrome: Chrome,
     me: MaybeUser,
     Path(kod): Path<String>,
-) -> Response {
-    let m = tri!(muni(&state, &chrome, me, &kod, Ask::May(Action::Read)).await);
-    let need = store!(chrome, state.store.training_need(m.code).await);
+) -> PageResult {
+    let m = muni(&state, &chrome, me, &kod, Ask::May(Action::Read)).await?;
+    let need = state.store.training_need(m.code).await.or_unavailable(&chrome)?;
     let rows = need
         .rows
         .iter()
@@ -79,7 +79,7 @@ pub(super) async fn need_page(
         })
         .collect();
     let share = crate::ui::i18n::format_decimal(chrome.lang, need.share * 100.0, 1);
-    render(
+    Ok(render(
         StatusCode::OK,
         &NeedPage {
             chrome,
@@ -90,5 +90,5 @@ pub(super) async fn need_page(
             rows,
             candidates,
         },
-    )
+    ))
 }

@@ -29,19 +29,17 @@ pub(super) async fn uni_overview(
     chrome: Chrome,
     me: MaybeUser,
     Path(code): Path<String>,
-) -> Response {
-    let u = tri!(uni(&state, &chrome, me, &code, Ask::May(Action::Read)).await);
-    let periods = store!(chrome, state.store.vfu_periods(Some(&u.code)).await);
-    let students = store!(
-        chrome,
-        state
-            .store
-            .vfu_students(&StudentFilter {
-                university: Some(u.code.clone()),
-                ..Default::default()
-            })
-            .await
-    );
+) -> PageResult {
+    let u = uni(&state, &chrome, me, &code, Ask::May(Action::Read)).await?;
+    let periods = state.store.vfu_periods(Some(&u.code)).await.or_unavailable(&chrome)?;
+    let students = state
+        .store
+        .vfu_students(&StudentFilter {
+            university: Some(u.code.clone()),
+            ..Default::default()
+        })
+        .await
+        .or_unavailable(&chrome)?;
     let rows = periods
         .into_iter()
         .map(|p| PeriodRow {
@@ -60,7 +58,7 @@ pub(super) async fn uni_overview(
         .user
         .principal()
         .may(Action::Write, &Target::UniversityRecord { university: &u.code });
-    render(
+    Ok(render(
         StatusCode::OK,
         &UniPage {
             chrome,
@@ -69,7 +67,7 @@ pub(super) async fn uni_overview(
             rows,
             writable,
         },
-    )
+    ))
 }
 
 pub(super) fn period_input(p: &VfuPeriod) -> PeriodInput {
@@ -169,9 +167,9 @@ pub(super) async fn period_new_form(
     chrome: Chrome,
     me: MaybeUser,
     Path(code): Path<String>,
-) -> Response {
-    let u = tri!(uni(&state, &chrome, me, &code, Ask::May(Action::Write)).await);
-    period_form(chrome, &u, &PeriodInput::default(), None, &[])
+) -> PageResult {
+    let u = uni(&state, &chrome, me, &code, Ask::May(Action::Write)).await?;
+    Ok(period_form(chrome, &u, &PeriodInput::default(), None, &[]))
 }
 
 pub(super) async fn period_create(
@@ -181,27 +179,29 @@ pub(super) async fn period_create(
     guard: Guard,
     Path(code): Path<String>,
     Form(mut i): Form<PeriodInput>,
-) -> Response {
-    let u = tri!(uni(&state, &chrome, me, &code, Ask::Guard(&guard)).await);
+) -> PageResult {
+    let u = uni(&state, &chrome, me, &code, Ask::Guard(&guard)).await?;
     i.id = String::new();
     i.university = u.code.clone();
-    let ctx = store!(chrome, state.store.vfu_context_for(&i.refs()).await);
+    let ctx = state.store.vfu_context_for(&i.refs()).await.or_unavailable(&chrome)?;
     let errors = match i.parse(&ctx) {
         Err(e) => e,
-        Ok(p) => match tri!(saved(&chrome, state.store.create_vfu_period(&p, &u.actor()).await)) {
-            Saved::Ok(id) => return see_other(&format!("{}/perioder/{id}", u.base())),
+        Ok(p) => match saved(&chrome, state.store.create_vfu_period(&p, &u.actor()).await)? {
+            Saved::Ok(id) => return Ok(see_other(&format!("{}/perioder/{id}", u.base()))),
             Saved::Invalid(e) => e,
         },
     };
-    period_form(chrome, &u, &i, None, &errors)
+    Ok(period_form(chrome, &u, &i, None, &errors))
 }
 
-pub(super) async fn own_period(state: &AppState, chrome: &Chrome, u: &Uni, id: &str) -> Result<VfuPeriod, Response> {
-    match state.store.vfu_period(id).await {
-        Ok(Some(p)) if p.university == u.code => Ok(p),
-        Ok(_) => Err(nf(chrome)),
-        Err(e) => Err(unavailable(chrome.clone(), &e)),
-    }
+pub(super) async fn own_period(state: &AppState, chrome: &Chrome, u: &Uni, id: &str) -> PageResult<VfuPeriod> {
+    state
+        .store
+        .vfu_period(id)
+        .await
+        .or_unavailable(chrome)?
+        .filter(|p| p.university == u.code)
+        .ok_or_else(|| nf(chrome).into())
 }
 
 pub(super) async fn period_edit_form(
@@ -209,10 +209,10 @@ pub(super) async fn period_edit_form(
     chrome: Chrome,
     me: MaybeUser,
     Path((code, id)): Path<(String, String)>,
-) -> Response {
-    let u = tri!(uni(&state, &chrome, me, &code, Ask::May(Action::Write)).await);
-    let p = tri!(own_period(&state, &chrome, &u, &id).await);
-    period_form(chrome, &u, &period_input(&p), Some(&p.id), &[])
+) -> PageResult {
+    let u = uni(&state, &chrome, me, &code, Ask::May(Action::Write)).await?;
+    let p = own_period(&state, &chrome, &u, &id).await?;
+    Ok(period_form(chrome, &u, &period_input(&p), Some(&p.id), &[]))
 }
 
 pub(super) async fn period_update(
@@ -222,9 +222,9 @@ pub(super) async fn period_update(
     guard: Guard,
     Path((code, id)): Path<(String, String)>,
     Form(mut i): Form<PeriodInput>,
-) -> Response {
-    let u = tri!(uni(&state, &chrome, me, &code, Ask::Guard(&guard)).await);
-    let old = tri!(own_period(&state, &chrome, &u, &id).await);
+) -> PageResult {
+    let u = uni(&state, &chrome, me, &code, Ask::Guard(&guard)).await?;
+    let old = own_period(&state, &chrome, &u, &id).await?;
     i.id = old.id.clone();
     i.university = u.code.clone();
     if i.term.trim().is_empty()
@@ -233,15 +233,15 @@ pub(super) async fn period_update(
         // The form has no term field: the term follows the start.
         i.term = String::new();
     }
-    let ctx = store!(chrome, state.store.vfu_context_for(&i.refs()).await);
+    let ctx = state.store.vfu_context_for(&i.refs()).await.or_unavailable(&chrome)?;
     let errors = match i.parse(&ctx) {
         Err(e) => e,
-        Ok(p) => match tri!(saved(&chrome, state.store.update_vfu_period(&p, &u.actor()).await)) {
-            Saved::Ok(_) => return see_other(&format!("{}/perioder/{id}", u.base())),
+        Ok(p) => match saved(&chrome, state.store.update_vfu_period(&p, &u.actor()).await)? {
+            Saved::Ok(_) => return Ok(see_other(&format!("{}/perioder/{id}", u.base()))),
             Saved::Invalid(e) => e,
         },
     };
-    period_form(chrome, &u, &i, Some(&old.id), &errors)
+    Ok(period_form(chrome, &u, &i, Some(&old.id), &errors))
 }
 
 pub(super) async fn period_delete(
@@ -250,11 +250,11 @@ pub(super) async fn period_delete(
     me: MaybeUser,
     guard: Guard,
     Path((code, id)): Path<(String, String)>,
-) -> Response {
-    let u = tri!(uni(&state, &chrome, me, &code, Ask::Guard(&guard)).await);
-    let p = tri!(own_period(&state, &chrome, &u, &id).await);
+) -> PageResult {
+    let u = uni(&state, &chrome, me, &code, Ask::Guard(&guard)).await?;
+    let p = own_period(&state, &chrome, &u, &id).await?;
     match state.store.delete_vfu_period(&p.id, &u.actor()).await {
-        Ok(_) => see_other(&u.base()),
-        Err(e) => refused(chrome, e, &format!("{}/perioder/{}", u.base(), p.id)),
+        Ok(_) => Ok(see_other(&u.base())),
+        Err(e) => Err(refused(chrome, e, &format!("{}/perioder/{}", u.base(), p.id)).into()),
     }
 }

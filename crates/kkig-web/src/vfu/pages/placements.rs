@@ -87,22 +87,20 @@ pub(super) async fn muni_placements(
     chrome: Chrome,
     me: MaybeUser,
     Path(kod): Path<String>,
-) -> Response {
-    let m = tri!(muni(&state, &chrome, me, &kod, Ask::May(Action::Read)).await);
-    let lines = store!(
-        chrome,
-        state
-            .store
-            .placement_lines(&PlacementFilter {
-                site_municipality: Some(m.code),
-                ..Default::default()
-            })
-            .await
-    );
-    let names = store!(chrome, municipality_names(&state).await);
+) -> PageResult {
+    let m = muni(&state, &chrome, me, &kod, Ask::May(Action::Read)).await?;
+    let lines = state
+        .store
+        .placement_lines(&PlacementFilter {
+            site_municipality: Some(m.code),
+            ..Default::default()
+        })
+        .await
+        .or_unavailable(&chrome)?;
+    let names = municipality_names(&state).await.or_unavailable(&chrome)?;
     let edit = format!("{}/placeringar", m.base());
     let rows = placement_rows(&chrome, lines, &names, Some(&edit));
-    render(
+    Ok(render(
         StatusCode::OK,
         &MuniPlacementsPage {
             chrome,
@@ -111,7 +109,7 @@ pub(super) async fn muni_placements(
             rows,
             back: edit,
         },
-    )
+    ))
 }
 
 /// A placement with the student and period it belongs to, and the site's municipality.
@@ -175,17 +173,17 @@ pub(super) async fn placement_status(
     guard: Guard,
     Path(id): Path<String>,
     Form(f): Form<StatusForm>,
-) -> Response {
-    let user = tri!(signed_in(&chrome, me));
-    let Some(pc) = store!(chrome, placement_ctx(&state, &id).await) else {
-        return nf(&chrome);
+) -> PageResult {
+    let user = signed_in(&chrome, me)?;
+    let Some(pc) = placement_ctx(&state, &id).await.or_unavailable(&chrome)? else {
+        return Err(nf(&chrome).into());
     };
     let p = user.principal();
     if !guard.allows(&p, &pc.target()) {
         return if p.may(Action::Read, &pc.target()) {
-            forbidden(chrome)
+            Err(forbidden(chrome).into())
         } else {
-            nf(&chrome)
+            Err(nf(&chrome).into())
         };
     }
     let back = safe_back(
@@ -193,15 +191,15 @@ pub(super) async fn placement_status(
         format!("/vfu/larosate/{}/perioder/{}", pc.period.university, pc.period.id),
     );
     let Some(to) = PlacementStatus::parse(&f.to) else {
-        return refused(chrome, StoreError::Invalid(format!("unknown status {:?}", f.to)), &back);
+        return Err(refused(chrome, StoreError::Invalid(format!("unknown status {:?}", f.to)), &back).into());
     };
     match state
         .store
         .transition_placement(&pc.placement.id, to, today(), &Actor::user(&user.id))
         .await
     {
-        Ok(_) => see_other(&format!("{back}#p-{}", pc.placement.id)),
-        Err(e) => refused(chrome, e, &back),
+        Ok(_) => Ok(see_other(&format!("{back}#p-{}", pc.placement.id))),
+        Err(e) => Err(refused(chrome, e, &back).into()),
     }
 }
 
@@ -212,10 +210,10 @@ pub(super) async fn placement_delete(
     guard: Guard,
     Path(id): Path<String>,
     Form(f): Form<StatusForm>,
-) -> Response {
-    let user = tri!(signed_in(&chrome, me));
-    let Some(pc) = store!(chrome, placement_ctx(&state, &id).await) else {
-        return nf(&chrome);
+) -> PageResult {
+    let user = signed_in(&chrome, me)?;
+    let Some(pc) = placement_ctx(&state, &id).await.or_unavailable(&chrome)? else {
+        return Err(nf(&chrome).into());
     };
     let p = user.principal();
     // Only the university that offered it removes a placement.
@@ -227,9 +225,9 @@ pub(super) async fn placement_delete(
     ) || !guard.allows(&p, &pc.target())
     {
         return if p.may(Action::Read, &pc.target()) {
-            forbidden(chrome)
+            Err(forbidden(chrome).into())
         } else {
-            nf(&chrome)
+            Err(nf(&chrome).into())
         };
     }
     let back = safe_back(
@@ -241,8 +239,8 @@ pub(super) async fn placement_delete(
         .delete_placement(&pc.placement.id, &Actor::user(&user.id))
         .await
     {
-        Ok(_) => see_other(&back),
-        Err(e) => refused(chrome, e, &back),
+        Ok(_) => Ok(see_other(&back)),
+        Err(e) => Err(refused(chrome, e, &back).into()),
     }
 }
 
@@ -261,8 +259,8 @@ pub(super) async fn placement_edit_page(
     pc: &PlacementCtx,
     f: &PlacementEditForm,
     errors: &[FieldError],
-) -> Response {
-    let sups = store!(chrome, state.store.supervisors(Some(m.code)).await);
+) -> PageResult {
+    let sups = state.store.supervisors(Some(m.code)).await.or_unavailable(&chrome)?;
     let mut opts = vec![(String::new(), chrome.t("vfu-none"))];
     opts.extend(
         sups.into_iter()
@@ -309,7 +307,7 @@ pub(super) async fn placement_edit_page(
         pc.period.end,
         l_status(&page.chrome, pc.placement.status)
     );
-    page.errors(errors).respond()
+    Ok(page.errors(errors).respond())
 }
 
 pub(super) async fn muni_placement(
@@ -318,13 +316,13 @@ pub(super) async fn muni_placement(
     m: &Muni,
     id: &str,
     ask: Ask<'_>,
-) -> Result<PlacementCtx, Response> {
+) -> PageResult<PlacementCtx> {
     let pc = placement_ctx(state, id)
         .await
-        .map_err(|e| unavailable(chrome.clone(), &e))?
+        .or_unavailable(chrome)?
         .ok_or_else(|| nf(chrome))?;
     if pc.site.municipality != m.code || !ask.allows(&m.user.principal(), &pc.target()) {
-        return Err(nf(chrome));
+        return Err(nf(chrome).into());
     }
     Ok(pc)
 }
@@ -334,9 +332,9 @@ pub(super) async fn placement_edit_form(
     chrome: Chrome,
     me: MaybeUser,
     Path((kod, id)): Path<(String, String)>,
-) -> Response {
-    let m = tri!(muni(&state, &chrome, me, &kod, Ask::May(Action::Read)).await);
-    let pc = tri!(muni_placement(&state, &chrome, &m, &id, Ask::May(Action::Read)).await);
+) -> PageResult {
+    let m = muni(&state, &chrome, me, &kod, Ask::May(Action::Read)).await?;
+    let pc = muni_placement(&state, &chrome, &m, &id, Ask::May(Action::Read)).await?;
     let f = PlacementEditForm {
         supervisor_id: pc.placement.supervisor_id.clone().unwrap_or_default(),
         note: pc.placement.note.clone(),
@@ -352,13 +350,13 @@ pub(super) async fn placement_update(
     guard: Guard,
     Path((kod, id)): Path<(String, String)>,
     Form(f): Form<PlacementEditForm>,
-) -> Response {
-    let m = tri!(muni(&state, &chrome, me, &kod, Ask::Guard(&guard)).await);
-    let pc = tri!(muni_placement(&state, &chrome, &m, &id, Ask::Guard(&guard)).await);
+) -> PageResult {
+    let m = muni(&state, &chrome, me, &kod, Ask::Guard(&guard)).await?;
+    let pc = muni_placement(&state, &chrome, &m, &id, Ask::Guard(&guard)).await?;
     let mut errors = Vec::new();
     let supervisor_id = Some(f.supervisor_id.trim().to_string()).filter(|s| !s.is_empty());
     if let Some(sid) = &supervisor_id {
-        match store!(chrome, state.store.supervisor(sid).await) {
+        match state.store.supervisor(sid).await.or_unavailable(&chrome)? {
             Some(s) if s.municipality == m.code => {}
             _ => errors.push(FieldError::of(
                 "supervisor_id",
@@ -373,8 +371,8 @@ pub(super) async fn placement_update(
         let mut p = pc.placement.clone();
         p.supervisor_id = supervisor_id;
         p.note = f.note.trim().to_string();
-        match tri!(saved(&chrome, state.store.update_placement(&p, &m.actor()).await)) {
-            Saved::Ok(_) => return see_other(&format!("{}/placeringar#p-{}", m.base(), p.id)),
+        match saved(&chrome, state.store.update_placement(&p, &m.actor()).await)? {
+            Saved::Ok(_) => return Ok(see_other(&format!("{}/placeringar#p-{}", m.base(), p.id))),
             Saved::Invalid(e) => errors = e,
         }
     }
@@ -399,9 +397,9 @@ pub(super) async fn placement_form(
     p: &VfuPeriod,
     f: &PlacementNewForm,
     errors: &[FieldError],
-) -> Response {
-    let sites = store!(chrome, state.store.placement_sites(None).await);
-    let names = store!(chrome, municipality_names(state).await);
+) -> PageResult {
+    let sites = state.store.placement_sites(None).await.or_unavailable(&chrome)?;
+    let names = municipality_names(state).await.or_unavailable(&chrome)?;
     let mut opts: Vec<(String, String)> = sites
         .into_iter()
         .filter(|x| x.fields.iter().any(|fs| fs.field == s.field))
@@ -453,7 +451,7 @@ pub(super) async fn placement_form(
         format!("{}/studenter/{}/placera", u.base(), s.id),
         fields,
     );
-    page.errors(errors).respond()
+    Ok(page.errors(errors).respond())
 }
 
 pub(super) async fn placement_new_form(
@@ -461,9 +459,9 @@ pub(super) async fn placement_new_form(
     chrome: Chrome,
     me: MaybeUser,
     Path((code, id)): Path<(String, String)>,
-) -> Response {
-    let u = tri!(uni(&state, &chrome, me, &code, Ask::May(Action::Write)).await);
-    let (s, p) = tri!(own_student(&state, &chrome, &u, &id).await);
+) -> PageResult {
+    let u = uni(&state, &chrome, me, &code, Ask::May(Action::Write)).await?;
+    let (s, p) = own_student(&state, &chrome, &u, &id).await?;
     let f = PlacementNewForm {
         status: "offered".into(),
         ..Default::default()
@@ -478,11 +476,15 @@ pub(super) async fn placement_create(
     guard: Guard,
     Path((code, id)): Path<(String, String)>,
     Form(f): Form<PlacementNewForm>,
-) -> Response {
-    let u = tri!(uni(&state, &chrome, me, &code, Ask::Guard(&guard)).await);
-    let (s, p) = tri!(own_student(&state, &chrome, &u, &id).await);
+) -> PageResult {
+    let u = uni(&state, &chrome, me, &code, Ask::Guard(&guard)).await?;
+    let (s, p) = own_student(&state, &chrome, &u, &id).await?;
     let mut errors = Vec::new();
-    let site = store!(chrome, state.store.placement_site(f.site_id.trim()).await);
+    let site = state
+        .store
+        .placement_site(f.site_id.trim())
+        .await
+        .or_unavailable(&chrome)?;
     if f.site_id.trim().is_empty() {
         errors.push(FieldError::of("site_id", FieldProblem::Required));
     } else if site.is_none() {
@@ -510,14 +512,14 @@ pub(super) async fn placement_create(
             site_municipality: site.municipality,
         };
         if !guard.allows(&u.user.principal(), &target) {
-            return forbidden(chrome);
+            return Err(forbidden(chrome).into());
         }
         match Placement::start("", &s.id, &site.id, status, today()) {
             Err(e) => errors.push(FieldError::of("status", e.into())),
             Ok(mut pl) => {
                 pl.note = f.note.trim().to_string();
-                match tri!(saved(&chrome, state.store.create_placement(&pl, &u.actor()).await)) {
-                    Saved::Ok(pid) => return see_other(&format!("{}/perioder/{}#p-{pid}", u.base(), p.id)),
+                match saved(&chrome, state.store.create_placement(&pl, &u.actor()).await)? {
+                    Saved::Ok(pid) => return Ok(see_other(&format!("{}/perioder/{}#p-{pid}", u.base(), p.id))),
                     Saved::Invalid(e) => errors = e,
                 }
             }

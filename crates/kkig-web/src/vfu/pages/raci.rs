@@ -81,22 +81,22 @@ pub(super) async fn raci_page(
     public_page(&state, &key, raci_response(state.clone(), chrome, kod, q)).await
 }
 
-pub(super) async fn raci_response(state: AppState, chrome: Chrome, kod: String, q: RaciQuery) -> Response {
+pub(super) async fn raci_response(state: AppState, chrome: Chrome, kod: String, q: RaciQuery) -> PageResult {
     let Ok(code) = Kommunkod::parse(&kod) else {
-        return nf(&chrome);
+        return Err(nf(&chrome).into());
     };
-    let Some(m) = store!(chrome, state.store.municipality(code).await) else {
-        return nf(&chrome);
+    let Some(m) = state.store.municipality(code).await.or_unavailable(&chrome)? else {
+        return Err(nf(&chrome).into());
     };
     let programme = match q.program.as_deref().filter(|p| !p.is_empty()) {
         None => ProgrammeType::Teacher,
         Some(p) => match ProgrammeType::parse(p) {
             Some(p) => p,
-            None => return nf(&chrome),
+            None => return Err(nf(&chrome).into()),
         },
     };
-    let view = store!(chrome, state.store.raci_model(code, programme).await);
-    let contacts = store!(chrome, state.store.vfu_contacts(Some(code)).await);
+    let view = state.store.raci_model(code, programme).await.or_unavailable(&chrome)?;
+    let contacts = state.store.vfu_contacts(Some(code)).await.or_unavailable(&chrome)?;
     let contacts: Vec<VfuContact> = contacts
         .into_iter()
         .filter(|c| c.programme.is_none() || c.programme == Some(programme))
@@ -126,7 +126,7 @@ pub(super) async fn raci_response(state: AppState, chrome: Chrome, kod: String, 
     let contacts = contact_views(&chrome, contacts);
     let programme_label = l_programme(&chrome, programme);
     if q.utskrift.as_deref().is_some_and(|v| !v.is_empty() && v != "0") {
-        return render(
+        return Ok(render(
             StatusCode::OK,
             &RaciPrintPage {
                 chrome,
@@ -140,9 +140,9 @@ pub(super) async fn raci_response(state: AppState, chrome: Chrome, kod: String, 
                 rows,
                 contacts,
             },
-        );
+        ));
     }
-    render(
+    Ok(render(
         StatusCode::OK,
         &RaciPage {
             chrome,
@@ -155,7 +155,7 @@ pub(super) async fn raci_response(state: AppState, chrome: Chrome, kod: String, 
             contacts,
             print_href,
         },
-    )
+    ))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -300,13 +300,17 @@ pub(super) async fn raci_edit_form(
     me: MaybeUser,
     Path(kod): Path<String>,
     Query(q): Query<RaciQuery>,
-) -> Response {
-    let m = tri!(muni(&state, &chrome, me, &kod, Ask::May(Action::Write)).await);
+) -> PageResult {
+    let m = muni(&state, &chrome, me, &kod, Ask::May(Action::Write)).await?;
     let Some(programme) = raci_programme(&q) else {
-        return nf(&chrome);
+        return Err(nf(&chrome).into());
     };
-    let view = store!(chrome, state.store.raci_model(m.code, programme).await);
-    raci_edit_page(chrome, &m, &view.model, view.adapted, &[])
+    let view = state
+        .store
+        .raci_model(m.code, programme)
+        .await
+        .or_unavailable(&chrome)?;
+    Ok(raci_edit_page(chrome, &m, &view.model, view.adapted, &[]))
 }
 
 pub(super) async fn raci_save(
@@ -316,10 +320,10 @@ pub(super) async fn raci_save(
     guard: Guard,
     Path(kod): Path<String>,
     Form(f): Form<BTreeMap<String, String>>,
-) -> Response {
-    let m = tri!(muni(&state, &chrome, me, &kod, Ask::Guard(&guard)).await);
+) -> PageResult {
+    let m = muni(&state, &chrome, me, &kod, Ask::Guard(&guard)).await?;
     let Some(programme) = f.get("program").and_then(|p| ProgrammeType::parse(p)) else {
-        return nf(&chrome);
+        return Err(nf(&chrome).into());
     };
     let mut model = RaciModel::default_for(programme);
     for task in RaciTask::ALL {
@@ -333,21 +337,18 @@ pub(super) async fn raci_save(
     }
     let errors = model.validate();
     if errors.is_empty() {
-        match tri!(saved(
-            &chrome,
-            state.store.save_raci_model(m.code, &model, &m.actor()).await
-        )) {
+        match saved(&chrome, state.store.save_raci_model(m.code, &model, &m.actor()).await)? {
             Saved::Ok(()) => {
-                return see_other(&format!(
+                return Ok(see_other(&format!(
                     "/vfu/kommun/{}/vem-gor-vad?program={}",
                     m.code,
                     programme.as_str()
-                ))
+                )))
             }
-            Saved::Invalid(e) => return raci_edit_page(chrome, &m, &model, true, &e),
+            Saved::Invalid(e) => return Ok(raci_edit_page(chrome, &m, &model, true, &e)),
         }
     }
-    raci_edit_page(chrome, &m, &model, true, &errors)
+    Ok(raci_edit_page(chrome, &m, &model, true, &errors))
 }
 
 #[derive(Deserialize, Default)]
@@ -363,18 +364,19 @@ pub(super) async fn raci_reset(
     guard: Guard,
     Path(kod): Path<String>,
     Form(f): Form<ProgramForm>,
-) -> Response {
-    let m = tri!(muni(&state, &chrome, me, &kod, Ask::Guard(&guard)).await);
+) -> PageResult {
+    let m = muni(&state, &chrome, me, &kod, Ask::Guard(&guard)).await?;
     let Some(programme) = ProgrammeType::parse(&f.program) else {
-        return nf(&chrome);
+        return Err(nf(&chrome).into());
     };
-    store!(
-        chrome,
-        state.store.reset_raci_model(m.code, programme, &m.actor()).await
-    );
-    see_other(&format!(
+    state
+        .store
+        .reset_raci_model(m.code, programme, &m.actor())
+        .await
+        .or_unavailable(&chrome)?;
+    Ok(see_other(&format!(
         "/vfu/kommun/{}/vem-gor-vad?program={}",
         m.code,
         programme.as_str()
-    ))
+    )))
 }

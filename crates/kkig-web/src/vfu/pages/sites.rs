@@ -51,12 +51,20 @@ pub(super) async fn sites_page(
     chrome: Chrome,
     me: MaybeUser,
     Path(kod): Path<String>,
-) -> Response {
-    let m = tri!(muni(&state, &chrome, me, &kod, Ask::May(Action::Read)).await);
-    let sites = store!(chrome, state.store.placement_sites(Some(m.code)).await);
+) -> PageResult {
+    let m = muni(&state, &chrome, me, &kod, Ask::May(Action::Read)).await?;
+    let sites = state
+        .store
+        .placement_sites(Some(m.code))
+        .await
+        .or_unavailable(&chrome)?;
     let term = coming_term();
-    let hosting = store!(chrome, state.store.hosting_interests(Some(m.code), Some(term)).await);
-    let supervisors = store!(chrome, state.store.supervisors(Some(m.code)).await);
+    let hosting = state
+        .store
+        .hosting_interests(Some(m.code), Some(term))
+        .await
+        .or_unavailable(&chrome)?;
+    let supervisors = state.store.supervisors(Some(m.code)).await.or_unavailable(&chrome)?;
     let rows = sites
         .into_iter()
         .map(|s| SiteRow {
@@ -83,7 +91,7 @@ pub(super) async fn sites_page(
         })
         .collect();
     let term = l_term(&chrome, term);
-    render(
+    Ok(render(
         StatusCode::OK,
         &SitesPage {
             chrome,
@@ -93,7 +101,7 @@ pub(super) async fn sites_page(
             rows,
             term,
         },
-    )
+    ))
 }
 
 pub(super) fn site_input(s: &PlacementSite) -> SiteInput {
@@ -323,13 +331,13 @@ pub(super) async fn site_new_form(
     chrome: Chrome,
     me: MaybeUser,
     Path(kod): Path<String>,
-) -> Response {
-    let m = tri!(muni(&state, &chrome, me, &kod, Ask::May(Action::Write)).await);
+) -> PageResult {
+    let m = muni(&state, &chrome, me, &kod, Ask::May(Action::Write)).await?;
     let i = SiteInput {
         kind: SiteKind::School.as_str().into(),
         ..Default::default()
     };
-    site_form(chrome, &m, &i, &FieldState::default(), None).respond()
+    Ok(site_form(chrome, &m, &i, &FieldState::default(), None).respond())
 }
 
 pub(super) async fn site_create(
@@ -339,31 +347,30 @@ pub(super) async fn site_create(
     guard: Guard,
     Path(kod): Path<String>,
     Form(pairs): Form<Vec<(String, String)>>,
-) -> Response {
-    let m = tri!(muni(&state, &chrome, me, &kod, Ask::Guard(&guard)).await);
+) -> PageResult {
+    let m = muni(&state, &chrome, me, &kod, Ask::Guard(&guard)).await?;
     let (mut i, fs) = site_form_input(&pairs);
     i.municipality = m.code.to_string();
-    let ctx = store!(chrome, state.store.vfu_context_for(&i.refs()).await);
+    let ctx = state.store.vfu_context_for(&i.refs()).await.or_unavailable(&chrome)?;
     let errors = match i.parse(&ctx) {
         Err(e) => e,
-        Ok(site) => match tri!(saved(
-            &chrome,
-            state.store.create_placement_site(&site, &m.actor()).await
-        )) {
-            Saved::Ok(id) => return see_other(&format!("{}/platser/{id}?sparad=1", m.base())),
+        Ok(site) => match saved(&chrome, state.store.create_placement_site(&site, &m.actor()).await)? {
+            Saved::Ok(id) => return Ok(see_other(&format!("{}/platser/{id}?sparad=1", m.base()))),
             Saved::Invalid(e) => e,
         },
     };
-    site_form(chrome, &m, &i, &fs, None).errors(&errors).respond()
+    Ok(site_form(chrome, &m, &i, &fs, None).errors(&errors).respond())
 }
 
 /// A site of this municipality, or the 404 page.
-pub(super) async fn own_site(state: &AppState, chrome: &Chrome, m: &Muni, id: &str) -> Result<PlacementSite, Response> {
-    match state.store.placement_site(id).await {
-        Ok(Some(s)) if s.municipality == m.code => Ok(s),
-        Ok(_) => Err(nf(chrome)),
-        Err(e) => Err(unavailable(chrome.clone(), &e)),
-    }
+pub(super) async fn own_site(state: &AppState, chrome: &Chrome, m: &Muni, id: &str) -> PageResult<PlacementSite> {
+    state
+        .store
+        .placement_site(id)
+        .await
+        .or_unavailable(chrome)?
+        .filter(|s| s.municipality == m.code)
+        .ok_or_else(|| nf(chrome).into())
 }
 
 #[derive(Deserialize, Default)]
@@ -383,8 +390,12 @@ pub(super) async fn site_edit_page(
     h: &HostingInput,
     h_errors: &[FieldError],
     saved: bool,
-) -> Response {
-    let hosting = store!(chrome, state.store.hosting_interests(Some(m.code), None).await);
+) -> PageResult {
+    let hosting = state
+        .store
+        .hosting_interests(Some(m.code), None)
+        .await
+        .or_unavailable(&chrome)?;
     let rows = hosting
         .iter()
         .filter(|x| x.site_id == site.id)
@@ -427,7 +438,7 @@ pub(super) async fn site_edit_page(
         fields: h_fields,
         problems: h_problems,
     });
-    page.respond()
+    Ok(page.respond())
 }
 
 pub(super) fn default_hosting() -> HostingInput {
@@ -445,9 +456,9 @@ pub(super) async fn site_edit_form(
     me: MaybeUser,
     Path((kod, id)): Path<(String, String)>,
     Query(q): Query<SavedQuery>,
-) -> Response {
-    let m = tri!(muni(&state, &chrome, me, &kod, Ask::May(Action::Read)).await);
-    let site = tri!(own_site(&state, &chrome, &m, &id).await);
+) -> PageResult {
+    let m = muni(&state, &chrome, me, &kod, Ask::May(Action::Read)).await?;
+    let site = own_site(&state, &chrome, &m, &id).await?;
     site_edit_page(
         &state,
         chrome,
@@ -470,20 +481,17 @@ pub(super) async fn site_update(
     guard: Guard,
     Path((kod, id)): Path<(String, String)>,
     Form(pairs): Form<Vec<(String, String)>>,
-) -> Response {
-    let m = tri!(muni(&state, &chrome, me, &kod, Ask::Guard(&guard)).await);
-    let site = tri!(own_site(&state, &chrome, &m, &id).await);
+) -> PageResult {
+    let m = muni(&state, &chrome, me, &kod, Ask::Guard(&guard)).await?;
+    let site = own_site(&state, &chrome, &m, &id).await?;
     let (mut i, fs) = site_form_input(&pairs);
     i.id = site.id.clone();
     i.municipality = m.code.to_string();
-    let ctx = store!(chrome, state.store.vfu_context_for(&i.refs()).await);
+    let ctx = state.store.vfu_context_for(&i.refs()).await.or_unavailable(&chrome)?;
     let errors = match i.parse(&ctx) {
         Err(e) => e,
-        Ok(new) => match tri!(saved(
-            &chrome,
-            state.store.update_placement_site(&new, &m.actor()).await
-        )) {
-            Saved::Ok(_) => return see_other(&format!("{}/platser/{id}?sparad=1", m.base())),
+        Ok(new) => match saved(&chrome, state.store.update_placement_site(&new, &m.actor()).await)? {
+            Saved::Ok(_) => return Ok(see_other(&format!("{}/platser/{id}?sparad=1", m.base()))),
             Saved::Invalid(e) => e,
         },
     };
@@ -508,13 +516,13 @@ pub(super) async fn site_delete(
     me: MaybeUser,
     guard: Guard,
     Path((kod, id)): Path<(String, String)>,
-) -> Response {
-    let m = tri!(muni(&state, &chrome, me, &kod, Ask::Guard(&guard)).await);
-    let site = tri!(own_site(&state, &chrome, &m, &id).await);
+) -> PageResult {
+    let m = muni(&state, &chrome, me, &kod, Ask::Guard(&guard)).await?;
+    let site = own_site(&state, &chrome, &m, &id).await?;
     let back = format!("{}/platser/{}", m.base(), site.id);
     match state.store.delete_placement_site(&site.id, &m.actor()).await {
-        Ok(_) => see_other(&format!("{}/platser", m.base())),
-        Err(e) => refused(chrome, e, &back),
+        Ok(_) => Ok(see_other(&format!("{}/platser", m.base()))),
+        Err(e) => Err(refused(chrome, e, &back).into()),
     }
 }
 
@@ -525,15 +533,15 @@ pub(super) async fn hosting_set(
     guard: Guard,
     Path((kod, id)): Path<(String, String)>,
     Form(mut h): Form<HostingInput>,
-) -> Response {
-    let m = tri!(muni(&state, &chrome, me, &kod, Ask::Guard(&guard)).await);
-    let site = tri!(own_site(&state, &chrome, &m, &id).await);
+) -> PageResult {
+    let m = muni(&state, &chrome, me, &kod, Ask::Guard(&guard)).await?;
+    let site = own_site(&state, &chrome, &m, &id).await?;
     h.site_id = site.id.clone();
-    let ctx = store!(chrome, state.store.vfu_context_for(&h.refs()).await);
+    let ctx = state.store.vfu_context_for(&h.refs()).await.or_unavailable(&chrome)?;
     let errors = match h.parse(&ctx) {
         Err(e) => e,
-        Ok(x) => match tri!(saved(&chrome, state.store.set_hosting_interest(&x, &m.actor()).await)) {
-            Saved::Ok(()) => return see_other(&format!("{}/platser/{id}?sparad=1#intresse", m.base())),
+        Ok(x) => match saved(&chrome, state.store.set_hosting_interest(&x, &m.actor()).await)? {
+            Saved::Ok(()) => return Ok(see_other(&format!("{}/platser/{id}?sparad=1#intresse", m.base()))),
             Saved::Invalid(e) => e,
         },
     };
@@ -559,19 +567,25 @@ pub(super) async fn hosting_delete(
     me: MaybeUser,
     guard: Guard,
     Path((kod, id, term)): Path<(String, String, String)>,
-) -> Response {
-    let m = tri!(muni(&state, &chrome, me, &kod, Ask::Guard(&guard)).await);
-    let site = tri!(own_site(&state, &chrome, &m, &id).await);
+) -> PageResult {
+    let m = muni(&state, &chrome, me, &kod, Ask::Guard(&guard)).await?;
+    let site = own_site(&state, &chrome, &m, &id).await?;
     let Ok(term) = Term::parse(&term) else {
-        return nf(&chrome);
+        return Err(nf(&chrome).into());
     };
-    if !store!(
-        chrome,
-        state.store.delete_hosting_interest(&site.id, term, &m.actor()).await
-    ) {
-        return nf(&chrome);
+    if !state
+        .store
+        .delete_hosting_interest(&site.id, term, &m.actor())
+        .await
+        .or_unavailable(&chrome)?
+    {
+        return Err(nf(&chrome).into());
     }
-    see_other(&format!("{}/platser/{}?sparad=1#intresse", m.base(), site.id))
+    Ok(see_other(&format!(
+        "{}/platser/{}?sparad=1#intresse",
+        m.base(),
+        site.id
+    )))
 }
 
 #[cfg(test)]

@@ -67,40 +67,34 @@ pub(super) async fn period_page(
     chrome: Chrome,
     me: MaybeUser,
     Path((code, id)): Path<(String, String)>,
-) -> Response {
-    let u = tri!(uni(&state, &chrome, me, &code, Ask::May(Action::Read)).await);
-    let p = tri!(own_period(&state, &chrome, &u, &id).await);
-    let students = store!(
-        chrome,
-        state
-            .store
-            .vfu_students(&StudentFilter {
-                period_id: Some(p.id.clone()),
-                ..Default::default()
-            })
-            .await
-    );
-    let lines = store!(
-        chrome,
-        state
-            .store
-            .placement_lines(&PlacementFilter {
-                period_id: Some(p.id.clone()),
-                ..Default::default()
-            })
-            .await
-    );
-    let names = store!(chrome, municipality_names(&state).await);
-    let placements_by_student = store!(
-        chrome,
-        state
-            .store
-            .placements(&PlacementFilter {
-                period_id: Some(p.id.clone()),
-                ..Default::default()
-            })
-            .await
-    );
+) -> PageResult {
+    let u = uni(&state, &chrome, me, &code, Ask::May(Action::Read)).await?;
+    let p = own_period(&state, &chrome, &u, &id).await?;
+    let students = state
+        .store
+        .vfu_students(&StudentFilter {
+            period_id: Some(p.id.clone()),
+            ..Default::default()
+        })
+        .await
+        .or_unavailable(&chrome)?;
+    let lines = state
+        .store
+        .placement_lines(&PlacementFilter {
+            period_id: Some(p.id.clone()),
+            ..Default::default()
+        })
+        .await
+        .or_unavailable(&chrome)?;
+    let names = municipality_names(&state).await.or_unavailable(&chrome)?;
+    let placements_by_student = state
+        .store
+        .placements(&PlacementFilter {
+            period_id: Some(p.id.clone()),
+            ..Default::default()
+        })
+        .await
+        .or_unavailable(&chrome)?;
     let rows: Vec<StudentRow> = students
         .iter()
         .map(|s| StudentRow {
@@ -151,7 +145,7 @@ pub(super) async fn period_page(
         &l_term(&chrome, p.term),
     );
     let ms = milestones(&chrome, &p);
-    render(
+    Ok(render(
         StatusCode::OK,
         &PeriodPage {
             chrome,
@@ -167,7 +161,7 @@ pub(super) async fn period_page(
             writable,
             back,
         },
-    )
+    ))
 }
 
 // University: students
@@ -205,16 +199,8 @@ pub(super) fn student_input(s: &VfuStudent) -> StudentInput {
     }
 }
 
-pub(super) async fn student_fields(
-    state: &AppState,
-    chrome: &Chrome,
-    i: &StudentInput,
-) -> Result<Vec<Field>, Response> {
-    let ms = state
-        .store
-        .municipalities()
-        .await
-        .map_err(|e| unavailable(chrome.clone(), &e))?;
+pub(super) async fn student_fields(state: &AppState, chrome: &Chrome, i: &StudentInput) -> PageResult<Vec<Field>> {
+    let ms = state.store.municipalities().await.or_unavailable(chrome)?;
     let mut opts = vec![(String::new(), chrome.t("vfu-choose"))];
     opts.extend(
         ms.into_iter()
@@ -279,8 +265,8 @@ pub(super) async fn student_form(
     i: &StudentInput,
     id: Option<&str>,
     errors: &[FieldError],
-) -> Response {
-    let fields = tri!(student_fields(state, &chrome, i).await);
+) -> PageResult {
+    let fields = student_fields(state, &chrome, i).await?;
     let period_href = format!("{}/perioder/{}", u.base(), p.id);
     let cr = crumbs(&[
         ("/vfu", chrome.t("vfu-title")),
@@ -299,7 +285,7 @@ pub(super) async fn student_form(
             pg
         }
     };
-    page.errors(errors).respond()
+    Ok(page.errors(errors).respond())
 }
 
 pub(super) async fn student_new_form(
@@ -307,9 +293,9 @@ pub(super) async fn student_new_form(
     chrome: Chrome,
     me: MaybeUser,
     Path((code, id)): Path<(String, String)>,
-) -> Response {
-    let u = tri!(uni(&state, &chrome, me, &code, Ask::May(Action::Write)).await);
-    let p = tri!(own_period(&state, &chrome, &u, &id).await);
+) -> PageResult {
+    let u = uni(&state, &chrome, me, &code, Ask::May(Action::Write)).await?;
+    let p = own_period(&state, &chrome, &u, &id).await?;
     student_form(&state, chrome, &u, &p, &StudentInput::default(), None, &[]).await
 }
 
@@ -320,17 +306,17 @@ pub(super) async fn student_create(
     guard: Guard,
     Path((code, id)): Path<(String, String)>,
     Form(mut i): Form<StudentInput>,
-) -> Response {
-    let u = tri!(uni(&state, &chrome, me, &code, Ask::Guard(&guard)).await);
-    let p = tri!(own_period(&state, &chrome, &u, &id).await);
+) -> PageResult {
+    let u = uni(&state, &chrome, me, &code, Ask::Guard(&guard)).await?;
+    let p = own_period(&state, &chrome, &u, &id).await?;
     i.period_id = p.id.clone();
     i.field = String::new();
-    let ctx = store!(chrome, state.store.vfu_context_for(&i.refs()).await);
+    let ctx = state.store.vfu_context_for(&i.refs()).await.or_unavailable(&chrome)?;
     let errors = match i.parse(&ctx) {
         Err(e) => e,
-        Ok(s) if !guard.allows(&u.user.principal(), &student_target(&s, &p)) => return forbidden(chrome),
-        Ok(s) => match tri!(saved(&chrome, state.store.create_vfu_student(&s, &u.actor()).await)) {
-            Saved::Ok(_) => return see_other(&format!("{}/perioder/{}", u.base(), p.id)),
+        Ok(s) if !guard.allows(&u.user.principal(), &student_target(&s, &p)) => return Err(forbidden(chrome).into()),
+        Ok(s) => match saved(&chrome, state.store.create_vfu_student(&s, &u.actor()).await)? {
+            Saved::Ok(_) => return Ok(see_other(&format!("{}/perioder/{}", u.base(), p.id))),
             Saved::Invalid(e) => e,
         },
     };
@@ -352,12 +338,13 @@ pub(super) async fn own_student(
     chrome: &Chrome,
     u: &Uni,
     id: &str,
-) -> Result<(VfuStudent, VfuPeriod), Response> {
-    let s = match state.store.vfu_student(id).await {
-        Ok(Some(s)) => s,
-        Ok(None) => return Err(nf(chrome)),
-        Err(e) => return Err(unavailable(chrome.clone(), &e)),
-    };
+) -> PageResult<(VfuStudent, VfuPeriod)> {
+    let s = state
+        .store
+        .vfu_student(id)
+        .await
+        .or_unavailable(chrome)?
+        .ok_or_else(|| nf(chrome))?;
     let p = own_period(state, chrome, u, &s.period_id).await?;
     Ok((s, p))
 }
@@ -367,9 +354,9 @@ pub(super) async fn student_edit_form(
     chrome: Chrome,
     me: MaybeUser,
     Path((code, id)): Path<(String, String)>,
-) -> Response {
-    let u = tri!(uni(&state, &chrome, me, &code, Ask::May(Action::Write)).await);
-    let (s, p) = tri!(own_student(&state, &chrome, &u, &id).await);
+) -> PageResult {
+    let u = uni(&state, &chrome, me, &code, Ask::May(Action::Write)).await?;
+    let (s, p) = own_student(&state, &chrome, &u, &id).await?;
     student_form(&state, chrome, &u, &p, &student_input(&s), Some(&s.id), &[]).await
 }
 
@@ -380,28 +367,28 @@ pub(super) async fn student_update(
     guard: Guard,
     Path((code, id)): Path<(String, String)>,
     Form(mut i): Form<StudentInput>,
-) -> Response {
-    let u = tri!(uni(&state, &chrome, me, &code, Ask::Guard(&guard)).await);
-    let (old, p) = tri!(own_student(&state, &chrome, &u, &id).await);
+) -> PageResult {
+    let u = uni(&state, &chrome, me, &code, Ask::Guard(&guard)).await?;
+    let (old, p) = own_student(&state, &chrome, &u, &id).await?;
     if !guard.allows(&u.user.principal(), &student_target(&old, &p)) {
-        return forbidden(chrome);
+        return Err(forbidden(chrome).into());
     }
     i.period_id = p.id.clone();
     i.field = old.field.code().into();
-    let ctx = store!(chrome, state.store.vfu_context_for(&i.refs()).await);
+    let ctx = state.store.vfu_context_for(&i.refs()).await.or_unavailable(&chrome)?;
     let errors = match i.parse(&ctx) {
         Err(e) => e,
         Ok(mut s) => {
             s.id = old.id.clone();
             s.person_id = old.person_id.clone();
             if !guard.allows(&u.user.principal(), &student_target(&s, &p)) {
-                return forbidden(chrome);
+                return Err(forbidden(chrome).into());
             }
             // Requirements other than the police record extract are kept as they were.
             s.requirements
                 .extend(old.requirements.iter().filter(|r| r.code != "registerutdrag").cloned());
-            match tri!(saved(&chrome, state.store.update_vfu_student(&s, &u.actor()).await)) {
-                Saved::Ok(_) => return see_other(&format!("{}/perioder/{}", u.base(), p.id)),
+            match saved(&chrome, state.store.update_vfu_student(&s, &u.actor()).await)? {
+                Saved::Ok(_) => return Ok(see_other(&format!("{}/perioder/{}", u.base(), p.id))),
                 Saved::Invalid(e) => e,
             }
         }
@@ -415,14 +402,14 @@ pub(super) async fn student_delete(
     me: MaybeUser,
     guard: Guard,
     Path((code, id)): Path<(String, String)>,
-) -> Response {
-    let u = tri!(uni(&state, &chrome, me, &code, Ask::Guard(&guard)).await);
-    let (s, p) = tri!(own_student(&state, &chrome, &u, &id).await);
+) -> PageResult {
+    let u = uni(&state, &chrome, me, &code, Ask::Guard(&guard)).await?;
+    let (s, p) = own_student(&state, &chrome, &u, &id).await?;
     if !guard.allows(&u.user.principal(), &student_target(&s, &p)) {
-        return forbidden(chrome);
+        return Err(forbidden(chrome).into());
     }
     match state.store.delete_vfu_student(&s.id, &u.actor()).await {
-        Ok(_) => see_other(&format!("{}/perioder/{}", u.base(), p.id)),
-        Err(e) => refused(chrome, e, &format!("{}/studenter/{}", u.base(), s.id)),
+        Ok(_) => Ok(see_other(&format!("{}/perioder/{}", u.base(), p.id))),
+        Err(e) => Err(refused(chrome, e, &format!("{}/studenter/{}", u.base(), s.id)).into()),
     }
 }

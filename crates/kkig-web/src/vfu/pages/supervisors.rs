@@ -34,14 +34,18 @@ pub(super) async fn supervisors_page(
     chrome: Chrome,
     me: MaybeUser,
     Path(kod): Path<String>,
-) -> Response {
-    let m = tri!(muni(&state, &chrome, me, &kod, Ask::May(Action::Read)).await);
-    let sups = store!(chrome, state.store.supervisors(Some(m.code)).await);
-    let sites: BTreeMap<String, String> = store!(chrome, state.store.placement_sites(Some(m.code)).await)
+) -> PageResult {
+    let m = muni(&state, &chrome, me, &kod, Ask::May(Action::Read)).await?;
+    let sups = state.store.supervisors(Some(m.code)).await.or_unavailable(&chrome)?;
+    let sites: BTreeMap<String, String> = state
+        .store
+        .placement_sites(Some(m.code))
+        .await
+        .or_unavailable(&chrome)?
         .into_iter()
         .map(|s| (s.id, s.name))
         .collect();
-    let unis = store!(chrome, state.store.universities().await);
+    let unis = state.store.universities().await.or_unavailable(&chrome)?;
     let rows: Vec<SupervisorRow> = sups
         .iter()
         .map(|s| SupervisorRow {
@@ -81,7 +85,7 @@ pub(super) async fn supervisors_page(
         })
         .collect();
     let universities = unis.into_iter().map(|u| u.code).collect();
-    render(
+    Ok(render(
         StatusCode::OK,
         &SupervisorsPage {
             chrome,
@@ -93,7 +97,7 @@ pub(super) async fn supervisors_page(
             invite_options,
             universities,
         },
-    )
+    ))
 }
 
 pub(super) fn opt_day(d: Option<Day>) -> String {
@@ -130,17 +134,9 @@ pub(super) async fn supervisor_fields(
     chrome: &Chrome,
     m: &Muni,
     i: &SupervisorInput,
-) -> Result<Vec<Field>, Response> {
-    let sites = state
-        .store
-        .placement_sites(Some(m.code))
-        .await
-        .map_err(|e| unavailable(chrome.clone(), &e))?;
-    let unis = state
-        .store
-        .universities()
-        .await
-        .map_err(|e| unavailable(chrome.clone(), &e))?;
+) -> PageResult<Vec<Field>> {
+    let sites = state.store.placement_sites(Some(m.code)).await.or_unavailable(chrome)?;
+    let unis = state.store.universities().await.or_unavailable(chrome)?;
     let mut site_opts = vec![(String::new(), chrome.t("vfu-none"))];
     site_opts.extend(sites.into_iter().map(|s| (s.id, s.name)));
     let mut uni_opts = vec![(String::new(), chrome.t("vfu-none"))];
@@ -231,8 +227,8 @@ pub(super) async fn supervisor_form(
     choice: Option<&FieldState>,
     id: Option<&str>,
     errors: &[FieldError],
-) -> Response {
-    let fields = tri!(supervisor_fields(state, &chrome, m, i).await);
+) -> PageResult {
+    let fields = supervisor_fields(state, &chrome, m, i).await?;
     let choice = choice.cloned().unwrap_or_else(|| {
         FieldSpec::parse_list(&i.fields)
             .map(|l| FieldState::of(&l))
@@ -258,7 +254,7 @@ pub(super) async fn supervisor_form(
         }
     };
     page.choice = choice;
-    page.errors(errors).respond()
+    Ok(page.errors(errors).respond())
 }
 
 pub(super) async fn supervisor_new_form(
@@ -266,8 +262,8 @@ pub(super) async fn supervisor_new_form(
     chrome: Chrome,
     me: MaybeUser,
     Path(kod): Path<String>,
-) -> Response {
-    let m = tri!(muni(&state, &chrome, me, &kod, Ask::May(Action::Write)).await);
+) -> PageResult {
+    let m = muni(&state, &chrome, me, &kod, Ask::May(Action::Write)).await?;
     let i = SupervisorInput {
         employment_percent: "100".into(),
         students_per_period: "1".into(),
@@ -286,15 +282,15 @@ pub(super) async fn supervisor_create(
     guard: Guard,
     Path(kod): Path<String>,
     Form(pairs): Form<Vec<(String, String)>>,
-) -> Response {
-    let m = tri!(muni(&state, &chrome, me, &kod, Ask::Guard(&guard)).await);
+) -> PageResult {
+    let m = muni(&state, &chrome, me, &kod, Ask::Guard(&guard)).await?;
     let (mut i, fs) = supervisor_form_input(&pairs);
     i.municipality = m.code.to_string();
-    let ctx = store!(chrome, state.store.vfu_context_for(&i.refs()).await);
+    let ctx = state.store.vfu_context_for(&i.refs()).await.or_unavailable(&chrome)?;
     let errors = match i.parse(&ctx) {
         Err(e) => e,
-        Ok(s) => match tri!(saved(&chrome, state.store.create_supervisor(&s, &m.actor()).await)) {
-            Saved::Ok(_) => return see_other(&format!("{}/handledare", m.base())),
+        Ok(s) => match saved(&chrome, state.store.create_supervisor(&s, &m.actor()).await)? {
+            Saved::Ok(_) => return Ok(see_other(&format!("{}/handledare", m.base()))),
             Saved::Invalid(e) => e,
         },
     };
@@ -308,23 +304,23 @@ pub(super) async fn own_supervisor(
     m: &Muni,
     id: &str,
     ask: Ask<'_>,
-) -> Result<Supervisor, Response> {
-    match state.store.supervisor(id).await {
-        Ok(Some(s))
-            if s.municipality == m.code
+) -> PageResult<Supervisor> {
+    state
+        .store
+        .supervisor(id)
+        .await
+        .or_unavailable(chrome)?
+        .filter(|s| {
+            s.municipality == m.code
                 && ask.allows(
                     &m.user.principal(),
                     &Target::Supervisor {
                         person_id: &s.person_id,
                         municipality: s.municipality,
                     },
-                ) =>
-        {
-            Ok(s)
-        }
-        Ok(_) => Err(nf(chrome)),
-        Err(e) => Err(unavailable(chrome.clone(), &e)),
-    }
+                )
+        })
+        .ok_or_else(|| nf(chrome).into())
 }
 
 pub(super) async fn supervisor_edit_form(
@@ -332,9 +328,9 @@ pub(super) async fn supervisor_edit_form(
     chrome: Chrome,
     me: MaybeUser,
     Path((kod, id)): Path<(String, String)>,
-) -> Response {
-    let m = tri!(muni(&state, &chrome, me, &kod, Ask::May(Action::Read)).await);
-    let s = tri!(own_supervisor(&state, &chrome, &m, &id, Ask::May(Action::Read)).await);
+) -> PageResult {
+    let m = muni(&state, &chrome, me, &kod, Ask::May(Action::Read)).await?;
+    let s = own_supervisor(&state, &chrome, &m, &id, Ask::May(Action::Read)).await?;
     supervisor_form(&state, chrome, &m, &supervisor_input(&s), None, Some(&s.id), &[]).await
 }
 
@@ -345,19 +341,19 @@ pub(super) async fn supervisor_update(
     guard: Guard,
     Path((kod, id)): Path<(String, String)>,
     Form(pairs): Form<Vec<(String, String)>>,
-) -> Response {
-    let m = tri!(muni(&state, &chrome, me, &kod, Ask::Guard(&guard)).await);
+) -> PageResult {
+    let m = muni(&state, &chrome, me, &kod, Ask::Guard(&guard)).await?;
     let (mut i, fs) = supervisor_form_input(&pairs);
-    let old = tri!(own_supervisor(&state, &chrome, &m, &id, Ask::Guard(&guard)).await);
+    let old = own_supervisor(&state, &chrome, &m, &id, Ask::Guard(&guard)).await?;
     i.municipality = m.code.to_string();
-    let ctx = store!(chrome, state.store.vfu_context_for(&i.refs()).await);
+    let ctx = state.store.vfu_context_for(&i.refs()).await.or_unavailable(&chrome)?;
     let errors = match i.parse(&ctx) {
         Err(e) => e,
         Ok(mut s) => {
             s.id = old.id.clone();
             s.person_id = old.person_id.clone();
-            match tri!(saved(&chrome, state.store.update_supervisor(&s, &m.actor()).await)) {
-                Saved::Ok(_) => return see_other(&format!("{}/handledare", m.base())),
+            match saved(&chrome, state.store.update_supervisor(&s, &m.actor()).await)? {
+                Saved::Ok(_) => return Ok(see_other(&format!("{}/handledare", m.base()))),
                 Saved::Invalid(e) => e,
             }
         }
@@ -371,12 +367,12 @@ pub(super) async fn supervisor_delete(
     me: MaybeUser,
     guard: Guard,
     Path((kod, id)): Path<(String, String)>,
-) -> Response {
-    let m = tri!(muni(&state, &chrome, me, &kod, Ask::Guard(&guard)).await);
-    let s = tri!(own_supervisor(&state, &chrome, &m, &id, Ask::May(Action::Read)).await);
+) -> PageResult {
+    let m = muni(&state, &chrome, me, &kod, Ask::Guard(&guard)).await?;
+    let s = own_supervisor(&state, &chrome, &m, &id, Ask::May(Action::Read)).await?;
     match state.store.delete_supervisor(&s.id, &m.actor()).await {
-        Ok(_) => see_other(&format!("{}/handledare", m.base())),
-        Err(e) => refused(chrome, e, &format!("{}/handledare/{}", m.base(), s.id)),
+        Ok(_) => Ok(see_other(&format!("{}/handledare", m.base()))),
+        Err(e) => Err(refused(chrome, e, &format!("{}/handledare/{}", m.base(), s.id)).into()),
     }
 }
 
@@ -396,23 +392,24 @@ pub(super) async fn supervisor_invite(
     guard: Guard,
     Path((kod, id)): Path<(String, String)>,
     Form(f): Form<InviteForm>,
-) -> Response {
-    let m = tri!(muni(&state, &chrome, me, &kod, Ask::Guard(&guard)).await);
-    let s = tri!(own_supervisor(&state, &chrome, &m, &id, Ask::May(Action::Read)).await);
+) -> PageResult {
+    let m = muni(&state, &chrome, me, &kod, Ask::Guard(&guard)).await?;
+    let s = own_supervisor(&state, &chrome, &m, &id, Ask::May(Action::Read)).await?;
     let back = if f.back == "behov" {
         format!("{}/utbildningsbehov", m.base())
     } else {
         format!("{}/handledare", m.base())
     };
     let Some(status) = InviteStatus::parse(&f.status).filter(|s| *s != InviteStatus::NotInvited) else {
-        return refused(
+        return Err(refused(
             chrome,
             StoreError::Invalid(format!(
                 "unknown invite status {:?}; expected invited, enrolled or completed",
                 f.status
             )),
             &back,
-        );
+        )
+        .into());
     };
     let university = Some(f.university.trim())
         .filter(|u| !u.is_empty())
@@ -422,7 +419,7 @@ pub(super) async fn supervisor_invite(
         .set_supervisor_invite(&s.id, status, today(), university, &m.actor())
         .await
     {
-        Ok(_) => see_other(&format!("{back}#s-{}", s.id)),
-        Err(e) => refused(chrome, e, &back),
+        Ok(_) => Ok(see_other(&format!("{back}#s-{}", s.id))),
+        Err(e) => Err(refused(chrome, e, &back).into()),
     }
 }
