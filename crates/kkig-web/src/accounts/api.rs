@@ -14,7 +14,7 @@ use crate::http::auth::ApiUser;
 use crate::http::clock::now;
 use crate::http::error::ApiError;
 use crate::http::guard::Guard;
-use crate::http::openapi::{BadRequest, Forbidden, NotFound, Unauthenticated};
+use crate::http::openapi::{BadRequest, Forbidden, Invalid, NotFound, Unauthenticated};
 use crate::AppState;
 
 fn forbidden(what: &str) -> ApiError {
@@ -94,7 +94,7 @@ pub struct ServicesInput {
 #[utoipa::path(put, path = "/api/v1/learning-centres/{id}/services", tag = "region", security(("bearer" = [])),
     params(("id" = String, Path, description = "Learning centre id", example = "lc-2422")),
     request_body = ServicesInput,
-    responses((status = 204, description = "Saved"), BadRequest, Unauthenticated, Forbidden, NotFound))]
+    responses((status = 204, description = "Saved"), BadRequest, Unauthenticated, Forbidden, NotFound, Invalid))]
 pub async fn put_services(
     State(state): State<AppState>,
     ApiUser(u): ApiUser,
@@ -118,7 +118,7 @@ pub async fn put_services(
             entry.centre.municipality
         )));
     }
-    let Json(input) = body.map_err(|e| ApiError::bad_request(e.body_text()))?;
+    let input = crate::http::error::body(body)?;
     for (field, v) in [("study_places", input.study_places), ("video_rooms", input.video_rooms)] {
         if !(0..=10_000).contains(&v) {
             return Err(ApiError::bad_request(format!("{field} must be 0…10000, got {v}")));
@@ -147,7 +147,7 @@ pub struct AuditQuery {
 
 /// The audit log since a date (administrators only), oldest first, at most 10 000 entries.
 #[utoipa::path(get, path = "/api/v1/audit", tag = "accounts", security(("bearer" = [])), params(AuditQuery),
-    responses((status = 200, body = [AuditEntry]), BadRequest, Unauthenticated, Forbidden))]
+    responses((status = 200, body = [AuditEntry]), BadRequest, Unauthenticated, Forbidden, Invalid))]
 pub async fn audit(
     State(state): State<AppState>,
     ApiUser(u): ApiUser,
@@ -156,7 +156,7 @@ pub async fn audit(
     if !u.principal().may(Action::Read, &Target::Administration) {
         return Err(forbidden("the audit log is for administrators"));
     }
-    let Query(q) = q.map_err(|e| ApiError::bad_request(e.body_text()))?;
+    let q = crate::http::error::query(q)?;
     let since = crate::accounts::manage::parse_date(&q.since)
         .ok_or_else(|| ApiError::bad_request(format!("since {:?} is not a date YYYY-MM-DD", q.since)))?;
     Ok(Json(state.store.audit_since(since, 10_000).await?))

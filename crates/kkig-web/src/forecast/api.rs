@@ -295,7 +295,7 @@ pub async fn put_input(
             format!("your role and scope do not allow this: the forecast inputs of municipality {k}"),
         ));
     }
-    let body = b.map(|Json(v)| v).map_err(|e| ApiError::bad_request(e.body_text()))?;
+    let body = crate::http::error::body(b)?;
     let mut input = state
         .store
         .forecast_input(k, s)

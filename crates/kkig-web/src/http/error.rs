@@ -178,14 +178,66 @@ pub fn forbidden(what: impl std::fmt::Display) -> ApiError {
     )
 }
 
-/// The JSON body, or 400 naming what is wrong with it.
+/// The JSON body. A body that is not JSON is 400, one without `Content-Type: application/json`
+/// 415 (what axum answers, as for a body it cannot read); JSON that does not fit the type is
+/// 422 naming the field (see [`unfit`]).
 pub fn body<T>(b: Result<Json<T>, JsonRejection>) -> ApiResult<T> {
-    b.map(|Json(v)| v).map_err(|e| ApiError::bad_request(e.body_text()))
+    b.map(|Json(v)| v).map_err(|e| match e {
+        JsonRejection::JsonDataError(e) => unfit::<serde_json::Error>(&e, "the JSON body does not fit", e.body_text()),
+        e => ApiError::new(e.status(), e.body_text()),
+    })
 }
 
-/// The query string, or 400 naming what is wrong with it.
+/// The query string: parameters that do not deserialize (a required one missing, a value of
+/// the wrong kind) are 422 naming the parameter (see [`unfit`]); anything else axum refuses
+/// keeps its status.
 pub fn query<T>(q: Result<Query<T>, QueryRejection>) -> ApiResult<T> {
-    q.map(|Query(v)| v).map_err(|e| ApiError::bad_request(e.body_text()))
+    q.map(|Query(v)| v).map_err(|e| match e {
+        QueryRejection::FailedToDeserializeQueryString(e) => {
+            unfit::<serde::de::value::Error>(&e, "the query string does not fit", e.body_text())
+        }
+        e => ApiError::new(e.status(), e.body_text()),
+    })
+}
+
+/// Input that parses but does not fit the type: 422 with the field named as the request names
+/// it (`task.allocate`, `items[2].email`; a missing or unknown field by its own name). axum
+/// keeps the deserializer's error with its path (`serde_path_to_error`, over `E`) as the
+/// rejection's source; should it not be there, the 422 carries `fallback` alone.
+fn unfit<E: std::error::Error + 'static>(
+    rejection: &(dyn std::error::Error + 'static),
+    what: &str,
+    fallback: String,
+) -> ApiError {
+    let mut source = rejection.source();
+    while let Some(e) = source {
+        if let Some(e) = e.downcast_ref::<serde_path_to_error::Error<E>>() {
+            return unfit_field(&e.path().to_string(), &e.inner().to_string(), what);
+        }
+        source = e.source();
+    }
+    ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, fallback)
+}
+
+/// 422 for the field at `path` (`.` is the whole input) with the deserializer's `message`.
+fn unfit_field(path: &str, message: &str, what: &str) -> ApiError {
+    let path = if path == "." { "" } else { path };
+    // A missing field is reported at its parent (an unknown one at itself); its name is in the
+    // message.
+    let named = ["missing field `", "unknown field `"]
+        .iter()
+        .find_map(|p| message.strip_prefix(p))
+        .and_then(|rest| rest.split('`').next())
+        .filter(|name| path != *name && !path.ends_with(&format!(".{name}")));
+    let field = match (path, named) {
+        ("", Some(name)) => name.to_string(),
+        (path, Some(name)) => format!("{path}.{name}"),
+        (path, None) => path.to_string(),
+    };
+    if field.is_empty() {
+        return ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, format!("{what}: {message}"));
+    }
+    invalid_field(&field, message)
 }
 
 /// Unknown paths under /api: 404 in JSON.
@@ -249,6 +301,164 @@ mod tests {
                 "{what}"
             );
         }
+    }
+
+    /// The answer to a refused input.
+    async fn refused<T>(r: ApiResult<T>) -> (u16, serde_json::Value) {
+        let Err(e) = r else { panic!("accepted") };
+        let (status, body) = body_of(e).await;
+        (status.as_u16(), body)
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    #[allow(dead_code)]
+    struct Task {
+        name: String,
+        allocate: Vec<u32>,
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    #[allow(dead_code)]
+    #[serde(deny_unknown_fields)]
+    struct Input {
+        start: String,
+        task: Task,
+    }
+
+    fn json_request(content_type: Option<&str>, body: &str) -> axum::http::Request<axum::body::Body> {
+        let mut b = axum::http::Request::builder().method("POST").uri("/");
+        if let Some(t) = content_type {
+            b = b.header(axum::http::header::CONTENT_TYPE, t);
+        }
+        b.body(axum::body::Body::from(body.to_string())).unwrap()
+    }
+
+    async fn json(content_type: Option<&str>, body: &str) -> (u16, serde_json::Value) {
+        use axum::extract::FromRequest;
+        refused(super::body(
+            Json::<Input>::from_request(json_request(content_type, body), &()).await,
+        ))
+        .await
+    }
+
+    async fn query_of(uri: &str) -> (u16, serde_json::Value) {
+        #[derive(Debug, serde::Deserialize)]
+        #[allow(dead_code)]
+        struct Q {
+            since: String,
+            limit: Option<u32>,
+        }
+        refused(super::query(Query::<Q>::try_from_uri(&uri.parse().unwrap()))).await
+    }
+
+    const JSON: Option<&str> = Some("application/json");
+
+    #[tokio::test]
+    async fn a_body_that_is_not_json_is_400() {
+        let (status, body) = json(JSON, "{\"start\": ").await;
+        assert_eq!(status, 400, "{body}");
+        assert!(
+            body["error"]
+                .as_str()
+                .unwrap()
+                .starts_with("Failed to parse the request body as JSON"),
+            "{body}"
+        );
+        assert!(body.get("fields").is_none(), "{body}");
+    }
+
+    #[tokio::test]
+    async fn a_body_without_the_json_content_type_is_415() {
+        for content_type in [None, Some("text/plain")] {
+            let (status, body) = json(content_type, "{}").await;
+            assert_eq!(status, 415, "{content_type:?}: {body}");
+            assert_eq!(
+                body["error"], "Expected request with `Content-Type: application/json`",
+                "{content_type:?}"
+            );
+        }
+    }
+
+    #[tokio::test]
+    async fn a_body_that_cannot_be_read_keeps_axums_status() {
+        // Over axum's default limit of 2 MB.
+        let big = format!("\"{}\"", "x".repeat(2 * 1024 * 1024));
+        let (status, body) = json(JSON, &big).await;
+        assert_eq!(status, 413, "{}", body["error"]);
+        assert!(
+            body["error"]
+                .as_str()
+                .unwrap()
+                .starts_with("Failed to buffer the request body"),
+            "{body}"
+        );
+    }
+
+    #[tokio::test]
+    async fn json_that_does_not_fit_is_422_naming_the_field() {
+        let cases = [
+            // A value of the wrong type, nested and in a list.
+            (
+                r#"{"start": 5, "task": {"name": "a", "allocate": []}}"#,
+                "start",
+                "invalid type: integer `5`, expected a string at line 1 column 11",
+            ),
+            (
+                r#"{"start": "x", "task": {"name": "a", "allocate": [1, -2]}}"#,
+                "task.allocate[1]",
+                "invalid value: integer `-2`, expected u32 at line 1 column 55",
+            ),
+            // A missing field, at the top and nested.
+            (
+                r#"{"task": {"name": "a", "allocate": []}}"#,
+                "start",
+                "missing field `start` at line 1 column 39",
+            ),
+            (
+                r#"{"start": "x", "task": {"name": "a"}}"#,
+                "task.allocate",
+                "missing field `allocate` at line 1 column 36",
+            ),
+            // A field the type does not have.
+            (
+                r#"{"start": "x", "stop": "y"}"#,
+                "stop",
+                "unknown field `stop`, expected `start` or `task` at line 1 column 21",
+            ),
+        ];
+        for (input, field, message) in cases {
+            let (status, body) = json(JSON, input).await;
+            assert_eq!(status, 422, "{input}: {body}");
+            assert_eq!(
+                body,
+                serde_json::json!({"error": format!("invalid input: {field}: {message}"),
+                                   "fields": [{"field": field, "message": message}]}),
+                "{input}"
+            );
+        }
+        // JSON of another shape than an object: nothing to name but the whole body.
+        let (status, body) = json(JSON, "5").await;
+        assert_eq!(status, 422, "{body}");
+        assert_eq!(
+            body,
+            serde_json::json!({"error": "the JSON body does not fit: invalid type: integer `5`, expected struct Input at line 1 column 1"})
+        );
+    }
+
+    #[tokio::test]
+    async fn a_query_string_that_does_not_fit_is_422_naming_the_parameter() {
+        let (status, body) = query_of("/?limit=5").await;
+        assert_eq!(
+            (status, body),
+            (
+                422,
+                serde_json::json!({"error": "invalid input: since: missing field `since`",
+                                   "fields": [{"field": "since", "message": "missing field `since`"}]})
+            )
+        );
+        let (status, body) = query_of("/?since=2026-01-01&limit=many").await;
+        assert_eq!(status, 422, "{body}");
+        assert_eq!(body["fields"][0]["field"], "limit", "{body}");
     }
 
     #[tokio::test]

@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::http::error::{ApiError, ErrorBody};
+use crate::http::openapi::Invalid;
 use crate::ui::overview::MunicipalityList;
 use crate::AppState;
 
@@ -24,27 +25,21 @@ pub struct MunicipalityFilter {
     pub role: Option<String>,
 }
 
-/// Query strings that do not parse are answered with 400 and a JSON body, not a text page.
-fn parse_query<T: for<'de> Deserialize<'de>>(
-    q: Result<Query<T>, axum::extract::rejection::QueryRejection>,
-) -> Result<T, ApiError> {
-    q.map(|Query(v)| v).map_err(|e| ApiError::bad_request(e.body_text()))
-}
-
 /// The region's municipalities (participants, then campus towns), or with `role` one group or all 290.
 #[utoipa::path(
     get, path = "/api/v1/municipalities", tag = "region",
     params(MunicipalityFilter),
     responses(
         (status = 200, description = "Municipalities, participants first, each group in Swedish alphabetical order", body = [MunicipalityRecord]),
-        (status = 400, description = "Unknown role", body = ErrorBody)
+        (status = 400, description = "Unknown role", body = ErrorBody),
+        Invalid
     )
 )]
 pub async fn list_municipalities(
     State(state): State<AppState>,
     filter: Result<Query<MunicipalityFilter>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Response, ApiError> {
-    let filter = parse_query(filter)?;
+    let filter = crate::http::error::query(filter)?;
     let list = match filter.role.as_deref() {
         None | Some("") => MunicipalityList::Region,
         Some("all") => MunicipalityList::Sweden,

@@ -317,7 +317,8 @@ async fn who_may_change_inputs_and_clusters() {
             r#"{"staff": {}}"#,
         )
         .await;
-        assert_eq!(res.status, 400, "{label}: unknown field");
+        assert_eq!(res.status, 422, "{label}: unknown field");
+        assert_eq!(res.json()["fields"][0]["field"], "staff", "{label}: unknown field");
 
         // The page form: saved and redirected back; a field error names the field; others 403.
         let uri = "/prognos/kommun/2422/2341";

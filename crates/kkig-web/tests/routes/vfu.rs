@@ -1136,11 +1136,22 @@ async fn validation_errors_name_every_field() {
             "{label}"
         );
 
-        // Not JSON, or JSON of the wrong shape: 400 with a message.
-        for body in ["{", r#"{"name": {"a": 1}}"#, "[]"] {
+        // Not JSON: 400 with a message. JSON of the wrong shape: 422 with a message, naming the
+        // field when there is one.
+        for (body, status, field) in [
+            ("{", 400, None),
+            (r#"{"name": {"a": 1}}"#, 422, Some("name")),
+            ("[]", 422, None),
+        ] {
             let res = call(&app, Some("admin"), "POST", "/api/v1/vfu/sites", body).await;
-            assert_eq!(res.status, 400, "{label} {body}: {}", res.body);
+            assert_eq!(res.status, status, "{label} {body}: {}", res.body);
             assert!(res.json()["error"].is_string(), "{label}");
+            assert_eq!(
+                res.json()["fields"][0]["field"].as_str(),
+                field,
+                "{label} {body}: {}",
+                res.body
+            );
         }
         // Bad query values are 400 too.
         assert_eq!(

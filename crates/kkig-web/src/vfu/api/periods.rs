@@ -80,7 +80,7 @@ pub(crate) async fn existing_period(state: &AppState, id: &str) -> R<VfuPeriod> 
 
 /// VFU periods (public: periods are announced schedules, not personal data), by start.
 #[utoipa::path(get, path = "/api/v1/vfu/periods", tag = "vfu", params(PeriodQuery),
-    responses((status = 200, body = [PeriodRecord]), BadRequest))]
+    responses((status = 200, body = [PeriodRecord]), BadRequest, Invalid))]
 pub async fn list_periods(
     State(state): State<AppState>,
     q: Result<Query<PeriodQuery>, QueryRejection>,
@@ -112,7 +112,7 @@ pub async fn list_periods(
 /// (capacity, allocation, publication, appeal, final lists). Public, for calendar programs.
 #[utoipa::path(get, path = "/api/v1/vfu/periods.ics", tag = "vfu", params(PeriodQuery),
     responses((status = 200, description = "iCalendar (RFC 5545)", content_type = "text/calendar", body = String),
-              BadRequest))]
+              BadRequest, Invalid))]
 pub async fn periods_ics(State(state): State<AppState>, q: Result<Query<PeriodQuery>, QueryRejection>) -> R<Response> {
     let q = query(q)?;
     let ctx = state.store.vfu_context_for(&kkig_core::vfu::VfuRefs::default()).await?;

@@ -66,7 +66,7 @@ pub(super) async fn readable_placement(state: &AppState, u: &UserRecord, id: &st
 /// Placements you may see (the university: its students'; a municipality: those at its sites;
 /// a student: their own).
 #[utoipa::path(get, path = "/api/v1/vfu/placements", tag = "vfu", security(("bearer" = [])), params(PlacementQuery),
-    responses((status = 200, body = [PlacementRecord]), BadRequest, Unauthenticated))]
+    responses((status = 200, body = [PlacementRecord]), BadRequest, Unauthenticated, Invalid))]
 pub async fn list_placements(
     State(state): State<AppState>,
     ApiUser(u): ApiUser,

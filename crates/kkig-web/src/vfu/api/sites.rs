@@ -52,7 +52,7 @@ impl SiteBody {
 
 /// Placement sites you may see (municipalities: their own; universities, regional: all).
 #[utoipa::path(get, path = "/api/v1/vfu/sites", tag = "vfu", security(("bearer" = [])), params(SiteQuery),
-    responses((status = 200, body = [SiteRecord]), BadRequest, Unauthenticated, Forbidden))]
+    responses((status = 200, body = [SiteRecord]), BadRequest, Unauthenticated, Forbidden, Invalid))]
 pub async fn list_sites(
     State(state): State<AppState>,
     ApiUser(u): ApiUser,

@@ -78,7 +78,7 @@ pub(super) async fn readable_student(state: &AppState, u: &UserRecord, id: &str)
 
 /// Students you may see, by period and name.
 #[utoipa::path(get, path = "/api/v1/vfu/students", tag = "vfu", security(("bearer" = [])), params(StudentQuery),
-    responses((status = 200, body = [StudentRecord]), BadRequest, Unauthenticated))]
+    responses((status = 200, body = [StudentRecord]), BadRequest, Unauthenticated, Invalid))]
 pub async fn list_students(
     State(state): State<AppState>,
     ApiUser(u): ApiUser,

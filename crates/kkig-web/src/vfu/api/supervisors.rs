@@ -86,7 +86,7 @@ pub(super) async fn readable_supervisor(state: &AppState, u: &UserRecord, id: &s
 /// Supervisors you may see (municipalities: their own; universities, regional: all; a
 /// supervisor: themselves).
 #[utoipa::path(get, path = "/api/v1/vfu/supervisors", tag = "vfu", security(("bearer" = [])), params(SupervisorQuery),
-    responses((status = 200, body = [SupervisorRecord]), BadRequest, Unauthenticated, Forbidden))]
+    responses((status = 200, body = [SupervisorRecord]), BadRequest, Unauthenticated, Forbidden, Invalid))]
 pub async fn list_supervisors(
     State(state): State<AppState>,
     ApiUser(u): ApiUser,
