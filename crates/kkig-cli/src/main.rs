@@ -609,11 +609,24 @@ async fn import(database_url: &str, cmd: ImportCommand) -> anyhow::Result<()> {
                         parsed.offerings.len()
                     ))));
                 }
+                // Deleted records and cancelled events remove the offerings they refer to.
+                let removals: Vec<kkig_store::OfferingRemoval> = parsed
+                    .removals
+                    .iter()
+                    .map(|r| {
+                        let id = r.id.clone();
+                        match r.kind {
+                            kkig_formats::RecordKind::Event => kkig_store::OfferingRemoval::Event(id),
+                            kkig_formats::RecordKind::Info => kkig_store::OfferingRemoval::Education(id),
+                            kkig_formats::RecordKind::Provider => kkig_store::OfferingRemoval::Provider(id),
+                        }
+                    })
+                    .collect();
                 let offerings = parsed.into_offerings();
-                let report = store.upsert_offerings(&offerings, &Actor::cli()).await?;
+                let report = store.import_offerings(&offerings, &removals, &Actor::cli()).await?;
                 println!(
-                    "{name}: {} created, {} updated, {} unchanged, {rejected} rejected{warned}",
-                    report.created, report.updated, report.unchanged
+                    "{name}: {} created, {} updated, {} unchanged, {} removed, {rejected} rejected{warned}",
+                    report.created, report.updated, report.unchanged, report.removed
                 );
                 Ok(())
             }

@@ -534,7 +534,10 @@ fn import_offerings_is_idempotent_and_all_or_nothing() {
     let o = run(&["import", "offerings", csv.to_str().unwrap()], &db);
     assert!(o.status.success(), "{}", stderr(&o));
     let out = stdout(&o);
-    assert!(out.contains(" created, 0 updated, 0 unchanged, 0 rejected"), "{out}");
+    assert!(
+        out.contains(" created, 0 updated, 0 unchanged, 0 removed, 0 rejected"),
+        "{out}"
+    );
     assert!(!out.contains(": 0 created"), "{out}");
     // ... and importing it twice changes nothing.
     let o = run(&["import", "offerings", csv.to_str().unwrap()], &db);
@@ -553,7 +556,7 @@ fn import_offerings_is_idempotent_and_all_or_nothing() {
     let o = run(&[&["import", "offerings"][..], &pages].concat(), &db);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(
-        stdout(&o).contains(": 7 created, 0 updated, 0 unchanged, 0 rejected"),
+        stdout(&o).contains(": 7 created, 0 updated, 0 unchanged, 0 removed, 0 rejected"),
         "{}",
         stdout(&o)
     );
@@ -563,15 +566,15 @@ fn import_offerings_is_idempotent_and_all_or_nothing() {
         "{}",
         stdout(&o)
     );
-    // The updatedSince page read after them: the changed event is updated. (Its cancelled and
-    // deleted events are removals, which the import does not apply yet.)
+    // The updatedSince page read after them: the changed event is updated, the cancelled and
+    // the deleted event are removed (and so no longer searchable).
     let o = run(
         &[&["import", "offerings"][..], &pages, &[updated.as_str()]].concat(),
         &db,
     );
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(
-        stdout(&o).contains(": 0 created, 1 updated, 4 unchanged, 0 rejected"),
+        stdout(&o).contains(": 0 created, 1 updated, 4 unchanged, 2 removed, 0 rejected"),
         "{}",
         stdout(&o)
     );
@@ -624,7 +627,7 @@ fn import_offerings_warns_of_urls_that_are_not_http_and_imports_the_offering() {
     assert!(err.contains(&want), "{err}");
     let out = stdout(&o);
     assert!(
-        out.contains(" created, 0 updated, 0 unchanged, 0 rejected, 1 warning"),
+        out.contains(" created, 0 updated, 0 unchanged, 0 removed, 0 rejected, 1 warning"),
         "{out}"
     );
 }

@@ -22,7 +22,7 @@ pub use accounts::{
     Actor, AuditEntry, NewUser, RetentionCandidate, SignInAttempt, SignInFailure, SignInStart, TokenRecord, UserRecord,
 };
 pub use allocation::{AllocationData, AllocationLock, AllocationStore, PublishReport};
-pub use catalogue::{CatalogueStore, ImportReport};
+pub use catalogue::{CatalogueStore, ImportReport, OfferingRemoval};
 pub use db::audit::{AuditAction, AuditEntity};
 pub use db::error::StoreError;
 pub use db::url::{normalize_database_url, Backend, DEFAULT_DATABASE_URL};

@@ -20,6 +20,54 @@ pub struct ImportReport {
     pub created: usize,
     pub updated: usize,
     pub unchanged: usize,
+    /// Offerings removed because the publisher deleted or cancelled what they come from.
+    pub removed: usize,
+}
+
+/// What a publisher removed (a deleted record, a cancelled event), and so which offerings go:
+/// an event is one offering; a deleted education info or provider takes every offering of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OfferingRemoval {
+    /// The offering with this id (the event's).
+    Event(String),
+    /// Every offering of this education (info id).
+    Education(String),
+    /// Every offering of this provider.
+    Provider(String),
+}
+
+/// Delete the offerings `removals` name inside a transaction; returns the ids removed.
+pub(crate) async fn remove_offerings_in(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    removals: &[OfferingRemoval],
+) -> Result<Vec<String>, StoreError> {
+    let mut removed = Vec::new();
+    for r in removals {
+        let (column, id) = match r {
+            OfferingRemoval::Event(id) => ("id", id),
+            OfferingRemoval::Education(id) => ("education_id", id),
+            OfferingRemoval::Provider(id) => ("provider_id", id),
+        };
+        let ids: Vec<String> = sqlx::query(&format!("SELECT id FROM offerings WHERE {column} = $1 AND demo = 0"))
+            .bind(id)
+            .fetch_all(&mut **tx)
+            .await?
+            .iter()
+            .map(|row| row.get(0))
+            .collect();
+        if ids.is_empty() {
+            continue;
+        }
+        sqlx::query(&format!("DELETE FROM offerings WHERE {column} = $1 AND demo = 0"))
+            .bind(id)
+            .execute(&mut **tx)
+            .await?;
+        removed.extend(ids);
+    }
+    if !removed.is_empty() {
+        bump_version(tx).await?;
+    }
+    Ok(removed)
 }
 
 /// Insert or update offerings inside a transaction; returns the report and the changed ids.

@@ -7,7 +7,7 @@ use kkig_core::Kommunkod;
 use serde_json::json;
 use sqlx::Row;
 
-use super::{bump_version, upsert_offerings_in, ImportReport};
+use super::{bump_version, remove_offerings_in, upsert_offerings_in, ImportReport, OfferingRemoval};
 use crate::db::audit::{audit_in, AuditAction, AuditEntity};
 use crate::db::error::StoreError;
 use crate::db::{corrupt, SqlStore};
@@ -20,6 +20,18 @@ pub trait CatalogueStore: Send + Sync {
     async fn upsert_offerings(
         &self,
         items: &[kkig_core::catalogue::Offering],
+        actor: &Actor,
+    ) -> Result<ImportReport, StoreError> {
+        self.import_offerings(items, &[], actor).await
+    }
+
+    /// Insert or update offerings by id and remove what the publisher deleted or cancelled,
+    /// all in one transaction (audited); reports created / updated / unchanged / removed. The
+    /// removals apply after the upserts, so a record deleted in the same import is gone.
+    async fn import_offerings(
+        &self,
+        items: &[kkig_core::catalogue::Offering],
+        removals: &[OfferingRemoval],
         actor: &Actor,
     ) -> Result<ImportReport, StoreError>;
 
@@ -40,11 +52,19 @@ pub trait CatalogueStore: Send + Sync {
 
 #[async_trait]
 impl CatalogueStore for SqlStore {
-    async fn upsert_offerings(&self, items: &[Offering], actor: &Actor) -> Result<ImportReport, StoreError> {
+    async fn import_offerings(
+        &self,
+        items: &[Offering],
+        removals: &[OfferingRemoval],
+        actor: &Actor,
+    ) -> Result<ImportReport, StoreError> {
         let mut tx = self.begin_write().await?;
-        let (report, changed) = upsert_offerings_in(&mut tx, self.backend, items, false).await?;
-        if !changed.is_empty() {
-            let summary = json!({"created": report.created, "updated": report.updated, "unchanged": report.unchanged, "ids": changed});
+        let (mut report, changed) = upsert_offerings_in(&mut tx, self.backend, items, false).await?;
+        let removed = remove_offerings_in(&mut tx, removals).await?;
+        report.removed = removed.len();
+        if !changed.is_empty() || !removed.is_empty() {
+            let summary = json!({"created": report.created, "updated": report.updated, "unchanged": report.unchanged,
+                "removed": report.removed, "ids": changed, "removed_ids": removed});
             audit_in(
                 &mut tx,
                 actor,

@@ -4,6 +4,7 @@
 use crate::code;
 use kkig_core::demo::{DemoWorld, DEFAULT_SEED};
 use kkig_store::testing::TestDb;
+use kkig_store::OfferingRemoval;
 
 use kkig_store::prelude::*;
 
@@ -24,7 +25,8 @@ async fn catalogue_upserts_by_id_and_travel_matrix_replaces() {
             ImportReport {
                 created: 20,
                 updated: 0,
-                unchanged: 0
+                unchanged: 0,
+                removed: 0
             },
             "{label}"
         );
@@ -36,7 +38,8 @@ async fn catalogue_upserts_by_id_and_travel_matrix_replaces() {
             ImportReport {
                 created: 0,
                 updated: 0,
-                unchanged: 20
+                unchanged: 20,
+                removed: 0
             },
             "{label}"
         );
@@ -48,7 +51,8 @@ async fn catalogue_upserts_by_id_and_travel_matrix_replaces() {
             ImportReport {
                 created: 0,
                 updated: 1,
-                unchanged: 19
+                unchanged: 19,
+                removed: 0
             },
             "{label}"
         );
@@ -64,6 +68,46 @@ async fn catalogue_upserts_by_id_and_travel_matrix_replaces() {
         let mut sorted = changed.clone();
         sorted.sort_by(|a, b| a.id.cmp(&b.id));
         assert_eq!(stored, sorted, "{label}");
+
+        // What the publisher deleted or cancelled goes, in the same transaction as the upserts:
+        // an event by its id, an education or a provider with every offering of it.
+        let goes = |o: &kkig_core::catalogue::Offering| {
+            o.id == stored[0].id || o.education_id == stored[5].education_id || o.provider_id == stored[9].provider_id
+        };
+        let expected = stored.iter().filter(|o| goes(o)).count();
+        assert!((3..20).contains(&expected), "{label}: {expected}");
+        let removals = [
+            OfferingRemoval::Event(stored[0].id.clone()),
+            OfferingRemoval::Education(stored[5].education_id.clone()),
+            OfferingRemoval::Provider(stored[9].provider_id.clone()),
+            OfferingRemoval::Event("e.not.there".into()),
+        ];
+        let v_before = s.catalogue_version().await.unwrap();
+        let report = s.import_offerings(&[], &removals, &cli).await.unwrap();
+        assert_eq!(report.removed, expected, "{label}: {report:?}");
+        assert!(s.catalogue_version().await.unwrap() > v_before, "{label}");
+        let left = s.offerings().await.unwrap();
+        assert_eq!(left.len(), 20 - report.removed, "{label}");
+        assert!(!left.iter().any(|o| o.id == stored[0].id), "{label}");
+        assert!(
+            !left.iter().any(|o| o.education_id == stored[5].education_id),
+            "{label}"
+        );
+        assert!(!left.iter().any(|o| o.provider_id == stored[9].provider_id), "{label}");
+        // nothing left to remove: nothing changes, not even the version
+        let v_after = s.catalogue_version().await.unwrap();
+        assert_eq!(
+            s.import_offerings(&[], &removals, &cli).await.unwrap().removed,
+            0,
+            "{label}"
+        );
+        assert_eq!(s.catalogue_version().await.unwrap(), v_after, "{label}");
+        // put them back for what follows
+        assert_eq!(
+            s.upsert_offerings(&changed, &cli).await.unwrap().created,
+            report.removed,
+            "{label}"
+        );
 
         let k = |c: &str| code(c);
         let n = s
@@ -101,7 +145,8 @@ async fn catalogue_upserts_by_id_and_travel_matrix_replaces() {
             ImportReport {
                 created: 1234,
                 updated: 0,
-                unchanged: 0
+                unchanged: 0,
+                removed: 0
             },
             "{label}"
         );
@@ -114,7 +159,8 @@ async fn catalogue_upserts_by_id_and_travel_matrix_replaces() {
             ImportReport {
                 created: 0,
                 updated: 5,
-                unchanged: 1229
+                unchanged: 1229,
+                removed: 0
             },
             "{label}"
         );

@@ -337,7 +337,11 @@ pub(super) async fn mine_page(
     saved: Option<&str>,
 ) -> PageResult {
     let names = municipality_names(state).await.or_unavailable(&chrome)?;
-    let ctx = state.store.vfu_context_for(&VfuRefs::default()).await.or_unavailable(&chrome)?;
+    let ctx = state
+        .store
+        .vfu_context_for(&VfuRefs::default())
+        .await
+        .or_unavailable(&chrome)?;
     let model = TravelModel::default();
 
     // As a student: every period the person is on.
