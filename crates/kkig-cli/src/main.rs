@@ -22,6 +22,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 mod allocate;
 mod forecast;
 mod forecast_import;
+mod sync;
 mod vfu;
 
 #[derive(Parser)]
@@ -78,6 +79,10 @@ enum Command {
     /// forecast's population, key figures and staff age profiles.
     #[command(subcommand)]
     Import(ImportCommand),
+    /// Fetch data from its publisher's API over HTTPS and import it (checked as `import` does;
+    /// a failed or partial fetch writes nothing).
+    #[command(subcommand)]
+    Sync(SyncCommand),
     /// Forecast staff, retirements and recruitment need of one occupation in one municipality
     /// from a case file (docs/forecast.md). Needs no database.
     Forecast(forecast::ForecastArgs),
@@ -86,6 +91,13 @@ enum Command {
     Allocate(allocate::AllocateArgs),
     /// Write a demo allocation instance shaped like Swedish VFU, the same for the same seed.
     DemoInstance(allocate::DemoInstanceArgs),
+}
+
+#[derive(Subcommand)]
+enum SyncCommand {
+    /// Kolada v3 key figures: fetch the URL's first page and every page its `next_url` links
+    /// to (retrying a failed page with backoff), then import them all in one transaction.
+    Kolada(sync::KoladaSyncArgs),
 }
 
 #[derive(Subcommand)]
@@ -404,6 +416,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Audit { since, json } => audit(&cli.database_url, &since, json).await,
         Command::Privacy(cmd) => privacy(&cli.database_url, cmd).await,
         Command::Import(cmd) => import(&cli.database_url, cmd).await,
+        Command::Sync(SyncCommand::Kolada(args)) => sync::kolada(&cli.database_url, args).await,
         Command::Migrate => {
             let store = open(&cli.database_url).await?;
             tracing::info!(

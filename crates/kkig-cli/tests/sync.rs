@@ -1,0 +1,170 @@
+//! `kkig sync kolada URL` against a local stand-in for Kolada's API started by the test (no
+//! network): every page followed through `next_url`, a failing page retried, and a page that
+//! keeps failing half-way writes nothing.
+
+use std::collections::HashMap;
+use std::process::{Command, Output};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use kkig_core::Kommunkod;
+use kkig_store::prelude::*;
+use kkig_store::SqlStore;
+
+const PAGE1: &str = include_str!("../../kkig-formats/tests/fixtures/kolada-v3-page1.json");
+const PAGE2: &str = include_str!("../../kkig-formats/tests/fixtures/kolada-v3-page2.json");
+
+/// How the stand-in answers page 2.
+#[derive(Clone, Copy)]
+enum Page2 {
+    Ok,
+    /// 503 on the first request, then the page.
+    FailsOnce,
+    /// 500 every time.
+    AlwaysFails,
+}
+
+#[derive(Clone)]
+struct Stub {
+    base: String,
+    page2: Page2,
+    page2_requests: Arc<AtomicUsize>,
+}
+
+async fn data(State(stub): State<Stub>, Query(q): Query<HashMap<String, String>>) -> Response {
+    let json = |body: String| ([("content-type", "application/json")], body).into_response();
+    match q.get("page").map(String::as_str) {
+        None | Some("1") => {
+            // the real page links to Kolada; the stand-in links to itself
+            json(PAGE1.replace("https://api.kolada.se", &stub.base))
+        }
+        Some("2") => {
+            let n = stub.page2_requests.fetch_add(1, Ordering::SeqCst);
+            match (stub.page2, n) {
+                (Page2::Ok, _) | (Page2::FailsOnce, 1..) => json(PAGE2.replace("https://api.kolada.se", &stub.base)),
+                (Page2::FailsOnce, 0) => StatusCode::SERVICE_UNAVAILABLE.into_response(),
+                (Page2::AlwaysFails, _) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+            }
+        }
+        Some(_) => StatusCode::NOT_FOUND.into_response(),
+    }
+}
+
+/// Start the stand-in on a free port; returns the first page's URL and the page-2 counter.
+fn serve(page2: Page2) -> (String, Arc<AtomicUsize>) {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.set_nonblocking(true).unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let counter = Arc::new(AtomicUsize::new(0));
+    let stub = Stub {
+        base: base.clone(),
+        page2,
+        page2_requests: counter.clone(),
+    };
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async move {
+            let app = Router::new()
+                .route("/v3/data/kpi/{kpis}/municipality/{m}/year/{y}", get(data))
+                .with_state(stub);
+            let listener = tokio::net::TcpListener::from_std(listener).unwrap();
+            axum::serve(listener, app).await.unwrap();
+        });
+    });
+    (
+        format!("{base}/v3/data/kpi/N00914,N15030/municipality/2422/year/2022,2023"),
+        counter,
+    )
+}
+
+fn kkig(db: &str, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_kkig"))
+        .env_remove("KKIG_DATABASE_URL")
+        .env("KKIG_LOG", "warn")
+        .arg("--database-url")
+        .arg(db)
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn out(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+fn kolada_values(db: &str) -> usize {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let s = SqlStore::connect(db).await.unwrap();
+        let n = s.kolada_values(Kommunkod::parse("2422").unwrap()).await.unwrap().len();
+        s.close().await;
+        n
+    })
+}
+
+#[test]
+fn sync_kolada_follows_next_url_and_retries() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("kkig.db").display());
+    let (url, page2) = serve(Page2::FailsOnce);
+    let o = kkig(&db, &["sync", "kolada", &url]);
+    assert!(o.status.success(), "{}", out(&o));
+    assert!(
+        out(&o).contains("6 key-figure values imported from 2 page(s)"),
+        "{}",
+        out(&o)
+    );
+    assert!(
+        out(&o).contains("HTTP 503 Service Unavailable; trying again"),
+        "{}",
+        out(&o)
+    );
+    assert_eq!(
+        page2.load(Ordering::SeqCst),
+        2,
+        "page 2 was asked for again after the 503"
+    );
+    assert_eq!(kolada_values(&db), 6);
+
+    // Again: the same values, upserted.
+    let (url, _) = serve(Page2::Ok);
+    assert!(kkig(&db, &["sync", "kolada", &url]).status.success());
+    assert_eq!(kolada_values(&db), 6);
+}
+
+#[test]
+fn sync_kolada_that_fails_half_way_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("kkig.db").display());
+    let (url, page2) = serve(Page2::AlwaysFails);
+    let o = kkig(&db, &["sync", "kolada", &url]);
+    assert!(!o.status.success(), "{}", out(&o));
+    assert!(
+        out(&o).contains("page 2; nothing was imported") && out(&o).contains("failed 3 times"),
+        "{}",
+        out(&o)
+    );
+    assert_eq!(page2.load(Ordering::SeqCst), 3);
+    assert!(kkig(&db, &["migrate"]).status.success());
+    assert_eq!(kolada_values(&db), 0);
+
+    // Only http(s) URLs are fetched: exit 2.
+    let o = kkig(&db, &["sync", "kolada", "file:///etc/passwd"]);
+    assert_eq!(o.status.code(), Some(2), "{}", out(&o));
+    assert!(out(&o).contains("only http and https URLs are fetched"), "{}", out(&o));
+}
