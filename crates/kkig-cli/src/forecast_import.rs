@@ -61,6 +61,17 @@ pub async fn population(database_url: &str, args: PopulationArgs) -> anyhow::Res
         query.select.push((d.trim().to_string(), c.trim().to_string()));
     }
     let table = parse_population(&name, &bytes, &query).map_err(|e| input_error(e.to_string()))?;
+    store_population(database_url, &name, &table, args.projection).await
+}
+
+/// Store a parsed population table: the cells of the municipalities kkig knows (all of Sweden),
+/// replacing each (municipality, year, observed/projection) it holds. Shared with `kkig sync`.
+pub(crate) async fn store_population(
+    database_url: &str,
+    name: &str,
+    table: &kkig_formats::population::PopulationTable,
+    projection: bool,
+) -> anyhow::Result<()> {
     let store = open(database_url).await?;
     let result = async {
         let known: BTreeSet<_> = store.municipalities().await?.into_iter().map(|m| m.code).collect();
@@ -75,7 +86,7 @@ pub async fn population(database_url: &str, args: PopulationArgs) -> anyhow::Res
                         age: r.age,
                         year: r.year,
                         value: r.value,
-                        projection: args.projection,
+                        projection,
                     },
                 )
             })
@@ -87,8 +98,8 @@ pub async fn population(database_url: &str, args: PopulationArgs) -> anyhow::Res
             .map(|r| r.kommunkod.to_string())
             .collect();
         let municipalities: BTreeSet<_> = cells.iter().map(|c| c.0).collect();
-        let n = store.import_population(&cells, &name, &Actor::cli()).await?;
-        let what = if args.projection { "projected" } else { "observed" };
+        let n = store.import_population(&cells, name, &Actor::cli()).await?;
+        let what = if projection { "projected" } else { "observed" };
         println!(
             "{name}: {n} {what} population cells of {} municipalities imported{}",
             municipalities.len(),

@@ -98,6 +98,9 @@ enum SyncCommand {
     /// Kolada v3 key figures: fetch the URL's first page and every page its `next_url` links
     /// to (retrying a failed page with backoff), then import them all in one transaction.
     Kolada(sync::KoladaSyncArgs),
+    /// SCB's population (TAB5557, from 2025) of the region's municipalities: posts a PxWeb query
+    /// and imports the JSON-stat 2.0 answer as `import population` does.
+    Population(sync::PopulationSyncArgs),
 }
 
 #[derive(Subcommand)]
@@ -417,6 +420,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Privacy(cmd) => privacy(&cli.database_url, cmd).await,
         Command::Import(cmd) => import(&cli.database_url, cmd).await,
         Command::Sync(SyncCommand::Kolada(args)) => sync::kolada(&cli.database_url, args).await,
+        Command::Sync(SyncCommand::Population(args)) => sync::population(&cli.database_url, args).await,
         Command::Migrate => {
             let store = open(&cli.database_url).await?;
             tracing::info!(

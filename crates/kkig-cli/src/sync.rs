@@ -2,7 +2,9 @@
 //! checks as `kkig import …`. Every page is fetched and parsed before anything is written, so a
 //! failed or partial fetch writes nothing.
 //!
-//! Today: `kkig sync kolada URL` follows Kolada v3's `next_url` from the first page's URL.
+//! Today: `kkig sync kolada URL` follows Kolada v3's `next_url` from the first page's URL;
+//! `kkig sync population` posts a PxWeb query for SCB's population table (TAB5557) for the
+//! region's municipalities and imports the JSON-stat 2.0 answer.
 
 use std::time::Duration;
 
@@ -34,6 +36,47 @@ pub struct KoladaSyncArgs {
     timeout: u64,
 }
 
+/// SCB's population by region, civil status, age and sex from 2025 (BefolkningCKM, TAB5557) in
+/// the PxWeb API.
+pub const SCB_POPULATION_URL: &str = "https://api.scb.se/OV0104/v1/doris/sv/ssd/BE/BE0101/BE0101A/BefolkningCKM";
+
+#[derive(Args)]
+pub struct PopulationSyncArgs {
+    /// The PxWeb table's URL.
+    #[arg(long, default_value = SCB_POPULATION_URL)]
+    url: String,
+    /// The years to fetch, e.g. `--year 2025`; without it, the table's latest year.
+    #[arg(long)]
+    year: Vec<i32>,
+    /// Seconds to wait for the answer.
+    #[arg(long, default_value_t = 60)]
+    timeout: u64,
+}
+
+/// The PxWeb query for TAB5557: the municipalities given, the four civil statuses (summed on
+/// import), every single age and 100+, both sexes, the population, the years given or the latest.
+pub fn population_query(municipalities: &[String], years: &[i32]) -> serde_json::Value {
+    let item = |code: &str, values: Vec<String>| serde_json::json!({"code": code, "selection": {"filter": "item", "values": values}});
+    let mut ages: Vec<String> = (0..100).map(|a| a.to_string()).collect();
+    ages.push("100+1".into());
+    let tid = if years.is_empty() {
+        serde_json::json!({"code": "Tid", "selection": {"filter": "top", "values": ["1"]}})
+    } else {
+        item("Tid", years.iter().map(i32::to_string).collect())
+    };
+    serde_json::json!({
+        "query": [
+            item("Region", municipalities.to_vec()),
+            item("Civilstand", ["OG", "G", "ÄNKL", "SK"].map(String::from).to_vec()),
+            item("Alder", ages),
+            item("Kon", vec!["1".into(), "2".into()]),
+            item("ContentsCode", vec!["000007ME".into()]),
+            tid,
+        ],
+        "response": {"format": "json-stat2"}
+    })
+}
+
 /// An HTTP client for the publishers' APIs: rustls, a timeout, kkig's user agent.
 fn client(timeout: Duration) -> anyhow::Result<reqwest::Client> {
     reqwest::Client::builder()
@@ -52,13 +95,24 @@ fn check_url(url: &str) -> anyhow::Result<reqwest::Url> {
     Ok(parsed)
 }
 
-/// GET `url`, retrying with backoff on a network error, a 429 or a 5xx (the answers a retry can
-/// change); any other non-success status fails at once.
-async fn fetch(client: &reqwest::Client, url: &reqwest::Url) -> anyhow::Result<Vec<u8>> {
+/// GET `url` (or POST `body` as JSON to it), retrying with backoff on a network error, a 429 or
+/// a 5xx (the answers a retry can change); any other non-success status fails at once.
+async fn fetch_with(
+    client: &reqwest::Client,
+    url: &reqwest::Url,
+    body: Option<&serde_json::Value>,
+) -> anyhow::Result<Vec<u8>> {
     let mut wait = FIRST_BACKOFF;
     let mut last = String::new();
     for attempt in 1..=ATTEMPTS {
-        match client.get(url.clone()).send().await {
+        let request = match body {
+            None => client.get(url.clone()),
+            Some(b) => client
+                .post(url.clone())
+                .header("content-type", "application/json")
+                .body(b.to_string()),
+        };
+        match request.send().await {
             Ok(res) if res.status().is_success() => {
                 return Ok(res.bytes().await.with_context(|| format!("reading {url}"))?.to_vec());
             }
@@ -75,6 +129,37 @@ async fn fetch(client: &reqwest::Client, url: &reqwest::Url) -> anyhow::Result<V
         }
     }
     anyhow::bail!("{url} failed {ATTEMPTS} times; the last time: {last}")
+}
+
+async fn fetch(client: &reqwest::Client, url: &reqwest::Url) -> anyhow::Result<Vec<u8>> {
+    fetch_with(client, url, None).await
+}
+
+pub async fn population(database_url: &str, args: PopulationSyncArgs) -> anyhow::Result<()> {
+    let client = client(Duration::from_secs(args.timeout))?;
+    let url = check_url(&args.url)?;
+    let store = open(database_url).await?;
+    let region: Result<Vec<String>, _> = store.municipalities().await.map(|ms| {
+        ms.into_iter()
+            .filter(|m| m.role.in_region())
+            .map(|m| m.code.to_string())
+            .collect()
+    });
+    store.close().await;
+    let query = population_query(&region?, &args.year);
+    let bytes = fetch_with(&client, &url, Some(&query))
+        .await
+        .context("nothing was imported")?;
+    let table = kkig_formats::population::parse_population(
+        url.as_str(),
+        &bytes,
+        &kkig_formats::population::PopulationQuery {
+            sum_sexes: true,
+            select: Vec::new(),
+        },
+    )
+    .map_err(|e| anyhow::anyhow!("{e}; nothing was imported"))?;
+    crate::forecast_import::store_population(database_url, url.as_str(), &table, false).await
 }
 
 pub async fn kolada(database_url: &str, args: KoladaSyncArgs) -> anyhow::Result<()> {

@@ -1,6 +1,7 @@
-//! `kkig sync kolada URL` against a local stand-in for Kolada's API started by the test (no
-//! network): every page followed through `next_url`, a failing page retried, and a page that
-//! keeps failing half-way writes nothing.
+//! `kkig sync kolada URL` and `kkig sync population` against local stand-ins for Kolada's and
+//! SCB's APIs started by the test (no network): every page followed through `next_url`, a
+//! failing page retried, a page that keeps failing half-way writes nothing, and the PxWeb query
+//! asks for the region's municipalities.
 
 use std::collections::HashMap;
 use std::process::{Command, Output};
@@ -10,7 +11,7 @@ use std::sync::Arc;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::Router;
 use kkig_core::Kommunkod;
 use kkig_store::prelude::*;
@@ -167,4 +168,85 @@ fn sync_kolada_that_fails_half_way_writes_nothing() {
     let o = kkig(&db, &["sync", "kolada", "file:///etc/passwd"]);
     assert_eq!(o.status.code(), Some(2), "{}", out(&o));
     assert!(out(&o).contains("only http and https URLs are fetched"), "{}", out(&o));
+}
+
+const TAB5557: &str = include_str!("../../kkig-formats/tests/fixtures/scb-tab5557-befolkning.json");
+
+/// A PxWeb stand-in: keeps the query it was sent and answers with the TAB5557 fixture.
+fn serve_pxweb() -> (String, Arc<std::sync::Mutex<Option<serde_json::Value>>>) {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.set_nonblocking(true).unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let seen: Arc<std::sync::Mutex<Option<serde_json::Value>>> = Arc::default();
+    let keep = seen.clone();
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async move {
+            let app = Router::new().route(
+                "/OV0104/v1/doris/sv/ssd/BE/BE0101/BE0101A/BefolkningCKM",
+                post(move |body: String| async move {
+                    *keep.lock().unwrap() = serde_json::from_str(&body).ok();
+                    ([("content-type", "application/json")], TAB5557)
+                }),
+            );
+            let listener = tokio::net::TcpListener::from_std(listener).unwrap();
+            axum::serve(listener, app).await.unwrap();
+        });
+    });
+    (
+        format!("{base}/OV0104/v1/doris/sv/ssd/BE/BE0101/BE0101A/BefolkningCKM"),
+        seen,
+    )
+}
+
+#[test]
+fn sync_population_posts_the_region_query_and_imports_the_answer() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("kkig.db").display());
+    let (url, seen) = serve_pxweb();
+    let o = kkig(&db, &["sync", "population", "--url", &url]);
+    assert!(o.status.success(), "{}", out(&o));
+    assert!(
+        out(&o).contains("14 observed population cells of 2 municipalities imported"),
+        "{}",
+        out(&o)
+    );
+    let q = seen.lock().unwrap().clone().expect("a JSON query was posted");
+    assert_eq!(q["response"]["format"], "json-stat2");
+    let part = |code: &str| {
+        q["query"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["code"] == code)
+            .unwrap_or_else(|| panic!("{code} in {q}"))
+            .clone()
+    };
+    let regions = part("Region")["selection"]["values"].as_array().unwrap().clone();
+    assert_eq!(regions.len(), 23, "the region's municipalities");
+    assert!(regions.contains(&serde_json::json!("2422")));
+    assert_eq!(
+        part("Tid")["selection"],
+        serde_json::json!({"filter": "top", "values": ["1"]})
+    );
+    assert_eq!(part("Alder")["selection"]["values"][100], "100+1");
+
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let cells = rt.block_on(async {
+        let s = SqlStore::connect(&db).await.unwrap();
+        let n = s
+            .population_cells(Some(Kommunkod::parse("2422").unwrap()))
+            .await
+            .unwrap()
+            .len();
+        s.close().await;
+        n
+    });
+    assert_eq!(cells, 7, "Sorsele: 7 ages of 2025");
 }
