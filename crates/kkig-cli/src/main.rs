@@ -22,6 +22,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 mod allocate;
 mod forecast;
 mod forecast_import;
+mod progress;
 mod sync;
 mod vfu;
 

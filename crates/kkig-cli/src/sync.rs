@@ -13,6 +13,7 @@ use clap::Args;
 use kkig_store::prelude::*;
 use kkig_store::Actor;
 
+use crate::progress::Progress;
 use crate::{open, InputError};
 
 fn input_error(msg: String) -> anyhow::Error {
@@ -101,6 +102,7 @@ async fn fetch_with(
     client: &reqwest::Client,
     url: &reqwest::Url,
     body: Option<&serde_json::Value>,
+    progress: &Progress,
 ) -> anyhow::Result<Vec<u8>> {
     let mut wait = FIRST_BACKOFF;
     let mut last = String::new();
@@ -123,7 +125,7 @@ async fn fetch_with(
             Err(e) => last = e.to_string(),
         }
         if attempt < ATTEMPTS {
-            eprintln!("{url}: {last}; trying again in {} ms", wait.as_millis());
+            progress.note(&format!("{url}: {last}; trying again in {} ms", wait.as_millis()));
             tokio::time::sleep(wait).await;
             wait *= 2;
         }
@@ -131,8 +133,8 @@ async fn fetch_with(
     anyhow::bail!("{url} failed {ATTEMPTS} times; the last time: {last}")
 }
 
-async fn fetch(client: &reqwest::Client, url: &reqwest::Url) -> anyhow::Result<Vec<u8>> {
-    fetch_with(client, url, None).await
+async fn fetch(client: &reqwest::Client, url: &reqwest::Url, progress: &Progress) -> anyhow::Result<Vec<u8>> {
+    fetch_with(client, url, None, progress).await
 }
 
 pub async fn population(database_url: &str, args: PopulationSyncArgs) -> anyhow::Result<()> {
@@ -147,9 +149,12 @@ pub async fn population(database_url: &str, args: PopulationSyncArgs) -> anyhow:
     });
     store.close().await;
     let query = population_query(&region?, &args.year);
-    let bytes = fetch_with(&client, &url, Some(&query))
+    let progress = Progress::new(url.as_str(), "bytes");
+    let bytes = fetch_with(&client, &url, Some(&query), &progress)
         .await
-        .context("nothing was imported")?;
+        .context("nothing was imported");
+    progress.finish();
+    let bytes = bytes?;
     let table = kkig_formats::population::parse_population(
         url.as_str(),
         &bytes,
@@ -167,22 +172,48 @@ pub async fn kolada(database_url: &str, args: KoladaSyncArgs) -> anyhow::Result<
     let mut url = check_url(&args.url)?;
     let mut rows = Vec::new();
     let mut pages = 0usize;
+    let progress = Progress::new(&args.url, "values");
+    let fetched = fetch_all_kolada(&client, &mut url, &mut rows, &mut pages, &progress).await;
+    progress.finish();
+    fetched?;
+    let store = open(database_url).await?;
+    let result = async {
+        let n = store.import_kolada(&rows, &args.url, &Actor::cli()).await?;
+        println!("{}: {n} key-figure values imported from {pages} page(s)", args.url);
+        Ok(())
+    }
+    .await;
+    store.close().await;
+    result
+}
+
+/// Fetch and parse every page of a Kolada answer from `url` on, into `rows`.
+async fn fetch_all_kolada(
+    client: &reqwest::Client,
+    url: &mut reqwest::Url,
+    rows: &mut Vec<kkig_formats::kolada::KoladaRow>,
+    pages: &mut usize,
+    progress: &Progress,
+) -> anyhow::Result<()> {
     loop {
-        pages += 1;
-        if pages > MAX_PAGES {
-            anyhow::bail!("more than {MAX_PAGES} pages from {}; nothing was imported", args.url);
+        *pages += 1;
+        if *pages > MAX_PAGES {
+            anyhow::bail!("more than {MAX_PAGES} pages; nothing was imported");
         }
-        let bytes = fetch(&client, &url)
+        let bytes = fetch(client, url, progress)
             .await
             .with_context(|| format!("page {pages}; nothing was imported"))?;
         let page = kkig_formats::kolada::parse_kolada(url.as_str(), &bytes)
             .map_err(|e| anyhow::anyhow!("{e}; nothing was imported"))?;
-        eprintln!("page {pages}: {} values from {url}", page.rows.len());
+        progress.step(
+            page.rows.len() as u64,
+            &format!("page {pages}: {} values", page.rows.len()),
+        );
         rows.extend(page.rows);
         match page.next_page {
-            None => break,
+            None => return Ok(()),
             Some(next) => {
-                url = url
+                *url = url
                     .join(&next)
                     .ok()
                     .filter(|u| matches!(u.scheme(), "http" | "https"))
@@ -194,13 +225,4 @@ pub async fn kolada(database_url: &str, args: KoladaSyncArgs) -> anyhow::Result<
             }
         }
     }
-    let store = open(database_url).await?;
-    let result = async {
-        let n = store.import_kolada(&rows, &args.url, &Actor::cli()).await?;
-        println!("{}: {n} key-figure values imported from {pages} page(s)", args.url);
-        Ok(())
-    }
-    .await;
-    store.close().await;
-    result
 }
