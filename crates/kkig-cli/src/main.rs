@@ -102,6 +102,9 @@ enum SyncCommand {
     /// SCB's population (TAB5557, from 2025) of the region's municipalities: posts a PxWeb query
     /// and imports the JSON-stat 2.0 answer as `import population` does.
     Population(sync::PopulationSyncArgs),
+    /// Education offerings from Susa-navet's EMIL 3 API: every page of providers, infos and
+    /// events of the school types, stored as `import offerings --skip-invalid` does.
+    Offerings(sync::OfferingsSyncArgs),
 }
 
 #[derive(Subcommand)]
@@ -413,6 +416,66 @@ fn write_output(path: Option<&std::path::Path>, bytes: &[u8], binary: bool) -> a
     }
 }
 
+/// Store parsed offerings as `kkig import offerings` does: municipalities kkig does not know
+/// rejected, every invalid record listed, nothing written when any is invalid (unless
+/// `skip_invalid`), removals applied with the upserts. Shared with `kkig sync offerings`.
+pub(crate) async fn store_offerings(
+    database_url: &str,
+    name: &str,
+    mut parsed: kkig_formats::ParsedOfferings,
+    skip_invalid: bool,
+) -> anyhow::Result<()> {
+    let store = open(database_url).await?;
+    let result = async {
+        let known: std::collections::BTreeSet<_> = store.municipalities().await?.into_iter().map(|m| m.code).collect();
+        parsed.reject_unknown_municipalities(|k| known.contains(&k));
+        for s in &parsed.skipped {
+            eprintln!("skipped: {}, row {}: {} ({})", s.file, s.row, s.id, s.reason);
+        }
+        for e in &parsed.errors {
+            eprintln!("rejected: {e}");
+        }
+        // Values left out of offerings that are imported (a URL that is not http(s)).
+        for w in &parsed.warnings {
+            eprintln!("warning: {w}");
+        }
+        let warned = match parsed.warnings.len() {
+            0 => String::new(),
+            n => format!(", {n} warning(s)"),
+        };
+        let rejected = parsed.errors.len();
+        if rejected > 0 && !skip_invalid {
+            return Err(anyhow::Error::new(InputError(format!(
+                "{rejected} invalid record(s) in {name}; nothing was written (fix them, or use --skip-invalid to write the {} valid ones)",
+                parsed.offerings.len()
+            ))));
+        }
+        // Deleted records and cancelled events remove the offerings they refer to.
+        let removals: Vec<kkig_store::OfferingRemoval> = parsed
+            .removals
+            .iter()
+            .map(|r| {
+                let id = r.id.clone();
+                match r.kind {
+                    kkig_formats::RecordKind::Event => kkig_store::OfferingRemoval::Event(id),
+                    kkig_formats::RecordKind::Info => kkig_store::OfferingRemoval::Education(id),
+                    kkig_formats::RecordKind::Provider => kkig_store::OfferingRemoval::Provider(id),
+                }
+            })
+            .collect();
+        let offerings = parsed.into_offerings();
+        let report = store.import_offerings(&offerings, &removals, &Actor::cli()).await?;
+        println!(
+            "{name}: {} created, {} updated, {} unchanged, {} removed, {rejected} rejected{warned}",
+            report.created, report.updated, report.unchanged, report.removed
+        );
+        Ok(())
+    }
+    .await;
+    store.close().await;
+    result
+}
+
 async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Serve(args) => serve(&cli.database_url, &cli.base_url, args).await,
@@ -422,6 +485,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Import(cmd) => import(&cli.database_url, cmd).await,
         Command::Sync(SyncCommand::Kolada(args)) => sync::kolada(&cli.database_url, args).await,
         Command::Sync(SyncCommand::Population(args)) => sync::population(&cli.database_url, args).await,
+        Command::Sync(SyncCommand::Offerings(args)) => sync::offerings(&cli.database_url, args).await,
         Command::Migrate => {
             let store = open(&cli.database_url).await?;
             tracing::info!(
@@ -601,56 +665,8 @@ async fn import(database_url: &str, cmd: ImportCommand) -> anyhow::Result<()> {
             }
             let name = contents.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>().join(", ");
             let refs: Vec<(&str, &[u8])> = contents.iter().map(|(n, b)| (n.as_str(), b.as_slice())).collect();
-            let mut parsed = kkig_formats::parse_offerings_files(&refs);
-            let store = open(database_url).await?;
-            let result = async {
-                let known: std::collections::BTreeSet<_> = store.municipalities().await?.into_iter().map(|m| m.code).collect();
-                parsed.reject_unknown_municipalities(|k| known.contains(&k));
-                for s in &parsed.skipped {
-                    eprintln!("skipped: {}, row {}: {} ({})", s.file, s.row, s.id, s.reason);
-                }
-                for e in &parsed.errors {
-                    eprintln!("rejected: {e}");
-                }
-                // Values left out of offerings that are imported (a URL that is not http(s)).
-                for w in &parsed.warnings {
-                    eprintln!("warning: {w}");
-                }
-                let warned = match parsed.warnings.len() {
-                    0 => String::new(),
-                    n => format!(", {n} warning(s)"),
-                };
-                let rejected = parsed.errors.len();
-                if rejected > 0 && !skip_invalid {
-                    return Err(anyhow::Error::new(InputError(format!(
-                        "{rejected} invalid record(s) in {name}; nothing was written (fix them, or use --skip-invalid to write the {} valid ones)",
-                        parsed.offerings.len()
-                    ))));
-                }
-                // Deleted records and cancelled events remove the offerings they refer to.
-                let removals: Vec<kkig_store::OfferingRemoval> = parsed
-                    .removals
-                    .iter()
-                    .map(|r| {
-                        let id = r.id.clone();
-                        match r.kind {
-                            kkig_formats::RecordKind::Event => kkig_store::OfferingRemoval::Event(id),
-                            kkig_formats::RecordKind::Info => kkig_store::OfferingRemoval::Education(id),
-                            kkig_formats::RecordKind::Provider => kkig_store::OfferingRemoval::Provider(id),
-                        }
-                    })
-                    .collect();
-                let offerings = parsed.into_offerings();
-                let report = store.import_offerings(&offerings, &removals, &Actor::cli()).await?;
-                println!(
-                    "{name}: {} created, {} updated, {} unchanged, {} removed, {rejected} rejected{warned}",
-                    report.created, report.updated, report.unchanged, report.removed
-                );
-                Ok(())
-            }
-            .await;
-            store.close().await;
-            result
+            let parsed = kkig_formats::parse_offerings_files(&refs);
+            store_offerings(database_url, &name, parsed, skip_invalid).await
         }
         ImportCommand::Travel { file } => {
             let bytes = read_file(&file)?;

@@ -37,6 +37,94 @@ pub struct KoladaSyncArgs {
     timeout: u64,
 }
 
+/// Susa-navet's EMIL 3 API.
+pub const SUSA_URL: &str = "https://api.skolverket.se/susa-navet/emil3";
+
+#[derive(Args)]
+pub struct OfferingsSyncArgs {
+    /// The API's base URL (its lists are `{url}/educationProviders`, `…/educationInfos`,
+    /// `…/educationEvents`).
+    #[arg(long, default_value = SUSA_URL)]
+    url: String,
+    /// The school types to fetch (C_SchoolType), repeatable.
+    #[arg(long = "school-type", default_values_t = ["HS".to_string(), "YH".to_string()])]
+    school_types: Vec<String>,
+    /// Records per page (the API allows 1–2000).
+    #[arg(long, default_value_t = 500)]
+    size: u32,
+    /// Stop (and write nothing) when a list has more pages than this.
+    #[arg(long, default_value_t = 1000)]
+    max_pages: u32,
+    /// Seconds to wait for each answer.
+    #[arg(long, default_value_t = 60)]
+    timeout: u64,
+}
+
+/// The lists of the EMIL 3 API, in the order they are read (providers, infos, events).
+const SUSA_LISTS: [&str; 3] = ["educationProviders", "educationInfos", "educationEvents"];
+
+/// Fetch every page of every list, then store them as `kkig import offerings` does (invalid
+/// records reported and left out, as a whole country's data always holds some). A page that
+/// cannot be fetched or is not a page writes nothing.
+pub async fn offerings(database_url: &str, args: OfferingsSyncArgs) -> anyhow::Result<()> {
+    let client = client(Duration::from_secs(args.timeout))?;
+    let base = check_url(args.url.trim_end_matches('/'))?;
+    let progress = Progress::new(base.as_str(), "pages");
+    let fetched = fetch_susa(&client, &base, &args, &progress).await;
+    progress.finish();
+    let files = fetched?;
+    let refs: Vec<(&str, &[u8])> = files.iter().map(|(n, b)| (n.as_str(), b.as_slice())).collect();
+    let parsed = kkig_formats::parse_susa_files(&refs);
+    crate::store_offerings(database_url, base.as_str(), parsed, true).await
+}
+
+async fn fetch_susa(
+    client: &reqwest::Client,
+    base: &reqwest::Url,
+    args: &OfferingsSyncArgs,
+    progress: &Progress,
+) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
+    let mut files = Vec::new();
+    for list in SUSA_LISTS {
+        let mut page = 0u32;
+        loop {
+            if page >= args.max_pages {
+                anyhow::bail!("{list} has more than {} pages; nothing was imported", args.max_pages);
+            }
+            let mut url = reqwest::Url::parse(&format!("{}/{list}", base.as_str().trim_end_matches('/')))?;
+            {
+                let mut q = url.query_pairs_mut();
+                for t in &args.school_types {
+                    q.append_pair("schoolType", t);
+                }
+                q.append_pair("page", &page.to_string())
+                    .append_pair("size", &args.size.to_string());
+            }
+            let bytes = fetch(client, &url, progress)
+                .await
+                .with_context(|| format!("{list} page {page}; nothing was imported"))?;
+            let doc: serde_json::Value = serde_json::from_slice(&bytes)
+                .map_err(|e| anyhow::anyhow!("{url}: not JSON ({e}); nothing was imported"))?;
+            let total_pages = doc
+                .get("page")
+                .and_then(|p| p.get("totalPages"))
+                .and_then(serde_json::Value::as_u64)
+                .unwrap_or(1);
+            let records = doc.get(list).and_then(serde_json::Value::as_array).map_or(0, Vec::len);
+            progress.step(
+                1,
+                &format!("{list} page {} of {total_pages}: {records} records", page + 1),
+            );
+            files.push((format!("{list} page {page}"), bytes));
+            page += 1;
+            if u64::from(page) >= total_pages {
+                break;
+            }
+        }
+    }
+    Ok(files)
+}
+
 /// SCB's population by region, civil status, age and sex from 2025 (BefolkningCKM, TAB5557) in
 /// the PxWeb API.
 pub const SCB_POPULATION_URL: &str = "https://api.scb.se/OV0104/v1/doris/sv/ssd/BE/BE0101/BE0101A/BefolkningCKM";

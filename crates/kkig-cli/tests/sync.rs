@@ -250,3 +250,119 @@ fn sync_population_posts_the_region_query_and_imports_the_answer() {
     });
     assert_eq!(cells, 7, "Sorsele: 7 ages of 2025");
 }
+
+const SUSA_PROVIDERS: &str = include_str!("../../kkig-formats/tests/fixtures/susa-emil3-providers.json");
+const SUSA_INFOS: &str = include_str!("../../kkig-formats/tests/fixtures/susa-emil3-infos.json");
+const SUSA_EVENTS: &str = include_str!("../../kkig-formats/tests/fixtures/susa-emil3-events.json");
+
+/// An EMIL 3 stand-in: providers and infos in one page, events split over two pages; with
+/// `events_page_1_fails`, the second events page answers 500 every time.
+fn serve_susa(events_page_1_fails: bool) -> (String, Arc<std::sync::Mutex<Vec<String>>>) {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.set_nonblocking(true).unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let asked: Arc<std::sync::Mutex<Vec<String>>> = Arc::default();
+    let log = asked.clone();
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async move {
+            let app = Router::new().route(
+                "/susa-navet/emil3/{list}",
+                get(
+                    move |axum::extract::Path(list): axum::extract::Path<String>,
+                          axum::extract::RawQuery(q): axum::extract::RawQuery| async move {
+                        let q = q.unwrap_or_default();
+                        log.lock().unwrap().push(format!("{list}?{q}"));
+                        let page: usize = q
+                            .split('&')
+                            .find_map(|kv| kv.strip_prefix("page="))
+                            .and_then(|p| p.parse().ok())
+                            .unwrap_or(0);
+                        let body = match list.as_str() {
+                            "educationProviders" => SUSA_PROVIDERS.to_string(),
+                            "educationInfos" => SUSA_INFOS.to_string(),
+                            "educationEvents" => {
+                                if page == 1 && events_page_1_fails {
+                                    return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+                                }
+                                let mut doc: serde_json::Value = serde_json::from_str(SUSA_EVENTS).unwrap();
+                                let all = doc["educationEvents"].as_array().unwrap().clone();
+                                let part: Vec<_> = if page == 0 {
+                                    all[..4].to_vec()
+                                } else {
+                                    all[4..].to_vec()
+                                };
+                                doc["educationEvents"] = serde_json::Value::Array(part);
+                                doc["page"]["totalPages"] = 2.into();
+                                doc["page"]["pageNumber"] = page.into();
+                                doc.to_string()
+                            }
+                            _ => return StatusCode::NOT_FOUND.into_response(),
+                        };
+                        ([("content-type", "application/json")], body).into_response()
+                    },
+                ),
+            );
+            let listener = tokio::net::TcpListener::from_std(listener).unwrap();
+            axum::serve(listener, app).await.unwrap();
+        });
+    });
+    (format!("{base}/susa-navet/emil3"), asked)
+}
+
+fn offerings(db: &str) -> usize {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let s = SqlStore::connect(db).await.unwrap();
+        let n = s.offerings().await.unwrap().len();
+        s.close().await;
+        n
+    })
+}
+
+#[test]
+fn sync_offerings_reads_every_page_of_every_list() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("kkig.db").display());
+    let (url, asked) = serve_susa(false);
+    let o = kkig(&db, &["sync", "offerings", "--url", &url, "--size", "4"]);
+    assert!(o.status.success(), "{}", out(&o));
+    assert!(
+        out(&o).contains(": 7 created, 0 updated, 0 unchanged, 0 removed, 0 rejected"),
+        "{}",
+        out(&o)
+    );
+    let asked = asked.lock().unwrap().clone();
+    assert_eq!(
+        asked,
+        [
+            "educationProviders?schoolType=HS&schoolType=YH&page=0&size=4",
+            "educationInfos?schoolType=HS&schoolType=YH&page=0&size=4",
+            "educationEvents?schoolType=HS&schoolType=YH&page=0&size=4",
+            "educationEvents?schoolType=HS&schoolType=YH&page=1&size=4",
+        ]
+    );
+    assert_eq!(offerings(&db), 7);
+}
+
+#[test]
+fn sync_offerings_with_a_page_failing_half_way_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("kkig.db").display());
+    let (url, _) = serve_susa(true);
+    let o = kkig(&db, &["sync", "offerings", "--url", &url]);
+    assert!(!o.status.success(), "{}", out(&o));
+    assert!(
+        out(&o).contains("educationEvents page 1; nothing was imported"),
+        "{}",
+        out(&o)
+    );
+    assert!(kkig(&db, &["migrate"]).status.success());
+    assert_eq!(offerings(&db), 0);
+}
