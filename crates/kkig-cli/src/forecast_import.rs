@@ -61,17 +61,22 @@ pub async fn population(database_url: &str, args: PopulationArgs) -> anyhow::Res
         query.select.push((d.trim().to_string(), c.trim().to_string()));
     }
     let table = parse_population(&name, &bytes, &query).map_err(|e| input_error(e.to_string()))?;
-    store_population(database_url, &name, &table, args.projection).await
+    println!(
+        "{}",
+        store_population(database_url, &name, &table, args.projection).await?
+    );
+    Ok(())
 }
 
 /// Store a parsed population table: the cells of the municipalities kkig knows (all of Sweden),
-/// replacing each (municipality, year, observed/projection) it holds. Shared with `kkig sync`.
+/// replacing each (municipality, year, observed/projection) it holds; returns what it did.
+/// Shared with `kkig sync`.
 pub(crate) async fn store_population(
     database_url: &str,
     name: &str,
     table: &kkig_formats::population::PopulationTable,
     projection: bool,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<String> {
     let store = open(database_url).await?;
     let result = async {
         let known: BTreeSet<_> = store.municipalities().await?.into_iter().map(|m| m.code).collect();
@@ -100,7 +105,7 @@ pub(crate) async fn store_population(
         let municipalities: BTreeSet<_> = cells.iter().map(|c| c.0).collect();
         let n = store.import_population(&cells, name, &Actor::cli()).await?;
         let what = if projection { "projected" } else { "observed" };
-        println!(
+        Ok(format!(
             "{name}: {n} {what} population cells of {} municipalities imported{}",
             municipalities.len(),
             if ignored.is_empty() {
@@ -108,8 +113,7 @@ pub(crate) async fn store_population(
             } else {
                 format!(" ({} municipalities not known to kkig left out)", ignored.len())
             }
-        );
-        Ok(())
+        ))
     }
     .await;
     store.close().await;

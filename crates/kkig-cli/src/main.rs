@@ -105,6 +105,8 @@ enum SyncCommand {
     /// Education offerings from Susa-navet's EMIL 3 API: every page of providers, infos and
     /// events of the school types, stored as `import offerings --skip-invalid` does.
     Offerings(sync::OfferingsSyncArgs),
+    /// The last run of each source: when, whether it succeeded, what it did, the last success.
+    Status,
 }
 
 #[derive(Subcommand)]
@@ -418,13 +420,14 @@ fn write_output(path: Option<&std::path::Path>, bytes: &[u8], binary: bool) -> a
 
 /// Store parsed offerings as `kkig import offerings` does: municipalities kkig does not know
 /// rejected, every invalid record listed, nothing written when any is invalid (unless
-/// `skip_invalid`), removals applied with the upserts. Shared with `kkig sync offerings`.
+/// `skip_invalid`), removals applied with the upserts; returns what it did. Shared with
+/// `kkig sync offerings`.
 pub(crate) async fn store_offerings(
     database_url: &str,
     name: &str,
     mut parsed: kkig_formats::ParsedOfferings,
     skip_invalid: bool,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<String> {
     let store = open(database_url).await?;
     let result = async {
         let known: std::collections::BTreeSet<_> = store.municipalities().await?.into_iter().map(|m| m.code).collect();
@@ -465,11 +468,10 @@ pub(crate) async fn store_offerings(
             .collect();
         let offerings = parsed.into_offerings();
         let report = store.import_offerings(&offerings, &removals, &Actor::cli()).await?;
-        println!(
+        Ok(format!(
             "{name}: {} created, {} updated, {} unchanged, {} removed, {rejected} rejected{warned}",
             report.created, report.updated, report.unchanged, report.removed
-        );
-        Ok(())
+        ))
     }
     .await;
     store.close().await;
@@ -483,9 +485,21 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Audit { since, json } => audit(&cli.database_url, &since, json).await,
         Command::Privacy(cmd) => privacy(&cli.database_url, cmd).await,
         Command::Import(cmd) => import(&cli.database_url, cmd).await,
-        Command::Sync(SyncCommand::Kolada(args)) => sync::kolada(&cli.database_url, args).await,
-        Command::Sync(SyncCommand::Population(args)) => sync::population(&cli.database_url, args).await,
-        Command::Sync(SyncCommand::Offerings(args)) => sync::offerings(&cli.database_url, args).await,
+        Command::Sync(SyncCommand::Kolada(args)) => {
+            sync::recorded(&cli.database_url, "kolada", sync::kolada(&cli.database_url, args)).await
+        }
+        Command::Sync(SyncCommand::Population(args)) => {
+            sync::recorded(
+                &cli.database_url,
+                "population",
+                sync::population(&cli.database_url, args),
+            )
+            .await
+        }
+        Command::Sync(SyncCommand::Offerings(args)) => {
+            sync::recorded(&cli.database_url, "offerings", sync::offerings(&cli.database_url, args)).await
+        }
+        Command::Sync(SyncCommand::Status) => sync::status(&cli.database_url).await,
         Command::Migrate => {
             let store = open(&cli.database_url).await?;
             tracing::info!(
@@ -666,7 +680,8 @@ async fn import(database_url: &str, cmd: ImportCommand) -> anyhow::Result<()> {
             let name = contents.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>().join(", ");
             let refs: Vec<(&str, &[u8])> = contents.iter().map(|(n, b)| (n.as_str(), b.as_slice())).collect();
             let parsed = kkig_formats::parse_offerings_files(&refs);
-            store_offerings(database_url, &name, parsed, skip_invalid).await
+            println!("{}", store_offerings(database_url, &name, parsed, skip_invalid).await?);
+            Ok(())
         }
         ImportCommand::Travel { file } => {
             let bytes = read_file(&file)?;

@@ -11,7 +11,7 @@ use std::time::Duration;
 use anyhow::Context;
 use clap::Args;
 use kkig_store::prelude::*;
-use kkig_store::Actor;
+use kkig_store::{Actor, SyncRun};
 
 use crate::progress::Progress;
 use crate::{open, InputError};
@@ -66,7 +66,7 @@ const SUSA_LISTS: [&str; 3] = ["educationProviders", "educationInfos", "educatio
 /// Fetch every page of every list, then store them as `kkig import offerings` does (invalid
 /// records reported and left out, as a whole country's data always holds some). A page that
 /// cannot be fetched or is not a page writes nothing.
-pub async fn offerings(database_url: &str, args: OfferingsSyncArgs) -> anyhow::Result<()> {
+pub async fn offerings(database_url: &str, args: OfferingsSyncArgs) -> anyhow::Result<String> {
     let client = client(Duration::from_secs(args.timeout))?;
     let base = check_url(args.url.trim_end_matches('/'))?;
     let progress = Progress::new(base.as_str(), "pages");
@@ -175,6 +175,71 @@ fn client(timeout: Duration) -> anyhow::Result<reqwest::Client> {
         .context("cannot create the HTTP client")
 }
 
+fn now_unix() -> i64 {
+    time::OffsetDateTime::now_utc().unix_timestamp()
+}
+
+/// Run one sync and record how it went (`kkig sync status` shows it). The sync's own answer is
+/// returned; failing to record it is reported but does not hide that answer.
+pub async fn recorded(
+    database_url: &str,
+    source: &str,
+    sync: impl std::future::Future<Output = anyhow::Result<String>>,
+) -> anyhow::Result<()> {
+    let started_at = now_unix();
+    let result = sync.await;
+    let (ok, summary) = match &result {
+        Ok(summary) => (true, summary.clone()),
+        Err(e) => (false, format!("{e:#}")),
+    };
+    let run = SyncRun {
+        source: source.to_string(),
+        started_at,
+        finished_at: now_unix(),
+        ok,
+        summary,
+        last_ok_at: None,
+    };
+    match open(database_url).await {
+        Ok(store) => {
+            if let Err(e) = store.record_sync(&run).await {
+                eprintln!("warning: the run could not be recorded: {e}");
+            }
+            store.close().await;
+        }
+        Err(e) => eprintln!("warning: the run could not be recorded: {e:#}"),
+    }
+    result.map(|summary| println!("{summary}"))
+}
+
+/// `kkig sync status`: one line per source.
+pub async fn status(database_url: &str) -> anyhow::Result<()> {
+    let store = open(database_url).await?;
+    let runs = store.sync_runs().await;
+    store.close().await;
+    let runs = runs?;
+    if runs.is_empty() {
+        println!("no sync has run yet");
+    }
+    let when = |t: i64| {
+        time::OffsetDateTime::from_unix_timestamp(t)
+            .ok()
+            .and_then(|t| t.format(&time::format_description::well_known::Rfc3339).ok())
+            .unwrap_or_else(|| t.to_string())
+    };
+    for r in runs {
+        let last_ok = r.last_ok_at.map_or("never".to_string(), when);
+        println!(
+            "{}: {} at {} ({}); last success: {last_ok}",
+            r.source,
+            if r.ok { "ok" } else { "FAILED" },
+            when(r.finished_at),
+            r.summary
+        );
+    }
+    Ok(())
+}
+
 /// Only http(s) URLs are fetched; anything else is the caller's mistake (exit 2).
 fn check_url(url: &str) -> anyhow::Result<reqwest::Url> {
     let parsed = reqwest::Url::parse(url).map_err(|e| input_error(format!("{url:?} is not a URL: {e}")))?;
@@ -225,7 +290,7 @@ async fn fetch(client: &reqwest::Client, url: &reqwest::Url, progress: &Progress
     fetch_with(client, url, None, progress).await
 }
 
-pub async fn population(database_url: &str, args: PopulationSyncArgs) -> anyhow::Result<()> {
+pub async fn population(database_url: &str, args: PopulationSyncArgs) -> anyhow::Result<String> {
     let client = client(Duration::from_secs(args.timeout))?;
     let url = check_url(&args.url)?;
     let store = open(database_url).await?;
@@ -255,7 +320,7 @@ pub async fn population(database_url: &str, args: PopulationSyncArgs) -> anyhow:
     crate::forecast_import::store_population(database_url, url.as_str(), &table, false).await
 }
 
-pub async fn kolada(database_url: &str, args: KoladaSyncArgs) -> anyhow::Result<()> {
+pub async fn kolada(database_url: &str, args: KoladaSyncArgs) -> anyhow::Result<String> {
     let client = client(Duration::from_secs(args.timeout))?;
     let mut url = check_url(&args.url)?;
     let mut rows = Vec::new();
@@ -267,8 +332,10 @@ pub async fn kolada(database_url: &str, args: KoladaSyncArgs) -> anyhow::Result<
     let store = open(database_url).await?;
     let result = async {
         let n = store.import_kolada(&rows, &args.url, &Actor::cli()).await?;
-        println!("{}: {n} key-figure values imported from {pages} page(s)", args.url);
-        Ok(())
+        Ok(format!(
+            "{}: {n} key-figure values imported from {pages} page(s)",
+            args.url
+        ))
     }
     .await;
     store.close().await;

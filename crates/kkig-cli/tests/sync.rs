@@ -141,6 +141,12 @@ fn sync_kolada_follows_next_url_and_retries() {
         "page 2 was asked for again after the 503"
     );
     assert_eq!(kolada_values(&db), 6);
+    let o = kkig(&db, &["sync", "status"]);
+    assert!(
+        out(&o).contains("kolada: ok at ") && out(&o).contains("6 key-figure values imported from 2 page(s)"),
+        "{}",
+        out(&o)
+    );
 
     // Again: the same values, upserted.
     let (url, _) = serve(Page2::Ok);
@@ -163,6 +169,16 @@ fn sync_kolada_that_fails_half_way_writes_nothing() {
     assert_eq!(page2.load(Ordering::SeqCst), 3);
     assert!(kkig(&db, &["migrate"]).status.success());
     assert_eq!(kolada_values(&db), 0);
+    // the failed run is recorded, with why
+    let o = kkig(&db, &["sync", "status"]);
+    assert!(o.status.success(), "{}", out(&o));
+    assert!(
+        out(&o).contains("kolada: FAILED at ")
+            && out(&o).contains("failed 3 times")
+            && out(&o).contains("last success: never"),
+        "{}",
+        out(&o)
+    );
 
     // Only http(s) URLs are fetched: exit 2.
     let o = kkig(&db, &["sync", "kolada", "file:///etc/passwd"]);

@@ -14,6 +14,7 @@ mod forecast;
 mod privacy;
 mod region;
 mod sessions;
+mod sync;
 pub mod testing;
 mod vfu;
 
@@ -32,6 +33,7 @@ pub use forecast::{ForecastCluster, ForecastStore, KoladaValue};
 pub use privacy::{retention, PrivacyStore};
 pub use region::{LearningCentreEntry, RegionStore};
 pub use sessions::{SessionRow, SessionStore};
+pub use sync::{SyncRun, SyncStore};
 pub use vfu::{
     PlacementFilter, RaciView, StudentFilter, VfuContextStore, VfuImportStore, VfuPeriodStore, VfuPlacementStore,
     VfuRaciStore, VfuSiteStore, VfuStore, VfuStudentStore, VfuSupervisorStore, VfuViewStore,
@@ -51,6 +53,7 @@ pub trait Store:
     + VfuStore
     + ForecastStore
     + AllocationStore
+    + SyncStore
     + Send
     + Sync
     + 'static
@@ -68,6 +71,7 @@ impl<T> Store for T where
         + VfuStore
         + ForecastStore
         + AllocationStore
+        + SyncStore
         + Send
         + Sync
         + 'static
@@ -78,7 +82,7 @@ impl<T> Store for T where
 pub mod prelude {
     pub use crate::{
         AccountStore, AllocationStore, CatalogueStore, DbStore, DemoStore, ForecastStore, PrivacyStore, RegionStore,
-        SessionStore, Store, VfuContextStore, VfuImportStore, VfuPeriodStore, VfuPlacementStore, VfuRaciStore,
-        VfuSiteStore, VfuStore, VfuStudentStore, VfuSupervisorStore, VfuViewStore,
+        SessionStore, Store, SyncStore, VfuContextStore, VfuImportStore, VfuPeriodStore, VfuPlacementStore,
+        VfuRaciStore, VfuSiteStore, VfuStore, VfuStudentStore, VfuSupervisorStore, VfuViewStore,
     };
 }

@@ -13,6 +13,7 @@ mod catalogue;
 mod db;
 mod forecast;
 mod region;
+mod sync;
 mod vfu;
 
 pub fn code(s: &str) -> Kommunkod {
