@@ -225,12 +225,32 @@ impl Mark {
     }
 }
 
-/// A label placed by [`place_labels`]: draw `text` with `text-anchor="start"` at (`x`,
+/// Which end of a label `x` names (SVG `text-anchor`): the side towards its mark, so that a
+/// text narrower than its estimate still sits next to the mark.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Anchor {
+    Start,
+    Middle,
+    End,
+}
+
+impl Anchor {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Anchor::Start => "start",
+            Anchor::Middle => "middle",
+            Anchor::End => "end",
+        }
+    }
+}
+
+/// A label placed by [`place_labels`]: draw `text` with `text-anchor` = `anchor` at (`x`,
 /// `baseline`); `bbox` is the space it was given; `leader` runs from the mark's edge to the
 /// label when the label was moved away from its mark.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Label {
     pub text: String,
+    pub anchor: Anchor,
     pub x: f64,
     pub baseline: f64,
     pub bbox: Rect,
@@ -278,25 +298,26 @@ pub fn place_labels(marks: &[Mark], texts: &[String], font_size: f64, width: f64
             let d = mark.r + gap + step as f64 * font_size;
             let (cx, cy) = (mark.at.x, mark.at.y);
             let diag = d * std::f64::consts::FRAC_1_SQRT_2;
+            use Anchor::{End, Middle, Start};
             let candidates = [
-                (cx + d, cy - h / 2.0),         // right
-                (cx - d - w, cy - h / 2.0),     // left
-                (cx - w / 2.0, cy - d - h),     // above
-                (cx - w / 2.0, cy + d),         // below
-                (cx + diag, cy - diag - h),     // above right
-                (cx - diag - w, cy - diag - h), // above left
-                (cx + diag, cy + diag),         // below right
-                (cx - diag - w, cy + diag),     // below left
+                (cx + d, cy - h / 2.0, Start),       // right
+                (cx - d - w, cy - h / 2.0, End),     // left
+                (cx - w / 2.0, cy - d - h, Middle),  // above
+                (cx - w / 2.0, cy + d, Middle),      // below
+                (cx + diag, cy - diag - h, Start),   // above right
+                (cx - diag - w, cy - diag - h, End), // above left
+                (cx + diag, cy + diag, Start),       // below right
+                (cx - diag - w, cy + diag, End),     // below left
             ];
-            for (x, y) in candidates {
+            for (x, y, anchor) in candidates {
                 let r = Rect { x, y, w, h };
                 if free(&r, &placed) {
-                    found = Some((r, step > 0));
+                    found = Some((r, step > 0, anchor));
                     break 'steps;
                 }
             }
         }
-        let (rect, leader) = match found {
+        let (rect, leader, anchor) = match found {
             Some(f) => f,
             None => {
                 // Below the drawing, in rows of labels, each at the first free x.
@@ -315,7 +336,7 @@ pub fn place_labels(marks: &[Mark], texts: &[String], font_size: f64, width: f64
                     h,
                 };
                 extra_rows[row] = r.x + w + 2.0 * gap;
-                (r, true)
+                (r, true, Anchor::Start)
             }
         };
         let leader = leader.then(|| {
@@ -331,7 +352,12 @@ pub fn place_labels(marks: &[Mark], texts: &[String], font_size: f64, width: f64
         placed.push(rect);
         labels.push(Label {
             text: text.clone(),
-            x: rect.x,
+            anchor,
+            x: match anchor {
+                Anchor::Start => rect.x,
+                Anchor::Middle => rect.x + rect.w / 2.0,
+                Anchor::End => rect.x + rect.w,
+            },
             baseline: rect.y + font_size * 0.95,
             bbox: rect,
             leader,
@@ -515,6 +541,7 @@ mod tests {
         let out = place_labels(&marks, &["Kiruna".to_string()], 10.0, 200.0, 100.0);
         let l = &out.labels[0];
         assert!(l.x > 54.0 && l.x < 60.0, "{l:?}");
+        assert_eq!(l.anchor, Anchor::Start);
         assert!(l.leader.is_none());
         assert_eq!(out.height, 100.0);
     }

@@ -37,6 +37,7 @@ pub struct TownMark {
 }
 
 pub struct LabelView {
+    pub anchor: &'static str,
     pub x: String,
     pub y: String,
     pub text: String,
@@ -130,6 +131,7 @@ pub fn svg_map(towns: &[Town]) -> SvgMap {
             .labels
             .into_iter()
             .map(|l| LabelView {
+                anchor: l.anchor.as_str(),
                 x: f1(l.x),
                 y: f1(l.baseline),
                 text: l.text,

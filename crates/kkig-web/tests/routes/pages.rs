@@ -211,10 +211,23 @@ async fn start_page_map_is_drawn_from_municipal_borders() {
         let label = app.db.label;
         let map = map_section(&app.get("/?lang=en").await.body);
         assert!(map.contains(r#"viewBox="0 0 440 "#), "{label}");
-        assert!(map.contains(r#"width="100%""#) && !map.contains(r#"width="440""#), "{label}");
-        assert_eq!(map.lines().filter(|l| l.starts_with("<path ") && l.contains("#0c3b31")).count(), 17, "{label}: 17 shaded participants");
+        assert!(
+            map.contains(r#"width="100%""#) && !map.contains(r#"width="440""#),
+            "{label}"
+        );
+        assert_eq!(
+            map.lines()
+                .filter(|l| l.starts_with("<path ") && l.contains("#0c3b31"))
+                .count(),
+            17,
+            "{label}: 17 shaded participants"
+        );
         assert!(map.matches("<path ").count() > 30, "{label}: and their neighbours");
-        assert_eq!(map.matches("<text ").count(), 17 + 6, "{label}: participants and campus towns");
+        assert_eq!(
+            map.matches("<text ").count(),
+            17 + 6,
+            "{label}: participants and campus towns"
+        );
         match &first {
             None => {
                 insta::assert_snapshot!("start_page_map", map);
