@@ -196,3 +196,45 @@ async fn cookies_are_secure_when_served_over_tls() {
         app.finish().await;
     }
 }
+
+/// The map section of a page: from `<section class="region-map"` to its `</section>`.
+pub(crate) fn map_section(html: &str) -> String {
+    let start = html.find(r#"<section class="region-map""#).expect("a map section");
+    let end = start + html[start..].find("</section>").expect("the end of the map section");
+    html[start..end + "</section>".len()].to_string()
+}
+
+#[tokio::test]
+async fn start_page_map_is_drawn_from_municipal_borders() {
+    let mut first: Option<String> = None;
+    for app in apps(true).await {
+        let label = app.db.label;
+        let map = map_section(&app.get("/?lang=en").await.body);
+        assert!(map.contains(r#"viewBox="0 0 440 "#), "{label}");
+        assert!(
+            map.contains(r#"width="100%""#) && !map.contains(r#"width="440""#),
+            "{label}"
+        );
+        assert_eq!(
+            map.lines()
+                .filter(|l| l.starts_with("<path ") && l.contains("#0c3b31"))
+                .count(),
+            17,
+            "{label}: 17 shaded participants"
+        );
+        assert!(map.matches("<path ").count() > 30, "{label}: and their neighbours");
+        assert_eq!(
+            map.matches("<text ").count(),
+            17 + 6,
+            "{label}: participants and campus towns"
+        );
+        match &first {
+            None => {
+                insta::assert_snapshot!("start_page_map", map);
+                first = Some(map);
+            }
+            Some(f) => assert_eq!(f, &map, "{label}: the same map on every backend"),
+        }
+        app.finish().await;
+    }
+}
