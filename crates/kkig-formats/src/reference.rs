@@ -5,7 +5,6 @@
 
 use std::collections::BTreeMap;
 
-use kkig_core::map::Borders;
 use kkig_core::{
     Campus, Kommunkod, LearningCentre, Municipality, MunicipalityRole, Occupation, OccupationArea, Position,
     ReferenceData, Ssyk, University,
@@ -19,7 +18,6 @@ pub const SWEDEN_CSV: &str = include_str!("../../../data/municipalities-sweden.c
 pub const CAMPUSES_CSV: &str = include_str!("../../../data/campuses.csv");
 pub const LEARNING_CENTRES_CSV: &str = include_str!("../../../data/learning_centres.csv");
 pub const OCCUPATIONS_CSV: &str = include_str!("../../../data/occupations.csv");
-pub const BORDERS_GEOJSON: &str = include_str!("../../../data/municipality-borders.geojson");
 
 /// The reference data compiled into this binary.
 pub fn embedded() -> Result<ReferenceData, FormatError> {
@@ -372,83 +370,6 @@ fn parse_occupations(text: &str) -> Result<Vec<Occupation>, FormatError> {
     Ok(out)
 }
 
-/// The municipalities' borders compiled into this binary (`data/municipality-borders.geojson`).
-pub fn embedded_borders() -> Result<Borders, FormatError> {
-    parse_borders(BORDERS_GEOJSON)
-}
-
-#[derive(Deserialize)]
-struct GeoCollection {
-    #[serde(rename = "type")]
-    kind: String,
-    features: Vec<GeoFeature>,
-}
-
-#[derive(Deserialize)]
-struct GeoFeature {
-    properties: GeoProperties,
-    geometry: GeoGeometry,
-}
-
-#[derive(Deserialize)]
-struct GeoProperties {
-    kommunkod: String,
-}
-
-/// RFC 7946 geometries as the border file uses them: polygons and multipolygons of
-/// `[lon, lat]` positions.
-#[derive(Deserialize)]
-#[serde(tag = "type", content = "coordinates")]
-enum GeoGeometry {
-    Polygon(Vec<Vec<[f64; 2]>>),
-    MultiPolygon(Vec<Vec<Vec<[f64; 2]>>>),
-}
-
-/// Parse a GeoJSON FeatureCollection of municipality borders (each feature's
-/// `properties.kommunkod` names it; the geometry is a Polygon or MultiPolygon in WGS84
-/// lon/lat). Every ring must be closed with at least four points; each code once.
-pub fn parse_borders(text: &str) -> Result<Borders, FormatError> {
-    const FILE: &str = "municipality-borders.geojson";
-    let fc: GeoCollection =
-        serde_json::from_str(text).map_err(|e| FormatError::new(FILE, Some(e.line() as u64), None, e.to_string()))?;
-    if fc.kind != "FeatureCollection" {
-        return Err(FormatError::new(
-            FILE,
-            None,
-            None,
-            format!("expected a FeatureCollection, found {}", fc.kind),
-        ));
-    }
-    let mut shapes = BTreeMap::new();
-    for (i, f) in fc.features.into_iter().enumerate() {
-        let at = |msg: String| FormatError::new(FILE, None, Some("kommunkod"), format!("feature {}: {msg}", i + 1));
-        let code = Kommunkod::parse(&f.properties.kommunkod).map_err(|e| at(e.to_string()))?;
-        let polygons = match f.geometry {
-            GeoGeometry::Polygon(p) => vec![p],
-            GeoGeometry::MultiPolygon(m) => m,
-        };
-        let mut rings = Vec::new();
-        // Outer rings only: the reference outlines have no holes; a hole would be drawn as land.
-        for polygon in polygons {
-            let Some(outer) = polygon.into_iter().next() else {
-                return Err(at(format!("{code}: a polygon without rings")));
-            };
-            if outer.len() < 4 || outer.first() != outer.last() {
-                return Err(at(format!("{code}: a ring must be closed with at least 4 points")));
-            }
-            let ring = outer
-                .iter()
-                .map(|[lon, lat]| Position::new(*lat, *lon).map_err(|e| at(format!("{code}: {e}"))))
-                .collect::<Result<Vec<_>, _>>()?;
-            rings.push(ring);
-        }
-        if shapes.insert(code, rings).is_some() {
-            return Err(at(format!("{code} appears twice")));
-        }
-    }
-    Ok(Borders { shapes })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -654,40 +575,5 @@ mod tests {
         fn municipality_parser_never_panics(s in "\\PC{0,200}") {
             let _ = parse_municipalities(&format!("{HEADER}{s}"));
         }
-    }
-
-    #[test]
-    fn the_embedded_borders_cover_sweden_and_the_region() {
-        let borders = embedded_borders().unwrap();
-        assert_eq!(borders.shapes.len(), 290);
-        let data = embedded().unwrap();
-        for m in &data.municipalities {
-            assert!(borders.shapes.contains_key(&m.code), "{} has no border", m.code);
-        }
-        let rings: usize = borders.shapes.values().map(Vec::len).sum();
-        assert_eq!(rings, 314);
-        for p in borders.shapes.values().flatten().flatten() {
-            assert!(
-                (55.3..=69.1).contains(&p.lat) && (10.9..=24.2).contains(&p.lon),
-                "{p:?}"
-            );
-        }
-        // Kiruna's neighbours, as SCB's border file has them (adjacency by shared vertices).
-        let kiruna: std::collections::BTreeSet<_> = [Kommunkod::parse("2584").unwrap()].into_iter().collect();
-        let names: Vec<String> = borders.neighbours(&kiruna).iter().map(|c| c.to_string()).collect();
-        assert_eq!(names, ["2521", "2523"]); // Pajala, Gällivare
-    }
-
-    #[test]
-    fn broken_border_files_are_refused() {
-        let open_ring = r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"kommunkod":"2584"},
-            "geometry":{"type":"Polygon","coordinates":[[[20,67],[21,67],[21,68],[20,68]]]}}]}"#;
-        assert!(parse_borders(open_ring).unwrap_err().to_string().contains("closed"));
-        let bad_code = r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"kommunkod":"9999"},
-            "geometry":{"type":"Polygon","coordinates":[[[20,67],[21,67],[21,68],[20,67]]]}}]}"#;
-        assert!(parse_borders(bad_code).is_err());
-        let multi = r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"kommunkod":"2584"},
-            "geometry":{"type":"MultiPolygon","coordinates":[[[[20,67],[21,67],[21,68],[20,67]]],[[[22,67],[23,67],[23,68],[22,67]]]]}}]}"#;
-        assert_eq!(parse_borders(multi).unwrap().shapes.values().next().unwrap().len(), 2);
     }
 }

@@ -5,28 +5,84 @@ use std::collections::BTreeMap;
 use askama::Template;
 use axum::extract::{Path, State};
 use kkig_core::geo::haversine_km;
+use kkig_core::map::project;
 use kkig_core::{Kommunkod, Municipality, MunicipalityRole, TravelModel};
 
 use crate::ui::i18n::format_decimal;
-use crate::ui::map::{svg_map, SvgMap, Town, NEIGHBOUR_FILL};
 use crate::ui::page::{not_found, render_public, Chrome, OrUnavailable, PageResult};
 use crate::AppState;
 
-/// Fill of the participating municipalities on the start page's map.
-pub const PARTICIPANT_FILL: &str = "#9fd0bf";
+pub struct MapPoint {
+    pub x: String,
+    pub y: String,
+    x_num: f64,
+    y_num: f64,
+    pub r: String,
+    pub campus: bool,
+    pub label: String,
+    pub label_x: String,
+    pub label_y: String,
+    pub anchor: &'static str,
+}
 
-/// The start page's map: the participants shaded, neighbours grey, seats and campus towns marked.
-fn map_view(municipalities: &[Municipality]) -> SvgMap {
-    let towns: Vec<Town> = municipalities
+impl MapPoint {
+    pub fn x_minus(&self, d: f64) -> String {
+        format!("{:.1}", self.x_num - d)
+    }
+    pub fn y_minus(&self, d: f64) -> String {
+        format!("{:.1}", self.y_num - d)
+    }
+}
+
+pub struct MapView {
+    pub width: String,
+    pub height: String,
+    pub points: Vec<MapPoint>,
+}
+
+const MAP_WIDTH: f64 = 440.0;
+
+/// Lay out the municipalities on the map: circles with area ∝ population for participants,
+/// squares for campus towns, labels beside them (to the left near the right edge).
+fn map_view(municipalities: &[Municipality]) -> MapView {
+    let positions: Vec<_> = municipalities.iter().map(|m| m.position).collect();
+    let pr = project(&positions, MAP_WIDTH, 40.0);
+    let max_pop = municipalities.iter().map(|m| m.population).max().unwrap_or(1).max(1) as f64;
+    let points = municipalities
         .iter()
-        .filter(|m| matches!(m.role, MunicipalityRole::Participant | MunicipalityRole::Campus))
-        .map(|m| Town {
-            municipality: m,
-            fill: PARTICIPANT_FILL,
-            label: m.name.clone(),
+        .zip(&pr.points)
+        .map(|(m, p)| {
+            let campus = m.role == MunicipalityRole::Campus;
+            let r = if campus {
+                5.0
+            } else {
+                4.0 + 14.0 * (m.population as f64 / max_pop).sqrt()
+            };
+            let right_side = p.x > MAP_WIDTH * 0.72;
+            let (label_x, anchor) = if right_side {
+                (p.x - r - 3.0, "end")
+            } else {
+                (p.x + r + 3.0, "start")
+            };
+            MapPoint {
+                x: format!("{:.1}", p.x),
+                y: format!("{:.1}", p.y),
+                x_num: p.x,
+                y_num: p.y,
+                r: format!("{r:.1}"),
+                campus,
+                label: m.name.clone(),
+                label_x: format!("{label_x:.1}"),
+                label_y: format!("{:.1}", p.y + 4.0),
+                anchor,
+            }
         })
         .collect();
-    svg_map(&towns)
+    MapView {
+        width: format!("{:.0}", pr.width),
+        height: format!("{:.0}", pr.height),
+        points,
+    }
 }
 
 pub struct Row {
@@ -56,9 +112,7 @@ pub struct IndexPage {
     pub chrome: Chrome,
     pub count: String,
     pub total_population: String,
-    pub map: SvgMap,
-    pub participant_fill: &'static str,
-    pub neighbour_fill: &'static str,
+    pub map: MapView,
     pub rows: Vec<Row>,
     pub show_sites: bool,
     pub total_sites: usize,
@@ -118,8 +172,6 @@ pub async fn index(State(state): State<AppState>, chrome: Chrome) -> PageResult 
             count: participants.len().to_string(),
             total_population: chrome.int(total),
             map: map_view(municipalities),
-            participant_fill: PARTICIPANT_FILL,
-            neighbour_fill: NEIGHBOUR_FILL,
             rows,
             show_sites: total_sites > 0,
             total_sites,

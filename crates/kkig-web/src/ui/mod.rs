@@ -6,7 +6,6 @@
 pub mod field_errors;
 pub mod form;
 pub mod i18n;
-pub mod map;
 pub mod overview;
 pub mod page;
 pub mod public_cache;

@@ -510,38 +510,3 @@ async fn who_may_change_inputs_and_clusters() {
         app.finish().await;
     }
 }
-
-#[tokio::test]
-async fn forecast_map_is_drawn_from_municipal_borders() {
-    let mut first: Option<String> = None;
-    for app in apps(true).await {
-        let label = app.db.label;
-        let map = crate::pages::map_section(&app.get("/prognos/karta?lang=en").await.body);
-        assert!(map.contains(r#"width="100%""#), "{label}");
-        assert_eq!(
-            map.lines()
-                .filter(|l| l.starts_with("<path ") && l.contains("#0c3b31"))
-                .count(),
-            17,
-            "{label}: 17 shaded participants"
-        );
-        assert_eq!(
-            map.matches("<circle ").count(),
-            17 + 1,
-            "{label}: 17 seats and the legend"
-        );
-        assert_eq!(
-            map.matches("<li>").count(),
-            7,
-            "{label}: four classes, others, seat, campus"
-        );
-        match &first {
-            None => {
-                insta::assert_snapshot!("forecast_map", map);
-                first = Some(map);
-            }
-            Some(f) => assert_eq!(f, &map, "{label}: the same map on every backend"),
-        }
-        app.finish().await;
-    }
-}

@@ -2,7 +2,6 @@
 //! as a table.
 
 use super::*;
-use crate::ui::map::{svg_map, SvgMap, Town, NEIGHBOUR_FILL};
 
 /// Class limits of need per 1,000 inhabitants over ten years, and their fills (light → dark).
 pub const MAP_CLASSES: [(f64, &str); 4] = [
@@ -11,6 +10,17 @@ pub const MAP_CLASSES: [(f64, &str); 4] = [
     (20.0, "#4f9a84"),
     (f64::INFINITY, "#17594a"),
 ];
+
+pub struct MapDot {
+    pub x: String,
+    pub y: String,
+    pub fill: String,
+    pub label: String,
+    pub label_x: String,
+    pub label_y: String,
+    pub anchor: &'static str,
+    pub value: String,
+}
 
 pub struct LegendItem {
     pub fill: String,
@@ -30,8 +40,9 @@ pub struct MapRow {
 pub struct MapPage {
     pub chrome: Chrome,
     pub demo: bool,
-    pub map: SvgMap,
-    pub neighbour_fill: &'static str,
+    pub width: String,
+    pub height: String,
+    pub dots: Vec<MapDot>,
     pub legend: Vec<LegendItem>,
     pub rows: Vec<MapRow>,
     pub base_year: String,
@@ -89,32 +100,36 @@ pub(super) async fn map_response(state: &AppState, chrome: Chrome) -> PageResult
     let (municipalities, computed) = (&region.municipalities, &region.computed);
     let rows = map_rows(municipalities, computed);
     let lang = chrome.lang;
-    let class_fill = |per: f64| {
-        MAP_CLASSES
-            .iter()
-            .find(|c| per < c.0)
-            .map(|c| c.1)
-            .unwrap_or(MAP_CLASSES[3].1)
-    };
-    let towns: Vec<Town> = rows
+    let positions: Vec<_> = rows.iter().map(|r| r.0.position).collect();
+    let width = 440.0;
+    let pr = project(&positions, width, 40.0);
+    let dots = rows
         .iter()
-        .map(|(m, _, per)| Town {
-            municipality: m,
-            fill: class_fill(*per),
-            label: format!("{} {}", m.name, dec(lang, *per)),
-        })
-        .chain(
-            municipalities
+        .zip(&pr.points)
+        .map(|((m, _, per), p)| {
+            let fill = MAP_CLASSES
                 .iter()
-                .filter(|m| m.role == MunicipalityRole::Campus)
-                .map(|m| Town {
-                    municipality: m,
-                    fill: NEIGHBOUR_FILL,
-                    label: m.name.clone(),
-                }),
-        )
+                .find(|c| *per < c.0)
+                .map(|c| c.1)
+                .unwrap_or(MAP_CLASSES[3].1);
+            let right = p.x > width * 0.72;
+            let (lx, anchor) = if right {
+                (p.x - 13.0, "end")
+            } else {
+                (p.x + 13.0, "start")
+            };
+            MapDot {
+                x: format!("{:.1}", p.x),
+                y: format!("{:.1}", p.y),
+                fill: fill.to_string(),
+                label: m.name.clone(),
+                label_x: format!("{lx:.1}"),
+                label_y: format!("{:.1}", p.y + 4.0),
+                anchor,
+                value: dec(lang, *per),
+            }
+        })
         .collect();
-    let map = svg_map(&towns);
     let mut lo = 0.0;
     let legend = MAP_CLASSES
         .iter()
@@ -138,8 +153,9 @@ pub(super) async fn map_response(state: &AppState, chrome: Chrome) -> PageResult
         .unwrap_or(kkig_core::forecast::product::DEMO_BASE_YEAR);
     let page = MapPage {
         demo: chrome.demo_seed.is_some(),
-        map,
-        neighbour_fill: NEIGHBOUR_FILL,
+        width: format!("{:.0}", pr.width),
+        height: format!("{:.0}", pr.height),
+        dots,
         legend,
         rows: rows
             .iter()
