@@ -1,8 +1,9 @@
 //! `kkig import population|kolada|staff`: the forecast's inputs from SCB JSON-stat, Kolada JSON
 //! and HR age-profile files; bad input exits 2 naming the position, and nothing is written.
 
+mod common;
+use common::{kkig, out};
 use std::path::Path;
-use std::process::{Command, Output};
 
 use kkig_core::{Kommunkod, Ssyk};
 use kkig_store::prelude::*;
@@ -12,25 +13,6 @@ const TAB638: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/../kkig-formats/tests/fixtures/scb-tab638-befolkning.json"
 );
-
-fn kkig(db: &str, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_kkig"))
-        .env_remove("KKIG_DATABASE_URL")
-        .env("KKIG_LOG", "warn")
-        .arg("--database-url")
-        .arg(db)
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn out(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
 
 fn write(dir: &Path, name: &str, bytes: &[u8]) -> String {
     let p = dir.join(name);

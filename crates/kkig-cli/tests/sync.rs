@@ -3,8 +3,9 @@
 //! failing page retried, a page that keeps failing half-way writes nothing, and the PxWeb query
 //! asks for the region's municipalities.
 
+mod common;
+use common::{kkig, out};
 use std::collections::HashMap;
-use std::process::{Command, Output};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
@@ -83,25 +84,6 @@ fn serve(page2: Page2) -> (String, Arc<AtomicUsize>) {
     (
         format!("{base}/v3/data/kpi/N00914,N15030/municipality/2422/year/2022,2023"),
         counter,
-    )
-}
-
-fn kkig(db: &str, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_kkig"))
-        .env_remove("KKIG_DATABASE_URL")
-        .env("KKIG_LOG", "warn")
-        .arg("--database-url")
-        .arg(db)
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn out(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
     )
 }
 

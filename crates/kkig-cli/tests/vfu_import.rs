@@ -2,30 +2,12 @@
 //! (BOM, Windows-1252) and XLSX, exit 2 naming file, row and column with nothing written, and
 //! re-imports that change nothing.
 
+mod common;
+use common::{kkig, out};
 use std::path::Path;
-use std::process::{Command, Output};
 
 use kkig_store::prelude::*;
 use kkig_store::{SqlStore, StudentFilter};
-
-fn kkig(db: &str, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_kkig"))
-        .env_remove("KKIG_DATABASE_URL")
-        .env("KKIG_LOG", "warn")
-        .arg("--database-url")
-        .arg(db)
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn out(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
 
 fn write(dir: &Path, name: &str, bytes: &[u8]) -> String {
     let p = dir.join(name);
