@@ -61,10 +61,10 @@ pub async fn population(database_url: &str, args: PopulationArgs) -> anyhow::Res
         query.select.push((d.trim().to_string(), c.trim().to_string()));
     }
     let table = parse_population(&name, &bytes, &query).map_err(|e| input_error(e.to_string()))?;
-    println!(
-        "{}",
-        store_population(database_url, &name, &table, args.projection).await?
-    );
+    let store = open(database_url).await?;
+    let result = store_population(&store, &name, &table, args.projection).await;
+    store.close().await;
+    println!("{}", result?);
     Ok(())
 }
 
@@ -72,13 +72,12 @@ pub async fn population(database_url: &str, args: PopulationArgs) -> anyhow::Res
 /// replacing each (municipality, year, observed/projection) it holds; returns what it did.
 /// Shared with `kkig sync`.
 pub(crate) async fn store_population(
-    database_url: &str,
+    store: &kkig_store::SqlStore,
     name: &str,
     table: &kkig_formats::population::PopulationTable,
     projection: bool,
 ) -> anyhow::Result<String> {
-    let store = open(database_url).await?;
-    let result = async {
+    {
         let known: BTreeSet<_> = store.municipalities().await?.into_iter().map(|m| m.code).collect();
         let cells: Vec<_> = table
             .rows
@@ -115,9 +114,6 @@ pub(crate) async fn store_population(
             }
         ))
     }
-    .await;
-    store.close().await;
-    result
 }
 
 pub async fn kolada(database_url: &str, args: KoladaArgs) -> anyhow::Result<()> {

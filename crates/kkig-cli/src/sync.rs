@@ -294,16 +294,28 @@ pub async fn population(database_url: &str, args: PopulationSyncArgs) -> anyhow:
     let client = client(Duration::from_secs(args.timeout))?;
     let url = check_url(&args.url)?;
     let store = open(database_url).await?;
-    let region: Result<Vec<String>, _> = store.municipalities().await.map(|ms| {
-        ms.into_iter()
-            .filter(|m| m.role.in_region())
-            .map(|m| m.code.to_string())
-            .collect()
-    });
+    let result = fetch_and_store_population(&store, &client, &url, &args.year).await;
     store.close().await;
-    let query = population_query(&region?, &args.year);
+    result
+}
+
+/// Ask for the region's population, read the answer and store it (one open store throughout).
+async fn fetch_and_store_population(
+    store: &kkig_store::SqlStore,
+    client: &reqwest::Client,
+    url: &reqwest::Url,
+    years: &[i32],
+) -> anyhow::Result<String> {
+    let region: Vec<String> = store
+        .municipalities()
+        .await?
+        .into_iter()
+        .filter(|m| m.role.in_region())
+        .map(|m| m.code.to_string())
+        .collect();
+    let query = population_query(&region, years);
     let progress = Progress::new(url.as_str(), "bytes");
-    let bytes = fetch_with(&client, &url, Some(&query), &progress)
+    let bytes = fetch_with(client, url, Some(&query), &progress)
         .await
         .context("nothing was imported");
     progress.finish();
@@ -317,7 +329,7 @@ pub async fn population(database_url: &str, args: PopulationSyncArgs) -> anyhow:
         },
     )
     .map_err(|e| anyhow::anyhow!("{e}; nothing was imported"))?;
-    crate::forecast_import::store_population(database_url, url.as_str(), &table, false).await
+    crate::forecast_import::store_population(store, url.as_str(), &table, false).await
 }
 
 pub async fn kolada(database_url: &str, args: KoladaSyncArgs) -> anyhow::Result<String> {
