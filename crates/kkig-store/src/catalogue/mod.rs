@@ -48,20 +48,15 @@ pub(crate) async fn remove_offerings_in(
             OfferingRemoval::Education(id) => ("education_id", id),
             OfferingRemoval::Provider(id) => ("provider_id", id),
         };
-        let ids: Vec<String> = sqlx::query(&format!("SELECT id FROM offerings WHERE {column} = $1 AND demo = 0"))
-            .bind(id)
-            .fetch_all(&mut **tx)
-            .await?
-            .iter()
-            .map(|row| row.get(0))
-            .collect();
-        if ids.is_empty() {
-            continue;
-        }
-        sqlx::query(&format!("DELETE FROM offerings WHERE {column} = $1 AND demo = 0"))
-            .bind(id)
-            .execute(&mut **tx)
-            .await?;
+        let ids: Vec<String> = sqlx::query(&format!(
+            "DELETE FROM offerings WHERE {column} = $1 AND demo = 0 RETURNING id"
+        ))
+        .bind(id)
+        .fetch_all(&mut **tx)
+        .await?
+        .iter()
+        .map(|row| row.get(0))
+        .collect();
         removed.extend(ids);
     }
     if !removed.is_empty() {
