@@ -95,15 +95,16 @@ describe('VFU: a site with its fields ticked, and its hosting answers (with htmx
 
       // Two terms' answers, then one deleted.
       const terms = await page.locator('#h-term option').evaluateAll((os) => os.map((o) => [o.value, o.textContent.trim()]));
-      for (const [value] of terms.slice(1, 3)) {
+      const rows = page.locator('#intresse table tbody tr');
+      for (const [value, label] of terms.slice(1, 3)) {
         await page.selectOption('#h-term', value);
         await page.selectOption('#h-interest', 'maybe');
         await page.fill('#h-capacity', '1');
         await post(page, page.locator(`main form[action="${made.sitePath}/intresse"] button[type="submit"]`), `Ändra VFU-plats: ${SITE}`);
+        // The h1 is the same before and after: with htmx the page is swapped after the POST's
+        // answer arrives, so wait for the term's row before filling the form again.
+        await rows.locator('th', { hasText: label }).waitFor();
       }
-      const rows = page.locator('#intresse table tbody tr');
-      // With htmx the page is swapped after the POST's answer arrives: wait for the new rows.
-      await rows.nth(1).waitFor();
       assert.equal(await rows.count(), 2);
       const [gone, gonelabel] = terms[1];
       const kept = terms[2][1];
