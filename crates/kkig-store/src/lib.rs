@@ -33,7 +33,7 @@ pub use forecast::{ForecastCluster, ForecastStore, KoladaValue};
 pub use privacy::{retention, PrivacyStore};
 pub use region::{LearningCentreEntry, RegionStore};
 pub use sessions::{SessionRow, SessionStore};
-pub use sync::{SyncRun, SyncStore};
+pub use sync::{SyncProgress, SyncRun, SyncStore};
 pub use vfu::{
     PlacementFilter, RaciView, StudentFilter, VfuContextStore, VfuImportStore, VfuPeriodStore, VfuPlacementStore,
     VfuRaciStore, VfuSiteStore, VfuStore, VfuStudentStore, VfuSupervisorStore, VfuViewStore,

@@ -1,5 +1,7 @@
-//! SQL of `kkig sync`: the last run of each source (offerings, kolada, population), so an
-//! operator can see when data last arrived and why a run failed.
+//! SQL of `kkig sync`: the last run of each source (offerings, kolada, population) and the runs
+//! in progress, so an operator can see when data last arrived, why a run failed and what a
+//! running one is doing (written by `kkig sync` and by the schedule inside `kkig serve`, read by
+//! `kkig sync status` and the administration's sync page).
 
 use async_trait::async_trait;
 use sqlx::Row;
@@ -22,6 +24,19 @@ pub struct SyncRun {
     pub last_ok_at: Option<i64>,
 }
 
+/// A run in progress: what it last said it was doing, and when.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct SyncProgress {
+    pub source: String,
+    /// Unix seconds.
+    pub started_at: i64,
+    /// When the run last reported (unix seconds): a run that stopped reporting long ago may have
+    /// died without finishing.
+    pub updated_at: i64,
+    /// E.g. "educationEvents page 3 of 12: 500 records".
+    pub progress: String,
+}
+
 /// The record of sync runs.
 #[async_trait]
 pub trait SyncStore: Send + Sync {
@@ -31,6 +46,13 @@ pub trait SyncStore: Send + Sync {
 
     /// The last run of every source, by source.
     async fn sync_runs(&self) -> Result<Vec<SyncRun>, StoreError>;
+
+    /// A run of `p.source` is in progress: start it or say what it does now (replacing what it
+    /// said before). [`SyncStore::record_sync`] of the same source ends it.
+    async fn sync_progress(&self, p: &SyncProgress) -> Result<(), StoreError>;
+
+    /// The runs in progress, by source.
+    async fn syncs_running(&self) -> Result<Vec<SyncProgress>, StoreError>;
 }
 
 #[async_trait]
@@ -60,8 +82,45 @@ impl SyncStore for SqlStore {
         .bind(last_ok)
         .execute(&mut *tx)
         .await?;
+        sqlx::query("DELETE FROM sync_progress WHERE source = $1")
+            .bind(&run.source)
+            .execute(&mut *tx)
+            .await?;
         tx.commit().await?;
         Ok(())
+    }
+
+    async fn sync_progress(&self, p: &SyncProgress) -> Result<(), StoreError> {
+        let mut tx = self.begin_write_unversioned().await?;
+        sqlx::query(
+            "INSERT INTO sync_progress (source, started_at, updated_at, progress) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (source) DO UPDATE SET started_at = excluded.started_at, updated_at = excluded.updated_at,
+               progress = excluded.progress",
+        )
+        .bind(&p.source)
+        .bind(p.started_at)
+        .bind(p.updated_at)
+        .bind(&p.progress)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn syncs_running(&self) -> Result<Vec<SyncProgress>, StoreError> {
+        let rows = sqlx::query("SELECT source, started_at, updated_at, progress FROM sync_progress ORDER BY source")
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(SyncProgress {
+                    source: r.try_get("source")?,
+                    started_at: r.try_get("started_at")?,
+                    updated_at: r.try_get("updated_at")?,
+                    progress: r.try_get("progress")?,
+                })
+            })
+            .collect()
     }
 
     async fn sync_runs(&self) -> Result<Vec<SyncRun>, StoreError> {

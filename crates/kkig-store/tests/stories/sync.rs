@@ -1,9 +1,9 @@
-//! The record of `kkig sync` runs: the last run per source, and the last success kept through
-//! a failure.
+//! The record of `kkig sync` runs: the last run per source, the last success kept through a
+//! failure, and a run in progress until it is recorded.
 
 use kkig_store::prelude::*;
 use kkig_store::testing::TestDb;
-use kkig_store::SyncRun;
+use kkig_store::{SyncProgress, SyncRun};
 
 fn run(source: &str, at: i64, ok: bool, summary: &str) -> SyncRun {
     SyncRun {
@@ -47,6 +47,45 @@ async fn the_last_run_per_source_and_the_last_success_on_every_backend() {
             .await
             .unwrap();
         assert_eq!(s.sync_runs().await.unwrap()[1].last_ok_at, Some(3_005), "{label}");
+        assert_eq!(s.data_version().await.unwrap(), v0, "{label}: bookkeeping, not data");
+        db.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn a_run_in_progress_until_it_is_recorded_on_every_backend() {
+    for db in TestDb::all().await {
+        let s = &db.store;
+        let label = db.label;
+        let v0 = s.data_version().await.unwrap();
+        assert!(s.syncs_running().await.unwrap().is_empty(), "{label}");
+        let mut p = SyncProgress {
+            source: "offerings".into(),
+            started_at: 1_000,
+            updated_at: 1_000,
+            progress: String::new(),
+        };
+        s.sync_progress(&p).await.unwrap();
+        p.updated_at = 1_010;
+        p.progress = "educationEvents page 2 of 3: 500 records".into();
+        s.sync_progress(&p).await.unwrap();
+        s.sync_progress(&SyncProgress {
+            source: "kolada".into(),
+            started_at: 1_005,
+            updated_at: 1_005,
+            progress: "page 1".into(),
+        })
+        .await
+        .unwrap();
+        let running = s.syncs_running().await.unwrap();
+        assert_eq!(running.len(), 2, "{label}");
+        assert_eq!(running[1], p, "{label}: the latest word replaces the earlier");
+        s.record_sync(&run("offerings", 1_000, true, "7 created"))
+            .await
+            .unwrap();
+        let running = s.syncs_running().await.unwrap();
+        assert_eq!(running.len(), 1, "{label}: a recorded run is no longer running");
+        assert_eq!(running[0].source, "kolada", "{label}");
         assert_eq!(s.data_version().await.unwrap(), v0, "{label}: bookkeeping, not data");
         db.finish().await;
     }
