@@ -20,8 +20,8 @@ pub mod vfu;
 pub use error::FormatError;
 pub use offerings::{
     offerings_table, offerings_table_from, parse_offerings, parse_offerings_csv, parse_offerings_files,
-    parse_offerings_xlsx, parse_susa, parse_susa_files, ParsedOffering, ParsedOfferings, RecordKind, Removal,
-    RemovalReason, Skipped,
+    parse_offerings_xlsx, parse_susa, parse_susa_files, susa_links, EventLinks, ParsedOffering, ParsedOfferings,
+    RecordKind, Removal, RemovalReason, Skipped, SusaLinks,
 };
 pub use records::MunicipalityRecord;
 pub use table::{Cell, Table};

@@ -21,7 +21,7 @@ use crate::decode::{self, Sheet};
 use crate::error::FormatError;
 use crate::table::{Cell, Table};
 
-pub use susa::{parse_susa, parse_susa_files};
+pub use susa::{parse_susa, parse_susa_files, susa_links, EventLinks, SusaLinks};
 
 /// The CSV/XLSX columns, in the order kkig writes them.
 pub const OFFERING_COLUMNS: [&str; 24] = [

@@ -6,8 +6,8 @@
 use kkig_core::catalogue::{Offering, SchoolType, StudyForm};
 use kkig_core::Kommunkod;
 use kkig_formats::offerings::{
-    offerings_table, parse_offerings_csv, parse_offerings_xlsx, parse_susa, parse_susa_files, ParsedOfferings,
-    RecordKind, RemovalReason,
+    offerings_table, parse_offerings_csv, parse_offerings_xlsx, parse_susa, parse_susa_files, susa_links, EventLinks,
+    ParsedOfferings, RecordKind, RemovalReason,
 };
 use kkig_formats::{parse_offerings, parse_offerings_files, parse_travel_csv};
 use proptest::prelude::*;
@@ -45,6 +45,39 @@ fn sites(o: &Offering) -> Vec<String> {
         .iter()
         .map(|s| format!("{}:{}", s.municipality, s.town))
         .collect()
+}
+
+#[test]
+fn the_links_of_an_updated_since_page_name_what_it_needs_besides_itself() {
+    // The changed event refers to an info and a provider that are not on the page; the
+    // cancelled and the deleted event need nothing.
+    let links = susa_links(&[("updated.json", UPDATED)]);
+    let link = |id: &str, info: &str, provider: &str| EventLinks {
+        id: id.into(),
+        info: Some(info.into()),
+        provider: Some(provider.into()),
+    };
+    assert_eq!(
+        links.events,
+        [link(
+            "e.uoh.umu.vasjp.lycksele.20262",
+            "i.uoh.umu.vasjp.20262",
+            "p.uoh.umu"
+        )]
+    );
+    assert!(links.infos.is_empty() && links.providers.is_empty());
+    // The full pages: the seven events that become offerings, every info and provider.
+    let full = susa_links(&full_pages());
+    let offerings: Vec<String> = parse_susa_files(&full_pages())
+        .into_offerings()
+        .into_iter()
+        .map(|o| o.id)
+        .collect();
+    assert_eq!(full.events.iter().map(|e| e.id.clone()).collect::<Vec<_>>(), offerings);
+    assert!(full.infos.contains("i.uoh.umu.vasjp.20262"), "{:?}", full.infos);
+    assert!(full.providers.contains("p.uoh.umu"), "{:?}", full.providers);
+    // Not JSON: no links (the parser reports the file).
+    assert_eq!(susa_links(&[("x.json", b"{")]), Default::default());
 }
 
 #[test]

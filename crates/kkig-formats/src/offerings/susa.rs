@@ -7,7 +7,7 @@
 //! `docs/catalogue-import.md`. Errors name the record's 1-based index in its file as the row and
 //! `"{id}: {field path}"` as the column, e.g. `e.umu.123: content.paceOfStudy.percentage`.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 use kkig_core::catalogue::{Meetings, Offering, SchoolType, StudyForm, StudySite};
 use kkig_core::vocab::{Day, Season, Term};
@@ -318,6 +318,70 @@ impl Kind {
             Kind::Provider => "p.",
         }
     }
+}
+
+/// What one Susa-navet event refers to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventLinks {
+    pub id: String,
+    /// Its education info (`education`).
+    pub info: Option<String>,
+    /// Its first provider (`providers[0]`).
+    pub provider: Option<String>,
+}
+
+/// What Susa-navet records refer to, for one who fetches what an `updatedSince` page needs
+/// besides itself: each active, not cancelled event with its info and provider, and the ids of
+/// the active infos and providers (new or changed). Records that cannot be read are left out
+/// here; [`parse_susa_files`] reports them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SusaLinks {
+    pub events: Vec<EventLinks>,
+    pub infos: BTreeSet<String>,
+    pub providers: BTreeSet<String>,
+}
+
+/// The links among the records of `files` (see [`SusaLinks`]).
+pub fn susa_links(files: &[(&str, &[u8])]) -> SusaLinks {
+    let mut links = SusaLinks::default();
+    let mut ignored = Vec::new();
+    let first = |v: &Value| match v {
+        Value::String(s) => Some(s.trim().to_string()),
+        Value::Array(a) => a.first().and_then(Value::as_str).map(|s| s.trim().to_string()),
+        _ => None,
+    };
+    for (f, (file, bytes)) in files.iter().enumerate() {
+        let Ok(records) = read_records(file, bytes) else {
+            continue;
+        };
+        for (i, (list, value)) in records.iter().enumerate() {
+            let Some(rec) = record(file, f, i as u64 + 1, *list, value, &mut ignored) else {
+                continue;
+            };
+            let (None, Some(body)) = (&rec.status, rec.body) else {
+                continue;
+            };
+            match rec.kind {
+                Kind::Event => {
+                    if matches!(field(body, &["isCancelled"]), Some((_, Value::Bool(true)))) {
+                        continue;
+                    }
+                    links.events.push(EventLinks {
+                        id: rec.id,
+                        info: field(body, &["education"]).and_then(|(_, v)| first(v)),
+                        provider: field(body, &["providers", "provider"]).and_then(|(_, v)| first(v)),
+                    });
+                }
+                Kind::Info => {
+                    links.infos.insert(rec.id);
+                }
+                Kind::Provider => {
+                    links.providers.insert(rec.id);
+                }
+            }
+        }
+    }
+    links
 }
 
 /// One record of a file, with its identity settled.
