@@ -103,9 +103,12 @@ enum SyncCommand {
     /// and imports the JSON-stat 2.0 answer as `import population` does.
     Population(sync::PopulationSyncArgs),
     /// Education offerings from Susa-navet's EMIL 3 API: every page of providers, infos and
-    /// events of the school types, stored as `import offerings --skip-invalid` does.
+    /// events of the school types the first time (or with --full), afterwards what changed since
+    /// the last success (updatedSince) and the records those changes need, stored as
+    /// `import offerings --skip-invalid` does; deleted and cancelled ones are removed.
     Offerings(sync::OfferingsSyncArgs),
-    /// The last run of each source: when, whether it succeeded, what it did, the last success.
+    /// The last run of each source (when, whether it succeeded, what it did, the last success)
+    /// and the runs in progress.
     Status,
 }
 
@@ -234,6 +237,8 @@ struct ServeArgs {
         value_delimiter = ','
     )]
     trusted_proxies: Vec<kkig_web::client_addr::Cidr>,
+    #[command(flatten)]
+    sync: sync::schedule::ScheduleArgs,
 }
 
 #[derive(Args)]
@@ -336,6 +341,7 @@ async fn shutdown_signal() {
 }
 
 async fn serve(database_url: &str, base_url: &str, args: ServeArgs) -> anyhow::Result<()> {
+    let schedule = sync::schedule::plan(&args.sync)?;
     let store = open(database_url).await?;
     if args.demo {
         load_demo(&store, args.seed).await?;
@@ -366,9 +372,15 @@ async fn serve(database_url: &str, base_url: &str, args: ServeArgs) -> anyhow::R
         "kkig is serving on http://{}",
         args.addr
     );
-    kkig_web::serve(listener, state, shutdown_signal())
+    let syncs = schedule.map(|(jobs, every)| tokio::spawn(sync::schedule::run(store.clone(), jobs, every)));
+    let served = kkig_web::serve(listener, state, shutdown_signal())
         .await
-        .context("serving")?;
+        .context("serving");
+    if let Some(task) = syncs {
+        task.abort();
+        let _ = task.await;
+    }
+    served?;
     store.close().await;
     Ok(())
 }
@@ -423,13 +435,12 @@ fn write_output(path: Option<&std::path::Path>, bytes: &[u8], binary: bool) -> a
 /// `skip_invalid`), removals applied with the upserts; returns what it did. Shared with
 /// `kkig sync offerings`.
 pub(crate) async fn store_offerings(
-    database_url: &str,
+    store: &SqlStore,
     name: &str,
     mut parsed: kkig_formats::ParsedOfferings,
     skip_invalid: bool,
 ) -> anyhow::Result<String> {
-    let store = open(database_url).await?;
-    let result = async {
+    {
         let known: std::collections::BTreeSet<_> = store.municipalities().await?.into_iter().map(|m| m.code).collect();
         parsed.reject_unknown_municipalities(|k| known.contains(&k));
         for s in &parsed.skipped {
@@ -467,15 +478,19 @@ pub(crate) async fn store_offerings(
             })
             .collect();
         let offerings = parsed.into_offerings();
-        let report = store.import_offerings(&offerings, &removals, &Actor::cli()).await?;
+        let progress = progress::Progress::new(name, "records");
+        progress.step(
+            (offerings.len() + removals.len()) as u64,
+            &format!("storing {} offerings and {} removals", offerings.len(), removals.len()),
+        );
+        let report = store.import_offerings(&offerings, &removals, &Actor::cli()).await;
+        progress.finish();
+        let report = report?;
         Ok(format!(
             "{name}: {} created, {} updated, {} unchanged, {} removed, {rejected} rejected{warned}",
             report.created, report.updated, report.unchanged, report.removed
         ))
     }
-    .await;
-    store.close().await;
-    result
 }
 
 async fn run(cli: Cli) -> anyhow::Result<()> {
@@ -485,21 +500,22 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Audit { since, json } => audit(&cli.database_url, &since, json).await,
         Command::Privacy(cmd) => privacy(&cli.database_url, cmd).await,
         Command::Import(cmd) => import(&cli.database_url, cmd).await,
-        Command::Sync(SyncCommand::Kolada(args)) => {
-            sync::recorded(&cli.database_url, "kolada", sync::kolada(&cli.database_url, args)).await
+        Command::Sync(cmd) => {
+            let store = open(&cli.database_url).await?;
+            let job = match cmd {
+                SyncCommand::Kolada(args) => sync::Job::Kolada(args),
+                SyncCommand::Population(args) => sync::Job::Population(args),
+                SyncCommand::Offerings(args) => sync::Job::Offerings(args),
+                SyncCommand::Status => {
+                    let result = sync::status(&store).await;
+                    store.close().await;
+                    return result;
+                }
+            };
+            let result = sync::run_recorded(&store, &job, progress::Report::default()).await;
+            store.close().await;
+            result.map(|summary| println!("{summary}"))
         }
-        Command::Sync(SyncCommand::Population(args)) => {
-            sync::recorded(
-                &cli.database_url,
-                "population",
-                sync::population(&cli.database_url, args),
-            )
-            .await
-        }
-        Command::Sync(SyncCommand::Offerings(args)) => {
-            sync::recorded(&cli.database_url, "offerings", sync::offerings(&cli.database_url, args)).await
-        }
-        Command::Sync(SyncCommand::Status) => sync::status(&cli.database_url).await,
         Command::Migrate => {
             let store = open(&cli.database_url).await?;
             tracing::info!(
@@ -659,8 +675,26 @@ async fn privacy(database_url: &str, cmd: PrivacyCommand) -> anyhow::Result<()> 
     result
 }
 
+/// Read a file to import, with a bar over its bytes on a terminal (one line when read otherwise).
 fn read_file(path: &std::path::Path) -> anyhow::Result<Vec<u8>> {
-    std::fs::read(path).map_err(|e| anyhow::Error::new(InputError(format!("cannot read {}: {e}", path.display()))))
+    use std::io::Read;
+    let cannot = |e: std::io::Error| anyhow::Error::new(InputError(format!("cannot read {}: {e}", path.display())));
+    let mut file = std::fs::File::open(path).map_err(cannot)?;
+    let size = file.metadata().map_err(cannot)?.len();
+    let progress = progress::Progress::counting(&path.display().to_string(), "bytes", size);
+    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
+    let mut chunk = vec![0u8; 1 << 16];
+    loop {
+        let n = file.read(&mut chunk).map_err(cannot)?;
+        if n == 0 {
+            break;
+        }
+        bytes.extend_from_slice(&chunk[..n]);
+        progress.advance(n as u64);
+    }
+    progress.step(0, &format!("read {} bytes", bytes.len()));
+    progress.finish();
+    Ok(bytes)
 }
 
 async fn import(database_url: &str, cmd: ImportCommand) -> anyhow::Result<()> {
@@ -680,7 +714,10 @@ async fn import(database_url: &str, cmd: ImportCommand) -> anyhow::Result<()> {
             let name = contents.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>().join(", ");
             let refs: Vec<(&str, &[u8])> = contents.iter().map(|(n, b)| (n.as_str(), b.as_slice())).collect();
             let parsed = kkig_formats::parse_offerings_files(&refs);
-            println!("{}", store_offerings(database_url, &name, parsed, skip_invalid).await?);
+            let store = open(database_url).await?;
+            let result = store_offerings(&store, &name, parsed, skip_invalid).await;
+            store.close().await;
+            println!("{}", result?);
             Ok(())
         }
         ImportCommand::Travel { file } => {
