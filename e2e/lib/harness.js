@@ -90,3 +90,29 @@ export async function assertNoAxeViolations(page, label) {
     assert.fail(report);
   }
 }
+
+/** Asserts that the page, laid out `width` CSS pixels wide, does not scroll sideways (WCAG 2.1
+ *  1.4.10 Reflow, which axe does not test); names the widest element that overflows. Restores
+ *  the viewport it found. */
+export async function assertReflows(page, label, width = 320) {
+  const before = page.viewportSize();
+  await page.setViewportSize({ width, height: 800 });
+  try {
+    const { scroll, culprit } = await page.evaluate(() => {
+      const inner = document.documentElement.clientWidth;
+      let culprit = '';
+      for (const el of document.body.querySelectorAll('*')) {
+        if (el.closest('.table-scroll')) continue;
+        const r = el.getBoundingClientRect();
+        if (r.right > inner + 1) {
+          culprit = `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''}${el.className ? `.${String(el.className).split(' ').join('.')}` : ''} (right edge ${Math.round(r.right)} px)`;
+          break;
+        }
+      }
+      return { scroll: document.documentElement.scrollWidth, culprit };
+    });
+    assert.ok(scroll <= width, `${label}: ${scroll} px wide at ${width} px; overflowing: ${culprit}`);
+  } finally {
+    if (before) await page.setViewportSize(before);
+  }
+}

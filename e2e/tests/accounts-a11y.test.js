@@ -4,7 +4,7 @@
 // learning centre form before and after saving, the 403 page).
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { LANGS, assertNoAxeViolations, textOf, useSuite, withLang } from '../lib/harness.js';
+import { LANGS, assertNoAxeViolations, assertReflows, textOf, useSuite, withLang } from '../lib/harness.js';
 import { layoutContent } from '../lib/pages.js';
 import { T, signIn, submit, submitLogin } from '../lib/accounts.js';
 
@@ -133,6 +133,13 @@ for (const lang of LANGS) {
       assert.equal(res.status(), 400);
       assert.equal(await page.locator('#since[aria-invalid="true"]').count(), 1);
       await checkPage(page, lang, `/admin/logg?since=igår (${lang})`, t.auditH1);
+    });
+
+    it('/admin/synk, also at 320 px', async () => {
+      const res = await page.goto('/admin/synk');
+      assert.equal(res.status(), 200);
+      await checkPage(page, lang, `/admin/synk (${lang})`, t.syncH1);
+      await assertReflows(page, `/admin/synk (${lang})`);
     });
 
     it('/larcentrum/lc-2422/andra', async () => {

@@ -46,7 +46,7 @@ async function assertSignedInHeader(page, account) {
   const link = (href) => nav.locator(`a[href="${href}"]`);
   assert.equal(await link('/konto').count(), 1, 'menu: link to /konto');
   assert.equal(await textOf(link('/konto')), sv.navAccount);
-  const adminLinks = [['/admin/anvandare', sv.navUsers], ['/admin/logg', sv.navAudit]];
+  const adminLinks = [['/admin/anvandare', sv.navUsers], ['/admin/logg', sv.navAudit], ['/admin/synk', sv.navSync]];
   for (const [href, text] of adminLinks) {
     if (account.admin) {
       assert.equal(await link(href).count(), 1, `${account.key}: menu should link to ${href}`);

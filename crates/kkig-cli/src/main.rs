@@ -360,6 +360,10 @@ async fn serve(database_url: &str, base_url: &str, args: ServeArgs) -> anyhow::R
         base_url: base_url.trim_end_matches('/').to_string(),
         retention_months: Some(args.retention_months),
         trusted_proxies: args.trusted_proxies.clone(),
+        sync_schedule: schedule.as_ref().map(|(jobs, every)| kkig_web::SyncSchedule {
+            every_hours: u32::try_from(every.as_secs() / 3600).unwrap_or(u32::MAX),
+            sources: jobs.iter().map(|j| j.source().as_str().to_string()).collect(),
+        }),
     };
     let state = kkig_web::AppState::new(store.clone(), config).map_err(anyhow::Error::msg)?;
     if !args.trusted_proxies.is_empty() {

@@ -11,6 +11,7 @@ pub mod catalogue;
 mod forecast;
 mod http;
 mod region;
+mod sync;
 mod ui;
 mod vfu;
 
@@ -56,6 +57,16 @@ pub struct WebConfig {
     /// Reverse proxies whose forwarded headers name the client (for sign-in throttling); the
     /// headers of any other peer are ignored. Empty: the connection's address counts.
     pub trusted_proxies: Vec<client_addr::Cidr>,
+    /// The syncs `kkig serve` runs on a schedule, if any (shown on the administration's sync
+    /// page; the schedule itself runs in the CLI).
+    pub sync_schedule: Option<SyncSchedule>,
+}
+
+/// The syncs run on a schedule: every so many hours, these sources (`offerings`, …).
+#[derive(Debug, Clone, Default)]
+pub struct SyncSchedule {
+    pub every_hours: u32,
+    pub sources: Vec<String>,
 }
 
 /// Shared state of every handler.
@@ -132,6 +143,7 @@ fn routes() -> Routes {
         .merge(vfu::page_routes())
         .merge(allocation::page_routes())
         .merge(forecast::page_routes())
+        .merge(sync::page_routes())
         .fallback(ui::page::fallback);
 
     Routes::new(Surface::Page)

@@ -34,6 +34,7 @@ error-text = The page could not be shown just now. Please try again in a moment.
 nav-account = My account
 nav-admin-users = Users
 nav-admin-audit = Audit log
+nav-admin-sync = Sync
 nav-login = Sign in
 nav-logout = Sign out
 nav-privacy = Personal data

@@ -34,6 +34,7 @@ error-text = Sidan kunde inte visas just nu. Försök igen om en stund. Om felet
 nav-account = Mitt konto
 nav-admin-users = Användare
 nav-admin-audit = Granskningslogg
+nav-admin-sync = Synk
 nav-login = Logga in
 nav-logout = Logga ut
 nav-privacy = Personuppgifter

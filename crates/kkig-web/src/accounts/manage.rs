@@ -16,7 +16,7 @@ use crate::http::auth::{new_secret, MaybeUser};
 use crate::http::clock::now;
 use crate::http::guard::Guard;
 use crate::ui::page::{forbidden, nf, render, Chrome, OrUnavailable, PageResult};
-use crate::ui::page::{format_time, signed_in};
+use crate::ui::page::{format_time, signed_in, signed_in_reading};
 use crate::AppState;
 
 /// The signed-in administrator, or the response for everyone else.
@@ -31,12 +31,7 @@ fn admin_writing(chrome: &Chrome, me: MaybeUser, guard: &Guard) -> PageResult<Us
 }
 
 fn admin(chrome: &Chrome, me: MaybeUser) -> PageResult<UserRecord> {
-    let user = signed_in(chrome, me)?;
-    if user.principal().may(Action::Read, &Target::Administration) {
-        Ok(user)
-    } else {
-        Err(forbidden(chrome.clone()).into())
-    }
+    Ok(signed_in_reading(chrome, me, &Target::Administration)?)
 }
 
 pub struct UserRow {

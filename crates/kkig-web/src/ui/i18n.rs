@@ -53,7 +53,7 @@ macro_rules! locale_folders {
         ])),*]
     };
 }
-const FOLDERS: [(&str, [&str; 2]); 8] = locale_folders!(
+const FOLDERS: [(&str, [&str; 2]); 9] = locale_folders!(
     "common",
     "region",
     "catalogue",
@@ -61,6 +61,7 @@ const FOLDERS: [(&str, [&str; 2]); 8] = locale_folders!(
     "vfu",
     "allocation",
     "forecast",
+    "sync",
     "errors"
 );
 

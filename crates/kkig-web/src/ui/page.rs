@@ -235,6 +235,21 @@ pub fn signed_in(chrome: &Chrome, me: MaybeUser) -> Result<UserRecord, Response>
     me.0.map(|(u, _)| u).ok_or_else(|| login_redirect(chrome))
 }
 
+/// The signed-in user who may read `target` (e.g. the administration's pages); the login page
+/// for a visitor, 403 for anyone else.
+pub fn signed_in_reading(
+    chrome: &Chrome,
+    me: MaybeUser,
+    target: &kkig_core::access::Target,
+) -> Result<UserRecord, Response> {
+    let user = signed_in(chrome, me)?;
+    if user.principal().may(kkig_core::access::Action::Read, target) {
+        Ok(user)
+    } else {
+        Err(forbidden(chrome.clone()))
+    }
+}
+
 /// A date and time for people, in UTC.
 pub fn format_time(unix: i64) -> String {
     time::OffsetDateTime::from_unix_timestamp(unix)

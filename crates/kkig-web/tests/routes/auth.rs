@@ -401,7 +401,7 @@ async fn page_route_by_role_matrix() {
             cookies.insert(role, res.session_cookie().unwrap());
         }
         //                     uri                       anon admin reg muni_a muni_b uni prov sup stud
-        let rows: [(&str, [u16; 9]); 9] = [
+        let rows: [(&str, [u16; 9]); 10] = [
             ("/", [200; 9]),
             ("/kommun/2422", [200; 9]),
             ("/integritet", [200; 9]),
@@ -409,6 +409,7 @@ async fn page_route_by_role_matrix() {
             ("/konto", [303, 200, 200, 200, 200, 200, 200, 200, 200]),
             ("/admin/anvandare", [303, 200, 403, 403, 403, 403, 403, 403, 403]),
             ("/admin/logg", [303, 200, 403, 403, 403, 403, 403, 403, 403]),
+            ("/admin/synk", [303, 200, 403, 403, 403, 403, 403, 403, 403]),
             (
                 "/larcentrum/lc-2422/andra",
                 [303, 200, 200, 200, 403, 403, 403, 403, 403],

@@ -19,6 +19,7 @@ mod public_cache;
 mod scope_probe;
 mod signin;
 mod store_errors;
+mod sync;
 mod takeover;
 mod vfu;
 mod vfu_pages;
