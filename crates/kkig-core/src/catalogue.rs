@@ -1,6 +1,8 @@
 //! The education catalogue: offerings shaped like Susa-navet's EMIL 3 model (education info +
 //! event + provider) and how reachable an offering is from a home municipality.
 
+mod degrees;
+
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
@@ -9,6 +11,8 @@ use crate::codes::{Kommunkod, Ssyk};
 use crate::geo::{Position, TravelModel};
 use crate::region::OccupationArea;
 use crate::web_url::WebUrl;
+
+pub use degrees::occupations_of_degree;
 
 /// The school form of an offering (Susa-navet `typeOfSchool`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]

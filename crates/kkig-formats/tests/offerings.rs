@@ -81,6 +81,19 @@ fn the_links_of_an_updated_since_page_name_what_it_needs_besides_itself() {
 }
 
 #[test]
+fn emil3_degrees_name_the_occupations_the_api_has_no_codes_for() {
+    let p = parse_susa_files(&full_pages());
+    let of = |id: &str| -> Vec<String> {
+        let o = p.offerings.iter().find(|o| o.offering.id == id).unwrap();
+        o.offering.occupations.iter().map(ToString::to_string).collect()
+    };
+    assert_eq!(of("e.uoh.umu.vasjp.umea.20262"), ["2221"], "Sjuksköterskeexamen");
+    assert_eq!(of("e.uoh.umu.sasop.distans.20262"), ["2661"], "Socionomexamen");
+    assert_eq!(of("e.uoh.ltu.ggf3.lulea.20262"), ["2341"], "Grundlärarexamen, F–3");
+    assert!(of("e.uoh.umu.7vf001.20262").is_empty(), "a course without a degree");
+}
+
+#[test]
 fn emil3_pages_as_served_join_into_offerings() {
     let p = parse_susa_files(&full_pages());
     assert!(p.is_valid(), "{:#?}", p.errors);
@@ -136,7 +149,8 @@ fn emil3_pages_as_served_join_into_offerings() {
         nurse.application_url.as_deref(),
         Some("https://www.antagning.se/se/search?period=24&freeText=22010")
     );
-    assert!(nurse.occupations.is_empty(), "EMIL 3 has no SSYK codes");
+    // EMIL 3 has no SSYK codes: the degree the info gives ("Sjuksköterskeexamen") names it.
+    assert_eq!(nurse.occupations, [kkig_core::Ssyk::parse("2221").unwrap()]);
     assert!(nurse.eligibility.starts_with("Grundläggande behörighet samt Biologi 2"));
 
     // The same programme on campus: no distance object, no meetings; the info's title.

@@ -1099,6 +1099,13 @@ fn parse_info(at: &mut At, b: &Map<String, Value>) -> Info {
             }
         }
     }
+    // EMIL 3 has no SSYK codes: without kkig's extension, the professional degree the info
+    // gives names its occupation.
+    if occupations.is_empty() {
+        if let Some(degree) = at.opt(b, "", &["degrees", "degree"], text) {
+            occupations = kkig_core::catalogue::occupations_of_degree(&degree);
+        }
+    }
     info.occupations = occupations;
     info.eligibility = match field(b, &["eligibility"]) {
         Some((_, Value::Object(e))) if e.contains_key("eligibilityDescription") => {
