@@ -212,16 +212,45 @@ pub fn leads_to(offering: &Offering, area: OccupationArea, areas: &BTreeMap<Ssyk
         && offering.occupations.iter().any(|s| areas.get(s) == Some(&area))
 }
 
+/// SSYK 2012 groups reached only by those already licensed or qualified in the occupation:
+/// midwives and specialist nurses (a nurse's licence first) and special needs teachers
+/// (a teacher's degree first). Programmes leading only to these are further education, not
+/// the way into the occupation.
+pub const FURTHER_EDUCATION: [u16; 5] = [2222, 2224, 2225, 2227, 2351];
+
+/// Whether `offering`, leading to `area`, requires a licence or professional degree in it: every
+/// occupation of the area it leads to is in [`FURTHER_EDUCATION`].
+pub fn requires_licence(offering: &Offering, area: OccupationArea, areas: &BTreeMap<Ssyk, OccupationArea>) -> bool {
+    let mut of_area = offering
+        .occupations
+        .iter()
+        .filter(|s| areas.get(s) == Some(&area))
+        .peekable();
+    of_area.peek().is_some() && of_area.all(|s| FURTHER_EDUCATION.contains(&s.code()))
+}
+
+/// Whether the application to `offering` has closed by `today` (ISO dates): its last day is
+/// before today. No closing date: not closed.
+pub fn application_closed(offering: &Offering, today: &str) -> bool {
+    offering
+        .application_closes
+        .as_deref()
+        .is_some_and(|c| !c.is_empty() && c < today)
+}
+
 /// One offering on a pathway page, with its travel burden from the home municipality.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PathwayItem<'a> {
     pub offering: &'a Offering,
     pub reach: Option<Reach>,
     pub travel_days: u32,
+    /// Further education for those already licensed ([`requires_licence`]).
+    pub further: bool,
 }
 
-/// "Become a nurse from Sorsele": the programmes leading to `area`, by travel burden from
-/// `home` (unknown burdens last), then start date and title.
+/// "Become a nurse from Sorsele": the programmes leading to `area`, those leading into the
+/// occupation first and further education for the licensed after them, each by travel burden
+/// from `home` (unknown burdens last), then start date and title.
 pub fn pathway<'a>(
     offerings: impl IntoIterator<Item = &'a Offering>,
     area: OccupationArea,
@@ -236,12 +265,14 @@ pub fn pathway<'a>(
             offering: o,
             reach: reach(o, home, travel),
             travel_days: travel_days_per_term(o, home),
+            further: requires_licence(o, area, areas),
         })
         .collect();
     items.sort_by(|a, b| {
         let key = |i: &PathwayItem| i.reach.as_ref().map(|r| r.burden_minutes_per_term).unwrap_or(i64::MAX);
-        key(a)
-            .cmp(&key(b))
+        a.further
+            .cmp(&b.further)
+            .then_with(|| key(a).cmp(&key(b)))
             .then_with(|| a.offering.start.cmp(&b.offering.start))
             .then_with(|| a.offering.title.cmp(&b.offering.title))
             .then_with(|| a.offering.id.cmp(&b.offering.id))
@@ -383,6 +414,10 @@ pub(crate) mod tests {
     fn areas() -> BTreeMap<Ssyk, OccupationArea> {
         [
             ("2221", OccupationArea::Nurse),
+            ("2222", OccupationArea::Nurse),
+            ("2224", OccupationArea::Nurse),
+            ("2351", OccupationArea::Teacher),
+            ("2343", OccupationArea::Teacher),
             ("2341", OccupationArea::Teacher),
             ("2661", OccupationArea::SocialWork),
         ]
@@ -417,6 +452,61 @@ pub(crate) mod tests {
         assert_eq!(counts[0].1[&OccupationArea::SocialWork], 0);
         // From Lycksele "near" is at home: 0 days.
         assert_eq!(counts[1].1[&OccupationArea::Nurse], 2);
+    }
+
+    #[test]
+    fn the_way_in_comes_before_further_education_for_the_licensed() {
+        let t = travel();
+        let with = |id: &str, place: &str, codes: &[&str]| {
+            let mut o = offering(id, StudyForm::Distance, 1, place);
+            o.occupations = codes.iter().map(|c| Ssyk::parse(c).unwrap()).collect();
+            o
+        };
+        // The midwives' programme meets at home, the nurses' programme far away: the nurses'
+        // still comes first.
+        let midwife = with("midwife", "2422", &["2222"]);
+        let district = with("district", "2422", &["2224"]);
+        let nurse = with("nurse", "2480", &["2221"]);
+        let both = with("both", "2480", &["2221", "2224"]);
+        let all = [midwife, district, nurse, both];
+        let p = pathway(&all, OccupationArea::Nurse, k("2422"), &areas(), &t);
+        let got: Vec<(&str, bool)> = p.iter().map(|i| (i.offering.id.as_str(), i.further)).collect();
+        assert_eq!(
+            got,
+            [("both", false), ("nurse", false), ("district", true), ("midwife", true)]
+        );
+        // Data-driven: which occupations make a programme further education, per area.
+        let cases: &[(&[&str], OccupationArea, bool)] = &[
+            (&["2221"], OccupationArea::Nurse, false),
+            (&["2222"], OccupationArea::Nurse, true),
+            (&["2222", "2224"], OccupationArea::Nurse, true),
+            (&["2221", "2222"], OccupationArea::Nurse, false),
+            (&["2343"], OccupationArea::Teacher, false),
+            (&["2351"], OccupationArea::Teacher, true),
+            // A special needs teacher programme that also names nursing: in nursing, no area
+            // occupation is further education.
+            (&["2351", "2221"], OccupationArea::Nurse, false),
+            (&[], OccupationArea::Nurse, false),
+        ];
+        for (codes, area, want) in cases {
+            let o = with("x", "2422", codes);
+            assert_eq!(requires_licence(&o, *area, &areas()), *want, "{codes:?} {area:?}");
+        }
+    }
+
+    #[test]
+    fn an_application_closes_after_its_last_day() {
+        let mut o = offering("o", StudyForm::Distance, 0, "2422");
+        for (closes, today, closed) in [
+            (Some("2026-04-15"), "2026-12-07", true),
+            (Some("2026-12-07"), "2026-12-07", false),
+            (Some("2027-04-15"), "2026-12-07", false),
+            (None, "2026-12-07", false),
+            (Some(""), "2026-12-07", false),
+        ] {
+            o.application_closes = closes.map(String::from);
+            assert_eq!(application_closed(&o, today), closed, "{closes:?} on {today}");
+        }
     }
 
     #[test]

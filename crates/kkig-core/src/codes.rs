@@ -88,6 +88,11 @@ impl Ssyk {
         }
         t.parse().map(Self).map_err(|_| CodeError::SsykFormat(s.to_string()))
     }
+
+    /// The four digits as a number, e.g. `2221`.
+    pub fn code(self) -> u16 {
+        self.0
+    }
 }
 
 impl fmt::Display for Ssyk {

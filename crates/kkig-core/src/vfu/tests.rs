@@ -1140,3 +1140,69 @@ fn wishes_close_on_the_allocation_day_or_when_a_placement_is_made() {
         "withdrawn: open again"
     );
 }
+
+#[test]
+fn vfu_near_home_counts_sites_of_the_area_and_their_trained_supervisors() {
+    let site = |id: &str, m: &str, fields: &[VfuField]| PlacementSite {
+        id: id.into(),
+        municipality: k(m),
+        name: id.into(),
+        kind: SiteKind::School,
+        address: String::new(),
+        position: Position::new(65.5, 17.5).unwrap(),
+        fields: fields.iter().map(|f| FieldSpec::new(*f)).collect(),
+    };
+    let at = |mut s: Supervisor, site: &str| {
+        s.site_id = Some(site.into());
+        s
+    };
+    let f3 = VfuField::Teacher(TeacherLevel::F3);
+    let sites = [
+        site("home-school", "2422", &[f3]),
+        site("home-care", "2422", &[VfuField::Nurse]),
+        site("home-both", "2422", &[f3, VfuField::Nurse]),
+        site("near-school", "2421", &[f3]),
+        site("far-school", "2480", &[f3]),
+        site("unplaced", "0114", &[f3]),
+    ];
+    let supervisors = [
+        at(
+            supervisor("a", "2422", f3, TrainingLevel::Completed, 1, false),
+            "home-school",
+        ),
+        // Trained, but a nurse: does not count for teachers at a site taking both.
+        at(
+            supervisor("b", "2422", VfuField::Nurse, TrainingLevel::Completed, 1, false),
+            "home-both",
+        ),
+        // A teacher not yet trained.
+        at(
+            supervisor("c", "2421", f3, TrainingLevel::None, 1, false),
+            "near-school",
+        ),
+        at(
+            supervisor("d", "2480", f3, TrainingLevel::Completed, 1, false),
+            "far-school",
+        ),
+    ];
+    let minutes = |m: Kommunkod| match m.to_string().as_str() {
+        "2421" => Some(60),
+        "2480" => Some(250),
+        _ => None,
+    };
+    let teacher = vfu_near_home(&sites, &supervisors, k("2422"), OccupationArea::Teacher, 90, minutes);
+    assert_eq!(
+        teacher,
+        VfuNearHome {
+            at_home: 2,
+            at_home_trained: 1,
+            within_reach: 3,
+            within_reach_trained: 1
+        }
+    );
+    let nurse = vfu_near_home(&sites, &supervisors, k("2422"), OccupationArea::Nurse, 90, minutes);
+    assert_eq!((nurse.at_home, nurse.at_home_trained, nurse.within_reach), (2, 1, 2));
+    // A limit that reaches Umeå adds its trained teacher.
+    let wide = vfu_near_home(&sites, &supervisors, k("2422"), OccupationArea::Teacher, 300, minutes);
+    assert_eq!((wide.within_reach, wide.within_reach_trained), (4, 2));
+}

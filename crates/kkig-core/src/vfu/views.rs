@@ -198,3 +198,50 @@ pub fn compensation_basis(
         )
         .collect()
 }
+
+/// VFU near a home municipality for one occupation area: the placement sites that take students
+/// of the area in the municipality itself and within a travel limit of it, and how many of each
+/// have a supervisor of the area who has completed supervisor training.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct VfuNearHome {
+    pub at_home: usize,
+    pub at_home_trained: usize,
+    pub within_reach: usize,
+    pub within_reach_trained: usize,
+}
+
+/// [`VfuNearHome`] of `home` and `area`: "within reach" is the home municipality and every
+/// municipality `minutes_from_home` puts at most `max_minutes` away (one way; the allocation's
+/// travel limit); a municipality it cannot place is not within reach.
+pub fn vfu_near_home(
+    sites: &[crate::vfu::PlacementSite],
+    supervisors: &[Supervisor],
+    home: Kommunkod,
+    area: crate::region::OccupationArea,
+    max_minutes: i64,
+    minutes_from_home: impl Fn(Kommunkod) -> Option<i64>,
+) -> VfuNearHome {
+    let trained: BTreeSet<&str> = supervisors
+        .iter()
+        .filter(|s| s.is_trained() && s.fields.iter().any(|f| f.field.area() == area))
+        .filter_map(|s| s.site_id.as_deref())
+        .collect();
+    let mut reach: BTreeMap<Kommunkod, bool> = BTreeMap::new();
+    let mut out = VfuNearHome::default();
+    for site in sites.iter().filter(|s| s.fields.iter().any(|f| f.field.area() == area)) {
+        let near = *reach.entry(site.municipality).or_insert_with(|| {
+            site.municipality == home || minutes_from_home(site.municipality).is_some_and(|m| m <= max_minutes)
+        });
+        if !near {
+            continue;
+        }
+        let has_trained = trained.contains(site.id.as_str());
+        out.within_reach += 1;
+        out.within_reach_trained += usize::from(has_trained);
+        if site.municipality == home {
+            out.at_home += 1;
+            out.at_home_trained += usize::from(has_trained);
+        }
+    }
+    out
+}
