@@ -19,8 +19,9 @@ export const C = {
     pageOf: (n, of) => `Sida ${n} av ${of}`,
     pathwayH1: { sjukskoterska: 'Bli sjuksköterska från', larare: 'Bli lärare från', socionom: 'Bli socionom från' },
     pathwayCols: { travel: 'Resor per termin', days: 'Resdagar per termin', closes: 'Sista ansökningsdag' },
-    vfuHeading: 'VFU-platser med utbildade handledare',
-    vfuUnavailable: /finns inte ännu/,
+    vfuHeading: 'VFU på hemmaplan',
+    vfu: /(tar .+ VFU-plats.* emot .+ med utbildad handledare|har ännu ingen VFU-plats)/,
+    entryHeading: 'Utbildningar som leder till yrket',
     regionalH1: 'Utbildning inom räckhåll i regionen',
     regionalCols: ['Kommun', 'Lärare', 'Sjuksköterska', 'Socialt arbete'],
     notFoundH1: 'Sidan finns inte',
@@ -37,8 +38,9 @@ export const C = {
     pageOf: (n, of) => `Page ${n} of ${of}`,
     pathwayH1: { sjukskoterska: 'Become a nurse from', larare: 'Become a teacher from', socionom: 'Become a social worker from' },
     pathwayCols: { travel: 'Travel per term', days: 'Travel days per term', closes: 'Application closes' },
-    vfuHeading: 'Placement sites with trained supervisors',
-    vfuUnavailable: /not available yet/,
+    vfuHeading: 'Placements (VFU) close to home',
+    vfu: /(placement sites? takes? .+ with a trained supervisor|has no placement site)/,
+    entryHeading: 'Programmes that lead to the occupation',
     regionalH1: 'Education within reach in the region',
     regionalCols: ['Municipality', 'Teacher', 'Nurse', 'Social work'],
     notFoundH1: 'Page not found',
@@ -62,10 +64,15 @@ export const SEARCH_FIELDS = {
 
 export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
-/** "1 422 min (23,7 h …)" or "1,422 min (…)" → 1422; null if the text has no "N min". */
+/** A hit's travel per term in minutes, from its text in whole hours: "cirka 11 timmars resor per
+ *  termin" / "about 11 hours of travel a term" → 660, "cirka en timmes …" → 60, "inga resor" /
+ *  "no travel" → 0; null when the text says none of these. */
 export function minutes(text) {
-  const m = norm(text).match(/^(\d[\d ,.]*?)\s*min\b/);
-  return m ? Number(m[1].replace(/\D/g, '')) : null;
+  const t = norm(text);
+  if (/^(inga resor|no travel)$/.test(t)) return 0;
+  if (/^(cirka en timmes|about one hour)\b/.test(t)) return 60;
+  const m = t.match(/^(?:cirka|about) (\d[\d ,]*) (?:timmars|hours)\b/);
+  return m ? Number(m[1].replace(/\D/g, '')) * 60 : null;
 }
 
 /** The number in #results-count ("34 utbildningar", "302 offerings"); null if there is none. */
@@ -207,7 +214,7 @@ function assertHitFacts(hits, lang, home) {
     const travel = h.facts[C[lang].travel(home ?? 'Sorsele')];
     if (home) {
       assert.ok(travel, `hit ${h.id}: no "${C[lang].travel(home)}"; facts ${JSON.stringify(h.facts)}`);
-      assert.match(travel, /^\d[\d ,]* min \(.+\)$/, `hit ${h.id}: travel "${travel}"`);
+      assert.match(travel, /^(cirka .+ resor per termin|inga resor|about .+ of travel a term|no travel)$/, `hit ${h.id}: travel in hours "${travel}"`);
     } else {
       assert.equal(travel, undefined, `hit ${h.id}: travel shown without a home municipality`);
     }
@@ -275,35 +282,40 @@ export const searchErrorContent = named('error naming home', async (page) => {
   assert.equal(await page.locator('main form[role="search"]').count(), 1, 'the search form is still shown');
 });
 
-/** A pathway page: table sorted by travel, VFU section, links to the other two occupations. */
+/** The programme cards of a pathway page: [{ title, minutes (null when unknown), days, further }]. */
+export async function pathwayCards(page) {
+  return page.locator('main ol.cards > li.card').evaluateAll((cards) => cards.map((c) => ({
+    title: c.querySelector('h3')?.textContent.trim() ?? '',
+    minutes: c.dataset.travelMinutes === '' ? null : Number(c.dataset.travelMinutes),
+    days: Number(c.dataset.travelDays),
+    further: !!c.closest('section')?.querySelector('#further-heading'),
+  })));
+}
+
+/** A pathway page: the way in first (by travel), then further education; the learning centre,
+ *  VFU at home from the registry, links to the other two occupations. */
 export function pathwayContent(occupation, code, name) {
   return named(`pathway ${occupation} from ${name}`, async (page, lang) => {
     const t = C[lang];
     assert.equal(await textOf(page.locator('h1')), `${t.pathwayH1[occupation]} ${name}`);
-    const table = await readTable(page);
-    assert.ok(table, 'a table of programmes in main');
-    assert.equal(table.caption, `${t.pathwayH1[occupation]} ${name}`, 'table caption');
-    const col = (label) => {
-      const i = table.head.indexOf(label);
-      assert.ok(i >= 0, `column "${label}" missing; columns ${JSON.stringify(table.head)}`);
-      return i;
-    };
-    const [travel, days, closes] = [col(t.pathwayCols.travel), col(t.pathwayCols.days), col(t.pathwayCols.closes)];
-    assert.ok(table.rows.length > 0, 'at least one programme');
-    const mins = table.rows.map((r) => {
-      assert.ok(minutes(r[travel]) !== null, `travel "${r[travel]}" in row ${JSON.stringify(r)}`);
-      assert.match(r[days], /^\d+$/, `travel days in row ${JSON.stringify(r)}`);
-      assert.match(r[closes], /^\d{4}-\d{2}-\d{2}$/, `application date in row ${JSON.stringify(r)}`);
-      return minutes(r[travel]);
-    });
-    assert.ok(isSorted(mins), `rows should be sorted by travel per term: ${mins}`);
+    assert.equal(await textOf(page.locator('#entry-heading')), t.entryHeading);
+    const cards = await pathwayCards(page);
+    const entry = cards.filter((c) => !c.further);
+    assert.ok(entry.length > 0, 'at least one programme into the occupation');
+    const firstFurther = cards.findIndex((c) => c.further);
+    assert.ok(firstFurther === -1 || cards.slice(firstFurther).every((c) => c.further), 'further education after the way in');
+    const mins = entry.map((c) => c.minutes ?? Number.MAX_SAFE_INTEGER);
+    assert.ok(isSorted(mins), `the way in should be sorted by travel per term: ${mins}`);
+    for (const c of cards) assert.ok(Number.isInteger(c.days), `card "${c.title}": travel days`);
+    const travel = await page.locator('main li.card .card-travel').allTextContents();
+    for (const x of travel) assert.doesNotMatch(x, /\d\s*min\b/, `travel in hours and days, not minutes: "${x}"`);
     const centre = await textOf(page.locator('main p.centre'));
     assert.ok(centre.startsWith(`${t.centreFrom(name)} `), `nearest learning centre line: "${centre}"`);
 
     const vfu = page.locator(`xpath=//main//h2[normalize-space()="${t.vfuHeading}"]`);
     assert.equal(await vfu.count(), 1, `an h2 "${t.vfuHeading}"`);
     const vfuText = norm(await vfu.evaluate((h) => h.nextElementSibling?.textContent));
-    assert.match(vfuText, t.vfuUnavailable, `the VFU section should say the figure is not available yet: "${vfuText}"`);
+    assert.match(vfuText, t.vfu, `the VFU section gives the registry's figures: "${vfuText}"`);
 
     for (const other of OCCUPATIONS.filter((o) => o !== occupation)) {
       const href = `/utbildning/bli/${other}/${code}`;

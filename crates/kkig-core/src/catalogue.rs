@@ -238,6 +238,12 @@ pub fn application_closed(offering: &Offering, today: &str) -> bool {
         .is_some_and(|c| !c.is_empty() && c < today)
 }
 
+/// Whether `offering` has started by `today` (ISO dates): it can no longer be joined. No start
+/// date: not started.
+pub fn has_started(offering: &Offering, today: &str) -> bool {
+    !offering.start.is_empty() && offering.start.as_str() < today
+}
+
 /// One offering on a pathway page, with its travel burden from the home municipality.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PathwayItem<'a> {
@@ -506,6 +512,15 @@ pub(crate) mod tests {
         ] {
             o.application_closes = closes.map(String::from);
             assert_eq!(application_closed(&o, today), closed, "{closes:?} on {today}");
+        }
+        for (start, today, started) in [
+            ("2026-08-31", "2026-12-07", true),
+            ("2026-12-07", "2026-12-07", false),
+            ("2027-01-18", "2026-12-07", false),
+            ("", "2026-12-07", false),
+        ] {
+            o.start = start.into();
+            assert_eq!(has_started(&o, today), started, "{start:?} on {today}");
         }
     }
 

@@ -111,6 +111,20 @@ impl OccupationArea {
     pub fn parse(s: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|a| a.as_str() == s)
     }
+
+    /// The occupation a resident becomes, as the pathway pages' addresses name it
+    /// (`/utbildning/bli/sjukskoterska/2422`).
+    pub fn slug(self) -> &'static str {
+        match self {
+            Self::Nurse => "sjukskoterska",
+            Self::Teacher => "larare",
+            Self::SocialWork => "socionom",
+        }
+    }
+
+    pub fn from_slug(slug: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|a| a.slug() == slug)
+    }
 }
 
 /// An SSYK 2012 occupation in one of the shortage areas.

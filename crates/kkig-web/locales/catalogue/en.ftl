@@ -57,7 +57,12 @@ offering-meetings-value = { $count } per term, { $days } { $days ->
     } each, in { $place }
 offering-meetings-none = None
 offering-travel = Travel per term from { $home }
-offering-travel-value = { $minutes } min ({ $hours } h return trips)
+offering-travel-value = about { $hours ->
+    [one] one hour
+   *[other] { $hours } hours
+} of travel a term
+offering-travel-none = no travel
+offering-apply-closed = closed on { $date }
 offering-apply = Application
 offering-apply-closes = closes { $date }
 offering-apply-link = Apply
@@ -67,21 +72,52 @@ export-xlsx = Download as Excel
 export-ics = Application dates in your calendar (iCalendar)
 catalogue-demo-note = The offerings here are demo data, not real starts.
 pathway-title = Become a { $occupation } from { $municipality }
-pathway-intro = Programmes that lead to the occupation, by travel from { $municipality }.
+pathway-intro = First the programmes that lead to the occupation and its licence, least travel from { $municipality } first; then further education for those already licensed or qualified.
 pathway-occupation-sjukskoterska = nurse
 pathway-occupation-larare = teacher
 pathway-occupation-socionom = social worker
 pathway-none = No programme in the catalogue leads there at the moment.
-pathway-vfu-heading = Placement sites with trained supervisors
-pathway-vfu-unavailable = The figure is not available yet: it will come from the VFU registry once the municipalities' supervisors are registered.
-pathway-col-programme = Programme
-pathway-col-start = Start
-pathway-col-travel = Travel per term
-pathway-col-days = Travel days per term
-pathway-col-closes = Application closes
-pathway-links = Other occupations from
+pathway-vfu-heading = Placements (VFU) close to home
 regional-title = Education within reach in the region
 regional-intro = For each municipality: how many programmes leading to the shortage occupations can be taken with at most { $days } travel days per term.
 regional-days = Most travel days per term
 regional-show = Show
 search-page-label = Page
+pathway-entry-heading = Programmes that lead to the occupation
+pathway-further-heading = Further education for those already licensed or qualified
+pathway-further-intro = These programmes require that you already hold a licence or professional degree in the occupation.
+pathway-further-tag = Requires a licence or professional degree
+pathway-closed = Closed
+pathway-start = starts { $date }
+pathway-eligibility = Entry requirements
+pathway-travel-none = No travel: there are no meetings on site.
+pathway-travel-home = The meetings are in { $place }, where you live: no travel.
+pathway-travel = { $meetings ->
+    [one] One meeting
+   *[other] { $meetings } meetings
+} a term in { $place }: about { $hours ->
+    [one] one hour
+   *[other] { $hours } hours
+} of travel and { $days ->
+    [one] one day
+   *[other] { $days } days
+} away a term.
+pathway-travel-unknown = The meetings are in { $place }; the travel time there is not known.
+pathway-apply-open = Apply by { $date }.
+pathway-apply-closed = Applications closed on { $date }. Ask { $provider } when you can apply next.
+pathway-apply-unknown = The application deadline is not known: ask { $provider }.
+pathway-centre-heading = Learning centre near you
+pathway-centre-none = The catalogue knows no learning centre near you.
+pathway-vfu-field-sjukskoterska = nursing students
+pathway-vfu-field-larare = teacher students
+pathway-vfu-field-socionom = social work students
+pathway-vfu-counts = VFU (placement) is the work-based part of the programme. In { $home } { $at_home ->
+    [one] one placement site takes
+   *[other] { $at_home } placement sites take
+} { $field }, { $trained } with a trained supervisor. Within { $minutes } minutes of travel: { $near } sites, { $near_trained } with a trained supervisor.
+pathway-vfu-none = The VFU registry has no placement site for { $field } in { $home } or within { $minutes } minutes of travel yet.
+pathway-vfu-demo = (Demo data.)
+pathway-links = Other occupations from { $municipality }
+become-intro = Choose the occupation and the municipality you live in, and kkig shows the programmes you can take from there, the travel, the learning centre and placements near you.
+catalogue-regional-link = How many programmes can be taken from each municipality in the region?
+offering-more-link = Read more

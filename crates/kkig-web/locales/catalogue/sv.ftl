@@ -57,7 +57,12 @@ offering-meetings-value = { $count } per termin, { $days } { $days ->
     } var, i { $place }
 offering-meetings-none = Inga
 offering-travel = Resor per termin från { $home }
-offering-travel-value = { $minutes } min ({ $hours } h tur och retur)
+offering-travel-value = cirka { $hours ->
+    [one] en timmes
+   *[other] { $hours } timmars
+} resor per termin
+offering-travel-none = inga resor
+offering-apply-closed = stängde { $date }
 offering-apply = Ansökan
 offering-apply-closes = sista dag { $date }
 offering-apply-link = Till ansökan
@@ -67,21 +72,52 @@ export-xlsx = Ladda ner som Excel
 export-ics = Ansökningsdatum i kalendern (iCalendar)
 catalogue-demo-note = Utbildningarna här är demodata och inte verkliga tillfällen.
 pathway-title = Bli { $occupation } från { $municipality }
-pathway-intro = Program som leder till yrket, sorterade efter resbörda från { $municipality }.
+pathway-intro = Först utbildningarna som leder till yrket och legitimationen, med minst resor från { $municipality } först; sedan vidareutbildning för dig som redan har legitimation eller yrkesexamen.
 pathway-occupation-sjukskoterska = sjuksköterska
 pathway-occupation-larare = lärare
 pathway-occupation-socionom = socionom
 pathway-none = Inga program i katalogen leder dit just nu.
-pathway-vfu-heading = VFU-platser med utbildade handledare
-pathway-vfu-unavailable = Uppgiften finns inte ännu: den kommer från VFU-registret när kommunernas handledare är registrerade.
-pathway-col-programme = Program
-pathway-col-start = Start
-pathway-col-travel = Resor per termin
-pathway-col-days = Resdagar per termin
-pathway-col-closes = Sista ansökningsdag
-pathway-links = Andra yrken från
+pathway-vfu-heading = VFU på hemmaplan
 regional-title = Utbildning inom räckhåll i regionen
 regional-intro = För varje kommun: hur många program som leder till bristyrkena som går att läsa med högst { $days } resdagar per termin.
 regional-days = Högst resdagar per termin
 regional-show = Visa
 search-page-label = Sida
+pathway-entry-heading = Utbildningar som leder till yrket
+pathway-further-heading = Vidareutbildning för dig som redan har legitimation eller yrkesexamen
+pathway-further-intro = De här utbildningarna kräver att du redan är legitimerad eller har yrkesexamen inom yrket.
+pathway-further-tag = Kräver legitimation eller yrkesexamen
+pathway-closed = Stängd
+pathway-start = start { $date }
+pathway-eligibility = Behörighet
+pathway-travel-none = Inga resor: du träffas inte på plats.
+pathway-travel-home = Träffarna är i { $place }, där du bor: inga resor.
+pathway-travel = { $meetings ->
+    [one] En träff
+   *[other] { $meetings } träffar
+} per termin i { $place }: cirka { $hours ->
+    [one] en timmes
+   *[other] { $hours } timmars
+} resor och { $days ->
+    [one] en dag
+   *[other] { $days } dagar
+} borta per termin.
+pathway-travel-unknown = Träffarna är i { $place }; restiden dit är inte känd.
+pathway-apply-open = Sista ansökningsdag { $date }.
+pathway-apply-closed = Ansökan stängde { $date }. Fråga { $provider } när du kan söka nästa gång.
+pathway-apply-unknown = Ansökningsdagen är inte känd: fråga { $provider }.
+pathway-centre-heading = Lärcentrum nära dig
+pathway-centre-none = Det finns inget lärcentrum i katalogens uppgifter nära dig.
+pathway-vfu-field-sjukskoterska = sjuksköterskestudenter
+pathway-vfu-field-larare = lärarstudenter
+pathway-vfu-field-socionom = socionomstudenter
+pathway-vfu-counts = VFU (verksamhetsförlagd utbildning) är praktiken i utbildningen. I { $home } tar { $at_home ->
+    [one] en VFU-plats
+   *[other] { $at_home } VFU-platser
+} emot { $field }, { $trained } med utbildad handledare. Inom { $minutes } minuters resa: { $near } platser, { $near_trained } med utbildad handledare.
+pathway-vfu-none = VFU-registret har ännu ingen VFU-plats för { $field } i { $home } eller inom { $minutes } minuters resa.
+pathway-vfu-demo = (Demodata.)
+pathway-links = Andra yrken från { $municipality }
+become-intro = Välj yrket och kommunen du bor i, så visar kkig utbildningarna du kan läsa därifrån, resorna, lärcentrum och VFU nära dig.
+catalogue-regional-link = Hur många program kan man läsa från varje kommun i regionen?
+offering-more-link = Läs mer

@@ -43,3 +43,18 @@ forbidden-title = Access denied
 forbidden-text = Your account is not allowed to see this page or record.
 form-errors = The form has errors:
 nav-catalogue = Find education
+
+# "What do you want to become? Where do you live?": the way to a pathway page.
+become-heading = What do you want to become? Where do you live?
+become-area = I want to become
+become-home = I live in
+become-home-region = The municipalities working together
+become-home-sweden = Rest of Sweden
+become-choose = Choose …
+become-submit = Show me the way
+become-sjukskoterska = a nurse
+become-larare = a teacher
+become-socionom = a social worker
+become-missing-area = Choose what you want to become.
+become-missing-home = Choose the municipality you live in.
+pathway-link = Become { $occupation } from { $municipality }

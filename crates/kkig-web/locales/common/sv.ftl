@@ -43,3 +43,18 @@ forbidden-title = Åtkomst nekas
 forbidden-text = Ditt konto har inte behörighet till den här sidan eller uppgiften.
 form-errors = Formuläret har fel:
 nav-catalogue = Hitta utbildning
+
+# "Vad vill du bli? Var bor du?": the way to a pathway page (start page, search, pathways).
+become-heading = Vad vill du bli? Var bor du?
+become-area = Jag vill bli
+become-home = Jag bor i
+become-home-region = Kommunerna i samverkan
+become-home-sweden = Övriga Sverige
+become-choose = Välj …
+become-submit = Visa vägen dit
+become-sjukskoterska = sjuksköterska
+become-larare = lärare
+become-socionom = socionom
+become-missing-area = Välj vad du vill bli.
+become-missing-home = Välj kommunen du bor i.
+pathway-link = Bli { $occupation } från { $municipality }

@@ -57,3 +57,4 @@ lc-edit-title = Change services: { $name }
 lc-edit-submit = Save
 lc-edit-saved = The services are saved.
 lc-edit-link = Change the learning centre's services
+pathways-heading = Study from { $municipality }

@@ -57,3 +57,4 @@ lc-edit-title = Ändra tjänster: { $name }
 lc-edit-submit = Spara
 lc-edit-saved = Tjänsterna är sparade.
 lc-edit-link = Ändra lärcentrets tjänster
+pathways-heading = Studera från { $municipality }

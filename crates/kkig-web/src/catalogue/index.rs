@@ -23,8 +23,9 @@ pub struct Loaded {
     pub catalogue: Catalogue,
     pub travel: TravelTimes,
     pub areas: BTreeMap<Ssyk, OccupationArea>,
-    /// The start terms offerings begin in (`HT2026`, …), in order, for the term filter.
-    pub start_terms: Vec<String>,
+    /// The start terms offerings begin in (`HT2026`, …), in order, each with the last start
+    /// date in it, for the term filter (a term whose every offering has started is not offered).
+    pub start_terms: Vec<(String, String)>,
     /// Per offering (by ord): its API JSON, written the first time it is asked for. Offerings
     /// do not change while this catalogue lives, so neither does their JSON.
     record_json: Vec<OnceLock<Box<str>>>,
@@ -36,7 +37,7 @@ impl Loaded {
         catalogue: Catalogue,
         travel: TravelTimes,
         areas: BTreeMap<Ssyk, OccupationArea>,
-        start_terms: Vec<String>,
+        start_terms: Vec<(String, String)>,
     ) -> Loaded {
         let record_json = (0..catalogue.len()).map(|_| OnceLock::new()).collect();
         Loaded {
@@ -109,12 +110,18 @@ impl CatalogueCache {
             .await
             .map_err(|e| StoreError::Corrupt(format!("building the search index: {e}")))?
             .map_err(|e| StoreError::Corrupt(format!("building the search index: {e}")))?;
-        let start_terms = catalogue
-            .iter()
-            .filter_map(|o| StartTerm::of_date(&o.start))
-            .collect::<std::collections::BTreeSet<_>>()
+        let mut last_starts: BTreeMap<StartTerm, &str> = BTreeMap::new();
+        for o in catalogue.iter() {
+            if let Some(t) = StartTerm::of_date(&o.start) {
+                let last = last_starts.entry(t).or_default();
+                if o.start.as_str() > *last {
+                    *last = o.start.as_str();
+                }
+            }
+        }
+        let start_terms = last_starts
             .into_iter()
-            .map(|t| t.to_string())
+            .map(|(t, last)| (t.to_string(), last.to_string()))
             .collect();
         let loaded = Arc::new(Loaded::new(version, catalogue, travel, areas, start_terms));
         *self.current.write().await = Some((loaded.clone(), Instant::now()));
@@ -377,19 +384,6 @@ pub fn participants(overview: &crate::ui::overview::Overview) -> Vec<Kommunkod> 
         .filter(|m| m.role == MunicipalityRole::Participant)
         .map(|m| m.code)
         .collect()
-}
-
-/// The URL slug of an occupation area on pathway pages, and back.
-pub fn area_slug(area: OccupationArea) -> &'static str {
-    match area {
-        OccupationArea::Nurse => "sjukskoterska",
-        OccupationArea::Teacher => "larare",
-        OccupationArea::SocialWork => "socionom",
-    }
-}
-
-pub fn area_from_slug(slug: &str) -> Option<OccupationArea> {
-    OccupationArea::ALL.into_iter().find(|a| area_slug(*a) == slug)
 }
 
 /// Every offering matching a query, for exports (at most `limit`).

@@ -34,6 +34,7 @@ pub fn page_routes() -> Routes {
     Routes::new(Surface::Page)
         .get("/utbildning", pages::page)
         .get("/utbildning/export/{file}", pages::export)
+        .get("/utbildning/bli", pages::become_page)
         .get("/utbildning/bli/{area}/{code}", pages::pathway_page)
         .get("/utbildning/regionen", pages::regional_page)
 }

@@ -4,15 +4,19 @@
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use fluent_bundle::FluentValue;
-use kkig_core::catalogue::{pathway, reachable_counts, Offering, Reach, SchoolType, StudyForm};
+use kkig_core::catalogue::{
+    application_closed, has_started, pathway, reachable_counts, Offering, PathwayItem, Reach, SchoolType, StudyForm,
+};
 use kkig_core::region::OccupationArea;
+use kkig_core::vfu::views::vfu_near_home;
 use kkig_core::{Kommunkod, WebUrl};
 
 use super::api::param_errors;
-use super::index::{all_matching, area_from_slug, area_slug, nearest_centre, participants, Loaded, SearchParams};
+use super::index::{all_matching, nearest_centre, participants, Loaded, SearchParams};
 use crate::http::error::ApiError;
+use crate::ui::become_form::BecomeForm;
 use crate::ui::i18n::format_int;
 use crate::ui::page::{not_found, render, unavailable, Chrome, OrUnavailable, PageResult};
 use crate::ui::public_cache::public_page;
@@ -52,11 +56,23 @@ pub struct OfferingView {
     pub meetings: String,
     pub travel: Option<String>,
     pub closes: Option<String>,
+    /// The application's last day has passed.
+    pub closed: bool,
     /// The application link, only when the stored text is an http(s) address.
     pub url: Option<WebUrl>,
+    /// The pathway pages from the home municipality of the occupations the offering leads to.
+    pub pathways: Vec<(String, String)>,
 }
 
-fn offering_view(chrome: &Chrome, o: &Offering, reach: Option<&Reach>) -> OfferingView {
+/// What an offering's view needs besides the offering: today, and the home municipality with
+/// the occupations' areas (for the pathway links).
+struct ViewContext<'a> {
+    today: String,
+    home: Option<(Kommunkod, &'a str)>,
+    areas: &'a std::collections::BTreeMap<kkig_core::Ssyk, OccupationArea>,
+}
+
+fn offering_view(chrome: &Chrome, o: &Offering, reach: Option<&Reach>, ctx: &ViewContext<'_>) -> OfferingView {
     let place = o
         .meeting_place()
         .map(|p| {
@@ -105,19 +121,38 @@ fn offering_view(chrome: &Chrome, o: &Offering, reach: Option<&Reach>) -> Offeri
             )
         },
         travel: reach.map(|r| {
-            chrome.i18n_args(
-                "offering-travel-value",
-                &[
-                    ("minutes", format_int(chrome.lang, r.burden_minutes_per_term)),
-                    (
-                        "hours",
-                        crate::ui::i18n::format_decimal(chrome.lang, r.burden_minutes_per_term as f64 / 60.0, 1),
-                    ),
-                ],
-            )
+            if r.burden_minutes_per_term == 0 {
+                chrome.t("offering-travel-none")
+            } else {
+                chrome.message(
+                    "offering-travel-value",
+                    &[("hours", FluentValue::from(hours(r.burden_minutes_per_term)))],
+                )
+            }
         }),
-        closes: o.application_closes.clone(),
+        closes: o.application_closes.clone().filter(|c| !c.is_empty()),
+        closed: application_closed(o, &ctx.today),
         url: o.application_link(),
+        pathways: match ctx.home {
+            None => Vec::new(),
+            Some((home, home_name)) => o
+                .areas(ctx.areas)
+                .into_iter()
+                .filter(|a| kkig_core::catalogue::leads_to(o, *a, ctx.areas))
+                .map(|a| {
+                    (
+                        format!("/utbildning/bli/{}/{home}", a.slug()),
+                        chrome.t2(
+                            "pathway-link",
+                            "occupation",
+                            &chrome.t(&format!("become-{}", a.slug())),
+                            "municipality",
+                            home_name,
+                        ),
+                    )
+                })
+                .collect(),
+        },
     }
 }
 
@@ -144,6 +179,7 @@ pub struct CataloguePage {
     pub centre: Option<String>,
     pub export_query: String,
     pub searched: bool,
+    pub become_form: BecomeForm,
 }
 
 /// "Nearest learning centre from X: NAME in TOWN, N min away." and what it offers.
@@ -270,6 +306,7 @@ async fn search_page(state: AppState, chrome: Chrome, params: SearchParams) -> P
                 .collect(),
         ),
     );
+    let today = crate::http::clock::today().to_string();
     let mut travel_items = vec![
         (String::new(), chrome.t("travel-limit-none")),
         ("0".into(), chrome.t("travel-zero")),
@@ -283,7 +320,14 @@ async fn search_page(state: AppState, chrome: Chrome, params: SearchParams) -> P
     let travels = options(&params.max_travel, travel_items);
     let terms = options(
         &params.term,
-        with_any(loaded.start_terms.iter().map(|t| (t.clone(), t.clone())).collect()),
+        with_any(
+            loaded
+                .start_terms
+                .iter()
+                .filter(|(t, last)| last.as_str() >= today.as_str() || params.term.as_deref() == Some(t.as_str()))
+                .map(|(t, _)| (t.clone(), t.clone()))
+                .collect(),
+        ),
     );
     let sorts = options(
         &params.sort,
@@ -292,6 +336,11 @@ async fn search_page(state: AppState, chrome: Chrome, params: SearchParams) -> P
             ("travel".into(), chrome.t("search-sort-travel")),
         ],
     );
+    let ctx = ViewContext {
+        today,
+        home: home.map(|h| (h, home_name.as_str())),
+        areas: &loaded.areas,
+    };
     let (total, page_text, prev, next, hits) = match &result {
         Some(r) => (
             chrome.t1("search-count", "count", &format_int(chrome.lang, r.total as i64)),
@@ -303,13 +352,19 @@ async fn search_page(state: AppState, chrome: Chrome, params: SearchParams) -> P
             (r.page < r.pages()).then(|| params.query_string(Some(r.page + 1))),
             r.hits
                 .iter()
-                .map(|h| offering_view(&chrome, h.offering, h.reach.as_ref()))
+                .map(|h| offering_view(&chrome, h.offering, h.reach.as_ref(), &ctx))
                 .collect(),
         ),
         None => (String::new(), String::new(), None, None, Vec::new()),
     };
     let export_query = params.query_string(None);
     let searched = result.is_some();
+    let become_form = BecomeForm::new(
+        &chrome,
+        &overview,
+        params.area.as_deref().and_then(OccupationArea::parse),
+        home,
+    );
     Ok(render(
         status,
         &CataloguePage {
@@ -332,6 +387,7 @@ async fn search_page(state: AppState, chrome: Chrome, params: SearchParams) -> P
             centre,
             export_query,
             searched,
+            become_form,
             params,
         },
     ))
@@ -434,16 +490,23 @@ pub async fn export(
     }
 }
 
-pub struct PathwayRow {
+/// One programme on a pathway page, as a card.
+pub struct PathwayCard {
     pub title: String,
-    pub provider: String,
-    pub form: String,
-    pub start: String,
-    pub travel: String,
-    pub days: u32,
-    pub closes: String,
-    /// The application link, only when the stored text is an http(s) address.
+    /// The application or provider's page, only when the stored text is an http(s) address.
     pub url: Option<WebUrl>,
+    pub provider: String,
+    pub facts: String,
+    pub travel: String,
+    pub apply: String,
+    pub closed: bool,
+    /// Requires a licence or professional degree in the occupation.
+    pub further: bool,
+    pub eligibility: String,
+    /// Travel minutes per term ("" when unknown) and days away per term, for machines
+    /// (`data-` attributes).
+    pub minutes: String,
+    pub days: u32,
 }
 
 #[derive(Template)]
@@ -452,11 +515,16 @@ pub struct PathwayPage {
     pub chrome: Chrome,
     pub title: String,
     pub intro: String,
-    pub rows: Vec<PathwayRow>,
+    /// Programmes leading into the occupation.
+    pub entry: Vec<PathwayCard>,
+    /// Further education for those already licensed.
+    pub further: Vec<PathwayCard>,
     pub centre: Option<String>,
+    pub vfu: String,
     pub code: String,
     pub name: String,
     pub links: Vec<(String, String)>,
+    pub become_form: BecomeForm,
 }
 
 pub async fn pathway_page(
@@ -468,10 +536,125 @@ pub async fn pathway_page(
     public_page(&state, &key, pathway_response(state.clone(), chrome, slug, code)).await
 }
 
+/// Hours of travel for people: whole hours, at least one.
+fn hours(minutes: i64) -> i64 {
+    ((minutes + 30) / 60).max(1)
+}
+
+fn pathway_card(chrome: &Chrome, item: &PathwayItem<'_>, home_name: &str, today: &str) -> PathwayCard {
+    let o = item.offering;
+    let place = o.meeting_place().map(|p| {
+        if p.town.is_empty() {
+            p.municipality.to_string()
+        } else {
+            p.town.clone()
+        }
+    });
+    let travel = match (&place, &item.reach) {
+        (None, _) => chrome.t("pathway-travel-none"),
+        (Some(place), Some(r)) if r.burden_minutes_per_term == 0 => {
+            chrome.t2("pathway-travel-home", "place", place, "home", home_name)
+        }
+        (Some(place), Some(r)) => chrome.message(
+            "pathway-travel",
+            &[
+                ("meetings", FluentValue::from(o.meetings.per_term)),
+                ("place", FluentValue::from(place.clone())),
+                ("hours", FluentValue::from(hours(r.burden_minutes_per_term))),
+                ("days", FluentValue::from(item.travel_days)),
+            ],
+        ),
+        (Some(place), None) => chrome.t1("pathway-travel-unknown", "place", place),
+    };
+    let closed = application_closed(o, today);
+    let apply = match o.application_closes.as_deref().filter(|c| !c.is_empty()) {
+        None => chrome.t1("pathway-apply-unknown", "provider", &o.provider_name),
+        Some(date) if closed => chrome.t2("pathway-apply-closed", "date", date, "provider", &o.provider_name),
+        Some(date) => chrome.t1("pathway-apply-open", "date", date),
+    };
+    let credits = crate::ui::i18n::format_decimal(chrome.lang, o.credits, if o.credits.fract() == 0.0 { 0 } else { 1 });
+    let mut facts = vec![
+        chrome.t(&format!("form-{}", o.form.as_str())),
+        format!("{credits} {}", o.credit_system),
+        format!("{} %", o.pace_percent),
+        chrome.t1("pathway-start", "date", &o.start),
+    ];
+    if !o.level.is_empty() {
+        facts.insert(0, o.level.clone());
+    }
+    PathwayCard {
+        title: o.title.clone(),
+        url: o.application_link(),
+        provider: format!(
+            "{} ({})",
+            o.provider_name,
+            chrome.t(&format!("school-type-{}", o.school_type.as_str()))
+        ),
+        facts: facts.join(" · "),
+        travel,
+        apply,
+        closed,
+        further: item.further,
+        eligibility: o.eligibility.clone(),
+        minutes: item
+            .reach
+            .as_ref()
+            .map(|r| r.burden_minutes_per_term.to_string())
+            .unwrap_or_default(),
+        days: item.travel_days,
+    }
+}
+
+/// "In Sorsele 4 placement sites take nursing students, 2 of them with a trained supervisor; …"
+async fn vfu_text(
+    state: &AppState,
+    chrome: &Chrome,
+    loaded: &Loaded,
+    area: OccupationArea,
+    home: Kommunkod,
+    home_name: &str,
+) -> Result<String, kkig_store::StoreError> {
+    let sites = state.store.placement_sites(None).await?;
+    let supervisors = state.store.supervisors(None).await?;
+    let max = kkig_core::allocation::Rules::default().max_travel_minutes;
+    let near = vfu_near_home(&sites, &supervisors, home, area, max, |m| {
+        loaded.travel.minutes(home, m)
+    });
+    let field = chrome.t(&format!("pathway-vfu-field-{}", area.slug()));
+    let mut text = if near.within_reach == 0 {
+        chrome.i18n_args(
+            "pathway-vfu-none",
+            &[
+                ("field", field),
+                ("home", home_name.to_string()),
+                ("minutes", max.to_string()),
+            ],
+        )
+    } else {
+        chrome.message(
+            "pathway-vfu-counts",
+            &[
+                ("home", FluentValue::from(home_name.to_string())),
+                ("field", FluentValue::from(field)),
+                ("at_home", FluentValue::from(near.at_home as i64)),
+                ("trained", FluentValue::from(near.at_home_trained as i64)),
+                ("minutes", FluentValue::from(max)),
+                ("near", FluentValue::from(near.within_reach as i64)),
+                ("near_trained", FluentValue::from(near.within_reach_trained as i64)),
+            ],
+        )
+    };
+    if chrome.demo_seed.is_some() {
+        text.push(' ');
+        text.push_str(&chrome.t("pathway-vfu-demo"));
+    }
+    Ok(text)
+}
+
 async fn pathway_response(state: AppState, chrome: Chrome, slug: String, code: String) -> PageResult {
     let overview = state.overview().await.or_unavailable(&chrome)?;
     let loaded = state.catalogue().await.or_unavailable(&chrome)?;
-    let (Some(area), Ok(kod)) = (area_from_slug(&slug), Kommunkod::parse(&code)) else {
+    let (Some(area), Ok(kod)) = (OccupationArea::from_slug(&slug), Kommunkod::parse(&code)) else {
         return Err(not_found(
             chrome.clone(),
             chrome.t1("not-found-text", "path", &chrome.display_path()),
@@ -482,52 +665,111 @@ async fn pathway_response(state: AppState, chrome: Chrome, slug: String, code: S
         let msg = chrome.t1("not-found-municipality", "code", &code);
         return Err(not_found(chrome, msg).into());
     };
-    let items = pathway(loaded.catalogue.iter(), area, kod, &loaded.areas, &loaded.travel);
+    let today = crate::http::clock::today().to_string();
+    // What has started can no longer be joined.
+    let open = loaded.catalogue.iter().filter(|o| !has_started(o, &today));
+    let items = pathway(open, area, kod, &loaded.areas, &loaded.travel);
     let occupation = chrome.t(&format!("pathway-occupation-{slug}"));
     let title = chrome.i18n_args(
         "pathway-title",
         &[("occupation", occupation), ("municipality", m.name.clone())],
     );
     let intro = chrome.t1("pathway-intro", "municipality", &m.name);
-    let rows = items
-        .iter()
-        .map(|i| PathwayRow {
-            title: i.offering.title.clone(),
-            provider: i.offering.provider_name.clone(),
-            form: chrome.t(&format!("form-{}", i.offering.form.as_str())),
-            start: i.offering.start.clone(),
-            travel: i
-                .reach
-                .as_ref()
-                .map(|r| format!("{} min", format_int(chrome.lang, r.burden_minutes_per_term)))
-                .unwrap_or_else(|| "–".into()),
-            days: i.travel_days,
-            closes: i.offering.application_closes.clone().unwrap_or_else(|| "–".into()),
-            url: i.offering.application_link(),
-        })
-        .collect();
+    let (further, entry): (Vec<_>, Vec<_>) = items.iter().partition(|i| i.further);
+    let cards = |v: Vec<&PathwayItem<'_>>| {
+        v.into_iter()
+            .map(|i| pathway_card(&chrome, i, &m.name, &today))
+            .collect()
+    };
+    let (entry, further) = (cards(entry), cards(further));
     let centre = centre_text(&chrome, &overview, &loaded, kod, &m.name);
+    let vfu = vfu_text(&state, &chrome, &loaded, area, kod, &m.name)
+        .await
+        .or_unavailable(&chrome)?;
     let links = OccupationArea::ALL
         .iter()
         .filter(|a| **a != area)
         .map(|a| {
             (
-                format!("/utbildning/bli/{}/{kod}", area_slug(*a)),
-                chrome.t(&format!("area-{}", a.as_str())),
+                format!("/utbildning/bli/{}/{kod}", a.slug()),
+                chrome.t2(
+                    "pathway-link",
+                    "occupation",
+                    &chrome.t(&format!("become-{}", a.slug())),
+                    "municipality",
+                    &m.name,
+                ),
             )
         })
         .collect();
+    let become_form = BecomeForm::new(&chrome, &overview, Some(area), Some(kod));
     Ok(render(
         StatusCode::OK,
         &PathwayPage {
             chrome,
             title,
             intro,
-            rows,
+            entry,
+            further,
             centre,
+            vfu,
             code: kod.to_string(),
             name: m.name.clone(),
             links,
+            become_form,
+        },
+    ))
+}
+
+#[derive(Debug, serde::Deserialize)]
+pub struct BecomeQuery {
+    pub yrke: Option<String>,
+    pub hemkommun: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "catalogue/become.html")]
+pub struct BecomePage {
+    pub chrome: Chrome,
+    pub errors: Vec<(String, String)>,
+    pub become_form: BecomeForm,
+}
+
+/// `/utbildning/bli?yrke=sjukskoterska&hemkommun=2422`: to the pathway page; without both, the
+/// form (with what is missing named).
+pub async fn become_page(State(state): State<AppState>, chrome: Chrome, Query(q): Query<BecomeQuery>) -> PageResult {
+    let overview = state.overview().await.or_unavailable(&chrome)?;
+    let given = |v: &Option<String>| v.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(String::from);
+    let (yrke, hem) = (given(&q.yrke), given(&q.hemkommun));
+    let area = yrke.as_deref().and_then(OccupationArea::from_slug);
+    let home = hem
+        .as_deref()
+        .and_then(|h| Kommunkod::parse(h).ok())
+        .filter(|k| overview.in_sweden(*k).is_some());
+    if let (Some(area), Some(home)) = (area, home) {
+        return Ok(Redirect::to(&format!("/utbildning/bli/{}/{home}", area.slug())).into_response());
+    }
+    let mut errors = Vec::new();
+    if yrke.is_some() || hem.is_some() {
+        if area.is_none() {
+            errors.push(("become-area".to_string(), chrome.t("become-missing-area")));
+        }
+        if home.is_none() {
+            errors.push(("become-home".to_string(), chrome.t("become-missing-home")));
+        }
+    }
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::BAD_REQUEST
+    };
+    let become_form = BecomeForm::new(&chrome, &overview, area, home);
+    Ok(render(
+        status,
+        &BecomePage {
+            chrome,
+            errors,
+            become_form,
         },
     ))
 }
@@ -568,7 +810,9 @@ pub(super) fn parse_days(p: &DaysParam) -> Result<u32, String> {
 }
 
 pub(super) fn regional_rows(overview: &crate::ui::overview::Overview, loaded: &Loaded, days: u32) -> Vec<RegionalRow> {
-    reachable_counts(loaded.catalogue.iter(), &participants(overview), &loaded.areas, days)
+    let today = crate::http::clock::today().to_string();
+    let open = loaded.catalogue.iter().filter(|o| !has_started(o, &today));
+    reachable_counts(open, &participants(overview), &loaded.areas, days)
         .into_iter()
         .map(|(code, counts)| RegionalRow {
             code: code.to_string(),

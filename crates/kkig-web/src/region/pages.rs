@@ -6,8 +6,10 @@ use askama::Template;
 use axum::extract::{Path, State};
 use kkig_core::geo::haversine_km;
 use kkig_core::map::project;
+use kkig_core::region::OccupationArea;
 use kkig_core::{Kommunkod, Municipality, MunicipalityRole, TravelModel};
 
+use crate::ui::become_form::BecomeForm;
 use crate::ui::i18n::format_decimal;
 use crate::ui::page::{not_found, render_public, Chrome, OrUnavailable, PageResult};
 use crate::AppState;
@@ -118,6 +120,8 @@ pub struct IndexPage {
     pub total_sites: usize,
     pub universities: Vec<UniversityRow>,
     pub campus_towns: Vec<TownLink>,
+    /// "Vad vill du bli? Var bor du?"
+    pub become_form: BecomeForm,
 }
 
 pub async fn index(State(state): State<AppState>, chrome: Chrome) -> PageResult {
@@ -169,6 +173,7 @@ pub async fn index(State(state): State<AppState>, chrome: Chrome) -> PageResult 
             })
             .collect();
         IndexPage {
+            become_form: BecomeForm::new(&chrome, &overview, None, None),
             count: participants.len().to_string(),
             total_population: chrome.int(total),
             map: map_view(municipalities),
@@ -217,6 +222,8 @@ pub struct MunicipalityPage {
     pub centre: Option<CentreView>,
     pub campuses: Vec<CampusView>,
     pub sites: Vec<(String, i64)>,
+    /// "Bli sjuksköterska från Sorsele" and the other pathway pages from here.
+    pub pathways: Vec<(String, String)>,
 }
 
 pub async fn municipality(State(state): State<AppState>, chrome: Chrome, Path(code): Path<String>) -> PageResult {
@@ -293,7 +300,23 @@ pub async fn municipality(State(state): State<AppState>, chrome: Chrome, Path(co
             .map(|(_, kind, n)| (chrome.t(&format!("site-kind-{}", kind.as_str())), *n))
             .collect();
 
+        let pathways = OccupationArea::ALL
+            .iter()
+            .map(|a| {
+                (
+                    format!("/utbildning/bli/{}/{}", a.slug(), m.code),
+                    chrome.t2(
+                        "pathway-link",
+                        "occupation",
+                        &chrome.t(&format!("become-{}", a.slug())),
+                        "municipality",
+                        &m.name,
+                    ),
+                )
+            })
+            .collect();
         let page = MunicipalityPage {
+            pathways,
             population: chrome.int(m.population),
             year: m.population_year.to_string(),
             position: format!(

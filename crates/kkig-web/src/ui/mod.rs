@@ -3,6 +3,7 @@
 //! [`overview`] of read-mostly facts (the layout's demo notice, the region's pages and API, the
 //! catalogue), and the memory of public pages computed from many rows ([`public_cache`]).
 
+pub mod become_form;
 pub mod field_errors;
 pub mod form;
 pub mod i18n;

@@ -181,7 +181,7 @@ pub async fn recheck_after_writes(State(state): State<AppState>, req: Request, n
 }
 
 /// A public page the same for every anonymous visitor: answered from this data version's
-/// memory when it was answered before, otherwise by `page` (and kept when it answered 200).
+/// memory when it was answered before on the same day (UTC), otherwise by `page` (and kept when it answered 200).
 /// Signed-in visitors always get `page` (their header names them); values it reads through
 /// [`AppState::public_value`] are still shared.
 pub async fn public_page(state: &AppState, chrome: &Chrome, page: impl Future<Output = impl IntoResponse>) -> Response {
@@ -192,11 +192,13 @@ pub async fn public_page(state: &AppState, chrome: &Chrome, page: impl Future<Ou
     let Ok(generation) = state.public.generation(state.store.as_ref()).await else {
         return page.await.into_response();
     };
+    // Kept per day too: pages say what has closed by today (application deadlines).
+    let today = crate::http::clock::today();
     let key = (
         if chrome.query.is_empty() {
-            chrome.path.clone()
+            format!("{} {today}", chrome.path)
         } else {
-            format!("{}?{}", chrome.path, chrome.query)
+            format!("{}?{} {today}", chrome.path, chrome.query)
         },
         chrome.lang,
     );

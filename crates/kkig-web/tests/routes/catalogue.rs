@@ -267,12 +267,15 @@ async fn pages_exports_pathways_and_regional_table() {
         assert_eq!(p.status, 200, "{label}");
         assert!(p.body.contains("<h1>Bli sjuksköterska från Sorsele</h1>"), "{label}");
         assert!(p.body.contains("Sjuksköterskeprogrammet"), "{label}");
+        // VFU at home from the registry (the demo's sites and supervisors), labelled as demo.
         assert!(
-            p.body.contains("Uppgiften finns inte ännu"),
-            "{label}: VFU figure not yet available"
+            p.body.contains("I Sorsele tar ")
+                && p.body.contains("med utbildad handledare")
+                && p.body.contains("(Demodata.)"),
+            "{label}: VFU at home"
         );
         assert!(
-            p.body.contains("<h2>Andra yrken från Sorsele</h2>")
+            p.body.contains(">Andra yrken från Sorsele</h2>")
                 && !p.body.contains("/utbildning/bli/sjukskoterska/2422\""),
             "{label}"
         );
@@ -363,7 +366,10 @@ async fn offerings_with_links(app: &crate::common::TestApp) {
             let mut o = nurse.clone();
             o.id = id.to_string();
             o.title = format!("Sjuksköterskeprogrammet zyxlank {id}");
-            o.application_closes = Some("2026-04-15".into());
+            // Not started, applications open: on the pathway page with an application link.
+            o.start = "2099-08-31".into();
+            o.end = "2102-06-10".into();
+            o.application_closes = Some("2099-04-15".into());
             o.application_url = Some(url.to_string());
             o
         })
@@ -476,6 +482,135 @@ async fn offering_exports_do_not_carry_formulas() {
             cells.iter().any(|(_, _, v)| *v == calamine::Data::String(TITLE.into())),
             "{label}: {cells:?}"
         );
+        app.finish().await;
+    }
+}
+
+/// The part of `html` from `from` to `to` (both must be there).
+fn between<'a>(html: &'a str, from: &str, to: &str) -> &'a str {
+    let start = html.find(from).unwrap_or_else(|| panic!("{from:?} missing"));
+    let end = html[start..].find(to).map_or(html.len(), |e| start + e);
+    &html[start..end]
+}
+
+#[tokio::test]
+async fn a_resident_reaches_the_pathway_in_three_steps() {
+    for app in apps(true).await {
+        let label = app.db.label;
+        // 1. The start page, the search page and a municipality page ask "Vad vill du bli?".
+        for page in ["/", "/utbildning", "/utbildning/bli"] {
+            let res = app.get(page).await;
+            assert_eq!(res.status, 200, "{label} {page}");
+            assert!(
+                res.body
+                    .contains(r#"<form method="get" action="/utbildning/bli" class="become-form""#)
+                    && res.body.contains(r#"<option value="2582">Boden</option>"#),
+                "{label} {page}: the form, with all of Sweden"
+            );
+        }
+        let sorsele = app.get("/kommun/2422").await;
+        for slug in ["larare", "sjukskoterska", "socionom"] {
+            assert!(
+                sorsele.body.contains(&format!(r#"href="/utbildning/bli/{slug}/2422""#)),
+                "{label}: {slug}"
+            );
+        }
+        assert!(
+            app.get("/utbildning")
+                .await
+                .body
+                .contains(r#"href="/utbildning/regionen""#),
+            "{label}"
+        );
+        // 2. The form's answer leads to the pathway page.
+        let go = app.get("/utbildning/bli?yrke=sjukskoterska&hemkommun=2422").await;
+        assert_eq!(go.status, 303, "{label}");
+        assert_eq!(go.headers["location"], "/utbildning/bli/sjukskoterska/2422", "{label}");
+        // What is missing or wrong is named, and what was chosen stays chosen.
+        let half = app.get("/utbildning/bli?yrke=sjukskoterska&hemkommun=").await;
+        assert_eq!(half.status, 400, "{label}");
+        assert!(
+            half.body
+                .contains(r##"<a href="#become-home">Välj kommunen du bor i.</a>"##),
+            "{label}"
+        );
+        assert!(
+            half.body.contains(r#"<option value="sjukskoterska" selected>"#),
+            "{label}"
+        );
+        let bad = app.get("/utbildning/bli?yrke=lakare&hemkommun=9999&lang=en").await;
+        assert_eq!(bad.status, 400, "{label}");
+        assert!(
+            bad.body.contains("Choose what you want to become.")
+                && bad.body.contains("Choose the municipality you live in."),
+            "{label}"
+        );
+        // Search results from a home link to the pathway of what they lead to.
+        let hits = app.get("/utbildning?q=sjuksk%C3%B6terska&home=2422").await;
+        assert!(
+            hits.body
+                .contains(r#"<a href="/utbildning/bli/sjukskoterska/2422">Bli sjuksköterska från Sorsele</a>"#),
+            "{label}"
+        );
+
+        // 3. The pathway: the way in first, further education for the licensed after it, marked.
+        let p = app.get("/utbildning/bli/sjukskoterska/2422").await;
+        let entry = between(&p.body, r#"<h2 id="entry-heading">"#, r#"<h2 id="further-heading">"#);
+        let further = between(&p.body, r#"<h2 id="further-heading">"#, r#"<h2 id="centre-heading">"#);
+        assert!(
+            entry.contains("Sjuksköterskeprogrammet") && !entry.contains("Barnmorskeprogrammet"),
+            "{label}"
+        );
+        assert!(
+            further.contains("Barnmorskeprogrammet") && further.contains("Kräver legitimation eller yrkesexamen"),
+            "{label}"
+        );
+        assert!(!further.contains(">Sjuksköterskeprogrammet<"), "{label}");
+        // Travel in hours and days, not minutes.
+        assert!(!entry.contains(" min"), "{label}: {entry}");
+        assert!(
+            entry.contains("timmars resor") || entry.contains("Inga resor"),
+            "{label}"
+        );
+        app.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn a_closed_application_is_marked_closed() {
+    use kkig_store::Actor;
+    for app in apps(true).await {
+        let label = app.db.label;
+        let mut o = app
+            .db
+            .store
+            .offerings()
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|o| o.occupations.iter().any(|s| s.to_string() == "2221") && o.credits >= 60.0)
+            .unwrap();
+        o.id = "e.closed".into();
+        o.title = "Sjuksköterskeprogrammet qwclosed".into();
+        // Not started yet (what has started is not on the pathway), but closed for applications.
+        o.start = "2099-08-31".into();
+        o.end = "2102-06-10".into();
+        o.application_closes = Some("2001-04-15".into());
+        o.application_url = Some("https://www.example.se/qwclosed".into());
+        app.db.store.upsert_offerings(&[o], &Actor::cli()).await.unwrap();
+        let search = app.get("/utbildning?q=qwclosed").await;
+        let hit = between(&search.body, r#"data-id="e.closed""#, "</li>");
+        assert!(
+            hit.contains("Stängd") && hit.contains("stängde 2001-04-15"),
+            "{label}: {hit}"
+        );
+        assert!(
+            !hit.contains("Till ansökan") && hit.contains("Läs mer"),
+            "{label}: {hit}"
+        );
+        let p = app.get("/utbildning/bli/sjukskoterska/2422").await;
+        let card = between(&p.body, "qwclosed", "</li>");
+        assert!(card.contains("Ansökan stängde 2001-04-15"), "{label}: {card}");
         app.finish().await;
     }
 }
