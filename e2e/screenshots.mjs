@@ -1,3 +1,7 @@
+// Screenshots of pages as a person sees them, at 320 px and 1280 px, to look at while working:
+//   KKIG_BIN=../target/debug/kkig CHROMIUM=/usr/bin/chromium node screenshots.mjs / /utbildning
+// writes /tmp/shot-<width><path>.png (full page) and prints each page's scroll width (more than
+// the viewport: the page scrolls sideways). Starts its own server with the demo data.
 import { chromium } from 'playwright-core';
 import { startServer } from './lib/server.js';
 const server = await startServer();
