@@ -2,6 +2,7 @@
 //! event + provider) and how reachable an offering is from a home municipality.
 
 mod degrees;
+mod everyday_words;
 
 use std::collections::BTreeMap;
 
@@ -13,6 +14,7 @@ use crate::region::OccupationArea;
 use crate::web_url::WebUrl;
 
 pub use degrees::occupations_of_degree;
+pub use everyday_words::everyday_query;
 
 /// The school form of an offering (Susa-navet `typeOfSchool`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]

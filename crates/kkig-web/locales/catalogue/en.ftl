@@ -121,3 +121,4 @@ pathway-links = Other occupations from { $municipality }
 become-intro = Choose the occupation and the municipality you live in, and kkig shows the programmes you can take from there, the travel, the learning centre and placements near you.
 catalogue-regional-link = How many programmes can be taken from each municipality in the region?
 offering-more-link = Read more
+search-none-hint = Try fewer or other words, for example “nurse”, “preschool teacher” or “social work”, remove a filter, or choose above what you want to become and where you live.

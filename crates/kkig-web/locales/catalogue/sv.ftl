@@ -121,3 +121,4 @@ pathway-links = Andra yrken från { $municipality }
 become-intro = Välj yrket och kommunen du bor i, så visar kkig utbildningarna du kan läsa därifrån, resorna, lärcentrum och VFU nära dig.
 catalogue-regional-link = Hur många program kan man läsa från varje kommun i regionen?
 offering-more-link = Läs mer
+search-none-hint = Prova färre eller andra ord, till exempel ”sjuksköterska”, ”förskollärare” eller ”socionom”, ta bort ett filter, eller välj ovan vad du vill bli och var du bor.

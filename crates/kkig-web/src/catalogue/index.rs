@@ -184,10 +184,15 @@ impl SearchParams {
                 value: value.to_string(),
             })
         };
+        // The words residents use ("ssk", "lärarutbildning", "distans") as the catalogue's.
+        let (text, asked_form) = nonempty(&self.q).map_or((String::new(), None), kkig_core::catalogue::everyday_query);
         let mut q = SearchQuery {
-            text: nonempty(&self.q).map(str::to_string),
+            text: Some(text).filter(|t| !t.trim().is_empty()),
             ..Default::default()
         };
+        if nonempty(&self.form).is_none() {
+            q.form = asked_form;
+        }
         if let Some(h) = nonempty(&self.home) {
             match Kommunkod::parse(h) {
                 Ok(k) if known(k) => q.home = Some(k),

@@ -614,3 +614,43 @@ async fn a_closed_application_is_marked_closed() {
         app.finish().await;
     }
 }
+
+#[tokio::test]
+async fn the_words_residents_use_find_programmes() {
+    for app in apps(true).await {
+        let label = app.db.label;
+        for q in [
+            "distans",
+            "förskollärare distans",
+            "lärare distans",
+            "socionom distans",
+            "sjuksköterskeutbildning",
+            "socionomutbildning",
+            "lärarutbildning",
+            "forskollarare",
+            "ssk",
+            "nurse",
+        ] {
+            let uri = format!("/api/v1/offerings?home=2422&q={}", crate::common::enc(q));
+            let res = app.get(&uri).await;
+            assert_eq!(res.status, 200, "{label} {q}");
+            assert!(
+                res.json()["total"].as_u64().unwrap() > 0,
+                "{label}: {q:?} finds nothing"
+            );
+        }
+        // "distans" is the study form, not a word of the title.
+        let d = app.get("/api/v1/offerings?q=distans&per_page=100").await.json();
+        assert!(
+            d["hits"].as_array().unwrap().iter().all(|h| h["form"] == "distance"),
+            "{label}: {d}"
+        );
+        // Nothing found: a hint, no exports of nothing, no "Sida 1 av 1".
+        let none = app.get("/utbildning?q=qqxyzzy").await;
+        assert_eq!(none.status, 200, "{label}");
+        assert!(none.body.contains("Prova färre eller andra ord"), "{label}");
+        assert!(!none.body.contains("/utbildning/export/"), "{label}");
+        assert!(!none.body.contains("Sida 1 av 1"), "{label}");
+        app.finish().await;
+    }
+}
