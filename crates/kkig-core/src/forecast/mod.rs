@@ -18,6 +18,7 @@
 //! `kkig forecast` with the same field-naming errors, never panicking.
 
 mod case;
+pub mod computed;
 mod drivers;
 pub mod product;
 mod scenario;

@@ -8,6 +8,7 @@
 use std::collections::BTreeMap;
 
 use async_trait::async_trait;
+use kkig_core::forecast::computed::ForecastData;
 use kkig_core::forecast::product::{ForecastDemo, ForecastInput, PopulationCell};
 use kkig_core::forecast::AgeGroup;
 use kkig_core::text::swedish_cmp;
@@ -52,6 +53,22 @@ pub struct KoladaValue {
 #[async_trait]
 pub trait ForecastStore: Send + Sync {
     /// Inputs of one municipality or all, by municipality and SSYK.
+    /// Everything the forecast of `municipality` (or of every one) reads: its inputs, the
+    /// population cells and the VFU students per year, for [`ForecastData::compute`].
+    async fn forecast_data(&self, municipality: Option<Kommunkod>) -> Result<ForecastData, StoreError> {
+        let inputs = self.forecast_inputs(municipality).await?;
+        let mut cells: std::collections::HashMap<Kommunkod, Vec<PopulationCell>> = std::collections::HashMap::new();
+        for (m, c) in self.population_cells(municipality).await? {
+            cells.entry(m).or_default().push(c);
+        }
+        let students = self.vfu_students_per_year(municipality).await?;
+        Ok(ForecastData {
+            inputs,
+            cells,
+            students,
+        })
+    }
+
     async fn forecast_inputs(&self, municipality: Option<Kommunkod>) -> Result<Vec<ForecastInput>, StoreError>;
     async fn forecast_input(&self, municipality: Kommunkod, ssyk: Ssyk) -> Result<Option<ForecastInput>, StoreError>;
     /// Insert or replace a municipality's input for an occupation (validated; audited).

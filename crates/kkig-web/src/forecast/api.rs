@@ -221,7 +221,7 @@ pub async fn municipality_forecast(
     Path((code, ssyk)): Path<(String, String)>,
 ) -> R<Json<ForecastRecord>> {
     let (k, s) = known(&state, &code, &ssyk).await?;
-    let data = Data::load(state.store.as_ref(), Some(k)).await?;
+    let data = state.store.forecast_data(Some(k)).await?;
     let input = data
         .inputs
         .iter()
@@ -261,7 +261,7 @@ pub async fn get_input(
     Path((code, ssyk)): Path<(String, String)>,
 ) -> R<Json<InputRecord>> {
     let (k, s) = known(&state, &code, &ssyk).await?;
-    let data = Data::load(state.store.as_ref(), Some(k)).await?;
+    let data = state.store.forecast_data(Some(k)).await?;
     let input = data
         .inputs
         .iter()
@@ -327,7 +327,7 @@ pub async fn put_input(
         return Err(ApiError::fields(StatusCode::UNPROCESSABLE_ENTITY, errors));
     }
     state.store.save_forecast_input(&input, &Actor::user(&user.id)).await?;
-    let data = Data::load(state.store.as_ref(), Some(k)).await?;
+    let data = state.store.forecast_data(Some(k)).await?;
     Ok(Json(input_record(&data, &input)))
 }
 
@@ -370,7 +370,7 @@ pub async fn cluster(State(state): State<AppState>, Path(id): Path<String>) -> R
 /// Rows of the given municipalities (all when None) and each occupation summed over them.
 async fn summed(state: &AppState, only: Option<&[Kommunkod]>) -> R<(Vec<RegionRowRecord>, Vec<OccupationSumRecord>)> {
     let store: &dyn Store = state.store.as_ref();
-    let data = Data::load(store, None).await?;
+    let data = store.forecast_data(None).await?;
     let computed: Vec<_> = data
         .all()
         .into_iter()

@@ -27,15 +27,13 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use kkig_core::access::{Action, Target};
-use kkig_core::forecast::product::{
-    driver_window, local_graduates_per_year, DriverSource, ForecastInput, PopulationCell, HORIZON, SHORTAGE_OCCUPATIONS,
-};
+use kkig_core::forecast::product::{DriverSource, ForecastInput, HORIZON, SHORTAGE_OCCUPATIONS};
 use kkig_core::forecast::{forecast, Driver, Forecast, Scenario};
 use kkig_core::map::project;
-use kkig_core::vfu::{FieldError, VfuField};
+use kkig_core::vfu::FieldError;
 use kkig_core::{Kommunkod, Municipality, MunicipalityRole, Occupation, Ssyk};
 use kkig_formats::{Cell, Table};
-use kkig_store::{Actor, ForecastCluster, Store, StoreError, UserRecord};
+use kkig_store::{Actor, ForecastCluster, StoreError, UserRecord};
 use serde::Deserialize;
 
 use crate::http::auth::MaybeUser;
@@ -68,73 +66,7 @@ pub fn routes() -> Routes {
 // ---------------------------------------------------------------------------------------------
 // The computation shared by pages and API
 
-/// One municipality and occupation: its input, where its numbers came from, and the forecast.
-#[derive(Clone)]
-pub struct Computed {
-    pub input: ForecastInput,
-    pub driver_source: DriverSource,
-    /// VFU students placed in the municipality per year (mean over the registry's years).
-    pub vfu_students: f64,
-    /// vfu_students × completion share.
-    pub graduates_per_year: f64,
-    pub case: kkig_core::forecast::Case,
-    pub forecast: Forecast,
-}
-
-/// Everything the forecast views read, loaded once per request.
-pub struct Data {
-    pub inputs: Vec<ForecastInput>,
-    pub cells: HashMap<Kommunkod, Vec<PopulationCell>>,
-    pub students: Vec<(Kommunkod, VfuField, i32, u32)>,
-}
-
-impl Data {
-    pub async fn load(store: &dyn Store, municipality: Option<Kommunkod>) -> Result<Data, StoreError> {
-        let inputs = store.forecast_inputs(municipality).await?;
-        let mut cells: HashMap<Kommunkod, Vec<PopulationCell>> = HashMap::new();
-        for (m, c) in store.population_cells(municipality).await? {
-            cells.entry(m).or_default().push(c);
-        }
-        let students = store.vfu_students_per_year(municipality).await?;
-        Ok(Data {
-            inputs,
-            cells,
-            students,
-        })
-    }
-
-    pub fn compute(&self, input: &ForecastInput) -> Computed {
-        let cells = self.cells.get(&input.municipality).map(Vec::as_slice).unwrap_or(&[]);
-        let (driver, driver_source) = driver_window(cells, Driver::for_ssyk(input.ssyk), input.base_year, HORIZON);
-        let students: Vec<(VfuField, i32, u32)> = self
-            .students
-            .iter()
-            .filter(|s| s.0 == input.municipality)
-            .map(|s| (s.1, s.2, s.3))
-            .collect();
-        let (vfu_students, graduates_per_year) =
-            local_graduates_per_year(&students, input.ssyk, input.completion_share);
-        let case = input.case(driver, graduates_per_year);
-        // A stored input is valid and the driver positive, so the engine accepts the case; an
-        // empty forecast stands in should it ever not.
-        let forecast = forecast(&case).unwrap_or(Forecast {
-            years: Vec::new(),
-            totals: Default::default(),
-        });
-        Computed {
-            input: input.clone(),
-            driver_source,
-            vfu_students,
-            graduates_per_year,
-            case,
-            forecast,
-        }
-    }
-
-    pub fn all(&self) -> Vec<Computed> {
-        self.inputs.iter().map(|i| self.compute(i)).collect()
-    }
-}
+pub use kkig_core::forecast::computed::{Computed, ForecastData as Data};
 
 /// The occupations in forecast order: the shortage occupations first, then any other by code.
 pub fn occupation_order(ssyks: impl IntoIterator<Item = Ssyk>) -> Vec<Ssyk> {

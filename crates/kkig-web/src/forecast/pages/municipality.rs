@@ -251,7 +251,7 @@ pub(super) async fn municipality_context(
     let Some(occ) = occupations.iter().find(|o| o.ssyk == ssyk) else {
         return Ok(None);
     };
-    let data = Data::load(state.store.as_ref(), Some(kod)).await?;
+    let data = state.store.forecast_data(Some(kod)).await?;
     Ok(Some((m, ssyk, occ.name.clone(), data)))
 }
 

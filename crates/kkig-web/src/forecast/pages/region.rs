@@ -169,7 +169,7 @@ pub(super) async fn region_data(state: &AppState) -> Result<Arc<Region>, StoreEr
     state
         .public_value("forecast:region", || async {
             let store = state.store.as_ref();
-            let data = Data::load(store, None).await?;
+            let data = store.forecast_data(None).await?;
             Ok(Region {
                 municipalities: store.municipalities().await?,
                 occupations: store.occupations().await?,
