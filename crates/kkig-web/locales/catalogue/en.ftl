@@ -122,3 +122,20 @@ become-intro = Choose the occupation and the municipality you live in, and kkig 
 catalogue-regional-link = How many programmes can be taken from each municipality in the region?
 offering-more-link = Read more
 search-none-hint = Try fewer or other words, for example “nurse”, “preschool teacher” or “social work”, remove a filter, or choose above what you want to become and where you live.
+pathway-need-heading = { $municipality } needs more
+pathway-need-sjukskoterska = The forecast says { $municipality } needs to recruit { $count ->
+    [0] no nurses
+    [one] one nurse
+   *[other] about { $count } nurses
+} by { $year }.
+pathway-need-larare = The forecast says { $municipality } needs to recruit { $count ->
+    [0] no teachers
+    [one] one teacher
+   *[other] about { $count } teachers
+} by { $year }.
+pathway-need-socionom = The forecast says { $municipality } needs to recruit { $count ->
+    [0] no social workers
+    [one] one social worker
+   *[other] about { $count } social workers
+} by { $year }.
+pathway-need-link = See the forecast

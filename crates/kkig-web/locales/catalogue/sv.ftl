@@ -122,3 +122,20 @@ become-intro = Välj yrket och kommunen du bor i, så visar kkig utbildningarna 
 catalogue-regional-link = Hur många program kan man läsa från varje kommun i regionen?
 offering-more-link = Läs mer
 search-none-hint = Prova färre eller andra ord, till exempel ”sjuksköterska”, ”förskollärare” eller ”socionom”, ta bort ett filter, eller välj ovan vad du vill bli och var du bor.
+pathway-need-heading = { $municipality } behöver fler
+pathway-need-sjukskoterska = Enligt prognosen behöver { $municipality } rekrytera { $count ->
+    [0] inga sjuksköterskor
+    [one] en sjuksköterska
+   *[other] cirka { $count } sjuksköterskor
+} fram till { $year }.
+pathway-need-larare = Enligt prognosen behöver { $municipality } rekrytera { $count ->
+    [0] inga lärare
+    [one] en lärare
+   *[other] cirka { $count } lärare
+} fram till { $year }.
+pathway-need-socionom = Enligt prognosen behöver { $municipality } rekrytera { $count ->
+    [0] inga socionomer
+    [one] en socionom
+   *[other] cirka { $count } socionomer
+} fram till { $year }.
+pathway-need-link = Se prognosen

@@ -521,6 +521,8 @@ pub struct PathwayPage {
     pub further: Vec<PathwayCard>,
     pub centre: Option<String>,
     pub vfu: String,
+    /// The municipality's recruitment need for the occupation from the forecast, and a link to it.
+    pub need: Option<(String, String)>,
     pub code: String,
     pub name: String,
     pub links: Vec<(String, String)>,
@@ -605,6 +607,46 @@ fn pathway_card(chrome: &Chrome, item: &PathwayItem<'_>, home_name: &str, today:
     }
 }
 
+/// "Sorsele needs to recruit about 12 nurses by 2035", from the forecast of the municipality's
+/// occupations in the area (None when it has none), with the link to the first one's forecast.
+async fn need_text(
+    state: &AppState,
+    chrome: &Chrome,
+    loaded: &Loaded,
+    area: OccupationArea,
+    home: Kommunkod,
+    home_name: &str,
+) -> Result<Option<(String, String)>, kkig_store::StoreError> {
+    let data = state.store.forecast_data(Some(home)).await?;
+    let of_area: Vec<_> = data
+        .inputs
+        .iter()
+        .filter(|i| loaded.areas.get(&i.ssyk) == Some(&area))
+        .collect();
+    let Some(first) = of_area.first() else {
+        return Ok(None);
+    };
+    let need: f64 = of_area.iter().map(|i| data.compute(i).forecast.totals.need).sum();
+    let year = of_area
+        .iter()
+        .map(|i| i.base_year + kkig_core::forecast::product::HORIZON as i32)
+        .max()
+        .unwrap_or(first.base_year);
+    let mut text = chrome.message(
+        &format!("pathway-need-{}", area.slug()),
+        &[
+            ("municipality", FluentValue::from(home_name.to_string())),
+            ("count", FluentValue::from(need.round() as i64)),
+            ("year", FluentValue::from(i64::from(year))),
+        ],
+    );
+    if chrome.demo_seed.is_some() {
+        text.push(' ');
+        text.push_str(&chrome.t("pathway-vfu-demo"));
+    }
+    Ok(Some((text, format!("/prognos/kommun/{home}/{}", first.ssyk))))
+}
+
 /// "In Sorsele 4 placement sites take nursing students, 2 of them with a trained supervisor; …"
 async fn vfu_text(
     state: &AppState,
@@ -686,6 +728,9 @@ async fn pathway_response(state: AppState, chrome: Chrome, slug: String, code: S
     let vfu = vfu_text(&state, &chrome, &loaded, area, kod, &m.name)
         .await
         .or_unavailable(&chrome)?;
+    let need = need_text(&state, &chrome, &loaded, area, kod, &m.name)
+        .await
+        .or_unavailable(&chrome)?;
     let links = OccupationArea::ALL
         .iter()
         .filter(|a| **a != area)
@@ -713,6 +758,7 @@ async fn pathway_response(state: AppState, chrome: Chrome, slug: String, code: S
             further,
             centre,
             vfu,
+            need,
             code: kod.to_string(),
             name: m.name.clone(),
             links,

@@ -566,6 +566,12 @@ async fn a_resident_reaches_the_pathway_in_three_steps() {
             "{label}"
         );
         assert!(!further.contains(">Sjuksköterskeprogrammet<"), "{label}");
+        // The municipality's own need, from the forecast, linked to it.
+        assert!(
+            p.body.contains("Enligt prognosen behöver Sorsele rekrytera")
+                && p.body.contains(r#"href="/prognos/kommun/2422/"#),
+            "{label}"
+        );
         // Travel in hours and days, not minutes.
         assert!(!entry.contains(" min"), "{label}: {entry}");
         assert!(
