@@ -102,7 +102,7 @@ export async function assertReflows(page, label, width = 320) {
       const inner = document.documentElement.clientWidth;
       let culprit = '';
       for (const el of document.body.querySelectorAll('*')) {
-        if (el.closest('.table-scroll')) continue;
+        if (el.parentElement?.closest('.table-scroll')) continue;
         const r = el.getBoundingClientRect();
         if (r.right > inner + 1) {
           culprit = `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''}${el.className ? `.${String(el.className).split(' ').join('.')}` : ''} (right edge ${Math.round(r.right)} px)`;
