@@ -231,6 +231,85 @@ pub fn requires_licence(offering: &Offering, area: OccupationArea, areas: &BTree
     of_area.peek().is_some() && of_area.all(|s| FURTHER_EDUCATION.contains(&s.code()))
 }
 
+/// A programme's place on the way to a licensed occupation, for the search filter `licence`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Licence {
+    /// Leads into an occupation of the region's shortage areas (and its licence).
+    Leads,
+    /// Further education for those already licensed or qualified ([`requires_licence`]).
+    Requires,
+}
+
+impl Licence {
+    pub const ALL: [Licence; 2] = [Self::Leads, Self::Requires];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Leads => "leads",
+            Self::Requires => "requires",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|l| l.as_str() == s.trim())
+    }
+
+    /// `offering`'s place: `Leads` when it leads into any area it reaches, `Requires` when every
+    /// area it leads to requires a licence first, None when it leads to none ([`leads_to`]).
+    pub fn of(offering: &Offering, areas: &BTreeMap<Ssyk, OccupationArea>) -> Option<Self> {
+        let reached: Vec<OccupationArea> = OccupationArea::ALL
+            .into_iter()
+            .filter(|a| leads_to(offering, *a, areas))
+            .collect();
+        if reached.is_empty() {
+            None
+        } else if reached.iter().all(|a| requires_licence(offering, *a, areas)) {
+            Some(Self::Requires)
+        } else {
+            Some(Self::Leads)
+        }
+    }
+}
+
+/// The level of higher education (högskoleförordningen: grundnivå, avancerad nivå), for the
+/// search filter `level`, from the offering's level as imported.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Level {
+    /// Grundnivå.
+    FirstCycle,
+    /// Avancerad nivå.
+    SecondCycle,
+}
+
+impl Level {
+    pub const ALL: [Level; 2] = [Self::FirstCycle, Self::SecondCycle];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::FirstCycle => "first_cycle",
+            Self::SecondCycle => "second_cycle",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|l| l.as_str() == s.trim())
+    }
+
+    /// "grundnivå" → FirstCycle, "avancerad nivå" → SecondCycle (any case); others None.
+    pub fn of(offering: &Offering) -> Option<Self> {
+        let l = offering.level.trim().to_lowercase();
+        if l.starts_with("grundnivå") {
+            Some(Self::FirstCycle)
+        } else if l.starts_with("avancerad") {
+            Some(Self::SecondCycle)
+        } else {
+            None
+        }
+    }
+}
+
 /// Whether the application to `offering` has closed by `today` (ISO dates): its last day is
 /// before today. No closing date: not closed.
 pub fn application_closed(offering: &Offering, today: &str) -> bool {
@@ -500,6 +579,42 @@ pub(crate) mod tests {
             let o = with("x", "2422", codes);
             assert_eq!(requires_licence(&o, *area, &areas()), *want, "{codes:?} {area:?}");
         }
+    }
+
+    #[test]
+    fn licence_and_level_of_an_offering() {
+        let with = |codes: &[&str], level: &str, credits: f64| {
+            let mut o = offering("x", StudyForm::Distance, 0, "2422");
+            o.occupations = codes.iter().map(|c| Ssyk::parse(c).unwrap()).collect();
+            o.level = level.into();
+            o.credits = credits;
+            o
+        };
+        let cases: &[(&[&str], f64, Option<Licence>)] = &[
+            (&["2221"], 180.0, Some(Licence::Leads)),
+            (&["2222"], 90.0, Some(Licence::Requires)),
+            (&["2351", "2221"], 90.0, Some(Licence::Leads)),
+            (&["2224"], 7.5, None),
+            (&[], 180.0, None),
+        ];
+        for (codes, credits, want) in cases {
+            assert_eq!(Licence::of(&with(codes, "", *credits), &areas()), *want, "{codes:?}");
+        }
+        for (level, want) in [
+            ("grundnivå", Some(Level::FirstCycle)),
+            ("Avancerad nivå", Some(Level::SecondCycle)),
+            ("gymnasial nivå", None),
+            ("", None),
+        ] {
+            assert_eq!(Level::of(&with(&[], level, 1.0)), want, "{level}");
+        }
+        for l in Licence::ALL {
+            assert_eq!(Licence::parse(l.as_str()), Some(l));
+        }
+        for l in Level::ALL {
+            assert_eq!(Level::parse(l.as_str()), Some(l));
+        }
+        assert_eq!(Level::parse("grundniva"), None);
     }
 
     #[test]

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet, BinaryHeap, HashMap};
 use std::ops::Bound;
 use std::sync::Arc;
 
-use kkig_core::catalogue::{reach, Offering, SchoolType, StudyForm, TravelTimes};
+use kkig_core::catalogue::{reach, Level, Licence, Offering, SchoolType, StudyForm, TravelTimes};
 use kkig_core::region::OccupationArea;
 use kkig_core::text::swedish_cmp;
 use kkig_core::{Kommunkod, Ssyk};
@@ -71,6 +71,8 @@ struct Fields {
     school_type: Field,
     form: Field,
     area: Field,
+    licence: Field,
+    level: Field,
     pace: Field,
     start_term: Field,
 }
@@ -123,6 +125,14 @@ fn area_code(a: OccupationArea) -> u64 {
     OccupationArea::ALL.iter().position(|x| *x == a).unwrap_or(0) as u64
 }
 
+fn licence_code(l: Licence) -> u64 {
+    Licence::ALL.iter().position(|x| *x == l).unwrap_or(0) as u64
+}
+
+fn level_code(l: Level) -> u64 {
+    Level::ALL.iter().position(|x| *x == l).unwrap_or(0) as u64
+}
+
 fn schema() -> (Schema, Fields) {
     let mut b = Schema::builder();
     let text_options = TextOptions::default().set_indexing_options(
@@ -136,6 +146,8 @@ fn schema() -> (Schema, Fields) {
     let school_type = b.add_u64_field("school_type", indexed.clone());
     let form = b.add_u64_field("form", indexed.clone());
     let area = b.add_u64_field("area", indexed.clone());
+    let licence = b.add_u64_field("licence_code", indexed.clone());
+    let level = b.add_u64_field("level_code", indexed.clone());
     let pace = b.add_u64_field("pace", indexed.clone().set_fast());
     let start_term = b.add_u64_field("start_term", indexed);
     let fields = Fields {
@@ -145,6 +157,8 @@ fn schema() -> (Schema, Fields) {
         school_type,
         form,
         area,
+        licence,
+        level,
         pace,
         start_term,
     };
@@ -225,6 +239,8 @@ impl Catalogue {
             school_type: school_type_code(o.school_type),
             form: form_code(o.form),
             areas: o.areas(occupation_areas).into_iter().map(area_code).collect(),
+            licence: Licence::of(o, occupation_areas).map(licence_code),
+            level: Level::of(o).map(level_code),
             start_term: StartTerm::of_date(&o.start).map(StartTerm::key),
             pace: o.pace_percent,
         }));
@@ -427,6 +443,8 @@ impl Catalogue {
             school_type: q.school_type.map(school_type_code),
             form: q.form.map(form_code),
             area: q.area.map(area_code),
+            licence: q.licence.map(licence_code),
+            level: q.level.map(level_code),
             start_term: q.start_term.map(StartTerm::key),
             min_pace: q.min_pace,
             max_pace: q.max_pace,
@@ -540,6 +558,12 @@ impl Catalogue {
         }
         if let Some(a) = q.area {
             filter(&mut clauses, u64_query(f.area, area_code(a)));
+        }
+        if let Some(l) = q.licence {
+            filter(&mut clauses, u64_query(f.licence, licence_code(l)));
+        }
+        if let Some(l) = q.level {
+            filter(&mut clauses, u64_query(f.level, level_code(l)));
         }
         if let Some(t) = q.start_term {
             filter(&mut clauses, u64_query(f.start_term, t.key()));
@@ -744,6 +768,12 @@ fn document(f: &Fields, ord: u64, o: &Offering, occupation_areas: &BTreeMap<Ssyk
     d.add_u64(f.form, form_code(o.form));
     for a in o.areas(occupation_areas) {
         d.add_u64(f.area, area_code(a));
+    }
+    if let Some(l) = Licence::of(o, occupation_areas) {
+        d.add_u64(f.licence, licence_code(l));
+    }
+    if let Some(l) = Level::of(o) {
+        d.add_u64(f.level, level_code(l));
     }
     d.add_u64(f.pace, u64::from(o.pace_percent));
     if let Some(t) = StartTerm::of_date(&o.start) {

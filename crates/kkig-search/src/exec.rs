@@ -101,6 +101,8 @@ pub(crate) struct Facets {
     pub(crate) school_type: Vec<Bits>,
     pub(crate) form: Vec<Bits>,
     pub(crate) area: Vec<Bits>,
+    pub(crate) licence: Vec<Bits>,
+    pub(crate) level: Vec<Bits>,
     pub(crate) start_term: HashMap<u64, Bits>,
     pub(crate) pace: BTreeMap<u32, Bits>,
     n: usize,
@@ -111,6 +113,8 @@ pub(crate) struct FacetValues {
     pub(crate) school_type: u64,
     pub(crate) form: u64,
     pub(crate) areas: Vec<u64>,
+    pub(crate) licence: Option<u64>,
+    pub(crate) level: Option<u64>,
     pub(crate) start_term: Option<u64>,
     pub(crate) pace: u32,
 }
@@ -121,6 +125,8 @@ pub(crate) struct Filter {
     pub(crate) school_type: Option<u64>,
     pub(crate) form: Option<u64>,
     pub(crate) area: Option<u64>,
+    pub(crate) licence: Option<u64>,
+    pub(crate) level: Option<u64>,
     pub(crate) start_term: Option<u64>,
     pub(crate) min_pace: Option<u32>,
     pub(crate) max_pace: Option<u32>,
@@ -133,6 +139,8 @@ impl Facets {
             school_type: Vec::new(),
             form: Vec::new(),
             area: Vec::new(),
+            licence: Vec::new(),
+            level: Vec::new(),
             start_term: HashMap::new(),
             pace: BTreeMap::new(),
             n,
@@ -153,6 +161,14 @@ impl Facets {
             for a in v.areas {
                 let i = slot(&mut f.area, a);
                 f.area[i].insert(ord);
+            }
+            if let Some(l) = v.licence {
+                let i = slot(&mut f.licence, l);
+                f.licence[i].insert(ord);
+            }
+            if let Some(l) = v.level {
+                let i = slot(&mut f.level, l);
+                f.level[i].insert(ord);
             }
             if let Some(t) = v.start_term {
                 f.start_term.entry(t).or_insert_with(|| Bits::empty(n)).insert(ord);
@@ -181,6 +197,12 @@ impl Facets {
         }
         if let Some(c) = q.area {
             and(by_code(&self.area, c, &empty));
+        }
+        if let Some(c) = q.licence {
+            and(by_code(&self.licence, c, &empty));
+        }
+        if let Some(c) = q.level {
+            and(by_code(&self.level, c, &empty));
         }
         if let Some(t) = q.start_term {
             and(self.start_term.get(&t).unwrap_or(&empty));
@@ -699,6 +721,8 @@ mod tests {
             school_type: u64::from(i % 2),
             form: 0,
             areas: if i == 3 { vec![1, 2] } else { vec![] },
+            licence: [None, Some(0), Some(1), Some(0)][i as usize],
+            level: [Some(0), Some(1), None, Some(0)][i as usize],
             start_term: (i < 2).then_some(4053),
             pace: [25, 50, 75, 100][i as usize],
         });
@@ -725,6 +749,21 @@ mod tests {
                 ..Default::default()
             }),
             Vec::<u32>::new()
+        );
+        assert_eq!(
+            sel(Filter {
+                licence: Some(0),
+                ..Default::default()
+            }),
+            [1, 3]
+        );
+        assert_eq!(
+            sel(Filter {
+                licence: Some(0),
+                level: Some(0),
+                ..Default::default()
+            }),
+            [3]
         );
         assert_eq!(
             sel(Filter {

@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use kkig_core::catalogue::{Offering, Reach, SchoolType, StudyForm};
+use kkig_core::catalogue::{Level, Licence, Offering, Reach, SchoolType, StudyForm};
 use kkig_core::region::OccupationArea;
 use kkig_core::Kommunkod;
 
@@ -96,6 +96,11 @@ pub struct SearchQuery {
     /// Only offerings leading to an occupation in this area.
     pub area: Option<OccupationArea>,
     pub school_type: Option<SchoolType>,
+    /// Only programmes leading into a licensed occupation, or only further education for the
+    /// licensed ([`Licence::of`]).
+    pub licence: Option<Licence>,
+    /// Only first-cycle (grundnivå) or second-cycle (avancerad nivå) offerings.
+    pub level: Option<Level>,
     /// Pace in percent, inclusive bounds.
     pub min_pace: Option<u32>,
     pub max_pace: Option<u32>,
@@ -118,6 +123,8 @@ impl Default for SearchQuery {
             home: None,
             area: None,
             school_type: None,
+            licence: None,
+            level: None,
             min_pace: None,
             max_pace: None,
             form: None,

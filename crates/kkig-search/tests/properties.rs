@@ -6,7 +6,7 @@ mod common;
 use std::sync::OnceLock;
 
 use common::k;
-use kkig_core::catalogue::{reach, Offering, SchoolType, StudyForm};
+use kkig_core::catalogue::{reach, Level, Licence, Offering, SchoolType, StudyForm};
 use kkig_core::region::OccupationArea;
 use kkig_core::text::swedish_cmp;
 use kkig_search::generate::{self, Generated, TOWNS};
@@ -63,15 +63,30 @@ fn query() -> impl Strategy<Value = SearchQuery> {
         proptest::option::of((2024u16..2029, any::<bool>())),
         any::<bool>(),
         (0usize..6, 0usize..60),
+        (proptest::option::of(0..2usize), proptest::option::of(0..2usize)),
     )
         .prop_map(
-            |(text, home, area, st, form, (min_pace, max_pace), max_travel, term, travel_sort, (page, per_page))| {
+            |(
+                text,
+                home,
+                area,
+                st,
+                form,
+                (min_pace, max_pace),
+                max_travel,
+                term,
+                travel_sort,
+                (page, per_page),
+                (licence, level),
+            )| {
                 SearchQuery {
                     text,
                     // One index past the towns: a municipality without a seat position.
                     home: home.map(|i| if i < TOWNS.len() { k(TOWNS[i].0) } else { k("0114") }),
                     area: area.map(|i| OccupationArea::ALL[i]),
                     school_type: st.map(|i| SchoolType::ALL[i]),
+                    licence: licence.map(|i| Licence::ALL[i]),
+                    level: level.map(|i| Level::ALL[i]),
                     form: form.map(|i| StudyForm::ALL[i]),
                     min_pace,
                     max_pace,
@@ -97,6 +112,8 @@ fn oracle(g: &Generated, q: &SearchQuery) -> Vec<String> {
         .filter(|o| q.school_type.is_none_or(|t| o.school_type == t))
         .filter(|o| q.form.is_none_or(|f| o.form == f))
         .filter(|o| q.area.is_none_or(|a| o.areas(&g.occupation_areas).contains(&a)))
+        .filter(|o| q.licence.is_none_or(|l| Licence::of(o, &g.occupation_areas) == Some(l)))
+        .filter(|o| q.level.is_none_or(|l| Level::of(o) == Some(l)))
         .filter(|o| q.min_pace.is_none_or(|p| o.pace_percent >= p))
         .filter(|o| q.max_pace.is_none_or(|p| o.pace_percent <= p))
         .filter(|o| q.start_term.is_none_or(|t| StartTerm::of_date(&o.start) == Some(t)))

@@ -139,3 +139,11 @@ pathway-need-socionom = The forecast says { $municipality } needs to recruit { $
    *[other] about { $count } social workers
 } by { $year }.
 pathway-need-link = See the forecast
+search-licence = Licence
+search-level = Level
+licence-leads = Leads to the occupation and its licence
+licence-requires = Further education: requires a licence
+level-first_cycle = First cycle
+level-second_cycle = Second cycle
+licence-tag-leads = Leads to the occupation
+licence-tag-requires = Requires a licence or professional degree

@@ -139,3 +139,11 @@ pathway-need-socionom = Enligt prognosen behöver { $municipality } rekrytera { 
    *[other] cirka { $count } socionomer
 } fram till { $year }.
 pathway-need-link = Se prognosen
+search-licence = Legitimation
+search-level = Nivå
+licence-leads = Leder till yrket och legitimationen
+licence-requires = Vidareutbildning: kräver legitimation
+level-first_cycle = Grundnivå
+level-second_cycle = Avancerad nivå
+licence-tag-leads = Leder till yrket
+licence-tag-requires = Kräver legitimation eller yrkesexamen

@@ -141,6 +141,11 @@ pub struct SearchParams {
     pub area: Option<String>,
     /// `hs`, `yh`, `komvux` or `fhsk`.
     pub school_type: Option<String>,
+    /// `leads` (programmes into a licensed occupation) or `requires` (further education for
+    /// those already licensed or qualified).
+    pub licence: Option<String>,
+    /// `first_cycle` (grundnivå) or `second_cycle` (avancerad nivå).
+    pub level: Option<String>,
     /// `full` (100 %), `part` (under 100 %) or a percentage.
     pub pace: Option<String>,
     /// `distance`, `campus` or `blended`.
@@ -224,6 +229,28 @@ impl SearchParams {
                     "search-bad-choice",
                     t,
                     format!("{t:?} is not one of hs, yh, komvux, fhsk"),
+                ),
+            }
+        }
+        if let Some(l) = nonempty(&self.licence) {
+            match kkig_core::catalogue::Licence::parse(l) {
+                Some(l) => q.licence = Some(l),
+                None => err(
+                    "licence",
+                    "search-bad-choice",
+                    l,
+                    format!("{l:?} is not one of leads, requires"),
+                ),
+            }
+        }
+        if let Some(l) = nonempty(&self.level) {
+            match kkig_core::catalogue::Level::parse(l) {
+                Some(l) => q.level = Some(l),
+                None => err(
+                    "level",
+                    "search-bad-choice",
+                    l,
+                    format!("{l:?} is not one of first_cycle, second_cycle"),
                 ),
             }
         }
@@ -335,11 +362,13 @@ impl SearchParams {
     /// The query string of these parameters with `page` replaced (for pagination links).
     pub fn query_string(&self, page: Option<usize>) -> String {
         let mut parts = Vec::new();
-        let fields: [(&str, &Option<String>); 9] = [
+        let fields: [(&str, &Option<String>); 11] = [
             ("q", &self.q),
             ("home", &self.home),
             ("area", &self.area),
             ("school_type", &self.school_type),
+            ("licence", &self.licence),
+            ("level", &self.level),
             ("pace", &self.pace),
             ("form", &self.form),
             ("max_travel", &self.max_travel),

@@ -62,6 +62,10 @@ pub struct OfferingView {
     pub url: Option<WebUrl>,
     /// The pathway pages from the home municipality of the occupations the offering leads to.
     pub pathways: Vec<(String, String)>,
+    /// "grundnivå", "avancerad nivå", … as imported (may be empty).
+    pub level: String,
+    /// "Leder till legitimation" / "Kräver legitimation", for programmes of the shortage areas.
+    pub licence: Option<String>,
 }
 
 /// What an offering's view needs besides the offering: today, and the home municipality with
@@ -133,6 +137,9 @@ fn offering_view(chrome: &Chrome, o: &Offering, reach: Option<&Reach>, ctx: &Vie
         closes: o.application_closes.clone().filter(|c| !c.is_empty()),
         closed: application_closed(o, &ctx.today),
         url: o.application_link(),
+        level: o.level.clone(),
+        licence: kkig_core::catalogue::Licence::of(o, ctx.areas)
+            .map(|l| chrome.t(&format!("licence-tag-{}", l.as_str()))),
         pathways: match ctx.home {
             None => Vec::new(),
             Some((home, home_name)) => o
@@ -164,6 +171,8 @@ pub struct CataloguePage {
     pub homes: Vec<SelectOption>,
     pub areas: Vec<SelectOption>,
     pub school_types: Vec<SelectOption>,
+    pub licences: Vec<SelectOption>,
+    pub levels: Vec<SelectOption>,
     pub paces: Vec<SelectOption>,
     pub forms: Vec<SelectOption>,
     pub travels: Vec<SelectOption>,
@@ -290,6 +299,24 @@ async fn search_page(state: AppState, chrome: Chrome, params: SearchParams) -> P
                 .collect(),
         ),
     );
+    let licences = options(
+        &params.licence,
+        with_any(
+            kkig_core::catalogue::Licence::ALL
+                .iter()
+                .map(|l| (l.as_str().to_string(), chrome.t(&format!("licence-{}", l.as_str()))))
+                .collect(),
+        ),
+    );
+    let levels = options(
+        &params.level,
+        with_any(
+            kkig_core::catalogue::Level::ALL
+                .iter()
+                .map(|l| (l.as_str().to_string(), chrome.t(&format!("level-{}", l.as_str()))))
+                .collect(),
+        ),
+    );
     let paces = options(
         &params.pace,
         with_any(vec![
@@ -372,6 +399,8 @@ async fn search_page(state: AppState, chrome: Chrome, params: SearchParams) -> P
             homes,
             areas,
             school_types,
+            licences,
+            levels,
             paces,
             forms,
             travels,
@@ -400,6 +429,8 @@ fn param_label(param: &str) -> &'static str {
         "home" => "search-home",
         "area" => "search-area",
         "school_type" => "search-school-type",
+        "licence" => "search-licence",
+        "level" => "search-level",
         "pace" => "search-pace",
         "form" => "search-form",
         "max_travel" => "search-max-travel",

@@ -660,3 +660,51 @@ async fn the_words_residents_use_find_programmes() {
         app.finish().await;
     }
 }
+
+#[tokio::test]
+async fn level_and_licence_filter_the_search() {
+    for app in apps(true).await {
+        let label = app.db.label;
+        let total = |uri: &str| {
+            let uri = uri.to_string();
+            let app = &app;
+            async move {
+                let res = app.get(&uri).await;
+                assert_eq!(res.status, 200, "{uri}: {}", res.body);
+                res.json()["total"].as_u64().unwrap()
+            }
+        };
+        let nurse = total("/api/v1/offerings?area=nurse").await;
+        let leads = total("/api/v1/offerings?area=nurse&licence=leads").await;
+        let requires = total("/api/v1/offerings?area=nurse&licence=requires").await;
+        assert!(leads > 0 && requires > 0, "{label}: {leads} {requires}");
+        assert!(leads + requires <= nurse, "{label}");
+        let midwives = app
+            .get("/api/v1/offerings?q=barnmorskeprogrammet&licence=leads")
+            .await
+            .json();
+        assert_eq!(
+            midwives["total"], 0,
+            "{label}: a midwives' programme is further education"
+        );
+        let second = total("/api/v1/offerings?level=second_cycle").await;
+        let first = total("/api/v1/offerings?level=first_cycle").await;
+        assert!(first > 0 && second > 0, "{label}");
+        let bad = app.get("/api/v1/offerings?level=grundniva&licence=x").await;
+        assert_eq!(bad.status, 400, "{label}");
+        assert!(
+            bad.body.contains("level") && bad.body.contains("licence"),
+            "{label}: {}",
+            bad.body
+        );
+        // On the page: the filters, and a mark on each programme of the shortage areas.
+        let page = app.get("/utbildning?q=barnmorskeprogrammet").await;
+        assert!(page.body.contains(r#"<select id="licence" name="licence">"#), "{label}");
+        assert!(
+            page.body
+                .contains(r#"<strong class="tag">Kräver legitimation eller yrkesexamen</strong>"#),
+            "{label}"
+        );
+        app.finish().await;
+    }
+}
