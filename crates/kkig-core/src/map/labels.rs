@@ -1,6 +1,6 @@
 //! A greedy label placer: each label beside its mark (right, left, above, below, then the
 //! diagonals), else further out with a leader line to its mark, else not at all (the caller
-//! lists it below the map). Labels never overlap each other or any mark, stay inside the frame,
+//! lists it below the map); labels left without room get a new round in front of the others. Labels never overlap each other or any mark, stay inside the frame,
 //! and no leader line passes through a label, a mark or another leader.
 
 use super::{Point, Rect};
@@ -65,60 +65,114 @@ impl PlacedLabel {
     }
 }
 
-/// The directions tried, in order: right, left, above, below, then the diagonals.
-const DIRECTIONS: [(i8, i8); 8] = [(1, 0), (-1, 0), (0, -1), (0, 1), (1, -1), (-1, -1), (1, 1), (-1, 1)];
+/// Where a label stands, tried in this order: right, left, above, below, the diagonals, and
+/// above and below again, reaching out to the right and to the left from the mark.
+#[derive(Clone, Copy)]
+struct Spot {
+    dx: i8,
+    dy: i8,
+    /// Above and below: which way the label reaches from the mark (its anchor).
+    reach: TextAnchor,
+}
+
+const fn spot(dx: i8, dy: i8, reach: TextAnchor) -> Spot {
+    Spot { dx, dy, reach }
+}
+
+const SPOTS: [Spot; 12] = {
+    use TextAnchor::{End, Middle, Start};
+    [
+        spot(1, 0, Start),
+        spot(-1, 0, End),
+        spot(0, -1, Middle),
+        spot(0, 1, Middle),
+        spot(1, -1, Start),
+        spot(-1, -1, End),
+        spot(1, 1, Start),
+        spot(-1, 1, End),
+        spot(0, -1, Start),
+        spot(0, -1, End),
+        spot(0, 1, Start),
+        spot(0, 1, End),
+    ]
+};
+
+/// How many times the labels left without room are moved to the front and all placed again.
+const ROUNDS: usize = 4;
 
 /// Place `labels` inside `frame`. The answer has one entry per label, in order: `None` for a
 /// label that found no room (list it beside the map). Labels earlier in the list get the better
 /// places: every label is first tried beside its mark, and only then are the rest tried further
-/// out with leader lines.
+/// out with leader lines. When some find no room, they go first in a new round (at most
+/// [`ROUNDS`] more), and the round that places the most labels is kept.
 pub fn place_labels(frame: Rect, labels: &[LabelRequest]) -> Vec<Option<PlacedLabel>> {
     let marks: Vec<Rect> = labels.iter().map(|l| Rect::around(l.at, l.clearance)).collect();
+    let mut order: Vec<usize> = (0..labels.len()).collect();
+    let mut best = greedy(frame, labels, &marks, &order);
+    let count = |p: &[Option<PlacedLabel>]| p.iter().flatten().count();
+    for _ in 0..ROUNDS {
+        let (unplaced, placed): (Vec<usize>, Vec<usize>) = order.iter().partition(|&&i| best[i].is_none());
+        if unplaced.is_empty() {
+            break;
+        }
+        order = unplaced.into_iter().chain(placed).collect();
+        let next = greedy(frame, labels, &marks, &order);
+        if count(&next) > count(&best) {
+            best = next;
+        }
+    }
+    best
+}
+
+/// One greedy round in the given order.
+fn greedy(frame: Rect, labels: &[LabelRequest], marks: &[Rect], order: &[usize]) -> Vec<Option<PlacedLabel>> {
     let mut placed: Vec<Option<PlacedLabel>> = vec![None; labels.len()];
     for step in 0..=LEADER_STEPS {
-        for (i, label) in labels.iter().enumerate() {
+        for &i in order {
+            let label = &labels[i];
             if placed[i].is_some() || !(label.width.is_finite() && label.height.is_finite()) {
                 continue;
             }
-            placed[i] = DIRECTIONS
+            placed[i] = SPOTS
                 .iter()
-                .map(|&d| candidate(label, d, step))
-                .find(|c| fits(c, i, frame, &marks, &placed));
+                .map(|&spot| candidate(label, spot, step))
+                .find(|c| fits(c, i, frame, marks, &placed));
         }
     }
     placed
 }
 
-/// The label `step`s out from its mark in direction `d` (step 0: right beside it).
-fn candidate(label: &LabelRequest, (dx, dy): (i8, i8), step: usize) -> PlacedLabel {
-    let (w, h, at) = (label.width.max(0.0), label.height.max(0.0), label.at);
-    let gap = label.clearance + GAP + step as f64 * h;
-    let x = match dx {
-        1 => at.x + gap,
-        -1 => at.x - gap - w,
+/// The label `step`s out from its mark at `spot` (step 0: right beside it).
+fn candidate(label: &LabelRequest, spot: Spot, step: usize) -> PlacedLabel {
+    let (w, h, at, r) = (label.width.max(0.0), label.height.max(0.0), label.at, label.clearance);
+    let gap = r + GAP + step as f64 * h;
+    let x = match (spot.dx, spot.reach) {
+        (1, _) => at.x + gap,
+        (-1, _) => at.x - gap - w,
+        (_, TextAnchor::Start) => at.x - r,
+        (_, TextAnchor::End) => at.x + r - w,
         _ => at.x - w / 2.0,
     };
-    let y = match dy {
+    let y = match spot.dy {
         -1 => at.y - gap - h,
         1 => at.y + gap,
         _ => at.y - h / 2.0,
     };
-    let anchor = match dx {
-        1 => TextAnchor::Start,
-        -1 => TextAnchor::End,
-        _ => TextAnchor::Middle,
-    };
     let rect = Rect { x, y, w, h };
     let leader = (step > 0).then(|| {
-        let (ux, uy) = (f64::from(dx), f64::from(dy));
+        let (ux, uy) = (f64::from(spot.dx), f64::from(spot.dy));
         let norm = (ux * ux + uy * uy).sqrt();
         let start = Point {
-            x: at.x + ux / norm * label.clearance,
-            y: at.y + uy / norm * label.clearance,
+            x: at.x + ux / norm * r,
+            y: at.y + uy / norm * r,
         };
         (start, rect.nearest(at))
     });
-    PlacedLabel { rect, anchor, leader }
+    PlacedLabel {
+        rect,
+        anchor: spot.reach,
+        leader,
+    }
 }
 
 /// Whether label `i` may stand at `c` given the marks and the labels placed so far.
