@@ -253,48 +253,5 @@ fn tenths(n: i64) -> String {
     }
 }
 
-/// The projected points and the drawing's size (width is given, height follows the aspect).
-#[derive(Debug, Clone, PartialEq)]
-pub struct Projection {
-    pub width: f64,
-    pub height: f64,
-    pub points: Vec<Point>,
-}
-
-/// Project `positions` into a drawing `width` units wide with `margin` units on every side.
-/// The height follows from the geographic aspect ratio. Empty input gives an empty drawing.
-pub fn project(positions: &[Position], width: f64, margin: f64) -> Projection {
-    if positions.is_empty() {
-        return Projection {
-            width,
-            height: 2.0 * margin,
-            points: Vec::new(),
-        };
-    }
-    let (mut min_lat, mut max_lat) = (f64::INFINITY, f64::NEG_INFINITY);
-    let (mut min_lon, mut max_lon) = (f64::INFINITY, f64::NEG_INFINITY);
-    for p in positions {
-        min_lat = min_lat.min(p.lat);
-        max_lat = max_lat.max(p.lat);
-        min_lon = min_lon.min(p.lon);
-        max_lon = max_lon.max(p.lon);
-    }
-    let k = ((min_lat + max_lat) / 2.0).to_radians().cos();
-    let span_x = ((max_lon - min_lon) * k).max(1e-9);
-    let span_y = (max_lat - min_lat).max(1e-9);
-    let inner = (width - 2.0 * margin).max(1.0);
-    let scale = inner / span_x.max(span_y);
-    let height = span_y * scale + 2.0 * margin;
-    let x_offset = margin + (inner - span_x * scale) / 2.0;
-    let points = positions
-        .iter()
-        .map(|p| Point {
-            x: x_offset + (p.lon - min_lon) * k * scale,
-            y: margin + (max_lat - p.lat) * scale,
-        })
-        .collect();
-    Projection { width, height, points }
-}
-
 #[cfg(test)]
 mod tests;

@@ -31,7 +31,6 @@ use kkig_core::forecast::product::{
     driver_window, local_graduates_per_year, DriverSource, ForecastInput, PopulationCell, HORIZON, SHORTAGE_OCCUPATIONS,
 };
 use kkig_core::forecast::{forecast, Driver, Forecast, Scenario};
-use kkig_core::map::project;
 use kkig_core::vfu::{FieldError, VfuField};
 use kkig_core::{Kommunkod, Municipality, MunicipalityRole, Occupation, Ssyk};
 use kkig_formats::{Cell, Table};
