@@ -99,11 +99,14 @@ describe('forecast: text alternatives', () => {
       const page = await ctx.newPage();
       await open(page, '/prognos/karta', 'en');
       assert.equal(await page.locator('main svg[role="img"]').count(), 1);
-      const [title, desc] = await labelledBy(page, 'main svg[role="img"]');
+      const [title] = await labelledBy(page, 'main svg[role="img"]');
       assert.equal(title, 'Recruitment need per 1,000 inhabitants');
+      const desc = await textOf(page.locator(`[id="${await page.locator('main svg[role="img"]').getAttribute('aria-describedby')}"]`));
       assert.match(desc, /The table has the same figures/u);
-      assert.equal(await page.locator('main svg[role="img"] circle').count(), 17, 'one circle per municipality');
-      assert.equal(await page.locator('ul.legend li').count(), 4);
+      assert.equal(await page.locator('main svg[role="img"] .map-areas path').count(), 17, 'one shaded area per municipality');
+      // Four classes of need, then the grey municipalities, seat towns and campus towns.
+      assert.equal(await page.locator('ul.legend li').count(), 4 + 3);
+      assert.equal(await page.locator('figcaption a[href="#forecast-map-table"]').count(), 1);
       assert.equal(await page.locator('table#forecast-map-table tbody tr').count(), 17);
     } finally {
       await ctx.close();

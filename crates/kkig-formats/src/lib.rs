@@ -4,6 +4,7 @@
 //! the column and what was expected. Writers produce the formats coordinators live in: CSV as
 //! Swedish Excel writes it, XLSX and JSON. No database, no HTTP, no async.
 
+pub mod borders;
 mod decode;
 pub mod error;
 pub mod ical;

@@ -1,90 +1,76 @@
 //! The HTML pages: the region's start page and one page per municipality.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use askama::Template;
 use axum::extract::{Path, State};
 use kkig_core::geo::haversine_km;
-use kkig_core::map::project;
 use kkig_core::region::OccupationArea;
-use kkig_core::{Kommunkod, Municipality, MunicipalityRole, TravelModel};
+use kkig_core::{Kommunkod, Municipality, MunicipalityRole, TravelModel, University};
 
+use crate::ui;
 use crate::ui::become_form::BecomeForm;
 use crate::ui::i18n::format_decimal;
+use crate::ui::map::{LegendItem, MapSpec, MapSvg, Shade, Swatch, Town, TownKind};
 use crate::ui::page::{not_found, render_public, Chrome, OrUnavailable, PageResult};
 use crate::AppState;
 
-pub struct MapPoint {
-    pub x: String,
-    pub y: String,
-    x_num: f64,
-    y_num: f64,
-    pub r: String,
-    pub campus: bool,
-    pub label: String,
-    pub label_x: String,
-    pub label_y: String,
-    pub anchor: &'static str,
-}
+/// The start page's fills: the participants, and the campus towns' municipalities outside the
+/// collaboration.
+const PARTICIPANT_FILL: &str = "#7dbca6";
+const CAMPUS_FILL: &str = "#f2d49b";
 
-impl MapPoint {
-    pub fn x_minus(&self, d: f64) -> String {
-        format!("{:.1}", self.x_num - d)
-    }
-    pub fn y_minus(&self, d: f64) -> String {
-        format!("{:.1}", self.y_num - d)
-    }
-}
-
-pub struct MapView {
-    pub width: String,
-    pub height: String,
-    pub points: Vec<MapPoint>,
-}
-
-const MAP_WIDTH: f64 = 440.0;
-
-/// Lay out the municipalities on the map: circles with area ∝ population for participants,
-/// squares for campus towns, labels beside them (to the left near the right edge).
-fn map_view(municipalities: &[Municipality]) -> MapView {
-    let positions: Vec<_> = municipalities.iter().map(|m| m.position).collect();
-    let pr = project(&positions, MAP_WIDTH, 40.0);
-    let max_pop = municipalities.iter().map(|m| m.population).max().unwrap_or(1).max(1) as f64;
-    let points = municipalities
+/// The region on the map: its municipalities shaded by their role, seat towns and campus towns
+/// marked (a campus town's mark is its municipality's seat).
+fn map_view(chrome: &Chrome, municipalities: &[Municipality], universities: &[University]) -> MapSvg {
+    let campus: BTreeSet<Kommunkod> = universities
         .iter()
-        .zip(&pr.points)
-        .map(|(m, p)| {
-            let campus = m.role == MunicipalityRole::Campus;
-            let r = if campus {
-                5.0
-            } else {
-                4.0 + 14.0 * (m.population as f64 / max_pop).sqrt()
-            };
-            let right_side = p.x > MAP_WIDTH * 0.72;
-            let (label_x, anchor) = if right_side {
-                (p.x - r - 3.0, "end")
-            } else {
-                (p.x + r + 3.0, "start")
-            };
-            MapPoint {
-                x: format!("{:.1}", p.x),
-                y: format!("{:.1}", p.y),
-                x_num: p.x,
-                y_num: p.y,
-                r: format!("{r:.1}"),
-                campus,
-                label: m.name.clone(),
-                label_x: format!("{label_x:.1}"),
-                label_y: format!("{:.1}", p.y + 4.0),
-                anchor,
-            }
-        })
+        .flat_map(|u| u.campuses.iter().map(|c| c.municipality))
         .collect();
-    MapView {
-        width: format!("{:.0}", pr.width),
-        height: format!("{:.0}", pr.height),
-        points,
-    }
+    let fill = |m: &Municipality| match m.role {
+        MunicipalityRole::Participant => PARTICIPANT_FILL,
+        _ => CAMPUS_FILL,
+    };
+    ui::map::draw(
+        chrome,
+        MapSpec {
+            id: "map",
+            title: chrome.t("map-title"),
+            desc: chrome.t("map-desc"),
+            frame: municipalities.iter().map(|m| m.code).collect(),
+            shaded: municipalities
+                .iter()
+                .map(|m| Shade {
+                    code: m.code,
+                    fill: fill(m),
+                    title: format!("{}: {}", m.name, chrome.t(&format!("role-{}", m.role.as_str()))),
+                })
+                .collect(),
+            towns: municipalities
+                .iter()
+                .map(|m| Town {
+                    position: m.position,
+                    kind: if campus.contains(&m.code) {
+                        TownKind::Campus
+                    } else {
+                        TownKind::Seat
+                    },
+                    label: m.name.clone(),
+                })
+                .collect(),
+            legend: vec![
+                LegendItem {
+                    swatch: Swatch::Fill(PARTICIPANT_FILL),
+                    label: chrome.t("map-legend-participant"),
+                },
+                LegendItem {
+                    swatch: Swatch::Fill(CAMPUS_FILL),
+                    label: chrome.t("map-legend-campus"),
+                },
+            ],
+            table_id: "municipalities",
+        },
+    )
 }
 
 pub struct Row {
@@ -114,7 +100,7 @@ pub struct IndexPage {
     pub chrome: Chrome,
     pub count: String,
     pub total_population: String,
-    pub map: MapView,
+    pub map: MapSvg,
     pub rows: Vec<Row>,
     pub show_sites: bool,
     pub total_sites: usize,
@@ -150,6 +136,7 @@ pub async fn index(State(state): State<AppState>, chrome: Chrome) -> PageResult 
             })
             .collect();
         let total: i64 = participants.iter().map(|m| m.population).sum();
+        let map = map_view(&chrome, municipalities, universities);
         let universities = universities
             .iter()
             .map(|u| UniversityRow {
@@ -176,7 +163,7 @@ pub async fn index(State(state): State<AppState>, chrome: Chrome) -> PageResult 
             become_form: BecomeForm::new(&chrome, &overview, None, None),
             count: participants.len().to_string(),
             total_population: chrome.int(total),
-            map: map_view(municipalities),
+            map,
             rows,
             show_sites: total_sites > 0,
             total_sites,

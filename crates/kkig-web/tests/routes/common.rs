@@ -243,3 +243,24 @@ pub async fn users_with_tokens(
     }
     out
 }
+
+/// The map drawn from municipal borders (`ui/map.html`) of a page, for a snapshot: the
+/// `<figure>` with each path's data summed up as its number of rings and points.
+pub fn map_section(html: &str) -> String {
+    let start = html.find(r#"<figure class="map-figure">"#).expect("a map figure");
+    let end = start + html[start..].find("</figure>").expect("the figure ends") + "</figure>".len();
+    let mut out = String::new();
+    let mut rest = &html[start..end];
+    while let Some(i) = rest.find(" d=\"") {
+        let (head, tail) = rest.split_at(i + 4);
+        let close = tail.find('"').expect("the path data ends");
+        let d = &tail[..close];
+        let rings = d.matches('M').count();
+        let points = rings + d.matches('L').count();
+        out.push_str(head);
+        out.push_str(&format!("[{rings} rings, {points} points]"));
+        rest = &tail[close..];
+    }
+    out.push_str(rest);
+    out
+}

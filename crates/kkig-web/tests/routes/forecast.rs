@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use kkig_core::access::Role;
 use kkig_store::{Actor, ForecastStore};
 
-use crate::common::{apps, form, users_with_tokens, TestApp, TestResponse};
+use crate::common::{apps, form, map_section, users_with_tokens, TestApp, TestResponse};
 use kkig_store::prelude::*;
 
 const ROLES: [(&str, Role, Option<&str>); 6] = [
@@ -125,6 +125,48 @@ async fn pages_are_public_in_both_languages_and_labelled_demo() {
         ] {
             assert_eq!(app.get(missing).await.status, 404, "{label} {missing}");
         }
+        app.finish().await;
+    }
+}
+
+/// The map of need per 1,000 inhabitants is drawn from the municipal borders: the 17
+/// participants shaded by their class (the table's figure), the campus towns' municipalities
+/// grey with the other neighbours, every town labelled with its figure without collisions, the
+/// legend's four classes and the link to the table.
+#[tokio::test]
+async fn forecast_map_is_drawn_from_the_borders() {
+    for app in apps(true).await {
+        let label = app.db.label;
+        let html = app.get("/prognos/karta").await.body;
+        let map = map_section(&html);
+        let areas =
+            &map[map.find(r#"<g class="map-areas">"#).unwrap()..map.find(r#"<g class="map-leaders">"#).unwrap()];
+        assert_eq!(areas.matches("<path ").count(), 17, "{label}");
+        let labels = &map[map.find(r#"<g class="map-labels""#).unwrap()..map.find("</svg>").unwrap()];
+        assert_eq!(labels.matches("<text ").count(), 17 + 6, "{label}: every town labelled");
+        // Each participant's label and shading carry the figure of the table.
+        let table = &html[html.find(r#"<table id="forecast-map-table">"#).unwrap()..];
+        let row = &table[table.find(">Pajala</a>").unwrap()..];
+        let per = row
+            .split("<td class=\"num\">")
+            .nth(3)
+            .unwrap()
+            .split('<')
+            .next()
+            .unwrap();
+        assert!(labels.contains(&format!(">Pajala {per}</text>")), "{label}: {per}");
+        assert!(areas.contains(&format!("<title>Pajala: {per}</title>")), "{label}");
+        assert_eq!(
+            map.matches("<li>").count(),
+            4 + 3,
+            "{label}: four classes, grey, seat, campus"
+        );
+        assert!(
+            !map.contains("Namn som inte får plats"),
+            "{label}: no label left to the list"
+        );
+        assert!(map.contains(r##"<a href="#forecast-map-table">"##), "{label}");
+        insta::assert_snapshot!("forecast_map", map);
         app.finish().await;
     }
 }

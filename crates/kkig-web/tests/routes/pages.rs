@@ -1,6 +1,6 @@
 //! The region's pages: start page, municipality pages, languages, sessions and security headers.
 
-use crate::common::apps;
+use crate::common::{apps, map_section};
 
 fn text(html: &str) -> String {
     // Normalise the no-break spaces of Swedish numbers for simple assertions.
@@ -20,13 +20,8 @@ async fn start_page_shows_the_region_as_table_and_map() {
         assert!(html.contains(r##"<a class="skip-link" href="#main">"##), "{label}");
         assert!(html.contains(r#"<main id="main""#), "{label}");
         assert!(
-            html.contains(r#"<svg role="img" aria-labelledby="map-title map-desc""#),
+            html.contains(r#"<svg role="img" aria-labelledby="map-title" aria-describedby="map-desc""#),
             "{label}"
-        );
-        assert_eq!(
-            html.matches("<circle cx=").count(),
-            17 + 1,
-            "{label}: 17 towns and the legend"
         );
         // The table: 17 rows, one per participant, with population.
         let tbody = &html[html.find("<tbody>").unwrap()..html.find("</tbody>").unwrap()];
@@ -39,6 +34,65 @@ async fn start_page_shows_the_region_as_table_and_map() {
             "{label}"
         );
         assert!(html.contains("VFU-platser (demo)"), "{label}");
+        app.finish().await;
+    }
+}
+
+/// The start page's map is drawn from the municipal borders: the region's 23 municipalities
+/// shaded by role (17 participants, 6 campus towns' municipalities), their neighbours grey, 15
+/// seat towns and 8 campus towns marked and labelled without collisions (none left to the
+/// list), a legend, and a link to the table; it scales (a viewBox, width 100%, no height).
+#[tokio::test]
+async fn start_page_map_is_drawn_from_the_borders() {
+    for app in apps(true).await {
+        let label = app.db.label;
+        let html = app.get("/").await.body;
+        let map = map_section(&html);
+        let svg = &map[map.find("<svg").unwrap()..map.find("<title").unwrap()];
+        assert!(
+            svg.contains(r#"viewBox="0 0 400 "#) && svg.contains(r#" width="100%""#) && !svg.contains("height="),
+            "{label}: {svg}"
+        );
+        let areas =
+            &map[map.find(r#"<g class="map-areas">"#).unwrap()..map.find(r#"<g class="map-leaders">"#).unwrap()];
+        assert_eq!(areas.matches("<path ").count(), 23, "{label}");
+        assert_eq!(
+            areas.matches(r##"fill="#7dbca6""##).count(),
+            17,
+            "{label}: participants"
+        );
+        assert!(areas.contains("<title>Pajala: Deltagande kommun</title>"), "{label}");
+        let others = &map[map.find(r#"<g class="map-others""#).unwrap()..map.find(r#"<g class="map-areas">"#).unwrap()];
+        assert!(others.matches("<path ").count() >= 20, "{label}: grey neighbours");
+        assert_eq!(
+            map.matches(r#"<circle class="map-seat""#).count(),
+            15 + 1,
+            "{label}: seats and legend"
+        );
+        assert_eq!(
+            map.matches(r#"<rect class="map-campus""#).count(),
+            8 + 1,
+            "{label}: campus towns and legend"
+        );
+        let labels = &map[map.find(r#"<g class="map-labels""#).unwrap()..map.find("</svg>").unwrap()];
+        assert_eq!(labels.matches("<text ").count(), 23, "{label}: every town labelled");
+        for town in ["Pajala", "Gällivare", "Lycksele", "Norsjö"] {
+            assert!(labels.contains(&format!(">{town}</text>")), "{label}: {town}");
+        }
+        assert!(
+            !map.contains("Namn som inte får plats"),
+            "{label}: no label left to the list"
+        );
+        assert!(
+            map.contains(r##"<a href="#municipalities">Samma uppgifter som tabell.</a>"##),
+            "{label}"
+        );
+        insta::assert_snapshot!("start_page_map", map);
+        let en = map_section(&app.get("/?lang=en").await.body);
+        assert!(
+            en.contains("<title id=\"map-title\">Map of the participating") && en.contains("</svg> Seat town</li>"),
+            "{label}"
+        );
         app.finish().await;
     }
 }

@@ -2,6 +2,8 @@
 //! as a table.
 
 use super::*;
+use crate::ui::map::{LegendItem, MapSpec, MapSvg, Shade, Swatch, Town, TownKind};
+use kkig_core::University;
 
 /// Class limits of need per 1,000 inhabitants over ten years, and their fills (light → dark).
 pub const MAP_CLASSES: [(f64, &str); 4] = [
@@ -10,22 +12,6 @@ pub const MAP_CLASSES: [(f64, &str); 4] = [
     (20.0, "#4f9a84"),
     (f64::INFINITY, "#17594a"),
 ];
-
-pub struct MapDot {
-    pub x: String,
-    pub y: String,
-    pub fill: String,
-    pub label: String,
-    pub label_x: String,
-    pub label_y: String,
-    pub anchor: &'static str,
-    pub value: String,
-}
-
-pub struct LegendItem {
-    pub fill: String,
-    pub label: String,
-}
 
 pub struct MapRow {
     pub code: String,
@@ -40,10 +26,7 @@ pub struct MapRow {
 pub struct MapPage {
     pub chrome: Chrome,
     pub demo: bool,
-    pub width: String,
-    pub height: String,
-    pub dots: Vec<MapDot>,
-    pub legend: Vec<LegendItem>,
+    pub map: MapSvg,
     pub rows: Vec<MapRow>,
     pub base_year: String,
     pub last_year: String,
@@ -90,46 +73,48 @@ pub(super) fn map_table(rows: &[(Municipality, f64, f64)]) -> Table {
     t
 }
 
-pub async fn map_page(State(state): State<AppState>, chrome: Chrome) -> Response {
-    let key = chrome.clone();
-    public_page(&state, &key, map_response(&state, chrome)).await
+/// The fill of a need per 1,000 inhabitants: its class's.
+fn class_fill(per: f64) -> &'static str {
+    MAP_CLASSES
+        .iter()
+        .find(|c| per < c.0)
+        .map_or(MAP_CLASSES[MAP_CLASSES.len() - 1].1, |c| c.1)
 }
 
-pub(super) async fn map_response(state: &AppState, chrome: Chrome) -> PageResult {
-    let region = region_data(state).await.or_unavailable(&chrome)?;
-    let (municipalities, computed) = (&region.municipalities, &region.computed);
-    let rows = map_rows(municipalities, computed);
+/// The map: the participants shaded by their need per 1,000 inhabitants, labelled with it, in
+/// the frame of the region (participants and campus towns, `in_region`); the campus towns
+/// marked as such.
+fn map_view(
+    chrome: &Chrome,
+    rows: &[(Municipality, f64, f64)],
+    region: &[Municipality],
+    universities: &[University],
+) -> MapSvg {
     let lang = chrome.lang;
-    let positions: Vec<_> = rows.iter().map(|r| r.0.position).collect();
-    let width = 440.0;
-    let pr = project(&positions, width, 40.0);
-    let dots = rows
+    let campus: BTreeSet<Kommunkod> = universities
         .iter()
-        .zip(&pr.points)
-        .map(|((m, _, per), p)| {
-            let fill = MAP_CLASSES
-                .iter()
-                .find(|c| *per < c.0)
-                .map(|c| c.1)
-                .unwrap_or(MAP_CLASSES[3].1);
-            let right = p.x > width * 0.72;
-            let (lx, anchor) = if right {
-                (p.x - 13.0, "end")
-            } else {
-                (p.x + 13.0, "start")
-            };
-            MapDot {
-                x: format!("{:.1}", p.x),
-                y: format!("{:.1}", p.y),
-                fill: fill.to_string(),
-                label: m.name.clone(),
-                label_x: format!("{lx:.1}"),
-                label_y: format!("{:.1}", p.y + 4.0),
-                anchor,
-                value: dec(lang, *per),
-            }
-        })
+        .flat_map(|u| u.campuses.iter().map(|c| c.municipality))
         .collect();
+    let kind = |code: &Kommunkod| {
+        if campus.contains(code) {
+            TownKind::Campus
+        } else {
+            TownKind::Seat
+        }
+    };
+    let figures = rows.iter().map(|(m, _, per)| Town {
+        position: m.position,
+        kind: kind(&m.code),
+        label: format!("{} {}", m.name, dec(lang, *per)),
+    });
+    let campus_towns = region
+        .iter()
+        .filter(|m| campus.contains(&m.code) && !rows.iter().any(|(r, _, _)| r.code == m.code))
+        .map(|m| Town {
+            position: m.position,
+            kind: TownKind::Campus,
+            label: m.name.clone(),
+        });
     let mut lo = 0.0;
     let legend = MAP_CLASSES
         .iter()
@@ -141,11 +126,45 @@ pub(super) async fn map_response(state: &AppState, chrome: Chrome) -> PageResult
             };
             lo = *hi;
             LegendItem {
-                fill: fill.to_string(),
+                swatch: Swatch::Fill(fill),
                 label,
             }
         })
         .collect();
+    crate::ui::map::draw(
+        chrome,
+        MapSpec {
+            id: "fc-map",
+            title: chrome.t("fc-map-title"),
+            desc: chrome.t("fc-map-desc"),
+            frame: region.iter().map(|m| m.code).collect(),
+            shaded: rows
+                .iter()
+                .map(|(m, _, per)| Shade {
+                    code: m.code,
+                    fill: class_fill(*per),
+                    title: format!("{}: {}", m.name, dec(lang, *per)),
+                })
+                .collect(),
+            towns: figures.chain(campus_towns).collect(),
+            legend,
+            table_id: "forecast-map-table",
+        },
+    )
+}
+
+pub async fn map_page(State(state): State<AppState>, chrome: Chrome) -> Response {
+    let key = chrome.clone();
+    public_page(&state, &key, map_response(&state, chrome)).await
+}
+
+pub(super) async fn map_response(state: &AppState, chrome: Chrome) -> PageResult {
+    let region = region_data(state).await.or_unavailable(&chrome)?;
+    let (municipalities, computed) = (&region.municipalities, &region.computed);
+    let rows = map_rows(municipalities, computed);
+    let lang = chrome.lang;
+    let overview = state.overview().await.or_unavailable(&chrome)?;
+    let map = map_view(&chrome, &rows, &overview.municipalities, &overview.universities);
     let base_year = computed
         .iter()
         .map(|c| c.input.base_year)
@@ -153,10 +172,7 @@ pub(super) async fn map_response(state: &AppState, chrome: Chrome) -> PageResult
         .unwrap_or(kkig_core::forecast::product::DEMO_BASE_YEAR);
     let page = MapPage {
         demo: chrome.demo_seed.is_some(),
-        width: format!("{:.0}", pr.width),
-        height: format!("{:.0}", pr.height),
-        dots,
-        legend,
+        map,
         rows: rows
             .iter()
             .map(|(m, need, per)| MapRow {

@@ -29,7 +29,6 @@ use axum::Form;
 use kkig_core::access::{Action, Target};
 use kkig_core::forecast::product::{DriverSource, ForecastInput, HORIZON, SHORTAGE_OCCUPATIONS};
 use kkig_core::forecast::{forecast, Driver, Forecast, Scenario};
-use kkig_core::map::project;
 use kkig_core::vfu::FieldError;
 use kkig_core::{Kommunkod, Municipality, MunicipalityRole, Occupation, Ssyk};
 use kkig_formats::{Cell, Table};
