@@ -56,9 +56,12 @@ export const SEARCH_FIELDS = {
   max_travel: ['', '0', '240'],
   area: ['', 'teacher', 'nurse', 'social_work'],
   school_type: ['', 'hs', 'yh', 'komvux', 'fhsk'],
+  licence: ['', 'leads', 'requires'],
+  level: ['', 'first_cycle', 'second_cycle'],
   pace: ['', 'full', 'part'],
   form: ['', 'distance', 'campus', 'blended'],
-  term: ['', 'HT2026'],
+  // Terms in which some offering has not started yet (they depend on today's date).
+  term: [''],
   sort: ['relevance', 'travel'],
 };
 
@@ -186,6 +189,7 @@ export async function searchForm(page, lang) {
     if (want) {
       assert.equal(f.tag, 'select', `search form: #${f.id} should be a select`);
       for (const v of want) assert.ok(f.options.includes(v), `#${f.id} should offer value "${v}", offers ${JSON.stringify(f.options)}`);
+      if (f.id === 'term') assert.ok(f.options.length >= 2, `#term should offer a term, offers ${JSON.stringify(f.options)}`);
     }
   }
   assert.equal(await textOf(form.locator('button[type="submit"]')), C[lang].submit, 'submit button text');
