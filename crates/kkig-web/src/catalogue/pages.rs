@@ -16,7 +16,7 @@ use kkig_core::{Kommunkod, WebUrl};
 use super::api::param_errors;
 use super::index::{all_matching, nearest_centre, participants, Loaded, SearchParams};
 use crate::http::error::ApiError;
-use crate::ui::become_form::BecomeForm;
+use crate::ui::become_form::{pathway_links, BecomeForm};
 use crate::ui::i18n::format_int;
 use crate::ui::page::{not_found, render, unavailable, Chrome, OrUnavailable, PageResult};
 use crate::ui::public_cache::public_page;
@@ -142,23 +142,14 @@ fn offering_view(chrome: &Chrome, o: &Offering, reach: Option<&Reach>, ctx: &Vie
             .map(|l| chrome.t(&format!("licence-tag-{}", l.as_str()))),
         pathways: match ctx.home {
             None => Vec::new(),
-            Some((home, home_name)) => o
-                .areas(ctx.areas)
-                .into_iter()
-                .filter(|a| kkig_core::catalogue::leads_to(o, *a, ctx.areas))
-                .map(|a| {
-                    (
-                        format!("/utbildning/bli/{}/{home}", a.slug()),
-                        chrome.t2(
-                            "pathway-link",
-                            "occupation",
-                            &chrome.t(&format!("become-{}", a.slug())),
-                            "municipality",
-                            home_name,
-                        ),
-                    )
-                })
-                .collect(),
+            Some((home, home_name)) => pathway_links(
+                chrome,
+                o.areas(ctx.areas)
+                    .into_iter()
+                    .filter(|a| kkig_core::catalogue::leads_to(o, *a, ctx.areas)),
+                home,
+                home_name,
+            ),
         },
     }
 }
@@ -762,22 +753,12 @@ async fn pathway_response(state: AppState, chrome: Chrome, slug: String, code: S
     let need = need_text(&state, &chrome, &loaded, area, kod, &m.name)
         .await
         .or_unavailable(&chrome)?;
-    let links = OccupationArea::ALL
-        .iter()
-        .filter(|a| **a != area)
-        .map(|a| {
-            (
-                format!("/utbildning/bli/{}/{kod}", a.slug()),
-                chrome.t2(
-                    "pathway-link",
-                    "occupation",
-                    &chrome.t(&format!("become-{}", a.slug())),
-                    "municipality",
-                    &m.name,
-                ),
-            )
-        })
-        .collect();
+    let links = pathway_links(
+        &chrome,
+        OccupationArea::ALL.into_iter().filter(|a| *a != area),
+        kod,
+        &m.name,
+    );
     let become_form = BecomeForm::new(&chrome, &overview, Some(area), Some(kod));
     Ok(render(
         StatusCode::OK,

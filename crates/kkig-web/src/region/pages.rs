@@ -9,7 +9,7 @@ use kkig_core::region::OccupationArea;
 use kkig_core::{Kommunkod, Municipality, MunicipalityRole, TravelModel, University};
 
 use crate::ui;
-use crate::ui::become_form::BecomeForm;
+use crate::ui::become_form::{pathway_links, BecomeForm};
 use crate::ui::i18n::format_decimal;
 use crate::ui::map::{LegendItem, MapSpec, MapSvg, Shade, Swatch, Town, TownKind};
 use crate::ui::page::{not_found, render_public, Chrome, OrUnavailable, PageResult};
@@ -287,21 +287,7 @@ pub async fn municipality(State(state): State<AppState>, chrome: Chrome, Path(co
             .map(|(_, kind, n)| (chrome.t(&format!("site-kind-{}", kind.as_str())), *n))
             .collect();
 
-        let pathways = OccupationArea::ALL
-            .iter()
-            .map(|a| {
-                (
-                    format!("/utbildning/bli/{}/{}", a.slug(), m.code),
-                    chrome.t2(
-                        "pathway-link",
-                        "occupation",
-                        &chrome.t(&format!("become-{}", a.slug())),
-                        "municipality",
-                        &m.name,
-                    ),
-                )
-            })
-            .collect();
+        let pathways = pathway_links(&chrome, OccupationArea::ALL, m.code, &m.name);
         let page = MunicipalityPage {
             pathways,
             population: chrome.int(m.population),

@@ -1,6 +1,7 @@
 //! "Vad vill du bli? Var bor du?": the resident's way to a pathway page, one small GET form
 //! shown on the start page, the search page and the pathway pages (`templates/become_form.html`),
-//! answered by `/utbildning/bli`.
+//! answered by `/utbildning/bli`; and the links to pathway pages ("Bli sjuksköterska från
+//! Sorsele") that municipality pages, search hits and pathway pages show.
 
 use kkig_core::region::{MunicipalityRole, OccupationArea};
 use kkig_core::Kommunkod;
@@ -53,4 +54,28 @@ impl BecomeForm {
         sweden.sort_by(|a, b| kkig_core::text::swedish_cmp(&a.label, &b.label));
         Self { areas, region, sweden }
     }
+}
+
+/// The link to each pathway page of `areas` from `home`: (href, "Bli sjuksköterska från Sorsele").
+pub fn pathway_links(
+    chrome: &Chrome,
+    areas: impl IntoIterator<Item = OccupationArea>,
+    home: Kommunkod,
+    home_name: &str,
+) -> Vec<(String, String)> {
+    areas
+        .into_iter()
+        .map(|a| {
+            (
+                format!("/utbildning/bli/{}/{home}", a.slug()),
+                chrome.t2(
+                    "pathway-link",
+                    "occupation",
+                    &chrome.t(&format!("become-{}", a.slug())),
+                    "municipality",
+                    home_name,
+                ),
+            )
+        })
+        .collect()
 }
