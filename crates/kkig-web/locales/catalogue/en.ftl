@@ -66,7 +66,14 @@ offering-apply-closed = closed on { $date }
 offering-apply = Application
 offering-apply-closes = closes { $date }
 offering-apply-link = Apply
-nearest-centre = Nearest learning centre from { $home }: { $name } in { $town }, { $minutes } min away.
+nearest-centre = Nearest learning centre from { $home }: { $name } in { $town }, { $minutes ->
+    [0] in your municipality.
+   *[other] { $hours ->
+        [0] about { $minutes } minutes away.
+        [one] about one hour away.
+       *[other] about { $hours } hours away.
+    }
+}
 export-csv = Download as CSV
 export-xlsx = Download as Excel
 export-ics = Application dates in your calendar (iCalendar)

@@ -66,7 +66,14 @@ offering-apply-closed = stängde { $date }
 offering-apply = Ansökan
 offering-apply-closes = sista dag { $date }
 offering-apply-link = Till ansökan
-nearest-centre = Närmaste lärcentrum från { $home }: { $name } i { $town }, { $minutes } min bort.
+nearest-centre = Närmaste lärcentrum från { $home }: { $name } i { $town }, { $minutes ->
+    [0] i din kommun.
+   *[other] { $hours ->
+        [0] cirka { $minutes } minuter bort.
+        [one] cirka en timme bort.
+       *[other] cirka { $hours } timmar bort.
+    }
+}
 export-csv = Ladda ner som CSV
 export-xlsx = Ladda ner som Excel
 export-ics = Ansökningsdatum i kalendern (iCalendar)

@@ -191,13 +191,16 @@ fn centre_text(
     home_name: &str,
 ) -> Option<String> {
     let (c, minutes) = nearest_centre(&overview.learning_centres, home, &loaded.travel)?;
-    let mut text = chrome.i18n_args(
+    // Minutes under an hour and a half; whole hours beyond ("hours" 0 selects minutes).
+    let hours = if minutes < 90 { 0 } else { (minutes + 30) / 60 };
+    let mut text = chrome.message(
         "nearest-centre",
         &[
-            ("home", home_name.to_string()),
-            ("name", c.centre.name.clone()),
-            ("town", c.centre.town.clone()),
-            ("minutes", minutes.to_string()),
+            ("home", FluentValue::from(home_name.to_string())),
+            ("name", FluentValue::from(c.centre.name.clone())),
+            ("town", FluentValue::from(c.centre.town.clone())),
+            ("minutes", FluentValue::from(minutes)),
+            ("hours", FluentValue::from(hours)),
         ],
     );
     if let Some(s) = &c.services {

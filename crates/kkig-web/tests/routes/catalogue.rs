@@ -202,7 +202,7 @@ async fn pages_exports_pathways_and_regional_table() {
         assert!(html.contains("<h1>Hitta utbildning</h1>"), "{label}");
         assert!(
             html.contains(
-                "Närmaste lärcentrum från Sorsele: Lärcentrum Sorsele i Sorsele, 0 min bort. Studieplatser: "
+                "Närmaste lärcentrum från Sorsele: Lärcentrum Sorsele i Sorsele, i din kommun. Studieplatser: "
             ),
             "{label}"
         );
@@ -707,4 +707,17 @@ async fn level_and_licence_filter_the_search() {
         );
         app.finish().await;
     }
+}
+
+#[tokio::test]
+async fn the_nearest_learning_centre_is_said_in_minutes_or_hours() {
+    // Boden (outside the region) to the nearest of the region's learning centres: hours away.
+    let app = apps(false).await.remove(0);
+    let boden = app.get("/utbildning/bli/larare/2582").await;
+    let centre = between(&boden.body, r#"<p class="centre">"#, "</p>");
+    assert!(centre.contains("timm") && !centre.contains(" min "), "{centre}");
+    let en = app.get("/utbildning/bli/larare/2582?lang=en").await;
+    let centre = between(&en.body, r#"<p class="centre">"#, "</p>");
+    assert!(centre.contains("hour") && centre.contains("away"), "{centre}");
+    app.finish().await;
 }
