@@ -154,3 +154,4 @@ level-first_cycle = First cycle
 level-second_cycle = Second cycle
 licence-tag-leads = Leads to the occupation
 licence-tag-requires = Requires a licence or professional degree
+search-to-results = To the results

@@ -154,3 +154,4 @@ level-first_cycle = Grundnivå
 level-second_cycle = Avancerad nivå
 licence-tag-leads = Leder till yrket
 licence-tag-requires = Kräver legitimation eller yrkesexamen
+search-to-results = Till resultaten
