@@ -94,6 +94,12 @@ macro_rules! id {
             }
         }
 
+        impl From<&$name> for String {
+            fn from(id: &$name) -> String {
+                id.0.clone()
+            }
+        }
+
         impl PartialEq<str> for $name {
             fn eq(&self, other: &str) -> bool {
                 self.0 == other
@@ -207,6 +213,7 @@ mod tests {
         assert_eq!(id.as_str(), "st-1");
         assert_eq!(AsRef::<str>::as_ref(&id), "st-1");
         assert_eq!(String::from(id.clone()), "st-1");
+        assert_eq!(String::from(&id), "st-1");
         assert_eq!(id.clone().into_string(), "st-1");
         assert!(PlacementId::default().is_empty());
         assert_eq!(SupervisorId::from(String::from("h-1")), SupervisorId::new("h-1"));

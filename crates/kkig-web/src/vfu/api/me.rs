@@ -117,11 +117,11 @@ pub async fn me(State(state): State<AppState>, ApiUser(u): ApiUser) -> R<Json<Vf
             .await?
         {
             supervising.push(MySupervisee {
-                placement_id: l.placement_id,
+                placement_id: String::from(l.placement_id),
                 status: l.status.as_str().into(),
                 student_name: l.student_name,
                 student_email: l.student_email,
-                site_id: l.site_id,
+                site_id: String::from(l.site_id),
                 site_name: l.site_name,
                 programme: l.programme,
                 course_code: l.course_code,
@@ -167,7 +167,7 @@ pub async fn put_my_wishes(
     State(state): State<AppState>,
     ApiUser(u): ApiUser,
     guard: Guard,
-    Path(id): Path<String>,
+    Path(id): Path<StudentId>,
     b: Result<Json<WishesBody>, JsonRejection>,
 ) -> R<Json<StudentRecord>> {
     let old = readable_student(&state, &u, &id).await?;
