@@ -113,8 +113,10 @@ impl From<RulesRecord> for Rules {
 /// One placed student (as in `kkig allocate`'s output).
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct AssignmentRecord {
-    pub student: String,
-    pub site: String,
+    #[schema(value_type = String)]
+    pub student: StudentId,
+    #[schema(value_type = String)]
+    pub site: SiteId,
     pub minutes: i64,
     pub cost: i64,
 }
@@ -122,10 +124,12 @@ pub struct AssignmentRecord {
 /// One student of the preview, placed (site, minutes, cost) or not (reason).
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct PreviewStudentRecord {
-    pub student: String,
+    #[schema(value_type = String)]
+    pub student: StudentId,
     pub name: String,
     pub home_municipality: String,
-    pub site: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub site: Option<SiteId>,
     pub site_name: Option<String>,
     pub site_municipality: Option<String>,
     pub minutes: Option<i64>,
@@ -135,7 +139,8 @@ pub struct PreviewStudentRecord {
     /// Locked by hand, or by a confirmed/started/completed placement.
     pub locked: bool,
     /// The site of the published (requested/offered) placement.
-    pub current_site: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub current_site: Option<SiteId>,
     pub reason: Option<String>,
 }
 
@@ -167,12 +172,15 @@ pub struct PreviewSummaryRecord {
 /// unplaced_reasons) plus every student with names, the summary, the rules and the locks.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct PreviewRecord {
-    pub period_id: String,
+    #[schema(value_type = String)]
+    pub period_id: PeriodId,
     pub objective: i64,
     pub placed: usize,
-    pub unplaced: Vec<String>,
+    #[schema(value_type = Vec<String>)]
+    pub unplaced: Vec<StudentId>,
     pub assignments: Vec<AssignmentRecord>,
-    pub unplaced_reasons: BTreeMap<String, String>,
+    #[schema(value_type = BTreeMap<String, String>)]
+    pub unplaced_reasons: BTreeMap<StudentId, String>,
     pub students: Vec<PreviewStudentRecord>,
     pub summary: PreviewSummaryRecord,
     pub rules: RulesRecord,

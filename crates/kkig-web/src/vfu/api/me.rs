@@ -27,11 +27,13 @@ pub struct MyStudy {
 /// A student supervised by the signed-in supervisor.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct MySupervisee {
-    pub placement_id: String,
+    #[schema(value_type = String)]
+    pub placement_id: PlacementId,
     pub status: String,
     pub student_name: String,
     pub student_email: String,
-    pub site_id: String,
+    #[schema(value_type = String)]
+    pub site_id: SiteId,
     pub site_name: String,
     pub programme: String,
     pub course_code: String,
@@ -117,11 +119,11 @@ pub async fn me(State(state): State<AppState>, ApiUser(u): ApiUser) -> R<Json<Vf
             .await?
         {
             supervising.push(MySupervisee {
-                placement_id: String::from(l.placement_id),
+                placement_id: l.placement_id,
                 status: l.status.as_str().into(),
                 student_name: l.student_name,
                 student_email: l.student_email,
-                site_id: String::from(l.site_id),
+                site_id: l.site_id,
                 site_name: l.site_name,
                 programme: l.programme,
                 course_code: l.course_code,
