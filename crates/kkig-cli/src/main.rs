@@ -10,6 +10,7 @@ use anyhow::{bail, Context};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use kkig_core::access::{check_scope, Role};
 use kkig_core::demo::{DemoWorld, DEFAULT_SEED};
+use kkig_core::ids::{PersonId, UserId};
 use kkig_store::prelude::*;
 use kkig_store::{Actor, DemoOutcome, NewUser, SqlStore, DEFAULT_DATABASE_URL};
 
@@ -543,7 +544,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     }
 }
 
-async fn reset_path(store: &SqlStore, user_id: &str) -> anyhow::Result<String> {
+async fn reset_path(store: &SqlStore, user_id: &UserId) -> anyhow::Result<String> {
     let secret = kkig_web::auth::new_secret();
     let expires = time::OffsetDateTime::now_utc().unix_timestamp() + 7 * 86_400;
     store
@@ -643,12 +644,14 @@ async fn privacy(database_url: &str, cmd: PrivacyCommand) -> anyhow::Result<()> 
     let result = async {
         match cmd {
             PrivacyCommand::Export { person, output } => {
+                let person = PersonId::new(person);
                 let data = store.export_person(&person, &Actor::cli()).await?.with_context(|| format!("no person {person}"))?;
                 let mut bytes = serde_json::to_vec_pretty(&data)?;
                 bytes.push(b'\n');
                 write_output(output.as_deref(), &bytes, false)
             }
             PrivacyCommand::Erase { person } => {
+                let person = PersonId::new(person);
                 if !store.erase_person(&person, "request", &Actor::cli()).await? {
                     bail!("no person {person}");
                 }

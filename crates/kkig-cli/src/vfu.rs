@@ -241,7 +241,7 @@ pub async fn export(database_url: &str, what: ExportVfu) -> anyhow::Result<()> {
                     PlacementAudience::Municipality
                 };
                 let filter = kkig_store::PlacementFilter {
-                    site_id: site,
+                    site_id: site.map(kkig_core::ids::SiteId::from),
                     site_municipality: kommunkod(municipality)?,
                     ..Default::default()
                 };

@@ -6,6 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::codes::Kommunkod;
+use crate::ids::{PersonId, UserId};
 
 /// The roles of kkig. Each role but `admin` and `regional` is limited to a scope.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -118,8 +119,8 @@ pub fn check_scope(role: Role, scope: Option<&str>, universities: &[&str]) -> Re
 /// A signed-in user, as the rules see them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Principal {
-    pub user_id: String,
-    pub person_id: String,
+    pub user_id: UserId,
+    pub person_id: PersonId,
     pub role: Role,
     pub scope: Option<String>,
 }
@@ -141,30 +142,30 @@ pub enum Target<'a> {
     UniversityRecord { university: &'a str },
     /// A person's data, with the municipality the person belongs to, if any.
     Person {
-        person_id: &'a str,
+        person_id: &'a PersonId,
         municipality: Option<Kommunkod>,
     },
     /// A supervisor's VFU record (personal data) kept by their municipality.
     Supervisor {
-        person_id: &'a str,
+        person_id: &'a PersonId,
         municipality: Kommunkod,
     },
     /// A student on a VFU period of a university (personal data), with their home municipality.
     VfuStudent {
-        person_id: &'a str,
+        person_id: &'a PersonId,
         university: &'a str,
         home_municipality: Kommunkod,
     },
     /// Only the wishes (up to three sites or municipalities) and needs (driving licence, public
     /// transport, priority reason, note) of a student's record: the part the student keeps.
     VfuStudentWishes {
-        person_id: &'a str,
+        person_id: &'a PersonId,
         university: &'a str,
         home_municipality: Kommunkod,
     },
     /// A placement of a university's student at a site in a municipality.
     Placement {
-        student_person_id: &'a str,
+        student_person_id: &'a PersonId,
         university: &'a str,
         site_municipality: Kommunkod,
     },
@@ -235,7 +236,7 @@ impl Principal {
             (Target::UniversityRecord { university }, University) => self.scoped_to(university),
             (Target::UniversityRecord { .. }, _) => false,
 
-            (Target::Person { person_id, .. }, _) if person_id == self.person_id => true,
+            (Target::Person { person_id, .. }, _) if *person_id == self.person_id => true,
             (Target::Person { .. }, Regional) => action == Read,
             (
                 Target::Person {
@@ -247,7 +248,7 @@ impl Principal {
 
             // The municipality keeps its supervisors; universities read them (three-party
             // meetings, allocation); a supervisor reads and corrects their own record.
-            (Target::Supervisor { person_id, .. }, _) if person_id == self.person_id => true,
+            (Target::Supervisor { person_id, .. }, _) if *person_id == self.person_id => true,
             (Target::Supervisor { .. }, Regional | University) => action == Read,
             (Target::Supervisor { municipality, .. }, Municipality) => self.scoped_to(&municipality.to_string()),
             (Target::Supervisor { .. }, _) => false,
@@ -255,14 +256,14 @@ impl Principal {
             // The university keeps its students; the home municipality reads them (its future
             // recruits, its training need); a student reads their own record and changes only
             // its wishes and needs (`VfuStudentWishes`), never its name, period or requirements.
-            (Target::VfuStudent { person_id, .. }, _) if person_id == self.person_id => action == Read,
+            (Target::VfuStudent { person_id, .. }, _) if *person_id == self.person_id => action == Read,
             (Target::VfuStudent { .. }, Regional) => action == Read,
             (Target::VfuStudent { university, .. }, University) => self.scoped_to(university),
             (Target::VfuStudent { home_municipality, .. }, Municipality) => {
                 action == Read && self.scoped_to(&home_municipality.to_string())
             }
             (Target::VfuStudent { .. }, _) => false,
-            (Target::VfuStudentWishes { person_id, .. }, _) if person_id == self.person_id => true,
+            (Target::VfuStudentWishes { person_id, .. }, _) if *person_id == self.person_id => true,
             (Target::VfuStudentWishes { .. }, Regional) => action == Read,
             (Target::VfuStudentWishes { university, .. }, University) => self.scoped_to(university),
             (Target::VfuStudentWishes { home_municipality, .. }, Municipality) => {
@@ -272,7 +273,7 @@ impl Principal {
 
             // The university offers placements; the site's municipality confirms them; the
             // student reads their own.
-            (Target::Placement { student_person_id, .. }, _) if student_person_id == self.person_id => action == Read,
+            (Target::Placement { student_person_id, .. }, _) if *student_person_id == self.person_id => action == Read,
             (Target::Placement { .. }, Regional) => action == Read,
             (Target::Placement { university, .. }, University) => self.scoped_to(university),
             (Target::Placement { site_municipality, .. }, Municipality) => {
@@ -314,6 +315,7 @@ mod tests {
 
     #[test]
     fn the_rule_book_as_a_table() {
+        let (me, other) = (PersonId::new("me"), PersonId::new("other"));
         let sorsele = Kommunkod::parse("2422").unwrap();
         let pajala = Kommunkod::parse("2521").unwrap();
         let admin = who(Role::Admin, None);
@@ -375,7 +377,7 @@ mod tests {
             ),
             (
                 Target::Person {
-                    person_id: "me",
+                    person_id: &me,
                     municipality: None,
                 },
                 Read,
@@ -383,7 +385,7 @@ mod tests {
             ),
             (
                 Target::Person {
-                    person_id: "me",
+                    person_id: &me,
                     municipality: None,
                 },
                 Write,
@@ -391,7 +393,7 @@ mod tests {
             ),
             (
                 Target::Person {
-                    person_id: "other",
+                    person_id: &other,
                     municipality: Some(sorsele),
                 },
                 Read,
@@ -399,7 +401,7 @@ mod tests {
             ),
             (
                 Target::Person {
-                    person_id: "other",
+                    person_id: &other,
                     municipality: Some(sorsele),
                 },
                 Write,
@@ -407,7 +409,7 @@ mod tests {
             ),
             (
                 Target::Person {
-                    person_id: "other",
+                    person_id: &other,
                     municipality: Some(pajala),
                 },
                 Read,
@@ -415,7 +417,7 @@ mod tests {
             ),
             (
                 Target::Person {
-                    person_id: "other",
+                    person_id: &other,
                     municipality: None,
                 },
                 Read,
@@ -424,7 +426,7 @@ mod tests {
             // VFU: supervisors of Sorsele, students of LTU from Sorsele, placements in Sorsele.
             (
                 Target::Supervisor {
-                    person_id: "other",
+                    person_id: &other,
                     municipality: sorsele,
                 },
                 Read,
@@ -432,7 +434,7 @@ mod tests {
             ),
             (
                 Target::Supervisor {
-                    person_id: "other",
+                    person_id: &other,
                     municipality: sorsele,
                 },
                 Write,
@@ -440,7 +442,7 @@ mod tests {
             ),
             (
                 Target::Supervisor {
-                    person_id: "other",
+                    person_id: &other,
                     municipality: pajala,
                 },
                 Write,
@@ -448,7 +450,7 @@ mod tests {
             ),
             (
                 Target::Supervisor {
-                    person_id: "me",
+                    person_id: &me,
                     municipality: pajala,
                 },
                 Write,
@@ -456,7 +458,7 @@ mod tests {
             ),
             (
                 Target::VfuStudent {
-                    person_id: "other",
+                    person_id: &other,
                     university: "LTU",
                     home_municipality: sorsele,
                 },
@@ -465,7 +467,7 @@ mod tests {
             ),
             (
                 Target::VfuStudent {
-                    person_id: "other",
+                    person_id: &other,
                     university: "LTU",
                     home_municipality: sorsele,
                 },
@@ -474,7 +476,7 @@ mod tests {
             ),
             (
                 Target::VfuStudent {
-                    person_id: "other",
+                    person_id: &other,
                     university: "UmU",
                     home_municipality: pajala,
                 },
@@ -483,7 +485,7 @@ mod tests {
             ),
             (
                 Target::VfuStudent {
-                    person_id: "me",
+                    person_id: &me,
                     university: "UmU",
                     home_municipality: pajala,
                 },
@@ -493,7 +495,7 @@ mod tests {
             // A student changes only the wishes and needs of their own record.
             (
                 Target::VfuStudent {
-                    person_id: "me",
+                    person_id: &me,
                     university: "UmU",
                     home_municipality: pajala,
                 },
@@ -502,7 +504,7 @@ mod tests {
             ),
             (
                 Target::VfuStudentWishes {
-                    person_id: "me",
+                    person_id: &me,
                     university: "UmU",
                     home_municipality: pajala,
                 },
@@ -511,7 +513,7 @@ mod tests {
             ),
             (
                 Target::VfuStudentWishes {
-                    person_id: "other",
+                    person_id: &other,
                     university: "LTU",
                     home_municipality: sorsele,
                 },
@@ -520,7 +522,7 @@ mod tests {
             ),
             (
                 Target::VfuStudentWishes {
-                    person_id: "other",
+                    person_id: &other,
                     university: "LTU",
                     home_municipality: sorsele,
                 },
@@ -529,7 +531,7 @@ mod tests {
             ),
             (
                 Target::VfuStudentWishes {
-                    person_id: "other",
+                    person_id: &other,
                     university: "UmU",
                     home_municipality: pajala,
                 },
@@ -538,7 +540,7 @@ mod tests {
             ),
             (
                 Target::Placement {
-                    student_person_id: "other",
+                    student_person_id: &other,
                     university: "LTU",
                     site_municipality: sorsele,
                 },
@@ -547,7 +549,7 @@ mod tests {
             ),
             (
                 Target::Placement {
-                    student_person_id: "other",
+                    student_person_id: &other,
                     university: "LTU",
                     site_municipality: sorsele,
                 },
@@ -556,7 +558,7 @@ mod tests {
             ),
             (
                 Target::Placement {
-                    student_person_id: "other",
+                    student_person_id: &other,
                     university: "UmU",
                     site_municipality: pajala,
                 },
@@ -565,7 +567,7 @@ mod tests {
             ),
             (
                 Target::Placement {
-                    student_person_id: "me",
+                    student_person_id: &me,
                     university: "UmU",
                     site_municipality: pajala,
                 },
@@ -574,7 +576,7 @@ mod tests {
             ),
             (
                 Target::Placement {
-                    student_person_id: "me",
+                    student_person_id: &me,
                     university: "UmU",
                     site_municipality: pajala,
                 },

@@ -132,7 +132,7 @@ impl DemoWorld {
                     };
                 }
                 placement_sites.push(PlacementSite {
-                    id: format!("demo-{}-{:03}", m.code, i + 1),
+                    id: format!("demo-{}-{:03}", m.code, i + 1).into(),
                     municipality: m.code,
                     name,
                     kind,

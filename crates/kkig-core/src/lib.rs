@@ -12,6 +12,7 @@ pub mod demo;
 pub mod demo_catalogue;
 pub mod forecast;
 pub mod geo;
+pub mod ids;
 pub mod map;
 pub mod privacy;
 pub mod region;
@@ -23,6 +24,7 @@ pub mod web_url;
 
 pub use codes::{CodeError, Kommunkod, Ssyk};
 pub use geo::{Position, TravelModel};
+pub use ids::{PeriodId, PersonId, PlacementId, SiteId, StudentId, SupervisorId, UserId};
 pub use region::{
     Campus, LearningCentre, LearningCentreServices, Municipality, MunicipalityRole, Occupation, OccupationArea,
     ReferenceData, University,

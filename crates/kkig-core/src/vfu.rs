@@ -31,6 +31,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::codes::Kommunkod;
 use crate::geo::Position;
+use crate::ids::SiteId;
 use crate::region::OccupationArea;
 
 pub use crate::vocab::{Day, FieldError, FieldProblem, Season, Term};
@@ -135,7 +136,7 @@ impl SiteKind {
 /// A workplace that can host VFU students.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PlacementSite {
-    pub id: String,
+    pub id: SiteId,
     pub municipality: Kommunkod,
     pub name: String,
     pub kind: SiteKind,

@@ -36,7 +36,7 @@ pub fn check(inst: &Instance, site_of: &[Option<u32>], prices: &[i64], objective
     let mut placed_here = vec![0i64; m];
     let mut locked: Vec<Option<usize>> = Vec::with_capacity(n);
     for (i, s) in inst.students.iter().enumerate() {
-        let l = s.locked_site.as_deref().map(|id| ids[id]);
+        let l = s.locked_site.as_ref().map(|id| ids[id.as_str()]);
         if let Some(j) = l {
             locked_here[j] += 1;
             if site_of[i] != Some(j as u32) {

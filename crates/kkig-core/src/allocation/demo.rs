@@ -211,7 +211,7 @@ pub fn generate(spec: &DemoSpec, municipalities: &[Municipality]) -> Instance {
         };
         by_town_field[town * k + f].push(j);
         sites.push(Site {
-            id: format!("S{:0width_s$}", j + 1),
+            id: format!("S{:0width_s$}", j + 1).into(),
             field: FIELDS[f].0.to_string(),
             municipality: Some(places[town].code.clone()),
             lat: pos.lat,
@@ -240,7 +240,7 @@ pub fn generate(spec: &DemoSpec, municipalities: &[Municipality]) -> Instance {
             }
         }
         students.push(Student {
-            id: format!("P{:0width_p$}", i + 1),
+            id: format!("P{:0width_p$}", i + 1).into(),
             field: FIELDS[f].0.to_string(),
             // A few students have not stated a home municipality.
             municipality: if rng.unit() < 0.97 {

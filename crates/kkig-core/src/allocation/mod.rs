@@ -29,6 +29,7 @@ use std::collections::{BTreeMap, HashMap};
 use serde::{Deserialize, Serialize};
 
 use crate::geo::{Position, TravelModel};
+use crate::ids::{SiteId, StudentId};
 
 pub use crate::solve::{
     solve_bipartite, solve_bipartite_with, solve_sparse, solve_warm, Bipartite, FlowSolution, Strategy, WarmStart,
@@ -76,7 +77,7 @@ impl Rules {
 /// A placement site with its capacity for this run.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Site {
-    pub id: String,
+    pub id: SiteId,
     pub field: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub municipality: Option<String>,
@@ -88,7 +89,7 @@ pub struct Site {
 /// A student to place.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Student {
-    pub id: String,
+    pub id: StudentId,
     pub field: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub municipality: Option<String>,
@@ -96,11 +97,11 @@ pub struct Student {
     pub lon: f64,
     /// Site ids in order of preference; `null` is the same as absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub preferences: Option<Vec<String>>,
+    pub preferences: Option<Vec<SiteId>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub locked_site: Option<String>,
+    pub locked_site: Option<SiteId>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub current_site: Option<String>,
+    pub current_site: Option<SiteId>,
 }
 
 /// The input file of `kkig allocate`.
@@ -276,7 +277,7 @@ impl Instance {
             if let Some(p) = &s.preferences {
                 prefs.reserve(p.len());
                 for (k, id) in p.iter().enumerate() {
-                    let j = lookup(format!("students[{i}].preferences[{k}]"), id)?;
+                    let j = lookup(format!("students[{i}].preferences[{k}]"), id.as_str())?;
                     if prefs.contains(&j) {
                         return Err(invalid(
                             format!("students[{i}].preferences[{k}]"),
@@ -288,14 +289,14 @@ impl Instance {
             }
             let l = match &s.locked_site {
                 Some(id) => {
-                    let j = lookup(format!("students[{i}].locked_site"), id)?;
+                    let j = lookup(format!("students[{i}].locked_site"), id.as_str())?;
                     locked_count[j as usize] += 1;
                     Some(j)
                 }
                 None => None,
             };
             let c = match &s.current_site {
-                Some(id) => Some(lookup(format!("students[{i}].current_site"), id)?),
+                Some(id) => Some(lookup(format!("students[{i}].current_site"), id.as_str())?),
                 None => None,
             };
             // A field no site has gets its own number too: it simply matches nothing.
@@ -395,8 +396,8 @@ impl Validated<'_> {
 /// One placed student.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Assignment {
-    pub student: String,
-    pub site: String,
+    pub student: StudentId,
+    pub site: SiteId,
     pub minutes: i64,
     pub cost: i64,
 }
@@ -428,7 +429,7 @@ pub enum UnplacedReason {
     /// A reachable site has a free place, but placing the student there costs `cost`, not less
     /// than the unplaced `penalty` (only when the penalty is set that low).
     CostlierThanUnplaced {
-        site: String,
+        site: SiteId,
         minutes: i64,
         cost: i64,
         penalty: i64,
@@ -438,7 +439,7 @@ pub enum UnplacedReason {
     AllFull {
         count: usize,
         limit: i64,
-        nearest: Vec<(String, i64)>,
+        nearest: Vec<(SiteId, i64)>,
     },
 }
 
@@ -653,7 +654,7 @@ impl Allocation {
                     out.push(b',');
                 }
                 first = false;
-                write_str(out, &inst.students[i].id);
+                write_str(out, inst.students[i].id.as_str());
             }
         }
         out.extend_from_slice(b"],\n\"assignments\":[");
@@ -662,9 +663,9 @@ impl Allocation {
             if let Some(j) = self.site_of[i] {
                 out.extend_from_slice(if first { b"\n{\"student\":" } else { b",\n{\"student\":" });
                 first = false;
-                write_str(out, &inst.students[i].id);
+                write_str(out, inst.students[i].id.as_str());
                 out.extend_from_slice(b",\"site\":");
-                write_str(out, &inst.sites[j as usize].id);
+                write_str(out, inst.sites[j as usize].id.as_str());
                 out.extend_from_slice(
                     format!(",\"minutes\":{},\"cost\":{}}}", self.minutes[i], self.costs[i]).as_bytes(),
                 );
@@ -680,7 +681,7 @@ impl Allocation {
             if let Some(r) = self.reasons.get(&i) {
                 out.extend_from_slice(if first { b"\n" } else { b",\n" });
                 first = false;
-                write_str(out, &inst.students[i].id);
+                write_str(out, inst.students[i].id.as_str());
                 out.push(b':');
                 write_str(out, &r.to_string());
             }

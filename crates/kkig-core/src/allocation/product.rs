@@ -31,6 +31,7 @@ use serde::{Deserialize, Serialize};
 use super::{Allocation, InputError, Instance, Rules, Site, Student, Validated, BUCKET_LABELS};
 use crate::codes::Kommunkod;
 use crate::geo::Position;
+use crate::ids::{SiteId, StudentId};
 use crate::vfu::{
     HostingInterest, Interest, Placement, PlacementSite, PlacementStatus, Supervisor, VfuPeriod, VfuStudent, Wish,
 };
@@ -51,8 +52,8 @@ pub fn default_rules() -> Rules {
 /// A coordinator's manual lock of a student to a site.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ManualLock {
-    pub student_id: String,
-    pub site_id: String,
+    pub student_id: StudentId,
+    pub site_id: SiteId,
 }
 
 /// What the allocation of one period is built from (read from the store).
@@ -75,12 +76,12 @@ pub struct PeriodData<'a> {
 }
 
 /// The firm placement (confirmed, started, completed) of each student, if any.
-pub fn firm_site(placements: &[Placement], student_id: &str) -> Option<String> {
+pub fn firm_site(placements: &[Placement], student_id: &StudentId) -> Option<SiteId> {
     placements
         .iter()
         .rev()
         .find(|p| {
-            p.student_id == student_id
+            p.student_id == *student_id
                 && matches!(
                     p.status,
                     PlacementStatus::Confirmed | PlacementStatus::Started | PlacementStatus::Completed
@@ -90,12 +91,12 @@ pub fn firm_site(placements: &[Placement], student_id: &str) -> Option<String> {
 }
 
 /// The published, still movable placement (requested, offered) of a student, if any.
-pub fn current_site(placements: &[Placement], student_id: &str) -> Option<String> {
+pub fn current_site(placements: &[Placement], student_id: &StudentId) -> Option<SiteId> {
     placements
         .iter()
         .rev()
         .find(|p| {
-            p.student_id == student_id && matches!(p.status, PlacementStatus::Requested | PlacementStatus::Offered)
+            p.student_id == *student_id && matches!(p.status, PlacementStatus::Requested | PlacementStatus::Offered)
         })
         .map(|p| p.site_id.clone())
 }
@@ -107,7 +108,7 @@ pub fn site_capacity(d: &PeriodData<'_>, site: &PlacementSite) -> i64 {
     let supervised: i64 = d
         .supervisors
         .iter()
-        .filter(|s| s.site_id.as_deref() == Some(site.id.as_str()) && s.has_field(field) && s.available_in(term))
+        .filter(|s| s.site_id.as_ref() == Some(&site.id) && s.has_field(field) && s.available_in(term))
         .map(|s| i64::from(s.students_per_period))
         .sum();
     match d.interests.iter().find(|h| h.site_id == site.id && h.term == term) {
@@ -120,40 +121,36 @@ pub fn site_capacity(d: &PeriodData<'_>, site: &PlacementSite) -> i64 {
 /// Build the instance of one period with the university's rules.
 pub fn build_instance(d: &PeriodData<'_>, rules: &Rules) -> Instance {
     let field = d.period.field;
-    let manual: HashMap<&str, &str> = d
-        .locks
-        .iter()
-        .map(|l| (l.student_id.as_str(), l.site_id.as_str()))
-        .collect();
-    let by_id: HashMap<&str, &PlacementSite> = d.sites.iter().map(|s| (s.id.as_str(), s)).collect();
+    let manual: HashMap<&StudentId, &SiteId> = d.locks.iter().map(|l| (&l.student_id, &l.site_id)).collect();
+    let by_id: HashMap<&SiteId, &PlacementSite> = d.sites.iter().map(|s| (&s.id, s)).collect();
 
     // Locks first: they decide which extra sites are needed and the minimum capacities.
-    let locked: Vec<Option<String>> = d
+    let locked: Vec<Option<SiteId>> = d
         .students
         .iter()
         .map(|s| {
             manual
-                .get(s.id.as_str())
-                .map(|x| x.to_string())
+                .get(&s.id)
+                .map(|x| (*x).clone())
                 .or_else(|| firm_site(d.placements, &s.id))
-                .filter(|id| by_id.contains_key(id.as_str()))
+                .filter(|id| by_id.contains_key(id))
         })
         .collect();
-    let mut locked_count: HashMap<&str, i64> = HashMap::new();
+    let mut locked_count: HashMap<&SiteId, i64> = HashMap::new();
     for l in locked.iter().flatten() {
-        *locked_count.entry(l.as_str()).or_default() += 1;
+        *locked_count.entry(l).or_default() += 1;
     }
 
     let mut sites: Vec<Site> = Vec::new();
-    let mut in_instance: HashSet<&str> = HashSet::new();
+    let mut in_instance: HashSet<&SiteId> = HashSet::new();
     for s in d.sites {
         let takes = s.fields.iter().any(|f| f.field == field);
-        let locks_here = locked_count.get(s.id.as_str()).copied().unwrap_or(0);
+        let locks_here = locked_count.get(&s.id).copied().unwrap_or(0);
         if !takes && locks_here == 0 {
             continue;
         }
         let capacity = if takes { site_capacity(d, s) } else { 0 }.max(locks_here);
-        in_instance.insert(s.id.as_str());
+        in_instance.insert(&s.id);
         sites.push(Site {
             id: s.id.clone(),
             field: field.code().to_string(),
@@ -173,10 +170,10 @@ pub fn build_instance(d: &PeriodData<'_>, rules: &Rules) -> Instance {
                 .home_position
                 .or_else(|| d.seats.get(&s.home_municipality).copied())
                 .unwrap_or(Position { lat: 0.0, lon: 0.0 });
-            let mut prefs: Vec<String> = Vec::new();
+            let mut prefs: Vec<SiteId> = Vec::new();
             for w in &s.wishes {
                 if let Wish::Site(id) = w {
-                    if in_instance.contains(id.as_str()) && !prefs.contains(id) {
+                    if in_instance.contains(id) && !prefs.contains(id) {
                         prefs.push(id.clone());
                     }
                 }
@@ -189,7 +186,7 @@ pub fn build_instance(d: &PeriodData<'_>, rules: &Rules) -> Instance {
                 lon: pos.lon,
                 preferences: if prefs.is_empty() { None } else { Some(prefs) },
                 locked_site,
-                current_site: current_site(d.placements, &s.id).filter(|id| in_instance.contains(id.as_str())),
+                current_site: current_site(d.placements, &s.id).filter(|id| in_instance.contains(id)),
             }
         })
         .collect();
@@ -203,11 +200,11 @@ pub fn build_instance(d: &PeriodData<'_>, rules: &Rules) -> Instance {
 /// One student in the preview.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PreviewStudent {
-    pub student: String,
+    pub student: StudentId,
     pub name: String,
     pub home_municipality: String,
     /// The site, or `None` when unplaced.
-    pub site: Option<String>,
+    pub site: Option<SiteId>,
     pub site_name: Option<String>,
     pub site_municipality: Option<String>,
     pub minutes: Option<i64>,
@@ -217,7 +214,7 @@ pub struct PreviewStudent {
     /// Locked (by hand or by a confirmed placement).
     pub locked: bool,
     /// The site of the published placement, if any.
-    pub current_site: Option<String>,
+    pub current_site: Option<SiteId>,
     /// Why the student is unplaced (the engine's English sentence, as in `kkig allocate`).
     pub reason: Option<String>,
     /// The same as data, for pages in other languages.
@@ -257,10 +254,10 @@ pub struct Preview {
     pub objective: i64,
     pub placed: usize,
     /// Unplaced student ids, sorted.
-    pub unplaced: Vec<String>,
+    pub unplaced: Vec<StudentId>,
     /// Sorted by student id.
     pub assignments: Vec<super::Assignment>,
-    pub unplaced_reasons: BTreeMap<String, String>,
+    pub unplaced_reasons: BTreeMap<StudentId, String>,
     /// Every student, sorted by name then id.
     pub students: Vec<PreviewStudent>,
     pub summary: PreviewSummary,
@@ -268,7 +265,7 @@ pub struct Preview {
 
 impl Preview {
     /// `(student id, site id)` of every placed student.
-    pub fn placements(&self) -> Vec<(String, String)> {
+    pub fn placements(&self) -> Vec<(StudentId, SiteId)> {
         self.assignments
             .iter()
             .map(|a| (a.student.clone(), a.site.clone()))
@@ -279,8 +276,8 @@ impl Preview {
 /// Map an allocation back to the registry: names, home, reasons and the summary.
 pub fn preview(d: &PeriodData<'_>, v: &Validated<'_>, a: &Allocation) -> Preview {
     let inst = v.instance;
-    let site_by_id: HashMap<&str, &PlacementSite> = d.sites.iter().map(|s| (s.id.as_str(), s)).collect();
-    let student_by_id: HashMap<&str, &VfuStudent> = d.students.iter().map(|s| (s.id.as_str(), s)).collect();
+    let site_by_id: HashMap<&SiteId, &PlacementSite> = d.sites.iter().map(|s| (&s.id, s)).collect();
+    let student_by_id: HashMap<&StudentId, &VfuStudent> = d.students.iter().map(|s| (&s.id, s)).collect();
     let s = a.summary(v);
     let mut lines = Vec::with_capacity(inst.students.len());
     let mut assignments = Vec::new();
@@ -288,10 +285,7 @@ pub fn preview(d: &PeriodData<'_>, v: &Validated<'_>, a: &Allocation) -> Preview
     let mut reasons = BTreeMap::new();
     let mut moved = 0;
     for (i, st) in inst.students.iter().enumerate() {
-        let name = student_by_id
-            .get(st.id.as_str())
-            .map(|x| x.name.clone())
-            .unwrap_or_default();
+        let name = student_by_id.get(&st.id).map(|x| x.name.clone()).unwrap_or_default();
         let mut line = PreviewStudent {
             student: st.id.clone(),
             name,
@@ -311,7 +305,7 @@ pub fn preview(d: &PeriodData<'_>, v: &Validated<'_>, a: &Allocation) -> Preview
             Some(j) => {
                 let site = &inst.sites[j as usize];
                 line.site = Some(site.id.clone());
-                line.site_name = site_by_id.get(site.id.as_str()).map(|x| x.name.clone());
+                line.site_name = site_by_id.get(&site.id).map(|x| x.name.clone());
                 line.site_municipality = site.municipality.clone();
                 line.minutes = Some(a.minutes[i]);
                 line.cost = Some(a.costs[i]);
@@ -418,7 +412,7 @@ mod tests {
     fn sup(id: &str, site: &str, n: u32, field: VfuField, unavailable: Vec<Term>) -> Supervisor {
         Supervisor {
             id: id.into(),
-            person_id: format!("p-{id}"),
+            person_id: format!("p-{id}").into(),
             name: id.into(),
             email: format!("{id}@x.se"),
             phone: String::new(),
@@ -438,7 +432,7 @@ mod tests {
     fn student(id: &str, name: &str, m: &str, pos: Option<Position>, wishes: Vec<Wish>) -> VfuStudent {
         VfuStudent {
             id: id.into(),
-            person_id: format!("p-{id}"),
+            person_id: format!("p-{id}").into(),
             period_id: "per-1".into(),
             name: name.into(),
             email: format!("{id}@s.se"),
@@ -454,7 +448,7 @@ mod tests {
 
     fn placement(student: &str, site: &str, status: PlacementStatus) -> Placement {
         Placement {
-            id: format!("pl-{student}"),
+            id: format!("pl-{student}").into(),
             student_id: student.into(),
             site_id: site.into(),
             supervisor_id: None,
@@ -599,12 +593,12 @@ mod tests {
         let a = &inst.students[0];
         assert_eq!((a.lat, a.lon, a.municipality.as_deref()), (65.0, 18.0, Some("2422")));
         // Site wish kept; municipality wish expands to nothing.
-        assert_eq!(a.preferences, Some(vec!["B".to_string()]));
+        assert_eq!(a.preferences, Some(vec!["B".into()]));
         let b = &inst.students[1];
         // No home position: the seat of 2482.
         assert_eq!((b.lat, b.lon), (64.75, 18.0));
         // The municipality wish is dropped, so A becomes the first preference.
-        assert_eq!(b.preferences, Some(vec!["A".to_string()]));
+        assert_eq!(b.preferences, Some(vec!["A".into()]));
         // A wish for a site not taking the field is dropped.
         assert_eq!(inst.students[2].preferences, None);
         assert!(inst
@@ -628,15 +622,24 @@ mod tests {
         let inst = build_instance(&w.data(), &Rules::default());
         let s = &inst.students;
         assert_eq!(
-            (s[0].locked_site.as_deref(), s[0].current_site.as_deref()),
+            (
+                s[0].locked_site.as_ref().map(SiteId::as_str),
+                s[0].current_site.as_ref().map(SiteId::as_str)
+            ),
             (Some("A"), None)
         );
         assert_eq!(
-            (s[1].locked_site.as_deref(), s[1].current_site.as_deref()),
+            (
+                s[1].locked_site.as_ref().map(SiteId::as_str),
+                s[1].current_site.as_ref().map(SiteId::as_str)
+            ),
             (None, Some("B"))
         );
         assert_eq!(
-            (s[2].locked_site.as_deref(), s[2].current_site.as_deref()),
+            (
+                s[2].locked_site.as_ref().map(SiteId::as_str),
+                s[2].current_site.as_ref().map(SiteId::as_str)
+            ),
             (Some("C"), None)
         );
         // C answered no (0) but a student is locked there: raised to 1.
@@ -696,10 +699,7 @@ mod tests {
         let p = run(&w.data(), &Rules::default()).unwrap();
         assert_eq!(
             p.placements(),
-            vec![
-                ("st-a".to_string(), "B".to_string()),
-                ("st-b".to_string(), "A".to_string())
-            ]
+            vec![("st-a".into(), "B".into()), ("st-b".into(), "A".into())]
         );
         assert_eq!(p.unplaced, vec!["st-c".to_string()]);
         assert_eq!(
@@ -718,13 +718,10 @@ mod tests {
         let p = run(&w.data(), &Rules::default()).unwrap();
         assert_eq!(
             p.placements(),
-            vec![
-                ("st-a".to_string(), "B".to_string()),
-                ("st-b".to_string(), "A".to_string())
-            ]
+            vec![("st-a".into(), "B".into()), ("st-b".into(), "A".into())]
         );
         assert_eq!(p.summary.moved, 1);
-        assert_eq!(p.students[0].current_site.as_deref(), Some("A"));
+        assert_eq!(p.students[0].current_site.as_ref().map(SiteId::as_str), Some("A"));
         // With 100 she stays: Anna A −30 + Cilla B −30 = −60 beats Anna B (−78 + 100) + Bo A
         // −29 = −7 (each with one student unplaced).
         let rules = Rules {
@@ -734,10 +731,7 @@ mod tests {
         let p = run(&w.data(), &rules).unwrap();
         assert_eq!(
             p.placements(),
-            vec![
-                ("st-a".to_string(), "A".to_string()),
-                ("st-c".to_string(), "B".to_string())
-            ]
+            vec![("st-a".into(), "A".into()), ("st-c".into(), "B".into())]
         );
         assert_eq!(p.summary.moved, 0);
         assert_eq!(p.objective, -60 + 100_000);

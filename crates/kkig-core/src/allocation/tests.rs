@@ -508,7 +508,7 @@ fn arb_instance(max_students: usize, max_sites: usize) -> impl Strategy<Value = 
                 .into_iter()
                 .enumerate()
                 .map(|(j, (f, mu, lat, lon, cap))| Site {
-                    id: format!("S{j}"),
+                    id: format!("S{j}").into(),
                     field: format!("f{f}"),
                     municipality: (mu > 0).then(|| format!("m{mu}")),
                     lat,
@@ -522,26 +522,26 @@ fn arb_instance(max_students: usize, max_sites: usize) -> impl Strategy<Value = 
                 .into_iter()
                 .enumerate()
                 .map(|(i, (f, mu, lat, lon, prefs, lock, cur))| {
-                    let mut p: Vec<String> = Vec::new();
+                    let mut p: Vec<SiteId> = Vec::new();
                     for x in prefs {
-                        let id = format!("S{}", x % m);
+                        let id = SiteId::new(format!("S{}", x % m));
                         if !p.contains(&id) {
                             p.push(id);
                         }
                     }
                     let locked_site = (lock < m && locked_count[lock] < sites[lock].capacity).then(|| {
                         locked_count[lock] += 1;
-                        format!("S{lock}")
+                        SiteId::new(format!("S{lock}"))
                     });
                     Student {
-                        id: format!("P{i}"),
+                        id: format!("P{i}").into(),
                         field: format!("f{f}"),
                         municipality: (mu > 0).then(|| format!("m{mu}")),
                         lat,
                         lon,
                         preferences: Some(p),
                         locked_site,
-                        current_site: (cur < m).then(|| format!("S{cur}")),
+                        current_site: (cur < m).then(|| SiteId::new(format!("S{cur}"))),
                     }
                 })
                 .collect();

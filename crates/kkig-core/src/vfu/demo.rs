@@ -12,6 +12,7 @@ use super::model::*;
 use super::raci::{RaciRole, VfuContact};
 use super::{PlacementSite, SiteKind};
 use crate::demo::{scatter, DemoRng};
+use crate::ids::SiteId;
 use crate::region::{MunicipalityRole, ReferenceData};
 use crate::vocab::{Day, Term};
 
@@ -352,8 +353,8 @@ pub fn generate(rng: &mut DemoRng, sites: &[PlacementSite], reference: &Referenc
             _ => (InviteStatus::NotInvited, None),
         };
         demo.supervisors.push(Supervisor {
-            id: format!("demo-sup-{n:04}"),
-            person_id: format!("p-demo-sup-{n:04}"),
+            id: format!("demo-sup-{n:04}").into(),
+            person_id: format!("p-demo-sup-{n:04}").into(),
             name: format!("{first} {last}"),
             email: format!(
                 "{}.{}.{n}@demo.{}.kkig.se",
@@ -412,17 +413,15 @@ pub fn generate(rng: &mut DemoRng, sites: &[PlacementSite], reference: &Referenc
     let mut n = 0;
     for (pi, p) in PERIODS.iter().enumerate() {
         let period = demo.periods[pi].clone();
-        let mut seats: std::collections::BTreeMap<&str, u32> = std::collections::BTreeMap::new();
+        let mut seats: std::collections::BTreeMap<&SiteId, u32> = std::collections::BTreeMap::new();
         for s in sites.iter().filter(|s| s.fields.iter().any(|f| f.field == p.field)) {
             let cap: u32 = demo
                 .supervisors
                 .iter()
-                .filter(|x| {
-                    x.site_id.as_deref() == Some(s.id.as_str()) && x.has_field(p.field) && x.available_in(period.term)
-                })
+                .filter(|x| x.site_id.as_ref() == Some(&s.id) && x.has_field(p.field) && x.available_in(period.term))
                 .map(|x| x.students_per_period)
                 .sum();
-            seats.insert(s.id.as_str(), cap);
+            seats.insert(&s.id, cap);
         }
         for _ in 0..p.students {
             n += 1;
@@ -465,8 +464,8 @@ pub fn generate(rng: &mut DemoRng, sites: &[PlacementSite], reference: &Referenc
                 None
             };
             let student = VfuStudent {
-                id: format!("demo-stu-{n:04}"),
-                person_id: format!("p-demo-stu-{n:04}"),
+                id: format!("demo-stu-{n:04}").into(),
+                person_id: format!("p-demo-stu-{n:04}").into(),
                 period_id: period.id.clone(),
                 name: format!("{first} {last}"),
                 email: format!(
@@ -494,23 +493,23 @@ pub fn generate(rng: &mut DemoRng, sites: &[PlacementSite], reference: &Referenc
             // A placement: the first wished site with a free seat, else a free seat at home,
             // else anywhere in the region; spring placements are confirmed, autumn ones offered.
             let wished = student.wishes.iter().find_map(|w| match w {
-                Wish::Site(id) if seats.get(id.as_str()).copied().unwrap_or(0) > 0 => Some(id.clone()),
+                Wish::Site(id) if seats.get(id).copied().unwrap_or(0) > 0 => Some(id.clone()),
                 _ => None,
             });
             let at_home = || {
                 local
                     .iter()
-                    .find(|s| seats.get(s.id.as_str()).copied().unwrap_or(0) > 0)
+                    .find(|s| seats.get(&s.id).copied().unwrap_or(0) > 0)
                     .map(|s| s.id.clone())
             };
-            let anywhere = || seats.iter().find(|(_, c)| **c > 0).map(|(id, _)| id.to_string());
+            let anywhere = || seats.iter().find(|(_, c)| **c > 0).map(|(id, _)| (*id).clone());
             let chosen = if rng.unit() < 0.92 {
                 wished.or_else(at_home).or_else(anywhere)
             } else {
                 None
             };
             if let Some(site_id) = chosen {
-                if let Some(c) = seats.get_mut(site_id.as_str()) {
+                if let Some(c) = seats.get_mut(&site_id) {
                     *c -= 1;
                 }
                 let t = Timeline::for_period(&period, &Default::default());
@@ -520,9 +519,9 @@ pub fn generate(rng: &mut DemoRng, sites: &[PlacementSite], reference: &Referenc
                     PlacementStatus::Offered
                 };
                 let mut pl = Placement::start(
-                    &format!("demo-pl-{n:04}"),
-                    &student.id,
-                    &site_id,
+                    format!("demo-pl-{n:04}").into(),
+                    student.id.clone(),
+                    site_id.clone(),
                     PlacementStatus::Requested,
                     t.allocation,
                 )
@@ -536,7 +535,7 @@ pub fn generate(rng: &mut DemoRng, sites: &[PlacementSite], reference: &Referenc
                 pl.supervisor_id = demo
                     .supervisors
                     .iter()
-                    .find(|x| x.site_id.as_deref() == Some(site_id.as_str()) && x.has_field(p.field))
+                    .find(|x| x.site_id.as_ref() == Some(&site_id) && x.has_field(p.field))
                     .map(|x| x.id.clone());
                 demo.placements.push(pl);
             }
@@ -549,7 +548,7 @@ pub fn generate(rng: &mut DemoRng, sites: &[PlacementSite], reference: &Referenc
         let (first, last) = (*rng.pick(&FIRST), *rng.pick(&LAST));
         demo.contacts.push(VfuContact {
             id: format!("demo-con-{:02}", i + 1),
-            person_id: format!("p-demo-con-{:02}", i + 1),
+            person_id: format!("p-demo-con-{:02}", i + 1).into(),
             municipality: m.code,
             role: RaciRole::MunicipalCoordinator,
             programme: None,

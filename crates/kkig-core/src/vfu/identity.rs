@@ -11,6 +11,7 @@
 
 use crate::access::Role;
 use crate::codes::Kommunkod;
+use crate::ids::PersonId;
 
 /// The kind of a person (`persons.kind`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -198,7 +199,7 @@ fn remove_one(t: &mut PersonTies, mut i: usize) {
 /// always when the person holds no account; otherwise only by the person's own user or an
 /// administrator. `actor` is the writing user's role and person, `None` for the command line
 /// and jobs (an import of a file is never the person themself).
-pub fn may_change_login_data(person_id: &str, person: &PersonTies, actor: Option<(Role, &str)>) -> bool {
+pub fn may_change_login_data(person_id: &PersonId, person: &PersonTies, actor: Option<(Role, &PersonId)>) -> bool {
     !person.holds_account()
         || matches!(actor, Some((Role::Admin, _)))
         || matches!(actor, Some((_, p)) if p == person_id)
@@ -362,15 +363,16 @@ mod tests {
             ..PersonTies::new(PersonKind::Supervisor)
         };
         let plain = PersonTies::new(PersonKind::Supervisor);
-        assert!(may_change_login_data("p1", &plain, Some((Role::Municipality, "p9"))));
-        assert!(may_change_login_data("p1", &plain, None));
-        assert!(!may_change_login_data("p1", &holder, Some((Role::Municipality, "p9"))));
-        assert!(!may_change_login_data("p1", &holder, Some((Role::Regional, "p9"))));
+        let (p1, p9) = (PersonId::new("p1"), PersonId::new("p9"));
+        assert!(may_change_login_data(&p1, &plain, Some((Role::Municipality, &p9))));
+        assert!(may_change_login_data(&p1, &plain, None));
+        assert!(!may_change_login_data(&p1, &holder, Some((Role::Municipality, &p9))));
+        assert!(!may_change_login_data(&p1, &holder, Some((Role::Regional, &p9))));
         assert!(
-            !may_change_login_data("p1", &holder, None),
+            !may_change_login_data(&p1, &holder, None),
             "the command line is not the person"
         );
-        assert!(may_change_login_data("p1", &holder, Some((Role::Supervisor, "p1"))));
-        assert!(may_change_login_data("p1", &holder, Some((Role::Admin, "p9"))));
+        assert!(may_change_login_data(&p1, &holder, Some((Role::Supervisor, &p1))));
+        assert!(may_change_login_data(&p1, &holder, Some((Role::Admin, &p9))));
     }
 }

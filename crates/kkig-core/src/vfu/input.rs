@@ -12,6 +12,7 @@ use super::model::*;
 use super::{PlacementSite, SiteKind};
 use crate::codes::Kommunkod;
 use crate::geo::Position;
+use crate::ids::{PeriodId, SiteId};
 use crate::vocab::{Day, Term};
 pub use crate::vocab::{FieldError, FieldProblem};
 
@@ -34,8 +35,8 @@ pub struct VfuContext {
     pub municipalities: BTreeMap<Kommunkod, Position>,
     pub universities: BTreeSet<String>,
     /// Site id → its municipality.
-    pub sites: BTreeMap<String, Kommunkod>,
-    pub periods: BTreeMap<String, PeriodRef>,
+    pub sites: BTreeMap<SiteId, Kommunkod>,
+    pub periods: BTreeMap<PeriodId, PeriodRef>,
 }
 
 impl VfuContext {
@@ -71,19 +72,19 @@ impl VfuContext {
 /// the whole registry does; an id that names nothing is simply not in either.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct VfuRefs {
-    pub sites: BTreeSet<String>,
-    pub periods: BTreeSet<String>,
+    pub sites: BTreeSet<SiteId>,
+    pub periods: BTreeSet<PeriodId>,
 }
 
 impl VfuRefs {
-    pub fn sites<S: Into<String>>(ids: impl IntoIterator<Item = S>) -> Self {
+    pub fn sites<S: Into<SiteId>>(ids: impl IntoIterator<Item = S>) -> Self {
         VfuRefs {
             sites: ids.into_iter().map(Into::into).collect(),
             ..Default::default()
         }
     }
 
-    pub fn periods<S: Into<String>>(ids: impl IntoIterator<Item = S>) -> Self {
+    pub fn periods<S: Into<PeriodId>>(ids: impl IntoIterator<Item = S>) -> Self {
         VfuRefs {
             periods: ids.into_iter().map(Into::into).collect(),
             ..Default::default()
@@ -107,7 +108,7 @@ impl VfuRefs {
 }
 
 /// The site ids among wishes.
-fn site_wishes(wishes: &[Wish]) -> impl Iterator<Item = String> + '_ {
+fn site_wishes(wishes: &[Wish]) -> impl Iterator<Item = SiteId> + '_ {
     wishes.iter().filter_map(|w| match w {
         Wish::Site(id) => Some(id.clone()),
         Wish::Municipality(_) => None,
@@ -445,7 +446,7 @@ impl SiteInput {
         };
         let position = pos.or_else(|| ctx.municipalities.get(&municipality).copied());
         let site = PlacementSite {
-            id,
+            id: SiteId::new(id),
             municipality,
             name,
             kind,
@@ -461,7 +462,7 @@ impl SiteInput {
 /// Rules of a site that hold however it was made (form, file, API, code).
 pub fn validate_site(site: &PlacementSite, ctx: &VfuContext) -> Vec<FieldError> {
     let mut c = Check::default();
-    id_shape(&mut c, "id", &site.id);
+    id_shape(&mut c, "id", site.id.as_str());
     if !ctx.knows_municipality(site.municipality) {
         c.fail(
             "municipality",
@@ -546,7 +547,7 @@ impl HostingInput {
         });
         let reason = c.optional_text("reason", &self.reason, 500);
         let h = HostingInterest {
-            site_id,
+            site_id: SiteId::new(site_id),
             term,
             interest,
             capacity,
@@ -562,7 +563,12 @@ impl HostingInput {
 pub fn validate_hosting(h: &HostingInterest, ctx: &VfuContext) -> Vec<FieldError> {
     let mut c = Check::default();
     if !ctx.sites.contains_key(&h.site_id) {
-        c.fail("site_id", FieldProblem::NoSite { id: h.site_id.clone() });
+        c.fail(
+            "site_id",
+            FieldProblem::NoSite {
+                id: h.site_id.to_string(),
+            },
+        );
     }
     match h.interest {
         Interest::No if h.reason.trim().is_empty() => c.fail("reason", FieldProblem::ReasonWhenNo),
@@ -619,7 +625,7 @@ impl SupervisorInput {
         let email = c.parse("email", &self.email, String::new(), required_email);
         let name = c.required("name", &self.name, 200);
         let phone = c.optional_text("phone", &self.phone, 40);
-        let site_id = Some(self.site_id.trim().to_string()).filter(|s| !s.is_empty());
+        let site_id = Some(self.site_id.trim()).filter(|s| !s.is_empty()).map(SiteId::new);
         let site_municipality = site_id.as_ref().and_then(|s| ctx.sites.get(s).copied());
         let municipality = if self.municipality.trim().is_empty() && site_id.is_some() {
             if site_municipality.is_none() {
@@ -674,8 +680,8 @@ impl SupervisorInput {
             return Err(c.errors);
         };
         let s = Supervisor {
-            id: String::new(),
-            person_id: String::new(),
+            id: Default::default(),
+            person_id: Default::default(),
             name,
             email,
             phone,
@@ -719,11 +725,11 @@ pub fn validate_supervisor(s: &Supervisor, ctx: &VfuContext) -> Vec<FieldError> 
     }
     if let Some(site) = &s.site_id {
         match ctx.sites.get(site) {
-            None => c.fail("site_id", FieldProblem::NoSite { id: site.clone() }),
+            None => c.fail("site_id", FieldProblem::NoSite { id: site.to_string() }),
             Some(m) if *m != s.municipality => c.fail(
                 "site_id",
                 FieldProblem::SiteElsewhere {
-                    site: site.clone(),
+                    site: site.to_string(),
                     in_municipality: m.to_string(),
                     not_in: s.municipality.to_string(),
                 },
@@ -923,7 +929,7 @@ impl PeriodInput {
             requirements(s, field)
         });
         let p = VfuPeriod {
-            id,
+            id: PeriodId::new(id),
             university,
             programme,
             course_code,
@@ -944,7 +950,7 @@ impl PeriodInput {
 
 pub fn validate_period(p: &VfuPeriod, ctx: &VfuContext) -> Vec<FieldError> {
     let mut c = Check::default();
-    id_shape(&mut c, "id", &p.id);
+    id_shape(&mut c, "id", p.id.as_str());
     if !ctx.universities.contains(&p.university) {
         c.fail("university", unknown_university(&p.university, ctx));
     }
@@ -1034,7 +1040,7 @@ impl StudentInput {
             periods: [self.period_id.trim()]
                 .into_iter()
                 .filter(|id| !id.is_empty())
-                .map(String::from)
+                .map(PeriodId::new)
                 .collect(),
         }
     }
@@ -1043,7 +1049,7 @@ impl StudentInput {
     pub fn parse(&self, ctx: &VfuContext) -> Result<VfuStudent, Vec<FieldError>> {
         let mut c = Check::default();
         let period_id = c.required("period_id", &self.period_id, 80);
-        let period = ctx.periods.get(&period_id);
+        let period = ctx.periods.get(period_id.as_str());
         if period.is_none() && !period_id.is_empty() {
             c.fail("period_id", FieldProblem::NoPeriod { id: period_id.clone() });
         }
@@ -1089,9 +1095,9 @@ impl StudentInput {
             return Err(c.errors);
         };
         let s = VfuStudent {
-            id: String::new(),
-            person_id: String::new(),
-            period_id,
+            id: Default::default(),
+            person_id: Default::default(),
+            period_id: PeriodId::new(period_id),
             name,
             email,
             home_municipality: home,
@@ -1133,7 +1139,7 @@ pub fn validate_student(s: &VfuStudent, ctx: &VfuContext) -> Vec<FieldError> {
         None => c.fail(
             "period_id",
             FieldProblem::NoPeriod {
-                id: s.period_id.clone(),
+                id: s.period_id.to_string(),
             },
         ),
         Some(p) if p.field != s.field => c.fail(
@@ -1169,7 +1175,7 @@ pub fn validate_student(s: &VfuStudent, ctx: &VfuContext) -> Vec<FieldError> {
         }
         match w {
             Wish::Site(id) if !ctx.sites.contains_key(id) => {
-                c.fail("wishes", FieldProblem::WishNoSite { id: id.clone() })
+                c.fail("wishes", FieldProblem::WishNoSite { id: id.to_string() })
             }
             Wish::Municipality(k) if !ctx.knows_municipality(*k) => {
                 c.fail("wishes", FieldProblem::UnknownKommunkod { code: k.to_string() })
@@ -1230,14 +1236,16 @@ impl PlacementInput {
         let on = c.parse("on", &self.on, None, required_day);
         let note = c.optional_text("note", &self.note, 500);
         let Some(on) = on else { return Err(c.errors) };
-        let mut p = match Placement::start("", &student_id, &site_id, status, on) {
+        let mut p = match Placement::start(Default::default(), student_id.into(), site_id.into(), status, on) {
             Ok(p) => p,
             Err(e) => {
                 c.fail("status", e.into());
                 return Err(c.errors);
             }
         };
-        p.supervisor_id = Some(self.supervisor_id.trim().to_string()).filter(|s| !s.is_empty());
+        p.supervisor_id = Some(self.supervisor_id.trim())
+            .filter(|s| !s.is_empty())
+            .map(Into::into);
         p.note = note;
         c.done(p)
     }
@@ -1293,7 +1301,7 @@ impl ContactInput {
         };
         let contact = super::raci::VfuContact {
             id: String::new(),
-            person_id: String::new(),
+            person_id: Default::default(),
             municipality,
             role,
             programme,

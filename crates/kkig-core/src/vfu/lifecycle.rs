@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::model::{Placement, PlacementStatus, StatusChange, VfuStudent};
 use crate::codes::Kommunkod;
+use crate::ids::{PlacementId, SiteId, StudentId};
 use crate::vocab::{Day, FieldProblem};
 
 /// Whether a placement may go from `from` to `to`:
@@ -46,9 +47,9 @@ pub fn next_statuses(from: PlacementStatus) -> Vec<PlacementStatus> {
 impl Placement {
     /// A new placement in its first status (`requested` or `offered`), stamped with `on`.
     pub fn start(
-        id: &str,
-        student_id: &str,
-        site_id: &str,
+        id: PlacementId,
+        student_id: StudentId,
+        site_id: SiteId,
         status: PlacementStatus,
         on: Day,
     ) -> Result<Placement, LifecycleError> {
@@ -60,9 +61,9 @@ impl Placement {
             });
         }
         Ok(Placement {
-            id: id.into(),
-            student_id: student_id.into(),
-            site_id: site_id.into(),
+            id,
+            student_id,
+            site_id,
             supervisor_id: None,
             status,
             history: vec![StatusChange { status, on }],
@@ -209,15 +210,15 @@ pub fn wishes_open(
 }
 
 /// How much a student wants a site: 0 for the first wish, 1, 2; None if not wished.
-pub fn wish_rank(student: &VfuStudent, site_id: &str, municipality: Kommunkod) -> Option<usize> {
+pub fn wish_rank(student: &VfuStudent, site_id: &SiteId, municipality: Kommunkod) -> Option<usize> {
     student.wishes.iter().position(|w| w.matches(site_id, municipality))
 }
 
 /// One student on the waiting list for a freed seat.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WaitingCandidate {
-    pub student_id: String,
-    pub placement_id: String,
+    pub student_id: StudentId,
+    pub placement_id: PlacementId,
     /// Rank of the freed site among the student's wishes (0 = first wish).
     pub rank_of_freed: usize,
     /// Rank of the current placement among the wishes (None: not wished at all).
@@ -233,16 +234,16 @@ pub struct WaitingCandidate {
 /// placement is marked `waiting_for_better` and the site ranks above their current one. Each
 /// student keeps their current placement until they accept the new one.
 pub fn waiting_list_for(
-    site_id: &str,
+    site_id: &SiteId,
     municipality: Kommunkod,
     students: &[VfuStudent],
     placements: &[Placement],
-    site_municipality: impl Fn(&str) -> Option<Kommunkod>,
+    site_municipality: impl Fn(&SiteId) -> Option<Kommunkod>,
 ) -> Vec<WaitingCandidate> {
     let mut out = Vec::new();
     for p in placements
         .iter()
-        .filter(|p| p.waiting_for_better && p.status.is_active() && p.site_id != site_id)
+        .filter(|p| p.waiting_for_better && p.status.is_active() && p.site_id != *site_id)
     {
         let Some(s) = students.iter().find(|s| s.id == p.student_id) else {
             continue;

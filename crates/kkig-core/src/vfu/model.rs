@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use super::field::{FieldSpec, VfuField};
 use crate::codes::Kommunkod;
 use crate::geo::Position;
+use crate::ids::{PeriodId, PersonId, PlacementId, SiteId, StudentId, SupervisorId};
 use crate::vocab::{Day, Term};
 
 /// Whether a site wants students in a term.
@@ -50,7 +51,7 @@ impl Interest {
 /// A site's answer for one term: whether it hosts, how many students, and why not.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HostingInterest {
-    pub site_id: String,
+    pub site_id: SiteId,
     pub term: Term,
     pub interest: Interest,
     /// Students the site can take that term (0 when the answer is no).
@@ -160,14 +161,14 @@ impl InviteStatus {
 /// A supervisor (handledare). Name, e-mail and phone are the person's (stored with the person).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Supervisor {
-    pub id: String,
-    pub person_id: String,
+    pub id: SupervisorId,
+    pub person_id: PersonId,
     pub name: String,
     pub email: String,
     pub phone: String,
     pub municipality: Kommunkod,
     /// The placement site they work at, if registered.
-    pub site_id: Option<String>,
+    pub site_id: Option<SiteId>,
     pub fields: Vec<FieldSpec>,
     /// Employment as a percentage of full time, 1–100 (decimal comma in files: `87,5`).
     pub employment_percent: f64,
@@ -228,7 +229,7 @@ impl Requirement {
 /// A VFU period of a university course.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct VfuPeriod {
-    pub id: String,
+    pub id: PeriodId,
     /// University code: `LTU`, `UmU`, `MIUN`.
     pub university: String,
     pub programme: String,
@@ -257,7 +258,7 @@ impl VfuPeriod {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(tag = "kind", content = "value", rename_all = "snake_case")]
 pub enum Wish {
-    Site(String),
+    Site(SiteId),
     Municipality(Kommunkod),
 }
 
@@ -267,19 +268,19 @@ impl Wish {
         let t = s.trim();
         match Kommunkod::parse(t) {
             Ok(k) if t.len() == 4 => Wish::Municipality(k),
-            _ => Wish::Site(t.to_string()),
+            _ => Wish::Site(SiteId::new(t)),
         }
     }
 
     pub fn as_text(&self) -> String {
         match self {
-            Wish::Site(id) => id.clone(),
+            Wish::Site(id) => id.to_string(),
             Wish::Municipality(k) => k.to_string(),
         }
     }
 
     /// Whether a site (id, municipality) satisfies the wish.
-    pub fn matches(&self, site_id: &str, municipality: Kommunkod) -> bool {
+    pub fn matches(&self, site_id: &SiteId, municipality: Kommunkod) -> bool {
         match self {
             Wish::Site(id) => id == site_id,
             Wish::Municipality(k) => *k == municipality,
@@ -359,9 +360,9 @@ pub fn check_requirement(req: &Requirement, evidence: &[RequirementStatus], star
 /// A student on a VFU period. Name, e-mail and home municipality are the person's.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct VfuStudent {
-    pub id: String,
-    pub person_id: String,
-    pub period_id: String,
+    pub id: StudentId,
+    pub person_id: PersonId,
+    pub period_id: PeriodId,
     pub name: String,
     pub email: String,
     pub home_municipality: Kommunkod,
@@ -443,10 +444,10 @@ pub struct StatusChange {
 /// A student's placement at a site for their period.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Placement {
-    pub id: String,
-    pub student_id: String,
-    pub site_id: String,
-    pub supervisor_id: Option<String>,
+    pub id: PlacementId,
+    pub student_id: StudentId,
+    pub site_id: SiteId,
+    pub supervisor_id: Option<SupervisorId>,
     pub status: PlacementStatus,
     /// Every status reached, with its day, oldest first.
     pub history: Vec<StatusChange>,
@@ -466,16 +467,16 @@ impl Placement {
 /// supervisors) and to municipalities (for the coordinators).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PlacementLine {
-    pub placement_id: String,
+    pub placement_id: PlacementId,
     pub status: PlacementStatus,
     pub waiting_for_better: bool,
-    pub site_id: String,
+    pub site_id: SiteId,
     pub site_name: String,
     pub site_municipality: Kommunkod,
     pub student_name: String,
     pub student_email: String,
     pub home_municipality: Kommunkod,
-    pub period_id: String,
+    pub period_id: PeriodId,
     pub university: String,
     pub programme: String,
     pub course_code: String,

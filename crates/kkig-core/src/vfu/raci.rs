@@ -368,7 +368,7 @@ impl RaciModel {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct VfuContact {
     pub id: String,
-    pub person_id: String,
+    pub person_id: crate::ids::PersonId,
     pub municipality: crate::codes::Kommunkod,
     pub role: RaciRole,
     /// None: every programme type.

@@ -496,8 +496,8 @@ fn lifecycle_transitions_as_a_table() {
 fn transitions_stamp_dates_and_refuse_the_wrong_order() {
     use PlacementStatus::*;
     let d = |m, day| Day::ymd(2026, m, day);
-    let mut p = Placement::start("pl-1", "stu-1", "s-1", Requested, d(10, 1)).unwrap();
-    assert!(Placement::start("x", "y", "z", Started, d(10, 1)).is_err());
+    let mut p = Placement::start("pl-1".into(), "stu-1".into(), "s-1".into(), Requested, d(10, 1)).unwrap();
+    assert!(Placement::start("x".into(), "y".into(), "z".into(), Started, d(10, 1)).is_err());
     p.transition(Offered, d(10, 20)).unwrap();
     p.waiting_for_better = true;
     let err = p.transition(Completed, d(10, 21)).unwrap_err();
@@ -536,7 +536,7 @@ fn timeline_counts_weeks_back_from_the_start() {
 fn student(id: &str, period: &str, home: &str, wishes: &[Wish], priority: bool) -> VfuStudent {
     VfuStudent {
         id: id.into(),
-        person_id: format!("p-{id}"),
+        person_id: format!("p-{id}").into(),
         period_id: period.into(),
         name: id.into(),
         email: format!("{id}@x.se"),
@@ -557,7 +557,13 @@ fn student(id: &str, period: &str, home: &str, wishes: &[Wish], priority: bool) 
 fn the_waiting_list_orders_by_priority_wish_and_time() {
     use PlacementStatus::*;
     let d = |day| Day::ymd(2026, 3, day);
-    let site_m = |id: &str| Some(if id.starts_with("a") { k("2422") } else { k("2482") });
+    let site_m = |id: &SiteId| {
+        Some(if id.as_str().starts_with("a") {
+            k("2422")
+        } else {
+            k("2482")
+        })
+    };
     let students = vec![
         student("s1", "p", "2422", &[Wish::Site("a-1".into())], false),
         student("s2", "p", "2422", &[Wish::Municipality(k("2422"))], true),
@@ -572,13 +578,20 @@ fn the_waiting_list_orders_by_priority_wish_and_time() {
     ];
     let mut placements = vec![];
     for (i, s) in students.iter().enumerate() {
-        let mut p = Placement::start(&format!("pl{i}"), &s.id, "b-2", Offered, d(1 + i as u8)).unwrap();
+        let mut p = Placement::start(
+            format!("pl{i}").into(),
+            s.id.clone(),
+            "b-2".into(),
+            Offered,
+            d(1 + i as u8),
+        )
+        .unwrap();
         p.waiting_for_better = s.id != "s4";
         placements.push(p);
     }
     // s3 already sits at its first wish.
     placements[2].site_id = "b-1".into();
-    let list = waiting_list_for("a-1", k("2422"), &students, &placements, site_m);
+    let list = waiting_list_for(&"a-1".into(), k("2422"), &students, &placements, site_m);
     let ids: Vec<&str> = list.iter().map(|c| c.student_id.as_str()).collect();
     assert_eq!(
         ids,
@@ -607,7 +620,7 @@ fn period(id: &str, field: VfuField, uni: &str, start: Day, end: Day, students: 
 fn supervisor(id: &str, m: &str, field: VfuField, level: TrainingLevel, cap: u32, consent: bool) -> Supervisor {
     Supervisor {
         id: id.into(),
-        person_id: format!("p-{id}"),
+        person_id: format!("p-{id}").into(),
         name: id.into(),
         email: format!("{id}@x.se"),
         phone: String::new(),
@@ -707,7 +720,7 @@ fn compensation_basis_by_hand() {
         student("s4", "a", "2422", &[], false),
     ];
     let pl = |id: &str, st: &str, site: &str, status| {
-        let mut p = Placement::start(id, st, site, Requested, vt).unwrap();
+        let mut p = Placement::start(id.into(), st.into(), site.into(), Requested, vt).unwrap();
         p.status = status;
         p
     };
@@ -719,7 +732,7 @@ fn compensation_basis_by_hand() {
         pl("5", "s4", "skelleftea-1", Withdrawn),
         pl("6", "ghost", "sorsele-1", Confirmed),
     ];
-    let site_m = |s: &str| match s {
+    let site_m = |s: &SiteId| match s.as_str() {
         s if s.starts_with("sorsele") => Some(k("2422")),
         s if s.starts_with("skelleftea") => Some(k("2482")),
         _ => None,
@@ -922,7 +935,7 @@ fn the_demo_registry_is_a_believable_region() {
         "{need:?}"
     );
     let basis = views::compensation_basis(&v.periods, &v.students, &v.placements, |id| {
-        sites.get(id).map(|s| s.municipality)
+        sites.get(id.as_str()).map(|s| s.municipality)
     });
     assert!(basis.iter().map(|r| r.placements).sum::<u32>() > 200);
 }
@@ -1129,7 +1142,7 @@ fn wishes_close_on_the_allocation_day_or_when_a_placement_is_made() {
     );
     assert!(wishes_open(&p, &[], close.plus_days(-1), &rules));
     assert!(!wishes_open(&p, &[], close, &rules));
-    let mut pl = Placement::start("pl", "s", "a-1", Requested, Day::ymd(2025, 10, 1)).unwrap();
+    let mut pl = Placement::start("pl".into(), "s".into(), "a-1".into(), Requested, Day::ymd(2025, 10, 1)).unwrap();
     assert!(
         !wishes_open(&p, std::slice::from_ref(&pl), Day::ymd(2025, 10, 2), &rules),
         "a requested placement"

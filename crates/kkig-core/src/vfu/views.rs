@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::field::VfuField;
 use super::model::{InviteStatus, Placement, Supervisor, TrainingLevel, VfuPeriod, VfuStudent};
 use crate::codes::Kommunkod;
+use crate::ids::{PeriodId, SiteId, StudentId, SupervisorId};
 use crate::vocab::Term;
 
 /// One field and term of a municipality's training-need view.
@@ -33,9 +34,9 @@ pub struct TrainingNeedRow {
 /// A supervisor who could be invited to training.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct InviteCandidate {
-    pub supervisor_id: String,
+    pub supervisor_id: SupervisorId,
     pub name: String,
-    pub site_id: Option<String>,
+    pub site_id: Option<SiteId>,
     pub training: TrainingLevel,
     pub invite: InviteStatus,
     /// The fields of the supervisor that have a gap in some term.
@@ -167,16 +168,16 @@ pub fn compensation_basis(
     periods: &[VfuPeriod],
     students: &[VfuStudent],
     placements: &[Placement],
-    site_municipality: impl Fn(&str) -> Option<Kommunkod>,
+    site_municipality: impl Fn(&SiteId) -> Option<Kommunkod>,
 ) -> Vec<CompensationRow> {
-    let periods: BTreeMap<&str, &VfuPeriod> = periods.iter().map(|p| (p.id.as_str(), p)).collect();
-    let students: BTreeMap<&str, &VfuStudent> = students.iter().map(|s| (s.id.as_str(), s)).collect();
+    let periods: BTreeMap<&PeriodId, &VfuPeriod> = periods.iter().map(|p| (&p.id, p)).collect();
+    let students: BTreeMap<&StudentId, &VfuStudent> = students.iter().map(|s| (&s.id, s)).collect();
     let mut sums: BTreeMap<(Kommunkod, String, Term), (u32, u32)> = BTreeMap::new();
     for pl in placements.iter().filter(|p| p.status.counts_for_compensation()) {
-        let Some(s) = students.get(pl.student_id.as_str()) else {
+        let Some(s) = students.get(&pl.student_id) else {
             continue;
         };
-        let Some(p) = periods.get(s.period_id.as_str()) else {
+        let Some(p) = periods.get(&s.period_id) else {
             continue;
         };
         let Some(m) = site_municipality(&pl.site_id) else {

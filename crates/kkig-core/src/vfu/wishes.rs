@@ -13,7 +13,7 @@ impl StudentInput {
     pub fn from_student(s: &VfuStudent) -> Self {
         let flag = |b: bool| if b { "1".to_string() } else { String::new() };
         Self {
-            period_id: s.period_id.clone(),
+            period_id: s.period_id.to_string(),
             email: s.email.clone(),
             name: s.name.clone(),
             home_municipality: s.home_municipality.to_string(),
@@ -72,7 +72,7 @@ impl WishesInput {
     pub fn refs(&self, s: &VfuStudent) -> VfuRefs {
         let wishes = [&self.wish1, &self.wish2, &self.wish3].map(|w| w.trim());
         let mut refs = StudentInput {
-            period_id: s.period_id.clone(),
+            period_id: s.period_id.to_string(),
             wishes: wishes.join("|"),
             ..Default::default()
         }
@@ -109,7 +109,7 @@ impl WishesInput {
             }
             match &w {
                 Wish::Site(id) if !ctx.sites.contains_key(id) => {
-                    own.push(FieldError::of(field, FieldProblem::WishNoSite { id: id.clone() }))
+                    own.push(FieldError::of(field, FieldProblem::WishNoSite { id: id.to_string() }))
                 }
                 Wish::Municipality(k) if !ctx.knows_municipality(*k) => own.push(FieldError::of(
                     field,

@@ -6,6 +6,7 @@
 //! ([`FieldProblem::EmailUnusable`]), whatever the reason, so that it reveals nothing about them.
 
 use kkig_core::access::Role;
+use kkig_core::ids::{PeriodId, PersonId, StudentId, SupervisorId};
 use kkig_core::vfu::identity::{may_change_login_data, may_take, Account, PersonKind, PersonTies, RecordScope};
 use kkig_core::vfu::{FieldError, FieldProblem};
 use kkig_core::Kommunkod;
@@ -20,15 +21,15 @@ use crate::{Actor, StoreError};
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum Except<'a> {
     Nothing,
-    Supervisor(&'a str),
-    Student(&'a str),
+    Supervisor(&'a SupervisorId),
+    Student(&'a StudentId),
     Contact(&'a str),
 }
 
 /// A stored person with everything that refers to them.
 #[derive(Debug, Clone)]
 pub(crate) struct Person {
-    pub id: String,
+    pub id: PersonId,
     pub name: String,
     pub email: Option<String>,
     pub municipality: Option<String>,
@@ -36,12 +37,12 @@ pub(crate) struct Person {
 }
 
 /// The id of the person with this e-mail, if any.
-pub(crate) async fn person_by_email(conn: &mut AnyConnection, email: &str) -> Result<Option<String>, StoreError> {
+pub(crate) async fn person_by_email(conn: &mut AnyConnection, email: &str) -> Result<Option<PersonId>, StoreError> {
     Ok(sqlx::query("SELECT id FROM persons WHERE email = $1")
         .bind(normalize_email(email))
         .fetch_optional(conn)
         .await?
-        .map(|r| r.get(0)))
+        .map(|r| PersonId::new(r.get::<String, _>(0))))
 }
 
 fn kommunkod(s: &str, col: &str) -> Result<Kommunkod, StoreError> {
@@ -49,15 +50,15 @@ fn kommunkod(s: &str, col: &str) -> Result<Kommunkod, StoreError> {
 }
 
 /// A person and their ties, leaving out `except`.
-pub(crate) async fn person(conn: &mut AnyConnection, id: &str, except: Except<'_>) -> Result<Person, StoreError> {
+pub(crate) async fn person(conn: &mut AnyConnection, id: &PersonId, except: Except<'_>) -> Result<Person, StoreError> {
     let row = sqlx::query("SELECT name, email, kind, municipality_code FROM persons WHERE id = $1")
-        .bind(id)
+        .bind(id.as_str())
         .fetch_one(&mut *conn)
         .await?;
     let kind: String = row.try_get("kind")?;
     let mut ties = PersonTies::new(PersonKind::parse(&kind).ok_or_else(|| corrupt("kind", &kind))?);
     for r in sqlx::query("SELECT role, scope FROM users WHERE person_id = $1")
-        .bind(id)
+        .bind(id.as_str())
         .fetch_all(&mut *conn)
         .await?
     {
@@ -68,26 +69,26 @@ pub(crate) async fn person(conn: &mut AnyConnection, id: &str, except: Except<'_
         });
     }
     let students = sqlx::query("SELECT s.id, v.university_code FROM vfu_students s JOIN vfu_periods v ON v.id = s.period_id WHERE s.person_id = $1")
-        .bind(id)
+        .bind(id.as_str())
         .fetch_all(&mut *conn)
         .await?;
     for r in students {
-        if !matches!(except, Except::Student(x) if x == r.get::<String, _>(0)) {
+        if !matches!(except, Except::Student(x) if *x == r.get::<String, _>(0)) {
             ties.student_universities.push(r.try_get(1)?);
         }
     }
     for r in sqlx::query("SELECT id, municipality_code FROM vfu_supervisors WHERE person_id = $1")
-        .bind(id)
+        .bind(id.as_str())
         .fetch_all(&mut *conn)
         .await?
     {
-        if !matches!(except, Except::Supervisor(x) if x == r.get::<String, _>(0)) {
+        if !matches!(except, Except::Supervisor(x) if *x == r.get::<String, _>(0)) {
             ties.supervisor_municipalities
                 .push(kommunkod(&r.try_get::<String, _>(1)?, "municipality_code")?);
         }
     }
     for r in sqlx::query("SELECT id, municipality_code FROM vfu_contacts WHERE person_id = $1")
-        .bind(id)
+        .bind(id.as_str())
         .fetch_all(&mut *conn)
         .await?
     {
@@ -97,7 +98,7 @@ pub(crate) async fn person(conn: &mut AnyConnection, id: &str, except: Except<'_
         }
     }
     Ok(Person {
-        id: id.to_string(),
+        id: id.clone(),
         name: row.try_get("name")?,
         email: row.try_get("email")?,
         municipality: row.try_get("municipality_code")?,
@@ -132,13 +133,13 @@ pub(crate) async fn takeable_by_email(
 /// [`FieldProblem::EmailUnusable`]; returns the person.
 pub(crate) async fn check_update(
     conn: &mut AnyConnection,
-    person_id: &str,
+    person_id: &PersonId,
     new_email: &str,
     record: RecordScope<'_>,
     except: Except<'_>,
 ) -> Result<Person, StoreError> {
     if let Some(other) = person_by_email(&mut *conn, new_email).await? {
-        if other != person_id {
+        if other != *person_id {
             return Err(unusable());
         }
     }
@@ -167,7 +168,7 @@ pub(crate) async fn login_data_errors(
     let writer = match &actor.user_id {
         Some(id) => {
             sqlx::query("SELECT role, person_id FROM users WHERE id = $1")
-                .bind(id)
+                .bind(id.as_str())
                 .fetch_optional(&mut *conn)
                 .await?
         }
@@ -178,12 +179,12 @@ pub(crate) async fn login_data_errors(
             let role: String = r.try_get(0)?;
             Some((
                 Role::parse(&role).ok_or_else(|| corrupt("role", &role))?,
-                r.try_get::<String, _>(1)?,
+                PersonId::new(r.try_get::<String, _>(1)?),
             ))
         }
         None => None,
     };
-    if may_change_login_data(&p.id, &p.ties, writer.as_ref().map(|(r, id)| (*r, id.as_str()))) {
+    if may_change_login_data(&p.id, &p.ties, writer.as_ref().map(|(r, id)| (*r, id))) {
         return Ok(Vec::new());
     }
     let mut errors = Vec::new();
@@ -197,9 +198,9 @@ pub(crate) async fn login_data_errors(
 }
 
 /// The university of a period (the scope of a student record on it).
-pub(crate) async fn period_university(conn: &mut AnyConnection, period_id: &str) -> Result<String, StoreError> {
+pub(crate) async fn period_university(conn: &mut AnyConnection, period_id: &PeriodId) -> Result<String, StoreError> {
     let row = sqlx::query("SELECT university_code FROM vfu_periods WHERE id = $1")
-        .bind(period_id)
+        .bind(period_id.as_str())
         .fetch_optional(conn)
         .await?;
     match row {

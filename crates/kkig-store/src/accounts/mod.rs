@@ -9,12 +9,13 @@ mod store;
 pub use store::AccountStore;
 
 use kkig_core::access::{Principal, Role};
+use kkig_core::ids::{PersonId, UserId};
 use serde::Serialize;
 
 /// Who made a change: a signed-in user, or the command line / a scheduled job.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Actor {
-    pub user_id: Option<String>,
+    pub user_id: Option<UserId>,
     /// `user:ID`, `cli`, or `system:JOB`; never personal data.
     pub label: String,
 }
@@ -34,9 +35,9 @@ impl Actor {
         }
     }
 
-    pub fn user(user_id: &str) -> Self {
+    pub fn user(user_id: &UserId) -> Self {
         Self {
-            user_id: Some(user_id.to_string()),
+            user_id: Some(user_id.clone()),
             label: format!("user:{user_id}"),
         }
     }
@@ -45,8 +46,8 @@ impl Actor {
 /// A user account with its person's name and e-mail.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct UserRecord {
-    pub id: String,
-    pub person_id: String,
+    pub id: UserId,
+    pub person_id: PersonId,
     pub name: String,
     pub email: String,
     pub role: Role,
@@ -97,7 +98,8 @@ pub struct AuditEntry {
     pub action: String,
     pub entity: String,
     pub entity_id: String,
-    pub person_id: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub person_id: Option<PersonId>,
     pub before: Option<String>,
     pub after: Option<String>,
     /// True when the values were blanked because the person was erased.
@@ -107,7 +109,7 @@ pub struct AuditEntry {
 /// A person whose data retention may end: a student and the end of their last VFU period.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RetentionCandidate {
-    pub person_id: String,
+    pub person_id: PersonId,
     pub last_period_end: String,
 }
 

@@ -2,6 +2,7 @@
 //! password links, read and written inside the transactions of `store` and `crate::privacy`.
 
 use kkig_core::access::Role;
+use kkig_core::ids::{PersonId, UserId};
 use kkig_core::vfu::identity::PersonKind;
 use kkig_core::Kommunkod;
 use serde_json::json;
@@ -10,7 +11,7 @@ use sqlx::{Any, Row, Transaction};
 
 use crate::accounts::identity;
 use crate::db::audit::{audit_in, AuditAction, AuditEntity};
-use crate::db::{corrupt, now_unix, SqlStore};
+use crate::db::{corrupt, id_at, now_unix, SqlStore};
 use crate::{Actor, NewUser, StoreError, TokenRecord, UserRecord};
 
 pub(crate) fn new_id(prefix: &str) -> String {
@@ -29,7 +30,7 @@ pub(crate) async fn insert_person(
     kind: &str,
     municipality: Option<Kommunkod>,
     actor: &Actor,
-) -> Result<String, StoreError> {
+) -> Result<PersonId, StoreError> {
     let name = name.trim();
     if name.is_empty() {
         return Err(StoreError::Invalid("name must not be empty".into()));
@@ -44,12 +45,12 @@ pub(crate) async fn insert_person(
             return Err(StoreError::Conflict(format!("a person with e-mail {e} already exists")));
         }
     }
-    let id = new_id("p");
+    let id = PersonId::new(new_id("p"));
     let now = now_unix();
     sqlx::query(
         "INSERT INTO persons (id, name, email, kind, municipality_code, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $6)",
     )
-    .bind(&id)
+    .bind(id.as_str())
     .bind(name)
     .bind(&email)
     .bind(kind)
@@ -76,20 +77,20 @@ pub(crate) async fn insert_person(
 /// The person of a user account, inside a transaction; None if there is no such user.
 pub(crate) async fn person_of_user(
     tx: &mut Transaction<'static, Any>,
-    user_id: &str,
-) -> Result<Option<String>, StoreError> {
+    user_id: &UserId,
+) -> Result<Option<PersonId>, StoreError> {
     Ok(sqlx::query("SELECT person_id FROM users WHERE id = $1")
-        .bind(user_id)
+        .bind(user_id.as_str())
         .fetch_optional(&mut **tx)
         .await?
-        .map(|r| r.get(0)))
+        .map(|r| PersonId::new(r.get::<String, _>(0))))
 }
 
 /// The person of a user account that must exist.
 pub(crate) async fn existing_person_of_user(
     tx: &mut Transaction<'static, Any>,
-    user_id: &str,
-) -> Result<String, StoreError> {
+    user_id: &UserId,
+) -> Result<PersonId, StoreError> {
     person_of_user(tx, user_id)
         .await?
         .ok_or_else(|| StoreError::Invalid(format!("no user {user_id}")))
@@ -99,11 +100,11 @@ pub(crate) async fn existing_person_of_user(
 /// was disabled): a link is only ever good for the state it was made in. Returns how many.
 pub(crate) async fn void_password_links_in(
     tx: &mut Transaction<'static, Any>,
-    user_id: &str,
+    user_id: &UserId,
 ) -> Result<u64, StoreError> {
     let done = sqlx::query("UPDATE password_resets SET used_at = $1 WHERE user_id = $2 AND used_at IS NULL")
         .bind(now_unix())
-        .bind(user_id)
+        .bind(user_id.as_str())
         .execute(&mut **tx)
         .await?;
     Ok(done.rows_affected())
@@ -112,14 +113,14 @@ pub(crate) async fn void_password_links_in(
 /// Set a user's password hash; every other outstanding link of the account is voided.
 pub(crate) async fn set_password_in(
     tx: &mut Transaction<'static, Any>,
-    user_id: &str,
+    user_id: &UserId,
     hash: &str,
     actor: &Actor,
 ) -> Result<(), StoreError> {
     let person = existing_person_of_user(tx, user_id).await?;
     sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
         .bind(hash)
-        .bind(user_id)
+        .bind(user_id.as_str())
         .execute(&mut **tx)
         .await?;
     let voided = void_password_links_in(tx, user_id).await?;
@@ -144,8 +145,8 @@ const USER_SELECT: &str =
 fn user_from(row: &AnyRow) -> Result<UserRecord, StoreError> {
     let role: String = row.try_get("role")?;
     Ok(UserRecord {
-        id: row.try_get("id")?,
-        person_id: row.try_get("person_id")?,
+        id: id_at(row, "id")?,
+        person_id: id_at(row, "person_id")?,
         name: row.try_get("name")?,
         email: row.try_get::<Option<String>, _>("email")?.unwrap_or_default(),
         role: Role::parse(&role).ok_or_else(|| corrupt("role", &role))?,
@@ -192,7 +193,7 @@ pub(crate) async fn attach_to_person(
         .bind(name)
         .bind(&home)
         .bind(now_unix())
-        .bind(&p.id)
+        .bind(p.id.as_str())
         .execute(&mut **tx)
         .await?;
     let before = json!({"name": p.name, "municipality": p.municipality});

@@ -3,6 +3,7 @@
 
 use async_trait::async_trait;
 use kkig_core::access::Role;
+use kkig_core::ids::{PersonId, UserId};
 use kkig_core::privacy::{
     sign_in_gate, RecentFailures, SignInGate, MAX_FAILURES_PER_ACCOUNT, MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS,
     MAX_FAILURES_PER_ADDRESS, THROTTLE_WINDOW_SECS,
@@ -36,18 +37,18 @@ pub trait AccountStore: Send + Sync {
 
     async fn user_by_email(&self, email: &str) -> Result<Option<UserRecord>, StoreError>;
 
-    async fn user_by_id(&self, id: &str) -> Result<Option<UserRecord>, StoreError>;
+    async fn user_by_id(&self, id: &UserId) -> Result<Option<UserRecord>, StoreError>;
 
     /// Disable or enable an account (audited); disabling ends its sessions. False if no such user.
-    async fn set_user_disabled(&self, user_id: &str, disabled: bool, actor: &Actor) -> Result<bool, StoreError>;
+    async fn set_user_disabled(&self, user_id: &UserId, disabled: bool, actor: &Actor) -> Result<bool, StoreError>;
 
     /// Store a new password hash (audited, without the hash).
-    async fn set_password_hash(&self, user_id: &str, hash: &str, actor: &Actor) -> Result<(), StoreError>;
+    async fn set_password_hash(&self, user_id: &UserId, hash: &str, actor: &Actor) -> Result<(), StoreError>;
 
     /// Record a one-time password link (only its hash), valid until `expires_at`.
     async fn create_password_reset(
         &self,
-        user_id: &str,
+        user_id: &UserId,
         token_hash: &str,
         expires_at: i64,
         actor: &Actor,
@@ -78,7 +79,7 @@ pub trait AccountStore: Send + Sync {
 
     async fn create_api_token(
         &self,
-        user_id: &str,
+        user_id: &UserId,
         token_id: &str,
         name: &str,
         token_hash: &str,
@@ -86,7 +87,7 @@ pub trait AccountStore: Send + Sync {
         actor: &Actor,
     ) -> Result<(), StoreError>;
 
-    async fn api_tokens(&self, user_id: &str) -> Result<Vec<TokenRecord>, StoreError>;
+    async fn api_tokens(&self, user_id: &UserId) -> Result<Vec<TokenRecord>, StoreError>;
 
     /// The enabled user of an unrevoked, unexpired token; notes when it was used.
     async fn user_for_token(&self, token_hash: &str, now: i64) -> Result<Option<UserRecord>, StoreError>;
@@ -94,7 +95,7 @@ pub trait AccountStore: Send + Sync {
     /// Revoke one of the user's tokens (audited). False when the user has no such live token.
     async fn revoke_api_token(
         &self,
-        user_id: &str,
+        user_id: &UserId,
         token_id: &str,
         now: i64,
         actor: &Actor,
@@ -137,10 +138,10 @@ impl AccountStore for SqlStore {
             }
             None => insert_person(&mut tx, &new.name, Some(&email), kind.as_str(), municipality, actor).await?,
         };
-        let id = new_id("u");
+        let id = UserId::new(new_id("u"));
         sqlx::query("INSERT INTO users (id, person_id, role, scope, password_hash, disabled, created_at) VALUES ($1, $2, $3, $4, NULL, 0, $5)")
-            .bind(&id)
-            .bind(&person_id)
+            .bind(id.as_str())
+            .bind(person_id.as_str())
             .bind(new.role.as_str())
             .bind(&new.scope)
             .bind(now_unix())
@@ -162,7 +163,7 @@ impl AccountStore for SqlStore {
         )
         .await?;
         tx.commit().await?;
-        self.users_where("WHERE u.id = $1", Some(&id))
+        self.users_where("WHERE u.id = $1", Some(id.as_str()))
             .await?
             .pop()
             .ok_or_else(|| corrupt("users", "created user not found"))
@@ -179,28 +180,28 @@ impl AccountStore for SqlStore {
             .pop())
     }
 
-    async fn user_by_id(&self, id: &str) -> Result<Option<UserRecord>, StoreError> {
-        Ok(self.users_where("WHERE u.id = $1", Some(id)).await?.pop())
+    async fn user_by_id(&self, id: &UserId) -> Result<Option<UserRecord>, StoreError> {
+        Ok(self.users_where("WHERE u.id = $1", Some(id.as_str())).await?.pop())
     }
 
-    async fn set_user_disabled(&self, user_id: &str, disabled: bool, actor: &Actor) -> Result<bool, StoreError> {
+    async fn set_user_disabled(&self, user_id: &UserId, disabled: bool, actor: &Actor) -> Result<bool, StoreError> {
         let mut tx = self.begin_write().await?;
         let row = sqlx::query("SELECT person_id, disabled FROM users WHERE id = $1")
-            .bind(user_id)
+            .bind(user_id.as_str())
             .fetch_optional(&mut *tx)
             .await?;
         let Some(row) = row else { return Ok(false) };
-        let person: String = row.try_get(0)?;
+        let person = PersonId::new(row.try_get::<String, _>(0)?);
         let was: i64 = row.try_get(1)?;
         sqlx::query("UPDATE users SET disabled = $1 WHERE id = $2")
             .bind(i64::from(disabled))
-            .bind(user_id)
+            .bind(user_id.as_str())
             .execute(&mut *tx)
             .await?;
         let mut after = json!({"disabled": disabled});
         if disabled {
             sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-                .bind(user_id)
+                .bind(user_id.as_str())
                 .execute(&mut *tx)
                 .await?;
             // Its password links die with it; enabling the account again does not revive them.
@@ -221,7 +222,7 @@ impl AccountStore for SqlStore {
         Ok(true)
     }
 
-    async fn set_password_hash(&self, user_id: &str, hash: &str, actor: &Actor) -> Result<(), StoreError> {
+    async fn set_password_hash(&self, user_id: &UserId, hash: &str, actor: &Actor) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;
         set_password_in(&mut tx, user_id, hash, actor).await?;
         tx.commit().await?;
@@ -230,7 +231,7 @@ impl AccountStore for SqlStore {
 
     async fn create_password_reset(
         &self,
-        user_id: &str,
+        user_id: &UserId,
         token_hash: &str,
         expires_at: i64,
         actor: &Actor,
@@ -241,7 +242,7 @@ impl AccountStore for SqlStore {
             "INSERT INTO password_resets (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)",
         )
         .bind(token_hash)
-        .bind(user_id)
+        .bind(user_id.as_str())
         .bind(now_unix())
         .bind(expires_at)
         .execute(&mut *tx)
@@ -289,7 +290,7 @@ impl AccountStore for SqlStore {
         .fetch_optional(&mut *tx)
         .await?;
         let Some(row) = row else { return Ok(false) };
-        let user_id: String = row.try_get(0)?;
+        let user_id = UserId::new(row.try_get::<String, _>(0)?);
         sqlx::query("UPDATE password_resets SET used_at = $1 WHERE token_hash = $2")
             .bind(now)
             .bind(token_hash)
@@ -298,7 +299,7 @@ impl AccountStore for SqlStore {
         set_password_in(&mut tx, &user_id, password_hash, &Actor::user(&user_id)).await?;
         // A new password ends every existing session of the account.
         sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-            .bind(&user_id)
+            .bind(user_id.as_str())
             .execute(&mut *tx)
             .await?;
         tx.commit().await?;
@@ -410,7 +411,7 @@ impl AccountStore for SqlStore {
 
     async fn create_api_token(
         &self,
-        user_id: &str,
+        user_id: &UserId,
         token_id: &str,
         name: &str,
         token_hash: &str,
@@ -421,7 +422,7 @@ impl AccountStore for SqlStore {
         let person = existing_person_of_user(&mut tx, user_id).await?;
         sqlx::query("INSERT INTO api_tokens (id, user_id, name, token_hash, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)")
             .bind(token_id)
-            .bind(user_id)
+            .bind(user_id.as_str())
             .bind(name)
             .bind(token_hash)
             .bind(now_unix())
@@ -443,9 +444,9 @@ impl AccountStore for SqlStore {
         Ok(())
     }
 
-    async fn api_tokens(&self, user_id: &str) -> Result<Vec<TokenRecord>, StoreError> {
+    async fn api_tokens(&self, user_id: &UserId) -> Result<Vec<TokenRecord>, StoreError> {
         let rows = sqlx::query("SELECT id, name, created_at, expires_at, revoked_at, last_used_at FROM api_tokens WHERE user_id = $1 ORDER BY created_at, id")
-            .bind(user_id)
+            .bind(user_id.as_str())
             .fetch_all(&self.pool)
             .await?;
         rows.iter().map(token_from).collect()
@@ -475,7 +476,7 @@ impl AccountStore for SqlStore {
 
     async fn revoke_api_token(
         &self,
-        user_id: &str,
+        user_id: &UserId,
         token_id: &str,
         now: i64,
         actor: &Actor,
@@ -485,20 +486,20 @@ impl AccountStore for SqlStore {
             sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND user_id = $3 AND revoked_at IS NULL")
                 .bind(now)
                 .bind(token_id)
-                .bind(user_id)
+                .bind(user_id.as_str())
                 .execute(&mut *tx)
                 .await?;
         if done.rows_affected() == 0 {
             return Ok(false);
         }
-        let person: Option<String> = person_of_user(&mut tx, user_id).await?;
+        let person: Option<PersonId> = person_of_user(&mut tx, user_id).await?;
         audit_in(
             &mut tx,
             actor,
             AuditAction::Update,
             AuditEntity::ApiToken,
             token_id,
-            person.as_deref(),
+            person.as_ref(),
             None,
             Some(&json!({"revoked_at": now})),
         )

@@ -25,6 +25,7 @@ use async_trait::async_trait;
 use kkig_core::allocation::product::ManualLock;
 use kkig_core::allocation::Rules;
 use kkig_core::geo::Position;
+use kkig_core::ids::{PeriodId, PersonId, PlacementId, SiteId, StudentId};
 use kkig_core::vfu::{
     Day, FieldError, HostingInterest, Placement, PlacementSite, PlacementStatus, StatusChange, Supervisor, VfuPeriod,
     VfuStudent,
@@ -36,7 +37,7 @@ use sqlx::Row;
 
 use crate::accounts::sql::new_id;
 use crate::db::audit::{audit_in, AuditAction, AuditEntity};
-use crate::db::{corrupt, now_unix, SqlStore};
+use crate::db::{corrupt, id_at, now_unix, SqlStore};
 use crate::prelude::*;
 use crate::vfu::{placement_from, write_placement, PlacementFilter, StudentFilter};
 use crate::{Actor, StoreError};
@@ -44,9 +45,12 @@ use crate::{Actor, StoreError};
 /// A manual lock as stored: who locked it, when and why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct AllocationLock {
-    pub period_id: String,
-    pub student_id: String,
-    pub site_id: String,
+    #[schema(value_type = String)]
+    pub period_id: PeriodId,
+    #[schema(value_type = String)]
+    pub student_id: StudentId,
+    #[schema(value_type = String)]
+    pub site_id: SiteId,
     pub reason: String,
     /// The actor label (`user:ID`, `cli`).
     pub locked_by: String,
@@ -115,34 +119,34 @@ pub trait AllocationStore: Send + Sync {
     /// naming the rule; audited).
     async fn save_allocation_rules(&self, university: &str, rules: &Rules, actor: &Actor) -> Result<(), StoreError>;
     /// The manual locks of a period, by student id.
-    async fn allocation_locks(&self, period_id: &str) -> Result<Vec<AllocationLock>, StoreError>;
+    async fn allocation_locks(&self, period_id: &PeriodId) -> Result<Vec<AllocationLock>, StoreError>;
     /// Lock a student of the period to a site (replacing a lock), with a reason (required);
     /// audited with the student's person id. `Fields` when the student is not on the period,
     /// the site does not exist or the reason is empty.
     async fn set_allocation_lock(
         &self,
-        period_id: &str,
-        student_id: &str,
-        site_id: &str,
+        period_id: &PeriodId,
+        student_id: &StudentId,
+        site_id: &SiteId,
         reason: &str,
         actor: &Actor,
     ) -> Result<AllocationLock, StoreError>;
     /// Remove a lock, with a reason (required; audited). False when there was none.
     async fn delete_allocation_lock(
         &self,
-        period_id: &str,
-        student_id: &str,
+        period_id: &PeriodId,
+        student_id: &StudentId,
         reason: &str,
         actor: &Actor,
     ) -> Result<bool, StoreError>;
     /// The registry data of a period for the allocation; `None` when there is no such period.
-    async fn allocation_data(&self, period_id: &str) -> Result<Option<AllocationData>, StoreError>;
+    async fn allocation_data(&self, period_id: &PeriodId) -> Result<Option<AllocationData>, StoreError>;
     /// Publish `(student id, site id)` of a run for the period in one transaction (see the
     /// module documentation); `on` is the day of the status changes.
     async fn publish_allocation(
         &self,
-        period_id: &str,
-        assignments: &[(String, String)],
+        period_id: &PeriodId,
+        assignments: &[(StudentId, SiteId)],
         on: Day,
         actor: &Actor,
     ) -> Result<PublishReport, StoreError>;
@@ -166,9 +170,9 @@ fn rules_errors(rules: &Rules) -> Result<(), StoreError> {
 
 fn lock_from(row: &sqlx::any::AnyRow) -> Result<AllocationLock, StoreError> {
     Ok(AllocationLock {
-        period_id: row.try_get("period_id")?,
-        student_id: row.try_get("student_id")?,
-        site_id: row.try_get("site_id")?,
+        period_id: id_at(row, "period_id")?,
+        student_id: id_at(row, "student_id")?,
+        site_id: id_at(row, "site_id")?,
         reason: row.try_get("reason")?,
         locked_by: row.try_get("locked_by")?,
         locked_at: row.try_get("locked_at")?,
@@ -178,10 +182,10 @@ fn lock_from(row: &sqlx::any::AnyRow) -> Result<AllocationLock, StoreError> {
 /// A student's locks (for the person's data export).
 pub(crate) async fn locks_of_student(
     conn: &mut sqlx::AnyConnection,
-    student_id: &str,
+    student_id: &StudentId,
 ) -> Result<Vec<AllocationLock>, StoreError> {
     let rows = sqlx::query("SELECT * FROM allocation_locks WHERE student_id = $1 ORDER BY period_id")
-        .bind(student_id)
+        .bind(student_id.as_str())
         .fetch_all(&mut *conn)
         .await?;
     rows.iter().map(lock_from).collect()
@@ -190,16 +194,16 @@ pub(crate) async fn locks_of_student(
 /// The student's person id when the student is on the period.
 async fn student_on_period(
     tx: &mut sqlx::Transaction<'static, sqlx::Any>,
-    period_id: &str,
-    student_id: &str,
-) -> Result<Option<String>, StoreError> {
+    period_id: &PeriodId,
+    student_id: &StudentId,
+) -> Result<Option<PersonId>, StoreError> {
     let row = sqlx::query("SELECT person_id FROM vfu_students WHERE id = $1 AND period_id = $2")
-        .bind(student_id)
-        .bind(period_id)
+        .bind(student_id.as_str())
+        .bind(period_id.as_str())
         .fetch_optional(&mut **tx)
         .await?;
     Ok(match row {
-        Some(r) => Some(r.try_get("person_id")?),
+        Some(r) => Some(id_at(&r, "person_id")?),
         None => None,
     })
 }
@@ -283,9 +287,9 @@ impl AllocationStore for SqlStore {
         Ok(())
     }
 
-    async fn allocation_locks(&self, period_id: &str) -> Result<Vec<AllocationLock>, StoreError> {
+    async fn allocation_locks(&self, period_id: &PeriodId) -> Result<Vec<AllocationLock>, StoreError> {
         let rows = sqlx::query("SELECT * FROM allocation_locks WHERE period_id = $1 ORDER BY student_id")
-            .bind(period_id)
+            .bind(period_id.as_str())
             .fetch_all(&self.pool)
             .await?;
         rows.iter().map(lock_from).collect()
@@ -293,9 +297,9 @@ impl AllocationStore for SqlStore {
 
     async fn set_allocation_lock(
         &self,
-        period_id: &str,
-        student_id: &str,
-        site_id: &str,
+        period_id: &PeriodId,
+        student_id: &StudentId,
+        site_id: &SiteId,
         reason: &str,
         actor: &Actor,
     ) -> Result<AllocationLock, StoreError> {
@@ -308,7 +312,7 @@ impl AllocationStore for SqlStore {
             )]));
         };
         let site = sqlx::query("SELECT id FROM placement_sites WHERE id = $1")
-            .bind(site_id)
+            .bind(site_id.as_str())
             .fetch_optional(&mut *tx)
             .await?;
         if site.is_none() {
@@ -318,16 +322,16 @@ impl AllocationStore for SqlStore {
             )]));
         }
         let old = sqlx::query("SELECT * FROM allocation_locks WHERE period_id = $1 AND student_id = $2")
-            .bind(period_id)
-            .bind(student_id)
+            .bind(period_id.as_str())
+            .bind(student_id.as_str())
             .fetch_optional(&mut *tx)
             .await?
             .map(|r| lock_from(&r))
             .transpose()?;
         let lock = AllocationLock {
-            period_id: period_id.to_string(),
-            student_id: student_id.to_string(),
-            site_id: site_id.to_string(),
+            period_id: period_id.clone(),
+            student_id: student_id.clone(),
+            site_id: site_id.clone(),
             reason,
             locked_by: actor.label.clone(),
             locked_at: now_unix(),
@@ -337,9 +341,9 @@ impl AllocationStore for SqlStore {
              ON CONFLICT (period_id, student_id) DO UPDATE SET site_id = excluded.site_id, reason = excluded.reason,
                locked_by = excluded.locked_by, locked_at = excluded.locked_at",
         )
-        .bind(&lock.period_id)
-        .bind(&lock.student_id)
-        .bind(&lock.site_id)
+        .bind(lock.period_id.as_str())
+        .bind(lock.student_id.as_str())
+        .bind(lock.site_id.as_str())
         .bind(&lock.reason)
         .bind(&lock.locked_by)
         .bind(lock.locked_at)
@@ -365,16 +369,16 @@ impl AllocationStore for SqlStore {
 
     async fn delete_allocation_lock(
         &self,
-        period_id: &str,
-        student_id: &str,
+        period_id: &PeriodId,
+        student_id: &StudentId,
         reason: &str,
         actor: &Actor,
     ) -> Result<bool, StoreError> {
         let reason = reason_checked(reason)?;
         let mut tx = self.begin_write().await?;
         let old = sqlx::query("SELECT * FROM allocation_locks WHERE period_id = $1 AND student_id = $2")
-            .bind(period_id)
-            .bind(student_id)
+            .bind(period_id.as_str())
+            .bind(student_id.as_str())
             .fetch_optional(&mut *tx)
             .await?
             .map(|r| lock_from(&r))
@@ -382,8 +386,8 @@ impl AllocationStore for SqlStore {
         let Some(old) = old else { return Ok(false) };
         let person = student_on_period(&mut tx, period_id, student_id).await?;
         sqlx::query("DELETE FROM allocation_locks WHERE period_id = $1 AND student_id = $2")
-            .bind(period_id)
-            .bind(student_id)
+            .bind(period_id.as_str())
+            .bind(student_id.as_str())
             .execute(&mut *tx)
             .await?;
         let before = json!({"site_id": old.site_id, "reason": old.reason});
@@ -394,7 +398,7 @@ impl AllocationStore for SqlStore {
             AuditAction::Unlock,
             AuditEntity::AllocationLock,
             &format!("{period_id}/{student_id}"),
-            person.as_deref(),
+            person.as_ref(),
             Some(&before),
             Some(&after),
         )
@@ -403,13 +407,13 @@ impl AllocationStore for SqlStore {
         Ok(true)
     }
 
-    async fn allocation_data(&self, period_id: &str) -> Result<Option<AllocationData>, StoreError> {
+    async fn allocation_data(&self, period_id: &PeriodId) -> Result<Option<AllocationData>, StoreError> {
         let Some(period) = self.vfu_period(period_id).await? else {
             return Ok(None);
         };
         let students = self
             .vfu_students(&StudentFilter {
-                period_id: Some(period_id.to_string()),
+                period_id: Some(period_id.clone()),
                 ..Default::default()
             })
             .await?;
@@ -418,7 +422,7 @@ impl AllocationStore for SqlStore {
         let interests = self.hosting_interests(None, Some(period.term)).await?;
         let placements = self
             .placements(&PlacementFilter {
-                period_id: Some(period_id.to_string()),
+                period_id: Some(period_id.clone()),
                 ..Default::default()
             })
             .await?;
@@ -451,14 +455,14 @@ impl AllocationStore for SqlStore {
 
     async fn publish_allocation(
         &self,
-        period_id: &str,
-        assignments: &[(String, String)],
+        period_id: &PeriodId,
+        assignments: &[(StudentId, SiteId)],
         on: Day,
         actor: &Actor,
     ) -> Result<PublishReport, StoreError> {
         let mut tx = self.begin_write().await?;
         if sqlx::query("SELECT id FROM vfu_periods WHERE id = $1")
-            .bind(period_id)
+            .bind(period_id.as_str())
             .fetch_optional(&mut *tx)
             .await?
             .is_none()
@@ -468,25 +472,25 @@ impl AllocationStore for SqlStore {
                 format!("no VFU period {period_id:?}"),
             )]));
         }
-        let students: Vec<(String, String)> =
+        let students: Vec<(StudentId, PersonId)> =
             sqlx::query("SELECT id, person_id FROM vfu_students WHERE period_id = $1 ORDER BY id")
-                .bind(period_id)
+                .bind(period_id.as_str())
                 .fetch_all(&mut *tx)
                 .await?
                 .iter()
-                .map(|r| Ok((r.try_get("id")?, r.try_get("person_id")?)))
+                .map(|r| Ok((id_at(r, "id")?, id_at(r, "person_id")?)))
                 .collect::<Result<_, StoreError>>()?;
-        let on_period: HashMap<&str, &str> = students.iter().map(|(s, p)| (s.as_str(), p.as_str())).collect();
-        let mut target: HashMap<&str, &str> = HashMap::new();
+        let on_period: HashMap<&StudentId, &PersonId> = students.iter().map(|(s, p)| (s, p)).collect();
+        let mut target: HashMap<&StudentId, &SiteId> = HashMap::new();
         for (k, (student, site)) in assignments.iter().enumerate() {
-            if !on_period.contains_key(student.as_str()) {
+            if !on_period.contains_key(student) {
                 return Err(StoreError::Fields(vec![FieldError::new(
                     &format!("assignments[{k}].student"),
                     format!("{student:?} is not a student on period {period_id:?}"),
                 )]));
             }
             if sqlx::query("SELECT id FROM placement_sites WHERE id = $1")
-                .bind(site)
+                .bind(site.as_str())
                 .fetch_optional(&mut *tx)
                 .await?
                 .is_none()
@@ -496,7 +500,7 @@ impl AllocationStore for SqlStore {
                     format!("no placement site {site:?}"),
                 )]));
             }
-            if target.insert(student.as_str(), site.as_str()).is_some() {
+            if target.insert(student, site).is_some() {
                 return Err(StoreError::Fields(vec![FieldError::new(
                     &format!("assignments[{k}].student"),
                     format!("{student:?} is assigned twice"),
@@ -506,16 +510,16 @@ impl AllocationStore for SqlStore {
         let rows = sqlx::query(
             "SELECT p.* FROM vfu_placements p JOIN vfu_students s ON s.id = p.student_id WHERE s.period_id = $1 ORDER BY p.updated_at, p.id",
         )
-        .bind(period_id)
+        .bind(period_id.as_str())
         .fetch_all(&mut *tx)
         .await?;
         let placements: Vec<Placement> = rows.iter().map(placement_from).collect::<Result<_, _>>()?;
         let now = now_unix();
         let mut report = PublishReport::default();
-        let mut changed_ids: Vec<String> = Vec::new();
+        let mut changed_ids: Vec<PlacementId> = Vec::new();
         let step_day = |p: &Placement| p.history.last().map_or(on, |l| if l.on.0 > on.0 { l.on } else { on });
         for (student, person) in &students {
-            let mine: Vec<&Placement> = placements.iter().filter(|p| &p.student_id == student).collect();
+            let mine: Vec<&Placement> = placements.iter().filter(|p| p.student_id == *student).collect();
             if mine.iter().any(|p| {
                 matches!(
                     p.status,
@@ -530,11 +534,11 @@ impl AllocationStore for SqlStore {
                 .rev()
                 .find(|p| matches!(p.status, PlacementStatus::Requested | PlacementStatus::Offered))
                 .copied();
-            match (active, target.get(student.as_str())) {
-                (Some(p), Some(site)) if p.site_id == *site => report.unchanged += 1,
+            match (active, target.get(student)) {
+                (Some(p), Some(site)) if p.site_id == **site => report.unchanged += 1,
                 (Some(p), Some(site)) => {
                     let mut new = p.clone();
-                    new.site_id = site.to_string();
+                    new.site_id = (*site).clone();
                     new.supervisor_id = None;
                     new.status = PlacementStatus::Offered;
                     new.history.push(StatusChange {
@@ -542,11 +546,11 @@ impl AllocationStore for SqlStore {
                         on: step_day(p),
                     });
                     sqlx::query("UPDATE vfu_placements SET site_id = $1, supervisor_id = NULL, status = $2, history = $3, updated_at = $4 WHERE id = $5")
-                        .bind(&new.site_id)
+                        .bind(new.site_id.as_str())
                         .bind(new.status.as_str())
                         .bind(serde_json::to_string(&new.history).map_err(|e| corrupt("history", e))?)
                         .bind(now)
-                        .bind(&new.id)
+                        .bind(new.id.as_str())
                         .execute(&mut *tx)
                         .await?;
                     let (b, a) = (serde_json::to_value(p).ok(), serde_json::to_value(&new).ok());
@@ -576,7 +580,7 @@ impl AllocationStore for SqlStore {
                         .bind(new.status.as_str())
                         .bind(serde_json::to_string(&new.history).map_err(|e| corrupt("history", e))?)
                         .bind(now)
-                        .bind(&new.id)
+                        .bind(new.id.as_str())
                         .execute(&mut *tx)
                         .await?;
                     let (b, a) = (serde_json::to_value(p).ok(), serde_json::to_value(&new).ok());
@@ -596,9 +600,9 @@ impl AllocationStore for SqlStore {
                 }
                 (None, Some(site)) => {
                     let p = Placement {
-                        id: new_id("pl"),
+                        id: PlacementId::new(new_id("pl")),
                         student_id: student.clone(),
-                        site_id: site.to_string(),
+                        site_id: (*site).clone(),
                         supervisor_id: None,
                         status: PlacementStatus::Offered,
                         history: vec![StatusChange {

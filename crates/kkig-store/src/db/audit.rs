@@ -1,6 +1,7 @@
 //! The audit writer: one row per change of personal data or shared records, written in the
 //! same transaction as the change, with the action and entity from closed lists.
 
+use kkig_core::ids::{PersonId, UserId};
 use serde_json::Value;
 use sqlx::{Any, Transaction};
 
@@ -154,15 +155,17 @@ impl std::fmt::Display for AuditEntity {
     }
 }
 
-/// Append one audit entry inside the transaction of the change it records.
+/// Append one audit entry inside the transaction of the change it records. `entity_id` is the
+/// id of the record of whatever kind (`SiteId`, `PersonId`, … or a composite text such as
+/// `site/term`); `person_id` the person whose data it is, if any.
 #[allow(clippy::too_many_arguments)]
 pub(crate) async fn audit_in(
     tx: &mut Transaction<'static, Any>,
     actor: &Actor,
     action: AuditAction,
     entity: AuditEntity,
-    entity_id: &str,
-    person_id: Option<&str>,
+    entity_id: impl AsRef<str>,
+    person_id: Option<&PersonId>,
     before: Option<&Value>,
     after: Option<&Value>,
 ) -> Result<(), StoreError> {
@@ -171,12 +174,12 @@ pub(crate) async fn audit_in(
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 0)",
     )
     .bind(now_unix())
-    .bind(&actor.user_id)
+    .bind(actor.user_id.as_ref().map(UserId::as_str))
     .bind(&actor.label)
     .bind(action.as_str())
     .bind(entity.as_str())
-    .bind(entity_id)
-    .bind(person_id)
+    .bind(entity_id.as_ref())
+    .bind(person_id.map(PersonId::as_str))
     .bind(before.map(Value::to_string))
     .bind(after.map(Value::to_string))
     .execute(&mut **tx)

@@ -222,6 +222,17 @@ pub(crate) fn position(row: &AnyRow) -> Result<Position, StoreError> {
     Position::new(row.try_get("lat")?, row.try_get("lon")?).map_err(|e| corrupt("position", e))
 }
 
+/// A text column read as a typed id (`SiteId`, `PersonId`, … of `kkig_core::ids`, or a plain
+/// `String`): the store keeps ids as text, and the id types wrap it.
+pub(crate) fn id_at<T: From<String>>(row: &AnyRow, column: &str) -> Result<T, StoreError> {
+    Ok(T::from(row.try_get::<String, _>(column)?))
+}
+
+/// A nullable text column read as a typed id.
+pub(crate) fn opt_id_at<T: From<String>>(row: &AnyRow, column: &str) -> Result<Option<T>, StoreError> {
+    Ok(row.try_get::<Option<String>, _>(column)?.map(T::from))
+}
+
 pub(crate) fn kommunkod(row: &AnyRow, column: &str) -> Result<Kommunkod, StoreError> {
     let s: String = row.try_get(column)?;
     Kommunkod::parse(&s).map_err(|e| corrupt(column, e))

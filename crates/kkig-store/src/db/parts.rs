@@ -5,6 +5,7 @@
 
 use async_trait::async_trait;
 use kkig_core::demo::DemoWorld;
+use kkig_core::ids::PersonId;
 use serde_json::Value;
 use sqlx::{Any, Row, Transaction};
 
@@ -38,12 +39,12 @@ pub(crate) trait Part: Sync {
     }
 
     /// This capability's data on a person, for the person's export (None: it keeps none).
-    async fn export_person(&self, _store: &SqlStore, _person_id: &str) -> Result<Option<Value>, StoreError> {
+    async fn export_person(&self, _store: &SqlStore, _person_id: &PersonId) -> Result<Option<Value>, StoreError> {
         Ok(None)
     }
 
     /// Erase this capability's data on a person, inside the erasure's transaction.
-    async fn erase_person(&self, _tx: &mut Tx, _person_id: &str) -> Result<(), StoreError> {
+    async fn erase_person(&self, _tx: &mut Tx, _person_id: &PersonId) -> Result<(), StoreError> {
         Ok(())
     }
 }

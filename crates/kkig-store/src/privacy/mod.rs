@@ -4,6 +4,7 @@
 pub mod retention;
 
 use async_trait::async_trait;
+use kkig_core::ids::PersonId;
 use kkig_core::Kommunkod;
 use serde_json::{json, Value};
 use sqlx::Row;
@@ -11,7 +12,7 @@ use sqlx::Row;
 use crate::accounts::sql::insert_person;
 use crate::db::audit::{audit_in, AuditAction, AuditEntity};
 use crate::db::error::StoreError;
-use crate::db::{corrupt, now_unix, SqlStore};
+use crate::db::{corrupt, id_at, now_unix, opt_id_at, SqlStore};
 use crate::{AccountStore, Actor, AuditEntry, RetentionCandidate};
 
 /// Audit and privacy: the audit log, a person's data exported or erased, retention.
@@ -27,24 +28,33 @@ pub trait PrivacyStore: Send + Sync {
         action: AuditAction,
         entity: AuditEntity,
         entity_id: &str,
-        person_id: Option<&str>,
+        person_id: Option<&PersonId>,
     ) -> Result<(), StoreError>;
 
     /// The person's municipality (for scope checks), if the person exists.
-    async fn person_municipality(&self, person_id: &str) -> Result<Option<Option<kkig_core::Kommunkod>>, StoreError>;
+    async fn person_municipality(
+        &self,
+        person_id: &PersonId,
+    ) -> Result<Option<Option<kkig_core::Kommunkod>>, StoreError>;
 
     /// Everything held on a person, as JSON (no secrets: hashes are left out); None if unknown.
-    async fn export_person(&self, person_id: &str, actor: &Actor) -> Result<Option<serde_json::Value>, StoreError>;
+    async fn export_person(&self, person_id: &PersonId, actor: &Actor)
+        -> Result<Option<serde_json::Value>, StoreError>;
 
     /// Erase a person everywhere in one transaction, keeping an anonymous count (audited).
     /// False if no such person.
-    async fn erase_person(&self, person_id: &str, reason: &str, actor: &Actor) -> Result<bool, StoreError>;
+    async fn erase_person(&self, person_id: &PersonId, reason: &str, actor: &Actor) -> Result<bool, StoreError>;
 
     /// Students with the end of their last VFU period.
     async fn retention_candidates(&self) -> Result<Vec<RetentionCandidate>, StoreError>;
 
     /// Set the end of a student's last VFU period (the VFU registry keeps it up to date).
-    async fn set_last_period_end(&self, person_id: &str, date: Option<&str>, actor: &Actor) -> Result<(), StoreError>;
+    async fn set_last_period_end(
+        &self,
+        person_id: &PersonId,
+        date: Option<&str>,
+        actor: &Actor,
+    ) -> Result<(), StoreError>;
 
     /// Create a student or supervisor person without an account (audited).
     async fn create_person(
@@ -54,7 +64,7 @@ pub trait PrivacyStore: Send + Sync {
         kind: &str,
         municipality: Option<kkig_core::Kommunkod>,
         actor: &Actor,
-    ) -> Result<String, StoreError>;
+    ) -> Result<PersonId, StoreError>;
 }
 
 #[async_trait]
@@ -77,7 +87,7 @@ impl PrivacyStore for SqlStore {
                     action: r.try_get("action")?,
                     entity: r.try_get("entity")?,
                     entity_id: r.try_get("entity_id")?,
-                    person_id: r.try_get("person_id")?,
+                    person_id: opt_id_at(r, "person_id")?,
                     before: r.try_get("before_json")?,
                     after: r.try_get("after_json")?,
                     redacted: r.try_get::<i64, _>("redacted")? != 0,
@@ -92,7 +102,7 @@ impl PrivacyStore for SqlStore {
         action: AuditAction,
         entity: AuditEntity,
         entity_id: &str,
-        person_id: Option<&str>,
+        person_id: Option<&PersonId>,
     ) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;
         audit_in(&mut tx, actor, action, entity, entity_id, person_id, None, None).await?;
@@ -100,9 +110,9 @@ impl PrivacyStore for SqlStore {
         Ok(())
     }
 
-    async fn person_municipality(&self, person_id: &str) -> Result<Option<Option<Kommunkod>>, StoreError> {
+    async fn person_municipality(&self, person_id: &PersonId) -> Result<Option<Option<Kommunkod>>, StoreError> {
         let row = sqlx::query("SELECT municipality_code FROM persons WHERE id = $1")
-            .bind(person_id)
+            .bind(person_id.as_str())
             .fetch_optional(&self.pool)
             .await?;
         match row {
@@ -117,11 +127,11 @@ impl PrivacyStore for SqlStore {
         }
     }
 
-    async fn export_person(&self, person_id: &str, actor: &Actor) -> Result<Option<Value>, StoreError> {
+    async fn export_person(&self, person_id: &PersonId, actor: &Actor) -> Result<Option<Value>, StoreError> {
         let Some(p) = sqlx::query(
             "SELECT id, name, email, phone, kind, municipality_code, last_period_end, created_at, updated_at FROM persons WHERE id = $1",
         )
-        .bind(person_id)
+        .bind(person_id.as_str())
         .fetch_optional(&self.pool)
         .await?
         else {
@@ -138,12 +148,14 @@ impl PrivacyStore for SqlStore {
             "created_at": p.try_get::<i64, _>("created_at")?,
             "updated_at": p.try_get::<i64, _>("updated_at")?,
         });
-        let users = self.users_where("WHERE u.person_id = $1", Some(person_id)).await?;
+        let users = self
+            .users_where("WHERE u.person_id = $1", Some(person_id.as_str()))
+            .await?;
         let mut accounts = Vec::new();
         for u in &users {
             let tokens = self.api_tokens(&u.id).await?;
             let sessions: i64 = sqlx::query("SELECT COUNT(*) FROM sessions WHERE user_id = $1")
-                .bind(&u.id)
+                .bind(u.id.as_str())
                 .fetch_one(&self.pool)
                 .await?
                 .get(0);
@@ -155,7 +167,7 @@ impl PrivacyStore for SqlStore {
         }
         let audit: Vec<AuditEntry> = {
             let rows = sqlx::query("SELECT id FROM audit_log WHERE person_id = $1 ORDER BY id")
-                .bind(person_id)
+                .bind(person_id.as_str())
                 .fetch_all(&self.pool)
                 .await?;
             let ids: Vec<i64> = rows.iter().map(|r| r.get(0)).collect();
@@ -193,17 +205,17 @@ impl PrivacyStore for SqlStore {
         Ok(Some(export))
     }
 
-    async fn erase_person(&self, person_id: &str, reason: &str, actor: &Actor) -> Result<bool, StoreError> {
+    async fn erase_person(&self, person_id: &PersonId, reason: &str, actor: &Actor) -> Result<bool, StoreError> {
         let mut tx = self.begin_write().await?;
         let row = sqlx::query("SELECT kind, email FROM persons WHERE id = $1")
-            .bind(person_id)
+            .bind(person_id.as_str())
             .fetch_optional(&mut *tx)
             .await?;
         let Some(row) = row else { return Ok(false) };
         let kind: String = row.try_get(0)?;
         let email: Option<String> = row.try_get(1)?;
         let user_ids: Vec<String> = sqlx::query("SELECT id FROM users WHERE person_id = $1")
-            .bind(person_id)
+            .bind(person_id.as_str())
             .fetch_all(&mut *tx)
             .await?
             .iter()
@@ -231,12 +243,12 @@ impl PrivacyStore for SqlStore {
             part.erase_person(&mut tx, person_id).await?;
         }
         sqlx::query("DELETE FROM persons WHERE id = $1")
-            .bind(person_id)
+            .bind(person_id.as_str())
             .execute(&mut *tx)
             .await?;
         // The audit log keeps who did what and when, but no longer the erased values.
         sqlx::query("UPDATE audit_log SET before_json = NULL, after_json = NULL, redacted = 1 WHERE person_id = $1")
-            .bind(person_id)
+            .bind(person_id.as_str())
             .execute(&mut *tx)
             .await?;
         let year = time::OffsetDateTime::now_utc().year() as i64;
@@ -271,14 +283,19 @@ impl PrivacyStore for SqlStore {
         rows.iter()
             .map(|r| {
                 Ok(RetentionCandidate {
-                    person_id: r.try_get("id")?,
+                    person_id: id_at(r, "id")?,
                     last_period_end: r.try_get("last_period_end")?,
                 })
             })
             .collect()
     }
 
-    async fn set_last_period_end(&self, person_id: &str, date: Option<&str>, actor: &Actor) -> Result<(), StoreError> {
+    async fn set_last_period_end(
+        &self,
+        person_id: &PersonId,
+        date: Option<&str>,
+        actor: &Actor,
+    ) -> Result<(), StoreError> {
         if let Some(d) = date {
             time::Date::parse(d, time::macros::format_description!("[year]-[month]-[day]"))
                 .map_err(|e| StoreError::Invalid(format!("last_period_end {d:?} is not a date YYYY-MM-DD: {e}")))?;
@@ -287,7 +304,7 @@ impl PrivacyStore for SqlStore {
         let done = sqlx::query("UPDATE persons SET last_period_end = $1, updated_at = $2 WHERE id = $3")
             .bind(date)
             .bind(now_unix())
-            .bind(person_id)
+            .bind(person_id.as_str())
             .execute(&mut *tx)
             .await?;
         if done.rows_affected() == 0 {
@@ -315,7 +332,7 @@ impl PrivacyStore for SqlStore {
         kind: &str,
         municipality: Option<Kommunkod>,
         actor: &Actor,
-    ) -> Result<String, StoreError> {
+    ) -> Result<PersonId, StoreError> {
         let mut tx = self.begin_write().await?;
         let id = insert_person(&mut tx, name, email, kind, municipality, actor).await?;
         tx.commit().await?;

@@ -1,6 +1,7 @@
 //! Web sessions in the database, so that any number of web nodes can serve them.
 
 use async_trait::async_trait;
+use kkig_core::ids::UserId;
 use sqlx::Row;
 
 use crate::db::error::StoreError;
@@ -13,7 +14,7 @@ pub struct SessionRow {
     pub data: String,
     pub expiry_unix: i64,
     /// The signed-in user of the session, so that a user's sessions can be ended.
-    pub user_id: Option<String>,
+    pub user_id: Option<UserId>,
 }
 
 /// Web sessions, stored in the database so that any node can serve them.
@@ -32,7 +33,7 @@ pub trait SessionStore: Send + Sync {
     async fn session_delete_expired(&self, now_unix: i64) -> Result<u64, StoreError>;
 
     /// End every session of a user (log out everywhere).
-    async fn delete_user_sessions(&self, user_id: &str) -> Result<u64, StoreError>;
+    async fn delete_user_sessions(&self, user_id: &UserId) -> Result<u64, StoreError>;
 }
 
 #[async_trait]
@@ -47,7 +48,7 @@ impl SessionStore for SqlStore {
             Ok(SessionRow {
                 data: r.try_get("data")?,
                 expiry_unix: r.try_get("expiry_unix")?,
-                user_id: r.try_get("user_id")?,
+                user_id: opt_id_at(&r, "user_id")?,
             })
         })
         .transpose()
@@ -60,7 +61,7 @@ impl SessionStore for SqlStore {
         .bind(id)
         .bind(&row.data)
         .bind(row.expiry_unix)
-        .bind(&row.user_id)
+        .bind(row.user_id.as_ref().map(UserId::as_str))
         .execute(&self.pool)
         .await?;
         Ok(done.rows_affected() == 1)
@@ -74,7 +75,7 @@ impl SessionStore for SqlStore {
         .bind(id)
         .bind(&row.data)
         .bind(row.expiry_unix)
-        .bind(&row.user_id)
+        .bind(row.user_id.as_ref().map(UserId::as_str))
         .execute(&self.pool)
         .await?;
         Ok(())
@@ -96,9 +97,9 @@ impl SessionStore for SqlStore {
         Ok(done.rows_affected())
     }
 
-    async fn delete_user_sessions(&self, user_id: &str) -> Result<u64, StoreError> {
+    async fn delete_user_sessions(&self, user_id: &UserId) -> Result<u64, StoreError> {
         let done = sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-            .bind(user_id)
+            .bind(user_id.as_str())
             .execute(&self.pool)
             .await?;
         Ok(done.rows_affected())

@@ -8,20 +8,20 @@ use super::*;
 const IDS_PER_QUERY: usize = 500;
 
 /// `SELECT {columns} FROM {table} WHERE id IN (…)` for every id, in chunks.
-async fn rows_with_ids(
+async fn rows_with_ids<Id: AsRef<str>>(
     conn: &mut AnyConnection,
     columns: &str,
     table: &str,
-    ids: &BTreeSet<String>,
+    ids: &BTreeSet<Id>,
 ) -> Result<Vec<AnyRow>, StoreError> {
-    let ids: Vec<&String> = ids.iter().collect();
+    let ids: Vec<&Id> = ids.iter().collect();
     let mut out = Vec::new();
     for chunk in ids.chunks(IDS_PER_QUERY) {
         let marks: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
         let sql = format!("SELECT {columns} FROM {table} WHERE id IN ({})", marks.join(", "));
         let mut q = sqlx::query(&sql);
         for id in chunk {
-            q = q.bind(id.as_str());
+            q = q.bind(id.as_ref());
         }
         out.extend(q.fetch_all(&mut *conn).await?);
     }
@@ -55,7 +55,7 @@ pub(super) async fn load_context(conn: &mut AnyConnection, refs: Option<&VfuRefs
         Some(r) => rows_with_ids(conn, SITE_COLUMNS, "placement_sites", &r.sites).await?,
     };
     for r in sites {
-        ctx.sites.insert(r.try_get("id")?, kommunkod(&r, "municipality_code")?);
+        ctx.sites.insert(id_at(&r, "id")?, kommunkod(&r, "municipality_code")?);
     }
     const PERIOD_COLUMNS: &str = "id, university_code, field, start_date, end_date";
     let periods = match refs {
@@ -68,7 +68,7 @@ pub(super) async fn load_context(conn: &mut AnyConnection, refs: Option<&VfuRefs
     };
     for r in periods {
         ctx.periods.insert(
-            r.try_get("id")?,
+            id_at(&r, "id")?,
             PeriodRef {
                 university: r.try_get("university_code")?,
                 field: field(&r, "field")?,

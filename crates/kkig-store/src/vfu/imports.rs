@@ -44,7 +44,7 @@ impl VfuImportStore for SqlStore {
         for s in sites {
             let mut s = s.clone();
             if s.id.is_empty() {
-                s.id = new_id("site");
+                s.id = SiteId::new(new_id("site"));
             }
             match get_site(&mut tx, &s.id).await? {
                 Some(old) if old == s => {
@@ -93,7 +93,7 @@ impl VfuImportStore for SqlStore {
         for (i, p) in items.iter().enumerate() {
             let mut p = p.clone();
             if p.id.is_empty() {
-                p.id = new_id("per");
+                p.id = PeriodId::new(new_id("per"));
             }
             let old = get_period(&mut tx, &p.id).await?;
             match &old {
@@ -103,7 +103,7 @@ impl VfuImportStore for SqlStore {
                 }
                 Some(old) => {
                     let n: i64 = sqlx::query("SELECT COUNT(*) FROM vfu_students WHERE period_id = $1")
-                        .bind(&p.id)
+                        .bind(p.id.as_str())
                         .fetch_one(&mut *tx)
                         .await?
                         .get(0);
@@ -137,12 +137,12 @@ impl VfuImportStore for SqlStore {
             )
             .await?;
             if old.as_ref().is_some_and(|o| o.end != p.end) {
-                let persons: Vec<String> = sqlx::query("SELECT person_id FROM vfu_students WHERE period_id = $1")
-                    .bind(&p.id)
+                let persons: Vec<PersonId> = sqlx::query("SELECT person_id FROM vfu_students WHERE period_id = $1")
+                    .bind(p.id.as_str())
                     .fetch_all(&mut *tx)
                     .await?
                     .iter()
-                    .map(|r| r.get(0))
+                    .map(|r| PersonId::new(r.get::<String, _>(0)))
                     .collect();
                 for person in persons {
                     refresh_last_period_end(&mut tx, &person).await?;
@@ -226,7 +226,7 @@ impl VfuImportStore for SqlStore {
         if !errors.is_empty() {
             return Err(items_error(errors));
         }
-        let existing: BTreeMap<(String, String), VfuStudent> = sqlx::query(STUDENT_SELECT)
+        let existing: BTreeMap<(PeriodId, String), VfuStudent> = sqlx::query(STUDENT_SELECT)
             .fetch_all(&mut *tx)
             .await?
             .iter()

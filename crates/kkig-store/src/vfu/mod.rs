@@ -51,6 +51,7 @@ use supervisors::*;
 use std::collections::{BTreeMap, BTreeSet};
 
 use async_trait::async_trait;
+use kkig_core::ids::{PeriodId, PersonId, PlacementId, SiteId, StudentId, SupervisorId};
 use kkig_core::text::swedish_cmp;
 use kkig_core::vfu::identity::RecordScope;
 use kkig_core::vfu::input::{
@@ -69,7 +70,7 @@ use crate::accounts::identity::{check_update, login_data_errors, period_universi
 use crate::accounts::sql::{insert_person, new_id, normalize_email};
 use crate::catalogue::ImportReport;
 use crate::db::audit::{audit_in, AuditAction, AuditEntity};
-use crate::db::{corrupt, now_unix, NullableF64, SqlStore};
+use crate::db::{corrupt, id_at, now_unix, opt_id_at, NullableF64, SqlStore};
 use crate::{Actor, StoreError};
 
 type Tx = Transaction<'static, Any>;

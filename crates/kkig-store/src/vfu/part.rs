@@ -10,7 +10,7 @@ pub(crate) async fn load_demo_vfu(tx: &mut Tx, demo: &kkig_core::vfu::demo::VfuD
         sqlx::query(
             "INSERT INTO vfu_hosting (site_id, term, interest, capacity, reason, demo) VALUES ($1, $2, $3, $4, $5, 1)",
         )
-        .bind(&h.site_id)
+        .bind(h.site_id.as_str())
         .bind(h.term.to_string())
         .bind(h.interest.as_str())
         .bind(i64::from(h.capacity))
@@ -21,12 +21,14 @@ pub(crate) async fn load_demo_vfu(tx: &mut Tx, demo: &kkig_core::vfu::demo::VfuD
     for p in &demo.periods {
         write_period(tx, p, true).await?;
     }
-    let ends: BTreeMap<&str, String> = demo
-        .periods
-        .iter()
-        .map(|p| (p.id.as_str(), p.end.to_string()))
-        .collect();
-    let person = |id: &str, name: &str, email: &str, phone: &str, kind: &str, m: Kommunkod, end: Option<String>| {
+    let ends: BTreeMap<&PeriodId, String> = demo.periods.iter().map(|p| (&p.id, p.end.to_string())).collect();
+    let person = |id: &PersonId,
+                  name: &str,
+                  email: &str,
+                  phone: &str,
+                  kind: &str,
+                  m: Kommunkod,
+                  end: Option<String>| {
         sqlx::query(
             "INSERT INTO persons (id, name, email, phone, kind, municipality_code, last_period_end, created_at, updated_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)",
@@ -62,7 +64,7 @@ pub(crate) async fn load_demo_vfu(tx: &mut Tx, demo: &kkig_core::vfu::demo::VfuD
             "",
             "student",
             s.home_municipality,
-            ends.get(s.period_id.as_str()).cloned(),
+            ends.get(&s.period_id).cloned(),
         )
         .execute(&mut **tx)
         .await?;
@@ -77,7 +79,7 @@ pub(crate) async fn load_demo_vfu(tx: &mut Tx, demo: &kkig_core::vfu::demo::VfuD
             .await?;
         sqlx::query("INSERT INTO vfu_contacts (id, person_id, municipality_code, role, programme, title, demo, updated_at) VALUES ($1, $2, $3, $4, $5, $6, 1, $7)")
             .bind(&c.id)
-            .bind(&c.person_id)
+            .bind(c.person_id.as_str())
             .bind(c.municipality.to_string())
             .bind(c.role.as_str())
             .bind(c.programme.map(|p| p.as_str()))
@@ -90,7 +92,7 @@ pub(crate) async fn load_demo_vfu(tx: &mut Tx, demo: &kkig_core::vfu::demo::VfuD
 }
 
 /// Delete every VFU record of a person (inside the erasure transaction).
-pub(crate) async fn erase_person_vfu(tx: &mut Tx, person_id: &str) -> Result<(), StoreError> {
+pub(crate) async fn erase_person_vfu(tx: &mut Tx, person_id: &PersonId) -> Result<(), StoreError> {
     for sql in [
         "DELETE FROM vfu_placements WHERE student_id IN (SELECT id FROM vfu_students WHERE person_id = $1)",
         "DELETE FROM vfu_students WHERE person_id = $1",
@@ -98,21 +100,21 @@ pub(crate) async fn erase_person_vfu(tx: &mut Tx, person_id: &str) -> Result<(),
         "DELETE FROM vfu_supervisors WHERE person_id = $1",
         "DELETE FROM vfu_contacts WHERE person_id = $1",
     ] {
-        sqlx::query(sql).bind(person_id).execute(&mut **tx).await?;
+        sqlx::query(sql).bind(person_id.as_str()).execute(&mut **tx).await?;
     }
     Ok(())
 }
 
 /// Everything the VFU registry holds on a person, for a data export.
-pub(crate) async fn export_person_vfu(store: &SqlStore, person_id: &str) -> Result<Value, StoreError> {
+pub(crate) async fn export_person_vfu(store: &SqlStore, person_id: &PersonId) -> Result<Value, StoreError> {
     let mut conn = store.pool.acquire().await?;
     let sup = sqlx::query(&format!("{SUPERVISOR_SELECT} WHERE s.person_id = $1"))
-        .bind(person_id)
+        .bind(person_id.as_str())
         .fetch_optional(&mut *conn)
         .await?;
     let supervisor = sup.as_ref().map(supervisor_from).transpose()?;
     let students: Vec<VfuStudent> = sqlx::query(&format!("{STUDENT_SELECT} WHERE s.person_id = $1"))
-        .bind(person_id)
+        .bind(person_id.as_str())
         .fetch_all(&mut *conn)
         .await?
         .iter()
@@ -122,7 +124,7 @@ pub(crate) async fn export_person_vfu(store: &SqlStore, person_id: &str) -> Resu
     let mut allocation_locks = Vec::new();
     for s in &students {
         let rows = sqlx::query(&format!("{PLACEMENT_SELECT} WHERE pl.student_id = $1"))
-            .bind(&s.id)
+            .bind(s.id.as_str())
             .fetch_all(&mut *conn)
             .await?;
         for r in &rows {
@@ -132,7 +134,7 @@ pub(crate) async fn export_person_vfu(store: &SqlStore, person_id: &str) -> Resu
     }
     let supervised: Vec<String> = match &supervisor {
         Some(s) => sqlx::query("SELECT id FROM vfu_placements WHERE supervisor_id = $1 ORDER BY id")
-            .bind(&s.id)
+            .bind(s.id.as_str())
             .fetch_all(&mut *conn)
             .await?
             .iter()
@@ -141,7 +143,7 @@ pub(crate) async fn export_person_vfu(store: &SqlStore, person_id: &str) -> Resu
         None => Vec::new(),
     };
     let contacts: Vec<VfuContact> = sqlx::query(&format!("{CONTACT_SELECT} WHERE c.person_id = $1"))
-        .bind(person_id)
+        .bind(person_id.as_str())
         .fetch_all(&mut *conn)
         .await?
         .iter()
@@ -183,11 +185,11 @@ impl crate::db::parts::Part for Part {
         load_demo_vfu(tx, &world.vfu).await
     }
 
-    async fn export_person(&self, store: &SqlStore, person_id: &str) -> Result<Option<Value>, StoreError> {
+    async fn export_person(&self, store: &SqlStore, person_id: &PersonId) -> Result<Option<Value>, StoreError> {
         Ok(Some(export_person_vfu(store, person_id).await?))
     }
 
-    async fn erase_person(&self, tx: &mut Tx, person_id: &str) -> Result<(), StoreError> {
+    async fn erase_person(&self, tx: &mut Tx, person_id: &PersonId) -> Result<(), StoreError> {
         erase_person_vfu(tx, person_id).await
     }
 }

@@ -9,7 +9,7 @@ const PERIOD_SELECT: &str =
 fn period_from(row: &AnyRow) -> Result<VfuPeriod, StoreError> {
     let term: String = row.try_get("term")?;
     Ok(VfuPeriod {
-        id: row.try_get("id")?,
+        id: id_at(row, "id")?,
         university: row.try_get("university_code")?,
         programme: row.try_get("programme")?,
         course_code: row.try_get("course_code")?,
@@ -23,8 +23,14 @@ fn period_from(row: &AnyRow) -> Result<VfuPeriod, StoreError> {
     })
 }
 
-pub(super) async fn get_period(conn: &mut AnyConnection, id: &str) -> Result<Option<VfuPeriod>, StoreError> {
-    one(conn, &format!("{PERIOD_SELECT} WHERE id = $1"), id, period_from).await
+pub(super) async fn get_period(conn: &mut AnyConnection, id: &PeriodId) -> Result<Option<VfuPeriod>, StoreError> {
+    one(
+        conn,
+        &format!("{PERIOD_SELECT} WHERE id = $1"),
+        id.as_str(),
+        period_from,
+    )
+    .await
 }
 
 pub(crate) async fn write_period(tx: &mut Tx, p: &VfuPeriod, demo: bool) -> Result<(), StoreError> {
@@ -37,7 +43,7 @@ pub(crate) async fn write_period(tx: &mut Tx, p: &VfuPeriod, demo: bool) -> Resu
            field = excluded.field, students = excluded.students, requirements = excluded.requirements,
            capacity_deadline = excluded.capacity_deadline, demo = excluded.demo, updated_at = excluded.updated_at",
     )
-    .bind(&p.id)
+    .bind(p.id.as_str())
     .bind(&p.university)
     .bind(p.programme.trim())
     .bind(&p.course_code)
@@ -60,12 +66,12 @@ pub(crate) async fn write_period(tx: &mut Tx, p: &VfuPeriod, demo: bool) -> Resu
 pub trait VfuPeriodStore: Send + Sync {
     /// Periods of one university or all, by start.
     async fn vfu_periods(&self, university: Option<&str>) -> Result<Vec<VfuPeriod>, StoreError>;
-    async fn vfu_period(&self, id: &str) -> Result<Option<VfuPeriod>, StoreError>;
-    async fn create_vfu_period(&self, p: &VfuPeriod, actor: &Actor) -> Result<String, StoreError>;
+    async fn vfu_period(&self, id: &PeriodId) -> Result<Option<VfuPeriod>, StoreError>;
+    async fn create_vfu_period(&self, p: &VfuPeriod, actor: &Actor) -> Result<PeriodId, StoreError>;
     /// Updates the retention date of the period's students too.
     async fn update_vfu_period(&self, p: &VfuPeriod, actor: &Actor) -> Result<bool, StoreError>;
     /// Conflict while students are on it.
-    async fn delete_vfu_period(&self, id: &str, actor: &Actor) -> Result<bool, StoreError>;
+    async fn delete_vfu_period(&self, id: &PeriodId, actor: &Actor) -> Result<bool, StoreError>;
 }
 
 #[async_trait]
@@ -89,20 +95,20 @@ impl VfuPeriodStore for SqlStore {
         Ok(out)
     }
 
-    async fn vfu_period(&self, id: &str) -> Result<Option<VfuPeriod>, StoreError> {
+    async fn vfu_period(&self, id: &PeriodId) -> Result<Option<VfuPeriod>, StoreError> {
         let mut conn = self.pool.acquire().await?;
         get_period(&mut conn, id).await
     }
 
-    async fn create_vfu_period(&self, p: &VfuPeriod, actor: &Actor) -> Result<String, StoreError> {
+    async fn create_vfu_period(&self, p: &VfuPeriod, actor: &Actor) -> Result<PeriodId, StoreError> {
         let mut tx = self.begin_write().await?;
         let ctx = load_context(&mut tx, Some(&VfuRefs::periods([&p.id]))).await?;
         check(validate_period(p, &ctx))?;
         let mut p = p.clone();
         if p.id.is_empty() {
-            p.id = new_id("per");
+            p.id = PeriodId::new(new_id("per"));
         } else if ctx.periods.contains_key(&p.id) {
-            return Err(problem("id", FieldProblem::PeriodIdExists { id: p.id.clone() }));
+            return Err(problem("id", FieldProblem::PeriodIdExists { id: p.id.to_string() }));
         }
         write_period(&mut tx, &p, false).await?;
         audit_in(
@@ -129,7 +135,7 @@ impl VfuPeriodStore for SqlStore {
         check(validate_period(p, &ctx))?;
         if old.field != p.field {
             let n: i64 = sqlx::query("SELECT COUNT(*) FROM vfu_students WHERE period_id = $1")
-                .bind(&p.id)
+                .bind(p.id.as_str())
                 .fetch_one(&mut *tx)
                 .await?
                 .get(0);
@@ -151,12 +157,12 @@ impl VfuPeriodStore for SqlStore {
             )
             .await?;
             if old.end != p.end {
-                let persons: Vec<String> = sqlx::query("SELECT person_id FROM vfu_students WHERE period_id = $1")
-                    .bind(&p.id)
+                let persons: Vec<PersonId> = sqlx::query("SELECT person_id FROM vfu_students WHERE period_id = $1")
+                    .bind(p.id.as_str())
                     .fetch_all(&mut *tx)
                     .await?
                     .iter()
-                    .map(|r| r.get(0))
+                    .map(|r| PersonId::new(r.get::<String, _>(0)))
                     .collect();
                 for person in persons {
                     refresh_last_period_end(&mut tx, &person).await?;
@@ -167,13 +173,13 @@ impl VfuPeriodStore for SqlStore {
         Ok(true)
     }
 
-    async fn delete_vfu_period(&self, id: &str, actor: &Actor) -> Result<bool, StoreError> {
+    async fn delete_vfu_period(&self, id: &PeriodId, actor: &Actor) -> Result<bool, StoreError> {
         let mut tx = self.begin_write().await?;
         let Some(old) = get_period(&mut tx, id).await? else {
             return Ok(false);
         };
         let n: i64 = sqlx::query("SELECT COUNT(*) FROM vfu_students WHERE period_id = $1")
-            .bind(id)
+            .bind(id.as_str())
             .fetch_one(&mut *tx)
             .await?
             .get(0);
@@ -187,7 +193,7 @@ impl VfuPeriodStore for SqlStore {
             ));
         }
         sqlx::query("DELETE FROM vfu_periods WHERE id = $1")
-            .bind(id)
+            .bind(id.as_str())
             .execute(&mut *tx)
             .await?;
         audit_in(

@@ -17,7 +17,7 @@ pub(super) async fn take_person(
     phone: Option<&str>,
     municipality: Kommunkod,
     actor: &Actor,
-) -> Result<String, StoreError> {
+) -> Result<PersonId, StoreError> {
     match found {
         Some(p) => {
             check(login_data_errors(tx, &p, Some(name), None, actor).await?)?;
@@ -29,7 +29,7 @@ pub(super) async fn take_person(
             if let Some(p) = phone.filter(|p| !p.is_empty()) {
                 sqlx::query("UPDATE persons SET phone = $1 WHERE id = $2")
                     .bind(p)
-                    .bind(&id)
+                    .bind(id.as_str())
                     .execute(&mut **tx)
                     .await?;
             }
@@ -40,14 +40,14 @@ pub(super) async fn take_person(
 
 pub(super) async fn update_person(
     tx: &mut Tx,
-    id: &str,
+    id: &PersonId,
     name: &str,
     phone: Option<&str>,
     municipality: Kommunkod,
     actor: &Actor,
 ) -> Result<(), StoreError> {
     let r = sqlx::query("SELECT name, phone, municipality_code FROM persons WHERE id = $1")
-        .bind(id)
+        .bind(id.as_str())
         .fetch_one(&mut **tx)
         .await?;
     let before = json!({"name": r.get::<String, _>(0), "phone": r.get::<Option<String>, _>(1), "municipality": r.get::<Option<String>, _>(2)});
@@ -64,7 +64,7 @@ pub(super) async fn update_person(
         .bind(&phone)
         .bind(municipality.to_string())
         .bind(now_unix())
-        .bind(id)
+        .bind(id.as_str())
         .execute(&mut **tx)
         .await?;
     audit_in(
@@ -81,35 +81,35 @@ pub(super) async fn update_person(
 }
 
 /// Keep a student's retention date equal to the end of their last VFU period.
-pub(super) async fn refresh_last_period_end(tx: &mut Tx, person_id: &str) -> Result<(), StoreError> {
+pub(super) async fn refresh_last_period_end(tx: &mut Tx, person_id: &PersonId) -> Result<(), StoreError> {
     let end: Option<String> = sqlx::query(
         "SELECT MAX(v.end_date) FROM vfu_students s JOIN vfu_periods v ON v.id = s.period_id WHERE s.person_id = $1",
     )
-    .bind(person_id)
+    .bind(person_id.as_str())
     .fetch_one(&mut **tx)
     .await?
     .try_get(0)?;
     sqlx::query("UPDATE persons SET last_period_end = $1 WHERE id = $2 AND kind = 'student'")
         .bind(&end)
-        .bind(person_id)
+        .bind(person_id.as_str())
         .execute(&mut **tx)
         .await?;
     Ok(())
 }
 
 /// Remove a person nothing refers to any more (no account, no VFU record).
-pub(super) async fn drop_orphan_person(tx: &mut Tx, person_id: &str, actor: &Actor) -> Result<(), StoreError> {
+pub(super) async fn drop_orphan_person(tx: &mut Tx, person_id: &PersonId, actor: &Actor) -> Result<(), StoreError> {
     let refs: i64 = sqlx::query(
         "SELECT (SELECT COUNT(*) FROM users WHERE person_id = $1) + (SELECT COUNT(*) FROM vfu_students WHERE person_id = $1)
               + (SELECT COUNT(*) FROM vfu_supervisors WHERE person_id = $1) + (SELECT COUNT(*) FROM vfu_contacts WHERE person_id = $1)",
     )
-    .bind(person_id)
+    .bind(person_id.as_str())
     .fetch_one(&mut **tx)
     .await?
     .try_get(0)?;
     if refs == 0 {
         sqlx::query("DELETE FROM persons WHERE id = $1")
-            .bind(person_id)
+            .bind(person_id.as_str())
             .execute(&mut **tx)
             .await?;
         audit_in(

@@ -6,12 +6,12 @@ use super::*;
 /// Which placements to list; every filter that is set must match.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PlacementFilter {
-    pub period_id: Option<String>,
+    pub period_id: Option<PeriodId>,
     pub university: Option<String>,
     pub site_municipality: Option<Kommunkod>,
-    pub site_id: Option<String>,
-    pub student_id: Option<String>,
-    pub supervisor_id: Option<String>,
+    pub site_id: Option<SiteId>,
+    pub student_id: Option<StudentId>,
+    pub supervisor_id: Option<SupervisorId>,
 }
 
 pub(super) const PLACEMENT_SELECT: &str =
@@ -22,10 +22,10 @@ pub(super) const PLACEMENT_SELECT: &str =
 pub(crate) fn placement_from(row: &AnyRow) -> Result<Placement, StoreError> {
     let status: String = row.try_get("status")?;
     Ok(Placement {
-        id: row.try_get("id")?,
-        student_id: row.try_get("student_id")?,
-        site_id: row.try_get("site_id")?,
-        supervisor_id: row.try_get("supervisor_id")?,
+        id: id_at(row, "id")?,
+        student_id: id_at(row, "student_id")?,
+        site_id: id_at(row, "site_id")?,
+        supervisor_id: opt_id_at(row, "supervisor_id")?,
         status: PlacementStatus::parse(&status).ok_or_else(|| corrupt("status", &status))?,
         history: from_json(row, "history")?,
         waiting_for_better: row.try_get::<i64, _>("waiting_for_better")? != 0,
@@ -33,22 +33,22 @@ pub(crate) fn placement_from(row: &AnyRow) -> Result<Placement, StoreError> {
     })
 }
 
-async fn get_placement(conn: &mut AnyConnection, id: &str) -> Result<Option<Placement>, StoreError> {
+async fn get_placement(conn: &mut AnyConnection, id: &PlacementId) -> Result<Option<Placement>, StoreError> {
     one(
         conn,
         &format!("{PLACEMENT_SELECT} WHERE pl.id = $1"),
-        id,
+        id.as_str(),
         placement_from,
     )
     .await
 }
 
-async fn student_person(conn: &mut AnyConnection, student_id: &str) -> Result<Option<String>, StoreError> {
+async fn student_person(conn: &mut AnyConnection, student_id: &StudentId) -> Result<Option<PersonId>, StoreError> {
     Ok(sqlx::query("SELECT person_id FROM vfu_students WHERE id = $1")
-        .bind(student_id)
+        .bind(student_id.as_str())
         .fetch_optional(conn)
         .await?
-        .map(|r| r.get(0)))
+        .map(|r| PersonId::new(r.get::<String, _>(0))))
 }
 
 pub(crate) async fn write_placement(tx: &mut Tx, p: &Placement, demo: bool) -> Result<(), StoreError> {
@@ -59,10 +59,10 @@ pub(crate) async fn write_placement(tx: &mut Tx, p: &Placement, demo: bool) -> R
            history = excluded.history, waiting_for_better = excluded.waiting_for_better, note = excluded.note, demo = excluded.demo,
            updated_at = excluded.updated_at",
     )
-    .bind(&p.id)
-    .bind(&p.student_id)
-    .bind(&p.site_id)
-    .bind(&p.supervisor_id)
+    .bind(p.id.as_str())
+    .bind(p.student_id.as_str())
+    .bind(p.site_id.as_str())
+    .bind(p.supervisor_id.as_ref().map(SupervisorId::as_str))
     .bind(p.status.as_str())
     .bind(to_json(&p.history))
     .bind(i64::from(p.waiting_for_better))
@@ -84,19 +84,21 @@ async fn validate_placement(conn: &mut AnyConnection, p: &Placement) -> Result<(
         errors.push(FieldError::of(
             "student_id",
             FieldProblem::NoStudent {
-                id: p.student_id.clone(),
+                id: p.student_id.to_string(),
             },
         ));
     }
     match (&site, &student) {
         (None, _) => errors.push(FieldError::of(
             "site_id",
-            FieldProblem::NoSite { id: p.site_id.clone() },
+            FieldProblem::NoSite {
+                id: p.site_id.to_string(),
+            },
         )),
         (Some(site), Some(st)) if !site.fields.iter().any(|f| f.field == st.field) => errors.push(FieldError::of(
             "site_id",
             FieldProblem::SiteLacksField {
-                site: site.id.clone(),
+                site: site.id.to_string(),
                 given: st.field.to_string(),
                 takes: FieldSpec::format_list(&site.fields),
             },
@@ -107,11 +109,14 @@ async fn validate_placement(conn: &mut AnyConnection, p: &Placement) -> Result<(
         match get_supervisor(&mut *conn, sup).await? {
             None => errors.push(FieldError::of(
                 "supervisor_id",
-                FieldProblem::NoSupervisor { id: sup.clone() },
+                FieldProblem::NoSupervisor { id: sup.to_string() },
             )),
-            Some(s) if site.as_ref().is_some_and(|site| site.municipality != s.municipality) => errors.push(
-                FieldError::of("supervisor_id", FieldProblem::SupervisorElsewhere { id: sup.clone() }),
-            ),
+            Some(s) if site.as_ref().is_some_and(|site| site.municipality != s.municipality) => {
+                errors.push(FieldError::of(
+                    "supervisor_id",
+                    FieldProblem::SupervisorElsewhere { id: sup.to_string() },
+                ))
+            }
             _ => {}
         }
     }
@@ -126,12 +131,12 @@ async fn validate_placement(conn: &mut AnyConnection, p: &Placement) -> Result<(
 
 fn placement_filters(filter: &PlacementFilter) -> Filters {
     let mut f = Filters::default();
-    f.eq("s.period_id", filter.period_id.clone());
+    f.eq("s.period_id", filter.period_id.clone().map(String::from));
     f.eq("v.university_code", filter.university.clone());
     f.eq("ps.municipality_code", filter.site_municipality.map(|m| m.to_string()));
-    f.eq("pl.site_id", filter.site_id.clone());
-    f.eq("pl.student_id", filter.student_id.clone());
-    f.eq("pl.supervisor_id", filter.supervisor_id.clone());
+    f.eq("pl.site_id", filter.site_id.clone().map(String::from));
+    f.eq("pl.student_id", filter.student_id.clone().map(String::from));
+    f.eq("pl.supervisor_id", filter.supervisor_id.clone().map(String::from));
     f
 }
 
@@ -139,29 +144,29 @@ fn placement_filters(filter: &PlacementFilter) -> Filters {
 #[async_trait]
 pub trait VfuPlacementStore: Send + Sync {
     async fn placements(&self, filter: &PlacementFilter) -> Result<Vec<Placement>, StoreError>;
-    async fn placement(&self, id: &str) -> Result<Option<Placement>, StoreError>;
+    async fn placement(&self, id: &PlacementId) -> Result<Option<Placement>, StoreError>;
     /// Placements with the names of site, student, period and supervisor, for lists/exports.
     async fn placement_lines(&self, filter: &PlacementFilter) -> Result<Vec<PlacementLine>, StoreError>;
     /// Create a placement in its first status (requested or offered). Returns its id.
-    async fn create_placement(&self, p: &Placement, actor: &Actor) -> Result<String, StoreError>;
+    async fn create_placement(&self, p: &Placement, actor: &Actor) -> Result<PlacementId, StoreError>;
     /// Change site, supervisor, waiting flag and note (the status changes only by
     /// `transition_placement`). False when there is no such placement.
     async fn update_placement(&self, p: &Placement, actor: &Actor) -> Result<bool, StoreError>;
     /// Move a placement along its lifecycle on `on` (the core state machine decides).
     async fn transition_placement(
         &self,
-        id: &str,
+        id: &PlacementId,
         to: PlacementStatus,
         on: Day,
         actor: &Actor,
     ) -> Result<Placement, StoreError>;
-    async fn delete_placement(&self, id: &str, actor: &Actor) -> Result<bool, StoreError>;
+    async fn delete_placement(&self, id: &PlacementId, actor: &Actor) -> Result<bool, StoreError>;
     /// The waiting list (återbudskö) for a freed seat at a site in a period, best first (see
     /// `kkig_core::vfu::lifecycle::waiting_list_for`).
     async fn waiting_list(
         &self,
-        site_id: &str,
-        period_id: &str,
+        site_id: &SiteId,
+        period_id: &PeriodId,
     ) -> Result<Vec<kkig_core::vfu::lifecycle::WaitingCandidate>, StoreError>;
 }
 
@@ -180,7 +185,7 @@ impl VfuPlacementStore for SqlStore {
         Ok(out)
     }
 
-    async fn placement(&self, id: &str) -> Result<Option<Placement>, StoreError> {
+    async fn placement(&self, id: &PlacementId) -> Result<Option<Placement>, StoreError> {
         let mut conn = self.pool.acquire().await?;
         get_placement(&mut conn, id).await
     }
@@ -200,16 +205,16 @@ impl VfuPlacementStore for SqlStore {
             .map(|r| {
                 let status: String = r.try_get("status")?;
                 Ok(PlacementLine {
-                    placement_id: r.try_get("id")?,
+                    placement_id: id_at(r, "id")?,
                     status: PlacementStatus::parse(&status).ok_or_else(|| corrupt("status", &status))?,
                     waiting_for_better: r.try_get::<i64, _>("waiting_for_better")? != 0,
-                    site_id: r.try_get("site_id")?,
+                    site_id: id_at(r, "site_id")?,
                     site_name: r.try_get("site_name")?,
                     site_municipality: kommunkod(r, "site_municipality")?,
                     student_name: r.try_get("student_name")?,
                     student_email: r.try_get::<Option<String>, _>("student_email")?.unwrap_or_default(),
                     home_municipality: kommunkod(r, "home_municipality")?,
-                    period_id: r.try_get("period_id")?,
+                    period_id: id_at(r, "period_id")?,
                     university: r.try_get("university_code")?,
                     programme: r.try_get("programme")?,
                     course_code: r.try_get("course_code")?,
@@ -232,7 +237,7 @@ impl VfuPlacementStore for SqlStore {
         Ok(out)
     }
 
-    async fn create_placement(&self, p: &Placement, actor: &Actor) -> Result<String, StoreError> {
+    async fn create_placement(&self, p: &Placement, actor: &Actor) -> Result<PlacementId, StoreError> {
         let mut tx = self.begin_write().await?;
         if !matches!(p.status, PlacementStatus::Requested | PlacementStatus::Offered)
             || p.history.len() != 1
@@ -247,7 +252,7 @@ impl VfuPlacementStore for SqlStore {
         validate_placement(&mut tx, p).await?;
         let mut p = p.clone();
         if p.id.is_empty() {
-            p.id = new_id("pl");
+            p.id = PlacementId::new(new_id("pl"));
         }
         let person = student_person(&mut tx, &p.student_id).await?;
         write_placement(&mut tx, &p, false).await?;
@@ -257,7 +262,7 @@ impl VfuPlacementStore for SqlStore {
             AuditAction::Create,
             AuditEntity::Placement,
             &p.id,
-            person.as_deref(),
+            person.as_ref(),
             None,
             Some(&to_value(&p)),
         )
@@ -292,7 +297,7 @@ impl VfuPlacementStore for SqlStore {
                 AuditAction::Update,
                 AuditEntity::Placement,
                 &new.id,
-                person.as_deref(),
+                person.as_ref(),
                 Some(&to_value(&old)),
                 Some(&to_value(&new)),
             )
@@ -304,7 +309,7 @@ impl VfuPlacementStore for SqlStore {
 
     async fn transition_placement(
         &self,
-        id: &str,
+        id: &PlacementId,
         to: PlacementStatus,
         on: Day,
         actor: &Actor,
@@ -323,7 +328,7 @@ impl VfuPlacementStore for SqlStore {
             AuditAction::Update,
             AuditEntity::Placement,
             id,
-            person.as_deref(),
+            person.as_ref(),
             Some(&json!({"status": old.status})),
             Some(&json!({"status": to, "on": on})),
         )
@@ -332,14 +337,14 @@ impl VfuPlacementStore for SqlStore {
         Ok(new)
     }
 
-    async fn delete_placement(&self, id: &str, actor: &Actor) -> Result<bool, StoreError> {
+    async fn delete_placement(&self, id: &PlacementId, actor: &Actor) -> Result<bool, StoreError> {
         let mut tx = self.begin_write().await?;
         let Some(old) = get_placement(&mut tx, id).await? else {
             return Ok(false);
         };
         let person = student_person(&mut tx, &old.student_id).await?;
         sqlx::query("DELETE FROM vfu_placements WHERE id = $1")
-            .bind(id)
+            .bind(id.as_str())
             .execute(&mut *tx)
             .await?;
         audit_in(
@@ -348,7 +353,7 @@ impl VfuPlacementStore for SqlStore {
             AuditAction::Delete,
             AuditEntity::Placement,
             id,
-            person.as_deref(),
+            person.as_ref(),
             Some(&to_value(&old)),
             None,
         )
@@ -359,8 +364,8 @@ impl VfuPlacementStore for SqlStore {
 
     async fn waiting_list(
         &self,
-        site_id: &str,
-        period_id: &str,
+        site_id: &SiteId,
+        period_id: &PeriodId,
     ) -> Result<Vec<kkig_core::vfu::lifecycle::WaitingCandidate>, StoreError> {
         let ctx = self.vfu_context().await?;
         let Some(&municipality) = ctx.sites.get(site_id) else {
@@ -373,13 +378,13 @@ impl VfuPlacementStore for SqlStore {
         };
         let students = self
             .vfu_students(&StudentFilter {
-                period_id: Some(period_id.to_string()),
+                period_id: Some(period_id.clone()),
                 ..Default::default()
             })
             .await?;
         let placements = self
             .placements(&PlacementFilter {
-                period_id: Some(period_id.to_string()),
+                period_id: Some(period_id.clone()),
                 ..Default::default()
             })
             .await?;

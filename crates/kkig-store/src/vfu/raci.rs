@@ -19,8 +19,8 @@ pub(super) fn contact_from(row: &AnyRow) -> Result<VfuContact, StoreError> {
     let role: String = row.try_get("role")?;
     let programme: Option<String> = row.try_get("programme")?;
     Ok(VfuContact {
-        id: row.try_get("id")?,
-        person_id: row.try_get("person_id")?,
+        id: id_at(row, "id")?,
+        person_id: id_at(row, "person_id")?,
         municipality: kommunkod(row, "municipality_code")?,
         role: RaciRole::parse(&role).ok_or_else(|| corrupt("role", &role))?,
         programme: programme
@@ -236,7 +236,7 @@ impl VfuRaciStore for SqlStore {
         saved.email = normalize_email(&c.email);
         sqlx::query("INSERT INTO vfu_contacts (id, person_id, municipality_code, role, programme, title, demo, updated_at) VALUES ($1, $2, $3, $4, $5, $6, 0, $7)")
             .bind(&saved.id)
-            .bind(&saved.person_id)
+            .bind(saved.person_id.as_str())
             .bind(saved.municipality.to_string())
             .bind(saved.role.as_str())
             .bind(saved.programme.map(|p| p.as_str()))
@@ -275,7 +275,7 @@ impl VfuRaciStore for SqlStore {
             sqlx::query("UPDATE persons SET email = $1, updated_at = $2 WHERE id = $3")
                 .bind(&email)
                 .bind(now_unix())
-                .bind(&old.person_id)
+                .bind(old.person_id.as_str())
                 .execute(&mut *tx)
                 .await?;
             let (before, after) = (json!({"email": old.email}), json!({"email": email}));

@@ -7,7 +7,7 @@ const SITE_SELECT: &str = "SELECT id, municipality_code, name, kind, address, la
 pub(crate) fn site_from(row: &AnyRow) -> Result<PlacementSite, StoreError> {
     let kind: String = row.try_get("kind")?;
     Ok(PlacementSite {
-        id: row.try_get("id")?,
+        id: id_at(row, "id")?,
         municipality: kommunkod(row, "municipality_code")?,
         name: row.try_get("name")?,
         kind: SiteKind::parse(&kind).ok_or_else(|| corrupt("kind", &kind))?,
@@ -17,8 +17,8 @@ pub(crate) fn site_from(row: &AnyRow) -> Result<PlacementSite, StoreError> {
     })
 }
 
-pub(super) async fn get_site(conn: &mut AnyConnection, id: &str) -> Result<Option<PlacementSite>, StoreError> {
-    one(conn, &format!("{SITE_SELECT} WHERE id = $1"), id, site_from).await
+pub(super) async fn get_site(conn: &mut AnyConnection, id: &SiteId) -> Result<Option<PlacementSite>, StoreError> {
+    one(conn, &format!("{SITE_SELECT} WHERE id = $1"), id.as_str(), site_from).await
 }
 
 pub(crate) async fn write_site(tx: &mut Tx, s: &PlacementSite, demo: bool) -> Result<(), StoreError> {
@@ -29,7 +29,7 @@ pub(crate) async fn write_site(tx: &mut Tx, s: &PlacementSite, demo: bool) -> Re
            address = excluded.address, lat = excluded.lat, lon = excluded.lon, fields = excluded.fields, demo = excluded.demo,
            updated_at = excluded.updated_at",
     )
-    .bind(&s.id)
+    .bind(s.id.as_str())
     .bind(s.municipality.to_string())
     .bind(s.name.trim())
     .bind(s.kind.as_str())
@@ -47,14 +47,14 @@ pub(crate) async fn write_site(tx: &mut Tx, s: &PlacementSite, demo: bool) -> Re
 /// Placement sites and their hosting answers (list: `Store::placement_sites`).
 #[async_trait]
 pub trait VfuSiteStore: Send + Sync {
-    async fn placement_site(&self, id: &str) -> Result<Option<PlacementSite>, StoreError>;
+    async fn placement_site(&self, id: &SiteId) -> Result<Option<PlacementSite>, StoreError>;
     /// Create a site (audited); an empty id is generated. Conflict when the id is taken.
-    async fn create_placement_site(&self, site: &PlacementSite, actor: &Actor) -> Result<String, StoreError>;
+    async fn create_placement_site(&self, site: &PlacementSite, actor: &Actor) -> Result<SiteId, StoreError>;
     /// False when there is no such site.
     async fn update_placement_site(&self, site: &PlacementSite, actor: &Actor) -> Result<bool, StoreError>;
     /// Conflict while placements refer to it; its hosting answers go with it, its supervisors
     /// lose the link.
-    async fn delete_placement_site(&self, id: &str, actor: &Actor) -> Result<bool, StoreError>;
+    async fn delete_placement_site(&self, id: &SiteId, actor: &Actor) -> Result<bool, StoreError>;
     /// Hosting answers, of one municipality's sites and/or one term, by site and term.
     async fn hosting_interests(
         &self,
@@ -64,25 +64,25 @@ pub trait VfuSiteStore: Send + Sync {
     /// Set a site's answer for a term (insert or replace; audited).
     async fn set_hosting_interest(&self, h: &HostingInterest, actor: &Actor) -> Result<(), StoreError>;
     /// Remove a site's answer for a term. False when there was none.
-    async fn delete_hosting_interest(&self, site_id: &str, term: Term, actor: &Actor) -> Result<bool, StoreError>;
+    async fn delete_hosting_interest(&self, site_id: &SiteId, term: Term, actor: &Actor) -> Result<bool, StoreError>;
 }
 
 #[async_trait]
 impl VfuSiteStore for SqlStore {
-    async fn placement_site(&self, id: &str) -> Result<Option<PlacementSite>, StoreError> {
+    async fn placement_site(&self, id: &SiteId) -> Result<Option<PlacementSite>, StoreError> {
         let mut conn = self.pool.acquire().await?;
         get_site(&mut conn, id).await
     }
 
-    async fn create_placement_site(&self, site: &PlacementSite, actor: &Actor) -> Result<String, StoreError> {
+    async fn create_placement_site(&self, site: &PlacementSite, actor: &Actor) -> Result<SiteId, StoreError> {
         let mut tx = self.begin_write().await?;
         let ctx = load_context(&mut tx, Some(&VfuRefs::sites([&site.id]))).await?;
         check(validate_site(site, &ctx))?;
         let mut s = site.clone();
         if s.id.is_empty() {
-            s.id = new_id("site");
+            s.id = SiteId::new(new_id("site"));
         } else if ctx.sites.contains_key(&s.id) {
-            return Err(problem("id", FieldProblem::SiteIdExists { id: s.id.clone() }));
+            return Err(problem("id", FieldProblem::SiteIdExists { id: s.id.to_string() }));
         }
         write_site(&mut tx, &s, false).await?;
         audit_in(
@@ -90,7 +90,7 @@ impl VfuSiteStore for SqlStore {
             actor,
             AuditAction::Create,
             AuditEntity::PlacementSite,
-            &s.id,
+            s.id.as_str(),
             None,
             None,
             Some(&to_value(&s)),
@@ -114,7 +114,7 @@ impl VfuSiteStore for SqlStore {
                 actor,
                 AuditAction::Update,
                 AuditEntity::PlacementSite,
-                &site.id,
+                site.id.as_str(),
                 None,
                 Some(&to_value(&old)),
                 Some(&to_value(site)),
@@ -125,13 +125,13 @@ impl VfuSiteStore for SqlStore {
         Ok(true)
     }
 
-    async fn delete_placement_site(&self, id: &str, actor: &Actor) -> Result<bool, StoreError> {
+    async fn delete_placement_site(&self, id: &SiteId, actor: &Actor) -> Result<bool, StoreError> {
         let mut tx = self.begin_write().await?;
         let Some(old) = get_site(&mut tx, id).await? else {
             return Ok(false);
         };
         let n: i64 = sqlx::query("SELECT COUNT(*) FROM vfu_placements WHERE site_id = $1")
-            .bind(id)
+            .bind(id.as_str())
             .fetch_one(&mut *tx)
             .await?
             .get(0);
@@ -145,15 +145,15 @@ impl VfuSiteStore for SqlStore {
             ));
         }
         sqlx::query("DELETE FROM vfu_hosting WHERE site_id = $1")
-            .bind(id)
+            .bind(id.as_str())
             .execute(&mut *tx)
             .await?;
         sqlx::query("UPDATE vfu_supervisors SET site_id = NULL WHERE site_id = $1")
-            .bind(id)
+            .bind(id.as_str())
             .execute(&mut *tx)
             .await?;
         sqlx::query("DELETE FROM placement_sites WHERE id = $1")
-            .bind(id)
+            .bind(id.as_str())
             .execute(&mut *tx)
             .await?;
         audit_in(
@@ -161,7 +161,7 @@ impl VfuSiteStore for SqlStore {
             actor,
             AuditAction::Delete,
             AuditEntity::PlacementSite,
-            id,
+            id.as_str(),
             None,
             Some(&to_value(&old)),
             None,
@@ -189,7 +189,7 @@ impl VfuSiteStore for SqlStore {
                 let term: String = r.try_get("term")?;
                 let interest: String = r.try_get("interest")?;
                 Ok(HostingInterest {
-                    site_id: r.try_get("site_id")?,
+                    site_id: id_at(r, "site_id")?,
                     term: Term::parse(&term).map_err(|e| corrupt("term", e))?,
                     interest: Interest::parse(&interest).ok_or_else(|| corrupt("interest", &interest))?,
                     capacity: r.try_get::<i64, _>("capacity")? as u32,
@@ -209,7 +209,7 @@ impl VfuSiteStore for SqlStore {
             "INSERT INTO vfu_hosting (site_id, term, interest, capacity, reason, demo) VALUES ($1, $2, $3, $4, $5, 0)
              ON CONFLICT (site_id, term) DO UPDATE SET interest = excluded.interest, capacity = excluded.capacity, reason = excluded.reason, demo = 0",
         )
-        .bind(&h.site_id)
+        .bind(h.site_id.as_str())
         .bind(h.term.to_string())
         .bind(h.interest.as_str())
         .bind(i64::from(h.capacity))
@@ -231,24 +231,24 @@ impl VfuSiteStore for SqlStore {
         Ok(())
     }
 
-    async fn delete_hosting_interest(&self, site_id: &str, term: Term, actor: &Actor) -> Result<bool, StoreError> {
+    async fn delete_hosting_interest(&self, site_id: &SiteId, term: Term, actor: &Actor) -> Result<bool, StoreError> {
         let mut tx = self.begin_write().await?;
         let row = sqlx::query("SELECT interest, capacity, reason FROM vfu_hosting WHERE site_id = $1 AND term = $2")
-            .bind(site_id)
+            .bind(site_id.as_str())
             .bind(term.to_string())
             .fetch_optional(&mut *tx)
             .await?;
         let Some(row) = row else { return Ok(false) };
         let interest: String = row.try_get("interest")?;
         let before = HostingInterest {
-            site_id: site_id.to_string(),
+            site_id: site_id.clone(),
             term,
             interest: Interest::parse(&interest).ok_or_else(|| corrupt("interest", &interest))?,
             capacity: row.try_get::<i64, _>("capacity")? as u32,
             reason: row.try_get("reason")?,
         };
         sqlx::query("DELETE FROM vfu_hosting WHERE site_id = $1 AND term = $2")
-            .bind(site_id)
+            .bind(site_id.as_str())
             .bind(term.to_string())
             .execute(&mut *tx)
             .await?;

@@ -6,10 +6,10 @@ use super::*;
 /// Which students to list; every filter that is set must match.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct StudentFilter {
-    pub period_id: Option<String>,
+    pub period_id: Option<PeriodId>,
     pub university: Option<String>,
     pub home_municipality: Option<Kommunkod>,
-    pub person_id: Option<String>,
+    pub person_id: Option<PersonId>,
 }
 
 pub(super) const STUDENT_SELECT: &str =
@@ -22,9 +22,9 @@ pub(super) fn student_from(row: &AnyRow) -> Result<VfuStudent, StoreError> {
     let lon: Option<f64> = row.try_get("home_lon")?;
     let subjects: String = row.try_get("subjects")?;
     Ok(VfuStudent {
-        id: row.try_get("id")?,
-        person_id: row.try_get("person_id")?,
-        period_id: row.try_get("period_id")?,
+        id: id_at(row, "id")?,
+        person_id: id_at(row, "person_id")?,
+        period_id: id_at(row, "period_id")?,
         name: row.try_get("name")?,
         email: row.try_get::<Option<String>, _>("email")?.unwrap_or_default(),
         home_municipality: kommunkod(row, "municipality_code")?,
@@ -44,8 +44,14 @@ pub(super) fn student_from(row: &AnyRow) -> Result<VfuStudent, StoreError> {
     })
 }
 
-pub(super) async fn get_student(conn: &mut AnyConnection, id: &str) -> Result<Option<VfuStudent>, StoreError> {
-    one(conn, &format!("{STUDENT_SELECT} WHERE s.id = $1"), id, student_from).await
+pub(super) async fn get_student(conn: &mut AnyConnection, id: &StudentId) -> Result<Option<VfuStudent>, StoreError> {
+    one(
+        conn,
+        &format!("{STUDENT_SELECT} WHERE s.id = $1"),
+        id.as_str(),
+        student_from,
+    )
+    .await
 }
 
 pub(crate) async fn write_student(tx: &mut Tx, s: &VfuStudent, demo: bool) -> Result<(), StoreError> {
@@ -56,9 +62,9 @@ pub(crate) async fn write_student(tx: &mut Tx, s: &VfuStudent, demo: bool) -> Re
            field = excluded.field, subjects = excluded.subjects, wishes = excluded.wishes, needs = excluded.needs,
            requirements = excluded.requirements, demo = excluded.demo, updated_at = excluded.updated_at",
     )
-    .bind(&s.id)
-    .bind(&s.period_id)
-    .bind(&s.person_id)
+    .bind(s.id.as_str())
+    .bind(s.period_id.as_str())
+    .bind(s.person_id.as_str())
     .bind(NullableF64(s.home_position.map(|p| p.lat)))
     .bind(NullableF64(s.home_position.map(|p| p.lon)))
     .bind(s.field.code())
@@ -107,7 +113,7 @@ pub(super) async fn save_student_in(
                 sqlx::query("UPDATE persons SET email = $1, updated_at = $2 WHERE id = $3")
                     .bind(&saved.email)
                     .bind(now_unix())
-                    .bind(&old.person_id)
+                    .bind(old.person_id.as_str())
                     .execute(&mut **tx)
                     .await?;
                 audit_in(
@@ -124,8 +130,8 @@ pub(super) async fn save_student_in(
             }
             if saved.period_id != old.period_id {
                 let taken = sqlx::query("SELECT 1 FROM vfu_students WHERE period_id = $1 AND person_id = $2")
-                    .bind(&saved.period_id)
-                    .bind(&saved.person_id)
+                    .bind(saved.period_id.as_str())
+                    .bind(saved.person_id.as_str())
                     .fetch_optional(&mut **tx)
                     .await?;
                 if taken.is_some() {
@@ -133,7 +139,7 @@ pub(super) async fn save_student_in(
                         "email",
                         FieldProblem::AlreadyOnPeriod {
                             email: saved.email.clone(),
-                            period: saved.period_id.clone(),
+                            period: saved.period_id.to_string(),
                         },
                     ));
                 }
@@ -171,8 +177,8 @@ pub(super) async fn save_student_in(
             .await?;
             if let Some(p) = &found {
                 let taken = sqlx::query("SELECT 1 FROM vfu_students WHERE period_id = $1 AND person_id = $2")
-                    .bind(&saved.period_id)
-                    .bind(&p.id)
+                    .bind(saved.period_id.as_str())
+                    .bind(p.id.as_str())
                     .fetch_optional(&mut **tx)
                     .await?;
                 if taken.is_some() {
@@ -180,7 +186,7 @@ pub(super) async fn save_student_in(
                         "email",
                         FieldProblem::StudentOnPeriod {
                             email: saved.email.clone(),
-                            period: saved.period_id.clone(),
+                            period: saved.period_id.to_string(),
                         },
                     ));
                 }
@@ -196,7 +202,11 @@ pub(super) async fn save_student_in(
                 actor,
             )
             .await?;
-            saved.id = if s.id.is_empty() { new_id("stu") } else { s.id.clone() };
+            saved.id = if s.id.is_empty() {
+                StudentId::new(new_id("stu"))
+            } else {
+                s.id.clone()
+            };
             saved.person_id = person;
             write_student(tx, &saved, demo).await?;
             audit_in(
@@ -226,23 +236,23 @@ pub(super) async fn save_student_in(
 #[async_trait]
 pub trait VfuStudentStore: Send + Sync {
     async fn vfu_students(&self, filter: &StudentFilter) -> Result<Vec<VfuStudent>, StoreError>;
-    async fn vfu_student(&self, id: &str) -> Result<Option<VfuStudent>, StoreError>;
+    async fn vfu_student(&self, id: &StudentId) -> Result<Option<VfuStudent>, StoreError>;
     /// Put a student on a period (the person is created, or taken by e-mail as
     /// `kkig_core::vfu::identity` allows). `StudentOnPeriod` when the e-mail is already on it.
     async fn create_vfu_student(&self, s: &VfuStudent, actor: &Actor) -> Result<VfuStudent, StoreError>;
     async fn update_vfu_student(&self, s: &VfuStudent, actor: &Actor) -> Result<bool, StoreError>;
     /// Removes the student's placements too; the person goes when nothing else refers to them.
-    async fn delete_vfu_student(&self, id: &str, actor: &Actor) -> Result<bool, StoreError>;
+    async fn delete_vfu_student(&self, id: &StudentId, actor: &Actor) -> Result<bool, StoreError>;
 }
 
 #[async_trait]
 impl VfuStudentStore for SqlStore {
     async fn vfu_students(&self, filter: &StudentFilter) -> Result<Vec<VfuStudent>, StoreError> {
         let mut f = Filters::default();
-        f.eq("s.period_id", filter.period_id.clone());
+        f.eq("s.period_id", filter.period_id.clone().map(String::from));
         f.eq("v.university_code", filter.university.clone());
         f.eq("p.municipality_code", filter.home_municipality.map(|m| m.to_string()));
-        f.eq("s.person_id", filter.person_id.clone());
+        f.eq("s.person_id", filter.person_id.clone().map(String::from));
         let mut conn = self.pool.acquire().await?;
         let mut out = f
             .fetch(&mut conn, STUDENT_SELECT)
@@ -259,7 +269,7 @@ impl VfuStudentStore for SqlStore {
         Ok(out)
     }
 
-    async fn vfu_student(&self, id: &str) -> Result<Option<VfuStudent>, StoreError> {
+    async fn vfu_student(&self, id: &StudentId) -> Result<Option<VfuStudent>, StoreError> {
         let mut conn = self.pool.acquire().await?;
         get_student(&mut conn, id).await
     }
@@ -285,21 +295,21 @@ impl VfuStudentStore for SqlStore {
         Ok(true)
     }
 
-    async fn delete_vfu_student(&self, id: &str, actor: &Actor) -> Result<bool, StoreError> {
+    async fn delete_vfu_student(&self, id: &StudentId, actor: &Actor) -> Result<bool, StoreError> {
         let mut tx = self.begin_write().await?;
         let Some(old) = get_student(&mut tx, id).await? else {
             return Ok(false);
         };
-        let placements: Vec<String> = sqlx::query("SELECT id FROM vfu_placements WHERE student_id = $1")
-            .bind(id)
+        let placements: Vec<PlacementId> = sqlx::query("SELECT id FROM vfu_placements WHERE student_id = $1")
+            .bind(id.as_str())
             .fetch_all(&mut *tx)
             .await?
             .iter()
-            .map(|r| r.get(0))
+            .map(|r| PlacementId::new(r.get::<String, _>(0)))
             .collect();
         for pl in &placements {
             sqlx::query("DELETE FROM vfu_placements WHERE id = $1")
-                .bind(pl)
+                .bind(pl.as_str())
                 .execute(&mut *tx)
                 .await?;
             audit_in(
@@ -315,7 +325,7 @@ impl VfuStudentStore for SqlStore {
             .await?;
         }
         sqlx::query("DELETE FROM vfu_students WHERE id = $1")
-            .bind(id)
+            .bind(id.as_str())
             .execute(&mut *tx)
             .await?;
         audit_in(

@@ -13,13 +13,13 @@ pub(super) fn supervisor_from(row: &AnyRow) -> Result<Supervisor, StoreError> {
     let invite: String = row.try_get("invite")?;
     let terms: String = row.try_get("unavailable_terms")?;
     Ok(Supervisor {
-        id: row.try_get("id")?,
-        person_id: row.try_get("person_id")?,
+        id: id_at(row, "id")?,
+        person_id: id_at(row, "person_id")?,
         name: row.try_get("name")?,
         email: row.try_get::<Option<String>, _>("email")?.unwrap_or_default(),
         phone: row.try_get::<Option<String>, _>("phone")?.unwrap_or_default(),
         municipality: kommunkod(row, "municipality_code")?,
-        site_id: row.try_get("site_id")?,
+        site_id: opt_id_at(row, "site_id")?,
         fields: from_json(row, "fields")?,
         employment_percent: row.try_get("employment_percent")?,
         training: Training {
@@ -39,11 +39,14 @@ pub(super) fn supervisor_from(row: &AnyRow) -> Result<Supervisor, StoreError> {
     })
 }
 
-pub(super) async fn get_supervisor(conn: &mut AnyConnection, id: &str) -> Result<Option<Supervisor>, StoreError> {
+pub(super) async fn get_supervisor(
+    conn: &mut AnyConnection,
+    id: &SupervisorId,
+) -> Result<Option<Supervisor>, StoreError> {
     one(
         conn,
         &format!("{SUPERVISOR_SELECT} WHERE s.id = $1"),
-        id,
+        id.as_str(),
         supervisor_from,
     )
     .await
@@ -64,10 +67,10 @@ pub(crate) async fn write_supervisor(tx: &mut Tx, s: &Supervisor, demo: bool) ->
            unavailable_terms = excluded.unavailable_terms, consent_contact = excluded.consent_contact, invite = excluded.invite,
            invite_date = excluded.invite_date, demo = excluded.demo, updated_at = excluded.updated_at",
     )
-    .bind(&s.id)
-    .bind(&s.person_id)
+    .bind(s.id.as_str())
+    .bind(s.person_id.as_str())
     .bind(s.municipality.to_string())
-    .bind(&s.site_id)
+    .bind(s.site_id.as_ref().map(SiteId::as_str))
     .bind(to_json(&s.fields))
     .bind(s.employment_percent)
     .bind(s.training.level.as_str())
@@ -121,7 +124,7 @@ pub(super) async fn save_supervisor_in(
                 sqlx::query("UPDATE persons SET email = $1, updated_at = $2 WHERE id = $3")
                     .bind(normalize_email(&s.email))
                     .bind(now_unix())
-                    .bind(&old.person_id)
+                    .bind(old.person_id.as_str())
                     .execute(&mut **tx)
                     .await?;
                 audit_in(
@@ -170,7 +173,7 @@ pub(super) async fn save_supervisor_in(
             .await?;
             if let Some(p) = &found {
                 let taken = sqlx::query("SELECT id FROM vfu_supervisors WHERE person_id = $1")
-                    .bind(&p.id)
+                    .bind(p.id.as_str())
                     .fetch_optional(&mut **tx)
                     .await?;
                 if taken.is_some() {
@@ -183,7 +186,11 @@ pub(super) async fn save_supervisor_in(
                 }
             }
             let person = take_person(tx, found, "supervisor", &s.name, &s.email, phone, s.municipality, actor).await?;
-            saved.id = if s.id.is_empty() { new_id("sup") } else { s.id.clone() };
+            saved.id = if s.id.is_empty() {
+                SupervisorId::new(new_id("sup"))
+            } else {
+                s.id.clone()
+            };
             saved.person_id = person;
             saved.email = normalize_email(&s.email);
             saved.name = s.name.trim().to_string();
@@ -209,18 +216,18 @@ pub(super) async fn save_supervisor_in(
 pub trait VfuSupervisorStore: Send + Sync {
     /// Supervisors of one municipality or all, by municipality and name.
     async fn supervisors(&self, municipality: Option<Kommunkod>) -> Result<Vec<Supervisor>, StoreError>;
-    async fn supervisor(&self, id: &str) -> Result<Option<Supervisor>, StoreError>;
+    async fn supervisor(&self, id: &SupervisorId) -> Result<Option<Supervisor>, StoreError>;
     /// Create a supervisor and their person (or take the person with that e-mail, as
     /// `kkig_core::vfu::identity` allows; else `EmailUnusable`); returns it with its ids.
     /// `SupervisorExists` when the person already has a supervisor record.
     async fn create_supervisor(&self, s: &Supervisor, actor: &Actor) -> Result<Supervisor, StoreError>;
     async fn update_supervisor(&self, s: &Supervisor, actor: &Actor) -> Result<bool, StoreError>;
-    async fn delete_supervisor(&self, id: &str, actor: &Actor) -> Result<bool, StoreError>;
+    async fn delete_supervisor(&self, id: &SupervisorId, actor: &Actor) -> Result<bool, StoreError>;
     /// Mark a supervisor invited / enrolled / completed (completed also records the training
     /// as completed on that day).
     async fn set_supervisor_invite(
         &self,
-        id: &str,
+        id: &SupervisorId,
         invite: InviteStatus,
         on: Day,
         university: Option<&str>,
@@ -249,7 +256,7 @@ impl VfuSupervisorStore for SqlStore {
         Ok(out)
     }
 
-    async fn supervisor(&self, id: &str) -> Result<Option<Supervisor>, StoreError> {
+    async fn supervisor(&self, id: &SupervisorId) -> Result<Option<Supervisor>, StoreError> {
         let mut conn = self.pool.acquire().await?;
         get_supervisor(&mut conn, id).await
     }
@@ -275,17 +282,17 @@ impl VfuSupervisorStore for SqlStore {
         Ok(true)
     }
 
-    async fn delete_supervisor(&self, id: &str, actor: &Actor) -> Result<bool, StoreError> {
+    async fn delete_supervisor(&self, id: &SupervisorId, actor: &Actor) -> Result<bool, StoreError> {
         let mut tx = self.begin_write().await?;
         let Some(old) = get_supervisor(&mut tx, id).await? else {
             return Ok(false);
         };
         sqlx::query("UPDATE vfu_placements SET supervisor_id = NULL WHERE supervisor_id = $1")
-            .bind(id)
+            .bind(id.as_str())
             .execute(&mut *tx)
             .await?;
         sqlx::query("DELETE FROM vfu_supervisors WHERE id = $1")
-            .bind(id)
+            .bind(id.as_str())
             .execute(&mut *tx)
             .await?;
         audit_in(
@@ -306,7 +313,7 @@ impl VfuSupervisorStore for SqlStore {
 
     async fn set_supervisor_invite(
         &self,
-        id: &str,
+        id: &SupervisorId,
         invite: InviteStatus,
         on: Day,
         university: Option<&str>,

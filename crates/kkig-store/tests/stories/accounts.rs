@@ -2,6 +2,7 @@
 //! backend available.
 
 use crate::code;
+use kkig_core::ids::UserId;
 use kkig_store::prelude::*;
 use kkig_store::testing::TestDb;
 use kkig_store::{SessionRow, SignInStart, StoreError};
@@ -94,7 +95,9 @@ async fn accounts_audit_and_erasure_story() {
             "{label}: expired"
         );
         assert!(
-            !s.revoke_api_token("someone-else", "t1", 100, &cli).await.unwrap(),
+            !s.revoke_api_token(&UserId::from("someone-else"), "t1", 100, &cli)
+                .await
+                .unwrap(),
             "{label}"
         );
         assert!(s.revoke_api_token(&anna.id, "t1", 100, &cli).await.unwrap(), "{label}");

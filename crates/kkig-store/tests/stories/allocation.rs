@@ -8,6 +8,7 @@ use crate::audit_count;
 use kkig_core::allocation::product::{default_rules, run};
 use kkig_core::allocation::Rules;
 use kkig_core::demo::{DemoWorld, DEFAULT_SEED};
+use kkig_core::ids::{PeriodId, PersonId, SiteId, StudentId};
 use kkig_core::vfu::{Day, PlacementStatus};
 use kkig_store::prelude::*;
 use kkig_store::testing::TestDb;
@@ -53,7 +54,13 @@ async fn story(db: &TestDb) {
 
     // A period's data, and a run on it: every student placed or with a reason.
     let period = s.vfu_periods(Some("UmU")).await.unwrap().remove(0);
-    assert!(s.allocation_data("no-such-period").await.unwrap().is_none(), "{label}");
+    assert!(
+        s.allocation_data(&PeriodId::from("no-such-period"))
+            .await
+            .unwrap()
+            .is_none(),
+        "{label}"
+    );
     let data = s.allocation_data(&period.id).await.unwrap().unwrap();
     assert!(!data.students.is_empty(), "{label}");
     let preview = run(&data.view(), &rules).unwrap();
@@ -76,7 +83,8 @@ async fn story(db: &TestDb) {
                     .find(|l| l.student == student.id)
                     .unwrap()
                     .site
-                    .as_deref()
+                    .as_ref()
+                    .map(SiteId::as_str)
                     != Some(x.id.as_str())
         })
         .unwrap();
@@ -85,11 +93,11 @@ async fn story(db: &TestDb) {
         "{label}"
     );
     assert!(
-        matches!(s.set_allocation_lock(&period.id, "nobody", &other_site.id, "x", &cli).await, Err(StoreError::Fields(ref e)) if e[0].field == "student"),
+        matches!(s.set_allocation_lock(&period.id, &StudentId::from("nobody"), &other_site.id, "x", &cli).await, Err(StoreError::Fields(ref e)) if e[0].field == "student"),
         "{label}"
     );
     assert!(
-        matches!(s.set_allocation_lock(&period.id, &student.id, "no-site", "x", &cli).await, Err(StoreError::Fields(ref e)) if e[0].field == "site"),
+        matches!(s.set_allocation_lock(&period.id, &student.id, &SiteId::from("no-site"), "x", &cli).await, Err(StoreError::Fields(ref e)) if e[0].field == "site"),
         "{label}"
     );
     let lock = s
@@ -111,12 +119,16 @@ async fn story(db: &TestDb) {
         .iter()
         .find(|e| e.entity == "allocation_lock" && e.action == "lock")
         .unwrap();
-    assert_eq!(entry.person_id.as_deref(), Some(student.person_id.as_str()), "{label}");
+    assert_eq!(
+        entry.person_id.as_ref().map(PersonId::as_str),
+        Some(student.person_id.as_str()),
+        "{label}"
+    );
     let data = s.allocation_data(&period.id).await.unwrap().unwrap();
     let preview = run(&data.view(), &rules).unwrap();
     let line = preview.students.iter().find(|l| l.student == student.id).unwrap();
     assert_eq!(
-        (line.site.as_deref(), line.locked),
+        (line.site.as_ref().map(SiteId::as_str), line.locked),
         (Some(other_site.id.as_str()), true),
         "{label}"
     );
@@ -204,7 +216,7 @@ async fn story(db: &TestDb) {
         .find(|p| p.status == PlacementStatus::Offered)
         .unwrap()
         .clone();
-    let rest: Vec<(String, String)> = again
+    let rest: Vec<(StudentId, SiteId)> = again
         .placements()
         .into_iter()
         .filter(|(st, _)| *st != offered.student_id)
@@ -222,7 +234,7 @@ async fn story(db: &TestDb) {
     );
 
     // Bad assignments write nothing.
-    let bad = vec![("nobody".to_string(), other_site.id.clone())];
+    let bad = vec![(StudentId::from("nobody"), other_site.id.clone())];
     assert!(
         matches!(
             s.publish_allocation(&period.id, &bad, on, &cli).await,

@@ -3,6 +3,7 @@
 //! in one transaction, the views, retention dates, export and erasure.
 
 use crate::{audit_count, code};
+use kkig_core::ids::*;
 use kkig_core::vfu::lifecycle::Timeline;
 use kkig_core::vfu::raci::{RaciCell, RaciModel, RaciRole, RaciTask, VfuContact};
 use kkig_core::vfu::*;
@@ -26,13 +27,13 @@ fn site(id: &str, m: &str, name: &str, kind: SiteKind, fields: &str) -> Placemen
 
 fn supervisor(email: &str, m: &str, site: Option<&str>, field: &str, level: TrainingLevel) -> Supervisor {
     Supervisor {
-        id: String::new(),
-        person_id: String::new(),
+        id: SupervisorId::default(),
+        person_id: PersonId::default(),
         name: format!("Handledare {email}"),
         email: email.into(),
         phone: "070-123 45 67".into(),
         municipality: code(m),
-        site_id: site.map(String::from),
+        site_id: site.map(SiteId::from),
         fields: FieldSpec::parse_list(field).unwrap(),
         employment_percent: 87.5,
         training: Training {
@@ -66,8 +67,8 @@ fn period(id: &str, uni: &str, field: VfuField, start: Day, end: Day, students: 
 
 fn student(period: &str, email: &str, name: &str, home: &str, field: VfuField) -> VfuStudent {
     VfuStudent {
-        id: String::new(),
-        person_id: String::new(),
+        id: StudentId::default(),
+        person_id: PersonId::default(),
         period_id: period.into(),
         name: name.into(),
         email: email.into(),
@@ -139,7 +140,7 @@ async fn story(db: &TestDb) {
         "nurse:äldrevård",
     );
     let care_id = s.create_placement_site(&care, &cli).await.unwrap();
-    assert!(care_id.starts_with("site-"), "{label}: {care_id}");
+    assert!(care_id.as_str().starts_with("site-"), "{label}: {care_id}");
     let other = site("s-pajala-1", "2521", "Älvskolan", SiteKind::School, "teacher_f3");
     s.create_placement_site(&other, &cli).await.unwrap();
     let dup = s.create_placement_site(&school, &cli).await.unwrap_err();
@@ -151,7 +152,7 @@ async fn story(db: &TestDb) {
     let e = s.create_placement_site(&bad, &cli).await.unwrap_err();
     assert_eq!(field_names(&e), ["name", "fields"], "{label}: {e}");
     assert_eq!(
-        s.placement_site("s-sorsele-1").await.unwrap().as_ref(),
+        s.placement_site(&SiteId::from("s-sorsele-1")).await.unwrap().as_ref(),
         Some(&school),
         "{label}: round trip"
     );
@@ -249,7 +250,7 @@ async fn story(db: &TestDb) {
         "{label}"
     );
     assert!(
-        s.delete_hosting_interest("s-sorsele-1", Term::autumn(2026), &cli)
+        s.delete_hosting_interest(&SiteId::from("s-sorsele-1"), Term::autumn(2026), &cli)
             .await
             .unwrap(),
         "{label}"
@@ -262,7 +263,7 @@ async fn story(db: &TestDb) {
         "{label}: gone"
     );
     assert!(
-        !s.delete_hosting_interest("s-sorsele-1", Term::autumn(2026), &cli)
+        !s.delete_hosting_interest(&SiteId::from("s-sorsele-1"), Term::autumn(2026), &cli)
             .await
             .unwrap(),
         "{label}: nothing to delete twice"
@@ -326,7 +327,7 @@ async fn story(db: &TestDb) {
         .await
         .unwrap();
     assert!(
-        anna.id.starts_with("sup-") && anna.person_id.starts_with("p-"),
+        anna.id.as_str().starts_with("sup-") && anna.person_id.as_str().starts_with("p-"),
         "{label}"
     );
     assert_eq!(anna.email, "anna@sorsele.se", "{label}");
@@ -357,7 +358,7 @@ async fn story(db: &TestDb) {
             &supervisor(
                 "bo@sorsele.se",
                 "2422",
-                Some(&care_id),
+                Some(care_id.as_str()),
                 "nurse",
                 TrainingLevel::Introduction,
             ),
@@ -409,9 +410,8 @@ async fn story(db: &TestDb) {
     );
     let log = s.audit_since(0, i64::MAX).await.unwrap();
     assert!(
-        log.iter().any(|e| e.entity == "supervisor"
-            && e.action == "create"
-            && e.person_id.as_deref() == Some(&anna.person_id)),
+        log.iter()
+            .any(|e| e.entity == "supervisor" && e.action == "create" && e.person_id.as_ref() == Some(&anna.person_id)),
         "{label}"
     );
     assert!(
@@ -427,7 +427,7 @@ async fn story(db: &TestDb) {
     new_stina.needs.note = "Stinas anteckning".into();
     let stina = s.create_vfu_student(&new_stina, &cli).await.unwrap();
     assert_eq!(
-        last_period_end(s, &stina.person_id).await.as_deref(),
+        last_period_end(s, stina.person_id.as_str()).await.as_deref(),
         Some("2026-02-20"),
         "{label}"
     );
@@ -489,7 +489,7 @@ async fn story(db: &TestDb) {
         .unwrap();
     assert_eq!(stina_nurse.person_id, stina.person_id, "{label}");
     assert_eq!(
-        last_period_end(s, &stina.person_id).await.as_deref(),
+        last_period_end(s, stina.person_id.as_str()).await.as_deref(),
         Some("2026-10-09"),
         "{label}"
     );
@@ -497,7 +497,7 @@ async fn story(db: &TestDb) {
     later.end = Day::ymd(2026, 10, 16);
     s.update_vfu_period(&later, &cli).await.unwrap();
     assert_eq!(
-        last_period_end(s, &stina.person_id).await.as_deref(),
+        last_period_end(s, stina.person_id.as_str()).await.as_deref(),
         Some("2026-10-16"),
         "{label}: a period's new end moves it"
     );
@@ -539,14 +539,17 @@ async fn story(db: &TestDb) {
         ],
         "{label}"
     );
-    let e = s.delete_vfu_period("umu-vt26-f3", &cli).await.unwrap_err();
+    let e = s
+        .delete_vfu_period(&PeriodId::from("umu-vt26-f3"), &cli)
+        .await
+        .unwrap_err();
     assert_eq!(field_names(&e), ["id"], "{label}: a period with students stays");
 
     // --- Placements: lifecycle through the store.
     let p = Placement::start(
-        "",
-        &stina.id,
-        "s-sorsele-1",
+        PlacementId::default(),
+        stina.id.clone(),
+        SiteId::from("s-sorsele-1"),
         PlacementStatus::Offered,
         Day::ymd(2025, 11, 24),
     )
@@ -562,9 +565,9 @@ async fn story(db: &TestDb) {
         .await
         .unwrap();
     let wrong = Placement::start(
-        "",
-        &stina.id,
-        &care_id,
+        PlacementId::default(),
+        stina.id.clone(),
+        care_id.clone(),
         PlacementStatus::Requested,
         Day::ymd(2025, 11, 24),
     )
@@ -595,7 +598,10 @@ async fn story(db: &TestDb) {
     waiting.waiting_for_better = true;
     assert!(s.update_placement(&waiting, &cli).await.unwrap(), "{label}");
     assert!(s.placement(&pl).await.unwrap().unwrap().waiting_for_better, "{label}");
-    let list = s.waiting_list("s-pajala-1", "umu-vt26-f3").await.unwrap();
+    let list = s
+        .waiting_list(&SiteId::from("s-pajala-1"), &PeriodId::from("umu-vt26-f3"))
+        .await
+        .unwrap();
     assert!(
         list.is_empty(),
         "{label}: Stina wishes for Sorsele, not Pajala: {list:?}"
@@ -603,9 +609,9 @@ async fn story(db: &TestDb) {
     let pl_olle = s
         .create_placement(
             &Placement::start(
-                "",
-                &olle.id,
-                "s-pajala-1",
+                PlacementId::default(),
+                olle.id.clone(),
+                SiteId::from("s-pajala-1"),
                 PlacementStatus::Requested,
                 Day::ymd(2025, 11, 24),
             )
@@ -712,7 +718,7 @@ async fn story(db: &TestDb) {
     );
     let contact = VfuContact {
         id: String::new(),
-        person_id: String::new(),
+        person_id: PersonId::default(),
         municipality: code("2422"),
         role: RaciRole::MunicipalCoordinator,
         programme: None,
@@ -787,13 +793,13 @@ async fn story(db: &TestDb) {
         "{label}: the site's answers went with it"
     );
     assert!(
-        s.delete_hosting_interest("s-sorsele-1", Term::spring(2026), &cli)
+        s.delete_hosting_interest(&SiteId::from("s-sorsele-1"), Term::spring(2026), &cli)
             .await
             .unwrap(),
         "{label}"
     );
     assert!(
-        !s.delete_hosting_interest("s-sorsele-1", Term::spring(2026), &cli)
+        !s.delete_hosting_interest(&SiteId::from("s-sorsele-1"), Term::spring(2026), &cli)
             .await
             .unwrap(),
         "{label}"
@@ -1047,8 +1053,8 @@ async fn the_context_for_named_records_holds_exactly_those_on_every_backend() {
         assert_eq!((full.sites.len(), full.periods.len()), (3, 2), "{label}");
 
         let refs = VfuRefs {
-            sites: ["ctx-a", "no-such-site"].map(String::from).into(),
-            periods: ["ctx-p2", "no-such-period"].map(String::from).into(),
+            sites: ["ctx-a", "no-such-site"].map(SiteId::from).into(),
+            periods: ["ctx-p2", "no-such-period"].map(PeriodId::from).into(),
         };
         let ctx = s.vfu_context_for(&refs).await.unwrap();
         assert_eq!(ctx.sites.keys().collect::<Vec<_>>(), ["ctx-a"], "{label}");
@@ -1146,7 +1152,7 @@ mod identity {
     fn contact(m: &str, email: &str, name: &str) -> VfuContact {
         VfuContact {
             id: String::new(),
-            person_id: String::new(),
+            person_id: PersonId::default(),
             municipality: code(m),
             role: RaciRole::MunicipalCoordinator,
             programme: None,
@@ -1360,7 +1366,7 @@ mod identity {
             ];
             let mut before = Vec::new();
             for p in others {
-                before.push(snapshot(s, p).await);
+                before.push(snapshot(s, (p).as_str()).await);
             }
             let counts_before = counts(s).await;
 
@@ -1493,7 +1499,7 @@ mod identity {
 
             // Nothing changed: not the persons, not their accounts, no record or person added.
             for (p, was) in others.iter().zip(&before) {
-                assert_eq!(&snapshot(s, p).await, was, "{label}: person {p}");
+                assert_eq!(&snapshot(s, p.as_str()).await, was, "{label}: person {p}");
             }
             assert_eq!(counts(s).await, counts_before, "{label}: nothing written");
             assert_eq!(
@@ -1887,7 +1893,7 @@ mod identity {
             assert!(
                 log.iter().any(|e| e.entity == "user"
                     && e.action == "create"
-                    && e.person_id.as_deref() == Some(&tove.person_id)),
+                    && e.person_id.as_ref().map(PersonId::as_str) == Some(tove.person_id.as_str())),
                 "{label}"
             );
             assert!(

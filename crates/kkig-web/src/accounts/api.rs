@@ -5,6 +5,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::Json;
 use kkig_core::access::{Action, Target};
+use kkig_core::ids::{PersonId, UserId};
 use kkig_core::LearningCentreServices;
 use kkig_store::{Actor, AuditEntry, TokenRecord};
 use serde::{Deserialize, Serialize};
@@ -26,8 +27,10 @@ fn forbidden(what: &str) -> ApiError {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Me {
-    pub user_id: String,
-    pub person_id: String,
+    #[schema(value_type = String)]
+    pub user_id: UserId,
+    #[schema(value_type = String)]
+    pub person_id: PersonId,
     pub name: String,
     pub email: String,
     /// admin, regional, municipality, university, provider, supervisor or student.
@@ -58,7 +61,7 @@ pub async fn me(ApiUser(u): ApiUser) -> Result<Json<Me>, ApiError> {
 pub async fn person(
     State(state): State<AppState>,
     ApiUser(u): ApiUser,
-    Path(id): Path<String>,
+    Path(id): Path<PersonId>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
     let not_found = || ApiError::not_found(format!("no person {id} that you may see"));
     let Some(municipality) = state.store.person_municipality(&id).await? else {

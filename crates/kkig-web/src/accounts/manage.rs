@@ -7,6 +7,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use kkig_core::access::{Action, Target};
+use kkig_core::ids::UserId;
 use kkig_core::privacy::{hash_token, DEFAULT_RETENTION_MONTHS};
 use kkig_core::LearningCentreServices;
 use kkig_store::{Actor, AuditEntry, UserRecord};
@@ -67,7 +68,7 @@ async fn users_page(state: &AppState, chrome: Chrome, link: Option<(String, Stri
             role: chrome.t(&format!("role-{}", u.role.as_str())),
             scope: u.scope.clone().unwrap_or_default(),
             disabled: u.disabled,
-            id: u.id,
+            id: String::from(u.id),
             email: u.email,
             name: u.name,
         })
@@ -85,7 +86,7 @@ pub async fn set_disabled(
     chrome: Chrome,
     me: MaybeUser,
     guard: Guard,
-    Path((id, what)): Path<(String, String)>,
+    Path((id, what)): Path<(UserId, String)>,
 ) -> PageResult {
     let me = admin_writing(&chrome, me, &guard)?;
     let disabled = match what.as_str() {
@@ -110,7 +111,7 @@ pub const RESET_LINK_DAYS: i64 = 7;
 /// Create a one-time link to choose a password; returns the path `/losenord/SECRET`.
 pub async fn create_reset_path(
     state: &AppState,
-    user_id: &str,
+    user_id: &UserId,
     actor: &Actor,
 ) -> Result<String, kkig_store::StoreError> {
     let secret = new_secret();
@@ -126,7 +127,7 @@ pub async fn reset_link(
     chrome: Chrome,
     me: MaybeUser,
     guard: Guard,
-    Path(id): Path<String>,
+    Path(id): Path<UserId>,
 ) -> PageResult {
     let me = admin_writing(&chrome, me, &guard)?;
     let target = state

@@ -18,6 +18,7 @@ use axum::Json;
 use kkig_core::access::{Action, Principal, Target};
 use kkig_core::allocation::product::{run, Preview};
 use kkig_core::allocation::Rules;
+use kkig_core::ids::*;
 use kkig_core::vfu::VfuPeriod;
 use kkig_store::{AllocationLock, PublishReport, UserRecord};
 use serde::{Deserialize, Serialize};
@@ -112,8 +113,10 @@ impl From<RulesRecord> for Rules {
 /// One placed student (as in `kkig allocate`'s output).
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct AssignmentRecord {
-    pub student: String,
-    pub site: String,
+    #[schema(value_type = String)]
+    pub student: StudentId,
+    #[schema(value_type = String)]
+    pub site: SiteId,
     pub minutes: i64,
     pub cost: i64,
 }
@@ -121,10 +124,12 @@ pub struct AssignmentRecord {
 /// One student of the preview, placed (site, minutes, cost) or not (reason).
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct PreviewStudentRecord {
-    pub student: String,
+    #[schema(value_type = String)]
+    pub student: StudentId,
     pub name: String,
     pub home_municipality: String,
-    pub site: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub site: Option<SiteId>,
     pub site_name: Option<String>,
     pub site_municipality: Option<String>,
     pub minutes: Option<i64>,
@@ -134,7 +139,8 @@ pub struct PreviewStudentRecord {
     /// Locked by hand, or by a confirmed/started/completed placement.
     pub locked: bool,
     /// The site of the published (requested/offered) placement.
-    pub current_site: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub current_site: Option<SiteId>,
     pub reason: Option<String>,
 }
 
@@ -166,12 +172,15 @@ pub struct PreviewSummaryRecord {
 /// unplaced_reasons) plus every student with names, the summary, the rules and the locks.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct PreviewRecord {
-    pub period_id: String,
+    #[schema(value_type = String)]
+    pub period_id: PeriodId,
     pub objective: i64,
     pub placed: usize,
-    pub unplaced: Vec<String>,
+    #[schema(value_type = Vec<String>)]
+    pub unplaced: Vec<StudentId>,
     pub assignments: Vec<AssignmentRecord>,
-    pub unplaced_reasons: BTreeMap<String, String>,
+    #[schema(value_type = BTreeMap<String, String>)]
+    pub unplaced_reasons: BTreeMap<StudentId, String>,
     pub students: Vec<PreviewStudentRecord>,
     pub summary: PreviewSummaryRecord,
     pub rules: RulesRecord,
@@ -179,12 +188,12 @@ pub struct PreviewRecord {
 }
 
 impl PreviewRecord {
-    fn new(period_id: &str, p: &Preview, rules: Rules, locks: Vec<AllocationLock>) -> R<Self> {
+    fn new(period_id: &PeriodId, p: &Preview, rules: Rules, locks: Vec<AllocationLock>) -> R<Self> {
         // The core's preview has the same field names; the records add the API schema.
         let mut v =
             serde_json::to_value(p).map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
         if let Some(o) = v.as_object_mut() {
-            o.insert("period_id".into(), period_id.into());
+            o.insert("period_id".into(), period_id.as_str().into());
             o.insert(
                 "rules".into(),
                 serde_json::to_value(RulesRecord::from(rules)).unwrap_or_default(),
@@ -229,7 +238,7 @@ async fn university(state: &AppState, id: &str) -> R<String> {
 
 /// The period, when the user may allocate it (404 when there is none, 403 for another
 /// university's).
-async fn allocatable(state: &AppState, guard: &Guard, u: &UserRecord, id: &str) -> R<VfuPeriod> {
+async fn allocatable(state: &AppState, guard: &Guard, u: &UserRecord, id: &PeriodId) -> R<VfuPeriod> {
     let period = state
         .store
         .vfu_period(id)
@@ -312,7 +321,7 @@ pub async fn run_allocation(
     State(state): State<AppState>,
     ApiUser(u): ApiUser,
     guard: Guard,
-    Path(id): Path<String>,
+    Path(id): Path<PeriodId>,
 ) -> R<Json<PreviewRecord>> {
     let period = allocatable(&state, &guard, &u, &id).await?;
     let (preview, rules) = preview_of(&state, &period).await?;
@@ -329,7 +338,7 @@ pub async fn put_lock(
     State(state): State<AppState>,
     ApiUser(u): ApiUser,
     guard: Guard,
-    Path((id, student)): Path<(String, String)>,
+    Path((id, student)): Path<(PeriodId, StudentId)>,
     b: Result<Json<LockBody>, JsonRejection>,
 ) -> R<Json<AllocationLock>> {
     allocatable(&state, &guard, &u, &id).await?;
@@ -342,7 +351,13 @@ pub async fn put_lock(
         .ok_or_else(|| invalid_field("site", "a site is required"))?;
     let lock = state
         .store
-        .set_allocation_lock(&id, &student, site, b.reason.as_deref().unwrap_or(""), &actor(&u))
+        .set_allocation_lock(
+            &id,
+            &student,
+            &SiteId::from(site),
+            b.reason.as_deref().unwrap_or(""),
+            &actor(&u),
+        )
         .await?;
     Ok(Json(lock))
 }
@@ -355,7 +370,7 @@ pub async fn delete_lock(
     State(state): State<AppState>,
     ApiUser(u): ApiUser,
     guard: Guard,
-    Path((id, student)): Path<(String, String)>,
+    Path((id, student)): Path<(PeriodId, StudentId)>,
     q: Result<Query<UnlockQuery>, QueryRejection>,
 ) -> R<StatusCode> {
     allocatable(&state, &guard, &u, &id).await?;
@@ -382,7 +397,7 @@ pub async fn publish(
     State(state): State<AppState>,
     ApiUser(u): ApiUser,
     guard: Guard,
-    Path(id): Path<String>,
+    Path(id): Path<PeriodId>,
 ) -> R<Json<PublishRecord>> {
     let period = allocatable(&state, &guard, &u, &id).await?;
     let (preview, rules) = preview_of(&state, &period).await?;

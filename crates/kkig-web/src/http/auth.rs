@@ -9,6 +9,7 @@ use axum::http::request::Parts;
 use axum::http::{header, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use kkig_core::ids::UserId;
 use kkig_core::privacy::hash_token;
 use kkig_store::{Actor, UserRecord};
 use tower_sessions::Session;
@@ -88,7 +89,7 @@ impl FromRequestParts<AppState> for MaybeUser {
         let found = if let Some(token) = bearer_token(&parts.headers) {
             token_user(state, token).await?.map(|u| (u, Via::Token))
         } else if let Some(session) = parts.extensions.get::<Session>().cloned() {
-            match session.get::<String>(USER_KEY).await.ok().flatten() {
+            match session.get::<UserId>(USER_KEY).await.ok().flatten() {
                 Some(id) => match state.store.user_by_id(&id).await {
                     Ok(u) => u.filter(|u| !u.disabled).map(|u| (u, Via::Session)),
                     Err(e) => return Err(crate::http::error::ApiError::from(e).into_response()),

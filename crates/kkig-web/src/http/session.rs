@@ -4,6 +4,7 @@
 use std::sync::Arc;
 
 use async_trait::async_trait;
+use kkig_core::ids::UserId;
 use kkig_store::{SessionRow, Store};
 use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{self, SessionStore};
@@ -37,7 +38,7 @@ fn to_row(record: &Record) -> Result<SessionRow, session_store::Error> {
             .data
             .get(crate::http::auth::USER_KEY)
             .and_then(|v| v.as_str())
-            .map(str::to_string),
+            .map(UserId::from),
     })
 }
 

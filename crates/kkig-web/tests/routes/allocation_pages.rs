@@ -6,6 +6,7 @@
 
 use kkig_core::access::Role;
 use kkig_core::allocation::product::run;
+use kkig_core::ids::{SiteId, StudentId};
 use kkig_store::{Actor, AllocationStore, PlacementFilter};
 
 use crate::common::{apps, form, get_as, location, post_form_as, users_with_tokens, TestApp, TestResponse};
@@ -262,7 +263,7 @@ async fn allocation_page_rules_lock_publish() {
             &app,
             "umu",
             &format!("{student_page}/las"),
-            &form(&[("site", &new_site), ("reason", "  ")]),
+            &form(&[("site", new_site.as_str()), ("reason", "  ")]),
         )
         .await;
         assert_eq!(res.status.as_u16(), 422, "{label}: {}", res.body);
@@ -296,7 +297,7 @@ async fn allocation_page_rules_lock_publish() {
             &app,
             "umu",
             &format!("{student_page}/las"),
-            &form(&[("site", &new_site), ("reason", "Nära familjen")]),
+            &form(&[("site", new_site.as_str()), ("reason", "Nära familjen")]),
         )
         .await;
         assert_eq!(
@@ -347,7 +348,7 @@ async fn allocation_page_rules_lock_publish() {
 
         // Publishing: the confirmation names what changes; then the period's placements change.
         let active = |ps: Vec<kkig_core::vfu::Placement>| {
-            let mut v: Vec<(String, String)> = ps
+            let mut v: Vec<(StudentId, SiteId)> = ps
                 .into_iter()
                 .filter(|p| p.status.is_active())
                 .map(|p| (p.student_id, p.site_id))

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
 use kkig_core::access::Role;
+use kkig_core::ids::PersonId;
 use kkig_core::privacy::hash_token;
 use kkig_core::Kommunkod;
 use kkig_store::{Actor, NewUser, UserRecord};
@@ -31,7 +32,7 @@ struct World {
     /// The API token of each user (the secret).
     tokens: BTreeMap<&'static str, String>,
     /// A student of municipality A (Sorsele) without an account.
-    student_a: String,
+    student_a: PersonId,
 }
 
 async fn world(app: &TestApp) -> World {

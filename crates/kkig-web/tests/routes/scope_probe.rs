@@ -13,6 +13,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use kkig_core::access::{Action, Principal, Role, Target, TargetKind};
+use kkig_core::ids::{PersonId, StudentId, SupervisorId};
 use kkig_core::Kommunkod;
 use kkig_store::{Actor, ForecastStore, UserRecord};
 use kkig_web::guard::Check;
@@ -608,7 +609,12 @@ async fn target_of(app: &TestApp, fx: &Fixture, op: Op) -> Option<OwnedTarget> {
     let s = &app.db.store;
     let b = Kommunkod::parse(B).unwrap();
     let person = |key: &str| fx.users[key].person_id.clone();
-    let spare_person = s.vfu_student(&fx.stu_b_spare).await.unwrap().unwrap().person_id;
+    let spare_person = s
+        .vfu_student(&StudentId::new(&fx.stu_b_spare))
+        .await
+        .unwrap()
+        .unwrap()
+        .person_id;
     Some(match op.check() {
         Check::Open | Check::OwnAccount => return None,
         Check::Write(kind) => match kind {
@@ -617,15 +623,19 @@ async fn target_of(app: &TestApp, fx: &Fixture, op: Op) -> Option<OwnedTarget> {
             TargetKind::UniversityRecord => OwnedTarget::UniversityRecord,
             TargetKind::Supervisor => {
                 let id = if op == Op::VfuSupervisorCreate {
-                    String::new()
+                    PersonId::default()
                 } else {
-                    s.supervisor(&fx.sup_b_spare).await.unwrap().unwrap().person_id
+                    s.supervisor(&SupervisorId::new(&fx.sup_b_spare))
+                        .await
+                        .unwrap()
+                        .unwrap()
+                        .person_id
                 };
                 OwnedTarget::Supervisor(id, b)
             }
             TargetKind::VfuStudent => {
                 let id = if op == Op::VfuStudentCreate {
-                    String::new()
+                    PersonId::default()
                 } else {
                     spare_person.clone()
                 };
@@ -633,7 +643,12 @@ async fn target_of(app: &TestApp, fx: &Fixture, op: Op) -> Option<OwnedTarget> {
             }
             TargetKind::VfuStudentWishes => OwnedTarget::VfuStudentWishes(person("stu_b"), b),
             TargetKind::Placement => {
-                let placed = s.vfu_student(&fx.stu_b_placed).await.unwrap().unwrap().person_id;
+                let placed = s
+                    .vfu_student(&StudentId::new(&fx.stu_b_placed))
+                    .await
+                    .unwrap()
+                    .unwrap()
+                    .person_id;
                 let id = if op == Op::VfuPlacementCreate {
                     spare_person.clone()
                 } else {
@@ -649,15 +664,15 @@ async fn target_of(app: &TestApp, fx: &Fixture, op: Op) -> Option<OwnedTarget> {
     })
 }
 
-/// A [`Target`] that owns its strings.
+/// A [`Target`] that owns its ids.
 enum OwnedTarget {
     Administration,
     MunicipalityRecord(Kommunkod),
     UniversityRecord,
-    Supervisor(String, Kommunkod),
-    VfuStudent(String, Kommunkod),
-    VfuStudentWishes(String, Kommunkod),
-    Placement(String, Kommunkod),
+    Supervisor(PersonId, Kommunkod),
+    VfuStudent(PersonId, Kommunkod),
+    VfuStudentWishes(PersonId, Kommunkod),
+    Placement(PersonId, Kommunkod),
     VfuMunicipal(Kommunkod),
     ForecastInput(Kommunkod),
     ForecastCluster,

@@ -7,6 +7,7 @@
 use std::collections::BTreeMap;
 
 use kkig_core::access::Role;
+use kkig_core::ids::PersonId;
 use kkig_store::UserRecord;
 use serde_json::{json, Value};
 
@@ -224,7 +225,7 @@ async fn a_university_cannot_take_over_another_universitys_student() {
         .await;
         assert_eq!(stina.status, 201, "{label}: {}", stina.body);
         let stina = stina.json();
-        let person = stina["person_id"].as_str().unwrap().to_string();
+        let person = PersonId::new(stina["person_id"].as_str().unwrap());
         let before = s
             .export_person(&person, &kkig_store::Actor::cli())
             .await

@@ -6,6 +6,7 @@
 use std::collections::BTreeMap;
 
 use kkig_core::access::Role;
+use kkig_core::ids::PeriodId;
 use kkig_store::{StudentFilter, UserRecord};
 
 use crate::common::{apps, enc, form, get_as, location, post_form_as, users_with_tokens, TestApp, TestResponse};
@@ -702,7 +703,7 @@ async fn coordinators_student_and_supervisor_flow() {
         assert_eq!(st.status, 303, "{label}: {}", st.body);
         let student = s
             .vfu_students(&StudentFilter {
-                period_id: Some(period_id.clone()),
+                period_id: Some(PeriodId::new(period_id.as_str())),
                 ..Default::default()
             })
             .await
@@ -735,7 +736,7 @@ async fn coordinators_student_and_supervisor_flow() {
             &app,
             "university",
             &format!("/vfu/larosate/LTU/studenter/{}/placera", student.id),
-            &form(&[("site_id", &care.id), ("status", "offered")]),
+            &form(&[("site_id", care.id.as_str()), ("status", "offered")]),
         )
         .await;
         assert_eq!(bad.status, 422, "{label}: {}", bad.body);
@@ -748,7 +749,7 @@ async fn coordinators_student_and_supervisor_flow() {
             &app,
             "university",
             &format!("/vfu/larosate/LTU/studenter/{}/placera", student.id),
-            &form(&[("site_id", &site.id), ("status", "offered")]),
+            &form(&[("site_id", site.id.as_str()), ("status", "offered")]),
         )
         .await;
         assert_eq!(pl.status, 303, "{label}: {}", pl.body);
@@ -789,7 +790,7 @@ async fn coordinators_student_and_supervisor_flow() {
             &app,
             "muni_a",
             &format!("/vfu/kommun/2422/placeringar/{}", placement.id),
-            &form(&[("supervisor_id", &sup.id), ("note", "")]),
+            &form(&[("supervisor_id", sup.id.as_str()), ("note", "")]),
         )
         .await;
         assert_eq!(e.status, 303, "{label}: {}", e.body);
@@ -1070,8 +1071,8 @@ async fn a_student_states_wishes_and_needs_on_my_vfu() {
             "student",
             &action,
             &form(&[
-                ("wish1", &site.id),
-                ("wish2", &site.id),
+                ("wish1", site.id.as_str()),
+                ("wish2", site.id.as_str()),
                 ("needs_public_transport", "1"),
             ]),
         )
@@ -1108,7 +1109,7 @@ async fn a_student_states_wishes_and_needs_on_my_vfu() {
             "student",
             &action,
             &form(&[
-                ("wish1", &site.id),
+                ("wish1", site.id.as_str()),
                 ("wish2", "2521"),
                 ("wish3", ""),
                 ("needs_public_transport", "1"),
@@ -1170,7 +1171,7 @@ async fn a_student_states_wishes_and_needs_on_my_vfu() {
             &app,
             "university",
             &format!("/vfu/larosate/LTU/studenter/{}/placera", student.id),
-            &form(&[("site_id", &site.id), ("status", "offered")]),
+            &form(&[("site_id", site.id.as_str()), ("status", "offered")]),
         )
         .await;
         assert_eq!(pl.status, 303, "{label}: {}", pl.body);
@@ -1251,7 +1252,7 @@ async fn the_compensation_basis_page_and_its_downloads() {
             &app,
             "university",
             &format!("/vfu/larosate/LTU/studenter/{}/placera", student.id),
-            &form(&[("site_id", &site.id), ("status", "offered")]),
+            &form(&[("site_id", site.id.as_str()), ("status", "offered")]),
         )
         .await;
         let placement = s

@@ -29,12 +29,12 @@ impl Change {
     }
 }
 
-pub(super) fn change_of(data: &AllocationData, student: &str, site: Option<&str>) -> Change {
+pub(super) fn change_of(data: &AllocationData, student: &StudentId, site: Option<&SiteId>) -> Change {
     if firm_site(&data.placements, student).is_some() {
         return Change::Firm;
     }
     match (current_site(&data.placements, student), site) {
-        (Some(c), Some(s)) if c == s => Change::Unchanged,
+        (Some(c), Some(s)) if c == *s => Change::Unchanged,
         (Some(_), Some(_)) => Change::Moved,
         (Some(_), None) => Change::Withdrawn,
         (None, Some(_)) => Change::Created,
@@ -45,7 +45,7 @@ pub(super) fn change_of(data: &AllocationData, student: &str, site: Option<&str>
 pub(super) fn plan(r: &Run) -> PublishReport {
     let mut p = PublishReport::default();
     for s in &r.preview.students {
-        match change_of(&r.data, &s.student, s.site.as_deref()) {
+        match change_of(&r.data, &s.student, s.site.as_ref()) {
             Change::Firm => p.firm += 1,
             Change::Unchanged => p.unchanged += 1,
             Change::Moved => p.moved += 1,

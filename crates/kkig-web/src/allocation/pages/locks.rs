@@ -47,7 +47,7 @@ pub(super) async fn student_view(
     state: &AppState,
     chrome: Chrome,
     ctx: &Ctx,
-    student: &str,
+    student: &StudentId,
     status: StatusCode,
     lock_form: &LockForm,
     lock_errors: &[(String, String)],
@@ -55,7 +55,7 @@ pub(super) async fn student_view(
     unlock_errors: &[(String, String)],
 ) -> PageResult {
     let r = compute(state, &chrome, ctx).await?;
-    let Some(st) = r.preview.students.iter().find(|s| s.student == student) else {
+    let Some(st) = r.preview.students.iter().find(|s| s.student == *student) else {
         return Err(nf(&chrome).into());
     };
     let names = municipality_names(state).await.or_unavailable(&chrome)?;
@@ -64,7 +64,7 @@ pub(super) async fn student_view(
         .allocation_locks(&ctx.period.id)
         .await
         .or_unavailable(&chrome)?;
-    let mine = locks.iter().find(|l| l.student_id == student);
+    let mine = locks.iter().find(|l| l.student_id == *student);
     let by = lockers(state, &chrome, &locks).await;
     let sites = site_names(&r.data);
     let site_label = |id: &str| sites.get(id).copied().unwrap_or(id).to_string();
@@ -73,13 +73,18 @@ pub(super) async fn student_view(
         (chrome.t("alloc-col-home"), muni_name(&names, &st.home_municipality)),
         (
             chrome.t("alloc-col-proposed"),
-            st.site.as_deref().map(site_label).unwrap_or_else(|| none.clone()),
+            st.site
+                .as_ref()
+                .map(SiteId::as_str)
+                .map(site_label)
+                .unwrap_or_else(|| none.clone()),
         ),
         (
             chrome.t("alloc-col-published"),
             current_site(&r.data.placements, student)
                 .or_else(|| firm_site(&r.data.placements, student))
-                .as_deref()
+                .as_ref()
+                .map(SiteId::as_str)
                 .map(site_label)
                 .unwrap_or_else(|| none.clone()),
         ),
@@ -94,7 +99,7 @@ pub(super) async fn student_view(
     let lock = mine
         .map(|l| {
             vec![
-                (chrome.t("alloc-col-site"), site_label(&l.site_id)),
+                (chrome.t("alloc-col-site"), site_label(l.site_id.as_str())),
                 (chrome.t("alloc-col-lock-reason"), l.reason.clone()),
                 (
                     chrome.t("alloc-col-by"),
@@ -113,7 +118,7 @@ pub(super) async fn student_view(
         .filter(|s| s.fields.iter().any(|f| f.field == field) || mine.is_some_and(|l| l.site_id == s.id))
         .map(|s| {
             (
-                s.id.clone(),
+                s.id.to_string(),
                 format!(
                     "{} ({})",
                     s.name,
@@ -124,8 +129,8 @@ pub(super) async fn student_view(
         .collect();
     choices.sort_by(|a, b| kkig_core::text::swedish_cmp(&a.1, &b.1));
     let selected = if lock_form.site.is_empty() {
-        mine.map(|l| l.site_id.clone())
-            .or_else(|| st.site.clone())
+        mine.map(|l| l.site_id.to_string())
+            .or_else(|| st.site.as_ref().map(SiteId::to_string))
             .unwrap_or_default()
     } else {
         lock_form.site.clone()
@@ -172,7 +177,7 @@ pub(super) async fn student_page(
     State(state): State<AppState>,
     chrome: Chrome,
     me: MaybeUser,
-    Path((code, id, student)): Path<(String, String, String)>,
+    Path((code, id, student)): Path<(String, PeriodId, StudentId)>,
 ) -> PageResult {
     let ctx = access(&state, &chrome, me, None, &code, &id).await?;
     student_view(
@@ -209,7 +214,7 @@ pub(super) async fn lock(
     chrome: Chrome,
     me: MaybeUser,
     guard: Guard,
-    Path((code, id, student)): Path<(String, String, String)>,
+    Path((code, id, student)): Path<(String, PeriodId, StudentId)>,
     Form(form): Form<LockForm>,
 ) -> PageResult {
     let ctx = access(&state, &chrome, me, Some(&guard), &code, &id).await?;
@@ -232,7 +237,7 @@ pub(super) async fn lock(
             .set_allocation_lock(
                 &ctx.period.id,
                 &student,
-                form.site.trim(),
+                &SiteId::from(form.site.trim()),
                 form.reason.trim(),
                 &ctx.actor(),
             )
@@ -268,7 +273,7 @@ pub(super) async fn unlock(
     chrome: Chrome,
     me: MaybeUser,
     guard: Guard,
-    Path((code, id, student)): Path<(String, String, String)>,
+    Path((code, id, student)): Path<(String, PeriodId, StudentId)>,
     Form(form): Form<UnlockForm>,
 ) -> PageResult {
     let ctx = access(&state, &chrome, me, Some(&guard), &code, &id).await?;

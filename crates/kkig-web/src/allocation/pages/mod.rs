@@ -39,6 +39,7 @@ use fluent_bundle::FluentValue;
 use kkig_core::access::{Action, Target};
 use kkig_core::allocation::product::{current_site, firm_site, run, Preview, PreviewStudent};
 use kkig_core::allocation::{Rules, UnplacedReason, MAX_RULE_MAGNITUDE, MAX_TRAVEL_LIMIT};
+use kkig_core::ids::*;
 use kkig_core::vfu::{FieldError, VfuPeriod};
 use kkig_core::Kommunkod;
 use kkig_store::{Actor, AllocationData, AllocationLock, PublishReport, StoreError, UserRecord};
@@ -123,7 +124,7 @@ async fn access(
     me: MaybeUser,
     guard: Option<&Guard>,
     code: &str,
-    id: &str,
+    id: &PeriodId,
 ) -> PageResult<Ctx> {
     let user = signed_in(chrome, me)?;
     let all = state.store.universities().await.or_unavailable(chrome)?;

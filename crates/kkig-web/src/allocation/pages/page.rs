@@ -111,7 +111,7 @@ pub(super) async fn lockers(state: &AppState, chrome: &Chrome, locks: &[Allocati
         let name = match l.locked_by.strip_prefix("user:") {
             Some(id) => state
                 .store
-                .user_by_id(id)
+                .user_by_id(&UserId::from(id))
                 .await
                 .ok()
                 .flatten()
@@ -149,7 +149,7 @@ pub(super) fn unplaced_text(chrome: &Chrome, st: &PreviewStudent, sites: &HashMa
         } => chrome.message(
             "alloc-why-costly",
             &[
-                ("site", FluentValue::from(site(s))),
+                ("site", FluentValue::from(site(s.as_str()))),
                 ("minutes", int(*minutes)),
                 ("cost", int(*cost)),
                 ("penalty", int(*penalty)),
@@ -158,7 +158,15 @@ pub(super) fn unplaced_text(chrome: &Chrome, st: &PreviewStudent, sites: &HashMa
         UnplacedReason::AllFull { count, limit, nearest } => {
             let names: Vec<String> = nearest
                 .iter()
-                .map(|(id, t)| chrome.t2("alloc-why-site-minutes", "site", &site(id), "minutes", &t.to_string()))
+                .map(|(id, t)| {
+                    chrome.t2(
+                        "alloc-why-site-minutes",
+                        "site",
+                        &site(id.as_str()),
+                        "minutes",
+                        &t.to_string(),
+                    )
+                })
                 .collect();
             chrome.message(
                 "alloc-why-full",
@@ -246,7 +254,7 @@ pub(super) async fn show(
                         chrome.t1(
                             "alloc-row-moved",
                             "site",
-                            sites.get(from.as_str()).copied().unwrap_or(&from),
+                            sites.get(from.as_str()).copied().unwrap_or(from.as_str()),
                         )
                     }
                     c => chrome.t(&format!("alloc-row-{}", c.key())),
@@ -259,13 +267,13 @@ pub(super) async fn show(
                 let site_label = match &st.site_municipality {
                     Some(m) => format!(
                         "{} ({})",
-                        st.site_name.clone().unwrap_or_else(|| site.clone()),
+                        st.site_name.clone().unwrap_or_else(|| site.to_string()),
                         muni_name(&names, m)
                     ),
-                    None => st.site_name.clone().unwrap_or_else(|| site.clone()),
+                    None => st.site_name.clone().unwrap_or_else(|| site.to_string()),
                 };
                 students.push(StudentView {
-                    id: st.student.clone(),
+                    id: st.student.to_string(),
                     name: st.name.clone(),
                     home,
                     site: site_label,
@@ -284,7 +292,7 @@ pub(super) async fn show(
                     reason = format!("{} {reason}", chrome.t("alloc-row-withdrawn"));
                 }
                 unplaced.push(UnplacedView {
-                    id: st.student.clone(),
+                    id: st.student.to_string(),
                     name: st.name.clone(),
                     home,
                     reason,
@@ -305,9 +313,13 @@ pub(super) async fn show(
             student: student_names
                 .get(l.student_id.as_str())
                 .copied()
-                .unwrap_or(&l.student_id)
+                .unwrap_or(l.student_id.as_str())
                 .to_string(),
-            site: sites.get(l.site_id.as_str()).copied().unwrap_or(&l.site_id).to_string(),
+            site: sites
+                .get(l.site_id.as_str())
+                .copied()
+                .unwrap_or(l.site_id.as_str())
+                .to_string(),
             reason: l.reason.clone(),
             by: by.get(&l.locked_by).cloned().unwrap_or_default(),
             at: format_time(l.locked_at),
@@ -343,7 +355,7 @@ pub(super) async fn page(
     State(state): State<AppState>,
     chrome: Chrome,
     me: MaybeUser,
-    Path((code, id)): Path<(String, String)>,
+    Path((code, id)): Path<(String, PeriodId)>,
     Query(q): Query<PageQuery>,
 ) -> PageResult {
     let ctx = access(&state, &chrome, me, None, &code, &id).await?;
@@ -360,7 +372,7 @@ pub(super) async fn run_again(
     chrome: Chrome,
     me: MaybeUser,
     guard: Guard,
-    Path((code, id)): Path<(String, String)>,
+    Path((code, id)): Path<(String, PeriodId)>,
 ) -> PageResult {
     let ctx = access(&state, &chrome, me, Some(&guard), &code, &id).await?;
     Ok(Redirect::to(&format!("{}?klart=kord#forslag", ctx.base())).into_response())
@@ -371,7 +383,7 @@ pub(super) async fn save_rules(
     chrome: Chrome,
     me: MaybeUser,
     guard: Guard,
-    Path((code, id)): Path<(String, String)>,
+    Path((code, id)): Path<(String, PeriodId)>,
     Form(form): Form<RulesForm>,
 ) -> PageResult {
     let ctx = access(&state, &chrome, me, Some(&guard), &code, &id).await?;

@@ -33,15 +33,23 @@ pub(super) fn changes(chrome: &Chrome, r: &Run) -> Vec<ChangeView> {
         .students
         .iter()
         .filter_map(|s| {
-            let c = change_of(&r.data, &s.student, s.site.as_deref());
+            let c = change_of(&r.data, &s.student, s.site.as_ref());
             let site = match c {
-                Change::Created => label(s.site.as_deref().unwrap_or_default()),
+                Change::Created => label(s.site.as_ref().map(SiteId::as_str).unwrap_or_default()),
                 Change::Moved => format!(
                     "{} → {}",
-                    label(&current_site(&r.data.placements, &s.student).unwrap_or_default()),
-                    label(s.site.as_deref().unwrap_or_default())
+                    label(
+                        current_site(&r.data.placements, &s.student)
+                            .unwrap_or_default()
+                            .as_str()
+                    ),
+                    label(s.site.as_ref().map(SiteId::as_str).unwrap_or_default())
                 ),
-                Change::Withdrawn => label(&current_site(&r.data.placements, &s.student).unwrap_or_default()),
+                Change::Withdrawn => label(
+                    current_site(&r.data.placements, &s.student)
+                        .unwrap_or_default()
+                        .as_str(),
+                ),
                 _ => return None,
             };
             Some(ChangeView {
@@ -90,7 +98,7 @@ pub(super) async fn publish_page(
     State(state): State<AppState>,
     chrome: Chrome,
     me: MaybeUser,
-    Path((code, id)): Path<(String, String)>,
+    Path((code, id)): Path<(String, PeriodId)>,
 ) -> PageResult {
     let ctx = access(&state, &chrome, me, None, &code, &id).await?;
     let r = compute(&state, &chrome, &ctx).await?;
@@ -104,7 +112,7 @@ pub(super) async fn publish(
     chrome: Chrome,
     me: MaybeUser,
     guard: Guard,
-    Path((code, id)): Path<(String, String)>,
+    Path((code, id)): Path<(String, PeriodId)>,
 ) -> PageResult {
     let ctx = access(&state, &chrome, me, Some(&guard), &code, &id).await?;
     let r = compute(&state, &chrome, &ctx).await?;

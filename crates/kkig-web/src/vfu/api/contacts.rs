@@ -45,7 +45,7 @@ impl ContactBody {
         };
         let c = VfuContact {
             id: id.into(),
-            person_id: String::new(),
+            person_id: PersonId::default(),
             municipality,
             role: role.unwrap_or(RaciRole::MunicipalCoordinator),
             programme,

@@ -48,7 +48,7 @@ pub(super) async fn visible_lines(
 ) -> R<Vec<kkig_core::vfu::PlacementLine>> {
     let scope = Scope::load(state).await?;
     let p = u.principal();
-    let allowed: std::collections::HashSet<String> = state
+    let allowed: std::collections::HashSet<PlacementId> = state
         .store
         .placements(filter)
         .await?
@@ -86,7 +86,7 @@ pub(super) async fn municipality_lines(
     ))
 }
 
-pub(super) async fn site_lines(state: &AppState, u: UserRecord, id: &str) -> R<Vec<kkig_core::vfu::PlacementLine>> {
+pub(super) async fn site_lines(state: &AppState, u: UserRecord, id: &SiteId) -> R<Vec<kkig_core::vfu::PlacementLine>> {
     let site = readable_site(state, &u, id).await?;
     visible_lines(
         state,
@@ -108,7 +108,7 @@ pub(super) async fn municipality_placements(state: AppState, u: UserRecord, code
     )
 }
 
-pub(super) async fn site_placements(state: AppState, u: UserRecord, id: String, xlsx: bool) -> R<Response> {
+pub(super) async fn site_placements(state: AppState, u: UserRecord, id: SiteId, xlsx: bool) -> R<Response> {
     let lines = site_lines(&state, u, &id).await?;
     download(
         kkig_formats::vfu::placements_table(&lines, PlacementAudience::Site),
@@ -120,16 +120,19 @@ pub(super) async fn site_placements(state: AppState, u: UserRecord, id: String, 
 /// A placement with the names around it: one line of the lists for sites and municipalities.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct PlacementLineRecord {
-    pub placement_id: String,
+    #[schema(value_type = String)]
+    pub placement_id: PlacementId,
     pub status: String,
     pub waiting_for_better: bool,
-    pub site_id: String,
+    #[schema(value_type = String)]
+    pub site_id: SiteId,
     pub site_name: String,
     pub site_municipality: String,
     pub student_name: String,
     pub student_email: String,
     pub home_municipality: String,
-    pub period_id: String,
+    #[schema(value_type = String)]
+    pub period_id: PeriodId,
     pub university: String,
     pub programme: String,
     pub course_code: String,
@@ -185,7 +188,7 @@ pub async fn municipality_placements_json(
 pub async fn site_placements_json(
     State(state): State<AppState>,
     ApiUser(u): ApiUser,
-    Path(id): Path<String>,
+    Path(id): Path<SiteId>,
 ) -> R<Json<Vec<PlacementLineRecord>>> {
     Ok(Json(line_records(&site_lines(&state, u, &id).await?)))
 }
@@ -224,7 +227,7 @@ pub async fn municipality_placements_xlsx(
 pub async fn site_placements_csv(
     State(state): State<AppState>,
     ApiUser(u): ApiUser,
-    Path(id): Path<String>,
+    Path(id): Path<SiteId>,
 ) -> R<Response> {
     site_placements(state, u, id, false).await
 }
@@ -236,7 +239,7 @@ pub async fn site_placements_csv(
 pub async fn site_placements_xlsx(
     State(state): State<AppState>,
     ApiUser(u): ApiUser,
-    Path(id): Path<String>,
+    Path(id): Path<SiteId>,
 ) -> R<Response> {
     site_placements(state, u, id, true).await
 }

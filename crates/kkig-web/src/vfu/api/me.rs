@@ -27,11 +27,13 @@ pub struct MyStudy {
 /// A student supervised by the signed-in supervisor.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct MySupervisee {
-    pub placement_id: String,
+    #[schema(value_type = String)]
+    pub placement_id: PlacementId,
     pub status: String,
     pub student_name: String,
     pub student_email: String,
-    pub site_id: String,
+    #[schema(value_type = String)]
+    pub site_id: SiteId,
     pub site_name: String,
     pub programme: String,
     pub course_code: String,
@@ -167,7 +169,7 @@ pub async fn put_my_wishes(
     State(state): State<AppState>,
     ApiUser(u): ApiUser,
     guard: Guard,
-    Path(id): Path<String>,
+    Path(id): Path<StudentId>,
     b: Result<Json<WishesBody>, JsonRejection>,
 ) -> R<Json<StudentRecord>> {
     let old = readable_student(&state, &u, &id).await?;

@@ -24,6 +24,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use kkig_core::access::{Action, Principal, Target};
 use kkig_core::geo::TravelModel;
+use kkig_core::ids::*;
 use kkig_core::vfu::input::{HostingInput, PeriodInput, SiteInput, StudentInput, SupervisorInput};
 use kkig_core::vfu::lifecycle::{next_statuses, waiting_list_for, LifecycleError, TimelineRules};
 use kkig_core::vfu::raci::{RaciCell, RaciModel, RaciRole, RaciRow, RaciTask, VfuContact};

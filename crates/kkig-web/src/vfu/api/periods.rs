@@ -70,7 +70,7 @@ pub(super) fn known_university(ctx: &VfuContext, raw: &str) -> Option<String> {
         .cloned()
 }
 
-pub(crate) async fn existing_period(state: &AppState, id: &str) -> R<VfuPeriod> {
+pub(crate) async fn existing_period(state: &AppState, id: &PeriodId) -> R<VfuPeriod> {
     state
         .store
         .vfu_period(id)
@@ -174,7 +174,7 @@ pub async fn create_period(
 /// One VFU period (public).
 #[utoipa::path(get, path = "/api/v1/vfu/periods/{id}", tag = "vfu", params(("id" = String, Path)),
     responses((status = 200, body = PeriodRecord), NotFound))]
-pub async fn get_period(State(state): State<AppState>, Path(id): Path<String>) -> R<Json<PeriodRecord>> {
+pub async fn get_period(State(state): State<AppState>, Path(id): Path<PeriodId>) -> R<Json<PeriodRecord>> {
     Ok(Json(PeriodRecord::from(&existing_period(&state, &id).await?)))
 }
 
@@ -185,7 +185,7 @@ pub async fn put_period(
     State(state): State<AppState>,
     ApiUser(u): ApiUser,
     guard: Guard,
-    Path(id): Path<String>,
+    Path(id): Path<PeriodId>,
     b: Result<Json<PeriodBody>, JsonRejection>,
 ) -> R<Json<PeriodRecord>> {
     let old = existing_period(&state, &id).await?;
@@ -199,7 +199,7 @@ pub async fn put_period(
         return Err(forbidden(format!("VFU period {id} belongs to {}", old.university)));
     }
     let mut input = body(b)?.input();
-    input.id = id.clone();
+    input.id = id.to_string();
     let ctx = state.store.vfu_context_for(&input.refs()).await?;
     let period = input.parse(&ctx).map_err(invalid)?;
     if !guard.allows(
@@ -222,7 +222,7 @@ pub async fn delete_period(
     State(state): State<AppState>,
     ApiUser(u): ApiUser,
     guard: Guard,
-    Path(id): Path<String>,
+    Path(id): Path<PeriodId>,
 ) -> R<StatusCode> {
     let old = existing_period(&state, &id).await?;
     if !guard.allows(
@@ -244,7 +244,7 @@ pub async fn delete_period(
 pub async fn period_students(
     State(state): State<AppState>,
     ApiUser(u): ApiUser,
-    Path(id): Path<String>,
+    Path(id): Path<PeriodId>,
 ) -> R<Json<Vec<StudentRecord>>> {
     let period = existing_period(&state, &id).await?;
     let p = u.principal();

@@ -51,11 +51,11 @@ pub(super) fn empty_none(s: Option<String>) -> Option<String> {
     s.map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
 }
 
-pub(super) async fn readable_placement(state: &AppState, u: &UserRecord, id: &str) -> R<(Placement, Scope)> {
+pub(super) async fn readable_placement(state: &AppState, u: &UserRecord, id: &PlacementId) -> R<(Placement, Scope)> {
     let Some(pl) = state.store.placement(id).await? else {
         return Err(not_found(format!("placement {id}")));
     };
-    let scope = Scope::for_records(state, &[pl.student_id.as_str()], &[pl.site_id.as_str()]).await?;
+    let scope = Scope::for_records(state, &[&pl.student_id], &[&pl.site_id]).await?;
     if scope.placement_allows(&u.principal(), Action::Read, &pl) {
         Ok((pl, scope))
     } else {
@@ -81,10 +81,10 @@ pub async fn list_placements(
         ),
     };
     let filter = PlacementFilter {
-        period_id: empty_none(q.period),
-        site_id: empty_none(q.site),
+        period_id: empty_none(q.period).map(PeriodId::from),
+        site_id: empty_none(q.site).map(SiteId::from),
         site_municipality: optional_municipality("municipality", &q.municipality)?,
-        student_id: empty_none(q.student),
+        student_id: empty_none(q.student).map(StudentId::from),
         ..Default::default()
     };
     let scope = Scope::load(&state).await?;
@@ -110,10 +110,11 @@ pub async fn create_placement(
 ) -> R<(StatusCode, Json<PlacementRecord>)> {
     let b = body(b)?;
     let p = u.principal();
-    let scope = Scope::for_records(&state, &[b.student_id.trim()], &[b.site_id.trim()]).await?;
+    let (student_id, site_id) = (StudentId::new(b.student_id.trim()), SiteId::new(b.site_id.trim()));
+    let scope = Scope::for_records(&state, &[&student_id], &[&site_id]).await?;
     let mut errors = Vec::new();
     // A student or site the user may not see is answered like one that does not exist.
-    let student = scope.students.get(b.student_id.trim()).filter(|(person, uni, home)| {
+    let student = scope.students.get(&student_id).filter(|(person, uni, home)| {
         p.may(
             Action::Read,
             &Target::VfuStudent {
@@ -169,9 +170,9 @@ pub async fn create_placement(
     ) {
         return Err(forbidden(format!("placements of students of {uni} at sites in {m}")));
     }
-    let mut pl = Placement::start("", b.student_id.trim(), b.site_id.trim(), status, on)
+    let mut pl = Placement::start(PlacementId::default(), student_id, site_id, status, on)
         .map_err(|e| invalid_field("status", e.to_string()))?;
-    pl.supervisor_id = empty_none(b.supervisor_id);
+    pl.supervisor_id = empty_none(b.supervisor_id).map(SupervisorId::from);
     pl.note = b.note.unwrap_or_default();
     pl.waiting_for_better = b.waiting_for_better.unwrap_or(false);
     let id = state.store.create_placement(&pl, &actor(&u)).await?;
@@ -189,7 +190,7 @@ pub async fn create_placement(
 pub async fn get_placement(
     State(state): State<AppState>,
     ApiUser(u): ApiUser,
-    Path(id): Path<String>,
+    Path(id): Path<PlacementId>,
 ) -> R<Json<PlacementRecord>> {
     Ok(Json(PlacementRecord::from(
         &readable_placement(&state, &u, &id).await?.0,
@@ -203,7 +204,7 @@ pub async fn put_placement(
     State(state): State<AppState>,
     ApiUser(u): ApiUser,
     guard: Guard,
-    Path(id): Path<String>,
+    Path(id): Path<PlacementId>,
     b: Result<Json<PlacementBody>, JsonRejection>,
 ) -> R<Json<PlacementRecord>> {
     let (old, scope) = readable_placement(&state, &u, &id).await?;
@@ -214,7 +215,7 @@ pub async fn put_placement(
     let b = body(b)?;
     let mut new = old.clone();
     if let Some(site) = b.site_id {
-        new.site_id = site.trim().to_string();
+        new.site_id = SiteId::new(site.trim());
         if !scope
             .sites
             .get(&new.site_id)
@@ -224,7 +225,7 @@ pub async fn put_placement(
         }
     }
     if let Some(sup) = b.supervisor_id {
-        new.supervisor_id = Some(sup.trim().to_string()).filter(|s| !s.is_empty());
+        new.supervisor_id = Some(sup.trim()).filter(|s| !s.is_empty()).map(SupervisorId::new);
     }
     if let Some(w) = b.waiting_for_better {
         new.waiting_for_better = w;
@@ -251,7 +252,7 @@ pub async fn delete_placement(
     State(state): State<AppState>,
     ApiUser(u): ApiUser,
     guard: Guard,
-    Path(id): Path<String>,
+    Path(id): Path<PlacementId>,
 ) -> R<StatusCode> {
     let (old, scope) = readable_placement(&state, &u, &id).await?;
     // Only the university that offered it removes a placement (the site's municipality
@@ -283,7 +284,7 @@ pub async fn transition_placement(
     State(state): State<AppState>,
     ApiUser(u): ApiUser,
     guard: Guard,
-    Path(id): Path<String>,
+    Path(id): Path<PlacementId>,
     b: Result<Json<TransitionBody>, JsonRejection>,
 ) -> R<Json<PlacementRecord>> {
     let (old, scope) = readable_placement(&state, &u, &id).await?;

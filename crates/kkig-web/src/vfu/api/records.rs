@@ -6,7 +6,8 @@ use super::*;
 /// A placement site.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SiteRecord {
-    pub id: String,
+    #[schema(value_type = String)]
+    pub id: SiteId,
     /// Kommunkod of the municipality that keeps the site.
     #[schema(example = "2422")]
     pub municipality: String,
@@ -45,7 +46,8 @@ impl From<&PlacementSite> for SiteRecord {
 /// A site's answer for one term.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct HostingRecord {
-    pub site_id: String,
+    #[schema(value_type = String)]
+    pub site_id: SiteId,
     #[schema(example = "HT2026")]
     pub term: String,
     /// yes, maybe or no.
@@ -69,13 +71,16 @@ impl From<&kkig_core::vfu::HostingInterest> for HostingRecord {
 /// A supervisor (handledare) with their training and invitation.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SupervisorRecord {
-    pub id: String,
-    pub person_id: String,
+    #[schema(value_type = String)]
+    pub id: SupervisorId,
+    #[schema(value_type = String)]
+    pub person_id: PersonId,
     pub name: String,
     pub email: String,
     pub phone: String,
     pub municipality: String,
-    pub site_id: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub site_id: Option<SiteId>,
     pub fields: Vec<String>,
     pub employment_percent: f64,
     /// none, introduction, course_started or completed.
@@ -117,7 +122,8 @@ impl From<&Supervisor> for SupervisorRecord {
 /// A VFU period of a university course.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct PeriodRecord {
-    pub id: String,
+    #[schema(value_type = String)]
+    pub id: PeriodId,
     #[schema(example = "LTU")]
     pub university: String,
     pub programme: String,
@@ -162,9 +168,12 @@ impl From<&VfuPeriod> for PeriodRecord {
 /// A student on a VFU period.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct StudentRecord {
-    pub id: String,
-    pub person_id: String,
-    pub period_id: String,
+    #[schema(value_type = String)]
+    pub id: StudentId,
+    #[schema(value_type = String)]
+    pub person_id: PersonId,
+    #[schema(value_type = String)]
+    pub period_id: PeriodId,
     pub name: String,
     pub email: String,
     pub home_municipality: String,
@@ -221,10 +230,14 @@ pub struct StatusStep {
 /// A placement of a student at a site.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct PlacementRecord {
-    pub id: String,
-    pub student_id: String,
-    pub site_id: String,
-    pub supervisor_id: Option<String>,
+    #[schema(value_type = String)]
+    pub id: PlacementId,
+    #[schema(value_type = String)]
+    pub student_id: StudentId,
+    #[schema(value_type = String)]
+    pub site_id: SiteId,
+    #[schema(value_type = Option<String>)]
+    pub supervisor_id: Option<SupervisorId>,
     /// requested, offered, confirmed, started, completed or withdrawn.
     pub status: String,
     pub history: Vec<StatusStep>,
@@ -261,8 +274,10 @@ impl From<&Placement> for PlacementRecord {
 /// A student on the waiting list for a freed seat at a site, best first.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct WaitingRecord {
-    pub student_id: String,
-    pub placement_id: String,
+    #[schema(value_type = String)]
+    pub student_id: StudentId,
+    #[schema(value_type = String)]
+    pub placement_id: PlacementId,
     /// Rank of this site among the student's wishes (0 = first wish).
     pub rank_of_freed: usize,
     pub rank_of_current: Option<usize>,
@@ -287,9 +302,11 @@ pub struct TrainingNeedRowRecord {
 /// A supervisor who could be invited to training.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct InviteCandidateRecord {
-    pub supervisor_id: String,
+    #[schema(value_type = String)]
+    pub supervisor_id: SupervisorId,
     pub name: String,
-    pub site_id: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub site_id: Option<SiteId>,
     pub training: String,
     pub invite: String,
     pub fields_with_gap: Vec<String>,

@@ -7,8 +7,8 @@ use super::*;
 /// What the rules need to know about students and sites, loaded once per request.
 pub(super) struct Scope {
     /// Student id → (person id, university, home municipality).
-    pub(super) students: HashMap<String, (String, String, Kommunkod)>,
-    pub(super) sites: HashMap<String, Kommunkod>,
+    pub(super) students: HashMap<StudentId, (PersonId, String, Kommunkod)>,
+    pub(super) sites: HashMap<SiteId, Kommunkod>,
 }
 
 impl Scope {
@@ -17,7 +17,7 @@ impl Scope {
     /// placement lines and their exports, a site's waiting list). The checks on one record use
     /// [`Scope::for_records`].
     pub(super) async fn load(state: &AppState) -> R<Self> {
-        let periods: HashMap<String, String> = state
+        let periods: HashMap<PeriodId, String> = state
             .store
             .vfu_periods(None)
             .await?
@@ -41,7 +41,7 @@ impl Scope {
     /// Only the students and sites named, for checks on one record: a few reads instead of
     /// every period, student and site of the registry. Unknown ids are left out (the checks
     /// then answer as for a record that does not exist).
-    pub(super) async fn for_records(state: &AppState, student_ids: &[&str], site_ids: &[&str]) -> R<Self> {
+    pub(super) async fn for_records(state: &AppState, student_ids: &[&StudentId], site_ids: &[&SiteId]) -> R<Self> {
         let mut students = HashMap::new();
         for id in student_ids {
             if let Some(s) = state.store.vfu_student(id).await? {
@@ -89,7 +89,7 @@ impl Scope {
     }
 }
 
-pub(super) async fn period_university(state: &AppState, period_id: &str) -> R<String> {
+pub(super) async fn period_university(state: &AppState, period_id: &PeriodId) -> R<String> {
     Ok(state
         .store
         .vfu_period(period_id)
@@ -133,7 +133,7 @@ pub(super) fn supervisor_allows(p: &Principal, action: Action, s: &Supervisor) -
     )
 }
 
-pub(super) async fn readable_site(state: &AppState, u: &UserRecord, id: &str) -> R<PlacementSite> {
+pub(super) async fn readable_site(state: &AppState, u: &UserRecord, id: &SiteId) -> R<PlacementSite> {
     match state.store.placement_site(id).await? {
         Some(s) if may_municipal(&u.principal(), Action::Read, s.municipality) => Ok(s),
         _ => Err(not_found(format!("placement site {id}"))),

@@ -115,7 +115,7 @@ pub async fn create_site(
 pub async fn get_site(
     State(state): State<AppState>,
     ApiUser(u): ApiUser,
-    Path(id): Path<String>,
+    Path(id): Path<SiteId>,
 ) -> R<Json<SiteRecord>> {
     Ok(Json(SiteRecord::from(&readable_site(&state, &u, &id).await?)))
 }
@@ -127,7 +127,7 @@ pub async fn put_site(
     State(state): State<AppState>,
     ApiUser(u): ApiUser,
     guard: Guard,
-    Path(id): Path<String>,
+    Path(id): Path<SiteId>,
     b: Result<Json<SiteBody>, JsonRejection>,
 ) -> R<Json<SiteRecord>> {
     let old = readable_site(&state, &u, &id).await?;
@@ -139,7 +139,7 @@ pub async fn put_site(
         )));
     }
     let mut input = body(b)?.input();
-    input.id = id.clone();
+    input.id = id.to_string();
     let ctx = state.store.vfu_context_for(&input.refs()).await?;
     let site = input.parse(&ctx).map_err(invalid)?;
     if !guard.allows(&p, &municipal(site.municipality)) {
@@ -160,7 +160,7 @@ pub async fn delete_site(
     State(state): State<AppState>,
     ApiUser(u): ApiUser,
     guard: Guard,
-    Path(id): Path<String>,
+    Path(id): Path<SiteId>,
 ) -> R<StatusCode> {
     let old = readable_site(&state, &u, &id).await?;
     if !guard.allows(&u.principal(), &municipal(old.municipality)) {
@@ -183,7 +183,7 @@ pub async fn delete_site(
 pub async fn site_interest(
     State(state): State<AppState>,
     ApiUser(u): ApiUser,
-    Path(id): Path<String>,
+    Path(id): Path<SiteId>,
 ) -> R<Json<Vec<HostingRecord>>> {
     let site = readable_site(&state, &u, &id).await?;
     let all = state.store.hosting_interests(Some(site.municipality), None).await?;
@@ -217,7 +217,7 @@ pub async fn put_interest(
     State(state): State<AppState>,
     ApiUser(u): ApiUser,
     guard: Guard,
-    Path((id, term)): Path<(String, String)>,
+    Path((id, term)): Path<(SiteId, String)>,
     b: Result<Json<InterestBody>, JsonRejection>,
 ) -> R<Json<HostingRecord>> {
     let site = readable_site(&state, &u, &id).await?;
@@ -229,7 +229,7 @@ pub async fn put_interest(
     }
     let b = body(b)?;
     let input = HostingInput {
-        site_id: id,
+        site_id: String::from(id),
         term,
         interest: text(&b.interest),
         capacity: text(&b.capacity),
@@ -249,7 +249,7 @@ pub async fn delete_interest(
     State(state): State<AppState>,
     ApiUser(u): ApiUser,
     guard: Guard,
-    Path((id, term)): Path<(String, String)>,
+    Path((id, term)): Path<(SiteId, String)>,
 ) -> R<StatusCode> {
     let site = readable_site(&state, &u, &id).await?;
     if !guard.allows(&u.principal(), &municipal(site.municipality)) {
@@ -274,7 +274,7 @@ pub async fn delete_interest(
 pub async fn site_waiting_list(
     State(state): State<AppState>,
     ApiUser(u): ApiUser,
-    Path(id): Path<String>,
+    Path(id): Path<SiteId>,
 ) -> R<Json<Vec<WaitingRecord>>> {
     let site = readable_site(&state, &u, &id).await?;
     let scope = Scope::load(&state).await?;

@@ -69,7 +69,7 @@ impl StudentBody {
     }
 }
 
-pub(super) async fn readable_student(state: &AppState, u: &UserRecord, id: &str) -> R<VfuStudent> {
+pub(super) async fn readable_student(state: &AppState, u: &UserRecord, id: &StudentId) -> R<VfuStudent> {
     match state.store.vfu_student(id).await? {
         Some(s) if student_allows(state, &u.principal(), Action::Read, &s).await? => Ok(s),
         _ => Err(not_found(format!("student {id}"))),
@@ -86,7 +86,7 @@ pub async fn list_students(
 ) -> R<Json<Vec<StudentRecord>>> {
     let q = query(q)?;
     let filter = StudentFilter {
-        period_id: q.period.filter(|s| !s.trim().is_empty()),
+        period_id: q.period.filter(|s| !s.trim().is_empty()).map(PeriodId::from),
         university: q.university.filter(|s| !s.trim().is_empty()),
         home_municipality: optional_municipality("home_municipality", &q.home_municipality)?,
         person_id: None,
@@ -144,7 +144,7 @@ pub async fn create_student(
 pub async fn get_student(
     State(state): State<AppState>,
     ApiUser(u): ApiUser,
-    Path(id): Path<String>,
+    Path(id): Path<StudentId>,
 ) -> R<Json<StudentRecord>> {
     Ok(Json(StudentRecord::from(&readable_student(&state, &u, &id).await?)))
 }
@@ -157,7 +157,7 @@ pub async fn put_student(
     State(state): State<AppState>,
     ApiUser(u): ApiUser,
     guard: Guard,
-    Path(id): Path<String>,
+    Path(id): Path<StudentId>,
     b: Result<Json<StudentBody>, JsonRejection>,
 ) -> R<Json<StudentRecord>> {
     let old = readable_student(&state, &u, &id).await?;
@@ -192,7 +192,7 @@ pub async fn delete_student(
     State(state): State<AppState>,
     ApiUser(u): ApiUser,
     guard: Guard,
-    Path(id): Path<String>,
+    Path(id): Path<StudentId>,
 ) -> R<StatusCode> {
     let old = readable_student(&state, &u, &id).await?;
     let uni = period_university(&state, &old.period_id).await?;

@@ -76,7 +76,7 @@ pub(super) fn supervisor_municipality(input: &SupervisorInput, ctx: &VfuContext)
         .or_else(|| ctx.sites.get(input.site_id.trim()).copied())
 }
 
-pub(super) async fn readable_supervisor(state: &AppState, u: &UserRecord, id: &str) -> R<Supervisor> {
+pub(super) async fn readable_supervisor(state: &AppState, u: &UserRecord, id: &SupervisorId) -> R<Supervisor> {
     match state.store.supervisor(id).await? {
         Some(s) if supervisor_allows(&u.principal(), Action::Read, &s) => Ok(s),
         _ => Err(not_found(format!("supervisor {id}"))),
@@ -125,7 +125,7 @@ pub async fn create_supervisor(
         if !guard.allows(
             &p,
             &Target::Supervisor {
-                person_id: "",
+                person_id: &PersonId::default(),
                 municipality: m,
             },
         ) {
@@ -136,7 +136,7 @@ pub async fn create_supervisor(
     if !guard.allows(
         &p,
         &Target::Supervisor {
-            person_id: "",
+            person_id: &PersonId::default(),
             municipality: s.municipality,
         },
     ) {
@@ -152,7 +152,7 @@ pub async fn create_supervisor(
 pub async fn get_supervisor(
     State(state): State<AppState>,
     ApiUser(u): ApiUser,
-    Path(id): Path<String>,
+    Path(id): Path<SupervisorId>,
 ) -> R<Json<SupervisorRecord>> {
     Ok(Json(SupervisorRecord::from(
         &readable_supervisor(&state, &u, &id).await?,
@@ -166,7 +166,7 @@ pub async fn put_supervisor(
     State(state): State<AppState>,
     ApiUser(u): ApiUser,
     guard: Guard,
-    Path(id): Path<String>,
+    Path(id): Path<SupervisorId>,
     b: Result<Json<SupervisorBody>, JsonRejection>,
 ) -> R<Json<SupervisorRecord>> {
     let old = readable_supervisor(&state, &u, &id).await?;
@@ -204,7 +204,7 @@ pub async fn delete_supervisor(
     State(state): State<AppState>,
     ApiUser(u): ApiUser,
     guard: Guard,
-    Path(id): Path<String>,
+    Path(id): Path<SupervisorId>,
 ) -> R<StatusCode> {
     let old = readable_supervisor(&state, &u, &id).await?;
     if !guard.allows(&u.principal(), &municipal(old.municipality)) {
@@ -236,7 +236,7 @@ pub async fn invite_supervisor(
     State(state): State<AppState>,
     ApiUser(u): ApiUser,
     guard: Guard,
-    Path(id): Path<String>,
+    Path(id): Path<SupervisorId>,
     b: Result<Json<InviteBody>, JsonRejection>,
 ) -> R<Json<SupervisorRecord>> {
     let old = readable_supervisor(&state, &u, &id).await?;

@@ -71,7 +71,7 @@ pub(super) async fn muni(
         Ask::Guard(g) => match g.op().check() {
             Check::Write(TargetKind::VfuMunicipal) => Some(Target::VfuMunicipal { municipality: code }),
             Check::Write(TargetKind::Supervisor) if g.op() == Op::VfuSupervisorCreate => Some(Target::Supervisor {
-                person_id: "",
+                person_id: &PersonId::default(),
                 municipality: code,
             }),
             _ => None,

@@ -114,7 +114,10 @@ pub(super) async fn wish_groups(
         .into_iter()
         .filter(|x| x.fields.iter().any(|f| f.field == s.field))
     {
-        by_muni.entry(x.municipality).or_default().push((x.id, x.name));
+        by_muni
+            .entry(x.municipality)
+            .or_default()
+            .push((String::from(x.id), x.name));
     }
     let name_of = |k: &Kommunkod| names.get(k).cloned().unwrap_or_else(|| k.to_string());
     let mut groups: Vec<(String, Vec<(String, String)>)> = by_muni
@@ -284,7 +287,7 @@ pub(super) async fn wishes_view(
             .flat_map(|(_, l)| l.iter())
             .find(|(v, _)| v == id)
             .map(|(_, l)| l.clone())
-            .unwrap_or_else(|| id.clone()),
+            .unwrap_or_else(|| id.to_string()),
         Wish::Municipality(k) => chrome.t1(
             "vfu-wish-whole-municipality",
             "name",
@@ -493,7 +496,7 @@ pub(super) async fn wishes_save(
     chrome: Chrome,
     me: MaybeUser,
     guard: Guard,
-    Path(id): Path<String>,
+    Path(id): Path<StudentId>,
     Form(f): Form<WishesInput>,
 ) -> PageResult {
     let user = signed_in(&chrome, me)?;
@@ -538,5 +541,5 @@ pub(super) async fn wishes_save(
             Saved::Invalid(e) => e,
         },
     };
-    mine_page(&state, chrome, &user, Some((id, f, errors)), None).await
+    mine_page(&state, chrome, &user, Some((String::from(id), f, errors)), None).await
 }

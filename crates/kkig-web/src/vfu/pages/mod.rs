@@ -19,6 +19,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Form;
 use kkig_core::access::{Action, Principal, Target, TargetKind};
+use kkig_core::ids::*;
 use kkig_core::vfu::input::{format_requirements, HostingInput, PeriodInput, SiteInput, StudentInput, SupervisorInput};
 use kkig_core::vfu::lifecycle::{next_statuses, wishes_open, Timeline, TimelineRules};
 use kkig_core::vfu::raci::{validate_contact, RaciCell, RaciModel, RaciRole, RaciTask, VfuContact};

@@ -146,7 +146,7 @@ pub(super) async fn contact_create(
     }
     let c = VfuContact {
         id: String::new(),
-        person_id: String::new(),
+        person_id: PersonId::default(),
         municipality: m.code,
         role: role.unwrap_or(RaciRole::MunicipalCoordinator),
         programme,

@@ -64,7 +64,7 @@ pub(super) async fn need_page(
         .candidates
         .iter()
         .map(|c| CandidateRow {
-            id: c.supervisor_id.clone(),
+            id: c.supervisor_id.to_string(),
             name: c.name.clone(),
             training: l_training(&chrome, c.training),
             invite: l_invite(&chrome, c.invite),

@@ -51,7 +51,7 @@ pub(super) async fn uni_overview(
             dates: format!("{} – {}", p.start, p.end),
             students: p.students,
             deadline: p.capacity_deadline.to_string(),
-            id: p.id,
+            id: String::from(p.id),
         })
         .collect();
     let writable = u
@@ -72,7 +72,7 @@ pub(super) async fn uni_overview(
 
 pub(super) fn period_input(p: &VfuPeriod) -> PeriodInput {
     PeriodInput {
-        id: p.id.clone(),
+        id: p.id.to_string(),
         university: p.university.clone(),
         programme: p.programme.clone(),
         course_code: p.course_code.clone(),
@@ -194,7 +194,7 @@ pub(super) async fn period_create(
     Ok(period_form(chrome, &u, &i, None, &errors))
 }
 
-pub(super) async fn own_period(state: &AppState, chrome: &Chrome, u: &Uni, id: &str) -> PageResult<VfuPeriod> {
+pub(super) async fn own_period(state: &AppState, chrome: &Chrome, u: &Uni, id: &PeriodId) -> PageResult<VfuPeriod> {
     state
         .store
         .vfu_period(id)
@@ -208,11 +208,11 @@ pub(super) async fn period_edit_form(
     State(state): State<AppState>,
     chrome: Chrome,
     me: MaybeUser,
-    Path((code, id)): Path<(String, String)>,
+    Path((code, id)): Path<(String, PeriodId)>,
 ) -> PageResult {
     let u = uni(&state, &chrome, me, &code, Ask::May(Action::Write)).await?;
     let p = own_period(&state, &chrome, &u, &id).await?;
-    Ok(period_form(chrome, &u, &period_input(&p), Some(&p.id), &[]))
+    Ok(period_form(chrome, &u, &period_input(&p), Some(p.id.as_str()), &[]))
 }
 
 pub(super) async fn period_update(
@@ -220,12 +220,12 @@ pub(super) async fn period_update(
     chrome: Chrome,
     me: MaybeUser,
     guard: Guard,
-    Path((code, id)): Path<(String, String)>,
+    Path((code, id)): Path<(String, PeriodId)>,
     Form(mut i): Form<PeriodInput>,
 ) -> PageResult {
     let u = uni(&state, &chrome, me, &code, Ask::Guard(&guard)).await?;
     let old = own_period(&state, &chrome, &u, &id).await?;
-    i.id = old.id.clone();
+    i.id = old.id.to_string();
     i.university = u.code.clone();
     if i.term.trim().is_empty()
         || Day::parse(&i.start).is_ok_and(|d| Term::parse(&i.term).is_ok_and(|t| t != Term::of(d)))
@@ -241,7 +241,7 @@ pub(super) async fn period_update(
             Saved::Invalid(e) => e,
         },
     };
-    Ok(period_form(chrome, &u, &i, Some(&old.id), &errors))
+    Ok(period_form(chrome, &u, &i, Some(old.id.as_str()), &errors))
 }
 
 pub(super) async fn period_delete(
@@ -249,7 +249,7 @@ pub(super) async fn period_delete(
     chrome: Chrome,
     me: MaybeUser,
     guard: Guard,
-    Path((code, id)): Path<(String, String)>,
+    Path((code, id)): Path<(String, PeriodId)>,
 ) -> PageResult {
     let u = uni(&state, &chrome, me, &code, Ask::Guard(&guard)).await?;
     let p = own_period(&state, &chrome, &u, &id).await?;

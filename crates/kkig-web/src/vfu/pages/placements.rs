@@ -41,7 +41,7 @@ pub(super) fn placement_rows(
             status: l_status(chrome, l.status),
             edit_href: edit_base.map(|b| format!("{b}/{}", l.placement_id)).unwrap_or_default(),
             deletable: l.status == PlacementStatus::Requested || l.status == PlacementStatus::Withdrawn,
-            id: l.placement_id,
+            id: String::from(l.placement_id),
             student: l.student_name,
             home: names
                 .get(&l.home_municipality)
@@ -120,7 +120,7 @@ pub(super) struct PlacementCtx {
     site: PlacementSite,
 }
 
-pub(super) async fn placement_ctx(state: &AppState, id: &str) -> Result<Option<PlacementCtx>, StoreError> {
+pub(super) async fn placement_ctx(state: &AppState, id: &PlacementId) -> Result<Option<PlacementCtx>, StoreError> {
     let Some(placement) = state.store.placement(id).await? else {
         return Ok(None);
     };
@@ -171,7 +171,7 @@ pub(super) async fn placement_status(
     chrome: Chrome,
     me: MaybeUser,
     guard: Guard,
-    Path(id): Path<String>,
+    Path(id): Path<PlacementId>,
     Form(f): Form<StatusForm>,
 ) -> PageResult {
     let user = signed_in(&chrome, me)?;
@@ -208,7 +208,7 @@ pub(super) async fn placement_delete(
     chrome: Chrome,
     me: MaybeUser,
     guard: Guard,
-    Path(id): Path<String>,
+    Path(id): Path<PlacementId>,
     Form(f): Form<StatusForm>,
 ) -> PageResult {
     let user = signed_in(&chrome, me)?;
@@ -271,7 +271,7 @@ pub(super) async fn placement_edit_page(
                 } else {
                     String::new()
                 };
-                (s.id, format!("{}{trained}", s.name))
+                (s.id.to_string(), format!("{}{trained}", s.name))
             }),
     );
     let fields = vec![
@@ -314,7 +314,7 @@ pub(super) async fn muni_placement(
     state: &AppState,
     chrome: &Chrome,
     m: &Muni,
-    id: &str,
+    id: &PlacementId,
     ask: Ask<'_>,
 ) -> PageResult<PlacementCtx> {
     let pc = placement_ctx(state, id)
@@ -331,12 +331,17 @@ pub(super) async fn placement_edit_form(
     State(state): State<AppState>,
     chrome: Chrome,
     me: MaybeUser,
-    Path((kod, id)): Path<(String, String)>,
+    Path((kod, id)): Path<(String, PlacementId)>,
 ) -> PageResult {
     let m = muni(&state, &chrome, me, &kod, Ask::May(Action::Read)).await?;
     let pc = muni_placement(&state, &chrome, &m, &id, Ask::May(Action::Read)).await?;
     let f = PlacementEditForm {
-        supervisor_id: pc.placement.supervisor_id.clone().unwrap_or_default(),
+        supervisor_id: pc
+            .placement
+            .supervisor_id
+            .as_ref()
+            .map(SupervisorId::to_string)
+            .unwrap_or_default(),
         note: pc.placement.note.clone(),
         waiting_for_better: String::new(),
     };
@@ -348,19 +353,21 @@ pub(super) async fn placement_update(
     chrome: Chrome,
     me: MaybeUser,
     guard: Guard,
-    Path((kod, id)): Path<(String, String)>,
+    Path((kod, id)): Path<(String, PlacementId)>,
     Form(f): Form<PlacementEditForm>,
 ) -> PageResult {
     let m = muni(&state, &chrome, me, &kod, Ask::Guard(&guard)).await?;
     let pc = muni_placement(&state, &chrome, &m, &id, Ask::Guard(&guard)).await?;
     let mut errors = Vec::new();
-    let supervisor_id = Some(f.supervisor_id.trim().to_string()).filter(|s| !s.is_empty());
+    let supervisor_id = Some(f.supervisor_id.trim())
+        .filter(|s| !s.is_empty())
+        .map(SupervisorId::new);
     if let Some(sid) = &supervisor_id {
         match state.store.supervisor(sid).await.or_unavailable(&chrome)? {
             Some(s) if s.municipality == m.code => {}
             _ => errors.push(FieldError::of(
                 "supervisor_id",
-                FieldProblem::NoSupervisor { id: sid.clone() },
+                FieldProblem::NoSupervisor { id: sid.to_string() },
             )),
         }
     }
@@ -414,7 +421,7 @@ pub(super) async fn placement_form(
                 .map(|r| format!(" – {}", chrome.t1("vfu-wish-rank", "rank", &(r + 1).to_string())))
                 .unwrap_or_default();
             (
-                x.id,
+                x.id.to_string(),
                 format!(
                     "{}: {}{home}{wish}",
                     names.get(&x.municipality).cloned().unwrap_or_default(),
@@ -458,7 +465,7 @@ pub(super) async fn placement_new_form(
     State(state): State<AppState>,
     chrome: Chrome,
     me: MaybeUser,
-    Path((code, id)): Path<(String, String)>,
+    Path((code, id)): Path<(String, StudentId)>,
 ) -> PageResult {
     let u = uni(&state, &chrome, me, &code, Ask::May(Action::Write)).await?;
     let (s, p) = own_student(&state, &chrome, &u, &id).await?;
@@ -474,7 +481,7 @@ pub(super) async fn placement_create(
     chrome: Chrome,
     me: MaybeUser,
     guard: Guard,
-    Path((code, id)): Path<(String, String)>,
+    Path((code, id)): Path<(String, StudentId)>,
     Form(f): Form<PlacementNewForm>,
 ) -> PageResult {
     let u = uni(&state, &chrome, me, &code, Ask::Guard(&guard)).await?;
@@ -482,7 +489,7 @@ pub(super) async fn placement_create(
     let mut errors = Vec::new();
     let site = state
         .store
-        .placement_site(f.site_id.trim())
+        .placement_site(&SiteId::from(f.site_id.trim()))
         .await
         .or_unavailable(&chrome)?;
     if f.site_id.trim().is_empty() {
@@ -514,7 +521,7 @@ pub(super) async fn placement_create(
         if !guard.allows(&u.user.principal(), &target) {
             return Err(forbidden(chrome).into());
         }
-        match Placement::start("", &s.id, &site.id, status, today()) {
+        match Placement::start(PlacementId::default(), s.id.clone(), site.id.clone(), status, today()) {
             Err(e) => errors.push(FieldError::of("status", e.into())),
             Ok(mut pl) => {
                 pl.note = f.note.trim().to_string();

@@ -79,15 +79,12 @@ pub(super) async fn sites_page(
                     }
                 })
                 .unwrap_or_else(|| chrome.t("vfu-no-answer")),
-            supervisors: supervisors
-                .iter()
-                .filter(|x| x.site_id.as_deref() == Some(s.id.as_str()))
-                .count(),
+            supervisors: supervisors.iter().filter(|x| x.site_id.as_ref() == Some(&s.id)).count(),
             kind: l_kind(&chrome, s.kind),
             fields: l_fields(&chrome, &s.fields),
             address: s.address,
             name: s.name,
-            id: s.id,
+            id: String::from(s.id),
         })
         .collect();
     let term = l_term(&chrome, term);
@@ -106,7 +103,7 @@ pub(super) async fn sites_page(
 
 pub(super) fn site_input(s: &PlacementSite) -> SiteInput {
     SiteInput {
-        id: s.id.clone(),
+        id: s.id.to_string(),
         municipality: s.municipality.to_string(),
         name: s.name.clone(),
         kind: s.kind.as_str().into(),
@@ -363,7 +360,7 @@ pub(super) async fn site_create(
 }
 
 /// A site of this municipality, or the 404 page.
-pub(super) async fn own_site(state: &AppState, chrome: &Chrome, m: &Muni, id: &str) -> PageResult<PlacementSite> {
+pub(super) async fn own_site(state: &AppState, chrome: &Chrome, m: &Muni, id: &SiteId) -> PageResult<PlacementSite> {
     state
         .store
         .placement_site(id)
@@ -428,7 +425,7 @@ pub(super) async fn site_edit_page(
         Field::new("h", "reason", chrome.t("vfu-col-reason"), "text", &h.reason).hint(chrome.t("vfu-hint-reason")),
     ];
     let h_problems = attach(&chrome, &mut h_fields, h_errors);
-    let mut page = site_form(chrome, m, i, fs, Some(&site.id)).errors(errors);
+    let mut page = site_form(chrome, m, i, fs, Some(site.id.as_str())).errors(errors);
     if saved {
         page.notice = page.chrome.t("vfu-saved");
     }
@@ -454,7 +451,7 @@ pub(super) async fn site_edit_form(
     State(state): State<AppState>,
     chrome: Chrome,
     me: MaybeUser,
-    Path((kod, id)): Path<(String, String)>,
+    Path((kod, id)): Path<(String, SiteId)>,
     Query(q): Query<SavedQuery>,
 ) -> PageResult {
     let m = muni(&state, &chrome, me, &kod, Ask::May(Action::Read)).await?;
@@ -479,13 +476,13 @@ pub(super) async fn site_update(
     chrome: Chrome,
     me: MaybeUser,
     guard: Guard,
-    Path((kod, id)): Path<(String, String)>,
+    Path((kod, id)): Path<(String, SiteId)>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> PageResult {
     let m = muni(&state, &chrome, me, &kod, Ask::Guard(&guard)).await?;
     let site = own_site(&state, &chrome, &m, &id).await?;
     let (mut i, fs) = site_form_input(&pairs);
-    i.id = site.id.clone();
+    i.id = site.id.to_string();
     i.municipality = m.code.to_string();
     let ctx = state.store.vfu_context_for(&i.refs()).await.or_unavailable(&chrome)?;
     let errors = match i.parse(&ctx) {
@@ -515,7 +512,7 @@ pub(super) async fn site_delete(
     chrome: Chrome,
     me: MaybeUser,
     guard: Guard,
-    Path((kod, id)): Path<(String, String)>,
+    Path((kod, id)): Path<(String, SiteId)>,
 ) -> PageResult {
     let m = muni(&state, &chrome, me, &kod, Ask::Guard(&guard)).await?;
     let site = own_site(&state, &chrome, &m, &id).await?;
@@ -531,12 +528,12 @@ pub(super) async fn hosting_set(
     chrome: Chrome,
     me: MaybeUser,
     guard: Guard,
-    Path((kod, id)): Path<(String, String)>,
+    Path((kod, id)): Path<(String, SiteId)>,
     Form(mut h): Form<HostingInput>,
 ) -> PageResult {
     let m = muni(&state, &chrome, me, &kod, Ask::Guard(&guard)).await?;
     let site = own_site(&state, &chrome, &m, &id).await?;
-    h.site_id = site.id.clone();
+    h.site_id = site.id.to_string();
     let ctx = state.store.vfu_context_for(&h.refs()).await.or_unavailable(&chrome)?;
     let errors = match h.parse(&ctx) {
         Err(e) => e,
@@ -566,7 +563,7 @@ pub(super) async fn hosting_delete(
     chrome: Chrome,
     me: MaybeUser,
     guard: Guard,
-    Path((kod, id, term)): Path<(String, String, String)>,
+    Path((kod, id, term)): Path<(String, SiteId, String)>,
 ) -> PageResult {
     let m = muni(&state, &chrome, me, &kod, Ask::Guard(&guard)).await?;
     let site = own_site(&state, &chrome, &m, &id).await?;

@@ -66,7 +66,7 @@ pub(super) async fn period_page(
     State(state): State<AppState>,
     chrome: Chrome,
     me: MaybeUser,
-    Path((code, id)): Path<(String, String)>,
+    Path((code, id)): Path<(String, PeriodId)>,
 ) -> PageResult {
     let u = uni(&state, &chrome, me, &code, Ask::May(Action::Read)).await?;
     let p = own_period(&state, &chrome, &u, &id).await?;
@@ -98,7 +98,7 @@ pub(super) async fn period_page(
     let rows: Vec<StudentRow> = students
         .iter()
         .map(|s| StudentRow {
-            id: s.id.clone(),
+            id: s.id.to_string(),
             name: s.name.clone(),
             email: s.email.clone(),
             home: names
@@ -151,7 +151,7 @@ pub(super) async fn period_page(
             chrome,
             code: u.code,
             uni_name: u.name,
-            id: p.id,
+            id: String::from(p.id),
             title,
             facts,
             milestones: ms,
@@ -168,7 +168,7 @@ pub(super) async fn period_page(
 
 pub(super) fn student_input(s: &VfuStudent) -> StudentInput {
     StudentInput {
-        period_id: s.period_id.clone(),
+        period_id: s.period_id.to_string(),
         email: s.email.clone(),
         name: s.name.clone(),
         home_municipality: s.home_municipality.to_string(),
@@ -292,7 +292,7 @@ pub(super) async fn student_new_form(
     State(state): State<AppState>,
     chrome: Chrome,
     me: MaybeUser,
-    Path((code, id)): Path<(String, String)>,
+    Path((code, id)): Path<(String, PeriodId)>,
 ) -> PageResult {
     let u = uni(&state, &chrome, me, &code, Ask::May(Action::Write)).await?;
     let p = own_period(&state, &chrome, &u, &id).await?;
@@ -304,12 +304,12 @@ pub(super) async fn student_create(
     chrome: Chrome,
     me: MaybeUser,
     guard: Guard,
-    Path((code, id)): Path<(String, String)>,
+    Path((code, id)): Path<(String, PeriodId)>,
     Form(mut i): Form<StudentInput>,
 ) -> PageResult {
     let u = uni(&state, &chrome, me, &code, Ask::Guard(&guard)).await?;
     let p = own_period(&state, &chrome, &u, &id).await?;
-    i.period_id = p.id.clone();
+    i.period_id = p.id.to_string();
     i.field = String::new();
     let ctx = state.store.vfu_context_for(&i.refs()).await.or_unavailable(&chrome)?;
     let errors = match i.parse(&ctx) {
@@ -337,7 +337,7 @@ pub(super) async fn own_student(
     state: &AppState,
     chrome: &Chrome,
     u: &Uni,
-    id: &str,
+    id: &StudentId,
 ) -> PageResult<(VfuStudent, VfuPeriod)> {
     let s = state
         .store
@@ -353,11 +353,11 @@ pub(super) async fn student_edit_form(
     State(state): State<AppState>,
     chrome: Chrome,
     me: MaybeUser,
-    Path((code, id)): Path<(String, String)>,
+    Path((code, id)): Path<(String, StudentId)>,
 ) -> PageResult {
     let u = uni(&state, &chrome, me, &code, Ask::May(Action::Write)).await?;
     let (s, p) = own_student(&state, &chrome, &u, &id).await?;
-    student_form(&state, chrome, &u, &p, &student_input(&s), Some(&s.id), &[]).await
+    student_form(&state, chrome, &u, &p, &student_input(&s), Some(s.id.as_str()), &[]).await
 }
 
 pub(super) async fn student_update(
@@ -365,7 +365,7 @@ pub(super) async fn student_update(
     chrome: Chrome,
     me: MaybeUser,
     guard: Guard,
-    Path((code, id)): Path<(String, String)>,
+    Path((code, id)): Path<(String, StudentId)>,
     Form(mut i): Form<StudentInput>,
 ) -> PageResult {
     let u = uni(&state, &chrome, me, &code, Ask::Guard(&guard)).await?;
@@ -373,7 +373,7 @@ pub(super) async fn student_update(
     if !guard.allows(&u.user.principal(), &student_target(&old, &p)) {
         return Err(forbidden(chrome).into());
     }
-    i.period_id = p.id.clone();
+    i.period_id = p.id.to_string();
     i.field = old.field.code().into();
     let ctx = state.store.vfu_context_for(&i.refs()).await.or_unavailable(&chrome)?;
     let errors = match i.parse(&ctx) {
@@ -393,7 +393,7 @@ pub(super) async fn student_update(
             }
         }
     };
-    student_form(&state, chrome, &u, &p, &i, Some(&old.id), &errors).await
+    student_form(&state, chrome, &u, &p, &i, Some(old.id.as_str()), &errors).await
 }
 
 pub(super) async fn student_delete(
@@ -401,7 +401,7 @@ pub(super) async fn student_delete(
     chrome: Chrome,
     me: MaybeUser,
     guard: Guard,
-    Path((code, id)): Path<(String, String)>,
+    Path((code, id)): Path<(String, StudentId)>,
 ) -> PageResult {
     let u = uni(&state, &chrome, me, &code, Ask::Guard(&guard)).await?;
     let (s, p) = own_student(&state, &chrome, &u, &id).await?;

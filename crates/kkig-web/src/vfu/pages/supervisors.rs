@@ -37,7 +37,7 @@ pub(super) async fn supervisors_page(
 ) -> PageResult {
     let m = muni(&state, &chrome, me, &kod, Ask::May(Action::Read)).await?;
     let sups = state.store.supervisors(Some(m.code)).await.or_unavailable(&chrome)?;
-    let sites: BTreeMap<String, String> = state
+    let sites: BTreeMap<SiteId, String> = state
         .store
         .placement_sites(Some(m.code))
         .await
@@ -49,7 +49,7 @@ pub(super) async fn supervisors_page(
     let rows: Vec<SupervisorRow> = sups
         .iter()
         .map(|s| SupervisorRow {
-            id: s.id.clone(),
+            id: s.id.to_string(),
             name: s.name.clone(),
             site: s
                 .site_id
@@ -110,7 +110,7 @@ pub(super) fn supervisor_input(s: &Supervisor) -> SupervisorInput {
         name: s.name.clone(),
         phone: s.phone.clone(),
         municipality: s.municipality.to_string(),
-        site_id: s.site_id.clone().unwrap_or_default(),
+        site_id: s.site_id.as_ref().map(SiteId::to_string).unwrap_or_default(),
         fields: fields_text(&s.fields),
         employment_percent: format!("{}", s.employment_percent),
         training: s.training.level.as_str().into(),
@@ -138,7 +138,7 @@ pub(super) async fn supervisor_fields(
     let sites = state.store.placement_sites(Some(m.code)).await.or_unavailable(chrome)?;
     let unis = state.store.universities().await.or_unavailable(chrome)?;
     let mut site_opts = vec![(String::new(), chrome.t("vfu-none"))];
-    site_opts.extend(sites.into_iter().map(|s| (s.id, s.name)));
+    site_opts.extend(sites.into_iter().map(|s| (s.id.to_string(), s.name)));
     let mut uni_opts = vec![(String::new(), chrome.t("vfu-none"))];
     uni_opts.extend(
         unis.into_iter()
@@ -302,7 +302,7 @@ pub(super) async fn own_supervisor(
     state: &AppState,
     chrome: &Chrome,
     m: &Muni,
-    id: &str,
+    id: &SupervisorId,
     ask: Ask<'_>,
 ) -> PageResult<Supervisor> {
     state
@@ -327,11 +327,20 @@ pub(super) async fn supervisor_edit_form(
     State(state): State<AppState>,
     chrome: Chrome,
     me: MaybeUser,
-    Path((kod, id)): Path<(String, String)>,
+    Path((kod, id)): Path<(String, SupervisorId)>,
 ) -> PageResult {
     let m = muni(&state, &chrome, me, &kod, Ask::May(Action::Read)).await?;
     let s = own_supervisor(&state, &chrome, &m, &id, Ask::May(Action::Read)).await?;
-    supervisor_form(&state, chrome, &m, &supervisor_input(&s), None, Some(&s.id), &[]).await
+    supervisor_form(
+        &state,
+        chrome,
+        &m,
+        &supervisor_input(&s),
+        None,
+        Some(s.id.as_str()),
+        &[],
+    )
+    .await
 }
 
 pub(super) async fn supervisor_update(
@@ -339,7 +348,7 @@ pub(super) async fn supervisor_update(
     chrome: Chrome,
     me: MaybeUser,
     guard: Guard,
-    Path((kod, id)): Path<(String, String)>,
+    Path((kod, id)): Path<(String, SupervisorId)>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> PageResult {
     let m = muni(&state, &chrome, me, &kod, Ask::Guard(&guard)).await?;
@@ -358,7 +367,7 @@ pub(super) async fn supervisor_update(
             }
         }
     };
-    supervisor_form(&state, chrome, &m, &i, Some(&fs), Some(&old.id), &errors).await
+    supervisor_form(&state, chrome, &m, &i, Some(&fs), Some(old.id.as_str()), &errors).await
 }
 
 pub(super) async fn supervisor_delete(
@@ -366,7 +375,7 @@ pub(super) async fn supervisor_delete(
     chrome: Chrome,
     me: MaybeUser,
     guard: Guard,
-    Path((kod, id)): Path<(String, String)>,
+    Path((kod, id)): Path<(String, SupervisorId)>,
 ) -> PageResult {
     let m = muni(&state, &chrome, me, &kod, Ask::Guard(&guard)).await?;
     let s = own_supervisor(&state, &chrome, &m, &id, Ask::May(Action::Read)).await?;
@@ -390,7 +399,7 @@ pub(super) async fn supervisor_invite(
     chrome: Chrome,
     me: MaybeUser,
     guard: Guard,
-    Path((kod, id)): Path<(String, String)>,
+    Path((kod, id)): Path<(String, SupervisorId)>,
     Form(f): Form<InviteForm>,
 ) -> PageResult {
     let m = muni(&state, &chrome, me, &kod, Ask::Guard(&guard)).await?;
