@@ -222,10 +222,10 @@ pub fn vfu_near_home(
     max_minutes: i64,
     minutes_from_home: impl Fn(Kommunkod) -> Option<i64>,
 ) -> VfuNearHome {
-    let trained: BTreeSet<&str> = supervisors
+    let trained: BTreeSet<&SiteId> = supervisors
         .iter()
         .filter(|s| s.is_trained() && s.fields.iter().any(|f| f.field.area() == area))
-        .filter_map(|s| s.site_id.as_deref())
+        .filter_map(|s| s.site_id.as_ref())
         .collect();
     let mut reach: BTreeMap<Kommunkod, bool> = BTreeMap::new();
     let mut out = VfuNearHome::default();
@@ -236,7 +236,7 @@ pub fn vfu_near_home(
         if !near {
             continue;
         }
-        let has_trained = trained.contains(site.id.as_str());
+        let has_trained = trained.contains(&site.id);
         out.within_reach += 1;
         out.within_reach_trained += usize::from(has_trained);
         if site.municipality == home {
