@@ -14,7 +14,7 @@ use crate::region::OccupationArea;
 use crate::web_url::WebUrl;
 
 pub use degrees::occupations_of_degree;
-pub use everyday_words::everyday_query;
+pub use everyday_words::{everyday_query, EverydayQuery};
 
 /// The school form of an offering (Susa-navet `typeOfSchool`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]

@@ -155,3 +155,4 @@ level-second_cycle = Second cycle
 licence-tag-leads = Leads to the occupation
 licence-tag-requires = Requires a licence or professional degree
 search-to-results = To the results
+search-try = Search instead for

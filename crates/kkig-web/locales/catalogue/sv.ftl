@@ -155,3 +155,4 @@ level-second_cycle = Avancerad nivå
 licence-tag-leads = Leder till yrket
 licence-tag-requires = Kräver legitimation eller yrkesexamen
 search-to-results = Till resultaten
+search-try = Sök i stället på

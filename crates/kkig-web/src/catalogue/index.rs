@@ -190,13 +190,19 @@ impl SearchParams {
             })
         };
         // The words residents use ("ssk", "lärarutbildning", "distans") as the catalogue's.
-        let (text, asked_form) = nonempty(&self.q).map_or((String::new(), None), kkig_core::catalogue::everyday_query);
+        let asked = nonempty(&self.q)
+            .map(kkig_core::catalogue::everyday_query)
+            .unwrap_or_default();
         let mut q = SearchQuery {
-            text: Some(text).filter(|t| !t.trim().is_empty()),
+            text: Some(asked.text).filter(|t| !t.trim().is_empty()),
             ..Default::default()
         };
+        // The form and pace filters, when given, win over the words.
         if nonempty(&self.form).is_none() {
-            q.form = asked_form;
+            q.form = asked.form;
+        }
+        if let (None, Some((lo, hi))) = (nonempty(&self.pace), asked.pace) {
+            (q.min_pace, q.max_pace) = (Some(lo), Some(hi));
         }
         if let Some(h) = nonempty(&self.home) {
             match Kommunkod::parse(h) {

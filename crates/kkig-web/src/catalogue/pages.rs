@@ -180,6 +180,8 @@ pub struct CataloguePage {
     pub export_query: String,
     pub searched: bool,
     pub become_form: BecomeForm,
+    /// On zero hits for several words: the same search without the last word (text, query).
+    pub suggestion: Option<(String, String)>,
 }
 
 /// "Nearest learning centre from X: NAME in TOWN, N min away." and what it offers.
@@ -380,6 +382,18 @@ async fn search_page(state: AppState, chrome: Chrome, params: SearchParams) -> P
     };
     let export_query = params.query_string(None);
     let searched = result.is_some();
+    let suggestion = match (&result, params.q.as_deref().map(str::split_whitespace)) {
+        (Some(r), Some(words)) if r.total == 0 => {
+            let words: Vec<&str> = words.collect();
+            (words.len() >= 2).then(|| {
+                let shorter = words[..words.len() - 1].join(" ");
+                let mut p = params.clone();
+                p.q = Some(shorter.clone());
+                (shorter, p.query_string(None))
+            })
+        }
+        _ => None,
+    };
     let become_form = BecomeForm::new(
         &chrome,
         &overview,
@@ -411,6 +425,7 @@ async fn search_page(state: AppState, chrome: Chrome, params: SearchParams) -> P
             export_query,
             searched,
             become_form,
+            suggestion,
             params,
         },
     ))

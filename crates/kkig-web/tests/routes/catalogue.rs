@@ -651,6 +651,32 @@ async fn the_words_residents_use_find_programmes() {
             d["hits"].as_array().unwrap().iter().all(|h| h["form"] == "distance"),
             "{label}: {d}"
         );
+        // "halvfart" is the pace, "på campus" the form.
+        let half = app
+            .get("/api/v1/offerings?q=l%C3%A4rare+halvfart&per_page=100")
+            .await
+            .json();
+        assert!(half["total"].as_u64().unwrap() > 0, "{label}: {half}");
+        assert!(
+            half["hits"].as_array().unwrap().iter().all(|h| h["pace_percent"] == 50),
+            "{label}: {half}"
+        );
+        let campus = app
+            .get("/api/v1/offerings?q=sjuksk%C3%B6terska+p%C3%A5+campus&per_page=100")
+            .await
+            .json();
+        assert!(campus["total"].as_u64().unwrap() > 0, "{label}");
+        assert!(
+            campus["hits"].as_array().unwrap().iter().all(|h| h["form"] == "campus"),
+            "{label}: {campus}"
+        );
+        // Several words and nothing found: the same search without the last word is offered.
+        let two = app.get("/utbildning?q=sjuksk%C3%B6terska+qqxyzzy").await;
+        assert!(
+            two.body
+                .contains(r#"Sök i stället på <a href="/utbildning?q=sjuksk%C3%B6terska">sjuksköterska</a>"#),
+            "{label}"
+        );
         // Nothing found: a hint, no exports of nothing, no "Sida 1 av 1".
         let none = app.get("/utbildning?q=qqxyzzy").await;
         assert_eq!(none.status, 200, "{label}");
