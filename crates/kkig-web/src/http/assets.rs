@@ -1,4 +1,4 @@
-//! Static files compiled into the binary: the stylesheet and the vendored htmx.
+//! Static files compiled into the binary: the stylesheet, the vendored htmx and the icon.
 
 use axum::extract::Path;
 use axum::http::{header, StatusCode};
@@ -14,6 +14,11 @@ const ASSETS: &[(&str, &str, &[u8])] = &[
         "htmx.min.js",
         "text/javascript; charset=utf-8",
         include_bytes!("../../static/htmx.min.js"),
+    ),
+    (
+        "favicon.svg",
+        "image/svg+xml",
+        include_bytes!("../../static/favicon.svg"),
     ),
 ];
 

@@ -220,6 +220,11 @@ async fn security_headers_and_static_assets() {
     assert_eq!(htmx.status, 200);
     assert!(htmx.body.contains("version:\"2."), "htmx 2.x is vendored");
     assert_eq!(app.get("/static/nope.js").await.status, 404);
+    // The icon every page names.
+    let icon = app.get("/static/favicon.svg").await;
+    assert_eq!(icon.status, 200);
+    assert_eq!(icon.headers["content-type"], "image/svg+xml");
+    assert!(app.get("/").await.body.contains(r#"<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">"#));
     // No inline scripts or styles anywhere in the pages (the CSP would block them).
     let html = app.get("/").await.body;
     assert!(!html.contains("<script>") && !html.contains("<style") && !html.contains(" style="));
