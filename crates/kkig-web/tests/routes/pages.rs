@@ -224,7 +224,11 @@ async fn security_headers_and_static_assets() {
     let icon = app.get("/static/favicon.svg").await;
     assert_eq!(icon.status, 200);
     assert_eq!(icon.headers["content-type"], "image/svg+xml");
-    assert!(app.get("/").await.body.contains(r#"<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">"#));
+    assert!(app
+        .get("/")
+        .await
+        .body
+        .contains(r#"<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">"#));
     // No inline scripts or styles anywhere in the pages (the CSP would block them).
     let html = app.get("/").await.body;
     assert!(!html.contains("<script>") && !html.contains("<style") && !html.contains(" style="));
