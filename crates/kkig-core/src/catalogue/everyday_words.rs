@@ -145,7 +145,9 @@ mod tests {
             let q = everyday_query(text);
             assert_eq!((q.text.as_str(), q.form), (*want, *form), "{text:?}");
         }
-        let paces: &[(&str, &str, Option<(u32, u32)>)] = &[
+        // (text, the text searched, the pace asked for)
+        type PaceCase = (&'static str, &'static str, Option<(u32, u32)>);
+        let paces: &[PaceCase] = &[
             ("lärare halvfart", "lärare", Some((50, 50))),
             ("socionom på deltid", "socionom", Some((1, 99))),
             ("ssk heltid distans", "sjuksköterska", Some((100, 100))),
