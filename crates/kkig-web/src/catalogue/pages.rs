@@ -43,6 +43,13 @@ fn options(current: &Option<String>, items: Vec<(String, String)>) -> Vec<Select
         .collect()
 }
 
+/// Each code with its text in the page's language (the text's key is `prefix` + code).
+fn labelled<'a>(chrome: &Chrome, codes: impl Iterator<Item = &'a str>, prefix: &str) -> Vec<(String, String)> {
+    codes
+        .map(|c| (c.to_string(), chrome.t(&format!("{prefix}{c}"))))
+        .collect()
+}
+
 pub struct OfferingView {
     pub id: String,
     pub title: String,
@@ -279,39 +286,35 @@ async fn search_page(state: AppState, chrome: Chrome, params: SearchParams) -> P
     );
     let areas = options(
         &params.area,
-        with_any(
-            OccupationArea::ALL
-                .iter()
-                .map(|a| (a.as_str().to_string(), chrome.t(&format!("area-{}", a.as_str()))))
-                .collect(),
-        ),
+        with_any(labelled(
+            &chrome,
+            OccupationArea::ALL.iter().map(|a| a.as_str()),
+            "area-",
+        )),
     );
     let school_types = options(
         &params.school_type,
-        with_any(
-            SchoolType::ALL
-                .iter()
-                .map(|t| (t.as_str().to_string(), chrome.t(&format!("school-type-{}", t.as_str()))))
-                .collect(),
-        ),
+        with_any(labelled(
+            &chrome,
+            SchoolType::ALL.iter().map(|t| t.as_str()),
+            "school-type-",
+        )),
     );
     let licences = options(
         &params.licence,
-        with_any(
-            kkig_core::catalogue::Licence::ALL
-                .iter()
-                .map(|l| (l.as_str().to_string(), chrome.t(&format!("licence-{}", l.as_str()))))
-                .collect(),
-        ),
+        with_any(labelled(
+            &chrome,
+            kkig_core::catalogue::Licence::ALL.iter().map(|l| l.as_str()),
+            "licence-",
+        )),
     );
     let levels = options(
         &params.level,
-        with_any(
-            kkig_core::catalogue::Level::ALL
-                .iter()
-                .map(|l| (l.as_str().to_string(), chrome.t(&format!("level-{}", l.as_str()))))
-                .collect(),
-        ),
+        with_any(labelled(
+            &chrome,
+            kkig_core::catalogue::Level::ALL.iter().map(|l| l.as_str()),
+            "level-",
+        )),
     );
     let paces = options(
         &params.pace,
@@ -322,12 +325,7 @@ async fn search_page(state: AppState, chrome: Chrome, params: SearchParams) -> P
     );
     let forms = options(
         &params.form,
-        with_any(
-            StudyForm::ALL
-                .iter()
-                .map(|f| (f.as_str().to_string(), chrome.t(&format!("form-{}", f.as_str()))))
-                .collect(),
-        ),
+        with_any(labelled(&chrome, StudyForm::ALL.iter().map(|f| f.as_str()), "form-")),
     );
     let today = crate::http::clock::today().to_string();
     let mut travel_items = vec![
