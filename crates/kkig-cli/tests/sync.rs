@@ -4,7 +4,7 @@
 //! second offerings sync reads only the changes and the records they need, a running sync says
 //! what it does, and `kkig serve` syncs on a schedule when asked.
 mod common;
-use common::{kkig, out};
+use common::{command, kkig, out};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -540,10 +540,8 @@ fn serve_syncs_on_a_schedule_when_asked() {
         .local_addr()
         .unwrap()
         .port();
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_kkig"))
-        .env_remove("KKIG_DATABASE_URL")
-        .env("KKIG_LOG", "warn")
-        .args(["--database-url", &db, "serve", "--addr", &format!("127.0.0.1:{port}")])
+    let addr = format!("127.0.0.1:{port}");
+    let mut child = command(&db, &["serve", "--addr", &addr])
         .args(["--sync-every", "24", "--sync", "offerings", "--sync-susa-url", &url])
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
@@ -598,10 +596,7 @@ fn a_running_sync_says_what_it_does() {
     let db = format!("sqlite://{}", dir.path().join("kkig.db").display());
     assert!(kkig(&db, &["migrate"]).status.success());
     let (url, _) = serve_susa_with(false, std::time::Duration::from_secs(5));
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_kkig"))
-        .env_remove("KKIG_DATABASE_URL")
-        .env("KKIG_LOG", "warn")
-        .args(["--database-url", &db, "sync", "offerings", "--url", &url, "--size", "4"])
+    let mut child = command(&db, &["sync", "offerings", "--url", &url, "--size", "4"])
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
         .spawn()

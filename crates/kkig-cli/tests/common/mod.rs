@@ -2,16 +2,21 @@
 
 use std::process::{Command, Output};
 
-/// Run `kkig --database-url DB ARGS…` with logging at `warn`, ignoring any KKIG_DATABASE_URL.
-pub fn kkig(db: &str, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_kkig"))
-        .env_remove("KKIG_DATABASE_URL")
+/// `kkig --database-url DB ARGS…` with logging at `warn`, ignoring any KKIG_DATABASE_URL, to
+/// run or to spawn.
+pub fn command(db: &str, args: &[&str]) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_kkig"));
+    c.env_remove("KKIG_DATABASE_URL")
         .env("KKIG_LOG", "warn")
         .arg("--database-url")
         .arg(db)
-        .args(args)
-        .output()
-        .unwrap()
+        .args(args);
+    c
+}
+
+/// Run [`command`] to its end.
+pub fn kkig(db: &str, args: &[&str]) -> Output {
+    command(db, args).output().unwrap()
 }
 
 /// Standard output followed by standard error, as text.
