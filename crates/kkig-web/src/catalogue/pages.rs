@@ -655,7 +655,12 @@ async fn need_text(
     home: Kommunkod,
     home_name: &str,
 ) -> Result<Option<(String, String)>, kkig_store::StoreError> {
-    let data = state.store.forecast_data(Some(home)).await?;
+    // Kept per data version: signed-in visitors get the page computed, not kept.
+    let data = state
+        .public_value(&format!("catalogue-forecast-data-{home}"), || {
+            state.store.forecast_data(Some(home))
+        })
+        .await?;
     let of_area: Vec<_> = data
         .inputs
         .iter()
@@ -694,12 +699,18 @@ async fn vfu_text(
     home: Kommunkod,
     home_name: &str,
 ) -> Result<String, kkig_store::StoreError> {
-    let sites = state.store.placement_sites(None).await?;
-    let supervisors = state.store.supervisors(None).await?;
+    // The registry's sites and supervisors, read once per data version for every pathway page.
+    let registry = state
+        .public_value("catalogue-vfu-registry", || async {
+            Ok((
+                state.store.placement_sites(None).await?,
+                state.store.supervisors(None).await?,
+            ))
+        })
+        .await?;
+    let (sites, supervisors) = (&registry.0, &registry.1);
     let max = kkig_core::allocation::Rules::default().max_travel_minutes;
-    let near = vfu_near_home(&sites, &supervisors, home, area, max, |m| {
-        loaded.travel.minutes(home, m)
-    });
+    let near = vfu_near_home(sites, supervisors, home, area, max, |m| loaded.travel.minutes(home, m));
     let field = chrome.t(&format!("pathway-vfu-field-{}", area.slug()));
     let mut text = if near.within_reach == 0 {
         chrome.i18n_args(
